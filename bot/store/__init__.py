@@ -1,0 +1,29 @@
+"""Persistence: aiosqlite repositories over numbered SQL migrations. Knows nothing of Telegram."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.store.db import Database
+from bot.store.invites import InviteRepo
+from bot.store.members import MemberRepo
+from bot.store.units import UnitRepo
+from bot.store.updates import UpdateRepo
+
+
+class Store:
+    """The repositories over one database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.units = UnitRepo(db)
+        self.members = MemberRepo(db)
+        self.invites = InviteRepo(db)
+        self.updates = UpdateRepo(db)
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Store:
+        return cls(await Database.open(path))
+
+    async def close(self) -> None:
+        await self.db.close()

@@ -1,0 +1,130 @@
+"""`build_application(settings, store)`: the one place where the Telegram application is wired."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat, Update
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.request import HTTPXRequest
+
+from bot.config import Settings
+from bot.context import Services, ZhibuContext
+from bot.handlers import errors, gate, invite, start
+from bot.i18n import LANGUAGES, t
+from bot.services.commands import menu
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+ZhibuApp = Application[Any, ZhibuContext, Any, Any, Any, Any]
+
+#: Capability modules, each with `register(app)`. Order matters only for the fallback, added last.
+MODULES = (start, invite)
+
+
+def build_application(settings: Settings, store: Store) -> ZhibuApp:
+    if settings.bot_token is None:
+        raise ValueError("BOT_TOKEN is not set")
+    limiter = AIORateLimiter(
+        overall_max_rate=settings.broadcast_rate, overall_time_period=1,
+        group_max_rate=20, group_time_period=60, max_retries=5,
+    )
+    app = (
+        ApplicationBuilder()
+        .token(settings.bot_token.get_secret_value())
+        .base_url(settings.api_base)
+        .base_file_url(settings.file_base)
+        .context_types(ContextTypes(context=ZhibuContext))
+        .rate_limiter(limiter)
+        .request(HTTPXRequest(connection_pool_size=16, read_timeout=10, write_timeout=20))
+        .get_updates_request(HTTPXRequest(read_timeout=40))
+        .build()
+    )
+    app.bot_data["services"] = Services(settings=settings, store=store)
+    gate.register(app)
+    for module in MODULES:
+        module.register(app)
+    start.register_fallback(app)
+    errors.register(app)
+    return app  # type: ignore[return-value]
+
+
+async def publish_commands(app: ZhibuApp) -> None:
+    """The command menu per language and scope: members everywhere in private, secretaries theirs."""
+    services: Services = app.bot_data["services"]
+    bot = app.bot
+
+    def entries(lang: str, secretary: bool) -> list[BotCommand]:
+        return [BotCommand(c.name, t(lang, f"cmd.{c.name}")[:256]) for c in menu(secretary)]
+
+    try:
+        for lang in LANGUAGES:
+            code = None if lang == services.settings.default_language else lang
+            await bot.set_my_commands(entries(lang, False), scope=BotCommandScopeAllPrivateChats(),
+                                      language_code=code)
+        for member in await services.store.members.all():
+            if member.is_secretary and member.linked and member.telegram_id:
+                lang = member.language or services.settings.default_language
+                await bot.set_my_commands(entries(lang, True),
+                                          scope=BotCommandScopeChat(member.telegram_id))
+    except BadRequest as exc:  # e.g. a secretary who never opened the chat
+        log.warning("commands not fully published: %s", exc)
+    except TelegramError as exc:
+        log.warning("commands not published: %s", exc)
+
+
+async def startup(app: ZhibuApp) -> None:
+    """Work done once the bot is initialised, before updates are taken."""
+    await publish_commands(app)
+
+
+@asynccontextmanager
+async def running(app: ZhibuApp, *, poll_interval: float = 0.0, poll_timeout: int = 10) -> AsyncIterator[ZhibuApp]:
+    """The application initialised, started and polling; stopped cleanly on exit."""
+    async with app:
+        await startup(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(
+            poll_interval=poll_interval, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES,
+            drop_pending_updates=False,
+        )
+        try:
+            yield app
+        finally:
+            if app.updater.running:
+                await app.updater.stop()
+            await app.stop()
+
+
+async def serve(settings: Settings, stop: asyncio.Event) -> None:
+    """Run the bot until `stop` is set: long polling, or a webhook when WEBHOOK_URL is set."""
+    store = await Store.open(settings.database_path)
+    try:
+        app = build_application(settings, store)
+        if settings.webhook_url:
+            async with app:
+                await startup(app)
+                await app.start()
+                assert app.updater is not None
+                await app.updater.start_webhook(
+                    listen=settings.webhook_listen, port=settings.webhook_port,
+                    url_path="telegram", webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
+                    allowed_updates=Update.ALL_TYPES,
+                )
+                log.info("webhook listening on %s:%s", settings.webhook_listen, settings.webhook_port)
+                await stop.wait()
+                await app.updater.stop()
+                await app.stop()
+        else:
+            async with running(app, poll_timeout=30):
+                log.info("polling %s", settings.api_base)
+                await stop.wait()
+    finally:
+        await store.close()

@@ -1,0 +1,129 @@
+"""Settings from the environment and `.env` (SPEC §1), validated by pydantic-settings."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+OFFICIAL_API = "https://api.telegram.org"
+
+
+def parse_duration(text: str) -> timedelta:
+    """`24h`, `1h`, `30m`, `2d`, `90s` → timedelta."""
+    text = text.strip().lower()
+    units = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
+    if len(text) < 2 or text[-1] not in units or not text[:-1].isdigit():
+        raise ValueError(f"not a duration like 24h or 30m: {text!r}")
+    return timedelta(**{units[text[-1]]: int(text[:-1])})
+
+
+def parse_quiet_hours(text: str) -> tuple[time, time] | None:
+    """`21:00-08:00` → (21:00, 08:00); empty → None. The range may cross midnight."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        start, end = (time.fromisoformat(part.strip()) for part in text.split("-"))
+    except ValueError as exc:
+        raise ValueError(f"QUIET_HOURS must look like 21:00-08:00, not {text!r}") from exc
+    return start, end
+
+
+class Settings(BaseSettings):
+    """Every setting of SPEC §1. Names are the environment variables, upper-cased."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    database_path: Path = Path("data/zhibu.sqlite3")
+    telegram_api_base_url: str = OFFICIAL_API
+    timezone: str = "Asia/Shanghai"
+    default_language: str = "zh"
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    community_name: str = "社区党委"
+    reminder_sweep_seconds: float = 60
+    quiet_hours: str = "21:00-08:00"
+    meeting_reminders: str = "24h,1h"
+    report_reminder_days_before: int = 3
+    broadcast_rate: float = 25
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p for p in value.replace(";", ",").replace(" ", ",").split(",") if p]
+            return [int(p) for p in parts]
+        if isinstance(value, int):
+            return [value]
+        return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        if value not in ("zh", "en"):
+            raise ValueError("DEFAULT_LANGUAGE must be zh or en")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown TIMEZONE {value!r}, e.g. Asia/Shanghai") from exc
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet(cls, value: str) -> str:
+        parse_quiet_hours(value)
+        return value
+
+    @field_validator("meeting_reminders")
+    @classmethod
+    def _stages(cls, value: str) -> str:
+        for part in value.split(","):
+            if part.strip():
+                parse_duration(part)
+        return value
+
+    @field_validator("broadcast_rate", "reminder_sweep_seconds")
+    @classmethod
+    def _positive(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("must be greater than 0")
+        return value
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @cached_property
+    def quiet(self) -> tuple[time, time] | None:
+        return parse_quiet_hours(self.quiet_hours)
+
+    @cached_property
+    def meeting_stages(self) -> list[timedelta]:
+        return sorted(
+            (parse_duration(p) for p in self.meeting_reminders.split(",") if p.strip()), reverse=True
+        )
+
+    @property
+    def api_base(self) -> str:
+        """Base for Bot API calls; PTB appends the token. Accepts the URL with or without `/bot`."""
+        base = self.telegram_api_base_url.rstrip("/")
+        return base if base.endswith("/bot") else base + "/bot"
+
+    @property
+    def file_base(self) -> str:
+        base = self.api_base
+        return base[: -len("/bot")] + "/file/bot"

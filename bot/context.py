@@ -1,0 +1,47 @@
+"""What handlers reach through `context`: the store, the settings and the person behind the update."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.config import Settings
+from bot.services.rights import Actor, OrgTree
+from bot.store import Store
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: Store
+    state: dict[str, Any] = field(default_factory=dict)  # small in-process state (e.g. error throttle)
+
+    async def tree(self) -> OrgTree:
+        return OrgTree.of(await self.store.units.all())
+
+
+class ZhibuContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """The callback context with typed access to the bot's services and the current actor."""
+
+    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any],
+                 chat_id: int | None = None, user_id: int | None = None) -> None:
+        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+        self.actor: Actor | None = None
+        self.lang: str = "zh"
+
+    @property
+    def services(self) -> Services:
+        services = self.application.bot_data.get("services")
+        if not isinstance(services, Services):
+            raise RuntimeError("the application was not built by build_application()")
+        return services
+
+    @property
+    def store(self) -> Store:
+        return self.services.store
+
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings

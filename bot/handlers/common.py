@@ -1,0 +1,113 @@
+"""Shared handler helpers: replying in the person's language, refusing, private-chat redirection."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType, ParseMode
+
+from bot.context import ZhibuContext
+from bot.i18n import t
+from bot.services.commands import by_name
+from bot.services.rights import Actor, Capability
+from bot.services.text import split_message
+
+Handler = Callable[[Update, ZhibuContext], Awaitable[Any]]
+
+_WHO = {
+    Capability.SECRETARY: "common.who_secretary",
+    Capability.LIAISON: "common.who_liaison",
+    Capability.LEADER: "common.who_leader",
+    Capability.MEMBER: "common.who_member",
+    Capability.PATROL: "common.who_patrol",
+    Capability.MEDIATION: "common.who_mediation",
+    Capability.POST: "common.who_post",
+}
+
+
+def actor(context: ZhibuContext) -> Actor:
+    """The actor set by the gate; handlers behind the gate always have one."""
+    if context.actor is None:
+        raise RuntimeError("handler reached without the gate")
+    return context.actor
+
+
+async def send_html(
+    context: ZhibuContext, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+) -> Message:
+    """Send HTML, split at 4096 characters; the markup goes on the last part."""
+    parts = split_message(text)
+    sent: Message | None = None
+    for index, part in enumerate(parts):
+        sent = await context.bot.send_message(
+            chat_id, part, parse_mode=ParseMode.HTML,
+            reply_markup=markup if index == len(parts) - 1 else None,
+        )
+    assert sent is not None
+    return sent
+
+
+async def reply(
+    update: Update, context: ZhibuContext, key: str, markup: InlineKeyboardMarkup | None = None, **params: object
+) -> Message | None:
+    """Answer in the chat of the update, in the person's language."""
+    return await reply_html(update, context, t(context.lang, key, **params), markup)
+
+
+async def reply_html(
+    update: Update, context: ZhibuContext, text: str, markup: InlineKeyboardMarkup | None = None
+) -> Message | None:
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    return await send_html(context, chat.id, text, markup)
+
+
+def is_private(update: Update) -> bool:
+    return update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
+
+
+def private_chat_button(context: ZhibuContext) -> InlineKeyboardMarkup:
+    url = f"https://t.me/{context.bot.username}?start=help"
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t(context.lang, "common.open_private"), url=url)]])
+
+
+def command(name: str) -> Callable[[Handler], Handler]:
+    """Guard a command handler by the commands table: refuse without the right, redirect private
+    matters asked in a group to the private chat. Nothing else runs when refused."""
+    spec = by_name(name)
+    if spec is None:
+        raise KeyError(f"command /{name} is not in the commands table")
+
+    def wrap(func: Handler) -> Handler:
+        @functools.wraps(func)
+        async def guarded(update: Update, context: ZhibuContext) -> Any:
+            person = actor(context)
+            if not person.can(spec.capability):
+                await reply(update, context, "common.refused", what=f"/{name}",
+                            who=t(context.lang, _WHO.get(spec.capability, "common.who_member")))
+                return None
+            if spec.private and not is_private(update):
+                await reply(update, context, "common.private_only", markup=private_chat_button(context))
+                return None
+            return await func(update, context)
+
+        return guarded
+
+    return wrap
+
+
+def args_text(context: ZhibuContext) -> str:
+    return " ".join(context.args or []).strip()
+
+
+def split_fields(text: str) -> list[str]:
+    """The one-line form: `a | b | c` (a full-width ｜ works too)."""
+    return [p.strip() for p in text.replace("｜", "|").split("|")]
+
+
+def join_names(names: Sequence[str], lang: str) -> str:
+    return ("、" if lang == "zh" else ", ").join(names)

@@ -1,0 +1,47 @@
+"""The commands of the bot and who may use them: one table for /help and the Telegram menu."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.services.rights import Actor, Capability
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    capability: Capability
+    private: bool = False  # concerns personal records: answered only in the private chat
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("start", Capability.ANYONE),
+    Command("help", Capability.ANYONE),
+    Command("lang", Capability.ANYONE),
+    Command("cancel", Capability.ANYONE),
+    Command("invite", Capability.SECRETARY, private=True),
+)
+
+SECRETARY_ONLY = frozenset({Capability.SECRETARY})
+
+
+def by_name(name: str) -> Command | None:
+    return next((c for c in COMMANDS if c.name == name), None)
+
+
+def available(actor: Actor) -> tuple[list[Command], list[Command]]:
+    """(general commands, secretary commands) this person may use."""
+    mine = [c for c in COMMANDS if actor.can(c.capability)]
+    return (
+        [c for c in mine if c.capability not in SECRETARY_ONLY],
+        [c for c in mine if c.capability in SECRETARY_ONLY],
+    )
+
+
+def menu(for_secretary: bool) -> list[Command]:
+    """The Telegram command menu: members see theirs, secretaries see theirs too."""
+    return [
+        c for c in COMMANDS
+        if c.capability in (Capability.ANYONE, Capability.MEMBER)
+        or (for_secretary and c.capability in SECRETARY_ONLY)
+    ]

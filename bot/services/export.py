@@ -1,0 +1,65 @@
+"""CSV exports (UTF-8 with BOM, so Excel opens Chinese correctly). Each file is built from the store."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Awaitable, Callable, Iterable
+from pathlib import Path
+
+from bot.services.rights import OrgTree
+from bot.store import Store
+
+Exporter = Callable[[Store, OrgTree, set[int] | None], Awaitable[tuple[list[str], list[list[object]]]]]
+
+
+def to_csv(header: list[str], rows: Iterable[list[object]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+async def members_rows(store: Store, tree: OrgTree, units: set[int] | None) -> tuple[list[str], list[list[object]]]:
+    header = ["id", "name", "branch", "group", "category", "roles", "posts", "liaison", "report_cadence",
+              "migrant_since", "phone", "building", "telegram_id", "linked", "linked_at", "unreachable"]
+    members = await store.members.all()
+    names = {m.id: m.name for m in members}
+    rows = []
+    for m in members:
+        if units is not None and m.unit_id not in units:
+            continue
+        rows.append([
+            m.id, m.name, tree.name(m.unit_id), tree.name(m.group_id), m.category,
+            ";".join(sorted(m.roles)), ";".join(sorted(m.posts)), names.get(m.liaison_id or -1, ""),
+            m.report_cadence, m.migrant_since.isoformat() if m.migrant_since else "", m.phone, m.building,
+            m.telegram_id, "yes" if m.linked else "no", m.linked_at, "yes" if m.unreachable else "no",
+        ])
+    return header, rows
+
+
+#: File name → exporter. Later capabilities add their files here.
+EXPORTS: dict[str, Exporter] = {"members.csv": members_rows}
+
+
+async def export_files(store: Store, units: set[int] | None = None) -> dict[str, bytes]:
+    """Every export file's bytes, limited to `units` when given (a secretary's own units)."""
+    tree = OrgTree.of(await store.units.all())
+    out = {}
+    for name, exporter in EXPORTS.items():
+        header, rows = await exporter(store, tree, units)
+        out[name] = to_csv(header, rows)
+    return out
+
+
+async def export_to_dir(store: Store, directory: Path) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    written = []
+    for name, data in (await export_files(store)).items():
+        path = directory / name
+        path.write_bytes(data)
+        path.chmod(0o600)
+        written.append(path)
+    return written

@@ -1,0 +1,149 @@
+"""The SQLite connection: WAL, foreign keys, numbered migrations, short write transactions.
+
+Writes go through `Database.transaction()`, which serialises writers on one connection with an
+asyncio lock and `BEGIN IMMEDIATE`. When a Telegram update is being handled, the same transaction
+records its `update_id`, so the effect and the "this update was applied" mark commit together.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+import os
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+#: The update being handled in this task, if any (set by the update gate in the handlers).
+current_update_id: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "current_update_id", default=None
+)
+
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def migrations() -> list[tuple[int, str]]:
+    """(number, sql) for every file in `store/migrations`, in order."""
+    found = []
+    for entry in resources.files("bot.store.migrations").iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.read_text(encoding="utf-8")))
+    found.sort()
+    numbers = [n for n, _ in found]
+    if numbers != list(range(1, len(numbers) + 1)):
+        raise RuntimeError(f"migrations must be numbered 1..n without gaps, found {numbers}")
+    return found
+
+
+def _create_private(path: Path) -> None:
+    """Create the database file readable by its owner only (it holds personal data)."""
+    if str(path) == ":memory:":
+        return
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)
+
+
+class Database:
+    """One aiosqlite connection shared by the repositories."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+        self._write_lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Database:
+        path = Path(path)
+        _create_private(path)
+        conn = await aiosqlite.connect(path, isolation_level=None)
+        conn.row_factory = aiosqlite.Row
+        await conn.execute("PRAGMA journal_mode = WAL")
+        await conn.execute("PRAGMA synchronous = NORMAL")
+        await conn.execute("PRAGMA foreign_keys = ON")
+        await conn.execute("PRAGMA busy_timeout = 5000")
+        db = cls(conn, path)
+        await db.migrate()
+        return db
+
+    async def close(self) -> None:
+        await self.conn.close()
+
+    async def schema_version(self) -> int:
+        async with self.conn.execute("PRAGMA user_version") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def migrate(self) -> int:
+        """Apply the migrations newer than `PRAGMA user_version`; returns the new version."""
+        version = await self.schema_version()
+        for number, sql in migrations():
+            if number <= version:
+                continue
+            async with self._write_lock:
+                try:
+                    await self.conn.executescript(
+                        f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;"
+                    )
+                except BaseException:
+                    if self.conn.in_transaction:
+                        await self.conn.execute("ROLLBACK")
+                    raise
+            log.info("migration=%04d applied", number)
+            version = number
+        return version
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A short write transaction; commits on success, rolls back on error."""
+        async with self._write_lock:
+            await self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+                update_id = current_update_id.get()
+                if update_id is not None:
+                    await self.conn.execute(
+                        "INSERT OR IGNORE INTO processed_updates (update_id, at) VALUES (?, ?)",
+                        (update_id, iso(utcnow())),
+                    )
+            except BaseException:
+                await self.conn.execute("ROLLBACK")
+                raise
+            await self.conn.execute("COMMIT")
+
+    async def fetchall(self, sql: str, params: tuple[object, ...] = ()) -> list[aiosqlite.Row]:
+        async with self.conn.execute(sql, params) as cur:
+            return list(await cur.fetchall())
+
+    async def fetchone(self, sql: str, params: tuple[object, ...] = ()) -> aiosqlite.Row | None:
+        async with self.conn.execute(sql, params) as cur:
+            return await cur.fetchone()
+
+    async def backup_to(self, target: Path) -> None:
+        """A consistent online copy (SQLite's backup API), readable by its owner only."""
+        _create_private(target)
+        async with self._write_lock:
+            dest = await aiosqlite.connect(target)
+            try:
+                await self.conn.backup(dest)
+            finally:
+                await dest.close()
+        os.chmod(target, 0o600)

@@ -1,0 +1,94 @@
+"""Fixtures: the local Bot API emulator, a fresh database with a small roster, and the real
+`Application` polling the emulator."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import ZhibuApp, build_application, running
+from bot.config import Settings
+from bot.emulator import BotApiEmulator, EmuUser
+from bot.services.roster import apply_roster, parse_roster
+from bot.store import Store
+
+DATA = Path(__file__).parent / "data"
+SMALL_ROSTER = DATA / "small.csv"
+BAIMIAO = Path(__file__).resolve().parents[1] / "bot" / "demo" / "roster-baimiao.csv"
+
+#: Telegram ids of the small roster.
+COMMUNITY_SECRETARY = 3001
+SECRETARY = 1001
+LIAISON = 1002
+MIGRANT = 1003
+PATROL = 1004
+MEDIATOR = 1005
+OTHER_SECRETARY = 2001
+PLAIN = 2002
+TOM = 2003
+STRANGER = 9999
+
+
+def make_settings(tmp_path: Path, emulator: BotApiEmulator, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "bot_token": "123456:TEST-TOKEN",
+        "database_path": tmp_path / "zhibu.sqlite3",
+        "telegram_api_base_url": emulator.base_url,
+        "broadcast_rate": 1000,
+        "community_name": "测试社区党委",
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+async def load_roster(store: Store, path: Path, community: str = "测试社区党委") -> None:
+    rows, errors = parse_roster(path.read_text(encoding="utf-8"))
+    assert not errors, errors
+    await apply_roster(store, rows, community)
+
+
+@dataclass
+class Harness:
+    """The bot running against the emulator, with a way to act as any user."""
+
+    emu: BotApiEmulator
+    store: Store
+    settings: Settings
+    app: ZhibuApp
+    users: dict[int, EmuUser] = field(default_factory=dict)
+
+    def user(self, telegram_id: int, name: str = "", lang: str = "zh") -> EmuUser:
+        if telegram_id not in self.users:
+            self.users[telegram_id] = self.emu.add_user(telegram_id, name or f"user{telegram_id}",
+                                                        language_code=lang)
+        return self.users[telegram_id]
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[BotApiEmulator]:
+    async with BotApiEmulator() as emu:
+        yield emu
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    opened = await Store.open(tmp_path / "zhibu.sqlite3")
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, emulator: BotApiEmulator) -> Settings:
+    return make_settings(tmp_path, emulator)
+
+
+@pytest.fixture
+async def harness(emulator: BotApiEmulator, store: Store, settings: Settings) -> AsyncIterator[Harness]:
+    await load_roster(store, SMALL_ROSTER)
+    app = build_application(settings, store)
+    async with running(app, poll_timeout=1):
+        yield Harness(emulator, store, settings, app)
