@@ -1,0 +1,198 @@
+"""`python -m bot sandbox`: the real bot against the built-in Bot API emulator, with a demo community.
+
+It imports the demo roster (白庙社区, 58 members) into a database of its own, gives every member an
+emulator account, plays a short tour, then lets you act as anyone: type messages, press buttons by
+number or label. `--script FILE` plays a scripted conversation and prints the transcript.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from bot.app import build_application, running
+from bot.config import Settings
+from bot.emulator import BotApiEmulator, BotMessage, EmuUser
+from bot.services.roster import apply_roster, parse_roster
+from bot.store import Store
+
+DEMO_DIR = Path(__file__).parent / "demo"
+DEMO_ROSTER = DEMO_DIR / "roster-baimiao.csv"
+TOUR = DEMO_DIR / "tour.txt"
+DEMO_COMMUNITY = "白庙社区党委"
+STRANGER = "陌生人"
+STRANGER_ID = 8_000_000
+FIRST_ID = 9_000_001
+QUIET = 0.4  # seconds without a new message before the bot is taken to be done answering
+
+
+class Sandbox:
+    def __init__(self, emu: BotApiEmulator, names: dict[str, int], out: list[str] | None = None) -> None:
+        self.emu = emu
+        self.ids = names
+        self.users: dict[int, EmuUser] = {}
+        self.names = {v: k for k, v in names.items()}
+        self.current = next(iter(names))
+        self.out = out
+
+    def echo(self, line: str = "") -> None:
+        print(line, flush=True)
+        if self.out is not None:
+            self.out.append(line)
+
+    def user(self, name: str) -> EmuUser:
+        telegram_id = self.ids[name]
+        if telegram_id not in self.users:
+            self.users[telegram_id] = self.emu.add_user(telegram_id, name, language_code="zh")
+        return self.users[telegram_id]
+
+    async def settle(self) -> None:
+        """Wait until the bot has stopped sending, then print what everyone got."""
+        last, quiet_since = -1, 0.0
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 10
+        while loop.time() < deadline:
+            count = len(self.emu.calls)
+            if count != last:
+                last, quiet_since = count, loop.time()
+            elif loop.time() - quiet_since >= QUIET:
+                break
+            await asyncio.sleep(0.05)
+        for telegram_id, user in self.users.items():
+            for message in user.drain():
+                self.show(self.names.get(telegram_id, str(telegram_id)), message)
+
+    def show(self, recipient: str, message: BotMessage) -> None:
+        tag = {"edit": "（更新）", "alert": "（提示）", "document": "（文件）", "photo": "（图片）"}.get(message.kind, "")
+        head = f"  支部 → {recipient}{tag}："
+        body = message.text if message.kind != "document" else (message.document_name or "")
+        lines = body.splitlines() or [""]
+        self.echo(head + lines[0])
+        for line in lines[1:]:
+            self.echo("      " + line)
+        number = 1
+        for row in message.buttons:
+            cells = []
+            for button in row:
+                cells.append(f"[{number}] {button.text}" + (f" ({button.url})" if button.url else ""))
+                number += 1
+            self.echo("      " + "   ".join(cells))
+
+    async def do(self, line: str) -> bool:
+        """One line of input; False to stop."""
+        line = line.strip()
+        if not line or line.startswith("#"):
+            return True
+        if line in (":q", ":quit", ":exit"):
+            return False
+        if line.startswith(":as"):
+            name = line[3:].strip()
+            if name not in self.ids:
+                self.echo(f"  （没有这个人：{name}。输入 :who 查看名单）")
+            else:
+                self.current = name
+                self.echo(f"── 现在是 {name} ──")
+            return True
+        if line == ":who":
+            self.echo("  " + "、".join(self.ids))
+            return True
+        if line.startswith(":press") or line.isdigit():
+            label = line[6:].strip() if line.startswith(":press") else line
+            await self.press(label)
+            return True
+        self.echo(f"{self.current} › {line}")
+        await self.user(self.current).send(line)
+        await self.settle()
+        return True
+
+    async def press(self, label: str) -> None:
+        user = self.user(self.current)
+        try:
+            message = user.last_message_with_buttons()
+        except AssertionError:
+            self.echo("  （最近的消息没有按钮）")
+            return
+        buttons = [b for row in message.buttons for b in row]
+        chosen = buttons[int(label) - 1] if label.isdigit() and 0 < int(label) <= len(buttons) else None
+        self.echo(f"{self.current} 按下 [{chosen.text if chosen else label}]")
+        try:
+            await user.press(chosen.text if chosen else label, message)
+        except AssertionError as exc:
+            self.echo(f"  （{exc}）")
+            return
+        await self.settle()
+
+    async def play(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            if not await self.do(line):
+                break
+
+
+def demo_rows(roster: Path) -> tuple[list[object], dict[str, int]]:
+    rows, errors = parse_roster(roster.read_text(encoding="utf-8"))
+    if errors:
+        raise SystemExit(f"{roster}: line {errors[0].line}, column {errors[0].column}: {errors[0].key}")
+    linked = []
+    ids: dict[str, int] = {}
+    for index, row in enumerate(rows):
+        telegram_id = row.telegram_id or FIRST_ID + index
+        linked.append(dataclasses.replace(row, telegram_id=telegram_id))
+        ids.setdefault(row.name, telegram_id)
+    ids[STRANGER] = STRANGER_ID
+    return linked, ids
+
+
+async def _main(settings: Settings, script: Path | None, roster: Path | None, database: Path | None,
+                interactive: bool) -> int:
+    rows, ids = demo_rows(roster or DEMO_ROSTER)
+    with tempfile.TemporaryDirectory(prefix="zhibu-sandbox-") as tmp:
+        async with BotApiEmulator() as emu:
+            sandbox_settings = settings.model_copy(update={
+                "bot_token": settings.bot_token or SecretStr("sandbox:TOKEN"),
+                "telegram_api_base_url": emu.base_url,
+                "database_path": database or Path(tmp) / "sandbox.sqlite3",
+                "community_name": DEMO_COMMUNITY if roster is None else settings.community_name,
+            })
+            store = await Store.open(sandbox_settings.database_path)
+            try:
+                await apply_roster(store, rows, sandbox_settings.community_name)  # type: ignore[arg-type]
+                app = build_application(sandbox_settings, store)
+                async with running(app, poll_timeout=1):
+                    box = Sandbox(emu, ids)
+                    print(f"Zhibu sandbox: Bot API emulator at {emu.base_url}, "
+                          f"{len(rows)} members of {sandbox_settings.community_name}.\n", flush=True)
+                    if script is not None:
+                        await box.play(script.read_text(encoding="utf-8").splitlines())
+                        return 0
+                    await box.play(TOUR.read_text(encoding="utf-8").splitlines())
+                    if interactive:
+                        await _interactive(box)
+            finally:
+                await store.close()
+    return 0
+
+
+async def _interactive(box: Sandbox) -> None:
+    box.echo("\n输入消息发给机器人；:as 姓名 切换身份；数字 按按钮；:who 名单；:q 退出。")
+    loop = asyncio.get_running_loop()
+    while True:
+        try:
+            line = await loop.run_in_executor(None, lambda: input(f"[{box.current}] > "))
+        except EOFError:
+            return
+        if not await box.do(line):
+            return
+
+
+def main(settings: Settings, script: Path | None = None, roster: Path | None = None,
+         database: Path | None = None) -> int:
+    try:
+        return asyncio.run(_main(settings, script, roster, database, interactive=sys.stdin.isatty()))
+    except KeyboardInterrupt:
+        return 0
