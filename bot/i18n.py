@@ -1,4 +1,4 @@
-"""Message catalogues (`locales/<lang>.toml`) and language resolution.
+"""Message catalogues (`locales/<lang>/*.toml`, one file per capability) and language resolution.
 
 Messages are HTML (Telegram's parse mode). Every value passed to `t()` is escaped unless it is
 wrapped in `Html`, so user text can never break the markup.
@@ -38,8 +38,15 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
 
 @cache
 def catalogue(lang: str) -> dict[str, str]:
-    with (LOCALES_DIR / f"{lang}.toml").open("rb") as fh:
-        return _flatten(tomllib.load(fh))
+    merged: dict[str, str] = {}
+    for path in sorted((LOCALES_DIR / lang).glob("*.toml")):
+        with path.open("rb") as fh:
+            table = _flatten(tomllib.load(fh))
+        clash = set(table) & set(merged)
+        if clash:
+            raise ValueError(f"{path}: keys defined twice: {sorted(clash)}")
+        merged.update(table)
+    return merged
 
 
 def placeholders(template: str) -> set[str]:
