@@ -148,7 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     bak.add_argument("file", type=Path)
     args = parser.parse_args(argv)
 
-    logging.basicConfig(level=logging.INFO if args.command == "run" else logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO if args.command == "run" else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         settings = Settings()

@@ -69,7 +69,8 @@ class Sandbox:
                 self.show(self.names.get(telegram_id, str(telegram_id)), message)
 
     def show(self, recipient: str, message: BotMessage) -> None:
-        tag = {"edit": "（更新）", "alert": "（提示）", "document": "（文件）", "photo": "（图片）"}.get(message.kind, "")
+        tags = {"edit": "（更新）", "alert": "（提示）", "document": "（文件）", "photo": "（图片）"}
+        tag = tags.get(message.kind, "")
         head = f"  支部 → {recipient}{tag}："
         body = message.text if message.kind != "document" else (message.document_name or "")
         lines = body.splitlines() or [""]
