@@ -15,6 +15,7 @@ from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.context import Services, ZhibuContext
+from bot.delivery import Sender, sweep_job
 from bot.handlers import errors, gate, invite, start
 from bot.i18n import LANGUAGES, t
 from bot.services.commands import menu
@@ -79,17 +80,41 @@ async def publish_commands(app: ZhibuApp) -> None:
         log.warning("commands not published: %s", exc)
 
 
+def services_of(app: ZhibuApp) -> Services:
+    services = app.bot_data["services"]
+    assert isinstance(services, Services)
+    return services
+
+
 async def startup(app: ZhibuApp) -> None:
-    """Work done once the bot is initialised, before updates are taken."""
+    """Once the bot is initialised and started: the command menu, the outbox sender, the sweep job."""
+    services = services_of(app)
     await publish_commands(app)
+    services.sender = Sender(app, services)
+    await services.sender.start()
+    assert app.job_queue is not None
+    app.job_queue.run_repeating(sweep_job, interval=services.settings.reminder_sweep_seconds, first=0.2,
+                                name="reminder-sweep")
+    app.job_queue.run_repeating(prune_job, interval=24 * 3600, first=60, name="prune")
+
+
+async def shutdown(app: ZhibuApp) -> None:
+    services = services_of(app)
+    if services.sender is not None:
+        await services.sender.stop()
+        services.sender = None
+
+
+async def prune_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await services_of(context.application).store.updates.prune()  # type: ignore[arg-type]
 
 
 @asynccontextmanager
 async def running(app: ZhibuApp, *, poll_interval: float = 0.0, poll_timeout: int = 10) -> AsyncIterator[ZhibuApp]:
     """The application initialised, started and polling; stopped cleanly on exit."""
     async with app:
-        await startup(app)
         await app.start()
+        await startup(app)
         assert app.updater is not None
         await app.updater.start_polling(
             poll_interval=poll_interval, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES,
@@ -100,6 +125,7 @@ async def running(app: ZhibuApp, *, poll_interval: float = 0.0, poll_timeout: in
         finally:
             if app.updater.running:
                 await app.updater.stop()
+            await shutdown(app)
             await app.stop()
 
 
@@ -110,8 +136,8 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
         app = build_application(settings, store)
         if settings.webhook_url:
             async with app:
-                await startup(app)
                 await app.start()
+                await startup(app)
                 assert app.updater is not None
                 await app.updater.start_webhook(
                     listen=settings.webhook_listen, port=settings.webhook_port,
@@ -121,6 +147,7 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
                 log.info("webhook listening on %s:%s", settings.webhook_listen, settings.webhook_port)
                 await stop.wait()
                 await app.updater.stop()
+                await shutdown(app)
                 await app.stop()
         else:
             async with running(app, poll_timeout=30):

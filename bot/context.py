@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -11,12 +13,29 @@ from bot.config import Settings
 from bot.services.rights import Actor, OrgTree
 from bot.store import Store
 
+if TYPE_CHECKING:
+    from bot.delivery import Sender
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
 
 @dataclass
 class Services:
     settings: Settings
     store: Store
     state: dict[str, Any] = field(default_factory=dict)  # small in-process state (e.g. error throttle)
+    clock: Callable[[], datetime] = utc_now  # replaced in tests to move time
+    sender: Sender | None = None
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def poke_sender(self) -> None:
+        """Something was queued in the outbox: send it now rather than at the next poll."""
+        if self.sender is not None:
+            self.sender.poke()
 
     async def tree(self) -> OrgTree:
         return OrgTree.of(await self.store.units.all())

@@ -7,6 +7,7 @@ from pathlib import Path
 from bot.store.db import Database
 from bot.store.invites import InviteRepo
 from bot.store.members import MemberRepo
+from bot.store.outbox import OutboxRepo
 from bot.store.units import UnitRepo
 from bot.store.updates import UpdateRepo
 
@@ -20,6 +21,7 @@ class Store:
         self.members = MemberRepo(db)
         self.invites = InviteRepo(db)
         self.updates = UpdateRepo(db)
+        self.outbox = OutboxRepo(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:

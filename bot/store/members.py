@@ -92,3 +92,8 @@ class MemberRepo:
         for row in await self.db.fetchall("SELECT member_id, role FROM member_roles"):
             out[row[0]].add(row[1])
         return out
+
+    async def mark_unreachable(self, member_id: int) -> None:
+        """Telegram refused delivery (blocked, or never started): no more sends until they write."""
+        async with self.db.transaction() as conn:
+            await conn.execute("UPDATE members SET unreachable = 1 WHERE id = ?", (member_id,))

@@ -1,0 +1,146 @@
+"""The sender: drains the outbox to Telegram at `BROADCAST_RATE`, and runs the reminder sweep.
+
+Outcomes follow SPEC §8: sent (with Telegram's message id); 403 → failed and the member marked
+unreachable, no retry; a time-out after the request went out → uncertain, not resent; 429 → waited out
+by the rate limiter and retried; "message is not modified" is success.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import Application, ContextTypes
+
+from bot.context import Services
+from bot.services import reminders
+from bot.store.outbox import OutboxRow
+
+log = logging.getLogger(__name__)
+
+BATCH = 50
+#: Called after a row reaches a final state: (application, row, status). Capabilities hook in here.
+AfterSend = Callable[[Application[Any, Any, Any, Any, Any, Any], OutboxRow, str], Awaitable[None]]
+AFTER_SEND: list[AfterSend] = []
+
+
+def markup(buttons: list[list[dict[str, str]]] | None) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup([
+        [InlineKeyboardButton(b["text"], url=b["url"]) if "url" in b
+         else InlineKeyboardButton(b["text"], callback_data=b["data"]) for b in row]
+        for row in buttons
+    ])
+
+
+class Sender:
+    """One per application: a background task that sends what the outbox holds."""
+
+    def __init__(self, app: Application[Any, Any, Any, Any, Any, Any], services: Services) -> None:
+        self.app = app
+        self.services = services
+        self.wake = asyncio.Event()
+        self.task: asyncio.Task[None] | None = None
+        self.idle = asyncio.Event()
+
+    async def start(self) -> None:
+        recovered = await self.services.store.outbox.recover()
+        if recovered:
+            log.info("outbox recovered=%s in-flight rows", recovered)
+        self.task = asyncio.create_task(self._run(), name="outbox-sender")
+        self.wake.set()
+
+    async def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            try:
+                await self.task
+            except asyncio.CancelledError:
+                pass
+            self.task = None
+
+    def poke(self) -> None:
+        self.wake.set()
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                sent_any = await self.drain_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("outbox drain failed")
+                sent_any = False
+            if not sent_any:
+                self.idle.set()
+                self.wake.clear()
+                try:
+                    await asyncio.wait_for(self.wake.wait(), timeout=1.0)
+                except TimeoutError:
+                    pass
+                self.idle.clear()
+
+    async def drain_once(self) -> bool:
+        rows = await self.services.store.outbox.claim(BATCH)
+        if not rows:
+            return False
+        limit = asyncio.Semaphore(8)
+
+        async def one(row: OutboxRow) -> None:
+            async with limit:
+                await self.send(row)
+
+        await asyncio.gather(*(one(r) for r in rows))
+        return True
+
+    async def send(self, row: OutboxRow) -> None:
+        outbox = self.services.store.outbox
+        try:
+            message = await self.app.bot.send_message(
+                row.chat_id, row.text, parse_mode=ParseMode.HTML, reply_markup=markup(row.buttons),
+            )
+        except Forbidden as exc:
+            await outbox.finish(row.id, "failed", error=f"403 {exc.message}")
+            if row.member_id is not None:
+                await self.services.store.members.mark_unreachable(row.member_id)
+            log.info("outbox=%s member=%s failed 403", row.id, row.member_id)
+            status = "failed"
+        except RetryAfter as exc:  # the limiter gave up retrying: try again later
+            await outbox.release(row.id, error=f"429 retry after {exc.retry_after}")
+            await asyncio.sleep(float(exc.retry_after) if not hasattr(exc.retry_after, "total_seconds")
+                                else exc.retry_after.total_seconds())  # type: ignore[union-attr]
+            return
+        except TimedOut:
+            await outbox.finish(row.id, "uncertain", error="timed out after the request went out")
+            log.warning("outbox=%s member=%s uncertain (time-out)", row.id, row.member_id)
+            status = "uncertain"
+        except BadRequest as exc:
+            await outbox.finish(row.id, "failed", error=f"400 {exc.message}")
+            log.warning("outbox=%s failed 400 %s", row.id, exc.message)
+            status = "failed"
+        except NetworkError as exc:  # the request did not go out: try again
+            await outbox.release(row.id, error=f"network {exc.message}")
+            await asyncio.sleep(1.0)
+            return
+        else:
+            await outbox.finish(row.id, "sent", message_id=message.message_id)
+            status = "sent"
+        for hook in AFTER_SEND:
+            try:
+                await hook(self.app, row, status)
+            except Exception:
+                log.exception("after-send hook failed for outbox=%s", row.id)
+
+
+async def sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The one repeating job: derive due reminders from the database and queue them."""
+    services: Services = context.application.bot_data["services"]
+    queued = await reminders.sweep(services.store, services.settings, services.now())
+    if queued:
+        services.poke_sender()
