@@ -93,8 +93,8 @@ async def startup(app: ZhibuApp) -> None:
     services.sender = Sender(app, services)
     await services.sender.start()
     assert app.job_queue is not None
-    app.job_queue.run_repeating(sweep_job, interval=services.settings.reminder_sweep_seconds, first=0.2,
-                                name="reminder-sweep")
+    interval = services.settings.reminder_sweep_seconds
+    app.job_queue.run_repeating(sweep_job, interval=interval, first=min(interval, 10.0), name="reminder-sweep")
     app.job_queue.run_repeating(prune_job, interval=24 * 3600, first=60, name="prune")
 
 

@@ -3,16 +3,20 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.app import ZhibuApp, build_application, running
+from bot.app import ZhibuApp, build_application, running, services_of
 from bot.config import Settings
+from bot.context import Services
 from bot.emulator import BotApiEmulator, EmuUser
+from bot.services import reminders
 from bot.services.roster import apply_roster, parse_roster
 from bot.store import Store
 
@@ -39,6 +43,8 @@ def make_settings(tmp_path: Path, emulator: BotApiEmulator, **overrides: Any) ->
         "database_path": tmp_path / "zhibu.sqlite3",
         "telegram_api_base_url": emulator.base_url,
         "broadcast_rate": 1000,
+        "reminder_sweep_seconds": 3600,  # tests sweep explicitly with `harness.sweep()`
+        "quiet_hours": "",
         "community_name": "测试社区党委",
     }
     values.update(overrides)
@@ -60,6 +66,28 @@ class Harness:
     settings: Settings
     app: ZhibuApp
     users: dict[int, EmuUser] = field(default_factory=dict)
+
+    @property
+    def services(self) -> Services:
+        return services_of(self.app)
+
+    def at(self, moment: datetime) -> None:
+        """Fix the bot's clock at this moment (an aware datetime)."""
+        self.services.clock = lambda: moment
+
+    async def sweep(self) -> int:
+        """Run the reminder sweep now, as the repeating job does, and let the sender go."""
+        queued = await reminders.sweep(self.store, self.settings, self.services.now())
+        self.services.poke_sender()
+        return queued
+
+    async def settle(self) -> None:
+        """Wait until the outbox is empty."""
+        for _ in range(200):
+            if await self.store.outbox.pending_count() == 0:
+                return
+            await asyncio.sleep(0.02)
+        raise AssertionError("the outbox did not drain")
 
     def user(self, telegram_id: int, name: str = "", lang: str = "zh") -> EmuUser:
         if telegram_id not in self.users:
