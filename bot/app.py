@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -12,21 +13,24 @@ from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScope
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 from telegram.request import HTTPXRequest
+from telegram.warnings import PTBUserWarning
 
 from bot.config import Settings
 from bot.context import Services, ZhibuContext
 from bot.delivery import Sender, sweep_job
-from bot.handlers import errors, gate, invite, start
+from bot.handlers import contact, duty, duty_report, errors, export, gate, invite, notices, reports, start, status
 from bot.i18n import LANGUAGES, t
 from bot.services.commands import menu
 from bot.store import Store
 
 log = logging.getLogger(__name__)
+# Conversations here are per user and chat on purpose; buttons belong to the conversation's last prompt.
+warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBUserWarning)
 
 ZhibuApp = Application[Any, ZhibuContext, Any, Any, Any, Any]
 
 #: Capability modules, each with `register(app)`. Order matters only for the fallback, added last.
-MODULES = (start, invite)
+MODULES = (start, invite, status, reports, contact, export, duty, duty_report, notices)
 
 
 def build_application(settings: Settings, store: Store) -> ZhibuApp:

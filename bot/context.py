@@ -49,6 +49,7 @@ class ZhibuContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any],
         super().__init__(application=application, chat_id=chat_id, user_id=user_id)
         self.actor: Actor | None = None
         self.lang: str = "zh"
+        self.ended_conversation = False  # a command just ended a conversation in progress
 
     @property
     def services(self) -> Services:

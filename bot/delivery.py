@@ -24,6 +24,12 @@ from bot.store.outbox import OutboxRow
 log = logging.getLogger(__name__)
 
 BATCH = 50
+#: Outbox sends are spaced evenly at this share of BROADCAST_RATE: no burst at the start of a broadcast,
+#: and room for jitter on the way, so Telegram never counts more than the rate in any one second.
+PACE = 0.97
+#: Slots left free when sending starts from idle: the replies to whatever queued the messages (a
+#: secretary's Send press is answered with a couple of messages) fall in the same second.
+COLD_START_SLOTS = 3
 #: Called after a row reaches a final state: (application, row, status). Capabilities hook in here.
 AfterSend = Callable[[Application[Any, Any, Any, Any, Any, Any], OutboxRow, str], Awaitable[None]]
 AFTER_SEND: list[AfterSend] = []
@@ -48,6 +54,9 @@ class Sender:
         self.wake = asyncio.Event()
         self.task: asyncio.Task[None] | None = None
         self.idle = asyncio.Event()
+        #: Read time-out of outbox sends (None: the request's default). Past it a send is "uncertain".
+        self.send_timeout: float | None = None
+        self._next_slot = 0.0
 
     async def start(self) -> None:
         recovered = await self.services.store.outbox.recover()
@@ -94,16 +103,35 @@ class Sender:
 
         async def one(row: OutboxRow) -> None:
             async with limit:
+                await self._pace()
+                began = asyncio.get_running_loop().time()
                 await self.send(row)
+                if asyncio.get_running_loop().time() - began > 1.0:
+                    # Held by a flood wait: the sends queued behind it went out together, so the next
+                    # slots start a second later, when Telegram's count of that burst has passed.
+                    self._next_slot = max(self._next_slot, asyncio.get_running_loop().time() + 1.0)
 
         await asyncio.gather(*(one(r) for r in rows))
         return True
 
+    async def _pace(self) -> None:
+        """Wait for this send's slot: at most PACE × BROADCAST_RATE a second, evenly spaced."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        interval = 1.0 / (self.services.settings.broadcast_rate * PACE)
+        if self._next_slot < now - 1.0:  # idle for a while: a new broadcast
+            self._next_slot = now + COLD_START_SLOTS * interval
+        slot = max(now, self._next_slot)
+        self._next_slot = slot + interval
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
     async def send(self, row: OutboxRow) -> None:
         outbox = self.services.store.outbox
         try:
+            timeouts = {} if self.send_timeout is None else {"read_timeout": self.send_timeout}
             message = await self.app.bot.send_message(
-                row.chat_id, row.text, parse_mode=ParseMode.HTML, reply_markup=markup(row.buttons),
+                row.chat_id, row.text, parse_mode=ParseMode.HTML, reply_markup=markup(row.buttons), **timeouts,
             )
         except Forbidden as exc:
             await outbox.finish(row.id, "failed", error=f"403 {exc.message}")

@@ -98,7 +98,7 @@ def run_cli(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> su
 def test_cli_bad_row_writes_nothing_and_names_the_line(tmp_path: Path) -> None:
     good = run_cli(tmp_path, "import-roster", str(SMALL_ROSTER))
     assert good.returncode == 0, good.stderr
-    assert "10 created" in good.stdout
+    assert "12 created" in good.stdout
     bad = tmp_path / "bad.csv"
     bad.write_text(SMALL_ROSTER.read_text(encoding="utf-8").replace("周普通,二村党支部,,在家", "周普通,二村党支部,,xyz")
                    + "新人,二村党支部,,在家,,,,,,,,\n", encoding="utf-8")
@@ -106,7 +106,7 @@ def test_cli_bad_row_writes_nothing_and_names_the_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "line 10, column category" in result.stdout
     again = run_cli(tmp_path, "import-roster", str(SMALL_ROSTER))
-    assert "0 created, 0 updated, 10 unchanged" in again.stdout  # 新人 was not written
+    assert "0 created, 0 updated, 12 unchanged" in again.stdout  # 新人 was not written
 
 
 def test_cli_run_without_token_exits_with_one_clear_line(tmp_path: Path) -> None:
@@ -126,7 +126,7 @@ def test_cli_invites_export_and_backup(tmp_path: Path) -> None:
     run_cli(tmp_path, "import-roster", str(SMALL_ROSTER))
     invites = run_cli(tmp_path, "invites", "--bot-username", "zhibu_bot")
     lines = [line for line in invites.stdout.splitlines() if "https://t.me/zhibu_bot?start=" in line]
-    assert len(lines) == 10  # nobody has written to the bot yet
+    assert len(lines) == 12  # nobody has written to the bot yet
     assert invites.stdout == run_cli(tmp_path, "invites", "--bot-username", "zhibu_bot").stdout
     exported = run_cli(tmp_path, "export", str(tmp_path / "out"))
     assert exported.returncode == 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -15,7 +15,7 @@ from bot.services.commands import by_name
 from bot.services.rights import Actor, Capability
 from bot.services.text import split_message
 
-Handler = Callable[[Update, ZhibuContext], Awaitable[Any]]
+Handler = Callable[[Update, ZhibuContext], Coroutine[Any, Any, Any]]
 
 _WHO = {
     Capability.SECRETARY: "common.who_secretary",

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
+from telegram.ext import Application, ApplicationHandlerStop, ConversationHandler, TypeHandler
 
 from bot.context import ZhibuContext
 from bot.handlers.common import is_private, reply
@@ -40,10 +40,44 @@ async def gate(update: Update, context: ZhibuContext) -> None:
     own = person.member.language if person.member else None
     context.lang = resolve_language(own, user.language_code, context.settings.default_language)
     if person.known or _is_start_with_code(update):
+        if _is_command(update):
+            # /cancel is answered by the conversation in progress (its own fallback), so keep one
+            keep = _command_word(update) == "/cancel"
+            context.ended_conversation = end_conversations(context.application, update, keep_one=keep)
         return
     await refuse_unknown(update, context)
     await store.updates.mark(update.update_id)
     raise ApplicationHandlerStop
+
+
+def _is_command(update: Update) -> bool:
+    message = update.effective_message
+    return bool(message and message.text and message.text.startswith("/"))
+
+
+def _command_word(update: Update) -> str:
+    message = update.effective_message
+    return (message.text or "").split()[0].split("@")[0].lower() if message and message.text else ""
+
+
+def end_conversations(app: Application, update: Update, keep_one: bool = False) -> bool:  # type: ignore[type-arg]
+    """A new command ends whatever conversation this person was in (in this chat), so that the text
+    they type next goes to the command they just gave. With `keep_one`, the first conversation in
+    progress is left to answer (it is /cancel's). Returns whether one was ended."""
+    ended = False
+    kept = not keep_one
+    for handlers in app.handlers.values():
+        for handler in handlers:
+            if not isinstance(handler, ConversationHandler):
+                continue
+            key = handler._get_key(update)  # PTB keeps conversation state privately; no public reset
+            if key in handler._conversations:
+                if not kept:
+                    kept = True
+                    continue
+                handler._update_state(ConversationHandler.END, key)
+                ended = True
+    return ended
 
 
 async def refuse_unknown(update: Update, context: ZhibuContext) -> None:

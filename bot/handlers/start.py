@@ -96,8 +96,8 @@ async def cmd_lang(update: Update, context: ZhibuContext) -> None:
 
 
 async def cmd_cancel(update: Update, context: ZhibuContext) -> None:
-    """Reached only when no conversation is active (each conversation has its own /cancel)."""
-    await reply(update, context, "common.nothing_to_cancel")
+    """Any command ends the conversation in progress (see the gate); /cancel says whether one was."""
+    await reply(update, context, "common.cancelled" if context.ended_conversation else "common.nothing_to_cancel")
 
 
 async def not_understood(update: Update, context: ZhibuContext) -> None:
@@ -108,10 +108,10 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("start", cmd_start))
     app.add_handler(CommandHandler("help", cmd_help))
     app.add_handler(CommandHandler("lang", cmd_lang))
-    app.add_handler(CommandHandler("cancel", cmd_cancel))
 
 
 def register_fallback(app: Application) -> None:  # type: ignore[type-arg]
-    """Registered last: private text nobody else took."""
+    """Registered last: /cancel outside any conversation, and private text nobody else took."""
+    app.add_handler(CommandHandler("cancel", cmd_cancel))
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & (filters.TEXT | filters.COMMAND),
                                    not_understood))

@@ -20,6 +20,23 @@ COMMANDS: tuple[Command, ...] = (
     Command("lang", Capability.ANYONE),
     Command("cancel", Capability.ANYONE),
     Command("invite", Capability.SECRETARY, private=True),
+    Command("notice", Capability.SECRETARY, private=True),
+    Command("notices", Capability.MEMBER, private=True),
+    Command("attendance", Capability.SECRETARY, private=True),
+    Command("cancelnotice", Capability.SECRETARY, private=True),
+    Command("minutes", Capability.SECRETARY, private=True),
+    Command("bindgroup", Capability.SECRETARY),
+    Command("patrol", Capability.PATROL, private=True),
+    Command("mediate", Capability.MEDIATION, private=True),
+    Command("duty", Capability.POST, private=True),
+    Command("dutyreport", Capability.SECRETARY, private=True),
+    Command("posts", Capability.SECRETARY, private=True),
+    Command("status", Capability.MEMBER, private=True),
+    Command("report", Capability.MEMBER, private=True),
+    Command("reports", Capability.LEADER, private=True),
+    Command("contact", Capability.LIAISON, private=True),
+    Command("members", Capability.SECRETARY, private=True),
+    Command("export", Capability.SECRETARY, private=True),
 )
 
 SECRETARY_ONLY = frozenset({Capability.SECRETARY})

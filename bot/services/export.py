@@ -6,7 +6,12 @@ import csv
 import io
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from bot.services.duty import duty_logs_rows
+from bot.services.export_reports import status_rows, thought_rows
+from bot.services.export_time import export_tz
+from bot.services.notices_export import attendance_rows, notices_rows
 from bot.services.rights import OrgTree
 from bot.store import Store
 
@@ -41,11 +46,21 @@ async def members_rows(store: Store, tree: OrgTree, units: set[int] | None) -> t
 
 
 #: File name → exporter. Later capabilities add their files here.
-EXPORTS: dict[str, Exporter] = {"members.csv": members_rows}
+EXPORTS: dict[str, Exporter] = {
+    "members.csv": members_rows,
+    "status_reports.csv": status_rows,
+    "thought_reports.csv": thought_rows,
+    "duty_logs.csv": duty_logs_rows,
+    "notices.csv": notices_rows,
+    "attendance.csv": attendance_rows,
+}
 
 
-async def export_files(store: Store, units: set[int] | None = None) -> dict[str, bytes]:
+async def export_files(store: Store, units: set[int] | None = None,
+                       tz: ZoneInfo | None = None) -> dict[str, bytes]:
     """Every export file's bytes, limited to `units` when given (a secretary's own units)."""
+    if tz is not None:
+        export_tz.set(tz)
     tree = OrgTree.of(await store.units.all())
     out = {}
     for name, exporter in EXPORTS.items():
@@ -54,10 +69,10 @@ async def export_files(store: Store, units: set[int] | None = None) -> dict[str,
     return out
 
 
-async def export_to_dir(store: Store, directory: Path) -> list[Path]:
+async def export_to_dir(store: Store, directory: Path, tz: ZoneInfo | None = None) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     written = []
-    for name, data in (await export_files(store)).items():
+    for name, data in (await export_files(store, tz=tz)).items():
         path = directory / name
         path.write_bytes(data)
         path.chmod(0o600)

@@ -65,7 +65,11 @@ async def sweep(store: Store, settings: Settings, now: datetime) -> int:
         due = [d for d in due if d.urgent]
     if not due:
         return 0
-    queued = await store.outbox.enqueue([d.message for d in due])
+    known = await store.outbox.existing_keys(d.message.key for d in due)
+    fresh = [d.message for d in due if d.message.key not in known]
+    if not fresh:
+        return 0
+    queued = await store.outbox.enqueue(fresh)
     if queued:
         log.info("sweep queued=%s", queued)
     return queued

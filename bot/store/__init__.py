@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.store.db import Database
+from bot.store.duty import DutyRepo
 from bot.store.invites import InviteRepo
 from bot.store.members import MemberRepo
+from bot.store.notices import NoticeRepo
 from bot.store.outbox import OutboxRepo
+from bot.store.reports import ReportRepo
 from bot.store.units import UnitRepo
 from bot.store.updates import UpdateRepo
 
@@ -22,6 +25,9 @@ class Store:
         self.invites = InviteRepo(db)
         self.updates = UpdateRepo(db)
         self.outbox = OutboxRepo(db)
+        self.duty = DutyRepo(db)
+        self.notices = NoticeRepo(db)
+        self.reports = ReportRepo(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:

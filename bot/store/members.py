@@ -30,6 +30,7 @@ def member_from_row(row: aiosqlite.Row) -> Member:
         category=row["category"], roles=_split(row["roles"]), posts=_split(row["posts"]),
         liaison_id=row["liaison_id"], report_cadence=row["report_cadence"],
         migrant_since=date.fromisoformat(since) if since else None,
+        mobile_recorded_at=row["mobile_recorded_at"] or row["created_at"],
         phone=row["phone"], building=row["building"], telegram_id=row["telegram_id"],
         linked_at=row["linked_at"], language=row["language"], unreachable=bool(row["unreachable"]),
     )
@@ -97,3 +98,14 @@ class MemberRepo:
         """Telegram refused delivery (blocked, or never started): no more sends until they write."""
         async with self.db.transaction() as conn:
             await conn.execute("UPDATE members SET unreachable = 1 WHERE id = ?", (member_id,))
+
+    async def with_role(self, role: str) -> list[Member]:
+        return await self._many(
+            "WHERE m.id IN (SELECT member_id FROM member_roles WHERE role = ?) ORDER BY m.id", (role,))
+
+    async def liaison_of(self, member: Member) -> Member | None:
+        return await self.get(member.liaison_id) if member.liaison_id is not None else None
+
+    async def kept_by(self, liaison_id: int) -> list[Member]:
+        """The members this liaison keeps contact with."""
+        return await self._many("WHERE m.liaison_id = ? ORDER BY m.id", (liaison_id,))

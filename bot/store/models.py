@@ -35,6 +35,7 @@ class Member(BaseModel):
     liaison_id: int | None = None
     report_cadence: str | None = None
     migrant_since: date | None = None
+    mobile_recorded_at: str | None = None  # when the roster first said mobile (or the record was made)
     phone: str | None = None
     building: str | None = None
     telegram_id: int | None = None

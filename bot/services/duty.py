@@ -1,0 +1,168 @@
+"""Duty posts (设岗定责): saving patrol and mediation logs, the month's figures for a member and for a
+secretary's units, follow-ups of ongoing mediations with their reminder source, and `duty_logs.csv`.
+
+The rules themselves (fields, one-line forms, points, months, minimum) are pure, in `duty_rules`.
+A mediation is scored by its *current* outcome, in the month it was logged; a follow-up that records
+a new outcome updates the log (outcome, follow-up date, `outcome_changed_at`) and adds a row to the
+follow-up history (`duty_followups`).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from bot.config import Settings
+from bot.i18n import resolve_language, t
+from bot.services.duty_rules import (
+    MEDIATION,
+    PATROL,
+    MediationDraft,
+    Month,
+    MonthSummary,
+    PatrolDraft,
+    followup_is_due,
+    log_points,
+    minimum_met,
+    summarize,
+)
+from bot.services.reminders import Due, reminder_source
+from bot.services.rights import OrgTree
+from bot.store import Store
+from bot.store.db import iso
+from bot.store.duty import DutyLog, NewLog
+from bot.store.models import Member
+from bot.store.outbox import Outgoing
+
+log = logging.getLogger(__name__)
+
+
+async def save_patrol(store: Store, member_id: int, draft: PatrolDraft, now: datetime, tz: ZoneInfo) -> DutyLog:
+    saved = await store.duty.add(NewLog(
+        member_id=member_id, post=PATROL, at=iso(now), local_date=now.astimezone(tz).date(),
+        area=draft.area, minutes=draft.minutes, findings=draft.findings, photo_file_id=draft.photo,
+    ))
+    log.info("duty=%s member=%s patrol logged", saved.id, member_id)
+    return saved
+
+
+async def save_mediation(store: Store, member_id: int, draft: MediationDraft, now: datetime,
+                         tz: ZoneInfo) -> DutyLog:
+    saved = await store.duty.add(NewLog(
+        member_id=member_id, post=MEDIATION, at=iso(now), local_date=now.astimezone(tz).date(),
+        parties=draft.parties, kind=draft.kind, outcome=draft.outcome, summary=draft.summary,
+        followup_on=draft.followup_on, photo_file_id=draft.photo,
+    ))
+    log.info("duty=%s member=%s mediation logged outcome=%s", saved.id, member_id, draft.outcome)
+    return saved
+
+
+async def month_logs(store: Store, member_ids: list[int], month: Month, tz: ZoneInfo) -> list[DutyLog]:
+    start, end = month.bounds(tz)
+    return await store.duty.between(iso(start), iso(end), member_ids)
+
+
+async def member_month(store: Store, member_id: int, month: Month, tz: ZoneInfo) -> MonthSummary:
+    return summarize(await month_logs(store, [member_id], month, tz))
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    member: Member
+    summary: MonthSummary
+    met: bool | None
+
+
+async def units_month(store: Store, members: list[Member], month: Month, tz: ZoneInfo) -> list[ReportRow]:
+    """Every post-holder among `members` with the month's figures, most points first."""
+    holders = [m for m in members if m.posts]
+    logs = await month_logs(store, [m.id for m in holders], month, tz)
+    rows = []
+    for member in holders:
+        summary = summarize(x for x in logs if x.member_id == member.id)
+        rows.append(ReportRow(member, summary, minimum_met(summary, member.posts)))
+    rows.sort(key=lambda r: (-r.summary.points, r.member.name, r.member.id))
+    return rows
+
+
+class Followup(StrEnum):
+    RECORDED = "recorded"
+    ALREADY = "already"  # no longer ongoing: a new outcome was recorded before
+    NOT_YOURS = "not_yours"
+
+
+async def record_followup(store: Store, log_id: int, member_id: int, outcome: str,
+                          next_on: date | None, now: datetime) -> tuple[Followup, DutyLog | None]:
+    """The post-holder's new outcome for an ongoing mediation (`next_on`: the new follow-up date)."""
+    current = await store.duty.get(log_id)
+    if current is None or current.member_id != member_id or current.post != MEDIATION:
+        return Followup.NOT_YOURS, current
+    if not await store.duty.record_followup(log_id, outcome, next_on, iso(now)):
+        return Followup.ALREADY, current
+    log.info("duty=%s member=%s follow-up outcome=%s", log_id, member_id, outcome)
+    return Followup.RECORDED, await store.duty.get(log_id)
+
+
+def followup_key(entry: DutyLog) -> str:
+    return f"mediation:followup:{entry.id}:{entry.followup_on}"
+
+
+def followup_buttons(lang: str, log_id: int) -> list[list[dict[str, str]]]:
+    def button(outcome: str) -> dict[str, str]:
+        return {"text": t(lang, f"duty.followup.button_{outcome}"), "data": f"duty:out:{log_id}:{outcome}"}
+
+    return [[button("resolved"), button("referred")], [button("ongoing")]]
+
+
+@reminder_source
+async def mediation_followups(store: Store, settings: Settings, now: datetime) -> list[Due]:
+    """An ongoing mediation's follow-up date reminds its post-holder from 08:00 local that day."""
+    today = now.astimezone(settings.tz).date()
+    entries = [e for e in await store.duty.ongoing_due(today)
+               if e.followup_on is not None and followup_is_due(e.followup_on, now, settings.tz)]
+    if not entries:
+        return []
+    sent = await store.outbox.existing_keys(followup_key(e) for e in entries)
+    due = []
+    for entry in entries:
+        if followup_key(entry) in sent:
+            continue
+        member = await store.members.get(entry.member_id)
+        if member is None or not member.linked or member.telegram_id is None:
+            continue
+        lang = resolve_language(member.language, None, settings.default_language)
+        text = t(lang, "duty.followup.reminder", id=entry.id, parties=entry.parties or "",
+                 kind=t(lang, f"duty.kind.{entry.kind or 'other'}"), logged=entry.local_date.isoformat(),
+                 summary=entry.summary or "")
+        due.append(Due(Outgoing(
+            key=followup_key(entry), kind="reminder", chat_id=member.telegram_id, text=text,
+            member_id=member.id, ref=f"duty:{entry.id}", buttons=followup_buttons(lang, entry.id),
+        )))
+    return due
+
+
+EXPORT_HEADER = ["id", "post", "member", "branch", "date", "area_or_parties", "details", "minutes", "kind",
+                 "outcome", "followup_on", "points", "photo_file_id", "logged_at_utc"]
+
+
+async def duty_logs_rows(store: Store, tree: OrgTree, units: set[int] | None) -> tuple[list[str], list[list[object]]]:
+    """`duty_logs.csv`: one row per log; the photo by its Telegram file id."""
+    members = {m.id: m for m in await store.members.all()}
+    rows: list[list[object]] = []
+    for entry in await store.duty.all():
+        member = members.get(entry.member_id)
+        if member is None or (units is not None and member.unit_id not in units and member.group_id not in units):
+            continue
+        patrol = entry.post == PATROL
+        rows.append([
+            entry.id, entry.post, member.name, tree.name(member.unit_id), entry.local_date.isoformat(),
+            entry.area if patrol else entry.parties, entry.findings if patrol else entry.summary,
+            entry.minutes, entry.kind, entry.outcome,
+            entry.followup_on.isoformat() if entry.followup_on else None, log_points(entry),
+            entry.photo_file_id, entry.at,
+        ])
+    return EXPORT_HEADER, rows
+

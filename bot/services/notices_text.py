@@ -1,0 +1,194 @@
+"""What meeting notices look like: the notice (members, group, preview), its buttons, reminders, the
+broadcast summary, attendance and the member's list. Every value goes through `t()` (escaped)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.i18n import Html, escape, t
+from bot.services.rights import OrgTree
+from bot.store import Store
+from bot.store.models import Unit
+from bot.store.notices import Checkin, Draft, Expected, Notice, Rsvp
+from bot.store.outbox import Outgoing
+
+NAMES_SHOWN = 60  # a summary is one message (≤ 4096 characters): longer lists end with "… N more"
+
+
+def unit_name(tree: OrgTree, unit: Unit | None) -> str:
+    """`一村党支部`, or `一村党支部 一组` for a Party group."""
+    if unit is None:
+        return ""
+    parent = tree.units.get(unit.parent_id) if unit.parent_id is not None else None
+    return f"{parent.name} {unit.name}" if unit.kind == "group" and parent else unit.name
+
+
+def when(lang: str, moment: datetime, tz: ZoneInfo) -> Html:
+    local = moment.astimezone(tz)
+    weekday = t(lang, "notice.weekdays").split(",")[local.weekday()]
+    return Html(t(lang, "notice.when", date=local.strftime("%Y-%m-%d"), weekday=weekday,
+                  time=local.strftime("%H:%M")))
+
+
+def kind_name(lang: str, kind: str) -> str:
+    return t(lang, f"notice.kind.{kind}")
+
+
+def names(lang: str, items: Sequence[str]) -> Html:
+    """`：甲、乙` / `: A, B` (empty when there are none), capped at NAMES_SHOWN."""
+    if not items:
+        return Html("")
+    shown = list(items[:NAMES_SHOWN])
+    joined = ("、" if lang == "zh" else ", ").join(shown)
+    more = t(lang, "notice.more", count=len(items) - len(shown)) if len(items) > len(shown) else ""
+    return Html(t(lang, "notice.names", names=joined) + more)
+
+
+def body(lang: str, notice: Notice | Draft, tree: OrgTree, tz: ZoneInfo) -> str:
+    """The notice as members see it (the preview shows exactly this)."""
+    return t(lang, "notice.body", kind=kind_name(lang, notice.kind),
+             unit=unit_name(tree, tree.units.get(notice.unit_id)), when=when(lang, notice.starts_at, tz),
+             place=notice.place, topic=notice.topic)
+
+
+def member_view(lang: str, notice: Notice, tree: OrgTree, tz: ZoneInfo, rsvp: Rsvp | None = None,
+                checkin: Checkin | None = None) -> str:
+    """The member's copy of the notice, with their current answer."""
+    status = []
+    if rsvp is not None and rsvp.answer == "attend":
+        status.append(t(lang, "notice.your_attend"))
+    elif rsvp is not None:
+        status.append(t(lang, "notice.your_leave", reason=rsvp.reason or ""))
+    if checkin is not None:
+        status.append(t(lang, "notice.your_checkin", time=checkin.at.astimezone(tz).strftime("%H:%M")))
+    text = body(lang, notice, tree, tz)
+    return text + "\n\n" + "\n".join(status) if status else text
+
+
+def group_view(lang: str, notice: Notice | Draft, tree: OrgTree, tz: ZoneInfo, attend: int, leave: int) -> str:
+    return "\n\n".join([body(lang, notice, tree, tz), t(lang, "notice.group_tally", attend=attend, leave=leave)])
+
+
+def buttons(lang: str, notice_id: int) -> list[list[dict[str, str]]]:
+    return [
+        [{"text": t(lang, "notice.btn_attend"), "data": f"ntc:att:{notice_id}"},
+         {"text": t(lang, "notice.btn_leave"), "data": f"ntc:lv:{notice_id}"}],
+        [{"text": t(lang, "notice.btn_checkin"), "data": f"ntc:in:{notice_id}"}],
+    ]
+
+
+def preview(lang: str, draft: Draft, tree: OrgTree, tz: ZoneInfo, expected: Sequence[Expected],
+            group_bound: bool) -> str:
+    linked = [e for e in expected if e.linked]
+    unregistered = [e.member.name for e in expected if not e.linked]
+    lines = [t(lang, "notice.preview_header"), body(lang, draft, tree, tz), "",
+             t(lang, "notice.preview_to", count=len(linked),
+               unit=unit_name(tree, tree.units.get(draft.unit_id)))]
+    if unregistered:
+        lines.append(t(lang, "notice.preview_unregistered", count=len(unregistered),
+                       names=names(lang, unregistered)))
+    if group_bound:
+        lines.append(t(lang, "notice.preview_group"))
+    return "\n".join(lines)
+
+
+def reminder(lang: str, kind: str, unit: str, starts_at: datetime, place: str, topic: str, tz: ZoneInfo) -> str:
+    return t(lang, "notice.reminder", kind=kind_name(lang, kind), unit=unit, when=when(lang, starts_at, tz),
+             place=place, topic=topic)
+
+
+def cancelled(lang: str, notice: Notice, tree: OrgTree, tz: ZoneInfo) -> str:
+    return t(lang, "notice.cancelled_msg", kind=kind_name(lang, notice.kind),
+             unit=unit_name(tree, tree.units.get(notice.unit_id)), when=when(lang, notice.starts_at, tz),
+             place=notice.place)
+
+
+def title(lang: str, notice: Notice, tree: OrgTree, tz: ZoneInfo) -> str:
+    return t(lang, "notice.title", id=notice.id, kind=kind_name(lang, notice.kind),
+             unit=unit_name(tree, tree.units.get(notice.unit_id)), when=when(lang, notice.starts_at, tz),
+             place=notice.place)
+
+
+async def summary_message(store: Store, notice: Notice, tz: ZoneInfo) -> Outgoing:
+    """The one summary for the secretary once no delivery of the notice is pending."""
+    rows = await store.notices.deliveries(notice.id)
+    expected = await store.notices.expected(notice.id)
+    name_of = {e.member.id: e.member.name for e in expected}
+    lang = notice.creator_lang
+    tree = OrgTree.of(await store.units.all())
+
+    def named(status: str) -> list[str]:
+        return [name_of.get(r.member_id, "?") for r in rows if r.member_id is not None and r.status == status]
+
+    failed, uncertain = named("failed"), named("uncertain")
+    unregistered = [e.member.name for e in expected if not e.linked]
+    lines = [t(lang, "notice.summary.header", title=Html(title(lang, notice, tree, tz))),
+             t(lang, "notice.summary.sent", count=len(named("sent"))),
+             t(lang, "notice.summary.failed", count=len(failed), names=names(lang, failed))]
+    if uncertain:
+        lines.append(t(lang, "notice.summary.uncertain", count=len(uncertain), names=names(lang, uncertain)))
+    lines.append(t(lang, "notice.summary.unregistered", count=len(unregistered), names=names(lang, unregistered)))
+    group = [r for r in rows if r.member_id is None]
+    if group:
+        ok = all(r.status == "sent" for r in group)
+        lines.append(t(lang, "notice.summary.group_ok" if ok else "notice.summary.group_failed"))
+    return Outgoing(key=f"notice:{notice.id}:summary", kind="summary", chat_id=notice.creator_chat,
+                    text="\n".join(lines), member_id=notice.created_by, ref=f"notice-summary:{notice.id}")
+
+
+def attendance(lang: str, notice: Notice, tree: OrgTree, tz: ZoneInfo, expected: Sequence[Expected],
+               rsvps: dict[int, Rsvp], checkins: dict[int, Checkin], quorum: bool | None) -> str:
+    """Replies and check-ins of one meeting (and for a general meeting, whether it has a quorum)."""
+    attending = [escape(e.member.name) for e in expected
+                 if (r := rsvps.get(e.member.id)) and r.answer == "attend"]
+    leave = [t(lang, "notice.att.leave_item", name=e.member.name, reason=rsvps[e.member.id].reason or "")
+             for e in expected if (r := rsvps.get(e.member.id)) and r.answer == "leave"]
+    silent = [escape(e.member.name) if e.linked else t(lang, "notice.att.unregistered_item", name=e.member.name)
+              for e in expected if e.member.id not in rsvps and e.member.id not in checkins]
+    present = []
+    for e in expected:
+        c = checkins.get(e.member.id)
+        if c is not None:
+            present.append(t(lang, f"notice.att.checkin_{c.how}", name=e.member.name,
+                             time=c.at.astimezone(tz).strftime("%H:%M")))
+    lines = [title(lang, notice, tree, tz)]
+    if notice.cancelled_at is not None:
+        lines.append(t(lang, "notice.att.cancelled"))
+    lines += [t(lang, "notice.att.expected", count=len(expected)),
+              t(lang, "notice.att.attending", count=len(attending), names=_plain_names(lang, attending)),
+              t(lang, "notice.att.leave", count=len(leave), names=_plain_names(lang, leave)),
+              t(lang, "notice.att.silent", count=len(silent), names=_plain_names(lang, silent)),
+              t(lang, "notice.att.present", count=len(present), names=_plain_names(lang, present))]
+    if quorum is not None:
+        confirmed = len({e.member.id for e in expected if e.member.id in checkins
+                         or (e.member.id in rsvps and rsvps[e.member.id].answer == "attend")})
+        lines.append(t(lang, "notice.att.quorum_yes" if quorum else "notice.att.quorum_no",
+                       present=confirmed, expected=len(expected)))
+    if notice.minutes:
+        lines.append(t(lang, "notice.att.minutes", text=notice.minutes))
+    lines.append(t(lang, "notice.att.proxy_hint", id=notice.id))
+    return "\n".join(lines)
+
+
+def _plain_names(lang: str, items: Sequence[str]) -> Html:
+    """Items that are already rendered (escaped) by `t()`: joined without escaping them again."""
+    if not items:
+        return Html("")
+    return Html(t(lang, "notice.names", names="") + ("、" if lang == "zh" else ", ").join(items))
+
+
+def upcoming(lang: str, items: Sequence[tuple[Notice, Rsvp | None]], tree: OrgTree, tz: ZoneInfo) -> str:
+    if not items:
+        return t(lang, "notice.mine_none")
+    lines = [t(lang, "notice.mine_header")]
+    for notice, rsvp in items:
+        if rsvp is None:
+            answer = t(lang, "notice.answer_none")
+        elif rsvp.answer == "attend":
+            answer = t(lang, "notice.answer_attend")
+        else:
+            answer = t(lang, "notice.answer_leave", reason=rsvp.reason or "")
+        lines.append(t(lang, "notice.mine_line", title=Html(title(lang, notice, tree, tz)), answer=Html(answer)))
+    return "\n\n".join(lines)

@@ -1,0 +1,146 @@
+"""Report periods and their deadlines (SPEC §6). Pure functions; times are aware datetimes.
+
+A period is a calendar month (`2026-11`) or quarter (`2026-Q4`); its deadline is its last day at 23:59
+local time. Only periods that end after the member left (`migrant_since`) are owed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+MONTHLY = "monthly"
+QUARTERLY = "quarterly"
+REMIND_AT = time(9, 0)  # reminders are due at this local time of their day
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    start: date
+    end: date  # last day, inclusive
+    label: str
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+def _month_end(year: int, month: int) -> date:
+    first_next = date(year + month // 12, month % 12 + 1, 1)
+    return first_next - timedelta(days=1)
+
+
+def month_period(year: int, month: int) -> Period:
+    return Period(date(year, month, 1), _month_end(year, month), f"{year:04d}-{month:02d}")
+
+
+def quarter_period(year: int, quarter: int) -> Period:
+    first = 3 * (quarter - 1) + 1
+    return Period(date(year, first, 1), _month_end(year, first + 2), f"{year:04d}-Q{quarter}")
+
+
+def period_of(day: date, cadence: str) -> Period:
+    if cadence == QUARTERLY:
+        return quarter_period(day.year, (day.month - 1) // 3 + 1)
+    return month_period(day.year, day.month)
+
+
+def next_period(period: Period, cadence: str) -> Period:
+    return period_of(period.end + timedelta(days=1), cadence)
+
+
+def previous_period(period: Period, cadence: str) -> Period:
+    return period_of(period.start - timedelta(days=1), cadence)
+
+
+def parse_period(text: str) -> Period | None:
+    """`2026-11` or `2026-Q4`; None when it is neither."""
+    text = text.strip()
+    if match := _MONTH.match(text):
+        year, month = int(match.group(1)), int(match.group(2))
+        return month_period(year, month) if 1 <= month <= 12 and year >= 2000 else None
+    if match := _QUARTER.match(text):
+        return quarter_period(int(match.group(1)), int(match.group(2)))
+    return None
+
+
+def deadline(period: Period, tz: ZoneInfo) -> datetime:
+    """The period's last day at 23:59 local time."""
+    return datetime.combine(period.end, time(23, 59), tzinfo=tz)
+
+
+def at_local(day: date, tz: ZoneInfo, moment: time = REMIND_AT) -> datetime:
+    return datetime.combine(day, moment, tzinfo=tz)
+
+
+def is_owed(period: Period, since: date | None) -> bool:
+    """Owed when it ends after the member left (or was first recorded as mobile)."""
+    return since is not None and period.end > since
+
+
+@dataclass(frozen=True)
+class OpenPeriod:
+    """The period a mobile member's next report is for: the last ended one while it is overdue and
+    unsubmitted (a late report is still welcome), else the current one."""
+
+    period: Period
+    overdue: bool
+
+
+def open_period(cadence: str, since: date | None, submitted: set[str], now: datetime,
+                tz: ZoneInfo) -> OpenPeriod | None:
+    if since is None:
+        return None
+    today = now.astimezone(tz).date()
+    current = period_of(today, cadence)
+    previous = previous_period(current, cadence)
+    if is_owed(previous, since) and previous.label not in submitted:
+        return OpenPeriod(previous, overdue=True)
+    if is_owed(current, since) and current.label not in submitted:
+        return OpenPeriod(current, overdue=False)
+    return None
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A reminder stage for a period: its name and the moment it falls due."""
+
+    name: str
+    due: datetime
+
+
+def member_stage(open_: OpenPeriod, now: datetime, tz: ZoneInfo, days_before: int) -> Stage | None:
+    """The one reminder stage whose window holds `now` (so a missed stage is not sent late next to a
+    newer one): `before` from N days before the deadline, `deadline` on the deadline day, then `overdue-K`
+    once a week from the day after the deadline."""
+    period = open_.period
+    end = deadline(period, tz)
+    deadline_day = at_local(period.end, tz)
+    if open_.overdue:
+        first = at_local(period.end + timedelta(days=1), tz)
+        if now < first:
+            return None
+        week = (now - first) // timedelta(days=7)
+        return Stage(f"overdue-{week}", first + timedelta(days=7 * week))
+    if deadline_day <= now <= end:
+        return Stage("deadline", deadline_day)
+    if days_before > 0:
+        before = at_local(period.end - timedelta(days=days_before), tz)
+        if before <= now < deadline_day:
+            return Stage("before", before)
+    return None
+
+
+def escalation_due(open_: OpenPeriod, now: datetime, tz: ZoneInfo) -> bool:
+    """The liaison and the secretary are told from the day after a missed deadline."""
+    return open_.overdue and now >= at_local(open_.period.end + timedelta(days=1), tz)
+
+
+def report_status(period: Period, submitted: bool, now: datetime, tz: ZoneInfo) -> str:
+    """`submitted`, `overdue` (deadline passed), or `missing` (not yet in, deadline ahead)."""
+    if submitted:
+        return "submitted"
+    return "overdue" if now > deadline(period, tz) else "missing"

@@ -1,0 +1,152 @@
+"""Duty posts (设岗定责): patrol and mediation logs, follow-ups of ongoing mediations, and members' posts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import aiosqlite
+from pydantic import BaseModel, ConfigDict
+
+from bot.store.db import Database
+
+
+class DutyLog(BaseModel):
+    """One patrol (治安巡逻) or mediation (矛盾调解) logged by a post-holder."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    member_id: int
+    post: str  # patrol | mediation
+    at: str  # UTC ISO
+    local_date: date
+    area: str | None = None
+    minutes: int | None = None
+    findings: str | None = None
+    parties: str | None = None
+    kind: str | None = None
+    outcome: str | None = None
+    followup_on: date | None = None
+    summary: str | None = None
+    photo_file_id: str | None = None
+    outcome_changed_at: str | None = None
+
+
+class NewLog(BaseModel):
+    """A log about to be written (everything but the id)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    member_id: int
+    post: str
+    at: str
+    local_date: date
+    area: str | None = None
+    minutes: int | None = None
+    findings: str | None = None
+    parties: str | None = None
+    kind: str | None = None
+    outcome: str | None = None
+    followup_on: date | None = None
+    summary: str | None = None
+    photo_file_id: str | None = None
+
+
+_COLUMNS = ("member_id", "post", "at", "local_date", "area", "minutes", "findings", "parties", "kind",
+            "outcome", "followup_on", "summary", "photo_file_id")
+
+
+def _log(row: aiosqlite.Row) -> DutyLog:
+    return DutyLog.model_validate(dict(row))
+
+
+def _marks(values: list[int]) -> str:
+    return ",".join("?" * len(values))
+
+
+class DutyRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def add(self, log: NewLog) -> DutyLog:
+        values = [getattr(log, c) for c in _COLUMNS]
+        values = [v.isoformat() if isinstance(v, date) else v for v in values]
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                f"INSERT INTO duty_logs ({', '.join(_COLUMNS)}) VALUES ({_marks(values)})", tuple(values))
+            log_id = cur.lastrowid
+        assert log_id is not None
+        found = await self.get(log_id)
+        assert found is not None
+        return found
+
+    async def get(self, log_id: int) -> DutyLog | None:
+        row = await self.db.fetchone("SELECT * FROM duty_logs WHERE id = ?", (log_id,))
+        return _log(row) if row else None
+
+    async def between(self, start: str, end: str, member_ids: Iterable[int]) -> list[DutyLog]:
+        """Logs of these members with `start <= at < end` (UTC ISO), oldest first."""
+        ids = sorted(set(member_ids))
+        if not ids:
+            return []
+        rows = await self.db.fetchall(
+            f"SELECT * FROM duty_logs WHERE at >= ? AND at < ? AND member_id IN ({_marks(ids)}) ORDER BY at, id",
+            (start, end, *ids),
+        )
+        return [_log(r) for r in rows]
+
+    async def all(self) -> list[DutyLog]:
+        return [_log(r) for r in await self.db.fetchall("SELECT * FROM duty_logs ORDER BY at, id")]
+
+    async def ongoing_due(self, on_or_before: date) -> list[DutyLog]:
+        """Ongoing mediations whose follow-up date has come."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM duty_logs WHERE outcome = 'ongoing' AND followup_on <= ? ORDER BY followup_on, id",
+            (on_or_before.isoformat(),),
+        )
+        return [_log(r) for r in rows]
+
+    async def record_followup(self, log_id: int, outcome: str, next_on: date | None, at: str) -> bool:
+        """Record a mediation's new outcome; False when it is no longer ongoing (already recorded)."""
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                "SELECT outcome, followup_on FROM duty_logs WHERE id = ? AND post = 'mediation'", (log_id,)
+            ) as cur:
+                row = await cur.fetchone()
+            if row is None or row["outcome"] != "ongoing":
+                return False
+            await conn.execute(
+                "INSERT INTO duty_followups (log_id, due_on, from_outcome, to_outcome, next_on, at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (log_id, row["followup_on"], row["outcome"], outcome, next_on.isoformat() if next_on else None, at),
+            )
+            await conn.execute(
+                "UPDATE duty_logs SET outcome = ?, followup_on = ?, outcome_changed_at = ? WHERE id = ?",
+                (outcome, next_on.isoformat() if next_on else None, at, log_id),
+            )
+        return True
+
+    async def followups(self, log_id: int) -> list[aiosqlite.Row]:
+        return await self.db.fetchall("SELECT * FROM duty_followups WHERE log_id = ? ORDER BY id", (log_id,))
+
+    # Members' posts (member_posts, first filled by the roster).
+
+    async def known_posts(self) -> set[str]:
+        return {str(r[0]) for r in await self.db.fetchall("SELECT DISTINCT post FROM member_posts")}
+
+    async def set_posts(self, member_id: int, posts: Iterable[str]) -> None:
+        wanted = sorted(set(posts))
+        async with self.db.transaction() as conn:
+            await conn.execute("DELETE FROM member_posts WHERE member_id = ?", (member_id,))
+            await conn.executemany("INSERT INTO member_posts (member_id, post) VALUES (?, ?)",
+                                   [(member_id, p) for p in wanted])
+
+    async def toggle_post(self, member_id: int, post: str) -> set[str]:
+        """Give the post if the member does not hold it, else take it away; returns the posts now held."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute("DELETE FROM member_posts WHERE member_id = ? AND post = ?", (member_id, post))
+            if cur.rowcount == 0:
+                await conn.execute("INSERT INTO member_posts (member_id, post) VALUES (?, ?)", (member_id, post))
+            async with conn.execute("SELECT post FROM member_posts WHERE member_id = ?", (member_id,)) as rows:
+                return {str(r[0]) for r in await rows.fetchall()}

@@ -1,0 +1,274 @@
+"""Meeting notices (三会一课): the notice, the expected members, replies, check-ins, minutes.
+
+Deliveries live in the outbox (`ref = 'notice:<id>'`); publishing and cancelling write the notice and
+its outbox rows in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+
+import aiosqlite
+from pydantic import BaseModel, ConfigDict
+
+from bot.store.db import Database, iso
+from bot.store.members import _SELECT, member_from_row
+from bot.store.models import Member
+from bot.store.outbox import OutboxRow, Outgoing, _row, enqueue_in
+
+
+def notice_ref(notice_id: int) -> str:
+    return f"notice:{notice_id}"
+
+
+class Notice(BaseModel):
+    """A meeting notice (会议通知)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    kind: str
+    unit_id: int
+    starts_at: datetime
+    place: str
+    topic: str
+    created_by: int | None
+    creator_chat: int
+    creator_lang: str
+    created_at: datetime
+    cancelled_at: datetime | None = None
+    minutes: str | None = None
+    minutes_at: datetime | None = None
+
+
+class Rsvp(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    member_id: int
+    answer: str  # attend | leave
+    reason: str | None
+    at: datetime
+
+
+class Checkin(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    member_id: int
+    how: str  # self | proxy (代签) | late (补签)
+    by_member: int | None
+    at: datetime
+
+
+class Expected(BaseModel):
+    """A member expected at the meeting, and whether a delivery was queued for them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    member: Member
+    linked: bool
+
+
+class Draft(BaseModel):
+    """A notice before Send: what the secretary entered."""
+
+    kind: str
+    unit_id: int
+    starts_at: datetime
+    place: str
+    topic: str
+
+
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _notice(r: aiosqlite.Row) -> Notice:
+    return Notice(
+        id=r["id"], kind=r["kind"], unit_id=r["unit_id"], starts_at=datetime.fromisoformat(r["starts_at"]),
+        place=r["place"], topic=r["topic"], created_by=r["created_by"], creator_chat=r["creator_chat"],
+        creator_lang=r["creator_lang"], created_at=datetime.fromisoformat(r["created_at"]),
+        cancelled_at=_when(r["cancelled_at"]), minutes=r["minutes"], minutes_at=_when(r["minutes_at"]),
+    )
+
+
+class NoticeRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # ------------------------------------------------------------------ writing
+    async def publish(
+        self, draft: Draft, created_by: int | None, creator_chat: int, creator_lang: str, now: datetime,
+        expected: Sequence[Member], messages: Callable[[int], list[Outgoing]],
+    ) -> tuple[int, int]:
+        """The notice, its expected members and its deliveries in ONE transaction; (id, rows queued)."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "INSERT INTO notices (kind, unit_id, starts_at, place, topic, created_by, creator_chat, "
+                "creator_lang, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (draft.kind, draft.unit_id, iso(draft.starts_at), draft.place, draft.topic, created_by,
+                 creator_chat, creator_lang, iso(now)),
+            )
+            notice_id = cur.lastrowid
+            assert notice_id is not None
+            await conn.executemany(
+                "INSERT INTO notice_members (notice_id, member_id, linked) VALUES (?, ?, ?)",
+                [(notice_id, m.id, int(m.linked)) for m in expected],
+            )
+            queued = await enqueue_in(conn, messages(notice_id))
+        return notice_id, queued
+
+    async def cancel(
+        self, notice_id: int, now: datetime, messages: Callable[[list[OutboxRow]], list[Outgoing]],
+    ) -> tuple[int, int]:
+        """Cancel the notice, withdraw its unsent deliveries and queue word to those who were told, in ONE
+        transaction; (deliveries withdrawn, cancellations queued)."""
+        ref = notice_ref(notice_id)
+        async with self.db.transaction() as conn:
+            await conn.execute("UPDATE notices SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL",
+                               (iso(now), notice_id))
+            cur = await conn.execute(
+                "UPDATE outbox SET status = 'cancelled' WHERE ref = ? AND status = 'pending'", (ref,))
+            withdrawn = cur.rowcount
+            async with conn.execute(
+                "SELECT * FROM outbox WHERE ref = ? AND kind = 'notice' AND status IN ('sent', 'uncertain') "
+                "ORDER BY id", (ref,),
+            ) as rows:
+                told = [_row(r) for r in await rows.fetchall()]
+            queued = await enqueue_in(conn, messages(told))
+        return withdrawn, queued
+
+    async def record_rsvp(self, notice_id: int, member_id: int, answer: str, reason: str | None,
+                          now: datetime) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO rsvps (notice_id, member_id, answer, reason, at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (notice_id, member_id) DO UPDATE SET answer = excluded.answer, "
+                "reason = excluded.reason, at = excluded.at",
+                (notice_id, member_id, answer, reason, iso(now)),
+            )
+
+    async def record_checkin(self, notice_id: int, member_id: int, how: str, by_member: int | None,
+                             now: datetime) -> bool:
+        """False when the member had already checked in (the first check-in stands)."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "INSERT OR IGNORE INTO checkins (notice_id, member_id, how, by_member, at) VALUES (?, ?, ?, ?, ?)",
+                (notice_id, member_id, how, by_member, iso(now)),
+            )
+            return cur.rowcount > 0
+
+    async def set_minutes(self, notice_id: int, text: str, now: datetime) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute("UPDATE notices SET minutes = ?, minutes_at = ? WHERE id = ?",
+                               (text, iso(now), notice_id))
+
+    async def bind_chat(self, unit_id: int, chat_id: int) -> None:
+        """Tie a group chat to a unit (a chat serves one unit: an earlier binding moves here)."""
+        async with self.db.transaction() as conn:
+            await conn.execute("UPDATE units SET chat_id = NULL WHERE chat_id = ? AND id != ?", (chat_id, unit_id))
+            await conn.execute("UPDATE units SET chat_id = ? WHERE id = ?", (chat_id, unit_id))
+
+    # ------------------------------------------------------------------ reading
+    async def get(self, notice_id: int) -> Notice | None:
+        row = await self.db.fetchone("SELECT * FROM notices WHERE id = ?", (notice_id,))
+        return _notice(row) if row else None
+
+    async def in_units(self, units: Iterable[int] | None) -> list[Notice]:
+        """Every notice of these units (all when None), newest first."""
+        if units is None:
+            rows = await self.db.fetchall("SELECT * FROM notices ORDER BY id DESC")
+        else:
+            ids = sorted(set(units)) or [-1]
+            marks = ",".join("?" * len(ids))
+            rows = await self.db.fetchall(f"SELECT * FROM notices WHERE unit_id IN ({marks}) ORDER BY id DESC",
+                                          tuple(ids))
+        return [_notice(r) for r in rows]
+
+    async def latest_in(self, units: Iterable[int]) -> Notice | None:
+        ids = sorted(set(units)) or [-1]
+        marks = ",".join("?" * len(ids))
+        row = await self.db.fetchone(
+            f"SELECT * FROM notices WHERE unit_id IN ({marks}) AND cancelled_at IS NULL ORDER BY id DESC LIMIT 1",
+            tuple(ids))
+        return _notice(row) if row else None
+
+    async def upcoming_for(self, member_id: int, now: datetime) -> list[Notice]:
+        rows = await self.db.fetchall(
+            "SELECT n.* FROM notices n JOIN notice_members e ON e.notice_id = n.id "
+            "WHERE e.member_id = ? AND n.cancelled_at IS NULL AND n.starts_at > ? ORDER BY n.starts_at",
+            (member_id, iso(now)),
+        )
+        return [_notice(r) for r in rows]
+
+    async def is_expected(self, notice_id: int, member_id: int) -> bool:
+        row = await self.db.fetchone(
+            "SELECT 1 FROM notice_members WHERE notice_id = ? AND member_id = ?", (notice_id, member_id))
+        return row is not None
+
+    async def expected(self, notice_id: int) -> list[Expected]:
+        rows = await self.db.fetchall(
+            f"{_SELECT} JOIN notice_members e ON e.member_id = m.id WHERE e.notice_id = ? ORDER BY m.id",
+            (notice_id,),
+        )
+        linked = {r[0]: bool(r[1]) for r in await self.db.fetchall(
+            "SELECT member_id, linked FROM notice_members WHERE notice_id = ?", (notice_id,))}
+        return [Expected(member=member_from_row(r), linked=linked[r["id"]]) for r in rows]
+
+    async def rsvps(self, notice_id: int) -> dict[int, Rsvp]:
+        rows = await self.db.fetchall("SELECT * FROM rsvps WHERE notice_id = ?", (notice_id,))
+        return {r["member_id"]: Rsvp(member_id=r["member_id"], answer=r["answer"], reason=r["reason"],
+                                     at=datetime.fromisoformat(r["at"])) for r in rows}
+
+    async def rsvp(self, notice_id: int, member_id: int) -> Rsvp | None:
+        return (await self.rsvps_of_member(member_id, [notice_id])).get(notice_id)
+
+    async def rsvps_of_member(self, member_id: int, notice_ids: Sequence[int]) -> dict[int, Rsvp]:
+        ids = list(notice_ids) or [-1]
+        marks = ",".join("?" * len(ids))
+        rows = await self.db.fetchall(
+            f"SELECT * FROM rsvps WHERE member_id = ? AND notice_id IN ({marks})", (member_id, *ids))
+        return {r["notice_id"]: Rsvp(member_id=r["member_id"], answer=r["answer"], reason=r["reason"],
+                                     at=datetime.fromisoformat(r["at"])) for r in rows}
+
+    async def checkins(self, notice_id: int) -> dict[int, Checkin]:
+        rows = await self.db.fetchall("SELECT * FROM checkins WHERE notice_id = ?", (notice_id,))
+        return {r["member_id"]: Checkin(member_id=r["member_id"], how=r["how"], by_member=r["by_member"],
+                                        at=datetime.fromisoformat(r["at"])) for r in rows}
+
+    async def deliveries(self, notice_id: int) -> list[OutboxRow]:
+        """The notice's delivery rows (members and the bound group chat)."""
+        rows = await self.db.fetchall("SELECT * FROM outbox WHERE ref = ? AND kind = 'notice' ORDER BY id",
+                                      (notice_ref(notice_id),))
+        return [_row(r) for r in rows]
+
+    async def delivery(self, key: str) -> OutboxRow | None:
+        row = await self.db.fetchone("SELECT * FROM outbox WHERE key = ?", (key,))
+        return _row(row) if row else None
+
+    async def reminder_candidates(self, low: datetime, high: datetime) -> list[aiosqlite.Row]:
+        """Delivered recipients not on leave of live notices starting in (low, high]: one query."""
+        return await self.db.fetchall(
+            "SELECT n.id AS notice_id, n.kind, n.unit_id, n.starts_at, n.place, n.topic, n.created_at, "
+            "m.id AS member_id, m.language, m.telegram_id "
+            "FROM notices n "
+            "JOIN outbox o ON o.ref = 'notice:' || n.id AND o.kind = 'notice' AND o.status = 'sent' "
+            "JOIN members m ON m.id = o.member_id "
+            "LEFT JOIN rsvps r ON r.notice_id = n.id AND r.member_id = m.id "
+            "WHERE n.cancelled_at IS NULL AND n.starts_at > ? AND n.starts_at <= ? "
+            "AND m.telegram_id IS NOT NULL AND (r.answer IS NULL OR r.answer != 'leave') "
+            "ORDER BY n.id, m.id",
+            (iso(low), iso(high)),
+        )
+
+    async def unsummarised(self, since: datetime) -> list[Notice]:
+        """Live notices whose broadcast has ended but whose summary was never queued (a crash between the
+        last delivery and its hook)."""
+        rows = await self.db.fetchall(
+            "SELECT n.* FROM notices n WHERE n.cancelled_at IS NULL AND n.created_at >= ? "
+            "AND NOT EXISTS (SELECT 1 FROM outbox s WHERE s.key = 'notice:' || n.id || ':summary') "
+            "AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.ref = 'notice:' || n.id "
+            "                AND o.status IN ('pending', 'sending'))",
+            (iso(since),),
+        )
+        return [_notice(r) for r in rows]

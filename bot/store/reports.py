@@ -1,0 +1,220 @@
+"""Status reports, thought reports and liaison contacts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from bot.store.db import Database, iso
+from bot.store.outbox import Outgoing, enqueue_in
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+    telegram_id: int | None
+    language: str | None
+    reachable: bool
+
+
+@dataclass(frozen=True)
+class MobileRow:
+    id: int
+    name: str
+    unit_id: int
+    telegram_id: int | None
+    linked: bool
+    language: str | None
+    liaison_id: int | None
+    cadence: str
+    migrant_since: str | None
+    recorded_at: str | None
+    periods: frozenset[str]
+    last_touch: datetime | None
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    id: int
+    member_id: int
+    state: str
+    location: str | None
+    note: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ThoughtReport:
+    id: int
+    member_id: int
+    period: str
+    text: str
+    submitted_at: datetime
+    replaced: int
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: int
+    member_id: int
+    liaison_id: int
+    note: str
+    at: datetime
+
+
+def _status(r: aiosqlite.Row) -> StatusReport:
+    return StatusReport(r["id"], r["member_id"], r["state"], r["location"], r["note"],
+                        datetime.fromisoformat(r["at"]))
+
+
+def _thought(r: aiosqlite.Row) -> ThoughtReport:
+    return ThoughtReport(r["id"], r["member_id"], r["period"], r["text"],
+                         datetime.fromisoformat(r["submitted_at"]), r["replaced"])
+
+
+async def _seen(conn: aiosqlite.Connection, member_id: int, at: datetime) -> None:
+    """The member was heard from (a report, a status, a contact by their liaison)."""
+    await conn.execute(
+        "UPDATE members SET last_seen_at = ? WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)",
+        (iso(at), member_id, iso(at)))
+
+
+def _marks(ids: Sequence[object]) -> str:
+    return ",".join("?" * len(ids))
+
+
+class ReportRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # ---- status
+    async def add_status(self, member_id: int, state: str, location: str | None, note: str | None,
+                         at: datetime, alerts: Iterable[Outgoing] = ()) -> int:
+        """Save a status report and queue its alerts in the same transaction."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "INSERT INTO status_reports (member_id, state, location, note, at) VALUES (?, ?, ?, ?, ?)",
+                (member_id, state, location, note, iso(at)),
+            )
+            assert cur.lastrowid is not None
+            status_id = cur.lastrowid
+            await _seen(conn, member_id, at)
+            await enqueue_in(conn, alerts)
+        return status_id
+
+    async def latest_status(self, member_ids: Sequence[int]) -> dict[int, StatusReport]:
+        if not member_ids:
+            return {}
+        rows = await self.db.fetchall(
+            f"SELECT s.* FROM status_reports s JOIN (SELECT member_id, max(id) AS id FROM status_reports "
+            f"WHERE member_id IN ({_marks(member_ids)}) GROUP BY member_id) l ON s.id = l.id",
+            tuple(member_ids),
+        )
+        return {r["member_id"]: _status(r) for r in rows}
+
+    async def all_status(self, member_ids: Sequence[int] | None = None) -> list[StatusReport]:
+        if member_ids is None:
+            rows = await self.db.fetchall("SELECT * FROM status_reports ORDER BY id")
+        else:
+            rows = await self.db.fetchall(
+                f"SELECT * FROM status_reports WHERE member_id IN ({_marks(member_ids)}) ORDER BY id",
+                tuple(member_ids))
+        return [_status(r) for r in rows]
+
+    # ---- thought reports
+    async def thought(self, member_id: int, period: str) -> ThoughtReport | None:
+        row = await self.db.fetchone(
+            "SELECT * FROM thought_reports WHERE member_id = ? AND period = ?", (member_id, period))
+        return _thought(row) if row else None
+
+    async def thought_by_id(self, report_id: int) -> ThoughtReport | None:
+        row = await self.db.fetchone("SELECT * FROM thought_reports WHERE id = ?", (report_id,))
+        return _thought(row) if row else None
+
+    async def save_thought(self, member_id: int, period: str, text: str, at: datetime) -> tuple[int, bool]:
+        """Save the period's report, replacing an earlier one; (id, replaced)."""
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                "SELECT id FROM thought_reports WHERE member_id = ? AND period = ?", (member_id, period)
+            ) as cur:
+                existing = await cur.fetchone()
+            if existing:
+                await conn.execute(
+                    "UPDATE thought_reports SET text = ?, submitted_at = ?, replaced = replaced + 1 WHERE id = ?",
+                    (text, iso(at), existing[0]))
+                await _seen(conn, member_id, at)
+                return int(existing[0]), True
+            cur2 = await conn.execute(
+                "INSERT INTO thought_reports (member_id, period, text, submitted_at) VALUES (?, ?, ?, ?)",
+                (member_id, period, text, iso(at)))
+            assert cur2.lastrowid is not None
+            await _seen(conn, member_id, at)
+            return cur2.lastrowid, False
+
+    async def thoughts_for(self, member_ids: Sequence[int], periods: Sequence[str]) -> list[ThoughtReport]:
+        if not member_ids or not periods:
+            return []
+        rows = await self.db.fetchall(
+            f"SELECT * FROM thought_reports WHERE member_id IN ({_marks(member_ids)}) "
+            f"AND period IN ({_marks(periods)})", (*member_ids, *periods))
+        return [_thought(r) for r in rows]
+
+    async def all_thoughts(self, member_ids: Sequence[int] | None = None) -> list[ThoughtReport]:
+        if member_ids is None:
+            rows = await self.db.fetchall("SELECT * FROM thought_reports ORDER BY id")
+        else:
+            rows = await self.db.fetchall(
+                f"SELECT * FROM thought_reports WHERE member_id IN ({_marks(member_ids)}) ORDER BY id",
+                tuple(member_ids))
+        return [_thought(r) for r in rows]
+
+    # ---- contacts
+    async def add_contact(self, member_id: int, liaison_id: int, note: str, at: datetime) -> int:
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "INSERT INTO contacts (member_id, liaison_id, note, at) VALUES (?, ?, ?, ?)",
+                (member_id, liaison_id, note, iso(at)))
+            assert cur.lastrowid is not None
+            await _seen(conn, member_id, at)
+            return cur.lastrowid
+
+    # ---- for the reminder sweep: one query per kind
+    async def mobile_members(self, since_year: int = 0) -> list[MobileRow]:
+        """Every mobile member with what the sweep needs: cadence, since, periods submitted from
+        `since_year` on, and when the member was last heard from (contact, report or status)."""
+        rows = await self.db.fetchall_tuples(
+            "SELECT m.id, m.name, m.unit_id, m.telegram_id, "
+            "m.linked_at IS NOT NULL AND m.telegram_id IS NOT NULL AND NOT m.unreachable, "
+            "m.language, m.liaison_id, m.report_cadence, m.migrant_since, "
+            "COALESCE(m.mobile_recorded_at, m.created_at), "
+            "(SELECT group_concat(period, ';') FROM thought_reports t WHERE t.member_id = m.id "
+            " AND t.period >= ?), m.last_seen_at "
+            "FROM members m WHERE m.category = 'migrant' AND m.report_cadence IS NOT NULL",
+            (f"{since_year:04d}",),
+        )
+        parse = datetime.fromisoformat
+        return [MobileRow(
+            r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6], r[7], r[8], r[9],  # type: ignore[arg-type]
+            frozenset(r[10].split(";")) if r[10] else frozenset(),  # type: ignore[attr-defined]
+            parse(r[11]) if r[11] else None,  # type: ignore[arg-type]
+        ) for r in rows]
+
+    async def people_index(self) -> dict[int, Person]:
+        """Id → how to reach each liaison of a mobile member and each secretary."""
+        rows = await self.db.fetchall_tuples(
+            "SELECT id, name, telegram_id, language, "
+            "linked_at IS NOT NULL AND telegram_id IS NOT NULL AND NOT unreachable FROM members WHERE id IN "
+            "(SELECT liaison_id FROM members WHERE category = 'migrant' AND liaison_id IS NOT NULL "
+            " UNION SELECT member_id FROM member_roles WHERE role = 'secretary')")
+        return {r[0]: Person(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows}  # type: ignore[misc, arg-type]
+
+    async def secretaries(self) -> list[tuple[int, int]]:
+        """(member id, unit id) of every secretary."""
+        rows = await self.db.fetchall(
+            "SELECT m.id, m.unit_id FROM members m JOIN member_roles r ON r.member_id = m.id "
+            "WHERE r.role = 'secretary'")
+        return [(r[0], r[1]) for r in rows]
