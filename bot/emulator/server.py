@@ -65,6 +65,8 @@ class BotApiEmulator(EmulatorCore):
         self._faults: dict[str, deque[_Fault]] = {}
         self._delays: dict[str, deque[float]] = {}
         self._runner: web.AppRunner | None = None
+        #: Called with the aiohttp application before it starts (e.g. to add the control routes).
+        self.route_setups: list[Callable[[web.Application], None]] = []
 
     # ----------------------------------------------------------------- fault injection
     def fail_next(
@@ -93,6 +95,8 @@ class BotApiEmulator(EmulatorCore):
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         app.router.add_get("/file/bot{token}/{path:.+}", self._download)
+        for setup in self.route_setups:
+            setup(app)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await runner.setup()
         site = web.TCPSite(runner, _LOOPBACK[host], port)
