@@ -57,7 +57,7 @@ def build_application(settings: Settings, store: Store) -> ZhibuApp:
         module.register(app)
     start.register_fallback(app)
     errors.register(app)
-    return app  # type: ignore[return-value]
+    return app
 
 
 async def publish_commands(app: ZhibuApp) -> None:

@@ -24,9 +24,10 @@ from bot.store.outbox import OutboxRow
 log = logging.getLogger(__name__)
 
 BATCH = 50
+CONCURRENCY = 8  # sends in flight at once
 #: Outbox sends are spaced evenly at this share of BROADCAST_RATE: no burst at the start of a broadcast,
 #: and room for jitter on the way, so Telegram never counts more than the rate in any one second.
-PACE = 0.97
+PACE = 0.98
 #: Slots left free when sending starts from idle: the replies to whatever queued the messages (a
 #: secretary's Send press is answered with a couple of messages) fall in the same second.
 COLD_START_SLOTS = 3
@@ -96,23 +97,44 @@ class Sender:
                 self.idle.clear()
 
     async def drain_once(self) -> bool:
+        """Send everything pending. The next rows are claimed while the last of a batch are still in
+        flight, so a long broadcast keeps its pace across batches."""
         rows = await self.services.store.outbox.claim(BATCH)
         if not rows:
             return False
-        limit = asyncio.Semaphore(8)
-
-        async def one(row: OutboxRow) -> None:
-            async with limit:
-                await self._pace()
-                began = asyncio.get_running_loop().time()
-                await self.send(row)
-                if asyncio.get_running_loop().time() - began > 1.0:
-                    # Held by a flood wait: the sends queued behind it went out together, so the next
-                    # slots start a second later, when Telegram's count of that burst has passed.
-                    self._next_slot = max(self._next_slot, asyncio.get_running_loop().time() + 1.0)
-
-        await asyncio.gather(*(one(r) for r in rows))
+        limit = asyncio.Semaphore(CONCURRENCY)
+        tasks: set[asyncio.Task[None]] = set()
+        try:
+            while rows:
+                for row in rows:
+                    await limit.acquire()
+                    task = asyncio.create_task(self._one(row, limit))
+                    tasks.add(task)
+                    task.add_done_callback(tasks.discard)
+                rows = await self.services.store.outbox.claim(BATCH)
+            if tasks:
+                await asyncio.gather(*tasks)
+        except asyncio.CancelledError:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
         return True
+
+    async def _one(self, row: OutboxRow, limit: asyncio.Semaphore) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            await self._pace()
+            began = loop.time()
+            await self.send(row)
+            if loop.time() - began > 1.0:
+                # Held by a flood wait: the sends queued behind it went out together, so the next
+                # slots start a second later, when Telegram's count of that burst has passed.
+                self._next_slot = max(self._next_slot, loop.time() + 1.0)
+        except Exception:
+            log.exception("outbox=%s send failed unexpectedly", row.id)
+        finally:
+            limit.release()
 
     async def _pace(self) -> None:
         """Wait for this send's slot: at most PACE × BROADCAST_RATE a second, evenly spaced."""
@@ -142,7 +164,7 @@ class Sender:
         except RetryAfter as exc:  # the limiter gave up retrying: try again later
             await outbox.release(row.id, error=f"429 retry after {exc.retry_after}")
             await asyncio.sleep(float(exc.retry_after) if not hasattr(exc.retry_after, "total_seconds")
-                                else exc.retry_after.total_seconds())  # type: ignore[union-attr]
+                                else exc.retry_after.total_seconds())
             return
         except TimedOut:
             await outbox.finish(row.id, "uncertain", error="timed out after the request went out")

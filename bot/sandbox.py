@@ -19,7 +19,7 @@ from pydantic import SecretStr
 from bot.app import build_application, running
 from bot.config import Settings
 from bot.emulator import BotApiEmulator, BotMessage, EmuUser
-from bot.services.roster import apply_roster, parse_roster
+from bot.services.roster import RosterRow, apply_roster, parse_roster
 from bot.store import Store
 
 DEMO_DIR = Path(__file__).parent / "demo"
@@ -135,7 +135,7 @@ class Sandbox:
                 break
 
 
-def demo_rows(roster: Path) -> tuple[list[object], dict[str, int]]:
+def demo_rows(roster: Path) -> tuple[list[RosterRow], dict[str, int]]:
     rows, errors = parse_roster(roster.read_text(encoding="utf-8"))
     if errors:
         raise SystemExit(f"{roster}: line {errors[0].line}, column {errors[0].column}: {errors[0].key}")
@@ -162,7 +162,7 @@ async def _main(settings: Settings, script: Path | None, roster: Path | None, da
             })
             store = await Store.open(sandbox_settings.database_path)
             try:
-                await apply_roster(store, rows, sandbox_settings.community_name)  # type: ignore[arg-type]
+                await apply_roster(store, rows, sandbox_settings.community_name)
                 app = build_application(sandbox_settings, store)
                 async with running(app, poll_timeout=1):
                     box = Sandbox(emu, ids)

@@ -51,7 +51,8 @@ async def send_html(
 
 
 async def reply(
-    update: Update, context: ZhibuContext, key: str, markup: InlineKeyboardMarkup | None = None, **params: object
+    update: Update, context: ZhibuContext, key: str, *, markup: InlineKeyboardMarkup | None = None,
+    **params: object,
 ) -> Message | None:
     """Answer in the chat of the update, in the person's language."""
     return await reply_html(update, context, t(context.lang, key, **params), markup)

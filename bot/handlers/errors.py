@@ -53,4 +53,4 @@ async def _tell_admins(context: ZhibuContext, error: BaseException | None, updat
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    app.add_error_handler(on_error)  # type: ignore[arg-type]
+    app.add_error_handler(on_error)

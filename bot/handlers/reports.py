@@ -86,7 +86,7 @@ async def _add_text(update: Update, context: ZhibuContext, more: str) -> R | int
     except InputError as exc:
         if exc.key == "report.too_short":
             draft["text"] = combined
-        await reply(update, context, exc.key, **exc.params)
+        await reply_html(update, context, t(context.lang, exc.key, **exc.params))
         return R.WRITING
     draft["text"] = combined
     await _preview(update, context, draft)
@@ -166,7 +166,7 @@ async def cmd_reports(update: Update, context: ZhibuContext) -> None:
         return
     counts = {k: sum(1 for line in view.lines if line.status == k) for k in ("submitted", "missing", "overdue")}
     out = [t(lang, "report.overview", period=period_name(label, lang), **counts)]
-    buttons = []
+    buttons: list[InlineKeyboardButton] = []
     for line in view.lines:
         if line.status == "submitted" and line.report is not None:
             out.append(t(lang, "report.line_submitted", name=line.member.name, unit=line.unit,

@@ -34,7 +34,7 @@ def _state_buttons(lang: str) -> InlineKeyboardMarkup:
 
 
 async def _error(update: Update, context: ZhibuContext, exc: InputError) -> None:
-    await reply(update, context, exc.key, **exc.params)
+    await reply_html(update, context, t(context.lang, exc.key, **exc.params))
 
 
 @command("status")

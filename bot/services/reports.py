@@ -159,8 +159,9 @@ async def report_reminders(store: Store, settings: Settings, now: datetime) -> l
                 candidates.append((f"report:{stage.name}:{row.id}:{label}",
                                    partial(_member_reminder, row, open_, stage.name, settings)))
             if periods.escalation_due(open_, now, tz):
-                for recipient_id in sorted({row.liaison_id, *secretaries.get(row.unit_id, [])} - {None, row.id}):
-                    person = people.get(recipient_id)  # type: ignore[arg-type]
+                told = {i for i in (row.liaison_id, *secretaries.get(row.unit_id, [])) if i is not None}
+                for recipient_id in sorted(told - {row.id}):
+                    person = people.get(recipient_id)
                     if person is not None and person.reachable:
                         candidates.append((f"report:escalate:{person.id}:{row.id}:{label}",
                                            partial(_escalation, row, open_, person, settings)))

@@ -136,7 +136,7 @@ class Database:
     async def fetchall_tuples(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
         """Plain tuples: for the few hot queries where named rows cost too much."""
         async with self.conn.execute(sql, params) as cur:
-            cur.row_factory = None  # type: ignore[assignment]
+            cur.row_factory = None
             return [tuple(r) for r in await cur.fetchall()]
 
     async def fetchone(self, sql: str, params: tuple[object, ...] = ()) -> aiosqlite.Row | None:
