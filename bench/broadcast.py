@@ -33,6 +33,11 @@ def roster(recipients: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+async def tick() -> None:
+    """A short wait while polling for the broadcast's progress."""
+    await asyncio.sleep(0.01)
+
+
 async def sent(store: Store) -> int:
     row = await store.db.fetchone("SELECT count(*) FROM outbox WHERE kind = 'notice' AND status = 'sent'")
     return int(row[0]) if row else 0
@@ -65,11 +70,11 @@ async def bench(recipients: int, rate: float) -> None:
                     started = time.monotonic()
                     await secretary.press("发送", preview)
                     while await sent(store) < recipients:
-                        await asyncio.sleep(0.01)
+                        await tick()
                     elapsed = time.monotonic() - started
                     refused = emu.stats["429"] - refused_before
                     while not (done := [m for m in secretary.received if "通知发送完毕" in m.text]):
-                        await asyncio.sleep(0.01)
+                        await tick()
                     summary = done[0]
             finally:
                 await store.close()

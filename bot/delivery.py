@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 BATCH = 50
 CONCURRENCY = 8  # sends in flight at once
+STOP_GRACE = 2.0
 #: Outbox sends are spaced evenly at this share of BROADCAST_RATE: no burst at the start of a broadcast,
 #: and room for jitter on the way, so Telegram never counts more than the rate in any one second.
 PACE = 0.98
@@ -57,16 +58,26 @@ class Sender:
         self.idle = asyncio.Event()
         #: Read time-out of outbox sends (None: the request's default). Past it a send is "uncertain".
         self.send_timeout: float | None = None
+        #: On stop, how long sends already on their way may take to be answered and recorded.
+        self.stop_grace = STOP_GRACE
+        self.stopping = False
         self._next_slot = 0.0
+        self._sending: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
         recovered = await self.services.store.outbox.recover()
         if recovered:
             log.info("outbox recovered=%s in-flight rows", recovered)
+        self.stopping = False
         self.task = asyncio.create_task(self._run(), name="outbox-sender")
         self.wake.set()
 
     async def stop(self) -> None:
+        """No new sends; those already on their way get `stop_grace` seconds to be answered and recorded
+        (so a graceful restart does not send them twice); rows not finished go out again at the next start."""
+        self.stopping = True
+        if self._sending:
+            await asyncio.wait(set(self._sending), timeout=self.stop_grace)
         if self.task is not None:
             self.task.cancel()
             try:
@@ -99,13 +110,15 @@ class Sender:
     async def drain_once(self) -> bool:
         """Send everything pending. The next rows are claimed while the last of a batch are still in
         flight, so a long broadcast keeps its pace across batches."""
+        if self.stopping:
+            return False
         rows = await self.services.store.outbox.claim(BATCH)
         if not rows:
             return False
         limit = asyncio.Semaphore(CONCURRENCY)
         tasks: set[asyncio.Task[None]] = set()
         try:
-            while rows:
+            while rows and not self.stopping:
                 for row in rows:
                     await limit.acquire()
                     task = asyncio.create_task(self._one(row, limit))
@@ -123,17 +136,24 @@ class Sender:
 
     async def _one(self, row: OutboxRow, limit: asyncio.Semaphore) -> None:
         loop = asyncio.get_running_loop()
+        task = asyncio.current_task()
         try:
             await self._pace()
+            if self.stopping or task is None:
+                return
+            self._sending.add(task)
             began = loop.time()
             await self.send(row)
             if loop.time() - began > 1.0:
-                # Held by a flood wait: the sends queued behind it went out together, so the next
-                # slots start a second later, when Telegram's count of that burst has passed.
-                self._next_slot = max(self._next_slot, loop.time() + 1.0)
+                # Held by a flood wait: the sends queued behind it went out together; the slots they
+                # used at once are counted before the next send.
+                interval = 1.0 / (self.services.settings.broadcast_rate * PACE)
+                self._next_slot = max(self._next_slot, loop.time() + CONCURRENCY * interval)
         except Exception:
             log.exception("outbox=%s send failed unexpectedly", row.id)
         finally:
+            if task is not None:
+                self._sending.discard(task)
             limit.release()
 
     async def _pace(self) -> None:

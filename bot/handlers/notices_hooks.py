@@ -32,17 +32,22 @@ async def after_send(app: Application[Any, Any, Any, Any, Any, Any], row: Outbox
         return
     services: Services = app.bot_data["services"]
     store = services.store
-    notice = await store.notices.get(int(row.ref.split(":", 1)[1]))
-    if notice is None:
+    notice_id = int(row.ref.split(":", 1)[1])
+    state = await store.notices.broadcast_state(notice_id)
+    if state is None:
         return
-    queued = 0
-    if notice.cancelled_at is not None:
-        if status in ("sent", "uncertain"):  # it went out while the cancel was being written
-            member = await store.members.get(row.member_id) if row.member_id is not None else None
-            lang = (member.language if member else None) or services.settings.default_language
-            tree = OrgTree.of(await store.units.all())
-            queued = await store.outbox.enqueue([cancellation(services, notice, tree, row, lang)])
-    elif await store.outbox.pending_count(row.ref) == 0:
+    cancelled, pending = state
+    late_cancel = cancelled and status in ("sent", "uncertain")  # it went out while the cancel was written
+    if not late_cancel and (cancelled or pending > 0):
+        return
+    notice = await store.notices.get(notice_id)
+    assert notice is not None
+    if late_cancel:
+        member = await store.members.get(row.member_id) if row.member_id is not None else None
+        lang = (member.language if member else None) or services.settings.default_language
+        tree = OrgTree.of(await store.units.all())
+        queued = await store.outbox.enqueue([cancellation(services, notice, tree, row, lang)])
+    else:
         queued = await store.outbox.enqueue([await view.summary_message(store, notice, services.settings.tz)])
         if queued:
             log.info("notice=%s broadcast finished, summary queued", notice.id)

@@ -174,7 +174,7 @@ async def meeting_reminders(store: Store, settings: Settings, now: datetime) -> 
     due: list[Due] = []
     tree: OrgTree | None = None
     for stage, following in stage_windows(settings.meeting_stages):
-        rows = await store.notices.reminder_candidates(now + following, now + stage)
+        rows = await store.notices.reminder_candidates(stage_label(stage), now + following, now + stage)
         if rows and tree is None:
             tree = OrgTree.of(await store.units.all())
         for row in rows:

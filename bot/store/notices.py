@@ -201,6 +201,13 @@ class NoticeRepo:
         )
         return [_notice(r) for r in rows]
 
+    async def broadcast_state(self, notice_id: int) -> tuple[bool, int] | None:
+        """(cancelled, deliveries still pending) in one query: the sender asks after every delivery."""
+        row = await self.db.fetchone(
+            "SELECT cancelled_at IS NOT NULL, (SELECT count(*) FROM outbox WHERE ref = ? "
+            "AND status IN ('pending', 'sending')) FROM notices WHERE id = ?", (notice_ref(notice_id), notice_id))
+        return (bool(row[0]), int(row[1])) if row else None
+
     async def is_expected(self, notice_id: int, member_id: int) -> bool:
         row = await self.db.fetchone(
             "SELECT 1 FROM notice_members WHERE notice_id = ? AND member_id = ?", (notice_id, member_id))
@@ -246,8 +253,9 @@ class NoticeRepo:
         row = await self.db.fetchone("SELECT * FROM outbox WHERE key = ?", (key,))
         return _row(row) if row else None
 
-    async def reminder_candidates(self, low: datetime, high: datetime) -> list[aiosqlite.Row]:
-        """Delivered recipients not on leave of live notices starting in (low, high]: one query."""
+    async def reminder_candidates(self, stage: str, low: datetime, high: datetime) -> list[aiosqlite.Row]:
+        """Delivered recipients not on leave of live notices starting in (low, high] who have not had this
+        stage's reminder (`meeting:<stage>:<notice>:<member>`): one query."""
         return await self.db.fetchall(
             "SELECT n.id AS notice_id, n.kind, n.unit_id, n.starts_at, n.place, n.topic, n.created_at, "
             "m.id AS member_id, m.language, m.telegram_id "
@@ -257,8 +265,9 @@ class NoticeRepo:
             "LEFT JOIN rsvps r ON r.notice_id = n.id AND r.member_id = m.id "
             "WHERE n.cancelled_at IS NULL AND n.starts_at > ? AND n.starts_at <= ? "
             "AND m.telegram_id IS NOT NULL AND (r.answer IS NULL OR r.answer != 'leave') "
+            "AND NOT EXISTS (SELECT 1 FROM outbox q WHERE q.key = 'meeting:' || ? || ':' || n.id || ':' || m.id) "
             "ORDER BY n.id, m.id",
-            (iso(low), iso(high)),
+            (iso(low), iso(high), stage),
         )
 
     async def unsummarised(self, since: datetime) -> list[Notice]:

@@ -45,3 +45,7 @@ CREATE TABLE checkins (
     at        TEXT NOT NULL,
     PRIMARY KEY (notice_id, member_id)
 );
+
+-- The sender asks after every delivery whether the notice's broadcast is over: count its pending rows
+-- without reading all of them.
+CREATE INDEX outbox_ref_status ON outbox (ref, status);
