@@ -27,6 +27,7 @@ DEMO_ROSTER = DEMO_DIR / "roster-baimiao.csv"
 TOUR = DEMO_DIR / "tour.txt"
 DEMO_COMMUNITY = "白庙社区党委"
 STRANGER = "陌生人"
+UNREGISTERED = frozenset({"张金花", "孟春生", "田小红"})  # left unregistered, to show invites
 STRANGER_ID = 8_000_000
 FIRST_ID = 9_000_001
 QUIET = 0.4  # seconds without a new message before the bot is taken to be done answering
@@ -52,6 +53,15 @@ class Sandbox:
             self.users[telegram_id] = self.emu.add_user(telegram_id, name, language_code="zh")
         return self.users[telegram_id]
 
+    async def register_everyone(self, store: Store) -> None:
+        """As if the members had already opened the bot (except a few, to show invites)."""
+        for member in await store.members.all():
+            if member.name in UNREGISTERED or member.telegram_id is None:
+                continue
+            self.user(member.name).started = True
+            if not member.linked:
+                await store.members.link(member.id, member.telegram_id)
+
     async def settle(self) -> None:
         """Wait until the bot has stopped sending, then print what everyone got."""
         last, quiet_since = -1, 0.0
@@ -64,9 +74,22 @@ class Sandbox:
             elif loop.time() - quiet_since >= QUIET:
                 break
             await asyncio.sleep(0.05)
+        current = self.ids[self.current]
+        others: list[tuple[str, BotMessage]] = []
         for telegram_id, user in self.users.items():
             for message in user.drain():
-                self.show(self.names.get(telegram_id, str(telegram_id)), message)
+                name = self.names.get(telegram_id, str(telegram_id))
+                if telegram_id == current:
+                    self.show(name, message)
+                else:
+                    others.append((name, message))
+        if len(others) <= 4:
+            for name, message in others:
+                self.show(name, message)
+        elif others:
+            first = others[0][1].text.splitlines()[0] if others[0][1].text else ""
+            names = "、".join(dict.fromkeys(n for n, _ in others))
+            self.echo(f"  支部 → {len(others)} 条消息发给 {names}（第一条：{first}）")
 
     def show(self, recipient: str, message: BotMessage) -> None:
         tags = {"edit": "（更新）", "alert": "（提示）", "document": "（文件）", "photo": "（图片）"}
@@ -166,6 +189,7 @@ async def _main(settings: Settings, script: Path | None, roster: Path | None, da
                 app = build_application(sandbox_settings, store)
                 async with running(app, poll_timeout=1):
                     box = Sandbox(emu, ids)
+                    await box.register_everyone(store)
                     print(f"Zhibu sandbox: Bot API emulator at {emu.base_url}, "
                           f"{len(rows)} members of {sandbox_settings.community_name}.\n", flush=True)
                     if script is not None:

@@ -31,3 +31,10 @@ async def test_control_routes_send_press_and_read(emulator: BotApiEmulator, stor
         listed = (await client.get(f"{base}/messages")).json()
         assert [m["kind"] for m in listed][:2] == ["message", "message"]
         assert "在家" in listed[0]["buttons"]
+
+
+async def test_update_ids_keep_growing_across_emulator_runs() -> None:
+    async with BotApiEmulator() as first:
+        last = await first.add_user(1, "a").send("/start")
+    async with BotApiEmulator() as second:
+        assert await second.add_user(1, "a").send("/start") > last

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,7 +46,9 @@ class UpdateQueue:
         self.updates_queued = 0  # updates created by users (redeliveries not counted)
         self._pending: list[_Pending] = []
         self._log: dict[int, dict[str, Any]] = {}
-        self._next_update_id = 500_000_001
+        # Like Telegram's, ids only grow, also across runs: a bot that keeps its database (and its
+        # record of applied updates) sees new ids after the emulator restarts.
+        self._next_update_id = int(time.time() * 1000) % 2**40
         self._waiters: set[asyncio.Future[str]] = set()
         self._closing = False
 
