@@ -48,7 +48,7 @@ class UpdateQueue:
         self._log: dict[int, dict[str, Any]] = {}
         # Like Telegram's, ids only grow, also across runs: a bot that keeps its database (and its
         # record of applied updates) sees new ids after the emulator restarts.
-        self._next_update_id = int(time.time() * 1000) % 2**40
+        self._next_update_id = time.time_ns() // 1000  # microseconds: below 2**53, safe in JSON
         self._waiters: set[asyncio.Future[str]] = set()
         self._closing = False
 
