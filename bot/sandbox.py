@@ -126,7 +126,7 @@ class Sandbox:
         if line == ":who":
             self.echo("  " + "、".join(self.ids))
             return True
-        if line.startswith(":press") or line.isdigit():
+        if line.startswith(":press") or (line.isdigit() and self.numbered_buttons() >= int(line) > 0):
             label = line[6:].strip() if line.startswith(":press") else line
             await self.press(label)
             return True
@@ -134,6 +134,11 @@ class Sandbox:
         await self.user(self.current).send(line)
         await self.settle()
         return True
+
+    def numbered_buttons(self) -> int:
+        """How many buttons the current person's latest message has (a bare number presses one)."""
+        received = self.user(self.current).received
+        return sum(len(row) for row in received[-1].buttons) if received else 0
 
     async def press(self, label: str) -> None:
         user = self.user(self.current)
