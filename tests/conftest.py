@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -114,6 +115,25 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
 @pytest.fixture
 def settings(tmp_path: Path, emulator: BotApiEmulator) -> Settings:
     return make_settings(tmp_path, emulator)
+
+
+@pytest.fixture
+async def harness_factory(emulator: BotApiEmulator, tmp_path: Path) -> AsyncIterator[Any]:
+    """Start the bot on `tmp_path/zhibu.sqlite3` when the test is ready (after preparing the database)."""
+    stack = AsyncExitStack()
+
+    async def start(load: bool = True, **overrides: Any) -> Harness:
+        store = await Store.open(tmp_path / "zhibu.sqlite3")
+        stack.push_async_callback(store.close)
+        if load:
+            await load_roster(store, SMALL_ROSTER)
+        settings = make_settings(tmp_path, emulator, **overrides)
+        app = build_application(settings, store)
+        await stack.enter_async_context(running(app, poll_timeout=1))
+        return Harness(emulator, store, settings, app)
+
+    async with stack:
+        yield start
 
 
 @pytest.fixture
