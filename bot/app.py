@@ -9,8 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat, Update
-from telegram.error import BadRequest, TelegramError
+from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBUserWarning
@@ -19,8 +18,7 @@ from bot.config import Settings
 from bot.context import Services, ZhibuContext
 from bot.delivery import Sender, sweep_job
 from bot.handlers import contact, duty, duty_report, errors, export, gate, invite, notices, reports, start, status
-from bot.i18n import LANGUAGES, t
-from bot.services.commands import menu
+from bot.handlers.menu import publish_all
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -61,27 +59,9 @@ def build_application(settings: Settings, store: Store) -> ZhibuApp:
 
 
 async def publish_commands(app: ZhibuApp) -> None:
-    """The command menu per language and scope: members everywhere in private, secretaries theirs."""
-    services: Services = app.bot_data["services"]
-    bot = app.bot
-
-    def entries(lang: str, secretary: bool) -> list[BotCommand]:
-        return [BotCommand(c.name, t(lang, f"cmd.{c.name}")[:256]) for c in menu(secretary)]
-
-    try:
-        for lang in LANGUAGES:
-            code = None if lang == services.settings.default_language else lang
-            await bot.set_my_commands(entries(lang, False), scope=BotCommandScopeAllPrivateChats(),
-                                      language_code=code)
-        for member in await services.store.members.all():
-            if member.is_secretary and member.linked and member.telegram_id:
-                lang = member.language or services.settings.default_language
-                await bot.set_my_commands(entries(lang, True),
-                                          scope=BotCommandScopeChat(member.telegram_id))
-    except BadRequest as exc:  # e.g. a secretary who never opened the chat
-        log.warning("commands not fully published: %s", exc)
-    except TelegramError as exc:
-        log.warning("commands not published: %s", exc)
+    """The command menus: every member's by default, and their own for those with more rights."""
+    services = services_of(app)
+    await publish_all(app.bot, services.store, services.settings)
 
 
 def services_of(app: ZhibuApp) -> Services:

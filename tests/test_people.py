@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.conftest import (
@@ -9,6 +11,7 @@ from tests.conftest import (
     LIAISON,
     MIGRANT,
     OTHER_SECRETARY,
+    PATROL,
     PLAIN,
     SECRETARY,
     STRANGER,
@@ -168,3 +171,25 @@ async def test_cancel_with_nothing_in_progress(harness: Harness) -> None:
     member = harness.user(PLAIN)
     await member.send("/cancel")
     await member.expect("没有进行中")
+
+
+def menu_of(harness: Harness, chat_id: int | None) -> list[str]:
+    scope = {"type": "all_private_chats"} if chat_id is None else {"chat_id": chat_id, "type": "chat"}
+    return [c["command"] for c in harness.emu.commands.get((json.dumps(scope, sort_keys=True), ""), [])]
+
+
+async def test_command_menus_per_person(harness: Harness) -> None:
+    assert "notice" not in menu_of(harness, None) and "status" in menu_of(harness, None)
+    assert menu_of(harness, PATROL) == []  # not linked yet: nothing published for them
+    patrol = harness.user(PATROL)
+    await patrol.send("/start")
+    await patrol.next_message()
+    assert "patrol" in menu_of(harness, PATROL) and "notice" not in menu_of(harness, PATROL)
+    secretary = harness.user(SECRETARY)
+    await secretary.send("/start")
+    await secretary.next_message()
+    assert {"notice", "members", "invite"} <= set(menu_of(harness, SECRETARY))
+    plain = harness.user(PLAIN)
+    await plain.send("/start")
+    await plain.next_message()
+    assert menu_of(harness, PLAIN) == []  # the default menu is theirs

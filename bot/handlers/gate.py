@@ -12,6 +12,7 @@ from telegram.ext import Application, ApplicationHandlerStop, ConversationHandle
 
 from bot.context import ZhibuContext
 from bot.handlers.common import is_private, reply
+from bot.handlers.menu import publish_for
 from bot.i18n import resolve_language, t
 from bot.services.people import identify
 from bot.store.db import current_update_id
@@ -35,7 +36,9 @@ async def gate(update: Update, context: ZhibuContext) -> None:
     user = update.effective_user
     if user is None or user.is_bot:
         raise ApplicationHandlerStop
-    person, _ = await identify(store, user.id, context.settings.admin_ids)
+    person, just_linked = await identify(store, user.id, context.settings.admin_ids)
+    if just_linked and person.member is not None:
+        await publish_for(context.bot, person.member, context.settings)
     context.actor = person
     own = person.member.language if person.member else None
     context.lang = resolve_language(own, user.language_code, context.settings.default_language)

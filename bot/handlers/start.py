@@ -10,6 +10,7 @@ from telegram.ext import Application, CommandHandler, MessageHandler, filters
 from bot.context import ZhibuContext
 from bot.handlers.common import actor, is_private, reply, reply_html
 from bot.handlers.gate import refuse_unknown
+from bot.handlers.menu import publish_for
 from bot.i18n import LANGUAGES, resolve_language, t
 from bot.services.commands import available
 from bot.services.people import unit_label
@@ -60,6 +61,7 @@ async def _redeem(update: Update, context: ZhibuContext, code: str, person: Acto
     context.lang = resolve_language(member.language, user.language_code if user else None,
                                     context.settings.default_language)
     log.info("member=%s linked by invite", member.id)
+    await publish_for(context.bot, member, context.settings)
     tree = await context.services.tree()
     await reply(update, context, "start.linked", name=member.name, unit=unit_label(tree, member))
 
