@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import warnings
 from collections.abc import AsyncIterator
@@ -113,6 +114,12 @@ async def running(app: ZhibuApp, *, poll_interval: float = 0.0, poll_timeout: in
             await app.stop()
 
 
+def webhook_secret(settings: Settings) -> str:
+    """Telegram sends it back with every webhook call, so updates from anyone else are refused."""
+    assert settings.bot_token is not None
+    return hashlib.sha256(b"zhibu-webhook:" + settings.bot_token.get_secret_value().encode()).hexdigest()[:48]
+
+
 async def serve(settings: Settings, stop: asyncio.Event) -> None:
     """Run the bot until `stop` is set: long polling, or a webhook when WEBHOOK_URL is set."""
     store = await Store.open(settings.database_path)
@@ -126,7 +133,7 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
                 await app.updater.start_webhook(
                     listen=settings.webhook_listen, port=settings.webhook_port,
                     url_path="telegram", webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
-                    allowed_updates=Update.ALL_TYPES,
+                    allowed_updates=Update.ALL_TYPES, secret_token=webhook_secret(settings),
                 )
                 log.info("webhook listening on %s:%s", settings.webhook_listen, settings.webhook_port)
                 await stop.wait()

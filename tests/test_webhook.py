@@ -1,0 +1,65 @@
+"""Webhook mode (`WEBHOOK_URL`): Telegram's calls carry the secret; others are refused; a retried
+update changes nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+from pathlib import Path
+
+import httpx
+
+from bot.app import serve, webhook_secret
+from bot.emulator import BotApiEmulator
+from bot.store import Store
+from tests.conftest import PLAIN, SMALL_ROSTER, load_roster, make_settings
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_update(update_id: int, user_id: int, text: str) -> dict[str, object]:
+    sender = {"id": user_id, "is_bot": False, "first_name": "周", "language_code": "zh"}
+    return {"update_id": update_id, "message": {
+        "message_id": update_id % 100000, "date": int(time.time()), "chat": {"id": user_id, "type": "private"},
+        "from": sender, "text": text, "entities": [{"type": "bot_command", "offset": 0, "length": len(text)}]}}
+
+
+async def test_webhook_mode_takes_updates_with_the_secret_only(tmp_path: Path, emulator: BotApiEmulator) -> None:
+    port = free_port()
+    settings = make_settings(tmp_path, emulator, webhook_url="https://bot.example.org/zhibu", webhook_port=port)
+    store = await Store.open(settings.database_path)
+    await load_roster(store, SMALL_ROSTER)
+    await store.close()
+    member = emulator.add_user(PLAIN, "周")
+    member.started = True
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(settings, stop))
+    try:
+        for _ in range(200):
+            if emulator.calls_of("setWebhook"):
+                break
+            await asyncio.sleep(0.05)
+        registered = emulator.calls_of("setWebhook")[-1]
+        assert registered["url"] == "https://bot.example.org/zhibu/telegram"
+        assert registered["secret_token"] == webhook_secret(settings)
+        url = f"http://127.0.0.1:{port}/telegram"
+        async with httpx.AsyncClient() as client:
+            forged = await client.post(url, json=start_update(41, PLAIN, "/start"),
+                                       headers={"X-Telegram-Bot-Api-Secret-Token": "guess"})
+            assert forged.status_code == 403
+            await member.no_message(within=0.5)
+            headers = {"X-Telegram-Bot-Api-Secret-Token": webhook_secret(settings)}
+            real = await client.post(url, json=start_update(42, PLAIN, "/start"), headers=headers)
+            assert real.status_code == 200
+            await member.expect("周普通")
+            retry = await client.post(url, json=start_update(42, PLAIN, "/start"), headers=headers)
+            assert retry.status_code == 200
+            await member.no_message(within=0.5)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 15)
