@@ -18,9 +18,12 @@ def parse_duration(text: str) -> timedelta:
     """`24h`, `1h`, `30m`, `2d`, `90s` → timedelta."""
     text = text.strip().lower()
     units = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
-    if len(text) < 2 or text[-1] not in units or not text[:-1].isdigit():
+    if len(text) < 2 or text[-1] not in units or not text[:-1].isascii() or not text[:-1].isdigit():
         raise ValueError(f"not a duration like 24h or 30m: {text!r}")
-    return timedelta(**{units[text[-1]]: int(text[:-1])})
+    try:
+        return timedelta(**{units[text[-1]]: int(text[:-1])})
+    except (OverflowError, ValueError):  # more days than `timedelta` holds
+        raise ValueError(f"not a duration like 24h or 30m: {text!r}") from None
 
 
 def parse_quiet_hours(text: str) -> tuple[time, time] | None:

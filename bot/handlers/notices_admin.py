@@ -27,7 +27,7 @@ async def _managed_notice(update: Update, context: ZhibuContext, raw: str, tree:
                           usage: str) -> Notice | None:
     """The notice `raw` names (`12` or `#12`), if it belongs to the secretary's units; else a refusal."""
     digits = raw.strip().lstrip("#")
-    if not digits.isdigit():
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 18:  # not `²`, nor beyond SQLite's INTEGER
         await reply(update, context, usage)
         return None
     notice = await context.store.notices.get(int(digits))

@@ -3,6 +3,7 @@ liaisons, with the report texts on request."""
 
 from __future__ import annotations
 
+import html
 from datetime import datetime
 from enum import IntEnum
 
@@ -151,16 +152,16 @@ async def cmd_reports(update: Update, context: ZhibuContext) -> None:
     now = context.services.now()
     tz = context.settings.tz
     period_day = now.astimezone(tz).date()
+    label = periods.period_of(period_day, "monthly").label
     if wanted:
         parsed = periods.parse_period(wanted)
         if parsed is None:
             await reply(update, context, "report.bad_month", value=wanted)
             return
-        period_day = parsed.start
+        period_day, label = parsed.start, parsed.label
     tree = await context.services.tree()
     view: Overview = await overview(context.store, actor(context), tree, period_day, now, tz)
     lang = context.lang
-    label = wanted or periods.period_of(period_day, "monthly").label
     if not view.lines:
         await reply(update, context, "report.nobody", period=period_name(label, lang))
         return
@@ -172,7 +173,8 @@ async def cmd_reports(update: Update, context: ZhibuContext) -> None:
             out.append(t(lang, "report.line_submitted", name=line.member.name, unit=line.unit,
                          date=_when(context, line.report.submitted_at)))
             if len(buttons) < 30:
-                buttons.append(InlineKeyboardButton(t(lang, "report.view", name=line.member.name)[:60],
+                caption = html.unescape(t(lang, "report.view", name=line.member.name))  # plain text, not HTML
+                buttons.append(InlineKeyboardButton(caption[:60],
                                                     callback_data=f"rep:view:{line.report.id}"))
         else:
             out.append(t(lang, f"report.line_{line.status}", name=line.member.name, unit=line.unit,

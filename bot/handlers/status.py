@@ -16,7 +16,7 @@ from telegram.ext import (
 
 from bot.context import ZhibuContext
 from bot.handlers.common import actor, args_text, command, reply, reply_html, split_fields
-from bot.i18n import t
+from bot.i18n import Html, t
 from bot.services.reports import AWAY, STATES, InputError, StatusInput, check_text, parse_state, parse_status_line
 from bot.services.rights import managed_units
 from bot.services.status import describe, record_status
@@ -170,8 +170,8 @@ async def cmd_members(update: Update, context: ZhibuContext) -> None:
                          date=status.at.astimezone(tz).strftime("%m-%d"))
             group = tree.name(m.group_id)
             label = m.name if not group else (f"{m.name}（{group}）" if lang == "zh" else f"{m.name} ({group})")
-            lines.append(t(lang, "members.line", name=label, status=text,
-                           unlinked="" if m.linked else t(lang, "members.unlinked")))
+            lines.append(t(lang, "members.line", name=label, status=Html(text),
+                           unlinked="" if m.linked else Html(t(lang, "members.unlinked"))))
     await reply_html(update, context, "\n".join(lines).strip())
 
 

@@ -16,6 +16,7 @@ QUARTERLY = "quarterly"
 REMIND_AT = time(9, 0)  # reminders are due at this local time of their day
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
+MAX_YEAR = 9998  # a period's end and the one after it stay within `date`
 
 
 @dataclass(frozen=True, order=True)
@@ -61,9 +62,10 @@ def parse_period(text: str) -> Period | None:
     text = text.strip()
     if match := _MONTH.match(text):
         year, month = int(match.group(1)), int(match.group(2))
-        return month_period(year, month) if 1 <= month <= 12 and year >= 2000 else None
+        return month_period(year, month) if 1 <= month <= 12 and 2000 <= year <= MAX_YEAR else None
     if match := _QUARTER.match(text):
-        return quarter_period(int(match.group(1)), int(match.group(2)))
+        year = int(match.group(1))
+        return quarter_period(year, int(match.group(2))) if 2000 <= year <= MAX_YEAR else None
     return None
 
 

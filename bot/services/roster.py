@@ -112,7 +112,7 @@ def _parse_row(line: int, raw: dict[str, str], errors: list[RosterError]) -> Ros
             roles.add(role)
     telegram_id = None
     if values["telegram_id"]:
-        if not values["telegram_id"].isdigit() or int(values["telegram_id"]) <= 0:
+        if not values["telegram_id"].isdecimal() or not 0 < int(values["telegram_id"]) < 2**63:
             err("telegram_id", "roster.err.telegram_id", value=values["telegram_id"])
         else:
             telegram_id = int(values["telegram_id"])
@@ -149,7 +149,10 @@ def parse_roster(text: str) -> tuple[list[RosterRow], list[RosterError]]:
     text = text.lstrip("\ufeff")
     errors: list[RosterError] = []
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip().lstrip("\ufeff") for h in (reader.fieldnames or [])]
+    try:
+        header = [h.strip().lstrip("\ufeff") for h in (reader.fieldnames or [])]
+    except csv.Error as exc:  # e.g. a header cell longer than the csv module's field limit
+        return [], [RosterError(1, "", "roster.err.csv", {"detail": str(exc)})]
     if "name" not in header:
         return [], [RosterError(1, "name", "roster.err.no_name_column")]
     unknown = [h for h in header if h not in COLUMNS]

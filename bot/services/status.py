@@ -15,10 +15,10 @@ from bot.store.models import Member
 from bot.store.outbox import Outgoing
 
 
-def describe(state: str, location: str | None, lang: str) -> tuple[str, str]:
-    """(state words, " (place)") in the reader's language."""
+def describe(state: str, location: str | None, lang: str) -> tuple[Html, Html]:
+    """(state words, " (place)") in the reader's language, as HTML (the place escaped once, here)."""
     where = t(lang, "status.where", location=location) if location else ""
-    return t(lang, f"status.state.{state}"), where
+    return Html(t(lang, f"status.state.{state}")), Html(where)
 
 
 async def record_status(store: Store, settings: Settings, tree: OrgTree, member: Member,

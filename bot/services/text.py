@@ -75,4 +75,5 @@ def split_message(text: str, limit: int = LIMIT) -> list[str]:
         still_open = _open_tags(body)
         balanced.append(body + _closing(still_open))
         carry = still_open
-    return [p for p in balanced if p.strip()] or [""]
+    # a part holding only tags (a cut just before a closing tag) would be an empty message: Telegram refuses it
+    return [p for p in balanced if _TAG.sub("", p).strip()] or [""]
