@@ -262,3 +262,13 @@ async def test_a_new_command_ends_the_conversation_in_progress(harness: Harness)
     await member.send("/cancel")
     await member.expect("没有进行中")
     assert await statuses(harness) == [] and await thoughts(harness) == []
+
+
+async def test_forged_callback_with_a_huge_id_is_ignored_quietly(harness: Harness) -> None:
+    member = harness.user(PLAIN)
+    await member.send("/start")
+    message = await member.next_message()
+    for data in ("rep:view:" + "9" * 30, "ntc:att:" + "9" * 30, "duty:out:" + "9" * 30 + ":resolved"):
+        await member.press_data(data, message)
+    await member.no_message(within=0.5)
+    assert not harness.emu.internal_errors

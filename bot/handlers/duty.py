@@ -296,7 +296,7 @@ def conversation() -> ConversationHandler[Any]:
             entry_points=[
                 CommandHandler("patrol", cmd_patrol), MessageHandler(_caption("patrol"), cmd_patrol),
                 CommandHandler("mediate", cmd_mediate), MessageHandler(_caption("mediate"), cmd_mediate),
-                CallbackQueryHandler(on_followup_ongoing, pattern=r"^duty:out:\d+:ongoing$"),
+                CallbackQueryHandler(on_followup_ongoing, pattern=r"^duty:out:[0-9]{1,18}:ongoing$"),
             ],
             states={
                 State.AREA: step("area", _text("area", SHORT_LIMIT), _ask("duty.patrol.ask_minutes", State.MINUTES)),
@@ -324,5 +324,5 @@ def conversation() -> ConversationHandler[Any]:
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(conversation())
-    app.add_handler(CallbackQueryHandler(on_followup_outcome, pattern=r"^duty:out:\d+:(resolved|referred)$"))
+    app.add_handler(CallbackQueryHandler(on_followup_outcome, pattern=r"^duty:out:[0-9]{1,18}:(resolved|referred)$"))
     app.add_handler(CallbackQueryHandler(on_stale_button, pattern=r"^duty:(kind:|res:|out:|skip$)"))

@@ -30,7 +30,7 @@ from bot.services.duty_rules import (
 from bot.services.people import find_managed, managed_members, unit_label
 from bot.services.rights import can_manage
 
-_TOGGLE = re.compile(r"^duty:post:(\d+):(patrol|mediation)$")
+_TOGGLE = re.compile(r"^duty:post:([0-9]{1,18}):(patrol|mediation)$")
 
 
 def month_label(lang: str, month: Month) -> str:

@@ -292,7 +292,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         entry_points=[CommandHandler("notice", cmd_notice)],
         states={
             S.KIND: [CallbackQueryHandler(on_kind_button, pattern=r"^ntc:kind:"), MessageHandler(text, on_kind_text)],
-            S.UNIT: [CallbackQueryHandler(on_unit_button, pattern=r"^ntc:unit:\d+$"),
+            S.UNIT: [CallbackQueryHandler(on_unit_button, pattern=r"^ntc:unit:[0-9]{1,18}$"),
                      MessageHandler(text, on_unit_text)],
             S.WHEN: [MessageHandler(text, on_when)],
             S.PLACE: [MessageHandler(text, on_place)],

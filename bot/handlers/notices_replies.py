@@ -223,13 +223,13 @@ async def cmd_notices(update: Update, context: ZhibuContext) -> None:
 def register(app: Application) -> None:  # type: ignore[type-arg]
     # Per user, not per chat: Leave pressed in a group is answered in the private chat.
     app.add_handler(ConversationHandler(
-        entry_points=[CallbackQueryHandler(on_leave, pattern=r"^ntc:lv:\d+$")],
+        entry_points=[CallbackQueryHandler(on_leave, pattern=r"^ntc:lv:[0-9]{1,18}$")],
         states={L.REASON: [MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, on_reason)]},
         fallbacks=[CommandHandler("cancel", on_leave_cancel),
-                   CallbackQueryHandler(on_attend, pattern=r"^ntc:att:\d+$"),
-                   CallbackQueryHandler(on_checkin, pattern=r"^ntc:in:\d+$")],
+                   CallbackQueryHandler(on_attend, pattern=r"^ntc:att:[0-9]{1,18}$"),
+                   CallbackQueryHandler(on_checkin, pattern=r"^ntc:in:[0-9]{1,18}$")],
         allow_reentry=True, per_chat=False, name="notice-leave",
     ))
-    app.add_handler(CallbackQueryHandler(on_attend, pattern=r"^ntc:att:\d+$"))
-    app.add_handler(CallbackQueryHandler(on_checkin, pattern=r"^ntc:in:\d+$"))
+    app.add_handler(CallbackQueryHandler(on_attend, pattern=r"^ntc:att:[0-9]{1,18}$"))
+    app.add_handler(CallbackQueryHandler(on_checkin, pattern=r"^ntc:in:[0-9]{1,18}$"))
     app.add_handler(CommandHandler("notices", cmd_notices))

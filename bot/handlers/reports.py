@@ -208,5 +208,5 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         name="report",
     ))
     app.add_handler(CommandHandler("reports", cmd_reports))
-    app.add_handler(CallbackQueryHandler(on_view, pattern=r"^rep:view:\d+$"))
+    app.add_handler(CallbackQueryHandler(on_view, pattern=r"^rep:view:[0-9]{1,18}$"))
     app.add_handler(CallbackQueryHandler(on_stale, pattern=r"^rep:(send|cancel)$"))

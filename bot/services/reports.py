@@ -68,7 +68,7 @@ def check_text(value: str, field: str, required: bool = True) -> str | None:
             raise InputError(f"status.err.{field}_empty")
         return None
     if len(value) > MAX_FIELD:
-        raise InputError("status.err.too_long", field=field, limit=MAX_FIELD)
+        raise InputError(f"status.err.{field}_too_long", limit=MAX_FIELD)
     return value
 
 
