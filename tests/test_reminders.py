@@ -66,10 +66,12 @@ async def test_months_overdue_member_gets_one_reminder_and_leaders_one_notice_ea
 
 async def test_restart_between_sweeps_sends_nothing_twice(tmp_path: Path, settings: Settings) -> None:
     first = await Store.open(tmp_path / "r.sqlite3")
-    await load_roster(first, SMALL_ROSTER)
-    await link_all(first)
-    assert await reminders.sweep(first, settings, at(27)) > 0
-    await first.close()
+    try:
+        await load_roster(first, SMALL_ROSTER)
+        await link_all(first)
+        assert await reminders.sweep(first, settings, at(27)) > 0
+    finally:
+        await first.close()
     second = await Store.open(tmp_path / "r.sqlite3")
     try:
         assert await reminders.sweep(second, settings, at(27, 11)) == 0

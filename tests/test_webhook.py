@@ -33,8 +33,10 @@ async def test_webhook_mode_takes_updates_with_the_secret_only(tmp_path: Path, e
     port = free_port()
     settings = make_settings(tmp_path, emulator, webhook_url="https://bot.example.org/zhibu", webhook_port=port)
     store = await Store.open(settings.database_path)
-    await load_roster(store, SMALL_ROSTER)
-    await store.close()
+    try:
+        await load_roster(store, SMALL_ROSTER)
+    finally:
+        await store.close()
     member = emulator.add_user(PLAIN, "周")
     member.started = True
     stop = asyncio.Event()
