@@ -99,6 +99,13 @@ class Harness:
         return self.users[telegram_id]
 
 
+def stop_sweep_job(app: ZhibuApp) -> None:
+    """Tests move the clock and sweep explicitly (`harness.sweep()`); the timed job would race them."""
+    assert app.job_queue is not None
+    for job in app.job_queue.get_jobs_by_name("reminder-sweep"):
+        job.schedule_removal()
+
+
 @pytest.fixture
 async def emulator() -> AsyncIterator[BotApiEmulator]:
     async with BotApiEmulator() as emu:
@@ -130,6 +137,7 @@ async def harness_factory(emulator: BotApiEmulator, tmp_path: Path) -> AsyncIter
         settings = make_settings(tmp_path, emulator, **overrides)
         app = build_application(settings, store)
         await stack.enter_async_context(running(app, poll_timeout=1))
+        stop_sweep_job(app)
         return Harness(emulator, store, settings, app)
 
     async with stack:
@@ -141,4 +149,5 @@ async def harness(emulator: BotApiEmulator, store: Store, settings: Settings) ->
     await load_roster(store, SMALL_ROSTER)
     app = build_application(settings, store)
     async with running(app, poll_timeout=1):
+        stop_sweep_job(app)
         yield Harness(emulator, store, settings, app)
