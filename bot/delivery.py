@@ -12,6 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import httpx
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
@@ -186,7 +187,11 @@ class Sender:
             await asyncio.sleep(float(exc.retry_after) if not hasattr(exc.retry_after, "total_seconds")
                                 else exc.retry_after.total_seconds())
             return
-        except TimedOut:
+        except TimedOut as exc:
+            if isinstance(exc.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout):  # it never left: resend
+                await outbox.release(row.id, error="time-out before the request went out")
+                await asyncio.sleep(1.0)
+                return
             await outbox.finish(row.id, "uncertain", error="timed out after the request went out")
             log.warning("outbox=%s member=%s uncertain (time-out)", row.id, row.member_id)
             status = "uncertain"

@@ -235,6 +235,7 @@ async def test_minutes_are_kept_and_exported(harness: Harness) -> None:
     notice_id = await _ready(harness)
     await harness.user(LIAISON).press("参加")
     secretary = harness.user(SECRETARY)
+    await saw(secretary, "通知发送完毕")  # the broadcast summary comes first, whenever the sender is done
     secretary.drain()
     await secretary.send(f"/minutes {notice_id} | 到会 5 人，学习了党章")
     await secretary.expect("记录已保存")

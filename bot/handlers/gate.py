@@ -15,7 +15,7 @@ from bot.handlers.common import is_private, reply
 from bot.handlers.menu import publish_for
 from bot.i18n import resolve_language, t
 from bot.services.people import identify
-from bot.store.db import current_update_id
+from bot.store.db import current_update_id, recorded_update_id
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +33,14 @@ async def gate(update: Update, context: ZhibuContext) -> None:
         log.info("update=%s already applied, skipped", update.update_id)
         raise ApplicationHandlerStop
     current_update_id.set(update.update_id)
+    if update.edited_message is not None or update.edited_channel_post is not None:
+        # Editing an old message must not run its command again (a second patrol, a second alert).
+        await store.updates.mark(update.update_id)
+        raise ApplicationHandlerStop
     user = update.effective_user
     if user is None or user.is_bot:
         raise ApplicationHandlerStop
-    person, just_linked = await identify(store, user.id, context.settings.admin_ids)
+    person, just_linked = await identify(store, user.id, context.settings.admin_ids, private=is_private(update))
     if just_linked and person.member is not None:
         await publish_for(context.bot, person.member, context.settings)
     context.actor = person
@@ -98,6 +102,8 @@ async def refuse_unknown(update: Update, context: ZhibuContext) -> None:
 
 
 async def mark_done(update: Update, context: ZhibuContext) -> None:
+    if recorded_update_id.get() == update.update_id:
+        return  # a write of this update already recorded it, in its own transaction
     await context.store.updates.mark(update.update_id)
 
 

@@ -137,6 +137,12 @@ async def cancel(update: Update, context: ZhibuContext) -> int:
     return ConversationHandler.END
 
 
+async def on_stale(update: Update, context: ZhibuContext) -> None:
+    """A status button pressed after its conversation ended (another command, /cancel, a restart)."""
+    assert update.callback_query is not None
+    await update.callback_query.answer(t(context.lang, "status.expired"), show_alert=True)
+
+
 @command("members")
 async def cmd_members(update: Update, context: ZhibuContext) -> None:
     person = actor(context)
@@ -189,3 +195,4 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         name="status",
     ))
     app.add_handler(CommandHandler("members", cmd_members))
+    app.add_handler(CallbackQueryHandler(on_stale, pattern=r"^st:"))

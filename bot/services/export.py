@@ -18,12 +18,21 @@ from bot.store import Store
 Exporter = Callable[[Store, OrgTree, set[int] | None], Awaitable[tuple[list[str], list[list[object]]]]]
 
 
+def _cell(value: object) -> object:
+    """Text that Excel would take for a formula (=, +, -, @, tab, CR) is kept as text with a leading '."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def to_csv(header: list[str], rows: Iterable[list[object]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow([_cell(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

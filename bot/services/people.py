@@ -13,13 +13,23 @@ from bot.store.models import Member
 log = logging.getLogger(__name__)
 
 
-async def identify(store: Store, telegram_id: int, admin_ids: Iterable[int]) -> tuple[Actor, bool]:
+async def identify(store: Store, telegram_id: int, admin_ids: Iterable[int],
+                   private: bool = True) -> tuple[Actor, bool]:
     """The actor for this Telegram account, and whether they were linked just now.
 
-    A member whose roster row carries this Telegram id is linked by their first message."""
+    A member whose roster row carries this Telegram id is linked by their first message to the bot in
+    private (Telegram lets the bot write to them from then on); a member marked unreachable who writes in
+    private is reachable again."""
     member = await store.members.by_telegram_id(telegram_id)
     just_linked = False
-    if member is not None and not member.linked:
+    if member is not None and member.linked and member.unreachable and private:
+        token = current_update_id.set(None)
+        try:
+            await store.members.reachable_again(member.id)
+        finally:
+            current_update_id.reset(token)
+        member = await store.members.get(member.id)
+    if member is not None and not member.linked and private:
         token = current_update_id.set(None)  # linking is not the effect of the update itself
         try:
             await store.members.link(member.id, telegram_id)

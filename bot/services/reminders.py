@@ -54,7 +54,10 @@ def in_quiet_hours(local: time, quiet: tuple[time, time] | None) -> bool:
 async def collect(store: Store, settings: Settings, now: datetime) -> list[Due]:
     due: list[Due] = []
     for source in SOURCES:
-        due.extend(await source(store, settings, now))
+        try:
+            due.extend(await source(store, settings, now))
+        except Exception:  # one broken kind of reminder must not stop the others
+            log.exception("reminder source %s failed", getattr(source, "__name__", source))
     return due
 
 

@@ -3,6 +3,7 @@ secretaries of the member's unit, through the outbox, in the same transaction as
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from bot.config import Settings
@@ -25,6 +26,7 @@ async def record_status(store: Store, settings: Settings, tree: OrgTree, member:
                         status: StatusInput, now: datetime) -> int:
     """Save the report; returns how many people were alerted."""
     alerts: list[Outgoing] = []
+    stamp = f"{now.timestamp():.0f}-{secrets.token_hex(4)}"  # two reports in one second alert twice
     if status.state in ALERTING:
         liaison = await store.members.liaison_of(member)
         secretaries = await store.members.with_role("secretary")
@@ -34,7 +36,7 @@ async def record_status(store: Store, settings: Settings, tree: OrgTree, member:
             state, where = describe(status.state, status.location, lang)
             note = t(lang, "status.alert_note", note=status.note) if status.note else ""
             alerts.append(Outgoing(
-                key=f"status:alert:{member.id}:{now.timestamp():.0f}:{person.id}", kind="alert",
+                key=f"status:alert:{member.id}:{stamp}:{person.id}", kind="alert",
                 ref=f"status:{member.id}", member_id=person.id, chat_id=person.telegram_id,
                 text=t(lang, "status.alert", name=member.name, unit=unit_label(tree, member), state=state,
                        where=where, note=Html(note)),

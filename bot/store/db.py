@@ -27,6 +27,12 @@ current_update_id: contextvars.ContextVar[int | None] = contextvars.ContextVar(
     "current_update_id", default=None
 )
 
+#: The last update whose applied-once mark a write transaction committed in this task: the update gate
+#: then has nothing left to mark for it.
+recorded_update_id: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "recorded_update_id", default=None
+)
+
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
@@ -74,7 +80,13 @@ class Database:
     async def open(cls, path: Path | str) -> Database:
         path = Path(path)
         _create_private(path)
-        conn = await aiosqlite.connect(path, isolation_level=None)
+        pending = aiosqlite.connect(path, isolation_level=None)
+        # A connection someone forgot to close (a test failing half-way, a crash path) must not keep the
+        # process alive at exit; every normal path closes it first. aiosqlite has no public switch.
+        worker = getattr(pending, "_thread", None)
+        if worker is not None:
+            worker.daemon = True
+        conn = await pending
         conn.row_factory = aiosqlite.Row
         await conn.execute("PRAGMA journal_mode = WAL")
         # FULL: a commit is on disk before we answer "saved" (see docs/RELIABILITY.md); at this bot's
@@ -130,10 +142,12 @@ class Database:
                 await self.conn.execute("ROLLBACK")
                 raise
             await self.conn.execute("COMMIT")
+            if update_id is not None:
+                recorded_update_id.set(update_id)
 
     async def fetchall(self, sql: str, params: tuple[object, ...] = ()) -> list[aiosqlite.Row]:
-        async with self.conn.execute(sql, params) as cur:
-            return list(await cur.fetchall())
+        # One round trip to the database thread; a cursor takes three (execute, fetch, close).
+        return list(await self.conn.execute_fetchall(sql, params))
 
     async def fetchall_tuples(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
         """Plain tuples: for the few hot queries where named rows cost too much."""
@@ -142,8 +156,9 @@ class Database:
             return [tuple(r) for r in await cur.fetchall()]
 
     async def fetchone(self, sql: str, params: tuple[object, ...] = ()) -> aiosqlite.Row | None:
-        async with self.conn.execute(sql, params) as cur:
-            return await cur.fetchone()
+        """The first row, in one round trip: for look-ups by key and aggregates (the whole result is read)."""
+        rows = await self.conn.execute_fetchall(sql, params)
+        return next(iter(rows), None)
 
     async def backup_to(self, target: Path) -> None:
         """A consistent online copy (SQLite's backup API), readable by its owner only."""

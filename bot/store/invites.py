@@ -48,6 +48,13 @@ class InviteRepo:
             if row[1] is not None:
                 return InviteOutcome.USED, member_id
             async with conn.execute(
+                "SELECT 1 FROM members WHERE id = ? AND linked_at IS NOT NULL AND telegram_id IS NOT ?",
+                (member_id, telegram_id),
+            ) as cur:
+                if await cur.fetchone():  # linked meanwhile (e.g. by their roster id): the code is spent
+                    await conn.execute("UPDATE invites SET used_at = ? WHERE code = ?", (iso(utcnow()), code))
+                    return InviteOutcome.USED, member_id
+            async with conn.execute(
                 "SELECT id FROM members WHERE telegram_id = ? AND id != ?", (telegram_id, member_id)
             ) as cur:
                 if await cur.fetchone():

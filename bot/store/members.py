@@ -77,12 +77,22 @@ class MemberRepo:
         )
 
     async def link(self, member_id: int, telegram_id: int) -> None:
-        """Tie the member to the Telegram account that just wrote to the bot."""
+        """Tie the member to the Telegram account that just wrote to the bot; their invite codes are spent."""
+        now = iso(utcnow())
         async with self.db.transaction() as conn:
             await conn.execute(
                 "UPDATE members SET telegram_id = ?, linked_at = ?, unreachable = 0 WHERE id = ?",
-                (telegram_id, iso(utcnow()), member_id),
+                (telegram_id, now, member_id),
             )
+            await conn.execute(
+                "UPDATE invites SET used_at = ?, used_by = ? WHERE member_id = ? AND used_at IS NULL",
+                (now, telegram_id, member_id),
+            )
+
+    async def reachable_again(self, member_id: int) -> None:
+        """They wrote to the bot in private: Telegram lets us write to them again."""
+        async with self.db.transaction() as conn:
+            await conn.execute("UPDATE members SET unreachable = 0 WHERE id = ? AND unreachable", (member_id,))
 
     async def set_language(self, member_id: int, language: str) -> None:
         async with self.db.transaction() as conn:
