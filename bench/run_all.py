@@ -1,0 +1,186 @@
+"""Run every benchmark and rewrite `bench/RESULTS.md` with the machine and each figure against its goal.
+
+Run: `.venv/bin/python bench/run_all.py [--runs 3]` from the repository root (about ten minutes on two
+cores). Runs `sweep.py` and `broadcast.py` (when present) `--runs` times each and takes the medians of
+their printed figures; `updates.py` and `memory.py` take `--runs` themselves and report medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+RESULTS = BENCH / "RESULTS.md"
+LIBRARIES = ("python-telegram-bot", "aiosqlite", "httpx", "httpcore", "aiohttp", "pydantic")
+
+
+@dataclass
+class Figure:
+    bench: str
+    name: str
+    value: str
+    goal: str
+    met: bool | None  # None: for information, no goal
+
+
+def run(script: str, *args: str) -> str:
+    """Run a bench script, echoing its output as it comes; return the output."""
+    print(f"\n$ {Path(sys.executable).name} bench/{script} {' '.join(args)}", flush=True)
+    proc = subprocess.Popen([sys.executable, str(BENCH / script), *args], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    assert proc.stdout is not None
+    lines = []
+    for line in proc.stdout:
+        print(line, end="", flush=True)
+        lines.append(line)
+    if proc.wait() != 0:
+        raise SystemExit(f"bench/{script} failed with status {proc.returncode}")
+    return "".join(lines)
+
+
+def repeated(script: str, runs: int, patterns: dict[str, str]) -> dict[str, float]:
+    """Run `script` `runs` times; the median of each regex's first group over the runs."""
+    found: dict[str, list[float]] = {key: [] for key in patterns}
+    for _ in range(runs):
+        output = run(script)
+        for key, pattern in patterns.items():
+            match = re.search(pattern, output)
+            if match is None:
+                raise SystemExit(f"bench/{script}: no {key!r} in its output")
+            found[key].append(float(match.group(1)))
+    return {key: statistics.median(values) for key, values in found.items()}
+
+
+def with_json(script: str, runs: int) -> dict[str, Any]:
+    """Run a bench that takes `--runs` and `--json`; its summary."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "out.json"
+        run(script, "--runs", str(runs), "--json", str(out))
+        summary: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))["summary"]
+        return summary
+
+
+def sweep(runs: int) -> list[Figure]:
+    m = repeated("sweep.py", runs, {"db": r"database work per sweep: ([\d.]+) ms",
+                                    "steady": r"steady sweep \(nothing new due\)\s+median\s+([\d.]+) ms"})
+    return [Figure("sweep.py", "database work per reminder sweep, 10 000 members", f"{m['db']:.1f} ms",
+                   "≤ 50 ms", m["db"] <= 50),
+            Figure("sweep.py", "steady sweep (nothing new due), whole", f"{m['steady']:.1f} ms", "—", None)]
+
+
+def updates(runs: int) -> list[Figure]:
+    s = with_json("updates.py", runs)
+    z, f, ratio = s["zhibu"], s["floor"], float(s["ratio"])
+    name = "burst of 400 `/status` one-liners"
+    return [
+        Figure("updates.py", f"Zhibu: {name}", f"{z['per_second']:.0f} updates/s, p50 {z['p50_ms']:.0f} ms, "
+               f"p99 {z['p99_ms']:.0f} ms, CPU {z['cpu_ms']:.2f} ms/update", "—", None),
+        Figure("updates.py", f"floor (bare PTB + one aiosqlite insert): {name}",
+               f"{f['per_second']:.0f} updates/s, p50 {f['p50_ms']:.0f} ms, p99 {f['p99_ms']:.0f} ms, "
+               f"CPU {f['cpu_ms']:.2f} ms/update", "—", None),
+        Figure("updates.py", "throughput ratio Zhibu / floor", f"{ratio:.2f}", "≥ 0.8", ratio >= 0.8),
+    ]
+
+
+def memory(runs: int) -> list[Figure]:
+    s = with_json("memory.py", runs)
+    idle, after, peak = (float(s[k]) for k in ("idle_mb", "after_broadcast_mb", "peak_mb"))
+    return [
+        Figure("memory.py", "RSS, 10 000 members, idle (12 s after start)", f"{idle:.0f} MB", "≤ 150 MB",
+               idle <= 150),
+        Figure("memory.py", f"RSS after a notice to {s['sent']} members", f"{after:.0f} MB", "≤ 150 MB",
+               after <= 150),
+        Figure("memory.py", f"peak RSS (VmHWM) over the run, reached during: {peak_step(s['peak_by_step_mb'])}",
+               f"{peak:.0f} MB", "≤ 150 MB", peak <= 150),
+    ]
+
+
+def peak_step(by_step: dict[str, float]) -> str:
+    """The first step after which the peak so far was within 1 MB of the final peak."""
+    final = max(by_step.values())
+    return next(step for step, mb in by_step.items() if mb >= final - 1)
+
+
+def broadcast(runs: int) -> list[Figure]:
+    m = repeated("broadcast.py", runs, {"time": r"time ([\d.]+) s;", "ratio": r"ratio ([\d.]+) \(target",
+                                        "429": r"429 answers \d+ \(([\d.]+) %"})
+    return [Figure("broadcast.py", f"notice to 1 000 at 200/s: time {m['time']:.2f} s, ratio to ideal",
+                   f"{m['ratio']:.3f}", "≤ 1.1", m["ratio"] <= 1.1),
+            Figure("broadcast.py", "429 answers during it", f"{m['429']:.2f} %", "≤ 1 %", m["429"] <= 1)]
+
+
+def machine() -> list[str]:
+    cpuinfo = Path("/proc/cpuinfo").read_text()
+    model = next((ln.split(":", 1)[1].strip() for ln in cpuinfo.splitlines() if ln.startswith("model name")), "?")
+    mem_kb = int(next(ln.split()[1] for ln in Path("/proc/meminfo").read_text().splitlines()
+                      if ln.startswith("MemTotal:")))
+    libs = ", ".join(f"{name} {metadata.version(name)}" for name in LIBRARIES)
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return [
+        f"- CPUs (`nproc`): {len(os.sched_getaffinity(0))}; CPU model (/proc/cpuinfo): {model}",
+        f"- Memory: {mem_kb / 1024 / 1024:.1f} GiB; kernel {platform.release()}",
+        f"- Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}; {libs}",
+        f"- Load average when the run started: {load} (other work on the machine shows up as noise)",
+    ]
+
+
+def write(figures: list[Figure], runs: int, started: datetime, described: list[str]) -> None:
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                            check=False).stdout.strip() or "?"
+    mark = {True: "yes", False: "**no**", None: ""}
+    lines = [
+        "# Benchmark results", "",
+        f"Written by `.venv/bin/python bench/run_all.py --runs {runs}` on {started:%Y-%m-%d %H:%M} "
+        f"(commit {commit}, working tree as it was). Do not edit by hand: run it again.", "",
+        "## Machine", "", *described, "",
+        "## Figures", "",
+        f"Every figure is a median of {runs} runs: `sweep.py` and `broadcast.py` were run {runs} times; "
+        f"`updates.py` ran each side {runs} times, alternating; `memory.py` ran {runs} times. "
+        "`updates.py` and `broadcast.py` run the Bot API emulator in the bot's process (it takes part of the "
+        "CPU); `memory.py` runs it in a process of its own so that only the bot's memory is counted. "
+        "BROADCAST_RATE is 10 000/s in `updates.py` (both sides) and `memory.py`, so that the rate limiter never "
+        "holds a reply or a delivery back; `broadcast.py` uses 200/s with the emulator enforcing it.", "",
+        "| bench | figure | value | goal | met |", "|---|---|---|---|---|",
+        *(f"| `{f.bench}` | {f.name} | {f.value} | {f.goal} | {mark[f.met]} |" for f in figures), "",
+        "How each bench works, and what was found when a goal was missed: `bench/README.md`.", "",
+    ]
+    RESULTS.write_text("\n".join(lines), encoding="utf-8")
+    print(f"\nwrote {RESULTS.relative_to(ROOT)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    started, described = datetime.now(), machine()
+    benches: list[Callable[[int], list[Figure]]] = [sweep, updates, memory]
+    if (BENCH / "broadcast.py").exists():
+        benches.append(broadcast)
+    figures = [figure for bench in benches for figure in bench(args.runs)]
+    write(figures, args.runs, started, described)
+    for f in figures:
+        print(f"{f.bench:<13} {f.name:<70} {f.value:<40} {f.goal:<9} {mark_text(f.met)}")
+
+
+def mark_text(met: bool | None) -> str:
+    return "" if met is None else ("met" if met else "NOT met")
+
+
+if __name__ == "__main__":
+    main()
