@@ -101,6 +101,16 @@ def command(name: str) -> Callable[[Handler], Handler]:
     return wrap
 
 
+def expired_button(key: str) -> Handler:
+    """The answer to a button whose conversation is over (another command, /cancel, a restart)."""
+
+    async def answer(update: Update, context: ZhibuContext) -> None:
+        if update.callback_query is not None:
+            await update.callback_query.answer(t(context.lang, key), show_alert=True)
+
+    return answer
+
+
 def args_text(context: ZhibuContext) -> str:
     return " ".join(context.args or []).strip()
 

@@ -18,7 +18,7 @@ from telegram.ext import (
 )
 
 from bot.context import ZhibuContext
-from bot.handlers.common import actor, args_text, command, reply, reply_html
+from bot.handlers.common import actor, args_text, command, expired_button, reply, reply_html
 from bot.i18n import Html, t
 from bot.services import periods
 from bot.services.commands import by_name
@@ -140,12 +140,6 @@ async def on_cancel(update: Update, context: ZhibuContext) -> int:
     return ConversationHandler.END
 
 
-async def on_stale(update: Update, context: ZhibuContext) -> None:
-    """Send / Cancel pressed on a preview whose conversation is over (e.g. after a restart)."""
-    assert update.callback_query is not None
-    await update.callback_query.answer(t(context.lang, "report.expired"), show_alert=True)
-
-
 @command("reports")
 async def cmd_reports(update: Update, context: ZhibuContext) -> None:
     wanted = args_text(context)
@@ -209,4 +203,4 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     ))
     app.add_handler(CommandHandler("reports", cmd_reports))
     app.add_handler(CallbackQueryHandler(on_view, pattern=r"^rep:view:[0-9]{1,18}$"))
-    app.add_handler(CallbackQueryHandler(on_stale, pattern=r"^rep:(send|cancel)$"))
+    app.add_handler(CallbackQueryHandler(expired_button("report.expired"), pattern=r"^rep:(send|cancel)$"))

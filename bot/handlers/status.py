@@ -15,7 +15,7 @@ from telegram.ext import (
 )
 
 from bot.context import ZhibuContext
-from bot.handlers.common import actor, args_text, command, reply, reply_html, split_fields
+from bot.handlers.common import actor, args_text, command, expired_button, reply, reply_html, split_fields
 from bot.i18n import Html, t
 from bot.services.reports import AWAY, STATES, InputError, StatusInput, check_text, parse_state, parse_status_line
 from bot.services.rights import managed_units
@@ -137,12 +137,6 @@ async def cancel(update: Update, context: ZhibuContext) -> int:
     return ConversationHandler.END
 
 
-async def on_stale(update: Update, context: ZhibuContext) -> None:
-    """A status button pressed after its conversation ended (another command, /cancel, a restart)."""
-    assert update.callback_query is not None
-    await update.callback_query.answer(t(context.lang, "status.expired"), show_alert=True)
-
-
 @command("members")
 async def cmd_members(update: Update, context: ZhibuContext) -> None:
     person = actor(context)
@@ -195,4 +189,4 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         name="status",
     ))
     app.add_handler(CommandHandler("members", cmd_members))
-    app.add_handler(CallbackQueryHandler(on_stale, pattern=r"^st:"))
+    app.add_handler(CallbackQueryHandler(expired_button("status.expired"), pattern=r"^st:"))
