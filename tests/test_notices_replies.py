@@ -37,7 +37,11 @@ from tests.test_notices import (
 async def _ready(harness: Harness) -> int:
     harness.at(T0)
     await link(harness, *BRANCH_ONE)
-    return await send_notice(harness, SECRETARY, LECTURE)
+    notice_id = await send_notice(harness, SECRETARY, LECTURE)
+    secretary = harness.user(SECRETARY)
+    await saw(secretary, "通知发送完毕")  # the summary comes when the sender is done: let it not race a test
+    secretary.drain()
+    return notice_id
 
 
 async def mid(harness: Harness, telegram_id: int) -> int:
