@@ -136,11 +136,15 @@ async def test_random_telegram_errors_during_a_broadcast_and_a_burst_of_reports(
         previews = [m for m in user.received if m.labels() == ["发送", "取消"]]
         if previews:
             await user.press("发送", previews[-1])
-    for _ in range(200):
+    for _ in range(100):
         if await harness.store.outbox.pending_count() == 0:
             break
         await asyncio.sleep(0.1)
-    emulator.fault_hook = None
+    emulator.fault_hook = None  # a row sent back to pending by a 429 or a network error goes out now
+    for _ in range(100):
+        if await harness.store.outbox.pending_count() == 0:
+            break
+        await asyncio.sleep(0.1)
     assert await harness.store.outbox.pending_count() == 0  # every delivery reached an outcome
     rows = await harness.store.db.fetchall("SELECT status, error, chat_id FROM outbox WHERE kind = 'notice'")
     assert len(rows) == 61
@@ -157,9 +161,8 @@ async def test_random_telegram_errors_during_a_broadcast_and_a_burst_of_reports(
             assert user.id in saved  # told it was saved: it was
     assert sum(outcomes.values()) > 0 and not emulator.internal_errors
     probe = emulator.users[SECRETARY_ID]
-    probe.drain()
     await probe.send("/help")
-    await probe.expect("可以使用的命令")  # still alive
+    await until(lambda: messages_with(probe, "可以使用的命令"))  # still alive (the summary may come first)
 
 
 async def test_backup_during_a_broadcast_passes_integrity_check_and_restores(
