@@ -67,6 +67,8 @@ async def send_notice(harness: Harness, secretary_id: int, args: str) -> int:
     match = re.search(r"#(\d+)", got(secretary, "已开始发送")[-1].text)
     assert match is not None
     await harness.settle()
+    await saw(secretary, "通知发送完毕")  # the summary comes when the sender is done: let it not race a test
+    secretary.drain()
     return int(match.group(1))
 
 
