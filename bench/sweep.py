@@ -19,7 +19,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
-from bot.services import reminders
+from bot.services import core
 from bot.services.reports import report_reminders
 from bot.store import Store
 
@@ -110,9 +110,9 @@ async def main(members: int) -> None:
         await timed("rules in Python (report_reminders, incl. queries)", 5,
                     lambda: report_reminders(store, settings, NOW))
         first = time.perf_counter()
-        queued = await reminders.sweep(store, settings, NOW)
+        queued = await core.sweep(store, settings, NOW)
         print(f"first sweep queued {queued} in {(time.perf_counter() - first) * 1000:.1f} ms")
-        await timed("steady sweep (nothing new due)", 5, lambda: reminders.sweep(store, settings, NOW))
+        await timed("steady sweep (nothing new due)", 5, lambda: core.sweep(store, settings, NOW))
         print(f"database work per sweep: {db + dd:.1f} ms (goal ≤ 50 ms)")
         await store.close()
     _ = date, timedelta

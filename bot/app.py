@@ -8,15 +8,14 @@ import logging
 import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
 from bot.config import Settings
-from bot.context import Services, ZhibuContext
+from bot.context import Services, ZhibuApp, ZhibuContext
 from bot.delivery import Sender, sweep_job
 from bot.handlers import contact, duty, duty_report, errors, export, gate, invite, notices, reports, start, status
 from bot.handlers.menu import publish_all
@@ -25,8 +24,6 @@ from bot.store import Store
 log = logging.getLogger(__name__)
 # Conversations here are per user and chat on purpose; buttons belong to the conversation's last prompt.
 warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBUserWarning)
-
-ZhibuApp = Application[Any, ZhibuContext, Any, Any, Any, Any]
 
 #: Capability modules, each with `register(app)`. Order matters only for the fallback, added last.
 MODULES = (start, invite, status, reports, contact, export, duty, duty_report, notices)
@@ -90,28 +87,38 @@ async def shutdown(app: ZhibuApp) -> None:
         services.sender = None
 
 
-async def prune_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    await services_of(context.application).store.updates.prune()  # type: ignore[arg-type]
+async def prune_job(context: ZhibuContext) -> None:
+    await context.services.store.updates.prune()
+
+
+@asynccontextmanager
+async def lifecycle(app: ZhibuApp) -> AsyncIterator[ZhibuApp]:
+    """The one start/stop lifecycle of polling and webhook alike: initialised, started, the sender and the
+    sweep running; on the way out — whatever happened — updates stop first, then the sender (sends in
+    flight get their grace), then the application."""
+    async with app:
+        await app.start()
+        try:
+            await startup(app)
+            yield app
+        finally:
+            if app.updater is not None and app.updater.running:
+                await app.updater.stop()
+            await shutdown(app)
+            if app.running:
+                await app.stop()
 
 
 @asynccontextmanager
 async def running(app: ZhibuApp, *, poll_interval: float = 0.0, poll_timeout: int = 10) -> AsyncIterator[ZhibuApp]:
-    """The application initialised, started and polling; stopped cleanly on exit."""
-    async with app:
-        await app.start()
-        await startup(app)
+    """The application in its lifecycle and polling; stopped cleanly on exit."""
+    async with lifecycle(app):
         assert app.updater is not None
         await app.updater.start_polling(
             poll_interval=poll_interval, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES,
             drop_pending_updates=False,
         )
-        try:
-            yield app
-        finally:
-            if app.updater.running:
-                await app.updater.stop()
-            await shutdown(app)
-            await app.stop()
+        yield app
 
 
 def webhook_secret(settings: Settings) -> str:
@@ -125,24 +132,19 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
     store = await Store.open(settings.database_path)
     try:
         app = build_application(settings, store)
-        if settings.webhook_url:
-            async with app:
-                await app.start()
-                await startup(app)
-                assert app.updater is not None
-                await app.updater.start_webhook(
-                    listen=settings.webhook_listen, port=settings.webhook_port,
-                    url_path="telegram", webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
-                    allowed_updates=Update.ALL_TYPES, secret_token=webhook_secret(settings),
-                )
-                log.info("webhook listening on %s:%s", settings.webhook_listen, settings.webhook_port)
-                await stop.wait()
-                await app.updater.stop()
-                await shutdown(app)
-                await app.stop()
-        else:
+        if not settings.webhook_url:
             async with running(app, poll_timeout=30):
                 log.info("polling %s", settings.api_base)
                 await stop.wait()
+            return
+        async with lifecycle(app):
+            assert app.updater is not None
+            await app.updater.start_webhook(
+                listen=settings.webhook_listen, port=settings.webhook_port,
+                url_path="telegram", webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
+                allowed_updates=Update.ALL_TYPES, secret_token=webhook_secret(settings),
+            )
+            log.info("webhook listening on %s:%s", settings.webhook_listen, settings.webhook_port)
+            await stop.wait()
     finally:
         await store.close()

@@ -41,6 +41,11 @@ class Services:
         return OrgTree.of(await self.store.units.all())
 
 
+#: The application as Zhibu builds it (with ZhibuContext, which PTB's generics cannot carry through
+#: `context.application`); handlers' `register(app)` take it.
+ZhibuApp = Application[Any, Any, Any, Any, Any, Any]
+
+
 class ZhibuContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """The callback context with typed access to the bot's services and the current actor."""
 

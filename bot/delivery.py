@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -19,7 +18,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.ext import Application, ContextTypes
 
 from bot.context import Services
-from bot.services import reminders
+from bot.services import core
 from bot.store.outbox import OutboxRow
 
 log = logging.getLogger(__name__)
@@ -33,9 +32,6 @@ PACE = 0.98
 #: Slots left free when sending starts from idle: the replies to whatever queued the messages (a
 #: secretary's Send press is answered with a couple of messages) fall in the same second.
 COLD_START_SLOTS = 3
-#: Called after a row reaches a final state: (application, row, status). Capabilities hook in here.
-AfterSend = Callable[[Application[Any, Any, Any, Any, Any, Any], OutboxRow, str], Awaitable[None]]
-AFTER_SEND: list[AfterSend] = []
 
 
 def markup(buttons: list[list[dict[str, str]]] | None) -> InlineKeyboardMarkup | None:
@@ -206,9 +202,10 @@ class Sender:
         else:
             await outbox.finish(row.id, "sent", message_id=message.message_id)
             status = "sent"
-        for hook in AFTER_SEND:
+        for hook in core.AFTER_SEND:
             try:
-                await hook(self.app, row, status)
+                if await hook(self.services.store, self.services.settings, row, status):
+                    self.poke()
             except Exception:
                 log.exception("after-send hook failed for outbox=%s", row.id)
 
@@ -216,6 +213,6 @@ class Sender:
 async def sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """The one repeating job: derive due reminders from the database and queue them."""
     services: Services = context.application.bot_data["services"]
-    queued = await reminders.sweep(services.store, services.settings, services.now())
+    queued = await core.sweep(services.store, services.settings, services.now())
     if queued:
         services.poke_sender()

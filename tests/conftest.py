@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
@@ -12,14 +13,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from bot.app import ZhibuApp, build_application, running, services_of
 from bot.config import Settings
 from bot.context import Services
 from bot.emulator import BotApiEmulator, EmuUser
-from bot.services import reminders
+from bot.services import core
 from bot.services.roster import apply_roster, parse_roster
 from bot.store import Store
+
+# CI runs hypothesis derandomised: the same examples every run, so a red build is reproducible.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 DATA = Path(__file__).parent / "data"
 SMALL_ROSTER = DATA / "small.csv"
@@ -80,7 +87,7 @@ class Harness:
 
     async def sweep(self) -> int:
         """Run the reminder sweep now, as the repeating job does, and let the sender go."""
-        queued = await reminders.sweep(self.store, self.settings, self.services.now())
+        queued = await core.sweep(self.store, self.settings, self.services.now())
         self.services.poke_sender()
         return queued
 

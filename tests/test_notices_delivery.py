@@ -14,7 +14,7 @@ from bot.app import build_application, running
 from bot.config import Settings
 from bot.emulator import BotApiEmulator
 from bot.emulator.server import error_response
-from bot.services import reminders
+from bot.services import core
 from bot.store import Store
 from tests.conftest import (
     COMMUNITY_SECRETARY,
@@ -267,7 +267,7 @@ async def test_quiet_hours_hold_reminders_except_within_the_hour(
     for moment, queued in ((early - timedelta(hours=23, minutes=50), 0),  # 07:40 the day before: quiet
                            (early - timedelta(hours=23, minutes=25), 2),  # 08:05: the 24h stage
                            (early - timedelta(minutes=45), 4)):           # 06:45: quiet, but urgent
-        await reminders.sweep(harness.store, quiet, moment)
+        await core.sweep(harness.store, quiet, moment)
         assert len(await _meeting_keys(harness.store)) == queued
     keys = await _meeting_keys(harness.store)
     assert sorted(k.split(":")[1] for k in keys) == ["1h", "1h", "24h", "24h"]

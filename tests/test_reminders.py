@@ -12,7 +12,7 @@ import pytest
 
 from bot.config import Settings
 from bot.emulator import BotApiEmulator
-from bot.services import reminders
+from bot.services import core
 from bot.services.reports import report_reminders
 from bot.store import Store
 from tests.conftest import LIAISON, MIGRANT, SECRETARY, SMALL_ROSTER, Harness, load_roster, make_settings
@@ -50,7 +50,7 @@ def quiet_settings(tmp_path: Path, emulator: BotApiEmulator, **extra: object) ->
 async def test_months_overdue_member_gets_one_reminder_and_leaders_one_notice_each(
     roster_store: Store, settings: Settings
 ) -> None:
-    queued = await reminders.sweep(roster_store, settings, at(27))
+    queued = await core.sweep(roster_store, settings, at(27))
     found = await keys(roster_store)
     assert queued == len(found)
     member_ids = {r[0]: r[1] for r in await roster_store.db.fetchall("SELECT telegram_id, id FROM members")}
@@ -60,8 +60,8 @@ async def test_months_overdue_member_gets_one_reminder_and_leaders_one_notice_ea
     assert f"report:escalate:{secretary}:{migrant}:2026-10" in found
     assert sum(k.startswith("report:") and f":{migrant}:" in k for k in found) == 3
     # a second sweep, and a sweep after a restart, send nothing again
-    assert await reminders.sweep(roster_store, settings, at(27, 10)) == 0
-    assert await reminders.sweep(roster_store, settings, at(27, 15)) == 0
+    assert await core.sweep(roster_store, settings, at(27, 10)) == 0
+    assert await core.sweep(roster_store, settings, at(27, 15)) == 0
 
 
 async def test_restart_between_sweeps_sends_nothing_twice(tmp_path: Path, settings: Settings) -> None:
@@ -69,12 +69,12 @@ async def test_restart_between_sweeps_sends_nothing_twice(tmp_path: Path, settin
     try:
         await load_roster(first, SMALL_ROSTER)
         await link_all(first)
-        assert await reminders.sweep(first, settings, at(27)) > 0
+        assert await core.sweep(first, settings, at(27)) > 0
     finally:
         await first.close()
     second = await Store.open(tmp_path / "r.sqlite3")
     try:
-        assert await reminders.sweep(second, settings, at(27, 11)) == 0
+        assert await core.sweep(second, settings, at(27, 11)) == 0
     finally:
         await second.close()
 
@@ -83,12 +83,12 @@ async def test_catch_up_after_three_days_down(roster_store: Store, settings: Set
     member = await roster_store.members.by_telegram_id(MIGRANT)
     assert member is not None
     await roster_store.reports.save_thought(member.id, "2026-10", REPORT, at(2))
-    await reminders.sweep(roster_store, settings, at(26))
+    await core.sweep(roster_store, settings, at(26))
     assert not [k for k in await keys(roster_store) if k.startswith("report:") and "2026-11" in k]
     # down from the 26th to the 29th: the 'before' reminder that fell due on the 27th goes out now, once
-    await reminders.sweep(roster_store, settings, at(29))
+    await core.sweep(roster_store, settings, at(29))
     assert [k for k in await keys(roster_store) if "2026-11" in k] == [f"report:before:{member.id}:2026-11"]
-    await reminders.sweep(roster_store, settings, at(30))
+    await core.sweep(roster_store, settings, at(30))
     assert f"report:deadline:{member.id}:2026-11" in await keys(roster_store)
 
 
@@ -97,7 +97,7 @@ async def test_weekly_overdue_stage(roster_store: Store, settings: Settings) -> 
     assert member is not None
     await roster_store.reports.save_thought(member.id, "2026-10", REPORT, at(2))
     for day in (1, 3, 7, 8, 14, 15):
-        await reminders.sweep(roster_store, settings, at(day, month=12))
+        await core.sweep(roster_store, settings, at(day, month=12))
     stages = [k.split(":")[1] for k in await keys(roster_store) if k.startswith("report:overdue")]
     assert stages == ["overdue-0", "overdue-1", "overdue-2"]
 
@@ -105,9 +105,9 @@ async def test_weekly_overdue_stage(roster_store: Store, settings: Settings) -> 
 async def test_quiet_hours_hold_reminders_till_morning(roster_store: Store, tmp_path: Path,
                                                        emulator: BotApiEmulator) -> None:
     quiet = quiet_settings(tmp_path, emulator)
-    assert await reminders.sweep(roster_store, quiet, at(27, 22)) == 0
-    assert await reminders.sweep(roster_store, quiet, at(28, 7)) == 0
-    assert await reminders.sweep(roster_store, quiet, at(28, 8)) > 0
+    assert await core.sweep(roster_store, quiet, at(27, 22)) == 0
+    assert await core.sweep(roster_store, quiet, at(28, 7)) == 0
+    assert await core.sweep(roster_store, quiet, at(28, 8)) > 0
 
 
 async def test_submitted_report_stops_the_reminders(roster_store: Store, settings: Settings) -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import CommandHandler
 
-from bot.context import ZhibuContext
+from bot.context import ZhibuApp, ZhibuContext
 from bot.handlers.common import actor, args_text, command, join_names, reply, split_fields
 from bot.services.reports import MAX_FIELD
 
@@ -40,5 +40,5 @@ async def cmd_contact(update: Update, context: ZhibuContext) -> None:
                 date=now.astimezone(context.settings.tz).strftime("%Y-%m-%d"))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ZhibuApp) -> None:
     app.add_handler(CommandHandler("contact", cmd_contact))

@@ -17,7 +17,6 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import (
-    Application,
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
@@ -27,7 +26,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.context import ZhibuContext
+from bot.context import ZhibuApp, ZhibuContext
 from bot.handlers.common import actor, command, reply, split_fields
 from bot.handlers.duty_followup import (
     FOLLOWUP_DRAFT,
@@ -322,7 +321,7 @@ def conversation() -> ConversationHandler[Any]:
         )
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ZhibuApp) -> None:
     app.add_handler(conversation())
     app.add_handler(CallbackQueryHandler(on_followup_outcome, pattern=r"^duty:out:[0-9]{1,18}:(resolved|referred)$"))
     app.add_handler(CallbackQueryHandler(on_stale_button, pattern=r"^duty:(kind:|res:|out:|skip$)"))

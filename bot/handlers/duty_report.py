@@ -10,9 +10,9 @@ from datetime import timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.context import ZhibuContext
+from bot.context import ZhibuApp, ZhibuContext
 from bot.handlers.common import actor, args_text, command, join_names, reply, reply_html, split_fields
 from bot.i18n import Html, t
 from bot.services.duty import member_month, units_month
@@ -190,7 +190,7 @@ async def on_post_toggle(update: Update, context: ZhibuContext) -> None:
             raise
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ZhibuApp) -> None:
     app.add_handler(CommandHandler("duty", cmd_duty))
     app.add_handler(CommandHandler("dutyreport", cmd_dutyreport))
     app.add_handler(CommandHandler("posts", cmd_posts))

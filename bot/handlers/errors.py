@@ -8,9 +8,8 @@ import time
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import Application
 
-from bot.context import ZhibuContext
+from bot.context import ZhibuApp, ZhibuContext
 from bot.i18n import t
 
 log = logging.getLogger(__name__)
@@ -52,5 +51,5 @@ async def _tell_admins(context: ZhibuContext, error: BaseException | None, updat
             log.warning("admin=%s error notice not delivered", admin_id)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ZhibuApp) -> None:
     app.add_error_handler(on_error)

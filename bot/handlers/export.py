@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from telegram import InputFile, Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import CommandHandler
 
-from bot.context import ZhibuContext
+from bot.context import ZhibuApp, ZhibuContext
 from bot.handlers.common import actor, command, join_names, reply
 from bot.services.export import export_files
 from bot.services.rights import managed_units
@@ -26,5 +26,5 @@ async def cmd_export(update: Update, context: ZhibuContext) -> None:
     await reply(update, context, "export.done", count=len(files))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ZhibuApp) -> None:
     app.add_handler(CommandHandler("export", cmd_export))

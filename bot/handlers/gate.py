@@ -8,11 +8,12 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.ext import Application, ApplicationHandlerStop, ConversationHandler, TypeHandler
+from telegram.ext import ApplicationHandlerStop, ConversationHandler, TypeHandler
 
-from bot.context import ZhibuContext
+from bot.context import ZhibuApp, ZhibuContext
 from bot.handlers.common import is_private, reply
 from bot.handlers.menu import publish_for
+from bot.handlers.ptb_compat import end_conversation, in_conversation
 from bot.i18n import resolve_language, t
 from bot.services.people import identify
 from bot.store.db import current_update_id, recorded_update_id
@@ -67,7 +68,7 @@ def _command_word(update: Update) -> str:
     return (message.text or "").split()[0].split("@")[0].lower() if message and message.text else ""
 
 
-def end_conversations(app: Application, update: Update, keep_one: bool = False) -> bool:  # type: ignore[type-arg]
+def end_conversations(app: ZhibuApp, update: Update, keep_one: bool = False) -> bool:
     """A new command ends whatever conversation this person was in (in this chat), so that the text
     they type next goes to the command they just gave. With `keep_one`, the first conversation in
     progress is left to answer (it is /cancel's). Returns whether one was ended."""
@@ -77,13 +78,12 @@ def end_conversations(app: Application, update: Update, keep_one: bool = False) 
         for handler in handlers:
             if not isinstance(handler, ConversationHandler):
                 continue
-            key = handler._get_key(update)  # PTB keeps conversation state privately; no public reset
-            if key in handler._conversations:
-                if not kept:
-                    kept = True
-                    continue
-                handler._update_state(ConversationHandler.END, key)
-                ended = True
+            if not in_conversation(handler, update):
+                continue
+            if not kept:
+                kept = True
+                continue
+            ended = end_conversation(handler, update) or ended
     return ended
 
 
@@ -107,6 +107,6 @@ async def mark_done(update: Update, context: ZhibuContext) -> None:
     await context.store.updates.mark(update.update_id)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ZhibuApp) -> None:
     app.add_handler(TypeHandler(Update, gate), group=-100)
     app.add_handler(TypeHandler(Update, mark_done), group=100)

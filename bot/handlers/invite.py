@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import CommandHandler
 
-from bot.context import ZhibuContext
+from bot.context import ZhibuApp, ZhibuContext
 from bot.handlers.common import actor, args_text, command, join_names, reply, split_fields
 from bot.services.invites import invite_link
 from bot.services.people import find_managed, unit_label
@@ -39,5 +39,5 @@ async def cmd_invite(update: Update, context: ZhibuContext) -> None:
                 link=invite_link(context.bot.username, code))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ZhibuApp) -> None:
     app.add_handler(CommandHandler("invite", cmd_invite))

@@ -13,10 +13,10 @@ from enum import IntEnum
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from bot.context import ZhibuContext
-from bot.handlers import notices_admin, notices_hooks, notices_replies
+from bot.context import ZhibuApp, ZhibuContext
+from bot.handlers import notices_admin, notices_replies
 from bot.handlers.common import actor, args_text, command, join_names, reply, reply_html, split_fields
 from bot.i18n import t
 from bot.services import notices as rules
@@ -286,7 +286,7 @@ async def on_stale(update: Update, context: ZhibuContext) -> None:
     await update.callback_query.answer(t(context.lang, "notice.expired"), show_alert=True)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ZhibuApp) -> None:
     text = filters.TEXT & ~filters.COMMAND
     app.add_handler(ConversationHandler(
         entry_points=[CommandHandler("notice", cmd_notice)],
@@ -307,4 +307,3 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(on_stale, pattern=r"^ntc:(kind|unit|send|drop)"))
     notices_replies.register(app)
     notices_admin.register(app)
-    notices_hooks.register(app)

@@ -7,15 +7,15 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import CommandHandler
 
-from bot.context import ZhibuContext
+from bot.context import ZhibuApp, ZhibuContext
 from bot.handlers.common import actor, args_text, command, is_private, reply, reply_html, split_fields
-from bot.handlers.notices_hooks import cancellation
 from bot.handlers.notices_replies import refresh
 from bot.i18n import t
 from bot.services import notices as rules
 from bot.services import notices_text as view
+from bot.services.notices_broadcast import cancellation
 from bot.services.rights import OrgTree, managed_units
 from bot.store.notices import Notice
 from bot.store.outbox import OutboxRow, Outgoing
@@ -118,7 +118,7 @@ async def cmd_cancelnotice(update: Update, context: ZhibuContext) -> None:
     services = context.services
 
     def messages(told: list[OutboxRow]) -> list[Outgoing]:
-        return [cancellation(services, notice, tree, row,
+        return [cancellation(services.settings, notice, tree, row,
                              (languages.get(row.member_id) if row.member_id is not None else None) or default)
                 for row in told]
 
@@ -165,7 +165,7 @@ async def cmd_bindgroup(update: Update, context: ZhibuContext) -> None:
     await reply(update, context, "notice.bound", unit=view.unit_name(tree, tree.units.get(unit_id)))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ZhibuApp) -> None:
     app.add_handler(CommandHandler("attendance", cmd_attendance))
     app.add_handler(CommandHandler("cancelnotice", cmd_cancelnotice))
     app.add_handler(CommandHandler("minutes", cmd_minutes))

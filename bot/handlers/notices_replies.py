@@ -13,9 +13,9 @@ from typing import Any
 
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from bot.context import Services, ZhibuContext
+from bot.context import Services, ZhibuApp, ZhibuContext
 from bot.delivery import markup
 from bot.handlers.common import actor, command, is_private, reply, reply_html
 from bot.i18n import Html, t
@@ -182,7 +182,7 @@ async def edit(bot: Any, chat_id: int, message_id: int, text: str, buttons: list
         log.warning("chat=%s message=%s not edited: %s", chat_id, message_id, exc)
 
 
-def schedule_group_edit(app: Application, services: Services, notice_id: int) -> None:  # type: ignore[type-arg]
+def schedule_group_edit(app: ZhibuApp, services: Services, notice_id: int) -> None:
     """Mark the group post stale; one task per post re-renders it until it is current."""
     edits: dict[int, bool] = services.state.setdefault(GROUP_EDITS, {})
     running = notice_id in edits
@@ -191,7 +191,7 @@ def schedule_group_edit(app: Application, services: Services, notice_id: int) ->
         app.create_task(_group_editor(app, services, notice_id), name=f"notice-{notice_id}-group-edit")
 
 
-async def _group_editor(app: Application, services: Services, notice_id: int) -> None:  # type: ignore[type-arg]
+async def _group_editor(app: ZhibuApp, services: Services, notice_id: int) -> None:
     edits: dict[int, bool] = services.state[GROUP_EDITS]
     try:
         while edits.get(notice_id):
@@ -220,7 +220,7 @@ async def cmd_notices(update: Update, context: ZhibuContext) -> None:
                                                     await context.services.tree(), context.settings.tz))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ZhibuApp) -> None:
     # Per user, not per chat: Leave pressed in a group is answered in the private chat.
     app.add_handler(ConversationHandler(
         entry_points=[CallbackQueryHandler(on_leave, pattern=r"^ntc:lv:[0-9]{1,18}$")],

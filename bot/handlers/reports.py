@@ -9,7 +9,6 @@ from enum import IntEnum
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -17,7 +16,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import ZhibuContext
+from bot.context import ZhibuApp, ZhibuContext
 from bot.handlers.common import actor, args_text, command, expired_button, reply, reply_html
 from bot.i18n import Html, t
 from bot.services import periods
@@ -191,7 +190,7 @@ async def on_view(update: Update, context: ZhibuContext) -> None:
                 date=_when(context, report.submitted_at), text=report.text)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ZhibuApp) -> None:
     app.add_handler(ConversationHandler(
         entry_points=[CommandHandler("report", cmd_report),
                       CallbackQueryHandler(on_write_button, pattern=r"^rep:start$")],

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, MessageHandler, filters
+from telegram.ext import CommandHandler, MessageHandler, filters
 
-from bot.context import ZhibuContext
+from bot.context import ZhibuApp, ZhibuContext
 from bot.handlers.common import actor, is_private, reply, reply_html
 from bot.handlers.gate import refuse_unknown
 from bot.handlers.menu import publish_for
@@ -106,13 +106,13 @@ async def not_understood(update: Update, context: ZhibuContext) -> None:
     await reply(update, context, "common.not_understood")
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ZhibuApp) -> None:
     app.add_handler(CommandHandler("start", cmd_start))
     app.add_handler(CommandHandler("help", cmd_help))
     app.add_handler(CommandHandler("lang", cmd_lang))
 
 
-def register_fallback(app: Application) -> None:  # type: ignore[type-arg]
+def register_fallback(app: ZhibuApp) -> None:
     """Registered last: /cancel outside any conversation, and private text nobody else took."""
     app.add_handler(CommandHandler("cancel", cmd_cancel))
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & (filters.TEXT | filters.COMMAND),

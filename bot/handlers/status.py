@@ -6,7 +6,6 @@ from enum import IntEnum
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -14,7 +13,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import ZhibuContext
+from bot.context import ZhibuApp, ZhibuContext
 from bot.handlers.common import actor, args_text, command, expired_button, reply, reply_html, split_fields
 from bot.i18n import Html, t
 from bot.services.reports import AWAY, STATES, InputError, StatusInput, check_text, parse_state, parse_status_line
@@ -175,7 +174,7 @@ async def cmd_members(update: Update, context: ZhibuContext) -> None:
     await reply_html(update, context, "\n".join(lines).strip())
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ZhibuApp) -> None:
     text = filters.TEXT & ~filters.COMMAND
     app.add_handler(ConversationHandler(
         entry_points=[CommandHandler("status", cmd_status)],

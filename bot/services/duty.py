@@ -29,7 +29,7 @@ from bot.services.duty_rules import (
     minimum_met,
     summarize,
 )
-from bot.services.reminders import Due, reminder_source
+from bot.services.reminders import Due
 from bot.services.rights import OrgTree
 from bot.store import Store
 from bot.store.db import iso
@@ -117,7 +117,6 @@ def followup_buttons(lang: str, log_id: int) -> list[list[dict[str, str]]]:
     return [[button("resolved"), button("referred")], [button("ongoing")]]
 
 
-@reminder_source
 async def mediation_followups(store: Store, settings: Settings, now: datetime) -> list[Due]:
     """An ongoing mediation's follow-up date reminds its post-holder from 08:00 local that day."""
     today = now.astimezone(settings.tz).date()

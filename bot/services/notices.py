@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Settings
 from bot.services import notices_text as text
-from bot.services.reminders import Due, reminder_source
+from bot.services.reminders import Due
 from bot.services.rights import OrgTree
 from bot.store import Store
 from bot.store.notices import Draft
@@ -167,7 +167,6 @@ def stage_windows(stages: list[timedelta]) -> list[tuple[timedelta, timedelta]]:
     return [(s, ordered[i + 1] if i + 1 < len(ordered) else timedelta(0)) for i, s in enumerate(ordered)]
 
 
-@reminder_source
 async def meeting_reminders(store: Store, settings: Settings, now: datetime) -> list[Due]:
     """MEETING_REMINDERS before each live meeting, to delivered recipients not on leave; one query per
     stage. A stage already past when the notice went out is skipped."""
@@ -195,7 +194,6 @@ async def meeting_reminders(store: Store, settings: Settings, now: datetime) -> 
     return due
 
 
-@reminder_source
 async def missed_summaries(store: Store, settings: Settings, now: datetime) -> list[Due]:
     """A broadcast that ended without its summary queued (the process stopped in between) gets it now."""
     due = []

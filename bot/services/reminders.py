@@ -1,15 +1,16 @@
 """The reminder engine: what is due is derived from the database by one repeating sweep.
 
-Each capability registers a *source*: an async function that, given the store, the settings and the
-time, returns the reminders due now, each under a unique key (kind, member, period, stage). The
-sweep enqueues them in the outbox, whose unique key is the sent-log: a reminder is queued once, never
-again after a restart, and one that fell due while the bot was down is queued at the next sweep.
+Each capability has a *source*: an async function that, given the store, the settings and the time,
+returns the reminders due now, each under a unique key (kind, member, period, stage). The sources are
+listed once, in `bot.services.core.REMINDER_SOURCES`. The sweep enqueues what they return in the outbox,
+whose unique key is the sent-log: a reminder is queued once, never again after a restart, and one that
+fell due while the bot was down is queued at the next sweep.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 
@@ -29,14 +30,6 @@ class Due:
 
 
 ReminderSource = Callable[[Store, Settings, datetime], Awaitable[list[Due]]]
-SOURCES: list[ReminderSource] = []
-
-
-def reminder_source(func: ReminderSource) -> ReminderSource:
-    """Register a source of due reminders (decorator)."""
-    if func not in SOURCES:
-        SOURCES.append(func)
-    return func
 
 
 def in_quiet_hours(local: time, quiet: tuple[time, time] | None) -> bool:
@@ -51,9 +44,9 @@ def in_quiet_hours(local: time, quiet: tuple[time, time] | None) -> bool:
     return local >= start or local < end
 
 
-async def collect(store: Store, settings: Settings, now: datetime) -> list[Due]:
+async def collect(store: Store, settings: Settings, now: datetime, sources: Sequence[ReminderSource]) -> list[Due]:
     due: list[Due] = []
-    for source in SOURCES:
+    for source in sources:
         try:
             due.extend(await source(store, settings, now))
         except Exception:  # one broken kind of reminder must not stop the others
@@ -61,9 +54,9 @@ async def collect(store: Store, settings: Settings, now: datetime) -> list[Due]:
     return due
 
 
-async def sweep(store: Store, settings: Settings, now: datetime) -> int:
+async def sweep(store: Store, settings: Settings, now: datetime, sources: Sequence[ReminderSource]) -> int:
     """Queue every reminder due at `now` that was not queued before; returns how many were queued."""
-    due = await collect(store, settings, now)
+    due = await collect(store, settings, now, sources)
     if in_quiet_hours(now.astimezone(settings.tz).time(), settings.quiet):
         due = [d for d in due if d.urgent]
     if not due:

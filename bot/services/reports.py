@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from bot.config import Settings
 from bot.i18n import t
 from bot.services import periods
-from bot.services.reminders import Due, reminder_source
+from bot.services.reminders import Due
 from bot.store import Store
 from bot.store.models import Member
 from bot.store.outbox import Outgoing
@@ -135,7 +135,6 @@ def period_name(label: str, lang: str) -> str:
     return t(lang, "report.month_name", year=year, month=int(rest))
 
 
-@reminder_source
 async def report_reminders(store: Store, settings: Settings, now: datetime) -> list[Due]:
     """Thought-report reminders, escalations and no-contact warnings due now and not yet sent.
 

@@ -1,0 +1,273 @@
+"""Every button payload (Telegram's callback data) as a small typed value, packed and checked here only.
+
+A payload is `<prefix>:<field>:<field>…`. `unpack` validates every field — integers as 1–18 digits,
+words against their allowed set (a status, a meeting type…) or as a short token — so a forged or stale
+payload never reaches a rule, the database or a catalogue: it is simply not matched, and the capability's
+catch-all answers it like an expired button. Handlers register `pattern=Payload.matches` and read the
+value with `Payload.unpack`; services build buttons with `Payload(...).pack()`. No Telegram here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, fields
+from importlib import import_module
+from typing import Any, ClassVar, Self, get_type_hints
+
+#: Telegram refuses callback data longer than 64 bytes.
+LIMIT = 64
+_INT = re.compile(r"[0-9]{1,18}")
+_TOKEN = re.compile(r"[A-Za-z0-9_]{1,16}")
+
+Choices = Callable[[], Collection[str]]
+
+
+def allowed(module: str, name: str) -> Choices:
+    """The allowed values of a field: a constant of a rules module, looked up when first needed (the
+    rules modules build buttons themselves, so importing them here would be circular)."""
+
+    def load() -> Collection[str]:
+        values = getattr(import_module(module), name)
+        return values.keys() if isinstance(values, dict) else values
+
+    return load
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    if cls not in _HINTS:
+        _HINTS[cls] = get_type_hints(cls)
+    return _HINTS[cls]
+
+
+@dataclass(frozen=True)
+class Payload:
+    """Base of every payload: subclasses set `PREFIX`, declare `int` / `str` fields, and name the allowed
+    set of a `str` field in `CHOICES` (without one it must be a short ASCII token)."""
+
+    PREFIX: ClassVar[str]
+    CHOICES: ClassVar[dict[str, Choices]] = {}
+
+    def pack(self) -> str:
+        data = ":".join([self.PREFIX, *(str(getattr(self, f.name)) for f in fields(self))])
+        if self.unpack(data) != self:  # a value out of its set, a colon in a word, over 64 bytes
+            raise ValueError(f"not a valid {type(self).__name__}: {data!r}")
+        return data
+
+    @classmethod
+    def unpack(cls, data: object) -> Self | None:
+        """The payload `data` carries, or None when it is not one of this kind or a field is invalid."""
+        if not isinstance(data, str) or len(data.encode()) > LIMIT:
+            return None
+        own = fields(cls)
+        if not own:
+            return cls() if data == cls.PREFIX else None
+        if not data.startswith(cls.PREFIX + ":"):
+            return None
+        parts = data[len(cls.PREFIX) + 1:].split(":")
+        if len(parts) != len(own):
+            return None
+        hints = _hints(cls)
+        values: dict[str, object] = {}
+        for spec, raw in zip(own, parts, strict=True):
+            if hints[spec.name] is int:
+                if not _INT.fullmatch(raw):
+                    return None
+                values[spec.name] = int(raw)
+                continue
+            choices = cls.CHOICES.get(spec.name)
+            if (raw not in choices()) if choices is not None else not _TOKEN.fullmatch(raw):
+                return None
+            values[spec.name] = raw
+        return cls(**values)
+
+    @classmethod
+    def matches(cls, data: object) -> bool:
+        """For `CallbackQueryHandler(pattern=...)`: whether `data` is a valid payload of this kind."""
+        return cls.unpack(data) is not None
+
+
+def family(prefix: str) -> Callable[[object], bool]:
+    """Any payload of a capability (valid or not): for the catch-all that answers stale buttons."""
+
+    def match(data: object) -> bool:
+        return isinstance(data, str) and (data == prefix or data.startswith(prefix + ":"))
+
+    return match
+
+
+# ------------------------------------------------------------------------------------------- notices
+NOTICES = "ntc"
+
+
+@dataclass(frozen=True)
+class NoticeKind(Payload):
+    """/notice: the meeting type chosen."""
+
+    PREFIX: ClassVar[str] = "ntc:kind"
+    CHOICES: ClassVar[dict[str, Choices]] = {"kind": allowed("bot.services.notices", "KINDS")}
+    kind: str
+
+
+@dataclass(frozen=True)
+class NoticeUnit(Payload):
+    """/notice: the unit chosen."""
+
+    PREFIX: ClassVar[str] = "ntc:unit"
+    unit_id: int
+
+
+@dataclass(frozen=True)
+class NoticeSend(Payload):
+    """/notice preview: send the draft this preview shows (`draft` names it)."""
+
+    PREFIX: ClassVar[str] = "ntc:send"
+    draft: str
+
+
+@dataclass(frozen=True)
+class NoticeDrop(Payload):
+    """/notice preview: drop the draft this preview shows."""
+
+    PREFIX: ClassVar[str] = "ntc:drop"
+    draft: str
+
+
+@dataclass(frozen=True)
+class NoticeAttend(Payload):
+    """A notice: 参加."""
+
+    PREFIX: ClassVar[str] = "ntc:att"
+    notice_id: int
+
+
+@dataclass(frozen=True)
+class NoticeLeave(Payload):
+    """A notice: 请假 (the reason is asked next)."""
+
+    PREFIX: ClassVar[str] = "ntc:lv"
+    notice_id: int
+
+
+@dataclass(frozen=True)
+class NoticeCheckin(Payload):
+    """A notice: 签到, in the check-in window."""
+
+    PREFIX: ClassVar[str] = "ntc:in"
+    notice_id: int
+
+
+# ------------------------------------------------------------------------------------------- reports
+REPORTS = "rep"
+
+
+@dataclass(frozen=True)
+class ReportWrite(Payload):
+    """A reminder's 写思想汇报: starts /report."""
+
+    PREFIX: ClassVar[str] = "rep:start"
+
+
+@dataclass(frozen=True)
+class ReportSend(Payload):
+    """/report preview: send the text this preview shows (`draft` names it)."""
+
+    PREFIX: ClassVar[str] = "rep:send"
+    draft: str
+
+
+@dataclass(frozen=True)
+class ReportCancel(Payload):
+    """/report preview: cancel."""
+
+    PREFIX: ClassVar[str] = "rep:cancel"
+    draft: str
+
+
+@dataclass(frozen=True)
+class ReportView(Payload):
+    """/reports: read one report's text."""
+
+    PREFIX: ClassVar[str] = "rep:view"
+    report_id: int
+
+
+# -------------------------------------------------------------------------------------------- status
+STATUS = "st"
+
+
+@dataclass(frozen=True)
+class StatusState(Payload):
+    """/status: the state chosen."""
+
+    PREFIX: ClassVar[str] = "st"
+    CHOICES: ClassVar[dict[str, Choices]] = {"state": allowed("bot.services.reports", "STATES")}
+    state: str
+
+
+@dataclass(frozen=True)
+class StatusSkip(Payload):
+    """/status: no note."""
+
+    PREFIX: ClassVar[str] = "st:skip"
+
+
+# ---------------------------------------------------------------------------------------------- duty
+DUTY = "duty"
+
+
+@dataclass(frozen=True)
+class DutyKind(Payload):
+    """/mediate: the kind of dispute."""
+
+    PREFIX: ClassVar[str] = "duty:kind"
+    CHOICES: ClassVar[dict[str, Choices]] = {"kind": allowed("bot.services.duty_rules", "KINDS")}
+    kind: str
+
+
+@dataclass(frozen=True)
+class DutyOutcome(Payload):
+    """/mediate: the outcome."""
+
+    PREFIX: ClassVar[str] = "duty:res"
+    CHOICES: ClassVar[dict[str, Choices]] = {"outcome": allowed("bot.services.duty_rules", "OUTCOMES")}
+    outcome: str
+
+
+@dataclass(frozen=True)
+class DutySkip(Payload):
+    """/patrol, /mediate: skip an optional step."""
+
+    PREFIX: ClassVar[str] = "duty:skip"
+
+
+@dataclass(frozen=True)
+class DutyFollowup(Payload):
+    """A mediation follow-up: how it ended."""
+
+    PREFIX: ClassVar[str] = "duty:out"
+    CHOICES: ClassVar[dict[str, Choices]] = {"outcome": allowed("bot.services.duty_rules", "OUTCOMES")}
+    log_id: int
+    outcome: str
+
+
+@dataclass(frozen=True)
+class DutyPostToggle(Payload):
+    """/posts: give or take a duty post."""
+
+    PREFIX: ClassVar[str] = "duty:post"
+    CHOICES: ClassVar[dict[str, Choices]] = {"post": allowed("bot.services.duty_rules", "DUTY_POSTS")}
+    member_id: int
+    post: str
+
+
+#: Every payload kind, for the tests (64 bytes at the most, round trips) and the docs.
+ALL: tuple[type[Payload], ...] = (
+    NoticeKind, NoticeUnit, NoticeSend, NoticeDrop, NoticeAttend, NoticeLeave, NoticeCheckin,
+    ReportWrite, ReportSend, ReportCancel, ReportView,
+    StatusState, StatusSkip,
+    DutyKind, DutyOutcome, DutySkip, DutyFollowup, DutyPostToggle,
+)

@@ -1,0 +1,36 @@
+"""The core's wiring, listed once and read top to bottom: every reminder source the sweep runs and every
+hook the sender calls after a delivery. Nothing registers itself by being imported.
+
+A second front end (企业微信, say) uses the same lists: it runs `sweep` on a timer and calls the hooks
+after each of its own deliveries."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from bot.config import Settings
+from bot.services import duty, notices, notices_broadcast, reminders, reports
+from bot.services.reminders import ReminderSource
+from bot.store import Store
+from bot.store.outbox import OutboxRow
+
+#: Called once an outbox row reached a final state (sent, failed, uncertain); returns how many messages
+#: it queued in turn, so the sender knows to go on.
+AfterSend = Callable[[Store, Settings, OutboxRow, str], Awaitable[int]]
+
+REMINDER_SOURCES: tuple[ReminderSource, ...] = (
+    reports.report_reminders,        # thought reports: before the deadline, overdue, escalations, no contact
+    notices.meeting_reminders,       # MEETING_REMINDERS before each meeting
+    notices.missed_summaries,        # a broadcast summary the process stopped before queueing
+    duty.mediation_followups,        # an ongoing mediation's follow-up date
+)
+
+AFTER_SEND: tuple[AfterSend, ...] = (
+    notices_broadcast.after_delivery,  # the broadcast summary; a cancellation to a late delivery
+)
+
+
+async def sweep(store: Store, settings: Settings, now: datetime) -> int:
+    """One reminder sweep over every source; returns how many messages were queued."""
+    return await reminders.sweep(store, settings, now, REMINDER_SOURCES)

@@ -1,0 +1,75 @@
+"""Button payloads: every kind packs under Telegram's 64 bytes, round-trips, and refuses forged values."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import get_type_hints
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot import buttons
+from bot.buttons import ALL, NoticeAttend, NoticeSend, Payload, StatusSkip, StatusState
+
+
+def _largest(kind: type[Payload]) -> Payload:
+    """The longest payload of a kind: 18-digit ids, the longest allowed word, 16-character tokens."""
+    values: dict[str, object] = {}
+    for spec in fields(kind):
+        if get_type_hints(kind)[spec.name] is int:
+            values[spec.name] = 10**18 - 1
+        elif spec.name in kind.CHOICES:
+            values[spec.name] = max(kind.CHOICES[spec.name](), key=lambda v: len(v.encode()))
+        else:
+            values[spec.name] = "x" * 16
+    return kind(**values)
+
+
+@pytest.mark.parametrize("kind", ALL, ids=lambda k: k.__name__)
+def test_every_payload_fits_in_64_bytes_and_round_trips(kind: type[Payload]) -> None:
+    payload = _largest(kind)
+    data = payload.pack()
+    assert len(data.encode()) <= 64
+    assert kind.unpack(data) == payload
+    assert kind.matches(data)
+
+
+@pytest.mark.parametrize("kind", ALL, ids=lambda k: k.__name__)
+def test_no_payload_is_taken_for_another_kind(kind: type[Payload]) -> None:
+    data = _largest(kind).pack()
+    assert [other for other in ALL if other.matches(data)] == [kind]
+
+
+@pytest.mark.parametrize("data", [
+    "st:evil", "st:", "st:skip:1", "duty:kind:evil", "duty:res:", "duty:out:1:evil", "duty:out:x:resolved",
+    "ntc:att:", "ntc:att:12a", "ntc:att:1234567890123456789", "ntc:att:-1", "ntc:att:²", "ntc:kind:evil",
+    "ntc:send:ab:cd", "ntc:send:" + "a" * 17, "ntc:send:é", "duty:post:1:king", "rep:start:1", "",
+])
+def test_forged_values_match_no_kind(data: str) -> None:
+    assert not any(kind.matches(data) for kind in ALL)
+
+
+def test_values_outside_their_set_cannot_be_packed() -> None:
+    with pytest.raises(ValueError):
+        StatusState("evil").pack()
+    with pytest.raises(ValueError):
+        NoticeSend("has:colon").pack()
+
+
+def test_a_word_that_is_also_a_prefix_is_told_apart() -> None:
+    assert StatusSkip.unpack("st:skip") == StatusSkip()
+    assert StatusState.unpack("st:skip") is None
+    assert StatusState.unpack("st:ill") == StatusState("ill")
+
+
+def test_family_matches_valid_and_forged_payloads_of_a_capability() -> None:
+    match = buttons.family(buttons.NOTICES)
+    assert match(NoticeAttend(5).pack()) and match("ntc:evil") and not match("ntcx:1") and not match(None)
+
+
+@given(st.text(max_size=80))
+def test_arbitrary_data_never_raises(data: str) -> None:
+    for kind in ALL:
+        unpacked = kind.unpack(data)
+        assert unpacked is None or unpacked.pack() == data
