@@ -10,8 +10,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType, ParseMode
 
 from bot.context import ZhibuContext
+from bot.delivery import markup
 from bot.i18n import t
 from bot.services.commands import by_name
+from bot.services.results import Reply, Result
 from bot.services.rights import Actor, Capability
 from bot.services.text import split_message
 
@@ -122,3 +124,19 @@ def split_fields(text: str) -> list[str]:
 
 def join_names(names: Sequence[str], lang: str) -> str:
     return ("、" if lang == "zh" else ", ").join(names)
+
+
+async def render(update: Update, context: ZhibuContext, result: Result | Reply) -> None:
+    """Show a use case's outcome: each reply in the person's language (an `alert` as the pop-up answer to
+    the pressed button), and wake the sender when it queued messages for others."""
+    if isinstance(result, Reply):
+        result = Result.of(result)
+    query = update.callback_query
+    alerts = [item for item in result.replies if item.alert]
+    if query is not None:  # a press is answered first, so the button stops spinning
+        await query.answer(alerts[0].text(context.lang) if alerts else None, show_alert=bool(alerts))
+    for item in result.replies:
+        if not (item.alert and query is not None):
+            await reply_html(update, context, item.text(context.lang), markup(item.buttons))
+    if result.queued:
+        context.services.poke_sender()
