@@ -31,16 +31,17 @@ async def test_a_conversation_is_seen_and_ended_with_its_timeout_job() -> None:
     await app.job_queue.start()  # the time-out job needs it; the bot itself is never asked anything
     try:
         update = _update("go")
-        assert not in_conversation(handler, update)
+        assert not in_conversation(handler, 7, 7)
         check = handler.check_update(update)
         await handler.handle_update(update, app, check, CallbackContext.from_update(update, app))
-        assert in_conversation(handler, update)
+        assert in_conversation(handler, 7, 7)
         assert len(handler.timeout_jobs) == 1
         job = next(iter(handler.timeout_jobs.values()))
-        assert end_conversation(handler, update)
-        assert not in_conversation(handler, update)
+        assert not end_conversation(handler, 8, 7)  # another chat: nothing
+        assert end_conversation(handler, 7, 7)
+        assert not in_conversation(handler, 7, 7)
         assert handler.timeout_jobs == {}
         assert job.removed
-        assert not end_conversation(handler, update)  # nothing left to end
+        assert not end_conversation(handler, 7, 7)  # nothing left to end
     finally:
         await app.job_queue.stop()

@@ -6,12 +6,14 @@ Group -100 runs before every capability handler; group 100 marks read-only updat
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from typing import Any
 
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ConversationHandler, TypeHandler
 
 from bot.context import ZhibuApp, ZhibuContext
-from bot.handlers.common import is_private, reply
+from bot.handlers.common import is_private, private_chat_button, reply
 from bot.handlers.menu import publish_for
 from bot.handlers.ptb_compat import end_conversation, in_conversation
 from bot.i18n import resolve_language, t
@@ -19,6 +21,8 @@ from bot.services.people import identify
 from bot.store.db import current_update_id, recorded_update_id
 
 log = logging.getLogger(__name__)
+#: (group chat, user) pairs already pointed to the private chat.
+POINTED = "gate_pointed"
 
 
 def _is_start_with_code(update: Update) -> bool:
@@ -47,58 +51,102 @@ async def gate(update: Update, context: ZhibuContext) -> None:
     context.actor = person
     own = person.member.language if person.member else None
     context.lang = resolve_language(own, user.language_code, context.settings.default_language)
+    if _for_another_bot(update, context):
+        await store.updates.mark(update.update_id)
+        raise ApplicationHandlerStop
     if person.known or _is_start_with_code(update):
-        if _is_command(update):
-            # /cancel is answered by the conversation in progress (its own fallback), so keep one
-            keep = _command_word(update) == "/cancel"
-            context.ended_conversation = end_conversations(context.application, update, keep_one=keep)
+        await _switch_conversation(update, context)
         return
-    await refuse_unknown(update, context)
+    if is_private(update) or update.callback_query is not None or _command_for_us(update, context) is not None:
+        await refuse_unknown(update, context)
     await store.updates.mark(update.update_id)
     raise ApplicationHandlerStop
 
 
-def _is_command(update: Update) -> bool:
-    message = update.effective_message
-    return bool(message and message.text and message.text.startswith("/"))
+async def _switch_conversation(update: Update, context: ZhibuContext) -> None:
+    """The text a person types next goes where they just chose. A command in the private chat ends the
+    conversation in progress (so /report's text is not taken as a notice's place); a button that asks for
+    a next step (Leave's reason, a reminder's 写思想汇报, a follow-up's outcome) ends the conversations of
+    other commands in the private chat, where that step asks, and says so. A command in a group, or one
+    addressed to another bot, ends nothing."""
+    assert update.effective_user is not None
+    user_id = update.effective_user.id
+    word = _command_for_us(update, context)
+    if word is not None:
+        if is_private(update):
+            # /cancel is answered by the conversation in progress (its own fallback), so keep one
+            context.ended_conversation = end_conversations(context.application, user_id, user_id,
+                                                           keep_one=word == "/cancel")
+        return
+    if update.callback_query is None:
+        return
+    starting = [h for h in _conversations(context.application)
+                if any(entry.check_update(update) for entry in h.entry_points)]
+    if not starting:
+        return
+    ended = end_conversations(context.application, user_id, user_id, keep=starting)
+    if ended:
+        await context.bot.send_message(user_id, t(context.lang, "common.step_ended"), parse_mode="HTML")
 
 
-def _command_word(update: Update) -> str:
-    message = update.effective_message
-    return (message.text or "").split()[0].split("@")[0].lower() if message and message.text else ""
+def _for_another_bot(update: Update, context: ZhibuContext) -> bool:
+    message = update.message
+    return bool(message and message.text and message.text.startswith("/")
+                and _command_for_us(update, context) is None)
 
 
-def end_conversations(app: ZhibuApp, update: Update, keep_one: bool = False) -> bool:
-    """A new command ends whatever conversation this person was in (in this chat), so that the text
-    they type next goes to the command they just gave. With `keep_one`, the first conversation in
+def _command_for_us(update: Update, context: ZhibuContext) -> str | None:
+    """The command word (`/notice`) of a message addressed to this bot: `/x` or `/x@thisbot`, not
+    `/x@otherbot`; None for anything else (a button press included)."""
+    message = update.message
+    if message is None or not message.text or not message.text.startswith("/"):
+        return None
+    word, _, addressee = message.text.split()[0].partition("@")
+    if addressee and addressee.lower() != (context.bot.username or "").lower():
+        return None
+    return word.lower()
+
+
+def _conversations(app: ZhibuApp) -> list[ConversationHandler[Any]]:
+    return [h for handlers in app.handlers.values() for h in handlers if isinstance(h, ConversationHandler)]
+
+
+def end_conversations(app: ZhibuApp, chat_id: int, user_id: int, *, keep_one: bool = False,
+                      keep: Sequence[ConversationHandler[Any]] = ()) -> bool:
+    """End this person's conversations in this chat, but those in `keep`; with `keep_one`, the first one in
     progress is left to answer (it is /cancel's). Returns whether one was ended."""
     ended = False
     kept = not keep_one
-    for handlers in app.handlers.values():
-        for handler in handlers:
-            if not isinstance(handler, ConversationHandler):
-                continue
-            if not in_conversation(handler, update):
-                continue
-            if not kept:
-                kept = True
-                continue
-            ended = end_conversation(handler, update) or ended
+    for handler in _conversations(app):
+        if handler in keep or not in_conversation(handler, chat_id, user_id):
+            continue
+        if not kept:
+            kept = True
+            continue
+        ended = end_conversation(handler, chat_id, user_id) or ended
     return ended
 
 
 async def refuse_unknown(update: Update, context: ZhibuContext) -> None:
-    """The welcome for people not on the roster; nothing else is revealed."""
+    """The welcome for people not on the roster, in the private chat; nothing else is revealed. In a group
+    only a command addressed to the bot is answered, with a short pointer to the private chat, once per
+    person and group (while the bot runs), so a busy group is not spammed."""
     if update.callback_query is not None:
         await update.callback_query.answer(t(context.lang, "common.unknown_alert"), show_alert=True)
         return
     message = update.effective_message
-    if message is None or update.effective_user is None:
+    if message is None or update.effective_user is None or update.effective_chat is None:
         return
-    is_command = bool(message.text and message.text.startswith("/"))
-    if is_private(update) or is_command:
+    if is_private(update):
         await reply(update, context, "common.unknown_user",
                     community=context.settings.community_name, user_id=update.effective_user.id)
+        return
+    pointed: set[tuple[int, int]] = context.services.state.setdefault(POINTED, set())
+    who = (update.effective_chat.id, update.effective_user.id)
+    if who in pointed:
+        return
+    pointed.add(who)
+    await reply(update, context, "common.unknown_in_group", markup=private_chat_button(context))
 
 
 async def mark_done(update: Update, context: ZhibuContext) -> None:
