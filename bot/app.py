@@ -8,6 +8,7 @@ import logging
 import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from telegram import Update
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
@@ -15,7 +16,7 @@ from telegram.request import HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
 from bot.config import Settings
-from bot.context import Services, ZhibuApp, ZhibuContext
+from bot.context import Services, ZhibuApp, ZhibuContext, utc_now
 from bot.delivery import Sender, sweep_job
 from bot.handlers import contact, duty, duty_report, errors, export, gate, invite, notices, reports, start, status
 from bot.handlers.menu import publish_all
@@ -47,7 +48,11 @@ def build_application(settings: Settings, store: Store) -> ZhibuApp:
         .get_updates_request(HTTPXRequest(read_timeout=40))
         .build()
     )
-    app.bot_data["services"] = Services(settings=settings, store=store)
+    services = Services(settings=settings, store=store)
+    if settings.clock_offset_seconds:
+        offset = timedelta(seconds=settings.clock_offset_seconds)
+        services.clock = lambda: utc_now() + offset
+    app.bot_data["services"] = services
     gate.register(app)
     for module in MODULES:
         module.register(app)

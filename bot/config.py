@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
+    #: For drills and fault tests only: the bot acts as if it were this many seconds later than the clock.
+    clock_offset_seconds: float = 0
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Any
 
 import httpx
@@ -213,6 +214,8 @@ class Sender:
 async def sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """The one repeating job: derive due reminders from the database and queue them."""
     services: Services = context.application.bot_data["services"]
+    began = time.monotonic()
     queued = await core.sweep(services.store, services.settings, services.now())
+    log.info("sweep queued=%s took=%.0fms", queued, (time.monotonic() - began) * 1000)
     if queued:
         services.poke_sender()

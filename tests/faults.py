@@ -7,7 +7,7 @@ import asyncio
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bot.emulator import BotApiEmulator, BotMessage, EmuUser
@@ -85,6 +85,16 @@ async def until(check: Callable[[], object], within: float = 10.0) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + within
     while not check():
+        if loop.time() > deadline:
+            raise AssertionError(f"not reached within {within} s")
+        await asyncio.sleep(0.05)
+
+
+async def eventually(check: Callable[[], Awaitable[object]], within: float = 10.0) -> None:
+    """`until` for a check that must ask the database (or anything else awaited)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while not await check():
         if loop.time() > deadline:
             raise AssertionError(f"not reached within {within} s")
         await asyncio.sleep(0.05)

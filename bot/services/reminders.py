@@ -65,7 +65,4 @@ async def sweep(store: Store, settings: Settings, now: datetime, sources: Sequen
     fresh = [d.message for d in due if d.message.key not in known]
     if not fresh:
         return 0
-    queued = await store.outbox.enqueue(fresh)
-    if queued:
-        log.info("sweep queued=%s", queued)
-    return queued
+    return await store.outbox.enqueue(fresh)
