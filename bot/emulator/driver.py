@@ -74,12 +74,19 @@ class Inbox:
         substring: str,
         timeout: float = 5.0,  # noqa: ASYNC109
         kind: str | tuple[str, ...] | None = None,
+        skipping: tuple[str, ...] = (),
     ) -> BotMessage:
-        """The next item must contain ``substring`` in its visible text."""
-        msg = await self.next_message(timeout, kind)
-        if substring not in msg.text:
-            raise AssertionError(f"{self._label}: expected a message containing {substring!r}, got {msg}")
-        return msg
+        """The next item must contain ``substring`` in its visible text. Items containing one of
+        ``skipping`` (messages of another kind that may arrive in between, such as a broadcast summary or
+        the sender's own copy of a notice) are passed over; anything else fails."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            msg = await self.next_message(max(deadline - loop.time(), 0.0), kind)
+            if substring in msg.text:
+                return msg
+            if not any(other in msg.text for other in skipping):
+                raise AssertionError(f"{self._label}: expected a message containing {substring!r}, got {msg}")
 
     async def no_message(self, within: float = 0.5) -> None:
         """Assert the bot sends nothing to this chat for ``within`` seconds."""
