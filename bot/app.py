@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
+from telegram.ext import ApplicationBuilder, ContextTypes
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
@@ -20,6 +20,7 @@ from bot.context import Services, ZhibuApp, ZhibuContext, utc_now
 from bot.delivery import Sender, sweep_job
 from bot.handlers import contact, duty, duty_report, errors, export, gate, invite, notices, reports, start, status
 from bot.handlers.menu import publish_all
+from bot.scheduler import SendScheduler
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -33,10 +34,7 @@ MODULES = (start, invite, status, reports, contact, export, duty, duty_report, n
 def build_application(settings: Settings, store: Store) -> ZhibuApp:
     if settings.bot_token is None:
         raise ValueError("BOT_TOKEN is not set")
-    limiter = AIORateLimiter(
-        overall_max_rate=settings.broadcast_rate, overall_time_period=1,
-        group_max_rate=20, group_time_period=60, max_retries=5,
-    )
+    limiter = SendScheduler(settings.broadcast_rate)
     app = (
         ApplicationBuilder()
         .token(settings.bot_token.get_secret_value())

@@ -1,4 +1,4 @@
-"""The sender: drains the outbox to Telegram at `BROADCAST_RATE`, and runs the reminder sweep.
+"""The sender: drains the outbox to Telegram through the scheduler's outbox lane, and runs the reminder sweep.
 
 Outcomes follow SPEC §8: sent (with Telegram's message id); 403 → failed and the member marked
 unreachable, no retry; a time-out after the request went out → uncertain, not resent; 429 → waited out
@@ -19,20 +19,15 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.ext import Application, ContextTypes
 
 from bot.context import Services
+from bot.scheduler import OUTBOX
 from bot.services import core
 from bot.store.outbox import OutboxRow
 
 log = logging.getLogger(__name__)
 
 BATCH = 50
-CONCURRENCY = 8  # sends in flight at once
+CONCURRENCY = 8  # sends in flight at once (each waits for its slot in the scheduler's outbox lane)
 STOP_GRACE = 2.0
-#: Outbox sends are spaced evenly at this share of BROADCAST_RATE: no burst at the start of a broadcast,
-#: and room for jitter on the way, so Telegram never counts more than the rate in any one second.
-PACE = 0.98
-#: Slots left free when sending starts from idle: the replies to whatever queued the messages (a
-#: secretary's Send press is answered with a couple of messages) fall in the same second.
-COLD_START_SLOTS = 3
 
 
 def markup(buttons: list[list[dict[str, str]]] | None) -> InlineKeyboardMarkup | None:
@@ -59,7 +54,6 @@ class Sender:
         #: On stop, how long sends already on their way may take to be answered and recorded.
         self.stop_grace = STOP_GRACE
         self.stopping = False
-        self._next_slot = 0.0
         self._sending: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
@@ -133,20 +127,12 @@ class Sender:
         return True
 
     async def _one(self, row: OutboxRow, limit: asyncio.Semaphore) -> None:
-        loop = asyncio.get_running_loop()
         task = asyncio.current_task()
         try:
-            await self._pace()
             if self.stopping or task is None:
                 return
             self._sending.add(task)
-            began = loop.time()
             await self.send(row)
-            if loop.time() - began > 1.0:
-                # Held by a flood wait: the sends queued behind it went out together; the slots they
-                # used at once are counted before the next send.
-                interval = 1.0 / (self.services.settings.broadcast_rate * PACE)
-                self._next_slot = max(self._next_slot, loop.time() + CONCURRENCY * interval)
         except Exception:
             log.exception("outbox=%s send failed unexpectedly", row.id)
         finally:
@@ -154,24 +140,13 @@ class Sender:
                 self._sending.discard(task)
             limit.release()
 
-    async def _pace(self) -> None:
-        """Wait for this send's slot: at most PACE × BROADCAST_RATE a second, evenly spaced."""
-        loop = asyncio.get_running_loop()
-        now = loop.time()
-        interval = 1.0 / (self.services.settings.broadcast_rate * PACE)
-        if self._next_slot < now - 1.0:  # idle for a while: a new broadcast
-            self._next_slot = now + COLD_START_SLOTS * interval
-        slot = max(now, self._next_slot)
-        self._next_slot = slot + interval
-        if slot > now:
-            await asyncio.sleep(slot - now)
-
     async def send(self, row: OutboxRow) -> None:
         outbox = self.services.store.outbox
         try:
             timeouts = {} if self.send_timeout is None else {"read_timeout": self.send_timeout}
             message = await self.app.bot.send_message(
-                row.chat_id, row.text, parse_mode=ParseMode.HTML, reply_markup=markup(row.buttons), **timeouts,
+                row.chat_id, row.text, parse_mode=ParseMode.HTML, reply_markup=markup(row.buttons),
+                rate_limit_args=OUTBOX, **timeouts,
             )
         except Forbidden as exc:
             await outbox.finish(row.id, "failed", error=f"403 {exc.message}")
@@ -179,7 +154,7 @@ class Sender:
                 await self.services.store.members.mark_unreachable(row.member_id)
             log.info("outbox=%s member=%s failed 403", row.id, row.member_id)
             status = "failed"
-        except RetryAfter as exc:  # the limiter gave up retrying: try again later
+        except RetryAfter as exc:  # the scheduler gave up retrying: try again later
             await outbox.release(row.id, error=f"429 retry after {exc.retry_after}")
             await asyncio.sleep(float(exc.retry_after) if not hasattr(exc.retry_after, "total_seconds")
                                 else exc.retry_after.total_seconds())

@@ -1,0 +1,213 @@
+"""One send scheduler for everything the bot sends, plugged into PTB as its rate limiter.
+
+Two lanes share `BROADCAST_RATE`: the *interactive* lane (answers, edits and alerts to the person who just
+wrote or pressed) always goes first; the *outbox* lane (notices, reminders, digests, background edits of a
+group post) gets what is left. Every request that puts a message in a chat is counted against Telegram's
+limits as Telegram counts them:
+
+- at most `rate` messages in any sliding second, bot-wide (no burst on top, unlike a token bucket);
+- per group, `GROUP_PER_MINUTE` in any sliding minute, both lanes;
+- per private chat, for the outbox lane, a short burst (`PRIVATE_BURST`) and then one a second. Telegram asks
+  this of bulk messages; answers to someone who is writing to the bot go at the pace they write, as every
+  bot answers (holding the third line of an answer for a second would only make the bot feel slow).
+
+The outbox lane is also spaced evenly (one send every 1/rate s), so an answer that arrives while a broadcast
+runs waits at most one spacing for a free slot. A 429 (`RetryAfter`) pauses only the lane that caused it
+(an interactive 429 pauses the outbox too, which must never add to a flood), for as long as Telegram said,
+and the request is tried again. Requests that put nothing in a chat (getUpdates, answerCallbackQuery,
+getChatMember…) are not held.
+
+Callers choose the lane with PTB's `rate_limit_args`: `bot.send_message(..., rate_limit_args=OUTBOX)`;
+anything without it is interactive.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+log = logging.getLogger(__name__)
+
+INTERACTIVE = "interactive"
+OUTBOX = "outbox"
+#: Telegram's per-chat limits.
+PRIVATE_BURST = 3
+PRIVATE_PER_SECOND = 1.0
+GROUP_PER_MINUTE = 20
+#: Added to the one-second window: the request's time here and its arrival at Telegram differ a little.
+GUARD = 0.05
+MAX_RETRIES = 5
+#: How often a waiting request looks again when nothing woke it.
+POLL = 0.05
+
+JSONResult = Any
+Callback = Callable[..., Coroutine[Any, Any, JSONResult]]
+
+
+def counted(endpoint: str) -> bool:
+    """Whether a Bot API method puts (or changes) a message in a chat, so Telegram's limits count it."""
+    name = endpoint.lower()
+    return name.startswith(("send", "edit", "copymessage", "forwardmessage"))
+
+
+def chat_of(data: dict[str, Any]) -> int | None:
+    try:
+        return int(data["chat_id"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+@dataclass
+class _Bucket:
+    """A private chat's allowance: `PRIVATE_BURST` at once, refilled at one a second."""
+
+    tokens: float = PRIVATE_BURST
+    at: float = 0.0
+
+    def wait(self, now: float) -> float:
+        self.tokens = min(PRIVATE_BURST, self.tokens + (now - self.at) * PRIVATE_PER_SECOND)
+        self.at = now
+        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / PRIVATE_PER_SECOND
+
+
+@dataclass
+class _State:
+    sent: deque[float] = field(default_factory=deque)          # bot-wide, the last second
+    private: dict[int, _Bucket] = field(default_factory=dict)
+    groups: dict[int, deque[float]] = field(default_factory=dict)  # the last minute, per group
+    paused_until: dict[str, float] = field(default_factory=lambda: {INTERACTIVE: 0.0, OUTBOX: 0.0})
+    next_outbox: float = 0.0
+    #: Interactive requests held only by the bot-wide window: the outbox lets them have the next slot.
+    ready_interactive: set[int] = field(default_factory=set)
+
+
+class SendScheduler(BaseRateLimiter[str]):
+    """PTB's rate limiter interface, implemented as the two-lane scheduler described above."""
+
+    def __init__(self, rate: float, max_retries: int = MAX_RETRIES) -> None:
+        if rate <= 0:
+            raise ValueError("rate must be positive")
+        self.rate = rate
+        self.max_retries = max_retries
+        self.capacity = max(1, int(rate))
+        self._state = _State()
+        self._changed = asyncio.Event()
+        #: Counters for the health view and the benchmarks: sends per lane, 429s per lane.
+        self.stats: dict[str, int] = {f"{lane}_{what}": 0 for lane in (INTERACTIVE, OUTBOX)
+                                      for what in ("sent", "429")}
+
+    async def initialize(self) -> None:
+        self._changed = asyncio.Event()
+
+    async def shutdown(self) -> None:
+        self._changed.set()
+
+    async def process_request(
+        self,
+        callback: Callback,
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: str | None,
+    ) -> JSONResult:
+        if not counted(endpoint):
+            return await callback(*args, **kwargs)
+        lane = OUTBOX if rate_limit_args == OUTBOX else INTERACTIVE
+        chat = chat_of(data)
+        for attempt in range(self.max_retries + 1):
+            await self._acquire(lane, chat)
+            try:
+                result = await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                self.stats[f"{lane}_429"] += 1
+                self._pause(lane, exc)
+                if attempt == self.max_retries:
+                    raise
+                continue
+            self.stats[f"{lane}_sent"] += 1
+            return result
+        raise AssertionError("unreachable")
+
+    # ------------------------------------------------------------------------------------------ rules
+    def delays(self, lane: str, chat: int | None, now: float) -> tuple[float, float]:
+        """(bot-wide wait, this request's own wait: its lane's pause, spacing and its chat's limit) for a
+        request of `lane` to `chat` at `now`; it may go when both are 0."""
+        state = self._state
+        while state.sent and state.sent[0] <= now - 1.0 - GUARD:
+            state.sent.popleft()
+        shared = 0.0
+        if len(state.sent) >= self.capacity:
+            shared = state.sent[-self.capacity] + 1.0 + GUARD - now
+        own = [state.paused_until[lane] - now]
+        if lane == OUTBOX:
+            own.append(state.next_outbox - now)
+        if chat is not None and chat > 0:
+            if lane == OUTBOX:
+                own.append(state.private.setdefault(chat, _Bucket(at=now)).wait(now))
+        elif chat is not None:
+            recent = state.groups.setdefault(chat, deque())
+            while recent and recent[0] <= now - 60.0 - GUARD:
+                recent.popleft()
+            if len(recent) >= GROUP_PER_MINUTE:
+                own.append(recent[-GROUP_PER_MINUTE] + 60.0 + GUARD - now)
+        return max(0.0, shared), max(0.0, *own)
+
+    def _take(self, lane: str, chat: int | None, now: float) -> None:
+        state = self._state
+        state.sent.append(now)
+        if lane == OUTBOX:
+            state.next_outbox = max(state.next_outbox, now) + 1.0 / self.rate
+        if chat is not None and chat > 0:
+            if lane == OUTBOX:
+                state.private[chat].tokens -= 1
+        elif chat is not None:
+            state.groups[chat].append(now)
+        if len(state.private) > 10_000:  # forget chats whose allowance is full again
+            full = [c for c, b in state.private.items() if now - b.at > PRIVATE_BURST / PRIVATE_PER_SECOND]
+            for c in full:
+                del state.private[c]
+
+    async def _acquire(self, lane: str, chat: int | None) -> None:
+        loop = asyncio.get_running_loop()
+        state = self._state
+        me = id(asyncio.current_task())
+        try:
+            while True:
+                now = loop.time()
+                shared, own = self.delays(lane, chat, now)
+                if lane == INTERACTIVE:
+                    if own <= 0:
+                        state.ready_interactive.add(me)
+                    else:
+                        state.ready_interactive.discard(me)
+                wait = max(shared, own)
+                yields = lane == OUTBOX and bool(state.ready_interactive)
+                if wait <= 0 and not yields:
+                    self._take(lane, chat, now)
+                    return
+                self._changed.clear()
+                try:
+                    await asyncio.wait_for(self._changed.wait(), min(wait, POLL) if wait > 0 else POLL)
+                except TimeoutError:
+                    pass
+        finally:
+            if lane == INTERACTIVE and me in state.ready_interactive:
+                state.ready_interactive.discard(me)
+                self._changed.set()
+
+    def _pause(self, lane: str, exc: RetryAfter) -> None:
+        seconds = exc.retry_after.total_seconds() if hasattr(exc.retry_after, "total_seconds") \
+            else float(exc.retry_after)
+        until = asyncio.get_running_loop().time() + seconds
+        lanes = (INTERACTIVE, OUTBOX) if lane == INTERACTIVE else (OUTBOX,)
+        for paused in lanes:
+            self._state.paused_until[paused] = max(self._state.paused_until[paused], until)
+        log.info("429 on the %s lane: %s paused %.1f s", lane, "/".join(lanes), seconds)
