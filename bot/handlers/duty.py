@@ -1,21 +1,19 @@
 """`/patrol` and `/mediate` (设岗定责): logging a patrol or a mediation step by step or in one line, with an
-optional photo as evidence.
+optional photo as evidence. Telegram in and out only; the flow is `bot.services.duty_flow`.
 
 One `ConversationHandler` holds both logs and the "still ongoing → new date" step of a follow-up, so
 starting one replaces whatever duty step was pending. The draft lives in `user_data` until it is saved.
+Every duty button is registered here, the catch-all last (it answers any other `duty:` payload, forged or
+stale, like an expired button).
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Coroutine
-from datetime import date
-from enum import IntEnum
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram import Update
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -26,65 +24,22 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot import buttons
+from bot.buttons import DutyKind, DutyOutcome, DutyPostToggle, DutySkip
 from bot.context import ZhibuApp, ZhibuContext
-from bot.handlers.common import actor, command, reply, split_fields
-from bot.handlers.duty_followup import (
-    FOLLOWUP_DRAFT,
-    NEW_DATE,
-    in_a_week,
-    on_followup_ongoing,
-    on_followup_outcome,
-    on_new_date,
-    on_stale_button,
-    today,
-)
-from bot.handlers.duty_report import field_error
-from bot.i18n import Html, t
-from bot.services.duty import save_mediation, save_patrol
-from bot.services.duty_rules import (
-    KINDS,
-    LONG_LIMIT,
-    MEDIATION,
-    OUTCOMES,
-    PATROL,
-    SHORT_LIMIT,
-    FieldError,
-    MediationDraft,
-    PatrolDraft,
-    log_points,
-    parse_followup,
-    parse_kind,
-    parse_mediation_line,
-    parse_minutes,
-    parse_outcome,
-    parse_patrol_line,
-    parse_text,
-)
+from bot.handlers import duty_followup
+from bot.handlers.common import actor, command, expired_button, reply, split_fields
+from bot.handlers.duty_followup import DRAFT, play
+from bot.handlers.duty_report import on_post_toggle
+from bot.services import duty_flow as flow
+from bot.services.duty_flow import Draft, Step
+from bot.services.duty_rules import MEDIATION, PATROL
 
 END = ConversationHandler.END
-DRAFT = "duty_draft"
 CONVERSATION_TIMEOUT = 30 * 60  # seconds: a half-finished log is dropped after this
-Parse = Callable[[str, date], object]  # (text, today in TIMEZONE) → the field's value
-Next = Callable[[Update, ZhibuContext], Coroutine[Any, Any, int | None]]
-
-
-class State(IntEnum):
-    AREA = 1
-    MINUTES = 2
-    FINDINGS = 3
-    PARTIES = 4
-    KIND = 5
-    OUTCOME = 6
-    FOLLOWUP = 7
-    SUMMARY = 8
-    PHOTO = 9
-    NEW_DATE = NEW_DATE
-
-
-def _draft(context: ZhibuContext) -> dict[str, Any]:
-    assert context.user_data is not None
-    draft: dict[str, Any] = context.user_data.setdefault(DRAFT, {})
-    return draft
+Callback = Callable[[Update, ZhibuContext], Coroutine[Any, Any, int | None]]
+#: What is not typed text (a photo, voice, sticker, file…) where a step waits for text.
+NOT_TEXT = filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND
 
 
 def _args(update: Update) -> str:
@@ -103,174 +58,111 @@ def _photo(update: Update) -> str | None:
     return max(message.photo, key=lambda p: (p.width * p.height, p.file_size or 0)).file_id
 
 
-def _member_id(context: ZhibuContext) -> int:
-    member = actor(context).member
-    assert member is not None  # the duty capabilities need a roster member
-    return member.id
+def _text(update: Update) -> str:
+    message = update.effective_message
+    return (message.text or "") if message else ""
 
 
-def _choices(prefix: str, code: str, values: tuple[str, ...], lang: str, per_row: int = 3) -> InlineKeyboardMarkup:
-    buttons = [InlineKeyboardButton(t(lang, f"duty.{prefix}.{v}"), callback_data=f"duty:{code}:{v}") for v in values]
-    return InlineKeyboardMarkup([buttons[i:i + per_row] for i in range(0, len(buttons), per_row)])
-
-
-def _skip(lang: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(t(lang, "duty.skip"), callback_data="duty:skip")]])
-
-
-async def _mark_chosen(update: Update, context: ZhibuContext, question: str, choice: str) -> None:
-    """Answer a pressed choice and leave it visible on the question, without buttons."""
-    query = update.callback_query
-    if query is None:
-        return
-    await query.answer()
-    try:
-        await query.edit_message_text(t(context.lang, "duty.chosen", question=Html(t(context.lang, question)),
-                                        choice=choice), parse_mode=ParseMode.HTML)
-    except BadRequest as exc:
-        if "not modified" not in str(exc):
-            raise
-
-
-# Saving -----------------------------------------------------------------------------------------------
-
-async def _saved_patrol(update: Update, context: ZhibuContext, draft: PatrolDraft) -> int:
-    entry = await save_patrol(context.store, _member_id(context), draft, context.services.now(), context.settings.tz)
-    await reply(update, context, "duty.patrol.saved", id=entry.id, area=entry.area, minutes=entry.minutes,
-                points=log_points(entry), photo=t(context.lang, "duty.photo_kept") if entry.photo_file_id else "")
-    return END
-
-
-async def _saved_mediation(update: Update, context: ZhibuContext, draft: MediationDraft) -> int:
-    entry = await save_mediation(context.store, _member_id(context), draft, context.services.now(),
-                                 context.settings.tz)
-    lang = context.lang
-    followup = t(lang, "duty.mediate.followup_note", date=entry.followup_on.isoformat()) if entry.followup_on else ""
-    await reply(update, context, "duty.mediate.saved", id=entry.id, parties=entry.parties,
-                kind=t(lang, f"duty.kind.{entry.kind}"), outcome=t(lang, f"duty.outcome.{entry.outcome}"),
-                points=log_points(entry), photo=t(lang, "duty.photo_kept") if entry.photo_file_id else "",
-                followup=Html(followup))
-    return END
-
-
-async def _finish(update: Update, context: ZhibuContext, photo: str | None) -> int:
+def _draft(context: ZhibuContext) -> Draft | None:
     assert context.user_data is not None
-    d = context.user_data.pop(DRAFT, {})
-    photo = photo or d.get("photo")
-    if d.get("post") == PATROL:
-        return await _saved_patrol(update, context, PatrolDraft(d["area"], d["minutes"], d["findings"], photo))
-    return await _saved_mediation(update, context, MediationDraft(
-        d["parties"], d["kind"], d["outcome"], d["summary"], d.get("followup_on"), photo))
-
-
-async def _photo_step(update: Update, context: ZhibuContext) -> int:
-    if _draft(context).get("photo"):
-        return await _finish(update, context, None)
-    await reply(update, context, "duty.ask_photo", markup=_skip(context.lang))
-    return State.PHOTO
+    draft = context.user_data.get(DRAFT)
+    return draft if isinstance(draft, Draft) else None
 
 
 # Entry points -----------------------------------------------------------------------------------------
 
+async def _start(update: Update, context: ZhibuContext, post: str) -> int:
+    text = _args(update)
+    turn = await flow.start(actor(context), post, split_fields(text) if text else None, _photo(update),
+                            context.services.now(), context.store, context.settings, context.lang)
+    return await play(update, context, turn)
+
+
 @command("patrol")
 async def cmd_patrol(update: Update, context: ZhibuContext) -> int:
-    photo, text = _photo(update), _args(update)
-    if text:
-        try:
-            draft = parse_patrol_line(split_fields(text), photo)
-        except FieldError as err:
-            await field_error(update, context, err)
-            return END
-        return await _saved_patrol(update, context, draft)
-    assert context.user_data is not None
-    context.user_data[DRAFT] = {"post": PATROL, "photo": photo}
-    await reply(update, context, "duty.patrol.ask_area")
-    return State.AREA
+    return await _start(update, context, PATROL)
 
 
 @command("mediate")
 async def cmd_mediate(update: Update, context: ZhibuContext) -> int:
-    photo, text = _photo(update), _args(update)
-    if text:
-        try:
-            draft = parse_mediation_line(split_fields(text), today(context), photo)
-        except FieldError as err:
-            await field_error(update, context, err)
-            return END
-        return await _saved_mediation(update, context, draft)
-    assert context.user_data is not None
-    context.user_data[DRAFT] = {"post": MEDIATION, "photo": photo}
-    await reply(update, context, "duty.mediate.ask_parties")
-    return State.PARTIES
+    return await _start(update, context, MEDIATION)
 
 
 # Steps ------------------------------------------------------------------------------------------------
 
-def _text_step(name: str, parse: Parse, then: Next) -> Next:
-    """A step that reads one text field into the draft; invalid input keeps the conversation here."""
-    async def step(update: Update, context: ZhibuContext) -> int | None:
-        message = update.effective_message
-        try:
-            _draft(context)[name] = parse((message.text or "") if message else "", today(context))
-        except FieldError as err:
-            await field_error(update, context, err)
-            return None
-        return await then(update, context)
+def _typed(step: Step) -> Callback:
+    """Text typed at a step."""
+    async def typed(update: Update, context: ZhibuContext) -> int | None:
+        draft = _draft(context)
+        if draft is None:
+            return END
+        turn = await flow.answer(actor(context), step, draft, _text(update), context.services.now(),
+                                 context.store, context.settings, context.lang)
+        return await play(update, context, turn)
 
-    return step
-
-
-def _ask(key: str, state: State, markup: Callable[[str], InlineKeyboardMarkup] | None = None) -> Next:
-    async def ask(update: Update, context: ZhibuContext) -> int | None:
-        await reply(update, context, key, markup=markup(context.lang) if markup else None)
-        return state
-
-    return ask
+    return typed
 
 
-_ask_kind = _ask("duty.mediate.ask_kind", State.KIND, lambda lang: _choices("kind", "kind", KINDS, lang))
-_ask_outcome = _ask("duty.mediate.ask_outcome", State.OUTCOME, lambda lang: _choices("outcome", "res", OUTCOMES, lang))
-_ask_summary = _ask("duty.mediate.ask_summary", State.SUMMARY)
+def _not_text(step: Step) -> Callback:
+    """A photo, voice message, sticker or file where the step waits for text: say so and ask again."""
+    async def again(update: Update, context: ZhibuContext) -> int | None:
+        draft = _draft(context)
+        if draft is None:
+            return END
+        return await play(update, context, flow.reask(step, draft, context.services.now(), context.settings,
+                                                      context.lang))
 
-
-async def _after_outcome(update: Update, context: ZhibuContext) -> int | None:
-    if _draft(context).get("outcome") == "ongoing":
-        await reply(update, context, "duty.mediate.ask_followup", example=in_a_week(context))
-        return State.FOLLOWUP
-    return await _ask_summary(update, context)
+    return again
 
 
 async def on_kind_button(update: Update, context: ZhibuContext) -> int | None:
-    kind = (update.callback_query.data or "").rsplit(":", 1)[-1] if update.callback_query else "other"
-    _draft(context)["kind"] = kind
-    await _mark_chosen(update, context, "duty.mediate.ask_kind", t(context.lang, f"duty.kind.{kind}"))
-    return await _ask_outcome(update, context)
+    return await _chosen(update, context, Step.KIND)
 
 
 async def on_outcome_button(update: Update, context: ZhibuContext) -> int | None:
-    outcome = (update.callback_query.data or "").rsplit(":", 1)[-1] if update.callback_query else "ongoing"
-    _draft(context)["outcome"] = outcome
-    await _mark_chosen(update, context, "duty.mediate.ask_outcome", t(context.lang, f"duty.outcome.{outcome}"))
-    return await _after_outcome(update, context)
+    return await _chosen(update, context, Step.OUTCOME)
 
 
-async def on_photo(update: Update, context: ZhibuContext) -> int:
-    return await _finish(update, context, _photo(update))
+async def _chosen(update: Update, context: ZhibuContext, step: Step) -> int | None:
+    data = update.callback_query.data if update.callback_query else None
+    payload = DutyKind.unpack(data) if step is Step.KIND else DutyOutcome.unpack(data)
+    draft = _draft(context)
+    if payload is None or draft is None:  # the patterns let only valid payloads through
+        return END
+    value = payload.kind if isinstance(payload, DutyKind) else payload.outcome
+    turn = await flow.choose(actor(context), step, draft, value, context.services.now(), context.store,
+                             context.settings, context.lang)
+    return await play(update, context, turn)
 
 
-async def on_skip(update: Update, context: ZhibuContext) -> int:
-    await _mark_chosen(update, context, "duty.ask_photo", t(context.lang, "duty.skip"))
-    return await _finish(update, context, None)
+async def on_photo(update: Update, context: ZhibuContext) -> int | None:
+    draft = _draft(context)
+    if draft is None:
+        return END
+    turn = await flow.photo(actor(context), draft, _photo(update), context.services.now(), context.store,
+                            context.settings, context.lang)
+    return await play(update, context, turn)
 
 
-async def on_not_photo(update: Update, context: ZhibuContext) -> None:
-    await reply(update, context, "duty.photo_expected", markup=_skip(context.lang))
+async def on_skip(update: Update, context: ZhibuContext) -> int | None:
+    draft = _draft(context)
+    if draft is None:
+        return END
+    turn = await flow.skip(actor(context), draft, context.services.now(), context.store, context.settings,
+                           context.lang)
+    return await play(update, context, turn)
+
+
+async def on_not_photo(update: Update, context: ZhibuContext) -> int | None:
+    draft = _draft(context)
+    if draft is None:
+        return END
+    return await play(update, context, flow.not_photo(draft, context.lang))
 
 
 async def cmd_cancel(update: Update, context: ZhibuContext) -> int:
     assert context.user_data is not None
     context.user_data.pop(DRAFT, None)
-    context.user_data.pop(FOLLOWUP_DRAFT, None)
     await reply(update, context, "common.cancelled")
     return END
 
@@ -279,15 +171,12 @@ def _caption(name: str) -> filters.BaseFilter:
     return filters.PHOTO & filters.CaptionRegex(rf"^/{name}(@\w+)?(\s|$)")
 
 
-def _text(field: str, limit: int) -> Parse:
-    return lambda value, _today: parse_text(value, field, limit)
-
-
 def conversation() -> ConversationHandler[Any]:
     text = filters.TEXT & ~filters.COMMAND
 
-    def step(name: str, parse: Parse, then: Next) -> list[BaseHandler[Update, Any, Any]]:
-        return [MessageHandler(text, _text_step(name, parse, then))]
+    def typed(step: Step) -> list[BaseHandler[Update, Any, Any]]:
+        """A step waiting for text: the text, or the answer to anything else."""
+        return [MessageHandler(text, _typed(step)), MessageHandler(NOT_TEXT, _not_text(step))]
 
     with warnings.catch_warnings():  # buttons are tracked per chat and user, which is what we want
         warnings.simplefilter("ignore", PTBUserWarning)
@@ -295,24 +184,23 @@ def conversation() -> ConversationHandler[Any]:
             entry_points=[
                 CommandHandler("patrol", cmd_patrol), MessageHandler(_caption("patrol"), cmd_patrol),
                 CommandHandler("mediate", cmd_mediate), MessageHandler(_caption("mediate"), cmd_mediate),
-                CallbackQueryHandler(on_followup_ongoing, pattern=r"^duty:out:[0-9]{1,18}:ongoing$"),
+                CallbackQueryHandler(duty_followup.on_followup, pattern=duty_followup.still_ongoing),
             ],
             states={
-                State.AREA: step("area", _text("area", SHORT_LIMIT), _ask("duty.patrol.ask_minutes", State.MINUTES)),
-                State.MINUTES: step("minutes", lambda v, _: parse_minutes(v),
-                                    _ask("duty.patrol.ask_findings", State.FINDINGS)),
-                State.FINDINGS: step("findings", _text("findings", LONG_LIMIT), _photo_step),
-                State.PARTIES: step("parties", _text("parties", SHORT_LIMIT), _ask_kind),
-                State.KIND: [CallbackQueryHandler(on_kind_button, pattern=r"^duty:kind:\w+$"),
-                             *step("kind", lambda v, _: parse_kind(v), _ask_outcome)],
-                State.OUTCOME: [CallbackQueryHandler(on_outcome_button, pattern=r"^duty:res:\w+$"),
-                                *step("outcome", lambda v, _: parse_outcome(v), _after_outcome)],
-                State.FOLLOWUP: step("followup_on", parse_followup, _ask_summary),
-                State.SUMMARY: step("summary", _text("summary", LONG_LIMIT), _photo_step),
-                State.PHOTO: [MessageHandler(filters.PHOTO, on_photo),
-                              CallbackQueryHandler(on_skip, pattern=r"^duty:skip$"),
-                              MessageHandler(~filters.COMMAND, on_not_photo)],
-                State.NEW_DATE: [MessageHandler(text, on_new_date)],
+                Step.AREA: typed(Step.AREA),
+                Step.MINUTES: typed(Step.MINUTES),
+                Step.FINDINGS: typed(Step.FINDINGS),
+                Step.PARTIES: typed(Step.PARTIES),
+                Step.KIND: [CallbackQueryHandler(on_kind_button, pattern=DutyKind.matches), *typed(Step.KIND)],
+                Step.OUTCOME: [CallbackQueryHandler(on_outcome_button, pattern=DutyOutcome.matches),
+                               *typed(Step.OUTCOME)],
+                Step.FOLLOWUP: typed(Step.FOLLOWUP),
+                Step.SUMMARY: typed(Step.SUMMARY),
+                Step.PHOTO: [MessageHandler(filters.PHOTO, on_photo),
+                             CallbackQueryHandler(on_skip, pattern=DutySkip.matches),
+                             MessageHandler(~filters.COMMAND, on_not_photo)],
+                Step.NEW_DATE: [MessageHandler(text, duty_followup.on_new_date),
+                                MessageHandler(NOT_TEXT, _not_text(Step.NEW_DATE))],
             },
             fallbacks=[CommandHandler("cancel", cmd_cancel)],
             allow_reentry=True,
@@ -322,6 +210,9 @@ def conversation() -> ConversationHandler[Any]:
 
 
 def register(app: ZhibuApp) -> None:
+    """The conversation, then the buttons outside it, then the catch-all for every other `duty:` payload
+    (it must come after every real duty button, so they are all registered here)."""
     app.add_handler(conversation())
-    app.add_handler(CallbackQueryHandler(on_followup_outcome, pattern=r"^duty:out:[0-9]{1,18}:(resolved|referred)$"))
-    app.add_handler(CallbackQueryHandler(on_stale_button, pattern=r"^duty:(kind:|res:|out:|skip$)"))
+    app.add_handler(CallbackQueryHandler(duty_followup.on_followup, pattern=duty_followup.settled))
+    app.add_handler(CallbackQueryHandler(on_post_toggle, pattern=DutyPostToggle.matches))
+    app.add_handler(CallbackQueryHandler(expired_button("duty.expired"), pattern=buttons.family(buttons.DUTY)))

@@ -1,7 +1,9 @@
-"""Duty posts (设岗定责): saving patrol and mediation logs, the month's figures for a member and for a
-secretary's units, follow-ups of ongoing mediations with their reminder source, and `duty_logs.csv`.
+"""Duty posts (设岗定责): the store-facing operations the duty use cases share — saving patrol and mediation
+logs, the month's logs and figures for a member and for a secretary's units, recording a follow-up of an
+ongoing mediation — plus the follow-up reminder source and `duty_logs.csv`.
 
-The rules themselves (fields, one-line forms, points, months, minimum) are pure, in `duty_rules`.
+The rules themselves (fields, one-line forms, points, months, minimum) are pure, in `duty_rules`; the use
+cases the front end calls are in `duty_flow`, `duty_followup`, `duty_month` and `duty_posts`.
 A mediation is scored by its *current* outcome, in the month it was logged; a follow-up that records
 a new outcome updates the log (outcome, follow-up date, `outcome_changed_at`) and adds a row to the
 follow-up history (`duty_followups`).
@@ -15,6 +17,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.buttons import DutyFollowup
 from bot.config import Settings
 from bot.i18n import resolve_language, t
 from bot.services.duty_rules import (
@@ -112,7 +115,7 @@ def followup_key(entry: DutyLog) -> str:
 
 def followup_buttons(lang: str, log_id: int) -> list[list[dict[str, str]]]:
     def button(outcome: str) -> dict[str, str]:
-        return {"text": t(lang, f"duty.followup.button_{outcome}"), "data": f"duty:out:{log_id}:{outcome}"}
+        return {"text": t(lang, f"duty.followup.button_{outcome}"), "data": DutyFollowup(log_id, outcome).pack()}
 
     return [[button("resolved"), button("referred")], [button("ongoing")]]
 

@@ -1,0 +1,74 @@
+"""`/posts` (设岗定责) as use cases: a secretary sees and changes the duty posts of a member in the units they
+manage — by name, in one line, or with the on/off buttons. The right is checked on every press: a button
+names a member by id, and the presser must manage that member's unit now. No Telegram here."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from bot.buttons import DutyPostToggle
+from bot.i18n import t
+from bot.services.duty_rules import DUTY_POSTS, parse_posts
+from bot.services.duty_view import join_names, post_label, posts_label
+from bot.services.people import find_managed, unit_label
+from bot.services.results import Buttons, Reply, alert, say
+from bot.services.rights import Actor, OrgTree, can_manage
+from bot.store import Store
+from bot.store.models import Member
+
+log = logging.getLogger(__name__)
+
+
+def post_buttons(lang: str, member_id: int, posts: Iterable[str]) -> Buttons:
+    held = set(posts)
+    return [[
+        {"text": t(lang, "duty.posts.button_on" if post in held else "duty.posts.button_off",
+                   post=post_label(lang, post)),
+         "data": DutyPostToggle(member_id, post).pack()}
+        for post in DUTY_POSTS
+    ]]
+
+
+def _show(lang: str, tree: OrgTree, member: Member, posts: Iterable[str]) -> Reply:
+    held = set(posts)
+    return say("duty.posts.show", buttons=post_buttons(lang, member.id, held), name=member.name,
+               unit=unit_label(tree, member), posts=posts_label(lang, held))
+
+
+async def posts(actor: Actor, fields: list[str], store: Store, lang: str) -> Reply:
+    """`/posts name [| posts [| unit]]`: show the member's posts with the buttons, or set them (`none`
+    clears). Only members of the units the actor manages are found."""
+    name, wanted, hint = [*fields, "", "", ""][:3]
+    if not name:
+        return say("duty.posts.usage")
+    tree = OrgTree.of(await store.units.all())
+    found = await find_managed(store, actor, tree, name, hint)
+    if not found:
+        return say("duty.posts.not_found", name=name)
+    if len(found) > 1:
+        return say("duty.posts.ambiguous", name=name, units=join_names([unit_label(tree, m) for m in found], lang),
+                   example=tree.name(found[0].unit_id))
+    member = found[0]
+    if not wanted:
+        return _show(lang, tree, member, member.posts)
+    known = await store.duty.known_posts()
+    chosen, unknown = parse_posts(wanted, known)
+    if unknown:
+        return say("duty.posts.unknown", names=join_names(unknown, lang),
+                   known=posts_label(lang, known | set(DUTY_POSTS)))
+    await store.duty.set_posts(member.id, chosen)
+    log.info("member=%s posts set by telegram_id=%s", member.id, actor.telegram_id)
+    return say("duty.posts.updated", name=member.name, unit=unit_label(tree, member), posts=posts_label(lang, chosen))
+
+
+async def toggle(actor: Actor, member_id: int, post: str, store: Store, lang: str) -> Reply:
+    """A post button: give or take the post, then the member's posts with the buttons again (to show in
+    place of the pressed message); an alert and no change unless the actor manages the member's unit."""
+    tree = OrgTree.of(await store.units.all())
+    target = await store.members.get(member_id)
+    if target is None or post not in DUTY_POSTS or not can_manage(actor, target.unit_id, tree):
+        return alert("duty.posts.refused")
+    held = await store.duty.toggle_post(target.id, post)
+    log.info("member=%s post %s toggled by telegram_id=%s", target.id, post, actor.telegram_id)
+    return _show(lang, tree, target, held)

@@ -1,0 +1,75 @@
+"""Duty posts (设岗定责): the words the duty use cases share — months, post names, the minimum line, the
+answer to invalid input — rendered in the reader's language. No Telegram here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.i18n import Html, t
+from bot.services.duty_rules import (
+    DUTY_POSTS,
+    MEDIATION,
+    MEDIATION_MINIMUM,
+    PATROL,
+    PATROL_MINIMUM,
+    FieldError,
+    Month,
+)
+from bot.services.results import Reply, say
+
+#: How far ahead the example follow-up date lies.
+EXAMPLE_AHEAD = timedelta(days=7)
+
+
+def today(now: datetime, tz: ZoneInfo) -> date:
+    return now.astimezone(tz).date()
+
+
+def in_a_week(now: datetime, tz: ZoneInfo) -> str:
+    """The example follow-up date shown with a question or an error."""
+    return (today(now, tz) + EXAMPLE_AHEAD).isoformat()
+
+
+def join_names(names: Sequence[str], lang: str) -> str:
+    """As `bot.handlers.common.join_names` (services cannot import handlers)."""
+    return ("、" if lang == "zh" else ", ").join(names)
+
+
+def month_label(lang: str, month: Month) -> str:
+    return t(lang, "duty.month", year=month.year, month=month.month)
+
+
+def post_label(lang: str, post: str) -> str:
+    return t(lang, f"duty.post.{post}") if post in DUTY_POSTS else post
+
+
+def posts_label(lang: str, posts: Iterable[str]) -> str:
+    """Patrol and mediation first, then the other posts by name; `none` when there is none."""
+    ordered = sorted(posts, key=lambda p: (p not in DUTY_POSTS, DUTY_POSTS.index(p) if p in DUTY_POSTS else 0, p))
+    return join_names([post_label(lang, p) for p in ordered], lang) or t(lang, "duty.post.none")
+
+
+def minimum_text(lang: str, posts: Iterable[str], met: bool | None) -> str:
+    held = set(posts)
+    if met is None:
+        return t(lang, "duty.summary.no_minimum")
+    rules = []
+    if PATROL in held:
+        rules.append(t(lang, "duty.summary.rule_patrol", count=PATROL_MINIMUM))
+    if MEDIATION in held:
+        rules.append(t(lang, "duty.summary.rule_mediation", count=MEDIATION_MINIMUM))
+    return t(lang, "duty.summary.met" if met else "duty.summary.not_met", rules=Html(join_names(rules, lang)))
+
+
+def field_error(err: FieldError, now: datetime, tz: ZoneInfo, lang: str) -> Reply:
+    """Invalid input: a message naming the field, with an example of a valid value."""
+    example = t(lang, f"duty.example.{err.field}", date=in_a_week(now, tz), month=str(Month.of(now, tz)))
+    return say(f"duty.err.{err.problem}", field=t(lang, f"duty.field.{err.field}"), value=err.value,
+               example=Html(example))
+
+
+def chosen(lang: str, question: str, choice: str) -> str:
+    """A question with the choice pressed under it (the buttons then go)."""
+    return t(lang, "duty.chosen", question=Html(t(lang, question)), choice=choice)

@@ -1,0 +1,98 @@
+"""The duty use cases without Telegram: plain values in (actor, input, now, store, settings, lang), plain
+replies out — the step-by-step flow, the follow-up buttons, the month, and posts with their rights."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.config import Settings
+from bot.services import duty_flow as flow
+from bot.services import duty_followup, duty_month, duty_posts
+from bot.services.duty_flow import Draft, Step
+from bot.services.rights import Actor
+from bot.store import Store
+from tests.conftest import MEDIATOR, PATROL, PLAIN, SECRETARY, SMALL_ROSTER, load_roster
+
+TZ = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2026, 3, 10, 10, 0, tzinfo=TZ)
+
+
+async def _actor(store: Store, telegram_id: int) -> Actor:
+    return Actor(telegram_id, await store.members.by_telegram_id(telegram_id))
+
+
+async def test_the_patrol_flow_asks_step_by_step_and_saves_at_the_end(store: Store, settings: Settings) -> None:
+    await load_roster(store, SMALL_ROSTER)
+    me = await _actor(store, PATROL)
+    turn = await flow.start(me, "patrol", None, None, NOW, store, settings, "zh")
+    assert turn.step is Step.AREA and turn.draft is not None
+    draft = turn.draft
+    turn = await flow.answer(me, Step.AREA, draft, "村口", NOW, store, settings, "zh")
+    assert turn.step is Step.MINUTES
+    turn = await flow.answer(me, Step.MINUTES, draft, "abc", NOW, store, settings, "zh")
+    assert turn.step is Step.MINUTES and turn.result.replies[0].key == "duty.err.minutes"
+    again = flow.reask(Step.MINUTES, draft, NOW, settings, "zh")
+    assert [r.key for r in again.result.replies] == ["common.text_expected", "duty.patrol.ask_minutes"]
+    assert again.step is Step.MINUTES
+    turn = await flow.answer(me, Step.MINUTES, draft, "60", NOW, store, settings, "zh")
+    turn = await flow.answer(me, Step.FINDINGS, draft, "无异常", NOW, store, settings, "zh")
+    assert turn.step is Step.PHOTO and turn.result.replies[0].buttons
+    assert await store.duty.all() == []
+    turn = await flow.skip(me, draft, NOW, store, settings, "zh")
+    assert turn.step is None and turn.chosen is not None and "跳过" in turn.chosen
+    [saved] = turn.result.replies
+    assert saved.key == "duty.patrol.saved" and saved.params["points"] == 2
+    [entry] = await store.duty.all()
+    assert (entry.area, entry.minutes, entry.local_date.isoformat()) == ("村口", 60, "2026-03-10")
+
+
+async def test_a_mediation_choice_leaves_the_choice_and_ongoing_asks_the_date(store: Store,
+                                                                            settings: Settings) -> None:
+    await load_roster(store, SMALL_ROSTER)
+    me = await _actor(store, MEDIATOR)
+    draft = Draft("mediation", parties="张家、李家")
+    turn = await flow.choose(me, Step.KIND, draft, "land", NOW, store, settings, "zh")
+    assert turn.step is Step.OUTCOME and turn.chosen is not None and "土地" in turn.chosen
+    turn = await flow.choose(me, Step.OUTCOME, draft, "ongoing", NOW, store, settings, "zh")
+    assert turn.step is Step.FOLLOWUP and turn.result.replies[0].params["example"] == "2026-03-17"
+
+
+async def test_followup_buttons_are_the_owners_only(store: Store, settings: Settings) -> None:
+    await load_roster(store, SMALL_ROSTER)
+    me, other = await _actor(store, MEDIATOR), await _actor(store, PATROL)
+    turn = await flow.start(me, "mediation", ["张家", "邻里", "调解中", "再谈", "2026-03-12"], None, NOW, store,
+                            settings, "zh")
+    [entry] = await store.duty.all()
+    refused = await duty_followup.pressed(other, entry.id, "resolved", NOW, store, settings, "zh")
+    assert refused.result.replies[0].alert and refused.result.replies[0].key == "duty.followup.not_yours"
+    turn = await duty_followup.pressed(me, entry.id, "ongoing", NOW, store, settings, "zh")
+    assert turn.step is Step.NEW_DATE and turn.strip and turn.draft == Draft("mediation", log_id=entry.id)
+    turn = await duty_followup.pressed(me, entry.id, "resolved", NOW, store, settings, "zh")
+    assert turn.result.replies[0].key == "duty.followup.recorded" and turn.step is None
+    again = await duty_followup.pressed(me, entry.id, "referred", NOW, store, settings, "zh")
+    assert again.result.replies[0].alert and again.result.replies[0].key == "duty.followup.already"
+
+
+async def test_month_and_report(store: Store, settings: Settings) -> None:
+    await load_roster(store, SMALL_ROSTER)
+    me = await _actor(store, PATROL)
+    await flow.start(me, "patrol", ["村口", "30", "无异常"], None, NOW, store, settings, "zh")
+    mine = await duty_month.my_month(me, "", NOW, store, settings, "zh")
+    assert mine.html is not None and "巡逻：1 次" in mine.html
+    bad = await duty_month.my_month(me, "2026-13", NOW, store, settings, "zh")
+    assert bad.key == "duty.err.month"
+    report = await duty_month.units_report(await _actor(store, SECRETARY), "2026-03", NOW, store, settings, "zh")
+    assert report.html is not None and "赵巡逻" in report.html
+
+
+async def test_toggling_a_post_needs_the_right_each_time(store: Store, settings: Settings) -> None:
+    await load_roster(store, SMALL_ROSTER)
+    target = await store.members.by_telegram_id(PATROL)
+    assert target is not None
+    refused = await duty_posts.toggle(await _actor(store, PLAIN), target.id, "mediation", store, "zh")
+    assert refused.alert and refused.key == "duty.posts.refused"
+    shown = await duty_posts.toggle(await _actor(store, SECRETARY), target.id, "mediation", store, "zh")
+    assert not shown.alert and shown.buttons and "矛盾调解岗" in shown.text("zh")
+    after = await store.members.get(target.id)
+    assert after is not None and after.posts == {"patrol", "mediation"}
