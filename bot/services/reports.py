@@ -14,10 +14,13 @@ from datetime import date, datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
+from bot.buttons import ReportWrite
 from bot.config import Settings
 from bot.i18n import t
 from bot.services import periods
 from bot.services.reminders import Due
+from bot.services.results import Reply
+from bot.services.rights import Actor
 from bot.store import Store
 from bot.store.models import Member
 from bot.store.outbox import Outgoing
@@ -45,6 +48,17 @@ class InputError(ValueError):
         super().__init__(key)
         self.key = key
         self.params = params
+
+    def reply(self) -> Reply:
+        """The message that explains the mistake."""
+        return Reply(key=self.key, params=self.params)
+
+
+def member_of(person: Actor) -> Member:
+    """The roster member behind a member's use case (the commands table lets only members reach it)."""
+    if person.member is None:
+        raise PermissionError("a member's use case was reached by someone not on the roster")
+    return person.member
 
 
 def parse_state(word: str) -> str:
@@ -198,7 +212,7 @@ def _member_reminder(row: MobileRow, open_: periods.OpenPeriod, stage: str, sett
              deadline=_deadline_text(open_, settings))
     return Due(Outgoing(
         key="", kind="reminder", ref=f"report:{label}", member_id=row.id, chat_id=row.telegram_id, text=text,
-        buttons=[[{"text": t(lang, "report.button_write"), "data": "rep:start"}]]))
+        buttons=[[{"text": t(lang, "report.button_write"), "data": ReportWrite().pack()}]]))
 
 
 def _escalation(row: MobileRow, open_: periods.OpenPeriod, person: Person, settings: Settings) -> Due:

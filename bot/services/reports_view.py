@@ -1,14 +1,20 @@
-"""What secretaries and liaisons see of thought reports, and which period a member's report is for."""
+"""What secretaries and liaisons see of thought reports (`/reports`, and a report's text on request),
+and which period a member's report is for."""
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.buttons import ReportView
+from bot.config import Settings
+from bot.i18n import t
 from bot.services import periods
 from bot.services.people import unit_label
-from bot.services.reports import mobile_since, report_period
+from bot.services.reports import mobile_since, period_name, report_period
+from bot.services.results import Buttons, Result, alert, say, shown
 from bot.services.rights import Actor, OrgTree, can_see_member, managed_units
 from bot.store import Store
 from bot.store.models import Member
@@ -80,3 +86,55 @@ async def visible_report(store: Store, person: Actor, tree: OrgTree,
     if member is None or not can_see_member(person, member, tree):
         return None
     return member, report
+
+
+#: Buttons to read reports on one overview (Telegram keeps a message's keyboard small).
+MAX_VIEW_BUTTONS = 30
+
+
+def _day(moment: datetime, tz: ZoneInfo) -> str:
+    return moment.astimezone(tz).strftime("%Y-%m-%d")
+
+
+async def list_reports(person: Actor, wanted: str, now: datetime, store: Store, settings: Settings,
+                       lang: str) -> Result:
+    """`/reports [period]`: who owes a report for the period (this month by default) and who handed it in,
+    with a button to read each report handed in."""
+    tz = settings.tz
+    period_day = now.astimezone(tz).date()
+    label = periods.period_of(period_day, periods.MONTHLY).label
+    if wanted:
+        parsed = periods.parse_period(wanted)
+        if parsed is None:
+            return Result.of(say("report.bad_month", value=wanted))
+        period_day, label = parsed.start, parsed.label
+    tree = OrgTree.of(await store.units.all())
+    view = await overview(store, person, tree, period_day, now, tz)
+    if not view.lines:
+        return Result.of(say("report.nobody", period=period_name(label, lang)))
+    counts = {k: sum(1 for line in view.lines if line.status == k) for k in ("submitted", "missing", "overdue")}
+    out = [t(lang, "report.overview", period=period_name(label, lang), **counts)]
+    buttons: list[dict[str, str]] = []
+    for line in view.lines:
+        if line.status == "submitted" and line.report is not None:
+            out.append(t(lang, "report.line_submitted", name=line.member.name, unit=line.unit,
+                         date=_day(line.report.submitted_at, tz)))
+            if len(buttons) < MAX_VIEW_BUTTONS:
+                caption = html.unescape(t(lang, "report.view", name=line.member.name))  # plain text, not HTML
+                buttons.append({"text": caption[:60], "data": ReportView(line.report.id).pack()})
+        else:
+            out.append(t(lang, f"report.line_{line.status}", name=line.member.name, unit=line.unit,
+                         deadline=periods.deadline(line.period, tz).strftime("%Y-%m-%d %H:%M")))
+    rows: Buttons = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    return Result.of(shown("\n".join(out), rows or None))
+
+
+async def read_report(person: Actor, report_id: int, store: Store, settings: Settings, lang: str) -> Result:
+    """A report's text, if this person may read it (the right is checked again at every press)."""
+    tree = OrgTree.of(await store.units.all())
+    found = await visible_report(store, person, tree, report_id)
+    if found is None:
+        return Result.of(alert("report.not_allowed"))
+    member, report = found
+    return Result.of(say("report.text", name=member.name, period=period_name(report.period, lang),
+                         date=_day(report.submitted_at, settings.tz), text=report.text))

@@ -9,8 +9,9 @@ from datetime import datetime
 from bot.config import Settings
 from bot.i18n import Html, t
 from bot.services.people import unit_label
-from bot.services.reports import ALERTING, StatusInput, alert_recipients
-from bot.services.rights import OrgTree
+from bot.services.reports import ALERTING, InputError, StatusInput, alert_recipients, member_of, parse_status_line
+from bot.services.results import Result, say
+from bot.services.rights import Actor, OrgTree
 from bot.store import Store
 from bot.store.models import Member
 from bot.store.outbox import Outgoing
@@ -22,24 +23,46 @@ def describe(state: str, location: str | None, lang: str) -> tuple[Html, Html]:
     return Html(t(lang, f"status.state.{state}")), Html(where)
 
 
-async def record_status(store: Store, settings: Settings, tree: OrgTree, member: Member,
-                        status: StatusInput, now: datetime) -> int:
-    """Save the report; returns how many people were alerted."""
-    alerts: list[Outgoing] = []
+async def _alerts(store: Store, settings: Settings, member: Member, status: StatusInput,
+                  now: datetime) -> list[Outgoing]:
+    """The alert for each person told of an illness or hardship, in their own language."""
+    if status.state not in ALERTING:
+        return []
+    tree = OrgTree.of(await store.units.all())
+    liaison = await store.members.liaison_of(member)
+    secretaries = await store.members.with_role("secretary")
     stamp = f"{now.timestamp():.0f}-{secrets.token_hex(4)}"  # two reports in one second alert twice
-    if status.state in ALERTING:
-        liaison = await store.members.liaison_of(member)
-        secretaries = await store.members.with_role("secretary")
-        for person in alert_recipients(member, liaison, secretaries):
-            assert person.telegram_id is not None
-            lang = person.language or settings.default_language
-            state, where = describe(status.state, status.location, lang)
-            note = t(lang, "status.alert_note", note=status.note) if status.note else ""
-            alerts.append(Outgoing(
-                key=f"status:alert:{member.id}:{stamp}:{person.id}", kind="alert",
-                ref=f"status:{member.id}", member_id=person.id, chat_id=person.telegram_id,
-                text=t(lang, "status.alert", name=member.name, unit=unit_label(tree, member), state=state,
-                       where=where, note=Html(note)),
-            ))
+    alerts: list[Outgoing] = []
+    for person in alert_recipients(member, liaison, secretaries):
+        assert person.telegram_id is not None  # alert_recipients keeps only reachable people
+        lang = person.language or settings.default_language
+        state, where = describe(status.state, status.location, lang)
+        note = t(lang, "status.alert_note", note=status.note) if status.note else ""
+        alerts.append(Outgoing(
+            key=f"status:alert:{member.id}:{stamp}:{person.id}", kind="alert",
+            ref=f"status:{member.id}", member_id=person.id, chat_id=person.telegram_id,
+            text=t(lang, "status.alert", name=member.name, unit=unit_label(tree, member), state=state,
+                   where=where, note=Html(note)),
+        ))
+    return alerts
+
+
+async def save_status(person: Actor, status: StatusInput, now: datetime, store: Store, settings: Settings,
+                      lang: str) -> Result:
+    """Save the member's status; an illness or hardship queues the alerts with it (one transaction)."""
+    member = member_of(person)
+    alerts = await _alerts(store, settings, member, status, now)
     await store.reports.add_status(member.id, status.state, status.location, status.note, now, alerts)
-    return len(alerts)
+    state, where = describe(status.state, status.location, lang)
+    return Result.of(say("status.saved_alerted" if alerts else "status.saved", state=state, where=where),
+                     queued=len(alerts))
+
+
+async def status_line(person: Actor, fields: list[str], now: datetime, store: Store, settings: Settings,
+                      lang: str) -> Result:
+    """`/status state | place | note` in one line: saved, or the mistake explained with an example."""
+    try:
+        status = parse_status_line(fields)
+    except InputError as exc:
+        return Result.of(exc.reply())
+    return await save_status(person, status, now, store, settings, lang)

@@ -1,0 +1,133 @@
+"""`/report`: write the period's thought report (in one or several messages), see a preview, Send or Cancel.
+
+The draft lives with the front end between steps (`ReportDraft`). Each preview gets its own short random
+id, carried by its Send and Cancel buttons: a button acts only on the preview it sits under, so pressing
+Send on an older preview (the text has grown since) saves nothing and says the preview is out of date.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from bot.buttons import ReportCancel, ReportSend
+from bot.config import Settings
+from bot.i18n import Html, t
+from bot.services import periods
+from bot.services.reports import MIN_REPORT, InputError, check_report, member_of, period_name
+from bot.services.reports_view import report_period_for
+from bot.services.results import Reply, Result, alert, say, shown
+from bot.services.rights import Actor
+from bot.store import Store
+
+PREVIEW_CHARS = 1500
+
+
+@dataclass(frozen=True)
+class ReportDraft:
+    """The report being written: its period, the question asked for it, the text so far, and the id of
+    the preview that shows this text (None until a preview is shown)."""
+
+    period: str
+    ask: str  # report.ask or report.ask_overdue
+    deadline: str
+    text: str = ""
+    preview: str | None = None
+
+
+@dataclass(frozen=True)
+class Writing:
+    """A step's outcome: the answers, the draft to keep (None: the conversation is over), and whether the
+    pressed preview's buttons should go (it was sent or cancelled)."""
+
+    result: Result
+    draft: ReportDraft | None
+    close_preview: bool = False
+
+
+def _day(moment: datetime, settings: Settings) -> str:
+    return moment.astimezone(settings.tz).strftime("%Y-%m-%d")
+
+
+def question(draft: ReportDraft, lang: str) -> Reply:
+    """What the step asks: the period's report, its deadline, the minimum length."""
+    return say(draft.ask, period=period_name(draft.period, lang), deadline=draft.deadline, minimum=MIN_REPORT)
+
+
+async def begin(person: Actor, text: str, now: datetime, store: Store, settings: Settings, lang: str) -> Writing:
+    """`/report [text]` or a reminder's button: the period the report goes to, then the text if given."""
+    if person.member is None:  # a forged button from someone not on the roster: nothing to write
+        return Writing(Result.of(), None)
+    member = person.member
+    target = await report_period_for(store, member, now, settings.tz)
+    draft = ReportDraft(period=target.period.label, ask="report.ask_overdue" if target.overdue else "report.ask",
+                        deadline=periods.deadline(target.period, settings.tz).strftime("%Y-%m-%d %H:%M"))
+    if text:
+        return await add_text(person, draft, text, store, settings, lang)
+    replies = [question(draft, lang)]
+    existing = await store.reports.thought(member.id, draft.period)
+    if existing is not None:
+        replies.append(say("report.already", period=period_name(draft.period, lang),
+                           date=_day(existing.submitted_at, settings)))
+    # one message, as before: the question and the note that a new report replaces the old one
+    return Writing(Result.of(shown("\n\n".join(r.text(lang) for r in replies))), draft)
+
+
+async def add_text(person: Actor, draft: ReportDraft | None, more: str, store: Store, settings: Settings,
+                   lang: str) -> Writing:
+    """More text: too short (kept, keep writing), too long (refused), or a new preview."""
+    if draft is None:  # the draft was lost (a restart): the conversation is over
+        return Writing(Result.of(), None)
+    combined = (draft.text + "\n" + more.strip()).strip() if draft.text else more.strip()
+    try:
+        check_report(combined)
+    except InputError as exc:
+        if exc.key == "report.too_short":
+            draft = replace(draft, text=combined, preview=None)
+        # too long: the draft stays as it was, and so does its last preview
+        return Writing(Result.of(exc.reply()), draft)
+    draft = replace(draft, text=combined, preview=secrets.token_hex(4))
+    return Writing(Result.of(await _preview(person, draft, store, settings, lang)), draft)
+
+
+async def _preview(person: Actor, draft: ReportDraft, store: Store, settings: Settings, lang: str) -> Reply:
+    assert draft.preview is not None
+    existing = await store.reports.thought(member_of(person).id, draft.period)
+    text = draft.text
+    if len(text) > PREVIEW_CHARS:
+        text = text[:PREVIEW_CHARS] + "\n" + t(lang, "report.preview_cut", shown=PREVIEW_CHARS)
+    note = t(lang, "report.replace_note", date=_day(existing.submitted_at, settings)) if existing else ""
+    buttons = [[{"text": t(lang, "report.send"), "data": ReportSend(draft.preview).pack()},
+                {"text": t(lang, "report.cancel"), "data": ReportCancel(draft.preview).pack()}]]
+    return say("report.preview", buttons=buttons, period=period_name(draft.period, lang), length=len(draft.text),
+               text=text, replace=Html(note))
+
+
+def not_text(draft: ReportDraft, lang: str) -> Writing:
+    """A photo, voice message, sticker or file while the report is being written: say so, ask again."""
+    return Writing(Result.of(say("common.text_expected"), question(draft, lang)), draft)
+
+
+async def send(person: Actor, draft: ReportDraft | None, preview: str, now: datetime, store: Store,
+               lang: str) -> Writing:
+    """Send pressed under the preview `preview`: saved if that preview shows the current draft."""
+    if draft is None or person.member is None or len(draft.text) < MIN_REPORT:
+        return Writing(Result.of(alert("report.expired")), None)
+    if preview != draft.preview:
+        return Writing(Result.of(alert("report.outdated")), draft)
+    _, replaced = await store.reports.save_thought(person.member.id, draft.period, draft.text, now)
+    return Writing(Result.of(say("report.replaced" if replaced else "report.saved",
+                                 period=period_name(draft.period, lang), length=len(draft.text))),
+                   None, close_preview=True)
+
+
+def cancel(draft: ReportDraft | None, preview: str | None) -> Writing:
+    """Cancel under the preview `preview`, or /cancel (`preview` None): the draft is dropped."""
+    if preview is None:
+        return Writing(Result.of(say("common.cancelled")), None)
+    if draft is None:
+        return Writing(Result.of(alert("report.expired")), None)
+    if preview != draft.preview:  # an older preview: this one's text is not what would be dropped
+        return Writing(Result.of(alert("report.outdated")), draft)
+    return Writing(Result.of(say("report.cancelled")), None, close_preview=True)
