@@ -264,10 +264,33 @@ class DutyPostToggle(Payload):
     post: str
 
 
+# ------------------------------------------------------------------------------------------- invites
+INVITES = "inv"
+
+
+@dataclass(frozen=True)
+class InviteRelink(Payload):
+    """/invite for a linked member: unlink `telegram_id` (the account the secretary was shown) and make a
+    new invite link."""
+
+    PREFIX: ClassVar[str] = "inv:relink"
+    member_id: int
+    telegram_id: int
+
+
+@dataclass(frozen=True)
+class InviteKeep(Payload):
+    """/invite for a linked member: leave the account as it is."""
+
+    PREFIX: ClassVar[str] = "inv:keep"
+    member_id: int
+
+
 #: Every payload kind, for the tests (64 bytes at the most, round trips) and the docs.
 ALL: tuple[type[Payload], ...] = (
     NoticeKind, NoticeUnit, NoticeSend, NoticeDrop, NoticeAttend, NoticeLeave, NoticeCheckin,
     ReportWrite, ReportSend, ReportCancel, ReportView,
     StatusState, StatusSkip,
     DutyKind, DutyOutcome, DutySkip, DutyFollowup, DutyPostToggle,
+    InviteRelink, InviteKeep,
 )

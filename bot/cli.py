@@ -18,10 +18,8 @@ from pydantic import ValidationError
 from bot.config import Settings
 from bot.i18n import Html, t
 from bot.services.export import export_to_dir
-from bot.services.invites import invite_link
-from bot.services.people import unit_label
-from bot.services.rights import OrgTree
-from bot.services.roster import RosterConflict, RosterError, apply_roster, parse_roster
+from bot.services.invites import pending_links
+from bot.services.roster import ImportSummary, RosterConflict, RosterError, apply_roster, parse_roster
 from bot.store import Store
 
 
@@ -43,7 +41,7 @@ def roster_error_text(lang: str, error: RosterError) -> str:
                    problem=Html(problem)))
 
 
-async def import_roster(settings: Settings, path: Path) -> int:
+async def import_roster(settings: Settings, path: Path, deactivate_missing: bool = False) -> int:
     lang = settings.default_language
     try:
         text = path.read_bytes().decode("utf-8")
@@ -58,7 +56,7 @@ async def import_roster(settings: Settings, path: Path) -> int:
         return 1
     store = await Store.open(settings.database_path)
     try:
-        summary = await apply_roster(store, rows, settings.community_name)
+        summary = await apply_roster(store, rows, settings.community_name, deactivate_missing=deactivate_missing)
     except RosterConflict as exc:
         say(settings, "roster.failed")
         print("  " + roster_error_text(lang, exc.error))
@@ -67,21 +65,32 @@ async def import_roster(settings: Settings, path: Path) -> int:
         await store.close()
     say(settings, "roster.summary", created=summary.created, updated=summary.updated,
         unchanged=summary.unchanged, units=summary.units_created)
+    report_missing(settings, summary, deactivate_missing)
     return 0
+
+
+def report_missing(settings: Settings, summary: ImportSummary, deactivated: bool) -> None:
+    """Who is in the database but not in the file: deactivated now, or left as they were (and how to)."""
+    if summary.reactivated:
+        say(settings, "roster.reactivated", count=summary.reactivated)
+    if not summary.missing:
+        return
+    say(settings, "roster.deactivated" if deactivated else "roster.missing", count=len(summary.missing))
+    for member in summary.missing:
+        print("  " + plain(t(settings.default_language, "roster.missing_line", name=member.name, unit=member.unit)))
+    if not deactivated:
+        say(settings, "roster.missing_hint")
 
 
 async def invites(settings: Settings, bot_username: str | None) -> int:
     store = await Store.open(settings.database_path)
     try:
         username = bot_username or await _bot_username(settings)
-        tree = OrgTree.of(await store.units.all())
-        pending = await store.members.unlinked()
-        if not pending:
+        links = await pending_links(store, username)
+        if not links:
             say(settings, "cli.no_invites")
-        for member in pending:
-            code = await store.invites.code_for(member.id)
-            say(settings, "cli.invite_line", name=member.name, unit=unit_label(tree, member),
-                link=invite_link(username, code))
+        for name, unit, link in links:
+            say(settings, "cli.invite_line", name=name, unit=unit, link=link)
     finally:
         await store.close()
     return 0
@@ -140,6 +149,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     sandbox.add_argument("--database", type=Path, help="sandbox database (default: a fresh temporary one)")
     roster = sub.add_parser("import-roster", help="create/update units and members from a CSV file")
     roster.add_argument("file", type=Path)
+    roster.add_argument("--deactivate-missing", action="store_true",
+                        help="deactivate the members who are in the database but not in the file "
+                             "(without it they are only listed)")
     inv = sub.add_parser("invites", help="print one-time invite links for members not yet linked")
     inv.add_argument("--bot-username", help="bot username for the links (default: asked from the Bot API)")
     exp = sub.add_parser("export", help="write the CSV exports to a folder")
@@ -167,7 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return sandbox_main(settings, script=args.script, roster=args.roster, database=args.database)
     if args.command == "import-roster":
-        return asyncio.run(import_roster(settings, args.file))
+        return asyncio.run(import_roster(settings, args.file, args.deactivate_missing))
     if args.command == "invites":
         return asyncio.run(invites(settings, args.bot_username))
     if args.command == "export":

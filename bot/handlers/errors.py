@@ -11,6 +11,7 @@ from telegram.error import Forbidden, TelegramError
 
 from bot.context import ZhibuApp, ZhibuContext
 from bot.i18n import t
+from bot.services.people import admin_chats
 
 log = logging.getLogger(__name__)
 ADMIN_NOTICE_INTERVAL = 60.0
@@ -37,9 +38,7 @@ async def _tell_admins(context: ZhibuContext, error: BaseException | None, updat
     if now - state.get("admin_notified_at", -ADMIN_NOTICE_INTERVAL) < ADMIN_NOTICE_INTERVAL:
         return
     state["admin_notified_at"] = now
-    ids = set(context.settings.admin_ids)
-    ids |= {m.telegram_id for m in await context.store.members.admins() if m.linked and m.telegram_id}
-    for admin_id in sorted(ids):
+    for admin_id in await admin_chats(context.store, context.settings.admin_ids):
         lang = context.settings.default_language
         text = t(lang, "common.admin_error", error=type(error).__name__ if error else "?",
                  update_id=update_id if update_id is not None else "-")

@@ -6,19 +6,15 @@ from telegram import InputFile, Update
 from telegram.ext import CommandHandler
 
 from bot.context import ZhibuApp, ZhibuContext
-from bot.handlers.common import actor, command, join_names, reply
-from bot.services.export import export_files
-from bot.services.rights import managed_units
+from bot.handlers.common import actor, command, render, reply
+from bot.services.export import export_files, export_scope
 
 
 @command("export")
 async def cmd_export(update: Update, context: ZhibuContext) -> None:
-    person = actor(context)
-    tree = await context.services.tree()
-    units = managed_units(person, tree)
-    top = [u for u in sorted(units) if tree.units[u].parent_id not in units]
-    await reply(update, context, "export.sending", units=join_names([tree.name(u) for u in top], context.lang))
-    files = await export_files(context.store, units, tz=context.settings.tz)
+    scope = await export_scope(actor(context), context.store, context.lang)
+    await render(update, context, scope.sending)
+    files = await export_files(context.store, scope.units, tz=context.settings.tz)
     chat = update.effective_chat
     assert chat is not None
     for name, data in files.items():

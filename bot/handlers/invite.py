@@ -1,43 +1,60 @@
-"""`/invite <name>`: a secretary gets the one-time link for an unlinked member of their units."""
+"""`/invite <name>`: a secretary gets the one-time link for a member of their units, or — for a member
+already linked — the offer to re-link them (their account changed or was taken)."""
 
 from __future__ import annotations
 
-from telegram import Update
-from telegram.ext import CommandHandler
+import logging
 
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot import buttons
+from bot.buttons import InviteKeep, InviteRelink
 from bot.context import ZhibuApp, ZhibuContext
-from bot.handlers.common import actor, args_text, command, join_names, reply, split_fields
-from bot.services.invites import invite_link
-from bot.services.people import find_managed, unit_label
+from bot.handlers.common import actor, args_text, command, expired_button, render, split_fields
+from bot.services import invites
+
+log = logging.getLogger(__name__)
 
 
 @command("invite")
 async def cmd_invite(update: Update, context: ZhibuContext) -> None:
     fields = split_fields(args_text(context))
-    name = fields[0]
     hint = fields[1] if len(fields) > 1 else ""
-    if not name:
-        await reply(update, context, "invite.usage")
-        return
-    tree = await context.services.tree()
-    person = actor(context)
-    found = await find_managed(context.store, person, tree, name, hint)
-    if not found:
-        await reply(update, context, "invite.not_found", name=name)
-        return
-    if len(found) > 1:
-        labels = [unit_label(tree, m) for m in found]
-        await reply(update, context, "invite.ambiguous", name=name, units=join_names(labels, context.lang),
-                    example=tree.name(found[0].unit_id))
-        return
-    member = found[0]
-    if member.linked:
-        await reply(update, context, "invite.already", name=member.name)
-        return
-    code = await context.store.invites.code_for(member.id)
-    await reply(update, context, "invite.link", name=member.name, unit=unit_label(tree, member),
-                link=invite_link(context.bot.username, code))
+    result = await invites.invite(actor(context), fields[0], hint, context.store, context.bot.username,
+                                  context.lang)
+    await render(update, context, result)
+
+
+async def _answered(update: Update, context: ZhibuContext, pressed: invites.Pressed) -> None:
+    await render(update, context, pressed.result)
+    query = update.callback_query
+    if pressed.finished and query is not None and query.message is not None:
+        try:  # the offer's buttons are spent: pressing them again would only confuse
+            await query.edit_message_reply_markup(reply_markup=None)
+        except TelegramError as exc:
+            log.info("invite offer buttons not removed: %s", exc)
+
+
+async def on_relink(update: Update, context: ZhibuContext) -> None:
+    assert update.callback_query is not None
+    payload = InviteRelink.unpack(update.callback_query.data)
+    assert payload is not None
+    pressed = await invites.relink(actor(context), payload.member_id, payload.telegram_id, context.store,
+                                   context.settings, context.bot.username)
+    await _answered(update, context, pressed)
+
+
+async def on_keep(update: Update, context: ZhibuContext) -> None:
+    assert update.callback_query is not None
+    payload = InviteKeep.unpack(update.callback_query.data)
+    assert payload is not None
+    await _answered(update, context, await invites.keep(actor(context), payload.member_id, context.store))
 
 
 def register(app: ZhibuApp) -> None:
     app.add_handler(CommandHandler("invite", cmd_invite))
+    app.add_handler(CallbackQueryHandler(on_relink, pattern=InviteRelink.matches))
+    app.add_handler(CallbackQueryHandler(on_keep, pattern=InviteKeep.matches))
+    app.add_handler(CallbackQueryHandler(expired_button("invite.expired"), pattern=buttons.family(buttons.INVITES)))

@@ -11,10 +11,9 @@ from telegram.error import TelegramError
 
 from bot.config import Settings
 from bot.i18n import LANGUAGES, t
-from bot.services.commands import Command, available, menu
-from bot.services.rights import Actor, is_admin
+from bot.services.commands import Command, menu, own_menu
+from bot.services.people import Member, linked_members
 from bot.store import Store
-from bot.store.models import Member
 
 log = logging.getLogger(__name__)
 
@@ -25,12 +24,8 @@ def _entries(lang: str, commands: Iterable[Command]) -> list[BotCommand]:
 
 async def publish_for(bot: Bot, member: Member, settings: Settings) -> None:
     """A member's own menu, when their rights give them more than the default one."""
-    if not member.linked or member.telegram_id is None:
-        return
-    person = Actor(member.telegram_id, member, is_admin(member.telegram_id, member, settings.admin_ids))
-    general, secretary = available(person)
-    mine = [*general, *secretary]
-    if {c.name for c in mine} == {c.name for c in menu(False)}:
+    mine = own_menu(member, settings.admin_ids)
+    if mine is None or member.telegram_id is None:
         return
     try:
         await bot.set_my_commands(_entries(member.language or settings.default_language, mine),
@@ -47,5 +42,5 @@ async def publish_all(bot: Bot, store: Store, settings: Settings) -> None:
                                       language_code=code)
     except TelegramError as exc:
         log.warning("default menu not published: %s", exc)
-    for member in await store.members.all():
+    for member in await linked_members(store):
         await publish_for(bot, member, settings)

@@ -2,68 +2,48 @@
 
 from __future__ import annotations
 
-import logging
-
 from telegram import Update
 from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.context import ZhibuApp, ZhibuContext
-from bot.handlers.common import actor, is_private, reply, reply_html
+from bot.handlers.common import actor, is_private, render, reply, reply_html
 from bot.handlers.gate import refuse_unknown
 from bot.handlers.menu import publish_for
-from bot.i18n import LANGUAGES, resolve_language, t
+from bot.i18n import resolve_language, t
 from bot.services.commands import available
-from bot.services.people import unit_label
+from bot.services.invites import redeem
+from bot.services.people import set_language, welcome
 from bot.services.rights import Actor
-from bot.store.invites import InviteOutcome
-
-log = logging.getLogger(__name__)
+from bot.services.text import clean_text
 
 
 async def cmd_start(update: Update, context: ZhibuContext) -> None:
     person = actor(context)
-    code = (context.args or [""])[0]
+    code = clean_text((context.args or [""])[0])
     if code and code != "help" and is_private(update):
         await _redeem(update, context, code, person)
         return
     if not person.known:
         await refuse_unknown(update, context)
         return
-    if person.member is None:  # an admin by ADMIN_IDS who is not on the roster
+    greeting = await welcome(person, context.store)
+    if greeting is None:  # an admin by ADMIN_IDS who is not on the roster
         await cmd_help(update, context)
         return
-    tree = await context.services.tree()
-    await reply(update, context, "start.welcome", name=person.member.name,
-                unit=unit_label(tree, person.member))
+    await render(update, context, greeting)
 
 
 async def _redeem(update: Update, context: ZhibuContext, code: str, person: Actor) -> None:
-    store = context.store
-    outcome, member_id = await store.invites.redeem(code, person.telegram_id)
-    if outcome is InviteOutcome.UNKNOWN:
-        await reply(update, context, "start.invite_unknown")
+    outcome = await redeem(person, code, context.store)
+    if outcome.linked is not None:
+        user = update.effective_user
+        context.lang = resolve_language(outcome.linked.language, user.language_code if user else None,
+                                        context.settings.default_language)
+        await publish_for(context.bot, outcome.linked, context.settings)
+    if outcome.reply is None:  # their own code, already used: greet them as /start does
+        await cmd_start_plain(update, context)
         return
-    if outcome is InviteOutcome.USED:
-        if person.member is not None and person.member.id == member_id:
-            await cmd_start_plain(update, context)
-        else:
-            await reply(update, context, "start.invite_used")
-        return
-    if outcome is InviteOutcome.TAKEN:
-        await reply(update, context, "start.invite_taken",
-                    name=person.member.name if person.member else "")
-        return
-    member = await store.members.get(member_id) if member_id is not None else None
-    if member is None:
-        await reply(update, context, "start.invite_unknown")
-        return
-    user = update.effective_user
-    context.lang = resolve_language(member.language, user.language_code if user else None,
-                                    context.settings.default_language)
-    log.info("member=%s linked by invite", member.id)
-    await publish_for(context.bot, member, context.settings)
-    tree = await context.services.tree()
-    await reply(update, context, "start.linked", name=member.name, unit=unit_label(tree, member))
+    await render(update, context, outcome.reply)
 
 
 async def cmd_start_plain(update: Update, context: ZhibuContext) -> None:
@@ -86,15 +66,10 @@ async def cmd_help(update: Update, context: ZhibuContext) -> None:
 
 
 async def cmd_lang(update: Update, context: ZhibuContext) -> None:
-    person = actor(context)
-    choice = (context.args or [""])[0].lower()
-    if choice not in LANGUAGES:
-        await reply(update, context, "lang.usage")
-        return
-    if person.member is not None:
-        await context.store.members.set_language(person.member.id, choice)
-    context.lang = choice
-    await reply(update, context, "lang.set")
+    answer, chosen = await set_language(actor(context), clean_text((context.args or [""])[0]), context.store)
+    if chosen is not None:
+        context.lang = chosen
+    await render(update, context, answer)
 
 
 async def cmd_cancel(update: Update, context: ZhibuContext) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.services.rights import Actor, Capability
+from bot.services.rights import Actor, Capability, is_admin
+from bot.store.models import Member
 
 
 @dataclass(frozen=True)
@@ -62,3 +64,15 @@ def menu(for_secretary: bool) -> list[Command]:
         if c.capability in (Capability.ANYONE, Capability.MEMBER)
         or (for_secretary and c.capability in SECRETARY_ONLY)
     ]
+
+
+def own_menu(member: Member, admin_ids: Iterable[int]) -> list[Command] | None:
+    """A linked member's own menu when their rights give them more than the default one, else None."""
+    if not member.active or not member.linked or member.telegram_id is None:
+        return None
+    person = Actor(member.telegram_id, member, is_admin(member.telegram_id, member, admin_ids))
+    general, secretary = available(person)
+    mine = [*general, *secretary]
+    if {c.name for c in mine} == {c.name for c in menu(False)}:
+        return None
+    return mine

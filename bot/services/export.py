@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -12,7 +13,9 @@ from bot.services.duty import duty_logs_rows
 from bot.services.export_reports import status_rows, thought_rows
 from bot.services.export_time import export_tz
 from bot.services.notices_export import attendance_rows, notices_rows
-from bot.services.rights import OrgTree
+from bot.services.results import Reply, say
+from bot.services.rights import Actor, OrgTree, managed_units
+from bot.services.text import join_names
 from bot.store import Store
 
 Exporter = Callable[[Store, OrgTree, set[int] | None], Awaitable[tuple[list[str], list[list[object]]]]]
@@ -38,8 +41,9 @@ def to_csv(header: list[str], rows: Iterable[list[object]]) -> bytes:
 
 async def members_rows(store: Store, tree: OrgTree, units: set[int] | None) -> tuple[list[str], list[list[object]]]:
     header = ["id", "name", "branch", "group", "category", "roles", "posts", "liaison", "report_cadence",
-              "migrant_since", "phone", "building", "telegram_id", "linked", "linked_at", "unreachable"]
-    members = await store.members.all()
+              "migrant_since", "phone", "building", "telegram_id", "linked", "linked_at", "unreachable",
+              "state", "deactivated_at"]
+    members = await store.members.all()  # those who left the roster too, with their state
     names = {m.id: m.name for m in members}
     rows = []
     for m in members:
@@ -50,6 +54,7 @@ async def members_rows(store: Store, tree: OrgTree, units: set[int] | None) -> t
             ";".join(sorted(m.roles)), ";".join(sorted(m.posts)), names.get(m.liaison_id or -1, ""),
             m.report_cadence, m.migrant_since.isoformat() if m.migrant_since else "", m.phone, m.building,
             m.telegram_id, "yes" if m.linked else "no", m.linked_at, "yes" if m.unreachable else "no",
+            "active" if m.active else "deactivated", m.deactivated_at,
         ])
     return header, rows
 
@@ -87,3 +92,19 @@ async def export_to_dir(store: Store, directory: Path, tz: ZoneInfo | None = Non
         path.chmod(0o600)
         written.append(path)
     return written
+
+
+@dataclass(frozen=True)
+class ExportScope:
+    """/export: the units whose files a secretary gets, and what to tell them while the files are made."""
+
+    units: set[int]
+    sending: Reply
+
+
+async def export_scope(actor: Actor, store: Store, lang: str) -> ExportScope:
+    """The units this person manages (everything for an admin), named by their top units."""
+    tree = OrgTree.of(await store.units.all())
+    units = managed_units(actor, tree)
+    top = [u for u in sorted(units) if tree.units[u].parent_id not in units]
+    return ExportScope(units, say("export.sending", units=join_names([tree.name(u) for u in top], lang)))

@@ -1,14 +1,21 @@
-"""Who is writing: identifying the actor of an update, linking on first message, finding members."""
+"""Who is writing: identifying the actor of an update, linking on first message, finding members; and the
+small use cases about oneself (/start's welcome, /lang) and the admins to tell of an error.
+
+A member who left the roster (deactivated by an import) is nobody here: `identify` answers as for an
+unknown Telegram account, so every right they had is gone at once.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
 
+from bot.i18n import LANGUAGES
+from bot.services.results import Reply, say
 from bot.services.rights import Actor, OrgTree, can_see_member, is_admin, managed_units
 from bot.store import Store
 from bot.store.db import current_update_id
-from bot.store.models import Member
+from bot.store.models import Member as Member  # re-exported: handlers name the type without the store
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +26,7 @@ async def identify(store: Store, telegram_id: int, admin_ids: Iterable[int],
 
     A member whose roster row carries this Telegram id is linked by their first message to the bot in
     private (Telegram lets the bot write to them from then on); a member marked unreachable who writes in
-    private is reachable again."""
+    private is reachable again. An account whose member left the roster is unknown (active members only)."""
     member = await store.members.by_telegram_id(telegram_id)
     just_linked = False
     if member is not None and member.linked and member.unreachable and private:
@@ -43,9 +50,13 @@ async def identify(store: Store, telegram_id: int, admin_ids: Iterable[int],
 
 def unit_label(tree: OrgTree, member: Member) -> str:
     """`白庙村党支部 · 1号楼党小组`."""
-    names = [tree.name(member.unit_id)]
-    if member.group_id is not None:
-        names.append(tree.name(member.group_id))
+    return place_label(tree, member.unit_id, member.group_id)
+
+
+def place_label(tree: OrgTree, unit_id: int, group_id: int | None) -> str:
+    names = [tree.name(unit_id)]
+    if group_id is not None:
+        names.append(tree.name(group_id))
     return " · ".join(n for n in names if n)
 
 
@@ -74,3 +85,37 @@ def _narrow(tree: OrgTree, found: list[Member], unit_hint: str) -> list[Member]:
 
 async def managed_members(store: Store, actor: Actor, tree: OrgTree) -> list[Member]:
     return await store.members.in_units(managed_units(actor, tree))
+
+
+async def tree_of(store: Store) -> OrgTree:
+    return OrgTree.of(await store.units.all())
+
+
+async def welcome(actor: Actor, store: Store) -> Reply | None:
+    """/start without a code: who they are on the roster (None for an admin who is not on it)."""
+    if actor.member is None:
+        return None
+    tree = await tree_of(store)
+    return say("start.welcome", name=actor.member.name, unit=unit_label(tree, actor.member))
+
+
+async def set_language(actor: Actor, choice: str, store: Store) -> tuple[Reply, str | None]:
+    """/lang zh|en: (the answer, the language to answer in from now on, or None when unchanged)."""
+    choice = choice.strip().lower()
+    if choice not in LANGUAGES:
+        return say("lang.usage"), None
+    if actor.member is not None:
+        await store.members.set_language(actor.member.id, choice)
+    return say("lang.set"), choice
+
+
+async def linked_members(store: Store) -> list[Member]:
+    """Active members linked to Telegram (their command menus are published at start-up)."""
+    return await store.members.linked()
+
+
+async def admin_chats(store: Store, admin_ids: Iterable[int]) -> list[int]:
+    """Whom to tell when the bot fails: ADMIN_IDS and linked members with the admin role."""
+    ids = set(admin_ids)
+    ids |= {m.telegram_id for m in await store.members.admins() if m.linked and m.telegram_id}
+    return sorted(ids)

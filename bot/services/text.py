@@ -1,10 +1,42 @@
-"""Text within Telegram's limits: splitting long HTML messages without breaking tags or entities."""
+"""Text from people and text for Telegram: cleaning free text of invisible characters, joining names,
+and splitting long HTML messages within Telegram's limits without breaking tags or entities."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Sequence
 
 LIMIT = 4096
+
+#: Characters that change how text is shown without being seen: bidi embeddings, overrides and isolates
+#: (a name could be made to read backwards in a list) and zero-width characters (two names that look the
+#: same would be different members, and a name of only U+200B would look empty).
+INVISIBLE = frozenset(
+    [chr(c) for c in range(0x202A, 0x202F)]      # LRE RLE PDF LRO RLO
+    + [chr(c) for c in range(0x2066, 0x206A)]    # LRI RLI FSI PDI
+    + ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]  # ZWSP ZWNJ ZWJ WORD JOINER, BOM
+)
+
+
+def _dropped(ch: str, multiline: bool) -> bool:
+    if ch in INVISIBLE:
+        return True
+    if unicodedata.category(ch) == "Cc":  # C0, DEL and C1 controls
+        return not (multiline and ch in "\n\t")
+    return False
+
+
+def clean_text(value: str, *, multiline: bool = False) -> str:
+    """`value` without control characters (newline and tab kept when `multiline`), bidi overrides and
+    isolates, and zero-width characters; trimmed. Idempotent. An empty result means the person typed
+    nothing visible, which the caller refuses like an empty answer."""
+    return "".join(ch for ch in value if not _dropped(ch, multiline)).strip()
+
+
+def join_names(names: Sequence[str], lang: str) -> str:
+    """`张三、李四` in Chinese, `A, B` in English."""
+    return ("、" if lang == "zh" else ", ").join(names)
 _TAG = re.compile(r"<(/?)([a-zA-Z-]+)[^>]*>")
 
 

@@ -1,11 +1,15 @@
-"""One-time invite codes, opened with `/start <code>`."""
+"""One-time invite codes, opened with `/start <code>`, and re-linking a member to a new account."""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from enum import StrEnum
 
+import aiosqlite
+
 from bot.store.db import Database, iso, utcnow
+from bot.store.outbox import Outgoing, enqueue_in
 
 
 class InviteOutcome(StrEnum):
@@ -13,6 +17,12 @@ class InviteOutcome(StrEnum):
     UNKNOWN = "unknown"
     USED = "used"
     TAKEN = "taken"  # this Telegram account is already linked to another member
+
+
+async def _new_code(conn: aiosqlite.Connection, member_id: int, now: str) -> str:
+    code = secrets.token_urlsafe(12)
+    await conn.execute("INSERT INTO invites (code, member_id, created_at) VALUES (?, ?, ?)", (code, member_id, now))
+    return code
 
 
 class InviteRepo:
@@ -27,22 +37,18 @@ class InviteRepo:
         )
         if row:
             return str(row[0])
-        code = secrets.token_urlsafe(12)
         async with self.db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO invites (code, member_id, created_at) VALUES (?, ?, ?)",
-                (code, member_id, iso(utcnow())),
-            )
-        return code
+            return await _new_code(conn, member_id, iso(utcnow()))
 
     async def redeem(self, code: str, telegram_id: int) -> tuple[InviteOutcome, int | None]:
         """Use the code for this account: (outcome, member id)."""
         async with self.db.transaction() as conn:
             async with conn.execute(
-                "SELECT member_id, used_at FROM invites WHERE code = ?", (code,)
+                "SELECT i.member_id, i.used_at FROM invites i JOIN members m ON m.id = i.member_id "
+                "WHERE i.code = ? AND m.active = 1", (code,)
             ) as cur:
                 row = await cur.fetchone()
-            if row is None:
+            if row is None:  # no such code, or its member left the roster
                 return InviteOutcome.UNKNOWN, None
             member_id = int(row[0])
             if row[1] is not None:
@@ -55,11 +61,15 @@ class InviteRepo:
                     await conn.execute("UPDATE invites SET used_at = ? WHERE code = ?", (iso(utcnow()), code))
                     return InviteOutcome.USED, member_id
             async with conn.execute(
-                "SELECT id FROM members WHERE telegram_id = ? AND id != ?", (telegram_id, member_id)
+                "SELECT id, active FROM members WHERE telegram_id = ? AND id != ?", (telegram_id, member_id)
             ) as cur:
-                if await cur.fetchone():
-                    return InviteOutcome.TAKEN, member_id
+                holder = await cur.fetchone()
+            if holder is not None and holder[1]:
+                return InviteOutcome.TAKEN, member_id
             now = iso(utcnow())
+            if holder is not None:  # held by someone who left the roster: the account is free for this member
+                await conn.execute("UPDATE members SET telegram_id = NULL, linked_at = NULL WHERE id = ?",
+                                   (holder[0],))
             await conn.execute(
                 "UPDATE invites SET used_at = ?, used_by = ? WHERE code = ?", (now, telegram_id, code)
             )
@@ -68,3 +78,26 @@ class InviteRepo:
                 (telegram_id, now, member_id),
             )
         return InviteOutcome.LINKED, member_id
+
+    async def relink(self, member_id: int, telegram_id: int,
+                     messages: Callable[[str], list[Outgoing]]) -> tuple[str | None, int]:
+        """Unlink the member from `telegram_id` (the account a secretary saw them linked to), spend their
+        unused codes and make a new one, and queue `messages(code)` (word to the old account), in ONE
+        transaction. (the new code, messages queued); no code when the member is no longer linked to that
+        account or left the roster."""
+        now = iso(utcnow())
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                "SELECT 1 FROM members WHERE id = ? AND active = 1 AND linked_at IS NOT NULL AND telegram_id = ?",
+                (member_id, telegram_id),
+            ) as cur:
+                if await cur.fetchone() is None:
+                    return None, 0
+            await conn.execute(
+                "UPDATE members SET telegram_id = NULL, linked_at = NULL, unreachable = 0, updated_at = ? "
+                "WHERE id = ?", (now, member_id))
+            await conn.execute("UPDATE invites SET used_at = ? WHERE member_id = ? AND used_at IS NULL",
+                               (now, member_id))
+            code = await _new_code(conn, member_id, now)
+            queued = await enqueue_in(conn, messages(code))
+        return code, queued

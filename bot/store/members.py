@@ -1,4 +1,9 @@
-"""Members, their roles and duty posts, and linking to Telegram accounts."""
+"""Members, their roles and duty posts, and linking to Telegram accounts.
+
+Lists of members are of active members only (those on the roster today) unless a method says otherwise:
+a member deactivated by a roster import keeps their history (`get`, `all`) but is nobody's list entry,
+secretary, liaison or admin. The roster import's own writes are in `bot.store.members_roster`.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from datetime import date
 import aiosqlite
 
 from bot.store.db import Database, iso, utcnow
+from bot.store.members_roster import RosterWrites
 from bot.store.models import Member
 
 _SELECT = (
@@ -17,6 +23,7 @@ _SELECT = (
     "(SELECT group_concat(post, ';') FROM member_posts p WHERE p.member_id = m.id) AS posts "
     "FROM members m"
 )
+_ACTIVE = "m.active = 1"
 
 
 def _split(value: str | None) -> frozenset[str]:
@@ -33,10 +40,11 @@ def member_from_row(row: aiosqlite.Row) -> Member:
         mobile_recorded_at=row["mobile_recorded_at"] or row["created_at"],
         phone=row["phone"], building=row["building"], telegram_id=row["telegram_id"],
         linked_at=row["linked_at"], language=row["language"], unreachable=bool(row["unreachable"]),
+        active=bool(row["active"]), deactivated_at=row["deactivated_at"],
     )
 
 
-class MemberRepo:
+class MemberRepo(RosterWrites):
     def __init__(self, db: Database) -> None:
         self.db = db
 
@@ -45,35 +53,47 @@ class MemberRepo:
         return [member_from_row(r) for r in rows]
 
     async def get(self, member_id: int) -> Member | None:
+        """The member, active or not (records keep pointing at people who left)."""
         found = await self._many("WHERE m.id = ?", (member_id,))
         return found[0] if found else None
 
-    async def by_telegram_id(self, telegram_id: int) -> Member | None:
-        found = await self._many("WHERE m.telegram_id = ?", (telegram_id,))
+    async def by_telegram_id(self, telegram_id: int, *, include_inactive: bool = False) -> Member | None:
+        """Who this Telegram account is; an inactive member is nobody (refused like an unknown user)."""
+        found = await self._many(
+            "WHERE m.telegram_id = ?" + ("" if include_inactive else f" AND {_ACTIVE}"), (telegram_id,))
         return found[0] if found else None
 
     async def all(self) -> list[Member]:
+        """Every member ever on the roster, active or not: for names and records in history and exports.
+        Lists of people to show, remind or expect use the methods below."""
         return await self._many("ORDER BY m.unit_id, m.id")
 
-    async def in_units(self, unit_ids: Iterable[int]) -> list[Member]:
+    async def linked(self) -> list[Member]:
+        """Active members linked to Telegram."""
+        return await self._many(
+            f"WHERE {_ACTIVE} AND m.linked_at IS NOT NULL AND m.telegram_id IS NOT NULL ORDER BY m.id")
+
+    async def in_units(self, unit_ids: Iterable[int], *, include_inactive: bool = False) -> list[Member]:
         ids = sorted(set(unit_ids))
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
+        state = "" if include_inactive else f"{_ACTIVE} AND "
         return await self._many(
-            f"WHERE m.unit_id IN ({marks}) OR m.group_id IN ({marks}) ORDER BY m.unit_id, m.id",
+            f"WHERE {state}(m.unit_id IN ({marks}) OR m.group_id IN ({marks})) ORDER BY m.unit_id, m.id",
             (*ids, *ids),
         )
 
-    async def named(self, name: str) -> list[Member]:
-        return await self._many("WHERE m.name = ? ORDER BY m.id", (name,))
+    async def named(self, name: str, *, include_inactive: bool = False) -> list[Member]:
+        state = "" if include_inactive else f" AND {_ACTIVE}"
+        return await self._many(f"WHERE m.name = ?{state} ORDER BY m.id", (name,))
 
     async def unlinked(self) -> list[Member]:
-        return await self._many("WHERE m.linked_at IS NULL ORDER BY m.unit_id, m.id")
+        return await self._many(f"WHERE {_ACTIVE} AND m.linked_at IS NULL ORDER BY m.unit_id, m.id")
 
     async def admins(self) -> list[Member]:
         return await self._many(
-            "WHERE m.id IN (SELECT member_id FROM member_roles WHERE role = 'admin') ORDER BY m.id"
+            f"WHERE {_ACTIVE} AND m.id IN (SELECT member_id FROM member_roles WHERE role = 'admin') ORDER BY m.id"
         )
 
     async def link(self, member_id: int, telegram_id: int) -> None:
@@ -99,8 +119,12 @@ class MemberRepo:
             await conn.execute("UPDATE members SET language = ? WHERE id = ?", (language, member_id))
 
     async def roles_by_member(self) -> dict[int, set[str]]:
+        """Roles of active members (an inactive member's roles were taken when they were deactivated)."""
         out: dict[int, set[str]] = defaultdict(set)
-        for row in await self.db.fetchall("SELECT member_id, role FROM member_roles"):
+        for row in await self.db.fetchall(
+            "SELECT r.member_id, r.role FROM member_roles r JOIN members m ON m.id = r.member_id "
+            f"WHERE {_ACTIVE}"
+        ):
             out[row[0]].add(row[1])
         return out
 
@@ -111,11 +135,16 @@ class MemberRepo:
 
     async def with_role(self, role: str) -> list[Member]:
         return await self._many(
-            "WHERE m.id IN (SELECT member_id FROM member_roles WHERE role = ?) ORDER BY m.id", (role,))
+            f"WHERE {_ACTIVE} AND m.id IN (SELECT member_id FROM member_roles WHERE role = ?) ORDER BY m.id",
+            (role,))
 
     async def liaison_of(self, member: Member) -> Member | None:
-        return await self.get(member.liaison_id) if member.liaison_id is not None else None
+        """Their liaison, while the liaison is active."""
+        if member.liaison_id is None:
+            return None
+        found = await self._many(f"WHERE m.id = ? AND {_ACTIVE}", (member.liaison_id,))
+        return found[0] if found else None
 
     async def kept_by(self, liaison_id: int) -> list[Member]:
-        """The members this liaison keeps contact with."""
-        return await self._many("WHERE m.liaison_id = ? ORDER BY m.id", (liaison_id,))
+        """The active members this liaison keeps contact with."""
+        return await self._many(f"WHERE m.liaison_id = ? AND {_ACTIVE} ORDER BY m.id", (liaison_id,))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
@@ -42,6 +43,8 @@ class Member(BaseModel):
     linked_at: str | None = None
     language: str | None = None
     unreachable: bool = False
+    active: bool = True  # False once a roster import deactivated them (left the roster): history only
+    deactivated_at: str | None = None
 
     @property
     def linked(self) -> bool:
@@ -54,3 +57,42 @@ class Member(BaseModel):
     @property
     def is_liaison(self) -> bool:
         return "liaison" in self.roles
+
+
+class RosterRecord(BaseModel):
+    """What the roster says of one member, with their unit and group resolved: what an import writes."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    unit_id: int
+    group_id: int | None = None
+    category: str | None = None
+    report_cadence: str | None = None
+    migrant_since: date | None = None
+    phone: str | None = None
+    building: str | None = None
+    telegram_id: int | None = None
+    roles: frozenset[str] = frozenset()
+    posts: frozenset[str] = frozenset()
+
+
+class Change(StrEnum):
+    """What an import did to one member."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+class RosterEntry(BaseModel):
+    """A member as the roster import matches them: by unit and name; `active` or left the roster."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    name: str
+    unit_id: int
+    group_id: int | None = None
+    telegram_id: int | None = None
+    active: bool = True

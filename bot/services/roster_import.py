@@ -1,0 +1,113 @@
+"""Applying a valid roster (SPEC §2) in ONE transaction: units, members, roles, posts, liaisons, and the
+members who are no longer on it.
+
+The file is the roster: every member in it is created or brought in line with it (their roles and posts
+become exactly the file's, and one who had left is active again). Members in the database but not in the
+file are reported; with `deactivate_missing` they are deactivated in the same transaction (no rights, no
+messages, not expected at meetings; their history stays). Nothing is written when a row clashes with the
+database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.services.people import place_label
+from bot.services.rights import OrgTree
+from bot.services.roster_columns import RosterError, RosterRow
+from bot.store import Store
+from bot.store.db import iso, utcnow
+from bot.store.models import Change, RosterRecord
+
+
+class RosterConflict(Exception):
+    """A row that is valid on its own but clashes with the database (nothing was written)."""
+
+    def __init__(self, error: RosterError) -> None:
+        super().__init__(error.key)
+        self.error = error
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A member in the database whom the file does not list."""
+
+    id: int
+    name: str
+    unit: str  # `白庙村党支部 · 1号楼党小组`
+
+
+@dataclass
+class ImportSummary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    units_created: int = 0
+    reactivated: int = 0  # among `updated`: members who had left and are on the roster again
+    missing: list[Missing] = field(default_factory=list)
+    deactivated: int = 0  # of `missing`, when asked to deactivate them
+
+
+def _record(row: RosterRow, unit_id: int, group_id: int | None) -> RosterRecord:
+    return RosterRecord(
+        name=row.name, unit_id=unit_id, group_id=group_id, category=row.category,
+        report_cadence=row.report_cadence, migrant_since=row.migrant_since, phone=row.phone or None,
+        building=row.building or None, telegram_id=row.telegram_id, roles=row.roles, posts=row.posts,
+    )
+
+
+async def apply_roster(store: Store, rows: list[RosterRow], community_name: str, *,
+                       deactivate_missing: bool = False) -> ImportSummary:
+    """Create or update units and members from valid rows, all in one transaction."""
+    summary = ImportSummary()
+    now = iso(utcnow())
+    async with store.db.transaction() as conn:
+        committee_id, made = await store.units.ensure(conn, "committee", community_name, None)
+        summary.units_created += made
+        records: list[tuple[RosterRow, RosterRecord]] = []
+        for row in rows:
+            unit_id = committee_id
+            if row.branch:
+                unit_id, made = await store.units.ensure(conn, "branch", row.branch, committee_id)
+                summary.units_created += made
+            group_id = None
+            if row.group:
+                group_id, made = await store.units.ensure(conn, "group", row.group, unit_id)
+                summary.units_created += made
+            records.append((row, _record(row, unit_id, group_id)))
+
+        listed = {(record.unit_id, record.name) for _, record in records}
+        missing = [e for e in await store.members.entries_in(conn) if (e.unit_id, e.name) not in listed]
+        left_before = {e.id for e in await store.members.entries_in(conn, active=False)}
+        if deactivate_missing:  # first, so a Telegram id moves from who left to who is listed now
+            summary.deactivated = await store.members.deactivate(conn, [e.id for e in missing], now)
+
+        member_ids: dict[tuple[str, str], int] = {}
+        created: set[int] = set()
+        changed: set[int] = set()
+        for row, record in records:
+            if record.telegram_id is not None:
+                holder = await store.members.holder_in(conn, record.telegram_id)
+                if holder is not None and (holder.unit_id, holder.name) != (record.unit_id, record.name):
+                    if holder.active:
+                        raise RosterConflict(RosterError(row.line, "telegram_id", "roster.err.id_taken",
+                                                         {"other": holder.name}))
+                    await store.members.release_telegram_id(conn, holder.id, now)
+            member_id, change = await store.members.upsert(conn, record, now)
+            member_ids[(row.branch, row.name)] = member_id
+            if change is Change.CREATED:
+                created.add(member_id)
+            elif change is Change.UPDATED:
+                changed.add(member_id)
+        for row in rows:
+            liaison_id = member_ids[(row.branch, row.liaison)] if row.liaison else None
+            member_id = member_ids[(row.branch, row.name)]
+            if await store.members.set_liaison(conn, member_id, liaison_id, now):
+                changed.add(member_id)
+        summary.created = len(created)
+        summary.updated = len(changed - created)
+        summary.unchanged = len(rows) - summary.created - summary.updated
+        summary.reactivated = len(left_before & set(member_ids.values()))
+    tree = OrgTree.of(await store.units.all())
+    summary.missing = [Missing(e.id, e.name, place_label(tree, e.unit_id, e.group_id)) for e in missing]
+    return summary

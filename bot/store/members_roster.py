@@ -1,0 +1,132 @@
+"""The roster import's writes to members (part of `MemberRepo`), each inside the caller's transaction, so
+that an import is all or nothing: create or update a member with their roles and posts, set liaisons,
+deactivate those who left the roster, release a Telegram id held by someone who left."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import aiosqlite
+
+from bot.store.models import Change, RosterEntry, RosterRecord
+
+_ENTRY = "SELECT id, name, unit_id, group_id, telegram_id, active FROM members"
+_CHUNK = 500
+
+
+def _entry(row: aiosqlite.Row) -> RosterEntry:
+    return RosterEntry(id=row["id"], name=row["name"], unit_id=row["unit_id"], group_id=row["group_id"],
+                       telegram_id=row["telegram_id"], active=bool(row["active"]))
+
+
+def _values(record: RosterRecord) -> dict[str, object]:
+    """The members columns an import writes from the roster's own fields, as stored."""
+    return {
+        "unit_id": record.unit_id, "group_id": record.group_id, "category": record.category,
+        "report_cadence": record.report_cadence,
+        "migrant_since": record.migrant_since.isoformat() if record.migrant_since else None,
+        "phone": record.phone, "building": record.building,
+    }
+
+
+async def _one(conn: aiosqlite.Connection, sql: str, params: tuple[object, ...]) -> aiosqlite.Row | None:
+    async with conn.execute(sql, params) as cur:
+        return await cur.fetchone()
+
+
+class RosterWrites:
+    async def entries_in(self, conn: aiosqlite.Connection, *, active: bool = True) -> list[RosterEntry]:
+        """Every active member (or every one who left), as the import matches them."""
+        async with conn.execute(f"{_ENTRY} WHERE active = ? ORDER BY unit_id, id", (int(active),)) as cur:
+            return [_entry(r) for r in await cur.fetchall()]
+
+    async def holder_in(self, conn: aiosqlite.Connection, telegram_id: int) -> RosterEntry | None:
+        """Who holds this Telegram id, active or not."""
+        row = await _one(conn, f"{_ENTRY} WHERE telegram_id = ?", (telegram_id,))
+        return _entry(row) if row else None
+
+    async def release_telegram_id(self, conn: aiosqlite.Connection, member_id: int, now: str) -> None:
+        """A member who left the roster gives up their Telegram id (someone on the roster now has it)."""
+        await conn.execute(
+            "UPDATE members SET telegram_id = NULL, linked_at = NULL, updated_at = ? WHERE id = ? AND active = 0",
+            (now, member_id))
+
+    async def upsert(self, conn: aiosqlite.Connection, record: RosterRecord, now: str) -> tuple[int, Change]:
+        """Create the member, or bring them in line with the roster (active again if they had left);
+        their roles and posts become exactly the roster's. (member id, what changed)."""
+        values = _values(record)
+        current = await _one(conn, "SELECT * FROM members WHERE unit_id = ? AND name = ?",
+                             (record.unit_id, record.name))
+        if current is None:
+            cur = await conn.execute(
+                "INSERT INTO members (name, unit_id, group_id, category, report_cadence, migrant_since, "
+                "mobile_recorded_at, phone, building, telegram_id, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (record.name, record.unit_id, record.group_id, record.category, record.report_cadence,
+                 values["migrant_since"], now if record.category == "migrant" else None, record.phone,
+                 record.building, record.telegram_id, now, now),
+            )
+            assert cur.lastrowid is not None
+            await self._set_many(conn, cur.lastrowid, record)
+            return cur.lastrowid, Change.CREATED
+        member_id = int(current["id"])
+        diff = {k: v for k, v in values.items() if current[k] != v}
+        if record.telegram_id is not None and current["telegram_id"] != record.telegram_id:
+            diff["telegram_id"] = record.telegram_id
+            diff["linked_at"] = None
+        if record.category == "migrant" and current["mobile_recorded_at"] is None:
+            diff["mobile_recorded_at"] = now
+        if not current["active"]:
+            diff["active"] = 1
+            diff["deactivated_at"] = None
+        if diff:
+            diff["updated_at"] = now
+            sets = ", ".join(f"{k} = ?" for k in diff)
+            await conn.execute(f"UPDATE members SET {sets} WHERE id = ?", (*diff.values(), member_id))
+        changed = await self._set_many(conn, member_id, record)
+        return member_id, Change.UPDATED if diff or changed else Change.UNCHANGED
+
+    async def _set_many(self, conn: aiosqlite.Connection, member_id: int, record: RosterRecord) -> bool:
+        """Roles and posts exactly as the roster has them; whether anything changed."""
+        changed = False
+        for table, column, wanted in (("member_roles", "role", record.roles),
+                                      ("member_posts", "post", record.posts)):
+            async with conn.execute(f"SELECT {column} FROM {table} WHERE member_id = ?", (member_id,)) as cur:
+                have = {r[0] for r in await cur.fetchall()}
+            if have != set(wanted):
+                await conn.execute(f"DELETE FROM {table} WHERE member_id = ?", (member_id,))
+                await conn.executemany(f"INSERT INTO {table} (member_id, {column}) VALUES (?, ?)",
+                                       [(member_id, v) for v in sorted(wanted)])
+                changed = True
+        return changed
+
+    async def set_liaison(self, conn: aiosqlite.Connection, member_id: int, liaison_id: int | None,
+                          now: str) -> bool:
+        """Whether it changed."""
+        cur = await conn.execute(
+            "UPDATE members SET liaison_id = ?, updated_at = ? WHERE id = ? AND liaison_id IS NOT ?",
+            (liaison_id, now, member_id, liaison_id),
+        )
+        return cur.rowcount > 0
+
+    async def deactivate(self, conn: aiosqlite.Connection, member_ids: Sequence[int], now: str) -> int:
+        """They left the roster: every role and post gone, unused invite codes spent, messages not yet sent
+        to them withdrawn. Their records stay, and so does their Telegram id (refused while inactive, linked
+        again if the roster lists them again). How many were deactivated."""
+        done = 0
+        ids = list(member_ids)
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start:start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            cur = await conn.execute(
+                f"UPDATE members SET active = 0, deactivated_at = ?, updated_at = ? WHERE id IN ({marks}) "
+                "AND active = 1", (now, now, *chunk))
+            done += cur.rowcount
+            await conn.execute(f"DELETE FROM member_roles WHERE member_id IN ({marks})", tuple(chunk))
+            await conn.execute(f"DELETE FROM member_posts WHERE member_id IN ({marks})", tuple(chunk))
+            await conn.execute(
+                f"UPDATE invites SET used_at = ? WHERE member_id IN ({marks}) AND used_at IS NULL", (now, *chunk))
+            await conn.execute(
+                f"UPDATE outbox SET status = 'cancelled' WHERE member_id IN ({marks}) AND status = 'pending'",
+                tuple(chunk))
+        return done
