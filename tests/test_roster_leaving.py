@@ -12,12 +12,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.config import Settings
+from bot.services import core
 from bot.services.export import export_files
 from bot.services.roster import ImportSummary, RosterConflict, apply_roster, parse_roster
 from bot.store import Store
 from bot.store.models import Member
 from bot.store.outbox import Outgoing
 from tests.conftest import OTHER_SECRETARY, PLAIN, SECRETARY, SMALL_ROSTER, Harness, load_roster
+from tests.test_reminders import link_all
 from tests.test_roster import run_cli
 
 FULL = SMALL_ROSTER.read_text(encoding="utf-8")
@@ -211,3 +214,18 @@ def test_cli_reports_an_unclosed_quote_on_its_line(tmp_path: Path) -> None:
     result = run_cli(tmp_path, "import-roster", str(bad))
     assert result.returncode == 1
     assert "line 5: unclosed quote" in result.stdout
+
+
+async def test_a_deactivated_mobile_member_is_neither_reminded_nor_escalated(store: Store, settings: Settings) -> None:
+    await load_roster(store, SMALL_ROSTER)
+    await link_all(store)
+    gone = await member(store, "张流动")
+    moment = datetime(2026, 11, 27, 10, tzinfo=ZoneInfo("Asia/Shanghai"))  # his monthly report is due and overdue
+    await apply(store, without("张流动"), deactivate=True)
+    await core.sweep(store, settings, moment)
+    rows = await store.db.fetchall("SELECT key FROM outbox")
+    assert not [r[0] for r in rows if f":{gone.id}:" in r[0] or r[0].endswith(f":{gone.id}")]
+    await apply(store, FULL)  # listed again: reminded again
+    assert await core.sweep(store, settings, moment) > 0
+    rows = await store.db.fetchall("SELECT key FROM outbox")
+    assert [r[0] for r in rows if f":{gone.id}:" in r[0]]

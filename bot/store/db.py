@@ -127,23 +127,35 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """A short write transaction; commits on success, rolls back on error."""
+        """A short write transaction; commits on success, rolls back on error. A task cancelled at any
+        point (a stop, a time-out) never leaves the transaction open behind the lock."""
         async with self._write_lock:
-            await self.conn.execute("BEGIN IMMEDIATE")
+            update_id = current_update_id.get()
             try:
+                await self._complete("BEGIN IMMEDIATE")
                 yield self.conn
-                update_id = current_update_id.get()
                 if update_id is not None:
                     await self.conn.execute(
                         "INSERT OR IGNORE INTO processed_updates (update_id, at) VALUES (?, ?)",
                         (update_id, iso(utcnow())),
                     )
+                await self._complete("COMMIT")
             except BaseException:
-                await self.conn.execute("ROLLBACK")
+                if self.conn.in_transaction:
+                    await self._complete("ROLLBACK")
                 raise
-            await self.conn.execute("COMMIT")
             if update_id is not None:
                 recorded_update_id.set(update_id)
+
+    async def _complete(self, sql: str) -> None:
+        """Run `sql` to its end even if the task is cancelled meanwhile (the database thread runs it
+        anyway), so the state is known before the cancellation is passed on."""
+        step = asyncio.ensure_future(self.conn.execute(sql))
+        try:
+            await asyncio.shield(step)
+        except asyncio.CancelledError:
+            await asyncio.wait([step])
+            raise
 
     async def fetchall(self, sql: str, params: tuple[object, ...] = ()) -> list[aiosqlite.Row]:
         # One round trip to the database thread; a cursor takes three (execute, fetch, close).

@@ -102,7 +102,8 @@ class DutyRepo:
     async def ongoing_due(self, on_or_before: date) -> list[DutyLog]:
         """Ongoing mediations whose follow-up date has come."""
         rows = await self.db.fetchall(
-            "SELECT * FROM duty_logs WHERE outcome = 'ongoing' AND followup_on <= ? ORDER BY followup_on, id",
+            "SELECT * FROM duty_logs WHERE outcome = 'ongoing' AND followup_on <= ? "
+            "AND member_id IN (SELECT id FROM members WHERE active) ORDER BY followup_on, id",
             (on_or_before.isoformat(),),
         )
         return [_log(r) for r in rows]

@@ -193,7 +193,7 @@ class ReportRepo:
             "COALESCE(m.mobile_recorded_at, m.created_at), "
             "(SELECT group_concat(period, ';') FROM thought_reports t WHERE t.member_id = m.id "
             " AND t.period >= ?), m.last_seen_at "
-            "FROM members m WHERE m.category = 'migrant' AND m.report_cadence IS NOT NULL",
+            "FROM members m WHERE m.category = 'migrant' AND m.report_cadence IS NOT NULL AND m.active",
             (f"{since_year:04d}",),
         )
         parse = datetime.fromisoformat
@@ -207,8 +207,8 @@ class ReportRepo:
         """Id → how to reach each liaison of a mobile member and each secretary."""
         rows = await self.db.fetchall_tuples(
             "SELECT id, name, telegram_id, language, "
-            "linked_at IS NOT NULL AND telegram_id IS NOT NULL AND NOT unreachable FROM members WHERE id IN "
-            "(SELECT liaison_id FROM members WHERE category = 'migrant' AND liaison_id IS NOT NULL "
+            "linked_at IS NOT NULL AND telegram_id IS NOT NULL AND NOT unreachable FROM members WHERE active AND id IN "
+            "(SELECT liaison_id FROM members WHERE category = 'migrant' AND liaison_id IS NOT NULL AND active "
             " UNION SELECT member_id FROM member_roles WHERE role = 'secretary')")
         return {r[0]: Person(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows}  # type: ignore[misc, arg-type]
 
@@ -216,5 +216,5 @@ class ReportRepo:
         """(member id, unit id) of every secretary."""
         rows = await self.db.fetchall(
             "SELECT m.id, m.unit_id FROM members m JOIN member_roles r ON r.member_id = m.id "
-            "WHERE r.role = 'secretary'")
+            "WHERE r.role = 'secretary' AND m.active")
         return [(r[0], r[1]) for r in rows]

@@ -1,0 +1,28 @@
+"""A write transaction cancelled at its start or in its middle leaves the database usable."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from bot.store import Store
+
+
+async def test_a_cancelled_transaction_leaves_no_transaction_open(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "db.sqlite3")
+    try:
+        for delay in (0, 0.0005, 0.001, 0.005):
+            async def write() -> None:
+                async with store.db.transaction() as conn:
+                    await conn.execute("INSERT INTO processed_updates (update_id, at) VALUES (1, 'x')")
+                    await asyncio.sleep(0.01)
+
+            task = asyncio.create_task(write())
+            await asyncio.sleep(delay)
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            assert not store.db.conn.in_transaction
+            async with store.db.transaction() as conn:  # the next writer is not refused
+                await conn.execute("DELETE FROM processed_updates")
+    finally:
+        await store.close()
