@@ -255,7 +255,7 @@ TREE = OrgTree.of([
 
 
 def render_notice_error(error: NoticeError) -> None:
-    """As `bot.handlers.notices.refuse` does: lists joined, the field named in the reader's language."""
+    """As `bot.services.notices_compose.refusal` does: lists joined, the field named in the reader's language."""
     for lang in LANGUAGES:
         assert has(error.key), error.key
         params: dict[str, Any] = {k: "、".join(v) if isinstance(v, list) else v for k, v in error.params.items()}

@@ -130,7 +130,8 @@ def test_the_notice_use_cases_import_nothing_of_telegram() -> None:
     """In a fresh interpreter (pytest's own has python-telegram-bot loaded by other tests)."""
     modules = ["bot.services.notices", "bot.services.notices_compose", "bot.services.notices_attendance",
                "bot.services.notices_manage", "bot.services.notices_edits", "bot.services.notices_broadcast",
-               "bot.services.notices_export", "bot.services.notices_text", "bot.services.core", "bot.store"]
+               "bot.services.notices_export", "bot.services.notices_text", "bot.services.core", "bot.services.people",
+               "bot.services.roster", "bot.config", "bot.store"]
     code = ("import sys\n" + "".join(f"import {m}\n" for m in modules)
             + "print(sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in ('telegram', 'aiohttp')}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
