@@ -10,9 +10,9 @@ process reads its own VmRSS from /proc/self/status:
 
 * idle: 12 s after start, i.e. after the first reminder sweep (it runs 10 s after start) has gone over
   the members;
-* after a broadcast: one meeting notice published to every linked member the way `/notice` Send does
-  (`store.notices.publish` with one outbox row per recipient, then the sender is woken), measured 2 s
-  after the outbox has drained;
+* after a broadcast: one meeting notice published to every linked member by the same use case `/notice`
+  Send calls (`bot.services.notices_compose.publish`: one outbox row per recipient, then the sender is
+  woken), measured 2 s after the outbox has drained;
 * peak: VmHWM, read after each step (start and first sweep, publishing, deliveries, the secretary's
   summary), so that the step which set it is known.
 
@@ -40,12 +40,11 @@ from pydantic import SecretStr
 from bot.app import build_application, running, services_of
 from bot.config import Settings
 from bot.emulator import BotApiEmulator
-from bot.services import notices_text as view
-from bot.services.rights import OrgTree
+from bot.services.notices_compose import publish
+from bot.services.rights import Actor
 from bot.services.roster import apply_roster, parse_roster
 from bot.store import Store
-from bot.store.notices import Draft, notice_ref
-from bot.store.outbox import Outgoing
+from bot.store.notices import Draft
 
 SECRETARY_ID = 1
 FIRST_ID = 300_001
@@ -91,30 +90,15 @@ async def serve_emulator(members: int) -> None:
 
 # ---------------------------------------------------------------------------------------- bot
 async def publish_to_all(store: Store, settings: Settings, now: datetime) -> int:
-    """One notice of the committee to every linked member, as `/notice` Send writes it."""
-    tree = OrgTree.of(await store.units.all())
+    """One notice of the committee to every linked member, by the use case `/notice` Send calls."""
     committee = await store.units.committee()
     assert committee is not None
     secretary = await store.members.by_telegram_id(SECRETARY_ID)
     assert secretary is not None
-    expected = await store.members.in_units(tree.subtree(committee.id))
-    recipients = [m for m in expected if m.linked and m.telegram_id is not None]
     draft = Draft(kind="general", unit_id=committee.id, starts_at=now + timedelta(days=1),
                   place="村委会礼堂", topic="学习党章")
-
-    def messages(notice_id: int) -> list[Outgoing]:
-        rows = []
-        for m in recipients:
-            lang = m.language or settings.default_language
-            assert m.telegram_id is not None
-            rows.append(Outgoing(key=f"notice:{notice_id}:{m.id}", kind="notice", chat_id=m.telegram_id,
-                                 member_id=m.id, ref=notice_ref(notice_id),
-                                 text=view.body(lang, draft, tree, settings.tz),
-                                 buttons=view.buttons(lang, notice_id)))
-        return rows
-
-    _, queued = await store.notices.publish(draft, secretary.id, SECRETARY_ID, "zh", now, expected, messages)
-    return queued
+    done = await publish(Actor(SECRETARY_ID, secretary), draft, now, store, settings, "zh")
+    return done.queued
 
 
 async def pause() -> None:

@@ -255,7 +255,7 @@ TREE = OrgTree.of([
 
 
 def render_notice_error(error: NoticeError) -> None:
-    """As `bot.handlers.notices.refuse` does: lists joined, the field named in the reader's language."""
+    """As `bot.services.notices_compose.refusal` does: lists joined, the field named in the reader's language."""
     for lang in LANGUAGES:
         assert has(error.key), error.key
         params: dict[str, Any] = {k: "、".join(v) if isinstance(v, list) else v for k, v in error.params.items()}
@@ -278,10 +278,10 @@ def test_meeting_time(text: str, now: datetime) -> None:
     try:
         when = notices.parse_when(text, now, TZ)
     except NoticeError as error:
-        assert error.key in ("notice.err.when", "notice.err.past")
+        assert error.key in ("notice.err.when", "notice.err.past", "notice.err.too_far")
         render_notice_error(error)
         return
-    assert when.tzinfo is not None and when > now
+    assert when.tzinfo is not None and now < when <= now + notices.MAX_AHEAD
 
 
 @FUZZ

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.buttons import NoticeAttend, NoticeCheckin, NoticeDrop, NoticeKind, NoticeLeave, NoticeSend, NoticeUnit
 from bot.i18n import t
 from bot.services import notices as rules
 from bot.services import notices_text as view
@@ -57,6 +58,22 @@ def test_past_times_are_refused(text: str) -> None:
     with pytest.raises(NoticeError) as caught:
         rules.parse_when(text, NOW, SH)
     assert caught.value.key == "notice.err.past"
+
+
+@pytest.mark.parametrize("text", ["9999-12-31 23:59", "2027-03-11 09:01", "2062-03-12 15:00"])
+def test_times_more_than_a_year_ahead_are_refused_naming_the_problem(text: str) -> None:
+    with pytest.raises(NoticeError) as caught:
+        rules.parse_when(text, NOW, SH)
+    assert caught.value.key == "notice.err.too_far"
+    assert caught.value.params == {"value": text, "example": "2026-03-11 15:00"}
+    message = t("zh", caught.value.key, **caught.value.params)
+    assert "太远" in message and "一年以内" in message and text in message and "2026-03-11 15:00" in message
+    assert "too far ahead" in t("en", caught.value.key, **caught.value.params)
+
+
+def test_a_year_ahead_is_still_accepted() -> None:
+    assert rules.parse_when("2027-03-10 09:00", NOW, SH) == datetime(2027, 3, 10, 9, 0, tzinfo=SH)
+    assert rules.parse_when("2027-03-11 09:00", NOW, SH) == NOW + rules.MAX_AHEAD  # the limit itself
 
 
 def test_kinds_accept_english_and_chinese_words() -> None:
@@ -128,6 +145,19 @@ def test_callback_data_fits_in_64_bytes() -> None:
         for row in view.buttons(lang, 2**53):
             for button in row:
                 assert len(button["data"].encode()) <= 64
+
+
+def test_every_notice_button_carries_a_typed_payload() -> None:
+    (attend, leave), (checkin,) = view.buttons("zh", 7)
+    assert NoticeAttend.unpack(attend["data"]) == NoticeAttend(7)
+    assert NoticeLeave.unpack(leave["data"]) == NoticeLeave(7)
+    assert NoticeCheckin.unpack(checkin["data"]) == NoticeCheckin(7)
+    kinds = [NoticeKind.unpack(b["data"]) for row in view.kind_buttons("zh", rules.KINDS) for b in row]
+    assert kinds == [NoticeKind(k) for k in rules.KINDS]
+    assert [NoticeUnit.unpack(row[0]["data"]) for row in view.unit_buttons(TREE, [TREE.units[3]])] == [NoticeUnit(3)]
+    send, drop = view.preview_buttons("en", "0a1b2c3d")[0]
+    assert (send["text"], NoticeSend.unpack(send["data"])) == ("Send", NoticeSend("0a1b2c3d"))
+    assert (drop["text"], NoticeDrop.unpack(drop["data"])) == ("Cancel", NoticeDrop("0a1b2c3d"))
 
 
 def test_user_text_in_a_notice_is_escaped() -> None:

@@ -100,6 +100,7 @@ TABLE: dict[str, Row] = {
     "cancelnotice": Row("W   R   R   R   R   S   A   A   A", "{notice}"),
     "minutes":      Row("W   R   R   R   R   S   A   A   A", "{notice} | 会议记录：学习了党章"),
     "bindgroup":    Row("W   R   R   R   R   A   A   A   A", "", private=False),
+    "unbindgroup":  Row("W   R   R   R   R   A   A   A   A", "", private=False),
     "patrol":       Row("W   R   R   A   R   R   R   R   R", "东区 | 45 | 一切正常"),
     "mediate":      Row("W   R   R   R   A   R   R   R   R", "张三、李四 | 邻里 | resolved | 握手言和"),
     "duty":         Row("W   R   R   A   A   R   R   R   R", ""),

@@ -156,7 +156,7 @@ async def test_deactivated_members_are_not_listed_nor_expected(harness: Harness)
     await secretary.send("/members")
     listing = await secretary.expect("一村党支部")
     assert "吴未绑定" not in listing.text and "钱调解" not in listing.text and "赵巡逻" in listing.text
-    await secretary.send("/notice 党课 | 2030-03-12 15:00 | 村委会 | 学习党章")
+    await secretary.send("/notice 党课 | 2026-12-12 15:00 | 村委会 | 学习党章")
     preview = await secretary.expect("预览")
     assert "吴未绑定" not in preview.text
     await secretary.press("发送", preview)

@@ -1,309 +1,178 @@
-"""`/notice`: a secretary composes a meeting notice (type, unit, time, place, topic — or the one-line
-form), sees a preview with who will get it, and presses Send: the notice and one outbox row per
-recipient are written in one transaction and the sender delivers them.
+"""`/notice` in Telegram: a secretary composes a meeting notice (type, unit, time, place, topic — or the
+one-line form), sees a preview with who will get it, and presses Send. The steps, the preview and
+publishing are use cases in `bot.services.notices_compose`; this module parses updates, keeps the draft
+in `user_data` between messages and shows what the use cases return.
 
-Replies, check-in and reminders: `notices_replies`; attendance, cancel, minutes, group binding:
-`notices_admin`; the broadcast summary hook: `notices_hooks`.
+Replies, check-in and `/notices`: `notices_replies`; attendance, cancel, minutes, group binding:
+`notices_admin`.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from enum import IntEnum
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
+from bot.buttons import NOTICES, NoticeDrop, NoticeKind, NoticeSend, NoticeUnit, family
 from bot.context import ZhibuApp, ZhibuContext
 from bot.handlers import notices_admin, notices_replies
-from bot.handlers.common import actor, args_text, command, join_names, reply, reply_html, split_fields
-from bot.i18n import t
-from bot.services import notices as rules
-from bot.services import notices_text as view
-from bot.services.notices import NoticeError
-from bot.services.rights import Actor, OrgTree, managed_units
-from bot.store.notices import Draft, Expected, notice_ref
-from bot.store.outbox import Outgoing
+from bot.handlers.common import Handler, actor, args_text, command, expired_button, render
+from bot.services import notices_compose as compose
+from bot.services.notices_compose import Stage, Step
+from bot.services.results import Result, say
 
 DRAFT = "notice_draft"
 END = ConversationHandler.END
 
 
-class S(IntEnum):
-    KIND = 1
-    UNIT = 2
-    WHEN = 3
-    PLACE = 4
-    TOPIC = 5
-    CONFIRM = 6
-
-
-async def refuse(update: Update, context: ZhibuContext, error: NoticeError) -> None:
-    """The message of a refused input: lists joined, the field named in the person's language."""
-    lang = context.lang
-    params: dict[str, Any] = {k: join_names(v, lang) if isinstance(v, list) else v for k, v in error.params.items()}
-    if "field" in params:
-        params["field"] = t(lang, f"notice.field.{params['field']}")
-    await reply(update, context, error.key, **params)
-
-
 def _draft(context: ZhibuContext) -> dict[str, Any]:
     assert context.user_data is not None
-    draft = context.user_data.setdefault(DRAFT, {})
-    assert isinstance(draft, dict)
-    return draft
+    draft = context.user_data.get(DRAFT)
+    return draft if isinstance(draft, dict) else {}
 
 
-def own_unit(person: Actor, tree: OrgTree) -> int | None:
-    if person.member is not None:
-        return person.member.unit_id
-    return next((u.id for u in tree.units.values() if u.parent_id is None), None)
+async def _go(update: Update, context: ZhibuContext, step: Step) -> int | None:
+    """Keep the step's draft, show its answer, and tell the conversation which step waits next (None: the
+    same one)."""
+    assert context.user_data is not None
+    if step.draft is None:
+        context.user_data.pop(DRAFT, None)
+    else:
+        context.user_data[DRAFT] = step.draft
+    if step.result.queued:  # deliveries start while the answer goes out (`render` wakes the sender after it)
+        context.services.poke_sender()
+    query = update.callback_query
+    if query is not None and step.chosen is not None:  # the pressed prompt keeps the choice, not its buttons
+        await query.edit_message_text(step.chosen.text(context.lang), parse_mode="HTML")
+    await render(update, context, step.result)
+    if step.stage is None:
+        return None
+    return END if step.stage is Stage.DONE else int(step.stage)
+
+
+def _text(update: Update) -> str:
+    assert update.effective_message is not None
+    return update.effective_message.text or ""
 
 
 @command("notice")
-async def cmd_notice(update: Update, context: ZhibuContext) -> int:
-    assert context.user_data is not None
-    person = actor(context)
-    tree = await context.services.tree()
-    managed = managed_units(person, tree)
-    context.user_data[DRAFT] = {}
-    text = args_text(context)
-    if text:
-        try:
-            draft = rules.parse_one_line(split_fields(text), managed, own_unit(person, tree), tree,
-                                         context.services.now(), context.settings.tz)
-        except NoticeError as error:
-            await refuse(update, context, error)
-            return END
-        context.user_data[DRAFT] = draft.model_dump()
-        return await show_preview(update, context, draft)
-    lang = context.lang
-    keys = [InlineKeyboardButton(view.kind_name(lang, k), callback_data=f"ntc:kind:{k}") for k in rules.KINDS]
-    await reply(update, context, "notice.ask_kind", markup=InlineKeyboardMarkup([keys[:2], keys[2:4], keys[4:]]))
-    return S.KIND
+async def cmd_notice(update: Update, context: ZhibuContext) -> int | None:
+    step = await compose.begin(actor(context), args_text(context), context.services.now(), context.store,
+                               context.settings, context.lang)
+    return await _go(update, context, step)
 
 
-async def _chosen(update: Update, context: ZhibuContext, key: str, **params: object) -> None:
-    """A button was pressed: the prompt keeps what was chosen, without its buttons."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    await query.edit_message_text(t(context.lang, key, **params), parse_mode="HTML")
-
-
-async def on_kind_button(update: Update, context: ZhibuContext) -> int:
-    assert update.callback_query is not None and update.callback_query.data is not None
-    kind = update.callback_query.data.rsplit(":", 1)[1]
-    if kind not in rules.KINDS:
-        return S.KIND
-    await _chosen(update, context, "notice.chosen_kind", kind=view.kind_name(context.lang, kind))
-    return await _kind_chosen(update, context, kind)
+async def on_kind_button(update: Update, context: ZhibuContext) -> int | None:
+    assert update.callback_query is not None
+    pressed = NoticeKind.unpack(update.callback_query.data)
+    assert pressed is not None  # the pattern matched
+    return await _go(update, context, await compose.choose_kind(
+        actor(context), _draft(context), pressed.kind, True, context.services.now(), context.store,
+        context.settings, context.lang))
 
 
 async def on_kind_text(update: Update, context: ZhibuContext) -> int | None:
-    assert update.effective_message is not None
-    value = update.effective_message.text or ""
-    kind = rules.parse_kind(value)
-    if kind is None:
-        await refuse(update, context, NoticeError("notice.err.kind", {"value": value}))
-        return None
-    return await _kind_chosen(update, context, kind)
+    return await _go(update, context, await compose.choose_kind(
+        actor(context), _draft(context), _text(update), False, context.services.now(), context.store,
+        context.settings, context.lang))
 
 
-async def _kind_chosen(update: Update, context: ZhibuContext, kind: str) -> int:
-    _draft(context)["kind"] = kind
-    tree = await context.services.tree()
-    managed = managed_units(actor(context), tree)
-    if len(managed) == 1:
-        _draft(context)["unit_id"] = next(iter(managed))
-        await reply(update, context, "notice.ask_when", example=rules.example_time(context.services.now(),
-                                                                                   context.settings.tz))
-        return S.WHEN
-    units = sorted((tree.units[u] for u in managed), key=lambda u: [p.id for p in tree.path(u.id)])
-    rows = [[InlineKeyboardButton(view.unit_name(tree, u), callback_data=f"ntc:unit:{u.id}")] for u in units]
-    await reply(update, context, "notice.ask_unit", markup=InlineKeyboardMarkup(rows))
-    return S.UNIT
-
-
-async def on_unit_button(update: Update, context: ZhibuContext) -> int:
-    assert update.callback_query is not None and update.callback_query.data is not None
-    unit_id = int(update.callback_query.data.rsplit(":", 1)[1])
-    tree = await context.services.tree()
-    if unit_id not in managed_units(actor(context), tree):
-        await update.callback_query.answer()
-        return S.UNIT
-    await _chosen(update, context, "notice.chosen_unit", unit=view.unit_name(tree, tree.units.get(unit_id)))
-    return await _unit_chosen(update, context, unit_id)
+async def on_unit_button(update: Update, context: ZhibuContext) -> int | None:
+    assert update.callback_query is not None
+    pressed = NoticeUnit.unpack(update.callback_query.data)
+    assert pressed is not None
+    return await _go(update, context, await compose.choose_unit(
+        actor(context), _draft(context), pressed.unit_id, context.services.now(), context.store, context.settings,
+        context.lang))
 
 
 async def on_unit_text(update: Update, context: ZhibuContext) -> int | None:
-    assert update.effective_message is not None
-    tree = await context.services.tree()
-    try:
-        unit_id = rules.resolve_unit(update.effective_message.text or "", managed_units(actor(context), tree), tree)
-    except NoticeError as error:
-        await refuse(update, context, error)
-        return None
-    return await _unit_chosen(update, context, unit_id)
-
-
-async def _unit_chosen(update: Update, context: ZhibuContext, unit_id: int) -> int:
-    _draft(context)["unit_id"] = unit_id
-    await reply(update, context, "notice.ask_when",
-                example=rules.example_time(context.services.now(), context.settings.tz))
-    return S.WHEN
+    return await _go(update, context, await compose.choose_unit(
+        actor(context), _draft(context), _text(update), context.services.now(), context.store, context.settings,
+        context.lang))
 
 
 async def on_when(update: Update, context: ZhibuContext) -> int | None:
-    assert update.effective_message is not None
-    try:
-        when = rules.parse_when(update.effective_message.text or "", context.services.now(), context.settings.tz)
-    except NoticeError as error:
-        await refuse(update, context, error)
-        return None
-    _draft(context)["starts_at"] = when
-    await reply(update, context, "notice.ask_place")
-    return S.PLACE
+    return await _go(update, context, compose.set_when(_draft(context), _text(update), context.services.now(),
+                                                       context.settings, context.lang))
 
 
 async def on_place(update: Update, context: ZhibuContext) -> int | None:
-    assert update.effective_message is not None
-    try:
-        _draft(context)["place"] = rules.check_text(update.effective_message.text or "", "place", rules.PLACE_LIMIT)
-    except NoticeError as error:
-        await refuse(update, context, error)
-        return None
-    await reply(update, context, "notice.ask_topic")
-    return S.TOPIC
+    return await _go(update, context, compose.set_place(_draft(context), _text(update), context.services.now(),
+                                                        context.settings, context.lang))
 
 
 async def on_topic(update: Update, context: ZhibuContext) -> int | None:
-    assert update.effective_message is not None
-    try:
-        _draft(context)["topic"] = rules.check_text(update.effective_message.text or "", "topic", rules.TOPIC_LIMIT)
-    except NoticeError as error:
-        await refuse(update, context, error)
-        return None
-    return await show_preview(update, context, Draft(**_draft(context)))
+    return await _go(update, context, await compose.set_topic(_draft(context), _text(update), context.store,
+                                                              context.settings, context.lang))
 
 
-async def _expected(context: ZhibuContext, tree: OrgTree, unit_id: int) -> list[Expected]:
-    members = await context.store.members.in_units(tree.subtree(unit_id))
-    return [Expected(member=m, linked=m.linked) for m in members]
+def not_text(stage: Stage) -> Handler:
+    """A photo, voice message, sticker or file where the step expects typed text: say so, ask again, stay."""
+
+    async def answer(update: Update, context: ZhibuContext) -> None:
+        question = await compose.question(actor(context), stage, context.services.now(), context.store,
+                                          context.settings, context.lang)
+        await render(update, context, Result.of(say("common.text_expected"), question))
+
+    return answer
 
 
-async def show_preview(update: Update, context: ZhibuContext, draft: Draft) -> int:
-    lang = context.lang
-    tree = await context.services.tree()
-    unit = tree.units[draft.unit_id]
-    text = view.preview(lang, draft, tree, context.settings.tz, await _expected(context, tree, draft.unit_id),
-                        group_bound=unit.chat_id is not None)
-    markup = InlineKeyboardMarkup([[InlineKeyboardButton(t(lang, "notice.btn_send"), callback_data="ntc:send"),
-                                    InlineKeyboardButton(t(lang, "notice.btn_cancel"), callback_data="ntc:drop")]])
-    await reply_html(update, context, text, markup)
-    return S.CONFIRM
-
-
-async def on_send(update: Update, context: ZhibuContext) -> int:
+async def on_send(update: Update, context: ZhibuContext) -> int | None:
     query = update.callback_query
-    assert query is not None and context.user_data is not None
-    raw = context.user_data.pop(DRAFT, None)
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    if not raw or "topic" not in raw:
-        await reply(update, context, "notice.expired")
-        return END
-    draft = Draft(**raw)
-    now = context.services.now()
-    if draft.starts_at <= now:
-        await reply(update, context, "notice.err.past", value=view.when(context.lang, draft.starts_at,
-                    context.settings.tz), example=rules.example_time(now, context.settings.tz))
-        return END
-    person = actor(context)
-    tree = await context.services.tree()
-    if draft.unit_id not in managed_units(person, tree):
-        await reply(update, context, "notice.expired")
-        return END
-    notice_id, count = await publish(context, person, tree, draft, now)
-    await reply(update, context, "notice.sending", id=notice_id, count=count)
-    return END
+    assert query is not None
+    pressed = NoticeSend.unpack(query.data)
+    assert pressed is not None
+    assert context.user_data is not None
+    step = await compose.send(actor(context), context.user_data.get(DRAFT), pressed.draft, context.services.now(),
+                              context.store, context.settings, context.lang)
+    if step.stage is not None:  # the preview is spent: its buttons go
+        await query.edit_message_reply_markup(None)
+    return await _go(update, context, step)
 
 
-async def publish(context: ZhibuContext, person: Actor, tree: OrgTree, draft: Draft, now: datetime) -> tuple[int, int]:
-    """The notice and its deliveries in one transaction; the sender is woken."""
-    settings = context.settings
-    expected = await _expected(context, tree, draft.unit_id)
-    unit = tree.units[draft.unit_id]
-    recipients = [e.member for e in expected if e.linked and e.member.telegram_id is not None]
-
-    def messages(notice_id: int) -> list[Outgoing]:
-        rows = []
-        for m in recipients:
-            lang = m.language or settings.default_language
-            assert m.telegram_id is not None
-            rows.append(Outgoing(key=f"notice:{notice_id}:{m.id}", kind="notice", chat_id=m.telegram_id,
-                                 member_id=m.id, ref=notice_ref(notice_id),
-                                 text=view.body(lang, draft, tree, settings.tz), buttons=view.buttons(lang, notice_id)))
-        if unit.chat_id is not None:
-            lang = settings.default_language
-            rows.append(Outgoing(key=f"notice:{notice_id}:group", kind="notice", chat_id=unit.chat_id,
-                                 ref=notice_ref(notice_id), text=view.group_view(lang, draft, tree, settings.tz, 0, 0),
-                                 buttons=view.buttons(lang, notice_id)))
-        return rows
-
-    notice_id, queued = await context.store.notices.publish(
-        draft, person.member.id if person.member else None, person.telegram_id, context.lang, now,
-        [e.member for e in expected], messages)
-    if queued == 0:  # nobody to deliver to: the summary (not registered: …) right away
-        notice = await context.store.notices.get(notice_id)
-        assert notice is not None
-        await context.store.outbox.enqueue([await view.summary_message(context.store, notice, settings.tz)])
-    context.services.poke_sender()
-    return notice_id, len(recipients)
-
-
-async def on_drop(update: Update, context: ZhibuContext) -> int:
+async def on_drop(update: Update, context: ZhibuContext) -> int | None:
     query = update.callback_query
-    assert query is not None and context.user_data is not None
-    context.user_data.pop(DRAFT, None)
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    await reply(update, context, "notice.dropped")
-    return END
+    assert query is not None
+    pressed = NoticeDrop.unpack(query.data)
+    assert pressed is not None
+    assert context.user_data is not None
+    step = compose.drop(context.user_data.get(DRAFT), pressed.draft)
+    if step.stage is not None:
+        await query.edit_message_reply_markup(None)
+    return await _go(update, context, step)
 
 
 async def on_cancel(update: Update, context: ZhibuContext) -> int:
     assert context.user_data is not None
     context.user_data.pop(DRAFT, None)
-    await reply(update, context, "common.cancelled")
+    await render(update, context, say("common.cancelled"))
     return END
-
-
-async def on_stale(update: Update, context: ZhibuContext) -> None:
-    """A compose button of a conversation that is over (sent, cancelled, or the bot restarted)."""
-    assert update.callback_query is not None
-    await update.callback_query.answer(t(context.lang, "notice.expired"), show_alert=True)
 
 
 def register(app: ZhibuApp) -> None:
     text = filters.TEXT & ~filters.COMMAND
+    other = filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND
     app.add_handler(ConversationHandler(
         entry_points=[CommandHandler("notice", cmd_notice)],
         states={
-            S.KIND: [CallbackQueryHandler(on_kind_button, pattern=r"^ntc:kind:"), MessageHandler(text, on_kind_text)],
-            S.UNIT: [CallbackQueryHandler(on_unit_button, pattern=r"^ntc:unit:[0-9]{1,18}$"),
-                     MessageHandler(text, on_unit_text)],
-            S.WHEN: [MessageHandler(text, on_when)],
-            S.PLACE: [MessageHandler(text, on_place)],
-            S.TOPIC: [MessageHandler(text, on_topic)],
-            S.CONFIRM: [CallbackQueryHandler(on_send, pattern=r"^ntc:send$"),
-                        CallbackQueryHandler(on_drop, pattern=r"^ntc:drop$")],
+            Stage.KIND: [CallbackQueryHandler(on_kind_button, pattern=NoticeKind.matches),
+                         MessageHandler(text, on_kind_text), MessageHandler(other, not_text(Stage.KIND))],
+            Stage.UNIT: [CallbackQueryHandler(on_unit_button, pattern=NoticeUnit.matches),
+                         MessageHandler(text, on_unit_text), MessageHandler(other, not_text(Stage.UNIT))],
+            Stage.WHEN: [MessageHandler(text, on_when), MessageHandler(other, not_text(Stage.WHEN))],
+            Stage.PLACE: [MessageHandler(text, on_place), MessageHandler(other, not_text(Stage.PLACE))],
+            Stage.TOPIC: [MessageHandler(text, on_topic), MessageHandler(other, not_text(Stage.TOPIC))],
+            Stage.CONFIRM: [CallbackQueryHandler(on_send, pattern=NoticeSend.matches),
+                            CallbackQueryHandler(on_drop, pattern=NoticeDrop.matches)],
         },
         fallbacks=[CommandHandler("cancel", on_cancel)],
         allow_reentry=True,
         name="notice",
     ))
-    app.add_handler(CallbackQueryHandler(on_stale, pattern=r"^ntc:(kind|unit|send|drop)"))
     notices_replies.register(app)
     notices_admin.register(app)
+    # Last: any other `ntc` payload — a button of a conversation that is over, or forged — is answered like
+    # an expired button, and nothing is recorded.
+    app.add_handler(CallbackQueryHandler(expired_button("notice.expired"), pattern=family(NOTICES)))

@@ -28,6 +28,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("cancelnotice", Capability.SECRETARY, private=True),
     Command("minutes", Capability.SECRETARY, private=True),
     Command("bindgroup", Capability.SECRETARY),
+    Command("unbindgroup", Capability.SECRETARY),
     Command("patrol", Capability.PATROL, private=True),
     Command("mediate", Capability.MEDIATION, private=True),
     Command("duty", Capability.POST, private=True),

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.config import Settings
 from bot.services import notices_text as text
 from bot.services.reminders import Due
-from bot.services.rights import OrgTree
+from bot.services.rights import Actor, OrgTree
 from bot.store import Store
 from bot.store.notices import Draft
 from bot.store.outbox import Outgoing
@@ -32,6 +32,9 @@ CHECKIN_OPENS = timedelta(minutes=30)   # before the start
 CHECKIN_CLOSES = timedelta(hours=2)     # after the start
 URGENT_WITHIN = timedelta(hours=1)      # a reminder this close to the start ignores quiet hours
 SUMMARY_LOOKBACK = timedelta(days=7)
+#: The furthest a meeting may be announced: a year (a leap day's year included). Beyond it a time is a typo
+#: (`2062` for `2026`), and near `9999-12-31` the check-in window would not even be a date.
+MAX_AHEAD = timedelta(days=366)
 PLACE_LIMIT, TOPIC_LIMIT, REASON_LIMIT, MINUTES_LIMIT = 100, 1000, 200, 3000
 #: `/attendance <id> | 代签 | name` words.
 PROXY_WORDS = {"代签": "proxy", "proxy": "proxy", "补签": "late", "late": "late"}
@@ -62,7 +65,8 @@ def example_time(now: datetime, tz: ZoneInfo) -> str:
 
 
 def parse_when(value: str, now: datetime, tz: ZoneInfo) -> datetime:
-    """`YYYY-MM-DD HH:MM`, `MM-DD HH:MM` or `明天/tomorrow HH:MM` in `tz` → an aware datetime in the future.
+    """`YYYY-MM-DD HH:MM`, `MM-DD HH:MM` or `明天/tomorrow HH:MM` in `tz` → an aware datetime in the future,
+    at most MAX_AHEAD away.
 
     `MM-DD` is this year, or next year when that date is more than half a year gone (12-28 asks for
     January's 01-05)."""
@@ -86,6 +90,8 @@ def parse_when(value: str, now: datetime, tz: ZoneInfo) -> datetime:
         raise NoticeError("notice.err.when", {"value": value, "example": example_time(now, tz)}) from None
     if when <= now:
         raise NoticeError("notice.err.past", {"value": value, "example": example_time(now, tz)})
+    if when > now + MAX_AHEAD:
+        raise NoticeError("notice.err.too_far", {"value": value, "example": example_time(now, tz)})
     return when
 
 
@@ -107,6 +113,18 @@ def resolve_unit(value: str, managed: set[int], tree: OrgTree) -> int:
         key = "notice.err.unit_ambiguous" if found else "notice.err.unit"
         raise NoticeError(key, {"value": value, "units": names})
     return found[0].id
+
+
+def split_fields(text: str) -> list[str]:
+    """The one-line forms: `a | b | c` (a full-width ｜ works too), each field trimmed."""
+    return [p.strip() for p in text.replace("｜", "|").split("|")]
+
+
+def own_unit(person: Actor, tree: OrgTree) -> int | None:
+    """The unit a secretary acts for by default: their own; for an admin outside the roster, the top one."""
+    if person.member is not None:
+        return person.member.unit_id
+    return next((u.id for u in tree.units.values() if u.parent_id is None), None)
 
 
 def parse_one_line(

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.buttons import NoticeAttend, NoticeCheckin, NoticeDrop, NoticeKind, NoticeLeave, NoticeSend, NoticeUnit
 from bot.i18n import Html, escape, t
 from bot.services.rights import OrgTree
 from bot.store import Store
@@ -72,11 +73,28 @@ def group_view(lang: str, notice: Notice | Draft, tree: OrgTree, tz: ZoneInfo, a
 
 
 def buttons(lang: str, notice_id: int) -> list[list[dict[str, str]]]:
+    """Attend / Leave / Check in, on every copy of a notice (members' and the group's)."""
     return [
-        [{"text": t(lang, "notice.btn_attend"), "data": f"ntc:att:{notice_id}"},
-         {"text": t(lang, "notice.btn_leave"), "data": f"ntc:lv:{notice_id}"}],
-        [{"text": t(lang, "notice.btn_checkin"), "data": f"ntc:in:{notice_id}"}],
+        [{"text": t(lang, "notice.btn_attend"), "data": NoticeAttend(notice_id).pack()},
+         {"text": t(lang, "notice.btn_leave"), "data": NoticeLeave(notice_id).pack()}],
+        [{"text": t(lang, "notice.btn_checkin"), "data": NoticeCheckin(notice_id).pack()}],
     ]
+
+
+def kind_buttons(lang: str, kinds: Sequence[str]) -> list[list[dict[str, str]]]:
+    """The meeting types, two to a row."""
+    keys = [{"text": kind_name(lang, k), "data": NoticeKind(k).pack()} for k in kinds]
+    return [keys[i:i + 2] for i in range(0, len(keys), 2)]
+
+
+def unit_buttons(tree: OrgTree, units: Sequence[Unit]) -> list[list[dict[str, str]]]:
+    return [[{"text": unit_name(tree, u), "data": NoticeUnit(u.id).pack()}] for u in units]
+
+
+def preview_buttons(lang: str, draft_id: str) -> list[list[dict[str, str]]]:
+    """Send / Cancel of one preview: they name its draft, so an older preview cannot send a newer draft."""
+    return [[{"text": t(lang, "notice.btn_send"), "data": NoticeSend(draft_id).pack()},
+             {"text": t(lang, "notice.btn_cancel"), "data": NoticeDrop(draft_id).pack()}]]
 
 
 def preview(lang: str, draft: Draft, tree: OrgTree, tz: ZoneInfo, expected: Sequence[Expected],

@@ -163,11 +163,23 @@ class NoticeRepo:
             await conn.execute("UPDATE notices SET minutes = ?, minutes_at = ? WHERE id = ?",
                                (text, iso(now), notice_id))
 
-    async def bind_chat(self, unit_id: int, chat_id: int) -> None:
-        """Tie a group chat to a unit (a chat serves one unit: an earlier binding moves here)."""
+    async def bind_chat(self, unit_id: int, chat_id: int) -> int | None:
+        """Tie a group chat to a unit (the unit's earlier group, if any, is let go). A chat serves one unit:
+        when another unit holds it, nothing changes and that unit's id is returned (checked in the same
+        transaction, so two secretaries binding at once cannot both take it)."""
         async with self.db.transaction() as conn:
-            await conn.execute("UPDATE units SET chat_id = NULL WHERE chat_id = ? AND id != ?", (chat_id, unit_id))
+            async with conn.execute("SELECT id FROM units WHERE chat_id = ? AND id != ? LIMIT 1",
+                                    (chat_id, unit_id)) as cur:
+                holder = await cur.fetchone()
+            if holder is not None:
+                return int(holder[0])
             await conn.execute("UPDATE units SET chat_id = ? WHERE id = ?", (chat_id, unit_id))
+        return None
+
+    async def unbind_chat(self, chat_id: int) -> None:
+        """The group chat no longer serves any unit."""
+        async with self.db.transaction() as conn:
+            await conn.execute("UPDATE units SET chat_id = NULL WHERE chat_id = ?", (chat_id,))
 
     # ------------------------------------------------------------------ reading
     async def get(self, notice_id: int) -> Notice | None:

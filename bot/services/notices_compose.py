@@ -1,0 +1,259 @@
+"""`/notice` as use cases: a secretary's draft step by step (type, unit, time, place, topic) or in one line,
+its preview, and publishing it. No Telegram here: each step takes the draft kept between messages and
+returns the next one (`Step`), which the front end keeps and shows.
+
+Every preview gets a draft id (a short random token) carried by its Send / Cancel buttons; only the
+current draft's preview can send it, so a press on an older preview never sends what another one shows.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import IntEnum
+from typing import Any
+
+from bot.config import Settings
+from bot.i18n import t
+from bot.services import notices as rules
+from bot.services import notices_text as view
+from bot.services.notices import NoticeError
+from bot.services.results import Reply, Result, alert, say, shown
+from bot.services.rights import Actor, OrgTree, managed_units
+from bot.store import Store
+from bot.store.notices import Draft, Expected, notice_ref
+from bot.store.outbox import Outgoing
+
+log = logging.getLogger(__name__)
+
+#: The draft's field that names its current preview.
+DRAFT_ID = "id"
+
+
+class Stage(IntEnum):
+    """The step of /notice that waits for the secretary next."""
+
+    DONE = -1  # the conversation is over (sent, dropped, refused)
+    KIND = 1
+    UNIT = 2
+    WHEN = 3
+    PLACE = 4
+    TOPIC = 5
+    CONFIRM = 6
+
+
+@dataclass(frozen=True)
+class Step:
+    """The outcome of one step: what to answer, the stage that waits next (None: the same one again, the
+    input was refused), the draft to keep (None: forget it) and, for a pressed choice, the text its prompt
+    keeps instead of its buttons."""
+
+    result: Result
+    stage: Stage | None
+    draft: dict[str, Any] | None = None
+    chosen: Reply | None = None
+
+
+@dataclass(frozen=True)
+class Published:
+    notice_id: int
+    recipients: int  # members who get their own copy
+    queued: int  # outbox rows written (their copies, the group post, or the summary at once)
+
+
+def refusal(error: NoticeError, lang: str) -> Reply:
+    """The message of a refused input: lists joined, the field named in the reader's language."""
+    params: dict[str, object] = {}
+    for key, value in error.params.items():
+        params[key] = ("、" if lang == "zh" else ", ").join(map(str, value)) if isinstance(value, list) else value
+    if "field" in params:
+        params["field"] = t(lang, f"notice.field.{params['field']}")
+    return Reply(key=error.key, params=params)
+
+
+async def _tree(store: Store) -> OrgTree:
+    return OrgTree.of(await store.units.all())
+
+
+async def expected_at(store: Store, tree: OrgTree, unit_id: int) -> list[Expected]:
+    """Everyone of the unit and the units under it, and whether they can receive the notice."""
+    return [Expected(member=m, linked=m.linked) for m in await store.members.in_units(tree.subtree(unit_id))]
+
+
+# ---------------------------------------------------------------------------------------- the steps
+async def begin(person: Actor, text: str, now: datetime, store: Store, settings: Settings, lang: str) -> Step:
+    """`/notice` alone asks for the type; `/notice type | time | place | topic [| unit]` goes to the preview."""
+    if not text:
+        return Step(Result.of(ask(Stage.KIND, lang, now, settings)), Stage.KIND, {})
+    tree = await _tree(store)
+    try:
+        draft = rules.parse_one_line(rules.split_fields(text), managed_units(person, tree),
+                                     rules.own_unit(person, tree), tree, now, settings.tz)
+    except NoticeError as error:
+        return Step(Result.of(refusal(error, lang)), Stage.DONE)
+    return await preview(draft, store, settings, lang, tree)
+
+
+def ask(stage: Stage, lang: str, now: datetime, settings: Settings) -> Reply:
+    """The question of a step that needs no store (every step but the unit's)."""
+    if stage is Stage.KIND:
+        return say("notice.ask_kind", buttons=view.kind_buttons(lang, rules.KINDS))
+    if stage is Stage.WHEN:
+        return say("notice.ask_when", example=rules.example_time(now, settings.tz))
+    return say("notice.ask_place" if stage is Stage.PLACE else "notice.ask_topic")
+
+
+async def question(person: Actor, stage: Stage, now: datetime, store: Store, settings: Settings,
+                   lang: str) -> Reply:
+    """The question of `stage` again (after a photo, a voice message… where typed text was expected)."""
+    if stage is not Stage.UNIT:
+        return ask(stage, lang, now, settings)
+    tree = await _tree(store)
+    return _ask_unit(person, tree)
+
+
+def _ask_unit(person: Actor, tree: OrgTree) -> Reply:
+    managed = managed_units(person, tree)
+    units = sorted((tree.units[u] for u in managed), key=lambda u: [p.id for p in tree.path(u.id)])
+    return say("notice.ask_unit", buttons=view.unit_buttons(tree, units))
+
+
+async def choose_kind(person: Actor, draft: Mapping[str, Any], value: str, pressed: bool, now: datetime,
+                      store: Store, settings: Settings, lang: str) -> Step:
+    """The type, from its button (already one of KINDS) or typed; a secretary of one unit skips the unit."""
+    kind = value if pressed else rules.parse_kind(value)
+    if kind not in rules.KINDS:
+        return Step(Result.of(refusal(NoticeError("notice.err.kind", {"value": value}), lang)), None, dict(draft))
+    chosen = say("notice.chosen_kind", kind=view.kind_name(lang, kind)) if pressed else None
+    kept = {**draft, "kind": kind}
+    tree = await _tree(store)
+    managed = managed_units(person, tree)
+    if len(managed) == 1:
+        kept["unit_id"] = next(iter(managed))
+        return Step(Result.of(ask(Stage.WHEN, lang, now, settings)), Stage.WHEN, kept, chosen)
+    return Step(Result.of(_ask_unit(person, tree)), Stage.UNIT, kept, chosen)
+
+
+async def choose_unit(person: Actor, draft: Mapping[str, Any], value: str | int, now: datetime, store: Store,
+                      settings: Settings, lang: str) -> Step:
+    """The unit, from its button (an id: ignored unless the secretary manages it) or typed by name."""
+    tree = await _tree(store)
+    managed = managed_units(person, tree)
+    if isinstance(value, int):
+        if value not in managed:
+            return Step(Result.of(), None, dict(draft))
+        unit_id = value
+        chosen: Reply | None = say("notice.chosen_unit", unit=view.unit_name(tree, tree.units.get(unit_id)))
+    else:
+        try:
+            unit_id = rules.resolve_unit(value, managed, tree)
+        except NoticeError as error:
+            return Step(Result.of(refusal(error, lang)), None, dict(draft))
+        chosen = None
+    return Step(Result.of(ask(Stage.WHEN, lang, now, settings)), Stage.WHEN, {**draft, "unit_id": unit_id}, chosen)
+
+
+def set_when(draft: Mapping[str, Any], value: str, now: datetime, settings: Settings, lang: str) -> Step:
+    try:
+        when = rules.parse_when(value, now, settings.tz)
+    except NoticeError as error:
+        return Step(Result.of(refusal(error, lang)), None, dict(draft))
+    return Step(Result.of(ask(Stage.PLACE, lang, now, settings)), Stage.PLACE, {**draft, "starts_at": when})
+
+
+def set_place(draft: Mapping[str, Any], value: str, now: datetime, settings: Settings, lang: str) -> Step:
+    try:
+        place = rules.check_text(value, "place", rules.PLACE_LIMIT)
+    except NoticeError as error:
+        return Step(Result.of(refusal(error, lang)), None, dict(draft))
+    return Step(Result.of(ask(Stage.TOPIC, lang, now, settings)), Stage.TOPIC, {**draft, "place": place})
+
+
+async def set_topic(draft: Mapping[str, Any], value: str, store: Store, settings: Settings, lang: str) -> Step:
+    try:
+        topic = rules.check_text(value, "topic", rules.TOPIC_LIMIT)
+    except NoticeError as error:
+        return Step(Result.of(refusal(error, lang)), None, dict(draft))
+    fields = {k: v for k, v in draft.items() if k != DRAFT_ID}
+    return await preview(Draft(**{**fields, "topic": topic}), store, settings, lang)
+
+
+async def preview(draft: Draft, store: Store, settings: Settings, lang: str, tree: OrgTree | None = None) -> Step:
+    """The notice as members will see it and who gets it, under Send / Cancel naming a new draft id."""
+    tree = tree or await _tree(store)
+    draft_id = secrets.token_hex(4)
+    text = view.preview(lang, draft, tree, settings.tz, await expected_at(store, tree, draft.unit_id),
+                        group_bound=tree.units[draft.unit_id].chat_id is not None)
+    return Step(Result.of(shown(text, view.preview_buttons(lang, draft_id))), Stage.CONFIRM,
+                {**draft.model_dump(), DRAFT_ID: draft_id})
+
+
+# ---------------------------------------------------------------------------------------- Send / Cancel
+def _is_current(draft: Mapping[str, Any] | None, draft_id: str) -> bool:
+    return draft is not None and draft.get(DRAFT_ID) == draft_id
+
+
+async def send(person: Actor, draft: Mapping[str, Any] | None, draft_id: str, now: datetime, store: Store,
+               settings: Settings, lang: str) -> Step:
+    """Send pressed on the preview of `draft_id`: publish the draft if that preview is the current one."""
+    if draft is None or "topic" not in draft:
+        return Step(Result.of(say("notice.expired")), Stage.DONE)
+    if not _is_current(draft, draft_id):  # an older preview: it does not show what would go out
+        return Step(Result.of(alert("notice.preview_outdated")), None, dict(draft))
+    notice = Draft(**{k: v for k, v in draft.items() if k != DRAFT_ID})
+    if notice.starts_at <= now:
+        return Step(Result.of(say("notice.err.past", value=view.when(lang, notice.starts_at, settings.tz),
+                                  example=rules.example_time(now, settings.tz))), Stage.DONE)
+    if notice.unit_id not in managed_units(person, await _tree(store)):  # no longer theirs (roster changed)
+        return Step(Result.of(say("notice.expired")), Stage.DONE)
+    done = await publish(person, notice, now, store, settings, lang)
+    return Step(Result.of(say("notice.sending", id=done.notice_id, count=done.recipients), queued=done.queued),
+                Stage.DONE)
+
+
+def drop(draft: Mapping[str, Any] | None, draft_id: str) -> Step:
+    """Cancel pressed on a preview: the draft is dropped, unless a newer preview replaced it."""
+    if draft is not None and "topic" in draft and not _is_current(draft, draft_id):
+        return Step(Result.of(alert("notice.preview_outdated")), None, dict(draft))
+    return Step(Result.of(say("notice.dropped")), Stage.DONE)
+
+
+async def publish(person: Actor, draft: Draft, now: datetime, store: Store, settings: Settings,
+                  lang: str) -> Published:
+    """The notice, its expected members and one outbox row per recipient (and the bound group) in one
+    transaction. When nobody can receive it, the secretary's summary is queued at once (no delivery will
+    end to trigger it)."""
+    tree = await _tree(store)
+    expected = await expected_at(store, tree, draft.unit_id)
+    unit = tree.units[draft.unit_id]
+    recipients = [e.member for e in expected if e.linked and e.member.telegram_id is not None]
+
+    def messages(notice_id: int) -> list[Outgoing]:
+        rows = []
+        for m in recipients:
+            member_lang = m.language or settings.default_language
+            assert m.telegram_id is not None
+            rows.append(Outgoing(key=f"notice:{notice_id}:{m.id}", kind="notice", chat_id=m.telegram_id,
+                                 member_id=m.id, ref=notice_ref(notice_id),
+                                 text=view.body(member_lang, draft, tree, settings.tz),
+                                 buttons=view.buttons(member_lang, notice_id)))
+        if unit.chat_id is not None:
+            group_lang = settings.default_language
+            rows.append(Outgoing(key=f"notice:{notice_id}:group", kind="notice", chat_id=unit.chat_id,
+                                 ref=notice_ref(notice_id),
+                                 text=view.group_view(group_lang, draft, tree, settings.tz, 0, 0),
+                                 buttons=view.buttons(group_lang, notice_id)))
+        return rows
+
+    notice_id, queued = await store.notices.publish(
+        draft, person.member.id if person.member else None, person.telegram_id, lang, now,
+        [e.member for e in expected], messages)
+    log.info("notice=%s published: %s rows queued", notice_id, queued)
+    if queued == 0:
+        notice = await store.notices.get(notice_id)
+        assert notice is not None
+        queued = await store.outbox.enqueue([await view.summary_message(store, notice, settings.tz)])
+    return Published(notice_id, len(recipients), queued)
