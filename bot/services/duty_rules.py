@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.services.roster import POSTS as POST_ALIASES
+from bot.services.text import clean_text
 from bot.store.duty import DutyLog
 
 PATROL = "patrol"
@@ -61,7 +62,8 @@ class FieldError(ValueError):
 # Fields ----------------------------------------------------------------------------------------------
 
 def parse_text(text: str, field: str, limit: int) -> str:
-    value = " ".join(text.split()) if limit <= SHORT_LIMIT else text.strip()
+    text = clean_text(text, multiline=True)
+    value = " ".join(text.split()) if limit <= SHORT_LIMIT else text
     if not value:
         raise FieldError(field, "empty")
     if len(value) > limit:

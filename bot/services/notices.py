@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.services import notices_text as text
 from bot.services.reminders import Due
 from bot.services.rights import Actor, OrgTree
+from bot.services.text import clean_text
 from bot.store import Store
 from bot.store.notices import Draft
 from bot.store.outbox import Outgoing
@@ -96,8 +97,9 @@ def parse_when(value: str, now: datetime, tz: ZoneInfo) -> datetime:
 
 
 def check_text(value: str, field_name: str, limit: int) -> str:
-    """A required free-text field, trimmed; empty or too long is refused naming the field."""
-    value = value.strip()
+    """A required free-text field, cleaned of invisible and control characters and trimmed; empty or too
+    long is refused naming the field."""
+    value = clean_text(value, multiline=True)
     if not value:
         raise NoticeError("notice.err.empty", {"field": field_name})
     if len(value) > limit:

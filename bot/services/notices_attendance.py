@@ -16,6 +16,7 @@ from bot.services.notices_edits import Edit, member_copy
 from bot.services.notices_manage import find_managed
 from bot.services.results import Reply, Result, alert, say, shown
 from bot.services.rights import Actor, OrgTree, managed_units
+from bot.services.text import clean_text
 from bot.store import Store
 from bot.store.models import Member
 from bot.store.notices import Notice
@@ -103,7 +104,7 @@ async def leave_question(notice_id: int, store: Store, settings: Settings, lang:
 async def give_reason(person: Actor, notice_id: int | None, text: str, now: datetime, store: Store,
                       settings: Settings, lang: str) -> Answered:
     """The reason typed: the leave is recorded; a reason too long is asked again."""
-    reason = text.strip()
+    reason = clean_text(text, multiline=True)
     if len(reason) > rules.REASON_LIMIT:
         return _says(say("notice.err.too_long", field=t(lang, "notice.field.reason"), limit=rules.REASON_LIMIT),
                      stay=True)

@@ -14,6 +14,7 @@ from bot.services import notices_text as view
 from bot.services.notices_broadcast import cancellation
 from bot.services.results import Reply, Result, say, shown
 from bot.services.rights import Actor, OrgTree, can_manage, managed_units
+from bot.services.text import clean_text
 from bot.store import Store
 from bot.store.notices import Notice
 from bot.store.outbox import OutboxRow, Outgoing
@@ -64,7 +65,7 @@ async def minutes(person: Actor, args: str, now: datetime, store: Store, lang: s
     notice = await find_managed(person, head, "notice.minutes_usage", store, tree)
     if isinstance(notice, Reply):
         return Result.of(notice)
-    text = rest.strip()
+    text = clean_text(rest, multiline=True)
     if not text:
         key = "notice.minutes_show" if notice.minutes else "notice.minutes_usage"
         return Result.of(say(key, id=notice.id, text=notice.minutes or ""))

@@ -21,6 +21,7 @@ from bot.services import periods
 from bot.services.reminders import Due
 from bot.services.results import Reply
 from bot.services.rights import Actor
+from bot.services.text import clean_text
 from bot.store import Store
 from bot.store.models import Member
 from bot.store.outbox import Outgoing
@@ -76,7 +77,7 @@ class StatusInput:
 
 
 def check_text(value: str, field: str, required: bool = True) -> str | None:
-    value = value.strip()
+    value = clean_text(value)
     if not value:
         if required:
             raise InputError(f"status.err.{field}_empty")
@@ -99,7 +100,7 @@ def parse_status_line(fields: list[str]) -> StatusInput:
 
 
 def check_report(text: str) -> str:
-    text = text.strip()
+    text = clean_text(text, multiline=True)
     if len(text) < MIN_REPORT:
         raise InputError("report.too_short", length=len(text), minimum=MIN_REPORT)
     if len(text) > MAX_REPORT:

@@ -9,6 +9,7 @@ from bot.i18n import t
 from bot.services.reports import MAX_FIELD, member_of
 from bot.services.results import Result, say
 from bot.services.rights import Actor
+from bot.services.text import clean_text
 from bot.store import Store
 
 MAX_NOTE = 500
@@ -26,7 +27,7 @@ async def log_contact(person: Actor, fields: list[str], now: datetime, store: St
     member = next((m for m in kept if m.name == fields[0]), None)
     if member is None:
         return Result.of(say("contact.not_yours", name=fields[0][:MAX_FIELD], names=names or "—"))
-    note = " | ".join(fields[1:]).strip()
+    note = clean_text(" | ".join(fields[1:]), multiline=True)
     if not note:
         return Result.of(say("contact.note_empty", name=member.name))
     if len(note) > MAX_NOTE:
