@@ -47,7 +47,15 @@ dirty = st.text(alphabet=st.one_of(
 
 
 def _unwanted(ch: str, multiline: bool) -> bool:
-    return ch in text.INVISIBLE or (unicodedata.category(ch) == "Cc" and not (multiline and ch in "\n\t"))
+    return ((ch in text.INVISIBLE and ch != text.ZWJ)
+            or (unicodedata.category(ch) == "Cc" and not (multiline and ch in "\n\t")))
+
+
+def _stray_joiners(cleaned: str) -> list[int]:
+    """Joiners that are not between a pictograph (or its modifier) and a pictograph."""
+    return [i for i, ch in enumerate(cleaned) if ch == text.ZWJ and not (
+        0 < i < len(cleaned) - 1 and text._joinable(cleaned[i - 1])
+        and unicodedata.category(cleaned[i + 1]) == "So")]
 
 
 @given(dirty, st.booleans())
@@ -60,18 +68,22 @@ def test_clean_text_is_idempotent(value: str, multiline: bool) -> None:
 def test_clean_text_never_leaves_control_bidi_or_zero_width_characters(value: str, multiline: bool) -> None:
     cleaned = clean_text(value, multiline=multiline)
     assert not any(_unwanted(ch, multiline) for ch in cleaned)
+    assert not _stray_joiners(cleaned)
     assert cleaned == cleaned.strip()
 
 
 @given(dirty)
 def test_clean_text_keeps_everything_else_in_order(value: str) -> None:
     kept = "".join(ch for ch in value if not _unwanted(ch, False)).strip()
-    assert clean_text(value) == kept
+    # everything but joiners is kept, in order; joiners stay only inside emoji (checked above)
+    assert clean_text(value).replace(text.ZWJ, "") == kept.replace(text.ZWJ, "").strip()
 
 
 @pytest.mark.parametrize(("value", "expected"), [
     ("  张金花 ", "张金花"),
     ("\u200b张\u200d金花\ufeff", "张金花"),
+    ("家人👨\u200d👩\u200d👧", "家人👨\u200d👩\u200d👧"),  # a joiner inside an emoji stays
+    ("\u200d\u200d", ""),
     ("\u202e花金张\u202c", "花金张"),
     ("\u2066Tom\u2069 & <Jerry>", "Tom & <Jerry>"),
     ("张\x00金\x1b花\x7f", "张金花"),

@@ -19,8 +19,11 @@ INVISIBLE = frozenset(
 )
 
 
+ZWJ = "\u200d"
+
+
 def _dropped(ch: str, multiline: bool) -> bool:
-    if ch in INVISIBLE:
+    if ch in INVISIBLE and ch != ZWJ:
         return True
     if unicodedata.category(ch) == "Cc":  # C0, DEL and C1 controls
         return not (multiline and ch in "\n\t")
@@ -31,7 +34,20 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
     """`value` without control characters (newline and tab kept when `multiline`), bidi overrides and
     isolates, and zero-width characters; trimmed. Idempotent. An empty result means the person typed
     nothing visible, which the caller refuses like an empty answer."""
-    return "".join(ch for ch in value if not _dropped(ch, multiline)).strip()
+    kept = [ch for ch in value if not _dropped(ch, multiline)]
+    out: list[str] = []
+    for i, ch in enumerate(kept):
+        # a zero-width joiner stays only inside an emoji sequence (👨‍👩‍👧), where it is part of the picture
+        if ch == ZWJ and not (out and _joinable(out[-1]) and i + 1 < len(kept)
+                              and unicodedata.category(kept[i + 1]) == "So"):
+            continue
+        out.append(ch)
+    return "".join(out).strip()
+
+
+def _joinable(ch: str) -> bool:
+    """What may come before a joiner in an emoji sequence: a pictograph, a skin tone, a variation selector."""
+    return unicodedata.category(ch) in ("So", "Sk", "Mn")
 
 
 def join_names(names: Sequence[str], lang: str) -> str:
