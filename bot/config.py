@@ -1,4 +1,4 @@
-"""Settings from the environment and `.env` (SPEC §1), validated by pydantic-settings."""
+"""Settings from the environment and `.env` (docs/PRODUCT.md §1), validated by pydantic-settings."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def parse_quiet_hours(text: str) -> tuple[time, time] | None:
 
 
 class Settings(BaseSettings):
-    """Every setting of SPEC §1. Names are the environment variables, upper-cased."""
+    """Every setting of docs/PRODUCT.md §1. Names are the environment variables, upper-cased."""
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 

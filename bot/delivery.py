@@ -1,6 +1,6 @@
 """The sender: drains the outbox to Telegram through the scheduler's outbox lane, and runs the reminder sweep.
 
-Outcomes follow SPEC §8: sent (with Telegram's message id); 403 → failed and the member marked
+Outcomes follow docs/PRODUCT.md §8: sent (with Telegram's message id); 403 → failed and the member marked
 unreachable, no retry; a time-out after the request went out → uncertain, not resent; 429 → waited out
 by the rate limiter and retried; "message is not modified" is success.
 """

@@ -1,4 +1,4 @@
-"""Fuzzing the parsers of user text with hypothesis (SPEC §4: invalid input gets a clear message naming
+"""Fuzzing the parsers of user text with hypothesis (docs/PRODUCT.md §4: invalid input gets a clear message naming
 the field; never a crash).
 
 Every one-line command parser, the date/time parsers, the month/period parsers, the settings parsers and

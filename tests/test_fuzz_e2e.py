@@ -1,4 +1,4 @@
-"""Hostile user text through the real bot (SPEC §4 "all user text shown back is escaped", §8): in each
+"""Hostile user text through the real bot (docs/PRODUCT.md §4 "all user text shown back is escaped", §8): in each
 place where the bot shows user text back — a status place and note (the reply, /members, the alert), a
 thought report (the preview, /reports and its text), a contact note, a patrol area, mediation parties,
 a notice's place and topic (the preview, the notice, /notices), names from the roster — the bot answers

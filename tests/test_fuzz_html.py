@@ -1,4 +1,4 @@
-"""Every piece of user text the bot shows back is escaped (SPEC §4, §8), checked without the bot:
+"""Every piece of user text the bot shows back is escaped (docs/PRODUCT.md §4, §8), checked without the bot:
 
 * every catalogue message, in both languages, filled with arbitrary values, is HTML Telegram accepts
   (the emulator's own parser) and shows each value literally;

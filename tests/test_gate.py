@@ -3,7 +3,8 @@ other bots, and people not on the roster in a group."""
 
 from __future__ import annotations
 
-from tests.conftest import MIGRANT, STRANGER, Harness
+from tests.conftest import MIGRANT, SECRETARY, STRANGER, Harness
+from tests.test_notices import LECTURE, T0, link, send_notice
 
 REPORT = "本月在外务工，坚持学习党的二十届三中全会精神，按时交纳党费。"
 
@@ -60,3 +61,23 @@ async def test_a_stranger_in_a_group_gets_one_short_pointer_and_no_welcome(harne
     await stranger.send("/help@otherbot", chat=group)
     await harness.user(MIGRANT).send("/help", chat=group)
     await group.expect("/status")  # the member's answer comes next: nothing more for the stranger
+
+
+async def test_leave_pressed_while_writing_a_report_takes_the_reason(harness: Harness) -> None:
+    """The issue's case: a member writing /report presses 请假 on a notice and types the reason."""
+    harness.at(T0)
+    await link(harness, SECRETARY, MIGRANT)
+    notice_id = await send_notice(harness, SECRETARY, LECTURE)
+    migrant = harness.user(MIGRANT)
+    notice = await migrant.expect("会议通知")
+    await migrant.send("/report")
+    await migrant.expect("思想汇报")
+    await migrant.press("请假", notice)
+    await migrant.expect("已经结束，没有保存")
+    await migrant.expect("请假原因")
+    await migrant.send("在外地打工，赶不回来")
+    await migrant.expect("已请假")
+    rsvps = await harness.store.notices.rsvps(notice_id)
+    assert [r.reason for r in rsvps.values()] == ["在外地打工，赶不回来"]
+    reports = await harness.store.db.fetchall("SELECT count(*) FROM thought_reports")
+    assert reports[0][0] == 0

@@ -1,4 +1,4 @@
-"""The rules of SPEC §6 with a fixed clock: periods, deadlines, stages, escalation, quiet hours."""
+"""The rules of docs/PRODUCT.md §6 with a fixed clock: periods, deadlines, stages, escalation, quiet hours."""
 
 from __future__ import annotations
 

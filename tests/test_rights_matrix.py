@@ -1,4 +1,4 @@
-"""Rights matrix (SPEC §3, §4): every command in `COMMANDS` × every kind of person × private and group chat.
+"""Rights matrix (docs/PRODUCT.md §3, §4): every command in `COMMANDS` × every kind of person × private and group chat.
 
 One table below says, per command, a sample argument string and what each kind of person gets in the
 private chat:

@@ -1,4 +1,4 @@
-"""Roster import (SPEC §2): validation names the line, nothing is written on error, idempotent."""
+"""Roster import (docs/PRODUCT.md §2): validation names the line, nothing is written on error, idempotent."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Duty posts (设岗定责): the rules of patrol (治安巡逻) and mediation (矛盾调解) logs.
 
 Pure functions: the fields and the one-line forms, points, calendar months in TIMEZONE, the month
-summary and its minimum (SPEC §7). The store-facing operations, the follow-up reminder source and the
+summary and its minimum (docs/PRODUCT.md §7). The store-facing operations, the follow-up reminder source and the
 `duty_logs.csv` export live in `bot.services.duty`.
 """
 

@@ -1,4 +1,4 @@
-"""Report periods and their deadlines (SPEC §6). Pure functions; times are aware datetimes.
+"""Report periods and their deadlines (docs/PRODUCT.md §6). Pure functions; times are aware datetimes.
 
 A period is a calendar month (`2026-11`) or quarter (`2026-Q4`); its deadline is its last day at 23:59
 local time. Only periods that end after the member left (`migrant_since`) are owed.

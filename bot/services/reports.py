@@ -1,4 +1,4 @@
-"""Status and thought reports (SPEC §4, §6): states, validation, who is told, and the reminders.
+"""Status and thought reports (docs/PRODUCT.md §4, §6): states, validation, who is told, and the reminders.
 
 The reminder source derives everything from the database in one pass: per mobile member the open
 period and its current stage; the day-after escalation to liaison and secretary; the 30-day

@@ -1,4 +1,4 @@
-"""Who may do what (SPEC §3), in one place. Pure functions over the unit tree and the actor."""
+"""Who may do what (docs/PRODUCT.md §3), in one place. Pure functions over the unit tree and the actor."""
 
 from __future__ import annotations
 

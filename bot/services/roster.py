@@ -1,4 +1,4 @@
-"""The roster (SPEC §2): parse and validate a CSV in full, then apply it in one transaction.
+"""The roster (docs/PRODUCT.md §2): parse and validate a CSV in full, then apply it in one transaction.
 
 Parsing is pure: `parse_roster(text)` returns rows or errors, each error naming the line and column (the
 columns' validators are in `bot.services.roster_columns`). `apply_roster` (`bot.services.roster_import`)

@@ -1,4 +1,4 @@
-"""The roster's columns (SPEC §2): one small validator per column, and the row they make.
+"""The roster's columns (docs/PRODUCT.md §2): one small validator per column, and the row they make.
 
 Every cell is first cleaned (`clean_text`: control, bidi and zero-width characters removed, trimmed) and
 checked for length; a cell that had something in it but is empty once cleaned is refused (a name of only

@@ -1,4 +1,4 @@
-"""Applying a valid roster (SPEC §2) in ONE transaction: units, members, roles, posts, liaisons, and the
+"""Applying a valid roster (docs/PRODUCT.md §2) in ONE transaction: units, members, roles, posts, liaisons, and the
 members who are no longer on it.
 
 The file is the roster: every member in it is created or brought in line with it (their roles and posts
