@@ -165,6 +165,30 @@ async def test_rate_limit_answers_429_with_retry_after(
     assert len(alice.drain()) == 3
 
 
+async def test_the_rate_is_counted_in_any_sliding_second(
+    emu: BotApiEmulator, alice: EmuUser, client: httpx.AsyncClient
+) -> None:
+    emu.rate_limit = 2
+    assert (await call(client, "sendMessage", chat_id=ALICE, text="a"))[0] == 200
+    emu._sends[-1] -= 0.6  # sent 0.6 s ago
+    assert (await call(client, "sendMessage", chat_id=ALICE, text="b"))[0] == 200
+    assert (await call(client, "sendMessage", chat_id=ALICE, text="c"))[0] == 429  # two in the last second
+    emu._sends[0] -= 0.5  # the first is now 1.1 s old: one slot free again
+    assert (await call(client, "sendMessage", chat_id=ALICE, text="d"))[0] == 200
+
+
+async def test_chat_limits_a_private_burst_then_one_a_second_and_twenty_a_minute_per_group(
+    emu: BotApiEmulator, alice: EmuUser, client: httpx.AsyncClient
+) -> None:
+    emu.chat_limits = True
+    statuses = [(await call(client, "sendMessage", chat_id=ALICE, text=f"m{i}"))[0] for i in range(6)]
+    assert statuses == [200] * 5 + [429]
+    group = emu.add_group(-100900, "群")
+    group_statuses = [(await call(client, "sendMessage", chat_id=-100900, text=f"g{i}"))[0] for i in range(21)]
+    assert group_statuses == [200] * 20 + [429]
+    assert len(group.drain()) == 20
+
+
 async def test_long_poll_wakes_on_update_and_offset_confirms(emu: BotApiEmulator, client: httpx.AsyncClient) -> None:
     bob = emu.add_user(2002, "Bob", language_code="en")
     started = time.monotonic()

@@ -46,7 +46,7 @@ class EmulatorCore(EmulatorState):
 
     # ----------------------------------------------------------------- sending
     async def api_sendmessage(self, params: Params) -> Any:
-        self.check_rate()
+        self.check_rate(p_int(params, "chat_id"))
         chat_id = self._target(params)
         raw, text, entities = self._format(params, "text", caption=False)
         markup, keyboard = parse_reply_markup(params.get("reply_markup"))
@@ -62,7 +62,7 @@ class EmulatorCore(EmulatorState):
             reply_keyboard=keyboard,
             reply_to=reply_to,
         )
-        self.record_send()
+        self.record_send(chat_id)
         self.deliver(chat_id, msg, "message")
         return msg.to_api()
 
@@ -83,7 +83,7 @@ class EmulatorCore(EmulatorState):
         raise bad_request("wrong file identifier/HTTP URL specified")
 
     async def _send_file(self, params: Params, kind: str) -> Any:
-        self.check_rate()
+        self.check_rate(p_int(params, "chat_id"))
         chat_id = self._target(params)
         stored = self._input_file(params, kind, "documents" if kind == "document" else "photos")
         raw, text, entities = self._format(params, "caption", caption=True)
@@ -102,7 +102,7 @@ class EmulatorCore(EmulatorState):
             files=[stored],
             reply_to=reply_to,
         )
-        self.record_send()
+        self.record_send(chat_id)
         self.deliver(chat_id, msg, kind)
         return msg.to_api()
 
@@ -115,7 +115,7 @@ class EmulatorCore(EmulatorState):
     # ----------------------------------------------------------------- editing
     async def _edit(self, params: Params, what: str) -> Any:
         """editMessageText / editMessageCaption / editMessageReplyMarkup (``what``: text|caption|markup)."""
-        self.check_rate()
+        self.check_rate(p_int(params, "chat_id"))
         if p_str(params, "inline_message_id"):
             if what != "markup":
                 self._format(params, what, caption=what == "caption")
@@ -141,7 +141,7 @@ class EmulatorCore(EmulatorState):
             raise bad_request(NOT_MODIFIED.removeprefix("Bad Request: "))
         msg.html, msg.text, msg.entities, msg.reply_markup = raw, text, entities, markup
         msg.edit_date = int(time.time())
-        self.record_send()
+        self.record_send(msg.chat_id)
         self.deliver(msg.chat_id, msg, "edit")
         return msg.to_api()
 

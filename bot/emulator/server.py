@@ -57,8 +57,9 @@ class BotApiEmulator(EmulatorCore):
         bot_name: str = "Zhibu",
         bot_username: str = "zhibu_bot",
         rate_limit: float | None = None,
+        chat_limits: bool = False,
     ) -> None:
-        super().__init__(bot_id, bot_name, bot_username, rate_limit)
+        super().__init__(bot_id, bot_name, bot_username, rate_limit, chat_limits)
         self.fault_hook: FaultHook | None = None
         self.internal_errors: list[str] = []  # unexpected exceptions (answered with 500)
         self.base_url = ""

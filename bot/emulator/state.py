@@ -33,6 +33,11 @@ from .updates import UpdateQueue
 __all__ = ["EmulatorState"]
 
 
+#: Telegram's per-chat limits, as the emulator enforces them with ``chat_limits``.
+PRIVATE_BURST = 5
+GROUP_PER_MINUTE = 20
+
+
 class EmulatorState(UpdateQueue):
     """Users, groups, chats, messages and files, plus the checks every send goes through."""
 
@@ -42,12 +47,18 @@ class EmulatorState(UpdateQueue):
         bot_name: str = "Zhibu",
         bot_username: str = "zhibu_bot",
         rate_limit: float | None = None,
+        chat_limits: bool = False,
     ) -> None:
         super().__init__()
         self.bot_id = bot_id
         self.bot_name = bot_name
         self.bot_username = bot_username
         self.rate_limit = rate_limit
+        #: Telegram's per-chat limits too: a private chat takes a burst of PRIVATE_BURST, then one a second; a
+        #: group GROUP_PER_MINUTE in any sliding minute. Off by default so that ordinary tests stay fast.
+        self.chat_limits = chat_limits
+        self._private: dict[int, tuple[float, float]] = {}  # chat → (tokens, at)
+        self._group_sends: dict[int, deque[float]] = {}
         self.users: dict[int, EmuUser] = {}
         self.groups: dict[int, EmuGroup] = {}
         self.stats: Counter[str] = Counter()
@@ -169,22 +180,45 @@ class EmulatorState(UpdateQueue):
             raise bad_request("chat not found")
         return chat_id
 
-    def check_rate(self) -> None:
-        """Refuse with 429 when one more send would exceed ``rate_limit`` per second."""
-        if not self.rate_limit:
-            return
-        capacity = max(1, math.floor(self.rate_limit))
-        window = capacity / self.rate_limit
+    def check_rate(self, chat_id: int | None = None) -> None:
+        """Refuse with 429 when one more send would exceed ``rate_limit`` in any sliding second, or, with
+        ``chat_limits``, the chat's own limit."""
         now = time.monotonic()
-        while self._sends and self._sends[0] <= now - window:
-            self._sends.popleft()
-        if len(self._sends) >= capacity:
-            retry = max(1, math.ceil(self._sends[0] + window - now))
-            raise ApiError(429, f"Too Many Requests: retry after {retry}", {"retry_after": retry})
+        if self.rate_limit:
+            capacity = max(1, math.floor(self.rate_limit))
+            while self._sends and self._sends[0] <= now - 1.0:
+                self._sends.popleft()
+            if len(self._sends) >= capacity:
+                self._too_many(self._sends[0] + 1.0 - now)
+        if not self.chat_limits or chat_id is None:
+            return
+        if chat_id > 0:
+            tokens, at = self._private.get(chat_id, (PRIVATE_BURST, now))
+            if min(PRIVATE_BURST, tokens + (now - at)) < 1:
+                self._too_many(1.0)
+        else:
+            recent = self._group_sends.setdefault(chat_id, deque())
+            while recent and recent[0] <= now - 60.0:
+                recent.popleft()
+            if len(recent) >= GROUP_PER_MINUTE:
+                self._too_many(recent[0] + 60.0 - now)
 
-    def record_send(self) -> None:
-        self._sends.append(time.monotonic())
+    @staticmethod
+    def _too_many(wait: float) -> None:
+        retry = max(1, math.ceil(wait))
+        raise ApiError(429, f"Too Many Requests: retry after {retry}", {"retry_after": retry})
+
+    def record_send(self, chat_id: int | None = None) -> None:
+        now = time.monotonic()
+        self._sends.append(now)
         self.stats["sent"] += 1
+        if chat_id is None:
+            return
+        if chat_id > 0:
+            tokens, at = self._private.get(chat_id, (PRIVATE_BURST, now))
+            self._private[chat_id] = (min(PRIVATE_BURST, tokens + (now - at)) - 1, now)
+        else:
+            self._group_sends.setdefault(chat_id, deque()).append(now)
 
     def _format(self, params: Params, name: str, caption: bool) -> tuple[str, str, list[dict[str, Any]]]:
         """Return (raw, visible text, entities) for ``text``/``caption`` honouring parse_mode."""
