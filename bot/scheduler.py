@@ -1,24 +1,26 @@
 """One send scheduler for everything the bot sends, plugged into PTB as its rate limiter.
 
-Two lanes share `BROADCAST_RATE`: the *interactive* lane (answers, edits and alerts to the person who just
-wrote or pressed) always goes first; the *outbox* lane (notices, reminders, digests, background edits of a
-group post) gets what is left. Every request that puts a message in a chat is counted against Telegram's
-limits as Telegram counts them:
+Lanes share `BROADCAST_RATE`: the *interactive* lane (answers to the person who just wrote or pressed) always
+goes first; the *outbox* lane (notices, reminders, digests) gets what is left. Between them, *refresh* sends
+(a notice copy or group post re-drawn in the background after a press) give way to answers but go before the
+outbox, so a press shows within a slot or two while a broadcast runs. Every request that puts a message in a
+chat is counted against Telegram's limits as Telegram counts them:
 
 - at most `rate` messages in any sliding second, bot-wide (no burst on top, unlike a token bucket);
-- per group, `GROUP_PER_MINUTE` in any sliding minute, both lanes;
+- per group, `GROUP_PER_MINUTE` in any sliding minute, every lane;
 - per private chat, for the outbox lane, a short burst (`PRIVATE_BURST`) and then one a second. Telegram asks
   this of bulk messages; answers to someone who is writing to the bot go at the pace they write, as every
   bot answers (holding the third line of an answer for a second would only make the bot feel slow).
 
-The outbox lane is also spaced evenly (one send every 1/rate s), so an answer that arrives while a broadcast
-runs waits at most one spacing for a free slot. A 429 (`RetryAfter`) pauses only the lane that caused it
-(an interactive 429 pauses the outbox too, which must never add to a flood), for as long as Telegram said,
-and the request is tried again. Requests that put nothing in a chat (getUpdates, answerCallbackQuery,
-getChatMember…) are not held.
+Refresh and outbox sends are also spaced evenly (together, one every 1/rate s), so they never fill the window
+in a burst and an answer that arrives while a broadcast runs waits about one spacing at most. A 429
+(`RetryAfter`) pauses the lane that caused it and the lanes after it (an interactive 429 pauses the outbox
+too, which must never add to a flood), never a lane before it, for as long as Telegram said, and the request
+is tried again. Requests that put nothing in a chat (getUpdates, answerCallbackQuery, getChatMember…) are
+not held.
 
-Callers choose the lane with PTB's `rate_limit_args`: `bot.send_message(..., rate_limit_args=OUTBOX)`;
-anything without it is interactive.
+Callers choose the lane with PTB's `rate_limit_args`: `bot.send_message(..., rate_limit_args=OUTBOX)` (or
+`REFRESH`); anything without it is interactive.
 """
 
 from __future__ import annotations
@@ -36,13 +38,16 @@ from telegram.ext import BaseRateLimiter
 log = logging.getLogger(__name__)
 
 INTERACTIVE = "interactive"
+REFRESH = "refresh"
 OUTBOX = "outbox"
+#: Lanes from first to last: a request waits while one of an earlier lane is ready to go.
+LANES = (INTERACTIVE, REFRESH, OUTBOX)
 #: Telegram's per-chat limits.
 PRIVATE_BURST = 3
 PRIVATE_PER_SECOND = 1.0
 GROUP_PER_MINUTE = 20
 #: Added to the one-second window: the request's time here and its arrival at Telegram differ a little.
-GUARD = 0.05
+GUARD = 0.02
 MAX_RETRIES = 5
 #: How often a waiting request looks again when nothing woke it.
 POLL = 0.05
@@ -82,10 +87,12 @@ class _State:
     sent: deque[float] = field(default_factory=deque)          # bot-wide, the last second
     private: dict[int, _Bucket] = field(default_factory=dict)
     groups: dict[int, deque[float]] = field(default_factory=dict)  # the last minute, per group
-    paused_until: dict[str, float] = field(default_factory=lambda: {INTERACTIVE: 0.0, OUTBOX: 0.0})
-    next_outbox: float = 0.0
-    #: Interactive requests held only by the bot-wide window: the outbox lets them have the next slot.
-    ready_interactive: set[int] = field(default_factory=set)
+    paused_until: dict[str, float] = field(default_factory=lambda: dict.fromkeys(LANES, 0.0))
+    #: Refresh and outbox sends together are spaced evenly: never a burst that fills the window, so an answer
+    #: finds a free slot within one spacing.
+    next_background: float = 0.0
+    #: Per lane, the requests held only by the bot-wide window: later lanes let them have the next slot.
+    ready: dict[str, set[int]] = field(default_factory=lambda: {lane: set() for lane in LANES})
 
 
 class SendScheduler(BaseRateLimiter[str]):
@@ -100,8 +107,7 @@ class SendScheduler(BaseRateLimiter[str]):
         self._state = _State()
         self._changed = asyncio.Event()
         #: Counters for the health view and the benchmarks: sends per lane, 429s per lane.
-        self.stats: dict[str, int] = {f"{lane}_{what}": 0 for lane in (INTERACTIVE, OUTBOX)
-                                      for what in ("sent", "429")}
+        self.stats: dict[str, int] = {f"{lane}_{what}": 0 for lane in LANES for what in ("sent", "429")}
 
     async def initialize(self) -> None:
         self._changed = asyncio.Event()
@@ -120,7 +126,7 @@ class SendScheduler(BaseRateLimiter[str]):
     ) -> JSONResult:
         if not counted(endpoint):
             return await callback(*args, **kwargs)
-        lane = OUTBOX if rate_limit_args == OUTBOX else INTERACTIVE
+        lane = rate_limit_args if rate_limit_args in (REFRESH, OUTBOX) else INTERACTIVE
         chat = chat_of(data)
         for attempt in range(self.max_retries + 1):
             await self._acquire(lane, chat)
@@ -147,8 +153,8 @@ class SendScheduler(BaseRateLimiter[str]):
         if len(state.sent) >= self.capacity:
             shared = state.sent[-self.capacity] + 1.0 + GUARD - now
         own = [state.paused_until[lane] - now]
-        if lane == OUTBOX:
-            own.append(state.next_outbox - now)
+        if lane != INTERACTIVE:
+            own.append(state.next_background - now)
         if chat is not None and chat > 0:
             if lane == OUTBOX:
                 own.append(state.private.setdefault(chat, _Bucket(at=now)).wait(now))
@@ -163,8 +169,8 @@ class SendScheduler(BaseRateLimiter[str]):
     def _take(self, lane: str, chat: int | None, now: float) -> None:
         state = self._state
         state.sent.append(now)
-        if lane == OUTBOX:
-            state.next_outbox = max(state.next_outbox, now) + 1.0 / self.rate
+        if lane != INTERACTIVE:
+            state.next_background = max(state.next_background, now) + 1.0 / self.rate
         if chat is not None and chat > 0:
             if lane == OUTBOX:
                 state.private[chat].tokens -= 1
@@ -179,17 +185,17 @@ class SendScheduler(BaseRateLimiter[str]):
         loop = asyncio.get_running_loop()
         state = self._state
         me = id(asyncio.current_task())
+        ahead = LANES[:LANES.index(lane)]
         try:
             while True:
                 now = loop.time()
                 shared, own = self.delays(lane, chat, now)
-                if lane == INTERACTIVE:
-                    if own <= 0:
-                        state.ready_interactive.add(me)
-                    else:
-                        state.ready_interactive.discard(me)
+                if own <= 0:
+                    state.ready[lane].add(me)
+                else:
+                    state.ready[lane].discard(me)
                 wait = max(shared, own)
-                yields = lane == OUTBOX and bool(state.ready_interactive)
+                yields = any(state.ready[earlier] for earlier in ahead)
                 if wait <= 0 and not yields:
                     self._take(lane, chat, now)
                     return
@@ -199,15 +205,15 @@ class SendScheduler(BaseRateLimiter[str]):
                 except TimeoutError:
                     pass
         finally:
-            if lane == INTERACTIVE and me in state.ready_interactive:
-                state.ready_interactive.discard(me)
+            if me in state.ready[lane]:
+                state.ready[lane].discard(me)
                 self._changed.set()
 
     def _pause(self, lane: str, exc: RetryAfter) -> None:
         seconds = exc.retry_after.total_seconds() if hasattr(exc.retry_after, "total_seconds") \
             else float(exc.retry_after)
         until = asyncio.get_running_loop().time() + seconds
-        lanes = (INTERACTIVE, OUTBOX) if lane == INTERACTIVE else (OUTBOX,)
+        lanes = LANES[LANES.index(lane):]  # its own lane and those after it
         for paused in lanes:
             self._state.paused_until[paused] = max(self._state.paused_until[paused], until)
         log.info("429 on the %s lane: %s paused %.1f s", lane, "/".join(lanes), seconds)

@@ -22,9 +22,10 @@ from bot.context import Services, ZhibuApp, ZhibuContext
 from bot.delivery import markup
 from bot.handlers.common import actor, command, is_private, render, reply_html
 from bot.i18n import t
+from bot.scheduler import REFRESH
 from bot.services import notices_attendance as answers
 from bot.services.notices_attendance import Answered, LeaveAsked
-from bot.services.notices_edits import group_post
+from bot.services.notices_edits import Edit, group_post
 from bot.services.notices_manage import upcoming
 from bot.services.results import Result, say
 
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 END = ConversationHandler.END
 PENDING_LEAVE = "notice_leave"
 GROUP_EDITS = "notice_group_edits"
+PENDING_EDITS = "notice_pending_edits"
 
 
 class L(IntEnum):
@@ -48,7 +50,7 @@ async def show(update: Update, context: ZhibuContext, outcome: Answered) -> None
     for item in outcome.result.replies:
         await reply_html(update, context, item.text(context.lang), markup(item.buttons))
     for change in outcome.edits:
-        await edit(context.bot, change.chat_id, change.message_id, change.text, change.buttons)
+        schedule_edit(context.application, context.services, change)
     if outcome.group_of is not None:
         schedule_group_edit(context.application, context.services, outcome.group_of)
 
@@ -127,15 +129,39 @@ async def on_leave_cancel(update: Update, context: ZhibuContext) -> int:
 
 
 async def edit(bot: Any, chat_id: int, message_id: int, text: str, buttons: list[list[dict[str, str]]]) -> None:
-    """Edit a notice message; "message is not modified" is success, a deleted message is let go."""
+    """Edit a notice message in the background (the scheduler's refresh lane); "message is not modified" is
+    success, a deleted message is let go."""
     try:
         await bot.edit_message_text(text, chat_id=chat_id, message_id=message_id, parse_mode="HTML",
-                                    reply_markup=markup(buttons))
+                                    reply_markup=markup(buttons), rate_limit_args=REFRESH)
     except BadRequest as exc:
         if "not modified" not in exc.message.lower():
             log.info("chat=%s message=%s not edited: %s", chat_id, message_id, exc.message)
     except TelegramError as exc:
         log.warning("chat=%s message=%s not edited: %s", chat_id, message_id, exc)
+
+
+def schedule_edit(app: ZhibuApp, services: Services, change: Edit) -> None:
+    """Re-draw a member's copy of a notice after a press, in the background, so the press is answered at once
+    and the next update is not held behind the edit's slot. One task per message; a newer change replaces a
+    waiting one, so the copy always ends showing the latest answer."""
+    pending: dict[tuple[int, int], Edit] = services.state.setdefault(PENDING_EDITS, {})
+    key = (change.chat_id, change.message_id)
+    running = key in pending
+    pending[key] = change
+    if not running:
+        app.create_task(_editor(app, services, key), name=f"edit-{key[0]}-{key[1]}")
+
+
+async def _editor(app: ZhibuApp, services: Services, key: tuple[int, int]) -> None:
+    pending: dict[tuple[int, int], Edit] = services.state[PENDING_EDITS]
+    try:
+        while (change := pending.get(key)) is not None:
+            await edit(app.bot, change.chat_id, change.message_id, change.text, change.buttons)
+            if pending.get(key) is change:
+                break
+    finally:
+        pending.pop(key, None)
 
 
 def schedule_group_edit(app: ZhibuApp, services: Services, notice_id: int) -> None:
