@@ -11,6 +11,7 @@ import pytest
 
 from bot.buttons import ALL, DutyFollowup, DutyKind, DutyOutcome, DutyPostToggle, DutySkip
 from bot.emulator.models import BotMessage
+from bot.services.duty_rules import KINDS
 from bot.store.duty import DutyLog
 from tests.conftest import MEDIATOR, OTHER_SECRETARY, PATROL, PLAIN, SECRETARY, Harness
 
@@ -48,7 +49,7 @@ async def test_every_duty_button_carries_a_typed_payload(harness: Harness) -> No
     await mediator.expect("第 1 步")
     await mediator.send("张家、李家")
     kinds = await mediator.expect("第 2 步")
-    assert all(DutyKind.matches(d) for d in _payloads(kinds)) and len(_payloads(kinds)) == 5
+    assert all(DutyKind.matches(d) for d in _payloads(kinds)) and len(_payloads(kinds)) == len(KINDS)
     await mediator.press("邻里")
     outcomes = await mediator.expect("第 3 步", kind="message")
     assert all(DutyOutcome.matches(d) for d in _payloads(outcomes)) and len(_payloads(outcomes)) == 3
@@ -87,7 +88,7 @@ async def test_a_forged_kind_mid_mediation_is_expired_and_the_step_goes_on(harne
     await mediator.expect("第 3 步", kind="message")
     await mediator.press_data("duty:res:evil")
     await mediator.expect("失效", kind="alert")
-    await mediator.press("已移交")
+    await mediator.press("已上报（移交调委会/司法所）")
     await mediator.expect("第 4 步", kind="message")
     await mediator.send("已移交司法所")
     await mediator.expect("照片")

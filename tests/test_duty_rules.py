@@ -172,3 +172,13 @@ def test_followup_is_due_from_8_local_on_its_day() -> None:
     assert not followup_is_due(day, datetime(2026, 3, 12, 7, 59, tzinfo=TZ), TZ)
     assert followup_is_due(day, datetime(2026, 3, 12, 8, 0, tzinfo=TZ), TZ)
     assert followup_is_due(day, datetime(2026, 3, 20, 3, 0, tzinfo=TZ), TZ)
+
+
+@pytest.mark.parametrize(("word", "kind"), [("婚姻家庭", "family"), ("赡养", "support"), ("拆迁安置", "relocation"),
+                                            ("征地拆迁", "relocation")])
+def test_the_new_mediation_kinds_are_understood(word: str, kind: str) -> None:
+    assert parse_kind(word) == kind
+
+
+def test_passed_up_is_the_referred_outcome() -> None:
+    assert parse_outcome("已上报") == "referred" and parse_outcome("已移交") == "referred"

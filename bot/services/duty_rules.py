@@ -20,7 +20,7 @@ from bot.store.duty import DutyLog
 PATROL = "patrol"
 MEDIATION = "mediation"
 DUTY_POSTS = (PATROL, MEDIATION)
-KINDS = ("neighbour", "family", "land", "property", "other")
+KINDS = ("neighbour", "family", "support", "relocation", "land", "property", "other")
 OUTCOMES = ("resolved", "referred", "ongoing")
 MIN_MINUTES, MAX_MINUTES = 1, 720
 LONG_PATROL = 60  # minutes from which a patrol scores 2
@@ -33,14 +33,16 @@ FOLLOWUP_AT = time(8, 0)  # an ongoing mediation's follow-up is reminded from th
 
 _KIND_WORDS = {
     "neighbour": ("neighbour", "neighbor", "neighbours", "neighbors", "邻里", "邻里纠纷", "邻居"),
-    "family": ("family", "家庭", "家庭纠纷", "婚姻家庭", "婚姻"),
+    "family": ("family", "家庭", "家庭纠纷", "婚姻家庭", "婚姻家庭纠纷", "婚姻"),
+    "support": ("support", "elder support", "赡养", "赡养纠纷", "养老"),
+    "relocation": ("relocation", "拆迁", "拆迁安置", "征地拆迁", "安置", "征地"),
     "land": ("land", "土地", "土地纠纷", "宅基地"),
     "property": ("property", "物业", "物业纠纷"),
     "other": ("other", "其他", "其它"),
 }
 _OUTCOME_WORDS = {
     "resolved": ("resolved", "已化解", "化解", "调解成功", "成功", "已解决", "解决"),
-    "referred": ("referred", "已移交", "移交", "转交", "上报", "已上报"),
+    "referred": ("referred", "已上报", "上报", "已移交", "移交", "转交"),
     "ongoing": ("ongoing", "调解中", "进行中", "未化解", "继续", "跟进", "still ongoing"),
 }
 _MINUTES = re.compile(r"^(\d{1,6})\s*(分钟|分|min|mins|minutes)?$", re.IGNORECASE)
