@@ -264,7 +264,7 @@ async def test_roster_name_with_html_characters_everywhere_it_is_shown(harness: 
     harness.at(T0)
     secretary = harness.user(OTHER_SECRETARY)
     await secretary.send("/members")
-    assert f"{name} · 未报备 · 未注册" in (await secretary.expect("二村党支部")).text
+    assert f"{name} · 未报备 · 未绑定" in (await secretary.expect("二村党支部")).text
     await secretary.send(f"/invite {name}")
     assert f"{name}（二村党支部）的专属邀请链接" in (await secretary.expect("邀请链接")).text
     await secretary.send("/notice 党课 | 2026-11-20 15:00 | 村委会 | 学习党章")

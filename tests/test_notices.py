@@ -90,7 +90,7 @@ async def test_one_line_notice_previews_then_goes_to_every_linked_member(harness
         assert len(received) == 1, member
         assert received[0].labels() == ["参加", "请假", "签到"]
     summary = got(secretary, "通知发送完毕")[0].text
-    assert "送达：5 人" in summary and "发送失败：0 人" in summary and "未注册、没有发送：1 人：吴未绑定" in summary
+    assert "送达：5 人" in summary and "发送失败：0 人" in summary and "未绑定、没有发送：1 人：吴未绑定" in summary
     rows = await harness.store.db.fetchall("SELECT key FROM outbox WHERE ref = 'notice:1' ORDER BY key")
     assert len(rows) == 5
     assert notices_of(harness.user(PLAIN)) == []  # another branch

@@ -78,7 +78,7 @@ async def test_a_whole_notice_through_the_use_cases_without_telegram(store: Stor
     assert await deliver_all(store, settings) == 5 + 1  # five copies, then the secretary's summary
     summary = await store.outbox.by_key(f"notice:{notice_id}:summary")
     assert summary is not None and summary.chat_id == SECRETARY
-    assert "送达：5 人" in summary.text and "未注册、没有发送：1 人：吴未绑定" in summary.text
+    assert "送达：5 人" in summary.text and "未绑定、没有发送：1 人：吴未绑定" in summary.text
     assert await group_post(store, settings, notice_id) is None  # no group bound
 
     attended = await answers.attend(person[LIAISON], notice_id, T0, store, settings)
@@ -115,7 +115,7 @@ async def test_a_whole_notice_through_the_use_cases_without_telegram(store: Stor
     assert report is not None
     assert "应到：6 人" in report and "参加：1 人：李联络" in report and "请假：1 人：赵巡逻（外出务工）" in report
     assert "已签到：2 人" in report and "张流动 14:40" in report and "钱调解 14:40（代签）" in report
-    assert "未回复：2 人：王书记、吴未绑定（未注册）" in report
+    assert "未回复：2 人：王书记、吴未绑定（未绑定）" in report
 
     listing = await manage.upcoming(person[PATROL], T0, store, settings, "zh")
     assert listing.replies[0].html is not None and "请假（外出务工）" in listing.replies[0].html

@@ -200,7 +200,7 @@ async def test_a_notice_nobody_can_receive_still_gets_its_summary(harness: Harne
     assert "0 名党员" in preview.text and "张流动" in preview.text
     await secretary.press("发送", preview)
     summary = (await saw(secretary, "通知发送完毕")).text
-    assert "送达：0 人" in summary and "未注册、没有发送：1 人：张流动" in summary
+    assert "送达：0 人" in summary and "未绑定、没有发送：1 人：张流动" in summary
 
 
 async def _meeting_keys(store: Store) -> list[str]:

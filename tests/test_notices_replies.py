@@ -132,7 +132,7 @@ async def test_attendance_names_and_counts(harness: Harness) -> None:
     assert "应到：6 人" in report
     assert "参加：2 人：李联络、张流动" in report
     assert "请假：1 人：赵巡逻（外出务工）" in report
-    assert "未回复：3 人：王书记、钱调解、吴未绑定（未注册）" in report
+    assert "未回复：3 人：王书记、钱调解、吴未绑定（未绑定）" in report
     assert "已签到：0 人" in report
     assert "半数" not in report  # only a general meeting has a quorum
 

@@ -224,7 +224,7 @@ async def test_members_list_shows_latest_status_and_registration(harness: Harnes
     await secretary.send("/members")
     listing = await secretary.expect("二村党支部")
     assert "周普通 · 生病" in listing.text
-    assert "陈外出 · 未报备 · 未注册" in listing.text
+    assert "陈外出 · 未报备 · 未绑定" in listing.text
     assert "王书记" not in listing.text
     await secretary.send("/members 一村")
     await secretary.expect("没有「一村」")
