@@ -208,6 +208,16 @@ class EmuUser(Inbox):
         stored = self.emu.store_file(filename, data, "documents")
         return await self._post(chat, kind="document", text=caption or "", html=caption or "", files=[stored])
 
+    async def send_voice(self, chat: EmuGroup | None = None) -> int:
+        """Send a five-second voice message; return the update_id."""
+        stored = self.emu.store_file("voice.ogg", b"OggS-fake-voice", "voice", "audio/ogg")
+        return await self._post(chat, kind="voice", text="", html="", files=[stored])
+
+    async def send_sticker(self, chat: EmuGroup | None = None) -> int:
+        """Send a sticker; return the update_id."""
+        stored = self.emu.store_file("sticker.webp", b"RIFF-fake-webp", "stickers", "image/webp")
+        return await self._post(chat, kind="sticker", text="", html="", files=[stored])
+
     def _candidates(self, message: BotMessage | StoredMessage | None) -> list[StoredMessage]:
         if message is None:
             return list(reversed(self.emu.chat_messages(self.id)))
