@@ -138,21 +138,41 @@ def test_shorten_never_cuts_inside_a_tag_or_an_entity_and_closes_tags() -> None:
             "&amp;", "")
 
 
-def test_a_page_of_overlong_names_still_fits_in_one_message() -> None:
-    items = [escape("<名字>" * 150 + str(i)) for i in range(PAGE_SIZE)]
+def test_clip_cuts_a_persons_value_before_it_is_escaped() -> None:
+    assert pages.clip("张三", None) == "张三" and pages.clip("张三", 2) == "张三"
+    assert pages.clip("欧阳建国同志", 4) == "欧阳建…" and pages.clip(None, 3) == ""
 
-    def render(lines: list[str]) -> str:
-        return "\n".join(["<b>标题</b>", *[f"<b>{line}</b>" for line in lines], "第 1/2 页"])
 
-    text = fit(render, items)
-    assert units(text) <= pages.MESSAGE_ROOM and text.endswith("第 1/2 页") and text.count("\n") == PAGE_SIZE + 1
-    assert text.count("<b>") == text.count("</b>")
+def _render(lines: list[str]) -> str:
+    return "\n".join(["<b>标题</b>", *[f"<b>{line}</b>" for line in lines], "第 1/2 页"])
+
+
+def test_a_page_of_overlong_names_is_clipped_but_keeps_every_verdict() -> None:
+    names = ["<名字>" * 50 + str(i) for i in range(PAGE_SIZE)]
+    caps: list[int | None] = []
+
+    def draw(cap: int | None) -> list[str]:
+        caps.append(cap)
+        return [t("zh", "members.line", name=pages.clip(n, cap), status="未报备", unlinked=" · 未注册") for n in names]
+
+    text = fit(_render, draw)
+    assert units(text) <= pages.MESSAGE_ROOM and caps[0] is None and len(caps) > 1
+    lines = text.splitlines()
+    assert len(lines) == PAGE_SIZE + 2 and all(line.endswith(" · 未注册</b>") for line in lines[1:-1])
+    assert "&lt;名字&gt;" in text and "<名字>" not in text  # clipped before escaping: no broken entity
     short = ["甲", "乙"]
-    assert fit(render, short) == render(short)  # nothing cut when it fits
+    assert fit(_render, lambda cap: short) == _render(short)  # nothing clipped when it fits
+
+
+def test_lines_that_clipping_cannot_shorten_lose_their_ends() -> None:
+    lines = [escape("<长>" * 150 + str(i)) for i in range(PAGE_SIZE)]
+    text = fit(_render, lambda cap: lines)
+    assert units(text) <= pages.MESSAGE_ROOM and text.endswith("第 1/2 页") and text.count("\n") == PAGE_SIZE + 1
+    assert text.count("<b>") == text.count("</b>") and "&lt;长&gt;" in text
 
 
 def test_a_head_too_long_for_one_message_is_cut_as_a_whole() -> None:
-    text = fit(lambda lines: "<b>" + "长" * 5000 + "</b>\n" + "\n".join(lines), ["甲"])
+    text = fit(lambda lines: "<b>" + "长" * 5000 + "</b>\n" + "\n".join(lines), lambda cap: ["甲"])
     assert units(text) <= pages.MESSAGE_ROOM and text.endswith("…</b>")
 
 

@@ -14,13 +14,16 @@ from bot.services import pages
 from bot.services.duty import ReportRow, member_month, units_month
 from bot.services.duty_rules import MEDIATION_MINIMUM, PATROL_MINIMUM, FieldError, Month, minimum_met
 from bot.services.duty_view import field_error, minimum_text, month_label, posts_label
-from bot.services.pages import Filter
+from bot.services.pages import Filter, clip
 from bot.services.people import managed_members, unit_label
 from bot.services.results import Reply, alert, say, shown
 from bot.services.rights import Actor, Capability, OrgTree
 from bot.store import Store
 
 _VERDICT = {True: "duty.report.met", False: "duty.report.not_met", None: "duty.report.no_minimum"}
+#: Post-holders on a page of /dutyreport: an assessment line in English is about half again as long as in
+#: Chinese, and 40 of them would not fit in one message.
+_PER_PAGE = {"zh": pages.PAGE_SIZE, "en": 20}
 
 
 def _month(text: str, now: datetime, settings: Settings, lang: str) -> Month | Reply:
@@ -80,10 +83,11 @@ def month_of_key(key: int) -> Month | None:
     return month if month_key(month) == key else None
 
 
-def _line(ranked: Ranked, tree: OrgTree, lang: str) -> str:
+def _line(ranked: Ranked, tree: OrgTree, lang: str, cap: int | None) -> str:
     row, s = ranked.row, ranked.row.summary
-    return t(lang, "duty.report.line", rank=ranked.rank, name=row.member.name, unit=unit_label(tree, row.member),
-             posts=posts_label(lang, row.member.posts), patrols=s.patrols, minutes=s.minutes,
+    return t(lang, "duty.report.line", rank=ranked.rank, name=clip(row.member.name, cap),
+             unit=clip(unit_label(tree, row.member), cap), posts=clip(posts_label(lang, row.member.posts), cap),
+             patrols=s.patrols, minutes=s.minutes,
              mediations=s.mediations, points=s.points, minimum=t(lang, _VERDICT[row.met]),
              note="" if row.member.linked else t(lang, "duty.report.unlinked"))
 
@@ -95,7 +99,8 @@ async def _page(actor: Actor, month: Month, word: str, number: int, store: Store
     rows = await units_month(store, await managed_members(store, actor, tree), month, settings.tz)
     if not rows:
         return say("duty.report.empty", month=month_label(lang, month))
-    page = pages.paginate([Ranked(rank, row) for rank, row in enumerate(rows, 1)], FILTERS, word, number)
+    page = pages.paginate([Ranked(rank, row) for rank, row in enumerate(rows, 1)], FILTERS, word, number,
+                          _PER_PAGE.get(lang, pages.PAGE_SIZE))
     head = [t(lang, "duty.report.header", month=month_label(lang, month), count=len(rows)),
             t(lang, "duty.report.counts", met=page.counts["met"], not_met=page.counts["notmet"],
               none=sum(1 for row in rows if row.met is None)),
@@ -107,7 +112,7 @@ async def _page(actor: Actor, month: Month, word: str, number: int, store: Store
     def render(lines: list[str]) -> str:
         return "\n".join([*head, *(lines or [t(lang, "pages.nobody_here")]), *foot, *(["", *more] if more else [])])
 
-    text = pages.fit(render, [_line(ranked, tree, lang) for ranked in page.entries])
+    text = pages.fit(render, lambda cap: [_line(ranked, tree, lang, cap) for ranked in page.entries])
     key = month_key(month)
     return shown(text, pages.buttons(page, FILTERS, lambda f, n: ListPage("dutyreport", key, f, n).pack(), lang))
 

@@ -14,7 +14,7 @@ from bot.i18n import Html, escape, t
 from bot.services import notices as rules
 from bot.services import pages
 from bot.services.notices_text import title
-from bot.services.pages import Filter, Page
+from bot.services.pages import Filter, Page, clip
 from bot.services.results import Buttons
 from bot.services.rights import OrgTree
 from bot.store.notices import Notice
@@ -48,15 +48,16 @@ def filters(begun: bool) -> tuple[Filter[Seat], ...]:
     return (Filter("all", "notice.att.filter.all"), *(on(w) for w in LINES if begun or w != "absent"))
 
 
-def _item(lang: str, seat: Seat, line: str, tz: ZoneInfo) -> str:
+def _item(lang: str, seat: Seat, line: str, tz: ZoneInfo, cap: int | None) -> str:
+    name = clip(seat.name, cap)
     if line == "leave":
-        return t(lang, "notice.att.leave_item", name=seat.name, reason=seat.reason or "")
+        return t(lang, "notice.att.leave_item", name=name, reason=clip(seat.reason, cap))
     if line == "present" and seat.checked_in_at is not None:
-        return t(lang, f"notice.att.checkin_{seat.how}", name=seat.name,
+        return t(lang, f"notice.att.checkin_{seat.how}", name=name,
                  time=seat.checked_in_at.astimezone(tz).strftime("%H:%M"))
     if line in ("silent", "absent") and not seat.linked:
-        return t(lang, "notice.att.unregistered_item", name=seat.name)
-    return escape(seat.name)
+        return t(lang, "notice.att.unregistered_item", name=name)
+    return escape(name)
 
 
 def _names(lang: str, items: Sequence[str]) -> Html:
@@ -74,8 +75,7 @@ def render(lang: str, notice: Notice, tree: OrgTree, tz: ZoneInfo, page: Page[Se
            quorum: tuple[bool, int] | None, export: bool) -> str:
     """The ledger with this page's names: on every line for 应到, on the chosen line only for a filter."""
     chosen = [w for w in LINES if page.filter in ("all", w) and (begun or w != "absent")]
-    placed = [(line, _item(lang, seat, line, tz)) for seat in page.entries for line in lines(seat, begun)
-              if line in chosen]
+    placed = [(line, seat) for seat in page.entries for line in lines(seat, begun) if line in chosen]
     head = [title(lang, notice, tree, tz)]
     if notice.cancelled_at is not None:
         head.append(t(lang, "notice.att.cancelled"))
@@ -96,7 +96,7 @@ def render(lang: str, notice: Notice, tree: OrgTree, tz: ZoneInfo, page: Page[Se
                 for line, key in LINES.items() if begun or line != "absent"]
         return "\n".join([*head, *body, *tail, *(["", *foot] if foot else [])])
 
-    return pages.fit(draw, [item for _, item in placed])
+    return pages.fit(draw, lambda cap: [_item(lang, seat, line, tz, cap) for line, seat in placed])
 
 
 def buttons(lang: str, notice: Notice, page: Page[Seat], begun: bool) -> Buttons:

@@ -5,9 +5,9 @@ Channel-free and pure: `paginate` takes the full ordered list, the filters that 
 page asked for (both as a button carries them, so stale or forged values are clamped: a page beyond the
 end shows the last one, an unknown filter the first), and returns the `Page`. `buttons` turns a page into
 rows of `{"text", "data"}` buttons, `footer` into the position and export lines, and `fit` keeps a rendered
-page within one Telegram message however long the names in it are. Each list (`/members`, `/reports`,
-`/dutyreport`, `/attendance`, and any later one) supplies its entries, filters and how a button's payload
-is made (`bot.buttons.ListPage`).
+page within one Telegram message however long the names, places or reasons in it are (`clip`). Each list
+(`/members`, `/reports`, `/dutyreport`, `/attendance`, and any later one) supplies its entries, filters
+and how a button's payload is made (`bot.buttons.ListPage`).
 """
 
 from __future__ import annotations
@@ -202,12 +202,33 @@ def shorten(html: str, cap: int) -> str:
         limit -= units(out) - cap
 
 
-def fit(render: Callable[[list[str]], str], items: list[str], room: int = MESSAGE_ROOM) -> str:
-    """`render(items)` when it fits in one message; else rendered with the longest items cut shorter (a
-    page of 40 over-long names or reasons), and as a last resort cut as a whole."""
+def clip(value: str | None, cap: int | None) -> str:
+    """A person's own value (a name, a place, a reason) cut to `cap` characters with `…`, before escaping."""
+    value = value or ""
+    if cap is None or len(value) <= cap:
+        return value
+    return value[:max(cap - 1, 1)] + ELLIPSIS
+
+
+#: How short people's values get, step by step, when a page does not fit in one message.
+CAPS = (40, 24, 16, 10, 6)
+
+
+def fit(render: Callable[[list[str]], str], draw: Callable[[int | None], list[str]],
+        room: int = MESSAGE_ROOM) -> str:
+    """`render(draw(None))` — the page's lines drawn in full, then put together — when it fits in one
+    message. Otherwise the lines are drawn again with people's values clipped (`draw(cap)`, see `clip`)
+    shorter and shorter, so every line keeps its figures and verdicts; then the longest lines lose their
+    ends; as a last resort the whole text is cut."""
+    items = draw(None)
     text = render(items)
-    cap = max((units(i) for i in items), default=0)
-    while units(text) > room and cap > 8:
-        cap = max(8, cap * 2 // 3)
-        text = render([shorten(i, cap) for i in items])
+    for cap in CAPS:
+        if units(text) <= room:
+            return text
+        items = draw(cap)
+        text = render(items)
+    longest = max((units(i) for i in items), default=0)
+    while units(text) > room and longest > 8:
+        longest = max(8, longest * 2 // 3)
+        text = render([shorten(i, longest) for i in items])
     return shorten(text, room) if units(text) > room else text

@@ -12,7 +12,7 @@ from bot.buttons import ListPage, ReportView
 from bot.config import Settings
 from bot.i18n import t
 from bot.services import pages, periods
-from bot.services.pages import Filter
+from bot.services.pages import Filter, clip
 from bot.services.people import unit_label
 from bot.services.reports import mobile_since, period_name, report_period
 from bot.services.results import Reply, Result, alert, say, shown
@@ -116,11 +116,11 @@ def period_of_key(key: int) -> periods.Period | None:
     return found if found is not None and period_key(found) == key else None
 
 
-def _line(line: Line, lang: str, tz: ZoneInfo) -> str:
+def _line(line: Line, lang: str, tz: ZoneInfo, cap: int | None) -> str:
+    name, unit = clip(line.member.name, cap), clip(line.unit, cap)
     if line.status == "submitted" and line.report is not None:
-        return t(lang, "report.line_submitted", name=line.member.name, unit=line.unit,
-                 date=_day(line.report.submitted_at, tz))
-    return t(lang, f"report.line_{line.status}", name=line.member.name, unit=line.unit,
+        return t(lang, "report.line_submitted", name=name, unit=unit, date=_day(line.report.submitted_at, tz))
+    return t(lang, f"report.line_{line.status}", name=name, unit=unit,
              deadline=periods.deadline(line.period, tz).strftime("%Y-%m-%d %H:%M"))
 
 
@@ -141,7 +141,7 @@ async def _page(person: Actor, period: periods.Period, word: str, number: int, n
         body = lines or [t(lang, "pages.nobody_here")]
         return "\n".join([*head, *body, *(["", *foot] if foot else [])])
 
-    text = pages.fit(render, [_line(line, lang, tz) for line in page.entries])
+    text = pages.fit(render, lambda cap: [_line(line, lang, tz, cap) for line in page.entries])
     views = [{"text": html.unescape(t(lang, "report.view", name=line.member.name))[:60],  # plain text, not HTML
               "data": ReportView(line.report.id).pack()}
              for line in page.entries if line.status == "submitted" and line.report is not None]

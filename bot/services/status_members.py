@@ -10,7 +10,7 @@ from bot.buttons import ListPage
 from bot.config import Settings
 from bot.i18n import Html, t
 from bot.services import pages
-from bot.services.pages import Filter, Page
+from bot.services.pages import Filter, Page, clip
 from bot.services.results import Buttons, Reply, Result, alert, say, shown
 from bot.services.rights import Actor, OrgTree, managed_units
 from bot.services.status import describe
@@ -32,14 +32,14 @@ FILTERS: tuple[Filter[RollEntry], ...] = (
 )
 
 
-def _line(row: RollEntry, tree: OrgTree, lang: str, tz: ZoneInfo) -> str:
+def _line(row: RollEntry, tree: OrgTree, lang: str, tz: ZoneInfo, cap: int | None) -> str:
     if row.state is None or row.at is None:
         text = t(lang, "status.none")
     else:
-        state, where = describe(row.state, row.location, lang)
+        state, where = describe(row.state, clip(row.location, cap) or None, lang)
         text = t(lang, "status.latest", state=state, where=where, date=row.at.astimezone(tz).strftime("%m-%d"))
-    group = tree.name(row.group_id)
-    name = Html(t(lang, "members.in_group", name=row.name, group=group)) if group else row.name
+    group = clip(tree.name(row.group_id), cap)
+    name = Html(t(lang, "members.in_group", name=clip(row.name, cap), group=group)) if group else clip(row.name, cap)
     return t(lang, "members.line", name=name, status=Html(text),
              unlinked="" if row.linked else Html(t(lang, "members.unlinked")))
 
@@ -109,7 +109,7 @@ def _render(page: Page[RollEntry], title: str, per_unit: dict[int, int], tree: O
             out += ["", t(lang, "pages.nobody_here")]
         return "\n".join([*out, *(["", *foot] if foot else [])])
 
-    return pages.fit(render, [_line(row, tree, lang, tz) for row in page.entries])
+    return pages.fit(render, lambda cap: [_line(row, tree, lang, tz, cap) for row in page.entries])
 
 
 async def _page(person: Actor, tree: OrgTree, ref: int, units: set[int], word: str, number: int, store: Store,
