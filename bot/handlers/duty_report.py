@@ -1,7 +1,7 @@
 """`/duty`, `/dutyreport` and `/posts` (设岗定责): a post-holder's month, the assessment of a secretary's
-units, and a secretary changing a member's duty posts. Telegram in and out only: the use cases are
-`bot.services.duty_month` and `bot.services.duty_posts`. (The post buttons are registered with the other
-duty buttons in `bot.handlers.duty`, before the duty catch-all.)"""
+units (a page at a time; its buttons edit it), and a secretary changing a member's duty posts. Telegram in
+and out only: the use cases are `bot.services.duty_month` and `bot.services.duty_posts`. (The post buttons
+are registered with the other duty buttons in `bot.handlers.duty`, before the duty catch-all.)"""
 
 from __future__ import annotations
 
@@ -10,11 +10,14 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import CommandHandler
 
-from bot.buttons import DutyPostToggle
+from bot.buttons import DutyPostToggle, ListPage
 from bot.context import ZhibuApp, ZhibuContext
 from bot.delivery import markup
+from bot.handlers import pages
 from bot.handlers.common import actor, args_text, command, render, split_fields
 from bot.services import duty_month, duty_posts
+from bot.services.results import Reply
+from bot.services.rights import Actor
 
 
 @command("duty")
@@ -27,6 +30,12 @@ async def cmd_duty(update: Update, context: ZhibuContext) -> None:
 async def cmd_dutyreport(update: Update, context: ZhibuContext) -> None:
     await render(update, context, await duty_month.units_report(
         actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang))
+
+
+async def dutyreport_pressed(person: Actor, pressed: ListPage, context: ZhibuContext) -> Reply:
+    """A page or filter button of /dutyreport (the page is shown in place of the report)."""
+    return await duty_month.dutyreport_page(person, pressed.ref, pressed.filter, pressed.page, context.store,
+                                            context.settings, context.lang)
 
 
 @command("posts")
@@ -57,4 +66,5 @@ async def on_post_toggle(update: Update, context: ZhibuContext) -> None:
 def register(app: ZhibuApp) -> None:
     app.add_handler(CommandHandler("duty", cmd_duty))
     app.add_handler(CommandHandler("dutyreport", cmd_dutyreport))
+    pages.register_list(app, "dutyreport", "/dutyreport", dutyreport_pressed)
     app.add_handler(CommandHandler("posts", cmd_posts))

@@ -1,8 +1,9 @@
-"""Secretaries after a notice went out, in Telegram: `/attendance [id]` (replies, check-ins, quorum; 代签/补签
-by `/attendance <id> | 代签 | name`), `/cancelnotice <id>`, `/minutes <id> | text`, and `/bindgroup` /
-`/unbindgroup` in a group chat so notices are posted there too (or no longer). The decisions are use cases
-in `bot.services.notices_attendance` and `bot.services.notices_manage`; only asking Telegram whether the
-secretary administers the group happens here."""
+"""Secretaries after a notice went out, in Telegram: `/attendance [id]` (replies, check-ins, quorum, a page
+at a time; its buttons edit it; 代签/补签 by `/attendance <id> | 代签 | name`), `/cancelnotice <id>`,
+`/minutes <id> | text`, and `/bindgroup` / `/unbindgroup` in a group chat so notices are posted there too
+(or no longer). The decisions are use cases in `bot.services.notices_attendance` and
+`bot.services.notices_manage`; only asking Telegram whether the secretary administers the group happens
+here."""
 
 from __future__ import annotations
 
@@ -12,12 +13,15 @@ from telegram import ChatMember, Update
 from telegram.error import TelegramError
 from telegram.ext import CommandHandler
 
+from bot.buttons import ListPage
 from bot.context import ZhibuApp, ZhibuContext
+from bot.handlers import pages
 from bot.handlers.common import actor, args_text, command, is_private, render
 from bot.handlers.notices_replies import show
 from bot.services import notices_manage as manage
-from bot.services.notices_attendance import attendance
-from bot.services.results import say
+from bot.services.notices_attendance import attendance, attendance_page
+from bot.services.results import Reply, say
+from bot.services.rights import Actor
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +30,12 @@ log = logging.getLogger(__name__)
 async def cmd_attendance(update: Update, context: ZhibuContext) -> None:
     await show(update, context, await attendance(actor(context), args_text(context), context.services.now(),
                                                  context.store, context.settings, context.lang))
+
+
+async def attendance_pressed(person: Actor, pressed: ListPage, context: ZhibuContext) -> Reply:
+    """A page or filter button of /attendance (the page is shown in place of the ledger)."""
+    return await attendance_page(person, pressed.ref, pressed.filter, pressed.page, context.services.now(),
+                                 context.store, context.settings, context.lang)
 
 
 @command("cancelnotice")
@@ -74,6 +84,7 @@ async def cmd_unbindgroup(update: Update, context: ZhibuContext) -> None:
 
 def register(app: ZhibuApp) -> None:
     app.add_handler(CommandHandler("attendance", cmd_attendance))
+    pages.register_list(app, "attendance", "/attendance", attendance_pressed)
     app.add_handler(CommandHandler("cancelnotice", cmd_cancelnotice))
     app.add_handler(CommandHandler("minutes", cmd_minutes))
     app.add_handler(CommandHandler("bindgroup", cmd_bindgroup))

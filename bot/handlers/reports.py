@@ -16,13 +16,15 @@ from telegram.ext import (
 )
 
 from bot import buttons
-from bot.buttons import ReportCancel, ReportSend, ReportView, ReportWrite
+from bot.buttons import ListPage, ReportCancel, ReportSend, ReportView, ReportWrite
 from bot.context import ZhibuApp, ZhibuContext
+from bot.handlers import pages
 from bot.handlers.common import actor, args_text, command, render
 from bot.services import reports_write
-from bot.services.reports_view import list_reports, read_report
+from bot.services.reports_view import list_reports, read_report, reports_page
 from bot.services.reports_write import ReportDraft, Writing
-from bot.services.results import alert
+from bot.services.results import Reply, alert
+from bot.services.rights import Actor
 
 DRAFT = "report"  # the key of the draft in user_data
 
@@ -102,6 +104,12 @@ async def cmd_reports(update: Update, context: ZhibuContext) -> None:
                                                      context.store, context.settings, context.lang))
 
 
+async def reports_pressed(person: Actor, pressed: ListPage, context: ZhibuContext) -> Reply:
+    """A page or filter button of /reports (the page is shown in place of the list)."""
+    return await reports_page(person, pressed.ref, pressed.filter, pressed.page, context.services.now(),
+                              context.store, context.settings, context.lang)
+
+
 async def on_view(update: Update, context: ZhibuContext) -> None:
     assert update.callback_query is not None
     pressed = ReportView.unpack(update.callback_query.data)
@@ -133,4 +141,5 @@ def register(app: ZhibuApp) -> None:
     ))
     app.add_handler(CommandHandler("reports", cmd_reports))
     app.add_handler(CallbackQueryHandler(on_view, pattern=ReportView.matches))
+    pages.register_list(app, "reports", "/reports", reports_pressed)
     app.add_handler(CallbackQueryHandler(on_expired, pattern=buttons.family(buttons.REPORTS)))

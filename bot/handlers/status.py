@@ -15,13 +15,15 @@ from telegram.ext import (
 )
 
 from bot import buttons
-from bot.buttons import StatusSkip, StatusState
+from bot.buttons import ListPage, StatusSkip, StatusState
 from bot.context import ZhibuApp, ZhibuContext
+from bot.handlers import pages
 from bot.handlers.common import Handler, actor, args_text, command, render, split_fields
 from bot.services import status_steps
-from bot.services.results import alert, say
+from bot.services.results import Reply, alert, say
+from bot.services.rights import Actor
 from bot.services.status import status_line
-from bot.services.status_members import list_members
+from bot.services.status_members import list_members, members_page
 from bot.services.status_steps import StatusDraft, StatusStep, Step
 
 DRAFT = "status"  # the key of the draft in user_data
@@ -113,6 +115,12 @@ async def cmd_members(update: Update, context: ZhibuContext) -> None:
                                                      context.settings, context.lang))
 
 
+async def members_pressed(person: Actor, pressed: ListPage, context: ZhibuContext) -> Reply:
+    """A page or filter button of /members (the page is shown in place of the list)."""
+    return await members_page(person, pressed.ref, pressed.filter, pressed.page, context.store, context.settings,
+                              context.lang)
+
+
 async def on_expired(update: Update, context: ZhibuContext) -> None:
     """A status button of a finished conversation, or a forged one: answered like an expired button,
     nothing else is done."""
@@ -135,4 +143,6 @@ def register(app: ZhibuApp) -> None:
         name="status",
     ))
     app.add_handler(CommandHandler("members", cmd_members))
+    pages.register_list(app, "members", "/members", members_pressed)
+    pages.register_unknown(app)
     app.add_handler(CallbackQueryHandler(on_expired, pattern=buttons.family(buttons.STATUS)))

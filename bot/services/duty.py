@@ -82,10 +82,12 @@ class ReportRow:
 async def units_month(store: Store, members: list[Member], month: Month, tz: ZoneInfo) -> list[ReportRow]:
     """Every post-holder among `members` with the month's figures, most points first."""
     holders = [m for m in members if m.posts]
-    logs = await month_logs(store, [m.id for m in holders], month, tz)
+    logs: dict[int, list[DutyLog]] = {}
+    for entry in await month_logs(store, [m.id for m in holders], month, tz):  # by member: 10 000 holders
+        logs.setdefault(entry.member_id, []).append(entry)
     rows = []
     for member in holders:
-        summary = summarize(x for x in logs if x.member_id == member.id)
+        summary = summarize(logs.get(member.id, ()))
         rows.append(ReportRow(member, summary, minimum_met(summary, member.posts)))
     rows.sort(key=lambda r: (-r.summary.points, r.member.name, r.member.id))
     return rows

@@ -1,6 +1,7 @@
 """Answers to a notice as use cases: Attend, Leave (the reason asked next), Check in in its window, a
-secretary's 代签 / 补签, and the `/attendance` view (replies, check-ins, quorum). No Telegram here: each
-returns what to answer, which messages to re-render (`Edit`) and whose group post to refresh."""
+secretary's 代签 / 补签, and the `/attendance` ledger a page at a time (replies, check-ins, quorum). No
+Telegram here: each returns what to answer, which messages to re-render (`Edit`) and whose group post to
+refresh."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datetime import datetime
 from bot.config import Settings
 from bot.i18n import Html, t
 from bot.services import notices as rules
+from bot.services import notices_ledger as ledger
 from bot.services import notices_text as view
 from bot.services.notices_edits import Edit, member_copy
 from bot.services.notices_manage import find_managed
@@ -155,13 +157,29 @@ async def attendance(person: Actor, args: str, now: datetime, store: Store, sett
         return await mark_present(person, found, fields[1], fields[2], now, store, settings, lang)
     if len(fields) != 1:
         return _says(say("notice.att.usage"))
-    expected = await store.notices.expected(found.id)
-    rsvps, checkins = await store.notices.rsvps(found.id), await store.notices.checkins(found.id)
-    quorum = None
-    if found.kind == "general":
-        present = set(checkins) | {m for m, r in rsvps.items() if r.answer == "attend"}
-        quorum = rules.has_quorum(len(expected), len(present & {e.member.id for e in expected}))
-    return _says(shown(view.attendance(lang, found, tree, settings.tz, expected, rsvps, checkins, quorum)))
+    return _says(await _ledger(person, found, "all", 1, now, store, settings, lang))
+
+
+async def _ledger(person: Actor, notice: Notice, word: str, number: int, now: datetime, store: Store,
+                  settings: Settings, lang: str) -> Reply:
+    """One page of the meeting's ledger, with its filter and page buttons."""
+    tree = OrgTree.of(await store.units.all())
+    everyone = await store.rolls.seats(notice.id)
+    begun = ledger.begun(notice, now)
+    page = ledger.page_of(everyone, word, number, begun)
+    text = ledger.render(lang, notice, tree, settings.tz, page, begun, ledger.quorum(notice, everyone),
+                         export=person.is_secretary)
+    return shown(text, ledger.buttons(lang, notice, page, begun))
+
+
+async def attendance_page(person: Actor, notice_id: int, word: str, number: int, now: datetime, store: Store,
+                          settings: Settings, lang: str) -> Reply:
+    """A page or filter button of `/attendance`: the page, if the meeting is still one of the units the
+    person manages as secretary; else the alert of an expired button."""
+    notice = await store.notices.get(notice_id)
+    if notice is None or notice.unit_id not in managed_units(person, OrgTree.of(await store.units.all())):
+        return alert("pages.expired", command="/attendance")
+    return await _ledger(person, notice, word, number, now, store, settings, lang)
 
 
 async def mark_present(person: Actor, notice: Notice, word: str, name: str, now: datetime, store: Store,

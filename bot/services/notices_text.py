@@ -1,5 +1,6 @@
 """What meeting notices look like: the notice (members, group, preview), its buttons, reminders, the
-broadcast summary, attendance and the member's list. Every value goes through `t()` (escaped)."""
+broadcast summary and the member's list (the attendance ledger is `notices_ledger`). Every value goes
+through `t()` (escaped)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.buttons import NoticeAttend, NoticeCheckin, NoticeDrop, NoticeKind, NoticeLeave, NoticeSend, NoticeUnit
-from bot.i18n import Html, escape, t
+from bot.i18n import Html, t
 from bot.services.rights import OrgTree
 from bot.store import Store
 from bot.store.models import Unit
@@ -154,47 +155,6 @@ async def summary_message(store: Store, notice: Notice, tz: ZoneInfo) -> Outgoin
         lines.append(t(lang, "notice.summary.group_ok" if ok else "notice.summary.group_failed"))
     return Outgoing(key=f"notice:{notice.id}:summary", kind="summary", chat_id=notice.creator_chat,
                     text="\n".join(lines), member_id=notice.created_by, ref=f"notice-summary:{notice.id}")
-
-
-def attendance(lang: str, notice: Notice, tree: OrgTree, tz: ZoneInfo, expected: Sequence[Expected],
-               rsvps: dict[int, Rsvp], checkins: dict[int, Checkin], quorum: bool | None) -> str:
-    """Replies and check-ins of one meeting (and for a general meeting, whether it has a quorum)."""
-    attending = [escape(e.member.name) for e in expected
-                 if (r := rsvps.get(e.member.id)) and r.answer == "attend"]
-    leave = [t(lang, "notice.att.leave_item", name=e.member.name, reason=rsvps[e.member.id].reason or "")
-             for e in expected if (r := rsvps.get(e.member.id)) and r.answer == "leave"]
-    silent = [escape(e.member.name) if e.linked else t(lang, "notice.att.unregistered_item", name=e.member.name)
-              for e in expected if e.member.id not in rsvps and e.member.id not in checkins]
-    present = []
-    for e in expected:
-        c = checkins.get(e.member.id)
-        if c is not None:
-            present.append(t(lang, f"notice.att.checkin_{c.how}", name=e.member.name,
-                             time=c.at.astimezone(tz).strftime("%H:%M")))
-    lines = [title(lang, notice, tree, tz)]
-    if notice.cancelled_at is not None:
-        lines.append(t(lang, "notice.att.cancelled"))
-    lines += [t(lang, "notice.att.expected", count=len(expected)),
-              t(lang, "notice.att.attending", count=len(attending), names=_plain_names(lang, attending)),
-              t(lang, "notice.att.leave", count=len(leave), names=_plain_names(lang, leave)),
-              t(lang, "notice.att.silent", count=len(silent), names=_plain_names(lang, silent)),
-              t(lang, "notice.att.present", count=len(present), names=_plain_names(lang, present))]
-    if quorum is not None:
-        confirmed = len({e.member.id for e in expected if e.member.id in checkins
-                         or (e.member.id in rsvps and rsvps[e.member.id].answer == "attend")})
-        lines.append(t(lang, "notice.att.quorum_yes" if quorum else "notice.att.quorum_no",
-                       present=confirmed, expected=len(expected)))
-    if notice.minutes:
-        lines.append(t(lang, "notice.att.minutes", text=notice.minutes))
-    lines.append(t(lang, "notice.att.proxy_hint", id=notice.id))
-    return "\n".join(lines)
-
-
-def _plain_names(lang: str, items: Sequence[str]) -> Html:
-    """Items that are already rendered (escaped) by `t()`: joined without escaping them again."""
-    if not items:
-        return Html("")
-    return Html(t(lang, "notice.names", names="") + ("、" if lang == "zh" else ", ").join(items))
 
 
 def upcoming(lang: str, items: Sequence[tuple[Notice, Rsvp | None]], tree: OrgTree, tz: ZoneInfo) -> str:

@@ -1,5 +1,5 @@
-"""What secretaries and liaisons see of thought reports (`/reports`, and a report's text on request),
-and which period a member's report is for."""
+"""What secretaries and liaisons see of thought reports (`/reports` as pages — `bot.services.pages` — and a
+report's text on request), and which period a member's report is for."""
 
 from __future__ import annotations
 
@@ -8,14 +8,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.buttons import ReportView
+from bot.buttons import ListPage, ReportView
 from bot.config import Settings
 from bot.i18n import t
-from bot.services import periods
+from bot.services import pages, periods
+from bot.services.pages import Filter, clip
 from bot.services.people import unit_label
 from bot.services.reports import mobile_since, period_name, report_period
-from bot.services.results import Buttons, Result, alert, say, shown
-from bot.services.rights import Actor, OrgTree, can_see_member, managed_units
+from bot.services.results import Reply, Result, alert, say, shown
+from bot.services.rights import Actor, Capability, OrgTree, can_see_member, managed_units
 from bot.store import Store
 from bot.store.models import Member
 from bot.store.reports import ThoughtReport
@@ -88,45 +89,89 @@ async def visible_report(store: Store, person: Actor, tree: OrgTree,
     return member, report
 
 
-#: Buttons to read reports on one overview (Telegram keeps a message's keyboard small).
-MAX_VIEW_BUTTONS = 30
+FILTERS: tuple[Filter[Line], ...] = (
+    Filter("all", "report.filter.all"),
+    Filter("submitted", "report.filter.submitted", lambda line: line.status == "submitted"),
+    Filter("missing", "report.filter.missing", lambda line: line.status == "missing"),
+    Filter("overdue", "report.filter.overdue", lambda line: line.status == "overdue"),
+)
+#: Read buttons on a row (only the page's reports get one).
+VIEW_PER_ROW = 3
 
 
 def _day(moment: datetime, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).strftime("%Y-%m-%d")
 
 
+def period_key(period: periods.Period) -> int:
+    """The period as a button carries it: `202610` for 2026-10, `20264` for 2026-Q4."""
+    year, _, rest = period.label.partition("-")
+    return int(year) * 10 + int(rest[1:]) if rest.startswith("Q") else int(year) * 100 + int(rest)
+
+
+def period_of_key(key: int) -> periods.Period | None:
+    """The period a button names, or None for a value no button carries."""
+    text = f"{key // 100:04d}-{key % 100:02d}" if key >= 100_000 else f"{key // 10:04d}-Q{key % 10}"
+    found = periods.parse_period(text)
+    return found if found is not None and period_key(found) == key else None
+
+
+def _line(line: Line, lang: str, tz: ZoneInfo, cap: int | None) -> str:
+    name, unit = clip(line.member.name, cap), clip(line.unit, cap)
+    if line.status == "submitted" and line.report is not None:
+        return t(lang, "report.line_submitted", name=name, unit=unit, date=_day(line.report.submitted_at, tz))
+    return t(lang, f"report.line_{line.status}", name=name, unit=unit,
+             deadline=periods.deadline(line.period, tz).strftime("%Y-%m-%d %H:%M"))
+
+
+async def _page(person: Actor, period: periods.Period, word: str, number: int, now: datetime, store: Store,
+                settings: Settings, lang: str) -> Reply:
+    """The counts of the period, a page of who owes a report, and a button to read each report on it."""
+    tz = settings.tz
+    tree = OrgTree.of(await store.units.all())
+    view = await overview(store, person, tree, period.start, now, tz)
+    if not view.lines:
+        return say("report.nobody", period=period_name(period.label, lang))
+    page = pages.paginate(view.lines, FILTERS, word, number)
+    head = [t(lang, "report.overview", period=period_name(period.label, lang), submitted=page.counts["submitted"],
+              missing=page.counts["missing"], overdue=page.counts["overdue"]), *pages.narrowed(page, FILTERS, lang)]
+    foot = pages.footer(page, lang, export=person.is_secretary)
+
+    def render(lines: list[str]) -> str:
+        body = lines or [t(lang, "pages.nobody_here")]
+        return "\n".join([*head, *body, *(["", *foot] if foot else [])])
+
+    text = pages.fit(render, lambda cap: [_line(line, lang, tz, cap) for line in page.entries])
+    views = [{"text": html.unescape(t(lang, "report.view", name=line.member.name))[:60],  # plain text, not HTML
+              "data": ReportView(line.report.id).pack()}
+             for line in page.entries if line.status == "submitted" and line.report is not None]
+    key = period_key(period)
+    keys = pages.buttons(page, FILTERS, lambda f, n: ListPage("reports", key, f, n).pack(), lang,
+                         extra=[views[i:i + VIEW_PER_ROW] for i in range(0, len(views), VIEW_PER_ROW)])
+    return shown(text, keys)
+
+
 async def list_reports(person: Actor, wanted: str, now: datetime, store: Store, settings: Settings,
                        lang: str) -> Result:
     """`/reports [period]`: who owes a report for the period (this month by default) and who handed it in,
-    with a button to read each report handed in."""
-    tz = settings.tz
-    period_day = now.astimezone(tz).date()
-    label = periods.period_of(period_day, periods.MONTHLY).label
+    a page at a time, with a button to read each report handed in on the page."""
+    period = periods.period_of(now.astimezone(settings.tz).date(), periods.MONTHLY)
     if wanted:
         parsed = periods.parse_period(wanted)
         if parsed is None:
             return Result.of(say("report.bad_month", value=wanted))
-        period_day, label = parsed.start, parsed.label
-    tree = OrgTree.of(await store.units.all())
-    view = await overview(store, person, tree, period_day, now, tz)
-    if not view.lines:
-        return Result.of(say("report.nobody", period=period_name(label, lang)))
-    counts = {k: sum(1 for line in view.lines if line.status == k) for k in ("submitted", "missing", "overdue")}
-    out = [t(lang, "report.overview", period=period_name(label, lang), **counts)]
-    buttons: list[dict[str, str]] = []
-    for line in view.lines:
-        if line.status == "submitted" and line.report is not None:
-            out.append(t(lang, "report.line_submitted", name=line.member.name, unit=line.unit,
-                         date=_day(line.report.submitted_at, tz)))
-            if len(buttons) < MAX_VIEW_BUTTONS:
-                caption = html.unescape(t(lang, "report.view", name=line.member.name))  # plain text, not HTML
-                buttons.append({"text": caption[:60], "data": ReportView(line.report.id).pack()})
-        else:
-            out.append(t(lang, f"report.line_{line.status}", name=line.member.name, unit=line.unit,
-                         deadline=periods.deadline(line.period, tz).strftime("%Y-%m-%d %H:%M")))
-    rows: Buttons = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
-    return Result.of(shown("\n".join(out), rows or None))
+        period = parsed
+    return Result.of(await _page(person, period, "all", 1, now, store, settings, lang))
+
+
+async def reports_page(person: Actor, key: int, word: str, number: int, now: datetime, store: Store,
+                       settings: Settings, lang: str) -> Reply:
+    """A page button of `/reports`: the page, as the person may see it now (a secretary's units, a liaison's
+    members); a person who may no longer use /reports, or a period no button names, gets the expired alert."""
+    period = period_of_key(key)
+    if period is None or not person.can(Capability.LEADER):
+        return alert("pages.expired", command="/reports")
+    return await _page(person, period, word, number, now, store, settings, lang)
 
 
 async def read_report(person: Actor, report_id: int, store: Store, settings: Settings, lang: str) -> Result:

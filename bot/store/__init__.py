@@ -11,6 +11,7 @@ from bot.store.members import MemberRepo
 from bot.store.notices import NoticeRepo
 from bot.store.outbox import OutboxRepo
 from bot.store.reports import ReportRepo
+from bot.store.rolls import RollRepo
 from bot.store.units import UnitRepo
 from bot.store.updates import UpdateRepo
 
@@ -28,6 +29,7 @@ class Store:
         self.duty = DutyRepo(db)
         self.notices = NoticeRepo(db)
         self.reports = ReportRepo(db)
+        self.rolls = RollRepo(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:

@@ -1,0 +1,77 @@
+"""Long lists read in one query each, as light rows (no models with roles and posts): `/members` and the
+`/attendance` ledger of a unit of thousands are paged in memory (`bot.services.pages`), and building a full
+`Member` per row would cost more than the query itself."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.store.db import Database
+
+
+@dataclass(frozen=True)
+class RollEntry:
+    """An active member as `/members` lists them, with their latest status (`state` None: none yet)."""
+
+    id: int
+    name: str
+    unit_id: int
+    group_id: int | None
+    linked: bool
+    state: str | None
+    location: str | None
+    at: datetime | None
+
+
+@dataclass(frozen=True)
+class Seat:
+    """A member expected at a meeting, with their answer (`attend` / `leave`, None: no reply) and check-in
+    (`how` None: not checked in). `linked`: whether the notice was queued to them."""
+
+    member_id: int
+    name: str
+    linked: bool
+    answer: str | None
+    reason: str | None
+    how: str | None
+    checked_in_at: datetime | None
+
+
+def _when(value: object) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) else None
+
+
+class RollRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def members(self, unit_ids: Iterable[int]) -> list[RollEntry]:
+        """Active members whose unit or Party group is one of `unit_ids`, by unit, group (none first) and id."""
+        ids = sorted(set(unit_ids))
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = await self.db.fetchall_tuples(
+            "SELECT m.id, m.name, m.unit_id, m.group_id, m.linked_at IS NOT NULL AND m.telegram_id IS NOT NULL, "
+            "s.state, s.location, s.at FROM members m "
+            "LEFT JOIN (SELECT member_id, max(id) AS id FROM status_reports GROUP BY member_id) l "
+            "ON l.member_id = m.id LEFT JOIN status_reports s ON s.id = l.id "
+            f"WHERE m.active = 1 AND (m.unit_id IN ({marks}) OR m.group_id IN ({marks})) "
+            "ORDER BY m.unit_id, COALESCE(m.group_id, 0), m.id",
+            (*ids, *ids))
+        return [RollEntry(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6], _when(r[7]))  # type: ignore[arg-type]
+                for r in rows]
+
+    async def seats(self, notice_id: int) -> list[Seat]:
+        """Everyone expected at the meeting, by member id, with their answer and check-in."""
+        rows = await self.db.fetchall_tuples(
+            "SELECT m.id, m.name, e.linked, r.answer, r.reason, c.how, c.at FROM notice_members e "
+            "JOIN members m ON m.id = e.member_id "
+            "LEFT JOIN rsvps r ON r.notice_id = e.notice_id AND r.member_id = m.id "
+            "LEFT JOIN checkins c ON c.notice_id = e.notice_id AND c.member_id = m.id "
+            "WHERE e.notice_id = ? ORDER BY m.id",
+            (notice_id,))
+        return [Seat(r[0], r[1], bool(r[2]), r[3], r[4], r[5], _when(r[6]))  # type: ignore[arg-type]
+                for r in rows]

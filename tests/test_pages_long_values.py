@@ -1,0 +1,71 @@
+"""A page holds 40 entries in ONE message even when every name, place, unit and reason on it is as long as
+the bot allows (200 characters): people's values are clipped with `…`, and every line keeps its figures and
+verdict (未注册, 达标, the deadline…). Use cases called directly, in both languages."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.config import Settings
+from bot.services import duty_month, notices_attendance, reports_view, status_members
+from bot.services.pages import MESSAGE_ROOM, units
+from bot.services.results import Reply
+from bot.services.rights import Actor
+from bot.store import Store
+from tests import bulk
+from tests.conftest import SECRETARY, SMALL_ROSTER, load_roster
+
+TZ = ZoneInfo("Asia/Shanghai")
+T0 = datetime(2026, 11, 10, 10, tzinfo=TZ)
+LONG = "很长的名字" * 40  # 200 characters, the most a roster cell or a status field holds
+NOT_MET = {"zh": "❌ 未达标", "en": "❌ minimum not met"}
+NOT_LINKED = {"zh": "未注册", "en": "not yet registered"}
+
+
+async def _setup(store: Store) -> tuple[Actor, int]:
+    await load_roster(store, SMALL_ROSTER)
+    yicun = await bulk.unit_id(store, "一村党支部")
+    async with store.db.transaction() as conn:  # a Party group with a 200-character name
+        await conn.execute("UPDATE units SET name = ? WHERE name = '一组'", (LONG + "组",))
+    big = await bulk.big_branch(store, 100, group=LONG + "组", category="migrant", cadence="monthly",
+                                since="2025-01-01", posts=("patrol", "mediation"), linked=lambda i: False)
+    async with store.db.transaction() as conn:
+        await conn.execute("UPDATE members SET name = ? || id WHERE name LIKE '党员%'", (LONG[:190],))
+    await bulk.statuses(store, [(m, "away_work", LONG) for m in big.ids], T0)
+    notice_id = await bulk.meeting(store, yicun, None, SECRETARY, T0 + timedelta(days=1), T0)
+    await bulk.answers(store, notice_id, [(m, "leave", LONG) for m in big.ids], T0)
+    secretary = await store.members.by_telegram_id(SECRETARY)
+    return Actor(SECRETARY, secretary), notice_id
+
+
+def _one_message(reply: Reply, lang: str) -> str:
+    text = reply.text(lang)
+    assert units(text) <= MESSAGE_ROOM, units(text)
+    assert text.count("<b>") == text.count("</b>")
+    return text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_pages_of_overlong_values_fit_and_keep_their_verdicts(store: Store, settings: Settings,
+                                                                     lang: str) -> None:
+    person, notice_id = await _setup(store)
+
+    members = await status_members.members_page(person, 0, "unlinked", 1, store, settings, lang)
+    lines = [line for line in _one_message(members, lang).splitlines() if " · " in line]
+    assert len(lines) == 40 and all(line.endswith(NOT_LINKED[lang]) for line in lines)
+    assert all("…" in line for line in lines)
+
+    reports = await reports_view.reports_page(person, 202610, "all", 1, T0, store, settings, lang)
+    lines = [line for line in _one_message(reports, lang).splitlines() if line.startswith("❌")]
+    assert len(lines) == 40 and all("2026-10-31 23:59）" in line or "2026-10-31 23:59)" in line for line in lines)
+
+    duty = await duty_month.dutyreport_page(person, 202611, "notmet", 1, store, settings, lang)
+    lines = [line for line in _one_message(duty, lang).splitlines() if NOT_MET[lang] in line]
+    assert len(lines) == (40 if lang == "zh" else 20)
+
+    ledger = await notices_attendance.attendance_page(person, notice_id, "leave", 1, T0, store, settings, lang)
+    text = _one_message(ledger, lang)
+    assert text.count("…") >= 40 and f"/attendance {notice_id}" in text
