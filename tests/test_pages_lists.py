@@ -202,3 +202,15 @@ async def test_a_unit_name_that_fits_several_asks_which(harness: Harness) -> Non
     await secretary.press("⬆ 一村党支部")
     whole = await secretary.expect("一村党支部 党员名册：共 6 人", kind="edit")
     assert "张流动（流动党员党小组）" in whole.text
+
+
+async def test_unit_buttons_are_plain_text(harness: Harness) -> None:
+    async with harness.store.db.transaction() as conn:
+        await conn.execute("UPDATE units SET name = 'A&B<组>' WHERE name = '一组'")
+    secretary = harness.user(SECRETARY)
+    await secretary.send("/members")
+    listing = await secretary.expect("一村党支部 党员名册")
+    assert "A&B<组> 5" in labels(listing) and "A&amp;B" not in " ".join(labels(listing))
+    await secretary.press("A&B<组> 5")
+    group = await secretary.expect("A&B<组> 党员名册：共 5 人", kind="edit")
+    assert "⬆ 一村党支部" in labels(group)

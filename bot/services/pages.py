@@ -12,6 +12,7 @@ and how a button's payload is made (`bot.buttons.ListPage`).
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -122,7 +123,7 @@ def buttons(page: Page[T], filters: Sequence[Filter[T]], data: Callable[[str, in
             label = t(lang, "pages.filter", label=t(lang, f.label), count=page.counts.get(f.word, 0))
             if f.word == page.filter:
                 label = t(lang, "pages.chosen", label=label)
-            keys.append({"text": label, "data": data(f.word, 1)})
+            keys.append({"text": html.unescape(label), "data": data(f.word, 1)})  # a label is plain text
         rows += [keys[i:i + PER_ROW] for i in range(0, len(keys), PER_ROW)]
     nav = []
     if page.has_previous:

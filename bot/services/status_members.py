@@ -4,6 +4,7 @@ unit, filters (not registered, away, ill, hardship, no status yet) and the units
 
 from __future__ import annotations
 
+import html
 from zoneinfo import ZoneInfo
 
 from bot.buttons import ListPage
@@ -80,11 +81,11 @@ def _unit_buttons(person: Actor, tree: OrgTree, ref: int, rows: list[RollEntry],
         within = tree.subtree(unit_id)
         count = sum(1 for r in rows if r.unit_id in within or r.group_id in within)
         if count:
-            keys.append({"text": t(lang, "members.unit_button", unit=tree.name(unit_id), count=count),
+            keys.append({"text": html.unescape(t(lang, "members.unit_button", unit=tree.name(unit_id), count=count)),
                          "data": ListPage("members", unit_id, word, 1).pack()})
     parent = tree.units[ref].parent_id if ref else None
     if parent is not None and parent in managed:
-        keys.append({"text": t(lang, "members.up", unit=tree.name(parent)),
+        keys.append({"text": html.unescape(t(lang, "members.up", unit=tree.name(parent))),  # plain text
                      "data": ListPage("members", parent, word, 1).pack()})
     return [keys[i:i + pages.PER_ROW] for i in range(0, len(keys), pages.PER_ROW)]
 
