@@ -153,12 +153,12 @@ def test_a_page_of_overlong_names_is_clipped_but_keeps_every_verdict() -> None:
 
     def draw(cap: int | None) -> list[str]:
         caps.append(cap)
-        return [t("zh", "members.line", name=pages.clip(n, cap), status="未报备", unlinked=" · 未注册") for n in names]
+        return [t("zh", "members.line", name=pages.clip(n, cap), status="未报备", unlinked=" · 未绑定") for n in names]
 
     text = fit(_render, draw)
     assert units(text) <= pages.MESSAGE_ROOM and caps[0] is None and len(caps) > 1
     lines = text.splitlines()
-    assert len(lines) == PAGE_SIZE + 2 and all(line.endswith(" · 未注册</b>") for line in lines[1:-1])
+    assert len(lines) == PAGE_SIZE + 2 and all(line.endswith(" · 未绑定</b>") for line in lines[1:-1])
     assert "&lt;名字&gt;" in text and "<名字>" not in text  # clipped before escaping: no broken entity
     short = ["甲", "乙"]
     assert fit(_render, lambda cap: short) == _render(short)  # nothing clipped when it fits

@@ -40,11 +40,11 @@ async def test_members_of_a_branch_of_10000(harness: Harness) -> None:
     await secretary.send("/members")
     first = await secretary.expect("共 10006 人", timeout=WAIT)
     await answered_once(secretary, first)
-    assert "其中未注册 7505 人" in first.text  # a quarter of the 10 000 linked, and 王书记 by writing
+    assert "其中未绑定 7505 人" in first.text  # a quarter of the 10 000 linked, and 王书记 by writing
     shown = entries(first, " · ")
     assert len(shown) == 40 and shown[0].startswith("党员00001 · ")
     assert "第 1/251 页" in first.text and "请用 /export 导出" in first.text
-    assert {"✔ 全部 10006", "未注册 7505", "外出 3334", "一组 5005", "下一页 ▶"} <= set(labels(first))
+    assert {"✔ 全部 10006", "未绑定 7505", "外出 3334", "一组 5005", "下一页 ▶"} <= set(labels(first))
 
     await secretary.press("下一页")
     second = await secretary.expect("第 2/251 页", kind="edit", timeout=WAIT)
@@ -52,16 +52,16 @@ async def test_members_of_a_branch_of_10000(harness: Harness) -> None:
     assert len(entries(second, " · ")) == 40 and not set(entries(second, " · ")) & set(shown)
     assert "◀ 上一页" in labels(second)
 
-    await secretary.press("未注册")
-    unlinked = await secretary.expect("现在只看：未注册，7505 人", kind="edit", timeout=WAIT)
+    await secretary.press("未绑定")
+    unlinked = await secretary.expect("现在只看：未绑定，7505 人", kind="edit", timeout=WAIT)
     assert "第 1/188 页" in unlinked.text
     rows = entries(unlinked, " · ")
-    assert len(rows) == 40 and all(row.endswith(" · 未注册") for row in rows)
+    assert len(rows) == 40 and all(row.endswith(" · 未绑定") for row in rows)
 
     await secretary.press("一组")  # the filter stays on
     group = await secretary.expect("一村党支部 一组 党员名册：共 5005 人", kind="edit", timeout=WAIT)
     rows = entries(group, " · ")
-    assert len(rows) == 40 and all("（一组）" in row and row.endswith(" · 未注册") for row in rows)
+    assert len(rows) == 40 and all("（一组）" in row and row.endswith(" · 未绑定") for row in rows)
     await secretary.press("⬆ 一村党支部")
     back = await secretary.expect("一村党支部 党员名册：共 10006 人", kind="edit", timeout=WAIT)
     assert back.message_id == first.message_id

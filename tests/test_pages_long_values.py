@@ -1,6 +1,6 @@
 """A page holds 40 entries in ONE message even when every name, place, unit and reason on it is as long as
 the bot allows (200 characters): people's values are clipped with `…`, and every line keeps its figures and
-verdict (未注册, 达标, the deadline…). Use cases called directly, in both languages."""
+verdict (未绑定, 达标, the deadline…). Use cases called directly, in both languages."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ TZ = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 11, 10, 10, tzinfo=TZ)
 LONG = "很长的名字" * 40  # 200 characters, the most a roster cell or a status field holds
 NOT_MET = {"zh": "❌ 未达标", "en": "❌ minimum not met"}
-NOT_LINKED = {"zh": "未注册", "en": "not yet registered"}
+NOT_LINKED = {"zh": "未绑定", "en": "not yet registered"}
 
 
 async def _setup(store: Store) -> tuple[Actor, int]:

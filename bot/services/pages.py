@@ -136,7 +136,7 @@ def buttons(page: Page[T], filters: Sequence[Filter[T]], data: Callable[[str, in
 
 
 def narrowed(page: Page[T], filters: Sequence[Filter[T]], lang: str) -> list[str]:
-    """`现在只看：未注册，9000 人` when a filter other than the whole list is on."""
+    """`现在只看：未绑定，9000 人` when a filter other than the whole list is on."""
     current = chosen_filter(filters, page.filter)
     if current is filters[0]:
         return []
