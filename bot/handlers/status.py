@@ -110,7 +110,7 @@ async def cancel(update: Update, context: ZhibuContext) -> int:
 @command("members")
 async def cmd_members(update: Update, context: ZhibuContext) -> None:
     await render(update, context, await list_members(actor(context), args_text(context), context.store,
-                                                     context.settings, context.lang))
+                                                     context.settings, context.lang, context.services.now()))
 
 
 async def on_expired(update: Update, context: ZhibuContext) -> None:
