@@ -19,7 +19,14 @@ from bot.config import Settings
 from bot.i18n import Html, t
 from bot.services.export import export_to_dir
 from bot.services.invites import pending_links
-from bot.services.roster import ImportSummary, RosterConflict, RosterError, apply_roster, parse_roster
+from bot.services.roster import (
+    ImportSummary,
+    RosterConflict,
+    RosterError,
+    apply_roster,
+    column_name,
+    parse_roster,
+)
 from bot.store import Store
 
 
@@ -35,7 +42,7 @@ def say(settings: Settings, key: str, **params: object) -> None:
 def roster_error_text(lang: str, error: RosterError) -> str:
     problem = t(lang, error.key, **error.params)
     if error.column:
-        return plain(t(lang, "roster.error_line", line=error.line, column=error.column,
+        return plain(t(lang, "roster.error_line", line=error.line, column=column_name(lang, error.column),
                        problem=Html(problem)))
     return plain(t(lang, "roster.error_row", line=error.line,
                    problem=Html(problem)))

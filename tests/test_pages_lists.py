@@ -56,12 +56,12 @@ async def test_members_of_a_branch_of_10000(harness: Harness) -> None:
     unlinked = await secretary.expect("现在只看：未绑定，7505 人", kind="edit", timeout=WAIT)
     assert "第 1/188 页" in unlinked.text
     rows = entries(unlinked, " · ")
-    assert len(rows) == 40 and all(row.endswith(" · 未绑定") for row in rows)
+    assert len(rows) == 40 and all(" · 未绑定" in row for row in rows)
 
     await secretary.press("一组")  # the filter stays on
     group = await secretary.expect("一村党支部 一组 党员名册：共 5005 人", kind="edit", timeout=WAIT)
     rows = entries(group, " · ")
-    assert len(rows) == 40 and all("（一组）" in row and row.endswith(" · 未绑定") for row in rows)
+    assert len(rows) == 40 and all("（一组）" in row and " · 未绑定" in row for row in rows)
     await secretary.press("⬆ 一村党支部")
     back = await secretary.expect("一村党支部 党员名册：共 10006 人", kind="edit", timeout=WAIT)
     assert back.message_id == first.message_id

@@ -112,13 +112,13 @@ async def cancel(update: Update, context: ZhibuContext) -> int:
 @command("members")
 async def cmd_members(update: Update, context: ZhibuContext) -> None:
     await render(update, context, await list_members(actor(context), args_text(context), context.store,
-                                                     context.settings, context.lang))
+                                                     context.settings, context.lang, context.services.now()))
 
 
 async def members_pressed(person: Actor, pressed: ListPage, context: ZhibuContext) -> Reply:
     """A page or filter button of /members (the page is shown in place of the list)."""
     return await members_page(person, pressed.ref, pressed.filter, pressed.page, context.store, context.settings,
-                              context.lang)
+                              context.lang, context.services.now())
 
 
 async def on_expired(update: Update, context: ZhibuContext) -> None:

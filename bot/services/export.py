@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -30,6 +31,10 @@ def _cell(value: object) -> object:
     return value
 
 
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
 def to_csv(header: list[str], rows: Iterable[list[object]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -42,7 +47,9 @@ def to_csv(header: list[str], rows: Iterable[list[object]]) -> bytes:
 async def members_rows(store: Store, tree: OrgTree, units: set[int] | None) -> tuple[list[str], list[list[object]]]:
     header = ["id", "name", "branch", "group", "category", "roles", "posts", "liaison", "report_cadence",
               "migrant_since", "phone", "building", "telegram_id", "linked", "linked_at", "unreachable",
-              "state", "deactivated_at"]
+              "state", "deactivated_at",
+              # issue 12: the organisation (roles above include committee and group_leader)
+              "membership", "joined", "confirmed", "activity_group", "relation", "note", "duty", "votes"]
     members = await store.members.all()  # those who left the roster too, with their state
     names = {m.id: m.name for m in members}
     rows = []
@@ -55,6 +62,8 @@ async def members_rows(store: Store, tree: OrgTree, units: set[int] | None) -> t
             m.report_cadence, m.migrant_since.isoformat() if m.migrant_since else "", m.phone, m.building,
             m.telegram_id, "yes" if m.linked else "no", m.linked_at, "yes" if m.unreachable else "no",
             "active" if m.active else "deactivated", m.deactivated_at,
+            m.membership, _day(m.joined), _day(m.confirmed), tree.name(m.activity_group_id), m.relation, m.note,
+            m.duty, "yes" if m.votes else "no",
         ])
     return header, rows
 

@@ -1,7 +1,8 @@
 """The roster (docs/PRODUCT.md §2): parse and validate a CSV in full, then apply it in one transaction.
 
 Parsing is pure: `parse_roster(text)` returns rows or errors, each error naming the line and column (the
-columns' validators are in `bot.services.roster_columns`). `apply_roster` (`bot.services.roster_import`)
+header may be Chinese or English: `bot.services.roster_headers`; the columns' validators are in
+`bot.services.roster_columns`). `apply_roster` (`bot.services.roster_import`)
 writes nothing unless the whole file is valid, and re-importing the same file changes nothing.
 """
 
@@ -9,7 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
+from bot.services.organisation_rules import ACTIVITY_LEADER, GROUP_LEADER
 from bot.services.roster_columns import (
     CADENCES,
     CATEGORIES,
@@ -21,13 +24,20 @@ from bot.services.roster_columns import (
     RosterRow,
     parse_row,
 )
+from bot.services.roster_headers import CHINESE, resolve
 from bot.services.roster_import import ImportSummary, Missing, RosterConflict, apply_roster
 from bot.services.text import clean_text
 
 __all__ = [
     "CADENCES", "CATEGORIES", "COLUMNS", "MAX_FIELD", "POSTS", "ROLES", "ImportSummary", "Missing",
-    "RosterConflict", "RosterError", "RosterRow", "apply_roster", "parse_roster",
+    "RosterConflict", "RosterError", "RosterRow", "apply_roster", "column_name", "parse_roster",
 ]
+
+
+def column_name(lang: str, column: str) -> str:
+    """A column as an error message names it: its Chinese header in Chinese, its English name otherwise;
+    an unknown header as the file wrote it."""
+    return CHINESE[column] if lang == "zh" and column in CHINESE else column
 
 
 def quote_left_open(line: str) -> bool:
@@ -62,8 +72,10 @@ def _close_quotes(text: str) -> tuple[str, list[RosterError]]:
     return "".join(lines), errors
 
 
-def parse_roster(text: str) -> tuple[list[RosterRow], list[RosterError]]:
-    """Every row of the file, or every problem found in it (never both)."""
+def parse_roster(text: str, today: date | None = None) -> tuple[list[RosterRow], list[RosterError]]:
+    """Every row of the file, or every problem found in it (never both). `today` (the local date, by
+    default the machine's) is when dates of joining and of becoming a full member must not be after."""
+    today = today or date.today()
     text = text.lstrip("\ufeff")
     text, errors = _close_quotes(text)
     if errors and errors[0].line == 1:
@@ -73,13 +85,10 @@ def parse_roster(text: str) -> tuple[list[RosterRow], list[RosterError]]:
         header = [clean_text(h) for h in (reader.fieldnames or [])]
     except csv.Error as exc:  # e.g. a header cell longer than the csv module's field limit
         return [], [RosterError(1, "", "roster.err.csv", {"detail": str(exc)})]
-    if "name" not in header:
-        return [], [RosterError(1, "name", "roster.err.no_name_column")]
-    unknown = [h for h in header if h not in COLUMNS]
-    if unknown:
-        return [], [RosterError(1, unknown[0], "roster.err.unknown_column",
-                                {"columns": ", ".join(COLUMNS)})]
-    reader.fieldnames = header
+    columns, problem = resolve(header)
+    if problem is not None:
+        return [], [RosterError(1, problem.column, problem.key, problem.params)]
+    reader.fieldnames = columns
     rows: list[RosterRow] = []
     try:
         for raw in reader:
@@ -88,7 +97,7 @@ def parse_roster(text: str) -> tuple[list[RosterRow], list[RosterError]]:
                 continue
             if not any((v or "").strip() for v in raw.values()):
                 continue
-            row = parse_row(reader.line_num, raw, errors)
+            row = parse_row(reader.line_num, raw, errors, today)
             if row:
                 rows.append(row)
     except csv.Error as exc:
@@ -102,8 +111,21 @@ def parse_roster(text: str) -> tuple[list[RosterRow], list[RosterError]]:
 
 def _across_rows(rows: list[RosterRow]) -> list[RosterError]:
     """Rules between rows: one member per name in a branch, one member per Telegram id, liaisons on the
-    roster of the same branch."""
+    roster of the same branch, one leader per Party group, no activity group named like a branch."""
     errors: list[RosterError] = []
+    leaders: dict[tuple[str, ...], int] = {}
+    branches = {row.branch for row in rows}
+    for row in rows:
+        led: list[tuple[str, ...]] = [("group", row.branch, row.group)] if GROUP_LEADER in row.roles else []
+        led += [("activity", row.activity_group)] if ACTIVITY_LEADER in row.roles else []
+        for group in led:
+            if group in leaders:
+                errors.append(RosterError(row.line, "roles", "roster.err.second_leader",
+                                          {"group": group[-1], "other": str(leaders[group])}))
+            leaders.setdefault(group, row.line)
+        if row.activity_group and row.activity_group in branches:
+            errors.append(RosterError(row.line, "activity_group", "roster.err.activity_is_branch",
+                                      {"value": row.activity_group}))
     seen: dict[tuple[str, str], int] = {}
     ids: dict[int, int] = {}
     for row in rows:

@@ -14,34 +14,30 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from bot.services.organisation_rules import (
+    ACTIVITY_LEADER,
+    COMMITTEE,
+    ELSEWHERE,
+    FULL,
+    GROUP_LEADER,
+    HERE,
+    PROBATIONARY,
+)
+from bot.services.roster_headers import COLUMNS
+from bot.services.roster_values import (
+    CADENCES,
+    CATEGORIES,
+    COMMITTEE_TITLES,
+    MEMBERSHIPS,
+    POSTS,
+    RELATIONS,
+    ROLES,
+)
 from bot.services.text import clean_text
 
-COLUMNS = (
-    "name", "branch", "group", "category", "roles", "telegram_id", "liaison", "posts",
-    "report_cadence", "migrant_since", "phone", "building",
-)
+__all__ = ["CADENCES", "CATEGORIES", "COLUMNS", "MAX_FIELD", "POSTS", "ROLES", "VALIDATORS", "RosterError",
+           "RosterRow", "parse_row"]
 
-CATEGORIES = {
-    "resident": "resident", "在家": "resident", "在家党员": "resident",
-    "employed": "employed", "在职": "employed", "在职党员": "employed",
-    "unemployed": "unemployed", "无业": "unemployed", "无业党员": "unemployed",
-    "migrant": "migrant", "流动": "migrant", "流动党员": "migrant",
-    "separated": "separated", "人户分离": "separated",
-    "incoming": "incoming", "外来": "incoming", "外来党员": "incoming",
-}
-ROLES = {
-    "secretary": "secretary", "书记": "secretary", "支部书记": "secretary",
-    "liaison": "liaison", "联系人": "liaison",
-    "admin": "admin", "管理员": "admin",
-}
-POSTS = {
-    "patrol": "patrol", "治安巡逻岗": "patrol", "巡逻": "patrol", "巡逻岗": "patrol",
-    "mediation": "mediation", "矛盾调解岗": "mediation", "调解": "mediation", "调解岗": "mediation",
-}
-CADENCES = {
-    "monthly": "monthly", "每月": "monthly", "按月": "monthly", "月": "monthly", "月度": "monthly",
-    "quarterly": "quarterly", "每季度": "quarterly", "按季": "quarterly", "季度": "quarterly",
-}
 MAX_FIELD = 200
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -71,6 +67,13 @@ class RosterRow:
     migrant_since: date | None
     phone: str
     building: str
+    membership: str = FULL
+    joined: date | None = None
+    confirmed: date | None = None
+    activity_group: str = ""
+    relation: str = HERE
+    note: str = ""
+    duty: str = ""
 
 
 class Invalid(ValueError):
@@ -124,12 +127,18 @@ def category(value: str) -> str | None:
     return found
 
 
+def titles(value: str) -> list[str]:
+    """The committee members' divisions of work written among the roles (组织委员, 宣传委员 …)."""
+    return [p for p in split(value) if p in COMMITTEE_TITLES]
+
+
 def roles(value: str) -> frozenset[str]:
-    """Every role is named: each unknown one is a problem of its own."""
+    """Every role is named: each unknown one is a problem of its own. A committee title is the role
+    `committee`."""
     found: set[str] = set()
     problems: list[tuple[str, dict[str, str]]] = []
     for part in split(value):
-        role = ROLES.get(part.lower())
+        role = COMMITTEE if part in COMMITTEE_TITLES else ROLES.get(part.lower())
         if role is None:
             problems.append(("roster.err.role", {"value": part}))
         else:
@@ -162,7 +171,8 @@ def report_cadence(value: str) -> str | None:
     return found
 
 
-def migrant_since(value: str) -> date | None:
+def a_date(value: str) -> date | None:
+    """`YYYY-MM-DD` (migrant_since, joined, confirmed)."""
     if not value:
         return None
     try:
@@ -171,6 +181,29 @@ def migrant_since(value: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise Invalid("roster.err.date", value=value) from None
+
+
+migrant_since = a_date
+
+
+def membership(value: str) -> str:
+    """正式党员 (the default) or 预备党员."""
+    if not value:
+        return FULL
+    found = MEMBERSHIPS.get(value.lower())
+    if found is None:
+        raise Invalid("roster.err.membership", value=value)
+    return found
+
+
+def relation(value: str) -> str:
+    """组织关系: here (the default) or elsewhere."""
+    if not value:
+        return HERE
+    found = RELATIONS.get(value.lower())
+    if found is None:
+        raise Invalid("roster.err.relation", value=value)
+    return found
 
 
 #: Column → validator. Every column of COLUMNS has one.
@@ -187,11 +220,19 @@ VALIDATORS: dict[str, Callable[[str], Any]] = {
     "migrant_since": migrant_since,
     "phone": text,
     "building": text,
+    "membership": membership,
+    "joined": a_date,
+    "confirmed": a_date,
+    "activity_group": text,
+    "relation": relation,
+    "note": text,
+    "duty": text,
 }
 
 
-def parse_row(line: int, raw: dict[str, str], errors: list[RosterError]) -> RosterRow | None:
-    """The row, or None with its problems added to `errors` (every column is checked)."""
+def parse_row(line: int, raw: dict[str, str], errors: list[RosterError], today: date) -> RosterRow | None:
+    """The row, or None with its problems added to `errors` (every column is checked, then the rules
+    between the columns of the row)."""
     values: dict[str, Any] = {}
     before = len(errors)
     for column, validate in VALIDATORS.items():
@@ -199,11 +240,38 @@ def parse_row(line: int, raw: dict[str, str], errors: list[RosterError]) -> Rost
             values[column] = validate(cell(raw.get(column) or ""))
         except Invalid as exc:
             errors.extend(RosterError(line, column, key, params) for key, params in exc.problems)
-    # Rules across columns.
-    if values.get("liaison") and values.get("liaison") == values.get("name"):
-        errors.append(RosterError(line, "liaison", "roster.err.self_liaison"))
+    errors.extend(RosterError(line, column, key, params) for column, key, params in across_columns(values, today))
     if len(errors) > before:
         return None
     if values["report_cadence"] is None and values["category"] == "migrant":
         values["report_cadence"] = "monthly"  # mobile members report monthly unless the roster says otherwise
+    if not values["duty"]:
+        values["duty"] = "、".join(titles(cell(raw.get("roles") or "")))
     return RosterRow(line=line, **values)
+
+
+def across_columns(values: dict[str, Any], today: date) -> list[tuple[str, str, dict[str, str]]]:
+    """The rules between the columns of one row, over the columns that are valid: (column, catalogue key,
+    values) of each problem."""
+    out: list[tuple[str, str, dict[str, str]]] = []
+    if values.get("liaison") and values.get("liaison") == values.get("name"):
+        out.append(("liaison", "roster.err.self_liaison", {}))
+    joined, confirmed = values.get("joined"), values.get("confirmed")
+    for column, day in (("joined", joined), ("confirmed", confirmed)):
+        if day is not None and day > today:
+            out.append((column, "roster.err.future", {"value": day.isoformat()}))
+    if joined is not None and confirmed is not None and confirmed <= joined:
+        out.append(("confirmed", "roster.err.confirmed_early", {"joined": joined.isoformat()}))
+    probationary = values.get("membership") == PROBATIONARY
+    roles: frozenset[str] = values.get("roles", frozenset())
+    if probationary and confirmed is not None:
+        out.append(("confirmed", "roster.err.probationary_confirmed", {}))
+    if probationary and roles & {"secretary", COMMITTEE, GROUP_LEADER, ACTIVITY_LEADER}:  # 预备党员没有被选举权
+        out.append(("roles", "roster.err.probationary_office", {}))
+    if GROUP_LEADER in roles and values.get("group") == "":
+        out.append(("roles", "roster.err.leader_without_group", {}))
+    if ACTIVITY_LEADER in roles and values.get("activity_group") == "":
+        out.append(("roles", "roster.err.leader_without_activity", {}))
+    if values.get("relation") == ELSEWHERE and "note" in values and not values["note"]:
+        out.append(("note", "roster.err.home_unknown", {}))
+    return out

@@ -1,6 +1,10 @@
 """Applying a valid roster (docs/PRODUCT.md §2) in ONE transaction: units, members, roles, posts, liaisons, and the
 members who are no longer on it.
 
+Units are made as the file names them: branches and activity groups (活动小组) under the community
+committee, Party groups under their branch. A name already taken under the same parent by a unit of
+another kind (an activity group named like a branch made earlier) is a conflict, not a merge.
+
 The file is the roster: every member in it is created or brought in line with it (their roles and posts
 become exactly the file's, and one who had left is active again). Members in the database but not in the
 file are reported; with `deactivate_missing` they are deactivated in the same transaction (no rights, no
@@ -12,12 +16,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import aiosqlite
+
 from bot.services.people import place_label
 from bot.services.rights import OrgTree
 from bot.services.roster_columns import RosterError, RosterRow
 from bot.store import Store
 from bot.store.db import iso, utcnow
-from bot.store.models import Change, RosterRecord
+from bot.store.models import ACTIVITY_GROUP_KIND, BRANCH_KIND, COMMITTEE_KIND, GROUP_KIND, Change, RosterRecord
 
 
 class RosterConflict(Exception):
@@ -48,12 +54,25 @@ class ImportSummary:
     deactivated: int = 0  # of `missing`, when asked to deactivate them
 
 
-def _record(row: RosterRow, unit_id: int, group_id: int | None) -> RosterRecord:
+def _record(row: RosterRow, unit_id: int, group_id: int | None, activity_group_id: int | None) -> RosterRecord:
     return RosterRecord(
         name=row.name, unit_id=unit_id, group_id=group_id, category=row.category,
         report_cadence=row.report_cadence, migrant_since=row.migrant_since, phone=row.phone or None,
         building=row.building or None, telegram_id=row.telegram_id, roles=row.roles, posts=row.posts,
+        membership=row.membership, joined=row.joined, confirmed=row.confirmed, relation=row.relation,
+        note=row.note or None, duty=row.duty or None, activity_group_id=activity_group_id,
     )
+
+
+async def _unit(store: Store, conn: aiosqlite.Connection, kind: str, name: str, parent_id: int | None,
+                where: tuple[int, str]) -> tuple[int, bool]:
+    """The unit's id (made when missing) and whether it was made; a conflict when the name under this
+    parent is a unit of another kind."""
+    found = await store.units.find_in(conn, name, parent_id)
+    if found is not None and found.kind != kind:
+        line, column = where
+        raise RosterConflict(RosterError(line, column, "roster.err.unit_kind", {"value": name}))
+    return await store.units.ensure(conn, kind, name, parent_id)
 
 
 async def apply_roster(store: Store, rows: list[RosterRow], community_name: str, *,
@@ -62,19 +81,23 @@ async def apply_roster(store: Store, rows: list[RosterRow], community_name: str,
     summary = ImportSummary()
     now = iso(utcnow())
     async with store.db.transaction() as conn:
-        committee_id, made = await store.units.ensure(conn, "committee", community_name, None)
+        committee_id, made = await store.units.ensure(conn, COMMITTEE_KIND, community_name, None)
         summary.units_created += made
         records: list[tuple[RosterRow, RosterRecord]] = []
         for row in rows:
             unit_id = committee_id
             if row.branch:
-                unit_id, made = await store.units.ensure(conn, "branch", row.branch, committee_id)
+                unit_id, made = await _unit(store, conn, BRANCH_KIND, row.branch, committee_id, (row.line, "branch"))
                 summary.units_created += made
-            group_id = None
+            group_id = activity_id = None
             if row.group:
-                group_id, made = await store.units.ensure(conn, "group", row.group, unit_id)
+                group_id, made = await _unit(store, conn, GROUP_KIND, row.group, unit_id, (row.line, "group"))
                 summary.units_created += made
-            records.append((row, _record(row, unit_id, group_id)))
+            if row.activity_group:
+                activity_id, made = await _unit(store, conn, ACTIVITY_GROUP_KIND, row.activity_group, committee_id,
+                                                (row.line, "activity_group"))
+                summary.units_created += made
+            records.append((row, _record(row, unit_id, group_id, activity_id)))
 
         listed = {(record.unit_id, record.name) for _, record in records}
         missing = [e for e in await store.members.entries_in(conn) if (e.unit_id, e.name) not in listed]

@@ -5,17 +5,20 @@ unit, filters (not registered, away, ill, hardship, no status yet) and the units
 from __future__ import annotations
 
 import html
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.buttons import ListPage
 from bot.config import Settings
 from bot.i18n import Html, t
 from bot.services import pages
+from bot.services.organisation_text import facts
 from bot.services.pages import Filter, Page, clip
 from bot.services.results import Buttons, Reply, Result, alert, say, shown
 from bot.services.rights import Actor, OrgTree, managed_units
 from bot.services.status import describe
 from bot.store import Store
+from bot.store.models import Member
 from bot.store.rolls import RollEntry
 
 AWAY = frozenset({"away_work", "away_business", "study"})
@@ -33,7 +36,10 @@ FILTERS: tuple[Filter[RollEntry], ...] = (
 )
 
 
-def _line(row: RollEntry, tree: OrgTree, lang: str, tz: ZoneInfo, cap: int | None) -> str:
+def _line(row: RollEntry, member: Member | None, tree: OrgTree, lang: str, tz: ZoneInfo, cap: int | None,
+          today: date) -> str:
+    """The member's status and link, then what the organisation says of them (roles, membership, 党龄,
+    activity group, relation elsewhere, no vote: `organisation_text.facts`)."""
     if row.state is None or row.at is None:
         text = t(lang, "status.none")
     else:
@@ -41,8 +47,11 @@ def _line(row: RollEntry, tree: OrgTree, lang: str, tz: ZoneInfo, cap: int | Non
         text = t(lang, "status.latest", state=state, where=where, date=row.at.astimezone(tz).strftime("%m-%d"))
     group = clip(tree.name(row.group_id), cap)
     name = Html(t(lang, "members.in_group", name=clip(row.name, cap), group=group)) if group else clip(row.name, cap)
+    known = "" if member is None else "".join(
+        t(lang, "members.fact", fact=Html(fact)) for fact in facts(member, tree, lang, today))
+    vote = "" if member is None or member.votes else t(lang, "members.no_vote")
     return t(lang, "members.line", name=name, status=Html(text),
-             unlinked="" if row.linked else Html(t(lang, "members.unlinked")))
+             unlinked="" if row.linked else Html(t(lang, "members.unlinked")), facts=Html(known), vote=Html(vote))
 
 
 def _label(tree: OrgTree, unit_id: int) -> str:
@@ -91,7 +100,7 @@ def _unit_buttons(person: Actor, tree: OrgTree, ref: int, rows: list[RollEntry],
 
 
 def _render(page: Page[RollEntry], title: str, per_unit: dict[int, int], tree: OrgTree, lang: str, tz: ZoneInfo,
-            export: bool) -> str:
+            export: bool, people: dict[int, Member], today: date) -> str:
     """The counts, then the page's members under the heading of their unit (with that unit's count in
     this view), then where the page is."""
     head = [t(lang, "members.counts", scope=title, total=page.size, unlinked=page.counts.get("unlinked", 0)),
@@ -110,12 +119,13 @@ def _render(page: Page[RollEntry], title: str, per_unit: dict[int, int], tree: O
             out += ["", t(lang, "pages.nobody_here")]
         return "\n".join([*out, *(["", *foot] if foot else [])])
 
-    return pages.fit(render, lambda cap: [_line(row, tree, lang, tz, cap) for row in page.entries])
+    return pages.fit(render, lambda cap: [_line(row, people.get(row.id), tree, lang, tz, cap, today)
+                                          for row in page.entries])
 
 
 async def _page(person: Actor, tree: OrgTree, ref: int, units: set[int], word: str, number: int, store: Store,
-                settings: Settings, lang: str) -> Reply:
-    rows = [r for r in await store.rolls.members(units) if r.unit_id in units or r.group_id in units]
+                settings: Settings, lang: str, now: datetime | None = None) -> Reply:
+    rows = await store.rolls.members(units)  # by unit, Party group or activity group
     if not rows:
         return say("members.empty")
     page = pages.paginate(rows, FILTERS, word, number)
@@ -124,13 +134,16 @@ async def _page(person: Actor, tree: OrgTree, ref: int, units: set[int], word: s
         per_unit[row.unit_id] = per_unit.get(row.unit_id, 0) + 1
     title = _label(tree, ref) if ref else t(lang, "members.separator").join(
         _label(tree, u) for u in _roots(units, tree))
-    text = _render(page, title, per_unit, tree, lang, settings.tz, export=person.is_secretary)
+    people = await store.members.by_ids(row.id for row in page.entries)
+    today = (now or datetime.now(UTC)).astimezone(settings.tz).date()
+    text = _render(page, title, per_unit, tree, lang, settings.tz, person.is_secretary, people, today)
     keys = pages.buttons(page, FILTERS, lambda f, n: ListPage("members", ref, f, n).pack(), lang,
                          extra=_unit_buttons(person, tree, ref, rows, page.filter, lang))
     return shown(text, keys)
 
 
-async def list_members(person: Actor, wanted: str, store: Store, settings: Settings, lang: str) -> Result:
+async def list_members(person: Actor, wanted: str, store: Store, settings: Settings, lang: str,
+                       now: datetime | None = None) -> Result:
     """`/members [unit]`: the first page of `wanted` (a unit's name; empty: every unit the person manages).
     A name that fits several units asks which one, with a button for each."""
     tree = OrgTree.of(await store.units.all())
@@ -150,15 +163,15 @@ async def list_members(person: Actor, wanted: str, store: Store, settings: Setti
     scope = _scope(person, tree, ref)
     if scope is None:
         return Result.of(say("members.empty"))
-    return Result.of(await _page(person, tree, ref, scope, "all", 1, store, settings, lang))
+    return Result.of(await _page(person, tree, ref, scope, "all", 1, store, settings, lang, now))
 
 
 async def members_page(person: Actor, ref: int, word: str, number: int, store: Store, settings: Settings,
-                       lang: str) -> Reply:
+                       lang: str, now: datetime | None = None) -> Reply:
     """A page button of `/members`: the page, if the person still manages that unit; else the alert of an
     expired button."""
     tree = OrgTree.of(await store.units.all())
     scope = _scope(person, tree, ref) if ref == 0 or ref in tree.units else None
     if scope is None:
         return alert("pages.expired", command="/members")
-    return await _page(person, tree, ref, scope, word, number, store, settings, lang)
+    return await _page(person, tree, ref, scope, word, number, store, settings, lang, now)

@@ -17,12 +17,17 @@ from bot.store.db import Database, iso, utcnow
 from bot.store.members_roster import RosterWrites
 from bot.store.models import Member
 
+# A member's roles are their bot roles (member_roles) and their offices (member_offices: 支委, 党小组长).
 _SELECT = (
     "SELECT m.*, "
     "(SELECT group_concat(role, ';') FROM member_roles r WHERE r.member_id = m.id) AS roles, "
+    "(SELECT group_concat(office, ';') FROM member_offices o WHERE o.member_id = m.id) AS offices, "
     "(SELECT group_concat(post, ';') FROM member_posts p WHERE p.member_id = m.id) AS posts "
     "FROM members m"
 )
+# Every member id holding a role, whichever table keeps it.
+_HOLDERS = ("SELECT member_id FROM member_roles WHERE role = ? "
+            "UNION SELECT member_id FROM member_offices WHERE office = ?")
 _ACTIVE = "m.active = 1"
 
 
@@ -30,17 +35,22 @@ def _split(value: str | None) -> frozenset[str]:
     return frozenset(p for p in (value or "").split(";") if p)
 
 
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
 def member_from_row(row: aiosqlite.Row) -> Member:
-    since = row["migrant_since"]
     return Member(
         id=row["id"], name=row["name"], unit_id=row["unit_id"], group_id=row["group_id"],
-        category=row["category"], roles=_split(row["roles"]), posts=_split(row["posts"]),
+        category=row["category"], roles=_split(row["roles"]) | _split(row["offices"]), posts=_split(row["posts"]),
         liaison_id=row["liaison_id"], report_cadence=row["report_cadence"],
-        migrant_since=date.fromisoformat(since) if since else None,
+        migrant_since=_date(row["migrant_since"]),
         mobile_recorded_at=row["mobile_recorded_at"] or row["created_at"],
         phone=row["phone"], building=row["building"], telegram_id=row["telegram_id"],
         linked_at=row["linked_at"], language=row["language"], unreachable=bool(row["unreachable"]),
         active=bool(row["active"]), deactivated_at=row["deactivated_at"],
+        membership=row["membership"], joined=_date(row["joined"]), confirmed=_date(row["confirmed"]),
+        relation=row["relation"], note=row["note"], duty=row["duty"], activity_group_id=row["activity_group_id"],
     )
 
 
@@ -56,6 +66,14 @@ class MemberRepo(RosterWrites):
         """The member, active or not (records keep pointing at people who left)."""
         found = await self._many("WHERE m.id = ?", (member_id,))
         return found[0] if found else None
+
+    async def by_ids(self, member_ids: Iterable[int]) -> dict[int, Member]:
+        """These members (active or not), by id: one query for a page of a list."""
+        wanted = list(dict.fromkeys(member_ids))
+        if not wanted:
+            return {}
+        marks = ",".join("?" * len(wanted))
+        return {m.id: m for m in await self._many(f"WHERE m.id IN ({marks})", tuple(wanted))}
 
     async def by_telegram_id(self, telegram_id: int, *, include_inactive: bool = False) -> Member | None:
         """Who this Telegram account is; an inactive member is nobody (refused like an unknown user)."""
@@ -79,9 +97,11 @@ class MemberRepo(RosterWrites):
             return []
         marks = ",".join("?" * len(ids))
         state = "" if include_inactive else f"{_ACTIVE} AND "
+        # An activity group's members are in it as well as in their branch.
         return await self._many(
-            f"WHERE {state}(m.unit_id IN ({marks}) OR m.group_id IN ({marks})) ORDER BY m.unit_id, m.id",
-            (*ids, *ids),
+            f"WHERE {state}(m.unit_id IN ({marks}) OR m.group_id IN ({marks}) OR m.activity_group_id IN ({marks})) "
+            "ORDER BY m.unit_id, m.id",
+            (*ids, *ids, *ids),
         )
 
     async def named(self, name: str, *, include_inactive: bool = False) -> list[Member]:
@@ -92,9 +112,7 @@ class MemberRepo(RosterWrites):
         return await self._many(f"WHERE {_ACTIVE} AND m.linked_at IS NULL ORDER BY m.unit_id, m.id")
 
     async def admins(self) -> list[Member]:
-        return await self._many(
-            f"WHERE {_ACTIVE} AND m.id IN (SELECT member_id FROM member_roles WHERE role = 'admin') ORDER BY m.id"
-        )
+        return await self.with_role("admin")
 
     async def link(self, member_id: int, telegram_id: int) -> None:
         """Tie the member to the Telegram account that just wrote to the bot; their invite codes are spent."""
@@ -119,10 +137,12 @@ class MemberRepo(RosterWrites):
             await conn.execute("UPDATE members SET language = ? WHERE id = ?", (language, member_id))
 
     async def roles_by_member(self) -> dict[int, set[str]]:
-        """Roles of active members (an inactive member's roles were taken when they were deactivated)."""
+        """Roles and offices of active members (an inactive member's were taken when they were deactivated)."""
         out: dict[int, set[str]] = defaultdict(set)
         for row in await self.db.fetchall(
             "SELECT r.member_id, r.role FROM member_roles r JOIN members m ON m.id = r.member_id "
+            f"WHERE {_ACTIVE} UNION ALL "
+            "SELECT o.member_id, o.office FROM member_offices o JOIN members m ON m.id = o.member_id "
             f"WHERE {_ACTIVE}"
         ):
             out[row[0]].add(row[1])
@@ -134,9 +154,8 @@ class MemberRepo(RosterWrites):
             await conn.execute("UPDATE members SET unreachable = 1 WHERE id = ?", (member_id,))
 
     async def with_role(self, role: str) -> list[Member]:
-        return await self._many(
-            f"WHERE {_ACTIVE} AND m.id IN (SELECT member_id FROM member_roles WHERE role = ?) ORDER BY m.id",
-            (role,))
+        """Active members with this role or office."""
+        return await self._many(f"WHERE {_ACTIVE} AND m.id IN ({_HOLDERS}) ORDER BY m.id", (role, role))
 
     async def liaison_of(self, member: Member) -> Member | None:
         """Their liaison, while the liaison is active."""

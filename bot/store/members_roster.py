@@ -1,6 +1,6 @@
 """The roster import's writes to members (part of `MemberRepo`), each inside the caller's transaction, so
-that an import is all or nothing: create or update a member with their roles and posts, set liaisons,
-deactivate those who left the roster, release a Telegram id held by someone who left."""
+that an import is all or nothing: create or update a member with their roles, offices and posts, set
+liaisons, deactivate those who left the roster, release a Telegram id held by someone who left."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import aiosqlite
 
+from bot.services.organisation_rules import OFFICES
 from bot.store.models import Change, RosterEntry, RosterRecord
 
 _ENTRY = "SELECT id, name, unit_id, group_id, telegram_id, active FROM members"
@@ -26,6 +27,9 @@ def _values(record: RosterRecord) -> dict[str, object]:
         "report_cadence": record.report_cadence,
         "migrant_since": record.migrant_since.isoformat() if record.migrant_since else None,
         "phone": record.phone, "building": record.building,
+        "membership": record.membership, "joined": record.joined.isoformat() if record.joined else None,
+        "confirmed": record.confirmed.isoformat() if record.confirmed else None, "relation": record.relation,
+        "note": record.note, "duty": record.duty, "activity_group_id": record.activity_group_id,
     }
 
 
@@ -58,13 +62,11 @@ class RosterWrites:
         current = await _one(conn, "SELECT * FROM members WHERE unit_id = ? AND name = ?",
                              (record.unit_id, record.name))
         if current is None:
+            columns = {**values, "name": record.name, "telegram_id": record.telegram_id, "created_at": now,
+                       "updated_at": now, "mobile_recorded_at": now if record.category == "migrant" else None}
             cur = await conn.execute(
-                "INSERT INTO members (name, unit_id, group_id, category, report_cadence, migrant_since, "
-                "mobile_recorded_at, phone, building, telegram_id, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (record.name, record.unit_id, record.group_id, record.category, record.report_cadence,
-                 values["migrant_since"], now if record.category == "migrant" else None, record.phone,
-                 record.building, record.telegram_id, now, now),
+                f"INSERT INTO members ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                tuple(columns.values()),
             )
             assert cur.lastrowid is not None
             await self._set_many(conn, cur.lastrowid, record)
@@ -87,9 +89,10 @@ class RosterWrites:
         return member_id, Change.UPDATED if diff or changed else Change.UNCHANGED
 
     async def _set_many(self, conn: aiosqlite.Connection, member_id: int, record: RosterRecord) -> bool:
-        """Roles and posts exactly as the roster has them; whether anything changed."""
+        """Roles, offices and posts exactly as the roster has them; whether anything changed."""
         changed = False
-        for table, column, wanted in (("member_roles", "role", record.roles),
+        for table, column, wanted in (("member_roles", "role", record.roles - OFFICES),
+                                      ("member_offices", "office", record.roles & OFFICES),
                                       ("member_posts", "post", record.posts)):
             async with conn.execute(f"SELECT {column} FROM {table} WHERE member_id = ?", (member_id,)) as cur:
                 have = {r[0] for r in await cur.fetchall()}
@@ -110,7 +113,7 @@ class RosterWrites:
         return cur.rowcount > 0
 
     async def deactivate(self, conn: aiosqlite.Connection, member_ids: Sequence[int], now: str) -> int:
-        """They left the roster: every role and post gone, unused invite codes spent, messages not yet sent
+        """They left the roster: every role, office and post gone, unused invite codes spent, messages not yet sent
         to them withdrawn. Their records stay, and so does their Telegram id (refused while inactive, linked
         again if the roster lists them again). How many were deactivated."""
         done = 0
@@ -123,6 +126,7 @@ class RosterWrites:
                 "AND active = 1", (now, now, *chunk))
             done += cur.rowcount
             await conn.execute(f"DELETE FROM member_roles WHERE member_id IN ({marks})", tuple(chunk))
+            await conn.execute(f"DELETE FROM member_offices WHERE member_id IN ({marks})", tuple(chunk))
             await conn.execute(f"DELETE FROM member_posts WHERE member_id IN ({marks})", tuple(chunk))
             await conn.execute(
                 f"UPDATE invites SET used_at = ? WHERE member_id IN ({marks}) AND used_at IS NULL", (now, *chunk))

@@ -7,10 +7,24 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.services.organisation_rules import (
+    ACTIVITY_LEADER,
+    FULL,
+    GROUP_LEADER,
+    HERE,
+    PROBATIONARY,
+    has_vote,
+    is_committee,
+)
+
+#: Unit kinds. An activity group (活动小组, e.g. 幸福家园3号楼党小组) is a community-wide group by building or
+#: trade under the community committee: members of any branch take part in its daily activities.
+COMMITTEE_KIND, BRANCH_KIND, GROUP_KIND, ACTIVITY_GROUP_KIND = "committee", "branch", "group", "activity_group"
+
 
 class Unit(BaseModel):
-    """A unit of the organisation: the community committee (社区党委), a branch (党支部) or a Party
-    group (党小组)."""
+    """A unit of the organisation: the community committee (社区党委), a branch (党支部), a Party
+    group (党小组) of a branch, or an activity group (活动小组) of the community."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -45,10 +59,41 @@ class Member(BaseModel):
     unreachable: bool = False
     active: bool = True  # False once a roster import deactivated them (left the roster): history only
     deactivated_at: str | None = None
+    membership: str = FULL  # 正式党员 / 预备党员 (probationary)
+    joined: date | None = None  # 入党时间
+    confirmed: date | None = None  # 转正时间
+    relation: str = HERE  # 组织关系: here, or elsewhere (外来党员 whose relation is with another organisation)
+    note: str | None = None  # 备注: for a relation elsewhere, the home organisation
+    duty: str | None = None  # 职务说明, e.g. 组织委员
+    activity_group_id: int | None = None  # 活动小组 (a unit of kind activity_group)
 
     @property
     def linked(self) -> bool:
         return self.linked_at is not None and self.telegram_id is not None
+
+    @property
+    def votes(self) -> bool:
+        """表决权 (`bot.services.organisation_rules.has_vote`): full members whose relation is here."""
+        return has_vote(self.membership, self.relation)
+
+    @property
+    def is_probationary(self) -> bool:
+        return self.membership == PROBATIONARY
+
+    @property
+    def is_committee(self) -> bool:
+        """On their unit's committee (支委); a secretary is."""
+        return is_committee(self.roles)
+
+    @property
+    def led_group_ids(self) -> frozenset[int]:
+        """The groups they lead: their Party group as 党小组长, their activity group as 活动小组长."""
+        led = set()
+        if GROUP_LEADER in self.roles and self.group_id is not None:
+            led.add(self.group_id)
+        if ACTIVITY_LEADER in self.roles and self.activity_group_id is not None:
+            led.add(self.activity_group_id)
+        return frozenset(led)
 
     @property
     def is_secretary(self) -> bool:
@@ -75,6 +120,13 @@ class RosterRecord(BaseModel):
     telegram_id: int | None = None
     roles: frozenset[str] = frozenset()
     posts: frozenset[str] = frozenset()
+    membership: str = FULL
+    joined: date | None = None
+    confirmed: date | None = None
+    relation: str = HERE
+    note: str | None = None
+    duty: str | None = None
+    activity_group_id: int | None = None
 
 
 class Change(StrEnum):

@@ -48,7 +48,8 @@ class RollRepo:
         self.db = db
 
     async def members(self, unit_ids: Iterable[int]) -> list[RollEntry]:
-        """Active members whose unit or Party group is one of `unit_ids`, by unit, group (none first) and id."""
+        """Active members whose unit, Party group or activity group is one of `unit_ids`, by unit, group (none
+        first) and id."""
         ids = sorted(set(unit_ids))
         if not ids:
             return []
@@ -58,9 +59,9 @@ class RollRepo:
             "s.state, s.location, s.at FROM members m "
             "LEFT JOIN (SELECT member_id, max(id) AS id FROM status_reports GROUP BY member_id) l "
             "ON l.member_id = m.id LEFT JOIN status_reports s ON s.id = l.id "
-            f"WHERE m.active = 1 AND (m.unit_id IN ({marks}) OR m.group_id IN ({marks})) "
-            "ORDER BY m.unit_id, COALESCE(m.group_id, 0), m.id",
-            (*ids, *ids))
+            f"WHERE m.active = 1 AND (m.unit_id IN ({marks}) OR m.group_id IN ({marks}) "
+            f"OR m.activity_group_id IN ({marks})) ORDER BY m.unit_id, COALESCE(m.group_id, 0), m.id",
+            (*ids, *ids, *ids))
         return [RollEntry(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6], _when(r[7]))  # type: ignore[arg-type]
                 for r in rows]
 

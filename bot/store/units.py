@@ -1,16 +1,17 @@
-"""Units: the community committee, its branches and their Party groups."""
+"""Units: the community committee, its branches and their Party groups, and the community's activity
+groups (stored as kind 'group' with `activity = 1`, read as kind `activity_group`)."""
 
 from __future__ import annotations
 
 import aiosqlite
 
 from bot.store.db import Database
-from bot.store.models import Unit
+from bot.store.models import ACTIVITY_GROUP_KIND, GROUP_KIND, Unit
 
 
 def _unit(row: aiosqlite.Row) -> Unit:
-    return Unit(id=row["id"], parent_id=row["parent_id"], kind=row["kind"], name=row["name"],
-                chat_id=row["chat_id"])
+    kind = ACTIVITY_GROUP_KIND if row["activity"] else row["kind"]
+    return Unit(id=row["id"], parent_id=row["parent_id"], kind=kind, name=row["name"], chat_id=row["chat_id"])
 
 
 class UnitRepo:
@@ -29,22 +30,29 @@ class UnitRepo:
         row = await self.db.fetchone("SELECT * FROM units WHERE kind = 'committee' ORDER BY id LIMIT 1")
         return _unit(row) if row else None
 
+    async def find_in(self, conn: aiosqlite.Connection, name: str, parent_id: int | None) -> Unit | None:
+        """The unit of this name under this parent (names are unique under a parent, whatever the kind)."""
+        async with conn.execute(
+            "SELECT * FROM units WHERE COALESCE(parent_id, 0) = COALESCE(?, 0) AND name = ?", (parent_id, name),
+        ) as cur:
+            row = await cur.fetchone()
+        return _unit(row) if row else None
+
     async def ensure(
         self, conn: aiosqlite.Connection, kind: str, name: str, parent_id: int | None
     ) -> tuple[int, bool]:
-        """The id of the unit, created when missing (inside the caller's transaction)."""
-        async with conn.execute(
-            "SELECT id FROM units WHERE COALESCE(parent_id, 0) = COALESCE(?, 0) AND name = ?",
-            (parent_id, name),
-        ) as cur:
-            row = await cur.fetchone()
-        if row:
-            return int(row[0]), False
-        cur2 = await conn.execute(
-            "INSERT INTO units (parent_id, kind, name) VALUES (?, ?, ?)", (parent_id, kind, name)
+        """The id of the unit, created when missing (inside the caller's transaction). A unit of the same
+        name under the same parent is returned whatever its kind: callers that care check it (`find_in`)."""
+        found = await self.find_in(conn, name, parent_id)
+        if found:
+            return found.id, False
+        activity = kind == ACTIVITY_GROUP_KIND
+        cur = await conn.execute(
+            "INSERT INTO units (parent_id, kind, name, activity) VALUES (?, ?, ?, ?)",
+            (parent_id, GROUP_KIND if activity else kind, name, int(activity)),
         )
-        assert cur2.lastrowid is not None
-        return cur2.lastrowid, True
+        assert cur.lastrowid is not None
+        return cur.lastrowid, True
 
     async def rename(self, conn: aiosqlite.Connection, unit_id: int, name: str) -> None:
         await conn.execute("UPDATE units SET name = ? WHERE id = ?", (name, unit_id))
