@@ -153,7 +153,8 @@ def test_a_page_of_overlong_names_is_clipped_but_keeps_every_verdict() -> None:
 
     def draw(cap: int | None) -> list[str]:
         caps.append(cap)
-        return [t("zh", "members.line", name=pages.clip(n, cap), status="未报备", unlinked=" · 未绑定", facts="", vote="") for n in names]
+        return [t("zh", "members.line", name=pages.clip(n, cap), status="未报备", unlinked=" · 未绑定", facts="",
+                  vote="") for n in names]
 
     text = fit(_render, draw)
     assert units(text) <= pages.MESSAGE_ROOM and caps[0] is None and len(caps) > 1
