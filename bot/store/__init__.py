@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.store.db import Database
+from bot.store.due import DueRepo
 from bot.store.duty import DutyRepo
 from bot.store.invites import InviteRepo
 from bot.store.members import MemberRepo
@@ -28,6 +29,7 @@ class Store:
         self.duty = DutyRepo(db)
         self.notices = NoticeRepo(db)
         self.reports = ReportRepo(db)
+        self.due = DueRepo(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
