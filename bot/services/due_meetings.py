@@ -5,7 +5,8 @@ The notice's row comes due at each stage's start (and at the meeting's start, wh
 window every such recipient is reminded, in delivery order, a page at a time (a notice to the whole
 community is long). While the broadcast is still going, deliveries sent later are reminded at the next
 sweeps: the row's `mark` is the lowest delivery that was not final when the stage was worked out — every
-delivery below it is final and, if sent, reminded — so a sweep reads only the deliveries from there on.
+delivery below it is final and, if sent, reminded — so a sweep reads only the deliveries from there on. The
+mark holds for the stage it was worked out in: a row that came due before the stage began starts afresh.
 A stage already past when the notice went out is skipped.
 """
 
@@ -20,6 +21,7 @@ from bot.services.notices import URGENT_WITHIN, stage_label, stage_windows
 from bot.services.reminders import Due, Handled
 from bot.services.rights import OrgTree
 from bot.store import Store
+from bot.store.db import iso
 from bot.store.due import DueRow
 from bot.store.notices import Notice, Recipient
 from bot.store.outbox import Outgoing
@@ -55,17 +57,19 @@ async def meeting_chains(store: Store, settings: Settings, now: datetime, rows: 
         if stage is None or notice.starts_at - stage < notice.created_at:
             out[row.id] = Handled(next_at=next_at)
             continue
-        # where this step starts, and the lowest delivery not final when the stage's work began
-        start, unfinished = row.cursor or (row.mark or 0, await _unfinished(store, notice.id))
+        # where this step starts (a mark from before this stage began is an earlier stage's), and the lowest
+        # delivery not final when the stage's work began
+        began = notice.starts_at - stage
+        mark = row.mark if row.mark is not None and row.due_at >= iso(began) else 0
+        start, unfinished = row.cursor or (mark, await _unfinished(store, notice.id))
         recipients = await store.notices.stage_recipients(notice.id, stage_label(stage), start, PAGE)
         if recipients and tree is None:
             tree = OrgTree.of(await store.units.all())
         dues = _reminders(notice, stage, recipients, tree, settings, now) if tree else []
         if len(recipients) == PAGE:  # more now; the row keeps its mark till the stage is worked through
-            out[row.id] = Handled(dues, next_at=now, mark=row.mark,
-                                  again=(recipients[-1].delivery_id + 1, unfinished))
+            out[row.id] = Handled(dues, next_at=began, mark=mark, again=(recipients[-1].delivery_id + 1, unfinished))
         elif unfinished >= 0:  # the broadcast is still going: the next sweep goes on from there
-            out[row.id] = Handled(dues, next_at=now, mark=unfinished)
+            out[row.id] = Handled(dues, next_at=began, mark=unfinished)
         else:
             out[row.id] = Handled(dues, next_at=next_at)
     return out

@@ -38,5 +38,6 @@ async def report_chains(store: Store, settings: Settings, now: datetime, rows: S
         last = reports.last_touch(member, since, tz)
         out[row.id] = Handled(
             reports.rendered(found[row.id], known),
-            next_report_look(member.cadence, last, now, tz, settings.report_reminder_days_before, reports.NO_CONTACT))
+            next_report_look(member.cadence, since, member.periods, last, now, tz, settings.report_reminder_days_before,
+                             reports.NO_CONTACT))
     return out

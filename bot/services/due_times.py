@@ -1,17 +1,18 @@
-"""When a chain of reminders may next have something new to send: pure functions, times are aware datetimes.
+"""When a mobile member's reminder chain may next have something new to send: pure functions, times are
+aware datetimes. (A meeting's moments are its stages' starts: `bot.services.due_meetings`; a mediation's,
+its follow-up day.)
 
-The rules of what is due (`periods.member_stage`, `escalation_due`, the 30-day no-contact warning, a
-meeting's stage windows) give the same answer between two of the moments below, unless the data changes —
-and a change marks the chain "look now" (the triggers of migration 0007). (A meeting's moments are its
-stages' starts: `bot.services.due_meetings`.) So looking at a chain at these
-moments, and whenever its data changes, sends exactly what looking at it at every sweep would. A moment too
-many costs a look that finds nothing; a moment missing would lose a reminder, so when in doubt a moment is
-included.
+The rules of what is due (`periods.open_period`, `member_stage`, `escalation_due`, the 30-day no-contact
+warning) gain no new key between now and the moment below unless the data changes — and a change marks the
+chain "look now" (the triggers of migration 0007). So looking at a chain at that moment, and whenever its
+data changes, sends exactly what looking at it at every sweep would. A moment too early costs a look that
+finds nothing; a moment too late would lose a reminder, so when in doubt the earlier is taken.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from collections.abc import Set
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.services import periods
@@ -34,21 +35,45 @@ def steps_after(origin: datetime, step: timedelta, now: datetime) -> datetime:
     return min(absolute, wall)
 
 
-def next_report_look(cadence: str, last: datetime | None, now: datetime, tz: ZoneInfo, days_before: int,
-                     no_contact: timedelta) -> datetime:
-    """The next moment a mobile member's reminders may change: for the last, the current and the next
-    period, the start of the `before` stage (not before the period opens), the deadline day, and the weekly
-    overdue stages from the day after the deadline (when the escalation falls due too); and the next 30 days
-    without contact since `last`."""
-    today = now.astimezone(tz).date()
-    current = periods.period_of(today, cadence)
+def next_report_look(cadence: str, since: date | None, submitted: Set[str], last: datetime | None, now: datetime,
+                     tz: ZoneInfo, days_before: int, no_contact: timedelta) -> datetime:
+    """The next moment a mobile member's chain may have a new key, the data staying as it is: within the
+    open period's time (up to the end of the current period) the first of — for an overdue period, its
+    weekly stages from the day after its deadline (the escalation falls due with the first); for the
+    current period, its `before` stage (not before it opens) and its deadline day — and if none, the same in
+    the period after, with the open period it will then have; and the next 30 days without contact since
+    `last`."""
     moments: list[datetime] = []
-    for period in (periods.previous_period(current, cadence), current, periods.next_period(current, cadence)):
-        opens = datetime.combine(period.start, time(0), tzinfo=tz)
-        if days_before > 0:
-            moments.append(max(periods.at_local(period.end - timedelta(days=days_before), tz), opens))
-        moments.append(periods.at_local(period.end, tz))
-        moments.append(steps_after(periods.at_local(period.end + timedelta(days=1), tz), WEEK, now))
     if last is not None:
         moments.append(steps_after(last + no_contact, no_contact, now))
-    return min(m for m in moments if m > now)
+    start = now
+    for _ in range(_AHEAD):
+        open_ = periods.open_period(cadence, since, set(submitted), start, tz)
+        ends = datetime.combine(periods.period_of(start.astimezone(tz).date(), cadence).end + timedelta(days=1),
+                                time(0), tzinfo=tz)
+        found = _first_new(open_, start, now, tz, days_before)
+        if found is not None and found < ends:
+            moments.append(found)
+            break
+        start = ends
+    else:
+        moments.append(start)  # nothing owed for a while (or ever): look again then
+    return min(moments)
+
+
+_AHEAD = 3  # periods looked through for the next stage: an owed period has one in each
+
+
+def _first_new(open_: periods.OpenPeriod | None, start: datetime, now: datetime, tz: ZoneInfo,
+               days_before: int) -> datetime | None:
+    """The first moment after `now`, from `start` on, at which this open period's stage gains a key."""
+    if open_ is None:
+        return None
+    period = open_.period
+    if open_.overdue:
+        return steps_after(periods.at_local(period.end + timedelta(days=1), tz), WEEK, now)
+    moments = [periods.at_local(period.end, tz)]
+    if days_before > 0:
+        moments.append(max(periods.at_local(period.end - timedelta(days=days_before), tz), start))
+    later = [m for m in moments if m > now and m >= start]
+    return min(later) if later else None

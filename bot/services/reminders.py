@@ -52,7 +52,8 @@ ReminderSource = Callable[[Store, Settings, datetime], Awaitable[list[Due]]]
 @dataclass(frozen=True)
 class Handled:
     """What a chain has now: the messages due, and when to look again — None: the chain is over (its row
-    goes); a moment not after `now`: at the next sweep; `NEVER`: when something it depends on changes.
+    goes); a moment not after `now`: at the next sweep (it is stored, so it tells the source when the row
+    came due); `NEVER`: when something it depends on changes.
     `mark` is stored with the row for the source's own use. `again`: there is more to send now (a long list,
     taken in steps): the row is handed back in this sweep with this cursor (the source's own position)."""
 
@@ -179,12 +180,11 @@ async def _step(store: Store, settings: Settings, now: datetime, chains: Mapping
             dues = [d for d in dues if d.urgent]
             wake = quiet_end(now, settings)
             next_at = wake if next_at is None or next_at > wake else next_at
-            mark, more = row.mark, None
+            mark, more = None, None  # worked out afresh then, whatever the source had reached
         messages.extend(d.message for d in dues)
-        if next_at is None:
-            moves.append(Move(row, None, None))
-        else:  # a moment already come: the row stays where it is and is looked at by the next sweep
-            moves.append(Move(row, _stored(next_at) if next_at > now else row.due_at, mark))
+        # a moment already come is looked at by the next sweep (or, when the row moved past where this sweep
+        # has read, once more by this one)
+        moves.append(Move(row, None if next_at is None else _stored(next_at), mark))
         if more is not None:
             again[row.id] = more
     return await store.due.settle(moves, messages), again
