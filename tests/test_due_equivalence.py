@@ -1,8 +1,9 @@
 """The due-driven sweep sends exactly what looking at everything at every sweep sends.
 
 Over four months of irregular sweeps, with reports, statuses, contacts, links, blocked accounts, roster
-changes (a new secretary, a liaison moved, a member leaving and coming back), notices whose broadcast is
-still going, people changing their answer and a notice cancelled, each sweep's new messages are compared
+changes (a new secretary, a liaison moved, a member leaving and coming back), accounts unlinked and linked
+again, notices whose broadcast is still going across a stage, people changing their answer and a notice
+cancelled, each sweep's new messages are compared
 with what the full look finds at that moment: `reports.report_reminders` (every mobile member) and, for
 meetings, the window query the sweep used before the due table (kept here as the reference).
 """
@@ -97,7 +98,7 @@ class World:
         store, rng = self.store, self.rng
         named = await self.members()
         migrant = named[rng.choice(["张流动", "陈外出", "刘外出", "黄外出", "马未绑"])]
-        action = rng.choice([0, 1, 2, 3, 4, 5, 6, 7, 7, 7, 9, 9, 10])
+        action = rng.choice([0, 1, 2, 3, 4, 5, 6, 7, 7, 7, 9, 9, 10, 11, 12, 12])
         if action == 0:
             local = now.astimezone(TZ)
             label = rng.choice([f"{local.year}-{local.month:02d}", f"{local.year}-Q{(local.month - 1) // 3 + 1}",
@@ -110,6 +111,13 @@ class World:
         elif action == 3:  # a member links, or moves to a new account
             who, account = rng.choice([("马未绑", 1012), ("张流动", 1099), ("张流动", 1003)])
             await store.members.link(named[who], account)
+        elif action == 11:  # a secretary unlinks a member from a lost account (they link again later)
+            who = named[rng.choice(["张流动", "王书记"])]
+            found = await store.members.get(who)
+            if found is not None and found.telegram_id is not None:
+                await store.invites.relink(who, found.telegram_id, lambda _: [])
+        elif action == 12:
+            await store.members.link(named["王书记"], 1001)
         elif action == 4:
             await store.members.mark_unreachable(named[rng.choice(["李联络", "王书记", "冯联络", "张流动"])])
         elif action == 5:
@@ -130,7 +138,7 @@ class World:
         """The sender at work: a few deliveries of each broadcast go out (some fail), in no strict order."""
         for notice_id in self.notices:
             pending = [r for r in await self.store.outbox.by_ref(f"notice:{notice_id}") if r.status == "pending"]
-            if pending and self.rng.random() < 0.5:
+            if pending and self.rng.random() < (0.5 if notice_id % 2 else 0.03):  # some broadcasts take a day
                 for row in self.rng.sample(pending, min(len(pending), self.rng.randrange(1, 3))):
                     await self.store.outbox.finish(row.id, "sent" if self.rng.random() < 0.85 else "failed")
 
