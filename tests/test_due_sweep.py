@@ -189,3 +189,26 @@ async def test_a_long_list_of_recipients_goes_in_pages(roster: Store, monkeypatc
 def test_the_core_lists_a_due_source_for_every_kind_of_chain() -> None:
     kinds = {s.kind for s in core.REMINDER_SOURCES if isinstance(s, DueSource)}
     assert kinds == {"report", "meeting", "mediation"}
+
+
+async def test_a_member_linked_again_during_a_stage_gets_its_reminder(roster: Store) -> None:
+    linked = [m for m in await roster.members.linked() if m.unit_id == 2]
+    migrant = next(m for m in linked if m.telegram_id == MIGRANT)
+
+    def deliveries(notice_id: int) -> list[Outgoing]:
+        return [Outgoing(key=f"notice:{notice_id}:{m.id}", kind="notice", chat_id=m.telegram_id or 0,
+                         member_id=m.id, ref=f"notice:{notice_id}", text="通知") for m in linked]
+
+    notice_id, _ = await roster.notices.publish(
+        Draft(kind="general", unit_id=2, starts_at=at(28, 15), place="村委会", topic="学习"), None, SECRETARY, "zh",
+        at(20), linked, deliveries)
+    for row in await roster.outbox.by_ref(f"notice:{notice_id}"):
+        await roster.outbox.finish(row.id, "sent")
+    await roster.invites.relink(migrant.id, MIGRANT, lambda _: [])  # lost phone: unlinked by the secretary
+    await core.sweep(roster, SETTINGS, at(27, 16))
+    key = f"meeting:24h:{notice_id}:{migrant.id}"
+    assert await roster.outbox.by_key(key) is None
+    await roster.members.link(migrant.id, 1099)  # the new account
+    await core.sweep(roster, SETTINGS, at(27, 17))
+    reminder = await roster.outbox.by_key(key)
+    assert reminder is not None and reminder.chat_id == 1099
