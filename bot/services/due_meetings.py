@@ -26,7 +26,7 @@ from bot.store.due import DueRow
 from bot.store.notices import Notice, Recipient
 from bot.store.outbox import Outgoing
 
-PAGE = 500  # recipients reminded per step
+PAGE = 250  # recipients reminded per step (a step's work on the event loop stays a few milliseconds)
 
 
 def meeting_stage(starts_at: datetime, now: datetime, stages: list[timedelta]) -> timedelta | None:
