@@ -16,7 +16,8 @@ delivered, in its 24-hour reminder window), then, `--runs` times each:
 For each sweep it reports the whole time, the database time (time spent awaiting the database: queries and
 write transactions), the longest stall of the event loop (a task that asks to wake every millisecond records
 how late it wakes) and the longest hold (the most CPU the event-loop thread used between two of its wake-ups:
-the stall the sweep itself causes, without the noise of other processes on a busy machine). Medians over the
+the stall the sweep itself causes, without the noise of other processes on a busy machine; it includes
+pauses of Python's garbage collector, whose longest is shown too). Medians over the
 runs; stall and hold are the worst of them. The last lines give the ratios of the larger size to the smaller.
 """
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import random
 import statistics
 import tempfile
@@ -143,6 +145,7 @@ class Sample:
     db_ms: float
     stall_ms: float  # the longest the watcher woke late (wall clock: other processes on the machine count)
     held_ms: float  # the most CPU the event-loop thread spent between two of the watcher's wake-ups
+    collector_ms: float  # the longest pause of Python's garbage collector (CPU), part of the hold
     queued: int
 
 
@@ -161,16 +164,24 @@ async def measured(clock: DbClock, work: Callable[[], Awaitable[int]]) -> Sample
             stall = max(stall, time.perf_counter() - start - 0.001)
             held = max(held, time.thread_time() - cpu)
 
+    pauses: list[float] = []
+
+    def collector(phase: str, info: dict[str, int]) -> None:
+        pauses.append(time.thread_time() * (1 if phase == "stop" else -1))
+
     watcher = asyncio.create_task(watch())
     await asyncio.sleep(0.005)  # the watcher is running
     clock.spent = 0.0
+    gc.callbacks.append(collector)
     start = time.perf_counter()
     result = await work()
     whole = time.perf_counter() - start
+    gc.callbacks.remove(collector)
     spent = clock.spent
     done.set()
     await watcher
-    return Sample(whole * 1000, spent * 1000, stall * 1000, held * 1000, result)
+    longest = max((pauses[i] + pauses[i + 1] for i in range(0, len(pauses) - 1, 2)), default=0.0)
+    return Sample(whole * 1000, spent * 1000, stall * 1000, held * 1000, longest * 1000, result)
 
 
 async def one_size(members: int, runs: int) -> dict[str, float]:
@@ -191,7 +202,7 @@ async def one_size(members: int, runs: int) -> dict[str, float]:
             many.append(await measured(clock, lambda: core.sweep(store, SETTINGS, NOW)))
             print(f"members {members}: many due: queued {many[-1].queued} in {many[-1].whole_ms:.0f} ms "
                   f"(database {many[-1].db_ms:.0f} ms), longest stall {many[-1].stall_ms:.1f} ms, "
-                  f"longest hold {many[-1].held_ms:.1f} ms")
+                  f"longest hold {many[-1].held_ms:.1f} ms (collector {many[-1].collector_ms:.1f} ms)")
             for minute in range(1, 4):
                 moment = NOW + timedelta(minutes=minute + 10 * run)
                 steady.append(await measured(clock, lambda m=moment: core.sweep(store, SETTINGS, m)))  # type: ignore[misc]
@@ -203,6 +214,7 @@ async def one_size(members: int, runs: int) -> dict[str, float]:
     figures = {
         "many_ms": statistics.median(m.whole_ms for m in many), "many_db_ms": statistics.median(m.db_ms for m in many),
         "many_stall_ms": max(m.stall_ms for m in many), "many_held_ms": max(m.held_ms for m in many),
+        "many_collector_ms": max(m.collector_ms for m in many),
         "many_queued": float(many[0].queued),
         "steady_ms": statistics.median(s.whole_ms for s in steady),
         "steady_db_ms": statistics.median(s.db_ms for s in steady),
@@ -211,7 +223,8 @@ async def one_size(members: int, runs: int) -> dict[str, float]:
     }
     print(f"members {members}: many due: queued {figures['many_queued']:.0f}, median {figures['many_ms']:.0f} ms, "
           f"database {figures['many_db_ms']:.0f} ms, longest stall {figures['many_stall_ms']:.1f} ms, "
-          f"longest hold {figures['many_held_ms']:.1f} ms")
+          f"longest hold {figures['many_held_ms']:.1f} ms "
+          f"(longest collector pause {figures['many_collector_ms']:.1f} ms)")
     print(f"members {members}: steady sweep (nothing new due) median {figures['steady_ms']:.2f} ms, "
           f"database {figures['steady_db_ms']:.2f} ms, longest stall {figures['steady_stall_ms']:.1f} ms, "
           f"longest hold {figures['steady_held_ms']:.1f} ms")
