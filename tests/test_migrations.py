@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from bot.config import Settings
+from bot.services import core
 from bot.store import Store
 from bot.store.db import migrations
 
@@ -87,3 +93,138 @@ async def test_opening_again_applies_nothing_twice(tmp_path: Path) -> None:
         assert await store.db.schema_version() == len(migrations())
         await store.close()
     assert counts(path)["members"] == 2
+
+
+# ---- version 7: the due table, backfilled so that the sweep sends what the sweep of version 6 sent
+V6_CREATED = "2025-07-01T00:00:00+00:00"
+SH = ZoneInfo("Asia/Shanghai")
+
+
+def build_v6(path: Path) -> None:
+    """A database as version 6 left it, with mobile members at every stage of their reports, notices in and
+    out of their reminder windows (one cancelled), deliveries and reminders already sent, a member on leave,
+    ongoing mediations (one already reminded, one of a member who left) and a member who left."""
+    with sqlite3.connect(path) as conn:
+        for number, sql in migrations():
+            if number > 6:
+                break
+            conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
+        c = V6_CREATED
+        conn.executescript(f"""
+            INSERT INTO units (id, parent_id, kind, name) VALUES (1, NULL, 'committee', '白庙社区党委'),
+                (2, 1, 'branch', '白庙村党支部'), (3, 1, 'branch', '黄桥村党支部');
+            INSERT INTO members (id, name, unit_id, category, report_cadence, migrant_since, telegram_id,
+                linked_at, language, unreachable, created_at, updated_at, last_seen_at, mobile_recorded_at, active)
+            VALUES
+                (1, '彭书记', 2, 'resident', NULL, NULL, 1001, '{c}', 'zh', 0, '{c}', '{c}', NULL, NULL, 1),
+                (2, '李联络', 2, 'resident', NULL, NULL, 1002, '{c}', NULL, 0, '{c}', '{c}', NULL, NULL, 1),
+                (3, '张流动', 2, 'migrant', 'monthly', '2025-08-01', 1003, '{c}', 'zh', 0, '{c}', '{c}',
+                    '2026-10-10T02:00:00+00:00', NULL, 1),
+                (4, '陈外出', 2, 'migrant', 'quarterly', '2026-01-10', 1004, '{c}', 'en', 0, '{c}', '{c}',
+                    NULL, NULL, 1),
+                (5, '王未绑', 3, 'migrant', 'monthly', NULL, 1005, NULL, NULL, 0, '{c}', '{c}', NULL,
+                    '2026-09-15T04:00:00+00:00', 1),
+                (6, '赵离开', 2, 'migrant', 'monthly', '2025-08-01', 1006, '{c}', NULL, 0, '{c}', '{c}', NULL, NULL, 0),
+                (7, '钱调解', 2, 'resident', NULL, NULL, 1007, '{c}', NULL, 0, '{c}', '{c}', NULL, NULL, 1),
+                (8, 'Sun', 3, 'resident', NULL, NULL, 1008, '{c}', 'en', 0, '{c}', '{c}', NULL, NULL, 1),
+                (9, '孙屏蔽', 3, 'migrant', 'monthly', '2026-03-01', 1009, '{c}', NULL, 1, '{c}', '{c}', NULL, NULL, 1);
+            UPDATE members SET liaison_id = 2 WHERE id IN (3, 4, 6);
+            UPDATE members SET liaison_id = 8 WHERE id = 9;
+            INSERT INTO member_roles (member_id, role) VALUES (1, 'secretary'), (2, 'liaison'), (8, 'secretary'),
+                (8, 'liaison');
+            INSERT INTO member_posts (member_id, post) VALUES (7, 'mediation');
+            INSERT INTO thought_reports (member_id, period, text, submitted_at) VALUES
+                (3, '2026-09', '汇报', '2026-09-20T02:00:00+00:00'),
+                (3, '2026-10', '汇报', '2026-10-10T02:00:00+00:00'),
+                (4, '2026-Q2', 'report', '2026-06-20T02:00:00+00:00');
+            INSERT INTO contacts (member_id, liaison_id, note, at) VALUES (3, 2, '电话', '2026-10-10T02:00:00+00:00');
+            INSERT INTO notices (id, kind, unit_id, starts_at, place, topic, created_by, creator_chat, creator_lang,
+                created_at, cancelled_at) VALUES
+                (1, 'general', 2, '2026-11-28T07:00:00+00:00', '村委会', '学习', 1, 1001, 'zh',
+                    '2026-11-20T02:00:00+00:00', NULL),
+                (2, 'lecture', 2, '2026-11-28T08:00:00+00:00', '村委会', '党课', 1, 1001, 'zh',
+                    '2026-11-20T02:00:00+00:00', '2026-11-21T02:00:00+00:00'),
+                (3, 'partyday', 3, '2026-12-01T02:00:00+00:00', '黄桥村', '主题党日', 8, 1008, 'en',
+                    '2026-11-30T20:00:00+00:00', NULL);
+            INSERT INTO notice_members (notice_id, member_id, linked) VALUES (1, 1, 1), (1, 2, 1), (1, 3, 1), (1, 7, 1),
+                (2, 1, 1), (2, 2, 1), (3, 8, 1), (3, 5, 0);
+            INSERT INTO outbox (key, kind, ref, member_id, chat_id, text, status, created_at) VALUES
+                ('notice:1:1', 'notice', 'notice:1', 1, 1001, '通知', 'sent', '2026-11-20T02:00:00+00:00'),
+                ('notice:1:2', 'notice', 'notice:1', 2, 1002, '通知', 'sent', '2026-11-20T02:00:00+00:00'),
+                ('notice:1:3', 'notice', 'notice:1', 3, 1003, '通知', 'sent', '2026-11-20T02:00:00+00:00'),
+                ('notice:1:7', 'notice', 'notice:1', 7, 1007, '通知', 'sent', '2026-11-20T02:00:00+00:00'),
+                ('notice:1:summary', 'summary', 'notice:1', NULL, 1001, '汇总', 'sent', '2026-11-20T02:00:00+00:00'),
+                ('notice:2:1', 'notice', 'notice:2', 1, 1001, '通知', 'sent', '2026-11-20T02:00:00+00:00'),
+                ('notice:2:2', 'notice', 'notice:2', 2, 1002, '通知', 'cancelled', '2026-11-20T02:00:00+00:00'),
+                ('notice:3:8', 'notice', 'notice:3', 8, 1008, 'notice', 'sent', '2026-11-30T20:00:00+00:00'),
+                ('report:before:3:2026-11', 'reminder', 'report:2026-11', 3, 1003, '提醒', 'sent',
+                    '2026-11-27T01:00:00+00:00'),
+                ('mediation:followup:2:2026-11-20', 'reminder', 'duty:2', 7, 1007, '回访', 'sent',
+                    '2026-11-20T00:00:00+00:00');
+            INSERT INTO rsvps (notice_id, member_id, answer, reason, at) VALUES
+                (1, 7, 'leave', '外出', '2026-11-21T02:00:00+00:00'),
+                (1, 3, 'attend', NULL, '2026-11-21T02:00:00+00:00');
+            INSERT INTO duty_logs (id, member_id, post, at, local_date, parties, kind, outcome, followup_on, summary)
+            VALUES
+                (1, 7, 'mediation', '2026-11-10T02:00:00+00:00', '2026-11-10', '张家、李家', 'neighbour', 'ongoing',
+                    '2026-11-28', '宅前堆物'),
+                (2, 7, 'mediation', '2026-11-05T02:00:00+00:00', '2026-11-05', '王家', 'land', 'ongoing',
+                    '2026-11-20', '地界'),
+                (3, 7, 'mediation', '2026-11-06T02:00:00+00:00', '2026-11-06', '刘家', 'family', 'resolved', NULL,
+                    '家务'),
+                (4, 6, 'mediation', '2026-11-06T02:00:00+00:00', '2026-11-06', '周家', 'other', 'ongoing',
+                    '2026-11-25', '其他');
+        """)
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 6
+
+
+
+#: What the sweep of version 6 queued on that database at each moment, in turn (quiet hours 21:00-08:00): the
+#: keys, and a digest of every queued row (key, kind, ref, member, chat, text, buttons). Recorded by running
+#: the version 6 code on it.
+V6_SENT: list[tuple[datetime, str, list[str]]] = [
+    (datetime(2026, 11, 27, 10, tzinfo=SH), "2936752a133f2aa5", [
+        "contact:stale:2:3:2026-10-10:1", "contact:stale:2:4:2026-01-10:10", "contact:stale:8:9:2026-03-01:9",
+        "notice:3:summary", "report:escalate:1:4:2026-Q3", "report:escalate:2:4:2026-Q3",
+        "report:escalate:8:5:2026-10", "report:escalate:8:9:2026-10", "report:overdue-8:4:2026-Q3"]),
+    (datetime(2026, 11, 27, 22, tzinfo=SH), "e3b0c44298fc1c14", []),
+    # the follow-up's button now reads 已上报（移交调委会/司法所） (issue 12's wording; was b71871a8927fbb1e)
+    (datetime(2026, 11, 28, 8, 30, tzinfo=SH), "0e253448f0221565", [
+        "mediation:followup:1:2026-11-28", "meeting:24h:1:1", "meeting:24h:1:2", "meeting:24h:1:3"]),
+    (datetime(2026, 11, 28, 14, 30, tzinfo=SH), "6d5b3f0359af6e30", [
+        "meeting:1h:1:1", "meeting:1h:1:2", "meeting:1h:1:3"]),
+    (datetime(2026, 11, 30, 23, 59, 30, tzinfo=SH), "e3b0c44298fc1c14", []),
+    (datetime(2026, 12, 1, 9, 30, tzinfo=SH), "1789942dca218dc4", [
+        "meeting:1h:3:8", "report:escalate:1:3:2026-11", "report:escalate:2:3:2026-11",
+        "report:escalate:8:5:2026-11", "report:escalate:8:9:2026-11", "report:overdue-0:3:2026-11"]),
+    (datetime(2026, 12, 9, 10, tzinfo=SH), "7fb39ca66c3616b0", [
+        "contact:stale:2:3:2026-10-10:2", "contact:stale:2:4:2026-01-10:11", "report:overdue-1:3:2026-11",
+        "report:overdue-9:4:2026-Q3"]),
+    (datetime(2027, 1, 1, 9, 0, tzinfo=SH), "c36b22579a626ed5", [
+        "contact:stale:8:9:2026-03-01:10", "report:escalate:1:3:2026-12", "report:escalate:1:4:2026-Q4",
+        "report:escalate:2:3:2026-12", "report:escalate:2:4:2026-Q4", "report:escalate:8:5:2026-12",
+        "report:escalate:8:9:2026-12", "report:overdue-0:3:2026-12", "report:overdue-0:4:2026-Q4"]),
+]
+
+
+async def test_a_version_6_database_upgrades_and_the_sweep_sends_what_version_6_sent(tmp_path: Path) -> None:
+    path = tmp_path / "v6.sqlite3"
+    build_v6(path)
+    settings = Settings(_env_file=None, bot_token="1:x", quiet_hours="21:00-08:00")  # type: ignore[call-arg]
+    store = await Store.open(path)
+    try:
+        assert await store.db.schema_version() == len(migrations()) >= 7
+        due = {(r[0], r[1]) for r in await store.db.fetchall("SELECT kind, subject FROM due")}
+        assert due == {("report", 3), ("report", 4), ("report", 5), ("report", 9), ("meeting", 1), ("meeting", 3),
+                       ("mediation", 1), ("mediation", 2), ("mediation", 4)}
+        for moment, digest, keys in V6_SENT:
+            before = {r[0] for r in await store.db.fetchall("SELECT id FROM outbox")}
+            await core.sweep(store, settings, moment)
+            rows = [r for r in await store.db.fetchall_tuples(
+                "SELECT id, key, kind, ref, member_id, chat_id, text, buttons FROM outbox ORDER BY id")
+                if r[0] not in before]
+            assert sorted(str(r[1]) for r in rows) == keys, moment
+            content = sorted(json.dumps(list(r[1:]), ensure_ascii=False) for r in rows)
+            assert hashlib.sha256("\n".join(content).encode()).hexdigest()[:16] == digest, moment
+    finally:
+        await store.close()

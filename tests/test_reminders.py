@@ -152,3 +152,20 @@ async def test_reminder_reaches_the_member_with_a_button_that_starts_report(harn
     await migrant.expect("已提交", kind="message")
     assert await harness.sweep() == 1  # now November's 'before' reminder, nothing about October
     assert "2026年11月" in (await migrant.next_message()).text
+
+
+async def test_a_liaison_who_links_later_is_told_at_the_next_sweep(store: Store, settings: Settings) -> None:
+    """What is due is found through due times: a change (the liaison linking) is looked at by the next sweep."""
+    await load_roster(store, SMALL_ROSTER)
+    for telegram_id in (MIGRANT, SECRETARY):
+        member = await store.members.by_telegram_id(telegram_id)
+        assert member is not None
+        await store.members.link(member.id, telegram_id)
+    liaison = await store.members.by_telegram_id(LIAISON)
+    assert liaison is not None
+    assert await core.sweep(store, settings, at(27)) > 0
+    assert not [k for k in await keys(store) if f":{liaison.id}:" in k]
+    await store.members.link(liaison.id, LIAISON)
+    assert await core.sweep(store, settings, at(27) + timedelta(minutes=1)) == 2  # the escalation, no contact
+    told = [k for k in await keys(store) if f":{liaison.id}:" in k]
+    assert sorted(k.split(":")[0] for k in told) == ["contact", "report"]

@@ -10,8 +10,8 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from bot.config import Settings
-from bot.services import duty, notices, notices_broadcast, reminders, reports
-from bot.services.reminders import ReminderSource
+from bot.services import due_meetings, due_reports, duty, notices, notices_broadcast, reminders
+from bot.services.reminders import DueSource, ReminderSource
 from bot.store import Store
 from bot.store.outbox import OutboxRow
 
@@ -19,11 +19,14 @@ from bot.store.outbox import OutboxRow
 #: it queued in turn, so the sender knows to go on.
 AfterSend = Callable[[Store, Settings, OutboxRow, str], Awaitable[int]]
 
-REMINDER_SOURCES: tuple[ReminderSource, ...] = (
-    reports.report_reminders,        # thought reports: before the deadline, overdue, escalations, no contact
-    notices.meeting_reminders,       # MEETING_REMINDERS before each meeting
-    notices.missed_summaries,        # a broadcast summary the process stopped before queueing
-    duty.mediation_followups,        # an ongoing mediation's follow-up date
+#: Chains read through their due times (`bot.services.reminders`, the `due` table), and plain sources that
+#: are cheap by an index of their own.
+REMINDER_SOURCES: tuple[DueSource | ReminderSource, ...] = (
+    DueSource("report", due_reports.report_chains),       # thought reports: before the deadline, overdue,
+                                                          # escalations, no contact
+    DueSource("meeting", due_meetings.meeting_chains),    # MEETING_REMINDERS before each meeting
+    notices.missed_summaries,                             # a broadcast summary the process stopped before queueing
+    DueSource("mediation", duty.mediation_followups),     # an ongoing mediation's follow-up date
 )
 
 AFTER_SEND: tuple[AfterSend, ...] = (

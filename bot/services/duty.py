@@ -1,6 +1,6 @@
 """Duty posts (设岗定责): the store-facing operations the duty use cases share — saving patrol and mediation
 logs, the month's logs and figures for a member and for a secretary's units, recording a follow-up of an
-ongoing mediation — plus the follow-up reminder source and `duty_logs.csv`.
+ongoing mediation — plus the follow-up reminders (a due chain per ongoing mediation) and `duty_logs.csv`.
 
 The rules themselves (fields, one-line forms, points, months, minimum) are pure, in `duty_rules`; the use
 cases the front end calls are in `duty_flow`, `duty_followup`, `duty_month` and `duty_posts`.
@@ -12,6 +12,7 @@ follow-up history (`duty_followups`).
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -21,6 +22,7 @@ from bot.buttons import DutyFollowup
 from bot.config import Settings
 from bot.i18n import resolve_language, t
 from bot.services.duty_rules import (
+    FOLLOWUP_AT,
     MEDIATION,
     PATROL,
     MediationDraft,
@@ -32,10 +34,11 @@ from bot.services.duty_rules import (
     minimum_met,
     summarize,
 )
-from bot.services.reminders import Due
+from bot.services.reminders import Due, Handled
 from bot.services.rights import OrgTree
 from bot.store import Store
 from bot.store.db import iso
+from bot.store.due import NEVER, DueRow
 from bot.store.duty import DutyLog, NewLog
 from bot.store.models import Member
 from bot.store.outbox import Outgoing
@@ -122,30 +125,42 @@ def followup_buttons(lang: str, log_id: int) -> list[list[dict[str, str]]]:
     return [[button("resolved"), button("referred")], [button("ongoing")]]
 
 
-async def mediation_followups(store: Store, settings: Settings, now: datetime) -> list[Due]:
-    """An ongoing mediation's follow-up date reminds its post-holder from 08:00 local that day."""
-    today = now.astimezone(settings.tz).date()
-    entries = [e for e in await store.duty.ongoing_due(today)
-               if e.followup_on is not None and followup_is_due(e.followup_on, now, settings.tz)]
-    if not entries:
-        return []
-    sent = await store.outbox.existing_keys(followup_key(e) for e in entries)
+async def mediation_followups(store: Store, settings: Settings, now: datetime,
+                              rows: Sequence[DueRow]) -> dict[int, Handled]:
+    """A due source: an ongoing mediation's follow-up date reminds its post-holder from 08:00 local that day.
+    Its row comes due then; it waits (parked) while the post-holder is not linked or has left the roster, and
+    its chain ends with the reminder, or once the mediation is no longer ongoing (a new date starts it again)."""
+    entries = {row.id: await store.duty.get(row.subject) for row in rows}
+    out: dict[int, Handled] = {}
     due = []
-    for entry in entries:
-        if followup_key(entry) in sent:
-            continue
+    for row in rows:
+        entry = entries[row.id]
+        if entry is None or entry.post != MEDIATION or entry.outcome != "ongoing" or entry.followup_on is None:
+            out[row.id] = Handled(next_at=None)
+        elif not followup_is_due(entry.followup_on, now, settings.tz):
+            out[row.id] = Handled(next_at=datetime.combine(entry.followup_on, FOLLOWUP_AT, tzinfo=settings.tz))
+        else:
+            due.append((row, entry))
+    sent = await store.outbox.existing_keys(followup_key(e) for _, e in due)
+    for row, entry in due:
         member = await store.members.get(entry.member_id)
-        if member is None or not member.linked or member.telegram_id is None:
-            continue
-        lang = resolve_language(member.language, None, settings.default_language)
-        text = t(lang, "duty.followup.reminder", id=entry.id, parties=entry.parties or "",
-                 kind=t(lang, f"duty.kind.{entry.kind or 'other'}"), logged=entry.local_date.isoformat(),
-                 summary=entry.summary or "")
-        due.append(Due(Outgoing(
-            key=followup_key(entry), kind="reminder", chat_id=member.telegram_id, text=text,
-            member_id=member.id, ref=f"duty:{entry.id}", buttons=followup_buttons(lang, entry.id),
-        )))
-    return due
+        if followup_key(entry) in sent:
+            out[row.id] = Handled(next_at=None)
+        elif member is None or not member.active or not member.linked or member.telegram_id is None:
+            out[row.id] = Handled(next_at=NEVER)
+        else:
+            out[row.id] = Handled([Due(_followup_reminder(entry, member, settings))], next_at=None)
+    return out
+
+
+def _followup_reminder(entry: DutyLog, member: Member, settings: Settings) -> Outgoing:
+    assert member.telegram_id is not None
+    lang = resolve_language(member.language, None, settings.default_language)
+    text = t(lang, "duty.followup.reminder", id=entry.id, parties=entry.parties or "",
+             kind=t(lang, f"duty.kind.{entry.kind or 'other'}"), logged=entry.local_date.isoformat(),
+             summary=entry.summary or "")
+    return Outgoing(key=followup_key(entry), kind="reminder", chat_id=member.telegram_id, text=text,
+                    member_id=member.id, ref=f"duty:{entry.id}", buttons=followup_buttons(lang, entry.id))
 
 
 EXPORT_HEADER = ["id", "post", "member", "branch", "date", "area_or_parties", "details", "minutes", "kind",

@@ -1,5 +1,6 @@
 """Meeting notices (三会一课): kinds, parsing of times and of the one-line form, the rules of replies,
-check-in and quorum, and the reminder sources (meeting reminders; a missed broadcast summary).
+check-in and quorum, the reminder stages, and the missed-summary source (the meeting reminders themselves
+are a due chain: `bot.services.due_meetings`).
 
 Pure functions where possible; rendering lives in `bot.services.notices_text`.
 """
@@ -18,7 +19,6 @@ from bot.services.rights import Actor, OrgTree
 from bot.services.text import clean_text
 from bot.store import Store
 from bot.store.notices import Draft
-from bot.store.outbox import Outgoing
 
 KINDS = ("general", "committee", "group", "lecture", "partyday", "other")
 _KIND_WORDS = {
@@ -185,33 +185,6 @@ def stage_windows(stages: list[timedelta]) -> list[tuple[timedelta, timedelta]]:
     whose window passed unseen (the bot was down) is not sent late on top of the next one."""
     ordered = sorted(stages, reverse=True)
     return [(s, ordered[i + 1] if i + 1 < len(ordered) else timedelta(0)) for i, s in enumerate(ordered)]
-
-
-async def meeting_reminders(store: Store, settings: Settings, now: datetime) -> list[Due]:
-    """MEETING_REMINDERS before each live meeting, to delivered recipients not on leave; one query per
-    stage. A stage already past when the notice went out is skipped."""
-    due: list[Due] = []
-    tree: OrgTree | None = None
-    for stage, following in stage_windows(settings.meeting_stages):
-        rows = await store.notices.reminder_candidates(stage_label(stage), now + following, now + stage)
-        if rows and tree is None:
-            tree = OrgTree.of(await store.units.all())
-        for row in rows:
-            starts = datetime.fromisoformat(row["starts_at"])
-            if starts - stage < datetime.fromisoformat(row["created_at"]):
-                continue
-            lang = row["language"] or settings.default_language
-            assert tree is not None
-            message = Outgoing(
-                key=f"meeting:{stage_label(stage)}:{row['notice_id']}:{row['member_id']}", kind="reminder",
-                chat_id=int(row["telegram_id"]), member_id=int(row["member_id"]),
-                ref=f"meeting:{row['notice_id']}",
-                text=text.reminder(lang, row["kind"], text.unit_name(tree, tree.units.get(row["unit_id"])),
-                                   starts, row["place"], row["topic"], settings.tz),
-                buttons=text.buttons(lang, int(row["notice_id"])),
-            )
-            due.append(Due(message, urgent=starts - now <= URGENT_WITHIN))
-    return due
 
 
 async def missed_summaries(store: Store, settings: Settings, now: datetime) -> list[Due]:

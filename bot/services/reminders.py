@@ -1,24 +1,42 @@
-"""The reminder engine: what is due is derived from the database by one repeating sweep.
+"""The reminder engine: one repeating sweep finds what is due through indexed due times, and queues it.
 
-Each capability has a *source*: an async function that, given the store, the settings and the time,
-returns the reminders due now, each under a unique key (kind, member, period, stage). The sources are
-listed once, in `bot.services.core.REMINDER_SOURCES`. The sweep enqueues what they return in the outbox,
-whose unique key is the sent-log: a reminder is queued once, never again after a restart, and one that
-fell due while the bot was down is queued at the next sweep.
+Most reminders belong to a *chain* with a row in the `due` table (`bot.store.due`): a mobile member's
+thought reports, a meeting's reminder stages, a mediation's follow-up. The row holds the next moment the
+chain may have something to send; triggers mark it "look now" when data it depends on changes. A sweep reads
+only the rows whose moment has come (so a sweep with nothing due costs the same for 100 members as for
+100 000), a chunk at a time: the chain's *due source* works out what to send now with the pure rules and when
+to look next; the messages are queued and the rows moved in one transaction; then the sweep yields to the
+event loop before the next chunk, so a sweep with much to send never holds the loop for long.
+
+A few checks are cheap by nature and stay plain *sources* (a function returning what is due now), read
+through their own index. Both kinds are listed once, in `bot.services.core.REMINDER_SOURCES`.
+
+Every message has a unique key (kind, member, period, stage), and the outbox's unique key is the sent-log: a
+reminder is queued once, never again after a restart, and one that fell due while the bot was down is queued
+at the next sweep. In quiet hours only urgent messages go; a chain that had others is looked at again when
+the quiet hours end.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
-from datetime import datetime, time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, time, timedelta
 
 from bot.config import Settings
 from bot.store import Store
+from bot.store.db import iso
+from bot.store.due import DueRow, Move
 from bot.store.outbox import Outgoing
 
 log = logging.getLogger(__name__)
+
+#: Due rows read and worked out per step. A step's work on the event loop (the rules, the rendering) is about
+#: 10 ms of CPU at this size on a slow core (bench/sweep.py measures it); the database work runs on
+#: aiosqlite's thread, and the loop is free while it waits.
+CHUNK = 50
 
 
 @dataclass(frozen=True)
@@ -30,6 +48,31 @@ class Due:
 
 
 ReminderSource = Callable[[Store, Settings, datetime], Awaitable[list[Due]]]
+
+
+@dataclass(frozen=True)
+class Handled:
+    """What a chain has now: the messages due, and when to look again — None: the chain is over (its row
+    goes); a moment not after `now`: at the next sweep (it is stored, so it tells the source when the row
+    came due); `NEVER`: when something it depends on changes.
+    `mark` is stored with the row for the source's own use. `again`: there is more to send now (a long list,
+    taken in steps): the row is handed back in this sweep with this cursor (the source's own position)."""
+
+    dues: list[Due] = field(default_factory=list)
+    next_at: datetime | None = None
+    mark: int | None = None
+    again: tuple[int, ...] | None = None
+
+
+DueHandler = Callable[[Store, Settings, datetime, Sequence[DueRow]], Awaitable[Mapping[int, Handled]]]
+
+
+@dataclass(frozen=True)
+class DueSource:
+    """The rules of one kind of chain: given its due rows, what each has now (`Handled` by row id)."""
+
+    kind: str
+    handle: DueHandler
 
 
 def in_quiet_hours(local: time, quiet: tuple[time, time] | None) -> bool:
@@ -44,6 +87,28 @@ def in_quiet_hours(local: time, quiet: tuple[time, time] | None) -> bool:
     return local >= start or local < end
 
 
+def quiet_end(now: datetime, settings: Settings) -> datetime:
+    """The first moment after `now` outside the quiet window (`now` is in it)."""
+    quiet = settings.quiet
+    assert quiet is not None
+    local = now.astimezone(settings.tz)
+    end = datetime.combine(local.date(), quiet[1], tzinfo=settings.tz)
+    return end if end > local else end + timedelta(days=1)
+
+
+def rules_fingerprint(settings: Settings) -> str:
+    """The settings due times are worked out with: when they change, every chain is looked at again."""
+    stages = ",".join(str(int(s.total_seconds())) for s in settings.meeting_stages)
+    return f"{settings.tz.key}|{settings.report_reminder_days_before}|{stages}"
+
+
+def _stored(moment: datetime) -> str:
+    """A due time as stored (whole seconds), rounded up: a row never comes due before its moment."""
+    if moment.microsecond:
+        moment += timedelta(microseconds=1_000_000 - moment.microsecond)
+    return iso(moment)
+
+
 async def collect(store: Store, settings: Settings, now: datetime, sources: Sequence[ReminderSource]) -> list[Due]:
     due: list[Due] = []
     for source in sources:
@@ -54,15 +119,73 @@ async def collect(store: Store, settings: Settings, now: datetime, sources: Sequ
     return due
 
 
-async def sweep(store: Store, settings: Settings, now: datetime, sources: Sequence[ReminderSource]) -> int:
+async def sweep(store: Store, settings: Settings, now: datetime,
+                sources: Sequence[ReminderSource | DueSource]) -> int:
     """Queue every reminder due at `now` that was not queued before; returns how many were queued."""
-    due = await collect(store, settings, now, sources)
-    if in_quiet_hours(now.astimezone(settings.tz).time(), settings.quiet):
+    quiet = in_quiet_hours(now.astimezone(settings.tz).time(), settings.quiet)
+    plain = [s for s in sources if not isinstance(s, DueSource)]
+    chains = {s.kind: s for s in sources if isinstance(s, DueSource)}
+    queued = 0
+    due = await collect(store, settings, now, plain)
+    if quiet:
         due = [d for d in due if d.urgent]
-    if not due:
-        return 0
-    known = await store.outbox.existing_keys(d.message.key for d in due)
-    fresh = [d.message for d in due if d.message.key not in known]
-    if not fresh:
-        return 0
-    return await store.outbox.enqueue(fresh)
+    if due:
+        known = await store.outbox.existing_keys(d.message.key for d in due)
+        fresh = [d.message for d in due if d.message.key not in known]
+        if fresh:
+            queued += await store.outbox.enqueue(fresh)
+    if chains:
+        await store.due.check_rules(rules_fingerprint(settings))
+        queued += await _chains(store, settings, now, chains, quiet)
+    return queued
+
+
+async def _chains(store: Store, settings: Settings, now: datetime, chains: Mapping[str, DueSource],
+                  quiet: bool) -> int:
+    """Every due row, a chunk at a time in time order; a chain with more to send now goes on at once."""
+    queued = 0
+    after: tuple[str, int] | None = None
+    kinds = sorted(chains)
+    while rows := await store.due.due(now, kinds, after, CHUNK):
+        after = (rows[-1].due_at, rows[-1].id)
+        while rows:
+            count, again = await _step(store, settings, now, chains, rows, quiet)
+            queued += count
+            await asyncio.sleep(0)  # the chunk is settled: let updates in before the next one
+            fresh = {r.id: r for r in await store.due.rows(list(again))}
+            rows = [replace(fresh[i], cursor=c) for i, c in again.items() if i in fresh]
+    return queued
+
+
+async def _step(store: Store, settings: Settings, now: datetime, chains: Mapping[str, DueSource],
+                rows: Sequence[DueRow], quiet: bool) -> tuple[int, dict[int, tuple[int, ...]]]:
+    """Work out one chunk, then queue its messages and move its rows in one transaction; (queued, the rows
+    with more to send now → their cursors)."""
+    handled: list[tuple[DueRow, Handled]] = []
+    for kind, source in chains.items():
+        group = [r for r in rows if r.kind == kind]
+        if not group:
+            continue
+        try:
+            found = await source.handle(store, settings, now, group)
+        except Exception:  # its rows stay due and are tried again next sweep; the other kinds go on
+            log.exception("due source %s failed", kind)
+            continue
+        handled.extend((row, found[row.id]) for row in group if row.id in found)
+    messages: list[Outgoing] = []
+    moves: list[Move] = []
+    again: dict[int, tuple[int, ...]] = {}
+    for row, result in handled:
+        dues, next_at, mark, more = result.dues, result.next_at, result.mark, result.again
+        if quiet and any(not d.urgent for d in dues):  # held till morning: the chain is looked at again then
+            dues = [d for d in dues if d.urgent]
+            wake = quiet_end(now, settings)
+            next_at = wake if next_at is None or next_at > wake else next_at
+            mark, more = None, None  # worked out afresh then, whatever the source had reached
+        messages.extend(d.message for d in dues)
+        # a moment already come is looked at by the next sweep (or, when the row moved past where this sweep
+        # has read, once more by this one)
+        moves.append(Move(row, None if next_at is None else _stored(next_at), mark))
+        if more is not None:
+            again[row.id] = more
+    return await store.due.settle(moves, messages), again

@@ -1,14 +1,14 @@
 """Status and thought reports (docs/PRODUCT.md §4, §6): states, validation, who is told, and the reminders.
 
-The reminder source derives everything from the database in one pass: per mobile member the open
-period and its current stage; the day-after escalation to liaison and secretary; the 30-day
-no-contact warning to the liaison.
+A mobile member's reminder chain is worked out from the database: the open period and its current stage;
+the day-after escalation to liaison and secretary; the 30-day no-contact warning to the liaison
+(`member_candidates`). The sweep runs it for the chains whose moment has come (`bot.services.due_reports`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import partial
@@ -150,42 +150,51 @@ def period_name(label: str, lang: str) -> str:
     return t(lang, "report.month_name", year=year, month=int(rest))
 
 
-async def report_reminders(store: Store, settings: Settings, now: datetime) -> list[Due]:
-    """Thought-report reminders, escalations and no-contact warnings due now and not yet sent.
+Candidate = tuple[str, Callable[[], Due]]
 
-    Keys are worked out first and looked up in the sent-log at once; only new ones are rendered."""
-    rows = await store.reports.mobile_members(since_year=now.astimezone(settings.tz).year - 1)
-    if not rows:
-        return []
-    people = await store.reports.people_index()
-    secretaries: dict[int, list[int]] = defaultdict(list)
-    for member_id, unit_id in await store.reports.secretaries():
-        secretaries[unit_id].append(member_id)
+
+def member_candidates(row: MobileRow, people: Mapping[int, Person], secretaries: Mapping[int, Sequence[int]],
+                      now: datetime, settings: Settings) -> list[Candidate]:
+    """What one mobile member's chain has due at `now`, sent or not: (key, how to render it) for the
+    member's reminder of the open period's stage, the escalation to the liaison and the unit's
+    secretaries, and the liaison's no-contact warning. Keys are worked out first so that the sent-log is
+    read for many at once and only new ones are rendered."""
     tz = settings.tz
-    candidates: list[tuple[str, Callable[[], Due]]] = []
-    for row in rows:
-        since = mobile_since(row.migrant_since, row.recorded_at, tz)
-        open_ = periods.open_period(row.cadence, since, set(row.periods), now, tz)
-        if open_ is not None:
-            label = open_.period.label
-            stage = periods.member_stage(open_, now, tz, settings.report_reminder_days_before)
-            if stage is not None and row.linked and row.telegram_id is not None:
-                candidates.append((f"report:{stage.name}:{row.id}:{label}",
-                                   partial(_member_reminder, row, open_, stage.name, settings)))
-            if periods.escalation_due(open_, now, tz):
-                told = {i for i in (row.liaison_id, *secretaries.get(row.unit_id, [])) if i is not None}
-                for recipient_id in sorted(told - {row.id}):
-                    person = people.get(recipient_id)
-                    if person is not None and person.reachable:
-                        candidates.append((f"report:escalate:{person.id}:{row.id}:{label}",
-                                           partial(_escalation, row, open_, person, settings)))
-        liaison = people.get(row.liaison_id) if row.liaison_id is not None else None
-        last = _last_touch(row, since, tz)
-        if liaison is not None and liaison.reachable and last is not None and now - last >= NO_CONTACT:
-            spell = (now - last) // NO_CONTACT
-            candidates.append((f"contact:stale:{liaison.id}:{row.id}:{last.date().isoformat()}:{spell}",
-                               partial(_no_contact, row, liaison, (now - last).days, settings)))
-    known = await store.outbox.existing_keys(key for key, _ in candidates)
+    candidates: list[Candidate] = []
+    since = mobile_since(row.migrant_since, row.recorded_at, tz)
+    open_ = periods.open_period(row.cadence, since, set(row.periods), now, tz)
+    if open_ is not None:
+        label = open_.period.label
+        stage = periods.member_stage(open_, now, tz, settings.report_reminder_days_before)
+        if stage is not None and row.linked and row.telegram_id is not None:
+            candidates.append((f"report:{stage.name}:{row.id}:{label}",
+                               partial(_member_reminder, row, open_, stage.name, settings)))
+        if periods.escalation_due(open_, now, tz):
+            told = {i for i in (row.liaison_id, *secretaries.get(row.unit_id, [])) if i is not None}
+            for recipient_id in sorted(told - {row.id}):
+                person = people.get(recipient_id)
+                if person is not None and person.reachable:
+                    candidates.append((f"report:escalate:{person.id}:{row.id}:{label}",
+                                       partial(_escalation, row, open_, person, settings)))
+    liaison = people.get(row.liaison_id) if row.liaison_id is not None else None
+    last = last_touch(row, since, tz)
+    if liaison is not None and liaison.reachable and last is not None and now - last >= NO_CONTACT:
+        spell = (now - last) // NO_CONTACT
+        candidates.append((f"contact:stale:{liaison.id}:{row.id}:{last.date().isoformat()}:{spell}",
+                           partial(_no_contact, row, liaison, (now - last).days, settings)))
+    return candidates
+
+
+def by_unit(secretaries: Sequence[tuple[int, int]]) -> dict[int, list[int]]:
+    """(member id, unit id) of secretaries → unit id → their ids."""
+    out: dict[int, list[int]] = defaultdict(list)
+    for member_id, unit_id in secretaries:
+        out[unit_id].append(member_id)
+    return out
+
+
+def rendered(candidates: Sequence[Candidate], known: set[str]) -> list[Due]:
+    """The candidates not in the sent-log (`known`), rendered, in order."""
     out = []
     for key, build in candidates:
         if key not in known:
@@ -194,11 +203,25 @@ async def report_reminders(store: Store, settings: Settings, now: datetime) -> l
     return out
 
 
+async def report_reminders(store: Store, settings: Settings, now: datetime) -> list[Due]:
+    """Thought-report reminders, escalations and no-contact warnings due now and not yet sent, for every
+    mobile member at once. A full look, O(members): the sweep looks only at the chains whose moment has
+    come (`bot.services.due_reports`), which must send exactly what this finds."""
+    rows = await store.reports.mobile_members(since_year=now.astimezone(settings.tz).year - 1)
+    if not rows:
+        return []
+    people = await store.reports.people_index()
+    secretaries = by_unit(await store.reports.secretaries())
+    candidates = [c for row in rows for c in member_candidates(row, people, secretaries, now, settings)]
+    return rendered(candidates, await store.outbox.existing_keys(key for key, _ in candidates))
+
+
 def _deadline_text(open_: periods.OpenPeriod, settings: Settings) -> str:
     return periods.deadline(open_.period, settings.tz).strftime("%Y-%m-%d %H:%M")
 
 
-def _last_touch(row: MobileRow, since: date | None, tz: ZoneInfo) -> datetime | None:
+def last_touch(row: MobileRow, since: date | None, tz: ZoneInfo) -> datetime | None:
+    """When the member was last heard from (a report, a status, a contact), or left (since, at midnight)."""
     touches = [x for x in (row.last_touch,) if x is not None]
     if since is not None:
         touches.append(datetime.combine(since, datetime.min.time(), tzinfo=tz))

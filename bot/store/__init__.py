@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.store.db import Database
+from bot.store.due import DueRepo
 from bot.store.duty import DutyRepo
 from bot.store.invites import InviteRepo
 from bot.store.members import MemberRepo
@@ -30,6 +31,7 @@ class Store:
         self.notices = NoticeRepo(db)
         self.reports = ReportRepo(db)
         self.rolls = RollRepo(db)
+        self.due = DueRepo(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:

@@ -99,15 +99,6 @@ class DutyRepo:
     async def all(self) -> list[DutyLog]:
         return [_log(r) for r in await self.db.fetchall("SELECT * FROM duty_logs ORDER BY at, id")]
 
-    async def ongoing_due(self, on_or_before: date) -> list[DutyLog]:
-        """Ongoing mediations whose follow-up date has come."""
-        rows = await self.db.fetchall(
-            "SELECT * FROM duty_logs WHERE outcome = 'ongoing' AND followup_on <= ? "
-            "AND member_id IN (SELECT id FROM members WHERE active) ORDER BY followup_on, id",
-            (on_or_before.isoformat(),),
-        )
-        return [_log(r) for r in rows]
-
     async def record_followup(self, log_id: int, outcome: str, next_on: date | None, at: str) -> bool:
         """Record a mediation's new outcome; False when it is no longer ongoing (already recorded)."""
         async with self.db.transaction() as conn:

@@ -7,6 +7,7 @@ its outbox rows in one transaction.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
@@ -77,6 +78,16 @@ class Draft(BaseModel):
     starts_at: datetime
     place: str
     topic: str
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Someone a notice was delivered to, as a meeting reminder needs them."""
+
+    delivery_id: int
+    member_id: int
+    language: str | None
+    telegram_id: int
 
 
 def _when(value: str | None) -> datetime | None:
@@ -265,22 +276,31 @@ class NoticeRepo:
         row = await self.db.fetchone("SELECT * FROM outbox WHERE key = ?", (key,))
         return _row(row) if row else None
 
-    async def reminder_candidates(self, stage: str, low: datetime, high: datetime) -> list[aiosqlite.Row]:
-        """Delivered recipients not on leave of live notices starting in (low, high] who have not had this
-        stage's reminder (`meeting:<stage>:<notice>:<member>`): one query."""
-        return await self.db.fetchall(
-            "SELECT n.id AS notice_id, n.kind, n.unit_id, n.starts_at, n.place, n.topic, n.created_at, "
-            "m.id AS member_id, m.language, m.telegram_id "
-            "FROM notices n "
-            "JOIN outbox o ON o.ref = 'notice:' || n.id AND o.kind = 'notice' AND o.status = 'sent' "
-            "JOIN members m ON m.id = o.member_id "
-            "LEFT JOIN rsvps r ON r.notice_id = n.id AND r.member_id = m.id "
-            "WHERE n.cancelled_at IS NULL AND n.starts_at > ? AND n.starts_at <= ? "
+    async def stage_recipients(self, notice_id: int, stage: str, from_delivery: int, limit: int) -> list[Recipient]:
+        """Up to `limit` recipients of the notice, in delivery order from the delivery id `from_delivery` on,
+        whose delivery was sent, who are not on leave and have not had this stage's reminder
+        (`meeting:<stage>:<notice>:<member>`)."""
+        rows = await self.db.fetchall_tuples(
+            "SELECT o.id AS delivery_id, m.id AS member_id, m.language, m.telegram_id "
+            "FROM outbox o JOIN members m ON m.id = o.member_id "
+            "LEFT JOIN rsvps r ON r.notice_id = ? AND r.member_id = m.id "
+            "WHERE o.ref = ? AND o.status = 'sent' AND o.kind = 'notice' AND o.id >= ? "
             "AND m.telegram_id IS NOT NULL AND (r.answer IS NULL OR r.answer != 'leave') "
-            "AND NOT EXISTS (SELECT 1 FROM outbox q WHERE q.key = 'meeting:' || ? || ':' || n.id || ':' || m.id) "
-            "ORDER BY n.id, m.id",
-            (iso(low), iso(high), stage),
+            "AND NOT EXISTS (SELECT 1 FROM outbox q WHERE q.key = 'meeting:' || ? || ':' || ? || ':' || m.id) "
+            "ORDER BY o.id LIMIT ?",
+            (notice_id, notice_ref(notice_id), from_delivery, stage, notice_id, limit),
         )
+        return [Recipient(*r) for r in rows]  # type: ignore[arg-type]
+
+    async def first_unfinished(self, notice_id: int) -> int | None:
+        """The lowest id of the notice's messages still pending or being sent (None: the broadcast is over).
+        Every delivery below it has its final status."""
+        row = await self.db.fetchone(
+            "SELECT min(id) FROM (SELECT (SELECT id FROM outbox WHERE ref = ? AND status = 'pending' ORDER BY id "
+            "LIMIT 1) AS id UNION ALL SELECT (SELECT id FROM outbox WHERE ref = ? AND status = 'sending' ORDER BY id "
+            "LIMIT 1))",
+            (notice_ref(notice_id), notice_ref(notice_id)))
+        return int(row[0]) if row and row[0] is not None else None
 
     async def unsummarised(self, since: datetime) -> list[Notice]:
         """Live notices whose broadcast has ended but whose summary was never queued (a crash between the

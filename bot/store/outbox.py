@@ -54,18 +54,29 @@ def _row(r: aiosqlite.Row) -> OutboxRow:
 
 
 async def enqueue_in(conn: aiosqlite.Connection, items: Iterable[Outgoing]) -> int:
-    """Queue messages inside the caller's transaction; keys already queued are skipped."""
+    """Queue messages inside the caller's transaction; keys already queued are skipped. One round trip to
+    the database thread per _BATCH messages (a sweep or a broadcast queues thousands), so the event loop is
+    let go between batches."""
     now = iso(utcnow())
     count = 0
+    batch: list[tuple[object, ...]] = []
     for item in items:
-        cur = await conn.execute(
-            "INSERT OR IGNORE INTO outbox (key, kind, ref, member_id, chat_id, text, buttons, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (item.key, item.kind, item.ref, item.member_id, item.chat_id, item.text,
-             json.dumps(item.buttons, ensure_ascii=False) if item.buttons else None, now),
-        )
-        count += cur.rowcount
-    return count
+        batch.append((item.key, item.kind, item.ref, item.member_id, item.chat_id, item.text,
+                      json.dumps(item.buttons, ensure_ascii=False) if item.buttons else None, now))
+        if len(batch) == _BATCH:
+            count += await _insert(conn, batch)
+            batch = []
+    return count + (await _insert(conn, batch) if batch else 0)
+
+
+_BATCH = 500
+
+
+async def _insert(conn: aiosqlite.Connection, rows: list[tuple[object, ...]]) -> int:
+    cur = await conn.executemany(
+        "INSERT OR IGNORE INTO outbox (key, kind, ref, member_id, chat_id, text, buttons, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    return cur.rowcount
 
 
 class OutboxRepo:

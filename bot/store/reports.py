@@ -182,10 +182,17 @@ class ReportRepo:
             await _seen(conn, member_id, at)
             return cur.lastrowid
 
-    # ---- for the reminder sweep: one query per kind
-    async def mobile_members(self, since_year: int = 0) -> list[MobileRow]:
-        """Every mobile member with what the sweep needs: cadence, since, periods submitted from
-        `since_year` on, and when the member was last heard from (contact, report or status)."""
+    # ---- for the reminder sweep: one query per kind, for every mobile member or for a chunk of them
+    async def mobile_members(self, since_year: int = 0, member_ids: Sequence[int] | None = None) -> list[MobileRow]:
+        """Every mobile member (or those of `member_ids` who are) with what the sweep needs: cadence, since,
+        periods submitted from `since_year` on, and when the member was last heard from (contact, report or
+        status)."""
+        where = ""
+        params: tuple[int, ...] = ()
+        if member_ids is not None:
+            if not member_ids:
+                return []
+            where, params = f" AND m.id IN ({_marks(member_ids)})", tuple(member_ids)
         rows = await self.db.fetchall_tuples(
             "SELECT m.id, m.name, m.unit_id, m.telegram_id, "
             "m.linked_at IS NOT NULL AND m.telegram_id IS NOT NULL AND NOT m.unreachable, "
@@ -193,8 +200,8 @@ class ReportRepo:
             "COALESCE(m.mobile_recorded_at, m.created_at), "
             "(SELECT group_concat(period, ';') FROM thought_reports t WHERE t.member_id = m.id "
             " AND t.period >= ?), m.last_seen_at "
-            "FROM members m WHERE m.category = 'migrant' AND m.report_cadence IS NOT NULL AND m.active",
-            (f"{since_year:04d}",),
+            "FROM members m WHERE m.category = 'migrant' AND m.report_cadence IS NOT NULL AND m.active" + where,
+            (f"{since_year:04d}", *params),
         )
         parse = datetime.fromisoformat
         return [MobileRow(
@@ -203,18 +210,32 @@ class ReportRepo:
             parse(r[11]) if r[11] else None,  # type: ignore[arg-type]
         ) for r in rows]
 
-    async def people_index(self) -> dict[int, Person]:
-        """Id → how to reach each liaison of a mobile member and each secretary."""
-        rows = await self.db.fetchall_tuples(
-            "SELECT id, name, telegram_id, language, "
-            "linked_at IS NOT NULL AND telegram_id IS NOT NULL AND NOT unreachable FROM members WHERE active AND id IN "
-            "(SELECT liaison_id FROM members WHERE category = 'migrant' AND liaison_id IS NOT NULL AND active "
-            " UNION SELECT member_id FROM member_roles WHERE role = 'secretary')")
+    async def people_index(self, ids: Sequence[int] | None = None) -> dict[int, Person]:
+        """Id → how to reach each liaison of a mobile member and each secretary (or the active members of
+        `ids`: the liaisons and secretaries a chunk of chains needs)."""
+        reach = "linked_at IS NOT NULL AND telegram_id IS NOT NULL AND NOT unreachable"
+        if ids is not None:
+            if not ids:
+                return {}
+            rows = await self.db.fetchall_tuples(
+                f"SELECT id, name, telegram_id, language, {reach} FROM members WHERE active AND id IN "
+                f"({_marks(ids)})", tuple(ids))
+        else:
+            rows = await self.db.fetchall_tuples(
+                f"SELECT id, name, telegram_id, language, {reach} FROM members WHERE active AND id IN "
+                "(SELECT liaison_id FROM members WHERE category = 'migrant' AND liaison_id IS NOT NULL AND active "
+                " UNION SELECT member_id FROM member_roles WHERE role = 'secretary')")
         return {r[0]: Person(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows}  # type: ignore[misc, arg-type]
 
-    async def secretaries(self) -> list[tuple[int, int]]:
-        """(member id, unit id) of every secretary."""
+    async def secretaries(self, unit_ids: Sequence[int] | None = None) -> list[tuple[int, int]]:
+        """(member id, unit id) of every secretary (of these units)."""
+        where = ""
+        params: tuple[int, ...] = ()
+        if unit_ids is not None:
+            if not unit_ids:
+                return []
+            where, params = f" AND m.unit_id IN ({_marks(unit_ids)})", tuple(unit_ids)
         rows = await self.db.fetchall(
             "SELECT m.id, m.unit_id FROM members m JOIN member_roles r ON r.member_id = m.id "
-            "WHERE r.role = 'secretary' AND m.active")
+            "WHERE r.role = 'secretary' AND m.active" + where, params)
         return [(r[0], r[1]) for r in rows]
