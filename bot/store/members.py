@@ -82,6 +82,12 @@ class MemberRepo(RosterWrites):
         ):
             yield member_from_row(row), row["liaison_name"]
 
+    async def each_linked(self) -> AsyncGenerator[Member, None]:
+        """What `linked` lists, streamed from a cursor (a chunk at a time): for going over all of them."""
+        async for row in self.db.stream(
+                f"{_SELECT} WHERE {_ACTIVE} AND m.linked_at IS NOT NULL AND m.telegram_id IS NOT NULL ORDER BY m.id"):
+            yield member_from_row(row)
+
     async def linked(self) -> list[Member]:
         """Active members linked to Telegram."""
         return await self._many(
