@@ -7,18 +7,21 @@ from telegram.ext import CommandHandler
 
 from bot.context import ZhibuApp, ZhibuContext
 from bot.handlers.common import actor, command, render, reply
-from bot.services.export import export_files, export_scope
+from bot.services.export import export_scope, exported
 
 
 @command("export")
 async def cmd_export(update: Update, context: ZhibuContext) -> None:
     scope = await export_scope(actor(context), context.store, context.lang)
     await render(update, context, scope.sending)
-    files = await export_files(context.store, scope.units, tz=context.settings.tz)
     chat = update.effective_chat
     assert chat is not None
-    for name, data in files.items():
-        await context.bot.send_document(chat.id, InputFile(data, filename=name))
+    async with exported(context.store, scope.units, tz=context.settings.tz) as files:
+        for path in files:
+            with path.open("rb") as data:
+                # Uploaded as it is read from disk (read_file_handle=False): never held in memory whole.
+                document = InputFile(data, filename=path.name, read_file_handle=False)
+                await context.bot.send_document(chat.id, document)
     await reply(update, context, "export.done", count=len(files))
 
 

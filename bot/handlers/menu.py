@@ -42,5 +42,5 @@ async def publish_all(bot: Bot, store: Store, settings: Settings) -> None:
                                       language_code=code)
     except TelegramError as exc:
         log.warning("default menu not published: %s", exc)
-    for member in await linked_members(store):
+    async for member in linked_members(store):
         await publish_for(bot, member, settings)

@@ -12,7 +12,8 @@ follow-up history (`duty_followups`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncGenerator, Sequence
+from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -167,21 +168,15 @@ EXPORT_HEADER = ["id", "post", "member", "branch", "date", "area_or_parties", "d
                  "outcome", "followup_on", "points", "photo_file_id", "logged_at_utc"]
 
 
-async def duty_logs_rows(store: Store, tree: OrgTree, units: set[int] | None) -> tuple[list[str], list[list[object]]]:
-    """`duty_logs.csv`: one row per log; the photo by its Telegram file id."""
-    members = {m.id: m for m in await store.members.all()}
-    rows: list[list[object]] = []
-    for entry in await store.duty.all():
-        member = members.get(entry.member_id)
-        if member is None or (units is not None and member.unit_id not in units and member.group_id not in units):
-            continue
-        patrol = entry.post == PATROL
-        rows.append([
-            entry.id, entry.post, member.name, tree.name(member.unit_id), entry.local_date.isoformat(),
-            entry.area if patrol else entry.parties, entry.findings if patrol else entry.summary,
-            entry.minutes, entry.kind, entry.outcome,
-            entry.followup_on.isoformat() if entry.followup_on else None, log_points(entry),
-            entry.photo_file_id, entry.at,
-        ])
-    return EXPORT_HEADER, rows
-
+async def duty_logs_rows(store: Store, tree: OrgTree, units: set[int] | None) -> AsyncGenerator[list[object], None]:
+    """`duty_logs.csv`: one row per log, streamed (`EXPORT_HEADER`); the photo by its Telegram file id."""
+    async with aclosing(store.duty.each(units)) as logs:
+        async for entry, name, unit_id in logs:
+            patrol = entry.post == PATROL
+            yield [
+                entry.id, entry.post, name, tree.name(unit_id), entry.local_date.isoformat(),
+                entry.area if patrol else entry.parties, entry.findings if patrol else entry.summary,
+                entry.minutes, entry.kind, entry.outcome,
+                entry.followup_on.isoformat() if entry.followup_on else None, log_points(entry),
+                entry.photo_file_id, entry.at,
+            ]

@@ -1,34 +1,54 @@
-"""CSV exports (UTF-8 with BOM, so Excel opens Chinese correctly). Each file is built from the store."""
+"""CSV exports (UTF-8 with BOM, so Excel opens Chinese correctly), written row by row to files.
+
+Each file's rows come from a cursor, a chunk at a time (`Database.stream`), and go straight to disk, so an export
+takes the same memory for ten members as for a hundred thousand. Every file of one export is read from one
+snapshot of the database on a connection of its own (`Database.snapshot`): the files agree with each other, and
+the bot's own connection is not held up meanwhile.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Awaitable, Callable, Iterable
+import os
+import tempfile
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable
+from contextlib import aclosing, asynccontextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from bot.services.duty import EXPORT_HEADER as DUTY_HEADER
 from bot.services.duty import duty_logs_rows
-from bot.services.export_reports import status_rows, thought_rows
+from bot.services.export_reports import STATUS_HEADER, THOUGHT_HEADER, status_rows, thought_rows
 from bot.services.export_time import export_tz
-from bot.services.notices_export import attendance_rows, notices_rows
+from bot.services.notices_export import ATTENDANCE_HEADER, NOTICE_HEADER, attendance_rows, notices_rows
 from bot.services.results import Reply, say
 from bot.services.rights import Actor, OrgTree, managed_units
 from bot.services.text import join_names
 from bot.store import Store
 
-Exporter = Callable[[Store, OrgTree, set[int] | None], Awaitable[tuple[list[str], list[list[object]]]]]
+#: The rows of one file, limited to `units` when given (a secretary's own units), in file order.
+Rows = Callable[[Store, OrgTree, set[int] | None], AsyncGenerator[list[object], None]]
 
 
-def _cell(value: object) -> object:
-    """Text that Excel would take for a formula (=, +, -, @, tab, CR) is kept as text with a leading '."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+@dataclass(frozen=True)
+class ExportFile:
+    name: str
+    header: list[str]
+    rows: Rows
+
+
+#: What a cell must not start with, or Excel takes it for a formula.
+_FORMULA = frozenset("=+-@\t\r")
+
+
+def _cells(row: list[object]) -> list[object]:
+    """A row as written: text that Excel would take for a formula (=, +, -, @, tab, CR) is kept as text with a
+    leading ', and None is an empty cell. (One comprehension, not a call per cell: exports have millions.)"""
+    return [("'" + v if v[:1] in _FORMULA else v) if isinstance(v, str) else ("" if v is None else v) for v in row]
 
 
 def _day(value: date | None) -> str:
@@ -36,71 +56,100 @@ def _day(value: date | None) -> str:
 
 
 def to_csv(header: list[str], rows: Iterable[list[object]]) -> bytes:
+    """A small CSV in memory, written exactly as the export files are."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(v) for v in row])
+    writer.writerows(_cells(row) for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-async def members_rows(store: Store, tree: OrgTree, units: set[int] | None) -> tuple[list[str], list[list[object]]]:
-    header = ["id", "name", "branch", "group", "category", "roles", "posts", "liaison", "report_cadence",
-              "migrant_since", "phone", "building", "telegram_id", "linked", "linked_at", "unreachable",
-              "state", "deactivated_at",
-              # issue 12: the organisation (roles above include committee and group_leader)
-              "membership", "joined", "confirmed", "activity_group", "relation", "note", "duty", "votes"]
-    members = await store.members.all()  # those who left the roster too, with their state
-    names = {m.id: m.name for m in members}
-    rows = []
-    for m in members:
-        if units is not None and m.unit_id not in units:
-            continue
-        rows.append([
-            m.id, m.name, tree.name(m.unit_id), tree.name(m.group_id), m.category,
-            ";".join(sorted(m.roles)), ";".join(sorted(m.posts)), names.get(m.liaison_id or -1, ""),
-            m.report_cadence, m.migrant_since.isoformat() if m.migrant_since else "", m.phone, m.building,
-            m.telegram_id, "yes" if m.linked else "no", m.linked_at, "yes" if m.unreachable else "no",
-            "active" if m.active else "deactivated", m.deactivated_at,
-            m.membership, _day(m.joined), _day(m.confirmed), tree.name(m.activity_group_id), m.relation, m.note,
-            m.duty, "yes" if m.votes else "no",
-        ])
-    return header, rows
+async def write_csv(out: TextIO, header: list[str], rows: AsyncGenerator[list[object], None]) -> int:
+    """Write the header and then each row as it comes (`out` opened with newline=""); the number of rows."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    count = 0
+    async with aclosing(rows):
+        async for row in rows:
+            writer.writerow(_cells(row))
+            count += 1
+    return count
 
 
-#: File name → exporter. Later capabilities add their files here.
-EXPORTS: dict[str, Exporter] = {
-    "members.csv": members_rows,
-    "status_reports.csv": status_rows,
-    "thought_reports.csv": thought_rows,
-    "duty_logs.csv": duty_logs_rows,
-    "notices.csv": notices_rows,
-    "attendance.csv": attendance_rows,
-}
+MEMBERS_HEADER = ["id", "name", "branch", "group", "category", "roles", "posts", "liaison", "report_cadence",
+                  "migrant_since", "phone", "building", "telegram_id", "linked", "linked_at", "unreachable",
+                  "state", "deactivated_at",
+                  # the organisation (the roles above include committee and group_leader)
+                  "membership", "joined", "confirmed", "activity_group", "relation", "note", "duty", "votes"]
+
+
+async def members_rows(store: Store, tree: OrgTree, units: set[int] | None) -> AsyncGenerator[list[object], None]:
+    """Everyone ever on the roster, those who left it too, with their state."""
+    async with aclosing(store.members.each(units)) as members:
+        async for m, liaison in members:
+            yield [
+                m.id, m.name, tree.name(m.unit_id), tree.name(m.group_id), m.category,
+                ";".join(sorted(m.roles)), ";".join(sorted(m.posts)), liaison or "",
+                m.report_cadence, m.migrant_since.isoformat() if m.migrant_since else "", m.phone, m.building,
+                m.telegram_id, "yes" if m.linked else "no", m.linked_at, "yes" if m.unreachable else "no",
+                "active" if m.active else "deactivated", m.deactivated_at,
+                m.membership, _day(m.joined), _day(m.confirmed), tree.name(m.activity_group_id), m.relation,
+                m.note, m.duty, "yes" if m.votes else "no",
+            ]
+
+
+#: Every export file, in the order they are written and sent. Later capabilities add their files here.
+EXPORTS: tuple[ExportFile, ...] = (
+    ExportFile("members.csv", MEMBERS_HEADER, members_rows),
+    ExportFile("status_reports.csv", STATUS_HEADER, status_rows),
+    ExportFile("thought_reports.csv", THOUGHT_HEADER, thought_rows),
+    ExportFile("duty_logs.csv", DUTY_HEADER, duty_logs_rows),
+    ExportFile("notices.csv", NOTICE_HEADER, notices_rows),
+    ExportFile("attendance.csv", ATTENDANCE_HEADER, attendance_rows),
+)
+
+
+def _private(path: Path) -> TextIO:
+    """`path` for writing as UTF-8 with a BOM, readable by its owner only from the moment it exists."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # a file left by an earlier export keeps no wider mode
+    return open(fd, "w", encoding="utf-8-sig", newline="")  # the caller's `with` closes it
+
+
+async def export_to_dir(store: Store, directory: Path, tz: ZoneInfo | None = None, *,
+                        units: set[int] | None = None) -> list[Path]:
+    """Write every export file into `directory` (limited to `units` when given); their paths, in order."""
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    zone = export_tz.set(tz) if tz is not None else None
+    written = []
+    try:
+        async with store.db.snapshot() as db:
+            snapshot = Store(db)
+            tree = OrgTree.of(await snapshot.units.all())
+            for export in EXPORTS:
+                path = directory / export.name
+                with _private(path) as out:
+                    await write_csv(out, export.header, export.rows(snapshot, tree, units))
+                written.append(path)
+    finally:
+        if zone is not None:
+            export_tz.reset(zone)
+    return written
+
+
+@asynccontextmanager
+async def exported(store: Store, units: set[int] | None, tz: ZoneInfo | None = None) -> AsyncIterator[list[Path]]:
+    """The export files in a private temporary folder, removed when the block ends: for sending from disk."""
+    with tempfile.TemporaryDirectory(prefix="zhibu-export-") as folder:
+        yield await export_to_dir(store, Path(folder), tz, units=units)
 
 
 async def export_files(store: Store, units: set[int] | None = None,
                        tz: ZoneInfo | None = None) -> dict[str, bytes]:
-    """Every export file's bytes, limited to `units` when given (a secretary's own units)."""
-    if tz is not None:
-        export_tz.set(tz)
-    tree = OrgTree.of(await store.units.all())
-    out = {}
-    for name, exporter in EXPORTS.items():
-        header, rows = await exporter(store, tree, units)
-        out[name] = to_csv(header, rows)
-    return out
-
-
-async def export_to_dir(store: Store, directory: Path, tz: ZoneInfo | None = None) -> list[Path]:
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    written = []
-    for name, data in (await export_files(store, tz=tz)).items():
-        path = directory / name
-        path.write_bytes(data)
-        path.chmod(0o600)
-        written.append(path)
-    return written
+    """Every export file's bytes: for tests and small checks only (it holds the files in memory); the bot and
+    the command line write them to disk with `export_to_dir`."""
+    async with exported(store, units, tz) as paths:
+        return {path.name: path.read_bytes() for path in paths}
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ unknown Telegram account, so every right they had is gone at once.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import AsyncGenerator, Iterable
+from contextlib import aclosing
 
 from bot.i18n import LANGUAGES
 from bot.services.results import Reply, say
@@ -109,9 +110,12 @@ async def set_language(actor: Actor, choice: str, store: Store) -> tuple[Reply, 
     return say("lang.set"), choice
 
 
-async def linked_members(store: Store) -> list[Member]:
-    """Active members linked to Telegram (their command menus are published at start-up)."""
-    return await store.members.linked()
+async def linked_members(store: Store) -> AsyncGenerator[Member, None]:
+    """Active members linked to Telegram (their command menus are published at start-up), read a chunk at a
+    time from a snapshot of their own: at 100 000 members the whole list took ~370 MB at every start."""
+    async with store.db.snapshot() as db, aclosing(Store(db).members.each_linked()) as members:
+        async for member in members:
+            yield member
 
 
 async def admin_chats(store: Store, admin_ids: Iterable[int]) -> list[int]:

@@ -12,7 +12,7 @@ import contextvars
 import logging
 import os
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from importlib import resources
@@ -32,6 +32,9 @@ current_update_id: contextvars.ContextVar[int | None] = contextvars.ContextVar(
 recorded_update_id: contextvars.ContextVar[int | None] = contextvars.ContextVar(
     "recorded_update_id", default=None
 )
+
+#: Rows per `fetchmany` when a query is streamed: a few hundred KB of rows at most in memory at once.
+STREAM_CHUNK = 500
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -171,6 +174,49 @@ class Database:
         """The first row, in one round trip: for look-ups by key and aggregates (the whole result is read)."""
         rows = await self.conn.execute_fetchall(sql, params)
         return next(iter(rows), None)
+
+    async def stream(self, sql: str, params: tuple[object, ...] = (), chunk: int = STREAM_CHUNK,
+                     ) -> AsyncGenerator[aiosqlite.Row, None]:
+        """The rows of a query, fetched `chunk` at a time from one cursor: for exports, which must not hold a
+        whole table in memory. Iterate it to the end or close it (`contextlib.aclosing`).
+
+        The next chunk is fetched while the caller works through this one (two chunks in memory at most): the
+        database thread and the caller then overlap instead of waiting for each other."""
+        async with self.conn.execute(sql, params) as cur:
+            ahead = asyncio.ensure_future(cur.fetchmany(chunk))
+            try:
+                while rows := await ahead:
+                    ahead = asyncio.ensure_future(cur.fetchmany(chunk))
+                    for row in rows:
+                        yield row
+            finally:
+                ahead.cancel()  # the caller stopped early: the cursor closes once this fetch is out of the way
+                await asyncio.wait([ahead])
+                if not ahead.cancelled():
+                    ahead.exception()  # retrieved, so that it is not reported as lost
+
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[Database]:
+        """The database as it is now, read through a connection of its own inside one read transaction: a
+        long export sees one consistent state (WAL keeps it while the bot writes), does not queue behind the
+        bot's queries on the shared connection, and can never write (`query_only`)."""
+        if str(self.path) == ":memory:":  # nothing else can open it: read through this connection
+            yield self
+            return
+        pending = aiosqlite.connect(self.path, isolation_level=None)
+        worker = getattr(pending, "_thread", None)
+        if worker is not None:  # as in `open`: a forgotten reader must not keep the process alive
+            worker.daemon = True
+        conn = await pending
+        try:
+            conn.row_factory = aiosqlite.Row
+            await conn.execute("PRAGMA query_only = ON")
+            await conn.execute("PRAGMA busy_timeout = 5000")
+            await conn.execute("BEGIN")
+            await conn.execute_fetchall("SELECT count(*) FROM sqlite_schema")  # the snapshot starts here
+            yield Database(conn, self.path)
+        finally:
+            await conn.close()  # ends the read transaction
 
     async def backup_to(self, target: Path) -> None:
         """A consistent online copy (SQLite's backup API), readable by its owner only."""

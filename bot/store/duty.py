@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncGenerator, Collection, Iterable
 from datetime import date
 
 import aiosqlite
@@ -98,6 +98,20 @@ class DutyRepo:
 
     async def all(self) -> list[DutyLog]:
         return [_log(r) for r in await self.db.fetchall("SELECT * FROM duty_logs ORDER BY at, id")]
+
+    async def each(self, units: Collection[int] | None = None) -> AsyncGenerator[tuple[DutyLog, str, int], None]:
+        """What `all` lists (only logs of members whose branch or group is in `units`, when given), with the
+        member's name and branch, streamed from a cursor: for the export."""
+        where = ""
+        params: tuple[object, ...] = ()
+        if units is not None:
+            ids = sorted(set(units)) or [-1]
+            where, params = f"WHERE m.unit_id IN ({_marks(ids)}) OR m.group_id IN ({_marks(ids)})", (*ids, *ids)
+        async for row in self.db.stream(
+            "SELECT d.*, m.name AS member_name, m.unit_id AS member_unit FROM duty_logs d "
+            f"JOIN members m ON m.id = d.member_id {where} ORDER BY d.at, d.id", params,
+        ):
+            yield _log(row), row["member_name"], row["member_unit"]
 
     async def record_followup(self, log_id: int, outcome: str, next_on: date | None, at: str) -> bool:
         """Record a mediation's new outcome; False when it is no longer ongoing (already recorded)."""

@@ -8,7 +8,7 @@ secretary, liaison or admin. The roster import's own writes are in `bot.store.me
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import AsyncGenerator, Collection, Iterable
 from datetime import date
 
 import aiosqlite
@@ -85,6 +85,26 @@ class MemberRepo(RosterWrites):
         """Every member ever on the roster, active or not: for names and records in history and exports.
         Lists of people to show, remind or expect use the methods below."""
         return await self._many("ORDER BY m.unit_id, m.id")
+
+    async def each(self, units: Collection[int] | None = None) -> AsyncGenerator[tuple[Member, str | None], None]:
+        """What `all` lists (only those whose branch is in `units`, when given), with each one's liaison's name,
+        streamed from a cursor: for exports, which must not hold the whole roster in memory."""
+        where = ""
+        params: tuple[object, ...] = ()
+        if units is not None:
+            ids = tuple(sorted(set(units))) or (-1,)
+            where, params = f"WHERE m.unit_id IN ({','.join('?' * len(ids))})", ids
+        async for row in self.db.stream(
+            f"SELECT b.*, l.name AS liaison_name FROM ({_SELECT} {where}) b "
+            "LEFT JOIN members l ON l.id = b.liaison_id ORDER BY b.unit_id, b.id", params,
+        ):
+            yield member_from_row(row), row["liaison_name"]
+
+    async def each_linked(self) -> AsyncGenerator[Member, None]:
+        """What `linked` lists, streamed from a cursor (a chunk at a time): for going over all of them."""
+        async for row in self.db.stream(
+                f"{_SELECT} WHERE {_ACTIVE} AND m.linked_at IS NOT NULL AND m.telegram_id IS NOT NULL ORDER BY m.id"):
+            yield member_from_row(row)
 
     async def linked(self) -> list[Member]:
         """Active members linked to Telegram."""

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict
 from bot.store.db import Database, iso
 from bot.store.members import _SELECT, member_from_row
 from bot.store.models import Member
+from bot.store.notices_export import NoticeExportReads
 from bot.store.outbox import OutboxRow, Outgoing, _row, enqueue_in
 
 
@@ -103,7 +104,7 @@ def _notice(r: aiosqlite.Row) -> Notice:
     )
 
 
-class NoticeRepo:
+class NoticeRepo(NoticeExportReads):
     def __init__(self, db: Database) -> None:
         self.db = db
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncGenerator, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -87,6 +87,18 @@ def _marks(ids: Sequence[object]) -> str:
     return ",".join("?" * len(ids))
 
 
+def _authored(table: str, units: Collection[int] | None) -> tuple[str, tuple[object, ...]]:
+    """Every row of a report table (of members whose branch is in `units`, when given), oldest first, with the
+    member's name and branch."""
+    where = ""
+    params: tuple[object, ...] = ()
+    if units is not None:
+        ids = tuple(sorted(set(units))) or (-1,)
+        where, params = f"WHERE m.unit_id IN ({_marks(ids)})", ids
+    return (f"SELECT r.*, m.name AS member_name, m.unit_id AS member_unit FROM {table} r "
+            f"JOIN members m ON m.id = r.member_id {where} ORDER BY r.id", params)
+
+
 class ReportRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -124,6 +136,19 @@ class ReportRepo:
                 f"SELECT * FROM status_reports WHERE member_id IN ({_marks(member_ids)}) ORDER BY id",
                 tuple(member_ids))
         return [_status(r) for r in rows]
+
+    async def each_status(self, units: Collection[int] | None = None,
+                          ) -> AsyncGenerator[tuple[StatusReport, str, int], None]:
+        """Every status report (of members whose branch is in `units`, when given) in the order of `all_status`,
+        with the member's name and branch, streamed from a cursor: for exports."""
+        async for row in self.db.stream(*_authored("status_reports", units)):
+            yield _status(row), row["member_name"], row["member_unit"]
+
+    async def each_thought(self, units: Collection[int] | None = None,
+                           ) -> AsyncGenerator[tuple[ThoughtReport, str, int], None]:
+        """Every thought report, like `each_status`."""
+        async for row in self.db.stream(*_authored("thought_reports", units)):
+            yield _thought(row), row["member_name"], row["member_unit"]
 
     # ---- thought reports
     async def thought(self, member_id: int, period: str) -> ThoughtReport | None:

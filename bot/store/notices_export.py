@@ -1,0 +1,131 @@
+"""What the notice exports read, streamed from cursors: each notice with its figures counted in SQL, and each
+expected member of each notice with their delivery, reply and check-in. `NoticeRepo` has these methods."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Collection
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.store.db import Database
+
+
+@dataclass(frozen=True)
+class NoticeFigures:
+    """One notice as `notices.csv` shows it: its fields and what became of it."""
+
+    id: int
+    kind: str
+    unit_id: int
+    starts_at: datetime
+    place: str
+    topic: str
+    creator: str | None  # the member who sent it, by name
+    created_at: datetime
+    cancelled_at: datetime | None
+    minutes: str | None
+    expected: int
+    not_registered: int  # expected, but not linked to Telegram when it was sent
+    delivered: int  # member deliveries by outbox status
+    failed: int
+    uncertain: int
+    attending: int
+    on_leave: int
+    checked_in: int
+
+
+@dataclass(frozen=True)
+class AttendanceLine:
+    """One expected member of one notice: `attendance.csv`."""
+
+    notice_id: int
+    kind: str
+    starts_at: datetime
+    member: str
+    unit_id: int
+    group_id: int | None
+    linked: bool
+    delivery: str | None  # the status of the member's latest delivery of the notice; None: none was queued
+    answer: str | None  # attend | leave
+    reason: str | None
+    answered_at: datetime | None
+    checked_in_at: datetime | None
+    check_in: str | None  # self | proxy | late
+
+
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _in_units(units: Collection[int] | None) -> tuple[str, tuple[object, ...]]:
+    """The notices of these units (all when None), as a WHERE clause and its parameters."""
+    if units is None:
+        return "", ()
+    ids = tuple(sorted(set(units))) or (-1,)
+    return f"WHERE n.unit_id IN ({','.join('?' * len(ids))})", ids
+
+
+# Deliveries are outbox rows of kind 'notice' whose ref is 'notice:<id>' (`notice_ref`); a group chat's has no
+# member. Counting by status uses the (ref, status) index.
+_DELIVERED = ("(SELECT count(*) FROM outbox o WHERE o.ref = 'notice:' || n.id AND o.status = '{}' "
+              "AND o.kind = 'notice' AND o.member_id IS NOT NULL)")
+
+_FIGURES = (
+    "SELECT n.*, c.name AS creator_name, "
+    "(SELECT count(*) FROM notice_members e WHERE e.notice_id = n.id) AS expected, "
+    "(SELECT count(*) FROM notice_members e WHERE e.notice_id = n.id AND NOT e.linked) AS not_registered, "
+    f"{_DELIVERED.format('sent')} AS delivered, {_DELIVERED.format('failed')} AS failed, "
+    f"{_DELIVERED.format('uncertain')} AS uncertain, "
+    "(SELECT count(*) FROM rsvps r WHERE r.notice_id = n.id AND r.answer = 'attend') AS attending, "
+    "(SELECT count(*) FROM rsvps r WHERE r.notice_id = n.id AND r.answer = 'leave') AS on_leave, "
+    "(SELECT count(*) FROM checkins k WHERE k.notice_id = n.id) AS checked_in "
+    "FROM notices n LEFT JOIN members c ON c.id = n.created_by {where} ORDER BY n.id"
+)
+
+# In the order of notice_members' primary key (notice, member): the whole export reads it without a sort; a
+# secretary's units are sorted by SQLite's sorter, which spills to a temporary file past its cache size.
+_ATTENDANCE = (
+    "SELECT n.id AS notice_id, n.kind, n.starts_at, m.name, m.unit_id, m.group_id, e.linked, "
+    "(SELECT o.status FROM outbox o WHERE o.member_id = e.member_id AND o.kind = 'notice' "
+    " AND o.ref = 'notice:' || n.id ORDER BY o.id DESC LIMIT 1) AS delivery, "
+    "r.answer, r.reason, r.at AS answered_at, k.at AS checked_in_at, k.how "
+    "FROM notices n JOIN notice_members e ON e.notice_id = n.id JOIN members m ON m.id = e.member_id "
+    "LEFT JOIN rsvps r ON r.notice_id = n.id AND r.member_id = e.member_id "
+    "LEFT JOIN checkins k ON k.notice_id = n.id AND k.member_id = e.member_id "
+    "{where} ORDER BY e.notice_id, e.member_id"
+)
+
+
+class NoticeExportReads:
+    """The export's reads of `NoticeRepo`."""
+
+    db: Database
+
+    async def each_with_figures(self, units: Collection[int] | None = None) -> AsyncGenerator[NoticeFigures, None]:
+        """Every notice of these units (all when None), oldest first, with its figures: streamed."""
+        where, params = _in_units(units)
+        async for r in self.db.stream(_FIGURES.format(where=where), params):
+            starts_at, created_at = datetime.fromisoformat(r["starts_at"]), datetime.fromisoformat(r["created_at"])
+            yield NoticeFigures(
+                id=r["id"], kind=r["kind"], unit_id=r["unit_id"], starts_at=starts_at, place=r["place"],
+                topic=r["topic"], creator=r["creator_name"], created_at=created_at,
+                cancelled_at=_when(r["cancelled_at"]), minutes=r["minutes"], expected=r["expected"],
+                not_registered=r["not_registered"], delivered=r["delivered"], failed=r["failed"],
+                uncertain=r["uncertain"], attending=r["attending"], on_leave=r["on_leave"],
+                checked_in=r["checked_in"],
+            )
+
+    async def each_attendance(self, units: Collection[int] | None = None) -> AsyncGenerator[AttendanceLine, None]:
+        """Every expected member of every notice of these units (all when None), by notice then member id, with
+        their delivery, reply and check-in: streamed."""
+        where, params = _in_units(units)
+        starts: tuple[str, datetime] | None = None  # one notice's time, parsed once for its many lines
+        async for r in self.db.stream(_ATTENDANCE.format(where=where), params):
+            if starts is None or starts[0] != r["starts_at"]:
+                starts = (r["starts_at"], datetime.fromisoformat(r["starts_at"]))
+            yield AttendanceLine(
+                notice_id=r["notice_id"], kind=r["kind"], starts_at=starts[1], member=r["name"],
+                unit_id=r["unit_id"], group_id=r["group_id"], linked=bool(r["linked"]), delivery=r["delivery"],
+                answer=r["answer"], reason=r["reason"], answered_at=_when(r["answered_at"]),
+                checked_in_at=_when(r["checked_in_at"]), check_in=r["how"],
+            )
