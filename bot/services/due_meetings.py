@@ -23,7 +23,8 @@ from bot.services.rights import OrgTree
 from bot.store import Store
 from bot.store.db import iso
 from bot.store.due import DueRow
-from bot.store.notices import Notice, Recipient
+from bot.store.notices import Notice
+from bot.store.notices_due import Recipient
 from bot.store.outbox import Outgoing
 
 PAGE = 250  # recipients reminded per step (a step's work on the event loop stays a few milliseconds)

@@ -7,7 +7,6 @@ its outbox rows in one transaction.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
@@ -16,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from bot.store.db import Database, iso
 from bot.store.members import _SELECT, member_from_row
 from bot.store.models import Member
+from bot.store.notices_due import MeetingReminderReads
 from bot.store.notices_export import NoticeExportReads
 from bot.store.outbox import OutboxRow, Outgoing, _row, enqueue_in
 
@@ -81,16 +81,6 @@ class Draft(BaseModel):
     topic: str
 
 
-@dataclass(frozen=True)
-class Recipient:
-    """Someone a notice was delivered to, as a meeting reminder needs them."""
-
-    delivery_id: int
-    member_id: int
-    language: str | None
-    telegram_id: int
-
-
 def _when(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
@@ -104,7 +94,7 @@ def _notice(r: aiosqlite.Row) -> Notice:
     )
 
 
-class NoticeRepo(NoticeExportReads):
+class NoticeRepo(NoticeExportReads, MeetingReminderReads):
     def __init__(self, db: Database) -> None:
         self.db = db
 
@@ -276,32 +266,6 @@ class NoticeRepo(NoticeExportReads):
     async def delivery(self, key: str) -> OutboxRow | None:
         row = await self.db.fetchone("SELECT * FROM outbox WHERE key = ?", (key,))
         return _row(row) if row else None
-
-    async def stage_recipients(self, notice_id: int, stage: str, from_delivery: int, limit: int) -> list[Recipient]:
-        """Up to `limit` recipients of the notice, in delivery order from the delivery id `from_delivery` on,
-        whose delivery was sent, who are not on leave and have not had this stage's reminder
-        (`meeting:<stage>:<notice>:<member>`)."""
-        rows = await self.db.fetchall_tuples(
-            "SELECT o.id AS delivery_id, m.id AS member_id, m.language, m.telegram_id "
-            "FROM outbox o JOIN members m ON m.id = o.member_id "
-            "LEFT JOIN rsvps r ON r.notice_id = ? AND r.member_id = m.id "
-            "WHERE o.ref = ? AND o.status = 'sent' AND o.kind = 'notice' AND o.id >= ? "
-            "AND m.telegram_id IS NOT NULL AND (r.answer IS NULL OR r.answer != 'leave') "
-            "AND NOT EXISTS (SELECT 1 FROM outbox q WHERE q.key = 'meeting:' || ? || ':' || ? || ':' || m.id) "
-            "ORDER BY o.id LIMIT ?",
-            (notice_id, notice_ref(notice_id), from_delivery, stage, notice_id, limit),
-        )
-        return [Recipient(*r) for r in rows]  # type: ignore[arg-type]
-
-    async def first_unfinished(self, notice_id: int) -> int | None:
-        """The lowest id of the notice's messages still pending or being sent (None: the broadcast is over).
-        Every delivery below it has its final status."""
-        row = await self.db.fetchone(
-            "SELECT min(id) FROM (SELECT (SELECT id FROM outbox WHERE ref = ? AND status = 'pending' ORDER BY id "
-            "LIMIT 1) AS id UNION ALL SELECT (SELECT id FROM outbox WHERE ref = ? AND status = 'sending' ORDER BY id "
-            "LIMIT 1))",
-            (notice_ref(notice_id), notice_ref(notice_id)))
-        return int(row[0]) if row and row[0] is not None else None
 
     async def unsummarised(self, since: datetime) -> list[Notice]:
         """Live notices whose broadcast has ended but whose summary was never queued (a crash between the
