@@ -14,15 +14,22 @@ BROADCAST_RATE (the rate limiter's overall rate) is 10 000/s on both sides so th
 the replies. Latency runs from the update being queued in the emulator to the reply arriving in the
 member's inbox; throughput is N over the time from the first update queued to the last reply. The sides
 run alternately, `--runs` times each; the medians are reported with the ratio Zhibu / floor (goal ≥ 0.8).
+
+`--hide-sniffio` makes `import sniffio` fail as it did before sniffio was a dependency (after the same
+search of sys.path): httpcore imports it on every request. `--sniffio-ab` compares both in one process,
+hidden and installed alternately, each side and each way `--runs` times.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.abc
+import importlib.machinery
 import json
 import logging
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator, Callable
@@ -60,6 +67,29 @@ class Run:
     p50_ms: float
     p99_ms: float
     cpu_ms: float  # CPU time of this process (bot, emulator and database thread) per update
+
+
+class NoSniffio(importlib.abc.MetaPathFinder):
+    """`import sniffio` fails as it did when it was not installed: after searching sys.path for it."""
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
+        if name == "sniffio" or name.startswith("sniffio."):
+            importlib.machinery.PathFinder.find_spec("sniffio_not_installed")  # the same search, finding nothing
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+
+_HIDER = NoSniffio()
+
+
+def hide_sniffio(hidden: bool = True) -> None:
+    """From now on `import sniffio` fails (hidden) or finds the installed package again."""
+    for name in [n for n in sys.modules if n == "sniffio" or n.startswith("sniffio.")]:
+        del sys.modules[name]
+    if hidden and _HIDER not in sys.meta_path:
+        sys.meta_path.insert(0, _HIDER)
+    if not hidden and _HIDER in sys.meta_path:
+        sys.meta_path.remove(_HIDER)
 
 
 def roster(members: int) -> str:
@@ -211,6 +241,36 @@ async def bench(members: int, runs: int) -> dict[str, Any]:
     return {"summary": summary(results), "runs": [asdict(r) for r in results]}
 
 
+async def sniffio_ab(members: int, runs: int) -> dict[str, Any]:
+    """Both sides with `import sniffio` failing and succeeding, alternately in one process."""
+    sides: list[tuple[str, Side]] = [("zhibu", zhibu), ("floor", floor)]
+    results: list[tuple[bool, Run]] = []
+    for n in range(runs):
+        for hidden in (True, False) if n % 2 == 0 else (False, True):
+            hide_sniffio(hidden)
+            for name, side in sides if n % 2 == 0 else sides[::-1]:
+                run = await burst(name, side, members)
+                results.append((hidden, run))
+                print(f"run {n + 1} {'no sniffio' if hidden else 'sniffio':<10} {name:<5} {run.per_second:7.1f} "
+                      f"updates/s  CPU {run.cpu_ms:.2f} ms/update", flush=True)
+    hide_sniffio(False)
+    out: dict[str, Any] = {"members": members, "runs": runs}
+    for hidden, label in ((True, "without"), (False, "with")):
+        mine = {side: [r for h, r in results if h == hidden and r.side == side] for side in ("zhibu", "floor")}
+        out[label] = {side: {"per_second": statistics.median(r.per_second for r in rs),
+                             "cpu_ms": statistics.median(r.cpu_ms for r in rs)} for side, rs in mine.items()}
+        out[label]["ratio"] = out[label]["zhibu"]["per_second"] / out[label]["floor"]["per_second"]
+    return out
+
+
+def report_ab(ab: dict[str, Any]) -> None:
+    print(f"\n{ab['members']} members, medians of {ab['runs']} runs per side and way")
+    for label in ("without", "with"):
+        v, z, f = ab[label], ab[label]["zhibu"], ab[label]["floor"]
+        print(f"{label:<7} sniffio: Zhibu {z['per_second']:6.1f} updates/s (CPU {z['cpu_ms']:.2f} ms), "
+              f"floor {f['per_second']:6.1f} updates/s (CPU {f['cpu_ms']:.2f} ms), ratio {v['ratio']:.2f}")
+
+
 def report(result: dict[str, Any]) -> None:
     s = result["summary"]
     print(f"\n{s['members']} members, one /status each, BROADCAST_RATE {s['broadcast_rate']:g}/s on both sides; "
@@ -228,8 +288,18 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=400)
     parser.add_argument("--runs", type=int, default=3, help="runs per side, alternating")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--hide-sniffio", action="store_true", help="import sniffio fails, as before it was added")
+    parser.add_argument("--sniffio-ab", action="store_true", help="with and without sniffio, alternately")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
+    if args.sniffio_ab:
+        ab = asyncio.run(sniffio_ab(args.members, args.runs))
+        report_ab(ab)
+        if args.json:
+            args.json.write_text(json.dumps(ab, ensure_ascii=False, indent=2), encoding="utf-8")
+        return
+    if args.hide_sniffio:
+        hide_sniffio()
     result = asyncio.run(bench(args.members, args.runs))
     report(result)
     if args.json:
