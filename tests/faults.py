@@ -4,10 +4,11 @@ killed with SIGKILL while the emulator (in the test process) keeps what was deli
 from __future__ import annotations
 
 import asyncio
+import inspect
 import os
 import signal
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.emulator import BotApiEmulator, BotMessage, EmuUser
@@ -82,19 +83,16 @@ class BotProcess:
 
 
 async def until(check: Callable[[], object], within: float = 10.0) -> None:
+    """Wait until `check()` is true (a check that must ask the database may return an awaitable); fail
+    after `within` seconds."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + within
-    while not check():
-        if loop.time() > deadline:
-            raise AssertionError(f"not reached within {within} s")
-        await asyncio.sleep(0.05)
-
-
-async def eventually(check: Callable[[], Awaitable[object]], within: float = 10.0) -> None:
-    """`until` for a check that must ask the database (or anything else awaited)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while not await check():
+    while True:
+        outcome = check()
+        if inspect.isawaitable(outcome):
+            outcome = await outcome
+        if outcome:
+            return
         if loop.time() > deadline:
             raise AssertionError(f"not reached within {within} s")
         await asyncio.sleep(0.05)

@@ -11,14 +11,16 @@ from bot.store import Store
 async def test_a_cancelled_transaction_leaves_no_transaction_open(tmp_path: Path) -> None:
     store = await Store.open(tmp_path / "db.sqlite3")
     try:
-        for delay in (0, 0.0005, 0.001, 0.005):
+        # cancelled after 0, 1, 2, … turns of the event loop: before BEGIN, during it, inside, at COMMIT
+        for turns in (0, 1, 2, 3, 5, 10, 20):
             async def write() -> None:
                 async with store.db.transaction() as conn:
                     await conn.execute("INSERT INTO processed_updates (update_id, at) VALUES (1, 'x')")
-                    await asyncio.sleep(0.01)
+                    await asyncio.Event().wait()  # held open until cancelled
 
             task = asyncio.create_task(write())
-            await asyncio.sleep(delay)
+            for _ in range(turns):
+                await asyncio.sleep(0)  # one turn of the loop, not a time
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
             assert not store.db.conn.in_transaction

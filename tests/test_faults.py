@@ -24,7 +24,6 @@ from tests.faults import (
     BRANCH,
     SECRETARY_ID,
     BotProcess,
-    eventually,
     messages_with,
     registered_community,
     until,
@@ -167,7 +166,7 @@ async def test_random_telegram_errors_during_a_broadcast_and_a_burst_of_reports(
     outbox = harness.store.outbox
     await send_notice(emulator, meeting())
     # the notice is in the outbox; its broadcast (1.5 s at this rate) meets the chaos
-    await eventually(lambda: _at_least(outbox.pending_count(), 40))
+    await until(lambda: _at_least(outbox.pending_count(), 40))
     emulator.fault_hook = chaos
     text = "本月我认真学习党的理论，积极参加组织生活，按时交纳党费，遵守纪律。"
     reporters = list(users.values())[1:21]
@@ -189,7 +188,7 @@ async def test_random_telegram_errors_during_a_broadcast_and_a_burst_of_reports(
 
     await until(lambda: all(answered(u) for u in pressing), within=20)  # saved, an apology, or a fault
     emulator.fault_hook = None  # a row sent back to pending by a 429 or a network error goes out now
-    await eventually(lambda: _equal(outbox.pending_count(), 0), within=20)  # every delivery reached an outcome
+    await until(lambda: _equal(outbox.pending_count(), 0), within=20)  # every delivery reached an outcome
     rows = await harness.store.db.fetchall("SELECT status, error, chat_id FROM outbox WHERE kind = 'notice'")
     assert len(rows) == 61
     for status, error, chat_id in rows:
