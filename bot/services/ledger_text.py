@@ -132,8 +132,9 @@ def shortfall_lines(lang: str, unit: UnitLedger, today: date, closing: set[str])
                    kind=kind_name(lang, ln.kind), group=ln.group or "", count=c.required - c.held)
                  for ln, c in unit.lines_for(period) if c.mark is not Mark.MET]
         if items:
-            out.append(t(lang, f"ledger.nudge_{per}", month=today.month,
-                         quarter=t(lang, f"ledger.quarter_word.{period.index}"), items=Html(_list(lang).join(items))))
+            quarter = t(lang, f"ledger.quarter_word.{period.index}") if per == "quarter" else ""
+            out.append(t(lang, f"ledger.nudge_{per}", month=today.month, quarter=quarter,
+                         items=Html(_list(lang).join(items))))
     return out
 
 
