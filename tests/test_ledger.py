@@ -3,6 +3,11 @@ overview and its buttons, a branch secretary's own branch, bad unit and year, re
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from bot.buttons import LedgerAll, LedgerView
@@ -10,6 +15,8 @@ from bot.services.rights import OrgTree
 from bot.store import Store
 from tests.conftest import COMMUNITY_SECRETARY, OTHER_SECRETARY, PLAIN, SECRETARY, STRANGER, Harness
 from tests.ledger_seed import at, meeting
+
+TOUR = Path(__file__).resolve().parents[1] / "bot" / "demo" / "tour.txt"
 
 
 async def seed_year(store: Store) -> None:
@@ -141,3 +148,23 @@ async def test_help_lists_the_ledger_for_secretaries_only(harness: Harness) -> N
     assert "/ledger — 三会一课台账" in (await harness.user(SECRETARY).expect("/ledger")).text
     await harness.user(PLAIN).send("/help")
     assert "/ledger" not in (await harness.user(PLAIN).next_message()).text
+
+
+def test_the_demo_tour_shows_the_ledger(tmp_path: Path) -> None:
+    """The tour's /ledger block (bot/demo/tour.txt), played on its own."""
+    lines = TOUR.read_text(encoding="utf-8").splitlines()
+    block = lines[next(i for i, ln in enumerate(lines) if ln.startswith("# 三会一课台账")):]
+    script = tmp_path / "ledger.txt"
+    script.write_text("\n".join([*block, ":as 胡淑珍", "/ledger"]) + "\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "DATABASE_PATH")}
+    result = subprocess.run([sys.executable, "-m", "bot", "sandbox", "--script", str(script)],
+                            capture_output=True, text=True, timeout=180, cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    overview = out[out.index("江建军 › /ledger"):out.index("江建军 按下")]
+    assert "三会一课台账" in overview
+    assert all(branch in overview for branch in ("白庙村党支部：", "李庄村党支部：", "河湾村党支部："))
+    detail = out[out.index("彭国华 › /ledger"):]
+    assert "白庙村党支部 · " in detail and "三会一课台账" in detail and "第一季度" in detail
+    assert "党小组会（1号楼党小组）" in detail
+    assert "/ledger只有党组织书记可以使用" in out
