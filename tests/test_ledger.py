@@ -168,3 +168,22 @@ def test_the_demo_tour_shows_the_ledger(tmp_path: Path) -> None:
     assert "白庙村党支部 · " in detail and "三会一课台账" in detail and "第一季度" in detail
     assert "党小组会（1号楼党小组）" in detail
     assert "/ledger只有党组织书记可以使用" in out
+
+
+async def test_the_community_by_name_gives_the_overview_and_english_reads(harness: Harness) -> None:
+    await seed_year(harness.store)
+    harness.at(at(11, 30))
+    await started(harness, COMMUNITY_SECRETARY)
+    boss = harness.user(COMMUNITY_SECRETARY)
+    await boss.send("/ledger 测试社区党委 2026")
+    assert (await boss.expect("三会一课台账 · 2026年")).labels() == ["一村党支部", "二村党支部"]
+    await boss.send("/ledger " + "长" * 500)
+    assert "长" * 39 + "…" in (await boss.expect("没有找到")).text
+    await boss.send("/lang en")
+    await boss.next_message()
+    await boss.send("/ledger 一村 2026")
+    detail = await boss.expect("一村党支部 · 三会一课 ledger 2026")
+    assert "Month 11 Branch committee meeting ⏳ 0/1" in detail.text
+    await boss.press("Q1")
+    q1 = await boss.expect("as of 30/11", kind="edit")
+    assert "8/1 Branch committee meeting “一月支委会” expected 6, present 2" in q1.text

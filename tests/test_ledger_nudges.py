@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.buttons import LedgerNotice
 from bot.config import Settings
 from bot.emulator import BotApiEmulator
 from bot.services import core, notices
 from bot.services.ledger_nudges import ledger_nudges
 from bot.store import Store
-from tests.conftest import OTHER_SECRETARY, SECRETARY, SMALL_ROSTER, Harness, load_roster, make_settings
+from tests.conftest import OTHER_SECRETARY, PLAIN, SECRETARY, SMALL_ROSTER, Harness, load_roster, make_settings
 from tests.ledger_seed import at, meeting
 
 
@@ -129,3 +130,19 @@ async def test_the_nudge_reaches_the_secretary_and_its_button_starts_the_notice(
     await harness.sweep()
     assert len(await nudge_keys(harness.store)) == 2  # the nudge is not repeated
     await other.no_message()
+
+
+async def test_a_secretary_of_several_units_is_asked_which_and_others_are_refused(harness: Harness) -> None:
+    for telegram_id in (SECRETARY, PLAIN):
+        await harness.user(telegram_id).send("/start")
+        await harness.user(telegram_id).next_message()
+    harness.at(at(11, 20, 9))
+    await harness.sweep()
+    secretary = harness.user(SECRETARY)
+    nudge = await secretary.expect("三会一课提醒", skipping=("思想汇报", "联系"))
+    assert "党小组会（一组）1 次" in nudge.text and "党小组会（流动党员党小组）1 次" in nudge.text
+    await secretary.press("发主题党日通知")  # 王书记 manages 一村 and its two groups
+    await secretary.expect("发给哪个组织", skipping=("思想汇报", "联系"))
+    plain = harness.user(PLAIN)
+    await plain.press_data(LedgerNotice("committee").pack())  # forged on their own chat
+    assert "只有党组织书记可以使用" in (await plain.next_message(kind=("alert", "message"))).text

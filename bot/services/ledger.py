@@ -21,9 +21,10 @@ from bot.i18n import t
 from bot.services import ledger_text as text
 from bot.services import pages
 from bot.services.ledger_grid import Branch, LedgerYear, Meeting, UnitLedger, build
-from bot.services.pages import Filter, Page
+from bot.services.pages import Filter, Page, clip
 from bot.services.results import Buttons, Reply, alert, say, shown
 from bot.services.rights import Actor, OrgTree, managed_units
+from bot.services.text import clean_text
 from bot.store import Store
 from bot.store.ledger import LedgerReads
 from bot.store.models import BRANCH_KIND, COMMITTEE_KIND, GROUP_KIND
@@ -32,6 +33,8 @@ from bot.store.models import BRANCH_KIND, COMMITTEE_KIND, GROUP_KIND
 OVERVIEW_PAGE = 20
 #: The first year a ledger may be asked for.
 FIRST_YEAR = 2000
+#: How much of a person's unknown unit name or year is repeated in the answer.
+ECHO = 40
 _ALL: tuple[Filter[UnitLedger], ...] = (Filter("all", "ledger.filter_all"),)
 
 
@@ -84,13 +87,13 @@ async def show(person: Actor, args: str, now: datetime, store: Store, settings: 
     this_year = now.astimezone(settings.tz).year
     if not mine:
         return say("ledger.none")
-    words = args.split()
+    words = clean_text(args).split()
     years = [w for w in words if w.isascii() and w.isdigit()]
     name = " ".join(w for w in words if w not in years)
     year = this_year
     if years:
         if len(years) > 1 or len(years[0]) != 4 or not FIRST_YEAR <= int(years[0]) <= this_year:
-            return say("ledger.err.year", value=" ".join(years), example=_example(tree, mine, this_year),
+            return say("ledger.err.year", value=clip(" ".join(years), ECHO), example=_example(tree, mine, this_year),
                        first=FIRST_YEAR, last=this_year)
         year = int(years[0])
     if not name:
@@ -104,7 +107,7 @@ async def show(person: Actor, args: str, now: datetime, store: Store, settings: 
     if target is not None and target.kind == GROUP_KIND and target.parent_id in mine:
         target = tree.units[target.parent_id]
     if target is None or target.id not in mine:
-        return say("ledger.err.unit", value=name, units=_unit_names(tree, mine, lang),
+        return say("ledger.err.unit", value=clip(name, ECHO), units=_unit_names(tree, mine, lang),
                    example=_example(tree, mine, this_year))
     return await _unit(target.id, year, None, mine, now, store, settings, lang, tree)
 

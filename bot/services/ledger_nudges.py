@@ -43,6 +43,9 @@ async def ledger_nudges(store: Store, settings: Settings, now: datetime) -> list
     tree = OrgTree.of(await store.units.all())
     branch_ids = {u.id for u in tree.units.values() if u.kind == BRANCH_KIND}
     secretaries = await LedgerReads(store.db).secretaries(sorted(branch_ids))
+    # Every sweep of the 20th comes here: once every secretary has this month's nudge, nothing more is read.
+    sent = await store.outbox.existing_keys(nudge_key(s.member_id, s.unit_id, local) for s in secretaries)
+    secretaries = [s for s in secretaries if nudge_key(s.member_id, s.unit_id, local) not in sent]
     if not secretaries:
         return []
     ledger = await ledger_year(store, settings, {s.unit_id for s in secretaries}, local.year, now, tree)
