@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import date, datetime, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,6 +14,7 @@ from pydantic import ValidationError
 
 from bot.config import Settings
 from bot.services.ledger_grid import Branch, Meeting, build, counts_for
+from bot.services.ledger_nudges import ledger_nudges
 from bot.services.ledger_rules import (
     DEFAULT_REQUIRED,
     LEDGER_KINDS,
@@ -26,6 +28,9 @@ from bot.services.ledger_rules import (
     period_of,
     periods,
 )
+from bot.services.ledger_text import quarter_view
+from bot.services.pages import MESSAGE_ROOM, units
+from bot.store import Store
 
 TZ = ZoneInfo("Asia/Shanghai")
 years = st.integers(min_value=2000, max_value=2100)
@@ -154,3 +159,27 @@ def test_the_grid_counts_every_meeting_of_the_year_once(found: list[tuple[str, i
         assert sum(c.held for c in line.cells) == sum(1 for m in mine if m.kind == line.kind)
         for cell in line.cells:
             assert cell.mark is mark(cell.required, cell.held, cell.period, today)
+
+
+async def test_the_nudge_reads_nothing_on_other_days() -> None:
+    """It runs every sweep: away from the 20th after 09:00 it must not touch the store at all."""
+    class Untouchable:
+        def __getattr__(self, name: str) -> object:
+            raise AssertionError(f"the store was read ({name}) outside the nudge's hour")
+
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    for moment in (datetime(2026, 11, 19, 12, tzinfo=TZ), datetime(2026, 11, 20, 8, 59, tzinfo=TZ),
+                   datetime(2026, 11, 21, 0, 0, tzinfo=TZ)):
+        assert await ledger_nudges(cast(Store, Untouchable()), settings, moment) == []
+
+
+@given(st.integers(0, 200), st.integers(0, 30), st.integers(1, 1000), st.sampled_from(("zh", "en")))
+def test_a_quarter_always_fits_in_one_message(count: int, groups: int, topic: int, lang: str) -> None:
+    branch = Branch(10, "党" * 60, tuple((100 + g, f"第{g}党小组" + "组" * 40) for g in range(groups)))
+    meetings = [Meeting(i, "group" if i % 2 else "committee", 100 + i % max(groups, 1) if i % 2 else 10,
+                        datetime(2026, 1 + i % 3, 1 + i % 28, 15, tzinfo=TZ), "<b>&议题" * topic, 99, 98)
+                for i in range(count)]
+    grid = build([branch], meetings, parse_required(DEFAULT_REQUIRED), 2026, date(2026, 2, 15))
+    rendered = quarter_view(lang, grid, grid.units[0], 1)
+    assert units(rendered) <= MESSAGE_ROOM
+    assert rendered.count("<b>") == rendered.count("</b>")
