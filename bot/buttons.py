@@ -330,6 +330,38 @@ def stale_pages(name: str | None = None) -> Callable[[object], bool]:
     return match
 
 
+# -------------------------------------------------------------------------------------------- ledger
+LEDGER = "ldg"
+
+
+@dataclass(frozen=True)
+class LedgerAll(Payload):
+    """/ledger: the overview of every branch the person may see, page `page` (from 1), for `year`."""
+
+    PREFIX: ClassVar[str] = "ldg:all"
+    year: int
+    page: int
+
+
+@dataclass(frozen=True)
+class LedgerView(Payload):
+    """/ledger: one branch's ledger for `year`, quarter `quarter` (1-4; other values are clamped)."""
+
+    PREFIX: ClassVar[str] = "ldg:v"
+    unit_id: int
+    year: int
+    quarter: int
+
+
+@dataclass(frozen=True)
+class LedgerNotice(Payload):
+    """The nudge of the 20th: start /notice with this meeting type chosen."""
+
+    PREFIX: ClassVar[str] = "ldg:ntc"
+    CHOICES: ClassVar[dict[str, Choices]] = {"kind": allowed("bot.services.ledger_rules", "LEDGER_KINDS")}
+    kind: str
+
+
 #: Every payload kind, for the tests (64 bytes at the most, round trips) and the docs.
 ALL: tuple[type[Payload], ...] = (
     NoticeKind, NoticeUnit, NoticeSend, NoticeDrop, NoticeAttend, NoticeLeave, NoticeCheckin,
@@ -338,4 +370,5 @@ ALL: tuple[type[Payload], ...] = (
     DutyKind, DutyOutcome, DutySkip, DutyFollowup, DutyPostToggle,
     InviteRelink, InviteKeep,
     ListPage,
+    LedgerAll, LedgerView, LedgerNotice,
 )

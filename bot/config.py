@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.services.ledger_rules import DEFAULT_REQUIRED, Requirement, parse_required
+
 OFFICIAL_API = "https://api.telegram.org"
 
 
@@ -61,6 +63,9 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
+    #: 三会一课台账 (/ledger) and the nudge of the 20th: the meetings each branch must hold, `type=count/period`
+    #: (month, quarter, year); 《中国共产党支部工作条例（试行）》 by default.
+    ledger_required: str = DEFAULT_REQUIRED
     #: For drills and fault tests only: the bot acts as if it were this many seconds later than the clock.
     clock_offset_seconds: float = 0
 
@@ -104,6 +109,12 @@ class Settings(BaseSettings):
                 parse_duration(part)
         return value
 
+    @field_validator("ledger_required")
+    @classmethod
+    def _ledger(cls, value: str) -> str:
+        parse_required(value)
+        return value
+
     @field_validator("broadcast_rate", "reminder_sweep_seconds", "persistence_seconds")
     @classmethod
     def _positive(cls, value: float) -> float:
@@ -124,6 +135,10 @@ class Settings(BaseSettings):
         return sorted(
             (parse_duration(p) for p in self.meeting_reminders.split(",") if p.strip()), reverse=True
         )
+
+    @cached_property
+    def ledger_requirements(self) -> tuple[Requirement, ...]:
+        return parse_required(self.ledger_required)
 
     @property
     def api_base(self) -> str:

@@ -9,12 +9,13 @@ Replies, check-in and `/notices`: `notices_replies`; attendance, cancel, minutes
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from bot.buttons import NOTICES, NoticeDrop, NoticeKind, NoticeSend, NoticeUnit, family
+from bot.buttons import NOTICES, LedgerNotice, NoticeDrop, NoticeKind, NoticeSend, NoticeUnit, family
 from bot.context import ZhibuApp, ZhibuContext
 from bot.handlers import notices_admin, notices_replies
 from bot.handlers.common import Handler, actor, args_text, command, expired_button, render
@@ -70,6 +71,18 @@ async def on_kind_button(update: Update, context: ZhibuContext) -> int | None:
     return await _go(update, context, await compose.choose_kind(
         actor(context), _draft(context), pressed.kind, True, context.services.now(), context.store,
         context.settings, context.lang))
+
+
+@command("notice")
+async def on_ledger_nudge(update: Update, context: ZhibuContext) -> int | None:
+    """The button of the 三会一课 nudge (`bot.services.ledger_nudges`): /notice with its type chosen. The
+    nudge itself stays as it was (nothing is edited)."""
+    assert update.callback_query is not None
+    pressed = LedgerNotice.unpack(update.callback_query.data)
+    assert pressed is not None  # the pattern matched
+    step = await compose.choose_kind(actor(context), {}, pressed.kind, True, context.services.now(), context.store,
+                                     context.settings, context.lang)
+    return await _go(update, context, replace(step, chosen=None))
 
 
 async def on_kind_text(update: Update, context: ZhibuContext) -> int | None:
@@ -155,7 +168,8 @@ def register(app: ZhibuApp) -> None:
     text = filters.TEXT & ~filters.COMMAND
     other = filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND
     app.add_handler(ConversationHandler(
-        entry_points=[CommandHandler("notice", cmd_notice)],
+        entry_points=[CommandHandler("notice", cmd_notice),
+                      CallbackQueryHandler(on_ledger_nudge, pattern=LedgerNotice.matches)],
         states={
             Stage.KIND: [CallbackQueryHandler(on_kind_button, pattern=NoticeKind.matches),
                          MessageHandler(text, on_kind_text), MessageHandler(other, not_text(Stage.KIND))],

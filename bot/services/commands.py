@@ -27,6 +27,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("attendance", Capability.SECRETARY, private=True),
     Command("cancelnotice", Capability.SECRETARY, private=True),
     Command("minutes", Capability.SECRETARY, private=True),
+    Command("ledger", Capability.SECRETARY, private=True),  # 三会一课台账
     Command("bindgroup", Capability.SECRETARY),
     Command("unbindgroup", Capability.SECRETARY),
     Command("patrol", Capability.PATROL, private=True),

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from bot.config import Settings
 from bot.services import due_meetings, due_reports, duty, notices, notices_broadcast, reminders
+from bot.services.ledger_nudges import ledger_nudges
 from bot.services.reminders import DueSource, ReminderSource
 from bot.store import Store
 from bot.store.outbox import OutboxRow
@@ -27,6 +28,7 @@ REMINDER_SOURCES: tuple[DueSource | ReminderSource, ...] = (
     DueSource("meeting", due_meetings.meeting_chains),    # MEETING_REMINDERS before each meeting
     notices.missed_summaries,                             # a broadcast summary the process stopped before queueing
     DueSource("mediation", duty.mediation_followups),     # an ongoing mediation's follow-up date
+    ledger_nudges,                                        # 三会一课: on the 20th, what a branch has not yet held
 )
 
 AFTER_SEND: tuple[AfterSend, ...] = (

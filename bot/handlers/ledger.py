@@ -1,0 +1,50 @@
+"""`/ledger [unit] [YYYY]` (三会一课台账) in Telegram: the command, the overview's and a branch's buttons
+(each press edits the message it was pressed on), and the catch-all for stale or forged ledger buttons.
+The use cases are in `bot.services.ledger`; the nudge's button that starts /notice is handled by the
+notice conversation (`bot.handlers.notices`)."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.buttons import LEDGER, LedgerAll, LedgerView, family
+from bot.context import ZhibuApp, ZhibuContext
+from bot.handlers.common import actor, args_text, command, expired_button, is_private, render
+from bot.handlers.pages import show_page
+from bot.services import ledger
+from bot.services.results import alert
+
+
+@command("ledger")
+async def cmd_ledger(update: Update, context: ZhibuContext) -> None:
+    await render(update, context, await ledger.show(actor(context), args_text(context), context.services.now(),
+                                                    context.store, context.settings, context.lang))
+
+
+async def on_overview(update: Update, context: ZhibuContext) -> None:
+    assert update.callback_query is not None
+    pressed = LedgerAll.unpack(update.callback_query.data)
+    if pressed is None or not is_private(update):
+        await render(update, context, alert("ledger.gone"))
+        return
+    await show_page(update, context, await ledger.overview_page(
+        actor(context), pressed, context.services.now(), context.store, context.settings, context.lang))
+
+
+async def on_unit(update: Update, context: ZhibuContext) -> None:
+    assert update.callback_query is not None
+    pressed = LedgerView.unpack(update.callback_query.data)
+    if pressed is None or not is_private(update):
+        await render(update, context, alert("ledger.gone"))
+        return
+    await show_page(update, context, await ledger.unit_page(
+        actor(context), pressed, context.services.now(), context.store, context.settings, context.lang))
+
+
+def register(app: ZhibuApp) -> None:
+    app.add_handler(CommandHandler("ledger", cmd_ledger))
+    app.add_handler(CallbackQueryHandler(on_overview, pattern=LedgerAll.matches))
+    app.add_handler(CallbackQueryHandler(on_unit, pattern=LedgerView.matches))
+    # Last: any other `ldg` payload (forged, or a nudge's button pressed when /notice could not take it).
+    app.add_handler(CallbackQueryHandler(expired_button("ledger.gone"), pattern=family(LEDGER)))
