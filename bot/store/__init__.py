@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.store.db import Database
+from bot.store.digest import DigestRepo
 from bot.store.due import DueRepo
 from bot.store.duty import DutyRepo
 from bot.store.invites import InviteRepo
@@ -32,6 +33,7 @@ class Store:
         self.reports = ReportRepo(db)
         self.rolls = RollRepo(db)
         self.due = DueRepo(db)
+        self.digest = DigestRepo(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
