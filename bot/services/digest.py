@@ -17,7 +17,7 @@ in one transaction. Items recorded after today's digest went wait for tomorrow's
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from bot.config import Settings
@@ -35,6 +35,13 @@ NO_CONTACT = "digest.no_contact"
 ORDER: tuple[str, ...] = (REPORT_OVERDUE, NO_CONTACT)
 #: Telegram's limit for a message's text; the rest is summarised with a count.
 LIMIT = 4096
+
+
+async def known_keys(store: Store, keys: Iterable[str]) -> set[str]:
+    """The sent-log of a source whose dues may go to the digest: the keys queued in the outbox or recorded as
+    digest items (either way, never again)."""
+    wanted = list(keys)
+    return await store.outbox.existing_keys(wanted) | await store.digest.recorded_keys(wanted)
 
 
 def entry(kind: str, name: str, **params: object) -> DigestEntry:

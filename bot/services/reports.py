@@ -213,7 +213,7 @@ async def report_reminders(store: Store, settings: Settings, now: datetime) -> l
     people = await store.reports.people_index()
     secretaries = by_unit(await store.reports.secretaries())
     candidates = [c for row in rows for c in member_candidates(row, people, secretaries, now, settings)]
-    return rendered(candidates, await store.outbox.existing_keys(key for key, _ in candidates))
+    return rendered(candidates, await digest.known_keys(store, (key for key, _ in candidates)))
 
 
 def _deadline_text(open_: periods.OpenPeriod, settings: Settings) -> str:

@@ -11,7 +11,7 @@ repeated.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import aiosqlite
@@ -53,10 +53,12 @@ async def add_in(conn: aiosqlite.Connection, items: Sequence[tuple[Outgoing, Dig
         if message.member_id is None:
             raise ValueError(f"a digest item needs its recipient's member id: {message.key}")
         cur = await conn.execute(
-            "INSERT OR IGNORE INTO digest_items (key, recipient_id, chat_id, kind, name, params, ref, text, "
-            "created_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM outbox WHERE key = ?)",
+            "INSERT OR IGNORE INTO digest_items (key, recipient_id, chat_id, kind, name, params, message_kind, ref, "
+            "text, created_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? "
+            "WHERE NOT EXISTS (SELECT 1 FROM outbox WHERE key = ?)",
             (message.key, message.member_id, message.chat_id, entry.kind, entry.name,
-             json.dumps(dict(entry.params), ensure_ascii=False), message.ref, message.text, now, message.key))
+             json.dumps(dict(entry.params), ensure_ascii=False), message.kind, message.ref, message.text, now,
+             message.key))
         count += cur.rowcount
     return count
 
@@ -97,6 +99,17 @@ class DigestRepo:
             queued = await enqueue_in(conn, messages)
             await add_in(conn, items)
             return queued + await queue_digests_in(conn, digests)
+
+    async def recorded_keys(self, keys: Iterable[str]) -> set[str]:
+        """Which of these keys are recorded as digest items (waiting or carried)."""
+        wanted = list(dict.fromkeys(keys))
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            rows = await self.db.fetchall(
+                f"SELECT key FROM digest_items WHERE key IN ({','.join('?' * len(chunk))})", tuple(chunk))
+            found.update(str(r[0]) for r in rows)
+        return found
 
     async def carried_by(self, digest_key: str) -> list[str]:
         """The keys of the items a digest carried (for the record and for tests)."""

@@ -12,8 +12,9 @@ CREATE TABLE digest_items (
     kind         TEXT NOT NULL,            -- catalogue prefix of its heading and line (digest.report_overdue …)
     name         TEXT NOT NULL,            -- who it is about, as listed
     params       TEXT NOT NULL DEFAULT '{}', -- JSON: the line's other placeholders, already in the reader's words
-    ref          TEXT,
-    text         TEXT NOT NULL,            -- the message it replaces, in full (for the record)
+    message_kind TEXT NOT NULL,            -- the message it replaces, in full (for the record): its kind,
+    ref          TEXT,                     -- ref
+    text         TEXT NOT NULL,            -- and text
     created_at   TEXT NOT NULL,
     digest_key   TEXT
 );
