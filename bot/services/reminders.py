@@ -18,7 +18,8 @@ the quiet hours end.
 
 A due with a `digest` entry is not sent alone: it is recorded, under its key, for its recipient's daily digest
 (`bot.services.digest`), in the same transaction that would have queued it. The digest itself is a plain
-source; plain sources run after the chains, so a digest carries what this very sweep recorded.
+source listed last; plain sources run after the chains, each settled in turn, so a digest carries what this
+very sweep recorded.
 """
 
 from __future__ import annotations
@@ -141,16 +142,17 @@ async def sweep(store: Store, settings: Settings, now: datetime,
     if chains:
         await store.due.check_rules(rules_fingerprint(settings))
         queued += await _chains(store, settings, now, chains, quiet)
-    due = await collect(store, settings, now, plain)
-    if quiet:
-        due = [d for d in due if d.urgent]
-    if due:
-        known = await store.outbox.existing_keys(d.message.key for d in due)
-        fresh = [d for d in due if d.message.key not in known]
-        queued += await store.digest.settle(
-            [d.message for d in fresh if d.digest is None and not d.includes],
-            [(d.message, d.digest) for d in fresh if d.digest is not None],
-            {d.message.key: (d.message, d.includes) for d in fresh if d.includes})
+    for source in plain:  # each settled before the next: the digest, listed last, carries what they recorded
+        due = await collect(store, settings, now, [source])
+        if quiet:
+            due = [d for d in due if d.urgent]
+        if due:
+            known = await store.outbox.existing_keys(d.message.key for d in due)
+            fresh = [d for d in due if d.message.key not in known]
+            queued += await store.digest.settle(
+                [d.message for d in fresh if d.digest is None and not d.includes],
+                [(d.message, d.digest) for d in fresh if d.digest is not None],
+                {d.message.key: (d.message, d.includes) for d in fresh if d.includes})
     return queued
 
 
