@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.services import core
 from bot.store import Store
 from bot.store.db import migrations
-from tests.test_migrations_org import NOW, TABLES, dump, project
+from tests.test_migrations_org import NOW, dump, project
 
 
 def digest_number() -> int:
