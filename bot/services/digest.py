@@ -67,34 +67,40 @@ def render(lang: str, day: date, items: Sequence[DigestItem], limit: int = LIMIT
     """One digest: a heading, then each group's title, one line per item and its hint. When the text would
     pass `limit`, the lines that do not fit are left out and counted in a last line pointing to /reports."""
     head = t(lang, "digest.title", date=t(lang, "digest.date", month=day.month, day=day.day), count=len(items))
-    reserve = len(t(lang, "digest.more", count=len(items))) + 2
+    reserve = units(t(lang, "digest.more", count=len(items))) + 2
     lines = [head]
-    size = len(head)
+    size = units(head)
     shown = 0
     for kind, group in grouped(items):
         title = t(lang, f"{kind}.title", count=len(group))
         first = _line(lang, group[0])
-        if size + len(title) + len(first) + 3 + reserve > limit:
+        if size + units(title) + units(first) + 3 + reserve > limit:
             break
         lines += ["", title]
-        size += len(title) + 2
+        size += units(title) + 2
         for item in group:
             line = _line(lang, item)
-            if size + len(line) + 1 + reserve > limit:
+            if size + units(line) + 1 + reserve > limit:
                 break
             lines.append(line)
-            size += len(line) + 1
+            size += units(line) + 1
             shown += 1
-        else:
+        else:  # the whole group fitted: its hint if there is room, then the next group
             hint = t(lang, f"{kind}.hint") if has(f"{kind}.hint") else ""
-            if hint and size + len(hint) + 1 + reserve <= limit:
+            if hint and size + units(hint) + 1 + reserve <= limit:
                 lines.append(hint)
-                size += len(hint) + 1
+                size += units(hint) + 1
             continue
-        break
+        break  # the list is full: the rest is counted below
     if shown < len(items):
         lines += ["", t(lang, "digest.more", count=len(items) - shown)]
     return "\n".join(lines)
+
+
+def units(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units: an emoji or a rare character counts two); tags count
+    too, which only errs on the safe side."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def _line(lang: str, item: DigestItem) -> str:

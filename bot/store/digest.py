@@ -47,20 +47,21 @@ class DigestItem:
 async def add_in(conn: aiosqlite.Connection, items: Sequence[tuple[Outgoing, DigestEntry]]) -> int:
     """Inside the caller's transaction: record each message (its key, recipient, chat, text) as a digest item;
     a key already recorded, or already in the outbox, is skipped. How many were recorded."""
+    if not items:
+        return 0
     now = iso(utcnow())
-    count = 0
+    rows = []
     for message, entry in items:
         if message.member_id is None:
             raise ValueError(f"a digest item needs its recipient's member id: {message.key}")
-        cur = await conn.execute(
-            "INSERT OR IGNORE INTO digest_items (key, recipient_id, chat_id, kind, name, params, message_kind, ref, "
-            "text, created_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? "
-            "WHERE NOT EXISTS (SELECT 1 FROM outbox WHERE key = ?)",
-            (message.key, message.member_id, message.chat_id, entry.kind, entry.name,
-             json.dumps(dict(entry.params), ensure_ascii=False), message.kind, message.ref, message.text, now,
-             message.key))
-        count += cur.rowcount
-    return count
+        rows.append((message.key, message.member_id, message.chat_id, entry.kind, entry.name,
+                     json.dumps(dict(entry.params), ensure_ascii=False), message.kind, message.ref, message.text, now,
+                     message.key))
+    cur = await conn.executemany(  # one round trip to the database thread for the chunk
+        "INSERT OR IGNORE INTO digest_items (key, recipient_id, chat_id, kind, name, params, message_kind, ref, "
+        "text, created_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? "
+        "WHERE NOT EXISTS (SELECT 1 FROM outbox WHERE key = ?)", rows)
+    return cur.rowcount
 
 
 async def queue_digests_in(conn: aiosqlite.Connection, digests: Mapping[str, tuple[Outgoing, Sequence[int]]]) -> int:
