@@ -7,7 +7,10 @@ returns `Due(message, digest=entry(KIND, name, **params))` — `message` is the 
 alone (its unique key, the recipient's member id and chat, the full text for the record) — and the sweep
 records it, in the same transaction, as a digest item under that key (`bot.store.digest`). `KIND` is a
 catalogue prefix of the capability's own catalogue with `<KIND>.title` ({count}), `<KIND>.line` ({name} and
-the params) and optionally `<KIND>.hint`; list it in `ORDER` to place its group.
+the params) and optionally `<KIND>.hint`; list it in `ORDER` to place its group. A plain source doing so is
+listed before `daily_digests` (chains always run first), so the digest carries what the same sweep recorded.
+Read the source's sent-log with `known_keys`. A digest carries no buttons: a message whose buttons matter stays
+a message of its own.
 
 `daily_digests` is a plain reminder source (`bot.services.core.REMINDER_SOURCES`): from `DIGEST_TIME` on, each
 person with waiting items gets one digest keyed `digest:<member>:<local date>`, queued with its items marked
