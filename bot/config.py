@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     quiet_hours: str = "21:00-08:00"
     meeting_reminders: str = "24h,1h"
     report_reminder_days_before: int = 3
+    #: Local time of the daily digest that gathers escalations to secretaries and liaisons (HH:MM).
+    digest_time: str = "09:00"
     broadcast_rate: float = 25
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1"
@@ -101,6 +103,15 @@ class Settings(BaseSettings):
         parse_quiet_hours(value)
         return value
 
+    @field_validator("digest_time")
+    @classmethod
+    def _digest_time(cls, value: str) -> str:
+        try:
+            time.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise ValueError(f"DIGEST_TIME must look like 09:00, not {value!r}") from exc
+        return value
+
     @field_validator("meeting_reminders")
     @classmethod
     def _stages(cls, value: str) -> str:
@@ -129,6 +140,10 @@ class Settings(BaseSettings):
     @cached_property
     def quiet(self) -> tuple[time, time] | None:
         return parse_quiet_hours(self.quiet_hours)
+
+    @cached_property
+    def digest_at(self) -> time:
+        return time.fromisoformat(self.digest_time.strip())
 
     @cached_property
     def meeting_stages(self) -> list[timedelta]:

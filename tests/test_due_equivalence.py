@@ -77,10 +77,12 @@ async def expected(store: Store, settings: Settings, now: datetime) -> set[Messa
     return out
 
 
-async def queued(store: Store, after: int) -> set[Message]:
+async def queued(store: Store, after: int, after_item: int) -> set[Message]:
+    """What a sweep queued, or recorded for the daily digest (escalations: the message each replaces)."""
     rows = await store.db.fetchall(
         "SELECT key, chat_id, text FROM outbox WHERE id > ? AND (key LIKE 'report:%' OR key LIKE 'contact:%' "
-        "OR key LIKE 'meeting:%')", (after,))
+        "OR key LIKE 'meeting:%') UNION ALL SELECT key, chat_id, text FROM digest_items WHERE id > ?",
+        (after, after_item))
     return {(r[0], r[1], "" if r[0].startswith("meeting:") else r[2]) for r in rows}
 
 
@@ -178,10 +180,11 @@ async def test_the_due_sweep_sends_what_the_full_look_sends(store: Store, monkey
             await world.change(now)
         await world.deliver()
         want = await expected(store, settings, now)
-        last = await store.db.fetchone("SELECT COALESCE(max(id), 0) FROM outbox")
+        last = await store.db.fetchone("SELECT (SELECT COALESCE(max(id), 0) FROM outbox), "
+                                       "(SELECT COALESCE(max(id), 0) FROM digest_items)")
         assert last is not None
         await core.sweep(store, settings, now)
-        assert await queued(store, last[0]) == want, now
+        assert await queued(store, last[0], last[1]) == want, now
         sweeps, sent = sweeps + 1, sent + len(want)
         now += timedelta(minutes=rng.choice([1, 7, 53, 130, 300, 540, 840]), seconds=rng.choice([0, 0, 30]))
     assert sweeps > 300 and sent > 50

@@ -218,13 +218,25 @@ async def test_a_version_6_database_upgrades_and_the_sweep_sends_what_version_6_
         assert due == {("report", 3), ("report", 4), ("report", 5), ("report", 9), ("meeting", 1), ("meeting", 3),
                        ("mediation", 1), ("mediation", 2), ("mediation", 4)}
         for moment, digest, keys in V6_SENT:
-            before = {r[0] for r in await store.db.fetchall("SELECT id FROM outbox")}
+            before = {r[0] for r in await store.db.fetchall(
+                "SELECT key FROM outbox UNION SELECT key FROM digest_items")}
             await core.sweep(store, settings, moment)
+            # escalations now wait for the recipient's daily digest: recorded as digest items with the very row
+            # version 6 queued (kind, ref, recipient, chat, text), and carried by one digest message each
             rows = [r for r in await store.db.fetchall_tuples(
-                "SELECT id, key, kind, ref, member_id, chat_id, text, buttons FROM outbox ORDER BY id")
-                if r[0] not in before]
+                "SELECT id, key, kind, ref, member_id, chat_id, text, buttons FROM outbox "
+                "WHERE key NOT LIKE 'digest:%' "
+                "UNION ALL SELECT id, key, message_kind, ref, recipient_id, chat_id, text, NULL FROM digest_items "
+                "ORDER BY key") if r[1] not in before]
             assert sorted(str(r[1]) for r in rows) == keys, moment
+            waiting = {r[0] for r in await store.db.fetchall("SELECT recipient_id FROM digest_items "
+                                                            "WHERE digest_key IS NULL")}
+            assert not waiting or moment.astimezone(SH).hour < 9, moment  # after 09:00 none waits
             content = sorted(json.dumps(list(r[1:]), ensure_ascii=False) for r in rows)
             assert hashlib.sha256("\n".join(content).encode()).hexdigest()[:16] == digest, moment
+        digests = [r[0] for r in await store.db.fetchall(
+            "SELECT key FROM outbox WHERE key LIKE 'digest:%' ORDER BY key")]
+        assert digests == sorted([f"digest:{who}:{day}" for day in ("2026-11-27", "2026-12-01", "2027-01-01")
+                                  for who in (1, 2, 8)] + ["digest:2:2026-12-09"])
     finally:
         await store.close()

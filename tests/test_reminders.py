@@ -29,6 +29,11 @@ async def keys(store: Store) -> list[str]:
     return [r[0] for r in await store.db.fetchall("SELECT key FROM outbox ORDER BY id")]
 
 
+async def digest_items(store: Store) -> list[str]:
+    """The keys of escalations recorded for the daily digest (not sent alone)."""
+    return [r[0] for r in await store.db.fetchall("SELECT key FROM digest_items ORDER BY id")]
+
+
 async def link_all(store: Store) -> None:
     for telegram_id in (MIGRANT, LIAISON, SECRETARY):
         member = await store.members.by_telegram_id(telegram_id)
@@ -56,9 +61,12 @@ async def test_months_overdue_member_gets_one_reminder_and_leaders_one_notice_ea
     member_ids = {r[0]: r[1] for r in await roster_store.db.fetchall("SELECT telegram_id, id FROM members")}
     migrant, liaison, secretary = member_ids[MIGRANT], member_ids[LIAISON], member_ids[SECRETARY]
     assert f"report:overdue-3:{migrant}:2026-10" in found  # Oct deadline passed 27 days ago: week 3
-    assert f"report:escalate:{liaison}:{migrant}:2026-10" in found
-    assert f"report:escalate:{secretary}:{migrant}:2026-10" in found
-    assert sum(k.startswith("report:") and f":{migrant}:" in k for k in found) == 3
+    # the leaders' notices go into their daily digest (10:00 is after DIGEST_TIME: it goes in this sweep)
+    gathered = await digest_items(roster_store)
+    assert f"report:escalate:{liaison}:{migrant}:2026-10" in gathered
+    assert f"report:escalate:{secretary}:{migrant}:2026-10" in gathered
+    assert f"digest:{liaison}:2026-11-27" in found and f"digest:{secretary}:2026-11-27" in found
+    assert sum(k.startswith("report:") and f":{migrant}:" in k for k in found + gathered) == 3
     # a second sweep, and a sweep after a restart, send nothing again
     assert await core.sweep(roster_store, settings, at(27, 10)) == 0
     assert await core.sweep(roster_store, settings, at(27, 15)) == 0
@@ -142,8 +150,10 @@ async def test_reminder_reaches_the_member_with_a_button_that_starts_report(harn
     reminder = await migrant.expect("2026年10月")
     assert reminder.labels() == ["写思想汇报"]
     for telegram_id in (LIAISON, SECRETARY):
-        # the liaison also gets the 30-day no-contact warning, in either order
-        assert "张流动" in (await harness.user(telegram_id).expect("未按时提交", skipping=("没有联系记录",))).text
+        # one digest each; the liaison's also carries the 30-day no-contact warning
+        digest = await harness.user(telegram_id).expect("待办汇总")
+        assert "思想汇报逾期未交" in digest.text and "张流动" in digest.text
+        assert ("没有联系记录" in digest.text) == (telegram_id == LIAISON)
     await migrant.press("写思想汇报")
     await migrant.expect("超过截止时间")
     await migrant.send(REPORT)
@@ -164,8 +174,10 @@ async def test_a_liaison_who_links_later_is_told_at_the_next_sweep(store: Store,
     liaison = await store.members.by_telegram_id(LIAISON)
     assert liaison is not None
     assert await core.sweep(store, settings, at(27)) > 0
-    assert not [k for k in await keys(store) if f":{liaison.id}:" in k]
+    assert not [k for k in await keys(store) + await digest_items(store) if f":{liaison.id}:" in k]
     await store.members.link(liaison.id, LIAISON)
-    assert await core.sweep(store, settings, at(27) + timedelta(minutes=1)) == 2  # the escalation, no contact
-    told = [k for k in await keys(store) if f":{liaison.id}:" in k]
+    # the escalation and no contact, in the liaison's one digest
+    assert await core.sweep(store, settings, at(27) + timedelta(minutes=1)) == 1
+    assert f"digest:{liaison.id}:2026-11-27" in await keys(store)
+    told = [k for k in await digest_items(store) if f":{liaison.id}:" in k]
     assert sorted(k.split(":")[0] for k in told) == ["contact", "report"]

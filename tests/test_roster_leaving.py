@@ -223,9 +223,11 @@ async def test_a_deactivated_mobile_member_is_neither_reminded_nor_escalated(sto
     moment = datetime(2026, 11, 27, 10, tzinfo=ZoneInfo("Asia/Shanghai"))  # his monthly report is due and overdue
     await apply(store, without("张流动"), deactivate=True)
     await core.sweep(store, settings, moment)
-    rows = await store.db.fetchall("SELECT key FROM outbox")
+    sent = "SELECT key FROM outbox UNION ALL SELECT key FROM digest_items"  # escalations wait for the digest
+    rows = await store.db.fetchall(sent)
     assert not [r[0] for r in rows if f":{gone.id}:" in r[0] or r[0].endswith(f":{gone.id}")]
     await apply(store, FULL)  # listed again: reminded again
     assert await core.sweep(store, settings, moment) > 0
-    rows = await store.db.fetchall("SELECT key FROM outbox")
+    rows = await store.db.fetchall(sent)
     assert [r[0] for r in rows if f":{gone.id}:" in r[0]]
+    assert [r[0] for r in rows if r[0].startswith("report:escalate:") and r[0].endswith(f":{gone.id}:2026-10")]

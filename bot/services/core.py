@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from bot.config import Settings
-from bot.services import due_meetings, due_reports, duty, notices, notices_broadcast, reminders
+from bot.services import digest, due_meetings, due_reports, duty, notices, notices_broadcast, reminders
 from bot.services.ledger_nudges import ledger_nudges
 from bot.services.reminders import DueSource, ReminderSource
 from bot.store import Store
@@ -29,6 +29,8 @@ REMINDER_SOURCES: tuple[DueSource | ReminderSource, ...] = (
     notices.missed_summaries,                             # a broadcast summary the process stopped before queueing
     DueSource("mediation", duty.mediation_followups),     # an ongoing mediation's follow-up date
     ledger_nudges,                                        # 三会一课: on the 20th, what a branch has not yet held
+    digest.daily_digests,                                 # from DIGEST_TIME: each person's escalations in one
+                                                          # message (waiting items: a partial index)
 )
 
 AFTER_SEND: tuple[AfterSend, ...] = (

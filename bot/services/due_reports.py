@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.config import Settings
-from bot.services import reports
+from bot.services import digest, reports
 from bot.services.due_times import next_report_look
 from bot.services.reminders import Handled
 from bot.store import Store
@@ -27,7 +27,7 @@ async def report_chains(store: Store, settings: Settings, now: datetime, rows: S
     people = await store.reports.people_index(sorted(wanted))
     found = {r.id: reports.member_candidates(members[r.subject], people, secretaries, now, settings)
              for r in rows if r.subject in members}
-    known = await store.outbox.existing_keys(key for candidates in found.values() for key, _ in candidates)
+    known = await digest.known_keys(store, (key for candidates in found.values() for key, _ in candidates))
     out: dict[int, Handled] = {}
     for row in rows:
         member = members.get(row.subject)

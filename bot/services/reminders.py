@@ -15,6 +15,11 @@ Every message has a unique key (kind, member, period, stage), and the outbox's u
 reminder is queued once, never again after a restart, and one that fell due while the bot was down is queued
 at the next sweep. In quiet hours only urgent messages go; a chain that had others is looked at again when
 the quiet hours end.
+
+A due with a `digest` entry is not sent alone: it is recorded, under its key, for its recipient's daily digest
+(`bot.services.digest`), in the same transaction that would have queued it. The digest itself is a plain
+source listed last; plain sources run after the chains, each settled in turn, so a digest carries what this
+very sweep recorded.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from datetime import datetime, time, timedelta
 from bot.config import Settings
 from bot.store import Store
 from bot.store.db import iso
+from bot.store.digest import DigestEntry
 from bot.store.due import DueRow, Move
 from bot.store.outbox import Outgoing
 
@@ -41,10 +47,17 @@ CHUNK = 50
 
 @dataclass(frozen=True)
 class Due:
-    """A reminder or alert that is due. `urgent` ones are sent in quiet hours too."""
+    """A reminder or alert that is due. `urgent` ones are sent in quiet hours too.
+
+    `digest`: an escalation for a secretary or liaison that waits for their daily digest instead of going
+    alone (`message` says to whom, under which key, and what it would have said); never urgent.
+    `includes`: this message IS a digest, carrying these digest items (marked in the transaction queueing it).
+    """
 
     message: Outgoing
     urgent: bool = False
+    digest: DigestEntry | None = None
+    includes: tuple[int, ...] = ()
 
 
 ReminderSource = Callable[[Store, Settings, datetime], Awaitable[list[Due]]]
@@ -126,17 +139,20 @@ async def sweep(store: Store, settings: Settings, now: datetime,
     plain = [s for s in sources if not isinstance(s, DueSource)]
     chains = {s.kind: s for s in sources if isinstance(s, DueSource)}
     queued = 0
-    due = await collect(store, settings, now, plain)
-    if quiet:
-        due = [d for d in due if d.urgent]
-    if due:
-        known = await store.outbox.existing_keys(d.message.key for d in due)
-        fresh = [d.message for d in due if d.message.key not in known]
-        if fresh:
-            queued += await store.outbox.enqueue(fresh)
     if chains:
         await store.due.check_rules(rules_fingerprint(settings))
         queued += await _chains(store, settings, now, chains, quiet)
+    for source in plain:  # each settled before the next: the digest, listed last, carries what they recorded
+        due = await collect(store, settings, now, [source])
+        if quiet:
+            due = [d for d in due if d.urgent]
+        if due:
+            known = await store.outbox.existing_keys(d.message.key for d in due)
+            fresh = [d for d in due if d.message.key not in known]
+            queued += await store.digest.settle(
+                [d.message for d in fresh if d.digest is None and not d.includes],
+                [(d.message, d.digest) for d in fresh if d.digest is not None],
+                {d.message.key: (d.message, d.includes) for d in fresh if d.includes})
     return queued
 
 
@@ -173,6 +189,7 @@ async def _step(store: Store, settings: Settings, now: datetime, chains: Mapping
             continue
         handled.extend((row, found[row.id]) for row in group if row.id in found)
     messages: list[Outgoing] = []
+    items: list[tuple[Outgoing, DigestEntry]] = []
     moves: list[Move] = []
     again: dict[int, tuple[int, ...]] = {}
     for row, result in handled:
@@ -182,10 +199,11 @@ async def _step(store: Store, settings: Settings, now: datetime, chains: Mapping
             wake = quiet_end(now, settings)
             next_at = wake if next_at is None or next_at > wake else next_at
             mark, more = None, None  # worked out afresh then, whatever the source had reached
-        messages.extend(d.message for d in dues)
+        messages.extend(d.message for d in dues if d.digest is None)
+        items.extend((d.message, d.digest) for d in dues if d.digest is not None)
         # a moment already come is looked at by the next sweep (or, when the row moved past where this sweep
         # has read, once more by this one)
         moves.append(Move(row, None if next_at is None else _stored(next_at), mark))
         if more is not None:
             again[row.id] = more
-    return await store.due.settle(moves, messages), again
+    return await store.due.settle(moves, messages, items), again

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from bot.buttons import ReportWrite
 from bot.config import Settings
 from bot.i18n import t
-from bot.services import periods
+from bot.services import digest, periods
 from bot.services.reminders import Due
 from bot.services.results import Reply
 from bot.services.rights import Actor
@@ -199,7 +199,7 @@ def rendered(candidates: Sequence[Candidate], known: set[str]) -> list[Due]:
     for key, build in candidates:
         if key not in known:
             due = build()
-            out.append(Due(replace(due.message, key=key), due.urgent))
+            out.append(replace(due, message=replace(due.message, key=key)))
     return out
 
 
@@ -213,7 +213,7 @@ async def report_reminders(store: Store, settings: Settings, now: datetime) -> l
     people = await store.reports.people_index()
     secretaries = by_unit(await store.reports.secretaries())
     candidates = [c for row in rows for c in member_candidates(row, people, secretaries, now, settings)]
-    return rendered(candidates, await store.outbox.existing_keys(key for key, _ in candidates))
+    return rendered(candidates, await digest.known_keys(store, (key for key, _ in candidates)))
 
 
 def _deadline_text(open_: periods.OpenPeriod, settings: Settings) -> str:
@@ -243,10 +243,11 @@ def _escalation(row: MobileRow, open_: periods.OpenPeriod, person: Person, setti
     assert person.telegram_id is not None
     lang = _lang(person.language, settings)
     label = open_.period.label
+    period, deadline = period_name(label, lang), _deadline_text(open_, settings)
     return Due(Outgoing(
         key="", kind="alert", ref=f"report:{label}", member_id=person.id, chat_id=person.telegram_id,
-        text=t(lang, "report.escalate", name=row.name, period=period_name(label, lang),
-               deadline=_deadline_text(open_, settings))))
+        text=t(lang, "report.escalate", name=row.name, period=period, deadline=deadline)),
+        digest=digest.entry(digest.REPORT_OVERDUE, row.name, period=period, deadline=deadline))
 
 
 def _no_contact(row: MobileRow, liaison: Person, days: int, settings: Settings) -> Due:
@@ -255,4 +256,5 @@ def _no_contact(row: MobileRow, liaison: Person, days: int, settings: Settings) 
     lang = _lang(liaison.language, settings)
     return Due(Outgoing(
         key="", kind="reminder", ref="contact", member_id=liaison.id, chat_id=liaison.telegram_id,
-        text=t(lang, "contact.remind", name=row.name, days=days)))
+        text=t(lang, "contact.remind", name=row.name, days=days)),
+        digest=digest.entry(digest.NO_CONTACT, row.name, days=days))

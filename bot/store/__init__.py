@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bot.store.conversations import ConversationRepo
 from bot.store.db import Database
+from bot.store.digest import DigestRepo
 from bot.store.due import DueRepo
 from bot.store.duty import DutyRepo
 from bot.store.invites import InviteRepo
@@ -34,6 +35,7 @@ class Store:
         self.rolls = RollRepo(db)
         self.due = DueRepo(db)
         self.conversations = ConversationRepo(db)
+        self.digest = DigestRepo(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:

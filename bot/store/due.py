@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 import aiosqlite
 
 from bot.store.db import Database, iso
+from bot.store.digest import DigestEntry, add_in
 from bot.store.outbox import Outgoing, enqueue_in
 
 #: "Look now": earlier than any moment (also written by the triggers of migration 0007).
@@ -90,14 +91,16 @@ class DueRepo:
         row = await self.db.fetchone("SELECT count(*) FROM due WHERE due_at <= ?", (iso(now),))
         return int(row[0]) if row else 0
 
-    async def settle(self, moves: Sequence[Move], messages: Sequence[Outgoing]) -> int:
-        """Queue the messages (a key already queued is skipped) and move the rows, in ONE transaction; how many
-        messages were queued. A row changed meanwhile (its version moved on) is left as the change made it:
-        it is looked at again."""
-        if not moves and not messages:
+    async def settle(self, moves: Sequence[Move], messages: Sequence[Outgoing],
+                     items: Sequence[tuple[Outgoing, DigestEntry]] = ()) -> int:
+        """Queue the messages (a key already queued is skipped), record the digest items (`bot.store.digest`)
+        and move the rows, in ONE transaction; how many messages were queued. A row changed meanwhile (its
+        version moved on) is left as the change made it: it is looked at again."""
+        if not moves and not messages and not items:
             return 0
         async with self.db.transaction() as conn:
             queued = await enqueue_in(conn, messages)
+            await add_in(conn, items)
             await _move(conn, moves)
         return queued
 
