@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     quiet_hours: str = "21:00-08:00"
     meeting_reminders: str = "24h,1h"
     report_reminder_days_before: int = 3
+    #: How often a mobile member (流动党员) hands in a thought report when the roster gives no 汇报周期:
+    #: monthly or quarterly (the roster's report_cadence still wins).
+    report_cadence_default: str = "quarterly"
     broadcast_rate: float = 25
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1"
@@ -76,6 +79,13 @@ class Settings(BaseSettings):
     def _language(cls, value: str) -> str:
         if value not in ("zh", "en"):
             raise ValueError("DEFAULT_LANGUAGE must be zh or en")
+        return value
+
+    @field_validator("report_cadence_default")
+    @classmethod
+    def _cadence(cls, value: str) -> str:
+        if value not in ("monthly", "quarterly"):
+            raise ValueError("REPORT_CADENCE_DEFAULT must be monthly or quarterly")
         return value
 
     @field_validator("timezone")

@@ -80,7 +80,7 @@ async def expected(store: Store, settings: Settings, now: datetime) -> set[Messa
 async def queued(store: Store, after: int) -> set[Message]:
     rows = await store.db.fetchall(
         "SELECT key, chat_id, text FROM outbox WHERE id > ? AND (key LIKE 'report:%' OR key LIKE 'contact:%' "
-        "OR key LIKE 'meeting:%')", (after,))
+        "OR key LIKE 'meeting:%' OR key LIKE 'mobile:%')", (after,))
     return {(r[0], r[1], "" if r[0].startswith("meeting:") else r[2]) for r in rows}
 
 

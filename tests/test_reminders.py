@@ -50,18 +50,21 @@ def quiet_settings(tmp_path: Path, emulator: BotApiEmulator, **extra: object) ->
 async def test_months_overdue_member_gets_one_reminder_and_leaders_one_notice_each(
     roster_store: Store, settings: Settings
 ) -> None:
-    queued = await core.sweep(roster_store, settings, at(27))
+    queued = await core.sweep(roster_store, settings, at(20))
     found = await keys(roster_store)
     assert queued == len(found)
     member_ids = {r[0]: r[1] for r in await roster_store.db.fetchall("SELECT telegram_id, id FROM members")}
     migrant, liaison, secretary = member_ids[MIGRANT], member_ids[LIAISON], member_ids[SECRETARY]
-    assert f"report:overdue-3:{migrant}:2026-10" in found  # Oct deadline passed 27 days ago: week 3
+    assert f"report:overdue-1:{migrant}:2026-10" in found  # Oct deadline passed 20 days ago: the second stage
     assert f"report:escalate:{liaison}:{migrant}:2026-10" in found
     assert f"report:escalate:{secretary}:{migrant}:2026-10" in found
     assert sum(k.startswith("report:") and f":{migrant}:" in k for k in found) == 3
     # a second sweep, and a sweep after a restart, send nothing again
-    assert await core.sweep(roster_store, settings, at(27, 10)) == 0
-    assert await core.sweep(roster_store, settings, at(27, 15)) == 0
+    assert await core.sweep(roster_store, settings, at(20, 10)) == 0
+    assert await core.sweep(roster_store, settings, at(20, 15)) == 0
+    # a week later the member is not reminded again (two reminders after a deadline, then the liaison)
+    await core.sweep(roster_store, settings, at(27))
+    assert sum(k.startswith("report:") and f":{migrant}:" in k for k in await keys(roster_store)) == 3
 
 
 async def test_restart_between_sweeps_sends_nothing_twice(tmp_path: Path, settings: Settings) -> None:
@@ -92,14 +95,14 @@ async def test_catch_up_after_three_days_down(roster_store: Store, settings: Set
     assert f"report:deadline:{member.id}:2026-11" in await keys(roster_store)
 
 
-async def test_weekly_overdue_stage(roster_store: Store, settings: Settings) -> None:
+async def test_overdue_stages_the_day_after_and_two_weeks_later(roster_store: Store, settings: Settings) -> None:
     member = await roster_store.members.by_telegram_id(MIGRANT)
     assert member is not None
     await roster_store.reports.save_thought(member.id, "2026-10", REPORT, at(2))
-    for day in (1, 3, 7, 8, 14, 15):
+    for day in (1, 3, 7, 8, 14, 15, 22, 29):
         await core.sweep(roster_store, settings, at(day, month=12))
     stages = [k.split(":")[1] for k in await keys(roster_store) if k.startswith("report:overdue")]
-    assert stages == ["overdue-0", "overdue-1", "overdue-2"]
+    assert stages == ["overdue-0", "overdue-1"]
 
 
 async def test_quiet_hours_hold_reminders_till_morning(roster_store: Store, tmp_path: Path,
@@ -136,7 +139,7 @@ async def test_reminder_reaches_the_member_with_a_button_that_starts_report(harn
     for telegram_id in (MIGRANT, LIAISON, SECRETARY):
         await harness.user(telegram_id).send("/start")
         await harness.user(telegram_id).next_message()
-    harness.at(at(27))
+    harness.at(at(20))  # October's second overdue stage
     await harness.sweep()
     migrant = harness.user(MIGRANT)
     reminder = await migrant.expect("2026年10月")
@@ -150,6 +153,7 @@ async def test_reminder_reaches_the_member_with_a_button_that_starts_report(harn
     await migrant.expect("预览")
     await migrant.press("发送")
     await migrant.expect("已提交", kind="message")
+    harness.at(at(27))
     assert await harness.sweep() == 1  # now November's 'before' reminder, nothing about October
     assert "2026年11月" in (await migrant.next_message()).text
 

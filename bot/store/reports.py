@@ -52,9 +52,22 @@ class ThoughtReport:
     id: int
     member_id: int
     period: str
-    text: str
+    text: str  # '' for a voice report
     submitted_at: datetime
     replaced: int
+    voice: str | None = None  # Telegram's file id of a voice report
+    seconds: int | None = None  # its length
+
+
+@dataclass(frozen=True)
+class ReportRead:
+    """已阅: who read a report, when, and the comment sent to the member (if any)."""
+
+    report_id: int
+    reader_id: int
+    reader_name: str
+    comment: str | None
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -73,7 +86,8 @@ def _status(r: aiosqlite.Row) -> StatusReport:
 
 def _thought(r: aiosqlite.Row) -> ThoughtReport:
     return ThoughtReport(r["id"], r["member_id"], r["period"], r["text"],
-                         datetime.fromisoformat(r["submitted_at"]), r["replaced"])
+                         datetime.fromisoformat(r["submitted_at"]), r["replaced"], r["voice_file_id"],
+                         r["voice_seconds"])
 
 
 async def _seen(conn: aiosqlite.Connection, member_id: int, at: datetime) -> None:
@@ -160,8 +174,10 @@ class ReportRepo:
         row = await self.db.fetchone("SELECT * FROM thought_reports WHERE id = ?", (report_id,))
         return _thought(row) if row else None
 
-    async def save_thought(self, member_id: int, period: str, text: str, at: datetime) -> tuple[int, bool]:
-        """Save the period's report, replacing an earlier one; (id, replaced)."""
+    async def save_thought(self, member_id: int, period: str, text: str, at: datetime, voice: str | None = None,
+                           seconds: int | None = None) -> tuple[int, bool]:
+        """Save the period's report (text, or a voice message: `text` '' and its file id), replacing an earlier
+        one; (id, replaced)."""
         async with self.db.transaction() as conn:
             async with conn.execute(
                 "SELECT id FROM thought_reports WHERE member_id = ? AND period = ?", (member_id, period)
@@ -169,13 +185,14 @@ class ReportRepo:
                 existing = await cur.fetchone()
             if existing:
                 await conn.execute(
-                    "UPDATE thought_reports SET text = ?, submitted_at = ?, replaced = replaced + 1 WHERE id = ?",
-                    (text, iso(at), existing[0]))
+                    "UPDATE thought_reports SET text = ?, submitted_at = ?, replaced = replaced + 1, "
+                    "voice_file_id = ?, voice_seconds = ? WHERE id = ?",
+                    (text, iso(at), voice, seconds, existing[0]))
                 await _seen(conn, member_id, at)
                 return int(existing[0]), True
             cur2 = await conn.execute(
-                "INSERT INTO thought_reports (member_id, period, text, submitted_at) VALUES (?, ?, ?, ?)",
-                (member_id, period, text, iso(at)))
+                "INSERT INTO thought_reports (member_id, period, text, submitted_at, voice_file_id, voice_seconds) "
+                "VALUES (?, ?, ?, ?, ?, ?)", (member_id, period, text, iso(at), voice, seconds))
             assert cur2.lastrowid is not None
             await _seen(conn, member_id, at)
             return cur2.lastrowid, False
@@ -196,6 +213,27 @@ class ReportRepo:
                 f"SELECT * FROM thought_reports WHERE member_id IN ({_marks(member_ids)}) ORDER BY id",
                 tuple(member_ids))
         return [_thought(r) for r in rows]
+
+    # ---- 已阅
+    async def mark_read(self, report_id: int, reader_id: int, comment: str | None, at: datetime,
+                        messages: Iterable[Outgoing] = ()) -> None:
+        """Record that `reader_id` read the report (with the comment) and queue the word to the member, in one
+        transaction."""
+        async with self.db.transaction() as conn:
+            await conn.execute("INSERT INTO report_reads (report_id, reader_id, comment, at) VALUES (?, ?, ?, ?)",
+                               (report_id, reader_id, comment, iso(at)))
+            await enqueue_in(conn, messages)
+
+    async def reads_of(self, report_ids: Sequence[int]) -> list[ReportRead]:
+        """The 已阅 marks of these reports made since each was last handed in, oldest first."""
+        if not report_ids:
+            return []
+        rows = await self.db.fetchall(
+            "SELECT r.report_id, r.reader_id, m.name, r.comment, r.at FROM report_reads r "
+            "JOIN thought_reports t ON t.id = r.report_id JOIN members m ON m.id = r.reader_id "
+            f"WHERE r.report_id IN ({_marks(report_ids)}) AND r.at >= t.submitted_at ORDER BY r.at, r.id",
+            tuple(report_ids))
+        return [ReportRead(r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4])) for r in rows]
 
     # ---- contacts
     async def add_contact(self, member_id: int, liaison_id: int, note: str, at: datetime) -> int:
