@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import aiosqlite
 
@@ -244,6 +244,24 @@ class ReportRepo:
             assert cur.lastrowid is not None
             await _seen(conn, member_id, at)
             return cur.lastrowid
+
+    # ---- going away
+    async def register_mobile(self, member_id: int, since: date, cadence: str, liaison_id: int | None,
+                              at: datetime, messages: Iterable[Outgoing] = ()) -> bool:
+        """Make an active member who is not mobile a mobile member (流动党员) from `since`, with this cadence
+        and liaison (None: the one they have), and queue the word to them and their liaison, in one
+        transaction; False (nothing done) when they are mobile already or gone. The report chain starts by
+        trigger."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "UPDATE members SET category = 'migrant', report_cadence = ?, migrant_since = ?, "
+                "mobile_recorded_at = ?, liaison_id = COALESCE(?, liaison_id), updated_at = ? "
+                "WHERE id = ? AND active AND NOT (category IS 'migrant' AND report_cadence IS NOT NULL)",
+                (cadence, since.isoformat(), iso(at), liaison_id, iso(at), member_id))
+            if cur.rowcount != 1:
+                return False
+            await enqueue_in(conn, messages)
+            return True
 
     # ---- for the reminder sweep: one query per kind, for every mobile member or for a chunk of them
     async def mobile_members(self, since_year: int = 0, member_ids: Sequence[int] | None = None) -> list[MobileRow]:
