@@ -164,7 +164,8 @@ async def test_reports_period_in_lower_case_quarter_form(harness: Harness) -> No
 
 async def test_hostile_roster_name_in_reports_and_its_button(harness: Harness) -> None:
     name = "<i>Ann & Bob</i>"
-    csv = f"name,branch,category,telegram_id,migrant_since\n{name},二村党支部,流动,2006,2026-01-10\n"
+    csv = (f"name,branch,category,telegram_id,report_cadence,migrant_since\n"
+           f"{name},二村党支部,流动,2006,monthly,2026-01-10\n")
     rows, errors = parse_roster(csv)
     assert not errors
     await apply_roster(harness.store, rows, "测试社区党委")

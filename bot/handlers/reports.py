@@ -207,7 +207,7 @@ async def on_expired(update: Update, context: ZhibuContext) -> None:
     """A button of this capability that no longer means anything (a finished /report, a forged value):
     answered like an expired button, and nothing else is done."""
     data = update.callback_query.data if update.callback_query is not None else None
-    viewing = buttons.family(ReportView.PREFIX)(data)
+    viewing = any(buttons.family(kind.PREFIX)(data) for kind in (ReportView, ReportRead, ReportComment))
     await render(update, context, alert("report.view_expired" if viewing else "report.expired"))
 
 

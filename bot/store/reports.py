@@ -97,6 +97,10 @@ async def _seen(conn: aiosqlite.Connection, member_id: int, at: datetime) -> Non
         (iso(at), member_id, iso(at)))
 
 
+#: Ids per query where a list may be long (SQLite takes at most 32 766 parameters).
+_CHUNK = 5000
+
+
 def _marks(ids: Sequence[object]) -> str:
     return ",".join("?" * len(ids))
 
@@ -198,12 +202,18 @@ class ReportRepo:
             return cur2.lastrowid, False
 
     async def thoughts_for(self, member_ids: Sequence[int], periods: Sequence[str]) -> list[ThoughtReport]:
+        """The reports of these members for these periods (in chunks: a unit may have more members than SQLite
+        takes parameters)."""
         if not member_ids or not periods:
             return []
-        rows = await self.db.fetchall(
-            f"SELECT * FROM thought_reports WHERE member_id IN ({_marks(member_ids)}) "
-            f"AND period IN ({_marks(periods)})", (*member_ids, *periods))
-        return [_thought(r) for r in rows]
+        out: list[ThoughtReport] = []
+        for start in range(0, len(member_ids), _CHUNK):
+            chunk = member_ids[start:start + _CHUNK]
+            rows = await self.db.fetchall(
+                f"SELECT * FROM thought_reports WHERE member_id IN ({_marks(chunk)}) "
+                f"AND period IN ({_marks(periods)})", (*chunk, *periods))
+            out.extend(_thought(r) for r in rows)
+        return out
 
     async def all_thoughts(self, member_ids: Sequence[int] | None = None) -> list[ThoughtReport]:
         if member_ids is None:
@@ -226,14 +236,15 @@ class ReportRepo:
 
     async def reads_of(self, report_ids: Sequence[int]) -> list[ReportRead]:
         """The 已阅 marks of these reports made since each was last handed in, oldest first."""
-        if not report_ids:
-            return []
-        rows = await self.db.fetchall(
-            "SELECT r.report_id, r.reader_id, m.name, r.comment, r.at FROM report_reads r "
-            "JOIN thought_reports t ON t.id = r.report_id JOIN members m ON m.id = r.reader_id "
-            f"WHERE r.report_id IN ({_marks(report_ids)}) AND r.at >= t.submitted_at ORDER BY r.at, r.id",
-            tuple(report_ids))
-        return [ReportRead(r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4])) for r in rows]
+        out: list[ReportRead] = []
+        for start in range(0, len(report_ids), _CHUNK):
+            chunk = report_ids[start:start + _CHUNK]
+            rows = await self.db.fetchall(
+                "SELECT r.report_id, r.reader_id, m.name, r.comment, r.at FROM report_reads r "
+                "JOIN thought_reports t ON t.id = r.report_id JOIN members m ON m.id = r.reader_id "
+                f"WHERE r.report_id IN ({_marks(chunk)}) AND r.at >= t.submitted_at", tuple(chunk))
+            out.extend(ReportRead(r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4])) for r in rows)
+        return sorted(out, key=lambda r: r.at)
 
     # ---- contacts
     async def add_contact(self, member_id: int, liaison_id: int, note: str, at: datetime) -> int:
