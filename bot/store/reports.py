@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 import aiosqlite
 
 from bot.store.db import Database, iso
 from bot.store.outbox import Outgoing, enqueue_in
+from bot.store.reports_marks import MarksRepo, chunked, marks
 
 
 @dataclass(frozen=True)
@@ -60,17 +61,6 @@ class ThoughtReport:
 
 
 @dataclass(frozen=True)
-class ReportRead:
-    """已阅: who read a report, when, and the comment sent to the member (if any)."""
-
-    report_id: int
-    reader_id: int
-    reader_name: str
-    comment: str | None
-    at: datetime
-
-
-@dataclass(frozen=True)
 class Contact:
     id: int
     member_id: int
@@ -97,12 +87,7 @@ async def _seen(conn: aiosqlite.Connection, member_id: int, at: datetime) -> Non
         (iso(at), member_id, iso(at)))
 
 
-#: Ids per query where a list may be long (SQLite takes at most 32 766 parameters).
-_CHUNK = 5000
-
-
-def _marks(ids: Sequence[object]) -> str:
-    return ",".join("?" * len(ids))
+_marks = marks
 
 
 def _authored(table: str, units: Collection[int] | None) -> tuple[str, tuple[object, ...]]:
@@ -117,7 +102,7 @@ def _authored(table: str, units: Collection[int] | None) -> tuple[str, tuple[obj
             f"JOIN members m ON m.id = r.member_id {where} ORDER BY r.id", params)
 
 
-class ReportRepo:
+class ReportRepo(MarksRepo):
     def __init__(self, db: Database) -> None:
         self.db = db
 
@@ -207,8 +192,7 @@ class ReportRepo:
         if not member_ids or not periods:
             return []
         out: list[ThoughtReport] = []
-        for start in range(0, len(member_ids), _CHUNK):
-            chunk = member_ids[start:start + _CHUNK]
+        for chunk in chunked(member_ids):
             rows = await self.db.fetchall(
                 f"SELECT * FROM thought_reports WHERE member_id IN ({_marks(chunk)}) "
                 f"AND period IN ({_marks(periods)})", (*chunk, *periods))
@@ -224,28 +208,6 @@ class ReportRepo:
                 tuple(member_ids))
         return [_thought(r) for r in rows]
 
-    # ---- 已阅
-    async def mark_read(self, report_id: int, reader_id: int, comment: str | None, at: datetime,
-                        messages: Iterable[Outgoing] = ()) -> None:
-        """Record that `reader_id` read the report (with the comment) and queue the word to the member, in one
-        transaction."""
-        async with self.db.transaction() as conn:
-            await conn.execute("INSERT INTO report_reads (report_id, reader_id, comment, at) VALUES (?, ?, ?, ?)",
-                               (report_id, reader_id, comment, iso(at)))
-            await enqueue_in(conn, messages)
-
-    async def reads_of(self, report_ids: Sequence[int]) -> list[ReportRead]:
-        """The 已阅 marks of these reports made since each was last handed in, oldest first."""
-        out: list[ReportRead] = []
-        for start in range(0, len(report_ids), _CHUNK):
-            chunk = report_ids[start:start + _CHUNK]
-            rows = await self.db.fetchall(
-                "SELECT r.report_id, r.reader_id, m.name, r.comment, r.at FROM report_reads r "
-                "JOIN thought_reports t ON t.id = r.report_id JOIN members m ON m.id = r.reader_id "
-                f"WHERE r.report_id IN ({_marks(chunk)}) AND r.at >= t.submitted_at", tuple(chunk))
-            out.extend(ReportRead(r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4])) for r in rows)
-        return sorted(out, key=lambda r: r.at)
-
     # ---- contacts
     async def add_contact(self, member_id: int, liaison_id: int, note: str, at: datetime) -> int:
         async with self.db.transaction() as conn:
@@ -255,24 +217,6 @@ class ReportRepo:
             assert cur.lastrowid is not None
             await _seen(conn, member_id, at)
             return cur.lastrowid
-
-    # ---- going away
-    async def register_mobile(self, member_id: int, since: date, cadence: str, liaison_id: int | None,
-                              at: datetime, messages: Iterable[Outgoing] = ()) -> bool:
-        """Make an active member who is not mobile a mobile member (流动党员) from `since`, with this cadence
-        and liaison (None: the one they have), and queue the word to them and their liaison, in one
-        transaction; False (nothing done) when they are mobile already or gone. The report chain starts by
-        trigger."""
-        async with self.db.transaction() as conn:
-            cur = await conn.execute(
-                "UPDATE members SET category = 'migrant', report_cadence = ?, migrant_since = ?, "
-                "mobile_recorded_at = ?, liaison_id = COALESCE(?, liaison_id), updated_at = ? "
-                "WHERE id = ? AND active AND NOT (category IS 'migrant' AND report_cadence IS NOT NULL)",
-                (cadence, since.isoformat(), iso(at), liaison_id, iso(at), member_id))
-            if cur.rowcount != 1:
-                return False
-            await enqueue_in(conn, messages)
-            return True
 
     # ---- for the reminder sweep: one query per kind, for every mobile member or for a chunk of them
     async def mobile_members(self, since_year: int = 0, member_ids: Sequence[int] | None = None) -> list[MobileRow]:
