@@ -113,7 +113,8 @@ async def register(person: Actor, member_id: int, liaison_id: int, now: datetime
             member_id=member.id, chat_id=member.telegram_id,
             text=t(own, "mobile.registered_member", date=today.isoformat(), cadence=t(own, f"mobile.cadence.{cadence}"),
                    liaison=liaison.name if liaison else t(own, "mobile.nobody"))))
-    if liaison is not None and liaison.linked and liaison.telegram_id is not None and liaison.id != person_id(person):
+    chooser = person.member.id if person.member is not None else None
+    if liaison is not None and liaison.linked and liaison.telegram_id is not None and liaison.id != chooser:
         theirs = _reader_lang(liaison, settings)
         messages.append(Outgoing(
             key=f"mobile:liaison:{member.id}:{liaison.id}:{today.isoformat()}", kind="notice",
@@ -125,7 +126,3 @@ async def register(person: Actor, member_id: int, liaison_id: int, now: datetime
     return Result.of(say("mobile.registered", name=member.name, date=today.isoformat(),
                          cadence=Html(t(lang, f"mobile.cadence.{cadence}")),
                          liaison=liaison.name if liaison else t(lang, "mobile.nobody")), queued=len(messages))
-
-
-def person_id(person: Actor) -> int | None:
-    return person.member.id if person.member is not None else None
