@@ -7,6 +7,7 @@ that day with REPORT_CADENCE_DEFAULT. Six months later the secretary is reminded
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,8 +16,9 @@ from pydantic import ValidationError
 from bot.buttons import MobileLiaison, MobileRegister, StatusLong
 from bot.config import Settings
 from bot.emulator import EmuUser
-from bot.services import periods
+from bot.services import core, periods
 from bot.services.roster import parse_roster
+from bot.store import Store
 from tests.conftest import (
     MIGRANT,
     OTHER_LIAISON,
@@ -25,6 +27,7 @@ from tests.conftest import (
     SECRETARY,
     SMALL_ROSTER,
     Harness,
+    load_roster,
 )
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -217,3 +220,28 @@ def test_report_cadence_default_is_quarterly_and_the_roster_still_wins() -> None
         assert by_name["周普通"] == cadence  # no 汇报周期 given: the default
         assert by_name["张流动"] == "monthly" and by_name["陈外出"] == "quarterly"  # the roster's own
         assert by_name["王书记"] is None  # not mobile: no cadence
+
+
+async def test_the_transfer_reminder_is_not_sent_again_after_a_restart(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, bot_token="1:x", quiet_hours="")  # type: ignore[call-arg]
+    first = await Store.open(tmp_path / "r.sqlite3")
+    try:
+        await load_roster(first, SMALL_ROSTER)
+        for telegram_id in (SECRETARY, OTHER_SECRETARY):
+            secretary = await first.members.by_telegram_id(telegram_id)
+            assert secretary is not None
+            await first.members.link(secretary.id, telegram_id)
+        await core.sweep(first, settings, T0)
+        found = [r[0] for r in await first.db.fetchall("SELECT key FROM outbox WHERE key LIKE 'mobile:transfer:%'")]
+        # 张流动 away since 2025-08-01 (一村), 陈外出 since 2026-01-10 (二村): each branch's secretary, once
+        assert len(found) == 2 and any(k.endswith(":2025-08-01") for k in found)
+    finally:
+        await first.close()
+    second = await Store.open(tmp_path / "r.sqlite3")
+    try:
+        await core.sweep(second, settings, T0 + timedelta(minutes=5))
+        await core.sweep(second, settings, T0 + timedelta(days=3))
+        again = [r[0] for r in await second.db.fetchall("SELECT key FROM outbox WHERE key LIKE 'mobile:transfer:%'")]
+        assert again == found
+    finally:
+        await second.close()
