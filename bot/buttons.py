@@ -195,6 +195,22 @@ class ReportView(Payload):
     report_id: int
 
 
+@dataclass(frozen=True)
+class ReportRead(Payload):
+    """/reports, a report shown: 已阅 (no comment)."""
+
+    PREFIX: ClassVar[str] = "rep:read"
+    report_id: int
+
+
+@dataclass(frozen=True)
+class ReportComment(Payload):
+    """/reports, a report shown: 已阅 with a comment (the comment is asked next)."""
+
+    PREFIX: ClassVar[str] = "rep:note"
+    report_id: int
+
+
 # -------------------------------------------------------------------------------------------- status
 STATUS = "st"
 
@@ -213,6 +229,37 @@ class StatusSkip(Payload):
     """/status: no note."""
 
     PREFIX: ClassVar[str] = "st:skip"
+
+
+@dataclass(frozen=True)
+class StatusLong(Payload):
+    """After /status away_work or away_business: away for more than a month (`yes`) or not, for that status."""
+
+    PREFIX: ClassVar[str] = "st:long"
+    CHOICES: ClassVar[dict[str, Choices]] = {"answer": lambda: ("yes", "no")}
+    status_id: int
+    answer: str
+
+
+# -------------------------------------------------------------------------------------------- mobile
+MOBILE = "mob"
+
+
+@dataclass(frozen=True)
+class MobileRegister(Payload):
+    """The secretary's message about a member going away: register them as a mobile member (流动党员)."""
+
+    PREFIX: ClassVar[str] = "mob:reg"
+    member_id: int
+
+
+@dataclass(frozen=True)
+class MobileLiaison(Payload):
+    """Registering a mobile member: their liaison (`liaison_id` 0: none for now)."""
+
+    PREFIX: ClassVar[str] = "mob:lia"
+    member_id: int
+    liaison_id: int
 
 
 # ---------------------------------------------------------------------------------------------- duty
@@ -365,8 +412,9 @@ class LedgerNotice(Payload):
 #: Every payload kind, for the tests (64 bytes at the most, round trips) and the docs.
 ALL: tuple[type[Payload], ...] = (
     NoticeKind, NoticeUnit, NoticeSend, NoticeDrop, NoticeAttend, NoticeLeave, NoticeCheckin,
-    ReportWrite, ReportSend, ReportCancel, ReportView,
-    StatusState, StatusSkip,
+    ReportWrite, ReportSend, ReportCancel, ReportView, ReportRead, ReportComment,
+    StatusState, StatusSkip, StatusLong,
+    MobileRegister, MobileLiaison,
     DutyKind, DutyOutcome, DutySkip, DutyFollowup, DutyPostToggle,
     InviteRelink, InviteKeep,
     ListPage,

@@ -56,7 +56,7 @@ async def import_roster(settings: Settings, path: Path, deactivate_missing: bool
     except (OSError, UnicodeDecodeError) as exc:
         say(settings, "roster.read_error", detail=str(exc))
         return 1
-    rows, errors = parse_roster(text)
+    rows, errors = parse_roster(text, cadence=settings.report_cadence_default)
     if errors:
         say(settings, "roster.failed")
         for error in errors:

@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     report_reminder_days_before: int = 3
     #: Local time of the daily digest that gathers escalations to secretaries and liaisons (HH:MM).
     digest_time: str = "09:00"
+    #: How often a mobile member (流动党员) hands in a thought report when the roster gives no 汇报周期:
+    #: monthly or quarterly (the roster's report_cadence still wins).
+    report_cadence_default: str = "quarterly"
     broadcast_rate: float = 25
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1"
@@ -86,6 +89,13 @@ class Settings(BaseSettings):
     def _language(cls, value: str) -> str:
         if value not in ("zh", "en"):
             raise ValueError("DEFAULT_LANGUAGE must be zh or en")
+        return value
+
+    @field_validator("report_cadence_default")
+    @classmethod
+    def _cadence(cls, value: str) -> str:
+        if value not in ("monthly", "quarterly"):
+            raise ValueError("REPORT_CADENCE_DEFAULT must be monthly or quarterly")
         return value
 
     @field_validator("timezone")

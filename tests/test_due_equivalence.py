@@ -81,8 +81,8 @@ async def queued(store: Store, after: int, after_item: int) -> set[Message]:
     """What a sweep queued, or recorded for the daily digest (escalations: the message each replaces)."""
     rows = await store.db.fetchall(
         "SELECT key, chat_id, text FROM outbox WHERE id > ? AND (key LIKE 'report:%' OR key LIKE 'contact:%' "
-        "OR key LIKE 'meeting:%') UNION ALL SELECT key, chat_id, text FROM digest_items WHERE id > ?",
-        (after, after_item))
+        "OR key LIKE 'meeting:%' OR key LIKE 'mobile:%') UNION ALL SELECT key, chat_id, text FROM digest_items "
+        "WHERE id > ?", (after, after_item))
     return {(r[0], r[1], "" if r[0].startswith("meeting:") else r[2]) for r in rows}
 
 

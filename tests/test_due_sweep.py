@@ -74,8 +74,9 @@ async def test_a_sweep_moves_each_chain_on_and_a_steady_sweep_reads_nothing(rost
         assert await reminders.sweep(roster, SETTINGS, at(20, minute=minute), sources) == 0
     assert spy.calls == [2]
     assert await roster.due.count_due(at(20, minute=3)) == 0
-    # at the next look (the monthly member's weekly overdue stage for October), that chain only
-    await reminders.sweep(roster, SETTINGS, at(22, 9), sources)
+    # at the next look (the monthly member's next 30 days without contact: 16 × 30 days after 1 Aug 2025),
+    # that chain only (October's overdue stages were on 1 and 15 Nov)
+    await reminders.sweep(roster, SETTINGS, at(24, 0), sources)
     assert spy.calls == [2, 1]
 
 

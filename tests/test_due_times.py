@@ -58,11 +58,14 @@ def test_a_member_who_reported_waits_for_the_current_periods_stages() -> None:
     assert look("monthly", at("2026-11-30", "12:00"), submitted=done | {"2026-11"}) == at("2026-12-28", "09:00")
 
 
-def test_an_overdue_period_is_looked_at_weekly_till_the_period_ends() -> None:
-    # October unfiled: overdue stages 1 Nov 09:00, 8 Nov, ... 29 Nov; then November is the overdue one
-    assert look("monthly", at("2026-11-20")) == at("2026-11-22", "09:00")
+def test_an_overdue_period_is_looked_at_the_day_after_and_two_weeks_later() -> None:
+    # October unfiled: overdue stages 1 Nov 09:00 and 15 Nov 09:00; then November is the overdue one
+    assert look("monthly", at("2026-11-05")) == at("2026-11-15", "09:00")
+    assert look("monthly", at("2026-11-20")) == at("2026-12-01", "09:00")
     assert look("monthly", at("2026-11-29", "09:00")) == at("2026-12-01", "09:00")
-    assert look("quarterly", at("2026-11-05")) == at("2026-11-12", "09:00")  # Q3 overdue since 1 Oct 09:00
+    # Q3 overdue since 1 Oct 09:00, again 15 Oct; then nothing till Q4 is overdue on 1 Jan
+    assert look("quarterly", at("2026-10-05")) == at("2026-10-15", "09:00")
+    assert look("quarterly", at("2026-11-05")) == at("2027-01-01", "09:00")
 
 
 def test_a_before_stage_longer_than_the_period_starts_when_the_period_opens() -> None:

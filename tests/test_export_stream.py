@@ -79,7 +79,7 @@ async def from_lists(store: Store, units: set[int] | None) -> dict[str, bytes]:
         for s in await store.reports.all_status(list(mine))])
     files["thought_reports.csv"] = to_csv(THOUGHT_HEADER, [[
         r.id, mine[r.member_id].name, tree.name(mine[r.member_id].unit_id), r.period, local(r.submitted_at),
-        r.replaced, r.text] for r in await store.reports.all_thoughts(list(mine))])
+        r.replaced, r.text, r.seconds] for r in await store.reports.all_thoughts(list(mine))])
     everyone = {m.id: m for m in members}
     files["duty_logs.csv"] = to_csv(DUTY_HEADER, [[
         e.id, e.post, everyone[e.member_id].name, tree.name(everyone[e.member_id].unit_id), e.local_date.isoformat(),

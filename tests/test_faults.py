@@ -120,6 +120,7 @@ async def test_redelivered_status_update_is_applied_once(harness: Harness) -> No
     member = harness.user(PLAIN)
     update_id = await member.send("/status away_work | 广东东莞 | 电子厂")
     await member.expect("已报备")
+    await member.expect("超过一个月")  # not a mobile member going to work away: asked (issue 12)
     await member.redeliver(update_id)
     await member.send("/help")
     await member.expect("可以使用的命令")  # the next answer is /help's: the redelivered update got none

@@ -132,7 +132,7 @@ async def test_report_text_in_the_preview_and_in_reports(harness: Harness) -> No
     assert REPORT in await submit(harness, MIGRANT, REPORT)
     secretary = harness.user(SECRETARY)
     await secretary.send("/reports 2026-10")
-    await secretary.expect("已提交 1 人")
+    await secretary.expect("已交 1 人")
     await secretary.press("查看 张流动")
     assert REPORT in (await secretary.expect("思想汇报", kind="message")).text
     no_failure(harness)
@@ -145,7 +145,7 @@ async def test_a_5000_character_report_is_previewed_cut_and_shown_in_full(harnes
     assert "预览只显示前 1500 字" in preview
     secretary = harness.user(SECRETARY)
     await secretary.send("/reports 2026-10")
-    await secretary.expect("已提交 1 人")
+    await secretary.expect("已交 1 人")
     await secretary.press("查看 张流动")
     parts = await until_quiet(secretary)  # longer than one message: split, each part valid
     assert len(parts) > 1 and "".join(p.text for p in parts).endswith(LONG)
@@ -164,7 +164,8 @@ async def test_reports_period_in_lower_case_quarter_form(harness: Harness) -> No
 
 async def test_hostile_roster_name_in_reports_and_its_button(harness: Harness) -> None:
     name = "<i>Ann & Bob</i>"
-    csv = f"name,branch,category,telegram_id,migrant_since\n{name},二村党支部,流动,2006,2026-01-10\n"
+    csv = (f"name,branch,category,telegram_id,report_cadence,migrant_since\n"
+           f"{name},二村党支部,流动,2006,monthly,2026-01-10\n")
     rows, errors = parse_roster(csv)
     assert not errors
     await apply_roster(harness.store, rows, "测试社区党委")
@@ -172,7 +173,7 @@ async def test_hostile_roster_name_in_reports_and_its_button(harness: Harness) -
     await submit(harness, 2006, REPORT)
     secretary = harness.user(OTHER_SECRETARY)
     await secretary.send("/reports 2026-10")
-    overview = await secretary.expect("已提交 1 人")
+    overview = await secretary.expect("已交 1 人")
     assert f"✅ {name}（二村党支部）" in overview.text
     assert f"查看 {name}" in overview.labels()  # button labels are plain text: not escaped
     await secretary.press(f"查看 {name}")
@@ -264,7 +265,8 @@ async def test_roster_name_with_html_characters_everywhere_it_is_shown(harness: 
     harness.at(T0)
     secretary = harness.user(OTHER_SECRETARY)
     await secretary.send("/members")
-    assert f"{name} · 未报备 · 未绑定" in (await secretary.expect("二村党支部")).text
+    # not a mobile member: owes no status, so 「—」 (issue 12)
+    assert f"{name} · — · 未绑定" in (await secretary.expect("二村党支部")).text
     await secretary.send(f"/invite {name}")
     assert f"{name}（二村党支部）的专属邀请链接" in (await secretary.expect("邀请链接")).text
     await secretary.send("/notice 党课 | 2026-11-20 15:00 | 村委会 | 学习党章")

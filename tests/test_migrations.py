@@ -183,10 +183,13 @@ def build_v6(path: Path) -> None:
 #: keys, and a digest of every queued row (key, kind, ref, member, chat, text, buttons). Recorded by running
 #: the version 6 code on it.
 V6_SENT: list[tuple[datetime, str, list[str]]] = [
-    (datetime(2026, 11, 27, 10, tzinfo=SH), "2936752a133f2aa5", [
+    # issue 12: overdue reminders only the day after the deadline and two weeks later (no overdue-8 of Q3 now),
+    # and the secretaries are reminded once of 组织关系转接 for members mobile six months or more (mobile:transfer)
+    (datetime(2026, 11, 27, 10, tzinfo=SH), "2c5979dda1551a1a", [
         "contact:stale:2:3:2026-10-10:1", "contact:stale:2:4:2026-01-10:10", "contact:stale:8:9:2026-03-01:9",
+        "mobile:transfer:1:3:2025-08-01", "mobile:transfer:1:4:2026-01-10", "mobile:transfer:8:9:2026-03-01",
         "notice:3:summary", "report:escalate:1:4:2026-Q3", "report:escalate:2:4:2026-Q3",
-        "report:escalate:8:5:2026-10", "report:escalate:8:9:2026-10", "report:overdue-8:4:2026-Q3"]),
+        "report:escalate:8:5:2026-10", "report:escalate:8:9:2026-10"]),
     (datetime(2026, 11, 27, 22, tzinfo=SH), "e3b0c44298fc1c14", []),
     # the follow-up's button now reads 已上报（移交调委会/司法所） (issue 12's wording; was b71871a8927fbb1e)
     (datetime(2026, 11, 28, 8, 30, tzinfo=SH), "0e253448f0221565", [
@@ -197,9 +200,9 @@ V6_SENT: list[tuple[datetime, str, list[str]]] = [
     (datetime(2026, 12, 1, 9, 30, tzinfo=SH), "1789942dca218dc4", [
         "meeting:1h:3:8", "report:escalate:1:3:2026-11", "report:escalate:2:3:2026-11",
         "report:escalate:8:5:2026-11", "report:escalate:8:9:2026-11", "report:overdue-0:3:2026-11"]),
-    (datetime(2026, 12, 9, 10, tzinfo=SH), "7fb39ca66c3616b0", [
-        "contact:stale:2:3:2026-10-10:2", "contact:stale:2:4:2026-01-10:11", "report:overdue-1:3:2026-11",
-        "report:overdue-9:4:2026-Q3"]),
+    # issue 12: no weekly overdue reminders (was also report:overdue-1:3:2026-11 and report:overdue-9:4:2026-Q3)
+    (datetime(2026, 12, 9, 10, tzinfo=SH), "1d06842a31244219", [
+        "contact:stale:2:3:2026-10-10:2", "contact:stale:2:4:2026-01-10:11"]),
     (datetime(2027, 1, 1, 9, 0, tzinfo=SH), "c36b22579a626ed5", [
         "contact:stale:8:9:2026-03-01:10", "report:escalate:1:3:2026-12", "report:escalate:1:4:2026-Q4",
         "report:escalate:2:3:2026-12", "report:escalate:2:4:2026-Q4", "report:escalate:8:5:2026-12",

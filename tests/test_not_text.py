@@ -8,11 +8,12 @@ from tests.conftest import MIGRANT, PATROL, SECRETARY, Harness
 EXPECTED = "要打字回复"
 
 
-async def test_a_voice_message_while_writing_a_report_is_answered(harness: Harness) -> None:
+async def test_a_sticker_while_writing_a_report_is_answered(harness: Harness) -> None:
+    # (a voice message is now taken as the report itself: tests/test_mobile_reports.py)
     migrant = harness.user(MIGRANT)
     await migrant.send("/report")
     await migrant.expect("思想汇报")
-    await migrant.send_voice()
+    await migrant.send_sticker()
     await migrant.expect(EXPECTED)
     await migrant.expect("思想汇报")  # the step's question again
     await migrant.send("本月在外务工，坚持学习党的二十届三中全会精神，按时交纳党费。")

@@ -74,13 +74,13 @@ async def test_reports_of_10000_mobile_members_with_read_buttons_for_the_page_on
     await bulk.thought_reports(harness.store, big.ids[::5], "2026-10", REPORT, T0 - timedelta(days=20))
     secretary = harness.user(SECRETARY)
     await secretary.send("/reports 2026-10")
-    first = await secretary.expect("已提交 2000 人，未提交 0 人，逾期 8001 人", timeout=WAIT)
+    first = await secretary.expect("已交 2000 人，未到期未交 0 人，逾期未交 8001 人", timeout=WAIT)
     await answered_once(secretary, first)
-    assert len(entries(first, "逾期未交")) == 40 and "第 1/251 页" in first.text
+    assert len(entries(first, "❌ ")) == 40 and "第 1/251 页" in first.text
     assert not any(label.startswith("查看") for label in labels(first))  # nobody on this page handed it in
 
-    await secretary.press("已提交")
-    submitted = await secretary.expect("现在只看：已提交，2000 人", kind="edit", timeout=WAIT)
+    await secretary.press("已交")
+    submitted = await secretary.expect("现在只看：已交，2000 人", kind="edit", timeout=WAIT)
     names = [line.split("✅ ")[1].split("（")[0] for line in entries(submitted, "✅ ")]
     assert len(names) == 40 and names[0] == bulk.name(0)
     assert [label for label in labels(submitted) if label.startswith("查看")] == [f"查看 {n}" for n in names]

@@ -65,7 +65,7 @@ def stage(day: str, clock: str = "10:00", overdue: bool = False, month: str = "2
     return found.name if found else None
 
 
-def test_reminder_stages_before_deadline_day_and_weekly_overdue() -> None:
+def test_reminder_stages_before_deadline_day_and_overdue_twice() -> None:
     assert stage("2026-11-26") is None
     assert stage("2026-11-27", "08:59") is None
     assert stage("2026-11-27", "09:00") == "before"
@@ -75,8 +75,13 @@ def test_reminder_stages_before_deadline_day_and_weekly_overdue() -> None:
     assert stage("2026-12-01", "08:00", overdue=True) is None
     assert stage("2026-12-01", "09:00", overdue=True) == "overdue-0"
     assert stage("2026-12-07", "23:00", overdue=True) == "overdue-0"
-    assert stage("2026-12-08", "09:00", overdue=True) == "overdue-1"
-    assert stage("2026-12-15", "09:00", overdue=True) == "overdue-2"
+    # overdue: the day after the deadline, then two weeks later (shown for a week at the most), then no more
+    assert stage("2026-12-08", "09:00", overdue=True) == "overdue-0"
+    assert stage("2026-12-15", "08:59", overdue=True) == "overdue-0"
+    assert stage("2026-12-15", "09:00", overdue=True) == "overdue-1"
+    assert stage("2026-12-22", "08:59", overdue=True) == "overdue-1"
+    assert stage("2026-12-22", "09:00", overdue=True) is None
+    assert stage("2027-01-20", "09:00", overdue=True) is None
 
 
 def test_february_deadline_stage() -> None:

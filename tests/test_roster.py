@@ -30,7 +30,7 @@ def test_chinese_and_english_values_are_accepted() -> None:
     first, second = rows
     assert first.category == "migrant" and first.roles == {"secretary", "liaison"}
     assert first.posts == {"patrol", "mediation"} and first.report_cadence == "quarterly"
-    assert second.report_cadence == "monthly"  # the default for migrants
+    assert second.report_cadence == "quarterly"  # REPORT_CADENCE_DEFAULT for migrants
 
 
 def test_bad_rows_are_named_by_line_and_column() -> None:
@@ -84,7 +84,7 @@ async def test_changed_row_updates_its_member(store: Store) -> None:
     summary = await apply_roster(store, rows, "测试社区党委")
     assert (summary.created, summary.updated) == (0, 1)
     member = (await store.members.named("周普通"))[0]
-    assert member.category == "migrant" and member.report_cadence == "monthly"
+    assert member.category == "migrant" and member.report_cadence == "quarterly"
 
 
 def run_cli(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -169,14 +169,14 @@ async def test_reports_for_secretary_and_liaison(harness: Harness) -> None:
     await submit(harness, MIGRANT)  # files the overdue October report
     secretary = harness.user(SECRETARY)
     await secretary.send("/reports 2026-10")
-    overview = await secretary.expect("已提交 1 人")
+    overview = await secretary.expect("已交 1 人")
     assert "张流动" in overview.text and "陈外出" not in overview.text
     await secretary.press("查看 张流动")
     text = await secretary.expect("思想汇报")
     assert REPORT in text.text
 
     await secretary.send("/reports 2026-11")
-    assert "未提交" in (await secretary.expect("张流动")).text
+    assert "未到期未交" in (await secretary.expect("张流动")).text
 
     liaison = harness.user(OTHER_LIAISON)
     await liaison.send("/reports 2026-10")

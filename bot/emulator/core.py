@@ -33,6 +33,7 @@ SEND_METHODS = frozenset(
         "sendmessage",
         "senddocument",
         "sendphoto",
+        "sendvoice",
         "editmessagetext",
         "editmessagereplymarkup",
         "editmessagecaption",
@@ -85,7 +86,7 @@ class EmulatorCore(EmulatorState):
     async def _send_file(self, params: Params, kind: str) -> Any:
         self.check_rate(p_int(params, "chat_id"))
         chat_id = self._target(params)
-        stored = self._input_file(params, kind, "documents" if kind == "document" else "photos")
+        stored = self._input_file(params, kind, {"document": "documents", "voice": "voice"}.get(kind, "photos"))
         raw, text, entities = self._format(params, "caption", caption=True)
         markup, keyboard = parse_reply_markup(params.get("reply_markup"))
         reply_to = self._reply_to(chat_id, params)
@@ -111,6 +112,11 @@ class EmulatorCore(EmulatorState):
 
     async def api_sendphoto(self, params: Params) -> Any:
         return await self._send_file(params, "photo")
+
+    async def api_sendvoice(self, params: Params) -> Any:
+        """A voice message: a new upload, or one already stored, by its file id (as the bot plays a voice
+        thought report again)."""
+        return await self._send_file(params, "voice")
 
     # ----------------------------------------------------------------- editing
     async def _edit(self, params: Params, what: str) -> Any:

@@ -1,12 +1,16 @@
-"""`/report` (write, preview, Send / Cancel; replacement asked) and `/reports` for secretaries and
-liaisons, with the report texts on request. Telegram in and out only: the rules and the store are in
-`bot.services.reports_write` and `bot.services.reports_view`."""
+"""`/report` (write or speak, preview, Send / Cancel; replacement asked) and `/reports` for secretaries and
+liaisons, with the reports on request (a voice report is sent again by its file id) and 已阅 with an optional
+comment. Telegram in and out only: the rules and the store are in `bot.services.reports_write`,
+`bot.services.reports_view` and `bot.services.reports_read`."""
 
 from __future__ import annotations
 
+import warnings
+from datetime import timedelta
 from enum import IntEnum
 
-from telegram import Update
+from telegram import Update, Voice
+from telegram.constants import ParseMode
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -14,23 +18,27 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.warnings import PTBDeprecationWarning
 
 from bot import buttons
-from bot.buttons import ListPage, ReportCancel, ReportSend, ReportView, ReportWrite
+from bot.buttons import ListPage, ReportCancel, ReportComment, ReportRead, ReportSend, ReportView, ReportWrite
 from bot.context import ZhibuApp, ZhibuContext
 from bot.handlers import pages
 from bot.handlers.common import actor, args_text, command, render
-from bot.services import reports_write
-from bot.services.reports_view import list_reports, read_report, reports_page
+from bot.services import reports_read, reports_write
+from bot.services.reports_read import Commenting
+from bot.services.reports_view import list_reports, reports_page
 from bot.services.reports_write import ReportDraft, Writing
 from bot.services.results import Reply, alert
 from bot.services.rights import Actor
 
 DRAFT = "report"  # the key of the draft in user_data
+COMMENTING = "report_comment"  # the report whose 已阅 comment is being written
 
 
 class R(IntEnum):
     WRITING = 1
+    COMMENT = 2
 
 
 def _draft(context: ZhibuContext) -> ReportDraft | None:
@@ -77,6 +85,24 @@ async def on_text(update: Update, context: ZhibuContext) -> R | int:
     return await _show(update, context, step)
 
 
+def _seconds(voice: Voice) -> int:
+    """The voice message's length in seconds (PTB 22 gives an int or a timedelta and warns about the change)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = voice.duration
+    return int(value.total_seconds()) if isinstance(value, timedelta) else int(value)
+
+
+async def on_voice(update: Update, context: ZhibuContext) -> R | int:
+    """A voice message as the report."""
+    voice = update.effective_message.voice if update.effective_message is not None else None
+    if voice is None:
+        return await on_not_text(update, context)
+    step = await reports_write.add_voice(actor(context), _draft(context), voice.file_id, _seconds(voice),
+                                         context.store, context.settings, context.lang)
+    return await _show(update, context, step)
+
+
 async def on_not_text(update: Update, context: ZhibuContext) -> R | int:
     draft = _draft(context)
     if draft is None:
@@ -111,18 +137,77 @@ async def reports_pressed(person: Actor, pressed: ListPage, context: ZhibuContex
 
 
 async def on_view(update: Update, context: ZhibuContext) -> None:
+    """A report's text, or its heading and then the voice message, sent again by its file id."""
     assert update.callback_query is not None
     pressed = ReportView.unpack(update.callback_query.data)
     assert pressed is not None  # the pattern let only a valid payload through
-    await render(update, context, await read_report(actor(context), pressed.report_id, context.store,
-                                                    context.settings, context.lang))
+    shown = await reports_read.read_report(actor(context), pressed.report_id, context.store, context.settings,
+                                           context.lang)
+    await render(update, context, shown.result)
+    if shown.voice is not None and update.effective_chat is not None:
+        await context.bot.send_voice(update.effective_chat.id, shown.voice, caption=shown.caption,
+                                     parse_mode=ParseMode.HTML)
+
+
+async def on_read(update: Update, context: ZhibuContext) -> None:
+    """已阅 pressed under a report."""
+    assert update.callback_query is not None
+    pressed = ReportRead.unpack(update.callback_query.data)
+    assert pressed is not None
+    await render(update, context, await reports_read.mark_read(actor(context), pressed.report_id, None,
+                                                               context.services.now(), context.store,
+                                                               context.settings))
+
+
+async def _comment_step(update: Update, context: ZhibuContext, step: Commenting) -> R | int:
+    assert context.user_data is not None
+    if step.report_id is None:
+        context.user_data.pop(COMMENTING, None)
+    else:
+        context.user_data[COMMENTING] = step.report_id
+    await render(update, context, step.result)
+    return ConversationHandler.END if step.report_id is None else R.COMMENT
+
+
+def _commenting(context: ZhibuContext) -> int | None:
+    assert context.user_data is not None
+    value = context.user_data.get(COMMENTING)
+    return value if isinstance(value, int) else None
+
+
+async def on_comment_button(update: Update, context: ZhibuContext) -> R | int:
+    """已阅并写意见 pressed: the comment is asked for."""
+    assert update.callback_query is not None
+    pressed = ReportComment.unpack(update.callback_query.data)
+    assert pressed is not None
+    return await _comment_step(update, context, await reports_read.ask_comment(actor(context), pressed.report_id,
+                                                                               context.store))
+
+
+async def on_comment(update: Update, context: ZhibuContext) -> R | int:
+    assert update.effective_message is not None
+    step = await reports_read.give_comment(actor(context), _commenting(context), update.effective_message.text or "",
+                                           context.services.now(), context.store, context.settings)
+    return await _comment_step(update, context, step)
+
+
+async def on_comment_not_text(update: Update, context: ZhibuContext) -> R | int:
+    step = await reports_read.comment_not_text(actor(context), _commenting(context), context.store)
+    return await _comment_step(update, context, step)
+
+
+async def on_comment_cancel(update: Update, context: ZhibuContext) -> int:
+    if context.user_data is not None:
+        context.user_data.pop(COMMENTING, None)
+    await render(update, context, Reply(key="common.cancelled"))
+    return ConversationHandler.END
 
 
 async def on_expired(update: Update, context: ZhibuContext) -> None:
     """A button of this capability that no longer means anything (a finished /report, a forged value):
     answered like an expired button, and nothing else is done."""
     data = update.callback_query.data if update.callback_query is not None else None
-    viewing = buttons.family(ReportView.PREFIX)(data)
+    viewing = any(buttons.family(kind.PREFIX)(data) for kind in (ReportView, ReportRead, ReportComment))
     await render(update, context, alert("report.view_expired" if viewing else "report.expired"))
 
 
@@ -131,6 +216,7 @@ def register(app: ZhibuApp) -> None:
         entry_points=[CommandHandler("report", cmd_report),
                       CallbackQueryHandler(on_write_button, pattern=ReportWrite.matches)],
         states={R.WRITING: [MessageHandler(filters.TEXT & ~filters.COMMAND, on_text),
+                            MessageHandler(filters.ChatType.PRIVATE & filters.VOICE, on_voice),
                             MessageHandler(filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND,
                                            on_not_text),
                             CallbackQueryHandler(on_send, pattern=ReportSend.matches),
@@ -139,7 +225,17 @@ def register(app: ZhibuApp) -> None:
         fallbacks=[CommandHandler("cancel", on_cancel)],
         name="report", persistent=True,
     ))
+    app.add_handler(ConversationHandler(
+        entry_points=[CallbackQueryHandler(on_comment_button, pattern=ReportComment.matches)],
+        states={R.COMMENT: [MessageHandler(filters.TEXT & ~filters.COMMAND, on_comment),
+                            MessageHandler(filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND,
+                                           on_comment_not_text),
+                            CallbackQueryHandler(on_comment_button, pattern=ReportComment.matches)]},
+        fallbacks=[CommandHandler("cancel", on_comment_cancel)],
+        name="report_comment",
+    ))
     app.add_handler(CommandHandler("reports", cmd_reports))
     app.add_handler(CallbackQueryHandler(on_view, pattern=ReportView.matches))
+    app.add_handler(CallbackQueryHandler(on_read, pattern=ReportRead.matches))
     pages.register_list(app, "reports", "/reports", reports_pressed)
     app.add_handler(CallbackQueryHandler(on_expired, pattern=buttons.family(buttons.REPORTS)))

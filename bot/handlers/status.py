@@ -1,5 +1,7 @@
-"""`/status` (a conversation, or the one-line form) and `/members` for secretaries. Telegram in and out
-only: the steps, the rules and the store are in `bot.services.status*`."""
+"""`/status` (a conversation, or the one-line form), the question whether a member going away stays away for
+more than a month and the secretary's registering them as a mobile member, and `/members` for secretaries.
+Telegram in and out only: the steps, the rules and the store are in `bot.services.status*` and
+`bot.services.reports_mobile`."""
 
 from __future__ import annotations
 
@@ -15,12 +17,12 @@ from telegram.ext import (
 )
 
 from bot import buttons
-from bot.buttons import ListPage, StatusSkip, StatusState
+from bot.buttons import ListPage, MobileLiaison, MobileRegister, StatusLong, StatusSkip, StatusState
 from bot.context import ZhibuApp, ZhibuContext
 from bot.handlers import pages
 from bot.handlers.common import Handler, actor, args_text, command, render, split_fields
-from bot.services import status_steps
-from bot.services.results import Reply, alert, say
+from bot.services import reports_mobile, status_steps
+from bot.services.results import Reply, Result, alert, say
 from bot.services.rights import Actor
 from bot.services.status import status_line
 from bot.services.status_members import list_members, members_page
@@ -121,6 +123,46 @@ async def members_pressed(person: Actor, pressed: ListPage, context: ZhibuContex
                               context.lang, context.services.now())
 
 
+async def _answer_closing(update: Update, context: ZhibuContext, result: Result) -> None:
+    """Render a press's outcome; when it did something (not just an alert), the pressed buttons go first."""
+    query = update.callback_query
+    if query is not None and any(not r.alert for r in result.replies):
+        await query.edit_message_reply_markup(None)
+    await render(update, context, result)
+
+
+async def on_long(update: Update, context: ZhibuContext) -> None:
+    """Away for more than a month? (asked after /status away_work or away_business)."""
+    assert update.callback_query is not None
+    pressed = StatusLong.unpack(update.callback_query.data)
+    assert pressed is not None  # the pattern let only a valid payload through
+    await _answer_closing(update, context, await reports_mobile.answer_long(
+        actor(context), pressed.status_id, pressed.answer, context.store, context.settings))
+
+
+async def on_register(update: Update, context: ZhibuContext) -> None:
+    """The secretary's 登记为流动党员: the liaison is asked next (the button stays until the member is registered)."""
+    assert update.callback_query is not None
+    pressed = MobileRegister.unpack(update.callback_query.data)
+    assert pressed is not None
+    await render(update, context, await reports_mobile.offer_liaisons(actor(context), pressed.member_id,
+                                                                      context.store, context.lang))
+
+
+async def on_liaison(update: Update, context: ZhibuContext) -> None:
+    assert update.callback_query is not None
+    pressed = MobileLiaison.unpack(update.callback_query.data)
+    assert pressed is not None
+    await _answer_closing(update, context, await reports_mobile.register(
+        actor(context), pressed.member_id, pressed.liaison_id, context.services.now(), context.store,
+        context.settings, context.lang))
+
+
+async def on_mobile_expired(update: Update, context: ZhibuContext) -> None:
+    """A registering button that means nothing (a forged value): answered like an expired button."""
+    await render(update, context, alert("mobile.expired"))
+
+
 async def on_expired(update: Update, context: ZhibuContext) -> None:
     """A status button of a finished conversation, or a forged one: answered like an expired button,
     nothing else is done."""
@@ -145,4 +187,8 @@ def register(app: ZhibuApp) -> None:
     app.add_handler(CommandHandler("members", cmd_members))
     pages.register_list(app, "members", "/members", members_pressed)
     pages.register_unknown(app)
+    app.add_handler(CallbackQueryHandler(on_long, pattern=StatusLong.matches))
+    app.add_handler(CallbackQueryHandler(on_register, pattern=MobileRegister.matches))
+    app.add_handler(CallbackQueryHandler(on_liaison, pattern=MobileLiaison.matches))
+    app.add_handler(CallbackQueryHandler(on_mobile_expired, pattern=buttons.family(buttons.MOBILE)))
     app.add_handler(CallbackQueryHandler(on_expired, pattern=buttons.family(buttons.STATUS)))

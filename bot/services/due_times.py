@@ -39,11 +39,14 @@ def next_report_look(cadence: str, since: date | None, submitted: Set[str], last
                      tz: ZoneInfo, days_before: int, no_contact: timedelta) -> datetime:
     """The next moment a mobile member's chain may have a new key, the data staying as it is: within the
     open period's time (up to the end of the current period) the first of — for an overdue period, its
-    weekly stages from the day after its deadline (the escalation falls due with the first); for the
+    stages after its deadline (`periods.OVERDUE_DAYS`; the escalation falls due with the first); for the
     current period, its `before` stage (not before it opens) and its deadline day — and if none, the same in
-    the period after, with the open period it will then have; and the next 30 days without contact since
-    `last`."""
+    the period after, with the open period it will then have; the next 30 days without contact since
+    `last`; and six months after `since` (`periods.transfer_moment`)."""
     moments: list[datetime] = []
+    transfer = periods.transfer_moment(since, tz)  # the once-only 组织关系转接 reminder to the secretaries
+    if transfer is not None and transfer > now:
+        moments.append(transfer)
     if last is not None:
         moments.append(steps_after(last + no_contact, no_contact, now))
     start = now
@@ -71,7 +74,7 @@ def _first_new(open_: periods.OpenPeriod | None, start: datetime, now: datetime,
         return None
     period = open_.period
     if open_.overdue:
-        return steps_after(periods.at_local(period.end + timedelta(days=1), tz), WEEK, now)
+        return next((m for m in periods.overdue_moments(period, tz) if m > now), None)
     moments = [periods.at_local(period.end, tz)]
     if days_before > 0:
         moments.append(max(periods.at_local(period.end - timedelta(days=days_before), tz), start))

@@ -10,7 +10,8 @@ from bot.services.rights import OrgTree
 from bot.store import Store
 
 STATUS_HEADER = ["id", "member", "branch", "state", "location", "note", "reported_at"]
-THOUGHT_HEADER = ["id", "member", "branch", "period", "submitted_at", "times_replaced", "text"]
+#: `voice_seconds`: a voice report (its `text` is empty; it is played from /reports).
+THOUGHT_HEADER = ["id", "member", "branch", "period", "submitted_at", "times_replaced", "text", "voice_seconds"]
 
 
 async def status_rows(store: Store, tree: OrgTree, units: set[int] | None) -> AsyncGenerator[list[object], None]:
@@ -22,4 +23,4 @@ async def status_rows(store: Store, tree: OrgTree, units: set[int] | None) -> As
 async def thought_rows(store: Store, tree: OrgTree, units: set[int] | None) -> AsyncGenerator[list[object], None]:
     async with aclosing(store.reports.each_thought(units)) as reports:
         async for r, name, unit_id in reports:
-            yield [r.id, name, tree.name(unit_id), r.period, local(r.submitted_at), r.replaced, r.text]
+            yield [r.id, name, tree.name(unit_id), r.period, local(r.submitted_at), r.replaced, r.text, r.seconds]

@@ -114,19 +114,33 @@ class Stage:
     due: datetime
 
 
+#: The member's reminders after a missed deadline, in days after it: the day after (when the liaison and the
+#: secretary are told too) and two weeks later. Then no more: the liaison follows it up in person, and the
+#: 30-day no-contact warning still comes. (It was once a week for as long as the period stayed open.)
+OVERDUE_DAYS = (1, 15)
+#: How long the last overdue stage may still be sent (a bot that was down); later it is dropped.
+LAST_WINDOW = timedelta(days=7)
+
+
+def overdue_moments(period: Period, tz: ZoneInfo) -> list[datetime]:
+    """The moments the overdue stages of a missed period fall due (`OVERDUE_DAYS` after its last day)."""
+    return [at_local(period.end + timedelta(days=days), tz) for days in OVERDUE_DAYS]
+
+
 def member_stage(open_: OpenPeriod, now: datetime, tz: ZoneInfo, days_before: int) -> Stage | None:
     """The one reminder stage whose window holds `now` (so a missed stage is not sent late next to a
     newer one): `before` from N days before the deadline, `deadline` on the deadline day, then `overdue-K`
-    once a week from the day after the deadline."""
+    at each of `OVERDUE_DAYS` after the deadline (the last one for a week at the most)."""
     period = open_.period
     end = deadline(period, tz)
     deadline_day = at_local(period.end, tz)
     if open_.overdue:
-        first = at_local(period.end + timedelta(days=1), tz)
-        if now < first:
-            return None
-        week = (now - first) // timedelta(days=7)
-        return Stage(f"overdue-{week}", first + timedelta(days=7 * week))
+        moments = overdue_moments(period, tz)
+        ends = [*moments[1:], moments[-1] + LAST_WINDOW]
+        for k, (start, stop) in enumerate(zip(moments, ends, strict=True)):
+            if start <= now < stop:
+                return Stage(f"overdue-{k}", start)
+        return None
     if deadline_day <= now <= end:
         return Stage("deadline", deadline_day)
     if days_before > 0:
@@ -134,6 +148,24 @@ def member_stage(open_: OpenPeriod, now: datetime, tz: ZoneInfo, days_before: in
         if before <= now < deadline_day:
             return Stage("before", before)
     return None
+
+
+#: After this long as a mobile member the secretary is reminded once to consider 组织关系转接.
+TRANSFER_MONTHS = 6
+
+
+def months_after(day: date, months: int) -> date:
+    """The same day `months` later (the month's last day when it is shorter: 31 Aug + 6 → 28 Feb)."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return day.replace(year=year, month=month + 1, day=min(day.day, _month_end(year, month + 1).day))
+
+
+def transfer_moment(since: date | None, tz: ZoneInfo) -> datetime | None:
+    """When the secretary is reminded to consider a mobile member's 组织关系转接: `TRANSFER_MONTHS` after
+    they left, at 09:00 local time."""
+    if since is None or since.year >= MAX_YEAR:
+        return None
+    return at_local(months_after(since, TRANSFER_MONTHS), tz)
 
 
 def escalation_due(open_: OpenPeriod, now: datetime, tz: ZoneInfo) -> bool:

@@ -27,15 +27,22 @@ from bot.store.models import Member
 from bot.store.outbox import Outgoing
 from bot.store.reports import MobileRow, Person
 
-STATES = ("home", "away_work", "away_business", "study", "ill", "hardship")
-AWAY = frozenset({"away_work", "away_business", "study"})
-ALERTING = frozenset({"ill", "hardship"})
+STATES = ("home", "away_work", "away_business", "study", "with_children", "medical", "ill", "hardship")
+#: Away from home: the place is asked.
+AWAY = frozenset({"away_work", "away_business", "study", "with_children", "medical"})
+#: Gone to work or trade: a member who is not mobile is asked whether it is for more than a month.
+LEAVING = frozenset({"away_work", "away_business"})
+#: The liaison and the secretaries are told at once (外出就医 is an illness too).
+ALERTING = frozenset({"ill", "hardship", "medical"})
 STATE_WORDS = {
     "home": "home", "在家": "home", "away_work": "away_work", "外出务工": "away_work", "务工": "away_work",
     "away_business": "away_business", "外出经商": "away_business", "经商": "away_business",
-    "study": "study", "外出上学": "study", "上学": "study", "学习": "study",
+    "study": "study", "外出求学": "study", "求学": "study", "外出上学": "study", "上学": "study", "学习": "study",
+    "with_children": "with_children", "随子女外住": "with_children", "随子女": "with_children",
+    "medical": "medical", "外出就医": "medical", "就医": "medical",
     "ill": "ill", "生病": "ill", "患病": "ill", "hardship": "hardship", "困难": "hardship", "生活困难": "hardship",
 }
+
 MIN_REPORT = 20
 MAX_REPORT = 10_000
 MAX_FIELD = 200
@@ -119,6 +126,11 @@ def mobile_since(migrant_since: str | date | None, recorded_at: str | None, tz: 
     return None
 
 
+def is_mobile(member: Member) -> bool:
+    """A mobile member (流动党员) owes thought reports by a cadence; others may hand one in when they wish."""
+    return member.category == "migrant" and member.report_cadence is not None
+
+
 def report_period(member: Member, submitted: set[str], recorded_at: str | None, now: datetime,
                   tz: ZoneInfo) -> periods.OpenPeriod:
     """The period a member's report now goes to: the open period of a mobile member, else this month."""
@@ -176,6 +188,13 @@ def member_candidates(row: MobileRow, people: Mapping[int, Person], secretaries:
                 if person is not None and person.reachable:
                     candidates.append((f"report:escalate:{person.id}:{row.id}:{label}",
                                        partial(_escalation, row, open_, person, settings)))
+    moment = periods.transfer_moment(since, tz)
+    if since is not None and moment is not None and now >= moment:
+        for secretary_id in sorted(set(secretaries.get(row.unit_id, [])) - {row.id}):
+            person = people.get(secretary_id)
+            if person is not None and person.reachable:
+                candidates.append((f"mobile:transfer:{person.id}:{row.id}:{since.isoformat()}",
+                                   partial(_transfer, row, since, person, settings)))
     liaison = people.get(row.liaison_id) if row.liaison_id is not None else None
     last = last_touch(row, since, tz)
     if liaison is not None and liaison.reachable and last is not None and now - last >= NO_CONTACT:
@@ -258,3 +277,17 @@ def _no_contact(row: MobileRow, liaison: Person, days: int, settings: Settings) 
         key="", kind="reminder", ref="contact", member_id=liaison.id, chat_id=liaison.telegram_id,
         text=t(lang, "contact.remind", name=row.name, days=days)),
         digest=digest.entry(digest.NO_CONTACT, row.name, days=days))
+
+
+def _transfer(row: MobileRow, since: date, secretary: Person, settings: Settings) -> Due:
+    """Six months away: the secretary is reminded once to consider transferring the organisational relation."""
+    assert secretary.telegram_id is not None
+    lang = _lang(secretary.language, settings)
+    return Due(Outgoing(
+        key="", kind="reminder", ref=f"mobile:{row.id}", member_id=secretary.id, chat_id=secretary.telegram_id,
+        text=t(lang, "mobile.transfer", name=row.name, since=since.isoformat(), months=periods.TRANSFER_MONTHS)),
+        digest=digest.entry(TRANSFER_DIGEST, row.name, since=since.isoformat(), months=periods.TRANSFER_MONTHS))
+
+
+#: The six-month transfer reminder's group in the daily digest (its title and line: locales/*/mobile.toml).
+TRANSFER_DIGEST = "mobile.digest_transfer"

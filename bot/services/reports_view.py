@@ -1,22 +1,24 @@
-"""What secretaries and liaisons see of thought reports (`/reports` as pages — `bot.services.pages` — and a
-report's text on request), and which period a member's report is for."""
+"""What secretaries and liaisons see of thought reports: `/reports` as pages (`bot.services.pages`) — the
+mobile members who owe one for the period (已交 / 未到期未交 / 逾期未交) and the reports other members handed in
+of their own accord — and which period a member's report is for. Reading a report and 已阅 are in
+`bot.services.reports_read`."""
 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.buttons import ListPage, ReportView
 from bot.config import Settings
-from bot.i18n import t
+from bot.i18n import Html, t
 from bot.services import pages, periods
 from bot.services.pages import Filter, clip
 from bot.services.people import unit_label
-from bot.services.reports import mobile_since, period_name, report_period
+from bot.services.reports import is_mobile, mobile_since, period_name, report_period
 from bot.services.results import Reply, Result, alert, say, shown
-from bot.services.rights import Actor, Capability, OrgTree, can_see_member, managed_units
+from bot.services.rights import Actor, Capability, OrgTree, managed_units
 from bot.store import Store
 from bot.store.models import Member
 from bot.store.reports import ThoughtReport
@@ -34,6 +36,7 @@ class Line:
     period: periods.Period
     status: str  # submitted / missing / overdue
     report: ThoughtReport | None
+    read: bool = False  # 已阅 by a secretary or the liaison since it was handed in
 
 
 @dataclass(frozen=True)
@@ -51,19 +54,32 @@ async def scope(store: Store, person: Actor, tree: OrgTree) -> list[Member]:
     if person.member is not None and person.member.is_liaison:
         for m in await store.members.kept_by(person.member.id):
             found[m.id] = m
-    return [m for m in found.values() if m.report_cadence and m.category == "migrant"]
+    return list(found.values())
+
+
+def months_of(period: periods.Period) -> list[periods.Period]:
+    """The months a period is made of (a month: itself)."""
+    out = [periods.period_of(period.start, periods.MONTHLY)]
+    while out[-1].end < period.end:
+        out.append(periods.next_period(out[-1], periods.MONTHLY))
+    return out
 
 
 async def overview(store: Store, person: Actor, tree: OrgTree, day: date, now: datetime,
-                   tz: ZoneInfo) -> Overview:
-    """Every member who owes a report for the period holding `day`: submitted, missing or overdue."""
+                   tz: ZoneInfo, viewed: periods.Period | None = None) -> Overview:
+    """Every mobile member who owes a report for the period holding `day` (submitted, missing or overdue),
+    and every report another member handed in for a month of the `viewed` period (by default the month of
+    `day`)."""
     members = await scope(store, person, tree)
-    periods_of = {m.id: periods.period_of(day, m.report_cadence or periods.MONTHLY) for m in members}
-    reports = await store.reports.thoughts_for([m.id for m in members],
-                                               sorted({p.label for p in periods_of.values()}))
+    mobile = [m for m in members if is_mobile(m)]
+    others = [m for m in members if not is_mobile(m)]
+    periods_of = {m.id: periods.period_of(day, m.report_cadence or periods.MONTHLY) for m in mobile}
+    months = months_of(viewed or periods.period_of(day, periods.MONTHLY))
+    labels = {p.label for p in periods_of.values()} | {p.label for p in months}
+    reports = await store.reports.thoughts_for([m.id for m in members], sorted(labels))
     by_key = {(r.member_id, r.period): r for r in reports}
     lines = []
-    for m in members:
+    for m in mobile:
         period = periods_of[m.id]
         since = mobile_since(m.migrant_since, m.mobile_recorded_at, tz)
         if not periods.is_owed(period, since):
@@ -71,22 +87,16 @@ async def overview(store: Store, person: Actor, tree: OrgTree, day: date, now: d
         report = by_key.get((m.id, period.label))
         lines.append(Line(m, unit_label(tree, m), period,
                           periods.report_status(period, report is not None, now, tz), report))
+    for m in others:  # owe nothing: shown when they handed one in
+        for month in months:
+            found = by_key.get((m.id, month.label))
+            if found is not None:
+                lines.append(Line(m, unit_label(tree, m), month, "submitted", found))
+    read = {r.report_id for r in await store.reports.reads_of([ln.report.id for ln in lines if ln.report])}
+    lines = [replace(ln, read=True) if ln.report is not None and ln.report.id in read else ln for ln in lines]
     order = {"overdue": 0, "missing": 1, "submitted": 2}
     lines.sort(key=lambda line: (order[line.status], line.member.unit_id, line.member.id))
     return Overview(lines)
-
-
-async def visible_report(store: Store, person: Actor, tree: OrgTree,
-                         report_id: int) -> tuple[Member, ThoughtReport] | None:
-    """The report and its author, if this person may read it (the author, their liaison, a secretary
-    over them, an admin)."""
-    report = await store.reports.thought_by_id(report_id)
-    if report is None:
-        return None
-    member = await store.members.get(report.member_id)
-    if member is None or not can_see_member(person, member, tree):
-        return None
-    return member, report
 
 
 FILTERS: tuple[Filter[Line], ...] = (
@@ -99,7 +109,7 @@ FILTERS: tuple[Filter[Line], ...] = (
 VIEW_PER_ROW = 3
 
 
-def _day(moment: datetime, tz: ZoneInfo) -> str:
+def day_text(moment: datetime, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).strftime("%Y-%m-%d")
 
 
@@ -119,7 +129,10 @@ def period_of_key(key: int) -> periods.Period | None:
 def _line(line: Line, lang: str, tz: ZoneInfo, cap: int | None) -> str:
     name, unit = clip(line.member.name, cap), clip(line.unit, cap)
     if line.status == "submitted" and line.report is not None:
-        return t(lang, "report.line_submitted", name=name, unit=unit, date=_day(line.report.submitted_at, tz))
+        extra = "".join([t(lang, "report.mark_voice") if line.report.voice else "",
+                         t(lang, "report.mark_read") if line.read else ""])
+        return t(lang, "report.line_submitted", name=name, unit=unit, date=day_text(line.report.submitted_at, tz),
+                 extra=Html(extra))
     return t(lang, f"report.line_{line.status}", name=name, unit=unit,
              deadline=periods.deadline(line.period, tz).strftime("%Y-%m-%d %H:%M"))
 
@@ -129,7 +142,7 @@ async def _page(person: Actor, period: periods.Period, word: str, number: int, n
     """The counts of the period, a page of who owes a report, and a button to read each report on it."""
     tz = settings.tz
     tree = OrgTree.of(await store.units.all())
-    view = await overview(store, person, tree, period.start, now, tz)
+    view = await overview(store, person, tree, period.start, now, tz, period)
     if not view.lines:
         return say("report.nobody", period=period_name(period.label, lang))
     page = pages.paginate(view.lines, FILTERS, word, number)
@@ -172,14 +185,3 @@ async def reports_page(person: Actor, key: int, word: str, number: int, now: dat
     if period is None or not person.can(Capability.LEADER):
         return alert("pages.expired", command="/reports")
     return await _page(person, period, word, number, now, store, settings, lang)
-
-
-async def read_report(person: Actor, report_id: int, store: Store, settings: Settings, lang: str) -> Result:
-    """A report's text, if this person may read it (the right is checked again at every press)."""
-    tree = OrgTree.of(await store.units.all())
-    found = await visible_report(store, person, tree, report_id)
-    if found is None:
-        return Result.of(alert("report.not_allowed"))
-    member, report = found
-    return Result.of(say("report.text", name=member.name, period=period_name(report.period, lang),
-                         date=_day(report.submitted_at, settings.tz), text=report.text))

@@ -1,4 +1,6 @@
-"""`/report`: write the period's thought report (in one or several messages), see a preview, Send or Cancel.
+"""`/report`: write the period's thought report (in one or several messages, or speak it in a voice message),
+see a preview, Send or Cancel. A mobile member's report is for their open period, by its deadline; a member who
+is not mobile may hand one in whenever they wish (it is filed under the month).
 
 The draft lives with the front end between steps (`ReportDraft`). Each preview gets its own short random
 id, carried by its Send and Cancel buttons: a button acts only on the preview it sits under, so pressing
@@ -15,13 +17,15 @@ from bot.buttons import ReportCancel, ReportSend
 from bot.config import Settings
 from bot.i18n import Html, t
 from bot.services import periods
-from bot.services.reports import MIN_REPORT, InputError, check_report, member_of, period_name
+from bot.services.reports import MIN_REPORT, InputError, check_report, is_mobile, member_of, period_name
 from bot.services.reports_view import report_period_for
 from bot.services.results import Reply, Result, alert, say, shown
 from bot.services.rights import Actor
 from bot.store import Store
 
 PREVIEW_CHARS = 1500
+#: A voice report shorter than this is taken for a slip of the thumb.
+MIN_VOICE_SECONDS = 5
 
 
 @dataclass(frozen=True)
@@ -30,10 +34,12 @@ class ReportDraft:
     the preview that shows this text (None until a preview is shown)."""
 
     period: str
-    ask: str  # report.ask or report.ask_overdue
+    ask: str  # report.ask, report.ask_overdue, or report.ask_free (not mobile: no deadline)
     deadline: str
     text: str = ""
     preview: str | None = None
+    voice: str | None = None  # a voice report: Telegram's file id (then `text` is unused)
+    seconds: int = 0
 
 
 @dataclass(frozen=True)
@@ -61,7 +67,8 @@ async def begin(person: Actor, text: str, now: datetime, store: Store, settings:
         return Writing(Result.of(), None)
     member = person.member
     target = await report_period_for(store, member, now, settings.tz)
-    draft = ReportDraft(period=target.period.label, ask="report.ask_overdue" if target.overdue else "report.ask",
+    ask = "report.ask_free" if not is_mobile(member) else "report.ask_overdue" if target.overdue else "report.ask"
+    draft = ReportDraft(period=target.period.label, ask=ask,
                         deadline=periods.deadline(target.period, settings.tz).strftime("%Y-%m-%d %H:%M"))
     if text:
         return await add_text(person, draft, text, store, settings, lang)
@@ -79,6 +86,8 @@ async def add_text(person: Actor, draft: ReportDraft | None, more: str, store: S
     """More text: too short (kept, keep writing), too long (refused), or a new preview."""
     if draft is None:  # the draft was lost (a restart): the conversation is over
         return Writing(Result.of(), None)
+    if draft.voice is not None:  # typing after a voice message: the report is written instead
+        draft = replace(draft, voice=None, seconds=0, text="")
     combined = (draft.text + "\n" + more.strip()).strip() if draft.text else more.strip()
     try:
         check_report(combined)
@@ -91,15 +100,37 @@ async def add_text(person: Actor, draft: ReportDraft | None, more: str, store: S
     return Writing(Result.of(await _preview(person, draft, store, settings, lang)), draft)
 
 
+async def add_voice(person: Actor, draft: ReportDraft | None, file_id: str, seconds: int, store: Store,
+                    settings: Settings, lang: str) -> Writing:
+    """A voice message as the report (it replaces what was typed or spoken before): a preview with its
+    length, or — too short to be a report — the question again."""
+    if draft is None:
+        return Writing(Result.of(), None)
+    if seconds < MIN_VOICE_SECONDS:
+        return Writing(Result.of(say("report.voice_too_short", seconds=seconds, minimum=MIN_VOICE_SECONDS)), draft)
+    draft = replace(draft, voice=file_id, seconds=seconds, text="", preview=secrets.token_hex(4))
+    return Writing(Result.of(await _preview(person, draft, store, settings, lang)), draft)
+
+
+def duration(seconds: int, lang: str) -> str:
+    """`1分05秒` / `1 min 05 s`; `45秒` / `45 s`."""
+    minutes, rest = divmod(max(seconds, 0), 60)
+    return t(lang, "report.duration_min", minutes=minutes, seconds=f"{rest:02d}") if minutes else \
+        t(lang, "report.duration_sec", seconds=rest)
+
+
 async def _preview(person: Actor, draft: ReportDraft, store: Store, settings: Settings, lang: str) -> Reply:
     assert draft.preview is not None
     existing = await store.reports.thought(member_of(person).id, draft.period)
-    text = draft.text
-    if len(text) > PREVIEW_CHARS:
-        text = text[:PREVIEW_CHARS] + "\n" + t(lang, "report.preview_cut", shown=PREVIEW_CHARS)
     note = t(lang, "report.replace_note", date=_day(existing.submitted_at, settings)) if existing else ""
     buttons = [[{"text": t(lang, "report.send"), "data": ReportSend(draft.preview).pack()},
                 {"text": t(lang, "report.cancel"), "data": ReportCancel(draft.preview).pack()}]]
+    if draft.voice is not None:
+        return say("report.voice_preview", buttons=buttons, period=period_name(draft.period, lang),
+                   duration=duration(draft.seconds, lang), replace=Html(note))
+    text = draft.text
+    if len(text) > PREVIEW_CHARS:
+        text = text[:PREVIEW_CHARS] + "\n" + t(lang, "report.preview_cut", shown=PREVIEW_CHARS)
     return say("report.preview", buttons=buttons, period=period_name(draft.period, lang), length=len(draft.text),
                text=text, replace=Html(note))
 
@@ -112,10 +143,16 @@ def not_text(draft: ReportDraft, lang: str) -> Writing:
 async def send(person: Actor, draft: ReportDraft | None, preview: str, now: datetime, store: Store,
                lang: str) -> Writing:
     """Send pressed under the preview `preview`: saved if that preview shows the current draft."""
-    if draft is None or person.member is None or len(draft.text) < MIN_REPORT:
+    if draft is None or person.member is None or (draft.voice is None and len(draft.text) < MIN_REPORT):
         return Writing(Result.of(alert("report.expired")), None)
     if preview != draft.preview:
         return Writing(Result.of(alert("report.outdated")), draft)
+    if draft.voice is not None:
+        _, replaced = await store.reports.save_thought(person.member.id, draft.period, "", now, draft.voice,
+                                                       draft.seconds)
+        return Writing(Result.of(say("report.voice_replaced" if replaced else "report.voice_saved",
+                                     period=period_name(draft.period, lang),
+                                     duration=duration(draft.seconds, lang))), None, close_preview=True)
     _, replaced = await store.reports.save_thought(person.member.id, draft.period, draft.text, now)
     return Writing(Result.of(say("report.replaced" if replaced else "report.saved",
                                  period=period_name(draft.period, lang), length=len(draft.text))),

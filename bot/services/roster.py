@@ -72,9 +72,11 @@ def _close_quotes(text: str) -> tuple[str, list[RosterError]]:
     return "".join(lines), errors
 
 
-def parse_roster(text: str, today: date | None = None) -> tuple[list[RosterRow], list[RosterError]]:
+def parse_roster(text: str, today: date | None = None, cadence: str = "quarterly",
+                 ) -> tuple[list[RosterRow], list[RosterError]]:
     """Every row of the file, or every problem found in it (never both). `today` (the local date, by
-    default the machine's) is when dates of joining and of becoming a full member must not be after."""
+    default the machine's) is when dates of joining and of becoming a full member must not be after;
+    `cadence` (REPORT_CADENCE_DEFAULT) is a mobile member's when the row gives no 汇报周期."""
     today = today or date.today()
     text = text.lstrip("\ufeff")
     text, errors = _close_quotes(text)
@@ -97,7 +99,7 @@ def parse_roster(text: str, today: date | None = None) -> tuple[list[RosterRow],
                 continue
             if not any((v or "").strip() for v in raw.values()):
                 continue
-            row = parse_row(reader.line_num, raw, errors, today)
+            row = parse_row(reader.line_num, raw, errors, today, cadence)
             if row:
                 rows.append(row)
     except csv.Error as exc:

@@ -230,7 +230,8 @@ VALIDATORS: dict[str, Callable[[str], Any]] = {
 }
 
 
-def parse_row(line: int, raw: dict[str, str], errors: list[RosterError], today: date) -> RosterRow | None:
+def parse_row(line: int, raw: dict[str, str], errors: list[RosterError], today: date,
+              cadence: str = "quarterly") -> RosterRow | None:
     """The row, or None with its problems added to `errors` (every column is checked, then the rules
     between the columns of the row)."""
     values: dict[str, Any] = {}
@@ -244,7 +245,7 @@ def parse_row(line: int, raw: dict[str, str], errors: list[RosterError], today: 
     if len(errors) > before:
         return None
     if values["report_cadence"] is None and values["category"] == "migrant":
-        values["report_cadence"] = "monthly"  # mobile members report monthly unless the roster says otherwise
+        values["report_cadence"] = cadence  # REPORT_CADENCE_DEFAULT unless the roster says otherwise
     if not values["duty"]:
         values["duty"] = "、".join(titles(cell(raw.get("roles") or "")))
     return RosterRow(line=line, **values)

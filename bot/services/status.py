@@ -1,16 +1,28 @@
-"""Recording a status report and deciding who is told (illness and hardship alert the liaison and the
-secretaries of the member's unit, through the outbox, in the same transaction as the report)."""
+"""Recording a status report and deciding who is told (illness, hardship and 外出就医 alert the liaison and the
+secretaries of the member's unit, through the outbox, in the same transaction as the report). A member who is
+not mobile and goes to work or trade away is asked whether for more than a month
+(`bot.services.reports_mobile` takes the answer)."""
 
 from __future__ import annotations
 
 import secrets
 from datetime import datetime
 
+from bot.buttons import StatusLong
 from bot.config import Settings
 from bot.i18n import Html, t
 from bot.services.people import unit_label
-from bot.services.reports import ALERTING, InputError, StatusInput, alert_recipients, member_of, parse_status_line
-from bot.services.results import Result, say
+from bot.services.reports import (
+    ALERTING,
+    LEAVING,
+    InputError,
+    StatusInput,
+    alert_recipients,
+    is_mobile,
+    member_of,
+    parse_status_line,
+)
+from bot.services.results import Reply, Result, say
 from bot.services.rights import Actor, OrgTree
 from bot.store import Store
 from bot.store.models import Member
@@ -52,10 +64,19 @@ async def save_status(person: Actor, status: StatusInput, now: datetime, store: 
     """Save the member's status; an illness or hardship queues the alerts with it (one transaction)."""
     member = member_of(person)
     alerts = await _alerts(store, settings, member, status, now)
-    await store.reports.add_status(member.id, status.state, status.location, status.note, now, alerts)
+    status_id = await store.reports.add_status(member.id, status.state, status.location, status.note, now, alerts)
     state, where = describe(status.state, status.location, lang)
-    return Result.of(say("status.saved_alerted" if alerts else "status.saved", state=state, where=where),
-                     queued=len(alerts))
+    saved = say("status.saved_alerted" if alerts else "status.saved", state=state, where=where)
+    if status.state in LEAVING and not is_mobile(member):
+        return Result.of(saved, ask_long(status_id, lang), queued=len(alerts))
+    return Result.of(saved, queued=len(alerts))
+
+
+def ask_long(status_id: int, lang: str) -> Reply:
+    """The question put after a 外出务工 / 外出经商 status of a member who is not mobile."""
+    return say("mobile.ask_long", buttons=[[
+        {"text": t(lang, "mobile.long_yes"), "data": StatusLong(status_id, "yes").pack()},
+        {"text": t(lang, "mobile.long_no"), "data": StatusLong(status_id, "no").pack()}]])
 
 
 async def status_line(person: Actor, fields: list[str], now: datetime, store: Store, settings: Settings,

@@ -14,6 +14,7 @@ from bot.i18n import Html, t
 from bot.services import pages
 from bot.services.organisation_text import facts
 from bot.services.pages import Filter, Page, clip
+from bot.services.reports import AWAY
 from bot.services.results import Buttons, Reply, Result, alert, say, shown
 from bot.services.rights import Actor, OrgTree, managed_units
 from bot.services.status import describe
@@ -21,7 +22,6 @@ from bot.store import Store
 from bot.store.models import Member
 from bot.store.rolls import RollEntry
 
-AWAY = frozenset({"away_work", "away_business", "study"})
 #: Buttons for the units below the one shown (a branch's Party groups, a committee's branches).
 MAX_UNIT_BUTTONS = 24
 
@@ -32,7 +32,7 @@ FILTERS: tuple[Filter[RollEntry], ...] = (
     Filter("away", "members.filter.away", lambda r: r.state in AWAY),
     Filter("ill", "members.filter.ill", lambda r: r.state == "ill"),
     Filter("hardship", "members.filter.hardship", lambda r: r.state == "hardship"),
-    Filter("nostatus", "members.filter.nostatus", lambda r: r.state is None),
+    Filter("nostatus", "members.filter.nostatus", lambda r: r.state is None and r.mobile),
 )
 
 
@@ -40,8 +40,8 @@ def _line(row: RollEntry, member: Member | None, tree: OrgTree, lang: str, tz: Z
           today: date) -> str:
     """The member's status and link, then what the organisation says of them (roles, membership, 党龄,
     activity group, relation elsewhere, no vote: `organisation_text.facts`)."""
-    if row.state is None or row.at is None:
-        text = t(lang, "status.none")
+    if row.state is None or row.at is None:  # only a mobile member owes a status: the others show 「—」
+        text = t(lang, "status.none" if row.mobile else "status.not_owed")
     else:
         state, where = describe(row.state, clip(row.location, cap) or None, lang)
         text = t(lang, "status.latest", state=state, where=where, date=row.at.astimezone(tz).strftime("%m-%d"))

@@ -10,6 +10,7 @@ import aiosqlite
 
 from bot.store.db import Database, Statement, iso
 from bot.store.outbox import OUTBOX_INSERT_SQL, Outgoing, outbox_rows
+from bot.store.reports_marks import MarksRepo, chunked, marks
 
 
 @dataclass(frozen=True)
@@ -52,9 +53,11 @@ class ThoughtReport:
     id: int
     member_id: int
     period: str
-    text: str
+    text: str  # '' for a voice report
     submitted_at: datetime
     replaced: int
+    voice: str | None = None  # Telegram's file id of a voice report
+    seconds: int | None = None  # its length
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,8 @@ def _status(r: aiosqlite.Row) -> StatusReport:
 
 def _thought(r: aiosqlite.Row) -> ThoughtReport:
     return ThoughtReport(r["id"], r["member_id"], r["period"], r["text"],
-                         datetime.fromisoformat(r["submitted_at"]), r["replaced"])
+                         datetime.fromisoformat(r["submitted_at"]), r["replaced"], r["voice_file_id"],
+                         r["voice_seconds"])
 
 
 SEEN_SQL = "UPDATE members SET last_seen_at = ? WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)"
@@ -84,8 +88,7 @@ async def _seen(conn: aiosqlite.Connection, member_id: int, at: datetime) -> Non
     await conn.execute(SEEN_SQL, (iso(at), member_id, iso(at)))
 
 
-def _marks(ids: Sequence[object]) -> str:
-    return ",".join("?" * len(ids))
+_marks = marks
 
 
 def _authored(table: str, units: Collection[int] | None) -> tuple[str, tuple[object, ...]]:
@@ -100,7 +103,7 @@ def _authored(table: str, units: Collection[int] | None) -> tuple[str, tuple[obj
             f"JOIN members m ON m.id = r.member_id {where} ORDER BY r.id", params)
 
 
-class ReportRepo:
+class ReportRepo(MarksRepo):
     def __init__(self, db: Database) -> None:
         self.db = db
 
@@ -163,8 +166,10 @@ class ReportRepo:
         row = await self.db.fetchone("SELECT * FROM thought_reports WHERE id = ?", (report_id,))
         return _thought(row) if row else None
 
-    async def save_thought(self, member_id: int, period: str, text: str, at: datetime) -> tuple[int, bool]:
-        """Save the period's report, replacing an earlier one; (id, replaced)."""
+    async def save_thought(self, member_id: int, period: str, text: str, at: datetime, voice: str | None = None,
+                           seconds: int | None = None) -> tuple[int, bool]:
+        """Save the period's report (text, or a voice message: `text` '' and its file id), replacing an earlier
+        one; (id, replaced)."""
         async with self.db.transaction() as conn:
             async with conn.execute(
                 "SELECT id FROM thought_reports WHERE member_id = ? AND period = ?", (member_id, period)
@@ -172,24 +177,30 @@ class ReportRepo:
                 existing = await cur.fetchone()
             if existing:
                 await conn.execute(
-                    "UPDATE thought_reports SET text = ?, submitted_at = ?, replaced = replaced + 1 WHERE id = ?",
-                    (text, iso(at), existing[0]))
+                    "UPDATE thought_reports SET text = ?, submitted_at = ?, replaced = replaced + 1, "
+                    "voice_file_id = ?, voice_seconds = ? WHERE id = ?",
+                    (text, iso(at), voice, seconds, existing[0]))
                 await _seen(conn, member_id, at)
                 return int(existing[0]), True
             cur2 = await conn.execute(
-                "INSERT INTO thought_reports (member_id, period, text, submitted_at) VALUES (?, ?, ?, ?)",
-                (member_id, period, text, iso(at)))
+                "INSERT INTO thought_reports (member_id, period, text, submitted_at, voice_file_id, voice_seconds) "
+                "VALUES (?, ?, ?, ?, ?, ?)", (member_id, period, text, iso(at), voice, seconds))
             assert cur2.lastrowid is not None
             await _seen(conn, member_id, at)
             return cur2.lastrowid, False
 
     async def thoughts_for(self, member_ids: Sequence[int], periods: Sequence[str]) -> list[ThoughtReport]:
+        """The reports of these members for these periods (in chunks: a unit may have more members than SQLite
+        takes parameters)."""
         if not member_ids or not periods:
             return []
-        rows = await self.db.fetchall(
-            f"SELECT * FROM thought_reports WHERE member_id IN ({_marks(member_ids)}) "
-            f"AND period IN ({_marks(periods)})", (*member_ids, *periods))
-        return [_thought(r) for r in rows]
+        out: list[ThoughtReport] = []
+        for chunk in chunked(member_ids):
+            rows = await self.db.fetchall(
+                f"SELECT * FROM thought_reports WHERE member_id IN ({_marks(chunk)}) "
+                f"AND period IN ({_marks(periods)})", (*chunk, *periods))
+            out.extend(_thought(r) for r in rows)
+        return out
 
     async def all_thoughts(self, member_ids: Sequence[int] | None = None) -> list[ThoughtReport]:
         if member_ids is None:

@@ -23,6 +23,7 @@ class RollEntry:
     state: str | None
     location: str | None
     at: datetime | None
+    mobile: bool = False  # a mobile member (流动党员): owes reports; others owe no status either
 
 
 @dataclass(frozen=True)
@@ -56,14 +57,14 @@ class RollRepo:
         marks = ",".join("?" * len(ids))
         rows = await self.db.fetchall_tuples(
             "SELECT m.id, m.name, m.unit_id, m.group_id, m.linked_at IS NOT NULL AND m.telegram_id IS NOT NULL, "
-            "s.state, s.location, s.at FROM members m "
+            "s.state, s.location, s.at, m.category = 'migrant' AND m.report_cadence IS NOT NULL FROM members m "
             "LEFT JOIN (SELECT member_id, max(id) AS id FROM status_reports GROUP BY member_id) l "
             "ON l.member_id = m.id LEFT JOIN status_reports s ON s.id = l.id "
             f"WHERE m.active = 1 AND (m.unit_id IN ({marks}) OR m.group_id IN ({marks}) "
             f"OR m.activity_group_id IN ({marks})) ORDER BY m.unit_id, COALESCE(m.group_id, 0), m.id",
             (*ids, *ids, *ids))
-        return [RollEntry(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6], _when(r[7]))  # type: ignore[arg-type]
-                for r in rows]
+        return [RollEntry(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6], _when(r[7]),  # type: ignore[arg-type]
+                          bool(r[8])) for r in rows]
 
     async def seats(self, notice_id: int) -> list[Seat]:
         """Everyone expected at the meeting, by member id, with their answer and check-in."""
