@@ -19,6 +19,8 @@ from bot.config import Settings
 from bot.context import Services, ZhibuApp, ZhibuContext, utc_now
 from bot.delivery import Sender, sweep_job
 from bot.handlers import contact, duty, duty_report, errors, export, gate, invite, notices, reports, start, status
+from bot.handlers import households as household_handlers  # issue 15
+from bot.handlers import requests as request_handlers  # issue 15
 from bot.handlers.menu import publish_all
 from bot.scheduler import SendScheduler
 from bot.store import Store
@@ -28,7 +30,8 @@ log = logging.getLogger(__name__)
 warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBUserWarning)
 
 #: Capability modules, each with `register(app)`. Order matters only for the fallback, added last.
-MODULES = (start, invite, status, reports, contact, export, duty, duty_report, notices)
+MODULES = (start, invite, status, reports, contact, export, duty, duty_report, notices,
+           household_handlers, request_handlers)
 
 
 def build_application(settings: Settings, store: Store) -> ZhibuApp:

@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     quiet_hours: str = "21:00-08:00"
     meeting_reminders: str = "24h,1h"
     report_reminder_days_before: int = 3
+    #: 党员联户 (issue 15): a household not visited for this many days is in its member's weekly reminder.
+    visit_reminder_days: int = Field(default=90, ge=1)
     broadcast_rate: float = 25
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1"

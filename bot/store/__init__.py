@@ -7,6 +7,8 @@ from pathlib import Path
 from bot.store.db import Database
 from bot.store.due import DueRepo
 from bot.store.duty import DutyRepo
+from bot.store.households import HouseholdRepo
+from bot.store.households_requests import RequestRepo
 from bot.store.invites import InviteRepo
 from bot.store.members import MemberRepo
 from bot.store.notices import NoticeRepo
@@ -32,6 +34,8 @@ class Store:
         self.reports = ReportRepo(db)
         self.rolls = RollRepo(db)
         self.due = DueRepo(db)
+        self.households = HouseholdRepo(db)
+        self.requests = RequestRepo(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
