@@ -20,7 +20,7 @@ from bot.config import Settings
 from bot.i18n import resolve_language, t
 from bot.services.households import address, is_stale, stale_from
 from bot.services.reminders import Due, Handled
-from bot.services.requests_rules import HANDLER_AFTER, SECRETARY_AFTER, age_days
+from bot.services.requests_rules import HANDLER_AFTER, SECRETARY_AFTER, age_days, next_reminder
 from bot.store import Store
 from bot.store.due import NEVER, DueRow
 from bot.store.households import Household
@@ -129,8 +129,5 @@ async def request_reminders(store: Store, settings: Settings, now: datetime,
                 if reachable(secretary) and not await store.outbox.existing_keys([key]):
                     assert secretary is not None
                     dues.append(Due(_request_message(secretary, request, key, "requests.escalate", now, settings)))
-            out[row.id] = Handled(dues, next_at=None)
-        else:
-            out[row.id] = Handled(dues, next_at=request.created_at + (
-                SECRETARY_AFTER if now >= request.created_at + HANDLER_AFTER else HANDLER_AFTER))
+        out[row.id] = Handled(dues, next_at=next_reminder(request.created_at, now))
     return out
