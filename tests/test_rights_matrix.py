@@ -112,6 +112,10 @@ TABLE: dict[str, Row] = {
     "contact":      Row("W   R   A   R   R   R   R   R   R", "张流动 | 电话联系，一切正常"),
     "members":      Row("W   R   R   R   R   S   A   A   A", "一村"),
     "export":       Row("W   R   R   R   R   S   A   A   A", ""),
+    "households":   Row("W   A   A   A   A   S   A   A   R", ""),
+    "visit":        Row("W   A   A   A   A   A   A   A   R", ""),
+    "request":      Row("W   A   A   A   A   A   A   A   R", ""),
+    "requests":     Row("W   A   A   A   A   S   A   A   R", ""),
 }
 
 SEND_METHODS = ("sendmessage", "senddocument", "sendphoto", "editmessagetext", "editmessagereplymarkup",
