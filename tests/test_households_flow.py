@@ -145,3 +145,19 @@ async def test_exports_hold_households_visits_and_requests_of_the_secretarys_uni
     own = await export_files(harness.store, units={member.unit_id})
     assert "周大妈" not in own["households.csv"].decode() and "周大妈" not in own["visits.csv"].decode()
     assert "李大爷" in own["requests.csv"].decode()
+
+
+async def test_help_lists_the_commands_and_old_visit_buttons_expire(harness: Harness) -> None:
+    await load_households(harness.store)
+    member = harness.user(LIAISON)
+    await member.send("/help")
+    shown = await member.expect("可以使用的命令")
+    for command in ("/households", "/visit", "/request", "/requests"):
+        assert command in shown.text, command
+    await member.send("/visit")
+    buttons = await member.expect("走访的是哪一户")
+    await member.send("/cancel")
+    await member.expect("取消")
+    await member.press("李大爷", buttons)
+    await member.expect("失效", kind="alert")
+    assert await visits(harness) == []

@@ -8,13 +8,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.config import Settings
+from bot.emulator import BotApiEmulator
 from bot.services import core
 from bot.services.households_due import week_label
 from bot.services.requests import log_request
 from bot.services.requests_flow import act, complete
 from bot.services.rights import Actor
 from bot.store import Store
-from tests.conftest import LIAISON, PATROL, SECRETARY, SMALL_ROSTER, Harness, load_roster
+from tests.conftest import LIAISON, PATROL, SECRETARY, SMALL_ROSTER, Harness, load_roster, make_settings
 from tests.households_helpers import link, load_households
 
 
@@ -119,3 +120,16 @@ async def test_the_weekly_reminder_reaches_the_member(harness: Harness) -> None:
     assert "李大爷" in reminder.text and "/visit" in reminder.text
     await harness.sweep()
     assert len(await keys(harness.store, "visit:")) == 1
+
+
+async def test_quiet_hours_hold_the_weekly_reminder_till_morning(tmp_path: Path, emulator: BotApiEmulator) -> None:
+    quiet = make_settings(tmp_path, emulator, quiet_hours="21:00-08:00")
+    store = await prepared(tmp_path / "q.sqlite3")
+    try:
+        night = (datetime.now(quiet.tz) + timedelta(days=100)).replace(hour=23, minute=0)
+        await core.sweep(store, quiet, night)
+        assert await keys(store, "visit:") == []
+        await core.sweep(store, quiet, night + timedelta(hours=9, minutes=30))  # 08:30
+        assert len(await keys(store, "visit:")) == 1
+    finally:
+        await store.close()

@@ -147,3 +147,15 @@ async def test_requests_are_private_chat_only(harness: Harness) -> None:
     assert "李大爷" not in (await group.next_message()).text
     count = await harness.store.db.fetchone("SELECT count(*) FROM requests")
     assert count is not None and count[0] == 1
+
+
+async def test_request_buttons_in_a_group_are_refused(harness: Harness) -> None:
+    await logged(harness)
+    group = harness.emu.add_group(-100400, "一村党员群")
+    member = harness.user(LIAISON)
+    await member.send("/help", chat=group)
+    posted = await group.next_message()
+    for data in (RequestOpen(1).pack(), RequestAct(1, "start").pack(), RequestRate(1, "basic").pack()):
+        await member.press_data(data, posted)
+        await member.expect("没有权限", kind="alert")
+    assert (await request_row(harness))[0] == "received"
