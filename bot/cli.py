@@ -109,6 +109,8 @@ async def import_households(settings: Settings, path: Path) -> int:
         return 1
     say(settings, "households.summary", created=summary.created, updated=summary.updated,
         unchanged=summary.unchanged)
+    if summary.unlisted:
+        say(settings, "households.unlisted", count=summary.unlisted)
     return 0
 
 

@@ -46,6 +46,7 @@ async def test_english_headers_and_an_edit_updates(store: Store) -> None:
     assert errors == []
     summary, problems = await apply_households(store, rows)
     assert problems == [] and (summary.created, summary.updated, summary.unchanged) == (1, 0, 1)
+    assert summary.unlisted == 3  # it lists 1 of the 4 households there were: the other 3 are kept, not deleted
     edited = ENGLISH.replace("13900000001,2,李联络", "13900000001,3,赵巡逻")
     summary, _ = await apply_households(store, parse_households(edited)[0])
     assert (summary.created, summary.updated) == (0, 1)

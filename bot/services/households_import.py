@@ -72,6 +72,7 @@ class HouseholdSummary:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    unlisted: int = 0  # households recorded before that the file does not list (kept as they are)
 
 
 def column_name(lang: str, column: str) -> str:
@@ -191,6 +192,7 @@ async def apply_households(store: Store, rows: list[HouseholdRow]) -> tuple[Hous
         return summary, errors
     now = utcnow()
     async with store.db.transaction() as conn:
+        summary.unlisted = len(await store.households.keys_in(conn) - {row.key for row in rows})
         for row in rows:
             record = HouseholdRecord(row.head, row.building, row.entrance, row.room, row.phone or None, row.people,
                                      found[row.line].id, row.note or None)

@@ -126,6 +126,11 @@ class HouseholdRepo:
             (*values, iso(now), found["id"]))
         return Change.UPDATED
 
+    async def keys_in(self, conn: aiosqlite.Connection) -> set[tuple[str, str, str, str]]:
+        """Every household's (户主, 楼栋, 单元, 房号), inside the import's transaction."""
+        async with conn.execute("SELECT head, building, entrance, room FROM households") as cur:
+            return {(r[0], r[1], r[2], r[3]) for r in await cur.fetchall()}
+
     async def add_visit(self, conn: aiosqlite.Connection, household_id: int, member_id: int, found: str,
                         now: datetime, local_date: date) -> int:
         cur = await conn.execute(
