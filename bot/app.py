@@ -19,7 +19,9 @@ from bot.config import Settings
 from bot.context import Services, ZhibuApp, ZhibuContext, utc_now
 from bot.delivery import Sender, sweep_job
 from bot.handlers import contact, duty, duty_report, errors, export, gate, invite, notices, reports, start, status
+from bot.handlers import households as household_handlers  # issue 15
 from bot.handlers import ledger as ledger_handlers
+from bot.handlers import requests as request_handlers  # issue 15
 from bot.handlers.menu import publish_all
 from bot.handlers.persistence import SqlitePersistence
 from bot.scheduler import SendScheduler
@@ -31,7 +33,8 @@ warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBU
 
 #: Capability modules, each with `register(app)`. Order matters only for the fallback, added last.
 MODULES = (start, invite, status, reports, contact, export, duty, duty_report, notices,
-           ledger_handlers)  # after notices: its conversation takes the nudge's button first
+           ledger_handlers,  # after notices: its conversation takes the nudge's button first
+           household_handlers, request_handlers)
 
 
 def build_application(settings: Settings, store: Store) -> ZhibuApp:

@@ -407,6 +407,54 @@ class LedgerNotice(Payload):
     PREFIX: ClassVar[str] = "ldg:ntc"
     CHOICES: ClassVar[dict[str, Choices]] = {"kind": allowed("bot.services.ledger_rules", "LEDGER_KINDS")}
     kind: str
+# ---------------------------------------------------------------------------------- households (issue 15)
+HOUSEHOLDS = "hh"
+
+
+@dataclass(frozen=True)
+class HouseholdPick(Payload):
+    """/visit: the household visited."""
+
+    PREFIX: ClassVar[str] = "hh:pick"
+    household_id: int
+
+
+@dataclass(frozen=True)
+class VisitNoRequest(Payload):
+    """/visit: the household asked for nothing."""
+
+    PREFIX: ClassVar[str] = "hh:noreq"
+
+
+REQUESTS = "rq"
+
+
+@dataclass(frozen=True)
+class RequestOpen(Payload):
+    """/requests: show one request with what can be done with it."""
+
+    PREFIX: ClassVar[str] = "rq:open"
+    request_id: int
+
+
+@dataclass(frozen=True)
+class RequestAct(Payload):
+    """A request moved on: start, resolve, up, take, committee, back (`requests_rules.ACTIONS`)."""
+
+    PREFIX: ClassVar[str] = "rq:act"
+    CHOICES: ClassVar[dict[str, Choices]] = {"action": allowed("bot.services.requests_rules", "ACTIONS")}
+    request_id: int
+    action: str
+
+
+@dataclass(frozen=True)
+class RequestRate(Payload):
+    """A resolved request: the resident's satisfaction as told to the member."""
+
+    PREFIX: ClassVar[str] = "rq:rate"
+    CHOICES: ClassVar[dict[str, Choices]] = {"rating": allowed("bot.services.requests_rules", "SATISFACTION")}
+    request_id: int
+    rating: str
 
 
 #: Every payload kind, for the tests (64 bytes at the most, round trips) and the docs.
@@ -419,4 +467,5 @@ ALL: tuple[type[Payload], ...] = (
     InviteRelink, InviteKeep,
     ListPage,
     LedgerAll, LedgerView, LedgerNotice,
+    HouseholdPick, VisitNoRequest, RequestOpen, RequestAct, RequestRate,
 )

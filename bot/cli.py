@@ -1,4 +1,4 @@
-"""`python -m bot <command>`: run, sandbox, import-roster, invites, export, backup."""
+"""`python -m bot <command>`: run, sandbox, import-roster, import-households, invites, export, backup."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from bot import version
 from bot.config import Settings
 from bot.i18n import CatalogueError, Html, check_catalogues, t
 from bot.services.export import export_to_dir
+from bot.services.households_import import HouseholdError, apply_households, parse_households
+from bot.services.households_import import column_name as household_column
 from bot.services.invites import pending_links
 from bot.services.roster import (
     ImportSummary,
@@ -74,6 +76,42 @@ async def import_roster(settings: Settings, path: Path, deactivate_missing: bool
     say(settings, "roster.summary", created=summary.created, updated=summary.updated,
         unchanged=summary.unchanged, units=summary.units_created)
     report_missing(settings, summary, deactivate_missing)
+    return 0
+
+
+def household_error_text(lang: str, error: HouseholdError) -> str:
+    problem = t(lang, error.key, **error.params)
+    if error.column:
+        return plain(t(lang, "households.error_line", line=error.line, column=household_column(lang, error.column),
+                       problem=Html(problem)))
+    return plain(t(lang, "households.error_row", line=error.line, problem=Html(problem)))
+
+
+async def import_households(settings: Settings, path: Path) -> int:
+    """党员联户名单: every row checked and every member found, then written in one transaction, or nothing."""
+    lang = settings.default_language
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        say(settings, "households.read_error", detail=str(exc))
+        return 1
+    rows, errors = parse_households(text)
+    if not errors:
+        store = await Store.open(settings.database_path)
+        try:
+            summary, errors = await apply_households(store, rows)
+        finally:
+            await store.close()
+    if errors:
+        say(settings, "households.failed")
+        for error in errors:
+            print("  " + household_error_text(lang, error))
+        say(settings, "households.example")
+        return 1
+    say(settings, "households.summary", created=summary.created, updated=summary.updated,
+        unchanged=summary.unchanged)
+    if summary.unlisted:
+        say(settings, "households.unlisted", count=summary.unlisted)
     return 0
 
 
@@ -173,6 +211,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     roster.add_argument("--deactivate-missing", action="store_true",
                         help="deactivate the members who are in the database but not in the file "
                              "(without it they are only listed)")
+    households = sub.add_parser("import-households", help="create/update the households members serve (党员联户) "
+                                                          "from a CSV file")
+    households.add_argument("file", type=Path)
     inv = sub.add_parser("invites", help="print one-time invite links for members not yet linked")
     inv.add_argument("--bot-username", help="bot username for the links (default: asked from the Bot API)")
     exp = sub.add_parser("export", help="write the CSV exports to a folder")
@@ -213,6 +254,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return stopped("sandbox", exc)
     if args.command == "import-roster":
         return asyncio.run(import_roster(settings, args.file, args.deactivate_missing))
+    if args.command == "import-households":
+        return asyncio.run(import_households(settings, args.file))
     if args.command == "invites":
         return asyncio.run(invites(settings, args.bot_username))
     if args.command == "export":

@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     #: How often a mobile member (流动党员) hands in a thought report when the roster gives no 汇报周期:
     #: monthly or quarterly (the roster's report_cadence still wins).
     report_cadence_default: str = "quarterly"
+    #: 党员联户 (issue 15): a household not visited for this many days is in its member's weekly reminder.
+    visit_reminder_days: int = Field(default=90, ge=1)
     broadcast_rate: float = 25
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1"

@@ -21,11 +21,13 @@ from pydantic import SecretStr
 from bot.app import build_application, running
 from bot.config import Settings
 from bot.emulator import BotApiEmulator, BotMessage, EmuUser
+from bot.services.households_import import apply_households, parse_households
 from bot.services.roster import RosterRow, apply_roster, parse_roster
 from bot.store import Store
 
 DEMO_DIR: Traversable = resources.files("bot.demo")
 DEMO_ROSTER = DEMO_DIR / "roster-baimiao.csv"
+DEMO_HOUSEHOLDS = DEMO_DIR / "households-baimiao.csv"  # 党员联户 (issue 15), for the demo roster only
 TOUR = DEMO_DIR / "tour.txt"
 DEMO_COMMUNITY = "白庙社区党委"
 STRANGER = "陌生人"
@@ -179,6 +181,13 @@ def demo_rows(roster: Traversable) -> tuple[list[RosterRow], dict[str, int]]:
     return linked, ids
 
 
+async def demo_households(store: Store) -> None:
+    rows, errors = parse_households(DEMO_HOUSEHOLDS.read_text(encoding="utf-8"))
+    problems = errors or (await apply_households(store, rows))[1]
+    if problems:
+        raise SystemExit(f"{DEMO_HOUSEHOLDS}: line {problems[0].line}, column {problems[0].column}: {problems[0].key}")
+
+
 async def _main(settings: Settings, script: Path | None, roster: Path | None, database: Path | None,
                 interactive: bool) -> int:
     rows, ids = demo_rows(roster or DEMO_ROSTER)
@@ -193,6 +202,8 @@ async def _main(settings: Settings, script: Path | None, roster: Path | None, da
             store = await Store.open(sandbox_settings.database_path)
             try:
                 await apply_roster(store, rows, sandbox_settings.community_name)
+                if roster is None:
+                    await demo_households(store)
                 app = build_application(sandbox_settings, store)
                 async with running(app, poll_timeout=1):
                     box = Sandbox(emu, ids)

@@ -113,6 +113,10 @@ TABLE: dict[str, Row] = {
     "members":      Row("W   R   R   R   R   S   A   A   A", "一村"),
     "export":       Row("W   R   R   R   R   S   A   A   A", ""),
     "ledger":       Row("W   R   R   R   R   S   A   A   A", "一村 2026"),
+    "households":   Row("W   A   A   A   A   S   A   A   R", ""),
+    "visit":        Row("W   A   A   A   A   A   A   A   R", ""),
+    "request":      Row("W   A   A   A   A   A   A   A   R", ""),
+    "requests":     Row("W   A   A   A   A   S   A   A   R", ""),
 }
 
 SEND_METHODS = ("sendmessage", "senddocument", "sendphoto", "editmessagetext", "editmessagereplymarkup",

@@ -41,6 +41,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("contact", Capability.LIAISON, private=True),
     Command("members", Capability.SECRETARY, private=True),
     Command("export", Capability.SECRETARY, private=True),
+    Command("households", Capability.MEMBER, private=True),
+    Command("visit", Capability.MEMBER, private=True),
+    Command("request", Capability.MEMBER, private=True),
+    Command("requests", Capability.MEMBER, private=True),
 )
 
 SECRETARY_ONLY = frozenset({Capability.SECRETARY})

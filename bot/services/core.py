@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from bot.config import Settings
-from bot.services import digest, due_meetings, due_reports, duty, notices, notices_broadcast, reminders
+from bot.services import digest, due_meetings, due_reports, duty, households_due, notices, notices_broadcast, reminders
 from bot.services.ledger_nudges import ledger_nudges
 from bot.services.reminders import DueSource, ReminderSource
 from bot.store import Store
@@ -31,6 +31,8 @@ REMINDER_SOURCES: tuple[DueSource | ReminderSource, ...] = (
     ledger_nudges,                                        # 三会一课: on the 20th, what a branch has not yet held
     digest.daily_digests,                                 # from DIGEST_TIME: each person's escalations in one
                                                           # message (waiting items: a partial index)
+    DueSource("visit", households_due.visit_reminders),   # a member's weekly list of households to visit
+    DueSource("request", households_due.request_reminders),  # an open resident's request: 7 and 15 days
 )
 
 AFTER_SEND: tuple[AfterSend, ...] = (

@@ -24,6 +24,14 @@ from bot.services.duty import EXPORT_HEADER as DUTY_HEADER
 from bot.services.duty import duty_logs_rows
 from bot.services.export_reports import STATUS_HEADER, THOUGHT_HEADER, status_rows, thought_rows
 from bot.services.export_time import export_tz
+from bot.services.households_export import (
+    HOUSEHOLDS_HEADER,
+    REQUESTS_HEADER,
+    VISITS_HEADER,
+    households_rows,
+    requests_rows,
+    visits_rows,
+)
 from bot.services.notices_export import ATTENDANCE_HEADER, NOTICE_HEADER, attendance_rows, notices_rows
 from bot.services.results import Reply, say
 from bot.services.rights import Actor, OrgTree, managed_units
@@ -106,6 +114,9 @@ EXPORTS: tuple[ExportFile, ...] = (
     ExportFile("duty_logs.csv", DUTY_HEADER, duty_logs_rows),
     ExportFile("notices.csv", NOTICE_HEADER, notices_rows),
     ExportFile("attendance.csv", ATTENDANCE_HEADER, attendance_rows),
+    ExportFile("households.csv", HOUSEHOLDS_HEADER, households_rows),  # 联户台账 (issue 15)
+    ExportFile("visits.csv", VISITS_HEADER, visits_rows),
+    ExportFile("requests.csv", REQUESTS_HEADER, requests_rows),  # 民情诉求台账
 )
 
 

@@ -26,7 +26,7 @@ T = TypeVar("T")
 #: Entries on one page: 40 short lines read well on a phone and stay far below 4096 characters.
 PAGE_SIZE = 40
 #: Lists that page (the `list` of a `ListPage` button).
-LISTS = ("members", "reports", "dutyreport", "attendance")
+LISTS = ("members", "reports", "dutyreport", "attendance", "households", "requests")
 #: Every filter word a list may use (a button's `filter`): short ASCII, so a payload stays under 64 bytes.
 #: A new list adds its words here.
 FILTER_WORDS = (
@@ -35,6 +35,7 @@ FILTER_WORDS = (
     "submitted", "missing", "overdue",  # /reports
     "met", "notmet",  # /dutyreport
     "attend", "leave", "silent", "present", "absent",  # /attendance
+    "never", "stale", "passedup",  # /households, /requests
 )
 #: What one message may hold, in UTF-16 units of the HTML sent (an upper bound of what Telegram counts,
 #: after entities); the reserve is for the tags a split would add, as in `bot.services.text.split_message`.

@@ -9,6 +9,8 @@ from bot.store.db import Database
 from bot.store.digest import DigestRepo
 from bot.store.due import DueRepo
 from bot.store.duty import DutyRepo
+from bot.store.households import HouseholdRepo
+from bot.store.households_requests import RequestRepo
 from bot.store.invites import InviteRepo
 from bot.store.members import MemberRepo
 from bot.store.notices import NoticeRepo
@@ -36,6 +38,8 @@ class Store:
         self.due = DueRepo(db)
         self.conversations = ConversationRepo(db)
         self.digest = DigestRepo(db)
+        self.households = HouseholdRepo(db)
+        self.requests = RequestRepo(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:

@@ -1,0 +1,139 @@
+"""`/households` (pages) and `/visit` (a conversation, or the one-line form). Telegram in and out only: the
+rules and the store are in `bot.services.households*`."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+
+from bot import buttons
+from bot.buttons import HouseholdPick, ListPage
+from bot.context import ZhibuApp, ZhibuContext
+from bot.handlers import pages
+from bot.handlers.common import Handler, actor, args_text, command, render
+from bot.services import households_visit
+from bot.services.households import households_page, list_households
+from bot.services.households_visit import Step, VisitDraft, VisitStep
+from bot.services.results import Reply, Result, alert, say
+from bot.services.rights import Actor
+
+DRAFT = "visit"  # the key of the draft in user_data
+
+
+class V(IntEnum):
+    HOUSEHOLD = 1
+    FOUND = 2
+    REQUEST = 3
+
+
+_STATES: dict[Step, V] = {"household": V.HOUSEHOLD, "found": V.FOUND, "request": V.REQUEST}
+_STEPS: dict[V, Step] = {v: k for k, v in _STATES.items()}
+
+
+def _draft(context: ZhibuContext) -> VisitDraft:
+    assert context.user_data is not None
+    draft = context.user_data.get(DRAFT)
+    return draft if isinstance(draft, VisitDraft) else VisitDraft()
+
+
+async def _show(update: Update, context: ZhibuContext, step: VisitStep) -> V | int:
+    assert context.user_data is not None
+    if step.next is None:
+        context.user_data.pop(DRAFT, None)
+    else:
+        context.user_data[DRAFT] = step.draft
+    if update.callback_query is not None and step.next != "household":
+        await update.callback_query.edit_message_reply_markup(None)  # the choice is made: its buttons go
+    await render(update, context, step.result)
+    return ConversationHandler.END if step.next is None else _STATES[step.next]
+
+
+@command("visit")
+async def cmd_visit(update: Update, context: ZhibuContext) -> V | int:
+    step = await households_visit.begin(actor(context), args_text(context), context.services.now(), context.store,
+                                        context.settings, context.lang)
+    return await _show(update, context, step)
+
+
+async def on_pick(update: Update, context: ZhibuContext) -> V | int:
+    assert update.callback_query is not None
+    pressed = HouseholdPick.unpack(update.callback_query.data)
+    assert pressed is not None  # the pattern let only a valid payload through
+    return await _show(update, context, await households_visit.pick(actor(context), pressed.household_id,
+                                                                    context.store, context.lang))
+
+
+async def on_found(update: Update, context: ZhibuContext) -> V | int:
+    assert update.effective_message is not None
+    step = households_visit.add_found(_draft(context), update.effective_message.text or "", context.lang)
+    return await _show(update, context, step)
+
+
+async def on_request(update: Update, context: ZhibuContext) -> V | int:
+    """The request typed, or 没有诉求 pressed."""
+    message = update.effective_message
+    text = None if update.callback_query is not None or message is None else message.text or ""
+    step = await households_visit.finish(actor(context), _draft(context), text, context.services.now(),
+                                         context.store, context.settings, context.lang)
+    return await _show(update, context, step)
+
+
+def _again(state: V, first: Reply | None) -> Handler:
+    """Something else than the step waits for (a photo where text is asked; text where a button is): say so
+    and ask again, in the same step."""
+
+    async def answer(update: Update, context: ZhibuContext) -> V | int:
+        draft = _draft(context)
+        question = households_visit.question(_STEPS[state], draft, context.lang)
+        replies = (first, question) if first is not None else (question,)
+        await render(update, context, Result.of(*replies))
+        return state
+
+    return answer
+
+
+async def cancel(update: Update, context: ZhibuContext) -> int:
+    if context.user_data is not None:
+        context.user_data.pop(DRAFT, None)
+    await render(update, context, say("common.cancelled"))
+    return ConversationHandler.END
+
+
+@command("households")
+async def cmd_households(update: Update, context: ZhibuContext) -> None:
+    await render(update, context, await list_households(actor(context), context.services.now(), context.store,
+                                                        context.settings, context.lang))
+
+
+async def households_pressed(person: Actor, pressed: ListPage, context: ZhibuContext) -> Reply:
+    return await households_page(person, pressed.ref, pressed.filter, pressed.page, context.services.now(),
+                                 context.store, context.settings, context.lang)
+
+
+async def on_expired(update: Update, context: ZhibuContext) -> None:
+    """A /visit button of a finished conversation, or a forged one: answered like an expired button."""
+    await render(update, context, alert("visit.expired"))
+
+
+def register(app: ZhibuApp) -> None:
+    text = filters.TEXT & ~filters.COMMAND
+    other = filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND
+    not_text = say("common.text_expected")
+    app.add_handler(ConversationHandler(
+        entry_points=[CommandHandler("visit", cmd_visit)],
+        states={
+            V.HOUSEHOLD: [CallbackQueryHandler(on_pick, pattern=HouseholdPick.matches),
+                          MessageHandler(text, _again(V.HOUSEHOLD, say("visit.use_buttons"))),
+                          MessageHandler(other, _again(V.HOUSEHOLD, say("visit.use_buttons")))],
+            V.FOUND: [MessageHandler(text, on_found), MessageHandler(other, _again(V.FOUND, not_text))],
+            V.REQUEST: [CallbackQueryHandler(on_request, pattern=buttons.VisitNoRequest.matches),
+                        MessageHandler(text, on_request), MessageHandler(other, _again(V.REQUEST, not_text))],
+        },
+        fallbacks=[CommandHandler("cancel", cancel)],
+        name="visit", persistent=True,
+    ))
+    app.add_handler(CommandHandler("households", cmd_households))
+    pages.register_list(app, "households", "/households", households_pressed)
+    app.add_handler(CallbackQueryHandler(on_expired, pattern=buttons.family(buttons.HOUSEHOLDS)))

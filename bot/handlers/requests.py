@@ -1,0 +1,137 @@
+"""`/request 户主 | 诉求`, `/requests` (pages), a request's own message with its buttons, and the texts some
+buttons ask for (what was done, the advice). Telegram in and out only: `bot.services.requests*`."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+
+from bot import buttons
+from bot.buttons import ListPage, RequestAct, RequestOpen, RequestRate
+from bot.context import ZhibuApp, ZhibuContext
+from bot.handlers import pages
+from bot.handlers.common import actor, args_text, command, is_private, render
+from bot.services import requests_flow
+from bot.services.requests import list_requests, log_request, requests_page, show_request
+from bot.services.requests_flow import Acted, Pending
+from bot.services.results import Reply, Result, alert, say
+from bot.services.rights import Actor
+
+PENDING = "request_action"  # the key of the action waiting for its text in user_data
+
+
+class Q(IntEnum):
+    TEXT = 1
+
+
+def _pending(context: ZhibuContext) -> Pending | None:
+    assert context.user_data is not None
+    pending = context.user_data.get(PENDING)
+    return pending if isinstance(pending, Pending) else None
+
+
+async def _show(update: Update, context: ZhibuContext, acted: Acted) -> Q | int:
+    assert context.user_data is not None
+    if acted.pending is None:
+        context.user_data.pop(PENDING, None)
+    else:
+        context.user_data[PENDING] = acted.pending
+    await render(update, context, acted.result)
+    return ConversationHandler.END if acted.pending is None else Q.TEXT
+
+
+@command("request")
+async def cmd_request(update: Update, context: ZhibuContext) -> None:
+    await render(update, context, await log_request(actor(context), args_text(context), context.services.now(),
+                                                    context.store))
+
+
+@command("requests")
+async def cmd_requests(update: Update, context: ZhibuContext) -> None:
+    await render(update, context, await list_requests(actor(context), context.services.now(), context.store,
+                                                      context.settings, context.lang))
+
+
+async def requests_pressed(person: Actor, pressed: ListPage, context: ZhibuContext) -> Reply:
+    return await requests_page(person, pressed.filter, pressed.page, context.services.now(), context.store,
+                               context.settings, context.lang)
+
+
+async def on_open(update: Update, context: ZhibuContext) -> None:
+    assert update.callback_query is not None
+    pressed = RequestOpen.unpack(update.callback_query.data)
+    assert pressed is not None  # the pattern let only a valid payload through
+    if not is_private(update) or actor(context).member is None:
+        await render(update, context, alert("requests.not_allowed"))
+        return
+    await render(update, context, await show_request(actor(context), pressed.request_id, context.services.now(),
+                                                     context.store, context.settings, context.lang))
+
+
+async def on_act(update: Update, context: ZhibuContext) -> Q | int:
+    assert update.callback_query is not None
+    pressed = RequestAct.unpack(update.callback_query.data)
+    assert pressed is not None
+    if not is_private(update) or actor(context).member is None:
+        return await _show(update, context, Acted(Result.of(alert("requests.not_allowed"))))
+    acted = await requests_flow.act(actor(context), pressed.request_id, pressed.action, context.services.now(),
+                                    context.store, context.settings, context.lang)
+    return await _show(update, context, acted)
+
+
+async def on_text(update: Update, context: ZhibuContext) -> Q | int:
+    pending = _pending(context)
+    assert update.effective_message is not None
+    if pending is None:
+        return ConversationHandler.END
+    acted = await requests_flow.complete(actor(context), pending, update.effective_message.text or "",
+                                         context.services.now(), context.store, context.settings, context.lang)
+    return await _show(update, context, acted)
+
+
+async def on_not_text(update: Update, context: ZhibuContext) -> Q | int:
+    pending = _pending(context)
+    if pending is None:
+        return ConversationHandler.END
+    return await _show(update, context, requests_flow.not_text(pending))
+
+
+async def on_rate(update: Update, context: ZhibuContext) -> None:
+    assert update.callback_query is not None
+    pressed = RequestRate.unpack(update.callback_query.data)
+    assert pressed is not None
+    if not is_private(update) or actor(context).member is None:
+        await render(update, context, alert("requests.not_allowed"))
+        return
+    await render(update, context, await requests_flow.rate(actor(context), pressed.request_id, pressed.rating,
+                                                           context.services.now(), context.store, context.lang))
+
+
+async def cancel(update: Update, context: ZhibuContext) -> int:
+    if context.user_data is not None:
+        context.user_data.pop(PENDING, None)
+    await render(update, context, say("common.cancelled"))
+    return ConversationHandler.END
+
+
+async def on_expired(update: Update, context: ZhibuContext) -> None:
+    await render(update, context, alert("requests.expired"))
+
+
+def register(app: ZhibuApp) -> None:
+    app.add_handler(ConversationHandler(
+        entry_points=[CallbackQueryHandler(on_act, pattern=RequestAct.matches)],
+        states={Q.TEXT: [MessageHandler(filters.TEXT & ~filters.COMMAND, on_text),
+                         MessageHandler(filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND, on_not_text),
+                         CallbackQueryHandler(on_act, pattern=RequestAct.matches)]},
+        fallbacks=[CommandHandler("cancel", cancel)],
+        name="request_action", persistent=True,
+    ))
+    app.add_handler(CommandHandler("request", cmd_request))
+    app.add_handler(CommandHandler("requests", cmd_requests))
+    app.add_handler(CallbackQueryHandler(on_open, pattern=RequestOpen.matches))
+    app.add_handler(CallbackQueryHandler(on_rate, pattern=RequestRate.matches))
+    pages.register_list(app, "requests", "/requests", requests_pressed)
+    app.add_handler(CallbackQueryHandler(on_expired, pattern=buttons.family(buttons.REQUESTS)))
