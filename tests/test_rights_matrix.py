@@ -112,6 +112,7 @@ TABLE: dict[str, Row] = {
     "contact":      Row("W   R   A   R   R   R   R   R   R", "张流动 | 电话联系，一切正常"),
     "members":      Row("W   R   R   R   R   S   A   A   A", "一村"),
     "export":       Row("W   R   R   R   R   S   A   A   A", ""),
+    "health":       Row("W   R   R   R   R   R   R   R   A", ""),
 }
 
 SEND_METHODS = ("sendmessage", "senddocument", "sendphoto", "editmessagetext", "editmessagereplymarkup",

@@ -40,6 +40,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("contact", Capability.LIAISON, private=True),
     Command("members", Capability.SECRETARY, private=True),
     Command("export", Capability.SECRETARY, private=True),
+    Command("health", Capability.ADMIN, private=True),
 )
 
 SECRETARY_ONLY = frozenset({Capability.SECRETARY})
