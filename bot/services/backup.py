@@ -149,12 +149,13 @@ async def take_backup(store: Store, settings: Settings, now: datetime, target: P
     local = now.astimezone(settings.tz)
     source = store.db.path
     if target is None:
-        private_dir(settings.backups)
         target = settings.backups / backup_name(source.stem, local)
     began = time.monotonic()
     size: int | None = None
     error: str | None = None
     try:
+        if target.parent == settings.backups:
+            private_dir(target.parent)
         size = await asyncio.to_thread(copy_database, source, target)
     except Exception as exc:  # anything at all: recorded, logged, told; the bot goes on
         error = describe(exc)

@@ -13,8 +13,8 @@ from bot.config import Settings
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-def configure(settings: Settings | None, level: int) -> logging.Handler:
-    """Set up the root logger (replacing any handler set before); returns the handler."""
+def configure(settings: Settings | None, level: int, root: logging.Logger | None = None) -> logging.Handler:
+    """Set up the root logger (or `root`; any handler set before is replaced); returns the handler."""
     handler: logging.Handler
     if settings is not None and settings.log_file is not None:
         settings.log_file.parent.mkdir(parents=True, exist_ok=True)
@@ -24,7 +24,7 @@ def configure(settings: Settings | None, level: int) -> logging.Handler:
     else:
         handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter(FORMAT))
-    root = logging.getLogger()
+    root = root if root is not None else logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
         old.close()
