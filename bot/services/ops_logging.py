@@ -13,14 +13,23 @@ from bot.config import Settings
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """Rotated by size; every file it opens (the first and each one after a rotation) is the owner's only, like
+    the database: the log holds member ids."""
+
+    def _open(self):  # type: ignore[no-untyped-def]  # typeshed's signature differs between Python versions
+        fd = os.open(self.baseFilename, os.O_CREAT | os.O_APPEND | os.O_WRONLY, 0o600)
+        os.fchmod(fd, 0o600)
+        return open(fd, "a", encoding=self.encoding, errors=self.errors)  # the handler closes it
+
+
 def configure(settings: Settings | None, level: int, root: logging.Logger | None = None) -> logging.Handler:
     """Set up the root logger (or `root`; any handler set before is replaced); returns the handler."""
     handler: logging.Handler
     if settings is not None and settings.log_file is not None:
         settings.log_file.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
+        handler = PrivateRotatingFileHandler(
             settings.log_file, maxBytes=settings.log_max_bytes, backupCount=settings.log_backups, encoding="utf-8")
-        os.chmod(settings.log_file, 0o600)  # ids of members are in it: the owner's only, like the database
     else:
         handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter(FORMAT))
