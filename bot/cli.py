@@ -168,6 +168,10 @@ async def restore(settings: Settings, source: Path) -> int:
 
 async def health(settings: Settings) -> int:
     """The health report; exit 1 when the sweep is late or the last backup failed (for a monitoring cron)."""
+    if not settings.database_path.is_file():  # a wrong DATABASE_PATH must not create an empty database
+        print(plain(t(settings.default_language, "ops.health_no_database", path=str(settings.database_path))),
+              file=sys.stderr)
+        return 2
     store = await Store.open(settings.database_path)
     try:
         now = utcnow()

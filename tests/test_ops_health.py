@@ -139,3 +139,6 @@ async def test_the_health_command_exits_non_zero_for_a_late_sweep_or_a_failed_ba
         assert again.returncode == 0 and "zhibu-y.sqlite3" in again.stdout
     finally:
         await store.close()
+    missing = await asyncio.to_thread(health_cli, tmp_path / "elsewhere" / "zhibu.sqlite3")
+    assert missing.returncode == 2 and "找不到数据库" in missing.stderr
+    assert not (tmp_path / "elsewhere").exists()

@@ -164,3 +164,52 @@ async def test_the_cli_refuses_while_the_bot_runs_and_restores_once_it_is_stoppe
     assert result.returncode == 0, result.stderr
     assert "恢复完成" in result.stdout and "另存为" in result.stdout
     assert len(list(tmp_path.glob("zhibu.sqlite3-before-restore-*"))) == 1
+
+
+def add_rows(path: Path, rows: list[tuple[str, str, str | None, int | None, int, str]]) -> None:
+    """(key, kind, ref, member_id, chat_id, status) outbox rows."""
+    with sqlite3.connect(path) as conn:
+        conn.executemany(
+            "INSERT INTO outbox (key, kind, ref, member_id, chat_id, text, status, message_id, created_at) "
+            "VALUES (?, ?, ?, ?, ?, '…', ?, 7, '2026-11-30T01:00:00+00:00')", rows)
+    conn.close()
+
+
+def statuses(path: Path) -> dict[str, str]:
+    with sqlite3.connect(path) as conn:
+        found = {str(k): str(s) for k, s in conn.execute("SELECT key, status FROM outbox")}
+    conn.close()
+    return found
+
+
+async def test_the_log_records_only_what_the_sweep_would_decide_again_about_things_in_the_backup(
+    tmp_path: Path, current: Path,
+) -> None:
+    backup = tmp_path / "backup.sqlite3"
+    build(backup, len(migrations()))
+    notice = ("INSERT INTO notices (id, kind, unit_id, starts_at, place, topic, created_by, creator_chat, "
+              "creator_lang, created_at) VALUES ({id}, 'general', 1, '2026-12-01T11:00:00+00:00', '村委会', '学习', "
+              "1, 1001, 'zh', '2026-11-29T01:00:00+00:00')")
+    for path, ids in ((backup, (1,)), (current, (1, 2))):  # notice 2 was made after the backup
+        with sqlite3.connect(path) as conn:
+            for number in ids:
+                conn.execute(notice.format(id=number))
+        conn.close()
+    add_rows(backup, [("notice:1:1", "notice", "notice:1", 1, 1001, "pending"),
+                      ("notice:1:group", "notice", "notice:1", None, -100, "sending")])
+    add_rows(current, [
+        ("notice:1:1", "notice", "notice:1", 1, 1001, "sent"),  # went out after the backup
+        ("notice:1:group", "notice", "notice:1", None, -100, "uncertain"),
+        ("meeting:24h:1:1", "reminder", "meeting:1", 1, 1001, "sent"),  # decided after it, about notice 1
+        ("notice:1:summary", "summary", "notice-summary:1", 1, 1001, "sent"),
+        ("report:first:1:2026-11", "reminder", "report:2026-11", 1, 1001, "sent"),
+        ("meeting:24h:2:1", "reminder", "meeting:2", 1, 1001, "sent"),  # about notice 2: id given out again
+        ("notice:2:1", "notice", "notice:2", 1, 1001, "sent"),  # the notice itself is gone with the restore
+        ("report:first:9:2026-11", "reminder", "report:2026-11", None, 1009, "pending"),  # never went
+    ])
+    outcome = await restore(backup, current, NOW)
+    assert (outcome.reconciled.settled, outcome.reconciled.recorded, outcome.pending) == (2, 3, 0)
+    assert statuses(current) == {
+        "k1": "sent", "notice:1:1": "sent", "notice:1:group": "uncertain", "meeting:24h:1:1": "sent",
+        "notice:1:summary": "sent", "report:first:1:2026-11": "sent",
+    }
