@@ -23,4 +23,6 @@ USER zhibu
 # The database, the daily backups (data/backups) and, with LOG_FILE=data/zhibu.log, the log.
 VOLUME ["/app/data"]
 STOPSIGNAL SIGTERM
+# "unhealthy" when the reminder sweep is late or the last backup failed (the first sweep runs within 10 s).
+HEALTHCHECK --interval=5m --timeout=30s --start-period=2m CMD ["python", "-m", "bot", "health"]
 CMD ["python", "-m", "bot", "run"]
