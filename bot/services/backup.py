@@ -1,10 +1,8 @@
 """Backups: a consistent, checked copy of the database, taken daily by the running bot, and which to keep.
 
-The copy is made on a connection of its own in a worker thread (SQLite's online backup API in one step: one
-read transaction, so one consistent state; in WAL mode the bot goes on writing meanwhile, and the event loop
-is never blocked). The copy is turned into a single self-contained file (journal_mode DELETE), checked with
-`PRAGMA integrity_check`, made readable by its owner only, and only then given its final name: a file with the
-backup's name is always a complete, checked backup.
+The copy itself (`bot.store.ops_files.copy_database`) runs in a worker thread on a connection of its own, so the
+event loop is never blocked and the bot goes on writing meanwhile; a file with a backup's name is always a
+complete, checked, owner-only backup.
 """
 
 from __future__ import annotations
@@ -13,7 +11,6 @@ import asyncio
 import logging
 import os
 import re
-import sqlite3
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,6 +22,7 @@ from bot.i18n import t
 from bot.services.people import admin_chats
 from bot.store import Store
 from bot.store.ops import BackupRecord, OpsRepo
+from bot.store.ops_files import copy_database
 from bot.store.outbox import Outgoing
 
 log = logging.getLogger(__name__)
@@ -32,10 +30,6 @@ log = logging.getLogger(__name__)
 #: How long the monthly backups (the first backup of each month) are kept.
 MONTHS_KEPT = 12
 _STAMP = "%Y%m%d-%H%M%S"
-
-
-class BackupFailed(Exception):
-    """The copy did not pass its check."""
 
 
 # ------------------------------------------------------------------------------------------- pure rules
@@ -80,35 +74,6 @@ def to_keep(taken: Iterable[datetime], today: date, keep: int) -> set[datetime]:
 def private_dir(directory: Path) -> None:
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(directory, 0o700)
-
-
-def copy_database(source: Path, target: Path) -> int:
-    """Copy `source` to `target` consistently and check the copy; its size in bytes. Blocking: run it in a
-    thread. Raises `BackupFailed` (or sqlite3/OS errors) and leaves no `target` when anything goes wrong."""
-    part = target.with_name(target.name + ".part")
-    part.unlink(missing_ok=True)
-    fd = os.open(part, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600)
-    os.close(fd)
-    try:
-        src = sqlite3.connect(source, timeout=30)
-        try:
-            dest = sqlite3.connect(part)
-            try:
-                src.backup(dest)  # pages=-1: the whole database in one step, from one read transaction
-                dest.execute("PRAGMA journal_mode = DELETE")  # one file, no -wal beside it
-                check = [row[0] for row in dest.execute("PRAGMA integrity_check")]
-            finally:
-                dest.close()
-        finally:
-            src.close()
-        if check != ["ok"]:
-            raise BackupFailed("integrity_check: " + "; ".join(str(c) for c in check[:3]))
-        os.chmod(part, 0o600)
-        os.replace(part, target)
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
-    return target.stat().st_size
 
 
 def prune(directory: Path, stem: str, today: date, keep: int) -> list[Path]:

@@ -21,21 +21,19 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from bot.services.ops_lock import DatabaseBusy, hold
 from bot.store.db import Database, migrations
+from bot.store.ops_files import Reconciled, inspect_database, reconcile, waiting
 
 log = logging.getLogger(__name__)
 
 #: Tables every Zhibu database has, whatever its version.
 _OURS = {"members", "units", "outbox"}
 _SIDE_FILES = ("", "-wal", "-shm")
-#: A delivery's final states: it went (or will never go) and must not be sent again.
-_FINAL = "('sent', 'failed', 'uncertain', 'cancelled')"
 
 
 class RestoreRefused(Exception):
@@ -45,14 +43,6 @@ class RestoreRefused(Exception):
         super().__init__(key)
         self.key = key
         self.params = params
-
-
-@dataclass(frozen=True)
-class Reconciled:
-    log_read: bool = False  # the database being replaced could be read
-    settled: int = 0  # deliveries pending in the backup that the log shows went (or failed) after it
-    recorded: int = 0  # reminders/alerts/summaries decided after the backup, recorded as they went
-    problem: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,71 +56,17 @@ class RestoreOutcome:
 
 def check_backup(path: Path) -> int:
     """The backup's schema version, after checking it; `RestoreRefused` when it is not fit to restore."""
-    try:
-        conn = sqlite3.connect(path)
-        try:
-            check = [row[0] for row in conn.execute("PRAGMA integrity_check")]
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise RestoreRefused("ops.restore_corrupt", detail=str(exc)) from None
-    if check != ["ok"]:
-        raise RestoreRefused("ops.restore_corrupt", detail="; ".join(str(c) for c in check[:3]))
-    if not _OURS <= tables:
+    facts = inspect_database(path)
+    if facts.error is not None:
+        raise RestoreRefused("ops.restore_corrupt", detail=facts.error)
+    if facts.integrity != ["ok"]:
+        raise RestoreRefused("ops.restore_corrupt", detail="; ".join(facts.integrity[:3]))
+    if not _OURS <= facts.tables:
         raise RestoreRefused("ops.restore_not_ours")
     known = len(migrations())
-    if version > known:
-        raise RestoreRefused("ops.restore_newer", version=version, known=known)
-    return version
-
-
-def reconcile(restored: Path, current: Path) -> Reconciled:
-    """Bring what the log of sent messages (the outbox in `current`) knows into `restored`. Never fails: a log
-    that cannot be read (the reason for a restore may be that it is broken) is reported, not fatal."""
-    if not current.exists():
-        return Reconciled(problem="no current database")
-    conn = sqlite3.connect(restored, isolation_level=None)
-    try:
-        conn.execute("ATTACH DATABASE ? AS log", (str(current),))
-        conn.execute("BEGIN IMMEDIATE")
-        # Deliveries the backup still had to send (or had in flight) that went out, or failed, after it.
-        settled = conn.execute(
-            "UPDATE main.outbox AS o SET status = l.status, message_id = l.message_id, error = l.error, "
-            "sent_at = l.sent_at, attempts = l.attempts FROM log.outbox AS l "
-            "WHERE l.key = o.key AND l.chat_id = o.chat_id AND o.status IN ('pending', 'sending') "
-            f"AND l.status IN {_FINAL}").rowcount
-        # Decided after the backup by the sweep or an after-send hook, which would decide them again: recorded
-        # as they went, when what they belong to is in the backup too (ids of things made after the backup are
-        # given out again after the restore, so their keys would stand for something else).
-        recorded = conn.execute(
-            "INSERT OR IGNORE INTO main.outbox (key, kind, ref, member_id, chat_id, text, buttons, status, "
-            "attempts, message_id, error, created_at, sent_at) "
-            "SELECT l.key, l.kind, l.ref, l.member_id, l.chat_id, l.text, l.buttons, l.status, l.attempts, "
-            "l.message_id, l.error, l.created_at, l.sent_at FROM log.outbox AS l "
-            f"WHERE l.status IN {_FINAL} AND l.kind IN ('reminder', 'alert', 'summary') "
-            "AND NOT EXISTS (SELECT 1 FROM main.outbox AS o WHERE o.key = l.key) "
-            "AND (l.member_id IS NULL OR EXISTS (SELECT 1 FROM main.members AS m WHERE m.id = l.member_id)) "
-            "AND CASE "
-            "  WHEN l.ref LIKE 'meeting:%' THEN EXISTS (SELECT 1 FROM main.notices AS n "
-            "       WHERE n.id = CAST(substr(l.ref, 9) AS INTEGER)) "
-            "  WHEN l.ref LIKE 'notice-summary:%' THEN EXISTS (SELECT 1 FROM main.notices AS n "
-            "       WHERE n.id = CAST(substr(l.ref, 16) AS INTEGER)) "
-            "  WHEN l.ref LIKE 'notice:%' THEN EXISTS (SELECT 1 FROM main.notices AS n "
-            "       WHERE n.id = CAST(substr(l.ref, 8) AS INTEGER)) "
-            "  WHEN l.ref LIKE 'duty:%' THEN EXISTS (SELECT 1 FROM main.duty_logs AS d "
-            "       WHERE d.id = CAST(substr(l.ref, 6) AS INTEGER)) "
-            "  ELSE 1 END ORDER BY l.id").rowcount
-        conn.execute("COMMIT")
-        return Reconciled(True, settled, recorded)
-    except sqlite3.DatabaseError as exc:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        log.warning("restore: the log of sent messages could not be read: %s", exc)
-        return Reconciled(problem=f"{type(exc).__name__}: {exc}")
-    finally:
-        conn.close()
+    if facts.version > known:
+        raise RestoreRefused("ops.restore_newer", version=facts.version, known=known)
+    return facts.version
 
 
 def aside_name(database: Path, now: datetime) -> Path:
@@ -170,10 +106,7 @@ async def _restore_locked(source: Path, database: Path, now: datetime) -> Restor
         finally:
             await db.close()
         reconciled = reconcile(work, database)
-        with sqlite3.connect(work) as conn:
-            pending = int(conn.execute(
-                "SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')").fetchone()[0])
-        conn.close()
+        pending = waiting(work)
         aside = None
         if database.exists():
             aside = aside_name(database, now)
