@@ -3,7 +3,11 @@ clock (recorded, pruned, a failure told to the admins once a day)."""
 
 from __future__ import annotations
 
+import asyncio
+import os
 import sqlite3
+import subprocess
+import sys
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -168,3 +172,26 @@ async def test_a_failed_backup_is_recorded_and_told_to_the_admins_once_a_day(
     assert (await backup_job(job_context(harness))) is not None
     await admin.expect("备份没有成功")
     await harness.settle()
+
+
+async def test_the_backup_command_writes_into_backup_dir_or_the_file_named(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "zhibu.sqlite3")
+    await store.close()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "BACKUP", "LOG_"))}
+    env.update({"DATABASE_PATH": str(tmp_path / "zhibu.sqlite3"), "BACKUP_DIR": str(tmp_path / "daily")})
+    into_dir = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "bot", "backup"],
+                                       capture_output=True, text=True, env=env, timeout=60)
+    assert into_dir.returncode == 0, into_dir.stderr
+    made = list((tmp_path / "daily").iterdir())
+    assert len(made) == 1 and taken_at("zhibu", made[0].name) is not None
+    assert made[0].stat().st_mode & 0o777 == 0o600 and (tmp_path / "daily").stat().st_mode & 0o777 == 0o700
+    named = tmp_path / "usb" / "2026" / "copy.sqlite3"
+    by_hand = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "bot", "backup", str(named)],
+                                      capture_output=True, text=True, env=env, timeout=60)
+    assert by_hand.returncode == 0 and "ok" in by_hand.stdout and named.stat().st_mode & 0o777 == 0o600
+    store = await Store.open(tmp_path / "zhibu.sqlite3")
+    try:
+        last = await OpsRepo(store.db).last_backup()
+        assert last is not None and last.ok and last.file == "copy.sqlite3"
+    finally:
+        await store.close()

@@ -213,3 +213,23 @@ async def test_the_log_records_only_what_the_sweep_would_decide_again_about_thin
         "k1": "sent", "notice:1:1": "sent", "notice:1:group": "uncertain", "meeting:24h:1:1": "sent",
         "notice:1:summary": "sent", "report:first:1:2026-11": "sent",
     }
+
+
+async def test_a_hand_made_copy_of_a_database_in_wal_mode_comes_with_its_wal(tmp_path: Path, current: Path) -> None:
+    live = tmp_path / "live" / "zhibu.sqlite3"
+    live.parent.mkdir()
+    build(live, len(migrations()))
+    writer = sqlite3.connect(live, isolation_level=None)
+    try:
+        writer.execute("PRAGMA journal_mode = WAL")
+        writer.execute("PRAGMA wal_autocheckpoint = 0")  # the commit below stays in the -wal
+        writer.execute("UPDATE units SET name = '只在WAL里的名字' WHERE id = 1")
+        raw = tmp_path / "raw"
+        raw.mkdir()
+        for suffix in ("", "-wal"):  # `cp zhibu.sqlite3* raw/` while it ran, without the -shm
+            Path(f"{raw / 'zhibu.sqlite3'}{suffix}").write_bytes(Path(f"{live}{suffix}").read_bytes())
+    finally:
+        writer.close()
+    assert Path(f"{raw / 'zhibu.sqlite3'}-wal").stat().st_size > 0
+    await restore(raw / "zhibu.sqlite3", current, NOW)
+    assert unit_name(current) == "只在WAL里的名字"

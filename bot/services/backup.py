@@ -109,30 +109,34 @@ def describe(exc: BaseException) -> str:
 
 async def take_backup(store: Store, settings: Settings, now: datetime, target: Path | None = None,
                       ) -> BackupOutcome:
-    """Take a backup now (into `target`, or BACKUP_DIR under its dated name, then prune BACKUP_DIR), record it,
-    and on failure queue one alert a day to the admins (unique outbox key per local day)."""
+    """Take a backup now, into BACKUP_DIR under its dated name (then prune BACKUP_DIR), or into `target` (a file
+    someone named by hand), and record it. A failed backup into BACKUP_DIR queues one alert a day to the admins
+    (unique outbox key per local day); one by hand is answered where it was asked."""
     local = now.astimezone(settings.tz)
     source = store.db.path
+    scheduled = target is None
     if target is None:
         target = settings.backups / backup_name(source.stem, local)
     began = time.monotonic()
     size: int | None = None
     error: str | None = None
     try:
-        if target.parent == settings.backups:
+        if scheduled:
             private_dir(target.parent)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         size = await asyncio.to_thread(copy_database, source, target)
     except Exception as exc:  # anything at all: recorded, logged, told; the bot goes on
         error = describe(exc)
         log.error("backup failed: %s", error)
     finished = now + timedelta(seconds=time.monotonic() - began)
     record = BackupRecord(now, finished, target.name, size, error is None, error)
-    alerts = [] if error is None else await failure_alerts(store, settings, local, error)
+    alerts = await failure_alerts(store, settings, local, error) if error is not None and scheduled else []
     queued = await OpsRepo(store.db).record_backup(record, alerts)
     removed = 0
     if error is None:
         log.info("backup file=%s bytes=%s took=%.1fs", target.name, size, (finished - now).total_seconds())
-        if target.parent == settings.backups:
+        if scheduled:
             removed = len(await asyncio.to_thread(prune, target.parent, source.stem, local.date(),
                                                   settings.backup_keep))
     return BackupOutcome(record, target, queued, removed)

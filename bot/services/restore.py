@@ -3,7 +3,8 @@
 In order, holding the database's lock all along (`ops_lock`: refused while the bot runs, and the bot cannot
 start meanwhile):
 
-1. the backup is copied next to the database (`<name>.restoring`) and checked there: `PRAGMA integrity_check`,
+1. the backup is copied next to the database (`<name>.restoring`, through SQLite, so a hand-made copy of a
+   database in WAL mode comes with its -wal) and checked there: `PRAGMA integrity_check`,
    a Zhibu database at all, a schema version not newer than this code knows;
 2. the copy is migrated to this code's schema;
 3. the log of sent messages — the outbox of the database being replaced — is read into the copy
@@ -20,14 +21,13 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from bot.services.ops_lock import DatabaseBusy, hold
 from bot.store.db import Database, migrations
-from bot.store.ops_files import Reconciled, inspect_database, reconcile, waiting
+from bot.store.ops_files import Reconciled, UnreadableDatabase, copy_readonly, inspect_database, reconcile, waiting
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,10 @@ async def _restore_locked(source: Path, database: Path, now: datetime) -> Restor
     fd = os.open(work, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
     try:
-        shutil.copyfile(source, work)
+        try:
+            copy_readonly(source, work)
+        except UnreadableDatabase as exc:
+            raise RestoreRefused("ops.restore_corrupt", detail=str(exc)) from None
         os.chmod(work, 0o600)
         version = check_backup(work)
         db = await Database.open(work)  # applies the migrations newer than the backup

@@ -49,6 +49,28 @@ def copy_database(source: Path, target: Path) -> int:
     return target.stat().st_size
 
 
+class UnreadableDatabase(Exception):
+    """SQLite cannot read the file as a database (not one at all, or damaged); the message says how."""
+
+
+def copy_readonly(source: Path, target: Path) -> None:
+    """Copy the database `source` into the new file `target` through SQLite, without writing to `source`: a copy
+    made by hand of a database in WAL mode (the file and its -wal) comes whole, not just its main file."""
+    try:
+        src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            dest = sqlite3.connect(target)
+            try:
+                src.backup(dest)
+                dest.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                dest.close()
+        finally:
+            src.close()
+    except sqlite3.DatabaseError as exc:
+        raise UnreadableDatabase(str(exc)) from None
+
+
 @dataclass(frozen=True)
 class DatabaseFacts:
     """What a database file holds, as far as a restore must know; `error` when SQLite cannot read it at all."""
