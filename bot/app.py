@@ -21,6 +21,7 @@ from bot.delivery import Sender, sweep_job
 from bot.handlers import contact, duty, duty_report, errors, export, gate, invite, notices, reports, start, status
 from bot.handlers import health as ops_health
 from bot.handlers.menu import publish_all
+from bot.handlers.persistence import SqlitePersistence
 from bot.scheduler import SendScheduler
 from bot.store import Store
 
@@ -45,6 +46,8 @@ def build_application(settings: Settings, store: Store) -> ZhibuApp:
         .rate_limiter(limiter)
         .request(HTTPXRequest(connection_pool_size=16, read_timeout=10, write_timeout=20))
         .get_updates_request(HTTPXRequest(read_timeout=40))
+        .persistence(SqlitePersistence(store, settings.persistence_seconds,
+                                       timeouts={"duty": duty.CONVERSATION_TIMEOUT}))
         .build()
     )
     services = Services(settings=settings, store=store)

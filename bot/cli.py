@@ -15,8 +15,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot import version
 from bot.config import Settings
-from bot.i18n import Html, t
+from bot.i18n import CatalogueError, Html, check_catalogues, t
 from bot.services.backup import take_backup
 from bot.services.export import export_to_dir
 from bot.services.health import health as health_report
@@ -199,8 +200,21 @@ async def run(settings: Settings) -> int:
     return 0
 
 
+def program_name() -> str:
+    """`zhibu` when started through the console script, `python -m bot` otherwise."""
+    return "zhibu" if Path(sys.argv[0]).name.startswith("zhibu") else "python -m bot"
+
+
+def stopped(command: str, exc: BaseException) -> int:
+    """An unexpected error in `run` or `sandbox`: the traceback to the log, then one clear line last."""
+    logging.getLogger("bot").error("%s stopped by an error", command, exc_info=exc)
+    print(f"zhibu {command}: stopped by {type(exc).__name__}: {exc}", file=sys.stderr)
+    return 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot", description="Zhibu (支部) Party work bot")
+    parser = argparse.ArgumentParser(prog=program_name(), description="Zhibu (支部) Party work bot")
+    parser.add_argument("--version", action="version", version=f"zhibu {version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="run the bot (long polling, or a webhook when WEBHOOK_URL is set)")
     sandbox = sub.add_parser("sandbox", help="try the bot against a local Bot API emulator")
@@ -229,6 +243,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = logging.INFO if args.command == "run" else logging.WARNING
     configure_logging(None, level)
     try:
+        check_catalogues()
+    except CatalogueError as exc:
+        # Before anything else, and before polling: every answer the bot gives comes from these files.
+        print(f"zhibu: cannot start: {exc}", file=sys.stderr)
+        return 2
+    try:
         settings = Settings()
     except ValidationError as exc:
         for err in exc.errors():
@@ -239,11 +259,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if settings.bot_token is None or not settings.bot_token.get_secret_value().strip():
             print(plain(t(settings.default_language, "cli.no_token")), file=sys.stderr)
             return 2
-        return asyncio.run(run(settings))
+        try:
+            return asyncio.run(run(settings))
+        except Exception as exc:
+            return stopped("run", exc)
     if args.command == "sandbox":
         from bot.sandbox import main as sandbox_main
 
-        return sandbox_main(settings, script=args.script, roster=args.roster, database=args.database)
+        try:
+            return sandbox_main(settings, script=args.script, roster=args.roster, database=args.database)
+        except Exception as exc:
+            return stopped("sandbox", exc)
     if args.command == "import-roster":
         return asyncio.run(import_roster(settings, args.file, args.deactivate_missing))
     if args.command == "invites":

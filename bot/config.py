@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     community_name: str = "社区党委"
     reminder_sweep_seconds: float = 60
+    # Where people are in multi-step commands is saved this often (and at every stop): a crash loses at most
+    # the steps of these last seconds (bot/handlers/persistence.py).
+    persistence_seconds: float = 2
     quiet_hours: str = "21:00-08:00"
     meeting_reminders: str = "24h,1h"
     report_reminder_days_before: int = 3
@@ -123,7 +126,7 @@ class Settings(BaseSettings):
                 parse_duration(part)
         return value
 
-    @field_validator("broadcast_rate", "reminder_sweep_seconds")
+    @field_validator("broadcast_rate", "reminder_sweep_seconds", "persistence_seconds")
     @classmethod
     def _positive(cls, value: float) -> float:
         if value <= 0:

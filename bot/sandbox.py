@@ -12,6 +12,8 @@ import dataclasses
 import sys
 import tempfile
 from collections.abc import Iterable
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -22,7 +24,7 @@ from bot.emulator import BotApiEmulator, BotMessage, EmuUser
 from bot.services.roster import RosterRow, apply_roster, parse_roster
 from bot.store import Store
 
-DEMO_DIR = Path(__file__).parent / "demo"
+DEMO_DIR: Traversable = resources.files("bot.demo")
 DEMO_ROSTER = DEMO_DIR / "roster-baimiao.csv"
 TOUR = DEMO_DIR / "tour.txt"
 DEMO_COMMUNITY = "白庙社区党委"
@@ -163,7 +165,7 @@ class Sandbox:
                 break
 
 
-def demo_rows(roster: Path) -> tuple[list[RosterRow], dict[str, int]]:
+def demo_rows(roster: Traversable) -> tuple[list[RosterRow], dict[str, int]]:
     rows, errors = parse_roster(roster.read_text(encoding="utf-8"))
     if errors:
         raise SystemExit(f"{roster}: line {errors[0].line}, column {errors[0].column}: {errors[0].key}")

@@ -205,7 +205,7 @@ def conversation() -> ConversationHandler[Any]:
             fallbacks=[CommandHandler("cancel", cmd_cancel)],
             allow_reentry=True,
             conversation_timeout=CONVERSATION_TIMEOUT,
-            name="duty",
+            name="duty", persistent=True,
         )
 
 

@@ -17,7 +17,7 @@ from bot.handlers.common import is_private, private_chat_button, reply
 from bot.handlers.menu import publish_for
 from bot.handlers.ptb_compat import end_conversation, in_conversation
 from bot.i18n import resolve_language, t
-from bot.services.people import identify
+from bot.services.people import first_look, identify
 from bot.store.db import current_update_id, recorded_update_id
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,9 @@ def _is_start_with_code(update: Update) -> bool:
 
 async def gate(update: Update, context: ZhibuContext) -> None:
     store = context.store
-    if await store.updates.seen(update.update_id):
+    user = update.effective_user
+    seen, found = await first_look(store, update.update_id, user.id if user and not user.is_bot else None)
+    if seen:
         log.info("update=%s already applied, skipped", update.update_id)
         raise ApplicationHandlerStop
     current_update_id.set(update.update_id)
@@ -42,10 +44,10 @@ async def gate(update: Update, context: ZhibuContext) -> None:
         # Editing an old message must not run its command again (a second patrol, a second alert).
         await store.updates.mark(update.update_id)
         raise ApplicationHandlerStop
-    user = update.effective_user
     if user is None or user.is_bot:
         raise ApplicationHandlerStop
-    person, just_linked = await identify(store, user.id, context.settings.admin_ids, private=is_private(update))
+    person, just_linked = await identify(store, user.id, context.settings.admin_ids, private=is_private(update),
+                                         found=found)
     if just_linked and person.member is not None:
         await publish_for(context.bot, person.member, context.settings)
     context.actor = person

@@ -169,7 +169,7 @@ def register(app: ZhibuApp) -> None:
         },
         fallbacks=[CommandHandler("cancel", on_cancel)],
         allow_reentry=True,
-        name="notice",
+        name="notice", persistent=True,
     ))
     notices_replies.register(app)
     notices_admin.register(app)

@@ -202,7 +202,7 @@ def register(app: ZhibuApp) -> None:
         fallbacks=[CommandHandler("cancel", on_leave_cancel),
                    CallbackQueryHandler(on_attend, pattern=NoticeAttend.matches),
                    CallbackQueryHandler(on_checkin, pattern=NoticeCheckin.matches)],
-        allow_reentry=True, per_chat=False, name="notice-leave",
+        allow_reentry=True, per_chat=False, name="notice-leave", persistent=True,
     ))
     app.add_handler(CallbackQueryHandler(on_attend, pattern=NoticeAttend.matches))
     app.add_handler(CallbackQueryHandler(on_checkin, pattern=NoticeCheckin.matches))

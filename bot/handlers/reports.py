@@ -137,7 +137,7 @@ def register(app: ZhibuApp) -> None:
                             CallbackQueryHandler(on_cancel, pattern=ReportCancel.matches),
                             CallbackQueryHandler(on_write_button, pattern=ReportWrite.matches)]},
         fallbacks=[CommandHandler("cancel", on_cancel)],
-        name="report",
+        name="report", persistent=True,
     ))
     app.add_handler(CommandHandler("reports", cmd_reports))
     app.add_handler(CallbackQueryHandler(on_view, pattern=ReportView.matches))

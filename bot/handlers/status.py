@@ -140,7 +140,7 @@ def register(app: ZhibuApp) -> None:
                      MessageHandler(other, _not_text(S.NOTE))],
         },
         fallbacks=[CommandHandler("cancel", cancel)],
-        name="status",
+        name="status", persistent=True,
     ))
     app.add_handler(CommandHandler("members", cmd_members))
     pages.register_list(app, "members", "/members", members_pressed)

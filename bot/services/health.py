@@ -10,9 +10,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from importlib import metadata
 from pathlib import Path
 
+from bot import version
 from bot.config import Settings
 from bot.i18n import t
 from bot.services.results import Result, say, shown
@@ -55,13 +55,6 @@ class Health:
     @property
     def healthy(self) -> bool:
         return not (self.sweep_late or self.backup_failed)
-
-
-def version() -> str:
-    try:
-        return metadata.version("zhibu")
-    except metadata.PackageNotFoundError:
-        return "unknown"
 
 
 def database_bytes(path: Path) -> int:

@@ -7,6 +7,7 @@ unknown Telegram account, so every right they had is gone at once.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncGenerator, Iterable
 from contextlib import aclosing
@@ -21,14 +22,32 @@ from bot.store.models import Member as Member  # re-exported: handlers name the 
 log = logging.getLogger(__name__)
 
 
+class _NotLookedUp:
+    """`identify` looks the member up itself."""
+
+
+_LOOK_UP = _NotLookedUp()
+
+
+async def first_look(store: Store, update_id: int,
+                     telegram_id: int | None) -> tuple[bool, Member | _NotLookedUp | None]:
+    """Whether this update was applied already, and (for a person's update) the member of that account —
+    both reads queued at once, so the update waits for one hand-over to the database thread, not two
+    (bench/updates.py). Pass the member on to `identify(..., found=...)`."""
+    if telegram_id is None:
+        return await store.updates.seen(update_id), _LOOK_UP
+    seen, member = await asyncio.gather(store.updates.seen(update_id), store.members.by_telegram_id(telegram_id))
+    return seen, member
+
+
 async def identify(store: Store, telegram_id: int, admin_ids: Iterable[int],
-                   private: bool = True) -> tuple[Actor, bool]:
+                   private: bool = True, found: Member | _NotLookedUp | None = _LOOK_UP) -> tuple[Actor, bool]:
     """The actor for this Telegram account, and whether they were linked just now.
 
     A member whose roster row carries this Telegram id is linked by their first message to the bot in
     private (Telegram lets the bot write to them from then on); a member marked unreachable who writes in
     private is reachable again. An account whose member left the roster is unknown (active members only)."""
-    member = await store.members.by_telegram_id(telegram_id)
+    member = await store.members.by_telegram_id(telegram_id) if isinstance(found, _NotLookedUp) else found
     just_linked = False
     if member is not None and member.linked and member.unreachable and private:
         token = current_update_id.set(None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.store.conversations import ConversationRepo
 from bot.store.db import Database
 from bot.store.due import DueRepo
 from bot.store.duty import DutyRepo
@@ -32,6 +33,7 @@ class Store:
         self.reports = ReportRepo(db)
         self.rolls = RollRepo(db)
         self.due = DueRepo(db)
+        self.conversations = ConversationRepo(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:

@@ -53,6 +53,21 @@ def _row(r: aiosqlite.Row) -> OutboxRow:
     )
 
 
+OUTBOX_INSERT_SQL = ("INSERT OR IGNORE INTO outbox (key, kind, ref, member_id, chat_id, text, buttons, created_at) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+
+
+def _insert_row(item: Outgoing, now: str) -> tuple[object, ...]:
+    return (item.key, item.kind, item.ref, item.member_id, item.chat_id, item.text,
+            json.dumps(item.buttons, ensure_ascii=False) if item.buttons else None, now)
+
+
+def outbox_rows(items: Iterable[Outgoing]) -> list[tuple[object, ...]]:
+    """The rows of `OUTBOX_INSERT_SQL` for a few messages (`Database.write`; keys already queued are skipped)."""
+    now = iso(utcnow())
+    return [_insert_row(item, now) for item in items]
+
+
 async def enqueue_in(conn: aiosqlite.Connection, items: Iterable[Outgoing]) -> int:
     """Queue messages inside the caller's transaction; keys already queued are skipped. One round trip to
     the database thread per _BATCH messages (a sweep or a broadcast queues thousands), so the event loop is
@@ -61,8 +76,7 @@ async def enqueue_in(conn: aiosqlite.Connection, items: Iterable[Outgoing]) -> i
     count = 0
     batch: list[tuple[object, ...]] = []
     for item in items:
-        batch.append((item.key, item.kind, item.ref, item.member_id, item.chat_id, item.text,
-                      json.dumps(item.buttons, ensure_ascii=False) if item.buttons else None, now))
+        batch.append(_insert_row(item, now))
         if len(batch) == _BATCH:
             count += await _insert(conn, batch)
             batch = []
@@ -73,9 +87,7 @@ _BATCH = 500
 
 
 async def _insert(conn: aiosqlite.Connection, rows: list[tuple[object, ...]]) -> int:
-    cur = await conn.executemany(
-        "INSERT OR IGNORE INTO outbox (key, kind, ref, member_id, chat_id, text, buttons, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    cur = await conn.executemany(OUTBOX_INSERT_SQL, rows)
     return cur.rowcount
 
 
