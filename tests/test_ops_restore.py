@@ -233,3 +233,22 @@ async def test_a_hand_made_copy_of_a_database_in_wal_mode_comes_with_its_wal(tmp
     assert Path(f"{raw / 'zhibu.sqlite3'}-wal").stat().st_size > 0
     await restore(raw / "zhibu.sqlite3", current, NOW)
     assert unit_name(current) == "只在WAL里的名字"
+
+
+async def test_conversations_in_progress_at_the_backups_time_are_not_brought_back(tmp_path: Path, current: Path,
+                                                                                  ) -> None:
+    backup = tmp_path / "backup.sqlite3"
+    build(backup, len(migrations()))
+    with sqlite3.connect(backup) as conn:
+        conn.execute("INSERT INTO conversation_states (name, key, state, updated_at) "
+                     "VALUES ('notice', '[1001, 1001]', '2', '2026-11-30T01:00:00+00:00')")
+        conn.execute("INSERT INTO conversation_user_data (user_id, data, updated_at) "
+                     "VALUES (1001, '{\"notice_draft\": {}}', '2026-11-30T01:00:00+00:00')")
+    conn.close()
+    await restore(backup, current, NOW)
+    with sqlite3.connect(current) as conn:
+        left = [conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("conversation_states", "conversation_user_data")]
+    conn.close()
+    assert left == [0, 0]
+    assert unit_name(current) == "白庙村党支部"  # the rest came back

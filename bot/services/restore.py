@@ -11,8 +11,10 @@ start meanwhile):
    (`reconcile`): deliveries the backup still had to send that the log shows reached an outcome take that
    outcome, and the reminders, alerts and summaries decided after the backup (which the sweep would decide
    again) are recorded as they went, so their unique keys are never queued twice;
-4. the current database (and its -wal) is kept aside as `<name>-before-restore-<time>`, and the copy takes
-   its place. Nothing is touched until steps 1–3 succeeded.
+4. conversations in progress at the backup's time (drafts, the step someone was at) are forgotten: they are
+   hours old and their buttons were answered since;
+5. the current database (and its -wal) is kept aside as `<name>-before-restore-<time>`, and the copy takes
+   its place. Nothing is touched until steps 1–4 succeeded.
 
 docs/RELIABILITY.md says exactly what can still repeat.
 """
@@ -27,7 +29,15 @@ from pathlib import Path
 
 from bot.services.ops_lock import DatabaseBusy, hold
 from bot.store.db import Database, migrations
-from bot.store.ops_files import Reconciled, UnreadableDatabase, copy_readonly, inspect_database, reconcile, waiting
+from bot.store.ops_files import (
+    Reconciled,
+    UnreadableDatabase,
+    copy_readonly,
+    forget_conversations,
+    inspect_database,
+    reconcile,
+    waiting,
+)
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +119,7 @@ async def _restore_locked(source: Path, database: Path, now: datetime) -> Restor
         finally:
             await db.close()
         reconciled = reconcile(work, database)
+        forget_conversations(work)
         pending = waiting(work)
         aside = None
         if database.exists():

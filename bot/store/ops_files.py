@@ -157,3 +157,25 @@ def reconcile(restored: Path, current: Path) -> Reconciled:
         return Reconciled(problem=f"{type(exc).__name__}: {exc}")
     finally:
         conn.close()
+
+
+#: Where people were in multi-step commands (issue 16, item 3): not brought back by a restore.
+_CONVERSATION_TABLES = ("conversation_states", "conversation_user_data")
+
+
+def forget_conversations(path: Path) -> int:
+    """Clear the conversations kept in a restored copy: a draft from the backup's time is hours old, the messages
+    its buttons belong to have been answered since, and it may name things the restore undid. How many were
+    forgotten."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        present = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
+        forgotten = 0
+        conn.execute("BEGIN IMMEDIATE")
+        for table in _CONVERSATION_TABLES:
+            if table in present:
+                forgotten += conn.execute(f"DELETE FROM {table}").rowcount
+        conn.execute("COMMIT")
+        return forgotten
+    finally:
+        conn.close()
