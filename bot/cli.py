@@ -179,7 +179,7 @@ async def health(settings: Settings) -> int:
         report = await health_report(store, settings, now)
     finally:
         await store.close()
-    print(plain(render_health(settings.default_language, report, settings, now)))
+    print(plain(render_health(settings.default_language, report, settings)))
     return 0 if report.healthy else 1
 
 

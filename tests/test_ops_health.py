@@ -142,3 +142,21 @@ async def test_the_health_command_exits_non_zero_for_a_late_sweep_or_a_failed_ba
     missing = await asyncio.to_thread(health_cli, tmp_path / "elsewhere" / "zhibu.sqlite3")
     assert missing.returncode == 2 and "找不到数据库" in missing.stderr
     assert not (tmp_path / "elsewhere").exists()
+
+
+def test_the_report_reads_in_both_languages() -> None:
+    from bot.config import Settings
+    from bot.services.health import Health, render
+    from bot.store.ops import MemberCounts, OutboxCounts
+
+    now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    report = Health(version="1.2.3", uptime=timedelta(days=3, hours=2, seconds=5), database_bytes=5 * 1024 * 1024,
+                    backup=BackupRecord(now, now, "zhibu-20261130-170000.sqlite3", 2048, True),
+                    outbox=OutboxCounts(4, 1, 2), sweep=SweepRecord(now, 37), members=MemberCounts(40, 3),
+                    sweep_late=False, backup_failed=False)
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    zh = render("zh", report, settings)
+    assert "已连续运行：3 天 02:00:05" in zh and "数据库大小：5.0 MB" in zh and "（2.0 KB）" in zh
+    assert "待发消息：4 条；近一天发送失败 1 条、不确定是否送达 2 条" in zh and "17:00，用时 37 毫秒" in zh
+    en = render("en", report, settings)
+    assert "Running for: 3 d 02:00:05" in en and "Members: 40 linked, 3 not linked" in en

@@ -85,11 +85,11 @@ async def health(store: Store, settings: Settings, now: datetime, runtime: Runti
     )
 
 
-def _duration(span: timedelta) -> str:
-    seconds = int(span.total_seconds())
-    days, rest = divmod(seconds, 86400)
-    return f"{days}d {rest // 3600:02d}:{rest % 3600 // 60:02d}:{rest % 60:02d}" if days else \
-        f"{rest // 3600:02d}:{rest % 3600 // 60:02d}:{rest % 60:02d}"
+def _duration(lang: str, span: timedelta) -> str:
+    """`02:03:04`, or `3 天 02:03:04` past a day."""
+    days, rest = divmod(int(span.total_seconds()), 86400)
+    clock = f"{rest // 3600:02d}:{rest % 3600 // 60:02d}:{rest % 60:02d}"
+    return t(lang, "ops.health.days", days=days, clock=clock) if days else clock
 
 
 def _size(count: int) -> str:
@@ -103,7 +103,7 @@ def _size(count: int) -> str:
     return f"{value:.1f} GB"
 
 
-def render(lang: str, report: Health, settings: Settings, now: datetime) -> str:
+def render(lang: str, report: Health, settings: Settings) -> str:
     """The report as HTML in `lang` (the CLI strips the tags)."""
     tz = settings.tz
 
@@ -112,7 +112,7 @@ def render(lang: str, report: Health, settings: Settings, now: datetime) -> str:
 
     lines = [t(lang, "ops.health.title"), t(lang, "ops.health.version", version=report.version)]
     if report.uptime is not None:
-        lines.append(t(lang, "ops.health.uptime", uptime=_duration(report.uptime)))
+        lines.append(t(lang, "ops.health.uptime", uptime=_duration(lang, report.uptime)))
     lines.append(t(lang, "ops.health.database", size=_size(report.database_bytes)))
     backup = report.backup
     if backup is None:
@@ -132,7 +132,7 @@ def render(lang: str, report: Health, settings: Settings, now: datetime) -> str:
     lines.append(t(lang, "ops.health.members", linked=report.members.linked, not_linked=report.members.not_linked))
     if report.sweep_late:
         lines.append(t(lang, "ops.health.sweep_late", limit=_duration(
-            timedelta(seconds=SWEEP_LATE_AFTER * settings.reminder_sweep_seconds))))
+            lang, timedelta(seconds=SWEEP_LATE_AFTER * settings.reminder_sweep_seconds))))
     if report.backup_failed:
         lines.append(t(lang, "ops.health.backup_problem"))
     lines.append(t(lang, "ops.health.verdict_ok" if report.healthy else "ops.health.verdict_bad"))
@@ -145,4 +145,4 @@ async def show_health(person: Actor, store: Store, settings: Settings, now: date
     if not person.admin:
         return Result.of(say("common.refused", what="/health", who=t(lang, "ops.who_admin")))
     report = await health(store, settings, now, runtime)
-    return Result.of(shown(render(lang, report, settings, now)))
+    return Result.of(shown(render(lang, report, settings)))
