@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.context import Services, ZhibuApp, ZhibuContext, utc_now
 from bot.delivery import Sender, sweep_job
 from bot.handlers import contact, duty, duty_report, errors, export, gate, invite, notices, reports, start, status
+from bot.handlers import health as ops_health
 from bot.handlers import households as household_handlers  # issue 15
 from bot.handlers import ledger as ledger_handlers
 from bot.handlers import requests as request_handlers  # issue 15
@@ -34,7 +35,7 @@ warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBU
 #: Capability modules, each with `register(app)`. Order matters only for the fallback, added last.
 MODULES = (start, invite, status, reports, contact, export, duty, duty_report, notices,
            ledger_handlers,  # after notices: its conversation takes the nudge's button first
-           household_handlers, request_handlers)
+           household_handlers, request_handlers, ops_health)
 
 
 def build_application(settings: Settings, store: Store) -> ZhibuApp:
@@ -87,7 +88,9 @@ async def startup(app: ZhibuApp) -> None:
     await services.sender.start()
     assert app.job_queue is not None
     interval = services.settings.reminder_sweep_seconds
-    app.job_queue.run_repeating(sweep_job, interval=interval, first=min(interval, 10.0), name="reminder-sweep")
+    app.job_queue.run_repeating(ops_health.recorded(sweep_job), interval=interval, first=min(interval, 10.0),
+                                name="reminder-sweep")
+    ops_health.schedule(app, services)  # uptime, daily backup (issue 16)
     app.job_queue.run_repeating(prune_job, interval=24 * 3600, first=60, name="prune")
 
 

@@ -1,4 +1,5 @@
-"""`python -m bot <command>`: run, sandbox, import-roster, import-households, invites, export, backup."""
+"""`python -m bot <command>`: run, sandbox, import-roster, import-households, invites, export, backup, restore,
+health."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import html
 import logging
 import re
 import signal
-import sqlite3
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -18,10 +19,17 @@ from pydantic import ValidationError
 from bot import version
 from bot.config import Settings
 from bot.i18n import CatalogueError, Html, check_catalogues, t
+from bot.services.backup import take_backup
 from bot.services.export import export_to_dir
+from bot.services.health import health as health_report
+from bot.services.health import render as render_health
 from bot.services.households_import import HouseholdError, apply_households, parse_households
 from bot.services.households_import import column_name as household_column
 from bot.services.invites import pending_links
+from bot.services.ops_lock import DatabaseBusy, hold
+from bot.services.ops_logging import configure as configure_logging
+from bot.services.restore import RestoreRefused
+from bot.services.restore import restore as restore_database
 from bot.services.roster import (
     ImportSummary,
     RosterConflict,
@@ -31,6 +39,7 @@ from bot.services.roster import (
     parse_roster,
 )
 from bot.store import Store
+from bot.store.db import utcnow
 
 
 def plain(text: str) -> str:
@@ -162,16 +171,55 @@ async def export(settings: Settings, directory: Path) -> int:
     return 0
 
 
-async def backup(settings: Settings, target: Path) -> int:
+async def backup(settings: Settings, target: Path | None) -> int:
+    """A checked backup into `target`, or into BACKUP_DIR under its dated name (then pruned as the bot does)."""
     store = await Store.open(settings.database_path)
     try:
-        await store.db.backup_to(target)
+        outcome = await take_backup(store, settings, utcnow(), target)
     finally:
         await store.close()
-    with sqlite3.connect(target) as conn:
-        check = conn.execute("PRAGMA integrity_check").fetchone()[0]
-    say(settings, "cli.backup_done", path=str(target), check=check)
-    return 0 if check == "ok" else 1
+    if not outcome.record.ok:
+        print(plain(t(settings.default_language, "ops.backup_failed", error=outcome.record.error or "")),
+              file=sys.stderr)
+        return 1
+    say(settings, "cli.backup_done", path=str(outcome.path), check="ok")
+    return 0
+
+
+async def restore(settings: Settings, source: Path) -> int:
+    try:
+        outcome = await restore_database(source, settings.database_path, datetime.now(settings.tz))
+    except RestoreRefused as exc:
+        print(plain(t(settings.default_language, exc.key, **exc.params)), file=sys.stderr)
+        return 1
+    say(settings, "ops.restore_done", version_from=outcome.version_from, version_to=outcome.version_to)
+    if outcome.aside is None:
+        say(settings, "ops.restore_no_current")
+    else:
+        say(settings, "ops.restore_aside", path=str(outcome.aside))
+        done = outcome.reconciled
+        if done.log_read:
+            say(settings, "ops.restore_log", settled=done.settled, recorded=done.recorded)
+        else:
+            say(settings, "ops.restore_no_log", problem=done.problem)
+    say(settings, "ops.restore_pending", count=outcome.pending)
+    return 0
+
+
+async def health(settings: Settings) -> int:
+    """The health report; exit 1 when the sweep is late or the last backup failed (for a monitoring cron)."""
+    if not settings.database_path.is_file():  # a wrong DATABASE_PATH must not create an empty database
+        print(plain(t(settings.default_language, "ops.health_no_database", path=str(settings.database_path))),
+              file=sys.stderr)
+        return 2
+    store = await Store.open(settings.database_path)
+    try:
+        now = utcnow()
+        report = await health_report(store, settings, now)
+    finally:
+        await store.close()
+    print(plain(render_health(settings.default_language, report, settings)))
+    return 0 if report.healthy else 1
 
 
 async def run(settings: Settings) -> int:
@@ -181,7 +229,13 @@ async def run(settings: Settings) -> int:
         loop.add_signal_handler(sig, stop.set)
     from bot.app import serve
 
-    await serve(settings, stop)
+    try:
+        with hold(settings.database_path):  # while it runs: no restore, no second bot (bot/services/ops_lock.py)
+            await serve(settings, stop)
+    except DatabaseBusy:
+        print(plain(t(settings.default_language, "ops.run_busy", path=str(settings.database_path))),
+              file=sys.stderr)
+        return 1
     return 0
 
 
@@ -218,13 +272,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     inv.add_argument("--bot-username", help="bot username for the links (default: asked from the Bot API)")
     exp = sub.add_parser("export", help="write the CSV exports to a folder")
     exp.add_argument("directory", type=Path)
-    bak = sub.add_parser("backup", help="a consistent copy of the database, safe while the bot runs")
-    bak.add_argument("file", type=Path)
+    bak = sub.add_parser("backup", help="a consistent, checked copy of the database, safe while the bot runs "
+                                        "(default: into BACKUP_DIR, pruned as the daily backups are)")
+    bak.add_argument("file", type=Path, nargs="?")
+    res = sub.add_parser("restore", help="restore a backup (the bot must be stopped); the current database is "
+                                         "kept aside")
+    res.add_argument("file", type=Path)
+    sub.add_parser("health", help="print the health report; exit 1 when the sweep is late or the last backup "
+                                  "failed")
     args = parser.parse_args(argv)
 
-    logging.basicConfig(level=logging.INFO if args.command == "run" else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    level = logging.INFO if args.command == "run" else logging.WARNING
+    configure_logging(None, level)
     try:
         check_catalogues()
     except CatalogueError as exc:
@@ -238,6 +297,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{'.'.join(str(p) for p in err['loc']).upper()}: {err['msg']}", file=sys.stderr)
         return 2
     if args.command == "run":
+        configure_logging(settings, level)  # LOG_FILE: a rotating file for the long-running bot
         if settings.bot_token is None or not settings.bot_token.get_secret_value().strip():
             print(plain(t(settings.default_language, "cli.no_token")), file=sys.stderr)
             return 2
@@ -262,5 +322,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(export(settings, args.directory))
     if args.command == "backup":
         return asyncio.run(backup(settings, args.file))
+    if args.command == "restore":
+        return asyncio.run(restore(settings, args.file))
+    if args.command == "health":
+        return asyncio.run(health(settings))
     parser.error(f"unknown command {args.command}")
     return 2

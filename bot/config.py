@@ -40,6 +40,17 @@ def parse_quiet_hours(text: str) -> tuple[time, time] | None:
     return start, end
 
 
+def parse_backup_time(text: str) -> time | None:
+    """`03:00` → 03:00; `off` or empty → None (no automatic backups)."""
+    text = text.strip()
+    if not text or text.lower() == "off":
+        return None
+    try:
+        return time.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError(f"BACKUP_TIME must look like 03:00 (or off), not {text!r}") from exc
+
+
 class Settings(BaseSettings):
     """Every setting of docs/PRODUCT.md §1. Names are the environment variables, upper-cased."""
 
@@ -75,6 +86,17 @@ class Settings(BaseSettings):
     ledger_required: str = DEFAULT_REQUIRED
     #: For drills and fault tests only: the bot acts as if it were this many seconds later than the clock.
     clock_offset_seconds: float = 0
+    # Operations (issue 16): automatic backups and the log file.
+    #: Where the daily backups go; empty: `backups/` next to the database (data/backups by default).
+    backup_dir: Path | None = None
+    #: Local time (TIMEZONE) of the daily backup, HH:MM; `off` (or empty): no automatic backups.
+    backup_time: str = "03:00"
+    #: How many daily backups are kept (the first of each month is kept for a year besides).
+    backup_keep: int = 14
+    #: When set, logs go to this file, rotated by size (LOG_MAX_BYTES, LOG_BACKUPS old files); else stderr.
+    log_file: Path | None = None
+    log_max_bytes: int = 5_000_000
+    log_backups: int = 5
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -144,6 +166,41 @@ class Settings(BaseSettings):
         if value <= 0:
             raise ValueError("must be greater than 0")
         return value
+
+    @field_validator("backup_dir", "log_file", mode="before")
+    @classmethod
+    def _empty_path(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("backup_time")
+    @classmethod
+    def _backup_time(cls, value: str) -> str:
+        parse_backup_time(value)
+        return value
+
+    @field_validator("backup_keep", "log_max_bytes")
+    @classmethod
+    def _at_least_one(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("must be at least 1")
+        return value
+
+    @field_validator("log_backups")
+    @classmethod
+    def _not_negative(cls, value: int) -> int:
+        if value < 0:
+            raise ValueError("must be 0 or more")
+        return value
+
+    @property
+    def backups(self) -> Path:
+        """The folder of the daily backups."""
+        return self.backup_dir if self.backup_dir is not None else self.database_path.parent / "backups"
+
+    @property
+    def backup_at(self) -> time | None:
+        """The local time of the daily backup, or None when automatic backups are off."""
+        return parse_backup_time(self.backup_time)
 
     @cached_property
     def tz(self) -> ZoneInfo:

@@ -117,6 +117,7 @@ TABLE: dict[str, Row] = {
     "visit":        Row("W   A   A   A   A   A   A   A   R", ""),
     "request":      Row("W   A   A   A   A   A   A   A   R", ""),
     "requests":     Row("W   A   A   A   A   S   A   A   R", ""),
+    "health":       Row("W   R   R   R   R   R   R   R   A", ""),
 }
 
 SEND_METHODS = ("sendmessage", "senddocument", "sendphoto", "editmessagetext", "editmessagereplymarkup",

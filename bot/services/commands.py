@@ -45,6 +45,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("visit", Capability.MEMBER, private=True),
     Command("request", Capability.MEMBER, private=True),
     Command("requests", Capability.MEMBER, private=True),
+    Command("health", Capability.ADMIN, private=True),
 )
 
 SECRETARY_ONLY = frozenset({Capability.SECRETARY})

@@ -20,6 +20,7 @@ class Capability(StrEnum):
     PATROL = "patrol"
     MEDIATION = "mediation"
     POST = "post"  # any duty post
+    ADMIN = "admin"  # ADMIN_IDS or the admin role: operations (/health)
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,8 @@ class Actor:
                 return self.has_post("mediation")
             case Capability.POST:
                 return self.member is not None and bool(self.member.posts)
+            case Capability.ADMIN:
+                return self.admin
         return False
 
 
