@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from bot.config import Settings
-from bot.services import due_meetings, due_reports, duty, notices, notices_broadcast, reminders
+from bot.services import due_meetings, due_reports, duty, duty_accounts, notices, notices_broadcast, reminders
 from bot.services.reminders import DueSource, ReminderSource
 from bot.store import Store
 from bot.store.outbox import OutboxRow
@@ -27,6 +27,7 @@ REMINDER_SOURCES: tuple[DueSource | ReminderSource, ...] = (
     DueSource("meeting", due_meetings.meeting_chains),    # MEETING_REMINDERS before each meeting
     notices.missed_summaries,                             # a broadcast summary the process stopped before queueing
     DueSource("mediation", duty.mediation_followups),     # an ongoing mediation's follow-up date
+    duty_accounts.account_prompts,                        # 述职: each post-holder once a quarter
 )
 
 AFTER_SEND: tuple[AfterSend, ...] = (
