@@ -27,7 +27,16 @@ from bot.buttons import (
     DutyReviewPage,
 )
 from bot.context import ZhibuApp, ZhibuContext
-from bot.handlers.common import actor, args_text, command, render, split_fields
+from bot.handlers.common import (
+    actor,
+    args_text,
+    command,
+    is_private,
+    private_chat_button,
+    render,
+    reply,
+    split_fields,
+)
 from bot.handlers.pages import show_page
 from bot.services import duty_accounts, duty_claims, duty_publicity, duty_review
 from bot.services.duty_points import Quarter
@@ -83,8 +92,15 @@ async def on_claim_decided(update: Update, context: ZhibuContext) -> None:
 
 # Review ---------------------------------------------------------------------------------------------------
 
-@command("review")
 async def cmd_review(update: Update, context: ZhibuContext) -> None:
+    """Not behind `@command`: who may review (a named reviewer too) is known from the store, so the refusal
+    comes first and a group gets the button to the private chat only for those who may."""
+    if not await duty_review.may_review(actor(context), context.store):
+        await render(update, context, duty_review.refusal(context.lang))
+        return
+    if not is_private(update):
+        await reply(update, context, "common.private_only", markup=private_chat_button(context))
+        return
     await render(update, context, await duty_review.review(actor(context), args_text(context), context.services.now(),
                                                            context.store, context.settings, context.lang))
 

@@ -48,6 +48,15 @@ async def reviewer_units(actor: Actor, store: Store, tree: OrgTree) -> set[int] 
     return None
 
 
+async def may_review(actor: Actor, store: Store) -> bool:
+    """Whether `/review` is for this person at all (a secretary, an admin, a named reviewer)."""
+    return await reviewer_units(actor, store, OrgTree.of(await store.units.all())) is not None
+
+
+def refusal(lang: str) -> Reply:
+    return _refused(lang)
+
+
 def _refused(lang: str) -> Reply:
     return say("common.refused", what="/review", who=t(lang, "posts.review.who"))
 

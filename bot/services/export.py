@@ -22,6 +22,14 @@ from zoneinfo import ZoneInfo
 
 from bot.services.duty import EXPORT_HEADER as DUTY_HEADER
 from bot.services.duty import duty_logs_rows
+from bot.services.duty_export import (
+    ACCOUNTS_HEADER,
+    POSTS_HEADER,
+    PUBLICITY_HEADER,
+    accounts_rows,
+    posts_rows,
+    publicity_rows,
+)
 from bot.services.export_reports import STATUS_HEADER, THOUGHT_HEADER, status_rows, thought_rows
 from bot.services.export_time import export_tz
 from bot.services.notices_export import ATTENDANCE_HEADER, NOTICE_HEADER, attendance_rows, notices_rows
@@ -106,6 +114,9 @@ EXPORTS: tuple[ExportFile, ...] = (
     ExportFile("duty_logs.csv", DUTY_HEADER, duty_logs_rows),
     ExportFile("notices.csv", NOTICE_HEADER, notices_rows),
     ExportFile("attendance.csv", ATTENDANCE_HEADER, attendance_rows),
+    ExportFile("posts.csv", POSTS_HEADER, posts_rows),
+    ExportFile("duty_accounts.csv", ACCOUNTS_HEADER, accounts_rows),
+    ExportFile("duty_publicity.csv", PUBLICITY_HEADER, publicity_rows),
 )
 
 

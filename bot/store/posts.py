@@ -3,7 +3,7 @@ quarterly accounts (述职) with their rating, and the 公示 previewed and post
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncGenerator, Callable, Collection, Iterable
 
 import aiosqlite
 from pydantic import BaseModel, ConfigDict
@@ -179,11 +179,21 @@ class PostRepo:
             f"SELECT * FROM post_accounts WHERE quarter = ? AND member_id IN ({_marks(ids)})", (quarter, *ids))
         return {int(r["member_id"]): Account.model_validate(dict(r)) for r in rows}
 
-    async def all_accounts(self) -> list[tuple[Account, str]]:
-        rows = await self.db.fetchall(
-            "SELECT a.*, m.name AS member_name FROM post_accounts a JOIN members m ON m.id = a.member_id "
-            "ORDER BY a.quarter, a.member_id")
-        return [(Account.model_validate(dict(r)), str(r["member_name"])) for r in rows]
+    async def each_account(self, units: Collection[int] | None = None,
+                           ) -> AsyncGenerator[tuple[Account, str, int], None]:
+        """Every account (of members whose branch or group is in `units`, when given) with the member's name and
+        branch, by quarter, streamed from a cursor: for the export."""
+        where: str = ""
+        params: tuple[int, ...] = ()
+        if units is not None:
+            ids = sorted(set(units)) or [-1]
+            where = f"WHERE m.unit_id IN ({_marks(ids)}) OR m.group_id IN ({_marks(ids)})"
+            params = (*ids, *ids)
+        async for r in self.db.stream(
+            "SELECT a.*, m.name AS member_name, m.unit_id AS member_unit FROM post_accounts a "
+            f"JOIN members m ON m.id = a.member_id {where} ORDER BY a.quarter, a.member_id", params,
+        ):
+            yield Account.model_validate(dict(r)), str(r["member_name"]), int(r["member_unit"])
 
     async def unasked(self, key_prefix: str, limit: int = 500) -> list[aiosqlite.Row]:
         """Active, linked post-holders with no outbox row keyed `key_prefix` + their id (not asked yet)."""
