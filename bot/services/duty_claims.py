@@ -44,7 +44,7 @@ async def menu(actor: Actor, store: Store, lang: str) -> Reply:
 async def _deciders(store: Store, member: Member, tree: OrgTree) -> list[Member]:
     """The linked, active secretaries who manage the member's unit."""
     return [s for s in await store.members.with_role("secretary")
-            if s.active and s.telegram_id is not None and s.id != member.id
+            if s.active and s.linked and s.telegram_id is not None and s.id != member.id
             and can_manage(Actor(s.telegram_id, s), member.unit_id, tree)]
 
 

@@ -196,10 +196,11 @@ class PostRepo:
             yield Account.model_validate(dict(r)), str(r["member_name"]), int(r["member_unit"])
 
     async def unasked(self, key_prefix: str, limit: int = 500) -> list[aiosqlite.Row]:
-        """Active, linked post-holders with no outbox row keyed `key_prefix` + their id (not asked yet)."""
+        """Active, linked post-holders with no outbox row keyed `key_prefix` + their id (not asked yet); a few
+        hundred at a time (the next sweep takes the rest)."""
         return await self.db.fetchall(
             "SELECT m.id, m.telegram_id, m.language FROM members m WHERE m.active = 1 "
-            "AND m.telegram_id IS NOT NULL AND EXISTS (SELECT 1 FROM member_posts p WHERE p.member_id = m.id) "
+            "AND m.telegram_id IS NOT NULL AND m.linked_at IS NOT NULL AND EXISTS (SELECT 1 FROM member_posts p WHERE p.member_id = m.id) "
             "AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.key = ? || m.id) ORDER BY m.id LIMIT ?",
             (key_prefix, limit))
 
