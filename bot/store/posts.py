@@ -200,7 +200,8 @@ class PostRepo:
         hundred at a time (the next sweep takes the rest)."""
         return await self.db.fetchall(
             "SELECT m.id, m.telegram_id, m.language FROM members m WHERE m.active = 1 "
-            "AND m.telegram_id IS NOT NULL AND m.linked_at IS NOT NULL AND EXISTS (SELECT 1 FROM member_posts p WHERE p.member_id = m.id) "
+            "AND m.telegram_id IS NOT NULL AND m.linked_at IS NOT NULL "
+            "AND EXISTS (SELECT 1 FROM member_posts p WHERE p.member_id = m.id) "
             "AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.key = ? || m.id) ORDER BY m.id LIMIT ?",
             (key_prefix, limit))
 
