@@ -288,3 +288,17 @@ async def test_patrol_and_mediate_shortcuts_and_roster_names_still_work(harness:
     await secretary.expect("治安巡逻岗", kind="edit")
     after = await harness.store.members.by_telegram_id(PATROL)
     assert after is not None and after.posts == {"patrol"}
+
+
+async def test_starting_an_account_drops_a_half_written_log(harness: Harness) -> None:
+    harness.at(local(3, 26))
+    member = harness.user(MEDIATOR)
+    await member.send("/mediate")
+    await member.expect("第 1 步")
+    await member.send("/account")
+    await member.expect("请写2026年第1季度的述职")
+    await member.send("本季度调解两起邻里纠纷。")
+    await member.expect("述职已收到")  # the account, not the mediation's parties
+    assert await entries(harness) == []
+    await member.send("/cancel")
+    await member.expect("现在没有进行中的操作")  # the mediation begun before went with it

@@ -180,6 +180,7 @@ async def on_not_photo(update: Update, context: ZhibuContext) -> int | None:
 async def cmd_cancel(update: Update, context: ZhibuContext) -> int:
     assert context.user_data is not None
     context.user_data.pop(DRAFT, None)
+    duty_posts.forget(context)
     await reply(update, context, "common.cancelled")
     return END
 
@@ -203,6 +204,7 @@ def conversation() -> ConversationHandler[Any]:
                 CommandHandler("mediate", cmd_mediate), MessageHandler(_caption("mediate"), cmd_mediate),
                 CommandHandler("log", cmd_log), MessageHandler(_caption("log"), cmd_log),
                 CallbackQueryHandler(on_log_post, pattern=DutyLogPost.matches),
+                *duty_posts.entry_points(),
                 CallbackQueryHandler(duty_followup.on_followup, pattern=duty_followup.still_ongoing),
             ],
             states={
@@ -223,6 +225,7 @@ def conversation() -> ConversationHandler[Any]:
                              MessageHandler(~filters.COMMAND, on_not_photo)],
                 Step.NEW_DATE: [MessageHandler(text, duty_followup.on_new_date),
                                 MessageHandler(NOT_TEXT, _not_text(Step.NEW_DATE))],
+                **duty_posts.states(),
             },
             fallbacks=[CommandHandler("cancel", cmd_cancel)],
             allow_reentry=True,

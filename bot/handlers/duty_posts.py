@@ -6,12 +6,10 @@ and out only: the use cases are `bot.services.duty_claims`, `duty_review`, `duty
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
-from telegram.warnings import PTBUserWarning
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.buttons import (
     DutyAccountsPage,
@@ -45,7 +43,6 @@ from bot.services.results import Result, say
 END = ConversationHandler.END
 REASON, ACCOUNT = 101, 102
 REJECTING, QUARTER = "duty_rejecting", "duty_account_quarter"
-CONVERSATION_TIMEOUT = 30 * 60
 NOT_TEXT = filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND
 
 
@@ -206,13 +203,6 @@ async def account_not_text(update: Update, context: ZhibuContext) -> int:
     return ACCOUNT
 
 
-async def cmd_cancel(update: Update, context: ZhibuContext) -> int:
-    _store(context).pop(REJECTING, None)
-    _store(context).pop(QUARTER, None)
-    await render(update, context, say("common.cancelled"))
-    return END
-
-
 @command("accounts")
 async def cmd_accounts(update: Update, context: ZhibuContext) -> None:
     await render(update, context, await duty_accounts.accounts(
@@ -261,29 +251,32 @@ def _publishing(data: object) -> bool:
     return DutyPublish.matches(data) or DutyPublishDrop.matches(data)
 
 
-def conversation() -> ConversationHandler[Any]:
-    """The reason of a rejection and the account of a quarter: each waits for the next message."""
+def entry_points() -> list[BaseHandler[Update, Any, Any]]:
+    """What starts a step of the duty conversation here: ❌ on an entry, /account, 写述职."""
+    return [CallbackQueryHandler(on_reject, pattern=DutyReject.matches),
+            CommandHandler("account", cmd_account),
+            CallbackQueryHandler(on_account_button, pattern=DutyAccountWrite.matches)]
+
+
+def states() -> dict[object, list[BaseHandler[Update, Any, Any]]]:
+    """The reason of a rejection and the account of a quarter: each waits for the next message (the account
+    may be a voice message)."""
     text = filters.TEXT & ~filters.COMMAND
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBUserWarning)
-        return ConversationHandler(
-            entry_points=[CallbackQueryHandler(on_reject, pattern=DutyReject.matches),
-                          CommandHandler("account", cmd_account),
-                          CallbackQueryHandler(on_account_button, pattern=DutyAccountWrite.matches)],
-            states={
-                REASON: [MessageHandler(text, on_reason), MessageHandler(NOT_TEXT, reason_not_text)],
-                ACCOUNT: [MessageHandler(text | filters.VOICE, on_account), MessageHandler(NOT_TEXT, account_not_text)],
-            },
-            fallbacks=[CommandHandler("cancel", cmd_cancel)],
-            allow_reentry=True,
-            conversation_timeout=CONVERSATION_TIMEOUT,
-            name="duty_posts",
-        )
+    return {
+        REASON: [MessageHandler(text, on_reason), MessageHandler(NOT_TEXT, reason_not_text)],
+        ACCOUNT: [MessageHandler(text | filters.VOICE, on_account), MessageHandler(NOT_TEXT, account_not_text)],
+    }
+
+
+def forget(context: ZhibuContext) -> None:
+    """/cancel: nothing of a rejection or an account is kept."""
+    _store(context).pop(REJECTING, None)
+    _store(context).pop(QUARTER, None)
 
 
 def register(app: ZhibuApp) -> None:
-    """Everything here; `bot.handlers.duty` calls it before its catch-all of `duty:` payloads."""
-    app.add_handler(conversation())
+    """Everything here but the conversation's steps (`entry_points`, `states`: in the duty conversation, so
+    starting one drops any other duty step pending); `bot.handlers.duty` calls it before its catch-all."""
     app.add_handler(CommandHandler("claim", cmd_claim))
     app.add_handler(CallbackQueryHandler(on_claim, pattern=DutyClaim.matches))
     app.add_handler(CallbackQueryHandler(on_claim_decided, pattern=DutyClaimDecide.matches))
