@@ -17,8 +17,9 @@ from zoneinfo import ZoneInfo
 from bot.buttons import DutyKind, DutyOutcome, DutySkip
 from bot.config import Settings
 from bot.i18n import Html, t
-from bot.services.duty import catalogue, save_entry, save_mediation, save_patrol
-from bot.services.duty_points import entry_points, parse_served
+from bot.services.duty import save_mediation, save_patrol
+from bot.services.duty_entry import save_generic
+from bot.services.duty_points import parse_served, parse_time
 from bot.services.duty_rules import (
     KINDS,
     LONG_LIMIT,
@@ -178,20 +179,6 @@ async def _save(actor: Actor, parsed: PatrolDraft | MediationDraft, now: datetim
                followup=Html(followup), pending=pending)
 
 
-async def _save_entry(actor: Actor, draft: Draft, photo: str | None, now: datetime, store: Store,
-                      settings: Settings, lang: str) -> Reply:
-    """A generic post's entry, saved if the actor still holds the post."""
-    member = actor.member
-    if member is None or not actor.has_post(draft.post):
-        return say("duty.log.not_held", post=draft.post)
-    assert draft.summary is not None and draft.minutes is not None and draft.served is not None
-    entry = await save_entry(store, member.id, draft.post, draft.summary, draft.minutes, draft.served, photo, now,
-                             settings.tz)
-    return say("duty.log.saved", id=entry.id, post=draft.post, minutes=entry.minutes, served=entry.served,
-               points=entry_points(entry, await catalogue(store)),
-               photo=t(lang, "duty.photo_kept") if photo else "", pending=Html(t(lang, "duty.pending_note")))
-
-
 def _complete(draft: Draft, photo: str | None) -> PatrolDraft | MediationDraft:
     """The finished draft as the rules' value (every step has set its field by now)."""
     if draft.post == PATROL:
@@ -205,7 +192,9 @@ def _complete(draft: Draft, photo: str | None) -> PatrolDraft | MediationDraft:
 async def _finish(actor: Actor, draft: Draft, photo: str | None, now: datetime, store: Store, settings: Settings,
                   lang: str, picked: str | None = None) -> Turn:
     if draft.generic:
-        saved = await _save_entry(actor, draft, photo or draft.photo, now, store, settings, lang)
+        assert draft.summary is not None and draft.minutes is not None and draft.served is not None
+        saved = await save_generic(actor, draft.post, draft.summary, draft.minutes, draft.served, photo or draft.photo,
+                                   now, store, settings, lang)
     else:
         saved = await _save(actor, _complete(draft, photo or draft.photo), now, store, settings, lang)
     return Turn(Result.of(saved), chosen=picked)
@@ -248,17 +237,10 @@ _READERS: dict[Step, tuple[str, Callable[[str, date], object]]] = {
     Step.FOLLOWUP: ("followup_on", parse_followup),
     Step.SUMMARY: ("summary", _long("summary")),
     Step.DONE: ("summary", _long("done")),
-    Step.TIME: ("minutes", lambda value, _today: _time(value)),
+    Step.TIME: ("minutes", lambda value, _today: parse_time(value)),
     Step.SERVED: ("served", lambda value, _today: parse_served(value)),
 }
 
-
-def _time(value: str) -> int:
-    """A generic entry's time spent, read as patrol minutes are (the error names it as time spent)."""
-    try:
-        return parse_minutes(value)
-    except FieldError as err:
-        raise FieldError("time", err.problem, err.value) from err
 
 
 def _after(step: Step, draft: Draft) -> Step:

@@ -21,6 +21,7 @@ from bot.services.duty_rules import (
     FieldError,
     MonthSummary,
     log_points,
+    parse_minutes,
     summarize,
 )
 from bot.services.roster import POSTS as POST_ALIASES
@@ -176,6 +177,14 @@ def parse_minimum(text: str) -> int:
     if match is None or int(match.group(1)) > 100:
         raise FieldError("post_minimum", "minimum", value)
     return int(match.group(1))
+
+
+def parse_time(text: str) -> int:
+    """A generic entry's time spent, read as patrol minutes are (an error names it as time spent)."""
+    try:
+        return parse_minutes(text)
+    except FieldError as err:
+        raise FieldError("time", err.problem, err.value) from err
 
 
 def parse_served(text: str) -> int:
