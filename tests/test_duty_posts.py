@@ -302,3 +302,25 @@ async def test_starting_an_account_drops_a_half_written_log(harness: Harness) ->
     assert await entries(harness) == []
     await member.send("/cancel")
     await member.expect("现在没有进行中的操作")  # the mediation begun before went with it
+
+
+async def test_a_roster_post_the_catalogue_lacks_joins_it_when_used(harness: Harness) -> None:
+    harness.at(local(3, 10))
+    member = await harness.store.members.by_telegram_id(PLAIN)
+    assert member is not None
+    await harness.store.duty.set_posts(member.id, {"护林岗"})  # as a roster's 岗位 column gives it
+    plain = harness.user(PLAIN)
+    await plain.send("/log")
+    await plain.expect("开始记录「护林岗」")
+    for answer in ("巡山一圈", "120", "0"):
+        await plain.send(answer)
+    await plain.expect("第 2 步")
+    await plain.expect("第 3 步")
+    await plain.expect("照片")
+    await plain.press("跳过")
+    saved = await plain.expect("已记录「护林岗」", kind="message")
+    assert "得 1 分" in saved.text  # a generic post: 1 point an entry until the secretary sets its rule
+    secretary = harness.user(OTHER_SECRETARY)
+    await secretary.send("/posts")
+    shown = await secretary.expect("岗位目录")
+    assert "护林岗：记做了什么、用时、服务人数；每条 1 分；没有每月最低要求" in shown.text

@@ -51,8 +51,10 @@ def minimum_label(lang: str, post: Post) -> str:
     return t(lang, "posts.minimum", count=post.minimum) if post.minimum else t(lang, "posts.no_minimum")
 
 
-async def show(store: Store, lang: str) -> Reply:
-    """The catalogue, each post with what an entry records, its rule and its minimum; then the usage."""
+async def show(store: Store, now: datetime, lang: str) -> Reply:
+    """The catalogue, each post with what an entry records, its rule and its minimum; then the usage. Posts a
+    roster gave members that the catalogue lacked join it first (generic, 1 point an entry, no minimum)."""
+    await store.duty.posts.adopt(await store.duty.known_posts(), iso(now))
     lines = [t(lang, "posts.catalogue.line", n=n, name=post.name, form=t(lang, f"posts.form.{post.form}"),
                rule=rule_label(lang, post), minimum=minimum_label(lang, post))
              for n, post in enumerate((await catalogue(store)).posts, 1)]

@@ -17,6 +17,7 @@ from bot.services.duty_view import join_names
 from bot.services.results import Result, alert, say
 from bot.services.rights import Actor
 from bot.store import Store
+from bot.store.db import iso
 
 
 async def menu(actor: Actor, text: str, photo: str | None, now: datetime, store: Store, settings: Settings,
@@ -26,6 +27,9 @@ async def menu(actor: Actor, text: str, photo: str | None, now: datetime, store:
     if member is None or not member.posts:
         return Turn(Result.of(say("common.refused", what="/log", who=t(lang, "common.who_post"))))
     cat = await catalogue(store)
+    if any(cat.by_key(key) is None for key in member.posts):  # a roster named a post the catalogue lacked
+        await store.duty.posts.adopt(member.posts, iso(now))
+        cat = await catalogue(store)
     held = cat.held(member.posts)
     names = join_names([p.name for p in held], lang) or t(lang, "duty.post.none")
     if text:

@@ -51,7 +51,7 @@ async def posts(actor: Actor, fields: list[str], now: datetime, store: Store, la
     `/posts 新增|修改|审核人 …`: the catalogue and the reviewers (`bot.services.duty_catalogue`)."""
     name, wanted, hint = [*fields, "", "", ""][:3]
     if not name:
-        return await duty_catalogue.show(store, lang)
+        return await duty_catalogue.show(store, now, lang)
     managing = duty_catalogue.command_word(name)
     if managing is not None:
         kind, rest = managing

@@ -98,6 +98,18 @@ class PostRepo:
             post_id = cur.lastrowid if cur.rowcount else None
         return await self.get(post_id) if post_id else None
 
+    async def adopt(self, keys: Iterable[str], at: str) -> int:
+        """Posts members hold (a roster's 岗位 column) that the catalogue lacks join it as generic posts: 1 point
+        an entry, no minimum, named as written. How many joined."""
+        wanted = sorted(set(keys) - {"patrol", "mediation"})
+        if not wanted:
+            return 0
+        async with self.db.transaction() as conn:
+            cur = await conn.executemany(
+                "INSERT OR IGNORE INTO posts (key, name, form, per_entry, per_minutes, minimum, created_at) "
+                "VALUES (?, ?, 'generic', 1, NULL, 0, ?)", [(k, k, at) for k in wanted])
+            return cur.rowcount
+
     async def update(self, post_id: int, per_entry: int, per_minutes: int | None, minimum: int) -> Post | None:
         async with self.db.transaction() as conn:
             await conn.execute("UPDATE posts SET per_entry = ?, per_minutes = ?, minimum = ? WHERE id = ?",
