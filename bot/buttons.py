@@ -301,9 +301,11 @@ class DutyClaimDecide(Payload):
 
 @dataclass(frozen=True)
 class DutyApprove(Payload):
-    """/review: approve one entry."""
+    """/review: approve one entry (then the list of month `month` again at page `page`)."""
 
     PREFIX: ClassVar[str] = "duty:ok"
+    month: int
+    page: int
     log_id: int
 
 

@@ -114,8 +114,8 @@ async def on_approve(update: Update, context: ZhibuContext) -> None:
     data, now, person = _data(update), context.services.now(), actor(context)
     one, some, month = DutyApprove.unpack(data), DutyApproveRange.unpack(data), DutyApproveMonth.unpack(data)
     if one is not None:
-        answer = await duty_review.approve(person, 0, (one.log_id, one.log_id), now, context.store,
-                                           context.settings, context.lang)
+        answer = await duty_review.approve(person, one.month, (one.log_id, one.log_id), now, context.store,
+                                           context.settings, context.lang, one.page)
     elif some is not None:
         answer = await duty_review.approve(person, some.month, (some.first, some.last), now, context.store,
                                            context.settings, context.lang)

@@ -100,7 +100,8 @@ def _page(listed: Listed, number: int, note: str, lang: str) -> Reply:
         lines.append(t(lang, "posts.review.line", n=n, id=entry.id, name=clip(name, 20),
                        post=listed.cat.name(entry.post), date=entry.local_date.isoformat(),
                        details=Html(details(lang, entry, listed.cat)), points=entry_points(entry, listed.cat)))
-        rows.append([{"text": t(lang, "posts.review.approve", id=entry.id), "data": DutyApprove(entry.id).pack()},
+        rows.append([{"text": t(lang, "posts.review.approve", id=entry.id),
+                      "data": DutyApprove(key, page.number, entry.id).pack()},
                      {"text": t(lang, "posts.review.reject", id=entry.id), "data": DutyReject(entry.id).pack()}])
     first, last = page.entries[0][0].id, page.entries[-1][0].id
     extra: Buttons = [*rows, [{"text": t(lang, "posts.review.approve_page", count=len(page.entries)),
@@ -152,7 +153,7 @@ async def approve(actor: Actor, key: int, ids: tuple[int, int] | None, now: date
     if isinstance(scope, Reply):
         return scope
     units, month = scope
-    listed = await _pending(units, month if ids is None else None, store, settings)
+    listed = await _pending(units, month, store, settings)
     wanted = [e.id for e, _, _ in listed.entries if ids is None or ids[0] <= e.id <= ids[1]]
     done = await store.duty.approve(wanted, actor.member.id if actor.member else None, iso(now))
     log.info("%s entries approved by telegram_id=%s", done, actor.telegram_id)
