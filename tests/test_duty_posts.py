@@ -324,3 +324,21 @@ async def test_a_roster_post_the_catalogue_lacks_joins_it_when_used(harness: Har
     await secretary.send("/posts")
     shown = await secretary.expect("岗位目录")
     assert "护林岗：记做了什么、用时、服务人数；每条 1 分；没有每月最低要求" in shown.text
+
+
+async def test_a_closed_post_takes_no_claims_until_opened_again(harness: Harness) -> None:
+    secretary, plain = harness.user(SECRETARY), harness.user(PLAIN)
+    await plain.send("/claim")
+    old_menu = await plain.expect("想认领哪个岗位")
+    await secretary.send("/posts 停用 文明劝导岗")
+    await secretary.expect("「文明劝导岗」已停用")
+    await secretary.send("/posts")
+    assert "文明劝导岗</b>（已停用）" in (await secretary.expect("岗位目录")).html
+    await plain.press("文明劝导岗", old_menu)
+    await plain.expect("已停用，暂不接受认领")
+    await plain.send("/claim")
+    assert "文明劝导岗" not in (await plain.expect("想认领哪个岗位")).labels()
+    await secretary.send("/posts 停用 文明劝导岗")
+    await secretary.expect("已重新启用")
+    await secretary.send("/posts 停用 飞行岗")
+    await secretary.expect("岗位目录里没有「飞行岗」")

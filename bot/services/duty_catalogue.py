@@ -9,6 +9,7 @@ secretary names. No code change adds a post:
                                              their scoring: write `-` as the rule; their minimum changes)
     /posts 审核人 姓名                         name a committee member (支委) of a unit you manage a reviewer of
                                              entries, or take it back
+    /posts 停用 名称                           close a post to new claims (its holders keep it), or open it again
 
 No Telegram here.
 """
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 ADD_WORDS = ("新增", "添加", "add")
 EDIT_WORDS = ("修改", "edit")
 REVIEWER_WORDS = ("审核人", "reviewer")
+CLOSE_WORDS = ("停用", "启用", "close", "open")
 KEEP_RULE = ("-", "—", "不变", "keep")
 
 
@@ -56,7 +58,8 @@ async def show(store: Store, now: datetime, lang: str) -> Reply:
     roster gave members that the catalogue lacked join it first (generic, 1 point an entry, no minimum)."""
     await store.duty.posts.adopt(await store.duty.known_posts(), iso(now))
     lines = [t(lang, "posts.catalogue.line", n=n, name=post.name, form=t(lang, f"posts.form.{post.form}"),
-               rule=rule_label(lang, post), minimum=minimum_label(lang, post))
+               rule=rule_label(lang, post), minimum=minimum_label(lang, post),
+               closed="" if post.active else t(lang, "posts.closed_mark"))
              for n, post in enumerate((await catalogue(store)).posts, 1)]
     return shown("\n".join([t(lang, "posts.catalogue.header", count=len(lines)), *lines, "",
                             t(lang, "posts.catalogue.usage")]))
@@ -65,7 +68,8 @@ async def show(store: Store, now: datetime, lang: str) -> Reply:
 def command_word(first: str) -> tuple[str, str] | None:
     """(`add` | `edit` | `reviewer`, the rest) when the first field starts with one of their words."""
     word, _, rest = first.strip().partition(" ")
-    for kind, words in (("add", ADD_WORDS), ("edit", EDIT_WORDS), ("reviewer", REVIEWER_WORDS)):
+    for kind, words in (("add", ADD_WORDS), ("edit", EDIT_WORDS), ("reviewer", REVIEWER_WORDS),
+                        ("close", CLOSE_WORDS)):
         if word.lower() in words:
             return kind, rest.strip()
     return None
@@ -75,6 +79,8 @@ async def manage(actor: Actor, kind: str, fields: list[str], now: datetime, stor
     """`/posts 新增 …`, `/posts 修改 …`, `/posts 审核人 …` (fields: the rest of the first field, then the others)."""
     if kind == "reviewer":
         return await reviewer(actor, fields[0], now, store, lang)
+    if kind == "close":
+        return await close(actor, fields[0], store, lang)
     try:
         if kind == "add":
             return await _add(actor, fields, now, store, lang)
@@ -140,3 +146,13 @@ async def reviewer(actor: Actor, name: str, now: datetime, store: Store, lang: s
     log.info("member=%s reviewer=%s set by telegram_id=%s", member.id, named, actor.telegram_id)
     return say("posts.reviewer.named" if named else "posts.reviewer.removed", name=member.name,
                unit=unit_label(tree, member))
+
+
+async def close(actor: Actor, name: str, store: Store, lang: str) -> Reply:
+    """`/posts 停用 名称`: no new claims of the post (holders keep it and log as before); again to open it."""
+    post = (await catalogue(store)).find(name) if name else None
+    if post is None:
+        return say("posts.unknown_post", name=name, known=Html(await known_names(store, lang)))
+    is_open = await store.duty.posts.toggle_active(post.id)
+    log.info("post=%s open=%s set by telegram_id=%s", post.id, is_open, actor.telegram_id)
+    return say("posts.opened" if is_open else "posts.closed", name=post.name)

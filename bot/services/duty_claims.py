@@ -56,6 +56,8 @@ async def ask(actor: Actor, post_id: int, now: datetime, store: Store, settings:
         return Result.of(alert("duty.expired"))
     if post.key in member.posts:
         return Result.of(say("posts.claim.held", post=post.name))
+    if not post.active:
+        return Result.of(say("posts.claim.closed", post=post.name))
     tree = OrgTree.of(await store.units.all())
     deciders = await _deciders(store, member, tree)
 

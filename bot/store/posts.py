@@ -110,6 +110,14 @@ class PostRepo:
                 "VALUES (?, ?, 'generic', 1, NULL, 0, ?)", [(k, k, at) for k in wanted])
             return cur.rowcount
 
+    async def toggle_active(self, post_id: int) -> bool:
+        """Close a post to new claims, or open it again; whether it is open now."""
+        async with self.db.transaction() as conn:
+            await conn.execute("UPDATE posts SET active = 1 - active WHERE id = ?", (post_id,))
+            async with conn.execute("SELECT active FROM posts WHERE id = ?", (post_id,)) as cur:
+                row = await cur.fetchone()
+        return bool(row and row[0])
+
     async def update(self, post_id: int, per_entry: int, per_minutes: int | None, minimum: int) -> Post | None:
         async with self.db.transaction() as conn:
             await conn.execute("UPDATE posts SET per_entry = ?, per_minutes = ?, minimum = ? WHERE id = ?",
