@@ -217,13 +217,13 @@ class PostRepo:
 
     async def unasked(self, key_prefix: str, limit: int = 500) -> list[aiosqlite.Row]:
         """Active, linked post-holders with no outbox row keyed `key_prefix` + their id (not asked yet); a few
-        hundred at a time (the next sweep takes the rest)."""
+        hundred at a time (the next sweep takes the rest). Read from the post-holders (few), not all members,
+        and the sent-log by its unique key: the sweep runs this every time while a quarter's window is open."""
         return await self.db.fetchall(
-            "SELECT m.id, m.telegram_id, m.language FROM members m WHERE m.active = 1 "
-            "AND m.telegram_id IS NOT NULL AND m.linked_at IS NOT NULL "
-            "AND EXISTS (SELECT 1 FROM member_posts p WHERE p.member_id = m.id) "
-            "AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.key = ? || m.id) ORDER BY m.id LIMIT ?",
-            (key_prefix, limit))
+            "SELECT m.id, m.telegram_id, m.language FROM (SELECT DISTINCT member_id FROM member_posts) p "
+            "JOIN members m ON m.id = p.member_id WHERE m.active = 1 AND m.telegram_id IS NOT NULL "
+            "AND m.linked_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.key = ? || m.id) "
+            "ORDER BY m.id LIMIT ?", (key_prefix, limit))
 
     # 公示 --------------------------------------------------------------------------------------------
 
