@@ -70,11 +70,11 @@ async def thought_reports(store: Store, member_ids: Sequence[int], period: str, 
 
 
 async def patrols(store: Store, member_ids: Sequence[int], times: int, at: datetime, local_date: str) -> None:
-    """`times` patrols of 30 minutes for each member, all at `at`."""
+    """`times` patrols of 30 minutes for each member, all at `at`, approved (they count)."""
     async with store.db.transaction() as conn:
         await conn.executemany(
-            "INSERT INTO duty_logs (member_id, post, at, local_date, area, minutes, findings) "
-            "VALUES (?, 'patrol', ?, ?, '村口', 30, '无异常')",
+            "INSERT INTO duty_logs (member_id, post, at, local_date, area, minutes, findings, review) "
+            "VALUES (?, 'patrol', ?, ?, '村口', 30, '无异常', 'approved')",
             [(m, iso(at), local_date) for m in member_ids for _ in range(times)])
 
 

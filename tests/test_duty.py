@@ -25,6 +25,13 @@ async def logs(harness: Harness) -> list[DutyLog]:
     return await harness.store.duty.all()
 
 
+async def approve_all(harness: Harness) -> None:
+    """The branch approves every pending entry (only approved entries count: issue 17; the review itself is
+    tested in tests/test_duty_posts.py)."""
+    await harness.store.duty.approve([e.id for e in await logs(harness) if e.review == "pending"], None,
+                                     "2026-01-01T00:00:00+00:00")
+
+
 async def test_patrol_one_line_is_saved_with_its_points(harness: Harness) -> None:
     harness.at(local(3, 10))
     member = harness.user(PATROL)
@@ -42,6 +49,7 @@ async def test_a_60_minute_patrol_scores_2_and_a_59_minute_one_1(harness: Harnes
     await member.expect("得 2 分")
     await member.send("/patrol 村口 | 59 | 无异常")
     await member.expect("得 1 分")
+    await approve_all(harness)
     await member.send("/duty")
     summary = await member.expect("积分：3 分")
     assert "巡逻：2 次，共 119 分钟" in summary.text
@@ -286,6 +294,7 @@ async def test_month_boundaries_follow_the_timezone(harness: Harness) -> None:
     harness.at(local(4, 1, 0, 30))  # still 31 March in UTC
     await member.send("/patrol 村口 | 30 | 四月第一次")
     await member.expect("巡逻已记录")
+    await approve_all(harness)
     await member.send("/duty 2026-03")
     assert "巡逻：1 次" in (await member.expect("2026年3月")).text
     await member.send("/duty")
@@ -300,10 +309,12 @@ async def test_duty_shows_whether_the_minimum_is_met(harness: Harness) -> None:
     for _ in range(3):
         await member.send("/patrol 村口 | 30 | 无异常")
         await member.expect("巡逻已记录")
+    await approve_all(harness)
     await member.send("/duty")
     await member.expect("还没达到最低要求")
     await member.send("/patrol 村口 | 30 | 无异常")
     await member.expect("巡逻已记录")
+    await approve_all(harness)
     await member.send("/duty")
     assert "已达到最低要求" in (await member.expect("巡逻：4 次")).text
 
@@ -315,6 +326,7 @@ async def test_dutyreport_covers_only_the_secretarys_units_sorted_by_points(harn
     await patrol.expect("巡逻已记录")
     await mediator.send("/mediate 张家、李家 | 邻里 | 已化解 | 清理杂物")
     await mediator.expect("调解已记录")
+    await approve_all(harness)
     secretary = harness.user(SECRETARY)
     await secretary.send("/dutyreport")
     report = (await secretary.expect("设岗定责考核")).text

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.buttons import ALL, DutyFollowup, DutyKind, DutyOutcome, DutyPostToggle, DutySkip
+from bot.buttons import ALL, DutyFollowup, DutyKind, DutyOutcome, DutyPostSwitch, DutyPostToggle, DutySkip
 from bot.emulator.models import BotMessage
 from bot.services.duty_rules import KINDS
 from bot.store.duty import DutyLog
@@ -70,7 +70,10 @@ async def test_every_duty_button_carries_a_typed_payload(harness: Harness) -> No
     secretary = harness.user(SECRETARY)
     await secretary.send("/posts 赵巡逻")
     shown = await secretary.expect("治安巡逻岗")
-    assert all(DutyPostToggle.matches(d) for d in _payloads(shown)) and len(_payloads(shown)) == 2
+    # a switch per post of the catalogue: patrol and mediation by key as before, the others by their id
+    toggles = [d for d in _payloads(shown) if DutyPostToggle.matches(d)]
+    assert len(toggles) == 2 and all(DutyPostSwitch.matches(d) for d in _payloads(shown) if d not in toggles)
+    assert len(_payloads(shown)) == len(await harness.store.duty.posts.all())
     assert all(_typed(d) for d in _payloads(kinds) + _payloads(shown))
 
 

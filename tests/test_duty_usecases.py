@@ -78,6 +78,9 @@ async def test_month_and_report(store: Store, settings: Settings) -> None:
     await load_roster(store, SMALL_ROSTER)
     me = await _actor(store, PATROL)
     await flow.start(me, "patrol", ["村口", "30", "无异常"], None, NOW, store, settings, "zh")
+    pending = await duty_month.my_month(me, "", NOW, store, settings, "zh")
+    assert pending.html is not None and "巡逻：0 次" in pending.html and "待审核：1 条" in pending.html
+    await store.duty.approve([e.id for e in await store.duty.all()], None, "2026-03-10T02:00:00+00:00")
     mine = await duty_month.my_month(me, "", NOW, store, settings, "zh")
     assert mine.html is not None and "巡逻：1 次" in mine.html
     bad = await duty_month.my_month(me, "2026-13", NOW, store, settings, "zh")

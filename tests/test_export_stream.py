@@ -21,6 +21,7 @@ import aiosqlite
 import pytest
 
 from bot.services.duty import EXPORT_HEADER as DUTY_HEADER
+from bot.services.duty_export import ACCOUNTS_HEADER, POSTS_HEADER, PUBLICITY_HEADER
 from bot.services.duty_rules import PATROL, log_points
 from bot.services.export import MEMBERS_HEADER, export_files, export_to_dir, to_csv
 from bot.services.export_reports import STATUS_HEADER, THOUGHT_HEADER
@@ -31,6 +32,8 @@ from bot.services.rights import OrgTree
 from bot.store import Store
 from bot.store.db import STREAM_CHUNK
 from tests.conftest import MIGRANT, SECRETARY, SMALL_ROSTER, Harness, load_roster
+
+POST_NAMES = {"patrol": "治安巡逻岗", "mediation": "矛盾调解岗"}
 
 END = datetime(2026, 11, 20, 12, tzinfo=UTC)
 
@@ -85,7 +88,8 @@ async def from_lists(store: Store, units: set[int] | None) -> dict[str, bytes]:
     files["duty_logs.csv"] = to_csv(DUTY_HEADER, [[
         e.id, e.post, everyone[e.member_id].name, tree.name(everyone[e.member_id].unit_id), e.local_date.isoformat(),
         e.area if e.post == PATROL else e.parties, e.findings if e.post == PATROL else e.summary, e.minutes, e.kind,
-        e.outcome, e.followup_on.isoformat() if e.followup_on else None, log_points(e), e.photo_file_id, e.at]
+        e.outcome, e.followup_on.isoformat() if e.followup_on else None, log_points(e), e.photo_file_id, e.at,
+        POST_NAMES.get(e.post, e.post), e.served, e.review, e.reviewed_at, e.review_reason]
         for e in await store.duty.all()
         if units is None or everyone[e.member_id].unit_id in units or everyone[e.member_id].group_id in units])
     notices, attendance = [], []
@@ -114,6 +118,12 @@ async def from_lists(store: Store, units: set[int] | None) -> dict[str, bytes]:
     files["households.csv"] = to_csv(HOUSEHOLDS_HEADER, [])
     files["visits.csv"] = to_csv(VISITS_HEADER, [])
     files["requests.csv"] = to_csv(REQUESTS_HEADER, [])
+    # issue 17: the catalogue, the accounts and the 公示 (none of either in this database)
+    files["posts.csv"] = to_csv(POSTS_HEADER, [[
+        p.id, p.name, p.key, p.form, p.per_entry, p.per_minutes, p.minimum, "yes" if p.active else "no"]
+        for p in await store.duty.posts.all()])
+    files["duty_accounts.csv"] = to_csv(ACCOUNTS_HEADER, [])
+    files["duty_publicity.csv"] = to_csv(PUBLICITY_HEADER, [])
     return files
 
 
@@ -124,7 +134,8 @@ async def test_streamed_files_are_the_files_built_from_whole_lists(opened: Store
     for units in (None, tree.subtree(branch), set(tree.units), {group}, set()):
         streamed = await export_files(opened, units)
         assert list(streamed) == ["members.csv", "status_reports.csv", "thought_reports.csv", "duty_logs.csv",
-                                  "notices.csv", "attendance.csv", "households.csv", "visits.csv", "requests.csv"]
+                                  "notices.csv", "attendance.csv", "households.csv", "visits.csv", "requests.csv",
+                                  "posts.csv", "duty_accounts.csv", "duty_publicity.csv"]
         assert streamed == await from_lists(opened, units), units
     everything = await export_files(opened)
     assert all(data.startswith(b"\xef\xbb\xbf") for data in everything.values())
@@ -171,7 +182,8 @@ def test_a_10000_member_export_reads_through_cursors_a_chunk_at_a_time(
             ("members.csv", "members"), ("status_reports.csv", "status_reports"),
             ("thought_reports.csv", "thought_reports"), ("duty_logs.csv", "duty_logs"),
             ("notices.csv", "notices"), ("attendance.csv", "notice_members"), ("households.csv", "households"),
-            ("visits.csv", "visits"), ("requests.csv", "requests"))}
+            ("visits.csv", "visits"), ("requests.csv", "requests"), ("posts.csv", "posts"),
+            ("duty_accounts.csv", "post_accounts"), ("duty_publicity.csv", "post_publicity"))}
     assert expected["members.csv"] == 10_000 and expected["attendance.csv"] > 20_000
     sizes, written_before = reads(monkeypatch, tmp_path / "out")
 
@@ -241,7 +253,7 @@ async def test_export_sends_the_files_from_disk_and_removes_them(
     while (message := await secretary.next_message()).kind == "document":
         assert message.document_name is not None and message.document_bytes is not None
         sent[message.document_name] = message.document_bytes
-    assert "导出完成" in message.text and "9" in message.text
+    assert "导出完成" in message.text and "12" in message.text
     me = await harness.store.members.by_telegram_id(SECRETARY)
     assert me is not None
     units = OrgTree.of(await harness.store.units.all()).subtree(me.unit_id)

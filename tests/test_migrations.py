@@ -210,6 +210,10 @@ V6_SENT: list[tuple[datetime, str, list[str]]] = [
 ]
 
 
+#: The quarterly account prompts (issue 17) among what the sweep queued: the linked post-holders, once.
+ACCOUNT_PROMPTS = {datetime(2027, 1, 1, 9, 0, tzinfo=SH): ["duty:account:2026Q4:7"]}
+
+
 async def test_a_version_6_database_upgrades_and_the_sweep_sends_what_version_6_sent(tmp_path: Path) -> None:
     path = tmp_path / "v6.sqlite3"
     build_v6(path)
@@ -231,6 +235,10 @@ async def test_a_version_6_database_upgrades_and_the_sweep_sends_what_version_6_
                 "WHERE key NOT LIKE 'digest:%' "
                 "UNION ALL SELECT id, key, message_kind, ref, recipient_id, chat_id, text, NULL FROM digest_items "
                 "ORDER BY key") if r[1] not in before]
+            # issue 17 added the quarterly 述职 prompt (from 25 December for the fourth quarter): apart
+            prompts = sorted(str(r[1]) for r in rows if str(r[1]).startswith("duty:account:"))
+            assert prompts == ACCOUNT_PROMPTS.get(moment, []), moment
+            rows = [r for r in rows if not str(r[1]).startswith("duty:account:")]
             assert sorted(str(r[1]) for r in rows) == keys, moment
             waiting = {r[0] for r in await store.db.fetchall("SELECT recipient_id FROM digest_items "
                                                             "WHERE digest_key IS NULL")}

@@ -25,13 +25,14 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot import buttons
-from bot.buttons import DutyKind, DutyOutcome, DutyPostToggle, DutySkip
+from bot.buttons import DutyKind, DutyLogPost, DutyOutcome, DutyPostSwitch, DutyPostToggle, DutySkip
 from bot.context import ZhibuApp, ZhibuContext
-from bot.handlers import duty_followup
+from bot.handlers import duty_followup, duty_posts
 from bot.handlers.common import actor, command, expired_button, reply, split_fields
 from bot.handlers.duty_followup import DRAFT, play
 from bot.handlers.duty_report import on_post_toggle
 from bot.services import duty_flow as flow
+from bot.services import duty_log
 from bot.services.duty_flow import Draft, Step
 from bot.services.duty_rules import MEDIATION, PATROL
 
@@ -86,6 +87,22 @@ async def cmd_patrol(update: Update, context: ZhibuContext) -> int:
 @command("mediate")
 async def cmd_mediate(update: Update, context: ZhibuContext) -> int:
     return await _start(update, context, MEDIATION)
+
+
+@command("log")
+async def cmd_log(update: Update, context: ZhibuContext) -> int:
+    turn = await duty_log.menu(actor(context), _args(update), _photo(update), context.services.now(),
+                               context.store, context.settings, context.lang)
+    return await play(update, context, turn)
+
+
+async def on_log_post(update: Update, context: ZhibuContext) -> int:
+    payload = DutyLogPost.unpack(update.callback_query.data if update.callback_query else None)
+    if payload is None:
+        return END
+    turn = await duty_log.chosen(actor(context), payload.post_id, context.services.now(), context.store,
+                                 context.settings, context.lang)
+    return await play(update, context, turn)
 
 
 # Steps ------------------------------------------------------------------------------------------------
@@ -163,6 +180,7 @@ async def on_not_photo(update: Update, context: ZhibuContext) -> int | None:
 async def cmd_cancel(update: Update, context: ZhibuContext) -> int:
     assert context.user_data is not None
     context.user_data.pop(DRAFT, None)
+    duty_posts.forget(context)
     await reply(update, context, "common.cancelled")
     return END
 
@@ -184,6 +202,9 @@ def conversation() -> ConversationHandler[Any]:
             entry_points=[
                 CommandHandler("patrol", cmd_patrol), MessageHandler(_caption("patrol"), cmd_patrol),
                 CommandHandler("mediate", cmd_mediate), MessageHandler(_caption("mediate"), cmd_mediate),
+                CommandHandler("log", cmd_log), MessageHandler(_caption("log"), cmd_log),
+                CallbackQueryHandler(on_log_post, pattern=DutyLogPost.matches),
+                *duty_posts.entry_points(),
                 CallbackQueryHandler(duty_followup.on_followup, pattern=duty_followup.still_ongoing),
             ],
             states={
@@ -196,11 +217,15 @@ def conversation() -> ConversationHandler[Any]:
                                *typed(Step.OUTCOME)],
                 Step.FOLLOWUP: typed(Step.FOLLOWUP),
                 Step.SUMMARY: typed(Step.SUMMARY),
+                Step.DONE: typed(Step.DONE),
+                Step.TIME: typed(Step.TIME),
+                Step.SERVED: typed(Step.SERVED),
                 Step.PHOTO: [MessageHandler(filters.PHOTO, on_photo),
                              CallbackQueryHandler(on_skip, pattern=DutySkip.matches),
                              MessageHandler(~filters.COMMAND, on_not_photo)],
                 Step.NEW_DATE: [MessageHandler(text, duty_followup.on_new_date),
                                 MessageHandler(NOT_TEXT, _not_text(Step.NEW_DATE))],
+                **duty_posts.states(),
             },
             fallbacks=[CommandHandler("cancel", cmd_cancel)],
             allow_reentry=True,
@@ -215,4 +240,6 @@ def register(app: ZhibuApp) -> None:
     app.add_handler(conversation())
     app.add_handler(CallbackQueryHandler(duty_followup.on_followup, pattern=duty_followup.settled))
     app.add_handler(CallbackQueryHandler(on_post_toggle, pattern=DutyPostToggle.matches))
+    app.add_handler(CallbackQueryHandler(on_post_toggle, pattern=DutyPostSwitch.matches))
+    duty_posts.register(app)
     app.add_handler(CallbackQueryHandler(expired_button("duty.expired"), pattern=buttons.family(buttons.DUTY)))

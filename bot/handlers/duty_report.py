@@ -10,7 +10,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import CommandHandler
 
-from bot.buttons import DutyPostToggle, ListPage
+from bot.buttons import DutyPostSwitch, DutyPostToggle, ListPage
 from bot.context import ZhibuApp, ZhibuContext
 from bot.delivery import markup
 from bot.handlers import pages
@@ -41,16 +41,19 @@ async def dutyreport_pressed(person: Actor, pressed: ListPage, context: ZhibuCon
 @command("posts")
 async def cmd_posts(update: Update, context: ZhibuContext) -> None:
     await render(update, context, await duty_posts.posts(
-        actor(context), split_fields(args_text(context)), context.store, context.lang))
+        actor(context), split_fields(args_text(context)), context.services.now(), context.store, context.lang))
 
 
 async def on_post_toggle(update: Update, context: ZhibuContext) -> None:
     """A post button: the member's posts are shown again in place of the pressed message."""
     query = update.callback_query
-    payload = DutyPostToggle.unpack(query.data if query else None)
-    if query is None or payload is None:  # the pattern lets only valid payloads through
+    data = query.data if query else None
+    toggled, switched = DutyPostToggle.unpack(data), DutyPostSwitch.unpack(data)
+    if query is None or (toggled is None and switched is None):  # the patterns let only valid payloads through
         return
-    answer = await duty_posts.toggle(actor(context), payload.member_id, payload.post, context.store, context.lang)
+    member_id = toggled.member_id if toggled else switched.member_id if switched else 0
+    post: str | int = toggled.post if toggled else switched.post_id if switched else 0
+    answer = await duty_posts.toggle(actor(context), member_id, post, context.store, context.lang)
     if answer.alert:
         await render(update, context, answer)
         return

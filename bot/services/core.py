@@ -10,7 +10,17 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from bot.config import Settings
-from bot.services import digest, due_meetings, due_reports, duty, households_due, notices, notices_broadcast, reminders
+from bot.services import (
+    digest,
+    due_meetings,
+    due_reports,
+    duty,
+    duty_accounts,
+    households_due,
+    notices,
+    notices_broadcast,
+    reminders,
+)
 from bot.services.ledger_nudges import ledger_nudges
 from bot.services.reminders import DueSource, ReminderSource
 from bot.store import Store
@@ -29,8 +39,10 @@ REMINDER_SOURCES: tuple[DueSource | ReminderSource, ...] = (
     notices.missed_summaries,                             # a broadcast summary the process stopped before queueing
     DueSource("mediation", duty.mediation_followups),     # an ongoing mediation's follow-up date
     ledger_nudges,                                        # 三会一课: on the 20th, what a branch has not yet held
+    duty_accounts.account_prompts,                        # 述职: each post-holder once a quarter
     digest.daily_digests,                                 # from DIGEST_TIME: each person's escalations in one
-                                                          # message (waiting items: a partial index)
+                                                          # message (waiting items: a partial index); the last
+                                                          # plain source, so it carries what this sweep recorded
     DueSource("visit", households_due.visit_reminders),   # a member's weekly list of households to visit
     DueSource("request", households_due.request_reminders),  # an open resident's request: 7 and 15 days
 )

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from bot.buttons import DutyFollowup
 from bot.config import Settings
 from bot.i18n import resolve_language, t
+from bot.services.duty_points import Catalogue, Reviewed, entry_points, met, summarize_reviewed
 from bot.services.duty_rules import (
     FOLLOWUP_AT,
     MEDIATION,
@@ -31,9 +32,6 @@ from bot.services.duty_rules import (
     MonthSummary,
     PatrolDraft,
     followup_is_due,
-    log_points,
-    minimum_met,
-    summarize,
 )
 from bot.services.reminders import Due, Handled
 from bot.services.rights import OrgTree
@@ -72,27 +70,53 @@ async def month_logs(store: Store, member_ids: list[int], month: Month, tz: Zone
     return await store.duty.between(iso(start), iso(end), member_ids)
 
 
-async def member_month(store: Store, member_id: int, month: Month, tz: ZoneInfo) -> MonthSummary:
-    return summarize(await month_logs(store, [member_id], month, tz))
+async def catalogue(store: Store) -> Catalogue:
+    """The community's posts (`bot.store.posts`)."""
+    return Catalogue(tuple(await store.duty.posts.all()))
+
+
+async def save_entry(store: Store, member_id: int, post: str, done: str, minutes: int, served: int,
+                     photo: str | None, now: datetime, tz: ZoneInfo) -> DutyLog:
+    """A generic post's entry: what was done, the time spent, the people served (pending review)."""
+    saved = await store.duty.add(NewLog(
+        member_id=member_id, post=post, at=iso(now), local_date=now.astimezone(tz).date(), summary=done,
+        minutes=minutes, served=served, photo_file_id=photo,
+    ))
+    log.info("duty=%s member=%s entry logged", saved.id, member_id)
+    return saved
+
+
+async def member_month(store: Store, member_id: int, month: Month, tz: ZoneInfo,
+                       posts: Catalogue | None = None) -> Reviewed:
+    """The member's month, approved entries and pending ones apart."""
+    cat = posts if posts is not None else await catalogue(store)
+    return summarize_reviewed(await month_logs(store, [member_id], month, tz), cat)
 
 
 @dataclass(frozen=True)
 class ReportRow:
     member: Member
-    summary: MonthSummary
+    reviewed: Reviewed
     met: bool | None
 
+    @property
+    def summary(self) -> MonthSummary:
+        """What counts: the approved entries."""
+        return self.reviewed.approved
 
-async def units_month(store: Store, members: list[Member], month: Month, tz: ZoneInfo) -> list[ReportRow]:
-    """Every post-holder among `members` with the month's figures, most points first."""
+
+async def units_month(store: Store, members: list[Member], month: Month, tz: ZoneInfo,
+                      posts: Catalogue | None = None) -> list[ReportRow]:
+    """Every post-holder among `members` with the month's figures, most approved points first."""
+    cat = posts if posts is not None else await catalogue(store)
     holders = [m for m in members if m.posts]
     logs: dict[int, list[DutyLog]] = {}
     for entry in await month_logs(store, [m.id for m in holders], month, tz):  # by member: 10 000 holders
         logs.setdefault(entry.member_id, []).append(entry)
     rows = []
     for member in holders:
-        summary = summarize(logs.get(member.id, ()))
-        rows.append(ReportRow(member, summary, minimum_met(summary, member.posts)))
+        reviewed = summarize_reviewed(logs.get(member.id, ()), cat)
+        rows.append(ReportRow(member, reviewed, met(reviewed, member.posts, cat)))
     rows.sort(key=lambda r: (-r.summary.points, r.member.name, r.member.id))
     return rows
 
@@ -165,11 +189,14 @@ def _followup_reminder(entry: DutyLog, member: Member, settings: Settings) -> Ou
 
 
 EXPORT_HEADER = ["id", "post", "member", "branch", "date", "area_or_parties", "details", "minutes", "kind",
-                 "outcome", "followup_on", "points", "photo_file_id", "logged_at_utc"]
+                 "outcome", "followup_on", "points", "photo_file_id", "logged_at_utc",
+                 "post_name", "served", "review", "reviewed_at_utc", "review_reason"]
 
 
 async def duty_logs_rows(store: Store, tree: OrgTree, units: set[int] | None) -> AsyncGenerator[list[object], None]:
-    """`duty_logs.csv`: one row per log, streamed (`EXPORT_HEADER`); the photo by its Telegram file id."""
+    """`duty_logs.csv`: one row per entry of any post, streamed (`EXPORT_HEADER`), with its review; the photo
+    by its Telegram file id. A generic entry's `details` is what was done."""
+    cat = await catalogue(store)
     async with aclosing(store.duty.each(units)) as logs:
         async for entry, name, unit_id in logs:
             patrol = entry.post == PATROL
@@ -177,6 +204,7 @@ async def duty_logs_rows(store: Store, tree: OrgTree, units: set[int] | None) ->
                 entry.id, entry.post, name, tree.name(unit_id), entry.local_date.isoformat(),
                 entry.area if patrol else entry.parties, entry.findings if patrol else entry.summary,
                 entry.minutes, entry.kind, entry.outcome,
-                entry.followup_on.isoformat() if entry.followup_on else None, log_points(entry),
+                entry.followup_on.isoformat() if entry.followup_on else None, entry_points(entry, cat),
                 entry.photo_file_id, entry.at,
+                cat.name(entry.post), entry.served, entry.review, entry.reviewed_at, entry.review_reason,
             ]

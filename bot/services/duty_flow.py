@@ -18,6 +18,8 @@ from bot.buttons import DutyKind, DutyOutcome, DutySkip
 from bot.config import Settings
 from bot.i18n import Html, t
 from bot.services.duty import save_mediation, save_patrol
+from bot.services.duty_entry import save_generic
+from bot.services.duty_points import parse_served, parse_time
 from bot.services.duty_rules import (
     KINDS,
     LONG_LIMIT,
@@ -62,6 +64,9 @@ class Step(IntEnum):
     SUMMARY = 8
     PHOTO = 9
     NEW_DATE = 10  # a follow-up still ongoing: the next date (`bot.services.duty_followup`)
+    DONE = 11  # a generic post's entry (/log): what was done, the time spent, the people served
+    TIME = 12
+    SERVED = 13
 
 
 @dataclass
@@ -79,6 +84,11 @@ class Draft:
     followup_on: date | None = None
     summary: str | None = None
     log_id: int | None = None
+    served: int | None = None
+
+    @property
+    def generic(self) -> bool:
+        return self.post not in (PATROL, MEDIATION)
 
 
 @dataclass(frozen=True)
@@ -110,6 +120,7 @@ _QUESTIONS = {
     Step.KIND: "duty.mediate.ask_kind", Step.OUTCOME: "duty.mediate.ask_outcome",
     Step.FOLLOWUP: "duty.mediate.ask_followup", Step.SUMMARY: "duty.mediate.ask_summary",
     Step.PHOTO: "duty.ask_photo", Step.NEW_DATE: "duty.followup.ask_date",
+    Step.DONE: "duty.log.ask_done", Step.TIME: "duty.log.ask_time", Step.SERVED: "duty.log.ask_served",
 }
 
 
@@ -126,6 +137,8 @@ def question(step: Step, draft: Draft, now: datetime, tz: ZoneInfo, lang: str) -
         return say(key, example=in_a_week(now, tz))
     if step is Step.NEW_DATE:
         return say(key, id=draft.log_id, example=in_a_week(now, tz))
+    if step is Step.DONE:
+        return say(key, post=draft.post)
     return say(key)
 
 
@@ -148,21 +161,22 @@ def not_photo(draft: Draft, lang: str) -> Turn:
 async def _save(actor: Actor, parsed: PatrolDraft | MediationDraft, now: datetime, store: Store,
                 settings: Settings, lang: str) -> Reply:
     """Save a log in the actor's name, if they still hold its post (the post may have been taken away
-    while they were typing), and say what was saved."""
+    while they were typing), and say what was saved (pending the branch's review)."""
     post = PATROL if isinstance(parsed, PatrolDraft) else MEDIATION
     member = actor.member
     if member is None or not actor.has_post(post):
         return say("common.refused", what=f"/{COMMANDS[post]}", who=t(lang, f"common.who_{post}"))
     photo = t(lang, "duty.photo_kept") if parsed.photo else ""
+    pending = Html(t(lang, "duty.pending_note"))
     if isinstance(parsed, PatrolDraft):
         entry = await save_patrol(store, member.id, parsed, now, settings.tz)
         return say("duty.patrol.saved", id=entry.id, area=entry.area, minutes=entry.minutes,
-                   points=log_points(entry), photo=photo)
+                   points=log_points(entry), photo=photo, pending=pending)
     entry = await save_mediation(store, member.id, parsed, now, settings.tz)
     followup = t(lang, "duty.mediate.followup_note", date=entry.followup_on.isoformat()) if entry.followup_on else ""
     return say("duty.mediate.saved", id=entry.id, parties=entry.parties, kind=t(lang, f"duty.kind.{entry.kind}"),
                outcome=t(lang, f"duty.outcome.{entry.outcome}"), points=log_points(entry), photo=photo,
-               followup=Html(followup))
+               followup=Html(followup), pending=pending)
 
 
 def _complete(draft: Draft, photo: str | None) -> PatrolDraft | MediationDraft:
@@ -177,7 +191,12 @@ def _complete(draft: Draft, photo: str | None) -> PatrolDraft | MediationDraft:
 
 async def _finish(actor: Actor, draft: Draft, photo: str | None, now: datetime, store: Store, settings: Settings,
                   lang: str, picked: str | None = None) -> Turn:
-    saved = await _save(actor, _complete(draft, photo or draft.photo), now, store, settings, lang)
+    if draft.generic:
+        assert draft.summary is not None and draft.minutes is not None and draft.served is not None
+        saved = await save_generic(actor, draft.post, draft.summary, draft.minutes, draft.served, photo or draft.photo,
+                                   now, store, settings, lang)
+    else:
+        saved = await _save(actor, _complete(draft, photo or draft.photo), now, store, settings, lang)
     return Turn(Result.of(saved), chosen=picked)
 
 
@@ -189,7 +208,8 @@ async def start(actor: Actor, post: str, line: list[str] | None, photo: str | No
     the first question. `photo`: the file id of a photo sent with the command."""
     if line is None:
         draft = Draft(post, photo)
-        return _ask(Step.AREA if post == PATROL else Step.PARTIES, draft, now, settings.tz, lang)
+        first = {PATROL: Step.AREA, MEDIATION: Step.PARTIES}.get(post, Step.DONE)
+        return _ask(first, draft, now, settings.tz, lang)
     try:
         parsed = (parse_patrol_line(line, photo) if post == PATROL
                   else parse_mediation_line(line, today(now, settings.tz), photo))
@@ -216,7 +236,11 @@ _READERS: dict[Step, tuple[str, Callable[[str, date], object]]] = {
     Step.OUTCOME: ("outcome", lambda value, _today: parse_outcome(value)),
     Step.FOLLOWUP: ("followup_on", parse_followup),
     Step.SUMMARY: ("summary", _long("summary")),
+    Step.DONE: ("summary", _long("done")),
+    Step.TIME: ("minutes", lambda value, _today: parse_time(value)),
+    Step.SERVED: ("served", lambda value, _today: parse_served(value)),
 }
+
 
 
 def _after(step: Step, draft: Draft) -> Step:
@@ -224,7 +248,7 @@ def _after(step: Step, draft: Draft) -> Step:
         return Step.FOLLOWUP if draft.outcome == ONGOING else Step.SUMMARY
     return {Step.AREA: Step.MINUTES, Step.MINUTES: Step.FINDINGS, Step.FINDINGS: Step.PHOTO,
             Step.PARTIES: Step.KIND, Step.KIND: Step.OUTCOME, Step.FOLLOWUP: Step.SUMMARY,
-            Step.SUMMARY: Step.PHOTO}[step]
+            Step.SUMMARY: Step.PHOTO, Step.DONE: Step.TIME, Step.TIME: Step.SERVED, Step.SERVED: Step.PHOTO}[step]
 
 
 async def _advance(actor: Actor, step: Step, draft: Draft, now: datetime, store: Store, settings: Settings,

@@ -11,9 +11,10 @@ from bot.buttons import ListPage
 from bot.config import Settings
 from bot.i18n import Html, t
 from bot.services import pages
-from bot.services.duty import ReportRow, member_month, units_month
-from bot.services.duty_rules import MEDIATION_MINIMUM, PATROL_MINIMUM, FieldError, Month, minimum_met
-from bot.services.duty_view import field_error, minimum_text, month_label, posts_label
+from bot.services.duty import ReportRow, catalogue, member_month, units_month
+from bot.services.duty_points import Catalogue, PostFigures, Reviewed, minimum_checks
+from bot.services.duty_rules import MEDIATION, PATROL, FieldError, Month
+from bot.services.duty_view import field_error, join_names, minimum_text, month_label, posts_label, rule_text
 from bot.services.pages import Filter, clip
 from bot.services.people import managed_members, unit_label
 from bot.services.results import Reply, alert, say, shown
@@ -44,14 +45,39 @@ async def my_month(actor: Actor, month_text: str, now: datetime, store: Store, s
     member = actor.member
     if member is None or not actor.can(Capability.POST):
         return say("common.refused", what="/duty", who=t(lang, "common.who_post"))
-    summary = await member_month(store, member.id, month, settings.tz)
-    minimum = minimum_text(lang, member.posts, minimum_met(summary, member.posts))
+    cat = await catalogue(store)
+    reviewed = await member_month(store, member.id, month, settings.tz, cat)
+    minimum = minimum_text(lang, minimum_checks(reviewed, member.posts, cat))
     text = t(lang, "duty.summary.text", name=member.name, month=month_label(lang, month),
-             posts=posts_label(lang, member.posts), patrols=summary.patrols, minutes=summary.minutes,
-             mediations=summary.mediations, resolved=summary.outcomes["resolved"],
-             referred=summary.outcomes["referred"], ongoing=summary.outcomes["ongoing"],
-             points=summary.points, minimum=Html(minimum))
+             posts=posts_label(lang, member.posts), lines=Html("\n".join(_lines(lang, reviewed, member.posts, cat))),
+             points=reviewed.points, pending=Html(_pending(lang, reviewed)), minimum=Html(minimum))
     return shown(text + "\n\n" + t(lang, "duty.points_rule"))
+
+
+def _lines(lang: str, reviewed: Reviewed, held: frozenset[str], cat: Catalogue) -> list[str]:
+    """What was done, post by post: patrols and mediations when held or done, each other post held or done."""
+    s = reviewed.approved
+    lines = []
+    if PATROL in held or s.patrols:
+        lines.append(t(lang, "duty.summary.patrol_line", patrols=s.patrols, minutes=s.minutes))
+    if MEDIATION in held or s.mediations:
+        lines.append(t(lang, "duty.summary.mediation_line", mediations=s.mediations, resolved=s.outcomes["resolved"],
+                       referred=s.outcomes["referred"], ongoing=s.outcomes["ongoing"]))
+    others = [p.key for p in cat.posts if p.key not in (PATROL, MEDIATION)]
+    others += sorted(k for k in set(held) | set(reviewed.generic) if k not in others and k not in (PATROL, MEDIATION))
+    for key in others:
+        figures = reviewed.generic.get(key)
+        if key in held or figures:
+            shown_figures = figures or PostFigures()
+            lines.append(t(lang, "duty.summary.post_line", post=cat.name(key), entries=shown_figures.entries,
+                           minutes=shown_figures.minutes, served=shown_figures.served))
+    return lines
+
+
+def _pending(lang: str, reviewed: Reviewed) -> str:
+    if not reviewed.pending:
+        return ""
+    return t(lang, "duty.summary.pending", count=reviewed.pending, points=reviewed.pending_points)
 
 
 @dataclass(frozen=True)
@@ -83,12 +109,25 @@ def month_of_key(key: int) -> Month | None:
     return month if month_key(month) == key else None
 
 
+def _others(lang: str, row: ReportRow, cap: int | None) -> str:
+    """The approved entries of the other posts, as ` · 环境卫生岗 3 条`."""
+    return "".join(t(lang, "duty.report.post_entries", post=clip(post, cap), entries=figures.entries)
+                   for post, figures in sorted(row.reviewed.generic.items()))
+
+
+def _pending_note(lang: str, row: ReportRow) -> str:
+    pending = row.reviewed.pending
+    return t(lang, "duty.report.pending", count=pending, points=row.reviewed.pending_points) if pending else ""
+
+
 def _line(ranked: Ranked, tree: OrgTree, lang: str, cap: int | None) -> str:
     row, s = ranked.row, ranked.row.summary
     return t(lang, "duty.report.line", rank=ranked.rank, name=clip(row.member.name, cap),
              unit=clip(unit_label(tree, row.member), cap), posts=clip(posts_label(lang, row.member.posts), cap),
-             patrols=s.patrols, minutes=s.minutes,
-             mediations=s.mediations, points=s.points, minimum=t(lang, _VERDICT[row.met]),
+             patrols=s.patrols, minutes=s.minutes, mediations=s.mediations,
+             others=Html(_others(lang, ranked.row, cap)), points=s.points,
+             pending=Html(_pending_note(lang, ranked.row)),
+             minimum=t(lang, _VERDICT[row.met]),
              note="" if row.member.linked else t(lang, "duty.report.unlinked"))
 
 
@@ -96,7 +135,8 @@ async def _page(actor: Actor, month: Month, word: str, number: int, store: Store
                 lang: str) -> Reply:
     """The month's counts, a page of post-holders by points (each with their rank among all), the rules."""
     tree = OrgTree.of(await store.units.all())
-    rows = await units_month(store, await managed_members(store, actor, tree), month, settings.tz)
+    cat = await catalogue(store)
+    rows = await units_month(store, await managed_members(store, actor, tree), month, settings.tz, cat)
     if not rows:
         return say("duty.report.empty", month=month_label(lang, month))
     page = pages.paginate([Ranked(rank, row) for rank, row in enumerate(rows, 1)], FILTERS, word, number,
@@ -105,8 +145,9 @@ async def _page(actor: Actor, month: Month, word: str, number: int, store: Store
             t(lang, "duty.report.counts", met=page.counts["met"], not_met=page.counts["notmet"],
               none=sum(1 for row in rows if row.met is None)),
             *pages.narrowed(page, FILTERS, lang)]
+    rules = [rule_text(lang, post) for post in cat.posts if post.minimum > 0]
     foot = ["", t(lang, "duty.points_rule"),
-            t(lang, "duty.report.footer", patrol=PATROL_MINIMUM, mediation=MEDIATION_MINIMUM)]
+            t(lang, "duty.report.footer", rules=join_names(rules, lang) or t(lang, "duty.post.none"))]
     more = pages.footer(page, lang, export=actor.is_secretary)
 
     def render(lines: list[str]) -> str:

@@ -11,13 +11,12 @@ from bot.i18n import Html, t
 from bot.services.duty_rules import (
     DUTY_POSTS,
     MEDIATION,
-    MEDIATION_MINIMUM,
     PATROL,
-    PATROL_MINIMUM,
     FieldError,
     Month,
 )
 from bot.services.results import Reply, say
+from bot.store.posts import Post
 
 #: How far ahead the example follow-up date lies.
 EXAMPLE_AHEAD = timedelta(days=7)
@@ -51,16 +50,19 @@ def posts_label(lang: str, posts: Iterable[str]) -> str:
     return join_names([post_label(lang, p) for p in ordered], lang) or t(lang, "duty.post.none")
 
 
-def minimum_text(lang: str, posts: Iterable[str], met: bool | None) -> str:
-    held = set(posts)
-    if met is None:
+def rule_text(lang: str, post: Post) -> str:
+    """A post's monthly minimum in words (巡逻至少 4 次, 环境卫生岗至少 2 条)."""
+    if post.key in (PATROL, MEDIATION):
+        return t(lang, f"duty.summary.rule_{post.key}", count=post.minimum)
+    return t(lang, "duty.summary.rule_post", post=post.name, count=post.minimum)
+
+
+def minimum_text(lang: str, checks: Sequence[tuple[Post, bool]]) -> str:
+    """Whether the month's approved entries reach the minimum of every held post that has one."""
+    if not checks:
         return t(lang, "duty.summary.no_minimum")
-    rules = []
-    if PATROL in held:
-        rules.append(t(lang, "duty.summary.rule_patrol", count=PATROL_MINIMUM))
-    if MEDIATION in held:
-        rules.append(t(lang, "duty.summary.rule_mediation", count=MEDIATION_MINIMUM))
-    return t(lang, "duty.summary.met" if met else "duty.summary.not_met", rules=Html(join_names(rules, lang)))
+    rules = Html(join_names([rule_text(lang, post) for post, _ in checks], lang))
+    return t(lang, "duty.summary.met" if all(ok for _, ok in checks) else "duty.summary.not_met", rules=rules)
 
 
 def field_error(err: FieldError, now: datetime, tz: ZoneInfo, lang: str) -> Reply:

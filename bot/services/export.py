@@ -22,6 +22,14 @@ from zoneinfo import ZoneInfo
 
 from bot.services.duty import EXPORT_HEADER as DUTY_HEADER
 from bot.services.duty import duty_logs_rows
+from bot.services.duty_export import (
+    ACCOUNTS_HEADER,
+    POSTS_HEADER,
+    PUBLICITY_HEADER,
+    accounts_rows,
+    posts_rows,
+    publicity_rows,
+)
 from bot.services.export_reports import STATUS_HEADER, THOUGHT_HEADER, status_rows, thought_rows
 from bot.services.export_time import export_tz
 from bot.services.households_export import (
@@ -117,6 +125,9 @@ EXPORTS: tuple[ExportFile, ...] = (
     ExportFile("households.csv", HOUSEHOLDS_HEADER, households_rows),  # 联户台账 (issue 15)
     ExportFile("visits.csv", VISITS_HEADER, visits_rows),
     ExportFile("requests.csv", REQUESTS_HEADER, requests_rows),  # 民情诉求台账
+    ExportFile("posts.csv", POSTS_HEADER, posts_rows),
+    ExportFile("duty_accounts.csv", ACCOUNTS_HEADER, accounts_rows),
+    ExportFile("duty_publicity.csv", PUBLICITY_HEADER, publicity_rows),
 )
 
 

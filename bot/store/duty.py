@@ -1,24 +1,29 @@
-"""Duty posts (设岗定责): patrol and mediation logs, follow-ups of ongoing mediations, and members' posts."""
+"""Duty posts (设岗定责): entries of every post (patrol, mediation, generic) with their review, follow-ups of
+ongoing mediations, and members' posts. The catalogue, claims, reviewers, accounts and 公示 are in
+`bot.store.posts` (as `DutyRepo.posts`, so the shared `Store` needs no new attribute)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Collection, Iterable
+from collections.abc import AsyncGenerator, Callable, Collection, Iterable
 from datetime import date
 
 import aiosqlite
 from pydantic import BaseModel, ConfigDict
 
 from bot.store.db import Database
+from bot.store.outbox import Outgoing, enqueue_in
+from bot.store.posts import PostRepo
 
 
 class DutyLog(BaseModel):
-    """One patrol (治安巡逻) or mediation (矛盾调解) logged by a post-holder."""
+    """One entry logged by a post-holder: a patrol (治安巡逻), a mediation (矛盾调解) or a generic post's entry
+    (what was done in `summary`, the time in `minutes`, the people served in `served`)."""
 
     model_config = ConfigDict(frozen=True)
 
     id: int
     member_id: int
-    post: str  # patrol | mediation
+    post: str  # posts.key: patrol | mediation | a post's name
     at: str  # UTC ISO
     local_date: date
     area: str | None = None
@@ -31,6 +36,17 @@ class DutyLog(BaseModel):
     summary: str | None = None
     photo_file_id: str | None = None
     outcome_changed_at: str | None = None
+    served: int | None = None
+    # pending | approved | rejected. Rows always carry it; a log built in code without it (a rules test) is a
+    # final one, as every log was before review existed.
+    review: str = "approved"
+    reviewed_by: int | None = None
+    reviewed_at: str | None = None
+    review_reason: str | None = None
+
+    @property
+    def approved(self) -> bool:
+        return self.review == "approved"
 
 
 class NewLog(BaseModel):
@@ -51,10 +67,13 @@ class NewLog(BaseModel):
     followup_on: date | None = None
     summary: str | None = None
     photo_file_id: str | None = None
+    served: int | None = None
 
 
 _COLUMNS = ("member_id", "post", "at", "local_date", "area", "minutes", "findings", "parties", "kind",
-            "outcome", "followup_on", "summary", "photo_file_id")
+            "outcome", "followup_on", "summary", "photo_file_id", "served")
+#: A rejection's message to the post-holder, made from the entry as rejected (written in its transaction).
+Messages = Callable[[DutyLog], list[Outgoing]]
 
 
 def _log(row: aiosqlite.Row) -> DutyLog:
@@ -65,9 +84,18 @@ def _marks(values: list[int]) -> str:
     return ",".join("?" * len(values))
 
 
+def _in_units(units: Collection[int] | None) -> tuple[str, tuple[object, ...]]:
+    """The WHERE clause keeping members whose branch or group is in `units` (all when None)."""
+    if units is None:
+        return "1", ()
+    ids = sorted(set(units)) or [-1]
+    return f"(m.unit_id IN ({_marks(ids)}) OR m.group_id IN ({_marks(ids)}))", (*ids, *ids)
+
+
 class DutyRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.posts = PostRepo(db)
 
     async def add(self, log: NewLog) -> DutyLog:
         values = [getattr(log, c) for c in _COLUMNS]
@@ -102,16 +130,53 @@ class DutyRepo:
     async def each(self, units: Collection[int] | None = None) -> AsyncGenerator[tuple[DutyLog, str, int], None]:
         """What `all` lists (only logs of members whose branch or group is in `units`, when given), with the
         member's name and branch, streamed from a cursor: for the export."""
-        where = ""
-        params: tuple[object, ...] = ()
-        if units is not None:
-            ids = sorted(set(units)) or [-1]
-            where, params = f"WHERE m.unit_id IN ({_marks(ids)}) OR m.group_id IN ({_marks(ids)})", (*ids, *ids)
+        where, params = _in_units(units)
         async for row in self.db.stream(
             "SELECT d.*, m.name AS member_name, m.unit_id AS member_unit FROM duty_logs d "
-            f"JOIN members m ON m.id = d.member_id {where} ORDER BY d.at, d.id", params,
+            f"JOIN members m ON m.id = d.member_id WHERE {where} ORDER BY d.at, d.id", params,
         ):
             yield _log(row), row["member_name"], row["member_unit"]
+
+    async def in_units(self, units: Collection[int] | None, start: str | None = None, end: str | None = None,
+                       review: str | None = None) -> list[tuple[DutyLog, str, int]]:
+        """Entries of members whose branch or group is in `units` (every member when None), optionally with
+        `start <= at < end` and in one review state, oldest first, with the member's name and branch."""
+        where, params = _in_units(units)
+        if start is not None and end is not None:
+            where, params = f"{where} AND d.at >= ? AND d.at < ?", (*params, start, end)
+        if review is not None:
+            where, params = f"{where} AND d.review = ?", (*params, review)
+        rows = await self.db.fetchall(
+            "SELECT d.*, m.name AS member_name, m.unit_id AS member_unit FROM duty_logs d "
+            f"JOIN members m ON m.id = d.member_id WHERE {where} ORDER BY d.id", params)
+        return [(_log(r), r["member_name"], r["member_unit"]) for r in rows]
+
+    async def approve(self, ids: Iterable[int], by: int | None, at: str) -> int:
+        """Approve these entries that are still pending; how many were."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return 0
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                f"UPDATE duty_logs SET review = 'approved', reviewed_by = ?, reviewed_at = ?, review_reason = NULL "
+                f"WHERE review = 'pending' AND id IN ({_marks(wanted)})", (by, at, *wanted))
+            return cur.rowcount
+
+    async def reject(self, log_id: int, by: int | None, at: str, reason: str,
+                     messages: Messages) -> tuple[DutyLog | None, int]:
+        """Reject a pending entry with its reason and queue the post-holder's message in the same transaction;
+        (the entry as rejected, messages queued), or (None, 0) when it is no longer pending."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "UPDATE duty_logs SET review = 'rejected', reviewed_by = ?, reviewed_at = ?, review_reason = ? "
+                "WHERE id = ? AND review = 'pending'", (by, at, reason, log_id))
+            if cur.rowcount == 0:
+                return None, 0
+            async with conn.execute("SELECT * FROM duty_logs WHERE id = ?", (log_id,)) as rows:
+                row = await rows.fetchone()
+            assert row is not None
+            entry = _log(row)
+            return entry, await enqueue_in(conn, messages(entry))
 
     async def record_followup(self, log_id: int, outcome: str, next_on: date | None, at: str) -> bool:
         """Record a mediation's new outcome; False when it is no longer ongoing (already recorded)."""

@@ -1,0 +1,290 @@
+"""设岗定责 as data in Telegram: `/claim` (认领岗位) and the secretary's 准 / 不准, `/review` with its buttons
+(approve one, a page, a month; reject with a reason typed next), `/account` and the quarterly prompt's
+button (the account typed or spoken next), `/accounts`, `/rate`, and `/publicity` with 发布到群. Telegram in
+and out only: the use cases are `bot.services.duty_claims`, `duty_review`, `duty_accounts` and
+`duty_publicity`. Registered by `bot.handlers.duty`, before the duty catch-all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+
+from bot.buttons import (
+    DutyAccountsPage,
+    DutyAccountWrite,
+    DutyApprove,
+    DutyApproveMonth,
+    DutyApproveRange,
+    DutyClaim,
+    DutyClaimDecide,
+    DutyPublish,
+    DutyPublishDrop,
+    DutyReject,
+    DutyReviewPage,
+)
+from bot.context import ZhibuApp, ZhibuContext
+from bot.handlers.common import (
+    actor,
+    args_text,
+    command,
+    is_private,
+    private_chat_button,
+    render,
+    reply,
+    split_fields,
+)
+from bot.handlers.pages import show_page
+from bot.services import duty_accounts, duty_claims, duty_publicity, duty_review
+from bot.services.duty_points import Quarter
+from bot.services.results import Result, say
+
+END = ConversationHandler.END
+REASON, ACCOUNT = 101, 102
+REJECTING, QUARTER = "duty_rejecting", "duty_account_quarter"
+NOT_TEXT = filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND
+
+
+def _data(update: Update) -> object:
+    return update.callback_query.data if update.callback_query else None
+
+
+def _text(update: Update) -> str:
+    message = update.effective_message
+    return (message.text or "") if message else ""
+
+
+def _store(context: ZhibuContext) -> dict[str, Any]:
+    assert context.user_data is not None
+    return context.user_data
+
+
+# 认领岗位 -------------------------------------------------------------------------------------------------
+
+@command("claim")
+async def cmd_claim(update: Update, context: ZhibuContext) -> None:
+    await render(update, context, await duty_claims.menu(actor(context), context.store, context.lang))
+
+
+async def on_claim(update: Update, context: ZhibuContext) -> None:
+    payload = DutyClaim.unpack(_data(update))
+    if payload is None:
+        return
+    await render(update, context, await duty_claims.ask(actor(context), payload.post_id, context.services.now(),
+                                                        context.store, context.settings, context.lang))
+
+
+async def on_claim_decided(update: Update, context: ZhibuContext) -> None:
+    payload = DutyClaimDecide.unpack(_data(update))
+    if payload is None:
+        return
+    result = await duty_claims.decide(actor(context), payload.claim_id, payload.verdict, context.services.now(),
+                                      context.store, context.settings, context.lang)
+    query = update.callback_query
+    if query is not None and not any(r.alert for r in result.replies):
+        await query.edit_message_reply_markup(None)
+    await render(update, context, result)
+
+
+# Review ---------------------------------------------------------------------------------------------------
+
+async def cmd_review(update: Update, context: ZhibuContext) -> None:
+    """Not behind `@command`: who may review (a named reviewer too) is known from the store, so the refusal
+    comes first and a group gets the button to the private chat only for those who may."""
+    if not await duty_review.may_review(actor(context), context.store):
+        await render(update, context, duty_review.refusal(context.lang))
+        return
+    if not is_private(update):
+        await reply(update, context, "common.private_only", markup=private_chat_button(context))
+        return
+    await render(update, context, await duty_review.review(actor(context), args_text(context), context.services.now(),
+                                                           context.store, context.settings, context.lang))
+
+
+async def on_review_page(update: Update, context: ZhibuContext) -> None:
+    payload = DutyReviewPage.unpack(_data(update))
+    if payload is None:
+        return
+    await show_page(update, context, await duty_review.page(actor(context), payload.month, payload.page,
+                                                            context.store, context.settings, context.lang))
+
+
+async def on_approve(update: Update, context: ZhibuContext) -> None:
+    data, now, person = _data(update), context.services.now(), actor(context)
+    one, some, month = DutyApprove.unpack(data), DutyApproveRange.unpack(data), DutyApproveMonth.unpack(data)
+    if one is not None:
+        answer = await duty_review.approve(person, one.month, (one.log_id, one.log_id), now, context.store,
+                                           context.settings, context.lang, one.page)
+    elif some is not None:
+        answer = await duty_review.approve(person, some.month, (some.first, some.last), now, context.store,
+                                           context.settings, context.lang)
+    elif month is not None:
+        answer = await duty_review.approve(person, month.month, None, now, context.store, context.settings,
+                                           context.lang)
+    else:
+        return
+    await show_page(update, context, answer)
+
+
+def _approving(data: object) -> bool:
+    return any(kind.matches(data) for kind in (DutyApprove, DutyApproveRange, DutyApproveMonth))
+
+
+async def on_reject(update: Update, context: ZhibuContext) -> int | None:
+    payload = DutyReject.unpack(_data(update))
+    if payload is None:
+        return END
+    answer = await duty_review.ask_reason(actor(context), payload.log_id, context.store)
+    await render(update, context, answer)
+    if answer.alert:
+        return END
+    _store(context)[REJECTING] = payload.log_id
+    return REASON
+
+
+async def on_reason(update: Update, context: ZhibuContext) -> int:
+    log_id = _store(context).pop(REJECTING, None)
+    if not isinstance(log_id, int):
+        return END
+    result = await duty_review.reject(actor(context), log_id, _text(update), context.services.now(),
+                                      context.store, context.settings, context.lang)
+    await render(update, context, result)
+    if not result.queued and result.replies and result.replies[0].key == "posts.review.ask_reason":
+        _store(context)[REJECTING] = log_id
+        return REASON
+    return END
+
+
+async def reason_not_text(update: Update, context: ZhibuContext) -> int:
+    log_id = _store(context).get(REJECTING)
+    await render(update, context, Result.of(say("common.text_expected"),
+                                            say("posts.review.ask_reason", id=log_id)))
+    return REASON
+
+
+# 述职 ------------------------------------------------------------------------------------------------------
+
+async def _ask_account(update: Update, context: ZhibuContext, key: int | None) -> int:
+    answer, quarter = await duty_accounts.ask(actor(context), key, context.services.now(), context.settings,
+                                              context.lang)
+    await render(update, context, answer)
+    if quarter is None:
+        return END
+    _store(context)[QUARTER] = quarter.key
+    return ACCOUNT
+
+
+@command("account")
+async def cmd_account(update: Update, context: ZhibuContext) -> int:
+    return await _ask_account(update, context, None)
+
+
+async def on_account_button(update: Update, context: ZhibuContext) -> int:
+    payload = DutyAccountWrite.unpack(_data(update))
+    return await _ask_account(update, context, payload.quarter if payload else None)
+
+
+async def on_account(update: Update, context: ZhibuContext) -> int:
+    quarter = Quarter.of_key(_store(context).pop(QUARTER, 0))
+    message = update.effective_message
+    if quarter is None or message is None:
+        return END
+    voice = message.voice.file_id if message.voice else None
+    await render(update, context, await duty_accounts.save(actor(context), quarter, message.text, voice,
+                                                           context.services.now(), context.store, context.lang))
+    return END
+
+
+async def account_not_text(update: Update, context: ZhibuContext) -> int:
+    quarter = Quarter.of_key(_store(context).get(QUARTER, 0))
+    label = duty_accounts.quarter_label(context.lang, quarter) if quarter else ""
+    await render(update, context, Result.of(say("common.text_expected"), say("posts.account.ask", quarter=label)))
+    return ACCOUNT
+
+
+@command("accounts")
+async def cmd_accounts(update: Update, context: ZhibuContext) -> None:
+    await render(update, context, await duty_accounts.accounts(
+        actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang))
+
+
+async def on_accounts_page(update: Update, context: ZhibuContext) -> None:
+    payload = DutyAccountsPage.unpack(_data(update))
+    if payload is None:
+        return
+    await show_page(update, context, await duty_accounts.accounts_page(
+        actor(context), payload.quarter, payload.page, context.store, context.settings, context.lang))
+
+
+@command("rate")
+async def cmd_rate(update: Update, context: ZhibuContext) -> None:
+    await render(update, context, await duty_accounts.rate(
+        actor(context), split_fields(args_text(context)), context.services.now(), context.store, context.settings,
+        context.lang))
+
+
+# 公示 ------------------------------------------------------------------------------------------------------
+
+@command("publicity")
+async def cmd_publicity(update: Update, context: ZhibuContext) -> None:
+    await render(update, context, await duty_publicity.preview(
+        actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang))
+
+
+async def on_publish(update: Update, context: ZhibuContext) -> None:
+    query = update.callback_query
+    post, drop = DutyPublish.unpack(_data(update)), DutyPublishDrop.unpack(_data(update))
+    if post is not None:
+        result = await duty_publicity.publish(actor(context), post.publicity_id, context.services.now(),
+                                              context.store)
+    elif drop is not None:
+        result = duty_publicity.dropped()
+    else:
+        return
+    if query is not None and (drop is not None or result.queued):
+        await query.edit_message_reply_markup(None)
+    await render(update, context, result)
+
+
+def _publishing(data: object) -> bool:
+    return DutyPublish.matches(data) or DutyPublishDrop.matches(data)
+
+
+def entry_points() -> list[BaseHandler[Update, Any, Any]]:
+    """What starts a step of the duty conversation here: ❌ on an entry, /account, 写述职."""
+    return [CallbackQueryHandler(on_reject, pattern=DutyReject.matches),
+            CommandHandler("account", cmd_account),
+            CallbackQueryHandler(on_account_button, pattern=DutyAccountWrite.matches)]
+
+
+def states() -> dict[object, list[BaseHandler[Update, Any, Any]]]:
+    """The reason of a rejection and the account of a quarter: each waits for the next message (the account
+    may be a voice message)."""
+    text = filters.TEXT & ~filters.COMMAND
+    return {
+        REASON: [MessageHandler(text, on_reason), MessageHandler(NOT_TEXT, reason_not_text)],
+        ACCOUNT: [MessageHandler(text | filters.VOICE, on_account), MessageHandler(NOT_TEXT, account_not_text)],
+    }
+
+
+def forget(context: ZhibuContext) -> None:
+    """/cancel: nothing of a rejection or an account is kept."""
+    _store(context).pop(REJECTING, None)
+    _store(context).pop(QUARTER, None)
+
+
+def register(app: ZhibuApp) -> None:
+    """Everything here but the conversation's steps (`entry_points`, `states`: in the duty conversation, so
+    starting one drops any other duty step pending); `bot.handlers.duty` calls it before its catch-all."""
+    app.add_handler(CommandHandler("claim", cmd_claim))
+    app.add_handler(CallbackQueryHandler(on_claim, pattern=DutyClaim.matches))
+    app.add_handler(CallbackQueryHandler(on_claim_decided, pattern=DutyClaimDecide.matches))
+    app.add_handler(CommandHandler("review", cmd_review))
+    app.add_handler(CallbackQueryHandler(on_review_page, pattern=DutyReviewPage.matches))
+    app.add_handler(CallbackQueryHandler(on_approve, pattern=_approving))
+    app.add_handler(CommandHandler("accounts", cmd_accounts))
+    app.add_handler(CallbackQueryHandler(on_accounts_page, pattern=DutyAccountsPage.matches))
+    app.add_handler(CommandHandler("rate", cmd_rate))
+    app.add_handler(CommandHandler("publicity", cmd_publicity))
+    app.add_handler(CallbackQueryHandler(on_publish, pattern=_publishing))

@@ -1,0 +1,166 @@
+"""Quarterly 述职 and 公示 (issue 17): the prompt to each post-holder once a quarter (also after a restart), the
+account as text or voice, the secretary's list with the quarter's approved figures, the panel's rating, and
+the 公示 previewed and posted to the bound group; all of it in the export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.config import Settings
+from bot.services import core
+from bot.services.export import export_files
+from bot.store import Store
+from tests.conftest import MEDIATOR, OTHER_SECRETARY, PATROL, PLAIN, SECRETARY, SMALL_ROSTER, Harness, load_roster
+
+TZ = ZoneInfo("Asia/Shanghai")
+GROUP = -100777
+
+
+def local(month: int, day: int, hour: int = 10) -> datetime:
+    return datetime(2026, month, day, hour, tzinfo=TZ)
+
+
+async def account_keys(store: Store) -> list[str]:
+    rows = await store.db.fetchall("SELECT key FROM outbox WHERE key LIKE 'duty:account:%' ORDER BY key")
+    return [str(r[0]) for r in rows]
+
+
+async def link(store: Store, *telegram_ids: int) -> None:
+    for telegram_id in telegram_ids:
+        member = await store.members.by_telegram_id(telegram_id)
+        assert member is not None
+        await store.members.link(member.id, telegram_id)
+
+
+async def test_the_prompt_goes_to_each_post_holder_once_also_after_a_restart(tmp_path: Path,
+                                                                             settings: Settings) -> None:
+    first = await Store.open(tmp_path / "q.sqlite3")
+    try:
+        await load_roster(first, SMALL_ROSTER)
+        await link(first, PATROL, MEDIATOR, PLAIN)
+        assert await core.sweep(first, settings, local(3, 24)) == 0  # before the 25th: nothing yet
+        await core.sweep(first, settings, local(3, 25, 9))
+        patrol, mediator = [await first.members.by_telegram_id(t) for t in (PATROL, MEDIATOR)]
+        assert patrol is not None and mediator is not None
+        assert await account_keys(first) == sorted(
+            [f"duty:account:2026Q1:{patrol.id}", f"duty:account:2026Q1:{mediator.id}"])
+        await core.sweep(first, settings, local(3, 28))
+        assert len(await account_keys(first)) == 2
+    finally:
+        await first.close()
+    second = await Store.open(tmp_path / "q.sqlite3")
+    try:
+        await core.sweep(second, settings, local(4, 2))
+        assert len(await account_keys(second)) == 2  # asked once, whatever restarts in between
+        await core.sweep(second, settings, local(5, 5))  # the first quarter's window closed
+        assert len(await account_keys(second)) == 2
+        await core.sweep(second, settings, local(6, 25, 9))
+        assert len(await account_keys(second)) == 4  # the second quarter's
+    finally:
+        await second.close()
+
+
+async def test_the_account_by_voice_or_text_the_list_the_rating_and_the_publicity(harness: Harness) -> None:
+    harness.at(local(3, 10))
+    patrol, mediator = harness.user(PATROL), harness.user(MEDIATOR)
+    for person in (patrol, mediator):
+        await person.send("/start")
+        await person.next_message()
+    for _ in range(3):
+        await patrol.send("/patrol 村口 | 60 | 无异常")
+        await patrol.expect("巡逻已记录")
+    await mediator.send("/mediate 张家、李家 | 邻里 | 已化解 | 清理杂物")
+    await mediator.expect("调解已记录")
+    secretary = harness.user(SECRETARY)
+    await secretary.send("/review 2026-03")
+    listed = await secretary.expect("待审核的履职记录")
+    await secretary.press("✅ 2026年3月全部通过（4 条）", listed)
+    await secretary.expect("已通过 4 条", kind="edit")
+
+    harness.at(local(3, 26, 9))
+    await harness.sweep()
+    await harness.settle()
+    prompt = await patrol.expect("2026年第1季度就要结束了")
+    await patrol.press("写述职", prompt)
+    await patrol.expect("请写2026年第1季度的述职")
+    await patrol.send_sticker()
+    await patrol.expect("要打字回复")
+    await patrol.expect("请写2026年第1季度的述职")
+    await patrol.send("本季度巡逻三次，发现路灯损坏一处已报修。下季度争取每周巡逻一次。")
+    await patrol.expect("述职已收到")
+    await mediator.expect("就要结束了")
+    await mediator.send("/account")
+    await mediator.expect("请写2026年第1季度的述职")
+    await mediator.send_voice()
+    await mediator.expect("述职已收到")
+    await harness.sweep()  # asked once only
+    await patrol.no_message(within=0.3)
+
+    harness.at(local(4, 3))
+    await secretary.send("/accounts")
+    accounts = await secretary.expect("2026年第1季度设岗定责述职", skipping=("思想汇报",))
+    assert "已交述职 2 人" in accounts.text
+    assert accounts.text.index("赵巡逻") < accounts.text.index("钱调解")  # 6 points before 3
+    assert "路灯损坏" in accounts.text and "（语音）" in accounts.text and "评定：未评定" in accounts.text
+    await secretary.send("/rate 赵巡逻 | 很好")
+    await secretary.expect("不是评定等次")
+    await secretary.send("/rate 赵巡逻 | 优秀 | 2026Q5")
+    await secretary.expect("不是季度")
+    await secretary.send("/rate 周普通 | 优秀")
+    await secretary.expect("没有找到")
+    await secretary.send("/rate 赵巡逻 | 优秀")
+    await secretary.expect("2026年第1季度的述职评定：优秀")
+    await secretary.send("/rate 钱调解 | 称职 | 2026Q1")
+    await secretary.expect("评定：称职")
+    other = harness.user(OTHER_SECRETARY)
+    await other.send("/rate 赵巡逻 | 不称职")
+    await other.expect("没有找到")
+
+    await secretary.send("/publicity")
+    unbound = await secretary.expect("公示预览")
+    assert "还没有绑定群" in unbound.text and not unbound.buttons
+    group = harness.emu.add_group(GROUP, "一村党员群")
+    group.add_member(secretary, admin=True)
+    await secretary.send("/bindgroup", chat=group)
+    await group.expect("绑定")
+    await secretary.send("/publicity 2026Q1")
+    preview = await secretary.expect("公示预览")
+    assert "1. 赵巡逻（治安巡逻岗）审核通过积分 6 分，评定：优秀" in preview.text
+    assert "2. 钱调解（矛盾调解岗）审核通过积分 3 分，评定：称职" in preview.text
+    await group.no_message(within=0.2)  # nothing goes to the group before it is posted
+    publish = preview.button("发布到群").callback_data
+    assert publish is not None
+    await secretary.press("发布到群", preview)
+    await secretary.expect("公示已发布", kind="message")
+    await harness.settle()
+    posted = await group.expect("设岗定责公示")
+    assert "赵巡逻" in posted.text and "优秀" in posted.text
+    await secretary.press_data(publish, preview)  # pressed again (a second phone): posted once only
+    await secretary.expect("已经发布过了", kind="alert")
+    await group.no_message(within=0.3)
+
+    files = await export_files(harness.store)
+    rows = list(csv.DictReader(io.StringIO(files["duty_accounts.csv"].decode("utf-8-sig"))))
+    by_name = {r["member"]: r for r in rows}
+    assert by_name["赵巡逻"]["rating"] == "excellent" and "路灯损坏" in by_name["赵巡逻"]["account"]
+    assert by_name["钱调解"]["voice_file_id"] and by_name["钱调解"]["rating"] == "competent"
+    [publicity] = list(csv.DictReader(io.StringIO(files["duty_publicity.csv"].decode("utf-8-sig"))))
+    assert publicity["quarter"] == "2026Q1" and "赵巡逻" in publicity["text"]
+    logs = list(csv.DictReader(io.StringIO(files["duty_logs.csv"].decode("utf-8-sig"))))
+    assert {r["review"] for r in logs} == {"approved"} and logs[0]["post_name"] == "治安巡逻岗"
+    posts = list(csv.DictReader(io.StringIO(files["posts.csv"].decode("utf-8-sig"))))
+    assert [p["name"] for p in posts][:2] == ["治安巡逻岗", "矛盾调解岗"]
+
+
+async def test_members_without_the_right_get_refusals(harness: Harness) -> None:
+    plain = harness.user(PLAIN)
+    for command, who in (("/accounts", "只有党组织书记"), ("/rate 赵巡逻 | 优秀", "只有党组织书记"),
+                         ("/publicity", "只有党组织书记"), ("/account", "/account只有"), ("/log", "/log只有")):
+        await plain.send(command)
+        await plain.expect(who)
+    await plain.press_data("duty:pub:1")
+    await plain.expect("失效", kind="alert")
