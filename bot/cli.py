@@ -161,7 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "(without it they are only listed)")
     inv = sub.add_parser("invites", help="print one-time invite links for members not yet linked")
     inv.add_argument("--bot-username", help="bot username for the links (default: asked from the Bot API)")
-    exp = sub.add_parser("export", help="write the CSV exports to a folder")
+    exp = sub.add_parser("export", help="write the CSV exports and the Excel ledger (台账) to a folder")
     exp.add_argument("directory", type=Path)
     bak = sub.add_parser("backup", help="a consistent copy of the database, safe while the bot runs")
     bak.add_argument("file", type=Path)
