@@ -11,6 +11,7 @@ import pytest
 
 from bot import cli
 from bot.i18n import t
+from bot.services import xlsx_book
 from bot.services.rights import OrgTree
 from bot.services.xlsx import SHEETS, file_name, write_ledger
 from bot.services.xlsx_book import serial, xml_text
@@ -194,6 +195,18 @@ async def test_the_statistics_sheet_has_four_native_charts(seeded: Store, tmp_pa
     assert values[rates + 2][1] == pytest.approx(4 / 6)
     series = parts(path)["xl/charts/chart1.xml"].decode()
     assert "统计" in series and "<c:barChart>" in series
+
+
+async def test_rows_past_the_measured_ones_are_written_the_same(
+        seeded: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the first rows (measured for widths) a row takes the fast path: the cells must be the same."""
+    measured = open_book(await ledger(seeded, tmp_path / "measured"))
+    monkeypatch.setattr(xlsx_book, "WIDTH_SAMPLE", 0)
+    fast = open_book(await ledger(seeded, tmp_path / "fast"))
+    for sheet in measured.worksheets:
+        other = fast[sheet.title]
+        assert [[(c.value, c.number_format, c.data_type) for c in row] for row in sheet.iter_rows()] == \
+            [[(c.value, c.number_format, c.data_type) for c in row] for row in other.iter_rows()], sheet.title
 
 
 # ------------------------------------------------------------------------- whose workbook

@@ -31,7 +31,8 @@ from bot.i18n import t
 WIDTH_SAMPLE = 300
 MIN_WIDTH, MAX_WIDTH = 6, 48  # characters (a CJK character counts two)
 A4 = 9  # Excel's paper code
-TAIL_CACHE = 20_000  # cell tails kept per sheet: a few MB at most
+TAIL_CACHE = 5_000  # cell tails kept per column: a few MB at most
+ROWS_PER_WRITE = 200
 
 
 def plain(lang: str, key: str, **params: object) -> str:
@@ -93,14 +94,33 @@ class Book:
 class RowSheet(Worksheet):  # type: ignore[misc]  # XlsxWriter ships no types
     """A worksheet that also takes whole rows as cell XML (`Table` builds it). XlsxWriter's own writes cost about
     15 µs a cell in constant-memory mode, a hundred thousand attendance lines half a minute; a row built in one
-    string and written at once costs a tenth of that. The rows go where XlsxWriter's own go (its row file), in
-    order, and the sheet's dimensions are kept up to date the same way."""
+    string costs a tenth of that. The rows go where XlsxWriter's own go (its row file), in order, a few hundred at
+    a time, and the sheet's dimensions are kept the way XlsxWriter keeps them."""
+
+    _pending: list[str] | None = None
 
     def append_row(self, row: int, cells: str, last_col: int) -> None:
-        self._write_single_row(row)  # what XlsxWriter still holds of earlier rows goes first
-        self._check_dimensions(row, 0)
+        if self.table:
+            self._write_single_row(row)  # what XlsxWriter still holds of earlier rows goes first
+        else:
+            self.previous_row = row
+        if self.dim_colmin is None or self.dim_colmin > 0:
+            self._check_dimensions(row, 0)
         self._check_dimensions(row, last_col)
-        self.fh.write(f'<row r="{row + 1}">{cells}</row>')
+        if self._pending is None:
+            self._pending = []
+        self._pending.append(f'<row r="{row + 1}">{cells}</row>')
+        if len(self._pending) >= ROWS_PER_WRITE:
+            self.flush_rows()
+
+    def flush_rows(self) -> None:
+        if self._pending:
+            self.fh.write("".join(self._pending))
+            self._pending.clear()
+
+    def _write_single_row(self, current_row_num: int = 0) -> None:
+        self.flush_rows()
+        super()._write_single_row(current_row_num)
 
 
 _ESCAPE_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
@@ -142,6 +162,7 @@ class Table:
     data_end: int | None = None  # the rows after it (a grid under the table) are left out of the filter
     _letters: list[str] = field(default_factory=list)
     _tails: dict[tuple[object, bool, int], str] = field(default_factory=dict)
+    _columns: list[dict[object, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         ws, book = self.ws, self.book
@@ -152,19 +173,40 @@ class Table:
         ws.set_footer("&C" + plain(book.lang, "xlsx.page_footer", page="&P", pages="&N"))
         self.widths = [display_width(h) for h in self.headers]
         self._letters = [xl_col_to_name(c) for c in range(max(64, len(self.headers)))]
+        self._columns = [{} for _ in self.headers]
         self._style = {id(f): f._get_xf_index() for f in (book.text, book.wrap, book.head, book.title, book.date,
                                                           book.moment, book.month, book.percent)}
         if self.headers:
             ws.repeat_rows(0)
             ws.freeze_panes(1, 0)
-            ws.set_row(0, 30)
             self.put(0, self.headers, book.head)
             self.row_no = 1
 
     def row(self, values: Sequence[object]) -> None:
         """Write one row at the next line; None leaves the cell empty."""
-        self.put(self.row_no, values)
+        row = self.row_no
         self.row_no += 1
+        if row <= WIDTH_SAMPLE or len(values) > len(self._columns):
+            self.put(row, values)
+            return
+        # The hot path (every row past the first few hundred): one cache of cell tails per column, keyed by value.
+        line = str(row + 1)
+        letters, columns = self._letters, self._columns
+        cells: list[str] = []
+        last = 0
+        for col, value in enumerate(values):
+            if value is None:
+                continue
+            cache = columns[col]
+            tail = cache.get(value)
+            if tail is None:
+                tail = self._tail(value, col, None)
+                if len(cache) < TAIL_CACHE:
+                    cache[value] = tail
+            cells.append(f'<c r="{letters[col]}{line}"{tail}')
+            last = col
+        if cells:
+            self.ws.append_row(row, "".join(cells), last)
 
     def put(self, row: int, values: Sequence[object], fmt: Format | None = None,
             formats: Sequence[Format | None] = ()) -> None:
@@ -231,6 +273,7 @@ class Table:
     def finish(self, header_text: str) -> None:
         """Column widths, the filter over the rows written, and the page header (unit and date range)."""
         ws = self.ws
+        ws.flush_rows()
         for col, width in enumerate(self.widths):
             ws.set_column(col, col, self.fixed.get(col, min(MAX_WIDTH, max(MIN_WIDTH, width + 2))))
         end = self.row_no if self.data_end is None else self.data_end

@@ -48,6 +48,7 @@ class Ledger:
     book: Book
     tally: Tally = field(default_factory=Tally)
     earliest: date | None = None  # the first record in the workbook: the start of the date range in page headers
+    _names: dict[int, str] | None = None
 
     @property
     def today(self) -> date:
@@ -73,4 +74,7 @@ class Ledger:
             self.earliest = day
 
     def unit(self, unit_id: int | None) -> str:
-        return self.tree.name(unit_id)
+        """A unit's name (looked up for most cells of the big sheets: from a plain dict)."""
+        if self._names is None:
+            self._names = {u.id: u.name for u in self.tree.units.values()}
+        return self._names.get(unit_id, "") if unit_id is not None else ""

@@ -55,6 +55,7 @@ async def duty_sheet(ledger: Ledger) -> None:
     last = Month(today.year, today.month)
     first = min(summaries, key=lambda k: (k[0].year, k[0].month))[0] if summaries else last
     verdicts = {True: ledger.text("duty.met"), False: ledger.text("duty.not_met"), None: None}
+    labels: dict[frozenset[str], str | None] = {}
     for month in _months(first, last):
         rows = []
         for member_id, person in people.items():
@@ -65,9 +66,12 @@ async def duty_sheet(ledger: Ledger) -> None:
         rows.sort(key=lambda r: (-r[2].points, r[1].name, r[0]))
         for _, person, s in rows:
             ledger.tally.duty_points[month] += s.points
-            posts = join_names([post_label(ledger.lang, p) for p in sorted(person.posts)], ledger.lang)
+            if person.posts not in labels:
+                labels[person.posts] = join_names([post_label(ledger.lang, p) for p in sorted(person.posts)],
+                                                  ledger.lang) or None
             table.row([
-                month, person.name, ledger.unit(person.unit_id), posts or None, s.patrols, s.minutes, s.mediations,
+                month, person.name, ledger.unit(person.unit_id), labels[person.posts], s.patrols, s.minutes,
+                s.mediations,
                 *(s.outcomes.get(o, 0) for o in OUTCOMES), s.points, verdicts[minimum_met(s, person.posts)],
             ])
         if not rows:

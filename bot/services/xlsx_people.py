@@ -23,6 +23,7 @@ MOBILE_COLUMNS = ("name", "branch", "place", "liaison", "cadence", "period", "de
                   "read", "last_contact", "last_status", "status_at")
 CONTACT_COLUMNS = ("at", "member", "branch", "liaison", "note")
 STATUS_COLUMNS = ("at", "name", "branch", "state", "place", "note")
+STATES = ("home", "away_work", "away_business", "study", "ill", "hardship")
 #: Report periods shown per mobile member at most (the most recent): five years of monthly reports.
 MAX_PERIODS = 60
 
@@ -65,11 +66,13 @@ async def mobile_sheet(ledger: Ledger) -> None:
     """流动党员台账: each mobile member × each period owed: when the report came, or 未交."""
     table = ledger.book.table(ledger.text("mobile.sheet"), ledger.headers("mobile", MOBILE_COLUMNS))
     tally = ledger.tally.periods
+    words = {v: ledger.text(f"mobile.verdict.{v}") for v in ("on_time", "late", "missing")}
+    cadences = {c: ledger.text(f"cadence.{c}") for c in (periods.MONTHLY, periods.QUARTERLY)}
+    states = {s: plain(ledger.lang, f"status.state.{s}") for s in STATES}
+    names: dict[str, str] = {}
     async with aclosing(ledger.reads.each_mobile(ledger.units)) as lines:
         async for line in lines:
-            status = None
-            if line.last_state:
-                status = plain(ledger.lang, f"status.state.{line.last_state}")
+            status = states.get(line.last_state, line.last_state) if line.last_state else None
             for period in owed(line, ledger):
                 at = line.submitted.get(period.label)
                 due = periods.deadline(period, ledger.tz)
@@ -79,8 +82,9 @@ async def mobile_sheet(ledger: Ledger) -> None:
                 ledger.seen(period.start)
                 table.row([
                     line.name, ledger.unit(line.unit_id), line.last_location, line.liaison,
-                    ledger.text(f"cadence.{line.cadence}"), html.unescape(period_name(period.label, ledger.lang)),
-                    period.end, at, ledger.text(f"mobile.verdict.{verdict}"),
+                    cadences.get(line.cadence, line.cadence), names.get(period.label) or names.setdefault(
+                        period.label, html.unescape(period_name(period.label, ledger.lang))),
+                    period.end, at, words[verdict],
                     None,  # 已阅: nothing records a report being read yet
                     line.last_contact, status, line.last_status_at,
                 ])
@@ -100,8 +104,7 @@ async def status_sheet(ledger: Ledger) -> None:
     """动态报备: every status report, oldest first."""
     table = ledger.book.table(ledger.text("status.sheet"), ledger.headers("status", STATUS_COLUMNS),
                               widths={5: 40})
-    states = {s: plain(ledger.lang, f"status.state.{s}")
-              for s in ("home", "away_work", "away_business", "study", "ill", "hardship")}
+    states = {s: plain(ledger.lang, f"status.state.{s}") for s in STATES}
     async with aclosing(ledger.store.reports.each_status(ledger.units)) as reports:
         async for s, name, unit_id in reports:
             ledger.seen(s.at)
