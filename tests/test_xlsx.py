@@ -277,3 +277,23 @@ async def test_the_command_line_writes_the_whole_communitys_workbook(
                                                          "notices.csv", "status_reports.csv", "thought_reports.csv"]
     assert "台账-测试社区党委-2026-11-20.xlsx" in capsys.readouterr().out
     assert len(data_rows(open_book(path)["党员花名册"])) == 12
+
+
+# ------------------------------------------------------------------------- rendered by LibreOffice
+def pdf_script() -> Any:
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("ledger_pdf", Path(__file__).parents[1] / "scripts" / "ledger_pdf.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+async def test_libreoffice_renders_the_workbook_to_pdf(seeded: Store, tmp_path: Path) -> None:
+    script = pdf_script()
+    if script.soffice() is None:
+        assert script.main([str(tmp_path / "any.xlsx")]) == script.NO_LIBREOFFICE  # says so, renders nothing
+        pytest.skip("LibreOffice (soffice) is not installed")
+    pdf = script.render(await ledger(seeded, tmp_path / "all"), tmp_path / "pdf")
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF") and data.count(b"/Type /Page") >= 8  # every sheet prints
