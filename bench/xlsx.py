@@ -138,7 +138,14 @@ def bench(database: Path, runs: int) -> dict[str, Any]:
             summary[kind] = {key: statistics.median(r[key] for r in results) for key in ("peak_mb", "seconds", "cpu")}
             summary[kind].update(rows=results[0]["rows"], xlsx_mb=results[0]["xlsx_mb"])
     ledger = summary["ledger"]
-    summary["met"] = ledger["peak_mb"] <= GOAL_MB and ledger["seconds"] <= GOAL_S
+    summary["load_average"] = os.getloadavg()[0]
+    summary["cores"] = os.cpu_count()
+    summary["met_memory"] = ledger["peak_mb"] <= GOAL_MB
+    # The wall time is what a secretary waits, but on a shared machine it is mostly time spent waiting for a core:
+    # the CPU time is the wall time the same run takes on an idle machine (one busy thread at a time, give or take
+    # the database thread working ahead).
+    summary["met_time_wall"] = ledger["seconds"] <= GOAL_S
+    summary["met_time_cpu"] = ledger["cpu"] <= GOAL_S
     return summary
 
 
@@ -149,7 +156,12 @@ def report(s: dict[str, Any]) -> None:
         r = s[kind]
         print(f"{kind:>6}: peak RSS {r['peak_mb']:.1f} MB, {r['seconds']:.1f} s wall, {r['cpu']:.1f} s CPU; "
               f"{r['rows']:,} rows in a {r['xlsx_mb']:.1f} MB workbook")
-    print(f"goal <= {GOAL_S:g} s and <= {GOAL_MB:g} MB for the workbook: {'met' if s['met'] else 'NOT met'}")
+    def verdict(met: bool) -> str:
+        return "met" if met else "NOT met"
+
+    print(f"load average {s['load_average']:.1f} on {s['cores']} cores at the end")
+    print(f"goal <= {GOAL_MB:g} MB: {verdict(s['met_memory'])}; goal <= {GOAL_S:g} s: "
+          f"{verdict(s['met_time_wall'])} in wall time, {verdict(s['met_time_cpu'])} in CPU time")
 
 
 def main() -> None:
