@@ -264,6 +264,15 @@ def test_cell_text_and_serial_dates() -> None:
     assert date(1899, 12, 30).toordinal() + 46346 == date(2026, 11, 20).toordinal()
 
 
+def test_a_cell_never_holds_more_than_excel_opens(tmp_path: Path) -> None:
+    book = xlsx_book.Book(tmp_path / "long.xlsx", "zh", SHANGHAI, tmp_path)
+    table = book.table("长", ["备注"])
+    table.row(["长" * 40_000])
+    table.finish("长")
+    book.close()
+    assert open_book(tmp_path / "long.xlsx")["长"]["A2"].value == "长" * xlsx_book.MAX_CELL
+
+
 # ------------------------------------------------------------------------- the command line
 async def test_the_command_line_writes_the_whole_communitys_workbook(
         seeded: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -33,6 +33,7 @@ MIN_WIDTH, MAX_WIDTH = 6, 48  # characters (a CJK character counts two)
 A4 = 9  # Excel's paper code
 TAIL_CACHE = 5_000  # cell tails kept per column: a few MB at most
 ROWS_PER_WRITE = 200
+MAX_CELL = 32_767  # characters in one cell, Excel's limit
 
 
 def plain(lang: str, key: str, **params: object) -> str:
@@ -240,7 +241,7 @@ class Table:
         book, style = self.book, self._style
         if isinstance(value, str):
             s = style[id(chosen or (book.wrap if col in self.fixed else book.text))]
-            text = xml_text(value)
+            text = xml_text(value[:MAX_CELL])  # Excel refuses to open a book with a longer cell
             space = ' xml:space="preserve"' if text[:1] in _SPACE or text[-1:] in _SPACE else ""
             return f' s="{s}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
         if isinstance(value, bool):
