@@ -59,6 +59,8 @@ def _draw(ledger: Ledger, table: Table, block: Block) -> None:
     options: dict[str, Any] = {"subtype": block.subtype} if block.subtype else {}
     drawn = chart(ledger.book, block.kind, **options)
     for col in range(1, len(block.header)):
+        if all(row[col] is None for row in block.rows):
+            continue  # nothing known yet (how many meetings are required): no empty series in the legend
         series: dict[str, Any] = {"name": [name, block.top + 1, col], "categories": [name, first, 0, last, 0],
                   "values": [name, first, col, last, col]}
         if block.kind == "line":
