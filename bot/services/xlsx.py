@@ -26,7 +26,7 @@ from bot.services.xlsx_meetings import attendance_sheet, meetings_sheet
 from bot.services.xlsx_people import contacts_sheet, mobile_sheet, roster_sheet, status_sheet
 from bot.services.xlsx_stats import stats_sheet
 from bot.store import Store
-from bot.store.ledger_reads import LedgerReads
+from bot.store.workbook_reads import WorkbookReads
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ async def write_ledger(store: Store, tree: OrgTree, directory: Path, units: set[
     scratch = directory / ".xlsx-rows"  # the rows of each sheet until the book is zipped: private like the rest
     scratch.mkdir(mode=0o700, exist_ok=True)
     book = Book(path, lang, tz, scratch)
-    ledger = Ledger(store, LedgerReads(store.db), tree, units, lang, now, tz, book)
+    ledger = Ledger(store, WorkbookReads(store.db), tree, units, lang, now, tz, book)
     try:
         for sheet in SHEETS:
             await sheet.build(ledger)

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.services.rights import OrgTree
 from bot.services.xlsx_book import Book, Month, plain
 from bot.store import Store
-from bot.store.ledger_reads import LedgerReads
+from bot.store.workbook_reads import WorkbookReads
 
 
 @dataclass
@@ -39,7 +39,7 @@ class Tally:
 @dataclass
 class Ledger:
     store: Store
-    reads: LedgerReads
+    reads: WorkbookReads
     tree: OrgTree
     units: set[int] | None  # None: the whole community
     lang: str

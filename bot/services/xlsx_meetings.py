@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable
 from contextlib import aclosing
 
+from bot.i18n import has
 from bot.services.notices import has_quorum
 from bot.services.xlsx_book import Month, plain
 from bot.services.xlsx_context import Ledger
@@ -23,6 +24,19 @@ KINDS = ("general", "committee", "group", "lecture", "partyday", "other")
 Required = Callable[[str, Month], int | None]
 
 
+class KindNames(dict[str, str]):
+    """Type of meeting → its name in the catalogue (a type the catalogue does not know keeps its code)."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def __missing__(self, kind: str) -> str:
+        name = plain(self.lang, f"notice.kind.{kind}") if has(f"notice.kind.{kind}") else kind
+        self[kind] = name
+        return name
+
+
 def no_rule(kind: str, month: Month) -> int | None:
     return None
 
@@ -35,7 +49,8 @@ async def meetings_sheet(ledger: Ledger) -> None:
     table = ledger.book.table(ledger.text("meetings.sheet"), ledger.headers("meetings", MEETING_COLUMNS),
                               widths={3: 30, 11: 36})
     lang, year = ledger.lang, ledger.year
-    kinds = {k: plain(lang, f"notice.kind.{k}") for k in KINDS}
+    names = KindNames(lang)
+    kinds = {k: names[k] for k in KINDS}
     held: Counter[tuple[str, Month]] = Counter()
     yes, no = ledger.text("yes"), ledger.text("no")
     sep = ledger.text("names_separator")
@@ -49,14 +64,14 @@ async def meetings_sheet(ledger: Ledger) -> None:
                 ledger.tally.held_by_month[month] += 1
             quorum = (yes if has_quorum(n.expected, n.present) else no) if n.kind == "general" else None
             table.row([
-                n.starts_at, kinds.get(n.kind, n.kind), ledger.unit(n.unit_id), n.topic, n.place,
+                n.starts_at, names[n.kind], ledger.unit(n.unit_id), n.topic, n.place,
                 None, None,  # 主持人, 记录人: the minutes do not record them yet
                 n.expected, n.present, n.on_leave, n.absent, _names(ledger, n.absent_names, sep),
                 None,  # 补学: not recorded yet
                 quorum,
             ])
             if n.expected:
-                label = ledger.text("stats.meeting_label", date=f"{local:%m-%d}", kind=kinds.get(n.kind, n.kind),
+                label = ledger.text("stats.meeting_label", date=f"{local:%m-%d}", kind=names[n.kind],
                                     unit=ledger.unit(n.unit_id))
                 ledger.tally.rates.append((label, n.present / n.expected))
     table.data_end = table.row_no
@@ -113,14 +128,14 @@ async def attendance_sheet(ledger: Ledger) -> None:
     table = ledger.book.table(ledger.text("attendance.sheet"), ledger.headers("attendance", ATTENDANCE_COLUMNS),
                               widths={7: 30})
     lang = ledger.lang
-    kinds = {k: plain(lang, f"notice.kind.{k}") for k in KINDS}
+    names = KindNames(lang)
     answers = {"attend": ledger.text("answer.attend"), "leave": ledger.text("answer.leave")}
     none = ledger.text("answer.none")
     ways = {w: ledger.text(f"check_in.{w}") for w in ("self", "proxy", "late")}
     async with aclosing(ledger.reads.each_seat(ledger.now, ledger.units)) as seats:
         async for a in seats:
             table.row([
-                a.starts_at, kinds.get(a.kind, a.kind), a.topic, a.member, ledger.unit(a.unit_id),
+                a.starts_at, names[a.kind], a.topic, a.member, ledger.unit(a.unit_id),
                 ledger.unit(a.group_id) or None, answers.get(a.answer or "", none), a.reason,
                 None,  # 准假: leave is not approved in the bot yet
                 a.checked_in_at, ways.get(a.check_in or "") if a.check_in else None,

@@ -15,7 +15,7 @@ from bot.services.reports import mobile_since, period_name
 from bot.services.text import join_names
 from bot.services.xlsx_book import plain
 from bot.services.xlsx_context import Ledger, PeriodTally
-from bot.store.ledger_reads import MobileLine
+from bot.store.workbook_reads import MobileLine
 
 ROSTER_COLUMNS = ("name", "branch", "group", "activity_group", "category", "membership", "joined", "confirmed",
                   "years", "offices", "liaison", "posts", "phone", "building", "linked", "state")

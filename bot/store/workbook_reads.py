@@ -1,5 +1,6 @@
-"""What the Excel ledger (台账) reads beyond the CSV exports' reads, streamed from cursors or counted in SQL:
-meetings that were held with their figures, liaison contacts, mobile members with their reports, post-holders.
+"""What the Excel ledger workbook (台账-….xlsx) reads beyond the CSV exports' reads, streamed from cursors or
+counted in SQL: meetings that were held with their figures, liaison contacts, mobile members with their reports,
+post-holders.
 
 Every read takes `units` (a secretary's units; None for the whole community) and filters members by their branch
 and meetings by their unit, as the CSV exports do.
@@ -148,7 +149,7 @@ _HOLDERS = (
 )
 
 
-class LedgerReads:
+class WorkbookReads:
     """The ledger's own reads over one database (a snapshot, when exporting)."""
 
     def __init__(self, db: Database) -> None:
