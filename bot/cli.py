@@ -164,7 +164,7 @@ async def _bot_username(settings: Settings) -> str:
 async def export(settings: Settings, directory: Path) -> int:
     store = await Store.open(settings.database_path)
     try:
-        written = await export_to_dir(store, directory, settings.tz)
+        written = await export_to_dir(store, directory, settings.tz, ledger_lang=settings.default_language)
     finally:
         await store.close()
     say(settings, "cli.exported", path=str(directory), files=", ".join(p.name for p in written))
@@ -270,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     households.add_argument("file", type=Path)
     inv = sub.add_parser("invites", help="print one-time invite links for members not yet linked")
     inv.add_argument("--bot-username", help="bot username for the links (default: asked from the Bot API)")
-    exp = sub.add_parser("export", help="write the CSV exports to a folder")
+    exp = sub.add_parser("export", help="write the CSV exports and the Excel ledger (台账) to a folder")
     exp.add_argument("directory", type=Path)
     bak = sub.add_parser("backup", help="a consistent, checked copy of the database, safe while the bot runs "
                                         "(default: into BACKUP_DIR, pruned as the daily backups are)")

@@ -253,7 +253,9 @@ async def test_export_sends_the_files_from_disk_and_removes_them(
     while (message := await secretary.next_message()).kind == "document":
         assert message.document_name is not None and message.document_bytes is not None
         sent[message.document_name] = message.document_bytes
-    assert "导出完成" in message.text and "12" in message.text
+    assert "导出完成" in message.text and "13" in message.text  # the twelve CSV files and the Excel ledger
+    [workbook] = [name for name in sent if name.endswith(".xlsx")]
+    assert workbook.startswith("台账-一村党支部-") and sent.pop(workbook).startswith(b"PK")  # tests/test_xlsx*.py
     me = await harness.store.members.by_telegram_id(SECRETARY)
     assert me is not None
     units = OrgTree.of(await harness.store.units.all()).subtree(me.unit_id)

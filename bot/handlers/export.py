@@ -1,4 +1,5 @@
-"""`/export`: a secretary receives their units' CSV files as documents, in the private chat only."""
+"""`/export`: a secretary receives their units' CSV files and the Excel ledger (台账) as documents, in the private
+chat only."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ async def cmd_export(update: Update, context: ZhibuContext) -> None:
     await render(update, context, scope.sending)
     chat = update.effective_chat
     assert chat is not None
-    async with exported(context.store, scope.units, tz=context.settings.tz) as files:
+    async with exported(context.store, scope.units, tz=context.settings.tz, ledger_lang=context.lang,
+                        now=context.services.now()) as files:
         for path in files:
             with path.open("rb") as data:
                 # Uploaded as it is read from disk (read_file_handle=False): never held in memory whole.

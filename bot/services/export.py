@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable
 from contextlib import aclosing, asynccontextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
@@ -44,7 +44,9 @@ from bot.services.notices_export import ATTENDANCE_HEADER, NOTICE_HEADER, attend
 from bot.services.results import Reply, say
 from bot.services.rights import Actor, OrgTree, managed_units
 from bot.services.text import join_names
+from bot.services.xlsx import write_ledger
 from bot.store import Store
+from bot.store.db import utcnow
 
 #: The rows of one file, limited to `units` when given (a secretary's own units), in file order.
 Rows = Callable[[Store, OrgTree, set[int] | None], AsyncGenerator[list[object], None]]
@@ -139,8 +141,11 @@ def _private(path: Path) -> TextIO:
 
 
 async def export_to_dir(store: Store, directory: Path, tz: ZoneInfo | None = None, *,
-                        units: set[int] | None = None) -> list[Path]:
-    """Write every export file into `directory` (limited to `units` when given); their paths, in order."""
+                        units: set[int] | None = None, ledger_lang: str | None = None,
+                        now: datetime | None = None) -> list[Path]:
+    """Write every export file into `directory` (limited to `units` when given); their paths, in order. With
+    `ledger_lang`, the Excel ledger (`bot.services.xlsx`) in that language follows the CSV files, written from
+    the same snapshot."""
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     zone = export_tz.set(tz) if tz is not None else None
     written = []
@@ -153,6 +158,9 @@ async def export_to_dir(store: Store, directory: Path, tz: ZoneInfo | None = Non
                 with _private(path) as out:
                     await write_csv(out, export.header, export.rows(snapshot, tree, units))
                 written.append(path)
+            if ledger_lang is not None:
+                written.append(await write_ledger(snapshot, tree, directory, units, ledger_lang, now or utcnow(),
+                                                  tz or export_tz.get()))
     finally:
         if zone is not None:
             export_tz.reset(zone)
@@ -160,10 +168,11 @@ async def export_to_dir(store: Store, directory: Path, tz: ZoneInfo | None = Non
 
 
 @asynccontextmanager
-async def exported(store: Store, units: set[int] | None, tz: ZoneInfo | None = None) -> AsyncIterator[list[Path]]:
+async def exported(store: Store, units: set[int] | None, tz: ZoneInfo | None = None, *,
+                   ledger_lang: str | None = None, now: datetime | None = None) -> AsyncIterator[list[Path]]:
     """The export files in a private temporary folder, removed when the block ends: for sending from disk."""
     with tempfile.TemporaryDirectory(prefix="zhibu-export-") as folder:
-        yield await export_to_dir(store, Path(folder), tz, units=units)
+        yield await export_to_dir(store, Path(folder), tz, units=units, ledger_lang=ledger_lang, now=now)
 
 
 async def export_files(store: Store, units: set[int] | None = None,

@@ -1,0 +1,309 @@
+"""The Excel ledger (issue 14): sheets, headers and rows against the database, values a spreadsheet trips on,
+dates, print setup, charts, a secretary's units only, English, and the command line."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot import cli
+from bot.i18n import t
+from bot.services import xlsx_book
+from bot.services.export import EXPORTS
+from bot.services.rights import OrgTree
+from bot.services.xlsx import SHEETS, file_name, write_ledger
+from bot.services.xlsx_book import serial, xml_text
+from bot.services.xlsx_duty import DUTY_COLUMNS
+from bot.services.xlsx_meetings import ATTENDANCE_COLUMNS, MEETING_COLUMNS
+from bot.services.xlsx_people import CONTACT_COLUMNS, MOBILE_COLUMNS, ROSTER_COLUMNS, STATUS_COLUMNS
+from bot.store import Store
+from tests.conftest import SMALL_ROSTER, load_roster
+from tests.xlsx_data import (
+    ESCAPE_LOOKALIKE,
+    FORMULA,
+    LONG,
+    MARKUP,
+    NOW,
+    SHANGHAI,
+    TOM,
+    every_value,
+    open_book,
+    parts,
+    rows,
+    seed,
+)
+
+ZH_SHEETS = ["党员花名册", "流动党员台账", "三会一课台账", "会议考勤明细", "设岗定责考核", "联系记录", "动态报备",
+             "统计"]
+COLUMNS = {"roster": ROSTER_COLUMNS, "mobile": MOBILE_COLUMNS, "meetings": MEETING_COLUMNS,
+           "attendance": ATTENDANCE_COLUMNS, "duty": DUTY_COLUMNS, "contacts": CONTACT_COLUMNS,
+           "status": STATUS_COLUMNS}
+
+
+@pytest.fixture
+async def seeded(store: Store) -> Store:
+    await load_roster(store, SMALL_ROSTER)
+    await seed(store)
+    return store
+
+
+async def ledger(store: Store, folder: Path, units: set[int] | None = None, lang: str = "zh") -> Path:
+    tree = OrgTree.of(await store.units.all())
+    folder.mkdir(exist_ok=True)
+    return await write_ledger(store, tree, folder, units, lang, NOW, SHANGHAI)
+
+
+async def branch(store: Store, name: str) -> set[int]:
+    tree = OrgTree.of(await store.units.all())
+    [unit] = tree.find(name)
+    return tree.subtree(unit.id)
+
+
+async def count(store: Store, sql: str, params: tuple[object, ...] = ()) -> int:
+    row = await store.db.fetchone(sql, params)
+    assert row is not None
+    return int(row[0])
+
+
+def data_rows(sheet: Any) -> list[list[Any]]:
+    """The rows under the header, up to the first empty row (the 三会一课 grid follows one)."""
+    out = []
+    for row in rows(sheet)[1:]:
+        if all(v is None for v in row):
+            break
+        out.append(row)
+    return out
+
+
+# ------------------------------------------------------------------------- sheets, headers, rows
+async def test_sheets_headers_and_rows_match_the_database(seeded: Store, tmp_path: Path) -> None:
+    path = await ledger(seeded, tmp_path / "all")
+    assert path.name == "台账-测试社区党委-2026-11-20.xlsx"
+    assert path.stat().st_mode & 0o777 == 0o600
+    book = open_book(path)
+    assert book.sheetnames == ZH_SHEETS == [t("zh", f"xlsx.{s.key}.sheet") for s in SHEETS]
+    for key, columns in COLUMNS.items():
+        sheet = book[t("zh", f"xlsx.{key}.sheet")]
+        assert rows(sheet)[0][:len(columns)] == [t("zh", f"xlsx.{key}.col.{c}") for c in columns], key
+    held = "cancelled_at IS NULL AND starts_at <= ?"
+    now = (NOW.isoformat(),)
+    assert len(data_rows(book["党员花名册"])) == await count(seeded, "SELECT count(*) FROM members")
+    assert len(data_rows(book["三会一课台账"])) == await count(
+        seeded, f"SELECT count(*) FROM notices WHERE {held}", now)
+    assert len(data_rows(book["会议考勤明细"])) == await count(
+        seeded, f"SELECT count(*) FROM notice_members WHERE notice_id IN (SELECT id FROM notices WHERE {held})", now)
+    assert len(data_rows(book["联系记录"])) == await count(seeded, "SELECT count(*) FROM contacts")
+    assert len(data_rows(book["动态报备"])) == await count(seeded, "SELECT count(*) FROM status_reports")
+    # 张流动: monthly from 2025-08 to 2026-10 (November has not ended); 陈外出: quarterly, Q1 to Q3 of 2026.
+    mobile = data_rows(book["流动党员台账"])
+    assert len(mobile) == 15 + 3
+    verdicts = {(r[0], r[5]): r[8] for r in mobile}
+    assert verdicts["张流动", "2026年9月"] == "按时" and verdicts["张流动", "2026年10月"] == "逾期"
+    assert verdicts["张流动", "2025年8月"] == "未交"
+    assert [v for (name, _), v in verdicts.items() if name == "陈外出"] == ["按时", "未交", "未交"]
+    # Two months (the first log's to this one) × two post-holders.
+    duty = {(r[0].month, r[1]): r for r in data_rows(book["设岗定责考核"])}
+    assert len(duty) == 4
+    assert duty[10, "赵巡逻"][4:] == [4, 160, 0, 0, 0, 0, 5, "达标"]
+    assert duty[10, "钱调解"][4:] == [0, 0, 1, 1, 0, 0, 3, "达标"]
+    assert duty[11, "赵巡逻"][4:] == [1, 45, 0, 0, 0, 0, 1, "未达标"]
+    assert duty[11, "钱调解"][10:] == [0, "未达标"]
+
+
+async def test_meetings_have_their_figures_and_the_years_grid(seeded: Store, tmp_path: Path) -> None:
+    sheet = open_book(await ledger(seeded, tmp_path / "all"))["三会一课台账"]
+    meetings = data_rows(sheet)
+    assert [m[1] for m in meetings] == ["支部党员大会", "党小组会", "支部党员大会", "支部党员大会", "党课"]
+    march = meetings[0]
+    assert march[0] == datetime(2026, 3, 10, 9, 0)  # local time, a real date
+    assert march[2:5] == ["一村党支部", f"3月党员大会 {FORMULA}", "村委会"]
+    # 应到 6, 实到 4 (one by proxy), 请假 1 (张流动), 缺席 1 (吴未绑定): more than half, so a quorum.
+    assert march[7:12] == [6, 4, 1, 1, "吴未绑定"] and march[13] == "是"
+    assert meetings[4][7:11] == [6, 1, 0, 5] and meetings[4][13] is None  # a lecture has no quorum to reach
+    everything = rows(sheet)
+    top = next(n for n, r in enumerate(everything) if r[0] == "2026年三会一课完成情况")
+    assert everything[top + 1][:3] == ["时间", "支部党员大会", "支委会"]
+    by_label = {r[0]: r for r in everything[top + 2:]}
+    assert by_label["3月"][1] == 1 and by_label["4月"][3] == 1 and by_label["10月"][4] == 1
+    assert by_label["第1季度"][1] == 1 and by_label["2026年全年"][1] == 3 and by_label["2026年全年"][7] == 5
+    attendance = {(r[0].month, r[3]): r for r in data_rows(open_book(await ledger(
+        seeded, tmp_path / "again"))["会议考勤明细"])}
+    assert attendance[3, "张流动"][6:9] == ["请假", f"{FORMULA} 在外务工", None]
+    assert attendance[3, "李联络"][10] == "代签" and attendance[3, "吴未绑定"][6] == "未回复"
+
+
+# ------------------------------------------------------------------------- values, dates, print setup, charts
+async def test_user_text_stays_text_exactly_as_typed(seeded: Store, tmp_path: Path) -> None:
+    path = await ledger(seeded, tmp_path / "all")
+    book = open_book(path)
+    status = {r[5]: r for r in data_rows(book["动态报备"])}
+    assert set(status) == {FORMULA, LONG, MARKUP} and len(LONG) == 200
+    assert status[FORMULA][4] == TOM
+    contacts = [r[4] for r in data_rows(book["联系记录"])]
+    # A literal _xHHHH_ is escaped as Excel does (Excel shows it as typed; openpyxl does not undo the escape).
+    assert contacts == ["_x005F" + ESCAPE_LOOKALIKE, f"{FORMULA} {TOM}"]
+    assert TOM in every_value(book)
+    sheet = book["动态报备"]
+    cells = [c for row in sheet.iter_rows(min_row=2) for c in row if c.value in (FORMULA, LONG, MARKUP, TOM)]
+    assert len(cells) == 4 and {c.data_type for c in cells} == {"s"}
+    for name, data in parts(path).items():
+        if name.startswith("xl/worksheets/"):
+            assert b"<f>" not in data and b"<f " not in data, name  # not one formula anywhere
+
+
+async def test_dates_are_real_dates_in_chinese_format(seeded: Store, tmp_path: Path) -> None:
+    book = open_book(await ledger(seeded, tmp_path / "all"))
+    first = book["动态报备"]["A2"]
+    assert first.value == datetime(2026, 9, 1, 10, 0) and first.is_date
+    assert first.number_format == 'yyyy"年"m"月"d"日" hh:mm'
+    deadline = book["流动党员台账"]["G2"]
+    assert deadline.value == datetime(2025, 8, 31) and deadline.number_format == 'yyyy"年"m"月"d"日"'
+    assert book["设岗定责考核"]["A2"].number_format == 'yyyy"年"m"月"'
+
+
+async def test_every_sheet_is_set_up_for_printing(seeded: Store, tmp_path: Path) -> None:
+    book = open_book(await ledger(seeded, tmp_path / "all"))
+    for sheet in book.worksheets:
+        assert sheet.page_setup.orientation == "landscape", sheet.title
+        assert str(sheet.page_setup.paperSize) == "9", sheet.title  # A4
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage  # one page wide (fitToWidth 1 is the default)
+        assert sheet.page_setup.fitToWidth in (None, 1) and sheet.page_setup.fitToHeight == 0
+        assert "测试社区党委" in sheet.oddHeader.center.text
+        assert "2025-08-01 至 2026-11-20" in sheet.oddHeader.center.text  # the first record to the export's day
+        if sheet.title != "统计":
+            assert sheet.print_title_rows == "$1:$1" and sheet.freeze_panes == "A2", sheet.title
+            assert sheet.auto_filter.ref is not None
+    roster = book["党员花名册"]
+    assert roster.column_dimensions["A"].width >= len("姓名") * 2
+    assert roster.column_dimensions["B"].width >= len("一村党支部") * 2  # sized to the content, not the header
+
+
+async def test_the_statistics_sheet_has_four_native_charts(seeded: Store, tmp_path: Path) -> None:
+    path = await ledger(seeded, tmp_path / "all")
+    charts = sorted(name for name in parts(path) if name.startswith("xl/charts/chart"))
+    assert charts == [f"xl/charts/chart{n}.xml" for n in range(1, 5)]
+    sheet = open_book(path)["统计"]
+    assert len(sheet._charts) == 4
+    values = rows(sheet)
+    assert values[0][0] == "每月三会一课：已开与应开" and values[1][:3] == ["月份", "已开", "应开"]
+    assert values[2 + 2][:2] == ["3月", 1]
+    labels = [r[0] for r in values if r[0]]
+    assert {"思想汇报按时情况", "设岗定责每月积分", "每次会议出勤率"} <= set(labels)
+    rates = next(n for n, r in enumerate(values) if r[0] == "每次会议出勤率")
+    assert values[rates + 2][1] == pytest.approx(4 / 6)
+    series = parts(path)["xl/charts/chart1.xml"].decode()
+    assert "统计" in series and "<c:barChart>" in series
+    assert series.count("<c:ser>") == 1  # held only: what is required is not known yet
+
+
+async def test_rows_past_the_measured_ones_are_written_the_same(
+        seeded: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the first rows (measured for widths) a row takes the fast path: the cells must be the same."""
+    measured = open_book(await ledger(seeded, tmp_path / "measured"))
+    monkeypatch.setattr(xlsx_book, "WIDTH_SAMPLE", 0)
+    fast = open_book(await ledger(seeded, tmp_path / "fast"))
+    for sheet in measured.worksheets:
+        other = fast[sheet.title]
+        assert [[(c.value, c.number_format, c.data_type) for c in row] for row in sheet.iter_rows()] == \
+            [[(c.value, c.number_format, c.data_type) for c in row] for row in other.iter_rows()], sheet.title
+
+
+# ------------------------------------------------------------------------- whose workbook
+async def test_a_secretarys_workbook_holds_only_their_units(seeded: Store, tmp_path: Path) -> None:
+    units = await branch(seeded, "一村党支部")
+    path = await ledger(seeded, tmp_path / "one", units)
+    assert path.name == "台账-一村党支部-2026-11-20.xlsx"
+    book = open_book(path)
+    values = every_value(book)
+    for outside in ("二村党支部", "孙书记", "周普通", "陈外出", "冯联络", "社区书记", MARKUP):
+        assert not any(outside in v for v in values), outside
+    assert TOM not in [r[0] for r in data_rows(book["党员花名册"])]
+    assert len(data_rows(book["党员花名册"])) == 6
+    assert len(data_rows(book["三会一课台账"])) == 4 and len(data_rows(book["会议考勤明细"])) == 24
+    assert len(data_rows(book["流动党员台账"])) == 15
+    assert [r[5] for r in data_rows(book["动态报备"])] == [FORMULA, LONG]
+    assert "一村党支部" in book["统计"].oddHeader.center.text
+    other = open_book(await ledger(seeded, tmp_path / "two", await branch(seeded, "二村党支部")))
+    assert len(data_rows(other["设岗定责考核"])) == 0 and len(data_rows(other["三会一课台账"])) == 1
+    assert not any("一村" in v or "张流动" in v for v in every_value(other))
+
+
+async def test_an_english_workbook(seeded: Store, tmp_path: Path) -> None:
+    path = await ledger(seeded, tmp_path / "en", lang="en")
+    assert path.name == "Ledger-测试社区党委-2026-11-20.xlsx"
+    book = open_book(path)
+    assert book.sheetnames == ["Members", "Mobile members", "Meetings", "Attendance", "Duty posts", "Contacts",
+                               "Status reports", "Statistics"]
+    assert rows(book["Members"])[0][:3] == ["Name", "Branch", "Party group"]
+    assert book["Status reports"]["A2"].number_format == "yyyy-mm-dd hh:mm"
+    assert "general" not in every_value(book)
+    assert {r[1] for r in data_rows(book["Meetings"])} == {t("en", f"notice.kind.{k}")
+                                                            for k in ("general", "group", "lecture")}
+
+
+async def test_an_empty_community_still_gets_a_workbook(store: Store, tmp_path: Path) -> None:
+    await load_roster(store, SMALL_ROSTER)
+    book = open_book(await ledger(store, tmp_path / "empty"))
+    assert book.sheetnames == ZH_SHEETS
+    assert len(data_rows(book["三会一课台账"])) == 0 and "暂无数据" in every_value(book)
+
+
+def test_file_names_never_carry_path_characters(tmp_path: Path) -> None:
+    from bot.store.models import Unit
+    tree = OrgTree.of([Unit(id=1, parent_id=None, kind="committee", name="a/b\\c: d*?<e>|")])
+    assert file_name(tree, None, "zh", NOW, SHANGHAI) == "台账-a_b_c_d_e-2026-11-20.xlsx"
+
+
+def test_cell_text_and_serial_dates() -> None:
+    assert xml_text("Tom & <Jerry>") == "Tom &amp; &lt;Jerry&gt;"
+    assert xml_text("a\x01b") == "a_x0001_b"
+    assert xml_text("_x0041_") == "_x005F_x0041_"
+    assert serial(datetime(2026, 11, 20, 12)) == 46346.5
+    assert serial(datetime(1900, 1, 2)) == 2.0  # before March 1900 Excel counts a day that never was
+    assert date(1899, 12, 30).toordinal() + 46346 == date(2026, 11, 20).toordinal()
+
+
+def test_a_cell_never_holds_more_than_excel_opens(tmp_path: Path) -> None:
+    book = xlsx_book.Book(tmp_path / "long.xlsx", "zh", SHANGHAI, tmp_path)
+    table = book.table("长", ["备注"])
+    table.row(["长" * 40_000])
+    table.finish("长")
+    book.close()
+    assert open_book(tmp_path / "long.xlsx")["长"]["A2"].value == "长" * xlsx_book.MAX_CELL
+
+
+# ------------------------------------------------------------------------- the command line
+async def test_the_command_line_writes_the_whole_communitys_workbook(
+        seeded: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bot.services.export.utcnow", lambda: NOW)
+    settings = cli.Settings(bot_token="123456:TEST-TOKEN", database_path=seeded.db.path)
+    out = tmp_path / "cli"
+    assert await cli.export(settings, out) == 0
+    [path] = out.glob("*.xlsx")
+    assert path.name == "台账-测试社区党委-2026-11-20.xlsx"
+    assert sorted(p.name for p in out.glob("*.csv")) == sorted(f.name for f in EXPORTS)  # beside the CSV files
+    assert "台账-测试社区党委-2026-11-20.xlsx" in capsys.readouterr().out
+    assert len(data_rows(open_book(path)["党员花名册"])) == 12
+
+
+# ------------------------------------------------------------------------- rendered by LibreOffice
+def pdf_script() -> Any:
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("ledger_pdf", Path(__file__).parents[1] / "scripts" / "ledger_pdf.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+async def test_libreoffice_renders_the_workbook_to_pdf(seeded: Store, tmp_path: Path) -> None:
+    script = pdf_script()
+    if script.soffice() is None:
+        assert script.main([str(tmp_path / "any.xlsx")]) == script.NO_LIBREOFFICE  # says so, renders nothing
+        pytest.skip("LibreOffice (soffice) is not installed")
+    pdf = script.render(await ledger(seeded, tmp_path / "all"), tmp_path / "pdf")
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF") and data.count(b"/Type /Page") >= 8  # every sheet prints
