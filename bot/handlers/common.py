@@ -27,6 +27,7 @@ _WHO = {
     Capability.PATROL: "common.who_patrol",
     Capability.MEDIATION: "common.who_mediation",
     Capability.POST: "common.who_post",
+    Capability.CONVENER: "notice.who_convener",
 }
 
 

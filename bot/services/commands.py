@@ -22,7 +22,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("lang", Capability.ANYONE),
     Command("cancel", Capability.ANYONE),
     Command("invite", Capability.SECRETARY, private=True),
-    Command("notice", Capability.SECRETARY, private=True),
+    Command("notice", Capability.CONVENER, private=True),
     Command("notices", Capability.MEMBER, private=True),
     Command("attendance", Capability.SECRETARY, private=True),
     Command("cancelnotice", Capability.SECRETARY, private=True),
@@ -42,7 +42,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("export", Capability.SECRETARY, private=True),
 )
 
-SECRETARY_ONLY = frozenset({Capability.SECRETARY})
+SECRETARY_ONLY = frozenset({Capability.SECRETARY, Capability.CONVENER})  # /notice: group leaders call 党小组会
 
 
 def by_name(name: str) -> Command | None:

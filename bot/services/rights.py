@@ -20,6 +20,7 @@ class Capability(StrEnum):
     PATROL = "patrol"
     MEDIATION = "mediation"
     POST = "post"  # any duty post
+    CONVENER = "convener"  # calls meetings: a secretary, or a group leader (党小组会 of their group)
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,8 @@ class Actor:
                 return self.has_post("mediation")
             case Capability.POST:
                 return self.member is not None and bool(self.member.posts)
+            case Capability.CONVENER:
+                return self.is_secretary or (self.member is not None and bool(self.member.led_group_ids))
         return False
 
 
