@@ -86,3 +86,8 @@ def test_a_makeup_day_is_between_the_meeting_and_today() -> None:
         with pytest.raises(NoticeError) as caught:
             rules.parse_makeup_day(bad, start, NOW, SH)
         assert caught.value.key == key, bad
+
+
+def test_a_meeting_in_some_minutes() -> None:
+    assert rules.parse_when("20分钟后", NOW, SH) == datetime(2026, 3, 20, 9, 20, tzinfo=SH)
+    assert rules.parse_when("in 45 min", NOW, SH) == datetime(2026, 3, 20, 9, 45, tzinfo=SH)

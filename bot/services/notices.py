@@ -41,10 +41,12 @@ SUMMARY_LOOKBACK = timedelta(days=7)
 MAX_AHEAD = timedelta(days=366)
 PLACE_LIMIT, TOPIC_LIMIT, REASON_LIMIT, MINUTES_LIMIT = 100, 1000, 200, 3000
 SPEAKER_LIMIT, NOTE_LIMIT = 40, 200
-#: `/attendance <id> | 登记 | name` (书记登记到会, in the check-in window), `| 补学 | name | date | note`; 补签 (marking
-#: present after the window) is no more: it is answered with how to record a 补学.
+#: `/attendance <id> | 登记 | name` (书记登记到会, in the check-in window), `| 补学 | name | date | note`,
+#: `| 准假 | name` or `| 不准 | name` (a pending leave, as its buttons do); 补签 (marking present after the window)
+#: is no more: it is answered with how to record a 补学.
 REGISTER_WORDS = {"登记": "register", "登记到会": "register", "代签": "register", "register": "register",
-                  "补学": "makeup", "makeup": "makeup", "补签": "late", "late": "late"}
+                  "补学": "makeup", "makeup": "makeup", "补签": "late", "late": "late",
+                  "准假": "approve", "approve": "approve", "不准": "refuse", "refuse": "refuse"}
 
 
 @dataclass
@@ -64,6 +66,8 @@ _FULL = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?\s*(\d{1,2})[
 _SHORT = re.compile(r"^(\d{1,2})[-/.月](\d{1,2})日?\s+(\d{1,2})[:：点](\d{2})分?$")
 _RELATIVE = re.compile(r"^(今天|today|明天|tomorrow|后天)\s*(\d{1,2})[:：点](\d{2})分?$", re.IGNORECASE)
 _OFFSETS = {"今天": 0, "today": 0, "明天": 1, "tomorrow": 1, "后天": 2}
+#: `20分钟后` / `in 20 min`: a meeting called at short notice (and the sandbox tour, whose clock is real).
+_SOON = re.compile(r"^(?:(\d{1,3})\s*分钟后|in\s*(\d{1,3})\s*min(?:utes?)?)$", re.IGNORECASE)
 
 
 def example_time(now: datetime, tz: ZoneInfo) -> str:
@@ -72,8 +76,8 @@ def example_time(now: datetime, tz: ZoneInfo) -> str:
 
 
 def parse_when(value: str, now: datetime, tz: ZoneInfo) -> datetime:
-    """`YYYY-MM-DD HH:MM`, `MM-DD HH:MM` or `明天/tomorrow HH:MM` in `tz` → an aware datetime in the future,
-    at most MAX_AHEAD away.
+    """`YYYY-MM-DD HH:MM`, `MM-DD HH:MM`, `明天/tomorrow HH:MM` or `20分钟后/in 20 min` in `tz` → an aware
+    datetime in the future, at most MAX_AHEAD away.
 
     `MM-DD` is this year, or next year when that date is more than half a year gone (12-28 asks for
     January's 01-05)."""
@@ -88,6 +92,9 @@ def parse_when(value: str, now: datetime, tz: ZoneInfo) -> datetime:
             when = datetime(local_now.year, mo, d, h, mi, tzinfo=tz)
             if when < local_now - timedelta(days=183):
                 when = when.replace(year=local_now.year + 1)
+        elif match := _SOON.match(raw):
+            minutes = int(match.group(1) or match.group(2))
+            when = (local_now + timedelta(minutes=minutes)).replace(second=0, microsecond=0)
         elif match := _RELATIVE.match(raw):
             day = local_now.date() + timedelta(days=_OFFSETS[match.group(1).lower()])
             when = datetime(day.year, day.month, day.day, int(match.group(2)), int(match.group(3)), tzinfo=tz)

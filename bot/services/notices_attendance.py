@@ -202,8 +202,10 @@ async def record(person: Actor, notice: Notice, fields: list[str], now: datetime
     """登记 (present, in the check-in window only, never on an approved leave) or 补学 (after the window, for a
     member not present). 补签 — present after the fact — is refused, pointing to 补学."""
     how = rules.REGISTER_WORDS.get(fields[0].strip().lower())
-    if how is None or (how == "register" and len(fields) != 2) or (how == "makeup" and len(fields) != 4):
+    if how is None or len(fields) != (4 if how == "makeup" else 2):
         return _says(say("notice.att.usage"))
+    if how in ("approve", "refuse"):
+        return await _decide(person, notice, fields[1], how == "approve", now, store, settings, lang)
     if notice.cancelled_at is not None:
         return _says(say("notice.is_cancelled"))
     tz = settings.tz
@@ -230,6 +232,21 @@ async def record(person: Actor, notice: Notice, fields: list[str], now: datetime
     log.info("notice=%s member=%s registered present by member=%s", notice.id, member.id, by)
     return await _changed(store, settings, notice, member,
                           result=Result.of(say("notice.att.registered", name=member.name, id=notice.id)))
+
+
+async def _decide(person: Actor, notice: Notice, name: str, approve: bool, now: datetime, store: Store,
+                  settings: Settings, lang: str) -> Answered:
+    """准假 / 不准 typed on the ledger: the member's pending leave is decided as its buttons would."""
+    member = await _named(notice, name, store)
+    if isinstance(member, Reply):
+        return _says(member)
+    rsvp = await store.notices.rsvp(notice.id, member.id)
+    if rsvp is None or rsvp.answer != "leave":
+        return _says(say("notice.att.no_leave", name=member.name))
+    decided = await leave.decide(person, notice.id, member.id, leave.asked_of(rsvp.at), approve, now, store,
+                                 settings, lang)
+    reply = Reply(key=decided.answer.key, params=decided.answer.params)  # said in the chat, not as a pop-up
+    return Answered(result=Result.of(reply, queued=decided.queued), edits=decided.edits)
 
 
 async def _makeup(notice: Notice, member: Member, day: str, note: str, by: int | None, now: datetime,
