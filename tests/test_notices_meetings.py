@@ -11,6 +11,8 @@ group leader, a probationary member and a member whose relation is elsewhere):
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import subprocess
 import sys
@@ -20,6 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.emulator import BotMessage
+from bot.services.export import export_files
 from bot.store import Store
 from tests.conftest import Harness, load_roster
 from tests.test_notices import got, link, notices_of, saw, send_notice, until
@@ -201,6 +204,15 @@ async def test_leave_is_approved_by_the_convener_and_never_by_a_member(harness_f
     await secretary.send(f"/attendance {notice_id}")
     report = (await saw(secretary, "应到 6 人、实到 0 人、请假 1 人、缺席 5 人")).text  # only the approved leave
     assert "缺席：5 人" in report and "李委员（住院，不准）" in report
+
+    files = await export_files(harness.store)
+    notices = list(csv.DictReader(io.StringIO(files["notices.csv"].decode("utf-8-sig"))))
+    assert [(n["audience"], n["leave_approved"], n["voters_expected"], n["voters_present"]) for n in notices] == [
+        ("members", "1", "4", "0")]
+    lines = {r["member"]: r for r in csv.DictReader(io.StringIO(files["attendance.csv"].decode("utf-8-sig")))}
+    assert (lines["张流动"]["leave_approval"], lines["张流动"]["leave_decided_by"]) == ("approved", "王书记")
+    assert (lines["李委员"]["leave_approval"], lines["李委员"]["leave_decided_by"]) == ("refused", "社区书记")
+    assert (lines["钱预备"]["votes"], lines["王书记"]["votes"]) == ("no", "yes")
 
 
 async def test_a_group_leader_decides_the_leaves_of_their_meeting(harness_factory: Any, tmp_path: Path) -> None:

@@ -4,6 +4,8 @@ bound group."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 
 from bot.services.export import export_files
@@ -203,6 +205,16 @@ async def test_registering_present_only_in_the_window_and_makeup_after(harness: 
     other = harness.user(OTHER_SECRETARY)
     await other.send(f"/attendance {notice_id}")
     await other.expect("没有编号为")
+    attendance_csv = files_of(await export_files(harness.store), "attendance.csv")
+    assert [(r["check_in"], r["registered_by"]) for r in attendance_csv if r["member"] == "钱调解"] == [
+        ("proxy", "王书记")]
+    made_up = [(r["made_up_on"], r["makeup_note"], r["check_in"]) for r in attendance_csv if r["member"] == "吴未绑定"]
+    assert made_up == [("2026-03-12", "看了会议录像", "")]  # 补学 is never a check-in
+    assert files_of(await export_files(harness.store), "notices.csv")[0]["made_up"] == "1"
+
+
+def files_of(files: dict[str, bytes], name: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(files[name].decode("utf-8-sig"))))
 
 
 async def test_cancel_notice_tells_everyone_notified(harness: Harness) -> None:
