@@ -107,7 +107,7 @@ async def test_a_group_leader_calls_their_group_meeting_only(harness_factory: An
     leader.drain()
     await leader.send("/notice")
     question = await leader.expect("会议类型")
-    assert question.labels() == ["党小组会"]
+    assert question.labels() == ["党小组会（三会一课）"]
     await leader.send("/cancel")
     await leader.expect("已取消")
     await leader.send(f"/notice 党课 | {MEETING} | 2号楼 | 学习")

@@ -83,7 +83,7 @@ async def test_photos_and_files_where_text_is_expected_are_answered_and_asked_ag
     await secretary.expect("会议类型")
     await secretary.send_photo()
     await _asked_again(await secretary.next_message(), question := await secretary.next_message(), "会议类型")
-    assert "党课" in question.labels()
+    assert "党课（三会一课）" in question.labels()  # the term on the type buttons (issue 13)
     await secretary.press("党课", question)
     await secretary.expect("会议类型：党课", kind="edit")
     await secretary.expect("哪个组织")

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.buttons import NoticeAttend, NoticeCheckin, NoticeDrop, NoticeKind, NoticeLeave, NoticeSend, NoticeUnit
 from bot.i18n import Html, t
+from bot.services.notices_audience import THREE_AND_ONE
 from bot.services.rights import OrgTree
 from bot.store import Store
 from bot.store.models import Unit
@@ -93,8 +94,12 @@ def buttons(lang: str, notice_id: int) -> list[list[dict[str, str]]]:
 
 
 def kind_buttons(lang: str, kinds: Sequence[str]) -> list[list[dict[str, str]]]:
-    """The meeting types, two to a row (三会一课 first: the order of KINDS)."""
-    keys = [{"text": kind_name(lang, k), "data": NoticeKind(k).pack()} for k in kinds]
+    """The meeting types, two to a row: 三会一课 first (the order of KINDS), each of them marked so."""
+    def label(kind: str) -> str:
+        name = kind_name(lang, kind)
+        return t(lang, "notice.kind_three", kind=name) if kind in THREE_AND_ONE else name
+
+    keys = [{"text": label(k), "data": NoticeKind(k).pack()} for k in kinds]
     return [keys[i:i + 2] for i in range(0, len(keys), 2)]
 
 
