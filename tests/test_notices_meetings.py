@@ -261,3 +261,16 @@ def test_the_demo_tour_shows_a_committee_meeting_and_a_general_meeting_with_its_
     assert "贾美玲" in out and "（书记登记，登记人：彭国华）" in out
     assert "有表决权的党员应到 24 人、实到 2 人，不到半数，不能进行表决" in out
     assert "✅ 委员应到 4 人、实到 3 人，超过半数，会议有效。" in out
+
+
+async def test_a_group_leader_finds_notice_in_their_help(harness_factory: Any, tmp_path: Path) -> None:
+    harness = await _harness(harness_factory, tmp_path)
+    leader = harness.user(ZHAO)
+    leader.drain()
+    await leader.send("/help")
+    text = (await leader.expect("/notice")).text
+    assert "三会一课" in text and "书记专用" not in text
+    plain = harness.user(QIAN)
+    plain.drain()
+    await plain.send("/help")
+    assert "/notice —" not in (await plain.expect("/help")).text

@@ -52,9 +52,11 @@ def by_name(name: str) -> Command | None:
 def available(actor: Actor) -> tuple[list[Command], list[Command]]:
     """(general commands, secretary commands) this person may use."""
     mine = [c for c in COMMANDS if actor.can(c.capability)]
+    # a group leader who is no secretary sees /notice (their group's 党小组会) among their own commands
+    apart = SECRETARY_ONLY if actor.is_secretary else frozenset({Capability.SECRETARY})
     return (
-        [c for c in mine if c.capability not in SECRETARY_ONLY],
-        [c for c in mine if c.capability in SECRETARY_ONLY],
+        [c for c in mine if c.capability not in apart],
+        [c for c in mine if c.capability in apart],
     )
 
 
