@@ -262,7 +262,7 @@ async def test_notices_lists_upcoming_meetings_with_my_answer(harness: Harness) 
     member = harness.user(LIAISON)
     await member.send("/notices")
     listing = await saw(member, "近期会议")
-    assert "党课" in listing.text and "请假（住院）" in listing.text
+    assert "党课" in listing.text and "请假（住院），待批" in listing.text
     other = harness.user(PLAIN)
     await link(harness, PLAIN)
     await other.send("/notices")

@@ -192,6 +192,7 @@ def upcoming(lang: str, items: Sequence[tuple[Notice, Rsvp | None]], tree: OrgTr
         elif rsvp.answer == "attend":
             answer = t(lang, "notice.answer_attend")
         else:
-            answer = t(lang, "notice.answer_leave", reason=rsvp.reason or "")
+            answer = t(lang, "notice.answer_leave", reason=rsvp.reason or "",
+                       state=t(lang, f"notice.leave.state.{rsvp.approval or 'pending'}"))
         lines.append(t(lang, "notice.mine_line", title=Html(title(lang, notice, tree, tz)), answer=Html(answer)))
     return "\n\n".join(lines)
