@@ -160,6 +160,27 @@ class NoticeCheckin(Payload):
     notice_id: int
 
 
+@dataclass(frozen=True)
+class NoticeLeaveOk(Payload):
+    """A leave request, to the convener: 准假. `asked` (the request's time, epoch seconds) names the request,
+    so a press on an older one never decides a newer one."""
+
+    PREFIX: ClassVar[str] = "ntc:lok"
+    notice_id: int
+    member_id: int
+    asked: int
+
+
+@dataclass(frozen=True)
+class NoticeLeaveNo(Payload):
+    """A leave request, to the convener: 不准."""
+
+    PREFIX: ClassVar[str] = "ntc:lno"
+    notice_id: int
+    member_id: int
+    asked: int
+
+
 # ------------------------------------------------------------------------------------------- reports
 REPORTS = "rep"
 
@@ -572,7 +593,8 @@ class RequestRate(Payload):
 
 #: Every payload kind, for the tests (64 bytes at the most, round trips) and the docs.
 ALL: tuple[type[Payload], ...] = (
-    NoticeKind, NoticeUnit, NoticeSend, NoticeDrop, NoticeAttend, NoticeLeave, NoticeCheckin,
+    NoticeKind, NoticeUnit, NoticeSend, NoticeDrop, NoticeAttend, NoticeLeave, NoticeCheckin, NoticeLeaveOk,
+    NoticeLeaveNo,
     ReportWrite, ReportSend, ReportCancel, ReportView, ReportRead, ReportComment,
     StatusState, StatusSkip, StatusLong,
     MobileRegister, MobileLiaison,

@@ -96,6 +96,7 @@ async def from_lists(store: Store, units: set[int] | None) -> dict[str, bytes]:
     for n in reversed(await store.notices.in_units(units)):
         expected, deliveries = await store.notices.expected(n.id), await store.notices.deliveries(n.id)
         rsvps, checkins = await store.notices.rsvps(n.id), await store.notices.checkins(n.id)
+        seats = {s.member_id: s for s in await store.notices.seats(n.id)}
         status = [d.status for d in deliveries if d.member_id is not None]
         answers = [r.answer for r in rsvps.values()]
         notices.append([
@@ -103,14 +104,22 @@ async def from_lists(store: Store, units: set[int] | None) -> dict[str, bytes]:
             names.get(n.created_by or -1, ""), local(n.created_at), local(n.cancelled_at), len(expected),
             status.count("sent"), status.count("failed"), status.count("uncertain"),
             sum(not e.linked for e in expected), answers.count("attend"), answers.count("leave"), len(checkins),
-            n.minutes])
+            n.minutes, n.audience, n.speaker or "",
+            sum(r.answer == "leave" and r.approval == "approved" for r in rsvps.values()),
+            sum(e.votes for e in expected), sum(e.votes and e.member.id in checkins for e in expected),
+            sum(s.made_up is not None for s in seats.values())])
         delivery = {d.member_id: d.status for d in deliveries if d.member_id is not None}
         for e in expected:
             m, r, c = e.member, rsvps.get(e.member.id), checkins.get(e.member.id)
+            seat = seats[m.id]
             attendance.append([
                 n.id, n.kind, local(n.starts_at), m.name, tree.name(m.unit_id), tree.name(m.group_id),
                 "yes" if e.linked else "no", delivery.get(m.id, "not_sent"), r.answer if r else "",
-                r.reason if r else "", local(r.at) if r else "", local(c.at) if c else "", c.how if c else ""])
+                r.reason if r else "", local(r.at) if r else "", local(c.at) if c else "", c.how if c else "",
+                "yes" if e.votes else "no", (r.approval or "") if r else "",
+                names.get(r.decided_by, "") if r and r.decided_by else "",
+                names.get(c.by_member, "") if c and c.by_member and c.how != "self" else "",
+                seat.made_up or "", seat.makeup_note or ""])
     files["notices.csv"] = to_csv(NOTICE_HEADER, notices)
     files["attendance.csv"] = to_csv(ATTENDANCE_HEADER, attendance)
     # the generated community has no households (bench/dataset.py predates them): their files are the header only

@@ -44,10 +44,10 @@ from bot.services.duty_rules import (
 )
 from bot.services.notices import NoticeError
 from bot.services.reports import InputError, StatusInput
-from bot.services.rights import OrgTree
+from bot.services.rights import Actor, OrgTree
 from bot.services.roster import COLUMNS, RosterError, RosterRow, parse_roster
 from bot.services.text import clean_text
-from bot.store.models import Unit
+from bot.store.models import Member, Unit
 
 # ------------------------------------------------------------------------------------------- strategies
 
@@ -299,9 +299,10 @@ def test_meeting_kind(text: str) -> None:
 @example("党课 | 2026-03-12 15:00 | 村委会会议室 | 学习党章")
 @example("党课 | 2026-03-12 15:00 | <b>村委会</b> | &学习 | 党支部")
 def test_notice_one_line(text: str) -> None:
-    managed = {2, 3}
+    managed = {2, 3}  # the secretary of 一村党支部 manages it and its group
+    secretary = Actor(1001, Member(id=1, name="王书记", unit_id=2, roles=frozenset({"secretary"})))
     try:
-        draft = notices.parse_one_line(split_fields(text), managed, 2, TREE, NOW, TZ)
+        draft = notices.parse_one_line(split_fields(text), secretary, TREE, NOW, TZ)
     except NoticeError as error:
         render_notice_error(error)
         return

@@ -27,6 +27,7 @@ from tests.conftest import (
     TOM,
     Harness,
 )
+from tests.test_notices import saw
 
 SH = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 11, 10, 10, 0, tzinfo=SH)
@@ -245,8 +246,11 @@ async def test_notice_place_and_topic_in_the_preview_the_notice_and_notices(harn
     await liaison.expect("请假原因", kind="message")
     await liaison.send(MIXED)
     assert MIXED in (await liaison.expect("已请假", kind="message")).text
+    request = await saw(secretary, "请假申请")  # the leave goes to the convener to approve (issue 13)
+    assert f"李联络：{MIXED}" in request.text
+    secretary.drain()
     await secretary.send("/attendance")
-    assert f"李联络（{MIXED}）" in (await secretary.expect("请假")).text
+    assert f"李联络（{MIXED}，待批）" in (await secretary.expect("请假")).text
     await secretary.send(f"/minutes 1 | {MIXED}")
     await secretary.expect("已保存")
     await secretary.send("/minutes 1")
@@ -289,7 +293,7 @@ async def test_roster_name_with_html_characters_everywhere_it_is_shown(harness: 
 USER_FOR = {
     Capability.ANYONE: MIGRANT, Capability.MEMBER: MIGRANT, Capability.LIAISON: LIAISON,
     Capability.SECRETARY: SECRETARY, Capability.LEADER: SECRETARY, Capability.PATROL: PATROL,
-    Capability.MEDIATION: MEDIATOR, Capability.POST: PATROL,
+    Capability.MEDIATION: MEDIATOR, Capability.POST: PATROL, Capability.CONVENER: SECRETARY,
     Capability.ADMIN: SECRETARY,  # no admin in the harness: the refusal must come without failing (test_health.py)
 }
 ODD_ARGS = [

@@ -145,4 +145,4 @@ async def test_a_secretary_of_several_units_is_asked_which_and_others_are_refuse
     await secretary.expect("发给哪个组织", skipping=("思想汇报", "联系"))
     plain = harness.user(PLAIN)
     await plain.press_data(LedgerNotice("committee").pack())  # forged on their own chat
-    assert "只有党组织书记可以使用" in (await plain.next_message(kind=("alert", "message"))).text
+    assert "只有党组织书记或党小组长可以使用" in (await plain.next_message(kind=("alert", "message"))).text

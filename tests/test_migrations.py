@@ -191,13 +191,14 @@ V6_SENT: list[tuple[datetime, str, list[str]]] = [
         "notice:3:summary", "report:escalate:1:4:2026-Q3", "report:escalate:2:4:2026-Q3",
         "report:escalate:8:5:2026-10", "report:escalate:8:9:2026-10"]),
     (datetime(2026, 11, 27, 22, tzinfo=SH), "e3b0c44298fc1c14", []),
-    # the follow-up's button now reads 已上报（移交调委会/司法所） (issue 12's wording; was b71871a8927fbb1e)
-    (datetime(2026, 11, 28, 8, 30, tzinfo=SH), "0e253448f0221565", [
+    # the follow-up's button now reads 已上报（移交调委会/司法所） (issue 12's wording; was b71871a8927fbb1e), and a
+    # meeting reminder says 参会范围：… instead of 组织：… (issue 13's wording; was 0e253448f0221565)
+    (datetime(2026, 11, 28, 8, 30, tzinfo=SH), "437ac9d49ffbf97c", [
         "mediation:followup:1:2026-11-28", "meeting:24h:1:1", "meeting:24h:1:2", "meeting:24h:1:3"]),
-    (datetime(2026, 11, 28, 14, 30, tzinfo=SH), "6d5b3f0359af6e30", [
+    (datetime(2026, 11, 28, 14, 30, tzinfo=SH), "9e90cf5bb0544f7a", [  # 参会范围 (was 6d5b3f0359af6e30)
         "meeting:1h:1:1", "meeting:1h:1:2", "meeting:1h:1:3"]),
     (datetime(2026, 11, 30, 23, 59, 30, tzinfo=SH), "e3b0c44298fc1c14", []),
-    (datetime(2026, 12, 1, 9, 30, tzinfo=SH), "1789942dca218dc4", [
+    (datetime(2026, 12, 1, 9, 30, tzinfo=SH), "b8968e06beb1c759", [  # 参会范围 (was 1789942dca218dc4)
         "meeting:1h:3:8", "report:escalate:1:3:2026-11", "report:escalate:2:3:2026-11",
         "report:escalate:8:5:2026-11", "report:escalate:8:9:2026-11", "report:overdue-0:3:2026-11"]),
     # issue 12: no weekly overdue reminders (was also report:overdue-1:3:2026-11 and report:overdue-9:4:2026-Q3)

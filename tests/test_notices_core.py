@@ -96,6 +96,9 @@ async def test_a_whole_notice_through_the_use_cases_without_telegram(store: Stor
     left = await answers.give_reason(person[PATROL], asked.notice_id, " 外出务工 ", T0, store, settings, "zh")
     assert left.result.replies[0].key == "notice.leave_recorded" and not left.stay
     assert "您的回复：<b>请假</b>（外出务工）" in left.edits[0].text
+    assert left.result.queued == 1 and await deliver_all(store, settings) == 1  # the request to the convener
+    (request,) = await store.db.fetchall("SELECT chat_id, text FROM outbox WHERE kind = 'leave_request'")
+    assert request[0] == SECRETARY and "赵巡逻：外出务工" in request[1]
 
     early = await answers.check_in(person[MIGRANT], notice_id, T0, store, settings, "zh")
     assert early.answer is not None and early.answer.alert and early.answer.key == "notice.checkin_not_open"
@@ -106,15 +109,17 @@ async def test_a_whole_notice_through_the_use_cases_without_telegram(store: Stor
     again = await answers.check_in(person[MIGRANT], notice_id, at_door, store, settings, "zh")
     assert again.answer is not None and again.answer.key == "notice.already_in" and again.edits == ()
     proxy = await answers.attendance(secretary, f"{notice_id} | 代签 | 钱调解", at_door, store, settings, "zh")
-    assert proxy.result.replies[0].key == "notice.att.marked_proxy" and proxy.edits[0].chat_id == MEDIATOR
+    assert proxy.result.replies[0].key == "notice.att.registered" and proxy.edits[0].chat_id == MEDIATOR
     late = await answers.attend(person[SECRETARY], notice_id, START, store, settings)
     assert late.answer is not None and late.answer.key == "notice.too_late"
 
     view = await answers.attendance(secretary, "", at_door, store, settings, "zh")
     report = view.result.replies[0].html
     assert report is not None
-    assert "应到：6 人" in report and "参加：1 人：李联络" in report and "请假：1 人：赵巡逻（外出务工）" in report
-    assert "已签到：2 人" in report and "张流动 14:40" in report and "钱调解 14:40（代签）" in report
+    assert "应到：6 人" in report and "参加：1 人：李联络" in report
+    assert "请假：1 人：赵巡逻（外出务工，待批）" in report
+    assert "已签到：2 人" in report and "张流动 14:40" in report
+    assert "钱调解 14:40（书记登记，登记人：王书记）" in report
     assert "未回复：2 人：王书记、吴未绑定（未绑定）" in report
 
     listing = await manage.upcoming(person[PATROL], T0, store, settings, "zh")
@@ -130,8 +135,9 @@ def test_the_notice_use_cases_import_nothing_of_telegram() -> None:
     """In a fresh interpreter (pytest's own has python-telegram-bot loaded by other tests)."""
     modules = ["bot.services.notices", "bot.services.notices_compose", "bot.services.notices_attendance",
                "bot.services.notices_manage", "bot.services.notices_edits", "bot.services.notices_broadcast",
-               "bot.services.notices_export", "bot.services.notices_text", "bot.services.core", "bot.services.people",
-               "bot.services.roster", "bot.config", "bot.store"]
+               "bot.services.notices_export", "bot.services.notices_text", "bot.services.notices_leave",
+               "bot.services.notices_audience", "bot.services.notices_ledger", "bot.services.core",
+               "bot.services.people", "bot.services.roster", "bot.config", "bot.store"]
     code = ("import sys\n" + "".join(f"import {m}\n" for m in modules)
             + "print(sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in ('telegram', 'aiohttp')}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,

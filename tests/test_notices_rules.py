@@ -13,8 +13,8 @@ from bot.i18n import t
 from bot.services import notices as rules
 from bot.services import notices_text as view
 from bot.services.notices import NoticeError
-from bot.services.rights import OrgTree
-from bot.store.models import Unit
+from bot.services.rights import Actor, OrgTree
+from bot.store.models import Member, Unit
 from bot.store.notices import Draft
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -87,11 +87,15 @@ def test_kinds_accept_english_and_chinese_words() -> None:
     assert rules.parse_kind("座谈会") is None
 
 
+#: The secretary of 一村党支部 (unit 2, with its group 3), as the one-line form sees them.
+SECRETARY = Actor(1001, Member(id=1, name="王书记", unit_id=2, group_id=3, roles=frozenset({"secretary"})))
+
+
 def test_one_line_form_defaults_to_the_secretarys_unit() -> None:
-    draft = rules.parse_one_line(["党课", "2026-03-12 15:00", "村委会", "学习党章"], {2, 3}, 2, TREE, NOW, SH)
+    draft = rules.parse_one_line(["党课", "2026-03-12 15:00", "村委会", "学习党章"], SECRETARY, TREE, NOW, SH)
     assert draft == Draft(kind="lecture", unit_id=2, starts_at=datetime(2026, 3, 12, 15, 0, tzinfo=SH),
-                          place="村委会", topic="学习党章")
-    draft = rules.parse_one_line(["group", "03-12 15:00", "2号楼", "学习", "一组"], {2, 3}, 2, TREE, NOW, SH)
+                          place="村委会", topic="学习党章", speaker="王书记")
+    draft = rules.parse_one_line(["group", "03-12 15:00", "2号楼", "学习", "一组"], SECRETARY, TREE, NOW, SH)
     assert draft.unit_id == 3 and draft.kind == "group"
 
 
@@ -104,17 +108,17 @@ def test_one_line_form_defaults_to_the_secretarys_unit() -> None:
 ])
 def test_one_line_form_names_the_bad_field(fields: list[str], key: str, field: str) -> None:
     with pytest.raises(NoticeError) as caught:
-        rules.parse_one_line(fields, {2, 3}, 2, TREE, NOW, SH)
+        rules.parse_one_line(fields, SECRETARY, TREE, NOW, SH)
     assert caught.value.key == key and caught.value.params["field"] == field
 
 
 def test_one_line_form_refuses_units_not_managed_and_wrong_shapes() -> None:
     with pytest.raises(NoticeError) as caught:
-        rules.parse_one_line(["党课", "2026-03-12 15:00", "村委会", "学习", "二村党支部"], {2, 3}, 2, TREE, NOW, SH)
+        rules.parse_one_line(["党课", "2026-03-12 15:00", "村委会", "学习", "二村党支部"], SECRETARY, TREE, NOW, SH)
     assert caught.value.key == "notice.err.unit"
     assert caught.value.params["units"] == ["一村党支部", "一村党支部 一组"]
     with pytest.raises(NoticeError) as caught:
-        rules.parse_one_line(["党课", "2026-03-12 15:00"], {2}, 2, TREE, NOW, SH)
+        rules.parse_one_line(["党课", "2026-03-12 15:00"], SECRETARY, TREE, NOW, SH)
     assert caught.value.key == "notice.err.fields"
 
 

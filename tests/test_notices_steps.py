@@ -8,7 +8,8 @@ from bot.emulator import BotMessage
 from tests.conftest import LIAISON, PATROL, SECRETARY, Harness
 from tests.test_notices import BRANCH_ONE, LECTURE, MEETING, T0, got, link, notices_of, send_notice, until
 
-COMMITTEE = f"支委会 | {MEETING} | 党员活动室 | 研究发展党员"
+# A 主题党日 goes to every member of the branch (a 支委会 would reach the committee only: issue 13).
+PARTY_DAY = f"主题党日 | {MEETING} | 党员活动室 | 重温入党誓词"
 
 
 async def _nothing_written(harness: Harness) -> None:
@@ -23,9 +24,9 @@ async def test_send_on_an_older_preview_is_refused_and_the_newer_one_sends(harne
     secretary.drain()
     await secretary.send(f"/notice {LECTURE}")
     older = await secretary.expect("预览")
-    await secretary.send(f"/notice {COMMITTEE}")
+    await secretary.send(f"/notice {PARTY_DAY}")
     newer = await secretary.expect("预览")
-    assert "党课" in older.text and "支委会" in newer.text
+    assert "党课" in older.text and "主题党日" in newer.text
 
     await secretary.press("发送", older)
     refusal = await secretary.expect("不是最新的预览", kind="alert")
@@ -40,10 +41,10 @@ async def test_send_on_an_older_preview_is_refused_and_the_newer_one_sends(harne
     await secretary.press("发送", newer)
     await until(lambda: got(secretary, "通知发送完毕"))
     rows = await harness.store.db.fetchall("SELECT kind, topic FROM notices")
-    assert [tuple(r) for r in rows] == [("committee", "研究发展党员")]
+    assert [tuple(r) for r in rows] == [("partyday", "重温入党誓词")]
     for member in BRANCH_ONE:
         received = notices_of(harness.user(member))
-        assert len(received) == 1 and "支委会" in received[0].text, member
+        assert len(received) == 1 and "主题党日" in received[0].text, member
     await secretary.press_data(newer.buttons[0][0].callback_data or "", newer)  # pressed again: spent
     await secretary.expect("失效", kind="alert")
     assert len(await harness.store.db.fetchall("SELECT 1 FROM notices")) == 1
@@ -82,7 +83,7 @@ async def test_photos_and_files_where_text_is_expected_are_answered_and_asked_ag
     await secretary.expect("会议类型")
     await secretary.send_photo()
     await _asked_again(await secretary.next_message(), question := await secretary.next_message(), "会议类型")
-    assert "党课" in question.labels()
+    assert "党课（三会一课）" in question.labels()  # the term on the type buttons (issue 13)
     await secretary.press("党课", question)
     await secretary.expect("会议类型：党课", kind="edit")
     await secretary.expect("哪个组织")

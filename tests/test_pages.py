@@ -17,7 +17,7 @@ from bot.i18n import escape, t
 from bot.services import duty_month, notices_ledger, pages, periods, reports_view
 from bot.services.duty_rules import Month
 from bot.services.pages import PAGE_SIZE, Filter, fit, paginate, shorten, units
-from bot.store.rolls import Seat
+from bot.store.notices_seats import MeetingSeat
 
 EVEN: tuple[Filter[int], ...] = (
     Filter("all", "members.filter.all"),
@@ -216,21 +216,24 @@ def test_month_keys_round_trip() -> None:
 
 
 # --------------------------------------------------------------------------------------------- ledger
-def _seat(member_id: int, answer: str | None = None, checked_in: bool = False) -> Seat:
+def _seat(member_id: int, answer: str | None = None, checked_in: bool = False,
+          approval: str = "approved") -> MeetingSeat:
     at = datetime(2026, 11, 12, 7, tzinfo=UTC) if checked_in else None
-    return Seat(member_id, f"m{member_id}", True, answer, "外出" if answer == "leave" else None,
-                "self" if checked_in else None, at)
+    leave = answer == "leave"
+    return MeetingSeat(member_id, f"m{member_id}", True, True, False, answer, "外出" if leave else None,
+                       approval if leave else None, "self" if checked_in else None, at, None, None, None)
 
 
 def test_a_seat_is_named_on_the_ledger_lines_it_belongs_to() -> None:
     assert notices_ledger.lines(_seat(1), begun=False) == ["silent"]
     assert notices_ledger.lines(_seat(1), begun=True) == ["silent", "absent"]
     assert notices_ledger.lines(_seat(2, "attend", checked_in=True), begun=True) == ["attend", "present"]
-    assert notices_ledger.lines(_seat(3, "leave"), begun=True) == ["leave"]  # on leave is not absent
+    assert notices_ledger.lines(_seat(3, "leave"), begun=True) == ["leave"]  # on (approved) leave is not absent
+    assert notices_ledger.lines(_seat(5, "leave", approval="pending"), begun=True) == ["leave", "absent"]  # issue 13
     assert notices_ledger.lines(_seat(4, checked_in=True), begun=False) == ["present"]
     words = [f.word for f in notices_ledger.filters(begun=False)]
     assert words == ["all", "attend", "leave", "silent", "present"]
-    assert [f.word for f in notices_ledger.filters(begun=True)] == [*words, "absent"]
+    assert [f.word for f in notices_ledger.filters(begun=True)] == [*words, "absent", "makeup"]
     assert t("zh", "notice.att.filter.present") == "实到"
 
 

@@ -125,6 +125,8 @@ async def test_attendance_of_a_meeting_expecting_10000(harness: Harness) -> None
     notice_id = await bulk.meeting(harness.store, big.unit_id, None, SECRETARY, start, T0)
     await bulk.answers(harness.store, notice_id, [(m, "leave", "外出务工") for m in big.ids[1::9]]
                        + [(m, "attend", None) for m in big.ids[2::9]], T0)
+    async with harness.store.db.transaction() as conn:  # approved (准假): on leave, not absent (issue 13)
+        await conn.execute("UPDATE rsvps SET approval = 'approved' WHERE answer = 'leave'")
     secretary = harness.user(SECRETARY)
     await secretary.send(f"/attendance {notice_id}")
     first = await secretary.expect("应到：10006 人", timeout=WAIT)
@@ -135,7 +137,7 @@ async def test_attendance_of_a_meeting_expecting_10000(harness: Harness) -> None
 
     await secretary.press("请假")
     leave = await secretary.expect("现在只看：请假，1111 人", kind="edit", timeout=WAIT)
-    assert leave.text.count("（外出务工）") == 40 and "第 1/28 页" in leave.text
+    assert leave.text.count("（外出务工，已准假）") == 40 and "第 1/28 页" in leave.text
     assert "参加：1111 人\n" in leave.text  # the other lines keep their counts only
     await secretary.press("下一页")
     await secretary.expect("第 2/28 页", kind="edit", timeout=WAIT)

@@ -28,6 +28,7 @@ _WHO = {
     Capability.MEDIATION: "common.who_mediation",
     Capability.POST: "common.who_post",
     Capability.ADMIN: "ops.who_admin",
+    Capability.CONVENER: "notice.who_convener",
 }
 
 

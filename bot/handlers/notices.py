@@ -117,8 +117,8 @@ async def on_place(update: Update, context: ZhibuContext) -> int | None:
 
 
 async def on_topic(update: Update, context: ZhibuContext) -> int | None:
-    return await _go(update, context, await compose.set_topic(_draft(context), _text(update), context.store,
-                                                              context.settings, context.lang))
+    return await _go(update, context, await compose.set_topic(actor(context), _draft(context), _text(update),
+                                                              context.store, context.settings, context.lang))
 
 
 def not_text(stage: Stage) -> Handler:
@@ -126,7 +126,7 @@ def not_text(stage: Stage) -> Handler:
 
     async def answer(update: Update, context: ZhibuContext) -> None:
         question = await compose.question(actor(context), stage, context.services.now(), context.store,
-                                          context.settings, context.lang)
+                                          context.settings, context.lang, _draft(context))
         await render(update, context, Result.of(say("common.text_expected"), question))
 
     return answer

@@ -17,13 +17,14 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from bot.buttons import NoticeAttend, NoticeCheckin, NoticeLeave
+from bot.buttons import NoticeAttend, NoticeCheckin, NoticeLeave, NoticeLeaveNo, NoticeLeaveOk
 from bot.context import Services, ZhibuApp, ZhibuContext
 from bot.delivery import markup
 from bot.handlers.common import actor, command, is_private, render, reply_html
 from bot.i18n import t
 from bot.scheduler import REFRESH
 from bot.services import notices_attendance as answers
+from bot.services import notices_leave
 from bot.services.notices_attendance import Answered, LeaveAsked
 from bot.services.notices_edits import Edit, group_post
 from bot.services.notices_manage import upcoming
@@ -100,12 +101,33 @@ async def on_leave(update: Update, context: ZhibuContext) -> int:
     return L.REASON
 
 
+async def on_leave_decision(update: Update, context: ZhibuContext) -> None:
+    """准假 / 不准 on a leave request: the press is answered, the request shows the decision instead of its
+    buttons, the member's copy is re-drawn and the word to the member goes out."""
+    query = update.callback_query
+    assert query is not None
+    pressed = NoticeLeaveOk.unpack(query.data) or NoticeLeaveNo.unpack(query.data)
+    assert pressed is not None  # the pattern matched
+    decided = await notices_leave.decide(
+        actor(context), pressed.notice_id, pressed.member_id, pressed.asked, isinstance(pressed, NoticeLeaveOk),
+        context.services.now(), context.store, context.settings, context.lang)
+    await query.answer(decided.answer.text(context.lang), show_alert=decided.answer.alert)
+    if decided.text is not None:
+        await query.edit_message_text(decided.text, parse_mode="HTML")
+    for change in decided.edits:
+        schedule_edit(context.application, context.services, change)
+    if decided.queued:
+        context.services.poke_sender()
+
+
 async def on_reason(update: Update, context: ZhibuContext) -> int | None:
     assert update.effective_message is not None and context.user_data is not None
     outcome = await answers.give_reason(actor(context), context.user_data.get(PENDING_LEAVE),
                                         update.effective_message.text or "", context.services.now(),
                                         context.store, context.settings, context.lang)
     await show(update, context, outcome)
+    if outcome.result.queued:  # the leave request to the convener
+        context.services.poke_sender()
     if outcome.stay:
         return None
     context.user_data.pop(PENDING_LEAVE, None)
@@ -206,4 +228,6 @@ def register(app: ZhibuApp) -> None:
     ))
     app.add_handler(CallbackQueryHandler(on_attend, pattern=NoticeAttend.matches))
     app.add_handler(CallbackQueryHandler(on_checkin, pattern=NoticeCheckin.matches))
+    app.add_handler(CallbackQueryHandler(on_leave_decision, pattern=NoticeLeaveOk.matches))
+    app.add_handler(CallbackQueryHandler(on_leave_decision, pattern=NoticeLeaveNo.matches))
     app.add_handler(CommandHandler("notices", cmd_notices))

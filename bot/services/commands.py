@@ -22,7 +22,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("lang", Capability.ANYONE),
     Command("cancel", Capability.ANYONE),
     Command("invite", Capability.SECRETARY, private=True),
-    Command("notice", Capability.SECRETARY, private=True),
+    Command("notice", Capability.CONVENER, private=True),
     Command("notices", Capability.MEMBER, private=True),
     Command("attendance", Capability.SECRETARY, private=True),
     Command("cancelnotice", Capability.SECRETARY, private=True),
@@ -55,7 +55,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("health", Capability.ADMIN, private=True),
 )
 
-SECRETARY_ONLY = frozenset({Capability.SECRETARY})
+SECRETARY_ONLY = frozenset({Capability.SECRETARY, Capability.CONVENER})  # /notice: group leaders call 党小组会
 
 
 def by_name(name: str) -> Command | None:
@@ -65,9 +65,11 @@ def by_name(name: str) -> Command | None:
 def available(actor: Actor) -> tuple[list[Command], list[Command]]:
     """(general commands, secretary commands) this person may use."""
     mine = [c for c in COMMANDS if actor.can(c.capability)]
+    # a group leader who is no secretary sees /notice (their group's 党小组会) among their own commands
+    apart = SECRETARY_ONLY if actor.is_secretary else frozenset({Capability.SECRETARY})
     return (
-        [c for c in mine if c.capability not in SECRETARY_ONLY],
-        [c for c in mine if c.capability in SECRETARY_ONLY],
+        [c for c in mine if c.capability not in apart],
+        [c for c in mine if c.capability in apart],
     )
 
 

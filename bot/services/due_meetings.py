@@ -84,15 +84,13 @@ async def _unfinished(store: Store, notice_id: int) -> int:
 def _reminders(notice: Notice, stage: timedelta, recipients: Sequence[Recipient], tree: OrgTree,
                settings: Settings, now: datetime) -> list[Due]:
     """One reminder per recipient, rendered once per language."""
-    unit = text.unit_name(tree, tree.units.get(notice.unit_id))
     rendered: dict[str, tuple[str, list[list[dict[str, str]]]]] = {}
     urgent = notice.starts_at - now <= URGENT_WITHIN
     out = []
     for r in recipients:
         lang = r.language or settings.default_language
         if lang not in rendered:
-            rendered[lang] = (text.reminder(lang, notice.kind, unit, notice.starts_at, notice.place, notice.topic,
-                                            settings.tz), text.buttons(lang, notice.id))
+            rendered[lang] = (text.reminder(lang, notice, tree, settings.tz), text.buttons(lang, notice.id))
         body, buttons = rendered[lang]
         out.append(Due(Outgoing(
             key=f"meeting:{stage_label(stage)}:{notice.id}:{r.member_id}", kind="reminder", chat_id=r.telegram_id,

@@ -12,8 +12,11 @@ from datetime import datetime
 from bot.config import Settings
 from bot.i18n import Html, t
 from bot.services import notices as rules
+from bot.services import notices_leave as leave
 from bot.services import notices_ledger as ledger
 from bot.services import notices_text as view
+from bot.services.notices import NoticeError
+from bot.services.notices_compose import refusal
 from bot.services.notices_edits import Edit, member_copy
 from bot.services.notices_manage import find_managed
 from bot.services.results import Reply, Result, alert, say, shown
@@ -115,10 +118,14 @@ async def give_reason(person: Actor, notice_id: int | None, text: str, now: date
         return _says(say("notice.gone"))
     if not rules.may_answer(notice.starts_at, now):
         return _says(say("notice.too_late"))
-    await store.notices.record_rsvp(notice.id, person.member.id, "leave", reason, now)
-    log.info("notice=%s member=%s leave", notice.id, person.member.id)
-    return await _changed(store, settings, notice, person.member,
-                          result=Result.of(say("notice.leave_recorded", reason=reason)))
+    member = person.member
+    tree = OrgTree.of(await store.units.all())
+    queued = await store.notices.record_rsvp(
+        notice.id, member.id, "leave", reason, now,
+        lambda: [leave.request(settings, notice, tree, member, reason, now)])
+    log.info("notice=%s member=%s leave asked", notice.id, member.id)
+    return await _changed(store, settings, notice, member,
+                          result=Result.of(say("notice.leave_recorded", reason=reason), queued=queued))
 
 
 async def check_in(person: Actor, notice_id: int, now: datetime, store: Store, settings: Settings,
@@ -144,7 +151,8 @@ async def check_in(person: Actor, notice_id: int, now: datetime, store: Store, s
 async def attendance(person: Actor, args: str, now: datetime, store: Store, settings: Settings,
                      lang: str) -> Answered:
     """`/attendance [id]`: the view of a meeting (the latest one of the secretary's units by default);
-    `/attendance <id> | 代签 | name` or `| 补签 | name` marks a member present."""
+    `/attendance <id> | 登记 | name` registers a member present in the check-in window (书记登记到会);
+    `/attendance <id> | 补学 | name | date | note` records a make-up of an absent member."""
     fields = rules.split_fields(args)
     tree = OrgTree.of(await store.units.all())
     if fields[0]:
@@ -153,8 +161,8 @@ async def attendance(person: Actor, args: str, now: datetime, store: Store, sett
         found = await store.notices.latest_in(managed_units(person, tree)) or say("notice.none_yet")
     if isinstance(found, Reply):
         return _says(found)
-    if len(fields) == 3:
-        return await mark_present(person, found, fields[1], fields[2], now, store, settings, lang)
+    if len(fields) >= 3:
+        return await record(person, found, fields[1:], now, store, settings, lang)
     if len(fields) != 1:
         return _says(say("notice.att.usage"))
     return _says(await _ledger(person, found, "all", 1, now, store, settings, lang))
@@ -164,11 +172,10 @@ async def _ledger(person: Actor, notice: Notice, word: str, number: int, now: da
                   settings: Settings, lang: str) -> Reply:
     """One page of the meeting's ledger, with its filter and page buttons."""
     tree = OrgTree.of(await store.units.all())
-    everyone = await store.rolls.seats(notice.id)
+    everyone = await store.notices.seats(notice.id)
     begun = ledger.begun(notice, now)
     page = ledger.page_of(everyone, word, number, begun)
-    text = ledger.render(lang, notice, tree, settings.tz, page, begun, ledger.quorum(notice, everyone),
-                         export=person.is_secretary)
+    text = ledger.render(lang, notice, tree, settings.tz, page, begun, everyone, export=person.is_secretary)
     return shown(text, ledger.buttons(lang, notice, page, begun))
 
 
@@ -182,29 +189,76 @@ async def attendance_page(person: Actor, notice_id: int, word: str, number: int,
     return await _ledger(person, notice, word, number, now, store, settings, lang)
 
 
-async def mark_present(person: Actor, notice: Notice, word: str, name: str, now: datetime, store: Store,
-                       settings: Settings, lang: str) -> Answered:
-    """代签 (during the check-in window) or 补签 (after the start) for a member expected at the meeting."""
-    how = rules.PROXY_WORDS.get(word.strip().lower())
-    if how is None:
+async def _named(notice: Notice, name: str, store: Store) -> Member | Reply:
+    name = name.strip()
+    found = [e.member for e in await store.notices.expected(notice.id) if e.member.name == name]
+    if len(found) != 1:
+        return say("notice.att.no_member" if not found else "notice.att.ambiguous", name=name, id=notice.id)
+    return found[0]
+
+
+async def record(person: Actor, notice: Notice, fields: list[str], now: datetime, store: Store,
+                 settings: Settings, lang: str) -> Answered:
+    """登记 (present, in the check-in window only, never on an approved leave) or 补学 (after the window, for a
+    member not present). 补签 — present after the fact — is refused, pointing to 补学."""
+    how = rules.REGISTER_WORDS.get(fields[0].strip().lower())
+    if how is None or len(fields) != (4 if how == "makeup" else 2):
         return _says(say("notice.att.usage"))
+    if how in ("approve", "refuse"):
+        return await _decide(person, notice, fields[1], how == "approve", now, store, settings, lang)
     if notice.cancelled_at is not None:
         return _says(say("notice.is_cancelled"))
     tz = settings.tz
     opens, closes = rules.checkin_window(notice.starts_at)
-    if how == "proxy" and not opens <= now <= closes:
-        return _says(say("notice.att.proxy_window", opens=view.when(lang, opens, tz),
-                         closes=view.when(lang, closes, tz), id=notice.id))
-    if how == "late" and now < notice.starts_at:
-        return _says(say("notice.att.late_too_early", when=view.when(lang, notice.starts_at, tz)))
-    name = name.strip()
-    found = [e.member for e in await store.notices.expected(notice.id) if e.member.name == name]
-    if len(found) != 1:
-        return _says(say("notice.att.no_member" if not found else "notice.att.ambiguous", name=name, id=notice.id))
-    member = found[0]
+    window: dict[str, object] = {"opens": view.when(lang, opens, tz), "closes": view.when(lang, closes, tz),
+                                 "id": notice.id}
+    if how == "late":
+        return _says(Reply(key="notice.att.no_late", params=window))
+    if how == "register" and not opens <= now <= closes:
+        return _says(Reply(key="notice.att.register_window", params=window))
+    if how == "makeup" and now <= closes:
+        return _says(Reply(key="notice.att.makeup_too_early", params=window))
+    member = await _named(notice, fields[1], store)
+    if isinstance(member, Reply):
+        return _says(member)
     by = person.member.id if person.member else None
-    if not await store.notices.record_checkin(notice.id, member.id, how, by, now):
+    if how == "makeup":
+        return await _makeup(notice, member, fields[2], fields[3], by, now, store, settings, lang)
+    rsvp = await store.notices.rsvp(notice.id, member.id)
+    if rsvp is not None and rsvp.answer == "leave" and rsvp.approval == "approved":
+        return _says(say("notice.att.on_leave", name=member.name))
+    if not await store.notices.record_checkin(notice.id, member.id, "proxy", by, now):
         return _says(say("notice.att.already", name=member.name))
-    log.info("notice=%s member=%s marked present (%s)", notice.id, member.id, how)
+    log.info("notice=%s member=%s registered present by member=%s", notice.id, member.id, by)
     return await _changed(store, settings, notice, member,
-                          result=Result.of(say(f"notice.att.marked_{how}", name=member.name, id=notice.id)))
+                          result=Result.of(say("notice.att.registered", name=member.name, id=notice.id)))
+
+
+async def _decide(person: Actor, notice: Notice, name: str, approve: bool, now: datetime, store: Store,
+                  settings: Settings, lang: str) -> Answered:
+    """准假 / 不准 typed on the ledger: the member's pending leave is decided as its buttons would."""
+    member = await _named(notice, name, store)
+    if isinstance(member, Reply):
+        return _says(member)
+    rsvp = await store.notices.rsvp(notice.id, member.id)
+    if rsvp is None or rsvp.answer != "leave":
+        return _says(say("notice.att.no_leave", name=member.name))
+    decided = await leave.decide(person, notice.id, member.id, leave.asked_of(rsvp.at), approve, now, store,
+                                 settings, lang)
+    reply = Reply(key=decided.answer.key, params=decided.answer.params)  # said in the chat, not as a pop-up
+    return Answered(result=Result.of(reply, queued=decided.queued), edits=decided.edits)
+
+
+async def _makeup(notice: Notice, member: Member, day: str, note: str, by: int | None, now: datetime,
+                  store: Store, settings: Settings, lang: str) -> Answered:
+    if member.id in await store.notices.checkins(notice.id):
+        return _says(say("notice.att.makeup_present", name=member.name))
+    try:
+        on = rules.parse_makeup_day(day, notice.starts_at, now, settings.tz)
+        text = rules.check_text(note, "note", rules.NOTE_LIMIT)
+    except NoticeError as error:
+        return _says(refusal(error, lang))
+    if not await store.notices.record_makeup(notice.id, member.id, on.isoformat(), text, by, now):
+        return _says(say("notice.att.makeup_already", name=member.name))
+    log.info("notice=%s member=%s made up on %s", notice.id, member.id, on)
+    return _says(say("notice.att.made_up", name=member.name, id=notice.id, day=on.isoformat()))

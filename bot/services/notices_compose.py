@@ -19,10 +19,11 @@ from typing import Any
 from bot.config import Settings
 from bot.i18n import t
 from bot.services import notices as rules
+from bot.services import notices_audience as audience
 from bot.services import notices_text as view
 from bot.services.notices import NoticeError
 from bot.services.results import Reply, Result, alert, say, shown
-from bot.services.rights import Actor, OrgTree, managed_units
+from bot.services.rights import Actor, OrgTree
 from bot.store import Store
 from bot.store.notices import Draft, Expected, notice_ref
 from bot.store.outbox import Outgoing
@@ -71,6 +72,8 @@ def refusal(error: NoticeError, lang: str) -> Reply:
         params[key] = ("、" if lang == "zh" else ", ").join(map(str, value)) if isinstance(value, list) else value
     if "field" in params:
         params["field"] = t(lang, f"notice.field.{params['field']}")
+    if "kind" in params and error.key in ("notice.err.target", "notice.err.no_target"):
+        params["kind"] = t(lang, f"notice.kind.{params['kind']}")
     return Reply(key=error.key, params=params)
 
 
@@ -78,78 +81,89 @@ async def _tree(store: Store) -> OrgTree:
     return OrgTree.of(await store.units.all())
 
 
-async def expected_at(store: Store, tree: OrgTree, unit_id: int) -> list[Expected]:
-    """Everyone of the unit and the units under it, and whether they can receive the notice."""
-    return [Expected(member=m, linked=m.linked) for m in await store.members.in_units(tree.subtree(unit_id))]
+async def expected_at(store: Store, tree: OrgTree, kind: str, unit_id: int) -> list[Expected]:
+    """Who the meeting is for (`notices_audience.expected`), and whether they can receive the notice."""
+    members = await store.members.in_units(tree.subtree(unit_id))
+    return [Expected(member=m, linked=m.linked, votes=m.votes, committee=m.is_committee)
+            for m in audience.expected(kind, unit_id, tree, members)]
 
 
 # ---------------------------------------------------------------------------------------- the steps
 async def begin(person: Actor, text: str, now: datetime, store: Store, settings: Settings, lang: str) -> Step:
     """`/notice` alone asks for the type; `/notice type | time | place | topic [| unit]` goes to the preview."""
-    if not text:
-        return Step(Result.of(ask(Stage.KIND, lang, now, settings)), Stage.KIND, {})
     tree = await _tree(store)
+    if not text:
+        return Step(Result.of(_ask_kind(person, tree, lang)), Stage.KIND, {})
     try:
-        draft = rules.parse_one_line(rules.split_fields(text), managed_units(person, tree),
-                                     rules.own_unit(person, tree), tree, now, settings.tz)
+        draft = rules.parse_one_line(rules.split_fields(text), person, tree, now, settings.tz)
     except NoticeError as error:
         return Step(Result.of(refusal(error, lang)), Stage.DONE)
     return await preview(draft, store, settings, lang, tree)
 
 
+def _ask_kind(person: Actor, tree: OrgTree, lang: str) -> Reply:
+    """The meeting types the person may call (三会一课 first), as buttons."""
+    return say("notice.ask_kind", buttons=view.kind_buttons(lang, audience.kinds_for(person, tree)))
+
+
 def ask(stage: Stage, lang: str, now: datetime, settings: Settings) -> Reply:
-    """The question of a step that needs no store (every step but the unit's)."""
-    if stage is Stage.KIND:
-        return say("notice.ask_kind", buttons=view.kind_buttons(lang, rules.KINDS))
+    """The question of a step that needs no store (time, place, topic)."""
     if stage is Stage.WHEN:
         return say("notice.ask_when", example=rules.example_time(now, settings.tz))
     return say("notice.ask_place" if stage is Stage.PLACE else "notice.ask_topic")
 
 
 async def question(person: Actor, stage: Stage, now: datetime, store: Store, settings: Settings,
-                   lang: str) -> Reply:
+                   lang: str, draft: Mapping[str, Any] | None = None) -> Reply:
     """The question of `stage` again (after a photo, a voice message… where typed text was expected)."""
-    if stage is not Stage.UNIT:
+    if stage not in (Stage.UNIT, Stage.KIND):
         return ask(stage, lang, now, settings)
     tree = await _tree(store)
-    return _ask_unit(person, tree)
+    if stage is Stage.KIND:
+        return _ask_kind(person, tree, lang)
+    return _ask_unit(person, str((draft or {}).get("kind", "other")), tree)
 
 
-def _ask_unit(person: Actor, tree: OrgTree) -> Reply:
-    managed = managed_units(person, tree)
-    units = sorted((tree.units[u] for u in managed), key=lambda u: [p.id for p in tree.path(u.id)])
+def _ask_unit(person: Actor, kind: str, tree: OrgTree) -> Reply:
+    """The units this meeting type may be called for, among the person's."""
+    fitting = audience.callable_units(person, kind, tree)
+    units = sorted((tree.units[u] for u in fitting), key=lambda u: [p.id for p in tree.path(u.id)])
     return say("notice.ask_unit", buttons=view.unit_buttons(tree, units))
 
 
 async def choose_kind(person: Actor, draft: Mapping[str, Any], value: str, pressed: bool, now: datetime,
                       store: Store, settings: Settings, lang: str) -> Step:
-    """The type, from its button (already one of KINDS) or typed; a secretary of one unit skips the unit."""
+    """The type, from its button (already one of KINDS) or typed. The units it may be called for are offered
+    next; when there is only one, it is taken; when there is none, the type is refused naming what it is for."""
     kind = value if pressed else rules.parse_kind(value)
-    if kind not in rules.KINDS:
+    if kind not in audience.KINDS:
         return Step(Result.of(refusal(NoticeError("notice.err.kind", {"value": value}), lang)), None, dict(draft))
+    tree = await _tree(store)
+    fitting = audience.callable_units(person, kind, tree)
+    if not fitting:
+        return Step(Result.of(refusal(rules.target_error(kind, fitting, tree), lang)), None, dict(draft))
     chosen = say("notice.chosen_kind", kind=view.kind_name(lang, kind)) if pressed else None
     kept = {**draft, "kind": kind}
-    tree = await _tree(store)
-    managed = managed_units(person, tree)
-    if len(managed) == 1:
-        kept["unit_id"] = next(iter(managed))
+    if len(fitting) == 1:
+        kept["unit_id"] = next(iter(fitting))
         return Step(Result.of(ask(Stage.WHEN, lang, now, settings)), Stage.WHEN, kept, chosen)
-    return Step(Result.of(_ask_unit(person, tree)), Stage.UNIT, kept, chosen)
+    return Step(Result.of(_ask_unit(person, kind, tree)), Stage.UNIT, kept, chosen)
 
 
 async def choose_unit(person: Actor, draft: Mapping[str, Any], value: str | int, now: datetime, store: Store,
                       settings: Settings, lang: str) -> Step:
-    """The unit, from its button (an id: ignored unless the secretary manages it) or typed by name."""
+    """The unit, from its button (an id: ignored unless the person may call this type there) or typed by
+    name (refused naming the right ones when the type is not for it)."""
     tree = await _tree(store)
-    managed = managed_units(person, tree)
+    kind = str(draft.get("kind", "other"))
     if isinstance(value, int):
-        if value not in managed:
+        if value not in audience.callable_units(person, kind, tree):
             return Step(Result.of(), None, dict(draft))
         unit_id = value
         chosen: Reply | None = say("notice.chosen_unit", unit=view.unit_name(tree, tree.units.get(unit_id)))
     else:
         try:
-            unit_id = rules.resolve_unit(value, managed, tree)
+            unit_id = rules.choose_target(person, kind, value, tree)
         except NoticeError as error:
             return Step(Result.of(refusal(error, lang)), None, dict(draft))
         chosen = None
@@ -172,20 +186,25 @@ def set_place(draft: Mapping[str, Any], value: str, now: datetime, settings: Set
     return Step(Result.of(ask(Stage.TOPIC, lang, now, settings)), Stage.TOPIC, {**draft, "place": place})
 
 
-async def set_topic(draft: Mapping[str, Any], value: str, store: Store, settings: Settings, lang: str) -> Step:
+async def set_topic(person: Actor, draft: Mapping[str, Any], value: str, store: Store, settings: Settings,
+                    lang: str) -> Step:
+    """The topic (a 党课's 主题; its speaker is the person until the one-line form names another)."""
     try:
         topic = rules.check_text(value, "topic", rules.TOPIC_LIMIT)
+        kind = str(draft.get("kind", "other"))
+        speaker = rules.default_speaker(person) if kind == "lecture" else None
     except NoticeError as error:
         return Step(Result.of(refusal(error, lang)), None, dict(draft))
     fields = {k: v for k, v in draft.items() if k != DRAFT_ID}
-    return await preview(Draft(**{**fields, "topic": topic}), store, settings, lang)
+    return await preview(Draft(**{**fields, "topic": topic, "speaker": speaker,
+                                  "audience": audience.audience(kind)}), store, settings, lang)
 
 
 async def preview(draft: Draft, store: Store, settings: Settings, lang: str, tree: OrgTree | None = None) -> Step:
     """The notice as members will see it and who gets it, under Send / Cancel naming a new draft id."""
     tree = tree or await _tree(store)
     draft_id = secrets.token_hex(4)
-    text = view.preview(lang, draft, tree, settings.tz, await expected_at(store, tree, draft.unit_id),
+    text = view.preview(lang, draft, tree, settings.tz, await expected_at(store, tree, draft.kind, draft.unit_id),
                         group_bound=tree.units[draft.unit_id].chat_id is not None)
     return Step(Result.of(shown(text, view.preview_buttons(lang, draft_id))), Stage.CONFIRM,
                 {**draft.model_dump(), DRAFT_ID: draft_id})
@@ -207,7 +226,7 @@ async def send(person: Actor, draft: Mapping[str, Any] | None, draft_id: str, no
     if notice.starts_at <= now:
         return Step(Result.of(say("notice.err.past", value=view.when(lang, notice.starts_at, settings.tz),
                                   example=rules.example_time(now, settings.tz))), Stage.DONE)
-    if notice.unit_id not in managed_units(person, await _tree(store)):  # no longer theirs (roster changed)
+    if notice.unit_id not in audience.callable_units(person, notice.kind, await _tree(store)):  # roster changed
         return Step(Result.of(say("notice.expired")), Stage.DONE)
     done = await publish(person, notice, now, store, settings, lang)
     return Step(Result.of(say("notice.sending", id=done.notice_id, count=done.recipients), queued=done.queued),
@@ -227,7 +246,7 @@ async def publish(person: Actor, draft: Draft, now: datetime, store: Store, sett
     transaction. When nobody can receive it, the secretary's summary is queued at once (no delivery will
     end to trigger it)."""
     tree = await _tree(store)
-    expected = await expected_at(store, tree, draft.unit_id)
+    expected = await expected_at(store, tree, draft.kind, draft.unit_id)
     unit = tree.units[draft.unit_id]
     recipients = [e.member for e in expected if e.linked and e.member.telegram_id is not None]
 

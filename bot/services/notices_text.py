@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.buttons import NoticeAttend, NoticeCheckin, NoticeDrop, NoticeKind, NoticeLeave, NoticeSend, NoticeUnit
 from bot.i18n import Html, t
+from bot.services.notices_audience import THREE_AND_ONE
 from bot.services.rights import OrgTree
 from bot.store import Store
 from bot.store.models import Unit
@@ -48,11 +49,19 @@ def names(lang: str, items: Sequence[str]) -> Html:
     return Html(t(lang, "notice.names", names=joined) + more)
 
 
+def scope(lang: str, notice: Notice | Draft, tree: OrgTree) -> str:
+    """参会范围: who the meeting is for, e.g. `白庙村党支部全体党员`, `白庙村党支部支委`."""
+    unit = unit_name(tree, tree.units.get(notice.unit_id))
+    key = notice.kind if notice.kind in ("committee", "party_committee") else "members"
+    return t(lang, f"notice.scope.{key}", unit=unit)
+
+
 def body(lang: str, notice: Notice | Draft, tree: OrgTree, tz: ZoneInfo) -> str:
-    """The notice as members see it (the preview shows exactly this)."""
-    return t(lang, "notice.body", kind=kind_name(lang, notice.kind),
-             unit=unit_name(tree, tree.units.get(notice.unit_id)), when=when(lang, notice.starts_at, tz),
-             place=notice.place, topic=notice.topic)
+    """The notice as members see it (the preview shows exactly this); a 党课 names its speaker and 主题."""
+    key = "notice.body_lecture" if notice.kind == "lecture" else "notice.body"
+    return t(lang, key, kind=kind_name(lang, notice.kind), scope=Html(scope(lang, notice, tree)),
+             when=when(lang, notice.starts_at, tz), place=notice.place, topic=notice.topic,
+             speaker=notice.speaker or "")
 
 
 def member_view(lang: str, notice: Notice, tree: OrgTree, tz: ZoneInfo, rsvp: Rsvp | None = None,
@@ -63,6 +72,8 @@ def member_view(lang: str, notice: Notice, tree: OrgTree, tz: ZoneInfo, rsvp: Rs
         status.append(t(lang, "notice.your_attend"))
     elif rsvp is not None:
         status.append(t(lang, "notice.your_leave", reason=rsvp.reason or ""))
+        status.append(t(lang, "notice.your_leave_state",
+                        state=t(lang, f"notice.leave.state.{rsvp.approval or 'pending'}")))
     if checkin is not None:
         status.append(t(lang, "notice.your_checkin", time=checkin.at.astimezone(tz).strftime("%H:%M")))
     text = body(lang, notice, tree, tz)
@@ -83,8 +94,12 @@ def buttons(lang: str, notice_id: int) -> list[list[dict[str, str]]]:
 
 
 def kind_buttons(lang: str, kinds: Sequence[str]) -> list[list[dict[str, str]]]:
-    """The meeting types, two to a row."""
-    keys = [{"text": kind_name(lang, k), "data": NoticeKind(k).pack()} for k in kinds]
+    """The meeting types, two to a row: 三会一课 first (the order of KINDS), each of them marked so."""
+    def label(kind: str) -> str:
+        name = kind_name(lang, kind)
+        return t(lang, "notice.kind_three", kind=name) if kind in THREE_AND_ONE else name
+
+    keys = [{"text": label(k), "data": NoticeKind(k).pack()} for k in kinds]
     return [keys[i:i + 2] for i in range(0, len(keys), 2)]
 
 
@@ -100,11 +115,21 @@ def preview_buttons(lang: str, draft_id: str) -> list[list[dict[str, str]]]:
 
 def preview(lang: str, draft: Draft, tree: OrgTree, tz: ZoneInfo, expected: Sequence[Expected],
             group_bound: bool) -> str:
+    """The notice, then who is expected and why (the rule of the type), who gets it and who cannot."""
     linked = [e for e in expected if e.linked]
     unregistered = [e.member.name for e in expected if not e.linked]
     lines = [t(lang, "notice.preview_header"), body(lang, draft, tree, tz), "",
-             t(lang, "notice.preview_to", count=len(linked),
-               unit=unit_name(tree, tree.units.get(draft.unit_id)))]
+             t(lang, f"notice.why.{draft.kind}", count=len(expected), scope=Html(scope(lang, draft, tree)))]
+    if draft.kind in ("committee", "party_committee"):
+        lines.append(t(lang, "notice.preview_committee", names=names(lang, [e.member.name for e in expected])))
+    elif draft.kind in ("general", "life"):
+        silent = [e.member.name for e in expected if not e.votes]
+        if silent:
+            lines.append(t(lang, "notice.preview_no_vote", count=len(silent), names=names(lang, silent)))
+    if draft.kind == "lecture":
+        lines.append(t(lang, "notice.preview_speaker"))
+    lines.append(t(lang, "notice.preview_to", count=len(linked),
+                   unit=unit_name(tree, tree.units.get(draft.unit_id))))
     if unregistered:
         lines.append(t(lang, "notice.preview_unregistered", count=len(unregistered),
                        names=names(lang, unregistered)))
@@ -113,9 +138,9 @@ def preview(lang: str, draft: Draft, tree: OrgTree, tz: ZoneInfo, expected: Sequ
     return "\n".join(lines)
 
 
-def reminder(lang: str, kind: str, unit: str, starts_at: datetime, place: str, topic: str, tz: ZoneInfo) -> str:
-    return t(lang, "notice.reminder", kind=kind_name(lang, kind), unit=unit, when=when(lang, starts_at, tz),
-             place=place, topic=topic)
+def reminder(lang: str, notice: Notice, tree: OrgTree, tz: ZoneInfo) -> str:
+    return t(lang, "notice.reminder", kind=kind_name(lang, notice.kind), scope=Html(scope(lang, notice, tree)),
+             when=when(lang, notice.starts_at, tz), place=notice.place, topic=notice.topic)
 
 
 def cancelled(lang: str, notice: Notice, tree: OrgTree, tz: ZoneInfo) -> str:
@@ -167,6 +192,7 @@ def upcoming(lang: str, items: Sequence[tuple[Notice, Rsvp | None]], tree: OrgTr
         elif rsvp.answer == "attend":
             answer = t(lang, "notice.answer_attend")
         else:
-            answer = t(lang, "notice.answer_leave", reason=rsvp.reason or "")
+            answer = t(lang, "notice.answer_leave", reason=rsvp.reason or "",
+                       state=t(lang, f"notice.leave.state.{rsvp.approval or 'pending'}"))
         lines.append(t(lang, "notice.mine_line", title=Html(title(lang, notice, tree, tz)), answer=Html(answer)))
     return "\n\n".join(lines)

@@ -34,7 +34,7 @@ FILTER_WORDS = (
     "unlinked", "away", "ill", "hardship", "nostatus",  # /members
     "submitted", "missing", "overdue",  # /reports
     "met", "notmet",  # /dutyreport
-    "attend", "leave", "silent", "present", "absent",  # /attendance
+    "attend", "leave", "silent", "present", "absent", "makeup",  # /attendance
     "never", "stale", "passedup",  # /households, /requests
 )
 #: What one message may hold, in UTF-16 units of the HTML sent (an upper bound of what Telegram counts,

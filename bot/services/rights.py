@@ -21,6 +21,7 @@ class Capability(StrEnum):
     MEDIATION = "mediation"
     POST = "post"  # any duty post
     ADMIN = "admin"  # ADMIN_IDS or the admin role: operations (/health)
+    CONVENER = "convener"  # calls meetings: a secretary, or a group leader (党小组会 of their group)
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,8 @@ class Actor:
                 return self.member is not None and bool(self.member.posts)
             case Capability.ADMIN:
                 return self.admin
+            case Capability.CONVENER:
+                return self.is_secretary or (self.member is not None and bool(self.member.led_group_ids))
         return False
 
 

@@ -15,8 +15,10 @@ from pydantic import BaseModel, ConfigDict
 from bot.store.db import Database, iso
 from bot.store.members import _SELECT, member_from_row
 from bot.store.models import Member
+from bot.store.notices_answers import AnswerWrites
 from bot.store.notices_due import MeetingReminderReads
 from bot.store.notices_export import NoticeExportReads
+from bot.store.notices_seats import MeetingSeatReads
 from bot.store.outbox import OutboxRow, Outgoing, _row, enqueue_in
 
 
@@ -42,6 +44,8 @@ class Notice(BaseModel):
     cancelled_at: datetime | None = None
     minutes: str | None = None
     minutes_at: datetime | None = None
+    audience: str = "members"  # members (everyone of the unit) | committee (its committee members only)
+    speaker: str | None = None  # 授课人 of a 党课
 
 
 class Rsvp(BaseModel):
@@ -51,13 +55,15 @@ class Rsvp(BaseModel):
     answer: str  # attend | leave
     reason: str | None
     at: datetime
+    approval: str | None = None  # a leave's: pending | approved (准假) | refused (不准)
+    decided_by: int | None = None
 
 
 class Checkin(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     member_id: int
-    how: str  # self | proxy (代签) | late (补签)
+    how: str  # self | proxy (书记登记到会) | late (补签, old records only)
     by_member: int | None
     at: datetime
 
@@ -69,6 +75,8 @@ class Expected(BaseModel):
 
     member: Member
     linked: bool
+    votes: bool = True  # had a vote when the notice went out
+    committee: bool = False  # sat on the unit's committee when the notice went out
 
 
 class Draft(BaseModel):
@@ -79,6 +87,13 @@ class Draft(BaseModel):
     starts_at: datetime
     place: str
     topic: str
+    audience: str = "members"
+    speaker: str | None = None
+
+
+def _rsvp(r: aiosqlite.Row) -> Rsvp:
+    return Rsvp(member_id=r["member_id"], answer=r["answer"], reason=r["reason"], at=datetime.fromisoformat(r["at"]),
+                approval=r["approval"], decided_by=r["decided_by"])
 
 
 def _when(value: str | None) -> datetime | None:
@@ -91,10 +106,11 @@ def _notice(r: aiosqlite.Row) -> Notice:
         place=r["place"], topic=r["topic"], created_by=r["created_by"], creator_chat=r["creator_chat"],
         creator_lang=r["creator_lang"], created_at=datetime.fromisoformat(r["created_at"]),
         cancelled_at=_when(r["cancelled_at"]), minutes=r["minutes"], minutes_at=_when(r["minutes_at"]),
+        audience=r["audience"], speaker=r["speaker"],
     )
 
 
-class NoticeRepo(NoticeExportReads, MeetingReminderReads):
+class NoticeRepo(AnswerWrites, NoticeExportReads, MeetingReminderReads, MeetingSeatReads):
     def __init__(self, db: Database) -> None:
         self.db = db
 
@@ -107,15 +123,15 @@ class NoticeRepo(NoticeExportReads, MeetingReminderReads):
         async with self.db.transaction() as conn:
             cur = await conn.execute(
                 "INSERT INTO notices (kind, unit_id, starts_at, place, topic, created_by, creator_chat, "
-                "creator_lang, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "creator_lang, created_at, audience, speaker) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (draft.kind, draft.unit_id, iso(draft.starts_at), draft.place, draft.topic, created_by,
-                 creator_chat, creator_lang, iso(now)),
+                 creator_chat, creator_lang, iso(now), draft.audience, draft.speaker),
             )
             notice_id = cur.lastrowid
             assert notice_id is not None
             await conn.executemany(
-                "INSERT INTO notice_members (notice_id, member_id, linked) VALUES (?, ?, ?)",
-                [(notice_id, m.id, int(m.linked)) for m in expected],
+                "INSERT INTO notice_members (notice_id, member_id, linked, votes, committee) VALUES (?, ?, ?, ?, ?)",
+                [(notice_id, m.id, int(m.linked), int(m.votes), int(m.is_committee)) for m in expected],
             )
             queued = await enqueue_in(conn, messages(notice_id))
         return notice_id, queued
@@ -139,26 +155,6 @@ class NoticeRepo(NoticeExportReads, MeetingReminderReads):
                 told = [_row(r) for r in await rows.fetchall()]
             queued = await enqueue_in(conn, messages(told))
         return withdrawn, queued
-
-    async def record_rsvp(self, notice_id: int, member_id: int, answer: str, reason: str | None,
-                          now: datetime) -> None:
-        async with self.db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO rsvps (notice_id, member_id, answer, reason, at) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (notice_id, member_id) DO UPDATE SET answer = excluded.answer, "
-                "reason = excluded.reason, at = excluded.at",
-                (notice_id, member_id, answer, reason, iso(now)),
-            )
-
-    async def record_checkin(self, notice_id: int, member_id: int, how: str, by_member: int | None,
-                             now: datetime) -> bool:
-        """False when the member had already checked in (the first check-in stands)."""
-        async with self.db.transaction() as conn:
-            cur = await conn.execute(
-                "INSERT OR IGNORE INTO checkins (notice_id, member_id, how, by_member, at) VALUES (?, ?, ?, ?, ?)",
-                (notice_id, member_id, how, by_member, iso(now)),
-            )
-            return cur.rowcount > 0
 
     async def set_minutes(self, notice_id: int, text: str, now: datetime) -> None:
         async with self.db.transaction() as conn:
@@ -232,14 +228,14 @@ class NoticeRepo(NoticeExportReads, MeetingReminderReads):
             f"{_SELECT} JOIN notice_members e ON e.member_id = m.id WHERE e.notice_id = ? ORDER BY m.id",
             (notice_id,),
         )
-        linked = {r[0]: bool(r[1]) for r in await self.db.fetchall(
-            "SELECT member_id, linked FROM notice_members WHERE notice_id = ?", (notice_id,))}
-        return [Expected(member=member_from_row(r), linked=linked[r["id"]]) for r in rows]
+        seat = {r[0]: (bool(r[1]), bool(r[2]), bool(r[3])) for r in await self.db.fetchall(
+            "SELECT member_id, linked, votes, committee FROM notice_members WHERE notice_id = ?", (notice_id,))}
+        return [Expected(member=member_from_row(r), linked=seat[r["id"]][0], votes=seat[r["id"]][1],
+                         committee=seat[r["id"]][2]) for r in rows]
 
     async def rsvps(self, notice_id: int) -> dict[int, Rsvp]:
         rows = await self.db.fetchall("SELECT * FROM rsvps WHERE notice_id = ?", (notice_id,))
-        return {r["member_id"]: Rsvp(member_id=r["member_id"], answer=r["answer"], reason=r["reason"],
-                                     at=datetime.fromisoformat(r["at"])) for r in rows}
+        return {r["member_id"]: _rsvp(r) for r in rows}
 
     async def rsvp(self, notice_id: int, member_id: int) -> Rsvp | None:
         return (await self.rsvps_of_member(member_id, [notice_id])).get(notice_id)
@@ -249,8 +245,7 @@ class NoticeRepo(NoticeExportReads, MeetingReminderReads):
         marks = ",".join("?" * len(ids))
         rows = await self.db.fetchall(
             f"SELECT * FROM rsvps WHERE member_id = ? AND notice_id IN ({marks})", (member_id, *ids))
-        return {r["notice_id"]: Rsvp(member_id=r["member_id"], answer=r["answer"], reason=r["reason"],
-                                     at=datetime.fromisoformat(r["at"])) for r in rows}
+        return {r["notice_id"]: _rsvp(r) for r in rows}
 
     async def checkins(self, notice_id: int) -> dict[int, Checkin]:
         rows = await self.db.fetchall("SELECT * FROM checkins WHERE notice_id = ?", (notice_id,))

@@ -27,14 +27,16 @@ class MeetingReminderReads:
 
     async def stage_recipients(self, notice_id: int, stage: str, from_delivery: int, limit: int) -> list[Recipient]:
         """Up to `limit` recipients of the notice, in delivery order from the delivery id `from_delivery` on,
-        whose delivery was sent, who are not on leave and have not had this stage's reminder
+        whose delivery was sent, whose leave is not pending or approved (a refused one is reminded) and who
+        have not had this stage's reminder
         (`meeting:<stage>:<notice>:<member>`)."""
         rows = await self.db.fetchall_tuples(
             "SELECT o.id AS delivery_id, m.id AS member_id, m.language, m.telegram_id "
             "FROM outbox o JOIN members m ON m.id = o.member_id "
             "LEFT JOIN rsvps r ON r.notice_id = ? AND r.member_id = m.id "
             "WHERE o.ref = ? AND o.status = 'sent' AND o.kind = 'notice' AND o.id >= ? "
-            "AND m.telegram_id IS NOT NULL AND (r.answer IS NULL OR r.answer != 'leave') "
+            "AND m.telegram_id IS NOT NULL "
+            "AND NOT (COALESCE(r.answer, '') = 'leave' AND COALESCE(r.approval, 'pending') != 'refused') "
             "AND NOT EXISTS (SELECT 1 FROM outbox q WHERE q.key = 'meeting:' || ? || ':' || ? || ':' || m.id) "
             "ORDER BY o.id LIMIT ?",
             (notice_id, _ref(notice_id), from_delivery, stage, notice_id, limit),

@@ -32,6 +32,12 @@ class NoticeFigures:
     attending: int
     on_leave: int
     checked_in: int
+    audience: str
+    speaker: str | None
+    leave_approved: int
+    voters: int  # expected with a vote
+    voters_present: int  # checked in with a vote
+    made_up: int
 
 
 @dataclass(frozen=True)
@@ -50,7 +56,13 @@ class AttendanceLine:
     reason: str | None
     answered_at: datetime | None
     checked_in_at: datetime | None
-    check_in: str | None  # self | proxy | late
+    check_in: str | None  # self | proxy (书记登记到会) | late (old 补签)
+    votes: bool
+    approval: str | None  # a leave's: pending | approved | refused
+    decided_by: str | None
+    registered_by: str | None
+    made_up_on: str | None
+    makeup_note: str | None
 
 
 def _when(value: str | None) -> datetime | None:
@@ -78,7 +90,13 @@ _FIGURES = (
     f"{_DELIVERED.format('uncertain')} AS uncertain, "
     "(SELECT count(*) FROM rsvps r WHERE r.notice_id = n.id AND r.answer = 'attend') AS attending, "
     "(SELECT count(*) FROM rsvps r WHERE r.notice_id = n.id AND r.answer = 'leave') AS on_leave, "
-    "(SELECT count(*) FROM checkins k WHERE k.notice_id = n.id) AS checked_in "
+    "(SELECT count(*) FROM checkins k WHERE k.notice_id = n.id) AS checked_in, "
+    "(SELECT count(*) FROM rsvps r WHERE r.notice_id = n.id AND r.answer = 'leave' AND r.approval = 'approved') "
+    " AS leave_approved, "
+    "(SELECT count(*) FROM notice_members e WHERE e.notice_id = n.id AND e.votes) AS voters, "
+    "(SELECT count(*) FROM notice_members e JOIN checkins k ON k.notice_id = e.notice_id "
+    " AND k.member_id = e.member_id WHERE e.notice_id = n.id AND e.votes) AS voters_present, "
+    "(SELECT count(*) FROM makeups k WHERE k.notice_id = n.id) AS made_up "
     "FROM notices n LEFT JOIN members c ON c.id = n.created_by {where} ORDER BY n.id"
 )
 
@@ -88,10 +106,14 @@ _ATTENDANCE = (
     "SELECT n.id AS notice_id, n.kind, n.starts_at, m.name, m.unit_id, m.group_id, e.linked, "
     "(SELECT o.status FROM outbox o WHERE o.member_id = e.member_id AND o.kind = 'notice' "
     " AND o.ref = 'notice:' || n.id ORDER BY o.id DESC LIMIT 1) AS delivery, "
-    "r.answer, r.reason, r.at AS answered_at, k.at AS checked_in_at, k.how "
+    "r.answer, r.reason, r.at AS answered_at, k.at AS checked_in_at, k.how, e.votes, r.approval, "
+    "d.name AS decided_by, b.name AS registered_by, u.on_date, u.note AS makeup_note "
     "FROM notices n JOIN notice_members e ON e.notice_id = n.id JOIN members m ON m.id = e.member_id "
     "LEFT JOIN rsvps r ON r.notice_id = n.id AND r.member_id = e.member_id "
     "LEFT JOIN checkins k ON k.notice_id = n.id AND k.member_id = e.member_id "
+    "LEFT JOIN members d ON d.id = r.decided_by "
+    "LEFT JOIN members b ON b.id = k.by_member AND k.how != 'self' "
+    "LEFT JOIN makeups u ON u.notice_id = n.id AND u.member_id = e.member_id "
     "{where} ORDER BY e.notice_id, e.member_id"
 )
 
@@ -112,7 +134,9 @@ class NoticeExportReads:
                 cancelled_at=_when(r["cancelled_at"]), minutes=r["minutes"], expected=r["expected"],
                 not_registered=r["not_registered"], delivered=r["delivered"], failed=r["failed"],
                 uncertain=r["uncertain"], attending=r["attending"], on_leave=r["on_leave"],
-                checked_in=r["checked_in"],
+                checked_in=r["checked_in"], audience=r["audience"], speaker=r["speaker"],
+                leave_approved=r["leave_approved"], voters=r["voters"], voters_present=r["voters_present"],
+                made_up=r["made_up"],
             )
 
     async def each_attendance(self, units: Collection[int] | None = None) -> AsyncGenerator[AttendanceLine, None]:
@@ -127,5 +151,7 @@ class NoticeExportReads:
                 notice_id=r["notice_id"], kind=r["kind"], starts_at=starts[1], member=r["name"],
                 unit_id=r["unit_id"], group_id=r["group_id"], linked=bool(r["linked"]), delivery=r["delivery"],
                 answer=r["answer"], reason=r["reason"], answered_at=_when(r["answered_at"]),
-                checked_in_at=_when(r["checked_in_at"]), check_in=r["how"],
+                checked_in_at=_when(r["checked_in_at"]), check_in=r["how"], votes=bool(r["votes"]),
+                approval=r["approval"], decided_by=r["decided_by"], registered_by=r["registered_by"],
+                made_up_on=r["on_date"], makeup_note=r["makeup_note"],
             )
