@@ -18,7 +18,7 @@ from telegram.warnings import PTBUserWarning
 from bot.config import Settings
 from bot.context import Services, ZhibuApp, ZhibuContext, utc_now
 from bot.delivery import Sender, sweep_job
-from bot.handlers import contact, duty, duty_report, errors, export, gate, invite, notices, reports, start, status
+from bot.handlers import care, contact, duty, duty_report, errors, export, gate, invite, notices, reports, start, status
 from bot.handlers.menu import publish_all
 from bot.handlers.persistence import SqlitePersistence
 from bot.scheduler import SendScheduler
@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBUserWarning)
 
 #: Capability modules, each with `register(app)`. Order matters only for the fallback, added last.
-MODULES = (start, invite, status, reports, contact, export, duty, duty_report, notices)
+MODULES = (start, invite, status, reports, contact, export, duty, duty_report, notices, care)
 
 
 def build_application(settings: Settings, store: Store) -> ZhibuApp:

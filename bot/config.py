@@ -61,6 +61,12 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
+    # Care for members in hardship (bot/services/care*.py): an open case with no visit for this many days
+    # reminds its visitor once; before each festival (春节 by the lunar calendar, or MM-DD) every secretary
+    # gets one list of their members to visit, this many days ahead.
+    care_quiet_days: int = Field(default=30, ge=1)
+    care_festivals: str = "春节,07-01"
+    care_list_days_before: int = Field(default=7, ge=0)
     #: For drills and fault tests only: the bot acts as if it were this many seconds later than the clock.
     clock_offset_seconds: float = 0
 
@@ -102,6 +108,14 @@ class Settings(BaseSettings):
         for part in value.split(","):
             if part.strip():
                 parse_duration(part)
+        return value
+
+    @field_validator("care_festivals")
+    @classmethod
+    def _festivals(cls, value: str) -> str:
+        from bot.services.care_rules import parse_festivals  # the rules own the format
+
+        parse_festivals(value)
         return value
 
     @field_validator("broadcast_rate", "reminder_sweep_seconds", "persistence_seconds")

@@ -40,6 +40,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("contact", Capability.LIAISON, private=True),
     Command("members", Capability.SECRETARY, private=True),
     Command("export", Capability.SECRETARY, private=True),
+    Command("care", Capability.SECRETARY, private=True),
+    Command("carevisit", Capability.MEMBER, private=True),
 )
 
 SECRETARY_ONLY = frozenset({Capability.SECRETARY})

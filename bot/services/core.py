@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from bot.config import Settings
-from bot.services import due_meetings, due_reports, duty, notices, notices_broadcast, reminders
+from bot.services import care_reminders, due_meetings, due_reports, duty, notices, notices_broadcast, reminders
 from bot.services.reminders import DueSource, ReminderSource
 from bot.store import Store
 from bot.store.outbox import OutboxRow
@@ -27,6 +27,8 @@ REMINDER_SOURCES: tuple[DueSource | ReminderSource, ...] = (
     DueSource("meeting", due_meetings.meeting_chains),    # MEETING_REMINDERS before each meeting
     notices.missed_summaries,                             # a broadcast summary the process stopped before queueing
     DueSource("mediation", duty.mediation_followups),     # an ongoing mediation's follow-up date
+    care_reminders.quiet_cases,                           # a care case with no visit for CARE_QUIET_DAYS
+    care_reminders.festival_lists,                        # before 春节 and 七一: each secretary's visiting list
 )
 
 AFTER_SEND: tuple[AfterSend, ...] = (

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from bot.services.care_export import CASES_HEADER, VISITS_HEADER, care_case_rows, care_visit_rows
 from bot.services.duty import EXPORT_HEADER as DUTY_HEADER
 from bot.services.duty import duty_logs_rows
 from bot.services.export_reports import STATUS_HEADER, THOUGHT_HEADER, status_rows, thought_rows
@@ -106,6 +107,8 @@ EXPORTS: tuple[ExportFile, ...] = (
     ExportFile("duty_logs.csv", DUTY_HEADER, duty_logs_rows),
     ExportFile("notices.csv", NOTICE_HEADER, notices_rows),
     ExportFile("attendance.csv", ATTENDANCE_HEADER, attendance_rows),
+    ExportFile("care_cases.csv", CASES_HEADER, care_case_rows),
+    ExportFile("care_visits.csv", VISITS_HEADER, care_visit_rows),
 )
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot.config import Settings
 from bot.i18n import Html, t
+from bot.services.care import care_statements
 from bot.services.people import unit_label
 from bot.services.reports import ALERTING, InputError, StatusInput, alert_recipients, member_of, parse_status_line
 from bot.services.results import Result, say
@@ -52,7 +53,8 @@ async def save_status(person: Actor, status: StatusInput, now: datetime, store: 
     """Save the member's status; an illness or hardship queues the alerts with it (one transaction)."""
     member = member_of(person)
     alerts = await _alerts(store, settings, member, status, now)
-    await store.reports.add_status(member.id, status.state, status.location, status.note, now, alerts)
+    care = care_statements(member.id, status.state, status.note, now, settings)  # opens a care case
+    await store.reports.add_status(member.id, status.state, status.location, status.note, now, alerts, care)
     state, where = describe(status.state, status.location, lang)
     return Result.of(say("status.saved_alerted" if alerts else "status.saved", state=state, where=where),
                      queued=len(alerts))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.store.care import CareRepo
 from bot.store.conversations import ConversationRepo
 from bot.store.db import Database
 from bot.store.due import DueRepo
@@ -34,6 +35,7 @@ class Store:
         self.rolls = RollRepo(db)
         self.due = DueRepo(db)
         self.conversations = ConversationRepo(db)
+        self.care = CareRepo(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
