@@ -112,6 +112,8 @@ TABLE: dict[str, Row] = {
     "contact":      Row("W   R   A   R   R   R   R   R   R", "张流动 | 电话联系，一切正常"),
     "members":      Row("W   R   R   R   R   S   A   A   A", "一村"),
     "export":       Row("W   R   R   R   R   S   A   A   A", ""),
+    "care":         Row("W   R   R   R   R   S   A   A   A", "张流动 | 在外务工受伤，家里困难"),
+    "carevisit":    Row("W   A   A   A   A   A   A   A   R", "张流动 | 送去慰问金 | 下周再去"),
 }
 
 SEND_METHODS = ("sendmessage", "senddocument", "sendphoto", "editmessagetext", "editmessagereplymarkup",
