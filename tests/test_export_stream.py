@@ -20,9 +20,10 @@ from typing import Any
 import aiosqlite
 import pytest
 
+from bot.services.care_export import CASES_HEADER, VISITS_HEADER
 from bot.services.duty import EXPORT_HEADER as DUTY_HEADER
 from bot.services.duty_rules import PATROL, log_points
-from bot.services.export import MEMBERS_HEADER, export_files, export_to_dir, to_csv
+from bot.services.export import EXPORTS, MEMBERS_HEADER, export_files, export_to_dir, to_csv
 from bot.services.export_reports import STATUS_HEADER, THOUGHT_HEADER
 from bot.services.export_time import local
 from bot.services.notices_export import ATTENDANCE_HEADER, NOTICE_HEADER
@@ -108,6 +109,9 @@ async def from_lists(store: Store, units: set[int] | None) -> dict[str, bytes]:
                 r.reason if r else "", local(r.at) if r else "", local(c.at) if c else "", c.how if c else ""])
     files["notices.csv"] = to_csv(NOTICE_HEADER, notices)
     files["attendance.csv"] = to_csv(ATTENDANCE_HEADER, attendance)
+    # this database has no care cases: their files are the headers (tests/test_care_data.py checks their rows)
+    files["care_cases.csv"] = to_csv(CASES_HEADER, [])
+    files["care_visits.csv"] = to_csv(VISITS_HEADER, [])
     return files
 
 
@@ -118,7 +122,7 @@ async def test_streamed_files_are_the_files_built_from_whole_lists(opened: Store
     for units in (None, tree.subtree(branch), set(tree.units), {group}, set()):
         streamed = await export_files(opened, units)
         assert list(streamed) == ["members.csv", "status_reports.csv", "thought_reports.csv", "duty_logs.csv",
-                                  "notices.csv", "attendance.csv"]
+                                  "notices.csv", "attendance.csv", "care_cases.csv", "care_visits.csv"]
         assert streamed == await from_lists(opened, units), units
     everything = await export_files(opened)
     assert all(data.startswith(b"\xef\xbb\xbf") for data in everything.values())
@@ -164,7 +168,8 @@ def test_a_10000_member_export_reads_through_cursors_a_chunk_at_a_time(
         expected = {name: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for name, table in (
             ("members.csv", "members"), ("status_reports.csv", "status_reports"),
             ("thought_reports.csv", "thought_reports"), ("duty_logs.csv", "duty_logs"),
-            ("notices.csv", "notices"), ("attendance.csv", "notice_members"))}
+            ("notices.csv", "notices"), ("attendance.csv", "notice_members"),
+            ("care_cases.csv", "care_cases"), ("care_visits.csv", "care_visits"))}
     assert expected["members.csv"] == 10_000 and expected["attendance.csv"] > 20_000
     sizes, written_before = reads(monkeypatch, tmp_path / "out")
 
@@ -234,7 +239,7 @@ async def test_export_sends_the_files_from_disk_and_removes_them(
     while (message := await secretary.next_message()).kind == "document":
         assert message.document_name is not None and message.document_bytes is not None
         sent[message.document_name] = message.document_bytes
-    assert "导出完成" in message.text and "6" in message.text
+    assert "导出完成" in message.text and f"共 {len(EXPORTS)} 个文件" in message.text
     me = await harness.store.members.by_telegram_id(SECRETARY)
     assert me is not None
     units = OrgTree.of(await harness.store.units.all()).subtree(me.unit_id)
