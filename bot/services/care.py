@@ -6,6 +6,7 @@ one; a status while one is open leaves it as it is (the status itself is in the 
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from bot.buttons import ListPage
 from bot.config import Settings
@@ -139,11 +140,11 @@ async def close_case(person: Actor, fields: list[str], now: datetime, store: Sto
     return Result.of(say("care.closed", name=name))
 
 
-def _line(case: CareCase, number: int, tree: OrgTree, lang: str, cap: int | None) -> str:
+def _line(case: CareCase, number: int, tree: OrgTree, lang: str, tz: ZoneInfo, cap: int | None) -> str:
     return t(lang, "care.line", number=number, name=pages.clip(case.member_name, cap),
              unit=pages.clip(tree.name(case.unit_id), cap), situation=pages.clip(situation(case, lang), cap),
              visitor=pages.clip(case.visitor_name, cap) or t(lang, "care.no_visitor"),
-             last=day(case.last_visit, lang), since=case.opened_at.date().isoformat())
+             last=day(case.last_visit, lang), since=case.opened_at.astimezone(tz).date().isoformat())
 
 
 async def care_page(person: Actor, number: int, store: Store, settings: Settings, lang: str) -> Reply:
@@ -159,7 +160,7 @@ async def care_page(person: Actor, number: int, store: Store, settings: Settings
     def render(lines: list[str]) -> str:
         return "\n".join([*head, "", *lines, "", *foot])
 
-    html = pages.fit(render, lambda cap: [_line(c, page.offset + i + 1, tree, lang, cap)
+    html = pages.fit(render, lambda cap: [_line(c, page.offset + i + 1, tree, lang, settings.tz, cap)
                                           for i, c in enumerate(page.entries)])
     keys = pages.buttons(page, FILTERS, lambda word, n: ListPage(LIST, 0, word, n).pack(), lang)
     return shown(Html(html), keys or None)
