@@ -167,7 +167,8 @@ async def care_page(person: Actor, number: int, store: Store, settings: Settings
 
 
 async def care_list_page(person: Actor, pressed: ListPage, store: Store, settings: Settings, lang: str) -> Reply:
-    """A page button of the /care list: the person's right is checked again by the scope."""
-    if not person.is_secretary:
-        return alert("care.refused")
+    """A page button of the /care list: the right is checked again at every press; a member without it (or a
+    forged reference) gets the alert of an expired button."""
+    if not person.is_secretary or pressed.ref != 0:
+        return alert("pages.expired", command="/care")
     return await care_page(person, pressed.page, store, settings, lang)

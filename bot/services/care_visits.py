@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.buttons import CarePick
 from bot.config import Settings
 from bot.i18n import Html, t
 from bot.services.care import day, situation, split
@@ -18,6 +19,8 @@ from bot.store.care import CareCase
 
 MAX_BROUGHT = 500
 MAX_NEXT = 300
+#: Cases with a button on the guided list (the rest are typed in one line).
+PICKS = 20
 #: The example's name when the person has no case of their own to show.
 EXAMPLE_NAME = "高桂兰"
 
@@ -25,6 +28,11 @@ EXAMPLE_NAME = "高桂兰"
 async def _mine(person: Actor, store: Store) -> tuple[OrgTree, set[int]]:
     tree = OrgTree.of(await store.units.all())
     return tree, managed_units(person, tree)
+
+
+async def care_units(person: Actor, store: Store) -> set[int]:
+    """The units whose cases this person manages as a secretary (none for others)."""
+    return (await _mine(person, store))[1]
 
 
 def may_log(person: Actor, case: CareCase, units: set[int]) -> bool:
@@ -83,4 +91,6 @@ async def guide(person: Actor, store: Store, lang: str) -> Result:
         return Result.of(say("care.visit_none"), say("care.visit_format", example=example))
     lines = [t(lang, "care.visit_line", number=i + 1, name=c.member_name, unit=tree.name(c.unit_id),
                situation=situation(c, lang), last=day(c.last_visit, lang)) for i, c in enumerate(cases[:40])]
-    return Result.of(say("care.visit_yours", lines=Html("\n".join(lines))), say("care.visit_format", example=example))
+    keys = [[{"text": c.member_name, "data": CarePick(c.id).pack()}] for c in cases[:PICKS]]
+    return Result.of(say("care.visit_yours", lines=Html("\n".join(lines)), buttons=keys),
+                     say("care.visit_format", example=example))
