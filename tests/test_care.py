@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.store.care import CareCase
 from bot.store.db import Statement
 from tests.conftest import (
+    COMMUNITY_SECRETARY,
     LIAISON,
     MIGRANT,
     OTHER_SECRETARY,
@@ -333,3 +334,34 @@ async def test_a_case_button_pressed_by_someone_else_or_after_closing_logs_nothi
     await liaison.expect("没有找到由您负责的「张流动」")
     assert await harness.store.db.fetchall("SELECT id FROM care_visits") == []
     assert not harness.emu.callbacks
+
+
+async def test_a_name_in_two_branches_is_told_apart_by_its_branch(harness: Harness) -> None:
+    harness.at(T0)
+    yicun = await harness.store.db.fetchone("SELECT id FROM units WHERE name = '一村党支部'")
+    assert yicun is not None
+    stamp = "2026-11-01T00:00:00+00:00"
+    await harness.store.db.write([Statement(
+        "INSERT INTO members (name, unit_id, created_at, updated_at) VALUES ('周普通', ?, ?, ?)",
+        (yicun[0], stamp, stamp))])
+    community = harness.user(COMMUNITY_SECRETARY)
+    await community.send("/care 周普通 | 家里困难")
+    await community.expect("周普通@支部名称")
+    await community.send("/care 周普通@二村 | 家里困难")
+    await community.expect("已登记：周普通（二村党支部）")
+    await community.send("/care 周普通（一村党支部） | 生病住院")
+    await community.expect("已登记：周普通（一村党支部）")
+    await community.send("/carevisit 周普通 | 慰问 | 再去")
+    await community.expect("周普通@支部名称")
+    await community.send("/carevisit 周普通@二村 | 慰问 | 再去")
+    await community.expect("已登记 周普通 的走访")
+    await community.send("/care 结案 周普通（一村） | 已出院")
+    await community.expect("已结案")
+    rows = await harness.store.db.fetchall(
+        "SELECT u.name, c.closed_at IS NULL, (SELECT count(*) FROM care_visits v WHERE v.case_id = c.id) "
+        "FROM care_cases c JOIN members m ON m.id = c.member_id JOIN units u ON u.id = m.unit_id ORDER BY u.name")
+    assert sorted((r[0], bool(r[1]), r[2]) for r in rows) == [("一村党支部", False, 0), ("二村党支部", True, 1)]
+    # the secretary of 二村 sees only their own 周普通, without a branch
+    other = harness.user(OTHER_SECRETARY)
+    await other.send("/care 结案 周普通 | 已解决")
+    await other.expect("已结案")

@@ -53,6 +53,22 @@ def situation(case: CareCase, lang: str) -> str:
     return case.situation or t(lang, f"care.source.{case.source}")
 
 
+def who(value: str) -> tuple[str, str]:
+    """A name as typed, with its branch when names repeat: `姓名@支部` or `姓名（支部）` → (name, branch)."""
+    value = value.strip()
+    for left, right in (("（", "）"), ("(", ")")):
+        if value.endswith(right) and left in value:
+            name, _, rest = value.partition(left)
+            return name.strip(), rest[:-1].strip()
+    name, _, branch = value.partition("@")
+    return name.strip(), branch.strip()
+
+
+def in_branch(units: set[int], branch: str, tree: OrgTree) -> set[int]:
+    """`units` narrowed to the branch named (all of them when none is)."""
+    return units & {u.id for u in tree.find(branch)} if branch else units
+
+
 def in_scope(members: list[Member], units: set[int]) -> list[Member]:
     return [m for m in members if m.unit_id in units]
 
@@ -78,11 +94,11 @@ async def open_case(person: Actor, fields: list[str], now: datetime, store: Stor
     """Open a case for a member of the secretary's units; the visitor is told (through the outbox)."""
     if len(fields) < 2 or not fields[0] or not fields[1]:
         return Result.of(say("care.usage"))
-    name, words = fields[0], fields[1]
+    (name, branch), words = who(fields[0]), fields[1]
     if len(words) > MAX_SITUATION:
         return Result.of(say("care.too_long", limit=MAX_SITUATION))
     tree, units = await _scope(person, store)
-    found = in_scope(await store.members.named(name), units)
+    found = in_scope(await store.members.named(name), in_branch(units, branch, tree))
     if not found:
         return Result.of(say("care.unknown", name=name[:40]))
     if len(found) > 1:
@@ -90,7 +106,8 @@ async def open_case(person: Actor, fields: list[str], now: datetime, store: Stor
     member = found[0]
     visitor: Member | None = None
     if len(fields) > 2 and fields[2]:
-        named = in_scope(await store.members.named(fields[2]), units)
+        visitor_name, visitor_branch = who(fields[2])
+        named = in_scope(await store.members.named(visitor_name), in_branch(units, visitor_branch, tree))
         if len(named) != 1:
             return Result.of(say("care.unknown_visitor", name=fields[2][:40]))
         visitor = named[0]
@@ -125,10 +142,11 @@ async def close_case(person: Actor, fields: list[str], now: datetime, store: Sto
     """`/care 结案 姓名 | 结果`: a secretary closes an open case of their units with what came of it."""
     if len(fields) < 2 or not fields[0] or not fields[1]:
         return Result.of(say("care.close_usage"))
-    name, outcome = fields[0], fields[1]
+    (name, branch), outcome = who(fields[0]), fields[1]
     if len(outcome) > MAX_OUTCOME:
         return Result.of(say("care.too_long", limit=MAX_OUTCOME))
-    _, units = await _scope(person, store)
+    tree, units = await _scope(person, store)
+    units = in_branch(units, branch, tree)
     cases = [c for c in await store.care.open_named(name) if c.unit_id in units]
     if not cases:
         return Result.of(say("care.no_open_case", name=name[:40]))

@@ -9,7 +9,7 @@ from datetime import datetime
 from bot.buttons import CarePick
 from bot.config import Settings
 from bot.i18n import Html, t
-from bot.services.care import day, situation, split
+from bot.services.care import day, in_branch, situation, split, who
 from bot.services.care_rules import parse_day
 from bot.services.reports import member_of
 from bot.services.results import Result, say
@@ -58,7 +58,7 @@ async def care_visit(person: Actor, text: str, now: datetime, store: Store, sett
         return await guide(person, store, lang)
     if len(fields) < 2 or not fields[0] or not fields[1]:
         return Result.of(say("care.visit_usage"))
-    name, brought = fields[0], fields[1]
+    (name, branch), brought = who(fields[0]), fields[1]
     next_step = fields[2] if len(fields) > 2 else ""
     if len(brought) > MAX_BROUGHT or len(next_step) > MAX_NEXT:
         return Result.of(say("care.too_long", limit=MAX_BROUGHT))
@@ -69,8 +69,9 @@ async def care_visit(person: Actor, text: str, now: datetime, store: Store, sett
         if parsed is None:
             return Result.of(say("care.bad_date", value=fields[3][:20], today=today.isoformat()))
         visited_on = parsed
-    _, units = await _mine(person, store)
-    cases = [c for c in await store.care.open_named(name) if may_log(person, c, units)]
+    tree, units = await _mine(person, store)
+    cases = [c for c in await store.care.open_named(name) if may_log(person, c, units)
+             and (not branch or c.unit_id in in_branch({c.unit_id}, branch, tree))]
     if not cases:  # no case, or not theirs: the same answer, so nothing is told of other people's cases
         return Result.of(say("care.visit_not_yours", name=name[:40]))
     if len(cases) > 1:
