@@ -133,7 +133,12 @@ async def open_case(person: Actor, fields: list[str], now: datetime, store: Stor
                                         me.id if me else None, now, now.astimezone(settings.tz).date(), messages)
     if opened is None:  # opened meanwhile by a status
         return Result.of(say("care.already_open_now", name=member.name))
-    key = "care.opened" if visitor is not None else "care.opened_no_visitor"
+    if visitor is None:
+        key = "care.opened_no_visitor"
+    elif messages:
+        key = "care.opened"
+    else:  # the secretary visits themselves, or the visitor cannot be reached through the bot
+        key = "care.opened_self" if me is not None and visitor.id == me.id else "care.opened_untold"
     return Result.of(say(key, name=member.name, unit=tree.name(member.unit_id),
                          visitor=visitor.name if visitor else ""), queued=len(messages))
 
