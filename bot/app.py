@@ -18,7 +18,7 @@ from telegram.warnings import PTBUserWarning
 from bot.config import Settings
 from bot.context import Services, ZhibuApp, ZhibuContext, utc_now
 from bot.delivery import Sender, sweep_job
-from bot.handlers import contact, duty, duty_report, errors, export, gate, invite, notices, reports, start, status
+from bot.handlers import care, contact, duty, duty_report, errors, export, gate, invite, notices, reports, start, status
 from bot.handlers import health as ops_health
 from bot.handlers import households as household_handlers  # issue 15
 from bot.handlers import ledger as ledger_handlers
@@ -35,7 +35,7 @@ warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBU
 #: Capability modules, each with `register(app)`. Order matters only for the fallback, added last.
 MODULES = (start, invite, status, reports, contact, export, duty, duty_report, notices,
            ledger_handlers,  # after notices: its conversation takes the nudge's button first
-           household_handlers, request_handlers, ops_health)
+           household_handlers, request_handlers, ops_health, care)
 
 
 def build_application(settings: Settings, store: Store) -> ZhibuApp:

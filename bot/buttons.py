@@ -487,6 +487,25 @@ class ListPage(Payload):
     page: int
 
 
+# ---------------------------------------------------------------------------------------------- care
+CARE = "care"
+
+
+@dataclass(frozen=True)
+class CarePick(Payload):
+    """/carevisit's guided list: log a visit on this care case, step by step."""
+
+    PREFIX: ClassVar[str] = "care:pick"
+    case_id: int
+
+
+@dataclass(frozen=True)
+class CareSkip(Payload):
+    """/carevisit step by step: no next step."""
+
+    PREFIX: ClassVar[str] = "care:skip"
+
+
 def list_pages(name: str) -> Callable[[object], bool]:
     """For `CallbackQueryHandler(pattern=...)`: a valid `ListPage` of the list `name`."""
 
@@ -605,4 +624,5 @@ ALL: tuple[type[Payload], ...] = (
     ListPage,
     LedgerAll, LedgerView, LedgerNotice,
     HouseholdPick, VisitNoRequest, RequestOpen, RequestAct, RequestRate,
+    CarePick, CareSkip,
 )

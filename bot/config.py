@@ -84,6 +84,12 @@ class Settings(BaseSettings):
     #: 三会一课台账 (/ledger) and the nudge of the 20th: the meetings each branch must hold, `type=count/period`
     #: (month, quarter, year); 《中国共产党支部工作条例（试行）》 by default.
     ledger_required: str = DEFAULT_REQUIRED
+    # Care for members in hardship (bot/services/care*.py): an open case with no visit for this many days
+    # reminds its visitor once; before each festival (春节 by the lunar calendar, or MM-DD) every secretary
+    # gets one list of their members to visit, this many days ahead.
+    care_quiet_days: int = Field(default=30, ge=1)
+    care_festivals: str = "春节,07-01"
+    care_list_days_before: int = Field(default=7, ge=0)
     #: For drills and fault tests only: the bot acts as if it were this many seconds later than the clock.
     clock_offset_seconds: float = 0
     # Operations (issue 16): automatic backups and the log file.
@@ -158,6 +164,14 @@ class Settings(BaseSettings):
     @classmethod
     def _ledger(cls, value: str) -> str:
         parse_required(value)
+        return value
+
+    @field_validator("care_festivals")
+    @classmethod
+    def _festivals(cls, value: str) -> str:
+        from bot.services.care_rules import parse_festivals  # the rules own the format
+
+        parse_festivals(value)
         return value
 
     @field_validator("broadcast_rate", "reminder_sweep_seconds", "persistence_seconds")

@@ -20,10 +20,12 @@ from typing import Any
 import aiosqlite
 import pytest
 
+from bot.services.care_export import CASES_HEADER
+from bot.services.care_export import VISITS_HEADER as CARE_VISITS_HEADER
 from bot.services.duty import EXPORT_HEADER as DUTY_HEADER
 from bot.services.duty_export import ACCOUNTS_HEADER, POSTS_HEADER, PUBLICITY_HEADER
 from bot.services.duty_rules import PATROL, log_points
-from bot.services.export import MEMBERS_HEADER, export_files, export_to_dir, to_csv
+from bot.services.export import EXPORTS, MEMBERS_HEADER, export_files, export_to_dir, to_csv
 from bot.services.export_reports import STATUS_HEADER, THOUGHT_HEADER
 from bot.services.export_time import local
 from bot.services.households_export import HOUSEHOLDS_HEADER, REQUESTS_HEADER, VISITS_HEADER
@@ -133,6 +135,9 @@ async def from_lists(store: Store, units: set[int] | None) -> dict[str, bytes]:
         for p in await store.duty.posts.all()])
     files["duty_accounts.csv"] = to_csv(ACCOUNTS_HEADER, [])
     files["duty_publicity.csv"] = to_csv(PUBLICITY_HEADER, [])
+    # this database has no care cases: their files are the headers (tests/test_care_data.py checks their rows)
+    files["care_cases.csv"] = to_csv(CASES_HEADER, [])
+    files["care_visits.csv"] = to_csv(CARE_VISITS_HEADER, [])
     return files
 
 
@@ -144,7 +149,8 @@ async def test_streamed_files_are_the_files_built_from_whole_lists(opened: Store
         streamed = await export_files(opened, units)
         assert list(streamed) == ["members.csv", "status_reports.csv", "thought_reports.csv", "duty_logs.csv",
                                   "notices.csv", "attendance.csv", "households.csv", "visits.csv", "requests.csv",
-                                  "posts.csv", "duty_accounts.csv", "duty_publicity.csv"]
+                                  "posts.csv", "duty_accounts.csv", "duty_publicity.csv", "care_cases.csv",
+                                  "care_visits.csv"]
         assert streamed == await from_lists(opened, units), units
     everything = await export_files(opened)
     assert all(data.startswith(b"\xef\xbb\xbf") for data in everything.values())
@@ -192,7 +198,8 @@ def test_a_10000_member_export_reads_through_cursors_a_chunk_at_a_time(
             ("thought_reports.csv", "thought_reports"), ("duty_logs.csv", "duty_logs"),
             ("notices.csv", "notices"), ("attendance.csv", "notice_members"), ("households.csv", "households"),
             ("visits.csv", "visits"), ("requests.csv", "requests"), ("posts.csv", "posts"),
-            ("duty_accounts.csv", "post_accounts"), ("duty_publicity.csv", "post_publicity"))}
+            ("duty_accounts.csv", "post_accounts"), ("duty_publicity.csv", "post_publicity"),
+            ("care_cases.csv", "care_cases"), ("care_visits.csv", "care_visits"))}
     assert expected["members.csv"] == 10_000 and expected["attendance.csv"] > 20_000
     sizes, written_before = reads(monkeypatch, tmp_path / "out")
 
@@ -262,7 +269,7 @@ async def test_export_sends_the_files_from_disk_and_removes_them(
     while (message := await secretary.next_message()).kind == "document":
         assert message.document_name is not None and message.document_bytes is not None
         sent[message.document_name] = message.document_bytes
-    assert "导出完成" in message.text and "13" in message.text  # the twelve CSV files and the Excel ledger
+    assert "导出完成" in message.text and f"共 {len(EXPORTS) + 1} 个文件" in message.text  # the CSV files, the ledger
     [workbook] = [name for name in sent if name.endswith(".xlsx")]
     assert workbook.startswith("台账-一村党支部-") and sent.pop(workbook).startswith(b"PK")  # tests/test_xlsx*.py
     me = await harness.store.members.by_telegram_id(SECRETARY)

@@ -186,8 +186,13 @@ async def test_a_crash_loses_at_most_the_last_seconds(tmp_path: Path, emulator: 
         store = await Store.open(db_path)
         try:
             async def saved() -> bool:
+                """Every conversation's row and each draft's latest step (not only an earlier save)."""
                 rows = await store.db.fetchall("SELECT name FROM conversation_states")
-                return {r[0] for r in rows} >= {"notice", "notice-leave", "report", "status", "duty"}
+                data = {r[0]: r[1] for r in await store.db.fetchall(
+                    "SELECT user_id, data FROM conversation_user_data")}
+                return ({r[0] for r in rows} >= {"notice", "notice-leave", "report", "status", "duty"}
+                        and "2号楼周边" in data.get(PATROL, "") and '"ill"' in data.get(2002, "")
+                        and "starts_at" in data.get(COMMUNITY_SECRETARY, ""))
             await until(saved, within=20)
         finally:
             await store.close()

@@ -52,6 +52,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("visit", Capability.MEMBER, private=True),
     Command("request", Capability.MEMBER, private=True),
     Command("requests", Capability.MEMBER, private=True),
+    Command("care", Capability.SECRETARY, private=True),
+    Command("carevisit", Capability.MEMBER, private=True),
     Command("health", Capability.ADMIN, private=True),
 )
 

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from bot.config import Settings
 from bot.services import (
+    care_reminders,
     digest,
     due_meetings,
     due_reports,
@@ -40,6 +41,8 @@ REMINDER_SOURCES: tuple[DueSource | ReminderSource, ...] = (
     DueSource("mediation", duty.mediation_followups),     # an ongoing mediation's follow-up date
     ledger_nudges,                                        # 三会一课: on the 20th, what a branch has not yet held
     duty_accounts.account_prompts,                        # 述职: each post-holder once a quarter
+    care_reminders.quiet_cases,                           # a care case with no visit for CARE_QUIET_DAYS
+    care_reminders.festival_lists,                        # before 春节 and 七一: each secretary's visiting list
     digest.daily_digests,                                 # from DIGEST_TIME: each person's escalations in one
                                                           # message (waiting items: a partial index); the last
                                                           # plain source, so it carries what this sweep recorded

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from bot.services.care_export import CASES_HEADER, care_case_rows, care_visit_rows
+from bot.services.care_export import VISITS_HEADER as CARE_VISITS_HEADER
 from bot.services.duty import EXPORT_HEADER as DUTY_HEADER
 from bot.services.duty import duty_logs_rows
 from bot.services.duty_export import (
@@ -130,6 +132,8 @@ EXPORTS: tuple[ExportFile, ...] = (
     ExportFile("posts.csv", POSTS_HEADER, posts_rows),
     ExportFile("duty_accounts.csv", ACCOUNTS_HEADER, accounts_rows),
     ExportFile("duty_publicity.csv", PUBLICITY_HEADER, publicity_rows),
+    ExportFile("care_cases.csv", CASES_HEADER, care_case_rows),  # 困难党员台账 (issue 15)
+    ExportFile("care_visits.csv", CARE_VISITS_HEADER, care_visit_rows),
 )
 
 

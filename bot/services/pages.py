@@ -26,7 +26,7 @@ T = TypeVar("T")
 #: Entries on one page: 40 short lines read well on a phone and stay far below 4096 characters.
 PAGE_SIZE = 40
 #: Lists that page (the `list` of a `ListPage` button).
-LISTS = ("members", "reports", "dutyreport", "attendance", "households", "requests")
+LISTS = ("members", "reports", "dutyreport", "attendance", "households", "requests", "care")
 #: Every filter word a list may use (a button's `filter`): short ASCII, so a payload stays under 64 bytes.
 #: A new list adds its words here.
 FILTER_WORDS = (

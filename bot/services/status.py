@@ -11,6 +11,7 @@ from datetime import datetime
 from bot.buttons import StatusLong
 from bot.config import Settings
 from bot.i18n import Html, t
+from bot.services.care import care_statements
 from bot.services.people import unit_label
 from bot.services.reports import (
     ALERTING,
@@ -64,7 +65,9 @@ async def save_status(person: Actor, status: StatusInput, now: datetime, store: 
     """Save the member's status; an illness or hardship queues the alerts with it (one transaction)."""
     member = member_of(person)
     alerts = await _alerts(store, settings, member, status, now)
-    status_id = await store.reports.add_status(member.id, status.state, status.location, status.note, now, alerts)
+    care = care_statements(member.id, status.state, status.note, now, settings)  # opens a care case
+    status_id = await store.reports.add_status(member.id, status.state, status.location, status.note, now, alerts,
+                                               care)
     state, where = describe(status.state, status.location, lang)
     saved = say("status.saved_alerted" if alerts else "status.saved", state=state, where=where)
     if status.state in LEAVING and not is_mobile(member):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.store.care import CareRepo
 from bot.store.conversations import ConversationRepo
 from bot.store.db import Database
 from bot.store.digest import DigestRepo
@@ -40,6 +41,7 @@ class Store:
         self.digest = DigestRepo(db)
         self.households = HouseholdRepo(db)
         self.requests = RequestRepo(db)
+        self.care = CareRepo(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:

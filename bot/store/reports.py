@@ -109,13 +109,15 @@ class ReportRepo(MarksRepo):
 
     # ---- status
     async def add_status(self, member_id: int, state: str, location: str | None, note: str | None,
-                         at: datetime, alerts: Iterable[Outgoing] = ()) -> int:
+                         at: datetime, alerts: Iterable[Outgoing] = (), extra: Sequence[Statement] = ()) -> int:
         """Save a status report and queue its alerts in the same transaction — in one hand-over to the
-        database thread (the hot path of a busy hour: bench/updates.py)."""
+        database thread (the hot path of a busy hour: bench/updates.py). `extra` statements of other
+        capabilities go in the same transaction (a care case opened by an illness or hardship)."""
         statements = [
             Statement("INSERT INTO status_reports (member_id, state, location, note, at) VALUES (?, ?, ?, ?, ?)",
                       (member_id, state, location, note, iso(at))),
             Statement(SEEN_SQL, (iso(at), member_id, iso(at))),
+            *extra,
         ]
         queued = outbox_rows(alerts)
         if queued:

@@ -1,0 +1,117 @@
+"""`/care` and `/carevisit` (关爱帮扶, 困难党员台账), the page buttons of the /care list, and /carevisit step by
+step (a case's button on the guided list, what was brought, the next step or Skip). Telegram in and out only:
+the rules are in `bot.services.care`, `care_visits`, `care_steps` and `care_reminders`."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+
+from bot import buttons
+from bot.buttons import CarePick, CareSkip, ListPage
+from bot.context import ZhibuApp, ZhibuContext
+from bot.handlers import pages
+from bot.handlers.common import actor, args_text, command, is_private, render
+from bot.services import care_steps
+from bot.services.care import LIST, care_command, care_list_page
+from bot.services.care_steps import VisitDraft, VisitStep
+from bot.services.care_visits import care_visit
+from bot.services.results import Reply, alert
+from bot.services.rights import Actor
+
+DRAFT = "carevisit"  # the key of the draft in user_data
+
+
+class C(IntEnum):
+    BROUGHT = 1
+    NEXT = 2
+
+
+@command("care")
+async def cmd_care(update: Update, context: ZhibuContext) -> None:
+    await render(update, context, await care_command(actor(context), args_text(context), context.services.now(),
+                                                     context.store, context.settings, context.lang))
+
+
+@command("carevisit")
+async def cmd_carevisit(update: Update, context: ZhibuContext) -> None:
+    await render(update, context, await care_visit(actor(context), args_text(context), context.services.now(),
+                                                   context.store, context.settings, context.lang))
+
+
+async def care_pressed(person: Actor, pressed: ListPage, context: ZhibuContext) -> Reply:
+    return await care_list_page(person, pressed, context.store, context.settings, context.lang)
+
+
+def _draft(context: ZhibuContext) -> VisitDraft | None:
+    assert context.user_data is not None
+    draft = context.user_data.get(DRAFT)
+    return draft if isinstance(draft, VisitDraft) else None
+
+
+async def _show(update: Update, context: ZhibuContext, step: VisitStep) -> C | int:
+    """Keep the step's draft (or drop it), answer, and say which step comes next."""
+    assert context.user_data is not None
+    if step.draft is None:
+        context.user_data.pop(DRAFT, None)
+    else:
+        context.user_data[DRAFT] = step.draft
+    await render(update, context, step.result)
+    if step.draft is None:
+        return ConversationHandler.END
+    return C.BROUGHT if step.draft.step == care_steps.BROUGHT else C.NEXT
+
+
+async def on_pick(update: Update, context: ZhibuContext) -> C | int:
+    query = update.callback_query
+    pressed = CarePick.unpack(query.data) if query is not None else None
+    person = actor(context)
+    if pressed is None or person.member is None or not is_private(update):
+        return await _show(update, context, care_steps.expired())
+    return await _show(update, context, await care_steps.pick(person, pressed.case_id, context.store, context.lang))
+
+
+async def on_text(update: Update, context: ZhibuContext) -> C | int:
+    assert update.effective_message is not None
+    return await _show(update, context, await care_steps.answer(
+        actor(context), _draft(context), update.effective_message.text or "", context.services.now(),
+        context.store, context.settings, context.lang))
+
+
+async def on_skip(update: Update, context: ZhibuContext) -> C | int:
+    return await _show(update, context, await care_steps.finish(
+        actor(context), _draft(context), "", context.services.now(), context.store, context.settings, context.lang))
+
+
+async def on_not_text(update: Update, context: ZhibuContext) -> C | int:
+    return await _show(update, context, care_steps.not_text(_draft(context), context.lang))
+
+
+async def on_cancel(update: Update, context: ZhibuContext) -> int:
+    return await _show(update, context, care_steps.cancel())
+
+
+async def on_expired(update: Update, context: ZhibuContext) -> None:
+    """A care button that no longer means anything (a finished step, a forged value): an alert, nothing else."""
+    await render(update, context, alert("care.step_expired"))
+
+
+def register(app: ZhibuApp) -> None:
+    app.add_handler(CommandHandler("care", cmd_care))
+    app.add_handler(CommandHandler("carevisit", cmd_carevisit))
+    text = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
+    not_text = filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND
+    app.add_handler(ConversationHandler(
+        entry_points=[CallbackQueryHandler(on_pick, pattern=CarePick.matches)],
+        states={C.BROUGHT: [MessageHandler(text, on_text), MessageHandler(not_text, on_not_text),
+                            CallbackQueryHandler(on_pick, pattern=CarePick.matches)],
+                C.NEXT: [MessageHandler(text, on_text), MessageHandler(not_text, on_not_text),
+                         CallbackQueryHandler(on_pick, pattern=CarePick.matches),
+                         CallbackQueryHandler(on_skip, pattern=CareSkip.matches)]},
+        fallbacks=[CommandHandler("cancel", on_cancel)],
+        name="carevisit", persistent=True,
+    ))
+    app.add_handler(CallbackQueryHandler(on_expired, pattern=buttons.family(buttons.CARE)))
+    pages.register_list(app, LIST, "/care", care_pressed)
