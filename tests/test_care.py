@@ -4,9 +4,6 @@ case; /carevisit logs visits by the visitor or a secretary; others get a refusal
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -221,20 +218,6 @@ async def test_care_commands_are_private(harness: Harness) -> None:
     reply = await group.expect("私聊")
     assert "张流动" not in reply.text
     assert (await counts(harness))[0] == 0
-
-
-def test_the_demo_tour_shows_a_care_case(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "DATABASE_PATH")}
-    result = subprocess.run([sys.executable, "-m", "bot", "sandbox", "--script", str(TOUR)],
-                            capture_output=True, text=True, timeout=180, cwd=tmp_path, env=env)
-    assert result.returncode == 0, result.stderr
-    out = result.stdout[result.stdout.index("彭国华 › /care 高桂兰"):]
-    assert "列入困难党员台账，走访人 姜国庆" in out
-    assert "支部 → 姜国庆：🤝 帮扶走访安排" in out
-    assert "已登记 高桂兰 的走访" in out
-    listing = out[out.index("彭国华 › /care\n"):]
-    assert "困难党员台账（未结案 1 人）" in listing and "高桂兰" in listing and "走访人 姜国庆" in listing
-    assert "未走访" not in listing.split("── 现在是")[0]
 
 
 async def test_a_name_in_two_branches_is_told_apart_by_its_branch(harness: Harness) -> None:
