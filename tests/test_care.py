@@ -5,7 +5,6 @@ case; /carevisit logs visits by the visitor or a secretary; others get a refusal
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.store.care import CareCase
@@ -24,7 +23,6 @@ from tests.conftest import (
 
 TZ = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 11, 10, 10, 0, tzinfo=TZ)
-TOUR = Path(__file__).resolve().parents[1] / "bot" / "demo" / "tour.txt"
 
 
 async def link(harness: Harness, *ids: int) -> None:

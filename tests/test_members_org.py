@@ -18,7 +18,6 @@ from tests.test_roster_org import ORG
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=TZ)
-TOUR = Path(__file__).resolve().parents[1] / "bot" / "demo" / "tour.txt"
 
 
 def line_of(text: str, name: str) -> str:

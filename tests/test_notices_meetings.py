@@ -33,7 +33,6 @@ MEETING = "2026-12-02 15:00"
 # 孙外来 (relation elsewhere), 张流动 (流动党员党小组); 二村党支部 — 吴书记, 周组长 (支委).
 COMMUNITY, WANG, LI, ZHAO, QIAN, SUN, ZHANG, WU = 3001, 1001, 1002, 1003, 1004, 1005, 1006, 2001
 BRANCH_ONE = (WANG, LI, ZHAO, QIAN, SUN, ZHANG)
-TOUR = Path(__file__).resolve().parents[1] / "bot" / "demo" / "tour.txt"
 
 
 async def _harness(harness_factory: Any, tmp_path: Path) -> Harness:
