@@ -42,7 +42,7 @@ LEDGER_ONLY = """
 import asyncio, sys
 from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from bot.config import Settings
 from bot.services.rights import OrgTree
 from bot.services.xlsx import write_ledger
 from bot.store import Store
@@ -53,8 +53,9 @@ async def main() -> None:
         async with store.db.snapshot() as db:
             snapshot = Store(db)
             tree = OrgTree.of(await snapshot.units.all())
-            await write_ledger(snapshot, tree, Path(sys.argv[2]), None, "zh", datetime.now(UTC),
-                               ZoneInfo("Asia/Shanghai"))
+            settings = Settings(_env_file=None, bot_token="123456:BENCH", database_path=Path(sys.argv[1]),
+                                timezone="Asia/Shanghai")
+            await write_ledger(snapshot, settings, tree, Path(sys.argv[2]), None, "zh", datetime.now(UTC))
     finally:
         await store.close()
 
