@@ -79,7 +79,9 @@ def measured(argv: list[str], database: Path, cwd: Path) -> dict[str, float]:
 
 
 def expected_rows(database: Path) -> dict[str, int]:
-    held = "cancelled_at IS NULL AND starts_at <= ?"
+    # Held as the 三会一课台账 says it: not cancelled, begun, someone checked in.
+    held = ("cancelled_at IS NULL AND starts_at <= ? "
+            "AND EXISTS (SELECT 1 FROM checkins k WHERE k.notice_id = notices.id)")
     now = (datetime.now(UTC).isoformat(timespec="seconds"),)
     with sqlite3.connect(database) as conn:
         return {
