@@ -42,7 +42,7 @@ LEDGER_ONLY = """
 import asyncio, sys
 from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from bot.config import Settings
 from bot.services.rights import OrgTree
 from bot.services.xlsx import write_ledger
 from bot.store import Store
@@ -53,8 +53,9 @@ async def main() -> None:
         async with store.db.snapshot() as db:
             snapshot = Store(db)
             tree = OrgTree.of(await snapshot.units.all())
-            await write_ledger(snapshot, tree, Path(sys.argv[2]), None, "zh", datetime.now(UTC),
-                               ZoneInfo("Asia/Shanghai"))
+            settings = Settings(_env_file=None, bot_token="123456:BENCH", database_path=Path(sys.argv[1]),
+                                timezone="Asia/Shanghai")
+            await write_ledger(snapshot, settings, tree, Path(sys.argv[2]), None, "zh", datetime.now(UTC))
     finally:
         await store.close()
 
@@ -78,7 +79,9 @@ def measured(argv: list[str], database: Path, cwd: Path) -> dict[str, float]:
 
 
 def expected_rows(database: Path) -> dict[str, int]:
-    held = "cancelled_at IS NULL AND starts_at <= ?"
+    # Held as the 三会一课台账 says it: not cancelled, begun, someone checked in.
+    held = ("cancelled_at IS NULL AND starts_at <= ? "
+            "AND EXISTS (SELECT 1 FROM checkins k WHERE k.notice_id = notices.id)")
     now = (datetime.now(UTC).isoformat(timespec="seconds"),)
     with sqlite3.connect(database) as conn:
         return {

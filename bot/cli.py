@@ -164,7 +164,8 @@ async def _bot_username(settings: Settings) -> str:
 async def export(settings: Settings, directory: Path) -> int:
     store = await Store.open(settings.database_path)
     try:
-        written = await export_to_dir(store, directory, settings.tz, ledger_lang=settings.default_language)
+        written = await export_to_dir(store, directory, settings.tz, ledger_lang=settings.default_language,
+                                      settings=settings)
     finally:
         await store.close()
     say(settings, "cli.exported", path=str(directory), files=", ".join(p.name for p in written))

@@ -17,8 +17,10 @@ from bot.services.rights import OrgTree
 from bot.services.xlsx import SHEETS, file_name, write_ledger
 from bot.services.xlsx_book import serial, xml_text
 from bot.services.xlsx_duty import DUTY_COLUMNS
+from bot.services.xlsx_households import HOUSEHOLD_COLUMNS, REQUEST_COLUMNS
 from bot.services.xlsx_meetings import ATTENDANCE_COLUMNS, MEETING_COLUMNS
 from bot.services.xlsx_people import CONTACT_COLUMNS, MOBILE_COLUMNS, ROSTER_COLUMNS, STATUS_COLUMNS
+from bot.services.xlsx_posts import ACCOUNT_COLUMNS, PUBLICITY_COLUMNS
 from bot.store import Store
 from tests.conftest import SMALL_ROSTER, load_roster
 from tests.xlsx_data import (
@@ -27,6 +29,7 @@ from tests.xlsx_data import (
     LONG,
     MARKUP,
     NOW,
+    SETTINGS,
     SHANGHAI,
     TOM,
     every_value,
@@ -36,11 +39,17 @@ from tests.xlsx_data import (
     seed,
 )
 
-ZH_SHEETS = ["党员花名册", "流动党员台账", "三会一课台账", "会议考勤明细", "设岗定责考核", "联系记录", "动态报备",
-             "统计"]
+ZH_SHEETS = ["党员花名册", "流动党员台账", "三会一课台账", "会议考勤明细", "设岗定责考核", "述职评议", "公示记录",
+             "联户台账", "民情诉求台账", "联系记录", "动态报备", "统计"]
+EN_SHEETS = ["Members", "Mobile members", "Meetings", "Attendance", "Duty posts", "Quarterly accounts", "Publicity",
+             "Households", "Requests", "Contacts", "Status reports", "Statistics"]
 COLUMNS = {"roster": ROSTER_COLUMNS, "mobile": MOBILE_COLUMNS, "meetings": MEETING_COLUMNS,
            "attendance": ATTENDANCE_COLUMNS, "duty": DUTY_COLUMNS, "contacts": CONTACT_COLUMNS,
-           "status": STATUS_COLUMNS}
+           "status": STATUS_COLUMNS, "accounts": ACCOUNT_COLUMNS, "publicity": PUBLICITY_COLUMNS,
+           "households": HOUSEHOLD_COLUMNS, "requests": REQUEST_COLUMNS}
+#: Held, as the 三会一课台账 says it: not cancelled, begun, someone checked in.
+HELD = ("cancelled_at IS NULL AND starts_at <= ? "
+        "AND EXISTS (SELECT 1 FROM checkins k WHERE k.notice_id = notices.id)")
 
 
 @pytest.fixture
@@ -53,7 +62,7 @@ async def seeded(store: Store) -> Store:
 async def ledger(store: Store, folder: Path, units: set[int] | None = None, lang: str = "zh") -> Path:
     tree = OrgTree.of(await store.units.all())
     folder.mkdir(exist_ok=True)
-    return await write_ledger(store, tree, folder, units, lang, NOW, SHANGHAI)
+    return await write_ledger(store, SETTINGS, tree, folder, units, lang, NOW)
 
 
 async def branch(store: Store, name: str) -> set[int]:
@@ -66,6 +75,11 @@ async def count(store: Store, sql: str, params: tuple[object, ...] = ()) -> int:
     row = await store.db.fetchone(sql, params)
     assert row is not None
     return int(row[0])
+
+
+def figures(row: list[Any]) -> list[Any]:
+    """A 设岗定责考核 row's patrols, minutes, mediations by outcome, points and 是否达标."""
+    return row[4:10] + row[11:13]
 
 
 def data_rows(sheet: Any) -> list[list[Any]]:
@@ -88,7 +102,7 @@ async def test_sheets_headers_and_rows_match_the_database(seeded: Store, tmp_pat
     for key, columns in COLUMNS.items():
         sheet = book[t("zh", f"xlsx.{key}.sheet")]
         assert rows(sheet)[0][:len(columns)] == [t("zh", f"xlsx.{key}.col.{c}") for c in columns], key
-    held = "cancelled_at IS NULL AND starts_at <= ?"
+    held = HELD
     now = (NOW.isoformat(),)
     assert len(data_rows(book["党员花名册"])) == await count(seeded, "SELECT count(*) FROM members")
     assert len(data_rows(book["三会一课台账"])) == await count(
@@ -107,32 +121,40 @@ async def test_sheets_headers_and_rows_match_the_database(seeded: Store, tmp_pat
     # Two months (the first log's to this one) × two post-holders.
     duty = {(r[0].month, r[1]): r for r in data_rows(book["设岗定责考核"])}
     assert len(duty) == 4
-    assert duty[10, "赵巡逻"][4:] == [4, 160, 0, 0, 0, 0, 5, "达标"]
-    assert duty[10, "钱调解"][4:] == [0, 0, 1, 1, 0, 0, 3, "达标"]
-    assert duty[11, "赵巡逻"][4:] == [1, 45, 0, 0, 0, 0, 1, "未达标"]
-    assert duty[11, "钱调解"][10:] == [0, "未达标"]
+    assert figures(duty[10, "赵巡逻"]) == [4, 160, 0, 0, 0, 0, 5, "达标"]
+    assert figures(duty[10, "钱调解"]) == [0, 0, 1, 1, 0, 0, 3, "达标"]
+    # November: only the approved patrol counts (one waits for review, one was turned down); 钱调解's approved
+    # 环境卫生岗 entry scores by that post's rule, and the mediation post's minimum is still not met.
+    assert figures(duty[11, "赵巡逻"]) == [1, 45, 0, 0, 0, 0, 1, "未达标"]
+    assert duty[11, "钱调解"][11:13] == [2, "未达标"]
 
 
 async def test_meetings_have_their_figures_and_the_years_grid(seeded: Store, tmp_path: Path) -> None:
     sheet = open_book(await ledger(seeded, tmp_path / "all"))["三会一课台账"]
     meetings = data_rows(sheet)
-    assert [m[1] for m in meetings] == ["支部党员大会", "党小组会", "支部党员大会", "支部党员大会", "党课"]
+    assert [m[1] for m in meetings] == ["支部党员大会", "党小组会", "支部党员大会", "党委会", "支部党员大会", "党课"]
     march = meetings[0]
     assert march[0] == datetime(2026, 3, 10, 9, 0)  # local time, a real date
     assert march[2:5] == ["一村党支部", f"3月党员大会 {FORMULA}", "村委会"]
     # 应到 6, 实到 4 (one by proxy), 请假 1 (张流动), 缺席 1 (吴未绑定): more than half, so a quorum.
     assert march[7:12] == [6, 4, 1, 1, "吴未绑定"] and march[13] == "是"
-    assert meetings[4][7:11] == [6, 1, 0, 5] and meetings[4][13] is None  # a lecture has no quorum to reach
+    assert meetings[5][7:11] == [6, 1, 0, 5] and meetings[5][13] is None  # a lecture has no quorum to reach
     everything = rows(sheet)
-    top = next(n for n, r in enumerate(everything) if r[0] == "2026年三会一课完成情况")
-    assert everything[top + 1][:3] == ["时间", "支部党员大会", "支委会"]
-    by_label = {r[0]: r for r in everything[top + 2:]}
-    assert by_label["3月"][1] == 1 and by_label["4月"][3] == 1 and by_label["10月"][4] == 1
-    assert by_label["第1季度"][1] == 1 and by_label["2026年全年"][1] == 3 and by_label["2026年全年"][7] == 5
+    # One grid per branch (the lines of `/ledger`): a count where a requirement is not due, else held/required.
+    top = next(n for n, r in enumerate(everything) if r[0] == "一村党支部2026年三会一课完成情况")
+    head = everything[top + 2]
+    assert head[:3] == ["时间", "支部党员大会", "支委会"]
+    by_label = {r[0]: r for r in everything[top + 3:top + 3 + 17]}
+    lecture, total = head.index("党课"), head.index("合计")
+    assert by_label["3月"][1] == 1 and by_label["10月"][lecture] == 1
+    assert by_label["第1季度"][1] == "1/1 ✓" and by_label["2026年全年"][1] == 3 and by_label["2026年全年"][total] == 4
+    other = next(n for n, r in enumerate(everything) if r[0] == "二村党支部2026年三会一课完成情况")
+    by_label = {r[0]: r for r in everything[other + 3:other + 3 + 17]}
+    assert by_label["4月"][everything[other + 2].index("合计")] == 1  # a 党小组会 of the branch itself: no line
     attendance = {(r[0].month, r[3]): r for r in data_rows(open_book(await ledger(
         seeded, tmp_path / "again"))["会议考勤明细"])}
-    assert attendance[3, "张流动"][6:9] == ["请假", f"{FORMULA} 在外务工", None]
-    assert attendance[3, "李联络"][10] == "代签" and attendance[3, "吴未绑定"][6] == "未回复"
+    assert attendance[3, "张流动"][6:9] == ["请假", f"{FORMULA} 在外务工", "准假"]
+    assert attendance[3, "李联络"][10] == "书记登记" and attendance[3, "吴未绑定"][6] == "未回复"
 
 
 # ------------------------------------------------------------------------- values, dates, print setup, charts
@@ -189,14 +211,14 @@ async def test_the_statistics_sheet_has_four_native_charts(seeded: Store, tmp_pa
     assert len(sheet._charts) == 4
     values = rows(sheet)
     assert values[0][0] == "每月三会一课：已开与应开" and values[1][:3] == ["月份", "已开", "应开"]
-    assert values[2 + 2][:2] == ["3月", 1]
+    assert values[2 + 2][:3] == ["3月", 1, 10]  # 应开: 一村 six lines due in March, 二村 four
     labels = [r[0] for r in values if r[0]]
     assert {"思想汇报按时情况", "设岗定责每月积分", "每次会议出勤率"} <= set(labels)
     rates = next(n for n, r in enumerate(values) if r[0] == "每次会议出勤率")
     assert values[rates + 2][1] == pytest.approx(4 / 6)
     series = parts(path)["xl/charts/chart1.xml"].decode()
     assert "统计" in series and "<c:barChart>" in series
-    assert series.count("<c:ser>") == 1  # held only: what is required is not known yet
+    assert series.count("<c:ser>") == 2  # held and required (the rules of 三会一课 are known now)
 
 
 async def test_rows_past_the_measured_ones_are_written_the_same(
@@ -235,13 +257,12 @@ async def test_an_english_workbook(seeded: Store, tmp_path: Path) -> None:
     path = await ledger(seeded, tmp_path / "en", lang="en")
     assert path.name == "Ledger-测试社区党委-2026-11-20.xlsx"
     book = open_book(path)
-    assert book.sheetnames == ["Members", "Mobile members", "Meetings", "Attendance", "Duty posts", "Contacts",
-                               "Status reports", "Statistics"]
+    assert book.sheetnames == EN_SHEETS
     assert rows(book["Members"])[0][:3] == ["Name", "Branch", "Party group"]
     assert book["Status reports"]["A2"].number_format == "yyyy-mm-dd hh:mm"
     assert "general" not in every_value(book)
     assert {r[1] for r in data_rows(book["Meetings"])} == {t("en", f"notice.kind.{k}")
-                                                            for k in ("general", "group", "lecture")}
+                                                            for k in ("general", "group", "lecture", "party_committee")}
 
 
 async def test_an_empty_community_still_gets_a_workbook(store: Store, tmp_path: Path) -> None:

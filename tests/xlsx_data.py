@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 
-from bot.services.duty import save_mediation, save_patrol
+from bot.config import Settings
+from bot.services.duty import save_entry, save_mediation, save_patrol
 from bot.services.duty_rules import MediationDraft, PatrolDraft
 from bot.store import Store
 from bot.store.db import iso
@@ -26,6 +27,9 @@ LONG = "长" * 190 + "0123456789"  # 200 characters
 MARKUP = "<r><t>x</t></r>"  # XlsxWriter would write this as raw XML in constant-memory mode
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ESCAPE_LOOKALIKE = "_x0041_ stays as typed"
+#: The settings the workbook takes: Shanghai time and the rules of 三会一课 by default.
+SETTINGS = Settings(_env_file=None, bot_token="123456:TEST-TOKEN", database_path=Path("unused.sqlite3"),  # type: ignore[call-arg]
+                    timezone="Asia/Shanghai")
 
 
 async def member(store: Store, name: str) -> Member:
@@ -47,16 +51,28 @@ async def notice(store: Store, unit_id: int, kind: str, starts_at: datetime, top
         return cur.lastrowid
 
 
-async def reply(store: Store, notice_id: int, who: Member, answer: str, reason: str | None, at: datetime) -> None:
+async def reply(store: Store, notice_id: int, who: Member, answer: str, reason: str | None, at: datetime,
+                approval: str | None = None) -> None:
+    """A reply; a leave is a request (pending unless decided: approved 准假 / refused 不准)."""
+    decided = approval if answer == "leave" else None
     async with store.db.transaction() as conn:
-        await conn.execute("INSERT INTO rsvps (notice_id, member_id, answer, reason, at) VALUES (?, ?, ?, ?, ?)",
-                           (notice_id, who.id, answer, reason, iso(at)))
+        await conn.execute("INSERT INTO rsvps (notice_id, member_id, answer, reason, at, approval) "
+                           "VALUES (?, ?, ?, ?, ?, ?)",
+                           (notice_id, who.id, answer, reason, iso(at), decided or
+                            ("pending" if answer == "leave" else None)))
 
 
-async def check_in(store: Store, notice_id: int, who: Member, how: str, at: datetime) -> None:
+async def check_in(store: Store, notice_id: int, who: Member, how: str, at: datetime,
+                   by: Member | None = None) -> None:
     async with store.db.transaction() as conn:
-        await conn.execute("INSERT INTO checkins (notice_id, member_id, how, at) VALUES (?, ?, ?, ?)",
-                           (notice_id, who.id, how, iso(at)))
+        await conn.execute("INSERT INTO checkins (notice_id, member_id, how, by_member, at) VALUES (?, ?, ?, ?, ?)",
+                           (notice_id, who.id, how, by.id if by else None, iso(at)))
+
+
+async def execute(store: Store, sql: str, params: tuple[object, ...] = ()) -> int:
+    async with store.db.transaction() as conn:
+        cur = await conn.execute(sql, params)
+        return cur.lastrowid or 0
 
 
 async def seed(store: Store) -> None:
@@ -68,13 +84,34 @@ async def seed(store: Store) -> None:
     sun, zhou, tom, feng, chen = [await member(store, n) for n in ("孙书记", "周普通", TOM, "冯联络", "陈外出")]
     first = [wang, li, zhang, zhao, qian, wu]
     second = [sun, zhou, tom, feng, chen]
+    # 张流动's leave: approved in March (请假), refused in June and pending in September (缺席 both times).
+    approvals = {3: "approved", 6: "refused", 9: "pending"}
+    meetings = {}
     for month in (3, 6, 9):
         starts = datetime(2026, month, 10, 1, tzinfo=UTC)
-        n = await notice(store, one, "general", starts, f"{month}月党员大会 {FORMULA}", first)
+        n = meetings[month] = await notice(store, one, "general", starts, f"{month}月党员大会 {FORMULA}", first)
         await reply(store, n, wang, "attend", None, starts - timedelta(hours=5))
-        await reply(store, n, zhang, "leave", f"{FORMULA} 在外务工", starts - timedelta(hours=5))
+        await reply(store, n, zhang, "leave", f"{FORMULA} 在外务工", starts - timedelta(hours=5), approvals[month])
         for who in (wang, li, zhao, qian):
-            await check_in(store, n, who, "self" if who is not li else "proxy", starts + timedelta(minutes=3))
+            await check_in(store, n, who, "self" if who is not li else "proxy", starts + timedelta(minutes=3),
+                           wang if who is li else None)
+    # In June 李联络, 赵巡逻 and 钱调解 were probationary (no vote): 1 of the 3 voters came, no quorum, though 4
+    # of the 6 expected checked in.
+    await execute(store, "UPDATE notice_members SET votes = 0 WHERE notice_id = ? AND member_id IN (?, ?, ?)",
+                  (meetings[6], li.id, zhao.id, qian.id))
+    # 补学: 吴未绑定 made up the March meeting (still 缺席 there, shown apart).
+    await execute(store, "INSERT INTO makeups (notice_id, member_id, on_date, note, by_member, at) "
+                         "VALUES (?, ?, '2026-03-15', ?, ?, ?)",
+                  (meetings[3], wu.id, f"自学会议精神 {TOM}", wang.id, iso(datetime(2026, 3, 15, 2, tzinfo=UTC))))
+    # A meeting nobody checked in to was not held: neither in the ledger nor in the workbook.
+    await notice(store, one, "partyday", datetime(2026, 2, 5, 6, tzinfo=UTC), "没人签到的主题党日", first)
+    # A 党委会 of the community committee: its committee members only (the community secretary), a quorum.
+    top = next(u.id for u in await store.units.all() if u.parent_id is None)
+    boss = await member(store, "社区书记")
+    n = await notice(store, top, "party_committee", datetime(2026, 7, 1, 6, tzinfo=UTC), "党委会研究工作", [boss])
+    await execute(store, "UPDATE notices SET audience = 'committee' WHERE id = ?", (n,))
+    await execute(store, "UPDATE notice_members SET committee = 1 WHERE notice_id = ?", (n,))
+    await check_in(store, n, boss, "self", datetime(2026, 7, 1, 6, 2, tzinfo=UTC))
     n = await notice(store, one, "lecture", datetime(2026, 10, 15, 6, tzinfo=UTC), "党课：学习二十大", first)
     await check_in(store, n, wang, "late", datetime(2026, 10, 15, 7, tzinfo=UTC))
     await notice(store, one, "committee", datetime(2026, 10, 20, 6, tzinfo=UTC), "取消的会", first, cancelled=True)
@@ -90,15 +127,67 @@ async def seed(store: Store) -> None:
                       SHANGHAI)
     await save_mediation(store, qian.id, MediationDraft("两户邻居", "neighbour", "resolved", "已调解"),
                          datetime(2026, 10, 5, 2, tzinfo=UTC), SHANGHAI)
+    # Everything so far was approved; then one patrol waits for review, one was turned down, and 钱调解 did an
+    # approved entry of a generic post (环境卫生岗: 1 point an entry, one more per full 60 minutes: 2 points).
+    await store.duty.approve([e.id for e in await store.duty.all()], wang.id, iso(NOW))
+    await save_patrol(store, zhao.id, PatrolDraft("村南头", 90, "待审核"), datetime(2026, 11, 10, 2, tzinfo=UTC),
+                      SHANGHAI)
+    rejected = await save_patrol(store, zhao.id, PatrolDraft("村北头", 90, "不算"),
+                                 datetime(2026, 11, 11, 2, tzinfo=UTC), SHANGHAI)
+    await execute(store, "UPDATE duty_logs SET review = 'rejected', review_reason = '重复' WHERE id = ?",
+                  (rejected.id,))
+    generic = await save_entry(store, qian.id, "环境卫生岗", "清扫村道", 90, 12, None,
+                               datetime(2026, 11, 12, 2, tzinfo=UTC), SHANGHAI)
+    await store.duty.approve([generic.id], wang.id, iso(NOW))
+    # 述职 of the third quarter: 赵巡逻 wrote and was rated 称职; 钱调解 spoke it (voice), not rated yet.
+    for who, text, voice, rating in ((zhao, f"巡逻四次 {FORMULA}", None, "competent"),
+                                     (qian, None, "VOICE-1", None)):
+        await execute(store, "INSERT INTO post_accounts (member_id, quarter, text, voice_file_id, at, rating, "
+                             "rated_at) VALUES (?, '2026Q3', ?, ?, ?, ?, ?)",
+                      (who.id, text, voice, iso(datetime(2026, 9, 28, 2, tzinfo=UTC)), rating,
+                       iso(datetime(2026, 10, 8, 2, tzinfo=UTC)) if rating else None))
+    for unit, posted in ((one, True), (two, True), (one, False)):
+        await execute(store, "INSERT INTO post_publicity (unit_id, quarter, text, created_at, chat_id, posted_at) "
+                             "VALUES (?, '2026Q3', ?, ?, ?, ?)",
+                      (unit, f"公示 {unit} {TOM}", iso(datetime(2026, 10, 9, 2, tzinfo=UTC)), -100 if posted else None,
+                       iso(datetime(2026, 10, 9, 3, tzinfo=UTC)) if posted else None))
+    await seed_households(store, zhao, zhou)
 
     await store.reports.add_status(zhang.id, "away_work", TOM, FORMULA, datetime(2026, 9, 1, 2, tzinfo=UTC))
     await store.reports.add_status(zhang.id, "away_work", "广东东莞", LONG, datetime(2026, 10, 1, 2, tzinfo=UTC))
     await store.reports.add_status(chen.id, "study", "北京", MARKUP, datetime(2026, 10, 2, 2, tzinfo=UTC))
-    await store.reports.save_thought(zhang.id, "2026-09", "九月思想汇报", datetime(2026, 9, 25, 2, tzinfo=UTC))
+    september, _ = await store.reports.save_thought(zhang.id, "2026-09", "九月思想汇报",
+                                                    datetime(2026, 9, 25, 2, tzinfo=UTC))
+    await store.reports.mark_read(september, li.id, None, datetime(2026, 9, 26, 2, tzinfo=UTC))
+    await store.reports.mark_read(september, wang.id, "好", datetime(2026, 9, 27, 2, tzinfo=UTC))
     await store.reports.save_thought(zhang.id, "2026-10", "十月思想汇报", datetime(2026, 11, 3, 2, tzinfo=UTC))
     await store.reports.save_thought(chen.id, "2026-Q1", "一季度", datetime(2026, 3, 20, 2, tzinfo=UTC))
     await store.reports.add_contact(zhang.id, li.id, ESCAPE_LOOKALIKE, datetime(2026, 10, 12, 2, tzinfo=UTC))
     await store.reports.add_contact(chen.id, feng.id, f"{FORMULA} {TOM}", datetime(2026, 10, 13, 2, tzinfo=UTC))
+
+
+async def seed_households(store: Store, one: Member, two: Member) -> None:
+    """A household served in each branch and one nobody serves yet; a visit; a request resolved and rated, one
+    still with its handler."""
+    at = iso(datetime(2026, 10, 1, 2, tzinfo=UTC))
+    homes = []
+    for head, who, phone in (("刘大爷", one, "13900000001"), (f"户主 {TOM}", two, "13900000002"),
+                             ("没人联系的户", None, None)):
+        homes.append(await execute(
+            store, "INSERT INTO households (head, building, entrance, room, phone, people, member_id, note, "
+                   "created_at, updated_at) VALUES (?, '5号楼', '1单元', '101', ?, 3, ?, ?, ?, ?)",
+            (head, phone, who.id if who else None, "独居老人" if who is one else None, at, at)))
+    visited = iso(datetime(2026, 10, 20, 2, tzinfo=UTC))
+    await execute(store, "INSERT INTO visits (household_id, member_id, found, at, local_date) "
+                         "VALUES (?, ?, '身体还好', ?, '2026-10-20')", (homes[0], one.id, visited))
+    await execute(store, "UPDATE households SET last_visit_at = ? WHERE id = ?", (visited, homes[0]))
+    await execute(store, "INSERT INTO requests (household_id, logged_by, handler_id, unit_id, text, state, "
+                         "resolution, satisfaction, created_at, updated_at, resolved_at) VALUES (?, ?, ?, ?, "
+                         "'路灯坏了', 'resolved', '已修好', 'satisfied', ?, ?, ?)",
+                  (homes[0], one.id, one.id, one.unit_id, visited, visited, iso(datetime(2026, 10, 25, 2, tzinfo=UTC))))
+    await execute(store, "INSERT INTO requests (household_id, logged_by, handler_id, unit_id, text, state, "
+                         "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'in_progress', ?, ?)",
+                  (homes[1], two.id, two.id, two.unit_id, f"{FORMULA} 想办低保", visited, visited))
 
 
 def open_book(data: bytes | Path) -> Any:

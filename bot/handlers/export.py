@@ -18,7 +18,7 @@ async def cmd_export(update: Update, context: ZhibuContext) -> None:
     chat = update.effective_chat
     assert chat is not None
     async with exported(context.store, scope.units, tz=context.settings.tz, ledger_lang=context.lang,
-                        now=context.services.now()) as files:
+                        now=context.services.now(), settings=context.settings) as files:
         for path in files:
             with path.open("rb") as data:
                 # Uploaded as it is read from disk (read_file_handle=False): never held in memory whole.

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from bot.config import Settings
 from bot.services.care_export import CASES_HEADER, care_case_rows, care_visit_rows
 from bot.services.care_export import VISITS_HEADER as CARE_VISITS_HEADER
 from bot.services.duty import EXPORT_HEADER as DUTY_HEADER
@@ -146,10 +147,12 @@ def _private(path: Path) -> TextIO:
 
 async def export_to_dir(store: Store, directory: Path, tz: ZoneInfo | None = None, *,
                         units: set[int] | None = None, ledger_lang: str | None = None,
-                        now: datetime | None = None) -> list[Path]:
+                        now: datetime | None = None, settings: Settings | None = None) -> list[Path]:
     """Write every export file into `directory` (limited to `units` when given); their paths, in order. With
     `ledger_lang`, the Excel ledger (`bot.services.xlsx`) in that language follows the CSV files, written from
-    the same snapshot."""
+    the same snapshot (it takes the `settings`: the time zone and the rules of 三会一课)."""
+    if ledger_lang is not None and settings is None:
+        raise ValueError("the Excel ledger needs the settings")
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     zone = export_tz.set(tz) if tz is not None else None
     written = []
@@ -162,9 +165,9 @@ async def export_to_dir(store: Store, directory: Path, tz: ZoneInfo | None = Non
                 with _private(path) as out:
                     await write_csv(out, export.header, export.rows(snapshot, tree, units))
                 written.append(path)
-            if ledger_lang is not None:
-                written.append(await write_ledger(snapshot, tree, directory, units, ledger_lang, now or utcnow(),
-                                                  tz or export_tz.get()))
+            if ledger_lang is not None and settings is not None:
+                written.append(await write_ledger(snapshot, settings, tree, directory, units, ledger_lang,
+                                                  now or utcnow()))
     finally:
         if zone is not None:
             export_tz.reset(zone)
@@ -173,10 +176,12 @@ async def export_to_dir(store: Store, directory: Path, tz: ZoneInfo | None = Non
 
 @asynccontextmanager
 async def exported(store: Store, units: set[int] | None, tz: ZoneInfo | None = None, *,
-                   ledger_lang: str | None = None, now: datetime | None = None) -> AsyncIterator[list[Path]]:
+                   ledger_lang: str | None = None, now: datetime | None = None,
+                   settings: Settings | None = None) -> AsyncIterator[list[Path]]:
     """The export files in a private temporary folder, removed when the block ends: for sending from disk."""
     with tempfile.TemporaryDirectory(prefix="zhibu-export-") as folder:
-        yield await export_to_dir(store, Path(folder), tz, units=units, ledger_lang=ledger_lang, now=now)
+        yield await export_to_dir(store, Path(folder), tz, units=units, ledger_lang=ledger_lang, now=now,
+                                  settings=settings)
 
 
 async def export_files(store: Store, units: set[int] | None = None,

@@ -4,6 +4,13 @@ inspection, written beside the CSV files from the same snapshot of the database.
 The workbook is a list of sheet builders (`SHEETS`): each is one small async function that adds its sheet to the
 book and streams its rows from the store. A capability adds its sheet (or columns) here, in the order the sheets
 should appear; 统计 comes last because it draws the tallies the others gathered.
+
+Adding a sheet (the 困难党员台账 of the care cases, say) takes three steps: a builder `async def care_sheet(ledger:
+Ledger) -> None` in its own `bot/services/xlsx_<name>.py` (`ledger.book.table(ledger.text("care.sheet"),
+ledger.headers("care", COLUMNS))`, then `table.row([...])` per record of `ledger.units`, calling `ledger.seen(day)`
+for each record's date), its words under `[xlsx.care]` / `[xlsx.care.col]` in locales/zh/xlsx.toml and
+locales/en/xlsx.toml, and one line `Sheet("care", care_sheet)` in `SHEETS` below (the tests name every sheet from
+`SHEETS`, and check print setup on every sheet).
 """
 
 from __future__ import annotations
@@ -17,13 +24,16 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.config import Settings
 from bot.services.rights import OrgTree
 from bot.services.text import join_names
 from bot.services.xlsx_book import Book, plain
 from bot.services.xlsx_context import Ledger
 from bot.services.xlsx_duty import duty_sheet
+from bot.services.xlsx_households import households_sheet, requests_sheet
 from bot.services.xlsx_meetings import attendance_sheet, meetings_sheet
 from bot.services.xlsx_people import contacts_sheet, mobile_sheet, roster_sheet, status_sheet
+from bot.services.xlsx_posts import accounts_sheet, publicity_sheet
 from bot.services.xlsx_stats import stats_sheet
 from bot.store import Store
 from bot.store.workbook_reads import WorkbookReads
@@ -44,6 +54,10 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("meetings", meetings_sheet),
     Sheet("attendance", attendance_sheet),
     Sheet("duty", duty_sheet),
+    Sheet("accounts", accounts_sheet),
+    Sheet("publicity", publicity_sheet),
+    Sheet("households", households_sheet),
+    Sheet("requests", requests_sheet),
     Sheet("contacts", contacts_sheet),
     Sheet("status", status_sheet),
     Sheet("stats", stats_sheet),
@@ -65,14 +79,16 @@ def file_name(tree: OrgTree, units: set[int] | None, lang: str, now: datetime, t
     return plain(lang, "xlsx.file", unit=unit, date=now.astimezone(tz).date().isoformat())
 
 
-async def write_ledger(store: Store, tree: OrgTree, directory: Path, units: set[int] | None, lang: str,
-                       now: datetime, tz: ZoneInfo) -> Path:
-    """Write the workbook of these units (everything when None) into `directory`; its path."""
+async def write_ledger(store: Store, settings: Settings, tree: OrgTree, directory: Path, units: set[int] | None,
+                       lang: str, now: datetime) -> Path:
+    """Write the workbook of these units (everything when None) into `directory`; its path. The settings give the
+    time zone of its cells and the rules of 三会一课 (`LEDGER_REQUIRED`)."""
+    tz = settings.tz
     path = directory / file_name(tree, units, lang, now, tz)
     scratch = directory / ".xlsx-rows"  # the rows of each sheet until the book is zipped: private like the rest
     scratch.mkdir(mode=0o700, exist_ok=True)
     book = Book(path, lang, tz, scratch)
-    ledger = Ledger(store, WorkbookReads(store.db), tree, units, lang, now, tz, book)
+    ledger = Ledger(store, WorkbookReads(store.db), tree, units, lang, now, tz, book, settings)
     try:
         for sheet in SHEETS:
             await sheet.build(ledger)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.config import Settings
 from bot.services.rights import OrgTree
 from bot.services.xlsx_book import Book, Month, plain
 from bot.store import Store
@@ -29,8 +30,9 @@ class PeriodTally:
 class Tally:
     """Small aggregates gathered while the big sheets stream by (a few hundred numbers at most)."""
 
-    held_by_month: Counter[Month] = field(default_factory=Counter)  # meetings held in each month of the year
-    required_by_month: dict[Month, int] = field(default_factory=dict)  # filled once issue 13's rules are merged
+    # Meetings held and required in each month of the year, toward the 三会一课 requirements falling due in it.
+    held_by_month: Counter[Month] = field(default_factory=Counter)
+    required_by_month: dict[Month, int] = field(default_factory=dict)
     rates: list[tuple[str, float]] = field(default_factory=list)  # meeting label → attended / expected
     periods: dict[str, PeriodTally] = field(default_factory=dict)
     duty_points: Counter[Month] = field(default_factory=Counter)
@@ -46,6 +48,7 @@ class Ledger:
     now: datetime
     tz: ZoneInfo
     book: Book
+    settings: Settings
     tally: Tally = field(default_factory=Tally)
     earliest: date | None = None  # the first record in the workbook: the start of the date range in page headers
     _names: dict[int, str] | None = None

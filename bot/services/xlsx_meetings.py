@@ -1,27 +1,29 @@
-"""The ledger's meeting sheets: 三会一课台账 (one row per meeting held, then the year's calendar grid: month and
-quarter × type of meeting, held against required) and 会议考勤明细 (meeting × expected member)."""
+"""The ledger's meeting sheets: 三会一课台账 (one row per meeting held, then the year's grid of each branch, as
+`/ledger` marks it) and 会议考勤明细 (meeting × expected member).
+
+"Held" is the ledger's word: not cancelled, its time passed, at least one check-in. 请假 counts a leave approved
+(准假) only; a leave pending or refused, without a check-in, is 缺席. 补学 is shown apart and never as present.
+The quorum follows `/attendance` (`bot.services.notices_ledger`): members with a vote for a 支部党员大会, the
+committee for a 支委会 or 党委会; other meetings count none."""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable
 from contextlib import aclosing
+from datetime import date
 
 from bot.i18n import has
 from bot.services.notices import has_quorum
-from bot.services.xlsx_book import Month, plain
+from bot.services.notices_audience import COMMITTEE_ONLY, VOTING
+from bot.services.xlsx_book import plain
 from bot.services.xlsx_context import Ledger
+from bot.services.xlsx_grid import grids
+from bot.store.workbook_reads import HeldMeeting
 
 MEETING_COLUMNS = ("date", "kind", "unit", "topic", "place", "host", "recorder", "expected", "present", "leave",
-                   "absent", "absent_names", "makeup", "quorum")
+                   "absent", "absent_names", "makeup", "quorum", "audience")
 ATTENDANCE_COLUMNS = ("date", "kind", "topic", "member", "branch", "group", "answer", "reason", "approved",
-                      "checked_in_at", "check_in", "makeup")
+                      "checked_in_at", "check_in", "registrar", "makeup", "makeup_note")
 ABSENT_NAMES = 30
-KINDS = ("general", "committee", "group", "lecture", "partyday", "other")
-
-#: How many meetings of a kind the units must hold in a month: None until the rules of 三会一课 are known to the
-#: bot (issue 13's year grid); the grid then shows "held/required" with its mark instead of the count held.
-Required = Callable[[str, Month], int | None]
 
 
 class KindNames(dict[str, str]):
@@ -37,50 +39,45 @@ class KindNames(dict[str, str]):
         return name
 
 
-def no_rule(kind: str, month: Month) -> int | None:
+def quorum_met(n: HeldMeeting) -> bool | None:
+    """Whether the meeting reached its quorum (None: a meeting that counts none)."""
+    if n.kind in VOTING:
+        return has_quorum(n.voters, n.voters_present)
+    if n.kind in COMMITTEE_ONLY:
+        return has_quorum(n.committee, n.committee_present)
     return None
 
 
-REQUIRED: Required = no_rule
+def audience_key(n: HeldMeeting) -> str:
+    if n.audience != "committee":
+        return "members"
+    return "party_committee" if n.kind == "party_committee" else "committee"
 
 
 async def meetings_sheet(ledger: Ledger) -> None:
-    """三会一课台账: every meeting held (not cancelled, begun by the time of the export), then the year's grid."""
+    """三会一课台账: every meeting held, then each branch's grid of the year."""
     table = ledger.book.table(ledger.text("meetings.sheet"), ledger.headers("meetings", MEETING_COLUMNS),
                               widths={3: 30, 11: 36})
-    lang, year = ledger.lang, ledger.year
-    names = KindNames(lang)
-    kinds = {k: names[k] for k in KINDS}
-    held: Counter[tuple[str, Month]] = Counter()
-    yes, no = ledger.text("yes"), ledger.text("no")
+    names = KindNames(ledger.lang)
+    verdicts = {True: ledger.text("yes"), False: ledger.text("no"), None: None}
+    audiences = {a: ledger.text(f"audience.{a}") for a in ("members", "committee", "party_committee")}
     sep = ledger.text("names_separator")
     async with aclosing(ledger.reads.each_held(ledger.now, ledger.units)) as meetings:
         async for n in meetings:
             ledger.seen(n.starts_at)
             local = n.starts_at.astimezone(ledger.tz)
-            month = Month(local.year, local.month)
-            if local.year == year:
-                held[n.kind, month] += 1
-                ledger.tally.held_by_month[month] += 1
-            quorum = (yes if has_quorum(n.expected, n.present) else no) if n.kind == "general" else None
             table.row([
                 n.starts_at, names[n.kind], ledger.unit(n.unit_id), n.topic, n.place,
                 None, None,  # 主持人, 记录人: the minutes do not record them yet
                 n.expected, n.present, n.on_leave, n.absent, _names(ledger, n.absent_names, sep),
-                None,  # 补学: not recorded yet
-                quorum,
+                n.made_up or None, verdicts[quorum_met(n)], audiences[audience_key(n)],
             ])
             if n.expected:
                 label = ledger.text("stats.meeting_label", date=f"{local:%m-%d}", kind=names[n.kind],
                                     unit=ledger.unit(n.unit_id))
                 ledger.tally.rates.append((label, n.present / n.expected))
     table.data_end = table.row_no
-    for month_no in range(1, 13):
-        month = Month(year, month_no)
-        required = [REQUIRED(kind, month) for kind in KINDS]
-        if all(r is not None for r in required):
-            ledger.tally.required_by_month[month] = sum(r or 0 for r in required)
-    _grid(ledger, table.row_no + 1, held, kinds)
+    await grids(ledger, table, names)
 
 
 def _names(ledger: Ledger, names: tuple[str, ...], sep: str) -> str | None:
@@ -93,51 +90,24 @@ def _names(ledger: Ledger, names: tuple[str, ...], sep: str) -> str | None:
     return ledger.text("meetings.more", names=sep.join(names[:ABSENT_NAMES]), count=len(names))
 
 
-def _cell(ledger: Ledger, count: int, required: int | None) -> str | int:
-    if required is None:
-        return count
-    mark = ledger.text("grid.met" if count >= required else "grid.not_met")
-    return ledger.text("grid.cell", held=count, required=required, mark=mark)
-
-
-def _grid(ledger: Ledger, top: int, held: Counter[tuple[str, Month]], kinds: dict[str, str]) -> None:
-    """The year's calendar: a row per month, then per quarter, then the year; a column per type of meeting."""
-    table, year = ledger.book.tables[-1], ledger.year
-    book = ledger.book
-    table.put(top, [ledger.text("grid.title", year=year)], book.title)
-    table.put(top + 1, [ledger.text("grid.period"), *kinds.values(), ledger.text("grid.total")], book.head)
-    row = top + 2
-    months = [Month(year, m) for m in range(1, 13)]
-    spans: list[tuple[str, list[Month]]] = [(ledger.text("grid.month", month=m.month), [m]) for m in months]
-    spans += [(ledger.text("grid.quarter", quarter=q + 1), months[3 * q:3 * q + 3]) for q in range(4)]
-    spans.append((ledger.text("grid.year", year=year), months))
-    for label, span in spans:
-        cells: list[object] = [label]
-        for kind in kinds:
-            count = sum(held[kind, m] for m in span)
-            rules = [REQUIRED(kind, m) for m in span]
-            cells.append(_cell(ledger, count, None if None in rules else sum(r or 0 for r in rules)))
-        cells.append(sum(held[kind, m] for kind in kinds for m in span))
-        table.put(row, cells)
-        row += 1
-    table.row_no = row
-
-
 async def attendance_sheet(ledger: Ledger) -> None:
-    """会议考勤明细: each expected member of each meeting held: reply, leave, check-in."""
+    """会议考勤明细: each expected member of each meeting held: reply, leave and its approval (准假 / 不准 / 待批),
+    check-in (本人 / 书记登记, and who registered it), and 补学 apart (its date and note)."""
     table = ledger.book.table(ledger.text("attendance.sheet"), ledger.headers("attendance", ATTENDANCE_COLUMNS),
-                              widths={7: 30})
-    lang = ledger.lang
-    names = KindNames(lang)
+                              widths={7: 30, 13: 30})
+    names = KindNames(ledger.lang)
     answers = {"attend": ledger.text("answer.attend"), "leave": ledger.text("answer.leave")}
     none = ledger.text("answer.none")
+    approvals = {a: ledger.text(f"approval.{a}") for a in ("pending", "approved", "refused")}
     ways = {w: ledger.text(f"check_in.{w}") for w in ("self", "proxy", "late")}
+    days: dict[str, date] = {}
     async with aclosing(ledger.reads.each_seat(ledger.now, ledger.units)) as seats:
         async for a in seats:
+            approval = approvals.get(a.approval or "pending") if a.answer == "leave" else None
+            made_up = days.setdefault(a.made_up, date.fromisoformat(a.made_up)) if a.made_up else None
             table.row([
                 a.starts_at, names[a.kind], a.topic, a.member, ledger.unit(a.unit_id),
-                ledger.unit(a.group_id) or None, answers.get(a.answer or "", none), a.reason,
-                None,  # 准假: leave is not approved in the bot yet
-                a.checked_in_at, ways.get(a.check_in or "") if a.check_in else None,
-                None,  # 补学: not recorded yet
+                ledger.unit(a.group_id) or None, answers.get(a.answer or "", none), a.reason, approval,
+                a.checked_in_at, ways.get(a.check_in or "") if a.check_in else None, a.registrar,
+                made_up, a.makeup_note,
             ])

@@ -63,13 +63,14 @@ def owed(line: MobileLine, ledger: Ledger) -> list[periods.Period]:
 
 
 async def mobile_sheet(ledger: Ledger) -> None:
-    """流动党员台账: each mobile member × each period owed: when the report came, or 未交."""
+    """流动党员台账: each mobile member × each period owed: when the report came, or 未交, and who read it (已阅)."""
     table = ledger.book.table(ledger.text("mobile.sheet"), ledger.headers("mobile", MOBILE_COLUMNS))
     tally = ledger.tally.periods
     words = {v: ledger.text(f"mobile.verdict.{v}") for v in ("on_time", "late", "missing")}
     cadences = {c: ledger.text(f"cadence.{c}") for c in (periods.MONTHLY, periods.QUARTERLY)}
     states = {s: plain(ledger.lang, f"status.state.{s}") for s in STATES}
     names: dict[str, str] = {}
+    unread, sep = ledger.text("mobile.unread"), ledger.text("names_separator")
     async with aclosing(ledger.reads.each_mobile(ledger.units)) as lines:
         async for line in lines:
             status = states.get(line.last_state, line.last_state) if line.last_state else None
@@ -85,7 +86,8 @@ async def mobile_sheet(ledger: Ledger) -> None:
                     cadences.get(line.cadence, line.cadence), names.get(period.label) or names.setdefault(
                         period.label, html.unescape(period_name(period.label, ledger.lang))),
                     period.end, at, words[verdict],
-                    None,  # 已阅: nothing records a report being read yet
+                    # 已阅: who read it since it was handed in (a secretary over the member, or their liaison)
+                    None if at is None else sep.join(line.readers.get(period.label, ())) or unread,
                     line.last_contact, status, line.last_status_at,
                 ])
 

@@ -1,6 +1,9 @@
 """What the Excel ledger workbook (台账-….xlsx) reads beyond the CSV exports' reads, streamed from cursors or
-counted in SQL: meetings that were held with their figures, liaison contacts, mobile members with their reports,
-post-holders.
+counted in SQL: meetings that were held with their figures, liaison contacts, mobile members with their reports and
+who read them (已阅), post-holders.
+
+"Held" is the 三会一课台账's word (`bot.store.ledger.LedgerReads.held`): not cancelled, its time passed, and at
+least one check-in; a meeting nobody came to was not held, on `/ledger` and in the workbook alike.
 
 Every read takes `units` (a secretary's units; None for the whole community) and filters members by their branch
 and meetings by their unit, as the CSV exports do.
@@ -16,6 +19,10 @@ from bot.store.db import Database, iso
 
 #: Separates the absent members' names inside one SQL value (a control character no name can hold).
 NAME_SEP = "\x1f"
+#: Separates a report's fields (period, time handed in, readers) inside one SQL value.
+FIELD_SEP = "\x1e"
+#: Separates the reports of a member inside one SQL value.
+REPORT_SEP = "\x1d"
 
 
 def _in(column: str, units: Collection[int] | None, joiner: str = "WHERE") -> tuple[str, tuple[object, ...]]:
@@ -42,8 +49,14 @@ class HeldMeeting:
     topic: str
     expected: int
     present: int  # checked in, however (self, proxy, late)
-    on_leave: int  # answered leave and did not check in
-    absent_names: tuple[str, ...]  # expected, neither checked in nor on leave
+    on_leave: int  # a leave approved (准假) and not checked in after all
+    absent_names: tuple[str, ...]  # expected, neither checked in nor on approved leave
+    made_up: int  # 补学 recorded (never counted as present)
+    audience: str  # members | committee
+    voters: int  # expected with a vote (支部党员大会's quorum)
+    voters_present: int
+    committee: int  # expected on the committee (支委会 / 党委会's quorum)
+    committee_present: int
 
     @property
     def absent(self) -> int:
@@ -63,8 +76,12 @@ class Seat:
     group_id: int | None
     answer: str | None  # attend | leave
     reason: str | None
+    approval: str | None  # a leave's: pending | approved | refused
     checked_in_at: datetime | None
-    check_in: str | None  # self | proxy | late
+    check_in: str | None  # self | proxy (书记登记) | late (old 补签)
+    registrar: str | None  # who registered a proxy or late check-in
+    made_up: str | None  # YYYY-MM-DD of a 补学
+    makeup_note: str | None
 
 
 @dataclass(frozen=True)
@@ -88,6 +105,7 @@ class MobileLine:
     migrant_since: str | None
     recorded_at: str | None
     submitted: dict[str, datetime]  # period label → when the report was submitted
+    readers: dict[str, tuple[str, ...]]  # period label → who marked it 已阅 since it was handed in
     last_contact: datetime | None
     last_state: str | None
     last_location: str | None
@@ -102,28 +120,39 @@ class Holder:
     posts: frozenset[str]
 
 
+_HELD_WHERE = ("n.cancelled_at IS NULL AND n.starts_at <= ? "
+               "AND EXISTS (SELECT 1 FROM checkins k WHERE k.notice_id = n.id)")
+_PRESENT = "EXISTS (SELECT 1 FROM checkins k WHERE k.notice_id = n.id AND k.member_id = e.member_id)"
+_APPROVED = ("EXISTS (SELECT 1 FROM rsvps r WHERE r.notice_id = n.id AND r.member_id = e.member_id "
+             "AND r.answer = 'leave' AND r.approval = 'approved')")
+
 _HELD = (
-    "SELECT n.id, n.kind, n.unit_id, n.starts_at, n.place, n.topic, "
+    "SELECT n.id, n.kind, n.unit_id, n.starts_at, n.place, n.topic, n.audience, "
     "(SELECT count(*) FROM notice_members e WHERE e.notice_id = n.id) AS expected, "
     "(SELECT count(*) FROM checkins k WHERE k.notice_id = n.id) AS present, "
-    "(SELECT count(*) FROM rsvps r WHERE r.notice_id = n.id AND r.answer = 'leave' AND NOT EXISTS "
-    " (SELECT 1 FROM checkins k WHERE k.notice_id = n.id AND k.member_id = r.member_id)) AS on_leave, "
+    f"(SELECT count(*) FROM notice_members e WHERE e.notice_id = n.id AND NOT {_PRESENT} AND {_APPROVED}) "
+    " AS on_leave, "
     f"(SELECT group_concat(m.name, '{NAME_SEP}') FROM notice_members e JOIN members m ON m.id = e.member_id "
-    " WHERE e.notice_id = n.id "
-    " AND NOT EXISTS (SELECT 1 FROM checkins k WHERE k.notice_id = n.id AND k.member_id = e.member_id) "
-    " AND NOT EXISTS (SELECT 1 FROM rsvps r WHERE r.notice_id = n.id AND r.member_id = e.member_id "
-    "                 AND r.answer = 'leave')) AS absent_names "
-    "FROM notices n WHERE n.cancelled_at IS NULL AND n.starts_at <= ?{units} ORDER BY n.starts_at, n.id"
+    f" WHERE e.notice_id = n.id AND NOT {_PRESENT} AND NOT {_APPROVED}) AS absent_names, "
+    "(SELECT count(*) FROM makeups x WHERE x.notice_id = n.id) AS made_up, "
+    "(SELECT count(*) FROM notice_members e WHERE e.notice_id = n.id AND e.votes) AS voters, "
+    f"(SELECT count(*) FROM notice_members e WHERE e.notice_id = n.id AND e.votes AND {_PRESENT}) AS voters_in, "
+    "(SELECT count(*) FROM notice_members e WHERE e.notice_id = n.id AND e.committee) AS committee, "
+    f"(SELECT count(*) FROM notice_members e WHERE e.notice_id = n.id AND e.committee AND {_PRESENT}) "
+    " AS committee_in "
+    f"FROM notices n WHERE {_HELD_WHERE}{{units}} ORDER BY n.starts_at, n.id"
 )
 
 # In the order of notice_members' primary key, like the CSV's attendance, without its delivery look-ups.
 _SEATS = (
-    "SELECT n.id, n.kind, n.starts_at, n.topic, m.name, m.unit_id, m.group_id, r.answer, r.reason, "
-    "k.at AS checked_in_at, k.how "
+    "SELECT n.id, n.kind, n.starts_at, n.topic, m.name, m.unit_id, m.group_id, r.answer, r.reason, r.approval, "
+    "k.at AS checked_in_at, k.how, b.name AS registrar, x.on_date, x.note "
     "FROM notices n JOIN notice_members e ON e.notice_id = n.id JOIN members m ON m.id = e.member_id "
     "LEFT JOIN rsvps r ON r.notice_id = n.id AND r.member_id = e.member_id "
     "LEFT JOIN checkins k ON k.notice_id = n.id AND k.member_id = e.member_id "
-    "WHERE n.cancelled_at IS NULL AND n.starts_at <= ?{units} ORDER BY e.notice_id, e.member_id"
+    "LEFT JOIN members b ON b.id = k.by_member AND k.how != 'self' "
+    "LEFT JOIN makeups x ON x.notice_id = n.id AND x.member_id = e.member_id "
+    f"WHERE {_HELD_WHERE}{{units}} ORDER BY e.notice_id, e.member_id"
 )
 
 _CONTACTS = (
@@ -134,7 +163,12 @@ _CONTACTS = (
 _MOBILE = (
     "SELECT m.id, m.name, m.unit_id, l.name AS liaison, m.report_cadence, m.migrant_since, "
     "COALESCE(m.mobile_recorded_at, m.created_at) AS recorded_at, "
-    "(SELECT group_concat(t.period || '=' || t.submitted_at, ';') FROM thought_reports t "
+    # Each report as period, time handed in and its readers since then (a mark made before the report was
+    # handed in again no longer counts, as on /reports), in one value: a member has a few dozen reports.
+    f"(SELECT group_concat(t.period || '{FIELD_SEP}' || t.submitted_at || '{FIELD_SEP}' || COALESCE("
+    f" (SELECT group_concat(name, '{NAME_SEP}') FROM (SELECT rm.name AS name FROM report_reads rr "
+    "  JOIN members rm ON rm.id = rr.reader_id WHERE rr.report_id = t.id AND rr.at >= t.submitted_at "
+    f"  GROUP BY rm.id ORDER BY min(rr.at))), ''), '{REPORT_SEP}') FROM thought_reports t "
     " WHERE t.member_id = m.id) AS submitted, "
     "(SELECT max(c.at) FROM contacts c WHERE c.member_id = m.id) AS last_contact, "
     "s.state AS last_state, s.location AS last_location, s.at AS last_status_at "
@@ -157,12 +191,13 @@ class WorkbookReads:
 
     async def each_held(self, until: datetime, units: Collection[int] | None = None,
                         ) -> AsyncGenerator[HeldMeeting, None]:
-        """Every meeting of these units that was not cancelled and had begun by `until`, oldest first."""
+        """Every meeting of these units held by `until` (not cancelled, begun, someone checked in), oldest first."""
         where, params = _in("n.unit_id", units, "AND")
         async for r in self.db.stream(_HELD.format(units=where), (iso(until), *params)):
             names = tuple(r["absent_names"].split(NAME_SEP)) if r["absent_names"] else ()
             yield HeldMeeting(r["id"], r["kind"], r["unit_id"], datetime.fromisoformat(r["starts_at"]), r["place"],
-                              r["topic"], r["expected"], r["present"], r["on_leave"], names)
+                              r["topic"], r["expected"], r["present"], r["on_leave"], names, r["made_up"],
+                              r["audience"], r["voters"], r["voters_in"], r["committee"], r["committee_in"])
 
     async def each_seat(self, until: datetime, units: Collection[int] | None = None,
                         ) -> AsyncGenerator[Seat, None]:
@@ -172,7 +207,8 @@ class WorkbookReads:
         async for r in self.db.stream(_SEATS.format(units=where), (iso(until), *params)):
             if starts is None or starts[0] != r[2]:
                 starts = (r[2], datetime.fromisoformat(r[2]))
-            yield Seat(r[0], r[1], starts[1], r[3], r[4], r[5], r[6], r[7], r[8], _when(r[9]), r[10])
+            yield Seat(r[0], r[1], starts[1], r[3], r[4], r[5], r[6], r[7], r[8], r[9], _when(r[10]), r[11], r[12],
+                       r[13], r[14])
 
     async def each_contact(self, units: Collection[int] | None = None) -> AsyncGenerator[ContactLine, None]:
         """Every contact a liaison logged with a member of these units, oldest first."""
@@ -185,13 +221,17 @@ class WorkbookReads:
         where, params = _in("m.unit_id", units, "AND")
         async for r in self.db.stream(_MOBILE.format(units=where), params):
             submitted: dict[str, datetime] = {}
-            for pair in (r["submitted"] or "").split(";"):
-                period, _, at = pair.partition("=")
+            readers: dict[str, tuple[str, ...]] = {}
+            for report in (r["submitted"] or "").split(REPORT_SEP):
+                period, _, rest = report.partition(FIELD_SEP)
+                at, _, names = rest.partition(FIELD_SEP)
                 if period and at:
                     submitted[period] = datetime.fromisoformat(at)
+                    if names:
+                        readers[period] = tuple(names.split(NAME_SEP))
             yield MobileLine(
                 r["id"], r["name"], r["unit_id"], r["liaison"], r["report_cadence"], r["migrant_since"],
-                r["recorded_at"], submitted, _when(r["last_contact"]), r["last_state"], r["last_location"],
+                r["recorded_at"], submitted, readers, _when(r["last_contact"]), r["last_state"], r["last_location"],
                 _when(r["last_status_at"]))
 
     async def holders(self, units: Collection[int] | None = None) -> list[Holder]:
