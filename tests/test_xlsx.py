@@ -16,6 +16,7 @@ from bot.services.export import EXPORTS
 from bot.services.rights import OrgTree
 from bot.services.xlsx import SHEETS, file_name, write_ledger
 from bot.services.xlsx_book import serial, xml_text
+from bot.services.xlsx_care import CASE_COLUMNS, VISIT_COLUMNS
 from bot.services.xlsx_duty import DUTY_COLUMNS
 from bot.services.xlsx_households import HOUSEHOLD_COLUMNS, REQUEST_COLUMNS
 from bot.services.xlsx_meetings import ATTENDANCE_COLUMNS, MEETING_COLUMNS
@@ -40,13 +41,14 @@ from tests.xlsx_data import (
 )
 
 ZH_SHEETS = ["党员花名册", "流动党员台账", "三会一课台账", "会议考勤明细", "设岗定责考核", "述职评议", "公示记录",
-             "联户台账", "民情诉求台账", "联系记录", "动态报备", "统计"]
+             "联户台账", "民情诉求台账", "困难党员台账", "帮扶走访记录", "联系记录", "动态报备", "统计"]
 EN_SHEETS = ["Members", "Mobile members", "Meetings", "Attendance", "Duty posts", "Quarterly accounts", "Publicity",
-             "Households", "Requests", "Contacts", "Status reports", "Statistics"]
+             "Households", "Requests", "Care cases", "Care visits", "Contacts", "Status reports", "Statistics"]
 COLUMNS = {"roster": ROSTER_COLUMNS, "mobile": MOBILE_COLUMNS, "meetings": MEETING_COLUMNS,
            "attendance": ATTENDANCE_COLUMNS, "duty": DUTY_COLUMNS, "contacts": CONTACT_COLUMNS,
            "status": STATUS_COLUMNS, "accounts": ACCOUNT_COLUMNS, "publicity": PUBLICITY_COLUMNS,
-           "households": HOUSEHOLD_COLUMNS, "requests": REQUEST_COLUMNS}
+           "households": HOUSEHOLD_COLUMNS, "requests": REQUEST_COLUMNS, "care": CASE_COLUMNS,
+           "care_visits": VISIT_COLUMNS}
 #: Held, as the 三会一课台账 says it: not cancelled, begun, someone checked in.
 HELD = ("cancelled_at IS NULL AND starts_at <= ? "
         "AND EXISTS (SELECT 1 FROM checkins k WHERE k.notice_id = notices.id)")
@@ -105,6 +107,8 @@ async def test_sheets_headers_and_rows_match_the_database(seeded: Store, tmp_pat
     held = HELD
     now = (NOW.isoformat(),)
     assert len(data_rows(book["党员花名册"])) == await count(seeded, "SELECT count(*) FROM members")
+    assert len(data_rows(book["困难党员台账"])) == await count(seeded, "SELECT count(*) FROM care_cases") == 2
+    assert len(data_rows(book["帮扶走访记录"])) == await count(seeded, "SELECT count(*) FROM care_visits") == 1
     assert len(data_rows(book["三会一课台账"])) == await count(
         seeded, f"SELECT count(*) FROM notices WHERE {held}", now)
     assert len(data_rows(book["会议考勤明细"])) == await count(

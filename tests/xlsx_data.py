@@ -152,6 +152,7 @@ async def seed(store: Store) -> None:
                       (unit, f"公示 {unit} {TOM}", iso(datetime(2026, 10, 9, 2, tzinfo=UTC)), -100 if posted else None,
                        iso(datetime(2026, 10, 9, 3, tzinfo=UTC)) if posted else None))
     await seed_households(store, zhao, zhou)
+    await seed_care(store, zhang, li, chen)
 
     await store.reports.add_status(zhang.id, "away_work", TOM, FORMULA, datetime(2026, 9, 1, 2, tzinfo=UTC))
     await store.reports.add_status(zhang.id, "away_work", "广东东莞", LONG, datetime(2026, 10, 1, 2, tzinfo=UTC))
@@ -211,3 +212,17 @@ def parts(data: bytes | Path) -> dict[str, bytes]:
 
 def months_between(first: date, last: date) -> int:
     return (last.year - first.year) * 12 + last.month - first.month + 1
+
+
+async def seed_care(store: Store, one: Member, visitor: Member, two: Member) -> None:
+    """A care case in each branch (one visited, with text that looks like a formula; one closed)."""
+    opened = iso(datetime(2026, 10, 2, 2, tzinfo=UTC))
+    case = await execute(store, "INSERT INTO care_cases (member_id, source, situation, visitor_id, opened_at, "
+                                "quiet_since) VALUES (?, 'hardship', ?, ?, ?, '2026-10-20')",
+                         (one.id, f"{TOM} 工地受伤", visitor.id, opened))
+    await execute(store, "INSERT INTO care_visits (case_id, visitor_id, visited_on, brought, next_step, logged_at) "
+                         "VALUES (?, ?, '2026-10-20', ?, '下周复查', ?)",
+                  (case, visitor.id, f"{FORMULA} 慰问金", opened))
+    await execute(store, "INSERT INTO care_cases (member_id, source, situation, opened_at, quiet_since, closed_at, "
+                         "outcome) VALUES (?, 'ill', '住院', ?, '2026-09-01', ?, '已出院')",
+                  (two.id, iso(datetime(2026, 9, 1, 2, tzinfo=UTC)), iso(datetime(2026, 9, 30, 2, tzinfo=UTC))))

@@ -5,7 +5,7 @@ The workbook is a list of sheet builders (`SHEETS`): each is one small async fun
 book and streams its rows from the store. A capability adds its sheet (or columns) here, in the order the sheets
 should appear; 统计 comes last because it draws the tallies the others gathered.
 
-Adding a sheet (the 困难党员台账 of the care cases, say) takes three steps: a builder `async def care_sheet(ledger:
+Adding a sheet (as the 困难党员台账 of the care cases was: `bot/services/xlsx_care.py`) takes three steps: a builder `async def care_sheet(ledger:
 Ledger) -> None` in its own `bot/services/xlsx_<name>.py` (`ledger.book.table(ledger.text("care.sheet"),
 ledger.headers("care", COLUMNS))`, then `table.row([...])` per record of `ledger.units`, calling `ledger.seen(day)`
 for each record's date), its words under `[xlsx.care]` / `[xlsx.care.col]` in locales/zh/xlsx.toml and
@@ -28,6 +28,7 @@ from bot.config import Settings
 from bot.services.rights import OrgTree
 from bot.services.text import join_names
 from bot.services.xlsx_book import Book, plain
+from bot.services.xlsx_care import care_sheet, care_visits_sheet
 from bot.services.xlsx_context import Ledger
 from bot.services.xlsx_duty import duty_sheet
 from bot.services.xlsx_households import households_sheet, requests_sheet
@@ -58,6 +59,8 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("publicity", publicity_sheet),
     Sheet("households", households_sheet),
     Sheet("requests", requests_sheet),
+    Sheet("care", care_sheet),
+    Sheet("care_visits", care_visits_sheet),
     Sheet("contacts", contacts_sheet),
     Sheet("status", status_sheet),
     Sheet("stats", stats_sheet),
