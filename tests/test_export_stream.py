@@ -278,3 +278,25 @@ async def test_export_sends_the_files_from_disk_and_removes_them(
     assert sent == await export_files(harness.store, units, tz=harness.settings.tz)
     assert "东莞".encode() in sent["status_reports.csv"]
     assert list(temporary.iterdir()) == []  # the export's private folder is gone
+
+
+async def test_a_file_too_big_for_telegram_is_named_not_sent(harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Telegram takes 50 MB at most from a bot: a larger file is left out and the secretary told which and how to
+    get it (here the limit is lowered so that the members list and the workbook are over it)."""
+    from bot.services import export as export_service
+
+    monkeypatch.setattr(export_service, "UPLOAD_LIMIT", 4000)
+    secretary = harness.user(SECRETARY)
+    await secretary.send("/export")
+    await secretary.expect("正在导出")
+    sent: list[str] = []
+    while (message := await secretary.next_message()).kind == "document":
+        assert message.document_name is not None
+        sent.append(message.document_name)
+    assert "导出完成" in message.text and f"共 {len(sent)} 个文件" in message.text
+    warning = await secretary.expect("太大")
+    left_out = [name for name in warning.text.split("：", 1)[1].split("。")[0].split("、")]
+    assert left_out and not set(left_out) & set(sent)
+    assert any(name.endswith(".xlsx") for name in left_out)  # the workbook is well over 4000 bytes
+    assert "python -m bot export" in warning.text
+    assert len(sent) + len(left_out) == len(EXPORTS) + 1

@@ -12,7 +12,7 @@ import csv
 import io
 import os
 import tempfile
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Sequence
 from contextlib import aclosing, asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -120,6 +120,17 @@ async def members_rows(store: Store, tree: OrgTree, units: set[int] | None) -> A
 
 
 #: Every export file, in the order they are written and sent. Later capabilities add their files here.
+#: The most a bot may upload to Telegram in one file (Bot API `sendDocument`): larger files are not sent by
+#: /export; the secretary is told which and how to get them (`python -m bot export DIR` on the server).
+UPLOAD_LIMIT = 50 * 1024 * 1024
+
+
+def too_large(paths: Sequence[Path], limit: int | None = None) -> list[Path]:
+    """The files of an export that Telegram would refuse (`limit` bytes; UPLOAD_LIMIT by default)."""
+    cap = UPLOAD_LIMIT if limit is None else limit
+    return [p for p in paths if p.stat().st_size > cap]
+
+
 EXPORTS: tuple[ExportFile, ...] = (
     ExportFile("members.csv", MEMBERS_HEADER, members_rows),
     ExportFile("status_reports.csv", STATUS_HEADER, status_rows),

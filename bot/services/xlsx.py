@@ -5,12 +5,12 @@ The workbook is a list of sheet builders (`SHEETS`): each is one small async fun
 book and streams its rows from the store. A capability adds its sheet (or columns) here, in the order the sheets
 should appear; 统计 comes last because it draws the tallies the others gathered.
 
-Adding a sheet (as the 困难党员台账 of the care cases was: `bot/services/xlsx_care.py`) takes three steps: a builder `async def care_sheet(ledger:
-Ledger) -> None` in its own `bot/services/xlsx_<name>.py` (`ledger.book.table(ledger.text("care.sheet"),
-ledger.headers("care", COLUMNS))`, then `table.row([...])` per record of `ledger.units`, calling `ledger.seen(day)`
-for each record's date), its words under `[xlsx.care]` / `[xlsx.care.col]` in locales/zh/xlsx.toml and
-locales/en/xlsx.toml, and one line `Sheet("care", care_sheet)` in `SHEETS` below (the tests name every sheet from
-`SHEETS`, and check print setup on every sheet).
+Adding a sheet (as the 困难党员台账 of the care cases was: `bot/services/xlsx_care.py`) takes three steps: a
+builder `async def care_sheet(ledger: Ledger) -> None` in its own `bot/services/xlsx_<name>.py`
+(`ledger.book.table(ledger.text("care.sheet"), ledger.headers("care", COLUMNS))`, then `table.row([...])` per
+record of `ledger.units`, calling `ledger.seen(day)` for each record's date), its words under `[xlsx.care]` /
+`[xlsx.care.col]` in locales/zh/xlsx.toml and locales/en/xlsx.toml, and one line `Sheet("care", care_sheet)` in
+`SHEETS` below (the tests name every sheet from `SHEETS`, and check print setup on every sheet).
 """
 
 from __future__ import annotations
