@@ -283,7 +283,7 @@ async def test_patrol_and_mediate_shortcuts_and_roster_names_still_work(harness:
     shown = await harness.store.members.by_telegram_id(PATROL)
     assert shown is not None and shown.posts == {"patrol", "关爱帮扶岗"}
     await secretary.send("/posts 赵巡逻")
-    buttons = await secretary.expect("点按钮开关岗位")
+    buttons = await secretary.expect("点下面的按钮设岗或撤岗")
     await secretary.press("✅ 关爱帮扶岗", buttons)
     await secretary.expect("治安巡逻岗", kind="edit")
     after = await harness.store.members.by_telegram_id(PATROL)
