@@ -159,7 +159,7 @@ async def test_the_account_by_voice_or_text_the_list_the_rating_and_the_publicit
 async def test_members_without_the_right_get_refusals(harness: Harness) -> None:
     plain = harness.user(PLAIN)
     for command, who in (("/accounts", "只有党组织书记"), ("/rate 赵巡逻 | 优秀", "只有党组织书记"),
-                         ("/publicity", "只有党组织书记"), ("/account", "/account只有"), ("/log", "/log只有")):
+                         ("/publicity", "只有党组织书记"), ("/account", "/account 只有"), ("/log", "/log 只有")):
         await plain.send(command)
         await plain.expect(who)
     await plain.press_data("duty:pub:1")

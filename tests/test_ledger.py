@@ -167,7 +167,7 @@ def test_the_demo_tour_shows_the_ledger(tmp_path: Path) -> None:
     detail = out[out.index("彭国华 › /ledger"):]
     assert "白庙村党支部 · " in detail and "三会一课台账" in detail and "第一季度" in detail
     assert "党小组会（1号楼党小组）" in detail
-    assert "/ledger只有党组织书记可以使用" in out
+    assert "/ledger 只有党组织书记可以使用" in out
 
 
 async def test_the_community_by_name_gives_the_overview_and_english_reads(harness: Harness) -> None:
@@ -182,7 +182,7 @@ async def test_the_community_by_name_gives_the_overview_and_english_reads(harnes
     await boss.send("/lang en")
     await boss.next_message()
     await boss.send("/ledger 一村 2026")
-    detail = await boss.expect("一村党支部 · 三会一课 ledger 2026")
+    detail = await boss.expect("一村党支部 · meetings ledger 2026")
     assert "Month 11 Branch committee meeting ⏳ 0/1" in detail.text
     await boss.press("Q1")
     q1 = await boss.expect("as of 30/11", kind="edit")

@@ -185,7 +185,8 @@ def build_v6(path: Path) -> None:
 V6_SENT: list[tuple[datetime, str, list[str]]] = [
     # issue 12: overdue reminders only the day after the deadline and two weeks later (no overdue-8 of Q3 now),
     # and the secretaries are reminded once of 组织关系转接 for members mobile six months or more (mobile:transfer)
-    (datetime(2026, 11, 27, 10, tzinfo=SH), "2c5979dda1551a1a", [
+    # wording round: 2026年11月的思想汇报 without stray spaces, 没有按时提交, 请支部研究… (was 2c5979dda1551a1a)
+    (datetime(2026, 11, 27, 10, tzinfo=SH), "110c2f071c619802", [
         "contact:stale:2:3:2026-10-10:1", "contact:stale:2:4:2026-01-10:10", "contact:stale:8:9:2026-03-01:9",
         "mobile:transfer:1:3:2025-08-01", "mobile:transfer:1:4:2026-01-10", "mobile:transfer:8:9:2026-03-01",
         "notice:3:summary", "report:escalate:1:4:2026-Q3", "report:escalate:2:4:2026-Q3",
@@ -198,13 +199,13 @@ V6_SENT: list[tuple[datetime, str, list[str]]] = [
     (datetime(2026, 11, 28, 14, 30, tzinfo=SH), "9e90cf5bb0544f7a", [  # 参会范围 (was 6d5b3f0359af6e30)
         "meeting:1h:1:1", "meeting:1h:1:2", "meeting:1h:1:3"]),
     (datetime(2026, 11, 30, 23, 59, 30, tzinfo=SH), "e3b0c44298fc1c14", []),
-    (datetime(2026, 12, 1, 9, 30, tzinfo=SH), "b8968e06beb1c759", [  # 参会范围 (was 1789942dca218dc4)
+    (datetime(2026, 12, 1, 9, 30, tzinfo=SH), "a14a665d2a54595d", [  # 参会范围; wording round (was b8968e06beb1c759)
         "meeting:1h:3:8", "report:escalate:1:3:2026-11", "report:escalate:2:3:2026-11",
         "report:escalate:8:5:2026-11", "report:escalate:8:9:2026-11", "report:overdue-0:3:2026-11"]),
     # issue 12: no weekly overdue reminders (was also report:overdue-1:3:2026-11 and report:overdue-9:4:2026-Q3)
     (datetime(2026, 12, 9, 10, tzinfo=SH), "1d06842a31244219", [
         "contact:stale:2:3:2026-10-10:2", "contact:stale:2:4:2026-01-10:11"]),
-    (datetime(2027, 1, 1, 9, 0, tzinfo=SH), "c36b22579a626ed5", [
+    (datetime(2027, 1, 1, 9, 0, tzinfo=SH), "1d05d38b0cd8eb9c", [  # wording round (was c36b22579a626ed5)
         "contact:stale:8:9:2026-03-01:10", "report:escalate:1:3:2026-12", "report:escalate:1:4:2026-Q4",
         "report:escalate:2:3:2026-12", "report:escalate:2:4:2026-Q4", "report:escalate:8:5:2026-12",
         "report:escalate:8:9:2026-12", "report:overdue-0:3:2026-12", "report:overdue-0:4:2026-Q4"]),

@@ -68,7 +68,7 @@ async def test_unbinding_is_refused_to_others_and_done_by_the_units_secretary(ha
     await harness.user(OTHER_SECRETARY).send("/unbindgroup", chat=group)
     await group.expect("本群绑定的是一村党支部，只有一村党支部的书记或管理员才能解除绑定")
     await harness.user(PLAIN).send("/unbindgroup", chat=group)
-    await group.expect("/unbindgroup只有党组织书记")
+    await group.expect("/unbindgroup 只有党组织书记")
     assert await bound(harness.store) == {"一村党支部": GROUP}
 
     await harness.user(SECRETARY).send("/unbindgroup")

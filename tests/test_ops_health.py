@@ -56,7 +56,7 @@ async def test_anyone_else_is_refused_and_told_nothing(harness_factory: Any) -> 
     harness: Harness = await harness_factory(admin_ids=str(ADMIN))
     secretary = harness.user(SECRETARY)
     await secretary.send("/health")
-    refusal = (await secretary.expect("/health只有管理员可以使用")).text
+    refusal = (await secretary.expect("/health 只有管理员可以使用")).text
     assert "运行状况" not in refusal and "数据库" not in refusal
     await secretary.no_message(within=0.3)
     stranger = harness.user(STRANGER)

@@ -91,7 +91,7 @@ async def test_reports_of_10000_mobile_members_with_read_buttons_for_the_page_on
     assert [label for label in labels(page2) if label.startswith("查看")] == [f"查看 {n}" for n in later]
     assert not set(later) & set(names)
     await secretary.press(f"查看 {later[0]}")
-    text = await secretary.expect(f"{later[0]} · 2026年10月 思想汇报", timeout=WAIT)
+    text = await secretary.expect(f"{later[0]} · 2026年10月思想汇报", timeout=WAIT)
     assert REPORT in text.text and text.kind == "message"
 
 

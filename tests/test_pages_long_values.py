@@ -22,7 +22,7 @@ TZ = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 11, 10, 10, tzinfo=TZ)
 LONG = "很长的名字" * 40  # 200 characters, the most a roster cell or a status field holds
 NOT_MET = {"zh": "❌ 未达标", "en": "❌ minimum not met"}
-NOT_LINKED = {"zh": "未绑定", "en": "not yet registered"}
+NOT_LINKED = {"zh": "未绑定", "en": "not linked yet"}
 
 
 async def _setup(store: Store) -> tuple[Actor, int]:

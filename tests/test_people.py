@@ -76,7 +76,7 @@ async def test_invite_link_links_a_member_once(harness: Harness) -> None:
 async def test_unknown_invite_code_is_refused(harness: Harness) -> None:
     stranger = harness.user(STRANGER)
     await stranger.send("/start not-a-real-code")
-    await stranger.expect("邀请码无效")
+    await stranger.expect("邀请链接不对")
     assert await harness.store.members.by_telegram_id(STRANGER) is None
 
 

@@ -56,7 +56,7 @@ async def test_a_voice_report_is_sent_and_played_from_reports(harness: Harness) 
     assert "张流动（一村党支部 · 流动党员党小组）已交 2026-11-10 🎤语音" in overview.text
     await secretary.press("查看 张流动", overview)
     heading = await secretary.expect("语音 5秒", kind="message")
-    assert "张流动 · 2026年10月 思想汇报" in heading.text and heading.labels() == ["已阅", "已阅并写意见"]
+    assert "张流动 · 2026年10月思想汇报" in heading.text and heading.labels() == ["已阅", "已阅并写意见"]
     played = await secretary.next_message(kind="voice")
     assert played.document_bytes == VOICE_BYTES and "张流动" in (played.caption or "")
 
@@ -172,7 +172,7 @@ async def test_a_member_who_is_not_mobile_hands_one_in_when_they_wish(harness: H
     await plain.press("发送", await plain.expect("预览"))
     await plain.expect("已提交", kind="message")
     await secretary.send("/reports")
-    overview = await secretary.expect("2026年11月 思想汇报")
+    overview = await secretary.expect("2026年11月思想汇报")
     # 陈外出 (mobile, quarterly) owes Q4 by 31 Dec; 周普通 owes nothing and handed one in: counted, no overlap
     assert "已交 1 人，未到期未交 1 人，逾期未交 0 人" in overview.text
     assert "✅ 周普通（二村党支部）已交 2026-11-10" in overview.text
@@ -192,7 +192,7 @@ async def test_a_member_who_is_not_mobile_hands_one_in_when_they_wish(harness: H
     assert "· 已阅" not in (await secretary.expect("已交 1 人")).text
     # the quarter shows the months' reports of members who are not mobile, and 陈外出's quarter is not over
     await secretary.send("/reports 2026-Q4")
-    quarter = await secretary.expect("2026年第四季度 思想汇报")
+    quarter = await secretary.expect("2026年第四季度思想汇报")
     assert "已交 1 人，未到期未交 1 人，逾期未交 0 人" in quarter.text
 
 

@@ -296,7 +296,7 @@ async def run_case(m: Matrix, role: str, name: str, row: Row, in_group: bool) ->
     def problem(what: str) -> None:
         problems.append(f"{label}: {what}; got {texts!r}"[:600])
 
-    refusal = f"/{name}只有"
+    refusal = f"/{name} 只有"
     if not got:
         problem("no answer")
     elif any(APOLOGY in t for t in texts):

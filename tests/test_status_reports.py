@@ -58,7 +58,7 @@ async def test_status_bad_state_is_refused_with_an_example(harness: Harness) -> 
     member = harness.user(PLAIN)
     await member.send("/status flying | 月球")
     reply = await member.expect("不是有效的状态")
-    assert "/status away_work" in reply.text
+    assert "/status 外出务工" in reply.text
     await member.send("/status away_work")
     await member.expect("外出时请写上地点")
     assert await statuses(harness) == []
