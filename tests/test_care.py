@@ -107,7 +107,7 @@ async def test_other_branch_secretary_member_and_stranger_are_refused(harness: H
     assert "李联络" not in reply.text and "一村" not in reply.text
     member = harness.user(PLAIN)
     await member.send("/care 张流动 | 困难")
-    await member.expect("/care只有")
+    await member.expect("/care 只有")
     stranger = harness.user(STRANGER)
     await stranger.send("/care 张流动 | 困难")
     await stranger.expect("还没有登记")

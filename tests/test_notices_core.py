@@ -119,7 +119,7 @@ async def test_a_whole_notice_through_the_use_cases_without_telegram(store: Stor
     assert "应到：6 人" in report and "参加：1 人：李联络" in report
     assert "请假：1 人：赵巡逻（外出务工，待批）" in report
     assert "已签到：2 人" in report and "张流动 14:40" in report
-    assert "钱调解 14:40（书记登记，登记人：王书记）" in report
+    assert "钱调解 14:40（书记登记：王书记）" in report
     assert "未回复：2 人：王书记、吴未绑定（未绑定）" in report
 
     listing = await manage.upcoming(person[PATROL], T0, store, settings, "zh")
