@@ -16,10 +16,11 @@ import httpx
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application, ContextTypes, ExtBot
 
 from bot.context import Services
-from bot.scheduler import OUTBOX
+from bot.pacing import Lineup
+from bot.scheduler import OUTBOX, SendScheduler
 from bot.services import core
 from bot.store.outbox import OutboxRow
 
@@ -27,6 +28,10 @@ log = logging.getLogger(__name__)
 
 BATCH = 50
 CONCURRENCY = 8  # sends in flight at once (each waits for its slot in the scheduler's outbox lane)
+#: Claimed rows held at most, one per chat: rows of chats being paced wait there without taking a slot.
+MAX_HELD = 1000
+#: How long the sender waits, at most, before it looks at the outbox again when nothing woke it.
+IDLE_LOOK = 1.0
 STOP_GRACE = 2.0
 
 
@@ -55,12 +60,18 @@ class Sender:
         self.stop_grace = STOP_GRACE
         self.stopping = False
         self._sending: set[asyncio.Task[None]] = set()
+        self.lineup: Lineup[OutboxRow] = Lineup(self._chat_wait)
+        #: Set when a send finishes or the sender is poked: the loop waiting for a slot's use looks again.
+        self._progress = asyncio.Event()
+        #: Whether a claim may find rows (cleared by a claim that found none; set by a poke or a finished send).
+        self._more = True
 
     async def start(self) -> None:
         recovered = await self.services.store.outbox.recover()
         if recovered:
             log.info("outbox recovered=%s in-flight rows", recovered)
         self.stopping = False
+        self.lineup = Lineup(self._chat_wait)  # rows held before are 'pending' again (recovered)
         self.task = asyncio.create_task(self._run(), name="outbox-sender")
         self.wake.set()
 
@@ -79,10 +90,14 @@ class Sender:
             self.task = None
 
     def poke(self) -> None:
+        self._more = True
+        self._progress.set()
         self.wake.set()
 
     async def _run(self) -> None:
-        while True:
+        # Not `while True`: Python 3.11's wait_for can swallow the cancel from `stop` when what it waits for
+        # is done at the same moment, and the loop must end all the same.
+        while not self.stopping:
             try:
                 sent_any = await self.drain_once()
             except asyncio.CancelledError:
@@ -100,23 +115,46 @@ class Sender:
                 self.idle.clear()
 
     async def drain_once(self) -> bool:
-        """Send everything pending. The next rows are claimed while the last of a batch are still in
-        flight, so a long broadcast keeps its pace across batches."""
+        """Send what the outbox holds until nothing is left to claim. Rows are claimed oldest first, at most
+        one per chat at a time (so each chat's messages go in the order they were queued), and each free slot
+        goes to the oldest claimed row whose chat may send now: a chat that Telegram's per-chat limit is
+        pacing keeps its row in `lineup`, without a slot, while everyone else's messages go ahead. More rows
+        are claimed while the last ones are still in flight, so a long broadcast keeps its pace."""
         if self.stopping:
             return False
-        rows = await self.services.store.outbox.claim(BATCH)
-        if not rows:
-            return False
-        limit = asyncio.Semaphore(CONCURRENCY)
+        loop = asyncio.get_running_loop()
+        lineup = self.lineup
+        slots = asyncio.Semaphore(CONCURRENCY)
         tasks: set[asyncio.Task[None]] = set()
+        sent_any = False
+        self._more = True
         try:
-            while rows and not self.stopping:
-                for row in rows:
-                    await limit.acquire()
-                    task = asyncio.create_task(self._one(row, limit))
-                    tasks.add(task)
-                    task.add_done_callback(tasks.discard)
-                rows = await self.services.store.outbox.claim(BATCH)
+            while not self.stopping:
+                await slots.acquire()
+                self._progress.clear()  # before looking: whatever happens after wakes the wait below
+                now = loop.time()
+                if self._more and lineup.ready(now) < CONCURRENCY and len(lineup) < MAX_HELD:
+                    rows = await self.services.store.outbox.claim(BATCH, skip=lineup.busy, one_per_chat=True)
+                    self._more = bool(rows)
+                    now = loop.time()
+                    for claimed in rows:
+                        lineup.add(claimed, now)
+                row = lineup.next(now)
+                if row is None:
+                    slots.release()
+                    if not tasks and not len(lineup) and not self._more:
+                        break
+                    first = lineup.next_at()
+                    timeout = IDLE_LOOK if first is None else min(IDLE_LOOK, max(0.0, first - now))
+                    try:
+                        await asyncio.wait_for(self._progress.wait(), timeout)
+                    except TimeoutError:
+                        pass
+                    continue
+                sent_any = True
+                task = asyncio.create_task(self._one(row, slots))
+                tasks.add(task)
+                task.add_done_callback(tasks.discard)
             if tasks:
                 await asyncio.gather(*tasks)
         except asyncio.CancelledError:
@@ -124,13 +162,17 @@ class Sender:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             raise
-        return True
+        return sent_any
 
-    async def _one(self, row: OutboxRow, limit: asyncio.Semaphore) -> None:
+    def _chat_wait(self, chat: int, now: float) -> float:
+        limiter = self.app.bot.rate_limiter if isinstance(self.app.bot, ExtBot) else None
+        return limiter.chat_wait(chat, now) if isinstance(limiter, SendScheduler) else 0.0
+
+    async def _one(self, row: OutboxRow, slots: asyncio.Semaphore) -> None:
         task = asyncio.current_task()
         try:
             if self.stopping or task is None:
-                return
+                return  # left 'sending': the next start sends it (`recover`)
             self._sending.add(task)
             await self.send(row)
         except Exception:
@@ -138,7 +180,10 @@ class Sender:
         finally:
             if task is not None:
                 self._sending.discard(task)
-            limit.release()
+            self.lineup.done(row.chat_id)
+            self._more = True  # the chat's next row (or this one, released) may be claimed now
+            self._progress.set()
+            slots.release()
 
     async def send(self, row: OutboxRow) -> None:
         outbox = self.services.store.outbox

@@ -77,9 +77,17 @@ class _Bucket:
     at: float = 0.0
 
     def wait(self, now: float) -> float:
-        self.tokens = min(PRIVATE_BURST, self.tokens + (now - self.at) * PRIVATE_PER_SECOND)
+        self.tokens = self.tokens_at(now)
         self.at = now
-        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / PRIVATE_PER_SECOND
+        return self.wait_at(now)
+
+    def tokens_at(self, now: float) -> float:
+        return min(PRIVATE_BURST, self.tokens + (now - self.at) * PRIVATE_PER_SECOND)
+
+    def wait_at(self, now: float) -> float:
+        """Seconds from `now` until one send is allowed (nothing changed: a question, not a use)."""
+        tokens = self.tokens_at(now)
+        return 0.0 if tokens >= 1 else (1 - tokens) / PRIVATE_PER_SECOND
 
 
 @dataclass
@@ -165,6 +173,25 @@ class SendScheduler(BaseRateLimiter[str]):
             if len(recent) >= GROUP_PER_MINUTE:
                 own.append(recent[-GROUP_PER_MINUTE] + 60.0 + GUARD - now)
         return max(0.0, shared), max(0.0, *own)
+
+    def chat_wait(self, chat: int | None, now: float, lane: str = OUTBOX) -> float:
+        """Seconds from `now` until `chat`'s own Telegram limit lets a send of `lane` go (0: it may go now).
+        Nothing is changed. The bot-wide window, the spacing and a lane's pause are the same for every chat
+        and not counted: the sender asks this to give its slots to chats that may send, not to one that
+        must wait (head-of-line blocking)."""
+        state = self._state
+        if chat is None:
+            return 0.0
+        if chat > 0:
+            bucket = state.private.get(chat)
+            return bucket.wait_at(now) if lane == OUTBOX and bucket is not None else 0.0
+        recent = state.groups.get(chat)
+        if not recent:
+            return 0.0
+        live = [moment for moment in recent if moment > now - 60.0 - GUARD]
+        if len(live) < GROUP_PER_MINUTE:
+            return 0.0
+        return max(0.0, live[-GROUP_PER_MINUTE] + 60.0 + GUARD - now)
 
     def _take(self, lane: str, chat: int | None, now: float) -> None:
         state = self._state
