@@ -1,0 +1,190 @@
+"""The sender gives no slot to a chat that Telegram's per-chat limit is pacing: hundreds of messages queued
+to one chat do not hold back the messages to everyone else. Each chat's messages still go in the order
+they were queued, a 429 given up on keeps that order, and a row held for a paced chat when the bot stops
+goes out once after the restart. Plus the pure rules: `Lineup`, `SendScheduler.chat_wait`, and `claim`
+with `skip` / `one_per_chat`."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from aiohttp import web
+
+from bot.app import build_application, running
+from bot.config import Settings
+from bot.emulator import BotApiEmulator, EmuUser
+from bot.emulator.server import error_response
+from bot.pacing import Lineup
+from bot.scheduler import GROUP_PER_MINUTE, INTERACTIVE, OUTBOX, PRIVATE_BURST, SendScheduler
+from bot.store import Store
+from bot.store.outbox import Outgoing
+from tests.conftest import SMALL_ROSTER, Harness, load_roster, stop_sweep_job
+from tests.faults import until
+
+BUSY_CHAT = 880_000
+OTHERS = [881_000 + i for i in range(50)]
+
+
+# ------------------------------------------------------------------------------------------ Lineup (pure)
+@dataclass(frozen=True)
+class Row:
+    id: int
+    chat_id: int
+
+
+def waits(table: dict[int, float]) -> Any:
+    """A chat → until-when table as the wait rule: the seconds from `now` until the chat's time."""
+    return lambda chat, now: max(0.0, table.get(chat, 0.0) - now)
+
+
+def test_the_oldest_row_whose_chat_may_send_goes_first() -> None:
+    lineup: Lineup[Row] = Lineup(waits({7: 5.0}))
+    for row in (Row(1, 7), Row(2, 8), Row(3, 9)):
+        lineup.add(row, now=0.0)
+    assert lineup.ready(0.0) == 2
+    assert lineup.next(0.0) == Row(2, 8)  # row 1 is older, but its chat is being paced
+    assert lineup.next(0.0) == Row(3, 9)
+    assert lineup.next(0.0) is None and lineup.next_at() == 5.0
+    assert lineup.next(5.0) == Row(1, 7)  # its chat's time has come
+
+
+def test_one_row_per_chat_held_or_in_flight() -> None:
+    lineup: Lineup[Row] = Lineup(waits({}))
+    lineup.add(Row(1, 7), now=0.0)
+    with pytest.raises(ValueError):
+        lineup.add(Row(2, 7), now=0.0)  # a second row would race the first: order per chat
+    assert lineup.busy == {7}
+    assert lineup.next(0.0) == Row(1, 7)
+    assert lineup.busy == {7} and lineup.flying == 1 and len(lineup) == 0
+    with pytest.raises(ValueError):
+        lineup.add(Row(2, 7), now=0.0)
+    lineup.done(7)
+    assert lineup.busy == set()
+    lineup.add(Row(2, 7), now=0.0)
+
+
+def test_the_wait_is_asked_again_when_the_row_is_handed_out() -> None:
+    table: dict[int, float] = {}
+    lineup: Lineup[Row] = Lineup(waits(table))
+    lineup.add(Row(1, -100), now=0.0)  # a group, free when claimed
+    lineup.add(Row(2, 8), now=0.0)
+    table[-100] = 60.0  # answers in the group used its minute meanwhile
+    assert lineup.next(1.0) == Row(2, 8)
+    assert lineup.next(1.0) is None and lineup.next_at() == 60.0
+    assert lineup.clear() == [Row(1, -100)] and len(lineup) == 0
+
+
+# --------------------------------------------------------------------------- SendScheduler.chat_wait
+async def test_chat_wait_tells_when_a_paced_chat_may_send_and_changes_nothing() -> None:
+    scheduler = SendScheduler(1000)
+    now = asyncio.get_running_loop().time()
+    assert scheduler.chat_wait(7, now) == 0.0
+    assert 7 not in scheduler._state.private  # a question: no allowance kept for a chat never sent to
+    for _ in range(PRIVATE_BURST):  # the burst, as the outbox lane takes it
+        scheduler.delays(OUTBOX, 7, now)
+        scheduler._take(OUTBOX, 7, now)
+    assert scheduler.chat_wait(7, now) == pytest.approx(1.0)
+    assert scheduler.chat_wait(7, now + 0.4) == pytest.approx(0.6)
+    assert scheduler.chat_wait(7, now + 1.0) == 0.0
+    assert scheduler.chat_wait(7, now, lane=INTERACTIVE) == 0.0  # answers are not paced per chat
+    for i in range(GROUP_PER_MINUTE):
+        assert scheduler.delays(INTERACTIVE, -100, now + i * 0.01)[1] == 0.0
+        scheduler._take(INTERACTIVE, -100, now + i * 0.01)  # answers count against a group's minute too
+    assert scheduler.chat_wait(-100, now + 1.0) > 55
+    assert scheduler.chat_wait(-100, now + 61.0) == 0.0
+
+
+# ------------------------------------------------------------------------------------ claim (store)
+def _to(chat: int, n: int, tag: str = "t") -> Outgoing:
+    return Outgoing(key=f"fair:{tag}:{chat}:{n}", kind="test", chat_id=chat, text=f"{tag} {chat} {n:03d}")
+
+
+async def test_claim_takes_one_row_per_chat_oldest_first_and_skips_busy_chats(store: Store) -> None:
+    await store.outbox.enqueue([_to(7, n) for n in range(5)] + [_to(8, 0), _to(9, 0)])
+    first = await store.outbox.claim(10, one_per_chat=True)
+    assert [(r.chat_id, r.text) for r in first] == [(7, "t 7 000"), (8, "t 8 000"), (9, "t 9 000")]
+    assert await store.outbox.claim(10, skip={7}, one_per_chat=True) == []
+    await store.outbox.finish(first[0].id, "sent", message_id=1)
+    again = await store.outbox.claim(10, one_per_chat=True)
+    assert [r.text for r in again] == ["t 7 001"]  # the chat's next, in order
+    rest = await store.outbox.claim(10)  # without the options: as before, oldest first
+    assert [r.text for r in rest] == ["t 7 002", "t 7 003", "t 7 004"]
+
+
+# ------------------------------------------------------------------------ through the real Application
+def texts(user: EmuUser, tag: str) -> list[str]:
+    return [m.text for m in user.received if m.kind == "message" and m.text.startswith(tag + " ")]
+
+
+def people(harness: Harness, *ids: int) -> list[EmuUser]:
+    users = []
+    for telegram_id in ids:
+        user = harness.user(telegram_id)
+        user.started = True
+        users.append(user)
+    return users
+
+
+async def test_messages_to_others_are_not_held_behind_a_chat_being_paced(harness: Harness) -> None:
+    harness.emu.chat_limits = True  # the emulator answers 429 to a send over a chat's limit
+    busy, *others = people(harness, BUSY_CHAT, *OTHERS)
+    await harness.store.outbox.enqueue([_to(BUSY_CHAT, n, "busy") for n in range(200)])
+    await harness.store.outbox.enqueue([_to(chat, 0, "other") for chat in OTHERS])  # queued after the 200
+    harness.services.poke_sender()
+    await until(lambda: all(texts(u, "other") for u in others), within=30)
+    # everyone else has theirs while the one chat is still being paced, one a second after its burst
+    assert len(texts(busy, "busy")) < 50
+    await until(lambda: len(texts(busy, "busy")) >= PRIVATE_BURST + 2)
+    got = texts(busy, "busy")
+    assert got == [f"busy {BUSY_CHAT} {n:03d}" for n in range(len(got))]  # in the order queued, none twice
+    assert all(len(texts(u, "other")) == 1 for u in others)
+    assert harness.emu.stats["429"] == 0
+
+
+async def test_a_429_given_up_on_keeps_the_chat_s_order(harness: Harness) -> None:
+    busy, other = people(harness, BUSY_CHAT, OTHERS[0])
+    refused: list[str] = []
+
+    def flood(method: str, params: dict[str, Any]) -> web.StreamResponse | None:
+        """Telegram refuses the chat's second message more times than the scheduler retries."""
+        if method == "sendmessage" and str(params.get("text", "")).endswith(" 001") and len(refused) < 6:
+            refused.append(str(params["text"]))
+            return error_response(429, "Too Many Requests: retry after 0", {"retry_after": 0})
+        return None
+
+    harness.emu.fault_hook = flood
+    await harness.store.outbox.enqueue([_to(BUSY_CHAT, n, "busy") for n in range(5)] + [_to(OTHERS[0], 0, "other")])
+    harness.services.poke_sender()
+    await until(lambda: len(texts(busy, "busy")) == 5, within=20)
+    assert len(refused) == 6  # given up on by the scheduler: the sender put the row back
+    assert texts(busy, "busy") == [f"busy {BUSY_CHAT} {n:03d}" for n in range(5)]
+    assert texts(other, "other") == [f"other {OTHERS[0]} 000"]
+    await harness.settle()
+
+
+async def test_a_row_held_for_a_paced_chat_goes_once_after_a_restart(
+    emulator: BotApiEmulator, store: Store, settings: Settings,
+) -> None:
+    await load_roster(store, SMALL_ROSTER)
+    busy = emulator.add_user(BUSY_CHAT, "busy")
+    busy.started = True
+    await store.outbox.enqueue([_to(BUSY_CHAT, n, "busy") for n in range(8)])
+    first = build_application(settings, store)
+    async with running(first, poll_timeout=1):
+        stop_sweep_job(first)
+        await until(lambda: len(texts(busy, "busy")) >= PRIVATE_BURST + 1)  # paced now: its next row waits
+    before = len(texts(busy, "busy"))
+    assert before < 8
+    second = build_application(settings, store)
+    async with running(second, poll_timeout=1):
+        stop_sweep_job(second)
+        await until(lambda: len(texts(busy, "busy")) >= 8, within=20)
+        await until(lambda: _settled(store))
+    assert texts(busy, "busy") == [f"busy {BUSY_CHAT} {n:03d}" for n in range(8)]  # each once, in order
+
+
+async def _settled(store: Store) -> bool:
+    return await store.outbox.pending_count() == 0
