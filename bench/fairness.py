@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from pydantic import SecretStr
+
 import bot.app
 from bot.app import build_application, running, services_of
 from bot.config import Settings
@@ -88,13 +90,13 @@ async def count(store: Store, low: int, high: int) -> int:
 async def once(sender: type[Sender], few: int, per_few: int, many: int, rate: float, layout: str
                ) -> tuple[float, int, int]:
     """(seconds until the many chats had theirs, the few chats' messages sent by then, 429 answers)."""
-    bot.app.Sender = sender  # type: ignore[misc]  # startup() builds the sender from this name
+    bot.app.Sender = sender  # type: ignore[attr-defined]  # startup() builds the sender from this name
     async with BotApiEmulator(rate_limit=rate, chat_limits=True) as emu:
         for chat in [*range(FEW_BASE, FEW_BASE + few), *range(MANY_BASE, MANY_BASE + many)]:
             emu.add_user(chat, f"党员{chat}").started = True
         with tempfile.TemporaryDirectory() as folder:
             settings = Settings(  # type: ignore[call-arg]
-                _env_file=None, bot_token="123456:BENCH", database_path=Path(folder) / "bench.sqlite3",
+                _env_file=None, bot_token=SecretStr("123456:BENCH"), database_path=Path(folder) / "bench.sqlite3",
                 telegram_api_base_url=emu.base_url, broadcast_rate=rate, reminder_sweep_seconds=3600,
                 quiet_hours="", community_name="基准社区党委",
             )
@@ -112,7 +114,7 @@ async def once(sender: type[Sender], few: int, per_few: int, many: int, rate: fl
                     few_sent = await count(store, FEW_BASE, FEW_BASE + few)
             finally:
                 await store.close()
-                bot.app.Sender = Sender  # type: ignore[misc]
+                bot.app.Sender = Sender  # type: ignore[attr-defined]
             return elapsed, few_sent, emu.stats["429"]
 
 
