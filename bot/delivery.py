@@ -128,14 +128,19 @@ class Sender:
         tasks: set[asyncio.Task[None]] = set()
         sent_any = False
         self._more = True
+        looked = loop.time()  # when the outbox was last looked at
         try:
             while not self.stopping:
                 await slots.acquire()
                 self._progress.clear()  # before looking: whatever happens after wakes the wait below
                 now = loop.time()
+                if now - looked >= IDLE_LOOK:
+                    self._more = True  # now and then whatever happened, as when idle (rows queued unpoked)
                 if self._more and lineup.ready(now) < CONCURRENCY and len(lineup) < MAX_HELD:
+                    self._more = False  # a send finishing or a poke meanwhile sets it again
+                    looked = now
                     rows = await self.services.store.outbox.claim(BATCH, skip=lineup.busy, one_per_chat=True)
-                    self._more = bool(rows)
+                    self._more = self._more or bool(rows)
                     now = loop.time()
                     for claimed in rows:
                         lineup.add(claimed, now)
