@@ -20,7 +20,7 @@ from telegram.ext import Application, ContextTypes, ExtBot
 
 from bot.context import Services
 from bot.pacing import Lineup
-from bot.scheduler import OUTBOX, SendScheduler
+from bot.scheduler import OUTBOX, PRIVATE_BURST, SendScheduler
 from bot.services import core
 from bot.store.outbox import OutboxRow
 
@@ -28,8 +28,10 @@ log = logging.getLogger(__name__)
 
 BATCH = 50
 CONCURRENCY = 8  # sends in flight at once (each waits for its slot in the scheduler's outbox lane)
-#: Claimed rows held at most, one per chat: rows of chats being paced wait there without taking a slot.
+#: Claimed rows held at most: rows of chats being paced wait there without taking a slot.
 MAX_HELD = 1000
+#: Rows of one chat taken by one claim: a private chat's burst (more would only wait for its pace).
+PER_CHAT = PRIVATE_BURST
 #: How long the sender waits, at most, before it looks at the outbox again when nothing woke it.
 IDLE_LOOK = 1.0
 STOP_GRACE = 2.0
@@ -136,15 +138,17 @@ class Sender:
                 now = loop.time()
                 if now - looked >= IDLE_LOOK:
                     self._more = True  # now and then whatever happened, as when idle (rows queued unpoked)
-                if self._more and lineup.ready(now) < CONCURRENCY and len(lineup) < MAX_HELD:
+                row = lineup.next(now)
+                if row is None and self._more and len(lineup) < MAX_HELD:
+                    # nothing held may go: claim more (the sends in flight keep the pace meanwhile)
                     self._more = False  # a send finishing or a poke meanwhile sets it again
                     looked = now
-                    rows = await self.services.store.outbox.claim(BATCH, skip=lineup.busy, one_per_chat=True)
+                    rows = await self.services.store.outbox.claim(BATCH, skip=lineup.busy, per_chat=PER_CHAT)
                     self._more = self._more or bool(rows)
                     now = loop.time()
                     for claimed in rows:
                         lineup.add(claimed, now)
-                row = lineup.next(now)
+                    row = lineup.next(now)
                 if row is None:
                     slots.release()
                     if not tasks and not len(lineup) and not self._more:
@@ -169,9 +173,9 @@ class Sender:
             raise
         return sent_any
 
-    def _chat_wait(self, chat: int, now: float) -> float:
+    def _chat_wait(self, chat: int, now: float, ahead: int) -> float:
         limiter = self.app.bot.rate_limiter if isinstance(self.app.bot, ExtBot) else None
-        return limiter.chat_wait(chat, now) if isinstance(limiter, SendScheduler) else 0.0
+        return limiter.chat_wait(chat, now, ahead) if isinstance(limiter, SendScheduler) else 0.0
 
     async def _one(self, row: OutboxRow, slots: asyncio.Semaphore) -> None:
         task = asyncio.current_task()
@@ -185,10 +189,22 @@ class Sender:
         finally:
             if task is not None:
                 self._sending.discard(task)
-            self.lineup.done(row.chat_id)
-            self._more = True  # the chat's next row (or this one, released) may be claimed now
-            self._progress.set()
+            self._answered(row)  # if not already (a send cancelled or failed unexpectedly)
             slots.release()
+
+    def _answered(self, row: OutboxRow) -> None:
+        """Telegram answered the send of `row` (or it is given up): the chat's next row may go."""
+        self.lineup.done(row, asyncio.get_running_loop().time())
+        self._more = True  # the chat's next row may be claimed now
+        self._progress.set()
+
+    async def _again(self, row: OutboxRow, error: str, after: float) -> None:
+        """The send did not reach Telegram or must wait: tried again after `after` seconds, before the rows of
+        its chat held behind it. The slot is kept meanwhile, as a brake when Telegram cannot be reached."""
+        await self.services.store.outbox.note(row.id, error)
+        await asyncio.sleep(after)
+        self.lineup.retry(row, asyncio.get_running_loop().time())
+        self._progress.set()
 
     async def send(self, row: OutboxRow) -> None:
         outbox = self.services.store.outbox
@@ -199,33 +215,35 @@ class Sender:
                 rate_limit_args=OUTBOX, **timeouts,
             )
         except Forbidden as exc:
+            self._answered(row)
             await outbox.finish(row.id, "failed", error=f"403 {exc.message}")
             if row.member_id is not None:
                 await self.services.store.members.mark_unreachable(row.member_id)
             log.info("outbox=%s member=%s failed 403", row.id, row.member_id)
             status = "failed"
         except RetryAfter as exc:  # the scheduler gave up retrying: try again later
-            await outbox.release(row.id, error=f"429 retry after {exc.retry_after}")
-            await asyncio.sleep(float(exc.retry_after) if not hasattr(exc.retry_after, "total_seconds")
-                                else exc.retry_after.total_seconds())
+            await self._again(row, f"429 retry after {exc.retry_after}",
+                              float(exc.retry_after) if not hasattr(exc.retry_after, "total_seconds")
+                              else exc.retry_after.total_seconds())
             return
         except TimedOut as exc:
             if isinstance(exc.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout):  # it never left: resend
-                await outbox.release(row.id, error="time-out before the request went out")
-                await asyncio.sleep(1.0)
+                await self._again(row, "time-out before the request went out", 1.0)
                 return
+            self._answered(row)
             await outbox.finish(row.id, "uncertain", error="timed out after the request went out")
             log.warning("outbox=%s member=%s uncertain (time-out)", row.id, row.member_id)
             status = "uncertain"
         except BadRequest as exc:
+            self._answered(row)
             await outbox.finish(row.id, "failed", error=f"400 {exc.message}")
             log.warning("outbox=%s failed 400 %s", row.id, exc.message)
             status = "failed"
         except NetworkError as exc:  # the request did not go out: try again
-            await outbox.release(row.id, error=f"network {exc.message}")
-            await asyncio.sleep(1.0)
+            await self._again(row, f"network {exc.message}", 1.0)
             return
         else:
+            self._answered(row)
             await outbox.finish(row.id, "sent", message_id=message.message_id)
             status = "sent"
         for hook in core.AFTER_SEND:

@@ -174,24 +174,28 @@ class SendScheduler(BaseRateLimiter[str]):
                 own.append(recent[-GROUP_PER_MINUTE] + 60.0 + GUARD - now)
         return max(0.0, shared), max(0.0, *own)
 
-    def chat_wait(self, chat: int | None, now: float, lane: str = OUTBOX) -> float:
-        """Seconds from `now` until `chat`'s own Telegram limit lets a send of `lane` go (0: it may go now).
-        Nothing is changed. The bot-wide window, the spacing and a lane's pause are the same for every chat
-        and not counted: the sender asks this to give its slots to chats that may send, not to one that
-        must wait (head-of-line blocking)."""
+    def chat_wait(self, chat: int | None, now: float, ahead: int = 0, lane: str = OUTBOX) -> float:
+        """Seconds from `now` until `chat`'s own Telegram limit lets one more send of `lane` go, after `ahead`
+        sends to it that are on their way but may not have been counted yet (0: it may go now). Nothing is
+        changed. The bot-wide window, the spacing and a lane's pause are the same for every chat and not
+        counted: the sender asks this to give its slots to chats that may send, not to one that must wait
+        (head-of-line blocking)."""
         state = self._state
         if chat is None:
             return 0.0
         if chat > 0:
+            if lane != OUTBOX:
+                return 0.0
             bucket = state.private.get(chat)
-            return bucket.wait_at(now) if lane == OUTBOX and bucket is not None else 0.0
-        recent = state.groups.get(chat)
-        if not recent:
+            tokens = (bucket.tokens_at(now) if bucket is not None else PRIVATE_BURST) - ahead
+            return 0.0 if tokens >= 1 else (1 - tokens) / PRIVATE_PER_SECOND
+        live = [moment for moment in state.groups.get(chat, ()) if moment > now - 60.0 - GUARD]
+        over = len(live) + ahead - GROUP_PER_MINUTE  # this many must leave the minute first, and one more
+        if over < 0:
             return 0.0
-        live = [moment for moment in recent if moment > now - 60.0 - GUARD]
-        if len(live) < GROUP_PER_MINUTE:
-            return 0.0
-        return max(0.0, live[-GROUP_PER_MINUTE] + 60.0 + GUARD - now)
+        if over >= len(live):
+            return 60.0 + GUARD  # more on their way than the minute holds: a whole minute at least
+        return max(0.0, live[over] + 60.0 + GUARD - now)
 
     def _take(self, lane: str, chat: int | None, now: float) -> None:
         state = self._state

@@ -2,7 +2,7 @@
 to one chat do not hold back the messages to everyone else. Each chat's messages still go in the order
 they were queued, a 429 given up on keeps that order, and a row held for a paced chat when the bot stops
 goes out once after the restart. Plus the pure rules: `Lineup`, `SendScheduler.chat_wait`, and `claim`
-with `skip` / `one_per_chat`."""
+with `skip` / `per_chat`."""
 
 from __future__ import annotations
 
@@ -35,9 +35,10 @@ class Row:
     chat_id: int
 
 
-def waits(table: dict[int, float]) -> Any:
-    """A chat → until-when table as the wait rule: the seconds from `now` until the chat's time."""
-    return lambda chat, now: max(0.0, table.get(chat, 0.0) - now)
+def waits(table: dict[int, float], at_once: int = 1) -> Any:
+    """A chat → until-when table as the wait rule: the seconds from `now` until the chat's time; a chat takes
+    `at_once` sends on their way, a second more for each beyond."""
+    return lambda chat, now, ahead: max(0.0, table.get(chat, 0.0) - now, float(ahead - at_once + 1))
 
 
 def test_the_oldest_row_whose_chat_may_send_goes_first() -> None:
@@ -51,19 +52,38 @@ def test_the_oldest_row_whose_chat_may_send_goes_first() -> None:
     assert lineup.next(5.0) == Row(1, 7)  # its chat's time has come
 
 
-def test_one_row_per_chat_held_or_in_flight() -> None:
-    lineup: Lineup[Row] = Lineup(waits({}))
+def test_a_chat_s_rows_go_in_order_and_only_as_far_as_its_allowance_goes() -> None:
+    lineup: Lineup[Row] = Lineup(waits({}, at_once=2))
     lineup.add(Row(1, 7), now=0.0)
     with pytest.raises(ValueError):
-        lineup.add(Row(2, 7), now=0.0)  # a second row would race the first: order per chat
+        lineup.add(Row(0, 7), now=0.0)  # an older row behind a newer one: the order would break
     assert lineup.busy == {7}
     assert lineup.next(0.0) == Row(1, 7)
-    assert lineup.busy == {7} and lineup.flying == 1 and len(lineup) == 0
-    with pytest.raises(ValueError):
-        lineup.add(Row(2, 7), now=0.0)
-    lineup.done(7)
-    assert lineup.busy == set()
+    assert lineup.busy == set() and lineup.flying == 1 and len(lineup) == 0
+    lineup.add(Row(2, 7), now=0.0)  # claimed while the first is on its way: the allowance covers it
+    assert lineup.next(0.0) == Row(2, 7)
+    lineup.add(Row(3, 7), now=0.0)
+    lineup.add(Row(4, 8), now=0.0)
+    assert lineup.next(0.0) == Row(4, 8)  # not row 3: two of its chat are on their way already
+    assert lineup.next(0.0) is None
+    lineup.done(Row(1, 7), now=0.1)
+    lineup.done(Row(1, 7), now=0.1)  # told twice: nothing more
+    assert lineup.next(0.1) == Row(3, 7)
+    assert lineup.next(0.1) is None and lineup.flying == 3
+
+
+def test_a_row_tried_again_goes_before_the_row_held_behind_it() -> None:
+    lineup: Lineup[Row] = Lineup(waits({}))
+    lineup.add(Row(1, 7), now=0.0)
+    assert lineup.next(0.0) == Row(1, 7)
     lineup.add(Row(2, 7), now=0.0)
+    lineup.retry(Row(1, 7), now=0.5, after=1.0)  # e.g. a 429 the scheduler gave up on
+    assert lineup.busy == {7} and len(lineup) == 2 and lineup.flying == 0
+    assert lineup.next(1.0) is None
+    assert lineup.next(1.5) == Row(1, 7)
+    assert lineup.next(1.5) is None  # row 2 waits for row 1's answer (one at once here)
+    lineup.done(Row(1, 7), now=1.6)
+    assert lineup.next(1.6) == Row(2, 7)
 
 
 def test_the_wait_is_asked_again_when_the_row_is_handed_out() -> None:
@@ -89,12 +109,16 @@ async def test_chat_wait_tells_when_a_paced_chat_may_send_and_changes_nothing() 
     assert scheduler.chat_wait(7, now) == pytest.approx(1.0)
     assert scheduler.chat_wait(7, now + 0.4) == pytest.approx(0.6)
     assert scheduler.chat_wait(7, now + 1.0) == 0.0
+    assert scheduler.chat_wait(7, now + 1.0, ahead=1) == pytest.approx(1.0)  # one more is on its way
+    assert scheduler.chat_wait(8, now, ahead=PRIVATE_BURST - 1) == 0.0  # a fresh chat: its burst
+    assert scheduler.chat_wait(8, now, ahead=PRIVATE_BURST) == pytest.approx(1.0)
     assert scheduler.chat_wait(7, now, lane=INTERACTIVE) == 0.0  # answers are not paced per chat
     for i in range(GROUP_PER_MINUTE):
         assert scheduler.delays(INTERACTIVE, -100, now + i * 0.01)[1] == 0.0
         scheduler._take(INTERACTIVE, -100, now + i * 0.01)  # answers count against a group's minute too
     assert scheduler.chat_wait(-100, now + 1.0) > 55
     assert scheduler.chat_wait(-100, now + 61.0) == 0.0
+    assert scheduler.chat_wait(-100, now + 60.0, ahead=2) == pytest.approx(0.04)  # three must leave the minute
 
 
 # ------------------------------------------------------------------------------------ claim (store)
@@ -102,16 +126,18 @@ def _to(chat: int, n: int, tag: str = "t") -> Outgoing:
     return Outgoing(key=f"fair:{tag}:{chat}:{n}", kind="test", chat_id=chat, text=f"{tag} {chat} {n:03d}")
 
 
-async def test_claim_takes_one_row_per_chat_oldest_first_and_skips_busy_chats(store: Store) -> None:
+async def test_claim_takes_a_few_rows_per_chat_oldest_first_and_skips_busy_chats(store: Store) -> None:
     await store.outbox.enqueue([_to(7, n) for n in range(5)] + [_to(8, 0), _to(9, 0)])
-    first = await store.outbox.claim(10, one_per_chat=True)
-    assert [(r.chat_id, r.text) for r in first] == [(7, "t 7 000"), (8, "t 8 000"), (9, "t 9 000")]
-    assert await store.outbox.claim(10, skip={7}, one_per_chat=True) == []
-    await store.outbox.finish(first[0].id, "sent", message_id=1)
-    again = await store.outbox.claim(10, one_per_chat=True)
-    assert [r.text for r in again] == ["t 7 001"]  # the chat's next, in order
+    first = await store.outbox.claim(10, per_chat=2)
+    assert [r.text for r in first] == ["t 7 000", "t 7 001", "t 8 000", "t 9 000"]
+    assert await store.outbox.claim(10, skip={7}, per_chat=2) == []
+    again = await store.outbox.claim(10, per_chat=1)  # chat 7's first are on their way: the next, in order
+    assert [r.text for r in again] == ["t 7 002"]
+    await store.outbox.note(again[0].id, "429 retry after 1")  # to be tried again: stays with the sender
+    row = await store.outbox.by_key("fair:t:7:2")
+    assert row is not None and (row.status, row.error) == ("sending", "429 retry after 1")
     rest = await store.outbox.claim(10)  # without the options: as before, oldest first
-    assert [r.text for r in rest] == ["t 7 002", "t 7 003", "t 7 004"]
+    assert [r.text for r in rest] == ["t 7 003", "t 7 004"]
 
 
 # ------------------------------------------------------------------------ through the real Application
@@ -149,18 +175,19 @@ async def test_a_429_given_up_on_keeps_the_chat_s_order(harness: Harness) -> Non
     refused: list[str] = []
 
     def flood(method: str, params: dict[str, Any]) -> web.StreamResponse | None:
-        """Telegram refuses the chat's second message more times than the scheduler retries."""
-        if method == "sendmessage" and str(params.get("text", "")).endswith(" 001") and len(refused) < 6:
+        """Telegram refuses a message to the chat, sent once its burst is used (it is paced: one at a time),
+        more times than the scheduler retries."""
+        if method == "sendmessage" and str(params.get("text", "")).endswith(" 004") and len(refused) < 6:
             refused.append(str(params["text"]))
             return error_response(429, "Too Many Requests: retry after 0", {"retry_after": 0})
         return None
 
     harness.emu.fault_hook = flood
-    await harness.store.outbox.enqueue([_to(BUSY_CHAT, n, "busy") for n in range(5)] + [_to(OTHERS[0], 0, "other")])
+    await harness.store.outbox.enqueue([_to(BUSY_CHAT, n, "busy") for n in range(7)] + [_to(OTHERS[0], 0, "other")])
     harness.services.poke_sender()
-    await until(lambda: len(texts(busy, "busy")) == 5, within=20)
-    assert len(refused) == 6  # given up on by the scheduler: the sender put the row back
-    assert texts(busy, "busy") == [f"busy {BUSY_CHAT} {n:03d}" for n in range(5)]
+    await until(lambda: len(texts(busy, "busy")) == 7, within=20)
+    assert len(refused) == 6  # given up on by the scheduler: the sender tried it again, before the next
+    assert texts(busy, "busy") == [f"busy {BUSY_CHAT} {n:03d}" for n in range(7)]
     assert texts(other, "other") == [f"other {OTHERS[0]} 000"]
     await harness.settle()
 
