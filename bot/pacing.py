@@ -38,10 +38,11 @@ Wait = Callable[[int, float, int], float]
 class Lineup(Generic[Row]):
     """Claimed rows waiting for a slot, per chat in the order queued; and the sends in flight per chat.
 
-    A chat's rows are handed out in the order queued, and the next only when its chat's allowance covers it
-    on top of the sends already on their way (a short burst to a private chat goes at once, as before; a
-    paced chat has one send in flight at a time). A claim takes a few rows of a chat at most and none of a
-    `busy` one; a row to be tried again goes back to the head of its chat's line."""
+    A chat's rows are handed out in the order queued, the next only when its chat's allowance covers it on
+    top of the sends already on their way: a short burst to a private chat goes at once (the scheduler takes
+    a chat's sends in the order they came), a paced chat has one send in flight at a time. A claim takes a
+    few rows of a chat at most and none of a `busy` one; a row to be tried again goes back to the head of its
+    chat's line."""
 
     wait: Wait
     _lines: dict[int, deque[Row]] = field(default_factory=dict)                 # chat → its held rows, in order

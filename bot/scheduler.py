@@ -99,6 +99,9 @@ class _State:
     #: Refresh and outbox sends together are spaced evenly: never a burst that fills the window, so an answer
     #: finds a free slot within one spacing.
     next_background: float = 0.0
+    #: Per chat, the outbox requests waiting, in the order they came: they are taken in that order (a chat's
+    #: messages arrive in the order queued).
+    queued: dict[int, deque[int]] = field(default_factory=dict)
     #: Per lane, the requests held only by the bot-wide window: later lanes let them have the next slot.
     ready: dict[str, set[int]] = field(default_factory=lambda: {lane: set() for lane in LANES})
 
@@ -217,10 +220,15 @@ class SendScheduler(BaseRateLimiter[str]):
         state = self._state
         me = id(asyncio.current_task())
         ahead = LANES[:LANES.index(lane)]
+        line = state.queued.setdefault(chat, deque()) if lane == OUTBOX and chat is not None else None
+        if line is not None:
+            line.append(me)
         try:
             while True:
                 now = loop.time()
                 shared, own = self.delays(lane, chat, now)
+                if line is not None and line[0] != me:
+                    own = max(own, POLL)  # an earlier send to the same chat goes first
                 if own <= 0:
                     state.ready[lane].add(me)
                 else:
@@ -236,6 +244,11 @@ class SendScheduler(BaseRateLimiter[str]):
                 except TimeoutError:
                     pass
         finally:
+            if line is not None:
+                line.remove(me)
+                if not line:
+                    state.queued.pop(chat, None)  # type: ignore[arg-type]
+                self._changed.set()
             if me in state.ready[lane]:
                 state.ready[lane].discard(me)
                 self._changed.set()
