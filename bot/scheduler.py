@@ -12,6 +12,9 @@ chat is counted against Telegram's limits as Telegram counts them:
   this of bulk messages; answers to someone who is writing to the bot go at the pace they write, as every
   bot answers (holding the third line of an answer for a second would only make the bot feel slow).
 
+A chat's outbox sends are taken in the order they came. `chat_wait` tells the sender how long a chat must
+still wait, so that it gives its slots to chats that may send (`bot/pacing.py`).
+
 Refresh and outbox sends are also spaced evenly (together, one every 1/rate s), so they never fill the window
 in a burst and an answer that arrives while a broadcast runs waits about one spacing at most. A 429
 (`RetryAfter`) pauses the lane that caused it and the lanes after it (an interactive 429 pauses the outbox
@@ -220,7 +223,8 @@ class SendScheduler(BaseRateLimiter[str]):
         state = self._state
         me = id(asyncio.current_task())
         ahead = LANES[:LANES.index(lane)]
-        line = state.queued.setdefault(chat, deque()) if lane == OUTBOX and chat is not None else None
+        key = chat if lane == OUTBOX else None  # whose outbox sends this one queues behind
+        line = state.queued.setdefault(key, deque()) if key is not None else None
         if line is not None:
             line.append(me)
         try:
@@ -247,7 +251,7 @@ class SendScheduler(BaseRateLimiter[str]):
             if line is not None:
                 line.remove(me)
                 if not line:
-                    state.queued.pop(chat, None)  # type: ignore[arg-type]
+                    state.queued.pop(key, None)
                 self._changed.set()
             if me in state.ready[lane]:
                 state.ready[lane].discard(me)
