@@ -248,7 +248,7 @@ class SendScheduler(BaseRateLimiter[str]):
                 except TimeoutError:
                     pass
         finally:
-            if line is not None:
+            if line is not None and key is not None:
                 line.remove(me)
                 if not line:
                     state.queued.pop(key, None)
