@@ -16,10 +16,11 @@ import httpx
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application, ContextTypes, ExtBot
 
 from bot.context import Services
-from bot.scheduler import OUTBOX
+from bot.pacing import Lineup
+from bot.scheduler import OUTBOX, PRIVATE_BURST, SendScheduler
 from bot.services import core
 from bot.store.outbox import OutboxRow
 
@@ -27,6 +28,12 @@ log = logging.getLogger(__name__)
 
 BATCH = 50
 CONCURRENCY = 8  # sends in flight at once (each waits for its slot in the scheduler's outbox lane)
+#: Claimed rows held at most: rows of chats being paced wait there without taking a slot.
+MAX_HELD = 1000
+#: Rows of one chat taken by one claim: a private chat's burst (more would only wait for its pace).
+PER_CHAT = PRIVATE_BURST
+#: How long the sender waits, at most, before it looks at the outbox again when nothing woke it.
+IDLE_LOOK = 1.0
 STOP_GRACE = 2.0
 
 
@@ -55,12 +62,18 @@ class Sender:
         self.stop_grace = STOP_GRACE
         self.stopping = False
         self._sending: set[asyncio.Task[None]] = set()
+        self.lineup: Lineup[OutboxRow] = Lineup(self._chat_wait)
+        #: Set when a send finishes or the sender is poked: the loop waiting for a slot's use looks again.
+        self._progress = asyncio.Event()
+        #: Whether a claim may find rows (cleared by a claim that found none; set by a poke or a finished send).
+        self._more = True
 
     async def start(self) -> None:
         recovered = await self.services.store.outbox.recover()
         if recovered:
             log.info("outbox recovered=%s in-flight rows", recovered)
         self.stopping = False
+        self.lineup = Lineup(self._chat_wait)  # rows held before are 'pending' again (recovered)
         self.task = asyncio.create_task(self._run(), name="outbox-sender")
         self.wake.set()
 
@@ -79,10 +92,14 @@ class Sender:
             self.task = None
 
     def poke(self) -> None:
+        self._more = True
+        self._progress.set()
         self.wake.set()
 
     async def _run(self) -> None:
-        while True:
+        # Not `while True`: Python 3.11's wait_for can swallow the cancel from `stop` when what it waits for
+        # is done at the same moment, and the loop must end all the same.
+        while not self.stopping:
             try:
                 sent_any = await self.drain_once()
             except asyncio.CancelledError:
@@ -100,23 +117,53 @@ class Sender:
                 self.idle.clear()
 
     async def drain_once(self) -> bool:
-        """Send everything pending. The next rows are claimed while the last of a batch are still in
-        flight, so a long broadcast keeps its pace across batches."""
+        """Send what the outbox holds until nothing is left to claim. Rows are claimed oldest first, at most
+        one per chat at a time (so each chat's messages go in the order they were queued), and each free slot
+        goes to the oldest claimed row whose chat may send now: a chat that Telegram's per-chat limit is
+        pacing keeps its row in `lineup`, without a slot, while everyone else's messages go ahead. More rows
+        are claimed while the last ones are still in flight, so a long broadcast keeps its pace."""
         if self.stopping:
             return False
-        rows = await self.services.store.outbox.claim(BATCH)
-        if not rows:
-            return False
-        limit = asyncio.Semaphore(CONCURRENCY)
+        loop = asyncio.get_running_loop()
+        lineup = self.lineup
+        slots = asyncio.Semaphore(CONCURRENCY)
         tasks: set[asyncio.Task[None]] = set()
+        sent_any = False
+        self._more = True
+        looked = loop.time()  # when the outbox was last looked at
         try:
-            while rows and not self.stopping:
-                for row in rows:
-                    await limit.acquire()
-                    task = asyncio.create_task(self._one(row, limit))
-                    tasks.add(task)
-                    task.add_done_callback(tasks.discard)
-                rows = await self.services.store.outbox.claim(BATCH)
+            while not self.stopping:
+                await slots.acquire()
+                self._progress.clear()  # before looking: whatever happens after wakes the wait below
+                now = loop.time()
+                if now - looked >= IDLE_LOOK:
+                    self._more = True  # now and then whatever happened, as when idle (rows queued unpoked)
+                row = lineup.next(now)
+                if row is None and self._more and len(lineup) < MAX_HELD:
+                    # nothing held may go: claim more (the sends in flight keep the pace meanwhile)
+                    self._more = False  # a send finishing or a poke meanwhile sets it again
+                    looked = now
+                    rows = await self.services.store.outbox.claim(BATCH, skip=lineup.busy, per_chat=PER_CHAT)
+                    self._more = self._more or bool(rows)
+                    now = loop.time()
+                    for claimed in rows:
+                        lineup.add(claimed, now)
+                    row = lineup.next(now)
+                if row is None:
+                    slots.release()
+                    if not tasks and not len(lineup) and not self._more:
+                        break
+                    first = lineup.next_at()
+                    timeout = IDLE_LOOK if first is None else min(IDLE_LOOK, max(0.0, first - now))
+                    try:
+                        await asyncio.wait_for(self._progress.wait(), timeout)
+                    except TimeoutError:
+                        pass
+                    continue
+                sent_any = True
+                task = asyncio.create_task(self._one(row, slots))
+                tasks.add(task)
+                task.add_done_callback(tasks.discard)
             if tasks:
                 await asyncio.gather(*tasks)
         except asyncio.CancelledError:
@@ -124,13 +171,17 @@ class Sender:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             raise
-        return True
+        return sent_any
 
-    async def _one(self, row: OutboxRow, limit: asyncio.Semaphore) -> None:
+    def _chat_wait(self, chat: int, now: float, ahead: int) -> float:
+        limiter = self.app.bot.rate_limiter if isinstance(self.app.bot, ExtBot) else None
+        return limiter.chat_wait(chat, now, ahead) if isinstance(limiter, SendScheduler) else 0.0
+
+    async def _one(self, row: OutboxRow, slots: asyncio.Semaphore) -> None:
         task = asyncio.current_task()
         try:
             if self.stopping or task is None:
-                return
+                return  # left 'sending': the next start sends it (`recover`)
             self._sending.add(task)
             await self.send(row)
         except Exception:
@@ -138,7 +189,22 @@ class Sender:
         finally:
             if task is not None:
                 self._sending.discard(task)
-            limit.release()
+            self._answered(row)  # if not already (a send cancelled or failed unexpectedly)
+            slots.release()
+
+    def _answered(self, row: OutboxRow) -> None:
+        """Telegram answered the send of `row` (or it is given up): the chat's next row may go."""
+        self.lineup.done(row, asyncio.get_running_loop().time())
+        self._more = True  # the chat's next row may be claimed now
+        self._progress.set()
+
+    async def _again(self, row: OutboxRow, error: str, after: float) -> None:
+        """The send did not reach Telegram or must wait: tried again after `after` seconds, before the rows of
+        its chat held behind it. The slot is kept meanwhile, as a brake when Telegram cannot be reached."""
+        await self.services.store.outbox.note(row.id, error)
+        await asyncio.sleep(after)
+        self.lineup.retry(row, asyncio.get_running_loop().time())
+        self._progress.set()
 
     async def send(self, row: OutboxRow) -> None:
         outbox = self.services.store.outbox
@@ -149,33 +215,35 @@ class Sender:
                 rate_limit_args=OUTBOX, **timeouts,
             )
         except Forbidden as exc:
+            self._answered(row)
             await outbox.finish(row.id, "failed", error=f"403 {exc.message}")
             if row.member_id is not None:
                 await self.services.store.members.mark_unreachable(row.member_id)
             log.info("outbox=%s member=%s failed 403", row.id, row.member_id)
             status = "failed"
         except RetryAfter as exc:  # the scheduler gave up retrying: try again later
-            await outbox.release(row.id, error=f"429 retry after {exc.retry_after}")
-            await asyncio.sleep(float(exc.retry_after) if not hasattr(exc.retry_after, "total_seconds")
-                                else exc.retry_after.total_seconds())
+            await self._again(row, f"429 retry after {exc.retry_after}",
+                              float(exc.retry_after) if not hasattr(exc.retry_after, "total_seconds")
+                              else exc.retry_after.total_seconds())
             return
         except TimedOut as exc:
             if isinstance(exc.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout):  # it never left: resend
-                await outbox.release(row.id, error="time-out before the request went out")
-                await asyncio.sleep(1.0)
+                await self._again(row, "time-out before the request went out", 1.0)
                 return
+            self._answered(row)
             await outbox.finish(row.id, "uncertain", error="timed out after the request went out")
             log.warning("outbox=%s member=%s uncertain (time-out)", row.id, row.member_id)
             status = "uncertain"
         except BadRequest as exc:
+            self._answered(row)
             await outbox.finish(row.id, "failed", error=f"400 {exc.message}")
             log.warning("outbox=%s failed 400 %s", row.id, exc.message)
             status = "failed"
         except NetworkError as exc:  # the request did not go out: try again
-            await outbox.release(row.id, error=f"network {exc.message}")
-            await asyncio.sleep(1.0)
+            await self._again(row, f"network {exc.message}", 1.0)
             return
         else:
+            self._answered(row)
             await outbox.finish(row.id, "sent", message_id=message.message_id)
             status = "sent"
         for hook in core.AFTER_SEND:

@@ -12,6 +12,9 @@ chat is counted against Telegram's limits as Telegram counts them:
   this of bulk messages; answers to someone who is writing to the bot go at the pace they write, as every
   bot answers (holding the third line of an answer for a second would only make the bot feel slow).
 
+A chat's outbox sends are taken in the order they came. `chat_wait` tells the sender how long a chat must
+still wait, so that it gives its slots to chats that may send (`bot/pacing.py`).
+
 Refresh and outbox sends are also spaced evenly (together, one every 1/rate s), so they never fill the window
 in a burst and an answer that arrives while a broadcast runs waits about one spacing at most. A 429
 (`RetryAfter`) pauses the lane that caused it and the lanes after it (an interactive 429 pauses the outbox
@@ -77,9 +80,17 @@ class _Bucket:
     at: float = 0.0
 
     def wait(self, now: float) -> float:
-        self.tokens = min(PRIVATE_BURST, self.tokens + (now - self.at) * PRIVATE_PER_SECOND)
+        self.tokens = self.tokens_at(now)
         self.at = now
-        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / PRIVATE_PER_SECOND
+        return self.wait_at(now)
+
+    def tokens_at(self, now: float) -> float:
+        return min(PRIVATE_BURST, self.tokens + (now - self.at) * PRIVATE_PER_SECOND)
+
+    def wait_at(self, now: float) -> float:
+        """Seconds from `now` until one send is allowed (nothing changed: a question, not a use)."""
+        tokens = self.tokens_at(now)
+        return 0.0 if tokens >= 1 else (1 - tokens) / PRIVATE_PER_SECOND
 
 
 @dataclass
@@ -91,6 +102,9 @@ class _State:
     #: Refresh and outbox sends together are spaced evenly: never a burst that fills the window, so an answer
     #: finds a free slot within one spacing.
     next_background: float = 0.0
+    #: Per chat, the outbox requests waiting, in the order they came: they are taken in that order (a chat's
+    #: messages arrive in the order queued).
+    queued: dict[int, deque[int]] = field(default_factory=dict)
     #: Per lane, the requests held only by the bot-wide window: later lanes let them have the next slot.
     ready: dict[str, set[int]] = field(default_factory=lambda: {lane: set() for lane in LANES})
 
@@ -166,6 +180,29 @@ class SendScheduler(BaseRateLimiter[str]):
                 own.append(recent[-GROUP_PER_MINUTE] + 60.0 + GUARD - now)
         return max(0.0, shared), max(0.0, *own)
 
+    def chat_wait(self, chat: int | None, now: float, ahead: int = 0, lane: str = OUTBOX) -> float:
+        """Seconds from `now` until `chat`'s own Telegram limit lets one more send of `lane` go, after `ahead`
+        sends to it that are on their way but may not have been counted yet (0: it may go now). Nothing is
+        changed. The bot-wide window, the spacing and a lane's pause are the same for every chat and not
+        counted: the sender asks this to give its slots to chats that may send, not to one that must wait
+        (head-of-line blocking)."""
+        state = self._state
+        if chat is None:
+            return 0.0
+        if chat > 0:
+            if lane != OUTBOX:
+                return 0.0
+            bucket = state.private.get(chat)
+            tokens = (bucket.tokens_at(now) if bucket is not None else PRIVATE_BURST) - ahead
+            return 0.0 if tokens >= 1 else (1 - tokens) / PRIVATE_PER_SECOND
+        live = [moment for moment in state.groups.get(chat, ()) if moment > now - 60.0 - GUARD]
+        over = len(live) + ahead - GROUP_PER_MINUTE  # this many must leave the minute first, and one more
+        if over < 0:
+            return 0.0
+        if over >= len(live):
+            return 60.0 + GUARD  # more on their way than the minute holds: a whole minute at least
+        return max(0.0, live[over] + 60.0 + GUARD - now)
+
     def _take(self, lane: str, chat: int | None, now: float) -> None:
         state = self._state
         state.sent.append(now)
@@ -186,10 +223,16 @@ class SendScheduler(BaseRateLimiter[str]):
         state = self._state
         me = id(asyncio.current_task())
         ahead = LANES[:LANES.index(lane)]
+        key = chat if lane == OUTBOX else None  # whose outbox sends this one queues behind
+        line = state.queued.setdefault(key, deque()) if key is not None else None
+        if line is not None:
+            line.append(me)
         try:
             while True:
                 now = loop.time()
                 shared, own = self.delays(lane, chat, now)
+                if line is not None and line[0] != me:
+                    own = max(own, POLL)  # an earlier send to the same chat goes first
                 if own <= 0:
                     state.ready[lane].add(me)
                 else:
@@ -205,6 +248,11 @@ class SendScheduler(BaseRateLimiter[str]):
                 except TimeoutError:
                     pass
         finally:
+            if line is not None and key is not None:
+                line.remove(me)
+                if not line:
+                    state.queued.pop(key, None)
+                self._changed.set()
             if me in state.ready[lane]:
                 state.ready[lane].discard(me)
                 self._changed.set()

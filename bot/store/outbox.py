@@ -7,7 +7,7 @@ queued twice, across restarts too.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import aiosqlite
@@ -91,6 +91,34 @@ async def _insert(conn: aiosqlite.Connection, rows: list[tuple[object, ...]]) ->
     return cur.rowcount
 
 
+#: At most this many pending rows are looked at by one `claim(..., per_chat=n)`.
+CLAIM_SCAN = 2000
+
+
+async def _oldest_per_chat(conn: aiosqlite.Connection, limit: int, skip: list[int], per_chat: int | None
+                           ) -> list[int]:
+    """Ids of up to `limit` pending rows, oldest first, none of a chat in `skip`, at most `per_chat` of each."""
+    where = "status = 'pending'"
+    if skip:
+        where += f" AND chat_id NOT IN ({','.join('?' * len(skip))})"
+    chunk = max(limit, 1) * 4
+    picked: list[int] = []
+    taken: dict[int, int] = {}
+    seen = 0
+    async with conn.execute(f"SELECT id, chat_id FROM outbox WHERE {where} ORDER BY id LIMIT ?",
+                            (*skip, CLAIM_SCAN)) as cur:
+        while len(picked) < limit and seen < CLAIM_SCAN and (batch := list(await cur.fetchmany(chunk))):
+            seen += len(batch)
+            for row_id, chat in batch:
+                if per_chat is not None and taken.get(chat, 0) >= per_chat:
+                    continue
+                taken[chat] = taken.get(chat, 0) + 1
+                picked.append(int(row_id))
+                if len(picked) == limit:
+                    break
+    return picked
+
+
 class OutboxRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -111,13 +139,27 @@ class OutboxRepo:
             found.update(r[0] for r in rows)
         return found
 
-    async def claim(self, limit: int) -> list[OutboxRow]:
-        """Mark up to `limit` pending rows as being sent, oldest first, and return them."""
+    async def claim(self, limit: int, skip: Collection[int] = (), per_chat: int | None = None) -> list[OutboxRow]:
+        """Mark up to `limit` pending rows as being sent, oldest first, and return them.
+
+        `skip`: chats to take nothing of (the sender's chats with rows held). `per_chat`: at most this many rows
+        per chat, each chat's oldest pending ones, so a chat with hundreds of rows at the head of the outbox
+        does not fill the claim; rows of the chats in `skip` are passed over inside SQLite, and at most
+        `CLAIM_SCAN` rows of the others are looked at."""
         async with self.db.transaction() as conn:
-            async with conn.execute(
-                "SELECT * FROM outbox WHERE status = 'pending' ORDER BY id LIMIT ?", (limit,)
-            ) as cur:
-                rows = [_row(r) for r in await cur.fetchall()]
+            if not skip and per_chat is None:
+                async with conn.execute(
+                    "SELECT * FROM outbox WHERE status = 'pending' ORDER BY id LIMIT ?", (limit,)
+                ) as cur:
+                    rows = [_row(r) for r in await cur.fetchall()]
+            else:
+                ids = await _oldest_per_chat(conn, limit, list(skip), per_chat)
+                rows = []
+                if ids:
+                    marks = ",".join("?" * len(ids))
+                    async with conn.execute(f"SELECT * FROM outbox WHERE id IN ({marks}) ORDER BY id",
+                                            tuple(ids)) as cur:
+                        rows = [_row(r) for r in await cur.fetchall()]
             if rows:
                 marks = ",".join("?" * len(rows))
                 await conn.execute(
@@ -139,6 +181,11 @@ class OutboxRepo:
         """Back to pending (e.g. Telegram asked us to wait)."""
         async with self.db.transaction() as conn:
             await conn.execute("UPDATE outbox SET status = 'pending', error = ? WHERE id = ?", (error, row_id))
+
+    async def note(self, row_id: int, error: str) -> None:
+        """Why a row being sent is to be tried again (it stays with the sender, in its chat's order)."""
+        async with self.db.transaction() as conn:
+            await conn.execute("UPDATE outbox SET error = ? WHERE id = ?", (error, row_id))
 
     async def recover(self) -> int:
         """At start-up: rows that were in flight when the process stopped go out again."""
