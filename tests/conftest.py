@@ -23,10 +23,12 @@ from bot.services import core
 from bot.services.roster import apply_roster, parse_roster
 from bot.store import Store
 
-# CI runs hypothesis derandomised: the same examples every run, so a red build is reproducible.
+# CI runs hypothesis derandomised: the same examples every run, so a red build is reproducible. No deadline in
+# either profile: how long an example takes is a benchmark's business (bench/), not a test's, and on a shared
+# two-core machine a slow second is no failure.
 hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
-if os.environ.get("CI"):
-    hypothesis_settings.load_profile("ci")
+hypothesis_settings.register_profile("dev", deadline=None)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 DATA = Path(__file__).parent / "data"
 SMALL_ROSTER = DATA / "small.csv"
@@ -54,6 +56,9 @@ def make_settings(tmp_path: Path, emulator: BotApiEmulator, **overrides: Any) ->
         "telegram_api_base_url": emulator.base_url,
         "broadcast_rate": 1000,
         "reminder_sweep_seconds": 3600,  # tests sweep explicitly with `harness.sweep()`
+        # drafts are saved at every stop; no periodic save racing a test's "nothing was written" checks
+        # (tests/test_persistence.py runs the bot as a process with a short interval of its own)
+        "persistence_seconds": 3600,
         "quiet_hours": "",
         "community_name": "测试社区党委",
     }
