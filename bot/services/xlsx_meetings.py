@@ -65,7 +65,7 @@ async def meetings_sheet(ledger: Ledger) -> None:
             quorum = (yes if has_quorum(n.expected, n.present) else no) if n.kind == "general" else None
             table.row([
                 n.starts_at, names[n.kind], ledger.unit(n.unit_id), n.topic, n.place,
-                None, None,  # 主持人, 记录人: the minutes do not record them yet
+                n.host, n.recorder,  # 主持人, 记录人 from the minutes (issue 13 item 6)
                 n.expected, n.present, n.on_leave, n.absent, _names(ledger, n.absent_names, sep),
                 None,  # 补学: not recorded yet
                 quorum,

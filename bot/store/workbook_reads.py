@@ -44,6 +44,8 @@ class HeldMeeting:
     present: int  # checked in, however (self, proxy, late)
     on_leave: int  # answered leave and did not check in
     absent_names: tuple[str, ...]  # expected, neither checked in nor on leave
+    host: str | None = None  # 主持人 of the minutes (issue 13 item 6)
+    recorder: str | None = None  # 记录人 of the minutes
 
     @property
     def absent(self) -> int:
@@ -112,7 +114,9 @@ _HELD = (
     " WHERE e.notice_id = n.id "
     " AND NOT EXISTS (SELECT 1 FROM checkins k WHERE k.notice_id = n.id AND k.member_id = e.member_id) "
     " AND NOT EXISTS (SELECT 1 FROM rsvps r WHERE r.notice_id = n.id AND r.member_id = e.member_id "
-    "                 AND r.answer = 'leave')) AS absent_names "
+    "                 AND r.answer = 'leave')) AS absent_names, "
+    "(SELECT mi.host FROM minutes mi WHERE mi.notice_id = n.id) AS minutes_host, "
+    "(SELECT mi.recorder FROM minutes mi WHERE mi.notice_id = n.id) AS minutes_recorder "
     "FROM notices n WHERE n.cancelled_at IS NULL AND n.starts_at <= ?{units} ORDER BY n.starts_at, n.id"
 )
 
@@ -162,7 +166,8 @@ class WorkbookReads:
         async for r in self.db.stream(_HELD.format(units=where), (iso(until), *params)):
             names = tuple(r["absent_names"].split(NAME_SEP)) if r["absent_names"] else ()
             yield HeldMeeting(r["id"], r["kind"], r["unit_id"], datetime.fromisoformat(r["starts_at"]), r["place"],
-                              r["topic"], r["expected"], r["present"], r["on_leave"], names)
+                              r["topic"], r["expected"], r["present"], r["on_leave"], names,
+                              host=r["minutes_host"], recorder=r["minutes_recorder"])
 
     async def each_seat(self, until: datetime, units: Collection[int] | None = None,
                         ) -> AsyncGenerator[Seat, None]:
