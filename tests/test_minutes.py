@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +16,14 @@ from bot.app import build_application, running
 from bot.emulator import BotApiEmulator
 from bot.services.export import export_files
 from bot.services.minutes_rules import check_votes, parse_votes
+from bot.services.rights import OrgTree
+from bot.services.xlsx import write_ledger
 from bot.store import Store
-from tests.conftest import Harness, load_roster, stop_sweep_job
+from tests.conftest import SMALL_ROSTER, Harness, load_roster, stop_sweep_job
 from tests.test_notices import link, notices_of, saw, send_notice
 from tests.test_notices_meetings import BRANCH_ONE, COMMUNITY, LI, MEETING, QIAN, START, SUN, T0, WANG, WU, ZHANG, ZHAO
 from tests.test_roster_org import ORG
+from tests.xlsx_data import NOW, SHANGHAI, open_book, rows, seed
 
 
 async def _harness(harness_factory: Any, tmp_path: Path) -> Harness:
@@ -200,3 +203,18 @@ async def test_a_restart_mid_minutes_continues(emulator: BotApiEmulator, store: 
         await secretary.press("完成", await secretary.expect("已记 0 条决议"))
         preview = await secretary.expect("请核对")
         assert "主持人：赵组长" in preview.text and "记录人：李委员" in preview.text
+
+
+async def test_the_workbook_names_host_and_recorder(store: Store, tmp_path: Path) -> None:
+    """三会一课台账: 主持人 and 记录人 come from the saved minutes (only those two cells are this issue's)."""
+    await load_roster(store, SMALL_ROSTER)
+    await seed(store)
+    row = await store.db.fetchone("SELECT id FROM notices WHERE cancelled_at IS NULL ORDER BY starts_at LIMIT 1")
+    assert row is not None
+    await store.minutes.save(row[0], "王书记", "李联络", "学习党章", [], None, datetime(2026, 3, 11, tzinfo=UTC))
+    tree = OrgTree.of(await store.units.all())
+    (tmp_path / "book").mkdir()
+    book = await write_ledger(store, tree, tmp_path / "book", None, "zh", NOW, SHANGHAI)
+    meetings = [r for r in rows(open_book(book)["三会一课台账"])[1:] if r[1] == "支部党员大会"]
+    assert meetings[0][5:7] == ["王书记", "李联络"]
+    assert meetings[1][5:7] == [None, None]  # no minutes: blank, as on paper
