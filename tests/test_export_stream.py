@@ -27,6 +27,7 @@ from bot.services.export import MEMBERS_HEADER, export_files, export_to_dir, to_
 from bot.services.export_reports import STATUS_HEADER, THOUGHT_HEADER
 from bot.services.export_time import local
 from bot.services.households_export import HOUSEHOLDS_HEADER, REQUESTS_HEADER, VISITS_HEADER
+from bot.services.minutes_export import RESOLUTIONS_HEADER
 from bot.services.notices_export import ATTENDANCE_HEADER, NOTICE_HEADER
 from bot.services.rights import OrgTree
 from bot.store import Store
@@ -92,8 +93,9 @@ async def from_lists(store: Store, units: set[int] | None) -> dict[str, bytes]:
         POST_NAMES.get(e.post, e.post), e.served, e.review, e.reviewed_at, e.review_reason]
         for e in await store.duty.all()
         if units is None or everyone[e.member_id].unit_id in units or everyone[e.member_id].group_id in units])
-    notices, attendance = [], []
+    notices, attendance, resolutions = [], [], []
     for n in reversed(await store.notices.in_units(units)):
+        kept = await store.minutes.get(n.id)  # the minutes' fields (issue 13 item 6)
         expected, deliveries = await store.notices.expected(n.id), await store.notices.deliveries(n.id)
         rsvps, checkins = await store.notices.rsvps(n.id), await store.notices.checkins(n.id)
         seats = {s.member_id: s for s in await store.notices.seats(n.id)}
@@ -107,7 +109,11 @@ async def from_lists(store: Store, units: set[int] | None) -> dict[str, bytes]:
             n.minutes, n.audience, n.speaker or "",
             sum(r.answer == "leave" and r.approval == "approved" for r in rsvps.values()),
             sum(e.votes for e in expected), sum(e.votes and e.member.id in checkins for e in expected),
-            sum(s.made_up is not None for s in seats.values())])
+            sum(s.made_up is not None for s in seats.values()),
+            (kept.host or "") if kept else "", (kept.recorder or "") if kept else "",
+            len(kept.resolutions) if kept else 0])
+        resolutions.extend([n.id, n.kind, tree.name(n.unit_id), local(n.starts_at), number, r.text, r.yes, r.no,
+                            r.abstain] for number, r in enumerate(kept.resolutions if kept else (), 1))
         delivery = {d.member_id: d.status for d in deliveries if d.member_id is not None}
         for e in expected:
             m, r, c = e.member, rsvps.get(e.member.id), checkins.get(e.member.id)
@@ -122,6 +128,7 @@ async def from_lists(store: Store, units: set[int] | None) -> dict[str, bytes]:
                 seat.made_up or "", seat.makeup_note or ""])
     files["notices.csv"] = to_csv(NOTICE_HEADER, notices)
     files["attendance.csv"] = to_csv(ATTENDANCE_HEADER, attendance)
+    files["resolutions.csv"] = to_csv(RESOLUTIONS_HEADER, resolutions)
     # the generated community has no households (bench/dataset.py predates them): their files are the header only
     assert await store.db.fetchone("SELECT id FROM households") is None
     files["households.csv"] = to_csv(HOUSEHOLDS_HEADER, [])
@@ -143,8 +150,8 @@ async def test_streamed_files_are_the_files_built_from_whole_lists(opened: Store
     for units in (None, tree.subtree(branch), set(tree.units), {group}, set()):
         streamed = await export_files(opened, units)
         assert list(streamed) == ["members.csv", "status_reports.csv", "thought_reports.csv", "duty_logs.csv",
-                                  "notices.csv", "attendance.csv", "households.csv", "visits.csv", "requests.csv",
-                                  "posts.csv", "duty_accounts.csv", "duty_publicity.csv"]
+                                  "notices.csv", "attendance.csv", "resolutions.csv", "households.csv", "visits.csv",
+                                  "requests.csv", "posts.csv", "duty_accounts.csv", "duty_publicity.csv"]
         assert streamed == await from_lists(opened, units), units
     everything = await export_files(opened)
     assert all(data.startswith(b"\xef\xbb\xbf") for data in everything.values())
@@ -190,7 +197,8 @@ def test_a_10000_member_export_reads_through_cursors_a_chunk_at_a_time(
         expected = {name: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for name, table in (
             ("members.csv", "members"), ("status_reports.csv", "status_reports"),
             ("thought_reports.csv", "thought_reports"), ("duty_logs.csv", "duty_logs"),
-            ("notices.csv", "notices"), ("attendance.csv", "notice_members"), ("households.csv", "households"),
+            ("notices.csv", "notices"), ("attendance.csv", "notice_members"),
+            ("resolutions.csv", "minute_resolutions"), ("households.csv", "households"),
             ("visits.csv", "visits"), ("requests.csv", "requests"), ("posts.csv", "posts"),
             ("duty_accounts.csv", "post_accounts"), ("duty_publicity.csv", "post_publicity"))}
     assert expected["members.csv"] == 10_000 and expected["attendance.csv"] > 20_000
@@ -262,7 +270,7 @@ async def test_export_sends_the_files_from_disk_and_removes_them(
     while (message := await secretary.next_message()).kind == "document":
         assert message.document_name is not None and message.document_bytes is not None
         sent[message.document_name] = message.document_bytes
-    assert "导出完成" in message.text and "13" in message.text  # the twelve CSV files and the Excel ledger
+    assert "导出完成" in message.text and "14" in message.text  # the thirteen CSV files and the Excel ledger
     [workbook] = [name for name in sent if name.endswith(".xlsx")]
     assert workbook.startswith("台账-一村党支部-") and sent.pop(workbook).startswith(b"PK")  # tests/test_xlsx*.py
     me = await harness.store.members.by_telegram_id(SECRETARY)
