@@ -161,6 +161,10 @@ async def test_not_held_not_yours_and_the_quick_note(harness_factory: Any, tmp_p
     secretary = harness.user(WANG)
     await secretary.send("/minutes 1")
     await secretary.expect("会议 #1 还没有开")
+    harness.at(START - timedelta(minutes=5))
+    for present in (LI, ZHAO):
+        await harness.user(present).press("签到", notices_of(harness.user(present))[-1])
+        await saw(harness.user(present), "签到成功", kind="alert")
     harness.at(START + timedelta(hours=1))
     member = harness.user(ZHANG)
     member.drain()
@@ -177,6 +181,32 @@ async def test_not_held_not_yours_and_the_quick_note(harness_factory: Any, tmp_p
     shown = (await secretary.expect("会议 #1 的记录")).text
     assert "主题：学习党章" in shown and "授课人：李委员" in shown and "学习了党章第一章" in shown
     assert await harness.store.minutes.get(1) is not None
+    # a 党课 counts no quorum: votes cannot exceed 实到; a typed name the record shows absent is refused
+    await secretary.press("重新填写")
+    await secretary.expect("会议 #1 的记录")
+    assert (await secretary.expect("主持人")).labels() == ["李委员", "赵组长"]
+    await secretary.send("孙外来")
+    await secretary.expect("孙外来这次缺席")
+    await secretary.expect("主持人")
+    await secretary.send("镇党委王干事")
+    await secretary.expect("记录人")
+    await secretary.send_sticker()
+    await secretary.expect("这一步要打字回复")
+    await secretary.expect("记录人")
+    await secretary.send("镇党委王干事")
+    await secretary.expect("会议内容")
+    await secretary.send("学习党章第一章")
+    await secretary.press("添加决议", await secretary.expect("已记 0 条决议"))
+    await secretary.expect("决议的内容")
+    await secretary.send("大家写心得")
+    await secretary.expect("最多 2 人可以投票")
+    await secretary.send("3 0 0")
+    assert "可实到只有 2 人" in (await secretary.expect("票数对不上")).text
+    await secretary.expect("最多 2 人可以投票")
+    await secretary.send("/cancel")
+    await secretary.expect("已取消")
+    kept = await harness.store.minutes.get(1)
+    assert kept is not None and kept.host is None and kept.content == "学习了党章第一章"  # 重新填写 saved nothing
 
 
 async def test_a_restart_mid_minutes_continues(emulator: BotApiEmulator, store: Store, settings: Any) -> None:
@@ -218,3 +248,33 @@ async def test_the_workbook_names_host_and_recorder(store: Store, tmp_path: Path
     meetings = [r for r in rows(open_book(book)["三会一课台账"])[1:] if r[1] == "支部党员大会"]
     assert meetings[0][5:7] == ["王书记", "李联络"]
     assert meetings[1][5:7] == [None, None]  # no minutes: blank, as on paper
+
+
+async def test_no_resolution_when_nobody_checked_in(harness_factory: Any, tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "zhibu.sqlite3")
+    try:
+        await load_roster(store, ORG)
+    finally:
+        await store.close()
+    harness: Harness = await harness_factory(load=False)
+    harness.at(T0)
+    await link(harness, COMMUNITY, *BRANCH_ONE, WU)
+    await send_notice(harness, WANG, f"主题党日 | {MEETING} | 村委会 | 打扫村道")
+    harness.at(START + timedelta(hours=3))
+    secretary = harness.user(WANG)
+    await secretary.send("/minutes 1")
+    assert "应到 6 人、实到 0 人、请假 0 人、缺席 6 人" in (await secretary.expect("会议 #1 的记录")).text
+    await secretary.expect("主持人")
+    await secretary.send("王书记")
+    await secretary.expect("王书记这次缺席")
+    await secretary.expect("主持人")
+    await secretary.send("镇党委李干事")
+    await secretary.expect("记录人")
+    await secretary.send("镇党委李干事")
+    await secretary.expect("会议内容")
+    await secretary.send("打扫了村道")
+    await secretary.press("添加决议", await secretary.expect("已记 0 条决议"))
+    await secretary.expect("没有人到会，没人能表决")
+    await secretary.press("完成", await secretary.expect("已记 0 条决议"))
+    await secretary.press("保存", await secretary.expect("请核对"))
+    await secretary.expect("决议 0 条")

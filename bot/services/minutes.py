@@ -208,13 +208,15 @@ def _votes(ctx: Ctx, draft: MinutesDraft, record: text.Record, raw: str) -> Step
 
 
 async def add(ctx: Ctx, draft: MinutesDraft) -> Step:
-    """添加决议: only when the quorum is met (where one counts), at most MAX_RESOLUTIONS."""
+    """添加决议: only when the quorum is met (where one counts) and somebody was present, at most MAX_RESOLUTIONS."""
     record = await _record(ctx, str(draft.notice_id))
     if isinstance(record, Reply):
         return _over(record)
     refusal = _quorum_refusal(record)
     if refusal is not None:
         return _next(ctx, MORE, draft, record, refusal)
+    if record.vote_limit == 0:  # nobody checked in (a meeting without a quorum): nobody could vote
+        return _next(ctx, MORE, draft, record, say("minutes.err.nobody"))
     if len(draft.resolutions) >= rules.MAX_RESOLUTIONS:
         return _next(ctx, MORE, draft, record, say("minutes.err.too_many", limit=rules.MAX_RESOLUTIONS))
     return _next(ctx, RES_TEXT, draft, record)
