@@ -22,6 +22,7 @@ from bot.handlers import care, contact, duty, duty_report, errors, export, gate,
 from bot.handlers import health as ops_health
 from bot.handlers import households as household_handlers  # issue 15
 from bot.handlers import ledger as ledger_handlers
+from bot.handlers import minutes as minutes_handlers  # issue 13 item 6
 from bot.handlers import requests as request_handlers  # issue 15
 from bot.handlers.menu import publish_all
 from bot.handlers.persistence import SqlitePersistence
@@ -35,7 +36,7 @@ warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBU
 #: Capability modules, each with `register(app)`. Order matters only for the fallback, added last.
 MODULES = (start, invite, status, reports, contact, export, duty, duty_report, notices,
            ledger_handlers,  # after notices: its conversation takes the nudge's button first
-           household_handlers, request_handlers, ops_health, care)
+           household_handlers, request_handlers, ops_health, care, minutes_handlers)
 
 
 def build_application(settings: Settings, store: Store) -> ZhibuApp:

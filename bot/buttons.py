@@ -610,6 +610,61 @@ class RequestRate(Payload):
     rating: str
 
 
+# ------------------------------------------------------------------------------- minutes (issue 13 item 6)
+MINUTES = "min"
+
+
+@dataclass(frozen=True)
+class MinutesPerson(Payload):
+    """/minutes: a member present chosen as 主持人 (`role` host) or 记录人 (recorder)."""
+
+    PREFIX: ClassVar[str] = "min:who"
+    CHOICES: ClassVar[dict[str, Choices]] = {"role": lambda: ("host", "recorder")}
+    notice_id: int
+    role: str
+    member_id: int
+
+
+@dataclass(frozen=True)
+class MinutesAdd(Payload):
+    """/minutes: 添加决议."""
+
+    PREFIX: ClassVar[str] = "min:add"
+    notice_id: int
+
+
+@dataclass(frozen=True)
+class MinutesDone(Payload):
+    """/minutes: 完成 (no more resolutions): the preview."""
+
+    PREFIX: ClassVar[str] = "min:done"
+    notice_id: int
+
+
+@dataclass(frozen=True)
+class MinutesSave(Payload):
+    """/minutes preview: 保存."""
+
+    PREFIX: ClassVar[str] = "min:save"
+    notice_id: int
+
+
+@dataclass(frozen=True)
+class MinutesDrop(Payload):
+    """/minutes preview: 不保存."""
+
+    PREFIX: ClassVar[str] = "min:drop"
+    notice_id: int
+
+
+@dataclass(frozen=True)
+class MinutesRedo(Payload):
+    """Saved minutes shown: 重新填写."""
+
+    PREFIX: ClassVar[str] = "min:redo"
+    notice_id: int
+
+
 #: Every payload kind, for the tests (64 bytes at the most, round trips) and the docs.
 ALL: tuple[type[Payload], ...] = (
     NoticeKind, NoticeUnit, NoticeSend, NoticeDrop, NoticeAttend, NoticeLeave, NoticeCheckin, NoticeLeaveOk,
@@ -625,4 +680,5 @@ ALL: tuple[type[Payload], ...] = (
     LedgerAll, LedgerView, LedgerNotice,
     HouseholdPick, VisitNoRequest, RequestOpen, RequestAct, RequestRate,
     CarePick, CareSkip,
+    MinutesPerson, MinutesAdd, MinutesDone, MinutesSave, MinutesDrop, MinutesRedo,
 )

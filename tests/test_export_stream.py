@@ -29,6 +29,7 @@ from bot.services.export import EXPORTS, MEMBERS_HEADER, export_files, export_to
 from bot.services.export_reports import STATUS_HEADER, THOUGHT_HEADER
 from bot.services.export_time import local
 from bot.services.households_export import HOUSEHOLDS_HEADER, REQUESTS_HEADER, VISITS_HEADER
+from bot.services.minutes_export import RESOLUTIONS_HEADER
 from bot.services.notices_export import ATTENDANCE_HEADER, NOTICE_HEADER
 from bot.services.rights import OrgTree
 from bot.store import Store
@@ -94,8 +95,9 @@ async def from_lists(store: Store, units: set[int] | None) -> dict[str, bytes]:
         POST_NAMES.get(e.post, e.post), e.served, e.review, e.reviewed_at, e.review_reason]
         for e in await store.duty.all()
         if units is None or everyone[e.member_id].unit_id in units or everyone[e.member_id].group_id in units])
-    notices, attendance = [], []
+    notices, attendance, resolutions = [], [], []
     for n in reversed(await store.notices.in_units(units)):
+        kept = await store.minutes.get(n.id)  # the minutes' fields (issue 13 item 6)
         expected, deliveries = await store.notices.expected(n.id), await store.notices.deliveries(n.id)
         rsvps, checkins = await store.notices.rsvps(n.id), await store.notices.checkins(n.id)
         seats = {s.member_id: s for s in await store.notices.seats(n.id)}
@@ -109,7 +111,11 @@ async def from_lists(store: Store, units: set[int] | None) -> dict[str, bytes]:
             n.minutes, n.audience, n.speaker or "",
             sum(r.answer == "leave" and r.approval == "approved" for r in rsvps.values()),
             sum(e.votes for e in expected), sum(e.votes and e.member.id in checkins for e in expected),
-            sum(s.made_up is not None for s in seats.values())])
+            sum(s.made_up is not None for s in seats.values()),
+            (kept.host or "") if kept else "", (kept.recorder or "") if kept else "",
+            len(kept.resolutions) if kept else 0])
+        resolutions.extend([n.id, n.kind, tree.name(n.unit_id), local(n.starts_at), number, r.text, r.yes, r.no,
+                            r.abstain] for number, r in enumerate(kept.resolutions if kept else (), 1))
         delivery = {d.member_id: d.status for d in deliveries if d.member_id is not None}
         for e in expected:
             m, r, c = e.member, rsvps.get(e.member.id), checkins.get(e.member.id)
@@ -124,6 +130,7 @@ async def from_lists(store: Store, units: set[int] | None) -> dict[str, bytes]:
                 seat.made_up or "", seat.makeup_note or ""])
     files["notices.csv"] = to_csv(NOTICE_HEADER, notices)
     files["attendance.csv"] = to_csv(ATTENDANCE_HEADER, attendance)
+    files["resolutions.csv"] = to_csv(RESOLUTIONS_HEADER, resolutions)
     # the generated community has no households (bench/dataset.py predates them): their files are the header only
     assert await store.db.fetchone("SELECT id FROM households") is None
     files["households.csv"] = to_csv(HOUSEHOLDS_HEADER, [])
@@ -148,9 +155,9 @@ async def test_streamed_files_are_the_files_built_from_whole_lists(opened: Store
     for units in (None, tree.subtree(branch), set(tree.units), {group}, set()):
         streamed = await export_files(opened, units)
         assert list(streamed) == ["members.csv", "status_reports.csv", "thought_reports.csv", "duty_logs.csv",
-                                  "notices.csv", "attendance.csv", "households.csv", "visits.csv", "requests.csv",
-                                  "posts.csv", "duty_accounts.csv", "duty_publicity.csv", "care_cases.csv",
-                                  "care_visits.csv"]
+                                  "notices.csv", "attendance.csv", "resolutions.csv", "households.csv", "visits.csv",
+                                  "requests.csv", "posts.csv", "duty_accounts.csv", "duty_publicity.csv",
+                                  "care_cases.csv", "care_visits.csv"]
         assert streamed == await from_lists(opened, units), units
     everything = await export_files(opened)
     assert all(data.startswith(b"\xef\xbb\xbf") for data in everything.values())
@@ -196,7 +203,8 @@ def test_a_10000_member_export_reads_through_cursors_a_chunk_at_a_time(
         expected = {name: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for name, table in (
             ("members.csv", "members"), ("status_reports.csv", "status_reports"),
             ("thought_reports.csv", "thought_reports"), ("duty_logs.csv", "duty_logs"),
-            ("notices.csv", "notices"), ("attendance.csv", "notice_members"), ("households.csv", "households"),
+            ("notices.csv", "notices"), ("attendance.csv", "notice_members"),
+            ("resolutions.csv", "minute_resolutions"), ("households.csv", "households"),
             ("visits.csv", "visits"), ("requests.csv", "requests"), ("posts.csv", "posts"),
             ("duty_accounts.csv", "post_accounts"), ("duty_publicity.csv", "post_publicity"),
             ("care_cases.csv", "care_cases"), ("care_visits.csv", "care_visits"))}

@@ -251,10 +251,12 @@ async def test_notice_place_and_topic_in_the_preview_the_notice_and_notices(harn
     secretary.drain()
     await secretary.send("/attendance")
     assert f"李联络（{MIXED}，待批）" in (await secretary.expect("请假")).text
+    harness.at(datetime(2026, 11, 20, 18, 0, tzinfo=SH))  # minutes once the meeting was held (issue 13 item 6)
     await secretary.send(f"/minutes 1 | {MIXED}")
     await secretary.expect("已保存")
     await secretary.send("/minutes 1")
     assert MIXED in (await secretary.expect("的记录")).text
+    harness.at(T0)
     await secretary.send(f"/notice 党课 | 2026-11-20 15:00 | 村委会 | {LONG}")
     await secretary.expect("太长")
     await secretary.send(f"/notice 党课 | {LONG} | 村委会 | 学习")

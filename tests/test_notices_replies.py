@@ -275,11 +275,12 @@ async def test_minutes_are_kept_and_exported(harness: Harness) -> None:
     secretary = harness.user(SECRETARY)
     await saw(secretary, "通知发送完毕")  # the broadcast summary comes first, whenever the sender is done
     secretary.drain()
+    await until(lambda: got(harness.user(LIAISON), "您的回复", kind="edit"))
+    harness.at(START + timedelta(hours=3))  # minutes are kept once the meeting was held (issue 13 item 6)
     await secretary.send(f"/minutes {notice_id} | 到会 5 人，学习了党章")
     await secretary.expect("记录已保存")
     await secretary.send(f"/minutes {notice_id}")
     await secretary.expect("到会 5 人")
-    await until(lambda: got(harness.user(LIAISON), "您的回复", kind="edit"))
     files = await export_files(harness.store)
     notices_csv = files["notices.csv"].decode("utf-8-sig")
     assert "到会 5 人，学习了党章" in notices_csv and "lecture" in notices_csv

@@ -72,3 +72,4 @@ def test_the_whole_demo_tour_plays_and_shows_each_capability(tmp_path: Path) -> 
     assert "贾美玲" in out and "（书记登记：彭国华）" in out
     assert "有表决权的党员应到 24 人、实到 2 人，不到半数，不能进行表决" in out
     assert "✅ 委员应到 4 人、实到 3 人，超过半数，会议有效。" in out
+    assert "会议 #1 还没有开，开过会以后才能填会议记录" in out  # /minutes waits for the meeting (issue 13 item 6)

@@ -1,7 +1,7 @@
 """Secretaries after a notice went out, in Telegram: `/attendance [id]` (replies, check-ins, quorum, a page
 at a time; its buttons edit it; 代签/补签 by `/attendance <id> | 代签 | name`), `/cancelnotice <id>`,
-`/minutes <id> | text`, and `/bindgroup` / `/unbindgroup` in a group chat so notices are posted there too
-(or no longer). The decisions are use cases in `bot.services.notices_attendance` and
+and `/bindgroup` / `/unbindgroup` in a group chat so notices are posted there too (or no longer); `/minutes`
+is `bot.handlers.minutes`. The decisions are use cases in `bot.services.notices_attendance` and
 `bot.services.notices_manage`; only asking Telegram whether the secretary administers the group happens
 here."""
 
@@ -47,12 +47,6 @@ async def cmd_cancelnotice(update: Update, context: ZhibuContext) -> None:
     await render(update, context, result)
 
 
-@command("minutes")
-async def cmd_minutes(update: Update, context: ZhibuContext) -> None:
-    await render(update, context, await manage.minutes(actor(context), args_text(context), context.services.now(),
-                                                       context.store, context.lang))
-
-
 async def _administers(update: Update, context: ZhibuContext) -> bool:
     """Whether the person is the group's owner or one of its administrators, as Telegram says."""
     assert update.effective_chat is not None and update.effective_user is not None
@@ -86,6 +80,5 @@ def register(app: ZhibuApp) -> None:
     app.add_handler(CommandHandler("attendance", cmd_attendance))
     pages.register_list(app, "attendance", "/attendance", attendance_pressed)
     app.add_handler(CommandHandler("cancelnotice", cmd_cancelnotice))
-    app.add_handler(CommandHandler("minutes", cmd_minutes))
     app.add_handler(CommandHandler("bindgroup", cmd_bindgroup))
     app.add_handler(CommandHandler("unbindgroup", cmd_unbindgroup))

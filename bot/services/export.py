@@ -43,6 +43,7 @@ from bot.services.households_export import (
     requests_rows,
     visits_rows,
 )
+from bot.services.minutes_export import RESOLUTIONS_HEADER, resolutions_rows
 from bot.services.notices_export import ATTENDANCE_HEADER, NOTICE_HEADER, attendance_rows, notices_rows
 from bot.services.results import Reply, say
 from bot.services.rights import Actor, OrgTree, managed_units
@@ -138,6 +139,7 @@ EXPORTS: tuple[ExportFile, ...] = (
     ExportFile("duty_logs.csv", DUTY_HEADER, duty_logs_rows),
     ExportFile("notices.csv", NOTICE_HEADER, notices_rows),
     ExportFile("attendance.csv", ATTENDANCE_HEADER, attendance_rows),
+    ExportFile("resolutions.csv", RESOLUTIONS_HEADER, resolutions_rows),  # 会议记录的决议 (issue 13 item 6)
     ExportFile("households.csv", HOUSEHOLDS_HEADER, households_rows),  # 联户台账 (issue 15)
     ExportFile("visits.csv", VISITS_HEADER, visits_rows),
     ExportFile("requests.csv", REQUESTS_HEADER, requests_rows),  # 民情诉求台账

@@ -1,7 +1,8 @@
 """`notices.csv` (one row per meeting, with its figures and minutes, who it was for, a 党课's speaker, approved
-leaves, the quorum's figures and 补学) and `attendance.csv` (one row per meeting and expected member: delivery,
-reply, leave reason and its approval, check-in and who registered it, vote, 补学), streamed row by row from
-the store. New columns go at the end, so a sheet built on the old ones keeps working."""
+leaves, the quorum's figures, 补学, and the minutes' 主持人 / 记录人 / number of 决议) and `attendance.csv` (one
+row per meeting and expected member: delivery, reply, leave reason and its approval, check-in and who
+registered it, vote, 补学), streamed row by row from the store. New columns go at the end, so a sheet built on
+the old ones keeps working."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from bot.store import Store
 NOTICE_HEADER = ["id", "type", "unit", "starts_at", "place", "topic", "created_by", "created_at", "cancelled_at",
                  "expected", "delivered", "failed", "uncertain", "not_registered", "attending", "on_leave",
                  "checked_in", "minutes", "audience", "speaker", "leave_approved", "voters_expected",
-                 "voters_present", "made_up"]
+                 "voters_present", "made_up", "host", "recorder", "resolutions"]
 ATTENDANCE_HEADER = ["notice_id", "type", "starts_at", "member", "branch", "group", "registered", "delivery",
                      "answer", "leave_reason", "answered_at", "checked_in_at", "check_in", "votes", "leave_approval",
                      "leave_decided_by", "registered_by", "made_up_on", "makeup_note"]
@@ -28,7 +29,8 @@ async def notices_rows(store: Store, tree: OrgTree, units: set[int] | None) -> A
                 n.id, n.kind, tree.name(n.unit_id), local(n.starts_at), n.place, n.topic, n.creator or "",
                 local(n.created_at), local(n.cancelled_at), n.expected, n.delivered, n.failed, n.uncertain,
                 n.not_registered, n.attending, n.on_leave, n.checked_in, n.minutes, n.audience, n.speaker or "",
-                n.leave_approved, n.voters, n.voters_present, n.made_up,
+                n.leave_approved, n.voters, n.voters_present, n.made_up, n.host or "", n.recorder or "",
+                n.resolutions,
             ]
 
 

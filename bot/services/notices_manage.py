@@ -1,5 +1,5 @@
 """A secretary's notices after they went out, as use cases: `/cancelnotice` (withdraws what is unsent, tells
-those who were told), `/minutes`, `/bindgroup` and `/unbindgroup` for a group chat, and a member's
+those who were told), `/bindgroup` and `/unbindgroup` for a group chat, and a member's
 `/notices`. No Telegram here: each takes plain values and returns a `Result`."""
 
 from __future__ import annotations
@@ -8,13 +8,11 @@ import logging
 from datetime import datetime
 
 from bot.config import Settings
-from bot.i18n import t
 from bot.services import notices as rules
 from bot.services import notices_text as view
 from bot.services.notices_broadcast import cancellation
 from bot.services.results import Reply, Result, say, shown
 from bot.services.rights import Actor, OrgTree, can_manage, managed_units
-from bot.services.text import clean_text
 from bot.store import Store
 from bot.store.notices import Notice
 from bot.store.outbox import OutboxRow, Outgoing
@@ -56,24 +54,6 @@ async def cancel(person: Actor, args: str, now: datetime, store: Store, settings
     withdrawn, queued = await store.notices.cancel(notice.id, now, messages)
     log.info("notice=%s cancelled: %s told, %s unsent withdrawn", notice.id, queued, withdrawn)
     return Result.of(say("notice.cancel_done", id=notice.id, told=queued, withdrawn=withdrawn), queued=queued)
-
-
-async def minutes(person: Actor, args: str, now: datetime, store: Store, lang: str) -> Result:
-    """`/minutes <id> | text` keeps the minutes; `/minutes <id>` shows them."""
-    head, _, rest = args.replace("｜", "|").partition("|")
-    tree = OrgTree.of(await store.units.all())
-    notice = await find_managed(person, head, "notice.minutes_usage", store, tree)
-    if isinstance(notice, Reply):
-        return Result.of(notice)
-    text = clean_text(rest, multiline=True)
-    if not text:
-        key = "notice.minutes_show" if notice.minutes else "notice.minutes_usage"
-        return Result.of(say(key, id=notice.id, text=notice.minutes or ""))
-    if len(text) > rules.MINUTES_LIMIT:
-        return Result.of(say("notice.err.too_long", field=t(lang, "notice.field.minutes"),
-                             limit=rules.MINUTES_LIMIT))
-    await store.notices.set_minutes(notice.id, text, now)
-    return Result.of(say("notice.minutes_saved", id=notice.id))
 
 
 def _bound_to(tree: OrgTree, chat_id: int) -> int | None:

@@ -68,7 +68,7 @@ async def meetings_sheet(ledger: Ledger) -> None:
             local = n.starts_at.astimezone(ledger.tz)
             table.row([
                 n.starts_at, names[n.kind], ledger.unit(n.unit_id), n.topic, n.place,
-                None, None,  # 主持人, 记录人: the minutes do not record them yet
+                n.host, n.recorder,  # 主持人, 记录人 from the minutes (issue 13 item 6)
                 n.expected, n.present, n.on_leave, n.absent, _names(ledger, n.absent_names, sep),
                 n.made_up or None, verdicts[quorum_met(n)], audiences[audience_key(n)],
             ])

@@ -14,6 +14,7 @@ from bot.store.households import HouseholdRepo
 from bot.store.households_requests import RequestRepo
 from bot.store.invites import InviteRepo
 from bot.store.members import MemberRepo
+from bot.store.minutes import MinutesRepo
 from bot.store.notices import NoticeRepo
 from bot.store.outbox import OutboxRepo
 from bot.store.reports import ReportRepo
@@ -42,6 +43,7 @@ class Store:
         self.households = HouseholdRepo(db)
         self.requests = RequestRepo(db)
         self.care = CareRepo(db)
+        self.minutes = MinutesRepo(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:

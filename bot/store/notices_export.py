@@ -38,6 +38,9 @@ class NoticeFigures:
     voters: int  # expected with a vote
     voters_present: int  # checked in with a vote
     made_up: int
+    host: str | None = None  # 主持人 of the minutes (issue 13 item 6)
+    recorder: str | None = None  # 记录人
+    resolutions: int = 0  # 决议 recorded in the minutes
 
 
 @dataclass(frozen=True)
@@ -96,8 +99,11 @@ _FIGURES = (
     "(SELECT count(*) FROM notice_members e WHERE e.notice_id = n.id AND e.votes) AS voters, "
     "(SELECT count(*) FROM notice_members e JOIN checkins k ON k.notice_id = e.notice_id "
     " AND k.member_id = e.member_id WHERE e.notice_id = n.id AND e.votes) AS voters_present, "
-    "(SELECT count(*) FROM makeups k WHERE k.notice_id = n.id) AS made_up "
-    "FROM notices n LEFT JOIN members c ON c.id = n.created_by {where} ORDER BY n.id"
+    "(SELECT count(*) FROM makeups k WHERE k.notice_id = n.id) AS made_up, "
+    "mi.host AS minutes_host, mi.recorder AS minutes_recorder, "
+    "(SELECT count(*) FROM minute_resolutions s WHERE s.notice_id = n.id) AS resolutions "
+    "FROM notices n LEFT JOIN members c ON c.id = n.created_by LEFT JOIN minutes mi ON mi.notice_id = n.id "
+    "{where} ORDER BY n.id"
 )
 
 # In the order of notice_members' primary key (notice, member): the whole export reads it without a sort; a
@@ -136,7 +142,8 @@ class NoticeExportReads:
                 uncertain=r["uncertain"], attending=r["attending"], on_leave=r["on_leave"],
                 checked_in=r["checked_in"], audience=r["audience"], speaker=r["speaker"],
                 leave_approved=r["leave_approved"], voters=r["voters"], voters_present=r["voters_present"],
-                made_up=r["made_up"],
+                made_up=r["made_up"], host=r["minutes_host"], recorder=r["minutes_recorder"],
+                resolutions=r["resolutions"],
             )
 
     async def each_attendance(self, units: Collection[int] | None = None) -> AsyncGenerator[AttendanceLine, None]:

@@ -57,6 +57,8 @@ class HeldMeeting:
     voters_present: int
     committee: int  # expected on the committee (支委会 / 党委会's quorum)
     committee_present: int
+    host: str | None = None  # 主持人 of the minutes (issue 13 item 6)
+    recorder: str | None = None  # 记录人 of the minutes
 
     @property
     def absent(self) -> int:
@@ -139,7 +141,9 @@ _HELD = (
     f"(SELECT count(*) FROM notice_members e WHERE e.notice_id = n.id AND e.votes AND {_PRESENT}) AS voters_in, "
     "(SELECT count(*) FROM notice_members e WHERE e.notice_id = n.id AND e.committee) AS committee, "
     f"(SELECT count(*) FROM notice_members e WHERE e.notice_id = n.id AND e.committee AND {_PRESENT}) "
-    " AS committee_in "
+    " AS committee_in, "
+    "(SELECT mi.host FROM minutes mi WHERE mi.notice_id = n.id) AS minutes_host, "
+    "(SELECT mi.recorder FROM minutes mi WHERE mi.notice_id = n.id) AS minutes_recorder "
     f"FROM notices n WHERE {_HELD_WHERE}{{units}} ORDER BY n.starts_at, n.id"
 )
 
@@ -197,7 +201,8 @@ class WorkbookReads:
             names = tuple(r["absent_names"].split(NAME_SEP)) if r["absent_names"] else ()
             yield HeldMeeting(r["id"], r["kind"], r["unit_id"], datetime.fromisoformat(r["starts_at"]), r["place"],
                               r["topic"], r["expected"], r["present"], r["on_leave"], names, r["made_up"],
-                              r["audience"], r["voters"], r["voters_in"], r["committee"], r["committee_in"])
+                              r["audience"], r["voters"], r["voters_in"], r["committee"], r["committee_in"],
+                              host=r["minutes_host"], recorder=r["minutes_recorder"])
 
     async def each_seat(self, until: datetime, units: Collection[int] | None = None,
                         ) -> AsyncGenerator[Seat, None]:

@@ -1,0 +1,81 @@
+"""Minutes from the record (issue 13 item 6), the pure rules: the draft a secretary fills in step by step,
+the votes of a resolution as typed (三个数：赞成 反对 弃权) and the checks against the record — the votes
+cast cannot exceed those present with a vote (or 实到 for a meeting without a quorum), and a resolution is
+recorded only when the quorum is met; a typed host or recorder cannot be someone the record shows absent
+or on leave."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from bot.store.notices_seats import MeetingSeat
+
+NAME_LIMIT, CONTENT_LIMIT, RESOLUTION_LIMIT, MAX_RESOLUTIONS = 20, 3000, 300, 20
+#: A vote as typed: three whole numbers (赞成 反对 弃权), with or without the words, in any separators.
+_NUMBER = re.compile(r"\d+")
+VOTE_LIMIT = 100_000
+
+
+@dataclass(frozen=True)
+class DraftResolution:
+    text: str
+    yes: int
+    no: int
+    abstain: int
+
+
+@dataclass(frozen=True)
+class MinutesDraft:
+    """What the secretary typed so far for meeting `notice_id` (kept in user_data; survives a restart).
+    `pending` is a resolution's text waiting for its vote."""
+
+    notice_id: int
+    host: str | None = None
+    recorder: str | None = None
+    content: str | None = None
+    resolutions: tuple[DraftResolution, ...] = ()
+    pending: str | None = None
+
+    def adding(self, text: str, yes: int, no: int, abstain: int) -> MinutesDraft:
+        return replace(self, resolutions=(*self.resolutions, DraftResolution(text, yes, no, abstain)), pending=None)
+
+
+@dataclass(frozen=True)
+class VoteProblem:
+    """Why typed votes are refused: `key` (a catalogue key under minutes.err.) and its values."""
+
+    key: str
+    params: dict[str, int]
+
+
+def parse_votes(text: str) -> tuple[int, int, int] | None:
+    """`12 0 1`, `12，0，1`, `赞成12 反对0 弃权1`, full-width digits too: exactly three whole numbers, else None."""
+    normal = unicodedata.normalize("NFKC", text)
+    numbers = _NUMBER.findall(normal)
+    if len(numbers) != 3 or any(len(n) > 6 for n in numbers):
+        return None
+    yes, no, abstain = (int(n) for n in numbers)
+    return yes, no, abstain
+
+
+def check_votes(votes: tuple[int, int, int], limit: int) -> VoteProblem | None:
+    """The votes cast cannot be more than may vote (`limit`: present with a vote, or 实到)."""
+    cast = sum(votes)
+    if cast > limit:
+        return VoteProblem("over", {"cast": cast, "limit": limit})
+    if cast == 0:
+        return VoteProblem("none", {"limit": limit})
+    return None
+
+
+def same_name(a: str, b: str) -> bool:
+    return "".join(unicodedata.normalize("NFKC", a).split()) == "".join(unicodedata.normalize("NFKC", b).split())
+
+
+def absent_by_record(name: str, everyone: Sequence[MeetingSeat]) -> MeetingSeat | None:
+    """The expected member of that name whom the record shows not present (absent or on leave): a host or
+    recorder must have been there."""
+    return next((s for s in everyone if same_name(s.name, name) and not s.present), None)
