@@ -4,8 +4,8 @@ Run: `.venv/bin/python bench/updates.py [--members 400] [--runs 3] [--json out.j
 
 Each run starts a fresh Bot API emulator (in this process) and a fresh database, imports a generated
 roster of N members with Telegram ids and links them (`store.members.link`), then every member sends
-`/status away_work | 广东东莞 | 电子厂` at once. Zhibu answers each with a real write (the status row, the
-member's last-seen time and the update's applied-once mark) and a reply. The floor is a bare
+`/status away_work | 广东东莞 | 电子厂` at once (mobile members: see `roster`). Zhibu answers each with a real
+write (the status row, the member's last-seen time and the update's applied-once mark) and a reply. The floor is a bare
 python-telegram-bot `Application` with one `CommandHandler` that inserts one row with aiosqlite (WAL
 and the pragmas of `bot/store/db.py`) and replies with `send_message`, against the same emulator and
 with the same transport (HTTPX pools, `AIORateLimiter`, long polling with no interval).
@@ -93,7 +93,10 @@ def hide_sniffio(hidden: bool = True) -> None:
 
 
 def roster(members: int) -> str:
-    lines = ["name,branch,telegram_id"] + [f"党员{i:05d},基准村党支部,{FIRST_ID + i}" for i in range(members)]
+    """Mobile members (流动), as those who report 外出务工 are: for a member who is not mobile, going away also asks
+    「外出会超过一个月吗？」 (issue 12), a second message the floor has no counterpart for."""
+    lines = ["name,branch,category,telegram_id"] + [f"党员{i:05d},基准村党支部,流动,{FIRST_ID + i}"
+                                                    for i in range(members)]
     return "\n".join(lines) + "\n"
 
 
