@@ -80,8 +80,8 @@ def test_the_dockerfile_runs_unprivileged_with_the_database_on_a_volume() -> Non
     assert volume is not None
     database = re.search(r"DATABASE_PATH=(\S+)", text)
     assert database is not None and database.group(1).startswith(volume.group(1) + "/")
-    assert 'CMD ["python", "-m", "bot", "run"]' in text
-    assert re.search(r'^HEALTHCHECK .*CMD \["python", "-m", "bot", "health"\]', text, re.M)
+    assert 'CMD ["zhibu", "run"]' in text and re.search(r"^RUN pip install \. ", text, re.M)  # the package, as built
+    assert re.search(r'^HEALTHCHECK .*CMD \["zhibu", "health"\]', text, re.M)
     ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
     assert {".env", "data", ".venv", "*.sqlite3"} <= set(ignored)  # never the token or the database in the image
 
