@@ -296,7 +296,7 @@ async def test_starting_an_account_drops_a_half_written_log(harness: Harness) ->
     await member.send("/mediate")
     await member.expect("第 1 步")
     await member.send("/account")
-    await member.expect("请写2026年第1季度的述职")
+    await member.expect("请写2026年第一季度的述职")
     await member.send("本季度调解两起邻里纠纷。")
     await member.expect("述职已收到")  # the account, not the mediation's parties
     assert await entries(harness) == []

@@ -84,17 +84,17 @@ async def test_the_account_by_voice_or_text_the_list_the_rating_and_the_publicit
     harness.at(local(3, 26, 9))
     await harness.sweep()
     await harness.settle()
-    prompt = await patrol.expect("2026年第1季度就要结束了")
+    prompt = await patrol.expect("2026年第一季度就要结束了")
     await patrol.press("写述职", prompt)
-    await patrol.expect("请写2026年第1季度的述职")
+    await patrol.expect("请写2026年第一季度的述职")
     await patrol.send_sticker()
     await patrol.expect("要打字回复")
-    await patrol.expect("请写2026年第1季度的述职")
+    await patrol.expect("请写2026年第一季度的述职")
     await patrol.send("本季度巡逻三次，发现路灯损坏一处已报修。下季度争取每周巡逻一次。")
     await patrol.expect("述职已收到")
     await mediator.expect("就要结束了")
     await mediator.send("/account")
-    await mediator.expect("请写2026年第1季度的述职")
+    await mediator.expect("请写2026年第一季度的述职")
     await mediator.send_voice()
     await mediator.expect("述职已收到")
     await harness.sweep()  # asked once only
@@ -102,7 +102,7 @@ async def test_the_account_by_voice_or_text_the_list_the_rating_and_the_publicit
 
     harness.at(local(4, 3))
     await secretary.send("/accounts")
-    accounts = await secretary.expect("2026年第1季度设岗定责述职", skipping=("思想汇报",))
+    accounts = await secretary.expect("2026年第一季度设岗定责述职", skipping=("思想汇报",))
     assert "已交述职 2 人" in accounts.text
     assert accounts.text.index("赵巡逻") < accounts.text.index("钱调解")  # 6 points before 3
     assert "路灯损坏" in accounts.text and "（语音）" in accounts.text and "评定：未评定" in accounts.text
@@ -113,7 +113,7 @@ async def test_the_account_by_voice_or_text_the_list_the_rating_and_the_publicit
     await secretary.send("/rate 周普通 | 优秀")
     await secretary.expect("没有找到")
     await secretary.send("/rate 赵巡逻 | 优秀")
-    await secretary.expect("2026年第1季度的述职评定：优秀")
+    await secretary.expect("2026年第一季度的述职评定：优秀")
     await secretary.send("/rate 钱调解 | 称职 | 2026Q1")
     await secretary.expect("评定：称职")
     other = harness.user(OTHER_SECRETARY)

@@ -64,7 +64,8 @@ async def account_prompts(store: Store, settings: Settings, now: datetime) -> li
 
 
 def quarter_label(lang: str, quarter: Quarter) -> str:
-    return t(lang, "posts.quarter", year=quarter.year, number=quarter.number)
+    """`2026年第一季度` / `Q1 2026`: in the words the thought reports use for a quarter."""
+    return t(lang, "report.quarter_name", year=quarter.year, quarter=t(lang, f"report.q{quarter.number}"))
 
 
 # The post-holder's account ------------------------------------------------------------------------------
