@@ -49,6 +49,14 @@ OTHER_LIAISON = 2005
 STRANGER = 9999
 
 
+async def loop_turn() -> None:
+    """Let the event loop run once: for tests that act after a number of turns of the loop (never a time)."""
+    loop = asyncio.get_running_loop()
+    turned = loop.create_future()
+    loop.call_soon(turned.set_result, None)
+    await turned
+
+
 def make_settings(tmp_path: Path, emulator: BotApiEmulator, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "bot_token": "123456:TEST-TOKEN",

@@ -11,6 +11,7 @@ import pytest
 from bot.store import Store
 from bot.store.aiosqlite_compat import on_db_thread
 from bot.store.db import Statement, current_update_id, recorded_update_id
+from tests.conftest import loop_turn
 
 INSERT = "INSERT INTO processed_updates (update_id, at) VALUES (?, 'x')"
 
@@ -64,7 +65,7 @@ async def test_a_cancelled_write_is_completed_not_torn(store: Store) -> None:
         base = 100 * (turns + 1)
         task = asyncio.create_task(store.db.write([Statement(INSERT, (base,)), Statement(INSERT, (base + 1,))]))
         for _ in range(turns):
-            await asyncio.sleep(0)  # one turn of the loop, not a time
+            await loop_turn()
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
         assert not store.db.conn.in_transaction

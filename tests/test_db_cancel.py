@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 from bot.store import Store
+from tests.conftest import loop_turn
 
 
 async def test_a_cancelled_transaction_leaves_no_transaction_open(tmp_path: Path) -> None:
@@ -20,7 +21,7 @@ async def test_a_cancelled_transaction_leaves_no_transaction_open(tmp_path: Path
 
             task = asyncio.create_task(write())
             for _ in range(turns):
-                await asyncio.sleep(0)  # one turn of the loop, not a time
+                await loop_turn()
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
             assert not store.db.conn.in_transaction

@@ -53,6 +53,7 @@ from tests.conftest import (
     TOM,
     Harness,
     load_roster,
+    loop_turn,
     make_settings,
 )
 
@@ -287,7 +288,7 @@ async def run_case(m: Matrix, role: str, name: str, row: Row, in_group: bool) ->
     await m.handled(update_id, known=role != "unknown")
     if want == "A":
         await m.harness.settle()  # what the command queued for others goes out before the next case
-    await asyncio.sleep(0)
+    await loop_turn()  # the answers already handed to the emulator are in the inbox
     got = chat.drain()
     texts = [msg.text for msg in got]
     print("CASE", label, [t[:70] for t in texts])

@@ -13,7 +13,7 @@ from bot import buttons
 from bot.buttons import CarePick, CareSkip, ListPage
 from bot.context import ZhibuApp, ZhibuContext
 from bot.handlers import pages
-from bot.handlers.common import actor, args_text, command, is_private, render
+from bot.handlers.common import actor, args_text, command, is_private, keep_draft, render
 from bot.services import care_steps
 from bot.services.care import LIST, care_command, care_list_page
 from bot.services.care_steps import VisitDraft, VisitStep
@@ -54,10 +54,7 @@ def _draft(context: ZhibuContext) -> VisitDraft | None:
 async def _show(update: Update, context: ZhibuContext, step: VisitStep) -> C | int:
     """Keep the step's draft (or drop it), answer, and say which step comes next."""
     assert context.user_data is not None
-    if step.draft is None:
-        context.user_data.pop(DRAFT, None)
-    else:
-        context.user_data[DRAFT] = step.draft
+    keep_draft(context, DRAFT, step.draft)
     await render(update, context, step.result)
     if step.draft is None:
         return ConversationHandler.END

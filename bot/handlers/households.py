@@ -12,7 +12,7 @@ from bot import buttons
 from bot.buttons import HouseholdPick, ListPage
 from bot.context import ZhibuApp, ZhibuContext
 from bot.handlers import pages
-from bot.handlers.common import Handler, actor, args_text, command, render
+from bot.handlers.common import Handler, actor, args_text, command, keep_draft, render
 from bot.services import households_visit
 from bot.services.households import households_page, list_households
 from bot.services.households_visit import Step, VisitDraft, VisitStep
@@ -40,10 +40,7 @@ def _draft(context: ZhibuContext) -> VisitDraft:
 
 async def _show(update: Update, context: ZhibuContext, step: VisitStep) -> V | int:
     assert context.user_data is not None
-    if step.next is None:
-        context.user_data.pop(DRAFT, None)
-    else:
-        context.user_data[DRAFT] = step.draft
+    keep_draft(context, DRAFT, None if step.next is None else step.draft)
     if update.callback_query is not None and step.next != "household":
         await update.callback_query.edit_message_reply_markup(None)  # the choice is made: its buttons go
     await render(update, context, step.result)

@@ -15,7 +15,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from bot import buttons
 from bot.buttons import MinutesAdd, MinutesDone, MinutesDrop, MinutesPerson, MinutesRedo, MinutesSave
 from bot.context import ZhibuApp, ZhibuContext
-from bot.handlers.common import actor, args_text, command, expired_button, is_private, render
+from bot.handlers.common import actor, args_text, command, expired_button, is_private, keep_draft, render
 from bot.services import minutes as flow
 from bot.services.minutes_rules import MinutesDraft
 from bot.services.results import Result, alert, say
@@ -51,10 +51,7 @@ def _draft(context: ZhibuContext) -> MinutesDraft | None:
 
 async def _show(update: Update, context: ZhibuContext, step: flow.Step) -> int:
     assert context.user_data is not None
-    if step.state is None or step.draft is None:
-        context.user_data.pop(DRAFT, None)
-    else:
-        context.user_data[DRAFT] = step.draft
+    keep_draft(context, DRAFT, None if step.state is None else step.draft)
     await render(update, context, step.result)
     return END if step.state is None else STATES[step.state]
 

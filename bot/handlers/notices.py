@@ -18,7 +18,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from bot.buttons import NOTICES, LedgerNotice, NoticeDrop, NoticeKind, NoticeSend, NoticeUnit, family
 from bot.context import ZhibuApp, ZhibuContext
 from bot.handlers import notices_admin, notices_replies
-from bot.handlers.common import Handler, actor, args_text, command, expired_button, render
+from bot.handlers.common import Handler, actor, args_text, command, expired_button, keep_draft, render
 from bot.services import notices_compose as compose
 from bot.services.notices_compose import Stage, Step
 from bot.services.results import Result, say
@@ -37,10 +37,7 @@ async def _go(update: Update, context: ZhibuContext, step: Step) -> int | None:
     """Keep the step's draft, show its answer, and tell the conversation which step waits next (None: the
     same one)."""
     assert context.user_data is not None
-    if step.draft is None:
-        context.user_data.pop(DRAFT, None)
-    else:
-        context.user_data[DRAFT] = step.draft
+    keep_draft(context, DRAFT, step.draft)
     if step.result.queued:  # deliveries start while the answer goes out (`render` wakes the sender after it)
         context.services.poke_sender()
     query = update.callback_query

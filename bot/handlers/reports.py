@@ -24,7 +24,7 @@ from bot import buttons
 from bot.buttons import ListPage, ReportCancel, ReportComment, ReportRead, ReportSend, ReportView, ReportWrite
 from bot.context import ZhibuApp, ZhibuContext
 from bot.handlers import pages
-from bot.handlers.common import actor, args_text, command, render
+from bot.handlers.common import actor, args_text, command, keep_draft, render
 from bot.services import reports_read, reports_write
 from bot.services.reports_read import Commenting
 from bot.services.reports_view import list_reports, reports_page
@@ -51,10 +51,7 @@ async def _show(update: Update, context: ZhibuContext, step: Writing) -> R | int
     """Keep the step's draft, render the step, and say whether the conversation goes on. The draft is
     kept (or dropped) first: should Telegram fail below, a second Send finds no draft to save again."""
     assert context.user_data is not None
-    if step.draft is None:
-        context.user_data.pop(DRAFT, None)
-    else:
-        context.user_data[DRAFT] = step.draft
+    keep_draft(context, DRAFT, step.draft)
     query = update.callback_query
     if step.close_preview and query is not None:
         await query.edit_message_reply_markup(None)  # sent or cancelled: its buttons go first

@@ -20,7 +20,7 @@ from bot import buttons
 from bot.buttons import ListPage, MobileLiaison, MobileRegister, StatusLong, StatusSkip, StatusState
 from bot.context import ZhibuApp, ZhibuContext
 from bot.handlers import pages
-from bot.handlers.common import Handler, actor, args_text, command, render, split_fields
+from bot.handlers.common import Handler, actor, args_text, command, keep_draft, render, split_fields
 from bot.services import reports_mobile, status_steps
 from bot.services.results import Reply, Result, alert, say
 from bot.services.rights import Actor
@@ -50,10 +50,7 @@ def _draft(context: ZhibuContext) -> StatusDraft:
 async def _show(update: Update, context: ZhibuContext, step: StatusStep) -> S | int:
     """Keep the step's draft, render the step, and go on to the step it names (or end)."""
     assert context.user_data is not None
-    if step.next is None:
-        context.user_data.pop(DRAFT, None)
-    else:
-        context.user_data[DRAFT] = step.draft
+    keep_draft(context, DRAFT, None if step.next is None else step.draft)
     await render(update, context, step.result)
     return ConversationHandler.END if step.next is None else _STATES[step.next]
 
