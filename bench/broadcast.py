@@ -21,7 +21,7 @@ from pathlib import Path
 from bot.app import build_application, running
 from bot.config import Settings
 from bot.emulator import BotApiEmulator
-from bot.services.roster import apply_roster, parse_roster
+from bot.services.members.roster import apply_roster, parse_roster
 from bot.store import Store
 
 SECRETARY_ID = 1

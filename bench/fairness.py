@@ -24,8 +24,8 @@ from pydantic import SecretStr
 import bot.app
 from bot.app import build_application, running, services_of
 from bot.config import Settings
-from bot.delivery import BATCH, CONCURRENCY, Sender
 from bot.emulator import BotApiEmulator
+from bot.runtime.delivery import BATCH, CONCURRENCY, Sender
 from bot.store import Store
 from bot.store.outbox import Outgoing
 

@@ -12,7 +12,7 @@ process reads its own VmRSS from /proc/self/status:
 * idle: 2 s after the first reminder sweep (it runs 10 s after start) has gone over the members and whatever
   it queued has been sent (at least 12 s after start);
 * after a broadcast: one meeting notice published to every linked member by the same use case `/notice`
-  Send calls (`bot.services.notices_compose.publish`: one outbox row per recipient, then the sender is
+  Send calls (`bot.services.notices.compose.publish`: one outbox row per recipient, then the sender is
   woken), measured 2 s after the outbox has drained;
 * peak: VmHWM, read after each step (start-up, the first sweep, publishing, deliveries, the secretary's
   summary), so that the step which set it is known.
@@ -51,11 +51,11 @@ from pydantic import SecretStr
 
 from bot.app import build_application, running, services_of
 from bot.config import Settings
+from bot.domain.rights import Actor
 from bot.emulator import BotApiEmulator
-from bot.services import core
-from bot.services.notices_compose import publish
-from bot.services.rights import Actor
-from bot.services.roster import apply_roster, parse_roster
+from bot.services import registry as core
+from bot.services.members.roster import apply_roster, parse_roster
+from bot.services.notices.compose import publish
 from bot.store import Store
 from bot.store.notices import Draft
 
@@ -64,7 +64,7 @@ FIRST_ID = 300_001
 COMMUNITY = "基准社区党委"
 GOAL_MB = 150.0
 IDLE_SECONDS = 12.0
-SWEEP_LOG = "sweep queued="  # what `bot.delivery.sweep_job` logs when a sweep is done
+SWEEP_LOG = "sweep queued="  # what `bot.runtime.delivery.sweep_job` logs when a sweep is done
 
 
 def rss_mb(pid: str = "self", field: str = "VmRSS") -> float:
@@ -158,7 +158,7 @@ async def run_bot(database: Path, base_url: str, sender: int, idle_only: bool) -
     #: VmHWM (the peak so far) at the end of each step: the step that raised it is the one that set the peak.
     peak_by_step: dict[str, float] = {}
     watch = SweepWatch(asyncio.get_running_loop())
-    delivery_log = logging.getLogger("bot.delivery")
+    delivery_log = logging.getLogger("bot.runtime.delivery")
     delivery_log.setLevel(logging.INFO)
     delivery_log.addHandler(watch)
     store = await Store.open(database)

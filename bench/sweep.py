@@ -41,8 +41,9 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 
 from bot.config import Settings
-from bot.services import core, reminders
-from bot.services.reports import report_reminders
+from bot.services import registry as core
+from bot.services.kernel import reminders
+from bot.services.reports.common import report_reminders
 from bot.store import Store
 from bot.store.db import Database
 

@@ -48,7 +48,7 @@ from telegram.request import HTTPXRequest
 from bot.app import build_application, running
 from bot.config import Settings
 from bot.emulator import BotApiEmulator, BotMessage, EmuUser
-from bot.services.roster import apply_roster, parse_roster
+from bot.services.members.roster import apply_roster, parse_roster
 from bot.store import Store
 
 RATE = 10_000.0  # BROADCAST_RATE on both sides: never the bottleneck here

@@ -8,7 +8,8 @@ never changed). Each run starts a process of its own and waits for it with `os.w
 peak resident set size (`ru_maxrss`) and its CPU time (user + system, all its threads: the database thread too),
 beside the wall time:
 
-* **ledger** — a process that writes only the workbook (`bot.services.xlsx.write_ledger` on a snapshot, as the
+* **ledger** — a process that writes only the workbook (`bot.services.exports.workbook.write_ledger` on a snapshot,
+as the
   export does), so the figures are the workbook's own;
 * **export** — `python -m bot export DIR` as a secretary runs it: the six CSV files and the workbook.
 
@@ -43,8 +44,8 @@ import asyncio, sys
 from datetime import UTC, datetime
 from pathlib import Path
 from bot.config import Settings
-from bot.services.rights import OrgTree
-from bot.services.xlsx import write_ledger
+from bot.domain.rights import OrgTree
+from bot.services.exports.workbook import write_ledger
 from bot.store import Store
 
 async def main() -> None:
@@ -128,7 +129,7 @@ def bench(database: Path, runs: int) -> dict[str, Any]:
     summary: dict[str, Any] = {"members": expected["党员花名册"], "runs": runs, "goal_mb": GOAL_MB, "goal_s": GOAL_S}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        summary["import_only_mb"] = measured([sys.executable, "-c", "import bot.cli, bot.services.xlsx"],
+        summary["import_only_mb"] = measured([sys.executable, "-c", "import bot.cli, bot.services.exports.workbook"],
                                              database, folder)["peak_mb"]
         for kind in ("ledger", "export"):
             results = []

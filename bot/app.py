@@ -16,8 +16,6 @@ from telegram.request import HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
 from bot.config import Settings
-from bot.context import Services, ZhibuApp, ZhibuContext, utc_now
-from bot.delivery import Sender, sweep_job
 from bot.handlers import care, contact, duty, duty_report, errors, export, gate, invite, notices, reports, start, status
 from bot.handlers import health as ops_health
 from bot.handlers import households as household_handlers  # issue 15
@@ -25,8 +23,10 @@ from bot.handlers import ledger as ledger_handlers
 from bot.handlers import minutes as minutes_handlers  # issue 13 item 6
 from bot.handlers import requests as request_handlers  # issue 15
 from bot.handlers.menu import publish_all
-from bot.handlers.persistence import SqlitePersistence
-from bot.scheduler import SendScheduler
+from bot.runtime.context import Services, ZhibuApp, ZhibuContext, utc_now
+from bot.runtime.delivery import Sender, sweep_job
+from bot.runtime.persistence import SqlitePersistence
+from bot.runtime.scheduler import SendScheduler
 from bot.store import Store
 
 log = logging.getLogger(__name__)

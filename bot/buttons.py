@@ -108,7 +108,7 @@ class NoticeKind(Payload):
     """/notice: the meeting type chosen."""
 
     PREFIX: ClassVar[str] = "ntc:kind"
-    CHOICES: ClassVar[dict[str, Choices]] = {"kind": allowed("bot.services.notices", "KINDS")}
+    CHOICES: ClassVar[dict[str, Choices]] = {"kind": allowed("bot.services.notices.common", "KINDS")}
     kind: str
 
 
@@ -241,7 +241,7 @@ class StatusState(Payload):
     """/status: the state chosen."""
 
     PREFIX: ClassVar[str] = "st"
-    CHOICES: ClassVar[dict[str, Choices]] = {"state": allowed("bot.services.reports", "STATES")}
+    CHOICES: ClassVar[dict[str, Choices]] = {"state": allowed("bot.services.reports.common", "STATES")}
     state: str
 
 
@@ -292,7 +292,7 @@ class DutyKind(Payload):
     """/mediate: the kind of dispute."""
 
     PREFIX: ClassVar[str] = "duty:kind"
-    CHOICES: ClassVar[dict[str, Choices]] = {"kind": allowed("bot.services.duty_rules", "KINDS")}
+    CHOICES: ClassVar[dict[str, Choices]] = {"kind": allowed("bot.services.duty.rules", "KINDS")}
     kind: str
 
 
@@ -301,7 +301,7 @@ class DutyOutcome(Payload):
     """/mediate: the outcome."""
 
     PREFIX: ClassVar[str] = "duty:res"
-    CHOICES: ClassVar[dict[str, Choices]] = {"outcome": allowed("bot.services.duty_rules", "OUTCOMES")}
+    CHOICES: ClassVar[dict[str, Choices]] = {"outcome": allowed("bot.services.duty.rules", "OUTCOMES")}
     outcome: str
 
 
@@ -317,7 +317,7 @@ class DutyFollowup(Payload):
     """A mediation follow-up: how it ended."""
 
     PREFIX: ClassVar[str] = "duty:out"
-    CHOICES: ClassVar[dict[str, Choices]] = {"outcome": allowed("bot.services.duty_rules", "OUTCOMES")}
+    CHOICES: ClassVar[dict[str, Choices]] = {"outcome": allowed("bot.services.duty.rules", "OUTCOMES")}
     log_id: int
     outcome: str
 
@@ -327,7 +327,7 @@ class DutyPostToggle(Payload):
     """/posts: give or take a duty post."""
 
     PREFIX: ClassVar[str] = "duty:post"
-    CHOICES: ClassVar[dict[str, Choices]] = {"post": allowed("bot.services.duty_rules", "DUTY_POSTS")}
+    CHOICES: ClassVar[dict[str, Choices]] = {"post": allowed("bot.services.duty.rules", "DUTY_POSTS")}
     member_id: int
     post: str
 
@@ -362,7 +362,7 @@ class DutyClaimDecide(Payload):
     """A claim sent to the secretary: 准 (`yes`) or 不准 (`no`)."""
 
     PREFIX: ClassVar[str] = "duty:cd"
-    CHOICES: ClassVar[dict[str, Choices]] = {"verdict": allowed("bot.services.duty_claims", "VERDICTS")}
+    CHOICES: ClassVar[dict[str, Choices]] = {"verdict": allowed("bot.services.duty.claims", "VERDICTS")}
     claim_id: int
     verdict: str
 
@@ -473,14 +473,14 @@ PAGES = "pg"
 
 @dataclass(frozen=True)
 class ListPage(Payload):
-    """A long list's ◀ ▶ or filter button (`bot.services.pages`): show page `page` (from 1) of `list`,
+    """A long list's ◀ ▶ or filter button (`bot.services.kernel.pages`): show page `page` (from 1) of `list`,
     narrowed by `filter`, for `ref` — the unit of /members (0: every unit the person manages), the period
     of /reports (`202610` for 2026-10, `20264` for 2026-Q4), the month of /dutyreport (`202610`), the notice
     of /attendance. The person's right to see it is checked again at every press."""
 
     PREFIX: ClassVar[str] = "pg"
-    CHOICES: ClassVar[dict[str, Choices]] = {"list": allowed("bot.services.pages", "LISTS"),
-                                             "filter": allowed("bot.services.pages", "FILTER_WORDS")}
+    CHOICES: ClassVar[dict[str, Choices]] = {"list": allowed("bot.services.kernel.pages", "LISTS"),
+                                             "filter": allowed("bot.services.kernel.pages", "FILTER_WORDS")}
     list: str
     ref: int
     filter: str
@@ -522,7 +522,7 @@ def stale_pages(name: str | None = None) -> Callable[[object], bool]:
     ever match the same press and the order the lists register in does not matter."""
     if name is not None:
         return family(f"{PAGES}:{name}")
-    lists = [family(f"{PAGES}:{known}") for known in allowed("bot.services.pages", "LISTS")()]
+    lists = [family(f"{PAGES}:{known}") for known in allowed("bot.services.kernel.pages", "LISTS")()]
 
     def match(data: object) -> bool:
         return family(PAGES)(data) and not any(own(data) for own in lists)
@@ -558,7 +558,7 @@ class LedgerNotice(Payload):
     """The nudge of the 20th: start /notice with this meeting type chosen."""
 
     PREFIX: ClassVar[str] = "ldg:ntc"
-    CHOICES: ClassVar[dict[str, Choices]] = {"kind": allowed("bot.services.ledger_rules", "LEDGER_KINDS")}
+    CHOICES: ClassVar[dict[str, Choices]] = {"kind": allowed("bot.domain.ledger", "LEDGER_KINDS")}
     kind: str
 # ---------------------------------------------------------------------------------- households (issue 15)
 HOUSEHOLDS = "hh"
@@ -595,7 +595,7 @@ class RequestAct(Payload):
     """A request moved on: start, resolve, up, take, committee, back (`requests_rules.ACTIONS`)."""
 
     PREFIX: ClassVar[str] = "rq:act"
-    CHOICES: ClassVar[dict[str, Choices]] = {"action": allowed("bot.services.requests_rules", "ACTIONS")}
+    CHOICES: ClassVar[dict[str, Choices]] = {"action": allowed("bot.services.households.requests_rules", "ACTIONS")}
     request_id: int
     action: str
 
@@ -605,7 +605,7 @@ class RequestRate(Payload):
     """A resolved request: the resident's satisfaction as told to the member."""
 
     PREFIX: ClassVar[str] = "rq:rate"
-    CHOICES: ClassVar[dict[str, Choices]] = {"rating": allowed("bot.services.requests_rules", "SATISFACTION")}
+    CHOICES: ClassVar[dict[str, Choices]] = {"rating": allowed("bot.services.households.requests_rules", "SATISFACTION")}
     request_id: int
     rating: str
 

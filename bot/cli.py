@@ -19,18 +19,18 @@ from pydantic import ValidationError
 from bot import version
 from bot.config import Settings
 from bot.i18n import CatalogueError, Html, check_catalogues, t
-from bot.services.backup import take_backup
-from bot.services.export import export_to_dir
-from bot.services.health import health as health_report
-from bot.services.health import render as render_health
-from bot.services.households_import import HouseholdError, apply_households, parse_households
-from bot.services.households_import import column_name as household_column
-from bot.services.invites import pending_links
-from bot.services.ops_lock import DatabaseBusy, hold
-from bot.services.ops_logging import configure as configure_logging
-from bot.services.restore import RestoreRefused
-from bot.services.restore import restore as restore_database
-from bot.services.roster import (
+from bot.ops.backup import take_backup
+from bot.ops.health import health as health_report
+from bot.ops.health import render as render_health
+from bot.ops.lock import DatabaseBusy, hold
+from bot.ops.logs import configure as configure_logging
+from bot.ops.restore import RestoreRefused
+from bot.ops.restore import restore as restore_database
+from bot.services.exports.export import export_to_dir
+from bot.services.households.importing import HouseholdError, apply_households, parse_households
+from bot.services.households.importing import column_name as household_column
+from bot.services.members.invites import pending_links
+from bot.services.members.roster import (
     ImportSummary,
     RosterConflict,
     RosterError,

@@ -13,7 +13,10 @@ from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.domain.results import Reply
 
 LANGUAGES = ("zh", "en")
 
@@ -123,3 +126,9 @@ def resolve_language(own_choice: str | None, telegram_code: str | None, default:
         if base in LANGUAGES:
             return base
     return default if default in LANGUAGES else "zh"
+
+
+def reply_text(reply: Reply, lang: str) -> str:
+    """A use case's `Reply` as the reader sees it: the text a rules module rendered, or the catalogue key in
+    `lang`."""
+    return reply.html if reply.html is not None else t(lang, reply.key, **reply.params)

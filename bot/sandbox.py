@@ -21,8 +21,8 @@ from pydantic import SecretStr
 from bot.app import build_application, running
 from bot.config import Settings
 from bot.emulator import BotApiEmulator, BotMessage, EmuUser
-from bot.services.households_import import apply_households, parse_households
-from bot.services.roster import RosterRow, apply_roster, parse_roster
+from bot.services.households.importing import apply_households, parse_households
+from bot.services.members.roster import RosterRow, apply_roster, parse_roster
 from bot.store import Store
 
 DEMO_DIR: Traversable = resources.files("bot.demo")

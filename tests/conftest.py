@@ -17,10 +17,10 @@ from hypothesis import settings as hypothesis_settings
 
 from bot.app import ZhibuApp, build_application, running, services_of
 from bot.config import Settings
-from bot.context import Services
 from bot.emulator import BotApiEmulator, EmuUser
-from bot.services import core
-from bot.services.roster import apply_roster, parse_roster
+from bot.runtime.context import Services
+from bot.services import registry as core
+from bot.services.members.roster import apply_roster, parse_roster
 from bot.store import Store
 
 # CI runs hypothesis derandomised: the same examples every run, so a red build is reproducible. No deadline in

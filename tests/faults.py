@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.emulator import BotApiEmulator, BotMessage, EmuUser
-from bot.services.roster import apply_roster, parse_roster
+from bot.services.members.roster import apply_roster, parse_roster
 from bot.store import Store
 
 BRANCH = "测试村党支部"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.services.households_import import apply_households, parse_households
+from bot.services.households.importing import apply_households, parse_households
 from bot.store import Store
 
 HOUSEHOLDS = Path(__file__).parent / "data" / "households.csv"

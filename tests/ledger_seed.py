@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.services.rights import OrgTree
+from bot.domain.rights import OrgTree
 from bot.store import Store
 from bot.store.notices import Draft
 

@@ -16,7 +16,8 @@ import pytest
 from pydantic import ValidationError
 
 from bot.config import Settings
-from bot.services.care_rules import (
+from bot.domain.rights import OrgTree
+from bot.services.care.rules import (
     LUNAR_NEW_YEAR,
     Festival,
     coming,
@@ -25,8 +26,7 @@ from bot.services.care_rules import (
     parse_festivals,
     quiet_cutoff,
 )
-from bot.services.export import export_files
-from bot.services.rights import OrgTree
+from bot.services.exports.export import export_files
 from bot.store import Store
 from bot.store.db import migrations
 from tests.conftest import LIAISON, MIGRANT, OTHER_MIGRANT, SMALL_ROSTER, load_roster

@@ -13,7 +13,7 @@ import pytest
 
 from bot.config import Settings
 from bot.emulator import BotApiEmulator
-from bot.services import core
+from bot.services import registry as core
 from bot.store import Store
 from bot.store.db import Statement
 from tests.conftest import (

@@ -15,8 +15,9 @@ from pydantic import ValidationError
 
 from bot.config import Settings
 from bot.emulator import BotApiEmulator
-from bot.services import core, digest, reminders
-from bot.services.reminders import Due
+from bot.services import registry as core
+from bot.services.kernel import digest, reminders
+from bot.services.kernel.reminders import Due
 from bot.store import Store
 from bot.store.digest import DigestItem
 from bot.store.outbox import Outgoing

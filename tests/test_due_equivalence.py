@@ -17,11 +17,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import Settings
-from bot.services import core, due_meetings, reminders
-from bot.services.notices import URGENT_WITHIN, stage_label, stage_windows
-from bot.services.reminders import in_quiet_hours
-from bot.services.reports import report_reminders
-from bot.services.roster import apply_roster, parse_roster
+from bot.services import registry as core
+from bot.services.kernel import reminders
+from bot.services.kernel.reminders import in_quiet_hours
+from bot.services.members.roster import apply_roster, parse_roster
+from bot.services.notices import due as due_meetings
+from bot.services.notices.common import URGENT_WITHIN, stage_label, stage_windows
+from bot.services.reports.common import report_reminders
 from bot.store import Store
 from bot.store.db import iso
 from bot.store.notices import Draft

@@ -11,8 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import Settings
-from bot.services import core, due_reports, reminders
-from bot.services.reminders import DueSource, Handled
+from bot.services import registry as core
+from bot.services.kernel import reminders
+from bot.services.kernel.reminders import DueSource, Handled
+from bot.services.reports import due as due_reports
 from bot.store import Store
 from bot.store.due import ASAP, PARKED, DueRow
 from bot.store.duty import NewLog
@@ -165,7 +167,7 @@ async def test_a_mediation_waits_for_its_unlinked_post_holder(store: Store) -> N
 
 
 async def test_a_long_list_of_recipients_goes_in_pages(roster: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.services import due_meetings
+    from bot.services.notices import due as due_meetings
 
     monkeypatch.setattr(due_meetings, "PAGE", 2)
     linked = [m for m in await roster.members.linked() if m.unit_id == 2]

@@ -1,4 +1,4 @@
-"""When a chain is looked at next (bot.services.due_times, due_meetings): pure functions with a fixed clock."""
+"""When a chain is looked at next (bot.services.kernel.due_times, due_meetings): pure functions with a fixed clock."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import Settings
-from bot.services import reports
-from bot.services.due_meetings import meeting_stage, next_meeting_look
-from bot.services.due_times import WEEK, next_report_look, steps_after
-from bot.services.reminders import quiet_end, rules_fingerprint
+from bot.services.kernel.due_times import WEEK, next_report_look, steps_after
+from bot.services.kernel.reminders import quiet_end, rules_fingerprint
+from bot.services.notices.due import meeting_stage, next_meeting_look
+from bot.services.reports import common as reports
 from bot.store.reports import MobileRow, Person
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.export import export_files
+from bot.services.exports.export import export_files
 from bot.store.duty import DutyLog
 from tests.conftest import MEDIATOR, OTHER_SECRETARY, PATROL, PLAIN, SECRETARY, STRANGER, Harness
 

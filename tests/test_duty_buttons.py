@@ -11,7 +11,7 @@ import pytest
 
 from bot.buttons import ALL, DutyFollowup, DutyKind, DutyOutcome, DutyPostSwitch, DutyPostToggle, DutySkip
 from bot.emulator.models import BotMessage
-from bot.services.duty_rules import KINDS
+from bot.services.duty.rules import KINDS
 from bot.store.duty import DutyLog
 from tests.conftest import MEDIATOR, OTHER_SECRETARY, PATROL, PLAIN, SECRETARY, Harness
 

@@ -1,4 +1,4 @@
-"""The pure rules of 设岗定责 as data (`bot.services.duty_points`): points of any post, approved and pending
+"""The pure rules of 设岗定责 as data (`bot.services.duty.points`): points of any post, approved and pending
 apart, the minimum from the catalogue, the one-line forms of /posts, quarters and ratings."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.duty_points import (
+from bot.services.duty.points import (
     Catalogue,
     Quarter,
     entry_points,
@@ -22,7 +22,7 @@ from bot.services.duty_points import (
     summarize_reviewed,
     under_review,
 )
-from bot.services.duty_rules import FieldError
+from bot.services.duty.rules import FieldError
 from bot.store.duty import DutyLog
 from bot.store.posts import Post
 

@@ -11,8 +11,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
-from bot.services import core
-from bot.services.export import export_files
+from bot.services import registry as core
+from bot.services.exports.export import export_files
 from bot.store import Store
 from tests.conftest import MEDIATOR, OTHER_SECRETARY, PATROL, PLAIN, SECRETARY, SMALL_ROSTER, Harness, load_roster
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.duty_rules import (
+from bot.services.duty.rules import (
     FieldError,
     MediationDraft,
     Month,

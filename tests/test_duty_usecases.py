@@ -7,10 +7,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
-from bot.services import duty_flow as flow
-from bot.services import duty_followup, duty_month, duty_posts
-from bot.services.duty_flow import Draft, Step
-from bot.services.rights import Actor
+from bot.domain.rights import Actor
+from bot.i18n import reply_text
+from bot.services.duty import flow
+from bot.services.duty import followup as duty_followup
+from bot.services.duty import month as duty_month
+from bot.services.duty import posts as duty_posts
+from bot.services.duty.flow import Draft, Step
 from bot.store import Store
 from tests.conftest import MEDIATOR, PATROL, PLAIN, SECRETARY, SMALL_ROSTER, load_roster
 
@@ -96,6 +99,6 @@ async def test_toggling_a_post_needs_the_right_each_time(store: Store, settings:
     refused = await duty_posts.toggle(await _actor(store, PLAIN), target.id, "mediation", store, "zh")
     assert refused.alert and refused.key == "duty.posts.refused"
     shown = await duty_posts.toggle(await _actor(store, SECRETARY), target.id, "mediation", store, "zh")
-    assert not shown.alert and shown.buttons and "矛盾调解岗" in shown.text("zh")
+    assert not shown.alert and shown.buttons and "矛盾调解岗" in reply_text(shown, "zh")
     after = await store.members.get(target.id)
     assert after is not None and after.posts == {"patrol", "mediation"}

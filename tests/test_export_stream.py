@@ -20,18 +20,18 @@ from typing import Any
 import aiosqlite
 import pytest
 
-from bot.services.care_export import CASES_HEADER
-from bot.services.care_export import VISITS_HEADER as CARE_VISITS_HEADER
-from bot.services.duty import EXPORT_HEADER as DUTY_HEADER
-from bot.services.duty_export import ACCOUNTS_HEADER, POSTS_HEADER, PUBLICITY_HEADER
-from bot.services.duty_rules import PATROL, log_points
-from bot.services.export import EXPORTS, MEMBERS_HEADER, export_files, export_to_dir, to_csv
-from bot.services.export_reports import STATUS_HEADER, THOUGHT_HEADER
-from bot.services.export_time import local
-from bot.services.households_export import HOUSEHOLDS_HEADER, REQUESTS_HEADER, VISITS_HEADER
-from bot.services.minutes_export import RESOLUTIONS_HEADER
-from bot.services.notices_export import ATTENDANCE_HEADER, NOTICE_HEADER
-from bot.services.rights import OrgTree
+from bot.domain.rights import OrgTree
+from bot.services.care.export import CASES_HEADER
+from bot.services.care.export import VISITS_HEADER as CARE_VISITS_HEADER
+from bot.services.duty.common import EXPORT_HEADER as DUTY_HEADER
+from bot.services.duty.export import ACCOUNTS_HEADER, POSTS_HEADER, PUBLICITY_HEADER
+from bot.services.duty.rules import PATROL, log_points
+from bot.services.exports.export import EXPORTS, MEMBERS_HEADER, export_files, export_to_dir, to_csv
+from bot.services.households.export import HOUSEHOLDS_HEADER, REQUESTS_HEADER, VISITS_HEADER
+from bot.services.kernel.export_time import local
+from bot.services.minutes.export import RESOLUTIONS_HEADER
+from bot.services.notices.export import ATTENDANCE_HEADER, NOTICE_HEADER
+from bot.services.reports.export import STATUS_HEADER, THOUGHT_HEADER
 from bot.store import Store
 from bot.store.db import STREAM_CHUNK
 from tests.conftest import MIGRANT, SECRETARY, SMALL_ROSTER, Harness, load_roster
@@ -291,7 +291,7 @@ async def test_export_sends_the_files_from_disk_and_removes_them(
 async def test_a_file_too_big_for_telegram_is_named_not_sent(harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
     """Telegram takes 50 MB at most from a bot: a larger file is left out and the secretary told which and how to
     get it (here the limit is lowered so that the members list and the workbook are over it)."""
-    from bot.services import export as export_service
+    from bot.services.exports import export as export_service
 
     monkeypatch.setattr(export_service, "UPLOAD_LIMIT", 4000)
     secretary = harness.user(SECRETARY)

@@ -20,12 +20,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.config import parse_duration, parse_quiet_hours
+from bot.domain import periods
+from bot.domain.models import Member, Unit
+from bot.domain.rights import Actor, OrgTree
 from bot.emulator.html import visible_text
 from bot.handlers.common import split_fields
 from bot.i18n import LANGUAGES, Html, has, t
-from bot.services import notices, periods
-from bot.services import reports as status_rules
-from bot.services.duty_rules import (
+from bot.services.duty.rules import (
     LONG_LIMIT,
     SHORT_LIMIT,
     FieldError,
@@ -42,12 +43,12 @@ from bot.services.duty_rules import (
     parse_posts,
     parse_text,
 )
-from bot.services.notices import NoticeError
-from bot.services.reports import InputError, StatusInput
-from bot.services.rights import Actor, OrgTree
-from bot.services.roster import COLUMNS, RosterError, RosterRow, parse_roster
-from bot.services.text import clean_text
-from bot.store.models import Member, Unit
+from bot.services.kernel.text import clean_text
+from bot.services.members.roster import COLUMNS, RosterError, RosterRow, parse_roster
+from bot.services.notices import common as notices
+from bot.services.notices.common import NoticeError
+from bot.services.reports import common as status_rules
+from bot.services.reports.common import InputError, StatusInput
 
 # ------------------------------------------------------------------------------------------- strategies
 
@@ -256,7 +257,7 @@ TREE = OrgTree.of([
 
 
 def render_notice_error(error: NoticeError) -> None:
-    """As `bot.services.notices_compose.refusal` does: lists joined, the field named in the reader's language."""
+    """As `bot.services.notices.compose.refusal` does: lists joined, the field named in the reader's language."""
     for lang in LANGUAGES:
         assert has(error.key), error.key
         params: dict[str, Any] = {k: "、".join(v) if isinstance(v, list) else v for k, v in error.params.items()}

@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.domain.rights import Capability
 from bot.emulator import BotMessage, EmuUser
-from bot.services.commands import COMMANDS
-from bot.services.rights import Capability
-from bot.services.roster import apply_roster, parse_roster
+from bot.services.kernel.commands import COMMANDS
+from bot.services.members.roster import apply_roster, parse_roster
 from tests.conftest import (
     LIAISON,
     MEDIATOR,

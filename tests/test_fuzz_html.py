@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from bot.emulator.html import utf16_len, visible_text
 from bot.i18n import LANGUAGES, catalogue, escape, placeholders, t
-from bot.services.text import LIMIT, split_message
+from bot.services.kernel.text import LIMIT, split_message
 from tests.test_fuzz import FUZZ, char, hostile, long_text, piece
 
 KEYS = sorted(set(catalogue("zh")) | set(catalogue("en")))

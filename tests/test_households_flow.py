@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.buttons import HouseholdPick
-from bot.services.export import export_files
+from bot.services.exports.export import export_files
 from tests.conftest import LIAISON, PATROL, PLAIN, SECRETARY, STRANGER, Harness
 from tests.households_helpers import household_id, load_households
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.households_import import apply_households, match_members, parse_households
-from bot.services.rights import OrgTree
+from bot.domain.models import Member, Unit
+from bot.domain.rights import OrgTree
+from bot.services.households.importing import apply_households, match_members, parse_households
 from bot.store import Store
-from bot.store.models import Member, Unit
 from tests.conftest import SMALL_ROSTER, load_roster
 from tests.households_helpers import HOUSEHOLDS, load_households
 from tests.test_roster import run_cli

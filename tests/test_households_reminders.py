@@ -8,12 +8,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.config import Settings
+from bot.domain.rights import Actor
 from bot.emulator import BotApiEmulator
-from bot.services import core
-from bot.services.households_due import week_label
-from bot.services.requests import log_request
-from bot.services.requests_flow import act, complete
-from bot.services.rights import Actor
+from bot.services import registry as core
+from bot.services.households.due import week_label
+from bot.services.households.requests import log_request
+from bot.services.households.requests_flow import act, complete
 from bot.store import Store
 from tests.conftest import LIAISON, PATROL, SECRETARY, SMALL_ROSTER, Harness, load_roster, make_settings
 from tests.households_helpers import link, load_households
@@ -83,7 +83,8 @@ async def test_request_reminds_its_handler_at_7_days_and_the_secretary_at_15(tmp
                                                                               settings: Settings) -> None:
     path = tmp_path / "r.sqlite3"
     store = await prepared(path)
-    start = datetime.now(UTC)
+    # 10:00 in Shanghai today: the checks an hour after a whole number of days stay on the same local date
+    start = datetime.now(UTC).replace(hour=2, minute=0, second=0, microsecond=0)
     secretary = await store.members.by_telegram_id(SECRETARY)
     assert secretary is not None
     try:

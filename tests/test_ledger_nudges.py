@@ -12,8 +12,9 @@ import pytest
 from bot.buttons import LedgerNotice
 from bot.config import Settings
 from bot.emulator import BotApiEmulator
-from bot.services import core, notices
-from bot.services.ledger_nudges import ledger_nudges
+from bot.services import registry as core
+from bot.services.ledger.nudges import ledger_nudges
+from bot.services.notices import common as notices
 from bot.store import Store
 from tests.conftest import OTHER_SECRETARY, PLAIN, SECRETARY, SMALL_ROSTER, Harness, load_roster, make_settings
 from tests.ledger_seed import at, meeting

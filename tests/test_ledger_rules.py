@@ -13,9 +13,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from bot.config import Settings
-from bot.services.ledger_grid import Branch, Meeting, build, counts_for
-from bot.services.ledger_nudges import ledger_nudges
-from bot.services.ledger_rules import (
+from bot.domain.ledger import (
     DEFAULT_REQUIRED,
     LEDGER_KINDS,
     Mark,
@@ -28,8 +26,10 @@ from bot.services.ledger_rules import (
     period_of,
     periods,
 )
-from bot.services.ledger_text import quarter_view
-from bot.services.pages import MESSAGE_ROOM, units
+from bot.services.kernel.pages import MESSAGE_ROOM, units
+from bot.services.ledger.grid import Branch, Meeting, build, counts_for
+from bot.services.ledger.nudges import ledger_nudges
+from bot.services.ledger.text import quarter_view
 from bot.store import Store
 
 TZ = ZoneInfo("Asia/Shanghai")

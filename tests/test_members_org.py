@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.services.export import export_files
+from bot.services.exports.export import export_files
 from bot.store import Store
 from tests.conftest import Harness, load_roster
 from tests.test_roster_org import ORG

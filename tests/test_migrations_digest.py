@@ -11,7 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
-from bot.services import core
+from bot.services import registry as core
 from bot.store import Store
 from bot.store.db import migrations
 from tests.test_migrations_org import NOW, dump, project

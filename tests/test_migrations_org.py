@@ -10,7 +10,7 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
-from bot.services.roster import apply_roster
+from bot.services.members.roster import apply_roster
 from bot.store import Store
 from bot.store.db import migrations
 from tests.test_roster_org import rows_of

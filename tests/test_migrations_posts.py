@@ -12,8 +12,8 @@ from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.services.duty import catalogue, member_month
-from bot.services.duty_rules import Month
+from bot.services.duty.common import catalogue, member_month
+from bot.services.duty.rules import Month
 from bot.store import Store
 from bot.store.db import migrations
 from bot.store.duty import NewLog

@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import build_application, running
+from bot.domain.rights import OrgTree
 from bot.emulator import BotApiEmulator
-from bot.services.export import export_files
-from bot.services.minutes_rules import check_votes, parse_votes
-from bot.services.rights import OrgTree
-from bot.services.xlsx import write_ledger
+from bot.services.exports.export import export_files
+from bot.services.exports.workbook import write_ledger
+from bot.services.minutes.rules import check_votes, parse_votes
 from bot.store import Store
 from tests.conftest import SMALL_ROSTER, Harness, load_roster, stop_sweep_job
 from tests.test_notices import link, notices_of, saw, send_notice

@@ -15,9 +15,10 @@ from pydantic import ValidationError
 
 from bot.buttons import MobileLiaison, MobileRegister, StatusLong
 from bot.config import Settings
+from bot.domain import periods
 from bot.emulator import EmuUser
-from bot.services import core, periods
-from bot.services.roster import parse_roster
+from bot.services import registry as core
+from bot.services.members.roster import parse_roster
 from bot.store import Store
 from tests.conftest import (
     MIGRANT,

@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services import notices as rules
-from bot.services import notices_audience as audience
-from bot.services.notices import NoticeError
-from bot.services.rights import Actor, OrgTree
-from bot.store.models import Member, Unit
+from bot.domain.models import Member, Unit
+from bot.domain.rights import Actor, OrgTree
+from bot.services.notices import audience
+from bot.services.notices import common as rules
+from bot.services.notices.common import NoticeError
 
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 3, 20, 9, 0, tzinfo=SH)

@@ -12,16 +12,15 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
-from bot.services import core
-from bot.services import notices_attendance as answers
-from bot.services import notices_compose as compose
-from bot.services import notices_manage as manage
-from bot.services.notices_attendance import LeaveAsked
-from bot.services.notices_compose import Stage
-from bot.services.notices_edits import group_post
-from bot.services.people import identify
-from bot.services.rights import Actor
-from bot.services.roster import apply_roster, parse_roster
+from bot.domain.rights import Actor
+from bot.services import registry as core
+from bot.services.members.people import identify
+from bot.services.members.roster import apply_roster, parse_roster
+from bot.services.notices import attendance as answers
+from bot.services.notices import compose, manage
+from bot.services.notices.attendance import LeaveAsked
+from bot.services.notices.compose import Stage
+from bot.services.notices.edits import group_post
 from bot.store import Store
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -133,11 +132,11 @@ async def test_a_whole_notice_through_the_use_cases_without_telegram(store: Stor
 
 def test_the_notice_use_cases_import_nothing_of_telegram() -> None:
     """In a fresh interpreter (pytest's own has python-telegram-bot loaded by other tests)."""
-    modules = ["bot.services.notices", "bot.services.notices_compose", "bot.services.notices_attendance",
-               "bot.services.notices_manage", "bot.services.notices_edits", "bot.services.notices_broadcast",
-               "bot.services.notices_export", "bot.services.notices_text", "bot.services.notices_leave",
-               "bot.services.notices_audience", "bot.services.notices_ledger", "bot.services.core",
-               "bot.services.people", "bot.services.roster", "bot.config", "bot.store"]
+    modules = ["bot.services.notices.common", "bot.services.notices.compose", "bot.services.notices.attendance",
+               "bot.services.notices.manage", "bot.services.notices.edits", "bot.services.notices.broadcast",
+               "bot.services.notices.export", "bot.services.notices.text", "bot.services.notices.leave",
+               "bot.services.notices.audience", "bot.services.notices.ledger", "bot.services.registry",
+               "bot.services.members.people", "bot.services.members.roster", "bot.config", "bot.store"]
     code = ("import sys\n" + "".join(f"import {m}\n" for m in modules)
             + "print(sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in ('telegram', 'aiohttp')}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,

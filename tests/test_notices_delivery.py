@@ -14,7 +14,7 @@ from bot.app import build_application, running
 from bot.config import Settings
 from bot.emulator import BotApiEmulator
 from bot.emulator.server import error_response
-from bot.services import core
+from bot.services import registry as core
 from bot.store import Store
 from tests.conftest import (
     COMMUNITY_SECRETARY,

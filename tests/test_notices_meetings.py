@@ -19,7 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.emulator import BotMessage
-from bot.services.export import export_files
+from bot.services.exports.export import export_files
 from bot.store import Store
 from tests.conftest import Harness, load_roster
 from tests.test_notices import got, link, notices_of, saw, send_notice, until

@@ -8,7 +8,7 @@ import csv
 import io
 from datetime import timedelta
 
-from bot.services.export import export_files
+from bot.services.exports.export import export_files
 from tests.conftest import (
     LIAISON,
     MEDIATOR,

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.context import ZhibuContext
 from bot.handlers.health import backup_job
-from bot.services.backup import backup_name, copy_database, taken_at, to_keep
+from bot.ops.backup import backup_name, copy_database, taken_at, to_keep
+from bot.runtime.context import ZhibuContext
 from bot.store import Store
 from bot.store.ops import OpsRepo
 from tests.conftest import Harness

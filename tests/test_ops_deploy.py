@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.delivery import STOP_GRACE
-from bot.services.ops_logging import configure
+from bot.ops.logs import configure
+from bot.runtime.delivery import STOP_GRACE
 
 ROOT = Path(__file__).resolve().parents[1]
 UNIT = ROOT / "deploy" / "zhibu.service"

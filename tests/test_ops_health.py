@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.context import ZhibuContext
 from bot.emulator import EmuGroup
 from bot.handlers.health import backup_job, recorded
-from bot.services.health import sweep_late
+from bot.ops.health import sweep_late
+from bot.runtime.context import ZhibuContext
 from bot.store import Store
 from bot.store.ops import BackupRecord, OpsRepo, SweepRecord
 from tests.conftest import SECRETARY, SMALL_ROSTER, STRANGER, Harness, load_roster
@@ -146,7 +146,7 @@ async def test_the_health_command_exits_non_zero_for_a_late_sweep_or_a_failed_ba
 
 def test_the_report_reads_in_both_languages() -> None:
     from bot.config import Settings
-    from bot.services.health import Health, render
+    from bot.ops.health import Health, render
     from bot.store.ops import MemberCounts, OutboxCounts
 
     now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.emulator import BotApiEmulator
-from bot.services.ops_lock import hold
-from bot.services.restore import RestoreRefused, restore
+from bot.ops.lock import hold
+from bot.ops.restore import RestoreRefused, restore
 from bot.store import Store
 from bot.store.db import migrations
 from tests.faults import BotProcess, registered_community

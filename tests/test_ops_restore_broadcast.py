@@ -12,9 +12,9 @@ from pathlib import Path
 from bot.app import build_application, running, services_of
 from bot.config import Settings
 from bot.emulator import BotApiEmulator, EmuUser
-from bot.services import core
-from bot.services.backup import take_backup
-from bot.services.restore import restore
+from bot.ops.backup import take_backup
+from bot.ops.restore import restore
+from bot.services import registry as core
 from bot.store import Store
 from tests.conftest import make_settings, stop_sweep_job
 from tests.faults import SECRETARY_ID, messages_with, registered_community, until

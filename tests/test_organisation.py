@@ -7,11 +7,11 @@ from datetime import date
 
 import pytest
 
-from bot.services.organisation import committee_of, group_leader_of, members_of, unit_roll, voters_of
-from bot.services.organisation_rules import has_vote, party_years
-from bot.services.roster import apply_roster
+from bot.domain.models import Member
+from bot.domain.organisation import has_vote, party_years
+from bot.services.members.organisation import committee_of, group_leader_of, members_of, unit_roll, voters_of
+from bot.services.members.roster import apply_roster
 from bot.store import Store
-from bot.store.models import Member
 from tests.test_roster_org import COMMUNITY, ORG, rows_of
 
 

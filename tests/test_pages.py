@@ -1,4 +1,4 @@
-"""The pager of long lists (`bot.services.pages`) as pure functions: pages, clamping, filters, buttons, the
+"""The pager of long lists (`bot.services.kernel.pages`) as pure functions: pages, clamping, filters, buttons, the
 footer and fitting a page into one message; the `ListPage` payload and the keys lists carry in it."""
 
 from __future__ import annotations
@@ -13,10 +13,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.buttons import ALL, ListPage, list_pages, stale_pages
+from bot.domain import periods
 from bot.i18n import escape, t
-from bot.services import duty_month, notices_ledger, pages, periods, reports_view
-from bot.services.duty_rules import Month
-from bot.services.pages import PAGE_SIZE, Filter, fit, paginate, shorten, units
+from bot.services.duty import month as duty_month
+from bot.services.duty.rules import Month
+from bot.services.kernel import pages
+from bot.services.kernel.pages import PAGE_SIZE, Filter, fit, paginate, shorten, units
+from bot.services.notices import ledger as notices_ledger
+from bot.services.reports import view as reports_view
 from bot.store.notices_seats import MeetingSeat
 
 EVEN: tuple[Filter[int], ...] = (
@@ -239,8 +243,8 @@ def test_a_seat_is_named_on_the_ledger_lines_it_belongs_to() -> None:
 
 def test_the_list_use_cases_import_nothing_of_telegram() -> None:
     """In a fresh interpreter (pytest's own has python-telegram-bot loaded by other tests)."""
-    modules = ["bot.services.pages", "bot.services.status_members", "bot.services.reports_view",
-               "bot.services.duty_month", "bot.services.notices_ledger", "bot.services.notices_attendance",
+    modules = ["bot.services.kernel.pages", "bot.services.reports.status_members", "bot.services.reports.view",
+               "bot.services.duty.month", "bot.services.notices.ledger", "bot.services.notices.attendance",
                "bot.store.rolls"]
     code = ("import sys\n" + "".join(f"import {m}\n" for m in modules)
             + "print(sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in ('telegram', 'aiohttp')}))")

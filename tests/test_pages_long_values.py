@@ -10,10 +10,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import Settings
-from bot.services import duty_month, notices_attendance, reports_view, status_members
-from bot.services.pages import MESSAGE_ROOM, units
-from bot.services.results import Reply
-from bot.services.rights import Actor
+from bot.domain.results import Reply
+from bot.domain.rights import Actor
+from bot.i18n import reply_text
+from bot.services.duty import month as duty_month
+from bot.services.kernel.pages import MESSAGE_ROOM, units
+from bot.services.notices import attendance as notices_attendance
+from bot.services.reports import status_members
+from bot.services.reports import view as reports_view
 from bot.store import Store
 from tests import bulk
 from tests.conftest import SECRETARY, SMALL_ROSTER, load_roster
@@ -42,7 +46,7 @@ async def _setup(store: Store) -> tuple[Actor, int]:
 
 
 def _one_message(reply: Reply, lang: str) -> str:
-    text = reply.text(lang)
+    text = reply_text(reply, lang)
     assert units(text) <= MESSAGE_ROOM, units(text)
     assert text.count("<b>") == text.count("</b>")
     return text

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.services import periods
-from bot.services.periods import OpenPeriod, member_stage, open_period, period_of
-from bot.services.reminders import in_quiet_hours
+from bot.domain import periods
+from bot.domain.periods import OpenPeriod, member_stage, open_period, period_of
+from bot.services.kernel.reminders import in_quiet_hours
 
 TZ = ZoneInfo("Asia/Shanghai")
 

@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.emulator import BotApiEmulator, EmuUser
-from bot.handlers.persistence import SqlitePersistence, UnstorableValue, decode, dump_user_data, encode, load_user_data
-from bot.services.duty_flow import Draft as DutyDraft
-from bot.services.reports_write import ReportDraft
-from bot.services.roster import apply_roster, parse_roster
-from bot.services.status_steps import StatusDraft
+from bot.runtime.persistence import SqlitePersistence, UnstorableValue, decode, dump_user_data, encode, load_user_data
+from bot.services.duty.flow import Draft as DutyDraft
+from bot.services.members.roster import apply_roster, parse_roster
+from bot.services.reports.status_steps import StatusDraft
+from bot.services.reports.write import ReportDraft
 from bot.store import Store
 from tests.conftest import SMALL_ROSTER
 from tests.faults import BotProcess, messages_with, until
@@ -51,7 +51,7 @@ def test_only_plain_values_and_our_own_types_are_stored() -> None:
     kept = dump_user_data({"good": 1, "bad": object()})
     assert kept is not None and json.loads(kept) == {"good": 1}
     # a draft type renamed since it was stored: dropped (the step starts over), the rest kept
-    stale = json.dumps({"x": {"$data": "bot.services.status_steps:Gone", "fields": {}}, "y": 2})
+    stale = json.dumps({"x": {"$data": "bot.services.reports.status_steps:Gone", "fields": {}}, "y": 2})
     assert load_user_data(stale) == {"y": 2}
 
 

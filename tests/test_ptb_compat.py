@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from telegram import Chat, Message, Update, User
 from telegram.ext import ApplicationBuilder, CallbackContext, ConversationHandler, MessageHandler, filters
 
-from bot.handlers.ptb_compat import end_conversation, in_conversation
+from bot.runtime.ptb_compat import end_conversation, in_conversation
 
 
 def _update(text: str, update_id: int = 1) -> Update:

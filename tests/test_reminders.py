@@ -12,8 +12,8 @@ import pytest
 
 from bot.config import Settings
 from bot.emulator import BotApiEmulator
-from bot.services import core
-from bot.services.reports import report_reminders
+from bot.services import registry as core
+from bot.services.reports.common import report_reminders
 from bot.store import Store
 from tests.conftest import LIAISON, MIGRANT, SECRETARY, SMALL_ROSTER, Harness, load_roster, make_settings
 

@@ -8,10 +8,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
-from bot.services import reports_write
-from bot.services.reports_contact import log_contact
-from bot.services.results import Reply
-from bot.services.rights import Actor
+from bot.domain.results import Reply
+from bot.domain.rights import Actor
+from bot.services.reports import write as reports_write
+from bot.services.reports.contact import log_contact
 from bot.store import Store
 from tests.conftest import LIAISON, MIGRANT, PLAIN, SECRETARY, SMALL_ROSTER, Harness, load_roster
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.services.requests_rules import Standing, actions_for, allowed, next_reminder
+from bot.services.households.requests_rules import Standing, actions_for, allowed, next_reminder
 
 MEMBER = Standing(handler=True, manages=False)
 SECRETARY = Standing(handler=False, manages=True)

@@ -3,7 +3,7 @@ status buttons, spreadsheet formulas in exports."""
 
 from __future__ import annotations
 
-from bot.services.export import to_csv
+from bot.services.exports.export import to_csv
 from tests.conftest import MIGRANT, PATROL, SECRETARY, STRANGER, Harness
 
 

@@ -35,7 +35,7 @@ from telegram.ext import TypeHandler
 
 from bot.app import build_application, running
 from bot.emulator import BotApiEmulator, BotMessage, EmuGroup
-from bot.services.commands import COMMANDS
+from bot.services.kernel.commands import COMMANDS
 from bot.store import Store
 from tests.conftest import (
     COMMUNITY_SECRETARY,

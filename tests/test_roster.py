@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.services.roster import apply_roster, parse_roster
+from bot.services.members.roster import apply_roster, parse_roster
 from bot.store import Store
 from tests.conftest import BAIMIAO, SMALL_ROSTER, load_roster
 

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from bot.i18n import has, t
-from bot.services import roster_columns as columns
-from bot.services.roster import parse_roster
-from bot.services.roster_columns import COLUMNS, MAX_FIELD, VALIDATORS, Invalid, cell
+from bot.services.members import roster_columns as columns
+from bot.services.members.roster import parse_roster
+from bot.services.members.roster_columns import COLUMNS, MAX_FIELD, VALIDATORS, Invalid, cell
 
 
 def problems(validate: Any, value: str) -> list[tuple[str, dict[str, str]]]:
@@ -168,7 +168,7 @@ def test_an_unclosed_quote_in_the_header_is_reported_on_line_one() -> None:
     ('"a""', True), ('""', False), ('"a" x,"', True), ("", False),
 ])
 def test_quote_left_open(line: str, left_open: bool) -> None:
-    from bot.services.roster import quote_left_open
+    from bot.services.members.roster import quote_left_open
 
     assert quote_left_open(line) is left_open
 

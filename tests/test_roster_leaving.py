@@ -13,11 +13,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import Settings
-from bot.services import core
-from bot.services.export import export_files
-from bot.services.roster import ImportSummary, RosterConflict, apply_roster, parse_roster
+from bot.domain.models import Member
+from bot.services import registry as core
+from bot.services.exports.export import export_files
+from bot.services.members.roster import ImportSummary, RosterConflict, apply_roster, parse_roster
 from bot.store import Store
-from bot.store.models import Member
 from bot.store.outbox import Outgoing
 from tests.conftest import OTHER_SECRETARY, PLAIN, SECRETARY, SMALL_ROSTER, Harness, load_roster
 from tests.test_reminders import link_all

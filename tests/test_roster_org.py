@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.domain.models import ACTIVITY_GROUP_KIND
 from bot.i18n import t
-from bot.services.roster import RosterConflict, RosterRow, apply_roster, column_name, parse_roster
-from bot.services.roster_headers import CHINESE, COLUMNS
+from bot.services.members.roster import RosterConflict, RosterRow, apply_roster, column_name, parse_roster
+from bot.services.members.roster_headers import CHINESE, COLUMNS
 from bot.store import Store
-from bot.store.models import ACTIVITY_GROUP_KIND
 from tests.test_roster import run_cli
 
 DATA = Path(__file__).parent / "data"

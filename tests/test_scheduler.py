@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from telegram.error import RetryAfter
 
-from bot.scheduler import GROUP_PER_MINUTE, INTERACTIVE, OUTBOX, SendScheduler, counted
+from bot.runtime.scheduler import GROUP_PER_MINUTE, INTERACTIVE, OUTBOX, SendScheduler, counted
 from tests.faults import until
 
 

@@ -18,8 +18,8 @@ from bot.app import build_application, running
 from bot.config import Settings
 from bot.emulator import BotApiEmulator, EmuUser
 from bot.emulator.server import error_response
-from bot.pacing import Lineup
-from bot.scheduler import GROUP_PER_MINUTE, INTERACTIVE, OUTBOX, PRIVATE_BURST, SendScheduler
+from bot.runtime.pacing import Lineup
+from bot.runtime.scheduler import GROUP_PER_MINUTE, INTERACTIVE, OUTBOX, PRIVATE_BURST, SendScheduler
 from bot.store import Store
 from bot.store.outbox import Outgoing
 from tests.conftest import SMALL_ROSTER, Harness, load_roster, stop_sweep_job

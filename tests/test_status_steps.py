@@ -8,10 +8,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
-from bot.services import status_steps
-from bot.services.reports import StatusInput
-from bot.services.rights import Actor
-from bot.services.status import save_status, status_line
+from bot.domain.rights import Actor
+from bot.services.reports import status_steps
+from bot.services.reports.common import StatusInput
+from bot.services.reports.status import save_status, status_line
 from bot.store import Store
 from tests.conftest import LIAISON, MIGRANT, PLAIN, SECRETARY, SMALL_ROSTER, Harness, load_roster
 

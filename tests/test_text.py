@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.emulator.html import visible_text
-from bot.services import text
-from bot.services.text import clean_text, join_names, split_message
+from bot.services.kernel import text
+from bot.services.kernel.text import clean_text, join_names, split_message
 
 
 def test_short_message_is_one_part() -> None:

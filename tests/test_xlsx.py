@@ -10,18 +10,18 @@ from typing import Any
 import pytest
 
 from bot import cli
+from bot.domain.rights import OrgTree
 from bot.i18n import t
-from bot.services import xlsx_book
-from bot.services.export import EXPORTS
-from bot.services.rights import OrgTree
-from bot.services.xlsx import SHEETS, file_name, write_ledger
-from bot.services.xlsx_book import serial, xml_text
-from bot.services.xlsx_care import CASE_COLUMNS, VISIT_COLUMNS
-from bot.services.xlsx_duty import DUTY_COLUMNS
-from bot.services.xlsx_households import HOUSEHOLD_COLUMNS, REQUEST_COLUMNS
-from bot.services.xlsx_meetings import ATTENDANCE_COLUMNS, MEETING_COLUMNS
-from bot.services.xlsx_people import CONTACT_COLUMNS, MOBILE_COLUMNS, ROSTER_COLUMNS, STATUS_COLUMNS
-from bot.services.xlsx_posts import ACCOUNT_COLUMNS, PUBLICITY_COLUMNS
+from bot.services.care.sheet import CASE_COLUMNS, VISIT_COLUMNS
+from bot.services.duty.sheet import DUTY_COLUMNS
+from bot.services.duty.sheet_posts import ACCOUNT_COLUMNS, PUBLICITY_COLUMNS
+from bot.services.exports.export import EXPORTS
+from bot.services.exports.workbook import SHEETS, file_name, write_ledger
+from bot.services.households.sheet import HOUSEHOLD_COLUMNS, REQUEST_COLUMNS
+from bot.services.kernel import xlsx_book
+from bot.services.kernel.xlsx_book import serial, xml_text
+from bot.services.members.sheet import CONTACT_COLUMNS, MOBILE_COLUMNS, ROSTER_COLUMNS, STATUS_COLUMNS
+from bot.services.notices.sheet import ATTENDANCE_COLUMNS, MEETING_COLUMNS
 from bot.store import Store
 from tests.conftest import SMALL_ROSTER, load_roster
 from tests.xlsx_data import (
@@ -277,7 +277,7 @@ async def test_an_empty_community_still_gets_a_workbook(store: Store, tmp_path: 
 
 
 def test_file_names_never_carry_path_characters(tmp_path: Path) -> None:
-    from bot.store.models import Unit
+    from bot.domain.models import Unit
     tree = OrgTree.of([Unit(id=1, parent_id=None, kind="committee", name="a/b\\c: d*?<e>|")])
     assert file_name(tree, None, "zh", NOW, SHANGHAI) == "台账-a_b_c_d_e-2026-11-20.xlsx"
 
@@ -303,7 +303,7 @@ def test_a_cell_never_holds_more_than_excel_opens(tmp_path: Path) -> None:
 # ------------------------------------------------------------------------- the command line
 async def test_the_command_line_writes_the_whole_communitys_workbook(
         seeded: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("bot.services.export.utcnow", lambda: NOW)
+    monkeypatch.setattr("bot.services.exports.export.utcnow", lambda: NOW)
     settings = cli.Settings(bot_token="123456:TEST-TOKEN", database_path=seeded.db.path)
     out = tmp_path / "cli"
     assert await cli.export(settings, out) == 0

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from bot.services.rights import OrgTree
-from bot.services.xlsx import write_ledger
+from bot.domain.rights import OrgTree
+from bot.services.exports.workbook import write_ledger
 from bot.store import Store
 from tests.conftest import SMALL_ROSTER, load_roster
 from tests.xlsx_data import NOW, SETTINGS, TOM, execute, member, open_book, rows

@@ -4,7 +4,7 @@ own units beside the CSV files, in their language; the file passes through sendD
 from __future__ import annotations
 
 from bot.emulator.models import BotMessage
-from bot.services.export import EXPORTS
+from bot.services.exports.export import EXPORTS
 from tests.conftest import OTHER_SECRETARY, SECRETARY, Harness
 from tests.xlsx_data import FORMULA, LONG, NOW, TOM, every_value, open_book, rows, seed
 

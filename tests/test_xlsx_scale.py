@@ -10,8 +10,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from bot.services.rights import OrgTree
-from bot.services.xlsx import write_ledger
+from bot.domain.rights import OrgTree
+from bot.services.exports.workbook import write_ledger
 from bot.store import Store
 from tests.test_export_stream import dataset
 from tests.xlsx_data import SETTINGS

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from bot.services.ledger import ledger_year
-from bot.services.ledger_rules import Period
-from bot.services.rights import OrgTree
-from bot.services.xlsx import write_ledger
+from bot.domain.ledger import Period
+from bot.domain.rights import OrgTree
+from bot.services.exports.workbook import write_ledger
+from bot.services.ledger.overview import ledger_year
 from bot.store import Store
 from tests.conftest import SMALL_ROSTER, load_roster
 from tests.xlsx_data import FORMULA, NOW, SETTINGS, TOM, every_value, open_book, rows, seed

@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 import openpyxl
 
 from bot.config import Settings
-from bot.services.duty import save_entry, save_mediation, save_patrol
-from bot.services.duty_rules import MediationDraft, PatrolDraft
+from bot.domain.models import Member
+from bot.services.duty.common import save_entry, save_mediation, save_patrol
+from bot.services.duty.rules import MediationDraft, PatrolDraft
 from bot.store import Store
 from bot.store.db import iso
-from bot.store.models import Member
 
 NOW = datetime(2026, 11, 20, 4, tzinfo=UTC)  # 12:00 in Asia/Shanghai
 FORMULA = "=cmd()"

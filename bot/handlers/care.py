@@ -1,6 +1,6 @@
 """`/care` and `/carevisit` (关爱帮扶, 困难党员台账), the page buttons of the /care list, and /carevisit step by
 step (a case's button on the guided list, what was brought, the next step or Skip). Telegram in and out only:
-the rules are in `bot.services.care`, `care_visits`, `care_steps` and `care_reminders`."""
+the rules are in `bot.services.care.common`, `care_visits`, `care_steps` and `care_reminders`."""
 
 from __future__ import annotations
 
@@ -11,15 +11,15 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 
 from bot import buttons
 from bot.buttons import CarePick, CareSkip, ListPage
-from bot.context import ZhibuApp, ZhibuContext
+from bot.domain.results import Reply, alert
+from bot.domain.rights import Actor
 from bot.handlers import pages
 from bot.handlers.common import actor, args_text, command, is_private, keep_draft, render
-from bot.services import care_steps
-from bot.services.care import LIST, care_command, care_list_page
-from bot.services.care_steps import VisitDraft, VisitStep
-from bot.services.care_visits import care_visit
-from bot.services.results import Reply, alert
-from bot.services.rights import Actor
+from bot.runtime.context import ZhibuApp, ZhibuContext
+from bot.services.care import steps as care_steps
+from bot.services.care.common import LIST, care_command, care_list_page
+from bot.services.care.steps import VisitDraft, VisitStep
+from bot.services.care.visits import care_visit
 
 DRAFT = "carevisit"  # the key of the draft in user_data
 

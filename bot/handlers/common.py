@@ -9,13 +9,13 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType, ParseMode
 
-from bot.context import ZhibuContext
-from bot.delivery import markup
-from bot.i18n import t
-from bot.services.commands import by_name
-from bot.services.results import Reply, Result
-from bot.services.rights import Actor, Capability
-from bot.services.text import split_message
+from bot.domain.results import Reply, Result
+from bot.domain.rights import Actor, Capability
+from bot.i18n import reply_text, t
+from bot.runtime.context import ZhibuContext
+from bot.runtime.delivery import markup
+from bot.services.kernel.commands import by_name
+from bot.services.kernel.text import split_message
 
 Handler = Callable[[Update, ZhibuContext], Coroutine[Any, Any, Any]]
 
@@ -136,17 +136,17 @@ async def render(update: Update, context: ZhibuContext, result: Result | Reply) 
     query = update.callback_query
     alerts = [item for item in result.replies if item.alert]
     if query is not None:  # a press is answered first, so the button stops spinning
-        await query.answer(alerts[0].text(context.lang) if alerts else None, show_alert=bool(alerts))
+        await query.answer(reply_text(alerts[0], context.lang) if alerts else None, show_alert=bool(alerts))
     for item in result.replies:
         if not (item.alert and query is not None):
-            await reply_html(update, context, item.text(context.lang), markup(item.buttons))
+            await reply_html(update, context, reply_text(item, context.lang), markup(item.buttons))
     if result.queued:
         context.services.poke_sender()
 
 
 def keep_draft(context: ZhibuContext, key: str, draft: object | None) -> None:
     """Keep a conversation's draft between messages under `key` in user_data (saved across restarts by
-    `bot.handlers.persistence`), or forget it when `draft` is None (the conversation is over)."""
+    `bot.runtime.persistence`), or forget it when `draft` is None (the conversation is over)."""
     assert context.user_data is not None
     if draft is None:
         context.user_data.pop(key, None)

@@ -1,14 +1,14 @@
 """`/contact <name> | note`: a liaison logs a contact with a member they keep in touch with. Telegram in
-and out only: the rules are in `bot.services.reports_contact`."""
+and out only: the rules are in `bot.services.reports.contact`."""
 
 from __future__ import annotations
 
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.context import ZhibuApp, ZhibuContext
 from bot.handlers.common import actor, args_text, command, render, split_fields
-from bot.services.reports_contact import log_contact
+from bot.runtime.context import ZhibuApp, ZhibuContext
+from bot.services.reports.contact import log_contact
 
 
 @command("contact")

@@ -1,5 +1,5 @@
 """`/patrol` and `/mediate` (设岗定责): logging a patrol or a mediation step by step or in one line, with an
-optional photo as evidence. Telegram in and out only; the flow is `bot.services.duty_flow`.
+optional photo as evidence. Telegram in and out only; the flow is `bot.services.duty.flow`.
 
 One `ConversationHandler` holds both logs and the "still ongoing → new date" step of a follow-up, so
 starting one replaces whatever duty step was pending. The draft lives in `user_data` until it is saved.
@@ -26,15 +26,15 @@ from telegram.warnings import PTBUserWarning
 
 from bot import buttons
 from bot.buttons import DutyKind, DutyLogPost, DutyOutcome, DutyPostSwitch, DutyPostToggle, DutySkip
-from bot.context import ZhibuApp, ZhibuContext
 from bot.handlers import duty_followup, duty_posts
 from bot.handlers.common import actor, command, expired_button, reply, split_fields
 from bot.handlers.duty_followup import DRAFT, play
 from bot.handlers.duty_report import on_post_toggle
-from bot.services import duty_flow as flow
-from bot.services import duty_log
-from bot.services.duty_flow import Draft, Step
-from bot.services.duty_rules import MEDIATION, PATROL
+from bot.runtime.context import ZhibuApp, ZhibuContext
+from bot.services.duty import flow
+from bot.services.duty import log as duty_log
+from bot.services.duty.flow import Draft, Step
+from bot.services.duty.rules import MEDIATION, PATROL
 
 END = ConversationHandler.END
 CONVERSATION_TIMEOUT = 30 * 60  # seconds: a half-finished log is dropped after this

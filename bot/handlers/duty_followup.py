@@ -1,6 +1,6 @@
 """The buttons of a mediation's follow-up reminder (调解回访) and the next date typed after Still ongoing
 (entry and step of the duty conversation in `bot.handlers.duty`); also how a turn of that conversation is
-shown. Telegram in and out only: the use cases are `bot.services.duty_followup` and `duty_flow`."""
+shown. Telegram in and out only: the use cases are `bot.services.duty.followup` and `duty_flow`."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from telegram.error import BadRequest
 from telegram.ext import ConversationHandler
 
 from bot.buttons import DutyFollowup
-from bot.context import ZhibuContext
 from bot.handlers.common import actor, render
-from bot.services import duty_followup as followup
-from bot.services.duty_flow import ONGOING, Draft, Turn
+from bot.runtime.context import ZhibuContext
+from bot.services.duty import followup
+from bot.services.duty.flow import ONGOING, Draft, Turn
 
 DRAFT = "duty_draft"
 END = ConversationHandler.END

@@ -1,7 +1,7 @@
 """设岗定责 as data in Telegram: `/claim` (认领岗位) and the secretary's 准 / 不准, `/review` with its buttons
 (approve one, a page, a month; reject with a reason typed next), `/account` and the quarterly prompt's
 button (the account typed or spoken next), `/accounts`, `/rate`, and `/publicity` with 发布到群. Telegram in
-and out only: the use cases are `bot.services.duty_claims`, `duty_review`, `duty_accounts` and
+and out only: the use cases are `bot.services.duty.claims`, `duty_review`, `duty_accounts` and
 `duty_publicity`. Registered by `bot.handlers.duty`, before the duty catch-all."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from bot.buttons import (
     DutyReject,
     DutyReviewPage,
 )
-from bot.context import ZhibuApp, ZhibuContext
+from bot.domain.results import Result, say
 from bot.handlers.common import (
     actor,
     args_text,
@@ -36,9 +36,12 @@ from bot.handlers.common import (
     split_fields,
 )
 from bot.handlers.pages import show_page
-from bot.services import duty_accounts, duty_claims, duty_publicity, duty_review
-from bot.services.duty_points import Quarter
-from bot.services.results import Result, say
+from bot.runtime.context import ZhibuApp, ZhibuContext
+from bot.services.duty import accounts as duty_accounts
+from bot.services.duty import claims as duty_claims
+from bot.services.duty import publicity as duty_publicity
+from bot.services.duty import review as duty_review
+from bot.services.duty.points import Quarter
 
 END = ConversationHandler.END
 REASON, ACCOUNT = 101, 102

@@ -1,6 +1,6 @@
 """`/duty`, `/dutyreport` and `/posts` (设岗定责): a post-holder's month, the assessment of a secretary's
 units (a page at a time; its buttons edit it), and a secretary changing a member's duty posts. Telegram in
-and out only: the use cases are `bot.services.duty_month` and `bot.services.duty_posts`. (The post buttons
+and out only: the use cases are `bot.services.duty.month` and `bot.services.duty.posts`. (The post buttons
 are registered with the other duty buttons in `bot.handlers.duty`, before the duty catch-all.)"""
 
 from __future__ import annotations
@@ -11,13 +11,15 @@ from telegram.error import BadRequest
 from telegram.ext import CommandHandler
 
 from bot.buttons import DutyPostSwitch, DutyPostToggle, ListPage
-from bot.context import ZhibuApp, ZhibuContext
-from bot.delivery import markup
+from bot.domain.results import Reply
+from bot.domain.rights import Actor
 from bot.handlers import pages
 from bot.handlers.common import actor, args_text, command, render, split_fields
-from bot.services import duty_month, duty_posts
-from bot.services.results import Reply
-from bot.services.rights import Actor
+from bot.i18n import reply_text
+from bot.runtime.context import ZhibuApp, ZhibuContext
+from bot.runtime.delivery import markup
+from bot.services.duty import month as duty_month
+from bot.services.duty import posts as duty_posts
 
 
 @command("duty")
@@ -59,7 +61,7 @@ async def on_post_toggle(update: Update, context: ZhibuContext) -> None:
         return
     await query.answer()
     try:
-        await query.edit_message_text(answer.text(context.lang), parse_mode=ParseMode.HTML,
+        await query.edit_message_text(reply_text(answer, context.lang), parse_mode=ParseMode.HTML,
                                       reply_markup=markup(answer.buttons))
     except BadRequest as exc:
         if "not modified" not in str(exc):

@@ -9,9 +9,9 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 
-from bot.context import ZhibuApp, ZhibuContext
 from bot.i18n import t
-from bot.services.people import admin_chats
+from bot.runtime.context import ZhibuApp, ZhibuContext
+from bot.services.members.people import admin_chats
 
 log = logging.getLogger(__name__)
 ADMIN_NOTICE_INTERVAL = 60.0

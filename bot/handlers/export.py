@@ -6,9 +6,9 @@ from __future__ import annotations
 from telegram import InputFile, Update
 from telegram.ext import CommandHandler
 
-from bot.context import ZhibuApp, ZhibuContext
 from bot.handlers.common import actor, command, join_names, render, reply
-from bot.services.export import UPLOAD_LIMIT, export_scope, exported, too_large
+from bot.runtime.context import ZhibuApp, ZhibuContext
+from bot.services.exports.export import UPLOAD_LIMIT, export_scope, exported, too_large
 
 
 @command("export")

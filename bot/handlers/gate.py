@@ -12,12 +12,12 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ConversationHandler, TypeHandler
 
-from bot.context import ZhibuApp, ZhibuContext
 from bot.handlers.common import is_private, private_chat_button, reply
 from bot.handlers.menu import publish_for
-from bot.handlers.ptb_compat import end_conversation, in_conversation
 from bot.i18n import resolve_language, t
-from bot.services.people import first_look, identify
+from bot.runtime.context import ZhibuApp, ZhibuContext
+from bot.runtime.ptb_compat import end_conversation, in_conversation
+from bot.services.members.people import first_look, identify
 from bot.store.db import current_update_id, recorded_update_id
 
 log = logging.getLogger(__name__)

@@ -12,11 +12,11 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.context import Services, ZhibuApp, ZhibuContext
 from bot.handlers.common import actor, command, render
-from bot.services.backup import BackupOutcome, take_backup
-from bot.services.health import Runtime, show_health
-from bot.services.ops import record_sweep
+from bot.ops.backup import BackupOutcome, take_backup
+from bot.ops.common import record_sweep
+from bot.ops.health import Runtime, show_health
+from bot.runtime.context import Services, ZhibuApp, ZhibuContext
 
 log = logging.getLogger(__name__)
 

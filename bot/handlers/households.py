@@ -1,5 +1,5 @@
 """`/households` (pages) and `/visit` (a conversation, or the one-line form). Telegram in and out only: the
-rules and the store are in `bot.services.households*`."""
+rules and the store are in `bot.services.households.common*`."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 
 from bot import buttons
 from bot.buttons import HouseholdPick, ListPage
-from bot.context import ZhibuApp, ZhibuContext
+from bot.domain.results import Reply, Result, alert, say
+from bot.domain.rights import Actor
 from bot.handlers import pages
 from bot.handlers.common import Handler, actor, args_text, command, keep_draft, render
-from bot.services import households_visit
-from bot.services.households import households_page, list_households
-from bot.services.households_visit import Step, VisitDraft, VisitStep
-from bot.services.results import Reply, Result, alert, say
-from bot.services.rights import Actor
+from bot.runtime.context import ZhibuApp, ZhibuContext
+from bot.services.households import visit as households_visit
+from bot.services.households.common import households_page, list_households
+from bot.services.households.visit import Step, VisitDraft, VisitStep
 
 DRAFT = "visit"  # the key of the draft in user_data
 

@@ -11,9 +11,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import buttons
 from bot.buttons import InviteKeep, InviteRelink
-from bot.context import ZhibuApp, ZhibuContext
 from bot.handlers.common import actor, args_text, command, expired_button, render, split_fields
-from bot.services import invites
+from bot.runtime.context import ZhibuApp, ZhibuContext
+from bot.services.members import invites
 
 log = logging.getLogger(__name__)
 

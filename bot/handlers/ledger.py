@@ -1,6 +1,6 @@
 """`/ledger [unit] [YYYY]` (三会一课台账) in Telegram: the command, the overview's and a branch's buttons
 (each press edits the message it was pressed on), and the catch-all for stale or forged ledger buttons.
-The use cases are in `bot.services.ledger`; the nudge's button that starts /notice is handled by the
+The use cases are in `bot.services.ledger.overview`; the nudge's button that starts /notice is handled by the
 notice conversation (`bot.handlers.notices`)."""
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.buttons import LEDGER, LedgerAll, LedgerView, family
-from bot.context import ZhibuApp, ZhibuContext
+from bot.domain.results import alert
 from bot.handlers.common import actor, args_text, command, expired_button, is_private, render
 from bot.handlers.pages import show_page
-from bot.services import ledger
-from bot.services.results import alert
+from bot.runtime.context import ZhibuApp, ZhibuContext
+from bot.services.ledger import overview as ledger
 
 
 @command("ledger")

@@ -11,8 +11,8 @@ from telegram.error import TelegramError
 
 from bot.config import Settings
 from bot.i18n import LANGUAGES, t
-from bot.services.commands import Command, menu, own_menu
-from bot.services.people import Member, linked_members
+from bot.services.kernel.commands import Command, menu, own_menu
+from bot.services.members.people import Member, linked_members
 from bot.store import Store
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """`/minutes ID` in Telegram: minutes from the record, step by step (主持人, 记录人, 会议内容, 决议 with votes,
 preview, 保存), or the saved minutes with 重新填写; `/minutes ID | text` the quick note. The draft lives in
 user_data and the conversation is persistent, so a restart mid-minutes continues where it was. Decisions are
-in `bot.services.minutes`."""
+in `bot.services.minutes.flow`."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 
 from bot import buttons
 from bot.buttons import MinutesAdd, MinutesDone, MinutesDrop, MinutesPerson, MinutesRedo, MinutesSave
-from bot.context import ZhibuApp, ZhibuContext
+from bot.domain.results import Result, alert, say
 from bot.handlers.common import actor, args_text, command, expired_button, is_private, keep_draft, render
-from bot.services import minutes as flow
-from bot.services.minutes_rules import MinutesDraft
-from bot.services.results import Result, alert, say
+from bot.runtime.context import ZhibuApp, ZhibuContext
+from bot.services.minutes import flow
+from bot.services.minutes.rules import MinutesDraft
 
 DRAFT = "minutes_draft"
 

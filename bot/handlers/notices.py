@@ -1,6 +1,6 @@
 """`/notice` in Telegram: a secretary composes a meeting notice (type, unit, time, place, topic — or the
 one-line form), sees a preview with who will get it, and presses Send. The steps, the preview and
-publishing are use cases in `bot.services.notices_compose`; this module parses updates, keeps the draft
+publishing are use cases in `bot.services.notices.compose`; this module parses updates, keeps the draft
 in `user_data` between messages and shows what the use cases return.
 
 Replies, check-in and `/notices`: `notices_replies`; attendance, cancel, minutes, group binding:
@@ -16,12 +16,13 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.buttons import NOTICES, LedgerNotice, NoticeDrop, NoticeKind, NoticeSend, NoticeUnit, family
-from bot.context import ZhibuApp, ZhibuContext
+from bot.domain.results import Result, say
 from bot.handlers import notices_admin, notices_replies
 from bot.handlers.common import Handler, actor, args_text, command, expired_button, keep_draft, render
-from bot.services import notices_compose as compose
-from bot.services.notices_compose import Stage, Step
-from bot.services.results import Result, say
+from bot.i18n import reply_text
+from bot.runtime.context import ZhibuApp, ZhibuContext
+from bot.services.notices import compose
+from bot.services.notices.compose import Stage, Step
 
 DRAFT = "notice_draft"
 END = ConversationHandler.END
@@ -42,7 +43,7 @@ async def _go(update: Update, context: ZhibuContext, step: Step) -> int | None:
         context.services.poke_sender()
     query = update.callback_query
     if query is not None and step.chosen is not None:  # the pressed prompt keeps the choice, not its buttons
-        await query.edit_message_text(step.chosen.text(context.lang), parse_mode="HTML")
+        await query.edit_message_text(reply_text(step.chosen, context.lang), parse_mode="HTML")
     await render(update, context, step.result)
     if step.stage is None:
         return None
@@ -72,7 +73,7 @@ async def on_kind_button(update: Update, context: ZhibuContext) -> int | None:
 
 @command("notice")
 async def on_ledger_nudge(update: Update, context: ZhibuContext) -> int | None:
-    """The button of the 三会一课 nudge (`bot.services.ledger_nudges`): /notice with its type chosen. The
+    """The button of the 三会一课 nudge (`bot.services.ledger.nudges`): /notice with its type chosen. The
     nudge itself stays as it was (nothing is edited)."""
     assert update.callback_query is not None
     pressed = LedgerNotice.unpack(update.callback_query.data)

@@ -1,8 +1,8 @@
 """Secretaries after a notice went out, in Telegram: `/attendance [id]` (replies, check-ins, quorum, a page
 at a time; its buttons edit it; 代签/补签 by `/attendance <id> | 代签 | name`), `/cancelnotice <id>`,
 and `/bindgroup` / `/unbindgroup` in a group chat so notices are posted there too (or no longer); `/minutes`
-is `bot.handlers.minutes`. The decisions are use cases in `bot.services.notices_attendance` and
-`bot.services.notices_manage`; only asking Telegram whether the secretary administers the group happens
+is `bot.handlers.minutes`. The decisions are use cases in `bot.services.notices.attendance` and
+`bot.services.notices.manage`; only asking Telegram whether the secretary administers the group happens
 here."""
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ from telegram.error import TelegramError
 from telegram.ext import CommandHandler
 
 from bot.buttons import ListPage
-from bot.context import ZhibuApp, ZhibuContext
+from bot.domain.results import Reply, say
+from bot.domain.rights import Actor
 from bot.handlers import pages
 from bot.handlers.common import actor, args_text, command, is_private, render
 from bot.handlers.notices_replies import show
-from bot.services import notices_manage as manage
-from bot.services.notices_attendance import attendance, attendance_page
-from bot.services.results import Reply, say
-from bot.services.rights import Actor
+from bot.runtime.context import ZhibuApp, ZhibuContext
+from bot.services.notices import manage
+from bot.services.notices.attendance import attendance, attendance_page
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Members answer a notice in Telegram: `Attend`, `Leave` (the reason asked in the private chat, `/cancel`
 leaves), `Check in` in its window — from their private copy or from the post in a bound group — and
-`/notices`. The decisions are use cases in `bot.services.notices_attendance`; this module answers the
+`/notices`. The decisions are use cases in `bot.services.notices.attendance`; this module answers the
 press, makes the edits they return and keeps the group post current.
 
 The member's copy of the notice is edited to show their current answer; the group post shows the tally
@@ -18,17 +18,17 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.buttons import NoticeAttend, NoticeCheckin, NoticeLeave, NoticeLeaveNo, NoticeLeaveOk
-from bot.context import Services, ZhibuApp, ZhibuContext
-from bot.delivery import markup
+from bot.domain.results import Result, say
 from bot.handlers.common import actor, command, is_private, render, reply_html
-from bot.i18n import t
-from bot.scheduler import REFRESH
-from bot.services import notices_attendance as answers
-from bot.services import notices_leave
-from bot.services.notices_attendance import Answered, LeaveAsked
-from bot.services.notices_edits import Edit, group_post
-from bot.services.notices_manage import upcoming
-from bot.services.results import Result, say
+from bot.i18n import reply_text, t
+from bot.runtime.context import Services, ZhibuApp, ZhibuContext
+from bot.runtime.delivery import markup
+from bot.runtime.scheduler import REFRESH
+from bot.services.notices import attendance as answers
+from bot.services.notices import leave as notices_leave
+from bot.services.notices.attendance import Answered, LeaveAsked
+from bot.services.notices.edits import Edit, group_post
+from bot.services.notices.manage import upcoming
 
 log = logging.getLogger(__name__)
 END = ConversationHandler.END
@@ -47,9 +47,9 @@ async def show(update: Update, context: ZhibuContext, outcome: Answered) -> None
     query = update.callback_query
     if query is not None:
         answer = outcome.answer
-        await query.answer(answer.text(context.lang) if answer else None, show_alert=bool(answer and answer.alert))
+        await query.answer(reply_text(answer, context.lang) if answer else None, show_alert=bool(answer and answer.alert))
     for item in outcome.result.replies:
-        await reply_html(update, context, item.text(context.lang), markup(item.buttons))
+        await reply_html(update, context, reply_text(item, context.lang), markup(item.buttons))
     for change in outcome.edits:
         schedule_edit(context.application, context.services, change)
     if outcome.group_of is not None:
@@ -85,7 +85,7 @@ async def on_leave(update: Update, context: ZhibuContext) -> int:
     if not isinstance(outcome, LeaveAsked):
         await show(update, context, outcome)
         return END
-    prompt = outcome.prompt.text(context.lang)
+    prompt = reply_text(outcome.prompt, context.lang)
     if is_private(update):
         await query.answer()
         await reply_html(update, context, prompt)
@@ -111,7 +111,7 @@ async def on_leave_decision(update: Update, context: ZhibuContext) -> None:
     decided = await notices_leave.decide(
         actor(context), pressed.notice_id, pressed.member_id, pressed.asked, isinstance(pressed, NoticeLeaveOk),
         context.services.now(), context.store, context.settings, context.lang)
-    await query.answer(decided.answer.text(context.lang), show_alert=decided.answer.alert)
+    await query.answer(reply_text(decided.answer, context.lang), show_alert=decided.answer.alert)
     if decided.text is not None:
         await query.edit_message_text(decided.text, parse_mode="HTML")
     for change in decided.edits:

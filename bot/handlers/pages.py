@@ -1,4 +1,4 @@
-"""The page buttons of long lists (`bot.services.pages`) in Telegram: a press edits the pressed message to
+"""The page buttons of long lists (`bot.services.kernel.pages`) in Telegram: a press edits the pressed message to
 show the page asked for, and answers the press; a stale or forged press is answered like an expired
 button. Each list registers its own buttons (`register_list`); `status` also registers the catch-all for
 page payloads that name no list."""
@@ -13,11 +13,12 @@ from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler
 
 from bot.buttons import ListPage, list_pages, stale_pages
-from bot.context import ZhibuApp, ZhibuContext
-from bot.delivery import markup
+from bot.domain.results import Reply, alert
+from bot.domain.rights import Actor
 from bot.handlers.common import Handler, actor, is_private, render
-from bot.services.results import Reply, alert
-from bot.services.rights import Actor
+from bot.i18n import reply_text
+from bot.runtime.context import ZhibuApp, ZhibuContext
+from bot.runtime.delivery import markup
 
 #: A list's page button: (person, the button pressed, context) → the page, or an alert.
 PageCase = Callable[[Actor, ListPage, ZhibuContext], Awaitable[Reply]]
@@ -32,7 +33,7 @@ async def show_page(update: Update, context: ZhibuContext, answer: Reply) -> Non
         return
     await query.answer()
     try:
-        await query.edit_message_text(answer.text(context.lang), parse_mode=ParseMode.HTML,
+        await query.edit_message_text(reply_text(answer, context.lang), parse_mode=ParseMode.HTML,
                                       reply_markup=markup(answer.buttons))
     except BadRequest as exc:  # the same page pressed again: nothing changed, nothing to do
         if "not modified" not in str(exc):

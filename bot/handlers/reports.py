@@ -1,7 +1,7 @@
 """`/report` (write or speak, preview, Send / Cancel; replacement asked) and `/reports` for secretaries and
 liaisons, with the reports on request (a voice report is sent again by its file id) and 已阅 with an optional
-comment. Telegram in and out only: the rules and the store are in `bot.services.reports_write`,
-`bot.services.reports_view` and `bot.services.reports_read`."""
+comment. Telegram in and out only: the rules and the store are in `bot.services.reports.write`,
+`bot.services.reports.view` and `bot.services.reports.read`."""
 
 from __future__ import annotations
 
@@ -22,15 +22,16 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot import buttons
 from bot.buttons import ListPage, ReportCancel, ReportComment, ReportRead, ReportSend, ReportView, ReportWrite
-from bot.context import ZhibuApp, ZhibuContext
+from bot.domain.results import Reply, alert
+from bot.domain.rights import Actor
 from bot.handlers import pages
 from bot.handlers.common import actor, args_text, command, keep_draft, render
-from bot.services import reports_read, reports_write
-from bot.services.reports_read import Commenting
-from bot.services.reports_view import list_reports, reports_page
-from bot.services.reports_write import ReportDraft, Writing
-from bot.services.results import Reply, alert
-from bot.services.rights import Actor
+from bot.runtime.context import ZhibuApp, ZhibuContext
+from bot.services.reports import read as reports_read
+from bot.services.reports import write as reports_write
+from bot.services.reports.read import Commenting
+from bot.services.reports.view import list_reports, reports_page
+from bot.services.reports.write import ReportDraft, Writing
 
 DRAFT = "report"  # the key of the draft in user_data
 COMMENTING = "report_comment"  # the report whose 已阅 comment is being written

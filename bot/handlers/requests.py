@@ -1,5 +1,5 @@
 """`/request 户主 | 诉求`, `/requests` (pages), a request's own message with its buttons, and the texts some
-buttons ask for (what was done, the advice). Telegram in and out only: `bot.services.requests*`."""
+buttons ask for (what was done, the advice). Telegram in and out only: `bot.services.households.requests*`."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 
 from bot import buttons
 from bot.buttons import ListPage, RequestAct, RequestOpen, RequestRate
-from bot.context import ZhibuApp, ZhibuContext
+from bot.domain.results import Reply, Result, alert, say
+from bot.domain.rights import Actor
 from bot.handlers import pages
 from bot.handlers.common import actor, args_text, command, is_private, render
-from bot.services import requests_flow
-from bot.services.requests import list_requests, log_request, requests_page, show_request
-from bot.services.requests_flow import Acted, Pending
-from bot.services.results import Reply, Result, alert, say
-from bot.services.rights import Actor
+from bot.runtime.context import ZhibuApp, ZhibuContext
+from bot.services.households import requests_flow
+from bot.services.households.requests import list_requests, log_request, requests_page, show_request
+from bot.services.households.requests_flow import Acted, Pending
 
 PENDING = "request_action"  # the key of the action waiting for its text in user_data
 

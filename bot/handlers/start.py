@@ -5,16 +5,16 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler, MessageHandler, filters
 
-from bot.context import ZhibuApp, ZhibuContext
+from bot.domain.rights import Actor
 from bot.handlers.common import actor, is_private, render, reply, reply_html
 from bot.handlers.gate import refuse_unknown
 from bot.handlers.menu import publish_for
 from bot.i18n import resolve_language, t
-from bot.services.commands import available
-from bot.services.invites import redeem
-from bot.services.people import set_language, welcome
-from bot.services.rights import Actor
-from bot.services.text import clean_text
+from bot.runtime.context import ZhibuApp, ZhibuContext
+from bot.services.kernel.commands import available
+from bot.services.kernel.text import clean_text
+from bot.services.members.invites import redeem
+from bot.services.members.people import set_language, welcome
 
 
 async def cmd_start(update: Update, context: ZhibuContext) -> None:

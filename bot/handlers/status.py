@@ -1,7 +1,7 @@
 """`/status` (a conversation, or the one-line form), the question whether a member going away stays away for
 more than a month and the secretary's registering them as a mobile member, and `/members` for secretaries.
-Telegram in and out only: the steps, the rules and the store are in `bot.services.status*` and
-`bot.services.reports_mobile`."""
+Telegram in and out only: the steps, the rules and the store are in `bot.services.reports.status*` and
+`bot.services.reports.mobile`."""
 
 from __future__ import annotations
 
@@ -18,15 +18,16 @@ from telegram.ext import (
 
 from bot import buttons
 from bot.buttons import ListPage, MobileLiaison, MobileRegister, StatusLong, StatusSkip, StatusState
-from bot.context import ZhibuApp, ZhibuContext
+from bot.domain.results import Reply, Result, alert, say
+from bot.domain.rights import Actor
 from bot.handlers import pages
 from bot.handlers.common import Handler, actor, args_text, command, keep_draft, render, split_fields
-from bot.services import reports_mobile, status_steps
-from bot.services.results import Reply, Result, alert, say
-from bot.services.rights import Actor
-from bot.services.status import status_line
-from bot.services.status_members import list_members, members_page
-from bot.services.status_steps import StatusDraft, StatusStep, Step
+from bot.runtime.context import ZhibuApp, ZhibuContext
+from bot.services.reports import mobile as reports_mobile
+from bot.services.reports import status_steps
+from bot.services.reports.status import status_line
+from bot.services.reports.status_members import list_members, members_page
+from bot.services.reports.status_steps import StatusDraft, StatusStep, Step
 
 DRAFT = "status"  # the key of the draft in user_data
 

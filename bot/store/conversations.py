@@ -1,5 +1,5 @@
 """Where people are in multi-step commands, kept across restarts (issue 16). The rows hold JSON made by
-`bot.handlers.persistence`; this module only stores and reads them."""
+`bot.runtime.persistence`; this module only stores and reads them."""
 
 from __future__ import annotations
 

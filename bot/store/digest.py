@@ -1,5 +1,5 @@
 """Digest items: escalations waiting for their recipient's daily digest (the `digest_items` table of migration
-`NNNN_digest.sql`; the rules are in `bot.services.digest`).
+`NNNN_digest.sql`; the rules are in `bot.services.kernel.digest`).
 
 An item is recorded under the key the outbox would have used for the message it replaces, so it is recorded
 once, never again — and never when that key was already sent on its own (before the digest existed). A

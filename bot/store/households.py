@@ -9,8 +9,8 @@ from datetime import date, datetime
 
 import aiosqlite
 
+from bot.domain.models import Change
 from bot.store.db import Database, iso
-from bot.store.models import Change
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ from datetime import date
 
 import aiosqlite
 
+from bot.domain.models import Member
 from bot.store.db import Database, iso, utcnow
 from bot.store.members_roster import RosterWrites
-from bot.store.models import Member
 
 # A member's roles are their bot roles (member_roles) and their offices (member_offices: 支委, 党小组长).
 _SELECT = (

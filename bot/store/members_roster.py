@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 import aiosqlite
 
-from bot.services.organisation_rules import OFFICES
-from bot.store.models import Change, RosterEntry, RosterRecord
+from bot.domain.models import Change, RosterEntry, RosterRecord
+from bot.domain.organisation import OFFICES
 
 _ENTRY = "SELECT id, name, unit_id, group_id, telegram_id, active FROM members"
 _CHUNK = 500

@@ -12,9 +12,9 @@ from datetime import datetime
 import aiosqlite
 from pydantic import BaseModel, ConfigDict
 
+from bot.domain.models import Member
 from bot.store.db import Database, iso
 from bot.store.members import _SELECT, member_from_row
-from bot.store.models import Member
 from bot.store.notices_answers import AnswerWrites
 from bot.store.notices_due import MeetingReminderReads
 from bot.store.notices_export import NoticeExportReads

@@ -1,5 +1,5 @@
 """Long lists read in one query each, as light rows (no models with roles and posts): `/members` and the
-`/attendance` ledger of a unit of thousands are paged in memory (`bot.services.pages`), and building a full
+`/attendance` ledger of a unit of thousands are paged in memory (`bot.services.kernel.pages`), and building a full
 `Member` per row would cost more than the query itself."""
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import aiosqlite
 
+from bot.domain.models import ACTIVITY_GROUP_KIND, GROUP_KIND, Unit
 from bot.store.db import Database
-from bot.store.models import ACTIVITY_GROUP_KIND, GROUP_KIND, Unit
 
 
 def _unit(row: aiosqlite.Row) -> Unit:

@@ -1,0 +1,148 @@
+"""Who may do what (docs/PRODUCT.md §3), in one place. Pure functions over the unit tree and the actor."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from bot.domain.models import Member, Unit
+
+
+class Capability(StrEnum):
+    """What a command needs of the person using it."""
+
+    ANYONE = "anyone"
+    MEMBER = "member"
+    LIAISON = "liaison"
+    SECRETARY = "secretary"
+    LEADER = "leader"  # secretary or liaison
+    PATROL = "patrol"
+    MEDIATION = "mediation"
+    POST = "post"  # any duty post
+    ADMIN = "admin"  # ADMIN_IDS or the admin role: operations (/health)
+    CONVENER = "convener"  # calls meetings: a secretary, or a group leader (党小组会 of their group)
+
+
+@dataclass(frozen=True)
+class OrgTree:
+    """The units of the community, with parent links."""
+
+    units: dict[int, Unit] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, units: Iterable[Unit]) -> OrgTree:
+        return cls({u.id: u for u in units})
+
+    def children(self, unit_id: int) -> list[Unit]:
+        return [u for u in self.units.values() if u.parent_id == unit_id]
+
+    def subtree(self, unit_id: int) -> set[int]:
+        """The unit and every unit under it."""
+        out, todo = set(), [unit_id]
+        while todo:
+            current = todo.pop()
+            if current in out or current not in self.units:
+                continue
+            out.add(current)
+            todo.extend(u.id for u in self.children(current))
+        return out
+
+    def path(self, unit_id: int | None) -> list[Unit]:
+        """From the top unit down to this one."""
+        out: list[Unit] = []
+        while unit_id is not None and unit_id in self.units and len(out) < 10:
+            unit = self.units[unit_id]
+            out.append(unit)
+            unit_id = unit.parent_id
+        return list(reversed(out))
+
+    def name(self, unit_id: int | None) -> str:
+        unit = self.units.get(unit_id) if unit_id is not None else None
+        return unit.name if unit else ""
+
+    def find(self, name: str, within: set[int] | None = None) -> list[Unit]:
+        """Units whose name is `name` (or ends with it, so 白庙村 finds 白庙村党支部)."""
+        name = name.strip()
+        pool = [u for u in self.units.values() if within is None or u.id in within]
+        exact = [u for u in pool if u.name == name]
+        if exact or not name:
+            return exact
+        return [u for u in pool if u.name.startswith(name) or u.name.endswith(name)]
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person behind an update: a roster member, an admin, or an unknown Telegram user."""
+
+    telegram_id: int
+    member: Member | None
+    admin: bool = False
+
+    @property
+    def known(self) -> bool:
+        return self.member is not None or self.admin
+
+    @property
+    def is_secretary(self) -> bool:
+        return self.admin or (self.member is not None and self.member.is_secretary)
+
+    @property
+    def is_liaison(self) -> bool:
+        return self.member is not None and self.member.is_liaison
+
+    def has_post(self, post: str) -> bool:
+        return self.member is not None and post in self.member.posts
+
+    def can(self, capability: Capability) -> bool:
+        match capability:
+            case Capability.ANYONE:
+                return True
+            case Capability.MEMBER:
+                return self.member is not None
+            case Capability.LIAISON:
+                return self.is_liaison
+            case Capability.SECRETARY:
+                return self.is_secretary
+            case Capability.LEADER:
+                return self.is_secretary or self.is_liaison
+            case Capability.PATROL:
+                return self.has_post("patrol")
+            case Capability.MEDIATION:
+                return self.has_post("mediation")
+            case Capability.POST:
+                return self.member is not None and bool(self.member.posts)
+            case Capability.ADMIN:
+                return self.admin
+            case Capability.CONVENER:
+                return self.is_secretary or (self.member is not None and bool(self.member.led_group_ids))
+        return False
+
+
+def is_admin(telegram_id: int, member: Member | None, admin_ids: Iterable[int]) -> bool:
+    return telegram_id in set(admin_ids) or (member is not None and "admin" in member.roles)
+
+
+def managed_units(actor: Actor, tree: OrgTree) -> set[int]:
+    """The units a secretary manages: their own unit and those under it; everything for admins."""
+    if actor.admin:
+        return set(tree.units)
+    if actor.member is not None and actor.member.is_secretary:
+        return tree.subtree(actor.member.unit_id)
+    return set()
+
+
+def can_manage(actor: Actor, unit_id: int, tree: OrgTree) -> bool:
+    return unit_id in managed_units(actor, tree)
+
+
+def can_see_member(actor: Actor, target: Member, tree: OrgTree) -> bool:
+    """Self; the liaison who keeps contact with them; a secretary over their unit; an admin."""
+    if actor.admin:
+        return True
+    me = actor.member
+    if me is None:
+        return False
+    if me.id == target.id or target.liaison_id == me.id:
+        return True
+    return can_manage(actor, target.unit_id, tree)

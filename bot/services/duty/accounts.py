@@ -1,0 +1,190 @@
+"""Quarterly 述职 as use cases: the prompt (a reminder source), the post-holder's account (text or voice), the
+secretary's list of accounts with the quarter's approved figures (`/accounts`) and the panel's rating
+(`/rate`). The 公示 is `bot.services.duty.publicity`.
+
+The prompt: from 08:00 on the 25th of a quarter's last month until a month after the quarter, every active,
+linked post-holder is asked once for that quarter's account — the outbox key `duty:account:<quarter>:<id>`
+is the sent-log, so a restart never asks again. No Telegram here.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.buttons import DutyAccountsPage, DutyAccountWrite
+from bot.config import Settings
+from bot.domain.models import Member
+from bot.domain.results import Reply, alert, say, shown
+from bot.domain.rights import Actor, OrgTree
+from bot.i18n import resolve_language, t
+from bot.services.duty.common import catalogue
+from bot.services.duty.points import Quarter, entry_points, parse_rating, under_review
+from bot.services.duty.rules import FieldError
+from bot.services.duty.view import posts_label
+from bot.services.kernel import pages
+from bot.services.kernel.pages import Filter, clip
+from bot.services.kernel.reminders import Due
+from bot.services.kernel.text import clean_text
+from bot.services.members.people import find_managed, managed_members, unit_label
+from bot.store import Store
+from bot.store.db import iso
+from bot.store.outbox import Outgoing
+from bot.store.posts import Account
+
+log = logging.getLogger(__name__)
+
+ACCOUNT_LIMIT = 1000
+PER_PAGE = 10
+KEY = "duty:account:{quarter}:"
+
+
+def account_key(quarter: Quarter, member_id: int) -> str:
+    return KEY.format(quarter=quarter) + str(member_id)
+
+
+async def account_prompts(store: Store, settings: Settings, now: datetime) -> list[Due]:
+    """A reminder source: the post-holders not yet asked for the account of a quarter whose window is open."""
+    current = Quarter.of(now, settings.tz)
+    previous = Quarter(current.year - 1, 4) if current.number == 1 else Quarter(current.year, current.number - 1)
+    due = []
+    for quarter in (previous, current):
+        start, end = quarter.ask_window(settings.tz)
+        if not start <= now < end:
+            continue
+        for row in await store.duty.posts.unasked(KEY.format(quarter=quarter)):
+            lang = resolve_language(row["language"], None, settings.default_language)
+            buttons = [[{"text": t(lang, "posts.account.button"), "data": DutyAccountWrite(quarter.key).pack()}]]
+            due.append(Due(Outgoing(key=account_key(quarter, int(row["id"])), kind="reminder",
+                                    chat_id=int(row["telegram_id"]), member_id=int(row["id"]),
+                                    ref=f"account:{quarter}", buttons=buttons,
+                                    text=t(lang, "posts.account.prompt", quarter=quarter_label(lang, quarter)))))
+    return due
+
+
+def quarter_label(lang: str, quarter: Quarter) -> str:
+    """`2026年第一季度` / `Q1 2026`: in the words the thought reports use for a quarter."""
+    return t(lang, "report.quarter_name", year=quarter.year, quarter=t(lang, f"report.q{quarter.number}"))
+
+
+# The post-holder's account ------------------------------------------------------------------------------
+
+async def ask(actor: Actor, key: int | None, now: datetime, settings: Settings,
+              lang: str) -> tuple[Reply, Quarter | None]:
+    """`/account` or the prompt's button: the question, and the quarter the next message is the account of."""
+    quarter = Quarter.of_key(key) if key else under_review(now, settings.tz)
+    if actor.member is None or not actor.member.posts or quarter is None:
+        return alert("posts.account.not_holder"), None
+    return say("posts.account.ask", quarter=quarter_label(lang, quarter)), quarter
+
+
+async def save(actor: Actor, quarter: Quarter, text: str | None, voice: str | None, now: datetime, store: Store,
+               lang: str) -> Reply:
+    """The account typed (or a voice message): kept for the quarter (a later one replaces it)."""
+    member = actor.member
+    if member is None:
+        return say("posts.account.not_holder")
+    written = clean_text(text or "", multiline=True)[:ACCOUNT_LIMIT].strip() or None
+    if written is None and voice is None:
+        return say("posts.account.ask", quarter=quarter_label(lang, quarter))
+    await store.duty.posts.save_account(member.id, str(quarter), written, voice, iso(now))
+    log.info("member=%s account of %s saved", member.id, quarter)
+    return say("posts.account.saved", quarter=quarter_label(lang, quarter))
+
+
+# The secretary's view ----------------------------------------------------------------------------------
+
+@dataclass
+class Holder:
+    """A post-holder's quarter: approved entries and points, the account and its rating."""
+
+    member: Member
+    entries: int = 0
+    points: int = 0
+    account: Account | None = None
+    posts: list[str] = field(default_factory=list)
+
+
+async def quarter_figures(store: Store, members: list[Member], quarter: Quarter, settings: Settings) -> list[Holder]:
+    """Every post-holder among `members` with the quarter's approved figures, most points first."""
+    holders = {m.id: Holder(m) for m in members if m.posts}
+    cat = await catalogue(store)
+    start, end = quarter.bounds(settings.tz)
+    units = {m.unit_id for m in members} | {m.group_id for m in members if m.group_id is not None}
+    for entry, _name, _unit in await store.duty.in_units(units, iso(start), iso(end), review="approved"):
+        holder = holders.get(entry.member_id)
+        if holder is not None:
+            holder.entries += 1
+            holder.points += entry_points(entry, cat)
+    accounts = await store.duty.posts.accounts(str(quarter), holders)
+    for holder in holders.values():
+        holder.account = accounts.get(holder.member.id)
+    return sorted(holders.values(), key=lambda h: (-h.points, h.member.name, h.member.id))
+
+
+def rating_label(lang: str, account: Account | None) -> str:
+    return t(lang, f"posts.rating.{account.rating}") if account and account.rating else t(lang, "posts.rating.none")
+
+
+def _parse_quarter(text: str, now: datetime, settings: Settings) -> Quarter:
+    return Quarter.parse(text) if text.strip() else under_review(now, settings.tz)
+
+
+async def accounts(actor: Actor, text: str, now: datetime, store: Store, settings: Settings, lang: str) -> Reply:
+    """`/accounts [2026Q1]`: the post-holders of the secretary's units with the quarter's figures, accounts
+    and ratings."""
+    try:
+        quarter = _parse_quarter(text, now, settings)
+    except FieldError:
+        return say("posts.err.quarter", value=text.strip())
+    return await accounts_page(actor, quarter.key, 1, store, settings, lang)
+
+
+async def accounts_page(actor: Actor, key: int, number: int, store: Store, settings: Settings, lang: str) -> Reply:
+    quarter = Quarter.of_key(key)
+    if quarter is None or not actor.is_secretary:
+        return alert("pages.expired", command="/accounts")
+    tree = OrgTree.of(await store.units.all())
+    holders = await quarter_figures(store, await managed_members(store, actor, tree), quarter, settings)
+    label = quarter_label(lang, quarter)
+    if not holders:
+        return say("posts.accounts.empty", quarter=label)
+    only: tuple[Filter[Holder], ...] = (Filter("all", "duty.report.filter.all"),)
+    page = pages.paginate(holders, only, "all", number, PER_PAGE)
+    lines = []
+    for n, h in enumerate(page.entries, page.offset + 1):
+        account = h.account
+        said = (t(lang, "posts.accounts.voice") if account and account.voice_file_id else
+                t(lang, "posts.accounts.text", text=clip(account.text, 120)) if account and account.text else
+                t(lang, "posts.accounts.missing"))
+        lines.append(t(lang, "posts.accounts.line", n=n, name=clip(h.member.name, 20),
+                       unit=clip(unit_label(tree, h.member), 30), posts=posts_label(lang, h.member.posts),
+                       entries=h.entries, points=h.points, account=said, rating=rating_label(lang, account)))
+    handed = sum(1 for h in holders if h.account and (h.account.text or h.account.voice_file_id))
+    text = "\n".join([t(lang, "posts.accounts.header", quarter=label, count=len(holders), handed=handed),
+                      *lines, *(["", *pages.footer(page, lang, export=True)] if page.pages > 1 else []), "",
+                      t(lang, "posts.accounts.hint", quarter=str(quarter))])
+    return shown(text, pages.buttons(page, only, lambda _f, n: DutyAccountsPage(key, n).pack(), lang))
+
+
+async def rate(actor: Actor, fields: list[str], now: datetime, store: Store, settings: Settings,
+               lang: str) -> Reply:
+    """`/rate 姓名 | 优秀 [| 2026Q1]`: the panel's rating of a post-holder of the secretary's units."""
+    name, word, quarter_text = [*fields, "", "", ""][:3]
+    if not name or not word:
+        return say("posts.rate.usage")
+    try:
+        rating = parse_rating(word)
+        quarter = _parse_quarter(quarter_text, now, settings)
+    except FieldError as err:
+        return say(f"posts.err.{err.problem}", value=err.value)
+    tree = OrgTree.of(await store.units.all())
+    found = [m for m in await find_managed(store, actor, tree, name) if m.posts]
+    if len(found) != 1:
+        return say("posts.rate.not_found" if not found else "posts.reviewer.ambiguous", name=name)
+    member = found[0]
+    await store.duty.posts.rate(member.id, str(quarter), rating, actor.member.id if actor.member else None, iso(now))
+    log.info("member=%s rated for %s by telegram_id=%s", member.id, quarter, actor.telegram_id)
+    return say("posts.rate.saved", name=member.name, quarter=quarter_label(lang, quarter),
+               rating=t(lang, f"posts.rating.{rating}"))

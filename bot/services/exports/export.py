@@ -1,0 +1,222 @@
+"""CSV exports (UTF-8 with BOM, so Excel opens Chinese correctly), written row by row to files.
+
+Each file's rows come from a cursor, a chunk at a time (`Database.stream`), and go straight to disk, so an export
+takes the same memory for ten members as for a hundred thousand. Every file of one export is read from one
+snapshot of the database on a connection of its own (`Database.snapshot`): the files agree with each other, and
+the bot's own connection is not held up meanwhile.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Sequence
+from contextlib import aclosing, asynccontextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TextIO
+from zoneinfo import ZoneInfo
+
+from bot.config import Settings
+from bot.domain.results import Reply, say
+from bot.domain.rights import Actor, OrgTree, managed_units
+from bot.services.care.export import CASES_HEADER, care_case_rows, care_visit_rows
+from bot.services.care.export import VISITS_HEADER as CARE_VISITS_HEADER
+from bot.services.duty.common import EXPORT_HEADER as DUTY_HEADER
+from bot.services.duty.common import duty_logs_rows
+from bot.services.duty.export import (
+    ACCOUNTS_HEADER,
+    POSTS_HEADER,
+    PUBLICITY_HEADER,
+    accounts_rows,
+    posts_rows,
+    publicity_rows,
+)
+from bot.services.exports.workbook import write_ledger
+from bot.services.households.export import (
+    HOUSEHOLDS_HEADER,
+    REQUESTS_HEADER,
+    VISITS_HEADER,
+    households_rows,
+    requests_rows,
+    visits_rows,
+)
+from bot.services.kernel.export_time import export_tz
+from bot.services.kernel.text import join_names
+from bot.services.minutes.export import RESOLUTIONS_HEADER, resolutions_rows
+from bot.services.notices.export import ATTENDANCE_HEADER, NOTICE_HEADER, attendance_rows, notices_rows
+from bot.services.reports.export import STATUS_HEADER, THOUGHT_HEADER, status_rows, thought_rows
+from bot.store import Store
+from bot.store.db import utcnow
+
+#: The rows of one file, limited to `units` when given (a secretary's own units), in file order.
+Rows = Callable[[Store, OrgTree, set[int] | None], AsyncGenerator[list[object], None]]
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    name: str
+    header: list[str]
+    rows: Rows
+
+
+#: What a cell must not start with, or Excel takes it for a formula.
+_FORMULA = frozenset("=+-@\t\r")
+
+
+def _cells(row: list[object]) -> list[object]:
+    """A row as written: text that Excel would take for a formula (=, +, -, @, tab, CR) is kept as text with a
+    leading ', and None is an empty cell. (One comprehension, not a call per cell: exports have millions.)"""
+    return [("'" + v if v[:1] in _FORMULA else v) if isinstance(v, str) else ("" if v is None else v) for v in row]
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def to_csv(header: list[str], rows: Iterable[list[object]]) -> bytes:
+    """A small CSV in memory, written exactly as the export files are."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(_cells(row) for row in rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+async def write_csv(out: TextIO, header: list[str], rows: AsyncGenerator[list[object], None]) -> int:
+    """Write the header and then each row as it comes (`out` opened with newline=""); the number of rows."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    count = 0
+    async with aclosing(rows):
+        async for row in rows:
+            writer.writerow(_cells(row))
+            count += 1
+    return count
+
+
+MEMBERS_HEADER = ["id", "name", "branch", "group", "category", "roles", "posts", "liaison", "report_cadence",
+                  "migrant_since", "phone", "building", "telegram_id", "linked", "linked_at", "unreachable",
+                  "state", "deactivated_at",
+                  # the organisation (the roles above include committee and group_leader)
+                  "membership", "joined", "confirmed", "activity_group", "relation", "note", "duty", "votes"]
+
+
+async def members_rows(store: Store, tree: OrgTree, units: set[int] | None) -> AsyncGenerator[list[object], None]:
+    """Everyone ever on the roster, those who left it too, with their state."""
+    async with aclosing(store.members.each(units)) as members:
+        async for m, liaison in members:
+            yield [
+                m.id, m.name, tree.name(m.unit_id), tree.name(m.group_id), m.category,
+                ";".join(sorted(m.roles)), ";".join(sorted(m.posts)), liaison or "",
+                m.report_cadence, m.migrant_since.isoformat() if m.migrant_since else "", m.phone, m.building,
+                m.telegram_id, "yes" if m.linked else "no", m.linked_at, "yes" if m.unreachable else "no",
+                "active" if m.active else "deactivated", m.deactivated_at,
+                m.membership, _day(m.joined), _day(m.confirmed), tree.name(m.activity_group_id), m.relation,
+                m.note, m.duty, "yes" if m.votes else "no",
+            ]
+
+
+#: Every export file, in the order they are written and sent. Later capabilities add their files here.
+#: The most a bot may upload to Telegram in one file (Bot API `sendDocument`): larger files are not sent by
+#: /export; the secretary is told which and how to get them (`python -m bot export DIR` on the server).
+UPLOAD_LIMIT = 50 * 1024 * 1024
+
+
+def too_large(paths: Sequence[Path], limit: int | None = None) -> list[Path]:
+    """The files of an export that Telegram would refuse (`limit` bytes; UPLOAD_LIMIT by default)."""
+    cap = UPLOAD_LIMIT if limit is None else limit
+    return [p for p in paths if p.stat().st_size > cap]
+
+
+EXPORTS: tuple[ExportFile, ...] = (
+    ExportFile("members.csv", MEMBERS_HEADER, members_rows),
+    ExportFile("status_reports.csv", STATUS_HEADER, status_rows),
+    ExportFile("thought_reports.csv", THOUGHT_HEADER, thought_rows),
+    ExportFile("duty_logs.csv", DUTY_HEADER, duty_logs_rows),
+    ExportFile("notices.csv", NOTICE_HEADER, notices_rows),
+    ExportFile("attendance.csv", ATTENDANCE_HEADER, attendance_rows),
+    ExportFile("resolutions.csv", RESOLUTIONS_HEADER, resolutions_rows),  # 会议记录的决议 (issue 13 item 6)
+    ExportFile("households.csv", HOUSEHOLDS_HEADER, households_rows),  # 联户台账 (issue 15)
+    ExportFile("visits.csv", VISITS_HEADER, visits_rows),
+    ExportFile("requests.csv", REQUESTS_HEADER, requests_rows),  # 民情诉求台账
+    ExportFile("posts.csv", POSTS_HEADER, posts_rows),
+    ExportFile("duty_accounts.csv", ACCOUNTS_HEADER, accounts_rows),
+    ExportFile("duty_publicity.csv", PUBLICITY_HEADER, publicity_rows),
+    ExportFile("care_cases.csv", CASES_HEADER, care_case_rows),  # 困难党员台账 (issue 15)
+    ExportFile("care_visits.csv", CARE_VISITS_HEADER, care_visit_rows),
+)
+
+
+def _private(path: Path) -> TextIO:
+    """`path` for writing as UTF-8 with a BOM, readable by its owner only from the moment it exists."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # a file left by an earlier export keeps no wider mode
+    return open(fd, "w", encoding="utf-8-sig", newline="")  # the caller's `with` closes it
+
+
+async def export_to_dir(store: Store, directory: Path, tz: ZoneInfo | None = None, *,
+                        units: set[int] | None = None, ledger_lang: str | None = None,
+                        now: datetime | None = None, settings: Settings | None = None) -> list[Path]:
+    """Write every export file into `directory` (limited to `units` when given); their paths, in order. With
+    `ledger_lang`, the Excel ledger (`bot.services.exports.workbook`) in that language follows the CSV files, written
+    from
+    the same snapshot (it takes the `settings`: the time zone and the rules of 三会一课)."""
+    if ledger_lang is not None and settings is None:
+        raise ValueError("the Excel ledger needs the settings")
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    zone = export_tz.set(tz) if tz is not None else None
+    written = []
+    try:
+        async with store.db.snapshot() as db:
+            snapshot = Store(db)
+            tree = OrgTree.of(await snapshot.units.all())
+            for export in EXPORTS:
+                path = directory / export.name
+                with _private(path) as out:
+                    await write_csv(out, export.header, export.rows(snapshot, tree, units))
+                written.append(path)
+            if ledger_lang is not None and settings is not None:
+                written.append(await write_ledger(snapshot, settings, tree, directory, units, ledger_lang,
+                                                  now or utcnow()))
+    finally:
+        if zone is not None:
+            export_tz.reset(zone)
+    return written
+
+
+@asynccontextmanager
+async def exported(store: Store, units: set[int] | None, tz: ZoneInfo | None = None, *,
+                   ledger_lang: str | None = None, now: datetime | None = None,
+                   settings: Settings | None = None) -> AsyncIterator[list[Path]]:
+    """The export files in a private temporary folder, removed when the block ends: for sending from disk."""
+    with tempfile.TemporaryDirectory(prefix="zhibu-export-") as folder:
+        yield await export_to_dir(store, Path(folder), tz, units=units, ledger_lang=ledger_lang, now=now,
+                                  settings=settings)
+
+
+async def export_files(store: Store, units: set[int] | None = None,
+                       tz: ZoneInfo | None = None) -> dict[str, bytes]:
+    """Every export file's bytes: for tests and small checks only (it holds the files in memory); the bot and
+    the command line write them to disk with `export_to_dir`."""
+    async with exported(store, units, tz) as paths:
+        return {path.name: path.read_bytes() for path in paths}
+
+
+@dataclass(frozen=True)
+class ExportScope:
+    """/export: the units whose files a secretary gets, and what to tell them while the files are made."""
+
+    units: set[int]
+    sending: Reply
+
+
+async def export_scope(actor: Actor, store: Store, lang: str) -> ExportScope:
+    """The units this person manages (everything for an admin), named by their top units."""
+    tree = OrgTree.of(await store.units.all())
+    units = managed_units(actor, tree)
+    top = [u for u in sorted(units) if tree.units[u].parent_id not in units]
+    return ExportScope(units, say("export.sending", units=join_names([tree.name(u) for u in top], lang)))

@@ -1,0 +1,153 @@
+"""党员联户: which households a person may see and act on, when a household is due a visit, and `/households`
+as pages (`bot.services.kernel.pages`): a member's own households with the last visit; for a secretary, their units'
+coverage (households, members linked, never visited, not visited for `VISIT_REMINDER_DAYS`).
+
+A household belongs to the unit of the member linked to it. Its member acts on it; a secretary acts on the
+households of their units (an admin on all)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.buttons import ListPage
+from bot.config import Settings
+from bot.domain.results import Reply, Result, alert, say, shown
+from bot.domain.rights import Actor, OrgTree, managed_units
+from bot.i18n import t
+from bot.services.kernel import pages
+from bot.services.kernel.pages import Filter, clip
+from bot.store import Store
+from bot.store.households import Household
+
+#: `ref` of a /households page button: the person's own households, or the units they manage.
+OWN, UNITS = 0, 1
+
+
+def address(household: Household) -> str:
+    """`3号楼2单元301` as the import wrote it."""
+    return "".join(p for p in (household.building, household.entrance, household.room) if p)
+
+
+def is_stale(household: Household, now: datetime, days: int) -> bool:
+    """Not visited for `days` (counted from when it was listed, for one never visited)."""
+    return household.since + timedelta(days=days) <= now
+
+
+def stale_from(household: Household, days: int) -> datetime:
+    """When it becomes due a visit."""
+    return household.since + timedelta(days=days)
+
+
+def may_act(person: Actor, household: Household, tree: OrgTree) -> bool:
+    """Its member; a secretary over the member's unit; an admin."""
+    if person.admin:
+        return True
+    if person.member is not None and household.member_id == person.member.id:
+        return True
+    return household.unit_id is not None and household.unit_id in managed_units(person, tree)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A household named in a one-line form: the one meant, or why there is none."""
+
+    household: Household | None
+    problem: Reply | None
+
+
+async def find_named(person: Actor, head: str, store: Store, tree: OrgTree) -> Found:
+    """The household whose 户主 is `head` among those this person may act on: the person's own first."""
+    everyone = await store.households.headed(head)
+    if not everyone:
+        return Found(None, say("households.unknown", head=head))
+    mine = [h for h in everyone if person.member is not None and h.member_id == person.member.id]
+    pool = mine or [h for h in everyone if may_act(person, h, tree)]
+    if not pool:
+        return Found(None, say("households.not_yours", head=head))
+    if len(pool) > 1:
+        return Found(None, say("households.ambiguous", head=head,
+                               places="、".join(address(h) or "—" for h in pool)))
+    return Found(pool[0], None)
+
+
+def _day(moment: datetime | None, tz: ZoneInfo) -> str:
+    return moment.astimezone(tz).strftime("%Y-%m-%d") if moment else ""
+
+
+def _filters(now: datetime, days: int) -> tuple[Filter[Household], ...]:
+    return (
+        Filter("all", "households.filter.all"),
+        Filter("never", "households.filter.never", lambda h: h.last_visit_at is None),
+        Filter("stale", "households.filter.stale", lambda h: is_stale(h, now, days)),
+    )
+
+
+def _line(h: Household, lang: str, tz: ZoneInfo, now: datetime, days: int, cap: int | None, *,
+          with_member: bool) -> str:
+    visit = (t(lang, "households.last_visit", date=_day(h.last_visit_at, tz)) if h.last_visit_at
+             else t(lang, "households.never"))
+    extra = [t(lang, "households.people", count=h.people)] if h.people else []
+    extra += [clip(h.note, cap)] if h.note else []
+    extra += [h.phone] if h.phone and not with_member else []
+    return t(lang, "households.line_member" if with_member else "households.line",
+             head=clip(h.head, cap), place=clip(address(h) or "—", cap), extra="".join(f" · {e}" for e in extra),
+             member=clip(h.member_name, cap), visit=visit,
+             late=t(lang, "households.late", days=days) if is_stale(h, now, days) else "")
+
+
+async def _page(person: Actor, ref: int, word: str, number: int, now: datetime, store: Store, settings: Settings,
+                lang: str) -> Reply:
+    tz, days = settings.tz, settings.visit_reminder_days
+    filters = _filters(now, days)
+    if ref == OWN:
+        if person.member is None:
+            return say("households.none_own")
+        items = await store.households.of_member(person.member.id)
+        if not items:
+            return say("households.none_own")
+        page = pages.paginate(items, filters, word, number)
+        head = [t(lang, "households.own_head", count=len(items), never=page.counts["never"],
+                  stale=page.counts["stale"], days=days)]
+    else:
+        tree = OrgTree.of(await store.units.all())
+        units = managed_units(person, tree)
+        items = await store.households.in_units(units)
+        if not items:
+            return say("households.none_units")
+        page = pages.paginate(items, filters, word, number)
+        top = [tree.name(u) for u in sorted(units) if tree.units[u].parent_id not in units]
+        head = [t(lang, "households.units_head", units="、".join(top), count=len(items),
+                  members=len({h.member_id for h in items}), never=page.counts["never"], stale=page.counts["stale"],
+                  days=days)]
+    head += pages.narrowed(page, filters, lang)
+    foot = pages.footer(page, lang, export=person.is_secretary)
+
+    def render(lines: list[str]) -> str:
+        body = lines or [t(lang, "pages.nobody_here")]
+        return "\n".join([*head, *body, *(["", *foot] if foot else [])])
+
+    text = pages.fit(render, lambda cap: [_line(h, lang, tz, now, days, cap, with_member=ref == UNITS)
+                                          for h in page.entries])
+    keys = pages.buttons(page, filters, lambda f, n: ListPage("households", ref, f, n).pack(), lang)
+    return shown(text, keys)
+
+
+async def list_households(person: Actor, now: datetime, store: Store, settings: Settings, lang: str) -> Result:
+    """`/households`: the person's own households; for a secretary, their units' coverage as well."""
+    replies = []
+    own = person.member is not None and bool(await store.households.of_member(person.member.id))
+    if own or not person.is_secretary:
+        replies.append(await _page(person, OWN, "all", 1, now, store, settings, lang))
+    if person.is_secretary:
+        replies.append(await _page(person, UNITS, "all", 1, now, store, settings, lang))
+    return Result.of(*replies)
+
+
+async def households_page(person: Actor, ref: int, word: str, number: int, now: datetime, store: Store,
+                          settings: Settings, lang: str) -> Reply:
+    """A page button of /households, as the person may see it now."""
+    if ref not in (OWN, UNITS) or (ref == UNITS and not person.is_secretary) or (person.member is None and ref == OWN):
+        return alert("pages.expired", command="/households")
+    return await _page(person, ref, word, number, now, store, settings, lang)

@@ -1,0 +1,169 @@
+"""Residents' requests (民情诉求): `/request 户主 | 诉求`, `/requests` (open requests by age as pages, for the
+person handling them and, for a secretary, their units) and one request with what this person may do with it.
+Moving a request on is in `bot.services.households.requests_flow`; the rules in
+`bot.services.households.requests_rules`."""
+
+from __future__ import annotations
+
+import html
+import logging
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.buttons import ListPage, RequestAct, RequestOpen, RequestRate
+from bot.config import Settings
+from bot.domain.results import Buttons, Reply, Result, alert, say, shown
+from bot.domain.rights import Actor, OrgTree, managed_units
+from bot.i18n import t
+from bot.services.households.common import address, find_named
+from bot.services.households.requests_rules import (
+    HANDLER_AFTER,
+    MAX_TEXT,
+    SATISFACTION,
+    Standing,
+    actions_for,
+    age_days,
+)
+from bot.services.kernel import pages
+from bot.services.kernel.pages import Filter, clip
+from bot.services.kernel.text import clean_text
+from bot.store import Store
+from bot.store.households_requests import NewRequest, Request
+
+log = logging.getLogger(__name__)
+
+OPEN_PER_ROW = 5
+
+
+def standing(person: Actor, request: Request, tree: OrgTree) -> Standing:
+    me = person.member.id if person.member is not None else None
+    return Standing(handler=me is not None and request.handler_id == me,
+                    manages=request.unit_id in managed_units(person, tree))
+
+
+def may_see(person: Actor, request: Request, tree: OrgTree) -> bool:
+    """Its handler, who logged it, the household's member, a secretary over its unit."""
+    me = person.member.id if person.member is not None else None
+    return (me is not None and me in (request.handler_id, request.logged_by, request.household_member_id)) \
+        or standing(person, request, tree).manages
+
+
+def may_rate(person: Actor, request: Request, tree: OrgTree) -> bool:
+    me = person.member.id if person.member is not None else None
+    return (me is not None and me in (request.handler_id, request.logged_by)) or standing(person, request, tree).manages
+
+
+async def log_request(person: Actor, text: str, now: datetime, store: Store) -> Result:
+    """`/request 户主 | 诉求`: a request of one of this person's households, numbered, handled by them."""
+    assert person.member is not None
+    parts = [clean_text(p, multiline=True) for p in text.replace("｜", "|").split("|")]
+    if len(parts) < 2 or not parts[0] or not "".join(parts[1:]):
+        return Result.of(say("requests.usage"))
+    wanted = " | ".join(p for p in parts[1:] if p)
+    if len(wanted) > MAX_TEXT:
+        return Result.of(say("requests.too_long", limit=MAX_TEXT))
+    tree = OrgTree.of(await store.units.all())
+    found = await find_named(person, parts[0][:60], store, tree)
+    if found.household is None:
+        assert found.problem is not None
+        return Result.of(found.problem)
+    household = found.household
+    unit_id = household.unit_id if household.unit_id is not None else person.member.unit_id
+    async with store.db.transaction() as conn:
+        number = await store.requests.add(conn, NewRequest(household.id, None, person.member.id, person.member.id,
+                                                           unit_id, wanted), now)
+    log.info("request=%s household=%s member=%s logged", number, household.id, person.member.id)
+    return Result.of(say("requests.logged", number=number, head=household.head))
+
+
+def _day(moment: datetime, tz: ZoneInfo) -> str:
+    return moment.astimezone(tz).strftime("%Y-%m-%d")
+
+
+def state_name(lang: str, state: str) -> str:
+    return t(lang, f"requests.state.{state}")
+
+
+def rating_buttons(request_id: int, lang: str) -> Buttons:
+    return [[{"text": t(lang, f"requests.rating.{r}"), "data": RequestRate(request_id, r).pack()}
+             for r in SATISFACTION]]
+
+
+def action_buttons(request: Request, who: Standing, lang: str) -> Buttons:
+    keys = [{"text": t(lang, f"requests.action.{a}"), "data": RequestAct(request.id, a).pack()}
+            for a in actions_for(request.state, who)]
+    return [keys[i:i + 3] for i in range(0, len(keys), 3)]
+
+
+async def show_request(person: Actor, request_id: int, now: datetime, store: Store, settings: Settings,
+                       lang: str) -> Result:
+    """One request: where it stands, its history, and the buttons this person may press now."""
+    request = await store.requests.get(request_id)
+    tree = OrgTree.of(await store.units.all())
+    if request is None or not may_see(person, request, tree):
+        return Result.of(alert("requests.not_allowed"))
+    tz = settings.tz
+    household = await store.households.get(request.household_id)
+    lines = [t(lang, "requests.view", number=request.id, state=state_name(lang, request.state),
+               days=age_days(request.created_at, now), head=request.head,
+               place=address(household) if household else "—", text=request.text,
+               handler=request.handler_name or "—")]
+    if request.advice:
+        lines.append(t(lang, "requests.view_advice", advice=request.advice))
+    if request.resolution:
+        lines.append(t(lang, "requests.view_resolution", resolution=request.resolution))
+    if request.satisfaction:
+        lines.append(t(lang, "requests.view_rating", rating=t(lang, f"requests.rating.{request.satisfaction}")))
+    lines.append(t(lang, "requests.history"))
+    for step in await store.requests.steps(request.id):
+        note = t(lang, f"requests.rating.{step.note}") if step.action == "rated" and step.note else step.note
+        lines.append(t(lang, "requests.step", date=_day(step.at, tz), name=step.member_name or "—",
+                       action=t(lang, f"requests.did.{step.action}"), note=f"：{note}" if note else ""))
+    keys = action_buttons(request, standing(person, request, tree), lang)
+    if not request.open and not request.satisfaction and may_rate(person, request, tree):
+        keys += rating_buttons(request.id, lang)
+    return Result.of(shown(pages.shorten("\n".join(lines), pages.MESSAGE_ROOM), keys or None))
+
+
+def _filters(now: datetime) -> tuple[Filter[Request], ...]:
+    return (
+        Filter("all", "requests.filter.all"),
+        Filter("overdue", "requests.filter.overdue", lambda r: r.created_at + HANDLER_AFTER <= now),
+        Filter("passedup", "requests.filter.passedup", lambda r: r.state in ("passed_up", "committee")),
+    )
+
+
+def _line(request: Request, lang: str, now: datetime, cap: int | None) -> str:
+    return t(lang, "requests.line", number=request.id, days=age_days(request.created_at, now),
+             head=clip(request.head, cap), text=clip(request.text, cap or 40), state=state_name(lang, request.state),
+             handler=clip(request.handler_name or "—", cap))
+
+
+async def requests_page(person: Actor, word: str, number: int, now: datetime, store: Store, settings: Settings,
+                        lang: str) -> Reply:
+    """A page of the open requests this person handles or (a secretary) their units have, the oldest first."""
+    tree = OrgTree.of(await store.units.all())
+    me = person.member.id if person.member is not None else None
+    items = await store.requests.open_for(me, managed_units(person, tree))
+    if not items:
+        return say("requests.none_open")
+    filters = _filters(now)
+    page = pages.paginate(items, filters, word, number)
+    head = [t(lang, "requests.head", count=len(items), overdue=page.counts["overdue"],
+              passedup=page.counts["passedup"]), *pages.narrowed(page, filters, lang)]
+    foot = pages.footer(page, lang, export=person.is_secretary)
+
+    def render(lines: list[str]) -> str:
+        body = lines or [t(lang, "pages.nobody_here")]
+        return "\n".join([*head, *body, t(lang, "requests.open_hint"), *(["", *foot] if foot else [])])
+
+    text = pages.fit(render, lambda cap: [_line(r, lang, now, cap) for r in page.entries])
+    opens = [{"text": html.unescape(t(lang, "requests.open_button", number=r.id)), "data": RequestOpen(r.id).pack()}
+             for r in page.entries]
+    keys = pages.buttons(page, filters, lambda f, n: ListPage("requests", 0, f, n).pack(), lang,
+                         extra=[opens[i:i + OPEN_PER_ROW] for i in range(0, len(opens), OPEN_PER_ROW)])
+    return shown(text, keys)
+
+
+async def list_requests(person: Actor, now: datetime, store: Store, settings: Settings, lang: str) -> Result:
+    return Result.of(await requests_page(person, "all", 1, now, store, settings, lang))

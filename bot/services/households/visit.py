@@ -1,0 +1,141 @@
+"""`/visit` (走访): step by step — the household (buttons of the member's own households, the longest waiting
+first), what was found, an optional request — or in one line, `/visit 户主 | 情况 | 诉求`. The visit and its
+request are saved in one transaction; the request gets its number (`bot.services.households.requests`).
+
+Each step returns a `VisitStep`: the answers, the draft, and the next step (None once saved or refused).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from bot.buttons import HouseholdPick, VisitNoRequest
+from bot.config import Settings
+from bot.domain.results import Buttons, Reply, Result, say
+from bot.domain.rights import Actor, OrgTree
+from bot.i18n import t
+from bot.services.households.common import address, find_named, may_act
+from bot.services.households.requests_rules import MAX_TEXT
+from bot.services.kernel.text import clean_text
+from bot.store import Store
+from bot.store.households import Household
+from bot.store.households_requests import NewRequest
+
+log = logging.getLogger(__name__)
+
+Step = Literal["household", "found", "request"]
+#: Household buttons offered at most (a member serves 10–20; the rest by the one-line form).
+MAX_BUTTONS = 30
+
+
+@dataclass(frozen=True)
+class VisitDraft:
+    household_id: int | None = None
+    head: str = ""
+    found: str = ""
+
+
+@dataclass(frozen=True)
+class VisitStep:
+    result: Result
+    draft: VisitDraft
+    next: Step | None
+
+
+def _household_buttons(households: list[Household]) -> Buttons:
+    keys = [{"text": f"{h.head} {address(h)}".strip()[:40], "data": HouseholdPick(h.id).pack()}
+            for h in households[:MAX_BUTTONS]]
+    return [keys[i:i + 2] for i in range(0, len(keys), 2)]
+
+
+def question(step: Step, draft: VisitDraft, lang: str) -> Reply:
+    if step == "found":
+        return say("visit.ask_found", head=draft.head)
+    if step == "request":
+        return say("visit.ask_request", buttons=[[{"text": t(lang, "visit.no_request"),
+                                                   "data": VisitNoRequest().pack()}]])
+    return say("visit.ask_household")
+
+
+async def begin(person: Actor, text: str, now: datetime, store: Store, settings: Settings, lang: str) -> VisitStep:
+    """`/visit` alone: the household buttons; `/visit 户主 | 情况 [| 诉求]`: saved at once."""
+    assert person.member is not None
+    if text:
+        return await _one_line(person, text, now, store, settings)
+    mine = await store.households.of_member(person.member.id)
+    if not mine:
+        return VisitStep(Result.of(say("visit.no_households")), VisitDraft(), None)
+    ask = question("household", VisitDraft(), lang)
+    return VisitStep(Result.of(say(ask.key, buttons=_household_buttons(mine))), VisitDraft(), "household")
+
+
+async def pick(person: Actor, household_id: int, store: Store, lang: str) -> VisitStep:
+    household = await store.households.get(household_id)
+    tree = OrgTree.of(await store.units.all())
+    if household is None or not may_act(person, household, tree):
+        return VisitStep(Result.of(say("visit.not_yours_button")), VisitDraft(), None)
+    draft = VisitDraft(household.id, household.head)
+    return VisitStep(Result.of(question("found", draft, lang)), draft, "found")
+
+
+def add_found(draft: VisitDraft, text: str, lang: str) -> VisitStep:
+    found = clean_text(text, multiline=True)
+    if not found:
+        return VisitStep(Result.of(question("found", draft, lang)), draft, "found")
+    if len(found) > MAX_TEXT:
+        return VisitStep(Result.of(say("visit.too_long", limit=MAX_TEXT), question("found", draft, lang)), draft,
+                         "found")
+    draft = VisitDraft(draft.household_id, draft.head, found)
+    return VisitStep(Result.of(question("request", draft, lang)), draft, "request")
+
+
+async def finish(person: Actor, draft: VisitDraft, request: str | None, now: datetime, store: Store,
+                 settings: Settings, lang: str) -> VisitStep:
+    """The last step: save the visit, and the request when there is one."""
+    wanted = clean_text(request or "", multiline=True)
+    if request is not None and not wanted:
+        return VisitStep(Result.of(question("request", draft, lang)), draft, "request")
+    if len(wanted) > MAX_TEXT:
+        return VisitStep(Result.of(say("visit.too_long", limit=MAX_TEXT), question("request", draft, lang)), draft,
+                         "request")
+    assert draft.household_id is not None
+    household = await store.households.get(draft.household_id)
+    tree = OrgTree.of(await store.units.all())
+    if household is None or not may_act(person, household, tree):
+        return VisitStep(Result.of(say("visit.not_yours_button")), VisitDraft(), None)
+    return VisitStep(await save(person, household, draft.found, wanted, now, store, settings), VisitDraft(), None)
+
+
+async def save(person: Actor, household: Household, found: str, wanted: str, now: datetime, store: Store,
+               settings: Settings) -> Result:
+    assert person.member is not None
+    day = now.astimezone(settings.tz).date()
+    async with store.db.transaction() as conn:
+        visit_id = await store.households.add_visit(conn, household.id, person.member.id, found, now, day)
+        request_id = None
+        if wanted:
+            unit_id = household.unit_id if household.unit_id is not None else person.member.unit_id
+            request_id = await store.requests.add(conn, NewRequest(household.id, visit_id, person.member.id,
+                                                                   person.member.id, unit_id, wanted), now)
+    log.info("visit=%s household=%s member=%s request=%s", visit_id, household.id, person.member.id, request_id)
+    if request_id is None:
+        return Result.of(say("visit.saved", head=household.head, date=day.isoformat()))
+    return Result.of(say("visit.saved_request", head=household.head, date=day.isoformat(), number=request_id))
+
+
+async def _one_line(person: Actor, text: str, now: datetime, store: Store, settings: Settings) -> VisitStep:
+    parts = [clean_text(p, multiline=True) for p in text.replace("｜", "|").split("|")]
+    if len(parts) < 2 or not parts[0] or not parts[1]:
+        return VisitStep(Result.of(say("visit.usage")), VisitDraft(), None)
+    if any(len(p) > MAX_TEXT for p in parts[1:3]):
+        return VisitStep(Result.of(say("visit.too_long", limit=MAX_TEXT)), VisitDraft(), None)
+    tree = OrgTree.of(await store.units.all())
+    found = await find_named(person, parts[0][:60], store, tree)
+    if found.household is None:
+        assert found.problem is not None
+        return VisitStep(Result.of(found.problem), VisitDraft(), None)
+    wanted = " | ".join(p for p in parts[2:] if p)
+    return VisitStep(await save(person, found.household, parts[1], wanted, now, store, settings), VisitDraft(), None)

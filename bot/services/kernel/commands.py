@@ -1,0 +1,96 @@
+"""The commands of the bot and who may use them: one table for /help and the Telegram menu."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.domain.models import Member
+from bot.domain.rights import Actor, Capability, is_admin
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    capability: Capability
+    private: bool = False  # concerns personal records: answered only in the private chat
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("start", Capability.ANYONE),
+    Command("help", Capability.ANYONE),
+    Command("lang", Capability.ANYONE),
+    Command("cancel", Capability.ANYONE),
+    Command("invite", Capability.SECRETARY, private=True),
+    Command("notice", Capability.CONVENER, private=True),
+    Command("notices", Capability.MEMBER, private=True),
+    Command("attendance", Capability.SECRETARY, private=True),
+    Command("cancelnotice", Capability.SECRETARY, private=True),
+    Command("minutes", Capability.SECRETARY, private=True),
+    Command("ledger", Capability.SECRETARY, private=True),  # 三会一课台账
+    Command("bindgroup", Capability.SECRETARY),
+    Command("unbindgroup", Capability.SECRETARY),
+    Command("patrol", Capability.PATROL, private=True),
+    Command("mediate", Capability.MEDIATION, private=True),
+    Command("duty", Capability.POST, private=True),
+    Command("dutyreport", Capability.SECRETARY, private=True),
+    Command("posts", Capability.SECRETARY, private=True),
+    Command("log", Capability.POST, private=True),
+    Command("claim", Capability.MEMBER, private=True),
+    Command("review", Capability.MEMBER, private=True),
+    Command("account", Capability.POST, private=True),
+    Command("accounts", Capability.SECRETARY, private=True),
+    Command("rate", Capability.SECRETARY, private=True),
+    Command("publicity", Capability.SECRETARY, private=True),
+    Command("status", Capability.MEMBER, private=True),
+    Command("report", Capability.MEMBER, private=True),
+    Command("reports", Capability.LEADER, private=True),
+    Command("contact", Capability.LIAISON, private=True),
+    Command("members", Capability.SECRETARY, private=True),
+    Command("export", Capability.SECRETARY, private=True),
+    Command("households", Capability.MEMBER, private=True),
+    Command("visit", Capability.MEMBER, private=True),
+    Command("request", Capability.MEMBER, private=True),
+    Command("requests", Capability.MEMBER, private=True),
+    Command("care", Capability.SECRETARY, private=True),
+    Command("carevisit", Capability.MEMBER, private=True),
+    Command("health", Capability.ADMIN, private=True),
+)
+
+SECRETARY_ONLY = frozenset({Capability.SECRETARY, Capability.CONVENER})  # /notice: group leaders call 党小组会
+
+
+def by_name(name: str) -> Command | None:
+    return next((c for c in COMMANDS if c.name == name), None)
+
+
+def available(actor: Actor) -> tuple[list[Command], list[Command]]:
+    """(general commands, secretary commands) this person may use."""
+    mine = [c for c in COMMANDS if actor.can(c.capability)]
+    # a group leader who is no secretary sees /notice (their group's 党小组会) among their own commands
+    apart = SECRETARY_ONLY if actor.is_secretary else frozenset({Capability.SECRETARY})
+    return (
+        [c for c in mine if c.capability not in apart],
+        [c for c in mine if c.capability in apart],
+    )
+
+
+def menu(for_secretary: bool) -> list[Command]:
+    """The Telegram command menu: members see theirs, secretaries see theirs too."""
+    return [
+        c for c in COMMANDS
+        if c.capability in (Capability.ANYONE, Capability.MEMBER)
+        or (for_secretary and c.capability in SECRETARY_ONLY)
+    ]
+
+
+def own_menu(member: Member, admin_ids: Iterable[int]) -> list[Command] | None:
+    """A linked member's own menu when their rights give them more than the default one, else None."""
+    if not member.active or not member.linked or member.telegram_id is None:
+        return None
+    person = Actor(member.telegram_id, member, is_admin(member.telegram_id, member, admin_ids))
+    general, secretary = available(person)
+    mine = [*general, *secretary]
+    if {c.name for c in mine} == {c.name for c in menu(False)}:
+        return None
+    return mine

@@ -1,0 +1,152 @@
+"""The year grid of the 三会一课台账 as plain data, built by a pure function (`build`) from the branches and
+the meetings held; `bot.services.ledger.overview.ledger_year` loads both from the store.
+
+Which meetings count for a branch: its own 支部党员大会, 支委会 and 组织生活会 (the notice is for the branch
+itself); 党小组会 of each of its Party groups, counted per group (a branch without Party groups has no
+党小组会 to hold); 党课 and 主题党日 for the branch, one of its groups, or a unit above it (a community-wide
+党课 counts for every branch under it); other meetings for the branch or its groups are listed without a
+count. "Held" is decided by the store's read: not cancelled, its time passed, at least one check-in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from bot.domain.ledger import Mark, Period, Requirement, mark, period_of, periods
+
+#: Types counted only when the notice is for the branch itself.
+OWN_KINDS = frozenset({"general", "committee", "life"})
+#: Types that also count when the notice is for a unit above the branch.
+SHARED_KINDS = frozenset({"lecture", "partyday"})
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A meeting held: its notice, type, unit, local start, topic, 应到 (expected) and 实到 (checked in)."""
+
+    notice_id: int
+    kind: str
+    unit_id: int
+    starts_at: datetime
+    topic: str
+    expected: int
+    present: int
+
+    @property
+    def day(self) -> date:
+        return self.starts_at.date()
+
+
+@dataclass(frozen=True)
+class Branch:
+    """A branch as the ledger needs it: its Party groups (id, name) and the units above it."""
+
+    id: int
+    name: str
+    groups: tuple[tuple[int, str], ...] = ()
+    above: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One period of one requirement: how many were required and held, and the mark."""
+
+    period: Period
+    required: int
+    held: int
+    mark: Mark
+
+
+@dataclass(frozen=True)
+class Line:
+    """One requirement of one branch across the year: for 党小组会, one line per Party group (`group` names
+    it; None for the branch's own lines)."""
+
+    kind: str
+    per: str
+    group: str | None
+    cells: tuple[Cell, ...]
+
+    def cell(self, period: Period) -> Cell | None:
+        return next((c for c in self.cells if c.period == period), None)
+
+
+@dataclass(frozen=True)
+class UnitLedger:
+    """The year of one branch: its lines and the meetings held (in time order)."""
+
+    unit_id: int
+    name: str
+    lines: tuple[Line, ...]
+    meetings: tuple[Meeting, ...]
+
+    def cells(self, marked: Mark | None = None) -> list[tuple[Line, Cell]]:
+        return [(ln, c) for ln in self.lines for c in ln.cells if marked is None or c.mark is marked]
+
+    def lines_for(self, period: Period) -> list[tuple[Line, Cell]]:
+        """The lines whose period is `period`, with that period's cell."""
+        return [(ln, c) for ln in self.lines if ln.per == period.per for c in ln.cells if c.period == period]
+
+    def held_in(self, start: date, end: date) -> list[Meeting]:
+        return [m for m in self.meetings if start <= m.day < end]
+
+
+@dataclass(frozen=True)
+class LedgerYear:
+    """The 三会一课台账 of some branches for one year, as of `today` (local): what `/ledger` shows and what
+    an export may write. Plain data: `units` in the order asked, each with its lines and meetings."""
+
+    year: int
+    today: date
+    requirements: tuple[Requirement, ...]
+    units: tuple[UnitLedger, ...] = field(default_factory=tuple)
+
+
+def counts_for(branch: Branch, meeting: Meeting) -> bool:
+    """Whether a held meeting belongs in this branch's ledger."""
+    groups = {g for g, _ in branch.groups}
+    if meeting.kind in OWN_KINDS:
+        return meeting.unit_id == branch.id
+    if meeting.kind in SHARED_KINDS:
+        return meeting.unit_id == branch.id or meeting.unit_id in groups or meeting.unit_id in branch.above
+    return meeting.unit_id == branch.id or meeting.unit_id in groups
+
+
+def _line(kind: str, requirement: Requirement, group: str | None, held: Iterable[Meeting], year: int,
+          today: date) -> Line:
+    days = [m.day for m in held]
+    cells = []
+    for period in periods(year, requirement.per):
+        count = sum(1 for d in days if period.holds(d))
+        cells.append(Cell(period, requirement.count, count, mark(requirement.count, count, period, today)))
+    return Line(kind, requirement.per, group, tuple(cells))
+
+
+def build_unit(branch: Branch, meetings: Sequence[Meeting], requirements: Sequence[Requirement], year: int,
+               today: date) -> UnitLedger:
+    mine = sorted((m for m in meetings if m.day.year == year and counts_for(branch, m)),
+                  key=lambda m: (m.starts_at, m.notice_id))
+    lines: list[Line] = []
+    for req in requirements:
+        if req.kind == "group":
+            for group_id, group_name in branch.groups:
+                held = [m for m in mine if m.kind == "group" and m.unit_id == group_id]
+                lines.append(_line(req.kind, req, group_name, held, year, today))
+            continue
+        lines.append(_line(req.kind, req, None, [m for m in mine if m.kind == req.kind], year, today))
+    return UnitLedger(branch.id, branch.name, tuple(lines), tuple(mine))
+
+
+def build(branches: Sequence[Branch], meetings: Sequence[Meeting], requirements: Sequence[Requirement], year: int,
+          today: date) -> LedgerYear:
+    """The grid: every branch, each requirement across the year's periods, marked as of `today`."""
+    return LedgerYear(year, today, tuple(requirements),
+                      tuple(build_unit(b, meetings, requirements, year, today) for b in branches))
+
+
+def current(ledger: UnitLedger, today: date) -> list[tuple[Line, Cell]]:
+    """The cells of the periods `today` falls in (this month, quarter and year) that are still open."""
+    return [(ln, c) for ln in ledger.lines for c in ln.cells
+            if c.period == period_of(today, ln.per) and c.mark is Mark.OPEN]

@@ -1,0 +1,159 @@
+"""`/ledger [unit] [YYYY]` (三会一课台账) as use cases, and `ledger_year`, the year grid as plain data.
+
+`ledger_year(store, settings, unit_ids, year, now)` is the one entry point for anything that needs the grid
+(the Excel workbook of issue 14, say): it returns a `LedgerYear` (`bot.services.ledger.grid`) holding, for
+each branch among `unit_ids` (other units are skipped), one `Line` per requirement (党小组会: one per Party
+group) with a `Cell` per month, quarter or year — required, held, and the mark `met` / `missed` /
+`open` (not yet due) as of `now` — and the meetings held (`Meeting`: notice id, type, unit, local start,
+topic, 应到 expected, 实到 present). No Telegram, no text.
+
+Rights: a secretary sees the branches they manage (a community secretary every branch: one compact
+overview, then each branch by its button or by name); the rights are checked again at every press.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.buttons import LedgerAll, LedgerView
+from bot.config import Settings
+from bot.domain.models import BRANCH_KIND, COMMITTEE_KIND, GROUP_KIND
+from bot.domain.results import Buttons, Reply, alert, say, shown
+from bot.domain.rights import Actor, OrgTree, managed_units
+from bot.i18n import t
+from bot.services.kernel import pages
+from bot.services.kernel.pages import Filter, Page, clip
+from bot.services.kernel.text import clean_text
+from bot.services.ledger import text
+from bot.services.ledger.grid import Branch, LedgerYear, Meeting, UnitLedger, build
+from bot.store import Store
+from bot.store.ledger import LedgerReads
+
+#: Branches on one page of the overview (each has its button).
+OVERVIEW_PAGE = 20
+#: The first year a ledger may be asked for.
+FIRST_YEAR = 2000
+#: How much of a person's unknown unit name or year is repeated in the answer.
+ECHO = 40
+_ALL: tuple[Filter[UnitLedger], ...] = (Filter("all", "ledger.filter_all"),)
+
+
+def branches(tree: OrgTree, unit_ids: set[int] | None = None) -> list[Branch]:
+    """The branches among `unit_ids` (all when None), in tree order, with their Party groups and the units
+    above them."""
+    out = []
+    for unit in sorted(tree.units.values(), key=lambda u: u.id):
+        if unit.kind != BRANCH_KIND or (unit_ids is not None and unit.id not in unit_ids):
+            continue
+        groups = tuple((g.id, g.name) for g in sorted(tree.children(unit.id), key=lambda g: g.id)
+                       if g.kind == GROUP_KIND)
+        above = frozenset(u.id for u in tree.path(unit.id) if u.id != unit.id)
+        out.append(Branch(unit.id, unit.name, groups, above))
+    return out
+
+
+async def ledger_year(store: Store, settings: Settings, unit_ids: set[int] | None, year: int,
+                      now: datetime, tree: OrgTree | None = None) -> LedgerYear:
+    """The 三会一课台账 of the branches among `unit_ids` (every branch when None) for `year`, as of `now`."""
+    tree = tree if tree is not None else OrgTree.of(await store.units.all())
+    tz = settings.tz
+    start, end = datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
+    rows = await LedgerReads(store.db).held(start, end, now)
+    meetings = [Meeting(r.notice_id, r.kind, r.unit_id, r.starts_at.astimezone(tz), r.topic, r.expected, r.present)
+                for r in rows]
+    return build(branches(tree, unit_ids), meetings, settings.ledger_requirements, year,
+                 now.astimezone(tz).date())
+
+
+def visible(person: Actor, tree: OrgTree) -> set[int]:
+    """The branches whose ledger this person may see: those among the units they manage."""
+    return {b.id for b in branches(tree, managed_units(person, tree))}
+
+
+def _example(tree: OrgTree, units: set[int], year: int) -> str:
+    first = min(units) if units else None
+    return f"{tree.name(first)} {year}".strip()
+
+
+def _unit_names(tree: OrgTree, units: set[int], lang: str) -> str:
+    return ("、" if lang == "zh" else ", ").join(tree.name(u) for u in sorted(units))
+
+
+async def show(person: Actor, args: str, now: datetime, store: Store, settings: Settings, lang: str) -> Reply:
+    """`/ledger`, `/ledger 2026`, `/ledger 白庙村党支部`, `/ledger 白庙村党支部 2026`: the overview of every
+    branch the secretary may see, or the one branch asked for (or their only one), this year by default."""
+    tree = OrgTree.of(await store.units.all())
+    mine = visible(person, tree)
+    this_year = now.astimezone(settings.tz).year
+    if not mine:
+        return say("ledger.none")
+    words = clean_text(args).split()
+    years = [w for w in words if w.isascii() and w.isdigit()]
+    name = " ".join(w for w in words if w not in years)
+    year = this_year
+    if years:
+        if len(years) > 1 or len(years[0]) != 4 or not FIRST_YEAR <= int(years[0]) <= this_year:
+            return say("ledger.err.year", value=clip(" ".join(years), ECHO), example=_example(tree, mine, this_year),
+                       first=FIRST_YEAR, last=this_year)
+        year = int(years[0])
+    if not name:
+        if len(mine) == 1:
+            return await _unit(next(iter(mine)), year, None, mine, now, store, settings, lang, tree)
+        return await _overview(mine, year, 1, now, store, settings, lang, tree)
+    found = tree.find(name, within=managed_units(person, tree))
+    target = found[0] if len(found) == 1 else None
+    if target is not None and target.kind == COMMITTEE_KIND:
+        return await _overview(mine, year, 1, now, store, settings, lang, tree)
+    if target is not None and target.kind == GROUP_KIND and target.parent_id in mine:
+        target = tree.units[target.parent_id]
+    if target is None or target.id not in mine:
+        return say("ledger.err.unit", value=clip(name, ECHO), units=_unit_names(tree, mine, lang),
+                   example=_example(tree, mine, this_year))
+    return await _unit(target.id, year, None, mine, now, store, settings, lang, tree)
+
+
+async def overview_page(person: Actor, pressed: LedgerAll, now: datetime, store: Store, settings: Settings,
+                        lang: str) -> Reply:
+    """A press on the overview's page buttons or on « back."""
+    tree = OrgTree.of(await store.units.all())
+    mine = visible(person, tree)
+    if len(mine) < 2:
+        return alert("ledger.gone")
+    return await _overview(mine, pressed.year, pressed.page, now, store, settings, lang, tree)
+
+
+async def unit_page(person: Actor, pressed: LedgerView, now: datetime, store: Store, settings: Settings,
+                    lang: str) -> Reply:
+    """A press on a branch's button or on a quarter of its ledger."""
+    tree = OrgTree.of(await store.units.all())
+    mine = visible(person, tree)
+    if pressed.unit_id not in mine:
+        return alert("ledger.gone")
+    return await _unit(pressed.unit_id, pressed.year, pressed.quarter, mine, now, store, settings, lang, tree)
+
+
+async def _overview(mine: set[int], year: int, number: int, now: datetime, store: Store, settings: Settings,
+                    lang: str, tree: OrgTree) -> Reply:
+    ledger = await ledger_year(store, settings, mine, year, now, tree)
+    page: Page[UnitLedger] = pages.paginate(ledger.units, _ALL, "all", number, OVERVIEW_PAGE)
+    quarter = text.this_quarter(ledger)
+    units = [{"text": u.name, "data": LedgerView(u.unit_id, year, quarter).pack()} for u in page.entries]
+    extra: Buttons = [units[i:i + 2] for i in range(0, len(units), 2)]
+    buttons = pages.buttons(page, _ALL, lambda _w, n: LedgerAll(year, n).pack(), lang, extra)
+    return shown(text.overview(lang, ledger, page), buttons)
+
+
+async def _unit(unit_id: int, year: int, quarter: int | None, mine: set[int], now: datetime, store: Store,
+                settings: Settings, lang: str, tree: OrgTree) -> Reply:
+    ledger = await ledger_year(store, settings, {unit_id}, year, now, tree)
+    unit = ledger.units[0]
+    chosen = min(max(quarter, 1), 4) if quarter is not None else text.this_quarter(ledger)
+    row = []
+    for q in range(1, 5):
+        label = t(lang, f"ledger.quarter_button.{q}")
+        row.append({"text": t(lang, "pages.chosen", label=label) if q == chosen else label,
+                    "data": LedgerView(unit_id, year, q).pack()})
+    buttons: Buttons = [row[:2], row[2:]]
+    if len(mine) > 1:
+        buttons.append([{"text": t(lang, "ledger.back"), "data": LedgerAll(year, 1).pack()}])
+    return shown(text.quarter_view(lang, ledger, unit, chosen), buttons)

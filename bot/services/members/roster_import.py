@@ -1,0 +1,136 @@
+"""Applying a valid roster (docs/PRODUCT.md §2) in ONE transaction: units, members, roles, posts, liaisons, and the
+members who are no longer on it.
+
+Units are made as the file names them: branches and activity groups (活动小组) under the community
+committee, Party groups under their branch. A name already taken under the same parent by a unit of
+another kind (an activity group named like a branch made earlier) is a conflict, not a merge.
+
+The file is the roster: every member in it is created or brought in line with it (their roles and posts
+become exactly the file's, and one who had left is active again). Members in the database but not in the
+file are reported; with `deactivate_missing` they are deactivated in the same transaction (no rights, no
+messages, not expected at meetings; their history stays). Nothing is written when a row clashes with the
+database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import aiosqlite
+
+from bot.domain.models import ACTIVITY_GROUP_KIND, BRANCH_KIND, COMMITTEE_KIND, GROUP_KIND, Change, RosterRecord
+from bot.domain.rights import OrgTree
+from bot.services.members.people import place_label
+from bot.services.members.roster_columns import RosterError, RosterRow
+from bot.store import Store
+from bot.store.db import iso, utcnow
+
+
+class RosterConflict(Exception):
+    """A row that is valid on its own but clashes with the database (nothing was written)."""
+
+    def __init__(self, error: RosterError) -> None:
+        super().__init__(error.key)
+        self.error = error
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A member in the database whom the file does not list."""
+
+    id: int
+    name: str
+    unit: str  # `白庙村党支部 · 1号楼党小组`
+
+
+@dataclass
+class ImportSummary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    units_created: int = 0
+    reactivated: int = 0  # among `updated`: members who had left and are on the roster again
+    missing: list[Missing] = field(default_factory=list)
+    deactivated: int = 0  # of `missing`, when asked to deactivate them
+
+
+def _record(row: RosterRow, unit_id: int, group_id: int | None, activity_group_id: int | None) -> RosterRecord:
+    return RosterRecord(
+        name=row.name, unit_id=unit_id, group_id=group_id, category=row.category,
+        report_cadence=row.report_cadence, migrant_since=row.migrant_since, phone=row.phone or None,
+        building=row.building or None, telegram_id=row.telegram_id, roles=row.roles, posts=row.posts,
+        membership=row.membership, joined=row.joined, confirmed=row.confirmed, relation=row.relation,
+        note=row.note or None, duty=row.duty or None, activity_group_id=activity_group_id,
+    )
+
+
+async def _unit(store: Store, conn: aiosqlite.Connection, kind: str, name: str, parent_id: int | None,
+                where: tuple[int, str]) -> tuple[int, bool]:
+    """The unit's id (made when missing) and whether it was made; a conflict when the name under this
+    parent is a unit of another kind."""
+    found = await store.units.find_in(conn, name, parent_id)
+    if found is not None and found.kind != kind:
+        line, column = where
+        raise RosterConflict(RosterError(line, column, "roster.err.unit_kind", {"value": name}))
+    return await store.units.ensure(conn, kind, name, parent_id)
+
+
+async def apply_roster(store: Store, rows: list[RosterRow], community_name: str, *,
+                       deactivate_missing: bool = False) -> ImportSummary:
+    """Create or update units and members from valid rows, all in one transaction."""
+    summary = ImportSummary()
+    now = iso(utcnow())
+    async with store.db.transaction() as conn:
+        committee_id, made = await store.units.ensure(conn, COMMITTEE_KIND, community_name, None)
+        summary.units_created += made
+        records: list[tuple[RosterRow, RosterRecord]] = []
+        for row in rows:
+            unit_id = committee_id
+            if row.branch:
+                unit_id, made = await _unit(store, conn, BRANCH_KIND, row.branch, committee_id, (row.line, "branch"))
+                summary.units_created += made
+            group_id = activity_id = None
+            if row.group:
+                group_id, made = await _unit(store, conn, GROUP_KIND, row.group, unit_id, (row.line, "group"))
+                summary.units_created += made
+            if row.activity_group:
+                activity_id, made = await _unit(store, conn, ACTIVITY_GROUP_KIND, row.activity_group, committee_id,
+                                                (row.line, "activity_group"))
+                summary.units_created += made
+            records.append((row, _record(row, unit_id, group_id, activity_id)))
+
+        listed = {(record.unit_id, record.name) for _, record in records}
+        missing = [e for e in await store.members.entries_in(conn) if (e.unit_id, e.name) not in listed]
+        left_before = {e.id for e in await store.members.entries_in(conn, active=False)}
+        if deactivate_missing:  # first, so a Telegram id moves from who left to who is listed now
+            summary.deactivated = await store.members.deactivate(conn, [e.id for e in missing], now)
+
+        member_ids: dict[tuple[str, str], int] = {}
+        created: set[int] = set()
+        changed: set[int] = set()
+        for row, record in records:
+            if record.telegram_id is not None:
+                holder = await store.members.holder_in(conn, record.telegram_id)
+                if holder is not None and (holder.unit_id, holder.name) != (record.unit_id, record.name):
+                    if holder.active:
+                        raise RosterConflict(RosterError(row.line, "telegram_id", "roster.err.id_taken",
+                                                         {"other": holder.name}))
+                    await store.members.release_telegram_id(conn, holder.id, now)
+            member_id, change = await store.members.upsert(conn, record, now)
+            member_ids[(row.branch, row.name)] = member_id
+            if change is Change.CREATED:
+                created.add(member_id)
+            elif change is Change.UPDATED:
+                changed.add(member_id)
+        for row in rows:
+            liaison_id = member_ids[(row.branch, row.liaison)] if row.liaison else None
+            member_id = member_ids[(row.branch, row.name)]
+            if await store.members.set_liaison(conn, member_id, liaison_id, now):
+                changed.add(member_id)
+        summary.created = len(created)
+        summary.updated = len(changed - created)
+        summary.unchanged = len(rows) - summary.created - summary.updated
+        summary.reactivated = len(left_before & set(member_ids.values()))
+    tree = OrgTree.of(await store.units.all())
+    summary.missing = [Missing(e.id, e.name, place_label(tree, e.unit_id, e.group_id)) for e in missing]
+    return summary

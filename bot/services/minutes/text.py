@@ -1,0 +1,114 @@
+"""Minutes from the record, as text: the template prefilled from the record (type, time, place, topic or a
+党课's 主题 and 授课人, 应到/实到/请假/缺席 with names, whether a vote may be held), what the secretary filled
+in so far, and the buttons of each step. Values are escaped by `t()`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from bot.buttons import MinutesAdd, MinutesDone, MinutesDrop, MinutesPerson, MinutesRedo, MinutesSave
+from bot.domain.results import Buttons
+from bot.domain.rights import OrgTree
+from bot.i18n import t
+from bot.services.minutes.rules import DraftResolution, MinutesDraft
+from bot.services.notices import ledger
+from bot.services.notices import text as view
+from bot.services.notices.audience import VOTING
+from bot.store.minutes import Minutes, Resolution
+from bot.store.notices import Notice
+from bot.store.notices_seats import MeetingSeat
+
+PERSON_BUTTONS = 30  # members present beyond these are typed by name (a message keeps few buttons)
+
+
+@dataclass(frozen=True)
+class Record:
+    """What the record says of a meeting that was held: the notice, its units, everyone expected."""
+
+    notice: Notice
+    tree: OrgTree
+    everyone: tuple[MeetingSeat, ...]
+
+    @property
+    def present(self) -> list[MeetingSeat]:
+        return [s for s in self.everyone if s.present]
+
+    @property
+    def quorum(self) -> ledger.Quorum | None:
+        return ledger.quorum(self.notice, self.everyone)
+
+    @property
+    def vote_limit(self) -> int:
+        """How many may vote at most: present with a vote (or on the committee) where a quorum counts, else 实到."""
+        counted = self.quorum
+        return counted.present if counted is not None else len(self.present)
+
+
+def _quorum_line(lang: str, record: Record) -> str | None:
+    counted = record.quorum
+    if counted is None:
+        return None
+    group = "voters" if record.notice.kind in VOTING else "committee"
+    return t(lang, f"notice.att.quorum_{group}_{'yes' if counted.met else 'no'}",
+             expected=counted.expected, present=counted.present)
+
+
+def template(lang: str, record: Record, tz: ZoneInfo, draft: MinutesDraft | Minutes | None = None) -> str:
+    """The minutes: the record's part, then the fields filled in (or still blank)."""
+    notice, everyone = record.notice, record.everyone
+    lines = [t(lang, "minutes.head", id=notice.id),
+             t(lang, "minutes.kind", kind=view.kind_name(lang, notice.kind),
+               unit=view.unit_name(record.tree, record.tree.units.get(notice.unit_id))),
+             t(lang, "minutes.when", when=view.when(lang, notice.starts_at, tz)),
+             t(lang, "minutes.place", place=notice.place)]
+    if notice.kind == "lecture":
+        lines.append(t(lang, "minutes.theme", topic=notice.topic))
+        lines.append(t(lang, "minutes.speaker", speaker=notice.speaker or "—"))
+    else:
+        lines.append(t(lang, "minutes.topic", topic=notice.topic))
+    lines.append(ledger.tally(lang, everyone))
+    absent = [s.name for s in everyone if not s.present and not s.on_leave]
+    for key, group in (("present", [s.name for s in record.present]),
+                       ("leave", [s.name for s in everyone if s.on_leave]), ("absent", absent)):
+        if group:
+            lines.append(t(lang, f"minutes.names_{key}", names=view.names(lang, group)))
+    quorum = _quorum_line(lang, record)
+    if quorum:
+        lines.append(quorum)
+    if draft is not None:
+        lines.append("")
+        lines.append(t(lang, "minutes.host", name=draft.host or "—"))
+        lines.append(t(lang, "minutes.recorder", name=draft.recorder or "—"))
+        lines.append(t(lang, "minutes.content", text=draft.content or "—"))
+        if draft.resolutions:
+            lines.append(t(lang, "minutes.resolutions"))
+            items: Sequence[DraftResolution | Resolution] = draft.resolutions
+            for number, item in enumerate(items, 1):
+                lines.append(t(lang, "minutes.resolution", number=number, text=item.text, yes=item.yes,
+                               no=item.no, abstain=item.abstain))
+    if isinstance(draft, Minutes):
+        lines.append(t(lang, "minutes.saved_by", name=draft.saved_by or "—",
+                       when=view.when(lang, draft.saved_at, tz)))
+    return "\n".join(lines)
+
+
+def person_buttons(notice_id: int, role: str, present: Sequence[MeetingSeat]) -> Buttons:
+    shown = [{"text": s.name, "data": MinutesPerson(notice_id, role, s.member_id).pack()}
+             for s in present[:PERSON_BUTTONS]]
+    return [shown[i:i + 3] for i in range(0, len(shown), 3)]
+
+
+def more_buttons(lang: str, notice_id: int) -> Buttons:
+    return [[{"text": t(lang, "minutes.btn_add"), "data": MinutesAdd(notice_id).pack()},
+             {"text": t(lang, "minutes.btn_done"), "data": MinutesDone(notice_id).pack()}]]
+
+
+def preview_buttons(lang: str, notice_id: int) -> Buttons:
+    return [[{"text": t(lang, "minutes.btn_save"), "data": MinutesSave(notice_id).pack()},
+             {"text": t(lang, "minutes.btn_drop"), "data": MinutesDrop(notice_id).pack()}]]
+
+
+def redo_buttons(lang: str, notice_id: int) -> Buttons:
+    return [[{"text": t(lang, "minutes.btn_redo"), "data": MinutesRedo(notice_id).pack()}]]

@@ -1,0 +1,263 @@
+"""Answers to a notice as use cases: Attend, Leave (the reason asked next), Check in in its window, a
+secretary's 代签 / 补签, and the `/attendance` ledger a page at a time (replies, check-ins, quorum). No
+Telegram here: each returns what to answer, which messages to re-render (`Edit`) and whose group post to
+refresh."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.config import Settings
+from bot.domain.models import Member
+from bot.domain.results import Reply, Result, alert, say, shown
+from bot.domain.rights import Actor, OrgTree, managed_units
+from bot.i18n import Html, t
+from bot.services.kernel.text import clean_text
+from bot.services.notices import common as rules
+from bot.services.notices import leave, ledger
+from bot.services.notices import text as view
+from bot.services.notices.common import NoticeError
+from bot.services.notices.compose import refusal
+from bot.services.notices.edits import Edit, member_copy
+from bot.services.notices.manage import find_managed
+from bot.store import Store
+from bot.store.notices import Notice
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Answered:
+    """What an answer (or a refusal) comes to: `answer` answers a pressed button (a pop-up when it is an
+    alert, else a short note), `result` holds messages for the chat, `edits` the messages to re-render,
+    `group_of` the notice whose group post may show a new tally, and `stay` asks for the reason again."""
+
+    answer: Reply | None = None
+    result: Result = field(default_factory=Result)
+    edits: tuple[Edit, ...] = ()
+    group_of: int | None = None
+    stay: bool = False
+
+
+@dataclass(frozen=True)
+class LeaveAsked:
+    """Leave was pressed in time: the reason is asked (in the private chat) with `prompt`."""
+
+    notice_id: int
+    prompt: Reply
+
+
+def _says(*replies: Reply, stay: bool = False) -> Answered:
+    return Answered(result=Result.of(*replies), stay=stay)
+
+
+async def _load(person: Actor, notice_id: int, store: Store) -> Notice | Reply:
+    """The notice, when the person pressing its button is expected at it and it is not cancelled; else
+    the alert saying why not (nothing is recorded)."""
+    notice = await store.notices.get(notice_id)
+    if notice is None:
+        return alert("notice.gone")
+    if person.member is None or not await store.notices.is_expected(notice.id, person.member.id):
+        return alert("notice.not_yours")
+    if notice.cancelled_at is not None:
+        return alert("notice.is_cancelled")
+    return notice
+
+
+async def _changed(store: Store, settings: Settings, notice: Notice, member: Member,
+                   answer: Reply | None = None, result: Result | None = None) -> Answered:
+    """The member's copy shows their new answer; the group post its new tally."""
+    copy = await member_copy(store, settings, notice, member)
+    return Answered(answer, result or Result(), (copy,) if copy else (), notice.id)
+
+
+async def attend(person: Actor, notice_id: int, now: datetime, store: Store, settings: Settings) -> Answered:
+    loaded = await _load(person, notice_id, store)
+    if isinstance(loaded, Reply):
+        return Answered(loaded)
+    if not rules.may_answer(loaded.starts_at, now):
+        return Answered(alert("notice.too_late"))
+    assert person.member is not None
+    await store.notices.record_rsvp(loaded.id, person.member.id, "attend", None, now)
+    log.info("notice=%s member=%s attend", loaded.id, person.member.id)
+    return await _changed(store, settings, loaded, person.member, say("notice.recorded_attend"))
+
+
+async def ask_leave(person: Actor, notice_id: int, now: datetime, store: Store, settings: Settings,
+                    lang: str) -> Answered | LeaveAsked:
+    """Leave pressed: the reason is asked next, unless the answer may no longer change."""
+    loaded = await _load(person, notice_id, store)
+    if isinstance(loaded, Reply):
+        return Answered(loaded)
+    if not rules.may_answer(loaded.starts_at, now):
+        return Answered(alert("notice.too_late"))
+    return LeaveAsked(loaded.id, await leave_question(loaded.id, store, settings, lang))
+
+
+async def leave_question(notice_id: int, store: Store, settings: Settings, lang: str) -> Reply:
+    """The question for the reason of a leave (again, after a photo or a sticker instead of text)."""
+    notice = await store.notices.get(notice_id)
+    if notice is None:
+        return say("notice.gone")
+    title = Html(view.title(lang, notice, OrgTree.of(await store.units.all()), settings.tz))
+    return shown(t(lang, "notice.ask_reason", title=title))
+
+
+async def give_reason(person: Actor, notice_id: int | None, text: str, now: datetime, store: Store,
+                      settings: Settings, lang: str) -> Answered:
+    """The reason typed: the leave is recorded; a reason too long is asked again."""
+    reason = clean_text(text, multiline=True)
+    if len(reason) > rules.REASON_LIMIT:
+        return _says(say("notice.err.too_long", field=t(lang, "notice.field.reason"), limit=rules.REASON_LIMIT),
+                     stay=True)
+    notice = await store.notices.get(notice_id) if notice_id is not None else None
+    if notice is None or person.member is None or notice.cancelled_at is not None:
+        return _says(say("notice.gone"))
+    if not rules.may_answer(notice.starts_at, now):
+        return _says(say("notice.too_late"))
+    member = person.member
+    tree = OrgTree.of(await store.units.all())
+    queued = await store.notices.record_rsvp(
+        notice.id, member.id, "leave", reason, now,
+        lambda: [leave.request(settings, notice, tree, member, reason, now)])
+    log.info("notice=%s member=%s leave asked", notice.id, member.id)
+    return await _changed(store, settings, notice, member,
+                          result=Result.of(say("notice.leave_recorded", reason=reason), queued=queued))
+
+
+async def check_in(person: Actor, notice_id: int, now: datetime, store: Store, settings: Settings,
+                   lang: str) -> Answered:
+    """Check in, in the window around the start; the first check-in stands."""
+    loaded = await _load(person, notice_id, store)
+    if isinstance(loaded, Reply):
+        return Answered(loaded)
+    if not rules.may_check_in(loaded.starts_at, now):
+        opens, closes = rules.checkin_window(loaded.starts_at)
+        key = "notice.checkin_not_open" if now < opens else "notice.checkin_closed"
+        return Answered(alert(key, opens=view.when(lang, opens, settings.tz),
+                              closes=view.when(lang, closes, settings.tz)))
+    assert person.member is not None
+    fresh = await store.notices.record_checkin(loaded.id, person.member.id, "self", person.member.id, now)
+    if not fresh:
+        return Answered(say("notice.already_in"))
+    log.info("notice=%s member=%s checked in", loaded.id, person.member.id)
+    return await _changed(store, settings, loaded, person.member, say("notice.checked_in"))
+
+
+# ---------------------------------------------------------------------------------------- /attendance
+async def attendance(person: Actor, args: str, now: datetime, store: Store, settings: Settings,
+                     lang: str) -> Answered:
+    """`/attendance [id]`: the view of a meeting (the latest one of the secretary's units by default);
+    `/attendance <id> | 登记 | name` registers a member present in the check-in window (书记登记到会);
+    `/attendance <id> | 补学 | name | date | note` records a make-up of an absent member."""
+    fields = rules.split_fields(args)
+    tree = OrgTree.of(await store.units.all())
+    if fields[0]:
+        found = await find_managed(person, fields[0], "notice.att.usage", store, tree)
+    else:
+        found = await store.notices.latest_in(managed_units(person, tree)) or say("notice.none_yet")
+    if isinstance(found, Reply):
+        return _says(found)
+    if len(fields) >= 3:
+        return await record(person, found, fields[1:], now, store, settings, lang)
+    if len(fields) != 1:
+        return _says(say("notice.att.usage"))
+    return _says(await _ledger(person, found, "all", 1, now, store, settings, lang))
+
+
+async def _ledger(person: Actor, notice: Notice, word: str, number: int, now: datetime, store: Store,
+                  settings: Settings, lang: str) -> Reply:
+    """One page of the meeting's ledger, with its filter and page buttons."""
+    tree = OrgTree.of(await store.units.all())
+    everyone = await store.notices.seats(notice.id)
+    begun = ledger.begun(notice, now)
+    page = ledger.page_of(everyone, word, number, begun)
+    text = ledger.render(lang, notice, tree, settings.tz, page, begun, everyone, export=person.is_secretary)
+    return shown(text, ledger.buttons(lang, notice, page, begun))
+
+
+async def attendance_page(person: Actor, notice_id: int, word: str, number: int, now: datetime, store: Store,
+                          settings: Settings, lang: str) -> Reply:
+    """A page or filter button of `/attendance`: the page, if the meeting is still one of the units the
+    person manages as secretary; else the alert of an expired button."""
+    notice = await store.notices.get(notice_id)
+    if notice is None or notice.unit_id not in managed_units(person, OrgTree.of(await store.units.all())):
+        return alert("pages.expired", command="/attendance")
+    return await _ledger(person, notice, word, number, now, store, settings, lang)
+
+
+async def _named(notice: Notice, name: str, store: Store) -> Member | Reply:
+    name = name.strip()
+    found = [e.member for e in await store.notices.expected(notice.id) if e.member.name == name]
+    if len(found) != 1:
+        return say("notice.att.no_member" if not found else "notice.att.ambiguous", name=name, id=notice.id)
+    return found[0]
+
+
+async def record(person: Actor, notice: Notice, fields: list[str], now: datetime, store: Store,
+                 settings: Settings, lang: str) -> Answered:
+    """登记 (present, in the check-in window only, never on an approved leave) or 补学 (after the window, for a
+    member not present). 补签 — present after the fact — is refused, pointing to 补学."""
+    how = rules.REGISTER_WORDS.get(fields[0].strip().lower())
+    if how is None or len(fields) != (4 if how == "makeup" else 2):
+        return _says(say("notice.att.usage"))
+    if how in ("approve", "refuse"):
+        return await _decide(person, notice, fields[1], how == "approve", now, store, settings, lang)
+    if notice.cancelled_at is not None:
+        return _says(say("notice.is_cancelled"))
+    tz = settings.tz
+    opens, closes = rules.checkin_window(notice.starts_at)
+    window: dict[str, object] = {"opens": view.when(lang, opens, tz), "closes": view.when(lang, closes, tz),
+                                 "id": notice.id}
+    if how == "late":
+        return _says(Reply(key="notice.att.no_late", params=window))
+    if how == "register" and not opens <= now <= closes:
+        return _says(Reply(key="notice.att.register_window", params=window))
+    if how == "makeup" and now <= closes:
+        return _says(Reply(key="notice.att.makeup_too_early", params=window))
+    member = await _named(notice, fields[1], store)
+    if isinstance(member, Reply):
+        return _says(member)
+    by = person.member.id if person.member else None
+    if how == "makeup":
+        return await _makeup(notice, member, fields[2], fields[3], by, now, store, settings, lang)
+    rsvp = await store.notices.rsvp(notice.id, member.id)
+    if rsvp is not None and rsvp.answer == "leave" and rsvp.approval == "approved":
+        return _says(say("notice.att.on_leave", name=member.name))
+    if not await store.notices.record_checkin(notice.id, member.id, "proxy", by, now):
+        return _says(say("notice.att.already", name=member.name))
+    log.info("notice=%s member=%s registered present by member=%s", notice.id, member.id, by)
+    return await _changed(store, settings, notice, member,
+                          result=Result.of(say("notice.att.registered", name=member.name, id=notice.id)))
+
+
+async def _decide(person: Actor, notice: Notice, name: str, approve: bool, now: datetime, store: Store,
+                  settings: Settings, lang: str) -> Answered:
+    """准假 / 不准 typed on the ledger: the member's pending leave is decided as its buttons would."""
+    member = await _named(notice, name, store)
+    if isinstance(member, Reply):
+        return _says(member)
+    rsvp = await store.notices.rsvp(notice.id, member.id)
+    if rsvp is None or rsvp.answer != "leave":
+        return _says(say("notice.att.no_leave", name=member.name))
+    decided = await leave.decide(person, notice.id, member.id, leave.asked_of(rsvp.at), approve, now, store,
+                                 settings, lang)
+    reply = Reply(key=decided.answer.key, params=decided.answer.params)  # said in the chat, not as a pop-up
+    return Answered(result=Result.of(reply, queued=decided.queued), edits=decided.edits)
+
+
+async def _makeup(notice: Notice, member: Member, day: str, note: str, by: int | None, now: datetime,
+                  store: Store, settings: Settings, lang: str) -> Answered:
+    if member.id in await store.notices.checkins(notice.id):
+        return _says(say("notice.att.makeup_present", name=member.name))
+    try:
+        on = rules.parse_makeup_day(day, notice.starts_at, now, settings.tz)
+        text = rules.check_text(note, "note", rules.NOTE_LIMIT)
+    except NoticeError as error:
+        return _says(refusal(error, lang))
+    if not await store.notices.record_makeup(notice.id, member.id, on.isoformat(), text, by, now):
+        return _says(say("notice.att.makeup_already", name=member.name))
+    log.info("notice=%s member=%s made up on %s", notice.id, member.id, on)
+    return _says(say("notice.att.made_up", name=member.name, id=notice.id, day=on.isoformat()))

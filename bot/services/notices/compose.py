@@ -1,0 +1,278 @@
+"""`/notice` as use cases: a secretary's draft step by step (type, unit, time, place, topic) or in one line,
+its preview, and publishing it. No Telegram here: each step takes the draft kept between messages and
+returns the next one (`Step`), which the front end keeps and shows.
+
+Every preview gets a draft id (a short random token) carried by its Send / Cancel buttons; only the
+current draft's preview can send it, so a press on an older preview never sends what another one shows.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import IntEnum
+from typing import Any
+
+from bot.config import Settings
+from bot.domain.results import Reply, Result, alert, say, shown
+from bot.domain.rights import Actor, OrgTree
+from bot.i18n import t
+from bot.services.notices import audience
+from bot.services.notices import common as rules
+from bot.services.notices import text as view
+from bot.services.notices.common import NoticeError
+from bot.store import Store
+from bot.store.notices import Draft, Expected, notice_ref
+from bot.store.outbox import Outgoing
+
+log = logging.getLogger(__name__)
+
+#: The draft's field that names its current preview.
+DRAFT_ID = "id"
+
+
+class Stage(IntEnum):
+    """The step of /notice that waits for the secretary next."""
+
+    DONE = -1  # the conversation is over (sent, dropped, refused)
+    KIND = 1
+    UNIT = 2
+    WHEN = 3
+    PLACE = 4
+    TOPIC = 5
+    CONFIRM = 6
+
+
+@dataclass(frozen=True)
+class Step:
+    """The outcome of one step: what to answer, the stage that waits next (None: the same one again, the
+    input was refused), the draft to keep (None: forget it) and, for a pressed choice, the text its prompt
+    keeps instead of its buttons."""
+
+    result: Result
+    stage: Stage | None
+    draft: dict[str, Any] | None = None
+    chosen: Reply | None = None
+
+
+@dataclass(frozen=True)
+class Published:
+    notice_id: int
+    recipients: int  # members who get their own copy
+    queued: int  # outbox rows written (their copies, the group post, or the summary at once)
+
+
+def refusal(error: NoticeError, lang: str) -> Reply:
+    """The message of a refused input: lists joined, the field named in the reader's language."""
+    params: dict[str, object] = {}
+    for key, value in error.params.items():
+        params[key] = ("、" if lang == "zh" else ", ").join(map(str, value)) if isinstance(value, list) else value
+    if "field" in params:
+        params["field"] = t(lang, f"notice.field.{params['field']}")
+    if "kind" in params and error.key in ("notice.err.target", "notice.err.no_target"):
+        params["kind"] = t(lang, f"notice.kind.{params['kind']}")
+    return Reply(key=error.key, params=params)
+
+
+async def _tree(store: Store) -> OrgTree:
+    return OrgTree.of(await store.units.all())
+
+
+async def expected_at(store: Store, tree: OrgTree, kind: str, unit_id: int) -> list[Expected]:
+    """Who the meeting is for (`notices_audience.expected`), and whether they can receive the notice."""
+    members = await store.members.in_units(tree.subtree(unit_id))
+    return [Expected(member=m, linked=m.linked, votes=m.votes, committee=m.is_committee)
+            for m in audience.expected(kind, unit_id, tree, members)]
+
+
+# ---------------------------------------------------------------------------------------- the steps
+async def begin(person: Actor, text: str, now: datetime, store: Store, settings: Settings, lang: str) -> Step:
+    """`/notice` alone asks for the type; `/notice type | time | place | topic [| unit]` goes to the preview."""
+    tree = await _tree(store)
+    if not text:
+        return Step(Result.of(_ask_kind(person, tree, lang)), Stage.KIND, {})
+    try:
+        draft = rules.parse_one_line(rules.split_fields(text), person, tree, now, settings.tz)
+    except NoticeError as error:
+        return Step(Result.of(refusal(error, lang)), Stage.DONE)
+    return await preview(draft, store, settings, lang, tree)
+
+
+def _ask_kind(person: Actor, tree: OrgTree, lang: str) -> Reply:
+    """The meeting types the person may call (三会一课 first), as buttons."""
+    return say("notice.ask_kind", buttons=view.kind_buttons(lang, audience.kinds_for(person, tree)))
+
+
+def ask(stage: Stage, lang: str, now: datetime, settings: Settings) -> Reply:
+    """The question of a step that needs no store (time, place, topic)."""
+    if stage is Stage.WHEN:
+        return say("notice.ask_when", example=rules.example_time(now, settings.tz))
+    return say("notice.ask_place" if stage is Stage.PLACE else "notice.ask_topic")
+
+
+async def question(person: Actor, stage: Stage, now: datetime, store: Store, settings: Settings,
+                   lang: str, draft: Mapping[str, Any] | None = None) -> Reply:
+    """The question of `stage` again (after a photo, a voice message… where typed text was expected)."""
+    if stage not in (Stage.UNIT, Stage.KIND):
+        return ask(stage, lang, now, settings)
+    tree = await _tree(store)
+    if stage is Stage.KIND:
+        return _ask_kind(person, tree, lang)
+    return _ask_unit(person, str((draft or {}).get("kind", "other")), tree)
+
+
+def _ask_unit(person: Actor, kind: str, tree: OrgTree) -> Reply:
+    """The units this meeting type may be called for, among the person's."""
+    fitting = audience.callable_units(person, kind, tree)
+    units = sorted((tree.units[u] for u in fitting), key=lambda u: [p.id for p in tree.path(u.id)])
+    return say("notice.ask_unit", buttons=view.unit_buttons(tree, units))
+
+
+async def choose_kind(person: Actor, draft: Mapping[str, Any], value: str, pressed: bool, now: datetime,
+                      store: Store, settings: Settings, lang: str) -> Step:
+    """The type, from its button (already one of KINDS) or typed. The units it may be called for are offered
+    next; when there is only one, it is taken; when there is none, the type is refused naming what it is for."""
+    kind = value if pressed else rules.parse_kind(value)
+    if kind not in audience.KINDS:
+        return Step(Result.of(refusal(NoticeError("notice.err.kind", {"value": value}), lang)), None, dict(draft))
+    tree = await _tree(store)
+    fitting = audience.callable_units(person, kind, tree)
+    if not fitting:
+        return Step(Result.of(refusal(rules.target_error(kind, fitting, tree), lang)), None, dict(draft))
+    chosen = say("notice.chosen_kind", kind=view.kind_name(lang, kind)) if pressed else None
+    kept = {**draft, "kind": kind}
+    if len(fitting) == 1:
+        kept["unit_id"] = next(iter(fitting))
+        return Step(Result.of(ask(Stage.WHEN, lang, now, settings)), Stage.WHEN, kept, chosen)
+    return Step(Result.of(_ask_unit(person, kind, tree)), Stage.UNIT, kept, chosen)
+
+
+async def choose_unit(person: Actor, draft: Mapping[str, Any], value: str | int, now: datetime, store: Store,
+                      settings: Settings, lang: str) -> Step:
+    """The unit, from its button (an id: ignored unless the person may call this type there) or typed by
+    name (refused naming the right ones when the type is not for it)."""
+    tree = await _tree(store)
+    kind = str(draft.get("kind", "other"))
+    if isinstance(value, int):
+        if value not in audience.callable_units(person, kind, tree):
+            return Step(Result.of(), None, dict(draft))
+        unit_id = value
+        chosen: Reply | None = say("notice.chosen_unit", unit=view.unit_name(tree, tree.units.get(unit_id)))
+    else:
+        try:
+            unit_id = rules.choose_target(person, kind, value, tree)
+        except NoticeError as error:
+            return Step(Result.of(refusal(error, lang)), None, dict(draft))
+        chosen = None
+    return Step(Result.of(ask(Stage.WHEN, lang, now, settings)), Stage.WHEN, {**draft, "unit_id": unit_id}, chosen)
+
+
+def set_when(draft: Mapping[str, Any], value: str, now: datetime, settings: Settings, lang: str) -> Step:
+    try:
+        when = rules.parse_when(value, now, settings.tz)
+    except NoticeError as error:
+        return Step(Result.of(refusal(error, lang)), None, dict(draft))
+    return Step(Result.of(ask(Stage.PLACE, lang, now, settings)), Stage.PLACE, {**draft, "starts_at": when})
+
+
+def set_place(draft: Mapping[str, Any], value: str, now: datetime, settings: Settings, lang: str) -> Step:
+    try:
+        place = rules.check_text(value, "place", rules.PLACE_LIMIT)
+    except NoticeError as error:
+        return Step(Result.of(refusal(error, lang)), None, dict(draft))
+    return Step(Result.of(ask(Stage.TOPIC, lang, now, settings)), Stage.TOPIC, {**draft, "place": place})
+
+
+async def set_topic(person: Actor, draft: Mapping[str, Any], value: str, store: Store, settings: Settings,
+                    lang: str) -> Step:
+    """The topic (a 党课's 主题; its speaker is the person until the one-line form names another)."""
+    try:
+        topic = rules.check_text(value, "topic", rules.TOPIC_LIMIT)
+        kind = str(draft.get("kind", "other"))
+        speaker = rules.default_speaker(person) if kind == "lecture" else None
+    except NoticeError as error:
+        return Step(Result.of(refusal(error, lang)), None, dict(draft))
+    fields = {k: v for k, v in draft.items() if k != DRAFT_ID}
+    return await preview(Draft(**{**fields, "topic": topic, "speaker": speaker,
+                                  "audience": audience.audience(kind)}), store, settings, lang)
+
+
+async def preview(draft: Draft, store: Store, settings: Settings, lang: str, tree: OrgTree | None = None) -> Step:
+    """The notice as members will see it and who gets it, under Send / Cancel naming a new draft id."""
+    tree = tree or await _tree(store)
+    draft_id = secrets.token_hex(4)
+    text = view.preview(lang, draft, tree, settings.tz, await expected_at(store, tree, draft.kind, draft.unit_id),
+                        group_bound=tree.units[draft.unit_id].chat_id is not None)
+    return Step(Result.of(shown(text, view.preview_buttons(lang, draft_id))), Stage.CONFIRM,
+                {**draft.model_dump(), DRAFT_ID: draft_id})
+
+
+# ---------------------------------------------------------------------------------------- Send / Cancel
+def _is_current(draft: Mapping[str, Any] | None, draft_id: str) -> bool:
+    return draft is not None and draft.get(DRAFT_ID) == draft_id
+
+
+async def send(person: Actor, draft: Mapping[str, Any] | None, draft_id: str, now: datetime, store: Store,
+               settings: Settings, lang: str) -> Step:
+    """Send pressed on the preview of `draft_id`: publish the draft if that preview is the current one."""
+    if draft is None or "topic" not in draft:
+        return Step(Result.of(say("notice.expired")), Stage.DONE)
+    if not _is_current(draft, draft_id):  # an older preview: it does not show what would go out
+        return Step(Result.of(alert("notice.preview_outdated")), None, dict(draft))
+    notice = Draft(**{k: v for k, v in draft.items() if k != DRAFT_ID})
+    if notice.starts_at <= now:
+        return Step(Result.of(say("notice.err.past", value=view.when(lang, notice.starts_at, settings.tz),
+                                  example=rules.example_time(now, settings.tz))), Stage.DONE)
+    if notice.unit_id not in audience.callable_units(person, notice.kind, await _tree(store)):  # roster changed
+        return Step(Result.of(say("notice.expired")), Stage.DONE)
+    done = await publish(person, notice, now, store, settings, lang)
+    return Step(Result.of(say("notice.sending", id=done.notice_id, count=done.recipients), queued=done.queued),
+                Stage.DONE)
+
+
+def drop(draft: Mapping[str, Any] | None, draft_id: str) -> Step:
+    """Cancel pressed on a preview: the draft is dropped, unless a newer preview replaced it."""
+    if draft is not None and "topic" in draft and not _is_current(draft, draft_id):
+        return Step(Result.of(alert("notice.preview_outdated")), None, dict(draft))
+    return Step(Result.of(say("notice.dropped")), Stage.DONE)
+
+
+async def publish(person: Actor, draft: Draft, now: datetime, store: Store, settings: Settings,
+                  lang: str) -> Published:
+    """The notice, its expected members and one outbox row per recipient (and the bound group) in one
+    transaction. When nobody can receive it, the secretary's summary is queued at once (no delivery will
+    end to trigger it)."""
+    tree = await _tree(store)
+    expected = await expected_at(store, tree, draft.kind, draft.unit_id)
+    unit = tree.units[draft.unit_id]
+    recipients = [e.member for e in expected if e.linked and e.member.telegram_id is not None]
+
+    def messages(notice_id: int) -> list[Outgoing]:
+        rows = []
+        for m in recipients:
+            member_lang = m.language or settings.default_language
+            assert m.telegram_id is not None
+            rows.append(Outgoing(key=f"notice:{notice_id}:{m.id}", kind="notice", chat_id=m.telegram_id,
+                                 member_id=m.id, ref=notice_ref(notice_id),
+                                 text=view.body(member_lang, draft, tree, settings.tz),
+                                 buttons=view.buttons(member_lang, notice_id)))
+        if unit.chat_id is not None:
+            group_lang = settings.default_language
+            rows.append(Outgoing(key=f"notice:{notice_id}:group", kind="notice", chat_id=unit.chat_id,
+                                 ref=notice_ref(notice_id),
+                                 text=view.group_view(group_lang, draft, tree, settings.tz, 0, 0),
+                                 buttons=view.buttons(group_lang, notice_id)))
+        return rows
+
+    notice_id, queued = await store.notices.publish(
+        draft, person.member.id if person.member else None, person.telegram_id, lang, now,
+        [e.member for e in expected], messages)
+    log.info("notice=%s published: %s rows queued", notice_id, queued)
+    if queued == 0:
+        notice = await store.notices.get(notice_id)
+        assert notice is not None
+        queued = await store.outbox.enqueue([await view.summary_message(store, notice, settings.tz)])
+    return Published(notice_id, len(recipients), queued)

@@ -1,0 +1,102 @@
+"""A leave is a request (请假要批准): the member's reason goes to whoever called the meeting with 准假 / 不准 buttons,
+in the transaction that records it; the convener, a secretary over the unit or an admin decides, and the member
+is told, in the transaction that records the decision. A member without the right gets a refusal and nothing
+is recorded. No Telegram here."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from bot.buttons import NoticeLeaveNo, NoticeLeaveOk
+from bot.config import Settings
+from bot.domain.models import Member
+from bot.domain.results import Reply, alert, say
+from bot.domain.rights import Actor, OrgTree, can_manage
+from bot.i18n import Html, t
+from bot.services.notices import text as view
+from bot.services.notices.edits import Edit, member_copy
+from bot.store import Store
+from bot.store.notices import Notice
+from bot.store.outbox import Outgoing
+
+log = logging.getLogger(__name__)
+
+APPROVALS = ("pending", "approved", "refused")
+
+
+def asked_of(moment: datetime) -> int:
+    """A request's name on its buttons: its time in whole seconds (the store keeps it to the second)."""
+    return int(moment.timestamp())
+
+
+def request(settings: Settings, notice: Notice, tree: OrgTree, member: Member, reason: str,
+            now: datetime) -> Outgoing:
+    """The leave request to the convener's private chat, in their language, with 准假 / 不准."""
+    lang = notice.creator_lang
+    asked = asked_of(now)
+    text = t(lang, "notice.leave.request", title=Html(view.title(lang, notice, tree, settings.tz)),
+             name=member.name, reason=reason)
+    buttons = [[{"text": t(lang, "notice.leave.btn_ok"), "data": NoticeLeaveOk(notice.id, member.id, asked).pack()},
+                {"text": t(lang, "notice.leave.btn_no"), "data": NoticeLeaveNo(notice.id, member.id, asked).pack()}]]
+    return Outgoing(key=f"leave:{notice.id}:{member.id}:{asked}", kind="leave_request", chat_id=notice.creator_chat,
+                    member_id=notice.created_by, ref=f"leave:{notice.id}", text=text, buttons=buttons)
+
+
+def may_decide(person: Actor, notice: Notice, tree: OrgTree) -> bool:
+    """Whoever called the meeting (a group leader for their 党小组会), a secretary over its unit, an admin."""
+    called = person.member is not None and notice.created_by == person.member.id
+    return called or can_manage(person, notice.unit_id, tree)
+
+
+@dataclass(frozen=True)
+class Decided:
+    """What a press of 准假 / 不准 comes to: `answer` for the press, `text` to show in the pressed request
+    instead of its buttons (None: leave it), the member's copy to re-render, and how many messages went out."""
+
+    answer: Reply
+    text: str | None = None
+    edits: tuple[Edit, ...] = field(default=())
+    notice_id: int | None = None
+    queued: int = 0
+
+
+async def decide(person: Actor, notice_id: int, member_id: int, asked: int, approve: bool, now: datetime,
+                 store: Store, settings: Settings, lang: str) -> Decided:
+    notice = await store.notices.get(notice_id)
+    if notice is None:
+        return Decided(alert("notice.gone"))
+    tree = OrgTree.of(await store.units.all())
+    if not may_decide(person, notice, tree):
+        log.info("notice=%s leave of member=%s: decision refused to %s", notice_id, member_id, person.telegram_id)
+        return Decided(alert("notice.leave.not_yours"))
+    if notice.cancelled_at is not None:
+        return Decided(alert("notice.is_cancelled"))
+    member = await store.members.get(member_id)
+    if member is None:
+        return Decided(alert("notice.gone"))
+    rsvp = await store.notices.rsvp(notice.id, member.id)
+    approval = "approved" if approve else "refused"
+    member_lang = member.language or settings.default_language
+
+    def messages() -> list[Outgoing]:
+        if member.telegram_id is None:
+            return []
+        key = "notice.leave.told_ok" if approve else "notice.leave.told_no"
+        return [Outgoing(key=f"leave:{notice.id}:{member.id}:{asked}:{approval}", kind="leave_decision",
+                         chat_id=member.telegram_id, member_id=member.id, ref=f"leave:{notice.id}",
+                         text=t(member_lang, key, title=Html(view.title(member_lang, notice, tree, settings.tz))))]
+
+    by = person.member.id if person.member else None
+    asked_at = datetime.fromtimestamp(asked, UTC)
+    if not await store.notices.decide_leave(notice.id, member.id, approval, by, asked_at, now, messages):
+        current = rsvp is not None and rsvp.answer == "leave" and asked_of(rsvp.at) == asked
+        return Decided(alert("notice.leave.already" if current else "notice.leave.stale", name=member.name))
+    log.info("notice=%s leave of member=%s %s", notice.id, member.id, approval)
+    copy = await member_copy(store, settings, notice, member)
+    decided = t(lang, "notice.leave.decided_ok" if approve else "notice.leave.decided_no",
+                title=Html(view.title(lang, notice, tree, settings.tz)), name=member.name,
+                reason=rsvp.reason or "" if rsvp else "")
+    return Decided(say("notice.leave.done_ok" if approve else "notice.leave.done_no", name=member.name),
+                   decided, (copy,) if copy else (), notice.id, queued=1 if member.telegram_id is not None else 0)

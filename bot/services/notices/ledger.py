@@ -1,0 +1,161 @@
+"""The `/attendance` ledger of one meeting as pages (`bot.services.kernel.pages`): 应到, then the lines 参加 / 请假
+(with
+each request's approval) / 未回复 / 已签到 (how: in person or 书记登记 and by whom) / 缺席 (once begun) / 补学 —
+the counts of every line always, the names of one page of expected members (at most 40) behind the lines they
+belong to, filters to see only one line's people. Once the meeting has begun, the ledger's sentence 应到 X 人、
+实到 Y 人、请假 Z 人、缺席 W 人; and for a meeting that counts a quorum, whether a vote may be held:
+
+- 支部党员大会: present members with a vote > half of the expected members with a vote (a probationary
+  member's or a relation-elsewhere member's check-in does not count toward it);
+- 支委会, 党委会: present committee members > half of the committee.
+
+Present means checked in: an Attend reply is an intention and never counts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.buttons import ListPage
+from bot.domain.results import Buttons
+from bot.domain.rights import OrgTree
+from bot.i18n import Html, escape, t
+from bot.services.kernel import pages
+from bot.services.kernel.pages import Filter, Page, clip
+from bot.services.notices import common as rules
+from bot.services.notices.audience import COMMITTEE_ONLY, VOTING
+from bot.services.notices.text import title
+from bot.store.notices import Notice
+from bot.store.notices_seats import MeetingSeat
+
+#: The ledger's lines, in the order shown, with their catalogue keys.
+LINES = {"attend": "notice.att.attending", "leave": "notice.att.leave", "silent": "notice.att.silent",
+         "present": "notice.att.present", "absent": "notice.att.absent", "makeup": "notice.att.makeup"}
+
+
+def lines(seat: MeetingSeat, begun: bool) -> list[str]:
+    """The ledger lines a member is named on."""
+    out = []
+    if seat.answer is not None:
+        out.append(seat.answer)  # attend | leave
+    if seat.answer is None and seat.how is None:
+        out.append("silent")
+    if seat.present:
+        out.append("present")
+    elif begun and not seat.on_leave:
+        out.append("absent")
+    if seat.made_up is not None:
+        out.append("makeup")
+    return out
+
+
+def _shown(line: str, begun: bool) -> bool:
+    return begun or line not in ("absent", "makeup")
+
+
+def filters(begun: bool) -> tuple[Filter[MeetingSeat], ...]:
+    """应到 (everyone), then one filter per line; 缺席 and 补学 only once the meeting has begun (before, everyone
+    not yet checked in would be counted absent)."""
+    def on(line: str) -> Filter[MeetingSeat]:
+        return Filter(line, f"notice.att.filter.{line}", lambda seat: line in lines(seat, begun))
+
+    return (Filter("all", "notice.att.filter.all"), *(on(w) for w in LINES if _shown(w, begun)))
+
+
+def _item(lang: str, seat: MeetingSeat, line: str, tz: ZoneInfo, cap: int | None) -> str:
+    name = clip(seat.name, cap)
+    if line == "leave":
+        return t(lang, "notice.att.leave_item", name=name, reason=clip(seat.reason, cap),
+                 state=t(lang, f"notice.leave.state.{seat.approval or 'pending'}"))
+    if line == "present" and seat.checked_in_at is not None:
+        return t(lang, f"notice.att.checkin_{seat.how}", name=name, by=clip(seat.registrar or "?", cap),
+                 time=seat.checked_in_at.astimezone(tz).strftime("%H:%M"))
+    if line == "makeup":
+        return t(lang, "notice.att.makeup_item", name=name, day=seat.made_up or "",
+                 note=clip(seat.makeup_note, cap))
+    if line in ("silent", "absent") and not seat.linked:
+        return t(lang, "notice.att.unregistered_item", name=name)
+    return escape(name)
+
+
+def _names(lang: str, items: Sequence[str]) -> Html:
+    """Items that are already rendered (escaped) by `t()`: joined without escaping them again."""
+    if not items:
+        return Html("")
+    return Html(t(lang, "notice.names", names="") + ("、" if lang == "zh" else ", ").join(items))
+
+
+def page_of(everyone: Sequence[MeetingSeat], word: str, number: int, begun: bool) -> Page[MeetingSeat]:
+    return pages.paginate(everyone, filters(begun), word, number)
+
+
+@dataclass(frozen=True)
+class Quorum:
+    """Who counts toward the quorum (with a vote, or on the committee): expected and present."""
+
+    expected: int
+    present: int
+
+    @property
+    def met(self) -> bool:
+        return rules.has_quorum(self.expected, self.present)
+
+
+def quorum(notice: Notice, everyone: Sequence[MeetingSeat]) -> Quorum | None:
+    """支部党员大会: members with a vote; 支委会 / 党委会: committee members; other meetings count none."""
+    if notice.kind in VOTING:
+        counted = [s for s in everyone if s.votes]
+    elif notice.kind in COMMITTEE_ONLY:
+        counted = [s for s in everyone if s.committee]
+    else:
+        return None
+    return Quorum(len(counted), sum(1 for s in counted if s.present))
+
+
+def tally(lang: str, everyone: Sequence[MeetingSeat]) -> str:
+    """应到 X 人、实到 Y 人、请假 Z 人、缺席 W 人 (请假: approved and not present)."""
+    present = sum(1 for s in everyone if s.present)
+    leave = sum(1 for s in everyone if s.on_leave)
+    return t(lang, "notice.att.tally", expected=len(everyone), present=present, leave=leave,
+             absent=len(everyone) - present - leave)
+
+
+def render(lang: str, notice: Notice, tree: OrgTree, tz: ZoneInfo, page: Page[MeetingSeat], begun: bool,
+           everyone: Sequence[MeetingSeat], export: bool) -> str:
+    """The ledger with this page's names: on every line for 应到, on the chosen line only for a filter."""
+    chosen = [w for w in LINES if page.filter in ("all", w) and _shown(w, begun)]
+    placed = [(line, seat) for seat in page.entries for line in lines(seat, begun) if line in chosen]
+    head = [title(lang, notice, tree, tz)]
+    if notice.cancelled_at is not None:
+        head.append(t(lang, "notice.att.cancelled"))
+    head.append(t(lang, "notice.att.expected", count=page.size))
+    tail: list[str] = pages.narrowed(page, filters(begun), lang)
+    if begun:
+        tail.append(tally(lang, everyone))
+    counted = quorum(notice, everyone)
+    if counted is not None:
+        group = "voters" if notice.kind in VOTING else "committee"
+        tail.append(t(lang, f"notice.att.quorum_{group}_{'yes' if counted.met else 'no'}",
+                      expected=counted.expected, present=counted.present))
+    if notice.minutes:
+        tail.append(t(lang, "notice.att.minutes", text=notice.minutes))
+    tail.append(t(lang, "notice.att.register_hint", id=notice.id))
+    foot = pages.footer(page, lang, export=export)
+
+    def draw(items: list[str]) -> str:
+        named = list(zip((line for line, _ in placed), items, strict=True))
+        body = [t(lang, key, count=page.counts.get(line, 0), names=_names(lang, [i for n, i in named if n == line]))
+                for line, key in LINES.items() if _shown(line, begun)]
+        return "\n".join([*head, *body, *tail, *(["", *foot] if foot else [])])
+
+    return pages.fit(draw, lambda cap: [_item(lang, seat, line, tz, cap) for line, seat in placed])
+
+
+def buttons(lang: str, notice: Notice, page: Page[MeetingSeat], begun: bool) -> Buttons:
+    return pages.buttons(page, filters(begun), lambda f, n: ListPage("attendance", notice.id, f, n).pack(), lang)
+
+
+def begun(notice: Notice, now: datetime) -> bool:
+    return now >= notice.starts_at

@@ -1,0 +1,113 @@
+"""The ledger's meeting sheets: 三会一课台账 (one row per meeting held, then the year's grid of each branch, as
+`/ledger` marks it) and 会议考勤明细 (meeting × expected member).
+
+"Held" is the ledger's word: not cancelled, its time passed, at least one check-in. 请假 counts a leave approved
+(准假) only; a leave pending or refused, without a check-in, is 缺席. 补学 is shown apart and never as present.
+The quorum follows `/attendance` (`bot.services.notices.ledger`): members with a vote for a 支部党员大会, the
+committee for a 支委会 or 党委会; other meetings count none."""
+
+from __future__ import annotations
+
+from contextlib import aclosing
+from datetime import date
+
+from bot.i18n import has
+from bot.services.kernel.xlsx_book import plain
+from bot.services.kernel.xlsx_context import Ledger
+from bot.services.ledger.sheet import grids
+from bot.services.notices.audience import COMMITTEE_ONLY, VOTING
+from bot.services.notices.common import has_quorum
+from bot.store.workbook_reads import HeldMeeting
+
+MEETING_COLUMNS = ("date", "kind", "unit", "topic", "place", "host", "recorder", "expected", "present", "leave",
+                   "absent", "absent_names", "makeup", "quorum", "audience")
+ATTENDANCE_COLUMNS = ("date", "kind", "topic", "member", "branch", "group", "answer", "reason", "approved",
+                      "checked_in_at", "check_in", "registrar", "makeup", "makeup_note")
+ABSENT_NAMES = 30
+
+
+class KindNames(dict[str, str]):
+    """Type of meeting → its name in the catalogue (a type the catalogue does not know keeps its code)."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def __missing__(self, kind: str) -> str:
+        name = plain(self.lang, f"notice.kind.{kind}") if has(f"notice.kind.{kind}") else kind
+        self[kind] = name
+        return name
+
+
+def quorum_met(n: HeldMeeting) -> bool | None:
+    """Whether the meeting reached its quorum (None: a meeting that counts none)."""
+    if n.kind in VOTING:
+        return has_quorum(n.voters, n.voters_present)
+    if n.kind in COMMITTEE_ONLY:
+        return has_quorum(n.committee, n.committee_present)
+    return None
+
+
+def audience_key(n: HeldMeeting) -> str:
+    if n.audience != "committee":
+        return "members"
+    return "party_committee" if n.kind == "party_committee" else "committee"
+
+
+async def meetings_sheet(ledger: Ledger) -> None:
+    """三会一课台账: every meeting held, then each branch's grid of the year."""
+    table = ledger.book.table(ledger.text("meetings.sheet"), ledger.headers("meetings", MEETING_COLUMNS),
+                              widths={3: 30, 11: 36})
+    names = KindNames(ledger.lang)
+    verdicts = {True: ledger.text("yes"), False: ledger.text("no"), None: None}
+    audiences = {a: ledger.text(f"audience.{a}") for a in ("members", "committee", "party_committee")}
+    sep = ledger.text("names_separator")
+    async with aclosing(ledger.reads.each_held(ledger.now, ledger.units)) as meetings:
+        async for n in meetings:
+            ledger.seen(n.starts_at)
+            local = n.starts_at.astimezone(ledger.tz)
+            table.row([
+                n.starts_at, names[n.kind], ledger.unit(n.unit_id), n.topic, n.place,
+                n.host, n.recorder,  # 主持人, 记录人 from the minutes (issue 13 item 6)
+                n.expected, n.present, n.on_leave, n.absent, _names(ledger, n.absent_names, sep),
+                n.made_up or None, verdicts[quorum_met(n)], audiences[audience_key(n)],
+            ])
+            if n.expected:
+                label = ledger.text("stats.meeting_label", date=f"{local:%m-%d}", kind=names[n.kind],
+                                    unit=ledger.unit(n.unit_id))
+                ledger.tally.rates.append((label, n.present / n.expected))
+    table.data_end = table.row_no
+    await grids(ledger, table, names)
+
+
+def _names(ledger: Ledger, names: tuple[str, ...], sep: str) -> str | None:
+    """The absent members by name; past `ABSENT_NAMES` of them, the first ones and how many in all (a cell of
+    six hundred names helps nobody on paper, the attendance sheet has every one)."""
+    if not names:
+        return None
+    if len(names) <= ABSENT_NAMES:
+        return sep.join(names)
+    return ledger.text("meetings.more", names=sep.join(names[:ABSENT_NAMES]), count=len(names))
+
+
+async def attendance_sheet(ledger: Ledger) -> None:
+    """会议考勤明细: each expected member of each meeting held: reply, leave and its approval (准假 / 不准 / 待批),
+    check-in (本人 / 书记登记, and who registered it), and 补学 apart (its date and note)."""
+    table = ledger.book.table(ledger.text("attendance.sheet"), ledger.headers("attendance", ATTENDANCE_COLUMNS),
+                              widths={7: 30, 13: 30})
+    names = KindNames(ledger.lang)
+    answers = {"attend": ledger.text("answer.attend"), "leave": ledger.text("answer.leave")}
+    none = ledger.text("answer.none")
+    approvals = {a: ledger.text(f"approval.{a}") for a in ("pending", "approved", "refused")}
+    ways = {w: ledger.text(f"check_in.{w}") for w in ("self", "proxy", "late")}
+    days: dict[str, date] = {}
+    async with aclosing(ledger.reads.each_seat(ledger.now, ledger.units)) as seats:
+        async for a in seats:
+            approval = approvals.get(a.approval or "pending") if a.answer == "leave" else None
+            made_up = days.setdefault(a.made_up, date.fromisoformat(a.made_up)) if a.made_up else None
+            table.row([
+                a.starts_at, names[a.kind], a.topic, a.member, ledger.unit(a.unit_id),
+                ledger.unit(a.group_id) or None, answers.get(a.answer or "", none), a.reason, approval,
+                a.checked_in_at, ways.get(a.check_in or "") if a.check_in else None, a.registrar,
+                made_up, a.makeup_note,
+            ])

@@ -1,0 +1,198 @@
+"""What meeting notices look like: the notice (members, group, preview), its buttons, reminders, the
+broadcast summary and the member's list (the attendance ledger is `notices_ledger`). Every value goes
+through `t()` (escaped)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.buttons import NoticeAttend, NoticeCheckin, NoticeDrop, NoticeKind, NoticeLeave, NoticeSend, NoticeUnit
+from bot.domain.models import Unit
+from bot.domain.rights import OrgTree
+from bot.i18n import Html, t
+from bot.services.notices.audience import THREE_AND_ONE
+from bot.store import Store
+from bot.store.notices import Checkin, Draft, Expected, Notice, Rsvp
+from bot.store.outbox import Outgoing
+
+NAMES_SHOWN = 60  # a summary is one message (≤ 4096 characters): longer lists end with "… N more"
+
+
+def unit_name(tree: OrgTree, unit: Unit | None) -> str:
+    """`一村党支部`, or `一村党支部 一组` for a Party group."""
+    if unit is None:
+        return ""
+    parent = tree.units.get(unit.parent_id) if unit.parent_id is not None else None
+    return f"{parent.name} {unit.name}" if unit.kind == "group" and parent else unit.name
+
+
+def when(lang: str, moment: datetime, tz: ZoneInfo) -> Html:
+    local = moment.astimezone(tz)
+    weekday = t(lang, "notice.weekdays").split(",")[local.weekday()]
+    return Html(t(lang, "notice.when", date=local.strftime("%Y-%m-%d"), weekday=weekday,
+                  time=local.strftime("%H:%M")))
+
+
+def kind_name(lang: str, kind: str) -> str:
+    return t(lang, f"notice.kind.{kind}")
+
+
+def names(lang: str, items: Sequence[str]) -> Html:
+    """`：甲、乙` / `: A, B` (empty when there are none), capped at NAMES_SHOWN."""
+    if not items:
+        return Html("")
+    shown = list(items[:NAMES_SHOWN])
+    joined = ("、" if lang == "zh" else ", ").join(shown)
+    more = t(lang, "notice.more", count=len(items) - len(shown)) if len(items) > len(shown) else ""
+    return Html(t(lang, "notice.names", names=joined) + more)
+
+
+def scope(lang: str, notice: Notice | Draft, tree: OrgTree) -> str:
+    """参会范围: who the meeting is for, e.g. `白庙村党支部全体党员`, `白庙村党支部支委`."""
+    unit = unit_name(tree, tree.units.get(notice.unit_id))
+    key = notice.kind if notice.kind in ("committee", "party_committee") else "members"
+    return t(lang, f"notice.scope.{key}", unit=unit)
+
+
+def body(lang: str, notice: Notice | Draft, tree: OrgTree, tz: ZoneInfo) -> str:
+    """The notice as members see it (the preview shows exactly this); a 党课 names its speaker and 主题."""
+    key = "notice.body_lecture" if notice.kind == "lecture" else "notice.body"
+    return t(lang, key, kind=kind_name(lang, notice.kind), scope=Html(scope(lang, notice, tree)),
+             when=when(lang, notice.starts_at, tz), place=notice.place, topic=notice.topic,
+             speaker=notice.speaker or "")
+
+
+def member_view(lang: str, notice: Notice, tree: OrgTree, tz: ZoneInfo, rsvp: Rsvp | None = None,
+                checkin: Checkin | None = None) -> str:
+    """The member's copy of the notice, with their current answer."""
+    status = []
+    if rsvp is not None and rsvp.answer == "attend":
+        status.append(t(lang, "notice.your_attend"))
+    elif rsvp is not None:
+        status.append(t(lang, "notice.your_leave", reason=rsvp.reason or ""))
+        status.append(t(lang, "notice.your_leave_state",
+                        state=t(lang, f"notice.leave.state.{rsvp.approval or 'pending'}")))
+    if checkin is not None:
+        status.append(t(lang, "notice.your_checkin", time=checkin.at.astimezone(tz).strftime("%H:%M")))
+    text = body(lang, notice, tree, tz)
+    return text + "\n\n" + "\n".join(status) if status else text
+
+
+def group_view(lang: str, notice: Notice | Draft, tree: OrgTree, tz: ZoneInfo, attend: int, leave: int) -> str:
+    return "\n\n".join([body(lang, notice, tree, tz), t(lang, "notice.group_tally", attend=attend, leave=leave)])
+
+
+def buttons(lang: str, notice_id: int) -> list[list[dict[str, str]]]:
+    """Attend / Leave / Check in, on every copy of a notice (members' and the group's)."""
+    return [
+        [{"text": t(lang, "notice.btn_attend"), "data": NoticeAttend(notice_id).pack()},
+         {"text": t(lang, "notice.btn_leave"), "data": NoticeLeave(notice_id).pack()}],
+        [{"text": t(lang, "notice.btn_checkin"), "data": NoticeCheckin(notice_id).pack()}],
+    ]
+
+
+def kind_buttons(lang: str, kinds: Sequence[str]) -> list[list[dict[str, str]]]:
+    """The meeting types, two to a row: 三会一课 first (the order of KINDS), each of them marked so."""
+    def label(kind: str) -> str:
+        name = kind_name(lang, kind)
+        return t(lang, "notice.kind_three", kind=name) if kind in THREE_AND_ONE else name
+
+    keys = [{"text": label(k), "data": NoticeKind(k).pack()} for k in kinds]
+    return [keys[i:i + 2] for i in range(0, len(keys), 2)]
+
+
+def unit_buttons(tree: OrgTree, units: Sequence[Unit]) -> list[list[dict[str, str]]]:
+    return [[{"text": unit_name(tree, u), "data": NoticeUnit(u.id).pack()}] for u in units]
+
+
+def preview_buttons(lang: str, draft_id: str) -> list[list[dict[str, str]]]:
+    """Send / Cancel of one preview: they name its draft, so an older preview cannot send a newer draft."""
+    return [[{"text": t(lang, "notice.btn_send"), "data": NoticeSend(draft_id).pack()},
+             {"text": t(lang, "notice.btn_cancel"), "data": NoticeDrop(draft_id).pack()}]]
+
+
+def preview(lang: str, draft: Draft, tree: OrgTree, tz: ZoneInfo, expected: Sequence[Expected],
+            group_bound: bool) -> str:
+    """The notice, then who is expected and why (the rule of the type), who gets it and who cannot."""
+    linked = [e for e in expected if e.linked]
+    unregistered = [e.member.name for e in expected if not e.linked]
+    lines = [t(lang, "notice.preview_header"), body(lang, draft, tree, tz), "",
+             t(lang, f"notice.why.{draft.kind}", count=len(expected), scope=Html(scope(lang, draft, tree)))]
+    if draft.kind in ("committee", "party_committee"):
+        lines.append(t(lang, "notice.preview_committee", names=names(lang, [e.member.name for e in expected])))
+    elif draft.kind in ("general", "life"):
+        silent = [e.member.name for e in expected if not e.votes]
+        if silent:
+            lines.append(t(lang, "notice.preview_no_vote", count=len(silent), names=names(lang, silent)))
+    if draft.kind == "lecture":
+        lines.append(t(lang, "notice.preview_speaker"))
+    lines.append(t(lang, "notice.preview_to", count=len(linked),
+                   unit=unit_name(tree, tree.units.get(draft.unit_id))))
+    if unregistered:
+        lines.append(t(lang, "notice.preview_unregistered", count=len(unregistered),
+                       names=names(lang, unregistered)))
+    if group_bound:
+        lines.append(t(lang, "notice.preview_group"))
+    return "\n".join(lines)
+
+
+def reminder(lang: str, notice: Notice, tree: OrgTree, tz: ZoneInfo) -> str:
+    return t(lang, "notice.reminder", kind=kind_name(lang, notice.kind), scope=Html(scope(lang, notice, tree)),
+             when=when(lang, notice.starts_at, tz), place=notice.place, topic=notice.topic)
+
+
+def cancelled(lang: str, notice: Notice, tree: OrgTree, tz: ZoneInfo) -> str:
+    return t(lang, "notice.cancelled_msg", kind=kind_name(lang, notice.kind),
+             unit=unit_name(tree, tree.units.get(notice.unit_id)), when=when(lang, notice.starts_at, tz),
+             place=notice.place)
+
+
+def title(lang: str, notice: Notice, tree: OrgTree, tz: ZoneInfo) -> str:
+    return t(lang, "notice.title", id=notice.id, kind=kind_name(lang, notice.kind),
+             unit=unit_name(tree, tree.units.get(notice.unit_id)), when=when(lang, notice.starts_at, tz),
+             place=notice.place)
+
+
+async def summary_message(store: Store, notice: Notice, tz: ZoneInfo) -> Outgoing:
+    """The one summary for the secretary once no delivery of the notice is pending."""
+    rows = await store.notices.deliveries(notice.id)
+    expected = await store.notices.expected(notice.id)
+    name_of = {e.member.id: e.member.name for e in expected}
+    lang = notice.creator_lang
+    tree = OrgTree.of(await store.units.all())
+
+    def named(status: str) -> list[str]:
+        return [name_of.get(r.member_id, "?") for r in rows if r.member_id is not None and r.status == status]
+
+    failed, uncertain = named("failed"), named("uncertain")
+    unregistered = [e.member.name for e in expected if not e.linked]
+    lines = [t(lang, "notice.summary.header", title=Html(title(lang, notice, tree, tz))),
+             t(lang, "notice.summary.sent", count=len(named("sent"))),
+             t(lang, "notice.summary.failed", count=len(failed), names=names(lang, failed))]
+    if uncertain:
+        lines.append(t(lang, "notice.summary.uncertain", count=len(uncertain), names=names(lang, uncertain)))
+    lines.append(t(lang, "notice.summary.unregistered", count=len(unregistered), names=names(lang, unregistered)))
+    group = [r for r in rows if r.member_id is None]
+    if group:
+        ok = all(r.status == "sent" for r in group)
+        lines.append(t(lang, "notice.summary.group_ok" if ok else "notice.summary.group_failed"))
+    return Outgoing(key=f"notice:{notice.id}:summary", kind="summary", chat_id=notice.creator_chat,
+                    text="\n".join(lines), member_id=notice.created_by, ref=f"notice-summary:{notice.id}")
+
+
+def upcoming(lang: str, items: Sequence[tuple[Notice, Rsvp | None]], tree: OrgTree, tz: ZoneInfo) -> str:
+    if not items:
+        return t(lang, "notice.mine_none")
+    lines = [t(lang, "notice.mine_header")]
+    for notice, rsvp in items:
+        if rsvp is None:
+            answer = t(lang, "notice.answer_none")
+        elif rsvp.answer == "attend":
+            answer = t(lang, "notice.answer_attend")
+        else:
+            answer = t(lang, "notice.answer_leave", reason=rsvp.reason or "",
+                       state=t(lang, f"notice.leave.state.{rsvp.approval or 'pending'}"))
+        lines.append(t(lang, "notice.mine_line", title=Html(title(lang, notice, tree, tz)), answer=Html(answer)))
+    return "\n\n".join(lines)

@@ -1,0 +1,57 @@
+"""The core's wiring, listed once and read top to bottom: every reminder source the sweep runs and every
+hook the sender calls after a delivery. Nothing registers itself by being imported.
+
+A second front end (企业微信, say) uses the same lists: it runs `sweep` on a timer and calls the hooks
+after each of its own deliveries."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from bot.config import Settings
+from bot.services.care import reminders as care_reminders
+from bot.services.duty import accounts as duty_accounts
+from bot.services.duty import common as duty
+from bot.services.households import due as households_due
+from bot.services.kernel import digest, reminders
+from bot.services.kernel.reminders import DueSource, ReminderSource
+from bot.services.ledger.nudges import ledger_nudges
+from bot.services.notices import broadcast as notices_broadcast
+from bot.services.notices import common as notices
+from bot.services.notices import due as due_meetings
+from bot.services.reports import due as due_reports
+from bot.store import Store
+from bot.store.outbox import OutboxRow
+
+#: Called once an outbox row reached a final state (sent, failed, uncertain); returns how many messages
+#: it queued in turn, so the sender knows to go on.
+AfterSend = Callable[[Store, Settings, OutboxRow, str], Awaitable[int]]
+
+#: Chains read through their due times (`bot.services.kernel.reminders`, the `due` table), and plain sources that
+#: are cheap by an index of their own.
+REMINDER_SOURCES: tuple[DueSource | ReminderSource, ...] = (
+    DueSource("report", due_reports.report_chains),       # thought reports: before the deadline, overdue,
+                                                          # escalations, no contact
+    DueSource("meeting", due_meetings.meeting_chains),    # MEETING_REMINDERS before each meeting
+    notices.missed_summaries,                             # a broadcast summary the process stopped before queueing
+    DueSource("mediation", duty.mediation_followups),     # an ongoing mediation's follow-up date
+    ledger_nudges,                                        # 三会一课: on the 20th, what a branch has not yet held
+    duty_accounts.account_prompts,                        # 述职: each post-holder once a quarter
+    care_reminders.quiet_cases,                           # a care case with no visit for CARE_QUIET_DAYS
+    care_reminders.festival_lists,                        # before 春节 and 七一: each secretary's visiting list
+    digest.daily_digests,                                 # from DIGEST_TIME: each person's escalations in one
+                                                          # message (waiting items: a partial index); the last
+                                                          # plain source, so it carries what this sweep recorded
+    DueSource("visit", households_due.visit_reminders),   # a member's weekly list of households to visit
+    DueSource("request", households_due.request_reminders),  # an open resident's request: 7 and 15 days
+)
+
+AFTER_SEND: tuple[AfterSend, ...] = (
+    notices_broadcast.after_delivery,  # the broadcast summary; a cancellation to a late delivery
+)
+
+
+async def sweep(store: Store, settings: Settings, now: datetime) -> int:
+    """One reminder sweep over every source; returns how many messages were queued."""
+    return await reminders.sweep(store, settings, now, REMINDER_SOURCES)

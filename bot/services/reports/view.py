@@ -1,0 +1,188 @@
+"""What secretaries and liaisons see of thought reports: `/reports` as pages (`bot.services.kernel.pages`) — the
+mobile members who owe one for the period (已交 / 未到期未交 / 逾期未交) and the reports other members handed in
+of their own accord — and which period a member's report is for. Reading a report and 已阅 are in
+`bot.services.reports.read`."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.buttons import ListPage, ReportView
+from bot.config import Settings
+from bot.domain import periods
+from bot.domain.models import Member
+from bot.domain.results import Reply, Result, alert, say, shown
+from bot.domain.rights import Actor, Capability, OrgTree, managed_units
+from bot.i18n import Html, t
+from bot.services.kernel import pages
+from bot.services.kernel.pages import Filter, clip
+from bot.services.members.people import unit_label
+from bot.services.reports.common import is_mobile, mobile_since, period_name, report_period
+from bot.store import Store
+from bot.store.reports import ThoughtReport
+
+
+async def report_period_for(store: Store, member: Member, now: datetime, tz: ZoneInfo) -> periods.OpenPeriod:
+    submitted = {r.period for r in await store.reports.all_thoughts([member.id])}
+    return report_period(member, submitted, member.mobile_recorded_at, now, tz)
+
+
+@dataclass(frozen=True)
+class Line:
+    member: Member
+    unit: str
+    period: periods.Period
+    status: str  # submitted / missing / overdue
+    report: ThoughtReport | None
+    read: bool = False  # 已阅 by a secretary or the liaison since it was handed in
+
+
+@dataclass(frozen=True)
+class Overview:
+    lines: list[Line]
+
+
+async def scope(store: Store, person: Actor, tree: OrgTree) -> list[Member]:
+    """Members whose reports this person follows: a secretary's units, a liaison's own members."""
+    found: dict[int, Member] = {}
+    units = managed_units(person, tree)
+    if units:
+        for m in await store.members.in_units(units):
+            found[m.id] = m
+    if person.member is not None and person.member.is_liaison:
+        for m in await store.members.kept_by(person.member.id):
+            found[m.id] = m
+    return list(found.values())
+
+
+def months_of(period: periods.Period) -> list[periods.Period]:
+    """The months a period is made of (a month: itself)."""
+    out = [periods.period_of(period.start, periods.MONTHLY)]
+    while out[-1].end < period.end:
+        out.append(periods.next_period(out[-1], periods.MONTHLY))
+    return out
+
+
+async def overview(store: Store, person: Actor, tree: OrgTree, day: date, now: datetime,
+                   tz: ZoneInfo, viewed: periods.Period | None = None) -> Overview:
+    """Every mobile member who owes a report for the period holding `day` (submitted, missing or overdue),
+    and every report another member handed in for a month of the `viewed` period (by default the month of
+    `day`)."""
+    members = await scope(store, person, tree)
+    mobile = [m for m in members if is_mobile(m)]
+    others = [m for m in members if not is_mobile(m)]
+    periods_of = {m.id: periods.period_of(day, m.report_cadence or periods.MONTHLY) for m in mobile}
+    months = months_of(viewed or periods.period_of(day, periods.MONTHLY))
+    labels = {p.label for p in periods_of.values()} | {p.label for p in months}
+    reports = await store.reports.thoughts_for([m.id for m in members], sorted(labels))
+    by_key = {(r.member_id, r.period): r for r in reports}
+    lines = []
+    for m in mobile:
+        period = periods_of[m.id]
+        since = mobile_since(m.migrant_since, m.mobile_recorded_at, tz)
+        if not periods.is_owed(period, since):
+            continue
+        report = by_key.get((m.id, period.label))
+        lines.append(Line(m, unit_label(tree, m), period,
+                          periods.report_status(period, report is not None, now, tz), report))
+    for m in others:  # owe nothing: shown when they handed one in
+        for month in months:
+            found = by_key.get((m.id, month.label))
+            if found is not None:
+                lines.append(Line(m, unit_label(tree, m), month, "submitted", found))
+    read = {r.report_id for r in await store.reports.reads_of([ln.report.id for ln in lines if ln.report])}
+    lines = [replace(ln, read=True) if ln.report is not None and ln.report.id in read else ln for ln in lines]
+    order = {"overdue": 0, "missing": 1, "submitted": 2}
+    lines.sort(key=lambda line: (order[line.status], line.member.unit_id, line.member.id))
+    return Overview(lines)
+
+
+FILTERS: tuple[Filter[Line], ...] = (
+    Filter("all", "report.filter.all"),
+    Filter("submitted", "report.filter.submitted", lambda line: line.status == "submitted"),
+    Filter("missing", "report.filter.missing", lambda line: line.status == "missing"),
+    Filter("overdue", "report.filter.overdue", lambda line: line.status == "overdue"),
+)
+#: Read buttons on a row (only the page's reports get one).
+VIEW_PER_ROW = 3
+
+
+def day_text(moment: datetime, tz: ZoneInfo) -> str:
+    return moment.astimezone(tz).strftime("%Y-%m-%d")
+
+
+def period_key(period: periods.Period) -> int:
+    """The period as a button carries it: `202610` for 2026-10, `20264` for 2026-Q4."""
+    year, _, rest = period.label.partition("-")
+    return int(year) * 10 + int(rest[1:]) if rest.startswith("Q") else int(year) * 100 + int(rest)
+
+
+def period_of_key(key: int) -> periods.Period | None:
+    """The period a button names, or None for a value no button carries."""
+    text = f"{key // 100:04d}-{key % 100:02d}" if key >= 100_000 else f"{key // 10:04d}-Q{key % 10}"
+    found = periods.parse_period(text)
+    return found if found is not None and period_key(found) == key else None
+
+
+def _line(line: Line, lang: str, tz: ZoneInfo, cap: int | None) -> str:
+    name, unit = clip(line.member.name, cap), clip(line.unit, cap)
+    if line.status == "submitted" and line.report is not None:
+        extra = "".join([t(lang, "report.mark_voice") if line.report.voice else "",
+                         t(lang, "report.mark_read") if line.read else ""])
+        return t(lang, "report.line_submitted", name=name, unit=unit, date=day_text(line.report.submitted_at, tz),
+                 extra=Html(extra))
+    return t(lang, f"report.line_{line.status}", name=name, unit=unit,
+             deadline=periods.deadline(line.period, tz).strftime("%Y-%m-%d %H:%M"))
+
+
+async def _page(person: Actor, period: periods.Period, word: str, number: int, now: datetime, store: Store,
+                settings: Settings, lang: str) -> Reply:
+    """The counts of the period, a page of who owes a report, and a button to read each report on it."""
+    tz = settings.tz
+    tree = OrgTree.of(await store.units.all())
+    view = await overview(store, person, tree, period.start, now, tz, period)
+    if not view.lines:
+        return say("report.nobody", period=period_name(period.label, lang))
+    page = pages.paginate(view.lines, FILTERS, word, number)
+    head = [t(lang, "report.overview", period=period_name(period.label, lang), submitted=page.counts["submitted"],
+              missing=page.counts["missing"], overdue=page.counts["overdue"]), *pages.narrowed(page, FILTERS, lang)]
+    foot = pages.footer(page, lang, export=person.is_secretary)
+
+    def render(lines: list[str]) -> str:
+        body = lines or [t(lang, "pages.nobody_here")]
+        return "\n".join([*head, *body, *(["", *foot] if foot else [])])
+
+    text = pages.fit(render, lambda cap: [_line(line, lang, tz, cap) for line in page.entries])
+    views = [{"text": html.unescape(t(lang, "report.view", name=line.member.name))[:60],  # plain text, not HTML
+              "data": ReportView(line.report.id).pack()}
+             for line in page.entries if line.status == "submitted" and line.report is not None]
+    key = period_key(period)
+    keys = pages.buttons(page, FILTERS, lambda f, n: ListPage("reports", key, f, n).pack(), lang,
+                         extra=[views[i:i + VIEW_PER_ROW] for i in range(0, len(views), VIEW_PER_ROW)])
+    return shown(text, keys)
+
+
+async def list_reports(person: Actor, wanted: str, now: datetime, store: Store, settings: Settings,
+                       lang: str) -> Result:
+    """`/reports [period]`: who owes a report for the period (this month by default) and who handed it in,
+    a page at a time, with a button to read each report handed in on the page."""
+    period = periods.period_of(now.astimezone(settings.tz).date(), periods.MONTHLY)
+    if wanted:
+        parsed = periods.parse_period(wanted)
+        if parsed is None:
+            return Result.of(say("report.bad_month", value=wanted))
+        period = parsed
+    return Result.of(await _page(person, period, "all", 1, now, store, settings, lang))
+
+
+async def reports_page(person: Actor, key: int, word: str, number: int, now: datetime, store: Store,
+                       settings: Settings, lang: str) -> Reply:
+    """A page button of `/reports`: the page, as the person may see it now (a secretary's units, a liaison's
+    members); a person who may no longer use /reports, or a period no button names, gets the expired alert."""
+    period = period_of_key(key)
+    if period is None or not person.can(Capability.LEADER):
+        return alert("pages.expired", command="/reports")
+    return await _page(person, period, word, number, now, store, settings, lang)

@@ -1,0 +1,170 @@
+"""`/report`: write the period's thought report (in one or several messages, or speak it in a voice message),
+see a preview, Send or Cancel. A mobile member's report is for their open period, by its deadline; a member who
+is not mobile may hand one in whenever they wish (it is filed under the month).
+
+The draft lives with the front end between steps (`ReportDraft`). Each preview gets its own short random
+id, carried by its Send and Cancel buttons: a button acts only on the preview it sits under, so pressing
+Send on an older preview (the text has grown since) saves nothing and says the preview is out of date.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from bot.buttons import ReportCancel, ReportSend
+from bot.config import Settings
+from bot.domain import periods
+from bot.domain.results import Reply, Result, alert, say, shown
+from bot.domain.rights import Actor
+from bot.i18n import Html, reply_text, t
+from bot.services.reports.common import MIN_REPORT, InputError, check_report, is_mobile, member_of, period_name
+from bot.services.reports.view import report_period_for
+from bot.store import Store
+
+PREVIEW_CHARS = 1500
+#: A voice report shorter than this is taken for a slip of the thumb.
+MIN_VOICE_SECONDS = 5
+
+
+@dataclass(frozen=True)
+class ReportDraft:
+    """The report being written: its period, the question asked for it, the text so far, and the id of
+    the preview that shows this text (None until a preview is shown)."""
+
+    period: str
+    ask: str  # report.ask, report.ask_overdue, or report.ask_free (not mobile: no deadline)
+    deadline: str
+    text: str = ""
+    preview: str | None = None
+    voice: str | None = None  # a voice report: Telegram's file id (then `text` is unused)
+    seconds: int = 0
+
+
+@dataclass(frozen=True)
+class Writing:
+    """A step's outcome: the answers, the draft to keep (None: the conversation is over), and whether the
+    pressed preview's buttons should go (it was sent or cancelled)."""
+
+    result: Result
+    draft: ReportDraft | None
+    close_preview: bool = False
+
+
+def _day(moment: datetime, settings: Settings) -> str:
+    return moment.astimezone(settings.tz).strftime("%Y-%m-%d")
+
+
+def question(draft: ReportDraft, lang: str) -> Reply:
+    """What the step asks: the period's report, its deadline, the minimum length."""
+    return say(draft.ask, period=period_name(draft.period, lang), deadline=draft.deadline, minimum=MIN_REPORT)
+
+
+async def begin(person: Actor, text: str, now: datetime, store: Store, settings: Settings, lang: str) -> Writing:
+    """`/report [text]` or a reminder's button: the period the report goes to, then the text if given."""
+    if person.member is None:  # a forged button from someone not on the roster: nothing to write
+        return Writing(Result.of(), None)
+    member = person.member
+    target = await report_period_for(store, member, now, settings.tz)
+    ask = "report.ask_free" if not is_mobile(member) else "report.ask_overdue" if target.overdue else "report.ask"
+    draft = ReportDraft(period=target.period.label, ask=ask,
+                        deadline=periods.deadline(target.period, settings.tz).strftime("%Y-%m-%d %H:%M"))
+    if text:
+        return await add_text(person, draft, text, store, settings, lang)
+    replies = [question(draft, lang)]
+    existing = await store.reports.thought(member.id, draft.period)
+    if existing is not None:
+        replies.append(say("report.already", period=period_name(draft.period, lang),
+                           date=_day(existing.submitted_at, settings)))
+    # one message, as before: the question and the note that a new report replaces the old one
+    return Writing(Result.of(shown("\n\n".join(reply_text(r, lang) for r in replies))), draft)
+
+
+async def add_text(person: Actor, draft: ReportDraft | None, more: str, store: Store, settings: Settings,
+                   lang: str) -> Writing:
+    """More text: too short (kept, keep writing), too long (refused), or a new preview."""
+    if draft is None:  # the draft was lost (a restart): the conversation is over
+        return Writing(Result.of(), None)
+    if draft.voice is not None:  # typing after a voice message: the report is written instead
+        draft = replace(draft, voice=None, seconds=0, text="")
+    combined = (draft.text + "\n" + more.strip()).strip() if draft.text else more.strip()
+    try:
+        check_report(combined)
+    except InputError as exc:
+        if exc.key == "report.too_short":
+            draft = replace(draft, text=combined, preview=None)
+        # too long: the draft stays as it was, and so does its last preview
+        return Writing(Result.of(exc.reply()), draft)
+    draft = replace(draft, text=combined, preview=secrets.token_hex(4))
+    return Writing(Result.of(await _preview(person, draft, store, settings, lang)), draft)
+
+
+async def add_voice(person: Actor, draft: ReportDraft | None, file_id: str, seconds: int, store: Store,
+                    settings: Settings, lang: str) -> Writing:
+    """A voice message as the report (it replaces what was typed or spoken before): a preview with its
+    length, or — too short to be a report — the question again."""
+    if draft is None:
+        return Writing(Result.of(), None)
+    if seconds < MIN_VOICE_SECONDS:
+        return Writing(Result.of(say("report.voice_too_short", seconds=seconds, minimum=MIN_VOICE_SECONDS)), draft)
+    draft = replace(draft, voice=file_id, seconds=seconds, text="", preview=secrets.token_hex(4))
+    return Writing(Result.of(await _preview(person, draft, store, settings, lang)), draft)
+
+
+def duration(seconds: int, lang: str) -> str:
+    """`1分05秒` / `1 min 05 s`; `45秒` / `45 s`."""
+    minutes, rest = divmod(max(seconds, 0), 60)
+    return t(lang, "report.duration_min", minutes=minutes, seconds=f"{rest:02d}") if minutes else \
+        t(lang, "report.duration_sec", seconds=rest)
+
+
+async def _preview(person: Actor, draft: ReportDraft, store: Store, settings: Settings, lang: str) -> Reply:
+    assert draft.preview is not None
+    existing = await store.reports.thought(member_of(person).id, draft.period)
+    note = t(lang, "report.replace_note", date=_day(existing.submitted_at, settings)) if existing else ""
+    buttons = [[{"text": t(lang, "report.send"), "data": ReportSend(draft.preview).pack()},
+                {"text": t(lang, "report.cancel"), "data": ReportCancel(draft.preview).pack()}]]
+    if draft.voice is not None:
+        return say("report.voice_preview", buttons=buttons, period=period_name(draft.period, lang),
+                   duration=duration(draft.seconds, lang), replace=Html(note))
+    text = draft.text
+    if len(text) > PREVIEW_CHARS:
+        text = text[:PREVIEW_CHARS] + "\n" + t(lang, "report.preview_cut", shown=PREVIEW_CHARS)
+    return say("report.preview", buttons=buttons, period=period_name(draft.period, lang), length=len(draft.text),
+               text=text, replace=Html(note))
+
+
+def not_text(draft: ReportDraft, lang: str) -> Writing:
+    """A photo, voice message, sticker or file while the report is being written: say so, ask again."""
+    return Writing(Result.of(say("common.text_expected"), question(draft, lang)), draft)
+
+
+async def send(person: Actor, draft: ReportDraft | None, preview: str, now: datetime, store: Store,
+               lang: str) -> Writing:
+    """Send pressed under the preview `preview`: saved if that preview shows the current draft."""
+    if draft is None or person.member is None or (draft.voice is None and len(draft.text) < MIN_REPORT):
+        return Writing(Result.of(alert("report.expired")), None)
+    if preview != draft.preview:
+        return Writing(Result.of(alert("report.outdated")), draft)
+    if draft.voice is not None:
+        _, replaced = await store.reports.save_thought(person.member.id, draft.period, "", now, draft.voice,
+                                                       draft.seconds)
+        return Writing(Result.of(say("report.voice_replaced" if replaced else "report.voice_saved",
+                                     period=period_name(draft.period, lang),
+                                     duration=duration(draft.seconds, lang))), None, close_preview=True)
+    _, replaced = await store.reports.save_thought(person.member.id, draft.period, draft.text, now)
+    return Writing(Result.of(say("report.replaced" if replaced else "report.saved",
+                                 period=period_name(draft.period, lang), length=len(draft.text))),
+                   None, close_preview=True)
+
+
+def cancel(draft: ReportDraft | None, preview: str | None) -> Writing:
+    """Cancel under the preview `preview`, or /cancel (`preview` None): the draft is dropped."""
+    if preview is None:
+        return Writing(Result.of(say("common.cancelled")), None)
+    if draft is None:
+        return Writing(Result.of(alert("report.expired")), None)
+    if preview != draft.preview:  # an older preview: this one's text is not what would be dropped
+        return Writing(Result.of(alert("report.outdated")), draft)
+    return Writing(Result.of(say("report.cancelled")), None, close_preview=True)
