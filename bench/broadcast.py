@@ -48,9 +48,14 @@ async def bench(recipients: int, rate: float) -> None:
     async with BotApiEmulator(rate_limit=rate) as emu:
         with tempfile.TemporaryDirectory() as folder:
             settings = Settings(  # type: ignore[call-arg]
-                _env_file=None, bot_token="123456:BENCH", database_path=Path(folder) / "bench.sqlite3",
-                telegram_api_base_url=emu.base_url, broadcast_rate=rate, reminder_sweep_seconds=3600,
-                quiet_hours="", community_name="基准社区党委",
+                _env_file=None,
+                bot_token="123456:BENCH",
+                database_path=Path(folder) / "bench.sqlite3",
+                telegram_api_base_url=emu.base_url,
+                broadcast_rate=rate,
+                reminder_sweep_seconds=3600,
+                quiet_hours="",
+                community_name="基准社区党委",
             )
             store = await Store.open(settings.database_path)
             rows, errors = parse_roster(roster(recipients))
@@ -105,9 +110,14 @@ async def busy(recipients: int, rate: float, telegram_rate: float) -> None:
     async with BotApiEmulator(rate_limit=telegram_rate, chat_limits=True) as emu:
         with tempfile.TemporaryDirectory() as folder:
             settings = Settings(  # type: ignore[call-arg]
-                _env_file=None, bot_token="123456:BENCH", database_path=Path(folder) / "bench.sqlite3",
-                telegram_api_base_url=emu.base_url, broadcast_rate=rate, reminder_sweep_seconds=3600,
-                quiet_hours="", community_name="基准社区党委",
+                _env_file=None,
+                bot_token="123456:BENCH",
+                database_path=Path(folder) / "bench.sqlite3",
+                telegram_api_base_url=emu.base_url,
+                broadcast_rate=rate,
+                reminder_sweep_seconds=3600,
+                quiet_hours="",
+                community_name="基准社区党委",
             )
             store = await Store.open(settings.database_path)
             others = [f"报告人{i:02d},邻村党支部,,{FIRST_MEMBER_ID + recipients + i}" for i in range(40)]
@@ -122,7 +132,7 @@ async def busy(recipients: int, rate: float, telegram_rate: float) -> None:
             ids = sorted(emu.users)
             reporters_idle, reporters_busy = ids[-40:-20], ids[-20:]
             # the 40 reporters are in another branch: not invited
-            pressers = set(ids[1:recipients // 2 + 1]) if not os.environ.get("NOPRESS") else set()
+            pressers = set(ids[1 : recipients // 2 + 1]) if not os.environ.get("NOPRESS") else set()
             try:
                 app = build_application(settings, store)
                 async with running(app, poll_timeout=1):
@@ -163,10 +173,14 @@ async def busy(recipients: int, rate: float, telegram_rate: float) -> None:
     print(f"recipients {recipients}, BROADCAST_RATE {rate:g}/s, emulator {telegram_rate:g}/s with per-chat limits")
     print(f"presses {len(pressers)} (each edits the member's copy), /status during the broadcast {len(during)}")
     print(f"429 answers {refused} (goal 0)")
-    print(f"/status p95 idle {1000 * p95(idle):.0f} ms, during {1000 * p95(during):.0f} ms "
-          f"(goal <= {1000 * (2 * p95(idle) + 0.1):.0f} ms)")
-    print(f"broadcast time {elapsed:.2f} s; (sends + interactive) / rate = {ideal:.2f} s; "
-          f"ratio {elapsed / ideal:.3f} (goal <= 1.1)")
+    print(
+        f"/status p95 idle {1000 * p95(idle):.0f} ms, during {1000 * p95(during):.0f} ms "
+        f"(goal <= {1000 * (2 * p95(idle) + 0.1):.0f} ms)"
+    )
+    print(
+        f"broadcast time {elapsed:.2f} s; (sends + interactive) / rate = {ideal:.2f} s; "
+        f"ratio {elapsed / ideal:.3f} (goal <= 1.1)"
+    )
 
 
 async def edits_done(emu: BotApiEmulator, pressers: set[int]) -> int:

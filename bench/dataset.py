@@ -91,8 +91,14 @@ class Person:
     posts: tuple[str, ...]
 
 
-def _members(conn: sqlite3.Connection, sizes: Sizes, members: int, branches: list[int],
-             groups: dict[int, list[int]], start: datetime) -> list[Person]:
+def _members(
+    conn: sqlite3.Connection,
+    sizes: Sizes,
+    members: int,
+    branches: list[int],
+    groups: dict[int, list[int]],
+    start: datetime,
+) -> list[Person]:
     people: list[Person] = []
     rows, roles, posts = [], [], []
     for i in range(members):
@@ -107,16 +113,29 @@ def _members(conn: sqlite3.Connection, sizes: Sizes, members: int, branches: lis
         held = ("patrol",) if i % 50 == 5 else ("mediation",) if i % 100 == 7 else ()
         telegram_id = FIRST_TELEGRAM_ID + i if linked or i % 2 else None
         created = iso(start - timedelta(days=30))
-        rows.append((
-            member_id, f"党员{i:06d}", branch, group,
-            "migrant" if migrant else ("resident", "employed", "separated")[i % 3],
-            None,  # liaison: set below, once each branch's liaison is known
-            cadence, (start - timedelta(days=400)).date().isoformat() if migrant else None,
-            created if migrant else None, f"138{i:08d}" if i % 3 else None,
-            ("=1+1", "-3号楼", "@二单元")[i % 3] if i % 97 == 0 else f"{i % 40 + 1}号楼",
-            telegram_id, created if linked else None, "zh" if i % 5 else None, int(linked and i % 41 == 0),
-            created, created, int(active), None if active else iso(start + timedelta(days=90)),
-        ))
+        rows.append(
+            (
+                member_id,
+                f"党员{i:06d}",
+                branch,
+                group,
+                "migrant" if migrant else ("resident", "employed", "separated")[i % 3],
+                None,  # liaison: set below, once each branch's liaison is known
+                cadence,
+                (start - timedelta(days=400)).date().isoformat() if migrant else None,
+                created if migrant else None,
+                f"138{i:08d}" if i % 3 else None,
+                ("=1+1", "-3号楼", "@二单元")[i % 3] if i % 97 == 0 else f"{i % 40 + 1}号楼",
+                telegram_id,
+                created if linked else None,
+                "zh" if i % 5 else None,
+                int(linked and i % 41 == 0),
+                created,
+                created,
+                int(active),
+                None if active else iso(start + timedelta(days=90)),
+            )
+        )
         if i == 0:
             roles.append((member_id, "admin"))
         if i < len(branches):
@@ -125,27 +144,45 @@ def _members(conn: sqlite3.Connection, sizes: Sizes, members: int, branches: lis
             roles.append((member_id, "liaison"))
         posts += [(member_id, post) for post in held]
         people.append(Person(member_id, branch, group, telegram_id, linked, active, migrant, cadence, held))
-    put(conn, sizes, "members", "id, name, unit_id, group_id, category, liaison_id, report_cadence, migrant_since, "
+    put(
+        conn,
+        sizes,
+        "members",
+        "id, name, unit_id, group_id, category, liaison_id, report_cadence, migrant_since, "
         "mobile_recorded_at, phone, building, telegram_id, linked_at, language, unreachable, created_at, "
-        "updated_at, active, deactivated_at", rows)
+        "updated_at, active, deactivated_at",
+        rows,
+    )
     put(conn, sizes, "member_roles", "member_id, role", roles)
     put(conn, sizes, "member_posts", "member_id, post", posts)
-    liaison = {p.branch: p.id for p in people[len(branches):2 * len(branches)]}
-    conn.executemany("UPDATE members SET liaison_id = ? WHERE id = ?",
-                     ((liaison[p.branch], p.id) for p in people if p.migrant))
+    liaison = {p.branch: p.id for p in people[len(branches) : 2 * len(branches)]}
+    conn.executemany(
+        "UPDATE members SET liaison_id = ? WHERE id = ?", ((liaison[p.branch], p.id) for p in people if p.migrant)
+    )
     return people
 
 
-def _reports(conn: sqlite3.Connection, sizes: Sizes, rng: random.Random, people: list[Person],
-             months: list[tuple[int, int]], end: datetime) -> None:
+def _reports(
+    conn: sqlite3.Connection,
+    sizes: Sizes,
+    rng: random.Random,
+    people: list[Person],
+    months: list[tuple[int, int]],
+    end: datetime,
+) -> None:
     def status() -> Iterator[tuple[object, ...]]:
         for p in people:
             for year, month in months[2::3]:  # once a quarter
                 at = datetime(year, month, 1 + p.id % 28, 9 + p.id % 10, tzinfo=UTC)
                 if at < end:
                     place = PLACES[p.id % len(PLACES)]
-                    yield (p.id, STATES[(p.id + month) % len(STATES)], place,
-                           None if p.id % 4 else ("-", "=SUM(A1)", "在厂里上班")[p.id % 3], iso(at))
+                    yield (
+                        p.id,
+                        STATES[(p.id + month) % len(STATES)],
+                        place,
+                        None if p.id % 4 else ("-", "=SUM(A1)", "在厂里上班")[p.id % 3],
+                        iso(at),
+                    )
 
     def thoughts() -> Iterator[tuple[object, ...]]:
         for p in people:
@@ -169,27 +206,65 @@ def _duty(conn: sqlite3.Connection, sizes: Sizes, people: list[Person], start: d
             if "patrol" in p.posts:
                 day = start + timedelta(days=p.id % 7, hours=20)
                 while day < end:
-                    yield (p.id, "patrol", iso(day), day.date().isoformat(), "村口至学校", 30 + p.id % 90,
-                           "无异常" if p.id % 3 else "=路灯坏了两盏", None, None, None, None, None,
-                           f"EMU{p.id}{day:%m%d}" if p.id % 2 else None, None)
+                    yield (
+                        p.id,
+                        "patrol",
+                        iso(day),
+                        day.date().isoformat(),
+                        "村口至学校",
+                        30 + p.id % 90,
+                        "无异常" if p.id % 3 else "=路灯坏了两盏",
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                        f"EMU{p.id}{day:%m%d}" if p.id % 2 else None,
+                        None,
+                    )
                     day += timedelta(days=7)
             if "mediation" in p.posts:
                 day = start + timedelta(days=p.id % 28, hours=15)
                 while day < end:
                     ongoing = day.month % 4 == 0
                     outcome = "ongoing" if ongoing else ("resolved", "referred")[day.month % 2]
-                    yield (p.id, "mediation", iso(day), day.date().isoformat(), None, 60, None, "张三与李四",
-                           ("neighbour", "family", "land", "property", "other")[day.month % 5], outcome,
-                           (day + timedelta(days=7)).date().isoformat() if ongoing else None, "双方达成一致", None,
-                           None)
+                    yield (
+                        p.id,
+                        "mediation",
+                        iso(day),
+                        day.date().isoformat(),
+                        None,
+                        60,
+                        None,
+                        "张三与李四",
+                        ("neighbour", "family", "land", "property", "other")[day.month % 5],
+                        outcome,
+                        (day + timedelta(days=7)).date().isoformat() if ongoing else None,
+                        "双方达成一致",
+                        None,
+                        None,
+                    )
                     day += timedelta(days=30)
 
-    put(conn, sizes, "duty_logs", "member_id, post, at, local_date, area, minutes, findings, parties, kind, outcome, "
-        "followup_on, summary, photo_file_id, outcome_changed_at", logs())
+    put(
+        conn,
+        sizes,
+        "duty_logs",
+        "member_id, post, at, local_date, area, minutes, findings, parties, kind, outcome, "
+        "followup_on, summary, photo_file_id, outcome_changed_at",
+        logs(),
+    )
 
 
-def _notices(conn: sqlite3.Connection, sizes: Sizes, rng: random.Random, people: list[Person],
-             branches: list[int], months: list[tuple[int, int]], end: datetime) -> None:
+def _notices(
+    conn: sqlite3.Connection,
+    sizes: Sizes,
+    rng: random.Random,
+    people: list[Person],
+    branches: list[int],
+    months: list[tuple[int, int]],
+    end: datetime,
+) -> None:
     by_branch: dict[int, list[Person]] = {b: [] for b in branches}
     for p in people:
         if p.active:
@@ -213,36 +288,79 @@ def _notices(conn: sqlite3.Connection, sizes: Sizes, rng: random.Random, people:
             # the same few times for every member of the notice: formatted once
             made, sent, attend_at, leave_at = (iso(created + timedelta(seconds=d)) for d in (0, 30, 7200, 10800))
             checked_at = iso(starts + timedelta(minutes=5))
-            notices.append((notice_id, ("general", "group", "lecture", "partyday")[month % 4], branch, iso(starts),
-                            "村委会礼堂", f"{month}月主题党日：{text(rng, 12)}", sec.id, sec.telegram_id, "zh",
-                            iso(created), cancelled, "到会人数见签到表" if month % 2 else None,
-                            iso(starts + timedelta(days=1)) if month % 2 else None))
+            notices.append(
+                (
+                    notice_id,
+                    ("general", "group", "lecture", "partyday")[month % 4],
+                    branch,
+                    iso(starts),
+                    "村委会礼堂",
+                    f"{month}月主题党日：{text(rng, 12)}",
+                    sec.id,
+                    sec.telegram_id,
+                    "zh",
+                    iso(created),
+                    cancelled,
+                    "到会人数见签到表" if month % 2 else None,
+                    iso(starts + timedelta(days=1)) if month % 2 else None,
+                )
+            )
             for p in by_branch[branch]:
                 expected.append((notice_id, p.id, int(p.linked)))
                 if p.linked and p.telegram_id is not None:
                     status = "sent" if (p.id + month) % 40 else ("failed", "uncertain")[p.id % 2]
-                    outbox.append((f"notice:{notice_id}:{p.id}", "notice", f"notice:{notice_id}", p.id,
-                                   p.telegram_id, f"<b>会议通知</b>\n{month}月主题党日，村委会礼堂。请点按钮回复。",
-                                   None, status, 1, 1000 + notice_id if status == "sent" else None, made, sent))
+                    outbox.append(
+                        (
+                            f"notice:{notice_id}:{p.id}",
+                            "notice",
+                            f"notice:{notice_id}",
+                            p.id,
+                            p.telegram_id,
+                            f"<b>会议通知</b>\n{month}月主题党日，村委会礼堂。请点按钮回复。",
+                            None,
+                            status,
+                            1,
+                            1000 + notice_id if status == "sent" else None,
+                            made,
+                            sent,
+                        )
+                    )
                     answer = (p.id + month) % 10
                     if answer < 5:
                         rsvps.append((notice_id, p.id, "attend", None, attend_at))
                     elif answer < 6:
                         rsvps.append((notice_id, p.id, "leave", "在外务工" if p.id % 2 else "=生病住院", leave_at))
                     if answer < 5 and (p.id + month) % 3 and not cancelled:
-                        checkins.append((notice_id, p.id, ("self", "proxy", "late")[p.id % 3],
-                                         sec.id if p.id % 3 == 1 else None, checked_at))
-    put(conn, sizes, "notices", "id, kind, unit_id, starts_at, place, topic, created_by, creator_chat, "
-        "creator_lang, created_at, cancelled_at, minutes, minutes_at", notices)
+                        checkins.append(
+                            (
+                                notice_id,
+                                p.id,
+                                ("self", "proxy", "late")[p.id % 3],
+                                sec.id if p.id % 3 == 1 else None,
+                                checked_at,
+                            )
+                        )
+    put(
+        conn,
+        sizes,
+        "notices",
+        "id, kind, unit_id, starts_at, place, topic, created_by, creator_chat, "
+        "creator_lang, created_at, cancelled_at, minutes, minutes_at",
+        notices,
+    )
     put(conn, sizes, "notice_members", "notice_id, member_id, linked", expected)
-    put(conn, sizes, "outbox", "key, kind, ref, member_id, chat_id, text, buttons, status, attempts, message_id, "
-        "created_at, sent_at", outbox)
+    put(
+        conn,
+        sizes,
+        "outbox",
+        "key, kind, ref, member_id, chat_id, text, buttons, status, attempts, message_id, created_at, sent_at",
+        outbox,
+    )
     put(conn, sizes, "rsvps", "notice_id, member_id, answer, reason, at", rsvps)
     put(conn, sizes, "checkins", "notice_id, member_id, how, by_member, at", checkins)
 
 
-def build(path: Path, members: int = 100_000, months: int = 12, seed: int = 1,
-          end: datetime | None = None) -> Sizes:
+def build(path: Path, members: int = 100_000, months: int = 12, seed: int = 1, end: datetime | None = None) -> Sizes:
     """Write the community into a new database at `path` (its schema made by the bot's migrations)."""
     started = time.perf_counter()
     asyncio.run(_migrate(path))

@@ -34,8 +34,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 GOAL_MB = 200.0
 #: Each file and the table whose rows it has, one for one.
-SOURCES = {"members.csv": "members", "status_reports.csv": "status_reports", "thought_reports.csv": "thought_reports",
-           "duty_logs.csv": "duty_logs", "notices.csv": "notices", "attendance.csv": "notice_members"}
+SOURCES = {
+    "members.csv": "members",
+    "status_reports.csv": "status_reports",
+    "thought_reports.csv": "thought_reports",
+    "duty_logs.csv": "duty_logs",
+    "notices.csv": "notices",
+    "attendance.csv": "notice_members",
+}
 
 
 def measured(argv: list[str], database: Path, cwd: Path) -> tuple[float, float]:
@@ -71,8 +77,9 @@ def one_run(database: Path, folder: Path, expected: dict[str, int]) -> dict[str,
 
 def bench(database: Path, runs: int) -> dict[str, Any]:
     with sqlite3.connect(database) as conn:
-        expected = {name: int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-                    for name, table in SOURCES.items()}
+        expected = {
+            name: int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]) for name, table in SOURCES.items()
+        }
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         floor, _ = measured([sys.executable, "-c", "import bot.cli"], database, folder)
@@ -80,20 +87,34 @@ def bench(database: Path, runs: int) -> dict[str, Any]:
         for n in range(runs):
             result = one_run(database, folder, expected)
             results.append(result)
-            print(f"run {n + 1}: peak RSS {result['peak_mb']:.1f} MB, {result['rows']:,} rows "
-                  f"({result['files_mb']:.0f} MB of CSV) in {result['seconds']:.1f} s", flush=True)
+            print(
+                f"run {n + 1}: peak RSS {result['peak_mb']:.1f} MB, {result['rows']:,} rows "
+                f"({result['files_mb']:.0f} MB of CSV) in {result['seconds']:.1f} s",
+                flush=True,
+            )
     summary: dict[str, Any] = {key: statistics.median(r[key] for r in results) for key in ("peak_mb", "seconds")}
-    summary.update(members=expected["members.csv"], rows=results[0]["rows"], files_mb=results[0]["files_mb"],
-                   rows_by_file=expected, import_only_mb=floor, runs=runs, goal_mb=GOAL_MB,
-                   met=summary["peak_mb"] <= GOAL_MB)
+    summary.update(
+        members=expected["members.csv"],
+        rows=results[0]["rows"],
+        files_mb=results[0]["files_mb"],
+        rows_by_file=expected,
+        import_only_mb=floor,
+        runs=runs,
+        goal_mb=GOAL_MB,
+        met=summary["peak_mb"] <= GOAL_MB,
+    )
     return {"summary": summary, "runs": results}
 
 
 def report(s: dict[str, Any]) -> None:
-    print(f"\n{s['members']:,} members with a year of records: {s['rows']:,} rows in six files "
-          f"({s['files_mb']:.0f} MB); medians of {s['runs']} runs")
-    print(f"export peak RSS {s['peak_mb']:.1f} MB in {s['seconds']:.1f} s "
-          f"(a process that only imports the bot: {s['import_only_mb']:.1f} MB)")
+    print(
+        f"\n{s['members']:,} members with a year of records: {s['rows']:,} rows in six files "
+        f"({s['files_mb']:.0f} MB); medians of {s['runs']} runs"
+    )
+    print(
+        f"export peak RSS {s['peak_mb']:.1f} MB in {s['seconds']:.1f} s "
+        f"(a process that only imports the bot: {s['import_only_mb']:.1f} MB)"
+    )
     print(f"goal <= {GOAL_MB:g} MB: {'met' if s['met'] else 'NOT met'}")
 
 

@@ -63,17 +63,19 @@ class FifoSender(Sender):
 
 
 def messages(few: int, per_few: int, many: int, layout: str) -> list[Outgoing]:
-    alerts = [Outgoing(key=f"alert:{c}:{n}", kind="bench", chat_id=FEW_BASE + c, text=f"提醒 {n}")
-              for n in range(per_few) for c in range(few)]
-    others = [Outgoing(key=f"other:{c}", kind="bench", chat_id=MANY_BASE + c, text="会议提醒")
-              for c in range(many)]
+    alerts = [
+        Outgoing(key=f"alert:{c}:{n}", kind="bench", chat_id=FEW_BASE + c, text=f"提醒 {n}")
+        for n in range(per_few)
+        for c in range(few)
+    ]
+    others = [Outgoing(key=f"other:{c}", kind="bench", chat_id=MANY_BASE + c, text="会议提醒") for c in range(many)]
     if layout == "first":
         return alerts + others
     mixed: list[Outgoing] = []
     step = max(1, many // max(1, len(alerts)))
     for i, alert in enumerate(alerts):
-        mixed += [alert, *others[i * step:(i + 1) * step]]
-    return mixed + others[len(alerts) * step:]
+        mixed += [alert, *others[i * step : (i + 1) * step]]
+    return mixed + others[len(alerts) * step :]
 
 
 async def tick() -> None:
@@ -83,12 +85,14 @@ async def tick() -> None:
 
 async def count(store: Store, low: int, high: int) -> int:
     row = await store.db.fetchone(
-        "SELECT count(*) FROM outbox WHERE status = 'sent' AND chat_id >= ? AND chat_id < ?", (low, high))
+        "SELECT count(*) FROM outbox WHERE status = 'sent' AND chat_id >= ? AND chat_id < ?", (low, high)
+    )
     return int(row[0]) if row else 0
 
 
-async def once(sender: type[Sender], few: int, per_few: int, many: int, rate: float, layout: str
-               ) -> tuple[float, int, int]:
+async def once(
+    sender: type[Sender], few: int, per_few: int, many: int, rate: float, layout: str
+) -> tuple[float, int, int]:
     """(seconds until the many chats had theirs, the few chats' messages sent by then, 429 answers)."""
     bot.app.Sender = sender  # type: ignore[attr-defined]  # startup() builds the sender from this name
     async with BotApiEmulator(rate_limit=rate, chat_limits=True) as emu:
@@ -96,9 +100,14 @@ async def once(sender: type[Sender], few: int, per_few: int, many: int, rate: fl
             emu.add_user(chat, f"党员{chat}").started = True
         with tempfile.TemporaryDirectory() as folder:
             settings = Settings(  # type: ignore[call-arg]
-                _env_file=None, bot_token=SecretStr("123456:BENCH"), database_path=Path(folder) / "bench.sqlite3",
-                telegram_api_base_url=emu.base_url, broadcast_rate=rate, reminder_sweep_seconds=3600,
-                quiet_hours="", community_name="基准社区党委",
+                _env_file=None,
+                bot_token=SecretStr("123456:BENCH"),
+                database_path=Path(folder) / "bench.sqlite3",
+                telegram_api_base_url=emu.base_url,
+                broadcast_rate=rate,
+                reminder_sweep_seconds=3600,
+                quiet_hours="",
+                community_name="基准社区党委",
             )
             store = await Store.open(settings.database_path)
             try:
@@ -119,14 +128,18 @@ async def once(sender: type[Sender], few: int, per_few: int, many: int, rate: fl
 
 
 async def bench(few: int, per_few: int, many: int, rate: float, layout: str) -> None:
-    print(f"{few} chats x {per_few} messages, then {many} chats x 1 ({layout}); BROADCAST_RATE {rate:g}/s, "
-          f"emulator {rate:g}/s with per-chat limits")
+    print(
+        f"{few} chats x {per_few} messages, then {many} chats x 1 ({layout}); BROADCAST_RATE {rate:g}/s, "
+        f"emulator {rate:g}/s with per-chat limits"
+    )
     results = {}
     for name, sender in (("oldest first (before)", FifoSender), ("paced chats wait (now)", Sender)):
         elapsed, few_sent, refused = await once(sender, few, per_few, many, rate, layout)
         results[name] = elapsed
-        print(f"{name:24} the {many} chats drained in {elapsed:6.2f} s (ideal {many / rate:.2f} s); "
-              f"by then {few_sent}/{few * per_few} to the few chats; 429 answers {refused}")
+        print(
+            f"{name:24} the {many} chats drained in {elapsed:6.2f} s (ideal {many / rate:.2f} s); "
+            f"by then {few_sent}/{few * per_few} to the few chats; 429 answers {refused}"
+        )
     before, after = results.values()
     print(f"ratio now / before: {after / before:.3f} ({before / after:.1f}x faster for the many chats)")
 

@@ -117,10 +117,10 @@ async def publish_to_all(store: Store, settings: Settings, now: datetime, sender
     assert committee is not None
     secretary = await store.members.by_telegram_id(sender)
     assert secretary is not None
-    draft = Draft(kind="general", unit_id=committee.id, starts_at=now + timedelta(days=1),
-                  place="村委会礼堂", topic="学习党章")
-    done = await publish(Actor(sender, secretary, admin="admin" in secretary.roles), draft, now, store, settings,
-                         "zh")
+    draft = Draft(
+        kind="general", unit_id=committee.id, starts_at=now + timedelta(days=1), place="村委会礼堂", topic="学习党章"
+    )
+    done = await publish(Actor(sender, secretary, admin="admin" in secretary.roles), draft, now, store, settings, "zh")
     return done.queued
 
 
@@ -152,8 +152,13 @@ async def settled(store: Store, watch: SweepWatch) -> None:
 
 async def run_bot(database: Path, base_url: str, sender: int, idle_only: bool) -> dict[str, Any]:
     settings = Settings(  # type: ignore[call-arg]
-        _env_file=None, bot_token=SecretStr("123456:BENCH"), database_path=database,
-        telegram_api_base_url=base_url, broadcast_rate=10_000, quiet_hours="", community_name=COMMUNITY,
+        _env_file=None,
+        bot_token=SecretStr("123456:BENCH"),
+        database_path=database,
+        telegram_api_base_url=base_url,
+        broadcast_rate=10_000,
+        quiet_hours="",
+        community_name=COMMUNITY,
     )
     #: VmHWM (the peak so far) at the end of each step: the step that raised it is the one that set the peak.
     peak_by_step: dict[str, float] = {}
@@ -171,8 +176,13 @@ async def run_bot(database: Path, base_url: str, sender: int, idle_only: bool) -
             idle, peak_by_step["start and first sweep"] = rss_mb(), rss_mb("self", "VmHWM")
             idle_at = time.monotonic() - began
             if idle_only:
-                return {"idle_mb": idle, "peak_mb": rss_mb("self", "VmHWM"), "peak_by_step_mb": peak_by_step,
-                        "idle_at_seconds": idle_at, "first_sweep": watch.line}
+                return {
+                    "idle_mb": idle,
+                    "peak_mb": rss_mb("self", "VmHWM"),
+                    "peak_by_step_mb": peak_by_step,
+                    "idle_at_seconds": idle_at,
+                    "first_sweep": watch.line,
+                }
             services = services_of(app)
             started = time.monotonic()
             queued = await publish_to_all(store, settings, services.now(), sender)
@@ -188,17 +198,29 @@ async def run_bot(database: Path, base_url: str, sender: int, idle_only: bool) -
         sent = int(row[0]) if row else 0
     finally:
         await store.close()
-    return {"idle_mb": idle, "after_broadcast_mb": after, "peak_mb": rss_mb("self", "VmHWM"),
-            "peak_by_step_mb": peak_by_step, "queued": queued, "sent": sent, "broadcast_seconds": drained,
-            "idle_at_seconds": idle_at, "first_sweep": watch.line}
+    return {
+        "idle_mb": idle,
+        "after_broadcast_mb": after,
+        "peak_mb": rss_mb("self", "VmHWM"),
+        "peak_by_step_mb": peak_by_step,
+        "queued": queued,
+        "sent": sent,
+        "broadcast_seconds": drained,
+        "idle_at_seconds": idle_at,
+        "first_sweep": watch.line,
+    }
 
 
 # ---------------------------------------------------------------------------------------- orchestration
 async def already_sent(database: Path) -> int:
     """What a bot that has run all year would have sent by now: one reminder sweep, its messages marked sent.
     Without it the first sweep would send a year's worth of reminders at once, and the bot is not idle."""
-    settings = Settings(_env_file=None, database_path=database, quiet_hours="",  # type: ignore[call-arg]
-                        community_name=COMMUNITY)
+    settings = Settings(
+        _env_file=None,
+        database_path=database,
+        quiet_hours="",  # type: ignore[call-arg]
+        community_name=COMMUNITY,
+    )
     store = await Store.open(database)
     try:
         queued = await core.sweep(store, settings, datetime.now(UTC))
@@ -219,17 +241,32 @@ def one_run(members: int, year: Path | None, idle_only: bool) -> dict[str, Any]:
             shutil.copyfile(year, database)
             primed = asyncio.run(already_sent(database))
         me = [sys.executable, __file__]
-        emulator = subprocess.Popen([*me, "--emulator", "--members", str(members),
-                                     *(["--ids-from", str(database)] if year else [])],
-                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        emulator = subprocess.Popen(
+            [*me, "--emulator", "--members", str(members), *(["--ids-from", str(database)] if year else [])],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         try:
             assert emulator.stdout is not None
             base_url = emulator.stdout.readline().strip()
             assert base_url.startswith("http://127.0.0.1:"), base_url
             sender = SECRETARY_ID if year is None else FIRST_TELEGRAM_ID
-            bot = subprocess.run([*me, "--bot", str(database), base_url, "--sender", str(sender),
-                                  *(["--idle-only"] if idle_only else [])],
-                                 capture_output=True, text=True, check=False, timeout=1800)
+            bot = subprocess.run(
+                [
+                    *me,
+                    "--bot",
+                    str(database),
+                    base_url,
+                    "--sender",
+                    str(sender),
+                    *(["--idle-only"] if idle_only else []),
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=1800,
+            )
             if bot.returncode != 0:
                 raise RuntimeError(f"bot process failed:\n{bot.stderr[-3000:]}")
             result: dict[str, Any] = json.loads(bot.stdout.strip().splitlines()[-1])
@@ -244,11 +281,15 @@ def one_run(members: int, year: Path | None, idle_only: bool) -> dict[str, Any]:
 
 
 def summary(runs: list[dict[str, Any]], members: int, year: bool) -> dict[str, Any]:
-    keys = [key for key in ("idle_mb", "after_broadcast_mb", "peak_mb", "emulator_mb", "broadcast_seconds",
-                            "idle_at_seconds") if key in runs[0]]
+    keys = [
+        key
+        for key in ("idle_mb", "after_broadcast_mb", "peak_mb", "emulator_mb", "broadcast_seconds", "idle_at_seconds")
+        if key in runs[0]
+    ]
     out: dict[str, Any] = {key: statistics.median(r[key] for r in runs) for key in keys}
-    out["peak_by_step_mb"] = {step: statistics.median(r["peak_by_step_mb"][step] for r in runs)
-                              for step in runs[0]["peak_by_step_mb"]}
+    out["peak_by_step_mb"] = {
+        step: statistics.median(r["peak_by_step_mb"][step] for r in runs) for step in runs[0]["peak_by_step_mb"]
+    }
     out.update(members=members, runs=len(runs), goal_mb=GOAL_MB, year=year, first_sweep=runs[0]["first_sweep"])
     if "sent" in runs[0]:
         out.update(sent=min(r["sent"] for r in runs), queued=min(r["queued"] for r in runs))
@@ -259,19 +300,28 @@ def summary(runs: list[dict[str, Any]], members: int, year: bool) -> dict[str, A
 
 def report(s: dict[str, Any]) -> None:
     records = " with a year of records" if s["year"] else " (+1 secretary)"
-    print(f"\n{s['members']} members{records}, medians of {s['runs']} runs; bot process only "
-          f"(the emulator runs in its own process: {s['emulator_mb']:.0f} MB)")
-    print(f"idle (first sweep over, its messages sent; {s['idle_at_seconds']:.0f} s after start) "
-          f"{s['idle_mb']:6.1f} MB   [{s['first_sweep']}]")
+    print(
+        f"\n{s['members']} members{records}, medians of {s['runs']} runs; bot process only "
+        f"(the emulator runs in its own process: {s['emulator_mb']:.0f} MB)"
+    )
+    print(
+        f"idle (first sweep over, its messages sent; {s['idle_at_seconds']:.0f} s after start) "
+        f"{s['idle_mb']:6.1f} MB   [{s['first_sweep']}]"
+    )
     if "after_broadcast_mb" in s:
-        print(f"after a notice to {s['sent']:>6} members  {s['after_broadcast_mb']:6.1f} MB  "
-              f"(drained in {s['broadcast_seconds']:.1f} s)")
+        print(
+            f"after a notice to {s['sent']:>6} members  {s['after_broadcast_mb']:6.1f} MB  "
+            f"(drained in {s['broadcast_seconds']:.1f} s)"
+        )
     print(f"peak (VmHWM)                      {s['peak_mb']:6.1f} MB")
-    print("peak so far after each step: " + ", ".join(f"{step} {mb:.1f} MB"
-                                                      for step, mb in s["peak_by_step_mb"].items()))
+    print(
+        "peak so far after each step: " + ", ".join(f"{step} {mb:.1f} MB" for step, mb in s["peak_by_step_mb"].items())
+    )
     measured = "idle and after the broadcast" if "after_broadcast_mb" in s else "idle"
-    print(f"goal <= {GOAL_MB:g} MB {measured}: {'met' if s['met'] else 'NOT met'}; "
-          f"peak {'within' if s['peak_within_goal'] else 'OVER'} it")
+    print(
+        f"goal <= {GOAL_MB:g} MB {measured}: {'met' if s['met'] else 'NOT met'}; "
+        f"peak {'within' if s['peak_within_goal'] else 'OVER'} it"
+    )
 
 
 def main() -> None:
@@ -307,10 +357,17 @@ def main() -> None:
         for n in range(args.runs):
             result = one_run(args.members, year, args.idle_only)
             runs.append(result)
-            after = (f", after broadcast {result['after_broadcast_mb']:.1f} MB, {result['sent']} sent in "
-                     f"{result['broadcast_seconds']:.1f} s" if "after_broadcast_mb" in result else "")
-            print(f"run {n + 1}: idle {result['idle_mb']:.1f} MB ({result['idle_at_seconds']:.0f} s after start)"
-                  f"{after}, peak {result['peak_mb']:.1f} MB; {result['first_sweep']}", flush=True)
+            after = (
+                f", after broadcast {result['after_broadcast_mb']:.1f} MB, {result['sent']} sent in "
+                f"{result['broadcast_seconds']:.1f} s"
+                if "after_broadcast_mb" in result
+                else ""
+            )
+            print(
+                f"run {n + 1}: idle {result['idle_mb']:.1f} MB ({result['idle_at_seconds']:.0f} s after start)"
+                f"{after}, peak {result['peak_mb']:.1f} MB; {result['first_sweep']}",
+                flush=True,
+            )
     s = summary(runs, args.members, year is not None)
     report(s)
     if args.json:

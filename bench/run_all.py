@@ -55,8 +55,13 @@ class Community:
 def run(script: str, *args: str) -> str:
     """Run a bench script, echoing its output as it comes; return the output."""
     print(f"\n$ {Path(sys.executable).name} bench/{script} {' '.join(args)}", flush=True)
-    proc = subprocess.Popen([sys.executable, str(BENCH / script), *args], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(BENCH / script), *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     assert proc.stdout is not None
     lines = []
     for line in proc.stdout:
@@ -102,24 +107,54 @@ def sweep(runs: int) -> list[Figure]:
     steady = r"members {}: steady sweep \(nothing new due\) median ([\d.]+) ms, database ([\d.]+) ms"
     small, small_db = find(steady.format(10000))
     large, large_db = find(steady.format(100000))
-    ratio, = find(r"ratio 100000/10000: steady database time ([\d.]+)")
+    (ratio,) = find(r"ratio 100000/10000: steady database time ([\d.]+)")
     queued, many, many_db = find(r"members 100000: many due: queued (\d+), median (\d+) ms, database (\d+) ms")
     stall, held = find(r"longest event-loop stall: ([\d.]+) ms, longest hold of the loop: ([\d.]+) ms")
-    full, = find(r"members 100000: full look of every mobile member \(the sweep before the due table\) median (\d+)")
+    (full,) = find(r"members 100000: full look of every mobile member \(the sweep before the due table\) median (\d+)")
     return [
-        Figure("sweep.py", "steady sweep (nothing new due), database time, 100 000 members", f"{large_db:.2f} ms",
-               "≤ 50 ms", large_db <= 50),
-        Figure("sweep.py", "steady sweep database time, 100 000 / 10 000 members",
-               f"{ratio:.2f} ({large_db:.2f} / {small_db:.2f} ms)", "≈ 1 (≤ 1.5)", ratio <= 1.5),
+        Figure(
+            "sweep.py",
+            "steady sweep (nothing new due), database time, 100 000 members",
+            f"{large_db:.2f} ms",
+            "≤ 50 ms",
+            large_db <= 50,
+        ),
+        Figure(
+            "sweep.py",
+            "steady sweep database time, 100 000 / 10 000 members",
+            f"{ratio:.2f} ({large_db:.2f} / {small_db:.2f} ms)",
+            "≈ 1 (≤ 1.5)",
+            ratio <= 1.5,
+        ),
         Figure("sweep.py", "steady sweep, whole, 10 000 / 100 000 members", f"{small:.2f} / {large:.2f} ms", "—", None),
-        Figure("sweep.py", "longest hold of the event loop by a sweep (its thread's CPU between two wake-ups)",
-               f"{held:.1f} ms", "≤ 50 ms", held <= 50),
-        Figure("sweep.py", "longest event-loop stall during a sweep (wall clock, other load included)",
-               f"{stall:.1f} ms", "≤ 50 ms", stall <= 50),
-        Figure("sweep.py", f"everything due at once, 100 000 members: {queued:.0f} messages queued in one sweep",
-               f"{many / 1000:.1f} s (database {many_db / 1000:.1f} s)", "—", None),
-        Figure("sweep.py", "the full look the sweep made every minute before the due table, 100 000 members",
-               f"{full:.0f} ms", "—", None),
+        Figure(
+            "sweep.py",
+            "longest hold of the event loop by a sweep (its thread's CPU between two wake-ups)",
+            f"{held:.1f} ms",
+            "≤ 50 ms",
+            held <= 50,
+        ),
+        Figure(
+            "sweep.py",
+            "longest event-loop stall during a sweep (wall clock, other load included)",
+            f"{stall:.1f} ms",
+            "≤ 50 ms",
+            stall <= 50,
+        ),
+        Figure(
+            "sweep.py",
+            f"everything due at once, 100 000 members: {queued:.0f} messages queued in one sweep",
+            f"{many / 1000:.1f} s (database {many_db / 1000:.1f} s)",
+            "—",
+            None,
+        ),
+        Figure(
+            "sweep.py",
+            "the full look the sweep made every minute before the due table, 100 000 members",
+            f"{full:.0f} ms",
+            "—",
+            None,
+        ),
     ]
 
 
@@ -128,11 +163,22 @@ def updates(runs: int) -> list[Figure]:
     z, f, ratio = s["zhibu"], s["floor"], float(s["ratio"])
     name = "burst of 400 `/status` one-liners"
     return [
-        Figure("updates.py", f"Zhibu: {name}", f"{z['per_second']:.0f} updates/s, p50 {z['p50_ms']:.0f} ms, "
-               f"p99 {z['p99_ms']:.0f} ms, CPU {z['cpu_ms']:.2f} ms/update", "—", None),
-        Figure("updates.py", f"floor (bare PTB + one aiosqlite insert): {name}",
-               f"{f['per_second']:.0f} updates/s, p50 {f['p50_ms']:.0f} ms, p99 {f['p99_ms']:.0f} ms, "
-               f"CPU {f['cpu_ms']:.2f} ms/update", "—", None),
+        Figure(
+            "updates.py",
+            f"Zhibu: {name}",
+            f"{z['per_second']:.0f} updates/s, p50 {z['p50_ms']:.0f} ms, "
+            f"p99 {z['p99_ms']:.0f} ms, CPU {z['cpu_ms']:.2f} ms/update",
+            "—",
+            None,
+        ),
+        Figure(
+            "updates.py",
+            f"floor (bare PTB + one aiosqlite insert): {name}",
+            f"{f['per_second']:.0f} updates/s, p50 {f['p50_ms']:.0f} ms, p99 {f['p99_ms']:.0f} ms, "
+            f"CPU {f['cpu_ms']:.2f} ms/update",
+            "—",
+            None,
+        ),
         Figure("updates.py", "throughput ratio Zhibu / floor", f"{ratio:.2f}", "≥ 0.8", ratio >= 0.8),
     ]
 
@@ -141,12 +187,21 @@ def memory(runs: int) -> list[Figure]:
     s = with_json("memory.py", runs)
     idle, after, peak = (float(s[k]) for k in ("idle_mb", "after_broadcast_mb", "peak_mb"))
     return [
-        Figure("memory.py", "RSS, 10 000 members, idle (first sweep over, ≥ 12 s after start)", f"{idle:.0f} MB",
-               "≤ 150 MB", idle <= 150),
-        Figure("memory.py", f"RSS after a notice to {s['sent']} members", f"{after:.0f} MB", "≤ 150 MB",
-               after <= 150),
-        Figure("memory.py", f"peak RSS (VmHWM) over the run, reached during: {peak_step(s['peak_by_step_mb'])}",
-               f"{peak:.0f} MB", "≤ 150 MB", peak <= 150),
+        Figure(
+            "memory.py",
+            "RSS, 10 000 members, idle (first sweep over, ≥ 12 s after start)",
+            f"{idle:.0f} MB",
+            "≤ 150 MB",
+            idle <= 150,
+        ),
+        Figure("memory.py", f"RSS after a notice to {s['sent']} members", f"{after:.0f} MB", "≤ 150 MB", after <= 150),
+        Figure(
+            "memory.py",
+            f"peak RSS (VmHWM) over the run, reached during: {peak_step(s['peak_by_step_mb'])}",
+            f"{peak:.0f} MB",
+            "≤ 150 MB",
+            peak <= 150,
+        ),
     ]
 
 
@@ -154,19 +209,38 @@ def memory_year(runs: int, community: Community) -> list[Figure]:
     s = with_json("memory.py", runs, "--database", community.database(), "--idle-only")
     idle, peak = float(s["idle_mb"]), float(s["peak_mb"])
     return [
-        Figure("memory.py", f"RSS, {spaced(s['members'])} members with a year of records, idle (first sweep over, "
-               f"{s['idle_at_seconds']:.0f} s after start)", f"{idle:.0f} MB", "≤ 150 MB", idle <= 150),
-        Figure("memory.py", "peak RSS (VmHWM) at 100 000 members: start-up and the first sweep", f"{peak:.0f} MB", "—",
-               None),
+        Figure(
+            "memory.py",
+            f"RSS, {spaced(s['members'])} members with a year of records, idle (first sweep over, "
+            f"{s['idle_at_seconds']:.0f} s after start)",
+            f"{idle:.0f} MB",
+            "≤ 150 MB",
+            idle <= 150,
+        ),
+        Figure(
+            "memory.py",
+            "peak RSS (VmHWM) at 100 000 members: start-up and the first sweep",
+            f"{peak:.0f} MB",
+            "—",
+            None,
+        ),
     ]
 
 
 def export(runs: int, community: Community) -> list[Figure]:
     s = with_json("export.py", runs, "--database", community.database())
     peak, floor = float(s["peak_mb"]), float(s["import_only_mb"])
-    return [Figure("export.py", f"peak RSS of `python -m bot export` at {spaced(s['members'])} members with a year of "
-                   f"records ({spaced(s['rows'])} rows, {s['files_mb']:.0f} MB of CSV, {s['seconds']:.0f} s; a "
-                   f"process that only imports the bot: {floor:.0f} MB)", f"{peak:.0f} MB", "≤ 200 MB", peak <= 200)]
+    return [
+        Figure(
+            "export.py",
+            f"peak RSS of `python -m bot export` at {spaced(s['members'])} members with a year of "
+            f"records ({spaced(s['rows'])} rows, {s['files_mb']:.0f} MB of CSV, {s['seconds']:.0f} s; a "
+            f"process that only imports the bot: {floor:.0f} MB)",
+            f"{peak:.0f} MB",
+            "≤ 200 MB",
+            peak <= 200,
+        )
+    ]
 
 
 def spaced(number: int) -> str:
@@ -181,18 +255,29 @@ def peak_step(by_step: dict[str, float]) -> str:
 
 
 def broadcast(runs: int) -> list[Figure]:
-    m = repeated("broadcast.py", runs, {"time": r"time ([\d.]+) s;", "ratio": r"ratio ([\d.]+) \(target",
-                                        "429": r"429 answers \d+ \(([\d.]+) %"})
-    return [Figure("broadcast.py", f"notice to 1 000 at 200/s: time {m['time']:.2f} s, ratio to ideal",
-                   f"{m['ratio']:.3f}", "≤ 1.1", m["ratio"] <= 1.1),
-            Figure("broadcast.py", "429 answers during it", f"{m['429']:.2f} %", "≤ 1 %", m["429"] <= 1)]
+    m = repeated(
+        "broadcast.py",
+        runs,
+        {"time": r"time ([\d.]+) s;", "ratio": r"ratio ([\d.]+) \(target", "429": r"429 answers \d+ \(([\d.]+) %"},
+    )
+    return [
+        Figure(
+            "broadcast.py",
+            f"notice to 1 000 at 200/s: time {m['time']:.2f} s, ratio to ideal",
+            f"{m['ratio']:.3f}",
+            "≤ 1.1",
+            m["ratio"] <= 1.1,
+        ),
+        Figure("broadcast.py", "429 answers during it", f"{m['429']:.2f} %", "≤ 1 %", m["429"] <= 1),
+    ]
 
 
 def machine() -> list[str]:
     cpuinfo = Path("/proc/cpuinfo").read_text()
     model = next((ln.split(":", 1)[1].strip() for ln in cpuinfo.splitlines() if ln.startswith("model name")), "?")
-    mem_kb = int(next(ln.split()[1] for ln in Path("/proc/meminfo").read_text().splitlines()
-                      if ln.startswith("MemTotal:")))
+    mem_kb = int(
+        next(ln.split()[1] for ln in Path("/proc/meminfo").read_text().splitlines() if ln.startswith("MemTotal:"))
+    )
     libs = ", ".join(f"{name} {metadata.version(name)}" for name in LIBRARIES)
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     return [
@@ -204,15 +289,25 @@ def machine() -> list[str]:
 
 
 def write(figures: list[Figure], runs: int, started: datetime, described: list[str]) -> None:
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                            check=False).stdout.strip() or "?"
+    commit = (
+        subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
+        ).stdout.strip()
+        or "?"
+    )
     mark = {True: "yes", False: "**no**", None: ""}
     lines = [
-        "# Benchmark results", "",
+        "# Benchmark results",
+        "",
         f"Written by `.venv/bin/python bench/run_all.py --runs {runs}` on {started:%Y-%m-%d %H:%M} "
-        f"(commit {commit}, working tree as it was). Do not edit by hand: run it again.", "",
-        "## Machine", "", *described, "",
-        "## Figures", "",
+        f"(commit {commit}, working tree as it was). Do not edit by hand: run it again.",
+        "",
+        "## Machine",
+        "",
+        *described,
+        "",
+        "## Figures",
+        "",
         f"Every figure is a median of {runs} runs: `broadcast.py` was run {runs} times; `sweep.py` made each "
         f"sweep {runs} times (the stall and the hold are the worst of them); "
         f"`updates.py` ran each side {runs} times, alternating; `memory.py` ran {runs} times. "
@@ -223,10 +318,14 @@ def write(figures: list[Figure], runs: int, started: datetime, described: list[s
         "The 100 000-member community (`dataset.py`: a year of status and thought reports, duty logs and monthly "
         "meetings with deliveries, replies and check-ins) was built once for `export.py`, which runs "
         "`python -m bot export` as a process of its own and reads its peak RSS from the kernel (`wait4`), and for "
-        "`memory.py --year`.", "",
-        "| bench | figure | value | goal | met |", "|---|---|---|---|---|",
-        *(f"| `{f.bench}` | {f.name} | {f.value} | {f.goal} | {mark[f.met]} |" for f in figures), "",
-        "How each bench works, and what was found when a goal was missed: `bench/README.md`.", "",
+        "`memory.py --year`.",
+        "",
+        "| bench | figure | value | goal | met |",
+        "|---|---|---|---|---|",
+        *(f"| `{f.bench}` | {f.name} | {f.value} | {f.goal} | {mark[f.met]} |" for f in figures),
+        "",
+        "How each bench works, and what was found when a goal was missed: `bench/README.md`.",
+        "",
     ]
     RESULTS.write_text("\n".join(lines), encoding="utf-8")
     print(f"\nwrote {RESULTS.relative_to(ROOT)}")
@@ -240,7 +339,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         community = Community(Path(folder))
         benches: list[Callable[[int], list[Figure]]] = [
-            sweep, updates, memory, lambda runs: memory_year(runs, community), lambda runs: export(runs, community)]
+            sweep,
+            updates,
+            memory,
+            lambda runs: memory_year(runs, community),
+            lambda runs: export(runs, community),
+        ]
         if (BENCH / "broadcast.py").exists():
             benches.append(broadcast)
         figures = [figure for bench in benches for figure in bench(args.runs)]

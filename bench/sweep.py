@@ -58,17 +58,33 @@ async def build(store: Store, members: int) -> None:
     conn = store.db.conn
     await conn.execute("BEGIN")
     await conn.execute("INSERT INTO units (id, parent_id, kind, name) VALUES (1, NULL, 'committee', '社区党委')")
-    await conn.executemany("INSERT INTO units (id, parent_id, kind, name) VALUES (?, 1, 'branch', ?)",
-                           [(b + 2, f"第{b + 1}村党支部") for b in range(10)])
+    await conn.executemany(
+        "INSERT INTO units (id, parent_id, kind, name) VALUES (?, 1, 'branch', ?)",
+        [(b + 2, f"第{b + 1}村党支部") for b in range(10)],
+    )
     await conn.executemany(
         "INSERT INTO members (id, name, unit_id, category, report_cadence, migrant_since, telegram_id, "
         "linked_at, created_at, updated_at, liaison_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(i, f"党员{i}", 2 + i % 10, "migrant" if i % 3 == 0 else "resident",
-          ("quarterly" if i % 9 == 0 else "monthly") if i % 3 == 0 else None,
-          "2025-06-01" if i % 3 == 0 else None, 100000 + i, created, created, created,
-          (i - 1) if i % 3 == 0 else None) for i in range(1, members + 1)])
-    await conn.executemany("INSERT INTO member_roles (member_id, role) VALUES (?, 'secretary')",
-                           [(i,) for i in range(1, 11)])
+        [
+            (
+                i,
+                f"党员{i}",
+                2 + i % 10,
+                "migrant" if i % 3 == 0 else "resident",
+                ("quarterly" if i % 9 == 0 else "monthly") if i % 3 == 0 else None,
+                "2025-06-01" if i % 3 == 0 else None,
+                100000 + i,
+                created,
+                created,
+                created,
+                (i - 1) if i % 3 == 0 else None,
+            )
+            for i in range(1, members + 1)
+        ],
+    )
+    await conn.executemany(
+        "INSERT INTO member_roles (member_id, role) VALUES (?, 'secretary')", [(i,) for i in range(1, 11)]
+    )
     thoughts, statuses, contacts, outbox = [], [], [], []
     for i in range(3, members + 1, 3):
         for month in range(1, 12):
@@ -79,35 +95,49 @@ async def build(store: Store, members: int) -> None:
             statuses.append((i, "away_work", "东莞", datetime(2026, month, 5, tzinfo=TZ).isoformat()))
             if month % 2:
                 contacts.append((i, i - 1, "电话", datetime(2026, month, 9, tzinfo=TZ).isoformat()))
-    await conn.executemany("INSERT INTO thought_reports (member_id, period, text, submitted_at) VALUES (?, ?, ?, ?)",
-                           thoughts)
-    await conn.executemany("INSERT INTO status_reports (member_id, state, location, at) VALUES (?, ?, ?, ?)",
-                           statuses)
+    await conn.executemany(
+        "INSERT INTO thought_reports (member_id, period, text, submitted_at) VALUES (?, ?, ?, ?)", thoughts
+    )
+    await conn.executemany("INSERT INTO status_reports (member_id, state, location, at) VALUES (?, ?, ?, ?)", statuses)
     await conn.executemany("INSERT INTO contacts (member_id, liaison_id, note, at) VALUES (?, ?, ?, ?)", contacts)
-    await conn.executemany("INSERT INTO outbox (key, kind, member_id, chat_id, text, created_at, status) "
-                           "VALUES (?, ?, ?, ?, ?, ?, 'sent')", outbox)
-    await conn.execute("UPDATE members SET last_seen_at = (SELECT max(at) FROM ("
-                       "SELECT max(at) AS at FROM contacts WHERE member_id = members.id UNION ALL "
-                       "SELECT max(at) FROM status_reports WHERE member_id = members.id UNION ALL "
-                       "SELECT max(submitted_at) FROM thought_reports WHERE member_id = members.id))")
+    await conn.executemany(
+        "INSERT INTO outbox (key, kind, member_id, chat_id, text, created_at, status) "
+        "VALUES (?, ?, ?, ?, ?, ?, 'sent')",
+        outbox,
+    )
+    await conn.execute(
+        "UPDATE members SET last_seen_at = (SELECT max(at) FROM ("
+        "SELECT max(at) AS at FROM contacts WHERE member_id = members.id UNION ALL "
+        "SELECT max(at) FROM status_reports WHERE member_id = members.id UNION ALL "
+        "SELECT max(submitted_at) FROM thought_reports WHERE member_id = members.id))"
+    )
     # a notice of the committee to every member, delivered, starting in 20 hours: in its 24-hour window
     notice_at = (NOW - timedelta(days=2)).astimezone(UTC).isoformat(timespec="seconds")
     await conn.execute(
         "INSERT INTO notices (id, kind, unit_id, starts_at, place, topic, created_by, creator_chat, creator_lang, "
         "created_at) VALUES (1, 'general', 1, ?, '村委会', '学习', 1, 100001, 'zh', ?)",
-        ((NOW + timedelta(hours=20)).astimezone(UTC).isoformat(timespec="seconds"), notice_at))
-    await conn.executemany("INSERT INTO notice_members (notice_id, member_id, linked) VALUES (1, ?, 1)",
-                           [(i,) for i in range(1, members + 1)])
+        ((NOW + timedelta(hours=20)).astimezone(UTC).isoformat(timespec="seconds"), notice_at),
+    )
+    await conn.executemany(
+        "INSERT INTO notice_members (notice_id, member_id, linked) VALUES (1, ?, 1)",
+        [(i,) for i in range(1, members + 1)],
+    )
     await conn.executemany(
         "INSERT INTO outbox (key, kind, ref, member_id, chat_id, text, created_at, status) "
         "VALUES (?, 'notice', 'notice:1', ?, ?, '通知', ?, 'sent')",
-        [(f"notice:1:{i}", i, 100000 + i, notice_at) for i in range(1, members + 1)])
-    await conn.execute("INSERT INTO outbox (key, kind, ref, chat_id, text, created_at, status) "
-                       "VALUES ('notice:1:summary', 'summary', 'notice:1', 100001, '汇总', ?, 'sent')", (notice_at,))
+        [(f"notice:1:{i}", i, 100000 + i, notice_at) for i in range(1, members + 1)],
+    )
+    await conn.execute(
+        "INSERT INTO outbox (key, kind, ref, chat_id, text, created_at, status) "
+        "VALUES ('notice:1:summary', 'summary', 'notice:1', 100001, '汇总', ?, 'sent')",
+        (notice_at,),
+    )
     await conn.execute("COMMIT")
     await conn.execute("ANALYZE")
-    print(f"built: {members} members, {len(thoughts)} thought reports, {len(statuses)} status reports, "
-          f"{len(contacts)} contacts, {len(outbox) + members} outbox rows")
+    print(
+        f"built: {members} members, {len(thoughts)} thought reports, {len(statuses)} status reports, "
+        f"{len(contacts)} contacts, {len(outbox) + members} outbox rows"
+    )
 
 
 class DbClock:
@@ -137,6 +167,7 @@ class DbClock:
                 return await call(*args, **kwargs)
             finally:
                 self.spent += time.perf_counter() - start
+
         return timed
 
 
@@ -201,9 +232,11 @@ async def one_size(members: int, runs: int) -> dict[str, float]:
             await store.db.conn.execute("DELETE FROM outbox WHERE status = 'pending'")
             await store.due.look_again()
             many.append(await measured(clock, lambda: core.sweep(store, SETTINGS, NOW)))
-            print(f"members {members}: many due: queued {many[-1].queued} in {many[-1].whole_ms:.0f} ms "
-                  f"(database {many[-1].db_ms:.0f} ms), longest stall {many[-1].stall_ms:.1f} ms, "
-                  f"longest hold {many[-1].held_ms:.1f} ms (collector {many[-1].collector_ms:.1f} ms)")
+            print(
+                f"members {members}: many due: queued {many[-1].queued} in {many[-1].whole_ms:.0f} ms "
+                f"(database {many[-1].db_ms:.0f} ms), longest stall {many[-1].stall_ms:.1f} ms, "
+                f"longest hold {many[-1].held_ms:.1f} ms (collector {many[-1].collector_ms:.1f} ms)"
+            )
             for minute in range(1, 4):
                 moment = NOW + timedelta(minutes=minute + 10 * run)
                 steady.append(await measured(clock, lambda m=moment: core.sweep(store, SETTINGS, m)))  # type: ignore[misc]
@@ -213,24 +246,33 @@ async def one_size(members: int, runs: int) -> dict[str, float]:
             full.append((time.perf_counter() - start) * 1000)
         await store.close()
     figures = {
-        "many_ms": statistics.median(m.whole_ms for m in many), "many_db_ms": statistics.median(m.db_ms for m in many),
-        "many_stall_ms": max(m.stall_ms for m in many), "many_held_ms": max(m.held_ms for m in many),
+        "many_ms": statistics.median(m.whole_ms for m in many),
+        "many_db_ms": statistics.median(m.db_ms for m in many),
+        "many_stall_ms": max(m.stall_ms for m in many),
+        "many_held_ms": max(m.held_ms for m in many),
         "many_collector_ms": max(m.collector_ms for m in many),
         "many_queued": float(many[0].queued),
         "steady_ms": statistics.median(s.whole_ms for s in steady),
         "steady_db_ms": statistics.median(s.db_ms for s in steady),
-        "steady_stall_ms": max(s.stall_ms for s in steady), "steady_held_ms": max(s.held_ms for s in steady),
+        "steady_stall_ms": max(s.stall_ms for s in steady),
+        "steady_held_ms": max(s.held_ms for s in steady),
         "full_look_ms": statistics.median(full),
     }
-    print(f"members {members}: many due: queued {figures['many_queued']:.0f}, median {figures['many_ms']:.0f} ms, "
-          f"database {figures['many_db_ms']:.0f} ms, longest stall {figures['many_stall_ms']:.1f} ms, "
-          f"longest hold {figures['many_held_ms']:.1f} ms "
-          f"(longest collector pause {figures['many_collector_ms']:.1f} ms)")
-    print(f"members {members}: steady sweep (nothing new due) median {figures['steady_ms']:.2f} ms, "
-          f"database {figures['steady_db_ms']:.2f} ms, longest stall {figures['steady_stall_ms']:.1f} ms, "
-          f"longest hold {figures['steady_held_ms']:.1f} ms")
-    print(f"members {members}: full look of every mobile member (the sweep before the due table) "
-          f"median {figures['full_look_ms']:.0f} ms")
+    print(
+        f"members {members}: many due: queued {figures['many_queued']:.0f}, median {figures['many_ms']:.0f} ms, "
+        f"database {figures['many_db_ms']:.0f} ms, longest stall {figures['many_stall_ms']:.1f} ms, "
+        f"longest hold {figures['many_held_ms']:.1f} ms "
+        f"(longest collector pause {figures['many_collector_ms']:.1f} ms)"
+    )
+    print(
+        f"members {members}: steady sweep (nothing new due) median {figures['steady_ms']:.2f} ms, "
+        f"database {figures['steady_db_ms']:.2f} ms, longest stall {figures['steady_stall_ms']:.1f} ms, "
+        f"longest hold {figures['steady_held_ms']:.1f} ms"
+    )
+    print(
+        f"members {members}: full look of every mobile member (the sweep before the due table) "
+        f"median {figures['full_look_ms']:.0f} ms"
+    )
     return figures
 
 
@@ -239,14 +281,18 @@ async def main(sizes: list[int], runs: int) -> None:
     small, large = min(sizes), max(sizes)
     if small != large:
         a, b = results[small], results[large]
-        print(f"ratio {large}/{small}: steady database time {b['steady_db_ms'] / a['steady_db_ms']:.2f}, "
-              f"steady sweep {b['steady_ms'] / a['steady_ms']:.2f}, "
-              f"many due per message {b['many_ms'] / b['many_queued'] / (a['many_ms'] / a['many_queued']):.2f}, "
-              f"full look {b['full_look_ms'] / a['full_look_ms']:.1f}")
+        print(
+            f"ratio {large}/{small}: steady database time {b['steady_db_ms'] / a['steady_db_ms']:.2f}, "
+            f"steady sweep {b['steady_ms'] / a['steady_ms']:.2f}, "
+            f"many due per message {b['many_ms'] / b['many_queued'] / (a['many_ms'] / a['many_queued']):.2f}, "
+            f"full look {b['full_look_ms'] / a['full_look_ms']:.1f}"
+        )
     stall = max(max(r["many_stall_ms"], r["steady_stall_ms"]) for r in results.values())
     held = max(max(r["many_held_ms"], r["steady_held_ms"]) for r in results.values())
-    print(f"steady database time at {large}: {results[large]['steady_db_ms']:.2f} ms (goal ≤ 50 ms); "
-          f"longest event-loop stall: {stall:.1f} ms, longest hold of the loop: {held:.1f} ms (goal ≤ 50 ms)")
+    print(
+        f"steady database time at {large}: {results[large]['steady_db_ms']:.2f} ms (goal ≤ 50 ms); "
+        f"longest event-loop stall: {stall:.1f} ms, longest hold of the loop: {held:.1f} ms (goal ≤ 50 ms)"
+    )
 
 
 if __name__ == "__main__":

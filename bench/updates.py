@@ -95,27 +95,36 @@ def hide_sniffio(hidden: bool = True) -> None:
 def roster(members: int) -> str:
     """Mobile members (流动), as those who report 外出务工 are: for a member who is not mobile, going away also asks
     「外出会超过一个月吗？」 (issue 12), a second message the floor has no counterpart for."""
-    lines = ["name,branch,category,telegram_id"] + [f"党员{i:05d},基准村党支部,流动,{FIRST_ID + i}"
-                                                    for i in range(members)]
+    lines = ["name,branch,category,telegram_id"] + [
+        f"党员{i:05d},基准村党支部,流动,{FIRST_ID + i}" for i in range(members)
+    ]
     return "\n".join(lines) + "\n"
 
 
 def transport(builder: ApplicationBuilder) -> ApplicationBuilder:  # type: ignore[type-arg]
     """The request objects and rate limiter of `bot.app.build_application`, with BROADCAST_RATE = RATE."""
-    limiter: AIORateLimiter = AIORateLimiter(overall_max_rate=RATE, overall_time_period=1,
-                                             group_max_rate=20, group_time_period=60, max_retries=5)
-    return (builder.rate_limiter(limiter)
-            .request(HTTPXRequest(connection_pool_size=16, read_timeout=10, write_timeout=20))
-            .get_updates_request(HTTPXRequest(read_timeout=40)))
+    limiter: AIORateLimiter = AIORateLimiter(
+        overall_max_rate=RATE, overall_time_period=1, group_max_rate=20, group_time_period=60, max_retries=5
+    )
+    return (
+        builder.rate_limiter(limiter)
+        .request(HTTPXRequest(connection_pool_size=16, read_timeout=10, write_timeout=20))
+        .get_updates_request(HTTPXRequest(read_timeout=40))
+    )
 
 
 # ---------------------------------------------------------------------------------------- Zhibu
 @asynccontextmanager
 async def zhibu(emu: BotApiEmulator, folder: Path, members: int) -> AsyncIterator[None]:
     settings = Settings(  # type: ignore[call-arg]
-        _env_file=None, bot_token=SecretStr("123456:BENCH"), database_path=folder / "zhibu.sqlite3",
-        telegram_api_base_url=emu.base_url, broadcast_rate=RATE, reminder_sweep_seconds=3600,
-        quiet_hours="", community_name="基准社区党委",
+        _env_file=None,
+        bot_token=SecretStr("123456:BENCH"),
+        database_path=folder / "zhibu.sqlite3",
+        telegram_api_base_url=emu.base_url,
+        broadcast_rate=RATE,
+        reminder_sweep_seconds=3600,
+        quiet_hours="",
+        community_name="基准社区党委",
     )
     store = await Store.open(settings.database_path)
     try:
@@ -139,10 +148,13 @@ async def floor_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     message, db = update.effective_message, context.bot_data["db"]
     assert message is not None and message.text is not None and update.effective_user is not None
     fields = [p.strip() for p in message.text.partition(" ")[2].split("|")]
-    await db.execute("INSERT INTO status_reports (telegram_id, state, location, note, at) VALUES (?, ?, ?, ?, ?)",
-                     (update.effective_user.id, fields[0], fields[1], fields[2], message.date.isoformat()))
-    await context.bot.send_message(message.chat_id, f"已报备：<b>{fields[0]}</b>（{fields[1]}）。谢谢！",
-                                   parse_mode=ParseMode.HTML)
+    await db.execute(
+        "INSERT INTO status_reports (telegram_id, state, location, note, at) VALUES (?, ?, ?, ?, ?)",
+        (update.effective_user.id, fields[0], fields[1], fields[2], message.date.isoformat()),
+    )
+    await context.bot.send_message(
+        message.chat_id, f"已报备：<b>{fields[0]}</b>（{fields[1]}）。谢谢！", parse_mode=ParseMode.HTML
+    )
 
 
 @asynccontextmanager
@@ -150,10 +162,16 @@ async def floor(emu: BotApiEmulator, folder: Path, members: int) -> AsyncIterato
     db = await aiosqlite.connect(folder / "floor.sqlite3", isolation_level=None)
     for pragma in ("journal_mode = WAL", "synchronous = FULL", "foreign_keys = ON", "busy_timeout = 5000"):
         await db.execute(f"PRAGMA {pragma}")
-    await db.execute("CREATE TABLE status_reports (id INTEGER PRIMARY KEY, telegram_id INTEGER NOT NULL, "
-                     "state TEXT NOT NULL, location TEXT, note TEXT, at TEXT NOT NULL)")
-    builder = (ApplicationBuilder().token("123456:FLOOR").base_url(emu.base_url + "/bot")
-               .base_file_url(emu.base_url + "/file/bot"))
+    await db.execute(
+        "CREATE TABLE status_reports (id INTEGER PRIMARY KEY, telegram_id INTEGER NOT NULL, "
+        "state TEXT NOT NULL, location TEXT, note TEXT, at TEXT NOT NULL)"
+    )
+    builder = (
+        ApplicationBuilder()
+        .token("123456:FLOOR")
+        .base_url(emu.base_url + "/bot")
+        .base_file_url(emu.base_url + "/file/bot")
+    )
     app: Application[Any, Any, Any, Any, Any, Any] = transport(builder).build()
     app.bot_data["db"] = db
     app.add_handler(CommandHandler("status", floor_status))
@@ -215,16 +233,25 @@ async def burst(side: str, start: Side, members: int) -> Run:
                     assert "已报备" in reply, f"{side}: unexpected reply {reply!r}"
     latencies = [(arrived[u] - queued[u]) * 1000 for u in queued]
     seconds = max(arrived.values()) - min(queued.values())
-    return Run(side, members, seconds, members / seconds, statistics.median(latencies),
-               percentile(latencies, 0.99), cpu * 1000 / members)
+    return Run(
+        side,
+        members,
+        seconds,
+        members / seconds,
+        statistics.median(latencies),
+        percentile(latencies, 0.99),
+        cpu * 1000 / members,
+    )
 
 
 def summary(runs: list[Run]) -> dict[str, Any]:
     out: dict[str, Any] = {"members": runs[0].members, "runs_per_side": len(runs) // 2, "broadcast_rate": RATE}
     for side in ("zhibu", "floor"):
         mine = [r for r in runs if r.side == side]
-        out[side] = {key: statistics.median(getattr(r, key) for r in mine)
-                     for key in ("seconds", "per_second", "p50_ms", "p99_ms", "cpu_ms")}
+        out[side] = {
+            key: statistics.median(getattr(r, key) for r in mine)
+            for key in ("seconds", "per_second", "p50_ms", "p99_ms", "cpu_ms")
+        }
         out[side]["all_per_second"] = [round(r.per_second, 1) for r in mine]
     out["ratio"] = out["zhibu"]["per_second"] / out["floor"]["per_second"]
     out["goal_ratio"] = GOAL_RATIO
@@ -239,8 +266,11 @@ async def bench(members: int, runs: int) -> dict[str, Any]:
         for name, side in sides if n % 2 == 0 else sides[::-1]:
             run = await burst(name, side, members)
             results.append(run)
-            print(f"run {n + 1} {name:<5} {run.per_second:7.1f} updates/s  p50 {run.p50_ms:7.1f} ms  "
-                  f"p99 {run.p99_ms:7.1f} ms  CPU {run.cpu_ms:.2f} ms/update  ({run.seconds:.2f} s)", flush=True)
+            print(
+                f"run {n + 1} {name:<5} {run.per_second:7.1f} updates/s  p50 {run.p50_ms:7.1f} ms  "
+                f"p99 {run.p99_ms:7.1f} ms  CPU {run.cpu_ms:.2f} ms/update  ({run.seconds:.2f} s)",
+                flush=True,
+            )
     return {"summary": summary(results), "runs": [asdict(r) for r in results]}
 
 
@@ -254,14 +284,22 @@ async def sniffio_ab(members: int, runs: int) -> dict[str, Any]:
             for name, side in sides if n % 2 == 0 else sides[::-1]:
                 run = await burst(name, side, members)
                 results.append((hidden, run))
-                print(f"run {n + 1} {'no sniffio' if hidden else 'sniffio':<10} {name:<5} {run.per_second:7.1f} "
-                      f"updates/s  CPU {run.cpu_ms:.2f} ms/update", flush=True)
+                print(
+                    f"run {n + 1} {'no sniffio' if hidden else 'sniffio':<10} {name:<5} {run.per_second:7.1f} "
+                    f"updates/s  CPU {run.cpu_ms:.2f} ms/update",
+                    flush=True,
+                )
     hide_sniffio(False)
     out: dict[str, Any] = {"members": members, "runs": runs}
     for hidden, label in ((True, "without"), (False, "with")):
         mine = {side: [r for h, r in results if h == hidden and r.side == side] for side in ("zhibu", "floor")}
-        out[label] = {side: {"per_second": statistics.median(r.per_second for r in rs),
-                             "cpu_ms": statistics.median(r.cpu_ms for r in rs)} for side, rs in mine.items()}
+        out[label] = {
+            side: {
+                "per_second": statistics.median(r.per_second for r in rs),
+                "cpu_ms": statistics.median(r.cpu_ms for r in rs),
+            }
+            for side, rs in mine.items()
+        }
         out[label]["ratio"] = out[label]["zhibu"]["per_second"] / out[label]["floor"]["per_second"]
     return out
 
@@ -270,20 +308,25 @@ def report_ab(ab: dict[str, Any]) -> None:
     print(f"\n{ab['members']} members, medians of {ab['runs']} runs per side and way")
     for label in ("without", "with"):
         v, z, f = ab[label], ab[label]["zhibu"], ab[label]["floor"]
-        print(f"{label:<7} sniffio: Zhibu {z['per_second']:6.1f} updates/s (CPU {z['cpu_ms']:.2f} ms), "
-              f"floor {f['per_second']:6.1f} updates/s (CPU {f['cpu_ms']:.2f} ms), ratio {v['ratio']:.2f}")
+        print(
+            f"{label:<7} sniffio: Zhibu {z['per_second']:6.1f} updates/s (CPU {z['cpu_ms']:.2f} ms), "
+            f"floor {f['per_second']:6.1f} updates/s (CPU {f['cpu_ms']:.2f} ms), ratio {v['ratio']:.2f}"
+        )
 
 
 def report(result: dict[str, Any]) -> None:
     s = result["summary"]
-    print(f"\n{s['members']} members, one /status each, BROADCAST_RATE {s['broadcast_rate']:g}/s on both sides; "
-          f"medians of {s['runs_per_side']} runs per side")
+    print(
+        f"\n{s['members']} members, one /status each, BROADCAST_RATE {s['broadcast_rate']:g}/s on both sides; "
+        f"medians of {s['runs_per_side']} runs per side"
+    )
     for side in ("zhibu", "floor"):
         v = s[side]
-        print(f"{side:<6} {v['per_second']:7.1f} updates/s  p50 {v['p50_ms']:7.1f} ms  p99 {v['p99_ms']:7.1f} ms  "
-              f"CPU {v['cpu_ms']:.2f} ms/update")
-    print(f"ratio Zhibu/floor (throughput) {s['ratio']:.2f} (goal >= {GOAL_RATIO}) "
-          f"{'met' if s['met'] else 'NOT met'}")
+        print(
+            f"{side:<6} {v['per_second']:7.1f} updates/s  p50 {v['p50_ms']:7.1f} ms  p99 {v['p99_ms']:7.1f} ms  "
+            f"CPU {v['cpu_ms']:.2f} ms/update"
+        )
+    print(f"ratio Zhibu/floor (throughput) {s['ratio']:.2f} (goal >= {GOAL_RATIO}) {'met' if s['met'] else 'NOT met'}")
 
 
 def main() -> None:

@@ -81,15 +81,16 @@ def measured(argv: list[str], database: Path, cwd: Path) -> dict[str, float]:
 
 def expected_rows(database: Path) -> dict[str, int]:
     # Held as the 三会一课台账 says it: not cancelled, begun, someone checked in.
-    held = ("cancelled_at IS NULL AND starts_at <= ? "
-            "AND EXISTS (SELECT 1 FROM checkins k WHERE k.notice_id = notices.id)")
+    held = (
+        "cancelled_at IS NULL AND starts_at <= ? AND EXISTS (SELECT 1 FROM checkins k WHERE k.notice_id = notices.id)"
+    )
     now = (datetime.now(UTC).isoformat(timespec="seconds"),)
     with sqlite3.connect(database) as conn:
         return {
             "党员花名册": conn.execute("SELECT count(*) FROM members").fetchone()[0],
             "会议考勤明细": conn.execute(
-                f"SELECT count(*) FROM notice_members WHERE notice_id IN (SELECT id FROM notices WHERE {held})",
-                now).fetchone()[0],
+                f"SELECT count(*) FROM notice_members WHERE notice_id IN (SELECT id FROM notices WHERE {held})", now
+            ).fetchone()[0],
             "动态报备": conn.execute("SELECT count(*) FROM status_reports").fetchone()[0],
         }
 
@@ -129,16 +130,19 @@ def bench(database: Path, runs: int) -> dict[str, Any]:
     summary: dict[str, Any] = {"members": expected["党员花名册"], "runs": runs, "goal_mb": GOAL_MB, "goal_s": GOAL_S}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        summary["import_only_mb"] = measured([sys.executable, "-c", "import bot.cli, bot.services.exports.workbook"],
-                                             database, folder)["peak_mb"]
+        summary["import_only_mb"] = measured(
+            [sys.executable, "-c", "import bot.cli, bot.services.exports.workbook"], database, folder
+        )["peak_mb"]
         for kind in ("ledger", "export"):
             results = []
             for n in range(runs):
                 result = one_run(kind, database, folder, expected)
                 results.append(result)
-                print(f"{kind} run {n + 1}: peak RSS {result['peak_mb']:.1f} MB, {result['seconds']:.1f} s wall, "
-                      f"{result['cpu']:.1f} s CPU, {result['rows']:,} rows, {result['xlsx_mb']:.1f} MB workbook",
-                      flush=True)
+                print(
+                    f"{kind} run {n + 1}: peak RSS {result['peak_mb']:.1f} MB, {result['seconds']:.1f} s wall, "
+                    f"{result['cpu']:.1f} s CPU, {result['rows']:,} rows, {result['xlsx_mb']:.1f} MB workbook",
+                    flush=True,
+                )
             summary[kind] = {key: statistics.median(r[key] for r in results) for key in ("peak_mb", "seconds", "cpu")}
             summary[kind].update(rows=results[0]["rows"], xlsx_mb=results[0]["xlsx_mb"])
     ledger = summary["ledger"]
@@ -154,18 +158,25 @@ def bench(database: Path, runs: int) -> dict[str, Any]:
 
 
 def report(s: dict[str, Any]) -> None:
-    print(f"\n{s['members']:,} members with a year of records; medians of {s['runs']} runs "
-          f"(a process that only imports the bot: {s['import_only_mb']:.1f} MB)")
+    print(
+        f"\n{s['members']:,} members with a year of records; medians of {s['runs']} runs "
+        f"(a process that only imports the bot: {s['import_only_mb']:.1f} MB)"
+    )
     for kind in ("ledger", "export"):
         r = s[kind]
-        print(f"{kind:>6}: peak RSS {r['peak_mb']:.1f} MB, {r['seconds']:.1f} s wall, {r['cpu']:.1f} s CPU; "
-              f"{r['rows']:,} rows in a {r['xlsx_mb']:.1f} MB workbook")
+        print(
+            f"{kind:>6}: peak RSS {r['peak_mb']:.1f} MB, {r['seconds']:.1f} s wall, {r['cpu']:.1f} s CPU; "
+            f"{r['rows']:,} rows in a {r['xlsx_mb']:.1f} MB workbook"
+        )
+
     def verdict(met: bool) -> str:
         return "met" if met else "NOT met"
 
     print(f"load average {s['load_average']:.1f} on {s['cores']} cores at the end")
-    print(f"goal <= {GOAL_MB:g} MB: {verdict(s['met_memory'])}; goal <= {GOAL_S:g} s: "
-          f"{verdict(s['met_time_wall'])} in wall time, {verdict(s['met_time_cpu'])} in CPU time")
+    print(
+        f"goal <= {GOAL_MB:g} MB: {verdict(s['met_memory'])}; goal <= {GOAL_S:g} s: "
+        f"{verdict(s['met_time_wall'])} in wall time, {verdict(s['met_time_cpu'])} in CPU time"
+    )
 
 
 def main() -> None:

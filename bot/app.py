@@ -34,9 +34,23 @@ log = logging.getLogger(__name__)
 warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBUserWarning)
 
 #: Capability modules, each with `register(app)`. Order matters only for the fallback, added last.
-MODULES = (start, invite, status, reports, contact, export, duty, duty_report, notices,
-           ledger_handlers,  # after notices: its conversation takes the nudge's button first
-           household_handlers, request_handlers, ops_health, care, minutes_handlers)
+MODULES = (
+    start,
+    invite,
+    status,
+    reports,
+    contact,
+    export,
+    duty,
+    duty_report,
+    notices,
+    ledger_handlers,  # after notices: its conversation takes the nudge's button first
+    household_handlers,
+    request_handlers,
+    ops_health,
+    care,
+    minutes_handlers,
+)
 
 
 def build_application(settings: Settings, store: Store) -> ZhibuApp:
@@ -52,8 +66,9 @@ def build_application(settings: Settings, store: Store) -> ZhibuApp:
         .rate_limiter(limiter)
         .request(HTTPXRequest(connection_pool_size=16, read_timeout=10, write_timeout=20))
         .get_updates_request(HTTPXRequest(read_timeout=40))
-        .persistence(SqlitePersistence(store, settings.persistence_seconds,
-                                       timeouts={"duty": duty.CONVERSATION_TIMEOUT}))
+        .persistence(
+            SqlitePersistence(store, settings.persistence_seconds, timeouts={"duty": duty.CONVERSATION_TIMEOUT})
+        )
         .build()
     )
     services = Services(settings=settings, store=store)
@@ -89,8 +104,9 @@ async def startup(app: ZhibuApp) -> None:
     await services.sender.start()
     assert app.job_queue is not None
     interval = services.settings.reminder_sweep_seconds
-    app.job_queue.run_repeating(ops_health.recorded(sweep_job), interval=interval, first=min(interval, 10.0),
-                                name="reminder-sweep")
+    app.job_queue.run_repeating(
+        ops_health.recorded(sweep_job), interval=interval, first=min(interval, 10.0), name="reminder-sweep"
+    )
     ops_health.schedule(app, services)  # uptime, daily backup (issue 16)
     app.job_queue.run_repeating(prune_job, interval=24 * 3600, first=60, name="prune")
 
@@ -130,7 +146,9 @@ async def running(app: ZhibuApp, *, poll_interval: float = 0.0, poll_timeout: in
     async with lifecycle(app):
         assert app.updater is not None
         await app.updater.start_polling(
-            poll_interval=poll_interval, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES,
+            poll_interval=poll_interval,
+            timeout=poll_timeout,
+            allowed_updates=Update.ALL_TYPES,
             drop_pending_updates=False,
         )
         yield app
@@ -155,9 +173,12 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
         async with lifecycle(app):
             assert app.updater is not None
             await app.updater.start_webhook(
-                listen=settings.webhook_listen, port=settings.webhook_port,
-                url_path="telegram", webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
-                allowed_updates=Update.ALL_TYPES, secret_token=webhook_secret(settings),
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path="telegram",
+                webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
+                allowed_updates=Update.ALL_TYPES,
+                secret_token=webhook_secret(settings),
             )
             log.info("webhook listening on %s:%s", settings.webhook_listen, settings.webhook_port)
             await stop.wait()

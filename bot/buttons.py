@@ -67,7 +67,7 @@ class Payload:
             return cls() if data == cls.PREFIX else None
         if not data.startswith(cls.PREFIX + ":"):
             return None
-        parts = data[len(cls.PREFIX) + 1:].split(":")
+        parts = data[len(cls.PREFIX) + 1 :].split(":")
         if len(parts) != len(own):
             return None
         hints = _hints(cls)
@@ -479,8 +479,10 @@ class ListPage(Payload):
     of /attendance. The person's right to see it is checked again at every press."""
 
     PREFIX: ClassVar[str] = "pg"
-    CHOICES: ClassVar[dict[str, Choices]] = {"list": allowed("bot.services.kernel.pages", "LISTS"),
-                                             "filter": allowed("bot.services.kernel.pages", "FILTER_WORDS")}
+    CHOICES: ClassVar[dict[str, Choices]] = {
+        "list": allowed("bot.services.kernel.pages", "LISTS"),
+        "filter": allowed("bot.services.kernel.pages", "FILTER_WORDS"),
+    }
     list: str
     ref: int
     filter: str
@@ -560,6 +562,8 @@ class LedgerNotice(Payload):
     PREFIX: ClassVar[str] = "ldg:ntc"
     CHOICES: ClassVar[dict[str, Choices]] = {"kind": allowed("bot.domain.ledger", "LEDGER_KINDS")}
     kind: str
+
+
 # ---------------------------------------------------------------------------------- households (issue 15)
 HOUSEHOLDS = "hh"
 
@@ -605,7 +609,9 @@ class RequestRate(Payload):
     """A resolved request: the resident's satisfaction as told to the member."""
 
     PREFIX: ClassVar[str] = "rq:rate"
-    CHOICES: ClassVar[dict[str, Choices]] = {"rating": allowed("bot.services.households.requests_rules", "SATISFACTION")}
+    CHOICES: ClassVar[dict[str, Choices]] = {
+        "rating": allowed("bot.services.households.requests_rules", "SATISFACTION")
+    }
     request_id: int
     rating: str
 
@@ -667,18 +673,61 @@ class MinutesRedo(Payload):
 
 #: Every payload kind, for the tests (64 bytes at the most, round trips) and the docs.
 ALL: tuple[type[Payload], ...] = (
-    NoticeKind, NoticeUnit, NoticeSend, NoticeDrop, NoticeAttend, NoticeLeave, NoticeCheckin, NoticeLeaveOk,
+    NoticeKind,
+    NoticeUnit,
+    NoticeSend,
+    NoticeDrop,
+    NoticeAttend,
+    NoticeLeave,
+    NoticeCheckin,
+    NoticeLeaveOk,
     NoticeLeaveNo,
-    ReportWrite, ReportSend, ReportCancel, ReportView, ReportRead, ReportComment,
-    StatusState, StatusSkip, StatusLong,
-    MobileRegister, MobileLiaison,
-    DutyKind, DutyOutcome, DutySkip, DutyFollowup, DutyPostToggle,
-    DutyPostSwitch, DutyLogPost, DutyClaim, DutyClaimDecide, DutyApprove, DutyReject, DutyReviewPage,
-    DutyApproveRange, DutyApproveMonth, DutyAccountWrite, DutyAccountsPage, DutyPublish, DutyPublishDrop,
-    InviteRelink, InviteKeep,
+    ReportWrite,
+    ReportSend,
+    ReportCancel,
+    ReportView,
+    ReportRead,
+    ReportComment,
+    StatusState,
+    StatusSkip,
+    StatusLong,
+    MobileRegister,
+    MobileLiaison,
+    DutyKind,
+    DutyOutcome,
+    DutySkip,
+    DutyFollowup,
+    DutyPostToggle,
+    DutyPostSwitch,
+    DutyLogPost,
+    DutyClaim,
+    DutyClaimDecide,
+    DutyApprove,
+    DutyReject,
+    DutyReviewPage,
+    DutyApproveRange,
+    DutyApproveMonth,
+    DutyAccountWrite,
+    DutyAccountsPage,
+    DutyPublish,
+    DutyPublishDrop,
+    InviteRelink,
+    InviteKeep,
     ListPage,
-    LedgerAll, LedgerView, LedgerNotice,
-    HouseholdPick, VisitNoRequest, RequestOpen, RequestAct, RequestRate,
-    CarePick, CareSkip,
-    MinutesPerson, MinutesAdd, MinutesDone, MinutesSave, MinutesDrop, MinutesRedo,
+    LedgerAll,
+    LedgerView,
+    LedgerNotice,
+    HouseholdPick,
+    VisitNoRequest,
+    RequestOpen,
+    RequestAct,
+    RequestRate,
+    CarePick,
+    CareSkip,
+    MinutesPerson,
+    MinutesAdd,
+    MinutesDone,
+    MinutesSave,
+    MinutesDrop,
+    MinutesRedo,
 )

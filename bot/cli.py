@@ -54,10 +54,10 @@ def say(settings: Settings, key: str, **params: object) -> None:
 def roster_error_text(lang: str, error: RosterError) -> str:
     problem = t(lang, error.key, **error.params)
     if error.column:
-        return plain(t(lang, "roster.error_line", line=error.line, column=column_name(lang, error.column),
-                       problem=Html(problem)))
-    return plain(t(lang, "roster.error_row", line=error.line,
-                   problem=Html(problem)))
+        return plain(
+            t(lang, "roster.error_line", line=error.line, column=column_name(lang, error.column), problem=Html(problem))
+        )
+    return plain(t(lang, "roster.error_row", line=error.line, problem=Html(problem)))
 
 
 async def import_roster(settings: Settings, path: Path, deactivate_missing: bool = False) -> int:
@@ -82,8 +82,14 @@ async def import_roster(settings: Settings, path: Path, deactivate_missing: bool
         return 1
     finally:
         await store.close()
-    say(settings, "roster.summary", created=summary.created, updated=summary.updated,
-        unchanged=summary.unchanged, units=summary.units_created)
+    say(
+        settings,
+        "roster.summary",
+        created=summary.created,
+        updated=summary.updated,
+        unchanged=summary.unchanged,
+        units=summary.units_created,
+    )
     report_missing(settings, summary, deactivate_missing)
     return 0
 
@@ -91,8 +97,15 @@ async def import_roster(settings: Settings, path: Path, deactivate_missing: bool
 def household_error_text(lang: str, error: HouseholdError) -> str:
     problem = t(lang, error.key, **error.params)
     if error.column:
-        return plain(t(lang, "households.error_line", line=error.line, column=household_column(lang, error.column),
-                       problem=Html(problem)))
+        return plain(
+            t(
+                lang,
+                "households.error_line",
+                line=error.line,
+                column=household_column(lang, error.column),
+                problem=Html(problem),
+            )
+        )
     return plain(t(lang, "households.error_row", line=error.line, problem=Html(problem)))
 
 
@@ -117,8 +130,7 @@ async def import_households(settings: Settings, path: Path) -> int:
             print("  " + household_error_text(lang, error))
         say(settings, "households.example")
         return 1
-    say(settings, "households.summary", created=summary.created, updated=summary.updated,
-        unchanged=summary.unchanged)
+    say(settings, "households.summary", created=summary.created, updated=summary.updated, unchanged=summary.unchanged)
     if summary.unlisted:
         say(settings, "households.unlisted", count=summary.unlisted)
     return 0
@@ -164,8 +176,9 @@ async def _bot_username(settings: Settings) -> str:
 async def export(settings: Settings, directory: Path) -> int:
     store = await Store.open(settings.database_path)
     try:
-        written = await export_to_dir(store, directory, settings.tz, ledger_lang=settings.default_language,
-                                      settings=settings)
+        written = await export_to_dir(
+            store, directory, settings.tz, ledger_lang=settings.default_language, settings=settings
+        )
     finally:
         await store.close()
     say(settings, "cli.exported", path=str(directory), files=", ".join(p.name for p in written))
@@ -180,8 +193,9 @@ async def backup(settings: Settings, target: Path | None) -> int:
     finally:
         await store.close()
     if not outcome.record.ok:
-        print(plain(t(settings.default_language, "ops.backup_failed", error=outcome.record.error or "")),
-              file=sys.stderr)
+        print(
+            plain(t(settings.default_language, "ops.backup_failed", error=outcome.record.error or "")), file=sys.stderr
+        )
         return 1
     say(settings, "cli.backup_done", path=str(outcome.path), check="ok")
     return 0
@@ -210,8 +224,10 @@ async def restore(settings: Settings, source: Path) -> int:
 async def health(settings: Settings) -> int:
     """The health report; exit 1 when the sweep is late or the last backup failed (for a monitoring cron)."""
     if not settings.database_path.is_file():  # a wrong DATABASE_PATH must not create an empty database
-        print(plain(t(settings.default_language, "ops.health_no_database", path=str(settings.database_path))),
-              file=sys.stderr)
+        print(
+            plain(t(settings.default_language, "ops.health_no_database", path=str(settings.database_path))),
+            file=sys.stderr,
+        )
         return 2
     store = await Store.open(settings.database_path)
     try:
@@ -234,8 +250,7 @@ async def run(settings: Settings) -> int:
         with hold(settings.database_path):  # while it runs: no restore, no second bot (bot/services/ops_lock.py)
             await serve(settings, stop)
     except DatabaseBusy:
-        print(plain(t(settings.default_language, "ops.run_busy", path=str(settings.database_path))),
-              file=sys.stderr)
+        print(plain(t(settings.default_language, "ops.run_busy", path=str(settings.database_path))), file=sys.stderr)
         return 1
     return 0
 
@@ -263,24 +278,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     sandbox.add_argument("--database", type=Path, help="sandbox database (default: a fresh temporary one)")
     roster = sub.add_parser("import-roster", help="create/update units and members from a CSV file")
     roster.add_argument("file", type=Path)
-    roster.add_argument("--deactivate-missing", action="store_true",
-                        help="deactivate the members who are in the database but not in the file "
-                             "(without it they are only listed)")
-    households = sub.add_parser("import-households", help="create/update the households members serve (党员联户) "
-                                                          "from a CSV file")
+    roster.add_argument(
+        "--deactivate-missing",
+        action="store_true",
+        help="deactivate the members who are in the database but not in the file (without it they are only listed)",
+    )
+    households = sub.add_parser(
+        "import-households", help="create/update the households members serve (党员联户) from a CSV file"
+    )
     households.add_argument("file", type=Path)
     inv = sub.add_parser("invites", help="print one-time invite links for members not yet linked")
     inv.add_argument("--bot-username", help="bot username for the links (default: asked from the Bot API)")
     exp = sub.add_parser("export", help="write the CSV exports and the Excel ledger (台账) to a folder")
     exp.add_argument("directory", type=Path)
-    bak = sub.add_parser("backup", help="a consistent, checked copy of the database, safe while the bot runs "
-                                        "(default: into BACKUP_DIR, pruned as the daily backups are)")
+    bak = sub.add_parser(
+        "backup",
+        help="a consistent, checked copy of the database, safe while the bot runs "
+        "(default: into BACKUP_DIR, pruned as the daily backups are)",
+    )
     bak.add_argument("file", type=Path, nargs="?")
-    res = sub.add_parser("restore", help="restore a backup (the bot must be stopped); the current database is "
-                                         "kept aside")
+    res = sub.add_parser(
+        "restore", help="restore a backup (the bot must be stopped); the current database is kept aside"
+    )
     res.add_argument("file", type=Path)
-    sub.add_parser("health", help="print the health report; exit 1 when the sweep is late or the last backup "
-                                  "failed")
+    sub.add_parser("health", help="print the health report; exit 1 when the sweep is late or the last backup failed")
     args = parser.parse_args(argv)
 
     level = logging.INFO if args.command == "run" else logging.WARNING

@@ -230,9 +230,7 @@ class Settings(BaseSettings):
 
     @cached_property
     def meeting_stages(self) -> list[timedelta]:
-        return sorted(
-            (parse_duration(p) for p in self.meeting_reminders.split(",") if p.strip()), reverse=True
-        )
+        return sorted((parse_duration(p) for p in self.meeting_reminders.split(",") if p.strip()), reverse=True)
 
     @cached_property
     def ledger_requirements(self) -> tuple[Requirement, ...]:

@@ -58,8 +58,11 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
 def catalogue(lang: str) -> dict[str, str]:
     """Every message of `lang`, from all of its files; a broken file raises `CatalogueError`."""
     folder = locales_root() / lang
-    files = sorted((f for f in folder.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name) \
-        if folder.is_dir() else []
+    files = (
+        sorted((f for f in folder.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
+        if folder.is_dir()
+        else []
+    )
     if not files:
         raise CatalogueError(f"no message catalogue for {lang!r} in {folder}")
     merged: dict[str, str] = {}

@@ -188,17 +188,20 @@ async def demo_households(store: Store) -> None:
         raise SystemExit(f"{DEMO_HOUSEHOLDS}: line {problems[0].line}, column {problems[0].column}: {problems[0].key}")
 
 
-async def _main(settings: Settings, script: Path | None, roster: Path | None, database: Path | None,
-                interactive: bool) -> int:
+async def _main(
+    settings: Settings, script: Path | None, roster: Path | None, database: Path | None, interactive: bool
+) -> int:
     rows, ids = demo_rows(roster or DEMO_ROSTER)
     with tempfile.TemporaryDirectory(prefix="zhibu-sandbox-") as tmp:
         async with BotApiEmulator() as emu:
-            sandbox_settings = settings.model_copy(update={
-                "bot_token": settings.bot_token or SecretStr("sandbox:TOKEN"),
-                "telegram_api_base_url": emu.base_url,
-                "database_path": database or Path(tmp) / "sandbox.sqlite3",
-                "community_name": DEMO_COMMUNITY if roster is None else settings.community_name,
-            })
+            sandbox_settings = settings.model_copy(
+                update={
+                    "bot_token": settings.bot_token or SecretStr("sandbox:TOKEN"),
+                    "telegram_api_base_url": emu.base_url,
+                    "database_path": database or Path(tmp) / "sandbox.sqlite3",
+                    "community_name": DEMO_COMMUNITY if roster is None else settings.community_name,
+                }
+            )
             store = await Store.open(sandbox_settings.database_path)
             try:
                 await apply_roster(store, rows, sandbox_settings.community_name)
@@ -208,8 +211,11 @@ async def _main(settings: Settings, script: Path | None, roster: Path | None, da
                 async with running(app, poll_timeout=1):
                     box = Sandbox(emu, ids)
                     await box.register_everyone(store)
-                    print(f"Zhibu sandbox: Bot API emulator at {emu.base_url}, "
-                          f"{len(rows)} members of {sandbox_settings.community_name}.\n", flush=True)
+                    print(
+                        f"Zhibu sandbox: Bot API emulator at {emu.base_url}, "
+                        f"{len(rows)} members of {sandbox_settings.community_name}.\n",
+                        flush=True,
+                    )
                     if script is not None:
                         await box.play(script.read_text(encoding="utf-8").splitlines())
                         return 0
@@ -233,8 +239,9 @@ async def _interactive(box: Sandbox) -> None:
             return
 
 
-def main(settings: Settings, script: Path | None = None, roster: Path | None = None,
-         database: Path | None = None) -> int:
+def main(
+    settings: Settings, script: Path | None = None, roster: Path | None = None, database: Path | None = None
+) -> int:
     try:
         return asyncio.run(_main(settings, script, roster, database, interactive=sys.stdin.isatty()))
     except KeyboardInterrupt:

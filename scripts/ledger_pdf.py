@@ -34,9 +34,21 @@ def render(workbook: Path, out_dir: Path, timeout: float = 180) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="zhibu-soffice-") as profile:
         subprocess.run(
-            [program, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-             "--outdir", str(out_dir), str(workbook)],
-            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=timeout)
+            [
+                program,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(out_dir),
+                str(workbook),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            timeout=timeout,
+        )
     pdf = out_dir / (workbook.stem + ".pdf")
     if not pdf.exists():
         raise RuntimeError(f"LibreOffice made no {pdf.name}")

@@ -114,8 +114,7 @@ class Harness:
 
     def user(self, telegram_id: int, name: str = "", lang: str = "zh") -> EmuUser:
         if telegram_id not in self.users:
-            self.users[telegram_id] = self.emu.add_user(telegram_id, name or f"user{telegram_id}",
-                                                        language_code=lang)
+            self.users[telegram_id] = self.emu.add_user(telegram_id, name or f"user{telegram_id}", language_code=lang)
         return self.users[telegram_id]
 
 

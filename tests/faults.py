@@ -20,8 +20,7 @@ SECRETARY_ID = 700_000
 
 
 def roster_csv(members: int) -> str:
-    lines = ["name,branch,group,category,roles,telegram_id",
-             f"书记,{BRANCH},,在家,secretary,{SECRETARY_ID}"]
+    lines = ["name,branch,group,category,roles,telegram_id", f"书记,{BRANCH},,在家,secretary,{SECRETARY_ID}"]
     lines += [f"党员{i:03d},{BRANCH},,在家,,{SECRETARY_ID + i}" for i in range(1, members + 1)]
     return "\n".join(lines) + "\n"
 
@@ -50,10 +49,16 @@ class BotProcess:
 
     def __init__(self, db_path: Path, emu: BotApiEmulator, **env: str) -> None:
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "WEBHOOK"))}
-        self.env.update({
-            "BOT_TOKEN": "123456:FAULTS", "DATABASE_PATH": str(db_path), "TELEGRAM_API_BASE_URL": emu.base_url,
-            "QUIET_HOURS": "", "REMINDER_SWEEP_SECONDS": "60", "BROADCAST_RATE": "100",
-        })
+        self.env.update(
+            {
+                "BOT_TOKEN": "123456:FAULTS",
+                "DATABASE_PATH": str(db_path),
+                "TELEGRAM_API_BASE_URL": emu.base_url,
+                "QUIET_HOURS": "",
+                "REMINDER_SWEEP_SECONDS": "60",
+                "BROADCAST_RATE": "100",
+            }
+        )
         self.env.update(env)
         self.emu = emu
         self.log = db_path.with_suffix(".log")
@@ -63,7 +68,8 @@ class BotProcess:
         polls = len(self.emu.calls_of("getUpdates"))
         with self.log.open("ab") as log:
             self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", env=self.env, stdout=log, stderr=log)
+                sys.executable, "-m", "bot", "run", env=self.env, stdout=log, stderr=log
+            )
         await until(lambda: len(self.emu.calls_of("getUpdates")) > polls, within=20)
 
     async def kill(self) -> None:

@@ -19,15 +19,22 @@ def at(month: int, day: int, hour: int = 10, year: int = 2026, minute: int = 0) 
     return datetime(year, month, day, hour, minute, tzinfo=TZ)
 
 
-async def meeting(store: Store, unit: str, kind: str, when: datetime, present: int = 1, topic: str = "学习",
-                  cancelled: bool = False) -> int:
+async def meeting(
+    store: Store, unit: str, kind: str, when: datetime, present: int = 1, topic: str = "学习", cancelled: bool = False
+) -> int:
     """A notice of `kind` for the unit named `unit` at `when`, with `present` of its members checked in."""
     tree = OrgTree.of(await store.units.all())
     (found,) = [u for u in tree.units.values() if u.name == unit]
     expected = await store.members.in_units(tree.subtree(found.id))
     notice_id, _ = await store.notices.publish(
-        Draft(kind=kind, unit_id=found.id, starts_at=when, place="党员活动室", topic=topic), None, 0, "zh",
-        PUBLISHED, expected, lambda _id: [])
+        Draft(kind=kind, unit_id=found.id, starts_at=when, place="党员活动室", topic=topic),
+        None,
+        0,
+        "zh",
+        PUBLISHED,
+        expected,
+        lambda _id: [],
+    )
     for member in expected[:present]:
         await store.notices.record_checkin(notice_id, member.id, "self", None, when + timedelta(minutes=5))
     if cancelled:

@@ -41,11 +41,30 @@ def test_no_payload_is_taken_for_another_kind(kind: type[Payload]) -> None:
     assert [other for other in ALL if other.matches(data)] == [kind]
 
 
-@pytest.mark.parametrize("data", [
-    "st:evil", "st:", "st:skip:1", "duty:kind:evil", "duty:res:", "duty:out:1:evil", "duty:out:x:resolved",
-    "ntc:att:", "ntc:att:12a", "ntc:att:1234567890123456789", "ntc:att:-1", "ntc:att:²", "ntc:kind:evil",
-    "ntc:send:ab:cd", "ntc:send:" + "a" * 17, "ntc:send:é", "duty:post:1:king", "rep:start:1", "",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        "st:evil",
+        "st:",
+        "st:skip:1",
+        "duty:kind:evil",
+        "duty:res:",
+        "duty:out:1:evil",
+        "duty:out:x:resolved",
+        "ntc:att:",
+        "ntc:att:12a",
+        "ntc:att:1234567890123456789",
+        "ntc:att:-1",
+        "ntc:att:²",
+        "ntc:kind:evil",
+        "ntc:send:ab:cd",
+        "ntc:send:" + "a" * 17,
+        "ntc:send:é",
+        "duty:post:1:king",
+        "rep:start:1",
+        "",
+    ],
+)
 def test_forged_values_match_no_kind(data: str) -> None:
     assert not any(kind.matches(data) for kind in ALL)
 

@@ -223,9 +223,14 @@ async def test_a_name_in_two_branches_is_told_apart_by_its_branch(harness: Harne
     yicun = await harness.store.db.fetchone("SELECT id FROM units WHERE name = '一村党支部'")
     assert yicun is not None
     stamp = "2026-11-01T00:00:00+00:00"
-    await harness.store.db.write([Statement(
-        "INSERT INTO members (name, unit_id, created_at, updated_at) VALUES ('周普通', ?, ?, ?)",
-        (yicun[0], stamp, stamp))])
+    await harness.store.db.write(
+        [
+            Statement(
+                "INSERT INTO members (name, unit_id, created_at, updated_at) VALUES ('周普通', ?, ?, ?)",
+                (yicun[0], stamp, stamp),
+            )
+        ]
+    )
     community = harness.user(COMMUNITY_SECRETARY)
     await community.send("/care 周普通 | 家里困难")
     await community.expect("周普通@支部名称")
@@ -241,7 +246,8 @@ async def test_a_name_in_two_branches_is_told_apart_by_its_branch(harness: Harne
     await community.expect("已结案")
     rows = await harness.store.db.fetchall(
         "SELECT u.name, c.closed_at IS NULL, (SELECT count(*) FROM care_visits v WHERE v.case_id = c.id) "
-        "FROM care_cases c JOIN members m ON m.id = c.member_id JOIN units u ON u.id = m.unit_id ORDER BY u.name")
+        "FROM care_cases c JOIN members m ON m.id = c.member_id JOIN units u ON u.id = m.unit_id ORDER BY u.name"
+    )
     assert sorted((r[0], bool(r[1]), r[2]) for r in rows) == [("一村党支部", False, 0), ("二村党支部", True, 1)]
     # the secretary of 二村 sees only their own 周普通, without a branch
     other = harness.user(OTHER_SECRETARY)

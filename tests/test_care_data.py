@@ -136,19 +136,26 @@ async def test_the_care_migration_upgrades_a_database_with_data(tmp_path: Path) 
             INSERT INTO outbox (key, kind, member_id, chat_id, text, created_at)
                 VALUES ('k1', 'alert', 1, 1001, '提醒', '{NOW}');
         """)
-        snapshot = {t: conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall()
-                    for t in ("units", "members", "member_roles", "status_reports", "outbox")}
+        snapshot = {
+            t: conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall()
+            for t in ("units", "members", "member_roles", "status_reports", "outbox")
+        }
     store = await Store.open(path)
     try:
         assert await store.db.schema_version() == len(migrations()) >= care_number()
         # nothing existing changed, and the new tables work on the old rows
         for table, old in snapshot.items():
             assert [tuple(r) for r in await store.db.fetchall(f"SELECT * FROM {table} ORDER BY rowid")] == old
-        case = await store.care.open_case(2, "hardship", "家里困难", 1, None, datetime(2026, 1, 6, tzinfo=TZ),
-                                          date(2026, 1, 6))
+        case = await store.care.open_case(
+            2, "hardship", "家里困难", 1, None, datetime(2026, 1, 6, tzinfo=TZ), date(2026, 1, 6)
+        )
         assert case is not None
-        assert await store.care.open_case(2, "secretary", "又困难", 1, 1, datetime(2026, 1, 7, tzinfo=TZ),
-                                          date(2026, 1, 7)) is None
+        assert (
+            await store.care.open_case(
+                2, "secretary", "又困难", 1, 1, datetime(2026, 1, 7, tzinfo=TZ), date(2026, 1, 7)
+            )
+            is None
+        )
         opened = await store.care.open_for(2)
         assert opened is not None and (opened.member_name, opened.visitor_name) == ("梁立新", "彭国华")
     finally:

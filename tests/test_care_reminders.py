@@ -94,8 +94,9 @@ async def test_quiet_case_reminds_the_visitor_once_per_silence(tmp_path: Path, s
         await second.close()
 
 
-async def test_quiet_hours_hold_the_care_reminder(roster_store: Store, tmp_path: Path,
-                                                  emulator: BotApiEmulator) -> None:
+async def test_quiet_hours_hold_the_care_reminder(
+    roster_store: Store, tmp_path: Path, emulator: BotApiEmulator
+) -> None:
     quiet = make_settings(tmp_path, emulator, quiet_hours="21:00-08:00")
     migrant, liaison = await ids(roster_store, MIGRANT, LIAISON)
     await roster_store.care.open_case(migrant, "ill", "", liaison, None, at(1), date(2026, 11, 1))
@@ -105,8 +106,7 @@ async def test_quiet_hours_hold_the_care_reminder(roster_store: Store, tmp_path:
     assert len(await care_keys(roster_store)) == 1
 
 
-async def test_a_case_without_a_visitor_reminds_the_branch_secretary(roster_store: Store,
-                                                                      settings: Settings) -> None:
+async def test_a_case_without_a_visitor_reminds_the_branch_secretary(roster_store: Store, settings: Settings) -> None:
     patrol, secretary, other = await ids(roster_store, PATROL, SECRETARY, OTHER_SECRETARY)
     case = await roster_store.care.open_case(patrol, "hardship", "", None, None, at(1), date(2026, 11, 1))
     await core.sweep(roster_store, settings, at(5, month=12))
@@ -132,10 +132,15 @@ async def test_festival_list_once_per_secretary_also_after_a_restart(tmp_path: P
         await load_roster(first, SMALL_ROSTER)
         migrant, liaison, secretary, other = await ids(first, MIGRANT, LIAISON, SECRETARY, OTHER_SECRETARY)
         # the small roster has no dates of joining: give two members theirs
-        await first.db.write([Statement("UPDATE members SET joined = '1970-05-01' WHERE name = '赵巡逻'"),
-                              Statement("UPDATE members SET joined = '1990-05-01' WHERE name = '钱调解'")])
-        await first.care.open_case(migrant, "secretary", "在外受伤", liaison, None, at(1, month=1, year=2027),
-                                   date(2027, 1, 1))
+        await first.db.write(
+            [
+                Statement("UPDATE members SET joined = '1970-05-01' WHERE name = '赵巡逻'"),
+                Statement("UPDATE members SET joined = '1990-05-01' WHERE name = '钱调解'"),
+            ]
+        )
+        await first.care.open_case(
+            migrant, "secretary", "在外受伤", liaison, None, at(1, month=1, year=2027), date(2027, 1, 1)
+        )
         # 春节 2027 is on 6 February: the list goes 7 days before, not earlier
         await core.sweep(first, settings, at(29, month=1, year=2027))
         assert not [k for k in await care_keys(first) if k.startswith("care:festival")]
@@ -168,8 +173,9 @@ async def test_festival_list_once_per_secretary_also_after_a_restart(tmp_path: P
         await second.close()
 
 
-async def test_festivals_and_days_before_are_settings(roster_store: Store, tmp_path: Path,
-                                                      emulator: BotApiEmulator) -> None:
+async def test_festivals_and_days_before_are_settings(
+    roster_store: Store, tmp_path: Path, emulator: BotApiEmulator
+) -> None:
     custom = make_settings(tmp_path, emulator, care_festivals="10-01", care_list_days_before=2)
     migrant, liaison, secretary = await ids(roster_store, MIGRANT, LIAISON, SECRETARY)
     await roster_store.care.open_case(migrant, "ill", "", liaison, None, at(20, month=9), date(2026, 9, 20))
@@ -177,4 +183,5 @@ async def test_festivals_and_days_before_are_settings(roster_store: Store, tmp_p
     assert not [k for k in await care_keys(roster_store) if k.startswith("care:festival")]
     await core.sweep(roster_store, custom, at(29, month=9))
     assert [k for k in await care_keys(roster_store) if k.startswith("care:festival")] == [
-        f"care:festival:10-01:2026-10-01:{secretary}"]
+        f"care:festival:10-01:2026-10-01:{secretary}"
+    ]

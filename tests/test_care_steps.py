@@ -19,9 +19,14 @@ async def test_the_care_list_pages_and_its_buttons_are_checked(harness: Harness)
     yicun = await harness.store.db.fetchone("SELECT id FROM units WHERE name = '一村党支部'")
     assert yicun is not None
     stamp = "2026-11-01T00:00:00+00:00"
-    await harness.store.db.write([Statement(
-        "INSERT INTO members (name, unit_id, created_at, updated_at) VALUES (?, ?, ?, ?)",
-        many=[(f"困难党员{i:02d}", yicun[0], stamp, stamp) for i in range(1, 46)])])
+    await harness.store.db.write(
+        [
+            Statement(
+                "INSERT INTO members (name, unit_id, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                many=[(f"困难党员{i:02d}", yicun[0], stamp, stamp) for i in range(1, 46)],
+            )
+        ]
+    )
     for row in await harness.store.db.fetchall("SELECT id FROM members WHERE name LIKE '困难党员%' ORDER BY id"):
         await harness.store.care.open_case(row[0], "secretary", "生活困难", None, None, T0, T0.date())
     secretary = harness.user(SECRETARY)
@@ -111,4 +116,3 @@ async def test_a_case_button_pressed_by_someone_else_or_after_closing_logs_nothi
     await liaison.expect("没有找到由您负责的「张流动」")
     assert await harness.store.db.fetchall("SELECT id FROM care_visits") == []
     assert not harness.emu.callbacks
-

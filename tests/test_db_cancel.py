@@ -14,6 +14,7 @@ async def test_a_cancelled_transaction_leaves_no_transaction_open(tmp_path: Path
     try:
         # cancelled after 0, 1, 2, … turns of the event loop: before BEGIN, during it, inside, at COMMIT
         for turns in (0, 1, 2, 3, 5, 10, 20):
+
             async def write() -> None:
                 async with store.db.transaction() as conn:
                     await conn.execute("INSERT INTO processed_updates (update_id, at) VALUES (1, 'x')")

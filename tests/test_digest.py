@@ -43,8 +43,10 @@ def at(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
 def roster(count: int, tmp_path: Path) -> Path:
     """The small roster and `count` more mobile members of 一村党支部 (李联络 their liaison), none linked,
     every one of them owing October's report since 1 November."""
-    extra = "".join(f"流动党员{i:03d},一村党支部,流动党员党小组,流动,,{50000 + i},李联络,,monthly,2025-08-01,"
-                    f"139{i:08d},\n" for i in range(count))
+    extra = "".join(
+        f"流动党员{i:03d},一村党支部,流动党员党小组,流动,,{50000 + i},李联络,,monthly,2025-08-01,139{i:08d},\n"
+        for i in range(count)
+    )
     path = tmp_path / "many.csv"
     path.write_text(SMALL_ROSTER.read_text(encoding="utf-8") + extra, encoding="utf-8")
     return path
@@ -58,7 +60,8 @@ async def waiting(store: Store) -> int:
     """Escalations waiting for a digest. (These long-away migrants also owe their secretaries the six-month
     transfer reminder, issue 12 §5, a digest item of its own kind: not counted here.)"""
     row = await store.db.fetchone(
-        "SELECT count(*) FROM digest_items WHERE digest_key IS NULL AND key NOT LIKE 'mobile:transfer:%'")
+        "SELECT count(*) FROM digest_items WHERE digest_key IS NULL AND key NOT LIKE 'mobile:transfer:%'"
+    )
     assert row is not None
     return int(row[0])
 
@@ -75,20 +78,28 @@ async def link(store: Store, *telegram_ids: int) -> dict[int, int]:
 
 # --- the grouping and the text ------------------------------------------------------------------------------
 
+
 def item(i: int, kind: str, name: str, **params: str) -> DigestItem:
     return DigestItem(i, f"k{i}", 7, 1001, kind, name, dict(params))
 
 
 def test_items_are_grouped_by_kind_in_order_with_names_and_counts() -> None:
-    items = [item(1, digest.NO_CONTACT, "李四", days="45"),
-             item(2, digest.REPORT_OVERDUE, "张三", period="2026年10月", deadline="2026-10-31 23:59"),
-             item(3, digest.REPORT_OVERDUE, "Tom & <Jerry>", period="2026年10月", deadline="2026-10-31 23:59")]
+    items = [
+        item(1, digest.NO_CONTACT, "李四", days="45"),
+        item(2, digest.REPORT_OVERDUE, "张三", period="2026年10月", deadline="2026-10-31 23:59"),
+        item(3, digest.REPORT_OVERDUE, "Tom & <Jerry>", period="2026年10月", deadline="2026-10-31 23:59"),
+    ]
     assert [(kind, [i.id for i in group]) for kind, group in digest.grouped(items)] == [
-        (digest.REPORT_OVERDUE, [2, 3]), (digest.NO_CONTACT, [1])]
+        (digest.REPORT_OVERDUE, [2, 3]),
+        (digest.NO_CONTACT, [1]),
+    ]
     text = digest.render("zh", date(2026, 11, 27), items)
     assert text.startswith("📋 <b>11月27日 待办汇总</b>\n有 3 件事需要您跟进：")
-    assert text.index("思想汇报逾期未交（2 份）") < text.index("· 张三：2026年10月") < text.index(
-        "30 天以上没有联系记录（1 人）")
+    assert (
+        text.index("思想汇报逾期未交（2 份）")
+        < text.index("· 张三：2026年10月")
+        < text.index("30 天以上没有联系记录（1 人）")
+    )
     assert "· Tom &amp; &lt;Jerry&gt;：2026年10月" in text  # names are escaped (the message is HTML)
     assert "· 李四：已 45 天" in text and "另有" not in text
     english = digest.render("en", date(2026, 11, 27), items)
@@ -102,8 +113,10 @@ def test_a_kind_of_another_capability_comes_after_the_known_ones() -> None:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_long_digest_stays_within_telegrams_limit_and_counts_the_rest(lang: str) -> None:
-    items = [item(i, digest.REPORT_OVERDUE, f"很长的名字𠮷{i:04d}" * 3, period="2026年第三季度",
-                  deadline="2026-09-30 23:59") for i in range(300)]  # 𠮷 counts two for Telegram
+    items = [
+        item(i, digest.REPORT_OVERDUE, f"很长的名字𠮷{i:04d}" * 3, period="2026年第三季度", deadline="2026-09-30 23:59")
+        for i in range(300)
+    ]  # 𠮷 counts two for Telegram
     items += [item(1000 + i, digest.NO_CONTACT, f"联系人{i}", days="400") for i in range(50)]
     text = digest.render(lang, date(2026, 11, 27), items)
     assert len(text.encode("utf-16-le")) // 2 <= digest.LIMIT
@@ -122,8 +135,10 @@ def test_digest_time_must_be_a_time() -> None:
 
 # --- through the real Application ---------------------------------------------------------------------------
 
-async def test_a_secretary_with_many_overdue_members_gets_one_digest_at_nine(harness_factory: Any,
-                                                                             tmp_path: Path) -> None:
+
+async def test_a_secretary_with_many_overdue_members_gets_one_digest_at_nine(
+    harness_factory: Any, tmp_path: Path
+) -> None:
     harness: Harness = await harness_factory(load=False, quiet_hours="21:00-08:00")
     await load_roster(harness.store, roster(MANY, tmp_path))
     for telegram_id in (SECRETARY, LIAISON, OTHER_SECRETARY, MIGRANT):
@@ -174,7 +189,8 @@ async def test_a_secretary_with_many_overdue_members_gets_one_digest_at_nine(har
 
 
 async def test_a_restart_between_recording_and_sending_loses_nothing_and_repeats_nothing(
-        tmp_path: Path, settings: Settings) -> None:
+    tmp_path: Path, settings: Settings
+) -> None:
     path = tmp_path / "restart.sqlite3"
     first = await Store.open(path)
     try:
@@ -187,8 +203,10 @@ async def test_a_restart_between_recording_and_sending_loses_nothing_and_repeats
     second = await Store.open(path)
     try:
         assert await core.sweep(second, settings, at(27, 9, 1)) == 2
-        assert await outbox_keys(second, "digest:%") == [f"digest:{ids[SECRETARY]}:2026-11-27",
-                                                          f"digest:{ids[LIAISON]}:2026-11-27"]
+        assert await outbox_keys(second, "digest:%") == [
+            f"digest:{ids[SECRETARY]}:2026-11-27",
+            f"digest:{ids[LIAISON]}:2026-11-27",
+        ]
         carried = await second.digest.carried_by(f"digest:{ids[SECRETARY]}:2026-11-27")
         assert len([k for k in carried if k.startswith("report:escalate:")]) == 6
         assert len([k for k in carried if k.startswith("mobile:transfer:")]) == 6  # six months away, too
@@ -212,9 +230,19 @@ async def test_what_comes_after_todays_digest_waits_for_tomorrows(store: Store, 
     opened: list[str] = []
 
     async def requests_open(_: Store, __: Settings, now: datetime) -> list[Due]:
-        return [Due(Outgoing(key=f"request:open:{ids[SECRETARY]}:{name}", kind="alert", member_id=ids[SECRETARY],
-                             chat_id=SECRETARY, text=f"{name}的诉求已 15 天未办结"),
-                    digest=digest.entry(digest.NO_CONTACT, name, days=15)) for name in opened]
+        return [
+            Due(
+                Outgoing(
+                    key=f"request:open:{ids[SECRETARY]}:{name}",
+                    kind="alert",
+                    member_id=ids[SECRETARY],
+                    chat_id=SECRETARY,
+                    text=f"{name}的诉求已 15 天未办结",
+                ),
+                digest=digest.entry(digest.NO_CONTACT, name, days=15),
+            )
+            for name in opened
+        ]
 
     sources = (requests_open, digest.daily_digests)
     opened.append("甲")
@@ -238,8 +266,9 @@ async def test_an_escalation_already_sent_alone_is_not_gathered_again(store: Sto
     migrant = await store.members.by_telegram_id(MIGRANT)
     assert migrant is not None
     sent = f"report:escalate:{ids[SECRETARY]}:{migrant.id}:2026-10"
-    await store.outbox.enqueue([Outgoing(key=sent, kind="alert", chat_id=SECRETARY, text="旧的提醒",
-                                         member_id=ids[SECRETARY])])
+    await store.outbox.enqueue(
+        [Outgoing(key=sent, kind="alert", chat_id=SECRETARY, text="旧的提醒", member_id=ids[SECRETARY])]
+    )
     await core.sweep(store, settings, at(27, 10, 0))
     assert sent not in [r[0] for r in await store.db.fetchall("SELECT key FROM digest_items")]
     # nothing else about reports for them (their digest, if any, holds only the six-month transfer reminders)

@@ -51,7 +51,8 @@ OLD_WINDOW = (  # the meeting reminder query of the sweep before the due table
     "JOIN members m ON m.id = o.member_id LEFT JOIN rsvps r ON r.notice_id = n.id AND r.member_id = m.id "
     "WHERE n.cancelled_at IS NULL AND n.starts_at > ? AND n.starts_at <= ? AND m.telegram_id IS NOT NULL "
     "AND (r.answer IS NULL OR r.answer != 'leave') "
-    "AND NOT EXISTS (SELECT 1 FROM outbox q WHERE q.key = 'meeting:' || ? || ':' || n.id || ':' || m.id)")
+    "AND NOT EXISTS (SELECT 1 FROM outbox q WHERE q.key = 'meeting:' || ? || ':' || n.id || ':' || m.id)"
+)
 
 Message = tuple[str, int, str]
 
@@ -65,11 +66,15 @@ async def apply(store: Store, text: str) -> None:
 async def expected(store: Store, settings: Settings, now: datetime) -> set[Message]:
     """What the sweep before the due table queued at `now`: every report chain and meeting window looked at."""
     quiet = in_quiet_hours(now.astimezone(settings.tz).time(), settings.quiet)
-    out = {(d.message.key, d.message.chat_id, d.message.text) for d in await report_reminders(store, settings, now)
-           if not quiet}
+    out = {
+        (d.message.key, d.message.chat_id, d.message.text)
+        for d in await report_reminders(store, settings, now)
+        if not quiet
+    }
     for stage, following in stage_windows(settings.meeting_stages):
         for notice_id, starts, created, member_id, chat in await store.db.fetchall(
-                OLD_WINDOW, (iso(now + following), iso(now + stage), stage_label(stage))):
+            OLD_WINDOW, (iso(now + following), iso(now + stage), stage_label(stage))
+        ):
             starts_at = datetime.fromisoformat(starts)
             if starts_at - stage < datetime.fromisoformat(created):
                 continue
@@ -84,7 +89,9 @@ async def queued(store: Store, after: int, after_item: int) -> set[Message]:
     rows = await store.db.fetchall(
         "SELECT key, chat_id, text FROM outbox WHERE id > ? AND (key LIKE 'report:%' OR key LIKE 'contact:%' "
         "OR key LIKE 'meeting:%' OR key LIKE 'mobile:%') UNION ALL SELECT key, chat_id, text FROM digest_items "
-        "WHERE id > ?", (after, after_item))
+        "WHERE id > ?",
+        (after, after_item),
+    )
     return {(r[0], r[1], "" if r[0].startswith("meeting:") else r[2]) for r in rows}
 
 
@@ -105,8 +112,13 @@ class World:
         action = rng.choice([0, 1, 2, 3, 4, 5, 6, 7, 7, 7, 9, 9, 10, 11, 12, 12])
         if action == 0:
             local = now.astimezone(TZ)
-            label = rng.choice([f"{local.year}-{local.month:02d}", f"{local.year}-Q{(local.month - 1) // 3 + 1}",
-                                f"{(local.replace(day=1) - timedelta(days=1)).strftime('%Y-%m')}"])
+            label = rng.choice(
+                [
+                    f"{local.year}-{local.month:02d}",
+                    f"{local.year}-Q{(local.month - 1) // 3 + 1}",
+                    f"{(local.replace(day=1) - timedelta(days=1)).strftime('%Y-%m')}",
+                ]
+            )
             await store.reports.save_thought(migrant, label, REPORT, now)
         elif action == 1:
             await store.reports.add_status(migrant, "away_work", "东莞", None, now)
@@ -151,24 +163,50 @@ class World:
         starts = (now + timedelta(hours=self.rng.choice([3, 20, 30, 50]))).replace(minute=0, second=0, microsecond=0)
 
         def deliveries(notice_id: int) -> list[Outgoing]:
-            return [Outgoing(key=f"notice:{notice_id}:{m.id}", kind="notice", chat_id=m.telegram_id or 0,
-                             member_id=m.id, ref=f"notice:{notice_id}", text="通知") for m in expected]
+            return [
+                Outgoing(
+                    key=f"notice:{notice_id}:{m.id}",
+                    kind="notice",
+                    chat_id=m.telegram_id or 0,
+                    member_id=m.id,
+                    ref=f"notice:{notice_id}",
+                    text="通知",
+                )
+                for m in expected
+            ]
 
         notice_id, _ = await self.store.notices.publish(
-            Draft(kind="general", unit_id=2, starts_at=starts, place="村委会", topic="学习"), named["王书记"], 1001,
-            "zh", now, expected, deliveries)
+            Draft(kind="general", unit_id=2, starts_at=starts, place="村委会", topic="学习"),
+            named["王书记"],
+            1001,
+            "zh",
+            now,
+            expected,
+            deliveries,
+        )
         self.notices.append(notice_id)
 
 
-@pytest.mark.parametrize(("quiet_hours", "days_before", "seed"), [
-    ("21:00-08:00", 3, 1), ("", 40, 2), ("22:30-07:00", 0, 3),
-])
-async def test_the_due_sweep_sends_what_the_full_look_sends(store: Store, monkeypatch: pytest.MonkeyPatch,
-                                                             quiet_hours: str, days_before: int, seed: int) -> None:
+@pytest.mark.parametrize(
+    ("quiet_hours", "days_before", "seed"),
+    [
+        ("21:00-08:00", 3, 1),
+        ("", 40, 2),
+        ("22:30-07:00", 0, 3),
+    ],
+)
+async def test_the_due_sweep_sends_what_the_full_look_sends(
+    store: Store, monkeypatch: pytest.MonkeyPatch, quiet_hours: str, days_before: int, seed: int
+) -> None:
     monkeypatch.setattr(reminders, "CHUNK", 2)
     monkeypatch.setattr(due_meetings, "PAGE", 2)
-    settings = Settings(_env_file=None, bot_token="1:x", quiet_hours=quiet_hours,  # type: ignore[call-arg]
-                        report_reminder_days_before=days_before, meeting_reminders="24h,1h")
+    settings = Settings(
+        _env_file=None,
+        bot_token="1:x",
+        quiet_hours=quiet_hours,  # type: ignore[call-arg]
+        report_reminder_days_before=days_before,
+        meeting_reminders="24h,1h",
+    )
     await apply(store, VARIANTS[0])
     for telegram_id, member_id in await store.db.fetchall("SELECT telegram_id, id FROM members"):
         if telegram_id is not None and telegram_id != 1012:
@@ -182,8 +220,9 @@ async def test_the_due_sweep_sends_what_the_full_look_sends(store: Store, monkey
             await world.change(now)
         await world.deliver()
         want = await expected(store, settings, now)
-        last = await store.db.fetchone("SELECT (SELECT COALESCE(max(id), 0) FROM outbox), "
-                                       "(SELECT COALESCE(max(id), 0) FROM digest_items)")
+        last = await store.db.fetchone(
+            "SELECT (SELECT COALESCE(max(id), 0) FROM outbox), (SELECT COALESCE(max(id), 0) FROM digest_items)"
+        )
         assert last is not None
         await core.sweep(store, settings, now)
         assert await queued(store, last[0], last[1]) == want, now

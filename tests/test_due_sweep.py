@@ -55,8 +55,9 @@ class Spy:
     def __init__(self) -> None:
         self.calls: list[int] = []
 
-    async def __call__(self, store: Store, settings: Settings, now: datetime,
-                       due: Sequence[DueRow]) -> dict[int, Handled]:
+    async def __call__(
+        self, store: Store, settings: Settings, now: datetime, due: Sequence[DueRow]
+    ) -> dict[int, Handled]:
         self.calls.append(len(due))
         return await due_reports.report_chains(store, settings, now, due)
 
@@ -102,18 +103,35 @@ async def test_every_write_marks_the_chains_it_changes(roster: Store) -> None:
     assert await marked(roster.members.mark_unreachable(secretary)) == {report}  # the secretary of its unit
     # a notice published, someone on leave coming after all, the notice cancelled
     notice_id, _ = await roster.notices.publish(
-        Draft(kind="general", unit_id=2, starts_at=at(28, 15), place="村委会", topic="学习"), secretary, SECRETARY,
-        "zh", at(20), [], lambda _: [])
+        Draft(kind="general", unit_id=2, starts_at=at(28, 15), place="村委会", topic="学习"),
+        secretary,
+        SECRETARY,
+        "zh",
+        at(20),
+        [],
+        lambda _: [],
+    )
     assert ("meeting", notice_id) in await rows(roster)
     await roster.notices.record_rsvp(notice_id, migrant, "leave", "外出", at(20))
     assert await marked(roster.notices.record_rsvp(notice_id, migrant, "attend", None, at(20))) == {
-        ("meeting", notice_id)}
+        ("meeting", notice_id)
+    }
     await roster.notices.cancel(notice_id, at(20), lambda _: [])
     assert ("meeting", notice_id) not in await rows(roster)
     # an ongoing mediation, its follow-up recorded
-    logged = await roster.duty.add(NewLog(member_id=member[MEDIATOR], post="mediation", at="2026-11-20T02:00:00+00:00",
-                                          local_date=date(2026, 11, 20), parties="张家、李家", kind="neighbour",
-                                          outcome="ongoing", followup_on=date(2026, 11, 25), summary="宅前堆物"))
+    logged = await roster.duty.add(
+        NewLog(
+            member_id=member[MEDIATOR],
+            post="mediation",
+            at="2026-11-20T02:00:00+00:00",
+            local_date=date(2026, 11, 20),
+            parties="张家、李家",
+            kind="neighbour",
+            outcome="ongoing",
+            followup_on=date(2026, 11, 25),
+            summary="宅前堆物",
+        )
+    )
     assert ("mediation", logged.id) in await rows(roster)
     followed = roster.duty.record_followup(logged.id, "ongoing", date(2026, 12, 1), "2026-11-20T03:00:00+00:00")
     assert await marked(followed) == {("mediation", logged.id)}
@@ -144,8 +162,12 @@ async def test_changed_settings_look_at_every_chain_again(roster: Store) -> None
     assert await roster.due.count_due(at(20)) == 0
     await core.sweep(roster, SETTINGS, at(20, 11))
     assert await roster.due.count_due(at(20, 11)) == 0
-    changed = Settings(_env_file=None, bot_token="1:x", quiet_hours="",  # type: ignore[call-arg]
-                       report_reminder_days_before=5)
+    changed = Settings(
+        _env_file=None,
+        bot_token="1:x",
+        quiet_hours="",  # type: ignore[call-arg]
+        report_reminder_days_before=5,
+    )
     assert await roster.due.check_rules(reminders.rules_fingerprint(changed))
     assert await roster.due.count_due(at(20, 11)) == 2
     await core.sweep(roster, changed, at(20, 11))
@@ -155,9 +177,19 @@ async def test_changed_settings_look_at_every_chain_again(roster: Store) -> None
 async def test_a_mediation_waits_for_its_unlinked_post_holder(store: Store) -> None:
     await load_roster(store, SMALL_ROSTER)
     unlinked = (await store.members.named("吴未绑定"))[0]
-    logged = await store.duty.add(NewLog(member_id=unlinked.id, post="mediation", at="2026-11-20T02:00:00+00:00",
-                                         local_date=date(2026, 11, 20), parties="王家", kind="land",
-                                         outcome="ongoing", followup_on=date(2026, 11, 25), summary="地界"))
+    logged = await store.duty.add(
+        NewLog(
+            member_id=unlinked.id,
+            post="mediation",
+            at="2026-11-20T02:00:00+00:00",
+            local_date=date(2026, 11, 20),
+            parties="王家",
+            kind="land",
+            outcome="ongoing",
+            followup_on=date(2026, 11, 25),
+            summary="地界",
+        )
+    )
     assert await core.sweep(store, SETTINGS, at(26)) == 0
     assert (await rows(store))[("mediation", logged.id)] == PARKED
     await store.members.link(unlinked.id, 1077)
@@ -173,12 +205,27 @@ async def test_a_long_list_of_recipients_goes_in_pages(roster: Store, monkeypatc
     linked = [m for m in await roster.members.linked() if m.unit_id == 2]
 
     def deliveries(notice_id: int) -> list[Outgoing]:
-        return [Outgoing(key=f"notice:{notice_id}:{m.id}", kind="notice", chat_id=m.telegram_id or 0,
-                         member_id=m.id, ref=f"notice:{notice_id}", text="通知") for m in linked]
+        return [
+            Outgoing(
+                key=f"notice:{notice_id}:{m.id}",
+                kind="notice",
+                chat_id=m.telegram_id or 0,
+                member_id=m.id,
+                ref=f"notice:{notice_id}",
+                text="通知",
+            )
+            for m in linked
+        ]
 
     notice_id, queued = await roster.notices.publish(
-        Draft(kind="general", unit_id=2, starts_at=at(28, 15), place="村委会", topic="学习"), None, SECRETARY, "zh",
-        at(20), linked, deliveries)
+        Draft(kind="general", unit_id=2, starts_at=at(28, 15), place="村委会", topic="学习"),
+        None,
+        SECRETARY,
+        "zh",
+        at(20),
+        linked,
+        deliveries,
+    )
     assert queued == len(linked) >= 5
     for row in await roster.outbox.by_ref(f"notice:{notice_id}"):
         await roster.outbox.finish(row.id, "sent")
@@ -199,12 +246,27 @@ async def test_a_member_linked_again_during_a_stage_gets_its_reminder(roster: St
     migrant = next(m for m in linked if m.telegram_id == MIGRANT)
 
     def deliveries(notice_id: int) -> list[Outgoing]:
-        return [Outgoing(key=f"notice:{notice_id}:{m.id}", kind="notice", chat_id=m.telegram_id or 0,
-                         member_id=m.id, ref=f"notice:{notice_id}", text="通知") for m in linked]
+        return [
+            Outgoing(
+                key=f"notice:{notice_id}:{m.id}",
+                kind="notice",
+                chat_id=m.telegram_id or 0,
+                member_id=m.id,
+                ref=f"notice:{notice_id}",
+                text="通知",
+            )
+            for m in linked
+        ]
 
     notice_id, _ = await roster.notices.publish(
-        Draft(kind="general", unit_id=2, starts_at=at(28, 15), place="村委会", topic="学习"), None, SECRETARY, "zh",
-        at(20), linked, deliveries)
+        Draft(kind="general", unit_id=2, starts_at=at(28, 15), place="村委会", topic="学习"),
+        None,
+        SECRETARY,
+        "zh",
+        at(20),
+        linked,
+        deliveries,
+    )
     for row in await roster.outbox.by_ref(f"notice:{notice_id}"):
         await roster.outbox.finish(row.id, "sent")
     await roster.invites.relink(migrant.id, MIGRANT, lambda _: [])  # lost phone: unlinked by the secretary

@@ -26,8 +26,14 @@ def at(day: str, clock: str = "10:00", tz: ZoneInfo = TZ) -> datetime:
 SINCE = date(2025, 6, 1)
 
 
-def look(cadence: str, now: datetime, last: datetime | None = None, days_before: int = 3,
-         submitted: frozenset[str] = frozenset(), since: date | None = SINCE) -> datetime:
+def look(
+    cadence: str,
+    now: datetime,
+    last: datetime | None = None,
+    days_before: int = 3,
+    submitted: frozenset[str] = frozenset(),
+    since: date | None = SINCE,
+) -> datetime:
     return next_report_look(cadence, since, submitted, last, now, TZ, days_before, MONTH)
 
 
@@ -70,8 +76,9 @@ def test_an_overdue_period_is_looked_at_the_day_after_and_two_weeks_later() -> N
 
 def test_a_before_stage_longer_than_the_period_starts_when_the_period_opens() -> None:
     # 40 days before the end of December is in November: the December period has it from 1 Dec 00:00
-    assert look("monthly", at("2026-11-30", "12:00"), days_before=40,
-                submitted=frozenset({"2026-11"})) == at("2026-12-01", "00:00")
+    assert look("monthly", at("2026-11-30", "12:00"), days_before=40, submitted=frozenset({"2026-11"})) == at(
+        "2026-12-01", "00:00"
+    )
 
 
 def test_nothing_owed_yet_waits_for_the_period_that_is() -> None:
@@ -95,16 +102,25 @@ def keys(row: MobileRow, now: datetime, settings: Settings) -> set[str]:
     return {key for key, _ in reports.member_candidates(row, PEOPLE, {2: [9]}, now, settings)}
 
 
-@pytest.mark.parametrize(("cadence", "since", "submitted", "last", "days_before"), [
-    ("monthly", date(2025, 6, 1), frozenset(), None, 3),
-    ("monthly", date(2026, 2, 10), frozenset({"2026-03", "2026-04", "2026-07", "2026-08", "2026-11"}),
-     datetime(2026, 5, 3, 7, 20, tzinfo=UTC), 3),
-    ("quarterly", date(2026, 1, 10), frozenset({"2026-Q2"}), datetime(2026, 6, 30, 16, tzinfo=UTC), 10),
-    ("monthly", date(2026, 4, 30), frozenset({"2026-06"}), None, 40),
-    ("quarterly", date(2026, 8, 1), frozenset(), datetime(2026, 9, 1, tzinfo=UTC), 0),
-])
-def test_no_new_key_appears_before_the_look(cadence: str, since: date, submitted: frozenset[str],
-                                            last: datetime | None, days_before: int) -> None:
+@pytest.mark.parametrize(
+    ("cadence", "since", "submitted", "last", "days_before"),
+    [
+        ("monthly", date(2025, 6, 1), frozenset(), None, 3),
+        (
+            "monthly",
+            date(2026, 2, 10),
+            frozenset({"2026-03", "2026-04", "2026-07", "2026-08", "2026-11"}),
+            datetime(2026, 5, 3, 7, 20, tzinfo=UTC),
+            3,
+        ),
+        ("quarterly", date(2026, 1, 10), frozenset({"2026-Q2"}), datetime(2026, 6, 30, 16, tzinfo=UTC), 10),
+        ("monthly", date(2026, 4, 30), frozenset({"2026-06"}), None, 40),
+        ("quarterly", date(2026, 8, 1), frozenset(), datetime(2026, 9, 1, tzinfo=UTC), 0),
+    ],
+)
+def test_no_new_key_appears_before_the_look(
+    cadence: str, since: date, submitted: frozenset[str], last: datetime | None, days_before: int
+) -> None:
     """Stepping through a year from look to look, probing every hour in between (and a minute before the
     look): every key the rules have before the next look, they had at the last one."""
     settings = Settings(_env_file=None, bot_token="1:x", report_reminder_days_before=days_before)  # type: ignore[call-arg]
@@ -147,7 +163,12 @@ def test_quiet_hours_end_the_next_morning() -> None:
 
 def test_the_fingerprint_names_what_due_times_depend_on() -> None:
     base = Settings(_env_file=None, bot_token="1:x")  # type: ignore[call-arg]
-    assert rules_fingerprint(base) == rules_fingerprint(Settings(_env_file=None, bot_token="1:x",  # type: ignore[call-arg]
-                                                                 quiet_hours=""))
+    assert rules_fingerprint(base) == rules_fingerprint(
+        Settings(
+            _env_file=None,
+            bot_token="1:x",  # type: ignore[call-arg]
+            quiet_hours="",
+        )
+    )
     for change in ({"report_reminder_days_before": 5}, {"meeting_reminders": "2h"}, {"timezone": "UTC"}):
         assert rules_fingerprint(Settings(_env_file=None, bot_token="1:x", **change)) != rules_fingerprint(base)  # type: ignore[arg-type]

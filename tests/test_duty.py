@@ -28,8 +28,9 @@ async def logs(harness: Harness) -> list[DutyLog]:
 async def approve_all(harness: Harness) -> None:
     """The branch approves every pending entry (only approved entries count: issue 17; the review itself is
     tested in tests/test_duty_posts.py)."""
-    await harness.store.duty.approve([e.id for e in await logs(harness) if e.review == "pending"], None,
-                                     "2026-01-01T00:00:00+00:00")
+    await harness.store.duty.approve(
+        [e.id for e in await logs(harness) if e.review == "pending"], None, "2026-01-01T00:00:00+00:00"
+    )
 
 
 async def test_patrol_one_line_is_saved_with_its_points(harness: Harness) -> None:
@@ -126,9 +127,15 @@ async def test_one_line_patrol_with_missing_fields_shows_the_form(harness: Harne
     assert await logs(harness) == []
 
 
-@pytest.mark.parametrize(("user", "text"), [(MEDIATOR, "/patrol 村口 | 30 | 无异常"), (MEDIATOR, "/patrol"),
-                                            (PATROL, "/mediate 张家、李家 | 邻里 | 已化解 | 清理杂物"),
-                                            (PLAIN, "/mediate")])
+@pytest.mark.parametrize(
+    ("user", "text"),
+    [
+        (MEDIATOR, "/patrol 村口 | 30 | 无异常"),
+        (MEDIATOR, "/patrol"),
+        (PATROL, "/mediate 张家、李家 | 邻里 | 已化解 | 清理杂物"),
+        (PLAIN, "/mediate"),
+    ],
+)
 async def test_member_without_the_post_is_refused_and_nothing_is_saved(harness: Harness, user: int, text: str) -> None:
     member = harness.user(user)
     await member.send(text)
@@ -392,7 +399,12 @@ async def test_duty_logs_are_exported(harness: Harness) -> None:
     rows = list(csv.DictReader(io.StringIO(files["duty_logs.csv"].decode("utf-8-sig"))))
     [row] = rows
     assert (row["member"], row["branch"], row["date"], row["minutes"], row["points"]) == (
-        "赵巡逻", "一村党支部", "2026-03-31", "60", "2")
+        "赵巡逻",
+        "一村党支部",
+        "2026-03-31",
+        "60",
+        "2",
+    )
     assert row["photo_file_id"].startswith("EMU")
 
 

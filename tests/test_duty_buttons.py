@@ -101,8 +101,19 @@ async def test_a_forged_kind_mid_mediation_is_expired_and_the_step_goes_on(harne
     assert (entry.kind, entry.outcome) == ("land", "referred")
 
 
-@pytest.mark.parametrize("forged", ["duty:kind:evil", "duty:skip:1", "duty:out:1:evil", "duty:out:x:resolved",
-                                    "duty:post:1:king", "duty:post:x:patrol", "duty", "duty:"])
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "duty:kind:evil",
+        "duty:skip:1",
+        "duty:out:1:evil",
+        "duty:out:x:resolved",
+        "duty:post:1:king",
+        "duty:post:x:patrol",
+        "duty",
+        "duty:",
+    ],
+)
 async def test_forged_duty_payloads_outside_any_step_are_expired(harness: Harness, forged: str) -> None:
     secretary = harness.user(SECRETARY)
     await secretary.send("/posts 赵巡逻")
@@ -139,14 +150,18 @@ async def test_a_followup_button_naming_a_patrol_log_is_expired(harness: Harness
     assert await _logs(harness) == [entry]
 
 
-@pytest.mark.parametrize(("presser", "target", "post"), [
-    (PLAIN, PATROL, "mediation"),  # a member of another branch
-    (PATROL, PATROL, "mediation"),  # a post-holder giving themselves a post
-    (MEDIATOR, PATROL, "patrol"),  # a post-holder taking someone's post away
-    (OTHER_SECRETARY, PATROL, "patrol"),  # a secretary of another branch
-])
+@pytest.mark.parametrize(
+    ("presser", "target", "post"),
+    [
+        (PLAIN, PATROL, "mediation"),  # a member of another branch
+        (PATROL, PATROL, "mediation"),  # a post-holder giving themselves a post
+        (MEDIATOR, PATROL, "patrol"),  # a post-holder taking someone's post away
+        (OTHER_SECRETARY, PATROL, "patrol"),  # a secretary of another branch
+    ],
+)
 async def test_a_forged_post_button_from_someone_without_the_right_is_refused(
-        harness: Harness, presser: int, target: int, post: str) -> None:
+    harness: Harness, presser: int, target: int, post: str
+) -> None:
     person = harness.user(presser)
     await person.send("/help")
     await person.next_message()

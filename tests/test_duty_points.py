@@ -27,18 +27,34 @@ from bot.store.duty import DutyLog
 from bot.store.posts import Post
 
 TZ = ZoneInfo("Asia/Shanghai")
-CAT = Catalogue((
-    Post(id=1, key="patrol", name="治安巡逻岗", form="patrol", per_entry=1, per_minutes=60, minimum=4),
-    Post(id=2, key="mediation", name="矛盾调解岗", form="mediation", per_entry=0, minimum=1),
-    Post(id=3, key="环境卫生岗", name="环境卫生岗", form="generic", per_entry=1, per_minutes=30, minimum=2),
-    Post(id=4, key="政策宣传岗", name="政策宣传岗", form="generic", per_entry=2, minimum=0),
-))
+CAT = Catalogue(
+    (
+        Post(id=1, key="patrol", name="治安巡逻岗", form="patrol", per_entry=1, per_minutes=60, minimum=4),
+        Post(id=2, key="mediation", name="矛盾调解岗", form="mediation", per_entry=0, minimum=1),
+        Post(id=3, key="环境卫生岗", name="环境卫生岗", form="generic", per_entry=1, per_minutes=30, minimum=2),
+        Post(id=4, key="政策宣传岗", name="政策宣传岗", form="generic", per_entry=2, minimum=0),
+    )
+)
 
 
-def entry(post: str, review: str = "approved", minutes: int | None = None, outcome: str | None = None,
-          served: int | None = None) -> DutyLog:
-    return DutyLog(id=1, member_id=1, post=post, at="2026-03-05T02:00:00+00:00", local_date=date(2026, 3, 5),
-                   minutes=minutes, outcome=outcome, served=served, review=review)
+def entry(
+    post: str,
+    review: str = "approved",
+    minutes: int | None = None,
+    outcome: str | None = None,
+    served: int | None = None,
+) -> DutyLog:
+    return DutyLog(
+        id=1,
+        member_id=1,
+        post=post,
+        at="2026-03-05T02:00:00+00:00",
+        local_date=date(2026, 3, 5),
+        minutes=minutes,
+        outcome=outcome,
+        served=served,
+        review=review,
+    )
 
 
 def test_points_of_every_post() -> None:
@@ -51,8 +67,12 @@ def test_points_of_every_post() -> None:
 
 
 def test_only_approved_entries_count_toward_points_and_minimum() -> None:
-    logs = [entry("环境卫生岗", minutes=30), entry("环境卫生岗", "pending", minutes=30),
-            entry("环境卫生岗", "rejected", minutes=30), entry("patrol", "pending", minutes=60)]
+    logs = [
+        entry("环境卫生岗", minutes=30),
+        entry("环境卫生岗", "pending", minutes=30),
+        entry("环境卫生岗", "rejected", minutes=30),
+        entry("patrol", "pending", minutes=60),
+    ]
     month = summarize_reviewed(logs, CAT)
     assert (month.points, month.pending, month.pending_points) == (2, 2, 4)
     assert month.generic["环境卫生岗"].entries == 1 and month.entries == {"环境卫生岗": 1}
@@ -60,7 +80,9 @@ def test_only_approved_entries_count_toward_points_and_minimum() -> None:
     assert met(summarize_reviewed([*logs, entry("环境卫生岗")], CAT), {"环境卫生岗"}, CAT) is True
     assert met(month, {"政策宣传岗"}, CAT) is None  # no minimum
     assert [(p.key, ok) for p, ok in minimum_checks(month, {"patrol", "环境卫生岗"}, CAT)] == [
-        ("patrol", False), ("环境卫生岗", False)]
+        ("patrol", False),
+        ("环境卫生岗", False),
+    ]
 
 
 def test_a_post_found_by_key_name_or_roster_alias() -> None:
@@ -69,9 +91,17 @@ def test_a_post_found_by_key_name_or_roster_alias() -> None:
     assert [p.key for p in CAT.held({"环境卫生岗", "patrol", "飞行岗"})] == ["patrol", "环境卫生岗"]
 
 
-@pytest.mark.parametrize(("text", "rule"), [
-    ("每条2分", (2, None)), ("2", (2, None)), ("每条1分+每30分钟1分", (1, 30)), ("1+30", (1, 30)),
-    ("1，每30分钟加1分", (1, 30)), ("per entry 1 + every 30 minutes", (1, 30))])
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("每条2分", (2, None)),
+        ("2", (2, None)),
+        ("每条1分+每30分钟1分", (1, 30)),
+        ("1+30", (1, 30)),
+        ("1，每30分钟加1分", (1, 30)),
+        ("per entry 1 + every 30 minutes", (1, 30)),
+    ],
+)
 def test_points_rules(text: str, rule: tuple[int, int | None]) -> None:
     assert parse_rule(text) == rule
 
@@ -110,7 +140,13 @@ def test_quarters() -> None:
     assert (start, end) == (datetime(2026, 9, 30, 16, tzinfo=UTC), datetime(2026, 12, 31, 16, tzinfo=UTC))
     ask_from, ask_to = Quarter(2026, 1).ask_window(TZ)
     assert ask_from == datetime(2026, 3, 25, 0, tzinfo=UTC) and ask_to.date() == date(2026, 5, 1)
-    cases = {(3, 10): Quarter(2026, 1), (3, 25): Quarter(2026, 1), (4, 20): Quarter(2026, 1),
-             (5, 5): Quarter(2026, 2), (6, 26): Quarter(2026, 2), (1, 10): Quarter(2025, 4)}
+    cases = {
+        (3, 10): Quarter(2026, 1),
+        (3, 25): Quarter(2026, 1),
+        (4, 20): Quarter(2026, 1),
+        (5, 5): Quarter(2026, 2),
+        (6, 26): Quarter(2026, 2),
+        (1, 10): Quarter(2025, 4),
+    }
     for (month, day), quarter in cases.items():
         assert under_review(datetime(2026, month, day, 10, tzinfo=TZ), TZ) == quarter, (month, day)

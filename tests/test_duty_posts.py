@@ -92,7 +92,12 @@ async def test_a_new_post_without_code_is_claimed_approved_and_logged(harness: H
     assert "90 分钟，服务 3 人，得 4 分" in saved.text and "待支部审核" in saved.text
     [entry] = await entries(harness)
     assert (entry.post, entry.summary, entry.minutes, entry.served, entry.review) == (
-        "防汛巡查岗", "清理河道杂物，检查堤坝", 90, 3, "pending")
+        "防汛巡查岗",
+        "清理河道杂物，检查堤坝",
+        90,
+        3,
+        "pending",
+    )
     await member.send("/duty")
     month = await member.expect("履职情况")
     assert "防汛巡查岗：0 条" in month.text and "待审核：1 条（4 分" in month.text

@@ -36,8 +36,9 @@ async def link(store: Store, *telegram_ids: int) -> None:
         await store.members.link(member.id, telegram_id)
 
 
-async def test_the_prompt_goes_to_each_post_holder_once_also_after_a_restart(tmp_path: Path,
-                                                                             settings: Settings) -> None:
+async def test_the_prompt_goes_to_each_post_holder_once_also_after_a_restart(
+    tmp_path: Path, settings: Settings
+) -> None:
     first = await Store.open(tmp_path / "q.sqlite3")
     try:
         await load_roster(first, SMALL_ROSTER)
@@ -47,7 +48,8 @@ async def test_the_prompt_goes_to_each_post_holder_once_also_after_a_restart(tmp
         patrol, mediator = [await first.members.by_telegram_id(t) for t in (PATROL, MEDIATOR)]
         assert patrol is not None and mediator is not None
         assert await account_keys(first) == sorted(
-            [f"duty:account:2026Q1:{patrol.id}", f"duty:account:2026Q1:{mediator.id}"])
+            [f"duty:account:2026Q1:{patrol.id}", f"duty:account:2026Q1:{mediator.id}"]
+        )
         await core.sweep(first, settings, local(3, 28))
         assert len(await account_keys(first)) == 2
     finally:
@@ -158,8 +160,13 @@ async def test_the_account_by_voice_or_text_the_list_the_rating_and_the_publicit
 
 async def test_members_without_the_right_get_refusals(harness: Harness) -> None:
     plain = harness.user(PLAIN)
-    for command, who in (("/accounts", "只有党组织书记"), ("/rate 赵巡逻 | 优秀", "只有党组织书记"),
-                         ("/publicity", "只有党组织书记"), ("/account", "/account 只有"), ("/log", "/log 只有")):
+    for command, who in (
+        ("/accounts", "只有党组织书记"),
+        ("/rate 赵巡逻 | 优秀", "只有党组织书记"),
+        ("/publicity", "只有党组织书记"),
+        ("/account", "/account 只有"),
+        ("/log", "/log 只有"),
+    ):
         await plain.send(command)
         await plain.expect(who)
     await plain.press_data("duty:pub:1")

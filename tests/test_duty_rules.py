@@ -39,12 +39,21 @@ def patrol(minutes: int, at: str = "2026-03-10T02:00:00+00:00") -> DutyLog:
 
 
 def mediation(outcome: str) -> DutyLog:
-    return DutyLog(id=2, member_id=1, post="mediation", at="2026-03-10T02:00:00+00:00",
-                   local_date=date(2026, 3, 10), outcome=outcome, kind="land", parties="a")
+    return DutyLog(
+        id=2,
+        member_id=1,
+        post="mediation",
+        at="2026-03-10T02:00:00+00:00",
+        local_date=date(2026, 3, 10),
+        outcome=outcome,
+        kind="land",
+        parties="a",
+    )
 
 
-@pytest.mark.parametrize(("text", "minutes"), [("1", 1), ("45", 45), (" 720 ", 720), ("30分钟", 30),
-                                               ("30 min", 30), ("６０", 60)])
+@pytest.mark.parametrize(
+    ("text", "minutes"), [("1", 1), ("45", 45), (" 720 ", 720), ("30分钟", 30), ("30 min", 30), ("６０", 60)]
+)
 def test_minutes_accepts_whole_numbers_from_1_to_720(text: str, minutes: int) -> None:
     assert parse_minutes(text) == minutes
 
@@ -82,8 +91,12 @@ def test_followup_date_is_today_or_later_within_a_year() -> None:
     assert parse_followup("2026-03-10", TODAY) == TODAY
     assert parse_followup("2026/3/12", TODAY) == date(2026, 3, 12)
     assert parse_followup("2026年3月12日", TODAY) == date(2026, 3, 12)
-    for text, problem in [("2026-03-09", "date_past"), ("2027-06-01", "date_far"), ("2026-02-30", "date"),
-                          ("next week", "date")]:
+    for text, problem in [
+        ("2026-03-09", "date_past"),
+        ("2027-06-01", "date_far"),
+        ("2026-02-30", "date"),
+        ("next week", "date"),
+    ]:
         with pytest.raises(FieldError) as caught:
             parse_followup(text, TODAY)
         assert (caught.value.field, caught.value.problem) == ("followup", problem)
@@ -107,15 +120,18 @@ def test_patrol_one_line_form() -> None:
 
 def test_mediation_one_line_form() -> None:
     assert parse_mediation_line(["张家、李家", "邻里", "已化解", "清理杂物"], TODAY) == MediationDraft(
-        "张家、李家", "neighbour", "resolved", "清理杂物")
+        "张家、李家", "neighbour", "resolved", "清理杂物"
+    )
     ongoing = parse_mediation_line(["a", "land", "ongoing", "b", "2026-03-12"], TODAY)
     assert ongoing.outcome == "ongoing" and ongoing.followup_on == date(2026, 3, 12)
-    for fields, problem in [(["a", "land", "ongoing", "b"], "followup_needed"),
-                            (["a", "land", "resolved", "b", "2026-03-12"], "followup_unexpected"),
-                            (["a", "land", "ongoing", "b", "2026-03-01"], "date_past"),
-                            (["a", "吵架", "resolved", "b"], "kind"),
-                            (["a", "land", "maybe", "b"], "outcome"),
-                            (["a", "land"], "form")]:
+    for fields, problem in [
+        (["a", "land", "ongoing", "b"], "followup_needed"),
+        (["a", "land", "resolved", "b", "2026-03-12"], "followup_unexpected"),
+        (["a", "land", "ongoing", "b", "2026-03-01"], "date_past"),
+        (["a", "吵架", "resolved", "b"], "kind"),
+        (["a", "land", "maybe", "b"], "outcome"),
+        (["a", "land"], "form"),
+    ]:
         with pytest.raises(FieldError) as caught:
             parse_mediation_line(fields, TODAY)
         assert caught.value.problem == problem, fields
@@ -174,8 +190,10 @@ def test_followup_is_due_from_8_local_on_its_day() -> None:
     assert followup_is_due(day, datetime(2026, 3, 20, 3, 0, tzinfo=TZ), TZ)
 
 
-@pytest.mark.parametrize(("word", "kind"), [("婚姻家庭", "family"), ("赡养", "support"), ("拆迁安置", "relocation"),
-                                            ("征地拆迁", "relocation")])
+@pytest.mark.parametrize(
+    ("word", "kind"),
+    [("婚姻家庭", "family"), ("赡养", "support"), ("拆迁安置", "relocation"), ("征地拆迁", "relocation")],
+)
 def test_the_new_mediation_kinds_are_understood(word: str, kind: str) -> None:
     assert parse_kind(word) == kind
 

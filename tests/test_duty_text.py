@@ -71,7 +71,11 @@ async def test_mediation_steps_refuse_photos_and_files(harness: Harness) -> None
     await member.expect("调解已记录", kind="message")
     [entry] = await harness.store.duty.all()
     assert (entry.parties, entry.kind, entry.outcome, str(entry.followup_on)) == (
-        "张家、李家", "family", "ongoing", "2026-03-15")
+        "张家、李家",
+        "family",
+        "ongoing",
+        "2026-03-15",
+    )
     assert entry.summary == "赡养费争议，约定下周再谈" and entry.photo_file_id is None
 
 

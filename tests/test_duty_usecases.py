@@ -50,8 +50,7 @@ async def test_the_patrol_flow_asks_step_by_step_and_saves_at_the_end(store: Sto
     assert (entry.area, entry.minutes, entry.local_date.isoformat()) == ("村口", 60, "2026-03-10")
 
 
-async def test_a_mediation_choice_leaves_the_choice_and_ongoing_asks_the_date(store: Store,
-                                                                            settings: Settings) -> None:
+async def test_a_mediation_choice_leaves_the_choice_and_ongoing_asks_the_date(store: Store, settings: Settings) -> None:
     await load_roster(store, SMALL_ROSTER)
     me = await _actor(store, MEDIATOR)
     draft = Draft("mediation", parties="张家、李家")
@@ -64,8 +63,9 @@ async def test_a_mediation_choice_leaves_the_choice_and_ongoing_asks_the_date(st
 async def test_followup_buttons_are_the_owners_only(store: Store, settings: Settings) -> None:
     await load_roster(store, SMALL_ROSTER)
     me, other = await _actor(store, MEDIATOR), await _actor(store, PATROL)
-    turn = await flow.start(me, "mediation", ["张家", "邻里", "调解中", "再谈", "2026-03-12"], None, NOW, store,
-                            settings, "zh")
+    turn = await flow.start(
+        me, "mediation", ["张家", "邻里", "调解中", "再谈", "2026-03-12"], None, NOW, store, settings, "zh"
+    )
     [entry] = await store.duty.all()
     refused = await duty_followup.pressed(other, entry.id, "resolved", NOW, store, settings, "zh")
     assert refused.result.replies[0].alert and refused.result.replies[0].key == "duty.followup.not_yours"

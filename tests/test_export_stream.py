@@ -72,29 +72,102 @@ async def from_lists(store: Store, units: set[int] | None) -> dict[str, bytes]:
     members = await store.members.all()
     names = {m.id: m.name for m in members}
     mine = {m.id: m for m in members if units is None or m.unit_id in units}
-    files = {"members.csv": to_csv(MEMBERS_HEADER, [[
-        m.id, m.name, tree.name(m.unit_id), tree.name(m.group_id), m.category, ";".join(sorted(m.roles)),
-        ";".join(sorted(m.posts)), names.get(m.liaison_id or -1, ""), m.report_cadence,
-        m.migrant_since.isoformat() if m.migrant_since else "", m.phone, m.building, m.telegram_id,
-        "yes" if m.linked else "no", m.linked_at, "yes" if m.unreachable else "no",
-        "active" if m.active else "deactivated", m.deactivated_at,
-        m.membership, m.joined.isoformat() if m.joined else "", m.confirmed.isoformat() if m.confirmed else "",
-        tree.name(m.activity_group_id), m.relation, m.note, m.duty, "yes" if m.votes else "no",
-    ] for m in mine.values()])}
-    files["status_reports.csv"] = to_csv(STATUS_HEADER, [[
-        s.id, mine[s.member_id].name, tree.name(mine[s.member_id].unit_id), s.state, s.location, s.note, local(s.at)]
-        for s in await store.reports.all_status(list(mine))])
-    files["thought_reports.csv"] = to_csv(THOUGHT_HEADER, [[
-        r.id, mine[r.member_id].name, tree.name(mine[r.member_id].unit_id), r.period, local(r.submitted_at),
-        r.replaced, r.text, r.seconds] for r in await store.reports.all_thoughts(list(mine))])
+    files = {
+        "members.csv": to_csv(
+            MEMBERS_HEADER,
+            [
+                [
+                    m.id,
+                    m.name,
+                    tree.name(m.unit_id),
+                    tree.name(m.group_id),
+                    m.category,
+                    ";".join(sorted(m.roles)),
+                    ";".join(sorted(m.posts)),
+                    names.get(m.liaison_id or -1, ""),
+                    m.report_cadence,
+                    m.migrant_since.isoformat() if m.migrant_since else "",
+                    m.phone,
+                    m.building,
+                    m.telegram_id,
+                    "yes" if m.linked else "no",
+                    m.linked_at,
+                    "yes" if m.unreachable else "no",
+                    "active" if m.active else "deactivated",
+                    m.deactivated_at,
+                    m.membership,
+                    m.joined.isoformat() if m.joined else "",
+                    m.confirmed.isoformat() if m.confirmed else "",
+                    tree.name(m.activity_group_id),
+                    m.relation,
+                    m.note,
+                    m.duty,
+                    "yes" if m.votes else "no",
+                ]
+                for m in mine.values()
+            ],
+        )
+    }
+    files["status_reports.csv"] = to_csv(
+        STATUS_HEADER,
+        [
+            [
+                s.id,
+                mine[s.member_id].name,
+                tree.name(mine[s.member_id].unit_id),
+                s.state,
+                s.location,
+                s.note,
+                local(s.at),
+            ]
+            for s in await store.reports.all_status(list(mine))
+        ],
+    )
+    files["thought_reports.csv"] = to_csv(
+        THOUGHT_HEADER,
+        [
+            [
+                r.id,
+                mine[r.member_id].name,
+                tree.name(mine[r.member_id].unit_id),
+                r.period,
+                local(r.submitted_at),
+                r.replaced,
+                r.text,
+                r.seconds,
+            ]
+            for r in await store.reports.all_thoughts(list(mine))
+        ],
+    )
     everyone = {m.id: m for m in members}
-    files["duty_logs.csv"] = to_csv(DUTY_HEADER, [[
-        e.id, e.post, everyone[e.member_id].name, tree.name(everyone[e.member_id].unit_id), e.local_date.isoformat(),
-        e.area if e.post == PATROL else e.parties, e.findings if e.post == PATROL else e.summary, e.minutes, e.kind,
-        e.outcome, e.followup_on.isoformat() if e.followup_on else None, log_points(e), e.photo_file_id, e.at,
-        POST_NAMES.get(e.post, e.post), e.served, e.review, e.reviewed_at, e.review_reason]
-        for e in await store.duty.all()
-        if units is None or everyone[e.member_id].unit_id in units or everyone[e.member_id].group_id in units])
+    files["duty_logs.csv"] = to_csv(
+        DUTY_HEADER,
+        [
+            [
+                e.id,
+                e.post,
+                everyone[e.member_id].name,
+                tree.name(everyone[e.member_id].unit_id),
+                e.local_date.isoformat(),
+                e.area if e.post == PATROL else e.parties,
+                e.findings if e.post == PATROL else e.summary,
+                e.minutes,
+                e.kind,
+                e.outcome,
+                e.followup_on.isoformat() if e.followup_on else None,
+                log_points(e),
+                e.photo_file_id,
+                e.at,
+                POST_NAMES.get(e.post, e.post),
+                e.served,
+                e.review,
+                e.reviewed_at,
+                e.review_reason,
+            ]
+            for e in await store.duty.all()
+            if units is None or everyone[e.member_id].unit_id in units or everyone[e.member_id].group_id in units
+        ],
+    )
     notices, attendance, resolutions = [], [], []
     for n in reversed(await store.notices.in_units(units)):
         kept = await store.minutes.get(n.id)  # the minutes' fields (issue 13 item 6)
@@ -103,31 +176,68 @@ async def from_lists(store: Store, units: set[int] | None) -> dict[str, bytes]:
         seats = {s.member_id: s for s in await store.notices.seats(n.id)}
         status = [d.status for d in deliveries if d.member_id is not None]
         answers = [r.answer for r in rsvps.values()]
-        notices.append([
-            n.id, n.kind, tree.name(n.unit_id), local(n.starts_at), n.place, n.topic,
-            names.get(n.created_by or -1, ""), local(n.created_at), local(n.cancelled_at), len(expected),
-            status.count("sent"), status.count("failed"), status.count("uncertain"),
-            sum(not e.linked for e in expected), answers.count("attend"), answers.count("leave"), len(checkins),
-            n.minutes, n.audience, n.speaker or "",
-            sum(r.answer == "leave" and r.approval == "approved" for r in rsvps.values()),
-            sum(e.votes for e in expected), sum(e.votes and e.member.id in checkins for e in expected),
-            sum(s.made_up is not None for s in seats.values()),
-            (kept.host or "") if kept else "", (kept.recorder or "") if kept else "",
-            len(kept.resolutions) if kept else 0])
-        resolutions.extend([n.id, n.kind, tree.name(n.unit_id), local(n.starts_at), number, r.text, r.yes, r.no,
-                            r.abstain] for number, r in enumerate(kept.resolutions if kept else (), 1))
+        notices.append(
+            [
+                n.id,
+                n.kind,
+                tree.name(n.unit_id),
+                local(n.starts_at),
+                n.place,
+                n.topic,
+                names.get(n.created_by or -1, ""),
+                local(n.created_at),
+                local(n.cancelled_at),
+                len(expected),
+                status.count("sent"),
+                status.count("failed"),
+                status.count("uncertain"),
+                sum(not e.linked for e in expected),
+                answers.count("attend"),
+                answers.count("leave"),
+                len(checkins),
+                n.minutes,
+                n.audience,
+                n.speaker or "",
+                sum(r.answer == "leave" and r.approval == "approved" for r in rsvps.values()),
+                sum(e.votes for e in expected),
+                sum(e.votes and e.member.id in checkins for e in expected),
+                sum(s.made_up is not None for s in seats.values()),
+                (kept.host or "") if kept else "",
+                (kept.recorder or "") if kept else "",
+                len(kept.resolutions) if kept else 0,
+            ]
+        )
+        resolutions.extend(
+            [n.id, n.kind, tree.name(n.unit_id), local(n.starts_at), number, r.text, r.yes, r.no, r.abstain]
+            for number, r in enumerate(kept.resolutions if kept else (), 1)
+        )
         delivery = {d.member_id: d.status for d in deliveries if d.member_id is not None}
         for e in expected:
             m, r, c = e.member, rsvps.get(e.member.id), checkins.get(e.member.id)
             seat = seats[m.id]
-            attendance.append([
-                n.id, n.kind, local(n.starts_at), m.name, tree.name(m.unit_id), tree.name(m.group_id),
-                "yes" if e.linked else "no", delivery.get(m.id, "not_sent"), r.answer if r else "",
-                r.reason if r else "", local(r.at) if r else "", local(c.at) if c else "", c.how if c else "",
-                "yes" if e.votes else "no", (r.approval or "") if r else "",
-                names.get(r.decided_by, "") if r and r.decided_by else "",
-                names.get(c.by_member, "") if c and c.by_member and c.how != "self" else "",
-                seat.made_up or "", seat.makeup_note or ""])
+            attendance.append(
+                [
+                    n.id,
+                    n.kind,
+                    local(n.starts_at),
+                    m.name,
+                    tree.name(m.unit_id),
+                    tree.name(m.group_id),
+                    "yes" if e.linked else "no",
+                    delivery.get(m.id, "not_sent"),
+                    r.answer if r else "",
+                    r.reason if r else "",
+                    local(r.at) if r else "",
+                    local(c.at) if c else "",
+                    c.how if c else "",
+                    "yes" if e.votes else "no",
+                    (r.approval or "") if r else "",
+                    names.get(r.decided_by, "") if r and r.decided_by else "",
+                    names.get(c.by_member, "") if c and c.by_member and c.how != "self" else "",
+                    seat.made_up or "",
+                    seat.makeup_note or "",
+                ]
+            )
     files["notices.csv"] = to_csv(NOTICE_HEADER, notices)
     files["attendance.csv"] = to_csv(ATTENDANCE_HEADER, attendance)
     files["resolutions.csv"] = to_csv(RESOLUTIONS_HEADER, resolutions)
@@ -137,9 +247,13 @@ async def from_lists(store: Store, units: set[int] | None) -> dict[str, bytes]:
     files["visits.csv"] = to_csv(VISITS_HEADER, [])
     files["requests.csv"] = to_csv(REQUESTS_HEADER, [])
     # issue 17: the catalogue, the accounts and the 公示 (none of either in this database)
-    files["posts.csv"] = to_csv(POSTS_HEADER, [[
-        p.id, p.name, p.key, p.form, p.per_entry, p.per_minutes, p.minimum, "yes" if p.active else "no"]
-        for p in await store.duty.posts.all()])
+    files["posts.csv"] = to_csv(
+        POSTS_HEADER,
+        [
+            [p.id, p.name, p.key, p.form, p.per_entry, p.per_minutes, p.minimum, "yes" if p.active else "no"]
+            for p in await store.duty.posts.all()
+        ],
+    )
     files["duty_accounts.csv"] = to_csv(ACCOUNTS_HEADER, [])
     files["duty_publicity.csv"] = to_csv(PUBLICITY_HEADER, [])
     # this database has no care cases: their files are the headers (tests/test_care_data.py checks their rows)
@@ -154,10 +268,23 @@ async def test_streamed_files_are_the_files_built_from_whole_lists(opened: Store
     group = next(u.id for u in tree.units.values() if u.kind == "group")
     for units in (None, tree.subtree(branch), set(tree.units), {group}, set()):
         streamed = await export_files(opened, units)
-        assert list(streamed) == ["members.csv", "status_reports.csv", "thought_reports.csv", "duty_logs.csv",
-                                  "notices.csv", "attendance.csv", "resolutions.csv", "households.csv", "visits.csv",
-                                  "requests.csv", "posts.csv", "duty_accounts.csv", "duty_publicity.csv",
-                                  "care_cases.csv", "care_visits.csv"]
+        assert list(streamed) == [
+            "members.csv",
+            "status_reports.csv",
+            "thought_reports.csv",
+            "duty_logs.csv",
+            "notices.csv",
+            "attendance.csv",
+            "resolutions.csv",
+            "households.csv",
+            "visits.csv",
+            "requests.csv",
+            "posts.csv",
+            "duty_accounts.csv",
+            "duty_publicity.csv",
+            "care_cases.csv",
+            "care_visits.csv",
+        ]
         assert streamed == await from_lists(opened, units), units
     everything = await export_files(opened)
     assert all(data.startswith(b"\xef\xbb\xbf") for data in everything.values())
@@ -189,25 +316,41 @@ def reads(monkeypatch: pytest.MonkeyPatch, out: Path) -> tuple[list[int], list[i
 
         monkeypatch.setattr(cls, name, read)
 
-    for name, cls in (("fetchmany", aiosqlite.Cursor), ("fetchall", aiosqlite.Cursor),
-                      ("execute_fetchall", aiosqlite.Connection)):
+    for name, cls in (
+        ("fetchmany", aiosqlite.Cursor),
+        ("fetchall", aiosqlite.Cursor),
+        ("execute_fetchall", aiosqlite.Connection),
+    ):
         recorded(name, cls)
     return sizes, written
 
 
 def test_a_10000_member_export_reads_through_cursors_a_chunk_at_a_time(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     database = tmp_path / "big.sqlite3"
     dataset().build(database, members=10_000, months=3, end=END)
     with sqlite3.connect(database) as conn:
-        expected = {name: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for name, table in (
-            ("members.csv", "members"), ("status_reports.csv", "status_reports"),
-            ("thought_reports.csv", "thought_reports"), ("duty_logs.csv", "duty_logs"),
-            ("notices.csv", "notices"), ("attendance.csv", "notice_members"),
-            ("resolutions.csv", "minute_resolutions"), ("households.csv", "households"),
-            ("visits.csv", "visits"), ("requests.csv", "requests"), ("posts.csv", "posts"),
-            ("duty_accounts.csv", "post_accounts"), ("duty_publicity.csv", "post_publicity"),
-            ("care_cases.csv", "care_cases"), ("care_visits.csv", "care_visits"))}
+        expected = {
+            name: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for name, table in (
+                ("members.csv", "members"),
+                ("status_reports.csv", "status_reports"),
+                ("thought_reports.csv", "thought_reports"),
+                ("duty_logs.csv", "duty_logs"),
+                ("notices.csv", "notices"),
+                ("attendance.csv", "notice_members"),
+                ("resolutions.csv", "minute_resolutions"),
+                ("households.csv", "households"),
+                ("visits.csv", "visits"),
+                ("requests.csv", "requests"),
+                ("posts.csv", "posts"),
+                ("duty_accounts.csv", "post_accounts"),
+                ("duty_publicity.csv", "post_publicity"),
+                ("care_cases.csv", "care_cases"),
+                ("care_visits.csv", "care_visits"),
+            )
+        }
     assert expected["members.csv"] == 10_000 and expected["attendance.csv"] > 20_000
     sizes, written_before = reads(monkeypatch, tmp_path / "out")
 
@@ -264,7 +407,8 @@ async def zip_first(rows: AsyncIterator[aiosqlite.Row], count: int) -> AsyncIter
 
 # ------------------------------------------------------------------------- /export through the bot
 async def test_export_sends_the_files_from_disk_and_removes_them(
-        harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     temporary = tmp_path / "tmp"
     temporary.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temporary))

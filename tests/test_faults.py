@@ -43,8 +43,9 @@ async def send_notice(emu: BotApiEmulator, when: str) -> None:
     await secretary.press("发送", await secretary.expect("预览", timeout=10))
 
 
-async def test_sigkill_mid_broadcast_then_restart_delivers_to_everyone(tmp_path: Path, emulator: BotApiEmulator
-                                                                      ) -> None:
+async def test_sigkill_mid_broadcast_then_restart_delivers_to_everyone(
+    tmp_path: Path, emulator: BotApiEmulator
+) -> None:
     members = 300
     users = await registered_community(tmp_path / "db.sqlite3", emulator, members)
     bot = BotProcess(tmp_path / "db.sqlite3", emulator)
@@ -129,7 +130,9 @@ async def test_redelivered_status_update_is_applied_once(harness: Harness) -> No
 
 
 async def test_random_telegram_errors_during_a_broadcast_and_a_burst_of_reports(
-    tmp_path: Path, emulator: BotApiEmulator, harness_factory: Any,
+    tmp_path: Path,
+    emulator: BotApiEmulator,
+    harness_factory: Any,
 ) -> None:
     users = await registered_community(tmp_path / "zhibu.sqlite3", emulator, 60)
     harness: Harness = await harness_factory(load=False, broadcast_rate=40)
@@ -198,8 +201,12 @@ async def test_random_telegram_errors_during_a_broadcast_and_a_burst_of_reports(
             assert error.startswith(("403", "400"))
         if status == "sent":
             assert messages_with(emulator.users[chat_id], NOTICE)
-    saved = {r[0] for r in await harness.store.db.fetchall(
-        "SELECT m.telegram_id FROM thought_reports t JOIN members m ON m.id = t.member_id")}
+    saved = {
+        r[0]
+        for r in await harness.store.db.fetchall(
+            "SELECT m.telegram_id FROM thought_reports t JOIN members m ON m.id = t.member_id"
+        )
+    }
     for user in reporters:
         if messages_with(user, "已提交"):
             assert user.id in saved  # told it was saved: it was
@@ -211,7 +218,9 @@ async def test_random_telegram_errors_during_a_broadcast_and_a_burst_of_reports(
 
 
 async def test_backup_during_a_broadcast_passes_integrity_check_and_restores(
-    tmp_path: Path, emulator: BotApiEmulator, harness_factory: Any,
+    tmp_path: Path,
+    emulator: BotApiEmulator,
+    harness_factory: Any,
 ) -> None:
     users = await registered_community(tmp_path / "zhibu.sqlite3", emulator, 300)
     harness: Harness = await harness_factory(load=False, broadcast_rate=100)
@@ -219,8 +228,13 @@ async def test_backup_during_a_broadcast_passes_integrity_check_and_restores(
     await until(lambda: sum(bool(messages_with(u, NOTICE)) for u in users.values()) >= 30)
     env = {"DATABASE_PATH": str(tmp_path / "zhibu.sqlite3"), "PATH": "/usr/bin:/bin"}
     result = await asyncio.to_thread(
-        subprocess.run, [sys.executable, "-m", "bot", "backup", str(tmp_path / "copy.sqlite3")],
-        capture_output=True, text=True, env=env, timeout=60)
+        subprocess.run,
+        [sys.executable, "-m", "bot", "backup", str(tmp_path / "copy.sqlite3")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert not all(messages_with(u, NOTICE) for u in users.values())  # taken while it was going on
     with sqlite3.connect(tmp_path / "copy.sqlite3") as conn:

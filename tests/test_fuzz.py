@@ -53,12 +53,80 @@ from bot.services.reports.common import InputError, StatusInput
 # ------------------------------------------------------------------------------------------- strategies
 
 SPECIAL = [
-    "|", "｜", "<", ">", "&", ";", "&amp;", "&lt;", "<b>", "</i>", "<script>", '"', "'", ":", "：", "-", "/",
-    ".", " ", "　", "\t", "\n", "\r", "\x00", "\x1b", "\x7f", "\u200b", "\u200d", "\ufeff", "\u202e",
-    "党", "支部", "年", "月", "日", "点", "分", "明天", "tomorrow", "今天", "后天", "Q", "q",
-    "🙂", "👨‍👩‍👧", "🇨🇳", "❤️", "𝕏", "０", "٣", "²", "Ⅻ", "〇",
-    "home", "away_work", "hardship", "在家", "外出务工", "patrol", "邻里", "resolved", "调解中", "已化解",
-    "党课", "general", "其他", "none", "无", "；", ",", "、", "secretary", "流动", "monthly",
+    "|",
+    "｜",
+    "<",
+    ">",
+    "&",
+    ";",
+    "&amp;",
+    "&lt;",
+    "<b>",
+    "</i>",
+    "<script>",
+    '"',
+    "'",
+    ":",
+    "：",
+    "-",
+    "/",
+    ".",
+    " ",
+    "　",
+    "\t",
+    "\n",
+    "\r",
+    "\x00",
+    "\x1b",
+    "\x7f",
+    "\u200b",
+    "\u200d",
+    "\ufeff",
+    "\u202e",
+    "党",
+    "支部",
+    "年",
+    "月",
+    "日",
+    "点",
+    "分",
+    "明天",
+    "tomorrow",
+    "今天",
+    "后天",
+    "Q",
+    "q",
+    "🙂",
+    "👨‍👩‍👧",
+    "🇨🇳",
+    "❤️",
+    "𝕏",
+    "０",
+    "٣",
+    "²",
+    "Ⅻ",
+    "〇",
+    "home",
+    "away_work",
+    "hardship",
+    "在家",
+    "外出务工",
+    "patrol",
+    "邻里",
+    "resolved",
+    "调解中",
+    "已化解",
+    "党课",
+    "general",
+    "其他",
+    "none",
+    "无",
+    "；",
+    ",",
+    "、",
+    "secretary",
+    "流动",
+    "monthly",
 ]
 DIGITS = st.text(alphabet="0123456789", min_size=1, max_size=6)
 char = st.one_of(st.characters(codec="utf-8"), st.sampled_from(SPECIAL))
@@ -78,18 +146,30 @@ separated = st.one_of(field_values.map(" | ".join), field_values.map("｜".join)
 #: Digits with every date/time separator the parsers know, and values out of every range.
 date_like = st.builds(
     lambda y, a, mo, b, d, c, h, e, mi: f"{y}{a}{mo}{b}{d}{c}{h}{e}{mi}",
-    DIGITS, st.sampled_from("-/.年"), DIGITS, st.sampled_from("-/.月"), DIGITS,
-    st.sampled_from([" ", "日 ", "日", "  ", "\t", ""]), DIGITS, st.sampled_from(":：点"), DIGITS,
+    DIGITS,
+    st.sampled_from("-/.年"),
+    DIGITS,
+    st.sampled_from("-/.月"),
+    DIGITS,
+    st.sampled_from([" ", "日 ", "日", "  ", "\t", ""]),
+    DIGITS,
+    st.sampled_from(":：点"),
+    DIGITS,
 )
-short_date_like = st.builds(lambda mo, b, d, h, mi: f"{mo}{b}{d} {h}:{mi}",
-                            DIGITS, st.sampled_from("-/.月"), DIGITS, DIGITS, DIGITS)
-relative_like = st.builds(lambda w, h, mi: f"{w} {h}:{mi}",
-                          st.sampled_from(["明天", "tomorrow", "TOMORROW", "今天", "后天", "today"]), DIGITS, DIGITS)
-month_like = st.builds(lambda y, s, m: f"{y}{s}{m}", DIGITS, st.sampled_from(["-", "-Q", "-q", "年", "/", "."]),
-                       DIGITS)
+short_date_like = st.builds(
+    lambda mo, b, d, h, mi: f"{mo}{b}{d} {h}:{mi}", DIGITS, st.sampled_from("-/.月"), DIGITS, DIGITS, DIGITS
+)
+relative_like = st.builds(
+    lambda w, h, mi: f"{w} {h}:{mi}",
+    st.sampled_from(["明天", "tomorrow", "TOMORROW", "今天", "后天", "today"]),
+    DIGITS,
+    DIGITS,
+)
+month_like = st.builds(lambda y, s, m: f"{y}{s}{m}", DIGITS, st.sampled_from(["-", "-Q", "-q", "年", "/", "."]), DIGITS)
 #: Any hostile text.
-hostile = st.one_of(piece, separated, long_text, date_like, short_date_like, relative_like, month_like,
-                    st.text(max_size=200))
+hostile = st.one_of(
+    piece, separated, long_text, date_like, short_date_like, relative_like, month_like, st.text(max_size=200)
+)
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 TZ = ZoneInfo("Asia/Shanghai")
@@ -102,6 +182,7 @@ def renders(text: str) -> str:
 
 
 # ---------------------------------------------------------------------------------- status and reports
+
 
 def render_input_error(exc: InputError) -> None:
     """As the status/report handlers do: `t(lang, exc.key, **exc.params)`."""
@@ -179,15 +260,24 @@ def test_period_is_a_period_or_none(text: str) -> None:
 
 # ---------------------------------------------------------------------------------------------- duty
 
+
 def render_field_error(err: FieldError, today: date) -> None:
     """As `bot.handlers.duty_report.field_error` does."""
     for lang in LANGUAGES:
         for key in (f"duty.err.{err.problem}", f"duty.field.{err.field}", f"duty.example.{err.field}"):
             assert has(key), key
-        example_text = t(lang, f"duty.example.{err.field}", date=(today + timedelta(days=7)).isoformat(),
-                         month="2026-03")
-        renders(t(lang, f"duty.err.{err.problem}", field=t(lang, f"duty.field.{err.field}"), value=err.value,
-                  example=Html(example_text)))
+        example_text = t(
+            lang, f"duty.example.{err.field}", date=(today + timedelta(days=7)).isoformat(), month="2026-03"
+        )
+        renders(
+            t(
+                lang,
+                f"duty.err.{err.problem}",
+                field=t(lang, f"duty.field.{err.field}"),
+                value=err.value,
+                example=Html(example_text),
+            )
+        )
 
 
 @FUZZ
@@ -227,9 +317,14 @@ def test_mediation_line(text: str, today: date) -> None:
 @example("2026-02-29", date(2026, 3, 10), False)
 def test_single_duty_fields(text: str, today: date, later: bool) -> None:
     parsers: list[Any] = [
-        parse_minutes, parse_kind, parse_outcome, parse_date, Month.parse,
+        parse_minutes,
+        parse_kind,
+        parse_outcome,
+        parse_date,
+        Month.parse,
         lambda v: parse_followup(v, today, after_today=later),
-        lambda v: parse_text(v, "area", SHORT_LIMIT), lambda v: parse_text(v, "summary", LONG_LIMIT),
+        lambda v: parse_text(v, "area", SHORT_LIMIT),
+        lambda v: parse_text(v, "summary", LONG_LIMIT),
     ]
     for parse in parsers:
         try:
@@ -248,12 +343,14 @@ def test_posts_list(text: str, known: set[str]) -> None:
 
 # ------------------------------------------------------------------------------------------- notices
 
-TREE = OrgTree.of([
-    Unit(id=1, parent_id=None, kind="committee", name="测试社区党委"),
-    Unit(id=2, parent_id=1, kind="branch", name="一村党支部"),
-    Unit(id=3, parent_id=2, kind="group", name="一组"),
-    Unit(id=4, parent_id=1, kind="branch", name="二村党支部"),
-])
+TREE = OrgTree.of(
+    [
+        Unit(id=1, parent_id=None, kind="committee", name="测试社区党委"),
+        Unit(id=2, parent_id=1, kind="branch", name="一村党支部"),
+        Unit(id=3, parent_id=2, kind="group", name="一组"),
+        Unit(id=4, parent_id=1, kind="branch", name="二村党支部"),
+    ]
+)
 
 
 def render_notice_error(error: NoticeError) -> None:
@@ -268,8 +365,10 @@ def render_notice_error(error: NoticeError) -> None:
 
 
 @FUZZ
-@given(st.one_of(hostile, date_like, short_date_like, relative_like),
-       st.datetimes(min_value=datetime(2001, 1, 1), max_value=datetime(2090, 12, 31), timezones=st.just(UTC)))
+@given(
+    st.one_of(hostile, date_like, short_date_like, relative_like),
+    st.datetimes(min_value=datetime(2001, 1, 1), max_value=datetime(2090, 12, 31), timezones=st.just(UTC)),
+)
 @example("2026-03-12 15:00", NOW)
 @example("02-29 10:00", datetime(2028, 10, 1, tzinfo=TZ))
 @example("9999-12-31 23:59", NOW)
@@ -293,10 +392,20 @@ def test_meeting_kind(text: str) -> None:
 
 
 @FUZZ
-@given(st.one_of(separated, hostile, st.builds(
-    lambda kind, when, place, topic, unit: f"{kind} | {when} | {place} | {topic}{unit}",
-    st.sampled_from(["党课", "general", "主题党日", "x"]), st.one_of(date_like, relative_like, hostile),
-    hostile, hostile, st.sampled_from(["", " | 一村", " | 一组", " | 测试", " | ", " | 党支部"]))))
+@given(
+    st.one_of(
+        separated,
+        hostile,
+        st.builds(
+            lambda kind, when, place, topic, unit: f"{kind} | {when} | {place} | {topic}{unit}",
+            st.sampled_from(["党课", "general", "主题党日", "x"]),
+            st.one_of(date_like, relative_like, hostile),
+            hostile,
+            hostile,
+            st.sampled_from(["", " | 一村", " | 一组", " | 测试", " | ", " | 党支部"]),
+        ),
+    )
+)
 @example("党课 | 2026-03-12 15:00 | 村委会会议室 | 学习党章")
 @example("党课 | 2026-03-12 15:00 | <b>村委会</b> | &学习 | 党支部")
 def test_notice_one_line(text: str) -> None:
@@ -318,8 +427,12 @@ def test_notice_unit_and_text_fields(text: str) -> None:
         assert notices.resolve_unit(text, {1, 2, 3, 4}, TREE) in {1, 2, 3, 4}
     except NoticeError as error:
         render_notice_error(error)
-    for name, limit in (("place", notices.PLACE_LIMIT), ("topic", notices.TOPIC_LIMIT),
-                        ("reason", notices.REASON_LIMIT), ("minutes", notices.MINUTES_LIMIT)):
+    for name, limit in (
+        ("place", notices.PLACE_LIMIT),
+        ("topic", notices.TOPIC_LIMIT),
+        ("reason", notices.REASON_LIMIT),
+        ("minutes", notices.MINUTES_LIMIT),
+    ):
         try:
             assert 0 < len(notices.check_text(text, name, limit)) <= limit
         except NoticeError as error:
@@ -328,9 +441,13 @@ def test_notice_unit_and_text_fields(text: str) -> None:
 
 # ------------------------------------------------------------------------------------------ settings
 
+
 @FUZZ
-@given(st.one_of(hostile, st.builds(lambda n, u: f"{n}{u}", st.one_of(DIGITS, st.text(max_size=25)),
-                                    st.sampled_from("dhms"))))
+@given(
+    st.one_of(
+        hostile, st.builds(lambda n, u: f"{n}{u}", st.one_of(DIGITS, st.text(max_size=25)), st.sampled_from("dhms"))
+    )
+)
 @example("99999999999d")
 @example("²h")
 @example("1" + "0" * 5000 + "h")
@@ -358,6 +475,7 @@ def test_quiet_hours(text: str) -> None:
 
 # -------------------------------------------------------------------------------------------- roster
 
+
 def render_roster_error(error: RosterError) -> None:
     """As `bot.cli.roster_error_text` does."""
     for lang in LANGUAGES:
@@ -371,12 +489,33 @@ def csv_cell(value: str) -> str:
     return '"' + value.replace('"', '""') + '"' if any(c in value for c in ',"\r\n') else value
 
 
-roster_cells = st.one_of(piece, DIGITS, st.sampled_from(["", "一村党支部", "流动", "secretary;liaison", "patrol",
-                                                         "monthly", "2025-08-01", "2025-02-30", "²", "-5",
-                                                         "99999999999999999999999", "٣", "１２３"]))
+roster_cells = st.one_of(
+    piece,
+    DIGITS,
+    st.sampled_from(
+        [
+            "",
+            "一村党支部",
+            "流动",
+            "secretary;liaison",
+            "patrol",
+            "monthly",
+            "2025-08-01",
+            "2025-02-30",
+            "²",
+            "-5",
+            "99999999999999999999999",
+            "٣",
+            "１２３",
+        ]
+    ),
+)
 roster_rows = st.lists(st.lists(roster_cells, min_size=1, max_size=len(COLUMNS) + 2), max_size=6)
-headers = st.one_of(st.just(list(COLUMNS)), st.permutations(list(COLUMNS)),
-                    st.lists(st.one_of(st.sampled_from(list(COLUMNS)), piece), max_size=len(COLUMNS) + 1))
+headers = st.one_of(
+    st.just(list(COLUMNS)),
+    st.permutations(list(COLUMNS)),
+    st.lists(st.one_of(st.sampled_from(list(COLUMNS)), piece), max_size=len(COLUMNS) + 1),
+)
 
 
 def _csv(header: list[str], rows: list[list[str]], quote: bool, bom: bool) -> str:
@@ -396,7 +535,7 @@ roster_text = st.one_of(
 @example("name,telegram_id\n张三,²\n")
 @example("name,telegram_id\n张三,99999999999999999999999\n")
 @example("name\n" + "x" * 200_000 + "\n")
-@example("name,branch\n张三,一村\n\"未闭合,\n")
+@example('name,branch\n张三,一村\n"未闭合,\n')
 @example("name\x00\n张三\n")
 @example("name," + "x" * 200_000 + "\n张三\n")
 def test_roster_rows_or_errors(text: str) -> None:

@@ -65,6 +65,7 @@ async def link(harness: Harness, *ids: int) -> None:
 
 # --------------------------------------------------------------------------------------------- status
 
+
 @pytest.mark.parametrize("text", [*HOSTILE, MIXED])
 async def test_status_place_and_note_in_the_reply_the_alert_and_members(harness: Harness, text: str) -> None:
     await link(harness, LIAISON, SECRETARY, MIGRANT)
@@ -106,6 +107,7 @@ async def test_status_too_long_is_refused_cleanly(harness: Harness) -> None:
 
 
 # -------------------------------------------------------------------------------------------- reports
+
 
 async def until_quiet(user: EmuUser) -> list[BotMessage]:
     """Every message until the bot has been silent for a moment (a long text comes in parts)."""
@@ -165,8 +167,10 @@ async def test_reports_period_in_lower_case_quarter_form(harness: Harness) -> No
 
 async def test_hostile_roster_name_in_reports_and_its_button(harness: Harness) -> None:
     name = "<i>Ann & Bob</i>"
-    csv = (f"name,branch,category,telegram_id,report_cadence,migrant_since\n"
-           f"{name},二村党支部,流动,2006,monthly,2026-01-10\n")
+    csv = (
+        f"name,branch,category,telegram_id,report_cadence,migrant_since\n"
+        f"{name},二村党支部,流动,2006,monthly,2026-01-10\n"
+    )
     rows, errors = parse_roster(csv)
     assert not errors
     await apply_roster(harness.store, rows, "测试社区党委")
@@ -185,6 +189,7 @@ async def test_hostile_roster_name_in_reports_and_its_button(harness: Harness) -
 
 # -------------------------------------------------------------------------------------------- contact
 
+
 async def test_contact_note_and_name_echoed_literally(harness: Harness) -> None:
     liaison = harness.user(LIAISON)
     await liaison.send(f"/contact 张流动 | {MIXED}")
@@ -200,6 +205,7 @@ async def test_contact_note_and_name_echoed_literally(harness: Harness) -> None:
 
 
 # ----------------------------------------------------------------------------------------------- duty
+
 
 async def test_patrol_area_and_mediation_parties_shown_literally(harness: Harness) -> None:
     patrol = harness.user(PATROL)
@@ -224,6 +230,7 @@ async def test_patrol_area_and_mediation_parties_shown_literally(harness: Harnes
 
 
 # -------------------------------------------------------------------------------------------- notices
+
 
 async def test_notice_place_and_topic_in_the_preview_the_notice_and_notices(harness: Harness) -> None:
     harness.at(T0)
@@ -266,6 +273,7 @@ async def test_notice_place_and_topic_in_the_preview_the_notice_and_notices(harn
 
 # -------------------------------------------------------------------------------------- roster names
 
+
 async def test_roster_name_with_html_characters_everywhere_it_is_shown(harness: Harness) -> None:
     name = "Tom & <Jerry>"
     harness.at(T0)
@@ -293,14 +301,33 @@ async def test_roster_name_with_html_characters_everywhere_it_is_shown(harness: 
 
 #: Someone who may use each kind of command.
 USER_FOR = {
-    Capability.ANYONE: MIGRANT, Capability.MEMBER: MIGRANT, Capability.LIAISON: LIAISON,
-    Capability.SECRETARY: SECRETARY, Capability.LEADER: SECRETARY, Capability.PATROL: PATROL,
-    Capability.MEDIATION: MEDIATOR, Capability.POST: PATROL, Capability.CONVENER: SECRETARY,
+    Capability.ANYONE: MIGRANT,
+    Capability.MEMBER: MIGRANT,
+    Capability.LIAISON: LIAISON,
+    Capability.SECRETARY: SECRETARY,
+    Capability.LEADER: SECRETARY,
+    Capability.PATROL: PATROL,
+    Capability.MEDIATION: MEDIATOR,
+    Capability.POST: PATROL,
+    Capability.CONVENER: SECRETARY,
     Capability.ADMIN: SECRETARY,  # no admin in the harness: the refusal must come without failing (test_health.py)
 }
 ODD_ARGS = [
-    MIXED, "²", "٣", "99999999999999999999999", "#<b>1</b>", "a ｜ b ｜ c ｜ d ｜ e ｜ f", "|||", "｜", "&",
-    "9999-12", "0000-Q1", "2026-q4", "2026年13月", "\x00\x1b", ("<&>🙂" * 1000)[:4000],
+    MIXED,
+    "²",
+    "٣",
+    "99999999999999999999999",
+    "#<b>1</b>",
+    "a ｜ b ｜ c ｜ d ｜ e ｜ f",
+    "|||",
+    "｜",
+    "&",
+    "9999-12",
+    "0000-Q1",
+    "2026-q4",
+    "2026年13月",
+    "\x00\x1b",
+    ("<&>🙂" * 1000)[:4000],
 ]
 
 

@@ -20,9 +20,17 @@ from bot.services.kernel.text import LIMIT, split_message
 from tests.test_fuzz import FUZZ, char, hostile, long_text, piece
 
 KEYS = sorted(set(catalogue("zh")) | set(catalogue("en")))
-values = st.lists(st.one_of(piece, hostile, st.sampled_from(["<b>", "&", "&amp;", "</i>", "<script>alert(1)</script>",
-                                                             "Tom & <Jerry>", "🙂", "{name}", "{", "}"])),
-                  min_size=1, max_size=6)
+values = st.lists(
+    st.one_of(
+        piece,
+        hostile,
+        st.sampled_from(
+            ["<b>", "&", "&amp;", "</i>", "<script>alert(1)</script>", "Tom & <Jerry>", "🙂", "{name}", "{", "}"]
+        ),
+    ),
+    min_size=1,
+    max_size=6,
+)
 
 
 def test_the_catalogue_has_messages() -> None:
@@ -41,8 +49,11 @@ def test_every_message_with_any_values_is_valid_html_showing_them_literally(pool
                 assert value in shown, (lang, key, name)
 
 
-lines = st.lists(st.tuples(st.sampled_from(["", "b", "i", "code", "u"]), st.one_of(piece, long_text, hostile)),
-                 min_size=1, max_size=12)
+lines = st.lists(
+    st.tuples(st.sampled_from(["", "b", "i", "code", "u"]), st.one_of(piece, long_text, hostile)),
+    min_size=1,
+    max_size=12,
+)
 
 
 def _html(parts: list[tuple[str, str]]) -> str:

@@ -27,8 +27,7 @@ async def test_a_button_that_asks_a_next_step_takes_the_next_text(harness: Harne
     await migrant.expect("预览")
     member = await harness.store.members.by_telegram_id(MIGRANT)
     assert member is not None
-    statuses = await harness.store.db.fetchall("SELECT count(*) FROM status_reports WHERE member_id = ?",
-                                               (member.id,))
+    statuses = await harness.store.db.fetchall("SELECT count(*) FROM status_reports WHERE member_id = ?", (member.id,))
     assert statuses[0][0] == 0  # the report text did not become the status's place
 
 

@@ -15,7 +15,8 @@ TZ = ZoneInfo("Asia/Shanghai")
 
 async def visits(harness: Harness) -> list[tuple[str, str]]:
     rows = await harness.store.db.fetchall(
-        "SELECT h.head, v.found FROM visits v JOIN households h ON h.id = v.household_id ORDER BY v.id")
+        "SELECT h.head, v.found FROM visits v JOIN households h ON h.id = v.household_id ORDER BY v.id"
+    )
     return [(r[0], r[1]) for r in rows]
 
 

@@ -56,12 +56,14 @@ async def test_english_headers_and_an_edit_updates(store: Store) -> None:
 
 async def test_a_bad_file_writes_nothing_and_names_every_problem(store: Store) -> None:
     await load_roster(store, SMALL_ROSTER)
-    text = ("户主,楼栋,单元,房号,电话,人口,联户党员,备注\n"
-            "李大爷,1号楼,1单元,101,13900000001,三口,李联络,\n"
-            ",1号楼,1单元,102,,2,李联络,\n"
-            "王奶奶,1号楼,2单元,202,电话坏了,1,李联络,\n"
-            "赵大叔,2号楼,1单元,301,,4,赵巡逻,\n"
-            "赵大叔,2号楼,1单元,301,,2,李联络,\n")
+    text = (
+        "户主,楼栋,单元,房号,电话,人口,联户党员,备注\n"
+        "李大爷,1号楼,1单元,101,13900000001,三口,李联络,\n"
+        ",1号楼,1单元,102,,2,李联络,\n"
+        "王奶奶,1号楼,2单元,202,电话坏了,1,李联络,\n"
+        "赵大叔,2号楼,1单元,301,,4,赵巡逻,\n"
+        "赵大叔,2号楼,1单元,301,,2,李联络,\n"
+    )
     rows, errors = parse_households(text)
     assert rows == []
     found = [(e.line, e.column, e.key) for e in errors]
@@ -83,23 +85,32 @@ async def test_an_unknown_member_refuses_the_whole_file(store: Store) -> None:
 
 
 def test_a_shared_name_needs_the_branch() -> None:
-    tree = OrgTree.of([Unit(id=1, parent_id=None, kind="committee", name="社区党委"),
-                       Unit(id=2, parent_id=1, kind="branch", name="一村党支部"),
-                       Unit(id=3, parent_id=1, kind="branch", name="二村党支部")])
+    tree = OrgTree.of(
+        [
+            Unit(id=1, parent_id=None, kind="committee", name="社区党委"),
+            Unit(id=2, parent_id=1, kind="branch", name="一村党支部"),
+            Unit(id=3, parent_id=1, kind="branch", name="二村党支部"),
+        ]
+    )
     members = [Member(id=10, name="张伟", unit_id=2), Member(id=11, name="张伟", unit_id=3)]
     rows, _ = parse_households("户主,联户党员,支部\n甲,张伟,\n乙,张伟,二村党支部\n丙,张伟,三村\n")
     found, errors = match_members(rows, members, tree)
     assert found[3].id == 11
-    assert [(e.line, e.key) for e in errors] == [(2, "households.err.same_name"),
-                                                 (4, "households.err.no_member_in_branch")]
+    assert [(e.line, e.key) for e in errors] == [
+        (2, "households.err.same_name"),
+        (4, "households.err.no_member_in_branch"),
+    ]
     assert "一村党支部、二村党支部" in errors[0].params["branches"]
 
 
-@pytest.mark.parametrize("header, key", [
-    ("户主,楼栋,邮编,联户党员", "households.err.unknown_column"),
-    ("户主,楼栋,head,联户党员", "households.err.repeated_column"),
-    ("户主,楼栋", "households.err.missing_column"),
-])
+@pytest.mark.parametrize(
+    "header, key",
+    [
+        ("户主,楼栋,邮编,联户党员", "households.err.unknown_column"),
+        ("户主,楼栋,head,联户党员", "households.err.repeated_column"),
+        ("户主,楼栋", "households.err.missing_column"),
+    ],
+)
 def test_bad_headers(header: str, key: str) -> None:
     rows, errors = parse_households(header + "\n李大爷,1号楼,李联络\n")
     assert rows == [] and [e.key for e in errors] == [key]

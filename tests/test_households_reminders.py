@@ -79,8 +79,9 @@ async def test_one_weekly_visit_reminder_per_member_also_after_a_restart(tmp_pat
         await store.close()
 
 
-async def test_request_reminds_its_handler_at_7_days_and_the_secretary_at_15(tmp_path: Path,
-                                                                              settings: Settings) -> None:
+async def test_request_reminds_its_handler_at_7_days_and_the_secretary_at_15(
+    tmp_path: Path, settings: Settings
+) -> None:
     path = tmp_path / "r.sqlite3"
     store = await prepared(path)
     # 10:00 in Shanghai today: the checks an hour after a whole number of days stay on the same local date
@@ -110,6 +111,7 @@ async def test_request_reminds_its_handler_at_7_days_and_the_secretary_at_15(tmp
         assert await keys(store, "request:") == ["request:remind:1"]
         # the secretary's part goes into their daily digest (not urgent): recorded once, listed in the digest
         assert await gathered(store, "request:escalate") == [f"request:escalate:1:{secretary.id}"]
+
         def digest_key(moment: datetime) -> str:
             return f"digest:{secretary.id}:{moment.astimezone(settings.tz).date()}"
 

@@ -13,8 +13,9 @@ def test_catalogues_have_the_same_keys() -> None:
 
 def test_catalogues_have_the_same_placeholders() -> None:
     zh, en = catalogue("zh"), catalogue("en")
-    differing = {k: (placeholders(zh[k]), placeholders(en[k])) for k in zh
-                 if placeholders(zh[k]) != placeholders(en.get(k, ""))}
+    differing = {
+        k: (placeholders(zh[k]), placeholders(en[k])) for k in zh if placeholders(zh[k]) != placeholders(en.get(k, ""))
+    }
     assert differing == {}
 
 

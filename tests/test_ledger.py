@@ -23,12 +23,12 @@ async def seed_year(store: Store) -> None:
     """2026 of 一村党支部 (groups 一组 and 流动党员党小组) with gaps, and a community-wide 党课."""
     await meeting(store, "一村党支部", "committee", at(1, 8), present=2, topic="一月支委会")
     await meeting(store, "一村党支部", "committee", at(2, 10))
-    await meeting(store, "一村党支部", "committee", at(3, 12), cancelled=True)      # cancelled: not held
-    await meeting(store, "一村党支部", "committee", at(3, 20), present=0)           # nobody checked in
+    await meeting(store, "一村党支部", "committee", at(3, 12), cancelled=True)  # cancelled: not held
+    await meeting(store, "一村党支部", "committee", at(3, 20), present=0)  # nobody checked in
     await meeting(store, "一村党支部", "general", at(2, 20), present=4, topic="发展党员表决")
     await meeting(store, "一组", "group", at(1, 15), topic="学习党章")
     await meeting(store, "测试社区党委", "lecture", at(3, 1), present=5, topic="书记讲党课")
-    await meeting(store, "一村党支部", "committee", at(12, 5))                       # not yet: ignored
+    await meeting(store, "一村党支部", "committee", at(12, 5))  # not yet: ignored
 
 
 def line(text: str, start: str) -> str:
@@ -95,15 +95,17 @@ async def test_branch_secretary_sees_their_branch_and_asks_by_name_and_year(harn
     assert "12月 支委会 ❌ 0/1" in past.text
 
 
-@pytest.mark.parametrize(("args", "answer"), [
-    ("二村党支部", "没有找到「二村党支部」"),
-    ("三村", "可以查看的支部：一村党支部"),
-    ("1999", "年份「1999」不对"),
-    ("2027", "年份「2027」不对"),
-    ("20266", "例如：/ledger 一村党支部 2026"),
-])
-async def test_bad_unit_or_year_gets_a_clear_answer_with_an_example(harness: Harness, args: str,
-                                                                   answer: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "answer"),
+    [
+        ("二村党支部", "没有找到「二村党支部」"),
+        ("三村", "可以查看的支部：一村党支部"),
+        ("1999", "年份「1999」不对"),
+        ("2027", "年份「2027」不对"),
+        ("20266", "例如：/ledger 一村党支部 2026"),
+    ],
+)
+async def test_bad_unit_or_year_gets_a_clear_answer_with_an_example(harness: Harness, args: str, answer: str) -> None:
     harness.at(at(11, 30))
     await started(harness, SECRETARY)
     secretary = harness.user(SECRETARY)
@@ -153,18 +155,24 @@ async def test_help_lists_the_ledger_for_secretaries_only(harness: Harness) -> N
 def test_the_demo_tour_shows_the_ledger(tmp_path: Path) -> None:
     """The tour's /ledger block (bot/demo/tour.txt), played on its own."""
     lines = TOUR.read_text(encoding="utf-8").splitlines()
-    block = lines[next(i for i, ln in enumerate(lines) if ln.startswith("# 三会一课台账")):]
+    block = lines[next(i for i, ln in enumerate(lines) if ln.startswith("# 三会一课台账")) :]
     script = tmp_path / "ledger.txt"
     script.write_text("\n".join([*block, ":as 胡淑珍", "/ledger"]) + "\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "DATABASE_PATH")}
-    result = subprocess.run([sys.executable, "-m", "bot", "sandbox", "--script", str(script)],
-                            capture_output=True, text=True, timeout=180, cwd=tmp_path, env=env)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "sandbox", "--script", str(script)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=tmp_path,
+        env=env,
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    overview = out[out.index("江建军 › /ledger"):out.index("江建军 按下")]
+    overview = out[out.index("江建军 › /ledger") : out.index("江建军 按下")]
     assert "三会一课台账" in overview
     assert all(branch in overview for branch in ("白庙村党支部：", "李庄村党支部：", "河湾村党支部："))
-    detail = out[out.index("彭国华 › /ledger"):]
+    detail = out[out.index("彭国华 › /ledger") :]
     assert "白庙村党支部 · " in detail and "三会一课台账" in detail and "第一季度" in detail
     assert "党小组会（1号楼党小组）" in detail
     assert "/ledger 只有党组织书记可以使用" in out

@@ -57,8 +57,7 @@ async def test_names_what_is_missing_this_month_only_in_a_middle_month(roster: S
     assert "11月还没开：支委会 1 次、主题党日 1 次" in due[OTHER_SECRETARY].text
 
 
-async def test_the_last_month_of_a_quarter_and_of_the_year_names_them_too(roster: Store,
-                                                                           settings: Settings) -> None:
+async def test_the_last_month_of_a_quarter_and_of_the_year_names_them_too(roster: Store, settings: Settings) -> None:
     await meeting(roster, "一村党支部", "general", at(10, 9))
     due = {d.message.chat_id: d.message for d in await ledger_nudges(roster, settings, at(12, 20, 9))}
     text = due[SECRETARY].text

@@ -39,26 +39,35 @@ days = st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31))
 
 def test_the_default_is_the_regulation() -> None:
     assert parse_required(DEFAULT_REQUIRED) == (
-        Requirement("general", 1, "quarter"), Requirement("committee", 1, "month"),
-        Requirement("group", 1, "month"), Requirement("lecture", 1, "quarter"),
-        Requirement("partyday", 1, "month"), Requirement("life", 1, "year"))
+        Requirement("general", 1, "quarter"),
+        Requirement("committee", 1, "month"),
+        Requirement("group", 1, "month"),
+        Requirement("lecture", 1, "quarter"),
+        Requirement("partyday", 1, "month"),
+        Requirement("life", 1, "year"),
+    )
 
 
 def test_a_community_may_set_its_own_counts() -> None:
     assert parse_required("partyday=2/month， general = 1 / quarter ,committee=0/month,") == (
-        Requirement("general", 1, "quarter"), Requirement("partyday", 2, "month"))
+        Requirement("general", 1, "quarter"),
+        Requirement("partyday", 2, "month"),
+    )
     assert parse_required("") == ()
 
 
-@pytest.mark.parametrize(("value", "says"), [
-    ("general=1/week", "must be month, quarter or year"),
-    ("meeting=1/month", "unknown meeting type 'meeting'"),
-    ("general=one/month", "whole number"),
-    ("general=-1/month", "whole number"),
-    ("general=1", "is not type=count/period"),
-    ("general1/month", "is not type=count/period"),
-    ("general=1/month,general=2/month", "given twice"),
-])
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("general=1/week", "must be month, quarter or year"),
+        ("meeting=1/month", "unknown meeting type 'meeting'"),
+        ("general=one/month", "whole number"),
+        ("general=-1/month", "whole number"),
+        ("general=1", "is not type=count/period"),
+        ("general1/month", "is not type=count/period"),
+        ("general=1/month,general=2/month", "given twice"),
+    ],
+)
 def test_bad_settings_are_refused_at_start_with_a_clear_error(value: str, says: str) -> None:
     with pytest.raises(ValueError, match=says):
         parse_required(value)
@@ -124,9 +133,9 @@ def held(kind: str, unit: int, day: date, number: int = 1) -> Meeting:
 def test_which_meetings_count_for_a_branch() -> None:
     day = date(2026, 5, 5)
     assert counts_for(BRANCH, held("committee", 10, day))
-    assert not counts_for(BRANCH, held("committee", 11, day))     # a group's 支委会 is not the branch's
-    assert not counts_for(BRANCH, held("general", 1, day))        # nor the community's 大会
-    assert counts_for(BRANCH, held("lecture", 1, day))            # a community-wide 党课 counts
+    assert not counts_for(BRANCH, held("committee", 11, day))  # a group's 支委会 is not the branch's
+    assert not counts_for(BRANCH, held("general", 1, day))  # nor the community's 大会
+    assert counts_for(BRANCH, held("lecture", 1, day))  # a community-wide 党课 counts
     assert counts_for(BRANCH, held("partyday", 12, day))
     assert counts_for(BRANCH, held("group", 11, day))
     assert not counts_for(BRANCH, held("group", 99, day))
@@ -134,20 +143,24 @@ def test_which_meetings_count_for_a_branch() -> None:
 
 
 def test_party_groups_each_have_their_line() -> None:
-    grid = build([BRANCH], [held("group", 11, date(2026, 1, 9))], parse_required("group=1/month"), 2026,
-                 date(2026, 2, 15))
+    grid = build(
+        [BRANCH], [held("group", 11, date(2026, 1, 9))], parse_required("group=1/month"), 2026, date(2026, 2, 15)
+    )
     (unit,) = grid.units
     jan = Period("month", 2026, 1)
     marks = {ln.group: c.mark for ln, c in unit.lines_for(jan)}
     assert marks == {"一组": Mark.MET, "二组": Mark.MISSED}
     assert {ln.group: c.mark for ln, c in unit.lines_for(Period("month", 2026, 2))} == {
-        "一组": Mark.OPEN, "二组": Mark.OPEN}
+        "一组": Mark.OPEN,
+        "二组": Mark.OPEN,
+    }
     lonely = build([Branch(20, "二村党支部")], [], parse_required("group=1/month"), 2026, date(2026, 2, 15))
     assert lonely.units[0].lines == ()  # no Party groups: no 党小组会 to hold
 
 
-@given(st.lists(st.tuples(st.sampled_from(LEDGER_KINDS), st.sampled_from((1, 10, 11, 12, 99)), days), max_size=40),
-       days)
+@given(
+    st.lists(st.tuples(st.sampled_from(LEDGER_KINDS), st.sampled_from((1, 10, 11, 12, 99)), days), max_size=40), days
+)
 def test_the_grid_counts_every_meeting_of_the_year_once(found: list[tuple[str, int, date]], today: date) -> None:
     meetings = [held(kind, unit, day, i) for i, (kind, unit, day) in enumerate(found)]
     requirements = parse_required("general=1/quarter,committee=1/month,lecture=2/year")
@@ -163,22 +176,35 @@ def test_the_grid_counts_every_meeting_of_the_year_once(found: list[tuple[str, i
 
 async def test_the_nudge_reads_nothing_on_other_days() -> None:
     """It runs every sweep: away from the 20th after 09:00 it must not touch the store at all."""
+
     class Untouchable:
         def __getattr__(self, name: str) -> object:
             raise AssertionError(f"the store was read ({name}) outside the nudge's hour")
 
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
-    for moment in (datetime(2026, 11, 19, 12, tzinfo=TZ), datetime(2026, 11, 20, 8, 59, tzinfo=TZ),
-                   datetime(2026, 11, 21, 0, 0, tzinfo=TZ)):
+    for moment in (
+        datetime(2026, 11, 19, 12, tzinfo=TZ),
+        datetime(2026, 11, 20, 8, 59, tzinfo=TZ),
+        datetime(2026, 11, 21, 0, 0, tzinfo=TZ),
+    ):
         assert await ledger_nudges(cast(Store, Untouchable()), settings, moment) == []
 
 
 @given(st.integers(0, 200), st.integers(0, 30), st.integers(1, 1000), st.sampled_from(("zh", "en")))
 def test_a_quarter_always_fits_in_one_message(count: int, groups: int, topic: int, lang: str) -> None:
     branch = Branch(10, "党" * 60, tuple((100 + g, f"第{g}党小组" + "组" * 40) for g in range(groups)))
-    meetings = [Meeting(i, "group" if i % 2 else "committee", 100 + i % max(groups, 1) if i % 2 else 10,
-                        datetime(2026, 1 + i % 3, 1 + i % 28, 15, tzinfo=TZ), "<b>&议题" * topic, 99, 98)
-                for i in range(count)]
+    meetings = [
+        Meeting(
+            i,
+            "group" if i % 2 else "committee",
+            100 + i % max(groups, 1) if i % 2 else 10,
+            datetime(2026, 1 + i % 3, 1 + i % 28, 15, tzinfo=TZ),
+            "<b>&议题" * topic,
+            99,
+            98,
+        )
+        for i in range(count)
+    ]
     grid = build([branch], meetings, parse_required(DEFAULT_REQUIRED), 2026, date(2026, 2, 15))
     rendered = quarter_view(lang, grid, grid.units[0], 1)
     assert units(rendered) <= MESSAGE_ROOM

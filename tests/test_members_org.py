@@ -40,7 +40,8 @@ async def org_harness(harness_factory: Any, tmp_path: Path) -> Harness:
 
 
 async def test_members_shows_roles_membership_years_activity_group_and_who_votes(
-        harness_factory: Any, tmp_path: Path) -> None:
+    harness_factory: Any, tmp_path: Path
+) -> None:
     harness = await org_harness(harness_factory, tmp_path)
     secretary = harness.user(1001)
     await secretary.send("/members")
@@ -51,9 +52,11 @@ async def test_members_shows_roles_membership_years_activity_group_and_who_votes
     zhao = line_of(text, "赵组长（一组）")
     assert "党小组长 · 正式党员 · 党龄 11 年 · 活动小组：幸福家园3号楼党小组" in zhao and "无表决权" not in zhao
     assert line_of(text, "钱预备（一组）").endswith(
-        "预备党员（2026-05-01 入党） · 活动小组：幸福家园3号楼党小组 〔无表决权〕")
+        "预备党员（2026-05-01 入党） · 活动小组：幸福家园3号楼党小组 〔无表决权〕"
+    )
     assert line_of(text, "孙外来（一组）").endswith(
-        "正式党员 · 党龄 27 年 · 活动小组：物业服务党小组 · 组织关系在外（江西省于都县某村党支部） 〔无表决权〕")
+        "正式党员 · 党龄 27 年 · 活动小组：物业服务党小组 · 组织关系在外（江西省于都县某村党支部） 〔无表决权〕"
+    )
     assert "党龄 13 年" in line_of(text, "张流动（流动党员党小组）")
     assert text.count("〔无表决权〕") == 2 and "二村" not in text
 
@@ -79,7 +82,8 @@ async def test_members_in_english(harness_factory: Any, tmp_path: Path) -> None:
     assert line_of(text, "吴书记").endswith("secretary · full member")  # no dates on the roster: no years
     assert line_of(text, "周组长").endswith(
         "committee member (宣传委员), activity group leader · full member · 40 years in the Party · "
-        "activity group: 幸福家园3号楼党小组")
+        "activity group: 幸福家园3号楼党小组"
+    )
 
 
 async def test_members_csv_carries_the_organisation(store: Store) -> None:
@@ -91,10 +95,16 @@ async def test_members_csv_carries_the_organisation(store: Store) -> None:
     assert header[:3] == ["id", "name", "branch"]  # the old columns keep their places
     qian, sun, li = rows["钱预备"], rows["孙外来"], rows["李委员"]
     assert (qian["membership"], qian["joined"], qian["confirmed"], qian["votes"]) == (
-        "probationary", "2026-05-01", "", "no")
+        "probationary",
+        "2026-05-01",
+        "",
+        "no",
+    )
     assert (qian["activity_group"], sun["relation"], sun["note"], sun["votes"]) == (
-        "幸福家园3号楼党小组", "elsewhere", "江西省于都县某村党支部", "no")
+        "幸福家园3号楼党小组",
+        "elsewhere",
+        "江西省于都县某村党支部",
+        "no",
+    )
     assert (li["roles"], li["duty"], li["votes"]) == ("committee", "组织委员", "yes")
     assert rows["周组长"]["roles"] == "activity_leader;committee"
-
-

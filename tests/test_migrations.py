@@ -52,8 +52,20 @@ def build_v5(path: Path) -> None:
 
 
 def counts(path: Path) -> dict[str, int]:
-    tables = ("units", "members", "member_roles", "member_posts", "invites", "outbox", "notices", "notice_members",
-              "rsvps", "duty_logs", "thought_reports", "status_reports")
+    tables = (
+        "units",
+        "members",
+        "member_roles",
+        "member_posts",
+        "invites",
+        "outbox",
+        "notices",
+        "notice_members",
+        "rsvps",
+        "duty_logs",
+        "thought_reports",
+        "status_reports",
+    )
     with sqlite3.connect(path) as conn:
         return {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in tables}
 
@@ -178,7 +190,6 @@ def build_v6(path: Path) -> None:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 6
 
 
-
 #: What the sweep of version 6 queued on that database at each moment, in turn (quiet hours 21:00-08:00): the
 #: keys, and a digest of every queued row (key, kind, ref, member, chat, text, buttons). Recorded by running
 #: the version 6 code on it.
@@ -186,29 +197,74 @@ V6_SENT: list[tuple[datetime, str, list[str]]] = [
     # issue 12: overdue reminders only the day after the deadline and two weeks later (no overdue-8 of Q3 now),
     # and the secretaries are reminded once of 组织关系转接 for members mobile six months or more (mobile:transfer)
     # wording round: 2026年11月的思想汇报 without stray spaces, 没有按时提交, 请支部研究… (was 2c5979dda1551a1a)
-    (datetime(2026, 11, 27, 10, tzinfo=SH), "110c2f071c619802", [
-        "contact:stale:2:3:2026-10-10:1", "contact:stale:2:4:2026-01-10:10", "contact:stale:8:9:2026-03-01:9",
-        "mobile:transfer:1:3:2025-08-01", "mobile:transfer:1:4:2026-01-10", "mobile:transfer:8:9:2026-03-01",
-        "notice:3:summary", "report:escalate:1:4:2026-Q3", "report:escalate:2:4:2026-Q3",
-        "report:escalate:8:5:2026-10", "report:escalate:8:9:2026-10"]),
+    (
+        datetime(2026, 11, 27, 10, tzinfo=SH),
+        "110c2f071c619802",
+        [
+            "contact:stale:2:3:2026-10-10:1",
+            "contact:stale:2:4:2026-01-10:10",
+            "contact:stale:8:9:2026-03-01:9",
+            "mobile:transfer:1:3:2025-08-01",
+            "mobile:transfer:1:4:2026-01-10",
+            "mobile:transfer:8:9:2026-03-01",
+            "notice:3:summary",
+            "report:escalate:1:4:2026-Q3",
+            "report:escalate:2:4:2026-Q3",
+            "report:escalate:8:5:2026-10",
+            "report:escalate:8:9:2026-10",
+        ],
+    ),
     (datetime(2026, 11, 27, 22, tzinfo=SH), "e3b0c44298fc1c14", []),
     # the follow-up's button now reads 已上报（移交调委会/司法所） (issue 12's wording; was b71871a8927fbb1e), and a
     # meeting reminder says 参会范围：… instead of 组织：… (issue 13's wording; was 0e253448f0221565)
-    (datetime(2026, 11, 28, 8, 30, tzinfo=SH), "437ac9d49ffbf97c", [
-        "mediation:followup:1:2026-11-28", "meeting:24h:1:1", "meeting:24h:1:2", "meeting:24h:1:3"]),
-    (datetime(2026, 11, 28, 14, 30, tzinfo=SH), "9e90cf5bb0544f7a", [  # 参会范围 (was 6d5b3f0359af6e30)
-        "meeting:1h:1:1", "meeting:1h:1:2", "meeting:1h:1:3"]),
+    (
+        datetime(2026, 11, 28, 8, 30, tzinfo=SH),
+        "437ac9d49ffbf97c",
+        ["mediation:followup:1:2026-11-28", "meeting:24h:1:1", "meeting:24h:1:2", "meeting:24h:1:3"],
+    ),
+    (
+        datetime(2026, 11, 28, 14, 30, tzinfo=SH),
+        "9e90cf5bb0544f7a",
+        [  # 参会范围 (was 6d5b3f0359af6e30)
+            "meeting:1h:1:1",
+            "meeting:1h:1:2",
+            "meeting:1h:1:3",
+        ],
+    ),
     (datetime(2026, 11, 30, 23, 59, 30, tzinfo=SH), "e3b0c44298fc1c14", []),
-    (datetime(2026, 12, 1, 9, 30, tzinfo=SH), "a14a665d2a54595d", [  # 参会范围; wording round (was b8968e06beb1c759)
-        "meeting:1h:3:8", "report:escalate:1:3:2026-11", "report:escalate:2:3:2026-11",
-        "report:escalate:8:5:2026-11", "report:escalate:8:9:2026-11", "report:overdue-0:3:2026-11"]),
+    (
+        datetime(2026, 12, 1, 9, 30, tzinfo=SH),
+        "a14a665d2a54595d",
+        [  # 参会范围; wording round (was b8968e06beb1c759)
+            "meeting:1h:3:8",
+            "report:escalate:1:3:2026-11",
+            "report:escalate:2:3:2026-11",
+            "report:escalate:8:5:2026-11",
+            "report:escalate:8:9:2026-11",
+            "report:overdue-0:3:2026-11",
+        ],
+    ),
     # issue 12: no weekly overdue reminders (was also report:overdue-1:3:2026-11 and report:overdue-9:4:2026-Q3)
-    (datetime(2026, 12, 9, 10, tzinfo=SH), "1d06842a31244219", [
-        "contact:stale:2:3:2026-10-10:2", "contact:stale:2:4:2026-01-10:11"]),
-    (datetime(2027, 1, 1, 9, 0, tzinfo=SH), "1d05d38b0cd8eb9c", [  # wording round (was c36b22579a626ed5)
-        "contact:stale:8:9:2026-03-01:10", "report:escalate:1:3:2026-12", "report:escalate:1:4:2026-Q4",
-        "report:escalate:2:3:2026-12", "report:escalate:2:4:2026-Q4", "report:escalate:8:5:2026-12",
-        "report:escalate:8:9:2026-12", "report:overdue-0:3:2026-12", "report:overdue-0:4:2026-Q4"]),
+    (
+        datetime(2026, 12, 9, 10, tzinfo=SH),
+        "1d06842a31244219",
+        ["contact:stale:2:3:2026-10-10:2", "contact:stale:2:4:2026-01-10:11"],
+    ),
+    (
+        datetime(2027, 1, 1, 9, 0, tzinfo=SH),
+        "1d05d38b0cd8eb9c",
+        [  # wording round (was c36b22579a626ed5)
+            "contact:stale:8:9:2026-03-01:10",
+            "report:escalate:1:3:2026-12",
+            "report:escalate:1:4:2026-Q4",
+            "report:escalate:2:3:2026-12",
+            "report:escalate:2:4:2026-Q4",
+            "report:escalate:8:5:2026-12",
+            "report:escalate:8:9:2026-12",
+            "report:overdue-0:3:2026-12",
+            "report:overdue-0:4:2026-Q4",
+        ],
+    ),
 ]
 
 
@@ -224,32 +280,51 @@ async def test_a_version_6_database_upgrades_and_the_sweep_sends_what_version_6_
     try:
         assert await store.db.schema_version() == len(migrations()) >= 7
         due = {(r[0], r[1]) for r in await store.db.fetchall("SELECT kind, subject FROM due")}
-        assert due == {("report", 3), ("report", 4), ("report", 5), ("report", 9), ("meeting", 1), ("meeting", 3),
-                       ("mediation", 1), ("mediation", 2), ("mediation", 4)}
+        assert due == {
+            ("report", 3),
+            ("report", 4),
+            ("report", 5),
+            ("report", 9),
+            ("meeting", 1),
+            ("meeting", 3),
+            ("mediation", 1),
+            ("mediation", 2),
+            ("mediation", 4),
+        }
         for moment, digest, keys in V6_SENT:
-            before = {r[0] for r in await store.db.fetchall(
-                "SELECT key FROM outbox UNION SELECT key FROM digest_items")}
+            before = {
+                r[0] for r in await store.db.fetchall("SELECT key FROM outbox UNION SELECT key FROM digest_items")
+            }
             await core.sweep(store, settings, moment)
             # escalations now wait for the recipient's daily digest: recorded as digest items with the very row
             # version 6 queued (kind, ref, recipient, chat, text), and carried by one digest message each
-            rows = [r for r in await store.db.fetchall_tuples(
-                "SELECT id, key, kind, ref, member_id, chat_id, text, buttons FROM outbox "
-                "WHERE key NOT LIKE 'digest:%' "
-                "UNION ALL SELECT id, key, message_kind, ref, recipient_id, chat_id, text, NULL FROM digest_items "
-                "ORDER BY key") if r[1] not in before]
+            rows = [
+                r
+                for r in await store.db.fetchall_tuples(
+                    "SELECT id, key, kind, ref, member_id, chat_id, text, buttons FROM outbox "
+                    "WHERE key NOT LIKE 'digest:%' "
+                    "UNION ALL SELECT id, key, message_kind, ref, recipient_id, chat_id, text, NULL FROM digest_items "
+                    "ORDER BY key"
+                )
+                if r[1] not in before
+            ]
             # issue 17 added the quarterly 述职 prompt (from 25 December for the fourth quarter): apart
             prompts = sorted(str(r[1]) for r in rows if str(r[1]).startswith("duty:account:"))
             assert prompts == ACCOUNT_PROMPTS.get(moment, []), moment
             rows = [r for r in rows if not str(r[1]).startswith("duty:account:")]
             assert sorted(str(r[1]) for r in rows) == keys, moment
-            waiting = {r[0] for r in await store.db.fetchall("SELECT recipient_id FROM digest_items "
-                                                            "WHERE digest_key IS NULL")}
+            waiting = {
+                r[0] for r in await store.db.fetchall("SELECT recipient_id FROM digest_items WHERE digest_key IS NULL")
+            }
             assert not waiting or moment.astimezone(SH).hour < 9, moment  # after 09:00 none waits
             content = sorted(json.dumps(list(r[1:]), ensure_ascii=False) for r in rows)
             assert hashlib.sha256("\n".join(content).encode()).hexdigest()[:16] == digest, moment
-        digests = [r[0] for r in await store.db.fetchall(
-            "SELECT key FROM outbox WHERE key LIKE 'digest:%' ORDER BY key")]
-        assert digests == sorted([f"digest:{who}:{day}" for day in ("2026-11-27", "2026-12-01", "2027-01-01")
-                                  for who in (1, 2, 8)] + ["digest:2:2026-12-09"])
+        digests = [
+            r[0] for r in await store.db.fetchall("SELECT key FROM outbox WHERE key LIKE 'digest:%' ORDER BY key")
+        ]
+        assert digests == sorted(
+            [f"digest:{who}:{day}" for day in ("2026-11-27", "2026-12-01", "2027-01-01") for who in (1, 2, 8)]
+            + ["digest:2:2026-12-09"]
+        )
     finally:
         await store.close()

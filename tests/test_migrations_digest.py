@@ -72,8 +72,9 @@ async def test_the_database_before_upgrades_and_its_escalations_go_into_the_dige
     finally:
         await store.close()
     after = project(path, rows_before, copy)
-    assert after["outbox"][:len(rows_before["outbox"])] == rows_before["outbox"]  # the digest came after them
+    assert after["outbox"][: len(rows_before["outbox"])] == rows_before["outbox"]  # the digest came after them
     assert {t: rows for t, rows in after.items() if t != "outbox"} == {
-        t: rows for t, rows in rows_before.items() if t != "outbox"}
+        t: rows for t, rows in rows_before.items() if t != "outbox"
+    }
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -60,7 +60,12 @@ async def test_free_text_minutes_become_the_content_of_structured_minutes(tmp_pa
         first = await store.minutes.get(1)
         assert first is not None
         assert (first.content, first.host, first.recorder, first.saved_by, first.resolutions) == (
-            "到会 2 人，学习了党章", None, None, None, ())
+            "到会 2 人，学习了党章",
+            None,
+            None,
+            None,
+            (),
+        )
         assert first.saved_at == datetime.fromisoformat(KEPT)
         assert await store.minutes.get(2) is None
         third = await store.minutes.get(3)
@@ -69,8 +74,15 @@ async def test_free_text_minutes_become_the_content_of_structured_minutes(tmp_pa
         notice = await store.notices.get(1)
         assert notice is not None and notice.minutes == "到会 2 人，学习了党章"
         # the migrated minutes take fields and resolutions like any other
-        await store.minutes.save(1, "彭国华", "彭国华", "新的内容", [Resolution("同意", 1, 0, 0)], 1,
-                                 datetime.fromisoformat("2026-03-06T02:00:00+00:00"))
+        await store.minutes.save(
+            1,
+            "彭国华",
+            "彭国华",
+            "新的内容",
+            [Resolution("同意", 1, 0, 0)],
+            1,
+            datetime.fromisoformat("2026-03-06T02:00:00+00:00"),
+        )
         again = await store.minutes.get(1)
         assert again is not None and again.saved_by == "彭国华" and len(again.resolutions) == 1
         notice = await store.notices.get(1)

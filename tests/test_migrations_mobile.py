@@ -53,7 +53,9 @@ async def test_an_old_database_upgrades_and_keeps_every_report(tmp_path: Path) -
         assert await store.db.schema_version() == len(migrations())
         status = await store.reports.all_status()
         assert [(s.id, s.member_id, s.state, s.location, s.note) for s in status] == [
-            (5, 2, "away_work", "广东东莞", "电子厂"), (9, 1, "ill", None, None)]
+            (5, 2, "away_work", "广东东莞", "电子厂"),
+            (9, 1, "ill", None, None),
+        ]
         assert (await store.reports.latest_status([2]))[2].id == 5
         report = await store.reports.thought_by_id(3)
         assert report is not None and report.text == "本月在外务工期间认真学习" and report.voice is None

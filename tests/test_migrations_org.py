@@ -16,8 +16,21 @@ from bot.store.db import migrations
 from tests.test_roster_org import rows_of
 
 NOW = "2026-01-05T08:00:00+00:00"
-TABLES = ("units", "members", "member_roles", "member_posts", "invites", "outbox", "notices", "notice_members",
-          "rsvps", "duty_logs", "thought_reports", "status_reports", "contacts")
+TABLES = (
+    "units",
+    "members",
+    "member_roles",
+    "member_posts",
+    "invites",
+    "outbox",
+    "notices",
+    "notice_members",
+    "rsvps",
+    "duty_logs",
+    "thought_reports",
+    "status_reports",
+    "contacts",
+)
 
 
 def organisation_number() -> int:
@@ -120,10 +133,12 @@ async def test_a_roster_with_the_new_columns_imports_onto_the_upgraded_database(
     build_before(path)
     store = await Store.open(path)
     try:
-        text = ("姓名,支部,党小组,职务,岗位,党员类别,入党时间,转正时间,活动小组\n"
-                "彭国华,白庙村党支部,1号楼党小组,书记;联系人;管理员,,正式党员,2000-06-20,2001-06-20,幸福家园3号楼党小组\n"
-                "梁立新,白庙村党支部,1号楼党小组,党小组长,治安巡逻岗,正式党员,2010-01-01,,\n"
-                "新党员,白庙村党支部,1号楼党小组,,,预备党员,2026-05-01,,幸福家园3号楼党小组\n")
+        text = (
+            "姓名,支部,党小组,职务,岗位,党员类别,入党时间,转正时间,活动小组\n"
+            "彭国华,白庙村党支部,1号楼党小组,书记;联系人;管理员,,正式党员,2000-06-20,2001-06-20,幸福家园3号楼党小组\n"
+            "梁立新,白庙村党支部,1号楼党小组,党小组长,治安巡逻岗,正式党员,2010-01-01,,\n"
+            "新党员,白庙村党支部,1号楼党小组,,,预备党员,2026-05-01,,幸福家园3号楼党小组\n"
+        )
         summary = await apply_roster(store, rows_of(text), "白庙社区党委")
         assert (summary.created, summary.updated, summary.units_created) == (1, 2, 1)
         by_name = {m.name: m for m in await store.members.all()}

@@ -20,8 +20,23 @@ from bot.store.duty import NewLog
 
 NOW = "2026-03-05T02:00:00+00:00"
 TZ = ZoneInfo("Asia/Shanghai")
-COLUMNS = ("id", "member_id", "post", "at", "local_date", "area", "minutes", "findings", "parties", "kind", "outcome",
-           "followup_on", "summary", "photo_file_id", "outcome_changed_at")
+COLUMNS = (
+    "id",
+    "member_id",
+    "post",
+    "at",
+    "local_date",
+    "area",
+    "minutes",
+    "findings",
+    "parties",
+    "kind",
+    "outcome",
+    "followup_on",
+    "summary",
+    "photo_file_id",
+    "outcome_changed_at",
+)
 
 
 def posts_number() -> int:
@@ -80,23 +95,53 @@ async def test_a_database_with_duty_data_upgrades_without_losing_anything(tmp_pa
         assert rows(path, "SELECT kind, subject, member_id FROM due ORDER BY kind, subject") == due_before
         assert {e.review for e in await store.duty.all()} == {"approved"}  # logged before: final, so approved
         cat = await catalogue(store)
-        assert [p.name for p in cat.posts] == ["治安巡逻岗", "矛盾调解岗", "环境卫生岗", "政策宣传岗", "文明劝导岗",
-                                               "关爱帮扶岗", "护河岗"]
+        assert [p.name for p in cat.posts] == [
+            "治安巡逻岗",
+            "矛盾调解岗",
+            "环境卫生岗",
+            "政策宣传岗",
+            "文明劝导岗",
+            "关爱帮扶岗",
+            "护河岗",
+        ]
         patrol = cat.by_key("patrol")
         assert patrol is not None and (patrol.form, patrol.per_entry, patrol.per_minutes, patrol.minimum) == (
-            "patrol", 1, 60, 4)
+            "patrol",
+            1,
+            60,
+            4,
+        )
         river = cat.find("护河岗")
         assert river is not None and (river.form, river.per_entry, river.minimum) == ("generic", 1, 0)
         month = await member_month(store, 1, Month(2026, 3), TZ, cat)
         assert (month.points, month.pending, month.approved.patrols) == (2, 0, 1)
 
         # the rebuilt table takes any post and every dispute kind, and the due triggers follow it again
-        entry = await store.duty.add(NewLog(member_id=3, post="环境卫生岗", at=NOW, local_date=date(2026, 3, 5),
-                                            summary="清扫", minutes=30, served=4))
+        entry = await store.duty.add(
+            NewLog(
+                member_id=3,
+                post="环境卫生岗",
+                at=NOW,
+                local_date=date(2026, 3, 5),
+                summary="清扫",
+                minutes=30,
+                served=4,
+            )
+        )
         assert entry.review == "pending" and entry.served == 4
-        ongoing = await store.duty.add(NewLog(member_id=2, post="mediation", at=NOW, local_date=date(2026, 3, 5),
-                                              parties="刘家", kind="support", outcome="ongoing",
-                                              followup_on=date(2026, 3, 25), summary="赡养"))
+        ongoing = await store.duty.add(
+            NewLog(
+                member_id=2,
+                post="mediation",
+                at=NOW,
+                local_date=date(2026, 3, 5),
+                parties="刘家",
+                kind="support",
+                outcome="ongoing",
+                followup_on=date(2026, 3, 25),
+                summary="赡养",
+            )
+        )
         due = rows(path, f"SELECT kind FROM due WHERE kind = 'mediation' AND subject = {ongoing.id}")
         assert due == [("mediation",)]
         assert await store.duty.record_followup(2, "resolved", None, datetime(2026, 3, 20, tzinfo=TZ).isoformat())

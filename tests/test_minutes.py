@@ -118,7 +118,8 @@ async def test_minutes_from_the_record_step_by_step(harness_factory: Any, tmp_pa
     assert (notices[0]["host"], notices[0]["recorder"], notices[0]["resolutions"]) == ("王书记", "李委员", "1")
     resolutions = list(csv.DictReader(io.StringIO(files["resolutions.csv"].decode("utf-8-sig"))))
     assert [(r["notice_id"], r["number"], r["resolution"], r["yes"], r["no"], r["abstain"]) for r in resolutions] == [
-        ("1", "1", "同意李委员任组织委员", "2", "0", "1")]
+        ("1", "1", "同意李委员任组织委员", "2", "0", "1")
+    ]
 
 
 async def test_no_resolution_without_a_quorum(harness_factory: Any, tmp_path: Path) -> None:
@@ -241,7 +242,8 @@ async def test_the_workbook_names_host_and_recorder(store: Store, tmp_path: Path
     await seed(store)
     row = await store.db.fetchone(  # the first 支部党员大会 held (the ledger lists held meetings only)
         "SELECT n.id FROM notices n WHERE n.cancelled_at IS NULL AND n.kind = 'general' "
-        "AND EXISTS (SELECT 1 FROM checkins k WHERE k.notice_id = n.id) ORDER BY n.starts_at LIMIT 1")
+        "AND EXISTS (SELECT 1 FROM checkins k WHERE k.notice_id = n.id) ORDER BY n.starts_at LIMIT 1"
+    )
     assert row is not None
     await store.minutes.save(row[0], "王书记", "李联络", "学习党章", [], None, datetime(2026, 3, 11, tzinfo=UTC))
     tree = OrgTree.of(await store.units.all())

@@ -47,8 +47,8 @@ async def started(harness: Harness, *ids: int, lang: str = "zh") -> list[EmuUser
 
 async def member_row(harness: Harness, telegram_id: int) -> tuple[str, str | None, str | None, int | None]:
     row = await harness.store.db.fetchone(
-        "SELECT category, report_cadence, migrant_since, liaison_id FROM members WHERE telegram_id = ?",
-        (telegram_id,))
+        "SELECT category, report_cadence, migrant_since, liaison_id FROM members WHERE telegram_id = ?", (telegram_id,)
+    )
     assert row is not None
     return row[0], row[1], row[2], row[3]
 
@@ -59,8 +59,10 @@ async def member_id(harness: Harness, telegram_id: int) -> int:
     return member.id
 
 
-SENT_OR_GATHERED = ("SELECT key FROM outbox WHERE key LIKE ? UNION ALL "
-                    "SELECT key FROM digest_items WHERE key LIKE ?")  # the transfer reminder is a digest item
+SENT_OR_GATHERED = (
+    "SELECT key FROM outbox WHERE key LIKE ? UNION ALL "
+    "SELECT key FROM digest_items WHERE key LIKE ?"
+)  # the transfer reminder is a digest item
 
 
 async def keys_like(harness: Harness, pattern: str) -> list[str]:
@@ -98,8 +100,12 @@ async def test_away_for_more_than_a_month_the_secretary_registers_a_mobile_membe
     assert "外出时间 2026-11-10" in (await member.expect("支部已把您登记为流动党员")).text
     assert "周普通" in (await liaison.expect("请您联系流动党员")).text
     category, cadence, since, liaison_id = await member_row(harness, PLAIN)
-    assert (category, cadence, since, liaison_id) == ("migrant", "quarterly", "2026-11-10",
-                                                      await member_id(harness, OTHER_LIAISON))
+    assert (category, cadence, since, liaison_id) == (
+        "migrant",
+        "quarterly",
+        "2026-11-10",
+        await member_id(harness, OTHER_LIAISON),
+    )
     # registered once: the button again, or the old choice, says so and changes nothing
     await secretary.press("登记为流动党员", proposal)
     assert "已经登记为流动党员" in (await secretary.next_message(kind="alert")).text

@@ -52,8 +52,13 @@ async def saw(user: EmuUser, text: str, kind: str = "message") -> BotMessage:
 
 def notices_of(user: EmuUser) -> list[BotMessage]:
     """The notices (not previews, not reminders) the user received."""
-    return [m for m in user.received if m.kind == "message" and ("会议通知" in m.text or "Meeting notice" in m.text)
-            and not m.text.startswith(("预览", "Preview"))]
+    return [
+        m
+        for m in user.received
+        if m.kind == "message"
+        and ("会议通知" in m.text or "Meeting notice" in m.text)
+        and not m.text.startswith(("预览", "Preview"))
+    ]
 
 
 async def send_notice(harness: Harness, secretary_id: int, args: str) -> int:

@@ -32,8 +32,12 @@ BRANCH_ONE = (SECRETARY, LIAISON, MIGRANT, PATROL, MEDIATOR)
 
 
 def core_settings(tmp_path: Path) -> Settings:
-    return Settings(_env_file=None, database_path=tmp_path / "zhibu.sqlite3",  # type: ignore[call-arg]
-                    community_name="测试社区党委", quiet_hours="")
+    return Settings(
+        _env_file=None,
+        database_path=tmp_path / "zhibu.sqlite3",  # type: ignore[call-arg]
+        community_name="测试社区党委",
+        quiet_hours="",
+    )
 
 
 async def people(store: Store) -> dict[int, Actor]:
@@ -132,13 +136,34 @@ async def test_a_whole_notice_through_the_use_cases_without_telegram(store: Stor
 
 def test_the_notice_use_cases_import_nothing_of_telegram() -> None:
     """In a fresh interpreter (pytest's own has python-telegram-bot loaded by other tests)."""
-    modules = ["bot.services.notices.common", "bot.services.notices.compose", "bot.services.notices.attendance",
-               "bot.services.notices.manage", "bot.services.notices.edits", "bot.services.notices.broadcast",
-               "bot.services.notices.export", "bot.services.notices.text", "bot.services.notices.leave",
-               "bot.services.notices.audience", "bot.services.notices.ledger", "bot.services.registry",
-               "bot.services.members.people", "bot.services.members.roster", "bot.config", "bot.store"]
-    code = ("import sys\n" + "".join(f"import {m}\n" for m in modules)
-            + "print(sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in ('telegram', 'aiohttp')}))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parents[1])
+    modules = [
+        "bot.services.notices.common",
+        "bot.services.notices.compose",
+        "bot.services.notices.attendance",
+        "bot.services.notices.manage",
+        "bot.services.notices.edits",
+        "bot.services.notices.broadcast",
+        "bot.services.notices.export",
+        "bot.services.notices.text",
+        "bot.services.notices.leave",
+        "bot.services.notices.audience",
+        "bot.services.notices.ledger",
+        "bot.services.registry",
+        "bot.services.members.people",
+        "bot.services.members.roster",
+        "bot.config",
+        "bot.store",
+    ]
+    code = (
+        "import sys\n"
+        + "".join(f"import {m}\n" for m in modules)
+        + "print(sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in ('telegram', 'aiohttp')}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
     assert out.stdout.strip() == "[]"

@@ -48,7 +48,9 @@ async def _count(store: Store, status: str) -> int:
 
 
 async def test_broadcast_stopped_midway_resumes_after_restart_exactly_once(
-    emulator: BotApiEmulator, store: Store, settings: Settings,
+    emulator: BotApiEmulator,
+    store: Store,
+    settings: Settings,
 ) -> None:
     await load_roster(store, SMALL_ROSTER)
     sent_before_stop = 4
@@ -99,7 +101,9 @@ async def test_broadcast_stopped_midway_resumes_after_restart_exactly_once(
 
 
 async def test_a_graceful_stop_records_the_sends_already_on_their_way(
-    emulator: BotApiEmulator, store: Store, settings: Settings,
+    emulator: BotApiEmulator,
+    store: Store,
+    settings: Settings,
 ) -> None:
     await load_roster(store, SMALL_ROSTER)
 
@@ -139,7 +143,9 @@ async def test_blocked_member_is_failed_not_retried_and_named_in_the_summary(har
     assert "送达：4 人" in summary and "发送失败：1 人：赵巡逻" in summary
     row = await harness.store.db.fetchone(
         "SELECT o.status, o.attempts, m.unreachable FROM outbox o JOIN members m ON m.id = o.member_id "
-        "WHERE m.telegram_id = ? AND o.kind = 'notice'", (PATROL,))
+        "WHERE m.telegram_id = ? AND o.kind = 'notice'",
+        (PATROL,),
+    )
     assert row is not None and tuple(row) == ("failed", 1, 1)
     assert notices_of(harness.user(PATROL)) == []
 
@@ -187,7 +193,8 @@ async def test_time_out_is_uncertain_not_resent_and_shown_to_the_secretary(harne
     await harness.settle()
     assert len(notices_of(harness.user(LIAISON))) == 1
     row = await harness.store.db.fetchone(
-        "SELECT status, attempts FROM outbox WHERE kind = 'notice' AND chat_id = ?", (LIAISON,))
+        "SELECT status, attempts FROM outbox WHERE kind = 'notice' AND chat_id = ?", (LIAISON,)
+    )
     assert row is not None and tuple(row) == ("uncertain", 1)
 
 
@@ -257,16 +264,20 @@ async def test_a_stage_already_past_when_the_notice_went_out_is_skipped(harness:
 
 
 async def test_quiet_hours_hold_reminders_except_within_the_hour(
-    harness: Harness, tmp_path: Path, emulator: BotApiEmulator,
+    harness: Harness,
+    tmp_path: Path,
+    emulator: BotApiEmulator,
 ) -> None:
     quiet = make_settings(tmp_path, emulator, quiet_hours="21:00-08:00")
     early = datetime(2026, 3, 12, 7, 30, tzinfo=SH)
     harness.at(T0)
     await link(harness, SECRETARY, LIAISON)
     await send_notice(harness, SECRETARY, "党课 | 2026-03-12 07:30 | 村委会 | 学习党章")
-    for moment, queued in ((early - timedelta(hours=23, minutes=50), 0),  # 07:40 the day before: quiet
-                           (early - timedelta(hours=23, minutes=25), 2),  # 08:05: the 24h stage
-                           (early - timedelta(minutes=45), 4)):           # 06:45: quiet, but urgent
+    for moment, queued in (
+        (early - timedelta(hours=23, minutes=50), 0),  # 07:40 the day before: quiet
+        (early - timedelta(hours=23, minutes=25), 2),  # 08:05: the 24h stage
+        (early - timedelta(minutes=45), 4),
+    ):  # 06:45: quiet, but urgent
         await core.sweep(harness.store, quiet, moment)
         assert len(await _meeting_keys(harness.store)) == queued
     keys = await _meeting_keys(harness.store)

@@ -204,7 +204,8 @@ async def test_leave_is_approved_by_the_convener_and_never_by_a_member(harness_f
     files = await export_files(harness.store)
     notices = list(csv.DictReader(io.StringIO(files["notices.csv"].decode("utf-8-sig"))))
     assert [(n["audience"], n["leave_approved"], n["voters_expected"], n["voters_present"]) for n in notices] == [
-        ("members", "1", "4", "0")]
+        ("members", "1", "4", "0")
+    ]
     lines = {r["member"]: r for r in csv.DictReader(io.StringIO(files["attendance.csv"].decode("utf-8-sig")))}
     assert (lines["张流动"]["leave_approval"], lines["张流动"]["leave_decided_by"]) == ("approved", "王书记")
     assert (lines["李委员"]["leave_approval"], lines["李委员"]["leave_decided_by"]) == ("refused", "社区书记")

@@ -13,11 +13,26 @@ from bot.store import Store
 from bot.store.db import migrations
 
 NOW = "2026-03-01T02:00:00+00:00"
-OLD = {"notices": ["id", "kind", "unit_id", "starts_at", "place", "topic", "created_by", "creator_chat",
-                   "creator_lang", "created_at", "cancelled_at", "minutes", "minutes_at"],
-       "notice_members": ["notice_id", "member_id", "linked"],
-       "rsvps": ["notice_id", "member_id", "answer", "reason", "at"],
-       "checkins": ["notice_id", "member_id", "how", "by_member", "at"]}
+OLD = {
+    "notices": [
+        "id",
+        "kind",
+        "unit_id",
+        "starts_at",
+        "place",
+        "topic",
+        "created_by",
+        "creator_chat",
+        "creator_lang",
+        "created_at",
+        "cancelled_at",
+        "minutes",
+        "minutes_at",
+    ],
+    "notice_members": ["notice_id", "member_id", "linked"],
+    "rsvps": ["notice_id", "member_id", "answer", "reason", "at"],
+    "checkins": ["notice_id", "member_id", "how", "by_member", "at"],
+}
 
 
 def meetings_number() -> int:
@@ -78,8 +93,7 @@ async def test_the_notices_survive_the_rebuild(tmp_path: Path) -> None:
         assert notice is not None and notice.kind == "general" and notice.minutes == "到会 2 人"
         assert (notice.audience, notice.speaker) == ("members", None)
         expected = {e.member.name: (e.linked, e.votes, e.committee) for e in await store.notices.expected(1)}
-        assert expected == {"彭国华": (True, True, True), "丁美玲": (True, False, False),
-                            "顾振华": (False, True, True)}
+        assert expected == {"彭国华": (True, True, True), "丁美玲": (True, False, False), "顾振华": (False, True, True)}
         rsvps = await store.notices.rsvps(1)
         assert (rsvps[2].answer, rsvps[2].approval) == ("leave", "pending")
         assert (rsvps[1].answer, rsvps[1].approval) == ("attend", None)
@@ -95,8 +109,13 @@ async def test_the_notices_survive_the_rebuild(tmp_path: Path) -> None:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-        assert {"due_recipient_linked", "due_notice_published", "due_notice_changed", "due_rsvp_changed",
-                "due_rsvp_deleted"} <= triggers
+        assert {
+            "due_recipient_linked",
+            "due_notice_published",
+            "due_notice_changed",
+            "due_rsvp_changed",
+            "due_rsvp_deleted",
+        } <= triggers
         # a refused leave brings the meeting's reminder chain back to be looked at
         conn.execute("UPDATE due SET due_at = '2999-01-01T00:00:00+00:00' WHERE kind = 'meeting' AND subject = 2")
         conn.execute("UPDATE rsvps SET approval = 'refused' WHERE notice_id = 2 AND member_id = 2")

@@ -207,7 +207,8 @@ async def test_registering_present_only_in_the_window_and_makeup_after(harness: 
     await other.expect("没有编号为")
     attendance_csv = files_of(await export_files(harness.store), "attendance.csv")
     assert [(r["check_in"], r["registered_by"]) for r in attendance_csv if r["member"] == "钱调解"] == [
-        ("proxy", "王书记")]
+        ("proxy", "王书记")
+    ]
     made_up = [(r["made_up_on"], r["makeup_note"], r["check_in"]) for r in attendance_csv if r["member"] == "吴未绑定"]
     assert made_up == [("2026-03-12", "看了会议录像", "")]  # 补学 is never a check-in
     assert files_of(await export_files(harness.store), "notices.csv")[0]["made_up"] == "1"
@@ -326,7 +327,9 @@ async def test_group_chat_gets_the_notice_and_its_buttons_count_for_whoever_pres
     await stranger.press("参加", post)
     await stranger.expect("还没有登记", kind="alert")
     rsvps = await harness.store.notices.rsvps(notice_id)
-    assert {m: r.answer for m, r in rsvps.items()} == {await mid(harness, LIAISON): "attend",
-                                                       await mid(harness, PATROL): "leave"}
+    assert {m: r.answer for m, r in rsvps.items()} == {
+        await mid(harness, LIAISON): "attend",
+        await mid(harness, PATROL): "leave",
+    }
     summary = got(secretary, "通知发送完毕")[0].text
     assert "群里也已发布" in summary

@@ -19,24 +19,29 @@ from bot.store.notices import Draft
 
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=SH)
-TREE = OrgTree.of([
-    Unit(id=1, parent_id=None, kind="committee", name="社区党委"),
-    Unit(id=2, parent_id=1, kind="branch", name="一村党支部"),
-    Unit(id=3, parent_id=2, kind="group", name="一组"),
-    Unit(id=4, parent_id=1, kind="branch", name="二村党支部"),
-])
+TREE = OrgTree.of(
+    [
+        Unit(id=1, parent_id=None, kind="committee", name="社区党委"),
+        Unit(id=2, parent_id=1, kind="branch", name="一村党支部"),
+        Unit(id=3, parent_id=2, kind="group", name="一组"),
+        Unit(id=4, parent_id=1, kind="branch", name="二村党支部"),
+    ]
+)
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("2026-03-12 15:00", datetime(2026, 3, 12, 15, 0, tzinfo=SH)),
-    ("2026/3/12 9:05", datetime(2026, 3, 12, 9, 5, tzinfo=SH)),
-    ("2026年3月12日 15：00", datetime(2026, 3, 12, 15, 0, tzinfo=SH)),
-    ("03-12 15:00", datetime(2026, 3, 12, 15, 0, tzinfo=SH)),
-    ("明天 15:00", datetime(2026, 3, 11, 15, 0, tzinfo=SH)),
-    ("明天15:00", datetime(2026, 3, 11, 15, 0, tzinfo=SH)),
-    ("Tomorrow 8:30", datetime(2026, 3, 11, 8, 30, tzinfo=SH)),
-    ("今天 10:00", datetime(2026, 3, 10, 10, 0, tzinfo=SH)),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-03-12 15:00", datetime(2026, 3, 12, 15, 0, tzinfo=SH)),
+        ("2026/3/12 9:05", datetime(2026, 3, 12, 9, 5, tzinfo=SH)),
+        ("2026年3月12日 15：00", datetime(2026, 3, 12, 15, 0, tzinfo=SH)),
+        ("03-12 15:00", datetime(2026, 3, 12, 15, 0, tzinfo=SH)),
+        ("明天 15:00", datetime(2026, 3, 11, 15, 0, tzinfo=SH)),
+        ("明天15:00", datetime(2026, 3, 11, 15, 0, tzinfo=SH)),
+        ("Tomorrow 8:30", datetime(2026, 3, 11, 8, 30, tzinfo=SH)),
+        ("今天 10:00", datetime(2026, 3, 10, 10, 0, tzinfo=SH)),
+    ],
+)
 def test_times_are_parsed_in_the_local_zone(text: str, expected: datetime) -> None:
     assert rules.parse_when(text, NOW, SH) == expected
 
@@ -93,19 +98,28 @@ SECRETARY = Actor(1001, Member(id=1, name="王书记", unit_id=2, group_id=3, ro
 
 def test_one_line_form_defaults_to_the_secretarys_unit() -> None:
     draft = rules.parse_one_line(["党课", "2026-03-12 15:00", "村委会", "学习党章"], SECRETARY, TREE, NOW, SH)
-    assert draft == Draft(kind="lecture", unit_id=2, starts_at=datetime(2026, 3, 12, 15, 0, tzinfo=SH),
-                          place="村委会", topic="学习党章", speaker="王书记")
+    assert draft == Draft(
+        kind="lecture",
+        unit_id=2,
+        starts_at=datetime(2026, 3, 12, 15, 0, tzinfo=SH),
+        place="村委会",
+        topic="学习党章",
+        speaker="王书记",
+    )
     draft = rules.parse_one_line(["group", "03-12 15:00", "2号楼", "学习", "一组"], SECRETARY, TREE, NOW, SH)
     assert draft.unit_id == 3 and draft.kind == "group"
 
 
-@pytest.mark.parametrize(("fields", "key", "field"), [
-    (["党课", "2026-03-12 15:00", "", "学习"], "notice.err.empty", "place"),
-    (["党课", "2026-03-12 15:00", "村委会", " "], "notice.err.empty", "topic"),
-    (["", "2026-03-12 15:00", "村委会", "学习"], "notice.err.empty", "kind"),
-    (["党课", "", "村委会", "学习"], "notice.err.empty", "when"),
-    (["党课", "2026-03-12 15:00", "村" * 101, "学习"], "notice.err.too_long", "place"),
-])
+@pytest.mark.parametrize(
+    ("fields", "key", "field"),
+    [
+        (["党课", "2026-03-12 15:00", "", "学习"], "notice.err.empty", "place"),
+        (["党课", "2026-03-12 15:00", "村委会", " "], "notice.err.empty", "topic"),
+        (["", "2026-03-12 15:00", "村委会", "学习"], "notice.err.empty", "kind"),
+        (["党课", "", "村委会", "学习"], "notice.err.empty", "when"),
+        (["党课", "2026-03-12 15:00", "村" * 101, "学习"], "notice.err.too_long", "place"),
+    ],
+)
 def test_one_line_form_names_the_bad_field(fields: list[str], key: str, field: str) -> None:
     with pytest.raises(NoticeError) as caught:
         rules.parse_one_line(fields, SECRETARY, TREE, NOW, SH)
@@ -138,10 +152,15 @@ def test_quorum_is_more_than_half() -> None:
 
 def test_stages_and_their_windows() -> None:
     stages = [timedelta(hours=1), timedelta(hours=24)]
-    assert rules.stage_windows(stages) == [(timedelta(hours=24), timedelta(hours=1)),
-                                           (timedelta(hours=1), timedelta(0))]
-    assert [rules.stage_label(s) for s in (timedelta(hours=24), timedelta(minutes=30), timedelta(seconds=45))] \
-        == ["24h", "30m", "45s"]
+    assert rules.stage_windows(stages) == [
+        (timedelta(hours=24), timedelta(hours=1)),
+        (timedelta(hours=1), timedelta(0)),
+    ]
+    assert [rules.stage_label(s) for s in (timedelta(hours=24), timedelta(minutes=30), timedelta(seconds=45))] == [
+        "24h",
+        "30m",
+        "45s",
+    ]
 
 
 def test_callback_data_fits_in_64_bytes() -> None:

@@ -118,8 +118,9 @@ async def test_a_photo_instead_of_the_leave_reason_is_answered_and_the_reason_as
     await member.press("请假")
     await member.expect("请回复请假原因", kind="message")
     await member.send_photo(caption="病假条")
-    await _asked_again(await member.next_message(kind="message"), await member.next_message(kind="message"),
-                       "请回复请假原因")
+    await _asked_again(
+        await member.next_message(kind="message"), await member.next_message(kind="message"), "请回复请假原因"
+    )
     patrol = await harness.store.members.by_telegram_id(PATROL)
     assert patrol is not None
     assert await harness.store.notices.rsvp(notice_id, patrol.id) is None  # nothing recorded for a photo
@@ -138,8 +139,17 @@ async def test_stale_and_forged_notice_buttons_are_answered_like_expired_ones(ha
     question = await secretary.expect("会议类型")
     member = harness.user(LIAISON)
     member.drain()
-    forged = ("ntc:kind:evil", "ntc:unit:abc", "ntc:send", "ntc:send:zz:yy", "ntc:drop:" + "a" * 17, "ntc:att:",
-              "ntc:lv:-1", "ntc:in:1:2", "ntc:evil")
+    forged = (
+        "ntc:kind:evil",
+        "ntc:unit:abc",
+        "ntc:send",
+        "ntc:send:zz:yy",
+        "ntc:drop:" + "a" * 17,
+        "ntc:att:",
+        "ntc:lv:-1",
+        "ntc:in:1:2",
+        "ntc:evil",
+    )
     for data in forged:
         await secretary.press_data(data, question)
         alert = await secretary.next_message()

@@ -28,13 +28,19 @@ ADMIN = 7777
 
 # ------------------------------------------------------------------------------------------- pure rules
 
+
 def test_a_backup_name_says_when_it_was_taken_and_other_files_are_not_backups() -> None:
     moment = datetime(2026, 11, 30, 3, 0, 5)
     name = backup_name("zhibu", moment)
     assert name == "zhibu-20261130-030005.sqlite3"
     assert taken_at("zhibu", name) == moment
-    for other in ("zhibu.sqlite3", "notes-20261130-030005.sqlite3", "zhibu-20261130-030005.sqlite3.part",
-                  "zhibu-20261399-030005.sqlite3", "zhibu-latest.sqlite3"):
+    for other in (
+        "zhibu.sqlite3",
+        "notes-20261130-030005.sqlite3",
+        "zhibu-20261130-030005.sqlite3.part",
+        "zhibu-20261399-030005.sqlite3",
+        "zhibu-latest.sqlite3",
+    ):
         assert taken_at("zhibu", other) is None
 
 
@@ -73,6 +79,7 @@ def test_a_bot_that_was_down_still_keeps_its_last_keep_backups() -> None:
 
 # --------------------------------------------------------------------------------------------- the copy
 
+
 async def test_the_copy_is_one_checked_file_readable_by_its_owner_only(tmp_path: Path) -> None:
     store = await Store.open(tmp_path / "zhibu.sqlite3")
     try:
@@ -98,6 +105,7 @@ def test_a_copy_that_fails_leaves_no_file(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- the job
+
 
 def job_context(harness: Harness) -> ZhibuContext:
     return ZhibuContext(harness.app)
@@ -133,8 +141,13 @@ async def test_the_job_takes_records_and_prunes_backups_day_after_day(harness_fa
         assert outcome is not None and outcome.record.ok
     names = sorted(p.name for p in folder.iterdir())
     # the last 3 days, the first of November and the first of October (within a year); other files untouched
-    assert names == ["notes.txt", "zhibu-20261028-030000.sqlite3", "zhibu-20261031-030000.sqlite3",
-                     "zhibu-20261101-030000.sqlite3", "zhibu-20261102-030000.sqlite3"]
+    assert names == [
+        "notes.txt",
+        "zhibu-20261028-030000.sqlite3",
+        "zhibu-20261031-030000.sqlite3",
+        "zhibu-20261101-030000.sqlite3",
+        "zhibu-20261102-030000.sqlite3",
+    ]
     assert folder.stat().st_mode & 0o777 == 0o700
     for path in folder.glob("zhibu-*.sqlite3"):
         assert path.stat().st_mode & 0o777 == 0o600
@@ -149,11 +162,11 @@ async def test_the_job_takes_records_and_prunes_backups_day_after_day(harness_fa
 
 
 async def test_a_failed_backup_is_recorded_and_told_to_the_admins_once_a_day(
-    harness_factory: Any, tmp_path: Path,
+    harness_factory: Any,
+    tmp_path: Path,
 ) -> None:
     (tmp_path / "in-the-way").write_text("a file where the backup folder should be")
-    harness: Harness = await harness_factory(backup_dir=str(tmp_path / "in-the-way" / "backups"),
-                                             admin_ids=str(ADMIN))
+    harness: Harness = await harness_factory(backup_dir=str(tmp_path / "in-the-way" / "backups"), admin_ids=str(ADMIN))
     admin = harness.user(ADMIN)
     admin.started = True
     harness.at(datetime(2026, 11, 30, 3, 0, tzinfo=SH))
@@ -179,15 +192,22 @@ async def test_the_backup_command_writes_into_backup_dir_or_the_file_named(tmp_p
     await store.close()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "BACKUP", "LOG_"))}
     env.update({"DATABASE_PATH": str(tmp_path / "zhibu.sqlite3"), "BACKUP_DIR": str(tmp_path / "daily")})
-    into_dir = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "bot", "backup"],
-                                       capture_output=True, text=True, env=env, timeout=60)
+    into_dir = await asyncio.to_thread(
+        subprocess.run, [sys.executable, "-m", "bot", "backup"], capture_output=True, text=True, env=env, timeout=60
+    )
     assert into_dir.returncode == 0, into_dir.stderr
     made = list((tmp_path / "daily").iterdir())
     assert len(made) == 1 and taken_at("zhibu", made[0].name) is not None
     assert made[0].stat().st_mode & 0o777 == 0o600 and (tmp_path / "daily").stat().st_mode & 0o777 == 0o700
     named = tmp_path / "usb" / "2026" / "copy.sqlite3"
-    by_hand = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "bot", "backup", str(named)],
-                                      capture_output=True, text=True, env=env, timeout=60)
+    by_hand = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "bot", "backup", str(named)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert by_hand.returncode == 0 and "ok" in by_hand.stdout and named.stat().st_mode & 0o777 == 0o600
     store = await Store.open(tmp_path / "zhibu.sqlite3")
     try:

@@ -59,15 +59,13 @@ def test_systemd_analyze_verify_finds_nothing_wrong(tmp_path: Path) -> None:
     text = text.replace("/opt/zhibu/.venv/bin/python", sys.executable).replace("/opt/zhibu", str(tmp_path))
     installed = tmp_path / "zhibu.service"
     installed.write_text(text, encoding="utf-8")
-    result = subprocess.run(["systemd-analyze", "verify", str(installed)], capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(["systemd-analyze", "verify", str(installed)], capture_output=True, text=True, timeout=60)
     if "Failed to" in result.stderr and "bus" in result.stderr.lower():
         pytest.skip(f"systemd-analyze cannot run here: {result.stderr.strip()[:200]}")
     assert result.returncode == 0 and not result.stdout.strip() and not result.stderr.strip(), result.stderr
     broken = tmp_path / "broken.service"
     broken.write_text(text.replace("Restart=on-failure", "Restart=sometimes"), encoding="utf-8")
-    complaint = subprocess.run(["systemd-analyze", "verify", str(broken)], capture_output=True, text=True,
-                               timeout=60)
+    complaint = subprocess.run(["systemd-analyze", "verify", str(broken)], capture_output=True, text=True, timeout=60)
     assert "restart" in complaint.stderr.lower()  # the check above would see a mistake
 
 
@@ -87,8 +85,12 @@ def test_the_dockerfile_runs_unprivileged_with_the_database_on_a_volume() -> Non
 
 
 def test_log_file_rotates_by_size_and_is_the_owners_only(tmp_path: Path) -> None:
-    settings = Settings(_env_file=None, log_file=tmp_path / "logs" / "zhibu.log", log_max_bytes=2000,  # type: ignore[call-arg]
-                        log_backups=2)
+    settings = Settings(
+        _env_file=None,
+        log_file=tmp_path / "logs" / "zhibu.log",
+        log_max_bytes=2000,  # type: ignore[call-arg]
+        log_backups=2,
+    )
     logger = logging.getLogger("tests.ops.rotation")
     logger.propagate = False
     handler = configure(settings, logging.INFO, root=logger)

@@ -29,12 +29,21 @@ async def test_an_admin_sees_the_health_report(harness_factory: Any) -> None:
     admin = harness.user(ADMIN)
     await admin.send("/health")
     report = (await admin.expect("运行状况")).text
-    for part in ("版本：", "已连续运行：", "数据库大小：", "最近备份：还没有备份过", "待发消息：0 条",
-                 "定时提醒检查：还没有运行过", "党员绑定：已绑定", "总体：正常"):
+    for part in (
+        "版本：",
+        "已连续运行：",
+        "数据库大小：",
+        "最近备份：还没有备份过",
+        "待发消息：0 条",
+        "定时提醒检查：还没有运行过",
+        "党员绑定：已绑定",
+        "总体：正常",
+    ):
         assert part in report, part
     linked, unlinked = await harness.store.db.fetchone(
         "SELECT count(*) FILTER (WHERE linked_at IS NOT NULL AND telegram_id IS NOT NULL), "
-        "count(*) FILTER (WHERE linked_at IS NULL OR telegram_id IS NULL) FROM members WHERE active") or (0, 0)
+        "count(*) FILTER (WHERE linked_at IS NULL OR telegram_id IS NULL) FROM members WHERE active"
+    ) or (0, 0)
     assert f"已绑定 {linked} 人，未绑定 {unlinked} 人" in report
 
     harness.at(datetime(2026, 11, 30, 3, 0, tzinfo=SH))
@@ -105,8 +114,9 @@ def test_the_sweep_is_late_after_five_intervals() -> None:
 def health_cli(database: Path, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "BACKUP", "LOG_"))}
     clean.update({"DATABASE_PATH": str(database), "REMINDER_SWEEP_SECONDS": "60", **env})
-    return subprocess.run([sys.executable, "-m", "bot", "health"], capture_output=True, text=True, env=clean,
-                          timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "health"], capture_output=True, text=True, env=clean, timeout=60
+    )
 
 
 async def test_the_health_command_exits_non_zero_for_a_late_sweep_or_a_failed_backup(tmp_path: Path) -> None:
@@ -150,10 +160,17 @@ def test_the_report_reads_in_both_languages() -> None:
     from bot.store.ops import MemberCounts, OutboxCounts
 
     now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
-    report = Health(version="1.2.3", uptime=timedelta(days=3, hours=2, seconds=5), database_bytes=5 * 1024 * 1024,
-                    backup=BackupRecord(now, now, "zhibu-20261130-170000.sqlite3", 2048, True),
-                    outbox=OutboxCounts(4, 1, 2), sweep=SweepRecord(now, 37), members=MemberCounts(40, 3),
-                    sweep_late=False, backup_failed=False)
+    report = Health(
+        version="1.2.3",
+        uptime=timedelta(days=3, hours=2, seconds=5),
+        database_bytes=5 * 1024 * 1024,
+        backup=BackupRecord(now, now, "zhibu-20261130-170000.sqlite3", 2048, True),
+        outbox=OutboxCounts(4, 1, 2),
+        sweep=SweepRecord(now, 37),
+        members=MemberCounts(40, 3),
+        sweep_late=False,
+        backup_failed=False,
+    )
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     zh = render("zh", report, settings)
     assert "已连续运行：3 天 02:00:05" in zh and "数据库大小：5.0 MB" in zh and "（2.0 KB）" in zh

@@ -137,7 +137,8 @@ async def test_an_older_backup_is_migrated_and_the_current_database_kept_aside(t
 
 
 async def test_the_cli_refuses_while_the_bot_runs_and_restores_once_it_is_stopped(
-    tmp_path: Path, emulator: BotApiEmulator,
+    tmp_path: Path,
+    emulator: BotApiEmulator,
 ) -> None:
     database = tmp_path / "zhibu.sqlite3"
     await registered_community(database, emulator, 3)
@@ -146,21 +147,40 @@ async def test_the_cli_refuses_while_the_bot_runs_and_restores_once_it_is_stoppe
     env = {**bot.env}
     await bot.start()
     try:
-        made = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "bot", "backup", str(backup)],
-                                       capture_output=True, text=True, env=env, timeout=60)
+        made = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", "bot", "backup", str(backup)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
         assert made.returncode == 0, made.stderr
-        result = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "bot", "restore", str(backup)],
-                                         capture_output=True, text=True, env=env, timeout=60)
+        result = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", "bot", "restore", str(backup)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
         assert result.returncode == 1 and "正在使用" in result.stderr
         assert not list(tmp_path.glob("*before-restore*"))
-        second = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "bot", "run"],
-                                         capture_output=True, text=True, env=env, timeout=60)
+        second = await asyncio.to_thread(
+            subprocess.run, [sys.executable, "-m", "bot", "run"], capture_output=True, text=True, env=env, timeout=60
+        )
         assert second.returncode == 1 and "另一个进程" in second.stderr  # no second bot on one database
     finally:
         await bot.stop()
     assert bot.process is not None and bot.process.returncode == 0
-    result = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "bot", "restore", str(backup)],
-                                     capture_output=True, text=True, env=env, timeout=60)
+    result = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "bot", "restore", str(backup)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert "恢复完成" in result.stdout and "另存为" in result.stdout
     assert len(list(tmp_path.glob("zhibu.sqlite3-before-restore-*"))) == 1
@@ -171,7 +191,9 @@ def add_rows(path: Path, rows: list[tuple[str, str, str | None, int | None, int,
     with sqlite3.connect(path) as conn:
         conn.executemany(
             "INSERT INTO outbox (key, kind, ref, member_id, chat_id, text, status, message_id, created_at) "
-            "VALUES (?, ?, ?, ?, ?, '…', ?, 7, '2026-11-30T01:00:00+00:00')", rows)
+            "VALUES (?, ?, ?, ?, ?, '…', ?, 7, '2026-11-30T01:00:00+00:00')",
+            rows,
+        )
     conn.close()
 
 
@@ -183,35 +205,50 @@ def statuses(path: Path) -> dict[str, str]:
 
 
 async def test_the_log_records_only_what_the_sweep_would_decide_again_about_things_in_the_backup(
-    tmp_path: Path, current: Path,
+    tmp_path: Path,
+    current: Path,
 ) -> None:
     backup = tmp_path / "backup.sqlite3"
     build(backup, len(migrations()))
-    notice = ("INSERT INTO notices (id, kind, unit_id, starts_at, place, topic, created_by, creator_chat, "
-              "creator_lang, created_at) VALUES ({id}, 'general', 1, '2026-12-01T11:00:00+00:00', '村委会', '学习', "
-              "1, 1001, 'zh', '2026-11-29T01:00:00+00:00')")
+    notice = (
+        "INSERT INTO notices (id, kind, unit_id, starts_at, place, topic, created_by, creator_chat, "
+        "creator_lang, created_at) VALUES ({id}, 'general', 1, '2026-12-01T11:00:00+00:00', '村委会', '学习', "
+        "1, 1001, 'zh', '2026-11-29T01:00:00+00:00')"
+    )
     for path, ids in ((backup, (1,)), (current, (1, 2))):  # notice 2 was made after the backup
         with sqlite3.connect(path) as conn:
             for number in ids:
                 conn.execute(notice.format(id=number))
         conn.close()
-    add_rows(backup, [("notice:1:1", "notice", "notice:1", 1, 1001, "pending"),
-                      ("notice:1:group", "notice", "notice:1", None, -100, "sending")])
-    add_rows(current, [
-        ("notice:1:1", "notice", "notice:1", 1, 1001, "sent"),  # went out after the backup
-        ("notice:1:group", "notice", "notice:1", None, -100, "uncertain"),
-        ("meeting:24h:1:1", "reminder", "meeting:1", 1, 1001, "sent"),  # decided after it, about notice 1
-        ("notice:1:summary", "summary", "notice-summary:1", 1, 1001, "sent"),
-        ("report:first:1:2026-11", "reminder", "report:2026-11", 1, 1001, "sent"),
-        ("meeting:24h:2:1", "reminder", "meeting:2", 1, 1001, "sent"),  # about notice 2: id given out again
-        ("notice:2:1", "notice", "notice:2", 1, 1001, "sent"),  # the notice itself is gone with the restore
-        ("report:first:9:2026-11", "reminder", "report:2026-11", None, 1009, "pending"),  # never went
-    ])
+    add_rows(
+        backup,
+        [
+            ("notice:1:1", "notice", "notice:1", 1, 1001, "pending"),
+            ("notice:1:group", "notice", "notice:1", None, -100, "sending"),
+        ],
+    )
+    add_rows(
+        current,
+        [
+            ("notice:1:1", "notice", "notice:1", 1, 1001, "sent"),  # went out after the backup
+            ("notice:1:group", "notice", "notice:1", None, -100, "uncertain"),
+            ("meeting:24h:1:1", "reminder", "meeting:1", 1, 1001, "sent"),  # decided after it, about notice 1
+            ("notice:1:summary", "summary", "notice-summary:1", 1, 1001, "sent"),
+            ("report:first:1:2026-11", "reminder", "report:2026-11", 1, 1001, "sent"),
+            ("meeting:24h:2:1", "reminder", "meeting:2", 1, 1001, "sent"),  # about notice 2: id given out again
+            ("notice:2:1", "notice", "notice:2", 1, 1001, "sent"),  # the notice itself is gone with the restore
+            ("report:first:9:2026-11", "reminder", "report:2026-11", None, 1009, "pending"),  # never went
+        ],
+    )
     outcome = await restore(backup, current, NOW)
     assert (outcome.reconciled.settled, outcome.reconciled.recorded, outcome.pending) == (2, 3, 0)
     assert statuses(current) == {
-        "k1": "sent", "notice:1:1": "sent", "notice:1:group": "uncertain", "meeting:24h:1:1": "sent",
-        "notice:1:summary": "sent", "report:first:1:2026-11": "sent",
+        "k1": "sent",
+        "notice:1:1": "sent",
+        "notice:1:group": "uncertain",
+        "meeting:24h:1:1": "sent",
+        "notice:1:summary": "sent",
+        "report:first:1:2026-11": "sent",
     }
 
 
@@ -235,20 +272,28 @@ async def test_a_hand_made_copy_of_a_database_in_wal_mode_comes_with_its_wal(tmp
     assert unit_name(current) == "只在WAL里的名字"
 
 
-async def test_conversations_in_progress_at_the_backups_time_are_not_brought_back(tmp_path: Path, current: Path,
-                                                                                  ) -> None:
+async def test_conversations_in_progress_at_the_backups_time_are_not_brought_back(
+    tmp_path: Path,
+    current: Path,
+) -> None:
     backup = tmp_path / "backup.sqlite3"
     build(backup, len(migrations()))
     with sqlite3.connect(backup) as conn:
-        conn.execute("INSERT INTO conversation_states (name, key, state, updated_at) "
-                     "VALUES ('notice', '[1001, 1001]', '2', '2026-11-30T01:00:00+00:00')")
-        conn.execute("INSERT INTO conversation_user_data (user_id, data, updated_at) "
-                     "VALUES (1001, '{\"notice_draft\": {}}', '2026-11-30T01:00:00+00:00')")
+        conn.execute(
+            "INSERT INTO conversation_states (name, key, state, updated_at) "
+            "VALUES ('notice', '[1001, 1001]', '2', '2026-11-30T01:00:00+00:00')"
+        )
+        conn.execute(
+            "INSERT INTO conversation_user_data (user_id, data, updated_at) "
+            "VALUES (1001, '{\"notice_draft\": {}}', '2026-11-30T01:00:00+00:00')"
+        )
     conn.close()
     await restore(backup, current, NOW)
     with sqlite3.connect(current) as conn:
-        left = [conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                for t in ("conversation_states", "conversation_user_data")]
+        left = [
+            conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("conversation_states", "conversation_user_data")
+        ]
     conn.close()
     assert left == [0, 0]
     assert unit_name(current) == "白庙村党支部"  # the rest came back

@@ -58,11 +58,13 @@ async def run_until_quiet(settings: Settings) -> None:
 def _drained(store: Store) -> Callable[[], Awaitable[bool]]:
     async def check() -> bool:
         return await store.outbox.pending_count() == 0
+
     return check
 
 
 async def test_a_backup_taken_mid_broadcast_restores_without_loss_or_repeats(
-    tmp_path: Path, emulator: BotApiEmulator,
+    tmp_path: Path,
+    emulator: BotApiEmulator,
 ) -> None:
     database = tmp_path / "zhibu.sqlite3"
     users = await registered_community(database, emulator, MEMBERS)

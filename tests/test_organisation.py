@@ -21,10 +21,15 @@ def names(members: list[Member] | Member | None) -> list[str]:
     return [m.name for m in (members if isinstance(members, list) else [members])]
 
 
-@pytest.mark.parametrize(("membership", "relation", "votes"), [
-    ("full", "here", True), ("probationary", "here", False), ("full", "elsewhere", False),
-    ("probationary", "elsewhere", False),
-])
+@pytest.mark.parametrize(
+    ("membership", "relation", "votes"),
+    [
+        ("full", "here", True),
+        ("probationary", "here", False),
+        ("full", "elsewhere", False),
+        ("probationary", "elsewhere", False),
+    ],
+)
 def test_only_full_members_whose_relation_is_here_vote(membership: str, relation: str, votes: bool) -> None:
     assert has_vote(membership, relation) is votes
     assert Member(id=1, name="甲", unit_id=1, membership=membership, relation=relation).votes is votes
@@ -35,16 +40,19 @@ def test_a_member_votes_by_default() -> None:
     assert Member(id=1, name="甲", unit_id=1).votes
 
 
-@pytest.mark.parametrize(("joined", "confirmed", "membership", "years"), [
-    (date(2000, 6, 20), date(2001, 6, 20), "full", 25),  # from 转正 (confirmed)
-    (date(2000, 6, 20), None, "full", 26),  # only 入党时间 known: from joining
-    (None, date(2001, 12, 1), "full", 24),
-    (None, date(2001, 11, 30), "full", 25),  # the anniversary itself counts
-    (date(2026, 5, 1), None, "probationary", None),  # 预备党员 have no 党龄 yet
-    (None, None, "full", None),
-    (date(2026, 3, 1), None, "full", 0),
-    (date(2027, 1, 1), None, "full", None),  # a date after today tells nothing
-])
+@pytest.mark.parametrize(
+    ("joined", "confirmed", "membership", "years"),
+    [
+        (date(2000, 6, 20), date(2001, 6, 20), "full", 25),  # from 转正 (confirmed)
+        (date(2000, 6, 20), None, "full", 26),  # only 入党时间 known: from joining
+        (None, date(2001, 12, 1), "full", 24),
+        (None, date(2001, 11, 30), "full", 25),  # the anniversary itself counts
+        (date(2026, 5, 1), None, "probationary", None),  # 预备党员 have no 党龄 yet
+        (None, None, "full", None),
+        (date(2026, 3, 1), None, "full", 0),
+        (date(2027, 1, 1), None, "full", None),  # a date after today tells nothing
+    ],
+)
 def test_party_years(joined: date | None, confirmed: date | None, membership: str, years: int | None) -> None:
     assert party_years(joined, confirmed, membership, date(2026, 11, 30)) == years
 
@@ -52,8 +60,14 @@ def test_party_years(joined: date | None, confirmed: date | None, membership: st
 def test_committee_and_group_leaders_on_the_model() -> None:
     secretary = Member(id=1, name="书记", unit_id=2, roles=frozenset({"secretary"}))
     member = Member(id=2, name="委员", unit_id=2, roles=frozenset({"committee"}))
-    leader = Member(id=3, name="组长", unit_id=2, group_id=5, activity_group_id=7,
-                    roles=frozenset({"group_leader", "activity_leader"}))
+    leader = Member(
+        id=3,
+        name="组长",
+        unit_id=2,
+        group_id=5,
+        activity_group_id=7,
+        roles=frozenset({"group_leader", "activity_leader"}),
+    )
     plain = Member(id=4, name="党员", unit_id=2, group_id=5, activity_group_id=7)
     assert secretary.is_committee and member.is_committee and not leader.is_committee
     assert leader.led_group_ids == {5, 7} and plain.led_group_ids == frozenset()

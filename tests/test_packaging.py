@@ -19,8 +19,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_every_package_under_bot_is_built() -> None:
     listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["packages"])
-    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "bot").rglob("*.py")
-             if "__pycache__" not in p.parts}
+    found = {
+        ".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "bot").rglob("*.py") if "__pycache__" not in p.parts
+    }
     assert found - listed == set(), "add these packages to [tool.setuptools] packages in pyproject.toml"
     assert "bot.locales" in listed
 
@@ -42,11 +43,14 @@ def test_catalogues_load_from_a_zip(tmp_path: Path) -> None:
                 zf.write(path, path.relative_to(ROOT).as_posix())
         for path in (ROOT / "locales").rglob("*.toml"):
             zf.write(path, "bot/locales/" + path.relative_to(ROOT / "locales").as_posix())
-    code = ("import sys; sys.path.insert(0, sys.argv[1]); import bot, bot.i18n as i; "
-            "assert bot.__file__.startswith(sys.argv[1]), bot.__file__; "
-            "print(i.check_catalogues(), i.t('zh', 'cmd.start'))")
-    done = subprocess.run([sys.executable, "-c", code, str(archive)], cwd=tmp_path, capture_output=True,
-                          text=True, timeout=60)
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import bot, bot.i18n as i; "
+        "assert bot.__file__.startswith(sys.argv[1]), bot.__file__; "
+        "print(i.check_catalogues(), i.t('zh', 'cmd.start'))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(archive)], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     count, text = done.stdout.split(" ", 1)
     assert int(count) == len(i18n.catalogue("zh")) and text.strip() == i18n.t("zh", "cmd.start")
@@ -64,8 +68,9 @@ def broken_locales(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     i18n.catalogue.cache_clear()
 
 
-def test_a_key_missing_in_one_language_stops_the_start(broken_locales: Path,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_key_missing_in_one_language_stops_the_start(
+    broken_locales: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     core = broken_locales / "en" / "core.toml"
     core.write_text(core.read_text("utf-8") + '\nonly_in_en = "x"\n', "utf-8")
     assert cli.main(["sandbox", "--script", "/nonexistent"]) == 2
@@ -83,8 +88,9 @@ def test_different_placeholders_stop_the_start(broken_locales: Path, capsys: pyt
     assert "nothing_to_cancel" in capsys.readouterr().err
 
 
-def test_a_missing_or_unreadable_catalogue_is_one_clear_line(broken_locales: Path,
-                                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_missing_or_unreadable_catalogue_is_one_clear_line(
+    broken_locales: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (broken_locales / "en" / "core.toml").write_text("this is = = not toml", "utf-8")
     assert cli.main(["run"]) == 2
     assert "en/core.toml" in capsys.readouterr().err
@@ -95,8 +101,9 @@ def test_a_missing_or_unreadable_catalogue_is_one_clear_line(broken_locales: Pat
         i18n.check_catalogues()
 
 
-def test_an_error_in_the_sandbox_surfaces_as_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_error_in_the_sandbox_surfaces_as_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The real exception and one clear line last; the application is shut down (no "still running")."""
     import bot.app
 

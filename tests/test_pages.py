@@ -126,7 +126,7 @@ def test_the_pages_of_a_list_hold_exactly_its_entries(length: int, number: int, 
     kept = pages.select(items, EVEN, word)
     seen = [e for n in range(1, page.pages + 1) for e in paginate(items, EVEN, word, n, size).entries]
     assert seen == kept and page.total == len(kept)
-    assert page.entries == tuple(kept[page.offset:page.offset + size])
+    assert page.entries == tuple(kept[page.offset : page.offset + size])
 
 
 # ------------------------------------------------------------------------------------------ one message
@@ -138,8 +138,11 @@ def test_shorten_never_cuts_inside_a_tag_or_an_entity_and_closes_tags() -> None:
     assert shorten("<b><i>甲乙丙丁戊己庚辛壬癸</i></b>", 20) == "<b><i>甲乙丙丁戊…</i></b>"
     for cap in range(1, 40):
         cut = shorten("<b>a&amp;b <i>甲乙</i> 𝄞c</b>d", cap)
-        assert units(cut) <= max(cap, 1) and cut.count("<b>") == cut.count("</b>") and "&amp" not in cut.replace(
-            "&amp;", "")
+        assert (
+            units(cut) <= max(cap, 1)
+            and cut.count("<b>") == cut.count("</b>")
+            and "&amp" not in cut.replace("&amp;", "")
+        )
 
 
 def test_clip_cuts_a_persons_value_before_it_is_escaped() -> None:
@@ -157,8 +160,10 @@ def test_a_page_of_overlong_names_is_clipped_but_keeps_every_verdict() -> None:
 
     def draw(cap: int | None) -> list[str]:
         caps.append(cap)
-        return [t("zh", "members.line", name=pages.clip(n, cap), status="未报备", unlinked=" · 未绑定", facts="",
-                  vote="") for n in names]
+        return [
+            t("zh", "members.line", name=pages.clip(n, cap), status="未报备", unlinked=" · 未绑定", facts="", vote="")
+            for n in names
+        ]
 
     text = fit(_render, draw)
     assert units(text) <= pages.MESSAGE_ROOM and caps[0] is None and len(caps) > 1
@@ -191,10 +196,20 @@ def test_the_page_payload_packs_under_64_bytes_and_names_its_list() -> None:
         ListPage("everyone", 0, "all", 1).pack()
 
 
-@pytest.mark.parametrize("data", [
-    "pg:members:0:evil:1", "pg:nolist:0:all:1", "pg:members:-1:all:1", "pg:members:0:all", "pg:members:x:all:1",
-    "pg:members:0:all:1:2", "pg:members:0:all:", "pg", "pg:",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        "pg:members:0:evil:1",
+        "pg:nolist:0:all:1",
+        "pg:members:-1:all:1",
+        "pg:members:0:all",
+        "pg:members:x:all:1",
+        "pg:members:0:all:1:2",
+        "pg:members:0:all:",
+        "pg",
+        "pg:",
+    ],
+)
 def test_forged_page_payloads_are_refused_and_caught_once(data: str) -> None:
     assert ListPage.unpack(data) is None
     catching = [name for name in pages.LISTS if stale_pages(name)(data)] + (["?"] if stale_pages()(data) else [])
@@ -220,12 +235,26 @@ def test_month_keys_round_trip() -> None:
 
 
 # --------------------------------------------------------------------------------------------- ledger
-def _seat(member_id: int, answer: str | None = None, checked_in: bool = False,
-          approval: str = "approved") -> MeetingSeat:
+def _seat(
+    member_id: int, answer: str | None = None, checked_in: bool = False, approval: str = "approved"
+) -> MeetingSeat:
     at = datetime(2026, 11, 12, 7, tzinfo=UTC) if checked_in else None
     leave = answer == "leave"
-    return MeetingSeat(member_id, f"m{member_id}", True, True, False, answer, "外出" if leave else None,
-                       approval if leave else None, "self" if checked_in else None, at, None, None, None)
+    return MeetingSeat(
+        member_id,
+        f"m{member_id}",
+        True,
+        True,
+        False,
+        answer,
+        "外出" if leave else None,
+        approval if leave else None,
+        "self" if checked_in else None,
+        at,
+        None,
+        None,
+        None,
+    )
 
 
 def test_a_seat_is_named_on_the_ledger_lines_it_belongs_to() -> None:
@@ -243,11 +272,25 @@ def test_a_seat_is_named_on_the_ledger_lines_it_belongs_to() -> None:
 
 def test_the_list_use_cases_import_nothing_of_telegram() -> None:
     """In a fresh interpreter (pytest's own has python-telegram-bot loaded by other tests)."""
-    modules = ["bot.services.kernel.pages", "bot.services.reports.status_members", "bot.services.reports.view",
-               "bot.services.duty.month", "bot.services.notices.ledger", "bot.services.notices.attendance",
-               "bot.store.rolls"]
-    code = ("import sys\n" + "".join(f"import {m}\n" for m in modules)
-            + "print(sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in ('telegram', 'aiohttp')}))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parents[1])
+    modules = [
+        "bot.services.kernel.pages",
+        "bot.services.reports.status_members",
+        "bot.services.reports.view",
+        "bot.services.duty.month",
+        "bot.services.notices.ledger",
+        "bot.services.notices.attendance",
+        "bot.store.rolls",
+    ]
+    code = (
+        "import sys\n"
+        + "".join(f"import {m}\n" for m in modules)
+        + "print(sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in ('telegram', 'aiohttp')}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
     assert out.stdout.strip() == "[]"

@@ -123,8 +123,12 @@ async def test_attendance_of_a_meeting_expecting_10000(harness: Harness) -> None
     big = await bulk.big_branch(harness.store, 10_000)
     start = T0 + timedelta(days=2)
     notice_id = await bulk.meeting(harness.store, big.unit_id, None, SECRETARY, start, T0)
-    await bulk.answers(harness.store, notice_id, [(m, "leave", "外出务工") for m in big.ids[1::9]]
-                       + [(m, "attend", None) for m in big.ids[2::9]], T0)
+    await bulk.answers(
+        harness.store,
+        notice_id,
+        [(m, "leave", "外出务工") for m in big.ids[1::9]] + [(m, "attend", None) for m in big.ids[2::9]],
+        T0,
+    )
     async with harness.store.db.transaction() as conn:  # approved (准假): on leave, not absent (issue 13)
         await conn.execute("UPDATE rsvps SET approval = 'approved' WHERE answer = 'leave'")
     secretary = harness.user(SECRETARY)
@@ -159,9 +163,16 @@ async def test_a_forged_or_foreign_page_button_changes_nothing(harness: Harness)
     other = harness.user(OTHER_SECRETARY)
     await other.send("/members")
     listing = await other.expect("二村党支部")
-    forged = [f"pg:members:{yicun}:all:1", f"pg:attendance:{notice_id}:all:1", "pg:members:0:evil:1",
-              "pg:members:99999:all:1", "pg:dutyreport:202613:all:1", "pg:reports:202613:all:1", "pg:evil",
-              "pg:members:0:all:1:2"]
+    forged = [
+        f"pg:members:{yicun}:all:1",
+        f"pg:attendance:{notice_id}:all:1",
+        "pg:members:0:evil:1",
+        "pg:members:99999:all:1",
+        "pg:dutyreport:202613:all:1",
+        "pg:reports:202613:all:1",
+        "pg:evil",
+        "pg:members:0:all:1:2",
+    ]
     for data in forged:
         await other.press_data(data, listing)
         alert = await other.next_message(kind=("alert", "edit", "message"))

@@ -34,8 +34,16 @@ async def _setup(store: Store) -> tuple[Actor, int]:
     yicun = await bulk.unit_id(store, "一村党支部")
     async with store.db.transaction() as conn:  # a Party group with a 200-character name
         await conn.execute("UPDATE units SET name = ? WHERE name = '一组'", (LONG + "组",))
-    big = await bulk.big_branch(store, 100, group=LONG + "组", category="migrant", cadence="monthly",
-                                since="2025-01-01", posts=("patrol", "mediation"), linked=lambda i: False)
+    big = await bulk.big_branch(
+        store,
+        100,
+        group=LONG + "组",
+        category="migrant",
+        cadence="monthly",
+        since="2025-01-01",
+        posts=("patrol", "mediation"),
+        linked=lambda i: False,
+    )
     async with store.db.transaction() as conn:
         await conn.execute("UPDATE members SET name = ? || id WHERE name LIKE '党员%'", (LONG[:190],))
     await bulk.statuses(store, [(m, "away_work", LONG) for m in big.ids], T0)
@@ -53,8 +61,9 @@ def _one_message(reply: Reply, lang: str) -> str:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-async def test_pages_of_overlong_values_fit_and_keep_their_verdicts(store: Store, settings: Settings,
-                                                                     lang: str) -> None:
+async def test_pages_of_overlong_values_fit_and_keep_their_verdicts(
+    store: Store, settings: Settings, lang: str
+) -> None:
     person, notice_id = await _setup(store)
 
     members = await status_members.members_page(person, 0, "unlinked", 1, store, settings, lang)

@@ -21,8 +21,9 @@ def test_month_and_quarter_edges() -> None:
     assert period_of(date(2026, 2, 1), "monthly").label == "2026-02"
     assert period_of(date(2026, 3, 31), "quarterly").label == "2026-Q1"
     assert period_of(date(2026, 4, 1), "quarterly").label == "2026-Q2"
-    assert period_of(date(2026, 12, 31), "quarterly") == periods.Period(date(2026, 10, 1), date(2026, 12, 31),
-                                                                        "2026-Q4")
+    assert period_of(date(2026, 12, 31), "quarterly") == periods.Period(
+        date(2026, 10, 1), date(2026, 12, 31), "2026-Q4"
+    )
 
 
 def test_deadlines_on_31_day_months_and_february() -> None:

@@ -160,8 +160,9 @@ def meeting_time() -> str:
 
 
 @pytest.mark.timeout(120)
-async def test_a_restart_of_the_process_mid_conversation_loses_nothing(tmp_path: Path,
-                                                                       emulator: BotApiEmulator) -> None:
+async def test_a_restart_of_the_process_mid_conversation_loses_nothing(
+    tmp_path: Path, emulator: BotApiEmulator
+) -> None:
     users = await community(tmp_path / "db.sqlite3", emulator)
     bot = BotProcess(tmp_path / "db.sqlite3", emulator, PERSISTENCE_SECONDS="60")
     await bot.start()
@@ -185,14 +186,18 @@ async def test_a_crash_loses_at_most_the_last_seconds(tmp_path: Path, emulator: 
         await halfway(users, meeting_time())
         store = await Store.open(db_path)
         try:
+
             async def saved() -> bool:
                 """Every conversation's row and each draft's latest step (not only an earlier save)."""
                 rows = await store.db.fetchall("SELECT name FROM conversation_states")
-                data = {r[0]: r[1] for r in await store.db.fetchall(
-                    "SELECT user_id, data FROM conversation_user_data")}
-                return ({r[0] for r in rows} >= {"notice", "notice-leave", "report", "status", "duty"}
-                        and "2号楼周边" in data.get(PATROL, "") and '"ill"' in data.get(2002, "")
-                        and "starts_at" in data.get(COMMUNITY_SECRETARY, ""))
+                data = {r[0]: r[1] for r in await store.db.fetchall("SELECT user_id, data FROM conversation_user_data")}
+                return (
+                    {r[0] for r in rows} >= {"notice", "notice-leave", "report", "status", "duty"}
+                    and "2号楼周边" in data.get(PATROL, "")
+                    and '"ill"' in data.get(2002, "")
+                    and "starts_at" in data.get(COMMUNITY_SECRETARY, "")
+                )
+
             await until(saved, within=20)
         finally:
             await store.close()

@@ -23,8 +23,10 @@ async def _noop(update: object, context: object) -> int:
 async def test_a_conversation_is_seen_and_ended_with_its_timeout_job() -> None:
     app = ApplicationBuilder().token("1:x").build()
     handler: ConversationHandler[object] = ConversationHandler(
-        entry_points=[MessageHandler(filters.Regex("^go$"), _noop)], states={1: [MessageHandler(filters.TEXT, _noop)]},
-        fallbacks=[], conversation_timeout=600,
+        entry_points=[MessageHandler(filters.Regex("^go$"), _noop)],
+        states={1: [MessageHandler(filters.TEXT, _noop)]},
+        fallbacks=[],
+        conversation_timeout=600,
     )
     app.add_handler(handler)
     assert app.job_queue is not None

@@ -100,7 +100,8 @@ async def test_catch_up_after_three_days_down(roster_store: Store, settings: Set
     # down from the 26th to the 29th: the 'before' reminder that fell due on the 27th goes out now, once
     await core.sweep(roster_store, settings, at(29))
     assert [k for k in await keys(roster_store) if k.startswith("report:") and "2026-11" in k] == [
-        f"report:before:{member.id}:2026-11"]
+        f"report:before:{member.id}:2026-11"
+    ]
     await core.sweep(roster_store, settings, at(30))
     assert f"report:deadline:{member.id}:2026-11" in await keys(roster_store)
 
@@ -115,8 +116,9 @@ async def test_overdue_stages_the_day_after_and_two_weeks_later(roster_store: St
     assert stages == ["overdue-0", "overdue-1"]
 
 
-async def test_quiet_hours_hold_reminders_till_morning(roster_store: Store, tmp_path: Path,
-                                                       emulator: BotApiEmulator) -> None:
+async def test_quiet_hours_hold_reminders_till_morning(
+    roster_store: Store, tmp_path: Path, emulator: BotApiEmulator
+) -> None:
     quiet = quiet_settings(tmp_path, emulator)
     assert await core.sweep(roster_store, quiet, at(27, 22)) == 0
     assert await core.sweep(roster_store, quiet, at(28, 7)) == 0

@@ -41,8 +41,7 @@ async def voice_report(harness: Harness, migrant: EmuUser) -> int:
     await migrant.press("发送", preview)
     saved = await migrant.expect("已提交", kind="message")
     assert "2026年10月" in saved.text and "语音 5秒" in saved.text
-    row = await harness.store.db.fetchone(
-        "SELECT id, period, text, voice_file_id, voice_seconds FROM thought_reports")
+    row = await harness.store.db.fetchone("SELECT id, period, text, voice_file_id, voice_seconds FROM thought_reports")
     assert row is not None and row[1:3] == ("2026-10", "") and row[3] and row[4] == 5
     return int(row[0])
 
@@ -87,8 +86,9 @@ async def test_a_voice_message_too_short_is_asked_again(harness: Harness) -> Non
     start = await reports_write.begin(person, "", T0, harness.store, harness.settings, "zh")
     step = await reports_write.add_voice(person, start.draft, "file-x", 2, harness.store, harness.settings, "zh")
     assert [r.key for r in step.result.replies] == ["report.voice_too_short"] and step.draft == start.draft
-    assert await reports_write.add_voice(person, None, "file-x", 30, harness.store, harness.settings, "zh") \
-        == reports_write.Writing(reports_write.Result.of(), None)
+    assert await reports_write.add_voice(
+        person, None, "file-x", 30, harness.store, harness.settings, "zh"
+    ) == reports_write.Writing(reports_write.Result.of(), None)
 
 
 async def test_the_secretary_marks_read_and_the_member_is_told(harness: Harness) -> None:
@@ -141,8 +141,9 @@ async def test_the_liaison_comments_and_the_member_gets_the_comment(harness: Har
 
 async def test_only_a_secretary_over_the_member_or_their_liaison_may_mark(harness: Harness) -> None:
     harness.at(T0)
-    migrant, other_secretary, other_liaison, plain = await started(harness, MIGRANT, OTHER_SECRETARY,
-                                                                   OTHER_LIAISON, PLAIN)
+    migrant, other_secretary, other_liaison, plain = await started(
+        harness, MIGRANT, OTHER_SECRETARY, OTHER_LIAISON, PLAIN
+    )
     await migrant.send("/report " + REPORT)
     await migrant.press("发送", await migrant.expect("预览"))
     await migrant.expect("已提交", kind="message")

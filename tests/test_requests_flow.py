@@ -11,7 +11,8 @@ from tests.households_helpers import load_households
 async def request_row(harness: Harness) -> tuple[object, ...]:
     row = await harness.store.db.fetchone(
         "SELECT r.state, m.name, r.advice, r.resolution, r.satisfaction FROM requests r "
-        "LEFT JOIN members m ON m.id = r.handler_id WHERE r.id = 1")
+        "LEFT JOIN members m ON m.id = r.handler_id WHERE r.id = 1"
+    )
     assert row is not None
     return tuple(row)
 
@@ -67,8 +68,13 @@ async def test_passed_up_given_back_with_advice_then_resolved_and_rated(harness:
     await member.expect("群众满意度：满意", kind="message")
     await member.press("不满意", done)
     await member.expect("已经记过了", kind="alert")
-    assert await request_row(harness) == ("resolved", "李联络", "请联系物业王经理，电话在物业公告栏", "物业已换好灯泡",
-                                          "satisfied")
+    assert await request_row(harness) == (
+        "resolved",
+        "李联络",
+        "请联系物业王经理，电话在物业公告栏",
+        "物业已换好灯泡",
+        "satisfied",
+    )
     await member.send("/requests")
     await member.expect("没有待办的民情诉求")
 

@@ -14,17 +14,20 @@ SECRETARY_HANDLING = Standing(handler=True, manages=True)
 NOBODY = Standing(handler=False, manages=False)
 
 
-@pytest.mark.parametrize("state, who, expected", [
-    ("received", MEMBER, ["start", "resolve", "up"]),
-    ("in_progress", MEMBER, ["resolve", "up"]),
-    ("passed_up", MEMBER, []),
-    ("passed_up", SECRETARY_HANDLING, ["take", "committee", "back"]),
-    ("in_progress", SECRETARY_HANDLING, ["resolve", "committee"]),
-    ("in_progress", SECRETARY, ["resolve"]),
-    ("committee", SECRETARY_HANDLING, ["resolve", "take", "back"]),
-    ("resolved", SECRETARY_HANDLING, []),
-    ("received", NOBODY, []),
-])
+@pytest.mark.parametrize(
+    "state, who, expected",
+    [
+        ("received", MEMBER, ["start", "resolve", "up"]),
+        ("in_progress", MEMBER, ["resolve", "up"]),
+        ("passed_up", MEMBER, []),
+        ("passed_up", SECRETARY_HANDLING, ["take", "committee", "back"]),
+        ("in_progress", SECRETARY_HANDLING, ["resolve", "committee"]),
+        ("in_progress", SECRETARY, ["resolve"]),
+        ("committee", SECRETARY_HANDLING, ["resolve", "take", "back"]),
+        ("resolved", SECRETARY_HANDLING, []),
+        ("received", NOBODY, []),
+    ],
+)
 def test_actions_by_state_and_standing(state: str, who: Standing, expected: list[str]) -> None:
     assert actions_for(state, who) == expected
 

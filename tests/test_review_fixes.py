@@ -47,9 +47,15 @@ async def test_editing_an_old_command_does_not_run_it_again(harness: Harness) ->
     patrol = harness.user(PATROL)
     await patrol.send("/patrol 3号楼 | 45 | 正常")
     await patrol.expect("巡逻已记录")
-    edited = {"message_id": 1, "date": 0, "edit_date": 1, "chat": {"id": PATROL, "type": "private"},
-              "from": {"id": PATROL, "is_bot": False, "first_name": "赵"}, "text": "/patrol 3号楼 | 46 | 正常",
-              "entities": [{"type": "bot_command", "offset": 0, "length": 7}]}
+    edited = {
+        "message_id": 1,
+        "date": 0,
+        "edit_date": 1,
+        "chat": {"id": PATROL, "type": "private"},
+        "from": {"id": PATROL, "is_bot": False, "first_name": "赵"},
+        "text": "/patrol 3号楼 | 46 | 正常",
+        "entities": [{"type": "bot_command", "offset": 0, "length": 7}],
+    }
     harness.emu.queue_update({"edited_message": edited})
     await patrol.send("/help")
     await patrol.expect("可以使用的命令")  # the next answer is /help's: the edit got none

@@ -66,13 +66,31 @@ NOTICE = f"党课 | 2026-11-20 15:00 | {NOTICE_PLACE} | {NOTICE_TOPIC} | 一村�
 REPORT = "本月在外务工期间，我认真学习了党的二十大精神，按时参加线上组织生活，遵守纪律。"
 #: 一村's people and its meeting: what a secretary of 二村 must never be shown.
 YICUN = ("王书记", "李联络", "张流动", "赵巡逻", "钱调解", "吴未绑定", NOTICE_PLACE, NOTICE_TOPIC)
-ROSTER_IDS = (COMMUNITY_SECRETARY, SECRETARY, LIAISON, MIGRANT, PATROL, MEDIATOR, OTHER_SECRETARY, PLAIN, TOM,
-              OTHER_MIGRANT, OTHER_LIAISON)
+ROSTER_IDS = (
+    COMMUNITY_SECRETARY,
+    SECRETARY,
+    LIAISON,
+    MIGRANT,
+    PATROL,
+    MEDIATOR,
+    OTHER_SECRETARY,
+    PLAIN,
+    TOM,
+    OTHER_MIGRANT,
+    OTHER_LIAISON,
+)
 
 ROLES = ("unknown", "member", "liaison", "patrol", "mediator", "other_secretary", "secretary", "community", "admin")
 ROLE_IDS = {
-    "unknown": STRANGER, "member": PLAIN, "liaison": LIAISON, "patrol": PATROL, "mediator": MEDIATOR,
-    "other_secretary": OTHER_SECRETARY, "secretary": SECRETARY, "community": COMMUNITY_SECRETARY, "admin": ADMIN,
+    "unknown": STRANGER,
+    "member": PLAIN,
+    "liaison": LIAISON,
+    "patrol": PATROL,
+    "mediator": MEDIATOR,
+    "other_secretary": OTHER_SECRETARY,
+    "secretary": SECRETARY,
+    "community": COMMUNITY_SECRETARY,
+    "admin": ADMIN,
 }
 
 
@@ -90,48 +108,57 @@ class Row:
 
 TABLE: dict[str, Row] = {
     #                    unk mem lia pat med oth sec com adm
-    "start":        Row("W   A   A   A   A   A   A   A   A", "", private=False),
-    "help":         Row("W   A   A   A   A   A   A   A   A", "", private=False),
-    "lang":         Row("W   A   A   A   A   A   A   A   A", "zh", private=False),
-    "cancel":       Row("W   A   A   A   A   A   A   A   A", "", private=False),
-    "invite":       Row("W   R   R   R   R   S   A   A   A", "吴未绑定"),
-    "notice":       Row("W   R   R   R   R   S   A   A   A", NOTICE),
-    "notices":      Row("W   A   A   A   A   A   A   A   R", ""),
-    "attendance":   Row("W   R   R   R   R   S   A   A   A", "{notice}"),
+    "start": Row("W   A   A   A   A   A   A   A   A", "", private=False),
+    "help": Row("W   A   A   A   A   A   A   A   A", "", private=False),
+    "lang": Row("W   A   A   A   A   A   A   A   A", "zh", private=False),
+    "cancel": Row("W   A   A   A   A   A   A   A   A", "", private=False),
+    "invite": Row("W   R   R   R   R   S   A   A   A", "吴未绑定"),
+    "notice": Row("W   R   R   R   R   S   A   A   A", NOTICE),
+    "notices": Row("W   A   A   A   A   A   A   A   R", ""),
+    "attendance": Row("W   R   R   R   R   S   A   A   A", "{notice}"),
     "cancelnotice": Row("W   R   R   R   R   S   A   A   A", "{notice}"),
-    "minutes":      Row("W   R   R   R   R   S   A   A   A", "{notice} | 会议记录：学习了党章"),
-    "bindgroup":    Row("W   R   R   R   R   A   A   A   A", "", private=False),
-    "unbindgroup":  Row("W   R   R   R   R   A   A   A   A", "", private=False),
-    "patrol":       Row("W   R   R   A   R   R   R   R   R", "东区 | 45 | 一切正常"),
-    "mediate":      Row("W   R   R   R   A   R   R   R   R", "张三、李四 | 邻里 | resolved | 握手言和"),
-    "duty":         Row("W   R   R   A   A   R   R   R   R", ""),
-    "dutyreport":   Row("W   R   R   R   R   S   A   A   A", ""),
-    "posts":        Row("W   R   R   R   R   S   A   A   A", "赵巡逻 | patrol"),
-    "log":          Row("W   R   R   A   A   R   R   R   R", ""),
-    "claim":        Row("W   A   A   A   A   A   A   A   R", ""),
-    "review":       Row("W   R   R   R   R   S   A   A   A", ""),
-    "account":      Row("W   R   R   A   A   R   R   R   R", ""),
-    "accounts":     Row("W   R   R   R   R   S   A   A   A", ""),
-    "rate":         Row("W   R   R   R   R   S   A   A   A", "赵巡逻 | 称职"),
-    "publicity":    Row("W   R   R   R   R   S   A   A   A", ""),
-    "status":       Row("W   A   A   A   A   A   A   A   R", "home"),
-    "report":       Row("W   A   A   A   A   A   A   A   R", REPORT),
-    "reports":      Row("W   R   A   R   R   S   A   A   A", "2026-10"),
-    "contact":      Row("W   R   A   R   R   R   R   R   R", "张流动 | 电话联系，一切正常"),
-    "members":      Row("W   R   R   R   R   S   A   A   A", "一村"),
-    "export":       Row("W   R   R   R   R   S   A   A   A", ""),
-    "ledger":       Row("W   R   R   R   R   S   A   A   A", "一村 2026"),
-    "households":   Row("W   A   A   A   A   S   A   A   R", ""),
-    "visit":        Row("W   A   A   A   A   A   A   A   R", ""),
-    "request":      Row("W   A   A   A   A   A   A   A   R", ""),
-    "requests":     Row("W   A   A   A   A   S   A   A   R", ""),
-    "care":         Row("W   R   R   R   R   S   A   A   A", "张流动 | 在外务工受伤，家里困难"),
-    "carevisit":    Row("W   A   A   A   A   A   A   A   R", "张流动 | 送去慰问金 | 下周再去"),
-    "health":       Row("W   R   R   R   R   R   R   R   A", ""),
+    "minutes": Row("W   R   R   R   R   S   A   A   A", "{notice} | 会议记录：学习了党章"),
+    "bindgroup": Row("W   R   R   R   R   A   A   A   A", "", private=False),
+    "unbindgroup": Row("W   R   R   R   R   A   A   A   A", "", private=False),
+    "patrol": Row("W   R   R   A   R   R   R   R   R", "东区 | 45 | 一切正常"),
+    "mediate": Row("W   R   R   R   A   R   R   R   R", "张三、李四 | 邻里 | resolved | 握手言和"),
+    "duty": Row("W   R   R   A   A   R   R   R   R", ""),
+    "dutyreport": Row("W   R   R   R   R   S   A   A   A", ""),
+    "posts": Row("W   R   R   R   R   S   A   A   A", "赵巡逻 | patrol"),
+    "log": Row("W   R   R   A   A   R   R   R   R", ""),
+    "claim": Row("W   A   A   A   A   A   A   A   R", ""),
+    "review": Row("W   R   R   R   R   S   A   A   A", ""),
+    "account": Row("W   R   R   A   A   R   R   R   R", ""),
+    "accounts": Row("W   R   R   R   R   S   A   A   A", ""),
+    "rate": Row("W   R   R   R   R   S   A   A   A", "赵巡逻 | 称职"),
+    "publicity": Row("W   R   R   R   R   S   A   A   A", ""),
+    "status": Row("W   A   A   A   A   A   A   A   R", "home"),
+    "report": Row("W   A   A   A   A   A   A   A   R", REPORT),
+    "reports": Row("W   R   A   R   R   S   A   A   A", "2026-10"),
+    "contact": Row("W   R   A   R   R   R   R   R   R", "张流动 | 电话联系，一切正常"),
+    "members": Row("W   R   R   R   R   S   A   A   A", "一村"),
+    "export": Row("W   R   R   R   R   S   A   A   A", ""),
+    "ledger": Row("W   R   R   R   R   S   A   A   A", "一村 2026"),
+    "households": Row("W   A   A   A   A   S   A   A   R", ""),
+    "visit": Row("W   A   A   A   A   A   A   A   R", ""),
+    "request": Row("W   A   A   A   A   A   A   A   R", ""),
+    "requests": Row("W   A   A   A   A   S   A   A   R", ""),
+    "care": Row("W   R   R   R   R   S   A   A   A", "张流动 | 在外务工受伤，家里困难"),
+    "carevisit": Row("W   A   A   A   A   A   A   A   R", "张流动 | 送去慰问金 | 下周再去"),
+    "health": Row("W   R   R   R   R   R   R   R   A", ""),
 }
 
-SEND_METHODS = ("sendmessage", "senddocument", "sendphoto", "editmessagetext", "editmessagereplymarkup",
-                "editmessagecaption", "copymessage", "forwardmessage", "sendmediagroup")
+SEND_METHODS = (
+    "sendmessage",
+    "senddocument",
+    "sendphoto",
+    "editmessagetext",
+    "editmessagereplymarkup",
+    "editmessagecaption",
+    "copymessage",
+    "forwardmessage",
+    "sendmediagroup",
+)
 APOLOGY = "出了点问题"
 WELCOME = "还没有登记"
 
@@ -153,6 +180,7 @@ def expected(row: Row, role: str, in_group: bool) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- harness
+
 
 class Finished:
     """Update ids the application has completely handled (a handler after every other group)."""
@@ -211,8 +239,12 @@ class Matrix:
 
 async def snapshot(store: Store) -> dict[str, list[str]]:
     """Every row of every table but processed_updates."""
-    tables = [r[0] for r in await store.db.fetchall(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    tables = [
+        r[0]
+        for r in await store.db.fetchall(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
     out: dict[str, list[str]] = {}
     for table in tables:
         if table == "processed_updates":
@@ -267,8 +299,7 @@ def sends_since(emu: BotApiEmulator, start: int) -> list[int]:
 
 
 def documents_text(messages: list[BotMessage]) -> str:
-    return "\n".join((m.document_bytes or b"").decode("utf-8-sig", "replace") for m in messages
-                     if m.document_bytes)
+    return "\n".join((m.document_bytes or b"").decode("utf-8-sig", "replace") for m in messages if m.document_bytes)
 
 
 async def run_case(m: Matrix, role: str, name: str, row: Row, in_group: bool) -> list[str]:

@@ -91,8 +91,9 @@ def run_cli(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> su
     environ = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN",)}
     environ.update({"DATABASE_PATH": str(tmp_path / "cli.sqlite3"), "DEFAULT_LANGUAGE": "en"})
     environ.update(env or {})
-    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True,
-                          env=environ, cwd=tmp_path, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], capture_output=True, text=True, env=environ, cwd=tmp_path, timeout=60
+    )
 
 
 def test_cli_bad_row_writes_nothing_and_names_the_line(tmp_path: Path) -> None:
@@ -100,8 +101,11 @@ def test_cli_bad_row_writes_nothing_and_names_the_line(tmp_path: Path) -> None:
     assert good.returncode == 0, good.stderr
     assert "12 created" in good.stdout
     bad = tmp_path / "bad.csv"
-    bad.write_text(SMALL_ROSTER.read_text(encoding="utf-8").replace("周普通,二村党支部,,在家", "周普通,二村党支部,,xyz")
-                   + "新人,二村党支部,,在家,,,,,,,,\n", encoding="utf-8")
+    bad.write_text(
+        SMALL_ROSTER.read_text(encoding="utf-8").replace("周普通,二村党支部,,在家", "周普通,二村党支部,,xyz")
+        + "新人,二村党支部,,在家,,,,,,,,\n",
+        encoding="utf-8",
+    )
     result = run_cli(tmp_path, "import-roster", str(bad))
     assert result.returncode == 1
     assert "line 10, column category" in result.stdout
@@ -113,8 +117,9 @@ def test_cli_run_without_token_exits_with_one_clear_line(tmp_path: Path) -> None
     result = run_cli(tmp_path, "run", env={"BOT_TOKEN": ""})
     assert result.returncode != 0
     lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert lines == ["BOT_TOKEN is not set: put the token from @BotFather in .env or the environment "
-                     "(see .env.example)."]
+    assert lines == [
+        "BOT_TOKEN is not set: put the token from @BotFather in .env or the environment (see .env.example)."
+    ]
 
 
 def test_cli_database_is_private(tmp_path: Path) -> None:

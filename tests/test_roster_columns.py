@@ -48,10 +48,19 @@ def test_free_text_columns_take_anything_cleaned() -> None:
         assert VALIDATORS[column]("") == ""
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("", None), ("在家", "resident"), ("流动党员", "migrant"), ("Migrant", "migrant"), ("人户分离", "separated"),
-    ("外来", "incoming"), ("employed", "employed"), ("无业", "unemployed"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("", None),
+        ("在家", "resident"),
+        ("流动党员", "migrant"),
+        ("Migrant", "migrant"),
+        ("人户分离", "separated"),
+        ("外来", "incoming"),
+        ("employed", "employed"),
+        ("无业", "unemployed"),
+    ],
+)
 def test_category_good(value: str, expected: str | None) -> None:
     assert columns.category(value) == expected
 
@@ -65,11 +74,14 @@ def test_roles_good_and_bad() -> None:
     assert columns.roles("") == frozenset()
     assert columns.roles("书记;liaison；Admin") == {"secretary", "liaison", "admin"}
     assert problems(columns.roles, "书记;队长;boss") == [
-        ("roster.err.role", {"value": "队长"}), ("roster.err.role", {"value": "boss"})]
+        ("roster.err.role", {"value": "队长"}),
+        ("roster.err.role", {"value": "boss"}),
+    ]
 
 
-@pytest.mark.parametrize(("value", "expected"), [("", None), ("123456789", 123456789), ("１２３", 123),
-                                                 (str(2**63 - 1), 2**63 - 1)])
+@pytest.mark.parametrize(
+    ("value", "expected"), [("", None), ("123456789", 123456789), ("１２３", 123), (str(2**63 - 1), 2**63 - 1)]
+)
 def test_telegram_id_good(value: str, expected: int | None) -> None:
     assert columns.telegram_id(value) == expected
 
@@ -85,8 +97,9 @@ def test_posts_known_names_and_others_as_written() -> None:
     assert columns.posts("环境监督岗") == {"环境监督岗"}
 
 
-@pytest.mark.parametrize(("value", "expected"), [("", None), ("每月", "monthly"), ("Quarterly", "quarterly"),
-                                                 ("季度", "quarterly")])
+@pytest.mark.parametrize(
+    ("value", "expected"), [("", None), ("每月", "monthly"), ("Quarterly", "quarterly"), ("季度", "quarterly")]
+)
 def test_report_cadence_good(value: str, expected: str | None) -> None:
     assert columns.report_cadence(value) == expected
 
@@ -96,8 +109,9 @@ def test_report_cadence_bad(value: str) -> None:
     assert problems(columns.report_cadence, value) == [("roster.err.cadence", {"value": value})]
 
 
-@pytest.mark.parametrize(("value", "expected"), [("", None), ("2025-08-16", date(2025, 8, 16)),
-                                                 ("2024-02-29", date(2024, 2, 29))])
+@pytest.mark.parametrize(
+    ("value", "expected"), [("", None), ("2025-08-16", date(2025, 8, 16)), ("2024-02-29", date(2024, 2, 29))]
+)
 def test_migrant_since_good(value: str, expected: date | None) -> None:
     assert columns.migrant_since(value) == expected
 
@@ -120,17 +134,23 @@ def errors_of(text: str) -> list[tuple[int, str, str]]:
 
 def test_a_name_of_only_zero_width_spaces_is_refused_with_line_and_column() -> None:
     assert errors_of(HEADER + "甲,一村党支部,,在家,,,,,,\n\u200b,一村党支部,,在家,,,,,,\n") == [
-        (3, "name", "roster.err.invisible")]
+        (3, "name", "roster.err.invisible")
+    ]
 
 
 def test_a_branch_or_group_of_invisible_characters_is_refused() -> None:
     assert errors_of(HEADER + "甲,\u200b\u200d,\ufeff,在家,,,,,,\n") == [
-        (2, "branch", "roster.err.invisible"), (2, "group", "roster.err.invisible")]
+        (2, "branch", "roster.err.invisible"),
+        (2, "group", "roster.err.invisible"),
+    ]
 
 
 def test_names_units_and_groups_are_stored_cleaned() -> None:
-    rows, errors = parse_roster(HEADER + "\u202e张\u200b金花,\u2066一村党支部\u2069, 一组\x00,在家,,,,,,\n"
-                                + "李\u200d四,一村党支部,,在家,,,张金花,,,\n")
+    rows, errors = parse_roster(
+        HEADER
+        + "\u202e张\u200b金花,\u2066一村党支部\u2069, 一组\x00,在家,,,,,,\n"
+        + "李\u200d四,一村党支部,,在家,,,张金花,,,\n"
+    )
     assert not errors
     first, second = rows
     assert (first.name, first.branch, first.group) == ("张金花", "一村党支部", "一组")
@@ -139,7 +159,8 @@ def test_names_units_and_groups_are_stored_cleaned() -> None:
 
 def test_names_that_differ_only_by_invisible_characters_are_duplicates() -> None:
     assert errors_of(HEADER + "张金花,一村党支部,,在家,,,,,,\n张\u200b金花,一村党支部,,在家,,,,,,\n") == [
-        (3, "name", "roster.err.duplicate")]
+        (3, "name", "roster.err.duplicate")
+    ]
 
 
 def test_an_unclosed_quote_is_reported_on_its_own_line() -> None:
@@ -163,10 +184,21 @@ def test_an_unclosed_quote_in_the_header_is_reported_on_line_one() -> None:
     assert errors_of('name,"branch\n甲,一村\n') == [(1, "", "roster.err.unclosed_quote")]
 
 
-@pytest.mark.parametrize(("line", "left_open"), [
-    ('a,b', False), ('"a",b', False), ('"a""b",c', False), ('"a,b', True), ('a,"b', True), ('a"b,c', False),
-    ('"a""', True), ('""', False), ('"a" x,"', True), ("", False),
-])
+@pytest.mark.parametrize(
+    ("line", "left_open"),
+    [
+        ("a,b", False),
+        ('"a",b', False),
+        ('"a""b",c', False),
+        ('"a,b', True),
+        ('a,"b', True),
+        ('a"b,c', False),
+        ('"a""', True),
+        ('""', False),
+        ('"a" x,"', True),
+        ("", False),
+    ],
+)
 def test_quote_left_open(line: str, left_open: bool) -> None:
     from bot.services.members.roster import quote_left_open
 
@@ -180,4 +212,6 @@ def test_header_cells_are_cleaned() -> None:
 
 def test_self_liaison_is_reported_with_the_other_problems_of_the_row() -> None:
     assert errors_of(HEADER + "甲,一村党支部,,飞行员,,,甲,,,\n") == [
-        (2, "category", "roster.err.category"), (2, "liaison", "roster.err.self_liaison")]
+        (2, "category", "roster.err.category"),
+        (2, "liaison", "roster.err.self_liaison"),
+    ]

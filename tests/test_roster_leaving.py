@@ -47,8 +47,7 @@ async def test_missing_members_are_reported_and_nothing_changes_for_them(store: 
     await load_roster(store, SMALL_ROSTER)
     before = await store.members.all()
     summary = await apply(store, without("周普通", "吴未绑定"))
-    assert [(m.name, m.unit) for m in summary.missing] == [("吴未绑定", "一村党支部 · 一组"),
-                                                           ("周普通", "二村党支部")]
+    assert [(m.name, m.unit) for m in summary.missing] == [("吴未绑定", "一村党支部 · 一组"), ("周普通", "二村党支部")]
     assert summary.deactivated == 0 and summary.unchanged == 10
     assert await store.members.all() == before
 
@@ -58,8 +57,9 @@ async def test_deactivated_members_lose_every_right_and_list_and_keep_their_hist
     gone = await member(store, "孙书记")
     await store.reports.add_status(gone.id, "home", None, None, datetime(2026, 1, 5, tzinfo=ZoneInfo("UTC")))
     code = await store.invites.code_for(gone.id)
-    await store.outbox.enqueue([Outgoing(key="test:1", kind="reminder", chat_id=OTHER_SECRETARY, text="提醒",
-                                         member_id=gone.id)])
+    await store.outbox.enqueue(
+        [Outgoing(key="test:1", kind="reminder", chat_id=OTHER_SECRETARY, text="提醒", member_id=gone.id)]
+    )
     summary = await apply(store, without("孙书记", "周普通"), deactivate=True)
     assert summary.deactivated == 2 and len(summary.missing) == 2
 
@@ -134,6 +134,7 @@ async def test_members_csv_has_the_state_of_everyone(store: Store) -> None:
 
 # ------------------------------------------------------------------------------------------ through the bot
 
+
 async def test_a_deactivated_member_is_refused_like_an_unknown_user(harness: Harness) -> None:
     plain = harness.user(PLAIN)
     await plain.send("/start")
@@ -162,11 +163,13 @@ async def test_deactivated_members_are_not_listed_nor_expected(harness: Harness)
     await secretary.press("发送", preview)
     await secretary.expect("已开始发送", kind="message")
     rows = await harness.store.db.fetchall(
-        "SELECT m.name FROM notice_members e JOIN members m ON m.id = e.member_id ORDER BY m.id")
+        "SELECT m.name FROM notice_members e JOIN members m ON m.id = e.member_id ORDER BY m.id"
+    )
     assert {r[0] for r in rows} == {"王书记", "李联络", "张流动", "赵巡逻"}
 
 
 # ----------------------------------------------------------------------------------------------- the CLI
+
 
 def test_cli_reports_the_missing_and_deactivates_them_when_asked(tmp_path: Path) -> None:
     assert run_cli(tmp_path, "import-roster", str(SMALL_ROSTER)).returncode == 0

@@ -66,6 +66,7 @@ def one(row: str, header: str = ZH_HEADER + ",党员类别,入党时间,转正�
 
 # ------------------------------------------------------------------------------------- headers
 
+
 def test_a_chinese_roster_imports_exactly_like_the_english_one() -> None:
     chinese, english = rows_of(ORG.read_text(encoding="utf-8")), rows_of(ENGLISH)
     assert chinese == english
@@ -79,15 +80,19 @@ def test_a_chinese_roster_imports_exactly_like_the_english_one() -> None:
 
 
 def test_the_issue_header_with_chinese_values() -> None:
-    text = (ZH_HEADER + "\n"
-            "甲,一村党支部,一组,流动,书记;联系人,123,,治安巡逻岗;矛盾调解岗,每季度,2025-01-05,138,1号楼\n"
-            "乙,一村党支部,一组,在家,,,甲,,,,,\n")
+    text = (
+        ZH_HEADER + "\n"
+        "甲,一村党支部,一组,流动,书记;联系人,123,,治安巡逻岗;矛盾调解岗,每季度,2025-01-05,138,1号楼\n"
+        "乙,一村党支部,一组,在家,,,甲,,,,,\n"
+    )
     first, second = rows_of(text)
     assert first.roles == {"secretary", "liaison"} and first.posts == {"patrol", "mediation"}
     assert (first.category, first.report_cadence, first.telegram_id) == ("migrant", "quarterly", 123)
     assert second.liaison == "甲"
-    english = (EN_HEADER + "\n"
-               "甲,一村党支部,一组,migrant,secretary;liaison,123,,patrol;mediation,quarterly,2025-01-05,138,1号楼\n")
+    english = (
+        EN_HEADER + "\n"
+        "甲,一村党支部,一组,migrant,secretary;liaison,123,,patrol;mediation,quarterly,2025-01-05,138,1号楼\n"
+    )
     assert [dataclasses.replace(r, line=0) for r in rows_of(english)] == [dataclasses.replace(first, line=0)]
 
 
@@ -116,8 +121,10 @@ def test_every_column_has_one_chinese_header() -> None:
 
 def test_messages_list_the_chinese_forms_first_in_chinese() -> None:
     for key, chinese, english in [
-        ("roster.err.role", "书记", "secretary"), ("roster.err.category", "在家", "resident"),
-        ("roster.err.cadence", "每月", "monthly"), ("roster.err.membership", "正式党员", "full"),
+        ("roster.err.role", "书记", "secretary"),
+        ("roster.err.category", "在家", "resident"),
+        ("roster.err.cadence", "每月", "monthly"),
+        ("roster.err.membership", "正式党员", "full"),
         ("roster.err.relation", "本支部", "here"),
     ]:
         zh, en = t("zh", key, value="x"), t("en", key, value="x")
@@ -145,37 +152,57 @@ def test_the_cli_names_the_chinese_column_in_chinese(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------------------- new columns one by one
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("", "full"), ("正式党员", "full"), ("正式", "full"), ("Full", "full"), ("预备党员", "probationary"),
-    ("预备", "probationary"), ("PROBATIONARY", "probationary"),
-])
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("", "full"),
+        ("正式党员", "full"),
+        ("正式", "full"),
+        ("Full", "full"),
+        ("预备党员", "probationary"),
+        ("预备", "probationary"),
+        ("PROBATIONARY", "probationary"),
+    ],
+)
 def test_membership_good(value: str, expected: str) -> None:
     assert rows_of(one(f"乙,一村党支部,一组,在家,,,,,,,,,{value},,,,,,"))[1].membership == expected
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("", "here"), ("本支部", "here"), ("组织关系在本支部", "here"), ("here", "here"),
-    ("外单位", "elsewhere"), ("组织关系在外", "elsewhere"), ("Elsewhere", "elsewhere"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("", "here"),
+        ("本支部", "here"),
+        ("组织关系在本支部", "here"),
+        ("here", "here"),
+        ("外单位", "elsewhere"),
+        ("组织关系在外", "elsewhere"),
+        ("Elsewhere", "elsewhere"),
+    ],
+)
 def test_relation_good(value: str, expected: str) -> None:
     row = rows_of(one(f"乙,一村党支部,一组,外来,,,,,,,,,,,,,{value},老家村党支部,"))[1]
     assert row.relation == expected and row.note == "老家村党支部"
 
 
-@pytest.mark.parametrize(("column", "cells", "key"), [
-    ("membership", "党员,,,,,,", "roster.err.membership"),
-    ("membership", "入党积极分子,,,,,,", "roster.err.membership"),
-    ("relation", ",,,,外地,,", "roster.err.relation"),
-    ("joined", ",2019/07/01,,,,,", "roster.err.date"),
-    ("joined", ",2019-02-30,,,,,", "roster.err.date"),
-    ("confirmed", ",,去年,,,,", "roster.err.date"),
-    ("joined", ",2026-12-01,,,,,", "roster.err.future"),
-    ("confirmed", ",2020-01-01,2027-01-01,,,,", "roster.err.future"),
-    ("confirmed", ",2020-07-01,2020-07-01,,,,", "roster.err.confirmed_early"),
-    ("confirmed", ",2020-07-01,2019-07-01,,,,", "roster.err.confirmed_early"),
-    ("confirmed", "预备党员,2026-01-01,2026-06-01,,,,", "roster.err.probationary_confirmed"),
-    ("note", ",,,,组织关系在外,,", "roster.err.home_unknown"),
-])
+@pytest.mark.parametrize(
+    ("column", "cells", "key"),
+    [
+        ("membership", "党员,,,,,,", "roster.err.membership"),
+        ("membership", "入党积极分子,,,,,,", "roster.err.membership"),
+        ("relation", ",,,,外地,,", "roster.err.relation"),
+        ("joined", ",2019/07/01,,,,,", "roster.err.date"),
+        ("joined", ",2019-02-30,,,,,", "roster.err.date"),
+        ("confirmed", ",,去年,,,,", "roster.err.date"),
+        ("joined", ",2026-12-01,,,,,", "roster.err.future"),
+        ("confirmed", ",2020-01-01,2027-01-01,,,,", "roster.err.future"),
+        ("confirmed", ",2020-07-01,2020-07-01,,,,", "roster.err.confirmed_early"),
+        ("confirmed", ",2020-07-01,2019-07-01,,,,", "roster.err.confirmed_early"),
+        ("confirmed", "预备党员,2026-01-01,2026-06-01,,,,", "roster.err.probationary_confirmed"),
+        ("note", ",,,,组织关系在外,,", "roster.err.home_unknown"),
+    ],
+)
 def test_new_columns_bad(column: str, cells: str, key: str) -> None:
     assert errors_of(one(f"乙,一村党支部,一组,在家,,,,,,,,,{cells}")) == [(3, column, key)]
 
@@ -189,12 +216,20 @@ def test_dates_of_joining_and_becoming_full() -> None:
     assert today.joined == TODAY  # joined today is not in the future
 
 
-@pytest.mark.parametrize(("roles", "expected", "duty"), [
-    ("支委", {"committee"}, ""), ("支部委员", {"committee"}, ""), ("committee", {"committee"}, ""),
-    ("组织委员", {"committee"}, "组织委员"), ("宣传委员;纪检委员", {"committee"}, "宣传委员、纪检委员"),
-    ("副书记；联系人", {"committee", "liaison"}, "副书记"), ("党小组长", {"group_leader"}, ""),
-    ("Group_Leader", {"group_leader"}, ""), ("活动小组长", {"activity_leader"}, ""),
-])
+@pytest.mark.parametrize(
+    ("roles", "expected", "duty"),
+    [
+        ("支委", {"committee"}, ""),
+        ("支部委员", {"committee"}, ""),
+        ("committee", {"committee"}, ""),
+        ("组织委员", {"committee"}, "组织委员"),
+        ("宣传委员;纪检委员", {"committee"}, "宣传委员、纪检委员"),
+        ("副书记；联系人", {"committee", "liaison"}, "副书记"),
+        ("党小组长", {"group_leader"}, ""),
+        ("Group_Leader", {"group_leader"}, ""),
+        ("活动小组长", {"activity_leader"}, ""),
+    ],
+)
 def test_new_roles_good(roles: str, expected: set[str], duty: str) -> None:
     row = rows_of(one(f"乙,一村党支部,二组,在家,{roles},,,,,,,,,,,活动组,,,"))[1]
     assert row.roles == expected and row.duty == duty
@@ -205,13 +240,16 @@ def test_a_duty_written_out_wins_over_the_title() -> None:
     assert row.roles == {"committee"} and row.duty == "组织委员兼宣传委员"
 
 
-@pytest.mark.parametrize(("cells", "key"), [
-    ("组员,,,,,,,,,,,,,,", "roster.err.role"),
-    ("党小组长,,,,,,,,,,,,,,", "roster.err.leader_without_group"),
-    ("活动小组长,,,,,,,,,,,,,,", "roster.err.leader_without_activity"),
-    ("支委,,,,,,,,预备党员,2026-01-01,,,,,", "roster.err.probationary_office"),
-    ("活动小组长,,,,,,,,预备,2026-01-01,,活动组,,,", "roster.err.probationary_office"),
-])
+@pytest.mark.parametrize(
+    ("cells", "key"),
+    [
+        ("组员,,,,,,,,,,,,,,", "roster.err.role"),
+        ("党小组长,,,,,,,,,,,,,,", "roster.err.leader_without_group"),
+        ("活动小组长,,,,,,,,,,,,,,", "roster.err.leader_without_activity"),
+        ("支委,,,,,,,,预备党员,2026-01-01,,,,,", "roster.err.probationary_office"),
+        ("活动小组长,,,,,,,,预备,2026-01-01,,活动组,,,", "roster.err.probationary_office"),
+    ],
+)
 def test_new_roles_bad(cells: str, key: str) -> None:
     assert errors_of(one(f"乙,一村党支部,,在家,{cells}")) == [(3, "roles", key)]
 
@@ -219,12 +257,15 @@ def test_new_roles_bad(cells: str, key: str) -> None:
 def test_one_leader_per_group_and_activity_groups_are_not_branches() -> None:
     header = "姓名,支部,党小组,职务,活动小组\n"
     assert errors_of(header + "甲,一村党支部,一组,党小组长,\n乙,一村党支部,一组,党小组长,\n") == [
-        (3, "roles", "roster.err.second_leader")]
+        (3, "roles", "roster.err.second_leader")
+    ]
     assert rows_of(header + "甲,一村党支部,一组,党小组长,\n乙,二村党支部,一组,党小组长,\n")  # another branch's 一组
     assert errors_of(header + "甲,一村党支部,,活动小组长,3号楼\n乙,二村党支部,,活动小组长,3号楼\n") == [
-        (3, "roles", "roster.err.second_leader")]
+        (3, "roles", "roster.err.second_leader")
+    ]
     assert errors_of(header + "甲,一村党支部,,,二村党支部\n乙,二村党支部,,,\n") == [
-        (2, "activity_group", "roster.err.activity_is_branch")]
+        (2, "activity_group", "roster.err.activity_is_branch")
+    ]
 
 
 def test_a_secretary_whose_relation_is_elsewhere_is_allowed() -> None:
@@ -234,6 +275,7 @@ def test_a_secretary_whose_relation_is_elsewhere_is_allowed() -> None:
 
 
 # -------------------------------------------------------------------------------------------- import
+
 
 async def test_an_import_stores_the_organisation(store: Store) -> None:
     summary = await apply_roster(store, rows_of(ORG.read_text(encoding="utf-8")), COMMUNITY)
@@ -263,8 +305,9 @@ async def test_an_import_stores_the_organisation(store: Store) -> None:
 async def test_a_changed_row_changes_the_organisation(store: Store) -> None:
     text = ORG.read_text(encoding="utf-8")
     await apply_roster(store, rows_of(text), COMMUNITY)
-    changed = (text.replace("3号楼,预备党员,2026-05-01,,幸福家园3号楼党小组", "3号楼,正式党员,2025-05-01,2026-05-01,")
-               .replace("李委员,一村党支部,一组,在家,组织委员", "李委员,一村党支部,一组,在家,"))
+    changed = text.replace(
+        "3号楼,预备党员,2026-05-01,,幸福家园3号楼党小组", "3号楼,正式党员,2025-05-01,2026-05-01,"
+    ).replace("李委员,一村党支部,一组,在家,组织委员", "李委员,一村党支部,一组,在家,")
     summary = await apply_roster(store, rows_of(changed), COMMUNITY)
     assert (summary.updated, summary.unchanged) == (2, 7)
     by_name = {m.name: m for m in await store.members.all()}
@@ -292,7 +335,10 @@ async def test_a_name_taken_by_another_kind_of_unit_is_a_conflict(store: Store) 
     with pytest.raises(RosterConflict) as caught:
         await apply_roster(store, rows_of("姓名,支部\n甲,三村党支部\n"), COMMUNITY)
     assert (caught.value.error.line, caught.value.error.column, caught.value.error.key) == (
-        2, "branch", "roster.err.unit_kind")
+        2,
+        "branch",
+        "roster.err.unit_kind",
+    )
     assert await store.db.fetchall("SELECT count(*) FROM members") == before  # nothing written
     await apply_roster(store, rows_of("姓名,支部,党小组\n乙,,社区机关党小组\n"), COMMUNITY)
     with pytest.raises(RosterConflict) as again:

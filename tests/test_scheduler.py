@@ -26,13 +26,16 @@ class Recorder:
                 raise RetryAfter(timedelta(seconds=1))
             self.sent.append((asyncio.get_running_loop().time(), label))
             return {"ok": True}
+
         return send
 
 
-async def _send(scheduler: SendScheduler, recorder: Recorder, label: str, lane: str, chat: int,
-                endpoint: str = "sendMessage") -> None:
-    await scheduler.process_request(recorder.call(label), (), {}, endpoint, {"chat_id": chat},
-                                    OUTBOX if lane == OUTBOX else None)
+async def _send(
+    scheduler: SendScheduler, recorder: Recorder, label: str, lane: str, chat: int, endpoint: str = "sendMessage"
+) -> None:
+    await scheduler.process_request(
+        recorder.call(label), (), {}, endpoint, {"chat_id": chat}, OUTBOX if lane == OUTBOX else None
+    )
 
 
 def test_only_methods_that_put_messages_in_chats_are_counted() -> None:

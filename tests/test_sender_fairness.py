@@ -202,7 +202,9 @@ async def test_a_429_given_up_on_keeps_the_chat_s_order(harness: Harness) -> Non
 
 
 async def test_a_row_held_for_a_paced_chat_goes_once_after_a_restart(
-    emulator: BotApiEmulator, store: Store, settings: Settings,
+    emulator: BotApiEmulator,
+    store: Store,
+    settings: Settings,
 ) -> None:
     await load_roster(store, SMALL_ROSTER)
     busy = emulator.add_user(BUSY_CHAT, "busy")

@@ -40,22 +40,31 @@ def test_one_huge_line_is_cut_safely() -> None:
 
 INVISIBLE = sorted(text.INVISIBLE)
 #: Text of every kind, salted with the characters clean_text removes.
-dirty = st.text(alphabet=st.one_of(
-    st.characters(), st.sampled_from(INVISIBLE), st.sampled_from(["\n", "\t", "\r", "\x00", "\x1b", "\x7f",
-                                                                  "\x85", " ", "\u3000", "张", "🙂"]),
-))
+dirty = st.text(
+    alphabet=st.one_of(
+        st.characters(),
+        st.sampled_from(INVISIBLE),
+        st.sampled_from(["\n", "\t", "\r", "\x00", "\x1b", "\x7f", "\x85", " ", "\u3000", "张", "🙂"]),
+    )
+)
 
 
 def _unwanted(ch: str, multiline: bool) -> bool:
-    return ((ch in text.INVISIBLE and ch != text.ZWJ)
-            or (unicodedata.category(ch) == "Cc" and not (multiline and ch in "\n\t")))
+    return (ch in text.INVISIBLE and ch != text.ZWJ) or (
+        unicodedata.category(ch) == "Cc" and not (multiline and ch in "\n\t")
+    )
 
 
 def _stray_joiners(cleaned: str) -> list[int]:
     """Joiners that are not between a pictograph (or its modifier) and a pictograph."""
-    return [i for i, ch in enumerate(cleaned) if ch == text.ZWJ and not (
-        0 < i < len(cleaned) - 1 and text._joinable(cleaned[i - 1])
-        and unicodedata.category(cleaned[i + 1]) == "So")]
+    return [
+        i
+        for i, ch in enumerate(cleaned)
+        if ch == text.ZWJ
+        and not (
+            0 < i < len(cleaned) - 1 and text._joinable(cleaned[i - 1]) and unicodedata.category(cleaned[i + 1]) == "So"
+        )
+    ]
 
 
 @given(dirty, st.booleans())
@@ -79,18 +88,21 @@ def test_clean_text_keeps_everything_else_in_order(value: str) -> None:
     assert clean_text(value).replace(text.ZWJ, "") == kept.replace(text.ZWJ, "").strip()
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("  张金花 ", "张金花"),
-    ("\u200b张\u200d金花\ufeff", "张金花"),
-    ("家人👨\u200d👩\u200d👧", "家人👨\u200d👩\u200d👧"),  # a joiner inside an emoji stays
-    ("\u200d\u200d", ""),
-    ("\u202e花金张\u202c", "花金张"),
-    ("\u2066Tom\u2069 & <Jerry>", "Tom & <Jerry>"),
-    ("张\x00金\x1b花\x7f", "张金花"),
-    ("\u200b", ""),
-    ("\u3000\u200b\u3000", ""),
-    ("第一行\n第二行\t完", "第一行第二行完"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("  张金花 ", "张金花"),
+        ("\u200b张\u200d金花\ufeff", "张金花"),
+        ("家人👨\u200d👩\u200d👧", "家人👨\u200d👩\u200d👧"),  # a joiner inside an emoji stays
+        ("\u200d\u200d", ""),
+        ("\u202e花金张\u202c", "花金张"),
+        ("\u2066Tom\u2069 & <Jerry>", "Tom & <Jerry>"),
+        ("张\x00金\x1b花\x7f", "张金花"),
+        ("\u200b", ""),
+        ("\u3000\u200b\u3000", ""),
+        ("第一行\n第二行\t完", "第一行第二行完"),
+    ],
+)
 def test_clean_text_examples(value: str, expected: str) -> None:
     assert clean_text(value) == expected
 

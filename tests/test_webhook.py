@@ -24,9 +24,17 @@ def free_port() -> int:
 
 def start_update(update_id: int, user_id: int, text: str) -> dict[str, object]:
     sender = {"id": user_id, "is_bot": False, "first_name": "周", "language_code": "zh"}
-    return {"update_id": update_id, "message": {
-        "message_id": update_id % 100000, "date": int(time.time()), "chat": {"id": user_id, "type": "private"},
-        "from": sender, "text": text, "entities": [{"type": "bot_command", "offset": 0, "length": len(text)}]}}
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id % 100000,
+            "date": int(time.time()),
+            "chat": {"id": user_id, "type": "private"},
+            "from": sender,
+            "text": text,
+            "entities": [{"type": "bot_command", "offset": 0, "length": len(text)}],
+        },
+    }
 
 
 async def test_webhook_mode_takes_updates_with_the_secret_only(tmp_path: Path, emulator: BotApiEmulator) -> None:
@@ -51,8 +59,9 @@ async def test_webhook_mode_takes_updates_with_the_secret_only(tmp_path: Path, e
         assert registered["secret_token"] == webhook_secret(settings)
         url = f"http://127.0.0.1:{port}/telegram"
         async with httpx.AsyncClient() as client:
-            forged = await client.post(url, json=start_update(41, PLAIN, "/start"),
-                                       headers={"X-Telegram-Bot-Api-Secret-Token": "guess"})
+            forged = await client.post(
+                url, json=start_update(41, PLAIN, "/start"), headers={"X-Telegram-Bot-Api-Secret-Token": "guess"}
+            )
             assert forged.status_code == 403
             await member.no_message(within=0.5)
             headers = {"X-Telegram-Bot-Api-Secret-Token": webhook_secret(settings)}

@@ -40,18 +40,55 @@ from tests.xlsx_data import (
     seed,
 )
 
-ZH_SHEETS = ["党员花名册", "流动党员台账", "三会一课台账", "会议考勤明细", "设岗定责考核", "述职评议", "公示记录",
-             "联户台账", "民情诉求台账", "困难党员台账", "帮扶走访记录", "联系记录", "动态报备", "统计"]
-EN_SHEETS = ["Members", "Mobile members", "Meetings", "Attendance", "Duty posts", "Quarterly accounts", "Publicity",
-             "Households", "Requests", "Care cases", "Care visits", "Contacts", "Status reports", "Statistics"]
-COLUMNS = {"roster": ROSTER_COLUMNS, "mobile": MOBILE_COLUMNS, "meetings": MEETING_COLUMNS,
-           "attendance": ATTENDANCE_COLUMNS, "duty": DUTY_COLUMNS, "contacts": CONTACT_COLUMNS,
-           "status": STATUS_COLUMNS, "accounts": ACCOUNT_COLUMNS, "publicity": PUBLICITY_COLUMNS,
-           "households": HOUSEHOLD_COLUMNS, "requests": REQUEST_COLUMNS, "care": CASE_COLUMNS,
-           "care_visits": VISIT_COLUMNS}
+ZH_SHEETS = [
+    "党员花名册",
+    "流动党员台账",
+    "三会一课台账",
+    "会议考勤明细",
+    "设岗定责考核",
+    "述职评议",
+    "公示记录",
+    "联户台账",
+    "民情诉求台账",
+    "困难党员台账",
+    "帮扶走访记录",
+    "联系记录",
+    "动态报备",
+    "统计",
+]
+EN_SHEETS = [
+    "Members",
+    "Mobile members",
+    "Meetings",
+    "Attendance",
+    "Duty posts",
+    "Quarterly accounts",
+    "Publicity",
+    "Households",
+    "Requests",
+    "Care cases",
+    "Care visits",
+    "Contacts",
+    "Status reports",
+    "Statistics",
+]
+COLUMNS = {
+    "roster": ROSTER_COLUMNS,
+    "mobile": MOBILE_COLUMNS,
+    "meetings": MEETING_COLUMNS,
+    "attendance": ATTENDANCE_COLUMNS,
+    "duty": DUTY_COLUMNS,
+    "contacts": CONTACT_COLUMNS,
+    "status": STATUS_COLUMNS,
+    "accounts": ACCOUNT_COLUMNS,
+    "publicity": PUBLICITY_COLUMNS,
+    "households": HOUSEHOLD_COLUMNS,
+    "requests": REQUEST_COLUMNS,
+    "care": CASE_COLUMNS,
+    "care_visits": VISIT_COLUMNS,
+}
 #: Held, as the 三会一课台账 says it: not cancelled, begun, someone checked in.
-HELD = ("cancelled_at IS NULL AND starts_at <= ? "
-        "AND EXISTS (SELECT 1 FROM checkins k WHERE k.notice_id = notices.id)")
+HELD = "cancelled_at IS NULL AND starts_at <= ? AND EXISTS (SELECT 1 FROM checkins k WHERE k.notice_id = notices.id)"
 
 
 @pytest.fixture
@@ -103,16 +140,18 @@ async def test_sheets_headers_and_rows_match_the_database(seeded: Store, tmp_pat
     assert book.sheetnames == ZH_SHEETS == [t("zh", f"xlsx.{s.key}.sheet") for s in SHEETS]
     for key, columns in COLUMNS.items():
         sheet = book[t("zh", f"xlsx.{key}.sheet")]
-        assert rows(sheet)[0][:len(columns)] == [t("zh", f"xlsx.{key}.col.{c}") for c in columns], key
+        assert rows(sheet)[0][: len(columns)] == [t("zh", f"xlsx.{key}.col.{c}") for c in columns], key
     held = HELD
     now = (NOW.isoformat(),)
     assert len(data_rows(book["党员花名册"])) == await count(seeded, "SELECT count(*) FROM members")
     assert len(data_rows(book["困难党员台账"])) == await count(seeded, "SELECT count(*) FROM care_cases") == 2
     assert len(data_rows(book["帮扶走访记录"])) == await count(seeded, "SELECT count(*) FROM care_visits") == 1
     assert len(data_rows(book["三会一课台账"])) == await count(
-        seeded, f"SELECT count(*) FROM notices WHERE {held}", now)
+        seeded, f"SELECT count(*) FROM notices WHERE {held}", now
+    )
     assert len(data_rows(book["会议考勤明细"])) == await count(
-        seeded, f"SELECT count(*) FROM notice_members WHERE notice_id IN (SELECT id FROM notices WHERE {held})", now)
+        seeded, f"SELECT count(*) FROM notice_members WHERE notice_id IN (SELECT id FROM notices WHERE {held})", now
+    )
     assert len(data_rows(book["联系记录"])) == await count(seeded, "SELECT count(*) FROM contacts")
     assert len(data_rows(book["动态报备"])) == await count(seeded, "SELECT count(*) FROM status_reports")
     # 张流动: monthly from 2025-08 to 2026-10 (November has not ended); 陈外出: quarterly, Q1 to Q3 of 2026.
@@ -148,15 +187,16 @@ async def test_meetings_have_their_figures_and_the_years_grid(seeded: Store, tmp
     top = next(n for n, r in enumerate(everything) if r[0] == "一村党支部2026年三会一课完成情况")
     head = everything[top + 2]
     assert head[:3] == ["时间", "支部党员大会", "支委会"]
-    by_label = {r[0]: r for r in everything[top + 3:top + 3 + 17]}
+    by_label = {r[0]: r for r in everything[top + 3 : top + 3 + 17]}
     lecture, total = head.index("党课"), head.index("合计")
     assert by_label["3月"][1] == 1 and by_label["10月"][lecture] == 1
     assert by_label["第1季度"][1] == "1/1 ✓" and by_label["2026年全年"][1] == 3 and by_label["2026年全年"][total] == 4
     other = next(n for n, r in enumerate(everything) if r[0] == "二村党支部2026年三会一课完成情况")
-    by_label = {r[0]: r for r in everything[other + 3:other + 3 + 17]}
+    by_label = {r[0]: r for r in everything[other + 3 : other + 3 + 17]}
     assert by_label["4月"][everything[other + 2].index("合计")] == 1  # a 党小组会 of the branch itself: no line
-    attendance = {(r[0].month, r[3]): r for r in data_rows(open_book(await ledger(
-        seeded, tmp_path / "again"))["会议考勤明细"])}
+    attendance = {
+        (r[0].month, r[3]): r for r in data_rows(open_book(await ledger(seeded, tmp_path / "again"))["会议考勤明细"])
+    }
     assert attendance[3, "张流动"][6:9] == ["请假", f"{FORMULA} 在外务工", "准假"]
     assert attendance[3, "李联络"][10] == "书记登记" and attendance[3, "吴未绑定"][6] == "未回复"
 
@@ -226,15 +266,17 @@ async def test_the_statistics_sheet_has_four_native_charts(seeded: Store, tmp_pa
 
 
 async def test_rows_past_the_measured_ones_are_written_the_same(
-        seeded: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seeded: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Past the first rows (measured for widths) a row takes the fast path: the cells must be the same."""
     measured = open_book(await ledger(seeded, tmp_path / "measured"))
     monkeypatch.setattr(xlsx_book, "WIDTH_SAMPLE", 0)
     fast = open_book(await ledger(seeded, tmp_path / "fast"))
     for sheet in measured.worksheets:
         other = fast[sheet.title]
-        assert [[(c.value, c.number_format, c.data_type) for c in row] for row in sheet.iter_rows()] == \
-            [[(c.value, c.number_format, c.data_type) for c in row] for row in other.iter_rows()], sheet.title
+        assert [[(c.value, c.number_format, c.data_type) for c in row] for row in sheet.iter_rows()] == [
+            [(c.value, c.number_format, c.data_type) for c in row] for row in other.iter_rows()
+        ], sheet.title
 
 
 # ------------------------------------------------------------------------- whose workbook
@@ -265,8 +307,9 @@ async def test_an_english_workbook(seeded: Store, tmp_path: Path) -> None:
     assert rows(book["Members"])[0][:3] == ["Name", "Branch", "Party group"]
     assert book["Status reports"]["A2"].number_format == "yyyy-mm-dd hh:mm"
     assert "general" not in every_value(book)
-    assert {r[1] for r in data_rows(book["Meetings"])} == {t("en", f"notice.kind.{k}")
-                                                            for k in ("general", "group", "lecture", "party_committee")}
+    assert {r[1] for r in data_rows(book["Meetings"])} == {
+        t("en", f"notice.kind.{k}") for k in ("general", "group", "lecture", "party_committee")
+    }
 
 
 async def test_an_empty_community_still_gets_a_workbook(store: Store, tmp_path: Path) -> None:
@@ -278,6 +321,7 @@ async def test_an_empty_community_still_gets_a_workbook(store: Store, tmp_path: 
 
 def test_file_names_never_carry_path_characters(tmp_path: Path) -> None:
     from bot.domain.models import Unit
+
     tree = OrgTree.of([Unit(id=1, parent_id=None, kind="committee", name="a/b\\c: d*?<e>|")])
     assert file_name(tree, None, "zh", NOW, SHANGHAI) == "台账-a_b_c_d_e-2026-11-20.xlsx"
 
@@ -302,7 +346,8 @@ def test_a_cell_never_holds_more_than_excel_opens(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------------- the command line
 async def test_the_command_line_writes_the_whole_communitys_workbook(
-        seeded: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    seeded: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("bot.services.exports.export.utcnow", lambda: NOW)
     settings = cli.Settings(bot_token="123456:TEST-TOKEN", database_path=seeded.db.path)
     out = tmp_path / "cli"
@@ -317,6 +362,7 @@ async def test_the_command_line_writes_the_whole_communitys_workbook(
 # ------------------------------------------------------------------------- rendered by LibreOffice
 def pdf_script() -> Any:
     import importlib.util
+
     spec = importlib.util.spec_from_file_location("ledger_pdf", Path(__file__).parents[1] / "scripts" / "ledger_pdf.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

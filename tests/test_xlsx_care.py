@@ -19,18 +19,32 @@ from tests.xlsx_data import NOW, SETTINGS, TOM, execute, member, open_book, rows
 async def seeded(store: Store) -> Store:
     await load_roster(store, SMALL_ROSTER)
     migrant, liaison, other, tom = [await member(store, n) for n in ("张流动", "李联络", "周普通", TOM)]
-    one = await execute(store, "INSERT INTO care_cases (member_id, source, situation, visitor_id, opened_at, "
-                        "quiet_since) VALUES (?, 'hardship', '工地受伤，家里困难', ?, '2026-10-02T02:00:00+00:00', "
-                        "'2026-10-20')", (migrant.id, liaison.id))
-    await execute(store, "INSERT INTO care_visits (case_id, visitor_id, visited_on, brought, next_step, logged_at) "
-                  "VALUES (?, ?, '2026-10-20', '=cmd() 慰问金500元', '下周陪同复查', '2026-10-20T08:00:00+00:00')",
-                  (one, liaison.id))
-    await execute(store, "INSERT INTO care_cases (member_id, source, situation, opened_at, quiet_since, closed_at, "
-                  "outcome) VALUES (?, 'ill', '住院', '2026-09-01T02:00:00+00:00', '2026-09-01', "
-                  "'2026-09-30T02:00:00+00:00', '已出院')", (other.id,))
-    await execute(store, "INSERT INTO care_cases (member_id, source, situation, opened_at, quiet_since) "
-                  "VALUES (?, 'secretary', 'Tom & <Jerry> 独居', '2026-11-01T02:00:00+00:00', '2026-11-01')",
-                  (tom.id,))
+    one = await execute(
+        store,
+        "INSERT INTO care_cases (member_id, source, situation, visitor_id, opened_at, "
+        "quiet_since) VALUES (?, 'hardship', '工地受伤，家里困难', ?, '2026-10-02T02:00:00+00:00', "
+        "'2026-10-20')",
+        (migrant.id, liaison.id),
+    )
+    await execute(
+        store,
+        "INSERT INTO care_visits (case_id, visitor_id, visited_on, brought, next_step, logged_at) "
+        "VALUES (?, ?, '2026-10-20', '=cmd() 慰问金500元', '下周陪同复查', '2026-10-20T08:00:00+00:00')",
+        (one, liaison.id),
+    )
+    await execute(
+        store,
+        "INSERT INTO care_cases (member_id, source, situation, opened_at, quiet_since, closed_at, "
+        "outcome) VALUES (?, 'ill', '住院', '2026-09-01T02:00:00+00:00', '2026-09-01', "
+        "'2026-09-30T02:00:00+00:00', '已出院')",
+        (other.id,),
+    )
+    await execute(
+        store,
+        "INSERT INTO care_cases (member_id, source, situation, opened_at, quiet_since) "
+        "VALUES (?, 'secretary', 'Tom & <Jerry> 独居', '2026-11-01T02:00:00+00:00', '2026-11-01')",
+        (tom.id,),
+    )
     return store
 
 

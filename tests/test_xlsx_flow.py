@@ -42,10 +42,22 @@ async def test_an_english_speaking_secretary_gets_an_english_ledger(harness: Har
     sent, done = await documents(harness, OTHER_SECRETARY, "en")
     assert f"{len(EXPORTS) + 1} files" in done.text
     book = open_book(sent["Ledger-二村党支部-2026-11-20.xlsx"])
-    assert book.sheetnames == ["Members", "Mobile members", "Meetings", "Attendance", "Duty posts",
-                               "Quarterly accounts", "Publicity", "Households", "Requests", "Care cases", "Care visits",
-                               "Contacts",
-                               "Status reports", "Statistics"]
+    assert book.sheetnames == [
+        "Members",
+        "Mobile members",
+        "Meetings",
+        "Attendance",
+        "Duty posts",
+        "Quarterly accounts",
+        "Publicity",
+        "Households",
+        "Requests",
+        "Care cases",
+        "Care visits",
+        "Contacts",
+        "Status reports",
+        "Statistics",
+    ]
     assert rows(book["Members"])[0][0] == "Name"
     assert TOM in [r[0] for r in rows(book["Members"])]
     assert not any("一村" in v for v in every_value(book))

@@ -18,8 +18,10 @@ from tests.xlsx_data import SETTINGS
 
 END = datetime(2026, 11, 20, 12, tzinfo=UTC)
 #: Held, as the 三会一课台账 says it: not cancelled, begun, someone checked in.
-HELD = ("SELECT id FROM notices WHERE cancelled_at IS NULL AND starts_at <= ? "
-        "AND EXISTS (SELECT 1 FROM checkins k WHERE k.notice_id = notices.id){units}")
+HELD = (
+    "SELECT id FROM notices WHERE cancelled_at IS NULL AND starts_at <= ? "
+    "AND EXISTS (SELECT 1 FROM checkins k WHERE k.notice_id = notices.id){units}"
+)
 
 
 @pytest.fixture(scope="module")

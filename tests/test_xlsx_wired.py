@@ -65,17 +65,28 @@ async def test_each_branchs_grid_has_the_marks_of_the_ledger(seeded: Store, tmp_
     for unit in year.units:
         top = next(n for n, r in enumerate(everything) if r[0] == f"{unit.name}2026年三会一课完成情况")
         head = everything[top + 2]
-        grid = {r[0]: r for r in everything[top + 3:top + 3 + 17]}
+        grid = {r[0]: r for r in everything[top + 3 : top + 3 + 17]}
         assert len(head) >= len(unit.lines) + 2
         for column, line in enumerate(unit.lines, start=1):
             name = head[column]
-            assert name.startswith({"general": "支部党员大会", "committee": "支委会", "group": "党小组会",
-                                    "lecture": "党课", "partyday": "主题党日", "life": "组织生活会"}[line.kind])
+            assert name.startswith(
+                {
+                    "general": "支部党员大会",
+                    "committee": "支委会",
+                    "group": "党小组会",
+                    "lecture": "党课",
+                    "partyday": "主题党日",
+                    "life": "组织生活会",
+                }[line.kind]
+            )
             if line.group:
                 assert line.group in name
             for cell in line.cells:
-                label = {"month": f"{cell.period.index}月", "quarter": f"第{cell.period.index}季度",
-                         "year": "2026年全年"}[cell.period.per]
+                label = {
+                    "month": f"{cell.period.index}月",
+                    "quarter": f"第{cell.period.index}季度",
+                    "year": "2026年全年",
+                }[cell.period.per]
                 assert grid[label][column] == f"{cell.held}/{cell.required} {MARK[cell.mark]}", (name, label)
                 marks_seen.add(cell.mark.value)
     assert marks_seen == {"met", "missed", "open"}  # a year with gaps: every mark is there
@@ -93,8 +104,12 @@ async def test_statistics_count_required_and_held_where_each_falls_due(seeded: S
 
 async def test_meetings_count_only_meetings_held_with_their_quorum_and_audience(seeded: Store, tmp_path: Path) -> None:
     meetings = table((await book_of(seeded, tmp_path / "all"))["三会一课台账"])
-    held = await count(seeded, "SELECT count(*) FROM notices n WHERE cancelled_at IS NULL AND starts_at <= ? AND "
-                               "EXISTS (SELECT 1 FROM checkins k WHERE k.notice_id = n.id)", (NOW.isoformat(),))
+    held = await count(
+        seeded,
+        "SELECT count(*) FROM notices n WHERE cancelled_at IS NULL AND starts_at <= ? AND "
+        "EXISTS (SELECT 1 FROM checkins k WHERE k.notice_id = n.id)",
+        (NOW.isoformat(),),
+    )
     assert len(meetings) == held and "没人签到的主题党日" not in [m[3] for m in meetings]
     by_topic = {m[3]: m for m in meetings}
     march, june, september = (by_topic[f"{m}月党员大会 {FORMULA}"] for m in (3, 6, 9))

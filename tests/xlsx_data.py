@@ -28,8 +28,12 @@ MARKUP = "<r><t>x</t></r>"  # XlsxWriter would write this as raw XML in constant
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ESCAPE_LOOKALIKE = "_x0041_ stays as typed"
 #: The settings the workbook takes: Shanghai time and the rules of 三会一课 by default.
-SETTINGS = Settings(_env_file=None, bot_token="123456:TEST-TOKEN", database_path=Path("unused.sqlite3"),  # type: ignore[call-arg]
-                    timezone="Asia/Shanghai")
+SETTINGS = Settings(
+    _env_file=None,
+    bot_token="123456:TEST-TOKEN",
+    database_path=Path("unused.sqlite3"),  # type: ignore[call-arg]
+    timezone="Asia/Shanghai",
+)
 
 
 async def member(store: Store, name: str) -> Member:
@@ -37,36 +41,62 @@ async def member(store: Store, name: str) -> Member:
     return found
 
 
-async def notice(store: Store, unit_id: int, kind: str, starts_at: datetime, topic: str,
-                 expected: list[Member], *, cancelled: bool = False) -> int:
+async def notice(
+    store: Store,
+    unit_id: int,
+    kind: str,
+    starts_at: datetime,
+    topic: str,
+    expected: list[Member],
+    *,
+    cancelled: bool = False,
+) -> int:
     async with store.db.transaction() as conn:
         cur = await conn.execute(
             "INSERT INTO notices (kind, unit_id, starts_at, place, topic, created_by, creator_chat, creator_lang, "
             "created_at, cancelled_at) VALUES (?, ?, ?, ?, ?, NULL, 1, 'zh', ?, ?)",
-            (kind, unit_id, iso(starts_at), "村委会", topic, iso(starts_at - timedelta(days=2)),
-             iso(starts_at - timedelta(days=1)) if cancelled else None))
+            (
+                kind,
+                unit_id,
+                iso(starts_at),
+                "村委会",
+                topic,
+                iso(starts_at - timedelta(days=2)),
+                iso(starts_at - timedelta(days=1)) if cancelled else None,
+            ),
+        )
         assert cur.lastrowid is not None
-        await conn.executemany("INSERT INTO notice_members (notice_id, member_id, linked) VALUES (?, ?, 1)",
-                               [(cur.lastrowid, m.id) for m in expected])
+        await conn.executemany(
+            "INSERT INTO notice_members (notice_id, member_id, linked) VALUES (?, ?, 1)",
+            [(cur.lastrowid, m.id) for m in expected],
+        )
         return cur.lastrowid
 
 
-async def reply(store: Store, notice_id: int, who: Member, answer: str, reason: str | None, at: datetime,
-                approval: str | None = None) -> None:
+async def reply(
+    store: Store,
+    notice_id: int,
+    who: Member,
+    answer: str,
+    reason: str | None,
+    at: datetime,
+    approval: str | None = None,
+) -> None:
     """A reply; a leave is a request (pending unless decided: approved 准假 / refused 不准)."""
     decided = approval if answer == "leave" else None
     async with store.db.transaction() as conn:
-        await conn.execute("INSERT INTO rsvps (notice_id, member_id, answer, reason, at, approval) "
-                           "VALUES (?, ?, ?, ?, ?, ?)",
-                           (notice_id, who.id, answer, reason, iso(at), decided or
-                            ("pending" if answer == "leave" else None)))
+        await conn.execute(
+            "INSERT INTO rsvps (notice_id, member_id, answer, reason, at, approval) VALUES (?, ?, ?, ?, ?, ?)",
+            (notice_id, who.id, answer, reason, iso(at), decided or ("pending" if answer == "leave" else None)),
+        )
 
 
-async def check_in(store: Store, notice_id: int, who: Member, how: str, at: datetime,
-                   by: Member | None = None) -> None:
+async def check_in(store: Store, notice_id: int, who: Member, how: str, at: datetime, by: Member | None = None) -> None:
     async with store.db.transaction() as conn:
-        await conn.execute("INSERT INTO checkins (notice_id, member_id, how, by_member, at) VALUES (?, ?, ?, ?, ?)",
-                           (notice_id, who.id, how, by.id if by else None, iso(at)))
+        await conn.execute(
+            "INSERT INTO checkins (notice_id, member_id, how, by_member, at) VALUES (?, ?, ?, ?, ?)",
+            (notice_id, who.id, how, by.id if by else None, iso(at)),
+        )
 
 
 async def execute(store: Store, sql: str, params: tuple[object, ...] = ()) -> int:
@@ -93,16 +123,27 @@ async def seed(store: Store) -> None:
         await reply(store, n, wang, "attend", None, starts - timedelta(hours=5))
         await reply(store, n, zhang, "leave", f"{FORMULA} 在外务工", starts - timedelta(hours=5), approvals[month])
         for who in (wang, li, zhao, qian):
-            await check_in(store, n, who, "self" if who is not li else "proxy", starts + timedelta(minutes=3),
-                           wang if who is li else None)
+            await check_in(
+                store,
+                n,
+                who,
+                "self" if who is not li else "proxy",
+                starts + timedelta(minutes=3),
+                wang if who is li else None,
+            )
     # In June 李联络, 赵巡逻 and 钱调解 were probationary (no vote): 1 of the 3 voters came, no quorum, though 4
     # of the 6 expected checked in.
-    await execute(store, "UPDATE notice_members SET votes = 0 WHERE notice_id = ? AND member_id IN (?, ?, ?)",
-                  (meetings[6], li.id, zhao.id, qian.id))
+    await execute(
+        store,
+        "UPDATE notice_members SET votes = 0 WHERE notice_id = ? AND member_id IN (?, ?, ?)",
+        (meetings[6], li.id, zhao.id, qian.id),
+    )
     # 补学: 吴未绑定 made up the March meeting (still 缺席 there, shown apart).
-    await execute(store, "INSERT INTO makeups (notice_id, member_id, on_date, note, by_member, at) "
-                         "VALUES (?, ?, '2026-03-15', ?, ?, ?)",
-                  (meetings[3], wu.id, f"自学会议精神 {TOM}", wang.id, iso(datetime(2026, 3, 15, 2, tzinfo=UTC))))
+    await execute(
+        store,
+        "INSERT INTO makeups (notice_id, member_id, on_date, note, by_member, at) VALUES (?, ?, '2026-03-15', ?, ?, ?)",
+        (meetings[3], wu.id, f"自学会议精神 {TOM}", wang.id, iso(datetime(2026, 3, 15, 2, tzinfo=UTC))),
+    )
     # A meeting nobody checked in to was not held: neither in the ledger nor in the workbook.
     await notice(store, one, "partyday", datetime(2026, 2, 5, 6, tzinfo=UTC), "没人签到的主题党日", first)
     # A 党委会 of the community committee: its committee members only (the community secretary), a quorum.
@@ -121,44 +162,76 @@ async def seed(store: Store) -> None:
     await check_in(store, n, tom, "self", datetime(2026, 4, 2, 6, 5, tzinfo=UTC))
 
     for day in (2, 9, 16, 23):
-        await save_patrol(store, zhao.id, PatrolDraft("村东头", 70 if day == 2 else 30, "一切正常"),
-                          datetime(2026, 10, day, 2, tzinfo=UTC), SHANGHAI)
-    await save_patrol(store, zhao.id, PatrolDraft("村西头", 45, FORMULA), datetime(2026, 11, 3, 2, tzinfo=UTC),
-                      SHANGHAI)
-    await save_mediation(store, qian.id, MediationDraft("两户邻居", "neighbour", "resolved", "已调解"),
-                         datetime(2026, 10, 5, 2, tzinfo=UTC), SHANGHAI)
+        await save_patrol(
+            store,
+            zhao.id,
+            PatrolDraft("村东头", 70 if day == 2 else 30, "一切正常"),
+            datetime(2026, 10, day, 2, tzinfo=UTC),
+            SHANGHAI,
+        )
+    await save_patrol(
+        store, zhao.id, PatrolDraft("村西头", 45, FORMULA), datetime(2026, 11, 3, 2, tzinfo=UTC), SHANGHAI
+    )
+    await save_mediation(
+        store,
+        qian.id,
+        MediationDraft("两户邻居", "neighbour", "resolved", "已调解"),
+        datetime(2026, 10, 5, 2, tzinfo=UTC),
+        SHANGHAI,
+    )
     # Everything so far was approved; then one patrol waits for review, one was turned down, and 钱调解 did an
     # approved entry of a generic post (环境卫生岗: 1 point an entry, one more per full 60 minutes: 2 points).
     await store.duty.approve([e.id for e in await store.duty.all()], wang.id, iso(NOW))
-    await save_patrol(store, zhao.id, PatrolDraft("村南头", 90, "待审核"), datetime(2026, 11, 10, 2, tzinfo=UTC),
-                      SHANGHAI)
-    rejected = await save_patrol(store, zhao.id, PatrolDraft("村北头", 90, "不算"),
-                                 datetime(2026, 11, 11, 2, tzinfo=UTC), SHANGHAI)
-    await execute(store, "UPDATE duty_logs SET review = 'rejected', review_reason = '重复' WHERE id = ?",
-                  (rejected.id,))
-    generic = await save_entry(store, qian.id, "环境卫生岗", "清扫村道", 90, 12, None,
-                               datetime(2026, 11, 12, 2, tzinfo=UTC), SHANGHAI)
+    await save_patrol(
+        store, zhao.id, PatrolDraft("村南头", 90, "待审核"), datetime(2026, 11, 10, 2, tzinfo=UTC), SHANGHAI
+    )
+    rejected = await save_patrol(
+        store, zhao.id, PatrolDraft("村北头", 90, "不算"), datetime(2026, 11, 11, 2, tzinfo=UTC), SHANGHAI
+    )
+    await execute(
+        store, "UPDATE duty_logs SET review = 'rejected', review_reason = '重复' WHERE id = ?", (rejected.id,)
+    )
+    generic = await save_entry(
+        store, qian.id, "环境卫生岗", "清扫村道", 90, 12, None, datetime(2026, 11, 12, 2, tzinfo=UTC), SHANGHAI
+    )
     await store.duty.approve([generic.id], wang.id, iso(NOW))
     # 述职 of the third quarter: 赵巡逻 wrote and was rated 称职; 钱调解 spoke it (voice), not rated yet.
-    for who, text, voice, rating in ((zhao, f"巡逻四次 {FORMULA}", None, "competent"),
-                                     (qian, None, "VOICE-1", None)):
-        await execute(store, "INSERT INTO post_accounts (member_id, quarter, text, voice_file_id, at, rating, "
-                             "rated_at) VALUES (?, '2026Q3', ?, ?, ?, ?, ?)",
-                      (who.id, text, voice, iso(datetime(2026, 9, 28, 2, tzinfo=UTC)), rating,
-                       iso(datetime(2026, 10, 8, 2, tzinfo=UTC)) if rating else None))
+    for who, text, voice, rating in ((zhao, f"巡逻四次 {FORMULA}", None, "competent"), (qian, None, "VOICE-1", None)):
+        await execute(
+            store,
+            "INSERT INTO post_accounts (member_id, quarter, text, voice_file_id, at, rating, "
+            "rated_at) VALUES (?, '2026Q3', ?, ?, ?, ?, ?)",
+            (
+                who.id,
+                text,
+                voice,
+                iso(datetime(2026, 9, 28, 2, tzinfo=UTC)),
+                rating,
+                iso(datetime(2026, 10, 8, 2, tzinfo=UTC)) if rating else None,
+            ),
+        )
     for unit, posted in ((one, True), (two, True), (one, False)):
-        await execute(store, "INSERT INTO post_publicity (unit_id, quarter, text, created_at, chat_id, posted_at) "
-                             "VALUES (?, '2026Q3', ?, ?, ?, ?)",
-                      (unit, f"公示 {unit} {TOM}", iso(datetime(2026, 10, 9, 2, tzinfo=UTC)), -100 if posted else None,
-                       iso(datetime(2026, 10, 9, 3, tzinfo=UTC)) if posted else None))
+        await execute(
+            store,
+            "INSERT INTO post_publicity (unit_id, quarter, text, created_at, chat_id, posted_at) "
+            "VALUES (?, '2026Q3', ?, ?, ?, ?)",
+            (
+                unit,
+                f"公示 {unit} {TOM}",
+                iso(datetime(2026, 10, 9, 2, tzinfo=UTC)),
+                -100 if posted else None,
+                iso(datetime(2026, 10, 9, 3, tzinfo=UTC)) if posted else None,
+            ),
+        )
     await seed_households(store, zhao, zhou)
     await seed_care(store, zhang, li, chen)
 
     await store.reports.add_status(zhang.id, "away_work", TOM, FORMULA, datetime(2026, 9, 1, 2, tzinfo=UTC))
     await store.reports.add_status(zhang.id, "away_work", "广东东莞", LONG, datetime(2026, 10, 1, 2, tzinfo=UTC))
     await store.reports.add_status(chen.id, "study", "北京", MARKUP, datetime(2026, 10, 2, 2, tzinfo=UTC))
-    september, _ = await store.reports.save_thought(zhang.id, "2026-09", "九月思想汇报",
-                                                    datetime(2026, 9, 25, 2, tzinfo=UTC))
+    september, _ = await store.reports.save_thought(
+        zhang.id, "2026-09", "九月思想汇报", datetime(2026, 9, 25, 2, tzinfo=UTC)
+    )
     await store.reports.mark_read(september, li.id, None, datetime(2026, 9, 26, 2, tzinfo=UTC))
     await store.reports.mark_read(september, wang.id, "好", datetime(2026, 9, 27, 2, tzinfo=UTC))
     await store.reports.save_thought(zhang.id, "2026-10", "十月思想汇报", datetime(2026, 11, 3, 2, tzinfo=UTC))
@@ -172,23 +245,40 @@ async def seed_households(store: Store, one: Member, two: Member) -> None:
     still with its handler."""
     at = iso(datetime(2026, 10, 1, 2, tzinfo=UTC))
     homes = []
-    for head, who, phone in (("刘大爷", one, "13900000001"), (f"户主 {TOM}", two, "13900000002"),
-                             ("没人联系的户", None, None)):
-        homes.append(await execute(
-            store, "INSERT INTO households (head, building, entrance, room, phone, people, member_id, note, "
-                   "created_at, updated_at) VALUES (?, '5号楼', '1单元', '101', ?, 3, ?, ?, ?, ?)",
-            (head, phone, who.id if who else None, "独居老人" if who is one else None, at, at)))
+    for head, who, phone in (
+        ("刘大爷", one, "13900000001"),
+        (f"户主 {TOM}", two, "13900000002"),
+        ("没人联系的户", None, None),
+    ):
+        homes.append(
+            await execute(
+                store,
+                "INSERT INTO households (head, building, entrance, room, phone, people, member_id, note, "
+                "created_at, updated_at) VALUES (?, '5号楼', '1单元', '101', ?, 3, ?, ?, ?, ?)",
+                (head, phone, who.id if who else None, "独居老人" if who is one else None, at, at),
+            )
+        )
     visited = iso(datetime(2026, 10, 20, 2, tzinfo=UTC))
-    await execute(store, "INSERT INTO visits (household_id, member_id, found, at, local_date) "
-                         "VALUES (?, ?, '身体还好', ?, '2026-10-20')", (homes[0], one.id, visited))
+    await execute(
+        store,
+        "INSERT INTO visits (household_id, member_id, found, at, local_date) "
+        "VALUES (?, ?, '身体还好', ?, '2026-10-20')",
+        (homes[0], one.id, visited),
+    )
     await execute(store, "UPDATE households SET last_visit_at = ? WHERE id = ?", (visited, homes[0]))
-    await execute(store, "INSERT INTO requests (household_id, logged_by, handler_id, unit_id, text, state, "
-                         "resolution, satisfaction, created_at, updated_at, resolved_at) VALUES (?, ?, ?, ?, "
-                         "'路灯坏了', 'resolved', '已修好', 'satisfied', ?, ?, ?)",
-                  (homes[0], one.id, one.id, one.unit_id, visited, visited, iso(datetime(2026, 10, 25, 2, tzinfo=UTC))))
-    await execute(store, "INSERT INTO requests (household_id, logged_by, handler_id, unit_id, text, state, "
-                         "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'in_progress', ?, ?)",
-                  (homes[1], two.id, two.id, two.unit_id, f"{FORMULA} 想办低保", visited, visited))
+    await execute(
+        store,
+        "INSERT INTO requests (household_id, logged_by, handler_id, unit_id, text, state, "
+        "resolution, satisfaction, created_at, updated_at, resolved_at) VALUES (?, ?, ?, ?, "
+        "'路灯坏了', 'resolved', '已修好', 'satisfied', ?, ?, ?)",
+        (homes[0], one.id, one.id, one.unit_id, visited, visited, iso(datetime(2026, 10, 25, 2, tzinfo=UTC))),
+    )
+    await execute(
+        store,
+        "INSERT INTO requests (household_id, logged_by, handler_id, unit_id, text, state, "
+        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'in_progress', ?, ?)",
+        (homes[1], two.id, two.id, two.unit_id, f"{FORMULA} 想办低保", visited, visited),
+    )
 
 
 def open_book(data: bytes | Path) -> Any:
@@ -217,12 +307,21 @@ def months_between(first: date, last: date) -> int:
 async def seed_care(store: Store, one: Member, visitor: Member, two: Member) -> None:
     """A care case in each branch (one visited, with text that looks like a formula; one closed)."""
     opened = iso(datetime(2026, 10, 2, 2, tzinfo=UTC))
-    case = await execute(store, "INSERT INTO care_cases (member_id, source, situation, visitor_id, opened_at, "
-                                "quiet_since) VALUES (?, 'hardship', ?, ?, ?, '2026-10-20')",
-                         (one.id, f"{TOM} 工地受伤", visitor.id, opened))
-    await execute(store, "INSERT INTO care_visits (case_id, visitor_id, visited_on, brought, next_step, logged_at) "
-                         "VALUES (?, ?, '2026-10-20', ?, '下周复查', ?)",
-                  (case, visitor.id, f"{FORMULA} 慰问金", opened))
-    await execute(store, "INSERT INTO care_cases (member_id, source, situation, opened_at, quiet_since, closed_at, "
-                         "outcome) VALUES (?, 'ill', '住院', ?, '2026-09-01', ?, '已出院')",
-                  (two.id, iso(datetime(2026, 9, 1, 2, tzinfo=UTC)), iso(datetime(2026, 9, 30, 2, tzinfo=UTC))))
+    case = await execute(
+        store,
+        "INSERT INTO care_cases (member_id, source, situation, visitor_id, opened_at, "
+        "quiet_since) VALUES (?, 'hardship', ?, ?, ?, '2026-10-20')",
+        (one.id, f"{TOM} 工地受伤", visitor.id, opened),
+    )
+    await execute(
+        store,
+        "INSERT INTO care_visits (case_id, visitor_id, visited_on, brought, next_step, logged_at) "
+        "VALUES (?, ?, '2026-10-20', ?, '下周复查', ?)",
+        (case, visitor.id, f"{FORMULA} 慰问金", opened),
+    )
+    await execute(
+        store,
+        "INSERT INTO care_cases (member_id, source, situation, opened_at, quiet_since, closed_at, "
+        "outcome) VALUES (?, 'ill', '住院', ?, '2026-09-01', ?, '已出院')",
+        (two.id, iso(datetime(2026, 9, 1, 2, tzinfo=UTC)), iso(datetime(2026, 9, 30, 2, tzinfo=UTC))),
+    )

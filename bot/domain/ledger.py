@@ -28,9 +28,9 @@ NUDGE_TIME = time(9, 0)
 class Mark(StrEnum):
     """How a period stands against its required count."""
 
-    MET = "met"          # held at least the required number
-    MISSED = "missed"    # the period is over and fewer were held
-    OPEN = "open"        # not yet due: the period is still open (or has not begun)
+    MET = "met"  # held at least the required number
+    MISSED = "missed"  # the period is over and fewer were held
+    OPEN = "open"  # not yet due: the period is still open (or has not begun)
 
 
 @dataclass(frozen=True)

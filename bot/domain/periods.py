@@ -92,8 +92,9 @@ class OpenPeriod:
     overdue: bool
 
 
-def open_period(cadence: str, since: date | None, submitted: set[str], now: datetime,
-                tz: ZoneInfo) -> OpenPeriod | None:
+def open_period(
+    cadence: str, since: date | None, submitted: set[str], now: datetime, tz: ZoneInfo
+) -> OpenPeriod | None:
     if since is None:
         return None
     today = now.astimezone(tz).date()

@@ -28,8 +28,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bot.emulator")
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--rate", type=float, default=None, help="messages per second before 429s")
-    parser.add_argument("--chat-limits", action="store_true",
-                        help="also Telegram's per-chat limits (private: a burst, then 1/s; group: 20/min)")
+    parser.add_argument(
+        "--chat-limits",
+        action="store_true",
+        help="also Telegram's per-chat limits (private: a burst, then 1/s; group: 20/min)",
+    )
     args = parser.parse_args()
     try:
         asyncio.run(serve(args.port, args.rate, args.chat_limits))

@@ -20,8 +20,14 @@ from .server import BotApiEmulator
 
 
 def _message(m: Any) -> dict[str, Any]:
-    return {"kind": m.kind, "chat_id": m.chat_id, "message_id": m.message_id, "text": m.text,
-            "buttons": m.labels(), "document": m.document_name}
+    return {
+        "kind": m.kind,
+        "chat_id": m.chat_id,
+        "message_id": m.message_id,
+        "text": m.text,
+        "buttons": m.labels(),
+        "document": m.document_name,
+    }
 
 
 def install(emu: BotApiEmulator) -> None:
@@ -39,8 +45,9 @@ def install(emu: BotApiEmulator) -> None:
     def user(request: web.Request, data: dict[str, Any] | None = None) -> EmuUser:
         user_id = int(request.match_info["user_id"])
         data = data or {}
-        return emu.add_user(user_id, str(data.get("name") or f"user{user_id}"),
-                            language_code=str(data.get("lang") or "zh"))
+        return emu.add_user(
+            user_id, str(data.get("name") or f"user{user_id}"), language_code=str(data.get("lang") or "zh")
+        )
 
     async def send(request: web.Request) -> web.Response:
         data = await body(request)
@@ -56,8 +63,9 @@ def install(emu: BotApiEmulator) -> None:
         return web.json_response({"update_id": update_id})
 
     async def messages(request: web.Request) -> web.Response:
-        return web.json_response([_message(m) for m in user(request).received],
-                                 dumps=lambda v: json.dumps(v, ensure_ascii=False))
+        return web.json_response(
+            [_message(m) for m in user(request).received], dumps=lambda v: json.dumps(v, ensure_ascii=False)
+        )
 
     async def group(request: web.Request) -> web.Response:
         data = await body(request)

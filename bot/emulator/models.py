@@ -207,14 +207,25 @@ class StoredMessage:
             }
         elif self.kind == "voice" and self.files:
             f = self.files[0]
-            out["voice"] = {"file_id": f.file_id, "file_unique_id": f.file_unique_id,
-                            "duration": 5, "mime_type": "audio/ogg",
-                            "file_size": len(f.data)}
+            out["voice"] = {
+                "file_id": f.file_id,
+                "file_unique_id": f.file_unique_id,
+                "duration": 5,
+                "mime_type": "audio/ogg",
+                "file_size": len(f.data),
+            }
         elif self.kind == "sticker" and self.files:
             f = self.files[0]
-            out["sticker"] = {"file_id": f.file_id, "file_unique_id": f.file_unique_id, "type": "regular",
-                              "width": 512, "height": 512, "is_animated": False, "is_video": False,
-                              "emoji": "👍"}
+            out["sticker"] = {
+                "file_id": f.file_id,
+                "file_unique_id": f.file_unique_id,
+                "type": "regular",
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+                "emoji": "👍",
+            }
         elif self.kind == "photo":
             out["photo"] = [
                 {

@@ -31,14 +31,24 @@ class C(IntEnum):
 
 @command("care")
 async def cmd_care(update: Update, context: ZhibuContext) -> None:
-    await render(update, context, await care_command(actor(context), args_text(context), context.services.now(),
-                                                     context.store, context.settings, context.lang))
+    await render(
+        update,
+        context,
+        await care_command(
+            actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang
+        ),
+    )
 
 
 @command("carevisit")
 async def cmd_carevisit(update: Update, context: ZhibuContext) -> None:
-    await render(update, context, await care_visit(actor(context), args_text(context), context.services.now(),
-                                                   context.store, context.settings, context.lang))
+    await render(
+        update,
+        context,
+        await care_visit(
+            actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang
+        ),
+    )
 
 
 async def care_pressed(person: Actor, pressed: ListPage, context: ZhibuContext) -> Reply:
@@ -72,14 +82,29 @@ async def on_pick(update: Update, context: ZhibuContext) -> C | int:
 
 async def on_text(update: Update, context: ZhibuContext) -> C | int:
     assert update.effective_message is not None
-    return await _show(update, context, await care_steps.answer(
-        actor(context), _draft(context), update.effective_message.text or "", context.services.now(),
-        context.store, context.settings, context.lang))
+    return await _show(
+        update,
+        context,
+        await care_steps.answer(
+            actor(context),
+            _draft(context),
+            update.effective_message.text or "",
+            context.services.now(),
+            context.store,
+            context.settings,
+            context.lang,
+        ),
+    )
 
 
 async def on_skip(update: Update, context: ZhibuContext) -> C | int:
-    return await _show(update, context, await care_steps.finish(
-        actor(context), _draft(context), "", context.services.now(), context.store, context.settings, context.lang))
+    return await _show(
+        update,
+        context,
+        await care_steps.finish(
+            actor(context), _draft(context), "", context.services.now(), context.store, context.settings, context.lang
+        ),
+    )
 
 
 async def on_not_text(update: Update, context: ZhibuContext) -> C | int:
@@ -100,15 +125,26 @@ def register(app: ZhibuApp) -> None:
     app.add_handler(CommandHandler("carevisit", cmd_carevisit))
     text = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
     not_text = filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND
-    app.add_handler(ConversationHandler(
-        entry_points=[CallbackQueryHandler(on_pick, pattern=CarePick.matches)],
-        states={C.BROUGHT: [MessageHandler(text, on_text), MessageHandler(not_text, on_not_text),
-                            CallbackQueryHandler(on_pick, pattern=CarePick.matches)],
-                C.NEXT: [MessageHandler(text, on_text), MessageHandler(not_text, on_not_text),
-                         CallbackQueryHandler(on_pick, pattern=CarePick.matches),
-                         CallbackQueryHandler(on_skip, pattern=CareSkip.matches)]},
-        fallbacks=[CommandHandler("cancel", on_cancel)],
-        name="carevisit", persistent=True,
-    ))
+    app.add_handler(
+        ConversationHandler(
+            entry_points=[CallbackQueryHandler(on_pick, pattern=CarePick.matches)],
+            states={
+                C.BROUGHT: [
+                    MessageHandler(text, on_text),
+                    MessageHandler(not_text, on_not_text),
+                    CallbackQueryHandler(on_pick, pattern=CarePick.matches),
+                ],
+                C.NEXT: [
+                    MessageHandler(text, on_text),
+                    MessageHandler(not_text, on_not_text),
+                    CallbackQueryHandler(on_pick, pattern=CarePick.matches),
+                    CallbackQueryHandler(on_skip, pattern=CareSkip.matches),
+                ],
+            },
+            fallbacks=[CommandHandler("cancel", on_cancel)],
+            name="carevisit",
+            persistent=True,
+        )
+    )
     app.add_handler(CallbackQueryHandler(on_expired, pattern=buttons.family(buttons.CARE)))
     pages.register_list(app, LIST, "/care", care_pressed)

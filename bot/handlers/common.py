@@ -47,7 +47,9 @@ async def send_html(
     sent: Message | None = None
     for index, part in enumerate(parts):
         sent = await context.bot.send_message(
-            chat_id, part, parse_mode=ParseMode.HTML,
+            chat_id,
+            part,
+            parse_mode=ParseMode.HTML,
             reply_markup=markup if index == len(parts) - 1 else None,
         )
     assert sent is not None
@@ -55,7 +57,11 @@ async def send_html(
 
 
 async def reply(
-    update: Update, context: ZhibuContext, key: str, *, markup: InlineKeyboardMarkup | None = None,
+    update: Update,
+    context: ZhibuContext,
+    key: str,
+    *,
+    markup: InlineKeyboardMarkup | None = None,
     **params: object,
 ) -> Message | None:
     """Answer in the chat of the update, in the person's language."""
@@ -92,8 +98,13 @@ def command(name: str) -> Callable[[Handler], Handler]:
         async def guarded(update: Update, context: ZhibuContext) -> Any:
             person = actor(context)
             if not person.can(spec.capability):
-                await reply(update, context, "common.refused", what=f"/{name}",
-                            who=t(context.lang, _WHO.get(spec.capability, "common.who_member")))
+                await reply(
+                    update,
+                    context,
+                    "common.refused",
+                    what=f"/{name}",
+                    who=t(context.lang, _WHO.get(spec.capability, "common.who_member")),
+                )
                 return None
             if spec.private and not is_private(update):
                 await reply(update, context, "common.private_only", markup=private_chat_button(context))

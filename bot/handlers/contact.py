@@ -13,9 +13,18 @@ from bot.services.reports.contact import log_contact
 
 @command("contact")
 async def cmd_contact(update: Update, context: ZhibuContext) -> None:
-    await render(update, context, await log_contact(actor(context), split_fields(args_text(context)),
-                                                    context.services.now(), context.store, context.settings,
-                                                    context.lang))
+    await render(
+        update,
+        context,
+        await log_contact(
+            actor(context),
+            split_fields(args_text(context)),
+            context.services.now(),
+            context.store,
+            context.settings,
+            context.lang,
+        ),
+    )
 
 
 def register(app: ZhibuApp) -> None:

@@ -72,10 +72,19 @@ def _draft(context: ZhibuContext) -> Draft | None:
 
 # Entry points -----------------------------------------------------------------------------------------
 
+
 async def _start(update: Update, context: ZhibuContext, post: str) -> int:
     text = _args(update)
-    turn = await flow.start(actor(context), post, split_fields(text) if text else None, _photo(update),
-                            context.services.now(), context.store, context.settings, context.lang)
+    turn = await flow.start(
+        actor(context),
+        post,
+        split_fields(text) if text else None,
+        _photo(update),
+        context.services.now(),
+        context.store,
+        context.settings,
+        context.lang,
+    )
     return await play(update, context, turn)
 
 
@@ -91,8 +100,15 @@ async def cmd_mediate(update: Update, context: ZhibuContext) -> int:
 
 @command("log")
 async def cmd_log(update: Update, context: ZhibuContext) -> int:
-    turn = await duty_log.menu(actor(context), _args(update), _photo(update), context.services.now(),
-                               context.store, context.settings, context.lang)
+    turn = await duty_log.menu(
+        actor(context),
+        _args(update),
+        _photo(update),
+        context.services.now(),
+        context.store,
+        context.settings,
+        context.lang,
+    )
     return await play(update, context, turn)
 
 
@@ -100,21 +116,32 @@ async def on_log_post(update: Update, context: ZhibuContext) -> int:
     payload = DutyLogPost.unpack(update.callback_query.data if update.callback_query else None)
     if payload is None:
         return END
-    turn = await duty_log.chosen(actor(context), payload.post_id, context.services.now(), context.store,
-                                 context.settings, context.lang)
+    turn = await duty_log.chosen(
+        actor(context), payload.post_id, context.services.now(), context.store, context.settings, context.lang
+    )
     return await play(update, context, turn)
 
 
 # Steps ------------------------------------------------------------------------------------------------
 
+
 def _typed(step: Step) -> Callback:
     """Text typed at a step."""
+
     async def typed(update: Update, context: ZhibuContext) -> int | None:
         draft = _draft(context)
         if draft is None:
             return END
-        turn = await flow.answer(actor(context), step, draft, _text(update), context.services.now(),
-                                 context.store, context.settings, context.lang)
+        turn = await flow.answer(
+            actor(context),
+            step,
+            draft,
+            _text(update),
+            context.services.now(),
+            context.store,
+            context.settings,
+            context.lang,
+        )
         return await play(update, context, turn)
 
     return typed
@@ -122,12 +149,14 @@ def _typed(step: Step) -> Callback:
 
 def _not_text(step: Step) -> Callback:
     """A photo, voice message, sticker or file where the step waits for text: say so and ask again."""
+
     async def again(update: Update, context: ZhibuContext) -> int | None:
         draft = _draft(context)
         if draft is None:
             return END
-        return await play(update, context, flow.reask(step, draft, context.services.now(), context.settings,
-                                                      context.lang))
+        return await play(
+            update, context, flow.reask(step, draft, context.services.now(), context.settings, context.lang)
+        )
 
     return again
 
@@ -147,8 +176,9 @@ async def _chosen(update: Update, context: ZhibuContext, step: Step) -> int | No
     if payload is None or draft is None:  # the patterns let only valid payloads through
         return END
     value = payload.kind if isinstance(payload, DutyKind) else payload.outcome
-    turn = await flow.choose(actor(context), step, draft, value, context.services.now(), context.store,
-                             context.settings, context.lang)
+    turn = await flow.choose(
+        actor(context), step, draft, value, context.services.now(), context.store, context.settings, context.lang
+    )
     return await play(update, context, turn)
 
 
@@ -156,8 +186,9 @@ async def on_photo(update: Update, context: ZhibuContext) -> int | None:
     draft = _draft(context)
     if draft is None:
         return END
-    turn = await flow.photo(actor(context), draft, _photo(update), context.services.now(), context.store,
-                            context.settings, context.lang)
+    turn = await flow.photo(
+        actor(context), draft, _photo(update), context.services.now(), context.store, context.settings, context.lang
+    )
     return await play(update, context, turn)
 
 
@@ -165,8 +196,7 @@ async def on_skip(update: Update, context: ZhibuContext) -> int | None:
     draft = _draft(context)
     if draft is None:
         return END
-    turn = await flow.skip(actor(context), draft, context.services.now(), context.store, context.settings,
-                           context.lang)
+    turn = await flow.skip(actor(context), draft, context.services.now(), context.store, context.settings, context.lang)
     return await play(update, context, turn)
 
 
@@ -200,9 +230,12 @@ def conversation() -> ConversationHandler[Any]:
         warnings.simplefilter("ignore", PTBUserWarning)
         return ConversationHandler(
             entry_points=[
-                CommandHandler("patrol", cmd_patrol), MessageHandler(_caption("patrol"), cmd_patrol),
-                CommandHandler("mediate", cmd_mediate), MessageHandler(_caption("mediate"), cmd_mediate),
-                CommandHandler("log", cmd_log), MessageHandler(_caption("log"), cmd_log),
+                CommandHandler("patrol", cmd_patrol),
+                MessageHandler(_caption("patrol"), cmd_patrol),
+                CommandHandler("mediate", cmd_mediate),
+                MessageHandler(_caption("mediate"), cmd_mediate),
+                CommandHandler("log", cmd_log),
+                MessageHandler(_caption("log"), cmd_log),
                 CallbackQueryHandler(on_log_post, pattern=DutyLogPost.matches),
                 *duty_posts.entry_points(),
                 CallbackQueryHandler(duty_followup.on_followup, pattern=duty_followup.still_ongoing),
@@ -213,24 +246,31 @@ def conversation() -> ConversationHandler[Any]:
                 Step.FINDINGS: typed(Step.FINDINGS),
                 Step.PARTIES: typed(Step.PARTIES),
                 Step.KIND: [CallbackQueryHandler(on_kind_button, pattern=DutyKind.matches), *typed(Step.KIND)],
-                Step.OUTCOME: [CallbackQueryHandler(on_outcome_button, pattern=DutyOutcome.matches),
-                               *typed(Step.OUTCOME)],
+                Step.OUTCOME: [
+                    CallbackQueryHandler(on_outcome_button, pattern=DutyOutcome.matches),
+                    *typed(Step.OUTCOME),
+                ],
                 Step.FOLLOWUP: typed(Step.FOLLOWUP),
                 Step.SUMMARY: typed(Step.SUMMARY),
                 Step.DONE: typed(Step.DONE),
                 Step.TIME: typed(Step.TIME),
                 Step.SERVED: typed(Step.SERVED),
-                Step.PHOTO: [MessageHandler(filters.PHOTO, on_photo),
-                             CallbackQueryHandler(on_skip, pattern=DutySkip.matches),
-                             MessageHandler(~filters.COMMAND, on_not_photo)],
-                Step.NEW_DATE: [MessageHandler(text, duty_followup.on_new_date),
-                                MessageHandler(NOT_TEXT, _not_text(Step.NEW_DATE))],
+                Step.PHOTO: [
+                    MessageHandler(filters.PHOTO, on_photo),
+                    CallbackQueryHandler(on_skip, pattern=DutySkip.matches),
+                    MessageHandler(~filters.COMMAND, on_not_photo),
+                ],
+                Step.NEW_DATE: [
+                    MessageHandler(text, duty_followup.on_new_date),
+                    MessageHandler(NOT_TEXT, _not_text(Step.NEW_DATE)),
+                ],
                 **duty_posts.states(),
             },
             fallbacks=[CommandHandler("cancel", cmd_cancel)],
             allow_reentry=True,
             conversation_timeout=CONVERSATION_TIMEOUT,
-            name="duty", persistent=True,
+            name="duty",
+            persistent=True,
         )
 
 

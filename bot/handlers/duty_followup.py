@@ -67,8 +67,15 @@ async def on_followup(update: Update, context: ZhibuContext) -> int | None:
     payload = DutyFollowup.unpack(query.data if query else None)
     if payload is None:  # the patterns let only valid payloads through
         return None
-    turn = await followup.pressed(actor(context), payload.log_id, payload.outcome, context.services.now(),
-                                  context.store, context.settings, context.lang)
+    turn = await followup.pressed(
+        actor(context),
+        payload.log_id,
+        payload.outcome,
+        context.services.now(),
+        context.store,
+        context.settings,
+        context.lang,
+    )
     if turn.step is None:
         if turn.strip:
             await _edit(update, None)
@@ -83,6 +90,13 @@ async def on_new_date(update: Update, context: ZhibuContext) -> int | None:
     message = update.effective_message
     if not isinstance(draft, Draft):
         return END
-    turn = await followup.next_date(actor(context), draft, (message.text or "") if message else "",
-                                    context.services.now(), context.store, context.settings, context.lang)
+    turn = await followup.next_date(
+        actor(context),
+        draft,
+        (message.text or "") if message else "",
+        context.services.now(),
+        context.store,
+        context.settings,
+        context.lang,
+    )
     return await play(update, context, turn)

@@ -65,6 +65,7 @@ def _store(context: ZhibuContext) -> dict[str, Any]:
 
 # 认领岗位 -------------------------------------------------------------------------------------------------
 
+
 @command("claim")
 async def cmd_claim(update: Update, context: ZhibuContext) -> None:
     await render(update, context, await duty_claims.menu(actor(context), context.store, context.lang))
@@ -74,16 +75,28 @@ async def on_claim(update: Update, context: ZhibuContext) -> None:
     payload = DutyClaim.unpack(_data(update))
     if payload is None:
         return
-    await render(update, context, await duty_claims.ask(actor(context), payload.post_id, context.services.now(),
-                                                        context.store, context.settings, context.lang))
+    await render(
+        update,
+        context,
+        await duty_claims.ask(
+            actor(context), payload.post_id, context.services.now(), context.store, context.settings, context.lang
+        ),
+    )
 
 
 async def on_claim_decided(update: Update, context: ZhibuContext) -> None:
     payload = DutyClaimDecide.unpack(_data(update))
     if payload is None:
         return
-    result = await duty_claims.decide(actor(context), payload.claim_id, payload.verdict, context.services.now(),
-                                      context.store, context.settings, context.lang)
+    result = await duty_claims.decide(
+        actor(context),
+        payload.claim_id,
+        payload.verdict,
+        context.services.now(),
+        context.store,
+        context.settings,
+        context.lang,
+    )
     query = update.callback_query
     if query is not None and not any(r.alert for r in result.replies):
         await query.edit_message_reply_markup(None)
@@ -91,6 +104,7 @@ async def on_claim_decided(update: Update, context: ZhibuContext) -> None:
 
 
 # Review ---------------------------------------------------------------------------------------------------
+
 
 async def cmd_review(update: Update, context: ZhibuContext) -> None:
     """Not behind `@command`: who may review (a named reviewer too) is known from the store, so the refusal
@@ -101,30 +115,43 @@ async def cmd_review(update: Update, context: ZhibuContext) -> None:
     if not is_private(update):
         await reply(update, context, "common.private_only", markup=private_chat_button(context))
         return
-    await render(update, context, await duty_review.review(actor(context), args_text(context), context.services.now(),
-                                                           context.store, context.settings, context.lang))
+    await render(
+        update,
+        context,
+        await duty_review.review(
+            actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang
+        ),
+    )
 
 
 async def on_review_page(update: Update, context: ZhibuContext) -> None:
     payload = DutyReviewPage.unpack(_data(update))
     if payload is None:
         return
-    await show_page(update, context, await duty_review.page(actor(context), payload.month, payload.page,
-                                                            context.store, context.settings, context.lang))
+    await show_page(
+        update,
+        context,
+        await duty_review.page(
+            actor(context), payload.month, payload.page, context.store, context.settings, context.lang
+        ),
+    )
 
 
 async def on_approve(update: Update, context: ZhibuContext) -> None:
     data, now, person = _data(update), context.services.now(), actor(context)
     one, some, month = DutyApprove.unpack(data), DutyApproveRange.unpack(data), DutyApproveMonth.unpack(data)
     if one is not None:
-        answer = await duty_review.approve(person, one.month, (one.log_id, one.log_id), now, context.store,
-                                           context.settings, context.lang, one.page)
+        answer = await duty_review.approve(
+            person, one.month, (one.log_id, one.log_id), now, context.store, context.settings, context.lang, one.page
+        )
     elif some is not None:
-        answer = await duty_review.approve(person, some.month, (some.first, some.last), now, context.store,
-                                           context.settings, context.lang)
+        answer = await duty_review.approve(
+            person, some.month, (some.first, some.last), now, context.store, context.settings, context.lang
+        )
     elif month is not None:
-        answer = await duty_review.approve(person, month.month, None, now, context.store, context.settings,
-                                           context.lang)
+        answer = await duty_review.approve(
+            person, month.month, None, now, context.store, context.settings, context.lang
+        )
     else:
         return
     await show_page(update, context, answer)
@@ -150,8 +177,9 @@ async def on_reason(update: Update, context: ZhibuContext) -> int:
     log_id = _store(context).pop(REJECTING, None)
     if not isinstance(log_id, int):
         return END
-    result = await duty_review.reject(actor(context), log_id, _text(update), context.services.now(),
-                                      context.store, context.settings, context.lang)
+    result = await duty_review.reject(
+        actor(context), log_id, _text(update), context.services.now(), context.store, context.settings, context.lang
+    )
     await render(update, context, result)
     if not result.queued and result.replies and result.replies[0].key == "posts.review.ask_reason":
         _store(context)[REJECTING] = log_id
@@ -161,16 +189,17 @@ async def on_reason(update: Update, context: ZhibuContext) -> int:
 
 async def reason_not_text(update: Update, context: ZhibuContext) -> int:
     log_id = _store(context).get(REJECTING)
-    await render(update, context, Result.of(say("common.text_expected"),
-                                            say("posts.review.ask_reason", id=log_id)))
+    await render(update, context, Result.of(say("common.text_expected"), say("posts.review.ask_reason", id=log_id)))
     return REASON
 
 
 # 述职 ------------------------------------------------------------------------------------------------------
 
+
 async def _ask_account(update: Update, context: ZhibuContext, key: int | None) -> int:
-    answer, quarter = await duty_accounts.ask(actor(context), key, context.services.now(), context.settings,
-                                              context.lang)
+    answer, quarter = await duty_accounts.ask(
+        actor(context), key, context.services.now(), context.settings, context.lang
+    )
     await render(update, context, answer)
     if quarter is None:
         return END
@@ -194,8 +223,13 @@ async def on_account(update: Update, context: ZhibuContext) -> int:
     if quarter is None or message is None:
         return END
     voice = message.voice.file_id if message.voice else None
-    await render(update, context, await duty_accounts.save(actor(context), quarter, message.text, voice,
-                                                           context.services.now(), context.store, context.lang))
+    await render(
+        update,
+        context,
+        await duty_accounts.save(
+            actor(context), quarter, message.text, voice, context.services.now(), context.store, context.lang
+        ),
+    )
     return END
 
 
@@ -208,39 +242,63 @@ async def account_not_text(update: Update, context: ZhibuContext) -> int:
 
 @command("accounts")
 async def cmd_accounts(update: Update, context: ZhibuContext) -> None:
-    await render(update, context, await duty_accounts.accounts(
-        actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang))
+    await render(
+        update,
+        context,
+        await duty_accounts.accounts(
+            actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang
+        ),
+    )
 
 
 async def on_accounts_page(update: Update, context: ZhibuContext) -> None:
     payload = DutyAccountsPage.unpack(_data(update))
     if payload is None:
         return
-    await show_page(update, context, await duty_accounts.accounts_page(
-        actor(context), payload.quarter, payload.page, context.store, context.settings, context.lang))
+    await show_page(
+        update,
+        context,
+        await duty_accounts.accounts_page(
+            actor(context), payload.quarter, payload.page, context.store, context.settings, context.lang
+        ),
+    )
 
 
 @command("rate")
 async def cmd_rate(update: Update, context: ZhibuContext) -> None:
-    await render(update, context, await duty_accounts.rate(
-        actor(context), split_fields(args_text(context)), context.services.now(), context.store, context.settings,
-        context.lang))
+    await render(
+        update,
+        context,
+        await duty_accounts.rate(
+            actor(context),
+            split_fields(args_text(context)),
+            context.services.now(),
+            context.store,
+            context.settings,
+            context.lang,
+        ),
+    )
 
 
 # 公示 ------------------------------------------------------------------------------------------------------
 
+
 @command("publicity")
 async def cmd_publicity(update: Update, context: ZhibuContext) -> None:
-    await render(update, context, await duty_publicity.preview(
-        actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang))
+    await render(
+        update,
+        context,
+        await duty_publicity.preview(
+            actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang
+        ),
+    )
 
 
 async def on_publish(update: Update, context: ZhibuContext) -> None:
     query = update.callback_query
     post, drop = DutyPublish.unpack(_data(update)), DutyPublishDrop.unpack(_data(update))
     if post is not None:
-        result = await duty_publicity.publish(actor(context), post.publicity_id, context.services.now(),
-                                              context.store)
+        result = await duty_publicity.publish(actor(context), post.publicity_id, context.services.now(), context.store)
     elif drop is not None:
         result = duty_publicity.dropped()
     else:
@@ -256,9 +314,11 @@ def _publishing(data: object) -> bool:
 
 def entry_points() -> list[BaseHandler[Update, Any, Any]]:
     """What starts a step of the duty conversation here: ❌ on an entry, /account, 写述职."""
-    return [CallbackQueryHandler(on_reject, pattern=DutyReject.matches),
-            CommandHandler("account", cmd_account),
-            CallbackQueryHandler(on_account_button, pattern=DutyAccountWrite.matches)]
+    return [
+        CallbackQueryHandler(on_reject, pattern=DutyReject.matches),
+        CommandHandler("account", cmd_account),
+        CallbackQueryHandler(on_account_button, pattern=DutyAccountWrite.matches),
+    ]
 
 
 def states() -> dict[object, list[BaseHandler[Update, Any, Any]]]:

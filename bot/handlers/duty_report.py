@@ -24,26 +24,42 @@ from bot.services.duty import posts as duty_posts
 
 @command("duty")
 async def cmd_duty(update: Update, context: ZhibuContext) -> None:
-    await render(update, context, await duty_month.my_month(
-        actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang))
+    await render(
+        update,
+        context,
+        await duty_month.my_month(
+            actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang
+        ),
+    )
 
 
 @command("dutyreport")
 async def cmd_dutyreport(update: Update, context: ZhibuContext) -> None:
-    await render(update, context, await duty_month.units_report(
-        actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang))
+    await render(
+        update,
+        context,
+        await duty_month.units_report(
+            actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang
+        ),
+    )
 
 
 async def dutyreport_pressed(person: Actor, pressed: ListPage, context: ZhibuContext) -> Reply:
     """A page or filter button of /dutyreport (the page is shown in place of the report)."""
-    return await duty_month.dutyreport_page(person, pressed.ref, pressed.filter, pressed.page, context.store,
-                                            context.settings, context.lang)
+    return await duty_month.dutyreport_page(
+        person, pressed.ref, pressed.filter, pressed.page, context.store, context.settings, context.lang
+    )
 
 
 @command("posts")
 async def cmd_posts(update: Update, context: ZhibuContext) -> None:
-    await render(update, context, await duty_posts.posts(
-        actor(context), split_fields(args_text(context)), context.services.now(), context.store, context.lang))
+    await render(
+        update,
+        context,
+        await duty_posts.posts(
+            actor(context), split_fields(args_text(context)), context.services.now(), context.store, context.lang
+        ),
+    )
 
 
 async def on_post_toggle(update: Update, context: ZhibuContext) -> None:
@@ -61,8 +77,9 @@ async def on_post_toggle(update: Update, context: ZhibuContext) -> None:
         return
     await query.answer()
     try:
-        await query.edit_message_text(reply_text(answer, context.lang), parse_mode=ParseMode.HTML,
-                                      reply_markup=markup(answer.buttons))
+        await query.edit_message_text(
+            reply_text(answer, context.lang), parse_mode=ParseMode.HTML, reply_markup=markup(answer.buttons)
+        )
     except BadRequest as exc:
         if "not modified" not in str(exc):
             raise

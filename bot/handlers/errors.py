@@ -40,8 +40,12 @@ async def _tell_admins(context: ZhibuContext, error: BaseException | None, updat
     state["admin_notified_at"] = now
     for admin_id in await admin_chats(context.store, context.settings.admin_ids):
         lang = context.settings.default_language
-        text = t(lang, "common.admin_error", error=type(error).__name__ if error else "?",
-                 update_id=update_id if update_id is not None else "-")
+        text = t(
+            lang,
+            "common.admin_error",
+            error=type(error).__name__ if error else "?",
+            update_id=update_id if update_id is not None else "-",
+        )
         try:
             await context.bot.send_message(admin_id, text, parse_mode=ParseMode.HTML)
         except Forbidden:

@@ -17,8 +17,14 @@ async def cmd_export(update: Update, context: ZhibuContext) -> None:
     await render(update, context, scope.sending)
     chat = update.effective_chat
     assert chat is not None
-    async with exported(context.store, scope.units, tz=context.settings.tz, ledger_lang=context.lang,
-                        now=context.services.now(), settings=context.settings) as files:
+    async with exported(
+        context.store,
+        scope.units,
+        tz=context.settings.tz,
+        ledger_lang=context.lang,
+        now=context.services.now(),
+        settings=context.settings,
+    ) as files:
         big = too_large(files)
         for path in files:
             if path in big:
@@ -29,8 +35,13 @@ async def cmd_export(update: Update, context: ZhibuContext) -> None:
                 await context.bot.send_document(chat.id, document)
     await reply(update, context, "export.done", count=len(files) - len(big))
     if big:
-        await reply(update, context, "export.too_large", limit=UPLOAD_LIMIT // (1024 * 1024),
-                    files=join_names([p.name for p in big], context.lang))
+        await reply(
+            update,
+            context,
+            "export.too_large",
+            limit=UPLOAD_LIMIT // (1024 * 1024),
+            files=join_names([p.name for p in big], context.lang),
+        )
 
 
 def register(app: ZhibuApp) -> None:

@@ -46,8 +46,9 @@ async def gate(update: Update, context: ZhibuContext) -> None:
         raise ApplicationHandlerStop
     if user is None or user.is_bot:
         raise ApplicationHandlerStop
-    person, just_linked = await identify(store, user.id, context.settings.admin_ids, private=is_private(update),
-                                         found=found)
+    person, just_linked = await identify(
+        store, user.id, context.settings.admin_ids, private=is_private(update), found=found
+    )
     if just_linked and person.member is not None:
         await publish_for(context.bot, person.member, context.settings)
     context.actor = person
@@ -77,13 +78,15 @@ async def _switch_conversation(update: Update, context: ZhibuContext) -> None:
     if word is not None:
         if is_private(update):
             # /cancel is answered by the conversation in progress (its own fallback), so keep one
-            context.ended_conversation = end_conversations(context.application, user_id, user_id,
-                                                           keep_one=word == "/cancel")
+            context.ended_conversation = end_conversations(
+                context.application, user_id, user_id, keep_one=word == "/cancel"
+            )
         return
     if update.callback_query is None:
         return
-    starting = [h for h in _conversations(context.application)
-                if any(entry.check_update(update) for entry in h.entry_points)]
+    starting = [
+        h for h in _conversations(context.application) if any(entry.check_update(update) for entry in h.entry_points)
+    ]
     if not starting:
         return
     ended = end_conversations(context.application, user_id, user_id, keep=starting)
@@ -93,8 +96,7 @@ async def _switch_conversation(update: Update, context: ZhibuContext) -> None:
 
 def _for_another_bot(update: Update, context: ZhibuContext) -> bool:
     message = update.message
-    return bool(message and message.text and message.text.startswith("/")
-                and _command_for_us(update, context) is None)
+    return bool(message and message.text and message.text.startswith("/") and _command_for_us(update, context) is None)
 
 
 def _command_for_us(update: Update, context: ZhibuContext) -> str | None:
@@ -113,8 +115,9 @@ def _conversations(app: ZhibuApp) -> list[ConversationHandler[Any]]:
     return [h for handlers in app.handlers.values() for h in handlers if isinstance(h, ConversationHandler)]
 
 
-def end_conversations(app: ZhibuApp, chat_id: int, user_id: int, *, keep_one: bool = False,
-                      keep: Sequence[ConversationHandler[Any]] = ()) -> bool:
+def end_conversations(
+    app: ZhibuApp, chat_id: int, user_id: int, *, keep_one: bool = False, keep: Sequence[ConversationHandler[Any]] = ()
+) -> bool:
     """End this person's conversations in this chat, but those in `keep`; with `keep_one`, the first one in
     progress is left to answer (it is /cancel's). Returns whether one was ended."""
     ended = False
@@ -140,8 +143,13 @@ async def refuse_unknown(update: Update, context: ZhibuContext) -> None:
     if message is None or update.effective_user is None or update.effective_chat is None:
         return
     if is_private(update):
-        await reply(update, context, "common.unknown_user",
-                    community=context.settings.community_name, user_id=update.effective_user.id)
+        await reply(
+            update,
+            context,
+            "common.unknown_user",
+            community=context.settings.community_name,
+            user_id=update.effective_user.id,
+        )
         return
     pointed: set[tuple[int, int]] = context.services.state.setdefault(POINTED, set())
     who = (update.effective_chat.id, update.effective_user.id)

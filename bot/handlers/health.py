@@ -35,8 +35,14 @@ def runtime_of(services: Services) -> Runtime:
 
 @command("health")
 async def cmd_health(update: Update, context: ZhibuContext) -> None:
-    result = await show_health(actor(context), context.store, context.settings, context.services.now(),
-                               context.lang, runtime_of(context.services))
+    result = await show_health(
+        actor(context),
+        context.store,
+        context.settings,
+        context.services.now(),
+        context.lang,
+        runtime_of(context.services),
+    )
     await render(update, context, result)
 
 

@@ -49,8 +49,9 @@ async def _show(update: Update, context: ZhibuContext, step: VisitStep) -> V | i
 
 @command("visit")
 async def cmd_visit(update: Update, context: ZhibuContext) -> V | int:
-    step = await households_visit.begin(actor(context), args_text(context), context.services.now(), context.store,
-                                        context.settings, context.lang)
+    step = await households_visit.begin(
+        actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang
+    )
     return await _show(update, context, step)
 
 
@@ -58,8 +59,9 @@ async def on_pick(update: Update, context: ZhibuContext) -> V | int:
     assert update.callback_query is not None
     pressed = HouseholdPick.unpack(update.callback_query.data)
     assert pressed is not None  # the pattern let only a valid payload through
-    return await _show(update, context, await households_visit.pick(actor(context), pressed.household_id,
-                                                                    context.store, context.lang))
+    return await _show(
+        update, context, await households_visit.pick(actor(context), pressed.household_id, context.store, context.lang)
+    )
 
 
 async def on_found(update: Update, context: ZhibuContext) -> V | int:
@@ -72,8 +74,9 @@ async def on_request(update: Update, context: ZhibuContext) -> V | int:
     """The request typed, or 没有诉求 pressed."""
     message = update.effective_message
     text = None if update.callback_query is not None or message is None else message.text or ""
-    step = await households_visit.finish(actor(context), _draft(context), text, context.services.now(),
-                                         context.store, context.settings, context.lang)
+    step = await households_visit.finish(
+        actor(context), _draft(context), text, context.services.now(), context.store, context.settings, context.lang
+    )
     return await _show(update, context, step)
 
 
@@ -100,13 +103,24 @@ async def cancel(update: Update, context: ZhibuContext) -> int:
 
 @command("households")
 async def cmd_households(update: Update, context: ZhibuContext) -> None:
-    await render(update, context, await list_households(actor(context), context.services.now(), context.store,
-                                                        context.settings, context.lang))
+    await render(
+        update,
+        context,
+        await list_households(actor(context), context.services.now(), context.store, context.settings, context.lang),
+    )
 
 
 async def households_pressed(person: Actor, pressed: ListPage, context: ZhibuContext) -> Reply:
-    return await households_page(person, pressed.ref, pressed.filter, pressed.page, context.services.now(),
-                                 context.store, context.settings, context.lang)
+    return await households_page(
+        person,
+        pressed.ref,
+        pressed.filter,
+        pressed.page,
+        context.services.now(),
+        context.store,
+        context.settings,
+        context.lang,
+    )
 
 
 async def on_expired(update: Update, context: ZhibuContext) -> None:
@@ -118,19 +132,27 @@ def register(app: ZhibuApp) -> None:
     text = filters.TEXT & ~filters.COMMAND
     other = filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND
     not_text = say("common.text_expected")
-    app.add_handler(ConversationHandler(
-        entry_points=[CommandHandler("visit", cmd_visit)],
-        states={
-            V.HOUSEHOLD: [CallbackQueryHandler(on_pick, pattern=HouseholdPick.matches),
-                          MessageHandler(text, _again(V.HOUSEHOLD, say("visit.use_buttons"))),
-                          MessageHandler(other, _again(V.HOUSEHOLD, say("visit.use_buttons")))],
-            V.FOUND: [MessageHandler(text, on_found), MessageHandler(other, _again(V.FOUND, not_text))],
-            V.REQUEST: [CallbackQueryHandler(on_request, pattern=buttons.VisitNoRequest.matches),
-                        MessageHandler(text, on_request), MessageHandler(other, _again(V.REQUEST, not_text))],
-        },
-        fallbacks=[CommandHandler("cancel", cancel)],
-        name="visit", persistent=True,
-    ))
+    app.add_handler(
+        ConversationHandler(
+            entry_points=[CommandHandler("visit", cmd_visit)],
+            states={
+                V.HOUSEHOLD: [
+                    CallbackQueryHandler(on_pick, pattern=HouseholdPick.matches),
+                    MessageHandler(text, _again(V.HOUSEHOLD, say("visit.use_buttons"))),
+                    MessageHandler(other, _again(V.HOUSEHOLD, say("visit.use_buttons"))),
+                ],
+                V.FOUND: [MessageHandler(text, on_found), MessageHandler(other, _again(V.FOUND, not_text))],
+                V.REQUEST: [
+                    CallbackQueryHandler(on_request, pattern=buttons.VisitNoRequest.matches),
+                    MessageHandler(text, on_request),
+                    MessageHandler(other, _again(V.REQUEST, not_text)),
+                ],
+            },
+            fallbacks=[CommandHandler("cancel", cancel)],
+            name="visit",
+            persistent=True,
+        )
+    )
     app.add_handler(CommandHandler("households", cmd_households))
     pages.register_list(app, "households", "/households", households_pressed)
     app.add_handler(CallbackQueryHandler(on_expired, pattern=buttons.family(buttons.HOUSEHOLDS)))

@@ -22,8 +22,7 @@ log = logging.getLogger(__name__)
 async def cmd_invite(update: Update, context: ZhibuContext) -> None:
     fields = split_fields(args_text(context))
     hint = fields[1] if len(fields) > 1 else ""
-    result = await invites.invite(actor(context), fields[0], hint, context.store, context.bot.username,
-                                  context.lang)
+    result = await invites.invite(actor(context), fields[0], hint, context.store, context.bot.username, context.lang)
     await render(update, context, result)
 
 
@@ -41,8 +40,9 @@ async def on_relink(update: Update, context: ZhibuContext) -> None:
     assert update.callback_query is not None
     payload = InviteRelink.unpack(update.callback_query.data)
     assert payload is not None
-    pressed = await invites.relink(actor(context), payload.member_id, payload.telegram_id, context.store,
-                                   context.settings, context.bot.username)
+    pressed = await invites.relink(
+        actor(context), payload.member_id, payload.telegram_id, context.store, context.settings, context.bot.username
+    )
     await _answered(update, context, pressed)
 
 

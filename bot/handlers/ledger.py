@@ -18,8 +18,13 @@ from bot.services.ledger import overview as ledger
 
 @command("ledger")
 async def cmd_ledger(update: Update, context: ZhibuContext) -> None:
-    await render(update, context, await ledger.show(actor(context), args_text(context), context.services.now(),
-                                                    context.store, context.settings, context.lang))
+    await render(
+        update,
+        context,
+        await ledger.show(
+            actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang
+        ),
+    )
 
 
 async def on_overview(update: Update, context: ZhibuContext) -> None:
@@ -28,8 +33,13 @@ async def on_overview(update: Update, context: ZhibuContext) -> None:
     if pressed is None or not is_private(update):
         await render(update, context, alert("ledger.gone"))
         return
-    await show_page(update, context, await ledger.overview_page(
-        actor(context), pressed, context.services.now(), context.store, context.settings, context.lang))
+    await show_page(
+        update,
+        context,
+        await ledger.overview_page(
+            actor(context), pressed, context.services.now(), context.store, context.settings, context.lang
+        ),
+    )
 
 
 async def on_unit(update: Update, context: ZhibuContext) -> None:
@@ -38,8 +48,13 @@ async def on_unit(update: Update, context: ZhibuContext) -> None:
     if pressed is None or not is_private(update):
         await render(update, context, alert("ledger.gone"))
         return
-    await show_page(update, context, await ledger.unit_page(
-        actor(context), pressed, context.services.now(), context.store, context.settings, context.lang))
+    await show_page(
+        update,
+        context,
+        await ledger.unit_page(
+            actor(context), pressed, context.services.now(), context.store, context.settings, context.lang
+        ),
+    )
 
 
 def register(app: ZhibuApp) -> None:

@@ -28,8 +28,9 @@ async def publish_for(bot: Bot, member: Member, settings: Settings) -> None:
     if mine is None or member.telegram_id is None:
         return
     try:
-        await bot.set_my_commands(_entries(member.language or settings.default_language, mine),
-                                  scope=BotCommandScopeChat(member.telegram_id))
+        await bot.set_my_commands(
+            _entries(member.language or settings.default_language, mine), scope=BotCommandScopeChat(member.telegram_id)
+        )
     except TelegramError as exc:  # e.g. they blocked the bot since
         log.warning("member=%s menu not published: %s", member.id, exc)
 
@@ -38,8 +39,9 @@ async def publish_all(bot: Bot, store: Store, settings: Settings) -> None:
     try:
         for lang in LANGUAGES:
             code = None if lang == settings.default_language else lang
-            await bot.set_my_commands(_entries(lang, menu(False)), scope=BotCommandScopeAllPrivateChats(),
-                                      language_code=code)
+            await bot.set_my_commands(
+                _entries(lang, menu(False)), scope=BotCommandScopeAllPrivateChats(), language_code=code
+            )
     except TelegramError as exc:
         log.warning("default menu not published: %s", exc)
     async for member in linked_members(store):

@@ -33,8 +33,15 @@ class Q(IntEnum):
     PREVIEW = 7
 
 
-STATES = {flow.HOST: Q.HOST, flow.RECORDER: Q.RECORDER, flow.CONTENT: Q.CONTENT, flow.MORE: Q.MORE,
-          flow.RES_TEXT: Q.RES_TEXT, flow.RES_VOTES: Q.RES_VOTES, flow.PREVIEW: Q.PREVIEW}
+STATES = {
+    flow.HOST: Q.HOST,
+    flow.RECORDER: Q.RECORDER,
+    flow.CONTENT: Q.CONTENT,
+    flow.MORE: Q.MORE,
+    flow.RES_TEXT: Q.RES_TEXT,
+    flow.RES_VOTES: Q.RES_VOTES,
+    flow.PREVIEW: Q.PREVIEW,
+}
 NAMES = {q: name for name, q in STATES.items()}
 END = ConversationHandler.END
 
@@ -86,8 +93,9 @@ def _on_text(state: Q) -> Callable[[Update, ZhibuContext], Coroutine[Any, Any, i
         if draft is None:
             return await _lost(update, context)
         assert update.effective_message is not None
-        return await _show(update, context,
-                           await flow.typed(_ctx(context), draft, NAMES[state], update.effective_message.text or ""))
+        return await _show(
+            update, context, await flow.typed(_ctx(context), draft, NAMES[state], update.effective_message.text or "")
+        )
 
     return handle
 
@@ -161,23 +169,34 @@ def register(app: ZhibuApp) -> None:
         return [MessageHandler(text, _on_text(state)), MessageHandler(other, _on_other(state))]
 
     people: list[Any] = [CallbackQueryHandler(on_person, pattern=MinutesPerson.matches)]
-    app.add_handler(ConversationHandler(
-        entry_points=[CommandHandler("minutes", cmd_minutes),
-                      CallbackQueryHandler(on_redo, pattern=MinutesRedo.matches)],
-        states={
-            Q.HOST: [*people, *typing(Q.HOST)],
-            Q.RECORDER: [*people, *typing(Q.RECORDER)],
-            Q.CONTENT: typing(Q.CONTENT),
-            Q.MORE: [CallbackQueryHandler(on_add, pattern=MinutesAdd.matches),
-                     CallbackQueryHandler(on_done, pattern=MinutesDone.matches), *typing(Q.MORE)],
-            Q.RES_TEXT: typing(Q.RES_TEXT),
-            Q.RES_VOTES: typing(Q.RES_VOTES),
-            Q.PREVIEW: [CallbackQueryHandler(on_save, pattern=MinutesSave.matches),
-                        CallbackQueryHandler(on_drop, pattern=MinutesDrop.matches), *typing(Q.PREVIEW)],
-        },
-        fallbacks=[CommandHandler("cancel", on_cancel)],
-        allow_reentry=True,
-        name="minutes", persistent=True,
-    ))
+    app.add_handler(
+        ConversationHandler(
+            entry_points=[
+                CommandHandler("minutes", cmd_minutes),
+                CallbackQueryHandler(on_redo, pattern=MinutesRedo.matches),
+            ],
+            states={
+                Q.HOST: [*people, *typing(Q.HOST)],
+                Q.RECORDER: [*people, *typing(Q.RECORDER)],
+                Q.CONTENT: typing(Q.CONTENT),
+                Q.MORE: [
+                    CallbackQueryHandler(on_add, pattern=MinutesAdd.matches),
+                    CallbackQueryHandler(on_done, pattern=MinutesDone.matches),
+                    *typing(Q.MORE),
+                ],
+                Q.RES_TEXT: typing(Q.RES_TEXT),
+                Q.RES_VOTES: typing(Q.RES_VOTES),
+                Q.PREVIEW: [
+                    CallbackQueryHandler(on_save, pattern=MinutesSave.matches),
+                    CallbackQueryHandler(on_drop, pattern=MinutesDrop.matches),
+                    *typing(Q.PREVIEW),
+                ],
+            },
+            fallbacks=[CommandHandler("cancel", on_cancel)],
+            allow_reentry=True,
+            name="minutes",
+            persistent=True,
+        )
+    )
     # Any other `min` payload (a button of minutes no longer being filled in, or forged): expired, nothing kept.
     app.add_handler(CallbackQueryHandler(expired_button("minutes.expired"), pattern=buttons.family(buttons.MINUTES)))

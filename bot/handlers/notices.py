@@ -57,8 +57,9 @@ def _text(update: Update) -> str:
 
 @command("notice")
 async def cmd_notice(update: Update, context: ZhibuContext) -> int | None:
-    step = await compose.begin(actor(context), args_text(context), context.services.now(), context.store,
-                               context.settings, context.lang)
+    step = await compose.begin(
+        actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang
+    )
     return await _go(update, context, step)
 
 
@@ -66,9 +67,20 @@ async def on_kind_button(update: Update, context: ZhibuContext) -> int | None:
     assert update.callback_query is not None
     pressed = NoticeKind.unpack(update.callback_query.data)
     assert pressed is not None  # the pattern matched
-    return await _go(update, context, await compose.choose_kind(
-        actor(context), _draft(context), pressed.kind, True, context.services.now(), context.store,
-        context.settings, context.lang))
+    return await _go(
+        update,
+        context,
+        await compose.choose_kind(
+            actor(context),
+            _draft(context),
+            pressed.kind,
+            True,
+            context.services.now(),
+            context.store,
+            context.settings,
+            context.lang,
+        ),
+    )
 
 
 @command("notice")
@@ -78,53 +90,103 @@ async def on_ledger_nudge(update: Update, context: ZhibuContext) -> int | None:
     assert update.callback_query is not None
     pressed = LedgerNotice.unpack(update.callback_query.data)
     assert pressed is not None  # the pattern matched
-    step = await compose.choose_kind(actor(context), {}, pressed.kind, True, context.services.now(), context.store,
-                                     context.settings, context.lang)
+    step = await compose.choose_kind(
+        actor(context), {}, pressed.kind, True, context.services.now(), context.store, context.settings, context.lang
+    )
     return await _go(update, context, replace(step, chosen=None))
 
 
 async def on_kind_text(update: Update, context: ZhibuContext) -> int | None:
-    return await _go(update, context, await compose.choose_kind(
-        actor(context), _draft(context), _text(update), False, context.services.now(), context.store,
-        context.settings, context.lang))
+    return await _go(
+        update,
+        context,
+        await compose.choose_kind(
+            actor(context),
+            _draft(context),
+            _text(update),
+            False,
+            context.services.now(),
+            context.store,
+            context.settings,
+            context.lang,
+        ),
+    )
 
 
 async def on_unit_button(update: Update, context: ZhibuContext) -> int | None:
     assert update.callback_query is not None
     pressed = NoticeUnit.unpack(update.callback_query.data)
     assert pressed is not None
-    return await _go(update, context, await compose.choose_unit(
-        actor(context), _draft(context), pressed.unit_id, context.services.now(), context.store, context.settings,
-        context.lang))
+    return await _go(
+        update,
+        context,
+        await compose.choose_unit(
+            actor(context),
+            _draft(context),
+            pressed.unit_id,
+            context.services.now(),
+            context.store,
+            context.settings,
+            context.lang,
+        ),
+    )
 
 
 async def on_unit_text(update: Update, context: ZhibuContext) -> int | None:
-    return await _go(update, context, await compose.choose_unit(
-        actor(context), _draft(context), _text(update), context.services.now(), context.store, context.settings,
-        context.lang))
+    return await _go(
+        update,
+        context,
+        await compose.choose_unit(
+            actor(context),
+            _draft(context),
+            _text(update),
+            context.services.now(),
+            context.store,
+            context.settings,
+            context.lang,
+        ),
+    )
 
 
 async def on_when(update: Update, context: ZhibuContext) -> int | None:
-    return await _go(update, context, compose.set_when(_draft(context), _text(update), context.services.now(),
-                                                       context.settings, context.lang))
+    return await _go(
+        update,
+        context,
+        compose.set_when(_draft(context), _text(update), context.services.now(), context.settings, context.lang),
+    )
 
 
 async def on_place(update: Update, context: ZhibuContext) -> int | None:
-    return await _go(update, context, compose.set_place(_draft(context), _text(update), context.services.now(),
-                                                        context.settings, context.lang))
+    return await _go(
+        update,
+        context,
+        compose.set_place(_draft(context), _text(update), context.services.now(), context.settings, context.lang),
+    )
 
 
 async def on_topic(update: Update, context: ZhibuContext) -> int | None:
-    return await _go(update, context, await compose.set_topic(actor(context), _draft(context), _text(update),
-                                                              context.store, context.settings, context.lang))
+    return await _go(
+        update,
+        context,
+        await compose.set_topic(
+            actor(context), _draft(context), _text(update), context.store, context.settings, context.lang
+        ),
+    )
 
 
 def not_text(stage: Stage) -> Handler:
     """A photo, voice message, sticker or file where the step expects typed text: say so, ask again, stay."""
 
     async def answer(update: Update, context: ZhibuContext) -> None:
-        question = await compose.question(actor(context), stage, context.services.now(), context.store,
-                                          context.settings, context.lang, _draft(context))
+        question = await compose.question(
+            actor(context),
+            stage,
+            context.services.now(),
+            context.store,
+            context.settings,
+            context.lang,
+            _draft(context),
+        )
         await render(update, context, Result.of(say("common.text_expected"), question))
 
     return answer
@@ -136,8 +198,15 @@ async def on_send(update: Update, context: ZhibuContext) -> int | None:
     pressed = NoticeSend.unpack(query.data)
     assert pressed is not None
     assert context.user_data is not None
-    step = await compose.send(actor(context), context.user_data.get(DRAFT), pressed.draft, context.services.now(),
-                              context.store, context.settings, context.lang)
+    step = await compose.send(
+        actor(context),
+        context.user_data.get(DRAFT),
+        pressed.draft,
+        context.services.now(),
+        context.store,
+        context.settings,
+        context.lang,
+    )
     if step.stage is not None:  # the preview is spent: its buttons go
         await query.edit_message_reply_markup(None)
     return await _go(update, context, step)
@@ -165,24 +234,37 @@ async def on_cancel(update: Update, context: ZhibuContext) -> int:
 def register(app: ZhibuApp) -> None:
     text = filters.TEXT & ~filters.COMMAND
     other = filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND
-    app.add_handler(ConversationHandler(
-        entry_points=[CommandHandler("notice", cmd_notice),
-                      CallbackQueryHandler(on_ledger_nudge, pattern=LedgerNotice.matches)],
-        states={
-            Stage.KIND: [CallbackQueryHandler(on_kind_button, pattern=NoticeKind.matches),
-                         MessageHandler(text, on_kind_text), MessageHandler(other, not_text(Stage.KIND))],
-            Stage.UNIT: [CallbackQueryHandler(on_unit_button, pattern=NoticeUnit.matches),
-                         MessageHandler(text, on_unit_text), MessageHandler(other, not_text(Stage.UNIT))],
-            Stage.WHEN: [MessageHandler(text, on_when), MessageHandler(other, not_text(Stage.WHEN))],
-            Stage.PLACE: [MessageHandler(text, on_place), MessageHandler(other, not_text(Stage.PLACE))],
-            Stage.TOPIC: [MessageHandler(text, on_topic), MessageHandler(other, not_text(Stage.TOPIC))],
-            Stage.CONFIRM: [CallbackQueryHandler(on_send, pattern=NoticeSend.matches),
-                            CallbackQueryHandler(on_drop, pattern=NoticeDrop.matches)],
-        },
-        fallbacks=[CommandHandler("cancel", on_cancel)],
-        allow_reentry=True,
-        name="notice", persistent=True,
-    ))
+    app.add_handler(
+        ConversationHandler(
+            entry_points=[
+                CommandHandler("notice", cmd_notice),
+                CallbackQueryHandler(on_ledger_nudge, pattern=LedgerNotice.matches),
+            ],
+            states={
+                Stage.KIND: [
+                    CallbackQueryHandler(on_kind_button, pattern=NoticeKind.matches),
+                    MessageHandler(text, on_kind_text),
+                    MessageHandler(other, not_text(Stage.KIND)),
+                ],
+                Stage.UNIT: [
+                    CallbackQueryHandler(on_unit_button, pattern=NoticeUnit.matches),
+                    MessageHandler(text, on_unit_text),
+                    MessageHandler(other, not_text(Stage.UNIT)),
+                ],
+                Stage.WHEN: [MessageHandler(text, on_when), MessageHandler(other, not_text(Stage.WHEN))],
+                Stage.PLACE: [MessageHandler(text, on_place), MessageHandler(other, not_text(Stage.PLACE))],
+                Stage.TOPIC: [MessageHandler(text, on_topic), MessageHandler(other, not_text(Stage.TOPIC))],
+                Stage.CONFIRM: [
+                    CallbackQueryHandler(on_send, pattern=NoticeSend.matches),
+                    CallbackQueryHandler(on_drop, pattern=NoticeDrop.matches),
+                ],
+            },
+            fallbacks=[CommandHandler("cancel", on_cancel)],
+            allow_reentry=True,
+            name="notice",
+            persistent=True,
+        )
+    )
     notices_replies.register(app)
     notices_admin.register(app)
     # Last: any other `ntc` payload — a button of a conversation that is over, or forged — is answered like

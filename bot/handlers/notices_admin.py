@@ -28,20 +28,34 @@ log = logging.getLogger(__name__)
 
 @command("attendance")
 async def cmd_attendance(update: Update, context: ZhibuContext) -> None:
-    await show(update, context, await attendance(actor(context), args_text(context), context.services.now(),
-                                                 context.store, context.settings, context.lang))
+    await show(
+        update,
+        context,
+        await attendance(
+            actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang
+        ),
+    )
 
 
 async def attendance_pressed(person: Actor, pressed: ListPage, context: ZhibuContext) -> Reply:
     """A page or filter button of /attendance (the page is shown in place of the ledger)."""
-    return await attendance_page(person, pressed.ref, pressed.filter, pressed.page, context.services.now(),
-                                 context.store, context.settings, context.lang)
+    return await attendance_page(
+        person,
+        pressed.ref,
+        pressed.filter,
+        pressed.page,
+        context.services.now(),
+        context.store,
+        context.settings,
+        context.lang,
+    )
 
 
 @command("cancelnotice")
 async def cmd_cancelnotice(update: Update, context: ZhibuContext) -> None:
-    result = await manage.cancel(actor(context), args_text(context), context.services.now(), context.store,
-                                 context.settings)
+    result = await manage.cancel(
+        actor(context), args_text(context), context.services.now(), context.store, context.settings
+    )
     if result.queued:  # the cancellations start while the answer goes out
         context.services.poke_sender()
     await render(update, context, result)
@@ -63,8 +77,13 @@ async def cmd_bindgroup(update: Update, context: ZhibuContext) -> None:
     if is_private(update) or update.effective_chat is None:
         await render(update, context, say("notice.bind_in_group"))
         return
-    await render(update, context, await manage.bind_group(actor(context), update.effective_chat.id,
-                                                          await _administers(update, context), context.store))
+    await render(
+        update,
+        context,
+        await manage.bind_group(
+            actor(context), update.effective_chat.id, await _administers(update, context), context.store
+        ),
+    )
 
 
 @command("unbindgroup")
@@ -72,8 +91,7 @@ async def cmd_unbindgroup(update: Update, context: ZhibuContext) -> None:
     if is_private(update) or update.effective_chat is None:
         await render(update, context, say("notice.unbind_in_group"))
         return
-    await render(update, context, await manage.unbind_group(actor(context), update.effective_chat.id,
-                                                            context.store))
+    await render(update, context, await manage.unbind_group(actor(context), update.effective_chat.id, context.store))
 
 
 def register(app: ZhibuApp) -> None:

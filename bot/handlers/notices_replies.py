@@ -47,7 +47,9 @@ async def show(update: Update, context: ZhibuContext, outcome: Answered) -> None
     query = update.callback_query
     if query is not None:
         answer = outcome.answer
-        await query.answer(reply_text(answer, context.lang) if answer else None, show_alert=bool(answer and answer.alert))
+        await query.answer(
+            reply_text(answer, context.lang) if answer else None, show_alert=bool(answer and answer.alert)
+        )
     for item in outcome.result.replies:
         await reply_html(update, context, reply_text(item, context.lang), markup(item.buttons))
     for change in outcome.edits:
@@ -60,8 +62,13 @@ async def on_attend(update: Update, context: ZhibuContext) -> int:
     assert update.callback_query is not None
     pressed = NoticeAttend.unpack(update.callback_query.data)
     assert pressed is not None  # the pattern matched
-    await show(update, context, await answers.attend(actor(context), pressed.notice_id, context.services.now(),
-                                                     context.store, context.settings))
+    await show(
+        update,
+        context,
+        await answers.attend(
+            actor(context), pressed.notice_id, context.services.now(), context.store, context.settings
+        ),
+    )
     return END
 
 
@@ -69,8 +76,13 @@ async def on_checkin(update: Update, context: ZhibuContext) -> int:
     assert update.callback_query is not None
     pressed = NoticeCheckin.unpack(update.callback_query.data)
     assert pressed is not None
-    await show(update, context, await answers.check_in(actor(context), pressed.notice_id, context.services.now(),
-                                                       context.store, context.settings, context.lang))
+    await show(
+        update,
+        context,
+        await answers.check_in(
+            actor(context), pressed.notice_id, context.services.now(), context.store, context.settings, context.lang
+        ),
+    )
     return END
 
 
@@ -80,8 +92,9 @@ async def on_leave(update: Update, context: ZhibuContext) -> int:
     assert query is not None and update.effective_user is not None and context.user_data is not None
     pressed = NoticeLeave.unpack(query.data)
     assert pressed is not None
-    outcome = await answers.ask_leave(actor(context), pressed.notice_id, context.services.now(), context.store,
-                                      context.settings, context.lang)
+    outcome = await answers.ask_leave(
+        actor(context), pressed.notice_id, context.services.now(), context.store, context.settings, context.lang
+    )
     if not isinstance(outcome, LeaveAsked):
         await show(update, context, outcome)
         return END
@@ -93,8 +106,7 @@ async def on_leave(update: Update, context: ZhibuContext) -> int:
         try:
             await context.bot.send_message(update.effective_user.id, prompt, parse_mode="HTML")
         except Forbidden:
-            await query.answer(t(context.lang, "notice.open_private_first", bot=context.bot.username),
-                               show_alert=True)
+            await query.answer(t(context.lang, "notice.open_private_first", bot=context.bot.username), show_alert=True)
             return END
         await query.answer(t(context.lang, "notice.reason_in_private"), show_alert=True)
     context.user_data[PENDING_LEAVE] = outcome.notice_id
@@ -109,8 +121,16 @@ async def on_leave_decision(update: Update, context: ZhibuContext) -> None:
     pressed = NoticeLeaveOk.unpack(query.data) or NoticeLeaveNo.unpack(query.data)
     assert pressed is not None  # the pattern matched
     decided = await notices_leave.decide(
-        actor(context), pressed.notice_id, pressed.member_id, pressed.asked, isinstance(pressed, NoticeLeaveOk),
-        context.services.now(), context.store, context.settings, context.lang)
+        actor(context),
+        pressed.notice_id,
+        pressed.member_id,
+        pressed.asked,
+        isinstance(pressed, NoticeLeaveOk),
+        context.services.now(),
+        context.store,
+        context.settings,
+        context.lang,
+    )
     await query.answer(reply_text(decided.answer, context.lang), show_alert=decided.answer.alert)
     if decided.text is not None:
         await query.edit_message_text(decided.text, parse_mode="HTML")
@@ -122,9 +142,15 @@ async def on_leave_decision(update: Update, context: ZhibuContext) -> None:
 
 async def on_reason(update: Update, context: ZhibuContext) -> int | None:
     assert update.effective_message is not None and context.user_data is not None
-    outcome = await answers.give_reason(actor(context), context.user_data.get(PENDING_LEAVE),
-                                        update.effective_message.text or "", context.services.now(),
-                                        context.store, context.settings, context.lang)
+    outcome = await answers.give_reason(
+        actor(context),
+        context.user_data.get(PENDING_LEAVE),
+        update.effective_message.text or "",
+        context.services.now(),
+        context.store,
+        context.settings,
+        context.lang,
+    )
     await show(update, context, outcome)
     if outcome.result.queued:  # the leave request to the convener
         context.services.poke_sender()
@@ -138,8 +164,11 @@ async def on_reason_not_text(update: Update, context: ZhibuContext) -> None:
     """A photo, voice message, sticker or file instead of the reason: say so and ask again."""
     assert context.user_data is not None
     notice_id = context.user_data.get(PENDING_LEAVE)
-    question = say("notice.gone") if notice_id is None else await answers.leave_question(
-        notice_id, context.store, context.settings, context.lang)
+    question = (
+        say("notice.gone")
+        if notice_id is None
+        else await answers.leave_question(notice_id, context.store, context.settings, context.lang)
+    )
     await render(update, context, Result.of(say("common.text_expected"), question))
 
 
@@ -154,8 +183,14 @@ async def edit(bot: Any, chat_id: int, message_id: int, text: str, buttons: list
     """Edit a notice message in the background (the scheduler's refresh lane); "message is not modified" is
     success, a deleted message is let go."""
     try:
-        await bot.edit_message_text(text, chat_id=chat_id, message_id=message_id, parse_mode="HTML",
-                                    reply_markup=markup(buttons), rate_limit_args=REFRESH)
+        await bot.edit_message_text(
+            text,
+            chat_id=chat_id,
+            message_id=message_id,
+            parse_mode="HTML",
+            reply_markup=markup(buttons),
+            rate_limit_args=REFRESH,
+        )
     except BadRequest as exc:
         if "not modified" not in exc.message.lower():
             log.info("chat=%s message=%s not edited: %s", chat_id, message_id, exc.message)
@@ -210,22 +245,36 @@ async def _group_editor(app: ZhibuApp, services: Services, notice_id: int) -> No
 
 @command("notices")
 async def cmd_notices(update: Update, context: ZhibuContext) -> None:
-    await render(update, context, await upcoming(actor(context), context.services.now(), context.store,
-                                                 context.settings, context.lang))
+    await render(
+        update,
+        context,
+        await upcoming(actor(context), context.services.now(), context.store, context.settings, context.lang),
+    )
 
 
 def register(app: ZhibuApp) -> None:
     # Per user, not per chat: Leave pressed in a group is answered in the private chat.
     private = filters.ChatType.PRIVATE & ~filters.COMMAND
-    app.add_handler(ConversationHandler(
-        entry_points=[CallbackQueryHandler(on_leave, pattern=NoticeLeave.matches)],
-        states={L.REASON: [MessageHandler(private & filters.TEXT, on_reason),
-                           MessageHandler(private & ~filters.TEXT, on_reason_not_text)]},
-        fallbacks=[CommandHandler("cancel", on_leave_cancel),
-                   CallbackQueryHandler(on_attend, pattern=NoticeAttend.matches),
-                   CallbackQueryHandler(on_checkin, pattern=NoticeCheckin.matches)],
-        allow_reentry=True, per_chat=False, name="notice-leave", persistent=True,
-    ))
+    app.add_handler(
+        ConversationHandler(
+            entry_points=[CallbackQueryHandler(on_leave, pattern=NoticeLeave.matches)],
+            states={
+                L.REASON: [
+                    MessageHandler(private & filters.TEXT, on_reason),
+                    MessageHandler(private & ~filters.TEXT, on_reason_not_text),
+                ]
+            },
+            fallbacks=[
+                CommandHandler("cancel", on_leave_cancel),
+                CallbackQueryHandler(on_attend, pattern=NoticeAttend.matches),
+                CallbackQueryHandler(on_checkin, pattern=NoticeCheckin.matches),
+            ],
+            allow_reentry=True,
+            per_chat=False,
+            name="notice-leave",
+            persistent=True,
+        )
+    )
     app.add_handler(CallbackQueryHandler(on_attend, pattern=NoticeAttend.matches))
     app.add_handler(CallbackQueryHandler(on_checkin, pattern=NoticeCheckin.matches))
     app.add_handler(CallbackQueryHandler(on_leave_decision, pattern=NoticeLeaveOk.matches))

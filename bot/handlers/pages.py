@@ -33,8 +33,9 @@ async def show_page(update: Update, context: ZhibuContext, answer: Reply) -> Non
         return
     await query.answer()
     try:
-        await query.edit_message_text(reply_text(answer, context.lang), parse_mode=ParseMode.HTML,
-                                      reply_markup=markup(answer.buttons))
+        await query.edit_message_text(
+            reply_text(answer, context.lang), parse_mode=ParseMode.HTML, reply_markup=markup(answer.buttons)
+        )
     except BadRequest as exc:  # the same page pressed again: nothing changed, nothing to do
         if "not modified" not in str(exc):
             raise

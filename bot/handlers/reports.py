@@ -61,8 +61,9 @@ async def _show(update: Update, context: ZhibuContext, step: Writing) -> R | int
 
 
 async def _begin(update: Update, context: ZhibuContext, text: str) -> R | int:
-    step = await reports_write.begin(actor(context), text, context.services.now(), context.store,
-                                     context.settings, context.lang)
+    step = await reports_write.begin(
+        actor(context), text, context.services.now(), context.store, context.settings, context.lang
+    )
     return await _show(update, context, step)
 
 
@@ -78,8 +79,14 @@ async def on_write_button(update: Update, context: ZhibuContext) -> R | int:
 
 async def on_text(update: Update, context: ZhibuContext) -> R | int:
     assert update.effective_message is not None
-    step = await reports_write.add_text(actor(context), _draft(context), update.effective_message.text or "",
-                                        context.store, context.settings, context.lang)
+    step = await reports_write.add_text(
+        actor(context),
+        _draft(context),
+        update.effective_message.text or "",
+        context.store,
+        context.settings,
+        context.lang,
+    )
     return await _show(update, context, step)
 
 
@@ -96,8 +103,9 @@ async def on_voice(update: Update, context: ZhibuContext) -> R | int:
     voice = update.effective_message.voice if update.effective_message is not None else None
     if voice is None:
         return await on_not_text(update, context)
-    step = await reports_write.add_voice(actor(context), _draft(context), voice.file_id, _seconds(voice),
-                                         context.store, context.settings, context.lang)
+    step = await reports_write.add_voice(
+        actor(context), _draft(context), voice.file_id, _seconds(voice), context.store, context.settings, context.lang
+    )
     return await _show(update, context, step)
 
 
@@ -112,8 +120,9 @@ async def on_send(update: Update, context: ZhibuContext) -> R | int:
     assert update.callback_query is not None
     pressed = ReportSend.unpack(update.callback_query.data)
     assert pressed is not None  # the pattern let only a valid payload through
-    step = await reports_write.send(actor(context), _draft(context), pressed.draft, context.services.now(),
-                                    context.store, context.lang)
+    step = await reports_write.send(
+        actor(context), _draft(context), pressed.draft, context.services.now(), context.store, context.lang
+    )
     return await _show(update, context, step)
 
 
@@ -124,14 +133,27 @@ async def on_cancel(update: Update, context: ZhibuContext) -> R | int:
 
 @command("reports")
 async def cmd_reports(update: Update, context: ZhibuContext) -> None:
-    await render(update, context, await list_reports(actor(context), args_text(context), context.services.now(),
-                                                     context.store, context.settings, context.lang))
+    await render(
+        update,
+        context,
+        await list_reports(
+            actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang
+        ),
+    )
 
 
 async def reports_pressed(person: Actor, pressed: ListPage, context: ZhibuContext) -> Reply:
     """A page or filter button of /reports (the page is shown in place of the list)."""
-    return await reports_page(person, pressed.ref, pressed.filter, pressed.page, context.services.now(),
-                              context.store, context.settings, context.lang)
+    return await reports_page(
+        person,
+        pressed.ref,
+        pressed.filter,
+        pressed.page,
+        context.services.now(),
+        context.store,
+        context.settings,
+        context.lang,
+    )
 
 
 async def on_view(update: Update, context: ZhibuContext) -> None:
@@ -139,12 +161,14 @@ async def on_view(update: Update, context: ZhibuContext) -> None:
     assert update.callback_query is not None
     pressed = ReportView.unpack(update.callback_query.data)
     assert pressed is not None  # the pattern let only a valid payload through
-    shown = await reports_read.read_report(actor(context), pressed.report_id, context.store, context.settings,
-                                           context.lang)
+    shown = await reports_read.read_report(
+        actor(context), pressed.report_id, context.store, context.settings, context.lang
+    )
     await render(update, context, shown.result)
     if shown.voice is not None and update.effective_chat is not None:
-        await context.bot.send_voice(update.effective_chat.id, shown.voice, caption=shown.caption,
-                                     parse_mode=ParseMode.HTML)
+        await context.bot.send_voice(
+            update.effective_chat.id, shown.voice, caption=shown.caption, parse_mode=ParseMode.HTML
+        )
 
 
 async def on_read(update: Update, context: ZhibuContext) -> None:
@@ -152,9 +176,13 @@ async def on_read(update: Update, context: ZhibuContext) -> None:
     assert update.callback_query is not None
     pressed = ReportRead.unpack(update.callback_query.data)
     assert pressed is not None
-    await render(update, context, await reports_read.mark_read(actor(context), pressed.report_id, None,
-                                                               context.services.now(), context.store,
-                                                               context.settings))
+    await render(
+        update,
+        context,
+        await reports_read.mark_read(
+            actor(context), pressed.report_id, None, context.services.now(), context.store, context.settings
+        ),
+    )
 
 
 async def _comment_step(update: Update, context: ZhibuContext, step: Commenting) -> R | int:
@@ -178,14 +206,21 @@ async def on_comment_button(update: Update, context: ZhibuContext) -> R | int:
     assert update.callback_query is not None
     pressed = ReportComment.unpack(update.callback_query.data)
     assert pressed is not None
-    return await _comment_step(update, context, await reports_read.ask_comment(actor(context), pressed.report_id,
-                                                                               context.store))
+    return await _comment_step(
+        update, context, await reports_read.ask_comment(actor(context), pressed.report_id, context.store)
+    )
 
 
 async def on_comment(update: Update, context: ZhibuContext) -> R | int:
     assert update.effective_message is not None
-    step = await reports_read.give_comment(actor(context), _commenting(context), update.effective_message.text or "",
-                                           context.services.now(), context.store, context.settings)
+    step = await reports_read.give_comment(
+        actor(context),
+        _commenting(context),
+        update.effective_message.text or "",
+        context.services.now(),
+        context.store,
+        context.settings,
+    )
     return await _comment_step(update, context, step)
 
 
@@ -210,28 +245,41 @@ async def on_expired(update: Update, context: ZhibuContext) -> None:
 
 
 def register(app: ZhibuApp) -> None:
-    app.add_handler(ConversationHandler(
-        entry_points=[CommandHandler("report", cmd_report),
-                      CallbackQueryHandler(on_write_button, pattern=ReportWrite.matches)],
-        states={R.WRITING: [MessageHandler(filters.TEXT & ~filters.COMMAND, on_text),
-                            MessageHandler(filters.ChatType.PRIVATE & filters.VOICE, on_voice),
-                            MessageHandler(filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND,
-                                           on_not_text),
-                            CallbackQueryHandler(on_send, pattern=ReportSend.matches),
-                            CallbackQueryHandler(on_cancel, pattern=ReportCancel.matches),
-                            CallbackQueryHandler(on_write_button, pattern=ReportWrite.matches)]},
-        fallbacks=[CommandHandler("cancel", on_cancel)],
-        name="report", persistent=True,
-    ))
-    app.add_handler(ConversationHandler(
-        entry_points=[CallbackQueryHandler(on_comment_button, pattern=ReportComment.matches)],
-        states={R.COMMENT: [MessageHandler(filters.TEXT & ~filters.COMMAND, on_comment),
-                            MessageHandler(filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND,
-                                           on_comment_not_text),
-                            CallbackQueryHandler(on_comment_button, pattern=ReportComment.matches)]},
-        fallbacks=[CommandHandler("cancel", on_comment_cancel)],
-        name="report_comment",
-    ))
+    app.add_handler(
+        ConversationHandler(
+            entry_points=[
+                CommandHandler("report", cmd_report),
+                CallbackQueryHandler(on_write_button, pattern=ReportWrite.matches),
+            ],
+            states={
+                R.WRITING: [
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, on_text),
+                    MessageHandler(filters.ChatType.PRIVATE & filters.VOICE, on_voice),
+                    MessageHandler(filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND, on_not_text),
+                    CallbackQueryHandler(on_send, pattern=ReportSend.matches),
+                    CallbackQueryHandler(on_cancel, pattern=ReportCancel.matches),
+                    CallbackQueryHandler(on_write_button, pattern=ReportWrite.matches),
+                ]
+            },
+            fallbacks=[CommandHandler("cancel", on_cancel)],
+            name="report",
+            persistent=True,
+        )
+    )
+    app.add_handler(
+        ConversationHandler(
+            entry_points=[CallbackQueryHandler(on_comment_button, pattern=ReportComment.matches)],
+            states={
+                R.COMMENT: [
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, on_comment),
+                    MessageHandler(filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND, on_comment_not_text),
+                    CallbackQueryHandler(on_comment_button, pattern=ReportComment.matches),
+                ]
+            },
+            fallbacks=[CommandHandler("cancel", on_comment_cancel)],
+            name="report_comment",
+        )
+    )
     app.add_handler(CommandHandler("reports", cmd_reports))
     app.add_handler(CallbackQueryHandler(on_view, pattern=ReportView.matches))
     app.add_handler(CallbackQueryHandler(on_read, pattern=ReportRead.matches))

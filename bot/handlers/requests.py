@@ -44,19 +44,24 @@ async def _show(update: Update, context: ZhibuContext, acted: Acted) -> Q | int:
 
 @command("request")
 async def cmd_request(update: Update, context: ZhibuContext) -> None:
-    await render(update, context, await log_request(actor(context), args_text(context), context.services.now(),
-                                                    context.store))
+    await render(
+        update, context, await log_request(actor(context), args_text(context), context.services.now(), context.store)
+    )
 
 
 @command("requests")
 async def cmd_requests(update: Update, context: ZhibuContext) -> None:
-    await render(update, context, await list_requests(actor(context), context.services.now(), context.store,
-                                                      context.settings, context.lang))
+    await render(
+        update,
+        context,
+        await list_requests(actor(context), context.services.now(), context.store, context.settings, context.lang),
+    )
 
 
 async def requests_pressed(person: Actor, pressed: ListPage, context: ZhibuContext) -> Reply:
-    return await requests_page(person, pressed.filter, pressed.page, context.services.now(), context.store,
-                               context.settings, context.lang)
+    return await requests_page(
+        person, pressed.filter, pressed.page, context.services.now(), context.store, context.settings, context.lang
+    )
 
 
 async def on_open(update: Update, context: ZhibuContext) -> None:
@@ -66,8 +71,13 @@ async def on_open(update: Update, context: ZhibuContext) -> None:
     if not is_private(update) or actor(context).member is None:
         await render(update, context, alert("requests.not_allowed"))
         return
-    await render(update, context, await show_request(actor(context), pressed.request_id, context.services.now(),
-                                                     context.store, context.settings, context.lang))
+    await render(
+        update,
+        context,
+        await show_request(
+            actor(context), pressed.request_id, context.services.now(), context.store, context.settings, context.lang
+        ),
+    )
 
 
 async def on_act(update: Update, context: ZhibuContext) -> Q | int:
@@ -76,8 +86,15 @@ async def on_act(update: Update, context: ZhibuContext) -> Q | int:
     assert pressed is not None
     if not is_private(update) or actor(context).member is None:
         return await _show(update, context, Acted(Result.of(alert("requests.not_allowed"))))
-    acted = await requests_flow.act(actor(context), pressed.request_id, pressed.action, context.services.now(),
-                                    context.store, context.settings, context.lang)
+    acted = await requests_flow.act(
+        actor(context),
+        pressed.request_id,
+        pressed.action,
+        context.services.now(),
+        context.store,
+        context.settings,
+        context.lang,
+    )
     return await _show(update, context, acted)
 
 
@@ -86,8 +103,15 @@ async def on_text(update: Update, context: ZhibuContext) -> Q | int:
     assert update.effective_message is not None
     if pending is None:
         return ConversationHandler.END
-    acted = await requests_flow.complete(actor(context), pending, update.effective_message.text or "",
-                                         context.services.now(), context.store, context.settings, context.lang)
+    acted = await requests_flow.complete(
+        actor(context),
+        pending,
+        update.effective_message.text or "",
+        context.services.now(),
+        context.store,
+        context.settings,
+        context.lang,
+    )
     return await _show(update, context, acted)
 
 
@@ -105,8 +129,13 @@ async def on_rate(update: Update, context: ZhibuContext) -> None:
     if not is_private(update) or actor(context).member is None:
         await render(update, context, alert("requests.not_allowed"))
         return
-    await render(update, context, await requests_flow.rate(actor(context), pressed.request_id, pressed.rating,
-                                                           context.services.now(), context.store, context.lang))
+    await render(
+        update,
+        context,
+        await requests_flow.rate(
+            actor(context), pressed.request_id, pressed.rating, context.services.now(), context.store, context.lang
+        ),
+    )
 
 
 async def cancel(update: Update, context: ZhibuContext) -> int:
@@ -121,14 +150,21 @@ async def on_expired(update: Update, context: ZhibuContext) -> None:
 
 
 def register(app: ZhibuApp) -> None:
-    app.add_handler(ConversationHandler(
-        entry_points=[CallbackQueryHandler(on_act, pattern=RequestAct.matches)],
-        states={Q.TEXT: [MessageHandler(filters.TEXT & ~filters.COMMAND, on_text),
-                         MessageHandler(filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND, on_not_text),
-                         CallbackQueryHandler(on_act, pattern=RequestAct.matches)]},
-        fallbacks=[CommandHandler("cancel", cancel)],
-        name="request_action", persistent=True,
-    ))
+    app.add_handler(
+        ConversationHandler(
+            entry_points=[CallbackQueryHandler(on_act, pattern=RequestAct.matches)],
+            states={
+                Q.TEXT: [
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, on_text),
+                    MessageHandler(filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND, on_not_text),
+                    CallbackQueryHandler(on_act, pattern=RequestAct.matches),
+                ]
+            },
+            fallbacks=[CommandHandler("cancel", cancel)],
+            name="request_action",
+            persistent=True,
+        )
+    )
     app.add_handler(CommandHandler("request", cmd_request))
     app.add_handler(CommandHandler("requests", cmd_requests))
     app.add_handler(CallbackQueryHandler(on_open, pattern=RequestOpen.matches))

@@ -37,8 +37,9 @@ async def _redeem(update: Update, context: ZhibuContext, code: str, person: Acto
     outcome = await redeem(person, code, context.store)
     if outcome.linked is not None:
         user = update.effective_user
-        context.lang = resolve_language(outcome.linked.language, user.language_code if user else None,
-                                        context.settings.default_language)
+        context.lang = resolve_language(
+            outcome.linked.language, user.language_code if user else None, context.settings.default_language
+        )
         await publish_for(context.bot, outcome.linked, context.settings)
     if outcome.reply is None:  # their own code, already used: greet them as /start does
         await cmd_start_plain(update, context)
@@ -59,8 +60,7 @@ async def cmd_help(update: Update, context: ZhibuContext) -> None:
     lines += [t(lang, "help.line", command=c.name, description=t(lang, f"cmd.{c.name}")) for c in general]
     if secretary:
         lines += ["", t(lang, "help.secretary_header")]
-        lines += [t(lang, "help.line", command=c.name, description=t(lang, f"cmd.{c.name}"))
-                  for c in secretary]
+        lines += [t(lang, "help.line", command=c.name, description=t(lang, f"cmd.{c.name}")) for c in secretary]
     lines += ["", t(lang, "help.footer")]
     await reply_html(update, context, "\n".join(lines))
 
@@ -90,5 +90,4 @@ def register(app: ZhibuApp) -> None:
 def register_fallback(app: ZhibuApp) -> None:
     """Registered last: /cancel outside any conversation, and private text nobody else took."""
     app.add_handler(CommandHandler("cancel", cmd_cancel))
-    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & (filters.TEXT | filters.COMMAND),
-                                   not_understood))
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & (filters.TEXT | filters.COMMAND), not_understood))

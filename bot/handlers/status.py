@@ -60,8 +60,18 @@ async def _show(update: Update, context: ZhibuContext, step: StatusStep) -> S | 
 async def cmd_status(update: Update, context: ZhibuContext) -> S | int:
     text = args_text(context)
     if text:
-        await render(update, context, await status_line(actor(context), split_fields(text), context.services.now(),
-                                                        context.store, context.settings, context.lang))
+        await render(
+            update,
+            context,
+            await status_line(
+                actor(context),
+                split_fields(text),
+                context.services.now(),
+                context.store,
+                context.settings,
+                context.lang,
+            ),
+        )
         return ConversationHandler.END
     return await _show(update, context, status_steps.start(context.lang))
 
@@ -88,8 +98,9 @@ async def on_note(update: Update, context: ZhibuContext) -> S | int:
     """The note typed, or Skip pressed."""
     message = update.effective_message
     text = None if update.callback_query is not None or message is None else message.text or ""
-    step = await status_steps.give_note(actor(context), _draft(context), text, context.services.now(),
-                                        context.store, context.settings, context.lang)
+    step = await status_steps.give_note(
+        actor(context), _draft(context), text, context.services.now(), context.store, context.settings, context.lang
+    )
     return await _show(update, context, step)
 
 
@@ -111,14 +122,27 @@ async def cancel(update: Update, context: ZhibuContext) -> int:
 
 @command("members")
 async def cmd_members(update: Update, context: ZhibuContext) -> None:
-    await render(update, context, await list_members(actor(context), args_text(context), context.store,
-                                                     context.settings, context.lang, context.services.now()))
+    await render(
+        update,
+        context,
+        await list_members(
+            actor(context), args_text(context), context.store, context.settings, context.lang, context.services.now()
+        ),
+    )
 
 
 async def members_pressed(person: Actor, pressed: ListPage, context: ZhibuContext) -> Reply:
     """A page or filter button of /members (the page is shown in place of the list)."""
-    return await members_page(person, pressed.ref, pressed.filter, pressed.page, context.store, context.settings,
-                              context.lang, context.services.now())
+    return await members_page(
+        person,
+        pressed.ref,
+        pressed.filter,
+        pressed.page,
+        context.store,
+        context.settings,
+        context.lang,
+        context.services.now(),
+    )
 
 
 async def _answer_closing(update: Update, context: ZhibuContext, result: Result) -> None:
@@ -134,8 +158,13 @@ async def on_long(update: Update, context: ZhibuContext) -> None:
     assert update.callback_query is not None
     pressed = StatusLong.unpack(update.callback_query.data)
     assert pressed is not None  # the pattern let only a valid payload through
-    await _answer_closing(update, context, await reports_mobile.answer_long(
-        actor(context), pressed.status_id, pressed.answer, context.store, context.settings))
+    await _answer_closing(
+        update,
+        context,
+        await reports_mobile.answer_long(
+            actor(context), pressed.status_id, pressed.answer, context.store, context.settings
+        ),
+    )
 
 
 async def on_register(update: Update, context: ZhibuContext) -> None:
@@ -143,17 +172,30 @@ async def on_register(update: Update, context: ZhibuContext) -> None:
     assert update.callback_query is not None
     pressed = MobileRegister.unpack(update.callback_query.data)
     assert pressed is not None
-    await render(update, context, await reports_mobile.offer_liaisons(actor(context), pressed.member_id,
-                                                                      context.store, context.lang))
+    await render(
+        update,
+        context,
+        await reports_mobile.offer_liaisons(actor(context), pressed.member_id, context.store, context.lang),
+    )
 
 
 async def on_liaison(update: Update, context: ZhibuContext) -> None:
     assert update.callback_query is not None
     pressed = MobileLiaison.unpack(update.callback_query.data)
     assert pressed is not None
-    await _answer_closing(update, context, await reports_mobile.register(
-        actor(context), pressed.member_id, pressed.liaison_id, context.services.now(), context.store,
-        context.settings, context.lang))
+    await _answer_closing(
+        update,
+        context,
+        await reports_mobile.register(
+            actor(context),
+            pressed.member_id,
+            pressed.liaison_id,
+            context.services.now(),
+            context.store,
+            context.settings,
+            context.lang,
+        ),
+    )
 
 
 async def on_mobile_expired(update: Update, context: ZhibuContext) -> None:
@@ -170,18 +212,27 @@ async def on_expired(update: Update, context: ZhibuContext) -> None:
 def register(app: ZhibuApp) -> None:
     text = filters.TEXT & ~filters.COMMAND
     other = filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND
-    app.add_handler(ConversationHandler(
-        entry_points=[CommandHandler("status", cmd_status)],
-        states={
-            S.STATE: [CallbackQueryHandler(on_state_button, pattern=StatusState.matches),
-                      MessageHandler(text, on_state_text), MessageHandler(other, _not_text(S.STATE))],
-            S.LOCATION: [MessageHandler(text, on_location), MessageHandler(other, _not_text(S.LOCATION))],
-            S.NOTE: [CallbackQueryHandler(on_note, pattern=StatusSkip.matches), MessageHandler(text, on_note),
-                     MessageHandler(other, _not_text(S.NOTE))],
-        },
-        fallbacks=[CommandHandler("cancel", cancel)],
-        name="status", persistent=True,
-    ))
+    app.add_handler(
+        ConversationHandler(
+            entry_points=[CommandHandler("status", cmd_status)],
+            states={
+                S.STATE: [
+                    CallbackQueryHandler(on_state_button, pattern=StatusState.matches),
+                    MessageHandler(text, on_state_text),
+                    MessageHandler(other, _not_text(S.STATE)),
+                ],
+                S.LOCATION: [MessageHandler(text, on_location), MessageHandler(other, _not_text(S.LOCATION))],
+                S.NOTE: [
+                    CallbackQueryHandler(on_note, pattern=StatusSkip.matches),
+                    MessageHandler(text, on_note),
+                    MessageHandler(other, _not_text(S.NOTE)),
+                ],
+            },
+            fallbacks=[CommandHandler("cancel", cancel)],
+            name="status",
+            persistent=True,
+        )
+    )
     app.add_handler(CommandHandler("members", cmd_members))
     pages.register_list(app, "members", "/members", members_pressed)
     pages.register_unknown(app)

@@ -34,6 +34,7 @@ _STAMP = "%Y%m%d-%H%M%S"
 
 # ------------------------------------------------------------------------------------------- pure rules
 
+
 def backup_name(stem: str, local: datetime) -> str:
     """`zhibu-20261130-030000.sqlite3`: the database's name and the local time the backup was taken."""
     return f"{stem}-{local.strftime(_STAMP)}.sqlite3"
@@ -71,6 +72,7 @@ def to_keep(taken: Iterable[datetime], today: date, keep: int) -> set[datetime]:
 
 # --------------------------------------------------------------------------------------------- the copy
 
+
 def private_dir(directory: Path) -> None:
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(directory, 0o700)
@@ -94,6 +96,7 @@ def prune(directory: Path, stem: str, today: date, keep: int) -> list[Path]:
 
 # ------------------------------------------------------------------------------------------- use cases
 
+
 @dataclass(frozen=True)
 class BackupOutcome:
     record: BackupRecord
@@ -107,8 +110,12 @@ def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:300]
 
 
-async def take_backup(store: Store, settings: Settings, now: datetime, target: Path | None = None,
-                      ) -> BackupOutcome:
+async def take_backup(
+    store: Store,
+    settings: Settings,
+    now: datetime,
+    target: Path | None = None,
+) -> BackupOutcome:
     """Take a backup now, into BACKUP_DIR under its dated name (then prune BACKUP_DIR), or into `target` (a file
     someone named by hand), and record it. A failed backup into BACKUP_DIR queues one alert a day to the admins
     (unique outbox key per local day); one by hand is answered where it was asked."""
@@ -137,8 +144,9 @@ async def take_backup(store: Store, settings: Settings, now: datetime, target: P
     if error is None:
         log.info("backup file=%s bytes=%s took=%.1fs", target.name, size, (finished - now).total_seconds())
         if scheduled:
-            removed = len(await asyncio.to_thread(prune, target.parent, source.stem, local.date(),
-                                                  settings.backup_keep))
+            removed = len(
+                await asyncio.to_thread(prune, target.parent, source.stem, local.date(), settings.backup_keep)
+            )
     return BackupOutcome(record, target, queued, removed)
 
 
@@ -146,5 +154,7 @@ async def failure_alerts(store: Store, settings: Settings, local: datetime, erro
     lang = settings.default_language
     text = t(lang, "ops.backup_failed_alert", time=local.strftime("%Y-%m-%d %H:%M"), error=error)
     day = local.date().isoformat()
-    return [Outgoing(key=f"backup:failed:{day}:{chat}", kind="alert", chat_id=chat, text=text, ref="backup")
-            for chat in await admin_chats(store, settings.admin_ids)]
+    return [
+        Outgoing(key=f"backup:failed:{day}:{chat}", kind="alert", chat_id=chat, text=text, ref="backup")
+        for chat in await admin_chats(store, settings.admin_ids)
+    ]

@@ -77,9 +77,13 @@ async def health(store: Store, settings: Settings, now: datetime, runtime: Runti
     backup = await ops.last_backup()
     uptime = runtime.uptime() if runtime is not None else None
     return Health(
-        version=version(), uptime=uptime,
-        database_bytes=database_bytes(store.db.path), backup=backup,
-        outbox=await ops.outbox_counts(now - timedelta(days=1)), sweep=sweep, members=await ops.member_counts(),
+        version=version(),
+        uptime=uptime,
+        database_bytes=database_bytes(store.db.path),
+        backup=backup,
+        outbox=await ops.outbox_counts(now - timedelta(days=1)),
+        sweep=sweep,
+        members=await ops.member_counts(),
         sweep_late=sweep_late(sweep, now, settings.reminder_sweep_seconds, uptime),
         backup_failed=backup is not None and not backup.ok,
     )
@@ -118,12 +122,26 @@ def render(lang: str, report: Health, settings: Settings) -> str:
     if backup is None:
         lines.append(t(lang, "ops.health.backup_none"))
     elif backup.ok:
-        lines.append(t(lang, "ops.health.backup_ok", time=when(backup.started_at), file=backup.file,
-                       size=_size(backup.bytes or 0)))
+        lines.append(
+            t(
+                lang,
+                "ops.health.backup_ok",
+                time=when(backup.started_at),
+                file=backup.file,
+                size=_size(backup.bytes or 0),
+            )
+        )
     else:
         lines.append(t(lang, "ops.health.backup_failed", time=when(backup.started_at), error=backup.error or ""))
-    lines.append(t(lang, "ops.health.outbox", pending=report.outbox.pending, failed=report.outbox.failed,
-                   uncertain=report.outbox.uncertain))
+    lines.append(
+        t(
+            lang,
+            "ops.health.outbox",
+            pending=report.outbox.pending,
+            failed=report.outbox.failed,
+            uncertain=report.outbox.uncertain,
+        )
+    )
     sweep = report.sweep
     if sweep is None:
         lines.append(t(lang, "ops.health.sweep_none"))
@@ -131,16 +149,22 @@ def render(lang: str, report: Health, settings: Settings) -> str:
         lines.append(t(lang, "ops.health.sweep", time=when(sweep.at), ms=sweep.took_ms))
     lines.append(t(lang, "ops.health.members", linked=report.members.linked, not_linked=report.members.not_linked))
     if report.sweep_late:
-        lines.append(t(lang, "ops.health.sweep_late", limit=_duration(
-            lang, timedelta(seconds=SWEEP_LATE_AFTER * settings.reminder_sweep_seconds))))
+        lines.append(
+            t(
+                lang,
+                "ops.health.sweep_late",
+                limit=_duration(lang, timedelta(seconds=SWEEP_LATE_AFTER * settings.reminder_sweep_seconds)),
+            )
+        )
     if report.backup_failed:
         lines.append(t(lang, "ops.health.backup_problem"))
     lines.append(t(lang, "ops.health.verdict_ok" if report.healthy else "ops.health.verdict_bad"))
     return "\n".join(lines)
 
 
-async def show_health(person: Actor, store: Store, settings: Settings, now: datetime, lang: str,
-                      runtime: Runtime | None) -> Result:
+async def show_health(
+    person: Actor, store: Store, settings: Settings, now: datetime, lang: str, runtime: Runtime | None
+) -> Result:
     """`/health`: admins only (the command table's guard refuses everyone else before this runs)."""
     if not person.admin:
         return Result.of(say("common.refused", what="/health", who=t(lang, "ops.who_admin")))

@@ -29,7 +29,8 @@ def configure(settings: Settings | None, level: int, root: logging.Logger | None
     if settings is not None and settings.log_file is not None:
         settings.log_file.parent.mkdir(parents=True, exist_ok=True)
         handler = PrivateRotatingFileHandler(
-            settings.log_file, maxBytes=settings.log_max_bytes, backupCount=settings.log_backups, encoding="utf-8")
+            settings.log_file, maxBytes=settings.log_max_bytes, backupCount=settings.log_backups, encoding="utf-8"
+        )
     else:
         handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter(FORMAT))

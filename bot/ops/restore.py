@@ -132,6 +132,12 @@ async def _restore_locked(source: Path, database: Path, now: datetime) -> Restor
         os.chmod(database, 0o600)
     finally:
         _remove(work)
-    log.info("restored schema=%s->%s settled=%s recorded=%s pending=%s", version, to, reconciled.settled,
-             reconciled.recorded, pending)
+    log.info(
+        "restored schema=%s->%s settled=%s recorded=%s pending=%s",
+        version,
+        to,
+        reconciled.settled,
+        reconciled.recorded,
+        pending,
+    )
     return RestoreOutcome(version, to, aside, reconciled, pending)

@@ -49,8 +49,12 @@ ZhibuApp = Application[Any, Any, Any, Any, Any, Any]
 class ZhibuContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """The callback context with typed access to the bot's services and the current actor."""
 
-    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any],
-                 chat_id: int | None = None, user_id: int | None = None) -> None:
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
         super().__init__(application=application, chat_id=chat_id, user_id=user_id)
         self.actor: Actor | None = None
         self.lang: str = "zh"

@@ -40,11 +40,17 @@ STOP_GRACE = 2.0
 def markup(buttons: list[list[dict[str, str]]] | None) -> InlineKeyboardMarkup | None:
     if not buttons:
         return None
-    return InlineKeyboardMarkup([
-        [InlineKeyboardButton(b["text"], url=b["url"]) if "url" in b
-         else InlineKeyboardButton(b["text"], callback_data=b["data"]) for b in row]
-        for row in buttons
-    ])
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(b["text"], url=b["url"])
+                if "url" in b
+                else InlineKeyboardButton(b["text"], callback_data=b["data"])
+                for b in row
+            ]
+            for row in buttons
+        ]
+    )
 
 
 class Sender:
@@ -211,8 +217,12 @@ class Sender:
         try:
             timeouts = {} if self.send_timeout is None else {"read_timeout": self.send_timeout}
             message = await self.app.bot.send_message(
-                row.chat_id, row.text, parse_mode=ParseMode.HTML, reply_markup=markup(row.buttons),
-                rate_limit_args=OUTBOX, **timeouts,
+                row.chat_id,
+                row.text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup(row.buttons),
+                rate_limit_args=OUTBOX,
+                **timeouts,
             )
         except Forbidden as exc:
             self._answered(row)
@@ -222,9 +232,13 @@ class Sender:
             log.info("outbox=%s member=%s failed 403", row.id, row.member_id)
             status = "failed"
         except RetryAfter as exc:  # the scheduler gave up retrying: try again later
-            await self._again(row, f"429 retry after {exc.retry_after}",
-                              float(exc.retry_after) if not hasattr(exc.retry_after, "total_seconds")
-                              else exc.retry_after.total_seconds())
+            await self._again(
+                row,
+                f"429 retry after {exc.retry_after}",
+                float(exc.retry_after)
+                if not hasattr(exc.retry_after, "total_seconds")
+                else exc.retry_after.total_seconds(),
+            )
             return
         except TimedOut as exc:
             if isinstance(exc.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout):  # it never left: resend

@@ -45,13 +45,13 @@ class Lineup(Generic[Row]):
     chat's line."""
 
     wait: Wait
-    _lines: dict[int, deque[Row]] = field(default_factory=dict)                 # chat → its held rows, in order
+    _lines: dict[int, deque[Row]] = field(default_factory=dict)  # chat → its held rows, in order
     #: Heaps of (row id, chat) and (may go at, row id, chat). An entry counts only while its row heads its
     #: chat's line (a chat placed again leaves its old entry behind: it is passed over).
     _ready: list[tuple[int, int]] = field(default_factory=list)
     _later: list[tuple[float, int, int]] = field(default_factory=list)
-    _flying: dict[int, set[int]] = field(default_factory=dict)                  # chat → ids of rows in flight
-    _not_before: dict[int, float] = field(default_factory=dict)                 # chat → retry not before
+    _flying: dict[int, set[int]] = field(default_factory=dict)  # chat → ids of rows in flight
+    _not_before: dict[int, float] = field(default_factory=dict)  # chat → retry not before
 
     def __len__(self) -> int:
         """Rows held (claimed, not yet handed out)."""

@@ -229,12 +229,13 @@ def load_user_data(text: str) -> dict[Any, Any]:
 class SqlitePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """PTB's persistence interface over `Store.conversations`."""
 
-    def __init__(self, store: Store, update_interval: float = 2.0,
-                 timeouts: Mapping[str, float] | None = None) -> None:
+    def __init__(self, store: Store, update_interval: float = 2.0, timeouts: Mapping[str, float] | None = None) -> None:
         """`timeouts`: the conversation time-out of handlers that have one, by name. PTB does not keep
         time-out jobs across a restart, so a conversation idle for longer is not restored at all."""
-        super().__init__(store_data=PersistenceInput(bot_data=False, chat_data=False, user_data=True,
-                                                     callback_data=False), update_interval=update_interval)
+        super().__init__(
+            store_data=PersistenceInput(bot_data=False, chat_data=False, user_data=True, callback_data=False),
+            update_interval=update_interval,
+        )
         self.store = store
         self.timeouts = dict(timeouts or {})
         self._states: dict[tuple[str, str], str | None] = {}

@@ -95,7 +95,7 @@ class _Bucket:
 
 @dataclass
 class _State:
-    sent: deque[float] = field(default_factory=deque)          # bot-wide, the last second
+    sent: deque[float] = field(default_factory=deque)  # bot-wide, the last second
     private: dict[int, _Bucket] = field(default_factory=dict)
     groups: dict[int, deque[float]] = field(default_factory=dict)  # the last minute, per group
     paused_until: dict[str, float] = field(default_factory=lambda: dict.fromkeys(LANES, 0.0))
@@ -222,7 +222,7 @@ class SendScheduler(BaseRateLimiter[str]):
         loop = asyncio.get_running_loop()
         state = self._state
         me = id(asyncio.current_task())
-        ahead = LANES[:LANES.index(lane)]
+        ahead = LANES[: LANES.index(lane)]
         key = chat if lane == OUTBOX else None  # whose outbox sends this one queues behind
         line = state.queued.setdefault(key, deque()) if key is not None else None
         if line is not None:
@@ -258,10 +258,11 @@ class SendScheduler(BaseRateLimiter[str]):
                 self._changed.set()
 
     def _pause(self, lane: str, exc: RetryAfter) -> None:
-        seconds = exc.retry_after.total_seconds() if hasattr(exc.retry_after, "total_seconds") \
-            else float(exc.retry_after)
+        seconds = (
+            exc.retry_after.total_seconds() if hasattr(exc.retry_after, "total_seconds") else float(exc.retry_after)
+        )
         until = asyncio.get_running_loop().time() + seconds
-        lanes = LANES[LANES.index(lane):]  # its own lane and those after it
+        lanes = LANES[LANES.index(lane) :]  # its own lane and those after it
         for paused in lanes:
             self._state.paused_until[paused] = max(self._state.paused_until[paused], until)
         log.info("429 on the %s lane: %s paused %.1f s", lane, "/".join(lanes), seconds)

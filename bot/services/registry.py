@@ -31,19 +31,19 @@ AfterSend = Callable[[Store, Settings, OutboxRow, str], Awaitable[int]]
 #: Chains read through their due times (`bot.services.kernel.reminders`, the `due` table), and plain sources that
 #: are cheap by an index of their own.
 REMINDER_SOURCES: tuple[DueSource | ReminderSource, ...] = (
-    DueSource("report", due_reports.report_chains),       # thought reports: before the deadline, overdue,
-                                                          # escalations, no contact
-    DueSource("meeting", due_meetings.meeting_chains),    # MEETING_REMINDERS before each meeting
-    notices.missed_summaries,                             # a broadcast summary the process stopped before queueing
-    DueSource("mediation", duty.mediation_followups),     # an ongoing mediation's follow-up date
-    ledger_nudges,                                        # 三会一课: on the 20th, what a branch has not yet held
-    duty_accounts.account_prompts,                        # 述职: each post-holder once a quarter
-    care_reminders.quiet_cases,                           # a care case with no visit for CARE_QUIET_DAYS
-    care_reminders.festival_lists,                        # before 春节 and 七一: each secretary's visiting list
-    digest.daily_digests,                                 # from DIGEST_TIME: each person's escalations in one
-                                                          # message (waiting items: a partial index); the last
-                                                          # plain source, so it carries what this sweep recorded
-    DueSource("visit", households_due.visit_reminders),   # a member's weekly list of households to visit
+    DueSource("report", due_reports.report_chains),  # thought reports: before the deadline, overdue,
+    # escalations, no contact
+    DueSource("meeting", due_meetings.meeting_chains),  # MEETING_REMINDERS before each meeting
+    notices.missed_summaries,  # a broadcast summary the process stopped before queueing
+    DueSource("mediation", duty.mediation_followups),  # an ongoing mediation's follow-up date
+    ledger_nudges,  # 三会一课: on the 20th, what a branch has not yet held
+    duty_accounts.account_prompts,  # 述职: each post-holder once a quarter
+    care_reminders.quiet_cases,  # a care case with no visit for CARE_QUIET_DAYS
+    care_reminders.festival_lists,  # before 春节 and 七一: each secretary's visiting list
+    digest.daily_digests,  # from DIGEST_TIME: each person's escalations in one
+    # message (waiting items: a partial index); the last
+    # plain source, so it carries what this sweep recorded
+    DueSource("visit", households_due.visit_reminders),  # a member's weekly list of households to visit
     DueSource("request", households_due.request_reminders),  # an open resident's request: 7 and 15 days
 )
 

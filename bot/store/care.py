@@ -54,7 +54,8 @@ class CareVisit:
 _CASE_SQL = (
     "SELECT c.*, m.name AS member_name, m.unit_id AS member_unit, v.name AS visitor_name, "
     "(SELECT max(visited_on) FROM care_visits w WHERE w.case_id = c.id) AS last_visit "
-    "FROM care_cases c JOIN members m ON m.id = c.member_id LEFT JOIN members v ON v.id = c.visitor_id ")
+    "FROM care_cases c JOIN members m ON m.id = c.member_id LEFT JOIN members v ON v.id = c.visitor_id "
+)
 
 
 def _day(value: str | None) -> date | None:
@@ -63,16 +64,36 @@ def _day(value: str | None) -> date | None:
 
 def _case(r: aiosqlite.Row) -> CareCase:
     return CareCase(
-        r["id"], r["member_id"], r["member_name"], r["member_unit"], r["source"], r["situation"], r["visitor_id"],
-        r["visitor_name"], r["opened_by"], datetime.fromisoformat(r["opened_at"]), date.fromisoformat(r["quiet_since"]),
-        datetime.fromisoformat(r["closed_at"]) if r["closed_at"] else None, r["closed_by"], r["outcome"],
-        _day(r["last_visit"]))
+        r["id"],
+        r["member_id"],
+        r["member_name"],
+        r["member_unit"],
+        r["source"],
+        r["situation"],
+        r["visitor_id"],
+        r["visitor_name"],
+        r["opened_by"],
+        datetime.fromisoformat(r["opened_at"]),
+        date.fromisoformat(r["quiet_since"]),
+        datetime.fromisoformat(r["closed_at"]) if r["closed_at"] else None,
+        r["closed_by"],
+        r["outcome"],
+        _day(r["last_visit"]),
+    )
 
 
 def _visit(r: aiosqlite.Row) -> CareVisit:
-    return CareVisit(r["id"], r["case_id"], r["member_name"], r["member_unit"], r["visitor_name"],
-                     date.fromisoformat(r["visited_on"]), r["brought"], r["next_step"],
-                     datetime.fromisoformat(r["logged_at"]))
+    return CareVisit(
+        r["id"],
+        r["case_id"],
+        r["member_name"],
+        r["member_unit"],
+        r["visitor_name"],
+        date.fromisoformat(r["visited_on"]),
+        r["brought"],
+        r["next_step"],
+        datetime.fromisoformat(r["logged_at"]),
+    )
 
 
 def _marks(ids: Sequence[object]) -> str:
@@ -93,7 +114,8 @@ def open_from_status(member_id: int, source: str, situation: str, at: datetime, 
     return Statement(
         "INSERT OR IGNORE INTO care_cases (member_id, source, situation, visitor_id, opened_at, quiet_since) "
         "SELECT id, ?, ?, liaison_id, ?, ? FROM members WHERE id = ? AND active",
-        (source, situation, iso(at), today.isoformat(), member_id))
+        (source, situation, iso(at), today.isoformat(), member_id),
+    )
 
 
 class CareRepo:
@@ -124,36 +146,52 @@ class CareRepo:
         return await self._cases("WHERE c.closed_at IS NULL AND m.active AND m.name = ? ORDER BY c.id", (name,))
 
     async def open_visited_by(self, visitor_id: int) -> list[CareCase]:
-        return await self._cases("WHERE c.closed_at IS NULL AND m.active AND c.visitor_id = ? ORDER BY c.id",
-                                 (visitor_id,))
+        return await self._cases(
+            "WHERE c.closed_at IS NULL AND m.active AND c.visitor_id = ? ORDER BY c.id", (visitor_id,)
+        )
 
-    async def open_case(self, member_id: int, source: str, situation: str, visitor_id: int | None,
-                        opened_by: int | None, at: datetime, today: date, messages: Iterable[Outgoing] = (),
-                        ) -> int | None:
+    async def open_case(
+        self,
+        member_id: int,
+        source: str,
+        situation: str,
+        visitor_id: int | None,
+        opened_by: int | None,
+        at: datetime,
+        today: date,
+        messages: Iterable[Outgoing] = (),
+    ) -> int | None:
         """Open a case and queue its messages in one transaction; None when the member has one open already."""
         async with self.db.transaction() as conn:
-            async with conn.execute("SELECT 1 FROM care_cases WHERE member_id = ? AND closed_at IS NULL",
-                                    (member_id,)) as cur:
+            async with conn.execute(
+                "SELECT 1 FROM care_cases WHERE member_id = ? AND closed_at IS NULL", (member_id,)
+            ) as cur:
                 if await cur.fetchone():
                     return None
             cur2 = await conn.execute(
                 "INSERT INTO care_cases (member_id, source, situation, visitor_id, opened_by, opened_at, quiet_since) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (member_id, source, situation, visitor_id, opened_by, iso(at), today.isoformat()))
+                (member_id, source, situation, visitor_id, opened_by, iso(at), today.isoformat()),
+            )
             await enqueue_in(conn, messages)
             assert cur2.lastrowid is not None
             return cur2.lastrowid
 
-    async def add_visit(self, case_id: int, visitor_id: int | None, visited_on: date, brought: str,
-                        next_step: str, at: datetime) -> int:
+    async def add_visit(
+        self, case_id: int, visitor_id: int | None, visited_on: date, brought: str, next_step: str, at: datetime
+    ) -> int:
         """Log a visit; the case's quiet time restarts from the visit's day (a late entry for an older day
         leaves a later one in place)."""
         async with self.db.transaction() as conn:
             cur = await conn.execute(
                 "INSERT INTO care_visits (case_id, visitor_id, visited_on, brought, next_step, logged_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)", (case_id, visitor_id, visited_on.isoformat(), brought, next_step, iso(at)))
-            await conn.execute("UPDATE care_cases SET quiet_since = max(quiet_since, ?) WHERE id = ?",
-                               (visited_on.isoformat(), case_id))
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (case_id, visitor_id, visited_on.isoformat(), brought, next_step, iso(at)),
+            )
+            await conn.execute(
+                "UPDATE care_cases SET quiet_since = max(quiet_since, ?) WHERE id = ?",
+                (visited_on.isoformat(), case_id),
+            )
             assert cur.lastrowid is not None
             return cur.lastrowid
 
@@ -162,13 +200,15 @@ class CareRepo:
         async with self.db.transaction() as conn:
             cur = await conn.execute(
                 "UPDATE care_cases SET closed_at = ?, closed_by = ?, outcome = ? WHERE id = ? AND closed_at IS NULL",
-                (iso(at), closed_by, outcome, case_id))
+                (iso(at), closed_by, outcome, case_id),
+            )
             return cur.rowcount == 1
 
     async def quiet(self, silent_since: date) -> list[CareCase]:
         """Open cases of active members with nothing since `silent_since` or before (through the index)."""
-        return await self._cases("WHERE c.closed_at IS NULL AND c.quiet_since <= ? AND m.active ORDER BY c.id",
-                                 (silent_since.isoformat(),))
+        return await self._cases(
+            "WHERE c.closed_at IS NULL AND c.quiet_since <= ? AND m.active ORDER BY c.id", (silent_since.isoformat(),)
+        )
 
     async def last_visits(self, member_ids: Sequence[int]) -> dict[int, date]:
         """Member → the day of their latest care visit, on any case."""
@@ -176,7 +216,9 @@ class CareRepo:
             return {}
         rows = await self.db.fetchall(
             f"SELECT c.member_id, max(v.visited_on) FROM care_visits v JOIN care_cases c ON c.id = v.case_id "
-            f"WHERE c.member_id IN ({_marks(member_ids)}) GROUP BY c.member_id", tuple(member_ids))
+            f"WHERE c.member_id IN ({_marks(member_ids)}) GROUP BY c.member_id",
+            tuple(member_ids),
+        )
         return {r[0]: date.fromisoformat(r[1]) for r in rows}
 
     # ---- exports
@@ -187,8 +229,10 @@ class CareRepo:
 
     async def each_visit(self, units: Collection[int] | None = None) -> AsyncGenerator[CareVisit, None]:
         where, params = _in_units(units)
-        sql = ("SELECT w.*, m.name AS member_name, m.unit_id AS member_unit, v.name AS visitor_name "
-               "FROM care_visits w JOIN care_cases c ON c.id = w.case_id JOIN members m ON m.id = c.member_id "
-               "LEFT JOIN members v ON v.id = w.visitor_id " + (f"WHERE {where} " if where else "") + "ORDER BY w.id")
+        sql = (
+            "SELECT w.*, m.name AS member_name, m.unit_id AS member_unit, v.name AS visitor_name "
+            "FROM care_visits w JOIN care_cases c ON c.id = w.case_id JOIN members m ON m.id = c.member_id "
+            "LEFT JOIN members v ON v.id = w.visitor_id " + (f"WHERE {where} " if where else "") + "ORDER BY w.id"
+        )
         async for row in self.db.stream(sql, params):
             yield _visit(row)

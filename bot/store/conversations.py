@@ -18,7 +18,8 @@ class ConversationRepo:
         conversations that moved on after it (older ones had timed out)."""
         rows = await self.db.fetchall(
             "SELECT key, state FROM conversation_states WHERE name = ? AND updated_at >= ?",
-            (name, iso(since) if since else ""))
+            (name, iso(since) if since else ""),
+        )
         return {r["key"]: r["state"] for r in rows}
 
     async def user_data(self) -> dict[int, str]:
@@ -40,7 +41,8 @@ class ConversationRepo:
                 await conn.executemany(
                     "INSERT INTO conversation_states (name, key, state, updated_at) VALUES (?, ?, ?, ?) "
                     "ON CONFLICT (name, key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
-                    kept)
+                    kept,
+                )
             dropped = [(user_id,) for user_id, data in user_data.items() if data is None]
             written = [(user_id, data, now) for user_id, data in user_data.items() if data is not None]
             if dropped:
@@ -49,4 +51,5 @@ class ConversationRepo:
                 await conn.executemany(
                     "INSERT INTO conversation_user_data (user_id, data, updated_at) VALUES (?, ?, ?) "
                     "ON CONFLICT (user_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
-                    written)
+                    written,
+                )

@@ -27,15 +27,11 @@ from bot.store.aiosqlite_compat import on_db_thread
 log = logging.getLogger(__name__)
 
 #: The update being handled in this task, if any (set by the update gate in the handlers).
-current_update_id: contextvars.ContextVar[int | None] = contextvars.ContextVar(
-    "current_update_id", default=None
-)
+current_update_id: contextvars.ContextVar[int | None] = contextvars.ContextVar("current_update_id", default=None)
 
 #: The last update whose applied-once mark a write transaction committed in this task: the update gate
 #: then has nothing left to mark for it.
-recorded_update_id: contextvars.ContextVar[int | None] = contextvars.ContextVar(
-    "recorded_update_id", default=None
-)
+recorded_update_id: contextvars.ContextVar[int | None] = contextvars.ContextVar("recorded_update_id", default=None)
 
 #: Rows per `fetchmany` when a query is streamed: a few hundred KB of rows at most in memory at once.
 STREAM_CHUNK = 500
@@ -130,9 +126,7 @@ class Database:
                 continue
             async with self._write_lock:
                 try:
-                    await self.conn.executescript(
-                        f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;"
-                    )
+                    await self.conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
                 except BaseException:
                     if self.conn.in_transaction:
                         await self.conn.execute("ROLLBACK")
@@ -182,8 +176,9 @@ class Database:
                     else:
                         ids.append(raw.execute(statement.sql, statement.params).lastrowid)
                 if update_id is not None:
-                    raw.execute("INSERT OR IGNORE INTO processed_updates (update_id, at) VALUES (?, ?)",
-                                (update_id, stamp))
+                    raw.execute(
+                        "INSERT OR IGNORE INTO processed_updates (update_id, at) VALUES (?, ?)", (update_id, stamp)
+                    )
                 raw.execute("COMMIT")
             except BaseException:
                 if raw.in_transaction:
@@ -227,8 +222,12 @@ class Database:
         rows = await self.conn.execute_fetchall(sql, params)
         return next(iter(rows), None)
 
-    async def stream(self, sql: str, params: tuple[object, ...] = (), chunk: int = STREAM_CHUNK,
-                     ) -> AsyncGenerator[aiosqlite.Row, None]:
+    async def stream(
+        self,
+        sql: str,
+        params: tuple[object, ...] = (),
+        chunk: int = STREAM_CHUNK,
+    ) -> AsyncGenerator[aiosqlite.Row, None]:
         """The rows of a query, fetched `chunk` at a time from one cursor: for exports, which must not hold a
         whole table in memory. Iterate it to the end or close it (`contextlib.aclosing`).
 

@@ -54,13 +54,27 @@ async def add_in(conn: aiosqlite.Connection, items: Sequence[tuple[Outgoing, Dig
     for message, entry in items:
         if message.member_id is None:
             raise ValueError(f"a digest item needs its recipient's member id: {message.key}")
-        rows.append((message.key, message.member_id, message.chat_id, entry.kind, entry.name,
-                     json.dumps(dict(entry.params), ensure_ascii=False), message.kind, message.ref, message.text, now,
-                     message.key))
+        rows.append(
+            (
+                message.key,
+                message.member_id,
+                message.chat_id,
+                entry.kind,
+                entry.name,
+                json.dumps(dict(entry.params), ensure_ascii=False),
+                message.kind,
+                message.ref,
+                message.text,
+                now,
+                message.key,
+            )
+        )
     cur = await conn.executemany(  # one round trip to the database thread for the chunk
         "INSERT OR IGNORE INTO digest_items (key, recipient_id, chat_id, kind, name, params, message_kind, ref, "
         "text, created_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? "
-        "WHERE NOT EXISTS (SELECT 1 FROM outbox WHERE key = ?)", rows)
+        "WHERE NOT EXISTS (SELECT 1 FROM outbox WHERE key = ?)",
+        rows,
+    )
     return cur.rowcount
 
 
@@ -73,8 +87,9 @@ async def queue_digests_in(conn: aiosqlite.Connection, digests: Mapping[str, tup
             continue  # today's digest went already: these items wait for tomorrow's
         queued += await enqueue_in(conn, [message])
         marks = ",".join("?" * len(item_ids))
-        await conn.execute(f"UPDATE digest_items SET digest_key = ? WHERE digest_key IS NULL AND id IN ({marks})",
-                           (key, *item_ids))
+        await conn.execute(
+            f"UPDATE digest_items SET digest_key = ? WHERE digest_key IS NULL AND id IN ({marks})", (key, *item_ids)
+        )
     return queued
 
 
@@ -86,12 +101,21 @@ class DigestRepo:
         """Every item not yet in a digest, by recipient then in the order recorded (the partial index)."""
         rows = await self.db.fetchall(
             "SELECT id, key, recipient_id, chat_id, kind, name, params FROM digest_items "
-            "WHERE digest_key IS NULL ORDER BY recipient_id, id")
-        return [DigestItem(r["id"], r["key"], r["recipient_id"], r["chat_id"], r["kind"], r["name"],
-                           json.loads(r["params"])) for r in rows]
+            "WHERE digest_key IS NULL ORDER BY recipient_id, id"
+        )
+        return [
+            DigestItem(
+                r["id"], r["key"], r["recipient_id"], r["chat_id"], r["kind"], r["name"], json.loads(r["params"])
+            )
+            for r in rows
+        ]
 
-    async def settle(self, messages: Sequence[Outgoing], items: Sequence[tuple[Outgoing, DigestEntry]],
-                     digests: Mapping[str, tuple[Outgoing, Sequence[int]]]) -> int:
+    async def settle(
+        self,
+        messages: Sequence[Outgoing],
+        items: Sequence[tuple[Outgoing, DigestEntry]],
+        digests: Mapping[str, tuple[Outgoing, Sequence[int]]],
+    ) -> int:
         """Queue plain messages, record digest items and queue digests (marking their items) in ONE
         transaction; how many messages were queued."""
         if not messages and not items and not digests:
@@ -106,9 +130,10 @@ class DigestRepo:
         wanted = list(dict.fromkeys(keys))
         found: set[str] = set()
         for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
+            chunk = wanted[start : start + 500]
             rows = await self.db.fetchall(
-                f"SELECT key FROM digest_items WHERE key IN ({','.join('?' * len(chunk))})", tuple(chunk))
+                f"SELECT key FROM digest_items WHERE key IN ({','.join('?' * len(chunk))})", tuple(chunk)
+            )
             found.update(str(r[0]) for r in rows)
         return found
 

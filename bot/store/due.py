@@ -66,33 +66,43 @@ class DueRepo:
         self.db = db
         self._rules: str | None = None  # the fingerprint this process last checked
 
-    async def due(self, now: datetime, kinds: Sequence[str], after: tuple[str, int] | None,
-                  limit: int) -> list[DueRow]:
+    async def due(self, now: datetime, kinds: Sequence[str], after: tuple[str, int] | None, limit: int) -> list[DueRow]:
         """Up to `limit` rows of these kinds due at `now`, in time order, after `after` (due_at, id): one
         range of the time index."""
         start = after or ("", 0)
-        return [_row(r) for r in await self.db.fetchall_tuples(
-            # `+kind`: the kind is checked on the rows the time index gives, never used to pick an index
-            f"SELECT {_COLUMNS} FROM due WHERE due_at <= ? AND (due_at, id) > (?, ?) AND +kind IN ({_marks(kinds)}) "
-            "ORDER BY due_at, id LIMIT ?", (iso(now), *start, *kinds, limit))]
+        return [
+            _row(r)
+            for r in await self.db.fetchall_tuples(
+                # `+kind`: the kind is checked on the rows the time index gives, never used to pick an index
+                f"SELECT {_COLUMNS} FROM due WHERE due_at <= ? AND (due_at, id) > (?, ?) "
+                f"AND +kind IN ({_marks(kinds)}) ORDER BY due_at, id LIMIT ?",
+                (iso(now), *start, *kinds, limit),
+            )
+        ]
 
     async def rows(self, ids: Sequence[int]) -> list[DueRow]:
         if not ids:
             return []
-        return [_row(r) for r in await self.db.fetchall_tuples(
-            f"SELECT {_COLUMNS} FROM due WHERE id IN ({_marks(ids)}) ORDER BY due_at, id", tuple(ids))]
+        return [
+            _row(r)
+            for r in await self.db.fetchall_tuples(
+                f"SELECT {_COLUMNS} FROM due WHERE id IN ({_marks(ids)}) ORDER BY due_at, id", tuple(ids)
+            )
+        ]
 
     async def of(self, kind: str, subject: int) -> DueRow | None:
-        found = await self.db.fetchall_tuples(f"SELECT {_COLUMNS} FROM due WHERE kind = ? AND subject = ?",
-                                              (kind, subject))
+        found = await self.db.fetchall_tuples(
+            f"SELECT {_COLUMNS} FROM due WHERE kind = ? AND subject = ?", (kind, subject)
+        )
         return _row(found[0]) if found else None
 
     async def count_due(self, now: datetime) -> int:
         row = await self.db.fetchone("SELECT count(*) FROM due WHERE due_at <= ?", (iso(now),))
         return int(row[0]) if row else 0
 
-    async def settle(self, moves: Sequence[Move], messages: Sequence[Outgoing],
-                     items: Sequence[tuple[Outgoing, DigestEntry]] = ()) -> int:
+    async def settle(
+        self, moves: Sequence[Move], messages: Sequence[Outgoing], items: Sequence[tuple[Outgoing, DigestEntry]] = ()
+    ) -> int:
         """Queue the messages (a key already queued is skipped), record the digest items (`bot.store.digest`)
         and move the rows, in ONE transaction; how many messages were queued. A row changed meanwhile (its
         version moved on) is left as the change made it: it is looked at again."""
@@ -121,7 +131,9 @@ class DueRepo:
                 await look_again_in(conn)
                 await conn.execute(
                     "INSERT INTO due_rules (id, fingerprint) VALUES (1, ?) "
-                    "ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint", (fingerprint,))
+                    "ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint",
+                    (fingerprint,),
+                )
         self._rules = fingerprint
         return changed
 
@@ -143,7 +155,8 @@ async def look_again_in(conn: aiosqlite.Connection, member_id: int | None = None
         return cur.rowcount
     await conn.execute(
         "INSERT OR IGNORE INTO due (kind, subject, member_id, due_at) SELECT 'report', id, id, ? FROM members "
-        "WHERE id = ? AND category = 'migrant' AND report_cadence IS NOT NULL AND active", (ASAP, member_id))
-    cur = await conn.execute("UPDATE due SET due_at = ?, version = version + 1 WHERE member_id = ?",
-                             (ASAP, member_id))
+        "WHERE id = ? AND category = 'migrant' AND report_cadence IS NOT NULL AND active",
+        (ASAP, member_id),
+    )
+    cur = await conn.execute("UPDATE due SET due_at = ?, version = version + 1 WHERE member_id = ?", (ASAP, member_id))
     return cur.rowcount

@@ -70,8 +70,22 @@ class NewLog(BaseModel):
     served: int | None = None
 
 
-_COLUMNS = ("member_id", "post", "at", "local_date", "area", "minutes", "findings", "parties", "kind",
-            "outcome", "followup_on", "summary", "photo_file_id", "served")
+_COLUMNS = (
+    "member_id",
+    "post",
+    "at",
+    "local_date",
+    "area",
+    "minutes",
+    "findings",
+    "parties",
+    "kind",
+    "outcome",
+    "followup_on",
+    "summary",
+    "photo_file_id",
+    "served",
+)
 #: A rejection's message to the post-holder, made from the entry as rejected (written in its transaction).
 Messages = Callable[[DutyLog], list[Outgoing]]
 
@@ -102,7 +116,8 @@ class DutyRepo:
         values = [v.isoformat() if isinstance(v, date) else v for v in values]
         async with self.db.transaction() as conn:
             cur = await conn.execute(
-                f"INSERT INTO duty_logs ({', '.join(_COLUMNS)}) VALUES ({_marks(values)})", tuple(values))
+                f"INSERT INTO duty_logs ({', '.join(_COLUMNS)}) VALUES ({_marks(values)})", tuple(values)
+            )
             log_id = cur.lastrowid
         assert log_id is not None
         found = await self.get(log_id)
@@ -133,12 +148,14 @@ class DutyRepo:
         where, params = _in_units(units)
         async for row in self.db.stream(
             "SELECT d.*, m.name AS member_name, m.unit_id AS member_unit FROM duty_logs d "
-            f"JOIN members m ON m.id = d.member_id WHERE {where} ORDER BY d.at, d.id", params,
+            f"JOIN members m ON m.id = d.member_id WHERE {where} ORDER BY d.at, d.id",
+            params,
         ):
             yield _log(row), row["member_name"], row["member_unit"]
 
-    async def in_units(self, units: Collection[int] | None, start: str | None = None, end: str | None = None,
-                       review: str | None = None) -> list[tuple[DutyLog, str, int]]:
+    async def in_units(
+        self, units: Collection[int] | None, start: str | None = None, end: str | None = None, review: str | None = None
+    ) -> list[tuple[DutyLog, str, int]]:
         """Entries of members whose branch or group is in `units` (every member when None), optionally with
         `start <= at < end` and in one review state, oldest first, with the member's name and branch."""
         where, params = _in_units(units)
@@ -148,7 +165,9 @@ class DutyRepo:
             where, params = f"{where} AND d.review = ?", (*params, review)
         rows = await self.db.fetchall(
             "SELECT d.*, m.name AS member_name, m.unit_id AS member_unit FROM duty_logs d "
-            f"JOIN members m ON m.id = d.member_id WHERE {where} ORDER BY d.id", params)
+            f"JOIN members m ON m.id = d.member_id WHERE {where} ORDER BY d.id",
+            params,
+        )
         return [(_log(r), r["member_name"], r["member_unit"]) for r in rows]
 
     async def approve(self, ids: Iterable[int], by: int | None, at: str) -> int:
@@ -159,17 +178,22 @@ class DutyRepo:
         async with self.db.transaction() as conn:
             cur = await conn.execute(
                 f"UPDATE duty_logs SET review = 'approved', reviewed_by = ?, reviewed_at = ?, review_reason = NULL "
-                f"WHERE review = 'pending' AND id IN ({_marks(wanted)})", (by, at, *wanted))
+                f"WHERE review = 'pending' AND id IN ({_marks(wanted)})",
+                (by, at, *wanted),
+            )
             return cur.rowcount
 
-    async def reject(self, log_id: int, by: int | None, at: str, reason: str,
-                     messages: Messages) -> tuple[DutyLog | None, int]:
+    async def reject(
+        self, log_id: int, by: int | None, at: str, reason: str, messages: Messages
+    ) -> tuple[DutyLog | None, int]:
         """Reject a pending entry with its reason and queue the post-holder's message in the same transaction;
         (the entry as rejected, messages queued), or (None, 0) when it is no longer pending."""
         async with self.db.transaction() as conn:
             cur = await conn.execute(
                 "UPDATE duty_logs SET review = 'rejected', reviewed_by = ?, reviewed_at = ?, review_reason = ? "
-                "WHERE id = ? AND review = 'pending'", (by, at, reason, log_id))
+                "WHERE id = ? AND review = 'pending'",
+                (by, at, reason, log_id),
+            )
             if cur.rowcount == 0:
                 return None, 0
             async with conn.execute("SELECT * FROM duty_logs WHERE id = ?", (log_id,)) as rows:
@@ -210,8 +234,9 @@ class DutyRepo:
         wanted = sorted(set(posts))
         async with self.db.transaction() as conn:
             await conn.execute("DELETE FROM member_posts WHERE member_id = ?", (member_id,))
-            await conn.executemany("INSERT INTO member_posts (member_id, post) VALUES (?, ?)",
-                                   [(member_id, p) for p in wanted])
+            await conn.executemany(
+                "INSERT INTO member_posts (member_id, post) VALUES (?, ?)", [(member_id, p) for p in wanted]
+            )
 
     async def toggle_post(self, member_id: int, post: str) -> set[str]:
         """Give the post if the member does not hold it, else take it away; returns the posts now held."""

@@ -59,8 +59,10 @@ class Visit:
     local_date: date
 
 
-_SELECT = ("SELECT h.*, m.name AS member_name, m.unit_id AS unit_id FROM households h "
-           "LEFT JOIN members m ON m.id = h.member_id")
+_SELECT = (
+    "SELECT h.*, m.name AS member_name, m.unit_id AS unit_id FROM households h "
+    "LEFT JOIN members m ON m.id = h.member_id"
+)
 
 
 def _when(value: str | None) -> datetime | None:
@@ -69,9 +71,21 @@ def _when(value: str | None) -> datetime | None:
 
 def _household(r: aiosqlite.Row) -> Household:
     created = datetime.fromisoformat(r["created_at"])
-    return Household(r["id"], r["head"], r["building"], r["entrance"], r["room"], r["phone"], r["people"],
-                     r["member_id"], r["note"], created, _when(r["last_visit_at"]), r["member_name"] or "",
-                     r["unit_id"])
+    return Household(
+        r["id"],
+        r["head"],
+        r["building"],
+        r["entrance"],
+        r["room"],
+        r["phone"],
+        r["people"],
+        r["member_id"],
+        r["note"],
+        created,
+        _when(r["last_visit_at"]),
+        r["member_name"] or "",
+        r["unit_id"],
+    )
 
 
 def _marks(values: Sequence[object]) -> str:
@@ -89,7 +103,8 @@ class HouseholdRepo:
     async def of_member(self, member_id: int) -> list[Household]:
         """A member's households, the longest waiting first."""
         rows = await self.db.fetchall(
-            f"{_SELECT} WHERE h.member_id = ? ORDER BY COALESCE(h.last_visit_at, h.created_at), h.id", (member_id,))
+            f"{_SELECT} WHERE h.member_id = ? ORDER BY COALESCE(h.last_visit_at, h.created_at), h.id", (member_id,)
+        )
         return [_household(r) for r in rows]
 
     async def in_units(self, units: Collection[int]) -> list[Household]:
@@ -99,7 +114,9 @@ class HouseholdRepo:
             return []
         rows = await self.db.fetchall(
             f"{_SELECT} WHERE m.unit_id IN ({_marks(ids)}) AND m.active "
-            "ORDER BY m.name, m.id, COALESCE(h.last_visit_at, h.created_at), h.id", tuple(ids))
+            "ORDER BY m.name, m.id, COALESCE(h.last_visit_at, h.created_at), h.id",
+            tuple(ids),
+        )
         return [_household(r) for r in rows]
 
     async def headed(self, head: str) -> list[Household]:
@@ -111,19 +128,24 @@ class HouseholdRepo:
         key = (record.head, record.building, record.entrance, record.room)
         async with conn.execute(
             "SELECT id, phone, people, member_id, note FROM households "
-            "WHERE head = ? AND building = ? AND entrance = ? AND room = ?", key) as cur:
+            "WHERE head = ? AND building = ? AND entrance = ? AND room = ?",
+            key,
+        ) as cur:
             found = await cur.fetchone()
         values = (record.phone, record.people, record.member_id, record.note)
         if found is None:
             await conn.execute(
                 "INSERT INTO households (head, building, entrance, room, phone, people, member_id, note, "
-                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (*key, *values, iso(now), iso(now)))
+                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*key, *values, iso(now), iso(now)),
+            )
             return Change.CREATED
         if tuple(found)[1:] == values:
             return Change.UNCHANGED
         await conn.execute(
             "UPDATE households SET phone = ?, people = ?, member_id = ?, note = ?, updated_at = ? WHERE id = ?",
-            (*values, iso(now), found["id"]))
+            (*values, iso(now), found["id"]),
+        )
         return Change.UPDATED
 
     async def keys_in(self, conn: aiosqlite.Connection) -> set[tuple[str, str, str, str]]:
@@ -131,13 +153,17 @@ class HouseholdRepo:
         async with conn.execute("SELECT head, building, entrance, room FROM households") as cur:
             return {(r[0], r[1], r[2], r[3]) for r in await cur.fetchall()}
 
-    async def add_visit(self, conn: aiosqlite.Connection, household_id: int, member_id: int, found: str,
-                        now: datetime, local_date: date) -> int:
+    async def add_visit(
+        self, conn: aiosqlite.Connection, household_id: int, member_id: int, found: str, now: datetime, local_date: date
+    ) -> int:
         cur = await conn.execute(
             "INSERT INTO visits (household_id, member_id, found, at, local_date) VALUES (?, ?, ?, ?, ?)",
-            (household_id, member_id, found, iso(now), local_date.isoformat()))
-        await conn.execute("UPDATE households SET last_visit_at = ? WHERE id = ? "
-                           "AND (last_visit_at IS NULL OR last_visit_at < ?)", (iso(now), household_id, iso(now)))
+            (household_id, member_id, found, iso(now), local_date.isoformat()),
+        )
+        await conn.execute(
+            "UPDATE households SET last_visit_at = ? WHERE id = ? AND (last_visit_at IS NULL OR last_visit_at < ?)",
+            (iso(now), household_id, iso(now)),
+        )
         assert cur.lastrowid is not None
         return cur.lastrowid
 
@@ -147,7 +173,9 @@ class HouseholdRepo:
             return []
         rows = await self.db.fetchall(
             f"{_SELECT} WHERE h.member_id IN ({_marks(member_ids)}) "
-            "ORDER BY COALESCE(h.last_visit_at, h.created_at), h.id", tuple(member_ids))
+            "ORDER BY COALESCE(h.last_visit_at, h.created_at), h.id",
+            tuple(member_ids),
+        )
         return [_household(r) for r in rows]
 
     async def each(self, units: Collection[int] | None) -> AsyncGenerator[Household, None]:
@@ -155,13 +183,27 @@ class HouseholdRepo:
         async for row in self.db.stream(f"{_SELECT} {where} ORDER BY h.id", params):
             yield _household(row)
 
-    async def each_visit(self, units: Collection[int] | None
-                         ) -> AsyncGenerator[tuple[Visit, str, str, int | None], None]:
+    async def each_visit(
+        self, units: Collection[int] | None
+    ) -> AsyncGenerator[tuple[Visit, str, str, int | None], None]:
         """Every visit with the household's head, the visitor's name and unit."""
         where, params = ("", ()) if units is None else (f"WHERE m.unit_id IN ({_marks(list(units))})", tuple(units))
         async for r in self.db.stream(
-                "SELECT v.*, h.head, m.name AS member_name, m.unit_id FROM visits v "
-                "JOIN households h ON h.id = v.household_id JOIN members m ON m.id = v.member_id "
-                f"{where} ORDER BY v.id", params):
-            yield (Visit(r["id"], r["household_id"], r["member_id"], r["found"], datetime.fromisoformat(r["at"]),
-                         date.fromisoformat(r["local_date"])), r["head"], r["member_name"], r["unit_id"])
+            "SELECT v.*, h.head, m.name AS member_name, m.unit_id FROM visits v "
+            "JOIN households h ON h.id = v.household_id JOIN members m ON m.id = v.member_id "
+            f"{where} ORDER BY v.id",
+            params,
+        ):
+            yield (
+                Visit(
+                    r["id"],
+                    r["household_id"],
+                    r["member_id"],
+                    r["found"],
+                    datetime.fromisoformat(r["at"]),
+                    date.fromisoformat(r["local_date"]),
+                ),
+                r["head"],
+                r["member_name"],
+                r["unit_id"],
+            )

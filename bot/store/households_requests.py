@@ -59,8 +59,10 @@ class NewRequest:
     text: str
 
 
-_SELECT = ("SELECT r.*, h.head AS head, h.member_id AS household_member_id, m.name AS handler_name "
-           "FROM requests r JOIN households h ON h.id = r.household_id LEFT JOIN members m ON m.id = r.handler_id")
+_SELECT = (
+    "SELECT r.*, h.head AS head, h.member_id AS household_member_id, m.name AS handler_name "
+    "FROM requests r JOIN households h ON h.id = r.household_id LEFT JOIN members m ON m.id = r.handler_id"
+)
 
 
 def _when(value: str | None) -> datetime | None:
@@ -68,20 +70,38 @@ def _when(value: str | None) -> datetime | None:
 
 
 def _request(r: aiosqlite.Row) -> Request:
-    return Request(r["id"], r["household_id"], r["visit_id"], r["logged_by"], r["handler_id"], r["unit_id"],
-                   r["text"], r["state"], r["advice"], r["resolution"], r["satisfaction"],
-                   datetime.fromisoformat(r["created_at"]), datetime.fromisoformat(r["updated_at"]),
-                   _when(r["resolved_at"]), r["head"], r["household_member_id"], r["handler_name"] or "")
+    return Request(
+        r["id"],
+        r["household_id"],
+        r["visit_id"],
+        r["logged_by"],
+        r["handler_id"],
+        r["unit_id"],
+        r["text"],
+        r["state"],
+        r["advice"],
+        r["resolution"],
+        r["satisfaction"],
+        datetime.fromisoformat(r["created_at"]),
+        datetime.fromisoformat(r["updated_at"]),
+        _when(r["resolved_at"]),
+        r["head"],
+        r["household_member_id"],
+        r["handler_name"] or "",
+    )
 
 
 def _marks(values: Sequence[object]) -> str:
     return ",".join("?" * len(values))
 
 
-async def add_step(conn: aiosqlite.Connection, request_id: int, member_id: int | None, action: str,
-                   note: str | None, now: datetime) -> None:
-    await conn.execute("INSERT INTO request_steps (request_id, member_id, action, note, at) VALUES (?, ?, ?, ?, ?)",
-                       (request_id, member_id, action, note, iso(now)))
+async def add_step(
+    conn: aiosqlite.Connection, request_id: int, member_id: int | None, action: str, note: str | None, now: datetime
+) -> None:
+    await conn.execute(
+        "INSERT INTO request_steps (request_id, member_id, action, note, at) VALUES (?, ?, ?, ?, ?)",
+        (request_id, member_id, action, note, iso(now)),
+    )
 
 
 class RequestRepo:
@@ -102,8 +122,8 @@ class RequestRepo:
         cur = await conn.execute(
             "INSERT INTO requests (household_id, visit_id, logged_by, handler_id, unit_id, text, state, "
             "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?)",
-            (new.household_id, new.visit_id, new.logged_by, new.handler_id, new.unit_id, new.text, iso(now),
-             iso(now)))
+            (new.household_id, new.visit_id, new.logged_by, new.handler_id, new.unit_id, new.text, iso(now), iso(now)),
+        )
         assert cur.lastrowid is not None
         await add_step(conn, cur.lastrowid, new.logged_by, "received", None, now)
         return cur.lastrowid
@@ -118,20 +138,43 @@ class RequestRepo:
             return []
         params = ((handler_id,) if handler_id is not None else ()) + tuple(ids)
         rows = await self.db.fetchall(
-            f"{_SELECT} WHERE r.state != 'resolved' AND ({' OR '.join(where)}) ORDER BY r.created_at, r.id", params)
+            f"{_SELECT} WHERE r.state != 'resolved' AND ({' OR '.join(where)}) ORDER BY r.created_at, r.id", params
+        )
         return [_request(r) for r in rows]
 
     async def steps(self, request_id: int) -> list[Step]:
         rows = await self.db.fetchall(
             "SELECT s.*, m.name AS member_name FROM request_steps s LEFT JOIN members m ON m.id = s.member_id "
-            "WHERE s.request_id = ? ORDER BY s.id", (request_id,))
-        return [Step(r["request_id"], r["member_id"], r["member_name"] or "", r["action"], r["note"],
-                     datetime.fromisoformat(r["at"])) for r in rows]
+            "WHERE s.request_id = ? ORDER BY s.id",
+            (request_id,),
+        )
+        return [
+            Step(
+                r["request_id"],
+                r["member_id"],
+                r["member_name"] or "",
+                r["action"],
+                r["note"],
+                datetime.fromisoformat(r["at"]),
+            )
+            for r in rows
+        ]
 
-    async def move(self, request_id: int, expected_state: str, member_id: int, action: str, now: datetime, *,
-                   state: str, handler_id: int | None, note: str | None = None, advice: str | None = None,
-                   resolution: str | None = None,
-                   messages: Iterable[Outgoing] = ()) -> int | None:
+    async def move(
+        self,
+        request_id: int,
+        expected_state: str,
+        member_id: int,
+        action: str,
+        now: datetime,
+        *,
+        state: str,
+        handler_id: int | None,
+        note: str | None = None,
+        advice: str | None = None,
+        resolution: str | None = None,
+        messages: Iterable[Outgoing] = (),
+    ) -> int | None:
         """Move the request on when it is still in `expected_state` (a second press of a stale button changes
         nothing): the new state and handler, a step in its history, and the messages to others, in one
         transaction. None when it had moved already; else how many messages were queued."""
@@ -140,7 +183,8 @@ class RequestRepo:
                 "UPDATE requests SET state = ?, handler_id = ?, updated_at = ?, advice = COALESCE(?, advice), "
                 "resolution = COALESCE(?, resolution), resolved_at = CASE WHEN ? = 'resolved' THEN ? "
                 "ELSE resolved_at END WHERE id = ? AND state = ?",
-                (state, handler_id, iso(now), advice, resolution, state, iso(now), request_id, expected_state))
+                (state, handler_id, iso(now), advice, resolution, state, iso(now), request_id, expected_state),
+            )
             if cur.rowcount != 1:
                 return None
             await add_step(conn, request_id, member_id, action, note, now)
@@ -151,7 +195,9 @@ class RequestRepo:
         async with self.db.transaction() as conn:
             cur = await conn.execute(
                 "UPDATE requests SET satisfaction = ?, updated_at = ? "
-                "WHERE id = ? AND state = 'resolved' AND satisfaction IS NULL", (satisfaction, iso(now), request_id))
+                "WHERE id = ? AND state = 'resolved' AND satisfaction IS NULL",
+                (satisfaction, iso(now), request_id),
+            )
             if cur.rowcount != 1:
                 return False
             await add_step(conn, request_id, member_id, "rated", satisfaction, now)
@@ -161,7 +207,9 @@ class RequestRepo:
         """The active secretaries of a unit (member ids)."""
         rows = await self.db.fetchall(
             "SELECT m.id FROM members m JOIN member_roles r ON r.member_id = m.id AND r.role = 'secretary' "
-            "WHERE m.unit_id = ? AND m.active ORDER BY m.id", (unit_id,))
+            "WHERE m.unit_id = ? AND m.active ORDER BY m.id",
+            (unit_id,),
+        )
         return [int(r[0]) for r in rows]
 
     async def each(self, units: Collection[int] | None) -> AsyncGenerator[Request, None]:

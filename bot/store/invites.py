@@ -45,7 +45,8 @@ class InviteRepo:
         async with self.db.transaction() as conn:
             async with conn.execute(
                 "SELECT i.member_id, i.used_at FROM invites i JOIN members m ON m.id = i.member_id "
-                "WHERE i.code = ? AND m.active = 1", (code,)
+                "WHERE i.code = ? AND m.active = 1",
+                (code,),
             ) as cur:
                 row = await cur.fetchone()
             if row is None:  # no such code, or its member left the roster
@@ -68,19 +69,17 @@ class InviteRepo:
                 return InviteOutcome.TAKEN, member_id
             now = iso(utcnow())
             if holder is not None:  # held by someone who left the roster: the account is free for this member
-                await conn.execute("UPDATE members SET telegram_id = NULL, linked_at = NULL WHERE id = ?",
-                                   (holder[0],))
-            await conn.execute(
-                "UPDATE invites SET used_at = ?, used_by = ? WHERE code = ?", (now, telegram_id, code)
-            )
+                await conn.execute("UPDATE members SET telegram_id = NULL, linked_at = NULL WHERE id = ?", (holder[0],))
+            await conn.execute("UPDATE invites SET used_at = ?, used_by = ? WHERE code = ?", (now, telegram_id, code))
             await conn.execute(
                 "UPDATE members SET telegram_id = ?, linked_at = ?, unreachable = 0 WHERE id = ?",
                 (telegram_id, now, member_id),
             )
         return InviteOutcome.LINKED, member_id
 
-    async def relink(self, member_id: int, telegram_id: int,
-                     messages: Callable[[str], list[Outgoing]]) -> tuple[str | None, int]:
+    async def relink(
+        self, member_id: int, telegram_id: int, messages: Callable[[str], list[Outgoing]]
+    ) -> tuple[str | None, int]:
         """Unlink the member from `telegram_id` (the account a secretary saw them linked to), spend their
         unused codes and make a new one, and queue `messages(code)` (word to the old account), in ONE
         transaction. (the new code, messages queued); no code when the member is no longer linked to that
@@ -94,10 +93,12 @@ class InviteRepo:
                 if await cur.fetchone() is None:
                     return None, 0
             await conn.execute(
-                "UPDATE members SET telegram_id = NULL, linked_at = NULL, unreachable = 0, updated_at = ? "
-                "WHERE id = ?", (now, member_id))
-            await conn.execute("UPDATE invites SET used_at = ? WHERE member_id = ? AND used_at IS NULL",
-                               (now, member_id))
+                "UPDATE members SET telegram_id = NULL, linked_at = NULL, unreachable = 0, updated_at = ? WHERE id = ?",
+                (now, member_id),
+            )
+            await conn.execute(
+                "UPDATE invites SET used_at = ? WHERE member_id = ? AND used_at IS NULL", (now, member_id)
+            )
             code = await _new_code(conn, member_id, now)
             queued = await enqueue_in(conn, messages(code))
         return code, queued

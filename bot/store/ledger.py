@@ -49,8 +49,18 @@ class LedgerReads:
             " ORDER BY n.starts_at, n.id",
             (iso(start), iso(end), iso(now)),
         )
-        return [HeldRow(r["id"], r["kind"], r["unit_id"], datetime.fromisoformat(r["starts_at"]), r["topic"],
-                        r["expected"], r["present"]) for r in rows]
+        return [
+            HeldRow(
+                r["id"],
+                r["kind"],
+                r["unit_id"],
+                datetime.fromisoformat(r["starts_at"]),
+                r["topic"],
+                r["expected"],
+                r["present"],
+            )
+            for r in rows
+        ]
 
     async def secretaries(self, unit_ids: Sequence[int]) -> list[SecretaryRow]:
         """The linked, active secretaries whose own unit is one of `unit_ids`."""

@@ -26,8 +26,9 @@ _SELECT = (
     "FROM members m"
 )
 # Every member id holding a role, whichever table keeps it.
-_HOLDERS = ("SELECT member_id FROM member_roles WHERE role = ? "
-            "UNION SELECT member_id FROM member_offices WHERE office = ?")
+_HOLDERS = (
+    "SELECT member_id FROM member_roles WHERE role = ? UNION SELECT member_id FROM member_offices WHERE office = ?"
+)
 _ACTIVE = "m.active = 1"
 
 
@@ -41,16 +42,32 @@ def _date(value: str | None) -> date | None:
 
 def member_from_row(row: aiosqlite.Row) -> Member:
     return Member(
-        id=row["id"], name=row["name"], unit_id=row["unit_id"], group_id=row["group_id"],
-        category=row["category"], roles=_split(row["roles"]) | _split(row["offices"]), posts=_split(row["posts"]),
-        liaison_id=row["liaison_id"], report_cadence=row["report_cadence"],
+        id=row["id"],
+        name=row["name"],
+        unit_id=row["unit_id"],
+        group_id=row["group_id"],
+        category=row["category"],
+        roles=_split(row["roles"]) | _split(row["offices"]),
+        posts=_split(row["posts"]),
+        liaison_id=row["liaison_id"],
+        report_cadence=row["report_cadence"],
         migrant_since=_date(row["migrant_since"]),
         mobile_recorded_at=row["mobile_recorded_at"] or row["created_at"],
-        phone=row["phone"], building=row["building"], telegram_id=row["telegram_id"],
-        linked_at=row["linked_at"], language=row["language"], unreachable=bool(row["unreachable"]),
-        active=bool(row["active"]), deactivated_at=row["deactivated_at"],
-        membership=row["membership"], joined=_date(row["joined"]), confirmed=_date(row["confirmed"]),
-        relation=row["relation"], note=row["note"], duty=row["duty"], activity_group_id=row["activity_group_id"],
+        phone=row["phone"],
+        building=row["building"],
+        telegram_id=row["telegram_id"],
+        linked_at=row["linked_at"],
+        language=row["language"],
+        unreachable=bool(row["unreachable"]),
+        active=bool(row["active"]),
+        deactivated_at=row["deactivated_at"],
+        membership=row["membership"],
+        joined=_date(row["joined"]),
+        confirmed=_date(row["confirmed"]),
+        relation=row["relation"],
+        note=row["note"],
+        duty=row["duty"],
+        activity_group_id=row["activity_group_id"],
     )
 
 
@@ -78,7 +95,8 @@ class MemberRepo(RosterWrites):
     async def by_telegram_id(self, telegram_id: int, *, include_inactive: bool = False) -> Member | None:
         """Who this Telegram account is; an inactive member is nobody (refused like an unknown user)."""
         found = await self._many(
-            "WHERE m.telegram_id = ?" + ("" if include_inactive else f" AND {_ACTIVE}"), (telegram_id,))
+            "WHERE m.telegram_id = ?" + ("" if include_inactive else f" AND {_ACTIVE}"), (telegram_id,)
+        )
         return found[0] if found else None
 
     async def all(self) -> list[Member]:
@@ -96,20 +114,23 @@ class MemberRepo(RosterWrites):
             where, params = f"WHERE m.unit_id IN ({','.join('?' * len(ids))})", ids
         async for row in self.db.stream(
             f"SELECT b.*, l.name AS liaison_name FROM ({_SELECT} {where}) b "
-            "LEFT JOIN members l ON l.id = b.liaison_id ORDER BY b.unit_id, b.id", params,
+            "LEFT JOIN members l ON l.id = b.liaison_id ORDER BY b.unit_id, b.id",
+            params,
         ):
             yield member_from_row(row), row["liaison_name"]
 
     async def each_linked(self) -> AsyncGenerator[Member, None]:
         """What `linked` lists, streamed from a cursor (a chunk at a time): for going over all of them."""
         async for row in self.db.stream(
-                f"{_SELECT} WHERE {_ACTIVE} AND m.linked_at IS NOT NULL AND m.telegram_id IS NOT NULL ORDER BY m.id"):
+            f"{_SELECT} WHERE {_ACTIVE} AND m.linked_at IS NOT NULL AND m.telegram_id IS NOT NULL ORDER BY m.id"
+        ):
             yield member_from_row(row)
 
     async def linked(self) -> list[Member]:
         """Active members linked to Telegram."""
         return await self._many(
-            f"WHERE {_ACTIVE} AND m.linked_at IS NOT NULL AND m.telegram_id IS NOT NULL ORDER BY m.id")
+            f"WHERE {_ACTIVE} AND m.linked_at IS NOT NULL AND m.telegram_id IS NOT NULL ORDER BY m.id"
+        )
 
     async def in_units(self, unit_ids: Iterable[int], *, include_inactive: bool = False) -> list[Member]:
         ids = sorted(set(unit_ids))

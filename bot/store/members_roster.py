@@ -16,20 +16,33 @@ _CHUNK = 500
 
 
 def _entry(row: aiosqlite.Row) -> RosterEntry:
-    return RosterEntry(id=row["id"], name=row["name"], unit_id=row["unit_id"], group_id=row["group_id"],
-                       telegram_id=row["telegram_id"], active=bool(row["active"]))
+    return RosterEntry(
+        id=row["id"],
+        name=row["name"],
+        unit_id=row["unit_id"],
+        group_id=row["group_id"],
+        telegram_id=row["telegram_id"],
+        active=bool(row["active"]),
+    )
 
 
 def _values(record: RosterRecord) -> dict[str, object]:
     """The members columns an import writes from the roster's own fields, as stored."""
     return {
-        "unit_id": record.unit_id, "group_id": record.group_id, "category": record.category,
+        "unit_id": record.unit_id,
+        "group_id": record.group_id,
+        "category": record.category,
         "report_cadence": record.report_cadence,
         "migrant_since": record.migrant_since.isoformat() if record.migrant_since else None,
-        "phone": record.phone, "building": record.building,
-        "membership": record.membership, "joined": record.joined.isoformat() if record.joined else None,
-        "confirmed": record.confirmed.isoformat() if record.confirmed else None, "relation": record.relation,
-        "note": record.note, "duty": record.duty, "activity_group_id": record.activity_group_id,
+        "phone": record.phone,
+        "building": record.building,
+        "membership": record.membership,
+        "joined": record.joined.isoformat() if record.joined else None,
+        "confirmed": record.confirmed.isoformat() if record.confirmed else None,
+        "relation": record.relation,
+        "note": record.note,
+        "duty": record.duty,
+        "activity_group_id": record.activity_group_id,
     }
 
 
@@ -53,17 +66,25 @@ class RosterWrites:
         """A member who left the roster gives up their Telegram id (someone on the roster now has it)."""
         await conn.execute(
             "UPDATE members SET telegram_id = NULL, linked_at = NULL, updated_at = ? WHERE id = ? AND active = 0",
-            (now, member_id))
+            (now, member_id),
+        )
 
     async def upsert(self, conn: aiosqlite.Connection, record: RosterRecord, now: str) -> tuple[int, Change]:
         """Create the member, or bring them in line with the roster (active again if they had left);
         their roles and posts become exactly the roster's. (member id, what changed)."""
         values = _values(record)
-        current = await _one(conn, "SELECT * FROM members WHERE unit_id = ? AND name = ?",
-                             (record.unit_id, record.name))
+        current = await _one(
+            conn, "SELECT * FROM members WHERE unit_id = ? AND name = ?", (record.unit_id, record.name)
+        )
         if current is None:
-            columns = {**values, "name": record.name, "telegram_id": record.telegram_id, "created_at": now,
-                       "updated_at": now, "mobile_recorded_at": now if record.category == "migrant" else None}
+            columns = {
+                **values,
+                "name": record.name,
+                "telegram_id": record.telegram_id,
+                "created_at": now,
+                "updated_at": now,
+                "mobile_recorded_at": now if record.category == "migrant" else None,
+            }
             cur = await conn.execute(
                 f"INSERT INTO members ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
                 tuple(columns.values()),
@@ -91,20 +112,22 @@ class RosterWrites:
     async def _set_many(self, conn: aiosqlite.Connection, member_id: int, record: RosterRecord) -> bool:
         """Roles, offices and posts exactly as the roster has them; whether anything changed."""
         changed = False
-        for table, column, wanted in (("member_roles", "role", record.roles - OFFICES),
-                                      ("member_offices", "office", record.roles & OFFICES),
-                                      ("member_posts", "post", record.posts)):
+        for table, column, wanted in (
+            ("member_roles", "role", record.roles - OFFICES),
+            ("member_offices", "office", record.roles & OFFICES),
+            ("member_posts", "post", record.posts),
+        ):
             async with conn.execute(f"SELECT {column} FROM {table} WHERE member_id = ?", (member_id,)) as cur:
                 have = {r[0] for r in await cur.fetchall()}
             if have != set(wanted):
                 await conn.execute(f"DELETE FROM {table} WHERE member_id = ?", (member_id,))
-                await conn.executemany(f"INSERT INTO {table} (member_id, {column}) VALUES (?, ?)",
-                                       [(member_id, v) for v in sorted(wanted)])
+                await conn.executemany(
+                    f"INSERT INTO {table} (member_id, {column}) VALUES (?, ?)", [(member_id, v) for v in sorted(wanted)]
+                )
                 changed = True
         return changed
 
-    async def set_liaison(self, conn: aiosqlite.Connection, member_id: int, liaison_id: int | None,
-                          now: str) -> bool:
+    async def set_liaison(self, conn: aiosqlite.Connection, member_id: int, liaison_id: int | None, now: str) -> bool:
         """Whether it changed."""
         cur = await conn.execute(
             "UPDATE members SET liaison_id = ?, updated_at = ? WHERE id = ? AND liaison_id IS NOT ?",
@@ -119,18 +142,22 @@ class RosterWrites:
         done = 0
         ids = list(member_ids)
         for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start:start + _CHUNK]
+            chunk = ids[start : start + _CHUNK]
             marks = ",".join("?" * len(chunk))
             cur = await conn.execute(
                 f"UPDATE members SET active = 0, deactivated_at = ?, updated_at = ? WHERE id IN ({marks}) "
-                "AND active = 1", (now, now, *chunk))
+                "AND active = 1",
+                (now, now, *chunk),
+            )
             done += cur.rowcount
             await conn.execute(f"DELETE FROM member_roles WHERE member_id IN ({marks})", tuple(chunk))
             await conn.execute(f"DELETE FROM member_offices WHERE member_id IN ({marks})", tuple(chunk))
             await conn.execute(f"DELETE FROM member_posts WHERE member_id IN ({marks})", tuple(chunk))
             await conn.execute(
-                f"UPDATE invites SET used_at = ? WHERE member_id IN ({marks}) AND used_at IS NULL", (now, *chunk))
+                f"UPDATE invites SET used_at = ? WHERE member_id IN ({marks}) AND used_at IS NULL", (now, *chunk)
+            )
             await conn.execute(
                 f"UPDATE outbox SET status = 'cancelled' WHERE member_id IN ({marks}) AND status = 'pending'",
-                tuple(chunk))
+                tuple(chunk),
+            )
         return done

@@ -53,31 +53,51 @@ class MinutesRepo:
 
     async def get(self, notice_id: int) -> Minutes | None:
         row = await self.db.fetchone(
-            "SELECT m.*, s.name AS saver FROM minutes m LEFT JOIN members s ON s.id = m.saved_by "
-            "WHERE m.notice_id = ?", (notice_id,))
+            "SELECT m.*, s.name AS saver FROM minutes m LEFT JOIN members s ON s.id = m.saved_by WHERE m.notice_id = ?",
+            (notice_id,),
+        )
         if row is None:
             return None
         found = await self.db.fetchall(
-            "SELECT text, yes, no, abstain FROM minute_resolutions WHERE notice_id = ? ORDER BY seq", (notice_id,))
-        return Minutes(notice_id, row["host"], row["recorder"], row["content"], row["saver"],
-                       datetime.fromisoformat(row["saved_at"]),
-                       tuple(Resolution(r["text"], r["yes"], r["no"], r["abstain"]) for r in found))
+            "SELECT text, yes, no, abstain FROM minute_resolutions WHERE notice_id = ? ORDER BY seq", (notice_id,)
+        )
+        return Minutes(
+            notice_id,
+            row["host"],
+            row["recorder"],
+            row["content"],
+            row["saver"],
+            datetime.fromisoformat(row["saved_at"]),
+            tuple(Resolution(r["text"], r["yes"], r["no"], r["abstain"]) for r in found),
+        )
 
-    async def save(self, notice_id: int, host: str | None, recorder: str | None, content: str,
-                   resolutions: Sequence[Resolution], by: int | None, now: datetime) -> None:
+    async def save(
+        self,
+        notice_id: int,
+        host: str | None,
+        recorder: str | None,
+        content: str,
+        resolutions: Sequence[Resolution],
+        by: int | None,
+        now: datetime,
+    ) -> None:
         """Replace the meeting's minutes (and their resolutions) as a whole, in one transaction."""
         async with self.db.transaction() as conn:
             await conn.execute(
                 "INSERT INTO minutes (notice_id, host, recorder, content, saved_by, saved_at) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (notice_id) DO UPDATE SET host = excluded.host, "
                 "recorder = excluded.recorder, content = excluded.content, saved_by = excluded.saved_by, "
-                "saved_at = excluded.saved_at", (notice_id, host, recorder, content, by, iso(now)))
+                "saved_at = excluded.saved_at",
+                (notice_id, host, recorder, content, by, iso(now)),
+            )
             await conn.execute("DELETE FROM minute_resolutions WHERE notice_id = ?", (notice_id,))
             await conn.executemany(
                 "INSERT INTO minute_resolutions (notice_id, seq, text, yes, no, abstain) VALUES (?, ?, ?, ?, ?, ?)",
-                [(notice_id, seq, r.text, r.yes, r.no, r.abstain) for seq, r in enumerate(resolutions, 1)])
-            await conn.execute("UPDATE notices SET minutes = ?, minutes_at = ? WHERE id = ?",
-                               (content, iso(now), notice_id))
+                [(notice_id, seq, r.text, r.yes, r.no, r.abstain) for seq, r in enumerate(resolutions, 1)],
+            )
+            await conn.execute(
+                "UPDATE notices SET minutes = ?, minutes_at = ? WHERE id = ?", (content, iso(now), notice_id)
+            )
 
     async def set_content(self, notice_id: int, content: str, by: int | None, now: datetime) -> None:
         """The quick note (`/minutes ID | text`): only 会议内容 changes; host, recorder and resolutions stay."""
@@ -85,12 +105,14 @@ class MinutesRepo:
             await conn.execute(
                 "INSERT INTO minutes (notice_id, content, saved_by, saved_at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (notice_id) DO UPDATE SET content = excluded.content, saved_by = excluded.saved_by, "
-                "saved_at = excluded.saved_at", (notice_id, content, by, iso(now)))
-            await conn.execute("UPDATE notices SET minutes = ?, minutes_at = ? WHERE id = ?",
-                               (content, iso(now), notice_id))
+                "saved_at = excluded.saved_at",
+                (notice_id, content, by, iso(now)),
+            )
+            await conn.execute(
+                "UPDATE notices SET minutes = ?, minutes_at = ? WHERE id = ?", (content, iso(now), notice_id)
+            )
 
-    async def each_resolution(self, units: Collection[int] | None = None
-                              ) -> AsyncGenerator[ResolutionLine, None]:
+    async def each_resolution(self, units: Collection[int] | None = None) -> AsyncGenerator[ResolutionLine, None]:
         """Every resolution of the meetings of these units (all when None), by meeting and order: streamed."""
         where: str = ""
         params: tuple[object, ...] = ()
@@ -98,8 +120,19 @@ class MinutesRepo:
             ids = tuple(sorted(set(units))) or (-1,)
             where, params = f"WHERE n.unit_id IN ({','.join('?' * len(ids))})", ids
         async for r in self.db.stream(
-                "SELECT n.id, n.kind, n.unit_id, n.starts_at, r.seq, r.text, r.yes, r.no, r.abstain "
-                f"FROM minute_resolutions r JOIN notices n ON n.id = r.notice_id {where} "
-                "ORDER BY r.notice_id, r.seq", params):
-            yield ResolutionLine(r["id"], r["kind"], r["unit_id"], datetime.fromisoformat(r["starts_at"]), r["seq"],
-                                 r["text"], r["yes"], r["no"], r["abstain"])
+            "SELECT n.id, n.kind, n.unit_id, n.starts_at, r.seq, r.text, r.yes, r.no, r.abstain "
+            f"FROM minute_resolutions r JOIN notices n ON n.id = r.notice_id {where} "
+            "ORDER BY r.notice_id, r.seq",
+            params,
+        ):
+            yield ResolutionLine(
+                r["id"],
+                r["kind"],
+                r["unit_id"],
+                datetime.fromisoformat(r["starts_at"]),
+                r["seq"],
+                r["text"],
+                r["yes"],
+                r["no"],
+                r["abstain"],
+            )

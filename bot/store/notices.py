@@ -92,8 +92,14 @@ class Draft(BaseModel):
 
 
 def _rsvp(r: aiosqlite.Row) -> Rsvp:
-    return Rsvp(member_id=r["member_id"], answer=r["answer"], reason=r["reason"], at=datetime.fromisoformat(r["at"]),
-                approval=r["approval"], decided_by=r["decided_by"])
+    return Rsvp(
+        member_id=r["member_id"],
+        answer=r["answer"],
+        reason=r["reason"],
+        at=datetime.fromisoformat(r["at"]),
+        approval=r["approval"],
+        decided_by=r["decided_by"],
+    )
 
 
 def _when(value: str | None) -> datetime | None:
@@ -102,11 +108,21 @@ def _when(value: str | None) -> datetime | None:
 
 def _notice(r: aiosqlite.Row) -> Notice:
     return Notice(
-        id=r["id"], kind=r["kind"], unit_id=r["unit_id"], starts_at=datetime.fromisoformat(r["starts_at"]),
-        place=r["place"], topic=r["topic"], created_by=r["created_by"], creator_chat=r["creator_chat"],
-        creator_lang=r["creator_lang"], created_at=datetime.fromisoformat(r["created_at"]),
-        cancelled_at=_when(r["cancelled_at"]), minutes=r["minutes"], minutes_at=_when(r["minutes_at"]),
-        audience=r["audience"], speaker=r["speaker"],
+        id=r["id"],
+        kind=r["kind"],
+        unit_id=r["unit_id"],
+        starts_at=datetime.fromisoformat(r["starts_at"]),
+        place=r["place"],
+        topic=r["topic"],
+        created_by=r["created_by"],
+        creator_chat=r["creator_chat"],
+        creator_lang=r["creator_lang"],
+        created_at=datetime.fromisoformat(r["created_at"]),
+        cancelled_at=_when(r["cancelled_at"]),
+        minutes=r["minutes"],
+        minutes_at=_when(r["minutes_at"]),
+        audience=r["audience"],
+        speaker=r["speaker"],
     )
 
 
@@ -116,16 +132,33 @@ class NoticeRepo(AnswerWrites, NoticeExportReads, MeetingReminderReads, MeetingS
 
     # ------------------------------------------------------------------ writing
     async def publish(
-        self, draft: Draft, created_by: int | None, creator_chat: int, creator_lang: str, now: datetime,
-        expected: Sequence[Member], messages: Callable[[int], list[Outgoing]],
+        self,
+        draft: Draft,
+        created_by: int | None,
+        creator_chat: int,
+        creator_lang: str,
+        now: datetime,
+        expected: Sequence[Member],
+        messages: Callable[[int], list[Outgoing]],
     ) -> tuple[int, int]:
         """The notice, its expected members and its deliveries in ONE transaction; (id, rows queued)."""
         async with self.db.transaction() as conn:
             cur = await conn.execute(
                 "INSERT INTO notices (kind, unit_id, starts_at, place, topic, created_by, creator_chat, "
                 "creator_lang, created_at, audience, speaker) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (draft.kind, draft.unit_id, iso(draft.starts_at), draft.place, draft.topic, created_by,
-                 creator_chat, creator_lang, iso(now), draft.audience, draft.speaker),
+                (
+                    draft.kind,
+                    draft.unit_id,
+                    iso(draft.starts_at),
+                    draft.place,
+                    draft.topic,
+                    created_by,
+                    creator_chat,
+                    creator_lang,
+                    iso(now),
+                    draft.audience,
+                    draft.speaker,
+                ),
             )
             notice_id = cur.lastrowid
             assert notice_id is not None
@@ -137,20 +170,26 @@ class NoticeRepo(AnswerWrites, NoticeExportReads, MeetingReminderReads, MeetingS
         return notice_id, queued
 
     async def cancel(
-        self, notice_id: int, now: datetime, messages: Callable[[list[OutboxRow]], list[Outgoing]],
+        self,
+        notice_id: int,
+        now: datetime,
+        messages: Callable[[list[OutboxRow]], list[Outgoing]],
     ) -> tuple[int, int]:
         """Cancel the notice, withdraw its unsent deliveries and queue word to those who were told, in ONE
         transaction; (deliveries withdrawn, cancellations queued)."""
         ref = notice_ref(notice_id)
         async with self.db.transaction() as conn:
-            await conn.execute("UPDATE notices SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL",
-                               (iso(now), notice_id))
+            await conn.execute(
+                "UPDATE notices SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL", (iso(now), notice_id)
+            )
             cur = await conn.execute(
-                "UPDATE outbox SET status = 'cancelled' WHERE ref = ? AND status = 'pending'", (ref,))
+                "UPDATE outbox SET status = 'cancelled' WHERE ref = ? AND status = 'pending'", (ref,)
+            )
             withdrawn = cur.rowcount
             async with conn.execute(
                 "SELECT * FROM outbox WHERE ref = ? AND kind = 'notice' AND status IN ('sent', 'uncertain') "
-                "ORDER BY id", (ref,),
+                "ORDER BY id",
+                (ref,),
             ) as rows:
                 told = [_row(r) for r in await rows.fetchall()]
             queued = await enqueue_in(conn, messages(told))
@@ -158,16 +197,18 @@ class NoticeRepo(AnswerWrites, NoticeExportReads, MeetingReminderReads, MeetingS
 
     async def set_minutes(self, notice_id: int, text: str, now: datetime) -> None:
         async with self.db.transaction() as conn:
-            await conn.execute("UPDATE notices SET minutes = ?, minutes_at = ? WHERE id = ?",
-                               (text, iso(now), notice_id))
+            await conn.execute(
+                "UPDATE notices SET minutes = ?, minutes_at = ? WHERE id = ?", (text, iso(now), notice_id)
+            )
 
     async def bind_chat(self, unit_id: int, chat_id: int) -> int | None:
         """Tie a group chat to a unit (the unit's earlier group, if any, is let go). A chat serves one unit:
         when another unit holds it, nothing changes and that unit's id is returned (checked in the same
         transaction, so two secretaries binding at once cannot both take it)."""
         async with self.db.transaction() as conn:
-            async with conn.execute("SELECT id FROM units WHERE chat_id = ? AND id != ? LIMIT 1",
-                                    (chat_id, unit_id)) as cur:
+            async with conn.execute(
+                "SELECT id FROM units WHERE chat_id = ? AND id != ? LIMIT 1", (chat_id, unit_id)
+            ) as cur:
                 holder = await cur.fetchone()
             if holder is not None:
                 return int(holder[0])
@@ -191,8 +232,9 @@ class NoticeRepo(AnswerWrites, NoticeExportReads, MeetingReminderReads, MeetingS
         else:
             ids = sorted(set(units)) or [-1]
             marks = ",".join("?" * len(ids))
-            rows = await self.db.fetchall(f"SELECT * FROM notices WHERE unit_id IN ({marks}) ORDER BY id DESC",
-                                          tuple(ids))
+            rows = await self.db.fetchall(
+                f"SELECT * FROM notices WHERE unit_id IN ({marks}) ORDER BY id DESC", tuple(ids)
+            )
         return [_notice(r) for r in rows]
 
     async def latest_in(self, units: Iterable[int]) -> Notice | None:
@@ -200,7 +242,8 @@ class NoticeRepo(AnswerWrites, NoticeExportReads, MeetingReminderReads, MeetingS
         marks = ",".join("?" * len(ids))
         row = await self.db.fetchone(
             f"SELECT * FROM notices WHERE unit_id IN ({marks}) AND cancelled_at IS NULL ORDER BY id DESC LIMIT 1",
-            tuple(ids))
+            tuple(ids),
+        )
         return _notice(row) if row else None
 
     async def upcoming_for(self, member_id: int, now: datetime) -> list[Notice]:
@@ -215,12 +258,15 @@ class NoticeRepo(AnswerWrites, NoticeExportReads, MeetingReminderReads, MeetingS
         """(cancelled, deliveries still pending) in one query: the sender asks after every delivery."""
         row = await self.db.fetchone(
             "SELECT cancelled_at IS NOT NULL, (SELECT count(*) FROM outbox WHERE ref = ? "
-            "AND status IN ('pending', 'sending')) FROM notices WHERE id = ?", (notice_ref(notice_id), notice_id))
+            "AND status IN ('pending', 'sending')) FROM notices WHERE id = ?",
+            (notice_ref(notice_id), notice_id),
+        )
         return (bool(row[0]), int(row[1])) if row else None
 
     async def is_expected(self, notice_id: int, member_id: int) -> bool:
         row = await self.db.fetchone(
-            "SELECT 1 FROM notice_members WHERE notice_id = ? AND member_id = ?", (notice_id, member_id))
+            "SELECT 1 FROM notice_members WHERE notice_id = ? AND member_id = ?", (notice_id, member_id)
+        )
         return row is not None
 
     async def expected(self, notice_id: int) -> list[Expected]:
@@ -228,10 +274,18 @@ class NoticeRepo(AnswerWrites, NoticeExportReads, MeetingReminderReads, MeetingS
             f"{_SELECT} JOIN notice_members e ON e.member_id = m.id WHERE e.notice_id = ? ORDER BY m.id",
             (notice_id,),
         )
-        seat = {r[0]: (bool(r[1]), bool(r[2]), bool(r[3])) for r in await self.db.fetchall(
-            "SELECT member_id, linked, votes, committee FROM notice_members WHERE notice_id = ?", (notice_id,))}
-        return [Expected(member=member_from_row(r), linked=seat[r["id"]][0], votes=seat[r["id"]][1],
-                         committee=seat[r["id"]][2]) for r in rows]
+        seat = {
+            r[0]: (bool(r[1]), bool(r[2]), bool(r[3]))
+            for r in await self.db.fetchall(
+                "SELECT member_id, linked, votes, committee FROM notice_members WHERE notice_id = ?", (notice_id,)
+            )
+        }
+        return [
+            Expected(
+                member=member_from_row(r), linked=seat[r["id"]][0], votes=seat[r["id"]][1], committee=seat[r["id"]][2]
+            )
+            for r in rows
+        ]
 
     async def rsvps(self, notice_id: int) -> dict[int, Rsvp]:
         rows = await self.db.fetchall("SELECT * FROM rsvps WHERE notice_id = ?", (notice_id,))
@@ -244,18 +298,24 @@ class NoticeRepo(AnswerWrites, NoticeExportReads, MeetingReminderReads, MeetingS
         ids = list(notice_ids) or [-1]
         marks = ",".join("?" * len(ids))
         rows = await self.db.fetchall(
-            f"SELECT * FROM rsvps WHERE member_id = ? AND notice_id IN ({marks})", (member_id, *ids))
+            f"SELECT * FROM rsvps WHERE member_id = ? AND notice_id IN ({marks})", (member_id, *ids)
+        )
         return {r["notice_id"]: _rsvp(r) for r in rows}
 
     async def checkins(self, notice_id: int) -> dict[int, Checkin]:
         rows = await self.db.fetchall("SELECT * FROM checkins WHERE notice_id = ?", (notice_id,))
-        return {r["member_id"]: Checkin(member_id=r["member_id"], how=r["how"], by_member=r["by_member"],
-                                        at=datetime.fromisoformat(r["at"])) for r in rows}
+        return {
+            r["member_id"]: Checkin(
+                member_id=r["member_id"], how=r["how"], by_member=r["by_member"], at=datetime.fromisoformat(r["at"])
+            )
+            for r in rows
+        }
 
     async def deliveries(self, notice_id: int) -> list[OutboxRow]:
         """The notice's delivery rows (members and the bound group chat)."""
-        rows = await self.db.fetchall("SELECT * FROM outbox WHERE ref = ? AND kind = 'notice' ORDER BY id",
-                                      (notice_ref(notice_id),))
+        rows = await self.db.fetchall(
+            "SELECT * FROM outbox WHERE ref = ? AND kind = 'notice' ORDER BY id", (notice_ref(notice_id),)
+        )
         return [_row(r) for r in rows]
 
     async def delivery(self, key: str) -> OutboxRow | None:

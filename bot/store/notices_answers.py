@@ -14,8 +14,15 @@ from bot.store.outbox import Outgoing, enqueue_in
 class AnswerWrites:
     db: Database
 
-    async def record_rsvp(self, notice_id: int, member_id: int, answer: str, reason: str | None,
-                          now: datetime, messages: Callable[[], list[Outgoing]] | None = None) -> int:
+    async def record_rsvp(
+        self,
+        notice_id: int,
+        member_id: int,
+        answer: str,
+        reason: str | None,
+        now: datetime,
+        messages: Callable[[], list[Outgoing]] | None = None,
+    ) -> int:
         """The member's answer; a leave is a new request, pending until decided (an earlier decision goes).
         `messages` (the request to the convener) are queued in the same transaction; returns how many."""
         approval = "pending" if answer == "leave" else None
@@ -29,8 +36,16 @@ class AnswerWrites:
             )
             return await enqueue_in(conn, messages()) if messages else 0
 
-    async def decide_leave(self, notice_id: int, member_id: int, approval: str, by_member: int | None,
-                           asked_at: datetime, now: datetime, messages: Callable[[], list[Outgoing]]) -> bool:
+    async def decide_leave(
+        self,
+        notice_id: int,
+        member_id: int,
+        approval: str,
+        by_member: int | None,
+        asked_at: datetime,
+        now: datetime,
+        messages: Callable[[], list[Outgoing]],
+    ) -> bool:
         """准假 / 不准 on the leave asked at `asked_at`, if it is still that request and still pending (a
         second press, or a press on an older request, changes nothing: False). The member's word is queued
         in the same transaction."""
@@ -38,23 +53,28 @@ class AnswerWrites:
             cur = await conn.execute(
                 "UPDATE rsvps SET approval = ?, decided_by = ?, decided_at = ? WHERE notice_id = ? AND member_id = ? "
                 "AND answer = 'leave' AND approval = 'pending' AND at = ?",
-                (approval, by_member, iso(now), notice_id, member_id, iso(asked_at)))
+                (approval, by_member, iso(now), notice_id, member_id, iso(asked_at)),
+            )
             if cur.rowcount == 0:
                 return False
             await enqueue_in(conn, messages())
             return True
 
-    async def record_makeup(self, notice_id: int, member_id: int, on_date: str, note: str, by_member: int | None,
-                            now: datetime) -> bool:
+    async def record_makeup(
+        self, notice_id: int, member_id: int, on_date: str, note: str, by_member: int | None, now: datetime
+    ) -> bool:
         """补学 of an absent member; False when one is already recorded (the first stands)."""
         async with self.db.transaction() as conn:
             cur = await conn.execute(
                 "INSERT OR IGNORE INTO makeups (notice_id, member_id, on_date, note, by_member, at) "
-                "VALUES (?, ?, ?, ?, ?, ?)", (notice_id, member_id, on_date, note, by_member, iso(now)))
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (notice_id, member_id, on_date, note, by_member, iso(now)),
+            )
             return cur.rowcount > 0
 
-    async def record_checkin(self, notice_id: int, member_id: int, how: str, by_member: int | None,
-                             now: datetime) -> bool:
+    async def record_checkin(
+        self, notice_id: int, member_id: int, how: str, by_member: int | None, now: datetime
+    ) -> bool:
         """False when the member had already checked in (the first check-in stands)."""
         async with self.db.transaction() as conn:
             cur = await conn.execute(

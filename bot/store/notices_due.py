@@ -50,5 +50,6 @@ class MeetingReminderReads:
             "SELECT min(id) FROM (SELECT (SELECT id FROM outbox WHERE ref = ? AND status = 'pending' ORDER BY id "
             "LIMIT 1) AS id UNION ALL SELECT (SELECT id FROM outbox WHERE ref = ? AND status = 'sending' ORDER BY id "
             "LIMIT 1))",
-            (_ref(notice_id), _ref(notice_id)))
+            (_ref(notice_id), _ref(notice_id)),
+        )
         return int(row[0]) if row and row[0] is not None else None

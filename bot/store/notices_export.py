@@ -82,8 +82,10 @@ def _in_units(units: Collection[int] | None) -> tuple[str, tuple[object, ...]]:
 
 # Deliveries are outbox rows of kind 'notice' whose ref is 'notice:<id>' (`notice_ref`); a group chat's has no
 # member. Counting by status uses the (ref, status) index.
-_DELIVERED = ("(SELECT count(*) FROM outbox o WHERE o.ref = 'notice:' || n.id AND o.status = '{}' "
-              "AND o.kind = 'notice' AND o.member_id IS NOT NULL)")
+_DELIVERED = (
+    "(SELECT count(*) FROM outbox o WHERE o.ref = 'notice:' || n.id AND o.status = '{}' "
+    "AND o.kind = 'notice' AND o.member_id IS NOT NULL)"
+)
 
 _FIGURES = (
     "SELECT n.*, c.name AS creator_name, "
@@ -135,14 +137,32 @@ class NoticeExportReads:
         async for r in self.db.stream(_FIGURES.format(where=where), params):
             starts_at, created_at = datetime.fromisoformat(r["starts_at"]), datetime.fromisoformat(r["created_at"])
             yield NoticeFigures(
-                id=r["id"], kind=r["kind"], unit_id=r["unit_id"], starts_at=starts_at, place=r["place"],
-                topic=r["topic"], creator=r["creator_name"], created_at=created_at,
-                cancelled_at=_when(r["cancelled_at"]), minutes=r["minutes"], expected=r["expected"],
-                not_registered=r["not_registered"], delivered=r["delivered"], failed=r["failed"],
-                uncertain=r["uncertain"], attending=r["attending"], on_leave=r["on_leave"],
-                checked_in=r["checked_in"], audience=r["audience"], speaker=r["speaker"],
-                leave_approved=r["leave_approved"], voters=r["voters"], voters_present=r["voters_present"],
-                made_up=r["made_up"], host=r["minutes_host"], recorder=r["minutes_recorder"],
+                id=r["id"],
+                kind=r["kind"],
+                unit_id=r["unit_id"],
+                starts_at=starts_at,
+                place=r["place"],
+                topic=r["topic"],
+                creator=r["creator_name"],
+                created_at=created_at,
+                cancelled_at=_when(r["cancelled_at"]),
+                minutes=r["minutes"],
+                expected=r["expected"],
+                not_registered=r["not_registered"],
+                delivered=r["delivered"],
+                failed=r["failed"],
+                uncertain=r["uncertain"],
+                attending=r["attending"],
+                on_leave=r["on_leave"],
+                checked_in=r["checked_in"],
+                audience=r["audience"],
+                speaker=r["speaker"],
+                leave_approved=r["leave_approved"],
+                voters=r["voters"],
+                voters_present=r["voters_present"],
+                made_up=r["made_up"],
+                host=r["minutes_host"],
+                recorder=r["minutes_recorder"],
                 resolutions=r["resolutions"],
             )
 
@@ -155,10 +175,23 @@ class NoticeExportReads:
             if starts is None or starts[0] != r["starts_at"]:
                 starts = (r["starts_at"], datetime.fromisoformat(r["starts_at"]))
             yield AttendanceLine(
-                notice_id=r["notice_id"], kind=r["kind"], starts_at=starts[1], member=r["name"],
-                unit_id=r["unit_id"], group_id=r["group_id"], linked=bool(r["linked"]), delivery=r["delivery"],
-                answer=r["answer"], reason=r["reason"], answered_at=_when(r["answered_at"]),
-                checked_in_at=_when(r["checked_in_at"]), check_in=r["how"], votes=bool(r["votes"]),
-                approval=r["approval"], decided_by=r["decided_by"], registered_by=r["registered_by"],
-                made_up_on=r["on_date"], makeup_note=r["makeup_note"],
+                notice_id=r["notice_id"],
+                kind=r["kind"],
+                starts_at=starts[1],
+                member=r["name"],
+                unit_id=r["unit_id"],
+                group_id=r["group_id"],
+                linked=bool(r["linked"]),
+                delivery=r["delivery"],
+                answer=r["answer"],
+                reason=r["reason"],
+                answered_at=_when(r["answered_at"]),
+                checked_in_at=_when(r["checked_in_at"]),
+                check_in=r["how"],
+                votes=bool(r["votes"]),
+                approval=r["approval"],
+                decided_by=r["decided_by"],
+                registered_by=r["registered_by"],
+                made_up_on=r["on_date"],
+                makeup_note=r["makeup_note"],
             )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 from bot.store.db import Database
 
@@ -58,7 +59,23 @@ class MeetingSeatReads:
             "LEFT JOIN members b ON b.id = c.by_member AND c.how != 'self' "
             "LEFT JOIN makeups k ON k.notice_id = e.notice_id AND k.member_id = m.id "
             "WHERE e.notice_id = ? ORDER BY m.id",
-            (notice_id,))
-        return [MeetingSeat(r[0], r[1], bool(r[2]), bool(r[3]), bool(r[4]), r[5], r[6], r[7], r[8],  # type: ignore[arg-type]
-                            _when(r[9]), r[10], r[11], r[12])  # type: ignore[arg-type]
-                for r in rows]
+            (notice_id,),
+        )
+        return [
+            MeetingSeat(
+                r[0],
+                r[1],
+                bool(r[2]),
+                bool(r[3]),
+                bool(r[4]),
+                r[5],
+                r[6],
+                r[7],
+                r[8],
+                _when(r[9]),
+                r[10],
+                r[11],
+                r[12],
+            )
+            for r in cast("list[tuple[Any, ...]]", rows)
+        ]

@@ -126,7 +126,8 @@ def reconcile(restored: Path, current: Path) -> Reconciled:
             "UPDATE main.outbox AS o SET status = l.status, message_id = l.message_id, error = l.error, "
             "sent_at = l.sent_at, attempts = l.attempts FROM log.outbox AS l "
             "WHERE l.key = o.key AND l.chat_id = o.chat_id AND o.status IN ('pending', 'sending') "
-            f"AND l.status IN {_FINAL}").rowcount
+            f"AND l.status IN {_FINAL}"
+        ).rowcount
         # Decided after the backup by the sweep or an after-send hook, which would decide them again: recorded
         # as they went, when what they belong to is in the backup too (ids of things made after the backup are
         # given out again after the restore, so their keys would stand for something else).
@@ -147,7 +148,8 @@ def reconcile(restored: Path, current: Path) -> Reconciled:
             "       WHERE n.id = CAST(substr(l.ref, 8) AS INTEGER)) "
             "  WHEN l.ref LIKE 'duty:%' THEN EXISTS (SELECT 1 FROM main.duty_logs AS d "
             "       WHERE d.id = CAST(substr(l.ref, 6) AS INTEGER)) "
-            "  ELSE 1 END ORDER BY l.id").rowcount
+            "  ELSE 1 END ORDER BY l.id"
+        ).rowcount
         conn.execute("COMMIT")
         return Reconciled(True, settled, recorded)
     except sqlite3.DatabaseError as exc:

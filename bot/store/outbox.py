@@ -47,19 +47,38 @@ class OutboxRow:
 
 def _row(r: aiosqlite.Row) -> OutboxRow:
     return OutboxRow(
-        id=r["id"], key=r["key"], kind=r["kind"], ref=r["ref"], member_id=r["member_id"],
-        chat_id=r["chat_id"], text=r["text"], buttons=json.loads(r["buttons"]) if r["buttons"] else None,
-        status=r["status"], attempts=r["attempts"], message_id=r["message_id"], error=r["error"],
+        id=r["id"],
+        key=r["key"],
+        kind=r["kind"],
+        ref=r["ref"],
+        member_id=r["member_id"],
+        chat_id=r["chat_id"],
+        text=r["text"],
+        buttons=json.loads(r["buttons"]) if r["buttons"] else None,
+        status=r["status"],
+        attempts=r["attempts"],
+        message_id=r["message_id"],
+        error=r["error"],
     )
 
 
-OUTBOX_INSERT_SQL = ("INSERT OR IGNORE INTO outbox (key, kind, ref, member_id, chat_id, text, buttons, created_at) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+OUTBOX_INSERT_SQL = (
+    "INSERT OR IGNORE INTO outbox (key, kind, ref, member_id, chat_id, text, buttons, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 def _insert_row(item: Outgoing, now: str) -> tuple[object, ...]:
-    return (item.key, item.kind, item.ref, item.member_id, item.chat_id, item.text,
-            json.dumps(item.buttons, ensure_ascii=False) if item.buttons else None, now)
+    return (
+        item.key,
+        item.kind,
+        item.ref,
+        item.member_id,
+        item.chat_id,
+        item.text,
+        json.dumps(item.buttons, ensure_ascii=False) if item.buttons else None,
+        now,
+    )
 
 
 def outbox_rows(items: Iterable[Outgoing]) -> list[tuple[object, ...]]:
@@ -95,8 +114,7 @@ async def _insert(conn: aiosqlite.Connection, rows: list[tuple[object, ...]]) ->
 CLAIM_SCAN = 2000
 
 
-async def _oldest_per_chat(conn: aiosqlite.Connection, limit: int, skip: list[int], per_chat: int | None
-                           ) -> list[int]:
+async def _oldest_per_chat(conn: aiosqlite.Connection, limit: int, skip: list[int], per_chat: int | None) -> list[int]:
     """Ids of up to `limit` pending rows, oldest first, none of a chat in `skip`, at most `per_chat` of each."""
     where = "status = 'pending'"
     if skip:
@@ -105,8 +123,9 @@ async def _oldest_per_chat(conn: aiosqlite.Connection, limit: int, skip: list[in
     picked: list[int] = []
     taken: dict[int, int] = {}
     seen = 0
-    async with conn.execute(f"SELECT id, chat_id FROM outbox WHERE {where} ORDER BY id LIMIT ?",
-                            (*skip, CLAIM_SCAN)) as cur:
+    async with conn.execute(
+        f"SELECT id, chat_id FROM outbox WHERE {where} ORDER BY id LIMIT ?", (*skip, CLAIM_SCAN)
+    ) as cur:
         while len(picked) < limit and seen < CLAIM_SCAN and (batch := list(await cur.fetchmany(chunk))):
             seen += len(batch)
             for row_id, chat in batch:
@@ -133,7 +152,7 @@ class OutboxRepo:
         wanted = list(dict.fromkeys(keys))
         found: set[str] = set()
         for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
+            chunk = wanted[start : start + 500]
             marks = ",".join("?" * len(chunk))
             rows = await self.db.fetchall(f"SELECT key FROM outbox WHERE key IN ({marks})", tuple(chunk))
             found.update(r[0] for r in rows)
@@ -157,8 +176,9 @@ class OutboxRepo:
                 rows = []
                 if ids:
                     marks = ",".join("?" * len(ids))
-                    async with conn.execute(f"SELECT * FROM outbox WHERE id IN ({marks}) ORDER BY id",
-                                            tuple(ids)) as cur:
+                    async with conn.execute(
+                        f"SELECT * FROM outbox WHERE id IN ({marks}) ORDER BY id", tuple(ids)
+                    ) as cur:
                         rows = [_row(r) for r in await cur.fetchall()]
             if rows:
                 marks = ",".join("?" * len(rows))
@@ -168,8 +188,7 @@ class OutboxRepo:
                 )
         return rows
 
-    async def finish(self, row_id: int, status: str, message_id: int | None = None,
-                     error: str | None = None) -> None:
+    async def finish(self, row_id: int, status: str, message_id: int | None = None, error: str | None = None) -> None:
         async with self.db.transaction() as conn:
             await conn.execute(
                 "UPDATE outbox SET status = ?, message_id = COALESCE(?, message_id), error = ?, sent_at = ? "
@@ -198,7 +217,8 @@ class OutboxRepo:
             row = await self.db.fetchone("SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')")
         else:
             row = await self.db.fetchone(
-                "SELECT count(*) FROM outbox WHERE ref = ? AND status IN ('pending', 'sending')", (ref,))
+                "SELECT count(*) FROM outbox WHERE ref = ? AND status IN ('pending', 'sending')", (ref,)
+            )
         return int(row[0]) if row else 0
 
     async def by_ref(self, ref: str) -> list[OutboxRow]:
@@ -211,5 +231,6 @@ class OutboxRepo:
     async def cancel_ref(self, ref: str) -> int:
         async with self.db.transaction() as conn:
             cur = await conn.execute(
-                "UPDATE outbox SET status = 'cancelled' WHERE ref = ? AND status = 'pending'", (ref,))
+                "UPDATE outbox SET status = 'cancelled' WHERE ref = ? AND status = 'pending'", (ref,)
+            )
             return cur.rowcount

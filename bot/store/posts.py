@@ -94,7 +94,9 @@ class PostRepo:
         async with self.db.transaction() as conn:
             cur = await conn.execute(
                 "INSERT OR IGNORE INTO posts (key, name, form, per_entry, per_minutes, minimum, created_at) "
-                "VALUES (?, ?, 'generic', ?, ?, ?, ?)", (name, name, per_entry, per_minutes, minimum, at))
+                "VALUES (?, ?, 'generic', ?, ?, ?, ?)",
+                (name, name, per_entry, per_minutes, minimum, at),
+            )
             post_id = cur.lastrowid if cur.rowcount else None
         return await self.get(post_id) if post_id else None
 
@@ -107,7 +109,9 @@ class PostRepo:
         async with self.db.transaction() as conn:
             cur = await conn.executemany(
                 "INSERT OR IGNORE INTO posts (key, name, form, per_entry, per_minutes, minimum, created_at) "
-                "VALUES (?, ?, 'generic', 1, NULL, 0, ?)", [(k, k, at) for k in wanted])
+                "VALUES (?, ?, 'generic', 1, NULL, 0, ?)",
+                [(k, k, at) for k in wanted],
+            )
             return cur.rowcount
 
     async def toggle_active(self, post_id: int) -> bool:
@@ -120,20 +124,24 @@ class PostRepo:
 
     async def update(self, post_id: int, per_entry: int, per_minutes: int | None, minimum: int) -> Post | None:
         async with self.db.transaction() as conn:
-            await conn.execute("UPDATE posts SET per_entry = ?, per_minutes = ?, minimum = ? WHERE id = ?",
-                               (per_entry, per_minutes, minimum, post_id))
+            await conn.execute(
+                "UPDATE posts SET per_entry = ?, per_minutes = ?, minimum = ? WHERE id = ?",
+                (per_entry, per_minutes, minimum, post_id),
+            )
         return await self.get(post_id)
 
     # Claims -----------------------------------------------------------------------------------------
 
-    async def open_claim(self, member_id: int, post_id: int, at: str,
-                         messages: Callable[[int], list[Outgoing]]) -> tuple[int | None, int]:
+    async def open_claim(
+        self, member_id: int, post_id: int, at: str, messages: Callable[[int], list[Outgoing]]
+    ) -> tuple[int | None, int]:
         """A new claim and the deciders' messages (made from its id) in one transaction; (claim id, queued),
         or (None, 0) when the member already has an open claim of that post."""
         async with self.db.transaction() as conn:
             cur = await conn.execute(
                 "INSERT OR IGNORE INTO post_claims (member_id, post_id, asked_at) VALUES (?, ?, ?)",
-                (member_id, post_id, at))
+                (member_id, post_id, at),
+            )
             if not cur.rowcount or cur.lastrowid is None:
                 return None, 0
             return cur.lastrowid, await enqueue_in(conn, messages(cur.lastrowid))
@@ -142,20 +150,24 @@ class PostRepo:
         row = await self.db.fetchone("SELECT * FROM post_claims WHERE id = ?", (claim_id,))
         return Claim.model_validate(dict(row)) if row else None
 
-    async def decide_claim(self, claim_id: int, decision: str, by: int | None, at: str, key: str,
-                           messages: Messages) -> int | None:
+    async def decide_claim(
+        self, claim_id: int, decision: str, by: int | None, at: str, key: str, messages: Messages
+    ) -> int | None:
         """Record the decision on an open claim (an approved one gives the post `key`) and queue the member's
         message, in one transaction; messages queued, or None when it was decided before."""
         async with self.db.transaction() as conn:
             cur = await conn.execute(
-                "UPDATE post_claims SET decision = ?, decided_by = ?, decided_at = ? "
-                "WHERE id = ? AND decision IS NULL", (decision, by, at, claim_id))
+                "UPDATE post_claims SET decision = ?, decided_by = ?, decided_at = ? WHERE id = ? AND decision IS NULL",
+                (decision, by, at, claim_id),
+            )
             if cur.rowcount == 0:
                 return None
             if decision == "approved":
                 await conn.execute(
                     "INSERT OR IGNORE INTO member_posts (member_id, post) "
-                    "SELECT member_id, ? FROM post_claims WHERE id = ?", (key, claim_id))
+                    "SELECT member_id, ? FROM post_claims WHERE id = ?",
+                    (key, claim_id),
+                )
             return await enqueue_in(conn, messages())
 
     # Reviewers --------------------------------------------------------------------------------------
@@ -169,38 +181,45 @@ class PostRepo:
             cur = await conn.execute("DELETE FROM post_reviewers WHERE member_id = ?", (member_id,))
             if cur.rowcount:
                 return False
-            await conn.execute("INSERT INTO post_reviewers (member_id, named_by, at) VALUES (?, ?, ?)",
-                               (member_id, by, at))
+            await conn.execute(
+                "INSERT INTO post_reviewers (member_id, named_by, at) VALUES (?, ?, ?)", (member_id, by, at)
+            )
             return True
 
     # Accounts (述职) and ratings --------------------------------------------------------------------
 
-    async def save_account(self, member_id: int, quarter: str, text: str | None, voice: str | None,
-                           at: str) -> None:
+    async def save_account(self, member_id: int, quarter: str, text: str | None, voice: str | None, at: str) -> None:
         """The account of the quarter (a second one replaces the first; a rating is kept)."""
         async with self.db.transaction() as conn:
             await conn.execute(
                 "INSERT INTO post_accounts (member_id, quarter, text, voice_file_id, at) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (member_id, quarter) DO UPDATE SET text = excluded.text, "
-                "voice_file_id = excluded.voice_file_id, at = excluded.at", (member_id, quarter, text, voice, at))
+                "voice_file_id = excluded.voice_file_id, at = excluded.at",
+                (member_id, quarter, text, voice, at),
+            )
 
     async def rate(self, member_id: int, quarter: str, rating: str, by: int | None, at: str) -> None:
         async with self.db.transaction() as conn:
             await conn.execute(
                 "INSERT INTO post_accounts (member_id, quarter, rating, rated_by, rated_at) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (member_id, quarter) DO UPDATE SET rating = excluded.rating, "
-                "rated_by = excluded.rated_by, rated_at = excluded.rated_at", (member_id, quarter, rating, by, at))
+                "rated_by = excluded.rated_by, rated_at = excluded.rated_at",
+                (member_id, quarter, rating, by, at),
+            )
 
     async def accounts(self, quarter: str, member_ids: Iterable[int]) -> dict[int, Account]:
         ids = sorted(set(member_ids))
         if not ids:
             return {}
         rows = await self.db.fetchall(
-            f"SELECT * FROM post_accounts WHERE quarter = ? AND member_id IN ({_marks(ids)})", (quarter, *ids))
+            f"SELECT * FROM post_accounts WHERE quarter = ? AND member_id IN ({_marks(ids)})", (quarter, *ids)
+        )
         return {int(r["member_id"]): Account.model_validate(dict(r)) for r in rows}
 
-    async def each_account(self, units: Collection[int] | None = None,
-                           ) -> AsyncGenerator[tuple[Account, str, int], None]:
+    async def each_account(
+        self,
+        units: Collection[int] | None = None,
+    ) -> AsyncGenerator[tuple[Account, str, int], None]:
         """Every account (of members whose branch or group is in `units`, when given) with the member's name and
         branch, by quarter, streamed from a cursor: for the export."""
         where: str = ""
@@ -211,7 +230,8 @@ class PostRepo:
             params = (*ids, *ids)
         async for r in self.db.stream(
             "SELECT a.*, m.name AS member_name, m.unit_id AS member_unit FROM post_accounts a "
-            f"JOIN members m ON m.id = a.member_id {where} ORDER BY a.quarter, a.member_id", params,
+            f"JOIN members m ON m.id = a.member_id {where} ORDER BY a.quarter, a.member_id",
+            params,
         ):
             yield Account.model_validate(dict(r)), str(r["member_name"]), int(r["member_unit"])
 
@@ -223,7 +243,9 @@ class PostRepo:
             "SELECT m.id, m.telegram_id, m.language FROM (SELECT DISTINCT member_id FROM member_posts) p "
             "JOIN members m ON m.id = p.member_id WHERE m.active = 1 AND m.telegram_id IS NOT NULL "
             "AND m.linked_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.key = ? || m.id) "
-            "ORDER BY m.id LIMIT ?", (key_prefix, limit))
+            "ORDER BY m.id LIMIT ?",
+            (key_prefix, limit),
+        )
 
     # 公示 --------------------------------------------------------------------------------------------
 
@@ -231,7 +253,8 @@ class PostRepo:
         async with self.db.transaction() as conn:
             cur = await conn.execute(
                 "INSERT INTO post_publicity (unit_id, quarter, text, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
-                (unit_id, quarter, text, by, at))
+                (unit_id, quarter, text, by, at),
+            )
             assert cur.lastrowid is not None
             return cur.lastrowid
 
@@ -248,7 +271,8 @@ class PostRepo:
         async with self.db.transaction() as conn:
             cur = await conn.execute(
                 "UPDATE post_publicity SET chat_id = ?, posted_at = ? WHERE id = ? AND posted_at IS NULL",
-                (chat_id, at, publicity_id))
+                (chat_id, at, publicity_id),
+            )
             if cur.rowcount == 0:
                 return None
             return await enqueue_in(conn, messages())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 import aiosqlite
 
@@ -70,14 +71,20 @@ class Contact:
 
 
 def _status(r: aiosqlite.Row) -> StatusReport:
-    return StatusReport(r["id"], r["member_id"], r["state"], r["location"], r["note"],
-                        datetime.fromisoformat(r["at"]))
+    return StatusReport(r["id"], r["member_id"], r["state"], r["location"], r["note"], datetime.fromisoformat(r["at"]))
 
 
 def _thought(r: aiosqlite.Row) -> ThoughtReport:
-    return ThoughtReport(r["id"], r["member_id"], r["period"], r["text"],
-                         datetime.fromisoformat(r["submitted_at"]), r["replaced"], r["voice_file_id"],
-                         r["voice_seconds"])
+    return ThoughtReport(
+        r["id"],
+        r["member_id"],
+        r["period"],
+        r["text"],
+        datetime.fromisoformat(r["submitted_at"]),
+        r["replaced"],
+        r["voice_file_id"],
+        r["voice_seconds"],
+    )
 
 
 SEEN_SQL = "UPDATE members SET last_seen_at = ? WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)"
@@ -99,8 +106,11 @@ def _authored(table: str, units: Collection[int] | None) -> tuple[str, tuple[obj
     if units is not None:
         ids = tuple(sorted(set(units))) or (-1,)
         where, params = f"WHERE m.unit_id IN ({_marks(ids)})", ids
-    return (f"SELECT r.*, m.name AS member_name, m.unit_id AS member_unit FROM {table} r "
-            f"JOIN members m ON m.id = r.member_id {where} ORDER BY r.id", params)
+    return (
+        f"SELECT r.*, m.name AS member_name, m.unit_id AS member_unit FROM {table} r "
+        f"JOIN members m ON m.id = r.member_id {where} ORDER BY r.id",
+        params,
+    )
 
 
 class ReportRepo(MarksRepo):
@@ -108,14 +118,24 @@ class ReportRepo(MarksRepo):
         self.db = db
 
     # ---- status
-    async def add_status(self, member_id: int, state: str, location: str | None, note: str | None,
-                         at: datetime, alerts: Iterable[Outgoing] = (), extra: Sequence[Statement] = ()) -> int:
+    async def add_status(
+        self,
+        member_id: int,
+        state: str,
+        location: str | None,
+        note: str | None,
+        at: datetime,
+        alerts: Iterable[Outgoing] = (),
+        extra: Sequence[Statement] = (),
+    ) -> int:
         """Save a status report and queue its alerts in the same transaction — in one hand-over to the
         database thread (the hot path of a busy hour: bench/updates.py). `extra` statements of other
         capabilities go in the same transaction (a care case opened by an illness or hardship)."""
         statements = [
-            Statement("INSERT INTO status_reports (member_id, state, location, note, at) VALUES (?, ?, ?, ?, ?)",
-                      (member_id, state, location, note, iso(at))),
+            Statement(
+                "INSERT INTO status_reports (member_id, state, location, note, at) VALUES (?, ?, ?, ?, ?)",
+                (member_id, state, location, note, iso(at)),
+            ),
             Statement(SEEN_SQL, (iso(at), member_id, iso(at))),
             *extra,
         ]
@@ -141,19 +161,23 @@ class ReportRepo(MarksRepo):
             rows = await self.db.fetchall("SELECT * FROM status_reports ORDER BY id")
         else:
             rows = await self.db.fetchall(
-                f"SELECT * FROM status_reports WHERE member_id IN ({_marks(member_ids)}) ORDER BY id",
-                tuple(member_ids))
+                f"SELECT * FROM status_reports WHERE member_id IN ({_marks(member_ids)}) ORDER BY id", tuple(member_ids)
+            )
         return [_status(r) for r in rows]
 
-    async def each_status(self, units: Collection[int] | None = None,
-                          ) -> AsyncGenerator[tuple[StatusReport, str, int], None]:
+    async def each_status(
+        self,
+        units: Collection[int] | None = None,
+    ) -> AsyncGenerator[tuple[StatusReport, str, int], None]:
         """Every status report (of members whose branch is in `units`, when given) in the order of `all_status`,
         with the member's name and branch, streamed from a cursor: for exports."""
         async for row in self.db.stream(*_authored("status_reports", units)):
             yield _status(row), row["member_name"], row["member_unit"]
 
-    async def each_thought(self, units: Collection[int] | None = None,
-                           ) -> AsyncGenerator[tuple[ThoughtReport, str, int], None]:
+    async def each_thought(
+        self,
+        units: Collection[int] | None = None,
+    ) -> AsyncGenerator[tuple[ThoughtReport, str, int], None]:
         """Every thought report, like `each_status`."""
         async for row in self.db.stream(*_authored("thought_reports", units)):
             yield _thought(row), row["member_name"], row["member_unit"]
@@ -161,15 +185,17 @@ class ReportRepo(MarksRepo):
     # ---- thought reports
     async def thought(self, member_id: int, period: str) -> ThoughtReport | None:
         row = await self.db.fetchone(
-            "SELECT * FROM thought_reports WHERE member_id = ? AND period = ?", (member_id, period))
+            "SELECT * FROM thought_reports WHERE member_id = ? AND period = ?", (member_id, period)
+        )
         return _thought(row) if row else None
 
     async def thought_by_id(self, report_id: int) -> ThoughtReport | None:
         row = await self.db.fetchone("SELECT * FROM thought_reports WHERE id = ?", (report_id,))
         return _thought(row) if row else None
 
-    async def save_thought(self, member_id: int, period: str, text: str, at: datetime, voice: str | None = None,
-                           seconds: int | None = None) -> tuple[int, bool]:
+    async def save_thought(
+        self, member_id: int, period: str, text: str, at: datetime, voice: str | None = None, seconds: int | None = None
+    ) -> tuple[int, bool]:
         """Save the period's report (text, or a voice message: `text` '' and its file id), replacing an earlier
         one; (id, replaced)."""
         async with self.db.transaction() as conn:
@@ -181,12 +207,15 @@ class ReportRepo(MarksRepo):
                 await conn.execute(
                     "UPDATE thought_reports SET text = ?, submitted_at = ?, replaced = replaced + 1, "
                     "voice_file_id = ?, voice_seconds = ? WHERE id = ?",
-                    (text, iso(at), voice, seconds, existing[0]))
+                    (text, iso(at), voice, seconds, existing[0]),
+                )
                 await _seen(conn, member_id, at)
                 return int(existing[0]), True
             cur2 = await conn.execute(
                 "INSERT INTO thought_reports (member_id, period, text, submitted_at, voice_file_id, voice_seconds) "
-                "VALUES (?, ?, ?, ?, ?, ?)", (member_id, period, text, iso(at), voice, seconds))
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (member_id, period, text, iso(at), voice, seconds),
+            )
             assert cur2.lastrowid is not None
             await _seen(conn, member_id, at)
             return cur2.lastrowid, False
@@ -199,8 +228,9 @@ class ReportRepo(MarksRepo):
         out: list[ThoughtReport] = []
         for chunk in chunked(member_ids):
             rows = await self.db.fetchall(
-                f"SELECT * FROM thought_reports WHERE member_id IN ({_marks(chunk)}) "
-                f"AND period IN ({_marks(periods)})", (*chunk, *periods))
+                f"SELECT * FROM thought_reports WHERE member_id IN ({_marks(chunk)}) AND period IN ({_marks(periods)})",
+                (*chunk, *periods),
+            )
             out.extend(_thought(r) for r in rows)
         return out
 
@@ -210,7 +240,8 @@ class ReportRepo(MarksRepo):
         else:
             rows = await self.db.fetchall(
                 f"SELECT * FROM thought_reports WHERE member_id IN ({_marks(member_ids)}) ORDER BY id",
-                tuple(member_ids))
+                tuple(member_ids),
+            )
         return [_thought(r) for r in rows]
 
     # ---- contacts
@@ -218,7 +249,8 @@ class ReportRepo(MarksRepo):
         async with self.db.transaction() as conn:
             cur = await conn.execute(
                 "INSERT INTO contacts (member_id, liaison_id, note, at) VALUES (?, ?, ?, ?)",
-                (member_id, liaison_id, note, iso(at)))
+                (member_id, liaison_id, note, iso(at)),
+            )
             assert cur.lastrowid is not None
             await _seen(conn, member_id, at)
             return cur.lastrowid
@@ -245,11 +277,23 @@ class ReportRepo(MarksRepo):
             (f"{since_year:04d}", *params),
         )
         parse = datetime.fromisoformat
-        return [MobileRow(
-            r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6], r[7], r[8], r[9],  # type: ignore[arg-type]
-            frozenset(r[10].split(";")) if r[10] else frozenset(),  # type: ignore[attr-defined]
-            parse(r[11]) if r[11] else None,  # type: ignore[arg-type]
-        ) for r in rows]
+        return [
+            MobileRow(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                bool(r[4]),
+                r[5],
+                r[6],
+                r[7],
+                r[8],
+                r[9],
+                frozenset(r[10].split(";")) if r[10] else frozenset(),
+                parse(r[11]) if r[11] else None,
+            )
+            for r in cast("list[tuple[Any, ...]]", rows)
+        ]
 
     async def people_index(self, ids: Sequence[int] | None = None) -> dict[int, Person]:
         """Id → how to reach each liaison of a mobile member and each secretary (or the active members of
@@ -259,13 +303,15 @@ class ReportRepo(MarksRepo):
             if not ids:
                 return {}
             rows = await self.db.fetchall_tuples(
-                f"SELECT id, name, telegram_id, language, {reach} FROM members WHERE active AND id IN "
-                f"({_marks(ids)})", tuple(ids))
+                f"SELECT id, name, telegram_id, language, {reach} FROM members WHERE active AND id IN ({_marks(ids)})",
+                tuple(ids),
+            )
         else:
             rows = await self.db.fetchall_tuples(
                 f"SELECT id, name, telegram_id, language, {reach} FROM members WHERE active AND id IN "
                 "(SELECT liaison_id FROM members WHERE category = 'migrant' AND liaison_id IS NOT NULL AND active "
-                " UNION SELECT member_id FROM member_roles WHERE role = 'secretary')")
+                " UNION SELECT member_id FROM member_roles WHERE role = 'secretary')"
+            )
         return {r[0]: Person(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows}  # type: ignore[misc, arg-type]
 
     async def secretaries(self, unit_ids: Sequence[int] | None = None) -> list[tuple[int, int]]:
@@ -278,5 +324,7 @@ class ReportRepo(MarksRepo):
             where, params = f" AND m.unit_id IN ({_marks(unit_ids)})", tuple(unit_ids)
         rows = await self.db.fetchall(
             "SELECT m.id, m.unit_id FROM members m JOIN member_roles r ON r.member_id = m.id "
-            "WHERE r.role = 'secretary' AND m.active" + where, params)
+            "WHERE r.role = 'secretary' AND m.active" + where,
+            params,
+        )
         return [(r[0], r[1]) for r in rows]

@@ -19,7 +19,7 @@ def marks(ids: Sequence[object]) -> str:
 
 
 def chunked(ids: Sequence[int]) -> list[Sequence[int]]:
-    return [ids[start:start + CHUNK] for start in range(0, len(ids), CHUNK)]
+    return [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,15 @@ class MarksRepo:
     db: Database
 
     # ---- going away
-    async def register_mobile(self, member_id: int, since: date, cadence: str, liaison_id: int | None,
-                              at: datetime, messages: Iterable[Outgoing] = ()) -> bool:
+    async def register_mobile(
+        self,
+        member_id: int,
+        since: date,
+        cadence: str,
+        liaison_id: int | None,
+        at: datetime,
+        messages: Iterable[Outgoing] = (),
+    ) -> bool:
         """Make an active member who is not mobile a mobile member (流动党员) from `since`, with this cadence
         and liaison (None: the one they have), and queue the word to them and their liaison, in one
         transaction; False (nothing done) when they are mobile already or gone. The report chain starts by
@@ -48,20 +55,24 @@ class MarksRepo:
                 "UPDATE members SET category = 'migrant', report_cadence = ?, migrant_since = ?, "
                 "mobile_recorded_at = ?, liaison_id = COALESCE(?, liaison_id), updated_at = ? "
                 "WHERE id = ? AND active AND NOT (category IS 'migrant' AND report_cadence IS NOT NULL)",
-                (cadence, since.isoformat(), iso(at), liaison_id, iso(at), member_id))
+                (cadence, since.isoformat(), iso(at), liaison_id, iso(at), member_id),
+            )
             if cur.rowcount != 1:
                 return False
             await enqueue_in(conn, messages)
             return True
 
     # ---- 已阅
-    async def mark_read(self, report_id: int, reader_id: int, comment: str | None, at: datetime,
-                        messages: Iterable[Outgoing] = ()) -> None:
+    async def mark_read(
+        self, report_id: int, reader_id: int, comment: str | None, at: datetime, messages: Iterable[Outgoing] = ()
+    ) -> None:
         """Record that `reader_id` read the report (with the comment) and queue the word to the member, in one
         transaction."""
         async with self.db.transaction() as conn:
-            await conn.execute("INSERT INTO report_reads (report_id, reader_id, comment, at) VALUES (?, ?, ?, ?)",
-                               (report_id, reader_id, comment, iso(at)))
+            await conn.execute(
+                "INSERT INTO report_reads (report_id, reader_id, comment, at) VALUES (?, ?, ?, ?)",
+                (report_id, reader_id, comment, iso(at)),
+            )
             await enqueue_in(conn, messages)
 
     async def reads_of(self, report_ids: Sequence[int]) -> list[ReadMark]:
@@ -71,6 +82,8 @@ class MarksRepo:
             rows = await self.db.fetchall(
                 "SELECT r.report_id, r.reader_id, m.name, r.comment, r.at FROM report_reads r "
                 "JOIN thought_reports t ON t.id = r.report_id JOIN members m ON m.id = r.reader_id "
-                f"WHERE r.report_id IN ({marks(chunk)}) AND r.at >= t.submitted_at", tuple(chunk))
+                f"WHERE r.report_id IN ({marks(chunk)}) AND r.at >= t.submitted_at",
+                tuple(chunk),
+            )
             out.extend(ReadMark(r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4])) for r in rows)
         return sorted(out, key=lambda r: r.at)

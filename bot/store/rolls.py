@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 from bot.store.db import Database
 
@@ -62,9 +63,22 @@ class RollRepo:
             "ON l.member_id = m.id LEFT JOIN status_reports s ON s.id = l.id "
             f"WHERE m.active = 1 AND (m.unit_id IN ({marks}) OR m.group_id IN ({marks}) "
             f"OR m.activity_group_id IN ({marks})) ORDER BY m.unit_id, COALESCE(m.group_id, 0), m.id",
-            (*ids, *ids, *ids))
-        return [RollEntry(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6], _when(r[7]),  # type: ignore[arg-type]
-                          bool(r[8])) for r in rows]
+            (*ids, *ids, *ids),
+        )
+        return [
+            RollEntry(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                bool(r[4]),
+                r[5],
+                r[6],
+                _when(r[7]),
+                bool(r[8]),
+            )
+            for r in cast("list[tuple[Any, ...]]", rows)
+        ]
 
     async def seats(self, notice_id: int) -> list[Seat]:
         """Everyone expected at the meeting, by member id, with their answer and check-in."""
@@ -74,6 +88,8 @@ class RollRepo:
             "LEFT JOIN rsvps r ON r.notice_id = e.notice_id AND r.member_id = m.id "
             "LEFT JOIN checkins c ON c.notice_id = e.notice_id AND c.member_id = m.id "
             "WHERE e.notice_id = ? ORDER BY m.id",
-            (notice_id,))
-        return [Seat(r[0], r[1], bool(r[2]), r[3], r[4], r[5], _when(r[6]))  # type: ignore[arg-type]
-                for r in rows]
+            (notice_id,),
+        )
+        return [
+            Seat(r[0], r[1], bool(r[2]), r[3], r[4], r[5], _when(r[6])) for r in cast("list[tuple[Any, ...]]", rows)
+        ]

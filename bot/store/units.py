@@ -33,14 +33,13 @@ class UnitRepo:
     async def find_in(self, conn: aiosqlite.Connection, name: str, parent_id: int | None) -> Unit | None:
         """The unit of this name under this parent (names are unique under a parent, whatever the kind)."""
         async with conn.execute(
-            "SELECT * FROM units WHERE COALESCE(parent_id, 0) = COALESCE(?, 0) AND name = ?", (parent_id, name),
+            "SELECT * FROM units WHERE COALESCE(parent_id, 0) = COALESCE(?, 0) AND name = ?",
+            (parent_id, name),
         ) as cur:
             row = await cur.fetchone()
         return _unit(row) if row else None
 
-    async def ensure(
-        self, conn: aiosqlite.Connection, kind: str, name: str, parent_id: int | None
-    ) -> tuple[int, bool]:
+    async def ensure(self, conn: aiosqlite.Connection, kind: str, name: str, parent_id: int | None) -> tuple[int, bool]:
         """The id of the unit, created when missing (inside the caller's transaction). A unit of the same
         name under the same parent is returned whatever its kind: callers that care check it (`find_in`)."""
         found = await self.find_in(conn, name, parent_id)

@@ -12,9 +12,7 @@ class UpdateRepo:
         self.db = db
 
     async def seen(self, update_id: int) -> bool:
-        row = await self.db.fetchone(
-            "SELECT 1 FROM processed_updates WHERE update_id = ?", (update_id,)
-        )
+        row = await self.db.fetchone("SELECT 1 FROM processed_updates WHERE update_id = ?", (update_id,))
         return row is not None
 
     async def mark(self, update_id: int) -> None:
@@ -26,6 +24,4 @@ class UpdateRepo:
 
     async def prune(self, older_than: timedelta = timedelta(days=14)) -> None:
         async with self.db.transaction() as conn:
-            await conn.execute(
-                "DELETE FROM processed_updates WHERE at < ?", (iso(utcnow() - older_than),)
-            )
+            await conn.execute("DELETE FROM processed_updates WHERE at < ?", (iso(utcnow() - older_than),))

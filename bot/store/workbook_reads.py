@@ -122,11 +122,14 @@ class Holder:
     posts: frozenset[str]
 
 
-_HELD_WHERE = ("n.cancelled_at IS NULL AND n.starts_at <= ? "
-               "AND EXISTS (SELECT 1 FROM checkins k WHERE k.notice_id = n.id)")
+_HELD_WHERE = (
+    "n.cancelled_at IS NULL AND n.starts_at <= ? AND EXISTS (SELECT 1 FROM checkins k WHERE k.notice_id = n.id)"
+)
 _PRESENT = "EXISTS (SELECT 1 FROM checkins k WHERE k.notice_id = n.id AND k.member_id = e.member_id)"
-_APPROVED = ("EXISTS (SELECT 1 FROM rsvps r WHERE r.notice_id = n.id AND r.member_id = e.member_id "
-             "AND r.answer = 'leave' AND r.approval = 'approved')")
+_APPROVED = (
+    "EXISTS (SELECT 1 FROM rsvps r WHERE r.notice_id = n.id AND r.member_id = e.member_id "
+    "AND r.answer = 'leave' AND r.approval = 'approved')"
+)
 
 _HELD = (
     "SELECT n.id, n.kind, n.unit_id, n.starts_at, n.place, n.topic, n.audience, "
@@ -193,27 +196,64 @@ class WorkbookReads:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def each_held(self, until: datetime, units: Collection[int] | None = None,
-                        ) -> AsyncGenerator[HeldMeeting, None]:
+    async def each_held(
+        self,
+        until: datetime,
+        units: Collection[int] | None = None,
+    ) -> AsyncGenerator[HeldMeeting, None]:
         """Every meeting of these units held by `until` (not cancelled, begun, someone checked in), oldest first."""
         where, params = _in("n.unit_id", units, "AND")
         async for r in self.db.stream(_HELD.format(units=where), (iso(until), *params)):
             names = tuple(r["absent_names"].split(NAME_SEP)) if r["absent_names"] else ()
-            yield HeldMeeting(r["id"], r["kind"], r["unit_id"], datetime.fromisoformat(r["starts_at"]), r["place"],
-                              r["topic"], r["expected"], r["present"], r["on_leave"], names, r["made_up"],
-                              r["audience"], r["voters"], r["voters_in"], r["committee"], r["committee_in"],
-                              host=r["minutes_host"], recorder=r["minutes_recorder"])
+            yield HeldMeeting(
+                r["id"],
+                r["kind"],
+                r["unit_id"],
+                datetime.fromisoformat(r["starts_at"]),
+                r["place"],
+                r["topic"],
+                r["expected"],
+                r["present"],
+                r["on_leave"],
+                names,
+                r["made_up"],
+                r["audience"],
+                r["voters"],
+                r["voters_in"],
+                r["committee"],
+                r["committee_in"],
+                host=r["minutes_host"],
+                recorder=r["minutes_recorder"],
+            )
 
-    async def each_seat(self, until: datetime, units: Collection[int] | None = None,
-                        ) -> AsyncGenerator[Seat, None]:
+    async def each_seat(
+        self,
+        until: datetime,
+        units: Collection[int] | None = None,
+    ) -> AsyncGenerator[Seat, None]:
         """Every expected member of every meeting `each_held` yields, by meeting then member."""
         where, params = _in("n.unit_id", units, "AND")
         starts: tuple[str, datetime] | None = None  # one meeting's time, parsed once for its many lines
         async for r in self.db.stream(_SEATS.format(units=where), (iso(until), *params)):
             if starts is None or starts[0] != r[2]:
                 starts = (r[2], datetime.fromisoformat(r[2]))
-            yield Seat(r[0], r[1], starts[1], r[3], r[4], r[5], r[6], r[7], r[8], r[9], _when(r[10]), r[11], r[12],
-                       r[13], r[14])
+            yield Seat(
+                r[0],
+                r[1],
+                starts[1],
+                r[3],
+                r[4],
+                r[5],
+                r[6],
+                r[7],
+                r[8],
+                r[9],
+                _when(r[10]),
+                r[11],
+                r[12],
+                r[13],
+                r[14],
+            )
 
     async def each_contact(self, units: Collection[int] | None = None) -> AsyncGenerator[ContactLine, None]:
         """Every contact a liaison logged with a member of these units, oldest first."""
@@ -235,9 +275,20 @@ class WorkbookReads:
                     if names:
                         readers[period] = tuple(names.split(NAME_SEP))
             yield MobileLine(
-                r["id"], r["name"], r["unit_id"], r["liaison"], r["report_cadence"], r["migrant_since"],
-                r["recorded_at"], submitted, readers, _when(r["last_contact"]), r["last_state"], r["last_location"],
-                _when(r["last_status_at"]))
+                r["id"],
+                r["name"],
+                r["unit_id"],
+                r["liaison"],
+                r["report_cadence"],
+                r["migrant_since"],
+                r["recorded_at"],
+                submitted,
+                readers,
+                _when(r["last_contact"]),
+                r["last_state"],
+                r["last_location"],
+                _when(r["last_status_at"]),
+            )
 
     async def holders(self, units: Collection[int] | None = None) -> list[Holder]:
         """The active post-holders of these units (a few in a hundred members)."""

@@ -35,8 +35,13 @@ def split(text: str) -> list[str]:
     return [clean_text(p) for p in text.replace("｜", "|").split("|")]
 
 
-def care_statements(member_id: int, state: str, note: str | None, now: datetime, settings: Settings,
-                    ) -> list[Statement]:
+def care_statements(
+    member_id: int,
+    state: str,
+    note: str | None,
+    now: datetime,
+    settings: Settings,
+) -> list[Statement]:
     """What an `ill` or `hardship` status adds to its own write: the care case, visited by the liaison."""
     if state not in ALERTING:
         return []
@@ -73,8 +78,7 @@ def in_scope(members: list[Member], units: set[int]) -> list[Member]:
     return [m for m in members if m.unit_id in units]
 
 
-async def care_command(person: Actor, text: str, now: datetime, store: Store, settings: Settings,
-                       lang: str) -> Result:
+async def care_command(person: Actor, text: str, now: datetime, store: Store, settings: Settings, lang: str) -> Result:
     """`/care` (the list), `/care 姓名 | 情况 [| 走访人]` (open), `/care 结案 姓名 | 结果` (close)."""
     text = text.strip()
     if not text:
@@ -116,21 +120,46 @@ async def open_case(person: Actor, fields: list[str], now: datetime, store: Stor
         visitor = visitor if visitor is not None and visitor.active else None
     existing = await store.care.open_for(member.id)
     if existing is not None:
-        return Result.of(say("care.already_open", name=member.name, since=existing.opened_at.astimezone(
-            settings.tz).date().isoformat(), visitor=existing.visitor_name or "—"))
+        return Result.of(
+            say(
+                "care.already_open",
+                name=member.name,
+                since=existing.opened_at.astimezone(settings.tz).date().isoformat(),
+                visitor=existing.visitor_name or "—",
+            )
+        )
     messages = []
     me = person.member
     if visitor is not None and visitor.linked and not visitor.unreachable and (me is None or visitor.id != me.id):
         assert visitor.telegram_id is not None
         vlang = visitor.language or settings.default_language
-        messages.append(Outgoing(
-            key=f"care:assigned:{member.id}:{now.timestamp():.0f}:{visitor.id}", kind="care",
-            ref=f"care:{member.id}", member_id=visitor.id, chat_id=visitor.telegram_id,
-            text=t(vlang, "care.assigned", name=member.name, unit=tree.name(member.unit_id), situation=words,
-                   by=me.name if me else t(vlang, "care.by_admin")),
-        ))
-    opened = await store.care.open_case(member.id, "secretary", words, visitor.id if visitor else None,
-                                        me.id if me else None, now, now.astimezone(settings.tz).date(), messages)
+        messages.append(
+            Outgoing(
+                key=f"care:assigned:{member.id}:{now.timestamp():.0f}:{visitor.id}",
+                kind="care",
+                ref=f"care:{member.id}",
+                member_id=visitor.id,
+                chat_id=visitor.telegram_id,
+                text=t(
+                    vlang,
+                    "care.assigned",
+                    name=member.name,
+                    unit=tree.name(member.unit_id),
+                    situation=words,
+                    by=me.name if me else t(vlang, "care.by_admin"),
+                ),
+            )
+        )
+    opened = await store.care.open_case(
+        member.id,
+        "secretary",
+        words,
+        visitor.id if visitor else None,
+        me.id if me else None,
+        now,
+        now.astimezone(settings.tz).date(),
+        messages,
+    )
     if opened is None:  # opened meanwhile by a status
         return Result.of(say("care.already_open_now", name=member.name))
     if visitor is None:
@@ -139,8 +168,10 @@ async def open_case(person: Actor, fields: list[str], now: datetime, store: Stor
         key = "care.opened"
     else:  # the secretary visits themselves, or the visitor cannot be reached through the bot
         key = "care.opened_self" if me is not None and visitor.id == me.id else "care.opened_untold"
-    return Result.of(say(key, name=member.name, unit=tree.name(member.unit_id),
-                         visitor=visitor.name if visitor else ""), queued=len(messages))
+    return Result.of(
+        say(key, name=member.name, unit=tree.name(member.unit_id), visitor=visitor.name if visitor else ""),
+        queued=len(messages),
+    )
 
 
 async def close_case(person: Actor, fields: list[str], now: datetime, store: Store) -> Result:
@@ -164,10 +195,17 @@ async def close_case(person: Actor, fields: list[str], now: datetime, store: Sto
 
 
 def _line(case: CareCase, number: int, tree: OrgTree, lang: str, tz: ZoneInfo, cap: int | None) -> str:
-    return t(lang, "care.line", number=number, name=pages.clip(case.member_name, cap),
-             unit=pages.clip(tree.name(case.unit_id), cap), situation=pages.clip(situation(case, lang), cap),
-             visitor=pages.clip(case.visitor_name, cap) or t(lang, "care.no_visitor"),
-             last=day(case.last_visit, lang), since=case.opened_at.astimezone(tz).date().isoformat())
+    return t(
+        lang,
+        "care.line",
+        number=number,
+        name=pages.clip(case.member_name, cap),
+        unit=pages.clip(tree.name(case.unit_id), cap),
+        situation=pages.clip(situation(case, lang), cap),
+        visitor=pages.clip(case.visitor_name, cap) or t(lang, "care.no_visitor"),
+        last=day(case.last_visit, lang),
+        since=case.opened_at.astimezone(tz).date().isoformat(),
+    )
 
 
 async def care_page(person: Actor, number: int, store: Store, settings: Settings, lang: str) -> Reply:
@@ -183,8 +221,10 @@ async def care_page(person: Actor, number: int, store: Store, settings: Settings
     def render(lines: list[str]) -> str:
         return "\n".join([*head, "", *lines, "", *foot])
 
-    html = pages.fit(render, lambda cap: [_line(c, page.offset + i + 1, tree, lang, settings.tz, cap)
-                                          for i, c in enumerate(page.entries)])
+    html = pages.fit(
+        render,
+        lambda cap: [_line(c, page.offset + i + 1, tree, lang, settings.tz, cap) for i, c in enumerate(page.entries)],
+    )
     keys = pages.buttons(page, FILTERS, lambda word, n: ListPage(LIST, 0, word, n).pack(), lang)
     return shown(Html(html), keys or None)
 

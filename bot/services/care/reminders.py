@@ -52,12 +52,26 @@ async def quiet_cases(store: Store, settings: Settings, now: datetime) -> list[D
             if not person.reachable or person.telegram_id is None:
                 continue
             lang = _lang(person, settings)
-            due.append(Due(Outgoing(
-                key=f"care:quiet:{case.id}:{case.quiet_since.isoformat()}:{person.id}", kind="reminder",
-                ref=f"care:{case.member_id}", member_id=person.id, chat_id=person.telegram_id,
-                text=t(lang, "care.quiet_reminder", name=case.member_name, unit=tree.name(case.unit_id),
-                       situation=situation(case, lang), days=(today - case.quiet_since).days,
-                       last=day(case.last_visit, lang)))))
+            due.append(
+                Due(
+                    Outgoing(
+                        key=f"care:quiet:{case.id}:{case.quiet_since.isoformat()}:{person.id}",
+                        kind="reminder",
+                        ref=f"care:{case.member_id}",
+                        member_id=person.id,
+                        chat_id=person.telegram_id,
+                        text=t(
+                            lang,
+                            "care.quiet_reminder",
+                            name=case.member_name,
+                            unit=tree.name(case.unit_id),
+                            situation=situation(case, lang),
+                            days=(today - case.quiet_since).days,
+                            last=day(case.last_visit, lang),
+                        ),
+                    )
+                )
+            )
     return due
 
 
@@ -65,25 +79,41 @@ def festival_name(festival: Festival, lang: str) -> str:
     return t(lang, "care.spring_festival") if festival.month_day is None else festival.label
 
 
-def festival_text(festival: Festival, on: date, unit: str, cases: list[CareCase], old: list[Member],
-                  last: dict[int, date], lang: str) -> str:
+def festival_text(
+    festival: Festival, on: date, unit: str, cases: list[CareCase], old: list[Member], last: dict[int, date], lang: str
+) -> str:
     """The list of one secretary's members to visit before a festival, within one message."""
     head = t(lang, "care.festival_head", festival=festival_name(festival, lang), day=on.isoformat(), unit=unit)
 
     def draw(cap: int | None) -> list[str]:
-        lines = [t(lang, "care.festival_case", name=pages.clip(c.member_name, cap),
-                   situation=pages.clip(situation(c, lang), cap), last=day(c.last_visit, lang)) for c in cases]
-        lines += [t(lang, "care.festival_old", name=pages.clip(m.name, cap),
-                    years=party_years(m.joined, m.confirmed, m.membership, on) or 0,
-                    last=day(last.get(m.id), lang)) for m in old]
+        lines = [
+            t(
+                lang,
+                "care.festival_case",
+                name=pages.clip(c.member_name, cap),
+                situation=pages.clip(situation(c, lang), cap),
+                last=day(c.last_visit, lang),
+            )
+            for c in cases
+        ]
+        lines += [
+            t(
+                lang,
+                "care.festival_old",
+                name=pages.clip(m.name, cap),
+                years=party_years(m.joined, m.confirmed, m.membership, on) or 0,
+                last=day(last.get(m.id), lang),
+            )
+            for m in old
+        ]
         return lines
 
     def render(lines: list[str]) -> str:
         out = [head]
         if cases:
-            out += ["", t(lang, "care.festival_cases", count=len(cases)), *lines[:len(cases)]]
+            out += ["", t(lang, "care.festival_cases", count=len(cases)), *lines[: len(cases)]]
         if old:
-            out += ["", t(lang, "care.festival_olds", count=len(old)), *lines[len(cases):]]
+            out += ["", t(lang, "care.festival_olds", count=len(old)), *lines[len(cases) :]]
         return "\n".join([*out, "", t(lang, "care.festival_foot")])
 
     return pages.fit(render, draw)
@@ -96,8 +126,11 @@ async def festival_lists(store: Store, settings: Settings, now: datetime) -> lis
         return []
     secretaries = await store.reports.secretaries()
     people = await store.reports.people_index(sorted({s for s, _ in secretaries}))
-    keys = {(f.label, on, sid): f"care:festival:{f.label}:{on.isoformat()}:{sid}"
-            for f, on in festivals for sid, _ in secretaries}
+    keys = {
+        (f.label, on, sid): f"care:festival:{f.label}:{on.isoformat()}:{sid}"
+        for f, on in festivals
+        for sid, _ in secretaries
+    }
     sent = await store.outbox.existing_keys(keys.values())
     tree = OrgTree.of(await store.units.all())
     due: list[Due] = []
@@ -109,14 +142,27 @@ async def festival_lists(store: Store, settings: Settings, now: datetime) -> lis
                 continue
             cases = await store.care.open_in_units({unit_id})
             with_case = {c.member_id for c in cases}
-            old = [m for m in await store.members.in_units([unit_id]) if m.unit_id == unit_id
-                   and m.id not in with_case and is_old_member(m.joined, m.confirmed, m.membership, on)]
+            old = [
+                m
+                for m in await store.members.in_units([unit_id])
+                if m.unit_id == unit_id
+                and m.id not in with_case
+                and is_old_member(m.joined, m.confirmed, m.membership, on)
+            ]
             if not cases and not old:
                 continue
             last = await store.care.last_visits([m.id for m in old])
             lang = _lang(person, settings)
-            due.append(Due(Outgoing(
-                key=key, kind="reminder", ref=f"care:festival:{on.isoformat()}", member_id=secretary_id,
-                chat_id=person.telegram_id,
-                text=Html(festival_text(festival, on, tree.name(unit_id), cases, old, last, lang)))))
+            due.append(
+                Due(
+                    Outgoing(
+                        key=key,
+                        kind="reminder",
+                        ref=f"care:festival:{on.isoformat()}",
+                        member_id=secretary_id,
+                        chat_id=person.telegram_id,
+                        text=Html(festival_text(festival, on, tree.name(unit_id), cases, old, last, lang)),
+                    )
+                )
+            )
     return due

@@ -12,9 +12,16 @@ from bot.domain.organisation import party_years
 #: 春节 (the first day of the lunar year) 2026–2035. The lunar calendar has no simple formula, so the dates
 #: are listed; a year beyond the table has no 春节 list (docs/PRODUCT.md says so) until the table grows.
 LUNAR_NEW_YEAR: dict[int, date] = {
-    2026: date(2026, 2, 17), 2027: date(2027, 2, 6), 2028: date(2028, 1, 26), 2029: date(2029, 2, 13),
-    2030: date(2030, 2, 3), 2031: date(2031, 1, 23), 2032: date(2032, 2, 11), 2033: date(2033, 1, 31),
-    2034: date(2034, 2, 19), 2035: date(2035, 2, 8),
+    2026: date(2026, 2, 17),
+    2027: date(2027, 2, 6),
+    2028: date(2028, 1, 26),
+    2029: date(2029, 2, 13),
+    2030: date(2030, 2, 3),
+    2031: date(2031, 1, 23),
+    2032: date(2032, 2, 11),
+    2033: date(2033, 1, 31),
+    2034: date(2034, 2, 19),
+    2035: date(2035, 2, 8),
 }
 SPRING_FESTIVAL = "春节"
 #: Years of Party membership (党龄) that put a member on the festival list whether or not they have a case.

@@ -70,8 +70,9 @@ async def pick(person: Actor, case_id: int, store: Store, lang: str) -> VisitSte
     return VisitStep(Result.of(question(draft, lang)), draft)
 
 
-async def answer(person: Actor, draft: VisitDraft | None, text: str, now: datetime, store: Store,
-                 settings: Settings, lang: str) -> VisitStep:
+async def answer(
+    person: Actor, draft: VisitDraft | None, text: str, now: datetime, store: Store, settings: Settings, lang: str
+) -> VisitStep:
     """The text for the current step: what was brought (then the next step is asked), or the next step (then
     the visit is logged); an empty or too long answer asks the step again."""
     if draft is None:
@@ -88,8 +89,9 @@ async def answer(person: Actor, draft: VisitDraft | None, text: str, now: dateti
     return await finish(person, draft, value, now, store, settings, lang)
 
 
-async def finish(person: Actor, draft: VisitDraft | None, next_step: str, now: datetime, store: Store,
-                 settings: Settings, lang: str) -> VisitStep:
+async def finish(
+    person: Actor, draft: VisitDraft | None, next_step: str, now: datetime, store: Store, settings: Settings, lang: str
+) -> VisitStep:
     """Log the visit for today, if the person may still log it."""
     if draft is None or not draft.brought:
         return VisitStep(Result.of(alert("care.step_expired")), None)
@@ -98,8 +100,17 @@ async def finish(person: Actor, draft: VisitDraft | None, next_step: str, now: d
         return VisitStep(Result.of(say("care.visit_not_yours", name=draft.name)), None)
     today = now.astimezone(settings.tz).date()
     await store.care.add_visit(case.id, member_of(person).id, today, draft.brought, next_step, now)
-    return VisitStep(Result.of(say("care.visit_saved", name=case.member_name, day=today.isoformat(),
-                                   next=next_step or t(lang, "care.no_next"))), None)
+    return VisitStep(
+        Result.of(
+            say(
+                "care.visit_saved",
+                name=case.member_name,
+                day=today.isoformat(),
+                next=next_step or t(lang, "care.no_next"),
+            )
+        ),
+        None,
+    )
 
 
 def not_text(draft: VisitDraft | None, lang: str) -> VisitStep:

@@ -51,8 +51,7 @@ async def my_cases(person: Actor, store: Store) -> tuple[OrgTree, list[CareCase]
     return tree, own + [c for c in managed if c.id not in seen]
 
 
-async def care_visit(person: Actor, text: str, now: datetime, store: Store, settings: Settings,
-                     lang: str) -> Result:
+async def care_visit(person: Actor, text: str, now: datetime, store: Store, settings: Settings, lang: str) -> Result:
     fields = split(text) if text.strip() else []
     if not fields:
         return await guide(person, store, lang)
@@ -70,8 +69,11 @@ async def care_visit(person: Actor, text: str, now: datetime, store: Store, sett
             return Result.of(say("care.bad_date", value=fields[3][:20], today=today.isoformat()))
         visited_on = parsed
     tree, units = await _mine(person, store)
-    cases = [c for c in await store.care.open_named(name) if may_log(person, c, units)
-             and (not branch or c.unit_id in in_branch({c.unit_id}, branch, tree))]
+    cases = [
+        c
+        for c in await store.care.open_named(name)
+        if may_log(person, c, units) and (not branch or c.unit_id in in_branch({c.unit_id}, branch, tree))
+    ]
     if not cases:  # no case, or not theirs: the same answer, so nothing is told of other people's cases
         return Result.of(say("care.visit_not_yours", name=name[:40]))
     if len(cases) > 1:
@@ -80,8 +82,14 @@ async def care_visit(person: Actor, text: str, now: datetime, store: Store, sett
     if visited_on < case.opened_at.astimezone(settings.tz).date():
         return Result.of(say("care.before_opened", since=case.opened_at.astimezone(settings.tz).date().isoformat()))
     await store.care.add_visit(case.id, member_of(person).id, visited_on, brought, next_step, now)
-    return Result.of(say("care.visit_saved", name=case.member_name, day=visited_on.isoformat(),
-                         next=next_step or t(lang, "care.no_next")))
+    return Result.of(
+        say(
+            "care.visit_saved",
+            name=case.member_name,
+            day=visited_on.isoformat(),
+            next=next_step or t(lang, "care.no_next"),
+        )
+    )
 
 
 async def guide(person: Actor, store: Store, lang: str) -> Result:
@@ -90,8 +98,19 @@ async def guide(person: Actor, store: Store, lang: str) -> Result:
     example = Html(t(lang, "care.visit_example", name=cases[0].member_name if cases else EXAMPLE_NAME))
     if not cases:
         return Result.of(say("care.visit_none"), say("care.visit_format", example=example))
-    lines = [t(lang, "care.visit_line", number=i + 1, name=c.member_name, unit=tree.name(c.unit_id),
-               situation=situation(c, lang), last=day(c.last_visit, lang)) for i, c in enumerate(cases[:40])]
+    lines = [
+        t(
+            lang,
+            "care.visit_line",
+            number=i + 1,
+            name=c.member_name,
+            unit=tree.name(c.unit_id),
+            situation=situation(c, lang),
+            last=day(c.last_visit, lang),
+        )
+        for i, c in enumerate(cases[:40])
+    ]
     keys = [[{"text": c.member_name, "data": CarePick(c.id).pack()}] for c in cases[:PICKS]]
-    return Result.of(say("care.visit_yours", lines=Html("\n".join(lines)), buttons=keys),
-                     say("care.visit_format", example=example))
+    return Result.of(
+        say("care.visit_yours", lines=Html("\n".join(lines)), buttons=keys), say("care.visit_format", example=example)
+    )

@@ -56,10 +56,19 @@ async def account_prompts(store: Store, settings: Settings, now: datetime) -> li
         for row in await store.duty.posts.unasked(KEY.format(quarter=quarter)):
             lang = resolve_language(row["language"], None, settings.default_language)
             buttons = [[{"text": t(lang, "posts.account.button"), "data": DutyAccountWrite(quarter.key).pack()}]]
-            due.append(Due(Outgoing(key=account_key(quarter, int(row["id"])), kind="reminder",
-                                    chat_id=int(row["telegram_id"]), member_id=int(row["id"]),
-                                    ref=f"account:{quarter}", buttons=buttons,
-                                    text=t(lang, "posts.account.prompt", quarter=quarter_label(lang, quarter)))))
+            due.append(
+                Due(
+                    Outgoing(
+                        key=account_key(quarter, int(row["id"])),
+                        kind="reminder",
+                        chat_id=int(row["telegram_id"]),
+                        member_id=int(row["id"]),
+                        ref=f"account:{quarter}",
+                        buttons=buttons,
+                        text=t(lang, "posts.account.prompt", quarter=quarter_label(lang, quarter)),
+                    )
+                )
+            )
     return due
 
 
@@ -70,8 +79,10 @@ def quarter_label(lang: str, quarter: Quarter) -> str:
 
 # The post-holder's account ------------------------------------------------------------------------------
 
-async def ask(actor: Actor, key: int | None, now: datetime, settings: Settings,
-              lang: str) -> tuple[Reply, Quarter | None]:
+
+async def ask(
+    actor: Actor, key: int | None, now: datetime, settings: Settings, lang: str
+) -> tuple[Reply, Quarter | None]:
     """`/account` or the prompt's button: the question, and the quarter the next message is the account of."""
     quarter = Quarter.of_key(key) if key else under_review(now, settings.tz)
     if actor.member is None or not actor.member.posts or quarter is None:
@@ -79,8 +90,9 @@ async def ask(actor: Actor, key: int | None, now: datetime, settings: Settings,
     return say("posts.account.ask", quarter=quarter_label(lang, quarter)), quarter
 
 
-async def save(actor: Actor, quarter: Quarter, text: str | None, voice: str | None, now: datetime, store: Store,
-               lang: str) -> Reply:
+async def save(
+    actor: Actor, quarter: Quarter, text: str | None, voice: str | None, now: datetime, store: Store, lang: str
+) -> Reply:
     """The account typed (or a voice message): kept for the quarter (a later one replaces it)."""
     member = actor.member
     if member is None:
@@ -94,6 +106,7 @@ async def save(actor: Actor, quarter: Quarter, text: str | None, voice: str | No
 
 
 # The secretary's view ----------------------------------------------------------------------------------
+
 
 @dataclass
 class Holder:
@@ -155,21 +168,41 @@ async def accounts_page(actor: Actor, key: int, number: int, store: Store, setti
     lines = []
     for n, h in enumerate(page.entries, page.offset + 1):
         account = h.account
-        said = (t(lang, "posts.accounts.voice") if account and account.voice_file_id else
-                t(lang, "posts.accounts.text", text=clip(account.text, 120)) if account and account.text else
-                t(lang, "posts.accounts.missing"))
-        lines.append(t(lang, "posts.accounts.line", n=n, name=clip(h.member.name, 20),
-                       unit=clip(unit_label(tree, h.member), 30), posts=posts_label(lang, h.member.posts),
-                       entries=h.entries, points=h.points, account=said, rating=rating_label(lang, account)))
+        said = (
+            t(lang, "posts.accounts.voice")
+            if account and account.voice_file_id
+            else t(lang, "posts.accounts.text", text=clip(account.text, 120))
+            if account and account.text
+            else t(lang, "posts.accounts.missing")
+        )
+        lines.append(
+            t(
+                lang,
+                "posts.accounts.line",
+                n=n,
+                name=clip(h.member.name, 20),
+                unit=clip(unit_label(tree, h.member), 30),
+                posts=posts_label(lang, h.member.posts),
+                entries=h.entries,
+                points=h.points,
+                account=said,
+                rating=rating_label(lang, account),
+            )
+        )
     handed = sum(1 for h in holders if h.account and (h.account.text or h.account.voice_file_id))
-    text = "\n".join([t(lang, "posts.accounts.header", quarter=label, count=len(holders), handed=handed),
-                      *lines, *(["", *pages.footer(page, lang, export=True)] if page.pages > 1 else []), "",
-                      t(lang, "posts.accounts.hint", quarter=str(quarter))])
+    text = "\n".join(
+        [
+            t(lang, "posts.accounts.header", quarter=label, count=len(holders), handed=handed),
+            *lines,
+            *(["", *pages.footer(page, lang, export=True)] if page.pages > 1 else []),
+            "",
+            t(lang, "posts.accounts.hint", quarter=str(quarter)),
+        ]
+    )
     return shown(text, pages.buttons(page, only, lambda _f, n: DutyAccountsPage(key, n).pack(), lang))
 
 
-async def rate(actor: Actor, fields: list[str], now: datetime, store: Store, settings: Settings,
-               lang: str) -> Reply:
+async def rate(actor: Actor, fields: list[str], now: datetime, store: Store, settings: Settings, lang: str) -> Reply:
     """`/rate 姓名 | 优秀 [| 2026Q1]`: the panel's rating of a post-holder of the secretary's units."""
     name, word, quarter_text = [*fields, "", "", ""][:3]
     if not name or not word:
@@ -186,5 +219,9 @@ async def rate(actor: Actor, fields: list[str], now: datetime, store: Store, set
     member = found[0]
     await store.duty.posts.rate(member.id, str(quarter), rating, actor.member.id if actor.member else None, iso(now))
     log.info("member=%s rated for %s by telegram_id=%s", member.id, quarter, actor.telegram_id)
-    return say("posts.rate.saved", name=member.name, quarter=quarter_label(lang, quarter),
-               rating=t(lang, f"posts.rating.{rating}"))
+    return say(
+        "posts.rate.saved",
+        name=member.name,
+        quarter=quarter_label(lang, quarter),
+        rating=t(lang, f"posts.rating.{rating}"),
+    )

@@ -57,19 +57,28 @@ async def show(store: Store, now: datetime, lang: str) -> Reply:
     """The catalogue, each post with what an entry records, its rule and its minimum; then the usage. Posts a
     roster gave members that the catalogue lacked join it first (generic, 1 point an entry, no minimum)."""
     await store.duty.posts.adopt(await store.duty.known_posts(), iso(now))
-    lines = [t(lang, "posts.catalogue.line", n=n, name=post.name, form=t(lang, f"posts.form.{post.form}"),
-               rule=rule_label(lang, post), minimum=minimum_label(lang, post),
-               closed="" if post.active else t(lang, "posts.closed_mark"))
-             for n, post in enumerate((await catalogue(store)).posts, 1)]
-    return shown("\n".join([t(lang, "posts.catalogue.header", count=len(lines)), *lines, "",
-                            t(lang, "posts.catalogue.usage")]))
+    lines = [
+        t(
+            lang,
+            "posts.catalogue.line",
+            n=n,
+            name=post.name,
+            form=t(lang, f"posts.form.{post.form}"),
+            rule=rule_label(lang, post),
+            minimum=minimum_label(lang, post),
+            closed="" if post.active else t(lang, "posts.closed_mark"),
+        )
+        for n, post in enumerate((await catalogue(store)).posts, 1)
+    ]
+    return shown(
+        "\n".join([t(lang, "posts.catalogue.header", count=len(lines)), *lines, "", t(lang, "posts.catalogue.usage")])
+    )
 
 
 def command_word(first: str) -> tuple[str, str] | None:
     """(`add` | `edit` | `reviewer`, the rest) when the first field starts with one of their words."""
     word, _, rest = first.strip().partition(" ")
-    for kind, words in (("add", ADD_WORDS), ("edit", EDIT_WORDS), ("reviewer", REVIEWER_WORDS),
-                        ("close", CLOSE_WORDS)):
+    for kind, words in (("add", ADD_WORDS), ("edit", EDIT_WORDS), ("reviewer", REVIEWER_WORDS), ("close", CLOSE_WORDS)):
         if word.lower() in words:
             return kind, rest.strip()
     return None
@@ -91,8 +100,12 @@ async def manage(actor: Actor, kind: str, fields: list[str], now: datetime, stor
 
 def error(err: FieldError, lang: str) -> Reply:
     """Invalid input: the message `posts.err.<problem>` naming the field, with an example."""
-    return say(f"posts.err.{err.problem}", field=t(lang, f"posts.field.{err.field}"), value=err.value,
-               example=Html(t(lang, f"posts.example.{err.field}")))
+    return say(
+        f"posts.err.{err.problem}",
+        field=t(lang, f"posts.field.{err.field}"),
+        value=err.value,
+        example=Html(t(lang, f"posts.example.{err.field}")),
+    )
 
 
 async def _add(actor: Actor, fields: list[str], now: datetime, store: Store, lang: str) -> Reply:
@@ -123,8 +136,7 @@ async def _edit(actor: Actor, fields: list[str], store: Store, lang: str) -> Rep
     updated = await store.duty.posts.update(post.id, per_entry, per_minutes, minimum)
     assert updated is not None
     log.info("post=%s edited by telegram_id=%s", post.id, actor.telegram_id)
-    return say("posts.edited", name=updated.name, rule=rule_label(lang, updated),
-               minimum=minimum_label(lang, updated))
+    return say("posts.edited", name=updated.name, rule=rule_label(lang, updated), minimum=minimum_label(lang, updated))
 
 
 async def known_names(store: Store, lang: str) -> str:
@@ -144,8 +156,9 @@ async def reviewer(actor: Actor, name: str, now: datetime, store: Store, lang: s
         return say("posts.reviewer.not_committee", name=member.name)
     named = await store.duty.posts.toggle_reviewer(member.id, actor.member.id if actor.member else None, iso(now))
     log.info("member=%s reviewer=%s set by telegram_id=%s", member.id, named, actor.telegram_id)
-    return say("posts.reviewer.named" if named else "posts.reviewer.removed", name=member.name,
-               unit=unit_label(tree, member))
+    return say(
+        "posts.reviewer.named" if named else "posts.reviewer.removed", name=member.name, unit=unit_label(tree, member)
+    )
 
 
 async def close(actor: Actor, name: str, store: Store, lang: str) -> Reply:

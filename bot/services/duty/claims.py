@@ -38,14 +38,20 @@ async def menu(actor: Actor, store: Store, lang: str) -> Reply:
     if not free:
         return say("posts.claim.all_held")
     buttons = [{"text": p.name, "data": DutyClaim(p.id).pack()} for p in free]
-    return say("posts.claim.menu", buttons=[buttons[i:i + 2] for i in range(0, len(buttons), 2)])
+    return say("posts.claim.menu", buttons=[buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
 async def _deciders(store: Store, member: Member, tree: OrgTree) -> list[Member]:
     """The linked, active secretaries who manage the member's unit."""
-    return [s for s in await store.members.with_role("secretary")
-            if s.active and s.linked and s.telegram_id is not None and s.id != member.id
-            and can_manage(Actor(s.telegram_id, s), member.unit_id, tree)]
+    return [
+        s
+        for s in await store.members.with_role("secretary")
+        if s.active
+        and s.linked
+        and s.telegram_id is not None
+        and s.id != member.id
+        and can_manage(Actor(s.telegram_id, s), member.unit_id, tree)
+    ]
 
 
 async def ask(actor: Actor, post_id: int, now: datetime, store: Store, settings: Settings, lang: str) -> Result:
@@ -66,24 +72,39 @@ async def ask(actor: Actor, post_id: int, now: datetime, store: Store, settings:
         for s in deciders:
             assert s.telegram_id is not None
             to = _lang(s, settings)
-            buttons = [[{"text": t(to, "posts.claim.yes"), "data": DutyClaimDecide(claim_id, "yes").pack()},
-                        {"text": t(to, "posts.claim.no"), "data": DutyClaimDecide(claim_id, "no").pack()}]]
-            out.append(Outgoing(key=f"duty:claim:{claim_id}:{s.id}", kind="alert", chat_id=s.telegram_id,
-                                member_id=s.id, ref=f"claim:{claim_id}", buttons=buttons,
-                                text=t(to, "posts.claim.to_secretary", name=member.name,
-                                       unit=unit_label(tree, member), post=post.name)))
+            buttons = [
+                [
+                    {"text": t(to, "posts.claim.yes"), "data": DutyClaimDecide(claim_id, "yes").pack()},
+                    {"text": t(to, "posts.claim.no"), "data": DutyClaimDecide(claim_id, "no").pack()},
+                ]
+            ]
+            out.append(
+                Outgoing(
+                    key=f"duty:claim:{claim_id}:{s.id}",
+                    kind="alert",
+                    chat_id=s.telegram_id,
+                    member_id=s.id,
+                    ref=f"claim:{claim_id}",
+                    buttons=buttons,
+                    text=t(
+                        to, "posts.claim.to_secretary", name=member.name, unit=unit_label(tree, member), post=post.name
+                    ),
+                )
+            )
         return out
 
     claim_id, queued = await store.duty.posts.open_claim(member.id, post.id, iso(now), messages)
     if claim_id is None:
         return Result.of(say("posts.claim.already", post=post.name))
     log.info("claim=%s member=%s post=%s asked", claim_id, member.id, post.id)
-    return Result.of(say("posts.claim.asked" if deciders else "posts.claim.asked_nobody", post=post.name),
-                     queued=queued)
+    return Result.of(
+        say("posts.claim.asked" if deciders else "posts.claim.asked_nobody", post=post.name), queued=queued
+    )
 
 
-async def decide(actor: Actor, claim_id: int, verdict: str, now: datetime, store: Store, settings: Settings,
-                 lang: str) -> Result:
+async def decide(
+    actor: Actor, claim_id: int, verdict: str, now: datetime, store: Store, settings: Settings, lang: str
+) -> Result:
     """准 / 不准 pressed: only a secretary over the member's unit now; the first decision holds."""
     claim = await store.duty.posts.claim(claim_id)
     member = await store.members.get(claim.member_id) if claim else None
@@ -99,12 +120,20 @@ async def decide(actor: Actor, claim_id: int, verdict: str, now: datetime, store
         if member.telegram_id is None or not member.active:
             return []
         to = _lang(member, settings)
-        return [Outgoing(key=f"duty:claim:{claim_id}:decided", kind="alert", chat_id=member.telegram_id,
-                         member_id=member.id, ref=f"claim:{claim_id}",
-                         text=t(to, f"posts.claim.told_{decision}", post=post.name))]
+        return [
+            Outgoing(
+                key=f"duty:claim:{claim_id}:decided",
+                kind="alert",
+                chat_id=member.telegram_id,
+                member_id=member.id,
+                ref=f"claim:{claim_id}",
+                text=t(to, f"posts.claim.told_{decision}", post=post.name),
+            )
+        ]
 
-    queued = await store.duty.posts.decide_claim(claim_id, decision, actor.member.id if actor.member else None,
-                                                 iso(now), post.key, messages)
+    queued = await store.duty.posts.decide_claim(
+        claim_id, decision, actor.member.id if actor.member else None, iso(now), post.key, messages
+    )
     if queued is None:
         return Result.of(alert("posts.claim.decided_before", post=post.name, name=member.name))
     log.info("claim=%s %s by telegram_id=%s", claim_id, decision, actor.telegram_id)

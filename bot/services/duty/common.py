@@ -46,21 +46,37 @@ log = logging.getLogger(__name__)
 
 
 async def save_patrol(store: Store, member_id: int, draft: PatrolDraft, now: datetime, tz: ZoneInfo) -> DutyLog:
-    saved = await store.duty.add(NewLog(
-        member_id=member_id, post=PATROL, at=iso(now), local_date=now.astimezone(tz).date(),
-        area=draft.area, minutes=draft.minutes, findings=draft.findings, photo_file_id=draft.photo,
-    ))
+    saved = await store.duty.add(
+        NewLog(
+            member_id=member_id,
+            post=PATROL,
+            at=iso(now),
+            local_date=now.astimezone(tz).date(),
+            area=draft.area,
+            minutes=draft.minutes,
+            findings=draft.findings,
+            photo_file_id=draft.photo,
+        )
+    )
     log.info("duty=%s member=%s patrol logged", saved.id, member_id)
     return saved
 
 
-async def save_mediation(store: Store, member_id: int, draft: MediationDraft, now: datetime,
-                         tz: ZoneInfo) -> DutyLog:
-    saved = await store.duty.add(NewLog(
-        member_id=member_id, post=MEDIATION, at=iso(now), local_date=now.astimezone(tz).date(),
-        parties=draft.parties, kind=draft.kind, outcome=draft.outcome, summary=draft.summary,
-        followup_on=draft.followup_on, photo_file_id=draft.photo,
-    ))
+async def save_mediation(store: Store, member_id: int, draft: MediationDraft, now: datetime, tz: ZoneInfo) -> DutyLog:
+    saved = await store.duty.add(
+        NewLog(
+            member_id=member_id,
+            post=MEDIATION,
+            at=iso(now),
+            local_date=now.astimezone(tz).date(),
+            parties=draft.parties,
+            kind=draft.kind,
+            outcome=draft.outcome,
+            summary=draft.summary,
+            followup_on=draft.followup_on,
+            photo_file_id=draft.photo,
+        )
+    )
     log.info("duty=%s member=%s mediation logged outcome=%s", saved.id, member_id, draft.outcome)
     return saved
 
@@ -75,19 +91,37 @@ async def catalogue(store: Store) -> Catalogue:
     return Catalogue(tuple(await store.duty.posts.all()))
 
 
-async def save_entry(store: Store, member_id: int, post: str, done: str, minutes: int, served: int,
-                     photo: str | None, now: datetime, tz: ZoneInfo) -> DutyLog:
+async def save_entry(
+    store: Store,
+    member_id: int,
+    post: str,
+    done: str,
+    minutes: int,
+    served: int,
+    photo: str | None,
+    now: datetime,
+    tz: ZoneInfo,
+) -> DutyLog:
     """A generic post's entry: what was done, the time spent, the people served (pending review)."""
-    saved = await store.duty.add(NewLog(
-        member_id=member_id, post=post, at=iso(now), local_date=now.astimezone(tz).date(), summary=done,
-        minutes=minutes, served=served, photo_file_id=photo,
-    ))
+    saved = await store.duty.add(
+        NewLog(
+            member_id=member_id,
+            post=post,
+            at=iso(now),
+            local_date=now.astimezone(tz).date(),
+            summary=done,
+            minutes=minutes,
+            served=served,
+            photo_file_id=photo,
+        )
+    )
     log.info("duty=%s member=%s entry logged", saved.id, member_id)
     return saved
 
 
-async def member_month(store: Store, member_id: int, month: Month, tz: ZoneInfo,
-                       posts: Catalogue | None = None) -> Reviewed:
+async def member_month(
+    store: Store, member_id: int, month: Month, tz: ZoneInfo, posts: Catalogue | None = None
+) -> Reviewed:
     """The member's month, approved entries and pending ones apart."""
     cat = posts if posts is not None else await catalogue(store)
     return summarize_reviewed(await month_logs(store, [member_id], month, tz), cat)
@@ -105,8 +139,9 @@ class ReportRow:
         return self.reviewed.approved
 
 
-async def units_month(store: Store, members: list[Member], month: Month, tz: ZoneInfo,
-                      posts: Catalogue | None = None) -> list[ReportRow]:
+async def units_month(
+    store: Store, members: list[Member], month: Month, tz: ZoneInfo, posts: Catalogue | None = None
+) -> list[ReportRow]:
     """Every post-holder among `members` with the month's figures, most approved points first."""
     cat = posts if posts is not None else await catalogue(store)
     holders = [m for m in members if m.posts]
@@ -127,8 +162,9 @@ class Followup(StrEnum):
     NOT_YOURS = "not_yours"
 
 
-async def record_followup(store: Store, log_id: int, member_id: int, outcome: str,
-                          next_on: date | None, now: datetime) -> tuple[Followup, DutyLog | None]:
+async def record_followup(
+    store: Store, log_id: int, member_id: int, outcome: str, next_on: date | None, now: datetime
+) -> tuple[Followup, DutyLog | None]:
     """The post-holder's new outcome for an ongoing mediation (`next_on`: the new follow-up date)."""
     current = await store.duty.get(log_id)
     if current is None or current.member_id != member_id or current.post != MEDIATION:
@@ -150,8 +186,9 @@ def followup_buttons(lang: str, log_id: int) -> list[list[dict[str, str]]]:
     return [[button("resolved"), button("referred")], [button("ongoing")]]
 
 
-async def mediation_followups(store: Store, settings: Settings, now: datetime,
-                              rows: Sequence[DueRow]) -> dict[int, Handled]:
+async def mediation_followups(
+    store: Store, settings: Settings, now: datetime, rows: Sequence[DueRow]
+) -> dict[int, Handled]:
     """A due source: an ongoing mediation's follow-up date reminds its post-holder from 08:00 local that day.
     Its row comes due then; it waits (parked) while the post-holder is not linked or has left the roster, and
     its chain ends with the reminder, or once the mediation is no longer ongoing (a new date starts it again)."""
@@ -181,16 +218,47 @@ async def mediation_followups(store: Store, settings: Settings, now: datetime,
 def _followup_reminder(entry: DutyLog, member: Member, settings: Settings) -> Outgoing:
     assert member.telegram_id is not None
     lang = resolve_language(member.language, None, settings.default_language)
-    text = t(lang, "duty.followup.reminder", id=entry.id, parties=entry.parties or "",
-             kind=t(lang, f"duty.kind.{entry.kind or 'other'}"), logged=entry.local_date.isoformat(),
-             summary=entry.summary or "")
-    return Outgoing(key=followup_key(entry), kind="reminder", chat_id=member.telegram_id, text=text,
-                    member_id=member.id, ref=f"duty:{entry.id}", buttons=followup_buttons(lang, entry.id))
+    text = t(
+        lang,
+        "duty.followup.reminder",
+        id=entry.id,
+        parties=entry.parties or "",
+        kind=t(lang, f"duty.kind.{entry.kind or 'other'}"),
+        logged=entry.local_date.isoformat(),
+        summary=entry.summary or "",
+    )
+    return Outgoing(
+        key=followup_key(entry),
+        kind="reminder",
+        chat_id=member.telegram_id,
+        text=text,
+        member_id=member.id,
+        ref=f"duty:{entry.id}",
+        buttons=followup_buttons(lang, entry.id),
+    )
 
 
-EXPORT_HEADER = ["id", "post", "member", "branch", "date", "area_or_parties", "details", "minutes", "kind",
-                 "outcome", "followup_on", "points", "photo_file_id", "logged_at_utc",
-                 "post_name", "served", "review", "reviewed_at_utc", "review_reason"]
+EXPORT_HEADER = [
+    "id",
+    "post",
+    "member",
+    "branch",
+    "date",
+    "area_or_parties",
+    "details",
+    "minutes",
+    "kind",
+    "outcome",
+    "followup_on",
+    "points",
+    "photo_file_id",
+    "logged_at_utc",
+    "post_name",
+    "served",
+    "review",
+    "reviewed_at_utc",
+    "review_reason",
+]
 
 
 async def duty_logs_rows(store: Store, tree: OrgTree, units: set[int] | None) -> AsyncGenerator[list[object], None]:
@@ -201,10 +269,23 @@ async def duty_logs_rows(store: Store, tree: OrgTree, units: set[int] | None) ->
         async for entry, name, unit_id in logs:
             patrol = entry.post == PATROL
             yield [
-                entry.id, entry.post, name, tree.name(unit_id), entry.local_date.isoformat(),
-                entry.area if patrol else entry.parties, entry.findings if patrol else entry.summary,
-                entry.minutes, entry.kind, entry.outcome,
-                entry.followup_on.isoformat() if entry.followup_on else None, entry_points(entry, cat),
-                entry.photo_file_id, entry.at,
-                cat.name(entry.post), entry.served, entry.review, entry.reviewed_at, entry.review_reason,
+                entry.id,
+                entry.post,
+                name,
+                tree.name(unit_id),
+                entry.local_date.isoformat(),
+                entry.area if patrol else entry.parties,
+                entry.findings if patrol else entry.summary,
+                entry.minutes,
+                entry.kind,
+                entry.outcome,
+                entry.followup_on.isoformat() if entry.followup_on else None,
+                entry_points(entry, cat),
+                entry.photo_file_id,
+                entry.at,
+                cat.name(entry.post),
+                entry.served,
+                entry.review,
+                entry.reviewed_at,
+                entry.review_reason,
             ]

@@ -11,18 +11,33 @@ from contextlib import aclosing
 from bot.domain.rights import OrgTree
 from bot.store import Store
 
-POSTS_HEADER = ["id", "name", "key", "form", "points_per_entry", "minutes_per_extra_point", "monthly_minimum",
-                "active"]
-ACCOUNTS_HEADER = ["quarter", "member", "branch", "account", "voice_file_id", "written_at_utc", "rating",
-                   "rated_at_utc"]
+POSTS_HEADER = ["id", "name", "key", "form", "points_per_entry", "minutes_per_extra_point", "monthly_minimum", "active"]
+ACCOUNTS_HEADER = [
+    "quarter",
+    "member",
+    "branch",
+    "account",
+    "voice_file_id",
+    "written_at_utc",
+    "rating",
+    "rated_at_utc",
+]
 PUBLICITY_HEADER = ["id", "branch", "quarter", "posted_at_utc", "text"]
 
 
 async def posts_rows(store: Store, tree: OrgTree, units: set[int] | None) -> AsyncGenerator[list[object], None]:
     """`posts.csv`: the catalogue (the community's, whoever exports)."""
     for post in await store.duty.posts.all():
-        yield [post.id, post.name, post.key, post.form, post.per_entry, post.per_minutes, post.minimum,
-               "yes" if post.active else "no"]
+        yield [
+            post.id,
+            post.name,
+            post.key,
+            post.form,
+            post.per_entry,
+            post.per_minutes,
+            post.minimum,
+            "yes" if post.active else "no",
+        ]
 
 
 async def accounts_rows(store: Store, tree: OrgTree, units: set[int] | None) -> AsyncGenerator[list[object], None]:
@@ -30,8 +45,16 @@ async def accounts_rows(store: Store, tree: OrgTree, units: set[int] | None) -> 
     file id) and the rating (excellent | competent | basic | incompetent) — of members in `units`."""
     async with aclosing(store.duty.posts.each_account(units)) as accounts:
         async for account, name, unit_id in accounts:
-            yield [account.quarter, name, tree.name(unit_id), account.text, account.voice_file_id, account.at,
-                   account.rating, account.rated_at]
+            yield [
+                account.quarter,
+                name,
+                tree.name(unit_id),
+                account.text,
+                account.voice_file_id,
+                account.at,
+                account.rating,
+                account.rated_at,
+            ]
 
 
 async def publicity_rows(store: Store, tree: OrgTree, units: set[int] | None) -> AsyncGenerator[list[object], None]:

@@ -104,10 +104,10 @@ class Turn:
 
 # Questions --------------------------------------------------------------------------------------------
 
-def _choices(lang: str, prefix: str, values: tuple[str, ...], data: Callable[[str], str],
-             per_row: int = 3) -> Buttons:
+
+def _choices(lang: str, prefix: str, values: tuple[str, ...], data: Callable[[str], str], per_row: int = 3) -> Buttons:
     buttons = [{"text": t(lang, f"duty.{prefix}.{v}"), "data": data(v)} for v in values]
-    return [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)]
+    return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
 
 
 def skip_buttons(lang: str) -> Buttons:
@@ -115,12 +115,19 @@ def skip_buttons(lang: str) -> Buttons:
 
 
 _QUESTIONS = {
-    Step.AREA: "duty.patrol.ask_area", Step.MINUTES: "duty.patrol.ask_minutes",
-    Step.FINDINGS: "duty.patrol.ask_findings", Step.PARTIES: "duty.mediate.ask_parties",
-    Step.KIND: "duty.mediate.ask_kind", Step.OUTCOME: "duty.mediate.ask_outcome",
-    Step.FOLLOWUP: "duty.mediate.ask_followup", Step.SUMMARY: "duty.mediate.ask_summary",
-    Step.PHOTO: "duty.ask_photo", Step.NEW_DATE: "duty.followup.ask_date",
-    Step.DONE: "duty.log.ask_done", Step.TIME: "duty.log.ask_time", Step.SERVED: "duty.log.ask_served",
+    Step.AREA: "duty.patrol.ask_area",
+    Step.MINUTES: "duty.patrol.ask_minutes",
+    Step.FINDINGS: "duty.patrol.ask_findings",
+    Step.PARTIES: "duty.mediate.ask_parties",
+    Step.KIND: "duty.mediate.ask_kind",
+    Step.OUTCOME: "duty.mediate.ask_outcome",
+    Step.FOLLOWUP: "duty.mediate.ask_followup",
+    Step.SUMMARY: "duty.mediate.ask_summary",
+    Step.PHOTO: "duty.ask_photo",
+    Step.NEW_DATE: "duty.followup.ask_date",
+    Step.DONE: "duty.log.ask_done",
+    Step.TIME: "duty.log.ask_time",
+    Step.SERVED: "duty.log.ask_served",
 }
 
 
@@ -158,8 +165,10 @@ def not_photo(draft: Draft, lang: str) -> Turn:
 
 # Saving -----------------------------------------------------------------------------------------------
 
-async def _save(actor: Actor, parsed: PatrolDraft | MediationDraft, now: datetime, store: Store,
-                settings: Settings, lang: str) -> Reply:
+
+async def _save(
+    actor: Actor, parsed: PatrolDraft | MediationDraft, now: datetime, store: Store, settings: Settings, lang: str
+) -> Reply:
     """Save a log in the actor's name, if they still hold its post (the post may have been taken away
     while they were typing), and say what was saved (pending the branch's review)."""
     post = PATROL if isinstance(parsed, PatrolDraft) else MEDIATION
@@ -170,13 +179,28 @@ async def _save(actor: Actor, parsed: PatrolDraft | MediationDraft, now: datetim
     pending = Html(t(lang, "duty.pending_note"))
     if isinstance(parsed, PatrolDraft):
         entry = await save_patrol(store, member.id, parsed, now, settings.tz)
-        return say("duty.patrol.saved", id=entry.id, area=entry.area, minutes=entry.minutes,
-                   points=log_points(entry), photo=photo, pending=pending)
+        return say(
+            "duty.patrol.saved",
+            id=entry.id,
+            area=entry.area,
+            minutes=entry.minutes,
+            points=log_points(entry),
+            photo=photo,
+            pending=pending,
+        )
     entry = await save_mediation(store, member.id, parsed, now, settings.tz)
     followup = t(lang, "duty.mediate.followup_note", date=entry.followup_on.isoformat()) if entry.followup_on else ""
-    return say("duty.mediate.saved", id=entry.id, parties=entry.parties, kind=t(lang, f"duty.kind.{entry.kind}"),
-               outcome=t(lang, f"duty.outcome.{entry.outcome}"), points=log_points(entry), photo=photo,
-               followup=Html(followup), pending=pending)
+    return say(
+        "duty.mediate.saved",
+        id=entry.id,
+        parties=entry.parties,
+        kind=t(lang, f"duty.kind.{entry.kind}"),
+        outcome=t(lang, f"duty.outcome.{entry.outcome}"),
+        points=log_points(entry),
+        photo=photo,
+        followup=Html(followup),
+        pending=pending,
+    )
 
 
 def _complete(draft: Draft, photo: str | None) -> PatrolDraft | MediationDraft:
@@ -189,12 +213,30 @@ def _complete(draft: Draft, photo: str | None) -> PatrolDraft | MediationDraft:
     return MediationDraft(draft.parties, draft.kind, draft.outcome, draft.summary, draft.followup_on, photo)
 
 
-async def _finish(actor: Actor, draft: Draft, photo: str | None, now: datetime, store: Store, settings: Settings,
-                  lang: str, picked: str | None = None) -> Turn:
+async def _finish(
+    actor: Actor,
+    draft: Draft,
+    photo: str | None,
+    now: datetime,
+    store: Store,
+    settings: Settings,
+    lang: str,
+    picked: str | None = None,
+) -> Turn:
     if draft.generic:
         assert draft.summary is not None and draft.minutes is not None and draft.served is not None
-        saved = await save_generic(actor, draft.post, draft.summary, draft.minutes, draft.served, photo or draft.photo,
-                                   now, store, settings, lang)
+        saved = await save_generic(
+            actor,
+            draft.post,
+            draft.summary,
+            draft.minutes,
+            draft.served,
+            photo or draft.photo,
+            now,
+            store,
+            settings,
+            lang,
+        )
     else:
         saved = await _save(actor, _complete(draft, photo or draft.photo), now, store, settings, lang)
     return Turn(Result.of(saved), chosen=picked)
@@ -202,8 +244,17 @@ async def _finish(actor: Actor, draft: Draft, photo: str | None, now: datetime, 
 
 # Use cases --------------------------------------------------------------------------------------------
 
-async def start(actor: Actor, post: str, line: list[str] | None, photo: str | None, now: datetime, store: Store,
-                settings: Settings, lang: str) -> Turn:
+
+async def start(
+    actor: Actor,
+    post: str,
+    line: list[str] | None,
+    photo: str | None,
+    now: datetime,
+    store: Store,
+    settings: Settings,
+    lang: str,
+) -> Turn:
     """`/patrol` or `/mediate`: with `line` (the one-line form's fields) the log is saved at once; without,
     the first question. `photo`: the file id of a photo sent with the command."""
     if line is None:
@@ -211,8 +262,11 @@ async def start(actor: Actor, post: str, line: list[str] | None, photo: str | No
         first = {PATROL: Step.AREA, MEDIATION: Step.PARTIES}.get(post, Step.DONE)
         return _ask(first, draft, now, settings.tz, lang)
     try:
-        parsed = (parse_patrol_line(line, photo) if post == PATROL
-                  else parse_mediation_line(line, today(now, settings.tz), photo))
+        parsed = (
+            parse_patrol_line(line, photo)
+            if post == PATROL
+            else parse_mediation_line(line, today(now, settings.tz), photo)
+        )
     except FieldError as err:
         return Turn(Result.of(field_error(err, now, settings.tz, lang)))
     return Turn(Result.of(await _save(actor, parsed, now, store, settings, lang)))
@@ -242,17 +296,33 @@ _READERS: dict[Step, tuple[str, Callable[[str, date], object]]] = {
 }
 
 
-
 def _after(step: Step, draft: Draft) -> Step:
     if step is Step.OUTCOME:
         return Step.FOLLOWUP if draft.outcome == ONGOING else Step.SUMMARY
-    return {Step.AREA: Step.MINUTES, Step.MINUTES: Step.FINDINGS, Step.FINDINGS: Step.PHOTO,
-            Step.PARTIES: Step.KIND, Step.KIND: Step.OUTCOME, Step.FOLLOWUP: Step.SUMMARY,
-            Step.SUMMARY: Step.PHOTO, Step.DONE: Step.TIME, Step.TIME: Step.SERVED, Step.SERVED: Step.PHOTO}[step]
+    return {
+        Step.AREA: Step.MINUTES,
+        Step.MINUTES: Step.FINDINGS,
+        Step.FINDINGS: Step.PHOTO,
+        Step.PARTIES: Step.KIND,
+        Step.KIND: Step.OUTCOME,
+        Step.FOLLOWUP: Step.SUMMARY,
+        Step.SUMMARY: Step.PHOTO,
+        Step.DONE: Step.TIME,
+        Step.TIME: Step.SERVED,
+        Step.SERVED: Step.PHOTO,
+    }[step]
 
 
-async def _advance(actor: Actor, step: Step, draft: Draft, now: datetime, store: Store, settings: Settings,
-                   lang: str, picked: str | None = None) -> Turn:
+async def _advance(
+    actor: Actor,
+    step: Step,
+    draft: Draft,
+    now: datetime,
+    store: Store,
+    settings: Settings,
+    lang: str,
+    picked: str | None = None,
+) -> Turn:
     """The step after `step`; a photo sent with the command already answers the photo step."""
     following = _after(step, draft)
     if following is Step.PHOTO and draft.photo:
@@ -260,8 +330,9 @@ async def _advance(actor: Actor, step: Step, draft: Draft, now: datetime, store:
     return _ask(following, draft, now, settings.tz, lang, picked)
 
 
-async def answer(actor: Actor, step: Step, draft: Draft, text: str, now: datetime, store: Store,
-                 settings: Settings, lang: str) -> Turn:
+async def answer(
+    actor: Actor, step: Step, draft: Draft, text: str, now: datetime, store: Store, settings: Settings, lang: str
+) -> Turn:
     """Text typed at a step: invalid input is named with an example and the step asks again."""
     name, read = _READERS[step]
     try:
@@ -272,8 +343,9 @@ async def answer(actor: Actor, step: Step, draft: Draft, text: str, now: datetim
     return await _advance(actor, step, draft, now, store, settings, lang)
 
 
-async def choose(actor: Actor, step: Step, draft: Draft, value: str, now: datetime, store: Store,
-                 settings: Settings, lang: str) -> Turn:
+async def choose(
+    actor: Actor, step: Step, draft: Draft, value: str, now: datetime, store: Store, settings: Settings, lang: str
+) -> Turn:
     """A kind or outcome button pressed (`value` is one of the allowed values: the payload checked it)."""
     if step is Step.KIND:
         draft.kind = value
@@ -284,8 +356,9 @@ async def choose(actor: Actor, step: Step, draft: Draft, value: str, now: dateti
     return await _advance(actor, step, draft, now, store, settings, lang, picked)
 
 
-async def photo(actor: Actor, draft: Draft, file_id: str | None, now: datetime, store: Store, settings: Settings,
-                lang: str) -> Turn:
+async def photo(
+    actor: Actor, draft: Draft, file_id: str | None, now: datetime, store: Store, settings: Settings, lang: str
+) -> Turn:
     """A photo sent at the photo step: the log is saved with it."""
     return await _finish(actor, draft, file_id, now, store, settings, lang)
 

@@ -21,8 +21,9 @@ from bot.services.duty.view import field_error, in_a_week, today
 from bot.store import Store
 
 
-async def pressed(actor: Actor, log_id: int, outcome: str, now: datetime, store: Store, settings: Settings,
-                  lang: str) -> Turn:
+async def pressed(
+    actor: Actor, log_id: int, outcome: str, now: datetime, store: Store, settings: Settings, lang: str
+) -> Turn:
     """A follow-up button: refused with an alert unless the mediation is the presser's and still ongoing;
     else the buttons go and the outcome is recorded, or (still ongoing) the next date is asked."""
     entry = await store.duty.get(log_id)
@@ -32,16 +33,22 @@ async def pressed(actor: Actor, log_id: int, outcome: str, now: datetime, store:
     if entry is None or member is None or entry.member_id != member.id:
         return Turn(Result.of(alert("duty.followup.not_yours")))
     if entry.outcome != ONGOING:
-        return Turn(Result.of(alert("duty.followup.already", id=entry.id,
-                                    outcome=t(lang, f"duty.outcome.{entry.outcome}"))))
+        return Turn(
+            Result.of(alert("duty.followup.already", id=entry.id, outcome=t(lang, f"duty.outcome.{entry.outcome}")))
+        )
     if outcome == ONGOING:
-        return Turn(Result.of(say("duty.followup.ask_date", id=entry.id, example=in_a_week(now, settings.tz))),
-                    Step.NEW_DATE, Draft(MEDIATION, log_id=entry.id), strip=True)
+        return Turn(
+            Result.of(say("duty.followup.ask_date", id=entry.id, example=in_a_week(now, settings.tz))),
+            Step.NEW_DATE,
+            Draft(MEDIATION, log_id=entry.id),
+            strip=True,
+        )
     return Turn(_said(await _record(actor, log_id, outcome, None, now, store, lang)), strip=True)
 
 
-async def next_date(actor: Actor, draft: Draft, text: str, now: datetime, store: Store, settings: Settings,
-                    lang: str) -> Turn:
+async def next_date(
+    actor: Actor, draft: Draft, text: str, now: datetime, store: Store, settings: Settings, lang: str
+) -> Turn:
     """The next follow-up date typed after Still ongoing: a day after today, within a year."""
     try:
         day = parse_followup(text, today(now, settings.tz), after_today=True)
@@ -56,8 +63,9 @@ def _said(reply: Reply | None) -> Result:
     return Result.of(reply) if reply is not None else Result.of()
 
 
-async def _record(actor: Actor, log_id: int, outcome: str, day: date | None, now: datetime, store: Store,
-                  lang: str) -> Reply | None:
+async def _record(
+    actor: Actor, log_id: int, outcome: str, day: date | None, now: datetime, store: Store, lang: str
+) -> Reply | None:
     """Record the new outcome (and the next date when still ongoing) and say what was recorded."""
     member = actor.member
     result, current = await record_followup(store, log_id, member.id if member else 0, outcome, day, now)
@@ -69,5 +77,10 @@ async def _record(actor: Actor, log_id: int, outcome: str, day: date | None, now
         return say("duty.followup.already", id=current.id, outcome=t(lang, f"duty.outcome.{current.outcome}"))
     if day is not None:
         return say("duty.followup.rescheduled", id=current.id, parties=current.parties, date=day.isoformat())
-    return say("duty.followup.recorded", id=current.id, parties=current.parties,
-               outcome=t(lang, f"duty.outcome.{current.outcome}"), points=log_points(current))
+    return say(
+        "duty.followup.recorded",
+        id=current.id,
+        parties=current.parties,
+        outcome=t(lang, f"duty.outcome.{current.outcome}"),
+        points=log_points(current),
+    )

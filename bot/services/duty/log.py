@@ -20,8 +20,9 @@ from bot.store import Store
 from bot.store.db import iso
 
 
-async def menu(actor: Actor, text: str, photo: str | None, now: datetime, store: Store, settings: Settings,
-               lang: str) -> Turn:
+async def menu(
+    actor: Actor, text: str, photo: str | None, now: datetime, store: Store, settings: Settings, lang: str
+) -> Turn:
     """`/log [post]`: the first question of the post's entry, or the choice of post."""
     member = actor.member
     if member is None or not member.posts:
@@ -42,7 +43,7 @@ async def menu(actor: Actor, text: str, photo: str | None, now: datetime, store:
     if not held:
         return Turn(Result.of(say("posts.log.not_in_catalogue")))
     buttons = [{"text": p.name, "data": DutyLogPost(p.id).pack()} for p in held]
-    return Turn(Result.of(say("posts.log.choose", buttons=[buttons[i:i + 2] for i in range(0, len(buttons), 2)])))
+    return Turn(Result.of(say("posts.log.choose", buttons=[buttons[i : i + 2] for i in range(0, len(buttons), 2)])))
 
 
 async def chosen(actor: Actor, post_id: int, now: datetime, store: Store, settings: Settings, lang: str) -> Turn:

@@ -35,8 +35,7 @@ def _month(text: str, now: datetime, settings: Settings, lang: str) -> Month | R
         return field_error(err, now, settings.tz, lang)
 
 
-async def my_month(actor: Actor, month_text: str, now: datetime, store: Store, settings: Settings,
-                   lang: str) -> Reply:
+async def my_month(actor: Actor, month_text: str, now: datetime, store: Store, settings: Settings, lang: str) -> Reply:
     """`/duty [YYYY-MM]`: what the post-holder did in the month, the points, and whether the minimum of
     their posts is met."""
     month = _month(month_text, now, settings, lang)
@@ -48,9 +47,17 @@ async def my_month(actor: Actor, month_text: str, now: datetime, store: Store, s
     cat = await catalogue(store)
     reviewed = await member_month(store, member.id, month, settings.tz, cat)
     minimum = minimum_text(lang, minimum_checks(reviewed, member.posts, cat))
-    text = t(lang, "duty.summary.text", name=member.name, month=month_label(lang, month),
-             posts=posts_label(lang, member.posts), lines=Html("\n".join(_lines(lang, reviewed, member.posts, cat))),
-             points=reviewed.points, pending=Html(_pending(lang, reviewed)), minimum=Html(minimum))
+    text = t(
+        lang,
+        "duty.summary.text",
+        name=member.name,
+        month=month_label(lang, month),
+        posts=posts_label(lang, member.posts),
+        lines=Html("\n".join(_lines(lang, reviewed, member.posts, cat))),
+        points=reviewed.points,
+        pending=Html(_pending(lang, reviewed)),
+        minimum=Html(minimum),
+    )
     return shown(text + "\n\n" + t(lang, "duty.points_rule"))
 
 
@@ -61,16 +68,32 @@ def _lines(lang: str, reviewed: Reviewed, held: frozenset[str], cat: Catalogue) 
     if PATROL in held or s.patrols:
         lines.append(t(lang, "duty.summary.patrol_line", patrols=s.patrols, minutes=s.minutes))
     if MEDIATION in held or s.mediations:
-        lines.append(t(lang, "duty.summary.mediation_line", mediations=s.mediations, resolved=s.outcomes["resolved"],
-                       referred=s.outcomes["referred"], ongoing=s.outcomes["ongoing"]))
+        lines.append(
+            t(
+                lang,
+                "duty.summary.mediation_line",
+                mediations=s.mediations,
+                resolved=s.outcomes["resolved"],
+                referred=s.outcomes["referred"],
+                ongoing=s.outcomes["ongoing"],
+            )
+        )
     others = [p.key for p in cat.posts if p.key not in (PATROL, MEDIATION)]
     others += sorted(k for k in set(held) | set(reviewed.generic) if k not in others and k not in (PATROL, MEDIATION))
     for key in others:
         figures = reviewed.generic.get(key)
         if key in held or figures:
             shown_figures = figures or PostFigures()
-            lines.append(t(lang, "duty.summary.post_line", post=cat.name(key), entries=shown_figures.entries,
-                           minutes=shown_figures.minutes, served=shown_figures.served))
+            lines.append(
+                t(
+                    lang,
+                    "duty.summary.post_line",
+                    post=cat.name(key),
+                    entries=shown_figures.entries,
+                    minutes=shown_figures.minutes,
+                    served=shown_figures.served,
+                )
+            )
     return lines
 
 
@@ -111,8 +134,10 @@ def month_of_key(key: int) -> Month | None:
 
 def _others(lang: str, row: ReportRow, cap: int | None) -> str:
     """The approved entries of the other posts, as ` · 环境卫生岗 3 条`."""
-    return "".join(t(lang, "duty.report.post_entries", post=clip(post, cap), entries=figures.entries)
-                   for post, figures in sorted(row.reviewed.generic.items()))
+    return "".join(
+        t(lang, "duty.report.post_entries", post=clip(post, cap), entries=figures.entries)
+        for post, figures in sorted(row.reviewed.generic.items())
+    )
 
 
 def _pending_note(lang: str, row: ReportRow) -> str:
@@ -122,32 +147,57 @@ def _pending_note(lang: str, row: ReportRow) -> str:
 
 def _line(ranked: Ranked, tree: OrgTree, lang: str, cap: int | None) -> str:
     row, s = ranked.row, ranked.row.summary
-    return t(lang, "duty.report.line", rank=ranked.rank, name=clip(row.member.name, cap),
-             unit=clip(unit_label(tree, row.member), cap), posts=clip(posts_label(lang, row.member.posts), cap),
-             patrols=s.patrols, minutes=s.minutes, mediations=s.mediations,
-             others=Html(_others(lang, ranked.row, cap)), points=s.points,
-             pending=Html(_pending_note(lang, ranked.row)),
-             minimum=t(lang, _VERDICT[row.met]),
-             note="" if row.member.linked else t(lang, "duty.report.unlinked"))
+    return t(
+        lang,
+        "duty.report.line",
+        rank=ranked.rank,
+        name=clip(row.member.name, cap),
+        unit=clip(unit_label(tree, row.member), cap),
+        posts=clip(posts_label(lang, row.member.posts), cap),
+        patrols=s.patrols,
+        minutes=s.minutes,
+        mediations=s.mediations,
+        others=Html(_others(lang, ranked.row, cap)),
+        points=s.points,
+        pending=Html(_pending_note(lang, ranked.row)),
+        minimum=t(lang, _VERDICT[row.met]),
+        note="" if row.member.linked else t(lang, "duty.report.unlinked"),
+    )
 
 
-async def _page(actor: Actor, month: Month, word: str, number: int, store: Store, settings: Settings,
-                lang: str) -> Reply:
+async def _page(
+    actor: Actor, month: Month, word: str, number: int, store: Store, settings: Settings, lang: str
+) -> Reply:
     """The month's counts, a page of post-holders by points (each with their rank among all), the rules."""
     tree = OrgTree.of(await store.units.all())
     cat = await catalogue(store)
     rows = await units_month(store, await managed_members(store, actor, tree), month, settings.tz, cat)
     if not rows:
         return say("duty.report.empty", month=month_label(lang, month))
-    page = pages.paginate([Ranked(rank, row) for rank, row in enumerate(rows, 1)], FILTERS, word, number,
-                          _PER_PAGE.get(lang, pages.PAGE_SIZE))
-    head = [t(lang, "duty.report.header", month=month_label(lang, month), count=len(rows)),
-            t(lang, "duty.report.counts", met=page.counts["met"], not_met=page.counts["notmet"],
-              none=sum(1 for row in rows if row.met is None)),
-            *pages.narrowed(page, FILTERS, lang)]
+    page = pages.paginate(
+        [Ranked(rank, row) for rank, row in enumerate(rows, 1)],
+        FILTERS,
+        word,
+        number,
+        _PER_PAGE.get(lang, pages.PAGE_SIZE),
+    )
+    head = [
+        t(lang, "duty.report.header", month=month_label(lang, month), count=len(rows)),
+        t(
+            lang,
+            "duty.report.counts",
+            met=page.counts["met"],
+            not_met=page.counts["notmet"],
+            none=sum(1 for row in rows if row.met is None),
+        ),
+        *pages.narrowed(page, FILTERS, lang),
+    ]
     rules = [rule_text(lang, post) for post in cat.posts if post.minimum > 0]
-    foot = ["", t(lang, "duty.points_rule"),
-            t(lang, "duty.report.footer", rules=join_names(rules, lang) or t(lang, "duty.post.none"))]
+    foot = [
+        "",
+        t(lang, "duty.points_rule"),
+        t(lang, "duty.report.footer", rules=join_names(rules, lang) or t(lang, "duty.post.none")),
+    ]
     more = pages.footer(page, lang, export=actor.is_secretary)
 
     def render(lines: list[str]) -> str:
@@ -158,8 +208,9 @@ async def _page(actor: Actor, month: Month, word: str, number: int, store: Store
     return shown(text, pages.buttons(page, FILTERS, lambda f, n: ListPage("dutyreport", key, f, n).pack(), lang))
 
 
-async def units_report(actor: Actor, month_text: str, now: datetime, store: Store, settings: Settings,
-                       lang: str) -> Reply:
+async def units_report(
+    actor: Actor, month_text: str, now: datetime, store: Store, settings: Settings, lang: str
+) -> Reply:
     """`/dutyreport [YYYY-MM]`: every post-holder of the units the secretary manages (nobody else's), a page
     at a time."""
     month = _month(month_text, now, settings, lang)
@@ -168,8 +219,9 @@ async def units_report(actor: Actor, month_text: str, now: datetime, store: Stor
     return await _page(actor, month, "all", 1, store, settings, lang)
 
 
-async def dutyreport_page(actor: Actor, key: int, word: str, number: int, store: Store, settings: Settings,
-                          lang: str) -> Reply:
+async def dutyreport_page(
+    actor: Actor, key: int, word: str, number: int, store: Store, settings: Settings, lang: str
+) -> Reply:
     """A page button of `/dutyreport`: the page, if the person is still a secretary (their units as they are
     now); else the alert of an expired button."""
     month = month_of_key(key)

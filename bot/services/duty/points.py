@@ -33,12 +33,15 @@ NAME_LIMIT = 20  # characters of a post's name
 MAX_SERVED = 10000
 RATINGS = ("excellent", "competent", "basic", "incompetent")
 _RATING_WORDS = {
-    "excellent": ("优秀", "excellent"), "competent": ("称职", "competent"),
-    "basic": ("基本称职", "basic", "basically competent"), "incompetent": ("不称职", "incompetent"),
+    "excellent": ("优秀", "excellent"),
+    "competent": ("称职", "competent"),
+    "basic": ("基本称职", "basic", "basically competent"),
+    "incompetent": ("不称职", "incompetent"),
 }
 _PER_ENTRY = re.compile(r"^(?:每条|每次|per entry)?\s*(\d{1,3})\s*(?:分|points?)?$", re.IGNORECASE)
 _PER_MINUTES = re.compile(
-    r"^(?:每|per|every)?\s*(\d{1,3})\s*(?:分钟|min|mins|minutes)?\s*(?:加)?\s*(?:1\s*分|1 point)?$", re.IGNORECASE)
+    r"^(?:每|per|every)?\s*(\d{1,3})\s*(?:分钟|min|mins|minutes)?\s*(?:加)?\s*(?:1\s*分|1 point)?$", re.IGNORECASE
+)
 _RULE_SPLIT = re.compile(r"[+＋,，、;；]")
 _INT = re.compile(r"^(\d{1,5})\s*(人|个|条|次|件)?$")
 _QUARTER = re.compile(r"^(\d{4})\s*(?:[-/年]?\s*[Qq第]?\s*)([1-4])\s*(?:季度?)?$")
@@ -46,6 +49,7 @@ _NONE_WORDS = ("none", "无", "不限", "0")
 
 
 # The catalogue ---------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Catalogue:
@@ -137,6 +141,7 @@ def met(reviewed: Reviewed, held: Iterable[str], catalogue: Catalogue) -> bool |
 
 
 # One-line forms --------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class PostRule:
@@ -259,8 +264,11 @@ class Quarter:
     def bounds(self, tz: ZoneInfo) -> tuple[datetime, datetime]:
         """[first local midnight, next quarter's first local midnight), in UTC."""
         start = datetime(self.year, self.months[0], 1, tzinfo=tz)
-        end = (datetime(self.year + 1, 1, 1, tzinfo=tz) if self.number == 4
-               else datetime(self.year, self.months[2] + 1, 1, tzinfo=tz))
+        end = (
+            datetime(self.year + 1, 1, 1, tzinfo=tz)
+            if self.number == 4
+            else datetime(self.year, self.months[2] + 1, 1, tzinfo=tz)
+        )
         return start.astimezone(UTC), end.astimezone(UTC)
 
     def ask_window(self, tz: ZoneInfo) -> tuple[datetime, datetime]:

@@ -31,18 +31,27 @@ def post_buttons(lang: str, member_id: int, posts: Iterable[str], cat: Catalogue
     held = set(posts)
     row = []
     for post in cat.posts:
-        label = t(lang, "duty.posts.button_on" if post.key in held else "duty.posts.button_off",
-                  post=post_label(lang, post.key))
-        data = (DutyPostToggle(member_id, post.key) if post.key in DUTY_POSTS
-                else DutyPostSwitch(member_id, post.id)).pack()
+        label = t(
+            lang,
+            "duty.posts.button_on" if post.key in held else "duty.posts.button_off",
+            post=post_label(lang, post.key),
+        )
+        data = (
+            DutyPostToggle(member_id, post.key) if post.key in DUTY_POSTS else DutyPostSwitch(member_id, post.id)
+        ).pack()
         row.append({"text": label, "data": data})
-    return [row[i:i + 2] for i in range(0, len(row), 2)]
+    return [row[i : i + 2] for i in range(0, len(row), 2)]
 
 
 def _show(lang: str, tree: OrgTree, member: Member, posts: Iterable[str], cat: Catalogue) -> Reply:
     held = set(posts)
-    return say("duty.posts.show", buttons=post_buttons(lang, member.id, held, cat), name=member.name,
-               unit=unit_label(tree, member), posts=posts_label(lang, held))
+    return say(
+        "duty.posts.show",
+        buttons=post_buttons(lang, member.id, held, cat),
+        name=member.name,
+        unit=unit_label(tree, member),
+        posts=posts_label(lang, held),
+    )
 
 
 async def posts(actor: Actor, fields: list[str], now: datetime, store: Store, lang: str) -> Reply:
@@ -61,8 +70,12 @@ async def posts(actor: Actor, fields: list[str], now: datetime, store: Store, la
     if not found:
         return say("duty.posts.not_found", name=name)
     if len(found) > 1:
-        return say("duty.posts.ambiguous", name=name, units=join_names([unit_label(tree, m) for m in found], lang),
-                   example=tree.name(found[0].unit_id))
+        return say(
+            "duty.posts.ambiguous",
+            name=name,
+            units=join_names([unit_label(tree, m) for m in found], lang),
+            example=tree.name(found[0].unit_id),
+        )
     member = found[0]
     cat = await catalogue(store)
     if not wanted:

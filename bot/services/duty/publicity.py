@@ -41,15 +41,35 @@ async def preview(actor: Actor, text: str, now: datetime, store: Store, settings
     if unit is None or not holders:
         return say("posts.accounts.empty", quarter=quarter_label(lang, quarter))
     group = settings.default_language  # the group reads the community's language
-    lines = [t(group, "posts.publicity.line", n=n, name=h.member.name, posts=posts_label(group, h.member.posts),
-               points=h.points, rating=rating_label(group, h.account)) for n, h in enumerate(holders, 1)]
-    body = "\n".join([t(group, "posts.publicity.header", unit=unit.name, quarter=quarter_label(group, quarter)),
-                      *lines, "", t(group, "posts.publicity.footer")])
+    lines = [
+        t(
+            group,
+            "posts.publicity.line",
+            n=n,
+            name=h.member.name,
+            posts=posts_label(group, h.member.posts),
+            points=h.points,
+            rating=rating_label(group, h.account),
+        )
+        for n, h in enumerate(holders, 1)
+    ]
+    body = "\n".join(
+        [
+            t(group, "posts.publicity.header", unit=unit.name, quarter=quarter_label(group, quarter)),
+            *lines,
+            "",
+            t(group, "posts.publicity.footer"),
+        ]
+    )
     publicity_id = await store.duty.posts.add_publicity(unit.id, str(quarter), body, member.id, iso(now))
     if unit.chat_id is None:
         return shown("\n\n".join([t(lang, "posts.publicity.preview"), body, t(lang, "posts.publicity.no_group")]))
-    buttons = [[{"text": t(lang, "posts.publicity.post"), "data": DutyPublish(publicity_id).pack()},
-                {"text": t(lang, "posts.publicity.drop"), "data": DutyPublishDrop(publicity_id).pack()}]]
+    buttons = [
+        [
+            {"text": t(lang, "posts.publicity.post"), "data": DutyPublish(publicity_id).pack()},
+            {"text": t(lang, "posts.publicity.drop"), "data": DutyPublishDrop(publicity_id).pack()},
+        ]
+    ]
     return shown("\n\n".join([t(lang, "posts.publicity.preview"), body]), buttons)
 
 
@@ -64,8 +84,15 @@ async def publish(actor: Actor, publicity_id: int, now: datetime, store: Store) 
         return Result.of(say("posts.publicity.no_group"))
 
     def messages() -> list[Outgoing]:
-        return [Outgoing(key=f"duty:publicity:{found.id}", kind="notice", chat_id=chat_id, text=found.text,
-                         ref=f"publicity:{found.id}")]
+        return [
+            Outgoing(
+                key=f"duty:publicity:{found.id}",
+                kind="notice",
+                chat_id=chat_id,
+                text=found.text,
+                ref=f"publicity:{found.id}",
+            )
+        ]
 
     queued = await store.duty.posts.post_publicity(found.id, chat_id, iso(now), messages)
     if queued is None:

@@ -66,10 +66,19 @@ def details(lang: str, entry: DutyLog, cat: Catalogue, cap: int | None = 30) -> 
     if entry.post == PATROL:
         return t(lang, "posts.review.patrol", area=clip(entry.area, cap), minutes=entry.minutes)
     if entry.post == MEDIATION:
-        return t(lang, "posts.review.mediation", parties=clip(entry.parties, cap),
-                 outcome=t(lang, f"duty.outcome.{entry.outcome or 'ongoing'}"))
-    return t(lang, "posts.review.generic", done=clip(entry.summary, cap), minutes=entry.minutes or 0,
-             served=entry.served or 0)
+        return t(
+            lang,
+            "posts.review.mediation",
+            parties=clip(entry.parties, cap),
+            outcome=t(lang, f"duty.outcome.{entry.outcome or 'ongoing'}"),
+        )
+    return t(
+        lang,
+        "posts.review.generic",
+        done=clip(entry.summary, cap),
+        minutes=entry.minutes or 0,
+        served=entry.served or 0,
+    )
 
 
 @dataclass(frozen=True)
@@ -83,8 +92,9 @@ class Listed:
 
 async def _pending(units: set[int], month: Month | None, store: Store, settings: Settings) -> Listed:
     bounds = month.bounds(settings.tz) if month else None
-    entries = await store.duty.in_units(units, iso(bounds[0]) if bounds else None,
-                                        iso(bounds[1]) if bounds else None, review="pending")
+    entries = await store.duty.in_units(
+        units, iso(bounds[0]) if bounds else None, iso(bounds[1]) if bounds else None, review="pending"
+    )
     return Listed(entries, await catalogue(store), month)
 
 
@@ -97,26 +107,54 @@ def _page(listed: Listed, number: int, note: str, lang: str) -> Reply:
     page = pages.paginate(listed.entries, _ALL, "all", number, PER_PAGE)
     lines, rows = [], []
     for n, (entry, name, _unit) in enumerate(page.entries, page.offset + 1):
-        lines.append(t(lang, "posts.review.line", n=n, id=entry.id, name=clip(name, 20),
-                       post=listed.cat.name(entry.post), date=entry.local_date.isoformat(),
-                       details=Html(details(lang, entry, listed.cat)), points=entry_points(entry, listed.cat)))
-        rows.append([{"text": t(lang, "posts.review.approve", id=entry.id),
-                      "data": DutyApprove(key, page.number, entry.id).pack()},
-                     {"text": t(lang, "posts.review.reject", id=entry.id), "data": DutyReject(entry.id).pack()}])
+        lines.append(
+            t(
+                lang,
+                "posts.review.line",
+                n=n,
+                id=entry.id,
+                name=clip(name, 20),
+                post=listed.cat.name(entry.post),
+                date=entry.local_date.isoformat(),
+                details=Html(details(lang, entry, listed.cat)),
+                points=entry_points(entry, listed.cat),
+            )
+        )
+        rows.append(
+            [
+                {
+                    "text": t(lang, "posts.review.approve", id=entry.id),
+                    "data": DutyApprove(key, page.number, entry.id).pack(),
+                },
+                {"text": t(lang, "posts.review.reject", id=entry.id), "data": DutyReject(entry.id).pack()},
+            ]
+        )
     first, last = page.entries[0][0].id, page.entries[-1][0].id
-    extra: Buttons = [*rows, [{"text": t(lang, "posts.review.approve_page", count=len(page.entries)),
-                               "data": DutyApproveRange(key, first, last).pack()}]]
+    extra: Buttons = [
+        *rows,
+        [
+            {
+                "text": t(lang, "posts.review.approve_page", count=len(page.entries)),
+                "data": DutyApproveRange(key, first, last).pack(),
+            }
+        ],
+    ]
     if month is not None:
-        extra.append([{"text": t(lang, "posts.review.approve_month", month=where, count=len(listed.entries)),
-                       "data": DutyApproveMonth(key).pack()}])
+        extra.append(
+            [
+                {
+                    "text": t(lang, "posts.review.approve_month", month=where, count=len(listed.entries)),
+                    "data": DutyApproveMonth(key).pack(),
+                }
+            ]
+        )
     head = [*([note] if note else []), t(lang, "posts.review.header", month=where, count=len(listed.entries))]
     foot = pages.footer(page, lang, export=False)
     text = "\n".join([*head, *lines, *(["", *foot] if foot else []), "", t(lang, "posts.review.hint")])
     return shown(text, pages.buttons(page, _ALL, lambda _f, n: DutyReviewPage(key, n).pack(), lang, extra))
 
 
-async def review(actor: Actor, month_text: str, now: datetime, store: Store, settings: Settings,
-                 lang: str) -> Reply:
+async def review(actor: Actor, month_text: str, now: datetime, store: Store, settings: Settings, lang: str) -> Reply:
     """`/review [YYYY-MM]`: the pending entries of the reviewer's units (of the month, or of every month)."""
     tree = OrgTree.of(await store.units.all())
     units = await reviewer_units(actor, store, tree)
@@ -145,8 +183,16 @@ async def page(actor: Actor, key: int, number: int, store: Store, settings: Sett
     return _page(await _pending(scope[0], scope[1], store, settings), number, "", lang)
 
 
-async def approve(actor: Actor, key: int, ids: tuple[int, int] | None, now: datetime, store: Store,
-                  settings: Settings, lang: str, number: int = 1) -> Reply:
+async def approve(
+    actor: Actor,
+    key: int,
+    ids: tuple[int, int] | None,
+    now: datetime,
+    store: Store,
+    settings: Settings,
+    lang: str,
+    number: int = 1,
+) -> Reply:
     """Approve pending entries of the reviewer's units: ids `first..last` (one entry, or a page), or (None)
     every one of the month; then the list again, saying how many were approved."""
     scope = await _scope(actor, key, store)
@@ -177,8 +223,9 @@ async def _reviewable(actor: Actor, log_id: int, store: Store) -> DutyLog | None
     return found[0] if found else None
 
 
-async def reject(actor: Actor, log_id: int, text: str, now: datetime, store: Store, settings: Settings,
-                 lang: str) -> Result:
+async def reject(
+    actor: Actor, log_id: int, text: str, now: datetime, store: Store, settings: Settings, lang: str
+) -> Result:
     """The reason typed: the entry is rejected and the post-holder told why (if they can be reached)."""
     reason = " ".join(clean_text(text).split())
     if not reason:
@@ -189,18 +236,37 @@ async def reject(actor: Actor, log_id: int, text: str, now: datetime, store: Sto
     cat = await catalogue(store)
 
     def messages(entry: DutyLog) -> list[Outgoing]:
-        return [] if holder is None or holder.telegram_id is None or not holder.active else [Outgoing(
-            key=f"duty:rejected:{entry.id}", kind="alert", chat_id=holder.telegram_id, member_id=holder.id,
-            ref=f"duty:{entry.id}", text=t(to, "posts.review.told_rejected", id=entry.id, post=cat.name(entry.post),
-                                           date=entry.local_date.isoformat(), reason=reason))]
+        return (
+            []
+            if holder is None or holder.telegram_id is None or not holder.active
+            else [
+                Outgoing(
+                    key=f"duty:rejected:{entry.id}",
+                    kind="alert",
+                    chat_id=holder.telegram_id,
+                    member_id=holder.id,
+                    ref=f"duty:{entry.id}",
+                    text=t(
+                        to,
+                        "posts.review.told_rejected",
+                        id=entry.id,
+                        post=cat.name(entry.post),
+                        date=entry.local_date.isoformat(),
+                        reason=reason,
+                    ),
+                )
+            ]
+        )
 
     current = await store.duty.get(log_id)
     holder = await store.members.get(current.member_id) if current else None
     to = resolve_language(holder.language, None, settings.default_language) if holder else settings.default_language
-    entry, queued = await store.duty.reject(log_id, actor.member.id if actor.member else None, iso(now), reason,
-                                            messages)
+    entry, queued = await store.duty.reject(
+        log_id, actor.member.id if actor.member else None, iso(now), reason, messages
+    )
     if entry is None:
         return Result.of(say("posts.review.gone", id=log_id))
     log.info("duty=%s rejected by telegram_id=%s", log_id, actor.telegram_id)
-    return Result.of(say("posts.review.rejected", id=log_id, name=holder.name if holder else "",
-                         reason=reason), queued=queued)
+    return Result.of(
+        say("posts.review.rejected", id=log_id, name=holder.name if holder else "", reason=reason), queued=queued
+    )

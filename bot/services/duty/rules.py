@@ -63,6 +63,7 @@ class FieldError(ValueError):
 
 # Fields ----------------------------------------------------------------------------------------------
 
+
 def parse_text(text: str, field: str, limit: int) -> str:
     text = clean_text(text, multiline=True)
     value = " ".join(text.split()) if limit <= SHORT_LIMIT else text
@@ -143,6 +144,7 @@ def parse_posts(text: str, known: Iterable[str]) -> tuple[set[str], list[str]]:
 
 # Months ----------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, order=True)
 class Month:
     """A calendar month in TIMEZONE."""
@@ -183,6 +185,7 @@ def local_month(at_iso: str, tz: ZoneInfo) -> Month:
 
 
 # Points and the month --------------------------------------------------------------------------------
+
 
 def patrol_points(minutes: int) -> int:
     return 2 if minutes >= LONG_PATROL else 1
@@ -238,6 +241,7 @@ def minimum_met(summary: MonthSummary, posts: Iterable[str]) -> bool | None:
 
 # One-line forms ---------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class PatrolDraft:
     area: str
@@ -260,8 +264,12 @@ def parse_patrol_line(fields: list[str], photo: str | None = None) -> PatrolDraf
     """`area | minutes | findings`."""
     if len(fields) != 3:
         raise FieldError("patrol", "form")
-    return PatrolDraft(parse_text(fields[0], "area", SHORT_LIMIT), parse_minutes(fields[1]),
-                       parse_text(fields[2], "findings", LONG_LIMIT), photo)
+    return PatrolDraft(
+        parse_text(fields[0], "area", SHORT_LIMIT),
+        parse_minutes(fields[1]),
+        parse_text(fields[2], "findings", LONG_LIMIT),
+        photo,
+    )
 
 
 def parse_mediation_line(fields: list[str], today: date, photo: str | None = None) -> MediationDraft:

@@ -16,8 +16,21 @@ from bot.services.kernel.text import join_names
 from bot.services.kernel.xlsx_book import Month
 from bot.services.kernel.xlsx_context import Ledger
 
-DUTY_COLUMNS = ("month", "name", "branch", "posts", "patrols", "minutes", "mediations", *OUTCOMES, "others",
-                "points", "met", "pending", "rejected")
+DUTY_COLUMNS = (
+    "month",
+    "name",
+    "branch",
+    "posts",
+    "patrols",
+    "minutes",
+    "mediations",
+    *OUTCOMES,
+    "others",
+    "points",
+    "met",
+    "pending",
+    "rejected",
+)
 
 
 @dataclass(frozen=True)
@@ -104,15 +117,34 @@ async def duty_sheet(ledger: Ledger) -> None:
             r, s = m.reviewed, m.reviewed.approved
             ledger.tally.duty_points[month] += s.points
             if person.posts not in labels:
-                labels[person.posts] = join_names(
-                    [post_name(lang, cat, p.key) for p in cat.held(person.posts)]
-                    + sorted(p for p in person.posts if cat.by_key(p) is None), lang) or None
-            others = sep.join(ledger.text("duty.entries", post=post_name(lang, cat, key), entries=f.entries)
-                              for key, f in sorted(r.generic.items()))
-            table.row([
-                month, person.name, ledger.unit(person.unit_id), labels[person.posts], s.patrols, s.minutes,
-                s.mediations, *(s.outcomes.get(o, 0) for o in OUTCOMES), others or None, s.points,
-                verdicts[met(r, person.posts, cat)], r.pending, m.rejected,
-            ])
+                labels[person.posts] = (
+                    join_names(
+                        [post_name(lang, cat, p.key) for p in cat.held(person.posts)]
+                        + sorted(p for p in person.posts if cat.by_key(p) is None),
+                        lang,
+                    )
+                    or None
+                )
+            others = sep.join(
+                ledger.text("duty.entries", post=post_name(lang, cat, key), entries=f.entries)
+                for key, f in sorted(r.generic.items())
+            )
+            table.row(
+                [
+                    month,
+                    person.name,
+                    ledger.unit(person.unit_id),
+                    labels[person.posts],
+                    s.patrols,
+                    s.minutes,
+                    s.mediations,
+                    *(s.outcomes.get(o, 0) for o in OUTCOMES),
+                    others or None,
+                    s.points,
+                    verdicts[met(r, person.posts, cat)],
+                    r.pending,
+                    m.rejected,
+                ]
+            )
         if not rows:
             ledger.tally.duty_points[month] += 0

@@ -33,33 +33,47 @@ def quarter_label(ledger: Ledger, value: str) -> str:
 async def accounts_sheet(ledger: Ledger) -> None:
     """述职评议: every account of the units' post-holders, by quarter: the text (a voice account says so), when it
     was written, the rating and when it was given."""
-    table = ledger.book.table(ledger.text("accounts.sheet"), ledger.headers("accounts", ACCOUNT_COLUMNS),
-                              widths={4: 48})
+    table = ledger.book.table(
+        ledger.text("accounts.sheet"), ledger.headers("accounts", ACCOUNT_COLUMNS), widths={4: 48}
+    )
     cat = await catalogue(ledger.store)
     lang = ledger.lang
-    posts = {h.id: join_names([post_name(lang, cat, p.key) for p in cat.held(h.posts)], lang) or None
-             for h in await ledger.reads.holders(ledger.units)}
+    posts = {
+        h.id: join_names([post_name(lang, cat, p.key) for p in cat.held(h.posts)], lang) or None
+        for h in await ledger.reads.holders(ledger.units)
+    }
     ratings = {r: ledger.text(f"rating.{r}") for r in RATINGS}
-    voice, missing, unrated = (ledger.text("accounts.voice"), ledger.text("accounts.missing"),
-                               ledger.text("rating.none"))
+    voice, missing, unrated = (
+        ledger.text("accounts.voice"),
+        ledger.text("accounts.missing"),
+        ledger.text("rating.none"),
+    )
     quarters: dict[str, str] = {}
     async with aclosing(ledger.store.duty.posts.each_account(ledger.units)) as accounts:
         async for account, name, unit_id in accounts:
             written = _when(account.at)
             ledger.seen(written)
             text = account.text or (voice if account.voice_file_id else missing)
-            table.row([
-                quarters.get(account.quarter) or quarters.setdefault(account.quarter,
-                                                                     quarter_label(ledger, account.quarter)),
-                name, ledger.unit(unit_id), posts.get(account.member_id), text, written,
-                ratings.get(account.rating or "", unrated), _when(account.rated_at),
-            ])
+            table.row(
+                [
+                    quarters.get(account.quarter)
+                    or quarters.setdefault(account.quarter, quarter_label(ledger, account.quarter)),
+                    name,
+                    ledger.unit(unit_id),
+                    posts.get(account.member_id),
+                    text,
+                    written,
+                    ratings.get(account.rating or "", unrated),
+                    _when(account.rated_at),
+                ]
+            )
 
 
 async def publicity_sheet(ledger: Ledger) -> None:
     """公示记录: every 公示 of the units posted to a group, oldest first, with its text."""
-    table = ledger.book.table(ledger.text("publicity.sheet"), ledger.headers("publicity", PUBLICITY_COLUMNS),
-                              widths={3: 60})
+    table = ledger.book.table(
+        ledger.text("publicity.sheet"), ledger.headers("publicity", PUBLICITY_COLUMNS), widths={3: 60}
+    )
     for posted in await ledger.store.duty.posts.all_publicity():
         if ledger.units is not None and posted.unit_id not in ledger.units:
             continue

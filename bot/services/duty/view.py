@@ -68,8 +68,9 @@ def minimum_text(lang: str, checks: Sequence[tuple[Post, bool]]) -> str:
 def field_error(err: FieldError, now: datetime, tz: ZoneInfo, lang: str) -> Reply:
     """Invalid input: a message naming the field, with an example of a valid value."""
     example = t(lang, f"duty.example.{err.field}", date=in_a_week(now, tz), month=str(Month.of(now, tz)))
-    return say(f"duty.err.{err.problem}", field=t(lang, f"duty.field.{err.field}"), value=err.value,
-               example=Html(example))
+    return say(
+        f"duty.err.{err.problem}", field=t(lang, f"duty.field.{err.field}"), value=err.value, example=Html(example)
+    )
 
 
 def chosen(lang: str, question: str, choice: str) -> str:

@@ -98,11 +98,35 @@ async def write_csv(out: TextIO, header: list[str], rows: AsyncGenerator[list[ob
     return count
 
 
-MEMBERS_HEADER = ["id", "name", "branch", "group", "category", "roles", "posts", "liaison", "report_cadence",
-                  "migrant_since", "phone", "building", "telegram_id", "linked", "linked_at", "unreachable",
-                  "state", "deactivated_at",
-                  # the organisation (the roles above include committee and group_leader)
-                  "membership", "joined", "confirmed", "activity_group", "relation", "note", "duty", "votes"]
+MEMBERS_HEADER = [
+    "id",
+    "name",
+    "branch",
+    "group",
+    "category",
+    "roles",
+    "posts",
+    "liaison",
+    "report_cadence",
+    "migrant_since",
+    "phone",
+    "building",
+    "telegram_id",
+    "linked",
+    "linked_at",
+    "unreachable",
+    "state",
+    "deactivated_at",
+    # the organisation (the roles above include committee and group_leader)
+    "membership",
+    "joined",
+    "confirmed",
+    "activity_group",
+    "relation",
+    "note",
+    "duty",
+    "votes",
+]
 
 
 async def members_rows(store: Store, tree: OrgTree, units: set[int] | None) -> AsyncGenerator[list[object], None]:
@@ -110,13 +134,32 @@ async def members_rows(store: Store, tree: OrgTree, units: set[int] | None) -> A
     async with aclosing(store.members.each(units)) as members:
         async for m, liaison in members:
             yield [
-                m.id, m.name, tree.name(m.unit_id), tree.name(m.group_id), m.category,
-                ";".join(sorted(m.roles)), ";".join(sorted(m.posts)), liaison or "",
-                m.report_cadence, m.migrant_since.isoformat() if m.migrant_since else "", m.phone, m.building,
-                m.telegram_id, "yes" if m.linked else "no", m.linked_at, "yes" if m.unreachable else "no",
-                "active" if m.active else "deactivated", m.deactivated_at,
-                m.membership, _day(m.joined), _day(m.confirmed), tree.name(m.activity_group_id), m.relation,
-                m.note, m.duty, "yes" if m.votes else "no",
+                m.id,
+                m.name,
+                tree.name(m.unit_id),
+                tree.name(m.group_id),
+                m.category,
+                ";".join(sorted(m.roles)),
+                ";".join(sorted(m.posts)),
+                liaison or "",
+                m.report_cadence,
+                m.migrant_since.isoformat() if m.migrant_since else "",
+                m.phone,
+                m.building,
+                m.telegram_id,
+                "yes" if m.linked else "no",
+                m.linked_at,
+                "yes" if m.unreachable else "no",
+                "active" if m.active else "deactivated",
+                m.deactivated_at,
+                m.membership,
+                _day(m.joined),
+                _day(m.confirmed),
+                tree.name(m.activity_group_id),
+                m.relation,
+                m.note,
+                m.duty,
+                "yes" if m.votes else "no",
             ]
 
 
@@ -158,9 +201,16 @@ def _private(path: Path) -> TextIO:
     return open(fd, "w", encoding="utf-8-sig", newline="")  # the caller's `with` closes it
 
 
-async def export_to_dir(store: Store, directory: Path, tz: ZoneInfo | None = None, *,
-                        units: set[int] | None = None, ledger_lang: str | None = None,
-                        now: datetime | None = None, settings: Settings | None = None) -> list[Path]:
+async def export_to_dir(
+    store: Store,
+    directory: Path,
+    tz: ZoneInfo | None = None,
+    *,
+    units: set[int] | None = None,
+    ledger_lang: str | None = None,
+    now: datetime | None = None,
+    settings: Settings | None = None,
+) -> list[Path]:
     """Write every export file into `directory` (limited to `units` when given); their paths, in order. With
     `ledger_lang`, the Excel ledger (`bot.services.exports.workbook`) in that language follows the CSV files, written
     from
@@ -180,8 +230,9 @@ async def export_to_dir(store: Store, directory: Path, tz: ZoneInfo | None = Non
                     await write_csv(out, export.header, export.rows(snapshot, tree, units))
                 written.append(path)
             if ledger_lang is not None and settings is not None:
-                written.append(await write_ledger(snapshot, settings, tree, directory, units, ledger_lang,
-                                                  now or utcnow()))
+                written.append(
+                    await write_ledger(snapshot, settings, tree, directory, units, ledger_lang, now or utcnow())
+                )
     finally:
         if zone is not None:
             export_tz.reset(zone)
@@ -189,17 +240,23 @@ async def export_to_dir(store: Store, directory: Path, tz: ZoneInfo | None = Non
 
 
 @asynccontextmanager
-async def exported(store: Store, units: set[int] | None, tz: ZoneInfo | None = None, *,
-                   ledger_lang: str | None = None, now: datetime | None = None,
-                   settings: Settings | None = None) -> AsyncIterator[list[Path]]:
+async def exported(
+    store: Store,
+    units: set[int] | None,
+    tz: ZoneInfo | None = None,
+    *,
+    ledger_lang: str | None = None,
+    now: datetime | None = None,
+    settings: Settings | None = None,
+) -> AsyncIterator[list[Path]]:
     """The export files in a private temporary folder, removed when the block ends: for sending from disk."""
     with tempfile.TemporaryDirectory(prefix="zhibu-export-") as folder:
-        yield await export_to_dir(store, Path(folder), tz, units=units, ledger_lang=ledger_lang, now=now,
-                                  settings=settings)
+        yield await export_to_dir(
+            store, Path(folder), tz, units=units, ledger_lang=ledger_lang, now=now, settings=settings
+        )
 
 
-async def export_files(store: Store, units: set[int] | None = None,
-                       tz: ZoneInfo | None = None) -> dict[str, bytes]:
+async def export_files(store: Store, units: set[int] | None = None, tz: ZoneInfo | None = None) -> dict[str, bytes]:
     """Every export file's bytes: for tests and small checks only (it holds the files in memory); the bot and
     the command line write them to disk with `export_to_dir`."""
     async with exported(store, units, tz) as paths:

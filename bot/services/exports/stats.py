@@ -32,22 +32,38 @@ class Block:
 def _blocks(ledger: Ledger) -> list[Block]:
     tally, year = ledger.tally, ledger.year
     months = [Month(year, m) for m in range(1, 13)]
-    meetings: list[list[object]] = [[ledger.text("grid.month", month=m.month), tally.held_by_month.get(m, 0),
-                 tally.required_by_month.get(m)] for m in months]
+    meetings: list[list[object]] = [
+        [ledger.text("grid.month", month=m.month), tally.held_by_month.get(m, 0), tally.required_by_month.get(m)]
+        for m in months
+    ]
     periods = sorted(tally.periods.values(), key=lambda p: (p.end, p.label))[-LAST_PERIODS:]
     reports: list[list[object]] = [[p.label, p.on_time, p.late, p.missing] for p in periods]
-    points: list[list[object]] = [[ledger.text("stats.month", year=m.year, month=m.month), tally.duty_points[m]]
-              for m in sorted(tally.duty_points, key=lambda m: (m.year, m.month))[-LAST_MONTHS:]]
+    points: list[list[object]] = [
+        [ledger.text("stats.month", year=m.year, month=m.month), tally.duty_points[m]]
+        for m in sorted(tally.duty_points, key=lambda m: (m.year, m.month))[-LAST_MONTHS:]
+    ]
     rates: list[list[object]] = [[label, rate] for label, rate in tally.rates[-LAST_MEETINGS:]]
     return [
-        Block("meetings", [ledger.text("stats.col.month"), ledger.text("stats.col.held"),
-                           ledger.text("stats.col.required")], meetings, "column"),
-        Block("reports", [ledger.text("stats.col.period"), ledger.text("mobile.verdict.on_time"),
-                          ledger.text("mobile.verdict.late"), ledger.text("mobile.verdict.missing")],
-              reports, "column", "stacked"),
+        Block(
+            "meetings",
+            [ledger.text("stats.col.month"), ledger.text("stats.col.held"), ledger.text("stats.col.required")],
+            meetings,
+            "column",
+        ),
+        Block(
+            "reports",
+            [
+                ledger.text("stats.col.period"),
+                ledger.text("mobile.verdict.on_time"),
+                ledger.text("mobile.verdict.late"),
+                ledger.text("mobile.verdict.missing"),
+            ],
+            reports,
+            "column",
+            "stacked",
+        ),
         Block("points", [ledger.text("stats.col.month"), ledger.text("stats.col.points")], points, "line"),
-        Block("rates", [ledger.text("stats.col.meeting"), ledger.text("stats.col.rate")], rates, "bar",
-              percent=True),
+        Block("rates", [ledger.text("stats.col.meeting"), ledger.text("stats.col.rate")], rates, "bar", percent=True),
     ]
 
 
@@ -61,8 +77,11 @@ def _draw(ledger: Ledger, table: Table, block: Block) -> None:
     for col in range(1, len(block.header)):
         if all(row[col] is None for row in block.rows):
             continue  # nothing known yet (how many meetings are required): no empty series in the legend
-        series: dict[str, Any] = {"name": [name, block.top + 1, col], "categories": [name, first, 0, last, 0],
-                  "values": [name, first, col, last, col]}
+        series: dict[str, Any] = {
+            "name": [name, block.top + 1, col],
+            "categories": [name, first, 0, last, 0],
+            "values": [name, first, col, last, col],
+        }
         if block.kind == "line":
             series["marker"] = {"type": "circle"}
         if block.kind != "line":

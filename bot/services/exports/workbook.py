@@ -82,8 +82,9 @@ def file_name(tree: OrgTree, units: set[int] | None, lang: str, now: datetime, t
     return plain(lang, "xlsx.file", unit=unit, date=now.astimezone(tz).date().isoformat())
 
 
-async def write_ledger(store: Store, settings: Settings, tree: OrgTree, directory: Path, units: set[int] | None,
-                       lang: str, now: datetime) -> Path:
+async def write_ledger(
+    store: Store, settings: Settings, tree: OrgTree, directory: Path, units: set[int] | None, lang: str, now: datetime
+) -> Path:
     """Write the workbook of these units (everything when None) into `directory`; its path. The settings give the
     time zone of its cells and the rules of 三会一课 (`LEDGER_REQUIRED`)."""
     tz = settings.tz

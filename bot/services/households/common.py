@@ -67,8 +67,7 @@ async def find_named(person: Actor, head: str, store: Store, tree: OrgTree) -> F
     if not pool:
         return Found(None, say("households.not_yours", head=head))
     if len(pool) > 1:
-        return Found(None, say("households.ambiguous", head=head,
-                               places="、".join(address(h) or "—" for h in pool)))
+        return Found(None, say("households.ambiguous", head=head, places="、".join(address(h) or "—" for h in pool)))
     return Found(pool[0], None)
 
 
@@ -84,21 +83,32 @@ def _filters(now: datetime, days: int) -> tuple[Filter[Household], ...]:
     )
 
 
-def _line(h: Household, lang: str, tz: ZoneInfo, now: datetime, days: int, cap: int | None, *,
-          with_member: bool) -> str:
-    visit = (t(lang, "households.last_visit", date=_day(h.last_visit_at, tz)) if h.last_visit_at
-             else t(lang, "households.never"))
+def _line(
+    h: Household, lang: str, tz: ZoneInfo, now: datetime, days: int, cap: int | None, *, with_member: bool
+) -> str:
+    visit = (
+        t(lang, "households.last_visit", date=_day(h.last_visit_at, tz))
+        if h.last_visit_at
+        else t(lang, "households.never")
+    )
     extra = [t(lang, "households.people", count=h.people)] if h.people else []
     extra += [clip(h.note, cap)] if h.note else []
     extra += [h.phone] if h.phone and not with_member else []
-    return t(lang, "households.line_member" if with_member else "households.line",
-             head=clip(h.head, cap), place=clip(address(h) or "—", cap), extra="".join(f" · {e}" for e in extra),
-             member=clip(h.member_name, cap), visit=visit,
-             late=t(lang, "households.late", days=days) if is_stale(h, now, days) else "")
+    return t(
+        lang,
+        "households.line_member" if with_member else "households.line",
+        head=clip(h.head, cap),
+        place=clip(address(h) or "—", cap),
+        extra="".join(f" · {e}" for e in extra),
+        member=clip(h.member_name, cap),
+        visit=visit,
+        late=t(lang, "households.late", days=days) if is_stale(h, now, days) else "",
+    )
 
 
-async def _page(person: Actor, ref: int, word: str, number: int, now: datetime, store: Store, settings: Settings,
-                lang: str) -> Reply:
+async def _page(
+    person: Actor, ref: int, word: str, number: int, now: datetime, store: Store, settings: Settings, lang: str
+) -> Reply:
     tz, days = settings.tz, settings.visit_reminder_days
     filters = _filters(now, days)
     if ref == OWN:
@@ -108,8 +118,16 @@ async def _page(person: Actor, ref: int, word: str, number: int, now: datetime, 
         if not items:
             return say("households.none_own")
         page = pages.paginate(items, filters, word, number)
-        head = [t(lang, "households.own_head", count=len(items), never=page.counts["never"],
-                  stale=page.counts["stale"], days=days)]
+        head = [
+            t(
+                lang,
+                "households.own_head",
+                count=len(items),
+                never=page.counts["never"],
+                stale=page.counts["stale"],
+                days=days,
+            )
+        ]
     else:
         tree = OrgTree.of(await store.units.all())
         units = managed_units(person, tree)
@@ -118,9 +136,18 @@ async def _page(person: Actor, ref: int, word: str, number: int, now: datetime, 
             return say("households.none_units")
         page = pages.paginate(items, filters, word, number)
         top = [tree.name(u) for u in sorted(units) if tree.units[u].parent_id not in units]
-        head = [t(lang, "households.units_head", units="、".join(top), count=len(items),
-                  members=len({h.member_id for h in items}), never=page.counts["never"], stale=page.counts["stale"],
-                  days=days)]
+        head = [
+            t(
+                lang,
+                "households.units_head",
+                units="、".join(top),
+                count=len(items),
+                members=len({h.member_id for h in items}),
+                never=page.counts["never"],
+                stale=page.counts["stale"],
+                days=days,
+            )
+        ]
     head += pages.narrowed(page, filters, lang)
     foot = pages.footer(page, lang, export=person.is_secretary)
 
@@ -128,8 +155,9 @@ async def _page(person: Actor, ref: int, word: str, number: int, now: datetime, 
         body = lines or [t(lang, "pages.nobody_here")]
         return "\n".join([*head, *body, *(["", *foot] if foot else [])])
 
-    text = pages.fit(render, lambda cap: [_line(h, lang, tz, now, days, cap, with_member=ref == UNITS)
-                                          for h in page.entries])
+    text = pages.fit(
+        render, lambda cap: [_line(h, lang, tz, now, days, cap, with_member=ref == UNITS) for h in page.entries]
+    )
     keys = pages.buttons(page, filters, lambda f, n: ListPage("households", ref, f, n).pack(), lang)
     return shown(text, keys)
 
@@ -145,8 +173,9 @@ async def list_households(person: Actor, now: datetime, store: Store, settings: 
     return Result.of(*replies)
 
 
-async def households_page(person: Actor, ref: int, word: str, number: int, now: datetime, store: Store,
-                          settings: Settings, lang: str) -> Reply:
+async def households_page(
+    person: Actor, ref: int, word: str, number: int, now: datetime, store: Store, settings: Settings, lang: str
+) -> Reply:
     """A page button of /households, as the person may see it now."""
     if ref not in (OWN, UNITS) or (ref == UNITS and not person.is_secretary) or (person.member is None and ref == OWN):
         return alert("pages.expired", command="/households")

@@ -58,18 +58,34 @@ def visit_key(member_id: int, now: datetime, settings: Settings) -> str:
 def _visit_message(member: Member, stale: list[Household], now: datetime, settings: Settings) -> Outgoing:
     assert member.telegram_id is not None
     lang = resolve_language(member.language, None, settings.default_language)
-    lines = [t(lang, "visit.remind_line", head=h.head, place=address(h) or "—",
-               visit=h.last_visit_at.astimezone(settings.tz).strftime("%Y-%m-%d") if h.last_visit_at
-               else t(lang, "households.never")) for h in stale[:MAX_LISTED]]
+    lines = [
+        t(
+            lang,
+            "visit.remind_line",
+            head=h.head,
+            place=address(h) or "—",
+            visit=h.last_visit_at.astimezone(settings.tz).strftime("%Y-%m-%d")
+            if h.last_visit_at
+            else t(lang, "households.never"),
+        )
+        for h in stale[:MAX_LISTED]
+    ]
     if len(stale) > MAX_LISTED:
         lines.append(t(lang, "visit.remind_more", count=len(stale) - MAX_LISTED))
     text = t(lang, "visit.remind", count=len(stale), days=settings.visit_reminder_days, lines="\n".join(lines))
-    return Outgoing(key=visit_key(member.id, now, settings), kind="reminder", chat_id=member.telegram_id, text=text,
-                    member_id=member.id, ref="visit")
+    return Outgoing(
+        key=visit_key(member.id, now, settings),
+        kind="reminder",
+        chat_id=member.telegram_id,
+        text=text,
+        member_id=member.id,
+        ref="visit",
+    )
 
 
-async def visit_reminders(store: Store, settings: Settings, now: datetime,
-                          rows: Sequence[DueRow]) -> dict[int, Handled]:
+async def visit_reminders(
+    store: Store, settings: Settings, now: datetime, rows: Sequence[DueRow]
+) -> dict[int, Handled]:
     days = settings.visit_reminder_days
     members = await store.members.by_ids([r.subject for r in rows])
     households: dict[int, list[Household]] = defaultdict(list)
@@ -96,23 +112,40 @@ async def visit_reminders(store: Store, settings: Settings, now: datetime,
     return out
 
 
-def _request_message(member: Member, request: Request, key: str, catalogue: str, now: datetime,
-                     settings: Settings) -> Outgoing:
+def _request_message(
+    member: Member, request: Request, key: str, catalogue: str, now: datetime, settings: Settings
+) -> Outgoing:
     assert member.telegram_id is not None
     lang = resolve_language(member.language, None, settings.default_language)
-    text = t(lang, catalogue, number=request.id, days=age_days(request.created_at, now), head=request.head,
-             text=request.text, state=t(lang, f"requests.state.{request.state}"), handler=request.handler_name or "—")
+    text = t(
+        lang,
+        catalogue,
+        number=request.id,
+        days=age_days(request.created_at, now),
+        head=request.head,
+        text=request.text,
+        state=t(lang, f"requests.state.{request.state}"),
+        handler=request.handler_name or "—",
+    )
     button = [[{"text": t(lang, "requests.open_button", number=request.id), "data": RequestOpen(request.id).pack()}]]
-    return Outgoing(key=key, kind="reminder", chat_id=member.telegram_id, text=text, member_id=member.id,
-                    ref=f"request:{request.id}", buttons=button)
+    return Outgoing(
+        key=key,
+        kind="reminder",
+        chat_id=member.telegram_id,
+        text=text,
+        member_id=member.id,
+        ref=f"request:{request.id}",
+        buttons=button,
+    )
 
 
 #: The 15-day escalation's group in the daily digest (its title and line: locales/*/households.toml).
 ESCALATE_DIGEST = "requests.digest_escalate"
 
 
-async def request_reminders(store: Store, settings: Settings, now: datetime,
-                            rows: Sequence[DueRow]) -> dict[int, Handled]:
+async def request_reminders(
+    store: Store, settings: Settings, now: datetime, rows: Sequence[DueRow]
+) -> dict[int, Handled]:
     requests = await store.requests.by_ids([r.subject for r in rows])
     out: dict[int, Handled] = {}
     for row in rows:
@@ -134,9 +167,18 @@ async def request_reminders(store: Store, settings: Settings, now: datetime,
                 if reachable(secretary) and not await digest.known_keys(store, [key]):
                     assert secretary is not None
                     # not urgent: it goes into the secretary's daily digest (bot/services/digest.py)
-                    dues.append(Due(_request_message(secretary, request, key, "requests.escalate", now, settings),
-                                    digest=digest.entry(ESCALATE_DIGEST, request.head, number=request.id,
-                                                        days=age_days(request.created_at, now),
-                                                        text=request.text, handler=request.handler_name or "—")))
+                    dues.append(
+                        Due(
+                            _request_message(secretary, request, key, "requests.escalate", now, settings),
+                            digest=digest.entry(
+                                ESCALATE_DIGEST,
+                                request.head,
+                                number=request.id,
+                                days=age_days(request.created_at, now),
+                                text=request.text,
+                                handler=request.handler_name or "—",
+                            ),
+                        )
+                    )
         out[row.id] = Handled(dues, next_at=next_reminder(request.created_at, now))
     return out

@@ -26,12 +26,38 @@ from bot.store.households import HouseholdRecord
 log = logging.getLogger(__name__)
 
 COLUMNS = ("head", "building", "entrance", "room", "phone", "people", "member", "branch", "note")
-CHINESE = {"head": "户主", "building": "楼栋", "entrance": "单元", "room": "房号", "phone": "电话",
-           "people": "人口", "member": "联户党员", "branch": "支部", "note": "备注"}
-ENGLISH = {"head": "head", "building": "building", "entrance": "unit", "room": "room", "phone": "phone",
-           "people": "people", "member": "member", "branch": "branch", "note": "note"}
-_ALIASES = {"户主姓名": "head", "联系电话": "phone", "手机": "phone", "人口数": "people", "党员": "member",
-            "联系党员": "member", "所在支部": "branch", "entrance": "entrance"}
+CHINESE = {
+    "head": "户主",
+    "building": "楼栋",
+    "entrance": "单元",
+    "room": "房号",
+    "phone": "电话",
+    "people": "人口",
+    "member": "联户党员",
+    "branch": "支部",
+    "note": "备注",
+}
+ENGLISH = {
+    "head": "head",
+    "building": "building",
+    "entrance": "unit",
+    "room": "room",
+    "phone": "phone",
+    "people": "people",
+    "member": "member",
+    "branch": "branch",
+    "note": "note",
+}
+_ALIASES = {
+    "户主姓名": "head",
+    "联系电话": "phone",
+    "手机": "phone",
+    "人口数": "people",
+    "党员": "member",
+    "联系党员": "member",
+    "所在支部": "branch",
+    "entrance": "entrance",
+}
 HEADERS = {**{v.lower(): k for k, v in ENGLISH.items()}, **{v: k for k, v in CHINESE.items()}, **_ALIASES}
 REQUIRED = ("head", "member")
 MAX_FIELD = 100
@@ -118,8 +144,18 @@ def _row(line: int, raw: dict[str, str], errors: list[HouseholdError]) -> Househ
         errors.append(HouseholdError(line, "phone", "households.err.phone", {"value": phone}))
     if len(errors) > before:
         return None
-    return HouseholdRow(line, values["head"], values["building"], values["entrance"], values["room"], phone,
-                        people, values["member"], values["branch"], values["note"])
+    return HouseholdRow(
+        line,
+        values["head"],
+        values["building"],
+        values["entrance"],
+        values["room"],
+        phone,
+        people,
+        values["member"],
+        values["branch"],
+        values["note"],
+    )
 
 
 def parse_households(text: str) -> tuple[list[HouseholdRow], list[HouseholdError]]:
@@ -156,8 +192,9 @@ def parse_households(text: str) -> tuple[list[HouseholdRow], list[HouseholdError
     return ([] if errors else rows), errors
 
 
-def match_members(rows: list[HouseholdRow], members: list[Member], tree: OrgTree
-                  ) -> tuple[dict[int, Member], list[HouseholdError]]:
+def match_members(
+    rows: list[HouseholdRow], members: list[Member], tree: OrgTree
+) -> tuple[dict[int, Member], list[HouseholdError]]:
     """Each row's member (by line), or the problems: nobody of that name, a name two members share and no
     branch to tell them apart, nobody of that name in the branch named."""
     named: dict[str, list[Member]] = defaultdict(list)
@@ -177,8 +214,11 @@ def match_members(rows: list[HouseholdRow], members: list[Member], tree: OrgTree
             errors.append(HouseholdError(row.line, "member", key, {"value": row.member, "branch": row.branch}))
         else:
             branches = "、".join(sorted({tree.name(m.unit_id) for m in pool}))
-            errors.append(HouseholdError(row.line, "member", "households.err.same_name",
-                                         {"value": row.member, "branches": branches}))
+            errors.append(
+                HouseholdError(
+                    row.line, "member", "households.err.same_name", {"value": row.member, "branches": branches}
+                )
+            )
     return found, errors
 
 
@@ -194,12 +234,21 @@ async def apply_households(store: Store, rows: list[HouseholdRow]) -> tuple[Hous
     async with store.db.transaction() as conn:
         summary.unlisted = len(await store.households.keys_in(conn) - {row.key for row in rows})
         for row in rows:
-            record = HouseholdRecord(row.head, row.building, row.entrance, row.room, row.phone or None, row.people,
-                                     found[row.line].id, row.note or None)
+            record = HouseholdRecord(
+                row.head,
+                row.building,
+                row.entrance,
+                row.room,
+                row.phone or None,
+                row.people,
+                found[row.line].id,
+                row.note or None,
+            )
             change = await store.households.upsert(conn, record, now)
             summary.created += change is Change.CREATED
             summary.updated += change is Change.UPDATED
             summary.unchanged += change is Change.UNCHANGED
-    log.info("households imported created=%s updated=%s unchanged=%s", summary.created, summary.updated,
-             summary.unchanged)
+    log.info(
+        "households imported created=%s updated=%s unchanged=%s", summary.created, summary.updated, summary.unchanged
+    )
     return summary, []

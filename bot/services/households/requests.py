@@ -37,15 +37,17 @@ OPEN_PER_ROW = 5
 
 def standing(person: Actor, request: Request, tree: OrgTree) -> Standing:
     me = person.member.id if person.member is not None else None
-    return Standing(handler=me is not None and request.handler_id == me,
-                    manages=request.unit_id in managed_units(person, tree))
+    return Standing(
+        handler=me is not None and request.handler_id == me, manages=request.unit_id in managed_units(person, tree)
+    )
 
 
 def may_see(person: Actor, request: Request, tree: OrgTree) -> bool:
     """Its handler, who logged it, the household's member, a secretary over its unit."""
     me = person.member.id if person.member is not None else None
-    return (me is not None and me in (request.handler_id, request.logged_by, request.household_member_id)) \
-        or standing(person, request, tree).manages
+    return (me is not None and me in (request.handler_id, request.logged_by, request.household_member_id)) or standing(
+        person, request, tree
+    ).manages
 
 
 def may_rate(person: Actor, request: Request, tree: OrgTree) -> bool:
@@ -70,8 +72,9 @@ async def log_request(person: Actor, text: str, now: datetime, store: Store) -> 
     household = found.household
     unit_id = household.unit_id if household.unit_id is not None else person.member.unit_id
     async with store.db.transaction() as conn:
-        number = await store.requests.add(conn, NewRequest(household.id, None, person.member.id, person.member.id,
-                                                           unit_id, wanted), now)
+        number = await store.requests.add(
+            conn, NewRequest(household.id, None, person.member.id, person.member.id, unit_id, wanted), now
+        )
     log.info("request=%s household=%s member=%s logged", number, household.id, person.member.id)
     return Result.of(say("requests.logged", number=number, head=household.head))
 
@@ -85,18 +88,22 @@ def state_name(lang: str, state: str) -> str:
 
 
 def rating_buttons(request_id: int, lang: str) -> Buttons:
-    return [[{"text": t(lang, f"requests.rating.{r}"), "data": RequestRate(request_id, r).pack()}
-             for r in SATISFACTION]]
+    return [
+        [{"text": t(lang, f"requests.rating.{r}"), "data": RequestRate(request_id, r).pack()} for r in SATISFACTION]
+    ]
 
 
 def action_buttons(request: Request, who: Standing, lang: str) -> Buttons:
-    keys = [{"text": t(lang, f"requests.action.{a}"), "data": RequestAct(request.id, a).pack()}
-            for a in actions_for(request.state, who)]
-    return [keys[i:i + 3] for i in range(0, len(keys), 3)]
+    keys = [
+        {"text": t(lang, f"requests.action.{a}"), "data": RequestAct(request.id, a).pack()}
+        for a in actions_for(request.state, who)
+    ]
+    return [keys[i : i + 3] for i in range(0, len(keys), 3)]
 
 
-async def show_request(person: Actor, request_id: int, now: datetime, store: Store, settings: Settings,
-                       lang: str) -> Result:
+async def show_request(
+    person: Actor, request_id: int, now: datetime, store: Store, settings: Settings, lang: str
+) -> Result:
     """One request: where it stands, its history, and the buttons this person may press now."""
     request = await store.requests.get(request_id)
     tree = OrgTree.of(await store.units.all())
@@ -104,10 +111,19 @@ async def show_request(person: Actor, request_id: int, now: datetime, store: Sto
         return Result.of(alert("requests.not_allowed"))
     tz = settings.tz
     household = await store.households.get(request.household_id)
-    lines = [t(lang, "requests.view", number=request.id, state=state_name(lang, request.state),
-               days=age_days(request.created_at, now), head=request.head,
-               place=address(household) if household else "—", text=request.text,
-               handler=request.handler_name or "—")]
+    lines = [
+        t(
+            lang,
+            "requests.view",
+            number=request.id,
+            state=state_name(lang, request.state),
+            days=age_days(request.created_at, now),
+            head=request.head,
+            place=address(household) if household else "—",
+            text=request.text,
+            handler=request.handler_name or "—",
+        )
+    ]
     if request.advice:
         lines.append(t(lang, "requests.view_advice", advice=request.advice))
     if request.resolution:
@@ -117,8 +133,16 @@ async def show_request(person: Actor, request_id: int, now: datetime, store: Sto
     lines.append(t(lang, "requests.history"))
     for step in await store.requests.steps(request.id):
         note = t(lang, f"requests.rating.{step.note}") if step.action == "rated" and step.note else step.note
-        lines.append(t(lang, "requests.step", date=_day(step.at, tz), name=step.member_name or "—",
-                       action=t(lang, f"requests.did.{step.action}"), note=f"：{note}" if note else ""))
+        lines.append(
+            t(
+                lang,
+                "requests.step",
+                date=_day(step.at, tz),
+                name=step.member_name or "—",
+                action=t(lang, f"requests.did.{step.action}"),
+                note=f"：{note}" if note else "",
+            )
+        )
     keys = action_buttons(request, standing(person, request, tree), lang)
     if not request.open and not request.satisfaction and may_rate(person, request, tree):
         keys += rating_buttons(request.id, lang)
@@ -134,13 +158,21 @@ def _filters(now: datetime) -> tuple[Filter[Request], ...]:
 
 
 def _line(request: Request, lang: str, now: datetime, cap: int | None) -> str:
-    return t(lang, "requests.line", number=request.id, days=age_days(request.created_at, now),
-             head=clip(request.head, cap), text=clip(request.text, cap or 40), state=state_name(lang, request.state),
-             handler=clip(request.handler_name or "—", cap))
+    return t(
+        lang,
+        "requests.line",
+        number=request.id,
+        days=age_days(request.created_at, now),
+        head=clip(request.head, cap),
+        text=clip(request.text, cap or 40),
+        state=state_name(lang, request.state),
+        handler=clip(request.handler_name or "—", cap),
+    )
 
 
-async def requests_page(person: Actor, word: str, number: int, now: datetime, store: Store, settings: Settings,
-                        lang: str) -> Reply:
+async def requests_page(
+    person: Actor, word: str, number: int, now: datetime, store: Store, settings: Settings, lang: str
+) -> Reply:
     """A page of the open requests this person handles or (a secretary) their units have, the oldest first."""
     tree = OrgTree.of(await store.units.all())
     me = person.member.id if person.member is not None else None
@@ -149,8 +181,10 @@ async def requests_page(person: Actor, word: str, number: int, now: datetime, st
         return say("requests.none_open")
     filters = _filters(now)
     page = pages.paginate(items, filters, word, number)
-    head = [t(lang, "requests.head", count=len(items), overdue=page.counts["overdue"],
-              passedup=page.counts["passedup"]), *pages.narrowed(page, filters, lang)]
+    head = [
+        t(lang, "requests.head", count=len(items), overdue=page.counts["overdue"], passedup=page.counts["passedup"]),
+        *pages.narrowed(page, filters, lang),
+    ]
     foot = pages.footer(page, lang, export=person.is_secretary)
 
     def render(lines: list[str]) -> str:
@@ -158,10 +192,17 @@ async def requests_page(person: Actor, word: str, number: int, now: datetime, st
         return "\n".join([*head, *body, t(lang, "requests.open_hint"), *(["", *foot] if foot else [])])
 
     text = pages.fit(render, lambda cap: [_line(r, lang, now, cap) for r in page.entries])
-    opens = [{"text": html.unescape(t(lang, "requests.open_button", number=r.id)), "data": RequestOpen(r.id).pack()}
-             for r in page.entries]
-    keys = pages.buttons(page, filters, lambda f, n: ListPage("requests", 0, f, n).pack(), lang,
-                         extra=[opens[i:i + OPEN_PER_ROW] for i in range(0, len(opens), OPEN_PER_ROW)])
+    opens = [
+        {"text": html.unescape(t(lang, "requests.open_button", number=r.id)), "data": RequestOpen(r.id).pack()}
+        for r in page.entries
+    ]
+    keys = pages.buttons(
+        page,
+        filters,
+        lambda f, n: ListPage("requests", 0, f, n).pack(),
+        lang,
+        extra=[opens[i : i + OPEN_PER_ROW] for i in range(0, len(opens), OPEN_PER_ROW)],
+    )
     return shown(text, keys)
 
 

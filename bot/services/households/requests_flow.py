@@ -40,8 +40,16 @@ class Acted:
     pending: Pending | None = None
 
 
-async def _notice(store: Store, settings: Settings, member_id: int | None, request: Request, key: str, kind: str,
-                  now: datetime, **params: object) -> list[Outgoing]:
+async def _notice(
+    store: Store,
+    settings: Settings,
+    member_id: int | None,
+    request: Request,
+    key: str,
+    kind: str,
+    now: datetime,
+    **params: object,
+) -> list[Outgoing]:
     """A private message about the request to a member who can be reached (nobody else: no group chats)."""
     if member_id is None:
         return []
@@ -51,9 +59,17 @@ async def _notice(store: Store, settings: Settings, member_id: int | None, reque
     lang = resolve_language(member.language, None, settings.default_language)
     text = t(lang, key, number=request.id, head=request.head, text=request.text, **params)
     button = [[{"text": t(lang, "requests.open_button", number=request.id), "data": RequestOpen(request.id).pack()}]]
-    return [Outgoing(key=f"request:{kind}:{request.id}:{member.id}:{iso(now)}", kind="notice",
-                     chat_id=member.telegram_id, text=text, member_id=member.id, ref=f"request:{request.id}",
-                     buttons=button)]
+    return [
+        Outgoing(
+            key=f"request:{kind}:{request.id}:{member.id}:{iso(now)}",
+            kind="notice",
+            chat_id=member.telegram_id,
+            text=text,
+            member_id=member.id,
+            ref=f"request:{request.id}",
+            buttons=button,
+        )
+    ]
 
 
 async def _committee_secretary(store: Store, tree: OrgTree, unit_id: int) -> int | None:
@@ -64,8 +80,9 @@ async def _committee_secretary(store: Store, tree: OrgTree, unit_id: int) -> int
     return found[0] if found else None
 
 
-async def act(person: Actor, request_id: int, action: str, now: datetime, store: Store, settings: Settings,
-              lang: str) -> Acted:
+async def act(
+    person: Actor, request_id: int, action: str, now: datetime, store: Store, settings: Settings, lang: str
+) -> Acted:
     """A button of a request pressed: moved on at once, or the text it needs asked for."""
     request = await store.requests.get(request_id)
     tree = OrgTree.of(await store.units.all())
@@ -77,13 +94,15 @@ async def act(person: Actor, request_id: int, action: str, now: datetime, store:
             return Acted(Result.of(alert("requests.not_allowed")))
         return Acted(Result.of(alert("requests.already", state=t(lang, f"requests.state.{request.state}"))))
     if action in NEEDS_TEXT:
-        return Acted(Result.of(say(f"requests.ask_{action}", number=request.id)),
-                     Pending(request.id, action, request.state))
+        return Acted(
+            Result.of(say(f"requests.ask_{action}", number=request.id)), Pending(request.id, action, request.state)
+        )
     return Acted(await _move(person, request, action, None, now, store, settings, tree, lang))
 
 
-async def complete(person: Actor, pending: Pending, text: str, now: datetime, store: Store, settings: Settings,
-                   lang: str) -> Acted:
+async def complete(
+    person: Actor, pending: Pending, text: str, now: datetime, store: Store, settings: Settings, lang: str
+) -> Acted:
     """The text an action waited for."""
     note = clean_text(text, multiline=True)
     if not note:
@@ -92,19 +111,33 @@ async def complete(person: Actor, pending: Pending, text: str, now: datetime, st
         return Acted(Result.of(say("requests.too_long", limit=MAX_TEXT)), pending)
     request = await store.requests.get(pending.request_id)
     tree = OrgTree.of(await store.units.all())
-    if request is None or request.state != pending.state or not allowed(pending.action, request.state,
-                                                                        standing(person, request, tree)):
+    if (
+        request is None
+        or request.state != pending.state
+        or not allowed(pending.action, request.state, standing(person, request, tree))
+    ):
         return Acted(Result.of(say("requests.moved_meanwhile", number=pending.request_id)))
     return Acted(await _move(person, request, pending.action, note, now, store, settings, tree, lang))
 
 
 def not_text(pending: Pending) -> Acted:
-    return Acted(Result.of(say("common.text_expected"), say(f"requests.ask_{pending.action}",
-                                                            number=pending.request_id)), pending)
+    return Acted(
+        Result.of(say("common.text_expected"), say(f"requests.ask_{pending.action}", number=pending.request_id)),
+        pending,
+    )
 
 
-async def _move(person: Actor, request: Request, action: str, note: str | None, now: datetime, store: Store,
-                settings: Settings, tree: OrgTree, lang: str) -> Result:
+async def _move(
+    person: Actor,
+    request: Request,
+    action: str,
+    note: str | None,
+    now: datetime,
+    store: Store,
+    settings: Settings,
+    tree: OrgTree,
+    lang: str,
+) -> Result:
     assert person.member is not None
     me = person.member.id
     handler = request.handler_id
@@ -114,34 +147,64 @@ async def _move(person: Actor, request: Request, action: str, note: str | None, 
         if not secretaries:
             return Result.of(say("requests.no_secretary"))
         handler = secretaries[0]
-        messages = await _notice(store, settings, handler, request, "requests.notice_up", action, now,
-                                 name=person.member.name)
+        messages = await _notice(
+            store, settings, handler, request, "requests.notice_up", action, now, name=person.member.name
+        )
     elif action == "committee":
         handler = await _committee_secretary(store, tree, request.unit_id)
         if handler is None or handler == me:
             return Result.of(say("requests.no_committee"))
-        messages = await _notice(store, settings, handler, request, "requests.notice_committee", action, now,
-                                 name=person.member.name)
+        messages = await _notice(
+            store, settings, handler, request, "requests.notice_committee", action, now, name=person.member.name
+        )
     elif action == "take":
         handler = me
     elif action == "back":
         handler = request.household_member_id or request.logged_by
-        messages = await _notice(store, settings, handler, request, "requests.notice_back", action, now,
-                                 name=person.member.name, advice=note or "")
+        messages = await _notice(
+            store,
+            settings,
+            handler,
+            request,
+            "requests.notice_back",
+            action,
+            now,
+            name=person.member.name,
+            advice=note or "",
+        )
     elif action == "resolve" and request.logged_by not in (None, me):
-        messages = await _notice(store, settings, request.logged_by, request, "requests.notice_resolved", action, now,
-                                 name=person.member.name, resolution=note or "")
+        messages = await _notice(
+            store,
+            settings,
+            request.logged_by,
+            request,
+            "requests.notice_resolved",
+            action,
+            now,
+            name=person.member.name,
+            resolution=note or "",
+        )
     state = MOVES[action][1]
     queued = await store.requests.move(
-        request.id, request.state, me, action, now, state=state, handler_id=handler, note=note,
-        advice=note if action == "back" else None, resolution=note if action == "resolve" else None,
-        messages=messages)
+        request.id,
+        request.state,
+        me,
+        action,
+        now,
+        state=state,
+        handler_id=handler,
+        note=note,
+        advice=note if action == "back" else None,
+        resolution=note if action == "resolve" else None,
+        messages=messages,
+    )
     if queued is None:
         return Result.of(say("requests.moved_meanwhile", number=request.id))
     log.info("request=%s member=%s action=%s", request.id, me, action)
     if action == "resolve":
-        return Result.of(say("requests.done_resolve", number=request.id,
-                             buttons=rating_buttons(request.id, lang)), queued=queued)
+        return Result.of(
+            say("requests.done_resolve", number=request.id, buttons=rating_buttons(request.id, lang)), queued=queued
+        )
     return Result.of(say(f"requests.done_{action}", number=request.id), queued=queued)
 
 

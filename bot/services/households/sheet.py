@@ -9,40 +9,82 @@ from contextlib import aclosing
 from bot.services.kernel.xlsx_book import plain
 from bot.services.kernel.xlsx_context import Ledger
 
-HOUSEHOLD_COLUMNS = ("head", "building", "entrance", "room", "phone", "people", "member", "branch", "note",
-                     "last_visit", "listed_at")
-REQUEST_COLUMNS = ("created_at", "head", "branch", "text", "state", "handler", "advice", "resolution",
-                   "satisfaction", "resolved_at")
+HOUSEHOLD_COLUMNS = (
+    "head",
+    "building",
+    "entrance",
+    "room",
+    "phone",
+    "people",
+    "member",
+    "branch",
+    "note",
+    "last_visit",
+    "listed_at",
+)
+REQUEST_COLUMNS = (
+    "created_at",
+    "head",
+    "branch",
+    "text",
+    "state",
+    "handler",
+    "advice",
+    "resolution",
+    "satisfaction",
+    "resolved_at",
+)
 STATES = ("received", "in_progress", "passed_up", "committee", "resolved")
 SATISFACTION = ("satisfied", "basic", "unsatisfied")
 
 
 async def households_sheet(ledger: Ledger) -> None:
     """联户台账: every household of the units' members (the whole community's, with those no member serves yet)."""
-    table = ledger.book.table(ledger.text("households.sheet"), ledger.headers("households", HOUSEHOLD_COLUMNS),
-                              widths={8: 30})
+    table = ledger.book.table(
+        ledger.text("households.sheet"), ledger.headers("households", HOUSEHOLD_COLUMNS), widths={8: 30}
+    )
     never = ledger.text("households.never")
     async with aclosing(ledger.store.households.each(ledger.units)) as households:
         async for h in households:
             ledger.seen(h.created_at)
-            table.row([
-                h.head, h.building or None, h.entrance or None, h.room or None, h.phone, h.people,
-                h.member_name or None, ledger.unit(h.unit_id) or None, h.note,
-                h.last_visit_at if h.last_visit_at is not None else never, h.created_at,
-            ])
+            table.row(
+                [
+                    h.head,
+                    h.building or None,
+                    h.entrance or None,
+                    h.room or None,
+                    h.phone,
+                    h.people,
+                    h.member_name or None,
+                    ledger.unit(h.unit_id) or None,
+                    h.note,
+                    h.last_visit_at if h.last_visit_at is not None else never,
+                    h.created_at,
+                ]
+            )
 
 
 async def requests_sheet(ledger: Ledger) -> None:
     """民情诉求台账: every request of the units' branches, oldest first."""
-    table = ledger.book.table(ledger.text("requests.sheet"), ledger.headers("requests", REQUEST_COLUMNS),
-                              widths={3: 36, 6: 28, 7: 28})
+    table = ledger.book.table(
+        ledger.text("requests.sheet"), ledger.headers("requests", REQUEST_COLUMNS), widths={3: 36, 6: 28, 7: 28}
+    )
     states = {s: plain(ledger.lang, f"requests.state.{s}") for s in STATES}
     ratings = {s: plain(ledger.lang, f"requests.rating.{s}") for s in SATISFACTION}
     async with aclosing(ledger.store.requests.each(ledger.units)) as requests:
         async for r in requests:
             ledger.seen(r.created_at)
-            table.row([
-                r.created_at, r.head, ledger.unit(r.unit_id), r.text, states.get(r.state, r.state),
-                r.handler_name or None, r.advice, r.resolution,
-                ratings.get(r.satisfaction or "") if r.satisfaction else None, r.resolved_at,
-            ])
+            table.row(
+                [
+                    r.created_at,
+                    r.head,
+                    ledger.unit(r.unit_id),
+                    r.text,
+                    states.get(r.state, r.state),
+                    r.handler_name or None,
+                    r.advice,
+                    r.resolution,
+                    ratings.get(r.satisfaction or "") if r.satisfaction else None,
+                    r.resolved_at,
+                ]
+            )

@@ -46,17 +46,20 @@ class VisitStep:
 
 
 def _household_buttons(households: list[Household]) -> Buttons:
-    keys = [{"text": f"{h.head} {address(h)}".strip()[:40], "data": HouseholdPick(h.id).pack()}
-            for h in households[:MAX_BUTTONS]]
-    return [keys[i:i + 2] for i in range(0, len(keys), 2)]
+    keys = [
+        {"text": f"{h.head} {address(h)}".strip()[:40], "data": HouseholdPick(h.id).pack()}
+        for h in households[:MAX_BUTTONS]
+    ]
+    return [keys[i : i + 2] for i in range(0, len(keys), 2)]
 
 
 def question(step: Step, draft: VisitDraft, lang: str) -> Reply:
     if step == "found":
         return say("visit.ask_found", head=draft.head)
     if step == "request":
-        return say("visit.ask_request", buttons=[[{"text": t(lang, "visit.no_request"),
-                                                   "data": VisitNoRequest().pack()}]])
+        return say(
+            "visit.ask_request", buttons=[[{"text": t(lang, "visit.no_request"), "data": VisitNoRequest().pack()}]]
+        )
     return say("visit.ask_household")
 
 
@@ -86,21 +89,24 @@ def add_found(draft: VisitDraft, text: str, lang: str) -> VisitStep:
     if not found:
         return VisitStep(Result.of(question("found", draft, lang)), draft, "found")
     if len(found) > MAX_TEXT:
-        return VisitStep(Result.of(say("visit.too_long", limit=MAX_TEXT), question("found", draft, lang)), draft,
-                         "found")
+        return VisitStep(
+            Result.of(say("visit.too_long", limit=MAX_TEXT), question("found", draft, lang)), draft, "found"
+        )
     draft = VisitDraft(draft.household_id, draft.head, found)
     return VisitStep(Result.of(question("request", draft, lang)), draft, "request")
 
 
-async def finish(person: Actor, draft: VisitDraft, request: str | None, now: datetime, store: Store,
-                 settings: Settings, lang: str) -> VisitStep:
+async def finish(
+    person: Actor, draft: VisitDraft, request: str | None, now: datetime, store: Store, settings: Settings, lang: str
+) -> VisitStep:
     """The last step: save the visit, and the request when there is one."""
     wanted = clean_text(request or "", multiline=True)
     if request is not None and not wanted:
         return VisitStep(Result.of(question("request", draft, lang)), draft, "request")
     if len(wanted) > MAX_TEXT:
-        return VisitStep(Result.of(say("visit.too_long", limit=MAX_TEXT), question("request", draft, lang)), draft,
-                         "request")
+        return VisitStep(
+            Result.of(say("visit.too_long", limit=MAX_TEXT), question("request", draft, lang)), draft, "request"
+        )
     assert draft.household_id is not None
     household = await store.households.get(draft.household_id)
     tree = OrgTree.of(await store.units.all())
@@ -109,8 +115,9 @@ async def finish(person: Actor, draft: VisitDraft, request: str | None, now: dat
     return VisitStep(await save(person, household, draft.found, wanted, now, store, settings), VisitDraft(), None)
 
 
-async def save(person: Actor, household: Household, found: str, wanted: str, now: datetime, store: Store,
-               settings: Settings) -> Result:
+async def save(
+    person: Actor, household: Household, found: str, wanted: str, now: datetime, store: Store, settings: Settings
+) -> Result:
     assert person.member is not None
     day = now.astimezone(settings.tz).date()
     async with store.db.transaction() as conn:
@@ -118,8 +125,9 @@ async def save(person: Actor, household: Household, found: str, wanted: str, now
         request_id = None
         if wanted:
             unit_id = household.unit_id if household.unit_id is not None else person.member.unit_id
-            request_id = await store.requests.add(conn, NewRequest(household.id, visit_id, person.member.id,
-                                                                   person.member.id, unit_id, wanted), now)
+            request_id = await store.requests.add(
+                conn, NewRequest(household.id, visit_id, person.member.id, person.member.id, unit_id, wanted), now
+            )
     log.info("visit=%s household=%s member=%s request=%s", visit_id, household.id, person.member.id, request_id)
     if request_id is None:
         return Result.of(say("visit.saved", head=household.head, date=day.isoformat()))

@@ -78,9 +78,9 @@ def available(actor: Actor) -> tuple[list[Command], list[Command]]:
 def menu(for_secretary: bool) -> list[Command]:
     """The Telegram command menu: members see theirs, secretaries see theirs too."""
     return [
-        c for c in COMMANDS
-        if c.capability in (Capability.ANYONE, Capability.MEMBER)
-        or (for_secretary and c.capability in SECRETARY_ONLY)
+        c
+        for c in COMMANDS
+        if c.capability in (Capability.ANYONE, Capability.MEMBER) or (for_secretary and c.capability in SECRETARY_ONLY)
     ]
 
 

@@ -134,8 +134,17 @@ async def daily_digests(store: Store, settings: Settings, now: datetime) -> list
             continue
         items = by_recipient[recipient_id]
         lang = person.language if person.language in ("zh", "en") else settings.default_language
-        out.append(Due(Outgoing(
-            key=digest_key(recipient_id, day), kind="digest", ref="digest", member_id=recipient_id,
-            chat_id=person.telegram_id if person.telegram_id is not None else items[-1].chat_id,
-            text=render(lang, day, items)), includes=tuple(i.id for i in items)))
+        out.append(
+            Due(
+                Outgoing(
+                    key=digest_key(recipient_id, day),
+                    kind="digest",
+                    ref="digest",
+                    member_id=recipient_id,
+                    chat_id=person.telegram_id if person.telegram_id is not None else items[-1].chat_id,
+                    text=render(lang, day, items),
+                ),
+                includes=tuple(i.id for i in items),
+            )
+        )
     return out

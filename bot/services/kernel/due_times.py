@@ -35,8 +35,16 @@ def steps_after(origin: datetime, step: timedelta, now: datetime) -> datetime:
     return min(absolute, wall)
 
 
-def next_report_look(cadence: str, since: date | None, submitted: Set[str], last: datetime | None, now: datetime,
-                     tz: ZoneInfo, days_before: int, no_contact: timedelta) -> datetime:
+def next_report_look(
+    cadence: str,
+    since: date | None,
+    submitted: Set[str],
+    last: datetime | None,
+    now: datetime,
+    tz: ZoneInfo,
+    days_before: int,
+    no_contact: timedelta,
+) -> datetime:
     """The next moment a mobile member's chain may have a new key, the data staying as it is: within the
     open period's time (up to the end of the current period) the first of — for an overdue period, its
     stages after its deadline (`periods.OVERDUE_DAYS`; the escalation falls due with the first); for the
@@ -52,8 +60,9 @@ def next_report_look(cadence: str, since: date | None, submitted: Set[str], last
     start = now
     for _ in range(_AHEAD):
         open_ = periods.open_period(cadence, since, set(submitted), start, tz)
-        ends = datetime.combine(periods.period_of(start.astimezone(tz).date(), cadence).end + timedelta(days=1),
-                                time(0), tzinfo=tz)
+        ends = datetime.combine(
+            periods.period_of(start.astimezone(tz).date(), cadence).end + timedelta(days=1), time(0), tzinfo=tz
+        )
         found = _first_new(open_, start, now, tz, days_before)
         if found is not None and found < ends:
             moments.append(found)
@@ -67,8 +76,9 @@ def next_report_look(cadence: str, since: date | None, submitted: Set[str], last
 _AHEAD = 3  # periods looked through for the next stage: an owed period has one in each
 
 
-def _first_new(open_: periods.OpenPeriod | None, start: datetime, now: datetime, tz: ZoneInfo,
-               days_before: int) -> datetime | None:
+def _first_new(
+    open_: periods.OpenPeriod | None, start: datetime, now: datetime, tz: ZoneInfo, days_before: int
+) -> datetime | None:
     """The first moment after `now`, from `start` on, at which this open period's stage gains a key."""
     if open_ is None:
         return None

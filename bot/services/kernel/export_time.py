@@ -6,8 +6,7 @@ import contextvars
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-export_tz: contextvars.ContextVar[ZoneInfo] = contextvars.ContextVar(
-    "export_tz", default=ZoneInfo("Asia/Shanghai"))  # noqa: B039 (ZoneInfo is immutable)
+export_tz: contextvars.ContextVar[ZoneInfo] = contextvars.ContextVar("export_tz", default=ZoneInfo("Asia/Shanghai"))  # noqa: B039 (ZoneInfo is immutable)
 
 
 def local(moment: datetime | None) -> str:

@@ -31,11 +31,25 @@ LISTS = ("members", "reports", "dutyreport", "attendance", "households", "reques
 #: A new list adds its words here.
 FILTER_WORDS = (
     "all",
-    "unlinked", "away", "ill", "hardship", "nostatus",  # /members
-    "submitted", "missing", "overdue",  # /reports
-    "met", "notmet",  # /dutyreport
-    "attend", "leave", "silent", "present", "absent", "makeup",  # /attendance
-    "never", "stale", "passedup",  # /households, /requests
+    "unlinked",
+    "away",
+    "ill",
+    "hardship",
+    "nostatus",  # /members
+    "submitted",
+    "missing",
+    "overdue",  # /reports
+    "met",
+    "notmet",  # /dutyreport
+    "attend",
+    "leave",
+    "silent",
+    "present",
+    "absent",
+    "makeup",  # /attendance
+    "never",
+    "stale",
+    "passedup",  # /households, /requests
 )
 #: What one message may hold, in UTF-16 units of the HTML sent (an upper bound of what Telegram counts,
 #: after entities); the reserve is for the tags a split would add, as in `bot.services.kernel.text.split_message`.
@@ -96,8 +110,9 @@ def select(items: Sequence[T], filters: Sequence[Filter[T]], word: str) -> list[
     return list(items) if current.keep is None else [i for i in items if current.keep(i)]
 
 
-def paginate(items: Sequence[T], filters: Sequence[Filter[T]], word: str, number: int,
-             size: int = PAGE_SIZE) -> Page[T]:
+def paginate(
+    items: Sequence[T], filters: Sequence[Filter[T]], word: str, number: int, size: int = PAGE_SIZE
+) -> Page[T]:
     """Page `number` of the entries of `items` that the filter `word` keeps, `size` to a page."""
     if size < 1:
         raise ValueError("a page holds at least one entry")
@@ -107,12 +122,18 @@ def paginate(items: Sequence[T], filters: Sequence[Filter[T]], word: str, number
     pages = max(1, -(-len(kept) // size))
     number = min(max(number, 1), pages)
     offset = (number - 1) * size
-    return Page(tuple(kept[offset:offset + size]), number, pages, offset, current.word, len(kept), len(items),
-                size, counts)
+    return Page(
+        tuple(kept[offset : offset + size]), number, pages, offset, current.word, len(kept), len(items), size, counts
+    )
 
 
-def buttons(page: Page[T], filters: Sequence[Filter[T]], data: Callable[[str, int], str], lang: str,
-            extra: Buttons | None = None) -> Buttons:
+def buttons(
+    page: Page[T],
+    filters: Sequence[Filter[T]],
+    data: Callable[[str, int], str],
+    lang: str,
+    extra: Buttons | None = None,
+) -> Buttons:
     """`extra` rows (a list's own buttons, e.g. to read an entry), then the filters (label and count; the
     current one ticked; a filter that keeps nothing is left out unless it is the first or the current one),
     then ◀ ▶. `data(filter, page)` makes a button's callback data."""
@@ -125,7 +146,7 @@ def buttons(page: Page[T], filters: Sequence[Filter[T]], data: Callable[[str, in
             if f.word == page.filter:
                 label = t(lang, "pages.chosen", label=label)
             keys.append({"text": html.unescape(label), "data": data(f.word, 1)})  # a label is plain text
-        rows += [keys[i:i + PER_ROW] for i in range(0, len(keys), PER_ROW)]
+        rows += [keys[i : i + PER_ROW] for i in range(0, len(keys), PER_ROW)]
     nav = []
     if page.has_previous:
         nav.append({"text": t(lang, "pages.previous"), "data": data(page.filter, page.number - 1)})
@@ -197,7 +218,7 @@ def shorten(html: str, cap: int) -> str:
         return html
     limit = cap - 1
     while True:
-        head = html[:_cut(html, max(limit, 0))]
+        head = html[: _cut(html, max(limit, 0))]
         out = head + ELLIPSIS + _closing(head)
         if units(out) <= cap or not head:
             return out
@@ -209,15 +230,14 @@ def clip(value: str | None, cap: int | None) -> str:
     value = value or ""
     if cap is None or len(value) <= cap:
         return value
-    return value[:max(cap - 1, 1)] + ELLIPSIS
+    return value[: max(cap - 1, 1)] + ELLIPSIS
 
 
 #: How short people's values get, step by step, when a page does not fit in one message.
 CAPS = (40, 24, 16, 10, 6)
 
 
-def fit(render: Callable[[list[str]], str], draw: Callable[[int | None], list[str]],
-        room: int = MESSAGE_ROOM) -> str:
+def fit(render: Callable[[list[str]], str], draw: Callable[[int | None], list[str]], room: int = MESSAGE_ROOM) -> str:
     """`render(draw(None))` — the page's lines drawn in full, then put together — when it fits in one
     message. Otherwise the lines are drawn again with people's values clipped (`draw(cap)`, see `clip`)
     shorter and shorter, so every line keeps its figures and verdicts; then the longest lines lose their

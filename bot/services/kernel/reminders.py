@@ -132,8 +132,7 @@ async def collect(store: Store, settings: Settings, now: datetime, sources: Sequ
     return due
 
 
-async def sweep(store: Store, settings: Settings, now: datetime,
-                sources: Sequence[ReminderSource | DueSource]) -> int:
+async def sweep(store: Store, settings: Settings, now: datetime, sources: Sequence[ReminderSource | DueSource]) -> int:
     """Queue every reminder due at `now` that was not queued before; returns how many were queued."""
     quiet = in_quiet_hours(now.astimezone(settings.tz).time(), settings.quiet)
     plain = [s for s in sources if not isinstance(s, DueSource)]
@@ -152,12 +151,12 @@ async def sweep(store: Store, settings: Settings, now: datetime,
             queued += await store.digest.settle(
                 [d.message for d in fresh if d.digest is None and not d.includes],
                 [(d.message, d.digest) for d in fresh if d.digest is not None],
-                {d.message.key: (d.message, d.includes) for d in fresh if d.includes})
+                {d.message.key: (d.message, d.includes) for d in fresh if d.includes},
+            )
     return queued
 
 
-async def _chains(store: Store, settings: Settings, now: datetime, chains: Mapping[str, DueSource],
-                  quiet: bool) -> int:
+async def _chains(store: Store, settings: Settings, now: datetime, chains: Mapping[str, DueSource], quiet: bool) -> int:
     """Every due row, a chunk at a time in time order; a chain with more to send now goes on at once."""
     queued = 0
     after: tuple[str, int] | None = None
@@ -173,8 +172,14 @@ async def _chains(store: Store, settings: Settings, now: datetime, chains: Mappi
     return queued
 
 
-async def _step(store: Store, settings: Settings, now: datetime, chains: Mapping[str, DueSource],
-                rows: Sequence[DueRow], quiet: bool) -> tuple[int, dict[int, tuple[int, ...]]]:
+async def _step(
+    store: Store,
+    settings: Settings,
+    now: datetime,
+    chains: Mapping[str, DueSource],
+    rows: Sequence[DueRow],
+    quiet: bool,
+) -> tuple[int, dict[int, tuple[int, ...]]]:
     """Work out one chunk, then queue its messages and move its rows in one transaction; (queued, the rows
     with more to send now → their cursors)."""
     handled: list[tuple[DueRow, Handled]] = []

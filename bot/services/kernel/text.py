@@ -13,8 +13,8 @@ LIMIT = 4096
 #: (a name could be made to read backwards in a list) and zero-width characters (two names that look the
 #: same would be different members, and a name of only U+200B would look empty).
 INVISIBLE = frozenset(
-    [chr(c) for c in range(0x202A, 0x202F)]      # LRE RLE PDF LRO RLO
-    + [chr(c) for c in range(0x2066, 0x206A)]    # LRI RLI FSI PDI
+    [chr(c) for c in range(0x202A, 0x202F)]  # LRE RLE PDF LRO RLO
+    + [chr(c) for c in range(0x2066, 0x206A)]  # LRI RLI FSI PDI
     + ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]  # ZWSP ZWNJ ZWJ WORD JOINER, BOM
 )
 
@@ -38,8 +38,9 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
     out: list[str] = []
     for i, ch in enumerate(kept):
         # a zero-width joiner stays only inside an emoji sequence (👨‍👩‍👧), where it is part of the picture
-        if ch == ZWJ and not (out and _joinable(out[-1]) and i + 1 < len(kept)
-                              and unicodedata.category(kept[i + 1]) == "So"):
+        if ch == ZWJ and not (
+            out and _joinable(out[-1]) and i + 1 < len(kept) and unicodedata.category(kept[i + 1]) == "So"
+        ):
             continue
         out.append(ch)
     return "".join(out).strip()
@@ -53,6 +54,8 @@ def _joinable(ch: str) -> bool:
 def join_names(names: Sequence[str], lang: str) -> str:
     """`张三、李四` in Chinese, `A, B` in English."""
     return ("、" if lang == "zh" else ", ").join(names)
+
+
 _TAG = re.compile(r"<(/?)([a-zA-Z-]+)[^>]*>")
 
 

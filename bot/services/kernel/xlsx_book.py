@@ -62,17 +62,32 @@ class Book:
 
     def __init__(self, path: Path, lang: str, tz: ZoneInfo, tmpdir: Path) -> None:
         self.lang, self.tz = lang, tz
-        self.wb = xlsxwriter.Workbook(str(path), {
-            "constant_memory": True, "tmpdir": str(tmpdir),
-            # Belt and braces with the typed writes below: no string is ever turned into a formula, number or link.
-            "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
-        })
+        self.wb = xlsxwriter.Workbook(
+            str(path),
+            {
+                "constant_memory": True,
+                "tmpdir": str(tmpdir),
+                # Belt and braces with the typed writes below: no string is ever turned into a formula, number or link.
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+            },
+        )
         self.wb.set_properties({"title": plain(lang, "xlsx.title"), "comments": plain(lang, "xlsx.comments")})
         font = {"font_name": plain(lang, "xlsx.font"), "font_size": 10, "valign": "top"}
         self.text = self.wb.add_format(font)
         self.wrap = self.wb.add_format({**font, "text_wrap": True})
-        self.head = self.wb.add_format({**font, "bold": True, "text_wrap": True, "bg_color": "#F2DCDB",
-                                        "border": 1, "align": "center", "valign": "vcenter"})
+        self.head = self.wb.add_format(
+            {
+                **font,
+                "bold": True,
+                "text_wrap": True,
+                "bg_color": "#F2DCDB",
+                "border": 1,
+                "align": "center",
+                "valign": "vcenter",
+            }
+        )
         self.title = self.wb.add_format({**font, "bold": True, "font_size": 12})
         self.date = self.wb.add_format({**font, "num_format": plain(lang, "xlsx.format.date"), "align": "left"})
         self.moment = self.wb.add_format({**font, "num_format": plain(lang, "xlsx.format.datetime"), "align": "left"})
@@ -175,8 +190,10 @@ class Table:
         self.widths = [display_width(h) for h in self.headers]
         self._letters = [xl_col_to_name(c) for c in range(max(64, len(self.headers)))]
         self._columns = [{} for _ in self.headers]
-        self._style = {id(f): f._get_xf_index() for f in (book.text, book.wrap, book.head, book.title, book.date,
-                                                          book.moment, book.month, book.percent)}
+        self._style = {
+            id(f): f._get_xf_index()
+            for f in (book.text, book.wrap, book.head, book.title, book.date, book.moment, book.month, book.percent)
+        }
         if self.headers:
             ws.repeat_rows(0)
             ws.freeze_panes(1, 0)
@@ -209,8 +226,9 @@ class Table:
         if cells:
             self.ws.append_row(row, "".join(cells), last)
 
-    def put(self, row: int, values: Sequence[object], fmt: Format | None = None,
-            formats: Sequence[Format | None] = ()) -> None:
+    def put(
+        self, row: int, values: Sequence[object], fmt: Format | None = None, formats: Sequence[Format | None] = ()
+    ) -> None:
         """Write `values` into `row` (after every row written before), each cell by its type, in `fmt` or the
         format of `formats` at its column, else the format its type is written in."""
         letters, tails = self._letters, self._tails

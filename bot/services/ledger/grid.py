@@ -114,8 +114,9 @@ def counts_for(branch: Branch, meeting: Meeting) -> bool:
     return meeting.unit_id == branch.id or meeting.unit_id in groups
 
 
-def _line(kind: str, requirement: Requirement, group: str | None, held: Iterable[Meeting], year: int,
-          today: date) -> Line:
+def _line(
+    kind: str, requirement: Requirement, group: str | None, held: Iterable[Meeting], year: int, today: date
+) -> Line:
     days = [m.day for m in held]
     cells = []
     for period in periods(year, requirement.per):
@@ -124,10 +125,12 @@ def _line(kind: str, requirement: Requirement, group: str | None, held: Iterable
     return Line(kind, requirement.per, group, tuple(cells))
 
 
-def build_unit(branch: Branch, meetings: Sequence[Meeting], requirements: Sequence[Requirement], year: int,
-               today: date) -> UnitLedger:
-    mine = sorted((m for m in meetings if m.day.year == year and counts_for(branch, m)),
-                  key=lambda m: (m.starts_at, m.notice_id))
+def build_unit(
+    branch: Branch, meetings: Sequence[Meeting], requirements: Sequence[Requirement], year: int, today: date
+) -> UnitLedger:
+    mine = sorted(
+        (m for m in meetings if m.day.year == year and counts_for(branch, m)), key=lambda m: (m.starts_at, m.notice_id)
+    )
     lines: list[Line] = []
     for req in requirements:
         if req.kind == "group":
@@ -139,14 +142,17 @@ def build_unit(branch: Branch, meetings: Sequence[Meeting], requirements: Sequen
     return UnitLedger(branch.id, branch.name, tuple(lines), tuple(mine))
 
 
-def build(branches: Sequence[Branch], meetings: Sequence[Meeting], requirements: Sequence[Requirement], year: int,
-          today: date) -> LedgerYear:
+def build(
+    branches: Sequence[Branch], meetings: Sequence[Meeting], requirements: Sequence[Requirement], year: int, today: date
+) -> LedgerYear:
     """The grid: every branch, each requirement across the year's periods, marked as of `today`."""
-    return LedgerYear(year, today, tuple(requirements),
-                      tuple(build_unit(b, meetings, requirements, year, today) for b in branches))
+    return LedgerYear(
+        year, today, tuple(requirements), tuple(build_unit(b, meetings, requirements, year, today) for b in branches)
+    )
 
 
 def current(ledger: UnitLedger, today: date) -> list[tuple[Line, Cell]]:
     """The cells of the periods `today` falls in (this month, quarter and year) that are still open."""
-    return [(ln, c) for ln in ledger.lines for c in ln.cells
-            if c.period == period_of(today, ln.per) and c.mark is Mark.OPEN]
+    return [
+        (ln, c) for ln in ledger.lines for c in ln.cells if c.period == period_of(today, ln.per) and c.mark is Mark.OPEN
+    ]

@@ -54,17 +54,33 @@ async def ledger_nudges(store: Store, settings: Settings, now: datetime) -> list
     offered = notices.KINDS  # the types /notice offers (its list grows; one it lacks gets no button)
     due = []
     for unit in ledger.units:
-        missing = [ln.kind for ln in unit.lines if ln.per in ending
-                   for c in ln.cells if c.period == period_of(today, ln.per) and c.held < c.required]
+        missing = [
+            ln.kind
+            for ln in unit.lines
+            if ln.per in ending
+            for c in ln.cells
+            if c.period == period_of(today, ln.per) and c.held < c.required
+        ]
         if not missing:
             continue
         for person in (s for s in secretaries if s.unit_id == unit.unit_id):
             lang = person.language or settings.default_language
             lines = text.shortfall_lines(lang, unit, today, ending)
             kinds = [k for k in dict.fromkeys(missing) if k in offered]
-            buttons: Buttons = [[{"text": t(lang, "ledger.nudge_button", kind=text.kind_name(lang, k)),
-                                  "data": LedgerNotice(k).pack()}] for k in kinds]
-            due.append(Due(Outgoing(
-                key=nudge_key(person.member_id, unit.unit_id, local), kind=KIND, chat_id=person.telegram_id,
-                text=text.nudge(lang, unit, lines), member_id=person.member_id, buttons=buttons or None)))
+            buttons: Buttons = [
+                [{"text": t(lang, "ledger.nudge_button", kind=text.kind_name(lang, k)), "data": LedgerNotice(k).pack()}]
+                for k in kinds
+            ]
+            due.append(
+                Due(
+                    Outgoing(
+                        key=nudge_key(person.member_id, unit.unit_id, local),
+                        kind=KIND,
+                        chat_id=person.telegram_id,
+                        text=text.nudge(lang, unit, lines),
+                        member_id=person.member_id,
+                        buttons=buttons or None,
+                    )
+                )
+            )
     return due

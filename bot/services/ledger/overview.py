@@ -45,24 +45,27 @@ def branches(tree: OrgTree, unit_ids: set[int] | None = None) -> list[Branch]:
     for unit in sorted(tree.units.values(), key=lambda u: u.id):
         if unit.kind != BRANCH_KIND or (unit_ids is not None and unit.id not in unit_ids):
             continue
-        groups = tuple((g.id, g.name) for g in sorted(tree.children(unit.id), key=lambda g: g.id)
-                       if g.kind == GROUP_KIND)
+        groups = tuple(
+            (g.id, g.name) for g in sorted(tree.children(unit.id), key=lambda g: g.id) if g.kind == GROUP_KIND
+        )
         above = frozenset(u.id for u in tree.path(unit.id) if u.id != unit.id)
         out.append(Branch(unit.id, unit.name, groups, above))
     return out
 
 
-async def ledger_year(store: Store, settings: Settings, unit_ids: set[int] | None, year: int,
-                      now: datetime, tree: OrgTree | None = None) -> LedgerYear:
+async def ledger_year(
+    store: Store, settings: Settings, unit_ids: set[int] | None, year: int, now: datetime, tree: OrgTree | None = None
+) -> LedgerYear:
     """The 三会一课台账 of the branches among `unit_ids` (every branch when None) for `year`, as of `now`."""
     tree = tree if tree is not None else OrgTree.of(await store.units.all())
     tz = settings.tz
     start, end = datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
     rows = await LedgerReads(store.db).held(start, end, now)
-    meetings = [Meeting(r.notice_id, r.kind, r.unit_id, r.starts_at.astimezone(tz), r.topic, r.expected, r.present)
-                for r in rows]
-    return build(branches(tree, unit_ids), meetings, settings.ledger_requirements, year,
-                 now.astimezone(tz).date())
+    meetings = [
+        Meeting(r.notice_id, r.kind, r.unit_id, r.starts_at.astimezone(tz), r.topic, r.expected, r.present)
+        for r in rows
+    ]
+    return build(branches(tree, unit_ids), meetings, settings.ledger_requirements, year, now.astimezone(tz).date())
 
 
 def visible(person: Actor, tree: OrgTree) -> set[int]:
@@ -93,8 +96,13 @@ async def show(person: Actor, args: str, now: datetime, store: Store, settings: 
     year = this_year
     if years:
         if len(years) > 1 or len(years[0]) != 4 or not FIRST_YEAR <= int(years[0]) <= this_year:
-            return say("ledger.err.year", value=clip(" ".join(years), ECHO), example=_example(tree, mine, this_year),
-                       first=FIRST_YEAR, last=this_year)
+            return say(
+                "ledger.err.year",
+                value=clip(" ".join(years), ECHO),
+                example=_example(tree, mine, this_year),
+                first=FIRST_YEAR,
+                last=this_year,
+            )
         year = int(years[0])
     if not name:
         if len(mine) == 1:
@@ -107,13 +115,18 @@ async def show(person: Actor, args: str, now: datetime, store: Store, settings: 
     if target is not None and target.kind == GROUP_KIND and target.parent_id in mine:
         target = tree.units[target.parent_id]
     if target is None or target.id not in mine:
-        return say("ledger.err.unit", value=clip(name, ECHO), units=_unit_names(tree, mine, lang),
-                   example=_example(tree, mine, this_year))
+        return say(
+            "ledger.err.unit",
+            value=clip(name, ECHO),
+            units=_unit_names(tree, mine, lang),
+            example=_example(tree, mine, this_year),
+        )
     return await _unit(target.id, year, None, mine, now, store, settings, lang, tree)
 
 
-async def overview_page(person: Actor, pressed: LedgerAll, now: datetime, store: Store, settings: Settings,
-                        lang: str) -> Reply:
+async def overview_page(
+    person: Actor, pressed: LedgerAll, now: datetime, store: Store, settings: Settings, lang: str
+) -> Reply:
     """A press on the overview's page buttons or on « back."""
     tree = OrgTree.of(await store.units.all())
     mine = visible(person, tree)
@@ -122,8 +135,9 @@ async def overview_page(person: Actor, pressed: LedgerAll, now: datetime, store:
     return await _overview(mine, pressed.year, pressed.page, now, store, settings, lang, tree)
 
 
-async def unit_page(person: Actor, pressed: LedgerView, now: datetime, store: Store, settings: Settings,
-                    lang: str) -> Reply:
+async def unit_page(
+    person: Actor, pressed: LedgerView, now: datetime, store: Store, settings: Settings, lang: str
+) -> Reply:
     """A press on a branch's button or on a quarter of its ledger."""
     tree = OrgTree.of(await store.units.all())
     mine = visible(person, tree)
@@ -132,27 +146,41 @@ async def unit_page(person: Actor, pressed: LedgerView, now: datetime, store: St
     return await _unit(pressed.unit_id, pressed.year, pressed.quarter, mine, now, store, settings, lang, tree)
 
 
-async def _overview(mine: set[int], year: int, number: int, now: datetime, store: Store, settings: Settings,
-                    lang: str, tree: OrgTree) -> Reply:
+async def _overview(
+    mine: set[int], year: int, number: int, now: datetime, store: Store, settings: Settings, lang: str, tree: OrgTree
+) -> Reply:
     ledger = await ledger_year(store, settings, mine, year, now, tree)
     page: Page[UnitLedger] = pages.paginate(ledger.units, _ALL, "all", number, OVERVIEW_PAGE)
     quarter = text.this_quarter(ledger)
     units = [{"text": u.name, "data": LedgerView(u.unit_id, year, quarter).pack()} for u in page.entries]
-    extra: Buttons = [units[i:i + 2] for i in range(0, len(units), 2)]
+    extra: Buttons = [units[i : i + 2] for i in range(0, len(units), 2)]
     buttons = pages.buttons(page, _ALL, lambda _w, n: LedgerAll(year, n).pack(), lang, extra)
     return shown(text.overview(lang, ledger, page), buttons)
 
 
-async def _unit(unit_id: int, year: int, quarter: int | None, mine: set[int], now: datetime, store: Store,
-                settings: Settings, lang: str, tree: OrgTree) -> Reply:
+async def _unit(
+    unit_id: int,
+    year: int,
+    quarter: int | None,
+    mine: set[int],
+    now: datetime,
+    store: Store,
+    settings: Settings,
+    lang: str,
+    tree: OrgTree,
+) -> Reply:
     ledger = await ledger_year(store, settings, {unit_id}, year, now, tree)
     unit = ledger.units[0]
     chosen = min(max(quarter, 1), 4) if quarter is not None else text.this_quarter(ledger)
     row = []
     for q in range(1, 5):
         label = t(lang, f"ledger.quarter_button.{q}")
-        row.append({"text": t(lang, "pages.chosen", label=label) if q == chosen else label,
-                    "data": LedgerView(unit_id, year, q).pack()})
+        row.append(
+            {
+                "text": t(lang, "pages.chosen", label=label) if q == chosen else label,
+                "data": LedgerView(unit_id, year, q).pack(),
+            }
+        )
     buttons: Buttons = [row[:2], row[2:]]
     if len(mine) > 1:
         buttons.append([{"text": t(lang, "ledger.back"), "data": LedgerAll(year, 1).pack()}])

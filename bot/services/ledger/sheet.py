@@ -32,8 +32,9 @@ def _label(ledger: Ledger, period: Period) -> str:
 
 def _held(ledger: Ledger, unit: UnitLedger, line: Line) -> list[Meeting]:
     """The meetings counted on a line: of its type, and for a 党小组会 of its Party group."""
-    return [m for m in unit.meetings if m.kind == line.kind
-            and (line.group is None or ledger.unit(m.unit_id) == line.group)]
+    return [
+        m for m in unit.meetings if m.kind == line.kind and (line.group is None or ledger.unit(m.unit_id) == line.group)
+    ]
 
 
 def cell_text(ledger: Ledger, held: int, required: int, mark: Mark) -> str:
@@ -42,8 +43,10 @@ def cell_text(ledger: Ledger, held: int, required: int, mark: Mark) -> str:
 
 def _grid(ledger: Ledger, table: Table, top: int, unit: UnitLedger, kinds: Mapping[str, str]) -> int:
     book, year = ledger.book, ledger.year
-    heads = [kinds[ln.kind] if ln.group is None else ledger.text("grid.group_line", kind=kinds[ln.kind],
-                                                                  group=ln.group) for ln in unit.lines]
+    heads = [
+        kinds[ln.kind] if ln.group is None else ledger.text("grid.group_line", kind=kinds[ln.kind], group=ln.group)
+        for ln in unit.lines
+    ]
     table.put(top, [ledger.text("grid.title", unit=unit.name, year=year)], book.title)
     table.put(top + 1, [ledger.text("grid.legend")])
     table.put(top + 2, [ledger.text("grid.period"), *heads, ledger.text("grid.total")], book.head)
@@ -53,8 +56,11 @@ def _grid(ledger: Ledger, table: Table, top: int, unit: UnitLedger, kinds: Mappi
         cells: list[object] = [_label(ledger, period)]
         for line, held in zip(unit.lines, counted, strict=True):
             cell = line.cell(period)
-            cells.append(cell_text(ledger, cell.held, cell.required, cell.mark) if cell is not None
-                         else sum(1 for m in held if period.holds(m.day)))
+            cells.append(
+                cell_text(ledger, cell.held, cell.required, cell.mark)
+                if cell is not None
+                else sum(1 for m in held if period.holds(m.day))
+            )
         cells.append(len(unit.held_in(period.start, period.end)))
         table.put(row, cells)
         row += 1

@@ -27,10 +27,18 @@ def day_text(lang: str, day: date) -> str:
 def cell_text(lang: str, line: Line, cell: Cell) -> str:
     mark = t(lang, f"ledger.mark.{cell.mark}")
     if line.group is not None:
-        return t(lang, "ledger.cell_group", kind=kind_name(lang, line.kind), group=line.group, mark=Html(mark),
-                 held=cell.held, required=cell.required)
-    return t(lang, "ledger.cell", kind=kind_name(lang, line.kind), mark=Html(mark), held=cell.held,
-             required=cell.required)
+        return t(
+            lang,
+            "ledger.cell_group",
+            kind=kind_name(lang, line.kind),
+            group=line.group,
+            mark=Html(mark),
+            held=cell.held,
+            required=cell.required,
+        )
+    return t(
+        lang, "ledger.cell", kind=kind_name(lang, line.kind), mark=Html(mark), held=cell.held, required=cell.required
+    )
 
 
 def _sep(lang: str) -> str:
@@ -51,8 +59,7 @@ def unit_mark(unit: UnitLedger) -> Mark:
 
 def overview(lang: str, ledger: LedgerYear, page: Page[UnitLedger]) -> str:
     """One line per branch of this page: its mark, how many periods were missed, what is still open now."""
-    lines = [t(lang, "ledger.title", year=ledger.year, date=day_text(lang, ledger.today)),
-             t(lang, "ledger.legend")]
+    lines = [t(lang, "ledger.title", year=ledger.year, date=day_text(lang, ledger.today)), t(lang, "ledger.legend")]
     for unit in page.entries:
         parts = []
         missed = unit.cells(Mark.MISSED)
@@ -61,8 +68,15 @@ def overview(lang: str, ledger: LedgerYear, page: Page[UnitLedger]) -> str:
         if open_now:
             kinds = _list(lang).join(dict.fromkeys(kind_name(lang, ln.kind) for ln, _ in open_now))
             parts.append(t(lang, "ledger.sum_open", kinds=kinds))
-        lines.append(t(lang, "ledger.overview_line", mark=Html(t(lang, f"ledger.mark.{unit_mark(unit)}")),
-                       unit=unit.name, summary=Html(_sep(lang).join(parts))))
+        lines.append(
+            t(
+                lang,
+                "ledger.overview_line",
+                mark=Html(t(lang, f"ledger.mark.{unit_mark(unit)}")),
+                unit=unit.name,
+                summary=Html(_sep(lang).join(parts)),
+            )
+        )
     if page.pages > 1:
         lines.append(t(lang, "ledger.position", page=page.number, pages=page.pages, count=page.total))
     lines.append(t(lang, "ledger.overview_hint"))
@@ -70,9 +84,15 @@ def overview(lang: str, ledger: LedgerYear, page: Page[UnitLedger]) -> str:
 
 
 def _meeting(lang: str, meeting: Meeting, cap: int | None) -> str:
-    return t(lang, "ledger.meeting", date=day_text(lang, meeting.day), kind=kind_name(lang, meeting.kind),
-             topic=clip(meeting.topic, cap if cap is not None else 40), expected=meeting.expected,
-             present=meeting.present)
+    return t(
+        lang,
+        "ledger.meeting",
+        date=day_text(lang, meeting.day),
+        kind=kind_name(lang, meeting.kind),
+        topic=clip(meeting.topic, cap if cap is not None else 40),
+        expected=meeting.expected,
+        present=meeting.present,
+    )
 
 
 def _block(lang: str, head: str, marks: Sequence[tuple[Line, Cell]]) -> str:
@@ -84,8 +104,10 @@ def _block(lang: str, head: str, marks: Sequence[tuple[Line, Cell]]) -> str:
 def quarter_view(lang: str, ledger: LedgerYear, unit: UnitLedger, quarter: int) -> str:
     """One branch's quarter: each month's marks and meetings, the quarter's marks, the year's marks."""
     q = Period("quarter", ledger.year, quarter)
-    head = [t(lang, "ledger.title_unit", unit=unit.name, year=ledger.year, date=day_text(lang, ledger.today)),
-            t(lang, "ledger.legend")]
+    head = [
+        t(lang, "ledger.title_unit", unit=unit.name, year=ledger.year, date=day_text(lang, ledger.today)),
+        t(lang, "ledger.legend"),
+    ]
     if not unit.lines:
         head.append(t(lang, "ledger.no_requirements"))
 
@@ -128,13 +150,22 @@ def shortfall_lines(lang: str, unit: UnitLedger, today: date, closing: set[str])
         if per not in closing:
             continue
         period = period_of(today, per)
-        items = [t(lang, "ledger.nudge_item_group" if ln.group else "ledger.nudge_item",
-                   kind=kind_name(lang, ln.kind), group=ln.group or "", count=c.required - c.held)
-                 for ln, c in unit.lines_for(period) if c.mark is not Mark.MET]
+        items = [
+            t(
+                lang,
+                "ledger.nudge_item_group" if ln.group else "ledger.nudge_item",
+                kind=kind_name(lang, ln.kind),
+                group=ln.group or "",
+                count=c.required - c.held,
+            )
+            for ln, c in unit.lines_for(period)
+            if c.mark is not Mark.MET
+        ]
         if items:
             quarter = t(lang, f"ledger.quarter_word.{period.index}") if per == "quarter" else ""
-            out.append(t(lang, f"ledger.nudge_{per}", month=today.month, quarter=quarter,
-                         items=Html(_list(lang).join(items))))
+            out.append(
+                t(lang, f"ledger.nudge_{per}", month=today.month, quarter=quarter, items=Html(_list(lang).join(items)))
+            )
     return out
 
 

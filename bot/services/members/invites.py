@@ -41,15 +41,15 @@ async def invite(actor: Actor, name: str, hint: str, store: Store, bot_username:
         return say("invite.not_found", name=name)
     if len(found) > 1:
         labels = [unit_label(tree, m) for m in found]
-        return say("invite.ambiguous", name=name, units=join_names(labels, lang),
-                   example=tree.name(found[0].unit_id))
+        return say("invite.ambiguous", name=name, units=join_names(labels, lang), example=tree.name(found[0].unit_id))
     member = found[0]
     if member.linked and member.telegram_id is not None:
-        buttons = [[
-            {"text": t(lang, "invite.relink_button"),
-             "data": InviteRelink(member.id, member.telegram_id).pack()},
-            {"text": t(lang, "invite.keep_button"), "data": InviteKeep(member.id).pack()},
-        ]]
+        buttons = [
+            [
+                {"text": t(lang, "invite.relink_button"), "data": InviteRelink(member.id, member.telegram_id).pack()},
+                {"text": t(lang, "invite.keep_button"), "data": InviteKeep(member.id).pack()},
+            ]
+        ]
         return say("invite.relink_offer", buttons=buttons, name=member.name, unit=unit_label(tree, member))
     code = await store.invites.code_for(member.id)
     return say("invite.link", name=member.name, unit=unit_label(tree, member), link=invite_link(bot_username, code))
@@ -71,8 +71,9 @@ async def _managed_member(actor: Actor, member_id: int, store: Store) -> Member 
     return member if can_manage(actor, member.unit_id, await tree_of(store)) else None
 
 
-async def relink(actor: Actor, member_id: int, telegram_id: int, store: Store, settings: Settings,
-                 bot_username: str) -> Pressed:
+async def relink(
+    actor: Actor, member_id: int, telegram_id: int, store: Store, settings: Settings, bot_username: str
+) -> Pressed:
     """Confirmed: unlink the old account (told through the outbox) and give a new one-time link."""
     member = await _managed_member(actor, member_id, store)
     if member is None:
@@ -80,18 +81,31 @@ async def relink(actor: Actor, member_id: int, telegram_id: int, store: Store, s
 
     def farewell(code: str) -> list[Outgoing]:
         lang = member.language or settings.default_language
-        return [Outgoing(key=f"invite:unlinked:{member.id}:{code}", kind="account", chat_id=telegram_id,
-                         text=t(lang, "invite.unlinked_notice", name=member.name,
-                                community=settings.community_name))]
+        return [
+            Outgoing(
+                key=f"invite:unlinked:{member.id}:{code}",
+                kind="account",
+                chat_id=telegram_id,
+                text=t(lang, "invite.unlinked_notice", name=member.name, community=settings.community_name),
+            )
+        ]
 
     code, queued = await store.invites.relink(member.id, telegram_id, farewell)
     if code is None:  # re-linked already, or linked to another account since the offer
         return Pressed(Result.of(alert("invite.relink_stale", name=member.name)), finished=True)
-    log.info("member=%s unlinked from their account by member=%s", member.id,
-             actor.member.id if actor.member else "admin")
+    log.info(
+        "member=%s unlinked from their account by member=%s", member.id, actor.member.id if actor.member else "admin"
+    )
     tree = await tree_of(store)
-    return Pressed(Result.of(say("invite.relinked", name=member.name, unit=unit_label(tree, member),
-                                 link=invite_link(bot_username, code)), queued=queued), finished=True)
+    return Pressed(
+        Result.of(
+            say(
+                "invite.relinked", name=member.name, unit=unit_label(tree, member), link=invite_link(bot_username, code)
+            ),
+            queued=queued,
+        ),
+        finished=True,
+    )
 
 
 async def keep(actor: Actor, member_id: int, store: Store) -> Pressed:

@@ -17,7 +17,13 @@ from bot.domain.organisation import has_vote, party_years
 from bot.store import Store
 
 __all__ = [
-    "UnitRoll", "committee_of", "group_leader_of", "has_vote", "members_of", "party_years", "unit_roll",
+    "UnitRoll",
+    "committee_of",
+    "group_leader_of",
+    "has_vote",
+    "members_of",
+    "party_years",
+    "unit_roll",
     "voters_of",
 ]
 
@@ -69,5 +75,10 @@ async def unit_roll(store: Store, unit_id: int) -> UnitRoll | None:
     if unit is None:
         return None
     members = await store.members.in_units({unit_id})
-    return UnitRoll(unit=unit, members=members_of(unit_id, members), committee=committee_of(unit_id, members),
-                    voters=voters_of(unit_id, members), leader=group_leader_of(unit_id, members))
+    return UnitRoll(
+        unit=unit,
+        members=members_of(unit_id, members),
+        committee=committee_of(unit_id, members),
+        voters=voters_of(unit_id, members),
+        leader=group_leader_of(unit_id, members),
+    )

@@ -39,8 +39,11 @@ def facts(member: Member, tree: OrgTree, lang: str, today: date) -> list[str]:
     if roles:
         out.append(roles)
     if member.is_probationary:
-        out.append(t(lang, "members.probationary_since", date=member.joined.isoformat()) if member.joined
-                   else t(lang, "members.membership.probationary"))
+        out.append(
+            t(lang, "members.probationary_since", date=member.joined.isoformat())
+            if member.joined
+            else t(lang, "members.membership.probationary")
+        )
     else:
         out.append(t(lang, "members.membership.full"))
         years = party_years(member.joined, member.confirmed, member.membership, today)
@@ -49,8 +52,7 @@ def facts(member: Member, tree: OrgTree, lang: str, today: date) -> list[str]:
     if member.activity_group_id is not None:
         out.append(t(lang, "members.activity", group=tree.name(member.activity_group_id)))
     if member.relation == ELSEWHERE:
-        out.append(t(lang, "members.elsewhere_in", home=member.note) if member.note
-                   else t(lang, "members.elsewhere"))
+        out.append(t(lang, "members.elsewhere_in", home=member.note) if member.note else t(lang, "members.elsewhere"))
     return out
 
 
@@ -59,6 +61,12 @@ def member_line(member: Member, status: Html, tree: OrgTree, lang: str, today: d
     group = tree.name(member.group_id)
     name = Html(t(lang, "members.in_group", name=member.name, group=group)) if group else member.name
     known = Html("".join(t(lang, "members.fact", fact=Html(fact)) for fact in facts(member, tree, lang, today)))
-    return t(lang, "members.line", name=name, status=status,
-             unlinked="" if member.linked else Html(t(lang, "members.unlinked")), facts=known,
-             vote="" if member.votes else Html(t(lang, "members.no_vote")))
+    return t(
+        lang,
+        "members.line",
+        name=name,
+        status=status,
+        unlinked="" if member.linked else Html(t(lang, "members.unlinked")),
+        facts=known,
+        vote="" if member.votes else Html(t(lang, "members.no_vote")),
+    )

@@ -29,8 +29,9 @@ class _NotLookedUp:
 _LOOK_UP = _NotLookedUp()
 
 
-async def first_look(store: Store, update_id: int,
-                     telegram_id: int | None) -> tuple[bool, Member | _NotLookedUp | None]:
+async def first_look(
+    store: Store, update_id: int, telegram_id: int | None
+) -> tuple[bool, Member | _NotLookedUp | None]:
     """Whether this update was applied already, and (for a person's update) the member of that account —
     both reads queued at once, so the update waits for one hand-over to the database thread, not two
     (bench/updates.py). Pass the member on to `identify(..., found=...)`."""
@@ -40,8 +41,13 @@ async def first_look(store: Store, update_id: int,
     return seen, member
 
 
-async def identify(store: Store, telegram_id: int, admin_ids: Iterable[int],
-                   private: bool = True, found: Member | _NotLookedUp | None = _LOOK_UP) -> tuple[Actor, bool]:
+async def identify(
+    store: Store,
+    telegram_id: int,
+    admin_ids: Iterable[int],
+    private: bool = True,
+    found: Member | _NotLookedUp | None = _LOOK_UP,
+) -> tuple[Actor, bool]:
     """The actor for this Telegram account, and whether they were linked just now.
 
     A member whose roster row carries this Telegram id is linked by their first message to the bot in
@@ -80,16 +86,14 @@ def place_label(tree: OrgTree, unit_id: int, group_id: int | None) -> str:
     return " · ".join(n for n in names if n)
 
 
-async def find_visible(store: Store, actor: Actor, tree: OrgTree, name: str,
-                       unit_hint: str = "") -> list[Member]:
+async def find_visible(store: Store, actor: Actor, tree: OrgTree, name: str, unit_hint: str = "") -> list[Member]:
     """Members named `name` that this actor may see (a secretary: their units), narrowed by a unit
     name when given."""
     found = [m for m in await store.members.named(name.strip()) if can_see_member(actor, m, tree)]
     return _narrow(tree, found, unit_hint)
 
 
-async def find_managed(store: Store, actor: Actor, tree: OrgTree, name: str,
-                       unit_hint: str = "") -> list[Member]:
+async def find_managed(store: Store, actor: Actor, tree: OrgTree, name: str, unit_hint: str = "") -> list[Member]:
     """Members named `name` in the units this secretary manages."""
     units = managed_units(actor, tree)
     found = [m for m in await store.members.named(name.strip()) if m.unit_id in units]

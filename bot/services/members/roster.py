@@ -29,8 +29,20 @@ from bot.services.members.roster_headers import CHINESE, resolve
 from bot.services.members.roster_import import ImportSummary, Missing, RosterConflict, apply_roster
 
 __all__ = [
-    "CADENCES", "CATEGORIES", "COLUMNS", "MAX_FIELD", "POSTS", "ROLES", "ImportSummary", "Missing",
-    "RosterConflict", "RosterError", "RosterRow", "apply_roster", "column_name", "parse_roster",
+    "CADENCES",
+    "CATEGORIES",
+    "COLUMNS",
+    "MAX_FIELD",
+    "POSTS",
+    "ROLES",
+    "ImportSummary",
+    "Missing",
+    "RosterConflict",
+    "RosterError",
+    "RosterRow",
+    "apply_roster",
+    "column_name",
+    "parse_roster",
 ]
 
 
@@ -49,7 +61,7 @@ def quote_left_open(line: str) -> bool:
         ch = line[index]
         if quoted:
             if ch == '"':
-                if line[index + 1:index + 2] == '"':
+                if line[index + 1 : index + 2] == '"':
                     index += 1
                 else:
                     quoted = False
@@ -68,12 +80,15 @@ def _close_quotes(text: str) -> tuple[str, list[RosterError]]:
     for number, line in enumerate(lines, start=1):
         if quote_left_open(line.rstrip("\r\n")):
             errors.append(RosterError(number, "", "roster.err.unclosed_quote"))
-            lines[number - 1] = line[len(line.rstrip("\r\n")):]
+            lines[number - 1] = line[len(line.rstrip("\r\n")) :]
     return "".join(lines), errors
 
 
-def parse_roster(text: str, today: date | None = None, cadence: str = "quarterly",
-                 ) -> tuple[list[RosterRow], list[RosterError]]:
+def parse_roster(
+    text: str,
+    today: date | None = None,
+    cadence: str = "quarterly",
+) -> tuple[list[RosterRow], list[RosterError]]:
     """Every row of the file, or every problem found in it (never both). `today` (the local date, by
     default the machine's) is when dates of joining and of becoming a full member must not be after;
     `cadence` (REPORT_CADENCE_DEFAULT) is a mobile member's when the row gives no 汇报周期."""
@@ -122,12 +137,19 @@ def _across_rows(rows: list[RosterRow]) -> list[RosterError]:
         led += [("activity", row.activity_group)] if ACTIVITY_LEADER in row.roles else []
         for group in led:
             if group in leaders:
-                errors.append(RosterError(row.line, "roles", "roster.err.second_leader",
-                                          {"group": group[-1], "other": str(leaders[group])}))
+                errors.append(
+                    RosterError(
+                        row.line,
+                        "roles",
+                        "roster.err.second_leader",
+                        {"group": group[-1], "other": str(leaders[group])},
+                    )
+                )
             leaders.setdefault(group, row.line)
         if row.activity_group and row.activity_group in branches:
-            errors.append(RosterError(row.line, "activity_group", "roster.err.activity_is_branch",
-                                      {"value": row.activity_group}))
+            errors.append(
+                RosterError(row.line, "activity_group", "roster.err.activity_is_branch", {"value": row.activity_group})
+            )
     seen: dict[tuple[str, str], int] = {}
     ids: dict[int, int] = {}
     for row in rows:
@@ -137,8 +159,11 @@ def _across_rows(rows: list[RosterRow]) -> list[RosterError]:
         seen[key] = row.line
         if row.telegram_id is not None:
             if row.telegram_id in ids:
-                errors.append(RosterError(row.line, "telegram_id", "roster.err.duplicate_id",
-                                          {"other": str(ids[row.telegram_id])}))
+                errors.append(
+                    RosterError(
+                        row.line, "telegram_id", "roster.err.duplicate_id", {"other": str(ids[row.telegram_id])}
+                    )
+                )
             ids[row.telegram_id] = row.line
     for row in rows:
         if row.liaison and (row.branch, row.liaison) not in seen:

@@ -35,8 +35,18 @@ from bot.services.members.roster_values import (
     ROLES,
 )
 
-__all__ = ["CADENCES", "CATEGORIES", "COLUMNS", "MAX_FIELD", "POSTS", "ROLES", "VALIDATORS", "RosterError",
-           "RosterRow", "parse_row"]
+__all__ = [
+    "CADENCES",
+    "CATEGORIES",
+    "COLUMNS",
+    "MAX_FIELD",
+    "POSTS",
+    "ROLES",
+    "VALIDATORS",
+    "RosterError",
+    "RosterRow",
+    "parse_row",
+]
 
 MAX_FIELD = 200
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -106,6 +116,7 @@ def split(value: str) -> list[str]:
 
 
 # --------------------------------------------------------------------------- one validator per column
+
 
 def required(value: str) -> str:
     if not value:
@@ -230,8 +241,9 @@ VALIDATORS: dict[str, Callable[[str], Any]] = {
 }
 
 
-def parse_row(line: int, raw: dict[str, str], errors: list[RosterError], today: date,
-              cadence: str = "quarterly") -> RosterRow | None:
+def parse_row(
+    line: int, raw: dict[str, str], errors: list[RosterError], today: date, cadence: str = "quarterly"
+) -> RosterRow | None:
     """The row, or None with its problems added to `errors` (every column is checked, then the rules
     between the columns of the row)."""
     values: dict[str, Any] = {}

@@ -11,29 +11,67 @@ from dataclasses import dataclass
 
 #: The columns, in the order of the documented format (the new ones at the end).
 COLUMNS = (
-    "name", "branch", "group", "category", "roles", "telegram_id", "liaison", "posts",
-    "report_cadence", "migrant_since", "phone", "building",
-    "membership", "joined", "confirmed", "activity_group", "relation", "note", "duty",
+    "name",
+    "branch",
+    "group",
+    "category",
+    "roles",
+    "telegram_id",
+    "liaison",
+    "posts",
+    "report_cadence",
+    "migrant_since",
+    "phone",
+    "building",
+    "membership",
+    "joined",
+    "confirmed",
+    "activity_group",
+    "relation",
+    "note",
+    "duty",
 )
 
 #: The Chinese header of each column, as the documented Chinese format writes it.
 CHINESE = {
-    "name": "姓名", "branch": "支部", "group": "党小组", "category": "类别", "roles": "职务",
-    "telegram_id": "TelegramID", "liaison": "联系人", "posts": "岗位", "report_cadence": "汇报周期",
-    "migrant_since": "外出时间", "phone": "电话", "building": "楼栋",
-    "membership": "党员类别", "joined": "入党时间", "confirmed": "转正时间", "activity_group": "活动小组",
-    "relation": "组织关系", "note": "备注", "duty": "职务说明",
+    "name": "姓名",
+    "branch": "支部",
+    "group": "党小组",
+    "category": "类别",
+    "roles": "职务",
+    "telegram_id": "TelegramID",
+    "liaison": "联系人",
+    "posts": "岗位",
+    "report_cadence": "汇报周期",
+    "migrant_since": "外出时间",
+    "phone": "电话",
+    "building": "楼栋",
+    "membership": "党员类别",
+    "joined": "入党时间",
+    "confirmed": "转正时间",
+    "activity_group": "活动小组",
+    "relation": "组织关系",
+    "note": "备注",
+    "duty": "职务说明",
 }
 
 #: Other ways village ledgers head the same column.
 _ALIASES = {
-    "telegram id": "telegram_id", "入党日期": "joined", "转正日期": "confirmed", "联系电话": "phone",
-    "手机": "phone", "手机号": "phone", "所在支部": "branch", "党员类型": "membership",
+    "telegram id": "telegram_id",
+    "入党日期": "joined",
+    "转正日期": "confirmed",
+    "联系电话": "phone",
+    "手机": "phone",
+    "手机号": "phone",
+    "所在支部": "branch",
+    "党员类型": "membership",
 }
 
 #: Every accepted header (compared in lower case, so `Name` and `telegramid` do too) → its column.
 HEADERS: dict[str, str] = {
-    **{c: c for c in COLUMNS}, **{h.lower(): c for c, h in CHINESE.items()}, **_ALIASES,
+    **{c: c for c in COLUMNS},
+    **{h.lower(): c for c, h in CHINESE.items()},
+    **_ALIASES,
 }
 
 

@@ -56,16 +56,30 @@ class ImportSummary:
 
 def _record(row: RosterRow, unit_id: int, group_id: int | None, activity_group_id: int | None) -> RosterRecord:
     return RosterRecord(
-        name=row.name, unit_id=unit_id, group_id=group_id, category=row.category,
-        report_cadence=row.report_cadence, migrant_since=row.migrant_since, phone=row.phone or None,
-        building=row.building or None, telegram_id=row.telegram_id, roles=row.roles, posts=row.posts,
-        membership=row.membership, joined=row.joined, confirmed=row.confirmed, relation=row.relation,
-        note=row.note or None, duty=row.duty or None, activity_group_id=activity_group_id,
+        name=row.name,
+        unit_id=unit_id,
+        group_id=group_id,
+        category=row.category,
+        report_cadence=row.report_cadence,
+        migrant_since=row.migrant_since,
+        phone=row.phone or None,
+        building=row.building or None,
+        telegram_id=row.telegram_id,
+        roles=row.roles,
+        posts=row.posts,
+        membership=row.membership,
+        joined=row.joined,
+        confirmed=row.confirmed,
+        relation=row.relation,
+        note=row.note or None,
+        duty=row.duty or None,
+        activity_group_id=activity_group_id,
     )
 
 
-async def _unit(store: Store, conn: aiosqlite.Connection, kind: str, name: str, parent_id: int | None,
-                where: tuple[int, str]) -> tuple[int, bool]:
+async def _unit(
+    store: Store, conn: aiosqlite.Connection, kind: str, name: str, parent_id: int | None, where: tuple[int, str]
+) -> tuple[int, bool]:
     """The unit's id (made when missing) and whether it was made; a conflict when the name under this
     parent is a unit of another kind."""
     found = await store.units.find_in(conn, name, parent_id)
@@ -75,8 +89,9 @@ async def _unit(store: Store, conn: aiosqlite.Connection, kind: str, name: str, 
     return await store.units.ensure(conn, kind, name, parent_id)
 
 
-async def apply_roster(store: Store, rows: list[RosterRow], community_name: str, *,
-                       deactivate_missing: bool = False) -> ImportSummary:
+async def apply_roster(
+    store: Store, rows: list[RosterRow], community_name: str, *, deactivate_missing: bool = False
+) -> ImportSummary:
     """Create or update units and members from valid rows, all in one transaction."""
     summary = ImportSummary()
     now = iso(utcnow())
@@ -94,8 +109,9 @@ async def apply_roster(store: Store, rows: list[RosterRow], community_name: str,
                 group_id, made = await _unit(store, conn, GROUP_KIND, row.group, unit_id, (row.line, "group"))
                 summary.units_created += made
             if row.activity_group:
-                activity_id, made = await _unit(store, conn, ACTIVITY_GROUP_KIND, row.activity_group, committee_id,
-                                                (row.line, "activity_group"))
+                activity_id, made = await _unit(
+                    store, conn, ACTIVITY_GROUP_KIND, row.activity_group, committee_id, (row.line, "activity_group")
+                )
                 summary.units_created += made
             records.append((row, _record(row, unit_id, group_id, activity_id)))
 
@@ -113,8 +129,9 @@ async def apply_roster(store: Store, rows: list[RosterRow], community_name: str,
                 holder = await store.members.holder_in(conn, record.telegram_id)
                 if holder is not None and (holder.unit_id, holder.name) != (record.unit_id, record.name):
                     if holder.active:
-                        raise RosterConflict(RosterError(row.line, "telegram_id", "roster.err.id_taken",
-                                                         {"other": holder.name}))
+                        raise RosterConflict(
+                            RosterError(row.line, "telegram_id", "roster.err.id_taken", {"other": holder.name})
+                        )
                     await store.members.release_telegram_id(conn, holder.id, now)
             member_id, change = await store.members.upsert(conn, record, now)
             member_ids[(row.branch, row.name)] = member_id

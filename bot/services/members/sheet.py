@@ -17,10 +17,39 @@ from bot.services.members.organisation_text import roles_text
 from bot.services.reports.common import mobile_since, period_name
 from bot.store.workbook_reads import MobileLine
 
-ROSTER_COLUMNS = ("name", "branch", "group", "activity_group", "category", "membership", "joined", "confirmed",
-                  "years", "offices", "liaison", "posts", "phone", "building", "linked", "state")
-MOBILE_COLUMNS = ("name", "branch", "place", "liaison", "cadence", "period", "deadline", "submitted", "verdict",
-                  "read", "last_contact", "last_status", "status_at")
+ROSTER_COLUMNS = (
+    "name",
+    "branch",
+    "group",
+    "activity_group",
+    "category",
+    "membership",
+    "joined",
+    "confirmed",
+    "years",
+    "offices",
+    "liaison",
+    "posts",
+    "phone",
+    "building",
+    "linked",
+    "state",
+)
+MOBILE_COLUMNS = (
+    "name",
+    "branch",
+    "place",
+    "liaison",
+    "cadence",
+    "period",
+    "deadline",
+    "submitted",
+    "verdict",
+    "read",
+    "last_contact",
+    "last_status",
+    "status_at",
+)
 CONTACT_COLUMNS = ("at", "member", "branch", "liaison", "note")
 STATUS_COLUMNS = ("at", "name", "branch", "state", "place", "note")
 STATES = ("home", "away_work", "away_business", "study", "ill", "hardship")
@@ -36,15 +65,26 @@ async def roster_sheet(ledger: Ledger) -> None:
     async with aclosing(ledger.store.members.each(ledger.units)) as members:
         async for m, liaison in members:
             posts = join_names([post_label(lang, p) for p in sorted(m.posts)], lang)
-            table.row([
-                m.name, ledger.unit(m.unit_id), ledger.unit(m.group_id) or None,
-                ledger.unit(m.activity_group_id) or None,
-                ledger.text(f"category.{m.category}") if m.category else None,
-                ledger.text(f"membership.{m.membership}"), m.joined, m.confirmed,
-                party_years(m.joined, m.confirmed, m.membership, today),
-                html.unescape(roles_text(m, lang)) or None, liaison, posts or None, m.phone, m.building,
-                yes if m.linked else no, ledger.text("active" if m.active else "inactive"),
-            ])
+            table.row(
+                [
+                    m.name,
+                    ledger.unit(m.unit_id),
+                    ledger.unit(m.group_id) or None,
+                    ledger.unit(m.activity_group_id) or None,
+                    ledger.text(f"category.{m.category}") if m.category else None,
+                    ledger.text(f"membership.{m.membership}"),
+                    m.joined,
+                    m.confirmed,
+                    party_years(m.joined, m.confirmed, m.membership, today),
+                    html.unescape(roles_text(m, lang)) or None,
+                    liaison,
+                    posts or None,
+                    m.phone,
+                    m.building,
+                    yes if m.linked else no,
+                    ledger.text("active" if m.active else "inactive"),
+                ]
+            )
 
 
 def owed(line: MobileLine, ledger: Ledger) -> list[periods.Period]:
@@ -81,21 +121,32 @@ async def mobile_sheet(ledger: Ledger) -> None:
                 count = tally.setdefault(period.label, PeriodTally(period.label, period.end))
                 setattr(count, verdict, getattr(count, verdict) + 1)
                 ledger.seen(period.start)
-                table.row([
-                    line.name, ledger.unit(line.unit_id), line.last_location, line.liaison,
-                    cadences.get(line.cadence, line.cadence), names.get(period.label) or names.setdefault(
-                        period.label, html.unescape(period_name(period.label, ledger.lang))),
-                    period.end, at, words[verdict],
-                    # 已阅: who read it since it was handed in (a secretary over the member, or their liaison)
-                    None if at is None else sep.join(line.readers.get(period.label, ())) or unread,
-                    line.last_contact, status, line.last_status_at,
-                ])
+                table.row(
+                    [
+                        line.name,
+                        ledger.unit(line.unit_id),
+                        line.last_location,
+                        line.liaison,
+                        cadences.get(line.cadence, line.cadence),
+                        names.get(period.label)
+                        or names.setdefault(period.label, html.unescape(period_name(period.label, ledger.lang))),
+                        period.end,
+                        at,
+                        words[verdict],
+                        # 已阅: who read it since it was handed in (a secretary over the member, or their liaison)
+                        None if at is None else sep.join(line.readers.get(period.label, ())) or unread,
+                        line.last_contact,
+                        status,
+                        line.last_status_at,
+                    ]
+                )
 
 
 async def contacts_sheet(ledger: Ledger) -> None:
     """联系记录: every contact a liaison logged, oldest first."""
-    table = ledger.book.table(ledger.text("contacts.sheet"), ledger.headers("contacts", CONTACT_COLUMNS),
-                              widths={4: 48})
+    table = ledger.book.table(
+        ledger.text("contacts.sheet"), ledger.headers("contacts", CONTACT_COLUMNS), widths={4: 48}
+    )
     async with aclosing(ledger.reads.each_contact(ledger.units)) as contacts:
         async for c in contacts:
             ledger.seen(c.at)
@@ -104,8 +155,7 @@ async def contacts_sheet(ledger: Ledger) -> None:
 
 async def status_sheet(ledger: Ledger) -> None:
     """动态报备: every status report, oldest first."""
-    table = ledger.book.table(ledger.text("status.sheet"), ledger.headers("status", STATUS_COLUMNS),
-                              widths={5: 40})
+    table = ledger.book.table(ledger.text("status.sheet"), ledger.headers("status", STATUS_COLUMNS), widths={5: 40})
     states = {s: plain(ledger.lang, f"status.state.{s}") for s in STATES}
     async with aclosing(ledger.store.reports.each_status(ledger.units)) as reports:
         async for s, name, unit_id in reports:

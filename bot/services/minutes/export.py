@@ -13,9 +13,7 @@ from bot.store import Store
 RESOLUTIONS_HEADER = ["notice_id", "type", "unit", "starts_at", "number", "resolution", "yes", "no", "abstain"]
 
 
-async def resolutions_rows(store: Store, tree: OrgTree, units: set[int] | None
-                           ) -> AsyncGenerator[list[object], None]:
+async def resolutions_rows(store: Store, tree: OrgTree, units: set[int] | None) -> AsyncGenerator[list[object], None]:
     async with aclosing(store.minutes.each_resolution(units)) as lines:
         async for r in lines:
-            yield [r.notice_id, r.kind, tree.name(r.unit_id), local(r.starts_at), r.seq, r.text, r.yes, r.no,
-                   r.abstain]
+            yield [r.notice_id, r.kind, tree.name(r.unit_id), local(r.starts_at), r.seq, r.text, r.yes, r.no, r.abstain]

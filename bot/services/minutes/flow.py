@@ -26,7 +26,14 @@ from bot.store.minutes import Resolution
 log = logging.getLogger(__name__)
 
 HOST, RECORDER, CONTENT, MORE, RES_TEXT, RES_VOTES, PREVIEW = (
-    "host", "recorder", "content", "more", "res_text", "res_votes", "preview")
+    "host",
+    "recorder",
+    "content",
+    "more",
+    "res_text",
+    "res_votes",
+    "preview",
+)
 
 
 @dataclass(frozen=True)
@@ -95,8 +102,9 @@ async def open_minutes(ctx: Ctx, args: str) -> Step:
         return _over(await _quick(ctx, record, rest))
     saved = await ctx.store.minutes.get(notice_id)
     if saved is not None:
-        return _over(shown(text.template(ctx.lang, record, ctx.settings.tz, saved),
-                           text.redo_buttons(ctx.lang, notice_id)))
+        return _over(
+            shown(text.template(ctx.lang, record, ctx.settings.tz, saved), text.redo_buttons(ctx.lang, notice_id))
+        )
     return _start(ctx, record)
 
 
@@ -234,15 +242,27 @@ async def save(ctx: Ctx, draft: MinutesDraft) -> Step:
     refusal = _quorum_refusal(record) if draft.resolutions else None
     if refusal is not None:  # the record changed since: the votes cannot stand, the rest is kept
         return _next(ctx, MORE, replace(draft, resolutions=()), record, refusal)
-    over = next((r for r in draft.resolutions
-                 if rules.check_votes((r.yes, r.no, r.abstain), record.vote_limit) is not None), None)
+    over = next(
+        (r for r in draft.resolutions if rules.check_votes((r.yes, r.no, r.abstain), record.vote_limit) is not None),
+        None,
+    )
     if over is not None:
-        return _next(ctx, MORE, replace(draft, resolutions=()), record,
-                     say("minutes.err.record_changed", limit=record.vote_limit))
+        return _next(
+            ctx,
+            MORE,
+            replace(draft, resolutions=()),
+            record,
+            say("minutes.err.record_changed", limit=record.vote_limit),
+        )
     member = ctx.person.member
     await ctx.store.minutes.save(
-        draft.notice_id, draft.host, draft.recorder, draft.content or "",
+        draft.notice_id,
+        draft.host,
+        draft.recorder,
+        draft.content or "",
         [Resolution(r.text, r.yes, r.no, r.abstain) for r in draft.resolutions],
-        member.id if member else None, ctx.now)
+        member.id if member else None,
+        ctx.now,
+    )
     log.info("notice=%s minutes saved with %s resolutions", draft.notice_id, len(draft.resolutions))
     return _over(say("minutes.saved", id=draft.notice_id, count=len(draft.resolutions)))

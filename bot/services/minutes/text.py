@@ -51,18 +51,28 @@ def _quorum_line(lang: str, record: Record) -> str | None:
     if counted is None:
         return None
     group = "voters" if record.notice.kind in VOTING else "committee"
-    return t(lang, f"notice.att.quorum_{group}_{'yes' if counted.met else 'no'}",
-             expected=counted.expected, present=counted.present)
+    return t(
+        lang,
+        f"notice.att.quorum_{group}_{'yes' if counted.met else 'no'}",
+        expected=counted.expected,
+        present=counted.present,
+    )
 
 
 def template(lang: str, record: Record, tz: ZoneInfo, draft: MinutesDraft | Minutes | None = None) -> str:
     """The minutes: the record's part, then the fields filled in (or still blank)."""
     notice, everyone = record.notice, record.everyone
-    lines = [t(lang, "minutes.head", id=notice.id),
-             t(lang, "minutes.kind", kind=view.kind_name(lang, notice.kind),
-               unit=view.unit_name(record.tree, record.tree.units.get(notice.unit_id))),
-             t(lang, "minutes.when", when=view.when(lang, notice.starts_at, tz)),
-             t(lang, "minutes.place", place=notice.place)]
+    lines = [
+        t(lang, "minutes.head", id=notice.id),
+        t(
+            lang,
+            "minutes.kind",
+            kind=view.kind_name(lang, notice.kind),
+            unit=view.unit_name(record.tree, record.tree.units.get(notice.unit_id)),
+        ),
+        t(lang, "minutes.when", when=view.when(lang, notice.starts_at, tz)),
+        t(lang, "minutes.place", place=notice.place),
+    ]
     if notice.kind == "lecture":
         lines.append(t(lang, "minutes.theme", topic=notice.topic))
         lines.append(t(lang, "minutes.speaker", speaker=notice.speaker or "—"))
@@ -70,8 +80,11 @@ def template(lang: str, record: Record, tz: ZoneInfo, draft: MinutesDraft | Minu
         lines.append(t(lang, "minutes.topic", topic=notice.topic))
     lines.append(ledger.tally(lang, everyone))
     absent = [s.name for s in everyone if not s.present and not s.on_leave]
-    for key, group in (("present", [s.name for s in record.present]),
-                       ("leave", [s.name for s in everyone if s.on_leave]), ("absent", absent)):
+    for key, group in (
+        ("present", [s.name for s in record.present]),
+        ("leave", [s.name for s in everyone if s.on_leave]),
+        ("absent", absent),
+    ):
         if group:
             lines.append(t(lang, f"minutes.names_{key}", names=view.names(lang, group)))
     quorum = _quorum_line(lang, record)
@@ -86,28 +99,45 @@ def template(lang: str, record: Record, tz: ZoneInfo, draft: MinutesDraft | Minu
             lines.append(t(lang, "minutes.resolutions"))
             items: Sequence[DraftResolution | Resolution] = draft.resolutions
             for number, item in enumerate(items, 1):
-                lines.append(t(lang, "minutes.resolution", number=number, text=item.text, yes=item.yes,
-                               no=item.no, abstain=item.abstain))
+                lines.append(
+                    t(
+                        lang,
+                        "minutes.resolution",
+                        number=number,
+                        text=item.text,
+                        yes=item.yes,
+                        no=item.no,
+                        abstain=item.abstain,
+                    )
+                )
     if isinstance(draft, Minutes):
-        lines.append(t(lang, "minutes.saved_by", name=draft.saved_by or "—",
-                       when=view.when(lang, draft.saved_at, tz)))
+        lines.append(t(lang, "minutes.saved_by", name=draft.saved_by or "—", when=view.when(lang, draft.saved_at, tz)))
     return "\n".join(lines)
 
 
 def person_buttons(notice_id: int, role: str, present: Sequence[MeetingSeat]) -> Buttons:
-    shown = [{"text": s.name, "data": MinutesPerson(notice_id, role, s.member_id).pack()}
-             for s in present[:PERSON_BUTTONS]]
-    return [shown[i:i + 3] for i in range(0, len(shown), 3)]
+    shown = [
+        {"text": s.name, "data": MinutesPerson(notice_id, role, s.member_id).pack()} for s in present[:PERSON_BUTTONS]
+    ]
+    return [shown[i : i + 3] for i in range(0, len(shown), 3)]
 
 
 def more_buttons(lang: str, notice_id: int) -> Buttons:
-    return [[{"text": t(lang, "minutes.btn_add"), "data": MinutesAdd(notice_id).pack()},
-             {"text": t(lang, "minutes.btn_done"), "data": MinutesDone(notice_id).pack()}]]
+    return [
+        [
+            {"text": t(lang, "minutes.btn_add"), "data": MinutesAdd(notice_id).pack()},
+            {"text": t(lang, "minutes.btn_done"), "data": MinutesDone(notice_id).pack()},
+        ]
+    ]
 
 
 def preview_buttons(lang: str, notice_id: int) -> Buttons:
-    return [[{"text": t(lang, "minutes.btn_save"), "data": MinutesSave(notice_id).pack()},
-             {"text": t(lang, "minutes.btn_drop"), "data": MinutesDrop(notice_id).pack()}]]
+    return [
+        [
+            {"text": t(lang, "minutes.btn_save"), "data": MinutesSave(notice_id).pack()},
+            {"text": t(lang, "minutes.btn_drop"), "data": MinutesDrop(notice_id).pack()},
+        ]
+    ]
 
 
 def redo_buttons(lang: str, notice_id: int) -> Buttons:

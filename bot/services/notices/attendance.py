@@ -66,8 +66,14 @@ async def _load(person: Actor, notice_id: int, store: Store) -> Notice | Reply:
     return notice
 
 
-async def _changed(store: Store, settings: Settings, notice: Notice, member: Member,
-                   answer: Reply | None = None, result: Result | None = None) -> Answered:
+async def _changed(
+    store: Store,
+    settings: Settings,
+    notice: Notice,
+    member: Member,
+    answer: Reply | None = None,
+    result: Result | None = None,
+) -> Answered:
     """The member's copy shows their new answer; the group post its new tally."""
     copy = await member_copy(store, settings, notice, member)
     return Answered(answer, result or Result(), (copy,) if copy else (), notice.id)
@@ -85,8 +91,9 @@ async def attend(person: Actor, notice_id: int, now: datetime, store: Store, set
     return await _changed(store, settings, loaded, person.member, say("notice.recorded_attend"))
 
 
-async def ask_leave(person: Actor, notice_id: int, now: datetime, store: Store, settings: Settings,
-                    lang: str) -> Answered | LeaveAsked:
+async def ask_leave(
+    person: Actor, notice_id: int, now: datetime, store: Store, settings: Settings, lang: str
+) -> Answered | LeaveAsked:
     """Leave pressed: the reason is asked next, unless the answer may no longer change."""
     loaded = await _load(person, notice_id, store)
     if isinstance(loaded, Reply):
@@ -105,13 +112,15 @@ async def leave_question(notice_id: int, store: Store, settings: Settings, lang:
     return shown(t(lang, "notice.ask_reason", title=title))
 
 
-async def give_reason(person: Actor, notice_id: int | None, text: str, now: datetime, store: Store,
-                      settings: Settings, lang: str) -> Answered:
+async def give_reason(
+    person: Actor, notice_id: int | None, text: str, now: datetime, store: Store, settings: Settings, lang: str
+) -> Answered:
     """The reason typed: the leave is recorded; a reason too long is asked again."""
     reason = clean_text(text, multiline=True)
     if len(reason) > rules.REASON_LIMIT:
-        return _says(say("notice.err.too_long", field=t(lang, "notice.field.reason"), limit=rules.REASON_LIMIT),
-                     stay=True)
+        return _says(
+            say("notice.err.too_long", field=t(lang, "notice.field.reason"), limit=rules.REASON_LIMIT), stay=True
+        )
     notice = await store.notices.get(notice_id) if notice_id is not None else None
     if notice is None or person.member is None or notice.cancelled_at is not None:
         return _says(say("notice.gone"))
@@ -120,15 +129,17 @@ async def give_reason(person: Actor, notice_id: int | None, text: str, now: date
     member = person.member
     tree = OrgTree.of(await store.units.all())
     queued = await store.notices.record_rsvp(
-        notice.id, member.id, "leave", reason, now,
-        lambda: [leave.request(settings, notice, tree, member, reason, now)])
+        notice.id, member.id, "leave", reason, now, lambda: [leave.request(settings, notice, tree, member, reason, now)]
+    )
     log.info("notice=%s member=%s leave asked", notice.id, member.id)
-    return await _changed(store, settings, notice, member,
-                          result=Result.of(say("notice.leave_recorded", reason=reason), queued=queued))
+    return await _changed(
+        store, settings, notice, member, result=Result.of(say("notice.leave_recorded", reason=reason), queued=queued)
+    )
 
 
-async def check_in(person: Actor, notice_id: int, now: datetime, store: Store, settings: Settings,
-                   lang: str) -> Answered:
+async def check_in(
+    person: Actor, notice_id: int, now: datetime, store: Store, settings: Settings, lang: str
+) -> Answered:
     """Check in, in the window around the start; the first check-in stands."""
     loaded = await _load(person, notice_id, store)
     if isinstance(loaded, Reply):
@@ -136,8 +147,9 @@ async def check_in(person: Actor, notice_id: int, now: datetime, store: Store, s
     if not rules.may_check_in(loaded.starts_at, now):
         opens, closes = rules.checkin_window(loaded.starts_at)
         key = "notice.checkin_not_open" if now < opens else "notice.checkin_closed"
-        return Answered(alert(key, opens=view.when(lang, opens, settings.tz),
-                              closes=view.when(lang, closes, settings.tz)))
+        return Answered(
+            alert(key, opens=view.when(lang, opens, settings.tz), closes=view.when(lang, closes, settings.tz))
+        )
     assert person.member is not None
     fresh = await store.notices.record_checkin(loaded.id, person.member.id, "self", person.member.id, now)
     if not fresh:
@@ -147,8 +159,7 @@ async def check_in(person: Actor, notice_id: int, now: datetime, store: Store, s
 
 
 # ---------------------------------------------------------------------------------------- /attendance
-async def attendance(person: Actor, args: str, now: datetime, store: Store, settings: Settings,
-                     lang: str) -> Answered:
+async def attendance(person: Actor, args: str, now: datetime, store: Store, settings: Settings, lang: str) -> Answered:
     """`/attendance [id]`: the view of a meeting (the latest one of the secretary's units by default);
     `/attendance <id> | 登记 | name` registers a member present in the check-in window (书记登记到会);
     `/attendance <id> | 补学 | name | date | note` records a make-up of an absent member."""
@@ -167,8 +178,9 @@ async def attendance(person: Actor, args: str, now: datetime, store: Store, sett
     return _says(await _ledger(person, found, "all", 1, now, store, settings, lang))
 
 
-async def _ledger(person: Actor, notice: Notice, word: str, number: int, now: datetime, store: Store,
-                  settings: Settings, lang: str) -> Reply:
+async def _ledger(
+    person: Actor, notice: Notice, word: str, number: int, now: datetime, store: Store, settings: Settings, lang: str
+) -> Reply:
     """One page of the meeting's ledger, with its filter and page buttons."""
     tree = OrgTree.of(await store.units.all())
     everyone = await store.notices.seats(notice.id)
@@ -178,8 +190,9 @@ async def _ledger(person: Actor, notice: Notice, word: str, number: int, now: da
     return shown(text, ledger.buttons(lang, notice, page, begun))
 
 
-async def attendance_page(person: Actor, notice_id: int, word: str, number: int, now: datetime, store: Store,
-                          settings: Settings, lang: str) -> Reply:
+async def attendance_page(
+    person: Actor, notice_id: int, word: str, number: int, now: datetime, store: Store, settings: Settings, lang: str
+) -> Reply:
     """A page or filter button of `/attendance`: the page, if the meeting is still one of the units the
     person manages as secretary; else the alert of an expired button."""
     notice = await store.notices.get(notice_id)
@@ -196,8 +209,9 @@ async def _named(notice: Notice, name: str, store: Store) -> Member | Reply:
     return found[0]
 
 
-async def record(person: Actor, notice: Notice, fields: list[str], now: datetime, store: Store,
-                 settings: Settings, lang: str) -> Answered:
+async def record(
+    person: Actor, notice: Notice, fields: list[str], now: datetime, store: Store, settings: Settings, lang: str
+) -> Answered:
     """登记 (present, in the check-in window only, never on an approved leave) or 补学 (after the window, for a
     member not present). 补签 — present after the fact — is refused, pointing to 补学."""
     how = rules.REGISTER_WORDS.get(fields[0].strip().lower())
@@ -209,8 +223,11 @@ async def record(person: Actor, notice: Notice, fields: list[str], now: datetime
         return _says(say("notice.is_cancelled"))
     tz = settings.tz
     opens, closes = rules.checkin_window(notice.starts_at)
-    window: dict[str, object] = {"opens": view.when(lang, opens, tz), "closes": view.when(lang, closes, tz),
-                                 "id": notice.id}
+    window: dict[str, object] = {
+        "opens": view.when(lang, opens, tz),
+        "closes": view.when(lang, closes, tz),
+        "id": notice.id,
+    }
     if how == "late":
         return _says(Reply(key="notice.att.no_late", params=window))
     if how == "register" and not opens <= now <= closes:
@@ -229,12 +246,14 @@ async def record(person: Actor, notice: Notice, fields: list[str], now: datetime
     if not await store.notices.record_checkin(notice.id, member.id, "proxy", by, now):
         return _says(say("notice.att.already", name=member.name))
     log.info("notice=%s member=%s registered present by member=%s", notice.id, member.id, by)
-    return await _changed(store, settings, notice, member,
-                          result=Result.of(say("notice.att.registered", name=member.name, id=notice.id)))
+    return await _changed(
+        store, settings, notice, member, result=Result.of(say("notice.att.registered", name=member.name, id=notice.id))
+    )
 
 
-async def _decide(person: Actor, notice: Notice, name: str, approve: bool, now: datetime, store: Store,
-                  settings: Settings, lang: str) -> Answered:
+async def _decide(
+    person: Actor, notice: Notice, name: str, approve: bool, now: datetime, store: Store, settings: Settings, lang: str
+) -> Answered:
     """准假 / 不准 typed on the ledger: the member's pending leave is decided as its buttons would."""
     member = await _named(notice, name, store)
     if isinstance(member, Reply):
@@ -242,14 +261,24 @@ async def _decide(person: Actor, notice: Notice, name: str, approve: bool, now: 
     rsvp = await store.notices.rsvp(notice.id, member.id)
     if rsvp is None or rsvp.answer != "leave":
         return _says(say("notice.att.no_leave", name=member.name))
-    decided = await leave.decide(person, notice.id, member.id, leave.asked_of(rsvp.at), approve, now, store,
-                                 settings, lang)
+    decided = await leave.decide(
+        person, notice.id, member.id, leave.asked_of(rsvp.at), approve, now, store, settings, lang
+    )
     reply = Reply(key=decided.answer.key, params=decided.answer.params)  # said in the chat, not as a pop-up
     return Answered(result=Result.of(reply, queued=decided.queued), edits=decided.edits)
 
 
-async def _makeup(notice: Notice, member: Member, day: str, note: str, by: int | None, now: datetime,
-                  store: Store, settings: Settings, lang: str) -> Answered:
+async def _makeup(
+    notice: Notice,
+    member: Member,
+    day: str,
+    note: str,
+    by: int | None,
+    now: datetime,
+    store: Store,
+    settings: Settings,
+    lang: str,
+) -> Answered:
     if member.id in await store.notices.checkins(notice.id):
         return _says(say("notice.att.makeup_present", name=member.name))
     try:

@@ -20,9 +20,14 @@ log = logging.getLogger(__name__)
 def cancellation(settings: Settings, notice: Notice, tree: OrgTree, row: OutboxRow, lang: str) -> Outgoing:
     """Word that the meeting is cancelled, to the chat that got the notice (a member or the group)."""
     who = row.member_id if row.member_id is not None else "group"
-    return Outgoing(key=f"notice:{notice.id}:cancel:{who}", kind="notice_cancel", chat_id=row.chat_id,
-                    member_id=row.member_id, ref=f"notice-cancel:{notice.id}",
-                    text=view.cancelled(lang, notice, tree, settings.tz))
+    return Outgoing(
+        key=f"notice:{notice.id}:cancel:{who}",
+        kind="notice_cancel",
+        chat_id=row.chat_id,
+        member_id=row.member_id,
+        ref=f"notice-cancel:{notice.id}",
+        text=view.cancelled(lang, notice, tree, settings.tz),
+    )
 
 
 async def after_delivery(store: Store, settings: Settings, row: OutboxRow, status: str) -> int:

@@ -32,9 +32,9 @@ _KIND_WORDS = {
     "party_committee": ("party_committee", "党委会", "党委委员会", "party committee"),
     "other": ("other", "其他", "其它"),
 }
-CHECKIN_OPENS = timedelta(minutes=30)   # before the start
-CHECKIN_CLOSES = timedelta(hours=2)     # after the start
-URGENT_WITHIN = timedelta(hours=1)      # a reminder this close to the start ignores quiet hours
+CHECKIN_OPENS = timedelta(minutes=30)  # before the start
+CHECKIN_CLOSES = timedelta(hours=2)  # after the start
+URGENT_WITHIN = timedelta(hours=1)  # a reminder this close to the start ignores quiet hours
 SUMMARY_LOOKBACK = timedelta(days=7)
 #: The furthest a meeting may be announced: a year (a leap day's year included). Beyond it a time is a typo
 #: (`2062` for `2026`), and near `9999-12-31` the check-in window would not even be a date.
@@ -44,9 +44,20 @@ SPEAKER_LIMIT, NOTE_LIMIT = 40, 200
 #: `/attendance <id> | 登记 | name` (书记登记到会, in the check-in window), `| 补学 | name | date | note`,
 #: `| 准假 | name` or `| 不准 | name` (a pending leave, as its buttons do); 补签 (marking present after the window)
 #: is no more: it is answered with how to record a 补学.
-REGISTER_WORDS = {"登记": "register", "登记到会": "register", "代签": "register", "register": "register",
-                  "补学": "makeup", "makeup": "makeup", "补签": "late", "late": "late",
-                  "准假": "approve", "approve": "approve", "不准": "refuse", "refuse": "refuse"}
+REGISTER_WORDS = {
+    "登记": "register",
+    "登记到会": "register",
+    "代签": "register",
+    "register": "register",
+    "补学": "makeup",
+    "makeup": "makeup",
+    "补签": "late",
+    "late": "late",
+    "准假": "approve",
+    "approve": "approve",
+    "不准": "refuse",
+    "refuse": "refuse",
+}
 
 
 @dataclass
@@ -125,8 +136,9 @@ def parse_makeup_day(value: str, starts_at: datetime, now: datetime, tz: ZoneInf
         raise NoticeError("notice.err.day", {"value": value, "example": today.isoformat()}) from None
     first = starts_at.astimezone(tz).date()
     if not first <= day <= today:
-        raise NoticeError("notice.err.day_range", {"value": value, "first": first.isoformat(),
-                                                   "today": today.isoformat()})
+        raise NoticeError(
+            "notice.err.day_range", {"value": value, "first": first.isoformat(), "today": today.isoformat()}
+        )
     return day
 
 
@@ -217,8 +229,9 @@ def parse_one_line(fields: list[str], person: Actor, tree: OrgTree, now: datetim
     if kind == "lecture":
         given = fields[5] if len(fields) == 6 else ""
         speaker = check_text(given, "speaker", SPEAKER_LIMIT) if given.strip() else default_speaker(person)
-    return Draft(kind=kind, unit_id=unit_id, starts_at=when, place=place, topic=topic, audience=audience(kind),
-                 speaker=speaker)
+    return Draft(
+        kind=kind, unit_id=unit_id, starts_at=when, place=place, topic=topic, audience=audience(kind), speaker=speaker
+    )
 
 
 def default_speaker(person: Actor) -> str:

@@ -84,8 +84,10 @@ async def _tree(store: Store) -> OrgTree:
 async def expected_at(store: Store, tree: OrgTree, kind: str, unit_id: int) -> list[Expected]:
     """Who the meeting is for (`notices_audience.expected`), and whether they can receive the notice."""
     members = await store.members.in_units(tree.subtree(unit_id))
-    return [Expected(member=m, linked=m.linked, votes=m.votes, committee=m.is_committee)
-            for m in audience.expected(kind, unit_id, tree, members)]
+    return [
+        Expected(member=m, linked=m.linked, votes=m.votes, committee=m.is_committee)
+        for m in audience.expected(kind, unit_id, tree, members)
+    ]
 
 
 # ---------------------------------------------------------------------------------------- the steps
@@ -113,8 +115,15 @@ def ask(stage: Stage, lang: str, now: datetime, settings: Settings) -> Reply:
     return say("notice.ask_place" if stage is Stage.PLACE else "notice.ask_topic")
 
 
-async def question(person: Actor, stage: Stage, now: datetime, store: Store, settings: Settings,
-                   lang: str, draft: Mapping[str, Any] | None = None) -> Reply:
+async def question(
+    person: Actor,
+    stage: Stage,
+    now: datetime,
+    store: Store,
+    settings: Settings,
+    lang: str,
+    draft: Mapping[str, Any] | None = None,
+) -> Reply:
     """The question of `stage` again (after a photo, a voice message… where typed text was expected)."""
     if stage not in (Stage.UNIT, Stage.KIND):
         return ask(stage, lang, now, settings)
@@ -131,8 +140,16 @@ def _ask_unit(person: Actor, kind: str, tree: OrgTree) -> Reply:
     return say("notice.ask_unit", buttons=view.unit_buttons(tree, units))
 
 
-async def choose_kind(person: Actor, draft: Mapping[str, Any], value: str, pressed: bool, now: datetime,
-                      store: Store, settings: Settings, lang: str) -> Step:
+async def choose_kind(
+    person: Actor,
+    draft: Mapping[str, Any],
+    value: str,
+    pressed: bool,
+    now: datetime,
+    store: Store,
+    settings: Settings,
+    lang: str,
+) -> Step:
     """The type, from its button (already one of KINDS) or typed. The units it may be called for are offered
     next; when there is only one, it is taken; when there is none, the type is refused naming what it is for."""
     kind = value if pressed else rules.parse_kind(value)
@@ -150,8 +167,15 @@ async def choose_kind(person: Actor, draft: Mapping[str, Any], value: str, press
     return Step(Result.of(_ask_unit(person, kind, tree)), Stage.UNIT, kept, chosen)
 
 
-async def choose_unit(person: Actor, draft: Mapping[str, Any], value: str | int, now: datetime, store: Store,
-                      settings: Settings, lang: str) -> Step:
+async def choose_unit(
+    person: Actor,
+    draft: Mapping[str, Any],
+    value: str | int,
+    now: datetime,
+    store: Store,
+    settings: Settings,
+    lang: str,
+) -> Step:
     """The unit, from its button (an id: ignored unless the person may call this type there) or typed by
     name (refused naming the right ones when the type is not for it)."""
     tree = await _tree(store)
@@ -186,8 +210,9 @@ def set_place(draft: Mapping[str, Any], value: str, now: datetime, settings: Set
     return Step(Result.of(ask(Stage.TOPIC, lang, now, settings)), Stage.TOPIC, {**draft, "place": place})
 
 
-async def set_topic(person: Actor, draft: Mapping[str, Any], value: str, store: Store, settings: Settings,
-                    lang: str) -> Step:
+async def set_topic(
+    person: Actor, draft: Mapping[str, Any], value: str, store: Store, settings: Settings, lang: str
+) -> Step:
     """The topic (a 党课's 主题; its speaker is the person until the one-line form names another)."""
     try:
         topic = rules.check_text(value, "topic", rules.TOPIC_LIMIT)
@@ -196,18 +221,31 @@ async def set_topic(person: Actor, draft: Mapping[str, Any], value: str, store: 
     except NoticeError as error:
         return Step(Result.of(refusal(error, lang)), None, dict(draft))
     fields = {k: v for k, v in draft.items() if k != DRAFT_ID}
-    return await preview(Draft(**{**fields, "topic": topic, "speaker": speaker,
-                                  "audience": audience.audience(kind)}), store, settings, lang)
+    return await preview(
+        Draft(**{**fields, "topic": topic, "speaker": speaker, "audience": audience.audience(kind)}),
+        store,
+        settings,
+        lang,
+    )
 
 
 async def preview(draft: Draft, store: Store, settings: Settings, lang: str, tree: OrgTree | None = None) -> Step:
     """The notice as members will see it and who gets it, under Send / Cancel naming a new draft id."""
     tree = tree or await _tree(store)
     draft_id = secrets.token_hex(4)
-    text = view.preview(lang, draft, tree, settings.tz, await expected_at(store, tree, draft.kind, draft.unit_id),
-                        group_bound=tree.units[draft.unit_id].chat_id is not None)
-    return Step(Result.of(shown(text, view.preview_buttons(lang, draft_id))), Stage.CONFIRM,
-                {**draft.model_dump(), DRAFT_ID: draft_id})
+    text = view.preview(
+        lang,
+        draft,
+        tree,
+        settings.tz,
+        await expected_at(store, tree, draft.kind, draft.unit_id),
+        group_bound=tree.units[draft.unit_id].chat_id is not None,
+    )
+    return Step(
+        Result.of(shown(text, view.preview_buttons(lang, draft_id))),
+        Stage.CONFIRM,
+        {**draft.model_dump(), DRAFT_ID: draft_id},
+    )
 
 
 # ---------------------------------------------------------------------------------------- Send / Cancel
@@ -215,8 +253,15 @@ def _is_current(draft: Mapping[str, Any] | None, draft_id: str) -> bool:
     return draft is not None and draft.get(DRAFT_ID) == draft_id
 
 
-async def send(person: Actor, draft: Mapping[str, Any] | None, draft_id: str, now: datetime, store: Store,
-               settings: Settings, lang: str) -> Step:
+async def send(
+    person: Actor,
+    draft: Mapping[str, Any] | None,
+    draft_id: str,
+    now: datetime,
+    store: Store,
+    settings: Settings,
+    lang: str,
+) -> Step:
     """Send pressed on the preview of `draft_id`: publish the draft if that preview is the current one."""
     if draft is None or "topic" not in draft:
         return Step(Result.of(say("notice.expired")), Stage.DONE)
@@ -224,13 +269,22 @@ async def send(person: Actor, draft: Mapping[str, Any] | None, draft_id: str, no
         return Step(Result.of(alert("notice.preview_outdated")), None, dict(draft))
     notice = Draft(**{k: v for k, v in draft.items() if k != DRAFT_ID})
     if notice.starts_at <= now:
-        return Step(Result.of(say("notice.err.past", value=view.when(lang, notice.starts_at, settings.tz),
-                                  example=rules.example_time(now, settings.tz))), Stage.DONE)
+        return Step(
+            Result.of(
+                say(
+                    "notice.err.past",
+                    value=view.when(lang, notice.starts_at, settings.tz),
+                    example=rules.example_time(now, settings.tz),
+                )
+            ),
+            Stage.DONE,
+        )
     if notice.unit_id not in audience.callable_units(person, notice.kind, await _tree(store)):  # roster changed
         return Step(Result.of(say("notice.expired")), Stage.DONE)
     done = await publish(person, notice, now, store, settings, lang)
-    return Step(Result.of(say("notice.sending", id=done.notice_id, count=done.recipients), queued=done.queued),
-                Stage.DONE)
+    return Step(
+        Result.of(say("notice.sending", id=done.notice_id, count=done.recipients), queued=done.queued), Stage.DONE
+    )
 
 
 def drop(draft: Mapping[str, Any] | None, draft_id: str) -> Step:
@@ -240,8 +294,7 @@ def drop(draft: Mapping[str, Any] | None, draft_id: str) -> Step:
     return Step(Result.of(say("notice.dropped")), Stage.DONE)
 
 
-async def publish(person: Actor, draft: Draft, now: datetime, store: Store, settings: Settings,
-                  lang: str) -> Published:
+async def publish(person: Actor, draft: Draft, now: datetime, store: Store, settings: Settings, lang: str) -> Published:
     """The notice, its expected members and one outbox row per recipient (and the bound group) in one
     transaction. When nobody can receive it, the secretary's summary is queued at once (no delivery will
     end to trigger it)."""
@@ -255,21 +308,40 @@ async def publish(person: Actor, draft: Draft, now: datetime, store: Store, sett
         for m in recipients:
             member_lang = m.language or settings.default_language
             assert m.telegram_id is not None
-            rows.append(Outgoing(key=f"notice:{notice_id}:{m.id}", kind="notice", chat_id=m.telegram_id,
-                                 member_id=m.id, ref=notice_ref(notice_id),
-                                 text=view.body(member_lang, draft, tree, settings.tz),
-                                 buttons=view.buttons(member_lang, notice_id)))
+            rows.append(
+                Outgoing(
+                    key=f"notice:{notice_id}:{m.id}",
+                    kind="notice",
+                    chat_id=m.telegram_id,
+                    member_id=m.id,
+                    ref=notice_ref(notice_id),
+                    text=view.body(member_lang, draft, tree, settings.tz),
+                    buttons=view.buttons(member_lang, notice_id),
+                )
+            )
         if unit.chat_id is not None:
             group_lang = settings.default_language
-            rows.append(Outgoing(key=f"notice:{notice_id}:group", kind="notice", chat_id=unit.chat_id,
-                                 ref=notice_ref(notice_id),
-                                 text=view.group_view(group_lang, draft, tree, settings.tz, 0, 0),
-                                 buttons=view.buttons(group_lang, notice_id)))
+            rows.append(
+                Outgoing(
+                    key=f"notice:{notice_id}:group",
+                    kind="notice",
+                    chat_id=unit.chat_id,
+                    ref=notice_ref(notice_id),
+                    text=view.group_view(group_lang, draft, tree, settings.tz, 0, 0),
+                    buttons=view.buttons(group_lang, notice_id),
+                )
+            )
         return rows
 
     notice_id, queued = await store.notices.publish(
-        draft, person.member.id if person.member else None, person.telegram_id, lang, now,
-        [e.member for e in expected], messages)
+        draft,
+        person.member.id if person.member else None,
+        person.telegram_id,
+        lang,
+        now,
+        [e.member for e in expected],
+        messages,
+    )
     log.info("notice=%s published: %s rows queued", notice_id, queued)
     if queued == 0:
         notice = await store.notices.get(notice_id)

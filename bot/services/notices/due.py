@@ -81,8 +81,9 @@ async def _unfinished(store: Store, notice_id: int) -> int:
     return -1 if found is None else found
 
 
-def _reminders(notice: Notice, stage: timedelta, recipients: Sequence[Recipient], tree: OrgTree,
-               settings: Settings, now: datetime) -> list[Due]:
+def _reminders(
+    notice: Notice, stage: timedelta, recipients: Sequence[Recipient], tree: OrgTree, settings: Settings, now: datetime
+) -> list[Due]:
     """One reminder per recipient, rendered once per language."""
     rendered: dict[str, tuple[str, list[list[dict[str, str]]]]] = {}
     urgent = notice.starts_at - now <= URGENT_WITHIN
@@ -92,7 +93,18 @@ def _reminders(notice: Notice, stage: timedelta, recipients: Sequence[Recipient]
         if lang not in rendered:
             rendered[lang] = (text.reminder(lang, notice, tree, settings.tz), text.buttons(lang, notice.id))
         body, buttons = rendered[lang]
-        out.append(Due(Outgoing(
-            key=f"meeting:{stage_label(stage)}:{notice.id}:{r.member_id}", kind="reminder", chat_id=r.telegram_id,
-            member_id=r.member_id, ref=f"meeting:{notice.id}", text=body, buttons=buttons), urgent=urgent))
+        out.append(
+            Due(
+                Outgoing(
+                    key=f"meeting:{stage_label(stage)}:{notice.id}:{r.member_id}",
+                    kind="reminder",
+                    chat_id=r.telegram_id,
+                    member_id=r.member_id,
+                    ref=f"meeting:{notice.id}",
+                    text=body,
+                    buttons=buttons,
+                ),
+                urgent=urgent,
+            )
+        )
     return out

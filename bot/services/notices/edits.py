@@ -35,8 +35,12 @@ async def member_copy(store: Store, settings: Settings, notice: Notice, member: 
     checkin = (await store.notices.checkins(notice.id)).get(member.id)
     lang = member.language or settings.default_language
     tree = OrgTree.of(await store.units.all())
-    return Edit(row.chat_id, row.message_id, view.member_view(lang, notice, tree, settings.tz, rsvp, checkin),
-                view.buttons(lang, notice.id))
+    return Edit(
+        row.chat_id,
+        row.message_id,
+        view.member_view(lang, notice, tree, settings.tz, rsvp, checkin),
+        view.buttons(lang, notice.id),
+    )
 
 
 async def group_post(store: Store, settings: Settings, notice_id: int) -> Edit | None:

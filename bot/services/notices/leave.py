@@ -31,17 +31,32 @@ def asked_of(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
-def request(settings: Settings, notice: Notice, tree: OrgTree, member: Member, reason: str,
-            now: datetime) -> Outgoing:
+def request(settings: Settings, notice: Notice, tree: OrgTree, member: Member, reason: str, now: datetime) -> Outgoing:
     """The leave request to the convener's private chat, in their language, with 准假 / 不准."""
     lang = notice.creator_lang
     asked = asked_of(now)
-    text = t(lang, "notice.leave.request", title=Html(view.title(lang, notice, tree, settings.tz)),
-             name=member.name, reason=reason)
-    buttons = [[{"text": t(lang, "notice.leave.btn_ok"), "data": NoticeLeaveOk(notice.id, member.id, asked).pack()},
-                {"text": t(lang, "notice.leave.btn_no"), "data": NoticeLeaveNo(notice.id, member.id, asked).pack()}]]
-    return Outgoing(key=f"leave:{notice.id}:{member.id}:{asked}", kind="leave_request", chat_id=notice.creator_chat,
-                    member_id=notice.created_by, ref=f"leave:{notice.id}", text=text, buttons=buttons)
+    text = t(
+        lang,
+        "notice.leave.request",
+        title=Html(view.title(lang, notice, tree, settings.tz)),
+        name=member.name,
+        reason=reason,
+    )
+    buttons = [
+        [
+            {"text": t(lang, "notice.leave.btn_ok"), "data": NoticeLeaveOk(notice.id, member.id, asked).pack()},
+            {"text": t(lang, "notice.leave.btn_no"), "data": NoticeLeaveNo(notice.id, member.id, asked).pack()},
+        ]
+    ]
+    return Outgoing(
+        key=f"leave:{notice.id}:{member.id}:{asked}",
+        kind="leave_request",
+        chat_id=notice.creator_chat,
+        member_id=notice.created_by,
+        ref=f"leave:{notice.id}",
+        text=text,
+        buttons=buttons,
+    )
 
 
 def may_decide(person: Actor, notice: Notice, tree: OrgTree) -> bool:
@@ -62,8 +77,17 @@ class Decided:
     queued: int = 0
 
 
-async def decide(person: Actor, notice_id: int, member_id: int, asked: int, approve: bool, now: datetime,
-                 store: Store, settings: Settings, lang: str) -> Decided:
+async def decide(
+    person: Actor,
+    notice_id: int,
+    member_id: int,
+    asked: int,
+    approve: bool,
+    now: datetime,
+    store: Store,
+    settings: Settings,
+    lang: str,
+) -> Decided:
     notice = await store.notices.get(notice_id)
     if notice is None:
         return Decided(alert("notice.gone"))
@@ -84,9 +108,16 @@ async def decide(person: Actor, notice_id: int, member_id: int, asked: int, appr
         if member.telegram_id is None:
             return []
         key = "notice.leave.told_ok" if approve else "notice.leave.told_no"
-        return [Outgoing(key=f"leave:{notice.id}:{member.id}:{asked}:{approval}", kind="leave_decision",
-                         chat_id=member.telegram_id, member_id=member.id, ref=f"leave:{notice.id}",
-                         text=t(member_lang, key, title=Html(view.title(member_lang, notice, tree, settings.tz))))]
+        return [
+            Outgoing(
+                key=f"leave:{notice.id}:{member.id}:{asked}:{approval}",
+                kind="leave_decision",
+                chat_id=member.telegram_id,
+                member_id=member.id,
+                ref=f"leave:{notice.id}",
+                text=t(member_lang, key, title=Html(view.title(member_lang, notice, tree, settings.tz))),
+            )
+        ]
 
     by = person.member.id if person.member else None
     asked_at = datetime.fromtimestamp(asked, UTC)
@@ -95,8 +126,17 @@ async def decide(person: Actor, notice_id: int, member_id: int, asked: int, appr
         return Decided(alert("notice.leave.already" if current else "notice.leave.stale", name=member.name))
     log.info("notice=%s leave of member=%s %s", notice.id, member.id, approval)
     copy = await member_copy(store, settings, notice, member)
-    decided = t(lang, "notice.leave.decided_ok" if approve else "notice.leave.decided_no",
-                title=Html(view.title(lang, notice, tree, settings.tz)), name=member.name,
-                reason=rsvp.reason or "" if rsvp else "")
-    return Decided(say("notice.leave.done_ok" if approve else "notice.leave.done_no", name=member.name),
-                   decided, (copy,) if copy else (), notice.id, queued=1 if member.telegram_id is not None else 0)
+    decided = t(
+        lang,
+        "notice.leave.decided_ok" if approve else "notice.leave.decided_no",
+        title=Html(view.title(lang, notice, tree, settings.tz)),
+        name=member.name,
+        reason=rsvp.reason or "" if rsvp else "",
+    )
+    return Decided(
+        say("notice.leave.done_ok" if approve else "notice.leave.done_no", name=member.name),
+        decided,
+        (copy,) if copy else (),
+        notice.id,
+        queued=1 if member.telegram_id is not None else 0,
+    )

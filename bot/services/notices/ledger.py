@@ -31,8 +31,14 @@ from bot.store.notices import Notice
 from bot.store.notices_seats import MeetingSeat
 
 #: The ledger's lines, in the order shown, with their catalogue keys.
-LINES = {"attend": "notice.att.attending", "leave": "notice.att.leave", "silent": "notice.att.silent",
-         "present": "notice.att.present", "absent": "notice.att.absent", "makeup": "notice.att.makeup"}
+LINES = {
+    "attend": "notice.att.attending",
+    "leave": "notice.att.leave",
+    "silent": "notice.att.silent",
+    "present": "notice.att.present",
+    "absent": "notice.att.absent",
+    "makeup": "notice.att.makeup",
+}
 
 
 def lines(seat: MeetingSeat, begun: bool) -> list[str]:
@@ -58,6 +64,7 @@ def _shown(line: str, begun: bool) -> bool:
 def filters(begun: bool) -> tuple[Filter[MeetingSeat], ...]:
     """应到 (everyone), then one filter per line; 缺席 and 补学 only once the meeting has begun (before, everyone
     not yet checked in would be counted absent)."""
+
     def on(line: str) -> Filter[MeetingSeat]:
         return Filter(line, f"notice.att.filter.{line}", lambda seat: line in lines(seat, begun))
 
@@ -67,14 +74,23 @@ def filters(begun: bool) -> tuple[Filter[MeetingSeat], ...]:
 def _item(lang: str, seat: MeetingSeat, line: str, tz: ZoneInfo, cap: int | None) -> str:
     name = clip(seat.name, cap)
     if line == "leave":
-        return t(lang, "notice.att.leave_item", name=name, reason=clip(seat.reason, cap),
-                 state=t(lang, f"notice.leave.state.{seat.approval or 'pending'}"))
+        return t(
+            lang,
+            "notice.att.leave_item",
+            name=name,
+            reason=clip(seat.reason, cap),
+            state=t(lang, f"notice.leave.state.{seat.approval or 'pending'}"),
+        )
     if line == "present" and seat.checked_in_at is not None:
-        return t(lang, f"notice.att.checkin_{seat.how}", name=name, by=clip(seat.registrar or "?", cap),
-                 time=seat.checked_in_at.astimezone(tz).strftime("%H:%M"))
+        return t(
+            lang,
+            f"notice.att.checkin_{seat.how}",
+            name=name,
+            by=clip(seat.registrar or "?", cap),
+            time=seat.checked_in_at.astimezone(tz).strftime("%H:%M"),
+        )
     if line == "makeup":
-        return t(lang, "notice.att.makeup_item", name=name, day=seat.made_up or "",
-                 note=clip(seat.makeup_note, cap))
+        return t(lang, "notice.att.makeup_item", name=name, day=seat.made_up or "", note=clip(seat.makeup_note, cap))
     if line in ("silent", "absent") and not seat.linked:
         return t(lang, "notice.att.unregistered_item", name=name)
     return escape(name)
@@ -118,12 +134,26 @@ def tally(lang: str, everyone: Sequence[MeetingSeat]) -> str:
     """应到 X 人、实到 Y 人、请假 Z 人、缺席 W 人 (请假: approved and not present)."""
     present = sum(1 for s in everyone if s.present)
     leave = sum(1 for s in everyone if s.on_leave)
-    return t(lang, "notice.att.tally", expected=len(everyone), present=present, leave=leave,
-             absent=len(everyone) - present - leave)
+    return t(
+        lang,
+        "notice.att.tally",
+        expected=len(everyone),
+        present=present,
+        leave=leave,
+        absent=len(everyone) - present - leave,
+    )
 
 
-def render(lang: str, notice: Notice, tree: OrgTree, tz: ZoneInfo, page: Page[MeetingSeat], begun: bool,
-           everyone: Sequence[MeetingSeat], export: bool) -> str:
+def render(
+    lang: str,
+    notice: Notice,
+    tree: OrgTree,
+    tz: ZoneInfo,
+    page: Page[MeetingSeat],
+    begun: bool,
+    everyone: Sequence[MeetingSeat],
+    export: bool,
+) -> str:
     """The ledger with this page's names: on every line for 应到, on the chosen line only for a filter."""
     chosen = [w for w in LINES if page.filter in ("all", w) and _shown(w, begun)]
     placed = [(line, seat) for seat in page.entries for line in lines(seat, begun) if line in chosen]
@@ -137,8 +167,14 @@ def render(lang: str, notice: Notice, tree: OrgTree, tz: ZoneInfo, page: Page[Me
     counted = quorum(notice, everyone)
     if counted is not None:
         group = "voters" if notice.kind in VOTING else "committee"
-        tail.append(t(lang, f"notice.att.quorum_{group}_{'yes' if counted.met else 'no'}",
-                      expected=counted.expected, present=counted.present))
+        tail.append(
+            t(
+                lang,
+                f"notice.att.quorum_{group}_{'yes' if counted.met else 'no'}",
+                expected=counted.expected,
+                present=counted.present,
+            )
+        )
     if notice.minutes:
         tail.append(t(lang, "notice.att.minutes", text=notice.minutes))
     tail.append(t(lang, "notice.att.register_hint", id=notice.id))
@@ -146,8 +182,11 @@ def render(lang: str, notice: Notice, tree: OrgTree, tz: ZoneInfo, page: Page[Me
 
     def draw(items: list[str]) -> str:
         named = list(zip((line for line, _ in placed), items, strict=True))
-        body = [t(lang, key, count=page.counts.get(line, 0), names=_names(lang, [i for n, i in named if n == line]))
-                for line, key in LINES.items() if _shown(line, begun)]
+        body = [
+            t(lang, key, count=page.counts.get(line, 0), names=_names(lang, [i for n, i in named if n == line]))
+            for line, key in LINES.items()
+            if _shown(line, begun)
+        ]
         return "\n".join([*head, *body, *tail, *(["", *foot] if foot else [])])
 
     return pages.fit(draw, lambda cap: [_item(lang, seat, line, tz, cap) for line, seat in placed])

@@ -47,9 +47,16 @@ async def cancel(person: Actor, args: str, now: datetime, store: Store, settings
     default = settings.default_language
 
     def messages(told: list[OutboxRow]) -> list[Outgoing]:
-        return [cancellation(settings, notice, tree,
-                             row, (languages.get(row.member_id) if row.member_id is not None else None) or default)
-                for row in told]
+        return [
+            cancellation(
+                settings,
+                notice,
+                tree,
+                row,
+                (languages.get(row.member_id) if row.member_id is not None else None) or default,
+            )
+            for row in told
+        ]
 
     withdrawn, queued = await store.notices.cancel(notice.id, now, messages)
     log.info("notice=%s cancelled: %s told, %s unsent withdrawn", notice.id, queued, withdrawn)

@@ -19,10 +19,39 @@ from bot.services.notices.audience import COMMITTEE_ONLY, VOTING
 from bot.services.notices.common import has_quorum
 from bot.store.workbook_reads import HeldMeeting
 
-MEETING_COLUMNS = ("date", "kind", "unit", "topic", "place", "host", "recorder", "expected", "present", "leave",
-                   "absent", "absent_names", "makeup", "quorum", "audience")
-ATTENDANCE_COLUMNS = ("date", "kind", "topic", "member", "branch", "group", "answer", "reason", "approved",
-                      "checked_in_at", "check_in", "registrar", "makeup", "makeup_note")
+MEETING_COLUMNS = (
+    "date",
+    "kind",
+    "unit",
+    "topic",
+    "place",
+    "host",
+    "recorder",
+    "expected",
+    "present",
+    "leave",
+    "absent",
+    "absent_names",
+    "makeup",
+    "quorum",
+    "audience",
+)
+ATTENDANCE_COLUMNS = (
+    "date",
+    "kind",
+    "topic",
+    "member",
+    "branch",
+    "group",
+    "answer",
+    "reason",
+    "approved",
+    "checked_in_at",
+    "check_in",
+    "registrar",
+    "makeup",
+    "makeup_note",
+)
 ABSENT_NAMES = 30
 
 
@@ -56,8 +85,9 @@ def audience_key(n: HeldMeeting) -> str:
 
 async def meetings_sheet(ledger: Ledger) -> None:
     """三会一课台账: every meeting held, then each branch's grid of the year."""
-    table = ledger.book.table(ledger.text("meetings.sheet"), ledger.headers("meetings", MEETING_COLUMNS),
-                              widths={3: 30, 11: 36})
+    table = ledger.book.table(
+        ledger.text("meetings.sheet"), ledger.headers("meetings", MEETING_COLUMNS), widths={3: 30, 11: 36}
+    )
     names = KindNames(ledger.lang)
     verdicts = {True: ledger.text("yes"), False: ledger.text("no"), None: None}
     audiences = {a: ledger.text(f"audience.{a}") for a in ("members", "committee", "party_committee")}
@@ -66,15 +96,29 @@ async def meetings_sheet(ledger: Ledger) -> None:
         async for n in meetings:
             ledger.seen(n.starts_at)
             local = n.starts_at.astimezone(ledger.tz)
-            table.row([
-                n.starts_at, names[n.kind], ledger.unit(n.unit_id), n.topic, n.place,
-                n.host, n.recorder,  # 主持人, 记录人 from the minutes (issue 13 item 6)
-                n.expected, n.present, n.on_leave, n.absent, _names(ledger, n.absent_names, sep),
-                n.made_up or None, verdicts[quorum_met(n)], audiences[audience_key(n)],
-            ])
+            table.row(
+                [
+                    n.starts_at,
+                    names[n.kind],
+                    ledger.unit(n.unit_id),
+                    n.topic,
+                    n.place,
+                    n.host,
+                    n.recorder,  # 主持人, 记录人 from the minutes (issue 13 item 6)
+                    n.expected,
+                    n.present,
+                    n.on_leave,
+                    n.absent,
+                    _names(ledger, n.absent_names, sep),
+                    n.made_up or None,
+                    verdicts[quorum_met(n)],
+                    audiences[audience_key(n)],
+                ]
+            )
             if n.expected:
-                label = ledger.text("stats.meeting_label", date=f"{local:%m-%d}", kind=names[n.kind],
-                                    unit=ledger.unit(n.unit_id))
+                label = ledger.text(
+                    "stats.meeting_label", date=f"{local:%m-%d}", kind=names[n.kind], unit=ledger.unit(n.unit_id)
+                )
                 ledger.tally.rates.append((label, n.present / n.expected))
     table.data_end = table.row_no
     await grids(ledger, table, names)
@@ -93,8 +137,9 @@ def _names(ledger: Ledger, names: tuple[str, ...], sep: str) -> str | None:
 async def attendance_sheet(ledger: Ledger) -> None:
     """会议考勤明细: each expected member of each meeting held: reply, leave and its approval (准假 / 不准 / 待批),
     check-in (本人 / 书记登记, and who registered it), and 补学 apart (its date and note)."""
-    table = ledger.book.table(ledger.text("attendance.sheet"), ledger.headers("attendance", ATTENDANCE_COLUMNS),
-                              widths={7: 30, 13: 30})
+    table = ledger.book.table(
+        ledger.text("attendance.sheet"), ledger.headers("attendance", ATTENDANCE_COLUMNS), widths={7: 30, 13: 30}
+    )
     names = KindNames(ledger.lang)
     answers = {"attend": ledger.text("answer.attend"), "leave": ledger.text("answer.leave")}
     none = ledger.text("answer.none")
@@ -105,9 +150,21 @@ async def attendance_sheet(ledger: Ledger) -> None:
         async for a in seats:
             approval = approvals.get(a.approval or "pending") if a.answer == "leave" else None
             made_up = days.setdefault(a.made_up, date.fromisoformat(a.made_up)) if a.made_up else None
-            table.row([
-                a.starts_at, names[a.kind], a.topic, a.member, ledger.unit(a.unit_id),
-                ledger.unit(a.group_id) or None, answers.get(a.answer or "", none), a.reason, approval,
-                a.checked_in_at, ways.get(a.check_in or "") if a.check_in else None, a.registrar,
-                made_up, a.makeup_note,
-            ])
+            table.row(
+                [
+                    a.starts_at,
+                    names[a.kind],
+                    a.topic,
+                    a.member,
+                    ledger.unit(a.unit_id),
+                    ledger.unit(a.group_id) or None,
+                    answers.get(a.answer or "", none),
+                    a.reason,
+                    approval,
+                    a.checked_in_at,
+                    ways.get(a.check_in or "") if a.check_in else None,
+                    a.registrar,
+                    made_up,
+                    a.makeup_note,
+                ]
+            )

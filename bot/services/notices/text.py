@@ -31,8 +31,7 @@ def unit_name(tree: OrgTree, unit: Unit | None) -> str:
 def when(lang: str, moment: datetime, tz: ZoneInfo) -> Html:
     local = moment.astimezone(tz)
     weekday = t(lang, "notice.weekdays").split(",")[local.weekday()]
-    return Html(t(lang, "notice.when", date=local.strftime("%Y-%m-%d"), weekday=weekday,
-                  time=local.strftime("%H:%M")))
+    return Html(t(lang, "notice.when", date=local.strftime("%Y-%m-%d"), weekday=weekday, time=local.strftime("%H:%M")))
 
 
 def kind_name(lang: str, kind: str) -> str:
@@ -59,21 +58,30 @@ def scope(lang: str, notice: Notice | Draft, tree: OrgTree) -> str:
 def body(lang: str, notice: Notice | Draft, tree: OrgTree, tz: ZoneInfo) -> str:
     """The notice as members see it (the preview shows exactly this); a 党课 names its speaker and 主题."""
     key = "notice.body_lecture" if notice.kind == "lecture" else "notice.body"
-    return t(lang, key, kind=kind_name(lang, notice.kind), scope=Html(scope(lang, notice, tree)),
-             when=when(lang, notice.starts_at, tz), place=notice.place, topic=notice.topic,
-             speaker=notice.speaker or "")
+    return t(
+        lang,
+        key,
+        kind=kind_name(lang, notice.kind),
+        scope=Html(scope(lang, notice, tree)),
+        when=when(lang, notice.starts_at, tz),
+        place=notice.place,
+        topic=notice.topic,
+        speaker=notice.speaker or "",
+    )
 
 
-def member_view(lang: str, notice: Notice, tree: OrgTree, tz: ZoneInfo, rsvp: Rsvp | None = None,
-                checkin: Checkin | None = None) -> str:
+def member_view(
+    lang: str, notice: Notice, tree: OrgTree, tz: ZoneInfo, rsvp: Rsvp | None = None, checkin: Checkin | None = None
+) -> str:
     """The member's copy of the notice, with their current answer."""
     status = []
     if rsvp is not None and rsvp.answer == "attend":
         status.append(t(lang, "notice.your_attend"))
     elif rsvp is not None:
         status.append(t(lang, "notice.your_leave", reason=rsvp.reason or ""))
-        status.append(t(lang, "notice.your_leave_state",
-                        state=t(lang, f"notice.leave.state.{rsvp.approval or 'pending'}")))
+        status.append(
+            t(lang, "notice.your_leave_state", state=t(lang, f"notice.leave.state.{rsvp.approval or 'pending'}"))
+        )
     if checkin is not None:
         status.append(t(lang, "notice.your_checkin", time=checkin.at.astimezone(tz).strftime("%H:%M")))
     text = body(lang, notice, tree, tz)
@@ -87,20 +95,23 @@ def group_view(lang: str, notice: Notice | Draft, tree: OrgTree, tz: ZoneInfo, a
 def buttons(lang: str, notice_id: int) -> list[list[dict[str, str]]]:
     """Attend / Leave / Check in, on every copy of a notice (members' and the group's)."""
     return [
-        [{"text": t(lang, "notice.btn_attend"), "data": NoticeAttend(notice_id).pack()},
-         {"text": t(lang, "notice.btn_leave"), "data": NoticeLeave(notice_id).pack()}],
+        [
+            {"text": t(lang, "notice.btn_attend"), "data": NoticeAttend(notice_id).pack()},
+            {"text": t(lang, "notice.btn_leave"), "data": NoticeLeave(notice_id).pack()},
+        ],
         [{"text": t(lang, "notice.btn_checkin"), "data": NoticeCheckin(notice_id).pack()}],
     ]
 
 
 def kind_buttons(lang: str, kinds: Sequence[str]) -> list[list[dict[str, str]]]:
     """The meeting types, two to a row: 三会一课 first (the order of KINDS), each of them marked so."""
+
     def label(kind: str) -> str:
         name = kind_name(lang, kind)
         return t(lang, "notice.kind_three", kind=name) if kind in THREE_AND_ONE else name
 
     keys = [{"text": label(k), "data": NoticeKind(k).pack()} for k in kinds]
-    return [keys[i:i + 2] for i in range(0, len(keys), 2)]
+    return [keys[i : i + 2] for i in range(0, len(keys), 2)]
 
 
 def unit_buttons(tree: OrgTree, units: Sequence[Unit]) -> list[list[dict[str, str]]]:
@@ -109,17 +120,26 @@ def unit_buttons(tree: OrgTree, units: Sequence[Unit]) -> list[list[dict[str, st
 
 def preview_buttons(lang: str, draft_id: str) -> list[list[dict[str, str]]]:
     """Send / Cancel of one preview: they name its draft, so an older preview cannot send a newer draft."""
-    return [[{"text": t(lang, "notice.btn_send"), "data": NoticeSend(draft_id).pack()},
-             {"text": t(lang, "notice.btn_cancel"), "data": NoticeDrop(draft_id).pack()}]]
+    return [
+        [
+            {"text": t(lang, "notice.btn_send"), "data": NoticeSend(draft_id).pack()},
+            {"text": t(lang, "notice.btn_cancel"), "data": NoticeDrop(draft_id).pack()},
+        ]
+    ]
 
 
-def preview(lang: str, draft: Draft, tree: OrgTree, tz: ZoneInfo, expected: Sequence[Expected],
-            group_bound: bool) -> str:
+def preview(
+    lang: str, draft: Draft, tree: OrgTree, tz: ZoneInfo, expected: Sequence[Expected], group_bound: bool
+) -> str:
     """The notice, then who is expected and why (the rule of the type), who gets it and who cannot."""
     linked = [e for e in expected if e.linked]
     unregistered = [e.member.name for e in expected if not e.linked]
-    lines = [t(lang, "notice.preview_header"), body(lang, draft, tree, tz), "",
-             t(lang, f"notice.why.{draft.kind}", count=len(expected), scope=Html(scope(lang, draft, tree)))]
+    lines = [
+        t(lang, "notice.preview_header"),
+        body(lang, draft, tree, tz),
+        "",
+        t(lang, f"notice.why.{draft.kind}", count=len(expected), scope=Html(scope(lang, draft, tree))),
+    ]
     if draft.kind in ("committee", "party_committee"):
         lines.append(t(lang, "notice.preview_committee", names=names(lang, [e.member.name for e in expected])))
     elif draft.kind in ("general", "life"):
@@ -128,31 +148,47 @@ def preview(lang: str, draft: Draft, tree: OrgTree, tz: ZoneInfo, expected: Sequ
             lines.append(t(lang, "notice.preview_no_vote", count=len(silent), names=names(lang, silent)))
     if draft.kind == "lecture":
         lines.append(t(lang, "notice.preview_speaker"))
-    lines.append(t(lang, "notice.preview_to", count=len(linked),
-                   unit=unit_name(tree, tree.units.get(draft.unit_id))))
+    lines.append(t(lang, "notice.preview_to", count=len(linked), unit=unit_name(tree, tree.units.get(draft.unit_id))))
     if unregistered:
-        lines.append(t(lang, "notice.preview_unregistered", count=len(unregistered),
-                       names=names(lang, unregistered)))
+        lines.append(t(lang, "notice.preview_unregistered", count=len(unregistered), names=names(lang, unregistered)))
     if group_bound:
         lines.append(t(lang, "notice.preview_group"))
     return "\n".join(lines)
 
 
 def reminder(lang: str, notice: Notice, tree: OrgTree, tz: ZoneInfo) -> str:
-    return t(lang, "notice.reminder", kind=kind_name(lang, notice.kind), scope=Html(scope(lang, notice, tree)),
-             when=when(lang, notice.starts_at, tz), place=notice.place, topic=notice.topic)
+    return t(
+        lang,
+        "notice.reminder",
+        kind=kind_name(lang, notice.kind),
+        scope=Html(scope(lang, notice, tree)),
+        when=when(lang, notice.starts_at, tz),
+        place=notice.place,
+        topic=notice.topic,
+    )
 
 
 def cancelled(lang: str, notice: Notice, tree: OrgTree, tz: ZoneInfo) -> str:
-    return t(lang, "notice.cancelled_msg", kind=kind_name(lang, notice.kind),
-             unit=unit_name(tree, tree.units.get(notice.unit_id)), when=when(lang, notice.starts_at, tz),
-             place=notice.place)
+    return t(
+        lang,
+        "notice.cancelled_msg",
+        kind=kind_name(lang, notice.kind),
+        unit=unit_name(tree, tree.units.get(notice.unit_id)),
+        when=when(lang, notice.starts_at, tz),
+        place=notice.place,
+    )
 
 
 def title(lang: str, notice: Notice, tree: OrgTree, tz: ZoneInfo) -> str:
-    return t(lang, "notice.title", id=notice.id, kind=kind_name(lang, notice.kind),
-             unit=unit_name(tree, tree.units.get(notice.unit_id)), when=when(lang, notice.starts_at, tz),
-             place=notice.place)
+    return t(
+        lang,
+        "notice.title",
+        id=notice.id,
+        kind=kind_name(lang, notice.kind),
+        unit=unit_name(tree, tree.units.get(notice.unit_id)),
+        when=when(lang, notice.starts_at, tz),
+        place=notice.place,
+    )
 
 
 async def summary_message(store: Store, notice: Notice, tz: ZoneInfo) -> Outgoing:
@@ -168,9 +204,11 @@ async def summary_message(store: Store, notice: Notice, tz: ZoneInfo) -> Outgoin
 
     failed, uncertain = named("failed"), named("uncertain")
     unregistered = [e.member.name for e in expected if not e.linked]
-    lines = [t(lang, "notice.summary.header", title=Html(title(lang, notice, tree, tz))),
-             t(lang, "notice.summary.sent", count=len(named("sent"))),
-             t(lang, "notice.summary.failed", count=len(failed), names=names(lang, failed))]
+    lines = [
+        t(lang, "notice.summary.header", title=Html(title(lang, notice, tree, tz))),
+        t(lang, "notice.summary.sent", count=len(named("sent"))),
+        t(lang, "notice.summary.failed", count=len(failed), names=names(lang, failed)),
+    ]
     if uncertain:
         lines.append(t(lang, "notice.summary.uncertain", count=len(uncertain), names=names(lang, uncertain)))
     lines.append(t(lang, "notice.summary.unregistered", count=len(unregistered), names=names(lang, unregistered)))
@@ -178,8 +216,14 @@ async def summary_message(store: Store, notice: Notice, tz: ZoneInfo) -> Outgoin
     if group:
         ok = all(r.status == "sent" for r in group)
         lines.append(t(lang, "notice.summary.group_ok" if ok else "notice.summary.group_failed"))
-    return Outgoing(key=f"notice:{notice.id}:summary", kind="summary", chat_id=notice.creator_chat,
-                    text="\n".join(lines), member_id=notice.created_by, ref=f"notice-summary:{notice.id}")
+    return Outgoing(
+        key=f"notice:{notice.id}:summary",
+        kind="summary",
+        chat_id=notice.creator_chat,
+        text="\n".join(lines),
+        member_id=notice.created_by,
+        ref=f"notice-summary:{notice.id}",
+    )
 
 
 def upcoming(lang: str, items: Sequence[tuple[Notice, Rsvp | None]], tree: OrgTree, tz: ZoneInfo) -> str:
@@ -192,7 +236,11 @@ def upcoming(lang: str, items: Sequence[tuple[Notice, Rsvp | None]], tree: OrgTr
         elif rsvp.answer == "attend":
             answer = t(lang, "notice.answer_attend")
         else:
-            answer = t(lang, "notice.answer_leave", reason=rsvp.reason or "",
-                       state=t(lang, f"notice.leave.state.{rsvp.approval or 'pending'}"))
+            answer = t(
+                lang,
+                "notice.answer_leave",
+                reason=rsvp.reason or "",
+                state=t(lang, f"notice.leave.state.{rsvp.approval or 'pending'}"),
+            )
         lines.append(t(lang, "notice.mine_line", title=Html(title(lang, notice, tree, tz)), answer=Html(answer)))
     return "\n\n".join(lines)

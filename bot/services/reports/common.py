@@ -36,12 +36,32 @@ LEAVING = frozenset({"away_work", "away_business"})
 #: The liaison and the secretaries are told at once (外出就医 is an illness too).
 ALERTING = frozenset({"ill", "hardship", "medical"})
 STATE_WORDS = {
-    "home": "home", "在家": "home", "away_work": "away_work", "外出务工": "away_work", "务工": "away_work",
-    "away_business": "away_business", "外出经商": "away_business", "经商": "away_business",
-    "study": "study", "外出求学": "study", "求学": "study", "外出上学": "study", "上学": "study", "学习": "study",
-    "with_children": "with_children", "随子女外住": "with_children", "随子女": "with_children",
-    "medical": "medical", "外出就医": "medical", "就医": "medical",
-    "ill": "ill", "生病": "ill", "患病": "ill", "hardship": "hardship", "困难": "hardship", "生活困难": "hardship",
+    "home": "home",
+    "在家": "home",
+    "away_work": "away_work",
+    "外出务工": "away_work",
+    "务工": "away_work",
+    "away_business": "away_business",
+    "外出经商": "away_business",
+    "经商": "away_business",
+    "study": "study",
+    "外出求学": "study",
+    "求学": "study",
+    "外出上学": "study",
+    "上学": "study",
+    "学习": "study",
+    "with_children": "with_children",
+    "随子女外住": "with_children",
+    "随子女": "with_children",
+    "medical": "medical",
+    "外出就医": "medical",
+    "就医": "medical",
+    "ill": "ill",
+    "生病": "ill",
+    "患病": "ill",
+    "hardship": "hardship",
+    "困难": "hardship",
+    "生活困难": "hardship",
 }
 
 MIN_REPORT = 20
@@ -132,8 +152,9 @@ def is_mobile(member: Member) -> bool:
     return member.category == "migrant" and member.report_cadence is not None
 
 
-def report_period(member: Member, submitted: set[str], recorded_at: str | None, now: datetime,
-                  tz: ZoneInfo) -> periods.OpenPeriod:
+def report_period(
+    member: Member, submitted: set[str], recorded_at: str | None, now: datetime, tz: ZoneInfo
+) -> periods.OpenPeriod:
     """The period a member's report now goes to: the open period of a mobile member, else this month."""
     cadence = member.report_cadence or periods.MONTHLY
     since = mobile_since(member.migrant_since, recorded_at, tz) if member.report_cadence else None
@@ -166,8 +187,13 @@ def period_name(label: str, lang: str) -> str:
 Candidate = tuple[str, Callable[[], Due]]
 
 
-def member_candidates(row: MobileRow, people: Mapping[int, Person], secretaries: Mapping[int, Sequence[int]],
-                      now: datetime, settings: Settings) -> list[Candidate]:
+def member_candidates(
+    row: MobileRow,
+    people: Mapping[int, Person],
+    secretaries: Mapping[int, Sequence[int]],
+    now: datetime,
+    settings: Settings,
+) -> list[Candidate]:
     """What one mobile member's chain has due at `now`, sent or not: (key, how to render it) for the
     member's reminder of the open period's stage, the escalation to the liaison and the unit's
     secretaries, and the liaison's no-contact warning. Keys are worked out first so that the sent-log is
@@ -180,28 +206,41 @@ def member_candidates(row: MobileRow, people: Mapping[int, Person], secretaries:
         label = open_.period.label
         stage = periods.member_stage(open_, now, tz, settings.report_reminder_days_before)
         if stage is not None and row.linked and row.telegram_id is not None:
-            candidates.append((f"report:{stage.name}:{row.id}:{label}",
-                               partial(_member_reminder, row, open_, stage.name, settings)))
+            candidates.append(
+                (f"report:{stage.name}:{row.id}:{label}", partial(_member_reminder, row, open_, stage.name, settings))
+            )
         if periods.escalation_due(open_, now, tz):
             told = {i for i in (row.liaison_id, *secretaries.get(row.unit_id, [])) if i is not None}
             for recipient_id in sorted(told - {row.id}):
                 person = people.get(recipient_id)
                 if person is not None and person.reachable:
-                    candidates.append((f"report:escalate:{person.id}:{row.id}:{label}",
-                                       partial(_escalation, row, open_, person, settings)))
+                    candidates.append(
+                        (
+                            f"report:escalate:{person.id}:{row.id}:{label}",
+                            partial(_escalation, row, open_, person, settings),
+                        )
+                    )
     moment = periods.transfer_moment(since, tz)
     if since is not None and moment is not None and now >= moment:
         for secretary_id in sorted(set(secretaries.get(row.unit_id, [])) - {row.id}):
             person = people.get(secretary_id)
             if person is not None and person.reachable:
-                candidates.append((f"mobile:transfer:{person.id}:{row.id}:{since.isoformat()}",
-                                   partial(_transfer, row, since, person, settings)))
+                candidates.append(
+                    (
+                        f"mobile:transfer:{person.id}:{row.id}:{since.isoformat()}",
+                        partial(_transfer, row, since, person, settings),
+                    )
+                )
     liaison = people.get(row.liaison_id) if row.liaison_id is not None else None
     last = last_touch(row, since, tz)
     if liaison is not None and liaison.reachable and last is not None and now - last >= NO_CONTACT:
         spell = (now - last) // NO_CONTACT
-        candidates.append((f"contact:stale:{liaison.id}:{row.id}:{last.date().isoformat()}:{spell}",
-                           partial(_no_contact, row, liaison, (now - last).days, settings)))
+        candidates.append(
+            (
+                f"contact:stale:{liaison.id}:{row.id}:{last.date().isoformat()}:{spell}",
+                partial(_no_contact, row, liaison, (now - last).days, settings),
+            )
+        )
     return candidates
 
 
@@ -252,11 +291,23 @@ def _member_reminder(row: MobileRow, open_: periods.OpenPeriod, stage: str, sett
     assert row.telegram_id is not None
     lang = _lang(row.language, settings)
     label = open_.period.label
-    text = t(lang, f"report.remind_{stage.split('-')[0]}", period=period_name(label, lang),
-             deadline=_deadline_text(open_, settings))
-    return Due(Outgoing(
-        key="", kind="reminder", ref=f"report:{label}", member_id=row.id, chat_id=row.telegram_id, text=text,
-        buttons=[[{"text": t(lang, "report.button_write"), "data": ReportWrite().pack()}]]))
+    text = t(
+        lang,
+        f"report.remind_{stage.split('-')[0]}",
+        period=period_name(label, lang),
+        deadline=_deadline_text(open_, settings),
+    )
+    return Due(
+        Outgoing(
+            key="",
+            kind="reminder",
+            ref=f"report:{label}",
+            member_id=row.id,
+            chat_id=row.telegram_id,
+            text=text,
+            buttons=[[{"text": t(lang, "report.button_write"), "data": ReportWrite().pack()}]],
+        )
+    )
 
 
 def _escalation(row: MobileRow, open_: periods.OpenPeriod, person: Person, settings: Settings) -> Due:
@@ -264,30 +315,51 @@ def _escalation(row: MobileRow, open_: periods.OpenPeriod, person: Person, setti
     lang = _lang(person.language, settings)
     label = open_.period.label
     period, deadline = period_name(label, lang), _deadline_text(open_, settings)
-    return Due(Outgoing(
-        key="", kind="alert", ref=f"report:{label}", member_id=person.id, chat_id=person.telegram_id,
-        text=t(lang, "report.escalate", name=row.name, period=period, deadline=deadline)),
-        digest=digest.entry(digest.REPORT_OVERDUE, row.name, period=period, deadline=deadline))
+    return Due(
+        Outgoing(
+            key="",
+            kind="alert",
+            ref=f"report:{label}",
+            member_id=person.id,
+            chat_id=person.telegram_id,
+            text=t(lang, "report.escalate", name=row.name, period=period, deadline=deadline),
+        ),
+        digest=digest.entry(digest.REPORT_OVERDUE, row.name, period=period, deadline=deadline),
+    )
 
 
 def _no_contact(row: MobileRow, liaison: Person, days: int, settings: Settings) -> Due:
     """The liaison is reminded after 30 days without a logged contact, report or status from the member."""
     assert liaison.telegram_id is not None
     lang = _lang(liaison.language, settings)
-    return Due(Outgoing(
-        key="", kind="reminder", ref="contact", member_id=liaison.id, chat_id=liaison.telegram_id,
-        text=t(lang, "contact.remind", name=row.name, days=days)),
-        digest=digest.entry(digest.NO_CONTACT, row.name, days=days))
+    return Due(
+        Outgoing(
+            key="",
+            kind="reminder",
+            ref="contact",
+            member_id=liaison.id,
+            chat_id=liaison.telegram_id,
+            text=t(lang, "contact.remind", name=row.name, days=days),
+        ),
+        digest=digest.entry(digest.NO_CONTACT, row.name, days=days),
+    )
 
 
 def _transfer(row: MobileRow, since: date, secretary: Person, settings: Settings) -> Due:
     """Six months away: the secretary is reminded once to consider transferring the organisational relation."""
     assert secretary.telegram_id is not None
     lang = _lang(secretary.language, settings)
-    return Due(Outgoing(
-        key="", kind="reminder", ref=f"mobile:{row.id}", member_id=secretary.id, chat_id=secretary.telegram_id,
-        text=t(lang, "mobile.transfer", name=row.name, since=since.isoformat(), months=periods.TRANSFER_MONTHS)),
-        digest=digest.entry(TRANSFER_DIGEST, row.name, since=since.isoformat(), months=periods.TRANSFER_MONTHS))
+    return Due(
+        Outgoing(
+            key="",
+            kind="reminder",
+            ref=f"mobile:{row.id}",
+            member_id=secretary.id,
+            chat_id=secretary.telegram_id,
+            text=t(lang, "mobile.transfer", name=row.name, since=since.isoformat(), months=periods.TRANSFER_MONTHS),
+        ),
+        digest=digest.entry(TRANSFER_DIGEST, row.name, since=since.isoformat(), months=periods.TRANSFER_MONTHS),
+    )
 
 
 #: The six-month transfer reminder's group in the daily digest (its title and line: locales/*/mobile.toml).

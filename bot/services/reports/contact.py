@@ -15,15 +15,17 @@ from bot.store import Store
 MAX_NOTE = 500
 
 
-async def log_contact(person: Actor, fields: list[str], now: datetime, store: Store, settings: Settings,
-                      lang: str) -> Result:
+async def log_contact(
+    person: Actor, fields: list[str], now: datetime, store: Store, settings: Settings, lang: str
+) -> Result:
     """`fields`: the member's name, then the note (more `|` in the note are kept as written)."""
     liaison = member_of(person)
     kept = await store.members.kept_by(liaison.id)
     names = t(lang, "members.separator").join(m.name for m in kept)
     if not fields or not fields[0]:
-        return Result.of(say("contact.usage"),
-                         say("contact.your_members" if kept else "contact.none_kept", names=names))
+        return Result.of(
+            say("contact.usage"), say("contact.your_members" if kept else "contact.none_kept", names=names)
+        )
     member = next((m for m in kept if m.name == fields[0]), None)
     if member is None:
         return Result.of(say("contact.not_yours", name=fields[0][:MAX_FIELD], names=names or "—"))

@@ -20,14 +20,21 @@ from bot.store.due import DueRow
 async def report_chains(store: Store, settings: Settings, now: datetime, rows: Sequence[DueRow]) -> dict[int, Handled]:
     """Four queries for the chunk (members, secretaries of their units, the people to tell, the sent-log)."""
     tz = settings.tz
-    members = {m.id: m for m in await store.reports.mobile_members(
-        since_year=now.astimezone(tz).year - 1, member_ids=[r.subject for r in rows])}
+    members = {
+        m.id: m
+        for m in await store.reports.mobile_members(
+            since_year=now.astimezone(tz).year - 1, member_ids=[r.subject for r in rows]
+        )
+    }
     secretaries = reports.by_unit(await store.reports.secretaries(sorted({m.unit_id for m in members.values()})))
     wanted = {m.liaison_id for m in members.values() if m.liaison_id is not None}
     wanted.update(i for ids in secretaries.values() for i in ids)
     people = await store.reports.people_index(sorted(wanted))
-    found = {r.id: reports.member_candidates(members[r.subject], people, secretaries, now, settings)
-             for r in rows if r.subject in members}
+    found = {
+        r.id: reports.member_candidates(members[r.subject], people, secretaries, now, settings)
+        for r in rows
+        if r.subject in members
+    }
     known = await digest.known_keys(store, (key for candidates in found.values() for key, _ in candidates))
     out: dict[int, Handled] = {}
     for row in rows:
@@ -39,6 +46,15 @@ async def report_chains(store: Store, settings: Settings, now: datetime, rows: S
         last = reports.last_touch(member, since, tz)
         out[row.id] = Handled(
             reports.rendered(found[row.id], known),
-            next_report_look(member.cadence, since, member.periods, last, now, tz, settings.report_reminder_days_before,
-                             reports.NO_CONTACT))
+            next_report_look(
+                member.cadence,
+                since,
+                member.periods,
+                last,
+                now,
+                tz,
+                settings.report_reminder_days_before,
+                reports.NO_CONTACT,
+            ),
+        )
     return out

@@ -49,12 +49,25 @@ async def answer_long(person: Actor, status_id: int, answer: str, store: Store, 
         assert secretary.telegram_id is not None
         lang = _reader_lang(secretary, settings)
         state, where = describe(latest.state, latest.location, lang)
-        messages.append(Outgoing(
-            key=f"mobile:propose:{member.id}:{status_id}:{secretary.id}", kind="alert", ref=f"mobile:{member.id}",
-            member_id=secretary.id, chat_id=secretary.telegram_id,
-            text=t(lang, "mobile.propose", name=member.name, unit=unit_label(tree, member), state=state,
-                   where=where, cadence=t(lang, f"mobile.cadence.{settings.report_cadence_default}")),
-            buttons=[[{"text": t(lang, "mobile.button_register"), "data": MobileRegister(member.id).pack()}]]))
+        messages.append(
+            Outgoing(
+                key=f"mobile:propose:{member.id}:{status_id}:{secretary.id}",
+                kind="alert",
+                ref=f"mobile:{member.id}",
+                member_id=secretary.id,
+                chat_id=secretary.telegram_id,
+                text=t(
+                    lang,
+                    "mobile.propose",
+                    name=member.name,
+                    unit=unit_label(tree, member),
+                    state=state,
+                    where=where,
+                    cadence=t(lang, f"mobile.cadence.{settings.report_cadence_default}"),
+                ),
+                buttons=[[{"text": t(lang, "mobile.button_register"), "data": MobileRegister(member.id).pack()}]],
+            )
+        )
     queued = await store.outbox.enqueue(messages)
     return Result.of(say("mobile.told" if messages else "mobile.noted"), queued=queued)
 
@@ -72,8 +85,11 @@ async def _registrable(person: Actor, member_id: int, store: Store) -> Member | 
 
 async def _choices(store: Store, member: Member) -> list[Member]:
     """The members of the branch who may keep in touch: liaisons first, then the secretary and committee."""
-    found = [m for m in await store.members.in_units([member.unit_id])
-             if m.id != member.id and any(role in m.roles for role in LIAISON_ROLES)]
+    found = [
+        m
+        for m in await store.members.in_units([member.unit_id])
+        if m.id != member.id and any(role in m.roles for role in LIAISON_ROLES)
+    ]
     found.sort(key=lambda m: (next(i for i, r in enumerate(LIAISON_ROLES) if r in m.roles), m.id))
     return found[:MAX_CHOICES]
 
@@ -83,14 +99,16 @@ async def offer_liaisons(person: Actor, member_id: int, store: Store, lang: str)
     member = await _registrable(person, member_id, store)
     if isinstance(member, Reply):
         return Result.of(member)
-    keys: Buttons = [[{"text": m.name[:60], "data": MobileLiaison(member.id, m.id).pack()}]
-                     for m in await _choices(store, member)]
+    keys: Buttons = [
+        [{"text": m.name[:60], "data": MobileLiaison(member.id, m.id).pack()}] for m in await _choices(store, member)
+    ]
     keys.append([{"text": t(lang, "mobile.no_liaison"), "data": MobileLiaison(member.id, 0).pack()}])
     return Result.of(say("mobile.choose_liaison", buttons=keys, name=member.name))
 
 
-async def register(person: Actor, member_id: int, liaison_id: int, now: datetime, store: Store,
-                   settings: Settings, lang: str) -> Result:
+async def register(
+    person: Actor, member_id: int, liaison_id: int, now: datetime, store: Store, settings: Settings, lang: str
+) -> Result:
     """The liaison chosen (0: none for now): the member is registered as mobile from today, with the default
     cadence; they and the liaison are told (outbox, same transaction)."""
     member = await _registrable(person, member_id, store)
@@ -108,21 +126,46 @@ async def register(person: Actor, member_id: int, liaison_id: int, now: datetime
     messages = []
     if member.linked and member.telegram_id is not None:
         own = _reader_lang(member, settings)
-        messages.append(Outgoing(
-            key=f"mobile:registered:{member.id}:{today.isoformat()}", kind="notice", ref=f"mobile:{member.id}",
-            member_id=member.id, chat_id=member.telegram_id,
-            text=t(own, "mobile.registered_member", date=today.isoformat(), cadence=t(own, f"mobile.cadence.{cadence}"),
-                   liaison=liaison.name if liaison else t(own, "mobile.nobody"))))
+        messages.append(
+            Outgoing(
+                key=f"mobile:registered:{member.id}:{today.isoformat()}",
+                kind="notice",
+                ref=f"mobile:{member.id}",
+                member_id=member.id,
+                chat_id=member.telegram_id,
+                text=t(
+                    own,
+                    "mobile.registered_member",
+                    date=today.isoformat(),
+                    cadence=t(own, f"mobile.cadence.{cadence}"),
+                    liaison=liaison.name if liaison else t(own, "mobile.nobody"),
+                ),
+            )
+        )
     chooser = person.member.id if person.member is not None else None
     if liaison is not None and liaison.linked and liaison.telegram_id is not None and liaison.id != chooser:
         theirs = _reader_lang(liaison, settings)
-        messages.append(Outgoing(
-            key=f"mobile:liaison:{member.id}:{liaison.id}:{today.isoformat()}", kind="notice",
-            ref=f"mobile:{member.id}", member_id=liaison.id, chat_id=liaison.telegram_id,
-            text=t(theirs, "mobile.liaison_told", name=member.name, date=today.isoformat())))
-    if not await store.reports.register_mobile(member.id, today, cadence, liaison.id if liaison else None, now,
-                                               messages):
+        messages.append(
+            Outgoing(
+                key=f"mobile:liaison:{member.id}:{liaison.id}:{today.isoformat()}",
+                kind="notice",
+                ref=f"mobile:{member.id}",
+                member_id=liaison.id,
+                chat_id=liaison.telegram_id,
+                text=t(theirs, "mobile.liaison_told", name=member.name, date=today.isoformat()),
+            )
+        )
+    if not await store.reports.register_mobile(
+        member.id, today, cadence, liaison.id if liaison else None, now, messages
+    ):
         return Result.of(alert("mobile.already", name=member.name))
-    return Result.of(say("mobile.registered", name=member.name, date=today.isoformat(),
-                         cadence=Html(t(lang, f"mobile.cadence.{cadence}")),
-                         liaison=liaison.name if liaison else t(lang, "mobile.nobody")), queued=len(messages))
+    return Result.of(
+        say(
+            "mobile.registered",
+            name=member.name,
+            date=today.isoformat(),
+            cadence=Html(t(lang, f"mobile.cadence.{cadence}")),
+            liaison=liaison.name if liaison else t(lang, "mobile.nobody"),
+        ),
+        queued=len(messages),
+    )

@@ -43,8 +43,9 @@ class Commenting:
     report_id: int | None
 
 
-async def visible_report(store: Store, person: Actor, tree: OrgTree,
-                         report_id: int) -> tuple[Member, ThoughtReport] | None:
+async def visible_report(
+    store: Store, person: Actor, tree: OrgTree, report_id: int
+) -> tuple[Member, ThoughtReport] | None:
     """The report and its author, if this person may read it (the author, their liaison, a secretary
     over them, an admin)."""
     report = await store.reports.thought_by_id(report_id)
@@ -65,8 +66,12 @@ def may_mark(person: Actor, member: Member, tree: OrgTree) -> bool:
 
 
 def _read_buttons(report_id: int, lang: str) -> Buttons:
-    return [[{"text": t(lang, "report.button_read"), "data": ReportRead(report_id).pack()},
-             {"text": t(lang, "report.button_comment"), "data": ReportComment(report_id).pack()}]]
+    return [
+        [
+            {"text": t(lang, "report.button_read"), "data": ReportRead(report_id).pack()},
+            {"text": t(lang, "report.button_comment"), "data": ReportComment(report_id).pack()},
+        ]
+    ]
 
 
 async def read_report(person: Actor, report_id: int, store: Store, settings: Settings, lang: str) -> Reading:
@@ -79,18 +84,47 @@ async def read_report(person: Actor, report_id: int, store: Store, settings: Set
     member, report = found
     tz = settings.tz
     reads = "".join(
-        t(lang, "report.read_line", reader=r.reader_name, date=day_text(r.at, tz),
-          comment=Html(t(lang, "report.read_comment", comment=r.comment) if r.comment else ""))
-        for r in await store.reports.reads_of([report.id]))
+        t(
+            lang,
+            "report.read_line",
+            reader=r.reader_name,
+            date=day_text(r.at, tz),
+            comment=Html(t(lang, "report.read_comment", comment=r.comment) if r.comment else ""),
+        )
+        for r in await store.reports.reads_of([report.id])
+    )
     buttons = _read_buttons(report.id, lang) if may_mark(person, member, tree) else None
     period = period_name(report.period, lang)
     date = day_text(report.submitted_at, tz)
     if report.voice is not None:
-        return Reading(Result.of(say("report.voice_text", buttons=buttons, name=member.name, period=period,
-                                     date=date, duration=duration(report.seconds or 0, lang), reads=Html(reads))),
-                       voice=report.voice, caption=t(lang, "report.voice_caption", name=member.name, period=period))
-    return Reading(Result.of(say("report.text", buttons=buttons, name=member.name, period=period, date=date,
-                                 text=report.text, reads=Html(reads))))
+        return Reading(
+            Result.of(
+                say(
+                    "report.voice_text",
+                    buttons=buttons,
+                    name=member.name,
+                    period=period,
+                    date=date,
+                    duration=duration(report.seconds or 0, lang),
+                    reads=Html(reads),
+                )
+            ),
+            voice=report.voice,
+            caption=t(lang, "report.voice_caption", name=member.name, period=period),
+        )
+    return Reading(
+        Result.of(
+            say(
+                "report.text",
+                buttons=buttons,
+                name=member.name,
+                period=period,
+                date=date,
+                text=report.text,
+                reads=Html(reads),
+            )
+        )
+    )
 
 
 async def _markable(person: Actor, report_id: int, store: Store) -> tuple[Member, ThoughtReport] | str:
@@ -104,8 +138,9 @@ async def _markable(person: Actor, report_id: int, store: Store) -> tuple[Member
     return found
 
 
-async def mark_read(person: Actor, report_id: int, comment: str | None, now: datetime, store: Store,
-                    settings: Settings) -> Result:
+async def mark_read(
+    person: Actor, report_id: int, comment: str | None, now: datetime, store: Store, settings: Settings
+) -> Result:
     """已阅 (with the comment, if any): recorded, and the member told in their language. Marking again
     without a comment says it is done already; a comment is always sent."""
     found = await _markable(person, report_id, store)
@@ -120,14 +155,25 @@ async def mark_read(person: Actor, report_id: int, comment: str | None, now: dat
     if member.linked and member.telegram_id is not None:
         lang = member.language if member.language in ("zh", "en") else settings.default_language
         period = period_name(report.period, lang)
-        text = (t(lang, "report.read_told_comment", period=period, reader=reader.name, comment=comment) if comment
-                else t(lang, "report.read_told", period=period, reader=reader.name))
-        told.append(Outgoing(key=f"report:read:{report.id}:{reader.id}:{now.timestamp():.0f}-{secrets.token_hex(4)}",
-                             kind="notice", ref=f"report:{report.id}", member_id=member.id,
-                             chat_id=member.telegram_id, text=text))
+        text = (
+            t(lang, "report.read_told_comment", period=period, reader=reader.name, comment=comment)
+            if comment
+            else t(lang, "report.read_told", period=period, reader=reader.name)
+        )
+        told.append(
+            Outgoing(
+                key=f"report:read:{report.id}:{reader.id}:{now.timestamp():.0f}-{secrets.token_hex(4)}",
+                kind="notice",
+                ref=f"report:{report.id}",
+                member_id=member.id,
+                chat_id=member.telegram_id,
+                text=text,
+            )
+        )
     await store.reports.mark_read(report.id, reader.id, comment, now, told)
-    return Result.of(say("report.read_done_comment" if comment else "report.read_done", name=member.name),
-                     queued=len(told))
+    return Result.of(
+        say("report.read_done_comment" if comment else "report.read_done", name=member.name), queued=len(told)
+    )
 
 
 async def ask_comment(person: Actor, report_id: int, store: Store) -> Commenting:
@@ -138,8 +184,9 @@ async def ask_comment(person: Actor, report_id: int, store: Store) -> Commenting
     return Commenting(Result.of(say("report.ask_comment", name=found[0].name, limit=MAX_COMMENT)), report_id)
 
 
-async def give_comment(person: Actor, report_id: int | None, text: str, now: datetime, store: Store,
-                       settings: Settings) -> Commenting:
+async def give_comment(
+    person: Actor, report_id: int | None, text: str, now: datetime, store: Store, settings: Settings
+) -> Commenting:
     """The comment typed: checked, then the report marked read with it (the right checked again)."""
     if report_id is None:  # the step was lost (a restart)
         return Commenting(Result.of(), None)

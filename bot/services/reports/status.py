@@ -36,8 +36,9 @@ def describe(state: str, location: str | None, lang: str) -> tuple[Html, Html]:
     return Html(t(lang, f"status.state.{state}")), Html(where)
 
 
-async def _alerts(store: Store, settings: Settings, member: Member, status: StatusInput,
-                  now: datetime) -> list[Outgoing]:
+async def _alerts(
+    store: Store, settings: Settings, member: Member, status: StatusInput, now: datetime
+) -> list[Outgoing]:
     """The alert for each person told of an illness or hardship, in their own language."""
     if status.state not in ALERTING:
         return []
@@ -51,23 +52,35 @@ async def _alerts(store: Store, settings: Settings, member: Member, status: Stat
         lang = person.language or settings.default_language
         state, where = describe(status.state, status.location, lang)
         note = t(lang, "status.alert_note", note=status.note) if status.note else ""
-        alerts.append(Outgoing(
-            key=f"status:alert:{member.id}:{stamp}:{person.id}", kind="alert",
-            ref=f"status:{member.id}", member_id=person.id, chat_id=person.telegram_id,
-            text=t(lang, "status.alert", name=member.name, unit=unit_label(tree, member), state=state,
-                   where=where, note=Html(note)),
-        ))
+        alerts.append(
+            Outgoing(
+                key=f"status:alert:{member.id}:{stamp}:{person.id}",
+                kind="alert",
+                ref=f"status:{member.id}",
+                member_id=person.id,
+                chat_id=person.telegram_id,
+                text=t(
+                    lang,
+                    "status.alert",
+                    name=member.name,
+                    unit=unit_label(tree, member),
+                    state=state,
+                    where=where,
+                    note=Html(note),
+                ),
+            )
+        )
     return alerts
 
 
-async def save_status(person: Actor, status: StatusInput, now: datetime, store: Store, settings: Settings,
-                      lang: str) -> Result:
+async def save_status(
+    person: Actor, status: StatusInput, now: datetime, store: Store, settings: Settings, lang: str
+) -> Result:
     """Save the member's status; an illness or hardship queues the alerts with it (one transaction)."""
     member = member_of(person)
     alerts = await _alerts(store, settings, member, status, now)
     care = care_statements(member.id, status.state, status.note, now, settings)  # opens a care case
-    status_id = await store.reports.add_status(member.id, status.state, status.location, status.note, now, alerts,
-                                               care)
+    status_id = await store.reports.add_status(member.id, status.state, status.location, status.note, now, alerts, care)
     state, where = describe(status.state, status.location, lang)
     saved = say("status.saved_alerted" if alerts else "status.saved", state=state, where=where)
     if status.state in LEAVING and not is_mobile(member):
@@ -77,13 +90,20 @@ async def save_status(person: Actor, status: StatusInput, now: datetime, store: 
 
 def ask_long(status_id: int, lang: str) -> Reply:
     """The question put after a 外出务工 / 外出经商 status of a member who is not mobile."""
-    return say("mobile.ask_long", buttons=[[
-        {"text": t(lang, "mobile.long_yes"), "data": StatusLong(status_id, "yes").pack()},
-        {"text": t(lang, "mobile.long_no"), "data": StatusLong(status_id, "no").pack()}]])
+    return say(
+        "mobile.ask_long",
+        buttons=[
+            [
+                {"text": t(lang, "mobile.long_yes"), "data": StatusLong(status_id, "yes").pack()},
+                {"text": t(lang, "mobile.long_no"), "data": StatusLong(status_id, "no").pack()},
+            ]
+        ],
+    )
 
 
-async def status_line(person: Actor, fields: list[str], now: datetime, store: Store, settings: Settings,
-                      lang: str) -> Result:
+async def status_line(
+    person: Actor, fields: list[str], now: datetime, store: Store, settings: Settings, lang: str
+) -> Result:
     """`/status state | place | note` in one line: saved, or the mistake explained with an example."""
     try:
         status = parse_status_line(fields)

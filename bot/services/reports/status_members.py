@@ -36,8 +36,9 @@ FILTERS: tuple[Filter[RollEntry], ...] = (
 )
 
 
-def _line(row: RollEntry, member: Member | None, tree: OrgTree, lang: str, tz: ZoneInfo, cap: int | None,
-          today: date) -> str:
+def _line(
+    row: RollEntry, member: Member | None, tree: OrgTree, lang: str, tz: ZoneInfo, cap: int | None, today: date
+) -> str:
     """The member's status and link, then what the organisation says of them (roles, membership, 党龄,
     activity group, relation elsewhere, no vote: `organisation_text.facts`)."""
     if row.state is None or row.at is None:  # only a mobile member owes a status: the others show 「—」
@@ -47,11 +48,21 @@ def _line(row: RollEntry, member: Member | None, tree: OrgTree, lang: str, tz: Z
         text = t(lang, "status.latest", state=state, where=where, date=row.at.astimezone(tz).strftime("%m-%d"))
     group = clip(tree.name(row.group_id), cap)
     name = Html(t(lang, "members.in_group", name=clip(row.name, cap), group=group)) if group else clip(row.name, cap)
-    known = "" if member is None else "".join(
-        t(lang, "members.fact", fact=Html(fact)) for fact in facts(member, tree, lang, today))
+    known = (
+        ""
+        if member is None
+        else "".join(t(lang, "members.fact", fact=Html(fact)) for fact in facts(member, tree, lang, today))
+    )
     vote = "" if member is None or member.votes else t(lang, "members.no_vote")
-    return t(lang, "members.line", name=name, status=Html(text),
-             unlinked="" if row.linked else Html(t(lang, "members.unlinked")), facts=Html(known), vote=Html(vote))
+    return t(
+        lang,
+        "members.line",
+        name=name,
+        status=Html(text),
+        unlinked="" if row.linked else Html(t(lang, "members.unlinked")),
+        facts=Html(known),
+        vote=Html(vote),
+    )
 
 
 def _label(tree: OrgTree, unit_id: int) -> str:
@@ -90,21 +101,40 @@ def _unit_buttons(person: Actor, tree: OrgTree, ref: int, rows: list[RollEntry],
         within = tree.subtree(unit_id)
         count = sum(1 for r in rows if r.unit_id in within or r.group_id in within)
         if count:
-            keys.append({"text": html.unescape(t(lang, "members.unit_button", unit=tree.name(unit_id), count=count)),
-                         "data": ListPage("members", unit_id, word, 1).pack()})
+            keys.append(
+                {
+                    "text": html.unescape(t(lang, "members.unit_button", unit=tree.name(unit_id), count=count)),
+                    "data": ListPage("members", unit_id, word, 1).pack(),
+                }
+            )
     parent = tree.units[ref].parent_id if ref else None
     if parent is not None and parent in managed:
-        keys.append({"text": html.unescape(t(lang, "members.up", unit=tree.name(parent))),  # plain text
-                     "data": ListPage("members", parent, word, 1).pack()})
-    return [keys[i:i + pages.PER_ROW] for i in range(0, len(keys), pages.PER_ROW)]
+        keys.append(
+            {
+                "text": html.unescape(t(lang, "members.up", unit=tree.name(parent))),  # plain text
+                "data": ListPage("members", parent, word, 1).pack(),
+            }
+        )
+    return [keys[i : i + pages.PER_ROW] for i in range(0, len(keys), pages.PER_ROW)]
 
 
-def _render(page: Page[RollEntry], title: str, per_unit: dict[int, int], tree: OrgTree, lang: str, tz: ZoneInfo,
-            export: bool, people: dict[int, Member], today: date) -> str:
+def _render(
+    page: Page[RollEntry],
+    title: str,
+    per_unit: dict[int, int],
+    tree: OrgTree,
+    lang: str,
+    tz: ZoneInfo,
+    export: bool,
+    people: dict[int, Member],
+    today: date,
+) -> str:
     """The counts, then the page's members under the heading of their unit (with that unit's count in
     this view), then where the page is."""
-    head = [t(lang, "members.counts", scope=title, total=page.size, unlinked=page.counts.get("unlinked", 0)),
-            *pages.narrowed(page, FILTERS, lang)]
+    head = [
+        t(lang, "members.counts", scope=title, total=page.size, unlinked=page.counts.get("unlinked", 0)),
+        *pages.narrowed(page, FILTERS, lang),
+    ]
     foot = pages.footer(page, lang, export=export)
 
     def render(lines: list[str]) -> str:
@@ -119,12 +149,23 @@ def _render(page: Page[RollEntry], title: str, per_unit: dict[int, int], tree: O
             out += ["", t(lang, "pages.nobody_here")]
         return "\n".join([*out, *(["", *foot] if foot else [])])
 
-    return pages.fit(render, lambda cap: [_line(row, people.get(row.id), tree, lang, tz, cap, today)
-                                          for row in page.entries])
+    return pages.fit(
+        render, lambda cap: [_line(row, people.get(row.id), tree, lang, tz, cap, today) for row in page.entries]
+    )
 
 
-async def _page(person: Actor, tree: OrgTree, ref: int, units: set[int], word: str, number: int, store: Store,
-                settings: Settings, lang: str, now: datetime | None = None) -> Reply:
+async def _page(
+    person: Actor,
+    tree: OrgTree,
+    ref: int,
+    units: set[int],
+    word: str,
+    number: int,
+    store: Store,
+    settings: Settings,
+    lang: str,
+    now: datetime | None = None,
+) -> Reply:
     rows = await store.rolls.members(units)  # by unit, Party group or activity group
     if not rows:
         return say("members.empty")
@@ -132,18 +173,25 @@ async def _page(person: Actor, tree: OrgTree, ref: int, units: set[int], word: s
     per_unit: dict[int, int] = {}
     for row in pages.select(rows, FILTERS, page.filter):
         per_unit[row.unit_id] = per_unit.get(row.unit_id, 0) + 1
-    title = _label(tree, ref) if ref else t(lang, "members.separator").join(
-        _label(tree, u) for u in _roots(units, tree))
+    title = (
+        _label(tree, ref) if ref else t(lang, "members.separator").join(_label(tree, u) for u in _roots(units, tree))
+    )
     people = await store.members.by_ids(row.id for row in page.entries)
     today = (now or datetime.now(UTC)).astimezone(settings.tz).date()
     text = _render(page, title, per_unit, tree, lang, settings.tz, person.is_secretary, people, today)
-    keys = pages.buttons(page, FILTERS, lambda f, n: ListPage("members", ref, f, n).pack(), lang,
-                         extra=_unit_buttons(person, tree, ref, rows, page.filter, lang))
+    keys = pages.buttons(
+        page,
+        FILTERS,
+        lambda f, n: ListPage("members", ref, f, n).pack(),
+        lang,
+        extra=_unit_buttons(person, tree, ref, rows, page.filter, lang),
+    )
     return shown(text, keys)
 
 
-async def list_members(person: Actor, wanted: str, store: Store, settings: Settings, lang: str,
-                       now: datetime | None = None) -> Result:
+async def list_members(
+    person: Actor, wanted: str, store: Store, settings: Settings, lang: str, now: datetime | None = None
+) -> Result:
     """`/members [unit]`: the first page of `wanted` (a unit's name; empty: every unit the person manages).
     A name that fits several units asks which one, with a button for each."""
     tree = OrgTree.of(await store.units.all())
@@ -153,11 +201,14 @@ async def list_members(person: Actor, wanted: str, store: Store, settings: Setti
         found = tree.find(wanted, within=units)
         if not found:
             names = t(lang, "members.separator").join(
-                tree.name(u) for u in sorted(units) if tree.units[u].kind != "group")
+                tree.name(u) for u in sorted(units) if tree.units[u].kind != "group"
+            )
             return Result.of(say("members.unknown_unit", value=wanted, units=names))
         if len(found) > 1:
-            keys = [[{"text": _label(tree, u.id), "data": ListPage("members", u.id, "all", 1).pack()}]
-                    for u in sorted(found, key=lambda u: u.id)[:MAX_UNIT_BUTTONS]]
+            keys = [
+                [{"text": _label(tree, u.id), "data": ListPage("members", u.id, "all", 1).pack()}]
+                for u in sorted(found, key=lambda u: u.id)[:MAX_UNIT_BUTTONS]
+            ]
             return Result.of(say("members.which", value=wanted, buttons=keys))
         ref = found[0].id
     scope = _scope(person, tree, ref)
@@ -166,8 +217,16 @@ async def list_members(person: Actor, wanted: str, store: Store, settings: Setti
     return Result.of(await _page(person, tree, ref, scope, "all", 1, store, settings, lang, now))
 
 
-async def members_page(person: Actor, ref: int, word: str, number: int, store: Store, settings: Settings,
-                       lang: str, now: datetime | None = None) -> Reply:
+async def members_page(
+    person: Actor,
+    ref: int,
+    word: str,
+    number: int,
+    store: Store,
+    settings: Settings,
+    lang: str,
+    now: datetime | None = None,
+) -> Reply:
     """A page button of `/members`: the page, if the person still manages that unit; else the alert of an
     expired button."""
     tree = OrgTree.of(await store.units.all())

@@ -40,7 +40,7 @@ class StatusStep:
 
 def _state_buttons(lang: str) -> Buttons:
     buttons = [{"text": t(lang, f"status.state.{s}"), "data": StatusState(s).pack()} for s in STATES]
-    return [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
 
 
 def question(step: Step, lang: str) -> Reply:
@@ -92,8 +92,9 @@ def give_location(draft: StatusDraft, text: str, lang: str) -> StatusStep:
     return _ask("note", replace(draft, location=location), lang)
 
 
-async def give_note(person: Actor, draft: StatusDraft, text: str | None, now: datetime, store: Store,
-                    settings: Settings, lang: str) -> StatusStep:
+async def give_note(
+    person: Actor, draft: StatusDraft, text: str | None, now: datetime, store: Store, settings: Settings, lang: str
+) -> StatusStep:
     """The note (None: skipped) ends the conversation: the status is saved."""
     note = None
     if text is not None:

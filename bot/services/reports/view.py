@@ -66,8 +66,15 @@ def months_of(period: periods.Period) -> list[periods.Period]:
     return out
 
 
-async def overview(store: Store, person: Actor, tree: OrgTree, day: date, now: datetime,
-                   tz: ZoneInfo, viewed: periods.Period | None = None) -> Overview:
+async def overview(
+    store: Store,
+    person: Actor,
+    tree: OrgTree,
+    day: date,
+    now: datetime,
+    tz: ZoneInfo,
+    viewed: periods.Period | None = None,
+) -> Overview:
     """Every mobile member who owes a report for the period holding `day` (submitted, missing or overdue),
     and every report another member handed in for a month of the `viewed` period (by default the month of
     `day`)."""
@@ -86,8 +93,9 @@ async def overview(store: Store, person: Actor, tree: OrgTree, day: date, now: d
         if not periods.is_owed(period, since):
             continue
         report = by_key.get((m.id, period.label))
-        lines.append(Line(m, unit_label(tree, m), period,
-                          periods.report_status(period, report is not None, now, tz), report))
+        lines.append(
+            Line(m, unit_label(tree, m), period, periods.report_status(period, report is not None, now, tz), report)
+        )
     for m in others:  # owe nothing: shown when they handed one in
         for month in months:
             found = by_key.get((m.id, month.label))
@@ -130,16 +138,39 @@ def period_of_key(key: int) -> periods.Period | None:
 def _line(line: Line, lang: str, tz: ZoneInfo, cap: int | None) -> str:
     name, unit = clip(line.member.name, cap), clip(line.unit, cap)
     if line.status == "submitted" and line.report is not None:
-        extra = "".join([t(lang, "report.mark_voice") if line.report.voice else "",
-                         t(lang, "report.mark_read") if line.read else ""])
-        return t(lang, "report.line_submitted", name=name, unit=unit, date=day_text(line.report.submitted_at, tz),
-                 extra=Html(extra))
-    return t(lang, f"report.line_{line.status}", name=name, unit=unit,
-             deadline=periods.deadline(line.period, tz).strftime("%Y-%m-%d %H:%M"))
+        extra = "".join(
+            [
+                t(lang, "report.mark_voice") if line.report.voice else "",
+                t(lang, "report.mark_read") if line.read else "",
+            ]
+        )
+        return t(
+            lang,
+            "report.line_submitted",
+            name=name,
+            unit=unit,
+            date=day_text(line.report.submitted_at, tz),
+            extra=Html(extra),
+        )
+    return t(
+        lang,
+        f"report.line_{line.status}",
+        name=name,
+        unit=unit,
+        deadline=periods.deadline(line.period, tz).strftime("%Y-%m-%d %H:%M"),
+    )
 
 
-async def _page(person: Actor, period: periods.Period, word: str, number: int, now: datetime, store: Store,
-                settings: Settings, lang: str) -> Reply:
+async def _page(
+    person: Actor,
+    period: periods.Period,
+    word: str,
+    number: int,
+    now: datetime,
+    store: Store,
+    settings: Settings,
+    lang: str,
+) -> Reply:
     """The counts of the period, a page of who owes a report, and a button to read each report on it."""
     tz = settings.tz
     tree = OrgTree.of(await store.units.all())
@@ -147,8 +178,17 @@ async def _page(person: Actor, period: periods.Period, word: str, number: int, n
     if not view.lines:
         return say("report.nobody", period=period_name(period.label, lang))
     page = pages.paginate(view.lines, FILTERS, word, number)
-    head = [t(lang, "report.overview", period=period_name(period.label, lang), submitted=page.counts["submitted"],
-              missing=page.counts["missing"], overdue=page.counts["overdue"]), *pages.narrowed(page, FILTERS, lang)]
+    head = [
+        t(
+            lang,
+            "report.overview",
+            period=period_name(period.label, lang),
+            submitted=page.counts["submitted"],
+            missing=page.counts["missing"],
+            overdue=page.counts["overdue"],
+        ),
+        *pages.narrowed(page, FILTERS, lang),
+    ]
     foot = pages.footer(page, lang, export=person.is_secretary)
 
     def render(lines: list[str]) -> str:
@@ -156,17 +196,28 @@ async def _page(person: Actor, period: periods.Period, word: str, number: int, n
         return "\n".join([*head, *body, *(["", *foot] if foot else [])])
 
     text = pages.fit(render, lambda cap: [_line(line, lang, tz, cap) for line in page.entries])
-    views = [{"text": html.unescape(t(lang, "report.view", name=line.member.name))[:60],  # plain text, not HTML
-              "data": ReportView(line.report.id).pack()}
-             for line in page.entries if line.status == "submitted" and line.report is not None]
+    views = [
+        {
+            "text": html.unescape(t(lang, "report.view", name=line.member.name))[:60],  # plain text, not HTML
+            "data": ReportView(line.report.id).pack(),
+        }
+        for line in page.entries
+        if line.status == "submitted" and line.report is not None
+    ]
     key = period_key(period)
-    keys = pages.buttons(page, FILTERS, lambda f, n: ListPage("reports", key, f, n).pack(), lang,
-                         extra=[views[i:i + VIEW_PER_ROW] for i in range(0, len(views), VIEW_PER_ROW)])
+    keys = pages.buttons(
+        page,
+        FILTERS,
+        lambda f, n: ListPage("reports", key, f, n).pack(),
+        lang,
+        extra=[views[i : i + VIEW_PER_ROW] for i in range(0, len(views), VIEW_PER_ROW)],
+    )
     return shown(text, keys)
 
 
-async def list_reports(person: Actor, wanted: str, now: datetime, store: Store, settings: Settings,
-                       lang: str) -> Result:
+async def list_reports(
+    person: Actor, wanted: str, now: datetime, store: Store, settings: Settings, lang: str
+) -> Result:
     """`/reports [period]`: who owes a report for the period (this month by default) and who handed it in,
     a page at a time, with a button to read each report handed in on the page."""
     period = periods.period_of(now.astimezone(settings.tz).date(), periods.MONTHLY)
@@ -178,8 +229,9 @@ async def list_reports(person: Actor, wanted: str, now: datetime, store: Store, 
     return Result.of(await _page(person, period, "all", 1, now, store, settings, lang))
 
 
-async def reports_page(person: Actor, key: int, word: str, number: int, now: datetime, store: Store,
-                       settings: Settings, lang: str) -> Reply:
+async def reports_page(
+    person: Actor, key: int, word: str, number: int, now: datetime, store: Store, settings: Settings, lang: str
+) -> Reply:
     """A page button of `/reports`: the page, as the person may see it now (a secretary's units, a liaison's
     members); a person who may no longer use /reports, or a period no button names, gets the expired alert."""
     period = period_of_key(key)

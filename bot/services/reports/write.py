@@ -68,21 +68,26 @@ async def begin(person: Actor, text: str, now: datetime, store: Store, settings:
     member = person.member
     target = await report_period_for(store, member, now, settings.tz)
     ask = "report.ask_free" if not is_mobile(member) else "report.ask_overdue" if target.overdue else "report.ask"
-    draft = ReportDraft(period=target.period.label, ask=ask,
-                        deadline=periods.deadline(target.period, settings.tz).strftime("%Y-%m-%d %H:%M"))
+    draft = ReportDraft(
+        period=target.period.label,
+        ask=ask,
+        deadline=periods.deadline(target.period, settings.tz).strftime("%Y-%m-%d %H:%M"),
+    )
     if text:
         return await add_text(person, draft, text, store, settings, lang)
     replies = [question(draft, lang)]
     existing = await store.reports.thought(member.id, draft.period)
     if existing is not None:
-        replies.append(say("report.already", period=period_name(draft.period, lang),
-                           date=_day(existing.submitted_at, settings)))
+        replies.append(
+            say("report.already", period=period_name(draft.period, lang), date=_day(existing.submitted_at, settings))
+        )
     # one message, as before: the question and the note that a new report replaces the old one
     return Writing(Result.of(shown("\n\n".join(reply_text(r, lang) for r in replies))), draft)
 
 
-async def add_text(person: Actor, draft: ReportDraft | None, more: str, store: Store, settings: Settings,
-                   lang: str) -> Writing:
+async def add_text(
+    person: Actor, draft: ReportDraft | None, more: str, store: Store, settings: Settings, lang: str
+) -> Writing:
     """More text: too short (kept, keep writing), too long (refused), or a new preview."""
     if draft is None:  # the draft was lost (a restart): the conversation is over
         return Writing(Result.of(), None)
@@ -100,8 +105,9 @@ async def add_text(person: Actor, draft: ReportDraft | None, more: str, store: S
     return Writing(Result.of(await _preview(person, draft, store, settings, lang)), draft)
 
 
-async def add_voice(person: Actor, draft: ReportDraft | None, file_id: str, seconds: int, store: Store,
-                    settings: Settings, lang: str) -> Writing:
+async def add_voice(
+    person: Actor, draft: ReportDraft | None, file_id: str, seconds: int, store: Store, settings: Settings, lang: str
+) -> Writing:
     """A voice message as the report (it replaces what was typed or spoken before): a preview with its
     length, or — too short to be a report — the question again."""
     if draft is None:
@@ -115,24 +121,42 @@ async def add_voice(person: Actor, draft: ReportDraft | None, file_id: str, seco
 def duration(seconds: int, lang: str) -> str:
     """`1分05秒` / `1 min 05 s`; `45秒` / `45 s`."""
     minutes, rest = divmod(max(seconds, 0), 60)
-    return t(lang, "report.duration_min", minutes=minutes, seconds=f"{rest:02d}") if minutes else \
-        t(lang, "report.duration_sec", seconds=rest)
+    return (
+        t(lang, "report.duration_min", minutes=minutes, seconds=f"{rest:02d}")
+        if minutes
+        else t(lang, "report.duration_sec", seconds=rest)
+    )
 
 
 async def _preview(person: Actor, draft: ReportDraft, store: Store, settings: Settings, lang: str) -> Reply:
     assert draft.preview is not None
     existing = await store.reports.thought(member_of(person).id, draft.period)
     note = t(lang, "report.replace_note", date=_day(existing.submitted_at, settings)) if existing else ""
-    buttons = [[{"text": t(lang, "report.send"), "data": ReportSend(draft.preview).pack()},
-                {"text": t(lang, "report.cancel"), "data": ReportCancel(draft.preview).pack()}]]
+    buttons = [
+        [
+            {"text": t(lang, "report.send"), "data": ReportSend(draft.preview).pack()},
+            {"text": t(lang, "report.cancel"), "data": ReportCancel(draft.preview).pack()},
+        ]
+    ]
     if draft.voice is not None:
-        return say("report.voice_preview", buttons=buttons, period=period_name(draft.period, lang),
-                   duration=duration(draft.seconds, lang), replace=Html(note))
+        return say(
+            "report.voice_preview",
+            buttons=buttons,
+            period=period_name(draft.period, lang),
+            duration=duration(draft.seconds, lang),
+            replace=Html(note),
+        )
     text = draft.text
     if len(text) > PREVIEW_CHARS:
         text = text[:PREVIEW_CHARS] + "\n" + t(lang, "report.preview_cut", shown=PREVIEW_CHARS)
-    return say("report.preview", buttons=buttons, period=period_name(draft.period, lang), length=len(draft.text),
-               text=text, replace=Html(note))
+    return say(
+        "report.preview",
+        buttons=buttons,
+        period=period_name(draft.period, lang),
+        length=len(draft.text),
+        text=text,
+        replace=Html(note),
+    )
 
 
 def not_text(draft: ReportDraft, lang: str) -> Writing:
@@ -140,23 +164,41 @@ def not_text(draft: ReportDraft, lang: str) -> Writing:
     return Writing(Result.of(say("common.text_expected"), question(draft, lang)), draft)
 
 
-async def send(person: Actor, draft: ReportDraft | None, preview: str, now: datetime, store: Store,
-               lang: str) -> Writing:
+async def send(
+    person: Actor, draft: ReportDraft | None, preview: str, now: datetime, store: Store, lang: str
+) -> Writing:
     """Send pressed under the preview `preview`: saved if that preview shows the current draft."""
     if draft is None or person.member is None or (draft.voice is None and len(draft.text) < MIN_REPORT):
         return Writing(Result.of(alert("report.expired")), None)
     if preview != draft.preview:
         return Writing(Result.of(alert("report.outdated")), draft)
     if draft.voice is not None:
-        _, replaced = await store.reports.save_thought(person.member.id, draft.period, "", now, draft.voice,
-                                                       draft.seconds)
-        return Writing(Result.of(say("report.voice_replaced" if replaced else "report.voice_saved",
-                                     period=period_name(draft.period, lang),
-                                     duration=duration(draft.seconds, lang))), None, close_preview=True)
+        _, replaced = await store.reports.save_thought(
+            person.member.id, draft.period, "", now, draft.voice, draft.seconds
+        )
+        return Writing(
+            Result.of(
+                say(
+                    "report.voice_replaced" if replaced else "report.voice_saved",
+                    period=period_name(draft.period, lang),
+                    duration=duration(draft.seconds, lang),
+                )
+            ),
+            None,
+            close_preview=True,
+        )
     _, replaced = await store.reports.save_thought(person.member.id, draft.period, draft.text, now)
-    return Writing(Result.of(say("report.replaced" if replaced else "report.saved",
-                                 period=period_name(draft.period, lang), length=len(draft.text))),
-                   None, close_preview=True)
+    return Writing(
+        Result.of(
+            say(
+                "report.replaced" if replaced else "report.saved",
+                period=period_name(draft.period, lang),
+                length=len(draft.text),
+            )
+        ),
+        None,
+        close_preview=True,
+    )
 
 
 def cancel(draft: ReportDraft | None, preview: str | None) -> Writing:
