@@ -100,8 +100,9 @@ async def startup(app: ZhibuApp) -> None:
     """Once the bot is initialised and started: the command menu, the outbox sender, the sweep job."""
     services = services_of(app)
     await publish_commands(app)
-    services.sender = Sender(app, services)
-    await services.sender.start()
+    sender = Sender(app, services)
+    services.sender = sender
+    await sender.start()
     assert app.job_queue is not None
     interval = services.settings.reminder_sweep_seconds
     app.job_queue.run_repeating(

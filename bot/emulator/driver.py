@@ -10,17 +10,35 @@ from __future__ import annotations
 
 import asyncio
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from .models import BotMessage, Button, StoredMessage
+from .models import BotMessage, Button, StoredFile, StoredMessage
 
-if TYPE_CHECKING:
-    from .state import EmulatorState
-
-__all__ = ["EmuGroup", "EmuUser", "Inbox"]
+__all__ = ["ChatBackend", "EmuGroup", "EmuUser", "Inbox"]
 
 _COMMAND_RE = re.compile(r"/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?")
 _FAKE_JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) + b"\xff\xd9"
+
+
+class ChatBackend(Protocol):
+    """What users and groups need of the emulator: the emulator's state (:mod:`bot.emulator.state`) is one.
+    Declared here, below the state, so that the state may create users without the two importing each other."""
+
+    bot_id: int
+
+    def store_message(self, chat_id: int, sender: dict[str, Any], from_bot: bool, **fields: Any) -> StoredMessage: ...
+
+    def store_file(self, name: str, data: bytes, folder: str, mime_type: str | None = None) -> StoredFile: ...
+
+    def chat_messages(self, chat_id: int, include_user: bool = False) -> list[StoredMessage]: ...
+
+    def get_message(self, chat_id: int, message_id: int) -> StoredMessage | None: ...
+
+    def new_callback(self, user_id: int, chat_id: int, message_id: int) -> str: ...
+
+    def queue_update(self, body: dict[str, Any]) -> int: ...
+
+    def redeliver(self, update_id: int) -> None: ...
 
 
 class Inbox:
@@ -107,7 +125,7 @@ class Inbox:
 class EmuGroup(Inbox):
     """A group chat; the bot's messages to it arrive in this object's inbox."""
 
-    def __init__(self, emu: EmulatorState, chat_id: int, title: str) -> None:
+    def __init__(self, emu: ChatBackend, chat_id: int, title: str) -> None:
         super().__init__(f"group {chat_id} ({title})")
         self.emu = emu
         self.chat_id = chat_id
@@ -133,7 +151,7 @@ class EmuUser(Inbox):
 
     def __init__(
         self,
-        emu: EmulatorState,
+        emu: ChatBackend,
         user_id: int,
         first_name: str,
         language_code: str = "zh",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -13,8 +13,14 @@ from bot.config import Settings
 from bot.domain.rights import Actor, OrgTree
 from bot.store import Store
 
-if TYPE_CHECKING:
-    from bot.runtime.delivery import Sender
+
+class OutboxSender(Protocol):
+    """What the services need of the outbox sender (bot.runtime.delivery.Sender, which imports this module):
+    a poke when something was queued, and a stop at shutdown."""
+
+    def poke(self) -> None: ...
+
+    async def stop(self) -> None: ...
 
 
 def utc_now() -> datetime:
@@ -27,7 +33,7 @@ class Services:
     store: Store
     state: dict[str, Any] = field(default_factory=dict)  # small in-process state (e.g. error throttle)
     clock: Callable[[], datetime] = utc_now  # replaced in tests to move time
-    sender: Sender | None = None
+    sender: OutboxSender | None = None
 
     def now(self) -> datetime:
         return self.clock()
