@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.domain.festivals import parse_festivals
 from bot.domain.ledger import DEFAULT_REQUIRED, Requirement, parse_required
 
 OFFICIAL_API = "https://api.telegram.org"
@@ -169,8 +170,6 @@ class Settings(BaseSettings):
     @field_validator("care_festivals")
     @classmethod
     def _festivals(cls, value: str) -> str:
-        from bot.services.care.rules import parse_festivals  # the rules own the format
-
         parse_festivals(value)
         return value
 
