@@ -18,7 +18,6 @@ from bot.i18n import resolve_language, t
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.runtime.ptb_compat import end_conversation, in_conversation
 from bot.services.members.people import first_look, identify
-from bot.store.db import current_update_id, recorded_update_id
 
 log = logging.getLogger(__name__)
 #: (group chat, user) pairs already pointed to the private chat.
@@ -39,7 +38,7 @@ async def gate(update: Update, context: ZhibuContext) -> None:
     if seen:
         log.info("update=%s already applied, skipped", update.update_id)
         raise ApplicationHandlerStop
-    current_update_id.set(update.update_id)
+    store.updates.handling(update.update_id)
     if update.edited_message is not None or update.edited_channel_post is not None:
         # Editing an old message must not run its command again (a second patrol, a second alert).
         await store.updates.mark(update.update_id)
@@ -160,7 +159,7 @@ async def refuse_unknown(update: Update, context: ZhibuContext) -> None:
 
 
 async def mark_done(update: Update, context: ZhibuContext) -> None:
-    if recorded_update_id.get() == update.update_id:
+    if context.store.updates.recorded(update.update_id):
         return  # a write of this update already recorded it, in its own transaction
     await context.store.updates.mark(update.update_id)
 

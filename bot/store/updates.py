@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.store.db import Database, iso, utcnow
+from bot.store.db import Database, current_update_id, iso, recorded_update_id, utcnow
 
 
 class UpdateRepo:
@@ -14,6 +14,15 @@ class UpdateRepo:
     async def seen(self, update_id: int) -> bool:
         row = await self.db.fetchone("SELECT 1 FROM processed_updates WHERE update_id = ?", (update_id,))
         return row is not None
+
+    def handling(self, update_id: int) -> None:
+        """The writes that follow in this task are the effect of `update_id`: each write transaction records
+        the update as applied in the same commit (so a redelivery after a crash changes nothing)."""
+        current_update_id.set(update_id)
+
+    def recorded(self, update_id: int) -> bool:
+        """Whether a write of `update_id` in this task already recorded it as applied."""
+        return recorded_update_id.get() == update_id
 
     async def mark(self, update_id: int) -> None:
         async with self.db.transaction() as conn:
