@@ -1,0 +1,41 @@
+"""Issue 22: the layer contract holds and no two modules import each other (docs/ARCHITECTURE.md, "Layers").
+
+The contract is [tool.importlinter] in pyproject.toml (.ci/run runs `lint-imports` too); the cycles are
+scripts/import_cycles.py. Both read the source, so they take well under a second."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from importlinter.cli import lint_imports
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _script(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_layer_contract_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    assert lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True, no_logo=True) == 0
+
+
+def test_no_module_imports_itself_back(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _script("import_cycles").main(["bot"]) == 0, capsys.readouterr().out
+
+
+def test_the_cycle_check_finds_a_cycle() -> None:
+    """The check can fail: two modules importing each other (here only for typing) are one cycle."""
+    cycles = _script("import_cycles").cycles
+    edges = {"a.context": {"a.delivery", "a.store"}, "a.delivery": {"a.context"}, "a.store": set()}
+    assert cycles(edges) == [["a.context", "a.delivery"]]
+    assert cycles({"a.x": {"a.y"}, "a.y": {"a.z"}, "a.z": {"a.x"}, "a.w": {"a.x"}}) == [["a.x", "a.y", "a.z"]]
+    assert cycles({"a.x": {"a.y"}, "a.y": set()}) == []
