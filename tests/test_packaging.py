@@ -3,6 +3,7 @@ bot starts, and an error in the sandbox surfaces as itself. (.ci/wheel-check ins
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tomllib
@@ -32,6 +33,16 @@ def test_version_is_the_one_in_pyproject() -> None:
     with pytest.raises(SystemExit) as stop:
         cli.main(["--version"])
     assert stop.value.code == 0
+
+
+def test_changelog_names_the_version() -> None:
+    """The version moves with CHANGELOG.md: released as `## [X.Y.Z] - date`, or announced under Unreleased."""
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"]
+    changelog = (ROOT / "CHANGELOG.md").read_text("utf-8")
+    assert "## [Unreleased]" in changelog
+    assert re.search(
+        rf"^(## \[{re.escape(declared)}\] - \d{{4}}-\d{{2}}-\d{{2}}|Toward {re.escape(declared)}:)", changelog, re.M
+    )
 
 
 def test_catalogues_load_from_a_zip(tmp_path: Path) -> None:
