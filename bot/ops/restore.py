@@ -1,6 +1,6 @@
 """A checked restore: `python -m bot restore FILE`.
 
-In order, holding the database's lock all along (`ops_lock`: refused while the bot runs, and the bot cannot
+In order, holding the database's lock all along (`bot.ops.lock`: refused while the bot runs, and the bot cannot
 start meanwhile):
 
 1. the backup is copied next to the database (`<name>.restoring`, through SQLite, so a hand-made copy of a
