@@ -6,7 +6,7 @@ A use case is a public function of bot/services/ (its name does not start with `
 of a public class, async or not; pure rules count too, since they are called the same way. Parameters are all
 of them — positional, keyword-only, `*args`, `**kwargs` — except `self` and `cls`.
 
-Usage: python scripts/shape.py [--check] [--max-entries N] [--max-lines N] [--max-params N] [--root DIR]
+Usage: python scripts/shape.py [--check] [--brief] [--max-entries N] [--max-lines N] [--max-params N] [--root DIR]
 """
 
 from __future__ import annotations
@@ -78,6 +78,7 @@ def use_cases(root: Path) -> list[UseCase]:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 when a figure is over its limit")
+    parser.add_argument("--brief", action="store_true", help="the figures only, not each use case over the limit")
     parser.add_argument("--max-entries", type=int, default=15, help="entries at the top of bot/services/")
     parser.add_argument("--max-lines", type=int, default=400, help="lines of one source file under bot/")
     parser.add_argument("--max-params", type=int, default=4, help="parameters of a use case besides self")
@@ -105,7 +106,7 @@ def main(argv: list[str]) -> int:
         by_count[case.params] = by_count.get(case.params, 0) + 1
     if by_count:
         print("  by count: " + ", ".join(f"{n} params: {k}" for n, k in sorted(by_count.items())))
-    for case in over:
+    for case in [] if args.brief else over:
         print(f"  {case.params:2d}  {case.path}:{case.line}  {'async ' if case.is_async else ''}{case.name}")
 
     failed = len(entries) > args.max_entries or bool(files) or bool(over)
