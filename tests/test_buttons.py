@@ -9,8 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot import buttons
-from bot.buttons import ALL, NoticeAttend, NoticeSend, Payload, StatusSkip, StatusState
+from bot.domain import payload
+from bot.domain.payload import Payload, family
+from bot.services.notices.buttons import NOTICES, NoticeAttend, NoticeSend
+from bot.services.registry import PAYLOADS as ALL
+from bot.services.reports.buttons import StatusSkip, StatusState
 
 
 def _largest(kind: type[Payload]) -> Payload:
@@ -19,8 +22,8 @@ def _largest(kind: type[Payload]) -> Payload:
     for spec in fields(kind):
         if get_type_hints(kind)[spec.name] is int:
             values[spec.name] = 10**18 - 1
-        elif spec.name in kind.CHOICES:
-            values[spec.name] = max(kind.CHOICES[spec.name](), key=lambda v: len(v.encode()))
+        elif (choices := kind.choices(spec.name)) is not None:
+            values[spec.name] = max(choices, key=lambda v: len(v.encode()))
         else:
             values[spec.name] = "x" * 16
     return kind(**values)
@@ -82,8 +85,20 @@ def test_a_word_that_is_also_a_prefix_is_told_apart() -> None:
     assert StatusState.unpack("st:ill") == StatusState("ill")
 
 
+def test_every_capability_registers_its_payloads_and_no_two_share_a_prefix() -> None:
+    """The list is collected from each capability's `buttons` module, not kept by hand: all 57 kinds of the
+    split `bot/buttons.py`, each under its own prefix, each declared in `bot/services/<capability>/buttons.py`."""
+    assert len(ALL) == 57 and ALL == payload.kinds()
+    assert len({kind.PREFIX for kind in ALL}) == len(ALL)
+    assert all(kind.__module__.startswith("bot.services.") and kind.__module__.endswith(".buttons") for kind in ALL)
+    with pytest.raises(TypeError):
+
+        class Twin(payload.Payload):  # a second kind under a prefix that is taken
+            PREFIX = NoticeAttend.PREFIX
+
+
 def test_family_matches_valid_and_forged_payloads_of_a_capability() -> None:
-    match = buttons.family(buttons.NOTICES)
+    match = family(NOTICES)
     assert match(NoticeAttend(5).pack()) and match("ntc:evil") and not match("ntcx:1") and not match(None)
 
 

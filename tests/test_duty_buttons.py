@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.buttons import ALL, DutyFollowup, DutyKind, DutyOutcome, DutyPostSwitch, DutyPostToggle, DutySkip
 from bot.emulator.models import BotMessage
+from bot.services.duty.buttons import DutyFollowup, DutyKind, DutyOutcome, DutyPostSwitch, DutyPostToggle, DutySkip
 from bot.services.duty.rules import KINDS
+from bot.services.registry import PAYLOADS as ALL
 from bot.store.duty import DutyLog
 from tests.conftest import MEDIATOR, OTHER_SECRETARY, PATROL, PLAIN, SECRETARY, Harness
 

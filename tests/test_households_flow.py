@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.buttons import HouseholdPick
 from bot.services.exports.export import export_files
+from bot.services.households.buttons import HouseholdPick
 from tests.conftest import LIAISON, PATROL, PLAIN, SECRETARY, STRANGER, Harness
 from tests.households_helpers import household_id, load_households
 

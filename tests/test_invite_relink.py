@@ -4,8 +4,8 @@ one-time link is given. Also: names typed to /invite and codes to /start are cle
 
 from __future__ import annotations
 
-from bot.buttons import InviteKeep, InviteRelink
 from bot.emulator import EmuUser
+from bot.services.members.buttons import InviteKeep, InviteRelink
 from tests.conftest import COMMUNITY_SECRETARY, LIAISON, OTHER_SECRETARY, PLAIN, SECRETARY, Harness
 
 NEW_ACCOUNT = 5555

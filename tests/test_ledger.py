@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.buttons import LedgerAll, LedgerView
 from bot.domain.rights import OrgTree
+from bot.services.ledger.buttons import LedgerAll, LedgerView
 from bot.store import Store
 from tests.conftest import COMMUNITY_SECRETARY, OTHER_SECRETARY, PLAIN, SECRETARY, STRANGER, Harness
 from tests.ledger_seed import at, meeting

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.buttons import LedgerNotice
 from bot.config import Settings
 from bot.emulator import BotApiEmulator
 from bot.services import registry as core
+from bot.services.ledger.buttons import LedgerNotice
 from bot.services.ledger.nudges import ledger_nudges
 from bot.services.notices import common as notices
 from bot.store import Store

@@ -13,12 +13,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import ValidationError
 
-from bot.buttons import MobileLiaison, MobileRegister, StatusLong
 from bot.config import Settings
 from bot.domain import periods
 from bot.emulator import EmuUser
 from bot.services import registry as core
 from bot.services.members.roster import parse_roster
+from bot.services.reports.buttons import MobileLiaison, MobileRegister, StatusLong
 from bot.store import Store
 from tests.conftest import (
     MIGRANT,

@@ -8,12 +8,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.buttons import NoticeAttend, NoticeCheckin, NoticeDrop, NoticeKind, NoticeLeave, NoticeSend, NoticeUnit
 from bot.domain.models import Member, Unit
 from bot.domain.rights import Actor, OrgTree
 from bot.i18n import t
 from bot.services.notices import common as rules
 from bot.services.notices import text as view
+from bot.services.notices.buttons import (
+    NoticeAttend,
+    NoticeCheckin,
+    NoticeDrop,
+    NoticeKind,
+    NoticeLeave,
+    NoticeSend,
+    NoticeUnit,
+)
 from bot.services.notices.common import NoticeError
 from bot.store.notices import Draft
 

@@ -12,14 +12,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.buttons import ALL, ListPage, list_pages, stale_pages
 from bot.domain import periods
 from bot.i18n import escape, t
 from bot.services.duty import month as duty_month
 from bot.services.duty.rules import Month
 from bot.services.kernel import pages
+from bot.services.kernel.buttons import ListPage, list_pages, stale_pages
 from bot.services.kernel.pages import PAGE_SIZE, Filter, fit, paginate, shorten, units
 from bot.services.notices import ledger as notices_ledger
+from bot.services.registry import PAYLOADS as ALL
 from bot.services.reports import view as reports_view
 from bot.store.notices_seats import MeetingSeat
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.buttons import ReportComment, ReportRead
 from bot.domain.rights import Actor
 from bot.emulator import EmuUser
 from bot.services.reports import write as reports_write
+from bot.services.reports.buttons import ReportComment, ReportRead
 from tests.conftest import LIAISON, MIGRANT, OTHER_LIAISON, OTHER_SECRETARY, PLAIN, SECRETARY, Harness
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -3,7 +3,7 @@ up, given back with advice, to the community committee), resolved and rated; ref
 
 from __future__ import annotations
 
-from bot.buttons import RequestAct, RequestOpen, RequestRate
+from bot.services.households.buttons import RequestAct, RequestOpen, RequestRate
 from tests.conftest import COMMUNITY_SECRETARY, LIAISON, OTHER_SECRETARY, PATROL, SECRETARY, Harness
 from tests.households_helpers import load_households
 

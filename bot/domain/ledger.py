@@ -14,7 +14,22 @@ from datetime import date, datetime, time
 from enum import StrEnum
 
 #: Every meeting type the ledger may count, in the order it shows them.
-LEDGER_KINDS = ("general", "committee", "group", "lecture", "partyday", "life", "party_committee", "other")
+
+
+class LedgerKind(StrEnum):
+    """Every meeting type the ledger may count, in the order it shows them (a `LedgerNotice` button's value)."""
+
+    GENERAL = "general"
+    COMMITTEE = "committee"
+    GROUP = "group"
+    LECTURE = "lecture"
+    PARTYDAY = "partyday"
+    LIFE = "life"
+    PARTY_COMMITTEE = "party_committee"
+    OTHER = "other"
+
+
+LEDGER_KINDS: tuple[LedgerKind, ...] = tuple(LedgerKind)
 #: Lengths of period a count may be required for.
 PERS = ("month", "quarter", "year")
 #: 《中国共产党支部工作条例（试行）》: 支部党员大会 at least once a quarter, 支委会 once a month, 党小组会 once a

@@ -129,6 +129,19 @@ class RosterRecord(BaseModel):
     activity_group_id: int | None = None
 
 
+class MemberState(StrEnum):
+    """Where a member is, as /status records it (the value a `StatusState` button carries)."""
+
+    HOME = "home"
+    AWAY_WORK = "away_work"
+    AWAY_BUSINESS = "away_business"
+    STUDY = "study"
+    WITH_CHILDREN = "with_children"
+    MEDICAL = "medical"
+    ILL = "ill"
+    HARDSHIP = "hardship"
+
+
 class Change(StrEnum):
     """What an import did to one member."""
 

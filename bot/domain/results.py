@@ -3,8 +3,8 @@
 A `Reply` is one message to the person who acted: a catalogue key with its values (rendered in the
 reader's language by the front end), or text a rules module already rendered (`html`, Telegram's small
 HTML subset that a 企业微信 adapter would turn into its own markup), plus buttons as rows of
-`{"text", "data"}` (data from `bot.buttons`) or `{"text", "url"}`. `alert` marks the short answer to a
-button press (a pop-up).
+`{"text", "data"}` (data from a capability's `buttons` module) or `{"text", "url"}`. `alert` marks the short
+answer to a button press (a pop-up).
 
 A use case that decides to send something to other people writes the outbox rows itself, in the
 transaction that records the decision (crash-safe), and says how many it `queued` so the front end wakes

@@ -9,17 +9,18 @@ from enum import IntEnum
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from bot import buttons
-from bot.buttons import CarePick, CareSkip, ListPage
+from bot.domain.payload import family
 from bot.domain.results import Reply, alert
 from bot.domain.rights import Actor
 from bot.handlers import pages
 from bot.handlers.common import actor, args_text, command, is_private, keep_draft, render
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.care import steps as care_steps
+from bot.services.care.buttons import CARE, CarePick, CareSkip
 from bot.services.care.common import LIST, care_command, care_list_page
 from bot.services.care.steps import VisitDraft, VisitStep
 from bot.services.care.visits import care_visit
+from bot.services.kernel.buttons import ListPage
 
 DRAFT = "carevisit"  # the key of the draft in user_data
 
@@ -146,5 +147,5 @@ def register(app: ZhibuApp) -> None:
             persistent=True,
         )
     )
-    app.add_handler(CallbackQueryHandler(on_expired, pattern=buttons.family(buttons.CARE)))
+    app.add_handler(CallbackQueryHandler(on_expired, pattern=family(CARE)))
     pages.register_list(app, LIST, "/care", care_pressed)

@@ -24,8 +24,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot import buttons
-from bot.buttons import DutyKind, DutyLogPost, DutyOutcome, DutyPostSwitch, DutyPostToggle, DutySkip
+from bot.domain.payload import family
 from bot.handlers import duty_followup, duty_posts
 from bot.handlers.common import actor, command, expired_button, reply, split_fields
 from bot.handlers.duty_followup import DRAFT, play
@@ -33,6 +32,7 @@ from bot.handlers.duty_report import on_post_toggle
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.duty import flow
 from bot.services.duty import log as duty_log
+from bot.services.duty.buttons import DUTY, DutyKind, DutyLogPost, DutyOutcome, DutyPostSwitch, DutyPostToggle, DutySkip
 from bot.services.duty.flow import Draft, Step
 from bot.services.duty.rules import MEDIATION, PATROL
 
@@ -282,4 +282,4 @@ def register(app: ZhibuApp) -> None:
     app.add_handler(CallbackQueryHandler(on_post_toggle, pattern=DutyPostToggle.matches))
     app.add_handler(CallbackQueryHandler(on_post_toggle, pattern=DutyPostSwitch.matches))
     duty_posts.register(app)
-    app.add_handler(CallbackQueryHandler(expired_button("duty.expired"), pattern=buttons.family(buttons.DUTY)))
+    app.add_handler(CallbackQueryHandler(expired_button("duty.expired"), pattern=family(DUTY)))

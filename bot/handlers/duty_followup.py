@@ -9,10 +9,10 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ConversationHandler
 
-from bot.buttons import DutyFollowup
 from bot.handlers.common import actor, render
 from bot.runtime.context import ZhibuContext
 from bot.services.duty import followup
+from bot.services.duty.buttons import DutyFollowup
 from bot.services.duty.flow import ONGOING, Draft, Turn
 
 DRAFT = "duty_draft"

@@ -11,19 +11,6 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from bot.buttons import (
-    DutyAccountsPage,
-    DutyAccountWrite,
-    DutyApprove,
-    DutyApproveMonth,
-    DutyApproveRange,
-    DutyClaim,
-    DutyClaimDecide,
-    DutyPublish,
-    DutyPublishDrop,
-    DutyReject,
-    DutyReviewPage,
-)
 from bot.domain.results import Result, say
 from bot.handlers.common import (
     actor,
@@ -41,6 +28,19 @@ from bot.services.duty import accounts as duty_accounts
 from bot.services.duty import claims as duty_claims
 from bot.services.duty import publicity as duty_publicity
 from bot.services.duty import review as duty_review
+from bot.services.duty.buttons import (
+    DutyAccountsPage,
+    DutyAccountWrite,
+    DutyApprove,
+    DutyApproveMonth,
+    DutyApproveRange,
+    DutyClaim,
+    DutyClaimDecide,
+    DutyPublish,
+    DutyPublishDrop,
+    DutyReject,
+    DutyReviewPage,
+)
 from bot.services.duty.points import Quarter
 
 END = ConversationHandler.END

@@ -10,7 +10,6 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import CommandHandler
 
-from bot.buttons import DutyPostSwitch, DutyPostToggle, ListPage
 from bot.domain.results import Reply
 from bot.domain.rights import Actor
 from bot.handlers import pages
@@ -20,6 +19,8 @@ from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.runtime.delivery import markup
 from bot.services.duty import month as duty_month
 from bot.services.duty import posts as duty_posts
+from bot.services.duty.buttons import DutyPostSwitch, DutyPostToggle
+from bot.services.kernel.buttons import ListPage
 
 
 @command("duty")

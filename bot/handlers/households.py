@@ -8,16 +8,17 @@ from enum import IntEnum
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from bot import buttons
-from bot.buttons import HouseholdPick, ListPage
+from bot.domain.payload import family
 from bot.domain.results import Reply, Result, alert, say
 from bot.domain.rights import Actor
 from bot.handlers import pages
 from bot.handlers.common import Handler, actor, args_text, command, keep_draft, render
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.households import visit as households_visit
+from bot.services.households.buttons import HOUSEHOLDS, HouseholdPick, VisitNoRequest
 from bot.services.households.common import households_page, list_households
 from bot.services.households.visit import Step, VisitDraft, VisitStep
+from bot.services.kernel.buttons import ListPage
 
 DRAFT = "visit"  # the key of the draft in user_data
 
@@ -143,7 +144,7 @@ def register(app: ZhibuApp) -> None:
                 ],
                 V.FOUND: [MessageHandler(text, on_found), MessageHandler(other, _again(V.FOUND, not_text))],
                 V.REQUEST: [
-                    CallbackQueryHandler(on_request, pattern=buttons.VisitNoRequest.matches),
+                    CallbackQueryHandler(on_request, pattern=VisitNoRequest.matches),
                     MessageHandler(text, on_request),
                     MessageHandler(other, _again(V.REQUEST, not_text)),
                 ],
@@ -155,4 +156,4 @@ def register(app: ZhibuApp) -> None:
     )
     app.add_handler(CommandHandler("households", cmd_households))
     pages.register_list(app, "households", "/households", households_pressed)
-    app.add_handler(CallbackQueryHandler(on_expired, pattern=buttons.family(buttons.HOUSEHOLDS)))
+    app.add_handler(CallbackQueryHandler(on_expired, pattern=family(HOUSEHOLDS)))

@@ -9,11 +9,11 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot import buttons
-from bot.buttons import InviteKeep, InviteRelink
+from bot.domain.payload import family
 from bot.handlers.common import actor, args_text, command, expired_button, render, split_fields
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.members import invites
+from bot.services.members.buttons import INVITES, InviteKeep, InviteRelink
 
 log = logging.getLogger(__name__)
 
@@ -57,4 +57,4 @@ def register(app: ZhibuApp) -> None:
     app.add_handler(CommandHandler("invite", cmd_invite))
     app.add_handler(CallbackQueryHandler(on_relink, pattern=InviteRelink.matches))
     app.add_handler(CallbackQueryHandler(on_keep, pattern=InviteKeep.matches))
-    app.add_handler(CallbackQueryHandler(expired_button("invite.expired"), pattern=buttons.family(buttons.INVITES)))
+    app.add_handler(CallbackQueryHandler(expired_button("invite.expired"), pattern=family(INVITES)))

@@ -8,12 +8,13 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.buttons import LEDGER, LedgerAll, LedgerView, family
+from bot.domain.payload import family
 from bot.domain.results import alert
 from bot.handlers.common import actor, args_text, command, expired_button, is_private, render
 from bot.handlers.pages import show_page
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.ledger import overview as ledger
+from bot.services.ledger.buttons import LEDGER, LedgerAll, LedgerView
 
 
 @command("ledger")

@@ -12,12 +12,20 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from bot import buttons
-from bot.buttons import MinutesAdd, MinutesDone, MinutesDrop, MinutesPerson, MinutesRedo, MinutesSave
+from bot.domain.payload import family
 from bot.domain.results import Result, alert, say
 from bot.handlers.common import actor, args_text, command, expired_button, is_private, keep_draft, render
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.minutes import flow
+from bot.services.minutes.buttons import (
+    MINUTES,
+    MinutesAdd,
+    MinutesDone,
+    MinutesDrop,
+    MinutesPerson,
+    MinutesRedo,
+    MinutesSave,
+)
 from bot.services.minutes.rules import MinutesDraft
 
 DRAFT = "minutes_draft"
@@ -199,4 +207,4 @@ def register(app: ZhibuApp) -> None:
         )
     )
     # Any other `min` payload (a button of minutes no longer being filled in, or forged): expired, nothing kept.
-    app.add_handler(CallbackQueryHandler(expired_button("minutes.expired"), pattern=buttons.family(buttons.MINUTES)))
+    app.add_handler(CallbackQueryHandler(expired_button("minutes.expired"), pattern=family(MINUTES)))

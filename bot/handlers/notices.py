@@ -15,13 +15,15 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from bot.buttons import NOTICES, LedgerNotice, NoticeDrop, NoticeKind, NoticeSend, NoticeUnit, family
+from bot.domain.payload import family
 from bot.domain.results import Result, say
 from bot.handlers import notices_admin, notices_replies
 from bot.handlers.common import Handler, actor, args_text, command, expired_button, keep_draft, render
 from bot.i18n import reply_text
 from bot.runtime.context import ZhibuApp, ZhibuContext
+from bot.services.ledger.buttons import LedgerNotice
 from bot.services.notices import compose
+from bot.services.notices.buttons import NOTICES, NoticeDrop, NoticeKind, NoticeSend, NoticeUnit
 from bot.services.notices.compose import Stage, Step
 
 DRAFT = "notice_draft"

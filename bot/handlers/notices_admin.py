@@ -13,13 +13,13 @@ from telegram import ChatMember, Update
 from telegram.error import TelegramError
 from telegram.ext import CommandHandler
 
-from bot.buttons import ListPage
 from bot.domain.results import Reply, say
 from bot.domain.rights import Actor
 from bot.handlers import pages
 from bot.handlers.common import actor, args_text, command, is_private, render
 from bot.handlers.notices_replies import show
 from bot.runtime.context import ZhibuApp, ZhibuContext
+from bot.services.kernel.buttons import ListPage
 from bot.services.notices import manage
 from bot.services.notices.attendance import attendance, attendance_page
 

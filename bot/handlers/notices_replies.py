@@ -17,7 +17,6 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from bot.buttons import NoticeAttend, NoticeCheckin, NoticeLeave, NoticeLeaveNo, NoticeLeaveOk
 from bot.domain.results import Result, say
 from bot.handlers.common import actor, command, is_private, render, reply_html
 from bot.i18n import reply_text, t
@@ -27,6 +26,7 @@ from bot.runtime.scheduler import REFRESH
 from bot.services.notices import attendance as answers
 from bot.services.notices import leave as notices_leave
 from bot.services.notices.attendance import Answered, LeaveAsked
+from bot.services.notices.buttons import NoticeAttend, NoticeCheckin, NoticeLeave, NoticeLeaveNo, NoticeLeaveOk
 from bot.services.notices.edits import Edit, group_post
 from bot.services.notices.manage import upcoming
 

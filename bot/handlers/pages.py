@@ -12,13 +12,13 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler
 
-from bot.buttons import ListPage, list_pages, stale_pages
 from bot.domain.results import Reply, alert
 from bot.domain.rights import Actor
 from bot.handlers.common import Handler, actor, is_private, render
 from bot.i18n import reply_text
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.runtime.delivery import markup
+from bot.services.kernel.buttons import ListPage, list_pages, stale_pages
 
 #: A list's page button: (person, the button pressed, context) → the page, or an alert.
 PageCase = Callable[[Actor, ListPage, ZhibuContext], Awaitable[Reply]]

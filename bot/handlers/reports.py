@@ -20,15 +20,24 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from bot import buttons
-from bot.buttons import ListPage, ReportCancel, ReportComment, ReportRead, ReportSend, ReportView, ReportWrite
+from bot.domain.payload import family
 from bot.domain.results import Reply, alert
 from bot.domain.rights import Actor
 from bot.handlers import pages
 from bot.handlers.common import actor, args_text, command, keep_draft, render
 from bot.runtime.context import ZhibuApp, ZhibuContext
+from bot.services.kernel.buttons import ListPage
 from bot.services.reports import read as reports_read
 from bot.services.reports import write as reports_write
+from bot.services.reports.buttons import (
+    REPORTS,
+    ReportCancel,
+    ReportComment,
+    ReportRead,
+    ReportSend,
+    ReportView,
+    ReportWrite,
+)
 from bot.services.reports.read import Commenting
 from bot.services.reports.view import list_reports, reports_page
 from bot.services.reports.write import ReportDraft, Writing
@@ -240,7 +249,7 @@ async def on_expired(update: Update, context: ZhibuContext) -> None:
     """A button of this capability that no longer means anything (a finished /report, a forged value):
     answered like an expired button, and nothing else is done."""
     data = update.callback_query.data if update.callback_query is not None else None
-    viewing = any(buttons.family(kind.PREFIX)(data) for kind in (ReportView, ReportRead, ReportComment))
+    viewing = any(family(kind.PREFIX)(data) for kind in (ReportView, ReportRead, ReportComment))
     await render(update, context, alert("report.view_expired" if viewing else "report.expired"))
 
 
@@ -284,4 +293,4 @@ def register(app: ZhibuApp) -> None:
     app.add_handler(CallbackQueryHandler(on_view, pattern=ReportView.matches))
     app.add_handler(CallbackQueryHandler(on_read, pattern=ReportRead.matches))
     pages.register_list(app, "reports", "/reports", reports_pressed)
-    app.add_handler(CallbackQueryHandler(on_expired, pattern=buttons.family(buttons.REPORTS)))
+    app.add_handler(CallbackQueryHandler(on_expired, pattern=family(REPORTS)))

@@ -8,16 +8,17 @@ from enum import IntEnum
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from bot import buttons
-from bot.buttons import ListPage, RequestAct, RequestOpen, RequestRate
+from bot.domain.payload import family
 from bot.domain.results import Reply, Result, alert, say
 from bot.domain.rights import Actor
 from bot.handlers import pages
 from bot.handlers.common import actor, args_text, command, is_private, render
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.households import requests_flow
+from bot.services.households.buttons import REQUESTS, RequestAct, RequestOpen, RequestRate
 from bot.services.households.requests import list_requests, log_request, requests_page, show_request
 from bot.services.households.requests_flow import Acted, Pending
+from bot.services.kernel.buttons import ListPage
 
 PENDING = "request_action"  # the key of the action waiting for its text in user_data
 
@@ -170,4 +171,4 @@ def register(app: ZhibuApp) -> None:
     app.add_handler(CallbackQueryHandler(on_open, pattern=RequestOpen.matches))
     app.add_handler(CallbackQueryHandler(on_rate, pattern=RequestRate.matches))
     pages.register_list(app, "requests", "/requests", requests_pressed)
-    app.add_handler(CallbackQueryHandler(on_expired, pattern=buttons.family(buttons.REQUESTS)))
+    app.add_handler(CallbackQueryHandler(on_expired, pattern=family(REQUESTS)))

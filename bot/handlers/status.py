@@ -16,15 +16,24 @@ from telegram.ext import (
     filters,
 )
 
-from bot import buttons
-from bot.buttons import ListPage, MobileLiaison, MobileRegister, StatusLong, StatusSkip, StatusState
+from bot.domain.payload import family
 from bot.domain.results import Reply, Result, alert, say
 from bot.domain.rights import Actor
 from bot.handlers import pages
 from bot.handlers.common import Handler, actor, args_text, command, keep_draft, render, split_fields
 from bot.runtime.context import ZhibuApp, ZhibuContext
+from bot.services.kernel.buttons import ListPage
 from bot.services.reports import mobile as reports_mobile
 from bot.services.reports import status_steps
+from bot.services.reports.buttons import (
+    MOBILE,
+    STATUS,
+    MobileLiaison,
+    MobileRegister,
+    StatusLong,
+    StatusSkip,
+    StatusState,
+)
 from bot.services.reports.status import status_line
 from bot.services.reports.status_members import list_members, members_page
 from bot.services.reports.status_steps import StatusDraft, StatusStep, Step
@@ -239,5 +248,5 @@ def register(app: ZhibuApp) -> None:
     app.add_handler(CallbackQueryHandler(on_long, pattern=StatusLong.matches))
     app.add_handler(CallbackQueryHandler(on_register, pattern=MobileRegister.matches))
     app.add_handler(CallbackQueryHandler(on_liaison, pattern=MobileLiaison.matches))
-    app.add_handler(CallbackQueryHandler(on_mobile_expired, pattern=buttons.family(buttons.MOBILE)))
-    app.add_handler(CallbackQueryHandler(on_expired, pattern=buttons.family(buttons.STATUS)))
+    app.add_handler(CallbackQueryHandler(on_mobile_expired, pattern=family(MOBILE)))
+    app.add_handler(CallbackQueryHandler(on_expired, pattern=family(STATUS)))

@@ -1,5 +1,6 @@
-"""The core's wiring, listed once and read top to bottom: every reminder source the sweep runs and every
-hook the sender calls after a delivery. Nothing registers itself by being imported.
+"""The core's wiring, listed once and read top to bottom: every reminder source the sweep runs, every hook
+the sender calls after a delivery, and each capability's button payloads (its `buttons` module: importing it
+registers its payload kinds, so `PAYLOADS` is collected, never kept by hand).
 
 A second front end (企业微信, say) uses the same lists: it runs `sweep` on a timer and calls the hooks
 after each of its own deliveries."""
@@ -10,16 +11,27 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from bot.config import Settings
+from bot.domain import payload
+from bot.domain.payload import Payload
+from bot.services.care import buttons as care_buttons
 from bot.services.care import reminders as care_reminders
 from bot.services.duty import accounts as duty_accounts
+from bot.services.duty import buttons as duty_buttons
 from bot.services.duty import common as duty
+from bot.services.households import buttons as households_buttons
 from bot.services.households import due as households_due
+from bot.services.kernel import buttons as kernel_buttons
 from bot.services.kernel import digest, reminders
 from bot.services.kernel.reminders import DueSource, ReminderSource
+from bot.services.ledger import buttons as ledger_buttons
 from bot.services.ledger.nudges import ledger_nudges
+from bot.services.members import buttons as members_buttons
+from bot.services.minutes import buttons as minutes_buttons
 from bot.services.notices import broadcast as notices_broadcast
+from bot.services.notices import buttons as notices_buttons
 from bot.services.notices import common as notices
 from bot.services.notices import due as due_meetings
+from bot.services.reports import buttons as reports_buttons
 from bot.services.reports import due as due_reports
 from bot.store import Store
 from bot.store.outbox import OutboxRow
@@ -46,6 +58,22 @@ REMINDER_SOURCES: tuple[DueSource | ReminderSource, ...] = (
     DueSource("visit", households_due.visit_reminders),  # a member's weekly list of households to visit
     DueSource("request", households_due.request_reminders),  # an open resident's request: 7 and 15 days
 )
+
+#: Each capability's button payloads (`bot/services/<capability>/buttons.py`).
+BUTTONS = (
+    care_buttons,
+    duty_buttons,
+    households_buttons,
+    kernel_buttons,
+    ledger_buttons,
+    members_buttons,
+    minutes_buttons,
+    notices_buttons,
+    reports_buttons,
+)
+#: Every payload kind, as their modules registered them (`bot.domain.payload`): for the tests (64 bytes at
+#: the most, round trips, no two kinds taking the same data) and the docs.
+PAYLOADS: tuple[type[Payload], ...] = payload.kinds()
 
 AFTER_SEND: tuple[AfterSend, ...] = (
     notices_broadcast.after_delivery,  # the broadcast summary; a cancellation to a late delivery

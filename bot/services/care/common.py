@@ -8,13 +8,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.buttons import ListPage
 from bot.config import Settings
 from bot.domain.models import Member
 from bot.domain.results import Reply, Result, alert, say, shown
 from bot.domain.rights import Actor, OrgTree, managed_units
 from bot.i18n import Html, t
 from bot.services.kernel import pages
+from bot.services.kernel.buttons import ListPage
 from bot.services.kernel.text import clean_text
 from bot.services.reports.common import ALERTING
 from bot.store import Store
@@ -24,7 +24,7 @@ from bot.store.outbox import Outgoing
 
 MAX_SITUATION = 300
 MAX_OUTCOME = 500
-LIST = "care"
+LIST = pages.PageList.CARE
 FILTERS: tuple[pages.Filter[CareCase], ...] = (pages.Filter("all", "care.filter_all"),)
 #: The words that turn `/care` into closing a case: `/care 结案 姓名 | 结果`.
 CLOSE_WORDS = ("结案", "close")

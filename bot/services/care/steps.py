@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.buttons import CareSkip
 from bot.config import Settings
 from bot.domain.results import Buttons, Reply, Result, alert, say
 from bot.domain.rights import Actor
 from bot.i18n import t
+from bot.services.care.buttons import CareSkip
 from bot.services.care.visits import MAX_BROUGHT, MAX_NEXT, care_units, may_log
 from bot.services.kernel.text import clean_text
 from bot.services.reports.common import member_of

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.buttons import CarePick
 from bot.config import Settings
 from bot.domain.results import Result, say
 from bot.domain.rights import Actor, OrgTree, managed_units
 from bot.i18n import Html, t
+from bot.services.care.buttons import CarePick
 from bot.services.care.common import day, in_branch, situation, split, who
 from bot.services.care.rules import parse_day
 from bot.services.reports.common import member_of

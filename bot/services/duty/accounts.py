@@ -13,12 +13,12 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.buttons import DutyAccountsPage, DutyAccountWrite
 from bot.config import Settings
 from bot.domain.models import Member
 from bot.domain.results import Reply, alert, say, shown
 from bot.domain.rights import Actor, OrgTree
 from bot.i18n import resolve_language, t
+from bot.services.duty.buttons import DutyAccountsPage, DutyAccountWrite
 from bot.services.duty.common import catalogue
 from bot.services.duty.points import Quarter, entry_points, parse_rating, under_review
 from bot.services.duty.rules import FieldError

@@ -8,12 +8,13 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from bot.buttons import DutyClaim, DutyClaimDecide
 from bot.config import Settings
 from bot.domain.models import Member
+from bot.domain.payload import YesNo
 from bot.domain.results import Reply, Result, alert, say
 from bot.domain.rights import Actor, OrgTree, can_manage
 from bot.i18n import resolve_language, t
+from bot.services.duty.buttons import DutyClaim, DutyClaimDecide
 from bot.services.duty.common import catalogue
 from bot.services.members.people import unit_label
 from bot.store import Store
@@ -22,7 +23,7 @@ from bot.store.outbox import Outgoing
 
 log = logging.getLogger(__name__)
 
-VERDICTS = ("yes", "no")
+VERDICTS: tuple[YesNo, ...] = tuple(YesNo)
 
 
 def _lang(member: Member, settings: Settings) -> str:
@@ -74,8 +75,8 @@ async def ask(actor: Actor, post_id: int, now: datetime, store: Store, settings:
             to = _lang(s, settings)
             buttons = [
                 [
-                    {"text": t(to, "posts.claim.yes"), "data": DutyClaimDecide(claim_id, "yes").pack()},
-                    {"text": t(to, "posts.claim.no"), "data": DutyClaimDecide(claim_id, "no").pack()},
+                    {"text": t(to, "posts.claim.yes"), "data": DutyClaimDecide(claim_id, YesNo.YES).pack()},
+                    {"text": t(to, "posts.claim.no"), "data": DutyClaimDecide(claim_id, YesNo.NO).pack()},
                 ]
             ]
             out.append(

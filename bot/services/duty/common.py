@@ -19,17 +19,18 @@ from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.buttons import DutyFollowup
 from bot.config import Settings
 from bot.domain.models import Member
 from bot.domain.rights import OrgTree
 from bot.i18n import resolve_language, t
+from bot.services.duty.buttons import DutyFollowup
 from bot.services.duty.points import Catalogue, Reviewed, entry_points, met, summarize_reviewed
 from bot.services.duty.rules import (
     FOLLOWUP_AT,
     MEDIATION,
     PATROL,
     MediationDraft,
+    MediationOutcome,
     Month,
     MonthSummary,
     PatrolDraft,
@@ -180,10 +181,13 @@ def followup_key(entry: DutyLog) -> str:
 
 
 def followup_buttons(lang: str, log_id: int) -> list[list[dict[str, str]]]:
-    def button(outcome: str) -> dict[str, str]:
+    def button(outcome: MediationOutcome) -> dict[str, str]:
         return {"text": t(lang, f"duty.followup.button_{outcome}"), "data": DutyFollowup(log_id, outcome).pack()}
 
-    return [[button("resolved"), button("referred")], [button("ongoing")]]
+    return [
+        [button(MediationOutcome.RESOLVED), button(MediationOutcome.REFERRED)],
+        [button(MediationOutcome.ONGOING)],
+    ]
 
 
 async def mediation_followups(

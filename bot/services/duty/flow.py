@@ -14,11 +14,11 @@ from datetime import date, datetime
 from enum import IntEnum
 from zoneinfo import ZoneInfo
 
-from bot.buttons import DutyKind, DutyOutcome, DutySkip
 from bot.config import Settings
 from bot.domain.results import Buttons, Reply, Result, say
 from bot.domain.rights import Actor
 from bot.i18n import Html, t
+from bot.services.duty.buttons import DutyKind, DutyOutcome, DutySkip
 from bot.services.duty.common import save_mediation, save_patrol
 from bot.services.duty.entry import save_generic
 from bot.services.duty.points import parse_served, parse_time
@@ -29,8 +29,10 @@ from bot.services.duty.rules import (
     OUTCOMES,
     PATROL,
     SHORT_LIMIT,
+    DisputeKind,
     FieldError,
     MediationDraft,
+    MediationOutcome,
     PatrolDraft,
     log_points,
     parse_followup,
@@ -135,9 +137,9 @@ def question(step: Step, draft: Draft, now: datetime, tz: ZoneInfo, lang: str) -
     """The question of a step, with its buttons."""
     key = _QUESTIONS[step]
     if step is Step.KIND:
-        return say(key, buttons=_choices(lang, "kind", KINDS, lambda v: DutyKind(v).pack()))
+        return say(key, buttons=_choices(lang, "kind", KINDS, lambda v: DutyKind(DisputeKind(v)).pack()))
     if step is Step.OUTCOME:
-        return say(key, buttons=_choices(lang, "outcome", OUTCOMES, lambda v: DutyOutcome(v).pack()))
+        return say(key, buttons=_choices(lang, "outcome", OUTCOMES, lambda v: DutyOutcome(MediationOutcome(v)).pack()))
     if step is Step.PHOTO:
         return say(key, buttons=skip_buttons(lang))
     if step is Step.FOLLOWUP:

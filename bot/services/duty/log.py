@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.buttons import DutyLogPost
 from bot.config import Settings
 from bot.domain.results import Result, alert, say
 from bot.domain.rights import Actor
 from bot.i18n import t
 from bot.services.duty import flow
+from bot.services.duty.buttons import DutyLogPost
 from bot.services.duty.common import catalogue
 from bot.services.duty.flow import Turn
 from bot.services.duty.view import join_names

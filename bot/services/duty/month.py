@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.buttons import ListPage
 from bot.config import Settings
 from bot.domain.results import Reply, alert, say, shown
 from bot.domain.rights import Actor, Capability, OrgTree
@@ -17,6 +16,7 @@ from bot.services.duty.points import Catalogue, PostFigures, Reviewed, minimum_c
 from bot.services.duty.rules import MEDIATION, PATROL, FieldError, Month
 from bot.services.duty.view import field_error, join_names, minimum_text, month_label, posts_label, rule_text
 from bot.services.kernel import pages
+from bot.services.kernel.buttons import ListPage
 from bot.services.kernel.pages import Filter, clip
 from bot.services.members.people import managed_members, unit_label
 from bot.store import Store
@@ -205,7 +205,9 @@ async def _page(
 
     text = pages.fit(render, lambda cap: [_line(ranked, tree, lang, cap) for ranked in page.entries])
     key = month_key(month)
-    return shown(text, pages.buttons(page, FILTERS, lambda f, n: ListPage("dutyreport", key, f, n).pack(), lang))
+    return shown(
+        text, pages.buttons(page, FILTERS, lambda f, n: ListPage(pages.PageList.DUTYREPORT, key, f, n).pack(), lang)
+    )
 
 
 async def units_report(

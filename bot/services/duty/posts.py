@@ -10,15 +10,15 @@ import logging
 from collections.abc import Iterable
 from datetime import datetime
 
-from bot.buttons import DutyPostSwitch, DutyPostToggle
 from bot.domain.models import Member
 from bot.domain.results import Buttons, Reply, alert, say
 from bot.domain.rights import Actor, OrgTree, can_manage
 from bot.i18n import t
 from bot.services.duty import catalogue as duty_catalogue
+from bot.services.duty.buttons import DutyPostSwitch, DutyPostToggle
 from bot.services.duty.common import catalogue
 from bot.services.duty.points import Catalogue
-from bot.services.duty.rules import DUTY_POSTS, parse_posts
+from bot.services.duty.rules import DUTY_POSTS, DutyPost, parse_posts
 from bot.services.duty.view import join_names, post_label, posts_label
 from bot.services.members.people import find_managed, unit_label
 from bot.store import Store
@@ -37,7 +37,9 @@ def post_buttons(lang: str, member_id: int, posts: Iterable[str], cat: Catalogue
             post=post_label(lang, post.key),
         )
         data = (
-            DutyPostToggle(member_id, post.key) if post.key in DUTY_POSTS else DutyPostSwitch(member_id, post.id)
+            DutyPostToggle(member_id, DutyPost(post.key))
+            if post.key in DUTY_POSTS
+            else DutyPostSwitch(member_id, post.id)
         ).pack()
         row.append({"text": label, "data": data})
     return [row[i : i + 2] for i in range(0, len(row), 2)]

@@ -9,12 +9,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from bot.buttons import DutyPublish, DutyPublishDrop
 from bot.config import Settings
 from bot.domain.results import Reply, Result, alert, say, shown
 from bot.domain.rights import Actor, OrgTree, can_manage
 from bot.i18n import t
 from bot.services.duty.accounts import quarter_figures, quarter_label, rating_label
+from bot.services.duty.buttons import DutyPublish, DutyPublishDrop
 from bot.services.duty.points import Quarter, under_review
 from bot.services.duty.rules import FieldError
 from bot.services.duty.view import posts_label

@@ -12,11 +12,11 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.buttons import DutyApprove, DutyApproveMonth, DutyApproveRange, DutyReject, DutyReviewPage
 from bot.config import Settings
 from bot.domain.results import Buttons, Reply, Result, alert, say, shown
 from bot.domain.rights import Actor, OrgTree, managed_units
 from bot.i18n import Html, resolve_language, t
+from bot.services.duty.buttons import DutyApprove, DutyApproveMonth, DutyApproveRange, DutyReject, DutyReviewPage
 from bot.services.duty.common import catalogue
 from bot.services.duty.month import month_key, month_of_key
 from bot.services.duty.points import Catalogue, entry_points

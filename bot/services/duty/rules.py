@@ -11,17 +11,46 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.services.kernel.text import clean_text
 from bot.services.members.roster import POSTS as POST_ALIASES
 from bot.store.duty import DutyLog
 
+
+class DutyPost(StrEnum):
+    """The two built-in duty posts (a `DutyPostToggle` button's value)."""
+
+    PATROL = "patrol"
+    MEDIATION = "mediation"
+
+
+class DisputeKind(StrEnum):
+    """The kind of a mediated dispute (a `DutyKind` button's value)."""
+
+    NEIGHBOUR = "neighbour"
+    FAMILY = "family"
+    SUPPORT = "support"
+    RELOCATION = "relocation"
+    LAND = "land"
+    PROPERTY = "property"
+    OTHER = "other"
+
+
+class MediationOutcome(StrEnum):
+    """How a mediation ended, or that it goes on (a `DutyOutcome` / `DutyFollowup` button's value)."""
+
+    RESOLVED = "resolved"
+    REFERRED = "referred"
+    ONGOING = "ongoing"
+
+
 PATROL = "patrol"
 MEDIATION = "mediation"
-DUTY_POSTS = (PATROL, MEDIATION)
-KINDS = ("neighbour", "family", "support", "relocation", "land", "property", "other")
-OUTCOMES = ("resolved", "referred", "ongoing")
+DUTY_POSTS: tuple[DutyPost, ...] = tuple(DutyPost)
+KINDS: tuple[DisputeKind, ...] = tuple(DisputeKind)
+OUTCOMES: tuple[MediationOutcome, ...] = tuple(MediationOutcome)
 MIN_MINUTES, MAX_MINUTES = 1, 720
 LONG_PATROL = 60  # minutes from which a patrol scores 2
 PATROL_MINIMUM = 4  # patrols a month for the patrol post

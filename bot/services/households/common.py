@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.buttons import ListPage
 from bot.config import Settings
 from bot.domain.results import Reply, Result, alert, say, shown
 from bot.domain.rights import Actor, OrgTree, managed_units
 from bot.i18n import t
 from bot.services.kernel import pages
+from bot.services.kernel.buttons import ListPage
 from bot.services.kernel.pages import Filter, clip
 from bot.store import Store
 from bot.store.households import Household
@@ -158,7 +158,7 @@ async def _page(
     text = pages.fit(
         render, lambda cap: [_line(h, lang, tz, now, days, cap, with_member=ref == UNITS) for h in page.entries]
     )
-    keys = pages.buttons(page, filters, lambda f, n: ListPage("households", ref, f, n).pack(), lang)
+    keys = pages.buttons(page, filters, lambda f, n: ListPage(pages.PageList.HOUSEHOLDS, ref, f, n).pack(), lang)
     return shown(text, keys)
 
 

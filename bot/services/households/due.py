@@ -15,10 +15,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 
-from bot.buttons import RequestOpen
 from bot.config import Settings
 from bot.domain.models import Member
 from bot.i18n import resolve_language, t
+from bot.services.households.buttons import RequestOpen
 from bot.services.households.common import address, is_stale, stale_from
 from bot.services.households.requests_rules import HANDLER_AFTER, SECRETARY_AFTER, age_days, next_reminder
 from bot.services.kernel import digest

@@ -10,21 +10,23 @@ import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.buttons import ListPage, RequestAct, RequestOpen, RequestRate
 from bot.config import Settings
 from bot.domain.results import Buttons, Reply, Result, alert, say, shown
 from bot.domain.rights import Actor, OrgTree, managed_units
 from bot.i18n import t
+from bot.services.households.buttons import RequestAct, RequestOpen, RequestRate
 from bot.services.households.common import address, find_named
 from bot.services.households.requests_rules import (
     HANDLER_AFTER,
     MAX_TEXT,
     SATISFACTION,
+    RequestAction,
     Standing,
     actions_for,
     age_days,
 )
 from bot.services.kernel import pages
+from bot.services.kernel.buttons import ListPage
 from bot.services.kernel.pages import Filter, clip
 from bot.services.kernel.text import clean_text
 from bot.store import Store
@@ -95,7 +97,7 @@ def rating_buttons(request_id: int, lang: str) -> Buttons:
 
 def action_buttons(request: Request, who: Standing, lang: str) -> Buttons:
     keys = [
-        {"text": t(lang, f"requests.action.{a}"), "data": RequestAct(request.id, a).pack()}
+        {"text": t(lang, f"requests.action.{a}"), "data": RequestAct(request.id, RequestAction(a)).pack()}
         for a in actions_for(request.state, who)
     ]
     return [keys[i : i + 3] for i in range(0, len(keys), 3)]
@@ -199,7 +201,7 @@ async def requests_page(
     keys = pages.buttons(
         page,
         filters,
-        lambda f, n: ListPage("requests", 0, f, n).pack(),
+        lambda f, n: ListPage(pages.PageList.REQUESTS, 0, f, n).pack(),
         lang,
         extra=[opens[i : i + OPEN_PER_ROW] for i in range(0, len(opens), OPEN_PER_ROW)],
     )

@@ -9,11 +9,11 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.buttons import RequestOpen
 from bot.config import Settings
 from bot.domain.results import Result, alert, say
 from bot.domain.rights import Actor, OrgTree
 from bot.i18n import resolve_language, t
+from bot.services.households.buttons import RequestOpen
 from bot.services.households.requests import may_rate, rating_buttons, standing
 from bot.services.households.requests_rules import MAX_TEXT, MOVES, NEEDS_TEXT, SATISFACTION, allowed
 from bot.services.kernel.text import clean_text

@@ -11,15 +11,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 STATES = ("received", "in_progress", "passed_up", "committee", "resolved")
 OPEN = frozenset(STATES) - {"resolved"}
-#: Button actions (a `RequestAct`'s `action`).
-ACTIONS = ("start", "resolve", "up", "take", "committee", "back")
+
+
+class RequestAction(StrEnum):
+    """Button actions (a `RequestAct`'s `action`)."""
+
+    START = "start"
+    RESOLVE = "resolve"
+    UP = "up"
+    TAKE = "take"
+    COMMITTEE = "committee"
+    BACK = "back"
+
+
+class Satisfaction(StrEnum):
+    """The resident's satisfaction with a resolved request (a `RequestRate`'s `rating`)."""
+
+    SATISFIED = "satisfied"
+    BASIC = "basic"
+    UNSATISFIED = "unsatisfied"
+
+
+ACTIONS: tuple[RequestAction, ...] = tuple(RequestAction)
 #: Actions that need a text next: what was done, the advice.
 NEEDS_TEXT = frozenset({"resolve", "back"})
-#: The resident's satisfaction with a resolved request.
-SATISFACTION = ("satisfied", "basic", "unsatisfied")
+SATISFACTION: tuple[Satisfaction, ...] = tuple(Satisfaction)
 #: A request open this long reminds its handler, once.
 HANDLER_AFTER = timedelta(days=7)
 #: A request open this long goes to the branch secretary, once.

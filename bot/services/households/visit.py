@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from bot.buttons import HouseholdPick, VisitNoRequest
 from bot.config import Settings
 from bot.domain.results import Buttons, Reply, Result, say
 from bot.domain.rights import Actor, OrgTree
 from bot.i18n import t
+from bot.services.households.buttons import HouseholdPick, VisitNoRequest
 from bot.services.households.common import address, find_named, may_act
 from bot.services.households.requests_rules import MAX_TEXT
 from bot.services.kernel.text import clean_text

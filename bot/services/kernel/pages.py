@@ -7,7 +7,7 @@ end shows the last one, an unknown filter the first), and returns the `Page`. `b
 rows of `{"text", "data"}` buttons, `footer` into the position and export lines, and `fit` keeps a rendered
 page within one Telegram message however long the names, places or reasons in it are (`clip`). Each list
 (`/members`, `/reports`, `/dutyreport`, `/attendance`, and any later one) supplies its entries, filters
-and how a button's payload is made (`bot.buttons.ListPage`).
+and how a button's payload is made (`bot.services.kernel.buttons.ListPage`).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import html
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Generic, TypeVar
 
 from bot.domain.results import Buttons
@@ -25,32 +26,48 @@ T = TypeVar("T")
 
 #: Entries on one page: 40 short lines read well on a phone and stay far below 4096 characters.
 PAGE_SIZE = 40
-#: Lists that page (the `list` of a `ListPage` button).
-LISTS = ("members", "reports", "dutyreport", "attendance", "households", "requests", "care")
-#: Every filter word a list may use (a button's `filter`): short ASCII, so a payload stays under 64 bytes.
-#: A new list adds its words here.
-FILTER_WORDS = (
-    "all",
-    "unlinked",
-    "away",
-    "ill",
-    "hardship",
-    "nostatus",  # /members
-    "submitted",
-    "missing",
-    "overdue",  # /reports
-    "met",
-    "notmet",  # /dutyreport
-    "attend",
-    "leave",
-    "silent",
-    "present",
-    "absent",
-    "makeup",  # /attendance
-    "never",
-    "stale",
-    "passedup",  # /households, /requests
-)
+
+
+class PageList(StrEnum):
+    """Lists that page (the `list` of a `ListPage` button)."""
+
+    MEMBERS = "members"
+    REPORTS = "reports"
+    DUTYREPORT = "dutyreport"
+    ATTENDANCE = "attendance"
+    HOUSEHOLDS = "households"
+    REQUESTS = "requests"
+    CARE = "care"
+
+
+class FilterWord(StrEnum):
+    """Every filter word a list may use (a button's `filter`): short ASCII, so a payload stays under 64 bytes.
+    A new list adds its words here."""
+
+    ALL = "all"
+    UNLINKED = "unlinked"  # /members
+    AWAY = "away"
+    ILL = "ill"
+    HARDSHIP = "hardship"
+    NOSTATUS = "nostatus"
+    SUBMITTED = "submitted"  # /reports
+    MISSING = "missing"
+    OVERDUE = "overdue"
+    MET = "met"  # /dutyreport
+    NOTMET = "notmet"
+    ATTEND = "attend"  # /attendance
+    LEAVE = "leave"
+    SILENT = "silent"
+    PRESENT = "present"
+    ABSENT = "absent"
+    MAKEUP = "makeup"
+    NEVER = "never"  # /households, /requests
+    STALE = "stale"
+    PASSEDUP = "passedup"
+
+
+LISTS: tuple[PageList, ...] = tuple(PageList)
+FILTER_WORDS: tuple[FilterWord, ...] = tuple(FilterWord)
 #: What one message may hold, in UTF-16 units of the HTML sent (an upper bound of what Telegram counts,
 #: after entities); the reserve is for the tags a split would add, as in `bot.services.kernel.text.split_message`.
 MESSAGE_ROOM = 4096 - 64
@@ -130,7 +147,7 @@ def paginate(
 def buttons(
     page: Page[T],
     filters: Sequence[Filter[T]],
-    data: Callable[[str, int], str],
+    data: Callable[[FilterWord, int], str],
     lang: str,
     extra: Buttons | None = None,
 ) -> Buttons:
@@ -145,13 +162,13 @@ def buttons(
             label = t(lang, "pages.filter", label=t(lang, f.label), count=page.counts.get(f.word, 0))
             if f.word == page.filter:
                 label = t(lang, "pages.chosen", label=label)
-            keys.append({"text": html.unescape(label), "data": data(f.word, 1)})  # a label is plain text
+            keys.append({"text": html.unescape(label), "data": data(FilterWord(f.word), 1)})  # a label is plain text
         rows += [keys[i : i + PER_ROW] for i in range(0, len(keys), PER_ROW)]
     nav = []
     if page.has_previous:
-        nav.append({"text": t(lang, "pages.previous"), "data": data(page.filter, page.number - 1)})
+        nav.append({"text": t(lang, "pages.previous"), "data": data(FilterWord(page.filter), page.number - 1)})
     if page.has_next:
-        nav.append({"text": t(lang, "pages.next"), "data": data(page.filter, page.number + 1)})
+        nav.append({"text": t(lang, "pages.next"), "data": data(FilterWord(page.filter), page.number + 1)})
     if nav:
         rows.append(nav)
     return rows

@@ -13,15 +13,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.buttons import LedgerNotice
 from bot.config import Settings
-from bot.domain.ledger import PERS, closing, nudge_due, period_of
+from bot.domain.ledger import PERS, LedgerKind, closing, nudge_due, period_of
 from bot.domain.models import BRANCH_KIND
 from bot.domain.results import Buttons
 from bot.domain.rights import OrgTree
 from bot.i18n import t
 from bot.services.kernel.reminders import Due
 from bot.services.ledger import text
+from bot.services.ledger.buttons import LedgerNotice
 from bot.services.ledger.overview import ledger_year
 from bot.services.notices import common as notices
 from bot.store import Store
@@ -68,7 +68,12 @@ async def ledger_nudges(store: Store, settings: Settings, now: datetime) -> list
             lines = text.shortfall_lines(lang, unit, today, ending)
             kinds = [k for k in dict.fromkeys(missing) if k in offered]
             buttons: Buttons = [
-                [{"text": t(lang, "ledger.nudge_button", kind=text.kind_name(lang, k)), "data": LedgerNotice(k).pack()}]
+                [
+                    {
+                        "text": t(lang, "ledger.nudge_button", kind=text.kind_name(lang, k)),
+                        "data": LedgerNotice(LedgerKind(k)).pack(),
+                    }
+                ]
                 for k in kinds
             ]
             due.append(

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.buttons import LedgerAll, LedgerView
 from bot.config import Settings
 from bot.domain.models import BRANCH_KIND, COMMITTEE_KIND, GROUP_KIND
 from bot.domain.results import Buttons, Reply, alert, say, shown
@@ -25,6 +24,7 @@ from bot.services.kernel import pages
 from bot.services.kernel.pages import Filter, Page, clip
 from bot.services.kernel.text import clean_text
 from bot.services.ledger import text
+from bot.services.ledger.buttons import LedgerAll, LedgerView
 from bot.services.ledger.grid import Branch, LedgerYear, Meeting, UnitLedger, build
 from bot.store import Store
 from bot.store.ledger import LedgerReads

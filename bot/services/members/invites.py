@@ -11,13 +11,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from bot.buttons import InviteKeep, InviteRelink
 from bot.config import Settings
 from bot.domain.models import Member
 from bot.domain.results import Reply, Result, alert, say
 from bot.domain.rights import Actor, can_manage
 from bot.i18n import t
 from bot.services.kernel.text import clean_text, join_names
+from bot.services.members.buttons import InviteKeep, InviteRelink
 from bot.services.members.people import find_managed, tree_of, unit_label
 from bot.store import Store
 from bot.store.invites import InviteOutcome

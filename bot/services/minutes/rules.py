@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from enum import StrEnum
 
 from bot.store.notices_seats import MeetingSeat
 
@@ -17,6 +18,13 @@ NAME_LIMIT, CONTENT_LIMIT, RESOLUTION_LIMIT, MAX_RESOLUTIONS = 20, 3000, 300, 20
 #: A vote as typed: three whole numbers (赞成 反对 弃权), with or without the words, in any separators.
 _NUMBER = re.compile(r"\d+")
 VOTE_LIMIT = 100_000
+
+
+class MinutesRole(StrEnum):
+    """Whom a member present is chosen as (a `MinutesPerson` button's `role`)."""
+
+    HOST = "host"  # 主持人
+    RECORDER = "recorder"  # 记录人
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from bot.buttons import MinutesAdd, MinutesDone, MinutesDrop, MinutesPerson, MinutesRedo, MinutesSave
 from bot.domain.results import Buttons
 from bot.domain.rights import OrgTree
 from bot.i18n import t
-from bot.services.minutes.rules import DraftResolution, MinutesDraft
+from bot.services.minutes.buttons import MinutesAdd, MinutesDone, MinutesDrop, MinutesPerson, MinutesRedo, MinutesSave
+from bot.services.minutes.rules import DraftResolution, MinutesDraft, MinutesRole
 from bot.services.notices import ledger
 from bot.services.notices import text as view
 from bot.services.notices.audience import VOTING
@@ -117,7 +117,8 @@ def template(lang: str, record: Record, tz: ZoneInfo, draft: MinutesDraft | Minu
 
 def person_buttons(notice_id: int, role: str, present: Sequence[MeetingSeat]) -> Buttons:
     shown = [
-        {"text": s.name, "data": MinutesPerson(notice_id, role, s.member_id).pack()} for s in present[:PERSON_BUTTONS]
+        {"text": s.name, "data": MinutesPerson(notice_id, MinutesRole(role), s.member_id).pack()}
+        for s in present[:PERSON_BUTTONS]
     ]
     return [shown[i : i + 3] for i in range(0, len(shown), 3)]
 

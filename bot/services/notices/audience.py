@@ -14,12 +14,27 @@ members: the units a meeting type may be called for, who may call it there, and 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from enum import StrEnum
 
 from bot.domain.models import ACTIVITY_GROUP_KIND, BRANCH_KIND, COMMITTEE_KIND, GROUP_KIND, Member, Unit
 from bot.domain.rights import Actor, OrgTree, managed_units
 from bot.services.members.organisation import committee_of, members_of
 
-KINDS = ("general", "committee", "group", "lecture", "partyday", "life", "party_committee", "other")
+
+class MeetingKind(StrEnum):
+    """A meeting type a notice may be for (the value a `NoticeKind` button carries)."""
+
+    GENERAL = "general"
+    COMMITTEE = "committee"
+    GROUP = "group"
+    LECTURE = "lecture"
+    PARTYDAY = "partyday"
+    LIFE = "life"
+    PARTY_COMMITTEE = "party_committee"
+    OTHER = "other"
+
+
+KINDS: tuple[MeetingKind, ...] = tuple(MeetingKind)
 #: 三会一课: the three meetings and the lecture, first on the type buttons.
 THREE_AND_ONE = ("general", "committee", "group", "lecture")
 _GROUPS = frozenset({GROUP_KIND, ACTIVITY_GROUP_KIND})

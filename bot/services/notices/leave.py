@@ -9,13 +9,13 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from bot.buttons import NoticeLeaveNo, NoticeLeaveOk
 from bot.config import Settings
 from bot.domain.models import Member
 from bot.domain.results import Reply, alert, say
 from bot.domain.rights import Actor, OrgTree, can_manage
 from bot.i18n import Html, t
 from bot.services.notices import text as view
+from bot.services.notices.buttons import NoticeLeaveNo, NoticeLeaveOk
 from bot.services.notices.edits import Edit, member_copy
 from bot.store import Store
 from bot.store.notices import Notice

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.buttons import ListPage
 from bot.domain.results import Buttons
 from bot.domain.rights import OrgTree
 from bot.i18n import Html, escape, t
 from bot.services.kernel import pages
+from bot.services.kernel.buttons import ListPage
 from bot.services.kernel.pages import Filter, Page, clip
 from bot.services.notices import common as rules
 from bot.services.notices.audience import COMMITTEE_ONLY, VOTING
@@ -193,7 +193,9 @@ def render(
 
 
 def buttons(lang: str, notice: Notice, page: Page[MeetingSeat], begun: bool) -> Buttons:
-    return pages.buttons(page, filters(begun), lambda f, n: ListPage("attendance", notice.id, f, n).pack(), lang)
+    return pages.buttons(
+        page, filters(begun), lambda f, n: ListPage(pages.PageList.ATTENDANCE, notice.id, f, n).pack(), lang
+    )
 
 
 def begun(notice: Notice, now: datetime) -> bool:

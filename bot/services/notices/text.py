@@ -8,11 +8,19 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.buttons import NoticeAttend, NoticeCheckin, NoticeDrop, NoticeKind, NoticeLeave, NoticeSend, NoticeUnit
 from bot.domain.models import Unit
 from bot.domain.rights import OrgTree
 from bot.i18n import Html, t
-from bot.services.notices.audience import THREE_AND_ONE
+from bot.services.notices.audience import THREE_AND_ONE, MeetingKind
+from bot.services.notices.buttons import (
+    NoticeAttend,
+    NoticeCheckin,
+    NoticeDrop,
+    NoticeKind,
+    NoticeLeave,
+    NoticeSend,
+    NoticeUnit,
+)
 from bot.store import Store
 from bot.store.notices import Checkin, Draft, Expected, Notice, Rsvp
 from bot.store.outbox import Outgoing
@@ -110,7 +118,7 @@ def kind_buttons(lang: str, kinds: Sequence[str]) -> list[list[dict[str, str]]]:
         name = kind_name(lang, kind)
         return t(lang, "notice.kind_three", kind=name) if kind in THREE_AND_ONE else name
 
-    keys = [{"text": label(k), "data": NoticeKind(k).pack()} for k in kinds]
+    keys = [{"text": label(k), "data": NoticeKind(MeetingKind(k)).pack()} for k in kinds]
     return [keys[i : i + 2] for i in range(0, len(keys), 2)]
 
 

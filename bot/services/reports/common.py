@@ -14,21 +14,21 @@ from datetime import date, datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from bot.buttons import ReportWrite
 from bot.config import Settings
 from bot.domain import periods
-from bot.domain.models import Member
+from bot.domain.models import Member, MemberState
 from bot.domain.results import Reply
 from bot.domain.rights import Actor
 from bot.i18n import t
 from bot.services.kernel import digest
 from bot.services.kernel.reminders import Due
 from bot.services.kernel.text import clean_text
+from bot.services.reports.buttons import ReportWrite
 from bot.store import Store
 from bot.store.outbox import Outgoing
 from bot.store.reports import MobileRow, Person
 
-STATES = ("home", "away_work", "away_business", "study", "with_children", "medical", "ill", "hardship")
+STATES: tuple[MemberState, ...] = tuple(MemberState)
 #: Away from home: the place is asked.
 AWAY = frozenset({"away_work", "away_business", "study", "with_children", "medical"})
 #: Gone to work or trade: a member who is not mobile is asked whether it is for more than a month.

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.buttons import MobileLiaison, MobileRegister
 from bot.config import Settings
 from bot.domain.models import Member
 from bot.domain.results import Buttons, Reply, Result, alert, say
 from bot.domain.rights import Actor, OrgTree, can_manage
 from bot.i18n import Html, t
 from bot.services.members.people import unit_label
+from bot.services.reports.buttons import MobileLiaison, MobileRegister
 from bot.services.reports.common import LEAVING, is_mobile
 from bot.services.reports.status import describe
 from bot.store import Store

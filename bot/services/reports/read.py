@@ -8,13 +8,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.buttons import ReportComment, ReportRead
 from bot.config import Settings
 from bot.domain.models import Member
 from bot.domain.results import Buttons, Result, alert, say
 from bot.domain.rights import Actor, OrgTree, can_manage, can_see_member
 from bot.i18n import Html, t
 from bot.services.kernel.text import clean_text
+from bot.services.reports.buttons import ReportComment, ReportRead
 from bot.services.reports.common import period_name
 from bot.services.reports.view import day_text
 from bot.services.reports.write import duration

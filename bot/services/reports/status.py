@@ -8,14 +8,15 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from bot.buttons import StatusLong
 from bot.config import Settings
 from bot.domain.models import Member
+from bot.domain.payload import YesNo
 from bot.domain.results import Reply, Result, say
 from bot.domain.rights import Actor, OrgTree
 from bot.i18n import Html, t
 from bot.services.care.common import care_statements
 from bot.services.members.people import unit_label
+from bot.services.reports.buttons import StatusLong
 from bot.services.reports.common import (
     ALERTING,
     LEAVING,
@@ -94,8 +95,8 @@ def ask_long(status_id: int, lang: str) -> Reply:
         "mobile.ask_long",
         buttons=[
             [
-                {"text": t(lang, "mobile.long_yes"), "data": StatusLong(status_id, "yes").pack()},
-                {"text": t(lang, "mobile.long_no"), "data": StatusLong(status_id, "no").pack()},
+                {"text": t(lang, "mobile.long_yes"), "data": StatusLong(status_id, YesNo.YES).pack()},
+                {"text": t(lang, "mobile.long_no"), "data": StatusLong(status_id, YesNo.NO).pack()},
             ]
         ],
     )

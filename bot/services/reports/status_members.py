@@ -8,13 +8,13 @@ import html
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.buttons import ListPage
 from bot.config import Settings
 from bot.domain.models import Member
 from bot.domain.results import Buttons, Reply, Result, alert, say, shown
 from bot.domain.rights import Actor, OrgTree, managed_units
 from bot.i18n import Html, t
 from bot.services.kernel import pages
+from bot.services.kernel.buttons import ListPage
 from bot.services.kernel.pages import Filter, Page, clip
 from bot.services.members.organisation_text import facts
 from bot.services.reports.common import AWAY
@@ -104,7 +104,7 @@ def _unit_buttons(person: Actor, tree: OrgTree, ref: int, rows: list[RollEntry],
             keys.append(
                 {
                     "text": html.unescape(t(lang, "members.unit_button", unit=tree.name(unit_id), count=count)),
-                    "data": ListPage("members", unit_id, word, 1).pack(),
+                    "data": ListPage(pages.PageList.MEMBERS, unit_id, pages.FilterWord(word), 1).pack(),
                 }
             )
     parent = tree.units[ref].parent_id if ref else None
@@ -112,7 +112,7 @@ def _unit_buttons(person: Actor, tree: OrgTree, ref: int, rows: list[RollEntry],
         keys.append(
             {
                 "text": html.unescape(t(lang, "members.up", unit=tree.name(parent))),  # plain text
-                "data": ListPage("members", parent, word, 1).pack(),
+                "data": ListPage(pages.PageList.MEMBERS, parent, pages.FilterWord(word), 1).pack(),
             }
         )
     return [keys[i : i + pages.PER_ROW] for i in range(0, len(keys), pages.PER_ROW)]
@@ -182,7 +182,7 @@ async def _page(
     keys = pages.buttons(
         page,
         FILTERS,
-        lambda f, n: ListPage("members", ref, f, n).pack(),
+        lambda f, n: ListPage(pages.PageList.MEMBERS, ref, f, n).pack(),
         lang,
         extra=_unit_buttons(person, tree, ref, rows, page.filter, lang),
     )
@@ -206,7 +206,12 @@ async def list_members(
             return Result.of(say("members.unknown_unit", value=wanted, units=names))
         if len(found) > 1:
             keys = [
-                [{"text": _label(tree, u.id), "data": ListPage("members", u.id, "all", 1).pack()}]
+                [
+                    {
+                        "text": _label(tree, u.id),
+                        "data": ListPage(pages.PageList.MEMBERS, u.id, pages.FilterWord.ALL, 1).pack(),
+                    }
+                ]
                 for u in sorted(found, key=lambda u: u.id)[:MAX_UNIT_BUTTONS]
             ]
             return Result.of(say("members.which", value=wanted, buttons=keys))

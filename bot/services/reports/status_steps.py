@@ -11,11 +11,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
 
-from bot.buttons import StatusSkip, StatusState
 from bot.config import Settings
 from bot.domain.results import Buttons, Reply, Result, say
 from bot.domain.rights import Actor
 from bot.i18n import t
+from bot.services.reports.buttons import StatusSkip, StatusState
 from bot.services.reports.common import AWAY, STATES, InputError, StatusInput, check_text, parse_state
 from bot.services.reports.status import save_status
 from bot.store import Store

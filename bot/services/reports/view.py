@@ -10,7 +10,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.buttons import ListPage, ReportView
 from bot.config import Settings
 from bot.domain import periods
 from bot.domain.models import Member
@@ -18,8 +17,10 @@ from bot.domain.results import Reply, Result, alert, say, shown
 from bot.domain.rights import Actor, Capability, OrgTree, managed_units
 from bot.i18n import Html, t
 from bot.services.kernel import pages
+from bot.services.kernel.buttons import ListPage
 from bot.services.kernel.pages import Filter, clip
 from bot.services.members.people import unit_label
+from bot.services.reports.buttons import ReportView
 from bot.services.reports.common import is_mobile, mobile_since, period_name, report_period
 from bot.store import Store
 from bot.store.reports import ThoughtReport
@@ -208,7 +209,7 @@ async def _page(
     keys = pages.buttons(
         page,
         FILTERS,
-        lambda f, n: ListPage("reports", key, f, n).pack(),
+        lambda f, n: ListPage(pages.PageList.REPORTS, key, f, n).pack(),
         lang,
         extra=[views[i : i + VIEW_PER_ROW] for i in range(0, len(views), VIEW_PER_ROW)],
     )

@@ -13,12 +13,12 @@ import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from bot.buttons import ReportCancel, ReportSend
 from bot.config import Settings
 from bot.domain import periods
 from bot.domain.results import Reply, Result, alert, say, shown
 from bot.domain.rights import Actor
 from bot.i18n import Html, reply_text, t
+from bot.services.reports.buttons import ReportCancel, ReportSend
 from bot.services.reports.common import MIN_REPORT, InputError, check_report, is_mobile, member_of, period_name
 from bot.services.reports.view import report_period_for
 from bot.store import Store

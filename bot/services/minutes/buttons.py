@@ -1,0 +1,61 @@
+"""/minutes: the button payloads of minutes from the record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from bot.domain.payload import Payload
+from bot.services.minutes.rules import MinutesRole
+
+MINUTES = "min"
+
+
+@dataclass(frozen=True)
+class MinutesPerson(Payload):
+    """/minutes: a member present chosen as 主持人 (`role` host) or 记录人 (recorder)."""
+
+    PREFIX: ClassVar[str] = "min:who"
+    notice_id: int
+    role: MinutesRole
+    member_id: int
+
+
+@dataclass(frozen=True)
+class MinutesAdd(Payload):
+    """/minutes: 添加决议."""
+
+    PREFIX: ClassVar[str] = "min:add"
+    notice_id: int
+
+
+@dataclass(frozen=True)
+class MinutesDone(Payload):
+    """/minutes: 完成 (no more resolutions): the preview."""
+
+    PREFIX: ClassVar[str] = "min:done"
+    notice_id: int
+
+
+@dataclass(frozen=True)
+class MinutesSave(Payload):
+    """/minutes preview: 保存."""
+
+    PREFIX: ClassVar[str] = "min:save"
+    notice_id: int
+
+
+@dataclass(frozen=True)
+class MinutesDrop(Payload):
+    """/minutes preview: 不保存."""
+
+    PREFIX: ClassVar[str] = "min:drop"
+    notice_id: int
+
+
+@dataclass(frozen=True)
+class MinutesRedo(Payload):
+    """Saved minutes shown: 重新填写."""
+
+    PREFIX: ClassVar[str] = "min:redo"
+    notice_id: int
