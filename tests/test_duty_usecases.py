@@ -30,19 +30,18 @@ async def test_the_patrol_flow_asks_step_by_step_and_saves_at_the_end(store: Sto
     me = await _actor(store, PATROL)
     turn = await flow.start(me, "patrol", None, None, NOW, store, settings, "zh")
     assert turn.step is Step.AREA and turn.draft is not None
-    draft = turn.draft
-    turn = await flow.answer(me, Step.AREA, draft, "村口", NOW, store, settings, "zh")
+    turn = await flow.answer(me, Step.AREA, turn.draft, "村口", NOW, store, settings, "zh")
     assert turn.step is Step.MINUTES
-    turn = await flow.answer(me, Step.MINUTES, draft, "abc", NOW, store, settings, "zh")
+    turn = await flow.answer(me, Step.MINUTES, turn.draft, "abc", NOW, store, settings, "zh")
     assert turn.step is Step.MINUTES and turn.result.replies[0].key == "duty.err.minutes"
-    again = flow.reask(Step.MINUTES, draft, NOW, settings, "zh")
+    again = flow.reask(Step.MINUTES, turn.draft, NOW, settings, "zh")
     assert [r.key for r in again.result.replies] == ["common.text_expected", "duty.patrol.ask_minutes"]
     assert again.step is Step.MINUTES
-    turn = await flow.answer(me, Step.MINUTES, draft, "60", NOW, store, settings, "zh")
-    turn = await flow.answer(me, Step.FINDINGS, draft, "无异常", NOW, store, settings, "zh")
+    turn = await flow.answer(me, Step.MINUTES, turn.draft, "60", NOW, store, settings, "zh")
+    turn = await flow.answer(me, Step.FINDINGS, turn.draft, "无异常", NOW, store, settings, "zh")
     assert turn.step is Step.PHOTO and turn.result.replies[0].buttons
     assert await store.duty.all() == []
-    turn = await flow.skip(me, draft, NOW, store, settings, "zh")
+    turn = await flow.skip(me, turn.draft, NOW, store, settings, "zh")
     assert turn.step is None and turn.chosen is not None and "跳过" in turn.chosen
     [saved] = turn.result.replies
     assert saved.key == "duty.patrol.saved" and saved.params["points"] == 2
@@ -53,7 +52,7 @@ async def test_the_patrol_flow_asks_step_by_step_and_saves_at_the_end(store: Sto
 async def test_a_mediation_choice_leaves_the_choice_and_ongoing_asks_the_date(store: Store, settings: Settings) -> None:
     await load_roster(store, SMALL_ROSTER)
     me = await _actor(store, MEDIATOR)
-    draft = Draft("mediation", parties="张家、李家")
+    draft = Draft(post="mediation", parties="张家、李家")
     turn = await flow.choose(me, Step.KIND, draft, "land", NOW, store, settings, "zh")
     assert turn.step is Step.OUTCOME and turn.chosen is not None and "土地" in turn.chosen
     turn = await flow.choose(me, Step.OUTCOME, draft, "ongoing", NOW, store, settings, "zh")
@@ -70,7 +69,7 @@ async def test_followup_buttons_are_the_owners_only(store: Store, settings: Sett
     refused = await duty_followup.pressed(other, entry.id, "resolved", NOW, store, settings, "zh")
     assert refused.result.replies[0].alert and refused.result.replies[0].key == "duty.followup.not_yours"
     turn = await duty_followup.pressed(me, entry.id, "ongoing", NOW, store, settings, "zh")
-    assert turn.step is Step.NEW_DATE and turn.strip and turn.draft == Draft("mediation", log_id=entry.id)
+    assert turn.step is Step.NEW_DATE and turn.strip and turn.draft == Draft(post="mediation", log_id=entry.id)
     turn = await duty_followup.pressed(me, entry.id, "resolved", NOW, store, settings, "zh")
     assert turn.result.replies[0].key == "duty.followup.recorded" and turn.step is None
     again = await duty_followup.pressed(me, entry.id, "referred", NOW, store, settings, "zh")

@@ -73,7 +73,7 @@ async def test_a_whole_notice_through_the_use_cases_without_telegram(store: Stor
     assert preview.html is not None and "预览" in preview.html and "5 名党员" in preview.html
     assert [b["text"] for b in (preview.buttons or [[]])[0]] == ["发送", "取消"]
     assert (await compose.send(secretary, step.draft, "00000000", T0, store, settings, "zh")).stage is None
-    sent = await compose.send(secretary, step.draft, step.draft["id"], T0, store, settings, "zh")
+    sent = await compose.send(secretary, step.draft, step.draft.preview or "", T0, store, settings, "zh")
     assert sent.stage is Stage.DONE and sent.result.queued == 5
     assert sent.result.replies[0].key == "notice.sending" and sent.result.replies[0].params["count"] == 5
     notice_id = int(str(sent.result.replies[0].params["id"]))

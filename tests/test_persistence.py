@@ -1,6 +1,6 @@
 """Issue 16 item 3: where people are in multi-step commands survives a restart of the real process — the
 /notice draft, a /report, a /status, a pending leave reason, a /patrol half done — and the buttons of the
-last prompt still work. Kept as JSON in SQLite (bot/handlers/persistence.py)."""
+last prompt still work. Kept as JSON in SQLite (bot/runtime/persistence.py)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.domain.drafts import DraftRefused
 from bot.emulator import BotApiEmulator, EmuUser
 from bot.runtime.persistence import SqlitePersistence, UnstorableValue, decode, dump_user_data, encode, load_user_data
 from bot.services.duty.flow import Draft as DutyDraft
 from bot.services.members.roster import apply_roster, parse_roster
+from bot.services.notices.attendance import LeaveReason
+from bot.services.notices.compose import NoticeDraft
 from bot.services.reports.status_steps import StatusDraft
 from bot.services.reports.write import ReportDraft
 from bot.store import Store
@@ -27,44 +30,44 @@ REPORT = "本季度在外务工期间，我坚持学习党的二十大精神，�
 
 def test_drafts_round_trip_as_json() -> None:
     when = datetime(2026, 12, 10, 15, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-    drafts = {
-        "notice": {"kind": "lecture", "unit_id": 3, "starts_at": when, "id": "a1b2"},
-        "report": ReportDraft(period="2026-Q4", ask="report.ask", deadline="2026-12-31", text=REPORT),
-        "status": StatusDraft(state="ill", location=None),
-        "duty": DutyDraft(post="mediation", followup_on=date(2026, 12, 3), kind="邻里"),
-        "leave": 17,
-        "pair": (1, "二"),
-    }
+    kept = [
+        NoticeDraft(kind="lecture", unit_id=3, starts_at=when, preview="a1b2"),
+        ReportDraft(period="2026-Q4", ask="report.ask", deadline="2026-12-31", text=REPORT),
+        StatusDraft(state="ill", location=None),
+        DutyDraft(post="mediation", followup_on=date(2026, 12, 3), kind="邻里"),
+        LeaveReason(notice_id=17),
+    ]
+    drafts = {draft.flow_name(): draft for draft in kept}
     text = dump_user_data(drafts)
     assert text is not None and "pickle" not in text
     json.loads(text)  # plain JSON
     assert load_user_data(text) == drafts
 
 
-def test_only_plain_values_and_our_own_types_are_stored() -> None:
+def test_only_our_own_drafts_are_stored() -> None:
     with pytest.raises(UnstorableValue):
         encode(object())
     with pytest.raises(UnstorableValue):
         encode(Path("/etc/passwd"))
-    with pytest.raises(UnstorableValue):  # a stored name outside bot.services is never imported
-        decode({"$data": "os:system", "fields": {}})
-    kept = dump_user_data({"good": 1, "bad": object()})
-    assert kept is not None and json.loads(kept) == {"good": 1}
+    with pytest.raises(DraftRefused):  # a stored name outside our drafts is never imported
+        decode("x", {"$data": "os:system", "fields": {}})
+    kept = dump_user_data({"good": StatusDraft(state="ill"), "bad": object()})
+    assert kept is not None and list(json.loads(kept)) == ["good"]
     # a draft type renamed since it was stored: dropped (the step starts over), the rest kept
-    stale = json.dumps({"x": {"$data": "bot.services.reports.status_steps:Gone", "fields": {}}, "y": 2})
-    assert load_user_data(stale) == {"y": 2}
+    stale = json.dumps({"x": {"$data": "bot.services.reports.status_steps:Gone", "fields": {}}, **json.loads(kept)})
+    assert load_user_data(stale) == {"reports.status": StatusDraft(state="ill")}
 
 
 async def test_the_store_keeps_states_and_data_and_forgets_ended_ones(store: Store) -> None:
     persistence = SqlitePersistence(store, timeouts={"duty": 1800})
     await persistence.update_conversation("status", (5, 5), 2)
     await persistence.update_conversation("duty", (5, 5), 4)
-    await persistence.update_user_data(5, {"status": StatusDraft(state="ill")})
+    await persistence.update_user_data(5, {"reports.status": StatusDraft(state="ill")})
     await persistence.update_user_data(6, {})
     again = SqlitePersistence(store, timeouts={"duty": 1800})
     assert await again.get_conversations("status") == {(5, 5): 2}
     assert await again.get_conversations("duty") == {(5, 5): 4}
-    assert await again.get_user_data() == {5: {"status": StatusDraft(state="ill")}}
+    assert await again.get_user_data() == {5: {"reports.status": StatusDraft(state="ill")}}
     # a duty step idle for longer than its time-out is not brought back (PTB keeps no time-out job)
     old = (datetime.now(ZoneInfo("UTC")) - timedelta(hours=1)).isoformat(timespec="seconds")
     async with store.db.transaction() as conn:

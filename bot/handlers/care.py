@@ -12,8 +12,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from bot.domain.payload import family
 from bot.domain.results import Reply, alert
 from bot.domain.rights import Actor
-from bot.handlers import pages
-from bot.handlers.common import actor, args_text, command, is_private, keep_draft, render
+from bot.handlers import conversation, pages
+from bot.handlers.common import actor, args_text, command, is_private, render
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.care import steps as care_steps
 from bot.services.care.buttons import CARE, CarePick, CareSkip
@@ -21,8 +21,6 @@ from bot.services.care.common import LIST, care_command, care_list_page
 from bot.services.care.steps import VisitDraft, VisitStep
 from bot.services.care.visits import care_visit
 from bot.services.kernel.buttons import ListPage
-
-DRAFT = "carevisit"  # the key of the draft in user_data
 
 
 class C(IntEnum):
@@ -57,19 +55,13 @@ async def care_pressed(person: Actor, pressed: ListPage, context: ZhibuContext) 
 
 
 def _draft(context: ZhibuContext) -> VisitDraft | None:
-    assert context.user_data is not None
-    draft = context.user_data.get(DRAFT)
-    return draft if isinstance(draft, VisitDraft) else None
+    return conversation.current(context, VisitDraft)
 
 
 async def _show(update: Update, context: ZhibuContext, step: VisitStep) -> C | int:
-    """Keep the step's draft (or drop it), answer, and say which step comes next."""
-    assert context.user_data is not None
-    keep_draft(context, DRAFT, step.draft)
-    await render(update, context, step.result)
-    if step.draft is None:
-        return ConversationHandler.END
-    return C.BROUGHT if step.draft.step == care_steps.BROUGHT else C.NEXT
+    """Show the step and say which step comes next (none once the draft is done with)."""
+    state = C.BROUGHT if step.draft is None or step.draft.step == care_steps.BROUGHT else C.NEXT
+    return await conversation.step(update, context, VisitDraft, step.draft, step.result, state)
 
 
 async def on_pick(update: Update, context: ZhibuContext) -> C | int:

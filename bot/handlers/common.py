@@ -153,13 +153,3 @@ async def render(update: Update, context: ZhibuContext, result: Result | Reply) 
             await reply_html(update, context, reply_text(item, context.lang), markup(item.buttons))
     if result.queued:
         context.services.poke_sender()
-
-
-def keep_draft(context: ZhibuContext, key: str, draft: object | None) -> None:
-    """Keep a conversation's draft between messages under `key` in user_data (saved across restarts by
-    `bot.runtime.persistence`), or forget it when `draft` is None (the conversation is over)."""
-    assert context.user_data is not None
-    if draft is None:
-        context.user_data.pop(key, None)
-    else:
-        context.user_data[key] = draft

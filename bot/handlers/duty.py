@@ -25,9 +25,9 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.domain.payload import family
-from bot.handlers import duty_followup, duty_posts
+from bot.handlers import conversation, duty_followup, duty_posts
 from bot.handlers.common import actor, command, expired_button, reply, split_fields
-from bot.handlers.duty_followup import DRAFT, play
+from bot.handlers.duty_followup import play
 from bot.handlers.duty_report import on_post_toggle
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.duty import flow
@@ -65,9 +65,18 @@ def _text(update: Update) -> str:
 
 
 def _draft(context: ZhibuContext) -> Draft | None:
-    assert context.user_data is not None
-    draft = context.user_data.get(DRAFT)
-    return draft if isinstance(draft, Draft) else None
+    return conversation.current(context, Draft)
+
+
+#: The command that starts each step's log over when its draft could not be kept.
+_COMMANDS = {
+    **dict.fromkeys((Step.AREA, Step.MINUTES, Step.FINDINGS), "/patrol"),
+    **dict.fromkeys((Step.PARTIES, Step.KIND, Step.OUTCOME, Step.FOLLOWUP, Step.SUMMARY, Step.NEW_DATE), "/mediate"),
+}
+
+
+async def _lost(update: Update, context: ZhibuContext, step: Step) -> int:
+    return await conversation.lost(update, context, _COMMANDS.get(step, "/log"))
 
 
 # Entry points -----------------------------------------------------------------------------------------
@@ -131,7 +140,7 @@ def _typed(step: Step) -> Callback:
     async def typed(update: Update, context: ZhibuContext) -> int | None:
         draft = _draft(context)
         if draft is None:
-            return END
+            return await _lost(update, context, step)
         turn = await flow.answer(
             actor(context),
             step,
@@ -153,7 +162,7 @@ def _not_text(step: Step) -> Callback:
     async def again(update: Update, context: ZhibuContext) -> int | None:
         draft = _draft(context)
         if draft is None:
-            return END
+            return await _lost(update, context, step)
         return await play(
             update, context, flow.reask(step, draft, context.services.now(), context.settings, context.lang)
         )
@@ -173,8 +182,10 @@ async def _chosen(update: Update, context: ZhibuContext, step: Step) -> int | No
     data = update.callback_query.data if update.callback_query else None
     payload = DutyKind.unpack(data) if step is Step.KIND else DutyOutcome.unpack(data)
     draft = _draft(context)
-    if payload is None or draft is None:  # the patterns let only valid payloads through
+    if payload is None:  # the patterns let only valid payloads through
         return END
+    if draft is None:
+        return await _lost(update, context, step)
     value = payload.kind if isinstance(payload, DutyKind) else payload.outcome
     turn = await flow.choose(
         actor(context), step, draft, value, context.services.now(), context.store, context.settings, context.lang
@@ -185,7 +196,7 @@ async def _chosen(update: Update, context: ZhibuContext, step: Step) -> int | No
 async def on_photo(update: Update, context: ZhibuContext) -> int | None:
     draft = _draft(context)
     if draft is None:
-        return END
+        return await _lost(update, context, Step.PHOTO)
     turn = await flow.photo(
         actor(context), draft, _photo(update), context.services.now(), context.store, context.settings, context.lang
     )
@@ -195,7 +206,7 @@ async def on_photo(update: Update, context: ZhibuContext) -> int | None:
 async def on_skip(update: Update, context: ZhibuContext) -> int | None:
     draft = _draft(context)
     if draft is None:
-        return END
+        return await _lost(update, context, Step.PHOTO)
     turn = await flow.skip(actor(context), draft, context.services.now(), context.store, context.settings, context.lang)
     return await play(update, context, turn)
 
@@ -203,13 +214,12 @@ async def on_skip(update: Update, context: ZhibuContext) -> int | None:
 async def on_not_photo(update: Update, context: ZhibuContext) -> int | None:
     draft = _draft(context)
     if draft is None:
-        return END
+        return await _lost(update, context, Step.PHOTO)
     return await play(update, context, flow.not_photo(draft, context.lang))
 
 
 async def cmd_cancel(update: Update, context: ZhibuContext) -> int:
-    assert context.user_data is not None
-    context.user_data.pop(DRAFT, None)
+    conversation.forget(context, Draft)
     duty_posts.forget(context)
     await reply(update, context, "common.cancelled")
     return END
@@ -219,7 +229,7 @@ def _caption(name: str) -> filters.BaseFilter:
     return filters.PHOTO & filters.CaptionRegex(rf"^/{name}(@\w+)?(\s|$)")
 
 
-def conversation() -> ConversationHandler[Any]:
+def duty_conversation() -> ConversationHandler[Any]:
     text = filters.TEXT & ~filters.COMMAND
 
     def typed(step: Step) -> list[BaseHandler[Update, Any, Any]]:
@@ -277,7 +287,7 @@ def conversation() -> ConversationHandler[Any]:
 def register(app: ZhibuApp) -> None:
     """The conversation, then the buttons outside it, then the catch-all for every other `duty:` payload
     (it must come after every real duty button, so they are all registered here)."""
-    app.add_handler(conversation())
+    app.add_handler(duty_conversation())
     app.add_handler(CallbackQueryHandler(duty_followup.on_followup, pattern=duty_followup.settled))
     app.add_handler(CallbackQueryHandler(on_post_toggle, pattern=DutyPostToggle.matches))
     app.add_handler(CallbackQueryHandler(on_post_toggle, pattern=DutyPostSwitch.matches))

@@ -5,17 +5,15 @@ shown. Telegram in and out only: the use cases are `bot.services.duty.followup` 
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
 from telegram.ext import ConversationHandler
 
+from bot.handlers import conversation
 from bot.handlers.common import actor, render
 from bot.runtime.context import ZhibuContext
 from bot.services.duty import followup
 from bot.services.duty.buttons import DutyFollowup
 from bot.services.duty.flow import ONGOING, Draft, Turn
 
-DRAFT = "duty_draft"
 END = ConversationHandler.END
 
 
@@ -31,33 +29,13 @@ def settled(data: object) -> bool:
     return payload is not None and payload.outcome != ONGOING
 
 
-async def _edit(update: Update, html: str | None) -> None:
-    """Leave a pressed choice on its question (`html`), or take the buttons off (None); either way the
-    buttons go."""
-    query = update.callback_query
-    if query is None:
-        return
-    try:
-        if html is None:
-            await query.edit_message_reply_markup(None)
-        else:
-            await query.edit_message_text(html, parse_mode=ParseMode.HTML)
-    except BadRequest as exc:
-        if "not modified" not in str(exc):
-            raise
-
-
 async def play(update: Update, context: ZhibuContext, turn: Turn) -> int:
-    """Show a turn, and keep its draft for the step it waits in (END: over, the draft goes)."""
-    if turn.chosen is not None or turn.strip:
-        await _edit(update, turn.chosen)
-    await render(update, context, turn.result)
-    assert context.user_data is not None
-    if turn.step is None or turn.draft is None:
-        context.user_data.pop(DRAFT, None)
-        return END
-    context.user_data[DRAFT] = turn.draft
-    return turn.step
+    """Show a turn (a pressed choice stays on its question, or the buttons go), and keep its draft for the
+    step it waits in (END: over, the draft goes)."""
+    state = END if turn.step is None else int(turn.step)
+    return await conversation.step(
+        update, context, Draft, turn.draft, turn.result, state, chosen=turn.chosen, strip=turn.strip
+    )
 
 
 async def on_followup(update: Update, context: ZhibuContext) -> int | None:
@@ -78,18 +56,17 @@ async def on_followup(update: Update, context: ZhibuContext) -> int | None:
     )
     if turn.step is None:
         if turn.strip:
-            await _edit(update, None)
+            await conversation.pressed(update)
         await render(update, context, turn.result)
         return None
     return await play(update, context, turn)
 
 
 async def on_new_date(update: Update, context: ZhibuContext) -> int | None:
-    assert context.user_data is not None
-    draft = context.user_data.get(DRAFT)
+    draft = conversation.current(context, Draft)
     message = update.effective_message
-    if not isinstance(draft, Draft):
-        return END
+    if draft is None:
+        return await conversation.lost(update, context, "/mediate")
     turn = await followup.next_date(
         actor(context),
         draft,

@@ -12,6 +12,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.domain.results import Result, say
+from bot.handlers import conversation
 from bot.handlers.common import (
     actor,
     args_text,
@@ -28,6 +29,7 @@ from bot.services.duty import accounts as duty_accounts
 from bot.services.duty import claims as duty_claims
 from bot.services.duty import publicity as duty_publicity
 from bot.services.duty import review as duty_review
+from bot.services.duty.accounts import AccountDraft
 from bot.services.duty.buttons import (
     DutyAccountsPage,
     DutyAccountWrite,
@@ -42,10 +44,10 @@ from bot.services.duty.buttons import (
     DutyReviewPage,
 )
 from bot.services.duty.points import Quarter
+from bot.services.duty.review import RejectDraft
 
 END = ConversationHandler.END
 REASON, ACCOUNT = 101, 102
-REJECTING, QUARTER = "duty_rejecting", "duty_account_quarter"
 NOT_TEXT = filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND
 
 
@@ -56,11 +58,6 @@ def _data(update: Update) -> object:
 def _text(update: Update) -> str:
     message = update.effective_message
     return (message.text or "") if message else ""
-
-
-def _store(context: ZhibuContext) -> dict[str, Any]:
-    assert context.user_data is not None
-    return context.user_data
 
 
 # 认领岗位 -------------------------------------------------------------------------------------------------
@@ -169,27 +166,37 @@ async def on_reject(update: Update, context: ZhibuContext) -> int | None:
     await render(update, context, answer)
     if answer.alert:
         return END
-    _store(context)[REJECTING] = payload.log_id
+    conversation.keep(context, RejectDraft, RejectDraft(log_id=payload.log_id))
     return REASON
 
 
 async def on_reason(update: Update, context: ZhibuContext) -> int:
-    log_id = _store(context).pop(REJECTING, None)
-    if not isinstance(log_id, int):
-        return END
+    draft = conversation.current(context, RejectDraft)
+    conversation.forget(context, RejectDraft)
+    if draft is None:
+        return await conversation.lost(update, context, "/review")
     result = await duty_review.reject(
-        actor(context), log_id, _text(update), context.services.now(), context.store, context.settings, context.lang
+        actor(context),
+        draft.log_id,
+        _text(update),
+        context.services.now(),
+        context.store,
+        context.settings,
+        context.lang,
     )
     await render(update, context, result)
     if not result.queued and result.replies and result.replies[0].key == "posts.review.ask_reason":
-        _store(context)[REJECTING] = log_id
+        conversation.keep(context, RejectDraft, draft)
         return REASON
     return END
 
 
 async def reason_not_text(update: Update, context: ZhibuContext) -> int:
-    log_id = _store(context).get(REJECTING)
-    await render(update, context, Result.of(say("common.text_expected"), say("posts.review.ask_reason", id=log_id)))
+    draft = conversation.current(context, RejectDraft)
+    if draft is None:
+        return await conversation.lost(update, context, "/review")
+    asked = say("posts.review.ask_reason", id=draft.log_id)
+    await render(update, context, Result.of(say("common.text_expected"), asked))
     return REASON
 
 
@@ -203,7 +210,7 @@ async def _ask_account(update: Update, context: ZhibuContext, key: int | None) -
     await render(update, context, answer)
     if quarter is None:
         return END
-    _store(context)[QUARTER] = quarter.key
+    conversation.keep(context, AccountDraft, AccountDraft(quarter=quarter.key))
     return ACCOUNT
 
 
@@ -218,9 +225,13 @@ async def on_account_button(update: Update, context: ZhibuContext) -> int:
 
 
 async def on_account(update: Update, context: ZhibuContext) -> int:
-    quarter = Quarter.of_key(_store(context).pop(QUARTER, 0))
+    draft = conversation.current(context, AccountDraft)
+    conversation.forget(context, AccountDraft)
+    quarter = Quarter.of_key(draft.quarter) if draft else None
     message = update.effective_message
-    if quarter is None or message is None:
+    if quarter is None:
+        return await conversation.lost(update, context, "/account")
+    if message is None:
         return END
     voice = message.voice.file_id if message.voice else None
     await render(
@@ -234,8 +245,11 @@ async def on_account(update: Update, context: ZhibuContext) -> int:
 
 
 async def account_not_text(update: Update, context: ZhibuContext) -> int:
-    quarter = Quarter.of_key(_store(context).get(QUARTER, 0))
-    label = duty_accounts.quarter_label(context.lang, quarter) if quarter else ""
+    draft = conversation.current(context, AccountDraft)
+    quarter = Quarter.of_key(draft.quarter) if draft else None
+    if quarter is None:
+        return await conversation.lost(update, context, "/account")
+    label = duty_accounts.quarter_label(context.lang, quarter)
     await render(update, context, Result.of(say("common.text_expected"), say("posts.account.ask", quarter=label)))
     return ACCOUNT
 
@@ -333,8 +347,7 @@ def states() -> dict[object, list[BaseHandler[Update, Any, Any]]]:
 
 def forget(context: ZhibuContext) -> None:
     """/cancel: nothing of a rejection or an account is kept."""
-    _store(context).pop(REJECTING, None)
-    _store(context).pop(QUARTER, None)
+    conversation.forget(context, RejectDraft, AccountDraft)
 
 
 def register(app: ZhibuApp) -> None:

@@ -11,16 +11,14 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from bot.domain.payload import family
 from bot.domain.results import Reply, Result, alert, say
 from bot.domain.rights import Actor
-from bot.handlers import pages
-from bot.handlers.common import Handler, actor, args_text, command, keep_draft, render
+from bot.handlers import conversation, pages
+from bot.handlers.common import Handler, actor, args_text, command, render
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.households import visit as households_visit
 from bot.services.households.buttons import HOUSEHOLDS, HouseholdPick, VisitNoRequest
 from bot.services.households.common import households_page, list_households
 from bot.services.households.visit import Step, VisitDraft, VisitStep
 from bot.services.kernel.buttons import ListPage
-
-DRAFT = "visit"  # the key of the draft in user_data
 
 
 class V(IntEnum):
@@ -33,19 +31,19 @@ _STATES: dict[Step, V] = {"household": V.HOUSEHOLD, "found": V.FOUND, "request":
 _STEPS: dict[V, Step] = {v: k for k, v in _STATES.items()}
 
 
-def _draft(context: ZhibuContext) -> VisitDraft:
-    assert context.user_data is not None
-    draft = context.user_data.get(DRAFT)
-    return draft if isinstance(draft, VisitDraft) else VisitDraft()
+def _draft(context: ZhibuContext) -> VisitDraft | None:
+    return conversation.current(context, VisitDraft)
 
 
 async def _show(update: Update, context: ZhibuContext, step: VisitStep) -> V | int:
-    assert context.user_data is not None
-    keep_draft(context, DRAFT, None if step.next is None else step.draft)
-    if update.callback_query is not None and step.next != "household":
-        await update.callback_query.edit_message_reply_markup(None)  # the choice is made: its buttons go
-    await render(update, context, step.result)
-    return ConversationHandler.END if step.next is None else _STATES[step.next]
+    """Show the step (a choice made: its buttons go) and go on to the step it names (or end)."""
+    state = ConversationHandler.END if step.next is None else _STATES[step.next]
+    strip = step.next != "household"
+    return await conversation.step(update, context, VisitDraft, step.draft, step.result, state, strip=strip)
+
+
+async def _lost(update: Update, context: ZhibuContext) -> int:
+    return await conversation.lost(update, context, "/visit")
 
 
 @command("visit")
@@ -67,7 +65,9 @@ async def on_pick(update: Update, context: ZhibuContext) -> V | int:
 
 async def on_found(update: Update, context: ZhibuContext) -> V | int:
     assert update.effective_message is not None
-    step = households_visit.add_found(_draft(context), update.effective_message.text or "", context.lang)
+    if (draft := _draft(context)) is None:
+        return await _lost(update, context)
+    step = households_visit.add_found(draft, update.effective_message.text or "", context.lang)
     return await _show(update, context, step)
 
 
@@ -75,8 +75,10 @@ async def on_request(update: Update, context: ZhibuContext) -> V | int:
     """The request typed, or 没有诉求 pressed."""
     message = update.effective_message
     text = None if update.callback_query is not None or message is None else message.text or ""
+    if (draft := _draft(context)) is None:
+        return await _lost(update, context)
     step = await households_visit.finish(
-        actor(context), _draft(context), text, context.services.now(), context.store, context.settings, context.lang
+        actor(context), draft, text, context.services.now(), context.store, context.settings, context.lang
     )
     return await _show(update, context, step)
 
@@ -87,7 +89,9 @@ def _again(state: V, first: Reply | None) -> Handler:
 
     async def answer(update: Update, context: ZhibuContext) -> V | int:
         draft = _draft(context)
-        question = households_visit.question(_STEPS[state], draft, context.lang)
+        if draft is None and state is not V.HOUSEHOLD:
+            return await _lost(update, context)
+        question = households_visit.question(_STEPS[state], draft or VisitDraft(), context.lang)
         replies = (first, question) if first is not None else (question,)
         await render(update, context, Result.of(*replies))
         return state
@@ -96,10 +100,7 @@ def _again(state: V, first: Reply | None) -> Handler:
 
 
 async def cancel(update: Update, context: ZhibuContext) -> int:
-    if context.user_data is not None:
-        context.user_data.pop(DRAFT, None)
-    await render(update, context, say("common.cancelled"))
-    return ConversationHandler.END
+    return await conversation.cancelled(update, context, VisitDraft)
 
 
 @command("households")

@@ -14,7 +14,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 
 from bot.domain.payload import family
 from bot.domain.results import Result, alert, say
-from bot.handlers.common import actor, args_text, command, expired_button, is_private, keep_draft, render
+from bot.handlers import conversation
+from bot.handlers.common import actor, args_text, command, expired_button, is_private, render
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.minutes import flow
 from bot.services.minutes.buttons import (
@@ -27,8 +28,6 @@ from bot.services.minutes.buttons import (
     MinutesSave,
 )
 from bot.services.minutes.rules import MinutesDraft
-
-DRAFT = "minutes_draft"
 
 
 class Q(IntEnum):
@@ -59,24 +58,17 @@ def _ctx(context: ZhibuContext) -> flow.Ctx:
 
 
 def _draft(context: ZhibuContext) -> MinutesDraft | None:
-    assert context.user_data is not None
-    draft = context.user_data.get(DRAFT)
-    return draft if isinstance(draft, MinutesDraft) else None
+    return conversation.current(context, MinutesDraft)
 
 
 async def _show(update: Update, context: ZhibuContext, step: flow.Step) -> int:
-    assert context.user_data is not None
-    keep_draft(context, DRAFT, None if step.state is None else step.draft)
-    await render(update, context, step.result)
-    return END if step.state is None else STATES[step.state]
+    state = END if step.state is None else STATES[step.state]
+    return await conversation.step(update, context, MinutesDraft, step.draft, step.result, state)
 
 
 async def _lost(update: Update, context: ZhibuContext) -> int:
     """A step with no draft (dropped by a restart that could not keep it): over, like an expired button."""
-    if update.callback_query is not None:
-        await render(update, context, alert("minutes.expired"))
-    else:
-        await render(update, context, say("minutes.expired"))
+    await render(update, context, alert("minutes.expired") if update.callback_query else say("minutes.expired"))
     return END
 
 

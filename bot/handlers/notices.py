@@ -10,46 +10,40 @@ Replies, check-in and `/notices`: `notices_replies`; attendance, cancel, minutes
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.domain.payload import family
 from bot.domain.results import Result, say
-from bot.handlers import notices_admin, notices_replies
-from bot.handlers.common import Handler, actor, args_text, command, expired_button, keep_draft, render
+from bot.handlers import conversation, notices_admin, notices_replies
+from bot.handlers.common import Handler, actor, args_text, command, expired_button, render
 from bot.i18n import reply_text
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.ledger.buttons import LedgerNotice
 from bot.services.notices import compose
 from bot.services.notices.buttons import NOTICES, NoticeDrop, NoticeKind, NoticeSend, NoticeUnit
-from bot.services.notices.compose import Stage, Step
+from bot.services.notices.compose import NoticeDraft, Stage, Step
 
-DRAFT = "notice_draft"
 END = ConversationHandler.END
 
 
-def _draft(context: ZhibuContext) -> dict[str, Any]:
-    assert context.user_data is not None
-    draft = context.user_data.get(DRAFT)
-    return draft if isinstance(draft, dict) else {}
+def _draft(context: ZhibuContext) -> NoticeDraft | None:
+    return conversation.current(context, NoticeDraft)
 
 
 async def _go(update: Update, context: ZhibuContext, step: Step) -> int | None:
-    """Keep the step's draft, show its answer, and tell the conversation which step waits next (None: the
-    same one)."""
-    assert context.user_data is not None
-    keep_draft(context, DRAFT, step.draft)
+    """Show the step (a pressed prompt keeps the choice, not its buttons) and go on to the stage it names
+    (None: the same one)."""
     if step.result.queued:  # deliveries start while the answer goes out (`render` wakes the sender after it)
         context.services.poke_sender()
-    query = update.callback_query
-    if query is not None and step.chosen is not None:  # the pressed prompt keeps the choice, not its buttons
-        await query.edit_message_text(reply_text(step.chosen, context.lang), parse_mode="HTML")
-    await render(update, context, step.result)
-    if step.stage is None:
-        return None
-    return END if step.stage is Stage.DONE else int(step.stage)
+    chosen = reply_text(step.chosen, context.lang) if step.chosen is not None else None
+    state = None if step.stage is None else END if step.stage is Stage.DONE else int(step.stage)
+    return await conversation.step(update, context, NoticeDraft, step.draft, step.result, state, chosen=chosen)
+
+
+async def _lost(update: Update, context: ZhibuContext) -> int:
+    return await conversation.lost(update, context, "/notice")
 
 
 def _text(update: Update) -> str:
@@ -74,7 +68,7 @@ async def on_kind_button(update: Update, context: ZhibuContext) -> int | None:
         context,
         await compose.choose_kind(
             actor(context),
-            _draft(context),
+            _draft(context) or NoticeDraft(),
             pressed.kind,
             True,
             context.services.now(),
@@ -93,7 +87,14 @@ async def on_ledger_nudge(update: Update, context: ZhibuContext) -> int | None:
     pressed = LedgerNotice.unpack(update.callback_query.data)
     assert pressed is not None  # the pattern matched
     step = await compose.choose_kind(
-        actor(context), {}, pressed.kind, True, context.services.now(), context.store, context.settings, context.lang
+        actor(context),
+        NoticeDraft(),
+        pressed.kind,
+        True,
+        context.services.now(),
+        context.store,
+        context.settings,
+        context.lang,
     )
     return await _go(update, context, replace(step, chosen=None))
 
@@ -104,7 +105,7 @@ async def on_kind_text(update: Update, context: ZhibuContext) -> int | None:
         context,
         await compose.choose_kind(
             actor(context),
-            _draft(context),
+            _draft(context) or NoticeDraft(),
             _text(update),
             False,
             context.services.now(),
@@ -119,12 +120,14 @@ async def on_unit_button(update: Update, context: ZhibuContext) -> int | None:
     assert update.callback_query is not None
     pressed = NoticeUnit.unpack(update.callback_query.data)
     assert pressed is not None
+    if (draft := _draft(context)) is None:
+        return await _lost(update, context)
     return await _go(
         update,
         context,
         await compose.choose_unit(
             actor(context),
-            _draft(context),
+            draft,
             pressed.unit_id,
             context.services.now(),
             context.store,
@@ -135,12 +138,14 @@ async def on_unit_button(update: Update, context: ZhibuContext) -> int | None:
 
 
 async def on_unit_text(update: Update, context: ZhibuContext) -> int | None:
+    if (draft := _draft(context)) is None:
+        return await _lost(update, context)
     return await _go(
         update,
         context,
         await compose.choose_unit(
             actor(context),
-            _draft(context),
+            draft,
             _text(update),
             context.services.now(),
             context.store,
@@ -151,28 +156,32 @@ async def on_unit_text(update: Update, context: ZhibuContext) -> int | None:
 
 
 async def on_when(update: Update, context: ZhibuContext) -> int | None:
+    if (draft := _draft(context)) is None:
+        return await _lost(update, context)
     return await _go(
         update,
         context,
-        compose.set_when(_draft(context), _text(update), context.services.now(), context.settings, context.lang),
+        compose.set_when(draft, _text(update), context.services.now(), context.settings, context.lang),
     )
 
 
 async def on_place(update: Update, context: ZhibuContext) -> int | None:
+    if (draft := _draft(context)) is None:
+        return await _lost(update, context)
     return await _go(
         update,
         context,
-        compose.set_place(_draft(context), _text(update), context.services.now(), context.settings, context.lang),
+        compose.set_place(draft, _text(update), context.services.now(), context.settings, context.lang),
     )
 
 
 async def on_topic(update: Update, context: ZhibuContext) -> int | None:
+    if (draft := _draft(context)) is None:
+        return await _lost(update, context)
     return await _go(
         update,
         context,
-        await compose.set_topic(
-            actor(context), _draft(context), _text(update), context.store, context.settings, context.lang
-        ),
+        await compose.set_topic(actor(context), draft, _text(update), context.store, context.settings, context.lang),
     )
 
 
@@ -199,10 +208,9 @@ async def on_send(update: Update, context: ZhibuContext) -> int | None:
     assert query is not None
     pressed = NoticeSend.unpack(query.data)
     assert pressed is not None
-    assert context.user_data is not None
     step = await compose.send(
         actor(context),
-        context.user_data.get(DRAFT),
+        _draft(context),
         pressed.draft,
         context.services.now(),
         context.store,
@@ -219,18 +227,14 @@ async def on_drop(update: Update, context: ZhibuContext) -> int | None:
     assert query is not None
     pressed = NoticeDrop.unpack(query.data)
     assert pressed is not None
-    assert context.user_data is not None
-    step = compose.drop(context.user_data.get(DRAFT), pressed.draft)
+    step = compose.drop(_draft(context), pressed.draft)
     if step.stage is not None:
         await query.edit_message_reply_markup(None)
     return await _go(update, context, step)
 
 
 async def on_cancel(update: Update, context: ZhibuContext) -> int:
-    assert context.user_data is not None
-    context.user_data.pop(DRAFT, None)
-    await render(update, context, say("common.cancelled"))
-    return END
+    return await conversation.cancelled(update, context, NoticeDraft)
 
 
 def register(app: ZhibuApp) -> None:

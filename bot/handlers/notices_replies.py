@@ -18,6 +18,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.domain.results import Result, say
+from bot.handlers import conversation
 from bot.handlers.common import actor, command, is_private, render, reply_html
 from bot.i18n import reply_text, t
 from bot.runtime.context import Services, ZhibuApp, ZhibuContext
@@ -25,14 +26,13 @@ from bot.runtime.delivery import markup
 from bot.runtime.scheduler import REFRESH
 from bot.services.notices import attendance as answers
 from bot.services.notices import leave as notices_leave
-from bot.services.notices.attendance import Answered, LeaveAsked
+from bot.services.notices.attendance import Answered, LeaveAsked, LeaveReason
 from bot.services.notices.buttons import NoticeAttend, NoticeCheckin, NoticeLeave, NoticeLeaveNo, NoticeLeaveOk
 from bot.services.notices.edits import Edit, group_post
 from bot.services.notices.manage import upcoming
 
 log = logging.getLogger(__name__)
 END = ConversationHandler.END
-PENDING_LEAVE = "notice_leave"
 GROUP_EDITS = "notice_group_edits"
 PENDING_EDITS = "notice_pending_edits"
 
@@ -89,7 +89,7 @@ async def on_checkin(update: Update, context: ZhibuContext) -> int:
 async def on_leave(update: Update, context: ZhibuContext) -> int:
     """Leave: the reason is asked in the private chat (also when pressed in a group)."""
     query = update.callback_query
-    assert query is not None and update.effective_user is not None and context.user_data is not None
+    assert query is not None and update.effective_user is not None
     pressed = NoticeLeave.unpack(query.data)
     assert pressed is not None
     outcome = await answers.ask_leave(
@@ -109,7 +109,7 @@ async def on_leave(update: Update, context: ZhibuContext) -> int:
             await query.answer(t(context.lang, "notice.open_private_first", bot=context.bot.username), show_alert=True)
             return END
         await query.answer(t(context.lang, "notice.reason_in_private"), show_alert=True)
-    context.user_data[PENDING_LEAVE] = outcome.notice_id
+    conversation.keep(context, LeaveReason, LeaveReason(notice_id=outcome.notice_id))
     return L.REASON
 
 
@@ -140,11 +140,17 @@ async def on_leave_decision(update: Update, context: ZhibuContext) -> None:
         context.services.poke_sender()
 
 
+def _leave(context: ZhibuContext) -> int | None:
+    """The notice whose leave waits for its reason."""
+    draft = conversation.current(context, LeaveReason)
+    return draft.notice_id if draft is not None else None
+
+
 async def on_reason(update: Update, context: ZhibuContext) -> int | None:
-    assert update.effective_message is not None and context.user_data is not None
+    assert update.effective_message is not None
     outcome = await answers.give_reason(
         actor(context),
-        context.user_data.get(PENDING_LEAVE),
+        _leave(context),
         update.effective_message.text or "",
         context.services.now(),
         context.store,
@@ -156,14 +162,13 @@ async def on_reason(update: Update, context: ZhibuContext) -> int | None:
         context.services.poke_sender()
     if outcome.stay:
         return None
-    context.user_data.pop(PENDING_LEAVE, None)
+    conversation.forget(context, LeaveReason)
     return END
 
 
 async def on_reason_not_text(update: Update, context: ZhibuContext) -> None:
     """A photo, voice message, sticker or file instead of the reason: say so and ask again."""
-    assert context.user_data is not None
-    notice_id = context.user_data.get(PENDING_LEAVE)
+    notice_id = _leave(context)
     question = (
         say("notice.gone")
         if notice_id is None
@@ -173,8 +178,7 @@ async def on_reason_not_text(update: Update, context: ZhibuContext) -> None:
 
 
 async def on_leave_cancel(update: Update, context: ZhibuContext) -> int:
-    assert context.user_data is not None
-    context.user_data.pop(PENDING_LEAVE, None)
+    conversation.forget(context, LeaveReason)
     await render(update, context, say("notice.leave_kept"))
     return END
 

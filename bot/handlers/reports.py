@@ -23,8 +23,8 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.domain.payload import family
 from bot.domain.results import Reply, alert
 from bot.domain.rights import Actor
-from bot.handlers import pages
-from bot.handlers.common import actor, args_text, command, keep_draft, render
+from bot.handlers import conversation, pages
+from bot.handlers.common import actor, args_text, command, render
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.kernel.buttons import ListPage
 from bot.services.reports import read as reports_read
@@ -38,12 +38,9 @@ from bot.services.reports.buttons import (
     ReportView,
     ReportWrite,
 )
-from bot.services.reports.read import Commenting
+from bot.services.reports.read import CommentDraft, Commenting
 from bot.services.reports.view import list_reports, reports_page
 from bot.services.reports.write import ReportDraft, Writing
-
-DRAFT = "report"  # the key of the draft in user_data
-COMMENTING = "report_comment"  # the report whose 已阅 comment is being written
 
 
 class R(IntEnum):
@@ -52,21 +49,16 @@ class R(IntEnum):
 
 
 def _draft(context: ZhibuContext) -> ReportDraft | None:
-    assert context.user_data is not None
-    draft = context.user_data.get(DRAFT)
-    return draft if isinstance(draft, ReportDraft) else None
+    return conversation.current(context, ReportDraft)
 
 
 async def _show(update: Update, context: ZhibuContext, step: Writing) -> R | int:
-    """Keep the step's draft, render the step, and say whether the conversation goes on. The draft is
-    kept (or dropped) first: should Telegram fail below, a second Send finds no draft to save again."""
-    assert context.user_data is not None
-    keep_draft(context, DRAFT, step.draft)
-    query = update.callback_query
-    if step.close_preview and query is not None:
-        await query.edit_message_reply_markup(None)  # sent or cancelled: its buttons go first
-    await render(update, context, step.result)
-    return ConversationHandler.END if step.draft is None else R.WRITING
+    """Show the step (a preview sent or cancelled loses its buttons) and say whether the conversation goes
+    on. The draft is kept (or dropped) first: should Telegram fail below, a second Send finds no draft to
+    save again."""
+    return await conversation.step(
+        update, context, ReportDraft, step.draft, step.result, R.WRITING, strip=step.close_preview
+    )
 
 
 async def _begin(update: Update, context: ZhibuContext, text: str) -> R | int:
@@ -88,9 +80,11 @@ async def on_write_button(update: Update, context: ZhibuContext) -> R | int:
 
 async def on_text(update: Update, context: ZhibuContext) -> R | int:
     assert update.effective_message is not None
+    if (draft := _draft(context)) is None:
+        return await conversation.lost(update, context, "/report")
     step = await reports_write.add_text(
         actor(context),
-        _draft(context),
+        draft,
         update.effective_message.text or "",
         context.store,
         context.settings,
@@ -112,8 +106,10 @@ async def on_voice(update: Update, context: ZhibuContext) -> R | int:
     voice = update.effective_message.voice if update.effective_message is not None else None
     if voice is None:
         return await on_not_text(update, context)
+    if (draft := _draft(context)) is None:
+        return await conversation.lost(update, context, "/report")
     step = await reports_write.add_voice(
-        actor(context), _draft(context), voice.file_id, _seconds(voice), context.store, context.settings, context.lang
+        actor(context), draft, voice.file_id, _seconds(voice), context.store, context.settings, context.lang
     )
     return await _show(update, context, step)
 
@@ -121,7 +117,7 @@ async def on_voice(update: Update, context: ZhibuContext) -> R | int:
 async def on_not_text(update: Update, context: ZhibuContext) -> R | int:
     draft = _draft(context)
     if draft is None:
-        return ConversationHandler.END
+        return await conversation.lost(update, context, "/report")
     return await _show(update, context, reports_write.not_text(draft, context.lang))
 
 
@@ -195,19 +191,13 @@ async def on_read(update: Update, context: ZhibuContext) -> None:
 
 
 async def _comment_step(update: Update, context: ZhibuContext, step: Commenting) -> R | int:
-    assert context.user_data is not None
-    if step.report_id is None:
-        context.user_data.pop(COMMENTING, None)
-    else:
-        context.user_data[COMMENTING] = step.report_id
-    await render(update, context, step.result)
-    return ConversationHandler.END if step.report_id is None else R.COMMENT
+    draft = None if step.report_id is None else CommentDraft(report_id=step.report_id)
+    return await conversation.step(update, context, CommentDraft, draft, step.result, R.COMMENT)
 
 
 def _commenting(context: ZhibuContext) -> int | None:
-    assert context.user_data is not None
-    value = context.user_data.get(COMMENTING)
-    return value if isinstance(value, int) else None
+    draft = conversation.current(context, CommentDraft)
+    return draft.report_id if draft is not None else None
 
 
 async def on_comment_button(update: Update, context: ZhibuContext) -> R | int:
@@ -239,10 +229,7 @@ async def on_comment_not_text(update: Update, context: ZhibuContext) -> R | int:
 
 
 async def on_comment_cancel(update: Update, context: ZhibuContext) -> int:
-    if context.user_data is not None:
-        context.user_data.pop(COMMENTING, None)
-    await render(update, context, Reply(key="common.cancelled"))
-    return ConversationHandler.END
+    return await conversation.cancelled(update, context, CommentDraft)
 
 
 async def on_expired(update: Update, context: ZhibuContext) -> None:

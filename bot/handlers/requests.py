@@ -9,9 +9,9 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.domain.payload import family
-from bot.domain.results import Reply, Result, alert, say
+from bot.domain.results import Reply, Result, alert
 from bot.domain.rights import Actor
-from bot.handlers import pages
+from bot.handlers import conversation, pages
 from bot.handlers.common import actor, args_text, command, is_private, render
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.households import requests_flow
@@ -20,27 +20,18 @@ from bot.services.households.requests import list_requests, log_request, request
 from bot.services.households.requests_flow import Acted, Pending
 from bot.services.kernel.buttons import ListPage
 
-PENDING = "request_action"  # the key of the action waiting for its text in user_data
-
 
 class Q(IntEnum):
     TEXT = 1
 
 
 def _pending(context: ZhibuContext) -> Pending | None:
-    assert context.user_data is not None
-    pending = context.user_data.get(PENDING)
-    return pending if isinstance(pending, Pending) else None
+    return conversation.current(context, Pending)
 
 
 async def _show(update: Update, context: ZhibuContext, acted: Acted) -> Q | int:
-    assert context.user_data is not None
-    if acted.pending is None:
-        context.user_data.pop(PENDING, None)
-    else:
-        context.user_data[PENDING] = acted.pending
-    await render(update, context, acted.result)
-    return ConversationHandler.END if acted.pending is None else Q.TEXT
+    """Show the outcome; an action that needs its text waits for it."""
+    return await conversation.step(update, context, Pending, acted.pending, acted.result, Q.TEXT)
 
 
 @command("request")
@@ -103,7 +94,7 @@ async def on_text(update: Update, context: ZhibuContext) -> Q | int:
     pending = _pending(context)
     assert update.effective_message is not None
     if pending is None:
-        return ConversationHandler.END
+        return await conversation.lost(update, context, "/requests")
     acted = await requests_flow.complete(
         actor(context),
         pending,
@@ -119,7 +110,7 @@ async def on_text(update: Update, context: ZhibuContext) -> Q | int:
 async def on_not_text(update: Update, context: ZhibuContext) -> Q | int:
     pending = _pending(context)
     if pending is None:
-        return ConversationHandler.END
+        return await conversation.lost(update, context, "/requests")
     return await _show(update, context, requests_flow.not_text(pending))
 
 
@@ -140,10 +131,7 @@ async def on_rate(update: Update, context: ZhibuContext) -> None:
 
 
 async def cancel(update: Update, context: ZhibuContext) -> int:
-    if context.user_data is not None:
-        context.user_data.pop(PENDING, None)
-    await render(update, context, say("common.cancelled"))
-    return ConversationHandler.END
+    return await conversation.cancelled(update, context, Pending)
 
 
 async def on_expired(update: Update, context: ZhibuContext) -> None:

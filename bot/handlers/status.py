@@ -17,10 +17,10 @@ from telegram.ext import (
 )
 
 from bot.domain.payload import family
-from bot.domain.results import Reply, Result, alert, say
+from bot.domain.results import Reply, Result, alert
 from bot.domain.rights import Actor
-from bot.handlers import pages
-from bot.handlers.common import Handler, actor, args_text, command, keep_draft, render, split_fields
+from bot.handlers import conversation, pages
+from bot.handlers.common import Handler, actor, args_text, command, render, split_fields
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.kernel.buttons import ListPage
 from bot.services.reports import mobile as reports_mobile
@@ -38,8 +38,6 @@ from bot.services.reports.status import status_line
 from bot.services.reports.status_members import list_members, members_page
 from bot.services.reports.status_steps import StatusDraft, StatusStep, Step
 
-DRAFT = "status"  # the key of the draft in user_data
-
 
 class S(IntEnum):
     STATE = 1
@@ -51,18 +49,18 @@ _STATES: dict[Step, S] = {"state": S.STATE, "location": S.LOCATION, "note": S.NO
 _STEPS: dict[S, Step] = {v: k for k, v in _STATES.items()}
 
 
-def _draft(context: ZhibuContext) -> StatusDraft:
-    assert context.user_data is not None
-    draft = context.user_data.get(DRAFT)
-    return draft if isinstance(draft, StatusDraft) else StatusDraft()
+def _draft(context: ZhibuContext) -> StatusDraft | None:
+    return conversation.current(context, StatusDraft)
 
 
 async def _show(update: Update, context: ZhibuContext, step: StatusStep) -> S | int:
-    """Keep the step's draft, render the step, and go on to the step it names (or end)."""
-    assert context.user_data is not None
-    keep_draft(context, DRAFT, None if step.next is None else step.draft)
-    await render(update, context, step.result)
-    return ConversationHandler.END if step.next is None else _STATES[step.next]
+    """Show the step and go on to the step it names (or end)."""
+    state = ConversationHandler.END if step.next is None else _STATES[step.next]
+    return await conversation.step(update, context, StatusDraft, step.draft, step.result, state)
+
+
+async def _lost(update: Update, context: ZhibuContext) -> int:
+    return await conversation.lost(update, context, "/status")
 
 
 @command("status")
@@ -99,7 +97,9 @@ async def on_state_text(update: Update, context: ZhibuContext) -> S | int:
 
 async def on_location(update: Update, context: ZhibuContext) -> S | int:
     assert update.effective_message is not None
-    step = status_steps.give_location(_draft(context), update.effective_message.text or "", context.lang)
+    if (draft := _draft(context)) is None:
+        return await _lost(update, context)
+    step = status_steps.give_location(draft, update.effective_message.text or "", context.lang)
     return await _show(update, context, step)
 
 
@@ -107,8 +107,10 @@ async def on_note(update: Update, context: ZhibuContext) -> S | int:
     """The note typed, or Skip pressed."""
     message = update.effective_message
     text = None if update.callback_query is not None or message is None else message.text or ""
+    if (draft := _draft(context)) is None:
+        return await _lost(update, context)
     step = await status_steps.give_note(
-        actor(context), _draft(context), text, context.services.now(), context.store, context.settings, context.lang
+        actor(context), draft, text, context.services.now(), context.store, context.settings, context.lang
     )
     return await _show(update, context, step)
 
@@ -117,16 +119,16 @@ def _not_text(state: S) -> Handler:
     """A photo, voice message, sticker or file in a step that waits for text: say so and ask again."""
 
     async def answer(update: Update, context: ZhibuContext) -> S | int:
-        return await _show(update, context, status_steps.not_text(_STEPS[state], _draft(context), context.lang))
+        draft = _draft(context) or StatusDraft() if state is S.STATE else _draft(context)
+        if draft is None:
+            return await _lost(update, context)
+        return await _show(update, context, status_steps.not_text(_STEPS[state], draft, context.lang))
 
     return answer
 
 
 async def cancel(update: Update, context: ZhibuContext) -> int:
-    if context.user_data is not None:
-        context.user_data.pop(DRAFT, None)
-    await render(update, context, say("common.cancelled"))
-    return ConversationHandler.END
+    return await conversation.cancelled(update, context, StatusDraft)
 
 
 @command("members")

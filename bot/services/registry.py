@@ -1,6 +1,7 @@
 """The core's wiring, listed once and read top to bottom: every reminder source the sweep runs, every hook
-the sender calls after a delivery, and each capability's button payloads (its `buttons` module: importing it
-registers its payload kinds, so `PAYLOADS` is collected, never kept by hand).
+the sender calls after a delivery, each capability's button payloads (its `buttons` module) and the modules
+that declare conversation drafts. Importing those registers their payload kinds and drafts, so `PAYLOADS` and
+`FLOWS` are collected, never kept by hand.
 
 A second front end (企业微信, say) uses the same lists: it runs `sweep` on a timer and calls the hooks
 after each of its own deliveries."""
@@ -11,15 +12,21 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from bot.config import Settings
-from bot.domain import payload
+from bot.domain import drafts, payload
+from bot.domain.drafts import Draft
 from bot.domain.payload import Payload
 from bot.services.care import buttons as care_buttons
 from bot.services.care import reminders as care_reminders
+from bot.services.care import steps as care_steps
 from bot.services.duty import accounts as duty_accounts
 from bot.services.duty import buttons as duty_buttons
 from bot.services.duty import common as duty
+from bot.services.duty import flow as duty_flow
+from bot.services.duty import review as duty_review
 from bot.services.households import buttons as households_buttons
 from bot.services.households import due as households_due
+from bot.services.households import requests_flow
+from bot.services.households import visit as households_visit
 from bot.services.kernel import buttons as kernel_buttons
 from bot.services.kernel import digest, reminders
 from bot.services.kernel.reminders import DueSource, ReminderSource
@@ -27,12 +34,18 @@ from bot.services.ledger import buttons as ledger_buttons
 from bot.services.ledger.nudges import ledger_nudges
 from bot.services.members import buttons as members_buttons
 from bot.services.minutes import buttons as minutes_buttons
+from bot.services.minutes import rules as minutes_rules
+from bot.services.notices import attendance as notices_attendance
 from bot.services.notices import broadcast as notices_broadcast
 from bot.services.notices import buttons as notices_buttons
 from bot.services.notices import common as notices
+from bot.services.notices import compose as notices_compose
 from bot.services.notices import due as due_meetings
 from bot.services.reports import buttons as reports_buttons
 from bot.services.reports import due as due_reports
+from bot.services.reports import read as reports_read
+from bot.services.reports import status_steps
+from bot.services.reports import write as reports_write
 from bot.store import Store
 from bot.store.outbox import OutboxRow
 
@@ -74,6 +87,24 @@ BUTTONS = (
 #: Every payload kind, as their modules registered them (`bot.domain.payload`): for the tests (64 bytes at
 #: the most, round trips, no two kinds taking the same data) and the docs.
 PAYLOADS: tuple[type[Payload], ...] = payload.kinds()
+
+#: The modules that declare the drafts of step-by-step conversations (`bot.domain.drafts`).
+DRAFTS = (
+    care_steps,  # care.visit
+    duty_accounts,  # duty.account
+    duty_flow,  # duty.log
+    duty_review,  # duty.reject
+    households_visit,  # households.visit
+    minutes_rules,  # minutes.record
+    notices_attendance,  # notices.leave
+    notices_compose,  # notices.compose
+    reports_read,  # reports.comment
+    reports_write,  # reports.write
+    requests_flow,  # households.request
+    status_steps,  # reports.status
+)
+#: Every conversation draft by its stable name: the only types a stored draft is ever rebuilt as.
+FLOWS: dict[str, type[Draft]] = drafts.flows()
 
 AFTER_SEND: tuple[AfterSend, ...] = (
     notices_broadcast.after_delivery,  # the broadcast summary; a cancellation to a late delivery

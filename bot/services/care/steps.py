@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from bot.config import Settings
+from bot.domain import drafts
 from bot.domain.results import Buttons, Reply, Result, alert, say
 from bot.domain.rights import Actor
 from bot.i18n import t
@@ -21,10 +23,10 @@ from bot.store.care import CareCase
 BROUGHT, NEXT = "brought", "next"
 
 
-@dataclass(frozen=True)
-class VisitDraft:
+class VisitDraft(drafts.Draft):
     """What the person has told so far: the case, and what was brought once they said it."""
 
+    flow: Literal["care.visit"] = "care.visit"
     case_id: int
     name: str
     brought: str = ""
@@ -66,7 +68,7 @@ async def pick(person: Actor, case_id: int, store: Store, lang: str) -> VisitSte
     case = await _case(person, case_id, store)
     if case is None:
         return VisitStep(Result.of(alert("care.step_expired")), None)
-    draft = VisitDraft(case.id, case.member_name)
+    draft = VisitDraft(case_id=case.id, name=case.member_name)
     return VisitStep(Result.of(question(draft, lang)), draft)
 
 
@@ -84,7 +86,7 @@ async def answer(
     if len(value) > limit:
         return VisitStep(Result.of(say("care.too_long", limit=limit), question(draft, lang)), draft)
     if draft.step == BROUGHT:
-        kept = VisitDraft(draft.case_id, draft.name, value)
+        kept = draft.replace(brought=value)
         return VisitStep(Result.of(question(kept, lang)), kept)
     return await finish(person, draft, value, now, store, settings, lang)
 

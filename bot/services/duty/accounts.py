@@ -12,8 +12,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 
 from bot.config import Settings
+from bot.domain import drafts
 from bot.domain.models import Member
 from bot.domain.results import Reply, alert, say, shown
 from bot.domain.rights import Actor, OrgTree
@@ -78,6 +80,13 @@ def quarter_label(lang: str, quarter: Quarter) -> str:
 
 
 # The post-holder's account ------------------------------------------------------------------------------
+
+
+class AccountDraft(drafts.Draft):
+    """The quarterly prompt's 写述职 pressed: the quarter (`20261`) whose account is being written."""
+
+    flow: Literal["duty.account"] = "duty.account"
+    quarter: int
 
 
 async def ask(

@@ -12,9 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import IntEnum
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
+from bot.domain import drafts
 from bot.domain.results import Buttons, Reply, Result, say
 from bot.domain.rights import Actor
 from bot.i18n import Html, t
@@ -71,10 +73,10 @@ class Step(IntEnum):
     SERVED = 13
 
 
-@dataclass
-class Draft:
+class Draft(drafts.Draft):
     """A log being written step by step (or, at NEW_DATE, the mediation being followed up)."""
 
+    flow: Literal["duty.log"] = "duty.log"
     post: str
     photo: str | None = None
     area: str | None = None
@@ -260,7 +262,7 @@ async def start(
     """`/patrol` or `/mediate`: with `line` (the one-line form's fields) the log is saved at once; without,
     the first question. `photo`: the file id of a photo sent with the command."""
     if line is None:
-        draft = Draft(post, photo)
+        draft = Draft(post=post, photo=photo)
         first = {PATROL: Step.AREA, MEDIATION: Step.PARTIES}.get(post, Step.DONE)
         return _ask(first, draft, now, settings.tz, lang)
     try:
@@ -341,7 +343,7 @@ async def answer(
         value = read(text, today(now, settings.tz))
     except FieldError as err:
         return Turn(Result.of(field_error(err, now, settings.tz, lang)), step, draft)
-    setattr(draft, name, value)
+    draft = draft.replace(**{name: value})
     return await _advance(actor, step, draft, now, store, settings, lang)
 
 
@@ -350,10 +352,10 @@ async def choose(
 ) -> Turn:
     """A kind or outcome button pressed (`value` is one of the allowed values: the payload checked it)."""
     if step is Step.KIND:
-        draft.kind = value
+        draft = draft.replace(kind=value)
         picked = chosen(lang, _QUESTIONS[step], t(lang, f"duty.kind.{value}"))
     else:
-        draft.outcome = value
+        draft = draft.replace(outcome=value)
         picked = chosen(lang, _QUESTIONS[step], t(lang, f"duty.outcome.{value}"))
     return await _advance(actor, step, draft, now, store, settings, lang, picked)
 

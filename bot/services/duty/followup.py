@@ -40,7 +40,7 @@ async def pressed(
         return Turn(
             Result.of(say("duty.followup.ask_date", id=entry.id, example=in_a_week(now, settings.tz))),
             Step.NEW_DATE,
-            Draft(MEDIATION, log_id=entry.id),
+            Draft(post=MEDIATION, log_id=entry.id),
             strip=True,
         )
     return Turn(_said(await _record(actor, log_id, outcome, None, now, store, lang)), strip=True)

@@ -11,8 +11,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from bot.config import Settings
+from bot.domain import drafts
 from bot.domain.results import Buttons, Reply, Result, alert, say, shown
 from bot.domain.rights import Actor, OrgTree, managed_units
 from bot.i18n import Html, resolve_language, t
@@ -205,6 +207,13 @@ async def approve(
     log.info("%s entries approved by telegram_id=%s", done, actor.telegram_id)
     note = t(lang, "posts.review.approved", count=done)
     return _page(await _pending(units, month, store, settings), number, note, lang)
+
+
+class RejectDraft(drafts.Draft):
+    """不通过 pressed on an entry: the entry whose reason is asked."""
+
+    flow: Literal["duty.reject"] = "duty.reject"
+    log_id: int
 
 
 async def ask_reason(actor: Actor, log_id: int, store: Store) -> Reply:

@@ -8,8 +8,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from bot.config import Settings
+from bot.domain import drafts
 from bot.domain.results import Result, alert, say
 from bot.domain.rights import Actor, OrgTree
 from bot.i18n import resolve_language, t
@@ -25,10 +27,10 @@ from bot.store.outbox import Outgoing
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Pending:
+class Pending(drafts.Draft):
     """An action waiting for its text: what was done (resolve) or the advice (back)."""
 
+    flow: Literal["households.request"] = "households.request"
     request_id: int
     action: str
     state: str  # the state it was pressed in: a request moved meanwhile is not moved again
@@ -94,9 +96,8 @@ async def act(
             return Acted(Result.of(alert("requests.not_allowed")))
         return Acted(Result.of(alert("requests.already", state=t(lang, f"requests.state.{request.state}"))))
     if action in NEEDS_TEXT:
-        return Acted(
-            Result.of(say(f"requests.ask_{action}", number=request.id)), Pending(request.id, action, request.state)
-        )
+        pending = Pending(request_id=request.id, action=action, state=request.state)
+        return Acted(Result.of(say(f"requests.ask_{action}", number=request.id)), pending)
     return Acted(await _move(person, request, action, None, now, store, settings, tree, lang))
 
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Literal
 
 from bot.config import Settings
+from bot.domain import drafts
 from bot.domain.results import Buttons, Reply, Result, say
 from bot.domain.rights import Actor, OrgTree
 from bot.i18n import t
@@ -31,8 +32,10 @@ Step = Literal["household", "found", "request"]
 MAX_BUTTONS = 30
 
 
-@dataclass(frozen=True)
-class VisitDraft:
+class VisitDraft(drafts.Draft):
+    """The household visited and what was found, so far."""
+
+    flow: Literal["households.visit"] = "households.visit"
     household_id: int | None = None
     head: str = ""
     found: str = ""
@@ -80,7 +83,7 @@ async def pick(person: Actor, household_id: int, store: Store, lang: str) -> Vis
     tree = OrgTree.of(await store.units.all())
     if household is None or not may_act(person, household, tree):
         return VisitStep(Result.of(say("visit.not_yours_button")), VisitDraft(), None)
-    draft = VisitDraft(household.id, household.head)
+    draft = VisitDraft(household_id=household.id, head=household.head)
     return VisitStep(Result.of(question("found", draft, lang)), draft, "found")
 
 
@@ -92,7 +95,7 @@ def add_found(draft: VisitDraft, text: str, lang: str) -> VisitStep:
         return VisitStep(
             Result.of(say("visit.too_long", limit=MAX_TEXT), question("found", draft, lang)), draft, "found"
         )
-    draft = VisitDraft(draft.household_id, draft.head, found)
+    draft = draft.replace(found=found)
     return VisitStep(Result.of(question("request", draft, lang)), draft, "request")
 
 

@@ -9,7 +9,7 @@ Each step returns a `Step`: what to answer, the draft to keep, the state to wait
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.config import Settings
@@ -109,7 +109,7 @@ async def open_minutes(ctx: Ctx, args: str) -> Step:
 
 
 def _start(ctx: Ctx, record: text.Record) -> Step:
-    draft = MinutesDraft(record.notice.id)
+    draft = MinutesDraft(notice_id=record.notice.id)
     intro = shown(text.template(ctx.lang, record, ctx.settings.tz) + "\n\n" + t(ctx.lang, "minutes.intro"))
     return _next(ctx, HOST, draft, record, intro)
 
@@ -147,7 +147,7 @@ async def not_text(ctx: Ctx, draft: MinutesDraft, state: str) -> Step:
 
 
 def _named(draft: MinutesDraft, role: str, name: str) -> MinutesDraft:
-    return replace(draft, host=name) if role == HOST else replace(draft, recorder=name)
+    return draft.replace(host=name) if role == HOST else draft.replace(recorder=name)
 
 
 async def picked(ctx: Ctx, draft: MinutesDraft, role: str, member_id: int) -> Step:
@@ -180,12 +180,12 @@ async def typed(ctx: Ctx, draft: MinutesDraft, state: str, raw: str) -> Step:
         content = clean_text(raw, multiline=True)
         if not content or len(content) > rules.CONTENT_LIMIT:
             return _next(ctx, state, draft, record, say("minutes.err.too_long", limit=rules.CONTENT_LIMIT))
-        return _next(ctx, MORE, replace(draft, content=content), record)
+        return _next(ctx, MORE, draft.replace(content=content), record)
     if state == RES_TEXT:
         item = clean_text(raw, multiline=True)
         if not item or len(item) > rules.RESOLUTION_LIMIT:
             return _next(ctx, state, draft, record, say("minutes.err.too_long", limit=rules.RESOLUTION_LIMIT))
-        return _next(ctx, RES_VOTES, replace(draft, pending=item), record)
+        return _next(ctx, RES_VOTES, draft.replace(pending=item), record)
     if state == RES_VOTES:
         return _votes(ctx, draft, record, raw)
     return _next(ctx, state, draft, record, say("minutes.err.use_buttons"))  # MORE, PREVIEW wait for buttons
@@ -201,7 +201,7 @@ def _quorum_refusal(record: text.Record) -> Reply | None:
 def _votes(ctx: Ctx, draft: MinutesDraft, record: text.Record, raw: str) -> Step:
     refusal = _quorum_refusal(record)
     if refusal is not None:  # the record changed meanwhile: no vote can stand
-        return _next(ctx, MORE, replace(draft, pending=None), record, refusal)
+        return _next(ctx, MORE, draft.replace(pending=None), record, refusal)
     votes = rules.parse_votes(raw)
     limit = record.vote_limit
     if votes is None:
@@ -241,7 +241,7 @@ async def save(ctx: Ctx, draft: MinutesDraft) -> Step:
         return _over(record)
     refusal = _quorum_refusal(record) if draft.resolutions else None
     if refusal is not None:  # the record changed since: the votes cannot stand, the rest is kept
-        return _next(ctx, MORE, replace(draft, resolutions=()), record, refusal)
+        return _next(ctx, MORE, draft.replace(resolutions=()), record, refusal)
     over = next(
         (r for r in draft.resolutions if rules.check_votes((r.yes, r.no, r.abstain), record.vote_limit) is not None),
         None,
@@ -250,7 +250,7 @@ async def save(ctx: Ctx, draft: MinutesDraft) -> Step:
         return _next(
             ctx,
             MORE,
-            replace(draft, resolutions=()),
+            draft.replace(resolutions=()),
             record,
             say("minutes.err.record_changed", limit=record.vote_limit),
         )

@@ -9,9 +9,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Literal
 
+from pydantic import BaseModel, ConfigDict
+
+from bot.domain import drafts
 from bot.store.notices_seats import MeetingSeat
 
 NAME_LIMIT, CONTENT_LIMIT, RESOLUTION_LIMIT, MAX_RESOLUTIONS = 20, 3000, 300, 20
@@ -27,19 +31,22 @@ class MinutesRole(StrEnum):
     RECORDER = "recorder"  # 记录人
 
 
-@dataclass(frozen=True)
-class DraftResolution:
+class DraftResolution(BaseModel):
+    """A resolution as typed, with its votes (赞成 反对 弃权)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
     text: str
     yes: int
     no: int
     abstain: int
 
 
-@dataclass(frozen=True)
-class MinutesDraft:
+class MinutesDraft(drafts.Draft):
     """What the secretary typed so far for meeting `notice_id` (kept in user_data; survives a restart).
     `pending` is a resolution's text waiting for its vote."""
 
+    flow: Literal["minutes.record"] = "minutes.record"
     notice_id: int
     host: str | None = None
     recorder: str | None = None
@@ -48,7 +55,8 @@ class MinutesDraft:
     pending: str | None = None
 
     def adding(self, text: str, yes: int, no: int, abstain: int) -> MinutesDraft:
-        return replace(self, resolutions=(*self.resolutions, DraftResolution(text, yes, no, abstain)), pending=None)
+        added = DraftResolution(text=text, yes=yes, no=no, abstain=abstain)
+        return self.replace(resolutions=(*self.resolutions, added), pending=None)
 
 
 @dataclass(frozen=True)

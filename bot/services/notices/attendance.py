@@ -8,8 +8,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 
 from bot.config import Settings
+from bot.domain import drafts
 from bot.domain.models import Member
 from bot.domain.results import Reply, Result, alert, say, shown
 from bot.domain.rights import Actor, OrgTree, managed_units
@@ -47,6 +49,13 @@ class LeaveAsked:
 
     notice_id: int
     prompt: Reply
+
+
+class LeaveReason(drafts.Draft):
+    """A leave asked for, waiting for its reason: the notice it is for."""
+
+    flow: Literal["notices.leave"] = "notices.leave"
+    notice_id: int
 
 
 def _says(*replies: Reply, stay: bool = False) -> Answered:

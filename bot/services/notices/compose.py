@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
-from typing import Any
+from typing import Literal
 
 from bot.config import Settings
+from bot.domain import drafts
 from bot.domain.results import Reply, Result, alert, say, shown
 from bot.domain.rights import Actor, OrgTree
 from bot.i18n import t
@@ -29,9 +29,6 @@ from bot.store.notices import Draft, Expected, notice_ref
 from bot.store.outbox import Outgoing
 
 log = logging.getLogger(__name__)
-
-#: The draft's field that names its current preview.
-DRAFT_ID = "id"
 
 
 class Stage(IntEnum):
@@ -46,6 +43,25 @@ class Stage(IntEnum):
     CONFIRM = 6
 
 
+class NoticeDraft(drafts.Draft):
+    """/notice so far: what the secretary chose and typed, and the id of the preview that shows it (a short
+    random token its Send / Cancel buttons carry)."""
+
+    flow: Literal["notices.compose"] = "notices.compose"
+    kind: str | None = None
+    unit_id: int | None = None
+    starts_at: datetime | None = None
+    place: str | None = None
+    topic: str | None = None
+    audience: str | None = None
+    speaker: str | None = None
+    preview: str | None = None
+
+    def notice(self) -> Draft:
+        """The notice as the secretary entered it (a ValidationError when a step is missing)."""
+        return Draft.model_validate(self.model_dump(exclude={"flow", "preview"}, exclude_none=True))
+
+
 @dataclass(frozen=True)
 class Step:
     """The outcome of one step: what to answer, the stage that waits next (None: the same one again, the
@@ -54,7 +70,7 @@ class Step:
 
     result: Result
     stage: Stage | None
-    draft: dict[str, Any] | None = None
+    draft: NoticeDraft | None = None
     chosen: Reply | None = None
 
 
@@ -95,7 +111,7 @@ async def begin(person: Actor, text: str, now: datetime, store: Store, settings:
     """`/notice` alone asks for the type; `/notice type | time | place | topic [| unit]` goes to the preview."""
     tree = await _tree(store)
     if not text:
-        return Step(Result.of(_ask_kind(person, tree, lang)), Stage.KIND, {})
+        return Step(Result.of(_ask_kind(person, tree, lang)), Stage.KIND, NoticeDraft())
     try:
         draft = rules.parse_one_line(rules.split_fields(text), person, tree, now, settings.tz)
     except NoticeError as error:
@@ -122,7 +138,7 @@ async def question(
     store: Store,
     settings: Settings,
     lang: str,
-    draft: Mapping[str, Any] | None = None,
+    draft: NoticeDraft | None = None,
 ) -> Reply:
     """The question of `stage` again (after a photo, a voice message… where typed text was expected)."""
     if stage not in (Stage.UNIT, Stage.KIND):
@@ -130,7 +146,7 @@ async def question(
     tree = await _tree(store)
     if stage is Stage.KIND:
         return _ask_kind(person, tree, lang)
-    return _ask_unit(person, str((draft or {}).get("kind", "other")), tree)
+    return _ask_unit(person, (draft.kind if draft else None) or "other", tree)
 
 
 def _ask_unit(person: Actor, kind: str, tree: OrgTree) -> Reply:
@@ -142,7 +158,7 @@ def _ask_unit(person: Actor, kind: str, tree: OrgTree) -> Reply:
 
 async def choose_kind(
     person: Actor,
-    draft: Mapping[str, Any],
+    draft: NoticeDraft,
     value: str,
     pressed: bool,
     now: datetime,
@@ -154,22 +170,22 @@ async def choose_kind(
     next; when there is only one, it is taken; when there is none, the type is refused naming what it is for."""
     kind = value if pressed else rules.parse_kind(value)
     if kind not in audience.KINDS:
-        return Step(Result.of(refusal(NoticeError("notice.err.kind", {"value": value}), lang)), None, dict(draft))
+        return Step(Result.of(refusal(NoticeError("notice.err.kind", {"value": value}), lang)), None, draft)
     tree = await _tree(store)
     fitting = audience.callable_units(person, kind, tree)
     if not fitting:
-        return Step(Result.of(refusal(rules.target_error(kind, fitting, tree), lang)), None, dict(draft))
+        return Step(Result.of(refusal(rules.target_error(kind, fitting, tree), lang)), None, draft)
     chosen = say("notice.chosen_kind", kind=view.kind_name(lang, kind)) if pressed else None
-    kept = {**draft, "kind": kind}
+    kept = draft.replace(kind=kind)
     if len(fitting) == 1:
-        kept["unit_id"] = next(iter(fitting))
+        kept = kept.replace(unit_id=next(iter(fitting)))
         return Step(Result.of(ask(Stage.WHEN, lang, now, settings)), Stage.WHEN, kept, chosen)
     return Step(Result.of(_ask_unit(person, kind, tree)), Stage.UNIT, kept, chosen)
 
 
 async def choose_unit(
     person: Actor,
-    draft: Mapping[str, Any],
+    draft: NoticeDraft,
     value: str | int,
     now: datetime,
     store: Store,
@@ -179,54 +195,47 @@ async def choose_unit(
     """The unit, from its button (an id: ignored unless the person may call this type there) or typed by
     name (refused naming the right ones when the type is not for it)."""
     tree = await _tree(store)
-    kind = str(draft.get("kind", "other"))
+    kind = draft.kind or "other"
     if isinstance(value, int):
         if value not in audience.callable_units(person, kind, tree):
-            return Step(Result.of(), None, dict(draft))
+            return Step(Result.of(), None, draft)
         unit_id = value
         chosen: Reply | None = say("notice.chosen_unit", unit=view.unit_name(tree, tree.units.get(unit_id)))
     else:
         try:
             unit_id = rules.choose_target(person, kind, value, tree)
         except NoticeError as error:
-            return Step(Result.of(refusal(error, lang)), None, dict(draft))
+            return Step(Result.of(refusal(error, lang)), None, draft)
         chosen = None
-    return Step(Result.of(ask(Stage.WHEN, lang, now, settings)), Stage.WHEN, {**draft, "unit_id": unit_id}, chosen)
+    return Step(Result.of(ask(Stage.WHEN, lang, now, settings)), Stage.WHEN, draft.replace(unit_id=unit_id), chosen)
 
 
-def set_when(draft: Mapping[str, Any], value: str, now: datetime, settings: Settings, lang: str) -> Step:
+def set_when(draft: NoticeDraft, value: str, now: datetime, settings: Settings, lang: str) -> Step:
     try:
         when = rules.parse_when(value, now, settings.tz)
     except NoticeError as error:
-        return Step(Result.of(refusal(error, lang)), None, dict(draft))
-    return Step(Result.of(ask(Stage.PLACE, lang, now, settings)), Stage.PLACE, {**draft, "starts_at": when})
+        return Step(Result.of(refusal(error, lang)), None, draft)
+    return Step(Result.of(ask(Stage.PLACE, lang, now, settings)), Stage.PLACE, draft.replace(starts_at=when))
 
 
-def set_place(draft: Mapping[str, Any], value: str, now: datetime, settings: Settings, lang: str) -> Step:
+def set_place(draft: NoticeDraft, value: str, now: datetime, settings: Settings, lang: str) -> Step:
     try:
         place = rules.check_text(value, "place", rules.PLACE_LIMIT)
     except NoticeError as error:
-        return Step(Result.of(refusal(error, lang)), None, dict(draft))
-    return Step(Result.of(ask(Stage.TOPIC, lang, now, settings)), Stage.TOPIC, {**draft, "place": place})
+        return Step(Result.of(refusal(error, lang)), None, draft)
+    return Step(Result.of(ask(Stage.TOPIC, lang, now, settings)), Stage.TOPIC, draft.replace(place=place))
 
 
-async def set_topic(
-    person: Actor, draft: Mapping[str, Any], value: str, store: Store, settings: Settings, lang: str
-) -> Step:
+async def set_topic(person: Actor, draft: NoticeDraft, value: str, store: Store, settings: Settings, lang: str) -> Step:
     """The topic (a 党课's 主题; its speaker is the person until the one-line form names another)."""
     try:
         topic = rules.check_text(value, "topic", rules.TOPIC_LIMIT)
-        kind = str(draft.get("kind", "other"))
+        kind = draft.kind or "other"
         speaker = rules.default_speaker(person) if kind == "lecture" else None
     except NoticeError as error:
-        return Step(Result.of(refusal(error, lang)), None, dict(draft))
-    fields = {k: v for k, v in draft.items() if k != DRAFT_ID}
-    return await preview(
-        Draft(**{**fields, "topic": topic, "speaker": speaker, "audience": audience.audience(kind)}),
-        store,
-        settings,
-        lang,
-    )
+        return Step(Result.of(refusal(error, lang)), None, draft)
+    whole = draft.replace(topic=topic, speaker=speaker, audience=audience.audience(kind))
+    return await preview(whole.notice(), store, settings, lang)
 
 
 async def preview(draft: Draft, store: Store, settings: Settings, lang: str, tree: OrgTree | None = None) -> Step:
@@ -244,18 +253,18 @@ async def preview(draft: Draft, store: Store, settings: Settings, lang: str, tre
     return Step(
         Result.of(shown(text, view.preview_buttons(lang, draft_id))),
         Stage.CONFIRM,
-        {**draft.model_dump(), DRAFT_ID: draft_id},
+        NoticeDraft(**draft.model_dump(), preview=draft_id),
     )
 
 
 # ---------------------------------------------------------------------------------------- Send / Cancel
-def _is_current(draft: Mapping[str, Any] | None, draft_id: str) -> bool:
-    return draft is not None and draft.get(DRAFT_ID) == draft_id
+def _is_current(draft: NoticeDraft | None, draft_id: str) -> bool:
+    return draft is not None and draft.preview == draft_id
 
 
 async def send(
     person: Actor,
-    draft: Mapping[str, Any] | None,
+    draft: NoticeDraft | None,
     draft_id: str,
     now: datetime,
     store: Store,
@@ -263,11 +272,11 @@ async def send(
     lang: str,
 ) -> Step:
     """Send pressed on the preview of `draft_id`: publish the draft if that preview is the current one."""
-    if draft is None or "topic" not in draft:
+    if draft is None or draft.topic is None:
         return Step(Result.of(say("notice.expired")), Stage.DONE)
     if not _is_current(draft, draft_id):  # an older preview: it does not show what would go out
-        return Step(Result.of(alert("notice.preview_outdated")), None, dict(draft))
-    notice = Draft(**{k: v for k, v in draft.items() if k != DRAFT_ID})
+        return Step(Result.of(alert("notice.preview_outdated")), None, draft)
+    notice = draft.notice()
     if notice.starts_at <= now:
         return Step(
             Result.of(
@@ -287,10 +296,10 @@ async def send(
     )
 
 
-def drop(draft: Mapping[str, Any] | None, draft_id: str) -> Step:
+def drop(draft: NoticeDraft | None, draft_id: str) -> Step:
     """Cancel pressed on a preview: the draft is dropped, unless a newer preview replaced it."""
-    if draft is not None and "topic" in draft and not _is_current(draft, draft_id):
-        return Step(Result.of(alert("notice.preview_outdated")), None, dict(draft))
+    if draft is not None and draft.topic is not None and not _is_current(draft, draft_id):
+        return Step(Result.of(alert("notice.preview_outdated")), None, draft)
     return Step(Result.of(say("notice.dropped")), Stage.DONE)
 
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from bot.config import Settings
+from bot.domain import drafts
 from bot.domain.models import Member
 from bot.domain.results import Buttons, Result, alert, say
 from bot.domain.rights import Actor, OrgTree, can_manage, can_see_member
@@ -41,6 +43,13 @@ class Commenting:
 
     result: Result
     report_id: int | None
+
+
+class CommentDraft(drafts.Draft):
+    """已阅并写意见 pressed: the report whose comment is being written."""
+
+    flow: Literal["reports.comment"] = "reports.comment"
+    report_id: int
 
 
 async def visible_report(

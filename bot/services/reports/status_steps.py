@@ -7,11 +7,13 @@ between steps and maps the step names onto its own conversation states.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
 from bot.config import Settings
+from bot.domain import drafts
+from bot.domain.models import MemberState
 from bot.domain.results import Buttons, Reply, Result, say
 from bot.domain.rights import Actor
 from bot.i18n import t
@@ -23,11 +25,11 @@ from bot.store import Store
 Step = Literal["state", "location", "note"]
 
 
-@dataclass(frozen=True)
-class StatusDraft:
+class StatusDraft(drafts.Draft):
     """What the person has chosen so far."""
 
-    state: str | None = None
+    flow: Literal["reports.status"] = "reports.status"
+    state: MemberState | None = None
     location: str | None = None
 
 
@@ -68,7 +70,7 @@ def not_text(step: Step, draft: StatusDraft, lang: str) -> StatusStep:
 
 def choose_state(state: str, lang: str) -> StatusStep:
     """A state button (already one of STATES): the place next when away, else the note."""
-    draft = StatusDraft(state=state)
+    draft = StatusDraft(state=MemberState(state))
     return _ask("location" if state in AWAY else "note", draft, lang)
 
 
@@ -89,7 +91,7 @@ def give_location(draft: StatusDraft, text: str, lang: str) -> StatusStep:
         if exc.key == "status.err.location_empty":
             exc = InputError("status.err.location_empty_short")
         return StatusStep(Result.of(exc.reply()), draft, "location")
-    return _ask("note", replace(draft, location=location), lang)
+    return _ask("note", draft.replace(location=location), lang)
 
 
 async def give_note(

@@ -10,11 +10,12 @@ Send on an older preview (the text has grown since) saves nothing and says the p
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from bot.config import Settings
-from bot.domain import periods
+from bot.domain import drafts, periods
 from bot.domain.results import Reply, Result, alert, say, shown
 from bot.domain.rights import Actor
 from bot.i18n import Html, reply_text, t
@@ -28,11 +29,11 @@ PREVIEW_CHARS = 1500
 MIN_VOICE_SECONDS = 5
 
 
-@dataclass(frozen=True)
-class ReportDraft:
+class ReportDraft(drafts.Draft):
     """The report being written: its period, the question asked for it, the text so far, and the id of
     the preview that shows this text (None until a preview is shown)."""
 
+    flow: Literal["reports.write"] = "reports.write"
     period: str
     ask: str  # report.ask, report.ask_overdue, or report.ask_free (not mobile: no deadline)
     deadline: str
@@ -92,16 +93,16 @@ async def add_text(
     if draft is None:  # the draft was lost (a restart): the conversation is over
         return Writing(Result.of(), None)
     if draft.voice is not None:  # typing after a voice message: the report is written instead
-        draft = replace(draft, voice=None, seconds=0, text="")
+        draft = draft.replace(voice=None, seconds=0, text="")
     combined = (draft.text + "\n" + more.strip()).strip() if draft.text else more.strip()
     try:
         check_report(combined)
     except InputError as exc:
         if exc.key == "report.too_short":
-            draft = replace(draft, text=combined, preview=None)
+            draft = draft.replace(text=combined, preview=None)
         # too long: the draft stays as it was, and so does its last preview
         return Writing(Result.of(exc.reply()), draft)
-    draft = replace(draft, text=combined, preview=secrets.token_hex(4))
+    draft = draft.replace(text=combined, preview=secrets.token_hex(4))
     return Writing(Result.of(await _preview(person, draft, store, settings, lang)), draft)
 
 
@@ -114,7 +115,7 @@ async def add_voice(
         return Writing(Result.of(), None)
     if seconds < MIN_VOICE_SECONDS:
         return Writing(Result.of(say("report.voice_too_short", seconds=seconds, minimum=MIN_VOICE_SECONDS)), draft)
-    draft = replace(draft, voice=file_id, seconds=seconds, text="", preview=secrets.token_hex(4))
+    draft = draft.replace(voice=file_id, seconds=seconds, text="", preview=secrets.token_hex(4))
     return Writing(Result.of(await _preview(person, draft, store, settings, lang)), draft)
 
 
