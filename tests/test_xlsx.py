@@ -19,8 +19,9 @@ from bot.services.exports.export import EXPORTS
 from bot.services.exports.workbook import SHEETS, file_name, write_ledger
 from bot.services.households.sheet import HOUSEHOLD_COLUMNS, REQUEST_COLUMNS
 from bot.services.kernel import xlsx_book
-from bot.services.kernel.xlsx_book import serial, xml_text
+from bot.services.kernel.xlsx_book import MIN_SCALE, serial, xml_text
 from bot.services.members.sheet import CONTACT_COLUMNS, MOBILE_COLUMNS, ROSTER_COLUMNS, STATUS_COLUMNS
+from bot.services.minutes.sheet import MINUTES_COLUMNS
 from bot.services.notices.sheet import ATTENDANCE_COLUMNS, MEETING_COLUMNS
 from bot.store import Store
 from tests.conftest import SMALL_ROSTER, load_roster
@@ -41,9 +42,13 @@ from tests.xlsx_data import (
 )
 
 ZH_SHEETS = [
+    "封面",
+    "目录",
     "党员花名册",
     "流动党员台账",
     "三会一课台账",
+    "会议记录",
+    "三会一课完成情况",
     "会议考勤明细",
     "设岗定责考核",
     "述职评议",
@@ -57,9 +62,13 @@ ZH_SHEETS = [
     "统计",
 ]
 EN_SHEETS = [
+    "Cover",
+    "Contents",
     "Members",
     "Mobile members",
     "Meetings",
+    "Minutes",
+    "Meetings by month",
     "Attendance",
     "Duty posts",
     "Quarterly accounts",
@@ -76,6 +85,7 @@ COLUMNS = {
     "roster": ROSTER_COLUMNS,
     "mobile": MOBILE_COLUMNS,
     "meetings": MEETING_COLUMNS,
+    "minutes": MINUTES_COLUMNS,
     "attendance": ATTENDANCE_COLUMNS,
     "duty": DUTY_COLUMNS,
     "contacts": CONTACT_COLUMNS,
@@ -137,7 +147,8 @@ async def test_sheets_headers_and_rows_match_the_database(seeded: Store, tmp_pat
     assert path.name == "台账-测试社区党委-2026-11-20.xlsx"
     assert path.stat().st_mode & 0o777 == 0o600
     book = open_book(path)
-    assert book.sheetnames == ZH_SHEETS == [t("zh", f"xlsx.{s.key}.sheet") for s in SHEETS]
+    front = [t("zh", "xlsx.cover.sheet"), t("zh", "xlsx.contents.sheet")]
+    assert book.sheetnames == ZH_SHEETS == front + [t("zh", f"xlsx.{s.key}.sheet") for s in SHEETS]
     for key, columns in COLUMNS.items():
         sheet = book[t("zh", f"xlsx.{key}.sheet")]
         assert rows(sheet)[0][: len(columns)] == [t("zh", f"xlsx.{key}.col.{c}") for c in columns], key
@@ -173,24 +184,27 @@ async def test_sheets_headers_and_rows_match_the_database(seeded: Store, tmp_pat
 
 
 async def test_meetings_have_their_figures_and_the_years_grid(seeded: Store, tmp_path: Path) -> None:
-    sheet = open_book(await ledger(seeded, tmp_path / "all"))["三会一课台账"]
+    book = open_book(await ledger(seeded, tmp_path / "all"))
+    sheet = book["三会一课台账"]
     meetings = data_rows(sheet)
     assert [m[1] for m in meetings] == ["支部党员大会", "党小组会", "支部党员大会", "党委会", "支部党员大会", "党课"]
     march = meetings[0]
     assert march[0] == datetime(2026, 3, 10, 9, 0)  # local time, a real date
     assert march[2:5] == ["一村党支部", f"3月党员大会 {FORMULA}", "村委会"]
     # 应到 6, 实到 4 (one by proxy), 请假 1 (张流动), 缺席 1 (吴未绑定): more than half, so a quorum.
-    assert march[7:12] == [6, 4, 1, 1, "吴未绑定"] and march[13] == "是"
-    assert meetings[5][7:11] == [6, 1, 0, 5] and meetings[5][13] is None  # a lecture has no quorum to reach
-    everything = rows(sheet)
-    # One grid per branch (the lines of `/ledger`): a count where a requirement is not due, else held/required.
+    assert march[8:13] == [6, 4, 1, 1, "吴未绑定"] and march[14] == "是"
+    assert meetings[5][8:12] == [6, 1, 0, 5] and meetings[5][14] is None  # a lecture has no quorum to reach
+    everything = rows(book["三会一课完成情况"])
+    # One grid per branch (the lines of `/ledger`), on a sheet of its own: a count where a requirement is not
+    # due, else held/required and a mark every CJK font prints.
     top = next(n for n, r in enumerate(everything) if r[0] == "一村党支部2026年三会一课完成情况")
     head = everything[top + 2]
     assert head[:3] == ["时间", "支部党员大会", "支委会"]
     by_label = {r[0]: r for r in everything[top + 3 : top + 3 + 17]}
     lecture, total = head.index("党课"), head.index("合计")
     assert by_label["3月"][1] == 1 and by_label["10月"][lecture] == 1
-    assert by_label["第1季度"][1] == "1/1 ✓" and by_label["2026年全年"][1] == 3 and by_label["2026年全年"][total] == 4
+    assert by_label["第一季度"][1] == "1/1 √" and by_label["第四季度"][1] == "0/1 ○"
+    assert by_label["2026年全年"][1] == 3 and by_label["2026年全年"][total] == 4
     other = next(n for n, r in enumerate(everything) if r[0] == "二村党支部2026年三会一课完成情况")
     by_label = {r[0]: r for r in everything[other + 3 : other + 3 + 17]}
     assert by_label["4月"][everything[other + 2].index("合计")] == 1  # a 党小组会 of the branch itself: no line
@@ -233,13 +247,21 @@ async def test_dates_are_real_dates_in_chinese_format(seeded: Store, tmp_path: P
 async def test_every_sheet_is_set_up_for_printing(seeded: Store, tmp_path: Path) -> None:
     book = open_book(await ledger(seeded, tmp_path / "all"))
     for sheet in book.worksheets:
-        assert sheet.page_setup.orientation == "landscape", sheet.title
+        upright = sheet.title in ("封面", "目录")
+        assert sheet.page_setup.orientation == ("portrait" if upright else "landscape"), sheet.title
         assert str(sheet.page_setup.paperSize) == "9", sheet.title  # A4
-        assert sheet.sheet_properties.pageSetUpPr.fitToPage  # one page wide (fitToWidth 1 is the default)
-        assert sheet.page_setup.fitToWidth in (None, 1) and sheet.page_setup.fitToHeight == 0
-        assert "测试社区党委" in sheet.oddHeader.center.text
-        assert "2025-08-01 至 2026-11-20" in sheet.oddHeader.center.text  # the first record to the export's day
-        if sheet.title != "统计":
+        # A fixed scale, never "fit to page" (which shrinks a wide sheet to unreadable type).
+        assert not (sheet.sheet_properties.pageSetUpPr and sheet.sheet_properties.pageSetUpPr.fitToPage)
+        assert MIN_SCALE <= (sheet.page_setup.scale or 100) <= 100, sheet.title
+        if sheet.title == "封面":
+            assert sheet.oddHeader.center.text is None and sheet.oddFooter.center.text is None
+            continue
+        assert "测试社区党委" in sheet.oddHeader.left.text and sheet.oddHeader.center.text == "&A"
+        assert sheet.oddHeader.right.text == "2025-08-01 至 2026-11-20"  # the first record to the export's day
+        assert "记录人" in sheet.oddFooter.left.text and "审核人" in sheet.oddFooter.left.text
+        assert sheet.oddFooter.right.text.startswith("党委书记（签字）")  # the community's: its committee's secretary
+        assert "&P" in sheet.oddFooter.center.text and sheet.print_options.gridLines
+        if sheet.title not in ("统计", "三会一课完成情况"):
             assert sheet.print_title_rows == "$1:$1" and sheet.freeze_panes == "A2", sheet.title
             assert sheet.auto_filter.ref is not None
     roster = book["党员花名册"]
@@ -293,7 +315,8 @@ async def test_a_secretarys_workbook_holds_only_their_units(seeded: Store, tmp_p
     assert len(data_rows(book["三会一课台账"])) == 4 and len(data_rows(book["会议考勤明细"])) == 24
     assert len(data_rows(book["流动党员台账"])) == 15
     assert [r[5] for r in data_rows(book["动态报备"])] == [FORMULA, LONG]
-    assert "一村党支部" in book["统计"].oddHeader.center.text
+    assert "一村党支部" in book["统计"].oddHeader.left.text
+    assert book["统计"].oddFooter.right.text.startswith("支部书记（签字）")  # a branch's ledger
     other = open_book(await ledger(seeded, tmp_path / "two", await branch(seeded, "二村党支部")))
     assert len(data_rows(other["设岗定责考核"])) == 0 and len(data_rows(other["三会一课台账"])) == 1
     assert not any("一村" in v or "张流动" in v for v in every_value(other))
@@ -339,7 +362,7 @@ def test_a_cell_never_holds_more_than_excel_opens(tmp_path: Path) -> None:
     book = xlsx_book.Book(tmp_path / "long.xlsx", "zh", SHANGHAI, tmp_path)
     table = book.table("长", ["备注"])
     table.row(["长" * 40_000])
-    table.finish("长")
+    table.finish(None)
     book.close()
     assert open_book(tmp_path / "long.xlsx")["长"]["A2"].value == "长" * xlsx_book.MAX_CELL
 
@@ -357,24 +380,3 @@ async def test_the_command_line_writes_the_whole_communitys_workbook(
     assert sorted(p.name for p in out.glob("*.csv")) == sorted(f.name for f in EXPORTS)  # beside the CSV files
     assert "台账-测试社区党委-2026-11-20.xlsx" in capsys.readouterr().out
     assert len(data_rows(open_book(path)["党员花名册"])) == 12
-
-
-# ------------------------------------------------------------------------- rendered by LibreOffice
-def pdf_script() -> Any:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("ledger_pdf", Path(__file__).parents[1] / "scripts" / "ledger_pdf.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-async def test_libreoffice_renders_the_workbook_to_pdf(seeded: Store, tmp_path: Path) -> None:
-    script = pdf_script()
-    if script.soffice() is None:
-        assert script.main([str(tmp_path / "any.xlsx")]) == script.NO_LIBREOFFICE  # says so, renders nothing
-        pytest.skip("LibreOffice (soffice) is not installed")
-    pdf = script.render(await ledger(seeded, tmp_path / "all"), tmp_path / "pdf")
-    data = pdf.read_bytes()
-    assert data.startswith(b"%PDF") and data.count(b"/Type /Page") >= 8  # every sheet prints

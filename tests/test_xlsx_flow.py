@@ -27,7 +27,7 @@ async def test_a_secretary_gets_the_ledger_of_their_units(harness: Harness) -> N
     assert "导出完成" in done.text and f"{len(EXPORTS) + 1} 个文件" in done.text  # the CSV files and the ledger
     assert list(sent)[-1] == "台账-一村党支部-2026-11-20.xlsx"  # after the CSV files
     book = open_book(sent["台账-一村党支部-2026-11-20.xlsx"])
-    assert book.sheetnames[0] == "党员花名册" and book.sheetnames[-1] == "统计"
+    assert book.sheetnames[:3] == ["封面", "目录", "党员花名册"] and book.sheetnames[-1] == "统计"
     values = every_value(book)
     assert "王书记" in values and FORMULA in values and LONG in values
     assert not any("二村" in v or "孙书记" in v for v in values)
@@ -43,9 +43,13 @@ async def test_an_english_speaking_secretary_gets_an_english_ledger(harness: Har
     assert f"{len(EXPORTS) + 1} files" in done.text
     book = open_book(sent["Ledger-二村党支部-2026-11-20.xlsx"])
     assert book.sheetnames == [
+        "Cover",
+        "Contents",
         "Members",
         "Mobile members",
         "Meetings",
+        "Minutes",
+        "Meetings by month",
         "Attendance",
         "Duty posts",
         "Quarterly accounts",

@@ -19,7 +19,8 @@ from bot.store import Store
 from tests.conftest import SMALL_ROSTER, load_roster
 from tests.xlsx_data import FORMULA, NOW, SETTINGS, TOM, every_value, open_book, rows, seed
 
-MARK = {"met": "✓", "missed": "✗", "open": "○"}
+MARK = {"met": "√", "missed": "×", "open": "○"}  # symbols the CJK fonts print (✓ ✗ print as boxes)
+QUARTER = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
 
 
 @pytest.fixture
@@ -58,7 +59,7 @@ def table(sheet: Any) -> list[list[Any]]:
 
 # ------------------------------------------------------------------------- 三会一课: the grid is /ledger's
 async def test_each_branchs_grid_has_the_marks_of_the_ledger(seeded: Store, tmp_path: Path) -> None:
-    everything = rows((await book_of(seeded, tmp_path / "all"))["三会一课台账"])
+    everything = rows((await book_of(seeded, tmp_path / "all"))["三会一课完成情况"])
     year = await ledger_year(seeded, SETTINGS, None, 2026, NOW)
     assert [u.name for u in year.units] == ["一村党支部", "二村党支部"]
     marks_seen = set()
@@ -82,11 +83,8 @@ async def test_each_branchs_grid_has_the_marks_of_the_ledger(seeded: Store, tmp_
             if line.group:
                 assert line.group in name
             for cell in line.cells:
-                label = {
-                    "month": f"{cell.period.index}月",
-                    "quarter": f"第{cell.period.index}季度",
-                    "year": "2026年全年",
-                }[cell.period.per]
+                per, index = cell.period.per, cell.period.index
+                label = f"{index}月" if per == "month" else QUARTER[index] if per == "quarter" else "2026年全年"
                 assert grid[label][column] == f"{cell.held}/{cell.required} {MARK[cell.mark]}", (name, label)
                 marks_seen.add(cell.mark.value)
     assert marks_seen == {"met", "missed", "open"}  # a year with gaps: every mark is there
@@ -114,13 +112,13 @@ async def test_meetings_count_only_meetings_held_with_their_quorum_and_audience(
     by_topic = {m[3]: m for m in meetings}
     march, june, september = (by_topic[f"{m}月党员大会 {FORMULA}"] for m in (3, 6, 9))
     # 请假 counts an approved leave only: in June (refused) and September (pending) 张流动 is 缺席.
-    assert march[9:12] == [1, 1, "吴未绑定"] and march[12] == 1  # 补学 recorded, still absent
-    assert june[9:12] == [0, 2, "张流动、吴未绑定"] and september[9:11] == [0, 2]
+    assert march[10:13] == [1, 1, "吴未绑定"] and march[13] == 1  # 补学 recorded, still absent
+    assert june[10:13] == [0, 2, "张流动、吴未绑定"] and september[10:12] == [0, 2]
     # Quorum by voters: in June 4 of 6 came, but only 1 of the 3 with a vote.
-    assert (march[13], june[13], september[13]) == ("是", "否", "是")
+    assert (march[14], june[14], september[14]) == ("是", "否", "是")
     committee = by_topic["党委会研究工作"]
-    assert committee[1] == "党委会" and committee[13] == "是" and committee[14] == "党委委员"
-    assert march[14] == "全体党员"
+    assert committee[1] == "党委会" and committee[14] == "是" and committee[15] == "党委委员"
+    assert march[15] == "全体党员"
 
 
 async def test_attendance_shows_leave_approval_who_registered_and_makeups(seeded: Store, tmp_path: Path) -> None:
@@ -158,12 +156,16 @@ async def test_accounts_and_publicity(seeded: Store, tmp_path: Path) -> None:
     accounts = table(book["述职评议"])
     assert len(accounts) == await count(seeded, "SELECT count(*) FROM post_accounts")
     by_name = {r[1]: r for r in accounts}
-    assert by_name["赵巡逻"][0] == "2026年第3季度" and by_name["赵巡逻"][3] == "治安巡逻岗"
+    assert by_name["赵巡逻"][0] == "2026年第三季度" and by_name["赵巡逻"][3] == "治安巡逻岗"  # the bot's words
     assert by_name["赵巡逻"][4] == f"巡逻四次 {FORMULA}" and by_name["赵巡逻"][6] == "称职"
     assert by_name["钱调解"][4] == "（语音述职）" and by_name["钱调解"][6:] == ["未评定", None]
     publicity = table(book["公示记录"])
     assert len(publicity) == await count(seeded, "SELECT count(*) FROM post_publicity WHERE posted_at IS NOT NULL")
     assert {r[1] for r in publicity} == {"一村党支部", "二村党支部"}
+    # Posted to the group as Telegram HTML (「📋 <b>…公示</b>」): printed as plain text, the names as typed.
+    text = publicity[0][3]
+    assert text.startswith("支部") and text.split("\n")[0].endswith("2026年第三季度设岗定责公示")
+    assert f"1. {TOM}（治安巡逻岗）" in text and "<b>" not in text and "&lt;" not in text and "📋" not in text
 
 
 # ------------------------------------------------------------------------- 联户 and 民情诉求
@@ -199,7 +201,7 @@ async def test_a_secretary_sees_only_their_units_in_the_new_sheets(seeded: Store
     assert [r[3] for r in table(book["民情诉求台账"])] == ["路灯坏了"]
     assert [r[1] for r in table(book["公示记录"])] == ["一村党支部"]
     assert len(table(book["述职评议"])) == 2
-    meetings = rows(book["三会一课台账"])
+    meetings = rows(book["三会一课完成情况"])
     assert not any(r[0] == "二村党支部2026年三会一课完成情况" for r in meetings)
     assert any(r[0] == "一村党支部2026年三会一课完成情况" for r in meetings)
     values = every_value(book)
@@ -218,6 +220,6 @@ async def test_the_new_sheets_in_english(seeded: Store, tmp_path: Path) -> None:
     attendance = table(book["Attendance"])
     assert {r[8] for r in attendance} >= {"approved", "refused", "pending"}
     assert "registered by the secretary" in {r[10] for r in attendance}
-    assert table(book["Quarterly accounts"])[0][0] == "2026 Q3"
+    assert table(book["Quarterly accounts"])[0][0] == "Q3 2026"
     assert {r[4] for r in table(book["Requests"])} == {"resolved", "in progress"}
-    assert any(r[0] == "一村党支部: meetings held in 2026" for r in rows(book["Meetings"]))
+    assert any(r[0] == "一村党支部: meetings held in 2026" for r in rows(book["Meetings by month"]))

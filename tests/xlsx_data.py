@@ -15,6 +15,7 @@ import openpyxl
 
 from bot.config import Settings
 from bot.domain.models import Member
+from bot.i18n import t
 from bot.services.duty.common import save_entry, save_mediation, save_patrol
 from bot.services.duty.rules import MediationDraft, PatrolDraft
 from bot.store import Store
@@ -103,6 +104,13 @@ async def execute(store: Store, sql: str, params: tuple[object, ...] = ()) -> in
     async with store.db.transaction() as conn:
         cur = await conn.execute(sql, params)
         return cur.lastrowid or 0
+
+
+def publicity_body(unit_id: int) -> str:
+    """A 公示 as the bot posts it to a group: Telegram HTML with a bold title and an emoji, the names escaped."""
+    header = t("zh", "posts.publicity.header", unit=f"支部{unit_id}", quarter="2026年第三季度")
+    line = t("zh", "posts.publicity.line", n=1, name=TOM, posts="治安巡逻岗", points=5, rating="称职")
+    return "\n".join([header, line, "", t("zh", "posts.publicity.footer")])
 
 
 async def seed(store: Store) -> None:
@@ -217,7 +225,7 @@ async def seed(store: Store) -> None:
             "VALUES (?, '2026Q3', ?, ?, ?, ?)",
             (
                 unit,
-                f"公示 {unit} {TOM}",
+                publicity_body(unit),
                 iso(datetime(2026, 10, 9, 2, tzinfo=UTC)),
                 -100 if posted else None,
                 iso(datetime(2026, 10, 9, 3, tzinfo=UTC)) if posted else None,

@@ -59,6 +59,8 @@ class HeldMeeting:
     committee_present: int
     host: str | None = None  # 主持人 of the minutes (issue 13 item 6)
     recorder: str | None = None  # 记录人 of the minutes
+    speaker: str | None = None  # 授课人 of a 党课
+    content: str | None = None  # 会议内容 of the minutes (None: no minutes kept)
 
     @property
     def absent(self) -> int:
@@ -132,7 +134,7 @@ _APPROVED = (
 )
 
 _HELD = (
-    "SELECT n.id, n.kind, n.unit_id, n.starts_at, n.place, n.topic, n.audience, "
+    "SELECT n.id, n.kind, n.unit_id, n.starts_at, n.place, n.topic, n.audience, n.speaker, "
     "(SELECT count(*) FROM notice_members e WHERE e.notice_id = n.id) AS expected, "
     "(SELECT count(*) FROM checkins k WHERE k.notice_id = n.id) AS present, "
     f"(SELECT count(*) FROM notice_members e WHERE e.notice_id = n.id AND NOT {_PRESENT} AND {_APPROVED}) "
@@ -145,9 +147,9 @@ _HELD = (
     "(SELECT count(*) FROM notice_members e WHERE e.notice_id = n.id AND e.committee) AS committee, "
     f"(SELECT count(*) FROM notice_members e WHERE e.notice_id = n.id AND e.committee AND {_PRESENT}) "
     " AS committee_in, "
-    "(SELECT mi.host FROM minutes mi WHERE mi.notice_id = n.id) AS minutes_host, "
-    "(SELECT mi.recorder FROM minutes mi WHERE mi.notice_id = n.id) AS minutes_recorder "
-    f"FROM notices n WHERE {_HELD_WHERE}{{units}} ORDER BY n.starts_at, n.id"
+    "mi.host AS minutes_host, mi.recorder AS minutes_recorder, mi.content AS minutes_content "
+    "FROM notices n LEFT JOIN minutes mi ON mi.notice_id = n.id "
+    f"WHERE {_HELD_WHERE}{{units}} ORDER BY n.starts_at, n.id"
 )
 
 # In the order of notice_members' primary key, like the CSV's attendance, without its delivery look-ups.
@@ -224,6 +226,8 @@ class WorkbookReads:
                 r["committee_in"],
                 host=r["minutes_host"],
                 recorder=r["minutes_recorder"],
+                speaker=r["speaker"],
+                content=r["minutes_content"],
             )
 
     async def each_seat(

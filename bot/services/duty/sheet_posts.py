@@ -6,11 +6,13 @@ from __future__ import annotations
 from contextlib import aclosing
 from datetime import datetime
 
+from bot.services.duty.accounts import quarter_label as quarter_name
 from bot.services.duty.common import catalogue
 from bot.services.duty.points import RATINGS, Quarter
 from bot.services.duty.rules import FieldError
 from bot.services.duty.sheet import post_name
 from bot.services.kernel.text import join_names
+from bot.services.kernel.xlsx_book import printable
 from bot.services.kernel.xlsx_context import Ledger
 
 ACCOUNT_COLUMNS = ("quarter", "name", "branch", "posts", "account", "written_at", "rating", "rated_at")
@@ -22,12 +24,12 @@ def _when(value: str | None) -> datetime | None:
 
 
 def quarter_label(ledger: Ledger, value: str) -> str:
-    """`2026Q1` as 2026年第1季度 (a value no quarter reads as stays as it is)."""
+    """`2026Q1` as 2026年第一季度, in the words the bot uses (a value no quarter reads as stays as it is)."""
     try:
         quarter = Quarter.parse(value)
     except FieldError:
         return value
-    return ledger.text("quarter", year=quarter.year, number=quarter.number)
+    return printable(quarter_name(ledger.lang, quarter))
 
 
 async def accounts_sheet(ledger: Ledger) -> None:
@@ -79,4 +81,5 @@ async def publicity_sheet(ledger: Ledger) -> None:
             continue
         at = _when(posted.posted_at)
         ledger.seen(at)
-        table.row([at, ledger.unit(posted.unit_id), quarter_label(ledger, posted.quarter), posted.text])
+        # The 公示 as posted to the group is Telegram HTML (a bold title, an emoji): printed as plain text.
+        table.row([at, ledger.unit(posted.unit_id), quarter_label(ledger, posted.quarter), printable(posted.text)])

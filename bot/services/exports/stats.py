@@ -1,19 +1,24 @@
 """The ledger's 统计 sheet: small tables from the tallies the other sheets gathered, each with a native Excel chart
 beside it (meetings held against required per month, attendance rate per meeting, thought reports on time per
-period, duty points per month). It is written last: the sheets before it fill the tallies."""
+period, duty points per month), each table and its chart on a printed page of its own. It is written last: the
+sheets before it fill the tallies."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from bot.services.kernel.xlsx_book import Month, Table, chart
+from bot.services.kernel.xlsx_book import PIXELS_PER_UNIT, Month, Table, chart
 from bot.services.kernel.xlsx_context import Ledger
 
-#: The most recent meetings, periods and months the charts show (a chart of 500 bars is not read by anyone).
-LAST_MEETINGS, LAST_PERIODS, LAST_MONTHS = 40, 16, 12
+#: The most recent meetings, periods and months the charts show (a chart of 500 bars is not read by anyone; the
+#: rates chart of the last 24 meetings still fits a landscape page whole).
+LAST_MEETINGS, LAST_PERIODS, LAST_MONTHS = 24, 16, 12
 CHART_ROWS = 18  # a chart is about 15 rows high: each block takes at least this many rows
-CHART_COL = 6
+CHART_WIDTH, CHART_HEIGHT = 560, 300  # pixels
+BAR_HEIGHT = 20  # pixels per meeting in the rates chart
+CHART_COL = 5  # right of the widest table (four columns), a column apart
+GAP_UNITS = 9.2  # the empty column between: Excel's default width and its padding
 
 
 @dataclass
@@ -90,16 +95,19 @@ def _draw(ledger: Ledger, table: Table, block: Block) -> None:
     drawn.set_title({"name": ledger.text(f"stats.chart.{block.key}"), "name_font": {"size": 12}})
     axis = {"num_format": "0%", "max": 1, "min": 0} if block.percent else {"min": 0}
     drawn.set_y_axis(axis)
+    drawn.set_size({"width": CHART_WIDTH, "height": _height(block)})
     if block.kind == "bar":  # one bar per meeting: as tall as it takes to read each label
-        drawn.set_size({"width": 620, "height": max(300, 22 * len(block.rows) + 80)})
         drawn.set_legend({"none": True})
-    else:
-        drawn.set_size({"width": 620, "height": 300})
     table.ws.insert_chart(block.top, CHART_COL, drawn)
+
+
+def _height(block: Block) -> int:
+    return max(CHART_HEIGHT, BAR_HEIGHT * len(block.rows) + 80) if block.kind == "bar" else CHART_HEIGHT
 
 
 def _write(ledger: Ledger, table: Table, block: Block) -> None:
     book = ledger.book
+    table.break_before(block.top)  # a page each: a chart is never cut in two
     table.put(block.top, [ledger.text(f"stats.chart.{block.key}")], book.title)
     table.put(block.top + 1, block.header, book.head)
     if not block.rows:
@@ -112,13 +120,12 @@ def _write(ledger: Ledger, table: Table, block: Block) -> None:
 async def stats_sheet(ledger: Ledger) -> None:
     """统计: four small tables with their charts, one under the other (rows are written in order)."""
     table = ledger.book.table(ledger.text("stats.sheet"), [])
+    table.lists = False
+    table.drawings = GAP_UNITS + CHART_WIDTH / PIXELS_PER_UNIT  # the charts print beside the tables
     top = 0
     for block in _blocks(ledger):
         block.top = top
         _write(ledger, table, block)
         _draw(ledger, table, block)
-        height = len(block.rows) + 3
-        if block.kind == "bar":
-            height = max(height, (22 * len(block.rows) + 80) // 20 + 2)
-        top += max(CHART_ROWS, height)
+        top += max(CHART_ROWS, len(block.rows) + 3, _height(block) // 20 + 2)
     table.row_no = top

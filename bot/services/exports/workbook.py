@@ -5,12 +5,17 @@ The workbook is a list of sheet builders (`SHEETS`): each is one small async fun
 book and streams its rows from the store. A capability adds its sheet (or columns) here, in the order the sheets
 should appear; 统计 comes last because it draws the tallies the others gathered.
 
-Adding a sheet (as the 困难党员台账 of the care cases was: `bot/services/xlsx_care.py`) takes three steps: a
-builder `async def care_sheet(ledger: Ledger) -> None` in its own `bot/services/xlsx_<name>.py`
+Adding a sheet (as the 困难党员台账 of the care cases was: `bot/services/care/sheet.py`) takes three steps: a
+builder `async def care_sheet(ledger: Ledger) -> None` in its capability's `sheet.py`
 (`ledger.book.table(ledger.text("care.sheet"), ledger.headers("care", COLUMNS))`, then `table.row([...])` per
 record of `ledger.units`, calling `ledger.seen(day)` for each record's date), its words under `[xlsx.care]` /
-`[xlsx.care.col]` in locales/zh/xlsx.toml and locales/en/xlsx.toml, and one line `Sheet("care", care_sheet)` in
-`SHEETS` below (the tests name every sheet from `SHEETS`, and check print setup on every sheet).
+`[xlsx.care.col]` in locales/zh/xlsx.toml and locales/en/xlsx.toml (with `about`, its line in the 目录), and one
+line `Sheet("care", care_sheet)` in `SHEETS` below (the tests name every sheet from `SHEETS`, check print setup on
+every sheet, and render the book with LibreOffice: tests/test_xlsx_render.py bounds its pages). Cells hold plain
+text: a catalogue message through `ledger.text`, stored Telegram HTML through `printable`.
+
+The book opens with a cover (封面) and a 目录 (`bot.services.exports.cover`), written last; every printed page
+carries the unit, the sheet and the date range on top, and the signature lines (记录人, 审核人, 书记) at the foot.
 """
 
 from __future__ import annotations
@@ -29,12 +34,15 @@ from bot.domain.rights import OrgTree
 from bot.services.care.sheet import care_sheet, care_visits_sheet
 from bot.services.duty.sheet import duty_sheet
 from bot.services.duty.sheet_posts import accounts_sheet, publicity_sheet
+from bot.services.exports.cover import fill_front, open_front
 from bot.services.exports.stats import stats_sheet
 from bot.services.households.sheet import households_sheet, requests_sheet
 from bot.services.kernel.text import join_names
-from bot.services.kernel.xlsx_book import Book, plain
+from bot.services.kernel.xlsx_book import Book, PageText, Table, plain
 from bot.services.kernel.xlsx_context import Ledger
+from bot.services.ledger.sheet import grid_sheet
 from bot.services.members.sheet import contacts_sheet, mobile_sheet, roster_sheet, status_sheet
+from bot.services.minutes.sheet import minutes_sheet
 from bot.services.notices.sheet import attendance_sheet, meetings_sheet
 from bot.store import Store
 from bot.store.workbook_reads import WorkbookReads
@@ -53,6 +61,8 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("roster", roster_sheet),
     Sheet("mobile", mobile_sheet),
     Sheet("meetings", meetings_sheet),
+    Sheet("minutes", minutes_sheet),
+    Sheet("grid", grid_sheet),
     Sheet("attendance", attendance_sheet),
     Sheet("duty", duty_sheet),
     Sheet("accounts", accounts_sheet),
@@ -82,25 +92,54 @@ def file_name(tree: OrgTree, units: set[int] | None, lang: str, now: datetime, t
     return plain(lang, "xlsx.file", unit=unit, date=now.astimezone(tz).date().isoformat())
 
 
+def signer(tree: OrgTree, units: set[int] | None) -> str:
+    """Who signs the ledger last: 支部书记 for a branch's, 党委书记 for the community's."""
+    pool = set(tree.units) if units is None else units
+    top = [tree.units[u] for u in pool if u in tree.units and tree.units[u].parent_id not in pool]
+    return "branch" if top and all(u.kind != "committee" for u in top) else "committee"
+
+
 async def write_ledger(
-    store: Store, settings: Settings, tree: OrgTree, directory: Path, units: set[int] | None, lang: str, now: datetime
+    store: Store,
+    settings: Settings,
+    tree: OrgTree,
+    directory: Path,
+    units: set[int] | None,
+    lang: str,
+    now: datetime,
+    *,
+    compiler: str | None = None,
+    year: int | None = None,
 ) -> Path:
     """Write the workbook of these units (everything when None) into `directory`; its path. The settings give the
-    time zone of its cells and the rules of 三会一课 (`LEDGER_REQUIRED`)."""
+    time zone of its cells and the rules of 三会一课 (`LEDGER_REQUIRED`). `compiler` (编制人) is named on the cover
+    (a line to write on when None); `year` is the year of its 三会一课 grid and charts (the export's by default)."""
     tz = settings.tz
     path = directory / file_name(tree, units, lang, now, tz)
     scratch = directory / ".xlsx-rows"  # the rows of each sheet until the book is zipped: private like the rest
     scratch.mkdir(mode=0o700, exist_ok=True)
     book = Book(path, lang, tz, scratch)
-    ledger = Ledger(store, WorkbookReads(store.db), tree, units, lang, now, tz, book, settings)
+    ledger = Ledger(store, WorkbookReads(store.db), tree, units, lang, now, tz, book, settings, for_year=year)
     try:
+        front = open_front(ledger)
+        built: list[tuple[str, Table]] = []
         for sheet in SHEETS:
+            before = len(book.tables)
             await sheet.build(ledger)
+            built += [(sheet.key, table) for table in book.tables[before:]]
+        unit = scope_name(tree, units, lang)
+        title = ledger.text(f"sign.{signer(tree, units)}")
+        fill_front(ledger, front, built, unit, title, compiler)
         today = ledger.today
-        span = plain(lang, "xlsx.span", start=(ledger.earliest or today).isoformat(), end=today.isoformat())
-        header = plain(lang, "xlsx.page_header", unit=scope_name(tree, units, lang), span=span)
+        page = PageText(
+            unit=unit,
+            span=plain(lang, "xlsx.span", start=(ledger.earliest or today).isoformat(), end=today.isoformat()),
+            page=plain(lang, "xlsx.page_footer", page="&P", pages="&N"),
+            sign_left=ledger.text("sign.left"),
+            sign_right=ledger.text("sign.right", signer=title),
+        )
         for table in book.tables:
-            table.finish(header)
+            table.finish(page)
         path.touch(mode=0o600)
         path.chmod(0o600)
         await asyncio.to_thread(book.close)  # zipping a big book takes a while: not on the event loop

@@ -49,6 +49,7 @@ class Ledger:
     tz: ZoneInfo
     book: Book
     settings: Settings
+    for_year: int | None = None  # the year of the 三会一课 grid and the charts (the export's when None)
     tally: Tally = field(default_factory=Tally)
     earliest: date | None = None  # the first record in the workbook: the start of the date range in page headers
     _names: dict[int, str] | None = None
@@ -59,8 +60,9 @@ class Ledger:
 
     @property
     def year(self) -> int:
-        """The calendar year of the 三会一课 grid and the monthly charts: the year of the export."""
-        return self.today.year
+        """The calendar year of the 三会一课 grid, the monthly charts and the cover: the year asked for, else the
+        year of the export."""
+        return self.for_year or self.today.year
 
     def text(self, key: str, **params: object) -> str:
         return plain(self.lang, f"xlsx.{key}", **params)

@@ -1,9 +1,9 @@
-"""The year's grid of each branch under the 三会一课台账, from `bot.services.ledger.overview.ledger_year` — the grid of
-`/ledger`, with the same lines and marks: a row per month, per quarter and the year; a column per requirement
-(党小组会: one per Party group) and the total held. Where a requirement falls due (its own period) the cell is
-"held/required mark" (met / not met / not yet due); elsewhere it is the count held. The 统计 chart of meetings
-held against required per month takes each requirement where it falls due (a quarter's in its last month, the
-year's in December)."""
+"""三会一课完成情况: the year's grid of each branch on a sheet of its own, a printed page each, from
+`bot.services.ledger.overview.ledger_year` — the grid of `/ledger`, with the same lines and marks: a row per month,
+per quarter and the year; a column per requirement (党小组会: one per Party group) and the total held. Where a
+requirement falls due (its own period) the cell is "held/required mark" (met / not met / not yet due, as √ × ○:
+symbols every CJK font prints); elsewhere it is the count held. The 统计 chart of meetings held against required
+per month takes each requirement where it falls due (a quarter's in its last month, the year's in December)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from bot.services.kernel.xlsx_book import Month, Table
 from bot.services.kernel.xlsx_context import Ledger
 from bot.services.ledger.grid import Line, Meeting, UnitLedger
 from bot.services.ledger.overview import ledger_year
+from bot.services.notices.sheet import KindNames
 
 MARKS = {Mark.MET: "grid.met", Mark.MISSED: "grid.not_met", Mark.OPEN: "grid.open"}
 
@@ -26,7 +27,7 @@ def _label(ledger: Ledger, period: Period) -> str:
     if period.per == "month":
         return ledger.text("grid.month", month=period.index)
     if period.per == "quarter":
-        return ledger.text("grid.quarter", quarter=period.index)
+        return ledger.text(f"grid.quarter.{period.index}")
     return ledger.text("grid.year", year=period.year)
 
 
@@ -47,10 +48,12 @@ def _grid(ledger: Ledger, table: Table, top: int, unit: UnitLedger, kinds: Mappi
         kinds[ln.kind] if ln.group is None else ledger.text("grid.group_line", kind=kinds[ln.kind], group=ln.group)
         for ln in unit.lines
     ]
-    table.put(top, [ledger.text("grid.title", unit=unit.name, year=year)], book.title)
-    table.put(top + 1, [ledger.text("grid.legend")])
+    table.break_before(top)
+    table.put(top, [ledger.text("grid.title", unit=unit.name, year=year)], book.title, height=22)
+    table.put(top + 1, [ledger.text("grid.legend")], book.note)
     table.put(top + 2, [ledger.text("grid.period"), *heads, ledger.text("grid.total")], book.head)
     row = top + 3
+    centred = [book.text, *[book.center] * (len(heads) + 1)]
     counted = [_held(ledger, unit, ln) for ln in unit.lines]
     for period in _spans(year):
         cells: list[object] = [_label(ledger, period)]
@@ -62,24 +65,30 @@ def _grid(ledger: Ledger, table: Table, top: int, unit: UnitLedger, kinds: Mappi
                 else sum(1 for m in held if period.holds(m.day))
             )
         cells.append(len(unit.held_in(period.start, period.end)))
-        table.put(row, cells)
+        table.put(row, cells, formats=centred)
         row += 1
     return row
 
 
-async def grids(ledger: Ledger, table: Table, kinds: Mapping[str, str]) -> None:
-    """Each branch's grid under the meetings (a blank row before each), and the chart's monthly figures."""
+async def grid_sheet(ledger: Ledger) -> None:
+    """三会一课完成情况: each branch's grid of the year, a printed page each, and the chart's monthly figures."""
+    table = ledger.book.table(ledger.text("grid.sheet"), [])
+    table.lists = False
+    kinds = KindNames(ledger.lang)
     year = await ledger_year(ledger.store, ledger.settings, ledger.units, ledger.year, ledger.now, ledger.tree)
     tally = ledger.tally
     for month in range(1, 13):
         tally.held_by_month[Month(ledger.year, month)] += 0
         tally.required_by_month.setdefault(Month(ledger.year, month), 0)
-    row = table.row_no
+    row = 0
     for unit in year.units:
         for line in unit.lines:
             for cell in line.cells:
                 due = Month(ledger.year, cell.period.end.month - 1 or 12)  # the period's last month
                 tally.required_by_month[due] += cell.required
                 tally.held_by_month[due] += cell.held
-        row = _grid(ledger, table, row + 1, unit, kinds)
+        row = _grid(ledger, table, row, unit, kinds) + 1
+    if not year.units:
+        table.put(0, [ledger.text("stats.empty")])
+        row = 1
     table.row_no = row

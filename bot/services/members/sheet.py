@@ -3,7 +3,6 @@ owed), 联系记录 (liaison contacts) and 动态报备 (status reports). Each b
 
 from __future__ import annotations
 
-import html
 from contextlib import aclosing
 from datetime import timedelta
 
@@ -11,7 +10,7 @@ from bot.domain import periods
 from bot.domain.organisation import party_years
 from bot.services.duty.view import post_label
 from bot.services.kernel.text import join_names
-from bot.services.kernel.xlsx_book import plain
+from bot.services.kernel.xlsx_book import plain, printable
 from bot.services.kernel.xlsx_context import Ledger, PeriodTally
 from bot.services.members.organisation_text import roles_text
 from bot.services.reports.common import mobile_since, period_name
@@ -76,7 +75,7 @@ async def roster_sheet(ledger: Ledger) -> None:
                     m.joined,
                     m.confirmed,
                     party_years(m.joined, m.confirmed, m.membership, today),
-                    html.unescape(roles_text(m, lang)) or None,
+                    printable(roles_text(m, lang)) or None,
                     liaison,
                     posts or None,
                     m.phone,
@@ -118,7 +117,10 @@ async def mobile_sheet(ledger: Ledger) -> None:
                 at = line.submitted.get(period.label)
                 due = periods.deadline(period, ledger.tz)
                 verdict = "missing" if at is None else ("on_time" if at <= due else "late")
-                count = tally.setdefault(period.label, PeriodTally(period.label, period.end))
+                name = names.get(period.label) or names.setdefault(
+                    period.label, printable(period_name(period.label, ledger.lang))
+                )
+                count = tally.setdefault(period.label, PeriodTally(name, period.end))
                 setattr(count, verdict, getattr(count, verdict) + 1)
                 ledger.seen(period.start)
                 table.row(
@@ -128,8 +130,7 @@ async def mobile_sheet(ledger: Ledger) -> None:
                         line.last_location,
                         line.liaison,
                         cadences.get(line.cadence, line.cadence),
-                        names.get(period.label)
-                        or names.setdefault(period.label, html.unescape(period_name(period.label, ledger.lang))),
+                        name,
                         period.end,
                         at,
                         words[verdict],

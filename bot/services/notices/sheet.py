@@ -1,5 +1,6 @@
-"""The ledger's meeting sheets: 三会一课台账 (one row per meeting held, then the year's grid of each branch, as
-`/ledger` marks it) and 会议考勤明细 (meeting × expected member).
+"""The ledger's meeting sheets: 三会一课台账 (one row per meeting held: when, what, who chaired, taught and
+recorded it, who came) and 会议考勤明细 (meeting × expected member). The year's grid of each branch has a sheet of
+its own (`bot.services.ledger.sheet`), the minutes too (会议记录, `bot.services.minutes.sheet`).
 
 "Held" is the ledger's word: not cancelled, its time passed, at least one check-in. 请假 counts a leave approved
 (准假) only; a leave pending or refused, without a check-in, is 缺席. 补学 is shown apart and never as present.
@@ -14,11 +15,12 @@ from datetime import date
 from bot.i18n import has
 from bot.services.kernel.xlsx_book import plain
 from bot.services.kernel.xlsx_context import Ledger
-from bot.services.ledger.sheet import grids
 from bot.services.notices.audience import COMMITTEE_ONLY, VOTING
 from bot.services.notices.common import has_quorum
 from bot.store.workbook_reads import HeldMeeting
 
+#: The columns of 三会一课台账. 会议形式 (现场 / 线上) and 补录 (who entered a past meeting, and why) go after
+#: "place" once the records hold them (issue 23): a column here, its words under [xlsx.meetings.col], a value below.
 MEETING_COLUMNS = (
     "date",
     "kind",
@@ -26,6 +28,7 @@ MEETING_COLUMNS = (
     "topic",
     "place",
     "host",
+    "speaker",
     "recorder",
     "expected",
     "present",
@@ -84,9 +87,9 @@ def audience_key(n: HeldMeeting) -> str:
 
 
 async def meetings_sheet(ledger: Ledger) -> None:
-    """三会一课台账: every meeting held, then each branch's grid of the year."""
+    """三会一课台账: every meeting held, oldest first."""
     table = ledger.book.table(
-        ledger.text("meetings.sheet"), ledger.headers("meetings", MEETING_COLUMNS), widths={3: 30, 11: 36}
+        ledger.text("meetings.sheet"), ledger.headers("meetings", MEETING_COLUMNS), widths={3: 30, 12: 36}
     )
     names = KindNames(ledger.lang)
     verdicts = {True: ledger.text("yes"), False: ledger.text("no"), None: None}
@@ -103,8 +106,9 @@ async def meetings_sheet(ledger: Ledger) -> None:
                     ledger.unit(n.unit_id),
                     n.topic,
                     n.place,
-                    n.host,
-                    n.recorder,  # 主持人, 记录人 from the minutes (issue 13 item 6)
+                    n.host,  # 主持人, 记录人 from the minutes (issue 13 item 6)
+                    n.speaker if n.kind == "lecture" else None,  # 授课人 of a 党课
+                    n.recorder,
                     n.expected,
                     n.present,
                     n.on_leave,
@@ -120,8 +124,6 @@ async def meetings_sheet(ledger: Ledger) -> None:
                     "stats.meeting_label", date=f"{local:%m-%d}", kind=names[n.kind], unit=ledger.unit(n.unit_id)
                 )
                 ledger.tally.rates.append((label, n.present / n.expected))
-    table.data_end = table.row_no
-    await grids(ledger, table, names)
 
 
 def _names(ledger: Ledger, names: tuple[str, ...], sep: str) -> str | None:

@@ -1,0 +1,61 @@
+"""The ledger's 会议记录 sheet (issue 29): the minutes book an inspector reads beside the 三会一课台账 — each
+meeting held, with its 主持人 and 记录人, 会议内容 as the secretary recorded it, and each 决议 with its 表决结果
+(赞成, 反对, 弃权). A meeting held without minutes says so: an inspector must see the gap, not a blank."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from contextlib import aclosing
+
+from bot.services.kernel.xlsx_context import Ledger
+from bot.services.notices.sheet import KindNames
+from bot.store.minutes import ResolutionLine
+
+MINUTES_COLUMNS = ("date", "kind", "unit", "topic", "host", "recorder", "content", "resolutions")
+
+
+def resolution_text(ledger: Ledger, line: ResolutionLine, passed: bool | None = None) -> str:
+    """`1. 同意…（赞成 5 票，反对 0 票，弃权 1 票）`, and 通过 / 未通过 when the record says which (`passed`: the
+    records of issue 23 keep it; until then None, and nothing is inferred from the counts)."""
+    verdict = "" if passed is None else ledger.text("minutes.passed" if passed else "minutes.failed")
+    return ledger.text(
+        "minutes.resolution",
+        number=line.seq,
+        text=line.text,
+        yes=line.yes,
+        no=line.no,
+        abstain=line.abstain,
+        verdict=verdict,
+    )
+
+
+async def minutes_sheet(ledger: Ledger) -> None:
+    """会议记录: every meeting held, oldest first, with its minutes and resolutions."""
+    table = ledger.book.table(
+        ledger.text("minutes.sheet"),
+        ledger.headers("minutes", MINUTES_COLUMNS),
+        widths={3: 20, 6: 48, 7: 40},
+    )
+    # A meeting has a few resolutions at most: all of the units' are held while the meetings stream by.
+    resolutions: dict[int, list[str]] = defaultdict(list)
+    async with aclosing(ledger.store.minutes.each_resolution(ledger.units)) as lines:
+        async for line in lines:
+            resolutions[line.notice_id].append(resolution_text(ledger, line))
+    names = KindNames(ledger.lang)
+    unrecorded, none = ledger.text("minutes.unrecorded"), ledger.text("minutes.no_resolutions")
+    async with aclosing(ledger.reads.each_held(ledger.now, ledger.units)) as meetings:
+        async for n in meetings:
+            ledger.seen(n.starts_at)
+            recorded = n.content is not None
+            table.row(
+                [
+                    n.starts_at,
+                    names[n.kind],
+                    ledger.unit(n.unit_id),
+                    n.topic,
+                    n.host,
+                    n.recorder,
+                    (n.content or None) if recorded else unrecorded,
+                    "\n".join(resolutions.get(n.id, ())) or (none if recorded else None),
+                ]
+            )
