@@ -26,6 +26,7 @@ from bot.services.notices.sheet import ATTENDANCE_COLUMNS, MEETING_COLUMNS
 from bot.store import Store
 from tests.conftest import SMALL_ROSTER, load_roster
 from tests.xlsx_data import (
+    CONTENT,
     ESCAPE_LOOKALIKE,
     FORMULA,
     LONG,
@@ -213,6 +214,45 @@ async def test_meetings_have_their_figures_and_the_years_grid(seeded: Store, tmp
     }
     assert attendance[3, "张流动"][6:9] == ["请假", f"{FORMULA} 在外务工", "准假"]
     assert attendance[3, "李联络"][10] == "书记登记" and attendance[3, "吴未绑定"][6] == "未回复"
+
+
+async def test_the_minutes_book_has_content_and_each_resolution_with_its_vote(seeded: Store, tmp_path: Path) -> None:
+    book = open_book(await ledger(seeded, tmp_path / "all"))
+    minutes = {(r[0].month, r[1]): r for r in data_rows(book["会议记录"])}
+    assert len(minutes) == len(data_rows(book["三会一课台账"]))  # every meeting held, minutes or not
+    september = minutes[9, "支部党员大会"]
+    assert september[2:6] == ["一村党支部", f"9月党员大会 {FORMULA}", "王书记", "李联络"]
+    assert september[6] == CONTENT
+    assert september[7].split("\n") == [
+        "1. 同意村东头道路硬化工程由党员带头出工，每户出工不少于两天（赞成 3 票，反对 0 票，弃权 1 票）",
+        f"2. 同意推荐赵巡逻为优秀共产党员候选人 {FORMULA}（赞成 4 票，反对 0 票，弃权 0 票）",
+    ]
+    assert minutes[10, "党课"][6:8] == ["学习二十大报告第一部分", "无"]  # minutes without a resolution
+    assert minutes[6, "支部党员大会"][4:8] == [None, None, "未录入会议记录", None]  # the gap shows
+    lecture = next(r for r in data_rows(book["三会一课台账"]) if r[1] == "党课")
+    assert lecture[5:8] == ["王书记", "王书记", "王书记"]  # 主持人, 授课人, 记录人
+    assert all(r[6] is None for r in data_rows(book["三会一课台账"]) if r[1] != "党课")  # 授课人: a 党课's only
+
+
+async def test_the_cover_and_the_contents(seeded: Store, tmp_path: Path) -> None:
+    units = await branch(seeded, "一村党支部")
+    tree = OrgTree.of(await seeded.units.all())
+    (tmp_path / "one").mkdir()
+    path = await write_ledger(seeded, SETTINGS, tree, tmp_path / "one", units, "zh", NOW, compiler="王书记")
+    book = open_book(path)
+    cover = {r[1]: r[2] for r in rows(book["封面"]) if len(r) > 2 and r[1]}
+    assert cover["单　　位"] == "一村党支部" and cover["年　　度"] == "2026年" and cover["台账名称"] == "党组织工作台账"
+    assert cover["编 制 人"] == "王书记" and cover["编制日期"] == "2026年11月20日"
+    assert cover["记录起止"] == "2025年8月1日至2026年11月20日"
+    assert cover["审 核 人（签字）"] == "" and cover["支部书记（签字）"] == ""  # lines to sign on
+    contents = data_rows(book["目录"])
+    assert [r[1] for r in contents] == ZH_SHEETS[2:] and [r[0] for r in contents] == list(range(1, len(contents) + 1))
+    counts = {r[1]: r[3] for r in contents}
+    assert counts["党员花名册"] == 6 and counts["三会一课台账"] == 4 and counts["会议记录"] == 4
+    assert counts["联系记录"] == 1 and counts["统计"] is None
+    assert all(r[2] for r in contents)  # what each holds
+    anyone = open_book(await ledger(seeded, tmp_path / "all"))
+    assert {r[1]: r[2] for r in rows(anyone["封面"]) if len(r) > 2 and r[1]}["编 制 人"] == ""  # a line to write on
 
 
 # ------------------------------------------------------------------------- values, dates, print setup, charts

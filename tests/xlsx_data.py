@@ -20,6 +20,7 @@ from bot.services.duty.common import save_entry, save_mediation, save_patrol
 from bot.services.duty.rules import MediationDraft, PatrolDraft
 from bot.store import Store
 from bot.store.db import iso
+from bot.store.minutes import Resolution
 
 NOW = datetime(2026, 11, 20, 4, tzinfo=UTC)  # 12:00 in Asia/Shanghai
 FORMULA = "=cmd()"
@@ -162,6 +163,8 @@ async def seed(store: Store) -> None:
     await execute(store, "UPDATE notice_members SET committee = 1 WHERE notice_id = ?", (n,))
     await check_in(store, n, boss, "self", datetime(2026, 7, 1, 6, 2, tzinfo=UTC))
     n = await notice(store, one, "lecture", datetime(2026, 10, 15, 6, tzinfo=UTC), "党课：学习二十大", first)
+    lecture = n
+    await execute(store, "UPDATE notices SET speaker = '王书记' WHERE id = ?", (n,))  # 授课人
     await check_in(store, n, wang, "late", datetime(2026, 10, 15, 7, tzinfo=UTC))
     await notice(store, one, "committee", datetime(2026, 10, 20, 6, tzinfo=UTC), "取消的会", first, cancelled=True)
     await notice(store, one, "partyday", NOW + timedelta(days=5), "还没开的会", first)
@@ -231,6 +234,7 @@ async def seed(store: Store) -> None:
                 iso(datetime(2026, 10, 9, 3, tzinfo=UTC)) if posted else None,
             ),
         )
+    await seed_minutes(store, meetings[9], lecture)
     await seed_households(store, zhao, zhou)
     await seed_care(store, zhang, li, chen)
 
@@ -246,6 +250,25 @@ async def seed(store: Store) -> None:
     await store.reports.save_thought(chen.id, "2026-Q1", "一季度", datetime(2026, 3, 20, 2, tzinfo=UTC))
     await store.reports.add_contact(zhang.id, li.id, ESCAPE_LOOKALIKE, datetime(2026, 10, 12, 2, tzinfo=UTC))
     await store.reports.add_contact(chen.id, feng.id, f"{FORMULA} {TOM}", datetime(2026, 10, 13, 2, tzinfo=UTC))
+
+
+#: The minutes of September's 支部党员大会: what a secretary writes in the 会议记录本, long enough to wrap.
+CONTENT = (
+    "一、王书记传达上级党委关于做好秋收期间安全生产的通知精神；二、讨论村东头道路硬化工程的筹资办法，"
+    f"党员们一致同意先由党员带头出工；三、布置第四季度党员联户走访任务。{TOM}"
+)
+RESOLUTIONS = (
+    Resolution("同意村东头道路硬化工程由党员带头出工，每户出工不少于两天", 3, 0, 1),
+    Resolution(f"同意推荐赵巡逻为优秀共产党员候选人 {FORMULA}", 4, 0, 0),
+)
+
+
+async def seed_minutes(store: Store, september: int, lecture: int) -> None:
+    """Minutes for September's meeting (主持人, 记录人, 会议内容, two resolutions with their votes) and the 党课's
+    content; March's and June's meetings keep none."""
+    at = datetime(2026, 9, 11, 2, tzinfo=UTC)
+    await store.minutes.save(september, "王书记", "李联络", CONTENT, RESOLUTIONS, None, at)
+    await store.minutes.save(lecture, "王书记", "王书记", "学习二十大报告第一部分", [], None, at)
 
 
 async def seed_households(store: Store, one: Member, two: Member) -> None:

@@ -98,7 +98,7 @@ def _draw(ledger: Ledger, table: Table, block: Block) -> None:
     drawn.set_size({"width": CHART_WIDTH, "height": _height(block)})
     if block.kind == "bar":  # one bar per meeting: as tall as it takes to read each label
         drawn.set_legend({"none": True})
-    table.ws.insert_chart(block.top, CHART_COL, drawn)
+    table.ws.insert_chart(block.top, CHART_COL, drawn, {"y_offset": 4})  # below the page break, not on it
 
 
 def _height(block: Block) -> int:
@@ -112,14 +112,14 @@ def _write(ledger: Ledger, table: Table, block: Block) -> None:
     table.put(block.top + 1, block.header, book.head)
     if not block.rows:
         table.put(block.top + 2, [ledger.text("stats.empty")])
-    formats = [None, *([book.percent] * (len(block.header) - 1))] if block.percent else []
+    formats = [book.box, *([book.percent_box if block.percent else book.center_box] * (len(block.header) - 1))]
     for n, row in enumerate(block.rows):
         table.put(block.top + 2 + n, row, formats=formats)
 
 
 async def stats_sheet(ledger: Ledger) -> None:
     """统计: four small tables with their charts, one under the other (rows are written in order)."""
-    table = ledger.book.table(ledger.text("stats.sheet"), [])
+    table = ledger.book.table(ledger.text("stats.sheet"), [], ruled=False)
     table.lists = False
     table.drawings = GAP_UNITS + CHART_WIDTH / PIXELS_PER_UNIT  # the charts print beside the tables
     top = 0

@@ -138,6 +138,10 @@ class Book:
         self.month = self.wb.add_format({**font, "num_format": plain(lang, "xlsx.format.month"), "align": "left"})
         self.percent = self.wb.add_format({**font, "num_format": "0.0%"})
         self.center = self.wb.add_format({**font, "align": "center", "text_wrap": True})
+        # Ruled by hand where the sheet's grid does not print (a grid of the year, the charts' tables).
+        self.box = self.wb.add_format({**font, "text_wrap": True, "border": 1})
+        self.center_box = self.wb.add_format({**font, "align": "center", "text_wrap": True, "border": 1})
+        self.percent_box = self.wb.add_format({**font, "num_format": "0.0%", "border": 1})
         self.cover_title = self.wb.add_format(
             {**font, "bold": True, "font_size": 26, "align": "center", "valign": "vcenter"}
         )
@@ -154,13 +158,14 @@ class Book:
         *,
         portrait: bool = False,
         plain_page: bool = False,
+        ruled: bool = True,
     ) -> Table:
         """A sheet named `name` with this header row (none when empty); `widths` fixes the width of long-text
         columns (narrowed further when the page needs it). `portrait` prints it upright; a `plain_page` (the
-        cover) has no page header, footer or grid lines."""
+        cover) has no page header or footer; a sheet not `ruled` prints no grid lines (its tables have borders)."""
         sheet = self.wb.add_worksheet(name, worksheet_class=RowSheet)
         assert isinstance(sheet, RowSheet)
-        table = Table(self, sheet, list(headers), widths or {}, portrait=portrait, plain_page=plain_page)
+        table = Table(self, sheet, list(headers), widths or {}, portrait=portrait, plain_page=plain_page, ruled=ruled)
         self.tables.append(table)
         return table
 
@@ -254,6 +259,7 @@ class Table:
     fixed: dict[int, int]  # column → width the sheet sets itself (wrapped long text)
     portrait: bool = False
     plain_page: bool = False
+    ruled: bool = True
     row_no: int = 0
     records: int = 0  # rows written with `row` (the 目录 counts them)
     lists: bool = True  # a list of records (the 目录 gives its count), not a grid or charts
@@ -278,7 +284,7 @@ class Table:
             ws.set_landscape()
         ws.set_paper(A4)
         ws.set_margins(**MARGINS)
-        if not self.plain_page:
+        if self.ruled and not self.plain_page:
             ws.hide_gridlines(0)  # the grid prints: a ledger is read as a ruled table
         # A header wraps onto two lines at most before it widens its column.
         self.widths = [min(display_width(h), max(TEXT_FLOOR - 2, -(-display_width(h) // 4) * 2)) for h in self.headers]
@@ -298,9 +304,12 @@ class Table:
             book.cover_line,
             book.cover_field,
             book.cover_value,
+            book.box,
+            book.center_box,
+            book.percent_box,
         )
         self._style = {id(f): f._get_xf_index() for f in formats}
-        self._wrapping = {id(book.text), id(book.head), id(book.center)}
+        self._wrapping = {id(f) for f in (book.text, book.head, book.center, book.box, book.center_box)}
         if self.headers:
             ws.repeat_rows(0)
             ws.freeze_panes(1, 0)

@@ -53,7 +53,7 @@ def _grid(ledger: Ledger, table: Table, top: int, unit: UnitLedger, kinds: Mappi
     table.put(top + 1, [ledger.text("grid.legend")], book.note)
     table.put(top + 2, [ledger.text("grid.period"), *heads, ledger.text("grid.total")], book.head)
     row = top + 3
-    centred = [book.text, *[book.center] * (len(heads) + 1)]
+    centred = [book.box, *[book.center_box] * (len(heads) + 1)]
     counted = [_held(ledger, unit, ln) for ln in unit.lines]
     for period in _spans(year):
         cells: list[object] = [_label(ledger, period)]
@@ -72,7 +72,7 @@ def _grid(ledger: Ledger, table: Table, top: int, unit: UnitLedger, kinds: Mappi
 
 async def grid_sheet(ledger: Ledger) -> None:
     """三会一课完成情况: each branch's grid of the year, a printed page each, and the chart's monthly figures."""
-    table = ledger.book.table(ledger.text("grid.sheet"), [])
+    table = ledger.book.table(ledger.text("grid.sheet"), [], ruled=False)
     table.lists = False
     kinds = KindNames(ledger.lang)
     year = await ledger_year(ledger.store, ledger.settings, ledger.units, ledger.year, ledger.now, ledger.tree)
