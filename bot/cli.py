@@ -27,6 +27,7 @@ from bot.ops.logs import configure as configure_logging
 from bot.ops.restore import RestoreRefused
 from bot.ops.restore import restore as restore_database
 from bot.services.exports.export import export_to_dir
+from bot.services.exports.pdf import PDF_TIMEOUT, ledger_pdf
 from bot.services.households.importing import HouseholdError, apply_households, parse_households
 from bot.services.households.importing import column_name as household_column
 from bot.services.members.invites import pending_links
@@ -173,7 +174,9 @@ async def _bot_username(settings: Settings) -> str:
         return bot.username
 
 
-async def export(settings: Settings, directory: Path) -> int:
+async def export(settings: Settings, directory: Path, pdf: bool = False) -> int:
+    """The CSV files and the ledger into `directory`; with `pdf`, the ledger printed to PDF by LibreOffice too
+    (exit 1, the other files written, when it cannot be made)."""
     store = await Store.open(settings.database_path)
     try:
         written = await export_to_dir(
@@ -181,7 +184,14 @@ async def export(settings: Settings, directory: Path) -> int:
         )
     finally:
         await store.close()
+    rendered = await ledger_pdf(written) if pdf else None
+    if rendered is not None and rendered.path is not None:
+        written.append(rendered.path)
     say(settings, "cli.exported", path=str(directory), files=", ".join(p.name for p in written))
+    if rendered is not None and rendered.problem is not None:
+        lang = settings.default_language
+        print(plain(t(lang, f"cli.pdf_{rendered.problem}", seconds=int(PDF_TIMEOUT))), file=sys.stderr)
+        return 1
     return 0
 
 
@@ -291,6 +301,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     inv.add_argument("--bot-username", help="bot username for the links (default: asked from the Bot API)")
     exp = sub.add_parser("export", help="write the CSV exports and the Excel ledger (台账) to a folder")
     exp.add_argument("directory", type=Path)
+    exp.add_argument(
+        "--pdf", action="store_true", help="also print the ledger to PDF with LibreOffice (soffice), when installed"
+    )
     bak = sub.add_parser(
         "backup",
         help="a consistent, checked copy of the database, safe while the bot runs "
@@ -341,7 +354,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "invites":
         return asyncio.run(invites(settings, args.bot_username))
     if args.command == "export":
-        return asyncio.run(export(settings, args.directory))
+        return asyncio.run(export(settings, args.directory, args.pdf))
     if args.command == "backup":
         return asyncio.run(backup(settings, args.file))
     if args.command == "restore":

@@ -1,30 +1,46 @@
-"""`/export`: a secretary receives their units' CSV files and the Excel ledger (台账) as documents, in the private
-chat only."""
+"""`/export [YYYY] [pdf]`: a secretary receives their units' CSV files and the Excel ledger (台账) as documents, in
+the private chat only; with `pdf`, the ledger printed to PDF too when the server has LibreOffice."""
 
 from __future__ import annotations
 
 from telegram import InputFile, Update
 from telegram.ext import CommandHandler
 
-from bot.handlers.common import actor, command, join_names, render, reply
+from bot.domain.results import Reply
+from bot.handlers.common import actor, args_text, command, join_names, render, reply
 from bot.runtime.context import ZhibuApp, ZhibuContext
-from bot.services.exports.export import UPLOAD_LIMIT, export_scope, exported, too_large
+from bot.services.exports.export import UPLOAD_LIMIT, export_ask, export_scope, exported, too_large
+from bot.services.exports.pdf import PDF_TIMEOUT, Rendered, ledger_pdf
 
 
 @command("export")
 async def cmd_export(update: Update, context: ZhibuContext) -> None:
-    scope = await export_scope(actor(context), context.store, context.lang)
+    now = context.services.now()
+    ask = export_ask(args_text(context), now.astimezone(context.settings.tz).year)
+    if isinstance(ask, Reply):
+        await render(update, context, ask)
+        return
+    person = actor(context)
+    scope = await export_scope(person, context.store, context.lang)
     await render(update, context, scope.sending)
     chat = update.effective_chat
     assert chat is not None
+    rendered: Rendered | None = None
     async with exported(
         context.store,
         scope.units,
         tz=context.settings.tz,
         ledger_lang=context.lang,
-        now=context.services.now(),
+        now=now,
         settings=context.settings,
-    ) as files:
+        compiler=person.member.name if person.member else None,
+        year=ask.year,
+    ) as written:
+        files = list(written)
+        if ask.pdf:
+            rendered = await ledger_pdf(files)
+            if rendered.path is not None:
+                files.append(rendered.path)
         big = too_large(files)
         for path in files:
             if path in big:
@@ -34,6 +50,8 @@ async def cmd_export(update: Update, context: ZhibuContext) -> None:
                 document = InputFile(data, filename=path.name, read_file_handle=False)
                 await context.bot.send_document(chat.id, document)
     await reply(update, context, "export.done", count=len(files) - len(big))
+    if rendered is not None and rendered.problem is not None:
+        await reply(update, context, f"export.pdf_{rendered.problem}", seconds=int(PDF_TIMEOUT))
     if big:
         await reply(
             update,

@@ -19,6 +19,7 @@ CONTENTS_COLUMNS = ("number", "sheet", "about", "records")
 #: The cover's fields, in order, each a label and its value (an empty value is a line to write on).
 COVER_FIELDS = ("unit", "year", "name", "span", "compiler", "compiled", "reviewer", "signer")
 FIELD_HEIGHT = 34  # points: room to sign
+NOTE_HEIGHT = 45  # points: three lines
 BLANK = ""
 
 
@@ -81,7 +82,8 @@ def fill_front(
         cover.put(row, [None, label, values[key]], formats=fields, height=FIELD_HEIGHT)
         row += 1
     row += 2
-    cover.put(row, [None, ledger.text("cover.note", sheets=len(sheets))], book.note)
+    cover.put(row, [None, ledger.text("cover.note", sheets=len(sheets))], book.text, height=NOTE_HEIGHT)
+    cover.merge(row, 1, 2)
     cover.row_no = row + 1
     contents = front.contents
     none = ledger.text("contents.none")

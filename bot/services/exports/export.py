@@ -210,11 +210,13 @@ async def export_to_dir(
     ledger_lang: str | None = None,
     now: datetime | None = None,
     settings: Settings | None = None,
+    compiler: str | None = None,
+    year: int | None = None,
 ) -> list[Path]:
     """Write every export file into `directory` (limited to `units` when given); their paths, in order. With
     `ledger_lang`, the Excel ledger (`bot.services.exports.workbook`) in that language follows the CSV files, written
-    from
-    the same snapshot (it takes the `settings`: the time zone and the rules of 三会一课)."""
+    from the same snapshot (it takes the `settings`: the time zone and the rules of 三会一课; `compiler`, who is
+    named on its cover, and `year`, the year of its grid and charts)."""
     if ledger_lang is not None and settings is None:
         raise ValueError("the Excel ledger needs the settings")
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -231,7 +233,17 @@ async def export_to_dir(
                 written.append(path)
             if ledger_lang is not None and settings is not None:
                 written.append(
-                    await write_ledger(snapshot, settings, tree, directory, units, ledger_lang, now or utcnow())
+                    await write_ledger(
+                        snapshot,
+                        settings,
+                        tree,
+                        directory,
+                        units,
+                        ledger_lang,
+                        now or utcnow(),
+                        compiler=compiler,
+                        year=year,
+                    )
                 )
     finally:
         if zone is not None:
@@ -248,11 +260,21 @@ async def exported(
     ledger_lang: str | None = None,
     now: datetime | None = None,
     settings: Settings | None = None,
+    compiler: str | None = None,
+    year: int | None = None,
 ) -> AsyncIterator[list[Path]]:
     """The export files in a private temporary folder, removed when the block ends: for sending from disk."""
     with tempfile.TemporaryDirectory(prefix="zhibu-export-") as folder:
         yield await export_to_dir(
-            store, Path(folder), tz, units=units, ledger_lang=ledger_lang, now=now, settings=settings
+            store,
+            Path(folder),
+            tz,
+            units=units,
+            ledger_lang=ledger_lang,
+            now=now,
+            settings=settings,
+            compiler=compiler,
+            year=year,
         )
 
 
@@ -261,6 +283,37 @@ async def export_files(store: Store, units: set[int] | None = None, tz: ZoneInfo
     the command line write them to disk with `export_to_dir`."""
     async with exported(store, units, tz) as paths:
         return {path.name: path.read_bytes() for path in paths}
+
+
+#: The first year `/export YYYY` takes (nothing was kept by the bot before it).
+FIRST_YEAR = 2020
+
+
+@dataclass(frozen=True)
+class ExportAsk:
+    """`/export [YYYY] [pdf]`: the year of the ledger's grid and charts (this year when None), and whether a PDF of
+    the ledger comes too."""
+
+    year: int | None = None
+    pdf: bool = False
+
+
+def export_ask(text: str, this_year: int) -> ExportAsk | Reply:
+    """The words after /export, in any order: a year (2026 or 2026年) and `pdf`; anything else is explained."""
+    year: int | None = None
+    pdf = False
+    for word in text.split():
+        if word.lower() == "pdf":
+            pdf = True
+            continue
+        digits = word.removesuffix("年")
+        if year is None and len(digits) == 4 and digits.isascii() and digits.isdigit():
+            year = int(digits)
+            if not FIRST_YEAR <= year <= this_year:
+                return say("export.err.year", value=word, first=FIRST_YEAR, last=this_year)
+            continue
+        return say("export.err.word", value=word, year=this_year)
+    return ExportAsk(year, pdf)
 
 
 @dataclass(frozen=True)
