@@ -4,8 +4,9 @@ pages as its records take and no more (a sheet too wide for its page would spill
 their own), every sheet at a print scale of at least 75 %, the words of each sheet on its pages, the signature lines
 at every page's foot, and no markup, entity or emoji in the text.
 
-Outside CI it is skipped where LibreOffice or poppler is missing; in CI (CI=true) it must run: scripts/ci-libreoffice
-installs them."""
+Run it with `pytest -m render` (the default run leaves it out: `.ci/run` runs it after installing LibreOffice with
+scripts/ci-libreoffice). Outside CI it is skipped where LibreOffice or poppler is missing; in CI (CI=true) it must
+run, and fails without them."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from bot.store import Store
 from tests.conftest import SMALL_ROSTER, load_roster
 from tests.xlsx_data import NOW, SETTINGS, open_book, seed
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.render, pytest.mark.slow, pytest.mark.timeout(300)]
 
 #: Pages each sheet of the seeded community's workbook may take (its records fit on one page, the year's grid
 #: takes a page per branch, 统计 a page per chart; the attendance detail's 30 wrapped lines take two or three).
