@@ -7,6 +7,7 @@ from pathlib import Path
 from bot.store.care import CareRepo
 from bot.store.conversations import ConversationRepo
 from bot.store.db import Database
+from bot.store.development import DevelopmentRepo
 from bot.store.digest import DigestRepo
 from bot.store.due import DueRepo
 from bot.store.duty import DutyRepo
@@ -44,6 +45,7 @@ class Store:
         self.requests = RequestRepo(db)
         self.care = CareRepo(db)
         self.minutes = MinutesRepo(db)
+        self.development = DevelopmentRepo(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:

@@ -1,0 +1,179 @@
+"""发展党员: the register of people on their way into the Party and the steps recorded on them."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import aiosqlite
+
+from bot.store.db import Database, iso
+
+
+@dataclass(frozen=True)
+class StepRow:
+    id: int
+    step: str
+    on: date
+    months: int
+    people: str
+    note: str
+    recorded_by: int | None
+    recorded_by_name: str | None
+
+
+@dataclass(frozen=True)
+class Person:
+    """One record of the register with its steps, oldest first."""
+
+    id: int
+    unit_id: int
+    name: str
+    birth: date | None
+    stage: str
+    stage_on: date
+    steps: tuple[StepRow, ...]
+
+
+@dataclass(frozen=True)
+class Write:
+    """A step to record: what the rules allowed, and the stage it makes."""
+
+    step: str
+    on: date
+    months: int
+    people: str
+    note: str
+    stage: str
+    stage_on: date
+
+
+#: What a step does to the person's row in `members` (member status follows the record).
+BECOMES_PROBATIONARY, BECOMES_FULL, LEAVES = "approve", "confirm", "cancel"
+
+
+def _step(r: aiosqlite.Row) -> StepRow:
+    return StepRow(
+        r["id"],
+        r["step"],
+        date.fromisoformat(r["on_day"]),
+        r["months"],
+        r["people"],
+        r["note"],
+        r["recorded_by"],
+        r["recorder"],
+    )
+
+
+class DevelopmentRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def _people(self, where: str, params: tuple[object, ...]) -> list[Person]:
+        rows = await self.db.fetchall(f"SELECT * FROM development WHERE {where} ORDER BY unit_id, id", params)
+        if not rows:
+            return []
+        ids = tuple(r["id"] for r in rows)
+        steps = await self.db.fetchall(
+            "SELECT s.*, m.name AS recorder FROM development_steps s LEFT JOIN members m ON m.id = s.recorded_by "
+            f"WHERE s.person_id IN ({','.join('?' * len(ids))}) ORDER BY s.id",
+            ids,
+        )
+        by_person: dict[int, list[StepRow]] = {}
+        for s in steps:
+            by_person.setdefault(s["person_id"], []).append(_step(s))
+        return [
+            Person(
+                r["id"],
+                r["unit_id"],
+                r["name"],
+                date.fromisoformat(r["birth"]) if r["birth"] else None,
+                r["stage"],
+                date.fromisoformat(r["stage_on"]),
+                tuple(by_person.get(r["id"], ())),
+            )
+            for r in rows
+        ]
+
+    async def named(self, name: str, units: Collection[int]) -> list[Person]:
+        ids = tuple(sorted(set(units))) or (-1,)
+        return await self._people(f"name = ? AND unit_id IN ({','.join('?' * len(ids))})", (name, *ids))
+
+    async def in_units(self, units: Collection[int] | None) -> list[Person]:
+        """Every record of these units (all when None), by unit then as entered."""
+        if units is None:
+            return await self._people("1", ())
+        ids = tuple(sorted(set(units))) or (-1,)
+        return await self._people(f"unit_id IN ({','.join('?' * len(ids))})", ids)
+
+    async def running(self, stages: Collection[str]) -> list[Person]:
+        """Records at a stage whose timers run (through the stage index): what the sweep reads."""
+        ids = tuple(sorted(stages))
+        return await self._people(f"stage IN ({','.join('?' * len(ids))})", ids)
+
+    async def apply(
+        self, unit_id: int, name: str, birth: date | None, write: Write, by: int | None, at: datetime
+    ) -> int | None:
+        """A new record with its application; None when the unit has a record of this name already."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "INSERT OR IGNORE INTO development (unit_id, name, birth, stage, stage_on, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (unit_id, name, birth.isoformat() if birth else None, write.stage, write.stage_on.isoformat(), iso(at)),
+            )
+            if cur.rowcount == 0 or cur.lastrowid is None:
+                return None
+            await self._add(conn, cur.lastrowid, write, by, at)
+            return cur.lastrowid
+
+    async def record(self, person: Person, write: Write, by: int | None, at: datetime) -> bool:
+        """Record a step on a record still as the caller read it (its last step the same), move its stage, and
+        make the member row follow: 审批 writes them as 预备党员 (入党时间 the 支部大会's day), 转正 as 正式党员
+        (转正时间), 取消 deactivates them. False when the record changed in between."""
+        last = person.steps[-1].id if person.steps else 0
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                "SELECT coalesce(max(id), 0) FROM development_steps WHERE person_id = ?", (person.id,)
+            ) as cur:
+                row = await cur.fetchone()
+            if row is None or row[0] != last:
+                return False
+            await self._add(conn, person.id, write, by, at)
+            await conn.execute(
+                "UPDATE development SET stage = ?, stage_on = ? WHERE id = ?",
+                (write.stage, write.stage_on.isoformat(), person.id),
+            )
+            await self._follow(conn, person, write, at)
+            return True
+
+    async def _add(
+        self, conn: aiosqlite.Connection, person_id: int, write: Write, by: int | None, at: datetime
+    ) -> None:
+        await conn.execute(
+            "INSERT INTO development_steps (person_id, step, on_day, months, people, note, recorded_by, recorded_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (person_id, write.step, write.on.isoformat(), write.months, write.people, write.note, by, iso(at)),
+        )
+
+    async def _follow(self, conn: aiosqlite.Connection, person: Person, write: Write, at: datetime) -> None:
+        stamp = iso(at)
+        if write.step == BECOMES_PROBATIONARY:
+            await conn.execute(
+                "INSERT INTO members (name, unit_id, membership, joined, created_at, updated_at) "
+                "VALUES (?, ?, 'probationary', ?, ?, ?) ON CONFLICT (unit_id, name) DO UPDATE SET "
+                "membership = 'probationary', joined = excluded.joined, confirmed = NULL, active = 1, "
+                "updated_at = excluded.updated_at",
+                (person.name, person.unit_id, write.stage_on.isoformat(), stamp, stamp),
+            )
+        elif write.step == BECOMES_FULL:
+            await conn.execute(
+                "UPDATE members SET membership = 'full', confirmed = ?, updated_at = ? WHERE unit_id = ? AND name = ?",
+                (write.on.isoformat(), stamp, person.unit_id, person.name),
+            )
+        elif write.step == LEAVES:
+            await conn.execute(
+                "UPDATE members SET active = 0, deactivated_at = ?, updated_at = ? "
+                "WHERE unit_id = ? AND name = ? AND membership = 'probationary'",
+                (stamp, stamp, person.unit_id, person.name),
+            )
