@@ -16,7 +16,21 @@ from telegram.request import HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
 from bot.config import Settings
-from bot.handlers import care, contact, duty, duty_report, errors, export, gate, invite, notices, reports, start, status
+from bot.handlers import (
+    care,
+    contact,
+    development,
+    duty,
+    duty_report,
+    errors,
+    export,
+    gate,
+    invite,
+    notices,
+    reports,
+    start,
+    status,
+)
 from bot.handlers import health as ops_health
 from bot.handlers import households as household_handlers  # issue 15
 from bot.handlers import ledger as ledger_handlers
@@ -50,6 +64,7 @@ MODULES = (
     ops_health,
     care,
     minutes_handlers,
+    development,
 )
 
 

@@ -22,6 +22,7 @@ class Capability(StrEnum):
     POST = "post"  # any duty post
     ADMIN = "admin"  # ADMIN_IDS or the admin role: operations (/health)
     CONVENER = "convener"  # calls meetings: a secretary, or a group leader (党小组会 of their group)
+    ORGANISER = "organiser"  # 发展党员: a secretary, or the 组织委员 of a committee
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,12 @@ class Actor:
     def is_liaison(self) -> bool:
         return self.member is not None and self.member.is_liaison
 
+    @property
+    def is_organiser(self) -> bool:
+        """组织委员: a committee member whose division of work (职务说明) is 组织委员."""
+        m = self.member
+        return m is not None and m.is_committee and "组织委员" in (m.duty or "")
+
     def has_post(self, post: str) -> bool:
         return self.member is not None and post in self.member.posts
 
@@ -116,6 +123,8 @@ class Actor:
                 return self.admin
             case Capability.CONVENER:
                 return self.is_secretary or (self.member is not None and bool(self.member.led_group_ids))
+            case Capability.ORGANISER:
+                return self.is_secretary or self.is_organiser
         return False
 
 

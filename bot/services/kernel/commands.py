@@ -53,11 +53,14 @@ COMMANDS: tuple[Command, ...] = (
     Command("request", Capability.MEMBER, private=True),
     Command("requests", Capability.MEMBER, private=True),
     Command("care", Capability.SECRETARY, private=True),
+    Command("development", Capability.ORGANISER, private=True),  # 发展党员
     Command("carevisit", Capability.MEMBER, private=True),
     Command("health", Capability.ADMIN, private=True),
 )
 
-SECRETARY_ONLY = frozenset({Capability.SECRETARY, Capability.CONVENER})  # /notice: group leaders call 党小组会
+SECRETARY_ONLY = frozenset(
+    {Capability.SECRETARY, Capability.CONVENER, Capability.ORGANISER}
+)  # /notice: group leaders call 党小组会
 
 
 def by_name(name: str) -> Command | None:

@@ -1,0 +1,99 @@
+"""What the 发展党员 use cases share: who may act on which branches, a record read for the rules, the words of the
+one-line form (a date, names, 学时, a vote count)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from bot.domain.rights import Actor, OrgTree, managed_units
+from bot.services.development.rules import Record, Step, Taken, Vote
+from bot.services.kernel.text import clean_text
+from bot.store import Store
+from bot.store.development import Person
+
+MAX_NOTE = 200
+MAX_NAME = 20
+_DATE = re.compile(r"(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?")
+_NUMBER = r"(\d+(?:\.\d+)?)"
+
+
+def split(text: str) -> list[str]:
+    """The one-line form `a | b | c` (a full-width ｜ too), each part cleaned of invisible characters."""
+    return [clean_text(p) for p in text.replace("｜", "|").split("|")]
+
+
+def parse_day(value: str) -> date | None:
+    """`2026-05-20`, `2026.5.20`, `2026年5月20日`; None when it is none of them or no real day."""
+    found = _DATE.fullmatch(value.strip()) or _DATE.search(value)
+    if found is None:
+        return None
+    try:
+        return date(int(found[1]), int(found[2]), int(found[3]))
+    except ValueError:
+        return None
+
+
+def names(value: str) -> list[str]:
+    """`张三、李四`, `张三,李四`, `张三 李四` → the names, each once."""
+    out: list[str] = []
+    for part in re.split(r"[、,，;；\s]+", value):
+        if part and part not in out:
+            out.append(part)
+    return out
+
+
+def amount(value: str, *words: str) -> float | None:
+    """The number written before one of `words`: `3天`, `24 学时`, `6个月`."""
+    for word in words:
+        found = re.search(_NUMBER + r"\s*" + re.escape(word), value, re.IGNORECASE)
+        if found:
+            return float(found[1])
+    return None
+
+
+def count(value: str, *words: str) -> int | None:
+    """The whole number written after one of `words`: `应到 10`, `实到：8`."""
+    for word in words:
+        found = re.search(re.escape(word) + r"\s*[:：]?\s*(\d+)", value, re.IGNORECASE)
+        if found:
+            return int(found[1])
+    return None
+
+
+def vote(value: str) -> Vote | None:
+    """`应到10 实到8 赞成7 书面1` (English `expected 10 present 8 for 7 written 1`); 书面 may be left out."""
+    expected = count(value, "应到", "expected")
+    present = count(value, "实到", "present")
+    for_ = count(value, "赞成", "同意", "for")
+    written = count(value, "书面", "written") or 0
+    if expected is None or present is None or for_ is None:
+        return None
+    return Vote(expected, present, for_, written)
+
+
+def record_of(person: Person | None) -> Record:
+    if person is None:
+        return Record(())
+    return Record(tuple(Taken(Step(s.step), s.on, s.months) for s in person.steps))
+
+
+def who(value: str) -> tuple[str, str]:
+    """A name as typed, with its branch when names repeat: `姓名@支部` or `姓名（支部）` → (name, branch)."""
+    value = value.strip()
+    for left, right in (("（", "）"), ("(", ")")):
+        if value.endswith(right) and left in value:
+            name, _, rest = value.partition(left)
+            return name.strip(), rest[:-1].strip()
+    name, _, branch = value.partition("@")
+    return name.strip(), branch.strip()
+
+
+async def scope(person: Actor, store: Store) -> tuple[OrgTree, set[int]]:
+    """The branches this person keeps the register of: a secretary's (and admins') units, a 组织委员's own unit
+    and those under it."""
+    tree = OrgTree.of(await store.units.all())
+    units = managed_units(person, tree)
+    if not units and person.is_organiser and person.member is not None:
+        units = tree.subtree(person.member.unit_id)
+    return tree, units
