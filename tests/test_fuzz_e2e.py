@@ -310,6 +310,7 @@ USER_FOR = {
     Capability.MEDIATION: MEDIATOR,
     Capability.POST: PATROL,
     Capability.CONVENER: SECRETARY,
+    Capability.ORGANISER: SECRETARY,
     Capability.ADMIN: SECRETARY,  # no admin in the harness: the refusal must come without failing (test_health.py)
 }
 ODD_ARGS = [
