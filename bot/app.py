@@ -20,6 +20,7 @@ from bot.handlers import (
     care,
     contact,
     development,
+    dues,
     duty,
     duty_report,
     errors,
@@ -65,6 +66,7 @@ MODULES = (
     care,
     minutes_handlers,
     development,
+    dues,
 )
 
 

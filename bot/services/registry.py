@@ -19,6 +19,7 @@ from bot.services.care import buttons as care_buttons
 from bot.services.care import reminders as care_reminders
 from bot.services.care import steps as care_steps
 from bot.services.development import reminders as development_reminders
+from bot.services.dues import reminders as dues_reminders
 from bot.services.duty import accounts as duty_accounts
 from bot.services.duty import buttons as duty_buttons
 from bot.services.duty import common as duty
@@ -67,6 +68,7 @@ REMINDER_SOURCES: tuple[DueSource | ReminderSource, ...] = (
     care_reminders.quiet_cases,  # a care case with no visit for CARE_QUIET_DAYS
     care_reminders.festival_lists,  # before 春节 and 七一: each secretary's visiting list
     development_reminders.development_reminders,  # 发展党员: the talk, 考察, 审批, the 转正 application
+    dues_reminders.arrears,  # 党费: the member at 2 months unpaid, the secretaries' digest at 3 and 5
     digest.daily_digests,  # from DIGEST_TIME: each person's escalations in one
     # message (waiting items: a partial index); the last
     # plain source, so it carries what this sweep recorded

@@ -10,6 +10,7 @@ from bot.store.db import Database
 from bot.store.development import DevelopmentRepo
 from bot.store.digest import DigestRepo
 from bot.store.due import DueRepo
+from bot.store.dues import DuesRepo
 from bot.store.duty import DutyRepo
 from bot.store.households import HouseholdRepo
 from bot.store.households_requests import RequestRepo
@@ -46,6 +47,7 @@ class Store:
         self.care = CareRepo(db)
         self.minutes = MinutesRepo(db)
         self.development = DevelopmentRepo(db)
+        self.dues = DuesRepo(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:

@@ -55,6 +55,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("care", Capability.SECRETARY, private=True),
     Command("development", Capability.ORGANISER, private=True),  # 发展党员
     Command("carevisit", Capability.MEMBER, private=True),
+    Command("dues", Capability.MEMBER, private=True),  # 党费: secretaries see their branches, members their own
+    Command("pay", Capability.SECRETARY, private=True),
     Command("health", Capability.ADMIN, private=True),
 )
 

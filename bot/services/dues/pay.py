@@ -1,0 +1,134 @@
+"""`/pay 姓名 | YYYY-MM[~YYYY-MM] | 金额 | 方式 [| YYYY-MM-DD]`: a secretary records dues paid by a member of
+their branches (the one who records is the 经手人); months before the day paid make it 补交, months after it
+预交. `/pay 更正 编号` cancels an entry with a new one of the opposite amount: nothing is ever edited."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.config import Settings
+from bot.domain.results import Result, say
+from bot.domain.rights import Actor
+from bot.i18n import t
+from bot.services.dues import rules
+from bot.services.dues.common import CORRECT_WORDS, MEANS, account, find, scope, split
+from bot.services.dues.rules import Month
+from bot.store import Store
+
+#: How far from the current month a payment may reach (a typing mistake beyond it).
+REACH_MONTHS = 24
+
+
+def _day(text: str, today: date) -> date | None:
+    try:
+        value = date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return value if value <= today else None
+
+
+async def pay_command(person: Actor, text: str, now: datetime, store: Store, settings: Settings, lang: str) -> Result:
+    text = text.strip()
+    head, _, rest = text.partition(" ")
+    if head in CORRECT_WORDS:
+        return await correct(person, rest, now, store, settings, lang)
+    fields = split(text)
+    if len(fields) < 4 or not all(fields[:4]):
+        return Result.of(say("dues.usage_pay"))
+    today = now.astimezone(settings.tz).date()
+    span = rules.parse_months(fields[1])
+    if span is None:
+        return Result.of(say("dues.bad_months", value=fields[1][:30]))
+    first, last = span
+    current = Month.of(today)
+    if first.index < current.index - REACH_MONTHS or last.index > current.index + REACH_MONTHS:
+        return Result.of(say("dues.too_far"))
+    amount = rules.parse_money(fields[2])
+    if amount is None or amount > rules.MAX_PAYMENT:
+        return Result.of(say("dues.bad_money", value=fields[2][:20]))
+    if amount <= 0:
+        return Result.of(say("dues.amount_positive"))
+    means = MEANS.get(fields[3].lower())
+    if means is None:
+        return Result.of(say("dues.bad_means", value=fields[3][:20]))
+    paid_on = today
+    if len(fields) > 4 and fields[4]:
+        day = _day(fields[4], today)
+        if day is None:
+            return Result.of(say("dues.bad_day", value=fields[4][:20]))
+        paid_on = day
+    _, found = await find(person, fields[0], store)
+    if not found:
+        return Result.of(say("dues.unknown", name=fields[0][:40]))
+    if len(found) > 1:
+        return Result.of(say("dues.ambiguous", name=fields[0][:40]))
+    member = found[0]
+    me = person.member
+    number = await store.dues.add_payment(
+        member.id, str(first), str(last), amount, means, paid_on, me.id if me else None, now
+    )
+    timing = rules.timing(first, last, paid_on)
+    replies = [
+        say(
+            "dues.paid",
+            number=number,
+            name=member.name,
+            months=str(first) if first == last else f"{first}~{last}",
+            amount=rules.yuan(amount),
+            means=t(lang, f"dues.means.{means}"),
+            day=paid_on.isoformat(),
+            timing=t(lang, f"dues.timing.{timing.value}"),
+            by=me.name if me else t(lang, "dues.by_admin"),
+        )
+    ]
+    member_rules = (await store.dues.rules_of([member.id])).get(member.id, [])
+    if not member_rules:
+        replies.append(say("dues.paid_no_rule", name=member.name))
+    else:
+        owed = account(member.id, member_rules, [], first, last, settings.tz).due
+        if owed != amount:
+            replies.append(say("dues.paid_expected", due=rules.yuan(owed)))
+    if Month.of(paid_on).index - first.index > rules.LIMIT_MONTHS:
+        replies.append(say("dues.paid_late_long"))
+    return Result.of(*replies)
+
+
+async def correct(person: Actor, text: str, now: datetime, store: Store, settings: Settings, lang: str) -> Result:
+    """`/pay 更正 编号`: an entry of a member of the secretary's branches, not itself a correction, cancelled once."""
+    text = text.strip().lstrip("#＃")
+    if not text.isdecimal() or not text.isascii():
+        return Result.of(say("dues.correct_usage"))
+    number = int(text)
+    entry = await store.dues.payment(number)
+    _, units = await scope(person, store)
+    if entry is None or entry.unit_id not in units:
+        return Result.of(say("dues.no_entry", number=number))
+    if entry.corrects is not None:
+        return Result.of(say("dues.cannot_correct", number=number))
+    if entry.corrected:
+        return Result.of(say("dues.already_corrected", number=number))
+    me = person.member
+    new = await store.dues.add_payment(
+        entry.member_id,
+        entry.first_month,
+        entry.last_month,
+        -entry.amount,
+        entry.means,
+        now.astimezone(settings.tz).date(),
+        me.id if me else None,
+        now,
+        corrects=entry.id,
+    )
+    if new is None:
+        return Result.of(say("dues.already_corrected", number=number))
+    months = entry.first_month if entry.first_month == entry.last_month else f"{entry.first_month}~{entry.last_month}"
+    return Result.of(
+        say(
+            "dues.corrected",
+            number=number,
+            name=entry.member_name,
+            months=months,
+            amount=rules.yuan(entry.amount),
+            new=new,
+        )
+    )

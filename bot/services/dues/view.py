@@ -1,0 +1,201 @@
+"""`/dues`: a secretary sees the month's collection of their branches (who is behind and by how much) and one
+member's year with `/dues 姓名`, and sets a member's rule for the year with `/dues 姓名 | 类别 | 基数`; anyone
+else sees only their own dues — asking for another member's is answered as such, revealing nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.config import Settings
+from bot.domain.models import Member
+from bot.domain.results import Reply, Result, say, shown
+from bot.domain.rights import Actor, OrgTree
+from bot.i18n import Html, t
+from bot.services.dues import rules
+from bot.services.dues.common import account, behind, find, first_unpaid, rule_for, scope, split
+from bot.services.dues.rules import Month, Refused
+from bot.store import Store
+from bot.store.dues import DuesRule, Payment
+
+
+def _base(rule: DuesRule | rules.Rule, lang: str) -> str:
+    if rule.base is None:
+        return ""
+    return t(lang, "dues.base_part", base=rules.yuan(rule.base), rate=rules.percent(rule.rate))
+
+
+async def dues_command(person: Actor, text: str, now: datetime, store: Store, settings: Settings, lang: str) -> Result:
+    """`/dues`, `/dues 姓名`, `/dues 姓名 | 类别 | 基数或金额`."""
+    text = text.strip()
+    manager = person.is_secretary or person.admin
+    if not text:
+        if manager:
+            return Result.of(await branch_list(person, now, store, settings, lang))
+        if person.member is None:
+            return Result.of(say("dues.not_yours"))
+        return Result.of(await own_year(person.member, now, store, settings, lang))
+    fields = split(text)
+    if not manager:
+        me = person.member
+        if len(fields) == 1 and me is not None and fields[0] == me.name:
+            return Result.of(await own_year(me, now, store, settings, lang))
+        return Result.of(say("dues.not_yours"))
+    tree, found = await find(person, fields[0], store)
+    if not found:
+        return Result.of(say("dues.unknown", name=fields[0][:40]))
+    if len(found) > 1:
+        return Result.of(say("dues.ambiguous", name=fields[0][:40]))
+    member = found[0]
+    if len(fields) == 1:
+        return Result.of(await own_year(member, now, store, settings, lang))
+    return await set_rule(person, member, fields[1:], tree, now, store, settings, lang)
+
+
+async def set_rule(
+    person: Actor,
+    member: Member,
+    fields: list[str],
+    tree: OrgTree,
+    now: datetime,
+    store: Store,
+    settings: Settings,
+    lang: str,
+) -> Result:
+    """`类别 | 基数或金额 [| 月交金额]`: the year's rule (核定), or its review (调整) when one is set already."""
+    category = rules.category(fields[0]) if fields[0] else None
+    if category is None:
+        return Result.of(say("dues.bad_category", value=fields[0][:20]) if fields[0] else say("dues.usage_set"))
+    values: list[int | None] = []
+    for raw in fields[1:3]:
+        if not raw:
+            values.append(None)
+            continue
+        money = rules.parse_money(raw)
+        if money is None:
+            return Result.of(say("dues.bad_money", value=raw[:20]))
+        values.append(money)
+    values += [None] * (2 - len(values))
+    base, amount = (values[0], values[1]) if category in rules.BY_BASE else (None, values[0])
+    try:
+        rule = rules.make_rule(category, base, amount)
+    except Refused as refused:
+        return Result.of(Reply(key=refused.key, params=refused.params))
+    year = now.astimezone(settings.tz).year
+    me = person.member
+    reviewed = await store.dues.set_rule(
+        member.id, year, category.value, rule.base, rule.rate, rule.amount, rule.more, me.id if me else None, now
+    )
+    return Result.of(
+        say(
+            "dues.rule_reviewed" if reviewed else "dues.rule_set",
+            name=member.name,
+            unit=tree.name(member.unit_id),
+            year=year,
+            category=t(lang, f"dues.category.{category.value}"),
+            base=Html(_base(rule, lang)),
+            amount=rules.yuan(rule.amount),
+            more=t(lang, "dues.more_note") if rule.more else "",
+        )
+    )
+
+
+async def own_year(member: Member, now: datetime, store: Store, settings: Settings, lang: str) -> Reply:
+    """One member's dues this year: the rule, each month due and paid, the total, and whether they are behind."""
+    today = now.astimezone(settings.tz).date()
+    member_rules = (await store.dues.rules_of([member.id])).get(member.id, [])
+    payments = await store.dues.payments_of([member.id])
+    current = Month.of(today)
+    lines = [t(lang, "dues.own_head", name=member.name, year=today.year)]
+    rule = rule_for(current, {r.year: r for r in member_rules})
+    if rule is None:
+        lines.append(t(lang, "dues.own_no_rule"))
+    else:
+        lines.append(
+            t(
+                lang,
+                "dues.own_rule",
+                category=t(lang, f"dues.category.{rule.category}"),
+                base=Html(_base(rule, lang)),
+                amount=rules.yuan(rule.amount),
+            )
+        )
+    year = account(member.id, member_rules, payments, Month(today.year, 1), Month(today.year, 12), settings.tz)
+    for line in year.months:
+        if line.due or line.paid:
+            day = t(lang, "dues.own_month_day", day=line.paid_on.isoformat()) if line.paid_on else ""
+            lines.append(
+                t(
+                    lang,
+                    "dues.own_month",
+                    month=str(line.month),
+                    due=rules.yuan(line.due),
+                    paid=rules.yuan(line.paid),
+                    day=Html(day),
+                )
+            )
+    lines.append(t(lang, "dues.own_totals", due=rules.yuan(year.due), paid=rules.yuan(year.paid)))
+    count = behind(member_rules, payments, today, settings.tz)
+    if count:
+        lines.append(t(lang, "dues.own_behind", count=count, first=str(first_unpaid(today, count))))
+    elif rule is not None:
+        lines.append(t(lang, "dues.own_clear"))
+    return shown(Html("\n".join(lines)))
+
+
+async def branch_list(person: Actor, now: datetime, store: Store, settings: Settings, lang: str) -> Reply:
+    """The month's collection in the secretary's branches: totals, who is behind (to last month), who has no
+    rule yet."""
+    today = now.astimezone(settings.tz).date()
+    tree, units = await scope(person, store)
+    members = await store.members.in_units(sorted(units))
+    if not members:
+        return say("dues.list_empty")
+    ids = [m.id for m in members]
+    all_rules = await store.dues.rules_of(ids)
+    payments: dict[int, list[Payment]] = {}
+    for p in await store.dues.payments_of(ids):
+        payments.setdefault(p.member_id, []).append(p)
+    current = Month.of(today)
+    due = paid = paid_count = 0
+    late: list[str] = []
+    unruled: list[str] = []
+    for m in members:
+        member_rules = all_rules.get(m.id, [])
+        if not member_rules:
+            unruled.append(m.name)
+            continue
+        month = account(m.id, member_rules, payments.get(m.id, []), current, current, settings.tz).months[0]
+        due += month.due
+        paid += month.paid
+        paid_count += month.covered
+        count = behind(member_rules, payments.get(m.id, []), today, settings.tz)
+        if count:
+            rule = rule_for(current.plus(-1), {r.year: r for r in member_rules})
+            late.append(
+                t(
+                    lang,
+                    "dues.list_behind",
+                    name=m.name,
+                    count=count,
+                    first=str(first_unpaid(today, count)),
+                    amount=rules.yuan(rule.amount) if rule else "—",
+                )
+            )
+    own = tree.name(person.member.unit_id) if person.member is not None else t(lang, "dues.by_admin")
+    lines = [
+        t(lang, "dues.list_head", month=str(current), units=own),
+        t(
+            lang,
+            "dues.list_totals",
+            ruled=len(members) - len(unruled),
+            paid_count=paid_count,
+            due=rules.yuan(due),
+            paid=rules.yuan(paid),
+        ),
+        "",
+    ]
+    lines += [t(lang, "dues.list_behind_head"), *late] if late else [t(lang, "dues.list_none_behind")]
+    if unruled:
+        lines += ["", t(lang, "dues.list_no_rule", count=len(unruled), names="、".join(unruled))]
+    lines += ["", t(lang, "dues.list_foot")]
+    return shown(Html("\n".join(lines)))
