@@ -37,6 +37,11 @@ async def person(store: Store, telegram_id: int) -> Actor:
     return Actor(telegram_id, member)
 
 
+def html(result: Result) -> str:
+    assert len(result.replies) == 1
+    return result.replies[0].html or ""
+
+
 def keys(result: Result) -> list[str]:
     return [r.key for r in result.replies]
 
@@ -62,14 +67,14 @@ async def test_a_year_of_dues(tmp_path: Path, settings: Settings) -> None:
 
         got = await dues_command(secretary, "钱调解 | 在职 | 4500", at(1, 5), store, settings, "zh")
         assert keys(got) == ["dues.rule_set"] and got.replies[0].params["amount"] == "45.00"
-        assert keys(await pay("钱调解 | 2026-01 | 45 | 现金", at(1, 10))) == ["dues.paid"]
-        late = await pay("钱调解 | 2026-02~2026-03 | 90 | 转账", at(3, 3))
-        assert late.replies[0].params["timing"] == "补交"
-        ahead = await pay("钱调解 | 2026-04~2026-06 | 135 | 现金", at(4, 2))
-        assert ahead.replies[0].params["timing"] == "预交"
-        wrong = await pay("钱调解 | 2026-07 | 450 | 现金", at(4, 2, 11))
-        assert keys(wrong) == ["dues.paid", "dues.paid_expected"]  # 45.00 was due
-        number = wrong.replies[0].params["number"]
+        assert "（现金，2026-01-10，按月）" in html(await pay("钱调解 | 2026-01 | 45 | 现金", at(1, 10)))
+        late = html(await pay("钱调解 | 2026-02~2026-03 | 90 | 转账", at(3, 3)))
+        assert "2026-02~2026-03 党费 90.00 元（转账，2026-03-03，补交）" in late and "应交" not in late
+        ahead = html(await pay("钱调解 | 2026-04~2026-06 | 135 | 现金", at(4, 2)))
+        assert "预交" in ahead
+        wrong = html(await pay("钱调解 | 2026-07 | 450 | 现金", at(4, 2, 11)))
+        assert "这几个月应交 45.00 元" in wrong
+        number = wrong.split("已登记 ")[1].split(" 号")[0]
         assert keys(await pay(f"更正 {number}", at(4, 2, 12))) == ["dues.corrected"]
         assert keys(await pay(f"更正 {number}", at(4, 2, 13))) == ["dues.already_corrected"]
 
@@ -80,9 +85,9 @@ async def test_a_year_of_dues(tmp_path: Path, settings: Settings) -> None:
         assert (year.due, year.paid) == (12 * 4500, 4500 + 9000 + 13500)
         assert [m.month.month for m in year.months if m.covered] == [1, 2, 3, 4, 5, 6]
         own = await dues_command(member, "", at(8, 10), store, settings, "zh")
-        html = own.replies[0].html or ""
-        assert "每月 45.00 元" in html and "今年应交 540.00 元，已交 270.00 元" in html
-        assert "有 1 个月没交（从 2026-07 起）" in html
+        text = html(own)
+        assert "每月 45.00 元" in text and "今年应交 540.00 元，已交 270.00 元" in text
+        assert "有 1 个月没交（从 2026-07 起）" in text
         assert keys(await dues_command(member, "王书记", at(8, 10), store, settings, "zh")) == ["dues.not_yours"]
 
         # arrears: July unpaid on 10 August is one month, nothing yet; two on 2 September: the member, once

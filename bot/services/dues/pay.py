@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot.config import Settings
-from bot.domain.results import Result, say
+from bot.domain.results import Result, say, shown
 from bot.domain.rights import Actor
-from bot.i18n import t
+from bot.i18n import Html, t
 from bot.services.dues import rules
 from bot.services.dues.common import CORRECT_WORDS, MEANS, account, find, scope, split
 from bot.services.dues.rules import Month
@@ -68,8 +68,9 @@ async def pay_command(person: Actor, text: str, now: datetime, store: Store, set
         member.id, str(first), str(last), amount, means, paid_on, me.id if me else None, now
     )
     timing = rules.timing(first, last, paid_on)
-    replies = [
-        say(
+    lines = [
+        t(
+            lang,
             "dues.paid",
             number=number,
             name=member.name,
@@ -83,14 +84,14 @@ async def pay_command(person: Actor, text: str, now: datetime, store: Store, set
     ]
     member_rules = (await store.dues.rules_of([member.id])).get(member.id, [])
     if not member_rules:
-        replies.append(say("dues.paid_no_rule", name=member.name))
+        lines.append(t(lang, "dues.paid_no_rule", name=member.name))
     else:
         owed = account(member.id, member_rules, [], first, last, settings.tz).due
         if owed != amount:
-            replies.append(say("dues.paid_expected", due=rules.yuan(owed)))
+            lines.append(t(lang, "dues.paid_expected", due=rules.yuan(owed)))
     if Month.of(paid_on).index - first.index > rules.LIMIT_MONTHS:
-        replies.append(say("dues.paid_late_long"))
-    return Result.of(*replies)
+        lines.append(t(lang, "dues.paid_late_long"))
+    return Result.of(shown(Html("\n".join(lines))))
 
 
 async def correct(person: Actor, text: str, now: datetime, store: Store, settings: Settings, lang: str) -> Result:
