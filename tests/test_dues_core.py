@@ -122,7 +122,7 @@ async def test_a_year_of_dues(tmp_path: Path, settings: Settings) -> None:
 def test_the_dues_use_cases_import_nothing_of_telegram() -> None:
     code = (
         "import sys\n"
-        "import bot.services.dues.view, bot.services.dues.pay, bot.services.dues.reminders\n"
+        "import bot.services.dues.view, bot.services.dues.pay, bot.services.dues.reminders, bot.services.dues.sheet\n"
         "assert not [m for m in sys.modules if m == 'telegram' or m.startswith('telegram.')]\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

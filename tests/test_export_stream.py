@@ -23,6 +23,8 @@ import pytest
 from bot.domain.rights import OrgTree
 from bot.services.care.export import CASES_HEADER
 from bot.services.care.export import VISITS_HEADER as CARE_VISITS_HEADER
+from bot.services.dues.export import PAYMENTS_HEADER as DUES_PAYMENTS_HEADER
+from bot.services.dues.export import RULES_HEADER as DUES_RULES_HEADER
 from bot.services.duty.common import EXPORT_HEADER as DUTY_HEADER
 from bot.services.duty.export import ACCOUNTS_HEADER, POSTS_HEADER, PUBLICITY_HEADER
 from bot.services.duty.rules import PATROL, log_points
@@ -259,6 +261,8 @@ async def from_lists(store: Store, units: set[int] | None) -> dict[str, bytes]:
     # this database has no care cases: their files are the headers (tests/test_care_data.py checks their rows)
     files["care_cases.csv"] = to_csv(CASES_HEADER, [])
     files["care_visits.csv"] = to_csv(CARE_VISITS_HEADER, [])
+    files["dues_rules.csv"] = to_csv(DUES_RULES_HEADER, [])  # no dues either (tests/test_dues_sheet.py)
+    files["dues_payments.csv"] = to_csv(DUES_PAYMENTS_HEADER, [])
     return files
 
 
@@ -284,6 +288,8 @@ async def test_streamed_files_are_the_files_built_from_whole_lists(opened: Store
             "duty_publicity.csv",
             "care_cases.csv",
             "care_visits.csv",
+            "dues_rules.csv",
+            "dues_payments.csv",
         ]
         assert streamed == await from_lists(opened, units), units
     everything = await export_files(opened)
@@ -349,6 +355,8 @@ def test_a_10000_member_export_reads_through_cursors_a_chunk_at_a_time(
                 ("duty_publicity.csv", "post_publicity"),
                 ("care_cases.csv", "care_cases"),
                 ("care_visits.csv", "care_visits"),
+                ("dues_rules.csv", "dues_rules"),
+                ("dues_payments.csv", "dues_payments"),
             )
         }
     assert expected["members.csv"] == 10_000 and expected["attendance.csv"] > 20_000

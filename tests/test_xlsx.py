@@ -13,6 +13,7 @@ from bot import cli
 from bot.domain.rights import OrgTree
 from bot.i18n import t
 from bot.services.care.sheet import CASE_COLUMNS, VISIT_COLUMNS
+from bot.services.dues.sheet import COLUMNS as DUES_COLUMNS
 from bot.services.duty.sheet import DUTY_COLUMNS
 from bot.services.duty.sheet_posts import ACCOUNT_COLUMNS, PUBLICITY_COLUMNS
 from bot.services.exports.export import EXPORTS
@@ -58,6 +59,7 @@ ZH_SHEETS = [
     "民情诉求台账",
     "困难党员台账",
     "帮扶走访记录",
+    "党费收缴台账",
     "联系记录",
     "动态报备",
     "统计",
@@ -78,6 +80,7 @@ EN_SHEETS = [
     "Requests",
     "Care cases",
     "Care visits",
+    "Party dues",
     "Contacts",
     "Status reports",
     "Statistics",
@@ -97,6 +100,7 @@ COLUMNS = {
     "requests": REQUEST_COLUMNS,
     "care": CASE_COLUMNS,
     "care_visits": VISIT_COLUMNS,
+    "dues": DUES_COLUMNS,
 }
 #: Held, as the 三会一课台账 says it: not cancelled, begun, someone checked in.
 HELD = "cancelled_at IS NULL AND starts_at <= ? AND EXISTS (SELECT 1 FROM checkins k WHERE k.notice_id = notices.id)"

@@ -237,6 +237,7 @@ async def seed(store: Store) -> None:
     await seed_minutes(store, meetings[9], lecture)
     await seed_households(store, zhao, zhou)
     await seed_care(store, zhang, li, chen)
+    await seed_dues(store, qian, wang)
 
     await store.reports.add_status(zhang.id, "away_work", TOM, FORMULA, datetime(2026, 9, 1, 2, tzinfo=UTC))
     await store.reports.add_status(zhang.id, "away_work", "广东东莞", LONG, datetime(2026, 10, 1, 2, tzinfo=UTC))
@@ -356,3 +357,10 @@ async def seed_care(store: Store, one: Member, visitor: Member, two: Member) -> 
         "outcome) VALUES (?, 'ill', '住院', ?, '2026-09-01', ?, '已出院')",
         (two.id, iso(datetime(2026, 9, 1, 2, tzinfo=UTC)), iso(datetime(2026, 9, 30, 2, tzinfo=UTC))),
     )
+
+
+async def seed_dues(store: Store, payer: Member, recorder: Member) -> None:
+    """党费: a rule for the year and two months paid, recorded by the secretary."""
+    at = datetime(2026, 1, 3, 2, tzinfo=UTC)
+    await store.dues.set_rule(payer.id, 2026, "employed", 450000, 100, 4500, False, recorder.id, at)
+    await store.dues.add_payment(payer.id, "2026-10", "2026-11", 9000, "cash", date(2026, 11, 5), recorder.id, at)

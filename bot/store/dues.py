@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import AsyncGenerator, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -86,6 +86,13 @@ def _payment(r: aiosqlite.Row) -> Payment:
 
 def _marks(ids: Sequence[object]) -> str:
     return ",".join("?" * len(ids))
+
+
+def _units(units: Collection[int] | None) -> tuple[str, tuple[object, ...]]:
+    if units is None:
+        return "", ()
+    ids = tuple(sorted(set(units))) or (-1,)
+    return f"WHERE m.unit_id IN ({_marks(ids)}) ", ids
 
 
 class DuesRepo:
@@ -194,3 +201,21 @@ class DuesRepo:
             (f"{year:04d}-01", f"{year:04d}-12", *params),
         )
         return [_payment(r) for r in rows]
+
+    async def each_payment(self, units: Collection[int] | None = None) -> AsyncGenerator[Payment, None]:
+        """Every entry of members whose branch is in `units` (all when None), in the order recorded, through a
+        cursor (exports)."""
+        cond, params = _units(units)
+        async for row in self.db.stream(_PAYMENT_SQL + f"{cond}ORDER BY p.id", params):
+            yield _payment(row)
+
+    async def each_rule(self, units: Collection[int] | None = None) -> AsyncGenerator[tuple[DuesRule, str, int], None]:
+        """Every rule of members whose branch is in `units` (all when None), with the member's name and branch,
+        through a cursor (exports, the workbook)."""
+        cond, params = _units(units)
+        async for r in self.db.stream(
+            "SELECT d.*, m.name AS member_name, m.unit_id AS member_unit FROM dues_rules d "
+            f"JOIN members m ON m.id = d.member_id {cond}ORDER BY m.unit_id, m.id, d.year",
+            params,
+        ):
+            yield _rule(r), r["member_name"], r["member_unit"]

@@ -25,6 +25,7 @@ from bot.domain.results import Reply, say
 from bot.domain.rights import Actor, OrgTree, managed_units
 from bot.services.care.export import CASES_HEADER, care_case_rows, care_visit_rows
 from bot.services.care.export import VISITS_HEADER as CARE_VISITS_HEADER
+from bot.services.dues.export import PAYMENTS_HEADER, RULES_HEADER, dues_payment_rows, dues_rule_rows
 from bot.services.duty.common import EXPORT_HEADER as DUTY_HEADER
 from bot.services.duty.common import duty_logs_rows
 from bot.services.duty.export import (
@@ -191,6 +192,8 @@ EXPORTS: tuple[ExportFile, ...] = (
     ExportFile("duty_publicity.csv", PUBLICITY_HEADER, publicity_rows),
     ExportFile("care_cases.csv", CASES_HEADER, care_case_rows),  # 困难党员台账 (issue 15)
     ExportFile("care_visits.csv", CARE_VISITS_HEADER, care_visit_rows),
+    ExportFile("dues_rules.csv", RULES_HEADER, dues_rule_rows),  # 党费 (issue 25)
+    ExportFile("dues_payments.csv", PAYMENTS_HEADER, dues_payment_rows),
 )
 
 

@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 from bot.config import Settings
 from bot.domain.rights import OrgTree
 from bot.services.care.sheet import care_sheet, care_visits_sheet
+from bot.services.dues.sheet import dues_sheet
 from bot.services.duty.sheet import duty_sheet
 from bot.services.duty.sheet_posts import accounts_sheet, publicity_sheet
 from bot.services.exports.cover import fill_front, open_front
@@ -71,6 +72,7 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("requests", requests_sheet),
     Sheet("care", care_sheet),
     Sheet("care_visits", care_visits_sheet),
+    Sheet("dues", dues_sheet),  # 党费收缴台账 (issue 25)
     Sheet("contacts", contacts_sheet),
     Sheet("status", status_sheet),
     Sheet("stats", stats_sheet),

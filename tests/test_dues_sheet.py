@@ -1,0 +1,94 @@
+"""党费收缴台账 in the workbook and the dues CSV files: one row per member and month with 基数, 比例, 应交, 实交,
+交纳日期, 经手人; the month totals equal the payments; a secretary's workbook holds their branches only."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.domain.rights import OrgTree
+from bot.services.dues import rules
+from bot.services.dues.export import dues_payment_rows
+from bot.services.exports.workbook import write_ledger
+from bot.store import Store
+from tests.conftest import SMALL_ROSTER, load_roster
+from tests.xlsx_data import NOW, SETTINGS, member, open_book, rows
+
+SET = datetime(2026, 1, 3, 2, tzinfo=UTC)
+
+
+@pytest.fixture
+async def seeded(store: Store) -> Store:
+    await load_roster(store, SMALL_ROSTER)
+    one, two, secretary = [await member(store, n) for n in ("钱调解", "周普通", "王书记")]
+    await store.dues.set_rule(one.id, 2026, "employed", 450000, 100, 4500, False, secretary.id, SET)
+    await store.dues.set_rule(two.id, 2026, "farmer", None, 0, 50, False, None, SET)
+    for first, last, amount, day in (
+        ("2026-01", "2026-01", 4500, "2026-01-10"),
+        ("2026-02", "2026-04", 13500, "2026-04-02"),  # 补交
+        ("2026-05", "2026-05", 45000, "2026-05-03"),  # wrong, corrected below
+    ):
+        await store.dues.add_payment(
+            one.id, first, last, amount, "cash", datetime.fromisoformat(day).date(), secretary.id, SET
+        )
+    await store.dues.add_payment(
+        one.id, "2026-05", "2026-05", -45000, "cash", NOW.date(), secretary.id, SET, corrects=3
+    )
+    await store.dues.add_payment(two.id, "2026-01", "2026-12", 600, "transfer", NOW.date(), None, SET)  # 预交
+    return store
+
+
+async def book_of(store: Store, folder: Path, units: set[int] | None = None) -> Any:
+    tree = OrgTree.of(await store.units.all())
+    folder.mkdir(exist_ok=True)
+    return open_book(await write_ledger(store, SETTINGS, tree, folder, units, "zh", NOW))
+
+
+async def test_the_ledger_rows_and_totals_equal_the_payments(seeded: Store, tmp_path: Path) -> None:
+    book = await book_of(seeded, tmp_path / "all")
+    sheet = rows(book["党费收缴台账"])
+    assert sheet[0] == [
+        "月份",
+        "姓名",
+        "支部",
+        "类别",
+        "基数（元）",
+        "比例",
+        "应交（元）",
+        "实交（元）",
+        "交纳日期",
+        "经手人",
+    ]
+    body = [r for r in sheet[1:] if any(v is not None for v in r)]
+    members = [r for r in body if r[1] != "本月合计"]
+    totals = {r[0]: r for r in body if r[1] == "本月合计"}
+    march = next(r for r in members if r[0] == "2026-03" and r[1] == "钱调解")
+    assert march[3:8] == ["在职", "4500.00", "1%", "45.00", "45.00"]
+    assert march[9] == "王书记" and str(march[8])[:10] == "2026-04-02"
+    may = next(r for r in members if r[0] == "2026-05" and r[1] == "钱调解")
+    assert may[7] == "0.00" and may[8] is None  # the wrong entry and its correction cancel out
+    paid = sum(rules.parse_money(r[7].lstrip("-")) * (-1 if r[7].startswith("-") else 1) for r in members)  # type: ignore[operator]
+    row = await seeded.db.fetchone("SELECT sum(amount) FROM dues_payments")
+    assert row is not None and paid == row[0] == 4500 + 13500 + 600
+    assert sum(rules.parse_money(t[7]) or 0 for t in totals.values()) == row[0]
+    assert totals["2026-01"][6] == "45.50" and totals["2026-01"][7] == "45.50"  # 45 + 0.5 due, both paid
+    assert totals["2026-12"][6] == "45.50" and totals["2026-12"][7] == "0.50"
+
+
+async def test_a_secretarys_ledger_and_csv_hold_their_branches_only(seeded: Store, tmp_path: Path) -> None:
+    tree = OrgTree.of(await seeded.units.all())
+    [yicun] = tree.find("一村党支部")
+    units = tree.subtree(yicun.id)
+    book = await book_of(seeded, tmp_path / "one", units)
+    names = {r[1] for r in rows(book["党费收缴台账"])[1:] if r[1] is not None}
+    assert names == {"钱调解", "本月合计"}
+    csv = [r async for r in dues_payment_rows(seeded, tree, units)]
+    assert [(r[5], r[7]) for r in csv] == [
+        (4500, "on_time"),
+        (13500, "late"),
+        (45000, "on_time"),
+        (-45000, "correction"),
+    ]
