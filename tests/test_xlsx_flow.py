@@ -58,6 +58,7 @@ async def test_an_english_speaking_secretary_gets_an_english_ledger(harness: Har
         "Requests",
         "Care cases",
         "Care visits",
+        "Party dues",
         "Contacts",
         "Status reports",
         "Statistics",
