@@ -68,9 +68,9 @@ async def test_one_weekly_visit_reminder_per_member_also_after_a_restart(tmp_pat
         assert len(await keys(store, "visit:")) == 2  # the next week's one message
         household = (await store.households.headed("李大爷"))[0]
         other = (await store.households.headed("王奶奶"))[0]
-        async with store.db.transaction() as conn:
+        async with store.unit_of_work() as uow:
             for h in (household, other):
-                await store.households.add_visit(conn, h.id, liaison.id, "都好", next_week, next_week.date())
+                await uow.households.add_visit(h.id, liaison.id, "都好", next_week, next_week.date())
         await core.sweep(store, settings, next_week + timedelta(days=7))
         assert len(await keys(store, "visit:")) == 2  # all visited: nothing the week after
         patrol = await store.members.by_telegram_id(PATROL)

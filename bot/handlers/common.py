@@ -9,6 +9,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType, ParseMode
 
+from bot.domain.call import Call
 from bot.domain.results import Reply, Result
 from bot.domain.rights import Actor, Capability
 from bot.i18n import reply_text, t
@@ -37,6 +38,12 @@ def actor(context: ZhibuContext) -> Actor:
     if context.actor is None:
         raise RuntimeError("handler reached without the gate")
     return context.actor
+
+
+def call(context: ZhibuContext) -> Call:
+    """The request value of this update for a use case: the actor, now (the services' clock) and the
+    person's language. Use cases take it with `context.deps`: `compose.begin(context.deps, call(context), text)`."""
+    return Call(actor(context), context.services.now(), context.lang)
 
 
 async def send_html(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bot.store.care import CareRepo
@@ -23,6 +25,7 @@ from bot.store.reports import ReportRepo
 from bot.store.rolls import RollRepo
 from bot.store.units import UnitRepo
 from bot.store.updates import UpdateRepo
+from bot.store.work import UnitOfWork
 
 
 class Store:
@@ -55,3 +58,9 @@ class Store:
 
     async def close(self) -> None:
         await self.db.close()
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
+        """Writes over several repositories in one transaction (`bot.store.work`): all of them or none."""
+        async with self.db.transaction() as conn:
+            yield UnitOfWork(conn)

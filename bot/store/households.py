@@ -123,50 +123,6 @@ class HouseholdRepo:
         rows = await self.db.fetchall(f"{_SELECT} WHERE h.head = ? ORDER BY h.id", (head,))
         return [_household(r) for r in rows]
 
-    async def upsert(self, conn: aiosqlite.Connection, record: HouseholdRecord, now: datetime) -> Change:
-        """Create the household or bring it in line with the file (inside the import's transaction)."""
-        key = (record.head, record.building, record.entrance, record.room)
-        async with conn.execute(
-            "SELECT id, phone, people, member_id, note FROM households "
-            "WHERE head = ? AND building = ? AND entrance = ? AND room = ?",
-            key,
-        ) as cur:
-            found = await cur.fetchone()
-        values = (record.phone, record.people, record.member_id, record.note)
-        if found is None:
-            await conn.execute(
-                "INSERT INTO households (head, building, entrance, room, phone, people, member_id, note, "
-                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (*key, *values, iso(now), iso(now)),
-            )
-            return Change.CREATED
-        if tuple(found)[1:] == values:
-            return Change.UNCHANGED
-        await conn.execute(
-            "UPDATE households SET phone = ?, people = ?, member_id = ?, note = ?, updated_at = ? WHERE id = ?",
-            (*values, iso(now), found["id"]),
-        )
-        return Change.UPDATED
-
-    async def keys_in(self, conn: aiosqlite.Connection) -> set[tuple[str, str, str, str]]:
-        """Every household's (户主, 楼栋, 单元, 房号), inside the import's transaction."""
-        async with conn.execute("SELECT head, building, entrance, room FROM households") as cur:
-            return {(r[0], r[1], r[2], r[3]) for r in await cur.fetchall()}
-
-    async def add_visit(
-        self, conn: aiosqlite.Connection, household_id: int, member_id: int, found: str, now: datetime, local_date: date
-    ) -> int:
-        cur = await conn.execute(
-            "INSERT INTO visits (household_id, member_id, found, at, local_date) VALUES (?, ?, ?, ?, ?)",
-            (household_id, member_id, found, iso(now), local_date.isoformat()),
-        )
-        await conn.execute(
-            "UPDATE households SET last_visit_at = ? WHERE id = ? AND (last_visit_at IS NULL OR last_visit_at < ?)",
-            (iso(now), household_id, iso(now)),
-        )
-        assert cur.lastrowid is not None
-        return cur.lastrowid
-
     async def stale_of(self, member_ids: Sequence[int]) -> list[Household]:
         """The households of these members, for the weekly reminder (the rule picks the stale ones)."""
         if not member_ids:
@@ -207,3 +163,54 @@ class HouseholdRepo:
                 r["member_name"],
                 r["unit_id"],
             )
+
+
+class HouseholdWrites:
+    """Households and visits written inside a unit of work (`Store.unit_of_work`): an import, all or nothing;
+    a visit with the request it raised."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def upsert(self, record: HouseholdRecord, now: datetime) -> Change:
+        """Create the household or bring it in line with the file."""
+        key = (record.head, record.building, record.entrance, record.room)
+        async with self._conn.execute(
+            "SELECT id, phone, people, member_id, note FROM households "
+            "WHERE head = ? AND building = ? AND entrance = ? AND room = ?",
+            key,
+        ) as cur:
+            found = await cur.fetchone()
+        values = (record.phone, record.people, record.member_id, record.note)
+        if found is None:
+            await self._conn.execute(
+                "INSERT INTO households (head, building, entrance, room, phone, people, member_id, note, "
+                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*key, *values, iso(now), iso(now)),
+            )
+            return Change.CREATED
+        if tuple(found)[1:] == values:
+            return Change.UNCHANGED
+        await self._conn.execute(
+            "UPDATE households SET phone = ?, people = ?, member_id = ?, note = ?, updated_at = ? WHERE id = ?",
+            (*values, iso(now), found["id"]),
+        )
+        return Change.UPDATED
+
+    async def keys(self) -> set[tuple[str, str, str, str]]:
+        """Every household's (户主, 楼栋, 单元, 房号)."""
+        async with self._conn.execute("SELECT head, building, entrance, room FROM households") as cur:
+            return {(r[0], r[1], r[2], r[3]) for r in await cur.fetchall()}
+
+    async def add_visit(self, household_id: int, member_id: int, found: str, now: datetime, local_date: date) -> int:
+        """A visit, and the household's last visit moved to it (never back)."""
+        cur = await self._conn.execute(
+            "INSERT INTO visits (household_id, member_id, found, at, local_date) VALUES (?, ?, ?, ?, ?)",
+            (household_id, member_id, found, iso(now), local_date.isoformat()),
+        )
+        await self._conn.execute(
+            "UPDATE households SET last_visit_at = ? WHERE id = ? AND (last_visit_at IS NULL OR last_visit_at < ?)",
+            (iso(now), household_id, iso(now)),
+        )
+        assert cur.lastrowid is not None
+        return cur.lastrowid

@@ -118,16 +118,6 @@ class RequestRepo:
         rows = await self.db.fetchall(f"{_SELECT} WHERE r.id IN ({_marks(request_ids)})", tuple(request_ids))
         return {r["id"]: _request(r) for r in rows}
 
-    async def add(self, conn: aiosqlite.Connection, new: NewRequest, now: datetime) -> int:
-        cur = await conn.execute(
-            "INSERT INTO requests (household_id, visit_id, logged_by, handler_id, unit_id, text, state, "
-            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?)",
-            (new.household_id, new.visit_id, new.logged_by, new.handler_id, new.unit_id, new.text, iso(now), iso(now)),
-        )
-        assert cur.lastrowid is not None
-        await add_step(conn, cur.lastrowid, new.logged_by, "received", None, now)
-        return cur.lastrowid
-
     async def open_for(self, handler_id: int | None, units: Collection[int]) -> list[Request]:
         """Open requests this member handles, or that belong to `units`; the oldest first."""
         ids = sorted(units)
@@ -216,3 +206,21 @@ class RequestRepo:
         where, params = ("", ()) if units is None else (f"WHERE r.unit_id IN ({_marks(list(units))})", tuple(units))
         async for row in self.db.stream(f"{_SELECT} {where} ORDER BY r.id", params):
             yield _request(row)
+
+
+class RequestWrites:
+    """Requests written inside a unit of work (`Store.unit_of_work`), e.g. with the visit that raised them."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def add(self, new: NewRequest, now: datetime) -> int:
+        """A new request, received; its number."""
+        cur = await self._conn.execute(
+            "INSERT INTO requests (household_id, visit_id, logged_by, handler_id, unit_id, text, state, "
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?)",
+            (new.household_id, new.visit_id, new.logged_by, new.handler_id, new.unit_id, new.text, iso(now), iso(now)),
+        )
+        assert cur.lastrowid is not None
+        await add_step(self._conn, cur.lastrowid, new.logged_by, "received", None, now)
+        return cur.lastrowid

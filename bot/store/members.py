@@ -15,7 +15,6 @@ import aiosqlite
 
 from bot.domain.models import Member
 from bot.store.db import Database, iso, utcnow
-from bot.store.members_roster import RosterWrites
 
 # A member's roles are their bot roles (member_roles) and their offices (member_offices: 支委, 党小组长).
 _SELECT = (
@@ -71,7 +70,7 @@ def member_from_row(row: aiosqlite.Row) -> Member:
     )
 
 
-class MemberRepo(RosterWrites):
+class MemberRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
 

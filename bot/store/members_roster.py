@@ -1,5 +1,5 @@
-"""The roster import's writes to members (part of `MemberRepo`), each inside the caller's transaction, so
-that an import is all or nothing: create or update a member with their roles, offices and posts, set
+"""The roster import's writes to members, inside its unit of work (`Store.unit_of_work`), so that an import
+is all or nothing: create or update a member with their roles, offices and posts, set
 liaisons, deactivate those who left the roster, release a Telegram id held by someone who left."""
 
 from __future__ import annotations
@@ -52,29 +52,32 @@ async def _one(conn: aiosqlite.Connection, sql: str, params: tuple[object, ...])
 
 
 class RosterWrites:
-    async def entries_in(self, conn: aiosqlite.Connection, *, active: bool = True) -> list[RosterEntry]:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def entries(self, *, active: bool = True) -> list[RosterEntry]:
         """Every active member (or every one who left), as the import matches them."""
-        async with conn.execute(f"{_ENTRY} WHERE active = ? ORDER BY unit_id, id", (int(active),)) as cur:
+        async with self._conn.execute(f"{_ENTRY} WHERE active = ? ORDER BY unit_id, id", (int(active),)) as cur:
             return [_entry(r) for r in await cur.fetchall()]
 
-    async def holder_in(self, conn: aiosqlite.Connection, telegram_id: int) -> RosterEntry | None:
+    async def holder(self, telegram_id: int) -> RosterEntry | None:
         """Who holds this Telegram id, active or not."""
-        row = await _one(conn, f"{_ENTRY} WHERE telegram_id = ?", (telegram_id,))
+        row = await _one(self._conn, f"{_ENTRY} WHERE telegram_id = ?", (telegram_id,))
         return _entry(row) if row else None
 
-    async def release_telegram_id(self, conn: aiosqlite.Connection, member_id: int, now: str) -> None:
+    async def release_telegram_id(self, member_id: int, now: str) -> None:
         """A member who left the roster gives up their Telegram id (someone on the roster now has it)."""
-        await conn.execute(
+        await self._conn.execute(
             "UPDATE members SET telegram_id = NULL, linked_at = NULL, updated_at = ? WHERE id = ? AND active = 0",
             (now, member_id),
         )
 
-    async def upsert(self, conn: aiosqlite.Connection, record: RosterRecord, now: str) -> tuple[int, Change]:
+    async def upsert(self, record: RosterRecord, now: str) -> tuple[int, Change]:
         """Create the member, or bring them in line with the roster (active again if they had left);
         their roles and posts become exactly the roster's. (member id, what changed)."""
         values = _values(record)
         current = await _one(
-            conn, "SELECT * FROM members WHERE unit_id = ? AND name = ?", (record.unit_id, record.name)
+            self._conn, "SELECT * FROM members WHERE unit_id = ? AND name = ?", (record.unit_id, record.name)
         )
         if current is None:
             columns = {
@@ -85,12 +88,12 @@ class RosterWrites:
                 "updated_at": now,
                 "mobile_recorded_at": now if record.category == "migrant" else None,
             }
-            cur = await conn.execute(
+            cur = await self._conn.execute(
                 f"INSERT INTO members ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
                 tuple(columns.values()),
             )
             assert cur.lastrowid is not None
-            await self._set_many(conn, cur.lastrowid, record)
+            await self._set_many(cur.lastrowid, record)
             return cur.lastrowid, Change.CREATED
         member_id = int(current["id"])
         diff = {k: v for k, v in values.items() if current[k] != v}
@@ -105,11 +108,11 @@ class RosterWrites:
         if diff:
             diff["updated_at"] = now
             sets = ", ".join(f"{k} = ?" for k in diff)
-            await conn.execute(f"UPDATE members SET {sets} WHERE id = ?", (*diff.values(), member_id))
-        changed = await self._set_many(conn, member_id, record)
+            await self._conn.execute(f"UPDATE members SET {sets} WHERE id = ?", (*diff.values(), member_id))
+        changed = await self._set_many(member_id, record)
         return member_id, Change.UPDATED if diff or changed else Change.UNCHANGED
 
-    async def _set_many(self, conn: aiosqlite.Connection, member_id: int, record: RosterRecord) -> bool:
+    async def _set_many(self, member_id: int, record: RosterRecord) -> bool:
         """Roles, offices and posts exactly as the roster has them; whether anything changed."""
         changed = False
         for table, column, wanted in (
@@ -117,25 +120,25 @@ class RosterWrites:
             ("member_offices", "office", record.roles & OFFICES),
             ("member_posts", "post", record.posts),
         ):
-            async with conn.execute(f"SELECT {column} FROM {table} WHERE member_id = ?", (member_id,)) as cur:
+            async with self._conn.execute(f"SELECT {column} FROM {table} WHERE member_id = ?", (member_id,)) as cur:
                 have = {r[0] for r in await cur.fetchall()}
             if have != set(wanted):
-                await conn.execute(f"DELETE FROM {table} WHERE member_id = ?", (member_id,))
-                await conn.executemany(
+                await self._conn.execute(f"DELETE FROM {table} WHERE member_id = ?", (member_id,))
+                await self._conn.executemany(
                     f"INSERT INTO {table} (member_id, {column}) VALUES (?, ?)", [(member_id, v) for v in sorted(wanted)]
                 )
                 changed = True
         return changed
 
-    async def set_liaison(self, conn: aiosqlite.Connection, member_id: int, liaison_id: int | None, now: str) -> bool:
+    async def set_liaison(self, member_id: int, liaison_id: int | None, now: str) -> bool:
         """Whether it changed."""
-        cur = await conn.execute(
+        cur = await self._conn.execute(
             "UPDATE members SET liaison_id = ?, updated_at = ? WHERE id = ? AND liaison_id IS NOT ?",
             (liaison_id, now, member_id, liaison_id),
         )
         return cur.rowcount > 0
 
-    async def deactivate(self, conn: aiosqlite.Connection, member_ids: Sequence[int], now: str) -> int:
+    async def deactivate(self, member_ids: Sequence[int], now: str) -> int:
         """They left the roster: every role, office and post gone, unused invite codes spent, messages not yet sent
         to them withdrawn. Their records stay, and so does their Telegram id (refused while inactive, linked
         again if the roster lists them again). How many were deactivated."""
@@ -144,19 +147,19 @@ class RosterWrites:
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start : start + _CHUNK]
             marks = ",".join("?" * len(chunk))
-            cur = await conn.execute(
+            cur = await self._conn.execute(
                 f"UPDATE members SET active = 0, deactivated_at = ?, updated_at = ? WHERE id IN ({marks}) "
                 "AND active = 1",
                 (now, now, *chunk),
             )
             done += cur.rowcount
-            await conn.execute(f"DELETE FROM member_roles WHERE member_id IN ({marks})", tuple(chunk))
-            await conn.execute(f"DELETE FROM member_offices WHERE member_id IN ({marks})", tuple(chunk))
-            await conn.execute(f"DELETE FROM member_posts WHERE member_id IN ({marks})", tuple(chunk))
-            await conn.execute(
+            await self._conn.execute(f"DELETE FROM member_roles WHERE member_id IN ({marks})", tuple(chunk))
+            await self._conn.execute(f"DELETE FROM member_offices WHERE member_id IN ({marks})", tuple(chunk))
+            await self._conn.execute(f"DELETE FROM member_posts WHERE member_id IN ({marks})", tuple(chunk))
+            await self._conn.execute(
                 f"UPDATE invites SET used_at = ? WHERE member_id IN ({marks}) AND used_at IS NULL", (now, *chunk)
             )
-            await conn.execute(
+            await self._conn.execute(
                 f"UPDATE outbox SET status = 'cancelled' WHERE member_id IN ({marks}) AND status = 'pending'",
                 tuple(chunk),
             )

@@ -30,28 +30,32 @@ class UnitRepo:
         row = await self.db.fetchone("SELECT * FROM units WHERE kind = 'committee' ORDER BY id LIMIT 1")
         return _unit(row) if row else None
 
-    async def find_in(self, conn: aiosqlite.Connection, name: str, parent_id: int | None) -> Unit | None:
+
+class UnitWrites:
+    """The units an import makes, inside its unit of work (`Store.unit_of_work`)."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def find(self, name: str, parent_id: int | None) -> Unit | None:
         """The unit of this name under this parent (names are unique under a parent, whatever the kind)."""
-        async with conn.execute(
+        async with self._conn.execute(
             "SELECT * FROM units WHERE COALESCE(parent_id, 0) = COALESCE(?, 0) AND name = ?",
             (parent_id, name),
         ) as cur:
             row = await cur.fetchone()
         return _unit(row) if row else None
 
-    async def ensure(self, conn: aiosqlite.Connection, kind: str, name: str, parent_id: int | None) -> tuple[int, bool]:
-        """The id of the unit, created when missing (inside the caller's transaction). A unit of the same
-        name under the same parent is returned whatever its kind: callers that care check it (`find_in`)."""
-        found = await self.find_in(conn, name, parent_id)
+    async def ensure(self, kind: str, name: str, parent_id: int | None) -> tuple[int, bool]:
+        """The id of the unit, created when missing. A unit of the same name under the same parent is returned
+        whatever its kind: callers that care check it (`find`)."""
+        found = await self.find(name, parent_id)
         if found:
             return found.id, False
         activity = kind == ACTIVITY_GROUP_KIND
-        cur = await conn.execute(
+        cur = await self._conn.execute(
             "INSERT INTO units (parent_id, kind, name, activity) VALUES (?, ?, ?, ?)",
             (parent_id, GROUP_KIND if activity else kind, name, int(activity)),
         )
         assert cur.lastrowid is not None
         return cur.lastrowid, True
-
-    async def rename(self, conn: aiosqlite.Connection, unit_id: int, name: str) -> None:
-        await conn.execute("UPDATE units SET name = ? WHERE id = ?", (name, unit_id))

@@ -231,8 +231,8 @@ async def apply_households(store: Store, rows: list[HouseholdRow]) -> tuple[Hous
     if errors:
         return summary, errors
     now = utcnow()
-    async with store.db.transaction() as conn:
-        summary.unlisted = len(await store.households.keys_in(conn) - {row.key for row in rows})
+    async with store.unit_of_work() as uow:
+        summary.unlisted = len(await uow.households.keys() - {row.key for row in rows})
         for row in rows:
             record = HouseholdRecord(
                 row.head,
@@ -244,7 +244,7 @@ async def apply_households(store: Store, rows: list[HouseholdRow]) -> tuple[Hous
                 found[row.line].id,
                 row.note or None,
             )
-            change = await store.households.upsert(conn, record, now)
+            change = await uow.households.upsert(record, now)
             summary.created += change is Change.CREATED
             summary.updated += change is Change.UPDATED
             summary.unchanged += change is Change.UNCHANGED

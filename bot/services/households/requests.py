@@ -73,9 +73,9 @@ async def log_request(person: Actor, text: str, now: datetime, store: Store) -> 
         return Result.of(found.problem)
     household = found.household
     unit_id = household.unit_id if household.unit_id is not None else person.member.unit_id
-    async with store.db.transaction() as conn:
-        number = await store.requests.add(
-            conn, NewRequest(household.id, None, person.member.id, person.member.id, unit_id, wanted), now
+    async with store.unit_of_work() as uow:
+        number = await uow.requests.add(
+            NewRequest(household.id, None, person.member.id, person.member.id, unit_id, wanted), now
         )
     log.info("request=%s household=%s member=%s logged", number, household.id, person.member.id)
     return Result.of(say("requests.logged", number=number, head=household.head))

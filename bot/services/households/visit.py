@@ -123,13 +123,13 @@ async def save(
 ) -> Result:
     assert person.member is not None
     day = now.astimezone(settings.tz).date()
-    async with store.db.transaction() as conn:
-        visit_id = await store.households.add_visit(conn, household.id, person.member.id, found, now, day)
+    async with store.unit_of_work() as uow:
+        visit_id = await uow.households.add_visit(household.id, person.member.id, found, now, day)
         request_id = None
         if wanted:
             unit_id = household.unit_id if household.unit_id is not None else person.member.unit_id
-            request_id = await store.requests.add(
-                conn, NewRequest(household.id, visit_id, person.member.id, person.member.id, unit_id, wanted), now
+            request_id = await uow.requests.add(
+                NewRequest(household.id, visit_id, person.member.id, person.member.id, unit_id, wanted), now
             )
     log.info("visit=%s household=%s member=%s request=%s", visit_id, household.id, person.member.id, request_id)
     if request_id is None:

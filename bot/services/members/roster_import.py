@@ -16,14 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import aiosqlite
-
 from bot.domain.models import ACTIVITY_GROUP_KIND, BRANCH_KIND, COMMITTEE_KIND, GROUP_KIND, Change, RosterRecord
 from bot.domain.rights import OrgTree
 from bot.services.members.people import place_label
 from bot.services.members.roster_columns import RosterError, RosterRow
 from bot.store import Store
 from bot.store.db import iso, utcnow
+from bot.store.work import UnitOfWork
 
 
 class RosterConflict(Exception):
@@ -78,15 +77,15 @@ def _record(row: RosterRow, unit_id: int, group_id: int | None, activity_group_i
 
 
 async def _unit(
-    store: Store, conn: aiosqlite.Connection, kind: str, name: str, parent_id: int | None, where: tuple[int, str]
+    uow: UnitOfWork, kind: str, name: str, parent_id: int | None, where: tuple[int, str]
 ) -> tuple[int, bool]:
     """The unit's id (made when missing) and whether it was made; a conflict when the name under this
     parent is a unit of another kind."""
-    found = await store.units.find_in(conn, name, parent_id)
+    found = await uow.units.find(name, parent_id)
     if found is not None and found.kind != kind:
         line, column = where
         raise RosterConflict(RosterError(line, column, "roster.err.unit_kind", {"value": name}))
-    return await store.units.ensure(conn, kind, name, parent_id)
+    return await uow.units.ensure(kind, name, parent_id)
 
 
 async def apply_roster(
@@ -95,45 +94,45 @@ async def apply_roster(
     """Create or update units and members from valid rows, all in one transaction."""
     summary = ImportSummary()
     now = iso(utcnow())
-    async with store.db.transaction() as conn:
-        committee_id, made = await store.units.ensure(conn, COMMITTEE_KIND, community_name, None)
+    async with store.unit_of_work() as uow:
+        committee_id, made = await uow.units.ensure(COMMITTEE_KIND, community_name, None)
         summary.units_created += made
         records: list[tuple[RosterRow, RosterRecord]] = []
         for row in rows:
             unit_id = committee_id
             if row.branch:
-                unit_id, made = await _unit(store, conn, BRANCH_KIND, row.branch, committee_id, (row.line, "branch"))
+                unit_id, made = await _unit(uow, BRANCH_KIND, row.branch, committee_id, (row.line, "branch"))
                 summary.units_created += made
             group_id = activity_id = None
             if row.group:
-                group_id, made = await _unit(store, conn, GROUP_KIND, row.group, unit_id, (row.line, "group"))
+                group_id, made = await _unit(uow, GROUP_KIND, row.group, unit_id, (row.line, "group"))
                 summary.units_created += made
             if row.activity_group:
                 activity_id, made = await _unit(
-                    store, conn, ACTIVITY_GROUP_KIND, row.activity_group, committee_id, (row.line, "activity_group")
+                    uow, ACTIVITY_GROUP_KIND, row.activity_group, committee_id, (row.line, "activity_group")
                 )
                 summary.units_created += made
             records.append((row, _record(row, unit_id, group_id, activity_id)))
 
         listed = {(record.unit_id, record.name) for _, record in records}
-        missing = [e for e in await store.members.entries_in(conn) if (e.unit_id, e.name) not in listed]
-        left_before = {e.id for e in await store.members.entries_in(conn, active=False)}
+        missing = [e for e in await uow.members.entries() if (e.unit_id, e.name) not in listed]
+        left_before = {e.id for e in await uow.members.entries(active=False)}
         if deactivate_missing:  # first, so a Telegram id moves from who left to who is listed now
-            summary.deactivated = await store.members.deactivate(conn, [e.id for e in missing], now)
+            summary.deactivated = await uow.members.deactivate([e.id for e in missing], now)
 
         member_ids: dict[tuple[str, str], int] = {}
         created: set[int] = set()
         changed: set[int] = set()
         for row, record in records:
             if record.telegram_id is not None:
-                holder = await store.members.holder_in(conn, record.telegram_id)
+                holder = await uow.members.holder(record.telegram_id)
                 if holder is not None and (holder.unit_id, holder.name) != (record.unit_id, record.name):
                     if holder.active:
                         raise RosterConflict(
                             RosterError(row.line, "telegram_id", "roster.err.id_taken", {"other": holder.name})
                         )
-                    await store.members.release_telegram_id(conn, holder.id, now)
-            member_id, change = await store.members.upsert(conn, record, now)
+                    await uow.members.release_telegram_id(holder.id, now)
+            member_id, change = await uow.members.upsert(record, now)
             member_ids[(row.branch, row.name)] = member_id
             if change is Change.CREATED:
                 created.add(member_id)
@@ -142,7 +141,7 @@ async def apply_roster(
         for row in rows:
             liaison_id = member_ids[(row.branch, row.liaison)] if row.liaison else None
             member_id = member_ids[(row.branch, row.name)]
-            if await store.members.set_liaison(conn, member_id, liaison_id, now):
+            if await uow.members.set_liaison(member_id, liaison_id, now):
                 changed.add(member_id)
         summary.created = len(created)
         summary.updated = len(changed - created)
