@@ -8,15 +8,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.config import Settings
+from bot.domain.call import Call
 from bot.domain.models import Member
 from bot.domain.results import Reply, Result, alert, say, shown
 from bot.domain.rights import Actor, OrgTree, managed_units
 from bot.i18n import Html, t
 from bot.services.kernel import pages
 from bot.services.kernel.buttons import ListPage
+from bot.services.kernel.deps import Deps
 from bot.services.kernel.text import clean_text
-from bot.services.reports.common import ALERTING
+from bot.services.reports.common import ALERTING, StatusInput
 from bot.store import Store
 from bot.store.care import CareCase, open_from_status
 from bot.store.db import Statement
@@ -35,18 +36,12 @@ def split(text: str) -> list[str]:
     return [clean_text(p) for p in text.replace("｜", "|").split("|")]
 
 
-def care_statements(
-    member_id: int,
-    state: str,
-    note: str | None,
-    now: datetime,
-    settings: Settings,
-) -> list[Statement]:
+def care_statements(member_id: int, status: StatusInput, now: datetime, tz: ZoneInfo) -> list[Statement]:
     """What an `ill` or `hardship` status adds to its own write: the care case, visited by the liaison."""
-    if state not in ALERTING:
+    if status.state not in ALERTING:
         return []
-    today = now.astimezone(settings.tz).date()
-    return [open_from_status(member_id, state, note or "", now, today)]
+    today = now.astimezone(tz).date()
+    return [open_from_status(member_id, status.state, status.note or "", now, today)]
 
 
 def day(value: date | None, lang: str) -> str:
@@ -78,15 +73,15 @@ def in_scope(members: list[Member], units: set[int]) -> list[Member]:
     return [m for m in members if m.unit_id in units]
 
 
-async def care_command(person: Actor, text: str, now: datetime, store: Store, settings: Settings, lang: str) -> Result:
+async def care_command(deps: Deps, call: Call, text: str) -> Result:
     """`/care` (the list), `/care 姓名 | 情况 [| 走访人]` (open), `/care 结案 姓名 | 结果` (close)."""
     text = text.strip()
     if not text:
-        return Result.of(await care_page(person, 1, store, settings, lang))
+        return Result.of(await care_page(deps, call, 1))
     head, _, rest = text.partition(" ")
     if head in CLOSE_WORDS:
-        return await close_case(person, split(rest), now, store)
-    return await open_case(person, split(text), now, store, settings)
+        return await close_case(deps, call, split(rest))
+    return await open_case(deps, call, split(text))
 
 
 async def _scope(person: Actor, store: Store) -> tuple[OrgTree, set[int]]:
@@ -94,8 +89,9 @@ async def _scope(person: Actor, store: Store) -> tuple[OrgTree, set[int]]:
     return tree, managed_units(person, tree)
 
 
-async def open_case(person: Actor, fields: list[str], now: datetime, store: Store, settings: Settings) -> Result:
+async def open_case(deps: Deps, call: Call, fields: list[str]) -> Result:
     """Open a case for a member of the secretary's units; the visitor is told (through the outbox)."""
+    person, now, store, settings = call.actor, call.now, deps.store, deps.settings
     if len(fields) < 2 or not fields[0] or not fields[1]:
         return Result.of(say("care.usage"))
     (name, branch), words = who(fields[0]), fields[1]
@@ -174,8 +170,9 @@ async def open_case(person: Actor, fields: list[str], now: datetime, store: Stor
     )
 
 
-async def close_case(person: Actor, fields: list[str], now: datetime, store: Store) -> Result:
+async def close_case(deps: Deps, call: Call, fields: list[str]) -> Result:
     """`/care 结案 姓名 | 结果`: a secretary closes an open case of their units with what came of it."""
+    person, store = call.actor, deps.store
     if len(fields) < 2 or not fields[0] or not fields[1]:
         return Result.of(say("care.close_usage"))
     (name, branch), outcome = who(fields[0]), fields[1]
@@ -189,49 +186,46 @@ async def close_case(person: Actor, fields: list[str], now: datetime, store: Sto
     if len(cases) > 1:
         return Result.of(say("care.ambiguous", name=name))
     me = person.member
-    if not await store.care.close(cases[0].id, me.id if me else None, outcome, now):
+    if not await store.care.close(cases[0].id, me.id if me else None, outcome, call.now):
         return Result.of(say("care.no_open_case", name=name[:40]))
     return Result.of(say("care.closed", name=name))
 
 
-def _line(case: CareCase, number: int, tree: OrgTree, lang: str, tz: ZoneInfo, cap: int | None) -> str:
-    return t(
-        lang,
-        "care.line",
-        number=number,
-        name=pages.clip(case.member_name, cap),
-        unit=pages.clip(tree.name(case.unit_id), cap),
-        situation=pages.clip(situation(case, lang), cap),
-        visitor=pages.clip(case.visitor_name, cap) or t(lang, "care.no_visitor"),
-        last=day(case.last_visit, lang),
-        since=case.opened_at.astimezone(tz).date().isoformat(),
-    )
-
-
-async def care_page(person: Actor, number: int, store: Store, settings: Settings, lang: str) -> Reply:
+async def care_page(deps: Deps, call: Call, number: int) -> Reply:
     """The open cases of the secretary's units, a page at a time, with the last visit of each."""
-    tree, units = await _scope(person, store)
-    cases = await store.care.open_in_units(units)
+    lang = call.lang
+    tree, units = await _scope(call.actor, deps.store)
+    cases = await deps.store.care.open_in_units(units)
     if not cases:
         return say("care.none_open")
     page = pages.paginate(cases, FILTERS, "all", number)
     head = [t(lang, "care.list_head", count=page.size)]
     foot = [*pages.footer(page, lang, export=True), t(lang, "care.list_foot")]
 
+    def line(case: CareCase, number: int, cap: int | None) -> str:
+        return t(
+            lang,
+            "care.line",
+            number=number,
+            name=pages.clip(case.member_name, cap),
+            unit=pages.clip(tree.name(case.unit_id), cap),
+            situation=pages.clip(situation(case, lang), cap),
+            visitor=pages.clip(case.visitor_name, cap) or t(lang, "care.no_visitor"),
+            last=day(case.last_visit, lang),
+            since=case.opened_at.astimezone(deps.tz).date().isoformat(),
+        )
+
     def render(lines: list[str]) -> str:
         return "\n".join([*head, "", *lines, "", *foot])
 
-    html = pages.fit(
-        render,
-        lambda cap: [_line(c, page.offset + i + 1, tree, lang, settings.tz, cap) for i, c in enumerate(page.entries)],
-    )
+    html = pages.fit(render, lambda cap: [line(c, page.offset + i + 1, cap) for i, c in enumerate(page.entries)])
     keys = pages.buttons(page, FILTERS, lambda word, n: ListPage(LIST, 0, word, n).pack(), lang)
     return shown(Html(html), keys or None)
 
 
-async def care_list_page(person: Actor, pressed: ListPage, store: Store, settings: Settings, lang: str) -> Reply:
+async def care_list_page(deps: Deps, call: Call, pressed: ListPage) -> Reply:
     """A page button of the /care list: the right is checked again at every press; a member without it (or a
     forged reference) gets the alert of an expired button."""
-    if not person.is_secretary or pressed.ref != 0:
+    if not call.actor.is_secretary or pressed.ref != 0:
         return alert("pages.expired", command="/care")
-    return await care_page(person, pressed.page, store, settings, lang)
+    return await care_page(deps, call, pressed.page)

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.config import Settings
@@ -79,11 +80,23 @@ def festival_name(festival: Festival, lang: str) -> str:
     return t(lang, "care.spring_festival") if festival.month_day is None else festival.label
 
 
-def festival_text(
-    festival: Festival, on: date, unit: str, cases: list[CareCase], old: list[Member], last: dict[int, date], lang: str
-) -> str:
+@dataclass(frozen=True)
+class FestivalList:
+    """One secretary's members to visit before a festival: the open cases of their unit, and the members of
+    long standing with their last care visit (`last`, by member id)."""
+
+    festival: Festival
+    on: date
+    unit: str
+    cases: list[CareCase]
+    old: list[Member]
+    last: dict[int, date]
+
+
+def festival_text(visits: FestivalList, lang: str) -> str:
     """The list of one secretary's members to visit before a festival, within one message."""
-    head = t(lang, "care.festival_head", festival=festival_name(festival, lang), day=on.isoformat(), unit=unit)
+    festival, on, cases, old, last = visits.festival, visits.on, visits.cases, visits.old, visits.last
+    head = t(lang, "care.festival_head", festival=festival_name(festival, lang), day=on.isoformat(), unit=visits.unit)
 
     def draw(cap: int | None) -> list[str]:
         lines = [
@@ -153,6 +166,7 @@ async def festival_lists(store: Store, settings: Settings, now: datetime) -> lis
                 continue
             last = await store.care.last_visits([m.id for m in old])
             lang = _lang(person, settings)
+            visits = FestivalList(festival, on, tree.name(unit_id), cases, old, last)
             due.append(
                 Due(
                     Outgoing(
@@ -161,7 +175,7 @@ async def festival_lists(store: Store, settings: Settings, now: datetime) -> lis
                         ref=f"care:festival:{on.isoformat()}",
                         member_id=secretary_id,
                         chat_id=person.telegram_id,
-                        text=Html(festival_text(festival, on, tree.name(unit_id), cases, old, last, lang)),
+                        text=Html(festival_text(visits, lang)),
                     )
                 )
             )

@@ -5,16 +5,16 @@ case is chosen and again when the visit is saved (the case may have been closed,
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Literal
 
-from bot.config import Settings
 from bot.domain import drafts
+from bot.domain.call import Call
 from bot.domain.results import Buttons, Reply, Result, alert, say
 from bot.domain.rights import Actor
 from bot.i18n import t
 from bot.services.care.buttons import CareSkip
 from bot.services.care.visits import MAX_BROUGHT, MAX_NEXT, care_units, may_log
+from bot.services.kernel.deps import Deps
 from bot.services.kernel.text import clean_text
 from bot.services.reports.common import member_of
 from bot.store import Store
@@ -63,20 +63,19 @@ async def _case(person: Actor, case_id: int, store: Store) -> CareCase | None:
     return case if may_log(person, case, await care_units(person, store)) else None
 
 
-async def pick(person: Actor, case_id: int, store: Store, lang: str) -> VisitStep:
+async def pick(deps: Deps, call: Call, case_id: int) -> VisitStep:
     """A case's button on the guided list: ask what was brought."""
-    case = await _case(person, case_id, store)
+    case = await _case(call.actor, case_id, deps.store)
     if case is None:
         return VisitStep(Result.of(alert("care.step_expired")), None)
     draft = VisitDraft(case_id=case.id, name=case.member_name)
-    return VisitStep(Result.of(question(draft, lang)), draft)
+    return VisitStep(Result.of(question(draft, call.lang)), draft)
 
 
-async def answer(
-    person: Actor, draft: VisitDraft | None, text: str, now: datetime, store: Store, settings: Settings, lang: str
-) -> VisitStep:
+async def answer(deps: Deps, call: Call, draft: VisitDraft | None, text: str) -> VisitStep:
     """The text for the current step: what was brought (then the next step is asked), or the next step (then
     the visit is logged); an empty or too long answer asks the step again."""
+    lang = call.lang
     if draft is None:
         return VisitStep(Result.of(say("care.step_expired")), None)
     value = clean_text(text, multiline=True)
@@ -88,27 +87,25 @@ async def answer(
     if draft.step == BROUGHT:
         kept = draft.replace(brought=value)
         return VisitStep(Result.of(question(kept, lang)), kept)
-    return await finish(person, draft, value, now, store, settings, lang)
+    return await finish(deps, call, draft, value)
 
 
-async def finish(
-    person: Actor, draft: VisitDraft | None, next_step: str, now: datetime, store: Store, settings: Settings, lang: str
-) -> VisitStep:
+async def finish(deps: Deps, call: Call, draft: VisitDraft | None, next_step: str) -> VisitStep:
     """Log the visit for today, if the person may still log it."""
     if draft is None or not draft.brought:
         return VisitStep(Result.of(alert("care.step_expired")), None)
-    case = await _case(person, draft.case_id, store)
+    case = await _case(call.actor, draft.case_id, deps.store)
     if case is None:
         return VisitStep(Result.of(say("care.visit_not_yours", name=draft.name)), None)
-    today = now.astimezone(settings.tz).date()
-    await store.care.add_visit(case.id, member_of(person).id, today, draft.brought, next_step, now)
+    today = call.now.astimezone(deps.tz).date()
+    await deps.store.care.add_visit(case.id, member_of(call.actor).id, today, draft.brought, next_step, call.now)
     return VisitStep(
         Result.of(
             say(
                 "care.visit_saved",
                 name=case.member_name,
                 day=today.isoformat(),
-                next=next_step or t(lang, "care.no_next"),
+                next=next_step or t(call.lang, "care.no_next"),
             )
         ),
         None,

@@ -4,15 +4,14 @@ format and an example."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from bot.config import Settings
+from bot.domain.call import Call
 from bot.domain.results import Result, say
 from bot.domain.rights import Actor, OrgTree, managed_units
 from bot.i18n import Html, t
 from bot.services.care.buttons import CarePick
 from bot.services.care.common import day, in_branch, situation, split, who
 from bot.services.care.rules import parse_day
+from bot.services.kernel.deps import Deps
 from bot.services.reports.common import member_of
 from bot.store import Store
 from bot.store.care import CareCase
@@ -51,10 +50,12 @@ async def my_cases(person: Actor, store: Store) -> tuple[OrgTree, list[CareCase]
     return tree, own + [c for c in managed if c.id not in seen]
 
 
-async def care_visit(person: Actor, text: str, now: datetime, store: Store, settings: Settings, lang: str) -> Result:
+async def care_visit(deps: Deps, call: Call, text: str) -> Result:
+    """`/carevisit 姓名 | 带去/办理 | 下一步 [| YYYY-MM-DD]`, or the guided list when nothing follows."""
+    person, now, store, settings, lang = call.actor, call.now, deps.store, deps.settings, call.lang
     fields = split(text) if text.strip() else []
     if not fields:
-        return await guide(person, store, lang)
+        return await guide(deps, call)
     if len(fields) < 2 or not fields[0] or not fields[1]:
         return Result.of(say("care.visit_usage"))
     (name, branch), brought = who(fields[0]), fields[1]
@@ -92,9 +93,10 @@ async def care_visit(person: Actor, text: str, now: datetime, store: Store, sett
     )
 
 
-async def guide(person: Actor, store: Store, lang: str) -> Result:
+async def guide(deps: Deps, call: Call) -> Result:
     """The person's open cases with their last visit, then the format and an example."""
-    tree, cases = await my_cases(person, store)
+    lang = call.lang
+    tree, cases = await my_cases(call.actor, deps.store)
     example = Html(t(lang, "care.visit_example", name=cases[0].member_name if cases else EXAMPLE_NAME))
     if not cases:
         return Result.of(say("care.visit_none"), say("care.visit_format", example=example))

@@ -80,7 +80,7 @@ async def save_status(
     """Save the member's status; an illness or hardship queues the alerts with it (one transaction)."""
     member = member_of(person)
     alerts = await _alerts(store, settings, member, status, now)
-    care = care_statements(member.id, status.state, status.note, now, settings)  # opens a care case
+    care = care_statements(member.id, status, now, settings.tz)  # opens a care case
     status_id = await store.reports.add_status(member.id, status.state, status.location, status.note, now, alerts, care)
     state, where = describe(status.state, status.location, lang)
     saved = say("status.saved_alerted" if alerts else "status.saved", state=state, where=where)
