@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import Settings
-from bot.services.kernel.due_times import WEEK, next_report_look, steps_after
+from bot.services.kernel.due_times import WEEK, LookRules, Reporter, next_report_look, steps_after
 from bot.services.kernel.reminders import quiet_end, rules_fingerprint
 from bot.services.notices.due import meeting_stage, next_meeting_look
 from bot.services.reports import common as reports
@@ -34,7 +34,7 @@ def look(
     submitted: frozenset[str] = frozenset(),
     since: date | None = SINCE,
 ) -> datetime:
-    return next_report_look(cadence, since, submitted, last, now, TZ, days_before, MONTH)
+    return next_report_look(Reporter(cadence, since, submitted, last), LookRules(TZ, days_before, MONTH), now)
 
 
 def test_steps_after_counts_whole_steps_from_the_origin() -> None:

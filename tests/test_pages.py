@@ -18,7 +18,7 @@ from bot.services.duty import month as duty_month
 from bot.services.duty.rules import Month
 from bot.services.kernel import pages
 from bot.services.kernel.buttons import ListPage, list_pages, stale_pages
-from bot.services.kernel.pages import PAGE_SIZE, Filter, fit, paginate, shorten, units
+from bot.services.kernel.pages import PAGE_SIZE, Asked, Filter, fit, paginate, shorten, units
 from bot.services.notices import ledger as notices_ledger
 from bot.services.registry import PAYLOADS as ALL
 from bot.services.reports import view as reports_view
@@ -46,86 +46,86 @@ def pressed(rows: list[list[dict[str, str]]], text: str) -> ListPage | None:
 
 
 def test_an_empty_list_is_one_empty_page_without_page_buttons() -> None:
-    page = paginate([], EVEN, "all", 1)
+    page = paginate([], EVEN, Asked("all", 1))
     assert (page.entries, page.number, page.pages, page.total, page.size) == ((), 1, 1, 0, 0)
     assert not page.has_previous and not page.has_next
-    assert labels(pages.buttons(page, EVEN, data, "zh")) == ["✔ 全部 0"]  # a filter keeping nobody is left out
+    assert labels(pages.buttons(page, data, "zh")) == ["✔ 全部 0"]  # a filter keeping nobody is left out
     assert pages.footer(page, "zh", export=True) == []
 
 
 def test_exactly_one_page_has_no_arrows_and_no_footer() -> None:
-    page = paginate(list(range(PAGE_SIZE)), EVEN, "all", 1)
+    page = paginate(list(range(PAGE_SIZE)), EVEN, Asked("all", 1))
     assert len(page.entries) == PAGE_SIZE and page.pages == 1
-    assert not any("页" in label for label in labels(pages.buttons(page, EVEN, data, "zh")))
+    assert not any("页" in label for label in labels(pages.buttons(page, data, "zh")))
     assert pages.footer(page, "zh", export=True) == []
 
 
 def test_one_more_than_a_page_makes_two() -> None:
     items = list(range(PAGE_SIZE + 1))
-    first = paginate(items, EVEN, "all", 1)
+    first = paginate(items, EVEN, Asked("all", 1))
     assert first.entries == tuple(range(PAGE_SIZE)) and first.pages == 2 and first.has_next
-    keys = pages.buttons(first, EVEN, data, "zh")
+    keys = pages.buttons(first, data, "zh")
     assert pressed(keys, "下一页 ▶") == ListPage("members", 7, "all", 2)
     assert "◀ 上一页" not in labels(keys)
-    last = paginate(items, EVEN, "all", 2)
+    last = paginate(items, EVEN, Asked("all", 2))
     assert last.entries == (PAGE_SIZE,) and last.offset == PAGE_SIZE and not last.has_next
-    assert pressed(pages.buttons(last, EVEN, data, "zh"), "◀ 上一页") == ListPage("members", 7, "all", 1)
+    assert pressed(pages.buttons(last, data, "zh"), "◀ 上一页") == ListPage("members", 7, "all", 1)
     assert pages.footer(last, "zh", export=True) == ["第 2/2 页，共 41 人", "要看全部名单，请用 /export 导出。"]
     assert pages.footer(last, "zh", export=False) == ["第 2/2 页，共 41 人"]
 
 
 def test_a_page_beyond_the_end_shows_the_last_and_below_one_the_first() -> None:
     items = list(range(10_000))
-    assert paginate(items, EVEN, "all", 10**18).number == 250
-    assert paginate(items, EVEN, "all", 10**18).entries[-1] == 9_999
-    assert paginate(items, EVEN, "all", 0).number == 1
-    assert paginate(items, EVEN, "all", -5).entries[0] == 0
+    assert paginate(items, EVEN, Asked("all", 10**18)).number == 250
+    assert paginate(items, EVEN, Asked("all", 10**18)).entries[-1] == 9_999
+    assert paginate(items, EVEN, Asked("all", 0)).number == 1
+    assert paginate(items, EVEN, Asked("all", -5)).entries[0] == 0
 
 
 def test_a_filter_narrows_and_counts() -> None:
-    page = paginate(list(range(100)), EVEN, "ill", 2)
+    page = paginate(list(range(100)), EVEN, Asked("ill", 2))
     assert page.filter == "ill" and page.total == 50 and page.counts == {"all": 100, "ill": 50, "away": 0}
     assert page.entries == tuple(range(80, 100, 2))
-    assert pages.narrowed(page, EVEN, "zh") == ["现在只看：生病，50 人"]
-    assert pages.narrowed(paginate(list(range(100)), EVEN, "all", 1), EVEN, "zh") == []
+    assert pages.narrowed(page, "zh") == ["现在只看：生病，50 人"]
+    assert pages.narrowed(paginate(list(range(100)), EVEN, Asked("all", 1)), "zh") == []
 
 
 def test_an_unknown_filter_shows_the_whole_list() -> None:
-    page = paginate(list(range(100)), EVEN, "submitted", 3)
+    page = paginate(list(range(100)), EVEN, Asked("submitted", 3))
     assert page.filter == "all" and page.total == 100 and page.number == 3
 
 
 def test_filter_buttons_tick_the_current_one_and_leave_out_empty_ones() -> None:
-    page = paginate(list(range(100)), EVEN, "ill", 1)
-    keys = pages.buttons(page, EVEN, data, "zh", extra=[[{"text": "查看 甲", "data": "rep:view:1"}]])
+    page = paginate(list(range(100)), EVEN, Asked("ill", 1))
+    keys = pages.buttons(page, data, "zh", extra=[[{"text": "查看 甲", "data": "rep:view:1"}]])
     assert labels(keys) == ["查看 甲", "全部 100", "✔ 生病 50", "下一页 ▶"]
     assert pressed(keys, "全部 100") == ListPage("members", 7, "all", 1)  # a filter starts at its first page
     assert pressed(keys, "下一页 ▶") == ListPage("members", 7, "ill", 2)
-    chosen_empty = paginate(list(range(100)), EVEN, "away", 1)
-    assert "✔ 外出 0" in labels(pages.buttons(chosen_empty, EVEN, data, "zh"))
+    chosen_empty = paginate(list(range(100)), EVEN, Asked("away", 1))
+    assert "✔ 外出 0" in labels(pages.buttons(chosen_empty, data, "zh"))
 
 
 def test_english_labels() -> None:
-    page = paginate(list(range(100)), EVEN, "all", 2)
-    assert labels(pages.buttons(page, EVEN, data, "en")) == ["✔ All 100", "Ill 50", "◀ Previous", "Next ▶"]
+    page = paginate(list(range(100)), EVEN, Asked("all", 2))
+    assert labels(pages.buttons(page, data, "en")) == ["✔ All 100", "Ill 50", "◀ Previous", "Next ▶"]
 
 
 def test_a_filter_word_must_be_one_a_button_can_carry() -> None:
     with pytest.raises(ValueError):
         Filter("everything", "members.filter.all")
     with pytest.raises(ValueError):
-        paginate([1], (), "all", 1)
+        paginate([1], (), Asked("all", 1))
     with pytest.raises(ValueError):
-        paginate([1], EVEN, "all", 1, size=0)
+        paginate([1], EVEN, Asked("all", 1, size=0))
 
 
 @given(st.integers(0, 130), st.integers(-3, 10), st.integers(1, 50), st.sampled_from(["all", "ill", "away", "x"]))
 def test_the_pages_of_a_list_hold_exactly_its_entries(length: int, number: int, size: int, word: str) -> None:
     items = list(range(length))
-    page = paginate(items, EVEN, word, number, size)
+    page = paginate(items, EVEN, Asked(word, number, size))
     assert 1 <= page.number <= page.pages and len(page.entries) <= size
     kept = pages.select(items, EVEN, word)
-    seen = [e for n in range(1, page.pages + 1) for e in paginate(items, EVEN, word, n, size).entries]
+    seen = [e for n in range(1, page.pages + 1) for e in paginate(items, EVEN, Asked(word, n, size)).entries]
     assert seen == kept and page.total == len(kept)
     assert page.entries == tuple(kept[page.offset : page.offset + size])
 

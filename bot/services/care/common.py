@@ -198,7 +198,7 @@ async def care_page(deps: Deps, call: Call, number: int) -> Reply:
     cases = await deps.store.care.open_in_units(units)
     if not cases:
         return say("care.none_open")
-    page = pages.paginate(cases, FILTERS, "all", number)
+    page = pages.paginate(cases, FILTERS, pages.Asked("all", number))
     head = [t(lang, "care.list_head", count=page.size)]
     foot = [*pages.footer(page, lang, export=True), t(lang, "care.list_foot")]
 
@@ -219,7 +219,7 @@ async def care_page(deps: Deps, call: Call, number: int) -> Reply:
         return "\n".join([*head, "", *lines, "", *foot])
 
     html = pages.fit(render, lambda cap: [line(c, page.offset + i + 1, cap) for i, c in enumerate(page.entries)])
-    keys = pages.buttons(page, FILTERS, lambda word, n: ListPage(LIST, 0, word, n).pack(), lang)
+    keys = pages.buttons(page, lambda word, n: ListPage(LIST, 0, word, n).pack(), lang)
     return shown(Html(html), keys or None)
 
 

@@ -173,7 +173,7 @@ async def accounts_page(actor: Actor, key: int, number: int, store: Store, setti
     if not holders:
         return say("posts.accounts.empty", quarter=label)
     only: tuple[Filter[Holder], ...] = (Filter("all", "duty.report.filter.all"),)
-    page = pages.paginate(holders, only, "all", number, PER_PAGE)
+    page = pages.paginate(holders, only, pages.Asked("all", number, PER_PAGE))
     lines = []
     for n, h in enumerate(page.entries, page.offset + 1):
         account = h.account
@@ -208,7 +208,7 @@ async def accounts_page(actor: Actor, key: int, number: int, store: Store, setti
             t(lang, "posts.accounts.hint", quarter=str(quarter)),
         ]
     )
-    return shown(text, pages.buttons(page, only, lambda _f, n: DutyAccountsPage(key, n).pack(), lang))
+    return shown(text, pages.buttons(page, lambda _f, n: DutyAccountsPage(key, n).pack(), lang))
 
 
 async def rate(actor: Actor, fields: list[str], now: datetime, store: Store, settings: Settings, lang: str) -> Reply:

@@ -177,9 +177,7 @@ async def _page(
     page = pages.paginate(
         [Ranked(rank, row) for rank, row in enumerate(rows, 1)],
         FILTERS,
-        word,
-        number,
-        _PER_PAGE.get(lang, pages.PAGE_SIZE),
+        pages.Asked(word, number, _PER_PAGE.get(lang, pages.PAGE_SIZE)),
     )
     head = [
         t(lang, "duty.report.header", month=month_label(lang, month), count=len(rows)),
@@ -190,7 +188,7 @@ async def _page(
             not_met=page.counts["notmet"],
             none=sum(1 for row in rows if row.met is None),
         ),
-        *pages.narrowed(page, FILTERS, lang),
+        *pages.narrowed(page, lang),
     ]
     rules = [rule_text(lang, post) for post in cat.posts if post.minimum > 0]
     foot = [
@@ -205,9 +203,7 @@ async def _page(
 
     text = pages.fit(render, lambda cap: [_line(ranked, tree, lang, cap) for ranked in page.entries])
     key = month_key(month)
-    return shown(
-        text, pages.buttons(page, FILTERS, lambda f, n: ListPage(pages.PageList.DUTYREPORT, key, f, n).pack(), lang)
-    )
+    return shown(text, pages.buttons(page, lambda f, n: ListPage(pages.PageList.DUTYREPORT, key, f, n).pack(), lang))
 
 
 async def units_report(

@@ -106,7 +106,7 @@ def _page(listed: Listed, number: int, note: str, lang: str) -> Reply:
     where = month_label(lang, month) if month else t(lang, "posts.review.every_month")
     if not listed.entries:
         return shown("\n".join([*([note] if note else []), t(lang, "posts.review.none", month=where)]))
-    page = pages.paginate(listed.entries, _ALL, "all", number, PER_PAGE)
+    page = pages.paginate(listed.entries, _ALL, pages.Asked("all", number, PER_PAGE))
     lines, rows = [], []
     for n, (entry, name, _unit) in enumerate(page.entries, page.offset + 1):
         lines.append(
@@ -153,7 +153,7 @@ def _page(listed: Listed, number: int, note: str, lang: str) -> Reply:
     head = [*([note] if note else []), t(lang, "posts.review.header", month=where, count=len(listed.entries))]
     foot = pages.footer(page, lang, export=False)
     text = "\n".join([*head, *lines, *(["", *foot] if foot else []), "", t(lang, "posts.review.hint")])
-    return shown(text, pages.buttons(page, _ALL, lambda _f, n: DutyReviewPage(key, n).pack(), lang, extra))
+    return shown(text, pages.buttons(page, lambda _f, n: DutyReviewPage(key, n).pack(), lang, extra))
 
 
 async def review(actor: Actor, month_text: str, now: datetime, store: Store, settings: Settings, lang: str) -> Reply:

@@ -117,7 +117,7 @@ async def _page(
         items = await store.households.of_member(person.member.id)
         if not items:
             return say("households.none_own")
-        page = pages.paginate(items, filters, word, number)
+        page = pages.paginate(items, filters, pages.Asked(word, number))
         head = [
             t(
                 lang,
@@ -134,7 +134,7 @@ async def _page(
         items = await store.households.in_units(units)
         if not items:
             return say("households.none_units")
-        page = pages.paginate(items, filters, word, number)
+        page = pages.paginate(items, filters, pages.Asked(word, number))
         top = [tree.name(u) for u in sorted(units) if tree.units[u].parent_id not in units]
         head = [
             t(
@@ -148,7 +148,7 @@ async def _page(
                 days=days,
             )
         ]
-    head += pages.narrowed(page, filters, lang)
+    head += pages.narrowed(page, lang)
     foot = pages.footer(page, lang, export=person.is_secretary)
 
     def render(lines: list[str]) -> str:
@@ -158,7 +158,7 @@ async def _page(
     text = pages.fit(
         render, lambda cap: [_line(h, lang, tz, now, days, cap, with_member=ref == UNITS) for h in page.entries]
     )
-    keys = pages.buttons(page, filters, lambda f, n: ListPage(pages.PageList.HOUSEHOLDS, ref, f, n).pack(), lang)
+    keys = pages.buttons(page, lambda f, n: ListPage(pages.PageList.HOUSEHOLDS, ref, f, n).pack(), lang)
     return shown(text, keys)
 
 

@@ -182,10 +182,10 @@ async def requests_page(
     if not items:
         return say("requests.none_open")
     filters = _filters(now)
-    page = pages.paginate(items, filters, word, number)
+    page = pages.paginate(items, filters, pages.Asked(word, number))
     head = [
         t(lang, "requests.head", count=len(items), overdue=page.counts["overdue"], passedup=page.counts["passedup"]),
-        *pages.narrowed(page, filters, lang),
+        *pages.narrowed(page, lang),
     ]
     foot = pages.footer(page, lang, export=person.is_secretary)
 
@@ -200,7 +200,6 @@ async def requests_page(
     ]
     keys = pages.buttons(
         page,
-        filters,
         lambda f, n: ListPage(pages.PageList.REQUESTS, 0, f, n).pack(),
         lang,
         extra=[opens[i : i + OPEN_PER_ROW] for i in range(0, len(opens), OPEN_PER_ROW)],

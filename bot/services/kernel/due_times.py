@@ -12,6 +12,7 @@ finds nothing; a moment too late would lose a reminder, so when in doubt the ear
 from __future__ import annotations
 
 from collections.abc import Set
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -35,22 +36,36 @@ def steps_after(origin: datetime, step: timedelta, now: datetime) -> datetime:
     return min(absolute, wall)
 
 
-def next_report_look(
-    cadence: str,
-    since: date | None,
-    submitted: Set[str],
-    last: datetime | None,
-    now: datetime,
-    tz: ZoneInfo,
-    days_before: int,
-    no_contact: timedelta,
-) -> datetime:
+@dataclass(frozen=True)
+class Reporter:
+    """What a mobile member's report chain depends on: their cadence, the day they became mobile, the periods
+    they reported for, and their last contact (None: never)."""
+
+    cadence: str
+    since: date | None
+    submitted: Set[str]
+    last: datetime | None
+
+
+@dataclass(frozen=True)
+class LookRules:
+    """The settings the chain is worked out with: the zone, how many days before a deadline the `before`
+    reminder goes (`REPORT_REMINDER_DAYS_BEFORE`), and how long without contact is warned of."""
+
+    tz: ZoneInfo
+    days_before: int
+    no_contact: timedelta
+
+
+def next_report_look(reporter: Reporter, rules: LookRules, now: datetime) -> datetime:
     """The next moment a mobile member's chain may have a new key, the data staying as it is: within the
     open period's time (up to the end of the current period) the first of — for an overdue period, its
     stages after its deadline (`periods.OVERDUE_DAYS`; the escalation falls due with the first); for the
     current period, its `before` stage (not before it opens) and its deadline day — and if none, the same in
     the period after, with the open period it will then have; the next 30 days without contact since
     `last`; and six months after `since` (`periods.transfer_moment`)."""
+    cadence, since, submitted, last = reporter.cadence, reporter.since, reporter.submitted, reporter.last
+    tz, no_contact = rules.tz, rules.no_contact
     moments: list[datetime] = []
     transfer = periods.transfer_moment(since, tz)  # the once-only 组织关系转接 reminder to the secretaries
     if transfer is not None and transfer > now:
@@ -63,7 +78,7 @@ def next_report_look(
         ends = datetime.combine(
             periods.period_of(start.astimezone(tz).date(), cadence).end + timedelta(days=1), time(0), tzinfo=tz
         )
-        found = _first_new(open_, start, now, tz, days_before)
+        found = _first_new(open_, start, now, rules)
         if found is not None and found < ends:
             moments.append(found)
             break
@@ -76,12 +91,11 @@ def next_report_look(
 _AHEAD = 3  # periods looked through for the next stage: an owed period has one in each
 
 
-def _first_new(
-    open_: periods.OpenPeriod | None, start: datetime, now: datetime, tz: ZoneInfo, days_before: int
-) -> datetime | None:
+def _first_new(open_: periods.OpenPeriod | None, start: datetime, now: datetime, rules: LookRules) -> datetime | None:
     """The first moment after `now`, from `start` on, at which this open period's stage gains a key."""
     if open_ is None:
         return None
+    tz, days_before = rules.tz, rules.days_before
     period = open_.period
     if open_.overdue:
         return next((m for m in periods.overdue_moments(period, tz) if m > now), None)

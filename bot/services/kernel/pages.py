@@ -1,13 +1,13 @@
 """Long lists as pages (issue 11): one message holds the counts and a page of at most `PAGE_SIZE` entries,
 with filters and ◀ ▶ as buttons that edit that message; the whole list is for `/export`.
 
-Channel-free and pure: `paginate` takes the full ordered list, the filters that apply to it, the filter and
-page asked for (both as a button carries them, so stale or forged values are clamped: a page beyond the
-end shows the last one, an unknown filter the first), and returns the `Page`. `buttons` turns a page into
-rows of `{"text", "data"}` buttons, `footer` into the position and export lines, and `fit` keeps a rendered
-page within one Telegram message however long the names, places or reasons in it are (`clip`). Each list
-(`/members`, `/reports`, `/dutyreport`, `/attendance`, and any later one) supplies its entries, filters
-and how a button's payload is made (`bot.services.kernel.buttons.ListPage`).
+Channel-free and pure: `paginate` takes the full ordered list, the filters that apply to it, and the filter
+and page `Asked` for (both as a button carries them, so stale or forged values are clamped: a page beyond the
+end shows the last one, an unknown filter the first), and returns the `Page`, which keeps the filters.
+`buttons` turns a page into rows of `{"text", "data"}` buttons, `footer` into the position and export lines,
+and `fit` keeps a rendered page within one Telegram message however long the names, places or reasons in it
+are (`clip`). Each list (`/members`, `/reports`, `/dutyreport`, `/attendance`, and any later one) supplies
+its entries, filters and how a button's payload is made (`bot.services.kernel.buttons.ListPage`).
 """
 
 from __future__ import annotations
@@ -90,10 +90,20 @@ class Filter(Generic[T]):
 
 
 @dataclass(frozen=True)
+class Asked:
+    """The page asked for: the filter `word` and the page `number` (from 1), as a button carries them, and how
+    many entries a page holds."""
+
+    word: str = "all"
+    number: int = 1
+    size: int = PAGE_SIZE
+
+
+@dataclass(frozen=True)
 class Page(Generic[T]):
     """One page of a list. `number` counts from 1 and is clamped to 1..`pages`; `offset` is the index of
     the first entry among those the filter keeps (for numbering); `counts` says how many entries each filter
-    keeps; `size` is the length of the whole list, `per_page` the most a page holds."""
+    keeps; `size` is the length of the whole list, `per_page` the most a page holds; `filters` are the list's."""
 
     entries: tuple[T, ...]
     number: int
@@ -104,6 +114,7 @@ class Page(Generic[T]):
     size: int
     per_page: int = PAGE_SIZE
     counts: dict[str, int] = field(default_factory=dict)
+    filters: tuple[Filter[T], ...] = ()
 
     @property
     def has_previous(self) -> bool:
@@ -127,33 +138,26 @@ def select(items: Sequence[T], filters: Sequence[Filter[T]], word: str) -> list[
     return list(items) if current.keep is None else [i for i in items if current.keep(i)]
 
 
-def paginate(
-    items: Sequence[T], filters: Sequence[Filter[T]], word: str, number: int, size: int = PAGE_SIZE
-) -> Page[T]:
-    """Page `number` of the entries of `items` that the filter `word` keeps, `size` to a page."""
+def paginate(items: Sequence[T], filters: Sequence[Filter[T]], asked: Asked) -> Page[T]:
+    """Page `asked.number` of the entries of `items` that the filter `asked.word` keeps, `asked.size` to a page."""
+    size = asked.size
     if size < 1:
         raise ValueError("a page holds at least one entry")
-    current = chosen_filter(filters, word)
+    current = chosen_filter(filters, asked.word)
     counts = {f.word: len(items) if f.keep is None else sum(1 for i in items if f.keep(i)) for f in filters}
     kept = select(items, filters, current.word)
     pages = max(1, -(-len(kept) // size))
-    number = min(max(number, 1), pages)
+    number = min(max(asked.number, 1), pages)
     offset = (number - 1) * size
-    return Page(
-        tuple(kept[offset : offset + size]), number, pages, offset, current.word, len(kept), len(items), size, counts
-    )
+    entries = tuple(kept[offset : offset + size])
+    return Page(entries, number, pages, offset, current.word, len(kept), len(items), size, counts, tuple(filters))
 
 
-def buttons(
-    page: Page[T],
-    filters: Sequence[Filter[T]],
-    data: Callable[[FilterWord, int], str],
-    lang: str,
-    extra: Buttons | None = None,
-) -> Buttons:
-    """`extra` rows (a list's own buttons, e.g. to read an entry), then the filters (label and count; the
-    current one ticked; a filter that keeps nothing is left out unless it is the first or the current one),
-    then ◀ ▶. `data(filter, page)` makes a button's callback data."""
+def buttons(page: Page[T], data: Callable[[FilterWord, int], str], lang: str, extra: Buttons | None = None) -> Buttons:
+    """`extra` rows (a list's own buttons, e.g. to read an entry), then the page's filters (label and count;
+    the current one ticked; a filter that keeps nothing is left out unless it is the first or the current
+    one), then ◀ ▶. `data(filter, page)` makes a button's callback data."""
+    filters = page.filters
     rows: Buttons = [list(row) for row in extra or []]
     if len(filters) > 1:
         shown = [f for i, f in enumerate(filters) if i == 0 or f.word == page.filter or page.counts.get(f.word)]
@@ -174,8 +178,9 @@ def buttons(
     return rows
 
 
-def narrowed(page: Page[T], filters: Sequence[Filter[T]], lang: str) -> list[str]:
+def narrowed(page: Page[T], lang: str) -> list[str]:
     """`现在只看：未绑定，9000 人` when a filter other than the whole list is on."""
+    filters = page.filters
     current = chosen_filter(filters, page.filter)
     if current is filters[0]:
         return []

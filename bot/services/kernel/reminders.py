@@ -140,7 +140,7 @@ async def sweep(store: Store, settings: Settings, now: datetime, sources: Sequen
     queued = 0
     if chains:
         await store.due.check_rules(rules_fingerprint(settings))
-        queued += await _chains(store, settings, now, chains, quiet)
+        queued += await _chains(_Sweep(store, settings, now, quiet), chains)
     for source in plain:  # each settled before the next: the digest, listed last, carries what they recorded
         due = await collect(store, settings, now, [source])
         if quiet:
@@ -156,15 +156,27 @@ async def sweep(store: Store, settings: Settings, now: datetime, sources: Sequen
     return queued
 
 
-async def _chains(store: Store, settings: Settings, now: datetime, chains: Mapping[str, DueSource], quiet: bool) -> int:
+@dataclass(frozen=True)
+class _Sweep:
+    """One sweep of the due chains: where it reads and writes, the settings, its moment, and whether that is
+    in the quiet hours."""
+
+    store: Store
+    settings: Settings
+    now: datetime
+    quiet: bool
+
+
+async def _chains(sweep: _Sweep, chains: Mapping[str, DueSource]) -> int:
     """Every due row, a chunk at a time in time order; a chain with more to send now goes on at once."""
+    store, now = sweep.store, sweep.now
     queued = 0
     after: tuple[str, int] | None = None
     kinds = sorted(chains)
     while rows := await store.due.due(now, kinds, after, CHUNK):
         after = (rows[-1].due_at, rows[-1].id)
         while rows:
-            count, again = await _step(store, settings, now, chains, rows, quiet)
+            count, again = await _step(sweep, chains, rows)
             queued += count
             await asyncio.sleep(0)  # the chunk is settled: let updates in before the next one
             fresh = {r.id: r for r in await store.due.rows(list(again))}
@@ -173,15 +185,11 @@ async def _chains(store: Store, settings: Settings, now: datetime, chains: Mappi
 
 
 async def _step(
-    store: Store,
-    settings: Settings,
-    now: datetime,
-    chains: Mapping[str, DueSource],
-    rows: Sequence[DueRow],
-    quiet: bool,
+    sweep: _Sweep, chains: Mapping[str, DueSource], rows: Sequence[DueRow]
 ) -> tuple[int, dict[int, tuple[int, ...]]]:
     """Work out one chunk, then queue its messages and move its rows in one transaction; (queued, the rows
     with more to send now → their cursors)."""
+    store, settings, now, quiet = sweep.store, sweep.settings, sweep.now, sweep.quiet
     handled: list[tuple[DueRow, Handled]] = []
     for kind, source in chains.items():
         group = [r for r in rows if r.kind == kind]

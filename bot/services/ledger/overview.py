@@ -150,11 +150,11 @@ async def _overview(
     mine: set[int], year: int, number: int, now: datetime, store: Store, settings: Settings, lang: str, tree: OrgTree
 ) -> Reply:
     ledger = await ledger_year(store, settings, mine, year, now, tree)
-    page: Page[UnitLedger] = pages.paginate(ledger.units, _ALL, "all", number, OVERVIEW_PAGE)
+    page: Page[UnitLedger] = pages.paginate(ledger.units, _ALL, pages.Asked("all", number, OVERVIEW_PAGE))
     quarter = text.this_quarter(ledger)
     units = [{"text": u.name, "data": LedgerView(u.unit_id, year, quarter).pack()} for u in page.entries]
     extra: Buttons = [units[i : i + 2] for i in range(0, len(units), 2)]
-    buttons = pages.buttons(page, _ALL, lambda _w, n: LedgerAll(year, n).pack(), lang, extra)
+    buttons = pages.buttons(page, lambda _w, n: LedgerAll(year, n).pack(), lang, extra)
     return shown(text.overview(lang, ledger, page), buttons)
 
 

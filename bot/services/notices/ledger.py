@@ -104,7 +104,7 @@ def _names(lang: str, items: Sequence[str]) -> Html:
 
 
 def page_of(everyone: Sequence[MeetingSeat], word: str, number: int, begun: bool) -> Page[MeetingSeat]:
-    return pages.paginate(everyone, filters(begun), word, number)
+    return pages.paginate(everyone, filters(begun), pages.Asked(word, number))
 
 
 @dataclass(frozen=True)
@@ -161,7 +161,7 @@ def render(
     if notice.cancelled_at is not None:
         head.append(t(lang, "notice.att.cancelled"))
     head.append(t(lang, "notice.att.expected", count=page.size))
-    tail: list[str] = pages.narrowed(page, filters(begun), lang)
+    tail: list[str] = pages.narrowed(page, lang)
     if begun:
         tail.append(tally(lang, everyone))
     counted = quorum(notice, everyone)
@@ -193,9 +193,7 @@ def render(
 
 
 def buttons(lang: str, notice: Notice, page: Page[MeetingSeat], begun: bool) -> Buttons:
-    return pages.buttons(
-        page, filters(begun), lambda f, n: ListPage(pages.PageList.ATTENDANCE, notice.id, f, n).pack(), lang
-    )
+    return pages.buttons(page, lambda f, n: ListPage(pages.PageList.ATTENDANCE, notice.id, f, n).pack(), lang)
 
 
 def begun(notice: Notice, now: datetime) -> bool:

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from bot.config import Settings
 from bot.services.kernel import digest
-from bot.services.kernel.due_times import next_report_look
+from bot.services.kernel.due_times import LookRules, Reporter, next_report_look
 from bot.services.kernel.reminders import Handled
 from bot.services.reports import common as reports
 from bot.store import Store
@@ -36,6 +36,7 @@ async def report_chains(store: Store, settings: Settings, now: datetime, rows: S
         if r.subject in members
     }
     known = await digest.known_keys(store, (key for candidates in found.values() for key, _ in candidates))
+    rules = LookRules(tz, settings.report_reminder_days_before, reports.NO_CONTACT)
     out: dict[int, Handled] = {}
     for row in rows:
         member = members.get(row.subject)
@@ -46,15 +47,6 @@ async def report_chains(store: Store, settings: Settings, now: datetime, rows: S
         last = reports.last_touch(member, since, tz)
         out[row.id] = Handled(
             reports.rendered(found[row.id], known),
-            next_report_look(
-                member.cadence,
-                since,
-                member.periods,
-                last,
-                now,
-                tz,
-                settings.report_reminder_days_before,
-                reports.NO_CONTACT,
-            ),
+            next_report_look(Reporter(member.cadence, since, member.periods, last), rules, now),
         )
     return out

@@ -133,7 +133,7 @@ def _render(
     this view), then where the page is."""
     head = [
         t(lang, "members.counts", scope=title, total=page.size, unlinked=page.counts.get("unlinked", 0)),
-        *pages.narrowed(page, FILTERS, lang),
+        *pages.narrowed(page, lang),
     ]
     foot = pages.footer(page, lang, export=export)
 
@@ -169,7 +169,7 @@ async def _page(
     rows = await store.rolls.members(units)  # by unit, Party group or activity group
     if not rows:
         return say("members.empty")
-    page = pages.paginate(rows, FILTERS, word, number)
+    page = pages.paginate(rows, FILTERS, pages.Asked(word, number))
     per_unit: dict[int, int] = {}
     for row in pages.select(rows, FILTERS, page.filter):
         per_unit[row.unit_id] = per_unit.get(row.unit_id, 0) + 1
@@ -181,7 +181,6 @@ async def _page(
     text = _render(page, title, per_unit, tree, lang, settings.tz, person.is_secretary, people, today)
     keys = pages.buttons(
         page,
-        FILTERS,
         lambda f, n: ListPage(pages.PageList.MEMBERS, ref, f, n).pack(),
         lang,
         extra=_unit_buttons(person, tree, ref, rows, page.filter, lang),

@@ -178,7 +178,7 @@ async def _page(
     view = await overview(store, person, tree, period.start, now, tz, period)
     if not view.lines:
         return say("report.nobody", period=period_name(period.label, lang))
-    page = pages.paginate(view.lines, FILTERS, word, number)
+    page = pages.paginate(view.lines, FILTERS, pages.Asked(word, number))
     head = [
         t(
             lang,
@@ -188,7 +188,7 @@ async def _page(
             missing=page.counts["missing"],
             overdue=page.counts["overdue"],
         ),
-        *pages.narrowed(page, FILTERS, lang),
+        *pages.narrowed(page, lang),
     ]
     foot = pages.footer(page, lang, export=person.is_secretary)
 
@@ -208,7 +208,6 @@ async def _page(
     key = period_key(period)
     keys = pages.buttons(
         page,
-        FILTERS,
         lambda f, n: ListPage(pages.PageList.REPORTS, key, f, n).pack(),
         lang,
         extra=[views[i : i + VIEW_PER_ROW] for i in range(0, len(views), VIEW_PER_ROW)],
