@@ -45,7 +45,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from bot.config import Settings
 from bot.domain.rights import OrgTree
-from bot.services.exports.workbook import write_ledger
+from bot.services.exports.workbook import LedgerOrder, write_ledger
 from bot.store import Store
 
 async def main() -> None:
@@ -56,7 +56,7 @@ async def main() -> None:
             tree = OrgTree.of(await snapshot.units.all())
             settings = Settings(_env_file=None, bot_token="123456:BENCH", database_path=Path(sys.argv[1]),
                                 timezone="Asia/Shanghai")
-            await write_ledger(snapshot, settings, tree, Path(sys.argv[2]), None, "zh", datetime.now(UTC))
+            await write_ledger(snapshot, settings, Path(sys.argv[2]), LedgerOrder(tree, None, "zh", datetime.now(UTC)))
     finally:
         await store.close()
 

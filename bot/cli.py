@@ -26,7 +26,7 @@ from bot.ops.lock import DatabaseBusy, hold
 from bot.ops.logs import configure as configure_logging
 from bot.ops.restore import RestoreRefused
 from bot.ops.restore import restore as restore_database
-from bot.services.exports.export import export_to_dir
+from bot.services.exports.export import ExportJob, export_to_dir
 from bot.services.exports.pdf import PDF_TIMEOUT, ledger_pdf
 from bot.services.households.importing import HouseholdError, apply_households, parse_households
 from bot.services.households.importing import column_name as household_column
@@ -179,9 +179,8 @@ async def export(settings: Settings, directory: Path, pdf: bool = False) -> int:
     (exit 1, the other files written, when it cannot be made)."""
     store = await Store.open(settings.database_path)
     try:
-        written = await export_to_dir(
-            store, directory, settings.tz, ledger_lang=settings.default_language, settings=settings
-        )
+        job = ExportJob(tz=settings.tz, ledger_lang=settings.default_language, settings=settings)
+        written = await export_to_dir(store, directory, job)
     finally:
         await store.close()
     rendered = await ledger_pdf(written) if pdf else None

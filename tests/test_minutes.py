@@ -16,7 +16,7 @@ from bot.app import build_application, running
 from bot.domain.rights import OrgTree
 from bot.emulator import BotApiEmulator
 from bot.services.exports.export import export_files
-from bot.services.exports.workbook import write_ledger
+from bot.services.exports.workbook import LedgerOrder, write_ledger
 from bot.services.minutes.rules import check_votes, parse_votes
 from bot.store import Store
 from tests.conftest import SMALL_ROSTER, Harness, load_roster, stop_sweep_job
@@ -248,7 +248,7 @@ async def test_the_workbook_names_host_and_recorder(store: Store, tmp_path: Path
     await store.minutes.save(row[0], "王书记", "李联络", "学习党章", [], None, datetime(2026, 3, 11, tzinfo=UTC))
     tree = OrgTree.of(await store.units.all())
     (tmp_path / "book").mkdir()
-    book = await write_ledger(store, SETTINGS, tree, tmp_path / "book", None, "zh", NOW)
+    book = await write_ledger(store, SETTINGS, tmp_path / "book", LedgerOrder(tree, None, "zh", NOW))
     table = rows(open_book(book)["三会一课台账"])
     host, recorder = table[0].index("主持人"), table[0].index("记录人")
     meetings = [r for r in table[1:] if r[1] == "支部党员大会"]

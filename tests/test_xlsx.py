@@ -17,7 +17,7 @@ from bot.services.dues.sheet import COLUMNS as DUES_COLUMNS
 from bot.services.duty.sheet import DUTY_COLUMNS
 from bot.services.duty.sheet_posts import ACCOUNT_COLUMNS, PUBLICITY_COLUMNS
 from bot.services.exports.export import EXPORTS
-from bot.services.exports.workbook import SHEETS, file_name, write_ledger
+from bot.services.exports.workbook import SHEETS, LedgerOrder, file_name, write_ledger
 from bot.services.households.sheet import HOUSEHOLD_COLUMNS, REQUEST_COLUMNS
 from bot.services.kernel import xlsx_book
 from bot.services.kernel.xlsx_book import MIN_SCALE, serial, xml_text
@@ -116,7 +116,7 @@ async def seeded(store: Store) -> Store:
 async def ledger(store: Store, folder: Path, units: set[int] | None = None, lang: str = "zh") -> Path:
     tree = OrgTree.of(await store.units.all())
     folder.mkdir(exist_ok=True)
-    return await write_ledger(store, SETTINGS, tree, folder, units, lang, NOW)
+    return await write_ledger(store, SETTINGS, folder, LedgerOrder(tree, units, lang, NOW))
 
 
 async def branch(store: Store, name: str) -> set[int]:
@@ -242,7 +242,9 @@ async def test_the_cover_and_the_contents(seeded: Store, tmp_path: Path) -> None
     units = await branch(seeded, "一村党支部")
     tree = OrgTree.of(await seeded.units.all())
     (tmp_path / "one").mkdir()
-    path = await write_ledger(seeded, SETTINGS, tree, tmp_path / "one", units, "zh", NOW, compiler="王书记")
+    path = await write_ledger(
+        seeded, SETTINGS, tmp_path / "one", LedgerOrder(tree, units, "zh", NOW, compiler="王书记")
+    )
     book = open_book(path)
     cover = {r[1]: r[2] for r in rows(book["封面"]) if len(r) > 2 and r[1]}
     assert cover["单　　位"] == "一村党支部" and cover["年　　度"] == "2026年" and cover["台账名称"] == "党组织工作台账"
@@ -392,7 +394,7 @@ def test_file_names_never_carry_path_characters(tmp_path: Path) -> None:
     from bot.domain.models import Unit
 
     tree = OrgTree.of([Unit(id=1, parent_id=None, kind="committee", name="a/b\\c: d*?<e>|")])
-    assert file_name(tree, None, "zh", NOW, SHANGHAI) == "台账-a_b_c_d_e-2026-11-20.xlsx"
+    assert file_name(LedgerOrder(tree, None, "zh", NOW), SHANGHAI) == "台账-a_b_c_d_e-2026-11-20.xlsx"
 
 
 def test_cell_text_and_serial_dates() -> None:

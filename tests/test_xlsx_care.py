@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.domain.rights import OrgTree
-from bot.services.exports.workbook import write_ledger
+from bot.services.exports.workbook import LedgerOrder, write_ledger
 from bot.store import Store
 from tests.conftest import SMALL_ROSTER, load_roster
 from tests.xlsx_data import NOW, SETTINGS, TOM, execute, member, open_book, rows
@@ -51,7 +51,7 @@ async def seeded(store: Store) -> Store:
 async def book_of(store: Store, folder: Path, units: set[int] | None = None) -> Any:
     tree = OrgTree.of(await store.units.all())
     folder.mkdir(exist_ok=True)
-    return open_book(await write_ledger(store, SETTINGS, tree, folder, units, "zh", NOW))
+    return open_book(await write_ledger(store, SETTINGS, folder, LedgerOrder(tree, units, "zh", NOW)))
 
 
 def table(sheet: Any) -> list[list[Any]]:

@@ -20,7 +20,7 @@ import pytest
 
 from bot.domain.rights import OrgTree
 from bot.services.exports.pdf import render_pdf, soffice
-from bot.services.exports.workbook import write_ledger
+from bot.services.exports.workbook import LedgerOrder, write_ledger
 from bot.services.kernel.xlsx_book import MIN_SCALE
 from bot.store import Store
 from tests.conftest import SMALL_ROSTER, load_roster
@@ -112,7 +112,7 @@ async def rendered(store: Store, folder: Path, lang: str) -> tuple[Path, Path]:
     await seed(store)
     folder.mkdir()
     tree = OrgTree.of(await store.units.all())
-    book = await write_ledger(store, SETTINGS, tree, folder, None, lang, NOW)
+    book = await write_ledger(store, SETTINGS, folder, LedgerOrder(tree, None, lang, NOW))
     result = await render_pdf(book, folder / "pdf")
     assert result.path is not None, result.problem
     return book, result.path

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from bot.domain.rights import OrgTree
-from bot.services.exports.workbook import write_ledger
+from bot.services.exports.workbook import LedgerOrder, write_ledger
 from bot.store import Store
 from tests.test_export_stream import dataset
 from tests.xlsx_data import SETTINGS
@@ -75,7 +75,7 @@ async def test_big_sheets_have_the_rows_of_their_tables(community: Path, tmp_pat
             assert expected["会议考勤明细"] > 1_000  # past the measured rows: the fast path wrote most of them
             folder = tmp_path / ("all" if units is None else "one")
             folder.mkdir()
-            path = await write_ledger(store, SETTINGS, tree, folder, units, "zh", END)
+            path = await write_ledger(store, SETTINGS, folder, LedgerOrder(tree, units, "zh", END))
             assert counted(path, expected) == expected, units
         book = openpyxl.load_workbook(path, read_only=True)
         last = next(iter(book["会议考勤明细"].iter_rows(min_row=expected["会议考勤明细"] + 1, values_only=True)))

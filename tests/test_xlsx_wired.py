@@ -13,7 +13,7 @@ import pytest
 
 from bot.domain.ledger import Period
 from bot.domain.rights import OrgTree
-from bot.services.exports.workbook import write_ledger
+from bot.services.exports.workbook import LedgerOrder, write_ledger
 from bot.services.ledger.overview import ledger_year
 from bot.store import Store
 from tests.conftest import SMALL_ROSTER, load_roster
@@ -33,7 +33,7 @@ async def seeded(store: Store) -> Store:
 async def book_of(store: Store, folder: Path, units: set[int] | None = None, lang: str = "zh") -> Any:
     tree = OrgTree.of(await store.units.all())
     folder.mkdir(exist_ok=True)
-    return open_book(await write_ledger(store, SETTINGS, tree, folder, units, lang, NOW))
+    return open_book(await write_ledger(store, SETTINGS, folder, LedgerOrder(tree, units, lang, NOW)))
 
 
 async def branch(store: Store, name: str) -> set[int]:

@@ -7,35 +7,28 @@ from telegram import InputFile, Update
 from telegram.ext import CommandHandler
 
 from bot.domain.results import Reply
-from bot.handlers.common import actor, args_text, command, join_names, render, reply
+from bot.handlers.common import args_text, call, command, join_names, render, reply
 from bot.runtime.context import ZhibuApp, ZhibuContext
-from bot.services.exports.export import UPLOAD_LIMIT, export_ask, export_scope, exported, too_large
+from bot.services.exports.export import UPLOAD_LIMIT, ExportJob, export_ask, export_scope, exported, too_large
 from bot.services.exports.pdf import PDF_TIMEOUT, Rendered, ledger_pdf
 
 
 @command("export")
 async def cmd_export(update: Update, context: ZhibuContext) -> None:
-    now = context.services.now()
-    ask = export_ask(args_text(context), now.astimezone(context.settings.tz).year)
+    needs, asked = context.deps, call(context)
+    ask = export_ask(args_text(context), asked.now.astimezone(needs.tz).year)
     if isinstance(ask, Reply):
         await render(update, context, ask)
         return
-    person = actor(context)
-    scope = await export_scope(person, context.store, context.lang)
+    person = asked.actor
+    scope = await export_scope(needs, asked)
     await render(update, context, scope.sending)
     chat = update.effective_chat
     assert chat is not None
     rendered: Rendered | None = None
-    async with exported(
-        context.store,
-        scope.units,
-        tz=context.settings.tz,
-        ledger_lang=context.lang,
-        now=now,
-        settings=context.settings,
-        compiler=person.member.name if person.member else None,
-        year=ask.year,
-    ) as written:
+    compiler = person.member.name if person.member else None
+    job = ExportJob(scope.units, needs.tz, asked.lang, asked.now, needs.settings, compiler, ask.year)
+    async with exported(needs.store, job) as written:
         files = list(written)
         if ask.pdf:
             rendered = await ledger_pdf(files)

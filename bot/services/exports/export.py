@@ -21,8 +21,9 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
+from bot.domain.call import Call
 from bot.domain.results import Reply, say
-from bot.domain.rights import Actor, OrgTree, managed_units
+from bot.domain.rights import OrgTree, managed_units
 from bot.services.care.export import CASES_HEADER, care_case_rows, care_visit_rows
 from bot.services.care.export import VISITS_HEADER as CARE_VISITS_HEADER
 from bot.services.dues.export import PAYMENTS_HEADER, RULES_HEADER, dues_payment_rows, dues_rule_rows
@@ -36,7 +37,7 @@ from bot.services.duty.export import (
     posts_rows,
     publicity_rows,
 )
-from bot.services.exports.workbook import write_ledger
+from bot.services.exports.workbook import LedgerOrder, write_ledger
 from bot.services.households.export import (
     HOUSEHOLDS_HEADER,
     REQUESTS_HEADER,
@@ -45,6 +46,7 @@ from bot.services.households.export import (
     requests_rows,
     visits_rows,
 )
+from bot.services.kernel.deps import Deps
 from bot.services.kernel.export_time import export_tz
 from bot.services.kernel.text import join_names
 from bot.services.minutes.export import RESOLUTIONS_HEADER, resolutions_rows
@@ -204,26 +206,32 @@ def _private(path: Path) -> TextIO:
     return open(fd, "w", encoding="utf-8-sig", newline="")  # the caller's `with` closes it
 
 
-async def export_to_dir(
-    store: Store,
-    directory: Path,
-    tz: ZoneInfo | None = None,
-    *,
-    units: set[int] | None = None,
-    ledger_lang: str | None = None,
-    now: datetime | None = None,
-    settings: Settings | None = None,
-    compiler: str | None = None,
-    year: int | None = None,
-) -> list[Path]:
-    """Write every export file into `directory` (limited to `units` when given); their paths, in order. With
-    `ledger_lang`, the Excel ledger (`bot.services.exports.workbook`) in that language follows the CSV files, written
-    from the same snapshot (it takes the `settings`: the time zone and the rules of 三会一课; `compiler`, who is
-    named on its cover, and `year`, the year of its grid and charts)."""
-    if ledger_lang is not None and settings is None:
-        raise ValueError("the Excel ledger needs the settings")
+@dataclass(frozen=True)
+class ExportJob:
+    """What an export writes: the CSV files of `units` (the whole community when None), their times in `tz`
+    (UTC when None); with `ledger_lang`, the Excel ledger (`bot.services.exports.workbook`) in that language after
+    them, as of `now` (the moment it is written when None), which needs the `settings` (the zone of its cells, the
+    rules of 三会一课), names `compiler` on its cover and draws `year`'s grid and charts (the export's by default)."""
+
+    units: set[int] | None = None
+    tz: ZoneInfo | None = None
+    ledger_lang: str | None = None
+    now: datetime | None = None
+    settings: Settings | None = None
+    compiler: str | None = None
+    year: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.ledger_lang is not None and self.settings is None:
+            raise ValueError("the Excel ledger needs the settings")
+
+
+async def export_to_dir(store: Store, directory: Path, job: ExportJob = ExportJob()) -> list[Path]:
+    """Write every export file of `job` into `directory`; their paths, in order. The Excel ledger, when asked
+    for, follows the CSV files, written from the same snapshot."""
+    units = job.units
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    zone = export_tz.set(tz) if tz is not None else None
+    zone = export_tz.set(job.tz) if job.tz is not None else None
     written = []
     try:
         async with store.db.snapshot() as db:
@@ -234,20 +242,9 @@ async def export_to_dir(
                 with _private(path) as out:
                     await write_csv(out, export.header, export.rows(snapshot, tree, units))
                 written.append(path)
-            if ledger_lang is not None and settings is not None:
-                written.append(
-                    await write_ledger(
-                        snapshot,
-                        settings,
-                        tree,
-                        directory,
-                        units,
-                        ledger_lang,
-                        now or utcnow(),
-                        compiler=compiler,
-                        year=year,
-                    )
-                )
+            if job.ledger_lang is not None and job.settings is not None:
+                order = LedgerOrder(tree, units, job.ledger_lang, job.now or utcnow(), job.compiler, job.year)
+                written.append(await write_ledger(snapshot, job.settings, directory, order))
     finally:
         if zone is not None:
             export_tz.reset(zone)
@@ -255,36 +252,16 @@ async def export_to_dir(
 
 
 @asynccontextmanager
-async def exported(
-    store: Store,
-    units: set[int] | None,
-    tz: ZoneInfo | None = None,
-    *,
-    ledger_lang: str | None = None,
-    now: datetime | None = None,
-    settings: Settings | None = None,
-    compiler: str | None = None,
-    year: int | None = None,
-) -> AsyncIterator[list[Path]]:
+async def exported(store: Store, job: ExportJob) -> AsyncIterator[list[Path]]:
     """The export files in a private temporary folder, removed when the block ends: for sending from disk."""
     with tempfile.TemporaryDirectory(prefix="zhibu-export-") as folder:
-        yield await export_to_dir(
-            store,
-            Path(folder),
-            tz,
-            units=units,
-            ledger_lang=ledger_lang,
-            now=now,
-            settings=settings,
-            compiler=compiler,
-            year=year,
-        )
+        yield await export_to_dir(store, Path(folder), job)
 
 
 async def export_files(store: Store, units: set[int] | None = None, tz: ZoneInfo | None = None) -> dict[str, bytes]:
     """Every export file's bytes: for tests and small checks only (it holds the files in memory); the bot and
     the command line write them to disk with `export_to_dir`."""
-    async with exported(store, units, tz) as paths:
+    async with exported(store, ExportJob(units, tz)) as paths:
         return {path.name: path.read_bytes() for path in paths}
 
 
@@ -327,9 +304,9 @@ class ExportScope:
     sending: Reply
 
 
-async def export_scope(actor: Actor, store: Store, lang: str) -> ExportScope:
+async def export_scope(deps: Deps, call: Call) -> ExportScope:
     """The units this person manages (everything for an admin), named by their top units."""
-    tree = OrgTree.of(await store.units.all())
-    units = managed_units(actor, tree)
+    tree = OrgTree.of(await deps.store.units.all())
+    units = managed_units(call.actor, tree)
     top = [u for u in sorted(units) if tree.units[u].parent_id not in units]
-    return ExportScope(units, say("export.sending", units=join_names([tree.name(u) for u in top], lang)))
+    return ExportScope(units, say("export.sending", units=join_names([tree.name(u) for u in top], call.lang)))

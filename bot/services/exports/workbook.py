@@ -88,10 +88,24 @@ def scope_name(tree: OrgTree, units: set[int] | None, lang: str) -> str:
     return join_names([tree.name(u) for u in top], lang) or plain(lang, "xlsx.nothing")
 
 
-def file_name(tree: OrgTree, units: set[int] | None, lang: str, now: datetime, tz: ZoneInfo) -> str:
+@dataclass(frozen=True)
+class LedgerOrder:
+    """The workbook asked for: of the `units` of `tree` (the whole community when None), worded in `lang`, as
+    of `now`. `compiler` (编制人) is named on the cover (a line to write on when None); `year` is the year of its
+    三会一课 grid and charts (the export's by default)."""
+
+    tree: OrgTree
+    units: set[int] | None
+    lang: str
+    now: datetime
+    compiler: str | None = None
+    year: int | None = None
+
+
+def file_name(order: LedgerOrder, tz: ZoneInfo) -> str:
     """`台账-白庙村党支部-2026-11-30.xlsx`: nothing in it a file system or a chat client would trip on."""
-    unit = _UNSAFE.sub("_", scope_name(tree, units, lang)).strip("._")[:60] or "_"
-    return plain(lang, "xlsx.file", unit=unit, date=now.astimezone(tz).date().isoformat())
+    unit = _UNSAFE.sub("_", scope_name(order.tree, order.units, order.lang)).strip("._")[:60] or "_"
+    return plain(order.lang, "xlsx.file", unit=unit, date=order.now.astimezone(tz).date().isoformat())
 
 
 def signer(tree: OrgTree, units: set[int] | None) -> str:
@@ -101,23 +115,12 @@ def signer(tree: OrgTree, units: set[int] | None) -> str:
     return "branch" if top and all(u.kind != "committee" for u in top) else "committee"
 
 
-async def write_ledger(
-    store: Store,
-    settings: Settings,
-    tree: OrgTree,
-    directory: Path,
-    units: set[int] | None,
-    lang: str,
-    now: datetime,
-    *,
-    compiler: str | None = None,
-    year: int | None = None,
-) -> Path:
-    """Write the workbook of these units (everything when None) into `directory`; its path. The settings give the
-    time zone of its cells and the rules of 三会一课 (`LEDGER_REQUIRED`). `compiler` (编制人) is named on the cover
-    (a line to write on when None); `year` is the year of its 三会一课 grid and charts (the export's by default)."""
+async def write_ledger(store: Store, settings: Settings, directory: Path, order: LedgerOrder) -> Path:
+    """Write the workbook `order` asks for into `directory`; its path. The settings give the time zone of its
+    cells and the rules of 三会一课 (`LEDGER_REQUIRED`)."""
+    tree, units, lang, now, year = order.tree, order.units, order.lang, order.now, order.year
     tz = settings.tz
-    path = directory / file_name(tree, units, lang, now, tz)
+    path = directory / file_name(order, tz)
     scratch = directory / ".xlsx-rows"  # the rows of each sheet until the book is zipped: private like the rest
     scratch.mkdir(mode=0o700, exist_ok=True)
     book = Book(path, lang, tz, scratch)
@@ -131,7 +134,7 @@ async def write_ledger(
             built += [(sheet.key, table) for table in book.tables[before:]]
         unit = scope_name(tree, units, lang)
         title = ledger.text(f"sign.{signer(tree, units)}")
-        fill_front(ledger, front, built, unit, title, compiler)
+        fill_front(ledger, front, built, unit, title, order.compiler)
         today = ledger.today
         page = PageText(
             unit=unit,
