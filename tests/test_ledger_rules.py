@@ -27,7 +27,7 @@ from bot.domain.ledger import (
     periods,
 )
 from bot.services.kernel.pages import MESSAGE_ROOM, units
-from bot.services.ledger.grid import Branch, Meeting, build, counts_for
+from bot.services.ledger.grid import Branch, Frame, Meeting, build, counts_for
 from bot.services.ledger.nudges import ledger_nudges
 from bot.services.ledger.text import quarter_view
 from bot.store import Store
@@ -144,7 +144,7 @@ def test_which_meetings_count_for_a_branch() -> None:
 
 def test_party_groups_each_have_their_line() -> None:
     grid = build(
-        [BRANCH], [held("group", 11, date(2026, 1, 9))], parse_required("group=1/month"), 2026, date(2026, 2, 15)
+        [BRANCH], [held("group", 11, date(2026, 1, 9))], Frame(parse_required("group=1/month"), 2026, date(2026, 2, 15))
     )
     (unit,) = grid.units
     jan = Period("month", 2026, 1)
@@ -154,7 +154,7 @@ def test_party_groups_each_have_their_line() -> None:
         "一组": Mark.OPEN,
         "二组": Mark.OPEN,
     }
-    lonely = build([Branch(20, "二村党支部")], [], parse_required("group=1/month"), 2026, date(2026, 2, 15))
+    lonely = build([Branch(20, "二村党支部")], [], Frame(parse_required("group=1/month"), 2026, date(2026, 2, 15)))
     assert lonely.units[0].lines == ()  # no Party groups: no 党小组会 to hold
 
 
@@ -164,7 +164,7 @@ def test_party_groups_each_have_their_line() -> None:
 def test_the_grid_counts_every_meeting_of_the_year_once(found: list[tuple[str, int, date]], today: date) -> None:
     meetings = [held(kind, unit, day, i) for i, (kind, unit, day) in enumerate(found)]
     requirements = parse_required("general=1/quarter,committee=1/month,lecture=2/year")
-    grid = build([BRANCH], meetings, requirements, 2026, today)
+    grid = build([BRANCH], meetings, Frame(requirements, 2026, today))
     (unit,) = grid.units
     mine = [m for m in meetings if m.day.year == 2026 and counts_for(BRANCH, m)]
     assert len(unit.meetings) == len(mine)
@@ -205,7 +205,7 @@ def test_a_quarter_always_fits_in_one_message(count: int, groups: int, topic: in
         )
         for i in range(count)
     ]
-    grid = build([branch], meetings, parse_required(DEFAULT_REQUIRED), 2026, date(2026, 2, 15))
+    grid = build([branch], meetings, Frame(parse_required(DEFAULT_REQUIRED), 2026, date(2026, 2, 15)))
     rendered = quarter_view(lang, grid, grid.units[0], 1)
     assert units(rendered) <= MESSAGE_ROOM
     assert rendered.count("<b>") == rendered.count("</b>")

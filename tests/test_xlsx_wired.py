@@ -14,7 +14,8 @@ import pytest
 from bot.domain.ledger import Period
 from bot.domain.rights import OrgTree
 from bot.services.exports.workbook import LedgerOrder, write_ledger
-from bot.services.ledger.overview import ledger_year
+from bot.services.kernel.deps import Deps
+from bot.services.ledger.overview import LedgerScope, ledger_year
 from bot.store import Store
 from tests.conftest import SMALL_ROSTER, load_roster
 from tests.xlsx_data import FORMULA, NOW, SETTINGS, TOM, every_value, open_book, rows, seed
@@ -60,7 +61,7 @@ def table(sheet: Any) -> list[list[Any]]:
 # ------------------------------------------------------------------------- 三会一课: the grid is /ledger's
 async def test_each_branchs_grid_has_the_marks_of_the_ledger(seeded: Store, tmp_path: Path) -> None:
     everything = rows((await book_of(seeded, tmp_path / "all"))["三会一课完成情况"])
-    year = await ledger_year(seeded, SETTINGS, None, 2026, NOW)
+    year = await ledger_year(Deps(seeded, SETTINGS), LedgerScope(None, 2026, NOW))
     assert [u.name for u in year.units] == ["一村党支部", "二村党支部"]
     marks_seen = set()
     for unit in year.units:
@@ -94,7 +95,7 @@ async def test_each_branchs_grid_has_the_marks_of_the_ledger(seeded: Store, tmp_
 
 async def test_statistics_count_required_and_held_where_each_falls_due(seeded: Store, tmp_path: Path) -> None:
     values = rows((await book_of(seeded, tmp_path / "all"))["统计"])
-    year = await ledger_year(seeded, SETTINGS, None, 2026, NOW)
+    year = await ledger_year(Deps(seeded, SETTINGS), LedgerScope(None, 2026, NOW))
     for month in range(1, 13):
         due = [c for u in year.units for ln in u.lines for c in ln.cells if (c.period.end.month - 1 or 12) == month]
         assert values[1 + month][:3] == [f"{month}月", sum(c.held for c in due), sum(c.required for c in due)]

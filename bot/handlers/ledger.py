@@ -10,7 +10,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.domain.payload import family
 from bot.domain.results import alert
-from bot.handlers.common import actor, args_text, command, expired_button, is_private, render
+from bot.handlers.common import args_text, call, command, expired_button, is_private, render
 from bot.handlers.pages import show_page
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.ledger import overview as ledger
@@ -22,9 +22,7 @@ async def cmd_ledger(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await ledger.show(
-            actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang
-        ),
+        await ledger.show(context.deps, call(context), args_text(context)),
     )
 
 
@@ -37,9 +35,7 @@ async def on_overview(update: Update, context: ZhibuContext) -> None:
     await show_page(
         update,
         context,
-        await ledger.overview_page(
-            actor(context), pressed, context.services.now(), context.store, context.settings, context.lang
-        ),
+        await ledger.overview_page(context.deps, call(context), pressed),
     )
 
 
@@ -52,9 +48,7 @@ async def on_unit(update: Update, context: ZhibuContext) -> None:
     await show_page(
         update,
         context,
-        await ledger.unit_page(
-            actor(context), pressed, context.services.now(), context.store, context.settings, context.lang
-        ),
+        await ledger.unit_page(context.deps, call(context), pressed),
     )
 
 

@@ -114,41 +114,45 @@ def counts_for(branch: Branch, meeting: Meeting) -> bool:
     return meeting.unit_id == branch.id or meeting.unit_id in groups
 
 
-def _line(
-    kind: str, requirement: Requirement, group: str | None, held: Iterable[Meeting], year: int, today: date
-) -> Line:
+@dataclass(frozen=True)
+class Frame:
+    """What a grid is drawn against: the requirements (`LEDGER_REQUIRED`), the year, and the day its marks are
+    taken on."""
+
+    requirements: Sequence[Requirement]
+    year: int
+    today: date
+
+
+def _line(requirement: Requirement, group: str | None, held: Iterable[Meeting], frame: Frame) -> Line:
     days = [m.day for m in held]
     cells = []
-    for period in periods(year, requirement.per):
+    for period in periods(frame.year, requirement.per):
         count = sum(1 for d in days if period.holds(d))
-        cells.append(Cell(period, requirement.count, count, mark(requirement.count, count, period, today)))
-    return Line(kind, requirement.per, group, tuple(cells))
+        cells.append(Cell(period, requirement.count, count, mark(requirement.count, count, period, frame.today)))
+    return Line(requirement.kind, requirement.per, group, tuple(cells))
 
 
-def build_unit(
-    branch: Branch, meetings: Sequence[Meeting], requirements: Sequence[Requirement], year: int, today: date
-) -> UnitLedger:
+def build_unit(branch: Branch, meetings: Sequence[Meeting], frame: Frame) -> UnitLedger:
     mine = sorted(
-        (m for m in meetings if m.day.year == year and counts_for(branch, m)), key=lambda m: (m.starts_at, m.notice_id)
+        (m for m in meetings if m.day.year == frame.year and counts_for(branch, m)),
+        key=lambda m: (m.starts_at, m.notice_id),
     )
     lines: list[Line] = []
-    for req in requirements:
+    for req in frame.requirements:
         if req.kind == "group":
             for group_id, group_name in branch.groups:
                 held = [m for m in mine if m.kind == "group" and m.unit_id == group_id]
-                lines.append(_line(req.kind, req, group_name, held, year, today))
+                lines.append(_line(req, group_name, held, frame))
             continue
-        lines.append(_line(req.kind, req, None, [m for m in mine if m.kind == req.kind], year, today))
+        lines.append(_line(req, None, [m for m in mine if m.kind == req.kind], frame))
     return UnitLedger(branch.id, branch.name, tuple(lines), tuple(mine))
 
 
-def build(
-    branches: Sequence[Branch], meetings: Sequence[Meeting], requirements: Sequence[Requirement], year: int, today: date
-) -> LedgerYear:
-    """The grid: every branch, each requirement across the year's periods, marked as of `today`."""
-    return LedgerYear(
-        year, today, tuple(requirements), tuple(build_unit(b, meetings, requirements, year, today) for b in branches)
-    )
+def build(branches: Sequence[Branch], meetings: Sequence[Meeting], frame: Frame) -> LedgerYear:
+    """The grid: every branch, each requirement across the year's periods, marked as of `frame.today`."""
+    units = tuple(build_unit(b, meetings, frame) for b in branches)
+    return LedgerYear(frame.year, frame.today, tuple(frame.requirements), units)
 
 
 def current(ledger: UnitLedger, today: date) -> list[tuple[Line, Cell]]:

@@ -19,10 +19,11 @@ from bot.domain.models import BRANCH_KIND
 from bot.domain.results import Buttons
 from bot.domain.rights import OrgTree
 from bot.i18n import t
+from bot.services.kernel.deps import Deps
 from bot.services.kernel.reminders import Due
 from bot.services.ledger import text
 from bot.services.ledger.buttons import LedgerNotice
-from bot.services.ledger.overview import ledger_year
+from bot.services.ledger.overview import LedgerScope, ledger_year
 from bot.services.notices import common as notices
 from bot.store import Store
 from bot.store.ledger import LedgerReads
@@ -48,7 +49,8 @@ async def ledger_nudges(store: Store, settings: Settings, now: datetime) -> list
     secretaries = [s for s in secretaries if nudge_key(s.member_id, s.unit_id, local) not in sent]
     if not secretaries:
         return []
-    ledger = await ledger_year(store, settings, {s.unit_id for s in secretaries}, local.year, now, tree)
+    scope = LedgerScope({s.unit_id for s in secretaries}, local.year, now)
+    ledger = await ledger_year(Deps(store, settings), scope, tree)
     today = local.date()
     ending = {per for per in PERS if closing(today, per)}
     offered = notices.KINDS  # the types /notice offers (its list grows; one it lacks gets no button)

@@ -1,6 +1,6 @@
 """`/ledger [unit] [YYYY]` (三会一课台账) as use cases, and `ledger_year`, the year grid as plain data.
 
-`ledger_year(store, settings, unit_ids, year, now)` is the one entry point for anything that needs the grid
+`ledger_year(deps, LedgerScope(unit_ids, year, now))` is the one entry point for anything that needs the grid
 (the Excel workbook of issue 14, say): it returns a `LedgerYear` (`bot.services.ledger.grid`) holding, for
 each branch among `unit_ids` (other units are skipped), one `Line` per requirement (党小组会: one per Party
 group) with a `Cell` per month, quarter or year — required, held, and the mark `met` / `missed` /
@@ -13,20 +13,21 @@ overview, then each branch by its button or by name); the rights are checked aga
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from bot.config import Settings
+from bot.domain.call import Call
 from bot.domain.models import BRANCH_KIND, COMMITTEE_KIND, GROUP_KIND
 from bot.domain.results import Buttons, Reply, alert, say, shown
 from bot.domain.rights import Actor, OrgTree, managed_units
 from bot.i18n import t
 from bot.services.kernel import pages
+from bot.services.kernel.deps import Deps
 from bot.services.kernel.pages import Filter, Page, clip
 from bot.services.kernel.text import clean_text
 from bot.services.ledger import text
 from bot.services.ledger.buttons import LedgerAll, LedgerView
-from bot.services.ledger.grid import Branch, LedgerYear, Meeting, UnitLedger, build
-from bot.store import Store
+from bot.services.ledger.grid import Branch, Frame, LedgerYear, Meeting, UnitLedger, build
 from bot.store.ledger import LedgerReads
 
 #: Branches on one page of the overview (each has its button).
@@ -53,24 +54,54 @@ def branches(tree: OrgTree, unit_ids: set[int] | None = None) -> list[Branch]:
     return out
 
 
-async def ledger_year(
-    store: Store, settings: Settings, unit_ids: set[int] | None, year: int, now: datetime, tree: OrgTree | None = None
-) -> LedgerYear:
-    """The 三会一课台账 of the branches among `unit_ids` (every branch when None) for `year`, as of `now`."""
+@dataclass(frozen=True)
+class LedgerScope:
+    """Which ledger: of the branches among `unit_ids` (every branch when None), for `year`, as of `now`."""
+
+    unit_ids: set[int] | None
+    year: int
+    now: datetime
+
+
+async def ledger_year(deps: Deps, scope: LedgerScope, tree: OrgTree | None = None) -> LedgerYear:
+    """The 三会一课台账 `scope` names (`tree`: the units, when the caller has read them already)."""
+    store, tz, year, now = deps.store, deps.tz, scope.year, scope.now
     tree = tree if tree is not None else OrgTree.of(await store.units.all())
-    tz = settings.tz
     start, end = datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
     rows = await LedgerReads(store.db).held(start, end, now)
     meetings = [
         Meeting(r.notice_id, r.kind, r.unit_id, r.starts_at.astimezone(tz), r.topic, r.expected, r.present)
         for r in rows
     ]
-    return build(branches(tree, unit_ids), meetings, settings.ledger_requirements, year, now.astimezone(tz).date())
+    frame = Frame(deps.settings.ledger_requirements, year, now.astimezone(tz).date())
+    return build(branches(tree, scope.unit_ids), meetings, frame)
 
 
 def visible(person: Actor, tree: OrgTree) -> set[int]:
     """The branches whose ledger this person may see: those among the units they manage."""
     return {b.id for b in branches(tree, managed_units(person, tree))}
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """The units, and the branches among them whose ledger the person may see."""
+
+    tree: OrgTree
+    mine: set[int]
+
+    @classmethod
+    async def of(cls, deps: Deps, person: Actor) -> _Seen:
+        tree = OrgTree.of(await deps.store.units.all())
+        return cls(tree, visible(person, tree))
+
+
+@dataclass(frozen=True)
+class _Branch:
+    """One branch's ledger asked for: its year, and the quarter shown (None: the current one)."""
+
+    unit_id: int
+    year: int
+    quarter: int | None = None
 
 
 def _example(tree: OrgTree, units: set[int], year: int) -> str:
@@ -82,12 +113,13 @@ def _unit_names(tree: OrgTree, units: set[int], lang: str) -> str:
     return ("、" if lang == "zh" else ", ").join(tree.name(u) for u in sorted(units))
 
 
-async def show(person: Actor, args: str, now: datetime, store: Store, settings: Settings, lang: str) -> Reply:
+async def show(deps: Deps, call: Call, args: str) -> Reply:
     """`/ledger`, `/ledger 2026`, `/ledger 白庙村党支部`, `/ledger 白庙村党支部 2026`: the overview of every
     branch the secretary may see, or the one branch asked for (or their only one), this year by default."""
-    tree = OrgTree.of(await store.units.all())
-    mine = visible(person, tree)
-    this_year = now.astimezone(settings.tz).year
+    person, lang = call.actor, call.lang
+    seen = await _Seen.of(deps, person)
+    tree, mine = seen.tree, seen.mine
+    this_year = call.now.astimezone(deps.tz).year
     if not mine:
         return say("ledger.none")
     words = clean_text(args).split()
@@ -106,12 +138,12 @@ async def show(person: Actor, args: str, now: datetime, store: Store, settings: 
         year = int(years[0])
     if not name:
         if len(mine) == 1:
-            return await _unit(next(iter(mine)), year, None, mine, now, store, settings, lang, tree)
-        return await _overview(mine, year, 1, now, store, settings, lang, tree)
+            return await _unit(deps, call, seen, _Branch(next(iter(mine)), year))
+        return await _overview(deps, call, seen, LedgerAll(year, 1))
     found = tree.find(name, within=managed_units(person, tree))
     target = found[0] if len(found) == 1 else None
     if target is not None and target.kind == COMMITTEE_KIND:
-        return await _overview(mine, year, 1, now, store, settings, lang, tree)
+        return await _overview(deps, call, seen, LedgerAll(year, 1))
     if target is not None and target.kind == GROUP_KIND and target.parent_id in mine:
         target = tree.units[target.parent_id]
     if target is None or target.id not in mine:
@@ -121,36 +153,29 @@ async def show(person: Actor, args: str, now: datetime, store: Store, settings: 
             units=_unit_names(tree, mine, lang),
             example=_example(tree, mine, this_year),
         )
-    return await _unit(target.id, year, None, mine, now, store, settings, lang, tree)
+    return await _unit(deps, call, seen, _Branch(target.id, year))
 
 
-async def overview_page(
-    person: Actor, pressed: LedgerAll, now: datetime, store: Store, settings: Settings, lang: str
-) -> Reply:
+async def overview_page(deps: Deps, call: Call, pressed: LedgerAll) -> Reply:
     """A press on the overview's page buttons or on « back."""
-    tree = OrgTree.of(await store.units.all())
-    mine = visible(person, tree)
-    if len(mine) < 2:
+    seen = await _Seen.of(deps, call.actor)
+    if len(seen.mine) < 2:
         return alert("ledger.gone")
-    return await _overview(mine, pressed.year, pressed.page, now, store, settings, lang, tree)
+    return await _overview(deps, call, seen, pressed)
 
 
-async def unit_page(
-    person: Actor, pressed: LedgerView, now: datetime, store: Store, settings: Settings, lang: str
-) -> Reply:
+async def unit_page(deps: Deps, call: Call, pressed: LedgerView) -> Reply:
     """A press on a branch's button or on a quarter of its ledger."""
-    tree = OrgTree.of(await store.units.all())
-    mine = visible(person, tree)
-    if pressed.unit_id not in mine:
+    seen = await _Seen.of(deps, call.actor)
+    if pressed.unit_id not in seen.mine:
         return alert("ledger.gone")
-    return await _unit(pressed.unit_id, pressed.year, pressed.quarter, mine, now, store, settings, lang, tree)
+    return await _unit(deps, call, seen, _Branch(pressed.unit_id, pressed.year, pressed.quarter))
 
 
-async def _overview(
-    mine: set[int], year: int, number: int, now: datetime, store: Store, settings: Settings, lang: str, tree: OrgTree
-) -> Reply:
-    ledger = await ledger_year(store, settings, mine, year, now, tree)
-    page: Page[UnitLedger] = pages.paginate(ledger.units, _ALL, pages.Asked("all", number, OVERVIEW_PAGE))
+async def _overview(deps: Deps, call: Call, seen: _Seen, asked: LedgerAll) -> Reply:
+    year, lang = asked.year, call.lang
+    ledger = await ledger_year(deps, LedgerScope(seen.mine, year, call.now), seen.tree)
+    page: Page[UnitLedger] = pages.paginate(ledger.units, _ALL, pages.Asked("all", asked.page, OVERVIEW_PAGE))
     quarter = text.this_quarter(ledger)
     units = [{"text": u.name, "data": LedgerView(u.unit_id, year, quarter).pack()} for u in page.entries]
     extra: Buttons = [units[i : i + 2] for i in range(0, len(units), 2)]
@@ -158,18 +183,9 @@ async def _overview(
     return shown(text.overview(lang, ledger, page), buttons)
 
 
-async def _unit(
-    unit_id: int,
-    year: int,
-    quarter: int | None,
-    mine: set[int],
-    now: datetime,
-    store: Store,
-    settings: Settings,
-    lang: str,
-    tree: OrgTree,
-) -> Reply:
-    ledger = await ledger_year(store, settings, {unit_id}, year, now, tree)
+async def _unit(deps: Deps, call: Call, seen: _Seen, asked: _Branch) -> Reply:
+    unit_id, year, quarter, lang = asked.unit_id, asked.year, asked.quarter, call.lang
+    ledger = await ledger_year(deps, LedgerScope({unit_id}, year, call.now), seen.tree)
     unit = ledger.units[0]
     chosen = min(max(quarter, 1), 4) if quarter is not None else text.this_quarter(ledger)
     row = []
@@ -182,6 +198,6 @@ async def _unit(
             }
         )
     buttons: Buttons = [row[:2], row[2:]]
-    if len(mine) > 1:
+    if len(seen.mine) > 1:
         buttons.append([{"text": t(lang, "ledger.back"), "data": LedgerAll(year, 1).pack()}])
     return shown(text.quarter_view(lang, ledger, unit, chosen), buttons)

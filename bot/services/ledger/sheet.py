@@ -8,12 +8,14 @@ per month takes each requirement where it falls due (a quarter's in its last mon
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from bot.domain.ledger import Mark, Period, periods
+from bot.services.kernel.deps import Deps
 from bot.services.kernel.xlsx_book import Month, Table
 from bot.services.kernel.xlsx_context import Ledger
 from bot.services.ledger.grid import Line, Meeting, UnitLedger
-from bot.services.ledger.overview import ledger_year
+from bot.services.ledger.overview import LedgerScope, ledger_year
 from bot.services.notices.sheet import KindNames
 
 MARKS = {Mark.MET: "grid.met", Mark.MISSED: "grid.not_met", Mark.OPEN: "grid.open"}
@@ -42,7 +44,17 @@ def cell_text(ledger: Ledger, held: int, required: int, mark: Mark) -> str:
     return ledger.text("grid.cell", held=held, required=required, mark=ledger.text(MARKS[mark]))
 
 
-def _grid(ledger: Ledger, table: Table, top: int, unit: UnitLedger, kinds: Mapping[str, str]) -> int:
+@dataclass(frozen=True)
+class _Sheet:
+    """Where the grids go: the workbook's context, the sheet's table, and the meeting types' names."""
+
+    ledger: Ledger
+    table: Table
+    kinds: Mapping[str, str]
+
+
+def _grid(sheet: _Sheet, top: int, unit: UnitLedger) -> int:
+    ledger, table, kinds = sheet.ledger, sheet.table, sheet.kinds
     book, year = ledger.book, ledger.year
     heads = [
         kinds[ln.kind] if ln.group is None else ledger.text("grid.group_line", kind=kinds[ln.kind], group=ln.group)
@@ -75,7 +87,8 @@ async def grid_sheet(ledger: Ledger) -> None:
     table = ledger.book.table(ledger.text("grid.sheet"), [], ruled=False)
     table.lists = False
     kinds = KindNames(ledger.lang)
-    year = await ledger_year(ledger.store, ledger.settings, ledger.units, ledger.year, ledger.now, ledger.tree)
+    scope = LedgerScope(ledger.units, ledger.year, ledger.now)
+    year = await ledger_year(Deps(ledger.store, ledger.settings), scope, ledger.tree)
     tally = ledger.tally
     for month in range(1, 13):
         tally.held_by_month[Month(ledger.year, month)] += 0
@@ -87,7 +100,7 @@ async def grid_sheet(ledger: Ledger) -> None:
                 due = Month(ledger.year, cell.period.end.month - 1 or 12)  # the period's last month
                 tally.required_by_month[due] += cell.required
                 tally.held_by_month[due] += cell.held
-        row = _grid(ledger, table, row, unit, kinds) + 1
+        row = _grid(_Sheet(ledger, table, kinds), row, unit) + 1
     if not year.units:
         table.put(0, [ledger.text("stats.empty")])
         row = 1
