@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.config import Settings
 from bot.domain.rights import Actor
 from bot.services import registry as core
+from bot.services.kernel.deps import Deps
 from bot.services.members.people import identify
 from bot.services.members.roster import apply_roster, parse_roster
 from bot.services.notices import attendance as answers
@@ -40,12 +41,12 @@ def core_settings(tmp_path: Path) -> Settings:
     )
 
 
-async def people(store: Store) -> dict[int, Actor]:
+async def people(store: Store, settings: Settings) -> dict[int, Actor]:
     """The branch's members as they first write to the front end (linked by their roster id)."""
     rows, errors = parse_roster(ROSTER.read_text(encoding="utf-8"))
     assert not errors
     await apply_roster(store, rows, "测试社区党委")
-    return {telegram_id: (await identify(store, telegram_id, []))[0] for telegram_id in BRANCH_ONE}
+    return {telegram_id: (await identify(Deps(store, settings), telegram_id))[0] for telegram_id in BRANCH_ONE}
 
 
 async def deliver_all(store: Store, settings: Settings) -> int:
@@ -63,7 +64,7 @@ async def deliver_all(store: Store, settings: Settings) -> int:
 
 async def test_a_whole_notice_through_the_use_cases_without_telegram(store: Store, tmp_path: Path) -> None:
     settings = core_settings(tmp_path)
-    person = await people(store)
+    person = await people(store, settings)
     secretary = person[SECRETARY]
 
     one_line = "党课 | 2026-03-12 15:00 | 村委会会议室 | 学习党章"

@@ -45,9 +45,7 @@ async def gate(update: Update, context: ZhibuContext) -> None:
         raise ApplicationHandlerStop
     if user is None or user.is_bot:
         raise ApplicationHandlerStop
-    person, just_linked = await identify(
-        store, user.id, context.settings.admin_ids, private=is_private(update), found=found
-    )
+    person, just_linked = await identify(context.deps, user.id, private=is_private(update), found=found)
     if just_linked and person.member is not None:
         await publish_for(context.bot, person.member, context.settings)
     context.actor = person

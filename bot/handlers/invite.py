@@ -10,10 +10,11 @@ from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.domain.payload import family
-from bot.handlers.common import actor, args_text, command, expired_button, render, split_fields
+from bot.handlers.common import args_text, call, command, expired_button, render, split_fields
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.members import invites
 from bot.services.members.buttons import INVITES, InviteKeep, InviteRelink
+from bot.services.members.people import Named
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 async def cmd_invite(update: Update, context: ZhibuContext) -> None:
     fields = split_fields(args_text(context))
     hint = fields[1] if len(fields) > 1 else ""
-    result = await invites.invite(actor(context), fields[0], hint, context.store, context.bot.username, context.lang)
+    result = await invites.invite(context.deps, call(context), Named(fields[0], hint), context.bot.username)
     await render(update, context, result)
 
 
@@ -40,9 +41,7 @@ async def on_relink(update: Update, context: ZhibuContext) -> None:
     assert update.callback_query is not None
     payload = InviteRelink.unpack(update.callback_query.data)
     assert payload is not None
-    pressed = await invites.relink(
-        actor(context), payload.member_id, payload.telegram_id, context.store, context.settings, context.bot.username
-    )
+    pressed = await invites.relink(context.deps, call(context), payload, context.bot.username)
     await _answered(update, context, pressed)
 
 
@@ -50,7 +49,7 @@ async def on_keep(update: Update, context: ZhibuContext) -> None:
     assert update.callback_query is not None
     payload = InviteKeep.unpack(update.callback_query.data)
     assert payload is not None
-    await _answered(update, context, await invites.keep(actor(context), payload.member_id, context.store))
+    await _answered(update, context, await invites.keep(context.deps, call(context), payload.member_id))
 
 
 def register(app: ZhibuApp) -> None:

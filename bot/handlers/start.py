@@ -5,8 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler, MessageHandler, filters
 
-from bot.domain.rights import Actor
-from bot.handlers.common import actor, is_private, render, reply, reply_html
+from bot.handlers.common import actor, call, is_private, render, reply, reply_html
 from bot.handlers.gate import refuse_unknown
 from bot.handlers.menu import publish_for
 from bot.i18n import resolve_language, t
@@ -21,20 +20,20 @@ async def cmd_start(update: Update, context: ZhibuContext) -> None:
     person = actor(context)
     code = clean_text((context.args or [""])[0])
     if code and code != "help" and is_private(update):
-        await _redeem(update, context, code, person)
+        await _redeem(update, context, code)
         return
     if not person.known:
         await refuse_unknown(update, context)
         return
-    greeting = await welcome(person, context.store)
+    greeting = await welcome(context.deps, call(context))
     if greeting is None:  # an admin by ADMIN_IDS who is not on the roster
         await cmd_help(update, context)
         return
     await render(update, context, greeting)
 
 
-async def _redeem(update: Update, context: ZhibuContext, code: str, person: Actor) -> None:
-    outcome = await redeem(person, code, context.store)
+async def _redeem(update: Update, context: ZhibuContext, code: str) -> None:
+    outcome = await redeem(context.deps, call(context), code)
     if outcome.linked is not None:
         user = update.effective_user
         context.lang = resolve_language(
@@ -66,7 +65,7 @@ async def cmd_help(update: Update, context: ZhibuContext) -> None:
 
 
 async def cmd_lang(update: Update, context: ZhibuContext) -> None:
-    answer, chosen = await set_language(actor(context), clean_text((context.args or [""])[0]), context.store)
+    answer, chosen = await set_language(context.deps, call(context), clean_text((context.args or [""])[0]))
     if chosen is not None:
         context.lang = chosen
     await render(update, context, answer)

@@ -29,7 +29,7 @@ from bot.services.kernel import pages
 from bot.services.kernel.pages import Filter, clip
 from bot.services.kernel.reminders import Due
 from bot.services.kernel.text import clean_text
-from bot.services.members.people import find_managed, managed_members, unit_label
+from bot.services.members.people import Named, find_managed, managed_members, unit_label
 from bot.store import Store
 from bot.store.db import iso
 from bot.store.outbox import Outgoing
@@ -222,7 +222,7 @@ async def rate(actor: Actor, fields: list[str], now: datetime, store: Store, set
     except FieldError as err:
         return say(f"posts.err.{err.problem}", value=err.value)
     tree = OrgTree.of(await store.units.all())
-    found = [m for m in await find_managed(store, actor, tree, name) if m.posts]
+    found = [m for m in await find_managed(store, actor, tree, Named(name)) if m.posts]
     if len(found) != 1:
         return say("posts.rate.not_found" if not found else "posts.reviewer.ambiguous", name=name)
     member = found[0]

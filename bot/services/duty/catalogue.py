@@ -26,7 +26,7 @@ from bot.services.duty.common import catalogue
 from bot.services.duty.points import parse_minimum, parse_name, parse_post_line
 from bot.services.duty.rules import MEDIATION, PATROL, FieldError
 from bot.services.duty.view import join_names
-from bot.services.members.people import find_managed, unit_label
+from bot.services.members.people import Named, find_managed, unit_label
 from bot.store import Store
 from bot.store.db import iso
 from bot.store.posts import Post
@@ -148,7 +148,7 @@ async def reviewer(actor: Actor, name: str, now: datetime, store: Store, lang: s
     if not name:
         return say("posts.reviewer.usage")
     tree = OrgTree.of(await store.units.all())
-    found = await find_managed(store, actor, tree, name)
+    found = await find_managed(store, actor, tree, Named(name))
     if len(found) != 1:
         return say("duty.posts.not_found" if not found else "posts.reviewer.ambiguous", name=name)
     member = found[0]

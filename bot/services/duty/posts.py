@@ -20,7 +20,7 @@ from bot.services.duty.common import catalogue
 from bot.services.duty.points import Catalogue
 from bot.services.duty.rules import DUTY_POSTS, DutyPost, parse_posts
 from bot.services.duty.view import join_names, post_label, posts_label
-from bot.services.members.people import find_managed, unit_label
+from bot.services.members.people import Named, find_managed, unit_label
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ async def posts(actor: Actor, fields: list[str], now: datetime, store: Store, la
         kind, rest = managing
         return await duty_catalogue.manage(actor, kind, [rest, *fields[1:]], now, store, lang)
     tree = OrgTree.of(await store.units.all())
-    found = await find_managed(store, actor, tree, name, hint)
+    found = await find_managed(store, actor, tree, Named(name, hint))
     if not found:
         return say("duty.posts.not_found", name=name)
     if len(found) > 1:

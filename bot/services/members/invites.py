@@ -11,14 +11,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from bot.config import Settings
+from bot.domain.call import Call
 from bot.domain.models import Member
 from bot.domain.results import Reply, Result, alert, say
 from bot.domain.rights import Actor, can_manage
 from bot.i18n import t
+from bot.services.kernel.deps import Deps
 from bot.services.kernel.text import clean_text, join_names
 from bot.services.members.buttons import InviteKeep, InviteRelink
-from bot.services.members.people import find_managed, tree_of, unit_label
+from bot.services.members.people import Named, find_managed, tree_of, unit_label
 from bot.store import Store
 from bot.store.invites import InviteOutcome
 from bot.store.outbox import Outgoing
@@ -30,13 +31,14 @@ def invite_link(bot_username: str, code: str) -> str:
     return f"https://t.me/{bot_username}?start={code}"
 
 
-async def invite(actor: Actor, name: str, hint: str, store: Store, bot_username: str, lang: str) -> Reply:
+async def invite(deps: Deps, call: Call, named: Named, bot_username: str) -> Reply:
     """/invite NAME [| UNIT]: the member's one-time link, or the offer to re-link one already linked."""
-    name, hint = clean_text(name), clean_text(hint)
+    store, lang = deps.store, call.lang
+    name, hint = clean_text(named.name), clean_text(named.unit_hint)
     if not name:
         return say("invite.usage")
     tree = await tree_of(store)
-    found = await find_managed(store, actor, tree, name, hint)
+    found = await find_managed(store, call.actor, tree, Named(name, hint))
     if not found:
         return say("invite.not_found", name=name)
     if len(found) > 1:
@@ -71,11 +73,10 @@ async def _managed_member(actor: Actor, member_id: int, store: Store) -> Member 
     return member if can_manage(actor, member.unit_id, await tree_of(store)) else None
 
 
-async def relink(
-    actor: Actor, member_id: int, telegram_id: int, store: Store, settings: Settings, bot_username: str
-) -> Pressed:
+async def relink(deps: Deps, call: Call, pressed: InviteRelink, bot_username: str) -> Pressed:
     """Confirmed: unlink the old account (told through the outbox) and give a new one-time link."""
-    member = await _managed_member(actor, member_id, store)
+    actor, store, settings, telegram_id = call.actor, deps.store, deps.settings, pressed.telegram_id
+    member = await _managed_member(actor, pressed.member_id, store)
     if member is None:
         return Pressed(Result.of(alert("invite.relink_refused")), finished=False)
 
@@ -108,9 +109,9 @@ async def relink(
     )
 
 
-async def keep(actor: Actor, member_id: int, store: Store) -> Pressed:
+async def keep(deps: Deps, call: Call, member_id: int) -> Pressed:
     """Not re-linked: nothing changes."""
-    member = await _managed_member(actor, member_id, store)
+    member = await _managed_member(call.actor, member_id, deps.store)
     if member is None:
         return Pressed(Result.of(alert("invite.relink_refused")), finished=False)
     return Pressed(Result.of(alert("invite.kept", name=member.name)), finished=True)
@@ -124,7 +125,9 @@ class Redeemed:
     linked: Member | None = None
 
 
-async def redeem(actor: Actor, code: str, store: Store) -> Redeemed:
+async def redeem(deps: Deps, call: Call, code: str) -> Redeemed:
+    """/start CODE: link this account to the member the code was made for."""
+    actor, store = call.actor, deps.store
     outcome, member_id = await store.invites.redeem(code, actor.telegram_id)
     if outcome is InviteOutcome.USED:
         mine = actor.member is not None and actor.member.id == member_id

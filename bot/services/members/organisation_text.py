@@ -2,7 +2,7 @@
 organisation says of them — roles and offices (书记, 支委, 党小组长, 联系人), membership (正式/预备党员),
 党龄, activity group, a relation elsewhere, and a mark for those who do not vote (〔无表决权〕).
 
-One function, `member_line`, so that the listing (`bot.services.reports.status_members`) only calls it.
+One function, `facts`, so that the listing (`bot.services.reports.status_members`) only calls it.
 """
 
 from __future__ import annotations
@@ -54,19 +54,3 @@ def facts(member: Member, tree: OrgTree, lang: str, today: date) -> list[str]:
     if member.relation == ELSEWHERE:
         out.append(t(lang, "members.elsewhere_in", home=member.note) if member.note else t(lang, "members.elsewhere"))
     return out
-
-
-def member_line(member: Member, status: Html, tree: OrgTree, lang: str, today: date) -> str:
-    """`名字（党小组） · 状态 · 未注册 · 书记、支委 · 正式党员 · 党龄 12 年 · 活动小组：… 〔无表决权〕`."""
-    group = tree.name(member.group_id)
-    name = Html(t(lang, "members.in_group", name=member.name, group=group)) if group else member.name
-    known = Html("".join(t(lang, "members.fact", fact=Html(fact)) for fact in facts(member, tree, lang, today)))
-    return t(
-        lang,
-        "members.line",
-        name=name,
-        status=status,
-        unlinked="" if member.linked else Html(t(lang, "members.unlinked")),
-        facts=known,
-        vote="" if member.votes else Html(t(lang, "members.no_vote")),
-    )

@@ -11,11 +11,14 @@ import asyncio
 import logging
 from collections.abc import AsyncGenerator, Iterable
 from contextlib import aclosing
+from dataclasses import dataclass
 
+from bot.domain.call import Call
 from bot.domain.models import Member as Member  # re-exported: handlers name the type without the store
 from bot.domain.results import Reply, say
-from bot.domain.rights import Actor, OrgTree, can_see_member, is_admin, managed_units
+from bot.domain.rights import Actor, OrgTree, is_admin, managed_units
 from bot.i18n import LANGUAGES
+from bot.services.kernel.deps import Deps
 from bot.store import Store
 from bot.store.db import current_update_id
 
@@ -42,17 +45,15 @@ async def first_look(
 
 
 async def identify(
-    store: Store,
-    telegram_id: int,
-    admin_ids: Iterable[int],
-    private: bool = True,
-    found: Member | _NotLookedUp | None = _LOOK_UP,
+    deps: Deps, telegram_id: int, private: bool = True, found: Member | _NotLookedUp | None = _LOOK_UP
 ) -> tuple[Actor, bool]:
-    """The actor for this Telegram account, and whether they were linked just now.
+    """The actor for this Telegram account, and whether they were linked just now (an admin by `ADMIN_IDS`
+    or by the admin role).
 
     A member whose roster row carries this Telegram id is linked by their first message to the bot in
     private (Telegram lets the bot write to them from then on); a member marked unreachable who writes in
     private is reachable again. An account whose member left the roster is unknown (active members only)."""
+    store = deps.store
     member = await store.members.by_telegram_id(telegram_id) if isinstance(found, _NotLookedUp) else found
     just_linked = False
     if member is not None and member.linked and member.unreachable and private:
@@ -71,7 +72,7 @@ async def identify(
         member = await store.members.get(member.id)
         just_linked = True
         log.info("member=%s linked by roster id", member.id if member else None)
-    return Actor(telegram_id, member, is_admin(telegram_id, member, admin_ids)), just_linked
+    return Actor(telegram_id, member, is_admin(telegram_id, member, deps.settings.admin_ids)), just_linked
 
 
 def unit_label(tree: OrgTree, member: Member) -> str:
@@ -86,18 +87,19 @@ def place_label(tree: OrgTree, unit_id: int, group_id: int | None) -> str:
     return " · ".join(n for n in names if n)
 
 
-async def find_visible(store: Store, actor: Actor, tree: OrgTree, name: str, unit_hint: str = "") -> list[Member]:
-    """Members named `name` that this actor may see (a secretary: their units), narrowed by a unit
-    name when given."""
-    found = [m for m in await store.members.named(name.strip()) if can_see_member(actor, m, tree)]
-    return _narrow(tree, found, unit_hint)
+@dataclass(frozen=True)
+class Named:
+    """A member as a secretary names them: the name, and (when names repeat) the unit or group it is in."""
+
+    name: str
+    unit_hint: str = ""
 
 
-async def find_managed(store: Store, actor: Actor, tree: OrgTree, name: str, unit_hint: str = "") -> list[Member]:
-    """Members named `name` in the units this secretary manages."""
+async def find_managed(store: Store, actor: Actor, tree: OrgTree, named: Named) -> list[Member]:
+    """Members of that name in the units this secretary manages, narrowed by the unit named when given."""
     units = managed_units(actor, tree)
-    found = [m for m in await store.members.named(name.strip()) if m.unit_id in units]
-    return _narrow(tree, found, unit_hint)
+    found = [m for m in await store.members.named(named.name.strip()) if m.unit_id in units]
+    return _narrow(tree, found, named.unit_hint)
 
 
 def _narrow(tree: OrgTree, found: list[Member], unit_hint: str) -> list[Member]:
@@ -115,21 +117,22 @@ async def tree_of(store: Store) -> OrgTree:
     return OrgTree.of(await store.units.all())
 
 
-async def welcome(actor: Actor, store: Store) -> Reply | None:
+async def welcome(deps: Deps, call: Call) -> Reply | None:
     """/start without a code: who they are on the roster (None for an admin who is not on it)."""
-    if actor.member is None:
+    member = call.actor.member
+    if member is None:
         return None
-    tree = await tree_of(store)
-    return say("start.welcome", name=actor.member.name, unit=unit_label(tree, actor.member))
+    tree = await tree_of(deps.store)
+    return say("start.welcome", name=member.name, unit=unit_label(tree, member))
 
 
-async def set_language(actor: Actor, choice: str, store: Store) -> tuple[Reply, str | None]:
+async def set_language(deps: Deps, call: Call, choice: str) -> tuple[Reply, str | None]:
     """/lang zh|en: (the answer, the language to answer in from now on, or None when unchanged)."""
     choice = choice.strip().lower()
     if choice not in LANGUAGES:
         return say("lang.usage"), None
-    if actor.member is not None:
-        await store.members.set_language(actor.member.id, choice)
+    if call.actor.member is not None:
+        await deps.store.members.set_language(call.actor.member.id, choice)
     return say("lang.set"), choice
 
 

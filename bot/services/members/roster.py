@@ -23,6 +23,7 @@ from bot.services.members.roster_columns import (
     ROLES,
     RosterError,
     RosterRow,
+    RowRules,
     parse_row,
 )
 from bot.services.members.roster_headers import CHINESE, resolve
@@ -98,6 +99,7 @@ def parse_roster(
     if errors and errors[0].line == 1:
         return [], errors[:1]
     reader = csv.DictReader(io.StringIO(text, newline=""))
+    rules = RowRules(today, cadence)
     try:
         header = [clean_text(h) for h in (reader.fieldnames or [])]
     except csv.Error as exc:  # e.g. a header cell longer than the csv module's field limit
@@ -114,7 +116,7 @@ def parse_roster(
                 continue
             if not any((v or "").strip() for v in raw.values()):
                 continue
-            row = parse_row(reader.line_num, raw, errors, today, cadence)
+            row = parse_row(reader.line_num, raw, errors, rules)
             if row:
                 rows.append(row)
     except csv.Error as exc:

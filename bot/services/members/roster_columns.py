@@ -241,11 +241,19 @@ VALIDATORS: dict[str, Callable[[str], Any]] = {
 }
 
 
-def parse_row(
-    line: int, raw: dict[str, str], errors: list[RosterError], today: date, cadence: str = "quarterly"
-) -> RosterRow | None:
+@dataclass(frozen=True)
+class RowRules:
+    """What a row is checked against: `today` (dates of joining must not be after it) and the report cadence
+    of a mobile member whose row gives none (REPORT_CADENCE_DEFAULT)."""
+
+    today: date
+    cadence: str = "quarterly"
+
+
+def parse_row(line: int, raw: dict[str, str], errors: list[RosterError], rules: RowRules) -> RosterRow | None:
     """The row, or None with its problems added to `errors` (every column is checked, then the rules
     between the columns of the row)."""
+    today, cadence = rules.today, rules.cadence
     values: dict[str, Any] = {}
     before = len(errors)
     for column, validate in VALIDATORS.items():

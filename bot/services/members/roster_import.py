@@ -76,15 +76,13 @@ def _record(row: RosterRow, unit_id: int, group_id: int | None, activity_group_i
     )
 
 
-async def _unit(
-    uow: UnitOfWork, kind: str, name: str, parent_id: int | None, where: tuple[int, str]
-) -> tuple[int, bool]:
-    """The unit's id (made when missing) and whether it was made; a conflict when the name under this
-    parent is a unit of another kind."""
+async def _unit(uow: UnitOfWork, row: RosterRow, kind: str, parent_id: int | None) -> tuple[int, bool]:
+    """The id of the unit the row names in its column `kind` (branch, group or activity_group), made when
+    missing, and whether it was made; a conflict when the name under this parent is a unit of another kind."""
+    name = {BRANCH_KIND: row.branch, GROUP_KIND: row.group, ACTIVITY_GROUP_KIND: row.activity_group}[kind]
     found = await uow.units.find(name, parent_id)
     if found is not None and found.kind != kind:
-        line, column = where
-        raise RosterConflict(RosterError(line, column, "roster.err.unit_kind", {"value": name}))
+        raise RosterConflict(RosterError(row.line, kind, "roster.err.unit_kind", {"value": name}))
     return await uow.units.ensure(kind, name, parent_id)
 
 
@@ -101,16 +99,14 @@ async def apply_roster(
         for row in rows:
             unit_id = committee_id
             if row.branch:
-                unit_id, made = await _unit(uow, BRANCH_KIND, row.branch, committee_id, (row.line, "branch"))
+                unit_id, made = await _unit(uow, row, BRANCH_KIND, committee_id)
                 summary.units_created += made
             group_id = activity_id = None
             if row.group:
-                group_id, made = await _unit(uow, GROUP_KIND, row.group, unit_id, (row.line, "group"))
+                group_id, made = await _unit(uow, row, GROUP_KIND, unit_id)
                 summary.units_created += made
             if row.activity_group:
-                activity_id, made = await _unit(
-                    uow, ACTIVITY_GROUP_KIND, row.activity_group, committee_id, (row.line, "activity_group")
-                )
+                activity_id, made = await _unit(uow, row, ACTIVITY_GROUP_KIND, committee_id)
                 summary.units_created += made
             records.append((row, _record(row, unit_id, group_id, activity_id)))
 
