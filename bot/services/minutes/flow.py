@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
 
-from bot.config import Settings
+from bot.domain.call import Call
 from bot.domain.results import Reply, Result, alert, say, shown
-from bot.domain.rights import Actor, OrgTree
+from bot.domain.rights import OrgTree, managed_units
 from bot.i18n import t
+from bot.services.kernel.deps import Deps
 from bot.services.kernel.text import clean_text
 from bot.services.minutes import rules, text
+from bot.services.minutes.buttons import MinutesPerson
 from bot.services.minutes.rules import MinutesDraft
 from bot.services.notices.manage import find_managed
-from bot.store import Store
 from bot.store.minutes import Resolution
 
 log = logging.getLogger(__name__)
@@ -44,151 +44,158 @@ class Step:
 
 
 @dataclass(frozen=True)
-class Ctx:
-    """Who acts, when, where: the plain values every step needs."""
+class Waiting:
+    """Where the conversation stands: the draft kept, and the step (`HOST` … `PREVIEW`) that waits."""
 
-    person: Actor
-    now: datetime
-    store: Store
-    settings: Settings
-    lang: str
+    draft: MinutesDraft
+    state: str
 
 
 def _over(*replies: Reply) -> Step:
     return Step(Result.of(*replies))
 
 
-async def _record(ctx: Ctx, raw: str) -> text.Record | Reply:
-    """The meeting's record, when the person may keep its minutes and it was held; else the refusal."""
-    tree = OrgTree.of(await ctx.store.units.all())
-    notice = await find_managed(ctx.person, raw, "minutes.usage", ctx.store, tree)
+@dataclass(frozen=True)
+class _Meeting:
+    """One step's view of the meeting: who acts and when (`deps`, `call`), and the meeting's record."""
+
+    deps: Deps
+    call: Call
+    record: text.Record
+
+    def ask(self, state: str, draft: MinutesDraft) -> Reply:
+        """The question of a step (asked first, and again after a refusal or a photo)."""
+        lang, notice_id = self.call.lang, draft.notice_id
+        if state in (HOST, RECORDER):
+            return say(
+                f"minutes.ask_{state}", buttons=text.person_buttons(notice_id, state, self.record.present) or None
+            )
+        if state == MORE:
+            return say("minutes.ask_more", count=len(draft.resolutions), buttons=text.more_buttons(lang, notice_id))
+        if state == RES_VOTES:
+            return say("minutes.ask_votes", text=draft.pending or "", limit=self.record.vote_limit)
+        if state == PREVIEW:
+            body = text.template(lang, self.record, self.deps.tz, draft)
+            return shown(body + "\n\n" + t(lang, "minutes.preview_hint"), text.preview_buttons(lang, notice_id))
+        return say(f"minutes.ask_{state}")
+
+    def next(self, state: str, draft: MinutesDraft, *first: Reply) -> Step:
+        """Wait in `state` with `draft`: the answers `first` (a refusal, a choice), then its question."""
+        return Step(Result.of(*first, self.ask(state, draft)), draft, state)
+
+
+async def _meeting(deps: Deps, call: Call, raw: str) -> _Meeting | Reply:
+    """The meeting, when the person may keep its minutes and it was held; else the refusal."""
+    tree = OrgTree.of(await deps.store.units.all())
+    notice = await find_managed(deps.store, managed_units(call.actor, tree), raw, "minutes.usage")
     if isinstance(notice, Reply):
         return notice
     if notice.cancelled_at is not None:
         return say("minutes.cancelled", id=notice.id)
-    if notice.starts_at > ctx.now:
+    if notice.starts_at > call.now:
         return say("minutes.not_held", id=notice.id)
-    return text.Record(notice, tree, tuple(await ctx.store.notices.seats(notice.id)))
+    return _Meeting(deps, call, text.Record(notice, tree, tuple(await deps.store.notices.seats(notice.id))))
 
 
-def _ask(ctx: Ctx, state: str, draft: MinutesDraft, record: text.Record) -> Reply:
-    """The question of a step (asked first, and again after a refusal or a photo)."""
-    notice_id = draft.notice_id
-    if state in (HOST, RECORDER):
-        return say(f"minutes.ask_{state}", buttons=text.person_buttons(notice_id, state, record.present) or None)
-    if state == MORE:
-        return say("minutes.ask_more", count=len(draft.resolutions), buttons=text.more_buttons(ctx.lang, notice_id))
-    if state == RES_VOTES:
-        return say("minutes.ask_votes", text=draft.pending or "", limit=record.vote_limit)
-    if state == PREVIEW:
-        body = text.template(ctx.lang, record, ctx.settings.tz, draft)
-        return shown(body + "\n\n" + t(ctx.lang, "minutes.preview_hint"), text.preview_buttons(ctx.lang, notice_id))
-    return say(f"minutes.ask_{state}")
-
-
-def _next(ctx: Ctx, state: str, draft: MinutesDraft, record: text.Record, *first: Reply) -> Step:
-    return Step(Result.of(*first, _ask(ctx, state, draft, record)), draft, state)
-
-
-async def open_minutes(ctx: Ctx, args: str) -> Step:
+async def open_minutes(deps: Deps, call: Call, args: str) -> Step:
     """`/minutes ID`: saved minutes shown (with 重新填写), or the template and the first question;
     `/minutes ID | text`: the quick note."""
     head, bar, rest = args.replace("｜", "|").partition("|")
-    record = await _record(ctx, head)
-    if isinstance(record, Reply):
-        return _over(record)
+    meeting = await _meeting(deps, call, head)
+    if isinstance(meeting, Reply):
+        return _over(meeting)
+    record, lang = meeting.record, call.lang
     notice_id = record.notice.id
     if bar:
-        return _over(await _quick(ctx, record, rest))
-    saved = await ctx.store.minutes.get(notice_id)
+        return _over(await _quick(meeting, rest))
+    saved = await deps.store.minutes.get(notice_id)
     if saved is not None:
-        return _over(
-            shown(text.template(ctx.lang, record, ctx.settings.tz, saved), text.redo_buttons(ctx.lang, notice_id))
-        )
-    return _start(ctx, record)
+        return _over(shown(text.template(lang, record, deps.tz, saved), text.redo_buttons(lang, notice_id)))
+    return _start(meeting)
 
 
-def _start(ctx: Ctx, record: text.Record) -> Step:
-    draft = MinutesDraft(notice_id=record.notice.id)
-    intro = shown(text.template(ctx.lang, record, ctx.settings.tz) + "\n\n" + t(ctx.lang, "minutes.intro"))
-    return _next(ctx, HOST, draft, record, intro)
+def _start(meeting: _Meeting) -> Step:
+    draft = MinutesDraft(notice_id=meeting.record.notice.id)
+    lang = meeting.call.lang
+    intro = shown(text.template(lang, meeting.record, meeting.deps.tz) + "\n\n" + t(lang, "minutes.intro"))
+    return meeting.next(HOST, draft, intro)
 
 
-async def _quick(ctx: Ctx, record: text.Record, raw: str) -> Reply:
+async def _quick(meeting: _Meeting, raw: str) -> Reply:
     content = clean_text(raw, multiline=True)
     if not content:
         return say("minutes.usage")
     if len(content) > rules.CONTENT_LIMIT:
         return say("minutes.err.too_long", limit=rules.CONTENT_LIMIT)
-    member = ctx.person.member
-    await ctx.store.minutes.set_content(record.notice.id, content, member.id if member else None, ctx.now)
-    log.info("notice=%s minutes content kept", record.notice.id)
-    return say("minutes.content_saved", id=record.notice.id)
+    notice_id, call = meeting.record.notice.id, meeting.call
+    member = call.actor.member
+    await meeting.deps.store.minutes.set_content(notice_id, content, member.id if member else None, call.now)
+    log.info("notice=%s minutes content kept", notice_id)
+    return say("minutes.content_saved", id=notice_id)
 
 
-async def redo(ctx: Ctx, notice_id: int) -> Step:
+async def redo(deps: Deps, call: Call, notice_id: int) -> Step:
     """重新填写 pressed under saved minutes: a fresh draft from the record (saved only at 保存)."""
-    record = await _record(ctx, str(notice_id))
-    if isinstance(record, Reply):
-        return _over(alert(record.key, **record.params))
-    return _start(ctx, record)
+    meeting = await _meeting(deps, call, str(notice_id))
+    if isinstance(meeting, Reply):
+        return _over(alert(meeting.key, **meeting.params))
+    return _start(meeting)
 
 
-async def _again(ctx: Ctx, draft: MinutesDraft, state: str, *first: Reply) -> Step:
-    """Stay in `state`: the refusal (if any), then the question again."""
-    record = await _record(ctx, str(draft.notice_id))
-    if isinstance(record, Reply):
-        return _over(record)
-    return _next(ctx, state, draft, record, *first)
-
-
-async def not_text(ctx: Ctx, draft: MinutesDraft, state: str) -> Step:
-    return await _again(ctx, draft, state, say("common.text_expected"))
+async def not_text(deps: Deps, call: Call, waiting: Waiting) -> Step:
+    """A photo, voice, sticker or file where a step waits for text: say so, and ask the step again."""
+    meeting = await _meeting(deps, call, str(waiting.draft.notice_id))
+    if isinstance(meeting, Reply):
+        return _over(meeting)
+    return meeting.next(waiting.state, waiting.draft, say("common.text_expected"))
 
 
 def _named(draft: MinutesDraft, role: str, name: str) -> MinutesDraft:
     return draft.replace(host=name) if role == HOST else draft.replace(recorder=name)
 
 
-async def picked(ctx: Ctx, draft: MinutesDraft, role: str, member_id: int) -> Step:
+async def picked(deps: Deps, call: Call, draft: MinutesDraft, pressed: MinutesPerson) -> Step:
     """A member present pressed as host or recorder."""
-    record = await _record(ctx, str(draft.notice_id))
-    if isinstance(record, Reply):
-        return _over(record)
-    seat = next((s for s in record.present if s.member_id == member_id), None)
+    meeting = await _meeting(deps, call, str(draft.notice_id))
+    if isinstance(meeting, Reply):
+        return _over(meeting)
+    role = pressed.role
+    seat = next((s for s in meeting.record.present if s.member_id == pressed.member_id), None)
     if seat is None:
-        return _next(ctx, role, draft, record, alert("minutes.expired"))
+        return meeting.next(role, draft, alert("minutes.expired"))
     draft = _named(draft, role, seat.name)
-    return _next(ctx, RECORDER if role == HOST else CONTENT, draft, record)
+    return meeting.next(RECORDER if role == HOST else CONTENT, draft)
 
 
-async def typed(ctx: Ctx, draft: MinutesDraft, state: str, raw: str) -> Step:
+async def typed(deps: Deps, call: Call, waiting: Waiting, raw: str) -> Step:
     """Text sent while a step waits: a name, the content, a resolution, its votes."""
-    record = await _record(ctx, str(draft.notice_id))
-    if isinstance(record, Reply):
-        return _over(record)
+    draft, state = waiting.draft, waiting.state
+    meeting = await _meeting(deps, call, str(draft.notice_id))
+    if isinstance(meeting, Reply):
+        return _over(meeting)
+    record = meeting.record
     if state in (HOST, RECORDER):
         name = clean_text(raw)
         if not name or len(name) > rules.NAME_LIMIT:
-            return _next(ctx, state, draft, record, say("minutes.err.name", limit=rules.NAME_LIMIT))
+            return meeting.next(state, draft, say("minutes.err.name", limit=rules.NAME_LIMIT))
         missing = rules.absent_by_record(name, record.everyone)
         if missing is not None:
             key = "minutes.err.on_leave" if missing.on_leave else "minutes.err.absent"
-            return _next(ctx, state, draft, record, say(key, name=missing.name))
-        return _next(ctx, RECORDER if state == HOST else CONTENT, _named(draft, state, name), record)
+            return meeting.next(state, draft, say(key, name=missing.name))
+        return meeting.next(RECORDER if state == HOST else CONTENT, _named(draft, state, name))
     if state == CONTENT:
         content = clean_text(raw, multiline=True)
         if not content or len(content) > rules.CONTENT_LIMIT:
-            return _next(ctx, state, draft, record, say("minutes.err.too_long", limit=rules.CONTENT_LIMIT))
-        return _next(ctx, MORE, draft.replace(content=content), record)
+            return meeting.next(state, draft, say("minutes.err.too_long", limit=rules.CONTENT_LIMIT))
+        return meeting.next(MORE, draft.replace(content=content))
     if state == RES_TEXT:
         item = clean_text(raw, multiline=True)
         if not item or len(item) > rules.RESOLUTION_LIMIT:
-            return _next(ctx, state, draft, record, say("minutes.err.too_long", limit=rules.RESOLUTION_LIMIT))
-        return _next(ctx, RES_VOTES, draft.replace(pending=item), record)
+            return meeting.next(state, draft, say("minutes.err.too_long", limit=rules.RESOLUTION_LIMIT))
+        return meeting.next(RES_VOTES, draft.replace(pending=item))
     if state == RES_VOTES:
-        return _votes(ctx, draft, record, raw)
-    return _next(ctx, state, draft, record, say("minutes.err.use_buttons"))  # MORE, PREVIEW wait for buttons
+        return _votes(meeting, draft, raw)
+    return meeting.next(state, draft, say("minutes.err.use_buttons"))  # MORE, PREVIEW wait for buttons
 
 
 def _quorum_refusal(record: text.Record) -> Reply | None:
@@ -198,71 +205,73 @@ def _quorum_refusal(record: text.Record) -> Reply | None:
     return say("minutes.err.no_quorum", expected=counted.expected, present=counted.present)
 
 
-def _votes(ctx: Ctx, draft: MinutesDraft, record: text.Record, raw: str) -> Step:
+def _votes(meeting: _Meeting, draft: MinutesDraft, raw: str) -> Step:
+    record = meeting.record
     refusal = _quorum_refusal(record)
     if refusal is not None:  # the record changed meanwhile: no vote can stand
-        return _next(ctx, MORE, draft.replace(pending=None), record, refusal)
+        return meeting.next(MORE, draft.replace(pending=None), refusal)
     votes = rules.parse_votes(raw)
     limit = record.vote_limit
     if votes is None:
-        return _next(ctx, RES_VOTES, draft, record, say("minutes.err.votes_format", limit=limit))
+        return meeting.next(RES_VOTES, draft, say("minutes.err.votes_format", limit=limit))
     problem = rules.check_votes(votes, limit)
     if problem is not None:
         who = "voters" if record.quorum is not None else "present"
         key = f"minutes.err.{problem.key}_{who}" if problem.key == "over" else f"minutes.err.{problem.key}"
-        return _next(ctx, RES_VOTES, draft, record, Reply(key=key, params=problem.params))
-    return _next(ctx, MORE, draft.adding(draft.pending or "", *votes), record)
+        return meeting.next(RES_VOTES, draft, Reply(key=key, params=problem.params))
+    return meeting.next(MORE, draft.adding(draft.pending or "", *votes))
 
 
-async def add(ctx: Ctx, draft: MinutesDraft) -> Step:
+async def add(deps: Deps, call: Call, draft: MinutesDraft) -> Step:
     """添加决议: only when the quorum is met (where one counts) and somebody was present, at most MAX_RESOLUTIONS."""
-    record = await _record(ctx, str(draft.notice_id))
-    if isinstance(record, Reply):
-        return _over(record)
+    meeting = await _meeting(deps, call, str(draft.notice_id))
+    if isinstance(meeting, Reply):
+        return _over(meeting)
+    record = meeting.record
     refusal = _quorum_refusal(record)
     if refusal is not None:
-        return _next(ctx, MORE, draft, record, refusal)
+        return meeting.next(MORE, draft, refusal)
     if record.vote_limit == 0:  # nobody checked in (a meeting without a quorum): nobody could vote
-        return _next(ctx, MORE, draft, record, say("minutes.err.nobody"))
+        return meeting.next(MORE, draft, say("minutes.err.nobody"))
     if len(draft.resolutions) >= rules.MAX_RESOLUTIONS:
-        return _next(ctx, MORE, draft, record, say("minutes.err.too_many", limit=rules.MAX_RESOLUTIONS))
-    return _next(ctx, RES_TEXT, draft, record)
+        return meeting.next(MORE, draft, say("minutes.err.too_many", limit=rules.MAX_RESOLUTIONS))
+    return meeting.next(RES_TEXT, draft)
 
 
-async def done(ctx: Ctx, draft: MinutesDraft) -> Step:
+async def done(deps: Deps, call: Call, draft: MinutesDraft) -> Step:
     """完成: the preview with 保存 / 不保存."""
-    return await _again(ctx, draft, PREVIEW)
+    meeting = await _meeting(deps, call, str(draft.notice_id))
+    if isinstance(meeting, Reply):
+        return _over(meeting)
+    return meeting.next(PREVIEW, draft)
 
 
-async def save(ctx: Ctx, draft: MinutesDraft) -> Step:
+async def save(deps: Deps, call: Call, draft: MinutesDraft) -> Step:
     """保存: checked once more against the record as it stands, then kept in one transaction."""
-    record = await _record(ctx, str(draft.notice_id))
-    if isinstance(record, Reply):
-        return _over(record)
+    meeting = await _meeting(deps, call, str(draft.notice_id))
+    if isinstance(meeting, Reply):
+        return _over(meeting)
+    record = meeting.record
     refusal = _quorum_refusal(record) if draft.resolutions else None
     if refusal is not None:  # the record changed since: the votes cannot stand, the rest is kept
-        return _next(ctx, MORE, draft.replace(resolutions=()), record, refusal)
+        return meeting.next(MORE, draft.replace(resolutions=()), refusal)
     over = next(
         (r for r in draft.resolutions if rules.check_votes((r.yes, r.no, r.abstain), record.vote_limit) is not None),
         None,
     )
     if over is not None:
-        return _next(
-            ctx,
-            MORE,
-            draft.replace(resolutions=()),
-            record,
-            say("minutes.err.record_changed", limit=record.vote_limit),
+        return meeting.next(
+            MORE, draft.replace(resolutions=()), say("minutes.err.record_changed", limit=record.vote_limit)
         )
-    member = ctx.person.member
-    await ctx.store.minutes.save(
+    member = call.actor.member
+    await deps.store.minutes.save(
         draft.notice_id,
         draft.host,
         draft.recorder,
         draft.content or "",
         [Resolution(r.text, r.yes, r.no, r.abstain) for r in draft.resolutions],
         member.id if member else None,
-        ctx.now,
+        call.now,
     )
     log.info("notice=%s minutes saved with %s resolutions", draft.notice_id, len(draft.resolutions))
     return _over(say("minutes.saved", id=draft.notice_id, count=len(draft.resolutions)))

@@ -175,7 +175,7 @@ async def attendance(person: Actor, args: str, now: datetime, store: Store, sett
     fields = rules.split_fields(args)
     tree = OrgTree.of(await store.units.all())
     if fields[0]:
-        found = await find_managed(person, fields[0], "notice.att.usage", store, tree)
+        found = await find_managed(store, managed_units(person, tree), fields[0], "notice.att.usage")
     else:
         found = await store.notices.latest_in(managed_units(person, tree)) or say("notice.none_yet")
     if isinstance(found, Reply):

@@ -20,14 +20,14 @@ from bot.store.outbox import OutboxRow, Outgoing
 log = logging.getLogger(__name__)
 
 
-async def find_managed(person: Actor, raw: str, usage: str, store: Store, tree: OrgTree) -> Notice | Reply:
-    """The notice `raw` names (`12` or `#12`) when it belongs to the secretary's units; else the refusal
+async def find_managed(store: Store, units: set[int], raw: str, usage: str) -> Notice | Reply:
+    """The notice `raw` names (`12` or `#12`) when it belongs to `units` (the secretary's); else the refusal
     (the usage when `raw` is no id, "not found" for a notice of someone else's unit as for none)."""
     digits = raw.strip().lstrip("#")
     if not (digits.isascii() and digits.isdigit()) or len(digits) > 18:  # not `²`, nor beyond SQLite's INTEGER
         return say(usage)
     notice = await store.notices.get(int(digits))
-    if notice is None or notice.unit_id not in managed_units(person, tree):
+    if notice is None or notice.unit_id not in units:
         return say("notice.not_found", id=digits)
     return notice
 
@@ -36,7 +36,7 @@ async def cancel(person: Actor, args: str, now: datetime, store: Store, settings
     """Cancel a meeting not yet started: its unsent deliveries are withdrawn and everyone who got it (the
     group too) is told, in one transaction."""
     tree = OrgTree.of(await store.units.all())
-    notice = await find_managed(person, args, "notice.cancel_usage", store, tree)
+    notice = await find_managed(store, managed_units(person, tree), args, "notice.cancel_usage")
     if isinstance(notice, Reply):
         return Result.of(notice)
     if notice.cancelled_at is not None:
