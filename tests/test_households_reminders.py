@@ -8,12 +8,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.config import Settings
+from bot.domain.call import Call
 from bot.domain.rights import Actor
 from bot.emulator import BotApiEmulator
 from bot.services import registry as core
+from bot.services.households.buttons import RequestAct
 from bot.services.households.due import week_label
 from bot.services.households.requests import log_request
 from bot.services.households.requests_flow import act, complete
+from bot.services.kernel.deps import Deps
 from bot.store import Store
 from tests.conftest import LIAISON, PATROL, SECRETARY, SMALL_ROSTER, Harness, load_roster, make_settings
 from tests.households_helpers import link, load_households
@@ -90,11 +93,12 @@ async def test_request_reminds_its_handler_at_7_days_and_the_secretary_at_15(
     assert secretary is not None
     try:
         member = await actor(store, LIAISON)
-        await log_request(member, "李大爷 | 楼道灯坏了", start, store)
-        await log_request(member, "王奶奶 | 想要上门送药", start, store)
-        acted = await act(member, 2, "resolve", start + timedelta(days=1), store, settings, "zh")
+        deps = Deps(store, settings)
+        await log_request(deps, Call(member, start, "zh"), "李大爷 | 楼道灯坏了")
+        await log_request(deps, Call(member, start, "zh"), "王奶奶 | 想要上门送药")
+        acted = await act(deps, Call(member, start + timedelta(days=1), "zh"), RequestAct(2, "resolve"))
         assert acted.pending is not None
-        await complete(member, acted.pending, "社区医生已送药", start + timedelta(days=1), store, settings, "zh")
+        await complete(deps, Call(member, start + timedelta(days=1), "zh"), acted.pending, "社区医生已送药")
         await core.sweep(store, settings, start + timedelta(days=6))
         assert await keys(store, "request:remind") == []
         await core.sweep(store, settings, start + timedelta(days=7, hours=1))

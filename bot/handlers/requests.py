@@ -12,7 +12,7 @@ from bot.domain.payload import family
 from bot.domain.results import Reply, Result, alert
 from bot.domain.rights import Actor
 from bot.handlers import conversation, pages
-from bot.handlers.common import actor, args_text, command, is_private, render
+from bot.handlers.common import actor, args_text, call, command, is_private, render
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.households import requests_flow
 from bot.services.households.buttons import REQUESTS, RequestAct, RequestOpen, RequestRate
@@ -36,9 +36,7 @@ async def _show(update: Update, context: ZhibuContext, acted: Acted) -> Q | int:
 
 @command("request")
 async def cmd_request(update: Update, context: ZhibuContext) -> None:
-    await render(
-        update, context, await log_request(actor(context), args_text(context), context.services.now(), context.store)
-    )
+    await render(update, context, await log_request(context.deps, call(context), args_text(context)))
 
 
 @command("requests")
@@ -46,14 +44,12 @@ async def cmd_requests(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await list_requests(actor(context), context.services.now(), context.store, context.settings, context.lang),
+        await list_requests(context.deps, call(context)),
     )
 
 
 async def requests_pressed(person: Actor, pressed: ListPage, context: ZhibuContext) -> Reply:
-    return await requests_page(
-        person, pressed.filter, pressed.page, context.services.now(), context.store, context.settings, context.lang
-    )
+    return await requests_page(context.deps, call(context), pressed)
 
 
 async def on_open(update: Update, context: ZhibuContext) -> None:
@@ -66,9 +62,7 @@ async def on_open(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await show_request(
-            actor(context), pressed.request_id, context.services.now(), context.store, context.settings, context.lang
-        ),
+        await show_request(context.deps, call(context), pressed.request_id),
     )
 
 
@@ -78,15 +72,7 @@ async def on_act(update: Update, context: ZhibuContext) -> Q | int:
     assert pressed is not None
     if not is_private(update) or actor(context).member is None:
         return await _show(update, context, Acted(Result.of(alert("requests.not_allowed"))))
-    acted = await requests_flow.act(
-        actor(context),
-        pressed.request_id,
-        pressed.action,
-        context.services.now(),
-        context.store,
-        context.settings,
-        context.lang,
-    )
+    acted = await requests_flow.act(context.deps, call(context), pressed)
     return await _show(update, context, acted)
 
 
@@ -95,15 +81,7 @@ async def on_text(update: Update, context: ZhibuContext) -> Q | int:
     assert update.effective_message is not None
     if pending is None:
         return await conversation.lost(update, context, "/requests")
-    acted = await requests_flow.complete(
-        actor(context),
-        pending,
-        update.effective_message.text or "",
-        context.services.now(),
-        context.store,
-        context.settings,
-        context.lang,
-    )
+    acted = await requests_flow.complete(context.deps, call(context), pending, update.effective_message.text or "")
     return await _show(update, context, acted)
 
 
@@ -124,9 +102,7 @@ async def on_rate(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await requests_flow.rate(
-            actor(context), pressed.request_id, pressed.rating, context.services.now(), context.store, context.lang
-        ),
+        await requests_flow.rate(context.deps, call(context), pressed),
     )
 
 

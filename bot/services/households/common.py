@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.config import Settings
+from bot.domain.call import Call
 from bot.domain.results import Reply, Result, alert, say, shown
 from bot.domain.rights import Actor, OrgTree, managed_units
 from bot.i18n import t
 from bot.services.kernel import pages
 from bot.services.kernel.buttons import ListPage
+from bot.services.kernel.deps import Deps
 from bot.services.kernel.pages import Filter, clip
 from bot.store import Store
 from bot.store.households import Household
@@ -83,33 +84,10 @@ def _filters(now: datetime, days: int) -> tuple[Filter[Household], ...]:
     )
 
 
-def _line(
-    h: Household, lang: str, tz: ZoneInfo, now: datetime, days: int, cap: int | None, *, with_member: bool
-) -> str:
-    visit = (
-        t(lang, "households.last_visit", date=_day(h.last_visit_at, tz))
-        if h.last_visit_at
-        else t(lang, "households.never")
-    )
-    extra = [t(lang, "households.people", count=h.people)] if h.people else []
-    extra += [clip(h.note, cap)] if h.note else []
-    extra += [h.phone] if h.phone and not with_member else []
-    return t(
-        lang,
-        "households.line_member" if with_member else "households.line",
-        head=clip(h.head, cap),
-        place=clip(address(h) or "—", cap),
-        extra="".join(f" · {e}" for e in extra),
-        member=clip(h.member_name, cap),
-        visit=visit,
-        late=t(lang, "households.late", days=days) if is_stale(h, now, days) else "",
-    )
-
-
-async def _page(
-    person: Actor, ref: int, word: str, number: int, now: datetime, store: Store, settings: Settings, lang: str
-) -> Reply:
-    tz, days = settings.tz, settings.visit_reminder_days
+async def _page(deps: Deps, call: Call, pressed: ListPage) -> Reply:
+    person, now, store, lang, ref = call.actor, call.now, deps.store, call.lang, pressed.ref
+    tz, days = deps.tz, deps.settings.visit_reminder_days
+    word, number = pressed.filter, pressed.page
     filters = _filters(now, days)
     if ref == OWN:
         if person.member is None:
@@ -151,32 +129,51 @@ async def _page(
     head += pages.narrowed(page, lang)
     foot = pages.footer(page, lang, export=person.is_secretary)
 
+    def line(h: Household, cap: int | None) -> str:
+        with_member = ref == UNITS
+        visit = (
+            t(lang, "households.last_visit", date=_day(h.last_visit_at, tz))
+            if h.last_visit_at
+            else t(lang, "households.never")
+        )
+        extra = [t(lang, "households.people", count=h.people)] if h.people else []
+        extra += [clip(h.note, cap)] if h.note else []
+        extra += [h.phone] if h.phone and not with_member else []
+        return t(
+            lang,
+            "households.line_member" if with_member else "households.line",
+            head=clip(h.head, cap),
+            place=clip(address(h) or "—", cap),
+            extra="".join(f" · {e}" for e in extra),
+            member=clip(h.member_name, cap),
+            visit=visit,
+            late=t(lang, "households.late", days=days) if is_stale(h, now, days) else "",
+        )
+
     def render(lines: list[str]) -> str:
         body = lines or [t(lang, "pages.nobody_here")]
         return "\n".join([*head, *body, *(["", *foot] if foot else [])])
 
-    text = pages.fit(
-        render, lambda cap: [_line(h, lang, tz, now, days, cap, with_member=ref == UNITS) for h in page.entries]
-    )
+    text = pages.fit(render, lambda cap: [line(h, cap) for h in page.entries])
     keys = pages.buttons(page, lambda f, n: ListPage(pages.PageList.HOUSEHOLDS, ref, f, n).pack(), lang)
     return shown(text, keys)
 
 
-async def list_households(person: Actor, now: datetime, store: Store, settings: Settings, lang: str) -> Result:
+async def list_households(deps: Deps, call: Call) -> Result:
     """`/households`: the person's own households; for a secretary, their units' coverage as well."""
+    person = call.actor
     replies = []
-    own = person.member is not None and bool(await store.households.of_member(person.member.id))
+    own = person.member is not None and bool(await deps.store.households.of_member(person.member.id))
     if own or not person.is_secretary:
-        replies.append(await _page(person, OWN, "all", 1, now, store, settings, lang))
+        replies.append(await _page(deps, call, ListPage(pages.PageList.HOUSEHOLDS, OWN, pages.FilterWord.ALL, 1)))
     if person.is_secretary:
-        replies.append(await _page(person, UNITS, "all", 1, now, store, settings, lang))
+        replies.append(await _page(deps, call, ListPage(pages.PageList.HOUSEHOLDS, UNITS, pages.FilterWord.ALL, 1)))
     return Result.of(*replies)
 
 
-async def households_page(
-    person: Actor, ref: int, word: str, number: int, now: datetime, store: Store, settings: Settings, lang: str
-) -> Reply:
+async def households_page(deps: Deps, call: Call, pressed: ListPage) -> Reply:
     """A page button of /households, as the person may see it now."""
+    person, ref = call.actor, pressed.ref
     if ref not in (OWN, UNITS) or (ref == UNITS and not person.is_secretary) or (person.member is None and ref == OWN):
         return alert("pages.expired", command="/households")
-    return await _page(person, ref, word, number, now, store, settings, lang)
+    return await _page(deps, call, pressed)

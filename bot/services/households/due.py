@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from bot.config import Settings
@@ -112,31 +113,41 @@ async def visit_reminders(
     return out
 
 
-def _request_message(
-    member: Member, request: Request, key: str, catalogue: str, now: datetime, settings: Settings
-) -> Outgoing:
-    assert member.telegram_id is not None
-    lang = resolve_language(member.language, None, settings.default_language)
-    text = t(
-        lang,
-        catalogue,
-        number=request.id,
-        days=age_days(request.created_at, now),
-        head=request.head,
-        text=request.text,
-        state=t(lang, f"requests.state.{request.state}"),
-        handler=request.handler_name or "—",
-    )
-    button = [[{"text": t(lang, "requests.open_button", number=request.id), "data": RequestOpen(request.id).pack()}]]
-    return Outgoing(
-        key=key,
-        kind="reminder",
-        chat_id=member.telegram_id,
-        text=text,
-        member_id=member.id,
-        ref=f"request:{request.id}",
-        buttons=button,
-    )
+@dataclass(frozen=True)
+class _Reminding:
+    """The reminders of one open request at `now`."""
+
+    request: Request
+    now: datetime
+    settings: Settings
+
+    def message(self, member: Member, key: str, catalogue: str) -> Outgoing:
+        """The reminder `catalogue` says, to `member`, under the outbox key `key`."""
+        request = self.request
+        assert member.telegram_id is not None
+        lang = resolve_language(member.language, None, self.settings.default_language)
+        text = t(
+            lang,
+            catalogue,
+            number=request.id,
+            days=age_days(request.created_at, self.now),
+            head=request.head,
+            text=request.text,
+            state=t(lang, f"requests.state.{request.state}"),
+            handler=request.handler_name or "—",
+        )
+        button = [
+            [{"text": t(lang, "requests.open_button", number=request.id), "data": RequestOpen(request.id).pack()}]
+        ]
+        return Outgoing(
+            key=key,
+            kind="reminder",
+            chat_id=member.telegram_id,
+            text=text,
+            member_id=member.id,
+            ref=f"request:{request.id}",
+            buttons=button,
+        )
 
 
 #: The 15-day escalation's group in the daily digest (its title and line: locales/*/households.toml).
@@ -154,12 +165,13 @@ async def request_reminders(
             out[row.id] = Handled(next_at=None)
             continue
         dues: list[Due] = []
+        reminding = _Reminding(request, now, settings)
         if now >= request.created_at + HANDLER_AFTER and request.handler_id is not None:
             handler = await store.members.get(request.handler_id)
             key = f"request:remind:{request.id}"
             if reachable(handler) and not await store.outbox.existing_keys([key]):
                 assert handler is not None
-                dues.append(Due(_request_message(handler, request, key, "requests.remind", now, settings)))
+                dues.append(Due(reminding.message(handler, key, "requests.remind")))
         if now >= request.created_at + SECRETARY_AFTER:
             for secretary_id in await store.requests.secretaries_of(request.unit_id):
                 secretary = await store.members.get(secretary_id)
@@ -169,7 +181,7 @@ async def request_reminders(
                     # not urgent: it goes into the secretary's daily digest (bot/services/digest.py)
                     dues.append(
                         Due(
-                            _request_message(secretary, request, key, "requests.escalate", now, settings),
+                            reminding.message(secretary, key, "requests.escalate"),
                             digest=digest.entry(
                                 ESCALATE_DIGEST,
                                 request.head,

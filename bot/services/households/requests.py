@@ -10,7 +10,7 @@ import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.config import Settings
+from bot.domain.call import Call
 from bot.domain.results import Buttons, Reply, Result, alert, say, shown
 from bot.domain.rights import Actor, OrgTree, managed_units
 from bot.i18n import t
@@ -27,9 +27,9 @@ from bot.services.households.requests_rules import (
 )
 from bot.services.kernel import pages
 from bot.services.kernel.buttons import ListPage
+from bot.services.kernel.deps import Deps
 from bot.services.kernel.pages import Filter, clip
 from bot.services.kernel.text import clean_text
-from bot.store import Store
 from bot.store.households_requests import NewRequest, Request
 
 log = logging.getLogger(__name__)
@@ -57,8 +57,9 @@ def may_rate(person: Actor, request: Request, tree: OrgTree) -> bool:
     return (me is not None and me in (request.handler_id, request.logged_by)) or standing(person, request, tree).manages
 
 
-async def log_request(person: Actor, text: str, now: datetime, store: Store) -> Result:
+async def log_request(deps: Deps, call: Call, text: str) -> Result:
     """`/request 户主 | 诉求`: a request of one of this person's households, numbered, handled by them."""
+    person, now, store = call.actor, call.now, deps.store
     assert person.member is not None
     parts = [clean_text(p, multiline=True) for p in text.replace("｜", "|").split("|")]
     if len(parts) < 2 or not parts[0] or not "".join(parts[1:]):
@@ -103,15 +104,14 @@ def action_buttons(request: Request, who: Standing, lang: str) -> Buttons:
     return [keys[i : i + 3] for i in range(0, len(keys), 3)]
 
 
-async def show_request(
-    person: Actor, request_id: int, now: datetime, store: Store, settings: Settings, lang: str
-) -> Result:
+async def show_request(deps: Deps, call: Call, request_id: int) -> Result:
     """One request: where it stands, its history, and the buttons this person may press now."""
+    person, now, store, lang = call.actor, call.now, deps.store, call.lang
     request = await store.requests.get(request_id)
     tree = OrgTree.of(await store.units.all())
     if request is None or not may_see(person, request, tree):
         return Result.of(alert("requests.not_allowed"))
-    tz = settings.tz
+    tz = deps.tz
     household = await store.households.get(request.household_id)
     lines = [
         t(
@@ -172,17 +172,16 @@ def _line(request: Request, lang: str, now: datetime, cap: int | None) -> str:
     )
 
 
-async def requests_page(
-    person: Actor, word: str, number: int, now: datetime, store: Store, settings: Settings, lang: str
-) -> Reply:
+async def requests_page(deps: Deps, call: Call, pressed: ListPage) -> Reply:
     """A page of the open requests this person handles or (a secretary) their units have, the oldest first."""
+    person, now, store, lang = call.actor, call.now, deps.store, call.lang
     tree = OrgTree.of(await store.units.all())
     me = person.member.id if person.member is not None else None
     items = await store.requests.open_for(me, managed_units(person, tree))
     if not items:
         return say("requests.none_open")
     filters = _filters(now)
-    page = pages.paginate(items, filters, pages.Asked(word, number))
+    page = pages.paginate(items, filters, pages.Asked(pressed.filter, pressed.page))
     head = [
         t(lang, "requests.head", count=len(items), overdue=page.counts["overdue"], passedup=page.counts["passedup"]),
         *pages.narrowed(page, lang),
@@ -207,5 +206,6 @@ async def requests_page(
     return shown(text, keys)
 
 
-async def list_requests(person: Actor, now: datetime, store: Store, settings: Settings, lang: str) -> Result:
-    return Result.of(await requests_page(person, "all", 1, now, store, settings, lang))
+async def list_requests(deps: Deps, call: Call) -> Result:
+    """`/requests`: the first page of the open requests this person handles or their units have."""
+    return Result.of(await requests_page(deps, call, ListPage(pages.PageList.REQUESTS, 0, pages.FilterWord.ALL, 1)))

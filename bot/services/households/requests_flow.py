@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Literal
 
-from bot.config import Settings
 from bot.domain import drafts
+from bot.domain.call import Call
 from bot.domain.results import Result, alert, say
-from bot.domain.rights import Actor, OrgTree
+from bot.domain.rights import OrgTree
 from bot.i18n import resolve_language, t
-from bot.services.households.buttons import RequestOpen
+from bot.services.households.buttons import RequestAct, RequestOpen, RequestRate
 from bot.services.households.requests import may_rate, rating_buttons, standing
 from bot.services.households.requests_rules import MAX_TEXT, MOVES, NEEDS_TEXT, SATISFACTION, allowed
+from bot.services.kernel.deps import Deps
 from bot.services.kernel.text import clean_text
 from bot.store import Store
 from bot.store.db import iso
@@ -42,38 +42,6 @@ class Acted:
     pending: Pending | None = None
 
 
-async def _notice(
-    store: Store,
-    settings: Settings,
-    member_id: int | None,
-    request: Request,
-    key: str,
-    kind: str,
-    now: datetime,
-    **params: object,
-) -> list[Outgoing]:
-    """A private message about the request to a member who can be reached (nobody else: no group chats)."""
-    if member_id is None:
-        return []
-    member = await store.members.get(member_id)
-    if member is None or not member.active or not member.linked or member.telegram_id is None:
-        return []
-    lang = resolve_language(member.language, None, settings.default_language)
-    text = t(lang, key, number=request.id, head=request.head, text=request.text, **params)
-    button = [[{"text": t(lang, "requests.open_button", number=request.id), "data": RequestOpen(request.id).pack()}]]
-    return [
-        Outgoing(
-            key=f"request:{kind}:{request.id}:{member.id}:{iso(now)}",
-            kind="notice",
-            chat_id=member.telegram_id,
-            text=text,
-            member_id=member.id,
-            ref=f"request:{request.id}",
-            buttons=button,
-        )
-    ]
-
-
 async def _committee_secretary(store: Store, tree: OrgTree, unit_id: int) -> int | None:
     top = tree.path(unit_id)
     if not top:
@@ -82,11 +50,20 @@ async def _committee_secretary(store: Store, tree: OrgTree, unit_id: int) -> int
     return found[0] if found else None
 
 
-async def act(
-    person: Actor, request_id: int, action: str, now: datetime, store: Store, settings: Settings, lang: str
-) -> Acted:
+@dataclass(frozen=True)
+class _Moving:
+    """A request being moved on: by `action` (with its text, `note`), the units as they stand."""
+
+    request: Request
+    action: str
+    note: str | None
+    tree: OrgTree
+
+
+async def act(deps: Deps, call: Call, pressed: RequestAct) -> Acted:
     """A button of a request pressed: moved on at once, or the text it needs asked for."""
-    request = await store.requests.get(request_id)
+    person, store, lang, action = call.actor, deps.store, call.lang, pressed.action
+    request = await store.requests.get(pressed.request_id)
     tree = OrgTree.of(await store.units.all())
     if request is None:
         return Acted(Result.of(alert("requests.not_allowed")))
@@ -98,13 +75,12 @@ async def act(
     if action in NEEDS_TEXT:
         pending = Pending(request_id=request.id, action=action, state=request.state)
         return Acted(Result.of(say(f"requests.ask_{action}", number=request.id)), pending)
-    return Acted(await _move(person, request, action, None, now, store, settings, tree, lang))
+    return Acted(await _move(deps, call, _Moving(request, action, None, tree)))
 
 
-async def complete(
-    person: Actor, pending: Pending, text: str, now: datetime, store: Store, settings: Settings, lang: str
-) -> Acted:
+async def complete(deps: Deps, call: Call, pending: Pending, text: str) -> Acted:
     """The text an action waited for."""
+    person, store = call.actor, deps.store
     note = clean_text(text, multiline=True)
     if not note:
         return Acted(Result.of(say(f"requests.ask_{pending.action}", number=pending.request_id)), pending)
@@ -118,7 +94,7 @@ async def complete(
         or not allowed(pending.action, request.state, standing(person, request, tree))
     ):
         return Acted(Result.of(say("requests.moved_meanwhile", number=pending.request_id)))
-    return Acted(await _move(person, request, pending.action, note, now, store, settings, tree, lang))
+    return Acted(await _move(deps, call, _Moving(request, pending.action, note, tree)))
 
 
 def not_text(pending: Pending) -> Acted:
@@ -128,19 +104,36 @@ def not_text(pending: Pending) -> Acted:
     )
 
 
-async def _move(
-    person: Actor,
-    request: Request,
-    action: str,
-    note: str | None,
-    now: datetime,
-    store: Store,
-    settings: Settings,
-    tree: OrgTree,
-    lang: str,
-) -> Result:
+async def _move(deps: Deps, call: Call, moving: _Moving) -> Result:
+    person, now, store, lang = call.actor, call.now, deps.store, call.lang
+    request, action, note, tree = moving.request, moving.action, moving.note, moving.tree
     assert person.member is not None
     me = person.member.id
+
+    async def tell(member_id: int | None, key: str, **params: object) -> list[Outgoing]:
+        """A private message about the request to a member who can be reached (nobody else: no group chats)."""
+        if member_id is None:
+            return []
+        member = await store.members.get(member_id)
+        if member is None or not member.active or not member.linked or member.telegram_id is None:
+            return []
+        lang = resolve_language(member.language, None, deps.settings.default_language)
+        text = t(lang, key, number=request.id, head=request.head, text=request.text, **params)
+        button = [
+            [{"text": t(lang, "requests.open_button", number=request.id), "data": RequestOpen(request.id).pack()}]
+        ]
+        return [
+            Outgoing(
+                key=f"request:{action}:{request.id}:{member.id}:{iso(now)}",
+                kind="notice",
+                chat_id=member.telegram_id,
+                text=text,
+                member_id=member.id,
+                ref=f"request:{request.id}",
+                buttons=button,
+            )
+        ]
+
     handler = request.handler_id
     messages: list[Outgoing] = []
     if action == "up":
@@ -148,42 +141,20 @@ async def _move(
         if not secretaries:
             return Result.of(say("requests.no_secretary"))
         handler = secretaries[0]
-        messages = await _notice(
-            store, settings, handler, request, "requests.notice_up", action, now, name=person.member.name
-        )
+        messages = await tell(handler, "requests.notice_up", name=person.member.name)
     elif action == "committee":
         handler = await _committee_secretary(store, tree, request.unit_id)
         if handler is None or handler == me:
             return Result.of(say("requests.no_committee"))
-        messages = await _notice(
-            store, settings, handler, request, "requests.notice_committee", action, now, name=person.member.name
-        )
+        messages = await tell(handler, "requests.notice_committee", name=person.member.name)
     elif action == "take":
         handler = me
     elif action == "back":
         handler = request.household_member_id or request.logged_by
-        messages = await _notice(
-            store,
-            settings,
-            handler,
-            request,
-            "requests.notice_back",
-            action,
-            now,
-            name=person.member.name,
-            advice=note or "",
-        )
+        messages = await tell(handler, "requests.notice_back", name=person.member.name, advice=note or "")
     elif action == "resolve" and request.logged_by not in (None, me):
-        messages = await _notice(
-            store,
-            settings,
-            request.logged_by,
-            request,
-            "requests.notice_resolved",
-            action,
-            now,
-            name=person.member.name,
-            resolution=note or "",
+        messages = await tell(
+            request.logged_by, "requests.notice_resolved", name=person.member.name, resolution=note or ""
         )
     state = MOVES[action][1]
     queued = await store.requests.move(
@@ -209,13 +180,15 @@ async def _move(
     return Result.of(say(f"requests.done_{action}", number=request.id), queued=queued)
 
 
-async def rate(person: Actor, request_id: int, rating: str, now: datetime, store: Store, lang: str) -> Result:
+async def rate(deps: Deps, call: Call, pressed: RequestRate) -> Result:
+    """The resident's satisfaction with a resolved request, pressed by the member who logged it."""
+    person, store, request_id, rating = call.actor, deps.store, pressed.request_id, pressed.rating
     request = await store.requests.get(request_id)
     tree = OrgTree.of(await store.units.all())
     if request is None or rating not in SATISFACTION or not may_rate(person, request, tree):
         return Result.of(alert("requests.not_allowed"))
     assert person.member is not None
-    if not await store.requests.rate(request_id, person.member.id, rating, now):
+    if not await store.requests.rate(request_id, person.member.id, rating, call.now):
         return Result.of(alert("requests.rated_already"))
     log.info("request=%s rated", request_id)
-    return Result.of(say("requests.rated", number=request_id, rating=t(lang, f"requests.rating.{rating}")))
+    return Result.of(say("requests.rated", number=request_id, rating=t(call.lang, f"requests.rating.{rating}")))

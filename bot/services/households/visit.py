@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Literal
 
-from bot.config import Settings
 from bot.domain import drafts
+from bot.domain.call import Call
 from bot.domain.results import Buttons, Reply, Result, say
-from bot.domain.rights import Actor, OrgTree
+from bot.domain.rights import OrgTree
 from bot.i18n import t
 from bot.services.households.buttons import HouseholdPick, VisitNoRequest
 from bot.services.households.common import address, find_named, may_act
 from bot.services.households.requests_rules import MAX_TEXT
+from bot.services.kernel.deps import Deps
 from bot.services.kernel.text import clean_text
-from bot.store import Store
 from bot.store.households import Household
 from bot.store.households_requests import NewRequest
 
@@ -39,6 +38,14 @@ class VisitDraft(drafts.Draft):
     household_id: int | None = None
     head: str = ""
     found: str = ""
+
+
+@dataclass(frozen=True)
+class VisitNote:
+    """What a visit found, and the resident's request it raised (empty: none)."""
+
+    found: str
+    wanted: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,25 +73,27 @@ def question(step: Step, draft: VisitDraft, lang: str) -> Reply:
     return say("visit.ask_household")
 
 
-async def begin(person: Actor, text: str, now: datetime, store: Store, settings: Settings, lang: str) -> VisitStep:
+async def begin(deps: Deps, call: Call, text: str) -> VisitStep:
     """`/visit` alone: the household buttons; `/visit 户主 | 情况 [| 诉求]`: saved at once."""
+    person = call.actor
     assert person.member is not None
     if text:
-        return await _one_line(person, text, now, store, settings)
-    mine = await store.households.of_member(person.member.id)
+        return await _one_line(deps, call, text)
+    mine = await deps.store.households.of_member(person.member.id)
     if not mine:
         return VisitStep(Result.of(say("visit.no_households")), VisitDraft(), None)
-    ask = question("household", VisitDraft(), lang)
+    ask = question("household", VisitDraft(), call.lang)
     return VisitStep(Result.of(say(ask.key, buttons=_household_buttons(mine))), VisitDraft(), "household")
 
 
-async def pick(person: Actor, household_id: int, store: Store, lang: str) -> VisitStep:
-    household = await store.households.get(household_id)
-    tree = OrgTree.of(await store.units.all())
-    if household is None or not may_act(person, household, tree):
+async def pick(deps: Deps, call: Call, household_id: int) -> VisitStep:
+    """A household's button: ask what the visit found."""
+    household = await deps.store.households.get(household_id)
+    tree = OrgTree.of(await deps.store.units.all())
+    if household is None or not may_act(call.actor, household, tree):
         return VisitStep(Result.of(say("visit.not_yours_button")), VisitDraft(), None)
     draft = VisitDraft(household_id=household.id, head=household.head)
-    return VisitStep(Result.of(question("found", draft, lang)), draft, "found")
+    return VisitStep(Result.of(question("found", draft, call.lang)), draft, "found")
 
 
 def add_found(draft: VisitDraft, text: str, lang: str) -> VisitStep:
@@ -99,10 +108,9 @@ def add_found(draft: VisitDraft, text: str, lang: str) -> VisitStep:
     return VisitStep(Result.of(question("request", draft, lang)), draft, "request")
 
 
-async def finish(
-    person: Actor, draft: VisitDraft, request: str | None, now: datetime, store: Store, settings: Settings, lang: str
-) -> VisitStep:
+async def finish(deps: Deps, call: Call, draft: VisitDraft, request: str | None) -> VisitStep:
     """The last step: save the visit, and the request when there is one."""
+    person, store, lang = call.actor, deps.store, call.lang
     wanted = clean_text(request or "", multiline=True)
     if request is not None and not wanted:
         return VisitStep(Result.of(question("request", draft, lang)), draft, "request")
@@ -115,14 +123,14 @@ async def finish(
     tree = OrgTree.of(await store.units.all())
     if household is None or not may_act(person, household, tree):
         return VisitStep(Result.of(say("visit.not_yours_button")), VisitDraft(), None)
-    return VisitStep(await save(person, household, draft.found, wanted, now, store, settings), VisitDraft(), None)
+    return VisitStep(await save(deps, call, household, VisitNote(draft.found, wanted)), VisitDraft(), None)
 
 
-async def save(
-    person: Actor, household: Household, found: str, wanted: str, now: datetime, store: Store, settings: Settings
-) -> Result:
+async def save(deps: Deps, call: Call, household: Household, note: VisitNote) -> Result:
+    """The visit, and its request when there is one, in one unit of work."""
+    person, now, store, found, wanted = call.actor, call.now, deps.store, note.found, note.wanted
     assert person.member is not None
-    day = now.astimezone(settings.tz).date()
+    day = now.astimezone(deps.tz).date()
     async with store.unit_of_work() as uow:
         visit_id = await uow.households.add_visit(household.id, person.member.id, found, now, day)
         request_id = None
@@ -137,7 +145,8 @@ async def save(
     return Result.of(say("visit.saved_request", head=household.head, date=day.isoformat(), number=request_id))
 
 
-async def _one_line(person: Actor, text: str, now: datetime, store: Store, settings: Settings) -> VisitStep:
+async def _one_line(deps: Deps, call: Call, text: str) -> VisitStep:
+    person, store = call.actor, deps.store
     parts = [clean_text(p, multiline=True) for p in text.replace("｜", "|").split("|")]
     if len(parts) < 2 or not parts[0] or not parts[1]:
         return VisitStep(Result.of(say("visit.usage")), VisitDraft(), None)
@@ -149,4 +158,4 @@ async def _one_line(person: Actor, text: str, now: datetime, store: Store, setti
         assert found.problem is not None
         return VisitStep(Result.of(found.problem), VisitDraft(), None)
     wanted = " | ".join(p for p in parts[2:] if p)
-    return VisitStep(await save(person, found.household, parts[1], wanted, now, store, settings), VisitDraft(), None)
+    return VisitStep(await save(deps, call, found.household, VisitNote(parts[1], wanted)), VisitDraft(), None)
