@@ -99,7 +99,7 @@ PEOPLE = {8: Person(8, "李联络", 1008, "zh", True), 9: Person(9, "王书记",
 
 def keys(row: MobileRow, now: datetime, settings: Settings) -> set[str]:
     """What the rules have due at `now` for a reachable member with a reachable liaison and secretary."""
-    return {key for key, _ in reports.member_candidates(row, PEOPLE, {2: [9]}, now, settings)}
+    return {key for key, _ in reports.member_candidates(row, reports.Recipients(PEOPLE, {2: [9]}), now, settings)}
 
 
 @pytest.mark.parametrize(

@@ -4,16 +4,19 @@ verdict (未绑定, 达标, the deadline…). Use cases called directly, in both
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.config import Settings
+from bot.domain.call import Call
 from bot.domain.results import Reply
 from bot.domain.rights import Actor
 from bot.i18n import reply_text
 from bot.services.duty import month as duty_month
+from bot.services.kernel.buttons import ListPage
+from bot.services.kernel.deps import Deps
 from bot.services.kernel.pages import MESSAGE_ROOM, units
 from bot.services.notices import attendance as notices_attendance
 from bot.services.reports import status_members
@@ -66,12 +69,15 @@ async def test_pages_of_overlong_values_fit_and_keep_their_verdicts(
 ) -> None:
     person, notice_id = await _setup(store)
 
-    members = await status_members.members_page(person, 0, "unlinked", 1, store, settings, lang)
+    deps = Deps(store, settings)
+    members = await status_members.members_page(
+        deps, Call(person, datetime.now(UTC), lang), ListPage("members", 0, "unlinked", 1)
+    )
     lines = [line for line in _one_message(members, lang).splitlines() if " · " in line]
     assert len(lines) == 40 and all(NOT_LINKED[lang] in line for line in lines)
     assert all("…" in line for line in lines)
 
-    reports = await reports_view.reports_page(person, 202610, "all", 1, T0, store, settings, lang)
+    reports = await reports_view.reports_page(deps, Call(person, T0, lang), ListPage("reports", 202610, "all", 1))
     lines = [line for line in _one_message(reports, lang).splitlines() if line.startswith("❌")]
     assert len(lines) == 40 and all("2026-10-31 23:59）" in line or "2026-10-31 23:59)" in line for line in lines)
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.domain.call import Call
 from bot.domain.rights import Actor
 from bot.emulator import EmuUser
+from bot.services.kernel.deps import Deps
 from bot.services.reports import write as reports_write
 from bot.services.reports.buttons import ReportComment, ReportRead
 from tests.conftest import LIAISON, MIGRANT, OTHER_LIAISON, OTHER_SECRETARY, PLAIN, SECRETARY, Harness
@@ -83,12 +85,13 @@ async def test_a_voice_message_too_short_is_asked_again(harness: Harness) -> Non
     member = await harness.store.members.by_telegram_id(MIGRANT)
     assert member is not None
     person = Actor(MIGRANT, member)
-    start = await reports_write.begin(person, "", T0, harness.store, harness.settings, "zh")
-    step = await reports_write.add_voice(person, start.draft, "file-x", 2, harness.store, harness.settings, "zh")
+    deps, call = Deps(harness.store, harness.settings), Call(person, T0, "zh")
+    start = await reports_write.begin(deps, call, "")
+    step = await reports_write.add_voice(deps, call, start.draft, reports_write.Voice("file-x", 2))
     assert [r.key for r in step.result.replies] == ["report.voice_too_short"] and step.draft == start.draft
-    assert await reports_write.add_voice(
-        person, None, "file-x", 30, harness.store, harness.settings, "zh"
-    ) == reports_write.Writing(reports_write.Result.of(), None)
+    assert await reports_write.add_voice(deps, call, None, reports_write.Voice("file-x", 30)) == reports_write.Writing(
+        reports_write.Result.of(), None
+    )
 
 
 async def test_the_secretary_marks_read_and_the_member_is_told(harness: Harness) -> None:

@@ -8,8 +8,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
+from bot.domain.call import Call
 from bot.domain.results import Reply
 from bot.domain.rights import Actor
+from bot.services.kernel.deps import Deps
 from bot.services.reports import write as reports_write
 from bot.services.reports.contact import log_contact
 from bot.store import Store
@@ -146,22 +148,23 @@ async def test_use_cases_keep_the_draft_and_check_the_preview(store: Store, sett
     member = await store.members.by_telegram_id(PLAIN)
     assert member is not None
     person = Actor(PLAIN, member)
-    begun = await reports_write.begin(person, "", T0, store, settings, "zh")
+    deps, call = Deps(store, settings), Call(person, T0, "zh")
+    begun = await reports_write.begin(deps, call, "")
     assert begun.draft is not None and begun.draft.period == "2026-11" and begun.draft.preview is None
-    short = await reports_write.add_text(person, begun.draft, "太短", store, settings, "zh")
+    short = await reports_write.add_text(deps, call, begun.draft, "太短")
     assert short.draft is not None and short.draft.text == "太短" and short.result.replies[0].key == "report.too_short"
-    first = await reports_write.add_text(person, short.draft, REPORT, store, settings, "zh")
+    first = await reports_write.add_text(deps, call, short.draft, REPORT)
     assert first.draft is not None and first.draft.preview is not None
-    too_long = await reports_write.add_text(person, first.draft, "长" * 10_001, store, settings, "zh")
+    too_long = await reports_write.add_text(deps, call, first.draft, "长" * 10_001)
     assert too_long.draft == first.draft  # refused: the last preview still shows the draft
-    second = await reports_write.add_text(person, first.draft, MORE, store, settings, "zh")
+    second = await reports_write.add_text(deps, call, first.draft, MORE)
     assert second.draft is not None and second.draft.preview not in (None, first.draft.preview)
 
-    stale = await reports_write.send(person, second.draft, first.draft.preview, T0, store, "zh")
+    stale = await reports_write.send(deps, call, second.draft, first.draft.preview)
     assert stale.draft == second.draft and stale.result.replies == (Reply(key="report.outdated", alert=True),)
     assert await store.reports.thought(member.id, "2026-11") is None
     assert second.draft.preview is not None
-    sent = await reports_write.send(person, second.draft, second.draft.preview, T0, store, "zh")
+    sent = await reports_write.send(deps, call, second.draft, second.draft.preview)
     assert sent.draft is None and sent.close_preview and sent.result.replies[0].key == "report.saved"
     saved = await store.reports.thought(member.id, "2026-11")
     assert saved is not None and saved.text == "太短\n" + REPORT + "\n" + MORE
@@ -172,11 +175,12 @@ async def test_contact_use_case(store: Store, settings: Settings) -> None:
     liaison = await store.members.by_telegram_id(LIAISON)
     assert liaison is not None
     person = Actor(LIAISON, liaison)
-    usage = await log_contact(person, [""], T0, store, settings, "zh")
+    deps, call = Deps(store, settings), Call(person, T0, "zh")
+    usage = await log_contact(deps, call, [""])
     assert [r.key for r in usage.replies] == ["contact.usage", "contact.your_members"]
     assert usage.replies[1].params["names"] == "张流动"
-    assert (await log_contact(person, ["张流动"], T0, store, settings, "zh")).replies[0].key == "contact.note_empty"
-    saved = await log_contact(person, ["张流动", "电话联系", "一切正常"], T0, store, settings, "zh")
+    assert (await log_contact(deps, call, ["张流动"])).replies[0].key == "contact.note_empty"
+    saved = await log_contact(deps, call, ["张流动", "电话联系", "一切正常"])
     assert saved.replies[0].key == "contact.saved" and saved.replies[0].params["date"] == "2026-11-10"
     rows = await store.db.fetchall("SELECT note FROM contacts")
     assert [r[0] for r in rows] == ["电话联系 | 一切正常"]

@@ -8,7 +8,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
+from bot.domain.call import Call
 from bot.domain.rights import Actor
+from bot.services.kernel.deps import Deps
 from bot.services.reports import status_steps
 from bot.services.reports.common import StatusInput
 from bot.services.reports.status import save_status, status_line
@@ -99,15 +101,16 @@ async def test_illness_queues_the_alerts_with_the_status(store: Store, settings:
     migrant = await store.members.by_telegram_id(MIGRANT)
     assert migrant is not None
     person = Actor(MIGRANT, migrant)
-    result = await save_status(person, StatusInput("ill", None, "发烧"), T0, store, settings, "zh")
+    deps, call = Deps(store, settings), Call(person, T0, "zh")
+    result = await save_status(deps, call, StatusInput("ill", None, "发烧"))
     assert result.queued == 2 and result.replies[0].key == "status.saved_alerted"
     rows = await store.db.fetchall("SELECT chat_id, kind, text FROM outbox ORDER BY chat_id")
     assert sorted((r[0], r[1]) for r in rows) == sorted([(LIAISON, "alert"), (SECRETARY, "alert")])
     assert all("张流动" in r[2] and "发烧" in r[2] for r in rows)
 
-    quiet = await status_line(person, ["home"], T0, store, settings, "zh")
+    quiet = await status_line(deps, call, ["home"])
     assert quiet.queued == 0 and quiet.replies[0].key == "status.saved"
-    refused = await status_line(person, ["flying"], T0, store, settings, "zh")
+    refused = await status_line(deps, call, ["flying"])
     assert refused.replies[0].key == "status.err.state" and refused.queued == 0
     assert len(await store.db.fetchall("SELECT 1 FROM status_reports")) == 2
 
@@ -127,7 +130,7 @@ async def test_the_steps_without_telegram(store: Store, settings: Settings) -> N
     assert again.draft == placed.draft and again.next == "note"
     member = await store.members.by_telegram_id(PLAIN)
     assert member is not None
-    done = await status_steps.give_note(Actor(PLAIN, member), placed.draft, None, T0, store, settings, "zh")
+    done = await status_steps.give_note(Deps(store, settings), Call(Actor(PLAIN, member), T0, "zh"), placed.draft, None)
     assert done.next is None and done.result.replies[0].key == "status.saved"
     rows = await store.db.fetchall("SELECT state, location, note FROM status_reports")
     assert [(r[0], r[1], r[2]) for r in rows] == [("away_business", "浙江义乌", None)]

@@ -152,12 +152,10 @@ def is_mobile(member: Member) -> bool:
     return member.category == "migrant" and member.report_cadence is not None
 
 
-def report_period(
-    member: Member, submitted: set[str], recorded_at: str | None, now: datetime, tz: ZoneInfo
-) -> periods.OpenPeriod:
+def report_period(member: Member, submitted: set[str], now: datetime, tz: ZoneInfo) -> periods.OpenPeriod:
     """The period a member's report now goes to: the open period of a mobile member, else this month."""
     cadence = member.report_cadence or periods.MONTHLY
-    since = mobile_since(member.migrant_since, recorded_at, tz) if member.report_cadence else None
+    since = mobile_since(member.migrant_since, member.mobile_recorded_at, tz) if member.report_cadence else None
     found = periods.open_period(cadence, since, submitted, now, tz) if since else None
     if found is not None:
         return found
@@ -187,18 +185,20 @@ def period_name(label: str, lang: str) -> str:
 Candidate = tuple[str, Callable[[], Due]]
 
 
-def member_candidates(
-    row: MobileRow,
-    people: Mapping[int, Person],
-    secretaries: Mapping[int, Sequence[int]],
-    now: datetime,
-    settings: Settings,
-) -> list[Candidate]:
+@dataclass(frozen=True)
+class Recipients:
+    """Who a chain may tell: the people by member id, and the secretaries' ids by unit."""
+
+    people: Mapping[int, Person]
+    secretaries: Mapping[int, Sequence[int]]
+
+
+def member_candidates(row: MobileRow, recipients: Recipients, now: datetime, settings: Settings) -> list[Candidate]:
     """What one mobile member's chain has due at `now`, sent or not: (key, how to render it) for the
     member's reminder of the open period's stage, the escalation to the liaison and the unit's
     secretaries, and the liaison's no-contact warning. Keys are worked out first so that the sent-log is
     read for many at once and only new ones are rendered."""
-    tz = settings.tz
+    tz, people, secretaries = settings.tz, recipients.people, recipients.secretaries
     candidates: list[Candidate] = []
     since = mobile_since(row.migrant_since, row.recorded_at, tz)
     open_ = periods.open_period(row.cadence, since, set(row.periods), now, tz)
@@ -271,7 +271,8 @@ async def report_reminders(store: Store, settings: Settings, now: datetime) -> l
         return []
     people = await store.reports.people_index()
     secretaries = by_unit(await store.reports.secretaries())
-    candidates = [c for row in rows for c in member_candidates(row, people, secretaries, now, settings)]
+    recipients = Recipients(people, secretaries)
+    candidates = [c for row in rows for c in member_candidates(row, recipients, now, settings)]
     return rendered(candidates, await digest.known_keys(store, (key for key, _ in candidates)))
 
 

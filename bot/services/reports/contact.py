@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from bot.config import Settings
+from bot.domain.call import Call
 from bot.domain.results import Result, say
-from bot.domain.rights import Actor
 from bot.i18n import t
+from bot.services.kernel.deps import Deps
 from bot.services.kernel.text import clean_text
 from bot.services.reports.common import MAX_FIELD, member_of
-from bot.store import Store
 
 MAX_NOTE = 500
 
 
-async def log_contact(
-    person: Actor, fields: list[str], now: datetime, store: Store, settings: Settings, lang: str
-) -> Result:
+async def log_contact(deps: Deps, call: Call, fields: list[str]) -> Result:
     """`fields`: the member's name, then the note (more `|` in the note are kept as written)."""
-    liaison = member_of(person)
+    now, store, lang = call.now, deps.store, call.lang
+    liaison = member_of(call.actor)
     kept = await store.members.kept_by(liaison.id)
     names = t(lang, "members.separator").join(m.name for m in kept)
     if not fields or not fields[0]:
@@ -35,4 +31,4 @@ async def log_contact(
     if len(note) > MAX_NOTE:
         return Result.of(say("contact.too_long", limit=MAX_NOTE))
     await store.reports.add_contact(member.id, liaison.id, note, now)
-    return Result.of(say("contact.saved", name=member.name, date=now.astimezone(settings.tz).strftime("%Y-%m-%d")))
+    return Result.of(say("contact.saved", name=member.name, date=now.astimezone(deps.tz).strftime("%Y-%m-%d")))

@@ -30,8 +30,9 @@ async def report_chains(store: Store, settings: Settings, now: datetime, rows: S
     wanted = {m.liaison_id for m in members.values() if m.liaison_id is not None}
     wanted.update(i for ids in secretaries.values() for i in ids)
     people = await store.reports.people_index(sorted(wanted))
+    recipients = reports.Recipients(people, secretaries)
     found = {
-        r.id: reports.member_candidates(members[r.subject], people, secretaries, now, settings)
+        r.id: reports.member_candidates(members[r.subject], recipients, now, settings)
         for r in rows
         if r.subject in members
     }

@@ -6,15 +6,15 @@ secretaries once to consider 组织关系转接: `bot.services.reports.common.me
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from bot.config import Settings
+from bot.domain.call import Call
 from bot.domain.models import Member
 from bot.domain.results import Buttons, Reply, Result, alert, say
 from bot.domain.rights import Actor, OrgTree, can_manage
 from bot.i18n import Html, t
+from bot.services.kernel.deps import Deps
 from bot.services.members.people import unit_label
-from bot.services.reports.buttons import MobileLiaison, MobileRegister
+from bot.services.reports.buttons import MobileLiaison, MobileRegister, StatusLong
 from bot.services.reports.common import LEAVING, is_mobile
 from bot.services.reports.status import describe
 from bot.store import Store
@@ -29,11 +29,12 @@ def _reader_lang(member: Member, settings: Settings) -> str:
     return member.language if member.language in ("zh", "en") else settings.default_language
 
 
-async def answer_long(person: Actor, status_id: int, answer: str, store: Store, settings: Settings) -> Result:
+async def answer_long(deps: Deps, call: Call, pressed: StatusLong) -> Result:
     """The member's answer. Only their own latest status of going away counts (an older question's buttons
     are expired); on yes each reachable secretary of their branch is sent one message (its key names the
     status, so a second press sends nothing more)."""
-    member = person.member
+    store, settings, status_id, answer = deps.store, deps.settings, pressed.status_id, pressed.answer
+    member = call.actor.member
     if member is None:
         return Result.of(alert("mobile.expired"))
     latest = (await store.reports.latest_status([member.id])).get(member.id)
@@ -94,9 +95,10 @@ async def _choices(store: Store, member: Member) -> list[Member]:
     return found[:MAX_CHOICES]
 
 
-async def offer_liaisons(person: Actor, member_id: int, store: Store, lang: str) -> Result:
+async def offer_liaisons(deps: Deps, call: Call, member_id: int) -> Result:
     """注册 pressed: the liaison to choose, a button each (and 暂不指定)."""
-    member = await _registrable(person, member_id, store)
+    store, lang = deps.store, call.lang
+    member = await _registrable(call.actor, member_id, store)
     if isinstance(member, Reply):
         return Result.of(member)
     keys: Buttons = [
@@ -106,12 +108,12 @@ async def offer_liaisons(person: Actor, member_id: int, store: Store, lang: str)
     return Result.of(say("mobile.choose_liaison", buttons=keys, name=member.name))
 
 
-async def register(
-    person: Actor, member_id: int, liaison_id: int, now: datetime, store: Store, settings: Settings, lang: str
-) -> Result:
+async def register(deps: Deps, call: Call, pressed: MobileLiaison) -> Result:
     """The liaison chosen (0: none for now): the member is registered as mobile from today, with the default
     cadence; they and the liaison are told (outbox, same transaction)."""
-    member = await _registrable(person, member_id, store)
+    person, now, store, settings, lang = call.actor, call.now, deps.store, deps.settings, call.lang
+    liaison_id = pressed.liaison_id
+    member = await _registrable(person, pressed.member_id, store)
     if isinstance(member, Reply):
         return Result.of(member)
     liaison = None

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Literal
 
-from bot.config import Settings
 from bot.domain import drafts
+from bot.domain.call import Call
 from bot.domain.models import Member
 from bot.domain.results import Buttons, Result, alert, say
 from bot.domain.rights import Actor, OrgTree, can_manage, can_see_member
 from bot.i18n import Html, t
+from bot.services.kernel.deps import Deps
 from bot.services.kernel.text import clean_text
 from bot.services.reports.buttons import ReportComment, ReportRead
 from bot.services.reports.common import period_name
@@ -83,15 +83,16 @@ def _read_buttons(report_id: int, lang: str) -> Buttons:
     ]
 
 
-async def read_report(person: Actor, report_id: int, store: Store, settings: Settings, lang: str) -> Reading:
+async def read_report(deps: Deps, call: Call, report_id: int) -> Reading:
     """A report, if this person may read it (the right is checked again at every press): its text, or its
     heading and then the voice message; who has marked it 已阅; and the 已阅 buttons for those who may."""
+    person, store, lang = call.actor, deps.store, call.lang
     tree = OrgTree.of(await store.units.all())
     found = await visible_report(store, person, tree, report_id)
     if found is None:
         return Reading(Result.of(alert("report.not_allowed")))
     member, report = found
-    tz = settings.tz
+    tz = deps.tz
     reads = "".join(
         t(
             lang,
@@ -147,11 +148,10 @@ async def _markable(person: Actor, report_id: int, store: Store) -> tuple[Member
     return found
 
 
-async def mark_read(
-    person: Actor, report_id: int, comment: str | None, now: datetime, store: Store, settings: Settings
-) -> Result:
+async def mark_read(deps: Deps, call: Call, report_id: int, comment: str | None = None) -> Result:
     """已阅 (with the comment, if any): recorded, and the member told in their language. Marking again
     without a comment says it is done already; a comment is always sent."""
+    person, now, store, settings = call.actor, call.now, deps.store, deps.settings
     found = await _markable(person, report_id, store)
     if isinstance(found, str):
         return Result.of(alert(found))
@@ -185,17 +185,15 @@ async def mark_read(
     )
 
 
-async def ask_comment(person: Actor, report_id: int, store: Store) -> Commenting:
+async def ask_comment(deps: Deps, call: Call, report_id: int) -> Commenting:
     """已阅并写意见 pressed: the comment is asked for (if this person may mark the report)."""
-    found = await _markable(person, report_id, store)
+    found = await _markable(call.actor, report_id, deps.store)
     if isinstance(found, str):
         return Commenting(Result.of(alert(found)), None)
     return Commenting(Result.of(say("report.ask_comment", name=found[0].name, limit=MAX_COMMENT)), report_id)
 
 
-async def give_comment(
-    person: Actor, report_id: int | None, text: str, now: datetime, store: Store, settings: Settings
-) -> Commenting:
+async def give_comment(deps: Deps, call: Call, report_id: int | None, text: str) -> Commenting:
     """The comment typed: checked, then the report marked read with it (the right checked again)."""
     if report_id is None:  # the step was lost (a restart)
         return Commenting(Result.of(), None)
@@ -204,12 +202,12 @@ async def give_comment(
         return Commenting(Result.of(say("report.comment_empty")), report_id)
     if len(comment) > MAX_COMMENT:
         return Commenting(Result.of(say("report.comment_too_long", limit=MAX_COMMENT)), report_id)
-    return Commenting(await mark_read(person, report_id, comment, now, store, settings), None)
+    return Commenting(await mark_read(deps, call, report_id, comment), None)
 
 
-async def comment_not_text(person: Actor, report_id: int | None, store: Store) -> Commenting:
+async def comment_not_text(deps: Deps, call: Call, report_id: int | None) -> Commenting:
     """A photo, voice message or sticker where the comment is expected: say so, ask again."""
     if report_id is None:
         return Commenting(Result.of(), None)
-    asked = await ask_comment(person, report_id, store)
+    asked = await ask_comment(deps, call, report_id)
     return Commenting(Result.of(say("common.text_expected"), *asked.result.replies), asked.report_id)

@@ -8,13 +8,14 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from bot.config import Settings
+from bot.domain.call import Call
 from bot.domain.models import Member
 from bot.domain.payload import YesNo
 from bot.domain.results import Reply, Result, say
-from bot.domain.rights import Actor, OrgTree
+from bot.domain.rights import OrgTree
 from bot.i18n import Html, t
 from bot.services.care.common import care_statements
+from bot.services.kernel.deps import Deps
 from bot.services.members.people import unit_label
 from bot.services.reports.buttons import StatusLong
 from bot.services.reports.common import (
@@ -27,7 +28,6 @@ from bot.services.reports.common import (
     member_of,
     parse_status_line,
 )
-from bot.store import Store
 from bot.store.outbox import Outgoing
 
 
@@ -37,10 +37,9 @@ def describe(state: str, location: str | None, lang: str) -> tuple[Html, Html]:
     return Html(t(lang, f"status.state.{state}")), Html(where)
 
 
-async def _alerts(
-    store: Store, settings: Settings, member: Member, status: StatusInput, now: datetime
-) -> list[Outgoing]:
+async def _alerts(deps: Deps, member: Member, status: StatusInput, now: datetime) -> list[Outgoing]:
     """The alert for each person told of an illness or hardship, in their own language."""
+    store, settings = deps.store, deps.settings
     if status.state not in ALERTING:
         return []
     tree = OrgTree.of(await store.units.all())
@@ -74,14 +73,15 @@ async def _alerts(
     return alerts
 
 
-async def save_status(
-    person: Actor, status: StatusInput, now: datetime, store: Store, settings: Settings, lang: str
-) -> Result:
+async def save_status(deps: Deps, call: Call, status: StatusInput) -> Result:
     """Save the member's status; an illness or hardship queues the alerts with it (one transaction)."""
-    member = member_of(person)
-    alerts = await _alerts(store, settings, member, status, now)
-    care = care_statements(member.id, status, now, settings.tz)  # opens a care case
-    status_id = await store.reports.add_status(member.id, status.state, status.location, status.note, now, alerts, care)
+    now, lang = call.now, call.lang
+    member = member_of(call.actor)
+    alerts = await _alerts(deps, member, status, now)
+    care = care_statements(member.id, status, now, deps.tz)  # opens a care case
+    status_id = await deps.store.reports.add_status(
+        member.id, status.state, status.location, status.note, now, alerts, care
+    )
     state, where = describe(status.state, status.location, lang)
     saved = say("status.saved_alerted" if alerts else "status.saved", state=state, where=where)
     if status.state in LEAVING and not is_mobile(member):
@@ -102,12 +102,10 @@ def ask_long(status_id: int, lang: str) -> Reply:
     )
 
 
-async def status_line(
-    person: Actor, fields: list[str], now: datetime, store: Store, settings: Settings, lang: str
-) -> Result:
+async def status_line(deps: Deps, call: Call, fields: list[str]) -> Result:
     """`/status state | place | note` in one line: saved, or the mistake explained with an example."""
     try:
         status = parse_status_line(fields)
     except InputError as exc:
         return Result.of(exc.reply())
-    return await save_status(person, status, now, store, settings, lang)
+    return await save_status(deps, call, status)

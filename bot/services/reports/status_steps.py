@@ -8,19 +8,17 @@ between steps and maps the step names onto its own conversation states.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Literal
 
-from bot.config import Settings
 from bot.domain import drafts
+from bot.domain.call import Call
 from bot.domain.models import MemberState
 from bot.domain.results import Buttons, Reply, Result, say
-from bot.domain.rights import Actor
 from bot.i18n import t
+from bot.services.kernel.deps import Deps
 from bot.services.reports.buttons import StatusSkip, StatusState
 from bot.services.reports.common import AWAY, STATES, InputError, StatusInput, check_text, parse_state
 from bot.services.reports.status import save_status
-from bot.store import Store
 
 Step = Literal["state", "location", "note"]
 
@@ -94,9 +92,7 @@ def give_location(draft: StatusDraft, text: str, lang: str) -> StatusStep:
     return _ask("note", draft.replace(location=location), lang)
 
 
-async def give_note(
-    person: Actor, draft: StatusDraft, text: str | None, now: datetime, store: Store, settings: Settings, lang: str
-) -> StatusStep:
+async def give_note(deps: Deps, call: Call, draft: StatusDraft, text: str | None) -> StatusStep:
     """The note (None: skipped) ends the conversation: the status is saved."""
     note = None
     if text is not None:
@@ -106,5 +102,5 @@ async def give_note(
             return StatusStep(Result.of(exc.reply()), draft, "note")
     if draft.state is None:  # the draft was lost (a restart): nothing to save
         return StatusStep(Result.of(), draft, None)
-    result = await save_status(person, StatusInput(draft.state, draft.location, note), now, store, settings, lang)
+    result = await save_status(deps, call, StatusInput(draft.state, draft.location, note))
     return StatusStep(result, StatusDraft(), None)

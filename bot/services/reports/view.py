@@ -7,17 +7,18 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.config import Settings
 from bot.domain import periods
+from bot.domain.call import Call
 from bot.domain.models import Member
 from bot.domain.results import Reply, Result, alert, say, shown
 from bot.domain.rights import Actor, Capability, OrgTree, managed_units
 from bot.i18n import Html, t
 from bot.services.kernel import pages
 from bot.services.kernel.buttons import ListPage
+from bot.services.kernel.deps import Deps
 from bot.services.kernel.pages import Filter, clip
 from bot.services.members.people import unit_label
 from bot.services.reports.buttons import ReportView
@@ -28,7 +29,7 @@ from bot.store.reports import ThoughtReport
 
 async def report_period_for(store: Store, member: Member, now: datetime, tz: ZoneInfo) -> periods.OpenPeriod:
     submitted = {r.period for r in await store.reports.all_thoughts([member.id])}
-    return report_period(member, submitted, member.mobile_recorded_at, now, tz)
+    return report_period(member, submitted, now, tz)
 
 
 @dataclass(frozen=True)
@@ -67,23 +68,15 @@ def months_of(period: periods.Period) -> list[periods.Period]:
     return out
 
 
-async def overview(
-    store: Store,
-    person: Actor,
-    tree: OrgTree,
-    day: date,
-    now: datetime,
-    tz: ZoneInfo,
-    viewed: periods.Period | None = None,
-) -> Overview:
-    """Every mobile member who owes a report for the period holding `day` (submitted, missing or overdue),
-    and every report another member handed in for a month of the `viewed` period (by default the month of
-    `day`)."""
-    members = await scope(store, person, tree)
+async def overview(deps: Deps, call: Call, tree: OrgTree, viewed: periods.Period) -> Overview:
+    """Every mobile member who owes a report for the period holding the start of `viewed` (submitted, missing
+    or overdue), and every report another member handed in for a month of the `viewed` period."""
+    store, now, tz, day = deps.store, call.now, deps.tz, viewed.start
+    members = await scope(store, call.actor, tree)
     mobile = [m for m in members if is_mobile(m)]
     others = [m for m in members if not is_mobile(m)]
     periods_of = {m.id: periods.period_of(day, m.report_cadence or periods.MONTHLY) for m in mobile}
-    months = months_of(viewed or periods.period_of(day, periods.MONTHLY))
+    months = months_of(viewed)
     labels = {p.label for p in periods_of.values()} | {p.label for p in months}
     reports = await store.reports.thoughts_for([m.id for m in members], sorted(labels))
     by_key = {(r.member_id, r.period): r for r in reports}
@@ -162,23 +155,14 @@ def _line(line: Line, lang: str, tz: ZoneInfo, cap: int | None) -> str:
     )
 
 
-async def _page(
-    person: Actor,
-    period: periods.Period,
-    word: str,
-    number: int,
-    now: datetime,
-    store: Store,
-    settings: Settings,
-    lang: str,
-) -> Reply:
+async def _page(deps: Deps, call: Call, period: periods.Period, asked: pages.Asked) -> Reply:
     """The counts of the period, a page of who owes a report, and a button to read each report on it."""
-    tz = settings.tz
-    tree = OrgTree.of(await store.units.all())
-    view = await overview(store, person, tree, period.start, now, tz, period)
+    person, lang, tz = call.actor, call.lang, deps.tz
+    tree = OrgTree.of(await deps.store.units.all())
+    view = await overview(deps, call, tree, period)
     if not view.lines:
         return say("report.nobody", period=period_name(period.label, lang))
-    page = pages.paginate(view.lines, FILTERS, pages.Asked(word, number))
+    page = pages.paginate(view.lines, FILTERS, asked)
     head = [
         t(
             lang,
@@ -215,26 +199,23 @@ async def _page(
     return shown(text, keys)
 
 
-async def list_reports(
-    person: Actor, wanted: str, now: datetime, store: Store, settings: Settings, lang: str
-) -> Result:
+async def list_reports(deps: Deps, call: Call, wanted: str) -> Result:
     """`/reports [period]`: who owes a report for the period (this month by default) and who handed it in,
     a page at a time, with a button to read each report handed in on the page."""
-    period = periods.period_of(now.astimezone(settings.tz).date(), periods.MONTHLY)
+    period = periods.period_of(call.now.astimezone(deps.tz).date(), periods.MONTHLY)
     if wanted:
         parsed = periods.parse_period(wanted)
         if parsed is None:
             return Result.of(say("report.bad_month", value=wanted))
         period = parsed
-    return Result.of(await _page(person, period, "all", 1, now, store, settings, lang))
+    return Result.of(await _page(deps, call, period, pages.Asked()))
 
 
-async def reports_page(
-    person: Actor, key: int, word: str, number: int, now: datetime, store: Store, settings: Settings, lang: str
-) -> Reply:
+async def reports_page(deps: Deps, call: Call, pressed: ListPage) -> Reply:
     """A page button of `/reports`: the page, as the person may see it now (a secretary's units, a liaison's
-    members); a person who may no longer use /reports, or a period no button names, gets the expired alert."""
-    period = period_of_key(key)
-    if period is None or not person.can(Capability.LEADER):
+    members); a person who may no longer use /reports, or a period no button names (`ref`), gets the expired
+    alert."""
+    period = period_of_key(pressed.ref)
+    if period is None or not call.actor.can(Capability.LEADER):
         return alert("pages.expired", command="/reports")
-    return await _page(person, period, word, number, now, store, settings, lang)
+    return await _page(deps, call, period, pages.Asked(pressed.filter, pressed.page))

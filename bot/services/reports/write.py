@@ -16,13 +16,13 @@ from typing import Literal
 
 from bot.config import Settings
 from bot.domain import drafts, periods
+from bot.domain.call import Call
 from bot.domain.results import Reply, Result, alert, say, shown
-from bot.domain.rights import Actor
 from bot.i18n import Html, reply_text, t
+from bot.services.kernel.deps import Deps
 from bot.services.reports.buttons import ReportCancel, ReportSend
 from bot.services.reports.common import MIN_REPORT, InputError, check_report, is_mobile, member_of, period_name
 from bot.services.reports.view import report_period_for
-from bot.store import Store
 
 PREVIEW_CHARS = 1500
 #: A voice report shorter than this is taken for a slip of the thumb.
@@ -62,12 +62,21 @@ def question(draft: ReportDraft, lang: str) -> Reply:
     return say(draft.ask, period=period_name(draft.period, lang), deadline=draft.deadline, minimum=MIN_REPORT)
 
 
-async def begin(person: Actor, text: str, now: datetime, store: Store, settings: Settings, lang: str) -> Writing:
+@dataclass(frozen=True)
+class Voice:
+    """A voice message: Telegram's file id and how long it is."""
+
+    file_id: str
+    seconds: int
+
+
+async def begin(deps: Deps, call: Call, text: str) -> Writing:
     """`/report [text]` or a reminder's button: the period the report goes to, then the text if given."""
+    person, store, settings, lang = call.actor, deps.store, deps.settings, call.lang
     if person.member is None:  # a forged button from someone not on the roster: nothing to write
         return Writing(Result.of(), None)
     member = person.member
-    target = await report_period_for(store, member, now, settings.tz)
+    target = await report_period_for(store, member, call.now, settings.tz)
     ask = "report.ask_free" if not is_mobile(member) else "report.ask_overdue" if target.overdue else "report.ask"
     draft = ReportDraft(
         period=target.period.label,
@@ -75,7 +84,7 @@ async def begin(person: Actor, text: str, now: datetime, store: Store, settings:
         deadline=periods.deadline(target.period, settings.tz).strftime("%Y-%m-%d %H:%M"),
     )
     if text:
-        return await add_text(person, draft, text, store, settings, lang)
+        return await add_text(deps, call, draft, text)
     replies = [question(draft, lang)]
     existing = await store.reports.thought(member.id, draft.period)
     if existing is not None:
@@ -86,9 +95,7 @@ async def begin(person: Actor, text: str, now: datetime, store: Store, settings:
     return Writing(Result.of(shown("\n\n".join(reply_text(r, lang) for r in replies))), draft)
 
 
-async def add_text(
-    person: Actor, draft: ReportDraft | None, more: str, store: Store, settings: Settings, lang: str
-) -> Writing:
+async def add_text(deps: Deps, call: Call, draft: ReportDraft | None, more: str) -> Writing:
     """More text: too short (kept, keep writing), too long (refused), or a new preview."""
     if draft is None:  # the draft was lost (a restart): the conversation is over
         return Writing(Result.of(), None)
@@ -103,20 +110,19 @@ async def add_text(
         # too long: the draft stays as it was, and so does its last preview
         return Writing(Result.of(exc.reply()), draft)
     draft = draft.replace(text=combined, preview=secrets.token_hex(4))
-    return Writing(Result.of(await _preview(person, draft, store, settings, lang)), draft)
+    return Writing(Result.of(await _preview(deps, call, draft)), draft)
 
 
-async def add_voice(
-    person: Actor, draft: ReportDraft | None, file_id: str, seconds: int, store: Store, settings: Settings, lang: str
-) -> Writing:
+async def add_voice(deps: Deps, call: Call, draft: ReportDraft | None, voice: Voice) -> Writing:
     """A voice message as the report (it replaces what was typed or spoken before): a preview with its
     length, or — too short to be a report — the question again."""
     if draft is None:
         return Writing(Result.of(), None)
+    file_id, seconds = voice.file_id, voice.seconds
     if seconds < MIN_VOICE_SECONDS:
         return Writing(Result.of(say("report.voice_too_short", seconds=seconds, minimum=MIN_VOICE_SECONDS)), draft)
     draft = draft.replace(voice=file_id, seconds=seconds, text="", preview=secrets.token_hex(4))
-    return Writing(Result.of(await _preview(person, draft, store, settings, lang)), draft)
+    return Writing(Result.of(await _preview(deps, call, draft)), draft)
 
 
 def duration(seconds: int, lang: str) -> str:
@@ -129,10 +135,11 @@ def duration(seconds: int, lang: str) -> str:
     )
 
 
-async def _preview(person: Actor, draft: ReportDraft, store: Store, settings: Settings, lang: str) -> Reply:
+async def _preview(deps: Deps, call: Call, draft: ReportDraft) -> Reply:
     assert draft.preview is not None
-    existing = await store.reports.thought(member_of(person).id, draft.period)
-    note = t(lang, "report.replace_note", date=_day(existing.submitted_at, settings)) if existing else ""
+    lang = call.lang
+    existing = await deps.store.reports.thought(member_of(call.actor).id, draft.period)
+    note = t(lang, "report.replace_note", date=_day(existing.submitted_at, deps.settings)) if existing else ""
     buttons = [
         [
             {"text": t(lang, "report.send"), "data": ReportSend(draft.preview).pack()},
@@ -165,10 +172,9 @@ def not_text(draft: ReportDraft, lang: str) -> Writing:
     return Writing(Result.of(say("common.text_expected"), question(draft, lang)), draft)
 
 
-async def send(
-    person: Actor, draft: ReportDraft | None, preview: str, now: datetime, store: Store, lang: str
-) -> Writing:
+async def send(deps: Deps, call: Call, draft: ReportDraft | None, preview: str) -> Writing:
     """Send pressed under the preview `preview`: saved if that preview shows the current draft."""
+    person, now, store, lang = call.actor, call.now, deps.store, call.lang
     if draft is None or person.member is None or (draft.voice is None and len(draft.text) < MIN_REPORT):
         return Writing(Result.of(alert("report.expired")), None)
     if preview != draft.preview:
