@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from bot.config import parse_duration, parse_quiet_hours
 from bot.domain import periods
+from bot.domain.call import Call
 from bot.domain.models import Member, Unit
 from bot.domain.rights import Actor, OrgTree
 from bot.emulator.html import visible_text
@@ -412,7 +413,7 @@ def test_notice_one_line(text: str) -> None:
     managed = {2, 3}  # the secretary of 一村党支部 manages it and its group
     secretary = Actor(1001, Member(id=1, name="王书记", unit_id=2, roles=frozenset({"secretary"})))
     try:
-        draft = notices.parse_one_line(split_fields(text), secretary, TREE, NOW, TZ)
+        draft = notices.parse_one_line(split_fields(text), Call(secretary, NOW, "zh"), TREE, TZ)
     except NoticeError as error:
         render_notice_error(error)
         return

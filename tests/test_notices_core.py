@@ -12,6 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
+from bot.domain.call import Call
 from bot.domain.rights import Actor
 from bot.services import registry as core
 from bot.services.kernel.deps import Deps
@@ -68,13 +69,18 @@ async def test_a_whole_notice_through_the_use_cases_without_telegram(store: Stor
     secretary = person[SECRETARY]
 
     one_line = "党课 | 2026-03-12 15:00 | 村委会会议室 | 学习党章"
-    step = await compose.begin(secretary, one_line, T0, store, settings, "zh")
+    deps = Deps(store, settings)
+
+    def as_(who: Actor, now: datetime = T0) -> Call:
+        return Call(who, now, "zh")
+
+    step = await compose.begin(deps, as_(secretary), one_line)
     assert step.stage is Stage.CONFIRM and step.draft is not None
     preview = step.result.replies[0]
     assert preview.html is not None and "预览" in preview.html and "5 名党员" in preview.html
     assert [b["text"] for b in (preview.buttons or [[]])[0]] == ["发送", "取消"]
-    assert (await compose.send(secretary, step.draft, "00000000", T0, store, settings, "zh")).stage is None
-    sent = await compose.send(secretary, step.draft, step.draft.preview or "", T0, store, settings, "zh")
+    assert (await compose.send(deps, as_(secretary), step.draft, "00000000")).stage is None
+    sent = await compose.send(deps, as_(secretary), step.draft, step.draft.preview or "")
     assert sent.stage is Stage.DONE and sent.result.queued == 5
     assert sent.result.replies[0].key == "notice.sending" and sent.result.replies[0].params["count"] == 5
     notice_id = int(str(sent.result.replies[0].params["id"]))
@@ -85,7 +91,7 @@ async def test_a_whole_notice_through_the_use_cases_without_telegram(store: Stor
     assert "送达：5 人" in summary.text and "未绑定、没有发送：1 人：吴未绑定" in summary.text
     assert await group_post(store, settings, notice_id) is None  # no group bound
 
-    attended = await answers.attend(person[LIAISON], notice_id, T0, store, settings)
+    attended = await answers.attend(deps, as_(person[LIAISON]), notice_id)
     assert attended.answer is not None and attended.answer.key == "notice.recorded_attend"
     assert attended.group_of == notice_id
     (copy,) = attended.edits
@@ -95,29 +101,29 @@ async def test_a_whole_notice_through_the_use_cases_without_telegram(store: Stor
     assert liaison_row is not None and (copy.chat_id, copy.message_id) == (LIAISON, liaison_row.message_id)
     assert "您的回复：<b>参加</b>" in copy.text and copy.buttons[0][0]["data"] == f"ntc:att:{notice_id}"
 
-    asked = await answers.ask_leave(person[PATROL], notice_id, T0, store, settings, "zh")
+    asked = await answers.ask_leave(deps, as_(person[PATROL]), notice_id)
     assert isinstance(asked, LeaveAsked) and asked.prompt.html is not None and "请假原因" in asked.prompt.html
-    left = await answers.give_reason(person[PATROL], asked.notice_id, " 外出务工 ", T0, store, settings, "zh")
+    left = await answers.give_reason(deps, as_(person[PATROL]), asked.notice_id, " 外出务工 ")
     assert left.result.replies[0].key == "notice.leave_recorded" and not left.stay
     assert "您的回复：<b>请假</b>（外出务工）" in left.edits[0].text
     assert left.result.queued == 1 and await deliver_all(store, settings) == 1  # the request to the convener
     (request,) = await store.db.fetchall("SELECT chat_id, text FROM outbox WHERE kind = 'leave_request'")
     assert request[0] == SECRETARY and "赵巡逻：外出务工" in request[1]
 
-    early = await answers.check_in(person[MIGRANT], notice_id, T0, store, settings, "zh")
+    early = await answers.check_in(deps, as_(person[MIGRANT]), notice_id)
     assert early.answer is not None and early.answer.alert and early.answer.key == "notice.checkin_not_open"
     at_door = START - timedelta(minutes=20)
-    checked = await answers.check_in(person[MIGRANT], notice_id, at_door, store, settings, "zh")
+    checked = await answers.check_in(deps, as_(person[MIGRANT], at_door), notice_id)
     assert checked.answer is not None and checked.answer.key == "notice.checked_in"
     assert "✅ 已签到 14:40" in checked.edits[0].text
-    again = await answers.check_in(person[MIGRANT], notice_id, at_door, store, settings, "zh")
+    again = await answers.check_in(deps, as_(person[MIGRANT], at_door), notice_id)
     assert again.answer is not None and again.answer.key == "notice.already_in" and again.edits == ()
-    proxy = await answers.attendance(secretary, f"{notice_id} | 代签 | 钱调解", at_door, store, settings, "zh")
+    proxy = await answers.attendance(deps, as_(secretary, at_door), f"{notice_id} | 代签 | 钱调解")
     assert proxy.result.replies[0].key == "notice.att.registered" and proxy.edits[0].chat_id == MEDIATOR
-    late = await answers.attend(person[SECRETARY], notice_id, START, store, settings)
+    late = await answers.attend(deps, as_(person[SECRETARY], START), notice_id)
     assert late.answer is not None and late.answer.key == "notice.too_late"
 
-    view = await answers.attendance(secretary, "", at_door, store, settings, "zh")
+    view = await answers.attendance(deps, as_(secretary, at_door), "")
     report = view.result.replies[0].html
     assert report is not None
     assert "应到：6 人" in report and "参加：1 人：李联络" in report
@@ -126,9 +132,9 @@ async def test_a_whole_notice_through_the_use_cases_without_telegram(store: Stor
     assert "钱调解 14:40（书记登记：王书记）" in report
     assert "未回复：2 人：王书记、吴未绑定（未绑定）" in report
 
-    listing = await manage.upcoming(person[PATROL], T0, store, settings, "zh")
+    listing = await manage.upcoming(deps, as_(person[PATROL]))
     assert listing.replies[0].html is not None and "请假（外出务工）" in listing.replies[0].html
-    cancelled = await manage.cancel(secretary, str(notice_id), T0, store, settings)
+    cancelled = await manage.cancel(deps, as_(secretary), str(notice_id))
     assert cancelled.queued == 5 and cancelled.replies[0].key == "notice.cancel_done"
     assert await deliver_all(store, settings) == 5
     rows = await store.db.fetchall("SELECT count(*) FROM outbox WHERE kind = 'notice_cancel' AND status = 'sent'")

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.domain.call import Call
 from bot.domain.models import Member, Unit
 from bot.domain.rights import Actor, OrgTree
 from bot.i18n import t
@@ -102,10 +103,13 @@ def test_kinds_accept_english_and_chinese_words() -> None:
 
 #: The secretary of 一村党支部 (unit 2, with its group 3), as the one-line form sees them.
 SECRETARY = Actor(1001, Member(id=1, name="王书记", unit_id=2, group_id=3, roles=frozenset({"secretary"})))
+BY_SECRETARY = Call(SECRETARY, NOW, "zh")
 
 
 def test_one_line_form_defaults_to_the_secretarys_unit() -> None:
-    draft = rules.parse_one_line(["党课", "2026-03-12 15:00", "村委会", "学习党章"], SECRETARY, TREE, NOW, SH)
+    draft = rules.parse_one_line(
+        ["党课", "2026-03-12 15:00", "村委会", "学习党章"], Call(SECRETARY, NOW, "zh"), TREE, SH
+    )
     assert draft == Draft(
         kind="lecture",
         unit_id=2,
@@ -114,7 +118,9 @@ def test_one_line_form_defaults_to_the_secretarys_unit() -> None:
         topic="学习党章",
         speaker="王书记",
     )
-    draft = rules.parse_one_line(["group", "03-12 15:00", "2号楼", "学习", "一组"], SECRETARY, TREE, NOW, SH)
+    draft = rules.parse_one_line(
+        ["group", "03-12 15:00", "2号楼", "学习", "一组"], Call(SECRETARY, NOW, "zh"), TREE, SH
+    )
     assert draft.unit_id == 3 and draft.kind == "group"
 
 
@@ -130,17 +136,19 @@ def test_one_line_form_defaults_to_the_secretarys_unit() -> None:
 )
 def test_one_line_form_names_the_bad_field(fields: list[str], key: str, field: str) -> None:
     with pytest.raises(NoticeError) as caught:
-        rules.parse_one_line(fields, SECRETARY, TREE, NOW, SH)
+        rules.parse_one_line(fields, BY_SECRETARY, TREE, SH)
     assert caught.value.key == key and caught.value.params["field"] == field
 
 
 def test_one_line_form_refuses_units_not_managed_and_wrong_shapes() -> None:
     with pytest.raises(NoticeError) as caught:
-        rules.parse_one_line(["党课", "2026-03-12 15:00", "村委会", "学习", "二村党支部"], SECRETARY, TREE, NOW, SH)
+        rules.parse_one_line(
+            ["党课", "2026-03-12 15:00", "村委会", "学习", "二村党支部"], Call(SECRETARY, NOW, "zh"), TREE, SH
+        )
     assert caught.value.key == "notice.err.unit"
     assert caught.value.params["units"] == ["一村党支部", "一村党支部 一组"]
     with pytest.raises(NoticeError) as caught:
-        rules.parse_one_line(["党课", "2026-03-12 15:00"], SECRETARY, TREE, NOW, SH)
+        rules.parse_one_line(["党课", "2026-03-12 15:00"], BY_SECRETARY, TREE, SH)
     assert caught.value.key == "notice.err.fields"
 
 
@@ -193,6 +201,6 @@ def test_every_notice_button_carries_a_typed_payload() -> None:
 
 def test_user_text_in_a_notice_is_escaped() -> None:
     draft = Draft(kind="other", unit_id=2, starts_at=NOW + timedelta(days=1), place="<b>礼堂</b>", topic="A & B")
-    text = view.body("zh", draft, TREE, SH)
+    text = view.body(view.Wording("zh", TREE, SH), draft)
     assert "&lt;b&gt;礼堂&lt;/b&gt;" in text and "A &amp; B" in text
     assert t("en", "notice.btn_checkin") == "Check in"

@@ -85,6 +85,8 @@ async def test_pages_of_overlong_values_fit_and_keep_their_verdicts(
     lines = [line for line in _one_message(duty, lang).splitlines() if NOT_MET[lang] in line]
     assert len(lines) == (40 if lang == "zh" else 20)
 
-    ledger = await notices_attendance.attendance_page(person, notice_id, "leave", 1, T0, store, settings, lang)
+    ledger = await notices_attendance.attendance_page(
+        deps, Call(person, T0, lang), ListPage("attendance", notice_id, "leave", 1)
+    )
     text = _one_message(ledger, lang)
     assert text.count("…") >= 40 and f"/attendance {notice_id}" in text

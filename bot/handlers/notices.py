@@ -17,13 +17,13 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from bot.domain.payload import family
 from bot.domain.results import Result, say
 from bot.handlers import conversation, notices_admin, notices_replies
-from bot.handlers.common import Handler, actor, args_text, command, expired_button, render
+from bot.handlers.common import Handler, args_text, call, command, expired_button, render
 from bot.i18n import reply_text
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.ledger.buttons import LedgerNotice
 from bot.services.notices import compose
 from bot.services.notices.buttons import NOTICES, NoticeDrop, NoticeKind, NoticeSend, NoticeUnit
-from bot.services.notices.compose import NoticeDraft, Stage, Step
+from bot.services.notices.compose import Choice, NoticeDraft, Stage, Step
 
 END = ConversationHandler.END
 
@@ -53,9 +53,7 @@ def _text(update: Update) -> str:
 
 @command("notice")
 async def cmd_notice(update: Update, context: ZhibuContext) -> int | None:
-    step = await compose.begin(
-        actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang
-    )
+    step = await compose.begin(context.deps, call(context), args_text(context))
     return await _go(update, context, step)
 
 
@@ -67,14 +65,7 @@ async def on_kind_button(update: Update, context: ZhibuContext) -> int | None:
         update,
         context,
         await compose.choose_kind(
-            actor(context),
-            _draft(context) or NoticeDraft(),
-            pressed.kind,
-            True,
-            context.services.now(),
-            context.store,
-            context.settings,
-            context.lang,
+            context.deps, call(context), _draft(context) or NoticeDraft(), Choice(pressed.kind, pressed=True)
         ),
     )
 
@@ -86,16 +77,7 @@ async def on_ledger_nudge(update: Update, context: ZhibuContext) -> int | None:
     assert update.callback_query is not None
     pressed = LedgerNotice.unpack(update.callback_query.data)
     assert pressed is not None  # the pattern matched
-    step = await compose.choose_kind(
-        actor(context),
-        NoticeDraft(),
-        pressed.kind,
-        True,
-        context.services.now(),
-        context.store,
-        context.settings,
-        context.lang,
-    )
+    step = await compose.choose_kind(context.deps, call(context), NoticeDraft(), Choice(pressed.kind, pressed=True))
     return await _go(update, context, replace(step, chosen=None))
 
 
@@ -103,16 +85,7 @@ async def on_kind_text(update: Update, context: ZhibuContext) -> int | None:
     return await _go(
         update,
         context,
-        await compose.choose_kind(
-            actor(context),
-            _draft(context) or NoticeDraft(),
-            _text(update),
-            False,
-            context.services.now(),
-            context.store,
-            context.settings,
-            context.lang,
-        ),
+        await compose.choose_kind(context.deps, call(context), _draft(context) or NoticeDraft(), Choice(_text(update))),
     )
 
 
@@ -125,15 +98,7 @@ async def on_unit_button(update: Update, context: ZhibuContext) -> int | None:
     return await _go(
         update,
         context,
-        await compose.choose_unit(
-            actor(context),
-            draft,
-            pressed.unit_id,
-            context.services.now(),
-            context.store,
-            context.settings,
-            context.lang,
-        ),
+        await compose.choose_unit(context.deps, call(context), draft, pressed.unit_id),
     )
 
 
@@ -143,15 +108,7 @@ async def on_unit_text(update: Update, context: ZhibuContext) -> int | None:
     return await _go(
         update,
         context,
-        await compose.choose_unit(
-            actor(context),
-            draft,
-            _text(update),
-            context.services.now(),
-            context.store,
-            context.settings,
-            context.lang,
-        ),
+        await compose.choose_unit(context.deps, call(context), draft, _text(update)),
     )
 
 
@@ -161,7 +118,7 @@ async def on_when(update: Update, context: ZhibuContext) -> int | None:
     return await _go(
         update,
         context,
-        compose.set_when(draft, _text(update), context.services.now(), context.settings, context.lang),
+        compose.set_when(context.deps, call(context), draft, _text(update)),
     )
 
 
@@ -171,7 +128,7 @@ async def on_place(update: Update, context: ZhibuContext) -> int | None:
     return await _go(
         update,
         context,
-        compose.set_place(draft, _text(update), context.services.now(), context.settings, context.lang),
+        compose.set_place(context.deps, call(context), draft, _text(update)),
     )
 
 
@@ -181,7 +138,7 @@ async def on_topic(update: Update, context: ZhibuContext) -> int | None:
     return await _go(
         update,
         context,
-        await compose.set_topic(actor(context), draft, _text(update), context.store, context.settings, context.lang),
+        await compose.set_topic(context.deps, call(context), draft, _text(update)),
     )
 
 
@@ -189,15 +146,7 @@ def not_text(stage: Stage) -> Handler:
     """A photo, voice message, sticker or file where the step expects typed text: say so, ask again, stay."""
 
     async def answer(update: Update, context: ZhibuContext) -> None:
-        question = await compose.question(
-            actor(context),
-            stage,
-            context.services.now(),
-            context.store,
-            context.settings,
-            context.lang,
-            _draft(context),
-        )
+        question = await compose.question(context.deps, call(context), stage, _draft(context))
         await render(update, context, Result.of(say("common.text_expected"), question))
 
     return answer
@@ -208,15 +157,7 @@ async def on_send(update: Update, context: ZhibuContext) -> int | None:
     assert query is not None
     pressed = NoticeSend.unpack(query.data)
     assert pressed is not None
-    step = await compose.send(
-        actor(context),
-        _draft(context),
-        pressed.draft,
-        context.services.now(),
-        context.store,
-        context.settings,
-        context.lang,
-    )
+    step = await compose.send(context.deps, call(context), _draft(context), pressed.draft)
     if step.stage is not None:  # the preview is spent: its buttons go
         await query.edit_message_reply_markup(None)
     return await _go(update, context, step)

@@ -19,7 +19,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 
 from bot.domain.results import Result, say
 from bot.handlers import conversation
-from bot.handlers.common import actor, command, is_private, render, reply_html
+from bot.handlers.common import call, command, is_private, render, reply_html
 from bot.i18n import reply_text, t
 from bot.runtime.context import Services, ZhibuApp, ZhibuContext
 from bot.runtime.delivery import markup
@@ -65,9 +65,7 @@ async def on_attend(update: Update, context: ZhibuContext) -> int:
     await show(
         update,
         context,
-        await answers.attend(
-            actor(context), pressed.notice_id, context.services.now(), context.store, context.settings
-        ),
+        await answers.attend(context.deps, call(context), pressed.notice_id),
     )
     return END
 
@@ -79,9 +77,7 @@ async def on_checkin(update: Update, context: ZhibuContext) -> int:
     await show(
         update,
         context,
-        await answers.check_in(
-            actor(context), pressed.notice_id, context.services.now(), context.store, context.settings, context.lang
-        ),
+        await answers.check_in(context.deps, call(context), pressed.notice_id),
     )
     return END
 
@@ -92,9 +88,7 @@ async def on_leave(update: Update, context: ZhibuContext) -> int:
     assert query is not None and update.effective_user is not None
     pressed = NoticeLeave.unpack(query.data)
     assert pressed is not None
-    outcome = await answers.ask_leave(
-        actor(context), pressed.notice_id, context.services.now(), context.store, context.settings, context.lang
-    )
+    outcome = await answers.ask_leave(context.deps, call(context), pressed.notice_id)
     if not isinstance(outcome, LeaveAsked):
         await show(update, context, outcome)
         return END
@@ -120,17 +114,10 @@ async def on_leave_decision(update: Update, context: ZhibuContext) -> None:
     assert query is not None
     pressed = NoticeLeaveOk.unpack(query.data) or NoticeLeaveNo.unpack(query.data)
     assert pressed is not None  # the pattern matched
-    decided = await notices_leave.decide(
-        actor(context),
-        pressed.notice_id,
-        pressed.member_id,
-        pressed.asked,
-        isinstance(pressed, NoticeLeaveOk),
-        context.services.now(),
-        context.store,
-        context.settings,
-        context.lang,
+    decision = notices_leave.Decision(
+        pressed.notice_id, pressed.member_id, pressed.asked, approve=isinstance(pressed, NoticeLeaveOk)
     )
+    decided = await notices_leave.decide(context.deps, call(context), decision)
     await query.answer(reply_text(decided.answer, context.lang), show_alert=decided.answer.alert)
     if decided.text is not None:
         await query.edit_message_text(decided.text, parse_mode="HTML")
@@ -149,13 +136,7 @@ def _leave(context: ZhibuContext) -> int | None:
 async def on_reason(update: Update, context: ZhibuContext) -> int | None:
     assert update.effective_message is not None
     outcome = await answers.give_reason(
-        actor(context),
-        _leave(context),
-        update.effective_message.text or "",
-        context.services.now(),
-        context.store,
-        context.settings,
-        context.lang,
+        context.deps, call(context), _leave(context), update.effective_message.text or ""
     )
     await show(update, context, outcome)
     if outcome.result.queued:  # the leave request to the convener
@@ -172,7 +153,7 @@ async def on_reason_not_text(update: Update, context: ZhibuContext) -> None:
     question = (
         say("notice.gone")
         if notice_id is None
-        else await answers.leave_question(notice_id, context.store, context.settings, context.lang)
+        else await answers.leave_question(context.deps, call(context), notice_id)
     )
     await render(update, context, Result.of(say("common.text_expected"), question))
 
@@ -252,7 +233,7 @@ async def cmd_notices(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await upcoming(actor(context), context.services.now(), context.store, context.settings, context.lang),
+        await upcoming(context.deps, call(context)),
     )
 
 

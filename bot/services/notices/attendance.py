@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Literal
 
-from bot.config import Settings
 from bot.domain import drafts
+from bot.domain.call import Call
 from bot.domain.models import Member
 from bot.domain.results import Reply, Result, alert, say, shown
 from bot.domain.rights import Actor, OrgTree, managed_units
 from bot.i18n import Html, t
+from bot.services.kernel import pages
+from bot.services.kernel.buttons import ListPage
+from bot.services.kernel.deps import Deps
 from bot.services.kernel.text import clean_text
 from bot.services.notices import common as rules
 from bot.services.notices import leave, ledger
@@ -75,20 +77,15 @@ async def _load(person: Actor, notice_id: int, store: Store) -> Notice | Reply:
     return notice
 
 
-async def _changed(
-    store: Store,
-    settings: Settings,
-    notice: Notice,
-    member: Member,
-    answer: Reply | None = None,
-    result: Result | None = None,
-) -> Answered:
-    """The member's copy shows their new answer; the group post its new tally."""
-    copy = await member_copy(store, settings, notice, member)
-    return Answered(answer, result or Result(), (copy,) if copy else (), notice.id)
+async def _changed(deps: Deps, notice: Notice, member: Member, said: Answered) -> Answered:
+    """What was said, and: the member's copy shows their new answer; the group post its new tally."""
+    copy = await member_copy(deps.store, deps.settings, notice, member)
+    return Answered(said.answer, said.result, (copy,) if copy else (), notice.id)
 
 
-async def attend(person: Actor, notice_id: int, now: datetime, store: Store, settings: Settings) -> Answered:
+async def attend(deps: Deps, call: Call, notice_id: int) -> Answered:
+    """Attend pressed: recorded until the meeting starts."""
+    person, now, store = call.actor, call.now, deps.store
     loaded = await _load(person, notice_id, store)
     if isinstance(loaded, Reply):
         return Answered(loaded)
@@ -97,34 +94,32 @@ async def attend(person: Actor, notice_id: int, now: datetime, store: Store, set
     assert person.member is not None
     await store.notices.record_rsvp(loaded.id, person.member.id, "attend", None, now)
     log.info("notice=%s member=%s attend", loaded.id, person.member.id)
-    return await _changed(store, settings, loaded, person.member, say("notice.recorded_attend"))
+    return await _changed(deps, loaded, person.member, Answered(say("notice.recorded_attend")))
 
 
-async def ask_leave(
-    person: Actor, notice_id: int, now: datetime, store: Store, settings: Settings, lang: str
-) -> Answered | LeaveAsked:
+async def ask_leave(deps: Deps, call: Call, notice_id: int) -> Answered | LeaveAsked:
     """Leave pressed: the reason is asked next, unless the answer may no longer change."""
-    loaded = await _load(person, notice_id, store)
+    loaded = await _load(call.actor, notice_id, deps.store)
     if isinstance(loaded, Reply):
         return Answered(loaded)
-    if not rules.may_answer(loaded.starts_at, now):
+    if not rules.may_answer(loaded.starts_at, call.now):
         return Answered(alert("notice.too_late"))
-    return LeaveAsked(loaded.id, await leave_question(loaded.id, store, settings, lang))
+    return LeaveAsked(loaded.id, await leave_question(deps, call, loaded.id))
 
 
-async def leave_question(notice_id: int, store: Store, settings: Settings, lang: str) -> Reply:
+async def leave_question(deps: Deps, call: Call, notice_id: int) -> Reply:
     """The question for the reason of a leave (again, after a photo or a sticker instead of text)."""
-    notice = await store.notices.get(notice_id)
+    notice = await deps.store.notices.get(notice_id)
     if notice is None:
         return say("notice.gone")
-    title = Html(view.title(lang, notice, OrgTree.of(await store.units.all()), settings.tz))
-    return shown(t(lang, "notice.ask_reason", title=title))
+    tree = OrgTree.of(await deps.store.units.all())
+    title = Html(view.title(view.Wording(call.lang, tree, deps.tz), notice))
+    return shown(t(call.lang, "notice.ask_reason", title=title))
 
 
-async def give_reason(
-    person: Actor, notice_id: int | None, text: str, now: datetime, store: Store, settings: Settings, lang: str
-) -> Answered:
+async def give_reason(deps: Deps, call: Call, notice_id: int | None, text: str) -> Answered:
     """The reason typed: the leave is recorded; a reason too long is asked again."""
+    person, now, store, lang = call.actor, call.now, deps.store, call.lang
     reason = clean_text(text, multiline=True)
     if len(reason) > rules.REASON_LIMIT:
         return _says(
@@ -137,19 +132,18 @@ async def give_reason(
         return _says(say("notice.too_late"))
     member = person.member
     tree = OrgTree.of(await store.units.all())
+    asking = leave.Asking(member, reason, now)
     queued = await store.notices.record_rsvp(
-        notice.id, member.id, "leave", reason, now, lambda: [leave.request(settings, notice, tree, member, reason, now)]
+        notice.id, member.id, "leave", reason, now, lambda: [leave.request(notice, asking, tree, deps.tz)]
     )
     log.info("notice=%s member=%s leave asked", notice.id, member.id)
-    return await _changed(
-        store, settings, notice, member, result=Result.of(say("notice.leave_recorded", reason=reason), queued=queued)
-    )
+    said = Answered(result=Result.of(say("notice.leave_recorded", reason=reason), queued=queued))
+    return await _changed(deps, notice, member, said)
 
 
-async def check_in(
-    person: Actor, notice_id: int, now: datetime, store: Store, settings: Settings, lang: str
-) -> Answered:
+async def check_in(deps: Deps, call: Call, notice_id: int) -> Answered:
     """Check in, in the window around the start; the first check-in stands."""
+    person, now, store, settings, lang = call.actor, call.now, deps.store, deps.settings, call.lang
     loaded = await _load(person, notice_id, store)
     if isinstance(loaded, Reply):
         return Answered(loaded)
@@ -164,14 +158,15 @@ async def check_in(
     if not fresh:
         return Answered(say("notice.already_in"))
     log.info("notice=%s member=%s checked in", loaded.id, person.member.id)
-    return await _changed(store, settings, loaded, person.member, say("notice.checked_in"))
+    return await _changed(deps, loaded, person.member, Answered(say("notice.checked_in")))
 
 
 # ---------------------------------------------------------------------------------------- /attendance
-async def attendance(person: Actor, args: str, now: datetime, store: Store, settings: Settings, lang: str) -> Answered:
+async def attendance(deps: Deps, call: Call, args: str) -> Answered:
     """`/attendance [id]`: the view of a meeting (the latest one of the secretary's units by default);
     `/attendance <id> | 登记 | name` registers a member present in the check-in window (书记登记到会);
     `/attendance <id> | 补学 | name | date | note` records a make-up of an absent member."""
+    person, store = call.actor, deps.store
     fields = rules.split_fields(args)
     tree = OrgTree.of(await store.units.all())
     if fields[0]:
@@ -181,33 +176,32 @@ async def attendance(person: Actor, args: str, now: datetime, store: Store, sett
     if isinstance(found, Reply):
         return _says(found)
     if len(fields) >= 3:
-        return await record(person, found, fields[1:], now, store, settings, lang)
+        return await record(deps, call, found, fields[1:])
     if len(fields) != 1:
         return _says(say("notice.att.usage"))
-    return _says(await _ledger(person, found, "all", 1, now, store, settings, lang))
+    return _says(await _ledger(deps, call, found, pages.Asked()))
 
 
-async def _ledger(
-    person: Actor, notice: Notice, word: str, number: int, now: datetime, store: Store, settings: Settings, lang: str
-) -> Reply:
+async def _ledger(deps: Deps, call: Call, notice: Notice, asked: pages.Asked) -> Reply:
     """One page of the meeting's ledger, with its filter and page buttons."""
+    store, lang = deps.store, call.lang
     tree = OrgTree.of(await store.units.all())
     everyone = await store.notices.seats(notice.id)
-    begun = ledger.begun(notice, now)
-    page = ledger.page_of(everyone, word, number, begun)
-    text = ledger.render(lang, notice, tree, settings.tz, page, begun, everyone, export=person.is_secretary)
+    begun = ledger.begun(notice, call.now)
+    page = ledger.page_of(everyone, asked.word, asked.number, begun)
+    sheet = ledger.Sheet(everyone, page, begun, export=call.actor.is_secretary)
+    text = ledger.render(view.Wording(lang, tree, deps.tz), notice, sheet)
     return shown(text, ledger.buttons(lang, notice, page, begun))
 
 
-async def attendance_page(
-    person: Actor, notice_id: int, word: str, number: int, now: datetime, store: Store, settings: Settings, lang: str
-) -> Reply:
-    """A page or filter button of `/attendance`: the page, if the meeting is still one of the units the
-    person manages as secretary; else the alert of an expired button."""
-    notice = await store.notices.get(notice_id)
-    if notice is None or notice.unit_id not in managed_units(person, OrgTree.of(await store.units.all())):
+async def attendance_page(deps: Deps, call: Call, pressed: ListPage) -> Reply:
+    """A page or filter button of `/attendance` (`ref`: the notice): the page, if the meeting is still one of
+    the units the person manages as secretary; else the alert of an expired button."""
+    store = deps.store
+    notice = await store.notices.get(pressed.ref)
+    if notice is None or notice.unit_id not in managed_units(call.actor, OrgTree.of(await store.units.all())):
         return alert("pages.expired", command="/attendance")
-    return await _ledger(person, notice, word, number, now, store, settings, lang)
+    return await _ledger(deps, call, notice, pages.Asked(pressed.filter, pressed.page))
 
 
 async def _named(notice: Notice, name: str, store: Store) -> Member | Reply:
@@ -218,19 +212,19 @@ async def _named(notice: Notice, name: str, store: Store) -> Member | Reply:
     return found[0]
 
 
-async def record(
-    person: Actor, notice: Notice, fields: list[str], now: datetime, store: Store, settings: Settings, lang: str
-) -> Answered:
+async def record(deps: Deps, call: Call, notice: Notice, fields: list[str]) -> Answered:
     """登记 (present, in the check-in window only, never on an approved leave) or 补学 (after the window, for a
-    member not present). 补签 — present after the fact — is refused, pointing to 补学."""
+    member not present), or 准假 / 不准 of a pending leave. 补签 — present after the fact — is refused, pointing
+    to 补学."""
+    person, now, store, lang = call.actor, call.now, deps.store, call.lang
     how = rules.REGISTER_WORDS.get(fields[0].strip().lower())
     if how is None or len(fields) != (4 if how == "makeup" else 2):
         return _says(say("notice.att.usage"))
     if how in ("approve", "refuse"):
-        return await _decide(person, notice, fields[1], how == "approve", now, store, settings, lang)
+        return await _decide(deps, call, notice, _Named(fields[1], how == "approve"))
     if notice.cancelled_at is not None:
         return _says(say("notice.is_cancelled"))
-    tz = settings.tz
+    tz = deps.tz
     opens, closes = rules.checkin_window(notice.starts_at)
     window: dict[str, object] = {
         "opens": view.when(lang, opens, tz),
@@ -248,53 +242,59 @@ async def record(
         return _says(member)
     by = person.member.id if person.member else None
     if how == "makeup":
-        return await _makeup(notice, member, fields[2], fields[3], by, now, store, settings, lang)
+        return await _makeup(deps, call, notice, _Makeup(member, fields[2], fields[3]))
     rsvp = await store.notices.rsvp(notice.id, member.id)
     if rsvp is not None and rsvp.answer == "leave" and rsvp.approval == "approved":
         return _says(say("notice.att.on_leave", name=member.name))
     if not await store.notices.record_checkin(notice.id, member.id, "proxy", by, now):
         return _says(say("notice.att.already", name=member.name))
     log.info("notice=%s member=%s registered present by member=%s", notice.id, member.id, by)
-    return await _changed(
-        store, settings, notice, member, result=Result.of(say("notice.att.registered", name=member.name, id=notice.id))
-    )
+    said = Answered(result=Result.of(say("notice.att.registered", name=member.name, id=notice.id)))
+    return await _changed(deps, notice, member, said)
 
 
-async def _decide(
-    person: Actor, notice: Notice, name: str, approve: bool, now: datetime, store: Store, settings: Settings, lang: str
-) -> Answered:
+@dataclass(frozen=True)
+class _Named:
+    """准假 (`approve`) or 不准 typed on the ledger for the member of that name."""
+
+    name: str
+    approve: bool
+
+
+async def _decide(deps: Deps, call: Call, notice: Notice, typed: _Named) -> Answered:
     """准假 / 不准 typed on the ledger: the member's pending leave is decided as its buttons would."""
-    member = await _named(notice, name, store)
+    store = deps.store
+    member = await _named(notice, typed.name, store)
     if isinstance(member, Reply):
         return _says(member)
     rsvp = await store.notices.rsvp(notice.id, member.id)
     if rsvp is None or rsvp.answer != "leave":
         return _says(say("notice.att.no_leave", name=member.name))
-    decided = await leave.decide(
-        person, notice.id, member.id, leave.asked_of(rsvp.at), approve, now, store, settings, lang
-    )
+    decision = leave.Decision(notice.id, member.id, leave.asked_of(rsvp.at), typed.approve)
+    decided = await leave.decide(deps, call, decision)
     reply = Reply(key=decided.answer.key, params=decided.answer.params)  # said in the chat, not as a pop-up
     return Answered(result=Result.of(reply, queued=decided.queued), edits=decided.edits)
 
 
-async def _makeup(
-    notice: Notice,
-    member: Member,
-    day: str,
-    note: str,
-    by: int | None,
-    now: datetime,
-    store: Store,
-    settings: Settings,
-    lang: str,
-) -> Answered:
+@dataclass(frozen=True)
+class _Makeup:
+    """补学 typed on the ledger: the member, the day they made the meeting up, and how."""
+
+    member: Member
+    day: str
+    note: str
+
+
+async def _makeup(deps: Deps, call: Call, notice: Notice, makeup: _Makeup) -> Answered:
+    store, now, member, day, note = deps.store, call.now, makeup.member, makeup.day, makeup.note
+    by = call.actor.member.id if call.actor.member else None
     if member.id in await store.notices.checkins(notice.id):
         return _says(say("notice.att.makeup_present", name=member.name))
     try:
-        on = rules.parse_makeup_day(day, notice.starts_at, now, settings.tz)
+        on = rules.parse_makeup_day(day, notice.starts_at, now, deps.tz)
         text = rules.check_text(note, "note", rules.NOTE_LIMIT)
     except NoticeError as error:
-        return _says(refusal(error, lang))
+        return _says(refusal(error, call.lang))
     if not await store.notices.record_makeup(notice.id, member.id, on.isoformat(), text, by, now):
         return _says(say("notice.att.makeup_already", name=member.name))
     log.info("notice=%s member=%s made up on %s", notice.id, member.id, on)

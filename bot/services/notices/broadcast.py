@@ -17,8 +17,9 @@ from bot.store.outbox import OutboxRow, Outgoing
 log = logging.getLogger(__name__)
 
 
-def cancellation(settings: Settings, notice: Notice, tree: OrgTree, row: OutboxRow, lang: str) -> Outgoing:
-    """Word that the meeting is cancelled, to the chat that got the notice (a member or the group)."""
+def cancellation(notice: Notice, row: OutboxRow, wording: view.Wording) -> Outgoing:
+    """Word that the meeting is cancelled, to the chat that got the notice (a member or the group), worded
+    for its reader."""
     who = row.member_id if row.member_id is not None else "group"
     return Outgoing(
         key=f"notice:{notice.id}:cancel:{who}",
@@ -26,7 +27,7 @@ def cancellation(settings: Settings, notice: Notice, tree: OrgTree, row: OutboxR
         chat_id=row.chat_id,
         member_id=row.member_id,
         ref=f"notice-cancel:{notice.id}",
-        text=view.cancelled(lang, notice, tree, settings.tz),
+        text=view.cancelled(wording, notice),
     )
 
 
@@ -48,7 +49,7 @@ async def after_delivery(store: Store, settings: Settings, row: OutboxRow, statu
         member = await store.members.get(row.member_id) if row.member_id is not None else None
         lang = (member.language if member else None) or settings.default_language
         tree = OrgTree.of(await store.units.all())
-        return await store.outbox.enqueue([cancellation(settings, notice, tree, row, lang)])
+        return await store.outbox.enqueue([cancellation(notice, row, view.Wording(lang, tree, settings.tz))])
     queued = await store.outbox.enqueue([await view.summary_message(store, notice, settings.tz)])
     if queued:
         log.info("notice=%s broadcast finished, summary queued", notice.id)

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
+from bot.domain.call import Call
 from bot.domain.rights import Actor, OrgTree
 from bot.services.kernel.reminders import Due
 from bot.services.kernel.text import clean_text
@@ -210,9 +211,11 @@ def own_unit(person: Actor, tree: OrgTree) -> int | None:
     return next((u.id for u in tree.units.values() if u.parent_id is None), None)
 
 
-def parse_one_line(fields: list[str], person: Actor, tree: OrgTree, now: datetime, tz: ZoneInfo) -> Draft:
-    """`type | YYYY-MM-DD HH:MM | place | topic [| unit [| speaker]]`: the unit defaults to the person's own (or
-    their only one that fits the type); a 党课's speaker (授课人, the sixth field) to the person."""
+def parse_one_line(fields: list[str], call: Call, tree: OrgTree, tz: ZoneInfo) -> Draft:
+    """`type | YYYY-MM-DD HH:MM | place | topic [| unit [| speaker]]` from `call.actor` at `call.now`: the unit
+    defaults to the person's own (or their only one that fits the type); a 党课's speaker (授课人, the sixth
+    field) to the person."""
+    person, now = call.actor, call.now
     if len(fields) not in (4, 5, 6):
         raise NoticeError("notice.err.fields", {"example": example_time(now, tz)})
     kind_word = check_text(fields[0], "kind", 20)

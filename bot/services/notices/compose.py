@@ -17,9 +17,11 @@ from typing import Literal
 
 from bot.config import Settings
 from bot.domain import drafts
+from bot.domain.call import Call
 from bot.domain.results import Reply, Result, alert, say, shown
 from bot.domain.rights import Actor, OrgTree
 from bot.i18n import t
+from bot.services.kernel.deps import Deps
 from bot.services.notices import audience
 from bot.services.notices import common as rules
 from bot.services.notices import text as view
@@ -75,6 +77,14 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Choice:
+    """A meeting type as the secretary gave it: pressed on its button (already one of KINDS) or typed."""
+
+    value: str
+    pressed: bool = False
+
+
+@dataclass(frozen=True)
 class Published:
     notice_id: int
     recipients: int  # members who get their own copy
@@ -107,16 +117,16 @@ async def expected_at(store: Store, tree: OrgTree, kind: str, unit_id: int) -> l
 
 
 # ---------------------------------------------------------------------------------------- the steps
-async def begin(person: Actor, text: str, now: datetime, store: Store, settings: Settings, lang: str) -> Step:
+async def begin(deps: Deps, call: Call, text: str) -> Step:
     """`/notice` alone asks for the type; `/notice type | time | place | topic [| unit]` goes to the preview."""
-    tree = await _tree(store)
+    tree = await _tree(deps.store)
     if not text:
-        return Step(Result.of(_ask_kind(person, tree, lang)), Stage.KIND, NoticeDraft())
+        return Step(Result.of(_ask_kind(call.actor, tree, call.lang)), Stage.KIND, NoticeDraft())
     try:
-        draft = rules.parse_one_line(rules.split_fields(text), person, tree, now, settings.tz)
+        draft = rules.parse_one_line(rules.split_fields(text), call, tree, deps.tz)
     except NoticeError as error:
-        return Step(Result.of(refusal(error, lang)), Stage.DONE)
-    return await preview(draft, store, settings, lang, tree)
+        return Step(Result.of(refusal(error, call.lang)), Stage.DONE)
+    return await preview(deps, call, draft, tree)
 
 
 def _ask_kind(person: Actor, tree: OrgTree, lang: str) -> Reply:
@@ -131,22 +141,14 @@ def ask(stage: Stage, lang: str, now: datetime, settings: Settings) -> Reply:
     return say("notice.ask_place" if stage is Stage.PLACE else "notice.ask_topic")
 
 
-async def question(
-    person: Actor,
-    stage: Stage,
-    now: datetime,
-    store: Store,
-    settings: Settings,
-    lang: str,
-    draft: NoticeDraft | None = None,
-) -> Reply:
+async def question(deps: Deps, call: Call, stage: Stage, draft: NoticeDraft | None = None) -> Reply:
     """The question of `stage` again (after a photo, a voice message… where typed text was expected)."""
     if stage not in (Stage.UNIT, Stage.KIND):
-        return ask(stage, lang, now, settings)
-    tree = await _tree(store)
+        return ask(stage, call.lang, call.now, deps.settings)
+    tree = await _tree(deps.store)
     if stage is Stage.KIND:
-        return _ask_kind(person, tree, lang)
-    return _ask_unit(person, (draft.kind if draft else None) or "other", tree)
+        return _ask_kind(call.actor, tree, call.lang)
+    return _ask_unit(call.actor, (draft.kind if draft else None) or "other", tree)
 
 
 def _ask_unit(person: Actor, kind: str, tree: OrgTree) -> Reply:
@@ -156,22 +158,15 @@ def _ask_unit(person: Actor, kind: str, tree: OrgTree) -> Reply:
     return say("notice.ask_unit", buttons=view.unit_buttons(tree, units))
 
 
-async def choose_kind(
-    person: Actor,
-    draft: NoticeDraft,
-    value: str,
-    pressed: bool,
-    now: datetime,
-    store: Store,
-    settings: Settings,
-    lang: str,
-) -> Step:
+async def choose_kind(deps: Deps, call: Call, draft: NoticeDraft, choice: Choice) -> Step:
     """The type, from its button (already one of KINDS) or typed. The units it may be called for are offered
     next; when there is only one, it is taken; when there is none, the type is refused naming what it is for."""
+    person, now, settings, lang = call.actor, call.now, deps.settings, call.lang
+    value, pressed = choice.value, choice.pressed
     kind = value if pressed else rules.parse_kind(value)
     if kind not in audience.KINDS:
         return Step(Result.of(refusal(NoticeError("notice.err.kind", {"value": value}), lang)), None, draft)
-    tree = await _tree(store)
+    tree = await _tree(deps.store)
     fitting = audience.callable_units(person, kind, tree)
     if not fitting:
         return Step(Result.of(refusal(rules.target_error(kind, fitting, tree), lang)), None, draft)
@@ -183,18 +178,11 @@ async def choose_kind(
     return Step(Result.of(_ask_unit(person, kind, tree)), Stage.UNIT, kept, chosen)
 
 
-async def choose_unit(
-    person: Actor,
-    draft: NoticeDraft,
-    value: str | int,
-    now: datetime,
-    store: Store,
-    settings: Settings,
-    lang: str,
-) -> Step:
+async def choose_unit(deps: Deps, call: Call, draft: NoticeDraft, value: str | int) -> Step:
     """The unit, from its button (an id: ignored unless the person may call this type there) or typed by
     name (refused naming the right ones when the type is not for it)."""
-    tree = await _tree(store)
+    person, now, settings, lang = call.actor, call.now, deps.settings, call.lang
+    tree = await _tree(deps.store)
     kind = draft.kind or "other"
     if isinstance(value, int):
         if value not in audience.callable_units(person, kind, tree):
@@ -210,7 +198,8 @@ async def choose_unit(
     return Step(Result.of(ask(Stage.WHEN, lang, now, settings)), Stage.WHEN, draft.replace(unit_id=unit_id), chosen)
 
 
-def set_when(draft: NoticeDraft, value: str, now: datetime, settings: Settings, lang: str) -> Step:
+def set_when(deps: Deps, call: Call, draft: NoticeDraft, value: str) -> Step:
+    now, settings, lang = call.now, deps.settings, call.lang
     try:
         when = rules.parse_when(value, now, settings.tz)
     except NoticeError as error:
@@ -218,7 +207,8 @@ def set_when(draft: NoticeDraft, value: str, now: datetime, settings: Settings, 
     return Step(Result.of(ask(Stage.PLACE, lang, now, settings)), Stage.PLACE, draft.replace(starts_at=when))
 
 
-def set_place(draft: NoticeDraft, value: str, now: datetime, settings: Settings, lang: str) -> Step:
+def set_place(deps: Deps, call: Call, draft: NoticeDraft, value: str) -> Step:
+    now, settings, lang = call.now, deps.settings, call.lang
     try:
         place = rules.check_text(value, "place", rules.PLACE_LIMIT)
     except NoticeError as error:
@@ -226,8 +216,9 @@ def set_place(draft: NoticeDraft, value: str, now: datetime, settings: Settings,
     return Step(Result.of(ask(Stage.TOPIC, lang, now, settings)), Stage.TOPIC, draft.replace(place=place))
 
 
-async def set_topic(person: Actor, draft: NoticeDraft, value: str, store: Store, settings: Settings, lang: str) -> Step:
+async def set_topic(deps: Deps, call: Call, draft: NoticeDraft, value: str) -> Step:
     """The topic (a 党课's 主题; its speaker is the person until the one-line form names another)."""
+    person, lang = call.actor, call.lang
     try:
         topic = rules.check_text(value, "topic", rules.TOPIC_LIMIT)
         kind = draft.kind or "other"
@@ -235,19 +226,18 @@ async def set_topic(person: Actor, draft: NoticeDraft, value: str, store: Store,
     except NoticeError as error:
         return Step(Result.of(refusal(error, lang)), None, draft)
     whole = draft.replace(topic=topic, speaker=speaker, audience=audience.audience(kind))
-    return await preview(whole.notice(), store, settings, lang)
+    return await preview(deps, call, whole.notice())
 
 
-async def preview(draft: Draft, store: Store, settings: Settings, lang: str, tree: OrgTree | None = None) -> Step:
+async def preview(deps: Deps, call: Call, draft: Draft, tree: OrgTree | None = None) -> Step:
     """The notice as members will see it and who gets it, under Send / Cancel naming a new draft id."""
-    tree = tree or await _tree(store)
+    lang = call.lang
+    tree = tree or await _tree(deps.store)
     draft_id = secrets.token_hex(4)
     text = view.preview(
-        lang,
+        view.Wording(lang, tree, deps.tz),
         draft,
-        tree,
-        settings.tz,
-        await expected_at(store, tree, draft.kind, draft.unit_id),
+        await expected_at(deps.store, tree, draft.kind, draft.unit_id),
         group_bound=tree.units[draft.unit_id].chat_id is not None,
     )
     return Step(
@@ -262,16 +252,9 @@ def _is_current(draft: NoticeDraft | None, draft_id: str) -> bool:
     return draft is not None and draft.preview == draft_id
 
 
-async def send(
-    person: Actor,
-    draft: NoticeDraft | None,
-    draft_id: str,
-    now: datetime,
-    store: Store,
-    settings: Settings,
-    lang: str,
-) -> Step:
+async def send(deps: Deps, call: Call, draft: NoticeDraft | None, draft_id: str) -> Step:
     """Send pressed on the preview of `draft_id`: publish the draft if that preview is the current one."""
+    person, now, settings, lang = call.actor, call.now, deps.settings, call.lang
     if draft is None or draft.topic is None:
         return Step(Result.of(say("notice.expired")), Stage.DONE)
     if not _is_current(draft, draft_id):  # an older preview: it does not show what would go out
@@ -288,9 +271,9 @@ async def send(
             ),
             Stage.DONE,
         )
-    if notice.unit_id not in audience.callable_units(person, notice.kind, await _tree(store)):  # roster changed
+    if notice.unit_id not in audience.callable_units(person, notice.kind, await _tree(deps.store)):  # roster changed
         return Step(Result.of(say("notice.expired")), Stage.DONE)
-    done = await publish(person, notice, now, store, settings, lang)
+    done = await publish(deps, call, notice)
     return Step(
         Result.of(say("notice.sending", id=done.notice_id, count=done.recipients), queued=done.queued), Stage.DONE
     )
@@ -303,10 +286,11 @@ def drop(draft: NoticeDraft | None, draft_id: str) -> Step:
     return Step(Result.of(say("notice.dropped")), Stage.DONE)
 
 
-async def publish(person: Actor, draft: Draft, now: datetime, store: Store, settings: Settings, lang: str) -> Published:
+async def publish(deps: Deps, call: Call, draft: Draft) -> Published:
     """The notice, its expected members and one outbox row per recipient (and the bound group) in one
     transaction. When nobody can receive it, the secretary's summary is queued at once (no delivery will
     end to trigger it)."""
+    person, now, store, settings, lang = call.actor, call.now, deps.store, deps.settings, call.lang
     tree = await _tree(store)
     expected = await expected_at(store, tree, draft.kind, draft.unit_id)
     unit = tree.units[draft.unit_id]
@@ -324,7 +308,7 @@ async def publish(person: Actor, draft: Draft, now: datetime, store: Store, sett
                     chat_id=m.telegram_id,
                     member_id=m.id,
                     ref=notice_ref(notice_id),
-                    text=view.body(member_lang, draft, tree, settings.tz),
+                    text=view.body(view.Wording(member_lang, tree, settings.tz), draft),
                     buttons=view.buttons(member_lang, notice_id),
                 )
             )
@@ -336,7 +320,7 @@ async def publish(person: Actor, draft: Draft, now: datetime, store: Store, sett
                     kind="notice",
                     chat_id=unit.chat_id,
                     ref=notice_ref(notice_id),
-                    text=view.group_view(group_lang, draft, tree, settings.tz, 0, 0),
+                    text=view.group_view(view.Wording(group_lang, tree, settings.tz), draft, 0, 0),
                     buttons=view.buttons(group_lang, notice_id),
                 )
             )

@@ -13,6 +13,7 @@ A stage already past when the notice went out is skipped.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.config import Settings
@@ -66,7 +67,7 @@ async def meeting_chains(store: Store, settings: Settings, now: datetime, rows: 
         recipients = await store.notices.stage_recipients(notice.id, stage_label(stage), start, PAGE)
         if recipients and tree is None:
             tree = OrgTree.of(await store.units.all())
-        dues = _reminders(notice, stage, recipients, tree, settings, now) if tree else []
+        dues = _reminders(_Stage(notice, stage, now), recipients, tree, settings) if tree else []
         if len(recipients) == PAGE:  # more now; the row keeps its mark till the stage is worked through
             out[row.id] = Handled(dues, next_at=began, mark=mark, again=(recipients[-1].delivery_id + 1, unfinished))
         elif unfinished >= 0:  # the broadcast is still going: the next sweep goes on from there
@@ -81,17 +82,28 @@ async def _unfinished(store: Store, notice_id: int) -> int:
     return -1 if found is None else found
 
 
-def _reminders(
-    notice: Notice, stage: timedelta, recipients: Sequence[Recipient], tree: OrgTree, settings: Settings, now: datetime
-) -> list[Due]:
+@dataclass(frozen=True)
+class _Stage:
+    """A stage of a meeting's reminders being worked through at `now`."""
+
+    notice: Notice
+    stage: timedelta
+    now: datetime
+
+
+def _reminders(at: _Stage, recipients: Sequence[Recipient], tree: OrgTree, settings: Settings) -> list[Due]:
     """One reminder per recipient, rendered once per language."""
+    notice, stage = at.notice, at.stage
     rendered: dict[str, tuple[str, list[list[dict[str, str]]]]] = {}
-    urgent = notice.starts_at - now <= URGENT_WITHIN
+    urgent = notice.starts_at - at.now <= URGENT_WITHIN
     out = []
     for r in recipients:
         lang = r.language or settings.default_language
         if lang not in rendered:
-            rendered[lang] = (text.reminder(lang, notice, tree, settings.tz), text.buttons(lang, notice.id))
+            rendered[lang] = (
+                text.reminder(text.Wording(lang, tree, settings.tz), notice),
+                text.buttons(lang, notice.id),
+            )
         body, buttons = rendered[lang]
         out.append(
             Due(

@@ -8,16 +8,17 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
-from bot.config import Settings
+from bot.domain.call import Call
 from bot.domain.models import Member
 from bot.domain.results import Reply, alert, say
 from bot.domain.rights import Actor, OrgTree, can_manage
 from bot.i18n import Html, t
+from bot.services.kernel.deps import Deps
 from bot.services.notices import text as view
 from bot.services.notices.buttons import NoticeLeaveNo, NoticeLeaveOk
 from bot.services.notices.edits import Edit, member_copy
-from bot.store import Store
 from bot.store.notices import Notice
 from bot.store.outbox import Outgoing
 
@@ -31,16 +32,25 @@ def asked_of(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
-def request(settings: Settings, notice: Notice, tree: OrgTree, member: Member, reason: str, now: datetime) -> Outgoing:
+@dataclass(frozen=True)
+class Asking:
+    """A member's leave as asked: who, why, and when."""
+
+    member: Member
+    reason: str
+    at: datetime
+
+
+def request(notice: Notice, asking: Asking, tree: OrgTree, tz: ZoneInfo) -> Outgoing:
     """The leave request to the convener's private chat, in their language, with 准假 / 不准."""
-    lang = notice.creator_lang
-    asked = asked_of(now)
+    lang, member = notice.creator_lang, asking.member
+    asked = asked_of(asking.at)
     text = t(
         lang,
         "notice.leave.request",
-        title=Html(view.title(lang, notice, tree, settings.tz)),
+        title=Html(view.title(view.Wording(lang, tree, tz), notice)),
         name=member.name,
-        reason=reason,
+        reason=asking.reason,
     )
     buttons = [
         [
@@ -77,17 +87,21 @@ class Decided:
     queued: int = 0
 
 
-async def decide(
-    person: Actor,
-    notice_id: int,
-    member_id: int,
-    asked: int,
-    approve: bool,
-    now: datetime,
-    store: Store,
-    settings: Settings,
-    lang: str,
-) -> Decided:
+@dataclass(frozen=True)
+class Decision:
+    """准假 (`approve`) or 不准 for the leave `member_id` asked at `asked` (`asked_of`) for a notice."""
+
+    notice_id: int
+    member_id: int
+    asked: int
+    approve: bool
+
+
+async def decide(deps: Deps, call: Call, decision: Decision) -> Decided:
+    """准假 / 不准: recorded and the member told, if the person may decide and the request is still the one
+    pressed."""
+    person, now, store, settings, lang = call.actor, call.now, deps.store, deps.settings, call.lang
+    notice_id, member_id, asked, approve = decision.notice_id, decision.member_id, decision.asked, decision.approve
     notice = await store.notices.get(notice_id)
     if notice is None:
         return Decided(alert("notice.gone"))
@@ -115,7 +129,7 @@ async def decide(
                 chat_id=member.telegram_id,
                 member_id=member.id,
                 ref=f"leave:{notice.id}",
-                text=t(member_lang, key, title=Html(view.title(member_lang, notice, tree, settings.tz))),
+                text=t(member_lang, key, title=Html(view.title(view.Wording(member_lang, tree, settings.tz), notice))),
             )
         ]
 
@@ -129,7 +143,7 @@ async def decide(
     decided = t(
         lang,
         "notice.leave.decided_ok" if approve else "notice.leave.decided_no",
-        title=Html(view.title(lang, notice, tree, settings.tz)),
+        title=Html(view.title(view.Wording(lang, tree, settings.tz), notice)),
         name=member.name,
         reason=rsvp.reason or "" if rsvp else "",
     )

@@ -16,17 +16,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from bot.domain.results import Buttons
-from bot.domain.rights import OrgTree
 from bot.i18n import Html, escape, t
 from bot.services.kernel import pages
 from bot.services.kernel.buttons import ListPage
 from bot.services.kernel.pages import Filter, Page, clip
 from bot.services.notices import common as rules
 from bot.services.notices.audience import COMMITTEE_ONLY, VOTING
-from bot.services.notices.text import title
+from bot.services.notices.text import Wording, title
 from bot.store.notices import Notice
 from bot.store.notices_seats import MeetingSeat
 
@@ -71,7 +69,8 @@ def filters(begun: bool) -> tuple[Filter[MeetingSeat], ...]:
     return (Filter("all", "notice.att.filter.all"), *(on(w) for w in LINES if _shown(w, begun)))
 
 
-def _item(lang: str, seat: MeetingSeat, line: str, tz: ZoneInfo, cap: int | None) -> str:
+def _item(wording: Wording, seat: MeetingSeat, line: str, cap: int | None) -> str:
+    lang = wording.lang
     name = clip(seat.name, cap)
     if line == "leave":
         return t(
@@ -87,7 +86,7 @@ def _item(lang: str, seat: MeetingSeat, line: str, tz: ZoneInfo, cap: int | None
             f"notice.att.checkin_{seat.how}",
             name=name,
             by=clip(seat.registrar or "?", cap),
-            time=seat.checked_in_at.astimezone(tz).strftime("%H:%M"),
+            time=seat.checked_in_at.astimezone(wording.tz).strftime("%H:%M"),
         )
     if line == "makeup":
         return t(lang, "notice.att.makeup_item", name=name, day=seat.made_up or "", note=clip(seat.makeup_note, cap))
@@ -144,20 +143,23 @@ def tally(lang: str, everyone: Sequence[MeetingSeat]) -> str:
     )
 
 
-def render(
-    lang: str,
-    notice: Notice,
-    tree: OrgTree,
-    tz: ZoneInfo,
-    page: Page[MeetingSeat],
-    begun: bool,
-    everyone: Sequence[MeetingSeat],
-    export: bool,
-) -> str:
+@dataclass(frozen=True)
+class Sheet:
+    """One page of a meeting's attendance: everyone expected, the page shown, whether the meeting has begun,
+    and whether the reader may export the whole list."""
+
+    everyone: Sequence[MeetingSeat]
+    page: Page[MeetingSeat]
+    begun: bool
+    export: bool
+
+
+def render(wording: Wording, notice: Notice, sheet: Sheet) -> str:
     """The ledger with this page's names: on every line for 应到, on the chosen line only for a filter."""
+    lang, page, begun, everyone = wording.lang, sheet.page, sheet.begun, sheet.everyone
     chosen = [w for w in LINES if page.filter in ("all", w) and _shown(w, begun)]
     placed = [(line, seat) for seat in page.entries for line in lines(seat, begun) if line in chosen]
-    head = [title(lang, notice, tree, tz)]
+    head = [title(wording, notice)]
     if notice.cancelled_at is not None:
         head.append(t(lang, "notice.att.cancelled"))
     head.append(t(lang, "notice.att.expected", count=page.size))
@@ -178,7 +180,7 @@ def render(
     if notice.minutes:
         tail.append(t(lang, "notice.att.minutes", text=notice.minutes))
     tail.append(t(lang, "notice.att.register_hint", id=notice.id))
-    foot = pages.footer(page, lang, export=export)
+    foot = pages.footer(page, lang, export=sheet.export)
 
     def draw(items: list[str]) -> str:
         named = list(zip((line for line, _ in placed), items, strict=True))
@@ -189,7 +191,7 @@ def render(
         ]
         return "\n".join([*head, *body, *tail, *(["", *foot] if foot else [])])
 
-    return pages.fit(draw, lambda cap: [_item(lang, seat, line, tz, cap) for line, seat in placed])
+    return pages.fit(draw, lambda cap: [_item(wording, seat, line, cap) for line, seat in placed])
 
 
 def buttons(lang: str, notice: Notice, page: Page[MeetingSeat], begun: bool) -> Buttons:

@@ -5,11 +5,11 @@ those who were told), `/bindgroup` and `/unbindgroup` for a group chat, and a me
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
-from bot.config import Settings
+from bot.domain.call import Call
 from bot.domain.results import Reply, Result, say, shown
-from bot.domain.rights import Actor, OrgTree, can_manage, managed_units
+from bot.domain.rights import OrgTree, can_manage, managed_units
+from bot.services.kernel.deps import Deps
 from bot.services.notices import common as rules
 from bot.services.notices import text as view
 from bot.services.notices.broadcast import cancellation
@@ -32,9 +32,10 @@ async def find_managed(store: Store, units: set[int], raw: str, usage: str) -> N
     return notice
 
 
-async def cancel(person: Actor, args: str, now: datetime, store: Store, settings: Settings) -> Result:
+async def cancel(deps: Deps, call: Call, args: str) -> Result:
     """Cancel a meeting not yet started: its unsent deliveries are withdrawn and everyone who got it (the
     group too) is told, in one transaction."""
+    person, now, store, settings = call.actor, call.now, deps.store, deps.settings
     tree = OrgTree.of(await store.units.all())
     notice = await find_managed(store, managed_units(person, tree), args, "notice.cancel_usage")
     if isinstance(notice, Reply):
@@ -49,11 +50,11 @@ async def cancel(person: Actor, args: str, now: datetime, store: Store, settings
     def messages(told: list[OutboxRow]) -> list[Outgoing]:
         return [
             cancellation(
-                settings,
                 notice,
-                tree,
                 row,
-                (languages.get(row.member_id) if row.member_id is not None else None) or default,
+                view.Wording(
+                    (languages.get(row.member_id) if row.member_id is not None else None) or default, tree, settings.tz
+                ),
             )
             for row in told
         ]
@@ -67,14 +68,15 @@ def _bound_to(tree: OrgTree, chat_id: int) -> int | None:
     return next((u.id for u in tree.units.values() if u.chat_id == chat_id), None)
 
 
-async def bind_group(person: Actor, chat_id: int, group_admin: bool, store: Store) -> Result:
+async def bind_group(deps: Deps, call: Call, chat_id: int, group_admin: bool) -> Result:
     """Tie the group chat to the secretary's own unit, so its notices are posted there too. Only a group
     administrator may (a member of the group cannot make it the unit's); a group bound to another unit is
     not taken over: the answer names that unit and how to unbind."""
     if not group_admin:
         return Result.of(say("notice.bind_not_admin"))
+    store = deps.store
     tree = OrgTree.of(await store.units.all())
-    unit_id = rules.own_unit(person, tree)
+    unit_id = rules.own_unit(call.actor, tree)
     if unit_id is None:
         return Result()
     holder = await store.notices.bind_chat(unit_id, chat_id)
@@ -84,8 +86,9 @@ async def bind_group(person: Actor, chat_id: int, group_admin: bool, store: Stor
     return Result.of(say("notice.bound", unit=view.unit_name(tree, tree.units.get(unit_id))))
 
 
-async def unbind_group(person: Actor, chat_id: int, store: Store) -> Result:
+async def unbind_group(deps: Deps, call: Call, chat_id: int) -> Result:
     """Untie the group chat from its unit: by a secretary over that unit, or an admin."""
+    person, store = call.actor, deps.store
     tree = OrgTree.of(await store.units.all())
     unit_id = _bound_to(tree, chat_id)
     if unit_id is None:
@@ -98,10 +101,12 @@ async def unbind_group(person: Actor, chat_id: int, store: Store) -> Result:
     return Result.of(say("notice.unbound", unit=unit))
 
 
-async def upcoming(person: Actor, now: datetime, store: Store, settings: Settings, lang: str) -> Result:
+async def upcoming(deps: Deps, call: Call) -> Result:
     """`/notices`: the member's meetings to come, with their answer to each."""
+    person, store = call.actor, deps.store
     assert person.member is not None
-    coming = await store.notices.upcoming_for(person.member.id, now)
+    coming = await store.notices.upcoming_for(person.member.id, call.now)
     answers = await store.notices.rsvps_of_member(person.member.id, [n.id for n in coming])
     tree = OrgTree.of(await store.units.all())
-    return Result.of(shown(view.upcoming(lang, [(n, answers.get(n.id)) for n in coming], tree, settings.tz)))
+    wording = view.Wording(call.lang, tree, deps.tz)
+    return Result.of(shown(view.upcoming(wording, [(n, answers.get(n.id)) for n in coming])))

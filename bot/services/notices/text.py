@@ -5,6 +5,7 @@ through `t()` (escaped)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -26,6 +27,15 @@ from bot.store.notices import Checkin, Draft, Expected, Notice, Rsvp
 from bot.store.outbox import Outgoing
 
 NAMES_SHOWN = 60  # a summary is one message (≤ 4096 characters): longer lists end with "… N more"
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How a notice is worded for one reader: in their language, naming units from `tree`, times in `tz`."""
+
+    lang: str
+    tree: OrgTree
+    tz: ZoneInfo
 
 
 def unit_name(tree: OrgTree, unit: Unit | None) -> str:
@@ -63,8 +73,9 @@ def scope(lang: str, notice: Notice | Draft, tree: OrgTree) -> str:
     return t(lang, f"notice.scope.{key}", unit=unit)
 
 
-def body(lang: str, notice: Notice | Draft, tree: OrgTree, tz: ZoneInfo) -> str:
+def body(wording: Wording, notice: Notice | Draft) -> str:
     """The notice as members see it (the preview shows exactly this); a 党课 names its speaker and 主题."""
+    lang, tree, tz = wording.lang, wording.tree, wording.tz
     key = "notice.body_lecture" if notice.kind == "lecture" else "notice.body"
     return t(
         lang,
@@ -78,10 +89,9 @@ def body(lang: str, notice: Notice | Draft, tree: OrgTree, tz: ZoneInfo) -> str:
     )
 
 
-def member_view(
-    lang: str, notice: Notice, tree: OrgTree, tz: ZoneInfo, rsvp: Rsvp | None = None, checkin: Checkin | None = None
-) -> str:
+def member_view(wording: Wording, notice: Notice, rsvp: Rsvp | None = None, checkin: Checkin | None = None) -> str:
     """The member's copy of the notice, with their current answer."""
+    lang = wording.lang
     status = []
     if rsvp is not None and rsvp.answer == "attend":
         status.append(t(lang, "notice.your_attend"))
@@ -91,13 +101,15 @@ def member_view(
             t(lang, "notice.your_leave_state", state=t(lang, f"notice.leave.state.{rsvp.approval or 'pending'}"))
         )
     if checkin is not None:
-        status.append(t(lang, "notice.your_checkin", time=checkin.at.astimezone(tz).strftime("%H:%M")))
-    text = body(lang, notice, tree, tz)
+        status.append(t(lang, "notice.your_checkin", time=checkin.at.astimezone(wording.tz).strftime("%H:%M")))
+    text = body(wording, notice)
     return text + "\n\n" + "\n".join(status) if status else text
 
 
-def group_view(lang: str, notice: Notice | Draft, tree: OrgTree, tz: ZoneInfo, attend: int, leave: int) -> str:
-    return "\n\n".join([body(lang, notice, tree, tz), t(lang, "notice.group_tally", attend=attend, leave=leave)])
+def group_view(wording: Wording, notice: Notice | Draft, attend: int, leave: int) -> str:
+    """The post in a bound group: the notice, and how many will attend and are on leave."""
+    tally = t(wording.lang, "notice.group_tally", attend=attend, leave=leave)
+    return "\n\n".join([body(wording, notice), tally])
 
 
 def buttons(lang: str, notice_id: int) -> list[list[dict[str, str]]]:
@@ -136,15 +148,14 @@ def preview_buttons(lang: str, draft_id: str) -> list[list[dict[str, str]]]:
     ]
 
 
-def preview(
-    lang: str, draft: Draft, tree: OrgTree, tz: ZoneInfo, expected: Sequence[Expected], group_bound: bool
-) -> str:
+def preview(wording: Wording, draft: Draft, expected: Sequence[Expected], group_bound: bool) -> str:
     """The notice, then who is expected and why (the rule of the type), who gets it and who cannot."""
+    lang, tree = wording.lang, wording.tree
     linked = [e for e in expected if e.linked]
     unregistered = [e.member.name for e in expected if not e.linked]
     lines = [
         t(lang, "notice.preview_header"),
-        body(lang, draft, tree, tz),
+        body(wording, draft),
         "",
         t(lang, f"notice.why.{draft.kind}", count=len(expected), scope=Html(scope(lang, draft, tree))),
     ]
@@ -164,7 +175,8 @@ def preview(
     return "\n".join(lines)
 
 
-def reminder(lang: str, notice: Notice, tree: OrgTree, tz: ZoneInfo) -> str:
+def reminder(wording: Wording, notice: Notice) -> str:
+    lang, tree, tz = wording.lang, wording.tree, wording.tz
     return t(
         lang,
         "notice.reminder",
@@ -176,7 +188,8 @@ def reminder(lang: str, notice: Notice, tree: OrgTree, tz: ZoneInfo) -> str:
     )
 
 
-def cancelled(lang: str, notice: Notice, tree: OrgTree, tz: ZoneInfo) -> str:
+def cancelled(wording: Wording, notice: Notice) -> str:
+    lang, tree, tz = wording.lang, wording.tree, wording.tz
     return t(
         lang,
         "notice.cancelled_msg",
@@ -187,7 +200,8 @@ def cancelled(lang: str, notice: Notice, tree: OrgTree, tz: ZoneInfo) -> str:
     )
 
 
-def title(lang: str, notice: Notice, tree: OrgTree, tz: ZoneInfo) -> str:
+def title(wording: Wording, notice: Notice) -> str:
+    lang, tree, tz = wording.lang, wording.tree, wording.tz
     return t(
         lang,
         "notice.title",
@@ -213,7 +227,7 @@ async def summary_message(store: Store, notice: Notice, tz: ZoneInfo) -> Outgoin
     failed, uncertain = named("failed"), named("uncertain")
     unregistered = [e.member.name for e in expected if not e.linked]
     lines = [
-        t(lang, "notice.summary.header", title=Html(title(lang, notice, tree, tz))),
+        t(lang, "notice.summary.header", title=Html(title(Wording(lang, tree, tz), notice))),
         t(lang, "notice.summary.sent", count=len(named("sent"))),
         t(lang, "notice.summary.failed", count=len(failed), names=names(lang, failed)),
     ]
@@ -234,7 +248,9 @@ async def summary_message(store: Store, notice: Notice, tz: ZoneInfo) -> Outgoin
     )
 
 
-def upcoming(lang: str, items: Sequence[tuple[Notice, Rsvp | None]], tree: OrgTree, tz: ZoneInfo) -> str:
+def upcoming(wording: Wording, items: Sequence[tuple[Notice, Rsvp | None]]) -> str:
+    """`/notices`: the member's meetings to come, each with their answer."""
+    lang = wording.lang
     if not items:
         return t(lang, "notice.mine_none")
     lines = [t(lang, "notice.mine_header")]
@@ -250,5 +266,5 @@ def upcoming(lang: str, items: Sequence[tuple[Notice, Rsvp | None]], tree: OrgTr
                 reason=rsvp.reason or "",
                 state=t(lang, f"notice.leave.state.{rsvp.approval or 'pending'}"),
             )
-        lines.append(t(lang, "notice.mine_line", title=Html(title(lang, notice, tree, tz)), answer=Html(answer)))
+        lines.append(t(lang, "notice.mine_line", title=Html(title(wording, notice)), answer=Html(answer)))
     return "\n\n".join(lines)
