@@ -13,7 +13,7 @@ from bot.domain.payload import family
 from bot.domain.results import Reply, alert
 from bot.domain.rights import Actor
 from bot.handlers import conversation, pages
-from bot.handlers.common import actor, args_text, call, command, is_private, render
+from bot.handlers.common import actor, args_text, call, command, deps, is_private, render
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.care import steps as care_steps
 from bot.services.care.buttons import CARE, CarePick, CareSkip
@@ -33,7 +33,7 @@ async def cmd_care(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await care_command(context.deps, call(context), args_text(context)),
+        await care_command(deps(context), call(context), args_text(context)),
     )
 
 
@@ -42,12 +42,12 @@ async def cmd_carevisit(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await care_visit(context.deps, call(context), args_text(context)),
+        await care_visit(deps(context), call(context), args_text(context)),
     )
 
 
 async def care_pressed(person: Actor, pressed: ListPage, context: ZhibuContext) -> Reply:
-    return await care_list_page(context.deps, call(context), pressed)
+    return await care_list_page(deps(context), call(context), pressed)
 
 
 def _draft(context: ZhibuContext) -> VisitDraft | None:
@@ -66,7 +66,7 @@ async def on_pick(update: Update, context: ZhibuContext) -> C | int:
     person = actor(context)
     if pressed is None or person.member is None or not is_private(update):
         return await _show(update, context, care_steps.expired())
-    return await _show(update, context, await care_steps.pick(context.deps, call(context), pressed.case_id))
+    return await _show(update, context, await care_steps.pick(deps(context), call(context), pressed.case_id))
 
 
 async def on_text(update: Update, context: ZhibuContext) -> C | int:
@@ -74,7 +74,7 @@ async def on_text(update: Update, context: ZhibuContext) -> C | int:
     return await _show(
         update,
         context,
-        await care_steps.answer(context.deps, call(context), _draft(context), update.effective_message.text or ""),
+        await care_steps.answer(deps(context), call(context), _draft(context), update.effective_message.text or ""),
     )
 
 
@@ -82,7 +82,7 @@ async def on_skip(update: Update, context: ZhibuContext) -> C | int:
     return await _show(
         update,
         context,
-        await care_steps.finish(context.deps, call(context), _draft(context), ""),
+        await care_steps.finish(deps(context), call(context), _draft(context), ""),
     )
 
 

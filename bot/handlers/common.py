@@ -16,6 +16,7 @@ from bot.i18n import reply_text, t
 from bot.runtime.context import ZhibuContext
 from bot.runtime.delivery import markup
 from bot.services.kernel.commands import by_name
+from bot.services.kernel.deps import Deps
 from bot.services.kernel.text import split_message
 
 Handler = Callable[[Update, ZhibuContext], Coroutine[Any, Any, Any]]
@@ -40,9 +41,14 @@ def actor(context: ZhibuContext) -> Actor:
     return context.actor
 
 
+def deps(context: ZhibuContext) -> Deps:
+    """What every use case is given first: the application's store and settings."""
+    return Deps(context.store, context.settings)
+
+
 def call(context: ZhibuContext) -> Call:
     """The request value of this update for a use case: the actor, now (the services' clock) and the
-    person's language. Use cases take it with `context.deps`: `compose.begin(context.deps, call(context), text)`."""
+    person's language. With `deps`: `compose.begin(deps(context), call(context), text)`."""
     return Call(actor(context), context.services.now(), context.lang)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.handlers.common import args_text, call, command, render, split_fields
+from bot.handlers.common import args_text, call, command, deps, render, split_fields
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.reports.contact import log_contact
 
@@ -16,7 +16,7 @@ async def cmd_contact(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await log_contact(context.deps, call(context), split_fields(args_text(context))),
+        await log_contact(deps(context), call(context), split_fields(args_text(context))),
     )
 
 

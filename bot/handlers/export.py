@@ -7,7 +7,7 @@ from telegram import InputFile, Update
 from telegram.ext import CommandHandler
 
 from bot.domain.results import Reply
-from bot.handlers.common import args_text, call, command, join_names, render, reply
+from bot.handlers.common import args_text, call, command, deps, join_names, render, reply
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.exports.export import UPLOAD_LIMIT, ExportJob, export_ask, export_scope, exported, too_large
 from bot.services.exports.pdf import PDF_TIMEOUT, Rendered, ledger_pdf
@@ -15,7 +15,7 @@ from bot.services.exports.pdf import PDF_TIMEOUT, Rendered, ledger_pdf
 
 @command("export")
 async def cmd_export(update: Update, context: ZhibuContext) -> None:
-    needs, asked = context.deps, call(context)
+    needs, asked = deps(context), call(context)
     ask = export_ask(args_text(context), asked.now.astimezone(needs.tz).year)
     if isinstance(ask, Reply):
         await render(update, context, ask)

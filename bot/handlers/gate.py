@@ -12,7 +12,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ConversationHandler, TypeHandler
 
-from bot.handlers.common import is_private, private_chat_button, reply
+from bot.handlers.common import deps, is_private, private_chat_button, reply
 from bot.handlers.menu import publish_for
 from bot.i18n import resolve_language, t
 from bot.runtime.context import ZhibuApp, ZhibuContext
@@ -45,7 +45,7 @@ async def gate(update: Update, context: ZhibuContext) -> None:
         raise ApplicationHandlerStop
     if user is None or user.is_bot:
         raise ApplicationHandlerStop
-    person, just_linked = await identify(context.deps, user.id, private=is_private(update), found=found)
+    person, just_linked = await identify(deps(context), user.id, private=is_private(update), found=found)
     if just_linked and person.member is not None:
         await publish_for(context.bot, person.member, context.settings)
     context.actor = person

@@ -12,7 +12,7 @@ from bot.domain.payload import family
 from bot.domain.results import Reply, Result, alert, say
 from bot.domain.rights import Actor
 from bot.handlers import conversation, pages
-from bot.handlers.common import Handler, args_text, call, command, render
+from bot.handlers.common import Handler, args_text, call, command, deps, render
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.households import visit as households_visit
 from bot.services.households.buttons import HOUSEHOLDS, HouseholdPick, VisitNoRequest
@@ -48,7 +48,7 @@ async def _lost(update: Update, context: ZhibuContext) -> int:
 
 @command("visit")
 async def cmd_visit(update: Update, context: ZhibuContext) -> V | int:
-    step = await households_visit.begin(context.deps, call(context), args_text(context))
+    step = await households_visit.begin(deps(context), call(context), args_text(context))
     return await _show(update, context, step)
 
 
@@ -56,7 +56,7 @@ async def on_pick(update: Update, context: ZhibuContext) -> V | int:
     assert update.callback_query is not None
     pressed = HouseholdPick.unpack(update.callback_query.data)
     assert pressed is not None  # the pattern let only a valid payload through
-    return await _show(update, context, await households_visit.pick(context.deps, call(context), pressed.household_id))
+    return await _show(update, context, await households_visit.pick(deps(context), call(context), pressed.household_id))
 
 
 async def on_found(update: Update, context: ZhibuContext) -> V | int:
@@ -73,7 +73,7 @@ async def on_request(update: Update, context: ZhibuContext) -> V | int:
     text = None if update.callback_query is not None or message is None else message.text or ""
     if (draft := _draft(context)) is None:
         return await _lost(update, context)
-    step = await households_visit.finish(context.deps, call(context), draft, text)
+    step = await households_visit.finish(deps(context), call(context), draft, text)
     return await _show(update, context, step)
 
 
@@ -102,12 +102,12 @@ async def cmd_households(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await list_households(context.deps, call(context)),
+        await list_households(deps(context), call(context)),
     )
 
 
 async def households_pressed(person: Actor, pressed: ListPage, context: ZhibuContext) -> Reply:
-    return await households_page(context.deps, call(context), pressed)
+    return await households_page(deps(context), call(context), pressed)
 
 
 async def on_expired(update: Update, context: ZhibuContext) -> None:

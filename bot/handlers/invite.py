@@ -10,7 +10,7 @@ from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.domain.payload import family
-from bot.handlers.common import args_text, call, command, expired_button, render, split_fields
+from bot.handlers.common import args_text, call, command, deps, expired_button, render, split_fields
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.members import invites
 from bot.services.members.buttons import INVITES, InviteKeep, InviteRelink
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 async def cmd_invite(update: Update, context: ZhibuContext) -> None:
     fields = split_fields(args_text(context))
     hint = fields[1] if len(fields) > 1 else ""
-    result = await invites.invite(context.deps, call(context), Named(fields[0], hint), context.bot.username)
+    result = await invites.invite(deps(context), call(context), Named(fields[0], hint), context.bot.username)
     await render(update, context, result)
 
 
@@ -41,7 +41,7 @@ async def on_relink(update: Update, context: ZhibuContext) -> None:
     assert update.callback_query is not None
     payload = InviteRelink.unpack(update.callback_query.data)
     assert payload is not None
-    pressed = await invites.relink(context.deps, call(context), payload, context.bot.username)
+    pressed = await invites.relink(deps(context), call(context), payload, context.bot.username)
     await _answered(update, context, pressed)
 
 
@@ -49,7 +49,7 @@ async def on_keep(update: Update, context: ZhibuContext) -> None:
     assert update.callback_query is not None
     payload = InviteKeep.unpack(update.callback_query.data)
     assert payload is not None
-    await _answered(update, context, await invites.keep(context.deps, call(context), payload.member_id))
+    await _answered(update, context, await invites.keep(deps(context), call(context), payload.member_id))
 
 
 def register(app: ZhibuApp) -> None:

@@ -10,7 +10,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.domain.payload import family
 from bot.domain.results import alert
-from bot.handlers.common import args_text, call, command, expired_button, is_private, render
+from bot.handlers.common import args_text, call, command, deps, expired_button, is_private, render
 from bot.handlers.pages import show_page
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.ledger import overview as ledger
@@ -22,7 +22,7 @@ async def cmd_ledger(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await ledger.show(context.deps, call(context), args_text(context)),
+        await ledger.show(deps(context), call(context), args_text(context)),
     )
 
 
@@ -35,7 +35,7 @@ async def on_overview(update: Update, context: ZhibuContext) -> None:
     await show_page(
         update,
         context,
-        await ledger.overview_page(context.deps, call(context), pressed),
+        await ledger.overview_page(deps(context), call(context), pressed),
     )
 
 
@@ -48,7 +48,7 @@ async def on_unit(update: Update, context: ZhibuContext) -> None:
     await show_page(
         update,
         context,
-        await ledger.unit_page(context.deps, call(context), pressed),
+        await ledger.unit_page(deps(context), call(context), pressed),
     )
 
 

@@ -15,7 +15,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from bot.domain.payload import family
 from bot.domain.results import Result, alert, say
 from bot.handlers import conversation
-from bot.handlers.common import actor, args_text, call, command, expired_button, is_private, render
+from bot.handlers.common import actor, args_text, call, command, deps, expired_button, is_private, render
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.minutes import flow
 from bot.services.minutes.buttons import (
@@ -70,7 +70,7 @@ async def _lost(update: Update, context: ZhibuContext) -> int:
 
 @command("minutes")
 async def cmd_minutes(update: Update, context: ZhibuContext) -> int:
-    return await _show(update, context, await flow.open_minutes(context.deps, call(context), args_text(context)))
+    return await _show(update, context, await flow.open_minutes(deps(context), call(context), args_text(context)))
 
 
 async def on_redo(update: Update, context: ZhibuContext) -> int:
@@ -80,7 +80,7 @@ async def on_redo(update: Update, context: ZhibuContext) -> int:
     if not is_private(update) or actor(context).member is None:
         await render(update, context, alert("minutes.expired"))
         return END
-    return await _show(update, context, await flow.redo(context.deps, call(context), pressed.notice_id))
+    return await _show(update, context, await flow.redo(deps(context), call(context), pressed.notice_id))
 
 
 def _on_text(state: Q) -> Callable[[Update, ZhibuContext], Coroutine[Any, Any, int]]:
@@ -91,7 +91,9 @@ def _on_text(state: Q) -> Callable[[Update, ZhibuContext], Coroutine[Any, Any, i
         assert update.effective_message is not None
         waiting = flow.Waiting(draft, NAMES[state])
         return await _show(
-            update, context, await flow.typed(context.deps, call(context), waiting, update.effective_message.text or "")
+            update,
+            context,
+            await flow.typed(deps(context), call(context), waiting, update.effective_message.text or ""),
         )
 
     return handle
@@ -103,7 +105,7 @@ def _on_other(state: Q) -> Callable[[Update, ZhibuContext], Coroutine[Any, Any, 
         if draft is None:
             return await _lost(update, context)
         return await _show(
-            update, context, await flow.not_text(context.deps, call(context), flow.Waiting(draft, NAMES[state]))
+            update, context, await flow.not_text(deps(context), call(context), flow.Waiting(draft, NAMES[state]))
         )
 
     return handle
@@ -125,7 +127,7 @@ async def on_person(update: Update, context: ZhibuContext) -> int | None:
     draft = await _pressed(update, context, pressed.notice_id)
     if draft is None:
         return None
-    return await _show(update, context, await flow.picked(context.deps, call(context), draft, pressed))
+    return await _show(update, context, await flow.picked(deps(context), call(context), draft, pressed))
 
 
 async def on_add(update: Update, context: ZhibuContext) -> int | None:
@@ -133,7 +135,7 @@ async def on_add(update: Update, context: ZhibuContext) -> int | None:
     pressed = MinutesAdd.unpack(update.callback_query.data)
     assert pressed is not None
     draft = await _pressed(update, context, pressed.notice_id)
-    return None if draft is None else await _show(update, context, await flow.add(context.deps, call(context), draft))
+    return None if draft is None else await _show(update, context, await flow.add(deps(context), call(context), draft))
 
 
 async def on_done(update: Update, context: ZhibuContext) -> int | None:
@@ -141,7 +143,7 @@ async def on_done(update: Update, context: ZhibuContext) -> int | None:
     pressed = MinutesDone.unpack(update.callback_query.data)
     assert pressed is not None
     draft = await _pressed(update, context, pressed.notice_id)
-    return None if draft is None else await _show(update, context, await flow.done(context.deps, call(context), draft))
+    return None if draft is None else await _show(update, context, await flow.done(deps(context), call(context), draft))
 
 
 async def on_save(update: Update, context: ZhibuContext) -> int | None:
@@ -149,7 +151,7 @@ async def on_save(update: Update, context: ZhibuContext) -> int | None:
     pressed = MinutesSave.unpack(update.callback_query.data)
     assert pressed is not None
     draft = await _pressed(update, context, pressed.notice_id)
-    return None if draft is None else await _show(update, context, await flow.save(context.deps, call(context), draft))
+    return None if draft is None else await _show(update, context, await flow.save(deps(context), call(context), draft))
 
 
 async def on_drop(update: Update, context: ZhibuContext) -> int:

@@ -17,7 +17,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from bot.domain.payload import family
 from bot.domain.results import Result, say
 from bot.handlers import conversation, notices_admin, notices_replies
-from bot.handlers.common import Handler, args_text, call, command, expired_button, render
+from bot.handlers.common import Handler, args_text, call, command, deps, expired_button, render
 from bot.i18n import reply_text
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.ledger.buttons import LedgerNotice
@@ -53,7 +53,7 @@ def _text(update: Update) -> str:
 
 @command("notice")
 async def cmd_notice(update: Update, context: ZhibuContext) -> int | None:
-    step = await compose.begin(context.deps, call(context), args_text(context))
+    step = await compose.begin(deps(context), call(context), args_text(context))
     return await _go(update, context, step)
 
 
@@ -65,7 +65,7 @@ async def on_kind_button(update: Update, context: ZhibuContext) -> int | None:
         update,
         context,
         await compose.choose_kind(
-            context.deps, call(context), _draft(context) or NoticeDraft(), Choice(pressed.kind, pressed=True)
+            deps(context), call(context), _draft(context) or NoticeDraft(), Choice(pressed.kind, pressed=True)
         ),
     )
 
@@ -77,7 +77,7 @@ async def on_ledger_nudge(update: Update, context: ZhibuContext) -> int | None:
     assert update.callback_query is not None
     pressed = LedgerNotice.unpack(update.callback_query.data)
     assert pressed is not None  # the pattern matched
-    step = await compose.choose_kind(context.deps, call(context), NoticeDraft(), Choice(pressed.kind, pressed=True))
+    step = await compose.choose_kind(deps(context), call(context), NoticeDraft(), Choice(pressed.kind, pressed=True))
     return await _go(update, context, replace(step, chosen=None))
 
 
@@ -85,7 +85,9 @@ async def on_kind_text(update: Update, context: ZhibuContext) -> int | None:
     return await _go(
         update,
         context,
-        await compose.choose_kind(context.deps, call(context), _draft(context) or NoticeDraft(), Choice(_text(update))),
+        await compose.choose_kind(
+            deps(context), call(context), _draft(context) or NoticeDraft(), Choice(_text(update))
+        ),
     )
 
 
@@ -98,7 +100,7 @@ async def on_unit_button(update: Update, context: ZhibuContext) -> int | None:
     return await _go(
         update,
         context,
-        await compose.choose_unit(context.deps, call(context), draft, pressed.unit_id),
+        await compose.choose_unit(deps(context), call(context), draft, pressed.unit_id),
     )
 
 
@@ -108,7 +110,7 @@ async def on_unit_text(update: Update, context: ZhibuContext) -> int | None:
     return await _go(
         update,
         context,
-        await compose.choose_unit(context.deps, call(context), draft, _text(update)),
+        await compose.choose_unit(deps(context), call(context), draft, _text(update)),
     )
 
 
@@ -118,7 +120,7 @@ async def on_when(update: Update, context: ZhibuContext) -> int | None:
     return await _go(
         update,
         context,
-        compose.set_when(context.deps, call(context), draft, _text(update)),
+        compose.set_when(deps(context), call(context), draft, _text(update)),
     )
 
 
@@ -128,7 +130,7 @@ async def on_place(update: Update, context: ZhibuContext) -> int | None:
     return await _go(
         update,
         context,
-        compose.set_place(context.deps, call(context), draft, _text(update)),
+        compose.set_place(deps(context), call(context), draft, _text(update)),
     )
 
 
@@ -138,7 +140,7 @@ async def on_topic(update: Update, context: ZhibuContext) -> int | None:
     return await _go(
         update,
         context,
-        await compose.set_topic(context.deps, call(context), draft, _text(update)),
+        await compose.set_topic(deps(context), call(context), draft, _text(update)),
     )
 
 
@@ -146,7 +148,7 @@ def not_text(stage: Stage) -> Handler:
     """A photo, voice message, sticker or file where the step expects typed text: say so, ask again, stay."""
 
     async def answer(update: Update, context: ZhibuContext) -> None:
-        question = await compose.question(context.deps, call(context), stage, _draft(context))
+        question = await compose.question(deps(context), call(context), stage, _draft(context))
         await render(update, context, Result.of(say("common.text_expected"), question))
 
     return answer
@@ -157,7 +159,7 @@ async def on_send(update: Update, context: ZhibuContext) -> int | None:
     assert query is not None
     pressed = NoticeSend.unpack(query.data)
     assert pressed is not None
-    step = await compose.send(context.deps, call(context), _draft(context), pressed.draft)
+    step = await compose.send(deps(context), call(context), _draft(context), pressed.draft)
     if step.stage is not None:  # the preview is spent: its buttons go
         await query.edit_message_reply_markup(None)
     return await _go(update, context, step)

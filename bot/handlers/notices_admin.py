@@ -16,7 +16,7 @@ from telegram.ext import CommandHandler
 from bot.domain.results import Reply, say
 from bot.domain.rights import Actor
 from bot.handlers import pages
-from bot.handlers.common import args_text, call, command, is_private, render
+from bot.handlers.common import args_text, call, command, deps, is_private, render
 from bot.handlers.notices_replies import show
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.kernel.buttons import ListPage
@@ -31,18 +31,18 @@ async def cmd_attendance(update: Update, context: ZhibuContext) -> None:
     await show(
         update,
         context,
-        await attendance(context.deps, call(context), args_text(context)),
+        await attendance(deps(context), call(context), args_text(context)),
     )
 
 
 async def attendance_pressed(person: Actor, pressed: ListPage, context: ZhibuContext) -> Reply:
     """A page or filter button of /attendance (the page is shown in place of the ledger)."""
-    return await attendance_page(context.deps, call(context), pressed)
+    return await attendance_page(deps(context), call(context), pressed)
 
 
 @command("cancelnotice")
 async def cmd_cancelnotice(update: Update, context: ZhibuContext) -> None:
-    result = await manage.cancel(context.deps, call(context), args_text(context))
+    result = await manage.cancel(deps(context), call(context), args_text(context))
     if result.queued:  # the cancellations start while the answer goes out
         context.services.poke_sender()
     await render(update, context, result)
@@ -68,7 +68,7 @@ async def cmd_bindgroup(update: Update, context: ZhibuContext) -> None:
         update,
         context,
         await manage.bind_group(
-            context.deps, call(context), update.effective_chat.id, await _administers(update, context)
+            deps(context), call(context), update.effective_chat.id, await _administers(update, context)
         ),
     )
 
@@ -78,7 +78,7 @@ async def cmd_unbindgroup(update: Update, context: ZhibuContext) -> None:
     if is_private(update) or update.effective_chat is None:
         await render(update, context, say("notice.unbind_in_group"))
         return
-    await render(update, context, await manage.unbind_group(context.deps, call(context), update.effective_chat.id))
+    await render(update, context, await manage.unbind_group(deps(context), call(context), update.effective_chat.id))
 
 
 def register(app: ZhibuApp) -> None:

@@ -19,7 +19,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 
 from bot.domain.results import Result, say
 from bot.handlers import conversation
-from bot.handlers.common import call, command, is_private, render, reply_html
+from bot.handlers.common import call, command, deps, is_private, render, reply_html
 from bot.i18n import reply_text, t
 from bot.runtime.context import Services, ZhibuApp, ZhibuContext
 from bot.runtime.delivery import markup
@@ -65,7 +65,7 @@ async def on_attend(update: Update, context: ZhibuContext) -> int:
     await show(
         update,
         context,
-        await answers.attend(context.deps, call(context), pressed.notice_id),
+        await answers.attend(deps(context), call(context), pressed.notice_id),
     )
     return END
 
@@ -77,7 +77,7 @@ async def on_checkin(update: Update, context: ZhibuContext) -> int:
     await show(
         update,
         context,
-        await answers.check_in(context.deps, call(context), pressed.notice_id),
+        await answers.check_in(deps(context), call(context), pressed.notice_id),
     )
     return END
 
@@ -88,7 +88,7 @@ async def on_leave(update: Update, context: ZhibuContext) -> int:
     assert query is not None and update.effective_user is not None
     pressed = NoticeLeave.unpack(query.data)
     assert pressed is not None
-    outcome = await answers.ask_leave(context.deps, call(context), pressed.notice_id)
+    outcome = await answers.ask_leave(deps(context), call(context), pressed.notice_id)
     if not isinstance(outcome, LeaveAsked):
         await show(update, context, outcome)
         return END
@@ -117,7 +117,7 @@ async def on_leave_decision(update: Update, context: ZhibuContext) -> None:
     decision = notices_leave.Decision(
         pressed.notice_id, pressed.member_id, pressed.asked, approve=isinstance(pressed, NoticeLeaveOk)
     )
-    decided = await notices_leave.decide(context.deps, call(context), decision)
+    decided = await notices_leave.decide(deps(context), call(context), decision)
     await query.answer(reply_text(decided.answer, context.lang), show_alert=decided.answer.alert)
     if decided.text is not None:
         await query.edit_message_text(decided.text, parse_mode="HTML")
@@ -136,7 +136,7 @@ def _leave(context: ZhibuContext) -> int | None:
 async def on_reason(update: Update, context: ZhibuContext) -> int | None:
     assert update.effective_message is not None
     outcome = await answers.give_reason(
-        context.deps, call(context), _leave(context), update.effective_message.text or ""
+        deps(context), call(context), _leave(context), update.effective_message.text or ""
     )
     await show(update, context, outcome)
     if outcome.result.queued:  # the leave request to the convener
@@ -153,7 +153,7 @@ async def on_reason_not_text(update: Update, context: ZhibuContext) -> None:
     question = (
         say("notice.gone")
         if notice_id is None
-        else await answers.leave_question(context.deps, call(context), notice_id)
+        else await answers.leave_question(deps(context), call(context), notice_id)
     )
     await render(update, context, Result.of(say("common.text_expected"), question))
 
@@ -233,7 +233,7 @@ async def cmd_notices(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await upcoming(context.deps, call(context)),
+        await upcoming(deps(context), call(context)),
     )
 
 

@@ -24,7 +24,7 @@ from bot.domain.payload import family
 from bot.domain.results import Reply, alert
 from bot.domain.rights import Actor
 from bot.handlers import conversation, pages
-from bot.handlers.common import args_text, call, command, render
+from bot.handlers.common import args_text, call, command, deps, render
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.kernel.buttons import ListPage
 from bot.services.reports import read as reports_read
@@ -62,7 +62,7 @@ async def _show(update: Update, context: ZhibuContext, step: Writing) -> R | int
 
 
 async def _begin(update: Update, context: ZhibuContext, text: str) -> R | int:
-    step = await reports_write.begin(context.deps, call(context), text)
+    step = await reports_write.begin(deps(context), call(context), text)
     return await _show(update, context, step)
 
 
@@ -80,7 +80,7 @@ async def on_text(update: Update, context: ZhibuContext) -> R | int:
     assert update.effective_message is not None
     if (draft := _draft(context)) is None:
         return await conversation.lost(update, context, "/report")
-    step = await reports_write.add_text(context.deps, call(context), draft, update.effective_message.text or "")
+    step = await reports_write.add_text(deps(context), call(context), draft, update.effective_message.text or "")
     return await _show(update, context, step)
 
 
@@ -100,7 +100,7 @@ async def on_voice(update: Update, context: ZhibuContext) -> R | int:
     if (draft := _draft(context)) is None:
         return await conversation.lost(update, context, "/report")
     step = await reports_write.add_voice(
-        context.deps, call(context), draft, reports_write.Voice(voice.file_id, _seconds(voice))
+        deps(context), call(context), draft, reports_write.Voice(voice.file_id, _seconds(voice))
     )
     return await _show(update, context, step)
 
@@ -116,7 +116,7 @@ async def on_send(update: Update, context: ZhibuContext) -> R | int:
     assert update.callback_query is not None
     pressed = ReportSend.unpack(update.callback_query.data)
     assert pressed is not None  # the pattern let only a valid payload through
-    step = await reports_write.send(context.deps, call(context), _draft(context), pressed.draft)
+    step = await reports_write.send(deps(context), call(context), _draft(context), pressed.draft)
     return await _show(update, context, step)
 
 
@@ -130,13 +130,13 @@ async def cmd_reports(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await list_reports(context.deps, call(context), args_text(context)),
+        await list_reports(deps(context), call(context), args_text(context)),
     )
 
 
 async def reports_pressed(person: Actor, pressed: ListPage, context: ZhibuContext) -> Reply:
     """A page or filter button of /reports (the page is shown in place of the list)."""
-    return await reports_page(context.deps, call(context), pressed)
+    return await reports_page(deps(context), call(context), pressed)
 
 
 async def on_view(update: Update, context: ZhibuContext) -> None:
@@ -144,7 +144,7 @@ async def on_view(update: Update, context: ZhibuContext) -> None:
     assert update.callback_query is not None
     pressed = ReportView.unpack(update.callback_query.data)
     assert pressed is not None  # the pattern let only a valid payload through
-    shown = await reports_read.read_report(context.deps, call(context), pressed.report_id)
+    shown = await reports_read.read_report(deps(context), call(context), pressed.report_id)
     await render(update, context, shown.result)
     if shown.voice is not None and update.effective_chat is not None:
         await context.bot.send_voice(
@@ -160,7 +160,7 @@ async def on_read(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await reports_read.mark_read(context.deps, call(context), pressed.report_id),
+        await reports_read.mark_read(deps(context), call(context), pressed.report_id),
     )
 
 
@@ -180,20 +180,20 @@ async def on_comment_button(update: Update, context: ZhibuContext) -> R | int:
     pressed = ReportComment.unpack(update.callback_query.data)
     assert pressed is not None
     return await _comment_step(
-        update, context, await reports_read.ask_comment(context.deps, call(context), pressed.report_id)
+        update, context, await reports_read.ask_comment(deps(context), call(context), pressed.report_id)
     )
 
 
 async def on_comment(update: Update, context: ZhibuContext) -> R | int:
     assert update.effective_message is not None
     step = await reports_read.give_comment(
-        context.deps, call(context), _commenting(context), update.effective_message.text or ""
+        deps(context), call(context), _commenting(context), update.effective_message.text or ""
     )
     return await _comment_step(update, context, step)
 
 
 async def on_comment_not_text(update: Update, context: ZhibuContext) -> R | int:
-    step = await reports_read.comment_not_text(context.deps, call(context), _commenting(context))
+    step = await reports_read.comment_not_text(deps(context), call(context), _commenting(context))
     return await _comment_step(update, context, step)
 
 

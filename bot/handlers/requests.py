@@ -12,7 +12,7 @@ from bot.domain.payload import family
 from bot.domain.results import Reply, Result, alert
 from bot.domain.rights import Actor
 from bot.handlers import conversation, pages
-from bot.handlers.common import actor, args_text, call, command, is_private, render
+from bot.handlers.common import actor, args_text, call, command, deps, is_private, render
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.households import requests_flow
 from bot.services.households.buttons import REQUESTS, RequestAct, RequestOpen, RequestRate
@@ -36,7 +36,7 @@ async def _show(update: Update, context: ZhibuContext, acted: Acted) -> Q | int:
 
 @command("request")
 async def cmd_request(update: Update, context: ZhibuContext) -> None:
-    await render(update, context, await log_request(context.deps, call(context), args_text(context)))
+    await render(update, context, await log_request(deps(context), call(context), args_text(context)))
 
 
 @command("requests")
@@ -44,12 +44,12 @@ async def cmd_requests(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await list_requests(context.deps, call(context)),
+        await list_requests(deps(context), call(context)),
     )
 
 
 async def requests_pressed(person: Actor, pressed: ListPage, context: ZhibuContext) -> Reply:
-    return await requests_page(context.deps, call(context), pressed)
+    return await requests_page(deps(context), call(context), pressed)
 
 
 async def on_open(update: Update, context: ZhibuContext) -> None:
@@ -62,7 +62,7 @@ async def on_open(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await show_request(context.deps, call(context), pressed.request_id),
+        await show_request(deps(context), call(context), pressed.request_id),
     )
 
 
@@ -72,7 +72,7 @@ async def on_act(update: Update, context: ZhibuContext) -> Q | int:
     assert pressed is not None
     if not is_private(update) or actor(context).member is None:
         return await _show(update, context, Acted(Result.of(alert("requests.not_allowed"))))
-    acted = await requests_flow.act(context.deps, call(context), pressed)
+    acted = await requests_flow.act(deps(context), call(context), pressed)
     return await _show(update, context, acted)
 
 
@@ -81,7 +81,7 @@ async def on_text(update: Update, context: ZhibuContext) -> Q | int:
     assert update.effective_message is not None
     if pending is None:
         return await conversation.lost(update, context, "/requests")
-    acted = await requests_flow.complete(context.deps, call(context), pending, update.effective_message.text or "")
+    acted = await requests_flow.complete(deps(context), call(context), pending, update.effective_message.text or "")
     return await _show(update, context, acted)
 
 
@@ -102,7 +102,7 @@ async def on_rate(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await requests_flow.rate(context.deps, call(context), pressed),
+        await requests_flow.rate(deps(context), call(context), pressed),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler, MessageHandler, filters
 
-from bot.handlers.common import actor, call, is_private, render, reply, reply_html
+from bot.handlers.common import actor, call, deps, is_private, render, reply, reply_html
 from bot.handlers.gate import refuse_unknown
 from bot.handlers.menu import publish_for
 from bot.i18n import resolve_language, t
@@ -25,7 +25,7 @@ async def cmd_start(update: Update, context: ZhibuContext) -> None:
     if not person.known:
         await refuse_unknown(update, context)
         return
-    greeting = await welcome(context.deps, call(context))
+    greeting = await welcome(deps(context), call(context))
     if greeting is None:  # an admin by ADMIN_IDS who is not on the roster
         await cmd_help(update, context)
         return
@@ -33,7 +33,7 @@ async def cmd_start(update: Update, context: ZhibuContext) -> None:
 
 
 async def _redeem(update: Update, context: ZhibuContext, code: str) -> None:
-    outcome = await redeem(context.deps, call(context), code)
+    outcome = await redeem(deps(context), call(context), code)
     if outcome.linked is not None:
         user = update.effective_user
         context.lang = resolve_language(
@@ -65,7 +65,7 @@ async def cmd_help(update: Update, context: ZhibuContext) -> None:
 
 
 async def cmd_lang(update: Update, context: ZhibuContext) -> None:
-    answer, chosen = await set_language(context.deps, call(context), clean_text((context.args or [""])[0]))
+    answer, chosen = await set_language(deps(context), call(context), clean_text((context.args or [""])[0]))
     if chosen is not None:
         context.lang = chosen
     await render(update, context, answer)

@@ -20,7 +20,7 @@ from bot.domain.payload import family
 from bot.domain.results import Reply, Result, alert
 from bot.domain.rights import Actor
 from bot.handlers import conversation, pages
-from bot.handlers.common import Handler, args_text, call, command, render, split_fields
+from bot.handlers.common import Handler, args_text, call, command, deps, render, split_fields
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.kernel.buttons import ListPage
 from bot.services.reports import mobile as reports_mobile
@@ -70,7 +70,7 @@ async def cmd_status(update: Update, context: ZhibuContext) -> S | int:
         await render(
             update,
             context,
-            await status_line(context.deps, call(context), split_fields(text)),
+            await status_line(deps(context), call(context), split_fields(text)),
         )
         return ConversationHandler.END
     return await _show(update, context, status_steps.start(context.lang))
@@ -102,7 +102,7 @@ async def on_note(update: Update, context: ZhibuContext) -> S | int:
     text = None if update.callback_query is not None or message is None else message.text or ""
     if (draft := _draft(context)) is None:
         return await _lost(update, context)
-    step = await status_steps.give_note(context.deps, call(context), draft, text)
+    step = await status_steps.give_note(deps(context), call(context), draft, text)
     return await _show(update, context, step)
 
 
@@ -127,13 +127,13 @@ async def cmd_members(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await list_members(context.deps, call(context), args_text(context)),
+        await list_members(deps(context), call(context), args_text(context)),
     )
 
 
 async def members_pressed(person: Actor, pressed: ListPage, context: ZhibuContext) -> Reply:
     """A page or filter button of /members (the page is shown in place of the list)."""
-    return await members_page(context.deps, call(context), pressed)
+    return await members_page(deps(context), call(context), pressed)
 
 
 async def _answer_closing(update: Update, context: ZhibuContext, result: Result) -> None:
@@ -152,7 +152,7 @@ async def on_long(update: Update, context: ZhibuContext) -> None:
     await _answer_closing(
         update,
         context,
-        await reports_mobile.answer_long(context.deps, call(context), pressed),
+        await reports_mobile.answer_long(deps(context), call(context), pressed),
     )
 
 
@@ -164,7 +164,7 @@ async def on_register(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await reports_mobile.offer_liaisons(context.deps, call(context), pressed.member_id),
+        await reports_mobile.offer_liaisons(deps(context), call(context), pressed.member_id),
     )
 
 
@@ -175,7 +175,7 @@ async def on_liaison(update: Update, context: ZhibuContext) -> None:
     await _answer_closing(
         update,
         context,
-        await reports_mobile.register(context.deps, call(context), pressed),
+        await reports_mobile.register(deps(context), call(context), pressed),
     )
 
 

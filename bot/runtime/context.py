@@ -1,5 +1,4 @@
-"""What handlers reach through `context`: the store, the settings (together: `deps`) and the person behind the
-update."""
+"""What handlers reach through `context`: the store, the settings and the person behind the update."""
 
 from __future__ import annotations
 
@@ -12,7 +11,6 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
 from bot.domain.rights import Actor, OrgTree
-from bot.services.kernel.deps import Deps
 from bot.store import Store
 
 
@@ -39,11 +37,6 @@ class Services:
 
     def now(self) -> datetime:
         return self.clock()
-
-    @property
-    def deps(self) -> Deps:
-        """The store and the settings, as every use case takes them."""
-        return Deps(self.store, self.settings)
 
     def poke_sender(self) -> None:
         """Something was queued in the outbox: send it now rather than at the next poll."""
@@ -87,7 +80,3 @@ class ZhibuContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any],
     @property
     def settings(self) -> Settings:
         return self.services.settings
-
-    @property
-    def deps(self) -> Deps:
-        return self.services.deps
