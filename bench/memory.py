@@ -51,9 +51,11 @@ from pydantic import SecretStr
 
 from bot.app import build_application, running, services_of
 from bot.config import Settings
+from bot.domain.call import Call
 from bot.domain.rights import Actor
 from bot.emulator import BotApiEmulator
 from bot.services import registry as core
+from bot.services.kernel.deps import Deps
 from bot.services.members.roster import apply_roster, parse_roster
 from bot.services.notices.compose import publish
 from bot.store import Store
@@ -120,7 +122,8 @@ async def publish_to_all(store: Store, settings: Settings, now: datetime, sender
     draft = Draft(
         kind="general", unit_id=committee.id, starts_at=now + timedelta(days=1), place="村委会礼堂", topic="学习党章"
     )
-    done = await publish(Actor(sender, secretary, admin="admin" in secretary.roles), draft, now, store, settings, "zh")
+    person = Actor(sender, secretary, admin="admin" in secretary.roles)
+    done = await publish(Deps(store, settings), Call(person, now, "zh"), draft)
     return done.queued
 
 

@@ -113,7 +113,7 @@ async def test_a_database_with_duty_data_upgrades_without_losing_anything(tmp_pa
         )
         river = cat.find("护河岗")
         assert river is not None and (river.form, river.per_entry, river.minimum) == ("generic", 1, 0)
-        month = await member_month(store, 1, Month(2026, 3), TZ, cat)
+        month = await member_month(store, 1, Month(2026, 3).bounds(TZ), cat)
         assert (month.points, month.pending, month.approved.patrols) == (2, 0, 1)
 
         # the rebuilt table takes any post and every dispute kind, and the due triggers follow it again

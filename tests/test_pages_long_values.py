@@ -81,7 +81,7 @@ async def test_pages_of_overlong_values_fit_and_keep_their_verdicts(
     lines = [line for line in _one_message(reports, lang).splitlines() if line.startswith("❌")]
     assert len(lines) == 40 and all("2026-10-31 23:59）" in line or "2026-10-31 23:59)" in line for line in lines)
 
-    duty = await duty_month.dutyreport_page(person, 202611, "notmet", 1, store, settings, lang)
+    duty = await duty_month.dutyreport_page(deps, Call(person, T0, lang), ListPage("dutyreport", 202611, "notmet", 1))
     lines = [line for line in _one_message(duty, lang).splitlines() if NOT_MET[lang] in line]
     assert len(lines) == (40 if lang == "zh" else 20)
 

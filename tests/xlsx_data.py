@@ -16,8 +16,8 @@ import openpyxl
 from bot.config import Settings
 from bot.domain.models import Member
 from bot.i18n import t
-from bot.services.duty.common import save_entry, save_mediation, save_patrol
-from bot.services.duty.rules import MediationDraft, PatrolDraft
+from bot.services.duty.common import Logged, save_entry, save_mediation, save_patrol
+from bot.services.duty.rules import EntryDraft, MediationDraft, PatrolDraft
 from bot.store import Store
 from bot.store.db import iso
 from bot.store.minutes import Resolution
@@ -175,35 +175,33 @@ async def seed(store: Store) -> None:
     for day in (2, 9, 16, 23):
         await save_patrol(
             store,
-            zhao.id,
+            Logged(zhao.id, datetime(2026, 10, day, 2, tzinfo=UTC), SHANGHAI),
             PatrolDraft("村东头", 70 if day == 2 else 30, "一切正常"),
-            datetime(2026, 10, day, 2, tzinfo=UTC),
-            SHANGHAI,
         )
     await save_patrol(
-        store, zhao.id, PatrolDraft("村西头", 45, FORMULA), datetime(2026, 11, 3, 2, tzinfo=UTC), SHANGHAI
+        store, Logged(zhao.id, datetime(2026, 11, 3, 2, tzinfo=UTC), SHANGHAI), PatrolDraft("村西头", 45, FORMULA)
     )
     await save_mediation(
         store,
-        qian.id,
+        Logged(qian.id, datetime(2026, 10, 5, 2, tzinfo=UTC), SHANGHAI),
         MediationDraft("两户邻居", "neighbour", "resolved", "已调解"),
-        datetime(2026, 10, 5, 2, tzinfo=UTC),
-        SHANGHAI,
     )
     # Everything so far was approved; then one patrol waits for review, one was turned down, and 钱调解 did an
     # approved entry of a generic post (环境卫生岗: 1 point an entry, one more per full 60 minutes: 2 points).
     await store.duty.approve([e.id for e in await store.duty.all()], wang.id, iso(NOW))
     await save_patrol(
-        store, zhao.id, PatrolDraft("村南头", 90, "待审核"), datetime(2026, 11, 10, 2, tzinfo=UTC), SHANGHAI
+        store, Logged(zhao.id, datetime(2026, 11, 10, 2, tzinfo=UTC), SHANGHAI), PatrolDraft("村南头", 90, "待审核")
     )
     rejected = await save_patrol(
-        store, zhao.id, PatrolDraft("村北头", 90, "不算"), datetime(2026, 11, 11, 2, tzinfo=UTC), SHANGHAI
+        store, Logged(zhao.id, datetime(2026, 11, 11, 2, tzinfo=UTC), SHANGHAI), PatrolDraft("村北头", 90, "不算")
     )
     await execute(
         store, "UPDATE duty_logs SET review = 'rejected', review_reason = '重复' WHERE id = ?", (rejected.id,)
     )
     generic = await save_entry(
-        store, qian.id, "环境卫生岗", "清扫村道", 90, 12, None, datetime(2026, 11, 12, 2, tzinfo=UTC), SHANGHAI
+        store,
+        Logged(qian.id, datetime(2026, 11, 12, 2, tzinfo=UTC), SHANGHAI),
+        EntryDraft("环境卫生岗", "清扫村道", 90, 12),
     )
     await store.duty.approve([generic.id], wang.id, iso(NOW))
     # 述职 of the third quarter: 赵巡逻 wrote and was rated 称职; 钱调解 spoke it (voice), not rated yet.

@@ -26,7 +26,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.domain.payload import family
 from bot.handlers import conversation, duty_followup, duty_posts
-from bot.handlers.common import actor, command, expired_button, reply, split_fields
+from bot.handlers.common import call, command, deps, expired_button, reply, split_fields
 from bot.handlers.duty_followup import play
 from bot.handlers.duty_report import on_post_toggle
 from bot.runtime.context import ZhibuApp, ZhibuContext
@@ -84,16 +84,8 @@ async def _lost(update: Update, context: ZhibuContext, step: Step) -> int:
 
 async def _start(update: Update, context: ZhibuContext, post: str) -> int:
     text = _args(update)
-    turn = await flow.start(
-        actor(context),
-        post,
-        split_fields(text) if text else None,
-        _photo(update),
-        context.services.now(),
-        context.store,
-        context.settings,
-        context.lang,
-    )
+    opening = flow.Opening(split_fields(text) if text else None, _photo(update))
+    turn = await flow.start(deps(context), call(context), post, opening)
     return await play(update, context, turn)
 
 
@@ -109,15 +101,7 @@ async def cmd_mediate(update: Update, context: ZhibuContext) -> int:
 
 @command("log")
 async def cmd_log(update: Update, context: ZhibuContext) -> int:
-    turn = await duty_log.menu(
-        actor(context),
-        _args(update),
-        _photo(update),
-        context.services.now(),
-        context.store,
-        context.settings,
-        context.lang,
-    )
+    turn = await duty_log.menu(deps(context), call(context), _args(update), _photo(update))
     return await play(update, context, turn)
 
 
@@ -125,9 +109,7 @@ async def on_log_post(update: Update, context: ZhibuContext) -> int:
     payload = DutyLogPost.unpack(update.callback_query.data if update.callback_query else None)
     if payload is None:
         return END
-    turn = await duty_log.chosen(
-        actor(context), payload.post_id, context.services.now(), context.store, context.settings, context.lang
-    )
+    turn = await duty_log.chosen(deps(context), call(context), payload.post_id)
     return await play(update, context, turn)
 
 
@@ -141,16 +123,7 @@ def _typed(step: Step) -> Callback:
         draft = _draft(context)
         if draft is None:
             return await _lost(update, context, step)
-        turn = await flow.answer(
-            actor(context),
-            step,
-            draft,
-            _text(update),
-            context.services.now(),
-            context.store,
-            context.settings,
-            context.lang,
-        )
+        turn = await flow.answer(deps(context), call(context), flow.Waiting(step, draft), _text(update))
         return await play(update, context, turn)
 
     return typed
@@ -163,9 +136,7 @@ def _not_text(step: Step) -> Callback:
         draft = _draft(context)
         if draft is None:
             return await _lost(update, context, step)
-        return await play(
-            update, context, flow.reask(step, draft, context.services.now(), context.settings, context.lang)
-        )
+        return await play(update, context, flow.reask(deps(context), call(context), flow.Waiting(step, draft)))
 
     return again
 
@@ -187,9 +158,7 @@ async def _chosen(update: Update, context: ZhibuContext, step: Step) -> int | No
     if draft is None:
         return await _lost(update, context, step)
     value = payload.kind if isinstance(payload, DutyKind) else payload.outcome
-    turn = await flow.choose(
-        actor(context), step, draft, value, context.services.now(), context.store, context.settings, context.lang
-    )
+    turn = await flow.choose(deps(context), call(context), flow.Waiting(step, draft), value)
     return await play(update, context, turn)
 
 
@@ -197,9 +166,7 @@ async def on_photo(update: Update, context: ZhibuContext) -> int | None:
     draft = _draft(context)
     if draft is None:
         return await _lost(update, context, Step.PHOTO)
-    turn = await flow.photo(
-        actor(context), draft, _photo(update), context.services.now(), context.store, context.settings, context.lang
-    )
+    turn = await flow.photo(deps(context), call(context), draft, _photo(update))
     return await play(update, context, turn)
 
 
@@ -207,7 +174,7 @@ async def on_skip(update: Update, context: ZhibuContext) -> int | None:
     draft = _draft(context)
     if draft is None:
         return await _lost(update, context, Step.PHOTO)
-    turn = await flow.skip(actor(context), draft, context.services.now(), context.store, context.settings, context.lang)
+    turn = await flow.skip(deps(context), call(context), draft)
     return await play(update, context, turn)
 
 

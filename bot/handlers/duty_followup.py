@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot.handlers import conversation
-from bot.handlers.common import actor, render
+from bot.handlers.common import call, deps, render
 from bot.runtime.context import ZhibuContext
 from bot.services.duty import followup
 from bot.services.duty.buttons import DutyFollowup
@@ -45,15 +45,7 @@ async def on_followup(update: Update, context: ZhibuContext) -> int | None:
     payload = DutyFollowup.unpack(query.data if query else None)
     if payload is None:  # the patterns let only valid payloads through
         return None
-    turn = await followup.pressed(
-        actor(context),
-        payload.log_id,
-        payload.outcome,
-        context.services.now(),
-        context.store,
-        context.settings,
-        context.lang,
-    )
+    turn = await followup.pressed(deps(context), call(context), payload)
     if turn.step is None:
         if turn.strip:
             await conversation.pressed(update)
@@ -67,13 +59,5 @@ async def on_new_date(update: Update, context: ZhibuContext) -> int | None:
     message = update.effective_message
     if draft is None:
         return await conversation.lost(update, context, "/mediate")
-    turn = await followup.next_date(
-        actor(context),
-        draft,
-        (message.text or "") if message else "",
-        context.services.now(),
-        context.store,
-        context.settings,
-        context.lang,
-    )
+    turn = await followup.next_date(deps(context), call(context), draft, (message.text or "") if message else "")
     return await play(update, context, turn)

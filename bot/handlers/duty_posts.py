@@ -16,7 +16,9 @@ from bot.handlers import conversation
 from bot.handlers.common import (
     actor,
     args_text,
+    call,
     command,
+    deps,
     is_private,
     private_chat_button,
     render,
@@ -65,7 +67,7 @@ def _text(update: Update) -> str:
 
 @command("claim")
 async def cmd_claim(update: Update, context: ZhibuContext) -> None:
-    await render(update, context, await duty_claims.menu(actor(context), context.store, context.lang))
+    await render(update, context, await duty_claims.menu(deps(context), call(context)))
 
 
 async def on_claim(update: Update, context: ZhibuContext) -> None:
@@ -75,9 +77,7 @@ async def on_claim(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await duty_claims.ask(
-            actor(context), payload.post_id, context.services.now(), context.store, context.settings, context.lang
-        ),
+        await duty_claims.ask(deps(context), call(context), payload.post_id),
     )
 
 
@@ -85,15 +85,7 @@ async def on_claim_decided(update: Update, context: ZhibuContext) -> None:
     payload = DutyClaimDecide.unpack(_data(update))
     if payload is None:
         return
-    result = await duty_claims.decide(
-        actor(context),
-        payload.claim_id,
-        payload.verdict,
-        context.services.now(),
-        context.store,
-        context.settings,
-        context.lang,
-    )
+    result = await duty_claims.decide(deps(context), call(context), payload)
     query = update.callback_query
     if query is not None and not any(r.alert for r in result.replies):
         await query.edit_message_reply_markup(None)
@@ -115,9 +107,7 @@ async def cmd_review(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await duty_review.review(
-            actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang
-        ),
+        await duty_review.review(deps(context), call(context), args_text(context)),
     )
 
 
@@ -128,30 +118,22 @@ async def on_review_page(update: Update, context: ZhibuContext) -> None:
     await show_page(
         update,
         context,
-        await duty_review.page(
-            actor(context), payload.month, payload.page, context.store, context.settings, context.lang
-        ),
+        await duty_review.page(deps(context), call(context), payload),
     )
 
 
 async def on_approve(update: Update, context: ZhibuContext) -> None:
-    data, now, person = _data(update), context.services.now(), actor(context)
+    data = _data(update)
     one, some, month = DutyApprove.unpack(data), DutyApproveRange.unpack(data), DutyApproveMonth.unpack(data)
     if one is not None:
-        answer = await duty_review.approve(
-            person, one.month, (one.log_id, one.log_id), now, context.store, context.settings, context.lang, one.page
-        )
+        approval = duty_review.Approval(one.month, (one.log_id, one.log_id), one.page)
     elif some is not None:
-        answer = await duty_review.approve(
-            person, some.month, (some.first, some.last), now, context.store, context.settings, context.lang
-        )
+        approval = duty_review.Approval(some.month, (some.first, some.last))
     elif month is not None:
-        answer = await duty_review.approve(
-            person, month.month, None, now, context.store, context.settings, context.lang
-        )
+        approval = duty_review.Approval(month.month, None)
     else:
         return
-    await show_page(update, context, answer)
+    await show_page(update, context, await duty_review.approve(deps(context), call(context), approval))
 
 
 def _approving(data: object) -> bool:
@@ -162,7 +144,7 @@ async def on_reject(update: Update, context: ZhibuContext) -> int | None:
     payload = DutyReject.unpack(_data(update))
     if payload is None:
         return END
-    answer = await duty_review.ask_reason(actor(context), payload.log_id, context.store)
+    answer = await duty_review.ask_reason(deps(context), call(context), payload.log_id)
     await render(update, context, answer)
     if answer.alert:
         return END
@@ -175,15 +157,7 @@ async def on_reason(update: Update, context: ZhibuContext) -> int:
     conversation.forget(context, RejectDraft)
     if draft is None:
         return await conversation.lost(update, context, "/review")
-    result = await duty_review.reject(
-        actor(context),
-        draft.log_id,
-        _text(update),
-        context.services.now(),
-        context.store,
-        context.settings,
-        context.lang,
-    )
+    result = await duty_review.reject(deps(context), call(context), draft.log_id, _text(update))
     await render(update, context, result)
     if not result.queued and result.replies and result.replies[0].key == "posts.review.ask_reason":
         conversation.keep(context, RejectDraft, draft)
@@ -204,9 +178,7 @@ async def reason_not_text(update: Update, context: ZhibuContext) -> int:
 
 
 async def _ask_account(update: Update, context: ZhibuContext, key: int | None) -> int:
-    answer, quarter = await duty_accounts.ask(
-        actor(context), key, context.services.now(), context.settings, context.lang
-    )
+    answer, quarter = await duty_accounts.ask(deps(context), call(context), key)
     await render(update, context, answer)
     if quarter is None:
         return END
@@ -237,9 +209,7 @@ async def on_account(update: Update, context: ZhibuContext) -> int:
     await render(
         update,
         context,
-        await duty_accounts.save(
-            actor(context), quarter, message.text, voice, context.services.now(), context.store, context.lang
-        ),
+        await duty_accounts.save(deps(context), call(context), quarter, duty_accounts.Said(message.text, voice)),
     )
     return END
 
@@ -259,9 +229,7 @@ async def cmd_accounts(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await duty_accounts.accounts(
-            actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang
-        ),
+        await duty_accounts.accounts(deps(context), call(context), args_text(context)),
     )
 
 
@@ -272,9 +240,7 @@ async def on_accounts_page(update: Update, context: ZhibuContext) -> None:
     await show_page(
         update,
         context,
-        await duty_accounts.accounts_page(
-            actor(context), payload.quarter, payload.page, context.store, context.settings, context.lang
-        ),
+        await duty_accounts.accounts_page(deps(context), call(context), payload),
     )
 
 
@@ -283,14 +249,7 @@ async def cmd_rate(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await duty_accounts.rate(
-            actor(context),
-            split_fields(args_text(context)),
-            context.services.now(),
-            context.store,
-            context.settings,
-            context.lang,
-        ),
+        await duty_accounts.rate(deps(context), call(context), split_fields(args_text(context))),
     )
 
 
@@ -302,9 +261,7 @@ async def cmd_publicity(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await duty_publicity.preview(
-            actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang
-        ),
+        await duty_publicity.preview(deps(context), call(context), args_text(context)),
     )
 
 
@@ -312,7 +269,7 @@ async def on_publish(update: Update, context: ZhibuContext) -> None:
     query = update.callback_query
     post, drop = DutyPublish.unpack(_data(update)), DutyPublishDrop.unpack(_data(update))
     if post is not None:
-        result = await duty_publicity.publish(actor(context), post.publicity_id, context.services.now(), context.store)
+        result = await duty_publicity.publish(deps(context), call(context), post.publicity_id)
     elif drop is not None:
         result = duty_publicity.dropped()
     else:

@@ -13,7 +13,7 @@ from telegram.ext import CommandHandler
 from bot.domain.results import Reply
 from bot.domain.rights import Actor
 from bot.handlers import pages
-from bot.handlers.common import actor, args_text, command, render, split_fields
+from bot.handlers.common import args_text, call, command, deps, render, split_fields
 from bot.i18n import reply_text
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.runtime.delivery import markup
@@ -28,9 +28,7 @@ async def cmd_duty(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await duty_month.my_month(
-            actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang
-        ),
+        await duty_month.my_month(deps(context), call(context), args_text(context)),
     )
 
 
@@ -39,17 +37,13 @@ async def cmd_dutyreport(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await duty_month.units_report(
-            actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang
-        ),
+        await duty_month.units_report(deps(context), call(context), args_text(context)),
     )
 
 
 async def dutyreport_pressed(person: Actor, pressed: ListPage, context: ZhibuContext) -> Reply:
     """A page or filter button of /dutyreport (the page is shown in place of the report)."""
-    return await duty_month.dutyreport_page(
-        person, pressed.ref, pressed.filter, pressed.page, context.store, context.settings, context.lang
-    )
+    return await duty_month.dutyreport_page(deps(context), call(context), pressed)
 
 
 @command("posts")
@@ -57,9 +51,7 @@ async def cmd_posts(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await duty_posts.posts(
-            actor(context), split_fields(args_text(context)), context.services.now(), context.store, context.lang
-        ),
+        await duty_posts.posts(deps(context), call(context), split_fields(args_text(context))),
     )
 
 
@@ -72,7 +64,7 @@ async def on_post_toggle(update: Update, context: ZhibuContext) -> None:
         return
     member_id = toggled.member_id if toggled else switched.member_id if switched else 0
     post: str | int = toggled.post if toggled else switched.post_id if switched else 0
-    answer = await duty_posts.toggle(actor(context), member_id, post, context.store, context.lang)
+    answer = await duty_posts.toggle(deps(context), call(context), member_id, post)
     if answer.alert:
         await render(update, context, answer)
         return

@@ -16,9 +16,10 @@ from typing import Literal
 
 from bot.config import Settings
 from bot.domain import drafts
+from bot.domain.call import Call
 from bot.domain.models import Member
 from bot.domain.results import Reply, alert, say, shown
-from bot.domain.rights import Actor, OrgTree
+from bot.domain.rights import OrgTree
 from bot.i18n import resolve_language, t
 from bot.services.duty.buttons import DutyAccountsPage, DutyAccountWrite
 from bot.services.duty.common import catalogue
@@ -26,6 +27,7 @@ from bot.services.duty.points import Quarter, entry_points, parse_rating, under_
 from bot.services.duty.rules import FieldError
 from bot.services.duty.view import posts_label
 from bot.services.kernel import pages
+from bot.services.kernel.deps import Deps
 from bot.services.kernel.pages import Filter, clip
 from bot.services.kernel.reminders import Due
 from bot.services.kernel.text import clean_text
@@ -89,27 +91,32 @@ class AccountDraft(drafts.Draft):
     quarter: int
 
 
-async def ask(
-    actor: Actor, key: int | None, now: datetime, settings: Settings, lang: str
-) -> tuple[Reply, Quarter | None]:
+async def ask(deps: Deps, call: Call, key: int | None) -> tuple[Reply, Quarter | None]:
     """`/account` or the prompt's button: the question, and the quarter the next message is the account of."""
-    quarter = Quarter.of_key(key) if key else under_review(now, settings.tz)
+    actor = call.actor
+    quarter = Quarter.of_key(key) if key else under_review(call.now, deps.tz)
     if actor.member is None or not actor.member.posts or quarter is None:
         return alert("posts.account.not_holder"), None
-    return say("posts.account.ask", quarter=quarter_label(lang, quarter)), quarter
+    return say("posts.account.ask", quarter=quarter_label(call.lang, quarter)), quarter
 
 
-async def save(
-    actor: Actor, quarter: Quarter, text: str | None, voice: str | None, now: datetime, store: Store, lang: str
-) -> Reply:
+@dataclass(frozen=True)
+class Said:
+    """A post-holder's account as sent: typed text, or a voice message's file id."""
+
+    text: str | None = None
+    voice: str | None = None
+
+
+async def save(deps: Deps, call: Call, quarter: Quarter, said: Said) -> Reply:
     """The account typed (or a voice message): kept for the quarter (a later one replaces it)."""
-    member = actor.member
+    member, voice, lang = call.actor.member, said.voice, call.lang
     if member is None:
         return say("posts.account.not_holder")
-    written = clean_text(text or "", multiline=True)[:ACCOUNT_LIMIT].strip() or None
+    written = clean_text(said.text or "", multiline=True)[:ACCOUNT_LIMIT].strip() or None
     if written is None and voice is None:
         return say("posts.account.ask", quarter=quarter_label(lang, quarter))
-    await store.duty.posts.save_account(member.id, str(quarter), written, voice, iso(now))
+    await deps.store.duty.posts.save_account(member.id, str(quarter), written, voice, iso(call.now))
     log.info("member=%s account of %s saved", member.id, quarter)
     return say("posts.account.saved", quarter=quarter_label(lang, quarter))
 
@@ -153,17 +160,20 @@ def _parse_quarter(text: str, now: datetime, settings: Settings) -> Quarter:
     return Quarter.parse(text) if text.strip() else under_review(now, settings.tz)
 
 
-async def accounts(actor: Actor, text: str, now: datetime, store: Store, settings: Settings, lang: str) -> Reply:
+async def accounts(deps: Deps, call: Call, text: str) -> Reply:
     """`/accounts [2026Q1]`: the post-holders of the secretary's units with the quarter's figures, accounts
     and ratings."""
     try:
-        quarter = _parse_quarter(text, now, settings)
+        quarter = _parse_quarter(text, call.now, deps.settings)
     except FieldError:
         return say("posts.err.quarter", value=text.strip())
-    return await accounts_page(actor, quarter.key, 1, store, settings, lang)
+    return await accounts_page(deps, call, DutyAccountsPage(quarter.key, 1))
 
 
-async def accounts_page(actor: Actor, key: int, number: int, store: Store, settings: Settings, lang: str) -> Reply:
+async def accounts_page(deps: Deps, call: Call, pressed: DutyAccountsPage) -> Reply:
+    """A page of `/accounts` (the quarter and the page the button names), while the person is a secretary."""
+    actor, store, settings, lang = call.actor, deps.store, deps.settings, call.lang
+    key, number = pressed.quarter, pressed.page
     quarter = Quarter.of_key(key)
     if quarter is None or not actor.is_secretary:
         return alert("pages.expired", command="/accounts")
@@ -211,8 +221,9 @@ async def accounts_page(actor: Actor, key: int, number: int, store: Store, setti
     return shown(text, pages.buttons(page, lambda _f, n: DutyAccountsPage(key, n).pack(), lang))
 
 
-async def rate(actor: Actor, fields: list[str], now: datetime, store: Store, settings: Settings, lang: str) -> Reply:
+async def rate(deps: Deps, call: Call, fields: list[str]) -> Reply:
     """`/rate 姓名 | 优秀 [| 2026Q1]`: the panel's rating of a post-holder of the secretary's units."""
+    actor, now, store, settings, lang = call.actor, call.now, deps.store, deps.settings, call.lang
     name, word, quarter_text = [*fields, "", "", ""][:3]
     if not name or not word:
         return say("posts.rate.usage")

@@ -17,15 +17,16 @@ No Telegram here.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
+from bot.domain.call import Call
 from bot.domain.results import Reply, say, shown
-from bot.domain.rights import Actor, OrgTree
+from bot.domain.rights import OrgTree
 from bot.i18n import Html, t
 from bot.services.duty.common import catalogue
 from bot.services.duty.points import parse_minimum, parse_name, parse_post_line
 from bot.services.duty.rules import MEDIATION, PATROL, FieldError
 from bot.services.duty.view import join_names
+from bot.services.kernel.deps import Deps
 from bot.services.members.people import Named, find_managed, unit_label
 from bot.store import Store
 from bot.store.db import iso
@@ -53,10 +54,11 @@ def minimum_label(lang: str, post: Post) -> str:
     return t(lang, "posts.minimum", count=post.minimum) if post.minimum else t(lang, "posts.no_minimum")
 
 
-async def show(store: Store, now: datetime, lang: str) -> Reply:
+async def show(deps: Deps, call: Call) -> Reply:
     """The catalogue, each post with what an entry records, its rule and its minimum; then the usage. Posts a
     roster gave members that the catalogue lacked join it first (generic, 1 point an entry, no minimum)."""
-    await store.duty.posts.adopt(await store.duty.known_posts(), iso(now))
+    store, lang = deps.store, call.lang
+    await store.duty.posts.adopt(await store.duty.known_posts(), iso(call.now))
     lines = [
         t(
             lang,
@@ -84,18 +86,18 @@ def command_word(first: str) -> tuple[str, str] | None:
     return None
 
 
-async def manage(actor: Actor, kind: str, fields: list[str], now: datetime, store: Store, lang: str) -> Reply:
+async def manage(deps: Deps, call: Call, kind: str, fields: list[str]) -> Reply:
     """`/posts 新增 …`, `/posts 修改 …`, `/posts 审核人 …` (fields: the rest of the first field, then the others)."""
     if kind == "reviewer":
-        return await reviewer(actor, fields[0], now, store, lang)
+        return await reviewer(deps, call, fields[0])
     if kind == "close":
-        return await close(actor, fields[0], store, lang)
+        return await close(deps, call, fields[0])
     try:
         if kind == "add":
-            return await _add(actor, fields, now, store, lang)
-        return await _edit(actor, fields, store, lang)
+            return await _add(deps, call, fields)
+        return await _edit(deps, call, fields)
     except FieldError as err:
-        return error(err, lang)
+        return error(err, call.lang)
 
 
 def error(err: FieldError, lang: str) -> Reply:
@@ -108,7 +110,8 @@ def error(err: FieldError, lang: str) -> Reply:
     )
 
 
-async def _add(actor: Actor, fields: list[str], now: datetime, store: Store, lang: str) -> Reply:
+async def _add(deps: Deps, call: Call, fields: list[str]) -> Reply:
+    actor, now, store, lang = call.actor, call.now, deps.store, call.lang
     name, rule = parse_post_line(fields)
     cat = await catalogue(store)
     if cat.find(name) is not None:
@@ -120,7 +123,8 @@ async def _add(actor: Actor, fields: list[str], now: datetime, store: Store, lan
     return say("posts.added", name=post.name, rule=rule_label(lang, post), minimum=minimum_label(lang, post))
 
 
-async def _edit(actor: Actor, fields: list[str], store: Store, lang: str) -> Reply:
+async def _edit(deps: Deps, call: Call, fields: list[str]) -> Reply:
+    actor, store, lang = call.actor, deps.store, call.lang
     if len(fields) != 3:
         raise FieldError("post_line", "form")
     post = (await catalogue(store)).find(parse_name(fields[0]))
@@ -143,8 +147,9 @@ async def known_names(store: Store, lang: str) -> str:
     return join_names([p.name for p in (await catalogue(store)).posts], lang)
 
 
-async def reviewer(actor: Actor, name: str, now: datetime, store: Store, lang: str) -> Reply:
+async def reviewer(deps: Deps, call: Call, name: str) -> Reply:
     """Name a committee member of a unit the secretary manages a reviewer, or take it back."""
+    actor, now, store = call.actor, call.now, deps.store
     if not name:
         return say("posts.reviewer.usage")
     tree = OrgTree.of(await store.units.all())
@@ -161,8 +166,9 @@ async def reviewer(actor: Actor, name: str, now: datetime, store: Store, lang: s
     )
 
 
-async def close(actor: Actor, name: str, store: Store, lang: str) -> Reply:
+async def close(deps: Deps, call: Call, name: str) -> Reply:
     """`/posts 停用 名称`: no new claims of the post (holders keep it and log as before); again to open it."""
+    actor, store, lang = call.actor, deps.store, call.lang
     post = (await catalogue(store)).find(name) if name else None
     if post is None:
         return say("posts.unknown_post", name=name, known=Html(await known_names(store, lang)))

@@ -6,9 +6,9 @@ queued in the transaction that records the claim or the decision. No Telegram he
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 from bot.config import Settings
+from bot.domain.call import Call
 from bot.domain.models import Member
 from bot.domain.payload import YesNo
 from bot.domain.results import Reply, Result, alert, say
@@ -16,6 +16,7 @@ from bot.domain.rights import Actor, OrgTree, can_manage
 from bot.i18n import resolve_language, t
 from bot.services.duty.buttons import DutyClaim, DutyClaimDecide
 from bot.services.duty.common import catalogue
+from bot.services.kernel.deps import Deps
 from bot.services.members.people import unit_label
 from bot.store import Store
 from bot.store.db import iso
@@ -30,12 +31,12 @@ def _lang(member: Member, settings: Settings) -> str:
     return resolve_language(member.language, None, settings.default_language)
 
 
-async def menu(actor: Actor, store: Store, lang: str) -> Reply:
+async def menu(deps: Deps, call: Call) -> Reply:
     """`/claim`: a button for each post of the catalogue the member does not hold."""
-    member = actor.member
+    member = call.actor.member
     if member is None:
-        return say("common.refused", what="/claim", who=t(lang, "common.who_member"))
-    free = [p for p in (await catalogue(store)).posts if p.active and p.key not in member.posts]
+        return say("common.refused", what="/claim", who=t(call.lang, "common.who_member"))
+    free = [p for p in (await catalogue(deps.store)).posts if p.active and p.key not in member.posts]
     if not free:
         return say("posts.claim.all_held")
     buttons = [{"text": p.name, "data": DutyClaim(p.id).pack()} for p in free]
@@ -55,9 +56,10 @@ async def _deciders(store: Store, member: Member, tree: OrgTree) -> list[Member]
     ]
 
 
-async def ask(actor: Actor, post_id: int, now: datetime, store: Store, settings: Settings, lang: str) -> Result:
+async def ask(deps: Deps, call: Call, post_id: int) -> Result:
     """A post pressed in `/claim`: the claim is recorded and sent to the secretaries over the member's unit."""
-    member = actor.member
+    now, store, settings = call.now, deps.store, deps.settings
+    member = call.actor.member
     post = await store.duty.posts.get(post_id)
     if member is None or post is None:
         return Result.of(alert("duty.expired"))
@@ -103,10 +105,10 @@ async def ask(actor: Actor, post_id: int, now: datetime, store: Store, settings:
     )
 
 
-async def decide(
-    actor: Actor, claim_id: int, verdict: str, now: datetime, store: Store, settings: Settings, lang: str
-) -> Result:
+async def decide(deps: Deps, call: Call, pressed: DutyClaimDecide) -> Result:
     """准 / 不准 pressed: only a secretary over the member's unit now; the first decision holds."""
+    actor, now, store, settings = call.actor, call.now, deps.store, deps.settings
+    claim_id, verdict = pressed.claim_id, pressed.verdict
     claim = await store.duty.posts.claim(claim_id)
     member = await store.members.get(claim.member_id) if claim else None
     post = await store.duty.posts.get(claim.post_id) if claim else None

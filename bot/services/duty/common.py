@@ -29,9 +29,9 @@ from bot.services.duty.rules import (
     FOLLOWUP_AT,
     MEDIATION,
     PATROL,
+    EntryDraft,
     MediationDraft,
     MediationOutcome,
-    Month,
     MonthSummary,
     PatrolDraft,
     followup_is_due,
@@ -46,13 +46,27 @@ from bot.store.outbox import Outgoing
 log = logging.getLogger(__name__)
 
 
-async def save_patrol(store: Store, member_id: int, draft: PatrolDraft, now: datetime, tz: ZoneInfo) -> DutyLog:
+@dataclass(frozen=True)
+class Logged:
+    """Who logs an entry and when: the member, the moment, and the zone its local day is taken in."""
+
+    member_id: int
+    at: datetime
+    tz: ZoneInfo
+
+    @property
+    def day(self) -> date:
+        return self.at.astimezone(self.tz).date()
+
+
+async def save_patrol(store: Store, logged: Logged, draft: PatrolDraft) -> DutyLog:
+    member_id = logged.member_id
     saved = await store.duty.add(
         NewLog(
             member_id=member_id,
             post=PATROL,
-            at=iso(now),
-            local_date=now.astimezone(tz).date(),
+            at=iso(logged.at),
+            local_date=logged.day,
             area=draft.area,
             minutes=draft.minutes,
             findings=draft.findings,
@@ -63,13 +77,14 @@ async def save_patrol(store: Store, member_id: int, draft: PatrolDraft, now: dat
     return saved
 
 
-async def save_mediation(store: Store, member_id: int, draft: MediationDraft, now: datetime, tz: ZoneInfo) -> DutyLog:
+async def save_mediation(store: Store, logged: Logged, draft: MediationDraft) -> DutyLog:
+    member_id = logged.member_id
     saved = await store.duty.add(
         NewLog(
             member_id=member_id,
             post=MEDIATION,
-            at=iso(now),
-            local_date=now.astimezone(tz).date(),
+            at=iso(logged.at),
+            local_date=logged.day,
             parties=draft.parties,
             kind=draft.kind,
             outcome=draft.outcome,
@@ -82,8 +97,9 @@ async def save_mediation(store: Store, member_id: int, draft: MediationDraft, no
     return saved
 
 
-async def month_logs(store: Store, member_ids: list[int], month: Month, tz: ZoneInfo) -> list[DutyLog]:
-    start, end = month.bounds(tz)
+async def month_logs(store: Store, member_ids: list[int], bounds: tuple[datetime, datetime]) -> list[DutyLog]:
+    """The entries of these members between `bounds` (`Month.bounds`: a month of the community's days)."""
+    start, end = bounds
     return await store.duty.between(iso(start), iso(end), member_ids)
 
 
@@ -92,28 +108,19 @@ async def catalogue(store: Store) -> Catalogue:
     return Catalogue(tuple(await store.duty.posts.all()))
 
 
-async def save_entry(
-    store: Store,
-    member_id: int,
-    post: str,
-    done: str,
-    minutes: int,
-    served: int,
-    photo: str | None,
-    now: datetime,
-    tz: ZoneInfo,
-) -> DutyLog:
+async def save_entry(store: Store, logged: Logged, entry: EntryDraft) -> DutyLog:
     """A generic post's entry: what was done, the time spent, the people served (pending review)."""
+    member_id = logged.member_id
     saved = await store.duty.add(
         NewLog(
             member_id=member_id,
-            post=post,
-            at=iso(now),
-            local_date=now.astimezone(tz).date(),
-            summary=done,
-            minutes=minutes,
-            served=served,
-            photo_file_id=photo,
+            post=entry.post,
+            at=iso(logged.at),
+            local_date=logged.day,
+            summary=entry.done,
+            minutes=entry.minutes,
+            served=entry.served,
+            photo_file_id=entry.photo,
         )
     )
     log.info("duty=%s member=%s entry logged", saved.id, member_id)
@@ -121,11 +128,11 @@ async def save_entry(
 
 
 async def member_month(
-    store: Store, member_id: int, month: Month, tz: ZoneInfo, posts: Catalogue | None = None
+    store: Store, member_id: int, bounds: tuple[datetime, datetime], posts: Catalogue | None = None
 ) -> Reviewed:
-    """The member's month, approved entries and pending ones apart."""
+    """The member's month (`Month.bounds`), approved entries and pending ones apart."""
     cat = posts if posts is not None else await catalogue(store)
-    return summarize_reviewed(await month_logs(store, [member_id], month, tz), cat)
+    return summarize_reviewed(await month_logs(store, [member_id], bounds), cat)
 
 
 @dataclass(frozen=True)
@@ -141,13 +148,13 @@ class ReportRow:
 
 
 async def units_month(
-    store: Store, members: list[Member], month: Month, tz: ZoneInfo, posts: Catalogue | None = None
+    store: Store, members: list[Member], bounds: tuple[datetime, datetime], posts: Catalogue | None = None
 ) -> list[ReportRow]:
-    """Every post-holder among `members` with the month's figures, most approved points first."""
+    """Every post-holder among `members` with the month's figures (`Month.bounds`), most approved points first."""
     cat = posts if posts is not None else await catalogue(store)
     holders = [m for m in members if m.posts]
     logs: dict[int, list[DutyLog]] = {}
-    for entry in await month_logs(store, [m.id for m in holders], month, tz):  # by member: 10 000 holders
+    for entry in await month_logs(store, [m.id for m in holders], bounds):  # by member: 10 000 holders
         logs.setdefault(entry.member_id, []).append(entry)
     rows = []
     for member in holders:
@@ -163,10 +170,20 @@ class Followup(StrEnum):
     NOT_YOURS = "not_yours"
 
 
+@dataclass(frozen=True)
+class FollowupChange:
+    """A new outcome for an ongoing mediation (`next_on`: the new follow-up date, when still ongoing)."""
+
+    log_id: int
+    outcome: str
+    next_on: date | None = None
+
+
 async def record_followup(
-    store: Store, log_id: int, member_id: int, outcome: str, next_on: date | None, now: datetime
+    store: Store, member_id: int, change: FollowupChange, now: datetime
 ) -> tuple[Followup, DutyLog | None]:
-    """The post-holder's new outcome for an ongoing mediation (`next_on`: the new follow-up date)."""
+    """The post-holder's new outcome for an ongoing mediation."""
+    log_id, outcome, next_on = change.log_id, change.outcome, change.next_on
     current = await store.duty.get(log_id)
     if current is None or current.member_id != member_id or current.post != MEDIATION:
         return Followup.NOT_YOURS, current

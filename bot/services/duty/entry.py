@@ -4,35 +4,23 @@ here."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from bot.config import Settings
+from bot.domain.call import Call
 from bot.domain.results import Reply, say
-from bot.domain.rights import Actor
 from bot.i18n import Html, t
-from bot.services.duty.common import catalogue, save_entry
+from bot.services.duty.common import Logged, catalogue, save_entry
 from bot.services.duty.points import entry_points
-from bot.store import Store
+from bot.services.duty.rules import EntryDraft
+from bot.services.kernel.deps import Deps
 
 
-async def save_generic(
-    actor: Actor,
-    post: str,
-    done: str,
-    minutes: int,
-    served: int,
-    photo: str | None,
-    now: datetime,
-    store: Store,
-    settings: Settings,
-    lang: str,
-) -> Reply:
+async def save_generic(deps: Deps, call: Call, draft: EntryDraft) -> Reply:
     """Save the entry in the actor's name if they still hold the post (it may have been taken away while they
     were typing), and say what was saved."""
+    actor, store, lang, post, photo = call.actor, deps.store, call.lang, draft.post, draft.photo
     member = actor.member
     if member is None or not actor.has_post(post):
         return say("duty.log.not_held", post=post)
-    entry = await save_entry(store, member.id, post, done, minutes, served, photo, now, settings.tz)
+    entry = await save_entry(store, Logged(member.id, call.now, deps.tz), draft)
     return say(
         "duty.log.saved",
         id=entry.id,

@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import date
 from enum import IntEnum
 from typing import Literal
-from zoneinfo import ZoneInfo
 
-from bot.config import Settings
 from bot.domain import drafts
+from bot.domain.call import Call
 from bot.domain.results import Buttons, Reply, Result, say
-from bot.domain.rights import Actor
 from bot.i18n import Html, t
 from bot.services.duty.buttons import DutyKind, DutyOutcome, DutySkip
-from bot.services.duty.common import save_mediation, save_patrol
+from bot.services.duty.common import Logged, save_mediation, save_patrol
 from bot.services.duty.entry import save_generic
 from bot.services.duty.points import parse_served, parse_time
 from bot.services.duty.rules import (
@@ -32,6 +30,7 @@ from bot.services.duty.rules import (
     PATROL,
     SHORT_LIMIT,
     DisputeKind,
+    EntryDraft,
     FieldError,
     MediationDraft,
     MediationOutcome,
@@ -46,7 +45,7 @@ from bot.services.duty.rules import (
     parse_text,
 )
 from bot.services.duty.view import chosen, field_error, in_a_week, today
-from bot.store import Store
+from bot.services.kernel.deps import Deps
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +95,23 @@ class Draft(drafts.Draft):
 
 
 @dataclass(frozen=True)
+class Waiting:
+    """Where a log stands: the step that waits for an answer, and the draft so far."""
+
+    step: Step
+    draft: Draft
+
+
+@dataclass(frozen=True)
+class Opening:
+    """What came with `/patrol`, `/mediate` or `/log`: the one-line form's fields (None: step by step) and the
+    file id of a photo sent with the command."""
+
+    line: list[str] | None = None
+    photo: str | None = None
+
+
+@dataclass(frozen=True)
 class Turn:
     """What to say, and the step now waiting with its draft (`step` None: the log is over or none began)."""
 
@@ -109,9 +125,13 @@ class Turn:
 # Questions --------------------------------------------------------------------------------------------
 
 
-def _choices(lang: str, prefix: str, values: tuple[str, ...], data: Callable[[str], str], per_row: int = 3) -> Buttons:
+#: Choice buttons on a row.
+PER_ROW = 3
+
+
+def _choices(lang: str, prefix: str, values: tuple[str, ...], data: Callable[[str], str]) -> Buttons:
     buttons = [{"text": t(lang, f"duty.{prefix}.{v}"), "data": data(v)} for v in values]
-    return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
+    return [buttons[i : i + PER_ROW] for i in range(0, len(buttons), PER_ROW)]
 
 
 def skip_buttons(lang: str) -> Buttons:
@@ -135,8 +155,9 @@ _QUESTIONS = {
 }
 
 
-def question(step: Step, draft: Draft, now: datetime, tz: ZoneInfo, lang: str) -> Reply:
+def question(deps: Deps, call: Call, step: Step, draft: Draft) -> Reply:
     """The question of a step, with its buttons."""
+    now, tz, lang = call.now, deps.tz, call.lang
     key = _QUESTIONS[step]
     if step is Step.KIND:
         return say(key, buttons=_choices(lang, "kind", KINDS, lambda v: DutyKind(DisputeKind(v)).pack()))
@@ -153,13 +174,14 @@ def question(step: Step, draft: Draft, now: datetime, tz: ZoneInfo, lang: str) -
     return say(key)
 
 
-def _ask(step: Step, draft: Draft, now: datetime, tz: ZoneInfo, lang: str, picked: str | None = None) -> Turn:
-    return Turn(Result.of(question(step, draft, now, tz, lang)), step, draft, picked)
+def _ask(deps: Deps, call: Call, step: Step, draft: Draft) -> Turn:
+    return Turn(Result.of(question(deps, call, step, draft)), step, draft)
 
 
-def reask(step: Step, draft: Draft, now: datetime, settings: Settings, lang: str) -> Turn:
+def reask(deps: Deps, call: Call, waiting: Waiting) -> Turn:
     """Something other than typed text where the step expects text: say so, ask again, stay."""
-    return Turn(Result.of(say("common.text_expected"), question(step, draft, now, settings.tz, lang)), step, draft)
+    step, draft = waiting.step, waiting.draft
+    return Turn(Result.of(say("common.text_expected"), question(deps, call, step, draft)), step, draft)
 
 
 def not_photo(draft: Draft, lang: str) -> Turn:
@@ -170,19 +192,19 @@ def not_photo(draft: Draft, lang: str) -> Turn:
 # Saving -----------------------------------------------------------------------------------------------
 
 
-async def _save(
-    actor: Actor, parsed: PatrolDraft | MediationDraft, now: datetime, store: Store, settings: Settings, lang: str
-) -> Reply:
+async def _save(deps: Deps, call: Call, parsed: PatrolDraft | MediationDraft) -> Reply:
     """Save a log in the actor's name, if they still hold its post (the post may have been taken away
     while they were typing), and say what was saved (pending the branch's review)."""
+    actor, store, lang = call.actor, deps.store, call.lang
     post = PATROL if isinstance(parsed, PatrolDraft) else MEDIATION
     member = actor.member
     if member is None or not actor.has_post(post):
         return say("common.refused", what=f"/{COMMANDS[post]}", who=t(lang, f"common.who_{post}"))
     photo = t(lang, "duty.photo_kept") if parsed.photo else ""
     pending = Html(t(lang, "duty.pending_note"))
+    logged = Logged(member.id, call.now, deps.tz)
     if isinstance(parsed, PatrolDraft):
-        entry = await save_patrol(store, member.id, parsed, now, settings.tz)
+        entry = await save_patrol(store, logged, parsed)
         return say(
             "duty.patrol.saved",
             id=entry.id,
@@ -192,7 +214,7 @@ async def _save(
             photo=photo,
             pending=pending,
         )
-    entry = await save_mediation(store, member.id, parsed, now, settings.tz)
+    entry = await save_mediation(store, logged, parsed)
     followup = t(lang, "duty.mediate.followup_note", date=entry.followup_on.isoformat()) if entry.followup_on else ""
     return say(
         "duty.mediate.saved",
@@ -217,63 +239,32 @@ def _complete(draft: Draft, photo: str | None) -> PatrolDraft | MediationDraft:
     return MediationDraft(draft.parties, draft.kind, draft.outcome, draft.summary, draft.followup_on, photo)
 
 
-async def _finish(
-    actor: Actor,
-    draft: Draft,
-    photo: str | None,
-    now: datetime,
-    store: Store,
-    settings: Settings,
-    lang: str,
-    picked: str | None = None,
-) -> Turn:
+async def _finish(deps: Deps, call: Call, draft: Draft, photo: str | None) -> Turn:
     if draft.generic:
         assert draft.summary is not None and draft.minutes is not None and draft.served is not None
-        saved = await save_generic(
-            actor,
-            draft.post,
-            draft.summary,
-            draft.minutes,
-            draft.served,
-            photo or draft.photo,
-            now,
-            store,
-            settings,
-            lang,
-        )
+        entry = EntryDraft(draft.post, draft.summary, draft.minutes, draft.served, photo or draft.photo)
+        saved = await save_generic(deps, call, entry)
     else:
-        saved = await _save(actor, _complete(draft, photo or draft.photo), now, store, settings, lang)
-    return Turn(Result.of(saved), chosen=picked)
+        saved = await _save(deps, call, _complete(draft, photo or draft.photo))
+    return Turn(Result.of(saved))
 
 
 # Use cases --------------------------------------------------------------------------------------------
 
 
-async def start(
-    actor: Actor,
-    post: str,
-    line: list[str] | None,
-    photo: str | None,
-    now: datetime,
-    store: Store,
-    settings: Settings,
-    lang: str,
-) -> Turn:
-    """`/patrol` or `/mediate`: with `line` (the one-line form's fields) the log is saved at once; without,
-    the first question. `photo`: the file id of a photo sent with the command."""
+async def start(deps: Deps, call: Call, post: str, opening: Opening) -> Turn:
+    """`/patrol` or `/mediate`: with the one-line form's fields the log is saved at once; without, the first
+    question."""
+    line, photo, now, tz = opening.line, opening.photo, call.now, deps.tz
     if line is None:
         draft = Draft(post=post, photo=photo)
         first = {PATROL: Step.AREA, MEDIATION: Step.PARTIES}.get(post, Step.DONE)
-        return _ask(first, draft, now, settings.tz, lang)
+        return _ask(deps, call, first, draft)
     try:
-        parsed = (
-            parse_patrol_line(line, photo)
-            if post == PATROL
-            else parse_mediation_line(line, today(now, settings.tz), photo)
-        )
+        parsed = parse_patrol_line(line, photo) if post == PATROL else parse_mediation_line(line, today(now, tz), photo)
     except FieldError as err:
-        return Turn(Result.of(field_error(err, now, settings.tz, lang)))
-    return Turn(Result.of(await _save(actor, parsed, now, store, settings, lang)))
+        return Turn(Result.of(field_error(err, now, tz, call.lang)))
+    return Turn(Result.of(await _save(deps, call, parsed)))
 
 
 def _short(field: str) -> Callable[[str, date], object]:
@@ -317,57 +308,45 @@ def _after(step: Step, draft: Draft) -> Step:
     }[step]
 
 
-async def _advance(
-    actor: Actor,
-    step: Step,
-    draft: Draft,
-    now: datetime,
-    store: Store,
-    settings: Settings,
-    lang: str,
-    picked: str | None = None,
-) -> Turn:
-    """The step after `step`; a photo sent with the command already answers the photo step."""
-    following = _after(step, draft)
+async def _advance(deps: Deps, call: Call, done: Waiting) -> Turn:
+    """The step after the one `done`; a photo sent with the command already answers the photo step."""
+    draft = done.draft
+    following = _after(done.step, draft)
     if following is Step.PHOTO and draft.photo:
-        return await _finish(actor, draft, None, now, store, settings, lang, picked)
-    return _ask(following, draft, now, settings.tz, lang, picked)
+        return await _finish(deps, call, draft, None)
+    return _ask(deps, call, following, draft)
 
 
-async def answer(
-    actor: Actor, step: Step, draft: Draft, text: str, now: datetime, store: Store, settings: Settings, lang: str
-) -> Turn:
+async def answer(deps: Deps, call: Call, waiting: Waiting, text: str) -> Turn:
     """Text typed at a step: invalid input is named with an example and the step asks again."""
+    step, draft, now, tz = waiting.step, waiting.draft, call.now, deps.tz
     name, read = _READERS[step]
     try:
-        value = read(text, today(now, settings.tz))
+        value = read(text, today(now, tz))
     except FieldError as err:
-        return Turn(Result.of(field_error(err, now, settings.tz, lang)), step, draft)
+        return Turn(Result.of(field_error(err, now, tz, call.lang)), step, draft)
     draft = draft.replace(**{name: value})
-    return await _advance(actor, step, draft, now, store, settings, lang)
+    return await _advance(deps, call, Waiting(step, draft))
 
 
-async def choose(
-    actor: Actor, step: Step, draft: Draft, value: str, now: datetime, store: Store, settings: Settings, lang: str
-) -> Turn:
+async def choose(deps: Deps, call: Call, waiting: Waiting, value: str) -> Turn:
     """A kind or outcome button pressed (`value` is one of the allowed values: the payload checked it)."""
+    step, draft, lang = waiting.step, waiting.draft, call.lang
     if step is Step.KIND:
         draft = draft.replace(kind=value)
         picked = chosen(lang, _QUESTIONS[step], t(lang, f"duty.kind.{value}"))
     else:
         draft = draft.replace(outcome=value)
         picked = chosen(lang, _QUESTIONS[step], t(lang, f"duty.outcome.{value}"))
-    return await _advance(actor, step, draft, now, store, settings, lang, picked)
+    return replace(await _advance(deps, call, Waiting(step, draft)), chosen=picked)
 
 
-async def photo(
-    actor: Actor, draft: Draft, file_id: str | None, now: datetime, store: Store, settings: Settings, lang: str
-) -> Turn:
+async def photo(deps: Deps, call: Call, draft: Draft, file_id: str | None) -> Turn:
     """A photo sent at the photo step: the log is saved with it."""
-    return await _finish(actor, draft, file_id, now, store, settings, lang)
+    return await _finish(deps, call, draft, file_id)
 
 
-async def skip(actor: Actor, draft: Draft, now: datetime, store: Store, settings: Settings, lang: str) -> Turn:
+async def skip(deps: Deps, call: Call, draft: Draft) -> Turn:
     """Skip pressed at the photo step: the log is saved without a photo."""
-    picked = chosen(lang, _QUESTIONS[Step.PHOTO], t(lang, "duty.skip"))
-    return await _finish(actor, draft, None, now, store, settings, lang, picked)
+    picked = chosen(call.lang, _QUESTIONS[Step.PHOTO], t(call.lang, "duty.skip"))
+    return replace(await _finish(deps, call, draft, None), chosen=picked)

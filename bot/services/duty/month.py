@@ -4,12 +4,13 @@ assessment of the post-holders in the units a secretary manages, most points fir
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.config import Settings
+from bot.domain.call import Call
 from bot.domain.results import Reply, alert, say, shown
-from bot.domain.rights import Actor, Capability, OrgTree
+from bot.domain.rights import Capability, OrgTree
 from bot.i18n import Html, t
 from bot.services.duty.common import ReportRow, catalogue, member_month, units_month
 from bot.services.duty.points import Catalogue, PostFigures, Reviewed, minimum_checks
@@ -17,9 +18,9 @@ from bot.services.duty.rules import MEDIATION, PATROL, FieldError, Month
 from bot.services.duty.view import field_error, join_names, minimum_text, month_label, posts_label, rule_text
 from bot.services.kernel import pages
 from bot.services.kernel.buttons import ListPage
+from bot.services.kernel.deps import Deps
 from bot.services.kernel.pages import Filter, clip
 from bot.services.members.people import managed_members, unit_label
-from bot.store import Store
 
 _VERDICT = {True: "duty.report.met", False: "duty.report.not_met", None: "duty.report.no_minimum"}
 #: Post-holders on a page of /dutyreport: an assessment line in English is about half again as long as in
@@ -35,17 +36,18 @@ def _month(text: str, now: datetime, settings: Settings, lang: str) -> Month | R
         return field_error(err, now, settings.tz, lang)
 
 
-async def my_month(actor: Actor, month_text: str, now: datetime, store: Store, settings: Settings, lang: str) -> Reply:
+async def my_month(deps: Deps, call: Call, month_text: str) -> Reply:
     """`/duty [YYYY-MM]`: what the post-holder did in the month, the points, and whether the minimum of
     their posts is met."""
-    month = _month(month_text, now, settings, lang)
+    actor, store, settings, lang = call.actor, deps.store, deps.settings, call.lang
+    month = _month(month_text, call.now, settings, lang)
     if isinstance(month, Reply):
         return month
     member = actor.member
     if member is None or not actor.can(Capability.POST):
         return say("common.refused", what="/duty", who=t(lang, "common.who_post"))
     cat = await catalogue(store)
-    reviewed = await member_month(store, member.id, month, settings.tz, cat)
+    reviewed = await member_month(store, member.id, month.bounds(settings.tz), cat)
     minimum = minimum_text(lang, minimum_checks(reviewed, member.posts, cat))
     text = t(
         lang,
@@ -165,19 +167,18 @@ def _line(ranked: Ranked, tree: OrgTree, lang: str, cap: int | None) -> str:
     )
 
 
-async def _page(
-    actor: Actor, month: Month, word: str, number: int, store: Store, settings: Settings, lang: str
-) -> Reply:
+async def _page(deps: Deps, call: Call, month: Month, asked: pages.Asked) -> Reply:
     """The month's counts, a page of post-holders by points (each with their rank among all), the rules."""
+    actor, store, lang = call.actor, deps.store, call.lang
     tree = OrgTree.of(await store.units.all())
     cat = await catalogue(store)
-    rows = await units_month(store, await managed_members(store, actor, tree), month, settings.tz, cat)
+    rows = await units_month(store, await managed_members(store, actor, tree), month.bounds(deps.tz), cat)
     if not rows:
         return say("duty.report.empty", month=month_label(lang, month))
     page = pages.paginate(
         [Ranked(rank, row) for rank, row in enumerate(rows, 1)],
         FILTERS,
-        pages.Asked(word, number, _PER_PAGE.get(lang, pages.PAGE_SIZE)),
+        replace(asked, size=_PER_PAGE.get(lang, pages.PAGE_SIZE)),
     )
     head = [
         t(lang, "duty.report.header", month=month_label(lang, month), count=len(rows)),
@@ -206,23 +207,19 @@ async def _page(
     return shown(text, pages.buttons(page, lambda f, n: ListPage(pages.PageList.DUTYREPORT, key, f, n).pack(), lang))
 
 
-async def units_report(
-    actor: Actor, month_text: str, now: datetime, store: Store, settings: Settings, lang: str
-) -> Reply:
+async def units_report(deps: Deps, call: Call, month_text: str) -> Reply:
     """`/dutyreport [YYYY-MM]`: every post-holder of the units the secretary manages (nobody else's), a page
     at a time."""
-    month = _month(month_text, now, settings, lang)
+    month = _month(month_text, call.now, deps.settings, call.lang)
     if isinstance(month, Reply):
         return month
-    return await _page(actor, month, "all", 1, store, settings, lang)
+    return await _page(deps, call, month, pages.Asked())
 
 
-async def dutyreport_page(
-    actor: Actor, key: int, word: str, number: int, store: Store, settings: Settings, lang: str
-) -> Reply:
-    """A page button of `/dutyreport`: the page, if the person is still a secretary (their units as they are
-    now); else the alert of an expired button."""
-    month = month_of_key(key)
-    if month is None or not actor.is_secretary:
+async def dutyreport_page(deps: Deps, call: Call, pressed: ListPage) -> Reply:
+    """A page button of `/dutyreport` (`ref`: the month): the page, if the person is still a secretary (their
+    units as they are now); else the alert of an expired button."""
+    month = month_of_key(pressed.ref)
+    if month is None or not call.actor.is_secretary:
         return alert("pages.expired", command="/dutyreport")
-    return await _page(actor, month, word, number, store, settings, lang)
+    return await _page(deps, call, month, pages.Asked(pressed.filter, pressed.page))

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import datetime
 
+from bot.domain.call import Call
 from bot.domain.models import Member
 from bot.domain.results import Buttons, Reply, alert, say
-from bot.domain.rights import Actor, OrgTree, can_manage
+from bot.domain.rights import OrgTree, can_manage
 from bot.i18n import t
 from bot.services.duty import catalogue as duty_catalogue
 from bot.services.duty.buttons import DutyPostSwitch, DutyPostToggle
@@ -20,8 +20,8 @@ from bot.services.duty.common import catalogue
 from bot.services.duty.points import Catalogue
 from bot.services.duty.rules import DUTY_POSTS, DutyPost, parse_posts
 from bot.services.duty.view import join_names, post_label, posts_label
+from bot.services.kernel.deps import Deps
 from bot.services.members.people import Named, find_managed, unit_label
-from bot.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +45,9 @@ def post_buttons(lang: str, member_id: int, posts: Iterable[str], cat: Catalogue
     return [row[i : i + 2] for i in range(0, len(row), 2)]
 
 
-def _show(lang: str, tree: OrgTree, member: Member, posts: Iterable[str], cat: Catalogue) -> Reply:
-    held = set(posts)
+def _show(lang: str, tree: OrgTree, member: Member, cat: Catalogue) -> Reply:
+    """The member's posts (as `member.posts` has them) with a switch per post of the catalogue."""
+    held = set(member.posts)
     return say(
         "duty.posts.show",
         buttons=post_buttons(lang, member.id, held, cat),
@@ -56,17 +57,18 @@ def _show(lang: str, tree: OrgTree, member: Member, posts: Iterable[str], cat: C
     )
 
 
-async def posts(actor: Actor, fields: list[str], now: datetime, store: Store, lang: str) -> Reply:
+async def posts(deps: Deps, call: Call, fields: list[str]) -> Reply:
     """`/posts name [| posts [| unit]]`: show the member's posts with the buttons, or set them (`none`
     clears). Only members of the units the actor manages are found. `/posts` alone: the catalogue;
     `/posts 新增|修改|审核人 …`: the catalogue and the reviewers (`bot.services.duty.catalogue`)."""
+    actor, store, lang = call.actor, deps.store, call.lang
     name, wanted, hint = [*fields, "", "", ""][:3]
     if not name:
-        return await duty_catalogue.show(store, now, lang)
+        return await duty_catalogue.show(deps, call)
     managing = duty_catalogue.command_word(name)
     if managing is not None:
         kind, rest = managing
-        return await duty_catalogue.manage(actor, kind, [rest, *fields[1:]], now, store, lang)
+        return await duty_catalogue.manage(deps, call, kind, [rest, *fields[1:]])
     tree = OrgTree.of(await store.units.all())
     found = await find_managed(store, actor, tree, Named(name, hint))
     if not found:
@@ -81,7 +83,7 @@ async def posts(actor: Actor, fields: list[str], now: datetime, store: Store, la
     member = found[0]
     cat = await catalogue(store)
     if not wanted:
-        return _show(lang, tree, member, member.posts, cat)
+        return _show(lang, tree, member, cat)
     known = {p.key for p in cat.posts}
     chosen, unknown = parse_posts(wanted, known | await store.duty.known_posts())
     if unknown:
@@ -91,10 +93,11 @@ async def posts(actor: Actor, fields: list[str], now: datetime, store: Store, la
     return say("duty.posts.updated", name=member.name, unit=unit_label(tree, member), posts=posts_label(lang, chosen))
 
 
-async def toggle(actor: Actor, member_id: int, post: str | int, store: Store, lang: str) -> Reply:
+async def toggle(deps: Deps, call: Call, member_id: int, post: str | int) -> Reply:
     """A post button (`post`: patrol / mediation, or a catalogue post's id): give or take the post, then the
     member's posts with the buttons again (to show in place of the pressed message); an alert and no change
     unless the actor manages the member's unit."""
+    actor, store = call.actor, deps.store
     tree = OrgTree.of(await store.units.all())
     target = await store.members.get(member_id)
     cat = await catalogue(store)
@@ -103,4 +106,4 @@ async def toggle(actor: Actor, member_id: int, post: str | int, store: Store, la
         return alert("duty.posts.refused")
     held = await store.duty.toggle_post(target.id, found.key)
     log.info("member=%s post %s toggled by telegram_id=%s", target.id, found.id, actor.telegram_id)
-    return _show(lang, tree, target, held, cat)
+    return _show(call.lang, tree, target.model_copy(update={"posts": frozenset(held)}), cat)

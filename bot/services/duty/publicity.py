@@ -7,27 +7,27 @@ text is kept (`post_publicity`) and goes to the export. No Telegram here.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
-from bot.config import Settings
+from bot.domain.call import Call
 from bot.domain.results import Reply, Result, alert, say, shown
-from bot.domain.rights import Actor, OrgTree, can_manage
+from bot.domain.rights import OrgTree, can_manage
 from bot.i18n import t
 from bot.services.duty.accounts import quarter_figures, quarter_label, rating_label
 from bot.services.duty.buttons import DutyPublish, DutyPublishDrop
 from bot.services.duty.points import Quarter, under_review
 from bot.services.duty.rules import FieldError
 from bot.services.duty.view import posts_label
+from bot.services.kernel.deps import Deps
 from bot.services.members.people import managed_members
-from bot.store import Store
 from bot.store.db import iso
 from bot.store.outbox import Outgoing
 
 log = logging.getLogger(__name__)
 
 
-async def preview(actor: Actor, text: str, now: datetime, store: Store, settings: Settings, lang: str) -> Reply:
+async def preview(deps: Deps, call: Call, text: str) -> Reply:
     """`/publicity [2026Q1]`: the 公示 as it would be posted, with 发布到群 when the unit has a bound group."""
+    actor, now, store, settings, lang = call.actor, call.now, deps.store, deps.settings, call.lang
     member = actor.member
     if member is None:
         return say("posts.publicity.no_unit")
@@ -73,8 +73,9 @@ async def preview(actor: Actor, text: str, now: datetime, store: Store, settings
     return shown("\n\n".join([t(lang, "posts.publicity.preview"), body]), buttons)
 
 
-async def publish(actor: Actor, publicity_id: int, now: datetime, store: Store) -> Result:
+async def publish(deps: Deps, call: Call, publicity_id: int) -> Result:
     """发布到群: the previewed text to the unit's bound group, once; only a secretary over the unit."""
+    actor, now, store = call.actor, call.now, deps.store
     found = await store.duty.posts.publicity(publicity_id)
     tree = OrgTree.of(await store.units.all())
     if found is None or not can_manage(actor, found.unit_id, tree):

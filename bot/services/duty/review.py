@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Literal
 
 from bot.config import Settings
 from bot.domain import drafts
+from bot.domain.call import Call
 from bot.domain.results import Buttons, Reply, Result, alert, say, shown
 from bot.domain.rights import Actor, OrgTree, managed_units
 from bot.i18n import Html, resolve_language, t
@@ -25,6 +25,7 @@ from bot.services.duty.points import Catalogue, entry_points
 from bot.services.duty.rules import MEDIATION, PATROL, FieldError, Month
 from bot.services.duty.view import field_error, month_label
 from bot.services.kernel import pages
+from bot.services.kernel.deps import Deps
 from bot.services.kernel.pages import Filter, clip
 from bot.services.kernel.text import clean_text
 from bot.store import Store
@@ -156,8 +157,9 @@ def _page(listed: Listed, number: int, note: str, lang: str) -> Reply:
     return shown(text, pages.buttons(page, lambda _f, n: DutyReviewPage(key, n).pack(), lang, extra))
 
 
-async def review(actor: Actor, month_text: str, now: datetime, store: Store, settings: Settings, lang: str) -> Reply:
+async def review(deps: Deps, call: Call, month_text: str) -> Reply:
     """`/review [YYYY-MM]`: the pending entries of the reviewer's units (of the month, or of every month)."""
+    actor, now, store, settings, lang = call.actor, call.now, deps.store, deps.settings, call.lang
     tree = OrgTree.of(await store.units.all())
     units = await reviewer_units(actor, store, tree)
     if units is None:
@@ -178,25 +180,30 @@ async def _scope(actor: Actor, key: int, store: Store) -> tuple[set[int], Month 
     return units, month
 
 
-async def page(actor: Actor, key: int, number: int, store: Store, settings: Settings, lang: str) -> Reply:
-    scope = await _scope(actor, key, store)
+async def page(deps: Deps, call: Call, pressed: DutyReviewPage) -> Reply:
+    """A page of `/review` (the month and page the button names), while the person may review."""
+    store, settings = deps.store, deps.settings
+    scope = await _scope(call.actor, pressed.month, store)
     if isinstance(scope, Reply):
         return scope
-    return _page(await _pending(scope[0], scope[1], store, settings), number, "", lang)
+    return _page(await _pending(scope[0], scope[1], store, settings), pressed.page, "", call.lang)
 
 
-async def approve(
-    actor: Actor,
-    key: int,
-    ids: tuple[int, int] | None,
-    now: datetime,
-    store: Store,
-    settings: Settings,
-    lang: str,
-    number: int = 1,
-) -> Reply:
+@dataclass(frozen=True)
+class Approval:
+    """Entries to approve: of the month `key` (0: every month), ids `first..last` (None: every one of the
+    month), and the page of the list to show after."""
+
+    key: int
+    ids: tuple[int, int] | None
+    number: int = 1
+
+
+async def approve(deps: Deps, call: Call, approval: Approval) -> Reply:
     """Approve pending entries of the reviewer's units: ids `first..last` (one entry, or a page), or (None)
     every one of the month; then the list again, saying how many were approved."""
+    actor, now, store, settings, lang = call.actor, call.now, deps.store, deps.settings, call.lang
+    key, ids, number = approval.key, approval.ids, approval.number
     scope = await _scope(actor, key, store)
     if isinstance(scope, Reply):
         return scope
@@ -216,9 +223,9 @@ class RejectDraft(drafts.Draft):
     log_id: int
 
 
-async def ask_reason(actor: Actor, log_id: int, store: Store) -> Reply:
+async def ask_reason(deps: Deps, call: Call, log_id: int) -> Reply:
     """❌ pressed: the question for the reason, if the entry is pending in the presser's units."""
-    entry = await _reviewable(actor, log_id, store)
+    entry = await _reviewable(call.actor, log_id, deps.store)
     if entry is None:
         return alert("posts.review.gone", id=log_id)
     return say("posts.review.ask_reason", id=log_id)
@@ -232,10 +239,9 @@ async def _reviewable(actor: Actor, log_id: int, store: Store) -> DutyLog | None
     return found[0] if found else None
 
 
-async def reject(
-    actor: Actor, log_id: int, text: str, now: datetime, store: Store, settings: Settings, lang: str
-) -> Result:
+async def reject(deps: Deps, call: Call, log_id: int, text: str) -> Result:
     """The reason typed: the entry is rejected and the post-holder told why (if they can be reached)."""
+    actor, now, store, settings = call.actor, call.now, deps.store, deps.settings
     reason = " ".join(clean_text(text).split())
     if not reason:
         return Result.of(say("posts.review.ask_reason", id=log_id))

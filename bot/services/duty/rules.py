@@ -280,6 +280,17 @@ class PatrolDraft:
 
 
 @dataclass(frozen=True)
+class EntryDraft:
+    """A generic post's entry: what was done, the time spent, the people served, and a photo's file id."""
+
+    post: str
+    done: str
+    minutes: int
+    served: int
+    photo: str | None = None
+
+
+@dataclass(frozen=True)
 class MediationDraft:
     parties: str
     kind: str
