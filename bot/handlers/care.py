@@ -10,8 +10,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.domain.payload import family
-from bot.domain.results import Reply, alert
-from bot.domain.rights import Actor
+from bot.domain.results import alert
 from bot.handlers import conversation, pages
 from bot.handlers.common import actor, args_text, call, command, deps, is_private, render
 from bot.runtime.context import ZhibuApp, ZhibuContext
@@ -20,7 +19,6 @@ from bot.services.care.buttons import CARE, CarePick, CareSkip
 from bot.services.care.common import LIST, care_command, care_list_page
 from bot.services.care.steps import VisitDraft, VisitStep
 from bot.services.care.visits import care_visit
-from bot.services.kernel.buttons import ListPage
 
 
 class C(IntEnum):
@@ -44,10 +42,6 @@ async def cmd_carevisit(update: Update, context: ZhibuContext) -> None:
         context,
         await care_visit(deps(context), call(context), args_text(context)),
     )
-
-
-async def care_pressed(person: Actor, pressed: ListPage, context: ZhibuContext) -> Reply:
-    return await care_list_page(deps(context), call(context), pressed)
 
 
 def _draft(context: ZhibuContext) -> VisitDraft | None:
@@ -126,4 +120,4 @@ def register(app: ZhibuApp) -> None:
         )
     )
     app.add_handler(CallbackQueryHandler(on_expired, pattern=family(CARE)))
-    pages.register_list(app, LIST, "/care", care_pressed)
+    pages.register_list(app, LIST, "/care", care_list_page)

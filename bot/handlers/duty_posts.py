@@ -14,7 +14,6 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Conv
 from bot.domain.results import Result, say
 from bot.handlers import conversation
 from bot.handlers.common import (
-    actor,
     args_text,
     call,
     command,
@@ -98,7 +97,7 @@ async def on_claim_decided(update: Update, context: ZhibuContext) -> None:
 async def cmd_review(update: Update, context: ZhibuContext) -> None:
     """Not behind `@command`: who may review (a named reviewer too) is known from the store, so the refusal
     comes first and a group gets the button to the private chat only for those who may."""
-    if not await duty_review.may_review(actor(context), context.store):
+    if not await duty_review.may_review(deps(context), call(context)):
         await render(update, context, duty_review.refusal(context.lang))
         return
     if not is_private(update):

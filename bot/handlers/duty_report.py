@@ -10,8 +10,6 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import CommandHandler
 
-from bot.domain.results import Reply
-from bot.domain.rights import Actor
 from bot.handlers import pages
 from bot.handlers.common import args_text, call, command, deps, render, split_fields
 from bot.i18n import reply_text
@@ -20,7 +18,6 @@ from bot.runtime.delivery import markup
 from bot.services.duty import month as duty_month
 from bot.services.duty import posts as duty_posts
 from bot.services.duty.buttons import DutyPostSwitch, DutyPostToggle
-from bot.services.kernel.buttons import ListPage
 
 
 @command("duty")
@@ -39,11 +36,6 @@ async def cmd_dutyreport(update: Update, context: ZhibuContext) -> None:
         context,
         await duty_month.units_report(deps(context), call(context), args_text(context)),
     )
-
-
-async def dutyreport_pressed(person: Actor, pressed: ListPage, context: ZhibuContext) -> Reply:
-    """A page or filter button of /dutyreport (the page is shown in place of the report)."""
-    return await duty_month.dutyreport_page(deps(context), call(context), pressed)
 
 
 @command("posts")
@@ -81,5 +73,5 @@ async def on_post_toggle(update: Update, context: ZhibuContext) -> None:
 def register(app: ZhibuApp) -> None:
     app.add_handler(CommandHandler("duty", cmd_duty))
     app.add_handler(CommandHandler("dutyreport", cmd_dutyreport))
-    pages.register_list(app, "dutyreport", "/dutyreport", dutyreport_pressed)
+    pages.register_list(app, "dutyreport", "/dutyreport", duty_month.dutyreport_page)
     app.add_handler(CommandHandler("posts", cmd_posts))

@@ -10,7 +10,6 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 
 from bot.domain.payload import family
 from bot.domain.results import Reply, Result, alert, say
-from bot.domain.rights import Actor
 from bot.handlers import conversation, pages
 from bot.handlers.common import Handler, args_text, call, command, deps, render
 from bot.runtime.context import ZhibuApp, ZhibuContext
@@ -18,7 +17,6 @@ from bot.services.households import visit as households_visit
 from bot.services.households.buttons import HOUSEHOLDS, HouseholdPick, VisitNoRequest
 from bot.services.households.common import households_page, list_households
 from bot.services.households.visit import Step, VisitDraft, VisitStep
-from bot.services.kernel.buttons import ListPage
 
 
 class V(IntEnum):
@@ -106,10 +104,6 @@ async def cmd_households(update: Update, context: ZhibuContext) -> None:
     )
 
 
-async def households_pressed(person: Actor, pressed: ListPage, context: ZhibuContext) -> Reply:
-    return await households_page(deps(context), call(context), pressed)
-
-
 async def on_expired(update: Update, context: ZhibuContext) -> None:
     """A /visit button of a finished conversation, or a forged one: answered like an expired button."""
     await render(update, context, alert("visit.expired"))
@@ -141,5 +135,5 @@ def register(app: ZhibuApp) -> None:
         )
     )
     app.add_handler(CommandHandler("households", cmd_households))
-    pages.register_list(app, "households", "/households", households_pressed)
+    pages.register_list(app, "households", "/households", households_page)
     app.add_handler(CallbackQueryHandler(on_expired, pattern=family(HOUSEHOLDS)))

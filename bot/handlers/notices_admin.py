@@ -13,13 +13,11 @@ from telegram import ChatMember, Update
 from telegram.error import TelegramError
 from telegram.ext import CommandHandler
 
-from bot.domain.results import Reply, say
-from bot.domain.rights import Actor
+from bot.domain.results import say
 from bot.handlers import pages
 from bot.handlers.common import args_text, call, command, deps, is_private, render
 from bot.handlers.notices_replies import show
 from bot.runtime.context import ZhibuApp, ZhibuContext
-from bot.services.kernel.buttons import ListPage
 from bot.services.notices import manage
 from bot.services.notices.attendance import attendance, attendance_page
 
@@ -33,11 +31,6 @@ async def cmd_attendance(update: Update, context: ZhibuContext) -> None:
         context,
         await attendance(deps(context), call(context), args_text(context)),
     )
-
-
-async def attendance_pressed(person: Actor, pressed: ListPage, context: ZhibuContext) -> Reply:
-    """A page or filter button of /attendance (the page is shown in place of the ledger)."""
-    return await attendance_page(deps(context), call(context), pressed)
 
 
 @command("cancelnotice")
@@ -83,7 +76,7 @@ async def cmd_unbindgroup(update: Update, context: ZhibuContext) -> None:
 
 def register(app: ZhibuApp) -> None:
     app.add_handler(CommandHandler("attendance", cmd_attendance))
-    pages.register_list(app, "attendance", "/attendance", attendance_pressed)
+    pages.register_list(app, "attendance", "/attendance", attendance_page)
     app.add_handler(CommandHandler("cancelnotice", cmd_cancelnotice))
     app.add_handler(CommandHandler("bindgroup", cmd_bindgroup))
     app.add_handler(CommandHandler("unbindgroup", cmd_unbindgroup))

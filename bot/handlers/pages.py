@@ -12,16 +12,17 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler
 
+from bot.domain.call import Call
 from bot.domain.results import Reply, alert
-from bot.domain.rights import Actor
-from bot.handlers.common import Handler, actor, is_private, render
+from bot.handlers.common import Handler, call, deps, is_private, render
 from bot.i18n import reply_text
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.runtime.delivery import markup
 from bot.services.kernel.buttons import ListPage, list_pages, stale_pages
+from bot.services.kernel.deps import Deps
 
-#: A list's page button: (person, the button pressed, context) → the page, or an alert.
-PageCase = Callable[[Actor, ListPage, ZhibuContext], Awaitable[Reply]]
+#: A list's page use case, called as every use case is: (deps, call, the button pressed) → the page, or an alert.
+PageCase = Callable[[Deps, Call, ListPage], Awaitable[Reply]]
 
 
 async def show_page(update: Update, context: ZhibuContext, answer: Reply) -> None:
@@ -61,7 +62,7 @@ def register_list(app: ZhibuApp, name: str, command: str, case: PageCase) -> Non
         if pressed is None or not is_private(update):
             await stale(update, context)
             return
-        await show_page(update, context, await case(actor(context), pressed, context))
+        await show_page(update, context, await case(deps(context), call(context), pressed))
 
     app.add_handler(CallbackQueryHandler(on_page, pattern=list_pages(name)))
     app.add_handler(CallbackQueryHandler(stale, pattern=stale_pages(name)))

@@ -21,12 +21,10 @@ from telegram.ext import (
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.domain.payload import family
-from bot.domain.results import Reply, alert
-from bot.domain.rights import Actor
+from bot.domain.results import alert
 from bot.handlers import conversation, pages
 from bot.handlers.common import args_text, call, command, deps, render
 from bot.runtime.context import ZhibuApp, ZhibuContext
-from bot.services.kernel.buttons import ListPage
 from bot.services.reports import read as reports_read
 from bot.services.reports import write as reports_write
 from bot.services.reports.buttons import (
@@ -132,11 +130,6 @@ async def cmd_reports(update: Update, context: ZhibuContext) -> None:
         context,
         await list_reports(deps(context), call(context), args_text(context)),
     )
-
-
-async def reports_pressed(person: Actor, pressed: ListPage, context: ZhibuContext) -> Reply:
-    """A page or filter button of /reports (the page is shown in place of the list)."""
-    return await reports_page(deps(context), call(context), pressed)
 
 
 async def on_view(update: Update, context: ZhibuContext) -> None:
@@ -248,5 +241,5 @@ def register(app: ZhibuApp) -> None:
     app.add_handler(CommandHandler("reports", cmd_reports))
     app.add_handler(CallbackQueryHandler(on_view, pattern=ReportView.matches))
     app.add_handler(CallbackQueryHandler(on_read, pattern=ReportRead.matches))
-    pages.register_list(app, "reports", "/reports", reports_pressed)
+    pages.register_list(app, "reports", "/reports", reports_page)
     app.add_handler(CallbackQueryHandler(on_expired, pattern=family(REPORTS)))

@@ -9,8 +9,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.domain.payload import family
-from bot.domain.results import Reply, Result, alert
-from bot.domain.rights import Actor
+from bot.domain.results import Result, alert
 from bot.handlers import conversation, pages
 from bot.handlers.common import actor, args_text, call, command, deps, is_private, render
 from bot.runtime.context import ZhibuApp, ZhibuContext
@@ -18,7 +17,6 @@ from bot.services.households import requests_flow
 from bot.services.households.buttons import REQUESTS, RequestAct, RequestOpen, RequestRate
 from bot.services.households.requests import list_requests, log_request, requests_page, show_request
 from bot.services.households.requests_flow import Acted, Pending
-from bot.services.kernel.buttons import ListPage
 
 
 class Q(IntEnum):
@@ -46,10 +44,6 @@ async def cmd_requests(update: Update, context: ZhibuContext) -> None:
         context,
         await list_requests(deps(context), call(context)),
     )
-
-
-async def requests_pressed(person: Actor, pressed: ListPage, context: ZhibuContext) -> Reply:
-    return await requests_page(deps(context), call(context), pressed)
 
 
 async def on_open(update: Update, context: ZhibuContext) -> None:
@@ -134,5 +128,5 @@ def register(app: ZhibuApp) -> None:
     app.add_handler(CommandHandler("requests", cmd_requests))
     app.add_handler(CallbackQueryHandler(on_open, pattern=RequestOpen.matches))
     app.add_handler(CallbackQueryHandler(on_rate, pattern=RequestRate.matches))
-    pages.register_list(app, "requests", "/requests", requests_pressed)
+    pages.register_list(app, "requests", "/requests", requests_page)
     app.add_handler(CallbackQueryHandler(on_expired, pattern=family(REQUESTS)))

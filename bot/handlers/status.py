@@ -17,12 +17,10 @@ from telegram.ext import (
 )
 
 from bot.domain.payload import family
-from bot.domain.results import Reply, Result, alert
-from bot.domain.rights import Actor
+from bot.domain.results import Result, alert
 from bot.handlers import conversation, pages
 from bot.handlers.common import Handler, args_text, call, command, deps, render, split_fields
 from bot.runtime.context import ZhibuApp, ZhibuContext
-from bot.services.kernel.buttons import ListPage
 from bot.services.reports import mobile as reports_mobile
 from bot.services.reports import status_steps
 from bot.services.reports.buttons import (
@@ -131,11 +129,6 @@ async def cmd_members(update: Update, context: ZhibuContext) -> None:
     )
 
 
-async def members_pressed(person: Actor, pressed: ListPage, context: ZhibuContext) -> Reply:
-    """A page or filter button of /members (the page is shown in place of the list)."""
-    return await members_page(deps(context), call(context), pressed)
-
-
 async def _answer_closing(update: Update, context: ZhibuContext, result: Result) -> None:
     """Render a press's outcome; when it did something (not just an alert), the pressed buttons go first."""
     query = update.callback_query
@@ -215,7 +208,7 @@ def register(app: ZhibuApp) -> None:
         )
     )
     app.add_handler(CommandHandler("members", cmd_members))
-    pages.register_list(app, "members", "/members", members_pressed)
+    pages.register_list(app, "members", "/members", members_page)
     pages.register_unknown(app)
     app.add_handler(CallbackQueryHandler(on_long, pattern=StatusLong.matches))
     app.add_handler(CallbackQueryHandler(on_register, pattern=MobileRegister.matches))

@@ -51,9 +51,10 @@ async def reviewer_units(actor: Actor, store: Store, tree: OrgTree) -> set[int] 
     return None
 
 
-async def may_review(actor: Actor, store: Store) -> bool:
+async def may_review(deps: Deps, call: Call) -> bool:
     """Whether `/review` is for this person at all (a secretary, an admin, a named reviewer)."""
-    return await reviewer_units(actor, store, OrgTree.of(await store.units.all())) is not None
+    store = deps.store
+    return await reviewer_units(call.actor, store, OrgTree.of(await store.units.all())) is not None
 
 
 def refusal(lang: str) -> Reply:
