@@ -4,7 +4,11 @@ that declare conversation drafts. Importing those registers their payload kinds 
 `FLOWS` are collected, never kept by hand.
 
 A second front end (企业微信, say) uses the same lists: it runs `sweep` on a timer and calls the hooks
-after each of its own deliveries."""
+after each of its own deliveries.
+
+Sources and hooks are called by the system, not by a person: they take `(store, settings, now)` and
+`(store, settings, row, status)`, with no actor and no language, where the use cases a person starts take
+`(deps, call, input)`."""
 
 from __future__ import annotations
 
