@@ -9,9 +9,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
+from bot.domain.call import Call
 from bot.domain.rights import Actor
 from bot.services import registry as core
 from bot.services.development.register import development_command
+from bot.services.kernel.deps import Deps
 from bot.store import Store
 from tests.conftest import SECRETARY, SMALL_ROSTER, load_roster
 
@@ -36,7 +38,7 @@ async def secretary(store: Store) -> Actor:
 
 
 async def record(store: Store, settings: Settings, person: Actor, day: str, line: str) -> None:
-    result = await development_command(person, f"王小明 | {line}", at(day), store, settings, "zh")
+    result = await development_command(Deps(store, settings), Call(person, at(day), "zh"), f"王小明 | {line}")
     assert result.replies and (result.replies[0].html or "").startswith("已登记"), result
 
 

@@ -65,16 +65,16 @@ def test_talk_within_one_month() -> None:
 
 
 def test_activist_only_after_the_talk() -> None:
-    refused = check(APPLIED, Step.ACTIVIST, D("2025-02-01"), TODAY)
+    refused = check(APPLIED, Taken(Step.ACTIVIST, D("2025-02-01")), TODAY)
     assert refused is not None and refused.key == "talk_first"
-    assert check(TALKED, Step.ACTIVIST, D("2025-02-01"), TODAY) is None
+    assert check(TALKED, Taken(Step.ACTIVIST, D("2025-02-01")), TODAY) is None
 
 
 def test_candidate_after_one_full_year_as_activist() -> None:
     assert candidate_from(D("2025-03-15")) == D("2026-03-15")
-    early = check(ACTIVIST, Step.CANDIDATE, D("2026-03-14"), TODAY)
+    early = check(ACTIVIST, Taken(Step.CANDIDATE, D("2026-03-14")), TODAY)
     assert early is not None and early.key == "one_year"
-    assert check(ACTIVIST, Step.CANDIDATE, D("2026-03-15"), TODAY) is None
+    assert check(ACTIVIST, Taken(Step.CANDIDATE, D("2026-03-15")), TODAY) is None
 
 
 def test_half_yearly_review_of_an_activist() -> None:
@@ -92,9 +92,9 @@ def test_training_three_days_or_24_hours() -> None:
 
 
 def test_admission_needs_vetting_and_training() -> None:
-    refused = check(CANDIDATE, Step.ADMIT, D("2026-05-01"), TODAY)
+    refused = check(CANDIDATE, Taken(Step.ADMIT, D("2026-05-01")), TODAY)
     assert refused is not None and refused.key == "admit_missing"
-    assert check(READY, Step.ADMIT, D("2026-05-01"), TODAY) is None
+    assert check(READY, Taken(Step.ADMIT, D("2026-05-01")), TODAY) is None
 
 
 @pytest.mark.parametrize(
@@ -124,9 +124,9 @@ def test_approval_within_three_months() -> None:
 def test_probation_one_year_from_the_meeting() -> None:
     assert PROBATION.stage is Stage.PROBATIONARY
     assert PROBATION.probation_ends == probation_end(D("2026-05-20")) == D("2027-05-20")
-    early = check(PROBATION, Step.CONFIRM, D("2027-05-19"), TODAY)
+    early = check(PROBATION, Taken(Step.CONFIRM, D("2027-05-19")), TODAY)
     assert early is not None and early.key == "probation"
-    assert check(PROBATION, Step.CONFIRM, D("2027-05-20"), TODAY) is None
+    assert check(PROBATION, Taken(Step.CONFIRM, D("2027-05-20")), TODAY) is None
     # the 转正 reminder: from a month before the end, not a day earlier
     assert Timer.PROBATION in [p.timer for p in reminders(PROBATION, D("2027-04-20"))]
     assert Timer.PROBATION not in [p.timer for p in reminders(PROBATION, D("2027-04-19"))]
@@ -135,27 +135,27 @@ def test_probation_one_year_from_the_meeting() -> None:
 def test_extension_six_months_to_a_year_once() -> None:
     assert extension_allowed(6) and extension_allowed(12)
     assert not extension_allowed(5) and not extension_allowed(13)
-    refused = check(PROBATION, Step.EXTEND, D("2027-05-20"), TODAY, months=13)
+    refused = check(PROBATION, Taken(Step.EXTEND, D("2027-05-20"), 13), TODAY)
     assert refused is not None and refused.key == "extension"
-    assert check(PROBATION, Step.EXTEND, D("2027-05-20"), TODAY, months=12) is None
+    assert check(PROBATION, Taken(Step.EXTEND, D("2027-05-20"), 12), TODAY) is None
     extended = rec(*[(t.step, t.on.isoformat()) for t in PROBATION.steps], (Step.EXTEND, "2027-05-20", 6))
     assert extended.probation_ends == D("2027-11-20")
-    again = check(extended, Step.EXTEND, D("2027-11-20"), TODAY, months=6)
+    again = check(extended, Taken(Step.EXTEND, D("2027-11-20"), 6), TODAY)
     assert again is not None and again.key == "once"
-    assert check(extended, Step.CONFIRM, D("2027-11-19"), TODAY) is not None
-    assert check(extended, Step.CONFIRM, D("2027-11-20"), TODAY) is None
+    assert check(extended, Taken(Step.CONFIRM, D("2027-11-19")), TODAY) is not None
+    assert check(extended, Taken(Step.CONFIRM, D("2027-11-20")), TODAY) is None
 
 
 def test_order_future_and_backdating() -> None:
-    refused = check(APPLIED, Step.CANDIDATE, D("2026-05-01"), TODAY)
+    refused = check(APPLIED, Taken(Step.CANDIDATE, D("2026-05-01")), TODAY)
     assert refused is not None and refused.key == "order"
-    future = check(APPLIED, Step.TALK, D("2030-01-02"), TODAY)
+    future = check(APPLIED, Taken(Step.TALK, D("2030-01-02")), TODAY)
     assert future is not None and future.key == "future"
-    assert check(APPLIED, Step.TALK, D("2030-01-01"), TODAY) is None
-    back = check(APPLIED, Step.TALK, D("2025-01-09"), TODAY)
+    assert check(APPLIED, Taken(Step.TALK, D("2030-01-01")), TODAY) is None
+    back = check(APPLIED, Taken(Step.TALK, D("2025-01-09")), TODAY)
     assert back is not None and back.key == "before_last"
-    assert check(APPLIED, Step.TALK, D("2025-01-10"), TODAY) is None
-    assert check(rec(), Step.APPLY, D("2025-01-10"), TODAY) is None
+    assert check(APPLIED, Taken(Step.TALK, D("2025-01-10")), TODAY) is None
+    assert check(rec(), Taken(Step.APPLY, D("2025-01-10")), TODAY) is None
 
 
 def test_stages_follow_the_steps() -> None:

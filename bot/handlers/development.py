@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.handlers.common import actor, args_text, command, render
+from bot.handlers.common import args_text, call, command, deps, render
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.development.register import development_command
 
@@ -15,9 +15,7 @@ async def cmd_development(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await development_command(
-            actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang
-        ),
+        await development_command(deps(context), call(context), args_text(context)),
     )
 
 

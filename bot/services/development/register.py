@@ -7,33 +7,36 @@ birth date or a 政审 conclusion; the one-record view, in the private chat only
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
-from bot.config import Settings
+from bot.domain.call import Call
 from bot.domain.results import Reply, Result, say, shown
 from bot.domain.rights import Actor, OrgTree
 from bot.i18n import Html, t
 from bot.services.development import common, rules
 from bot.services.development.rules import Record, Step
+from bot.services.kernel.deps import Deps
 from bot.store import Store
 from bot.store.development import Person, Write
 
+#: The units and the branches among them whose register the person keeps (`common.scope`).
+Scope = tuple[OrgTree, set[int]]
 
-async def development_command(
-    person: Actor, text: str, now: datetime, store: Store, settings: Settings, lang: str
-) -> Result:
+
+async def development_command(deps: Deps, call: Call, text: str) -> Result:
     """`/development`, `/development 姓名`, `/development 姓名 | 步骤 | 日期 | 说明`."""
-    today = now.astimezone(settings.tz).date()
-    tree, units = await common.scope(person, store)
+    today = call.now.astimezone(deps.tz).date()
+    scope = await common.scope(call.actor, deps.store)
+    tree, units = scope
     text = text.strip()
     if not text:
-        return Result.of(shown(listing(await store.development.in_units(units), tree, today, lang)))
+        return Result.of(shown(listing(await deps.store.development.in_units(units), tree, today, call.lang)))
     fields = common.split(text)
     if len(fields) == 1:
-        return await show_one(fields[0], tree, units, today, store, lang)
+        return await show_one(deps, call, scope, fields[0])
     if len(fields) < 3 or not fields[0] or not fields[1] or not fields[2]:
         return Result.of(say("development.usage"))
-    return await take_step(person, fields, tree, units, now, today, store, lang)
+    return await take_step(deps, call, scope, fields)
 
 
 def _stage(stage: str, lang: str) -> str:
@@ -80,8 +83,11 @@ async def _find(name: str, tree: OrgTree, units: set[int], store: Store) -> list
     return await store.development.named(name, units)
 
 
-async def show_one(name: str, tree: OrgTree, units: set[int], today: date, store: Store, lang: str) -> Result:
-    found = await _find(name, tree, units, store)
+async def show_one(deps: Deps, call: Call, scope: Scope, name: str) -> Result:
+    """One person's record with every step, and what is due next."""
+    (tree, units), lang = scope, call.lang
+    today = call.now.astimezone(deps.tz).date()
+    found = await _find(name, tree, units, deps.store)
     if len(found) != 1:
         key = "development.ambiguous" if found else "development.unknown"
         return Result.of(say(key, name=common.who(name)[0][: common.MAX_NAME]))
@@ -126,16 +132,11 @@ async def _full_members(listed: list[str], units: set[int], store: Store) -> tup
     return listed, None
 
 
-async def take_step(
-    person: Actor,
-    fields: list[str],
-    tree: OrgTree,
-    units: set[int],
-    now: datetime,
-    today: date,
-    store: Store,
-    lang: str,
-) -> Result:
+async def take_step(deps: Deps, call: Call, scope: Scope, fields: list[str]) -> Result:
+    """`姓名 | 步骤 | 日期 | 说明`: the step recorded when the 细则 allows it on that day; else the rule named."""
+    person, now, store, lang = call.actor, call.now, deps.store, call.lang
+    tree, units = scope
+    today = now.astimezone(deps.tz).date()
     raw_name, raw_step, raw_day = fields[0], fields[1], fields[2]
     note = fields[3] if len(fields) > 3 else ""
     step = rules.STEP_WORDS.get(raw_step.lower())
@@ -194,7 +195,8 @@ async def take_step(
         if found_months is None and ("一年" in note or "1年" in note):
             found_months = 12
         months = int(found_months or 0)
-    refusal = rules.check(record, step, on, today, months)
+    taken = rules.Taken(step, on, months)
+    refusal = rules.check(record, taken, today)
     if refusal is not None:
         params = dict(refusal.params)
         if "stage" in params:
@@ -202,7 +204,7 @@ async def take_step(
         if "step" in params:
             params["step"] = t(lang, f"development.step.{params['step']}")
         return Result.of(_refused(refusal.key, params))
-    after = Record((*record.steps, rules.Taken(step, on, months)))
+    after = Record((*record.steps, taken))
     write = Write(step.value, on, months, people, note, after.stage.value, after.since or on)
     by = person.member.id if person.member is not None else None
     if existing is None:
@@ -213,20 +215,22 @@ async def take_step(
             return Result.of(say("development.already", name=name))
     elif not await store.development.record(existing, write, by, now):
         return Result.of(say("development.changed"))
-    return Result.of(_done(name, step, on, after, today, lang))
+    return Result.of(_done(name, after, today, lang))
 
 
 def _refused(key: str, params: dict[str, str]) -> Reply:
     return Reply(key=f"development.rule.{key}", params=params)
 
 
-def _done(name: str, step: Step, on: date, after: Record, today: date, lang: str) -> Reply:
+def _done(name: str, after: Record, today: date, lang: str) -> Reply:
+    """The step just recorded (the last of `after`), the stage it leads to, and what is due next."""
+    taken = after.steps[-1]
     text = t(
         lang,
         "development.recorded",
         name=name,
-        step=t(lang, f"development.step.{step.value}"),
-        day=on.isoformat(),
+        step=t(lang, f"development.step.{taken.step.value}"),
+        day=taken.on.isoformat(),
         stage=_stage(after.stage.value, lang),
     )
     due = _next(after, today, lang)

@@ -289,8 +289,9 @@ NEEDS: dict[Step, tuple[Stage, ...]] = {
 ONCE = frozenset({Step.TALK, Step.VETTING, Step.TRAINING, Step.OATH, Step.EXTEND})
 
 
-def check(record: Record, step: Step, on: date, today: date, months: int = 0) -> Refusal | None:
-    """Whether `step` may be recorded on `on` (None: it may), naming the rule that refuses it."""
+def check(record: Record, taken: Taken, today: date) -> Refusal | None:
+    """Whether the step `taken` may be recorded on its day (None: it may), naming the rule that refuses it."""
+    step, on, months = taken.step, taken.on, taken.months
     stage = record.stage
     if on > today:
         return _no("future", day=on.isoformat())

@@ -11,7 +11,7 @@ from datetime import date
 
 from xlsxwriter.format import Format
 
-from bot.services.kernel.xlsx_book import Table
+from bot.services.kernel.xlsx_book import Printing, Table
 from bot.services.kernel.xlsx_context import Ledger
 
 COVER_WIDTHS = {0: 4, 1: 18, 2: 46, 3: 4}
@@ -37,21 +37,30 @@ def day_text(ledger: Ledger, day: date) -> str:
 def open_front(ledger: Ledger) -> Front:
     """The cover and the 目录, added before every other sheet (they print first)."""
     book = ledger.book
-    cover = book.table(ledger.text("cover.sheet"), [], COVER_WIDTHS, portrait=True, plain_page=True)
+    cover = book.table(ledger.text("cover.sheet"), [], COVER_WIDTHS, Printing(portrait=True, plain_page=True))
     contents = book.table(
         ledger.text("contents.sheet"),
         ledger.headers("contents", CONTENTS_COLUMNS),
         {0: 6, 1: 20, 2: 44, 3: 8},
-        portrait=True,
+        Printing(portrait=True),
     )
     cover.lists = contents.lists = False
     return Front(cover, contents)
 
 
-def fill_front(
-    ledger: Ledger, front: Front, sheets: Sequence[tuple[str, Table]], unit: str, signer: str, compiler: str | None
-) -> None:
+@dataclass(frozen=True)
+class Names:
+    """Who the ledger is of and by: its units' name, who signs it last, and its compiler (None: a line to write
+    on)."""
+
+    unit: str
+    signer: str
+    compiler: str | None = None
+
+
+def fill_front(ledger: Ledger, front: Front, sheets: Sequence[tuple[str, Table]], names: Names) -> None:
     """Write the cover and the 目录 of these sheets (key in the catalogue, and the sheet)."""
+    unit, signer, compiler = names.unit, names.signer, names.compiler
     book = ledger.book
     cover = front.cover
     start = ledger.earliest or ledger.today
@@ -79,7 +88,7 @@ def fill_front(
     for key in COVER_FIELDS:
         label = ledger.text(f"cover.{key}", signer=signer)
         fields = [None, book.cover_field, book.cover_value]
-        cover.put(row, [None, label, values[key]], formats=fields, height=FIELD_HEIGHT)
+        cover.put(row, [None, label, values[key]], fields, height=FIELD_HEIGHT)
         row += 1
     row += 2
     cover.put(row, [None, ledger.text("cover.note", sheets=len(sheets))], book.text, height=NOTE_HEIGHT)

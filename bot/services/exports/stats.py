@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.services.kernel.xlsx_book import PIXELS_PER_UNIT, Month, Table, chart
+from bot.services.kernel.xlsx_book import PIXELS_PER_UNIT, Month, Printing, Table, chart
 from bot.services.kernel.xlsx_context import Ledger
 
 #: The most recent meetings, periods and months the charts show (a chart of 500 bars is not read by anyone; the
@@ -114,12 +114,12 @@ def _write(ledger: Ledger, table: Table, block: Block) -> None:
         table.put(block.top + 2, [ledger.text("stats.empty")])
     formats = [book.box, *([book.percent_box if block.percent else book.center_box] * (len(block.header) - 1))]
     for n, row in enumerate(block.rows):
-        table.put(block.top + 2 + n, row, formats=formats)
+        table.put(block.top + 2 + n, row, formats)
 
 
 async def stats_sheet(ledger: Ledger) -> None:
     """统计: four small tables with their charts, one under the other (rows are written in order)."""
-    table = ledger.book.table(ledger.text("stats.sheet"), [], ruled=False)
+    table = ledger.book.table(ledger.text("stats.sheet"), [], printing=Printing(ruled=False))
     table.lists = False
     table.drawings = GAP_UNITS + CHART_WIDTH / PIXELS_PER_UNIT  # the charts print beside the tables
     top = 0

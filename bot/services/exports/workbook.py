@@ -35,7 +35,7 @@ from bot.services.care.sheet import care_sheet, care_visits_sheet
 from bot.services.dues.sheet import dues_sheet
 from bot.services.duty.sheet import duty_sheet
 from bot.services.duty.sheet_posts import accounts_sheet, publicity_sheet
-from bot.services.exports.cover import fill_front, open_front
+from bot.services.exports.cover import Names, fill_front, open_front
 from bot.services.exports.stats import stats_sheet
 from bot.services.households.sheet import households_sheet, requests_sheet
 from bot.services.kernel.text import join_names
@@ -134,7 +134,7 @@ async def write_ledger(store: Store, settings: Settings, directory: Path, order:
             built += [(sheet.key, table) for table in book.tables[before:]]
         unit = scope_name(tree, units, lang)
         title = ledger.text(f"sign.{signer(tree, units)}")
-        fill_front(ledger, front, built, unit, title, order.compiler)
+        fill_front(ledger, front, built, Names(unit, title, order.compiler))
         today = ledger.today
         page = PageText(
             unit=unit,

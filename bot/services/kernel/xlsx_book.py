@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 from zoneinfo import ZoneInfo
 
 import xlsxwriter
@@ -95,6 +95,29 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+@dataclass(frozen=True)
+class Printing:
+    """How a sheet prints: upright (`portrait`) or on its side; without page header and footer (`plain_page`,
+    the cover); with its grid lines (`ruled`), or without when its tables have borders of their own."""
+
+    portrait: bool = False
+    plain_page: bool = False
+    ruled: bool = True
+
+
+PRINTING = Printing()
+
+#: The formats of a row's cells: one for every cell, one per column (None: by the value's type), or none.
+Style: TypeAlias = "Format | Sequence[Format | None] | None"
+
+
+def _chosen(style: Style, col: int) -> Format | None:
+    """The format `style` gives the cell in column `col`."""
+    if style is None or isinstance(style, Format):
+        return style
+    return style[col] if col < len(style) else None
+
+
 class Book:
     """The workbook being written, with its formats and the language and time zone of its cells."""
 
@@ -151,21 +174,21 @@ class Book:
         self.tables: list[Table] = []
 
     def table(
-        self,
-        name: str,
-        headers: Sequence[str],
-        widths: dict[int, int] | None = None,
-        *,
-        portrait: bool = False,
-        plain_page: bool = False,
-        ruled: bool = True,
+        self, name: str, headers: Sequence[str], widths: dict[int, int] | None = None, printing: Printing = PRINTING
     ) -> Table:
         """A sheet named `name` with this header row (none when empty); `widths` fixes the width of long-text
-        columns (narrowed further when the page needs it). `portrait` prints it upright; a `plain_page` (the
-        cover) has no page header or footer; a sheet not `ruled` prints no grid lines (its tables have borders)."""
+        columns (narrowed further when the page needs it); `printing` says how it prints."""
         sheet = self.wb.add_worksheet(name, worksheet_class=RowSheet)
         assert isinstance(sheet, RowSheet)
-        table = Table(self, sheet, list(headers), widths or {}, portrait=portrait, plain_page=plain_page, ruled=ruled)
+        table = Table(
+            self,
+            sheet,
+            list(headers),
+            widths or {},
+            portrait=printing.portrait,
+            plain_page=printing.plain_page,
+            ruled=printing.ruled,
+        )
         self.tables.append(table)
         return table
 
@@ -270,9 +293,7 @@ class Table:
     _hard: list[int] = field(default_factory=list)  # per column: the widest number or date (never narrowed)
     _letters: list[str] = field(default_factory=list)
     final: list[int] | None = None  # the column widths, once the first rows have been measured
-    _waiting: list[tuple[int, list[object], Format | None, list[Format | None], float | None]] = field(
-        default_factory=list
-    )
+    _waiting: list[tuple[int, list[object], Style, float | None]] = field(default_factory=list)
     _tails: dict[tuple[object, int, int], tuple[str, int]] = field(default_factory=dict)
     _columns: list[dict[object, tuple[str, int]]] = field(default_factory=list)
 
@@ -346,30 +367,22 @@ class Table:
         if cells:
             self.ws.append_row(row, "".join(cells), last, self._height(lines))
 
-    def put(
-        self,
-        row: int,
-        values: Sequence[object],
-        fmt: Format | None = None,
-        formats: Sequence[Format | None] = (),
-        *,
-        height: float | None = None,
-    ) -> None:
-        """Write `values` into `row` (after every row written before), each cell by its type, in `fmt` or the
-        format of `formats` at its column, else the format its type is written in; `height` in points (else as
-        tall as its wrapped text). The first rows wait in memory until the columns are sized by them."""
+    def put(self, row: int, values: Sequence[object], style: Style = None, *, height: float | None = None) -> None:
+        """Write `values` into `row` (after every row written before), each cell by its type, in `style` (one
+        format for every cell, or one per column), else the format its type is written in; `height` in points
+        (else as tall as its wrapped text). The first rows wait in memory until the columns are sized by them."""
         if self.final is None:
             if row <= WIDTH_SAMPLE:
                 wrapping = self._wrapping
                 for col, value in enumerate(values):
-                    chosen = fmt or (formats[col] if col < len(formats) else None)
+                    chosen = _chosen(style, col)
                     # A title or a legend (not wrapped) runs on over the empty cells beside it: it sizes nothing.
                     if value is not None and (chosen is None or id(chosen) in wrapping or not isinstance(value, str)):
                         self._measure(col, value)
-                self._waiting.append((row, list(values), fmt, list(formats), height))
+                self._waiting.append((row, list(values), style, height))
                 return
             self.settle()
-        self._write(row, values, fmt, formats, height)
+        self._write(row, values, style, height)
 
     def settle(self) -> None:
         """Fix the column widths from the rows measured, and write the rows that waited for them."""
@@ -377,17 +390,10 @@ class Table:
             return
         self.final = self.column_widths()
         waiting, self._waiting = self._waiting, []
-        for row, values, fmt, formats, height in waiting:
-            self._write(row, values, fmt, formats, height)
+        for row, values, style, height in waiting:
+            self._write(row, values, style, height)
 
-    def _write(
-        self,
-        row: int,
-        values: Sequence[object],
-        fmt: Format | None,
-        formats: Sequence[Format | None],
-        height: float | None,
-    ) -> None:
+    def _write(self, row: int, values: Sequence[object], style: Style, height: float | None) -> None:
         letters, tails = self._letters, self._tails
         line = str(row + 1)
         cells: list[str] = []
@@ -395,7 +401,7 @@ class Table:
         for col, value in enumerate(values):
             if value is None:
                 continue
-            chosen = fmt or (formats[col] if col < len(formats) else None)
+            chosen = _chosen(style, col)
             # A cell is its reference and a tail (style and value). Most values repeat (a meeting's time and type,
             # a branch, a reply): their tails are made once.
             key = (value, col, id(chosen) if chosen else 0)

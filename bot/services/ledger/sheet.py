@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bot.domain.ledger import Mark, Period, periods
 from bot.services.kernel.deps import Deps
-from bot.services.kernel.xlsx_book import Month, Table
+from bot.services.kernel.xlsx_book import Month, Printing, Table
 from bot.services.kernel.xlsx_context import Ledger
 from bot.services.ledger.grid import Line, Meeting, UnitLedger
 from bot.services.ledger.overview import LedgerScope, ledger_year
@@ -77,14 +77,14 @@ def _grid(sheet: _Sheet, top: int, unit: UnitLedger) -> int:
                 else sum(1 for m in held if period.holds(m.day))
             )
         cells.append(len(unit.held_in(period.start, period.end)))
-        table.put(row, cells, formats=centred)
+        table.put(row, cells, centred)
         row += 1
     return row
 
 
 async def grid_sheet(ledger: Ledger) -> None:
     """三会一课完成情况: each branch's grid of the year, a printed page each, and the chart's monthly figures."""
-    table = ledger.book.table(ledger.text("grid.sheet"), [], ruled=False)
+    table = ledger.book.table(ledger.text("grid.sheet"), [], printing=Printing(ruled=False))
     table.lists = False
     kinds = KindNames(ledger.lang)
     scope = LedgerScope(ledger.units, ledger.year, ledger.now)
