@@ -11,6 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
+from bot.domain.call import Call
 from bot.domain.results import Result
 from bot.domain.rights import Actor
 from bot.services import registry as core
@@ -18,6 +19,7 @@ from bot.services.dues import common
 from bot.services.dues.pay import pay_command
 from bot.services.dues.rules import Month
 from bot.services.dues.view import dues_command
+from bot.services.kernel.deps import Deps
 from bot.store import Store
 from tests.conftest import MEDIATOR, SECRETARY, SMALL_ROSTER, load_roster
 
@@ -62,10 +64,12 @@ async def test_a_year_of_dues(tmp_path: Path, settings: Settings) -> None:
         assert member.member is not None and secretary.member is not None
         mid, sid = member.member.id, secretary.member.id
 
-        async def pay(text: str, when: datetime) -> Result:
-            return await pay_command(secretary, text, when, store, settings, "zh")
+        deps = Deps(store, settings)
 
-        got = await dues_command(secretary, "钱调解 | 在职 | 4500", at(1, 5), store, settings, "zh")
+        async def pay(text: str, when: datetime) -> Result:
+            return await pay_command(deps, Call(secretary, when, "zh"), text)
+
+        got = await dues_command(deps, Call(secretary, at(1, 5), "zh"), "钱调解 | 在职 | 4500")
         assert keys(got) == ["dues.rule_set"] and got.replies[0].params["amount"] == "45.00"
         assert "（现金，2026-01-10，按月）" in html(await pay("钱调解 | 2026-01 | 45 | 现金", at(1, 10)))
         late = html(await pay("钱调解 | 2026-02~2026-03 | 90 | 转账", at(3, 3)))
@@ -81,14 +85,14 @@ async def test_a_year_of_dues(tmp_path: Path, settings: Settings) -> None:
         # what the member sees: the year, due and paid, the correction netted out
         rules_ = (await store.dues.rules_of([mid]))[mid]
         payments = await store.dues.payments_of([mid])
-        year = common.account(mid, rules_, payments, Month(2026, 1), Month(2026, 12), TZ)
+        year = common.account(common.History(mid, rules_, payments), Month(2026, 1), Month(2026, 12), TZ)
         assert (year.due, year.paid) == (12 * 4500, 4500 + 9000 + 13500)
         assert [m.month.month for m in year.months if m.covered] == [1, 2, 3, 4, 5, 6]
-        own = await dues_command(member, "", at(8, 10), store, settings, "zh")
+        own = await dues_command(deps, Call(member, at(8, 10), "zh"), "")
         text = html(own)
         assert "每月 45.00 元" in text and "今年应交 540.00 元，已交 270.00 元" in text
         assert "有 1 个月没交（从 2026-07 起）" in text
-        assert keys(await dues_command(member, "王书记", at(8, 10), store, settings, "zh")) == ["dues.not_yours"]
+        assert keys(await dues_command(deps, Call(member, at(8, 10), "zh"), "王书记")) == ["dues.not_yours"]
 
         # arrears: July unpaid on 10 August is one month, nothing yet; two on 2 September: the member, once
         await core.sweep(store, settings, at(8, 10))
@@ -112,7 +116,9 @@ async def test_a_year_of_dues(tmp_path: Path, settings: Settings) -> None:
         assert len(await dues_keys(again)) == 3
         # paying ends the run: nothing more for it
         secretary = await person(again, SECRETARY)
-        await pay_command(secretary, "钱调解 | 2026-07~2026-11 | 225 | 现金", at(12, 21), again, settings, "zh")
+        await pay_command(
+            Deps(again, settings), Call(secretary, at(12, 21), "zh"), "钱调解 | 2026-07~2026-11 | 225 | 现金"
+        )
         await core.sweep(again, settings, at(12, 22))
         assert len(await dues_keys(again)) == 3
     finally:

@@ -12,7 +12,7 @@ import pytest
 from bot.domain.rights import OrgTree
 from bot.services.dues import rules
 from bot.services.dues.export import dues_payment_rows
-from bot.services.exports.workbook import write_ledger
+from bot.services.exports.workbook import LedgerOrder, write_ledger
 from bot.store import Store
 from tests.conftest import SMALL_ROSTER, load_roster
 from tests.xlsx_data import NOW, SETTINGS, member, open_book, rows
@@ -44,7 +44,7 @@ async def seeded(store: Store) -> Store:
 async def book_of(store: Store, folder: Path, units: set[int] | None = None) -> Any:
     tree = OrgTree.of(await store.units.all())
     folder.mkdir(exist_ok=True)
-    return open_book(await write_ledger(store, SETTINGS, tree, folder, units, "zh", NOW))
+    return open_book(await write_ledger(store, SETTINGS, folder, LedgerOrder(tree, units, "zh", NOW)))
 
 
 async def test_the_ledger_rows_and_totals_equal_the_payments(seeded: Store, tmp_path: Path) -> None:

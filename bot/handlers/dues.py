@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.handlers.common import actor, args_text, command, render
+from bot.handlers.common import args_text, call, command, deps, render
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.dues.pay import pay_command
 from bot.services.dues.view import dues_command
@@ -16,9 +16,7 @@ async def cmd_dues(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await dues_command(
-            actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang
-        ),
+        await dues_command(deps(context), call(context), args_text(context)),
     )
 
 
@@ -27,9 +25,7 @@ async def cmd_pay(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await pay_command(
-            actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang
-        ),
+        await pay_command(deps(context), call(context), args_text(context)),
     )
 
 

@@ -124,9 +124,18 @@ def paid_months(payments: Iterable[Payment]) -> set[Month]:
     return {m for m, entries in covered(payments).items() if any(p.amount > 0 and not p.corrected for p, _ in entries)}
 
 
-def account(
-    member_id: int, member_rules: list[DuesRule], payments: list[Payment], first: Month, last: Month, tz: ZoneInfo
-) -> Account:
+@dataclass(frozen=True)
+class History:
+    """A member's dues as recorded: their rules by year, and their payments (corrections included)."""
+
+    member_id: int
+    rules: list[DuesRule]
+    payments: list[Payment]
+
+
+def account(history: History, first: Month, last: Month, tz: ZoneInfo) -> Account:
+    """The member's months from `first` to `last`: what each owed and what was paid for it."""
+    member_id, member_rules, payments = history.member_id, history.rules, history.payments
     since = owed_since(member_rules, tz)
     by_year = {r.year: r for r in member_rules}
     cover = covered(payments)

@@ -4,16 +4,15 @@ their branches (the one who records is the 经手人); months before the day pai
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
-from bot.config import Settings
+from bot.domain.call import Call
 from bot.domain.results import Result, say, shown
-from bot.domain.rights import Actor
 from bot.i18n import Html, t
 from bot.services.dues import rules
-from bot.services.dues.common import CORRECT_WORDS, MEANS, account, find, scope, split
+from bot.services.dues.common import CORRECT_WORDS, MEANS, History, account, find, scope, split
 from bot.services.dues.rules import Month
-from bot.store import Store
+from bot.services.kernel.deps import Deps
 
 #: How far from the current month a payment may reach (a typing mistake beyond it).
 REACH_MONTHS = 24
@@ -27,11 +26,13 @@ def _day(text: str, today: date) -> date | None:
     return value if value <= today else None
 
 
-async def pay_command(person: Actor, text: str, now: datetime, store: Store, settings: Settings, lang: str) -> Result:
+async def pay_command(deps: Deps, call: Call, text: str) -> Result:
+    """`/pay 姓名 | 月份 | 金额 | 方式 [| 日期]`, or `/pay 更正 编号`."""
+    person, now, store, settings, lang = call.actor, call.now, deps.store, deps.settings, call.lang
     text = text.strip()
     head, _, rest = text.partition(" ")
     if head in CORRECT_WORDS:
-        return await correct(person, rest, now, store, settings, lang)
+        return await correct(deps, call, rest)
     fields = split(text)
     if len(fields) < 4 or not all(fields[:4]):
         return Result.of(say("dues.usage_pay"))
@@ -86,7 +87,7 @@ async def pay_command(person: Actor, text: str, now: datetime, store: Store, set
     if not member_rules:
         lines.append(t(lang, "dues.paid_no_rule", name=member.name))
     else:
-        owed = account(member.id, member_rules, [], first, last, settings.tz).due
+        owed = account(History(member.id, member_rules, []), first, last, settings.tz).due
         if owed != amount:
             lines.append(t(lang, "dues.paid_expected", due=rules.yuan(owed)))
     if Month.of(paid_on).index - first.index > rules.LIMIT_MONTHS:
@@ -94,8 +95,9 @@ async def pay_command(person: Actor, text: str, now: datetime, store: Store, set
     return Result.of(shown(Html("\n".join(lines))))
 
 
-async def correct(person: Actor, text: str, now: datetime, store: Store, settings: Settings, lang: str) -> Result:
+async def correct(deps: Deps, call: Call, text: str) -> Result:
     """`/pay 更正 编号`: an entry of a member of the secretary's branches, not itself a correction, cancelled once."""
+    person, now, store, settings = call.actor, call.now, deps.store, deps.settings
     text = text.strip().lstrip("#＃")
     if not text.isdecimal() or not text.isascii():
         return Result.of(say("dues.correct_usage"))

@@ -5,7 +5,7 @@ inspector sees due against paid. Amounts are written as yuan with two decimals, 
 from __future__ import annotations
 
 from bot.services.dues import rules
-from bot.services.dues.common import account
+from bot.services.dues.common import History, account
 from bot.services.dues.rules import Month
 from bot.services.kernel.xlsx_book import plain
 from bot.services.kernel.xlsx_context import Ledger
@@ -28,7 +28,7 @@ async def dues_sheet(ledger: Ledger) -> None:
     totals: dict[Month, list[int]] = {m: [0, 0] for m in rules.months(first, last)}
     lines = []
     for member_id, (name, unit, member_rules) in by_member.items():
-        books = account(member_id, member_rules, payments.get(member_id, []), first, last, ledger.tz)
+        books = account(History(member_id, member_rules, payments.get(member_id, [])), first, last, ledger.tz)
         for line in books.months:
             if not line.due and not line.paid:
                 continue

@@ -4,17 +4,17 @@ else sees only their own dues — asking for another member's is answered as suc
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
 
-from bot.config import Settings
+from bot.domain.call import Call
 from bot.domain.models import Member
 from bot.domain.results import Reply, Result, say, shown
-from bot.domain.rights import Actor, OrgTree
+from bot.domain.rights import OrgTree
 from bot.i18n import Html, t
 from bot.services.dues import rules
-from bot.services.dues.common import account, behind, find, first_unpaid, rule_for, scope, split
+from bot.services.dues.common import History, account, behind, find, first_unpaid, rule_for, scope, split
 from bot.services.dues.rules import Month, Refused
-from bot.store import Store
+from bot.services.kernel.deps import Deps
 from bot.store.dues import DuesRule, Payment
 
 
@@ -24,44 +24,46 @@ def _base(rule: DuesRule | rules.Rule, lang: str) -> str:
     return t(lang, "dues.base_part", base=rules.yuan(rule.base), rate=rules.percent(rule.rate))
 
 
-async def dues_command(person: Actor, text: str, now: datetime, store: Store, settings: Settings, lang: str) -> Result:
+@dataclass(frozen=True)
+class Target:
+    """The member a secretary named, and the units as they stand (to name the member's)."""
+
+    member: Member
+    tree: OrgTree
+
+
+async def dues_command(deps: Deps, call: Call, text: str) -> Result:
     """`/dues`, `/dues 姓名`, `/dues 姓名 | 类别 | 基数或金额`."""
+    person = call.actor
     text = text.strip()
     manager = person.is_secretary or person.admin
     if not text:
         if manager:
-            return Result.of(await branch_list(person, now, store, settings, lang))
+            return Result.of(await branch_list(deps, call))
         if person.member is None:
             return Result.of(say("dues.not_yours"))
-        return Result.of(await own_year(person.member, now, store, settings, lang))
+        return Result.of(await own_year(deps, call, person.member))
     fields = split(text)
     if not manager:
         me = person.member
         if len(fields) == 1 and me is not None and fields[0] == me.name:
-            return Result.of(await own_year(me, now, store, settings, lang))
+            return Result.of(await own_year(deps, call, me))
         return Result.of(say("dues.not_yours"))
-    tree, found = await find(person, fields[0], store)
+    tree, found = await find(person, fields[0], deps.store)
     if not found:
         return Result.of(say("dues.unknown", name=fields[0][:40]))
     if len(found) > 1:
         return Result.of(say("dues.ambiguous", name=fields[0][:40]))
     member = found[0]
     if len(fields) == 1:
-        return Result.of(await own_year(member, now, store, settings, lang))
-    return await set_rule(person, member, fields[1:], tree, now, store, settings, lang)
+        return Result.of(await own_year(deps, call, member))
+    return await set_rule(deps, call, Target(member, tree), fields[1:])
 
 
-async def set_rule(
-    person: Actor,
-    member: Member,
-    fields: list[str],
-    tree: OrgTree,
-    now: datetime,
-    store: Store,
-    settings: Settings,
-    lang: str,
-) -> Result:
+async def set_rule(deps: Deps, call: Call, target: Target, fields: list[str]) -> Result:
     """`类别 | 基数或金额 [| 月交金额]`: the year's rule (核定), or its review (调整) when one is set already."""
+    person, now, store, settings, lang = call.actor, call.now, deps.store, deps.settings, call.lang
+    member, tree = target.member, target.tree
     category = rules.category(fields[0]) if fields[0] else None
     if category is None:
         return Result.of(say("dues.bad_category", value=fields[0][:20]) if fields[0] else say("dues.usage_set"))
@@ -99,9 +101,10 @@ async def set_rule(
     )
 
 
-async def own_year(member: Member, now: datetime, store: Store, settings: Settings, lang: str) -> Reply:
+async def own_year(deps: Deps, call: Call, member: Member) -> Reply:
     """One member's dues this year: the rule, each month due and paid, the total, and whether they are behind."""
-    today = now.astimezone(settings.tz).date()
+    store, settings, lang = deps.store, deps.settings, call.lang
+    today = call.now.astimezone(settings.tz).date()
     member_rules = (await store.dues.rules_of([member.id])).get(member.id, [])
     payments = await store.dues.payments_of([member.id])
     current = Month.of(today)
@@ -119,7 +122,7 @@ async def own_year(member: Member, now: datetime, store: Store, settings: Settin
                 amount=rules.yuan(rule.amount),
             )
         )
-    year = account(member.id, member_rules, payments, Month(today.year, 1), Month(today.year, 12), settings.tz)
+    year = account(History(member.id, member_rules, payments), Month(today.year, 1), Month(today.year, 12), settings.tz)
     for line in year.months:
         if line.due or line.paid:
             day = t(lang, "dues.own_month_day", day=line.paid_on.isoformat()) if line.paid_on else ""
@@ -142,9 +145,10 @@ async def own_year(member: Member, now: datetime, store: Store, settings: Settin
     return shown(Html("\n".join(lines)))
 
 
-async def branch_list(person: Actor, now: datetime, store: Store, settings: Settings, lang: str) -> Reply:
+async def branch_list(deps: Deps, call: Call) -> Reply:
     """The month's collection in the secretary's branches: totals, who is behind (to last month), who has no
     rule yet."""
+    person, now, store, settings, lang = call.actor, call.now, deps.store, deps.settings, call.lang
     today = now.astimezone(settings.tz).date()
     tree, units = await scope(person, store)
     members = await store.members.in_units(sorted(units))
@@ -164,7 +168,8 @@ async def branch_list(person: Actor, now: datetime, store: Store, settings: Sett
         if not member_rules:
             unruled.append(m.name)
             continue
-        month = account(m.id, member_rules, payments.get(m.id, []), current, current, settings.tz).months[0]
+        history = History(m.id, member_rules, payments.get(m.id, []))
+        month = account(history, current, current, settings.tz).months[0]
         due += month.due
         paid += month.paid
         paid_count += month.covered
