@@ -20,7 +20,8 @@ from bot.services.exports.export import EXPORTS
 from bot.services.exports.workbook import SHEETS, LedgerOrder, file_name, write_ledger
 from bot.services.households.sheet import HOUSEHOLD_COLUMNS, REQUEST_COLUMNS
 from bot.services.kernel import xlsx_book
-from bot.services.kernel.xlsx_book import MIN_SCALE, serial, xml_text
+from bot.services.kernel.xlsx_book import MIN_SCALE
+from bot.services.kernel.xlsx_cells import serial, xml_text
 from bot.services.members.sheet import CONTACT_COLUMNS, MOBILE_COLUMNS, ROSTER_COLUMNS, STATUS_COLUMNS
 from bot.services.minutes.sheet import MINUTES_COLUMNS
 from bot.services.notices.sheet import ATTENDANCE_COLUMNS, MEETING_COLUMNS

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from contextlib import aclosing
 
-from bot.services.kernel.xlsx_book import plain
+from bot.services.kernel.xlsx_cells import plain
 from bot.services.kernel.xlsx_context import Ledger
 
 CASE_COLUMNS = (

@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot.services.dues import rules
 from bot.services.dues.common import History, account
 from bot.services.dues.rules import Month
-from bot.services.kernel.xlsx_book import plain
+from bot.services.kernel.xlsx_cells import plain
 from bot.services.kernel.xlsx_context import Ledger
 from bot.store.dues import DuesRule, Payment
 

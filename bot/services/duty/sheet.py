@@ -13,7 +13,7 @@ from bot.services.duty.points import Catalogue, PostFigures, Reviewed, met, summ
 from bot.services.duty.rules import MEDIATION, OUTCOMES, PATROL, MonthSummary
 from bot.services.duty.view import post_label
 from bot.services.kernel.text import join_names
-from bot.services.kernel.xlsx_book import Month
+from bot.services.kernel.xlsx_cells import Month
 from bot.services.kernel.xlsx_context import Ledger
 
 DUTY_COLUMNS = (

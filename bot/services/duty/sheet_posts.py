@@ -12,7 +12,7 @@ from bot.services.duty.points import RATINGS, Quarter
 from bot.services.duty.rules import FieldError
 from bot.services.duty.sheet import post_name
 from bot.services.kernel.text import join_names
-from bot.services.kernel.xlsx_book import printable
+from bot.services.kernel.xlsx_cells import printable
 from bot.services.kernel.xlsx_context import Ledger
 
 ACCOUNT_COLUMNS = ("quarter", "name", "branch", "posts", "account", "written_at", "rating", "rated_at")

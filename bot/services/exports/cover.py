@@ -11,7 +11,8 @@ from datetime import date
 
 from xlsxwriter.format import Format
 
-from bot.services.kernel.xlsx_book import Printing, Table
+from bot.services.kernel.xlsx_book import Table
+from bot.services.kernel.xlsx_cells import Printing
 from bot.services.kernel.xlsx_context import Ledger
 
 COVER_WIDTHS = {0: 4, 1: 18, 2: 46, 3: 4}

@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.services.kernel.xlsx_book import PIXELS_PER_UNIT, Month, Printing, Table, chart
+from bot.services.kernel.xlsx_book import PIXELS_PER_UNIT, Book, Table
+from bot.services.kernel.xlsx_cells import Month, Printing, plain
 from bot.services.kernel.xlsx_context import Ledger
 
 #: The most recent meetings, periods and months the charts show (a chart of 500 bars is not read by anyone; the
@@ -129,3 +130,12 @@ async def stats_sheet(ledger: Ledger) -> None:
         _draw(ledger, table, block)
         top += max(CHART_ROWS, len(block.rows) + 3, _height(block) // 20 + 2)
     table.row_no = top
+
+
+def chart(book: Book, kind: str, **options: Any) -> Any:
+    """A native Excel chart in the workbook's font."""
+    made = book.wb.add_chart({"type": kind, **options})
+    assert made is not None
+    font = {"name": plain(book.lang, "xlsx.font")}
+    made.set_legend({"position": "bottom", "font": font})
+    return made

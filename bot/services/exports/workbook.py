@@ -39,7 +39,8 @@ from bot.services.exports.cover import Names, fill_front, open_front
 from bot.services.exports.stats import stats_sheet
 from bot.services.households.sheet import households_sheet, requests_sheet
 from bot.services.kernel.text import join_names
-from bot.services.kernel.xlsx_book import Book, PageText, Table, plain
+from bot.services.kernel.xlsx_book import Book, Table
+from bot.services.kernel.xlsx_cells import PageText, plain
 from bot.services.kernel.xlsx_context import Ledger
 from bot.services.ledger.sheet import grid_sheet
 from bot.services.members.sheet import contacts_sheet, mobile_sheet, roster_sheet, status_sheet

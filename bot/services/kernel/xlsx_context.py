@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Settings
 from bot.domain.rights import OrgTree
-from bot.services.kernel.xlsx_book import Book, Month, plain
+from bot.services.kernel.xlsx_book import Book
+from bot.services.kernel.xlsx_cells import Month, plain
 from bot.store import Store
 from bot.store.workbook_reads import WorkbookReads
 

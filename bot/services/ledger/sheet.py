@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from bot.domain.ledger import Mark, Period, periods
 from bot.services.kernel.deps import Deps
-from bot.services.kernel.xlsx_book import Month, Printing, Table
+from bot.services.kernel.xlsx_book import Table
+from bot.services.kernel.xlsx_cells import Month, Printing
 from bot.services.kernel.xlsx_context import Ledger
 from bot.services.ledger.grid import Line, Meeting, UnitLedger
 from bot.services.ledger.overview import LedgerScope, ledger_year

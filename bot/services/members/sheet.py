@@ -10,7 +10,7 @@ from bot.domain import periods
 from bot.domain.organisation import party_years
 from bot.services.duty.view import post_label
 from bot.services.kernel.text import join_names
-from bot.services.kernel.xlsx_book import plain, printable
+from bot.services.kernel.xlsx_cells import plain, printable
 from bot.services.kernel.xlsx_context import Ledger, PeriodTally
 from bot.services.members.organisation_text import roles_text
 from bot.services.reports.common import mobile_since, period_name

@@ -13,7 +13,7 @@ from contextlib import aclosing
 from datetime import date
 
 from bot.i18n import has
-from bot.services.kernel.xlsx_book import plain
+from bot.services.kernel.xlsx_cells import plain
 from bot.services.kernel.xlsx_context import Ledger
 from bot.services.notices.audience import COMMITTEE_ONLY, VOTING
 from bot.services.notices.common import has_quorum
