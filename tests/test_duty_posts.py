@@ -8,6 +8,9 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.buttons import DutyApprove, DutyApproveMonth, DutyApproveRange, DutyReject
+from bot.services.duty.month import month_key
+from bot.services.duty.rules import Month
 from bot.store.duty import DutyLog
 from tests.conftest import (
     COMMUNITY_SECRETARY,
@@ -347,3 +350,68 @@ async def test_a_closed_post_takes_no_claims_until_opened_again(harness: Harness
     await secretary.expect("已重新启用")
     await secretary.send("/posts 停用 飞行岗")
     await secretary.expect("岗位目录里没有「飞行岗」")
+
+
+async def test_a_reviewer_never_sees_nor_approves_their_own_entries(harness: Harness) -> None:
+    """Issue 30 item 2: a secretary who also holds a post reviews the others' entries; their own wait for
+    another reviewer (the community's secretary), and a forged ✅ / ❌ on one is refused with nothing changed."""
+    harness.at(local(3, 10))
+    secretary_row = await harness.store.members.by_telegram_id(SECRETARY)
+    assert secretary_row is not None
+    await harness.store.duty.set_posts(secretary_row.id, {"patrol"})
+    secretary, patrol = harness.user(SECRETARY), harness.user(PATROL)
+    for person in (secretary, secretary, patrol):
+        await person.send("/patrol 村口 | 30 | 无异常")
+        await person.expect("巡逻已记录")
+    mine_1, mine_2, theirs = [e.id for e in await entries(harness)]
+
+    await secretary.send("/review")
+    listed = await secretary.expect("待审核的履职记录")
+    assert "赵巡逻" in listed.text and "王书记" not in listed.text and "共 1 条" in listed.text
+    assert "您自己的 2 条记录不在这里" in listed.text
+    assert f"✅ {mine_1}" not in listed.labels() and f"❌ {mine_1}" not in listed.labels()
+
+    await secretary.press_data(DutyApprove(0, 1, mine_1).pack(), listed)  # forged: one of their own
+    await secretary.expect("不能自己审核", kind="alert")
+    await secretary.press_data(DutyReject(mine_2).pack(), listed)
+    await secretary.expect("不能自己审核", kind="alert")
+    await secretary.press_data(DutyApproveRange(0, mine_1, theirs).pack(), listed)  # a range over all three
+    after = await secretary.expect("已通过 1 条", kind="edit")
+    assert "王书记" not in after.text
+    reviewed = {e.id: e.review for e in await entries(harness)}
+    assert reviewed == {mine_1: "pending", mine_2: "pending", theirs: "approved"}
+
+    community = harness.user(COMMUNITY_SECRETARY)  # another reviewer over 一村 takes them
+    await community.send("/review")
+    theirs_listed = await community.expect("待审核的履职记录")
+    assert "王书记" in theirs_listed.text and "共 2 条" in theirs_listed.text
+    await community.press(f"✅ {mine_1}", theirs_listed)
+    await community.expect("已通过 1 条", kind="edit")
+    assert (await harness.store.duty.get(mine_1)) is not None
+    assert {e.id: e.review for e in await entries(harness)}[mine_1] == "approved"
+
+
+async def test_a_named_reviewer_holding_a_post_does_not_see_their_own_entries(harness: Harness) -> None:
+    harness.at(local(3, 10))
+    liaison_row = await harness.store.members.by_telegram_id(LIAISON)
+    assert liaison_row is not None
+    async with harness.store.db.transaction() as conn:  # 支委 by the roster, and a post-holder
+        await conn.execute("INSERT INTO member_offices (member_id, office) VALUES (?, 'committee')", (liaison_row.id,))
+    await harness.store.duty.set_posts(liaison_row.id, {"patrol"})
+    secretary, liaison = harness.user(SECRETARY), harness.user(LIAISON)
+    await secretary.send("/posts 审核人 李联络")
+    await secretary.expect("已指定 李联络")
+    await liaison.send("/patrol 村口 | 30 | 无异常")
+    await liaison.expect("巡逻已记录")
+    [own] = [e.id for e in await entries(harness)]
+    await liaison.send("/review")
+    listed = await liaison.expect("没有待审核")
+    assert "您自己的 1 条记录不在这里" in listed.text
+    await liaison.press_data(DutyApprove(0, 1, own).pack(), listed)
+    await liaison.expect("不能自己审核", kind="alert")
+    await liaison.press_data(DutyApproveMonth(month_key(Month(2026, 3))).pack(), listed)
+    await liaison.expect("已通过 0 条", kind="edit")
+    assert [e.review for e in await entries(harness)] == ["pending"]
+    await secretary.send("/review")
+    await secretary.press(f"✅ {own}", await secretary.expect("李联络"))
+    await secretary.expect("已通过 1 条", kind="edit")

@@ -171,15 +171,15 @@ class DutyRepo:
         return [(_log(r), r["member_name"], r["member_unit"]) for r in rows]
 
     async def approve(self, ids: Iterable[int], by: int | None, at: str) -> int:
-        """Approve these entries that are still pending; how many were."""
+        """Approve these entries that are still pending and are not the reviewer's own; how many were."""
         wanted = sorted(set(ids))
         if not wanted:
             return 0
         async with self.db.transaction() as conn:
             cur = await conn.execute(
                 f"UPDATE duty_logs SET review = 'approved', reviewed_by = ?, reviewed_at = ?, review_reason = NULL "
-                f"WHERE review = 'pending' AND id IN ({_marks(wanted)})",
-                (by, at, *wanted),
+                f"WHERE review = 'pending' AND member_id IS NOT ? AND id IN ({_marks(wanted)})",
+                (by, at, by, *wanted),
             )
             return cur.rowcount
 
@@ -187,12 +187,13 @@ class DutyRepo:
         self, log_id: int, by: int | None, at: str, reason: str, messages: Messages
     ) -> tuple[DutyLog | None, int]:
         """Reject a pending entry with its reason and queue the post-holder's message in the same transaction;
-        (the entry as rejected, messages queued), or (None, 0) when it is no longer pending."""
+        (the entry as rejected, messages queued), or (None, 0) when it is no longer pending or is the
+        reviewer's own."""
         async with self.db.transaction() as conn:
             cur = await conn.execute(
                 "UPDATE duty_logs SET review = 'rejected', reviewed_by = ?, reviewed_at = ?, review_reason = ? "
-                "WHERE id = ? AND review = 'pending'",
-                (by, at, reason, log_id),
+                "WHERE id = ? AND review = 'pending' AND member_id IS NOT ?",
+                (by, at, reason, log_id, by),
             )
             if cur.rowcount == 0:
                 return None, 0

@@ -2,7 +2,9 @@
 secretary named reviewer (`/posts 审核人`) — approves them. `/review [YYYY-MM]` lists the pending entries of
 the units the reviewer covers, ten to a page (`bot.services.kernel.pages`), each with ✅ / ❌, a button approving the
 page and, for a month, one approving the whole month. ❌ asks the reason, which goes back to the post-holder
-through the outbox in the transaction that records it. Only approved entries count toward the points, the
+through the outbox in the transaction that records it. Nobody reviews their own work: a reviewer's own
+entries are not listed, and a (forged) press on one is refused with nothing changed; another reviewer takes
+them. Only approved entries count toward the points, the
 minimum and the ranking (`bot.services.duty.points`). No Telegram here.
 """
 
@@ -12,7 +14,6 @@ import logging
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.config import Settings
 from bot.domain import drafts
 from bot.domain.call import Call
 from bot.domain.results import Buttons, Reply, Result, alert, say, shown
@@ -92,22 +93,32 @@ class Listed:
     entries: list[tuple[DutyLog, str, int]]
     cat: Catalogue
     month: Month | None
+    own: int = 0  # the reviewer's own pending entries, left to another reviewer
 
 
-async def _pending(units: set[int], month: Month | None, store: Store, settings: Settings) -> Listed:
-    bounds = month.bounds(settings.tz) if month else None
-    entries = await store.duty.in_units(
+def _me(actor: Actor) -> int | None:
+    return actor.member.id if actor.member else None
+
+
+async def _pending(deps: Deps, actor: Actor, units: set[int], month: Month | None) -> Listed:
+    """The pending entries of `units` (of the month) that are not the actor's own, and how many of the
+    actor's own wait for another reviewer."""
+    bounds = month.bounds(deps.tz) if month else None
+    entries = await deps.store.duty.in_units(
         units, iso(bounds[0]) if bounds else None, iso(bounds[1]) if bounds else None, review="pending"
     )
-    return Listed(entries, await catalogue(store), month)
+    me = _me(actor)
+    others = [row for row in entries if row[0].member_id != me]
+    return Listed(others, await catalogue(deps.store), month, len(entries) - len(others))
 
 
 def _page(listed: Listed, number: int, note: str, lang: str) -> Reply:
     month = listed.month
     key = month_key(month) if month else 0
     where = month_label(lang, month) if month else t(lang, "posts.review.every_month")
+    own = [t(lang, "posts.review.own_apart", count=listed.own)] if listed.own else []
     if not listed.entries:
-        return shown("\n".join([*([note] if note else []), t(lang, "posts.review.none", month=where)]))
+        return shown("\n".join([*([note] if note else []), t(lang, "posts.review.none", month=where), *own]))
     page = pages.paginate(listed.entries, _ALL, pages.Asked("all", number, PER_PAGE))
     lines, rows = [], []
     for n, (entry, name, _unit) in enumerate(page.entries, page.offset + 1):
@@ -154,7 +165,7 @@ def _page(listed: Listed, number: int, note: str, lang: str) -> Reply:
         )
     head = [*([note] if note else []), t(lang, "posts.review.header", month=where, count=len(listed.entries))]
     foot = pages.footer(page, lang, export=False)
-    text = "\n".join([*head, *lines, *(["", *foot] if foot else []), "", t(lang, "posts.review.hint")])
+    text = "\n".join([*head, *lines, *(["", *foot] if foot else []), *own, "", t(lang, "posts.review.hint")])
     return shown(text, pages.buttons(page, lambda _f, n: DutyReviewPage(key, n).pack(), lang, extra))
 
 
@@ -169,7 +180,7 @@ async def review(deps: Deps, call: Call, month_text: str) -> Reply:
         month = Month.parse(month_text) if month_text else None
     except FieldError as err:
         return field_error(err, now, settings.tz, lang)
-    return _page(await _pending(units, month, store, settings), 1, "", lang)
+    return _page(await _pending(deps, actor, units, month), 1, "", lang)
 
 
 async def _scope(actor: Actor, key: int, store: Store) -> tuple[set[int], Month | None] | Reply:
@@ -183,11 +194,10 @@ async def _scope(actor: Actor, key: int, store: Store) -> tuple[set[int], Month 
 
 async def page(deps: Deps, call: Call, pressed: DutyReviewPage) -> Reply:
     """A page of `/review` (the month and page the button names), while the person may review."""
-    store, settings = deps.store, deps.settings
-    scope = await _scope(call.actor, pressed.month, store)
+    scope = await _scope(call.actor, pressed.month, deps.store)
     if isinstance(scope, Reply):
         return scope
-    return _page(await _pending(scope[0], scope[1], store, settings), pressed.page, "", call.lang)
+    return _page(await _pending(deps, call.actor, scope[0], scope[1]), pressed.page, "", call.lang)
 
 
 @dataclass(frozen=True)
@@ -202,19 +212,23 @@ class Approval:
 
 async def approve(deps: Deps, call: Call, approval: Approval) -> Reply:
     """Approve pending entries of the reviewer's units: ids `first..last` (one entry, or a page), or (None)
-    every one of the month; then the list again, saying how many were approved."""
-    actor, now, store, settings, lang = call.actor, call.now, deps.store, deps.settings, call.lang
+    every one of the month; then the list again, saying how many were approved. The reviewer's own entries
+    are never among them; a press naming one of them alone (only a forged one can) is refused."""
+    actor, now, store, lang = call.actor, call.now, deps.store, call.lang
     key, ids, number = approval.key, approval.ids, approval.number
     scope = await _scope(actor, key, store)
     if isinstance(scope, Reply):
         return scope
     units, month = scope
-    listed = await _pending(units, month, store, settings)
+    if ids is not None and ids[0] == ids[1] and await _own(actor, ids[0], store):
+        log.warning("own entry=%s not approved: telegram_id=%s", ids[0], actor.telegram_id)
+        return alert("posts.review.own")
+    listed = await _pending(deps, actor, units, month)
     wanted = [e.id for e, _, _ in listed.entries if ids is None or ids[0] <= e.id <= ids[1]]
-    done = await store.duty.approve(wanted, actor.member.id if actor.member else None, iso(now))
+    done = await store.duty.approve(wanted, _me(actor), iso(now))
     log.info("%s entries approved by telegram_id=%s", done, actor.telegram_id)
     note = t(lang, "posts.review.approved", count=done)
-    return _page(await _pending(units, month, store, settings), number, note, lang)
+    return _page(await _pending(deps, actor, units, month), number, note, lang)
 
 
 class RejectDraft(drafts.Draft):
@@ -225,18 +239,29 @@ class RejectDraft(drafts.Draft):
 
 
 async def ask_reason(deps: Deps, call: Call, log_id: int) -> Reply:
-    """❌ pressed: the question for the reason, if the entry is pending in the presser's units."""
+    """❌ pressed: the question for the reason, if the entry is pending in the presser's units and not their
+    own."""
+    if await _own(call.actor, log_id, deps.store):
+        return alert("posts.review.own")
     entry = await _reviewable(call.actor, log_id, deps.store)
     if entry is None:
         return alert("posts.review.gone", id=log_id)
     return say("posts.review.ask_reason", id=log_id)
 
 
+async def _own(actor: Actor, log_id: int, store: Store) -> bool:
+    """Whether the entry is the actor's own (nobody reviews their own work)."""
+    entry = await store.duty.get(log_id) if actor.member is not None else None
+    return entry is not None and entry.member_id == _me(actor)
+
+
 async def _reviewable(actor: Actor, log_id: int, store: Store) -> DutyLog | None:
+    """The entry, when it is pending in the actor's units and not their own."""
     units = await reviewer_units(actor, store, OrgTree.of(await store.units.all()))
     if units is None:
         return None
-    found = [e for e, _, _ in await store.duty.in_units(units, review="pending") if e.id == log_id]
+    pending = await store.duty.in_units(units, review="pending")
+    found = [e for e, _, _ in pending if e.id == log_id and e.member_id != _me(actor)]
     return found[0] if found else None
 
 
@@ -247,6 +272,8 @@ async def reject(deps: Deps, call: Call, log_id: int, text: str) -> Result:
     if not reason:
         return Result.of(say("posts.review.ask_reason", id=log_id))
     reason = reason[:REASON_LIMIT]
+    if await _own(actor, log_id, store):
+        return Result.of(say("posts.review.own"))
     if await _reviewable(actor, log_id, store) is None:
         return Result.of(say("posts.review.gone", id=log_id))
     cat = await catalogue(store)
@@ -277,9 +304,7 @@ async def reject(deps: Deps, call: Call, log_id: int, text: str) -> Result:
     current = await store.duty.get(log_id)
     holder = await store.members.get(current.member_id) if current else None
     to = resolve_language(holder.language, None, settings.default_language) if holder else settings.default_language
-    entry, queued = await store.duty.reject(
-        log_id, actor.member.id if actor.member else None, iso(now), reason, messages
-    )
+    entry, queued = await store.duty.reject(log_id, _me(actor), iso(now), reason, messages)
     if entry is None:
         return Result.of(say("posts.review.gone", id=log_id))
     log.info("duty=%s rejected by telegram_id=%s", log_id, actor.telegram_id)
