@@ -45,9 +45,9 @@ async def hello(harness: Harness, *telegram_ids: int) -> None:
 async def test_a_new_post_without_code_is_claimed_approved_and_logged(harness: Harness) -> None:
     harness.at(local(3, 10))
     await hello(harness, PLAIN, OTHER_SECRETARY, COMMUNITY_SECRETARY)
-    secretary = harness.user(OTHER_SECRETARY)
-    await secretary.send("/posts 新增 防汛巡查岗 | 每条1分+每30分钟1分 | 2")
-    added = await secretary.expect("已新增岗位「防汛巡查岗」")
+    secretary, community = harness.user(OTHER_SECRETARY), harness.user(COMMUNITY_SECRETARY)
+    await community.send("/posts 新增 防汛巡查岗 | 每条1分+每30分钟1分 | 2")
+    added = await community.expect("已新增岗位「防汛巡查岗」")
     assert "每满 30 分钟再加 1 分" in added.text and "每月至少 2 条" in added.text
     await secretary.send("/posts")
     assert "防汛巡查岗" in (await secretary.expect("岗位目录")).text
@@ -61,7 +61,6 @@ async def test_a_new_post_without_code_is_claimed_approved_and_logged(harness: H
     await harness.settle()
     asked = await secretary.expect("申请认领「防汛巡查岗」")
     assert "周普通" in asked.text
-    community = harness.user(COMMUNITY_SECRETARY)
     late = await community.expect("申请认领「防汛巡查岗」")  # the community's secretary over 二村 too
     await member.press("防汛巡查岗", menu)  # asked twice: still one claim
     await member.expect("已经交给书记了")
@@ -245,7 +244,7 @@ async def test_a_committee_member_named_reviewer_reviews_and_a_member_is_refused
 
 
 async def test_bad_catalogue_input_gets_clear_answers(harness: Harness) -> None:
-    secretary = harness.user(SECRETARY)
+    secretary = harness.user(COMMUNITY_SECRETARY)
     cases = [
         ("/posts 新增 护河岗 | 很多分 | 2", "「很多分」不是积分规则"),
         ("/posts 新增 护河岗 | 2", "新增、修改岗位的一行写法"),
@@ -335,7 +334,7 @@ async def test_a_roster_post_the_catalogue_lacks_joins_it_when_used(harness: Har
 
 
 async def test_a_closed_post_takes_no_claims_until_opened_again(harness: Harness) -> None:
-    secretary, plain = harness.user(SECRETARY), harness.user(PLAIN)
+    secretary, plain = harness.user(COMMUNITY_SECRETARY), harness.user(PLAIN)
     await plain.send("/claim")
     old_menu = await plain.expect("想认领哪个岗位")
     await secretary.send("/posts 停用 文明劝导岗")
@@ -415,3 +414,68 @@ async def test_a_named_reviewer_holding_a_post_does_not_see_their_own_entries(ha
     await secretary.send("/review")
     await secretary.press(f"✅ {own}", await secretary.expect("李联络"))
     await secretary.expect("已通过 1 条", kind="edit")
+
+
+async def test_the_catalogue_is_the_communitys_and_a_branch_chooses_its_posts(harness: Harness) -> None:
+    """Issue 30 item 3: a branch secretary cannot change the scoring, minimums or open posts of every branch
+    (told why, nothing changed); they choose which posts their branch uses, which only their members feel."""
+    before = await harness.store.duty.posts.all()
+    secretary = harness.user(OTHER_SECRETARY)
+    for text in (
+        "/posts 修改 治安巡逻岗 | - | 100",
+        "/posts 修改 环境卫生岗 | 每条9分 | 9",
+        "/posts 新增 飞行岗 | 1 | 1",
+        "/posts 停用 文明劝导岗",
+    ):
+        await secretary.send(text)
+        refused = await secretary.expect("岗位目录归社区党委统一管理")
+        assert "/posts 不用" in refused.text
+    assert await harness.store.duty.posts.all() == before
+    await secretary.send("/posts")
+    shown = await secretary.expect("岗位目录")
+    assert "/posts 不用" in shown.text and "/posts 新增" not in shown.text
+
+    plain, mediator = harness.user(PLAIN), harness.user(MEDIATOR)
+    await plain.send("/claim")
+    old_menu = await plain.expect("想认领哪个岗位")
+    await secretary.send("/posts 不用 文明劝导岗")
+    await secretary.expect("二村党支部不用「文明劝导岗」了")
+    await secretary.send("/posts 不用 文明劝导岗")
+    await secretary.expect("本来就没有用")
+    await secretary.send("/posts")
+    assert "文明劝导岗</b>（本支部不用）" in (await secretary.expect("岗位目录")).html
+    await plain.press("文明劝导岗", old_menu)  # a menu from before: refused, no claim
+    await plain.expect("本支部没有选用「文明劝导岗」")
+    assert await harness.store.db.fetchall("SELECT * FROM post_claims") == []
+    await plain.send("/claim")
+    assert "文明劝导岗" not in (await plain.expect("想认领哪个岗位")).labels()
+    await mediator.send("/claim")  # 一村 still uses it
+    assert "文明劝导岗" in (await mediator.expect("想认领哪个岗位")).labels()
+    await secretary.send("/posts 周普通 | 文明劝导岗")
+    await secretary.expect("二村党支部没有选用「文明劝导岗」")
+    await secretary.send("/posts 周普通")
+    assert "文明劝导岗" not in " ".join((await secretary.expect("点下面的按钮")).labels())
+    member = await harness.store.members.by_telegram_id(PLAIN)
+    assert member is not None and member.posts == frozenset()
+    await secretary.send("/posts 选用 文明劝导岗")
+    await secretary.expect("二村党支部选用「文明劝导岗」")
+    await plain.send("/claim")
+    assert "文明劝导岗" in (await plain.expect("想认领哪个岗位")).labels()
+
+    community = harness.user(COMMUNITY_SECRETARY)  # the community's secretary keeps the catalogue
+    await community.send("/posts 修改 治安巡逻岗 | - | 5")
+    await community.expect("每月至少 5 条")
+    await community.send("/posts")
+    assert "/posts 新增" in (await community.expect("岗位目录")).text
+
+
+async def test_a_branch_secretary_in_english_is_told_whose_catalogue_it_is(harness: Harness) -> None:
+    secretary = harness.user(SECRETARY, lang="en")
+    await secretary.send("/lang en")
+    await secretary.expect("English")
+    await secretary.send("/posts edit 治安巡逻岗 | - | 100")
+    refused = await secretary.expect("belongs to the community")
+    assert "/posts skip 治安巡逻岗" in refused.text
+    assert next(p for p in await harness.store.duty.posts.all() if p.key == "patrol").minimum == 4
+    await secretary.send("/posts skip 关爱帮扶岗")
+    await secretary.expect("no longer uses")

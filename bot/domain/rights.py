@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bot.domain.models import Member, Unit
+from bot.domain.models import COMMITTEE_KIND, Member, Unit
 
 
 class Capability(StrEnum):
@@ -143,6 +143,19 @@ def managed_units(actor: Actor, tree: OrgTree) -> set[int]:
 
 def can_manage(actor: Actor, unit_id: int, tree: OrgTree) -> bool:
     return unit_id in managed_units(actor, tree)
+
+
+def manages_catalogue(actor: Actor, tree: OrgTree) -> bool:
+    """Whether the actor may change the community's catalogue of duty posts (add, edit, close a post): an admin,
+    or the secretary of a community committee (社区党委书记). A branch secretary only chooses which posts the
+    branch uses."""
+    if actor.admin:
+        return True
+    member = actor.member
+    if member is None or not member.is_secretary:
+        return False
+    unit = tree.units.get(member.unit_id)
+    return unit is not None and unit.kind == COMMITTEE_KIND
 
 
 def can_see_member(actor: Actor, target: Member, tree: OrgTree) -> bool:

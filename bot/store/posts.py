@@ -130,6 +130,27 @@ class PostRepo:
             )
         return await self.get(post_id)
 
+    # Which posts a unit uses -------------------------------------------------------------------------
+
+    async def unused(self, unit_id: int) -> set[int]:
+        """The ids of the catalogue's posts this unit does not use."""
+        rows = await self.db.fetchall("SELECT post_id FROM unit_posts_unused WHERE unit_id = ?", (unit_id,))
+        return {int(r["post_id"]) for r in rows}
+
+    async def set_used(self, unit_id: int, post_id: int, used: bool, by: int | None, at: str) -> bool:
+        """The unit uses the post again, or no longer; whether that changed anything."""
+        async with self.db.transaction() as conn:
+            if used:
+                cur = await conn.execute(
+                    "DELETE FROM unit_posts_unused WHERE unit_id = ? AND post_id = ?", (unit_id, post_id)
+                )
+            else:
+                cur = await conn.execute(
+                    "INSERT OR IGNORE INTO unit_posts_unused (unit_id, post_id, set_by, at) VALUES (?, ?, ?, ?)",
+                    (unit_id, post_id, by, at),
+                )
+            return bool(cur.rowcount)
+
     # Claims -----------------------------------------------------------------------------------------
 
     async def open_claim(

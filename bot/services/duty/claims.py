@@ -32,11 +32,13 @@ def _lang(member: Member, settings: Settings) -> str:
 
 
 async def menu(deps: Deps, call: Call) -> Reply:
-    """`/claim`: a button for each post of the catalogue the member does not hold."""
+    """`/claim`: a button for each open post of the catalogue that the member's branch uses and they do not hold."""
     member = call.actor.member
     if member is None:
         return say("common.refused", what="/claim", who=t(call.lang, "common.who_member"))
-    free = [p for p in (await catalogue(deps.store)).posts if p.active and p.key not in member.posts]
+    unused = await deps.store.duty.posts.unused(member.unit_id)
+    posts = (await catalogue(deps.store)).posts
+    free = [p for p in posts if p.active and p.id not in unused and p.key not in member.posts]
     if not free:
         return say("posts.claim.all_held")
     buttons = [{"text": p.name, "data": DutyClaim(p.id).pack()} for p in free]
@@ -67,6 +69,8 @@ async def ask(deps: Deps, call: Call, post_id: int) -> Result:
         return Result.of(say("posts.claim.held", post=post.name))
     if not post.active:
         return Result.of(say("posts.claim.closed", post=post.name))
+    if post.id in await store.duty.posts.unused(member.unit_id):
+        return Result.of(say("posts.claim.not_used", post=post.name))
     tree = OrgTree.of(await store.units.all())
     deciders = await _deciders(store, member, tree)
 

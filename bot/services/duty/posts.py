@@ -1,7 +1,8 @@
 """`/posts` (设岗定责) as use cases: a secretary sees and changes the duty posts of a member in the units they
 manage — by name, in one line, or with the on/off buttons (one per post of the catalogue). The right is
 checked on every press: a button names a member by id, and the presser must manage that member's unit now.
-`/posts` alone shows the catalogue; `/posts 新增|修改|审核人 …` is `bot.services.duty.catalogue`.
+`/posts` alone shows the catalogue; `/posts 新增|修改|停用|不用|选用|审核人 …` is `bot.services.duty.catalogue`.
+A post the member's unit does not use is neither shown as a switch (unless held) nor given.
 No Telegram here."""
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ log = logging.getLogger(__name__)
 
 
 def post_buttons(lang: str, member_id: int, posts: Iterable[str], cat: Catalogue) -> Buttons:
-    """A switch per post of the catalogue, two to a row (patrol and mediation by their key, as before)."""
+    """A switch per post of `cat`, two to a row (patrol and mediation by their key, as before)."""
     held = set(posts)
     row = []
     for post in cat.posts:
@@ -43,6 +44,13 @@ def post_buttons(lang: str, member_id: int, posts: Iterable[str], cat: Catalogue
         ).pack()
         row.append({"text": label, "data": data})
     return [row[i : i + 2] for i in range(0, len(row), 2)]
+
+
+def _offered(cat: Catalogue, unused: set[int], held: Iterable[str]) -> Catalogue:
+    """The posts a member can be given or is holding: the catalogue's, but those their unit does not use
+    (unless they hold one)."""
+    keep = set(held)
+    return Catalogue(tuple(p for p in cat.posts if p.id not in unused or p.key in keep))
 
 
 def _show(lang: str, tree: OrgTree, member: Member, cat: Catalogue) -> Reply:
@@ -82,12 +90,16 @@ async def posts(deps: Deps, call: Call, fields: list[str]) -> Reply:
         )
     member = found[0]
     cat = await catalogue(store)
+    unused = await store.duty.posts.unused(member.unit_id)
     if not wanted:
-        return _show(lang, tree, member, cat)
+        return _show(lang, tree, member, _offered(cat, unused, member.posts))
     known = {p.key for p in cat.posts}
     chosen, unknown = parse_posts(wanted, known | await store.duty.known_posts())
     if unknown:
         return say("duty.posts.unknown", names=join_names(unknown, lang), known=posts_label(lang, known))
+    skipped = [p.name for p in cat.posts if p.id in unused and p.key in chosen - member.posts]
+    if skipped:
+        return say("posts.use.not_given", names=join_names(skipped, lang), unit=tree.name(member.unit_id))
     await store.duty.set_posts(member.id, chosen)
     log.info("member=%s posts set by telegram_id=%s", member.id, actor.telegram_id)
     return say("duty.posts.updated", name=member.name, unit=unit_label(tree, member), posts=posts_label(lang, chosen))
@@ -104,6 +116,9 @@ async def toggle(deps: Deps, call: Call, member_id: int, post: str | int) -> Rep
     found = next((p for p in cat.posts if p.id == post), None) if isinstance(post, int) else cat.by_key(post)
     if target is None or found is None or not can_manage(actor, target.unit_id, tree):
         return alert("duty.posts.refused")
+    unused = await store.duty.posts.unused(target.unit_id)
+    if found.id in unused and found.key not in target.posts:
+        return alert("posts.use.not_given", names=found.name, unit=tree.name(target.unit_id))
     held = await store.duty.toggle_post(target.id, found.key)
     log.info("member=%s post %s toggled by telegram_id=%s", target.id, found.id, actor.telegram_id)
-    return _show(call.lang, tree, target.model_copy(update={"posts": frozenset(held)}), cat)
+    return _show(call.lang, tree, target.model_copy(update={"posts": frozenset(held)}), _offered(cat, unused, held))
