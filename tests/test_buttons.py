@@ -87,8 +87,9 @@ def test_a_word_that_is_also_a_prefix_is_told_apart() -> None:
 
 def test_every_capability_registers_its_payloads_and_no_two_share_a_prefix() -> None:
     """The list is collected from each capability's `buttons` module, not kept by hand: all 57 kinds of the
-    split `bot/buttons.py`, each under its own prefix, each declared in `bot/services/<capability>/buttons.py`."""
-    assert len(ALL) == 57 and ALL == payload.kinds()
+    split `bot/buttons.py` and the preview's 不发到群 (issue 30), each under its own prefix, each declared in
+    `bot/services/<capability>/buttons.py`."""
+    assert len(ALL) == 58 and ALL == payload.kinds()
     assert len({kind.PREFIX for kind in ALL}) == len(ALL)
     assert all(kind.__module__.startswith("bot.services.") and kind.__module__.endswith(".buttons") for kind in ALL)
     with pytest.raises(TypeError):
@@ -104,6 +105,7 @@ ON_THE_WIRE = [
     ("NoticeUnit", "ntc:unit:7"),
     ("NoticeSend", "ntc:send:a1b2"),
     ("NoticeDrop", "ntc:drop:a1b2"),
+    ("NoticeGroupCopy", "ntc:grp:a1b2:no"),  # new in issue 30 (不发到群 on the preview), as it is sent
     ("NoticeAttend", "ntc:att:7"),
     ("NoticeLeave", "ntc:lv:7"),
     ("NoticeCheckin", "ntc:in:7"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.buttons import DutyApprove, DutyApproveMonth, DutyApproveRange, DutyReject
+from bot.services.duty.buttons import DutyApprove, DutyApproveMonth, DutyApproveRange, DutyReject
 from bot.services.duty.month import month_key
 from bot.services.duty.rules import Month
 from bot.store.duty import DutyLog

@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from bot.emulator import EmuGroup
+from bot.services.notices.buttons import NoticeGroupCopy
 from bot.store import Store
-from tests.conftest import COMMUNITY_SECRETARY, OTHER_SECRETARY, PLAIN, SECRETARY, Harness
-from tests.test_notices import LECTURE, T0, got, link, send_notice
+from tests.conftest import COMMUNITY_SECRETARY, OTHER_SECRETARY, PATROL, PLAIN, SECRETARY, Harness
+from tests.test_notices import LECTURE, T0, got, link, saw, send_notice
 
 ADMIN = 7777  # in ADMIN_IDS, not on the roster
 GROUP = -100600
@@ -96,3 +97,72 @@ async def test_an_admin_and_the_community_secretary_may_unbind_a_branch_group(ha
         await harness.user(who).send("/unbindgroup", chat=group)
         await group.expect("本群已和一村党支部解除绑定")
         assert await bound(harness.store) == {}
+
+
+async def test_a_committee_meeting_never_goes_to_the_bound_group(harness: Harness) -> None:
+    """Issue 30 item 4: a 支委会 with a confidential topic is sent to the committee only; the preview says the
+    group gets nothing, offers no choice, and the group receives nothing."""
+    harness.at(T0)
+    await link(harness, SECRETARY)
+    group = group_with_admins(harness, SECRETARY)
+    await harness.user(SECRETARY).send("/bindgroup", chat=group)
+    await group.expect("本群已和一村党支部绑定")
+    secretary = harness.user(SECRETARY)
+    await secretary.send("/notice 支委会 | 2026-03-12 15:00 | 村委会 | 讨论对钱调解的处分意见（保密）")
+    preview = await secretary.expect("预览")
+    assert "支委会的内容要保密，不发到群里" in preview.text
+    assert "不发到群" not in preview.labels() and "也发到群" not in preview.labels()
+    await secretary.press("发送", preview)
+    await secretary.expect("已开始发送", skipping=("预览",))
+    await harness.settle()
+    await secretary.expect("通知发送完毕", skipping=("会议通知",))
+    await group.no_message(within=0.3)
+    rows = await harness.store.db.fetchall("SELECT key FROM outbox WHERE chat_id = ?", (GROUP,))
+    assert rows == []
+
+
+async def test_the_preview_says_the_group_gets_a_copy_and_skipping_it_works(harness: Harness) -> None:
+    harness.at(T0)
+    await link(harness, SECRETARY, PATROL)
+    group = group_with_admins(harness, SECRETARY)
+    await harness.user(SECRETARY).send("/bindgroup", chat=group)
+    await group.expect("本群已和一村党支部绑定")
+    secretary = harness.user(SECRETARY)
+    await secretary.send(f"/notice {LECTURE}")
+    preview = await secretary.expect("预览")
+    assert "绑定的群里也会发一份" in preview.text
+    await secretary.press("不发到群", preview)
+    skipped = await secretary.expect("这次不发到群里", kind="edit")
+    assert "也发到群" in skipped.labels()
+    await secretary.press("也发到群", skipped)
+    again = await secretary.expect("绑定的群里也会发一份", kind="edit")
+    await secretary.press("不发到群", again)
+    final = await secretary.expect("这次不发到群里", kind="edit")
+    await secretary.press("发送", final)
+    await secretary.expect("已开始发送", skipping=("预览",))
+    await harness.settle()
+    await saw(harness.user(PATROL), "会议通知")
+    await group.no_message(within=0.3)
+    assert await harness.store.db.fetchall("SELECT key FROM outbox WHERE chat_id = ?", (GROUP,)) == []
+    await saw(secretary, "通知发送完毕")
+    secretary.drain()
+
+    await send_notice(harness, SECRETARY, LECTURE)  # not skipped: the group gets its copy
+    await group.expect("会议通知：党课")
+
+
+async def test_a_press_on_an_older_preview_changes_nothing(harness: Harness) -> None:
+    harness.at(T0)
+    await link(harness, SECRETARY)
+    group = group_with_admins(harness, SECRETARY)
+    await harness.user(SECRETARY).send("/bindgroup", chat=group)
+    await group.expect("本群已和一村党支部绑定")
+    secretary = harness.user(SECRETARY)
+    await secretary.send(f"/notice {LECTURE}")
+    old = await secretary.expect("预览")
+    await secretary.send(f"/notice {LECTURE}")
+    await secretary.expect("预览")
+    await secretary.press("不发到群", old)
+    await secretary.expect("不是最新的预览", kind="alert")
+    await secretary.press_data(NoticeGroupCopy("zz", "no").pack(), old)  # forged draft id
+    await secretary.expect("不是最新的预览", kind="alert")

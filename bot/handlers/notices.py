@@ -18,11 +18,12 @@ from bot.domain.payload import family
 from bot.domain.results import Result, say
 from bot.handlers import conversation, notices_admin, notices_replies
 from bot.handlers.common import Handler, args_text, call, command, deps, expired_button, render
+from bot.handlers.pages import show_page
 from bot.i18n import reply_text
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.ledger.buttons import LedgerNotice
 from bot.services.notices import compose
-from bot.services.notices.buttons import NOTICES, NoticeDrop, NoticeKind, NoticeSend, NoticeUnit
+from bot.services.notices.buttons import NOTICES, NoticeDrop, NoticeGroupCopy, NoticeKind, NoticeSend, NoticeUnit
 from bot.services.notices.compose import Choice, NoticeDraft, Stage, Step
 
 END = ConversationHandler.END
@@ -176,6 +177,20 @@ async def on_drop(update: Update, context: ZhibuContext) -> int | None:
     return await _go(update, context, step)
 
 
+async def on_group_copy(update: Update, context: ZhibuContext) -> int | None:
+    """不发到群 / 也发到群 on the preview: the preview is shown again in its place, with the choice made."""
+    query = update.callback_query
+    assert query is not None
+    pressed = NoticeGroupCopy.unpack(query.data)
+    assert pressed is not None
+    step = await compose.group_copy(deps(context), call(context), _draft(context), pressed)
+    conversation.keep(context, NoticeDraft, step.draft)
+    await show_page(update, context, step.result.replies[0])
+    if step.stage is None:
+        return None
+    return END if step.stage is Stage.DONE else int(step.stage)
+
+
 async def on_cancel(update: Update, context: ZhibuContext) -> int:
     return await conversation.cancelled(update, context, NoticeDraft)
 
@@ -206,6 +221,7 @@ def register(app: ZhibuApp) -> None:
                 Stage.CONFIRM: [
                     CallbackQueryHandler(on_send, pattern=NoticeSend.matches),
                     CallbackQueryHandler(on_drop, pattern=NoticeDrop.matches),
+                    CallbackQueryHandler(on_group_copy, pattern=NoticeGroupCopy.matches),
                 ],
             },
             fallbacks=[CommandHandler("cancel", on_cancel)],

@@ -89,6 +89,7 @@ class Draft(BaseModel):
     topic: str
     audience: str = "members"
     speaker: str | None = None
+    to_group: bool = True  # a bound group gets a copy (never for a 支委会 / 党委会); the preview can skip it
 
 
 def _rsvp(r: aiosqlite.Row) -> Rsvp:

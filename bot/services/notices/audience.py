@@ -51,6 +51,8 @@ TARGETS: dict[str, frozenset[str]] = {
 }
 #: Meetings of a committee: only its members are expected, and the quorum counts them.
 COMMITTEE_ONLY = frozenset({"committee", "party_committee"})
+#: Meetings that stay private (支委会, 党委会): never posted to a bound group, whatever it is.
+PRIVATE = COMMITTEE_ONLY
 #: Meetings that vote (表决): the quorum counts members with a vote.
 VOTING = frozenset({"general"})
 
@@ -58,6 +60,12 @@ VOTING = frozenset({"general"})
 def audience(kind: str) -> str:
     """`committee` (the unit's committee members) or `members` (everyone of the unit)."""
     return "committee" if kind in COMMITTEE_ONLY else "members"
+
+
+def group_copy(kind: str, bound: bool, wanted: bool) -> bool:
+    """Whether a bound group gets a copy of the notice: never for a 支委会 or 党委会 (their topics are often
+    confidential); for the other types unless the convener chose to skip it on the preview."""
+    return bound and wanted and kind not in PRIVATE
 
 
 def fits(kind: str, unit: Unit | None) -> bool:

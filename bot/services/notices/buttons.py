@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from bot.domain.payload import Payload
+from bot.domain.payload import Payload, YesNo
 from bot.services.notices.audience import MeetingKind
 
 NOTICES = "ntc"
@@ -41,6 +41,15 @@ class NoticeDrop(Payload):
 
     PREFIX: ClassVar[str] = "ntc:drop"
     draft: str
+
+
+@dataclass(frozen=True)
+class NoticeGroupCopy(Payload):
+    """/notice preview: whether the bound group gets a copy (`on`) of the draft this preview shows."""
+
+    PREFIX: ClassVar[str] = "ntc:grp"
+    draft: str
+    on: YesNo
 
 
 @dataclass(frozen=True)

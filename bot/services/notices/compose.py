@@ -18,6 +18,7 @@ from typing import Literal
 from bot.config import Settings
 from bot.domain import drafts
 from bot.domain.call import Call
+from bot.domain.payload import YesNo
 from bot.domain.results import Reply, Result, alert, say, shown
 from bot.domain.rights import Actor, OrgTree
 from bot.i18n import t
@@ -25,6 +26,7 @@ from bot.services.kernel.deps import Deps
 from bot.services.notices import audience
 from bot.services.notices import common as rules
 from bot.services.notices import text as view
+from bot.services.notices.buttons import NoticeGroupCopy
 from bot.services.notices.common import NoticeError
 from bot.store import Store
 from bot.store.notices import Draft, Expected, notice_ref
@@ -57,6 +59,7 @@ class NoticeDraft(drafts.Draft):
     topic: str | None = None
     audience: str | None = None
     speaker: str | None = None
+    to_group: bool | None = None  # skipped on the preview (不发到群): no copy for the bound group
     preview: str | None = None
 
     def notice(self) -> Draft:
@@ -230,21 +233,34 @@ async def set_topic(deps: Deps, call: Call, draft: NoticeDraft, value: str) -> S
 
 
 async def preview(deps: Deps, call: Call, draft: Draft, tree: OrgTree | None = None) -> Step:
-    """The notice as members will see it and who gets it, under Send / Cancel naming a new draft id."""
+    """The notice as members will see it and who gets it, under Send / Cancel naming a new draft id; with a
+    bound group, whether it gets a copy (never for a 支委会 / 党委会) and, when it may, a button to skip it."""
     lang = call.lang
     tree = tree or await _tree(deps.store)
     draft_id = secrets.token_hex(4)
+    bound = tree.units[draft.unit_id].chat_id is not None
     text = view.preview(
         view.Wording(lang, tree, deps.tz),
         draft,
         await expected_at(deps.store, tree, draft.kind, draft.unit_id),
-        group_bound=tree.units[draft.unit_id].chat_id is not None,
+        group_bound=bound,
     )
+    choice = draft.to_group if bound and draft.kind not in audience.PRIVATE else None
     return Step(
-        Result.of(shown(text, view.preview_buttons(lang, draft_id))),
+        Result.of(shown(text, view.preview_buttons(lang, draft_id, choice))),
         Stage.CONFIRM,
         NoticeDraft(**draft.model_dump(), preview=draft_id),
     )
+
+
+async def group_copy(deps: Deps, call: Call, draft: NoticeDraft | None, pressed: NoticeGroupCopy) -> Step:
+    """不发到群 / 也发到群 pressed on a preview: the preview again (a new draft id, so Send on it sends what it
+    shows), saying whether the bound group gets a copy; refused on an older preview."""
+    if draft is None or draft.topic is None:
+        return Step(Result.of(alert("notice.expired")), Stage.DONE)
+    if not _is_current(draft, pressed.draft):
+        return Step(Result.of(alert("notice.preview_outdated")), None, draft)
+    return await preview(deps, call, draft.replace(to_group=pressed.on is YesNo.YES).notice())
 
 
 # ---------------------------------------------------------------------------------------- Send / Cancel
@@ -287,9 +303,9 @@ def drop(draft: NoticeDraft | None, draft_id: str) -> Step:
 
 
 async def publish(deps: Deps, call: Call, draft: Draft) -> Published:
-    """The notice, its expected members and one outbox row per recipient (and the bound group) in one
-    transaction. When nobody can receive it, the secretary's summary is queued at once (no delivery will
-    end to trigger it)."""
+    """The notice, its expected members and one outbox row per recipient (and the bound group, unless the
+    meeting is a 支委会 / 党委会 or the convener skipped it) in one transaction. When nobody can receive it,
+    the secretary's summary is queued at once (no delivery will end to trigger it)."""
     person, now, store, settings, lang = call.actor, call.now, deps.store, deps.settings, call.lang
     tree = await _tree(store)
     expected = await expected_at(store, tree, draft.kind, draft.unit_id)
@@ -312,7 +328,8 @@ async def publish(deps: Deps, call: Call, draft: Draft) -> Published:
                     buttons=view.buttons(member_lang, notice_id),
                 )
             )
-        if unit.chat_id is not None:
+        if audience.group_copy(draft.kind, unit.chat_id is not None, draft.to_group):
+            assert unit.chat_id is not None
             group_lang = settings.default_language
             rows.append(
                 Outgoing(

@@ -10,13 +10,16 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.models import Unit
+from bot.domain.payload import YesNo
 from bot.domain.rights import OrgTree
 from bot.i18n import Html, t
+from bot.services.notices import audience
 from bot.services.notices.audience import THREE_AND_ONE, MeetingKind
 from bot.services.notices.buttons import (
     NoticeAttend,
     NoticeCheckin,
     NoticeDrop,
+    NoticeGroupCopy,
     NoticeKind,
     NoticeLeave,
     NoticeSend,
@@ -138,14 +141,29 @@ def unit_buttons(tree: OrgTree, units: Sequence[Unit]) -> list[list[dict[str, st
     return [[{"text": unit_name(tree, u), "data": NoticeUnit(u.id).pack()}] for u in units]
 
 
-def preview_buttons(lang: str, draft_id: str) -> list[list[dict[str, str]]]:
-    """Send / Cancel of one preview: they name its draft, so an older preview cannot send a newer draft."""
-    return [
+def preview_buttons(lang: str, draft_id: str, group: bool | None = None) -> list[list[dict[str, str]]]:
+    """Send / Cancel of one preview: they name its draft, so an older preview cannot send a newer draft. With
+    a bound group that may get a copy (`group`: whether it will), a button to skip the copy or take it back."""
+    rows = [
         [
             {"text": t(lang, "notice.btn_send"), "data": NoticeSend(draft_id).pack()},
             {"text": t(lang, "notice.btn_cancel"), "data": NoticeDrop(draft_id).pack()},
         ]
     ]
+    if group is not None:
+        label, on = ("notice.btn_group_skip", YesNo.NO) if group else ("notice.btn_group_send", YesNo.YES)
+        rows.append([{"text": t(lang, label), "data": NoticeGroupCopy(draft_id, on).pack()}])
+    return rows
+
+
+def group_line(lang: str, kind: str, bound: bool, wanted: bool) -> str | None:
+    """What the preview says of the bound group: a 支委会 / 党委会 never goes there; another type goes unless
+    skipped. None when no group is bound."""
+    if not bound:
+        return None
+    if kind in audience.PRIVATE:
+        return t(lang, "notice.preview_group_private", kind=kind_name(lang, kind))
+    return t(lang, "notice.preview_group" if wanted else "notice.preview_group_skipped")
 
 
 def preview(wording: Wording, draft: Draft, expected: Sequence[Expected], group_bound: bool) -> str:
@@ -170,8 +188,9 @@ def preview(wording: Wording, draft: Draft, expected: Sequence[Expected], group_
     lines.append(t(lang, "notice.preview_to", count=len(linked), unit=unit_name(tree, tree.units.get(draft.unit_id))))
     if unregistered:
         lines.append(t(lang, "notice.preview_unregistered", count=len(unregistered), names=names(lang, unregistered)))
-    if group_bound:
-        lines.append(t(lang, "notice.preview_group"))
+    group = group_line(lang, draft.kind, group_bound, draft.to_group)
+    if group is not None:
+        lines.append(group)
     return "\n".join(lines)
 
 
