@@ -285,3 +285,33 @@ async def test_no_resolution_when_nobody_checked_in(harness_factory: Any, tmp_pa
     await secretary.press("完成", await secretary.expect("已记 0 条决议"))
     await secretary.press("保存", await secretary.expect("请核对"))
     await secretary.expect("决议 0 条")
+
+
+async def test_a_host_is_present_or_outside_the_roster_never_another_branchs_member(
+    harness_factory: Any, tmp_path: Path
+) -> None:
+    """Issue 30 item 9: a typed host or recorder is someone present, or someone the roster does not know (a
+    township official); a member of another branch, or one the record shows absent, is refused."""
+    harness = await _harness(harness_factory, tmp_path)
+    secretary = harness.user(WANG)
+    await secretary.send("/minutes 1")
+    await secretary.expect("会议 #1 的记录")
+    await secretary.expect("主持人")
+    await secretary.send("吴书记")  # 二村党支部's secretary: on the roster, not at this meeting
+    refused = await secretary.expect("吴书记是名册里的党员")
+    assert "镇党委 李明" in refused.text
+    await secretary.expect("主持人")  # asked again
+    await secretary.send("社区书记")  # the community's secretary: not expected at a branch meeting
+    await secretary.expect("社区书记是名册里的党员")
+    await secretary.expect("主持人")
+    await secretary.send("张流动")  # expected, absent
+    await secretary.expect("张流动这次缺席")
+    await secretary.expect("主持人")
+    await secretary.send("镇党委 李明")  # a township official
+    await secretary.expect("记录人")
+    await secretary.send("赵 组长")  # present, typed with a space: the roster's spelling is kept
+    await secretary.expect("会议内容")
+    await secretary.send("学习党章。")
+    await secretary.press("完成", await secretary.expect("已记 0 条决议"))
+    preview = await secretary.expect("请核对")
+    assert "主持人：镇党委 李明" in preview.text and "记录人：赵组长" in preview.text

@@ -178,11 +178,12 @@ async def typed(deps: Deps, call: Call, waiting: Waiting, raw: str) -> Step:
         name = clean_text(raw)
         if not name or len(name) > rules.NAME_LIMIT:
             return meeting.next(state, draft, say("minutes.err.name", limit=rules.NAME_LIMIT))
-        missing = rules.absent_by_record(name, record.everyone)
-        if missing is not None:
-            key = "minutes.err.on_leave" if missing.on_leave else "minutes.err.absent"
-            return meeting.next(state, draft, say(key, name=missing.name))
-        return meeting.next(RECORDER if state == HOST else CONTENT, _named(draft, state, name))
+        refusal = await _not_there(deps, name, record)
+        if refusal is not None:
+            return meeting.next(state, draft, refusal)
+        present = rules.present_by_record(name, record.everyone)
+        chosen = present.name if present is not None else name
+        return meeting.next(RECORDER if state == HOST else CONTENT, _named(draft, state, chosen))
     if state == CONTENT:
         content = clean_text(raw, multiline=True)
         if not content or len(content) > rules.CONTENT_LIMIT:
@@ -196,6 +197,21 @@ async def typed(deps: Deps, call: Call, waiting: Waiting, raw: str) -> Step:
     if state == RES_VOTES:
         return _votes(meeting, draft, raw)
     return meeting.next(state, draft, say("minutes.err.use_buttons"))  # MORE, PREVIEW wait for buttons
+
+
+async def _not_there(deps: Deps, name: str, record: text.Record) -> Reply | None:
+    """Why a typed host or recorder cannot stand: a member the record shows absent or on leave, or a member of
+    the roster who was not at the meeting (another branch's, or one not expected); None for a member present
+    or someone outside the roster (a township official)."""
+    if rules.present_by_record(name, record.everyone) is not None:
+        return None
+    missing = rules.absent_by_record(name, record.everyone)
+    if missing is not None:
+        return say("minutes.err.on_leave" if missing.on_leave else "minutes.err.absent", name=missing.name)
+    member = rules.on_roster(name, [m.name for m in await deps.store.members.all() if m.active])
+    if member is not None:
+        return say("minutes.err.not_present", name=member)
+    return None
 
 
 def _quorum_refusal(record: text.Record) -> Reply | None:

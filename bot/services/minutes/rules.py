@@ -1,14 +1,15 @@
 """Minutes from the record (issue 13 item 6), the pure rules: the draft a secretary fills in step by step,
 the votes of a resolution as typed (三个数：赞成 反对 弃权) and the checks against the record — the votes
 cast cannot exceed those present with a vote (or 实到 for a meeting without a quorum), and a resolution is
-recorded only when the quorum is met; a typed host or recorder cannot be someone the record shows absent
-or on leave."""
+recorded only when the quorum is met; a typed host or recorder is someone the record shows present, or
+someone outside the roster (a township official) — never a member the record shows absent or on leave, nor
+any other member of the roster (another branch's, or one who was not at the meeting)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
@@ -89,6 +90,16 @@ def check_votes(votes: tuple[int, int, int], limit: int) -> VoteProblem | None:
 
 def same_name(a: str, b: str) -> bool:
     return "".join(unicodedata.normalize("NFKC", a).split()) == "".join(unicodedata.normalize("NFKC", b).split())
+
+
+def on_roster(name: str, roster: Iterable[str]) -> str | None:
+    """The roster's spelling of `name` when a member of the roster bears it (any unit), else None."""
+    return next((n for n in roster if same_name(n, name)), None)
+
+
+def present_by_record(name: str, everyone: Sequence[MeetingSeat]) -> MeetingSeat | None:
+    """The member of that name whom the record shows present."""
+    return next((s for s in everyone if same_name(s.name, name) and s.present), None)
 
 
 def absent_by_record(name: str, everyone: Sequence[MeetingSeat]) -> MeetingSeat | None:
