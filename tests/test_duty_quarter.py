@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Settings
 from bot.services import registry as core
+from bot.services.duty.buttons import DutyAccountWrite
 from bot.services.exports.export import export_files
 from bot.store import Store
 from tests.conftest import MEDIATOR, OTHER_SECRETARY, PATROL, PLAIN, SECRETARY, SMALL_ROSTER, Harness, load_roster
@@ -171,3 +172,36 @@ async def test_members_without_the_right_get_refusals(harness: Harness) -> None:
         await plain.expect(who)
     await plain.press_data("duty:pub:1")
     await plain.expect("失效", kind="alert")
+
+
+async def test_an_account_only_for_an_open_quarter_and_frozen_once_rated(harness: Harness) -> None:
+    """Issue 30 item 9: a (forged) 写述职 for a quarter other than the current or the previous one is refused,
+    and an account that was rated cannot be replaced, also when it was asked for before the rating."""
+    harness.at(local(4, 3))
+    patrol, secretary = harness.user(PATROL), harness.user(SECRETARY)
+    await patrol.send("/start")
+    greeting = await patrol.next_message()
+    await patrol.press_data(DutyAccountWrite(20254).pack(), greeting)  # 2025Q4: two quarters ago
+    await patrol.expect("现在不能写2025年第四季度的述职")
+    await patrol.press_data(DutyAccountWrite(20263).pack(), greeting)  # 2026Q3: not begun
+    await patrol.expect("现在不能写2026年第三季度的述职")
+    assert await harness.store.db.fetchall("SELECT * FROM post_accounts") == []
+    await patrol.press_data(DutyAccountWrite(20262).pack(), greeting)  # the current quarter: fine
+    await patrol.expect("请写2026年第二季度的述职")
+    await patrol.send("/cancel")
+    await patrol.expect("已取消")
+
+    await patrol.send("/account")  # 2026Q1, under review until a month after it
+    await patrol.expect("请写2026年第一季度的述职")
+    await patrol.send("本季度巡逻十二次。")
+    await patrol.expect("述职已收到")
+    await patrol.send("/account")
+    await patrol.expect("请写2026年第一季度的述职")  # asked before the rating, sent after it
+    await secretary.send("/rate 赵巡逻 | 称职 | 2026Q1")
+    await secretary.expect("评定")
+    await patrol.send("改一下：本季度巡逻二十次。")
+    await patrol.expect("已经评定了，不能再改")
+    await patrol.send("/account")
+    await patrol.expect("已经评定了，不能再改")
+    [row] = await harness.store.db.fetchall("SELECT quarter, text FROM post_accounts")
+    assert tuple(row) == ("2026Q1", "本季度巡逻十二次。")

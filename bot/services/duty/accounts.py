@@ -91,12 +91,35 @@ class AccountDraft(drafts.Draft):
     quarter: int
 
 
+def open_quarters(deps: Deps, now: datetime) -> tuple[Quarter, Quarter]:
+    """The quarters an account may be written for: the current one and the one before it."""
+    current = Quarter.of(now, deps.tz)
+    return current, (Quarter(current.year - 1, 4) if current.number == 1 else Quarter(current.year, current.number - 1))
+
+
+async def _closed(deps: Deps, call: Call, quarter: Quarter) -> str | None:
+    """Why no account can be written for this quarter now (a catalogue key): not the current or the previous
+    quarter, or rated already (a rated account stays as it was rated); None when it can."""
+    member = call.actor.member
+    if quarter not in open_quarters(deps, call.now):
+        return "posts.account.not_open"
+    account = (await deps.store.duty.posts.accounts(str(quarter), [member.id])).get(member.id) if member else None
+    if account is not None and account.rating is not None:
+        return "posts.account.frozen"
+    return None
+
+
 async def ask(deps: Deps, call: Call, key: int | None) -> tuple[Reply, Quarter | None]:
-    """`/account` or the prompt's button: the question, and the quarter the next message is the account of."""
+    """`/account` or the prompt's button: the question, and the quarter the next message is the account of.
+    Refused for a quarter other than the current or the previous one (a forged or very old button), and for
+    one whose account was rated."""
     actor = call.actor
     quarter = Quarter.of_key(key) if key else under_review(call.now, deps.tz)
     if actor.member is None or not actor.member.posts or quarter is None:
         return alert("posts.account.not_holder"), None
+    closed = await _closed(deps, call, quarter)
+    if closed is not None:
+        return say(closed, quarter=quarter_label(call.lang, quarter)), None
     return say("posts.account.ask", quarter=quarter_label(call.lang, quarter)), quarter
 
 
@@ -109,10 +132,14 @@ class Said:
 
 
 async def save(deps: Deps, call: Call, quarter: Quarter, said: Said) -> Reply:
-    """The account typed (or a voice message): kept for the quarter (a later one replaces it)."""
+    """The account typed (or a voice message): kept for the quarter (a later one replaces it until the account
+    is rated; checked again, as the quarter may have closed or a rating come in since it was asked)."""
     member, voice, lang = call.actor.member, said.voice, call.lang
     if member is None:
         return say("posts.account.not_holder")
+    closed = await _closed(deps, call, quarter)
+    if closed is not None:
+        return say(closed, quarter=quarter_label(lang, quarter))
     written = clean_text(said.text or "", multiline=True)[:ACCOUNT_LIMIT].strip() or None
     if written is None and voice is None:
         return say("posts.account.ask", quarter=quarter_label(lang, quarter))
