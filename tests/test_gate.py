@@ -80,3 +80,20 @@ async def test_leave_pressed_while_writing_a_report_takes_the_reason(harness: Ha
     assert [r.reason for r in rsvps.values()] == ["在外地打工，赶不回来"]
     reports = await harness.store.db.fetchall("SELECT count(*) FROM thought_reports")
     assert reports[0][0] == 0
+
+
+async def test_a_press_without_data_is_answered_and_ends_nothing(harness: Harness) -> None:
+    """Issue 30 item 9: PTB hands a press without data to any button handler; the gate answers it like an
+    expired button, nothing fails and the conversation in progress goes on."""
+    migrant = harness.user(MIGRANT)
+    await _status_asks_place(harness)
+    await migrant.press_data(None)
+    await migrant.expect("这个按钮已经失效了", kind="alert")
+    await migrant.send("广东东莞")
+    await migrant.expect("补充")  # /status still waits for its place
+    stranger = harness.user(STRANGER)
+    await stranger.send("/start")
+    await stranger.next_message()
+    await stranger.press_data(None)
+    await stranger.next_message()  # an alert either way, never the error answer
+    assert all("出了点问题" not in m.text for u in (migrant, stranger) for m in u.received)

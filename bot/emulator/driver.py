@@ -267,26 +267,25 @@ class EmuUser(Inbox):
             f"{self._label}: no inline button containing {label!r}; available (message_id, labels): {seen or 'none'}"
         )
 
-    async def press_data(self, data: str, message: BotMessage | StoredMessage | None = None) -> int:
-        """Send a callback query with raw ``data`` for ``message`` (default: newest bot message)."""
+    async def press_data(self, data: str | None, message: BotMessage | StoredMessage | None = None) -> int:
+        """Send a callback query with raw ``data`` for ``message`` (default: newest bot message); None sends
+        one without data, as a buggy or hostile client may."""
         candidates = self._candidates(message)
         if not candidates:
             raise AssertionError(f"{self._label}: no bot message to press a button on")
         return await self._callback(candidates[0], data)
 
-    async def _callback(self, stored: StoredMessage, data: str) -> int:
+    async def _callback(self, stored: StoredMessage, data: str | None) -> int:
         query_id = self.emu.new_callback(self.id, stored.chat_id, stored.message_id)
-        update_id = self.emu.queue_update(
-            {
-                "callback_query": {
-                    "id": query_id,
-                    "from": self.user_object(),
-                    "message": stored.to_api(),
-                    "chat_instance": str((stored.chat_id * 7919 + self.emu.bot_id) % 10**18),
-                    "data": data,
-                }
-            }
-        )
+        query: dict[str, Any] = {
+            "id": query_id,
+            "from": self.user_object(),
+            "message": stored.to_api(),
+            "chat_instance": str((stored.chat_id * 7919 + self.emu.bot_id) % 10**18),
+        }
+        if data is not None:
+            query["data"] = data
+        update_id = self.emu.queue_update({"callback_query": query})
         await asyncio.sleep(0)
         return update_id
 

@@ -54,6 +54,12 @@ async def gate(update: Update, context: ZhibuContext) -> None:
     if _for_another_bot(update, context):
         await store.updates.mark(update.update_id)
         raise ApplicationHandlerStop
+    if update.callback_query is not None and not update.callback_query.data:
+        # A press without data (a client's bug, or forged): PTB would hand it to every CallbackQueryHandler
+        # whatever its pattern, so it is answered here like an expired button and goes no further.
+        await update.callback_query.answer(t(context.lang, "pages.gone"), show_alert=True)
+        await store.updates.mark(update.update_id)
+        raise ApplicationHandlerStop
     if person.known or _is_start_with_code(update):
         await _switch_conversation(update, context)
         return
