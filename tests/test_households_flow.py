@@ -90,10 +90,10 @@ async def test_visit_without_a_request(harness: Harness) -> None:
 async def test_refusals_another_members_household_unknown_and_strangers(harness: Harness) -> None:
     await load_households(harness.store)
     member = harness.user(PATROL)
-    await member.send("/visit 李大爷 | 顺路看看")
-    await member.expect("不归您联系")
+    await member.send("/visit 李大爷 | 顺路看看")  # someone else's: the same answer as one that does not exist
+    await member.expect("在您联系的住户里没有找到户主「李大爷」")
     await member.send("/visit 不存在 | 看看")
-    await member.expect("没有找到户主「不存在」")
+    await member.expect("在您联系的住户里没有找到户主「不存在」")
     await member.send("/visit 李大爷")
     await member.expect("用法")
     # a forged button for someone else's household
@@ -116,7 +116,7 @@ async def test_a_secretary_may_log_a_visit_in_their_units_only(harness: Harness)
     await secretary.send("/visit 李大爷 | 书记走访，情况良好")
     await secretary.expect("已登记走访：李大爷")
     await secretary.send("/visit 周大妈 | 看看")
-    await secretary.expect("不归您联系")
+    await secretary.expect("没有找到户主「周大妈」")
     assert await visits(harness) == [("李大爷", "书记走访，情况良好")]
 
 

@@ -111,10 +111,11 @@ async def test_the_secretary_passes_it_to_the_community_committee(harness: Harne
 async def test_refusals_and_stale_buttons(harness: Harness) -> None:
     await logged(harness)
     patrol, other = harness.user(PATROL), harness.user(OTHER_SECRETARY)
-    await patrol.send("/request 李大爷 | 帮忙修水管")
-    await patrol.expect("不归您联系")
-    await patrol.send("/request 没这户 | 帮忙")
-    await patrol.expect("没有找到户主")
+    await patrol.send("/request 李大爷 | 帮忙修水管")  # someone else's household
+    not_yours = await patrol.expect("没有找到户主「李大爷」")
+    await patrol.send("/request 没这户 | 帮忙")  # no such household
+    not_found = await patrol.expect("没有找到户主「没这户」")
+    assert not_yours.text.replace("李大爷", "X") == not_found.text.replace("没这户", "X")  # one answer for both
     await patrol.send("/request 李大爷")
     await patrol.expect("用法")
     await patrol.send("/requests")

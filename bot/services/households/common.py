@@ -59,14 +59,14 @@ class Found:
 
 
 async def find_named(person: Actor, head: str, store: Store, tree: OrgTree) -> Found:
-    """The household whose 户主 is `head` among those this person may act on: the person's own first."""
+    """The household whose 户主 is `head` among those this person may act on: the person's own first. A household
+    that is not theirs gets the same answer as one that does not exist: residents' names are not told to
+    whoever guesses them."""
     everyone = await store.households.headed(head)
-    if not everyone:
-        return Found(None, say("households.unknown", head=head))
     mine = [h for h in everyone if person.member is not None and h.member_id == person.member.id]
     pool = mine or [h for h in everyone if may_act(person, h, tree)]
     if not pool:
-        return Found(None, say("households.not_yours", head=head))
+        return Found(None, say("households.not_found", head=head))
     if len(pool) > 1:
         return Found(None, say("households.ambiguous", head=head, places="、".join(address(h) or "—" for h in pool)))
     return Found(pool[0], None)
