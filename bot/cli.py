@@ -30,6 +30,7 @@ from bot.services.exports.export import ExportJob, export_to_dir
 from bot.services.exports.pdf import PDF_TIMEOUT, ledger_pdf
 from bot.services.households.importing import HouseholdError, apply_households, parse_households
 from bot.services.households.importing import column_name as household_column
+from bot.services.kernel import csv_files
 from bot.services.members.invites import pending_links
 from bot.services.members.roster import (
     ImportSummary,
@@ -61,18 +62,42 @@ def roster_error_text(lang: str, error: RosterError) -> str:
     return plain(t(lang, "roster.error_row", line=error.line, problem=Html(problem)))
 
 
+def read_table(settings: Settings, path: Path, prefix: str) -> str | None:
+    """The text of a CSV file to import (UTF-8, or GBK / GB18030 as Excel saves it in Chinese), or None after
+    saying why it cannot be read (`<prefix>.read_error`, or how to save it as UTF-8, or that it is too big)."""
+    try:
+        with path.open("rb") as file:
+            data = file.read(csv_files.MAX_BYTES + 1)
+        decoded = csv_files.decode_table(data)
+    except OSError as exc:
+        say(settings, f"{prefix}.read_error", detail=exc.strerror or str(exc))
+        return None
+    except csv_files.Unreadable as exc:
+        say(settings, f"import.{exc.reason}", limit=csv_files.MAX_BYTES // (1024 * 1024))
+        return None
+    if decoded.encoding != "utf-8":
+        say(settings, "import.decoded", encoding="GBK" if decoded.encoding == "gb18030" else decoded.encoding.upper())
+    return decoded.text
+
+
+def print_problems(settings: Settings, lines: list[str]) -> None:
+    """The problems of a failed import, at most `csv_files.MAX_SHOWN` of them, then how many more there are."""
+    shown, more = csv_files.shown_and_more(lines)
+    for line in shown:
+        print("  " + line)
+    if more:
+        say(settings, "import.more_problems", more=more, total=len(lines))
+
+
 async def import_roster(settings: Settings, path: Path, deactivate_missing: bool = False) -> int:
     lang = settings.default_language
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        say(settings, "roster.read_error", detail=str(exc))
+    text = read_table(settings, path, "roster")
+    if text is None:
         return 1
     rows, errors = parse_roster(text, cadence=settings.report_cadence_default)
     if errors:
         say(settings, "roster.failed")
-        for error in errors:
-            print("  " + roster_error_text(lang, error))
+        print_problems(settings, [roster_error_text(lang, error) for error in errors])
         return 1
     store = await Store.open(settings.database_path)
     try:
@@ -113,10 +138,8 @@ def household_error_text(lang: str, error: HouseholdError) -> str:
 async def import_households(settings: Settings, path: Path) -> int:
     """党员联户名单: every row checked and every member found, then written in one transaction, or nothing."""
     lang = settings.default_language
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        say(settings, "households.read_error", detail=str(exc))
+    text = read_table(settings, path, "households")
+    if text is None:
         return 1
     rows, errors = parse_households(text)
     if not errors:
@@ -127,8 +150,7 @@ async def import_households(settings: Settings, path: Path) -> int:
             await store.close()
     if errors:
         say(settings, "households.failed")
-        for error in errors:
-            print("  " + household_error_text(lang, error))
+        print_problems(settings, [household_error_text(lang, error) for error in errors])
         say(settings, "households.example")
         return 1
     say(settings, "households.summary", created=summary.created, updated=summary.updated, unchanged=summary.unchanged)

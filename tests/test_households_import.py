@@ -9,6 +9,7 @@ import pytest
 from bot.domain.models import Member, Unit
 from bot.domain.rights import OrgTree
 from bot.services.households.importing import apply_households, match_members, parse_households
+from bot.services.kernel import csv_files
 from bot.store import Store
 from tests.conftest import SMALL_ROSTER, load_roster
 from tests.households_helpers import HOUSEHOLDS, load_households
@@ -132,3 +133,58 @@ def test_the_command_line(tmp_path: Path) -> None:
     assert "户主,楼栋,单元,房号" in result.stdout  # an example of a good file
     english = run_cli(tmp_path, "import-households", str(bad))
     assert "Line 2, column people" in english.stdout and "head,building,unit,room" in english.stdout
+
+
+def test_a_gbk_households_file_imports_and_too_big_a_file_is_refused(tmp_path: Path) -> None:
+    """Issue 30 item 9: the households list as Excel saves it in Chinese (GBK) imports; a file over the cap
+    is refused before anything is read into the database."""
+    zh = {"DEFAULT_LANGUAGE": "zh"}
+    assert run_cli(tmp_path, "import-roster", str(SMALL_ROSTER)).returncode == 0
+    gbk = tmp_path / "联户-gbk.csv"
+    gbk.write_bytes(HOUSEHOLDS.read_text(encoding="utf-8").encode("gb18030"))
+    good = run_cli(tmp_path, "import-households", str(gbk), env=zh)
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert "这个文件是 GBK 编码" in good.stdout and "新增 4 户" in good.stdout
+    huge = tmp_path / "huge.csv"
+    huge.write_bytes(b"head,member\n" + b"x,y\n" * (csv_files.MAX_BYTES // 4 + 1))
+    refused = run_cli(tmp_path, "import-households", str(huge), env=zh)
+    assert refused.returncode == 1 and "文件太大了（超过 5 MB）" in refused.stdout
+
+
+def test_a_long_list_of_problems_stops_at_fifty_with_a_count(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("户主,人口,联户党员\n" + "".join(f"住户{n},三口,李联络\n" for n in range(55)), encoding="utf-8")
+    result = run_cli(tmp_path, "import-households", str(bad), env={"DEFAULT_LANGUAGE": "zh"})
+    assert result.returncode == 1
+    assert sum(line.startswith("  第") for line in result.stdout.splitlines()) == 50
+    assert "还有 5 处问题没有列出（一共 55 处）" in result.stdout
+    assert "户主,楼栋,单元,房号" in result.stdout  # the example still follows
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        ("户主,联户党员\n李大爷,李联络\n".encode(), "utf-8"),
+        (b"\xef\xbb\xbf" + "户主\n李大爷\n".encode(), "utf-8"),
+        ("户主,联户党员\n李大爷,李联络\n".encode("gbk"), "gb18030"),
+        ("户主\n𠮷大爷\n".encode("gb18030"), "gb18030"),  # outside GBK: GB18030 has it
+        ("户主\n李大爷\n".encode("utf-16"), "utf-16"),  # Excel's 「Unicode 文本」
+    ],
+)
+def test_the_encodings_chinese_spreadsheets_save(data: bytes, encoding: str) -> None:
+    decoded = csv_files.decode_table(data)
+    assert decoded.encoding == encoding and "户主" in decoded.text and "\ufeff" not in decoded.text
+
+
+def test_what_cannot_be_read_is_refused_with_a_reason() -> None:
+    for data, reason in (
+        ("户主\n李大爷\n".encode("utf-16-le"), "encoding"),  # no BOM: NULs everywhere
+        (b"PK\x03\x04\x14\x00" + bytes(range(256)), "encoding"),  # an .xlsx renamed
+        (b"a" * (csv_files.MAX_BYTES + 1), "too_big"),
+    ):
+        with pytest.raises(csv_files.Unreadable) as refused:
+            csv_files.decode_table(data)
+        assert refused.value.reason == reason
+    assert csv_files.decode_table(b"a" * csv_files.MAX_BYTES).encoding == "utf-8"  # the cap itself is taken
+    assert csv_files.shown_and_more(list(range(50))) == (list(range(50)), 0)
+    assert csv_files.shown_and_more(list(range(51))) == (list(range(50)), 1)

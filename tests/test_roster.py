@@ -139,3 +139,29 @@ def test_cli_invites_export_and_backup(tmp_path: Path) -> None:
     assert data.startswith(b"\xef\xbb\xbf") and "王书记".encode() in data
     backup = run_cli(tmp_path, "backup", str(tmp_path / "copy.sqlite3"))
     assert backup.returncode == 0 and "ok" in backup.stdout
+
+
+def test_cli_reads_a_gbk_roster_as_excel_saves_it(tmp_path: Path) -> None:
+    """Issue 30 item 9: Excel's 「CSV（逗号分隔）」 in Chinese is GBK; it imports, and the secretary is told how
+    it was read. A file in no Chinese spreadsheet encoding is refused with how to save it as UTF-8."""
+    gbk = tmp_path / "名册-gbk.csv"
+    gbk.write_bytes((Path(__file__).parent / "data" / "org.csv").read_text(encoding="utf-8").encode("gbk"))
+    result = run_cli(tmp_path, "import-roster", str(gbk), env={"DEFAULT_LANGUAGE": "zh"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "这个文件是 GBK 编码" in result.stdout and "新增 9 人" in result.stdout
+    binary = tmp_path / "名册.xlsx.csv"
+    binary.write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)) * 4)
+    refused = run_cli(tmp_path, "import-roster", str(binary), env={"DEFAULT_LANGUAGE": "zh"})
+    assert refused.returncode == 1
+    assert "CSV UTF-8（逗号分隔）" in refused.stdout and "Traceback" not in refused.stderr
+
+
+def test_cli_lists_fifty_problems_then_counts_the_rest(tmp_path: Path) -> None:
+    rows = "".join(f"党员{n},一村党支部,,不知道,,,,,,,,\n" for n in range(70))
+    bad = tmp_path / "bad.csv"
+    bad.write_text(SMALL_ROSTER.read_text(encoding="utf-8").splitlines()[0] + "\n" + rows, encoding="utf-8")
+    result = run_cli(tmp_path, "import-roster", str(bad), env={"DEFAULT_LANGUAGE": "zh"})
+    assert result.returncode == 1
+    listed = [line for line in result.stdout.splitlines() if line.startswith("  ")]
+    assert len(listed) == 50 and "第 51 行" in listed[-1]
+    assert "还有 20 处问题没有列出（一共 70 处）" in result.stdout
