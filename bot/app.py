@@ -37,7 +37,7 @@ from bot.handlers import households as household_handlers  # issue 15
 from bot.handlers import ledger as ledger_handlers
 from bot.handlers import minutes as minutes_handlers  # issue 13 item 6
 from bot.handlers import requests as request_handlers  # issue 15
-from bot.handlers.menu import publish_all
+from bot.handlers.menu import MENUS, publish_all
 from bot.runtime.context import Services, ZhibuApp, ZhibuContext, utc_now
 from bot.runtime.delivery import Sender, sweep_job
 from bot.runtime.persistence import SqlitePersistence
@@ -104,7 +104,7 @@ def build_application(settings: Settings, store: Store) -> ZhibuApp:
 async def publish_commands(app: ZhibuApp) -> None:
     """The command menus: every member's by default, and their own for those with more rights."""
     services = services_of(app)
-    await publish_all(app.bot, services.store, services.settings)
+    await publish_all(app.bot, services.store, services.settings, services.state.setdefault(MENUS, {}))
 
 
 def services_of(app: ZhibuApp) -> Services:

@@ -5,6 +5,7 @@ rights; bad input."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -22,6 +23,7 @@ from tests.conftest import (
     SECRETARY,
     Harness,
 )
+from tests.test_notices import until
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -479,3 +481,42 @@ async def test_a_branch_secretary_in_english_is_told_whose_catalogue_it_is(harne
     assert next(p for p in await harness.store.duty.posts.all() if p.key == "patrol").minimum == 4
     await secretary.send("/posts skip 关爱帮扶岗")
     await secretary.expect("no longer uses")
+
+
+def menu_of(harness: Harness, telegram_id: int | None = None) -> list[str]:
+    """The commands of a person's own menu (None: the default menu of private chats)."""
+    scope = {"type": "chat", "chat_id": telegram_id} if telegram_id else {"type": "all_private_chats"}
+    return [c["command"] for c in harness.emu.commands.get((json.dumps(scope, sort_keys=True), ""), [])]
+
+
+async def test_review_is_in_the_menus_and_help_of_reviewers_only(harness: Harness) -> None:
+    """Issue 30 item 10: /review is listed (menu and /help) for secretaries and named reviewers only; naming or
+    unnaming a reviewer changes their menu the next time they write."""
+    await until(lambda: bool(menu_of(harness)))
+    assert "review" not in menu_of(harness) and "help" in menu_of(harness)
+    await hello(harness, SECRETARY, LIAISON, PLAIN)
+    await until(lambda: "review" in menu_of(harness, SECRETARY))
+    plain, liaison = harness.user(PLAIN), harness.user(LIAISON)
+    await plain.send("/help")
+    assert "/review" not in (await plain.expect("/status")).text
+    await liaison.send("/help")
+    assert "/review" not in (await liaison.expect("/contact")).text
+    assert "contact" in menu_of(harness, LIAISON) and "review" not in menu_of(harness, LIAISON)
+    member = await harness.store.members.by_telegram_id(LIAISON)
+    assert member is not None
+    async with harness.store.db.transaction() as conn:  # 支委 by the roster
+        await conn.execute("INSERT INTO member_offices (member_id, office) VALUES (?, 'committee')", (member.id,))
+    secretary = harness.user(SECRETARY)
+    await secretary.send("/posts 审核人 李联络")
+    await secretary.expect("已指定 李联络")
+    await liaison.send("/help")
+    assert "/review" in (await liaison.expect("/contact")).text
+    await until(lambda: "review" in menu_of(harness, LIAISON))
+    await secretary.send("/posts 审核人 李联络")
+    await secretary.expect("已取消")
+    await liaison.send("/review")
+    await liaison.expect("只有书记和书记指定的审核人")
+    await until(lambda: "review" not in menu_of(harness, LIAISON) and "contact" in menu_of(harness, LIAISON))
+    await plain.send("/review")
+    await plain.expect("只有书记和书记指定的审核人")
+    assert menu_of(harness, PLAIN) == []  # the default menu is theirs

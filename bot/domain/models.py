@@ -66,6 +66,12 @@ class Member(BaseModel):
     note: str | None = None  # 备注: for a relation elsewhere, the home organisation
     duty: str | None = None  # 职务说明, e.g. 组织委员
     activity_group_id: int | None = None  # 活动小组 (a unit of kind activity_group)
+    reviewer: bool = False  # named a reviewer of duty entries by a secretary (/posts 审核人)
+
+    @property
+    def reviews(self) -> bool:
+        """Reviews duty entries (/review): a secretary, or a committee member (支委) named reviewer."""
+        return self.is_secretary or (self.reviewer and self.is_committee)
 
     @property
     def linked(self) -> bool:

@@ -23,6 +23,7 @@ class Capability(StrEnum):
     ADMIN = "admin"  # ADMIN_IDS or the admin role: operations (/health)
     CONVENER = "convener"  # calls meetings: a secretary, or a group leader (党小组会 of their group)
     ORGANISER = "organiser"  # 发展党员: a secretary, or the 组织委员 of a committee
+    REVIEWER = "reviewer"  # reviews duty entries: a secretary (an admin), or a committee member named reviewer
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,8 @@ class Actor:
                 return self.is_secretary or (self.member is not None and bool(self.member.led_group_ids))
             case Capability.ORGANISER:
                 return self.is_secretary or self.is_organiser
+            case Capability.REVIEWER:
+                return self.is_secretary or (self.member is not None and self.member.reviews)
         return False
 
 

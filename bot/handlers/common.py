@@ -31,6 +31,7 @@ _WHO = {
     Capability.POST: "common.who_post",
     Capability.ADMIN: "ops.who_admin",
     Capability.CONVENER: "notice.who_convener",
+    Capability.REVIEWER: "posts.review.who",
 }
 
 

@@ -18,10 +18,7 @@ from bot.handlers.common import (
     call,
     command,
     deps,
-    is_private,
-    private_chat_button,
     render,
-    reply,
     split_fields,
 )
 from bot.handlers.pages import show_page
@@ -94,15 +91,8 @@ async def on_claim_decided(update: Update, context: ZhibuContext) -> None:
 # Review ---------------------------------------------------------------------------------------------------
 
 
+@command("review")
 async def cmd_review(update: Update, context: ZhibuContext) -> None:
-    """Not behind `@command`: who may review (a named reviewer too) is known from the store, so the refusal
-    comes first and a group gets the button to the private chat only for those who may."""
-    if not await duty_review.may_review(deps(context), call(context)):
-        await render(update, context, duty_review.refusal(context.lang))
-        return
-    if not is_private(update):
-        await reply(update, context, "common.private_only", markup=private_chat_button(context))
-        return
     await render(
         update,
         context,

@@ -13,7 +13,7 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ConversationHandler, TypeHandler
 
 from bot.handlers.common import deps, is_private, private_chat_button, reply
-from bot.handlers.menu import publish_for
+from bot.handlers.menu import MENUS, linked_now, refresh
 from bot.i18n import resolve_language, t
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.runtime.ptb_compat import end_conversation, in_conversation
@@ -46,8 +46,12 @@ async def gate(update: Update, context: ZhibuContext) -> None:
     if user is None or user.is_bot:
         raise ApplicationHandlerStop
     person, just_linked = await identify(deps(context), user.id, private=is_private(update), found=found)
-    if just_linked and person.member is not None:
-        await publish_for(context.bot, person.member, context.settings)
+    if person.member is not None and is_private(update):  # the menu as their rights stand now
+        published = context.services.state.setdefault(MENUS, {})
+        if just_linked:
+            await linked_now(context.bot, person.member, context.settings, published)
+        else:
+            context.application.create_task(refresh(context.bot, person.member, context.settings, published))
     context.actor = person
     own = person.member.language if person.member else None
     context.lang = resolve_language(own, user.language_code, context.settings.default_language)

@@ -1,5 +1,7 @@
 """The Telegram command menu (`set_my_commands`): every member's commands by default in private chats,
-and a menu of their own for those with more (secretaries, liaisons, duty-post holders)."""
+and a menu of their own for those with more (secretaries, liaisons, duty-post holders, reviewers). Rights
+change while the bot runs (a reviewer named, a post given): the gate calls `refresh` for each person who
+writes, which publishes their menu again when it no longer matches what was published for them."""
 
 from __future__ import annotations
 
@@ -16,26 +18,59 @@ from bot.services.members.people import Member, linked_members
 from bot.store import Store
 
 log = logging.getLogger(__name__)
+#: `Services.state` key: member id → the commands of the menu published for them since the start.
+MENUS = "menus_published"
 
 
 def _entries(lang: str, commands: Iterable[Command]) -> list[BotCommand]:
     return [BotCommand(c.name, t(lang, f"cmd.{c.name}")[:256]) for c in commands]
 
 
-async def publish_for(bot: Bot, member: Member, settings: Settings) -> None:
-    """A member's own menu, when their rights give them more than the default one."""
+def _names(member: Member, settings: Settings) -> tuple[str, ...]:
+    """What a member's own menu holds (empty: the default menu is theirs)."""
     mine = own_menu(member, settings.admin_ids)
-    if mine is None or member.telegram_id is None:
+    return tuple(c.name for c in mine) if mine else ()
+
+
+async def publish_for(
+    bot: Bot, member: Member, settings: Settings, published: dict[int, tuple[str, ...]] | None = None
+) -> None:
+    """A member's own menu, when their rights give them more than the default one; with `published` (what
+    was published for each member since the start), the default one again when they no longer have more.
+    Remembered in `published`, so `refresh` calls Telegram only when the rights changed."""
+    mine = own_menu(member, settings.admin_ids)
+    if member.telegram_id is None or (mine is None and published is None):
         return
+    if published is not None:
+        published[member.id] = _names(member, settings)
+    scope = BotCommandScopeChat(member.telegram_id)
     try:
-        await bot.set_my_commands(
-            _entries(member.language or settings.default_language, mine), scope=BotCommandScopeChat(member.telegram_id)
-        )
+        if mine is None:
+            await bot.delete_my_commands(scope=scope)
+        else:
+            await bot.set_my_commands(_entries(member.language or settings.default_language, mine), scope=scope)
     except TelegramError as exc:  # e.g. they blocked the bot since
         log.warning("member=%s menu not published: %s", member.id, exc)
 
 
-async def publish_all(bot: Bot, store: Store, settings: Settings) -> None:
+async def linked_now(bot: Bot, member: Member, settings: Settings, published: dict[int, tuple[str, ...]]) -> None:
+    """A member just linked: their own menu if they have one (the default one is theirs already)."""
+    if own_menu(member, settings.admin_ids) is None:
+        published[member.id] = ()
+        return
+    await publish_for(bot, member, settings, published)
+
+
+async def refresh(bot: Bot, member: Member, settings: Settings, published: dict[int, tuple[str, ...]]) -> None:
+    """A member's menu as their rights stand now (named a reviewer, given a post, no longer a secretary…),
+    published only when it differs from what was published for them since the start."""
+    if member.linked and published.get(member.id) != _names(member, settings):
+        await publish_for(bot, member, settings, published)
+
+
+async def publish_all(
+    bot: Bot, store: Store, settings: Settings, published: dict[int, tuple[str, ...]] | None = None
+) -> None:
     try:
         for lang in LANGUAGES:
             code = None if lang == settings.default_language else lang
@@ -45,4 +80,6 @@ async def publish_all(bot: Bot, store: Store, settings: Settings) -> None:
     except TelegramError as exc:
         log.warning("default menu not published: %s", exc)
     async for member in linked_members(store):
-        await publish_for(bot, member, settings)
+        if published is not None and own_menu(member, settings.admin_ids) is None:
+            continue  # the default menu: looked at again when they write (`refresh`)
+        await publish_for(bot, member, settings, published)

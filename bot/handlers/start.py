@@ -7,7 +7,7 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.handlers.common import actor, call, deps, is_private, render, reply, reply_html
 from bot.handlers.gate import refuse_unknown
-from bot.handlers.menu import publish_for
+from bot.handlers.menu import MENUS, linked_now
 from bot.i18n import resolve_language, t
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.kernel.commands import available
@@ -39,7 +39,7 @@ async def _redeem(update: Update, context: ZhibuContext, code: str) -> None:
         context.lang = resolve_language(
             outcome.linked.language, user.language_code if user else None, context.settings.default_language
         )
-        await publish_for(context.bot, outcome.linked, context.settings)
+        await linked_now(context.bot, outcome.linked, context.settings, context.services.state.setdefault(MENUS, {}))
     if outcome.reply is None:  # their own code, already used: greet them as /start does
         await cmd_start_plain(update, context)
         return

@@ -16,12 +16,14 @@ import aiosqlite
 from bot.domain.models import Member
 from bot.store.db import Database, iso, utcnow
 
-# A member's roles are their bot roles (member_roles) and their offices (member_offices: 支委, 党小组长).
+# A member's roles are their bot roles (member_roles) and their offices (member_offices: 支委, 党小组长); whether a
+# secretary named them a reviewer of duty entries (post_reviewers) comes with them.
 _SELECT = (
     "SELECT m.*, "
     "(SELECT group_concat(role, ';') FROM member_roles r WHERE r.member_id = m.id) AS roles, "
     "(SELECT group_concat(office, ';') FROM member_offices o WHERE o.member_id = m.id) AS offices, "
-    "(SELECT group_concat(post, ';') FROM member_posts p WHERE p.member_id = m.id) AS posts "
+    "(SELECT group_concat(post, ';') FROM member_posts p WHERE p.member_id = m.id) AS posts, "
+    "EXISTS (SELECT 1 FROM post_reviewers v WHERE v.member_id = m.id) AS reviewer "
     "FROM members m"
 )
 # Every member id holding a role, whichever table keeps it.
@@ -67,6 +69,7 @@ def member_from_row(row: aiosqlite.Row) -> Member:
         note=row["note"],
         duty=row["duty"],
         activity_group_id=row["activity_group_id"],
+        reviewer=bool(row["reviewer"]),
     )
 
 

@@ -43,23 +43,13 @@ _ALL: tuple[Filter[tuple[DutyLog, str, int]], ...] = (Filter("all", "duty.report
 
 async def reviewer_units(actor: Actor, store: Store, tree: OrgTree) -> set[int] | None:
     """The units whose entries the actor reviews: a secretary's (an admin's: all); a named reviewer's own unit
-    and those under it; None for anyone else."""
+    and those under it; None for anyone else (`Capability.REVIEWER`: what /help and the menu go by)."""
     if actor.is_secretary:
         return managed_units(actor, tree)
     member = actor.member
     if member is not None and member.is_committee and await store.duty.posts.is_reviewer(member.id):
         return tree.subtree(member.unit_id)
     return None
-
-
-async def may_review(deps: Deps, call: Call) -> bool:
-    """Whether `/review` is for this person at all (a secretary, an admin, a named reviewer)."""
-    store = deps.store
-    return await reviewer_units(call.actor, store, OrgTree.of(await store.units.all())) is not None
-
-
-def refusal(lang: str) -> Reply:
-    return _refused(lang)
 
 
 def _refused(lang: str) -> Reply:
