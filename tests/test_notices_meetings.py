@@ -256,3 +256,43 @@ async def test_a_group_leader_finds_notice_in_their_help(harness_factory: Any, t
     plain.drain()
     await plain.send("/help")
     assert "/notice —" not in (await plain.expect("/help")).text
+
+
+async def test_a_group_leader_keeps_attendance_and_minutes_of_their_group_meeting(
+    harness_factory: Any, tmp_path: Path
+) -> None:
+    """Issue 30 item 10: a 党小组长 takes /attendance and /minutes of their own 党小组会, and of nothing else."""
+    harness = await _harness(harness_factory, tmp_path)
+    group_meeting = await send_notice(harness, ZHAO, f"党小组会 | {MEETING} | 3号楼 | 学习党章")
+    branch_meeting = await send_notice(harness, WANG, f"支部党员大会 | {MEETING} | 村委会 | 学习")
+    leader, plain, other_leader = harness.user(ZHAO), harness.user(QIAN), harness.user(2002)  # 周组长 of 二村
+    leader.drain()
+    await leader.send("/help")
+    help_text = (await leader.expect("/notice")).text
+    assert "/attendance" in help_text and "/minutes" in help_text
+    harness.at(START - timedelta(minutes=10))
+    await leader.send("/attendance")  # the latest meeting they keep: their own, not the branch's newer one
+    assert f"#{group_meeting}" in (await saw(leader, "应到：5 人")).text
+    leader.drain()
+    await leader.send(f"/attendance {branch_meeting}")
+    await leader.expect(f"没有编号为 {branch_meeting} 的会议通知")
+    await leader.send(f"/attendance {group_meeting} | 登记 | 钱预备")
+    await leader.expect("已登记钱预备到会")
+    await saw(plain, "已签到", kind="edit")  # their copy shows the check-in the leader registered
+    plain.drain()
+    await plain.send(f"/attendance {group_meeting}")
+    await plain.expect("只有党组织书记或党小组长可以使用")
+    await plain.send(f"/minutes {group_meeting} | 学习了党章")
+    await plain.expect("只有党组织书记或党小组长可以使用")
+
+    harness.at(START + timedelta(hours=2))
+    await leader.send(f"/minutes {group_meeting} | 学习了党章第一章")
+    await leader.expect(f"会议 #{group_meeting} 的记录已保存")
+    await leader.send(f"/minutes {branch_meeting} | 写点什么")
+    await leader.expect(f"没有编号为 {branch_meeting} 的会议通知")
+    other_leader.drain()
+    await other_leader.send(f"/minutes {group_meeting} | 写点什么")  # leads another group (活动小组)
+    await other_leader.expect(f"没有编号为 {group_meeting} 的会议通知")
+    saved = await harness.store.minutes.get(group_meeting)
+    assert saved is not None and saved.content == "学习了党章第一章"
+    assert await harness.store.minutes.get(branch_meeting) is None

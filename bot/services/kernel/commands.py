@@ -24,9 +24,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("invite", Capability.SECRETARY, private=True),
     Command("notice", Capability.CONVENER, private=True),
     Command("notices", Capability.MEMBER, private=True),
-    Command("attendance", Capability.SECRETARY, private=True),
+    Command("attendance", Capability.CONVENER, private=True),  # a group leader: their 党小组会
     Command("cancelnotice", Capability.SECRETARY, private=True),
-    Command("minutes", Capability.SECRETARY, private=True),
+    Command("minutes", Capability.CONVENER, private=True),  # a group leader: their 党小组会
     Command("ledger", Capability.SECRETARY, private=True),  # 三会一课台账
     Command("bindgroup", Capability.SECRETARY),
     Command("unbindgroup", Capability.SECRETARY),

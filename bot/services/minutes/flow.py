@@ -3,7 +3,8 @@ with the record and asks, step by step, for 主持人, 记录人, 会议内容 a
 preview to save; on a meeting with saved minutes it shows them (重新填写 starts again). `/minutes ID | text`
 stays as the quick note: it sets 会议内容 only (host, recorder and resolutions stay as they were).
 
-Only a secretary over the notice's unit, only once the meeting's time has passed, never for a cancelled one.
+Only a secretary over the notice's unit (or, for a 党小组会, the group's leader), only once the meeting's time
+has passed, never for a cancelled one.
 Each step returns a `Step`: what to answer, the draft to keep, the state to wait in (None: over)."""
 
 from __future__ import annotations
@@ -13,14 +14,14 @@ from dataclasses import dataclass
 
 from bot.domain.call import Call
 from bot.domain.results import Reply, Result, alert, say, shown
-from bot.domain.rights import OrgTree, managed_units
+from bot.domain.rights import OrgTree
 from bot.i18n import t
 from bot.services.kernel.deps import Deps
 from bot.services.kernel.text import clean_text
 from bot.services.minutes import rules, text
 from bot.services.minutes.buttons import MinutesPerson
 from bot.services.minutes.rules import MinutesDraft
-from bot.services.notices.manage import find_managed
+from bot.services.notices.manage import Keeper, find_kept
 from bot.store.minutes import Resolution
 
 log = logging.getLogger(__name__)
@@ -87,7 +88,7 @@ class _Meeting:
 async def _meeting(deps: Deps, call: Call, raw: str) -> _Meeting | Reply:
     """The meeting, when the person may keep its minutes and it was held; else the refusal."""
     tree = OrgTree.of(await deps.store.units.all())
-    notice = await find_managed(deps.store, managed_units(call.actor, tree), raw, "minutes.usage")
+    notice = await find_kept(deps.store, Keeper.of(call.actor, tree), raw, "minutes.usage")
     if isinstance(notice, Reply):
         return notice
     if notice.cancelled_at is not None:

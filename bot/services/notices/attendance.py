@@ -13,7 +13,7 @@ from bot.domain import drafts
 from bot.domain.call import Call
 from bot.domain.models import Member
 from bot.domain.results import Reply, Result, alert, say, shown
-from bot.domain.rights import Actor, OrgTree, managed_units
+from bot.domain.rights import Actor, OrgTree
 from bot.i18n import Html, t
 from bot.services.kernel import pages
 from bot.services.kernel.buttons import ListPage
@@ -25,7 +25,7 @@ from bot.services.notices import text as view
 from bot.services.notices.common import NoticeError
 from bot.services.notices.compose import refusal
 from bot.services.notices.edits import Edit, member_copy
-from bot.services.notices.manage import find_managed
+from bot.services.notices.manage import Keeper, find_kept
 from bot.store import Store
 from bot.store.notices import Notice
 
@@ -170,9 +170,9 @@ async def attendance(deps: Deps, call: Call, args: str) -> Answered:
     fields = rules.split_fields(args)
     tree = OrgTree.of(await store.units.all())
     if fields[0]:
-        found = await find_managed(store, managed_units(person, tree), fields[0], "notice.att.usage")
+        found = await find_kept(store, Keeper.of(person, tree), fields[0], "notice.att.usage")
     else:
-        found = await store.notices.latest_in(managed_units(person, tree)) or say("notice.none_yet")
+        found = await _latest(store, Keeper.of(person, tree)) or say("notice.none_yet")
     if isinstance(found, Reply):
         return _says(found)
     if len(fields) >= 3:
@@ -180,6 +180,14 @@ async def attendance(deps: Deps, call: Call, args: str) -> Answered:
     if len(fields) != 1:
         return _says(say("notice.att.usage"))
     return _says(await _ledger(deps, call, found, pages.Asked()))
+
+
+async def _latest(store: Store, keeper: Keeper) -> Notice | None:
+    """The latest meeting the person keeps: of the units they manage, or a 党小组会 of a group they lead."""
+    managed = await store.notices.latest_in(keeper.managed)
+    led = await store.notices.latest_in(keeper.led - keeper.managed)
+    found = [n for n in (managed, led) if n is not None and keeper.keeps(n)]
+    return max(found, key=lambda n: n.id) if found else None
 
 
 async def _ledger(deps: Deps, call: Call, notice: Notice, asked: pages.Asked) -> Reply:
@@ -195,11 +203,12 @@ async def _ledger(deps: Deps, call: Call, notice: Notice, asked: pages.Asked) ->
 
 
 async def attendance_page(deps: Deps, call: Call, pressed: ListPage) -> Reply:
-    """A page or filter button of `/attendance` (`ref`: the notice): the page, if the meeting is still one of
-    the units the person manages as secretary; else the alert of an expired button."""
+    """A page or filter button of `/attendance` (`ref`: the notice): the page, if the person still keeps the
+    meeting (a secretary over its unit, or the leader of its group for a 党小组会); else the alert of an
+    expired button."""
     store = deps.store
     notice = await store.notices.get(pressed.ref)
-    if notice is None or notice.unit_id not in managed_units(call.actor, OrgTree.of(await store.units.all())):
+    if notice is None or not Keeper.of(call.actor, OrgTree.of(await store.units.all())).keeps(notice):
         return alert("pages.expired", command="/attendance")
     return await _ledger(deps, call, notice, pages.Asked(pressed.filter, pressed.page))
 

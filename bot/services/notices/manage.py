@@ -5,10 +5,11 @@ those who were told), `/bindgroup` and `/unbindgroup` for a group chat, and a me
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from bot.domain.call import Call
 from bot.domain.results import Reply, Result, say, shown
-from bot.domain.rights import OrgTree, can_manage, managed_units
+from bot.domain.rights import Actor, OrgTree, can_manage, managed_units
 from bot.services.kernel.deps import Deps
 from bot.services.notices import common as rules
 from bot.services.notices import text as view
@@ -23,11 +24,34 @@ log = logging.getLogger(__name__)
 async def find_managed(store: Store, units: set[int], raw: str, usage: str) -> Notice | Reply:
     """The notice `raw` names (`12` or `#12`) when it belongs to `units` (the secretary's); else the refusal
     (the usage when `raw` is no id, "not found" for a notice of someone else's unit as for none)."""
+    return await find_kept(store, Keeper(units, frozenset()), raw, usage)
+
+
+@dataclass(frozen=True)
+class Keeper:
+    """Whose meetings a person keeps the attendance and minutes of: those of the units they manage as
+    secretary (an admin: all), and the 党小组会 of the groups they lead (党小组长 / 活动小组长)."""
+
+    managed: set[int]
+    led: frozenset[int]
+
+    @classmethod
+    def of(cls, person: Actor, tree: OrgTree) -> Keeper:
+        led = person.member.led_group_ids if person.member is not None else frozenset()
+        return cls(managed_units(person, tree), led)
+
+    def keeps(self, notice: Notice) -> bool:
+        return notice.unit_id in self.managed or (notice.kind == "group" and notice.unit_id in self.led)
+
+
+async def find_kept(store: Store, keeper: Keeper, raw: str, usage: str) -> Notice | Reply:
+    """The notice `raw` names (`12` or `#12`) when the keeper keeps it; else the refusal (the usage when `raw`
+    is no id, "not found" for a notice of someone else's as for none)."""
     digits = raw.strip().lstrip("#")
     if not (digits.isascii() and digits.isdigit()) or len(digits) > 18:  # not `²`, nor beyond SQLite's INTEGER
         return say(usage)
     notice = await store.notices.get(int(digits))
-    if notice is None or notice.unit_id not in units:
+    if notice is None or not keeper.keeps(notice):
         return say("notice.not_found", id=digits)
     return notice
 
