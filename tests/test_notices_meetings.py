@@ -296,3 +296,26 @@ async def test_a_group_leader_keeps_attendance_and_minutes_of_their_group_meetin
     saved = await harness.store.minutes.get(group_meeting)
     assert saved is not None and saved.content == "学习了党章第一章"
     assert await harness.store.minutes.get(branch_meeting) is None
+
+
+async def test_a_secretary_never_approves_their_own_leave(harness_factory: Any, tmp_path: Path) -> None:
+    """Issue 30 item 10: the convener's own leave goes to the secretaries above them; their own press (a
+    forged one: they get no buttons) and their /attendance 准假 are refused, nothing recorded."""
+    harness = await _harness(harness_factory, tmp_path)
+    notice_id = await send_notice(harness, WANG, f"支部党员大会 | {MEETING} | 村委会 | 学习")
+    secretary, community = harness.user(WANG), harness.user(COMMUNITY)
+    await _leave(harness, WANG, "去镇里开会")
+    assert "已转给上级书记批准" in got(secretary, "已请假")[-1].text
+    request = await saw(community, "请假申请")
+    assert "王书记：去镇里开会" in request.text
+    assert got(secretary, "请假申请") == []  # not to himself
+    await secretary.press_data(request.buttons[0][0].callback_data or "", notices_of(secretary)[-1])
+    await secretary.expect("这是您自己的请假，不能自己批", kind="alert")
+    secretary.drain()
+    await secretary.send(f"/attendance {notice_id} | 准假 | 王书记")
+    await secretary.expect("这是您自己的请假，不能自己批")
+    assert {r.approval for r in (await harness.store.notices.rsvps(notice_id)).values()} == {"pending"}
+    await community.press("准假", request)
+    await community.expect("已准王书记的假", kind="alert")
+    await saw(secretary, "您的请假已批准")
+    assert {r.approval for r in (await harness.store.notices.rsvps(notice_id)).values()} == {"approved"}

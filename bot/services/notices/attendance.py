@@ -6,7 +6,7 @@ refresh."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from bot.domain import drafts
@@ -28,6 +28,7 @@ from bot.services.notices.edits import Edit, member_copy
 from bot.services.notices.manage import Keeper, find_kept
 from bot.store import Store
 from bot.store.notices import Notice
+from bot.store.outbox import Outgoing
 
 log = logging.getLogger(__name__)
 
@@ -132,12 +133,21 @@ async def give_reason(deps: Deps, call: Call, notice_id: int | None, text: str) 
         return _says(say("notice.too_late"))
     member = person.member
     tree = OrgTree.of(await store.units.all())
+    others = await leave.others_deciding(deps, notice, member, tree)
     asking = leave.Asking(member, reason, now)
-    queued = await store.notices.record_rsvp(
-        notice.id, member.id, "leave", reason, now, lambda: [leave.request(notice, asking, tree, deps.tz)]
-    )
+
+    def messages() -> list[Outgoing]:
+        if others is None:
+            return [leave.request(notice, asking, tree, deps.tz)]
+        default = deps.settings.default_language
+        return [leave.request(notice, replace(asking, to=(to, to.language or default)), tree, deps.tz) for to in others]
+
+    queued = await store.notices.record_rsvp(notice.id, member.id, "leave", reason, now, messages)
     log.info("notice=%s member=%s leave asked", notice.id, member.id)
-    said = Answered(result=Result.of(say("notice.leave_recorded", reason=reason), queued=queued))
+    key = (
+        "notice.leave_recorded" if others is None else "notice.leave_recorded_own" if others else "notice.leave_nobody"
+    )
+    said = Answered(result=Result.of(say(key, reason=reason), queued=queued))
     return await _changed(deps, notice, member, said)
 
 

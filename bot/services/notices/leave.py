@@ -1,7 +1,8 @@
 """A leave is a request (请假要批准): the member's reason goes to whoever called the meeting with 准假 / 不准 buttons,
 in the transaction that records it; the convener, a secretary over the unit or an admin decides, and the member
 is told, in the transaction that records the decision. A member without the right gets a refusal and nothing
-is recorded. No Telegram here."""
+is recorded. Nobody decides their own leave: the convener's own request goes to the secretaries over the unit,
+and a press on one's own request is refused. No Telegram here."""
 
 from __future__ import annotations
 
@@ -34,16 +35,20 @@ def asked_of(moment: datetime) -> int:
 
 @dataclass(frozen=True)
 class Asking:
-    """A member's leave as asked: who, why, and when."""
+    """A member's leave as asked: who, why, and when; and, for the convener's own leave, the other decider it
+    goes to with their language (None: to the convener)."""
 
     member: Member
     reason: str
     at: datetime
+    to: tuple[Member, str] | None = None
 
 
 def request(notice: Notice, asking: Asking, tree: OrgTree, tz: ZoneInfo) -> Outgoing:
-    """The leave request to the convener's private chat, in their language, with 准假 / 不准."""
-    lang, member = notice.creator_lang, asking.member
+    """The leave request with 准假 / 不准: to the convener's private chat, in their language; or to another
+    decider (the convener's own leave goes to the secretaries over the unit: nobody decides their own)."""
+    member, to = asking.member, asking.to
+    lang = to[1] if to is not None else notice.creator_lang
     asked = asked_of(asking.at)
     text = t(
         lang,
@@ -58,15 +63,35 @@ def request(notice: Notice, asking: Asking, tree: OrgTree, tz: ZoneInfo) -> Outg
             {"text": t(lang, "notice.leave.btn_no"), "data": NoticeLeaveNo(notice.id, member.id, asked).pack()},
         ]
     ]
+    key, chat_id, member_id = f"leave:{notice.id}:{member.id}:{asked}", notice.creator_chat, notice.created_by
+    if to is not None:
+        assert to[0].telegram_id is not None
+        key, chat_id, member_id = f"{key}:{to[0].id}", to[0].telegram_id, to[0].id
     return Outgoing(
-        key=f"leave:{notice.id}:{member.id}:{asked}",
+        key=key,
         kind="leave_request",
-        chat_id=notice.creator_chat,
-        member_id=notice.created_by,
+        chat_id=chat_id,
+        member_id=member_id,
         ref=f"leave:{notice.id}",
         text=text,
         buttons=buttons,
     )
+
+
+async def others_deciding(deps: Deps, notice: Notice, member: Member, tree: OrgTree) -> list[Member] | None:
+    """Who decides the leave of the meeting's own convener: the linked secretaries over its unit but them;
+    None when the member did not call the meeting (the convener decides, `request`)."""
+    if notice.created_by != member.id:
+        return None
+    return [
+        s
+        for s in await deps.store.members.with_role("secretary")
+        if s.active
+        and s.linked
+        and s.telegram_id is not None
+        and s.id != member.id
+        and can_manage(Actor(s.telegram_id, s), notice.unit_id, tree)
+    ]
 
 
 def may_decide(person: Actor, notice: Notice, tree: OrgTree) -> bool:
@@ -106,6 +131,9 @@ async def decide(deps: Deps, call: Call, decision: Decision) -> Decided:
     if notice is None:
         return Decided(alert("notice.gone"))
     tree = OrgTree.of(await store.units.all())
+    if person.member is not None and person.member.id == member_id:  # a secretary's own leave, too
+        log.info("notice=%s own leave of member=%s: decision refused", notice_id, member_id)
+        return Decided(alert("notice.leave.own"))
     if not may_decide(person, notice, tree):
         log.info("notice=%s leave of member=%s: decision refused to %s", notice_id, member_id, person.telegram_id)
         return Decided(alert("notice.leave.not_yours"))
