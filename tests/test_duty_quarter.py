@@ -15,7 +15,18 @@ from bot.services import registry as core
 from bot.services.duty.buttons import DutyAccountWrite
 from bot.services.exports.export import export_files
 from bot.store import Store
-from tests.conftest import MEDIATOR, OTHER_SECRETARY, PATROL, PLAIN, SECRETARY, SMALL_ROSTER, Harness, load_roster
+from tests.conftest import (
+    LIAISON,
+    MEDIATOR,
+    MIGRANT,
+    OTHER_SECRETARY,
+    PATROL,
+    PLAIN,
+    SECRETARY,
+    SMALL_ROSTER,
+    Harness,
+    load_roster,
+)
 
 TZ = ZoneInfo("Asia/Shanghai")
 GROUP = -100777
@@ -116,7 +127,7 @@ async def test_the_account_by_voice_or_text_the_list_the_rating_and_the_publicit
     await secretary.send("/rate 周普通 | 优秀")
     await secretary.expect("没有找到")
     await secretary.send("/rate 赵巡逻 | 优秀")
-    await secretary.expect("2026年第一季度的述职评定：优秀")
+    await secretary.expect("2026年第一季度述职的评定：优秀")
     await secretary.send("/rate 钱调解 | 称职 | 2026Q1")
     await secretary.expect("评定：称职")
     other = harness.user(OTHER_SECRETARY)
@@ -162,8 +173,8 @@ async def test_the_account_by_voice_or_text_the_list_the_rating_and_the_publicit
 async def test_members_without_the_right_get_refusals(harness: Harness) -> None:
     plain = harness.user(PLAIN)
     for command, who in (
-        ("/accounts", "只有党组织书记"),
-        ("/rate 赵巡逻 | 优秀", "只有党组织书记"),
+        ("/accounts", "只有支委会成员"),
+        ("/rate 赵巡逻 | 优秀", "只有支委会成员"),
         ("/publicity", "只有党组织书记"),
         ("/account", "/account 只有"),
         ("/log", "/log 只有"),
@@ -205,3 +216,72 @@ async def test_an_account_only_for_an_open_quarter_and_frozen_once_rated(harness
     await patrol.expect("已经评定了，不能再改")
     [row] = await harness.store.db.fetchall("SELECT quarter, text FROM post_accounts")
     assert tuple(row) == ("2026Q1", "本季度巡逻十二次。")
+
+
+async def _member_id(store: Store, telegram_id: int) -> int:
+    member = await store.members.by_telegram_id(telegram_id)
+    assert member is not None
+    return member.id
+
+
+async def test_the_committee_rates_each_rating_is_kept_and_the_majority_decides(harness: Harness) -> None:
+    """Issue 30 item 10: every member of the 支委会 rates (not the secretary alone), who rated what is kept, the
+    outcome is the rating more than half of the committee gave; a member who is ill or in hardship care is
+    flagged where they are rated."""
+    harness.at(local(4, 3))
+    store = harness.store
+    async with store.db.transaction() as conn:  # 一村's committee: 王书记, 李联络 and 张流动 (支委 by the roster)
+        for telegram_id in (LIAISON, MIGRANT):
+            await conn.execute(
+                "INSERT INTO member_offices (member_id, office) VALUES (?, 'committee')",
+                (await _member_id(store, telegram_id),),
+            )
+    patrol_id, mediator_id = await _member_id(store, PATROL), await _member_id(store, MEDIATOR)
+    await store.reports.add_status(patrol_id, "ill", None, "住院", local(4, 1))
+    await store.care.open_case(mediator_id, "secretary", "家里困难", None, None, local(4, 1), local(4, 1).date())
+    secretary, liaison, migrant = harness.user(SECRETARY), harness.user(LIAISON), harness.user(MIGRANT)
+
+    await liaison.send("/accounts")  # a 支委 sees their branch's accounts, to rate them
+    listed = await liaison.expect("2026年第一季度设岗定责述职")
+    assert "赵巡逻</b> ⚠️生病" in listed.html and "钱调解</b> ⚠️困难帮扶中" in listed.html
+    assert "标 ⚠️ 的党员正在生病" in listed.text
+
+    await secretary.send("/rate 赵巡逻 | 称职")
+    first = await secretary.expect("已记录您对 赵巡逻 ⚠️生病 2026年第一季度述职的评定：称职")
+    assert "评定中：支委会 3 人已评 1 人（王书记 称职），2 人意见一致才定等次" in first.text
+    await liaison.send("/rate 赵巡逻 | 优秀")
+    split = await liaison.expect("评定中")
+    assert "已评 2 人（王书记 称职 李联络 优秀）" in split.text  # one each: no majority yet
+    await migrant.send("/rate 赵巡逻 | 称职")
+    decided = await migrant.expect("支委会评定：称职（王书记 称职 李联络 优秀 张流动 称职）")
+    assert decided.text
+    await liaison.send("/rate 赵巡逻 | 称职")  # changes their own rating: replaced, not added
+    await liaison.expect("支委会评定：称职（王书记 称职 李联络 称职 张流动 称职）")
+    rows = await store.db.fetchall("SELECT rater_id, rating FROM post_ratings WHERE member_id = ?", (patrol_id,))
+    assert sorted(tuple(r) for r in rows) == sorted(
+        [
+            (await _member_id(store, SECRETARY), "competent"),
+            (await _member_id(store, LIAISON), "competent"),
+            (await _member_id(store, MIGRANT), "competent"),
+        ]
+    )
+    await secretary.send("/accounts")
+    assert "评定：称职（王书记 称职" in (await secretary.expect("设岗定责述职")).text
+
+    plain, other = harness.user(PLAIN), harness.user(OTHER_SECRETARY)
+    await plain.send("/rate 赵巡逻 | 优秀")
+    await plain.expect("只有支委会成员")
+    await other.send("/rate 赵巡逻 | 不称职")  # another branch's secretary: not on 一村's committee
+    await other.expect("在本支部没有找到叫「赵巡逻」的设岗党员")
+    await store.duty.set_posts(await _member_id(store, LIAISON), {"patrol"})
+    await liaison.send("/rate 李联络 | 优秀")
+    await liaison.expect("不能给自己的述职评定")
+    await secretary.send("/rate 李联络 | 优秀")  # the panel of 李联络 is the two others: one is not a majority
+    await secretary.expect("评定中：支委会 2 人已评 1 人")
+    files = await export_files(store)
+    rows_out = list(csv.DictReader(io.StringIO(files["duty_accounts.csv"].decode("utf-8-sig"))))
+    by_name = {r["member"]: r for r in rows_out}
+    assert by_name["赵巡逻"]["rating"] == "competent"
+    raters = sorted(by_name["赵巡逻"]["ratings"].split(";"))
+    assert raters == ["张流动:competent", "李联络:competent", "王书记:competent"]
+    assert by_name["李联络"]["rating"] == "" and by_name["李联络"]["ratings"] == "王书记:excellent"

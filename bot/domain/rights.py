@@ -24,6 +24,7 @@ class Capability(StrEnum):
     CONVENER = "convener"  # calls meetings: a secretary, or a group leader (党小组会 of their group)
     ORGANISER = "organiser"  # 发展党员: a secretary, or the 组织委员 of a committee
     REVIEWER = "reviewer"  # reviews duty entries: a secretary (an admin), or a committee member named reviewer
+    COMMITTEE = "committee"  # a member of a committee (支委会: the secretary, the 支委), or an admin: 述职 ratings
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,8 @@ class Actor:
                 return self.is_secretary or (self.member is not None and bool(self.member.led_group_ids))
             case Capability.ORGANISER:
                 return self.is_secretary or self.is_organiser
+            case Capability.COMMITTEE:
+                return self.is_secretary or (self.member is not None and self.member.is_committee)
             case Capability.REVIEWER:
                 return self.is_secretary or (self.member is not None and self.member.reviews)
         return False

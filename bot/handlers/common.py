@@ -32,6 +32,7 @@ _WHO = {
     Capability.ADMIN: "ops.who_admin",
     Capability.CONVENER: "notice.who_convener",
     Capability.REVIEWER: "posts.review.who",
+    Capability.COMMITTEE: "posts.rate.who",
 }
 
 

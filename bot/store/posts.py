@@ -50,9 +50,23 @@ class Account(BaseModel):
     text: str | None = None
     voice_file_id: str | None = None
     at: str | None = None
-    rating: str | None = None
+    rating: str | None = None  # the outcome: the rating more than half of the committee gave
     rated_by: int | None = None
     rated_at: str | None = None
+    ratings: str | None = None  # each rater's, for the export: `王书记:competent;李委员:excellent`
+
+
+class Rating(BaseModel):
+    """One committee member's rating of a post-holder's quarter (述职评定)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    member_id: int
+    quarter: str
+    rater_id: int
+    rater_name: str
+    rating: str
+    at: str
 
 
 class Publicity(BaseModel):
@@ -219,14 +233,58 @@ class PostRepo:
                 (member_id, quarter, text, voice, at),
             )
 
-    async def rate(self, member_id: int, quarter: str, rating: str, by: int | None, at: str) -> None:
+    async def rate(
+        self,
+        member_id: int,
+        quarter: str,
+        rater_id: int,
+        rating: str,
+        at: str,
+        outcome: Callable[[list[str]], str | None],
+    ) -> str | None:
+        """A committee member's rating (a second one of theirs replaces the first) and the outcome `outcome`
+        makes of every rating of the quarter so far, kept on the account, in one transaction; the outcome."""
         async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO post_ratings (member_id, quarter, rater_id, rating, at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (member_id, quarter, rater_id) DO UPDATE SET rating = excluded.rating, at = excluded.at",
+                (member_id, quarter, rater_id, rating, at),
+            )
+            async with conn.execute(
+                "SELECT rating FROM post_ratings WHERE member_id = ? AND quarter = ?", (member_id, quarter)
+            ) as cur:
+                decided = outcome([str(r[0]) for r in await cur.fetchall()])
             await conn.execute(
                 "INSERT INTO post_accounts (member_id, quarter, rating, rated_by, rated_at) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (member_id, quarter) DO UPDATE SET rating = excluded.rating, "
                 "rated_by = excluded.rated_by, rated_at = excluded.rated_at",
-                (member_id, quarter, rating, by, at),
+                (member_id, quarter, decided, rater_id if decided else None, at if decided else None),
             )
+        return decided
+
+    async def ratings(self, quarter: str, member_ids: Iterable[int]) -> dict[int, list[Rating]]:
+        """Each committee member's rating of these post-holders' quarter, with the rater's name, oldest first."""
+        ids = sorted(set(member_ids))
+        if not ids:
+            return {}
+        rows = await self.db.fetchall(
+            "SELECT r.*, m.name AS rater_name FROM post_ratings r JOIN members m ON m.id = r.rater_id "
+            f"WHERE r.quarter = ? AND r.member_id IN ({_marks(ids)}) ORDER BY r.at, r.rater_id",
+            (quarter, *ids),
+        )
+        out: dict[int, list[Rating]] = {}
+        for r in rows:
+            out.setdefault(int(r["member_id"]), []).append(Rating.model_validate(dict(r)))
+        return out
+
+    async def rated(self, member_id: int, quarter: str) -> bool:
+        """Whether anyone rated the quarter's account (then it is frozen), or an outcome was recorded."""
+        row = await self.db.fetchone(
+            "SELECT 1 FROM post_ratings WHERE member_id = ? AND quarter = ? UNION ALL "
+            "SELECT 1 FROM post_accounts WHERE member_id = ? AND quarter = ? AND rating IS NOT NULL",
+            (member_id, quarter, member_id, quarter),
+        )
+        return row is not None
 
     async def accounts(self, quarter: str, member_ids: Iterable[int]) -> dict[int, Account]:
         ids = sorted(set(member_ids))
@@ -250,8 +308,10 @@ class PostRepo:
             where = f"WHERE m.unit_id IN ({_marks(ids)}) OR m.group_id IN ({_marks(ids)})"
             params = (*ids, *ids)
         async for r in self.db.stream(
-            "SELECT a.*, m.name AS member_name, m.unit_id AS member_unit FROM post_accounts a "
-            f"JOIN members m ON m.id = a.member_id {where} ORDER BY a.quarter, a.member_id",
+            "SELECT a.*, m.name AS member_name, m.unit_id AS member_unit, "
+            "(SELECT group_concat(v.name || ':' || p.rating, ';') FROM post_ratings p JOIN members v "
+            "ON v.id = p.rater_id WHERE p.member_id = a.member_id AND p.quarter = a.quarter) AS ratings "
+            f"FROM post_accounts a JOIN members m ON m.id = a.member_id {where} ORDER BY a.quarter, a.member_id",
             params,
         ):
             yield Account.model_validate(dict(r)), str(r["member_name"]), int(r["member_unit"])

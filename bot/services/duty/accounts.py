@@ -19,11 +19,11 @@ from bot.domain import drafts
 from bot.domain.call import Call
 from bot.domain.models import Member
 from bot.domain.results import Reply, alert, say, shown
-from bot.domain.rights import OrgTree
-from bot.i18n import resolve_language, t
+from bot.domain.rights import Actor, OrgTree
+from bot.i18n import Html, resolve_language, t
 from bot.services.duty.buttons import DutyAccountsPage, DutyAccountWrite
 from bot.services.duty.common import catalogue
-from bot.services.duty.points import Quarter, entry_points, parse_rating, under_review
+from bot.services.duty.points import Quarter, entry_points, panel_outcome, parse_rating, under_review
 from bot.services.duty.rules import FieldError
 from bot.services.duty.view import posts_label
 from bot.services.kernel import pages
@@ -31,11 +31,11 @@ from bot.services.kernel.deps import Deps
 from bot.services.kernel.pages import Filter, clip
 from bot.services.kernel.reminders import Due
 from bot.services.kernel.text import clean_text
-from bot.services.members.people import Named, find_managed, managed_members, unit_label
+from bot.services.members.people import managed_members, unit_label
 from bot.store import Store
 from bot.store.db import iso
 from bot.store.outbox import Outgoing
-from bot.store.posts import Account
+from bot.store.posts import Account, Rating
 
 log = logging.getLogger(__name__)
 
@@ -103,8 +103,7 @@ async def _closed(deps: Deps, call: Call, quarter: Quarter) -> str | None:
     member = call.actor.member
     if quarter not in open_quarters(deps, call.now):
         return "posts.account.not_open"
-    account = (await deps.store.duty.posts.accounts(str(quarter), [member.id])).get(member.id) if member else None
-    if account is not None and account.rating is not None:
+    if member is not None and await deps.store.duty.posts.rated(member.id, str(quarter)):
         return "posts.account.frozen"
     return None
 
@@ -153,13 +152,14 @@ async def save(deps: Deps, call: Call, quarter: Quarter, said: Said) -> Reply:
 
 @dataclass
 class Holder:
-    """A post-holder's quarter: approved entries and points, the account and its rating."""
+    """A post-holder's quarter: approved entries and points, the account, its outcome and each rating."""
 
     member: Member
     entries: int = 0
     points: int = 0
     account: Account | None = None
     posts: list[str] = field(default_factory=list)
+    ratings: list[Rating] = field(default_factory=list)
 
 
 async def quarter_figures(store: Store, members: list[Member], quarter: Quarter, settings: Settings) -> list[Holder]:
@@ -174,8 +174,10 @@ async def quarter_figures(store: Store, members: list[Member], quarter: Quarter,
             holder.entries += 1
             holder.points += entry_points(entry, cat)
     accounts = await store.duty.posts.accounts(str(quarter), holders)
+    ratings = await store.duty.posts.ratings(str(quarter), holders)
     for holder in holders.values():
         holder.account = accounts.get(holder.member.id)
+        holder.ratings = ratings.get(holder.member.id, [])
     return sorted(holders.values(), key=lambda h: (-h.points, h.member.name, h.member.id))
 
 
@@ -197,20 +199,72 @@ async def accounts(deps: Deps, call: Call, text: str) -> Reply:
     return await accounts_page(deps, call, DutyAccountsPage(quarter.key, 1))
 
 
+async def _members_seen(actor: Actor, store: Store, tree: OrgTree) -> list[Member] | None:
+    """Whose 述职 the actor sees: a secretary's (an admin's) units; a committee member's own unit (to rate);
+    None for anyone else."""
+    if actor.is_secretary:
+        return await managed_members(store, actor, tree)
+    me = actor.member
+    if me is not None and me.is_committee:
+        return [m for m in await store.members.in_units([me.unit_id]) if m.unit_id == me.unit_id]
+    return None
+
+
+async def _flags(store: Store, members: list[Member]) -> dict[int, list[str]]:
+    """Post-holders to be mindful of when rating: ill by their latest status, or with an open care case
+    (关爱帮扶). Member id → the catalogue keys of the flags."""
+    ids = [m.id for m in members]
+    flags: dict[int, list[str]] = {}
+    for member_id, status in (await store.reports.latest_status(ids)).items():
+        if status.state == "ill":
+            flags.setdefault(member_id, []).append("posts.flag.ill")
+    cared = {c.member_id for c in await store.care.open_in_units({m.unit_id for m in members})}
+    for member_id in cared & set(ids):
+        flags.setdefault(member_id, []).append("posts.flag.care")
+    return flags
+
+
+def outcome_label(lang: str, holder: Holder, panel: int) -> str:
+    """The 支委会's rating and each member's (`称职（王书记 称职、李委员 称职）`), or how far it is from a majority."""
+    votes = (" " if lang == "zh" else ", ").join(
+        t(lang, "posts.rating.vote", name=r.rater_name, rating=t(lang, f"posts.rating.{r.rating}"))
+        for r in holder.ratings
+    )
+    outcome = rating_label(lang, holder.account)
+    if not holder.ratings:
+        return outcome
+    if holder.account is not None and holder.account.rating:
+        return t(lang, "posts.rating.decided", rating=outcome, votes=votes)
+    return t(lang, "posts.rating.open", count=len(holder.ratings), panel=panel, votes=votes, need=panel // 2 + 1)
+
+
+async def panel_of(store: Store, member: Member) -> list[Member]:
+    """Who rates a post-holder's 述职: the committee (支委会) of their own unit — the secretary and the 支委 —
+    but themselves."""
+    return [
+        m
+        for m in await store.members.in_units([member.unit_id])
+        if m.unit_id == member.unit_id and m.is_committee and m.id != member.id
+    ]
+
+
 async def accounts_page(deps: Deps, call: Call, pressed: DutyAccountsPage) -> Reply:
-    """A page of `/accounts` (the quarter and the page the button names), while the person is a secretary."""
+    """A page of `/accounts` (the quarter and the page the button names), while the person is a secretary or
+    a committee member (their own unit's)."""
     actor, store, settings, lang = call.actor, deps.store, deps.settings, call.lang
     key, number = pressed.quarter, pressed.page
     quarter = Quarter.of_key(key)
-    if quarter is None or not actor.is_secretary:
-        return alert("pages.expired", command="/accounts")
     tree = OrgTree.of(await store.units.all())
-    holders = await quarter_figures(store, await managed_members(store, actor, tree), quarter, settings)
+    seen = await _members_seen(actor, store, tree) if quarter is not None else None
+    if quarter is None or seen is None:
+        return alert("pages.expired", command="/accounts")
+    holders = await quarter_figures(store, seen, quarter, settings)
     label = quarter_label(lang, quarter)
     if not holders:
         return say("posts.accounts.empty", quarter=label)
     only: tuple[Filter[Holder], ...] = (Filter("all", "duty.report.filter.all"),)
     page = pages.paginate(holders, only, pages.Asked("all", number, PER_PAGE))
+    flags = await _flags(store, [h.member for h in page.entries])
     lines = []
     for n, h in enumerate(page.entries, page.offset + 1):
         account = h.account
@@ -232,7 +286,8 @@ async def accounts_page(deps: Deps, call: Call, pressed: DutyAccountsPage) -> Re
                 entries=h.entries,
                 points=h.points,
                 account=said,
-                rating=rating_label(lang, account),
+                rating=outcome_label(lang, h, len(await panel_of(store, h.member))),
+                flags="".join(t(lang, key) for key in flags.get(h.member.id, [])),
             )
         )
     handed = sum(1 for h in holders if h.account and (h.account.text or h.account.voice_file_id))
@@ -241,6 +296,7 @@ async def accounts_page(deps: Deps, call: Call, pressed: DutyAccountsPage) -> Re
             t(lang, "posts.accounts.header", quarter=label, count=len(holders), handed=handed),
             *lines,
             *(["", *pages.footer(page, lang, export=True)] if page.pages > 1 else []),
+            *(["", t(lang, "posts.accounts.flagged")] if flags else []),
             "",
             t(lang, "posts.accounts.hint", quarter=str(quarter)),
         ]
@@ -249,8 +305,13 @@ async def accounts_page(deps: Deps, call: Call, pressed: DutyAccountsPage) -> Re
 
 
 async def rate(deps: Deps, call: Call, fields: list[str]) -> Reply:
-    """`/rate 姓名 | 优秀 [| 2026Q1]`: the panel's rating of a post-holder of the secretary's units."""
+    """`/rate 姓名 | 优秀 [| 2026Q1]`: a committee member's rating of a post-holder of their own unit. Each member
+    of the 支委会 rates once (again: theirs is replaced); the outcome is the rating more than half of the
+    committee gave (`points.panel_outcome`), kept with who rated what."""
     actor, now, store, settings, lang = call.actor, call.now, deps.store, deps.settings, call.lang
+    me = actor.member
+    if me is None or not me.is_committee:
+        return say("posts.rate.panel_only")
     name, word, quarter_text = [*fields, "", "", ""][:3]
     if not name or not word:
         return say("posts.rate.usage")
@@ -259,16 +320,26 @@ async def rate(deps: Deps, call: Call, fields: list[str]) -> Reply:
         quarter = _parse_quarter(quarter_text, now, settings)
     except FieldError as err:
         return say(f"posts.err.{err.problem}", value=err.value)
-    tree = OrgTree.of(await store.units.all())
-    found = [m for m in await find_managed(store, actor, tree, Named(name)) if m.posts]
-    if len(found) != 1:
-        return say("posts.rate.not_found" if not found else "posts.reviewer.ambiguous", name=name)
-    member = found[0]
-    await store.duty.posts.rate(member.id, str(quarter), rating, actor.member.id if actor.member else None, iso(now))
-    log.info("member=%s rated for %s by telegram_id=%s", member.id, quarter, actor.telegram_id)
+    named = [m for m in await store.members.named(name.strip()) if m.unit_id == me.unit_id and m.posts]
+    if any(m.id == me.id for m in named):
+        return say("posts.rate.self")
+    if len(named) != 1:
+        return say("posts.rate.not_found" if not named else "posts.reviewer.ambiguous", name=name)
+    member = named[0]
+    panel = await panel_of(store, member)
+    decided = await store.duty.posts.rate(
+        member.id, str(quarter), me.id, rating, iso(now), lambda votes: panel_outcome(votes, len(panel))
+    )
+    log.info("member=%s rated for %s by member=%s: outcome %s", member.id, quarter, me.id, decided)
+    holder = Holder(member)
+    holder.account = (await store.duty.posts.accounts(str(quarter), [member.id])).get(member.id)
+    holder.ratings = (await store.duty.posts.ratings(str(quarter), [member.id])).get(member.id, [])
+    flags = (await _flags(store, [member])).get(member.id, [])
     return say(
         "posts.rate.saved",
         name=member.name,
         quarter=quarter_label(lang, quarter),
         rating=t(lang, f"posts.rating.{rating}"),
+        outcome=outcome_label(lang, holder, len(panel)),
+        flags=Html("".join(t(lang, key) for key in flags)),
     )

@@ -21,6 +21,7 @@ ACCOUNTS_HEADER = [
     "written_at_utc",
     "rating",
     "rated_at_utc",
+    "ratings",
 ]
 PUBLICITY_HEADER = ["id", "branch", "quarter", "posted_at_utc", "text"]
 
@@ -42,7 +43,9 @@ async def posts_rows(store: Store, tree: OrgTree, units: set[int] | None) -> Asy
 
 async def accounts_rows(store: Store, tree: OrgTree, units: set[int] | None) -> AsyncGenerator[list[object], None]:
     """`duty_accounts.csv`: each post-holder's quarter — the account (text, or a voice message by its Telegram
-    file id) and the rating (excellent | competent | basic | incompetent) — of members in `units`."""
+    file id), the 支委会's rating (excellent | competent | basic | incompetent: the one more than half of the
+    committee gave) and each committee member's (`ratings`: `王书记:competent;李委员:excellent`) — of members in
+    `units`."""
     async with aclosing(store.duty.posts.each_account(units)) as accounts:
         async for account, name, unit_id in accounts:
             yield [
@@ -54,6 +57,7 @@ async def accounts_rows(store: Store, tree: OrgTree, units: set[int] | None) -> 
                 account.at,
                 account.rating,
                 account.rated_at,
+                account.ratings,
             ]
 
 

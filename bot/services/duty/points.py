@@ -209,6 +209,17 @@ def parse_rating(text: str) -> str:
     raise FieldError("rating", "rating", text.strip())
 
 
+def panel_outcome(ratings: Iterable[str], panel: int) -> str | None:
+    """The 支委会's rating of a 述职 (each committee member rates once; a later rating of theirs replaces the
+    earlier): the rating more than half of the committee's members gave, or None while none has that majority.
+    `panel` is how many may rate: the committee but the post-holder, at least one."""
+    counts: dict[str, int] = {}
+    for rating in ratings:
+        counts[rating] = counts.get(rating, 0) + 1
+    best = max(counts.items(), key=lambda kv: kv[1], default=None)
+    return best[0] if best is not None and best[1] * 2 > max(panel, 1) else None
+
+
 def parse_post_line(fields: Sequence[str]) -> tuple[str, PostRule]:
     """`名称 | 积分规则 | 每月最低` (of /posts 新增 and /posts 修改)."""
     if len(fields) != 3:

@@ -39,8 +39,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("claim", Capability.MEMBER, private=True),
     Command("review", Capability.REVIEWER, private=True),
     Command("account", Capability.POST, private=True),
-    Command("accounts", Capability.SECRETARY, private=True),
-    Command("rate", Capability.SECRETARY, private=True),
+    Command("accounts", Capability.COMMITTEE, private=True),  # 支委 see their unit's, to rate
+    Command("rate", Capability.COMMITTEE, private=True),  # each 支委会 member rates; the majority decides
     Command("publicity", Capability.SECRETARY, private=True),
     Command("status", Capability.MEMBER, private=True),
     Command("report", Capability.MEMBER, private=True),
@@ -60,9 +60,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("health", Capability.ADMIN, private=True),
 )
 
+#: Listed under the secretary's commands for a secretary; for others (a group leader's /notice, a 组织委员's
+#: /development, a reviewer's /review, a 支委's /rate) among their own.
 SECRETARY_ONLY = frozenset(
-    {Capability.SECRETARY, Capability.CONVENER, Capability.ORGANISER}
-)  # /notice: group leaders call 党小组会
+    {Capability.SECRETARY, Capability.CONVENER, Capability.ORGANISER, Capability.REVIEWER, Capability.COMMITTEE}
+)
 
 
 def by_name(name: str) -> Command | None:
@@ -72,7 +74,6 @@ def by_name(name: str) -> Command | None:
 def available(actor: Actor) -> tuple[list[Command], list[Command]]:
     """(general commands, secretary commands) this person may use."""
     mine = [c for c in COMMANDS if actor.can(c.capability)]
-    # a group leader who is no secretary sees /notice (their group's 党小组会) among their own commands
     apart = SECRETARY_ONLY if actor.is_secretary else frozenset({Capability.SECRETARY})
     return (
         [c for c in mine if c.capability not in apart],
