@@ -152,6 +152,7 @@ async def test_festival_list_once_per_secretary_also_after_a_restart(tmp_path: P
         assert "春节（2027-02-06）前走访慰问名单" in row.text and "一村党支部" in row.text
         assert "张流动 · 在外受伤 · 上次走访 未走访" in row.text
         assert "赵巡逻 · 党龄 56 年" in row.text and "钱调解" not in row.text
+        assert "80岁以上高龄党员请支部另行补充" in row.text  # issue 30's wording
         await core.sweep(first, settings, at(31, month=1, year=2027))
     finally:
         await first.close()

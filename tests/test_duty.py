@@ -339,6 +339,10 @@ async def test_dutyreport_covers_only_the_secretarys_units_sorted_by_points(harn
     report = (await secretary.expect("设岗定责考核")).text
     assert report.index("钱调解") < report.index("赵巡逻")
     assert "✅ 达标" in report and "❌ 未达标" in report
+    lines = {name: next(line for line in report.splitlines() if name in line) for name in ("赵巡逻", "钱调解")}
+    # issue 30: each line lists only the posts the member holds
+    assert "巡逻 1 次/30 分钟" in lines["赵巡逻"] and "调解" not in lines["赵巡逻"].replace("矛盾调解岗", "")
+    assert "调解 1 件" in lines["钱调解"] and "巡逻" not in lines["钱调解"]
     other = harness.user(OTHER_SECRETARY)
     await other.send("/dutyreport 2026-03")
     reply = await other.expect("还没有设岗党员")

@@ -280,7 +280,7 @@ async def test_roster_name_with_html_characters_everywhere_it_is_shown(harness: 
     secretary = harness.user(OTHER_SECRETARY)
     await secretary.send("/members")
     # not a mobile member: owes no status, so 「—」 (issue 12)
-    assert f"{name} · — · 未绑定" in (await secretary.expect("二村党支部")).text
+    assert f"{name} · 无需报备 · 未绑定" in (await secretary.expect("二村党支部")).text
     await secretary.send(f"/invite {name}")
     assert f"{name}（二村党支部）的专属邀请链接" in (await secretary.expect("邀请链接")).text
     await secretary.send("/notice 党课 | 2026-11-20 15:00 | 村委会 | 学习党章")
@@ -311,6 +311,8 @@ USER_FOR = {
     Capability.POST: PATROL,
     Capability.CONVENER: SECRETARY,
     Capability.ORGANISER: SECRETARY,
+    Capability.REVIEWER: SECRETARY,
+    Capability.COMMITTEE: SECRETARY,
     Capability.ADMIN: SECRETARY,  # no admin in the harness: the refusal must come without failing (test_health.py)
 }
 ODD_ARGS = [

@@ -194,12 +194,15 @@ def build_v6(path: Path) -> None:
 #: keys, and a digest of every queued row (key, kind, ref, member, chat, text, buttons). Recorded by running
 #: the version 6 code on it.
 V6_SENT: list[tuple[datetime, str, list[str]]] = [
+    # issue 30: dates and times as people read them, 11月28日（周六）下午3:00 / Sat 28 Nov, 3:00 pm (was
+    # 2026-11-28（周六）15:00; the digests before it were 110c2f071c619802, 437ac9d49ffbf97c, 9e90cf5bb0544f7a,
+    # a14a665d2a54595d, 1d05d38b0cd8eb9c)
     # issue 12: overdue reminders only the day after the deadline and two weeks later (no overdue-8 of Q3 now),
     # and the secretaries are reminded once of 组织关系转接 for members mobile six months or more (mobile:transfer)
     # wording round: 2026年11月的思想汇报 without stray spaces, 没有按时提交, 请支部研究… (was 2c5979dda1551a1a)
     (
         datetime(2026, 11, 27, 10, tzinfo=SH),
-        "110c2f071c619802",
+        "bbd8085aa8e3ea9c",
         [
             "contact:stale:2:3:2026-10-10:1",
             "contact:stale:2:4:2026-01-10:10",
@@ -219,12 +222,12 @@ V6_SENT: list[tuple[datetime, str, list[str]]] = [
     # meeting reminder says 参会范围：… instead of 组织：… (issue 13's wording; was 0e253448f0221565)
     (
         datetime(2026, 11, 28, 8, 30, tzinfo=SH),
-        "437ac9d49ffbf97c",
+        "552d9aa51b3ba1cf",
         ["mediation:followup:1:2026-11-28", "meeting:24h:1:1", "meeting:24h:1:2", "meeting:24h:1:3"],
     ),
     (
         datetime(2026, 11, 28, 14, 30, tzinfo=SH),
-        "9e90cf5bb0544f7a",
+        "f8ef21d56898a253",
         [  # 参会范围 (was 6d5b3f0359af6e30)
             "meeting:1h:1:1",
             "meeting:1h:1:2",
@@ -234,7 +237,7 @@ V6_SENT: list[tuple[datetime, str, list[str]]] = [
     (datetime(2026, 11, 30, 23, 59, 30, tzinfo=SH), "e3b0c44298fc1c14", []),
     (
         datetime(2026, 12, 1, 9, 30, tzinfo=SH),
-        "a14a665d2a54595d",
+        "e40898c73bd6c442",
         [  # 参会范围; wording round (was b8968e06beb1c759)
             "meeting:1h:3:8",
             "report:escalate:1:3:2026-11",
@@ -252,7 +255,7 @@ V6_SENT: list[tuple[datetime, str, list[str]]] = [
     ),
     (
         datetime(2027, 1, 1, 9, 0, tzinfo=SH),
-        "1d05d38b0cd8eb9c",
+        "876ccd9bb84bfdee",
         [  # wording round (was c36b22579a626ed5)
             "contact:stale:8:9:2026-03-01:10",
             "report:escalate:1:3:2026-12",

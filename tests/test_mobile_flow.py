@@ -119,7 +119,7 @@ async def test_away_for_more_than_a_month_the_secretary_registers_a_mobile_membe
     await member.no_message(within=0.3)
     # a mobile member's report now has a deadline (the current quarter's)
     await member.send("/report")
-    assert "截止时间 2026-12-31 23:59" in (await member.expect("思想汇报")).text
+    assert "截止时间 12月31日（周四）晚上11:59" in (await member.expect("思想汇报")).text
 
 
 async def test_not_for_long_nobody_is_told(harness: Harness) -> None:

@@ -83,7 +83,7 @@ async def test_one_line_notice_previews_then_goes_to_every_linked_member(harness
     secretary = harness.user(SECRETARY)
     await secretary.send(f"/notice {LECTURE}")
     preview = await secretary.expect("预览")
-    assert "党课" in preview.text and "2026-03-12（周四）15:00" in preview.text and "村委会会议室" in preview.text
+    assert "党课" in preview.text and "3月12日（周四）下午3:00" in preview.text and "村委会会议室" in preview.text
     assert "5 名党员" in preview.text and "吴未绑定" in preview.text
     assert preview.labels() == ["发送", "取消"]
     assert not notices_of(harness.user(LIAISON))  # nothing before Send

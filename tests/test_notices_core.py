@@ -115,7 +115,7 @@ async def test_a_whole_notice_through_the_use_cases_without_telegram(store: Stor
     at_door = START - timedelta(minutes=20)
     checked = await answers.check_in(deps, as_(person[MIGRANT], at_door), notice_id)
     assert checked.answer is not None and checked.answer.key == "notice.checked_in"
-    assert "✅ 已签到 14:40" in checked.edits[0].text
+    assert "✅ 已签到 下午2:40" in checked.edits[0].text
     again = await answers.check_in(deps, as_(person[MIGRANT], at_door), notice_id)
     assert again.answer is not None and again.answer.key == "notice.already_in" and again.edits == ()
     proxy = await answers.attendance(deps, as_(secretary, at_door), f"{notice_id} | 代签 | 钱调解")
@@ -128,8 +128,8 @@ async def test_a_whole_notice_through_the_use_cases_without_telegram(store: Stor
     assert report is not None
     assert "应到：6 人" in report and "参加：1 人：李联络" in report
     assert "请假：1 人：赵巡逻（外出务工，待批）" in report
-    assert "已签到：2 人" in report and "张流动 14:40" in report
-    assert "钱调解 14:40（书记登记：王书记）" in report
+    assert "已签到：2 人" in report and "张流动 下午2:40" in report
+    assert "钱调解 下午2:40（书记登记：王书记）" in report
     assert "未回复：2 人：王书记、吴未绑定（未绑定）" in report
 
     listing = await manage.upcoming(deps, as_(person[PATROL]))

@@ -18,9 +18,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.domain.models import Member
 from bot.emulator import BotMessage
 from bot.services.exports.export import export_files
+from bot.services.notices.text import no_vote_line
 from bot.store import Store
+from bot.store.notices import Expected
 from tests.conftest import Harness, load_roster
 from tests.test_notices import got, link, notices_of, saw, send_notice, until
 from tests.test_roster_org import ORG
@@ -128,7 +131,8 @@ async def test_the_quorum_counts_check_ins_of_members_with_a_vote(harness_factor
     secretary.drain()
     await secretary.send(f"/notice 支部党员大会 | {MEETING} | 村委会 | 选举支部委员")
     preview = await secretary.expect("预览")
-    assert "应到 6 人" in preview.text and "列席，没有表决权：钱预备、孙外来" in preview.text
+    assert "应到 6 人" in preview.text
+    assert "其中预备党员1人、组织关系不在本支部的党员1人参加会议，无表决权：钱预备、孙外来" in preview.text
     await secretary.press("发送", preview)
     await saw(secretary, "通知发送完毕")
     for member in (LI, ZHAO, ZHANG):
@@ -186,7 +190,7 @@ async def test_leave_is_approved_by_the_convener_and_never_by_a_member(harness_f
     community = harness.user(COMMUNITY)  # a secretary over the unit (the community's) may decide too
     await community.press_data(_request(secretary, "李委员").buttons[0][1].callback_data or "")
     await community.expect("没有准李委员的假", kind="alert")
-    await saw(harness.user(LI), "您的请假没有批准")
+    await saw(harness.user(LI), "请假未获批准，请尽量参会；确实来不了请联系书记，会后安排补学")
 
     harness.at(START - timedelta(minutes=10))
     secretary.drain()
@@ -220,7 +224,7 @@ async def test_a_group_leader_decides_the_leaves_of_their_meeting(harness_factor
     request = await saw(leader, "请假申请")
     await leader.press("不准", request)
     await leader.expect("没有准孙外来的假", kind="alert")
-    await saw(harness.user(SUN), "您的请假没有批准")
+    await saw(harness.user(SUN), "请假未获批准")
     assert got(harness.user(WANG), "请假申请") == []  # the convener decides, the secretary is not asked
 
 
@@ -319,3 +323,34 @@ async def test_a_secretary_never_approves_their_own_leave(harness_factory: Any, 
     await community.expect("已准王书记的假", kind="alert")
     await saw(secretary, "您的请假已批准")
     assert {r.approval for r in (await harness.store.notices.rsvps(notice_id)).values()} == {"approved"}
+
+
+async def test_a_party_committee_preview_names_its_members(harness_factory: Any, tmp_path: Path) -> None:
+    """Issue 30 item 13: a 党委会's preview says 党委委员名单, a 支委会's 支委名单."""
+    harness = await _harness(harness_factory, tmp_path)
+    community = harness.user(COMMUNITY)
+    community.drain()
+    await community.send(f"/notice 党委会 | {MEETING} | 社区 | 研究工作")
+    preview = await community.expect("预览")
+    assert "党委委员名单：社区书记" in preview.text and "支委名单" not in preview.text
+
+
+def test_who_takes_part_without_a_vote_is_counted_by_why() -> None:
+    """Issue 30 item 13: 「其中预备党员X人、组织关系不在本支部的党员Y人参加会议，无表决权」, not 列席."""
+
+    def seat(name: str, membership: str = "full", relation: str = "here") -> Expected:
+        member = Member(id=len(name), name=name, unit_id=1, membership=membership, relation=relation)
+        return Expected(member=member, linked=True, votes=member.votes, committee=False)
+
+    full, probationary = seat("甲"), seat("乙预备", membership="probationary")
+    elsewhere, both = seat("丙外来", relation="elsewhere"), seat("丁", membership="probationary", relation="elsewhere")
+    assert no_vote_line("zh", [full]) == ""
+    assert no_vote_line("zh", [full, probationary, elsewhere]) == (
+        "其中预备党员1人、组织关系不在本支部的党员1人参加会议，无表决权：乙预备、丙外来"
+    )
+    assert no_vote_line("zh", [probationary, both]) == "其中预备党员2人参加会议，无表决权：乙预备、丁"
+    assert no_vote_line("zh", [elsewhere]) == "其中组织关系不在本支部的党员1人参加会议，无表决权：丙外来"
+    assert "列席" not in no_vote_line("zh", [probationary, elsewhere])
+    assert no_vote_line("en", [probationary, elsewhere]).startswith(
+        "Of them 1 probationary members and 1 members whose membership is held elsewhere take part without a vote"
+    )

@@ -111,11 +111,11 @@ async def test_check_in_only_in_its_window(harness: Harness) -> None:
     member = harness.user(MIGRANT)
     await member.press("签到")
     alert = await member.expect("还不能签到", kind="alert")
-    assert "14:30" in alert.text and "17:00" in alert.text
+    assert "下午2:30" in alert.text and "下午5:00" in alert.text
     harness.at(START - timedelta(minutes=20))
     await member.press("签到")
     await member.expect("签到成功", kind="alert")
-    await member.expect("✅ 已签到 14:40", kind="edit")
+    await member.expect("✅ 已签到 下午2:40", kind="edit")
     harness.at(START + timedelta(hours=3))
     await member.press("签到")
     await member.expect("签到已经结束", kind="alert")
@@ -198,7 +198,7 @@ async def test_registering_present_only_in_the_window_and_makeup_after(harness: 
     await secretary.expect("补学已经记过了")
     await secretary.send(f"/attendance {notice_id}")
     report = (await secretary.expect("已签到：1 人")).text
-    assert "钱调解 14:50（书记登记：王书记）" in report
+    assert "钱调解 下午2:50（书记登记：王书记）" in report
     assert "补学：1 人：吴未绑定（2026-03-12 补学：看了会议录像）" in report
     assert "应到 6 人、实到 1 人、请假 0 人、缺席 5 人" in report
     assert set(await harness.store.notices.checkins(notice_id)) == {await mid(harness, MEDIATOR)}

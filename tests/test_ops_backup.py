@@ -173,7 +173,7 @@ async def test_a_failed_backup_is_recorded_and_told_to_the_admins_once_a_day(
     outcome = await backup_job(job_context(harness))
     assert outcome is not None and not outcome.record.ok and outcome.queued == 1
     message = await admin.expect("备份没有成功")
-    assert "2026-11-30 03:00" in message.text and "NotADirectoryError" in message.text
+    assert "11月30日（周一）凌晨3:00" in message.text and "NotADirectoryError" in message.text
     harness.at(datetime(2026, 11, 30, 3, 5, tzinfo=SH))  # tried again the same day: recorded, not told again
     again = await backup_job(job_context(harness))
     assert again is not None and not again.record.ok and again.queued == 0

@@ -56,7 +56,7 @@ async def test_an_admin_sees_the_health_report(harness_factory: Any) -> None:
     await recorded(sweep)(ZhibuContext(harness.app))
     await admin.send("/health")
     report = (await admin.expect("运行状况")).text
-    assert "最近备份：2026-11-30 03:00 ✅ zhibu-20261130-030000.sqlite3" in report
+    assert "最近备份：11月30日（周一）凌晨3:00 ✅ zhibu-20261130-030000.sqlite3" in report
     assert "定时提醒检查：最近一次" in report and "毫秒" in report
     await admin.no_message(within=0.2)
 
@@ -174,6 +174,6 @@ def test_the_report_reads_in_both_languages() -> None:
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     zh = render("zh", report, settings)
     assert "已连续运行：3 天 02:00:05" in zh and "数据库大小：5.0 MB" in zh and "（2.0 KB）" in zh
-    assert "待发消息：4 条；近一天发送失败 1 条、不确定是否送达 2 条" in zh and "17:00，用时 37 毫秒" in zh
+    assert "待发消息：4 条；近一天发送失败 1 条、不确定是否送达 2 条" in zh and "下午5:00，用时 37 毫秒" in zh
     en = render("en", report, settings)
     assert "Running for: 3 d 02:00:05" in en and "Members: 40 linked, 3 not linked" in en

@@ -63,7 +63,8 @@ async def test_invite_link_links_a_member_once(harness: Harness) -> None:
 
     newcomer = harness.user(5555, "吴")
     await newcomer.send(f"/start {code}")
-    await newcomer.expect("绑定成功")
+    linked = await newcomer.expect("绑定成功")
+    assert "的党员名册关联" in linked.text  # issue 30: 名册, not 档案
     member = await harness.store.members.by_telegram_id(5555)
     assert member is not None and member.name == "吴未绑定" and member.linked
 

@@ -180,7 +180,7 @@ async def test_a_member_who_is_not_mobile_hands_one_in_when_they_wish(harness: H
     # 陈外出 (mobile, quarterly) owes Q4 by 31 Dec; 周普通 owes nothing and handed one in: counted, no overlap
     assert "已交 1 人，未到期未交 1 人，逾期未交 0 人" in overview.text
     assert "✅ 周普通（二村党支部）已交 2026-11-10" in overview.text
-    assert "⏳ 陈外出（二村党支部）未到期未交，截止 2026-12-31 23:59" in overview.text
+    assert "⏳ 陈外出（二村党支部）未到期未交，截止 12月31日（周四）晚上11:59" in overview.text
     await secretary.press("查看 周普通", overview)
     await secretary.press("已阅", await secretary.expect(REPORT, kind="message"))
     await secretary.expect("已阅，已告诉 周普通", kind="message")
@@ -200,13 +200,13 @@ async def test_a_member_who_is_not_mobile_hands_one_in_when_they_wish(harness: H
     assert "已交 1 人，未到期未交 1 人，逾期未交 0 人" in quarter.text
 
 
-async def test_members_shows_a_dash_for_members_who_owe_no_status(harness: Harness) -> None:
+async def test_members_says_no_report_needed_for_members_who_owe_no_status(harness: Harness) -> None:
     harness.at(T0)
     (secretary,) = await started(harness, OTHER_SECRETARY)
     await secretary.send("/members")
     listing = await secretary.expect("二村党支部")
     assert "陈外出 · 未报备" in listing.text  # mobile: owes a status
-    assert "冯联络 · — ·" in listing.text and "冯联络 · 未报备" not in listing.text
+    assert "冯联络 · 无需报备 ·" in listing.text and "冯联络 · 未报备" not in listing.text
     await secretary.press("未报备", listing)
     narrowed = await secretary.expect("现在只看：未报备，1 人", kind="edit")
     assert "陈外出" in narrowed.text and "冯联络" not in narrowed.text

@@ -50,8 +50,10 @@ async def gate(update: Update, context: ZhibuContext) -> None:
         published = context.services.state.setdefault(MENUS, {})
         if just_linked:
             await linked_now(context.bot, person.member, context.settings, published)
-        else:
+        elif context.application.running:  # in the background: the answer does not wait for the menu
             context.application.create_task(refresh(context.bot, person.member, context.settings, published))
+        else:
+            await refresh(context.bot, person.member, context.settings, published)
     context.actor = person
     own = person.member.language if person.member else None
     context.lang = resolve_language(own, user.language_code, context.settings.default_language)

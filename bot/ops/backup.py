@@ -19,6 +19,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.i18n import t
+from bot.services.kernel import dates
 from bot.services.members.people import admin_chats
 from bot.store import Store
 from bot.store.ops import BackupRecord, OpsRepo
@@ -152,7 +153,7 @@ async def take_backup(
 
 async def failure_alerts(store: Store, settings: Settings, local: datetime, error: str) -> list[Outgoing]:
     lang = settings.default_language
-    text = t(lang, "ops.backup_failed_alert", time=local.strftime("%Y-%m-%d %H:%M"), error=error)
+    text = t(lang, "ops.backup_failed_alert", time=dates.moment(lang, local), error=error)
     day = local.date().isoformat()
     return [
         Outgoing(key=f"backup:failed:{day}:{chat}", kind="alert", chat_id=chat, text=text, ref="backup")

@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.domain.results import Result, say, shown
 from bot.domain.rights import Actor
 from bot.i18n import t
+from bot.services.kernel import dates
 from bot.store import Store
 from bot.store.ops import BackupRecord, MemberCounts, OpsRepo, OutboxCounts, SweepRecord
 
@@ -112,7 +113,7 @@ def render(lang: str, report: Health, settings: Settings) -> str:
     tz = settings.tz
 
     def when(moment: datetime) -> str:
-        return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        return dates.moment_in(lang, moment, tz)
 
     lines = [t(lang, "ops.health.title"), t(lang, "ops.health.version", version=report.version)]
     if report.uptime is not None:

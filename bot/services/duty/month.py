@@ -134,12 +134,20 @@ def month_of_key(key: int) -> Month | None:
     return month if month_key(month) == key else None
 
 
-def _others(lang: str, row: ReportRow, cap: int | None) -> str:
-    """The approved entries of the other posts, as ` · 环境卫生岗 3 条`."""
-    return "".join(
-        t(lang, "duty.report.post_entries", post=clip(post, cap), entries=figures.entries)
-        for post, figures in sorted(row.reviewed.generic.items())
-    )
+def _figures(lang: str, row: ReportRow, cap: int | None) -> str:
+    """The month's approved figures of the posts the member holds (and of any post they logged approved
+    entries for since leaving it): `巡逻 3 次/120 分钟 · 环境卫生岗 2 条`; nothing of posts they do not hold."""
+    s, held = row.summary, row.member.posts
+    parts = []
+    if PATROL in held or s.patrols:
+        parts.append(t(lang, "duty.report.patrols", patrols=s.patrols, minutes=s.minutes))
+    if MEDIATION in held or s.mediations:
+        parts.append(t(lang, "duty.report.mediations", mediations=s.mediations))
+    generic = dict(row.reviewed.generic)
+    for post in sorted(held - {PATROL, MEDIATION} | set(generic)):
+        entries = generic[post].entries if post in generic else 0
+        parts.append(t(lang, "duty.report.post_entries", post=clip(post, cap), entries=entries))
+    return " · ".join(parts)
 
 
 def _pending_note(lang: str, row: ReportRow) -> str:
@@ -156,10 +164,7 @@ def _line(ranked: Ranked, tree: OrgTree, lang: str, cap: int | None) -> str:
         name=clip(row.member.name, cap),
         unit=clip(unit_label(tree, row.member), cap),
         posts=clip(posts_label(lang, row.member.posts), cap),
-        patrols=s.patrols,
-        minutes=s.minutes,
-        mediations=s.mediations,
-        others=Html(_others(lang, ranked.row, cap)),
+        figures=Html(_figures(lang, row, cap)),
         points=s.points,
         pending=Html(_pending_note(lang, ranked.row)),
         minimum=t(lang, _VERDICT[row.met]),

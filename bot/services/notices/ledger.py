@@ -19,7 +19,7 @@ from datetime import datetime
 
 from bot.domain.results import Buttons
 from bot.i18n import Html, escape, t
-from bot.services.kernel import pages
+from bot.services.kernel import dates, pages
 from bot.services.kernel.buttons import ListPage
 from bot.services.kernel.pages import Filter, Page, clip
 from bot.services.notices import common as rules
@@ -86,7 +86,7 @@ def _item(wording: Wording, seat: MeetingSeat, line: str, cap: int | None) -> st
             f"notice.att.checkin_{seat.how}",
             name=name,
             by=clip(seat.registrar or "?", cap),
-            time=seat.checked_in_at.astimezone(wording.tz).strftime("%H:%M"),
+            time=dates.clock_in(wording.lang, seat.checked_in_at, wording.tz),
         )
     if line == "makeup":
         return t(lang, "notice.att.makeup_item", name=name, day=seat.made_up or "", note=clip(seat.makeup_note, cap))

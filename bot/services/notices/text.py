@@ -13,6 +13,7 @@ from bot.domain.models import Unit
 from bot.domain.payload import YesNo
 from bot.domain.rights import OrgTree
 from bot.i18n import Html, t
+from bot.services.kernel import dates
 from bot.services.notices import audience
 from bot.services.notices.audience import THREE_AND_ONE, MeetingKind
 from bot.services.notices.buttons import (
@@ -50,9 +51,8 @@ def unit_name(tree: OrgTree, unit: Unit | None) -> str:
 
 
 def when(lang: str, moment: datetime, tz: ZoneInfo) -> Html:
-    local = moment.astimezone(tz)
-    weekday = t(lang, "notice.weekdays").split(",")[local.weekday()]
-    return Html(t(lang, "notice.when", date=local.strftime("%Y-%m-%d"), weekday=weekday, time=local.strftime("%H:%M")))
+    """`12月10日（周四）上午9:00` (`bot.services.kernel.dates`)."""
+    return Html(dates.moment_in(lang, moment, tz))
 
 
 def kind_name(lang: str, kind: str) -> str:
@@ -104,7 +104,7 @@ def member_view(wording: Wording, notice: Notice, rsvp: Rsvp | None = None, chec
             t(lang, "notice.your_leave_state", state=t(lang, f"notice.leave.state.{rsvp.approval or 'pending'}"))
         )
     if checkin is not None:
-        status.append(t(lang, "notice.your_checkin", time=checkin.at.astimezone(wording.tz).strftime("%H:%M")))
+        status.append(t(lang, "notice.your_checkin", time=dates.clock_in(lang, checkin.at, wording.tz)))
     text = body(wording, notice)
     return text + "\n\n" + "\n".join(status) if status else text
 
@@ -166,6 +166,24 @@ def group_line(lang: str, kind: str, bound: bool, wanted: bool) -> str | None:
     return t(lang, "notice.preview_group" if wanted else "notice.preview_group_skipped")
 
 
+def no_vote_line(lang: str, expected: Sequence[Expected]) -> str:
+    """Who takes part without a vote, and why: 「其中预备党员X人、组织关系不在本支部的党员Y人参加会议，无表决权：…」
+    (members taking part, not 列席, which is for people who are not members of the meeting)."""
+    silent = [e.member for e in expected if not e.votes]
+    probationary = sum(1 for m in silent if m.is_probationary)
+    elsewhere = len(silent) - probationary
+    if not silent:
+        return ""
+    which = "both" if probationary and elsewhere else "probationary" if probationary else "elsewhere"
+    return t(
+        lang,
+        f"notice.preview_no_vote.{which}",
+        probationary=probationary,
+        elsewhere=elsewhere,
+        names=names(lang, [m.name for m in silent]),
+    )
+
+
 def preview(wording: Wording, draft: Draft, expected: Sequence[Expected], group_bound: bool) -> str:
     """The notice, then who is expected and why (the rule of the type), who gets it and who cannot."""
     lang, tree = wording.lang, wording.tree
@@ -178,11 +196,12 @@ def preview(wording: Wording, draft: Draft, expected: Sequence[Expected], group_
         t(lang, f"notice.why.{draft.kind}", count=len(expected), scope=Html(scope(lang, draft, tree))),
     ]
     if draft.kind in ("committee", "party_committee"):
-        lines.append(t(lang, "notice.preview_committee", names=names(lang, [e.member.name for e in expected])))
+        key = "notice.preview_party_committee" if draft.kind == "party_committee" else "notice.preview_committee"
+        lines.append(t(lang, key, names=names(lang, [e.member.name for e in expected])))
     elif draft.kind in ("general", "life"):
-        silent = [e.member.name for e in expected if not e.votes]
-        if silent:
-            lines.append(t(lang, "notice.preview_no_vote", count=len(silent), names=names(lang, silent)))
+        no_vote = no_vote_line(lang, expected)
+        if no_vote:
+            lines.append(no_vote)
     if draft.kind == "lecture":
         lines.append(t(lang, "notice.preview_speaker"))
     lines.append(t(lang, "notice.preview_to", count=len(linked), unit=unit_name(tree, tree.units.get(draft.unit_id))))

@@ -20,7 +20,7 @@ from bot.domain.models import Member, MemberState
 from bot.domain.results import Reply
 from bot.domain.rights import Actor
 from bot.i18n import t
-from bot.services.kernel import digest
+from bot.services.kernel import dates, digest
 from bot.services.kernel.reminders import Due
 from bot.services.kernel.text import clean_text
 from bot.services.reports.buttons import ReportWrite
@@ -276,8 +276,8 @@ async def report_reminders(store: Store, settings: Settings, now: datetime) -> l
     return rendered(candidates, await digest.known_keys(store, (key for key, _ in candidates)))
 
 
-def _deadline_text(open_: periods.OpenPeriod, settings: Settings) -> str:
-    return periods.deadline(open_.period, settings.tz).strftime("%Y-%m-%d %H:%M")
+def _deadline_text(open_: periods.OpenPeriod, settings: Settings, lang: str) -> str:
+    return dates.moment_in(lang, periods.deadline(open_.period, settings.tz), settings.tz)
 
 
 def last_touch(row: MobileRow, since: date | None, tz: ZoneInfo) -> datetime | None:
@@ -296,7 +296,7 @@ def _member_reminder(row: MobileRow, open_: periods.OpenPeriod, stage: str, sett
         lang,
         f"report.remind_{stage.split('-')[0]}",
         period=period_name(label, lang),
-        deadline=_deadline_text(open_, settings),
+        deadline=_deadline_text(open_, settings, lang),
     )
     return Due(
         Outgoing(
@@ -315,7 +315,7 @@ def _escalation(row: MobileRow, open_: periods.OpenPeriod, person: Person, setti
     assert person.telegram_id is not None
     lang = _lang(person.language, settings)
     label = open_.period.label
-    period, deadline = period_name(label, lang), _deadline_text(open_, settings)
+    period, deadline = period_name(label, lang), _deadline_text(open_, settings, lang)
     return Due(
         Outgoing(
             key="",

@@ -11,7 +11,7 @@ from bot.domain.call import Call
 from bot.domain.results import Buttons, Reply, Result, alert, say, shown
 from bot.domain.rights import Actor, OrgTree, managed_units
 from bot.i18n import Html, t
-from bot.services.kernel import pages
+from bot.services.kernel import dates, pages
 from bot.services.kernel.buttons import ListPage
 from bot.services.kernel.deps import Deps
 from bot.services.kernel.pages import Filter, clip
@@ -125,11 +125,13 @@ async def _page(deps: Deps, call: Call, view: _View, asked: pages.Asked) -> Repl
         """The member's status and link, then what the organisation says of them (roles, membership, 党龄,
         activity group, relation elsewhere, no vote: `organisation_text.facts`)."""
         member = people.get(row.id)
-        if row.state is None or row.at is None:  # only a mobile member owes a status: the others show 「—」
+        if row.state is None or row.at is None:  # only a mobile member owes a status: the others show 无需报备
             text = t(lang, "status.none" if row.mobile else "status.not_owed")
         else:
             state, where = describe(row.state, clip(row.location, cap) or None, lang)
-            text = t(lang, "status.latest", state=state, where=where, date=row.at.astimezone(tz).strftime("%m-%d"))
+            text = t(
+                lang, "status.latest", state=state, where=where, date=dates.day(lang, row.at.astimezone(tz).date())
+            )
         group = clip(tree.name(row.group_id), cap)
         name = (
             Html(t(lang, "members.in_group", name=clip(row.name, cap), group=group)) if group else clip(row.name, cap)

@@ -16,7 +16,7 @@ from bot.domain.models import Member
 from bot.domain.results import Reply, Result, alert, say, shown
 from bot.domain.rights import Actor, Capability, OrgTree, managed_units
 from bot.i18n import Html, t
-from bot.services.kernel import pages
+from bot.services.kernel import dates, pages
 from bot.services.kernel.buttons import ListPage
 from bot.services.kernel.deps import Deps
 from bot.services.kernel.pages import Filter, clip
@@ -151,7 +151,7 @@ def _line(line: Line, lang: str, tz: ZoneInfo, cap: int | None) -> str:
         f"report.line_{line.status}",
         name=name,
         unit=unit,
-        deadline=periods.deadline(line.period, tz).strftime("%Y-%m-%d %H:%M"),
+        deadline=dates.moment_in(lang, periods.deadline(line.period, tz), tz),
     )
 
 

@@ -19,6 +19,7 @@ from bot.domain import drafts, periods
 from bot.domain.call import Call
 from bot.domain.results import Reply, Result, alert, say, shown
 from bot.i18n import Html, reply_text, t
+from bot.services.kernel import dates
 from bot.services.kernel.deps import Deps
 from bot.services.reports.buttons import ReportCancel, ReportSend
 from bot.services.reports.common import MIN_REPORT, InputError, check_report, is_mobile, member_of, period_name
@@ -59,7 +60,16 @@ def _day(moment: datetime, settings: Settings) -> str:
 
 def question(draft: ReportDraft, lang: str) -> Reply:
     """What the step asks: the period's report, its deadline, the minimum length."""
-    return say(draft.ask, period=period_name(draft.period, lang), deadline=draft.deadline, minimum=MIN_REPORT)
+    return say(draft.ask, period=period_name(draft.period, lang), deadline=_deadline(draft, lang), minimum=MIN_REPORT)
+
+
+def _deadline(draft: ReportDraft, lang: str) -> str:
+    """The draft keeps the deadline as local `YYYY-MM-DD HH:MM` (a draft saved by an older version too); shown
+    as people read a date."""
+    try:
+        return dates.moment(lang, datetime.strptime(draft.deadline, "%Y-%m-%d %H:%M"))
+    except ValueError:
+        return draft.deadline
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,51 @@
+"""Dates and times as people read them (issue 30): 「12月10日（周四）上午9:00」, in English "Thu 10 Dec, 9:00 am".
+Every message that shows a moment, a day or a time of day goes through here; what people type (`2026-03-12
+15:00`, the examples of input) and the exports stay ISO. Give a local datetime (`.astimezone(tz)` first) or a
+date; the words come from the catalogue (`dates.*`), so each language reads naturally.
+
+The year is left out, as people say it: what is shown is near (a meeting within the year, a deadline of this
+month or quarter, a check-in today).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.i18n import t
+
+#: Parts of the day (zh): 凌晨 0–5, 上午 6–11, 中午 12, 下午 13–17, 晚上 18–23; in English am / pm.
+_PARTS = ((6, "dawn"), (12, "morning"), (13, "noon"), (18, "afternoon"), (24, "evening"))
+
+
+def _part(hour: int) -> str:
+    return next(name for end, name in _PARTS if hour < end)
+
+
+def clock(lang: str, local: datetime) -> str:
+    """The time of day: `上午9:00`, `下午3:30`, `晚上11:59`, `凌晨0:30`; `9:00 am`, `3:30 pm`."""
+    part = _part(local.hour)
+    hour = local.hour if part == "dawn" and lang == "zh" else (local.hour % 12 or 12)
+    return t(lang, "dates.clock", part=t(lang, f"dates.part.{part}"), hour=hour, minute=f"{local.minute:02d}")
+
+
+def day(lang: str, on: date) -> str:
+    """The day with its weekday: `12月10日（周四）`; `Thu 10 Dec`."""
+    weekday = t(lang, "dates.weekdays").split(",")[on.weekday()]
+    month = t(lang, "dates.months").split(",")[on.month - 1]
+    return t(lang, "dates.day", month=month, day=on.day, weekday=weekday)
+
+
+def moment(lang: str, local: datetime) -> str:
+    """A day and a time: `12月10日（周四）上午9:00`; `Thu 10 Dec, 9:00 am`."""
+    return t(lang, "dates.moment", day=day(lang, local.date()), clock=clock(lang, local))
+
+
+def moment_in(lang: str, when: datetime, tz: ZoneInfo) -> str:
+    """`moment` of an aware datetime, in the bot's time zone."""
+    return moment(lang, when.astimezone(tz))
+
+
+def clock_in(lang: str, when: datetime, tz: ZoneInfo) -> str:
+    """`clock` of an aware datetime, in the bot's time zone."""
+    return clock(lang, when.astimezone(tz))

@@ -1,0 +1,51 @@
+"""Dates and times as people read them (issue 30 item 13): 「12月10日（周四）上午9:00」, "Thu 10 Dec, 9:00 am";
+each part of the day on both sides of its boundary."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.services.kernel import dates
+
+SH = ZoneInfo("Asia/Shanghai")
+
+
+def test_the_example_of_the_issue() -> None:
+    assert dates.moment("zh", datetime(2026, 12, 10, 9, 0)) == "12月10日（周四）上午9:00"
+    assert dates.moment("en", datetime(2026, 12, 10, 9, 0)) == "Thu 10 Dec, 9:00 am"
+
+
+@pytest.mark.parametrize(
+    ("hour", "minute", "zh", "en"),
+    [
+        (0, 0, "凌晨0:00", "12:00 am"),
+        (5, 59, "凌晨5:59", "5:59 am"),
+        (6, 0, "上午6:00", "6:00 am"),
+        (11, 59, "上午11:59", "11:59 am"),
+        (12, 0, "中午12:00", "12:00 pm"),
+        (12, 59, "中午12:59", "12:59 pm"),
+        (13, 0, "下午1:00", "1:00 pm"),
+        (17, 59, "下午5:59", "5:59 pm"),
+        (18, 0, "晚上6:00", "6:00 pm"),
+        (23, 59, "晚上11:59", "11:59 pm"),
+    ],
+)
+def test_each_part_of_the_day_on_both_sides_of_its_boundary(hour: int, minute: int, zh: str, en: str) -> None:
+    moment = datetime(2026, 3, 12, hour, minute)
+    assert dates.clock("zh", moment) == zh
+    assert dates.clock("en", moment) == en
+
+
+def test_days_and_weekdays() -> None:
+    assert dates.day("zh", date(2026, 3, 1)) == "3月1日（周日）"
+    assert dates.day("en", date(2026, 3, 1)) == "Sun 1 Mar"
+    assert dates.day("zh", date(2026, 12, 31)) == "12月31日（周四）"
+
+
+def test_an_aware_moment_is_shown_in_the_bots_time_zone() -> None:
+    utc = datetime(2026, 3, 12, 7, 0, tzinfo=UTC)  # 15:00 in Shanghai
+    assert dates.moment_in("zh", utc, SH) == "3月12日（周四）下午3:00"
+    assert dates.clock_in("en", utc, SH) == "3:00 pm"
