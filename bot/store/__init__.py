@@ -23,6 +23,7 @@ from bot.store.notices import NoticeRepo
 from bot.store.outbox import OutboxRepo
 from bot.store.reports import ReportRepo
 from bot.store.rolls import RollRepo
+from bot.store.transfers import TransfersRepo
 from bot.store.units import UnitRepo
 from bot.store.updates import UpdateRepo
 from bot.store.work import UnitOfWork
@@ -51,6 +52,7 @@ class Store:
         self.minutes = MinutesRepo(db)
         self.development = DevelopmentRepo(db)
         self.dues = DuesRepo(db)
+        self.transfers = TransfersRepo(db, self.members)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
