@@ -31,6 +31,7 @@ from bot.handlers import (
     reports,
     start,
     status,
+    transfers,
 )
 from bot.handlers import health as ops_health
 from bot.handlers import households as household_handlers  # issue 15
@@ -67,6 +68,7 @@ MODULES = (
     minutes_handlers,
     development,
     dues,
+    transfers,
 )
 
 

@@ -145,6 +145,8 @@ TABLE: dict[str, Row] = {
     "requests": Row("W   A   A   A   A   S   A   A   R", ""),
     "care": Row("W   R   R   R   R   S   A   A   A", "张流动 | 在外务工受伤，家里困难"),
     "development": Row("W   R   R   R   R   S   A   A   A", ""),
+    "transfer": Row("W   R   R   R   R   S   A   A   A", ""),
+    "member": Row("W   R   R   R   R   S   A   A   A", "张流动"),
     "carevisit": Row("W   A   A   A   A   A   A   A   R", "张流动 | 送去慰问金 | 下周再去"),
     "dues": Row("W   A   A   A   A   S   A   A   R", "张流动"),
     "pay": Row("W   R   R   R   R   S   A   A   A", "张流动 | 2026-11 | 0.2 | 现金"),

@@ -52,6 +52,7 @@ from bot.services.reports import due as due_reports
 from bot.services.reports import read as reports_read
 from bot.services.reports import status_steps
 from bot.services.reports import write as reports_write
+from bot.services.transfers import reminders as transfers_reminders
 from bot.store import Store
 from bot.store.outbox import OutboxRow
 
@@ -73,6 +74,7 @@ REMINDER_SOURCES: tuple[DueSource | ReminderSource, ...] = (
     care_reminders.festival_lists,  # before 春节 and 七一: each secretary's visiting list
     development_reminders.development_reminders,  # 发展党员: the talk, 考察, 审批, the 转正 application
     dues_reminders.arrears,  # 党费: the member at 2 months unpaid, the secretaries' digest at 3 and 5
+    transfers_reminders.transfer_reminders,  # 组织关系转接: the letter, its 有效期, the 回执, 编入党小组
     digest.daily_digests,  # from DIGEST_TIME: each person's escalations in one
     # message (waiting items: a partial index); the last
     # plain source, so it carries what this sweep recorded

@@ -1,0 +1,39 @@
+"""`/transfer` (组织关系转接) and `/member` (党员档案): Telegram in and out only; the rules are in
+`bot.services.transfers`."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CommandHandler
+
+from bot.handlers.common import actor, args_text, command, render
+from bot.runtime.context import ZhibuApp, ZhibuContext
+from bot.services.transfers.member_file import member_file
+from bot.services.transfers.transfer import transfer_command
+
+
+@command("transfer")
+async def cmd_transfer(update: Update, context: ZhibuContext) -> None:
+    await render(
+        update,
+        context,
+        await transfer_command(
+            actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang
+        ),
+    )
+
+
+@command("member")
+async def cmd_member(update: Update, context: ZhibuContext) -> None:
+    await render(
+        update,
+        context,
+        await member_file(
+            actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang
+        ),
+    )
+
+
+def register(app: ZhibuApp) -> None:
+    app.add_handler(CommandHandler("transfer", cmd_transfer))
+    app.add_handler(CommandHandler("member", cmd_member))

@@ -1,0 +1,82 @@
+"""`/member 姓名` (党员档案): one member's file for a secretary over their branch, in the private chat only.
+
+It shows what the branch knows of the member: unit and Party group, category, 党员类别, 入党时间 and 转正时间,
+组织关系, phone and address (楼栋), liaison, since when mobile, whether they left the active roster, every
+transfer with its steps, how many thought reports and meetings are on record. It is never sent to a group (the
+command is private: asked in a group, the answer goes to the private chat) and never logged."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.config import Settings
+from bot.domain.results import Result, say, shown
+from bot.domain.rights import Actor
+from bot.i18n import t
+from bot.services.transfers import common
+from bot.services.transfers.transfer import history
+from bot.store import Store
+
+
+def _or_dash(value: object) -> str:
+    return str(value) if value not in (None, "") else "—"
+
+
+async def member_file(person: Actor, text: str, now: datetime, store: Store, settings: Settings, lang: str) -> Result:
+    """`/member 姓名` (`姓名@支部` when names repeat)."""
+    raw = common.split(text)[0] if text.strip() else ""
+    if not raw:
+        return Result.of(say("transfers.file_usage"))
+    tree, units = await common.scope(person, store)
+    name, branch = common.who(raw)
+    if branch:
+        units = units & {u.id for u in tree.find(branch)}
+    found = [m for m in await store.members.named(name, include_inactive=True) if m.unit_id in units]
+    if len(found) != 1:
+        key = "transfers.ambiguous" if found else "transfers.file_unknown"
+        return Result.of(say(key, name=name[: common.MAX_NAME]))
+    m = found[0]
+    liaison = await store.members.get(m.liaison_id) if m.liaison_id is not None else None
+    counts = await store.transfers.counts(m.id)
+    today = now.astimezone(settings.tz).date()
+    lines = [
+        t(lang, "transfers.file_head", name=m.name),
+        t(lang, "transfers.file_unit", unit=tree.name(m.unit_id), group=_or_dash(tree.name(m.group_id))),
+        t(
+            lang,
+            "transfers.file_kind",
+            category=t(lang, f"transfers.category.{m.category or 'none'}")
+            if m.category in _CATEGORIES
+            else _or_dash(m.category),
+            membership=t(lang, f"transfers.membership.{m.membership}")
+            if m.membership in _MEMBERSHIPS
+            else m.membership,
+            relation=t(lang, f"transfers.relation.{m.relation}") if m.relation in ("here", "elsewhere") else m.relation,
+        ),
+        t(lang, "transfers.file_dates", joined=_or_dash(m.joined), confirmed=_or_dash(m.confirmed)),
+        t(lang, "transfers.file_contact", phone=_or_dash(m.phone), building=_or_dash(m.building)),
+        t(lang, "transfers.file_liaison", liaison=liaison.name if liaison else "—"),
+    ]
+    if m.migrant_since is not None or m.category == "migrant":
+        lines.append(t(lang, "transfers.file_mobile", since=_or_dash(m.migrant_since)))
+    if not m.active:
+        lines.append(t(lang, "transfers.file_inactive", day=_or_dash((m.deactivated_at or "")[:10])))
+    lines.append(
+        t(
+            lang,
+            "transfers.file_counts",
+            reports=counts.reports,
+            last_report=_or_dash(counts.last_report),
+            meetings=counts.meetings,
+            last_meeting=_or_dash(counts.last_meeting),
+        )
+    )
+    transfers = await store.transfers.of_member(m.id)
+    if transfers:
+        lines.append(t(lang, "transfers.file_transfers"))
+        lines.extend(history(transfers, tree, today, lang))
+    return Result.of(shown("\n".join(lines)))
+
+
+_CATEGORIES = ("resident", "employed", "unemployed", "migrant", "separated", "incoming")
+_MEMBERSHIPS = ("full", "probationary")
