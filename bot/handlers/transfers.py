@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.handlers.common import actor, args_text, command, render
+from bot.handlers.common import args_text, call, command, deps, render
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.transfers.member_file import member_file
 from bot.services.transfers.transfer import transfer_command
@@ -17,9 +17,7 @@ async def cmd_transfer(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await transfer_command(
-            actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang
-        ),
+        await transfer_command(deps(context), call(context), args_text(context)),
     )
 
 
@@ -28,9 +26,7 @@ async def cmd_member(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await member_file(
-            actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang
-        ),
+        await member_file(deps(context), call(context), args_text(context)),
     )
 
 

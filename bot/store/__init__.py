@@ -52,7 +52,7 @@ class Store:
         self.minutes = MinutesRepo(db)
         self.development = DevelopmentRepo(db)
         self.dues = DuesRepo(db)
-        self.transfers = TransfersRepo(db, self.members)
+        self.transfers = TransfersRepo(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:

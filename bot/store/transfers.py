@@ -10,7 +10,7 @@ from datetime import date, datetime
 import aiosqlite
 
 from bot.store.db import Database, iso
-from bot.store.members import MemberRepo
+from bot.store.members_roster import RosterWrites
 from bot.store.outbox import Outgoing, enqueue_in
 
 
@@ -71,9 +71,8 @@ def _d(value: str | None) -> date | None:
 
 
 class TransfersRepo:
-    def __init__(self, db: Database, members: MemberRepo) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
-        self.members = members
 
     async def _many(self, where: str, params: tuple[object, ...]) -> list[Transfer]:
         rows = await self.db.fetchall(
@@ -249,7 +248,7 @@ class TransfersRepo:
                     (change.group_id, stamp, transfer.member_id),
                 )
             if transfer.direction == "out" and change.state == "closed":
-                await self.members.deactivate(conn, [transfer.member_id], stamp)
+                await RosterWrites(conn).deactivate([transfer.member_id], stamp)
             return True
 
     async def counts(self, member_id: int) -> FileCounts:

@@ -7,23 +7,21 @@ command is private: asked in a group, the answer goes to the private chat) and n
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from bot.config import Settings
+from bot.domain.call import Call
 from bot.domain.results import Result, say, shown
-from bot.domain.rights import Actor
 from bot.i18n import t
+from bot.services.kernel.deps import Deps
 from bot.services.transfers import common
 from bot.services.transfers.transfer import history
-from bot.store import Store
 
 
 def _or_dash(value: object) -> str:
     return str(value) if value not in (None, "") else "—"
 
 
-async def member_file(person: Actor, text: str, now: datetime, store: Store, settings: Settings, lang: str) -> Result:
+async def member_file(deps: Deps, call: Call, text: str) -> Result:
     """`/member 姓名` (`姓名@支部` when names repeat)."""
+    person, now, store, settings, lang = call.actor, call.now, deps.store, deps.settings, call.lang
     raw = common.split(text)[0] if text.strip() else ""
     if not raw:
         return Result.of(say("transfers.file_usage"))

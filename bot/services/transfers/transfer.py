@@ -12,42 +12,45 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
-from bot.config import Settings
+from bot.domain.call import Call
 from bot.domain.models import GROUP_KIND, Member
 from bot.domain.results import Result, say, shown
 from bot.domain.rights import Actor, OrgTree
 from bot.i18n import Html, t
+from bot.services.kernel.deps import Deps
 from bot.services.transfers import common, rules
 from bot.services.transfers.rules import Direction, Step
 from bot.store import Store
 from bot.store.outbox import Outgoing
 from bot.store.transfers import Change, Letter, Transfer
 
+Scope = tuple[OrgTree, set[int]]
 
-async def transfer_command(
-    person: Actor, text: str, now: datetime, store: Store, settings: Settings, lang: str
-) -> Result:
+
+async def transfer_command(deps: Deps, call: Call, text: str) -> Result:
     """`/transfer` and its forms (the module's docstring)."""
-    today = now.astimezone(settings.tz).date()
-    tree, units = await common.scope(person, store)
+    today = call.now.astimezone(deps.tz).date()
+    scope = await common.scope(call.actor, deps.store)
+    tree, units = scope
     text = text.strip()
     if not text:
-        return Result.of(shown(listing(await store.transfers.in_units(units, open_only=True), tree, today, lang)))
+        opened = await deps.store.transfers.in_units(units, open_only=True)
+        return Result.of(shown(listing(opened, tree, today, call.lang)))
     fields = common.split(text)
     action = rules.ACTION_WORDS.get(fields[0].lower())
     if len(fields) == 1 and action is not None:
         return Result.of(say(f"transfers.usage_{action}" if action not in ("out", "in") else "transfers.usage"))
     if len(fields) == 1:
-        return await show_member(fields[0], tree, units, today, store, lang)
+        return await show_member(deps, call, scope, fields[0])
     if action is None:
         return Result.of(say("transfers.bad_action", value=fields[0][:20]))
     if action == "out":
-        return await issue(person, fields[1:], tree, units, now, today, store)
+        return await issue(deps, call, scope, fields[1:])
     if action == "in":
-        return await receive(person, fields[1:], tree, units, now, today, store, settings)
-    return await step(person, Step(action), fields[1:], tree, units, now, today, store)
+        return await receive(deps, call, scope, fields[1:])
+    return await step(deps, call, scope, fields)
 
 
 def _due_text(transfer: Transfer, today: date, lang: str) -> str:
@@ -107,16 +110,19 @@ def history(transfers: list[Transfer], tree: OrgTree, today: date, lang: str) ->
     return lines
 
 
-async def _members(raw: str, tree: OrgTree, units: set[int], store: Store, *, inactive: bool) -> list[Member]:
+async def _members(store: Store, scope: Scope, raw: str, inactive: bool) -> list[Member]:
+    tree, units = scope
     name, branch = common.who(raw)
     if branch:
         units = units & {u.id for u in tree.find(branch)}
     return [m for m in await store.members.named(name, include_inactive=inactive) if m.unit_id in units]
 
 
-async def show_member(raw: str, tree: OrgTree, units: set[int], today: date, store: Store, lang: str) -> Result:
+async def show_member(deps: Deps, call: Call, scope: Scope, raw: str) -> Result:
+    tree, store, lang = scope[0], deps.store, call.lang
+    today = call.now.astimezone(deps.tz).date()
     name = common.who(raw)[0][: common.MAX_NAME]
-    found = await _members(raw, tree, units, store, inactive=True)
+    found = await _members(store, scope, raw, True)
     if len(found) != 1:
         return Result.of(say("transfers.ambiguous" if found else "transfers.unknown", name=name))
     transfers = await store.transfers.of_member(found[0].id)
@@ -134,10 +140,10 @@ def _check_letter(org: str, letter: str) -> str | None:
     return None
 
 
-async def issue(
-    person: Actor, fields: list[str], tree: OrgTree, units: set[int], now: datetime, today: date, store: Store
-) -> Result:
+async def issue(deps: Deps, call: Call, scope: Scope, fields: list[str]) -> Result:
     """转出: the member of these branches, where to, the letter's number, its day and 有效期."""
+    person, now, store = call.actor, call.now, deps.store
+    today = now.astimezone(deps.tz).date()
     if len(fields) < 4:
         return Result.of(say("transfers.usage_out"))
     raw, org, letter, raw_day = fields[:4]
@@ -155,7 +161,7 @@ async def issue(
     if not rules.validity_allowed(issued, until):
         limit = rules.letter_valid_until(issued)
         return Result.of(say("transfers.rule.validity", day=limit.isoformat(), months=rules.LETTER_MONTHS))
-    found = await _members(raw, tree, units, store, inactive=False)
+    found = await _members(store, scope, raw, False)
     name = common.who(raw)[0][: common.MAX_NAME]
     if len(found) != 1:
         return Result.of(say("transfers.ambiguous" if found else "transfers.unknown", name=name))
@@ -183,17 +189,11 @@ def _unit_for(person: Actor, branch: str, tree: OrgTree, units: set[int]) -> int
     return None
 
 
-async def receive(
-    person: Actor,
-    fields: list[str],
-    tree: OrgTree,
-    units: set[int],
-    now: datetime,
-    today: date,
-    store: Store,
-    settings: Settings,
-) -> Result:
+async def receive(deps: Deps, call: Call, scope: Scope, fields: list[str]) -> Result:
     """转入: a member received into one of these branches, placed in a Party group when it is named."""
+    person, now, store, settings = call.actor, call.now, deps.store, deps.settings
+    tree, units = scope
+    today = now.astimezone(deps.tz).date()
     if len(fields) < 4:
         return Result.of(say("transfers.usage_in"))
     raw, org, letter, raw_day = fields[:4]
@@ -245,23 +245,18 @@ async def receive(
     )
 
 
-async def step(
-    person: Actor,
-    action: Step,
-    fields: list[str],
-    tree: OrgTree,
-    units: set[int],
-    now: datetime,
-    today: date,
-    store: Store,
-) -> Result:
-    """接收, 回执, 编组, 撤销 on the member's open transfer."""
+async def step(deps: Deps, call: Call, scope: Scope, line: list[str]) -> Result:
+    """接收, 回执, 编组, 撤销 on the member's open transfer (`line`: the action word, then its fields)."""
+    person, now, store = call.actor, call.now, deps.store
+    tree = scope[0]
+    today = now.astimezone(deps.tz).date()
+    action, fields = Step(rules.ACTION_WORDS[line[0].lower()]), line[1:]
     example = f"transfers.usage_{action.value}"
     if len(fields) < 2 or not fields[0] or not fields[1]:
         return Result.of(say(example))
     raw = fields[0]
     name = common.who(raw)[0][: common.MAX_NAME]
-    found = await _members(raw, tree, units, store, inactive=False)
+    found = await _members(store, scope, raw, False)
     if len(found) != 1:
         return Result.of(say("transfers.ambiguous" if found else "transfers.unknown", name=name))
     member = found[0]
