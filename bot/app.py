@@ -41,6 +41,7 @@ from bot.handlers import requests as request_handlers  # issue 15
 from bot.handlers.menu import MENUS, publish_all
 from bot.runtime.context import Services, ZhibuApp, ZhibuContext, utc_now
 from bot.runtime.delivery import Sender, sweep_job
+from bot.runtime.ordering import ChatOrderedProcessor
 from bot.runtime.persistence import SqlitePersistence
 from bot.runtime.scheduler import SendScheduler
 from bot.store import Store
@@ -83,6 +84,9 @@ def build_application(settings: Settings, store: Store) -> ZhibuApp:
         .base_file_url(settings.file_base)
         .context_types(ContextTypes(context=ZhibuContext))
         .rate_limiter(limiter)
+        # chats at the same time, each chat's and each person's updates in order (issue 30: a busy group no
+        # longer holds up everyone)
+        .concurrent_updates(ChatOrderedProcessor())
         .request(HTTPXRequest(connection_pool_size=16, read_timeout=10, write_timeout=20))
         .get_updates_request(HTTPXRequest(read_timeout=40))
         .persistence(
@@ -139,7 +143,9 @@ async def shutdown(app: ZhibuApp) -> None:
 
 
 async def prune_job(context: ZhibuContext) -> None:
-    await context.services.store.updates.prune()
+    services = context.services
+    await services.store.updates.prune()
+    await services.store.updates.prune_pointers(services.now().astimezone(services.settings.tz).date())
 
 
 @asynccontextmanager

@@ -218,13 +218,15 @@ class Matrix:
         return self.harness.store
 
     async def handled(self, update_id: int, known: bool, timeout: float = 10.0) -> None:  # noqa: ASYNC109
-        """Wait until the update went through every handler. The gate stops an unknown user's update
-        after the welcome and then records it; a known user's update may be recorded early (by its
-        write transaction), so for them only the last handler counts."""
+        """Wait until the update went through every handler. The gate stops an unknown user's update, so
+        the last handler never sees it: it is done once it is recorded and no update is in progress any more
+        (a pointer in a group is recorded with the update before it is sent); a known user's update may be
+        recorded early (by its write transaction), so for them only the last handler counts."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
+        processor = self.harness.app.update_processor
         while update_id not in self.finished.ids:
-            if not known and await self.store.updates.seen(update_id):
+            if not known and await self.store.updates.seen(update_id) and processor.current_concurrent_updates == 0:
                 return
             if loop.time() > deadline:
                 raise AssertionError(f"update {update_id} not handled within {timeout}s")
@@ -243,7 +245,8 @@ class Matrix:
 
 
 async def snapshot(store: Store) -> dict[str, list[str]]:
-    """Every row of every table but processed_updates."""
+    """Every row of every table but the bot's own bookkeeping: the updates applied and the pointers given in
+    groups to people not on the roster (once a day each)."""
     tables = [
         r[0]
         for r in await store.db.fetchall(
@@ -252,7 +255,7 @@ async def snapshot(store: Store) -> dict[str, list[str]]:
     ]
     out: dict[str, list[str]] = {}
     for table in tables:
-        if table == "processed_updates":
+        if table in ("processed_updates", "group_pointers"):
             continue
         rows = await store.db.fetchall(f"SELECT * FROM {table}")
         out[table] = sorted(repr(tuple(r)) for r in rows)

@@ -4,13 +4,15 @@ sends, no sliding second holds more than the rate, groups keep 20 a minute, a 42
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from telegram.error import RetryAfter
 
-from bot.runtime.scheduler import GROUP_PER_MINUTE, INTERACTIVE, OUTBOX, SendScheduler, counted
+from bot.runtime import scheduler as scheduler_module
+from bot.runtime.scheduler import GROUP_PER_MINUTE, INTERACTIVE, OUTBOX, GroupBusy, SendScheduler, counted
 from tests.faults import until
 
 
@@ -109,3 +111,33 @@ async def test_a_429_given_up_on_is_raised_to_the_caller() -> None:
     recorder.fail["x"] = 99
     with pytest.raises(RetryAfter):
         await asyncio.wait_for(_send(scheduler, recorder, "x", INTERACTIVE, 3), 10)
+
+
+def _fill_group(scheduler: SendScheduler, chat: int, oldest_leaves_in: float) -> None:
+    """The group's minute is full: twenty sends, the oldest of which leaves the minute in `oldest_leaves_in` s."""
+    now = asyncio.get_running_loop().time()
+    oldest = now - 60.0 + oldest_leaves_in
+    scheduler._state.groups[chat] = deque([oldest] + [now - 0.1] * (GROUP_PER_MINUTE - 1))
+
+
+async def test_an_answer_in_a_full_group_waits_when_its_slot_is_near(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(scheduler_module, "GROUP_ANSWER_PATIENCE", 0.5)
+    scheduler, recorder = SendScheduler(100), Recorder()
+    _fill_group(scheduler, -200, 0.3)  # within the patience
+    await _send(scheduler, recorder, "answer", INTERACTIVE, -200)
+    assert [label for _, label in recorder.sent] == ["answer"]
+    assert scheduler.stats["interactive_dropped"] == 0
+
+
+async def test_an_answer_in_a_full_group_is_dropped_when_its_slot_is_far(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(scheduler_module, "GROUP_ANSWER_PATIENCE", 0.5)
+    scheduler, recorder = SendScheduler(100), Recorder()
+    _fill_group(scheduler, -200, 0.8)  # beyond the patience
+    with pytest.raises(GroupBusy):
+        await _send(scheduler, recorder, "answer", INTERACTIVE, -200)
+    assert recorder.sent == [] and scheduler.stats["interactive_dropped"] == 1
+    outbox = asyncio.create_task(_send(scheduler, recorder, "post", OUTBOX, -200))  # the outbox waits its turn
+    await until(lambda: recorder.sent)
+    await outbox
+    await _send(scheduler, recorder, "private", INTERACTIVE, 7)  # and other chats were never concerned
+    assert [label for _, label in recorder.sent] == ["post", "private"]

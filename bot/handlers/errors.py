@@ -11,6 +11,7 @@ from telegram.error import Forbidden, TelegramError
 
 from bot.i18n import t
 from bot.runtime.context import ZhibuApp, ZhibuContext
+from bot.runtime.scheduler import GroupBusy
 from bot.services.members.people import admin_chats
 
 log = logging.getLogger(__name__)
@@ -20,6 +21,9 @@ ADMIN_NOTICE_INTERVAL = 60.0
 async def on_error(update: object, context: ZhibuContext) -> None:
     error = context.error
     update_id = update.update_id if isinstance(update, Update) else None
+    if isinstance(error, GroupBusy):  # an answer in a flooded group, dropped on purpose: nothing went wrong
+        log.info("update=%s %s", update_id, error.message)
+        return
     log.error("update=%s failed", update_id, exc_info=error)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:

@@ -17,11 +17,10 @@ from bot.handlers.menu import MENUS, linked_now, refresh
 from bot.i18n import resolve_language, t
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.runtime.ptb_compat import end_conversation, in_conversation
+from bot.runtime.scheduler import GroupBusy
 from bot.services.members.people import first_look, identify
 
 log = logging.getLogger(__name__)
-#: (group chat, user) pairs already pointed to the private chat.
-POINTED = "gate_pointed"
 
 
 def _is_start_with_code(update: Update) -> bool:
@@ -143,8 +142,9 @@ def end_conversations(
 
 async def refuse_unknown(update: Update, context: ZhibuContext) -> None:
     """The welcome for people not on the roster, in the private chat; nothing else is revealed. In a group
-    only a command addressed to the bot is answered, with a short pointer to the private chat, once per
-    person and group (while the bot runs), so a busy group is not spammed."""
+    only a command addressed to the bot is answered, with a short pointer to the private chat, at most once per
+    person, group and day (remembered across restarts), so a busy group is not spammed. A pointer the busy group
+    could not take (`GroupBusy`) is not counted: the next command may get it."""
     if update.callback_query is not None:
         await update.callback_query.answer(t(context.lang, "common.unknown_alert"), show_alert=True)
         return
@@ -160,12 +160,15 @@ async def refuse_unknown(update: Update, context: ZhibuContext) -> None:
             user_id=update.effective_user.id,
         )
         return
-    pointed: set[tuple[int, int]] = context.services.state.setdefault(POINTED, set())
-    who = (update.effective_chat.id, update.effective_user.id)
-    if who in pointed:
+    chat, user = update.effective_chat.id, update.effective_user.id
+    today = context.services.now().astimezone(context.settings.tz).date()
+    if not await context.store.updates.point_once(chat, user, today):
         return
-    pointed.add(who)
-    await reply(update, context, "common.unknown_in_group", markup=private_chat_button(context))
+    try:
+        await reply(update, context, "common.unknown_in_group", markup=private_chat_button(context))
+    except GroupBusy:
+        await context.store.updates.unpoint(chat, user, today)
+        log.info("group=%s busy: no pointer for user=%s", chat, user)
 
 
 async def mark_done(update: Update, context: ZhibuContext) -> None:

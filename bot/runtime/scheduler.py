@@ -7,7 +7,10 @@ outbox, so a press shows within a slot or two while a broadcast runs. Every requ
 chat is counted against Telegram's limits as Telegram counts them:
 
 - at most `rate` messages in any sliding second, bot-wide (no burst on top, unlike a token bucket);
-- per group, `GROUP_PER_MINUTE` in any sliding minute, every lane;
+- per group, `GROUP_PER_MINUTE` in any sliding minute, every lane. An answer in a group waits for the group's
+  minute only if its slot comes within `GROUP_ANSWER_PATIENCE`; otherwise it is dropped at once (`GroupBusy`):
+  a group flooded with commands gets the answers its minute holds, and the surplus would only arrive a minute
+  late to a conversation that has moved on, while holding up that group's later updates;
 - per private chat, for the outbox lane, a short burst (`PRIVATE_BURST`) and then one a second. Telegram asks
   this of bulk messages; answers to someone who is writing to the bot go at the pace they write, as every
   bot answers (holding the third line of an answer for a second would only make the bot feel slow).
@@ -35,7 +38,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram.error import RetryAfter
+from telegram.error import RetryAfter, TelegramError
 from telegram.ext import BaseRateLimiter
 
 log = logging.getLogger(__name__)
@@ -49,6 +52,8 @@ LANES = (INTERACTIVE, REFRESH, OUTBOX)
 PRIVATE_BURST = 3
 PRIVATE_PER_SECOND = 1.0
 GROUP_PER_MINUTE = 20
+#: How long an answer in a group may wait for the group's minute to let it go; longer, and it is dropped.
+GROUP_ANSWER_PATIENCE = 3.0
 #: Added to the one-second window: the request's time here and its arrival at Telegram differ a little.
 GUARD = 0.02
 MAX_RETRIES = 5
@@ -57,6 +62,17 @@ POLL = 0.05
 
 JSONResult = Any
 Callback = Callable[..., Coroutine[Any, Any, JSONResult]]
+
+
+class GroupBusy(TelegramError):
+    """An answer in a group was dropped: the group's minute is full (Telegram takes `GROUP_PER_MINUTE`) and its
+    next slot is further away than `GROUP_ANSWER_PATIENCE`. Nothing was sent; the caller need not apologise
+    (an apology to the same group would be dropped too)."""
+
+    def __init__(self, chat_id: int, wait: float) -> None:
+        super().__init__(f"group {chat_id} is busy for {wait:.0f} s more: answer dropped")
+        self.chat_id = chat_id
+        self.wait = wait
 
 
 def counted(endpoint: str) -> bool:
@@ -122,6 +138,7 @@ class SendScheduler(BaseRateLimiter[str]):
         self._changed = asyncio.Event()
         #: Counters for the health view and the benchmarks: sends per lane, 429s per lane.
         self.stats: dict[str, int] = {f"{lane}_{what}": 0 for lane in LANES for what in ("sent", "429")}
+        self.stats["interactive_dropped"] = 0  # answers in a busy group (`GroupBusy`)
 
     async def initialize(self) -> None:
         self._changed = asyncio.Event()
@@ -237,6 +254,12 @@ class SendScheduler(BaseRateLimiter[str]):
                     state.ready[lane].add(me)
                 else:
                     state.ready[lane].discard(me)
+                if lane == INTERACTIVE and chat is not None and chat < 0:
+                    busy = self.chat_wait(chat, now)
+                    if busy > GROUP_ANSWER_PATIENCE:
+                        self.stats["interactive_dropped"] += 1
+                        log.info("group=%s busy for %.0f s: an answer dropped", chat, busy)
+                        raise GroupBusy(chat, busy)
                 wait = max(shared, own)
                 yields = any(state.ready[earlier] for earlier in ahead)
                 if wait <= 0 and not yields:
