@@ -20,6 +20,7 @@ from bot import version
 from bot.config import Settings
 from bot.i18n import CatalogueError, Html, check_catalogues, t
 from bot.ops.backup import take_backup
+from bot.ops.folders import UnsafeFolder, write_into
 from bot.ops.health import health as health_report
 from bot.ops.health import render as render_health
 from bot.ops.lock import DatabaseBusy, hold
@@ -27,7 +28,7 @@ from bot.ops.logs import configure as configure_logging
 from bot.ops.restore import RestoreRefused
 from bot.ops.restore import restore as restore_database
 from bot.services.exports.export import ExportJob, export_to_dir
-from bot.services.exports.pdf import PDF_TIMEOUT, ledger_pdf
+from bot.services.exports.pdf import PDF_TIMEOUT, Rendered, ledger_pdf
 from bot.services.households.importing import HouseholdError, apply_households, parse_households
 from bot.services.households.importing import column_name as household_column
 from bot.services.kernel import csv_files
@@ -198,20 +199,32 @@ async def _bot_username(settings: Settings) -> str:
 
 async def export(settings: Settings, directory: Path, pdf: bool = False) -> int:
     """The CSV files and the ledger into `directory`; with `pdf`, the ledger printed to PDF by LibreOffice too
-    (exit 1, the other files written, when it cannot be made)."""
+    (exit 1, the other files written, when it cannot be made). Everything is written in a fresh private folder
+    inside `directory`, then moved into place (`bot.ops.folders.write_into`); refused, with the reason, for a link,
+    a file, or a folder of someone else's or one others may write into."""
     store = await Store.open(settings.database_path)
-    try:
+    printed: list[Rendered] = []
+
+    async def fill(fresh: Path) -> list[Path]:
         job = ExportJob(tz=settings.tz, ledger_lang=settings.default_language, settings=settings)
-        written = await export_to_dir(store, directory, job)
+        files = await export_to_dir(store, fresh, job)
+        if pdf:  # printed beside the workbook in the fresh folder, and moved into place with the rest
+            printed.append(await ledger_pdf(files))
+            if printed[0].path is not None:
+                files.append(printed[0].path)
+        return files
+
+    try:
+        written = await write_into(directory, fill)
+    except UnsafeFolder as exc:
+        print(exc.words(settings.default_language), file=sys.stderr)
+        return 1
     finally:
         await store.close()
-    rendered = await ledger_pdf(written) if pdf else None
-    if rendered is not None and rendered.path is not None:
-        written.append(rendered.path)
     say(settings, "cli.exported", path=str(directory), files=", ".join(p.name for p in written))
-    if rendered is not None and rendered.problem is not None:
+    if printed and printed[0].problem is not None:
         lang = settings.default_language
-        print(plain(t(lang, f"cli.pdf_{rendered.problem}", seconds=int(PDF_TIMEOUT))), file=sys.stderr)
+        print(plain(t(lang, f"cli.pdf_{printed[0].problem}", seconds=int(PDF_TIMEOUT))), file=sys.stderr)
         return 1
     return 0
 

@@ -148,7 +148,7 @@ async def test_the_job_takes_records_and_prunes_backups_day_after_day(harness_fa
         "zhibu-20261101-030000.sqlite3",
         "zhibu-20261102-030000.sqlite3",
     ]
-    assert folder.stat().st_mode & 0o777 == 0o700
+    assert folder.stat().st_mode & 0o777 == 0o755  # an existing folder is used as it is (issue 30 item 5)
     for path in folder.glob("zhibu-*.sqlite3"):
         assert path.stat().st_mode & 0o777 == 0o600
         with sqlite3.connect(path) as conn:

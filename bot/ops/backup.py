@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import re
 import time
 from collections.abc import Iterable
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.i18n import t
+from bot.ops.folders import UnsafeFolder, backup_folder
 from bot.services.kernel import dates
 from bot.services.members.people import admin_chats
 from bot.store import Store
@@ -74,11 +74,6 @@ def to_keep(taken: Iterable[datetime], today: date, keep: int) -> set[datetime]:
 # --------------------------------------------------------------------------------------------- the copy
 
 
-def private_dir(directory: Path) -> None:
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(directory, 0o700)
-
-
 def prune(directory: Path, stem: str, today: date, keep: int) -> list[Path]:
     """Delete the backups in `directory` that `to_keep` does not keep; other files are left alone."""
     found = {}
@@ -130,10 +125,13 @@ async def take_backup(
     error: str | None = None
     try:
         if scheduled:
-            private_dir(target.parent)
+            backup_folder(target.parent)  # created owner-only, or checked as it is: never changed silently
         else:
             target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         size = await asyncio.to_thread(copy_database, source, target)
+    except UnsafeFolder as exc:  # BACKUP_DIR is not fit for personal data: said in words, as any failure
+        error = exc.words(settings.default_language)
+        log.error("backup refused: %s", error)
     except Exception as exc:  # anything at all: recorded, logged, told; the bot goes on
         error = describe(exc)
         log.error("backup failed: %s", error)

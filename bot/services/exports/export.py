@@ -200,9 +200,10 @@ EXPORTS: tuple[ExportFile, ...] = (
 
 
 def _private(path: Path) -> TextIO:
-    """`path` for writing as UTF-8 with a BOM, readable by its owner only from the moment it exists."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(fd, 0o600)  # a file left by an earlier export keeps no wider mode
+    """`path`, a new file, for writing as UTF-8 with a BOM, readable by its owner only from the moment it exists.
+    Exports are written into a fresh folder: anything already there under the name (a link above all) is refused,
+    never followed."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
     return open(fd, "w", encoding="utf-8-sig", newline="")  # the caller's `with` closes it
 
 
@@ -227,8 +228,9 @@ class ExportJob:
 
 
 async def export_to_dir(store: Store, directory: Path, job: ExportJob = ExportJob()) -> list[Path]:
-    """Write every export file of `job` into `directory`; their paths, in order. The Excel ledger, when asked
-    for, follows the CSV files, written from the same snapshot."""
+    """Write every export file of `job` into `directory`, a fresh folder (`python -m bot export` passes one it made
+    inside the folder named: `bot.ops.folders.write_into`); their paths, in order. The Excel ledger, when asked for,
+    follows the CSV files, written from the same snapshot."""
     units = job.units
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     zone = export_tz.set(job.tz) if job.tz is not None else None

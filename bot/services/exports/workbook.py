@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -123,7 +124,7 @@ async def write_ledger(store: Store, settings: Settings, directory: Path, order:
     tz = settings.tz
     path = directory / file_name(order, tz)
     scratch = directory / ".xlsx-rows"  # the rows of each sheet until the book is zipped: private like the rest
-    scratch.mkdir(mode=0o700, exist_ok=True)
+    scratch.mkdir(mode=0o700)  # new: anything already there under the name (a planted link) is refused
     book = Book(path, lang, tz, scratch)
     ledger = Ledger(store, WorkbookReads(store.db), tree, units, lang, now, tz, book, settings, for_year=year)
     try:
@@ -146,8 +147,7 @@ async def write_ledger(store: Store, settings: Settings, directory: Path, order:
         )
         for table in book.tables:
             table.finish(page)
-        path.touch(mode=0o600)
-        path.chmod(0o600)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))  # owner-only, new
         await asyncio.to_thread(book.close)  # zipping a big book takes a while: not on the event loop
     finally:
         for leftover in scratch.iterdir():
