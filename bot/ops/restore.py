@@ -4,9 +4,11 @@ In order, holding the database's lock all along (`bot.ops.lock`: refused while t
 start meanwhile):
 
 1. the backup is copied next to the database (`<name>.restoring`, through SQLite, so a hand-made copy of a
-   database in WAL mode comes with its -wal) and checked there: `PRAGMA integrity_check`,
-   a Zhibu database at all, a schema version not newer than this code knows;
-2. the copy is migrated to this code's schema;
+   database in WAL mode comes with its -wal) and checked there: `PRAGMA integrity_check`, a Zhibu database at
+   all, a schema version from 1 to the newest this code knows, and exactly the schema this code's migrations make
+   at that version — no table, index, trigger or view more, fewer or different (`schema_difference`: a file
+   with the right version number but another schema, or with a trigger slipped in, is refused);
+2. the copy is migrated to this code's schema, and compared with it again;
 3. the log of sent messages — the outbox of the database being replaced — is read into the copy
    (`reconcile`): deliveries the backup still had to send that the log shows reached an outcome take that
    outcome, and the reminders, alerts and summaries decided after the backup (which the sweep would decide
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -36,6 +39,7 @@ from bot.store.ops_files import (
     forget_conversations,
     inspect_database,
     reconcile,
+    schema_difference,
     waiting,
 )
 
@@ -76,7 +80,31 @@ def check_backup(path: Path) -> int:
     known = len(migrations())
     if facts.version > known:
         raise RestoreRefused("ops.restore_newer", version=facts.version, known=known)
+    if facts.version < 1:
+        raise RestoreRefused("ops.restore_no_version", version=facts.version)
+    _same_schema(path, facts.version)
     return facts.version
+
+
+#: Names of schema objects listed in a refusal, at most, per kind of difference.
+_LISTED = 5
+
+
+def _listed(names: list[str]) -> str:
+    return ", ".join(names[:_LISTED]) + (f" … (+{len(names) - _LISTED})" if len(names) > _LISTED else "") or "-"
+
+
+def _same_schema(path: Path, version: int) -> None:
+    """`RestoreRefused` unless the file's schema is exactly what the migrations up to `version` make."""
+    difference = schema_difference(path, version)
+    if difference:
+        raise RestoreRefused(
+            "ops.restore_schema",
+            version=version,
+            extra=_listed(difference.extra),
+            missing=_listed(difference.missing),
+            changed=_listed(difference.changed),
+        )
 
 
 def aside_name(database: Path, now: datetime) -> Path:
@@ -113,11 +141,15 @@ async def _restore_locked(source: Path, database: Path, now: datetime) -> Restor
             raise RestoreRefused("ops.restore_corrupt", detail=str(exc)) from None
         os.chmod(work, 0o600)
         version = check_backup(work)
-        db = await Database.open(work)  # applies the migrations newer than the backup
         try:
-            to = await db.schema_version()
-        finally:
-            await db.close()
+            db = await Database.open(work)  # applies the migrations newer than the backup
+            try:
+                to = await db.schema_version()
+            finally:
+                await db.close()
+        except sqlite3.Error as exc:  # checked above, so not expected: refused all the same, never a traceback
+            raise RestoreRefused("ops.restore_corrupt", detail=str(exc)) from None
+        _same_schema(work, to)
         reconciled = reconcile(work, database)
         forget_conversations(work)
         pending = waiting(work)

@@ -10,6 +10,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.store.db import migrations
+
 log = logging.getLogger(__name__)
 
 #: A delivery's final states: it went (or will never go) and must not be sent again.
@@ -93,6 +95,109 @@ def inspect_database(path: Path) -> DatabaseFacts:
     except sqlite3.DatabaseError as exc:
         return DatabaseFacts(error=str(exc))
     return DatabaseFacts(check, version, tables)
+
+
+# ------------------------------------------------------------------------------------------- the schema
+
+#: (type, name) → (table, normalised SQL) of every schema object but SQLite's own (`sqlite_%`).
+Schema = dict[tuple[str, str], tuple[str, str]]
+
+
+def normalised_sql(sql: str | None) -> str:
+    """`sql` as compared: comments dropped, identifier quotes ("", ``, []) dropped, lower case outside string
+    literals, runs of white space as one space and none next to punctuation. SQLite keeps a statement's text as
+    written (comments included), and quotes the names it rewrites when a table is renamed: neither is a change."""
+    if sql is None:
+        return ""
+    out: list[str] = []
+    i, n = 0, len(sql)
+    while i < n:
+        ch = sql[i]
+        if ch == "'":  # a string literal, kept as it is ('' inside)
+            end = i + 1
+            while end < n and not (sql[end] == "'" and (end + 1 >= n or sql[end + 1] != "'")):
+                end += 2 if sql[end] == "'" else 1
+            out.append(sql[i : end + 1])
+            i = end + 1
+        elif sql.startswith("--", i):
+            end = sql.find("\n", i)
+            i = n if end < 0 else end
+            out.append(" ")
+        elif sql.startswith("/*", i):
+            end = sql.find("*/", i + 2)
+            i = n if end < 0 else end + 2
+            out.append(" ")
+        elif ch in '"`[':
+            close = {'"': '"', "`": "`", "[": "]"}[ch]
+            end = sql.find(close, i + 1)
+            end = n if end < 0 else end
+            out.append(sql[i + 1 : end].lower())
+            i = end + 1
+        elif ch.isspace():
+            out.append(" ")
+            i += 1
+        else:
+            out.append(ch.lower())
+            i += 1
+    text = " ".join("".join(out).split())
+    for mark in "(),;=":
+        text = text.replace(f" {mark}", mark).replace(f"{mark} ", mark)
+    return text.rstrip(";")
+
+
+def schema_of(conn: sqlite3.Connection) -> Schema:
+    rows = conn.execute(
+        "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite^_%' ESCAPE '^'"
+    )
+    return {(str(kind), str(name)): (str(table), normalised_sql(sql)) for kind, name, table, sql in rows}
+
+
+def expected_schema(version: int) -> Schema:
+    """The schema this code's migrations 1 … `version` make, in a database of nothing else (in memory)."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")  # as `Database.migrate` runs them
+        for number, sql in migrations():
+            if number > version:
+                break
+            conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
+        return schema_of(conn)
+    finally:
+        conn.close()
+
+
+@dataclass(frozen=True)
+class SchemaDifference:
+    """What a file's schema has that it should not (`extra`), lacks (`missing`), or has otherwise (`changed`):
+    each "type name" (`trigger steal_outbox`)."""
+
+    extra: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.extra or self.missing or self.changed)
+
+
+def schema_difference(path: Path, version: int) -> SchemaDifference:
+    """How the schema of the database at `path` differs from the one migrations 1 … `version` make."""
+    conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        found = schema_of(conn)
+    finally:
+        conn.close()
+    wanted = expected_schema(version)
+
+    def named(keys: set[tuple[str, str]]) -> list[str]:
+        """Tables first, then views, triggers and indexes: what matters most is named first."""
+        order = {"table": 0, "view": 1, "trigger": 2, "index": 3}
+        return [f"{kind} {name}" for kind, name in sorted(keys, key=lambda key: (order.get(key[0], 9), key[1]))]
+
+    return SchemaDifference(
+        extra=named(set(found) - set(wanted)),
+        missing=named(set(wanted) - set(found)),
+        changed=named({key for key in set(found) & set(wanted) if found[key] != wanted[key]}),
+    )
 
 
 def waiting(path: Path) -> int:
