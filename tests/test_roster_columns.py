@@ -33,6 +33,9 @@ def test_cell_cleans_and_refuses_what_cleaning_empties() -> None:
     assert cell("") == "" and cell("   ") == ""
     assert problems(cell, "\u200b") == [("roster.err.invisible", {})]
     assert problems(cell, "\u2066\ufeff\x1b") == [("roster.err.invisible", {})]
+    for blank in ("\u3164", "\u2800\u2800", "\u200e\u200f\u061c", "\u00ad", "\U000e0041\U000e007f", "\u034f"):
+        assert problems(cell, blank) == [("roster.err.invisible", {})], repr(blank)  # issue 30 item 8
+    assert cell("张\u200e金\u00ad花\u2028") == "张金花"
     assert cell("长" * MAX_FIELD) == "长" * MAX_FIELD
     assert problems(cell, "长" * (MAX_FIELD + 1)) == [("roster.err.too_long", {"limit": str(MAX_FIELD)})]
 

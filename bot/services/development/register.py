@@ -16,6 +16,7 @@ from bot.i18n import Html, t
 from bot.services.development import common, rules
 from bot.services.development.rules import Record, Step
 from bot.services.kernel.deps import Deps
+from bot.services.kernel.text import clean_text
 from bot.store import Store
 from bot.store.development import Person, Write
 
@@ -126,7 +127,7 @@ async def show_one(deps: Deps, call: Call, scope: Scope, name: str) -> Result:
 async def _full_members(listed: list[str], units: set[int], store: Store) -> tuple[list[str], str | None]:
     """The names given, each a 正式党员 of these branches; the first that is not, when one is not."""
     for name in listed:
-        found = [m for m in await store.members.named(name) if m.unit_id in units and m.votes]
+        found = [m for m in await store.members.named(clean_text(name)) if m.unit_id in units and m.votes]
         if not found:
             return listed, name
     return listed, None

@@ -63,7 +63,7 @@ async def find(person: Actor, typed: str, store: Store) -> tuple[OrgTree, list[M
     name, branch = who(typed)
     if branch:
         units &= {u.id for u in tree.find(branch)}
-    return tree, [m for m in await store.members.named(name) if m.unit_id in units]
+    return tree, [m for m in await store.members.named(clean_text(name)) if m.unit_id in units]
 
 
 @dataclass(frozen=True)

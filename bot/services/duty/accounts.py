@@ -320,7 +320,7 @@ async def rate(deps: Deps, call: Call, fields: list[str]) -> Reply:
         quarter = _parse_quarter(quarter_text, now, settings)
     except FieldError as err:
         return say(f"posts.err.{err.problem}", value=err.value)
-    named = [m for m in await store.members.named(name.strip()) if m.unit_id == me.unit_id and m.posts]
+    named = [m for m in await store.members.named(clean_text(name)) if m.unit_id == me.unit_id and m.posts]
     if any(m.id == me.id for m in named):
         return say("posts.rate.self")
     if len(named) != 1:

@@ -9,46 +9,88 @@ from collections.abc import Sequence
 
 LIMIT = 4096
 
-#: Characters that change how text is shown without being seen: bidi embeddings, overrides and isolates
-#: (a name could be made to read backwards in a list) and zero-width characters (two names that look the
-#: same would be different members, and a name of only U+200B would look empty).
-INVISIBLE = frozenset(
-    [chr(c) for c in range(0x202A, 0x202F)]  # LRE RLE PDF LRO RLO
-    + [chr(c) for c in range(0x2066, 0x206A)]  # LRI RLI FSI PDI
-    + ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]  # ZWSP ZWNJ ZWJ WORD JOINER, BOM
+#: Code points shown as nothing (Unicode's Default_Ignorable_Code_Point, DerivedCoreProperties.txt) and the blank
+#: "letters" that look like nothing: a name made of them would look empty, two names that differ only by them
+#: would look the same (two members, one face), and bidi marks can make a list read backwards.
+_IGNORABLE = (
+    (0x00AD, 0x00AD),  # soft hyphen
+    (0x034F, 0x034F),  # combining grapheme joiner
+    (0x061C, 0x061C),  # Arabic letter mark
+    (0x115F, 0x1160),  # Hangul choseong and jungseong fillers
+    (0x17B4, 0x17B5),  # Khmer inherent vowels
+    (0x180B, 0x180F),  # Mongolian free variation selectors, vowel separator
+    (0x200B, 0x200F),  # zero width space, non-joiner, joiner; left-to-right and right-to-left marks
+    (0x202A, 0x202E),  # bidi embeddings and overrides (LRE RLE PDF LRO RLO)
+    (0x2060, 0x206F),  # word joiner, invisible operators, bidi isolates (LRI RLI FSI PDI), deprecated formats
+    (0x2800, 0x2800),  # braille pattern blank
+    (0x3164, 0x3164),  # Hangul filler
+    (0xFE00, 0xFE0F),  # variation selectors (kept after a visible character: emoji, CJK variants)
+    (0xFEFF, 0xFEFF),  # zero width no-break space (BOM)
+    (0xFFA0, 0xFFA0),  # halfwidth Hangul filler
+    (0xFFF0, 0xFFF8),  # unassigned specials
+    (0x1BCA0, 0x1BCA3),  # shorthand format controls
+    (0x1D173, 0x1D17A),  # musical symbol format controls
+    (0xE0000, 0xE0FFF),  # tag characters (E0000–E007F), variation selectors supplement (E0100–E01EF)
 )
-
+INVISIBLE = frozenset(chr(c) for low, high in _IGNORABLE for c in range(low, high + 1))
+#: Variation selectors: they choose how the character before them looks (❤️, a CJK variant), so they stay right
+#: after a visible character and nowhere else.
+VARIATION = frozenset(
+    [chr(c) for c in range(0xFE00, 0xFE10)] + [chr(c) for c in range(0xE0100, 0xE01F0)] + ["\u180b", "\u180c", "\u180d"]
+)
+#: Line and paragraph separators: a line break where text may have lines, nothing elsewhere.
+SEPARATORS = frozenset("\u2028\u2029\x85")
 
 ZWJ = "\u200d"
 
 
-def _dropped(ch: str, multiline: bool) -> bool:
-    if ch in INVISIBLE and ch != ZWJ:
-        return True
-    if unicodedata.category(ch) == "Cc":  # C0, DEL and C1 controls
-        return not (multiline and ch in "\n\t")
-    return False
+def invisible(ch: str) -> bool:
+    """Whether `ch` is shown as nothing: the characters above, every format character (Cf: bidi marks, tags,
+    invisible operators…), control characters (Cc) and the line and paragraph separators (Zl, Zp)."""
+    return ch in INVISIBLE or unicodedata.category(ch) in ("Cf", "Cc", "Zl", "Zp")
+
+
+def _visible(ch: str) -> bool:
+    """A character that shows something by itself (not a space, not a mark that only changes the one before)."""
+    return not ch.isspace() and not invisible(ch) and unicodedata.category(ch) not in ("Mn", "Me")
 
 
 def clean_text(value: str, *, multiline: bool = False) -> str:
-    """`value` without control characters (newline and tab kept when `multiline`), bidi overrides and
-    isolates, and zero-width characters; trimmed. Idempotent. An empty result means the person typed
-    nothing visible, which the caller refuses like an empty answer."""
-    kept = [ch for ch in value if not _dropped(ch, multiline)]
+    """`value` without anything shown as nothing (`invisible`: control, format, bidi, zero-width and blank
+    characters; newline and tab kept, and a line separator made a newline, when `multiline`); a zero-width joiner
+    stays only inside an emoji (👨‍👩‍👧) and a variation selector only right after a visible character. Trimmed.
+    Idempotent. The empty string when nothing visible is left: the person typed nothing that can be seen, which
+    the caller refuses like an empty answer (a name of only U+3164 or U+2800 is no name)."""
+    kept: list[str] = []
+    for ch in value:
+        if multiline and ch in "\n\t":
+            kept.append(ch)
+        elif multiline and ch in SEPARATORS:
+            kept.append("\n")
+        elif not invisible(ch) or ch == ZWJ or ch in VARIATION:
+            kept.append(ch)
     out: list[str] = []
     for i, ch in enumerate(kept):
-        # a zero-width joiner stays only inside an emoji sequence (👨‍👩‍👧), where it is part of the picture
-        if ch == ZWJ and not (
-            out and _joinable(out[-1]) and i + 1 < len(kept) and unicodedata.category(kept[i + 1]) == "So"
-        ):
+        if ch == ZWJ:
+            # part of the picture only between a pictograph (or its modifier) and a pictograph
+            if not (out and _joinable(out[-1]) and i + 1 < len(kept) and unicodedata.category(kept[i + 1]) == "So"):
+                continue
+        elif ch in VARIATION and not (out and _visible(out[-1])):
             continue
         out.append(ch)
-    return "".join(out).strip()
+    cleaned = "".join(out).strip()
+    return cleaned if any(_visible(ch) for ch in cleaned) else ""
 
 
 def _joinable(ch: str) -> bool:
     """What may come before a joiner in an emoji sequence: a pictograph, a skin tone, a variation selector."""
     return unicodedata.category(ch) in ("So", "Sk", "Mn")
+
+
+def name_key(name: str) -> str:
+    """A person's name as names are compared: cleaned (`clean_text`), in Unicode's compatibility form (NFKC: a
+    full-width letter is its letter), without any white space (张 三 is 张三)."""
+    return "".join(unicodedata.normalize("NFKC", clean_text(name)).split())
 
 
 def join_names(names: Sequence[str], lang: str) -> str:

@@ -19,6 +19,7 @@ from bot.domain.results import Reply, say
 from bot.domain.rights import Actor, OrgTree, is_admin, managed_units
 from bot.i18n import LANGUAGES
 from bot.services.kernel.deps import Deps
+from bot.services.kernel.text import clean_text
 from bot.store import Store
 from bot.store.db import current_update_id
 
@@ -98,7 +99,7 @@ class Named:
 async def find_managed(store: Store, actor: Actor, tree: OrgTree, named: Named) -> list[Member]:
     """Members of that name in the units this secretary manages, narrowed by the unit named when given."""
     units = managed_units(actor, tree)
-    found = [m for m in await store.members.named(named.name.strip()) if m.unit_id in units]
+    found = [m for m in await store.members.named(clean_text(named.name)) if m.unit_id in units]
     return _narrow(tree, found, named.unit_hint)
 
 

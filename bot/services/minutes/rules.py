@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from bot.domain import drafts
+from bot.services.kernel.text import name_key
 from bot.store.notices_seats import MeetingSeat
 
 NAME_LIMIT, CONTENT_LIMIT, RESOLUTION_LIMIT, MAX_RESOLUTIONS = 20, 3000, 300, 20
@@ -89,7 +90,7 @@ def check_votes(votes: tuple[int, int, int], limit: int) -> VoteProblem | None:
 
 
 def same_name(a: str, b: str) -> bool:
-    return "".join(unicodedata.normalize("NFKC", a).split()) == "".join(unicodedata.normalize("NFKC", b).split())
+    return name_key(a) == name_key(b)
 
 
 def on_roster(name: str, roster: Iterable[str]) -> str | None:

@@ -18,7 +18,7 @@ from bot.i18n import Html, t
 from bot.services.kernel import pages
 from bot.services.kernel.buttons import ListPage
 from bot.services.kernel.deps import Deps
-from bot.services.kernel.text import clean_text
+from bot.services.kernel.text import clean_text, name_key
 from bot.services.notices import common as rules
 from bot.services.notices import leave, ledger
 from bot.services.notices import text as view
@@ -224,8 +224,9 @@ async def attendance_page(deps: Deps, call: Call, pressed: ListPage) -> Reply:
 
 
 async def _named(notice: Notice, name: str, store: Store) -> Member | Reply:
-    name = name.strip()
-    found = [e.member for e in await store.notices.expected(notice.id) if e.member.name == name]
+    name = clean_text(name)
+    wanted = name_key(name)  # names are compared cleaned (invisible characters, spaces, full-width forms aside)
+    found = [e.member for e in await store.notices.expected(notice.id) if name_key(e.member.name) == wanted]
     if len(found) != 1:
         return say("notice.att.no_member" if not found else "notice.att.ambiguous", name=name, id=notice.id)
     return found[0]

@@ -6,7 +6,7 @@ from bot.domain.call import Call
 from bot.domain.results import Result, say
 from bot.i18n import t
 from bot.services.kernel.deps import Deps
-from bot.services.kernel.text import clean_text
+from bot.services.kernel.text import clean_text, name_key
 from bot.services.reports.common import MAX_FIELD, member_of
 
 MAX_NOTE = 500
@@ -22,7 +22,8 @@ async def log_contact(deps: Deps, call: Call, fields: list[str]) -> Result:
         return Result.of(
             say("contact.usage"), say("contact.your_members" if kept else "contact.none_kept", names=names)
         )
-    member = next((m for m in kept if m.name == fields[0]), None)
+    wanted = name_key(fields[0])  # names are compared cleaned: 张\u200e三 and 张 三 are 张三
+    member = next((m for m in kept if name_key(m.name) == wanted), None)
     if member is None:
         return Result.of(say("contact.not_yours", name=fields[0][:MAX_FIELD], names=names or "—"))
     note = clean_text(" | ".join(fields[1:]), multiline=True)

@@ -11,6 +11,7 @@ from bot.domain.call import Call
 from bot.domain.results import Result, say, shown
 from bot.i18n import t
 from bot.services.kernel.deps import Deps
+from bot.services.kernel.text import clean_text
 from bot.services.transfers import common
 from bot.services.transfers.transfer import history
 
@@ -29,7 +30,7 @@ async def member_file(deps: Deps, call: Call, text: str) -> Result:
     name, branch = common.who(raw)
     if branch:
         units = units & {u.id for u in tree.find(branch)}
-    found = [m for m in await store.members.named(name, include_inactive=True) if m.unit_id in units]
+    found = [m for m in await store.members.named(clean_text(name), include_inactive=True) if m.unit_id in units]
     if len(found) != 1:
         key = "transfers.ambiguous" if found else "transfers.file_unknown"
         return Result.of(say(key, name=name[: common.MAX_NAME]))

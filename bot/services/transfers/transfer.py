@@ -20,6 +20,7 @@ from bot.domain.results import Result, say, shown
 from bot.domain.rights import Actor, OrgTree
 from bot.i18n import Html, t
 from bot.services.kernel.deps import Deps
+from bot.services.kernel.text import clean_text
 from bot.services.transfers import common, rules
 from bot.services.transfers.rules import Direction, Step
 from bot.store import Store
@@ -115,7 +116,7 @@ async def _members(store: Store, scope: Scope, raw: str, inactive: bool) -> list
     name, branch = common.who(raw)
     if branch:
         units = units & {u.id for u in tree.find(branch)}
-    return [m for m in await store.members.named(name, include_inactive=inactive) if m.unit_id in units]
+    return [m for m in await store.members.named(clean_text(name), include_inactive=inactive) if m.unit_id in units]
 
 
 async def show_member(deps: Deps, call: Call, scope: Scope, raw: str) -> Result:
@@ -217,7 +218,7 @@ async def receive(deps: Deps, call: Call, scope: Scope, fields: list[str]) -> Re
         group = _group(raw_group, unit, tree)
         if group is None:
             return Result.of(say("transfers.bad_group", value=raw_group[:20], unit=tree.name(unit)))
-    known = [m for m in await store.members.named(name, include_inactive=True) if m.unit_id == unit]
+    known = [m for m in await store.members.named(clean_text(name), include_inactive=True) if m.unit_id == unit]
     messages = []
     member = known[0] if known else None
     if group is not None and member is not None and member.linked and member.telegram_id is not None:
