@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,28 @@ def test_systemd_analyze_verify_finds_nothing_wrong(tmp_path: Path) -> None:
     assert "restart" in complaint.stderr.lower()  # the check above would see a mistake
 
 
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")
+def test_the_unit_is_sandboxed_to_an_exposure_of_three_or_less(tmp_path: Path) -> None:
+    """`systemd-analyze security` on the unit file alone (issue 30 item 11): 8.5 before the sandbox, 1.1 now."""
+    installed = tmp_path / "zhibu.service"
+    installed.write_text(UNIT.read_text(encoding="utf-8"), encoding="utf-8")
+    result = subprocess.run(
+        ["systemd-analyze", "security", "--offline=true", "--no-pager", str(installed)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    if "--offline" in result.stderr and "unrecognized" in result.stderr:
+        pytest.skip("this systemd-analyze cannot analyse a unit file offline (systemd < 250)")
+    found = re.search(r"Overall exposure level for zhibu\.service: (\d+\.\d)", result.stdout)
+    assert found is not None, result.stdout[-500:] + result.stderr[-500:]
+    assert float(found.group(1)) <= 3.0
+    service = unit()["Service"]
+    assert service["CapabilityBoundingSet"] == "" and service["RestrictAddressFamilies"] == "AF_INET AF_INET6 AF_UNIX"
+    assert service["MemoryDenyWriteExecute"] == service["LockPersonality"] == service["PrivateDevices"] == "true"
+
+
 def test_the_dockerfile_runs_unprivileged_with_the_database_on_a_volume() -> None:
     text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     assert re.search(r"^FROM python:3\.1[1-9]-slim", text, re.M)
@@ -78,7 +101,8 @@ def test_the_dockerfile_runs_unprivileged_with_the_database_on_a_volume() -> Non
     assert volume is not None
     database = re.search(r"DATABASE_PATH=(\S+)", text)
     assert database is not None and database.group(1).startswith(volume.group(1) + "/")
-    assert 'CMD ["zhibu", "run"]' in text and re.search(r"^RUN pip install \. ", text, re.M)  # the package, as built
+    assert 'CMD ["zhibu", "run"]' in text
+    assert re.search(r"^RUN pip install [-\w ]*\. ", text, re.M)  # the package, as built
     assert re.search(r'^HEALTHCHECK .*CMD \["zhibu", "health"\]', text, re.M)
     ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
     assert {".env", "data", ".venv", "*.sqlite3"} <= set(ignored)  # never the token or the database in the image
@@ -117,3 +141,19 @@ def test_without_log_file_the_log_goes_to_stderr() -> None:
         assert type(handler) is logging.StreamHandler and handler.stream is sys.stderr
     finally:
         logger.removeHandler(handler)
+
+
+def test_the_image_installs_from_a_lock_with_a_hash_for_every_package() -> None:
+    """Issue 30 item 11: every runtime dependency of pyproject.toml, and setuptools that builds the bot, pinned to
+    one version with hashes; the Dockerfile installs from it with --require-hashes and builds the bot offline."""
+    lock = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    pins = dict(re.findall(r"^([A-Za-z0-9_.-]+)==([^\s\\]+)", lock, re.M))
+    blocks = re.split(r"^(?=[A-Za-z0-9_.-]+==)", lock, flags=re.M)[1:]
+    assert blocks and all("--hash=sha256:" in block for block in blocks)
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = {re.split(r"[\[<>=!~ ]", dep, maxsplit=1)[0].lower().replace("_", "-") for dep in project["dependencies"]}
+    assert wanted | {"setuptools"} <= {name.lower().replace("_", "-") for name in pins}
+    docker = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert "pip install --require-hashes --no-deps -r requirements.lock" in docker
+    assert "--no-index --no-deps --no-build-isolation ." in docker
+    assert not re.search(r"^RUN pip install \.(\s|$)", docker, re.M)  # nothing resolved at build time
