@@ -7,6 +7,10 @@ of other scripts, strings up to 10 000 characters: each returns a value or raise
 error, and that error renders (in both languages) as a catalogue message Telegram accepts.
 
 The strategies here are shared with `test_fuzz_html.py`; the end-to-end cases are in `test_fuzz_e2e.py`.
+
+Each test does a fixed amount of work (a number of examples, `FUZZ`), never a number of seconds: hypothesis has no
+deadline here (tests/conftest.py) and pytest-timeout's limit is lifted (`pytestmark`), so a machine loaded by
+other work makes them slower, never red. CI runs them derandomised (the same examples every run).
 """
 
 from __future__ import annotations
@@ -172,6 +176,8 @@ hostile = st.one_of(
     piece, separated, long_text, date_like, short_date_like, relative_like, month_like, st.text(max_size=200)
 )
 
+#: Bounded by examples, not by seconds (see above).
+pytestmark = pytest.mark.timeout(0)
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=TZ)

@@ -8,6 +8,7 @@ allows gets the field's clear message, also without a failure.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -109,21 +110,20 @@ async def test_status_too_long_is_refused_cleanly(harness: Harness) -> None:
 # -------------------------------------------------------------------------------------------- reports
 
 
-async def until_quiet(user: EmuUser) -> list[BotMessage]:
-    """Every message until the bot has been silent for a moment (a long text comes in parts)."""
+async def parts_until(user: EmuUser, complete: Callable[[list[BotMessage]], bool]) -> list[BotMessage]:
+    """The messages of a text that comes in parts, up to the one that `complete` recognises as its last (a
+    condition on what arrived, not a moment of silence, which a loaded machine could stretch)."""
     out = [await user.next_message(kind="message")]
-    while True:
-        try:
-            out.append(await user.next_message(timeout=0.3, kind="message"))
-        except AssertionError:
-            return out
+    while not complete(out):
+        out.append(await user.next_message(kind="message"))
+    return out
 
 
 async def submit(harness: Harness, telegram_id: int, text: str) -> str:
     """The member sends the report and presses Send; the preview's text (all its parts)."""
     user = harness.user(telegram_id)
     await user.send(f"/report {text}")
-    parts = await until_quiet(user)
+    parts = await parts_until(user, lambda got: bool(got[-1].buttons))  # the buttons come with the last part
     assert "预览" in parts[0].text and parts[-1].labels() == ["发送", "取消"]
     await user.press("发送", parts[-1])
     await user.expect("已提交", kind="message")
@@ -150,7 +150,7 @@ async def test_a_5000_character_report_is_previewed_cut_and_shown_in_full(harnes
     await secretary.send("/reports 2026-10")
     await secretary.expect("已交 1 人")
     await secretary.press("查看 张流动")
-    parts = await until_quiet(secretary)  # longer than one message: split, each part valid
+    parts = await parts_until(secretary, lambda got: "".join(p.text for p in got).endswith(LONG))  # split
     assert len(parts) > 1 and "".join(p.text for p in parts).endswith(LONG)
     no_failure(harness)
 
