@@ -16,6 +16,7 @@ from telegram.request import HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
 from bot.config import Settings
+from bot.handlers import appraisal as appraisal_handlers  # issue 26
 from bot.handlers import (
     care,
     contact,
@@ -70,6 +71,7 @@ MODULES = (
     development,
     dues,
     transfers,
+    appraisal_handlers,
 )
 
 

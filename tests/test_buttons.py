@@ -87,9 +87,10 @@ def test_a_word_that_is_also_a_prefix_is_told_apart() -> None:
 
 def test_every_capability_registers_its_payloads_and_no_two_share_a_prefix() -> None:
     """The list is collected from each capability's `buttons` module, not kept by hand: all 57 kinds of the
-    split `bot/buttons.py` and the preview's 不发到群 (issue 30), each under its own prefix, each declared in
+    split `bot/buttons.py`, the preview's 不发到群 (issue 30) and the 民主测评 ballot (issue 26), each under its own
+    prefix, each declared in
     `bot/services/<capability>/buttons.py`."""
-    assert len(ALL) == 58 and ALL == payload.kinds()
+    assert len(ALL) == 59 and ALL == payload.kinds()
     assert len({kind.PREFIX for kind in ALL}) == len(ALL)
     assert all(kind.__module__.startswith("bot.services.") and kind.__module__.endswith(".buttons") for kind in ALL)
     with pytest.raises(TypeError):
@@ -101,6 +102,7 @@ def test_every_capability_registers_its_payloads_and_no_two_share_a_prefix() -> 
 #: One payload of each kind as the version before the split sent it (bot/buttons.py at 77f3195): buttons of that
 #: version are still in people's chats, so each must be read as the same kind and packed back unchanged.
 ON_THE_WIRE = [
+    ("Ballot", "apr:vote:1:2:excellent"),
     ("NoticeKind", "ntc:kind:partyday"),
     ("NoticeUnit", "ntc:unit:7"),
     ("NoticeSend", "ntc:send:a1b2"),

@@ -150,6 +150,11 @@ TABLE: dict[str, Row] = {
     "carevisit": Row("W   A   A   A   A   A   A   A   R", "张流动 | 送去慰问金 | 下周再去"),
     "dues": Row("W   A   A   A   A   S   A   A   R", "张流动"),
     "pay": Row("W   R   R   R   R   S   A   A   A", "张流动 | 2026-11 | 0.2 | 现金"),
+    "talk": Row("W   A   A   A   A   A   A   A   R", ""),
+    "talks": Row("W   A   A   A   A   A   A   A   R", ""),
+    "appraisal": Row("W   A   A   A   A   A   A   A   R", ""),
+    "rectify": Row("W   A   A   A   A   A   A   A   R", ""),
+    "pledge": Row("W   A   A   A   A   A   A   A   R", ""),
     "health": Row("W   R   R   R   R   R   R   R   A", ""),
 }
 

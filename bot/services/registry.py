@@ -19,6 +19,8 @@ from bot.config import Settings
 from bot.domain import drafts, payload
 from bot.domain.drafts import Draft
 from bot.domain.payload import Payload
+from bot.services.appraisal import buttons as appraisal_buttons
+from bot.services.appraisal import reminders as appraisal_reminders
 from bot.services.care import buttons as care_buttons
 from bot.services.care import reminders as care_reminders
 from bot.services.care import steps as care_steps
@@ -80,10 +82,16 @@ REMINDER_SOURCES: tuple[DueSource | ReminderSource, ...] = (
     # plain source, so it carries what this sweep recorded
     DueSource("visit", households_due.visit_reminders),  # a member's weekly list of households to visit
     DueSource("request", households_due.request_reminders),  # an open resident's request: 7 and 15 days
+    appraisal_reminders.talk_nudges,  # from October, monthly: a secretary's missing 谈心谈话 pairs
+    appraisal_reminders.rectify_items,  # an open 整改 item: before, on and weekly after its deadline
+    appraisal_reminders.material_reminders,  # 对照检查材料 not handed in, before the deadline
+    appraisal_reminders.correction_followups,  # a 限期改正 date come: the member's secretaries
+    appraisal_reminders.pledge_asks,  # January: a member without this year's 党员承诺
 )
 
 #: Each capability's button payloads (`bot/services/<capability>/buttons.py`).
 BUTTONS = (
+    appraisal_buttons,
     care_buttons,
     duty_buttons,
     households_buttons,

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from bot.store.appraisal import AppraisalRepo
 from bot.store.care import CareRepo
 from bot.store.conversations import ConversationRepo
 from bot.store.db import Database
@@ -53,6 +54,7 @@ class Store:
         self.development = DevelopmentRepo(db)
         self.dues = DuesRepo(db)
         self.transfers = TransfersRepo(db)
+        self.appraisal = AppraisalRepo(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:

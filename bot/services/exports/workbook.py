@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Settings
 from bot.domain.rights import OrgTree
+from bot.services.appraisal.sheet import appraisal_sheet, pledges_sheet, rectify_sheet, talks_sheet
 from bot.services.care.sheet import care_sheet, care_visits_sheet
 from bot.services.dues.sheet import dues_sheet
 from bot.services.duty.sheet import duty_sheet
@@ -75,6 +76,10 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("care", care_sheet),
     Sheet("care_visits", care_visits_sheet),
     Sheet("dues", dues_sheet),  # 党费收缴台账 (issue 25)
+    Sheet("talks", talks_sheet),
+    Sheet("appraisal", appraisal_sheet),
+    Sheet("rectify", rectify_sheet),
+    Sheet("pledges", pledges_sheet),
     Sheet("contacts", contacts_sheet),
     Sheet("status", status_sheet),
     Sheet("stats", stats_sheet),

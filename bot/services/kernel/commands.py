@@ -59,6 +59,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("carevisit", Capability.MEMBER, private=True),
     Command("dues", Capability.MEMBER, private=True),  # 党费: secretaries see their branches, members their own
     Command("pay", Capability.SECRETARY, private=True),
+    Command("talk", Capability.MEMBER, private=True),  # 谈心谈话
+    Command("talks", Capability.MEMBER, private=True),
+    Command("appraisal", Capability.MEMBER, private=True),  # 民主评议党员
+    Command("rectify", Capability.MEMBER, private=True),  # 整改清单, 对照检查材料
+    Command("pledge", Capability.MEMBER, private=True),  # 党员承诺
     Command("health", Capability.ADMIN, private=True),
 )
 

@@ -1,0 +1,92 @@
+"""`/talk`, `/talks`, `/appraisal` (and its ballot buttons), `/rectify`, `/pledge`: the branch's year. Telegram in
+and out only: the rules are in `bot.services.appraisal`. A ballot press is never logged nor kept."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.domain.payload import family
+from bot.domain.results import Result, alert
+from bot.handlers.common import actor, args_text, command, expired_button, is_private, render
+from bot.runtime.context import ZhibuApp, ZhibuContext
+from bot.services.appraisal.buttons import APPRAISAL, Ballot
+from bot.services.appraisal.pledge import pledge_command
+from bot.services.appraisal.rectify import rectify_command
+from bot.services.appraisal.review import appraisal_command, cast
+from bot.services.appraisal.talks import log_talk, show_talks
+
+
+@command("talk")
+async def cmd_talk(update: Update, context: ZhibuContext) -> None:
+    await render(
+        update,
+        context,
+        await log_talk(actor(context), args_text(context), context.services.now(), context.store, context.settings),
+    )
+
+
+@command("talks")
+async def cmd_talks(update: Update, context: ZhibuContext) -> None:
+    await render(
+        update,
+        context,
+        await show_talks(actor(context), context.services.now(), context.store, context.settings, context.lang),
+    )
+
+
+@command("appraisal")
+async def cmd_appraisal(update: Update, context: ZhibuContext) -> None:
+    await render(
+        update,
+        context,
+        await appraisal_command(
+            actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang
+        ),
+    )
+
+
+@command("rectify")
+async def cmd_rectify(update: Update, context: ZhibuContext) -> None:
+    await render(
+        update,
+        context,
+        await rectify_command(
+            actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang
+        ),
+    )
+
+
+@command("pledge")
+async def cmd_pledge(update: Update, context: ZhibuContext) -> None:
+    await render(
+        update,
+        context,
+        await pledge_command(
+            actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang
+        ),
+    )
+
+
+async def on_ballot(update: Update, context: ZhibuContext) -> None:
+    """A 民主测评 press: only in the voter's private chat; a group never takes a ballot."""
+    query = update.callback_query
+    pressed = Ballot.unpack(query.data) if query is not None and query.data else None
+    if pressed is None or not is_private(update):
+        await render(update, context, Result.of(alert("appraisal.ballot_expired")))
+        return
+    await render(
+        update,
+        context,
+        await cast(actor(context), pressed, context.services.now(), context.store, context.settings, context.lang),
+    )
+
+
+def register(app: ZhibuApp) -> None:
+    app.add_handler(CommandHandler("talk", cmd_talk))
+    app.add_handler(CommandHandler("talks", cmd_talks))
+    app.add_handler(CommandHandler("appraisal", cmd_appraisal))
+    app.add_handler(CommandHandler("rectify", cmd_rectify))
+    app.add_handler(CommandHandler("pledge", cmd_pledge))
+    app.add_handler(CallbackQueryHandler(on_ballot, pattern=Ballot.matches))
+    app.add_handler(CallbackQueryHandler(expired_button("appraisal.ballot_expired"), pattern=family(APPRAISAL)))

@@ -1,0 +1,139 @@
+"""The reminders of the branch's year, plain sources of `bot.services.registry.REMINDER_SOURCES`, each under a
+unique key so that it goes once, also across restarts, and each producing only the stage whose window holds now:
+
+* `talk_nudges`: from October, once a month (`talks:missing:<secretary>:<YYYY-MM>`), each secretary whose branch
+  still has required 谈心谈话 pairs missing gets their count and the first of them;
+* `rectify_items`: an open 整改 item reminds its responsible member SOON_DAYS before the deadline, on it, then
+  each week until closed (`rectify:<stage>:<item>:<deadline>`); read through the index of open items;
+* `material_reminders`: in the SOON_DAYS before the 对照检查材料 deadline, each member who has not handed theirs
+  in, once (`rectify:material:<unit>:<year>:<deadline>:<member>`);
+* `correction_followups`: on a 限期改正 date, the secretaries of the member's branch
+  (`appraisal:correct:<member>:<date>:<secretary>`);
+* `pledge_asks`: in January, each linked member without a pledge for the year (`pledge:ask:<member>:<year>`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.config import Settings
+from bot.domain.models import Member
+from bot.i18n import Html, t
+from bot.services.appraisal.common import branch_members, lang_of, reachable
+from bot.services.appraisal.rules import SOON_DAYS, item_stage, material_due, nudge_due, pledge_ask_due
+from bot.services.appraisal.talks import year_view
+from bot.services.kernel.reminders import Due
+from bot.store import Store
+from bot.store.outbox import Outgoing
+
+#: Missing pairs named in a nudge (the rest are counted; /talks lists them all).
+NUDGE_PAIRS = 10
+
+
+def _to(member: Member, key: str, ref: str, text: str) -> Due:
+    assert member.telegram_id is not None
+    return Due(Outgoing(key=key, kind="reminder", ref=ref, member_id=member.id, chat_id=member.telegram_id, text=text))
+
+
+async def talk_nudges(store: Store, settings: Settings, now: datetime) -> list[Due]:
+    today = now.astimezone(settings.tz).date()
+    if not nudge_due(today):
+        return []
+    month = f"{today.year}-{today.month:02d}"
+    secretaries = await store.reports.secretaries()
+    keys = {sid: f"talks:missing:{sid}:{month}" for sid, _ in secretaries}
+    sent = await store.outbox.existing_keys(keys.values())
+    wanted = [(sid, unit) for sid, unit in secretaries if keys[sid] not in sent]
+    if not wanted:
+        return []
+    people = await store.members.by_ids([sid for sid, _ in wanted])
+    due = []
+    for sid, unit in wanted:
+        person = people.get(sid)
+        if person is None or not reachable(person):
+            continue
+        members, done, missing, _ = await year_view(store, unit, today.year)
+        if not missing:
+            continue
+        names = {m.id: m.name for m in members}
+        lang = lang_of(person, settings)
+        pairs = sorted(tuple(names.get(i, "?") for i in sorted(p)) for p in missing)
+        lines = [t(lang, "appraisal.nudge", year=today.year, missing=len(missing), done=len(done))]
+        lines += [t(lang, "appraisal.talks_pair", a=a, b=b) for a, b in pairs[:NUDGE_PAIRS]]
+        if len(pairs) > NUDGE_PAIRS:
+            lines.append(t(lang, "appraisal.more", count=len(pairs) - NUDGE_PAIRS))
+        lines.append(t(lang, "appraisal.nudge_foot"))
+        due.append(_to(person, keys[sid], f"talks:{unit}:{today.year}", Html("\n".join(lines))))
+    return due
+
+
+async def rectify_items(store: Store, settings: Settings, now: datetime) -> list[Due]:
+    today = now.astimezone(settings.tz).date()
+    items = await store.appraisal.open_items_until(today + timedelta(days=SOON_DAYS))
+    if not items:
+        return []
+    people = await store.members.by_ids(sorted({i.responsible_id for i in items}))
+    due = []
+    for item in items:
+        stage = item_stage(item.deadline, today)
+        person = people.get(item.responsible_id)
+        if stage is None or person is None or not person.active or not reachable(person):
+            continue
+        lang = lang_of(person, settings)
+        key = "appraisal.rectify_reminder_late" if item.deadline < today else "appraisal.rectify_reminder"
+        text = t(lang, key, number=item.id, item=item.item, measure=item.measure, day=item.deadline)
+        due.append(_to(person, f"rectify:{stage}:{item.id}:{item.deadline.isoformat()}", f"rectify:{item.id}", text))
+    return due
+
+
+async def material_reminders(store: Store, settings: Settings, now: datetime) -> list[Due]:
+    today = now.astimezone(settings.tz).date()
+    rounds = await store.appraisal.rounds_between(today, today + timedelta(days=SOON_DAYS))
+    due = []
+    for found in rounds:
+        if not material_due(found.deadline, today):
+            continue
+        handed = await store.appraisal.materials(found.unit_id, found.year)
+        for member in await branch_members(store, found.unit_id):
+            if member.id in handed or not reachable(member):
+                continue
+            key = f"rectify:material:{found.unit_id}:{found.year}:{found.deadline.isoformat()}:{member.id}"
+            text = t(lang_of(member, settings), "appraisal.material_reminder", day=found.deadline)
+            due.append(_to(member, key, f"rectify:material:{found.unit_id}:{found.year}", text))
+    return due
+
+
+async def correction_followups(store: Store, settings: Settings, now: datetime) -> list[Due]:
+    today = now.astimezone(settings.tz).date()
+    corrections = await store.appraisal.corrections_due(today)
+    if not corrections:
+        return []
+    secretaries = await store.reports.secretaries(sorted({u for _, u, _ in corrections}))
+    people = await store.members.by_ids(sorted({s for s, _ in secretaries} | {m for m, _, _ in corrections}))
+    due = []
+    for member_id, unit, day in corrections:
+        member = people.get(member_id)
+        for sid, sunit in secretaries:
+            person = people.get(sid)
+            if sunit != unit or person is None or not reachable(person) or member is None:
+                continue
+            text = t(lang_of(person, settings), "appraisal.correct_due", name=member.name, day=day)
+            due.append(_to(person, f"appraisal:correct:{member_id}:{day.isoformat()}:{sid}", f"appraisal:{unit}", text))
+    return due
+
+
+async def pledge_asks(store: Store, settings: Settings, now: datetime) -> list[Due]:
+    today = now.astimezone(settings.tz).date()
+    if not pledge_ask_due(today):
+        return []
+    members = [m for m in await store.members.linked() if reachable(m) and m.active]
+    keys = {m.id: f"pledge:ask:{m.id}:{today.year}" for m in members}
+    sent = await store.outbox.existing_keys(keys.values())
+    if len(sent) == len(keys):
+        return []
+    pledged = await store.appraisal.pledged(today.year)
+    return [
+        _to(m, keys[m.id], f"pledge:{today.year}", t(lang_of(m, settings), "appraisal.pledge_ask", year=today.year))
+        for m in members
+        if keys[m.id] not in sent and m.id not in pledged
+    ]

@@ -1,0 +1,276 @@
+"""`/appraisal` 民主评议党员: the secretary opens the year's 评议 with its dates (`/appraisal 开始 起 止`);
+each member writes a 自评 (`/appraisal 自评 内容`); each member with 表决权 casts a secret 民主测评 ballot per
+other member by buttons (`/appraisal 测评`), in the private chat only; the secretary records the 支委会's 评定
+(`/appraisal 评定 姓名 | 等次 [| 限期改正日期]`) with the tallies beside it, and a 不合格 needs a 限期改正 date.
+
+Secrecy: a press is counted and forgotten. The store keeps that a voter voted on a member (so a second vote is
+refused) and, apart, one more count under a grade; no message, list, log or sheet names a voter with a grade,
+and a member's tallies are shown only once `rules.MIN_SHOWN` ballots are in."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.config import Settings
+from bot.domain.models import Member
+from bot.domain.results import Reply, Result, alert, say, shown
+from bot.domain.rights import Actor
+from bot.i18n import Html, t
+from bot.services.appraisal.buttons import Ballot
+from bot.services.appraisal.common import MAX_TEXT, branch_members, branch_of, lang_of, named, reachable, split
+from bot.services.appraisal.rules import (
+    FOLLOW_UP,
+    Grade,
+    future_day,
+    is_open,
+    may_vote,
+    parse_date,
+    parse_grade,
+    shown_tally,
+)
+from bot.store import Store
+from bot.store.appraisal import Appraisal
+from bot.store.outbox import Outgoing
+
+OPEN_WORDS = ("开始", "open")
+SELF_WORDS = ("自评", "self")
+VOTE_WORDS = ("测评", "vote")
+RATE_WORDS = ("评定", "rate")
+
+
+async def appraisal_command(
+    person: Actor, text: str, now: datetime, store: Store, settings: Settings, lang: str
+) -> Result:
+    unit = branch_of(person)
+    if unit is None:
+        return Result.of(say("appraisal.no_branch"))
+    head, _, rest = text.strip().partition(" ")
+    today = now.astimezone(settings.tz).date()
+    if head in OPEN_WORDS:
+        return await open_year(person, unit, rest, now, today, store, settings)
+    current = await store.appraisal.appraisal(unit, today.year)
+    if head in RATE_WORDS:
+        return await rate(person, unit, current, rest, now, today, store, settings, lang)
+    if current is None:
+        return Result.of(say("appraisal.not_open", year=today.year))
+    if head in SELF_WORDS:
+        return await write_self(person, current, rest, now, today, store)
+    if head in VOTE_WORDS:
+        return Result.of(await next_ballot(person, current, today, store, lang))
+    if head:
+        return Result.of(say("appraisal.usage"))
+    return Result.of(await overview(person, current, store, lang))
+
+
+async def open_year(
+    person: Actor, unit: int, rest: str, now: datetime, today: date, store: Store, settings: Settings
+) -> Result:
+    if not person.is_secretary:
+        return Result.of(say("appraisal.secretary_only"))
+    parts = rest.split()
+    starts = future_day(parts[0], today) if parts else None
+    ends = parse_date(parts[1]) if len(parts) > 1 else None
+    if starts is None or ends is None or ends < starts or ends.year != starts.year or starts.year != today.year:
+        return Result.of(say("appraisal.open_usage", year=today.year))
+    assert person.member is not None
+    members = await branch_members(store, unit)
+    messages = [
+        Outgoing(
+            key=f"appraisal:open:{unit}:{today.year}:{m.id}",
+            kind="appraisal",
+            ref=f"appraisal:{unit}:{today.year}",
+            member_id=m.id,
+            chat_id=m.telegram_id,
+            text=t(lang_of(m, settings), "appraisal.opened_notice", year=today.year, starts=starts, ends=ends),
+        )
+        for m in members
+        if reachable(m) and m.id != person.member.id and m.telegram_id is not None
+    ]
+    opened = await store.appraisal.open_appraisal(unit, today.year, starts, ends, person.member.id, now, messages)
+    if opened is None:
+        return Result.of(say("appraisal.already_open", year=today.year))
+    return Result.of(
+        say("appraisal.opened", year=today.year, starts=starts, ends=ends, count=len(members)), queued=len(messages)
+    )
+
+
+async def write_self(person: Actor, current: Appraisal, text: str, now: datetime, today: date, store: Store) -> Result:
+    words = split(text)[0] if text.strip() else ""
+    if not words:
+        return Result.of(say("appraisal.self_usage"))
+    if len(words) > MAX_TEXT:
+        return Result.of(say("appraisal.too_long", limit=MAX_TEXT))
+    if not is_open(current.starts_on, current.ends_on, today):
+        return Result.of(say("appraisal.closed_now", starts=current.starts_on, ends=current.ends_on))
+    assert person.member is not None
+    await store.appraisal.save_self(current.id, person.member.id, words, now)
+    return Result.of(say("appraisal.self_saved"))
+
+
+def _voters(members: list[Member]) -> set[int]:
+    return {m.id for m in members if m.votes}
+
+
+async def next_ballot(person: Actor, current: Appraisal, today: date, store: Store, lang: str) -> Reply:
+    """The next member this voter has not yet voted on, with the four grades as buttons."""
+    if not is_open(current.starts_on, current.ends_on, today):
+        return say("appraisal.closed_now", starts=current.starts_on, ends=current.ends_on)
+    assert person.member is not None
+    me = person.member.id
+    members = await branch_members(store, current.unit_id)
+    if me not in _voters(members):
+        return say("appraisal.no_vote")
+    done = await store.appraisal.voted_on(current.id, me)
+    left = [m for m in members if m.id != me and m.id not in done]
+    if not left:
+        return say("appraisal.all_voted", count=len(done))
+    subject = left[0]
+    buttons = [
+        [
+            {"text": t(lang, f"appraisal.grade.{g.value}"), "data": Ballot(current.id, subject.id, g).pack()}
+            for g in (Grade.EXCELLENT, Grade.QUALIFIED)
+        ],
+        [
+            {"text": t(lang, f"appraisal.grade.{g.value}"), "data": Ballot(current.id, subject.id, g).pack()}
+            for g in (Grade.BASIC, Grade.UNQUALIFIED)
+        ],
+    ]
+    html = t(lang, "appraisal.ballot", name=subject.name, left=len(left), total=len(members) - 1)
+    return shown(Html(html), buttons)
+
+
+async def cast(person: Actor, pressed: Ballot, now: datetime, store: Store, settings: Settings, lang: str) -> Result:
+    """A ballot pressed: counted once, then the next ballot. Refused: a second vote, a vote on oneself, a voter
+    without 表决权, a closed 评议, another branch's."""
+    unit = branch_of(person)
+    today = now.astimezone(settings.tz).date()
+    current = await store.appraisal.appraisal(unit, today.year) if unit is not None else None
+    if current is None or current.id != pressed.appraisal_id or person.member is None:
+        return Result.of(alert("appraisal.ballot_expired"))
+    if not is_open(current.starts_on, current.ends_on, today):
+        return Result.of(alert("appraisal.closed_now", starts=current.starts_on, ends=current.ends_on))
+    me = person.member.id
+    if pressed.subject_id == me:
+        return Result.of(alert("appraisal.self_vote"))
+    members = await branch_members(store, current.unit_id)
+    if not may_vote(me, pressed.subject_id, _voters(members), {m.id for m in members}):
+        return Result.of(alert("appraisal.no_vote"))
+    if not await store.appraisal.cast(current.id, me, pressed.subject_id, pressed.grade.value):
+        return Result.of(alert("appraisal.voted_twice"))
+    return Result.of(alert("appraisal.ballot_counted"), await next_ballot(person, current, today, store, lang))
+
+
+def _tally_text(tally: dict[str, int], lang: str) -> str:
+    counts = shown_tally(tally)
+    if counts is None:
+        return t(lang, "appraisal.tally_hidden", count=sum(tally.values()))
+    return t(
+        lang,
+        "appraisal.tally",
+        excellent=counts.get("excellent", 0),
+        qualified=counts.get("qualified", 0),
+        basic=counts.get("basic", 0),
+        unqualified=counts.get("unqualified", 0),
+    )
+
+
+async def overview(person: Actor, current: Appraisal, store: Store, lang: str) -> Reply:
+    """A member: their own 自评 and how many ballots they have left. The secretary: each member's 自评, tallies
+    (only from MIN_SHOWN ballots) and 评定."""
+    assert person.member is not None
+    me = person.member.id
+    members = await branch_members(store, current.unit_id)
+    selfs = await store.appraisal.selfs(current.id)
+    head = t(lang, "appraisal.head", year=current.year, starts=current.starts_on, ends=current.ends_on)
+    if not person.is_secretary:
+        done = await store.appraisal.voted_on(current.id, me)
+        voter = me in _voters(members)
+        lines = [
+            head,
+            t(lang, "appraisal.mine_self_done" if me in selfs else "appraisal.mine_self_missing"),
+            t(lang, "appraisal.mine_votes", done=len(done), total=len(members) - 1)
+            if voter
+            else t(lang, "appraisal.no_vote"),
+        ]
+        return shown(Html("\n".join(lines)))
+    tallies = await store.appraisal.tallies(current.id)
+    ratings = await store.appraisal.ratings(current.id)
+    lines = [head, ""]
+    for m in members:
+        rating = ratings.get(m.id)
+        lines.append(
+            t(
+                lang,
+                "appraisal.row",
+                name=m.name,
+                self=t(lang, "appraisal.self_yes" if m.id in selfs else "appraisal.self_no"),
+                tally=Html(_tally_text(tallies.get(m.id, {}), lang)),
+                grade=t(lang, f"appraisal.grade.{rating.grade}") if rating else t(lang, "appraisal.not_rated"),
+            )
+        )
+    lines += ["", t(lang, "appraisal.secretary_foot")]
+    return shown(Html("\n".join(lines)))
+
+
+async def rate(
+    person: Actor,
+    unit: int,
+    current: Appraisal | None,
+    rest: str,
+    now: datetime,
+    today: date,
+    store: Store,
+    settings: Settings,
+    lang: str,
+) -> Result:
+    """组织评定 as the 支委会 decided it: 不合格 needs a 限期改正 date, 基本合格 may have one; the member is told."""
+    if not person.is_secretary:
+        return Result.of(say("appraisal.secretary_only"))
+    if current is None:
+        return Result.of(say("appraisal.not_open", year=today.year))
+    fields = split(rest)
+    if len(fields) < 2 or not fields[0] or not fields[1]:
+        return Result.of(say("appraisal.rate_usage"))
+    grade = parse_grade(fields[1])
+    if grade is None:
+        return Result.of(say("appraisal.bad_grade", value=fields[1][:20]))
+    correct_by = None
+    if len(fields) > 2 and fields[2]:
+        correct_by = future_day(fields[2], today)
+        if correct_by is None:
+            return Result.of(say("appraisal.bad_deadline", value=fields[2][:20], today=today.isoformat()))
+    if grade is Grade.UNQUALIFIED and correct_by is None:
+        return Result.of(say("appraisal.needs_deadline", name=fields[0][:40]))
+    if grade not in FOLLOW_UP:
+        correct_by = None
+    found = named(await branch_members(store, unit), fields[0])
+    if len(found) != 1:
+        return Result.of(say("appraisal.unknown" if not found else "appraisal.ambiguous", name=fields[0][:40]))
+    member = found[0]
+    assert person.member is not None
+    messages = []
+    if reachable(member) and member.id != person.member.id and member.telegram_id is not None:
+        mlang = lang_of(member, settings)
+        words = t(mlang, f"appraisal.grade.{grade.value}")
+        text = (
+            t(mlang, "appraisal.rated_notice_follow", year=current.year, grade=words, day=correct_by)
+            if correct_by is not None
+            else t(mlang, "appraisal.rated_notice", year=current.year, grade=words)
+        )
+        messages.append(
+            Outgoing(
+                key=f"appraisal:rated:{current.id}:{member.id}:{grade.value}:{correct_by or ''}",
+                kind="appraisal",
+                ref=f"appraisal:{current.id}",
+                member_id=member.id,
+                chat_id=member.telegram_id,
+                text=text,
+            )
+        )
+    queued = await store.appraisal.rate(current.id, member.id, grade.value, correct_by, person.member.id, now, messages)
+    tally = Html(_tally_text((await store.appraisal.tallies(current.id)).get(member.id, {}), lang))
+    key = "appraisal.rated_follow" if correct_by is not None else "appraisal.rated"
+    return Result.of(
+        say(key, name=member.name, grade=t(lang, f"appraisal.grade.{grade.value}"), tally=tally, day=correct_by),
+        queued=queued,
+    )

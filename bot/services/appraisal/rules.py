@@ -1,0 +1,158 @@
+"""The pure rules of the branch's year (issue 26; sources in docs/PRODUCT.md, "The branch's year"):
+
+* 谈心谈话: each pair of 支部委员 and each 支部委员 with each member talk at least once a year; from the
+  last quarter the secretary is nudged about pairs still missing.
+* 民主测评: a voter (a member with 表决权) casts one ballot per other member, never on themselves, only while
+  the 评议 is open; the tallies of a member are shown only once `MIN_SHOWN` ballots are in, so that the
+  count of one or two ballots cannot tell a voter's choice.
+* 整改清单: the responsible member is reminded `SOON_DAYS` before the deadline, on the day, then once a week
+  while the item stays open; 对照检查材料: members without one are reminded `SOON_DAYS` before its deadline.
+* 党员承诺: asked for in January; 评诺 grades.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from enum import StrEnum
+
+#: Ballots a member's tallies need before they are shown to anyone.
+MIN_SHOWN = 3
+#: Days before a deadline (整改 item, 对照检查材料) when the first reminder goes.
+SOON_DAYS = 3
+#: Overdue 整改 items are reminded once every this many days.
+OVERDUE_EVERY = 7
+#: The month from which missing 谈心谈话 pairs are nudged (the last quarter).
+NUDGE_FROM_MONTH = 10
+
+_DAY = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+
+
+class Grade(StrEnum):
+    """民主评议 grades (测评 and 评定)."""
+
+    EXCELLENT = "excellent"
+    QUALIFIED = "qualified"
+    BASIC = "basic"
+    UNQUALIFIED = "unqualified"
+
+
+class PledgeGrade(StrEnum):
+    """评诺 grades."""
+
+    GOOD = "good"
+    FAIR = "fair"
+    AVERAGE = "average"
+    POOR = "poor"
+
+
+GRADE_WORDS: dict[str, Grade] = {
+    "优秀": Grade.EXCELLENT,
+    "合格": Grade.QUALIFIED,
+    "基本合格": Grade.BASIC,
+    "不合格": Grade.UNQUALIFIED,
+    **{g.value: g for g in Grade},
+}
+PLEDGE_WORDS: dict[str, PledgeGrade] = {
+    "好": PledgeGrade.GOOD,
+    "较好": PledgeGrade.FAIR,
+    "一般": PledgeGrade.AVERAGE,
+    "差": PledgeGrade.POOR,
+    **{g.value: g for g in PledgeGrade},
+}
+#: Grades that need a follow-up (谈话, 限期改正 with a date).
+FOLLOW_UP = frozenset({Grade.BASIC, Grade.UNQUALIFIED})
+
+Pair = frozenset[int]
+
+
+def parse_grade(text: str) -> Grade | None:
+    return GRADE_WORDS.get(text.strip().lower())
+
+
+def parse_pledge_grade(text: str) -> PledgeGrade | None:
+    return PLEDGE_WORDS.get(text.strip().lower())
+
+
+def parse_date(text: str) -> date | None:
+    """A date as typed (YYYY-MM-DD, 2026-3-5 too), or None."""
+    text = text.strip()
+    if not _DAY.match(text):
+        return None
+    year, month, day = (int(p) for p in text.split("-"))
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def talk_day(text: str, today: date) -> date | None:
+    """The day of a talk: a date of this year up to today (a talk is logged once held)."""
+    value = parse_date(text)
+    if value is None or value > today or value.year != today.year:
+        return None
+    return value
+
+
+def future_day(text: str, today: date) -> date | None:
+    """A deadline: today or later, within a year."""
+    value = parse_date(text)
+    if value is None or value < today or (value - today).days > 366:
+        return None
+    return value
+
+
+def required_pairs(committee: Iterable[int], members: Iterable[int]) -> set[Pair]:
+    """Each pair of 支部委员, and each 支部委员 with each other member of the branch."""
+    board = set(committee)
+    everyone = board | set(members)
+    return {frozenset((c, m)) for c in board for m in everyone if c != m}
+
+
+def pair_status(required: set[Pair], talked: Iterable[tuple[int, int]]) -> tuple[set[Pair], set[Pair]]:
+    """(done, missing) among the required pairs, given the pairs that talked this year."""
+    had = {frozenset(p) for p in talked}
+    done = required & had
+    return done, required - done
+
+
+def nudge_due(today: date) -> bool:
+    """Missing pairs are nudged in the last quarter, once a month."""
+    return today.month >= NUDGE_FROM_MONTH
+
+
+def is_open(starts: date, ends: date, today: date) -> bool:
+    """The 评议 takes 自评 and ballots from its first day to its last, both included."""
+    return starts <= today <= ends
+
+
+def may_vote(voter: int, subject: int, voters: set[int], subjects: set[int]) -> bool:
+    return voter != subject and voter in voters and subject in subjects
+
+
+def shown_tally(tally: dict[str, int]) -> dict[str, int] | None:
+    """The counts to show, or None while fewer than MIN_SHOWN ballots are in."""
+    return tally if sum(tally.values()) >= MIN_SHOWN else None
+
+
+def item_stage(deadline: date, today: date) -> str | None:
+    """Which reminder of an open 整改 item holds today: `soon` (the SOON_DAYS before the deadline), `due` (the
+    deadline and the week after), `overdue-N` (each further week), or none (earlier). Each stage goes once."""
+    days = (deadline - today).days
+    if days > SOON_DAYS:
+        return None
+    if days > 0:
+        return "soon"
+    week = -days // OVERDUE_EVERY
+    return "due" if week == 0 else f"overdue-{week}"
+
+
+def material_due(deadline: date, today: date) -> bool:
+    """Members without 对照检查材料 are reminded in the SOON_DAYS before the deadline (once, by its key)."""
+    return 0 <= (deadline - today).days <= SOON_DAYS
+
+
+def pledge_ask_due(today: date) -> bool:
+    """Pledges are asked for in January."""
+    return today.month == 1

@@ -1,0 +1,84 @@
+"""The pure rules of the branch's year, each threshold on both sides."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.services.appraisal import rules
+from bot.services.appraisal.rules import Grade
+
+
+def test_required_pairs_are_committee_pairs_and_committee_with_members() -> None:
+    pairs = rules.required_pairs([1, 2], [1, 2, 3, 4])
+    assert pairs == {frozenset(p) for p in [(1, 2), (1, 3), (1, 4), (2, 3), (2, 4)]}
+    assert frozenset((3, 4)) not in pairs  # member with member: not counted as required
+    done, missing = rules.pair_status(pairs, [(2, 1), (3, 4)])
+    assert done == {frozenset((1, 2))} and len(missing) == 4
+
+
+def test_the_nudge_starts_in_the_last_quarter() -> None:
+    assert not rules.nudge_due(date(2026, 9, 30))
+    assert rules.nudge_due(date(2026, 10, 1))
+
+
+def test_a_talk_day_is_this_year_up_to_today() -> None:
+    today = date(2026, 5, 10)
+    assert rules.talk_day("2026-05-10", today) == today
+    assert rules.talk_day("2026-05-11", today) is None
+    assert rules.talk_day("2025-12-31", today) is None
+    assert rules.talk_day("2026-2-30", today) is None and rules.talk_day("昨天", today) is None
+
+
+def test_the_appraisal_is_open_from_its_first_to_its_last_day() -> None:
+    starts, ends = date(2026, 12, 1), date(2026, 12, 20)
+    assert not rules.is_open(starts, ends, date(2026, 11, 30))
+    assert rules.is_open(starts, ends, starts) and rules.is_open(starts, ends, ends)
+    assert not rules.is_open(starts, ends, date(2026, 12, 21))
+
+
+def test_nobody_votes_on_themselves_nor_without_a_vote() -> None:
+    assert rules.may_vote(1, 2, {1, 2}, {1, 2, 3})
+    assert not rules.may_vote(1, 1, {1, 2}, {1, 2})
+    assert not rules.may_vote(3, 1, {1, 2}, {1, 2, 3})
+    assert not rules.may_vote(1, 9, {1, 2}, {1, 2})
+
+
+def test_tallies_are_shown_from_three_ballots() -> None:
+    assert rules.shown_tally({"excellent": 1, "qualified": 1}) is None
+    assert rules.shown_tally({"excellent": 2, "qualified": 1}) == {"excellent": 2, "qualified": 1}
+
+
+def test_grades_read_in_both_languages() -> None:
+    assert rules.parse_grade("不合格") is Grade.UNQUALIFIED and rules.parse_grade("Basic") is Grade.BASIC
+    assert rules.parse_grade("差") is None
+    assert rules.parse_pledge_grade("较好") is rules.PledgeGrade.FAIR and rules.parse_pledge_grade("优秀") is None
+
+
+def test_an_item_is_reminded_before_on_and_weekly_after_its_deadline() -> None:
+    deadline = date(2026, 6, 30)
+    assert rules.item_stage(deadline, date(2026, 6, 26)) is None  # 4 days before
+    assert rules.item_stage(deadline, date(2026, 6, 27)) == "soon"  # 3 days before
+    assert rules.item_stage(deadline, date(2026, 6, 29)) == "soon"
+    assert rules.item_stage(deadline, deadline) == "due"
+    assert rules.item_stage(deadline, date(2026, 7, 6)) == "due"  # 6 days late
+    assert rules.item_stage(deadline, date(2026, 7, 7)) == "overdue-1"  # 7 days late
+    assert rules.item_stage(deadline, date(2026, 7, 14)) == "overdue-2"
+
+
+def test_material_is_reminded_in_the_days_before_its_deadline() -> None:
+    deadline = date(2026, 12, 10)
+    assert not rules.material_due(deadline, date(2026, 12, 6))
+    assert rules.material_due(deadline, date(2026, 12, 7)) and rules.material_due(deadline, deadline)
+    assert not rules.material_due(deadline, date(2026, 12, 11))
+
+
+def test_a_deadline_is_from_today_to_a_year_ahead() -> None:
+    today = date(2026, 3, 1)
+    assert rules.future_day("2026-03-01", today) == today
+    assert rules.future_day("2026-02-28", today) is None
+    assert rules.future_day("2027-03-02", today) == date(2027, 3, 2)  # 366 days
+    assert rules.future_day("2027-03-03", today) is None
+
+
+def test_pledges_are_asked_for_in_january() -> None:
+    assert rules.pledge_ask_due(date(2027, 1, 31)) and not rules.pledge_ask_due(date(2027, 2, 1))
