@@ -236,6 +236,7 @@ async def seed(store: Store) -> None:
     await seed_households(store, zhao, zhou)
     await seed_care(store, zhang, li, chen)
     await seed_dues(store, qian, wang)
+    await seed_appraisal(store, wang, li, zhang)
 
     await store.reports.add_status(zhang.id, "away_work", TOM, FORMULA, datetime(2026, 9, 1, 2, tzinfo=UTC))
     await store.reports.add_status(zhang.id, "away_work", "广东东莞", LONG, datetime(2026, 10, 1, 2, tzinfo=UTC))
@@ -362,3 +363,27 @@ async def seed_dues(store: Store, payer: Member, recorder: Member) -> None:
     at = datetime(2026, 1, 3, 2, tzinfo=UTC)
     await store.dues.set_rule(payer.id, 2026, "employed", 450000, 100, 4500, False, recorder.id, at)
     await store.dues.add_payment(payer.id, "2026-10", "2026-11", 9000, "cash", date(2026, 11, 5), recorder.id, at)
+
+
+async def seed_appraisal(store: Store, wang: Member, li: Member, zhang: Member) -> None:
+    """Issue 26: a talk (with a private note that must not print), a 评议 with two ballots on 李联络 (too few to show) and
+    a 评定, a 整改 item, a pledge with its 践诺."""
+    at = datetime(2026, 10, 10, 2, tzinfo=UTC)
+    await store.appraisal.add_talk(
+        wang.unit_id, wang.id, li.id, date(2026, 10, 9), "谈了村里修路的意见", "私密内容", wang.id, at
+    )
+    appraisal = await store.appraisal.open_appraisal(
+        wang.unit_id, 2026, date(2026, 11, 1), date(2026, 11, 20), wang.id, at
+    )
+    assert appraisal is not None
+    await store.appraisal.save_self(appraisal, li.id, "按时参加组织生活", at)
+    # two ballots on 李联络: fewer than three, so the sheet shows no counts
+    await store.appraisal.cast(appraisal, wang.id, li.id, "excellent")
+    await store.appraisal.cast(appraisal, zhang.id, li.id, "excellent")
+    await store.appraisal.rate(appraisal, li.id, "excellent", None, wang.id, at)
+    await store.appraisal.add_item(wang.unit_id, "学习不经常", "每月集中学习", li.id, date(2026, 12, 31), wang.id, at)
+    pledge = await store.appraisal.make_pledge(li.id, 2026, "帮扶一户困难户", at)
+    assert pledge
+    found = await store.appraisal.pledge(li.id, 2026)
+    assert found is not None
+    await store.appraisal.add_progress(found.id, "看望王大爷四次", at)
