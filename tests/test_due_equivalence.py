@@ -89,7 +89,7 @@ async def queued(store: Store, after: int, after_item: int) -> set[Message]:
     rows = await store.db.fetchall(
         "SELECT key, chat_id, text FROM outbox WHERE id > ? AND (key LIKE 'report:%' OR key LIKE 'contact:%' "
         "OR key LIKE 'meeting:%' OR key LIKE 'mobile:%') UNION ALL SELECT key, chat_id, text FROM digest_items "
-        "WHERE id > ?",
+        "WHERE id > ? AND key NOT LIKE 'talks:%'",  # issue 26's 谈心谈话 nudge is no chain of these
         (after, after_item),
     )
     return {(r[0], r[1], "" if r[0].startswith("meeting:") else r[2]) for r in rows}

@@ -366,8 +366,8 @@ async def seed_dues(store: Store, payer: Member, recorder: Member) -> None:
 
 
 async def seed_appraisal(store: Store, wang: Member, li: Member, zhang: Member) -> None:
-    """Issue 26: a talk (with a private note that must not print), a 评议 with two ballots on 李联络 (too few to show) and
-    a 评定, a 整改 item, a pledge with its 践诺."""
+    """Issue 26: a talk (with a private note that must not print), a 评议 with two ballots on 李联络 (too few
+    to show) and a 评定, a 整改 item, a pledge with its 践诺."""
     at = datetime(2026, 10, 10, 2, tzinfo=UTC)
     await store.appraisal.add_talk(
         wang.unit_id, wang.id, li.id, date(2026, 10, 9), "谈了村里修路的意见", "私密内容", wang.id, at

@@ -77,16 +77,16 @@ REMINDER_SOURCES: tuple[DueSource | ReminderSource, ...] = (
     development_reminders.development_reminders,  # 发展党员: the talk, 考察, 审批, the 转正 application
     dues_reminders.arrears,  # 党费: the member at 2 months unpaid, the secretaries' digest at 3 and 5
     transfers_reminders.transfer_reminders,  # 组织关系转接: the letter, its 有效期, the 回执, 编入党小组
+    appraisal_reminders.talk_nudges,  # from October, monthly, digest: a secretary's missing 谈心谈话 pairs
+    appraisal_reminders.rectify_items,  # an open 整改 item: before, on and weekly after its deadline
+    appraisal_reminders.material_reminders,  # 对照检查材料 not handed in, before the deadline
+    appraisal_reminders.correction_followups,  # a 限期改正 date come, digest: the member's secretaries
+    appraisal_reminders.pledge_asks,  # January: a member without this year's 党员承诺
     digest.daily_digests,  # from DIGEST_TIME: each person's escalations in one
     # message (waiting items: a partial index); the last
     # plain source, so it carries what this sweep recorded
     DueSource("visit", households_due.visit_reminders),  # a member's weekly list of households to visit
     DueSource("request", households_due.request_reminders),  # an open resident's request: 7 and 15 days
-    appraisal_reminders.talk_nudges,  # from October, monthly: a secretary's missing 谈心谈话 pairs
-    appraisal_reminders.rectify_items,  # an open 整改 item: before, on and weekly after its deadline
-    appraisal_reminders.material_reminders,  # 对照检查材料 not handed in, before the deadline
-    appraisal_reminders.correction_followups,  # a 限期改正 date come: the member's secretaries
-    appraisal_reminders.pledge_asks,  # January: a member without this year's 党员承诺
 )
 
 #: Each capability's button payloads (`bot/services/<capability>/buttons.py`).

@@ -23,15 +23,14 @@ async def link(harness: Harness, *ids: int) -> None:
 
 
 async def swept(harness: Harness, *prefixes: str) -> int:
-    """Sweep; how many messages of these key prefixes it queued (other capabilities' reminders left aside)."""
+    """Sweep; how many messages of these key prefixes it queued or put in a digest (other capabilities'
+    reminders left aside)."""
     where = " OR ".join("key LIKE ?" for _ in prefixes)
-    before = await harness.store.db.fetchone(
-        f"SELECT count(*) FROM outbox WHERE {where}", tuple(f"{p}%" for p in prefixes)
-    )
+    sql = f"SELECT (SELECT count(*) FROM outbox WHERE {where}) + (SELECT count(*) FROM digest_items WHERE {where})"
+    params = tuple(f"{p}%" for p in prefixes) * 2
+    before = await harness.store.db.fetchone(sql, params)
     await harness.sweep()
-    after = await harness.store.db.fetchone(
-        f"SELECT count(*) FROM outbox WHERE {where}", tuple(f"{p}%" for p in prefixes)
-    )
+    after = await harness.store.db.fetchone(sql, params)
     assert before is not None and after is not None
     return int(after[0]) - int(before[0])
 
@@ -70,8 +69,8 @@ async def test_talks_are_counted_by_pair_and_nudged_from_october(harness: Harnes
     assert await swept(harness, "talks:") == 0
     harness.at(datetime(2026, 10, 1, 10, 0, tzinfo=TZ))
     assert await swept(harness, "talks:") == 1
-    nudge = await secretary.expect("谈心谈话提醒", skipping=("待办汇总",))
-    assert "还差 4 对" in nudge.text
+    nudge = await secretary.expect("谈心谈话还没谈完", skipping=("9月30日",))
+    assert "一村党支部：还差 4 对" in nudge.text
     assert await swept(harness, "talks:") == 0
 
 
@@ -161,7 +160,7 @@ async def test_the_rating_with_a_correction_and_its_follow_up(harness: Harness) 
     assert await swept(harness, "appraisal:correct:") == 0
     harness.at(datetime(2027, 3, 31, 10, 0, tzinfo=TZ))
     assert await swept(harness, "appraisal:correct:") == 1
-    await secretary.expect("限期改正到期了", skipping=("承诺", "述职", "三会一课", "台账", "待办汇总"))
+    await secretary.expect("限期改正到期", skipping=("3月30日", "承诺", "述职", "三会一课", "台账"))
 
 
 async def test_an_item_is_reminded_until_closed_and_material_once(harness: Harness) -> None:

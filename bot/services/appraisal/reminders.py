@@ -2,12 +2,12 @@
 unique key so that it goes once, also across restarts, and each producing only the stage whose window holds now:
 
 * `talk_nudges`: from October, once a month (`talks:missing:<secretary>:<YYYY-MM>`), each secretary whose branch
-  still has required 谈心谈话 pairs missing gets their count and the first of them;
+  still has required 谈心谈话 pairs missing gets their count, in the daily digest;
 * `rectify_items`: an open 整改 item reminds its responsible member SOON_DAYS before the deadline, on it, then
   each week until closed (`rectify:<stage>:<item>:<deadline>`); read through the index of open items;
 * `material_reminders`: in the SOON_DAYS before the 对照检查材料 deadline, each member who has not handed theirs
   in, once (`rectify:material:<unit>:<year>:<deadline>:<member>`);
-* `correction_followups`: on a 限期改正 date, the secretaries of the member's branch
+* `correction_followups`: on a 限期改正 date, the secretaries of the member's branch, in the daily digest
   (`appraisal:correct:<member>:<date>:<secretary>`);
 * `pledge_asks`: in January, each linked member without a pledge for the year (`pledge:ask:<member>:<year>`).
 """
@@ -18,21 +18,28 @@ from datetime import datetime, timedelta
 
 from bot.config import Settings
 from bot.domain.models import Member
+from bot.domain.rights import OrgTree
 from bot.i18n import Html, t
 from bot.services.appraisal.common import branch_members, lang_of, reachable
 from bot.services.appraisal.rules import SOON_DAYS, item_stage, material_due, nudge_due, pledge_ask_due
 from bot.services.appraisal.talks import year_view
+from bot.services.kernel import digest
 from bot.services.kernel.reminders import Due
 from bot.store import Store
+from bot.store.digest import DigestEntry
 from bot.store.outbox import Outgoing
 
+#: Daily-digest groups (`bot.services.kernel.digest`): escalations for a secretary wait for the digest.
+TALKS_DIGEST = "appraisal.digest_talks"
+CORRECT_DIGEST = "appraisal.digest_correct"
 #: Missing pairs named in a nudge (the rest are counted; /talks lists them all).
 NUDGE_PAIRS = 10
 
 
-def _to(member: Member, key: str, ref: str, text: str) -> Due:
+def _to(member: Member, key: str, ref: str, text: str, entry: DigestEntry | None = None) -> Due:
     assert member.telegram_id is not None
-    return Due(Outgoing(key=key, kind="reminder", ref=ref, member_id=member.id, chat_id=member.telegram_id, text=text))
+    message = Outgoing(key=key, kind="reminder", ref=ref, member_id=member.id, chat_id=member.telegram_id, text=text)
+    return Due(message, digest=entry)
 
 
 async def talk_nudges(store: Store, settings: Settings, now: datetime) -> list[Due]:
@@ -47,6 +54,7 @@ async def talk_nudges(store: Store, settings: Settings, now: datetime) -> list[D
     if not wanted:
         return []
     people = await store.members.by_ids([sid for sid, _ in wanted])
+    tree = OrgTree.of(await store.units.all())
     due = []
     for sid, unit in wanted:
         person = people.get(sid)
@@ -63,7 +71,8 @@ async def talk_nudges(store: Store, settings: Settings, now: datetime) -> list[D
         if len(pairs) > NUDGE_PAIRS:
             lines.append(t(lang, "appraisal.more", count=len(pairs) - NUDGE_PAIRS))
         lines.append(t(lang, "appraisal.nudge_foot"))
-        due.append(_to(person, keys[sid], f"talks:{unit}:{today.year}", Html("\n".join(lines))))
+        entry = digest.entry(TALKS_DIGEST, tree.name(unit), missing=len(missing), done=len(done))
+        due.append(_to(person, keys[sid], f"talks:{unit}:{today.year}", Html("\n".join(lines)), entry))
     return due
 
 
@@ -118,7 +127,9 @@ async def correction_followups(store: Store, settings: Settings, now: datetime) 
             if sunit != unit or person is None or not reachable(person) or member is None:
                 continue
             text = t(lang_of(person, settings), "appraisal.correct_due", name=member.name, day=day)
-            due.append(_to(person, f"appraisal:correct:{member_id}:{day.isoformat()}:{sid}", f"appraisal:{unit}", text))
+            entry = digest.entry(CORRECT_DIGEST, member.name, day=day.isoformat())
+            key = f"appraisal:correct:{member_id}:{day.isoformat()}:{sid}"
+            due.append(_to(person, key, f"appraisal:{unit}", text, entry))
     return due
 
 
