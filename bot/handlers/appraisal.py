@@ -8,7 +8,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.domain.payload import family
 from bot.domain.results import Result, alert
-from bot.handlers.common import actor, args_text, command, expired_button, is_private, render
+from bot.handlers.common import args_text, call, command, deps, expired_button, is_private, render
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.appraisal.buttons import APPRAISAL, Ballot
 from bot.services.appraisal.pledge import pledge_command
@@ -22,7 +22,7 @@ async def cmd_talk(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await log_talk(actor(context), args_text(context), context.services.now(), context.store, context.settings),
+        await log_talk(deps(context), call(context), args_text(context)),
     )
 
 
@@ -31,7 +31,7 @@ async def cmd_talks(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await show_talks(actor(context), context.services.now(), context.store, context.settings, context.lang),
+        await show_talks(deps(context), call(context)),
     )
 
 
@@ -40,9 +40,7 @@ async def cmd_appraisal(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await appraisal_command(
-            actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang
-        ),
+        await appraisal_command(deps(context), call(context), args_text(context)),
     )
 
 
@@ -51,9 +49,7 @@ async def cmd_rectify(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await rectify_command(
-            actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang
-        ),
+        await rectify_command(deps(context), call(context), args_text(context)),
     )
 
 
@@ -62,9 +58,7 @@ async def cmd_pledge(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await pledge_command(
-            actor(context), args_text(context), context.services.now(), context.store, context.settings, context.lang
-        ),
+        await pledge_command(deps(context), call(context), args_text(context)),
     )
 
 
@@ -78,7 +72,7 @@ async def on_ballot(update: Update, context: ZhibuContext) -> None:
     await render(
         update,
         context,
-        await cast(actor(context), pressed, context.services.now(), context.store, context.settings, context.lang),
+        await cast(deps(context), call(context), pressed),
     )
 
 

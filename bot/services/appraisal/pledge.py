@@ -5,34 +5,33 @@ secretary the branch's pledges and who has none yet."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from bot.config import Settings
+from bot.domain.call import Call
 from bot.domain.results import Result, say, shown
-from bot.domain.rights import Actor
 from bot.i18n import Html, t
 from bot.services.appraisal.common import MAX_TEXT, branch_members, branch_of, named, split
 from bot.services.appraisal.rules import parse_pledge_grade
-from bot.store import Store
+from bot.services.kernel.deps import Deps
 
 PROGRESS_WORDS = ("践诺", "progress")
 REVIEW_WORDS = ("评诺", "review")
 
 
-async def pledge_command(
-    person: Actor, text: str, now: datetime, store: Store, settings: Settings, lang: str
-) -> Result:
-    unit = branch_of(person)
-    if unit is None or person.member is None:
+def _year(deps: Deps, call: Call) -> int:
+    return call.now.astimezone(deps.tz).year
+
+
+async def pledge_command(deps: Deps, call: Call, text: str) -> Result:
+    person, now, store = call.actor, call.now, deps.store
+    if branch_of(person) is None or person.member is None:
         return Result.of(say("appraisal.no_branch"))
-    year = now.astimezone(settings.tz).year
+    year = _year(deps, call)
     me = person.member.id
     text = text.strip()
     head, _, rest = text.partition(" ")
     if not text:
-        return await show(person, unit, year, store, lang)
+        return await show(deps, call)
     if head in REVIEW_WORDS:
-        return await review(person, unit, year, rest, now, store, lang)
+        return await review(deps, call, rest)
     if head in PROGRESS_WORDS:
         words = split(rest)[0] if rest.strip() else ""
         if not words:
@@ -54,8 +53,9 @@ async def pledge_command(
     return Result.of(say("appraisal.pledge_saved", year=year))
 
 
-async def review(person: Actor, unit: int, year: int, rest: str, now: datetime, store: Store, lang: str) -> Result:
-    if not person.is_secretary:
+async def review(deps: Deps, call: Call, rest: str) -> Result:
+    person, store, lang, year, unit = call.actor, deps.store, call.lang, _year(deps, call), branch_of(call.actor)
+    if not person.is_secretary or unit is None:
         return Result.of(say("appraisal.secretary_only"))
     fields = split(rest)
     if len(fields) < 2 or not fields[0] or not fields[1]:
@@ -73,12 +73,13 @@ async def review(person: Actor, unit: int, year: int, rest: str, now: datetime, 
     if pledge is None:
         return Result.of(say("appraisal.no_pledge_of", name=found[0].name, year=year))
     assert person.member is not None
-    await store.appraisal.review(pledge.id, grade.value, note, person.member.id, now)
+    await store.appraisal.review(pledge.id, grade.value, note, person.member.id, call.now)
     return Result.of(say("appraisal.reviewed", name=found[0].name, grade=t(lang, f"appraisal.pgrade.{grade.value}")))
 
 
-async def show(person: Actor, unit: int, year: int, store: Store, lang: str) -> Result:
-    assert person.member is not None
+async def show(deps: Deps, call: Call) -> Result:
+    person, store, lang, year, unit = call.actor, deps.store, call.lang, _year(deps, call), branch_of(call.actor)
+    assert person.member is not None and unit is not None
     if not person.is_secretary:
         mine = await store.appraisal.pledge(person.member.id, year)
         if mine is None:

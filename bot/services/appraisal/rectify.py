@@ -11,15 +11,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
-from bot.config import Settings
+from bot.domain.call import Call
 from bot.domain.results import Result, say, shown
-from bot.domain.rights import Actor
 from bot.i18n import Html, t
 from bot.services.appraisal.common import MAX_TEXT, branch_members, branch_of, lang_of, named, reachable, split
 from bot.services.appraisal.rules import future_day
-from bot.store import Store
+from bot.services.kernel.deps import Deps
 from bot.store.appraisal import RectifyItem
 from bot.store.outbox import Outgoing
 
@@ -28,29 +27,31 @@ DEADLINE_WORDS = ("材料截止", "deadline")
 MATERIAL_WORDS = ("材料", "material")
 
 
-async def rectify_command(
-    person: Actor, text: str, now: datetime, store: Store, settings: Settings, lang: str
-) -> Result:
-    unit = branch_of(person)
-    if unit is None:
+def _scope(deps: Deps, call: Call) -> tuple[int, date]:
+    """The person's branch (the command's caller checked there is one) and today."""
+    unit = branch_of(call.actor)
+    assert unit is not None and call.actor.member is not None
+    return unit, call.now.astimezone(deps.tz).date()
+
+
+async def rectify_command(deps: Deps, call: Call, text: str) -> Result:
+    if branch_of(call.actor) is None:
         return Result.of(say("appraisal.no_branch"))
-    today = now.astimezone(settings.tz).date()
     text = text.strip()
     head, _, rest = text.partition(" ")
     if not text:
-        return await show(person, unit, today, store, lang)
+        return await show(deps, call)
     if head in CLOSE_WORDS:
-        return await close(person, unit, rest, now, store)
+        return await close(deps, call, rest)
     if head in DEADLINE_WORDS:
-        return await set_deadline(person, unit, rest, now, today, store, settings)
+        return await set_deadline(deps, call, rest)
     if head in MATERIAL_WORDS:
-        return await material(person, unit, rest, now, today, store)
-    return await add(person, unit, text, now, today, store, settings)
+        return await material(deps, call, rest)
+    return await add(deps, call, text)
 
 
-async def add(
-    person: Actor, unit: int, text: str, now: datetime, today: date, store: Store, settings: Settings
-) -> Result:
+async def add(deps: Deps, call: Call, text: str) -> Result:
+    (unit, today), person, now, store, settings = _scope(deps, call), call.actor, call.now, deps.store, deps.settings
     if not person.is_secretary:
         return Result.of(say("appraisal.rectify_member_usage"))
     fields = split(text)
@@ -83,7 +84,8 @@ async def add(
     return Result.of(say("appraisal.rectify_added", number=number, name=who.name, day=deadline), queued=len(messages))
 
 
-async def close(person: Actor, unit: int, rest: str, now: datetime, store: Store) -> Result:
+async def close(deps: Deps, call: Call, rest: str) -> Result:
+    (unit, _), person, store = _scope(deps, call), call.actor, deps.store
     fields = split(rest)
     number = fields[0].lstrip("#＃") if fields else ""
     if len(fields) < 2 or not number.isdigit() or not fields[1]:
@@ -95,14 +97,14 @@ async def close(person: Actor, unit: int, rest: str, now: datetime, store: Store
     mine = item is not None and (person.is_secretary or item.responsible_id == person.member.id)
     if item is None or item.unit_id != unit or not mine:
         return Result.of(say("appraisal.rectify_no_item", number=number[:12]))
-    if item.closed_at is not None or not await store.appraisal.close_item(item.id, person.member.id, fields[1], now):
+    closed = item.closed_at is None and await store.appraisal.close_item(item.id, person.member.id, fields[1], call.now)
+    if not closed:
         return Result.of(say("appraisal.rectify_closed_already", number=item.id))
     return Result.of(say("appraisal.rectify_closed", number=item.id, item=item.item))
 
 
-async def set_deadline(
-    person: Actor, unit: int, rest: str, now: datetime, today: date, store: Store, settings: Settings
-) -> Result:
+async def set_deadline(deps: Deps, call: Call, rest: str) -> Result:
+    (unit, today), person, store, settings = _scope(deps, call), call.actor, deps.store, deps.settings
     if not person.is_secretary:
         return Result.of(say("appraisal.secretary_only"))
     deadline = future_day(rest, today)
@@ -122,11 +124,12 @@ async def set_deadline(
         for m in members
         if reachable(m) and m.id != person.member.id and m.telegram_id is not None
     ]
-    await store.appraisal.set_round(unit, today.year, deadline, person.member.id, now, messages)
+    await store.appraisal.set_round(unit, today.year, deadline, person.member.id, call.now, messages)
     return Result.of(say("appraisal.material_deadline_set", day=deadline, count=len(members)), queued=len(messages))
 
 
-async def material(person: Actor, unit: int, rest: str, now: datetime, today: date, store: Store) -> Result:
+async def material(deps: Deps, call: Call, rest: str) -> Result:
+    (unit, today), person, store = _scope(deps, call), call.actor, deps.store
     words = split(rest)[0] if rest.strip() else ""
     if not words:
         return Result.of(say("appraisal.material_usage"))
@@ -135,7 +138,7 @@ async def material(person: Actor, unit: int, rest: str, now: datetime, today: da
     if await store.appraisal.round(unit, today.year) is None:
         return Result.of(say("appraisal.material_not_asked"))
     assert person.member is not None
-    await store.appraisal.submit_material(unit, today.year, person.member.id, words, now)
+    await store.appraisal.submit_material(unit, today.year, person.member.id, words, call.now)
     return Result.of(say("appraisal.material_saved"))
 
 
@@ -152,7 +155,8 @@ def _item_line(item: RectifyItem, today: date, lang: str) -> str:
     )
 
 
-async def show(person: Actor, unit: int, today: date, store: Store, lang: str) -> Result:
+async def show(deps: Deps, call: Call) -> Result:
+    (unit, today), person, store, lang = _scope(deps, call), call.actor, deps.store, call.lang
     assert person.member is not None
     me = person.member.id
     items = await store.appraisal.items(unit, open_only=True)

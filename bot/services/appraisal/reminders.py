@@ -36,8 +36,10 @@ CORRECT_DIGEST = "appraisal.digest_correct"
 NUDGE_PAIRS = 10
 
 
-def _to(member: Member, key: str, ref: str, text: str, entry: DigestEntry | None = None) -> Due:
+def _to(member: Member, key: str, text: str, entry: DigestEntry | None = None) -> Due:
+    """A reminder to `member` under `key`; its reference is the key without the recipient."""
     assert member.telegram_id is not None
+    ref = key.rsplit(":", 1)[0]
     message = Outgoing(key=key, kind="reminder", ref=ref, member_id=member.id, chat_id=member.telegram_id, text=text)
     return Due(message, digest=entry)
 
@@ -72,7 +74,7 @@ async def talk_nudges(store: Store, settings: Settings, now: datetime) -> list[D
             lines.append(t(lang, "appraisal.more", count=len(pairs) - NUDGE_PAIRS))
         lines.append(t(lang, "appraisal.nudge_foot"))
         entry = digest.entry(TALKS_DIGEST, tree.name(unit), missing=len(missing), done=len(done))
-        due.append(_to(person, keys[sid], f"talks:{unit}:{today.year}", Html("\n".join(lines)), entry))
+        due.append(_to(person, keys[sid], Html("\n".join(lines)), entry))
     return due
 
 
@@ -91,7 +93,7 @@ async def rectify_items(store: Store, settings: Settings, now: datetime) -> list
         lang = lang_of(person, settings)
         key = "appraisal.rectify_reminder_late" if item.deadline < today else "appraisal.rectify_reminder"
         text = t(lang, key, number=item.id, item=item.item, measure=item.measure, day=item.deadline)
-        due.append(_to(person, f"rectify:{stage}:{item.id}:{item.deadline.isoformat()}", f"rectify:{item.id}", text))
+        due.append(_to(person, f"rectify:{stage}:{item.id}:{item.deadline.isoformat()}", text))
     return due
 
 
@@ -108,7 +110,7 @@ async def material_reminders(store: Store, settings: Settings, now: datetime) ->
                 continue
             key = f"rectify:material:{found.unit_id}:{found.year}:{found.deadline.isoformat()}:{member.id}"
             text = t(lang_of(member, settings), "appraisal.material_reminder", day=found.deadline)
-            due.append(_to(member, key, f"rectify:material:{found.unit_id}:{found.year}", text))
+            due.append(_to(member, key, text))
     return due
 
 
@@ -129,7 +131,7 @@ async def correction_followups(store: Store, settings: Settings, now: datetime) 
             text = t(lang_of(person, settings), "appraisal.correct_due", name=member.name, day=day)
             entry = digest.entry(CORRECT_DIGEST, member.name, day=day.isoformat())
             key = f"appraisal:correct:{member_id}:{day.isoformat()}:{sid}"
-            due.append(_to(person, key, f"appraisal:{unit}", text, entry))
+            due.append(_to(person, key, text, entry))
     return due
 
 
@@ -144,7 +146,7 @@ async def pledge_asks(store: Store, settings: Settings, now: datetime) -> list[D
         return []
     pledged = await store.appraisal.pledged(today.year)
     return [
-        _to(m, keys[m.id], f"pledge:{today.year}", t(lang_of(m, settings), "appraisal.pledge_ask", year=today.year))
+        _to(m, keys[m.id], t(lang_of(m, settings), "appraisal.pledge_ask", year=today.year))
         for m in members
         if keys[m.id] not in sent and m.id not in pledged
     ]

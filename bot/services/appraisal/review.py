@@ -9,12 +9,11 @@ and a member's tallies are shown only once `rules.MIN_SHOWN` ballots are in."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
-from bot.config import Settings
+from bot.domain.call import Call
 from bot.domain.models import Member
 from bot.domain.results import Reply, Result, alert, say, shown
-from bot.domain.rights import Actor
 from bot.i18n import Html, t
 from bot.services.appraisal.buttons import Ballot
 from bot.services.appraisal.common import MAX_TEXT, branch_members, branch_of, lang_of, named, reachable, split
@@ -28,7 +27,7 @@ from bot.services.appraisal.rules import (
     parse_grade,
     shown_tally,
 )
-from bot.store import Store
+from bot.services.kernel.deps import Deps
 from bot.store.appraisal import Appraisal
 from bot.store.outbox import Outgoing
 
@@ -38,34 +37,36 @@ VOTE_WORDS = ("测评", "vote")
 RATE_WORDS = ("评定", "rate")
 
 
-async def appraisal_command(
-    person: Actor, text: str, now: datetime, store: Store, settings: Settings, lang: str
-) -> Result:
-    unit = branch_of(person)
+def _today(deps: Deps, call: Call) -> date:
+    return call.now.astimezone(deps.tz).date()
+
+
+async def appraisal_command(deps: Deps, call: Call, text: str) -> Result:
+    unit = branch_of(call.actor)
     if unit is None:
         return Result.of(say("appraisal.no_branch"))
     head, _, rest = text.strip().partition(" ")
-    today = now.astimezone(settings.tz).date()
+    today = _today(deps, call)
     if head in OPEN_WORDS:
-        return await open_year(person, unit, rest, now, today, store, settings)
-    current = await store.appraisal.appraisal(unit, today.year)
+        return await open_year(deps, call, rest)
+    current = await deps.store.appraisal.appraisal(unit, today.year)
     if head in RATE_WORDS:
-        return await rate(person, unit, current, rest, now, today, store, settings, lang)
+        return await rate(deps, call, current, rest)
     if current is None:
         return Result.of(say("appraisal.not_open", year=today.year))
     if head in SELF_WORDS:
-        return await write_self(person, current, rest, now, today, store)
+        return await write_self(deps, call, current, rest)
     if head in VOTE_WORDS:
-        return Result.of(await next_ballot(person, current, today, store, lang))
+        return Result.of(await next_ballot(deps, call, current))
     if head:
         return Result.of(say("appraisal.usage"))
-    return Result.of(await overview(person, current, store, lang))
+    return Result.of(await overview(deps, call, current))
 
 
-async def open_year(
-    person: Actor, unit: int, rest: str, now: datetime, today: date, store: Store, settings: Settings
-) -> Result:
-    if not person.is_secretary:
+async def open_year(deps: Deps, call: Call, rest: str) -> Result:
+    person, now, store, settings, today = call.actor, call.now, deps.store, deps.settings, _today(deps, call)
+    unit = branch_of(person)
+    if not person.is_secretary or unit is None:
         return Result.of(say("appraisal.secretary_only"))
     parts = rest.split()
     starts = future_day(parts[0], today) if parts else None
@@ -94,7 +95,8 @@ async def open_year(
     )
 
 
-async def write_self(person: Actor, current: Appraisal, text: str, now: datetime, today: date, store: Store) -> Result:
+async def write_self(deps: Deps, call: Call, current: Appraisal, text: str) -> Result:
+    person, now, store, today = call.actor, call.now, deps.store, _today(deps, call)
     words = split(text)[0] if text.strip() else ""
     if not words:
         return Result.of(say("appraisal.self_usage"))
@@ -111,8 +113,9 @@ def _voters(members: list[Member]) -> set[int]:
     return {m.id for m in members if m.votes}
 
 
-async def next_ballot(person: Actor, current: Appraisal, today: date, store: Store, lang: str) -> Reply:
+async def next_ballot(deps: Deps, call: Call, current: Appraisal) -> Reply:
     """The next member this voter has not yet voted on, with the four grades as buttons."""
+    person, store, lang, today = call.actor, deps.store, call.lang, _today(deps, call)
     if not is_open(current.starts_on, current.ends_on, today):
         return say("appraisal.closed_now", starts=current.starts_on, ends=current.ends_on)
     assert person.member is not None
@@ -139,11 +142,11 @@ async def next_ballot(person: Actor, current: Appraisal, today: date, store: Sto
     return shown(Html(html), buttons)
 
 
-async def cast(person: Actor, pressed: Ballot, now: datetime, store: Store, settings: Settings, lang: str) -> Result:
+async def cast(deps: Deps, call: Call, pressed: Ballot) -> Result:
     """A ballot pressed: counted once, then the next ballot. Refused: a second vote, a vote on oneself, a voter
     without 表决权, a closed 评议, another branch's."""
+    person, store, today = call.actor, deps.store, _today(deps, call)
     unit = branch_of(person)
-    today = now.astimezone(settings.tz).date()
     current = await store.appraisal.appraisal(unit, today.year) if unit is not None else None
     if current is None or current.id != pressed.appraisal_id or person.member is None:
         return Result.of(alert("appraisal.ballot_expired"))
@@ -157,7 +160,7 @@ async def cast(person: Actor, pressed: Ballot, now: datetime, store: Store, sett
         return Result.of(alert("appraisal.no_vote"))
     if not await store.appraisal.cast(current.id, me, pressed.subject_id, pressed.grade.value):
         return Result.of(alert("appraisal.voted_twice"))
-    return Result.of(alert("appraisal.ballot_counted"), await next_ballot(person, current, today, store, lang))
+    return Result.of(alert("appraisal.ballot_counted"), await next_ballot(deps, call, current))
 
 
 def _tally_text(tally: dict[str, int], lang: str) -> str:
@@ -174,9 +177,10 @@ def _tally_text(tally: dict[str, int], lang: str) -> str:
     )
 
 
-async def overview(person: Actor, current: Appraisal, store: Store, lang: str) -> Reply:
+async def overview(deps: Deps, call: Call, current: Appraisal) -> Reply:
     """A member: their own 自评 and how many ballots they have left. The secretary: each member's 自评, tallies
     (only from MIN_SHOWN ballots) and 评定."""
+    person, store, lang = call.actor, deps.store, call.lang
     assert person.member is not None
     me = person.member.id
     members = await branch_members(store, current.unit_id)
@@ -212,19 +216,11 @@ async def overview(person: Actor, current: Appraisal, store: Store, lang: str) -
     return shown(Html("\n".join(lines)))
 
 
-async def rate(
-    person: Actor,
-    unit: int,
-    current: Appraisal | None,
-    rest: str,
-    now: datetime,
-    today: date,
-    store: Store,
-    settings: Settings,
-    lang: str,
-) -> Result:
+async def rate(deps: Deps, call: Call, current: Appraisal | None, rest: str) -> Result:
     """组织评定 as the 支委会 decided it: 不合格 needs a 限期改正 date, 基本合格 may have one; the member is told."""
-    if not person.is_secretary:
+    person, now, store, settings, lang = call.actor, call.now, deps.store, deps.settings, call.lang
+    today, unit = _today(deps, call), branch_of(call.actor)
+    if not person.is_secretary or unit is None:
         return Result.of(say("appraisal.secretary_only"))
     if current is None:
         return Result.of(say("appraisal.not_open", year=today.year))

@@ -6,15 +6,13 @@ anyone else, no sheet and no export."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from bot.config import Settings
+from bot.domain.call import Call
 from bot.domain.models import Member
 from bot.domain.results import Result, say, shown
-from bot.domain.rights import Actor
 from bot.i18n import Html, t
 from bot.services.appraisal.common import MAX_TEXT, branch_members, branch_of, named, split
 from bot.services.appraisal.rules import Pair, pair_status, required_pairs, talk_day
+from bot.services.kernel.deps import Deps
 from bot.store import Store
 from bot.store.appraisal import Talk
 
@@ -22,14 +20,15 @@ from bot.store.appraisal import Talk
 SHOWN = 40
 
 
-async def log_talk(person: Actor, text: str, now: datetime, store: Store, settings: Settings) -> Result:
+async def log_talk(deps: Deps, call: Call, text: str) -> Result:
+    person, now, store = call.actor, call.now, deps.store
     fields = split(text)
     if len(fields) < 3 or not all(fields[:3]):
         return Result.of(say("appraisal.talk_usage"))
     unit = branch_of(person)
     assert person.member is not None and unit is not None  # /talk is for members
     me = person.member
-    today = now.astimezone(settings.tz).date()
+    today = now.astimezone(deps.tz).date()
     name, day_text, topic = fields[:3]
     note = fields[3] if len(fields) > 3 else ""
     if len(topic) > MAX_TEXT or len(note) > MAX_TEXT:
@@ -70,13 +69,14 @@ async def year_view(store: Store, unit: int, year: int) -> tuple[list[Member], s
     return members, done, missing, talks
 
 
-async def show_talks(person: Actor, now: datetime, store: Store, settings: Settings, lang: str) -> Result:
+async def show_talks(deps: Deps, call: Call) -> Result:
+    person, store, lang = call.actor, deps.store, call.lang
     unit = branch_of(person)
     if unit is None:
         return Result.of(say("appraisal.no_branch"))
     assert person.member is not None
     me = person.member.id
-    year = now.astimezone(settings.tz).year
+    year = call.now.astimezone(deps.tz).year
     members, done, missing, talks = await year_view(store, unit, year)
     names = {m.id: m.name for m in members}
     if not person.is_secretary:
