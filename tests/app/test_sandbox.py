@@ -1,0 +1,95 @@
+"""The sandbox plays a scripted conversation against the emulator and prints the transcript."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def test_sandbox_script_prints_the_conversation(tmp_path: Path) -> None:
+    script = tmp_path / "script.txt"
+    script.write_text(":as 陌生人\n/help\n:as 彭国华\n/help\n/lang en\n/invite 张金花\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "DATABASE_PATH")}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "sandbox", "--script", str(script)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "陌生人 › /help" in out and "还没有登记" in out
+    assert "书记专用" in out and "/invite" in out
+    assert "OK, I will speak English" in out
+    assert "Personal invite link for 张金花" in out and "https://t.me/zhibu_bot?start=" in out
+    assert not list(tmp_path.glob("**/*.sqlite3"))  # the sandbox keeps its database in a temporary folder
+
+
+TOUR = Path(__file__).resolve().parents[2] / "bot" / "demo" / "tour.txt"
+
+
+def test_the_whole_demo_tour_plays_and_shows_each_capability(tmp_path: Path) -> None:
+    """The README's tour (bot/demo/tour.txt), played once: every `:as` and `:press` finds its person and button
+    (the sandbox echoes a failed one as an indented line in brackets), and each capability's block shows what a
+    newcomer should see."""
+    env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "DATABASE_PATH")}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "sandbox", "--script", str(TOUR)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    whole = result.stdout
+    failed = [line for line in whole.splitlines() if line.startswith("  （")]
+    assert failed == [], failed
+
+    # away for more than a month → the secretary registers a mobile member (issue 12)
+    mobile = whole[whole.index("胡淑珍 按下 [会，超过一个月]") :]
+    assert "要登记为流动党员吗？" in mobile and "已把 胡淑珍 登记为流动党员" in mobile
+
+    # the organisation in /members (issue 12)
+    out = whole
+    listing = out[out.index("彭国华 › /members\n") : out.index("吴俊峰 › /members 西区党小组")]
+    assert "白庙村党支部（" in listing
+    for fact in (
+        "书记、联系人 · 正式党员 · 党龄",
+        "支委（组织委员）",
+        "支委（宣传委员）",
+        "支委（纪检委员）",
+        "党小组长 · 正式党员",
+        "活动小组长 · 正式党员",
+        "活动小组：幸福家园3号楼党小组",
+        "活动小组：物业服务党小组",
+        "预备党员（2026-03-18 入党） 〔无表决权〕",
+    ):
+        assert fact in listing, fact
+    assert listing.count("〔无表决权〕") == 2  # 丁美玲 and 刘海涛, probationary
+    west = out[out.index("吴俊峰 › /members 西区党小组") :]
+    assert "组织关系在外（安徽省金寨县梅山镇新河村党支部） 〔无表决权〕" in west
+
+    # care for members in hardship (issue 15)
+    out = whole[whole.index("彭国华 › /care 高桂兰") :]
+    assert "列入困难党员台账，走访人 姜国庆" in out
+    assert "支部 → 姜国庆：🤝 帮扶走访安排" in out
+    assert "已登记 高桂兰 的走访" in out
+    listing = out[out.index("彭国华 › /care\n") :]
+    assert "困难党员台账（未结案 1 人）" in listing and "高桂兰" in listing and "走访人 姜国庆" in listing
+    assert "未走访" not in listing.split("── 现在是")[0]
+
+    # 三会一课: a 支委会 and a 支部党员大会 with its quorum (issue 13)
+    out = whole[whole.index("彭国华 › /notice 党小组会") :]
+    assert "党小组会不能发给这个组织。党小组会可以发给：白庙村党支部 1号楼党小组" in out
+    assert "支委会只由本支部的支部委员参加：应到 4 人" in out and "支委名单：彭国华、顾振华、江美玲、向思远" in out
+    assert "其中预备党员2人参加会议，无表决权：丁美玲、刘海涛" in out
+    assert "已准方晓东的假" in out and "方晓东已经准假，不能登记到会" in out
+    assert "贾美玲" in out and "（书记登记：彭国华）" in out
+    assert "有表决权的党员应到 24 人、实到 2 人，不到半数，不能进行表决" in out
+    assert "✅ 委员应到 4 人、实到 3 人，超过半数，会议有效。" in out
+    assert "会议 #1 还没有开，开过会以后才能填会议记录" in out  # /minutes waits for the meeting (issue 13 item 6)
