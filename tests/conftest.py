@@ -3,25 +3,26 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from bot.app import ZhibuApp, build_application, running, services_of
+from bot.app import build_application, running
 from bot.config import Settings
-from bot.emulator import BotApiEmulator, EmuUser
-from bot.runtime.context import Services
-from bot.services import registry as core
-from bot.services.members.roster import apply_roster, parse_roster
+from bot.emulator import BotApiEmulator
 from bot.store import Store
+from tests.support.harness import (
+    SMALL_ROSTER,
+    Harness,
+    load_roster,
+    make_settings,
+    stop_sweep_job,
+)
 
 # CI runs hypothesis derandomised: the same examples every run, so a red build is reproducible. No deadline in
 # either profile: how long an example takes is a benchmark's business (bench/), not a test's, and on a shared
@@ -29,100 +30,6 @@ from bot.store import Store
 hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
 hypothesis_settings.register_profile("dev", deadline=None)
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
-
-DATA = Path(__file__).parent / "data"
-SMALL_ROSTER = DATA / "small.csv"
-BAIMIAO = Path(__file__).resolve().parents[1] / "bot" / "demo" / "roster-baimiao.csv"
-
-#: Telegram ids of the small roster.
-COMMUNITY_SECRETARY = 3001
-SECRETARY = 1001
-LIAISON = 1002
-MIGRANT = 1003
-PATROL = 1004
-MEDIATOR = 1005
-OTHER_SECRETARY = 2001
-PLAIN = 2002
-TOM = 2003
-OTHER_MIGRANT = 2004
-OTHER_LIAISON = 2005
-STRANGER = 9999
-
-
-async def loop_turn() -> None:
-    """Let the event loop run once: for tests that act after a number of turns of the loop (never a time)."""
-    loop = asyncio.get_running_loop()
-    turned = loop.create_future()
-    loop.call_soon(turned.set_result, None)
-    await turned
-
-
-def make_settings(tmp_path: Path, emulator: BotApiEmulator, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {
-        "bot_token": "123456:TEST-TOKEN",
-        "database_path": tmp_path / "zhibu.sqlite3",
-        "telegram_api_base_url": emulator.base_url,
-        "broadcast_rate": 1000,
-        "reminder_sweep_seconds": 3600,  # tests sweep explicitly with `harness.sweep()`
-        # drafts are saved at every stop; no periodic save racing a test's "nothing was written" checks
-        # (tests/test_persistence.py runs the bot as a process with a short interval of its own)
-        "persistence_seconds": 3600,
-        "quiet_hours": "",
-        "community_name": "测试社区党委",
-    }
-    values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
-
-
-async def load_roster(store: Store, path: Path, community: str = "测试社区党委") -> None:
-    rows, errors = parse_roster(path.read_text(encoding="utf-8"))
-    assert not errors, errors
-    await apply_roster(store, rows, community)
-
-
-@dataclass
-class Harness:
-    """The bot running against the emulator, with a way to act as any user."""
-
-    emu: BotApiEmulator
-    store: Store
-    settings: Settings
-    app: ZhibuApp
-    users: dict[int, EmuUser] = field(default_factory=dict)
-
-    @property
-    def services(self) -> Services:
-        return services_of(self.app)
-
-    def at(self, moment: datetime) -> None:
-        """Fix the bot's clock at this moment (an aware datetime)."""
-        self.services.clock = lambda: moment
-
-    async def sweep(self) -> int:
-        """Run the reminder sweep now, as the repeating job does, and let the sender go."""
-        queued = await core.sweep(self.store, self.settings, self.services.now())
-        self.services.poke_sender()
-        return queued
-
-    async def settle(self) -> None:
-        """Wait until the outbox is empty."""
-        for _ in range(200):
-            if await self.store.outbox.pending_count() == 0:
-                return
-            await asyncio.sleep(0.02)
-        raise AssertionError("the outbox did not drain")
-
-    def user(self, telegram_id: int, name: str = "", lang: str = "zh") -> EmuUser:
-        if telegram_id not in self.users:
-            self.users[telegram_id] = self.emu.add_user(telegram_id, name or f"user{telegram_id}", language_code=lang)
-        return self.users[telegram_id]
-
-
-def stop_sweep_job(app: ZhibuApp) -> None:
-    """Tests move the clock and sweep explicitly (`harness.sweep()`); the timed job would race them."""
-    assert app.job_queue is not None
-    for job in app.job_queue.get_jobs_by_name("reminder-sweep"):
-        job.schedule_removal()
 
 
 @pytest.fixture

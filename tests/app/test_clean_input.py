@@ -3,7 +3,7 @@ holds nothing visible is refused like an empty one (issue 10, item 10)."""
 
 from __future__ import annotations
 
-from tests.conftest import LIAISON, MIGRANT, PATROL, SECRETARY, Harness
+from tests.support.harness import LIAISON, MIGRANT, PATROL, SECRETARY, Harness
 
 
 async def test_a_status_place_is_stored_without_invisible_characters(harness: Harness) -> None:

@@ -18,7 +18,7 @@ from bot.domain.rights import Capability
 from bot.emulator import BotMessage, EmuUser
 from bot.services.kernel.commands import COMMANDS
 from bot.services.members.roster import apply_roster, parse_roster
-from tests.conftest import (
+from tests.support.harness import (
     LIAISON,
     MEDIATOR,
     MIGRANT,
@@ -28,7 +28,7 @@ from tests.conftest import (
     TOM,
     Harness,
 )
-from tests.notices.test_notices import saw
+from tests.support.notices import saw
 
 SH = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 11, 10, 10, 0, tzinfo=SH)

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from bot.emulator.html import utf16_len, visible_text
 from bot.i18n import LANGUAGES, catalogue, escape, placeholders, t
 from bot.services.kernel.text import LIMIT, split_message
-from tests.app.test_fuzz import FUZZ, char, hostile, long_text, piece
+from tests.support.fuzz import FUZZ, char, hostile, long_text, piece
 
 #: Bounded by examples, not by seconds (see above).
 pytestmark = pytest.mark.timeout(0)

@@ -3,8 +3,8 @@ other bots, and people not on the roster in a group."""
 
 from __future__ import annotations
 
-from tests.conftest import MIGRANT, SECRETARY, STRANGER, Harness
-from tests.notices.test_notices import LECTURE, T0, link, send_notice
+from tests.support.harness import MIGRANT, SECRETARY, STRANGER, Harness
+from tests.support.notices import LECTURE, T0, link, send_notice
 
 REPORT = "本月在外务工，坚持学习党的二十届三中全会精神，按时交纳党费。"
 

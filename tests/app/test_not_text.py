@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import MIGRANT, PATROL, SECRETARY, Harness
+from tests.support.harness import MIGRANT, PATROL, SECRETARY, Harness
 
 EXPECTED = "要打字回复"
 

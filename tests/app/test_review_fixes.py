@@ -4,7 +4,7 @@ status buttons, spreadsheet formulas in exports."""
 from __future__ import annotations
 
 from bot.services.exports.export import to_csv
-from tests.conftest import MIGRANT, PATROL, SECRETARY, STRANGER, Harness
+from tests.support.harness import MIGRANT, PATROL, SECRETARY, STRANGER, Harness
 
 
 async def test_old_invite_of_a_member_linked_by_roster_id_cannot_take_over(harness: Harness) -> None:

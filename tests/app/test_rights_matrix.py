@@ -37,7 +37,7 @@ from bot.app import build_application, running
 from bot.emulator import BotApiEmulator, BotMessage, EmuGroup
 from bot.services.kernel.commands import COMMANDS
 from bot.store import Store
-from tests.conftest import (
+from tests.support.harness import (
     COMMUNITY_SECRETARY,
     LIAISON,
     MEDIATOR,

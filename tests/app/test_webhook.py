@@ -13,7 +13,7 @@ import httpx
 from bot.app import serve, webhook_secret
 from bot.emulator import BotApiEmulator
 from bot.store import Store
-from tests.conftest import PLAIN, SMALL_ROSTER, load_roster, make_settings
+from tests.support.harness import PLAIN, SMALL_ROSTER, load_roster, make_settings
 
 
 def free_port() -> int:

@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.store.care import CareCase
 from bot.store.db import Statement
-from tests.conftest import (
+from tests.support.care import link, open_case
+from tests.support.harness import (
     COMMUNITY_SECRETARY,
     LIAISON,
     MIGRANT,
@@ -23,23 +23,6 @@ from tests.conftest import (
 
 TZ = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 11, 10, 10, 0, tzinfo=TZ)
-
-
-async def link(harness: Harness, *ids: int) -> None:
-    for telegram_id in ids:
-        user = harness.user(telegram_id)
-        await user.send("/start")
-        await user.next_message()
-
-
-async def member_id(harness: Harness, telegram_id: int) -> int:
-    member = await harness.store.members.by_telegram_id(telegram_id)
-    assert member is not None
-    return member.id
-
-
-async def open_case(harness: Harness, telegram_id: int) -> CareCase | None:
-    return await harness.store.care.open_for(await member_id(harness, telegram_id))
 
 
 async def counts(harness: Harness) -> tuple[int, int, int]:

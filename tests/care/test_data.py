@@ -29,7 +29,7 @@ from bot.services.care.rules import (
 from bot.services.exports.export import export_files
 from bot.store import Store
 from bot.store.db import migrations
-from tests.conftest import LIAISON, MIGRANT, OTHER_MIGRANT, SMALL_ROSTER, load_roster
+from tests.support.harness import LIAISON, MIGRANT, OTHER_MIGRANT, SMALL_ROSTER, load_roster
 
 TZ = ZoneInfo("Asia/Shanghai")
 

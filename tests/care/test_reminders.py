@@ -16,7 +16,7 @@ from bot.emulator import BotApiEmulator
 from bot.services import registry as core
 from bot.store import Store
 from bot.store.db import Statement
-from tests.conftest import (
+from tests.support.harness import (
     LIAISON,
     MIGRANT,
     OTHER_SECRETARY,

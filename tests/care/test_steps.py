@@ -7,8 +7,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.store.db import Statement
-from tests.care.test_care import link, open_case
-from tests.conftest import LIAISON, MIGRANT, PATROL, PLAIN, SECRETARY, Harness
+from tests.support.care import link, open_case
+from tests.support.harness import LIAISON, MIGRANT, PATROL, PLAIN, SECRETARY, Harness
 
 TZ = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 11, 10, 10, 0, tzinfo=TZ)

@@ -12,7 +12,7 @@ from bot.domain.organisation import has_vote, party_years
 from bot.services.members.organisation import committee_of, group_leader_of, members_of, unit_roll, voters_of
 from bot.services.members.roster import apply_roster
 from bot.store import Store
-from tests.members.test_roster_org import COMMUNITY, ORG, rows_of
+from tests.support.roster import COMMUNITY, ORG, rows_of
 
 
 def names(members: list[Member] | Member | None) -> list[str]:

@@ -14,7 +14,7 @@ from bot.services.duty.buttons import DutyFollowup, DutyKind, DutyOutcome, DutyP
 from bot.services.duty.rules import KINDS
 from bot.services.registry import PAYLOADS as ALL
 from bot.store.duty import DutyLog
-from tests.conftest import MEDIATOR, OTHER_SECRETARY, PATROL, PLAIN, SECRETARY, Harness
+from tests.support.harness import MEDIATOR, OTHER_SECRETARY, PATROL, PLAIN, SECRETARY, Harness
 
 TZ = ZoneInfo("Asia/Shanghai")
 

@@ -12,7 +12,7 @@ import pytest
 
 from bot.services.exports.export import export_files
 from bot.store.duty import DutyLog
-from tests.conftest import MEDIATOR, OTHER_SECRETARY, PATROL, PLAIN, SECRETARY, STRANGER, Harness
+from tests.support.harness import MEDIATOR, OTHER_SECRETARY, PATROL, PLAIN, SECRETARY, STRANGER, Harness
 
 TZ = ZoneInfo("Asia/Shanghai")
 

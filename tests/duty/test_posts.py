@@ -13,7 +13,7 @@ from bot.services.duty.buttons import DutyApprove, DutyApproveMonth, DutyApprove
 from bot.services.duty.month import month_key
 from bot.services.duty.rules import Month
 from bot.store.duty import DutyLog
-from tests.conftest import (
+from tests.support.harness import (
     COMMUNITY_SECRETARY,
     LIAISON,
     MEDIATOR,

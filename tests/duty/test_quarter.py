@@ -15,7 +15,7 @@ from bot.services import registry as core
 from bot.services.duty.buttons import DutyAccountWrite
 from bot.services.exports.export import export_files
 from bot.store import Store
-from tests.conftest import (
+from tests.support.harness import (
     LIAISON,
     MEDIATOR,
     MIGRANT,

@@ -8,7 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.emulator import EmuUser
-from tests.conftest import MEDIATOR, PATROL, Harness
+from tests.support.harness import MEDIATOR, PATROL, Harness
 
 TZ = ZoneInfo("Asia/Shanghai")
 TEXT_EXPECTED = "这一步要打字回复"

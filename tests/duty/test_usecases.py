@@ -18,7 +18,7 @@ from bot.services.duty.buttons import DutyFollowup
 from bot.services.duty.flow import Draft, Step
 from bot.services.kernel.deps import Deps
 from bot.store import Store
-from tests.conftest import MEDIATOR, PATROL, PLAIN, SECRETARY, SMALL_ROSTER, load_roster
+from tests.support.harness import MEDIATOR, PATROL, PLAIN, SECRETARY, SMALL_ROSTER, load_roster
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 3, 10, 10, 0, tzinfo=TZ)

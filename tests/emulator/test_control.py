@@ -9,7 +9,7 @@ from bot.config import Settings
 from bot.emulator import BotApiEmulator
 from bot.emulator.control import install
 from bot.store import Store
-from tests.conftest import PLAIN, SMALL_ROSTER, load_roster
+from tests.support.harness import PLAIN, SMALL_ROSTER, load_roster
 
 
 async def test_control_routes_send_press_and_read(emulator: BotApiEmulator, store: Store, settings: Settings) -> None:

@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import importlib.util
 import sqlite3
-import sys
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import aclosing
 from datetime import UTC, datetime
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import aiosqlite
@@ -36,20 +33,12 @@ from bot.services.notices.export import ATTENDANCE_HEADER, NOTICE_HEADER
 from bot.services.reports.export import STATUS_HEADER, THOUGHT_HEADER
 from bot.store import Store
 from bot.store.db import STREAM_CHUNK
-from tests.conftest import MIGRANT, SECRETARY, SMALL_ROSTER, Harness, load_roster
+from tests.support.dataset import dataset
+from tests.support.harness import MIGRANT, SECRETARY, SMALL_ROSTER, Harness, load_roster
 
 POST_NAMES = {"patrol": "治安巡逻岗", "mediation": "矛盾调解岗"}
 
 END = datetime(2026, 11, 20, 12, tzinfo=UTC)
-
-
-def dataset() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_dataset", Path(__file__).parents[2] / "bench" / "dataset.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up while it is being loaded
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")

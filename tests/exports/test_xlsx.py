@@ -26,8 +26,8 @@ from bot.services.members.sheet import CONTACT_COLUMNS, MOBILE_COLUMNS, ROSTER_C
 from bot.services.minutes.sheet import MINUTES_COLUMNS
 from bot.services.notices.sheet import ATTENDANCE_COLUMNS, MEETING_COLUMNS
 from bot.store import Store
-from tests.conftest import SMALL_ROSTER, load_roster
-from tests.xlsx_data import (
+from tests.support.harness import SMALL_ROSTER, load_roster
+from tests.support.xlsx_data import (
     CONTENT,
     ESCAPE_LOOKALIKE,
     FORMULA,

@@ -11,8 +11,8 @@ import pytest
 from bot.domain.rights import OrgTree
 from bot.services.exports.workbook import LedgerOrder, write_ledger
 from bot.store import Store
-from tests.conftest import SMALL_ROSTER, load_roster
-from tests.xlsx_data import NOW, SETTINGS, TOM, execute, member, open_book, rows
+from tests.support.harness import SMALL_ROSTER, load_roster
+from tests.support.xlsx_data import NOW, SETTINGS, TOM, execute, member, open_book, rows
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from bot.emulator.models import BotMessage
 from bot.services.exports.export import EXPORTS
-from tests.conftest import OTHER_SECRETARY, SECRETARY, Harness
-from tests.xlsx_data import FORMULA, LONG, NOW, TOM, every_value, open_book, rows, seed
+from tests.support.harness import OTHER_SECRETARY, SECRETARY, Harness
+from tests.support.xlsx_data import FORMULA, LONG, NOW, TOM, every_value, open_book, rows, seed
 
 
 async def documents(harness: Harness, telegram_id: int, lang: str) -> tuple[dict[str, bytes], BotMessage]:

@@ -13,8 +13,8 @@ import pytest
 from bot.domain.rights import OrgTree
 from bot.services.exports.workbook import LedgerOrder, write_ledger
 from bot.store import Store
-from tests.exports.test_stream import dataset
-from tests.xlsx_data import SETTINGS
+from tests.support.dataset import dataset
+from tests.support.xlsx_data import SETTINGS
 
 END = datetime(2026, 11, 20, 12, tzinfo=UTC)
 #: Held, as the 三会一课台账 says it: not cancelled, begun, someone checked in.

@@ -17,8 +17,8 @@ from bot.services.exports.workbook import LedgerOrder, write_ledger
 from bot.services.kernel.deps import Deps
 from bot.services.ledger.overview import LedgerScope, ledger_year
 from bot.store import Store
-from tests.conftest import SMALL_ROSTER, load_roster
-from tests.xlsx_data import FORMULA, NOW, SETTINGS, TOM, every_value, open_book, rows, seed
+from tests.support.harness import SMALL_ROSTER, load_roster
+from tests.support.xlsx_data import FORMULA, NOW, SETTINGS, TOM, every_value, open_book, rows, seed
 
 MARK = {"met": "√", "missed": "×", "open": "○"}  # symbols the CJK fonts print (✓ ✗ print as boxes)
 QUARTER = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from bot.services.exports.export import export_files
 from bot.services.households.buttons import HouseholdPick
-from tests.conftest import LIAISON, PATROL, PLAIN, SECRETARY, STRANGER, Harness
-from tests.households_helpers import household_id, load_households
+from tests.support.harness import LIAISON, PATROL, PLAIN, SECRETARY, STRANGER, Harness
+from tests.support.households import household_id, load_households
 
 TZ = ZoneInfo("Asia/Shanghai")
 

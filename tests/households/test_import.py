@@ -11,9 +11,9 @@ from bot.domain.rights import OrgTree
 from bot.services.households.importing import apply_households, match_members, parse_households
 from bot.services.kernel import csv_files
 from bot.store import Store
-from tests.conftest import SMALL_ROSTER, load_roster
-from tests.households_helpers import HOUSEHOLDS, load_households
-from tests.members.test_roster import run_cli
+from tests.support.harness import SMALL_ROSTER, load_roster
+from tests.support.households import HOUSEHOLDS, load_households
+from tests.support.roster import run_cli
 
 ENGLISH = """head,building,unit,room,phone,people,member,branch,note
 李大爷,1号楼,1单元,101,13900000001,2,李联络,,独居老人

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.store import Store
 from bot.store.db import migrations
-from tests.households_helpers import load_households
+from tests.support.households import load_households
 
 NOW = "2026-01-05T08:00:00+00:00"
 

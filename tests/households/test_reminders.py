@@ -18,8 +18,8 @@ from bot.services.households.requests import log_request
 from bot.services.households.requests_flow import act, complete
 from bot.services.kernel.deps import Deps
 from bot.store import Store
-from tests.conftest import LIAISON, PATROL, SECRETARY, SMALL_ROSTER, Harness, load_roster, make_settings
-from tests.households_helpers import link, load_households
+from tests.support.harness import LIAISON, PATROL, SECRETARY, SMALL_ROSTER, Harness, load_roster, make_settings
+from tests.support.households import link, load_households
 
 
 async def gathered(store: Store, prefix: str) -> list[str]:

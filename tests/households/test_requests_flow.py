@@ -4,8 +4,8 @@ up, given back with advice, to the community committee), resolved and rated; ref
 from __future__ import annotations
 
 from bot.services.households.buttons import RequestAct, RequestOpen, RequestRate
-from tests.conftest import COMMUNITY_SECRETARY, LIAISON, OTHER_SECRETARY, PATROL, SECRETARY, Harness
-from tests.households_helpers import load_households
+from tests.support.harness import COMMUNITY_SECRETARY, LIAISON, OTHER_SECRETARY, PATROL, SECRETARY, Harness
+from tests.support.households import load_households
 
 
 async def request_row(harness: Harness) -> tuple[object, ...]:

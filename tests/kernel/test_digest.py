@@ -21,7 +21,7 @@ from bot.services.kernel.reminders import Due
 from bot.store import Store
 from bot.store.digest import DigestItem
 from bot.store.outbox import Outgoing
-from tests.conftest import (
+from tests.support.harness import (
     LIAISON,
     MIGRANT,
     OTHER_SECRETARY,

@@ -28,7 +28,7 @@ from bot.store import Store
 from bot.store.db import iso
 from bot.store.notices import Draft
 from bot.store.outbox import Outgoing
-from tests.conftest import SMALL_ROSTER
+from tests.support.harness import SMALL_ROSTER
 
 TZ = ZoneInfo("Asia/Shanghai")
 REPORT = "本月在外务工期间，我认真学习了党的二十大精神，按时参加线上组织生活，遵守纪律。"

@@ -20,7 +20,7 @@ from bot.store.due import ASAP, PARKED, DueRow
 from bot.store.duty import NewLog
 from bot.store.notices import Draft
 from bot.store.outbox import Outgoing
-from tests.conftest import LIAISON, MEDIATOR, MIGRANT, OTHER_MIGRANT, SECRETARY, SMALL_ROSTER, load_roster
+from tests.support.harness import LIAISON, MEDIATOR, MIGRANT, OTHER_MIGRANT, SECRETARY, SMALL_ROSTER, load_roster
 
 TZ = ZoneInfo("Asia/Shanghai")
 SETTINGS = Settings(_env_file=None, bot_token="1:x", quiet_hours="")  # type: ignore[call-arg]

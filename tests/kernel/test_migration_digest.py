@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.services import registry as core
 from bot.store import Store
 from bot.store.db import migrations
-from tests.members.test_migration_org import NOW, dump, project
+from tests.support.migrations import NOW, dump, project
 
 
 def digest_number() -> int:

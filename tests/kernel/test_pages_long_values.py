@@ -22,8 +22,8 @@ from bot.services.notices import attendance as notices_attendance
 from bot.services.reports import status_members
 from bot.services.reports import view as reports_view
 from bot.store import Store
-from tests import bulk
-from tests.conftest import SECRETARY, SMALL_ROSTER, load_roster
+from tests.support import bulk
+from tests.support.harness import SECRETARY, SMALL_ROSTER, load_roster
 
 TZ = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 11, 10, 10, tzinfo=TZ)

@@ -15,7 +15,16 @@ from bot.emulator import BotApiEmulator
 from bot.services import registry as core
 from bot.services.reports.common import report_reminders
 from bot.store import Store
-from tests.conftest import LIAISON, MIGRANT, SECRETARY, SMALL_ROSTER, Harness, load_roster, make_settings
+from tests.support.harness import (
+    LIAISON,
+    MIGRANT,
+    SECRETARY,
+    SMALL_ROSTER,
+    Harness,
+    link_all,
+    load_roster,
+    make_settings,
+)
 
 TZ = ZoneInfo("Asia/Shanghai")
 REPORT = "本月在外务工期间，我认真学习了党的二十大精神，按时参加线上组织生活，遵守纪律。"
@@ -32,13 +41,6 @@ async def keys(store: Store) -> list[str]:
 async def digest_items(store: Store) -> list[str]:
     """The keys of escalations recorded for the daily digest (not sent alone)."""
     return [r[0] for r in await store.db.fetchall("SELECT key FROM digest_items ORDER BY id")]
-
-
-async def link_all(store: Store) -> None:
-    for telegram_id in (MIGRANT, LIAISON, SECRETARY):
-        member = await store.members.by_telegram_id(telegram_id)
-        assert member is not None
-        await store.members.link(member.id, telegram_id)
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ import pytest
 from bot.domain.rights import OrgTree
 from bot.services.ledger.buttons import LedgerAll, LedgerView
 from bot.store import Store
-from tests.conftest import COMMUNITY_SECRETARY, OTHER_SECRETARY, PLAIN, SECRETARY, STRANGER, Harness
-from tests.ledger_seed import at, meeting
+from tests.support.harness import COMMUNITY_SECRETARY, OTHER_SECRETARY, PLAIN, SECRETARY, STRANGER, Harness
+from tests.support.ledger import at, meeting
 
 TOUR = Path(__file__).resolve().parents[2] / "bot" / "demo" / "tour.txt"
 

@@ -16,8 +16,8 @@ from bot.services.ledger.buttons import LedgerNotice
 from bot.services.ledger.nudges import ledger_nudges
 from bot.services.notices import common as notices
 from bot.store import Store
-from tests.conftest import OTHER_SECRETARY, PLAIN, SECRETARY, SMALL_ROSTER, Harness, load_roster, make_settings
-from tests.ledger_seed import at, meeting
+from tests.support.harness import OTHER_SECRETARY, PLAIN, SECRETARY, SMALL_ROSTER, Harness, load_roster, make_settings
+from tests.support.ledger import at, meeting
 
 
 async def link(store: Store, *telegram_ids: int) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bot.emulator import EmuUser
 from bot.services.members.buttons import InviteKeep, InviteRelink
-from tests.conftest import COMMUNITY_SECRETARY, LIAISON, OTHER_SECRETARY, PLAIN, SECRETARY, Harness
+from tests.support.harness import COMMUNITY_SECRETARY, LIAISON, OTHER_SECRETARY, PLAIN, SECRETARY, Harness
 
 NEW_ACCOUNT = 5555
 

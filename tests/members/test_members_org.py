@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 from bot.services.exports.export import export_files
 from bot.store import Store
-from tests.conftest import Harness, load_roster
-from tests.members.test_roster_org import ORG
+from tests.support.harness import Harness, load_roster
+from tests.support.roster import ORG
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=TZ)

@@ -13,24 +13,8 @@ from pathlib import Path
 from bot.services.members.roster import apply_roster
 from bot.store import Store
 from bot.store.db import migrations
-from tests.members.test_roster_org import rows_of
-
-NOW = "2026-01-05T08:00:00+00:00"
-TABLES = (
-    "units",
-    "members",
-    "member_roles",
-    "member_posts",
-    "invites",
-    "outbox",
-    "notices",
-    "notice_members",
-    "rsvps",
-    "duty_logs",
-    "thought_reports",
-    "status_reports",
-    "contacts",
-)
+from tests.support.migrations import NOW, dump, project
+from tests.support.roster import rows_of
 
 
 def organisation_number() -> int:
@@ -76,26 +60,6 @@ def build_before(path: Path) -> int:
         """)
         assert conn.execute("PRAGMA user_version").fetchone()[0] == before
     return before
-
-
-def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of the tables that were there before, with the columns they had."""
-    with sqlite3.connect(path) as conn:
-        out = {}
-        for table in TABLES:
-            columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
-            out[table] = [tuple(r) for r in conn.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY rowid")]
-        return out
-
-
-def project(path: Path, like: dict[str, list[tuple[object, ...]]], before: Path) -> dict[str, list[tuple[object, ...]]]:
-    """The rows of `path` limited to the columns the old database had."""
-    with sqlite3.connect(before) as old, sqlite3.connect(path) as new:
-        out = {}
-        for table in like:
-            columns = [r[1] for r in old.execute(f"PRAGMA table_info({table})")]
-            out[table] = [tuple(r) for r in new.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY rowid")]
-        return out
 
 
 async def test_the_database_before_upgrades_without_losing_anything(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import (
+from tests.support.harness import (
     COMMUNITY_SECRETARY,
     LIAISON,
     MIGRANT,

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from bot.services.members.roster import apply_roster, parse_roster
 from bot.store import Store
-from tests.conftest import BAIMIAO, SMALL_ROSTER, load_roster
+from tests.support.harness import BAIMIAO, SMALL_ROSTER, load_roster
+from tests.support.roster import run_cli
 
 HEADER = "name,branch,group,category,roles,telegram_id,liaison,posts,report_cadence,migrant_since\n"
 
@@ -85,15 +83,6 @@ async def test_changed_row_updates_its_member(store: Store) -> None:
     assert (summary.created, summary.updated) == (0, 1)
     member = (await store.members.named("周普通"))[0]
     assert member.category == "migrant" and member.report_cadence == "quarterly"
-
-
-def run_cli(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN",)}
-    environ.update({"DATABASE_PATH": str(tmp_path / "cli.sqlite3"), "DEFAULT_LANGUAGE": "en"})
-    environ.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args], capture_output=True, text=True, env=environ, cwd=tmp_path, timeout=60
-    )
 
 
 def test_cli_bad_row_writes_nothing_and_names_the_line(tmp_path: Path) -> None:

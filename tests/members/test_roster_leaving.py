@@ -19,9 +19,8 @@ from bot.services.exports.export import export_files
 from bot.services.members.roster import ImportSummary, RosterConflict, apply_roster, parse_roster
 from bot.store import Store
 from bot.store.outbox import Outgoing
-from tests.conftest import OTHER_SECRETARY, PLAIN, SECRETARY, SMALL_ROSTER, Harness, load_roster
-from tests.kernel.test_reminders import link_all
-from tests.members.test_roster import run_cli
+from tests.support.harness import OTHER_SECRETARY, PLAIN, SECRETARY, SMALL_ROSTER, Harness, link_all, load_roster
+from tests.support.roster import run_cli
 
 FULL = SMALL_ROSTER.read_text(encoding="utf-8")
 COMMUNITY = "测试社区党委"

@@ -13,15 +13,10 @@ import pytest
 
 from bot.domain.models import ACTIVITY_GROUP_KIND
 from bot.i18n import t
-from bot.services.members.roster import RosterConflict, RosterRow, apply_roster, column_name, parse_roster
+from bot.services.members.roster import RosterConflict, apply_roster, column_name, parse_roster
 from bot.services.members.roster_headers import CHINESE, COLUMNS
 from bot.store import Store
-from tests.members.test_roster import run_cli
-
-DATA = Path(__file__).parents[1] / "data"
-ORG = DATA / "org.csv"
-TODAY = date(2026, 11, 30)
-COMMUNITY = "测试社区党委"
+from tests.support.roster import COMMUNITY, ORG, TODAY, rows_of, run_cli
 
 ZH_HEADER = "姓名,支部,党小组,类别,职务,TelegramID,联系人,岗位,汇报周期,外出时间,电话,楼栋"
 EN_HEADER = "name,branch,group,category,roles,telegram_id,liaison,posts,report_cadence,migrant_since,phone,building"
@@ -43,12 +38,6 @@ ENGLISH = (
     "周组长,二村党支部,,resident,activity_leader;committee,2002,,,,,13800000009,3号楼,full,1985-10-01,1986-10-01,"
     "幸福家园3号楼党小组,,,宣传委员\n"
 )
-
-
-def rows_of(text: str) -> list[RosterRow]:
-    rows, errors = parse_roster(text, TODAY)
-    assert not errors, errors
-    return rows
 
 
 def errors_of(text: str) -> list[tuple[int, str, str]]:

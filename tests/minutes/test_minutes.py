@@ -19,11 +19,11 @@ from bot.services.exports.export import export_files
 from bot.services.exports.workbook import LedgerOrder, write_ledger
 from bot.services.minutes.rules import check_votes, parse_votes
 from bot.store import Store
-from tests.conftest import SMALL_ROSTER, Harness, load_roster, stop_sweep_job
-from tests.members.test_roster_org import ORG
-from tests.notices.test_meetings import BRANCH_ONE, COMMUNITY, LI, MEETING, QIAN, START, SUN, T0, WANG, WU, ZHANG, ZHAO
-from tests.notices.test_notices import link, notices_of, saw, send_notice
-from tests.xlsx_data import NOW, SETTINGS, open_book, rows, seed
+from tests.support.harness import SMALL_ROSTER, Harness, load_roster, stop_sweep_job
+from tests.support.meetings import BRANCH_ONE, COMMUNITY, LI, MEETING, QIAN, START, SUN, T0, WANG, WU, ZHANG, ZHAO
+from tests.support.notices import link, notices_of, saw, send_notice
+from tests.support.roster import ORG
+from tests.support.xlsx_data import NOW, SETTINGS, open_book, rows, seed
 
 
 async def _harness(harness_factory: Any, tmp_path: Path) -> Harness:

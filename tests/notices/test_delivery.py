@@ -16,7 +16,7 @@ from bot.emulator import BotApiEmulator
 from bot.emulator.server import error_response
 from bot.services import registry as core
 from bot.store import Store
-from tests.conftest import (
+from tests.support.harness import (
     COMMUNITY_SECRETARY,
     LIAISON,
     MEDIATOR,
@@ -33,19 +33,7 @@ from tests.conftest import (
     load_roster,
     make_settings,
 )
-from tests.notices.test_notices import (
-    BRANCH_ONE,
-    LECTURE,
-    SH,
-    START,
-    T0,
-    got,
-    link,
-    notices_of,
-    saw,
-    send_notice,
-    until,
-)
+from tests.support.notices import BRANCH_ONE, LECTURE, SH, START, T0, got, link, notices_of, saw, send_notice, until
 
 EVERYONE = (COMMUNITY_SECRETARY, *BRANCH_ONE, OTHER_SECRETARY, PLAIN, TOM, OTHER_LIAISON, OTHER_MIGRANT)
 

@@ -9,8 +9,8 @@ from typing import Any
 from bot.emulator import EmuGroup
 from bot.services.notices.buttons import NoticeGroupCopy
 from bot.store import Store
-from tests.conftest import COMMUNITY_SECRETARY, OTHER_SECRETARY, PATROL, PLAIN, SECRETARY, Harness
-from tests.notices.test_notices import LECTURE, T0, got, link, saw, send_notice
+from tests.support.harness import COMMUNITY_SECRETARY, OTHER_SECRETARY, PATROL, PLAIN, SECRETARY, Harness
+from tests.support.notices import LECTURE, T0, got, link, saw, send_notice
 
 ADMIN = 7777  # in ADMIN_IDS, not on the roster
 GROUP = -100600

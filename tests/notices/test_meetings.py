@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.domain.models import Member
 from bot.emulator import BotMessage
@@ -24,18 +23,10 @@ from bot.services.exports.export import export_files
 from bot.services.notices.text import no_vote_line
 from bot.store import Store
 from bot.store.notices import Expected
-from tests.conftest import Harness, load_roster
-from tests.members.test_roster_org import ORG
-from tests.notices.test_notices import got, link, notices_of, saw, send_notice, until
-
-SH = ZoneInfo("Asia/Shanghai")
-T0 = datetime(2026, 11, 30, 9, 0, tzinfo=SH)
-START = datetime(2026, 12, 2, 15, 0, tzinfo=SH)
-MEETING = "2026-12-02 15:00"
-# org.csv: 一村党支部 — 王书记 (secretary), 李委员 (组织委员), 赵组长 (党小组长 of 一组), 钱预备 (probationary),
-# 孙外来 (relation elsewhere), 张流动 (流动党员党小组); 二村党支部 — 吴书记, 周组长 (支委).
-COMMUNITY, WANG, LI, ZHAO, QIAN, SUN, ZHANG, WU = 3001, 1001, 1002, 1003, 1004, 1005, 1006, 2001
-BRANCH_ONE = (WANG, LI, ZHAO, QIAN, SUN, ZHANG)
+from tests.support.harness import Harness, load_roster
+from tests.support.meetings import BRANCH_ONE, COMMUNITY, LI, MEETING, QIAN, START, SUN, T0, WANG, WU, ZHANG, ZHAO
+from tests.support.notices import got, link, notices_of, saw, send_notice, until
+from tests.support.roster import ORG
 
 
 async def _harness(harness_factory: Any, tmp_path: Path) -> Harness:

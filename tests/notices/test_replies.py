@@ -9,7 +9,7 @@ import io
 from datetime import timedelta
 
 from bot.services.exports.export import export_files
-from tests.conftest import (
+from tests.support.harness import (
     LIAISON,
     MEDIATOR,
     MIGRANT,
@@ -22,7 +22,7 @@ from tests.conftest import (
     TOM,
     Harness,
 )
-from tests.notices.test_notices import (
+from tests.support.notices import (
     BRANCH_ONE,
     LECTURE,
     MEETING,

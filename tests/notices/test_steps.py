@@ -5,8 +5,8 @@ answered and the question asked again, and stale or forged `ntc` buttons are ans
 from __future__ import annotations
 
 from bot.emulator import BotMessage
-from tests.conftest import LIAISON, PATROL, SECRETARY, Harness
-from tests.notices.test_notices import BRANCH_ONE, LECTURE, MEETING, T0, got, link, notices_of, send_notice, until
+from tests.support.harness import LIAISON, PATROL, SECRETARY, Harness
+from tests.support.notices import BRANCH_ONE, LECTURE, MEETING, T0, got, link, notices_of, send_notice, until
 
 # A 主题党日 goes to every member of the branch (a 支委会 would reach the committee only: issue 13).
 PARTY_DAY = f"主题党日 | {MEETING} | 党员活动室 | 重温入党誓词"

@@ -20,7 +20,7 @@ from bot.ops.backup import backup_name, copy_database, taken_at, to_keep
 from bot.runtime.context import ZhibuContext
 from bot.store import Store
 from bot.store.ops import OpsRepo
-from tests.conftest import Harness
+from tests.support.harness import Harness
 
 SH = ZoneInfo("Asia/Shanghai")
 ADMIN = 7777

@@ -18,7 +18,7 @@ from bot.ops.health import sweep_late
 from bot.runtime.context import ZhibuContext
 from bot.store import Store
 from bot.store.ops import BackupRecord, OpsRepo, SweepRecord
-from tests.conftest import SECRETARY, SMALL_ROSTER, STRANGER, Harness, load_roster
+from tests.support.harness import SECRETARY, SMALL_ROSTER, STRANGER, Harness, load_roster
 
 SH = ZoneInfo("Asia/Shanghai")
 ADMIN = 7777

@@ -10,7 +10,7 @@ from pathlib import Path
 from bot.store import Store
 from bot.store.db import migrations
 from bot.store.ops import BackupRecord, OpsRepo, SweepRecord
-from tests.ops.test_restore import build, ops_number
+from tests.support.migrations import build, ops_number
 
 TABLES = ("units", "members", "outbox")
 

@@ -10,7 +10,6 @@ import sqlite3
 import subprocess
 import sys
 from datetime import datetime
-from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -21,35 +20,11 @@ from bot.ops.lock import hold
 from bot.ops.restore import RestoreRefused, restore
 from bot.store import Store
 from bot.store.db import migrations
-from tests.faults import BotProcess, registered_community
+from tests.support.faults import BotProcess, registered_community
+from tests.support.migrations import build, ops_number
 
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=SH)
-
-
-def ops_number() -> int:
-    """The number of this capability's migration, looked up by name (it is renumbered at merge)."""
-    names = [e.name for e in resources.files("bot.store.migrations").iterdir() if e.name.endswith("_ops.sql")]
-    assert len(names) == 1
-    return int(names[0][:4])
-
-
-def build(path: Path, version: int, name: str = "白庙村党支部") -> None:
-    """A database at `version` with a unit, a member and an outbox row."""
-    with sqlite3.connect(path) as conn:
-        for number, sql in migrations():
-            if number > version:
-                break
-            conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
-        conn.executescript(f"""
-            INSERT INTO units (id, parent_id, kind, name) VALUES (1, NULL, 'branch', '{name}');
-            INSERT INTO members (id, name, unit_id, category, telegram_id, linked_at, created_at, updated_at)
-                VALUES (1, '彭国华', 1, 'resident', 1001, '2026-01-05T08:00:00+00:00', '2026-01-05T08:00:00+00:00',
-                        '2026-01-05T08:00:00+00:00');
-            INSERT INTO outbox (key, kind, member_id, chat_id, text, created_at, status)
-                VALUES ('k1', 'reminder', 1, 1001, '提醒', '2026-01-05T08:00:00+00:00', 'sent');
-        """)
-    conn.close()
 
 
 def digest(path: Path) -> str:

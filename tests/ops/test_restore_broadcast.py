@@ -16,9 +16,8 @@ from bot.ops.backup import take_backup
 from bot.ops.restore import restore
 from bot.services import registry as core
 from bot.store import Store
-from tests.conftest import make_settings, stop_sweep_job
-from tests.faults import SECRETARY_ID, messages_with, registered_community, until
-from tests.runtime.test_faults import NOTICE, meeting, send_notice
+from tests.support.faults import NOTICE, SECRETARY_ID, meeting, messages_with, registered_community, send_notice, until
+from tests.support.harness import make_settings, stop_sweep_job
 
 MEMBERS = 40
 

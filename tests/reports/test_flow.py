@@ -15,7 +15,7 @@ from bot.services.kernel.deps import Deps
 from bot.services.reports import write as reports_write
 from bot.services.reports.contact import log_contact
 from bot.store import Store
-from tests.conftest import LIAISON, MIGRANT, PLAIN, SECRETARY, SMALL_ROSTER, Harness, load_roster
+from tests.support.harness import LIAISON, MIGRANT, PLAIN, SECRETARY, SMALL_ROSTER, Harness, load_roster
 
 TZ = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 11, 10, 10, tzinfo=TZ)

@@ -20,7 +20,7 @@ from bot.services import registry as core
 from bot.services.members.roster import parse_roster
 from bot.services.reports.buttons import MobileLiaison, MobileRegister, StatusLong
 from bot.store import Store
-from tests.conftest import (
+from tests.support.harness import (
     MIGRANT,
     OTHER_LIAISON,
     OTHER_SECRETARY,

@@ -15,7 +15,7 @@ from bot.emulator import EmuUser
 from bot.services.kernel.deps import Deps
 from bot.services.reports import write as reports_write
 from bot.services.reports.buttons import ReportComment, ReportRead
-from tests.conftest import LIAISON, MIGRANT, OTHER_LIAISON, OTHER_SECRETARY, PLAIN, SECRETARY, Harness
+from tests.support.harness import LIAISON, MIGRANT, OTHER_LIAISON, OTHER_SECRETARY, PLAIN, SECRETARY, Harness
 
 TZ = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 11, 10, 10, tzinfo=TZ)

@@ -5,16 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from tests.conftest import (
-    LIAISON,
-    MIGRANT,
-    OTHER_LIAISON,
-    OTHER_SECRETARY,
-    PLAIN,
-    SECRETARY,
-    STRANGER,
-    Harness,
-)
+from tests.support.harness import LIAISON, MIGRANT, OTHER_LIAISON, OTHER_SECRETARY, PLAIN, SECRETARY, STRANGER, Harness
 
 TZ = ZoneInfo("Asia/Shanghai")
 REPORT = "本月在外务工期间，我认真学习了党的二十大精神，按时参加线上组织生活，遵守纪律。"

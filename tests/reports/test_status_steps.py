@@ -15,7 +15,7 @@ from bot.services.reports import status_steps
 from bot.services.reports.common import StatusInput
 from bot.services.reports.status import save_status, status_line
 from bot.store import Store
-from tests.conftest import LIAISON, MIGRANT, PLAIN, SECRETARY, SMALL_ROSTER, Harness, load_roster
+from tests.support.harness import LIAISON, MIGRANT, PLAIN, SECRETARY, SMALL_ROSTER, Harness, load_roster
 
 TZ = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 11, 10, 10, tzinfo=TZ)

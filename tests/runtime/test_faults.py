@@ -19,28 +19,19 @@ from aiohttp import web
 from bot.emulator import BotApiEmulator, BotMessage, EmuUser
 from bot.emulator.server import error_response
 from bot.store import Store
-from tests.conftest import PLAIN, Harness
-from tests.faults import (
-    BRANCH,
+from tests.support.faults import (
+    NOTICE,
     SECRETARY_ID,
     BotProcess,
+    meeting,
     messages_with,
     registered_community,
+    send_notice,
     until,
 )
+from tests.support.harness import PLAIN, Harness
 
 SH = ZoneInfo("Asia/Shanghai")
-NOTICE = "会议通知"
-
-
-def meeting(days: int = 2) -> str:
-    return (datetime.now(SH) + timedelta(days=days)).strftime("%Y-%m-%d") + " 19:30"
-
-
-async def send_notice(emu: BotApiEmulator, when: str) -> None:
-    secretary = emu.users[SECRETARY_ID]
-    await secretary.send(f"/notice general | {when} | 村委会议室 | 学习会议精神 | {BRANCH}")
-    await secretary.press("发送", await secretary.expect("预览", timeout=10))
 
 
 async def test_sigkill_mid_broadcast_then_restart_delivers_to_everyone(

@@ -21,8 +21,8 @@ from bot.services.notices.compose import NoticeDraft
 from bot.services.reports.status_steps import StatusDraft
 from bot.services.reports.write import ReportDraft
 from bot.store import Store
-from tests.conftest import SMALL_ROSTER
-from tests.faults import BotProcess, messages_with, until
+from tests.support.faults import BotProcess, messages_with, until
+from tests.support.harness import SMALL_ROSTER
 
 SECRETARY, COMMUNITY_SECRETARY, LIAISON, MIGRANT, PATROL = 1001, 3001, 1002, 1003, 1004
 REPORT = "本季度在外务工期间，我坚持学习党的二十大精神，按时参加线上组织生活，遵守党的纪律。"

@@ -13,7 +13,7 @@ from telegram.error import RetryAfter
 
 from bot.runtime import scheduler as scheduler_module
 from bot.runtime.scheduler import GROUP_PER_MINUTE, INTERACTIVE, OUTBOX, GroupBusy, SendScheduler, counted
-from tests.faults import until
+from tests.support.faults import until
 
 
 class Recorder:

@@ -22,8 +22,8 @@ from bot.runtime.pacing import Lineup
 from bot.runtime.scheduler import GROUP_PER_MINUTE, INTERACTIVE, OUTBOX, PRIVATE_BURST, SendScheduler
 from bot.store import Store
 from bot.store.outbox import Outgoing
-from tests.conftest import SMALL_ROSTER, Harness, load_roster, stop_sweep_job
-from tests.faults import until
+from tests.support.faults import until
+from tests.support.harness import SMALL_ROSTER, Harness, load_roster, stop_sweep_job
 
 BUSY_CHAT = 880_000
 OTHERS = [881_000 + i for i in range(50)]

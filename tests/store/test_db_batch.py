@@ -11,7 +11,7 @@ import pytest
 from bot.store import Store
 from bot.store.aiosqlite_compat import on_db_thread
 from bot.store.db import Statement, current_update_id, recorded_update_id
-from tests.conftest import loop_turn
+from tests.support.harness import loop_turn
 
 INSERT = "INSERT INTO processed_updates (update_id, at) VALUES (?, 'x')"
 

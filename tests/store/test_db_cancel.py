@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 from bot.store import Store
-from tests.conftest import loop_turn
+from tests.support.harness import loop_turn
 
 
 async def test_a_cancelled_transaction_leaves_no_transaction_open(tmp_path: Path) -> None:

@@ -9,7 +9,9 @@ import os
 import signal
 import sys
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.emulator import BotApiEmulator, BotMessage, EmuUser
 from bot.services.members.roster import apply_roster, parse_roster
@@ -106,3 +108,17 @@ async def until(check: Callable[[], object], within: float = 10.0) -> None:
 
 def messages_with(user: EmuUser, text: str) -> list[BotMessage]:
     return [m for m in user.received if m.kind == "message" and text in m.text]
+
+
+SH = ZoneInfo("Asia/Shanghai")
+NOTICE = "会议通知"
+
+
+def meeting(days: int = 2) -> str:
+    return (datetime.now(SH) + timedelta(days=days)).strftime("%Y-%m-%d") + " 19:30"
+
+
+async def send_notice(emu: BotApiEmulator, when: str) -> None:
+    secretary = emu.users[SECRETARY_ID]
+    await secretary.send(f"/notice general | {when} | 村委会议室 | 学习会议精神 | {BRANCH}")
+    await secretary.press("发送", await secretary.expect("预览", timeout=10))

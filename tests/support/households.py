@@ -7,7 +7,7 @@ from pathlib import Path
 from bot.services.households.importing import apply_households, parse_households
 from bot.store import Store
 
-HOUSEHOLDS = Path(__file__).parent / "data" / "households.csv"
+HOUSEHOLDS = Path(__file__).parents[1] / "data" / "households.csv"
 
 
 async def load_households(store: Store, path: Path = HOUSEHOLDS) -> None:
