@@ -16,6 +16,7 @@ from bot.app import build_application, running
 from bot.config import Settings
 from bot.emulator import BotApiEmulator
 from bot.store import Store
+from tests.support.db import open_store
 from tests.support.harness import (
     SMALL_ROSTER,
     Harness,
@@ -40,7 +41,7 @@ async def emulator() -> AsyncIterator[BotApiEmulator]:
 
 @pytest.fixture
 async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    opened = await Store.open(tmp_path / "zhibu.sqlite3")
+    opened = await open_store(tmp_path / "zhibu.sqlite3")
     yield opened
     await opened.close()
 
@@ -56,7 +57,7 @@ async def harness_factory(emulator: BotApiEmulator, tmp_path: Path) -> AsyncIter
     stack = AsyncExitStack()
 
     async def start(load: bool = True, **overrides: Any) -> Harness:
-        store = await Store.open(tmp_path / "zhibu.sqlite3")
+        store = await open_store(tmp_path / "zhibu.sqlite3")
         stack.push_async_callback(store.close)
         if load:
             await load_roster(store, SMALL_ROSTER)

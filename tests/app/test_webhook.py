@@ -12,7 +12,7 @@ import httpx
 
 from bot.app import serve, webhook_secret
 from bot.emulator import BotApiEmulator
-from bot.store import Store
+from tests.support.db import open_store
 from tests.support.harness import PLAIN, SMALL_ROSTER, load_roster, make_settings
 
 
@@ -40,7 +40,7 @@ def start_update(update_id: int, user_id: int, text: str) -> dict[str, object]:
 async def test_webhook_mode_takes_updates_with_the_secret_only(tmp_path: Path, emulator: BotApiEmulator) -> None:
     port = free_port()
     settings = make_settings(tmp_path, emulator, webhook_url="https://bot.example.org/zhibu", webhook_port=port)
-    store = await Store.open(settings.database_path)
+    store = await open_store(settings.database_path)
     try:
         await load_roster(store, SMALL_ROSTER)
     finally:

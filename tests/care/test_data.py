@@ -29,6 +29,7 @@ from bot.services.care.rules import (
 from bot.services.exports.export import export_files
 from bot.store import Store
 from bot.store.db import migrations
+from tests.support.db import open_store
 from tests.support.harness import LIAISON, MIGRANT, OTHER_MIGRANT, SMALL_ROSTER, load_roster
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -140,7 +141,7 @@ async def test_the_care_migration_upgrades_a_database_with_data(tmp_path: Path) 
             t: conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall()
             for t in ("units", "members", "member_roles", "status_reports", "outbox")
         }
-    store = await Store.open(path)
+    store = await open_store(path)
     try:
         assert await store.db.schema_version() == len(migrations()) >= care_number()
         # nothing existing changed, and the new tables work on the old rows

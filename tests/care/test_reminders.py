@@ -16,6 +16,7 @@ from bot.emulator import BotApiEmulator
 from bot.services import registry as core
 from bot.store import Store
 from bot.store.db import Statement
+from tests.support.db import open_store
 from tests.support.harness import (
     LIAISON,
     MIGRANT,
@@ -59,7 +60,7 @@ async def roster_store(store: Store) -> AsyncIterator[Store]:
 
 
 async def test_quiet_case_reminds_the_visitor_once_per_silence(tmp_path: Path, settings: Settings) -> None:
-    first = await Store.open(tmp_path / "q.sqlite3")
+    first = await open_store(tmp_path / "q.sqlite3")
     try:
         await load_roster(first, SMALL_ROSTER)
         migrant, liaison, _ = await ids(first, MIGRANT, LIAISON, SECRETARY)
@@ -75,7 +76,7 @@ async def test_quiet_case_reminds_the_visitor_once_per_silence(tmp_path: Path, s
         assert len(await care_keys(first)) == 1
     finally:
         await first.close()
-    second = await Store.open(tmp_path / "q.sqlite3")  # a restart: still nothing new
+    second = await open_store(tmp_path / "q.sqlite3")  # a restart: still nothing new
     try:
         await core.sweep(second, settings, at(2, month=12))
         assert len(await care_keys(second)) == 1
@@ -127,7 +128,7 @@ async def test_care_quiet_days_is_a_setting(roster_store: Store, tmp_path: Path,
 
 
 async def test_festival_list_once_per_secretary_also_after_a_restart(tmp_path: Path, settings: Settings) -> None:
-    first = await Store.open(tmp_path / "f.sqlite3")
+    first = await open_store(tmp_path / "f.sqlite3")
     try:
         await load_roster(first, SMALL_ROSTER)
         migrant, liaison, secretary, other = await ids(first, MIGRANT, LIAISON, SECRETARY, OTHER_SECRETARY)
@@ -156,7 +157,7 @@ async def test_festival_list_once_per_secretary_also_after_a_restart(tmp_path: P
         await core.sweep(first, settings, at(31, month=1, year=2027))
     finally:
         await first.close()
-    second = await Store.open(tmp_path / "f.sqlite3")
+    second = await open_store(tmp_path / "f.sqlite3")
     try:
         await core.sweep(second, settings, at(5, month=2, year=2027))
         assert len([k for k in await care_keys(second) if k.startswith("care:festival")]) == 1

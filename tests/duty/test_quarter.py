@@ -15,6 +15,7 @@ from bot.services import registry as core
 from bot.services.duty.buttons import DutyAccountWrite
 from bot.services.exports.export import export_files
 from bot.store import Store
+from tests.support.db import open_store
 from tests.support.harness import (
     LIAISON,
     MEDIATOR,
@@ -51,7 +52,7 @@ async def link(store: Store, *telegram_ids: int) -> None:
 async def test_the_prompt_goes_to_each_post_holder_once_also_after_a_restart(
     tmp_path: Path, settings: Settings
 ) -> None:
-    first = await Store.open(tmp_path / "q.sqlite3")
+    first = await open_store(tmp_path / "q.sqlite3")
     try:
         await load_roster(first, SMALL_ROSTER)
         await link(first, PATROL, MEDIATOR, PLAIN)
@@ -66,7 +67,7 @@ async def test_the_prompt_goes_to_each_post_holder_once_also_after_a_restart(
         assert len(await account_keys(first)) == 2
     finally:
         await first.close()
-    second = await Store.open(tmp_path / "q.sqlite3")
+    second = await open_store(tmp_path / "q.sqlite3")
     try:
         await core.sweep(second, settings, local(4, 2))
         assert len(await account_keys(second)) == 2  # asked once, whatever restarts in between

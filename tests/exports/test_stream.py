@@ -34,6 +34,7 @@ from bot.services.reports.export import STATUS_HEADER, THOUGHT_HEADER
 from bot.store import Store
 from bot.store.db import STREAM_CHUNK
 from tests.support.dataset import dataset
+from tests.support.db import open_store
 from tests.support.harness import MIGRANT, SECRETARY, SMALL_ROSTER, Harness, load_roster
 
 POST_NAMES = {"patrol": "治安巡逻岗", "mediation": "矛盾调解岗"}
@@ -51,7 +52,7 @@ def community(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 async def opened(community: Path) -> AsyncIterator[Store]:
-    store = await Store.open(community)
+    store = await open_store(community)
     yield store
     await store.close()
 
@@ -352,7 +353,7 @@ def test_a_10000_member_export_reads_through_cursors_a_chunk_at_a_time(
     sizes, written_before = reads(monkeypatch, tmp_path / "out")
 
     async def export() -> list[Path]:
-        store = await Store.open(database)
+        store = await open_store(database)
         try:
             return await export_to_dir(store, tmp_path / "out")
         finally:

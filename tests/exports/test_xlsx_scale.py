@@ -14,6 +14,7 @@ from bot.domain.rights import OrgTree
 from bot.services.exports.workbook import LedgerOrder, write_ledger
 from bot.store import Store
 from tests.support.dataset import dataset
+from tests.support.db import open_store
 from tests.support.xlsx_data import SETTINGS
 
 END = datetime(2026, 11, 20, 12, tzinfo=UTC)
@@ -66,7 +67,7 @@ def counted(path: Path, sheets: dict[str, int]) -> dict[str, int]:
 
 
 async def test_big_sheets_have_the_rows_of_their_tables(community: Path, tmp_path: Path) -> None:
-    store = await Store.open(community)
+    store = await open_store(community)
     try:
         tree = OrgTree.of(await store.units.all())
         branch = next(u.id for u in tree.units.values() if u.kind == "branch")

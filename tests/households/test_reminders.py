@@ -18,6 +18,7 @@ from bot.services.households.requests import log_request
 from bot.services.households.requests_flow import act, complete
 from bot.services.kernel.deps import Deps
 from bot.store import Store
+from tests.support.db import open_store
 from tests.support.harness import LIAISON, PATROL, SECRETARY, SMALL_ROSTER, Harness, load_roster, make_settings
 from tests.support.households import link, load_households
 
@@ -38,7 +39,7 @@ async def actor(store: Store, telegram_id: int) -> Actor:
 
 
 async def prepared(path: Path) -> Store:
-    store = await Store.open(path)
+    store = await open_store(path)
     await load_roster(store, SMALL_ROSTER)
     await load_households(store)
     await link(store, LIAISON, SECRETARY)
@@ -62,7 +63,7 @@ async def test_one_weekly_visit_reminder_per_member_also_after_a_restart(tmp_pat
         assert len(await keys(store, "visit:")) == 1
     finally:
         await store.close()
-    store = await Store.open(path)
+    store = await open_store(path)
     try:
         await core.sweep(store, settings, later + timedelta(hours=2))
         assert len(await keys(store, "visit:")) == 1  # restarted: nothing again
@@ -107,7 +108,7 @@ async def test_request_reminds_its_handler_at_7_days_and_the_secretary_at_15(
         assert await keys(store, "request:") == ["request:remind:1"]
     finally:
         await store.close()
-    store = await Store.open(path)
+    store = await open_store(path)
     try:
         await core.sweep(store, settings, start + timedelta(days=8))
         assert await keys(store, "request:") == ["request:remind:1"]  # restarted: nothing again

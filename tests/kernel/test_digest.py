@@ -21,6 +21,7 @@ from bot.services.kernel.reminders import Due
 from bot.store import Store
 from bot.store.digest import DigestItem
 from bot.store.outbox import Outgoing
+from tests.support.db import open_store
 from tests.support.harness import (
     LIAISON,
     MIGRANT,
@@ -193,7 +194,7 @@ async def test_a_restart_between_recording_and_sending_loses_nothing_and_repeats
     tmp_path: Path, settings: Settings
 ) -> None:
     path = tmp_path / "restart.sqlite3"
-    first = await Store.open(path)
+    first = await open_store(path)
     try:
         await load_roster(first, roster(5, tmp_path))
         ids = await link(first, SECRETARY, LIAISON)
@@ -201,7 +202,7 @@ async def test_a_restart_between_recording_and_sending_loses_nothing_and_repeats
         assert await waiting(first) == 18 + 1  # + the secretary's missing 谈心谈话 pairs (issue 26)
     finally:
         await first.close()
-    second = await Store.open(path)
+    second = await open_store(path)
     try:
         assert await core.sweep(second, settings, at(27, 9, 1)) == 2
         assert await outbox_keys(second, "digest:%") == [
@@ -214,7 +215,7 @@ async def test_a_restart_between_recording_and_sending_loses_nothing_and_repeats
         assert len(await second.digest.carried_by(f"digest:{ids[LIAISON]}:2026-11-27")) == 12
     finally:
         await second.close()
-    third = await Store.open(path)
+    third = await open_store(path)
     try:
         assert await core.sweep(third, settings, at(27, 9, 2)) == 0
         assert await core.sweep(third, settings, at(28, 9, 0)) == 0  # nothing new: no digest tomorrow

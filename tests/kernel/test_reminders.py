@@ -15,6 +15,7 @@ from bot.emulator import BotApiEmulator
 from bot.services import registry as core
 from bot.services.reports.common import report_reminders
 from bot.store import Store
+from tests.support.db import open_store
 from tests.support.harness import (
     LIAISON,
     MIGRANT,
@@ -79,14 +80,14 @@ async def test_months_overdue_member_gets_one_reminder_and_leaders_one_notice_ea
 
 
 async def test_restart_between_sweeps_sends_nothing_twice(tmp_path: Path, settings: Settings) -> None:
-    first = await Store.open(tmp_path / "r.sqlite3")
+    first = await open_store(tmp_path / "r.sqlite3")
     try:
         await load_roster(first, SMALL_ROSTER)
         await link_all(first)
         assert await core.sweep(first, settings, at(27)) > 0
     finally:
         await first.close()
-    second = await Store.open(tmp_path / "r.sqlite3")
+    second = await open_store(tmp_path / "r.sqlite3")
     try:
         assert await core.sweep(second, settings, at(27, 11)) == 0
     finally:

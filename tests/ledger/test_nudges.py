@@ -16,6 +16,7 @@ from bot.services.ledger.buttons import LedgerNotice
 from bot.services.ledger.nudges import ledger_nudges
 from bot.services.notices import common as notices
 from bot.store import Store
+from tests.support.db import open_store
 from tests.support.harness import OTHER_SECRETARY, PLAIN, SECRETARY, SMALL_ROSTER, Harness, load_roster, make_settings
 from tests.support.ledger import at, meeting
 
@@ -83,7 +84,7 @@ async def test_counts_set_in_settings(roster: Store, tmp_path: Path, emulator: B
 
 
 async def test_sent_once_and_never_again_after_a_restart(tmp_path: Path, settings: Settings) -> None:
-    first = await Store.open(tmp_path / "n.sqlite3")
+    first = await open_store(tmp_path / "n.sqlite3")
     try:
         await load_roster(first, SMALL_ROSTER)
         await link(first, SECRETARY, OTHER_SECRETARY)
@@ -93,7 +94,7 @@ async def test_sent_once_and_never_again_after_a_restart(tmp_path: Path, setting
         assert len(await nudge_keys(first)) == 2
     finally:
         await first.close()
-    second = await Store.open(tmp_path / "n.sqlite3")
+    second = await open_store(tmp_path / "n.sqlite3")
     try:
         await core.sweep(second, settings, at(11, 20, 15))
         keys = await nudge_keys(second)

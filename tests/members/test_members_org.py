@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.services.exports.export import export_files
 from bot.store import Store
+from tests.support.db import open_store
 from tests.support.harness import Harness, load_roster
 from tests.support.roster import ORG
 
@@ -29,7 +30,7 @@ def line_of(text: str, name: str) -> str:
 
 async def org_harness(harness_factory: Any, tmp_path: Path) -> Harness:
     """The bot on a database holding the Chinese-headed roster tests/data/org.csv, its clock at NOW."""
-    store = await Store.open(tmp_path / "zhibu.sqlite3")
+    store = await open_store(tmp_path / "zhibu.sqlite3")
     try:
         await load_roster(store, ORG)
     finally:

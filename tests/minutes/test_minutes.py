@@ -19,6 +19,7 @@ from bot.services.exports.export import export_files
 from bot.services.exports.workbook import LedgerOrder, write_ledger
 from bot.services.minutes.rules import check_votes, parse_votes
 from bot.store import Store
+from tests.support.db import open_store
 from tests.support.harness import SMALL_ROSTER, Harness, load_roster, stop_sweep_job
 from tests.support.meetings import BRANCH_ONE, COMMUNITY, LI, MEETING, QIAN, START, SUN, T0, WANG, WU, ZHANG, ZHAO
 from tests.support.notices import link, notices_of, saw, send_notice
@@ -27,7 +28,7 @@ from tests.support.xlsx_data import NOW, SETTINGS, open_book, rows, seed
 
 
 async def _harness(harness_factory: Any, tmp_path: Path) -> Harness:
-    store = await Store.open(tmp_path / "zhibu.sqlite3")
+    store = await open_store(tmp_path / "zhibu.sqlite3")
     try:
         await load_roster(store, ORG)
     finally:
@@ -123,7 +124,7 @@ async def test_minutes_from_the_record_step_by_step(harness_factory: Any, tmp_pa
 
 
 async def test_no_resolution_without_a_quorum(harness_factory: Any, tmp_path: Path) -> None:
-    store = await Store.open(tmp_path / "zhibu.sqlite3")
+    store = await open_store(tmp_path / "zhibu.sqlite3")
     try:
         await load_roster(store, ORG)
     finally:
@@ -150,7 +151,7 @@ async def test_no_resolution_without_a_quorum(harness_factory: Any, tmp_path: Pa
 
 
 async def test_not_held_not_yours_and_the_quick_note(harness_factory: Any, tmp_path: Path) -> None:
-    store = await Store.open(tmp_path / "zhibu.sqlite3")
+    store = await open_store(tmp_path / "zhibu.sqlite3")
     try:
         await load_roster(store, ORG)
     finally:
@@ -258,7 +259,7 @@ async def test_the_workbook_names_host_and_recorder(store: Store, tmp_path: Path
 
 
 async def test_no_resolution_when_nobody_checked_in(harness_factory: Any, tmp_path: Path) -> None:
-    store = await Store.open(tmp_path / "zhibu.sqlite3")
+    store = await open_store(tmp_path / "zhibu.sqlite3")
     try:
         await load_roster(store, ORG)
     finally:

@@ -21,8 +21,8 @@ from bot.domain.models import Member
 from bot.emulator import BotMessage
 from bot.services.exports.export import export_files
 from bot.services.notices.text import no_vote_line
-from bot.store import Store
 from bot.store.notices import Expected
+from tests.support.db import open_store
 from tests.support.harness import Harness, load_roster
 from tests.support.meetings import BRANCH_ONE, COMMUNITY, LI, MEETING, QIAN, START, SUN, T0, WANG, WU, ZHANG, ZHAO
 from tests.support.notices import got, link, notices_of, saw, send_notice, until
@@ -30,7 +30,7 @@ from tests.support.roster import ORG
 
 
 async def _harness(harness_factory: Any, tmp_path: Path) -> Harness:
-    store = await Store.open(tmp_path / "zhibu.sqlite3")
+    store = await open_store(tmp_path / "zhibu.sqlite3")
     try:
         await load_roster(store, ORG)
     finally:

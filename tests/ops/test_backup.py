@@ -18,8 +18,8 @@ import pytest
 from bot.handlers.health import backup_job
 from bot.ops.backup import backup_name, copy_database, taken_at, to_keep
 from bot.runtime.context import ZhibuContext
-from bot.store import Store
 from bot.store.ops import OpsRepo
+from tests.support.db import open_store
 from tests.support.harness import Harness
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -81,7 +81,7 @@ def test_a_bot_that_was_down_still_keeps_its_last_keep_backups() -> None:
 
 
 async def test_the_copy_is_one_checked_file_readable_by_its_owner_only(tmp_path: Path) -> None:
-    store = await Store.open(tmp_path / "zhibu.sqlite3")
+    store = await open_store(tmp_path / "zhibu.sqlite3")
     try:
         await store.db.conn.execute("INSERT INTO units (kind, name) VALUES ('committee', '社区党委')")
         size = copy_database(store.db.path, tmp_path / "copy.sqlite3")
@@ -188,7 +188,7 @@ async def test_a_failed_backup_is_recorded_and_told_to_the_admins_once_a_day(
 
 
 async def test_the_backup_command_writes_into_backup_dir_or_the_file_named(tmp_path: Path) -> None:
-    store = await Store.open(tmp_path / "zhibu.sqlite3")
+    store = await open_store(tmp_path / "zhibu.sqlite3")
     await store.close()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "BACKUP", "LOG_"))}
     env.update({"DATABASE_PATH": str(tmp_path / "zhibu.sqlite3"), "BACKUP_DIR": str(tmp_path / "daily")})
@@ -209,7 +209,7 @@ async def test_the_backup_command_writes_into_backup_dir_or_the_file_named(tmp_p
         timeout=60,
     )
     assert by_hand.returncode == 0 and "ok" in by_hand.stdout and named.stat().st_mode & 0o777 == 0o600
-    store = await Store.open(tmp_path / "zhibu.sqlite3")
+    store = await open_store(tmp_path / "zhibu.sqlite3")
     try:
         last = await OpsRepo(store.db).last_backup()
         assert last is not None and last.ok and last.file == "copy.sqlite3"

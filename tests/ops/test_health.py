@@ -16,8 +16,8 @@ from bot.emulator import EmuGroup
 from bot.handlers.health import backup_job, recorded
 from bot.ops.health import sweep_late
 from bot.runtime.context import ZhibuContext
-from bot.store import Store
 from bot.store.ops import BackupRecord, OpsRepo, SweepRecord
+from tests.support.db import open_store
 from tests.support.harness import SECRETARY, SMALL_ROSTER, STRANGER, Harness, load_roster
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -121,7 +121,7 @@ def health_cli(database: Path, **env: str) -> subprocess.CompletedProcess[str]:
 
 async def test_the_health_command_exits_non_zero_for_a_late_sweep_or_a_failed_backup(tmp_path: Path) -> None:
     database = tmp_path / "zhibu.sqlite3"
-    store = await Store.open(database)
+    store = await open_store(database)
     try:
         await load_roster(store, SMALL_ROSTER)
         ops = OpsRepo(store.db)

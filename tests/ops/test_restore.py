@@ -18,8 +18,8 @@ import pytest
 from bot.emulator import BotApiEmulator
 from bot.ops.lock import hold
 from bot.ops.restore import RestoreRefused, restore
-from bot.store import Store
 from bot.store.db import migrations
+from tests.support.db import open_store
 from tests.support.faults import BotProcess, registered_community
 from tests.support.migrations import build, ops_number
 
@@ -102,7 +102,7 @@ async def test_an_older_backup_is_migrated_and_the_current_database_kept_aside(t
     assert outcome.aside == tmp_path / "zhibu.sqlite3-before-restore-20261130-100000"
     assert digest(outcome.aside) == kept and unit_name(outcome.aside) == "现在的支部"
     assert outcome.reconciled.log_read
-    store = await Store.open(current)  # the bot opens it as it is: nothing left to migrate
+    store = await open_store(current)  # the bot opens it as it is: nothing left to migrate
     try:
         assert await store.db.schema_version() == len(migrations())
         assert len(await store.members.all()) == 1

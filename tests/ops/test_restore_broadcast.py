@@ -16,6 +16,7 @@ from bot.ops.backup import take_backup
 from bot.ops.restore import restore
 from bot.services import registry as core
 from bot.store import Store
+from tests.support.db import open_store
 from tests.support.faults import NOTICE, SECRETARY_ID, meeting, messages_with, registered_community, send_notice, until
 from tests.support.harness import make_settings, stop_sweep_job
 
@@ -37,7 +38,7 @@ def received(users: dict[int, EmuUser]) -> dict[int, int]:
 async def run_until_quiet(settings: Settings) -> None:
     """Start the bot on the database, sweep once (a summary or reminder it would decide again is decided now),
     let the sender drain everything, and stop."""
-    store = await Store.open(settings.database_path)
+    store = await open_store(settings.database_path)
     try:
         app = build_application(settings, store)
         async with running(app, poll_timeout=1):
@@ -70,7 +71,7 @@ async def test_a_backup_taken_mid_broadcast_restores_without_loss_or_repeats(
     settings = make_settings(tmp_path, emulator, broadcast_rate=15)
     backup = tmp_path / "mid.sqlite3"
 
-    store = await Store.open(database)
+    store = await open_store(database)
     try:
         app = build_application(settings, store)
         async with running(app, poll_timeout=1):

@@ -19,7 +19,7 @@ from bot.emulator import EmuUser
 from bot.services import registry as core
 from bot.services.members.roster import parse_roster
 from bot.services.reports.buttons import MobileLiaison, MobileRegister, StatusLong
-from bot.store import Store
+from tests.support.db import open_store
 from tests.support.harness import (
     MIGRANT,
     OTHER_LIAISON,
@@ -234,7 +234,7 @@ def test_report_cadence_default_is_quarterly_and_the_roster_still_wins() -> None
 
 async def test_the_transfer_reminder_is_not_sent_again_after_a_restart(tmp_path: Path) -> None:
     settings = Settings(_env_file=None, bot_token="1:x", quiet_hours="")  # type: ignore[call-arg]
-    first = await Store.open(tmp_path / "r.sqlite3")
+    first = await open_store(tmp_path / "r.sqlite3")
     try:
         await load_roster(first, SMALL_ROSTER)
         for telegram_id in (SECRETARY, OTHER_SECRETARY):
@@ -247,7 +247,7 @@ async def test_the_transfer_reminder_is_not_sent_again_after_a_restart(tmp_path:
         assert len(found) == 2 and any(k.endswith(":2025-08-01") for k in found)
     finally:
         await first.close()
-    second = await Store.open(tmp_path / "r.sqlite3")
+    second = await open_store(tmp_path / "r.sqlite3")
     try:
         await core.sweep(second, settings, T0 + timedelta(minutes=5))
         await core.sweep(second, settings, T0 + timedelta(days=3))

@@ -18,7 +18,7 @@ from aiohttp import web
 
 from bot.emulator import BotApiEmulator, BotMessage, EmuUser
 from bot.emulator.server import error_response
-from bot.store import Store
+from tests.support.db import open_store
 from tests.support.faults import (
     NOTICE,
     SECRETARY_ID,
@@ -233,7 +233,7 @@ async def test_backup_during_a_broadcast_passes_integrity_check_and_restores(
     assert (tmp_path / "copy.sqlite3").stat().st_mode & 0o077 == 0
     restored = tmp_path / "restored.sqlite3"
     restored.write_bytes((tmp_path / "copy.sqlite3").read_bytes())
-    store = await Store.open(restored)
+    store = await open_store(restored)
     try:
         assert len(await store.members.all()) == 301
         rows = await store.db.fetchall("SELECT count(*) FROM outbox WHERE kind = 'notice'")

@@ -21,6 +21,7 @@ from bot.services.notices.compose import NoticeDraft
 from bot.services.reports.status_steps import StatusDraft
 from bot.services.reports.write import ReportDraft
 from bot.store import Store
+from tests.support.db import open_store
 from tests.support.faults import BotProcess, messages_with, until
 from tests.support.harness import SMALL_ROSTER
 
@@ -79,7 +80,7 @@ async def test_the_store_keeps_states_and_data_and_forgets_ended_ones(store: Sto
 
 
 async def community(db_path: Path, emu: BotApiEmulator) -> dict[int, EmuUser]:
-    store = await Store.open(db_path)
+    store = await open_store(db_path)
     try:
         rows, errors = parse_roster(SMALL_ROSTER.read_text("utf-8"))
         assert not errors
@@ -187,7 +188,7 @@ async def test_a_crash_loses_at_most_the_last_seconds(tmp_path: Path, emulator: 
     await bot.start()
     try:
         await halfway(users, meeting_time())
-        store = await Store.open(db_path)
+        store = await open_store(db_path)
         try:
 
             async def saved() -> bool:

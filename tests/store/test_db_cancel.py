@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from bot.store import Store
+from tests.support.db import open_store
 from tests.support.harness import loop_turn
 
 
 async def test_a_cancelled_transaction_leaves_no_transaction_open(tmp_path: Path) -> None:
-    store = await Store.open(tmp_path / "db.sqlite3")
+    store = await open_store(tmp_path / "db.sqlite3")
     try:
         # cancelled after 0, 1, 2, … turns of the event loop: before BEGIN, during it, inside, at COMMIT
         for turns in (0, 1, 2, 3, 5, 10, 20):

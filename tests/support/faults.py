@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.emulator import BotApiEmulator, BotMessage, EmuUser
 from bot.services.members.roster import apply_roster, parse_roster
-from bot.store import Store
+from tests.support.db import open_store
 
 BRANCH = "测试村党支部"
 SECRETARY_ID = 700_000
@@ -29,7 +29,7 @@ def roster_csv(members: int) -> str:
 
 async def registered_community(db_path: Path, emu: BotApiEmulator, members: int) -> dict[int, EmuUser]:
     """A roster of `members` plus their secretary, all having opened the bot already."""
-    store = await Store.open(db_path)
+    store = await open_store(db_path)
     try:
         rows, errors = parse_roster(roster_csv(members))
         assert not errors
