@@ -6,13 +6,13 @@ import asyncio
 import hashlib
 import logging
 import warnings
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from telegram import Update
 from telegram.ext import ApplicationBuilder, ContextTypes
-from telegram.request import HTTPXRequest
+from telegram.request import BaseRequest, HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
 from bot.config import Settings
@@ -75,7 +75,11 @@ MODULES = (
 )
 
 
-def build_application(settings: Settings, store: Store) -> ZhibuApp:
+def build_application(
+    settings: Settings, store: Store, *, request: Callable[[], BaseRequest] | None = None
+) -> ZhibuApp:
+    """The application, wired. `request` makes the bot's connections to the Bot API (by default HTTPX over the
+    network; the tests pass the emulator's in-process one, `bot.emulator.inprocess.EmulatorRequest`)."""
     if settings.bot_token is None:
         raise ValueError("BOT_TOKEN is not set")
     limiter = SendScheduler(settings.broadcast_rate)
@@ -89,8 +93,8 @@ def build_application(settings: Settings, store: Store) -> ZhibuApp:
         # chats at the same time, each chat's and each person's updates in order (issue 30: a busy group no
         # longer holds up everyone)
         .concurrent_updates(ChatOrderedProcessor())
-        .request(HTTPXRequest(connection_pool_size=16, read_timeout=10, write_timeout=20))
-        .get_updates_request(HTTPXRequest(read_timeout=40))
+        .request(request() if request else HTTPXRequest(connection_pool_size=16, read_timeout=10, write_timeout=20))
+        .get_updates_request(request() if request else HTTPXRequest(read_timeout=40))
         .persistence(
             SqlitePersistence(store, settings.persistence_seconds, timeouts={"duty": duty.CONVERSATION_TIMEOUT})
         )

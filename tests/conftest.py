@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from bot.app import build_application, running
+from bot.app import running
 from bot.config import Settings
 from bot.emulator import BotApiEmulator
 from bot.store import Store
@@ -20,6 +20,7 @@ from tests.support.db import open_store
 from tests.support.harness import (
     SMALL_ROSTER,
     Harness,
+    build_app,
     load_roster,
     make_settings,
     stop_sweep_job,
@@ -34,9 +35,16 @@ hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 @pytest.fixture
-async def emulator() -> AsyncIterator[BotApiEmulator]:
-    async with BotApiEmulator() as emu:
+async def emulator(request: pytest.FixtureRequest) -> AsyncIterator[BotApiEmulator]:
+    """The Bot API emulator, reached in process (`bot.emulator.inprocess`); serving HTTP on loopback for a test
+    marked `http` (a webhook, a bot process of its own, faults of the network)."""
+    emu = BotApiEmulator()
+    if request.node.get_closest_marker("http") is not None:
+        await emu.start()
+    try:
         yield emu
+    finally:
+        await emu.stop()
 
 
 @pytest.fixture
@@ -62,7 +70,7 @@ async def harness_factory(emulator: BotApiEmulator, tmp_path: Path) -> AsyncIter
         if load:
             await load_roster(store, SMALL_ROSTER)
         settings = make_settings(tmp_path, emulator, **overrides)
-        app = build_application(settings, store)
+        app = build_app(settings, store, emulator)
         await stack.enter_async_context(running(app, poll_timeout=1))
         stop_sweep_job(app)
         return Harness(emulator, store, settings, app)
@@ -74,7 +82,7 @@ async def harness_factory(emulator: BotApiEmulator, tmp_path: Path) -> AsyncIter
 @pytest.fixture
 async def harness(emulator: BotApiEmulator, store: Store, settings: Settings) -> AsyncIterator[Harness]:
     await load_roster(store, SMALL_ROSTER)
-    app = build_application(settings, store)
+    app = build_app(settings, store, emulator)
     async with running(app, poll_timeout=1):
         stop_sweep_job(app)
         yield Harness(emulator, store, settings, app)

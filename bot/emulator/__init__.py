@@ -8,6 +8,9 @@ Typical use::
         await alice.send("/start")
         reply = await alice.expect("欢迎")
         await alice.press("确认", reply)
+
+Or in process, with no server: a bot built with ``request=EmulatorRequest(emu)`` from
+:mod:`bot.emulator.inprocess` hands each call to the emulator's core directly.
 """
 
 from .driver import EmuGroup, EmuUser

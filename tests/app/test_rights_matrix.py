@@ -33,7 +33,7 @@ import pytest
 from telegram import Update
 from telegram.ext import TypeHandler
 
-from bot.app import build_application, running
+from bot.app import running
 from bot.emulator import BotApiEmulator, BotMessage, EmuGroup
 from bot.services.kernel.commands import COMMANDS
 from bot.store import Store
@@ -52,6 +52,7 @@ from tests.support.harness import (
     STRANGER,
     TOM,
     Harness,
+    build_app,
     load_roster,
     loop_turn,
     make_settings,
@@ -275,7 +276,7 @@ def diff(before: dict[str, list[str]], after: dict[str, list[str]]) -> list[str]
 async def matrix(emulator: BotApiEmulator, store: Store, tmp_path: Path) -> AsyncIterator[Matrix]:
     settings = make_settings(tmp_path, emulator, admin_ids=[ADMIN])
     await load_roster(store, SMALL_ROSTER)
-    app = build_application(settings, store)
+    app = build_app(settings, store, emulator)
     finished = Finished()
     app.add_handler(TypeHandler(Update, finished), group=10**6)
     async with running(app, poll_timeout=1):

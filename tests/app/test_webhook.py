@@ -9,11 +9,15 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from bot.app import serve, webhook_secret
 from bot.emulator import BotApiEmulator
 from tests.support.db import open_store
 from tests.support.harness import PLAIN, SMALL_ROSTER, load_roster, make_settings
+
+#: The bot talks to the emulator over HTTP (a webhook, a process of its own, network faults).
+pytestmark = pytest.mark.http
 
 
 def free_port() -> int:

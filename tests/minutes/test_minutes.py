@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.app import build_application, running
+from bot.app import running
 from bot.domain.rights import OrgTree
 from bot.emulator import BotApiEmulator
 from bot.services.exports.export import export_files
@@ -20,7 +20,7 @@ from bot.services.exports.workbook import LedgerOrder, write_ledger
 from bot.services.minutes.rules import check_votes, parse_votes
 from bot.store import Store
 from tests.support.db import open_store
-from tests.support.harness import SMALL_ROSTER, Harness, load_roster, stop_sweep_job
+from tests.support.harness import SMALL_ROSTER, Harness, build_app, load_roster, stop_sweep_job
 from tests.support.meetings import BRANCH_ONE, COMMUNITY, LI, MEETING, QIAN, START, SUN, T0, WANG, WU, ZHANG, ZHAO
 from tests.support.notices import link, notices_of, saw, send_notice
 from tests.support.roster import ORG
@@ -213,7 +213,7 @@ async def test_not_held_not_yours_and_the_quick_note(harness_factory: Any, tmp_p
 
 async def test_a_restart_mid_minutes_continues(emulator: BotApiEmulator, store: Store, settings: Any) -> None:
     await load_roster(store, ORG)
-    app = build_application(settings, store)
+    app = build_app(settings, store, emulator)
     async with running(app, poll_timeout=1):
         stop_sweep_job(app)
         harness = Harness(emulator, store, settings, app)
@@ -224,7 +224,7 @@ async def test_a_restart_mid_minutes_continues(emulator: BotApiEmulator, store: 
         await secretary.press("赵组长", await secretary.expect("主持人"))
         await secretary.expect("记录人")
     secretary.drain()
-    app = build_application(settings, store)
+    app = build_app(settings, store, emulator)
     async with running(app, poll_timeout=1):
         stop_sweep_job(app)
         harness = Harness(emulator, store, settings, app)

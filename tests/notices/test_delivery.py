@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.app import build_application, running
+from bot.app import running
 from bot.config import Settings
 from bot.emulator import BotApiEmulator
 from bot.emulator.server import error_response
@@ -30,6 +30,7 @@ from tests.support.harness import (
     SMALL_ROSTER,
     TOM,
     Harness,
+    build_app,
     load_roster,
     make_settings,
 )
@@ -68,7 +69,7 @@ async def test_broadcast_stopped_midway_resumes_after_restart_exactly_once(
         await release.wait()
         return web.json_response({"ok": False, "error_code": 500, "description": "stopped"}, status=500)
 
-    first = build_application(settings, store)
+    first = build_app(settings, store, emulator)
     async with running(first, poll_timeout=1):
         harness = Harness(emulator, store, settings, first)
         harness.at(T0)
@@ -86,7 +87,7 @@ async def test_broadcast_stopped_midway_resumes_after_restart_exactly_once(
     release.set()
     assert await _count(store, "sent") == sent_before_stop
 
-    second = build_application(settings, store)
+    second = build_app(settings, store, emulator)
     async with running(second, poll_timeout=1):
         harness = Harness(emulator, store, settings, second)
         harness.at(T0)
@@ -112,7 +113,7 @@ async def test_a_graceful_stop_records_the_sends_already_on_their_way(
         if _is_notice(method, params):
             emulator.delay_next("sendMessage", 0.3)
 
-    first = build_application(settings, store)
+    first = build_app(settings, store, emulator)
     async with running(first, poll_timeout=1):
         harness = Harness(emulator, store, settings, first)
         harness.at(T0)
@@ -126,7 +127,7 @@ async def test_a_graceful_stop_records_the_sends_already_on_their_way(
     on_their_way = await _count(store, "sent")
     assert 0 < on_their_way < len(EVERYONE)  # answered within the grace, recorded
 
-    second = build_application(settings, store)
+    second = build_app(settings, store, emulator)
     async with running(second, poll_timeout=1):
         harness = Harness(emulator, store, settings, second)
         await saw(harness.user(COMMUNITY_SECRETARY), "通知发送完毕")

@@ -111,6 +111,7 @@ async def test_an_older_backup_is_migrated_and_the_current_database_kept_aside(t
     assert not list(tmp_path.glob("*.restoring*"))
 
 
+@pytest.mark.http
 async def test_the_cli_refuses_while_the_bot_runs_and_restores_once_it_is_stopped(
     tmp_path: Path,
     emulator: BotApiEmulator,

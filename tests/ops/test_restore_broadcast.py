@@ -9,6 +9,8 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from bot.app import build_application, running, services_of
 from bot.config import Settings
 from bot.emulator import BotApiEmulator, EmuUser
@@ -19,6 +21,9 @@ from bot.store import Store
 from tests.support.db import open_store
 from tests.support.faults import NOTICE, SECRETARY_ID, meeting, messages_with, registered_community, send_notice, until
 from tests.support.harness import make_settings, stop_sweep_job
+
+#: The bot talks to the emulator over HTTP (a webhook, a process of its own, network faults).
+pytestmark = pytest.mark.http
 
 MEMBERS = 40
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from aiohttp import web
 
 from bot.emulator import BotApiEmulator, BotMessage, EmuUser
@@ -30,6 +31,9 @@ from tests.support.faults import (
     until,
 )
 from tests.support.harness import PLAIN, Harness
+
+#: The bot talks to the emulator over HTTP (a webhook, a process of its own, network faults).
+pytestmark = pytest.mark.http
 
 SH = ZoneInfo("Asia/Shanghai")
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from bot.app import build_application, running
+from bot.app import running
 from bot.config import Settings
 from bot.emulator import BotApiEmulator, EmuUser
 from bot.emulator.server import error_response
@@ -23,7 +23,7 @@ from bot.runtime.scheduler import GROUP_PER_MINUTE, INTERACTIVE, OUTBOX, PRIVATE
 from bot.store import Store
 from bot.store.outbox import Outgoing
 from tests.support.faults import until
-from tests.support.harness import SMALL_ROSTER, Harness, load_roster, stop_sweep_job
+from tests.support.harness import SMALL_ROSTER, Harness, build_app, load_roster, stop_sweep_job
 
 BUSY_CHAT = 880_000
 OTHERS = [881_000 + i for i in range(50)]
@@ -210,13 +210,13 @@ async def test_a_row_held_for_a_paced_chat_goes_once_after_a_restart(
     busy = emulator.add_user(BUSY_CHAT, "busy")
     busy.started = True
     await store.outbox.enqueue([_to(BUSY_CHAT, n, "busy") for n in range(8)])
-    first = build_application(settings, store)
+    first = build_app(settings, store, emulator)
     async with running(first, poll_timeout=1):
         stop_sweep_job(first)
         await until(lambda: len(texts(busy, "busy")) >= PRIVATE_BURST + 1)  # paced now: its next row waits
     before = len(texts(busy, "busy"))
     assert before < 8
-    second = build_application(settings, store)
+    second = build_app(settings, store, emulator)
     async with running(second, poll_timeout=1):
         stop_sweep_job(second)
         await until(lambda: len(texts(busy, "busy")) >= 8, within=20)

@@ -9,9 +9,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bot.app import ZhibuApp, services_of
+from bot.app import ZhibuApp, build_application, services_of
 from bot.config import Settings
 from bot.emulator import BotApiEmulator, EmuUser
+from bot.emulator.inprocess import IN_PROCESS, EmulatorRequest
 from bot.runtime.context import Services
 from bot.services import registry as core
 from bot.services.members.roster import apply_roster, parse_roster
@@ -47,7 +48,7 @@ def make_settings(tmp_path: Path, emulator: BotApiEmulator, **overrides: Any) ->
     values: dict[str, Any] = {
         "bot_token": "123456:TEST-TOKEN",
         "database_path": tmp_path / "zhibu.sqlite3",
-        "telegram_api_base_url": emulator.base_url,
+        "telegram_api_base_url": emulator.base_url or IN_PROCESS,
         "broadcast_rate": 1000,
         "reminder_sweep_seconds": 3600,  # tests sweep explicitly with `harness.sweep()`
         # drafts are saved at every stop; no periodic save racing a test's "nothing was written" checks
@@ -58,6 +59,14 @@ def make_settings(tmp_path: Path, emulator: BotApiEmulator, **overrides: Any) ->
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+def build_app(settings: Settings, store: Store, emulator: BotApiEmulator) -> ZhibuApp:
+    """`build_application` talking to `emulator`: over HTTP when its server runs (a test marked `http`), else in
+    process, through PTB's request interface (`EmulatorRequest`)."""
+    if emulator.base_url:
+        return build_application(settings, store)
+    return build_application(settings, store, request=lambda: EmulatorRequest(emulator, read_timeout=10))
 
 
 async def load_roster(store: Store, path: Path, community: str = "测试社区党委") -> None:
