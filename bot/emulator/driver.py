@@ -49,6 +49,11 @@ class Inbox:
         self.received: list[BotMessage] = []  # everything ever delivered (for diagnostics)
         self._label = label
 
+    @property
+    def label(self) -> str:
+        """Who this inbox is, for messages: ``user 1001 (王书记)``, ``group -100 (一村党支部群)``."""
+        return self._label
+
     def push(self, msg: BotMessage) -> None:
         """Deliver ``msg`` (called by the emulator)."""
         self.inbox.put_nowait(msg)
@@ -107,7 +112,8 @@ class Inbox:
                 raise AssertionError(f"{self._label}: expected a message containing {substring!r}, got {msg}")
 
     async def no_message(self, within: float = 0.5) -> None:
-        """Assert the bot sends nothing to this chat for ``within`` seconds."""
+        """Assert the bot sends nothing to this chat for ``within`` seconds. (A test of the bot proves silence
+        instead by waiting until the bot is done, then finding the inbox empty: tests/support/silence.py.)"""
         try:
             msg = await asyncio.wait_for(self.inbox.get(), within)
         except TimeoutError:

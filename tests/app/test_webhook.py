@@ -11,10 +11,17 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.app import serve, webhook_secret
+import bot.app
+from bot.app import ZhibuApp, build_application, serve, webhook_secret
+from bot.config import Settings
 from bot.emulator import BotApiEmulator
+from bot.store import Store
 from tests.support.db import open_store
 from tests.support.harness import PLAIN, SMALL_ROSTER, load_roster, make_settings
+from tests.support.silence import nothing_more
+
+#: The bot talks to the emulator over HTTP (a webhook, a process of its own, network faults).
+pytestmark = pytest.mark.http
 
 #: The bot talks to the emulator over HTTP (a webhook, a process of its own, network faults).
 pytestmark = pytest.mark.http
@@ -41,7 +48,17 @@ def start_update(update_id: int, user_id: int, text: str) -> dict[str, object]:
     }
 
 
-async def test_webhook_mode_takes_updates_with_the_secret_only(tmp_path: Path, emulator: BotApiEmulator) -> None:
+async def test_webhook_mode_takes_updates_with_the_secret_only(
+    tmp_path: Path, emulator: BotApiEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[ZhibuApp] = []
+
+    def build(settings: Settings, store: Store) -> ZhibuApp:
+        """The application `serve` builds, kept to know when it has nothing left to do."""
+        built.append(build_application(settings, store))
+        return built[-1]
+
+    monkeypatch.setattr(bot.app, "build_application", build)
     port = free_port()
     settings = make_settings(tmp_path, emulator, webhook_url="https://bot.example.org/zhibu", webhook_port=port)
     store = await open_store(settings.database_path)
@@ -67,14 +84,14 @@ async def test_webhook_mode_takes_updates_with_the_secret_only(tmp_path: Path, e
                 url, json=start_update(41, PLAIN, "/start"), headers={"X-Telegram-Bot-Api-Secret-Token": "guess"}
             )
             assert forged.status_code == 403
-            await member.no_message(within=0.5)
+            await nothing_more(built[0], emulator, member)
             headers = {"X-Telegram-Bot-Api-Secret-Token": webhook_secret(settings)}
             real = await client.post(url, json=start_update(42, PLAIN, "/start"), headers=headers)
             assert real.status_code == 200
             await member.expect("周普通")
             retry = await client.post(url, json=start_update(42, PLAIN, "/start"), headers=headers)
             assert retry.status_code == 200
-            await member.no_message(within=0.5)
+            await nothing_more(built[0], emulator, member)
     finally:
         stop.set()
         await asyncio.wait_for(task, 15)

@@ -97,7 +97,7 @@ async def test_other_branch_secretary_member_and_stranger_are_refused(harness: H
     await stranger.send("/carevisit 张流动 | 慰问 | 再去")
     await stranger.expect("还没有登记")
     for user in (other, member, stranger):
-        await user.no_message(within=0.2)
+        await harness.nothing_more(user)
     assert await counts(harness) == (0, 0, 0)
 
 

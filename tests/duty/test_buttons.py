@@ -87,7 +87,7 @@ async def test_a_forged_kind_mid_mediation_is_expired_and_the_step_goes_on(harne
     for forged in ("duty:kind:evil", "duty:kind:", "duty:kind:land:1", "duty:res:resolved"):
         await mediator.press_data(forged)
         await mediator.expect("失效", kind="alert")
-    await mediator.no_message(within=0.3)
+    await harness.nothing_more(mediator)
     await mediator.press("土地")  # the real buttons still work: the step was left as it was
     await mediator.expect("第 3 步", kind="message")
     await mediator.press_data("duty:res:evil")
@@ -121,7 +121,7 @@ async def test_forged_duty_payloads_outside_any_step_are_expired(harness: Harnes
     await secretary.expect("治安巡逻岗")
     await secretary.press_data(forged)
     await secretary.expect("失效", kind="alert")
-    await secretary.no_message(within=0.3)
+    await harness.nothing_more(secretary)
     assert await _posts(harness, PATROL) == {"patrol"}
     assert await _logs(harness) == []
 
@@ -135,7 +135,7 @@ async def test_a_post_button_with_an_unknown_post_changes_nothing(harness: Harne
     await secretary.expect("失效", kind="alert")
     await secretary.press_data(f"duty:post:{target}:环境卫生岗", shown)
     await secretary.expect("失效", kind="alert")
-    await secretary.no_message(within=0.3)
+    await harness.nothing_more(secretary)
     assert await _posts(harness, PATROL) == {"patrol"}
 
 
@@ -147,7 +147,7 @@ async def test_a_followup_button_naming_a_patrol_log_is_expired(harness: Harness
     for outcome in ("resolved", "ongoing"):
         await patrol.press_data(DutyFollowup(entry.id, outcome).pack())
         await patrol.expect("失效", kind="alert")
-    await patrol.no_message(within=0.3)
+    await harness.nothing_more(patrol)
     assert await _logs(harness) == [entry]
 
 
@@ -168,7 +168,7 @@ async def test_a_forged_post_button_from_someone_without_the_right_is_refused(
     await person.next_message()
     await person.press_data(DutyPostToggle(await _member_id(harness, target), post).pack())
     await person.expect("不能修改", kind="alert")
-    await person.no_message(within=0.3)
+    await harness.nothing_more(person)
     assert await _posts(harness, target) == {"patrol"}
 
 
@@ -181,7 +181,7 @@ async def test_a_secretary_who_lost_the_role_cannot_press_the_buttons_shown_befo
         await conn.execute("DELETE FROM member_roles WHERE member_id = ?", (me,))
     await secretary.press("矛盾调解岗", shown)
     await secretary.expect("不能修改", kind="alert")
-    await secretary.no_message(within=0.3)
+    await harness.nothing_more(secretary)
     assert await _posts(harness, PATROL) == {"patrol"}
 
 

@@ -258,7 +258,7 @@ async def test_followup_reminder_arrives_on_its_day_and_records_the_outcome(harn
     await member.expect("已经记录", kind="alert")
     await harness.sweep()  # reminded once only
     await harness.settle()
-    await member.no_message(within=0.3)
+    await harness.nothing_more(member)
 
 
 async def test_followup_still_ongoing_asks_a_new_date_and_reminds_again(harness: Harness) -> None:
@@ -417,5 +417,5 @@ async def test_a_redelivered_patrol_is_logged_once(harness: Harness) -> None:
     update_id = await member.send("/patrol 村口 | 30 | 无异常")
     await member.expect("巡逻已记录")
     await member.redeliver(update_id)
-    await member.no_message(within=0.3)
+    await harness.nothing_more(member)
     assert len(await logs(harness)) == 1

@@ -113,7 +113,7 @@ async def test_the_account_by_voice_or_text_the_list_the_rating_and_the_publicit
     await mediator.send_voice()
     await mediator.expect("述职已收到")
     await harness.sweep()  # asked once only
-    await patrol.no_message(within=0.3)
+    await harness.nothing_more(patrol)
 
     harness.at(local(4, 3))
     await secretary.send("/accounts")
@@ -146,7 +146,7 @@ async def test_the_account_by_voice_or_text_the_list_the_rating_and_the_publicit
     preview = await secretary.expect("公示预览")
     assert "1. 赵巡逻（治安巡逻岗）审核通过积分 6 分，评定：优秀" in preview.text
     assert "2. 钱调解（矛盾调解岗）审核通过积分 3 分，评定：称职" in preview.text
-    await group.no_message(within=0.2)  # nothing goes to the group before it is posted
+    await harness.nothing_more(group)  # nothing goes to the group before it is posted
     publish = preview.button("发布到群").callback_data
     assert publish is not None
     await secretary.press("发布到群", preview)
@@ -156,7 +156,7 @@ async def test_the_account_by_voice_or_text_the_list_the_rating_and_the_publicit
     assert "赵巡逻" in posted.text and "优秀" in posted.text
     await secretary.press_data(publish, preview)  # pressed again (a second phone): posted once only
     await secretary.expect("已经发布过了", kind="alert")
-    await group.no_message(within=0.3)
+    await harness.nothing_more(group)
 
     files = await export_files(harness.store)
     rows = list(csv.DictReader(io.StringIO(files["duty_accounts.csv"].decode("utf-8-sig"))))

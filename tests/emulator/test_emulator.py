@@ -284,7 +284,7 @@ async def test_fault_injection(emu: BotApiEmulator, alice: EmuUser, client: http
     assert (await client.post("getMe")).status_code == 502
     assert (await call(client, "sendMessage", chat_id=ALICE, text="x"))[0] == 200
     await alice.expect("x")
-    await alice.no_message(within=0.05)
+    assert alice.drain() == []  # the calls were answered: whatever they delivered is in the inbox already
 
 
 async def test_delay_next_still_performs_the_send(

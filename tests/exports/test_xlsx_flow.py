@@ -33,7 +33,7 @@ async def test_a_secretary_gets_the_ledger_of_their_units(harness: Harness) -> N
     assert not any("二村" in v or "孙书记" in v for v in values)
     names = [r[0] for r in rows(book["党员花名册"])[1:]]
     assert names == ["王书记", "李联络", "张流动", "赵巡逻", "钱调解", "吴未绑定"]
-    await harness.user(SECRETARY).no_message()
+    await harness.nothing_more(harness.user(SECRETARY))
 
 
 async def test_an_english_speaking_secretary_gets_an_english_ledger(harness: Harness) -> None:

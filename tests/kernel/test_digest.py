@@ -156,8 +156,8 @@ async def test_a_secretary_with_many_overdue_members_gets_one_digest_at_nine(
     # last quarter each linked secretary's missing 谈心谈话 pairs (issue 26)
     assert await waiting(harness.store) == 3 * (MANY + 1) + 1 + 2
     assert await outbox_keys(harness.store, "digest:%") == []
-    await secretary.no_message(within=0.3)
-    await liaison.no_message(within=0.3)
+    await harness.nothing_more(secretary)
+    await harness.nothing_more(liaison)
 
     # hardship is urgent: it goes at once, before the digest
     harness.at(at(27, 8, 40))
@@ -184,9 +184,9 @@ async def test_a_secretary_with_many_overdue_members_gets_one_digest_at_nine(
     harness.at(at(27, 15, 0))
     assert await harness.sweep() == 0
     await harness.settle()
-    await secretary.no_message(within=0.3)
-    await liaison.no_message(within=0.3)
-    await harness.user(OTHER_SECRETARY).no_message(within=0.1)
+    await harness.nothing_more(secretary)
+    await harness.nothing_more(liaison)
+    await harness.nothing_more(harness.user(OTHER_SECRETARY))
     assert not harness.emu.internal_errors
 
 

@@ -26,9 +26,9 @@ def labels(message: BotMessage) -> list[str]:
     return message.labels()
 
 
-async def answered_once(user: EmuUser, first: BotMessage) -> None:
+async def answered_once(harness: Harness, user: EmuUser, first: BotMessage) -> None:
     """Nothing but the one message: no second part, no storm."""
-    await user.no_message(within=0.5)
+    await harness.nothing_more(user)
     assert first.kind == "message"
 
 
@@ -39,7 +39,7 @@ async def test_members_of_a_branch_of_10000(harness: Harness) -> None:
     secretary = harness.user(SECRETARY)
     await secretary.send("/members")
     first = await secretary.expect("共 10006 人", timeout=WAIT)
-    await answered_once(secretary, first)
+    await answered_once(harness, secretary, first)
     assert "其中未绑定 7505 人" in first.text  # a quarter of the 10 000 linked, and 王书记 by writing
     shown = entries(first, " · ")
     assert len(shown) == 40 and shown[0].startswith("党员00001 · ")
@@ -65,7 +65,7 @@ async def test_members_of_a_branch_of_10000(harness: Harness) -> None:
     await secretary.press("⬆ 一村党支部")
     back = await secretary.expect("一村党支部 党员名册：共 10006 人", kind="edit", timeout=WAIT)
     assert back.message_id == first.message_id
-    await secretary.no_message(within=0.3)
+    await harness.nothing_more(secretary)
 
 
 async def test_reports_of_10000_mobile_members_with_read_buttons_for_the_page_only(harness: Harness) -> None:
@@ -75,7 +75,7 @@ async def test_reports_of_10000_mobile_members_with_read_buttons_for_the_page_on
     secretary = harness.user(SECRETARY)
     await secretary.send("/reports 2026-10")
     first = await secretary.expect("已交 2000 人，未到期未交 0 人，逾期未交 8001 人", timeout=WAIT)
-    await answered_once(secretary, first)
+    await answered_once(harness, secretary, first)
     assert len(entries(first, "❌ ")) == 40 and "第 1/251 页" in first.text
     assert not any(label.startswith("查看") for label in labels(first))  # nobody on this page handed it in
 
@@ -102,7 +102,7 @@ async def test_dutyreport_of_10000_post_holders(harness: Harness) -> None:
     secretary = harness.user(SECRETARY)
     await secretary.send("/dutyreport")
     first = await secretary.expect("10002 名设岗党员", timeout=WAIT)
-    await answered_once(secretary, first)
+    await answered_once(harness, secretary, first)
     assert "达标 1429 人，未达标 8573 人" in first.text
     ranks = [line.split(". ")[0] for line in entries(first, " 分 · ")]
     assert ranks == [str(n) for n in range(1, 41)]
@@ -134,7 +134,7 @@ async def test_attendance_of_a_meeting_expecting_10000(harness: Harness) -> None
     secretary = harness.user(SECRETARY)
     await secretary.send(f"/attendance {notice_id}")
     first = await secretary.expect("应到：10006 人", timeout=WAIT)
-    await answered_once(secretary, first)
+    await answered_once(harness, secretary, first)
     assert "参加：1111 人：" in first.text and "请假：1111 人：" in first.text and "未回复：7784 人：" in first.text
     assert "第 1/251 页" in first.text and "缺席" not in first.text  # not begun: nobody is absent yet
     assert {"✔ 应到 10006", "参加 1111", "请假 1111", "未回复 7784", "下一页 ▶"} <= set(labels(first))
@@ -177,7 +177,7 @@ async def test_a_forged_or_foreign_page_button_changes_nothing(harness: Harness)
         await other.press_data(data, listing)
         alert = await other.next_message(kind=("alert", "edit", "message"))
         assert alert.kind == "alert" and "失效" in alert.text, (data, alert)
-    await other.no_message(within=0.3)
+    await harness.nothing_more(other)
     current = harness.emu.get_message(listing.chat_id, listing.message_id)
     assert current is not None and "王书记" not in current.snapshot("message").text
 
@@ -200,7 +200,7 @@ async def test_a_page_button_on_a_group_message_is_refused(harness: Harness) -> 
     await secretary.press_data(f"pg:members:{erkun}:all:1", posted)
     alert = await secretary.next_message(kind=("alert", "edit", "message"))
     assert alert.kind == "alert" and "失效" in alert.text
-    await group.no_message(within=0.3)
+    await harness.nothing_more(group)
 
 
 async def test_a_unit_name_that_fits_several_asks_which(harness: Harness) -> None:

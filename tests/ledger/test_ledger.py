@@ -120,7 +120,7 @@ async def test_members_without_the_right_are_refused(harness: Harness) -> None:
     plain = harness.user(PLAIN)
     await plain.send("/ledger")
     await plain.expect("只有党组织书记可以使用")
-    await plain.no_message()
+    await harness.nothing_more(plain)
     stranger = harness.user(STRANGER)
     await stranger.send("/ledger")
     reply = await stranger.next_message()
@@ -141,7 +141,7 @@ async def test_a_press_for_a_branch_not_managed_is_answered_as_expired(harness: 
     assert "失效" in (await other.next_message(kind=("alert", "edit", "message"))).text
     await other.press_data("ldg:v:x:1:1")
     assert "失效" in (await other.next_message(kind=("alert", "edit", "message"))).text
-    await other.no_message()
+    await harness.nothing_more(other)
 
 
 async def test_help_lists_the_ledger_for_secretaries_only(harness: Harness) -> None:

@@ -130,7 +130,7 @@ async def test_the_nudge_reaches_the_secretary_and_its_button_starts_the_notice(
     await other.expect("地点")
     await harness.sweep()
     assert len(await nudge_keys(harness.store)) == 2  # the nudge is not repeated
-    await other.no_message()
+    await harness.nothing_more(other)
 
 
 async def test_a_secretary_of_several_units_is_asked_which_and_others_are_refused(harness: Harness) -> None:

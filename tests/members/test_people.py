@@ -25,7 +25,7 @@ async def test_unknown_user_start_gets_the_registration_welcome(harness: Harness
     await stranger.send("/start")
     reply = await stranger.expect("还没有登记")
     assert str(STRANGER) in reply.text
-    await stranger.no_message()
+    await harness.nothing_more(stranger)
 
 
 @pytest.mark.parametrize("text", ["/help", "/invite 周普通", "/lang en", "hello", "/whatever"])
@@ -34,7 +34,7 @@ async def test_unknown_user_any_command_reveals_nothing(harness: Harness, text: 
     await stranger.send(text)
     reply = await stranger.expect("还没有登记")
     assert "/invite" not in reply.text and "周普通" not in reply.text
-    await stranger.no_message()
+    await harness.nothing_more(stranger)
     assert await harness.store.members.by_telegram_id(STRANGER) is None
 
 
@@ -91,7 +91,7 @@ async def test_member_cannot_invite(harness: Harness) -> None:
     member = harness.user(PLAIN)
     await member.send("/invite 吴未绑定")
     await member.expect("只有党组织书记可以使用")
-    await member.no_message()
+    await harness.nothing_more(member)
     assert await harness.store.db.fetchone("SELECT 1 FROM invites") is None
 
 
@@ -157,7 +157,7 @@ async def test_redelivered_update_changes_nothing(harness: Harness) -> None:
     await member.send("/lang zh")
     await member.expect("中文")
     await member.redeliver(update_id)
-    await member.no_message()
+    await harness.nothing_more(member)
     stored = await harness.store.members.by_telegram_id(LIAISON)
     assert stored is not None and stored.language == "zh"
 

@@ -147,7 +147,7 @@ async def test_a_deactivated_member_is_refused_like_an_unknown_user(harness: Har
     former = harness.user(OTHER_SECRETARY)
     await former.send("/invite Tom")
     await former.expect("还没有登记")
-    await former.no_message()
+    await harness.nothing_more(former)
 
 
 async def test_deactivated_members_are_not_listed_nor_expected(harness: Harness) -> None:

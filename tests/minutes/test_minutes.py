@@ -172,7 +172,7 @@ async def test_not_held_not_yours_and_the_quick_note(harness_factory: Any, tmp_p
     member.drain()
     await member.send("/minutes 1")
     await member.expect("只有")  # the command's refusal: secretaries only
-    await member.no_message()
+    await harness.nothing_more(member)
     other = harness.user(WU)  # the secretary of another branch
     other.drain()
     await other.send("/minutes 1")

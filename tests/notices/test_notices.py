@@ -90,7 +90,7 @@ async def test_member_cannot_send_a_notice(harness: Harness) -> None:
     member = harness.user(PLAIN)
     await member.send(f"/notice {LECTURE}")
     await member.expect("只有党组织书记或党小组长可以使用")
-    await member.no_message(0.3)
+    await harness.nothing_more(member)
     assert await harness.store.db.fetchone("SELECT 1 FROM notices") is None
     assert await harness.store.db.fetchone("SELECT 1 FROM outbox") is None
     assert notices_of(harness.user(LIAISON)) == []
@@ -102,7 +102,7 @@ async def test_unknown_user_cannot_send_a_notice(harness: Harness) -> None:
     await stranger.expect("还没有登记")
     await stranger.send("/notice")
     await stranger.expect("还没有登记")
-    await stranger.no_message(0.3)
+    await harness.nothing_more(stranger)
     assert await harness.store.db.fetchone("SELECT 1 FROM notices") is None
     assert await harness.store.db.fetchone("SELECT 1 FROM outbox") is None
 
@@ -147,7 +147,7 @@ async def test_cancel_on_the_preview_sends_nothing(harness: Harness) -> None:
     await secretary.expect("没有发送任何通知", kind="message")
     await secretary.press_data("ntc:send", preview)  # a stale press does nothing
     await secretary.expect("失效", kind="alert")
-    await harness.user(LIAISON).no_message(0.3)
+    await harness.nothing_more(harness.user(LIAISON))
     assert await harness.store.db.fetchone("SELECT 1 FROM notices") is None
     assert await harness.store.db.fetchone("SELECT 1 FROM outbox") is None
 

@@ -33,8 +33,8 @@ async def test_send_on_an_older_preview_is_refused_and_the_newer_one_sends(harne
     assert refusal.show_alert
     await secretary.press("取消", older)  # Cancel on it does not drop the newer draft either
     await secretary.expect("不是最新的预览", kind="alert")
-    await secretary.no_message(0.3)
-    await harness.user(LIAISON).no_message(0.2)
+    await harness.nothing_more(secretary)
+    await harness.nothing_more(harness.user(LIAISON))
     await _nothing_written(harness)
     assert harness.emu.get_message(SECRETARY, newer.message_id).buttons  # the newer preview still works
 

@@ -178,7 +178,7 @@ async def test_a_failed_backup_is_recorded_and_told_to_the_admins_once_a_day(
     again = await backup_job(job_context(harness))
     assert again is not None and not again.record.ok and again.queued == 0
     await harness.settle()
-    await admin.no_message(within=0.3)
+    await harness.nothing_more(admin)
     last = await OpsRepo(harness.store.db).last_backup()
     assert last is not None and not last.ok and last.error and "NotADirectoryError" in last.error
     harness.at(datetime(2026, 12, 1, 3, 0, tzinfo=SH))  # the next day it is told again

@@ -58,7 +58,7 @@ async def test_an_admin_sees_the_health_report(harness_factory: Any) -> None:
     report = (await admin.expect("运行状况")).text
     assert "最近备份：11月30日（周一）凌晨3:00 ✅ zhibu-20261130-030000.sqlite3" in report
     assert "定时提醒检查：最近一次" in report and "毫秒" in report
-    await admin.no_message(within=0.2)
+    await harness.nothing_more(admin)
 
 
 async def test_anyone_else_is_refused_and_told_nothing(harness_factory: Any) -> None:
@@ -67,12 +67,12 @@ async def test_anyone_else_is_refused_and_told_nothing(harness_factory: Any) -> 
     await secretary.send("/health")
     refusal = (await secretary.expect("/health 只有管理员可以使用")).text
     assert "运行状况" not in refusal and "数据库" not in refusal
-    await secretary.no_message(within=0.3)
+    await harness.nothing_more(secretary)
     stranger = harness.user(STRANGER)
     await stranger.send("/health")
     welcome = (await stranger.expect("还没有登记")).text
     assert "运行状况" not in welcome
-    await stranger.no_message(within=0.3)
+    await harness.nothing_more(stranger)
 
 
 async def test_in_a_group_the_admin_is_sent_to_the_private_chat(harness_factory: Any) -> None:

@@ -44,7 +44,7 @@ async def test_send_on_an_earlier_preview_is_out_of_date_and_saves_nothing(harne
     assert "之前的预览" in outdated.text and outdated.show_alert
     await member.press("取消", first)  # an older preview's Cancel does not drop the newer text either
     assert "之前的预览" in (await member.next_message(kind="alert")).text
-    await member.no_message(within=0.3)
+    await harness.nothing_more(member)
     assert await thoughts(harness) == []
 
     await member.press("发送", second)
@@ -99,7 +99,7 @@ async def test_forged_report_buttons_get_the_expired_alert_and_change_nothing(ha
         await member.press_data(data, preview)
         alert = await member.next_message(kind="alert")
         assert "失效" in alert.text and alert.show_alert, data
-    await member.no_message(within=0.3)
+    await harness.nothing_more(member)
     assert await thoughts(harness) == []
     await member.press("发送", preview)  # the conversation was left as it was
     await member.expect("已提交", kind="message")
@@ -137,7 +137,7 @@ async def test_forged_view_of_an_unknown_report_is_refused(harness: Harness) -> 
     assert "无权" in (await secretary.next_message(kind="alert")).text
     await secretary.press_data("rep:view:abc", message)
     assert "/reports" in (await secretary.next_message(kind="alert")).text
-    await secretary.no_message(within=0.3)
+    await harness.nothing_more(secretary)
 
 
 # ----------------------------------------------------------------------------------- the use cases

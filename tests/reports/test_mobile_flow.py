@@ -86,7 +86,7 @@ async def test_away_for_more_than_a_month_the_secretary_registers_a_mobile_membe
     # a second press of Yes (the buttons went; a stale copy) sends the secretary nothing more
     await member.press_data(asked.button("会").callback_data or "", asked)
     await member.next_message(kind=("message", "alert"))
-    await secretary.no_message(within=0.3)
+    await harness.nothing_more(secretary)
     assert len(await keys_like(harness, "mobile:propose:%")) == 1
     assert await member_row(harness, PLAIN) == before  # nothing changes until the secretary registers
 
@@ -116,7 +116,7 @@ async def test_away_for_more_than_a_month_the_secretary_registers_a_mobile_membe
     # a mobile member going away again is not asked
     await member.send("/status away_business | 浙江义乌")
     await member.expect("已报备：外出经商")
-    await member.no_message(within=0.3)
+    await harness.nothing_more(member)
     # a mobile member's report now has a deadline (the current quarter's)
     await member.send("/report")
     assert "截止时间 12月31日（周四）晚上11:59" in (await member.expect("思想汇报")).text
@@ -133,12 +133,12 @@ async def test_not_for_long_nobody_is_told(harness: Harness) -> None:
     await member.expect("已报备：外出经商", kind="message")
     await member.press("不会", await member.expect("超过一个月", kind="message"))
     await member.expect("一路平安", kind="message")
-    await secretary.no_message(within=0.3)
+    await harness.nothing_more(secretary)
     assert await keys_like(harness, "mobile:%") == []
     # other states ask nothing
     await member.send("/status study | 武汉")
     await member.expect("已报备：外出求学")
-    await member.no_message(within=0.3)
+    await harness.nothing_more(member)
 
 
 async def test_in_english(harness: Harness) -> None:

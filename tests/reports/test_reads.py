@@ -109,7 +109,7 @@ async def test_the_secretary_marks_read_and_the_member_is_told(harness: Harness)
     assert "2026年10月" in told.text and "王书记" in told.text
     await secretary.press("已阅", shown)  # once is enough
     assert "已经阅过" in (await secretary.next_message(kind="alert")).text
-    await migrant.no_message(within=0.3)
+    await harness.nothing_more(migrant)
     await secretary.send("/reports 2026-10")
     assert "已交 2026-11-10 · 已阅" in (await secretary.expect("已交 1 人")).text
     await secretary.press("查看 张流动")
@@ -217,7 +217,7 @@ async def test_the_new_states_in_both_languages(harness: Harness) -> None:
     plain, secretary, liaison = await started(harness, PLAIN, OTHER_SECRETARY, OTHER_LIAISON)
     await plain.send("/status 随子女外住 | 江苏苏州")
     await plain.expect("已报备：随子女外住（江苏苏州）")
-    await plain.no_message(within=0.3)  # not a question of going away for work
+    await harness.nothing_more(plain)  # not a question of going away for work
     await plain.send("/status")
     states = await plain.expect("情况")
     assert {"随子女外住", "外出就医"} <= set(states.labels())
@@ -227,7 +227,7 @@ async def test_the_new_states_in_both_languages(harness: Harness) -> None:
     await plain.press("跳过", await plain.expect("补充"))
     await plain.expect("已告知您的联系人和支部书记", kind="message")
     assert "外出就医（省人民医院）" in (await secretary.expect("党员动态提醒")).text
-    await liaison.no_message(within=0.2)  # 冯联络 keeps 陈外出, not 周普通
+    await harness.nothing_more(liaison)  # 冯联络 keeps 陈外出, not 周普通
     english = harness.user(MIGRANT, lang="en")
     await english.send("/status with_children | Suzhou")
     await english.expect("Living with children elsewhere (Suzhou)")

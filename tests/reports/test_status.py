@@ -63,7 +63,7 @@ async def test_hardship_alerts_the_liaison_and_the_secretary(harness: Harness) -
     for telegram_id in (LIAISON, SECRETARY):
         alert = await harness.user(telegram_id).expect("张流动")
         assert "生活困难" in alert.text and "<急需>" in alert.text
-    await harness.user(OTHER_SECRETARY).no_message(within=0.3)
+    await harness.nothing_more(harness.user(OTHER_SECRETARY))
 
 
 async def test_status_needs_the_private_chat(harness: Harness) -> None:
@@ -189,7 +189,7 @@ async def test_member_cannot_read_anothers_report(harness: Harness) -> None:
     await other.press_data(f"rep:view:{row[0]}", message)
     alert = await other.next_message(kind="alert")
     assert "无权" in alert.text and REPORT not in alert.text
-    await other.no_message(within=0.3)
+    await harness.nothing_more(other)
 
 
 async def test_contact_logged_by_liaison_only_for_their_members(harness: Harness) -> None:

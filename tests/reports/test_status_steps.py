@@ -34,7 +34,7 @@ async def test_forged_state_button_gets_the_expired_alert_and_changes_nothing(ha
         await member.press_data(data, prompt)
         alert = await member.next_message(kind="alert")
         assert "失效" in alert.text and alert.show_alert, data
-    await member.no_message(within=0.3)
+    await harness.nothing_more(member)
     assert await statuses(harness) == [] and not harness.emu.internal_errors
     await member.press("在家", prompt)  # the conversation is still at its first step
     await member.expect("补充")

@@ -12,11 +12,13 @@ from typing import Any
 from bot.app import ZhibuApp, build_application, services_of
 from bot.config import Settings
 from bot.emulator import BotApiEmulator, EmuUser
+from bot.emulator.driver import Inbox
 from bot.emulator.inprocess import IN_PROCESS, EmulatorRequest
 from bot.runtime.context import Services
 from bot.services import registry as core
 from bot.services.members.roster import apply_roster, parse_roster
 from bot.store import Store
+from tests.support.silence import nothing_more
 
 DATA = Path(__file__).parents[1] / "data"
 SMALL_ROSTER = DATA / "small.csv"
@@ -106,6 +108,11 @@ class Harness:
                 return
             await asyncio.sleep(0.02)
         raise AssertionError("the outbox did not drain")
+
+    async def nothing_more(self, *chats: Inbox) -> None:
+        """Once the bot has nothing left to do (every update handled, the outbox drained, the sender idle), these
+        chats have received nothing more (tests/support/silence.py)."""
+        await nothing_more(self.app, self.emu, *chats)
 
     def user(self, telegram_id: int, name: str = "", lang: str = "zh") -> EmuUser:
         if telegram_id not in self.users:
