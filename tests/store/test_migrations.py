@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -190,82 +188,78 @@ def build_v6(path: Path) -> None:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 6
 
 
-#: What the sweep of version 6 queued on that database at each moment, in turn (quiet hours 21:00-08:00): the
-#: keys, and a digest of every queued row (key, kind, ref, member, chat, text, buttons). Recorded by running
-#: the version 6 code on it.
-V6_SENT: list[tuple[datetime, str, list[str]]] = [
-    # issue 30: dates and times as people read them, 11月28日（周六）下午3:00 / Sat 28 Nov, 3:00 pm (was
-    # 2026-11-28（周六）15:00; the digests before it were 110c2f071c619802, 437ac9d49ffbf97c, 9e90cf5bb0544f7a,
-    # a14a665d2a54595d, 1d05d38b0cd8eb9c)
+#: What the sweep of version 6 queued on that database at each moment, in turn (quiet hours 21:00-08:00): each
+#: row as (key, kind, ref, recipient member, chat) — what is queued to whom, not its wording, so that rewording a
+#: message does not touch this table. Recorded by running the version 6 code on it.
+V6_SENT: list[tuple[datetime, list[tuple[str, str, str, int, int]]]] = [
     # issue 12: overdue reminders only the day after the deadline and two weeks later (no overdue-8 of Q3 now),
     # and the secretaries are reminded once of 组织关系转接 for members mobile six months or more (mobile:transfer)
-    # wording round: 2026年11月的思想汇报 without stray spaces, 没有按时提交, 请支部研究… (was 2c5979dda1551a1a)
     (
         datetime(2026, 11, 27, 10, tzinfo=SH),
-        "bbd8085aa8e3ea9c",
         [
-            "contact:stale:2:3:2026-10-10:1",
-            "contact:stale:2:4:2026-01-10:10",
-            "contact:stale:8:9:2026-03-01:9",
-            "mobile:transfer:1:3:2025-08-01",
-            "mobile:transfer:1:4:2026-01-10",
-            "mobile:transfer:8:9:2026-03-01",
-            "notice:3:summary",
-            "report:escalate:1:4:2026-Q3",
-            "report:escalate:2:4:2026-Q3",
-            "report:escalate:8:5:2026-10",
-            "report:escalate:8:9:2026-10",
+            ("contact:stale:2:3:2026-10-10:1", "reminder", "contact", 2, 1002),
+            ("contact:stale:2:4:2026-01-10:10", "reminder", "contact", 2, 1002),
+            ("contact:stale:8:9:2026-03-01:9", "reminder", "contact", 8, 1008),
+            ("mobile:transfer:1:3:2025-08-01", "reminder", "mobile:3", 1, 1001),
+            ("mobile:transfer:1:4:2026-01-10", "reminder", "mobile:4", 1, 1001),
+            ("mobile:transfer:8:9:2026-03-01", "reminder", "mobile:9", 8, 1008),
+            ("notice:3:summary", "summary", "notice-summary:3", 8, 1008),
+            ("report:escalate:1:4:2026-Q3", "alert", "report:2026-Q3", 1, 1001),
+            ("report:escalate:2:4:2026-Q3", "alert", "report:2026-Q3", 2, 1002),
+            ("report:escalate:8:5:2026-10", "alert", "report:2026-10", 8, 1008),
+            ("report:escalate:8:9:2026-10", "alert", "report:2026-10", 8, 1008),
         ],
     ),
-    (datetime(2026, 11, 27, 22, tzinfo=SH), "e3b0c44298fc1c14", []),
-    # the follow-up's button now reads 已上报（移交调委会/司法所） (issue 12's wording; was b71871a8927fbb1e), and a
-    # meeting reminder says 参会范围：… instead of 组织：… (issue 13's wording; was 0e253448f0221565)
+    (datetime(2026, 11, 27, 22, tzinfo=SH), []),
     (
         datetime(2026, 11, 28, 8, 30, tzinfo=SH),
-        "552d9aa51b3ba1cf",
-        ["mediation:followup:1:2026-11-28", "meeting:24h:1:1", "meeting:24h:1:2", "meeting:24h:1:3"],
+        [
+            ("mediation:followup:1:2026-11-28", "reminder", "duty:1", 7, 1007),
+            ("meeting:24h:1:1", "reminder", "meeting:1", 1, 1001),
+            ("meeting:24h:1:2", "reminder", "meeting:1", 2, 1002),
+            ("meeting:24h:1:3", "reminder", "meeting:1", 3, 1003),
+        ],
     ),
     (
         datetime(2026, 11, 28, 14, 30, tzinfo=SH),
-        "f8ef21d56898a253",
-        [  # 参会范围 (was 6d5b3f0359af6e30)
-            "meeting:1h:1:1",
-            "meeting:1h:1:2",
-            "meeting:1h:1:3",
+        [
+            ("meeting:1h:1:1", "reminder", "meeting:1", 1, 1001),
+            ("meeting:1h:1:2", "reminder", "meeting:1", 2, 1002),
+            ("meeting:1h:1:3", "reminder", "meeting:1", 3, 1003),
         ],
     ),
-    (datetime(2026, 11, 30, 23, 59, 30, tzinfo=SH), "e3b0c44298fc1c14", []),
+    (datetime(2026, 11, 30, 23, 59, 30, tzinfo=SH), []),
     (
         datetime(2026, 12, 1, 9, 30, tzinfo=SH),
-        "e40898c73bd6c442",
-        [  # 参会范围; wording round (was b8968e06beb1c759)
-            "meeting:1h:3:8",
-            "report:escalate:1:3:2026-11",
-            "report:escalate:2:3:2026-11",
-            "report:escalate:8:5:2026-11",
-            "report:escalate:8:9:2026-11",
-            "report:overdue-0:3:2026-11",
+        [
+            ("meeting:1h:3:8", "reminder", "meeting:3", 8, 1008),
+            ("report:escalate:1:3:2026-11", "alert", "report:2026-11", 1, 1001),
+            ("report:escalate:2:3:2026-11", "alert", "report:2026-11", 2, 1002),
+            ("report:escalate:8:5:2026-11", "alert", "report:2026-11", 8, 1008),
+            ("report:escalate:8:9:2026-11", "alert", "report:2026-11", 8, 1008),
+            ("report:overdue-0:3:2026-11", "reminder", "report:2026-11", 3, 1003),
         ],
     ),
     # issue 12: no weekly overdue reminders (was also report:overdue-1:3:2026-11 and report:overdue-9:4:2026-Q3)
     (
         datetime(2026, 12, 9, 10, tzinfo=SH),
-        "1d06842a31244219",
-        ["contact:stale:2:3:2026-10-10:2", "contact:stale:2:4:2026-01-10:11"],
+        [
+            ("contact:stale:2:3:2026-10-10:2", "reminder", "contact", 2, 1002),
+            ("contact:stale:2:4:2026-01-10:11", "reminder", "contact", 2, 1002),
+        ],
     ),
     (
-        datetime(2027, 1, 1, 9, 0, tzinfo=SH),
-        "876ccd9bb84bfdee",
-        [  # wording round (was c36b22579a626ed5)
-            "contact:stale:8:9:2026-03-01:10",
-            "report:escalate:1:3:2026-12",
-            "report:escalate:1:4:2026-Q4",
-            "report:escalate:2:3:2026-12",
-            "report:escalate:2:4:2026-Q4",
-            "report:escalate:8:5:2026-12",
-            "report:escalate:8:9:2026-12",
-            "report:overdue-0:3:2026-12",
-            "report:overdue-0:4:2026-Q4",
+        datetime(2027, 1, 1, 9, tzinfo=SH),
+        [
+            ("contact:stale:8:9:2026-03-01:10", "reminder", "contact", 8, 1008),
+            ("report:escalate:1:3:2026-12", "alert", "report:2026-12", 1, 1001),
+            ("report:escalate:1:4:2026-Q4", "alert", "report:2026-Q4", 1, 1001),
+            ("report:escalate:2:3:2026-12", "alert", "report:2026-12", 2, 1002),
+            ("report:escalate:2:4:2026-Q4", "alert", "report:2026-Q4", 2, 1002),
+            ("report:escalate:8:5:2026-12", "alert", "report:2026-12", 8, 1008),
+            ("report:escalate:8:9:2026-12", "alert", "report:2026-12", 8, 1008),
+            ("report:overdue-0:3:2026-12", "reminder", "report:2026-12", 3, 1003),
+            ("report:overdue-0:4:2026-Q4", "reminder", "report:2026-Q4", 4, 1004),
         ],
     ),
 ]
@@ -294,7 +288,7 @@ async def test_a_version_6_database_upgrades_and_the_sweep_sends_what_version_6_
             ("mediation", 2),
             ("mediation", 4),
         }
-        for moment, digest, keys in V6_SENT:
+        for moment, queued in V6_SENT:
             before = {
                 r[0] for r in await store.db.fetchall("SELECT key FROM outbox UNION SELECT key FROM digest_items")
             }
@@ -317,13 +311,11 @@ async def test_a_version_6_database_upgrades_and_the_sweep_sends_what_version_6_
             rows = [r for r in rows if not str(r[1]).startswith("duty:account:")]
             # issue 26 added the year's nudges (谈心谈话 from October, 党员承诺 in January): apart too
             rows = [r for r in rows if not str(r[1]).startswith(("talks:missing:", "pledge:ask:"))]
-            assert sorted(str(r[1]) for r in rows) == keys, moment
+            assert sorted((str(r[1]), str(r[2]), str(r[3]), r[4], r[5]) for r in rows) == queued, moment
             waiting = {
                 r[0] for r in await store.db.fetchall("SELECT recipient_id FROM digest_items WHERE digest_key IS NULL")
             }
             assert not waiting or moment.astimezone(SH).hour < 9, moment  # after 09:00 none waits
-            content = sorted(json.dumps(list(r[1:]), ensure_ascii=False) for r in rows)
-            assert hashlib.sha256("\n".join(content).encode()).hexdigest()[:16] == digest, moment
         digests = [
             r[0] for r in await store.db.fetchall("SELECT key FROM outbox WHERE key LIKE 'digest:%' ORDER BY key")
         ]
