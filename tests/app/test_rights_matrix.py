@@ -57,6 +57,7 @@ from tests.support.harness import (
     loop_turn,
     make_settings,
 )
+from tests.support.silence import settled
 
 SH = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 11, 10, 10, 0, tzinfo=SH)
@@ -246,7 +247,7 @@ class Matrix:
 
     async def settle(self) -> None:
         await self.harness.settle()
-        await asyncio.sleep(0.01)
+        await settled(self.harness.app, self.harness.emu)
         self.drain_all()
 
 
@@ -298,8 +299,6 @@ async def matrix(emulator: BotApiEmulator, store: Store, tmp_path: Path) -> Asyn
         assert match is not None
         m = Matrix(harness, finished, int(match.group(1)))
         await m.settle()
-        await asyncio.sleep(0.05)
-        m.drain_all()
         yield m
 
 

@@ -35,6 +35,7 @@ from tests.support.harness import (
     make_settings,
 )
 from tests.support.notices import BRANCH_ONE, LECTURE, SH, START, T0, got, link, notices_of, saw, send_notice, until
+from tests.support.silence import settled
 
 EVERYONE = (COMMUNITY_SECRETARY, *BRANCH_ONE, OTHER_SECRETARY, PLAIN, TOM, OTHER_LIAISON, OTHER_MIGRANT)
 
@@ -93,7 +94,7 @@ async def test_broadcast_stopped_midway_resumes_after_restart_exactly_once(
         harness.at(T0)
         summary = await saw(harness.user(COMMUNITY_SECRETARY), "通知发送完毕")
         await harness.settle()
-        await asyncio.sleep(0.2)
+        await settled(second, emulator)
     for telegram_id in EVERYONE:
         assert len(notices_of(harness.user(telegram_id))) == 1, telegram_id
     assert await _count(store, "sent") == len(EVERYONE)
