@@ -45,6 +45,7 @@ def test_changelog_names_the_version() -> None:
     )
 
 
+@pytest.mark.slow
 def test_catalogues_load_from_a_zip(tmp_path: Path) -> None:
     """importlib.resources finds `bot.locales` inside a zip just as in a wheel."""
     archive = tmp_path / "zhibu.zip"

@@ -7,6 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+#: Slow: the sandbox tour, a process of its own.
+pytestmark = pytest.mark.slow
+
 
 def test_sandbox_script_prints_the_conversation(tmp_path: Path) -> None:
     script = tmp_path / "script.txt"

@@ -23,9 +23,6 @@ from tests.support.silence import nothing_more
 #: The bot talks to the emulator over HTTP (a webhook, a process of its own, network faults).
 pytestmark = pytest.mark.http
 
-#: The bot talks to the emulator over HTTP (a webhook, a process of its own, network faults).
-pytestmark = pytest.mark.http
-
 
 def free_port() -> int:
     with socket.socket() as sock:

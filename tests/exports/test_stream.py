@@ -256,6 +256,7 @@ async def from_lists(store: Store, units: set[int] | None) -> dict[str, bytes]:
     return files
 
 
+@pytest.mark.slow
 async def test_streamed_files_are_the_files_built_from_whole_lists(opened: Store) -> None:
     tree = OrgTree.of(await opened.units.all())
     branch = next(u.id for u in tree.units.values() if u.kind == "branch")
@@ -321,6 +322,7 @@ def reads(monkeypatch: pytest.MonkeyPatch, out: Path) -> tuple[list[int], list[i
     return sizes, written
 
 
+@pytest.mark.slow
 def test_a_10000_member_export_reads_through_cursors_a_chunk_at_a_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

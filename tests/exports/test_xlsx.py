@@ -425,6 +425,7 @@ def test_a_cell_never_holds_more_than_excel_opens(tmp_path: Path) -> None:
 
 
 # ------------------------------------------------------------------------- the command line
+@pytest.mark.slow
 async def test_the_command_line_writes_the_whole_communitys_workbook(
     seeded: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -17,6 +17,9 @@ from tests.support.dataset import dataset
 from tests.support.db import open_store
 from tests.support.xlsx_data import SETTINGS
 
+#: Slow: the 2 000-member generated community.
+pytestmark = pytest.mark.slow
+
 END = datetime(2026, 11, 20, 12, tzinfo=UTC)
 #: Held, as the 三会一课台账 says it: not cancelled, begun, someone checked in.
 HELD = (

@@ -117,6 +117,7 @@ def test_bad_headers(header: str, key: str) -> None:
     assert rows == [] and [e.key for e in errors] == [key]
 
 
+@pytest.mark.slow
 def test_the_command_line(tmp_path: Path) -> None:
     zh = {"DEFAULT_LANGUAGE": "zh"}
     assert run_cli(tmp_path, "import-roster", str(SMALL_ROSTER)).returncode == 0

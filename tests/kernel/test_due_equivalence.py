@@ -187,6 +187,7 @@ class World:
         self.notices.append(notice_id)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("quiet_hours", "days_before", "seed"),
     [

@@ -271,6 +271,7 @@ def test_a_seat_is_named_on_the_ledger_lines_it_belongs_to() -> None:
     assert t("zh", "notice.att.filter.present") == "实到"
 
 
+@pytest.mark.slow
 def test_the_list_use_cases_import_nothing_of_telegram() -> None:
     """In a fresh interpreter (pytest's own has python-telegram-bot loaded by other tests)."""
     modules = [

@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.emulator import BotMessage, EmuUser
 from tests.support import bulk
 from tests.support.harness import COMMUNITY_SECRETARY, OTHER_SECRETARY, PLAIN, SECRETARY, Harness
@@ -32,6 +34,7 @@ async def answered_once(harness: Harness, user: EmuUser, first: BotMessage) -> N
     assert first.kind == "message"
 
 
+@pytest.mark.slow
 async def test_members_of_a_branch_of_10000(harness: Harness) -> None:
     harness.at(T0)
     big = await bulk.big_branch(harness.store, 10_000)
@@ -68,6 +71,7 @@ async def test_members_of_a_branch_of_10000(harness: Harness) -> None:
     await harness.nothing_more(secretary)
 
 
+@pytest.mark.slow
 async def test_reports_of_10000_mobile_members_with_read_buttons_for_the_page_only(harness: Harness) -> None:
     harness.at(T0)
     big = await bulk.big_branch(harness.store, 10_000, category="migrant", cadence="monthly", since="2025-01-01")
@@ -95,6 +99,7 @@ async def test_reports_of_10000_mobile_members_with_read_buttons_for_the_page_on
     assert REPORT in text.text and text.kind == "message"
 
 
+@pytest.mark.slow
 async def test_dutyreport_of_10000_post_holders(harness: Harness) -> None:
     harness.at(T0)
     big = await bulk.big_branch(harness.store, 10_000, posts=("patrol",))
@@ -118,6 +123,7 @@ async def test_dutyreport_of_10000_post_holders(harness: Harness) -> None:
     assert rows[0].startswith("1430. ")  # ranks stay those among all post-holders
 
 
+@pytest.mark.slow
 async def test_attendance_of_a_meeting_expecting_10000(harness: Harness) -> None:
     harness.at(T0)
     big = await bulk.big_branch(harness.store, 10_000)

@@ -152,6 +152,7 @@ async def test_help_lists_the_ledger_for_secretaries_only(harness: Harness) -> N
     assert "/ledger" not in (await harness.user(PLAIN).next_message()).text
 
 
+@pytest.mark.slow
 def test_the_demo_tour_shows_the_ledger(tmp_path: Path) -> None:
     """The tour's /ledger block (bot/demo/tour.txt), played on its own."""
     lines = TOUR.read_text(encoding="utf-8").splitlines()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.services.members.roster import apply_roster, parse_roster
 from bot.store import Store
 from tests.support.harness import BAIMIAO, SMALL_ROSTER, load_roster
@@ -85,6 +87,7 @@ async def test_changed_row_updates_its_member(store: Store) -> None:
     assert member.category == "migrant" and member.report_cadence == "quarterly"
 
 
+@pytest.mark.slow
 def test_cli_bad_row_writes_nothing_and_names_the_line(tmp_path: Path) -> None:
     good = run_cli(tmp_path, "import-roster", str(SMALL_ROSTER))
     assert good.returncode == 0, good.stderr
@@ -102,6 +105,7 @@ def test_cli_bad_row_writes_nothing_and_names_the_line(tmp_path: Path) -> None:
     assert "0 created, 0 updated, 12 unchanged" in again.stdout  # 新人 was not written
 
 
+@pytest.mark.slow
 def test_cli_run_without_token_exits_with_one_clear_line(tmp_path: Path) -> None:
     result = run_cli(tmp_path, "run", env={"BOT_TOKEN": ""})
     assert result.returncode != 0
@@ -111,11 +115,13 @@ def test_cli_run_without_token_exits_with_one_clear_line(tmp_path: Path) -> None
     ]
 
 
+@pytest.mark.slow
 def test_cli_database_is_private(tmp_path: Path) -> None:
     run_cli(tmp_path, "import-roster", str(SMALL_ROSTER))
     assert (tmp_path / "cli.sqlite3").stat().st_mode & 0o077 == 0
 
 
+@pytest.mark.slow
 def test_cli_invites_export_and_backup(tmp_path: Path) -> None:
     run_cli(tmp_path, "import-roster", str(SMALL_ROSTER))
     invites = run_cli(tmp_path, "invites", "--bot-username", "zhibu_bot")

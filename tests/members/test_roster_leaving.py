@@ -170,6 +170,7 @@ async def test_deactivated_members_are_not_listed_nor_expected(harness: Harness)
 # ----------------------------------------------------------------------------------------------- the CLI
 
 
+@pytest.mark.slow
 def test_cli_reports_the_missing_and_deactivates_them_when_asked(tmp_path: Path) -> None:
     assert run_cli(tmp_path, "import-roster", str(SMALL_ROSTER)).returncode == 0
     short = tmp_path / "short.csv"
@@ -200,6 +201,7 @@ def test_cli_reports_the_missing_and_deactivates_them_when_asked(tmp_path: Path)
     assert "2 of them had been deactivated and are listed again: active again." in back.stdout
 
 
+@pytest.mark.slow
 def test_cli_refuses_a_name_of_only_invisible_characters_naming_line_and_column(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text(FULL + "\u200b,二村党支部,,在家,,,,,,,,\n", encoding="utf-8")
@@ -208,6 +210,7 @@ def test_cli_refuses_a_name_of_only_invisible_characters_naming_line_and_column(
     assert "line 14, column name: only invisible characters" in result.stdout
 
 
+@pytest.mark.slow
 def test_cli_reports_an_unclosed_quote_on_its_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     lines = FULL.splitlines(keepends=True)

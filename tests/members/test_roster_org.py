@@ -131,6 +131,7 @@ def test_a_column_is_named_in_the_reader_language() -> None:
     assert column_name("zh", "民族") == "民族"  # an unknown header as the file wrote it
 
 
+@pytest.mark.slow
 def test_the_cli_names_the_chinese_column_in_chinese(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text(one("乙,一村党支部,一组,在家,,,,,,,,,党员,,,,,,"), encoding="utf-8")

@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.config import Settings
 from bot.domain.call import Call
 from bot.domain.rights import Actor
@@ -141,6 +143,7 @@ async def test_a_whole_notice_through_the_use_cases_without_telegram(store: Stor
     assert rows[0][0] == 5
 
 
+@pytest.mark.slow
 def test_the_notice_use_cases_import_nothing_of_telegram() -> None:
     """In a fresh interpreter (pytest's own has python-telegram-bot loaded by other tests)."""
     modules = [

@@ -187,6 +187,7 @@ async def test_a_failed_backup_is_recorded_and_told_to_the_admins_once_a_day(
     await harness.settle()
 
 
+@pytest.mark.slow
 async def test_the_backup_command_writes_into_backup_dir_or_the_file_named(tmp_path: Path) -> None:
     store = await open_store(tmp_path / "zhibu.sqlite3")
     await store.close()

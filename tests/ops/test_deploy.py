@@ -50,6 +50,7 @@ def test_the_unit_restarts_on_failure_as_its_own_user_and_stops_within_the_grace
 
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")
+@pytest.mark.slow
 def test_systemd_analyze_verify_finds_nothing_wrong(tmp_path: Path) -> None:
     """The unit as installed, with its paths moved under tmp_path (the real ones do not exist here) and the
     interpreter running these tests: `verify` must print nothing at all (it reports bad values as warnings

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.emulator import EmuGroup
 from bot.handlers.health import backup_job, recorded
 from bot.ops.health import sweep_late
@@ -119,6 +121,7 @@ def health_cli(database: Path, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 async def test_the_health_command_exits_non_zero_for_a_late_sweep_or_a_failed_backup(tmp_path: Path) -> None:
     database = tmp_path / "zhibu.sqlite3"
     store = await open_store(database)

@@ -112,6 +112,7 @@ async def test_an_older_backup_is_migrated_and_the_current_database_kept_aside(t
 
 
 @pytest.mark.http
+@pytest.mark.slow
 async def test_the_cli_refuses_while_the_bot_runs_and_restores_once_it_is_stopped(
     tmp_path: Path,
     emulator: BotApiEmulator,

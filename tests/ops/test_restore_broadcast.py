@@ -23,7 +23,7 @@ from tests.support.faults import NOTICE, SECRETARY_ID, meeting, messages_with, r
 from tests.support.harness import make_settings, stop_sweep_job
 
 #: The bot talks to the emulator over HTTP (a webhook, a process of its own, network faults).
-pytestmark = pytest.mark.http
+pytestmark = [pytest.mark.http, pytest.mark.slow]  # slow: a 40-member broadcast backed up and restored
 
 MEMBERS = 40
 

@@ -33,7 +33,7 @@ from tests.support.faults import (
 from tests.support.harness import PLAIN, Harness
 
 #: The bot talks to the emulator over HTTP (a webhook, a process of its own, network faults).
-pytestmark = pytest.mark.http
+pytestmark = [pytest.mark.http, pytest.mark.slow]  # slow: kill -9 of a bot process, a 300-member broadcast
 
 SH = ZoneInfo("Asia/Shanghai")
 

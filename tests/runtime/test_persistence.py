@@ -26,7 +26,7 @@ from tests.support.faults import BotProcess, messages_with, until
 from tests.support.harness import SMALL_ROSTER
 
 #: The bot talks to the emulator over HTTP (a webhook, a process of its own, network faults).
-pytestmark = pytest.mark.http
+pytestmark = [pytest.mark.http, pytest.mark.slow]  # slow: the bot as a process of its own, killed and restarted
 
 SECRETARY, COMMUNITY_SECRETARY, LIAISON, MIGRANT, PATROL = 1001, 3001, 1002, 1003, 1004
 REPORT = "本季度在外务工期间，我坚持学习党的二十大精神，按时参加线上组织生活，遵守党的纪律。"

@@ -45,6 +45,7 @@ def test_only_methods_that_put_messages_in_chats_are_counted() -> None:
     assert not counted("getUpdates") and not counted("answerCallbackQuery") and not counted("getChatMember")
 
 
+@pytest.mark.slow
 async def test_no_sliding_second_holds_more_sends_than_the_rate() -> None:
     scheduler, recorder = SendScheduler(10), Recorder()
     jobs = [_send(scheduler, recorder, f"o{i}", OUTBOX, 1000 + i) for i in range(25)]
@@ -56,6 +57,7 @@ async def test_no_sliding_second_holds_more_sends_than_the_rate() -> None:
         assert sum(1 for t in times[i:] if t < start + 1.0) <= 10
 
 
+@pytest.mark.slow
 async def test_an_answer_goes_before_the_next_outbox_send_while_the_outbox_is_full() -> None:
     scheduler, recorder = SendScheduler(10), Recorder()
     broadcast = [asyncio.create_task(_send(scheduler, recorder, f"o{i}", OUTBOX, 1000 + i)) for i in range(30)]
@@ -70,6 +72,7 @@ async def test_an_answer_goes_before_the_next_outbox_send_while_the_outbox_is_fu
     assert len(labels) == 31
 
 
+@pytest.mark.slow
 async def test_outbox_sends_to_one_private_chat_are_spaced_but_answers_are_not() -> None:
     scheduler, recorder = SendScheduler(100), Recorder()
     await asyncio.gather(*[_send(scheduler, recorder, f"o{i}", OUTBOX, 7) for i in range(5)])

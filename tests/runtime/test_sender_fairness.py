@@ -164,6 +164,7 @@ def people(harness: Harness, *ids: int) -> list[EmuUser]:
     return users
 
 
+@pytest.mark.slow
 async def test_messages_to_others_are_not_held_behind_a_chat_being_paced(harness: Harness) -> None:
     harness.emu.chat_limits = True  # the emulator answers 429 to a send over a chat's limit
     busy, *others = people(harness, BUSY_CHAT, *OTHERS)
@@ -179,6 +180,7 @@ async def test_messages_to_others_are_not_held_behind_a_chat_being_paced(harness
     assert harness.emu.stats["429"] == 0
 
 
+@pytest.mark.slow
 async def test_a_429_given_up_on_keeps_the_chat_s_order(harness: Harness) -> None:
     busy, other = people(harness, BUSY_CHAT, OTHERS[0])
     refused: list[str] = []
@@ -201,6 +203,7 @@ async def test_a_429_given_up_on_keeps_the_chat_s_order(harness: Harness) -> Non
     await harness.settle()
 
 
+@pytest.mark.slow
 async def test_a_row_held_for_a_paced_chat_goes_once_after_a_restart(
     emulator: BotApiEmulator,
     store: Store,
