@@ -1,5 +1,5 @@
 """The one place that reaches into python-telegram-bot's private attributes, so that an upgrade breaks here,
-loudly (`tests/test_ptb_compat.py`), and nowhere else.
+loudly (`tests/runtime/test_ptb_compat.py`), and nowhere else.
 
 PTB keeps a `ConversationHandler`'s state privately and has no public way to end a conversation from the
 outside; we need one so that a new command, or a button that asks for a next step, ends whatever

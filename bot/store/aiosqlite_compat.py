@@ -1,4 +1,4 @@
-"""The one private aiosqlite API we use, behind one function with its own test (tests/test_db_batch.py).
+"""The one private aiosqlite API we use, behind one function with its own test (tests/store/test_db_batch.py).
 
 aiosqlite runs every call on its database thread, one hand-over per call (~0.1 ms of wall time on a small
 machine). A short write of a few statements — BEGIN, two inserts, an update, COMMIT — is then five hand-overs

@@ -9,7 +9,7 @@ EXPECTED = "要打字回复"
 
 
 async def test_a_sticker_while_writing_a_report_is_answered(harness: Harness) -> None:
-    # (a voice message is now taken as the report itself: tests/test_mobile_reports.py)
+    # (a voice message is now taken as the report itself: tests/reports/test_reads.py)
     migrant = harness.user(MIGRANT)
     await migrant.send("/report")
     await migrant.expect("思想汇报")

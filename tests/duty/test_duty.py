@@ -27,7 +27,7 @@ async def logs(harness: Harness) -> list[DutyLog]:
 
 async def approve_all(harness: Harness) -> None:
     """The branch approves every pending entry (only approved entries count: issue 17; the review itself is
-    tested in tests/test_duty_posts.py)."""
+    tested in tests/duty/test_posts.py)."""
     await harness.store.duty.approve(
         [e.id for e in await logs(harness) if e.review == "pending"], None, "2026-01-01T00:00:00+00:00"
     )

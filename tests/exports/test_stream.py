@@ -248,7 +248,7 @@ async def from_lists(store: Store, units: set[int] | None) -> dict[str, bytes]:
     )
     files["duty_accounts.csv"] = to_csv(ACCOUNTS_HEADER, [])
     files["duty_publicity.csv"] = to_csv(PUBLICITY_HEADER, [])
-    # this database has no care cases: their files are the headers (tests/test_care_data.py checks their rows)
+    # this database has no care cases: their files are the headers (tests/care/test_data.py checks their rows)
     files["care_cases.csv"] = to_csv(CASES_HEADER, [])
     files["care_visits.csv"] = to_csv(CARE_VISITS_HEADER, [])
     files["dues_rules.csv"] = to_csv(DUES_RULES_HEADER, [])  # no dues either (tests/test_dues_sheet.py)
@@ -423,7 +423,7 @@ async def test_export_sends_the_files_from_disk_and_removes_them(
         sent[message.document_name] = message.document_bytes
     assert "导出完成" in message.text and f"共 {len(EXPORTS) + 1} 个文件" in message.text  # the CSV files, the ledger
     [workbook] = [name for name in sent if name.endswith(".xlsx")]
-    assert workbook.startswith("台账-一村党支部-") and sent.pop(workbook).startswith(b"PK")  # tests/test_xlsx*.py
+    assert workbook.startswith("台账-一村党支部-") and sent.pop(workbook).startswith(b"PK")  # exports/test_xlsx*.py
     me = await harness.store.members.by_telegram_id(SECRETARY)
     assert me is not None
     units = OrgTree.of(await harness.store.units.all()).subtree(me.unit_id)

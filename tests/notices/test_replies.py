@@ -298,7 +298,7 @@ async def test_group_chat_gets_the_notice_and_its_buttons_count_for_whoever_pres
     secretary = harness.user(SECRETARY)
     await harness.user(PLAIN).send("/bindgroup", chat=group)
     await group.expect("只有党组织书记")
-    group.add_member(secretary, admin=True)  # only a group administrator may bind it (tests/test_notices_group.py)
+    group.add_member(secretary, admin=True)  # only a group administrator may bind it (tests/notices/test_group.py)
     await secretary.send("/bindgroup", chat=group)
     await group.expect("本群已和一村党支部绑定")
     await secretary.send("/bindgroup")
