@@ -1,7 +1,7 @@
 """List the functions in `bot/services` that take more than 4 parameters besides `self` / `cls`; exit 1 if any.
 
 Run: `.venv/bin/python scripts/check_params.py [PATH ...]` (default: `bot/services`). `.ci/run` and
-`tests/test_architecture.py` run it, so CI keeps it true. (`scripts/shape.py` prints issue 22's figures,
+`tests/app/test_architecture.py` run it, so CI keeps it true. (`scripts/shape.py` prints issue 22's figures,
 among them the same count for public functions only; this is the stricter check that fails.)
 
 Why (issue 22, item 3): a use case takes `deps` (the store and the settings, `bot.services.kernel.deps.Deps`),

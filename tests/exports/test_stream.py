@@ -251,7 +251,7 @@ async def from_lists(store: Store, units: set[int] | None) -> dict[str, bytes]:
     # this database has no care cases: their files are the headers (tests/care/test_data.py checks their rows)
     files["care_cases.csv"] = to_csv(CASES_HEADER, [])
     files["care_visits.csv"] = to_csv(CARE_VISITS_HEADER, [])
-    files["dues_rules.csv"] = to_csv(DUES_RULES_HEADER, [])  # no dues either (tests/test_dues_sheet.py)
+    files["dues_rules.csv"] = to_csv(DUES_RULES_HEADER, [])  # no dues either (tests/dues/test_sheet.py)
     files["dues_payments.csv"] = to_csv(DUES_PAYMENTS_HEADER, [])
     return files
 

@@ -11,7 +11,7 @@ builder `async def care_sheet(ledger: Ledger) -> None` in its capability's `shee
 record of `ledger.units`, calling `ledger.seen(day)` for each record's date), its words under `[xlsx.care]` /
 `[xlsx.care.col]` in locales/zh/xlsx.toml and locales/en/xlsx.toml (with `about`, its line in the 目录), and one
 line `Sheet("care", care_sheet)` in `SHEETS` below (the tests name every sheet from `SHEETS`, check print setup on
-every sheet, and render the book with LibreOffice: tests/test_xlsx_render.py bounds its pages). Cells hold plain
+every sheet, and render the book with LibreOffice: tests/exports/test_xlsx_render.py bounds its pages). Cells hold plain
 text: a catalogue message through `ledger.text`, stored Telegram HTML through `printable`.
 
 The book opens with a cover (封面) and a 目录 (`bot.services.exports.cover`), written last; every printed page

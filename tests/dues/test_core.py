@@ -10,6 +10,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.config import Settings
 from bot.domain.call import Call
 from bot.domain.results import Result
@@ -21,7 +23,8 @@ from bot.services.dues.rules import Month
 from bot.services.dues.view import dues_command
 from bot.services.kernel.deps import Deps
 from bot.store import Store
-from tests.conftest import MEDIATOR, SECRETARY, SMALL_ROSTER, load_roster
+from tests.support.db import open_store
+from tests.support.harness import MEDIATOR, SECRETARY, SMALL_ROSTER, load_roster
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -56,7 +59,7 @@ async def dues_keys(store: Store) -> list[str]:
 
 async def test_a_year_of_dues(tmp_path: Path, settings: Settings) -> None:
     path = tmp_path / "dues.sqlite3"
-    store = await Store.open(path)
+    store = await open_store(path)
     try:
         await load_roster(store, SMALL_ROSTER)
         secretary = await person(store, SECRETARY)
@@ -105,7 +108,7 @@ async def test_a_year_of_dues(tmp_path: Path, settings: Settings) -> None:
         assert await dues_keys(store) == [f"dues:remind:{mid}:2026-07", f"dues:behind:3:{mid}:2026-07:{sid}"]
     finally:
         await store.close()
-    again = await Store.open(path)  # a restart changes nothing
+    again = await open_store(path)  # a restart changes nothing
     try:
         await core.sweep(again, settings, at(10, 3))
         await core.sweep(again, settings, at(11, 2))  # four months: still the stage of three
@@ -125,6 +128,7 @@ async def test_a_year_of_dues(tmp_path: Path, settings: Settings) -> None:
         await again.close()
 
 
+@pytest.mark.slow
 def test_the_dues_use_cases_import_nothing_of_telegram() -> None:
     code = (
         "import sys\n"

@@ -15,7 +15,8 @@ from bot.services import registry as core
 from bot.services.development.register import development_command
 from bot.services.kernel.deps import Deps
 from bot.store import Store
-from tests.conftest import SECRETARY, SMALL_ROSTER, load_roster
+from tests.support.db import open_store
+from tests.support.harness import SECRETARY, SMALL_ROSTER, load_roster
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -44,7 +45,7 @@ async def record(store: Store, settings: Settings, person: Actor, day: str, line
 
 async def test_each_timer_once_in_its_window_and_after_a_restart(tmp_path: Path, settings: Settings) -> None:
     path = tmp_path / "d.sqlite3"
-    store = await Store.open(path)
+    store = await open_store(path)
     try:
         await load_roster(store, SMALL_ROSTER)
         me = await secretary(store)
@@ -64,7 +65,7 @@ async def test_each_timer_once_in_its_window_and_after_a_restart(tmp_path: Path,
         await record(store, settings, me, "2026-04-21", "积极分子 | 2026-04-21 | 李联络")
     finally:
         await store.close()
-    store = await Store.open(path)  # a restart
+    store = await open_store(path)  # a restart
     try:
         me = await secretary(store)
         await core.sweep(store, settings, at("2026-04-22"))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from tests.conftest import MEDIATOR, OTHER_SECRETARY, PLAIN, SECRETARY, STRANGER, Harness
+from tests.support.harness import MEDIATOR, OTHER_SECRETARY, PLAIN, SECRETARY, STRANGER, Harness
 
 TZ = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 11, 10, 10, 0, tzinfo=TZ)

@@ -23,8 +23,8 @@ from bot.services.exports.pdf import render_pdf, soffice
 from bot.services.exports.workbook import LedgerOrder, write_ledger
 from bot.services.kernel.xlsx_book import MIN_SCALE
 from bot.store import Store
-from tests.conftest import SMALL_ROSTER, load_roster
-from tests.xlsx_data import NOW, SETTINGS, open_book, seed
+from tests.support.harness import SMALL_ROSTER, load_roster
+from tests.support.xlsx_data import NOW, SETTINGS, open_book, seed
 
 pytestmark = [pytest.mark.render, pytest.mark.slow, pytest.mark.timeout(300)]
 

@@ -14,8 +14,8 @@ from bot.services.dues import rules
 from bot.services.dues.export import dues_payment_rows
 from bot.services.exports.workbook import LedgerOrder, write_ledger
 from bot.store import Store
-from tests.conftest import SMALL_ROSTER, load_roster
-from tests.xlsx_data import NOW, SETTINGS, member, open_book, rows
+from tests.support.harness import SMALL_ROSTER, load_roster
+from tests.support.xlsx_data import NOW, SETTINGS, member, open_book, rows
 
 SET = datetime(2026, 1, 3, 2, tzinfo=UTC)
 

@@ -1,7 +1,7 @@
 """`/export [YYYY] [pdf]` and `python -m bot export DIR --pdf` (issue 29): the ledger printed to PDF by LibreOffice
 when the server has it, said plainly when it has not (or when it fails or takes too long), and left out with a clear
 answer when it is over Telegram's upload limit. LibreOffice here is a stand-in script that records how it was run
-(the real one renders in tests/test_xlsx_render.py)."""
+(the real one renders in tests/exports/test_xlsx_render.py)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from bot.services.exports import export as export_service
 from bot.services.exports.export import EXPORTS, FIRST_YEAR, ExportAsk, export_ask
 from bot.services.exports.pdf import Rendered, render_pdf, soffice
 from bot.store import Store
-from tests.conftest import SECRETARY, SMALL_ROSTER, Harness, load_roster
-from tests.xlsx_data import NOW, seed
+from tests.support.harness import SECRETARY, SMALL_ROSTER, Harness, load_roster
+from tests.support.xlsx_data import NOW, seed
 
 #: A stand-in for soffice: writes `<stem>.pdf` into --outdir with how it was run (its arguments, the fonts it was
 #: given), `PAD` bytes long; or fails, or hangs with a child of its own, as FAKE_MODE says.
@@ -126,7 +126,7 @@ async def sent_files(harness: Harness, command: str, after: int = 0) -> tuple[li
         assert message.document_name is not None
         names.append(message.document_name)
     texts = [message.text] + [(await secretary.next_message()).text for _ in range(after)]
-    await secretary.no_message()
+    await harness.nothing_more(secretary)
     return names, texts
 
 

@@ -36,10 +36,10 @@ from bot.services.reports import status_steps
 from bot.services.reports.read import CommentDraft
 from bot.services.reports.status_steps import StatusDraft
 from bot.services.reports.write import ReportDraft
-from bot.store import Store
-from tests.conftest import Harness
+from tests.support.db import open_store
+from tests.support.harness import Harness
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 STORED = ("drafts-40c769b-before-capabilities.json", "drafts-77f3195-capabilities.json")
 SECRET = "张家借了李家三万块钱的细节"
 MEMBER, OTHER = 2002, 2005
@@ -218,7 +218,7 @@ def test_a_draft_saved_before_its_flow_module_is_renamed_restores_after_it(
 
 async def _half_done(path: Path, user_id: int, state: int, data: dict[str, Any]) -> None:
     """The /status conversation of `user_id` left at `state` with these stored drafts, as a restart finds it."""
-    store = await Store.open(path)
+    store = await open_store(path)
     try:
         key = json.dumps([user_id, user_id])
         await store.conversations.save({("status", key): json.dumps(state)}, {user_id: json.dumps(data)})

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from tests.conftest import LIAISON, PLAIN, SECRETARY, STRANGER, Harness
+from tests.support.harness import LIAISON, PLAIN, SECRETARY, STRANGER, Harness
 
 TZ = ZoneInfo("Asia/Shanghai")
 
