@@ -6,7 +6,9 @@ scripts/import_cycles.py. Both read the source, so they take well under a second
 from __future__ import annotations
 
 import importlib.util
+import logging
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -25,6 +27,18 @@ def _script(name: str) -> ModuleType:
     return module
 
 
+@pytest.fixture
+def loggers_kept() -> Iterator[None]:
+    """import-linter's command line sets logging up with dictConfig, which disables every logger that exists
+    (the bot's included): they are given back, or a later test in this process would see no log records."""
+    loggers = [one for one in logging.Logger.manager.loggerDict.values() if isinstance(one, logging.Logger)]
+    disabled = [one.disabled for one in loggers]
+    yield
+    for one, was in zip(loggers, disabled, strict=True):
+        one.disabled = was
+
+
+@pytest.mark.usefixtures("loggers_kept")
 def test_layer_contract_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     assert lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True, no_logo=True) == 0
