@@ -151,6 +151,7 @@ async def test_a_deactivated_member_is_refused_like_an_unknown_user(harness: Har
 
 
 async def test_deactivated_members_are_not_listed_nor_expected(harness: Harness) -> None:
+    harness.at(datetime(2026, 12, 1, 9, tzinfo=ZoneInfo("Asia/Shanghai")))  # the meeting below is still to come
     await apply(harness.store, without("吴未绑定", "钱调解"), deactivate=True)
     secretary = harness.user(SECRETARY)
     await secretary.send("/members")
