@@ -9,7 +9,7 @@ Run after changing `dependencies` in pyproject.toml, or to take newer releases:
 
 It asks PyPI itself (https://pypi.org/simple), whatever pip is configured with on this machine (local mirrors and
 wheel folders hold files whose hashes are not PyPI's), and runs with the Python of the image (3.11).
-`tests/test_ops_deploy.py` checks that the lock pins every dependency with hashes and that the Dockerfile uses it.
+`tests/ops/test_deploy.py` checks that the lock pins every dependency with hashes and that the Dockerfile uses it.
 """
 
 from __future__ import annotations

@@ -26,6 +26,9 @@ from tests.support.harness import (
     stop_sweep_job,
 )
 
+#: Fixtures shared by the modules of one capability: `current` (a database of today's version) for the restores.
+pytest_plugins = ["tests.support.restore"]
+
 # CI runs hypothesis derandomised: the same examples every run, so a red build is reproducible. No deadline in
 # either profile: how long an example takes is a benchmark's business (bench/), not a test's, and on a shared
 # two-core machine a slow second is no failure.

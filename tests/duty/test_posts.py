@@ -23,7 +23,7 @@ from tests.support.harness import (
     SECRETARY,
     Harness,
 )
-from tests.test_notices import until
+from tests.support.notices import until
 
 TZ = ZoneInfo("Asia/Shanghai")
 

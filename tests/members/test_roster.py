@@ -140,7 +140,7 @@ def test_cli_reads_a_gbk_roster_as_excel_saves_it(tmp_path: Path) -> None:
     """Issue 30 item 9: Excel's 「CSV（逗号分隔）」 in Chinese is GBK; it imports, and the secretary is told how
     it was read. A file in no Chinese spreadsheet encoding is refused with how to save it as UTF-8."""
     gbk = tmp_path / "名册-gbk.csv"
-    gbk.write_bytes((Path(__file__).parent / "data" / "org.csv").read_text(encoding="utf-8").encode("gbk"))
+    gbk.write_bytes((Path(__file__).parents[1] / "data" / "org.csv").read_text(encoding="utf-8").encode("gbk"))
     result = run_cli(tmp_path, "import-roster", str(gbk), env={"DEFAULT_LANGUAGE": "zh"})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "这个文件是 GBK 编码" in result.stdout and "新增 9 人" in result.stdout

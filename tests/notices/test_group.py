@@ -116,7 +116,7 @@ async def test_a_committee_meeting_never_goes_to_the_bound_group(harness: Harnes
     await secretary.expect("已开始发送", skipping=("预览",))
     await harness.settle()
     await secretary.expect("通知发送完毕", skipping=("会议通知",))
-    await group.no_message(within=0.3)
+    await harness.nothing_more(group)
     rows = await harness.store.db.fetchall("SELECT key FROM outbox WHERE chat_id = ?", (GROUP,))
     assert rows == []
 
@@ -142,7 +142,7 @@ async def test_the_preview_says_the_group_gets_a_copy_and_skipping_it_works(harn
     await secretary.expect("已开始发送", skipping=("预览",))
     await harness.settle()
     await saw(harness.user(PATROL), "会议通知")
-    await group.no_message(within=0.3)
+    await harness.nothing_more(group)
     assert await harness.store.db.fetchall("SELECT key FROM outbox WHERE chat_id = ?", (GROUP,)) == []
     await saw(secretary, "通知发送完毕")
     secretary.drain()

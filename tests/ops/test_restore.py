@@ -5,11 +5,9 @@ messages keeps what was sent after the backup from being sent again."""
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import sqlite3
 import subprocess
 import sys
-from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,18 +15,14 @@ import pytest
 
 from bot.emulator import BotApiEmulator
 from bot.ops.lock import hold
-from bot.ops.restore import RestoreRefused, restore
+from bot.ops.restore import restore
 from bot.store.db import migrations
 from tests.support.db import open_store
 from tests.support.faults import BotProcess, registered_community
 from tests.support.migrations import build, ops_number
+from tests.support.restore import NOW, digest, refused
 
 SH = ZoneInfo("Asia/Shanghai")
-NOW = datetime(2026, 11, 30, 10, 0, tzinfo=SH)
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def unit_name(path: Path) -> str:
@@ -36,23 +30,6 @@ def unit_name(path: Path) -> str:
         name = str(conn.execute("SELECT name FROM units WHERE id = 1").fetchone()[0])
     conn.close()
     return name
-
-
-@pytest.fixture
-def current(tmp_path: Path) -> Path:
-    path = tmp_path / "zhibu.sqlite3"
-    build(path, len(migrations()), name="现在的支部")
-    return path
-
-
-async def refused(source: Path, database: Path, key: str) -> None:
-    before = digest(database)
-    with pytest.raises(RestoreRefused) as caught:
-        await restore(source, database, NOW)
-    assert caught.value.key == key
-    assert digest(database) == before
-    assert not list(database.parent.glob("*before-restore*"))
-    assert not list(database.parent.glob("*.restoring*"))
 
 
 async def test_a_damaged_file_is_refused(tmp_path: Path, current: Path) -> None:

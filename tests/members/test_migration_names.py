@@ -17,7 +17,7 @@ from bot.store import Store
 from bot.store.db import migrations
 
 NOW = "2026-03-01T02:00:00+00:00"
-SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "clean_names_migration.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "clean_names_migration.py"
 
 
 def script() -> ModuleType:

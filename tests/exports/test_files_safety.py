@@ -19,8 +19,8 @@ from bot import cli
 from bot.config import Settings
 from bot.ops.backup import take_backup
 from bot.services.exports.export import EXPORTS
-from bot.store import Store
-from tests.conftest import SMALL_ROSTER, load_roster
+from tests.support.db import open_store
+from tests.support.harness import SMALL_ROSTER, load_roster
 
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 30, 3, 0, tzinfo=SH)
@@ -28,7 +28,7 @@ NOW = datetime(2026, 11, 30, 3, 0, tzinfo=SH)
 
 @pytest.fixture
 async def settings(tmp_path: Path) -> Settings:
-    store = await Store.open(tmp_path / "zhibu.sqlite3")
+    store = await open_store(tmp_path / "zhibu.sqlite3")
     try:
         await load_roster(store, SMALL_ROSTER)
     finally:
@@ -140,6 +140,7 @@ async def test_a_folder_in_the_way_of_a_file_stops_the_export_before_anything_mo
     assert [p.name for p in target.iterdir()] == ["notices.csv"]  # nothing moved, nothing left behind
 
 
+@pytest.mark.slow
 async def test_the_export_command_refuses_a_link_with_its_reason(settings: Settings, tmp_path: Path) -> None:
     folder, _ = victim(tmp_path)
     (tmp_path / "link").symlink_to(folder)
@@ -161,7 +162,7 @@ async def test_the_export_command_refuses_a_link_with_its_reason(settings: Setti
 
 
 async def backup_into(settings: Settings, folder: Path) -> tuple[bool, str | None]:
-    store = await Store.open(settings.database_path)
+    store = await open_store(settings.database_path)
     try:
         outcome = await take_backup(store, settings.model_copy(update={"backup_dir": folder}), NOW)
     finally:

@@ -10,8 +10,8 @@ from typing import Any
 from telegram import Chat, Message, Update, User
 
 from bot.runtime.ordering import ChatOrderedProcessor, keys_of
-from tests.conftest import loop_turn
-from tests.faults import until
+from tests.support.faults import until
+from tests.support.harness import loop_turn
 
 GROUP = -100500
 

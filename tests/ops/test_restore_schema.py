@@ -17,9 +17,9 @@ import pytest
 from bot.ops.restore import RestoreRefused, restore
 from bot.store.db import migrations
 from bot.store.ops_files import normalised_sql, schema_difference
-from tests.test_ops_restore import NOW, build, current, refused
+from tests.support.migrations import build
+from tests.support.restore import NOW, refused
 
-__all__ = ["current"]  # the fixture, used by name below
 LATEST = len(migrations())
 
 
@@ -126,6 +126,7 @@ def test_comments_quotes_and_spacing_are_no_difference() -> None:
     assert normalised_sql("WHEN x = 'it''s' -- c") == normalised_sql("when x='it''s'")
 
 
+@pytest.mark.slow
 async def test_the_restore_command_refuses_cleanly_without_a_traceback(tmp_path: Path, current: Path) -> None:
     backup = tmp_path / "backup.sqlite3"
     build(backup, LATEST)

@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.app import build_application, running
+from bot.app import running
 from bot.config import Settings
 from bot.emulator import BotApiEmulator, EmuUser
 from bot.runtime.scheduler import GROUP_PER_MINUTE, SendScheduler
 from bot.store import Store
-from tests.conftest import MIGRANT, PLAIN, SECRETARY, SMALL_ROSTER, STRANGER, Harness, load_roster
-from tests.faults import until
+from tests.support.faults import until
+from tests.support.harness import MIGRANT, PLAIN, SECRETARY, SMALL_ROSTER, STRANGER, Harness, build_app, load_roster
 
 SH = ZoneInfo("Asia/Shanghai")
 MORNING = datetime(2026, 11, 10, 9, 0, tzinfo=SH)
@@ -85,14 +85,14 @@ async def test_a_stranger_is_pointed_once_a_day_even_across_a_restart(
     await load_roster(store, SMALL_ROSTER)
     group = emulator.add_group(-100903, "一村党支部群")
     users: dict[int, EmuUser] = {}
-    first = build_application(settings, store)
+    first = build_app(settings, store, emulator)
     async with running(first, poll_timeout=1):
         harness = Harness(emulator, store, settings, first, users)
         harness.at(MORNING)
         await harness.user(STRANGER).send("/help", chat=group)
         await group.expect("私聊")
 
-    second = build_application(settings, store)
+    second = build_app(settings, store, emulator)
     async with running(second, poll_timeout=1):
         harness = Harness(emulator, store, settings, second, users)
         harness.at(MORNING + timedelta(hours=8))  # the same day, after a restart

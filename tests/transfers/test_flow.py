@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from tests.conftest import LIAISON, PATROL, PLAIN, SECRETARY, STRANGER, Harness
+from tests.support.harness import LIAISON, PATROL, PLAIN, SECRETARY, STRANGER, Harness
 
 TZ = ZoneInfo("Asia/Shanghai")
 OUT = "/transfer 转出 | 赵巡逻 | 中共东莞市长安镇委员会 | 2026-015 | 2026-03-02"
