@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.services.appraisal.buttons import Ballot
 from bot.services.appraisal.rules import Grade
-from tests.conftest import LIAISON, MEDIATOR, MIGRANT, PATROL, SECRETARY, STRANGER, Harness
+from tests.support.harness import LIAISON, MEDIATOR, MIGRANT, PATROL, SECRETARY, STRANGER, Harness
 
 TZ = ZoneInfo("Asia/Shanghai")
 
