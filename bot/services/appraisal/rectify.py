@@ -19,7 +19,7 @@ from bot.i18n import Html, t
 from bot.services.appraisal.common import MAX_TEXT, branch_members, branch_of, lang_of, named, reachable, split
 from bot.services.appraisal.rules import future_day
 from bot.services.kernel.deps import Deps
-from bot.store.appraisal import RectifyItem
+from bot.store.appraisal_rows import RectifyItem
 from bot.store.outbox import Outgoing
 
 CLOSE_WORDS = ("销号", "完成", "close")

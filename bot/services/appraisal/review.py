@@ -28,7 +28,7 @@ from bot.services.appraisal.rules import (
     shown_tally,
 )
 from bot.services.kernel.deps import Deps
-from bot.store.appraisal import Appraisal
+from bot.store.appraisal_rows import Appraisal
 from bot.store.outbox import Outgoing
 
 OPEN_WORDS = ("开始", "open")

@@ -14,7 +14,7 @@ from bot.services.appraisal.common import MAX_TEXT, branch_members, branch_of, n
 from bot.services.appraisal.rules import Pair, pair_status, required_pairs, talk_day
 from bot.services.kernel.deps import Deps
 from bot.store import Store
-from bot.store.appraisal import Talk
+from bot.store.appraisal_rows import Talk
 
 #: Lines of missing pairs and of talks shown at most (the rest is counted).
 SHOWN = 40
