@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from aiohttp import web
 
 from bot.app import running
@@ -152,6 +153,7 @@ async def test_blocked_member_is_failed_not_retried_and_named_in_the_summary(har
     assert notices_of(harness.user(PATROL)) == []
 
 
+@pytest.mark.slow  # waits out the sender's real pace (or builds every schema)
 async def test_429_answers_are_waited_out_with_no_loss(harness: Harness) -> None:
     harness.at(T0)
     await link(harness, *BRANCH_ONE)
@@ -232,6 +234,7 @@ async def _leave(harness: Harness, member_id: int, reason: str) -> None:
     await saw(member, "已请假")
 
 
+@pytest.mark.slow  # waits out the sender's real pace (or builds every schema)
 async def test_reminders_skip_members_on_leave_and_come_once_per_stage(harness: Harness) -> None:
     harness.at(T0)
     await link(harness, *BRANCH_ONE)

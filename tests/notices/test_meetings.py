@@ -17,6 +17,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.domain.models import Member
 from bot.emulator import BotMessage
 from bot.services.exports.export import export_files
@@ -219,6 +221,7 @@ async def test_a_group_leader_decides_the_leaves_of_their_meeting(harness_factor
     assert got(harness.user(WANG), "请假申请") == []  # the convener decides, the secretary is not asked
 
 
+@pytest.mark.slow  # waits out the sender's real pace (or builds every schema)
 async def test_reminders_skip_pending_and_approved_leave(harness_factory: Any, tmp_path: Path) -> None:
     harness = await _harness(harness_factory, tmp_path)
     await send_notice(harness, WANG, f"支部党员大会 | {MEETING} | 村委会 | 学习")

@@ -102,6 +102,7 @@ async def test_a_trigger_with_another_body_is_refused(tmp_path: Path, current: P
     assert said["changed"] == "trigger due_report_filed" and said["extra"] == said["missing"] == "-"
 
 
+@pytest.mark.slow  # waits out the sender's real pace (or builds every schema)
 def test_every_version_the_migrations_make_passes_the_check(tmp_path: Path) -> None:
     for version in range(1, LATEST + 1):
         path = tmp_path / f"v{version}.sqlite3"

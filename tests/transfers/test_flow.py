@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from tests.support.harness import LIAISON, PATROL, PLAIN, SECRETARY, STRANGER, Harness
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -38,6 +40,7 @@ async def count(harness: Harness, table: str) -> int:
     return int(row[0])
 
 
+@pytest.mark.slow  # waits out the sender's real pace (or builds every schema)
 async def test_transfer_out_reminded_until_the_receipt_then_off_the_roster(harness: Harness) -> None:
     harness.at(at("2026-03-02"))
     secretary = harness.user(SECRETARY)
