@@ -23,6 +23,8 @@ from bot.services.minutes.buttons import (
     MinutesAdd,
     MinutesDone,
     MinutesDrop,
+    MinutesKind,
+    MinutesNoWritten,
     MinutesPerson,
     MinutesRedo,
     MinutesSave,
@@ -38,6 +40,8 @@ class Q(IntEnum):
     RES_TEXT = 5
     RES_VOTES = 6
     PREVIEW = 7
+    RES_KIND = 8
+    RES_WRITTEN = 9
 
 
 STATES = {
@@ -48,6 +52,8 @@ STATES = {
     flow.RES_TEXT: Q.RES_TEXT,
     flow.RES_VOTES: Q.RES_VOTES,
     flow.PREVIEW: Q.PREVIEW,
+    flow.RES_KIND: Q.RES_KIND,
+    flow.RES_WRITTEN: Q.RES_WRITTEN,
 }
 NAMES = {q: name for name, q in STATES.items()}
 END = ConversationHandler.END
@@ -138,6 +144,28 @@ async def on_add(update: Update, context: ZhibuContext) -> int | None:
     return None if draft is None else await _show(update, context, await flow.add(deps(context), call(context), draft))
 
 
+async def on_kind(update: Update, context: ZhibuContext) -> int | None:
+    assert update.callback_query is not None
+    pressed = MinutesKind.unpack(update.callback_query.data)
+    assert pressed is not None
+    draft = await _pressed(update, context, pressed.notice_id)
+    if draft is None:
+        return None
+    return await _show(update, context, await flow.chose_kind(deps(context), call(context), draft, pressed.kind))
+
+
+async def on_no_written(update: Update, context: ZhibuContext) -> int | None:
+    assert update.callback_query is not None
+    pressed = MinutesNoWritten.unpack(update.callback_query.data)
+    assert pressed is not None
+    draft = await _pressed(update, context, pressed.notice_id)
+    return (
+        None
+        if draft is None
+        else await _show(update, context, await flow.no_written(deps(context), call(context), draft))
+    )
+
+
 async def on_done(update: Update, context: ZhibuContext) -> int | None:
     assert update.callback_query is not None
     pressed = MinutesDone.unpack(update.callback_query.data)
@@ -185,8 +213,13 @@ def register(app: ZhibuApp) -> None:
                     CallbackQueryHandler(on_done, pattern=MinutesDone.matches),
                     *typing(Q.MORE),
                 ],
+                Q.RES_KIND: [CallbackQueryHandler(on_kind, pattern=MinutesKind.matches), *typing(Q.RES_KIND)],
                 Q.RES_TEXT: typing(Q.RES_TEXT),
                 Q.RES_VOTES: typing(Q.RES_VOTES),
+                Q.RES_WRITTEN: [
+                    CallbackQueryHandler(on_no_written, pattern=MinutesNoWritten.matches),
+                    *typing(Q.RES_WRITTEN),
+                ],
                 Q.PREVIEW: [
                     CallbackQueryHandler(on_save, pattern=MinutesSave.matches),
                     CallbackQueryHandler(on_drop, pattern=MinutesDrop.matches),

@@ -21,6 +21,8 @@ class HeldRow:
     topic: str
     expected: int
     present: int
+    passed: int = 0  # resolutions of its minutes that passed (通过)
+    failed: int = 0  # and that did not (未通过)
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,9 @@ class LedgerReads:
         rows = await self.db.fetchall(
             "SELECT n.id, n.kind, n.unit_id, n.starts_at, n.topic,"
             " (SELECT COUNT(*) FROM notice_members e WHERE e.notice_id = n.id) AS expected,"
-            " (SELECT COUNT(*) FROM checkins c WHERE c.notice_id = n.id) AS present"
+            " (SELECT COUNT(*) FROM checkins c WHERE c.notice_id = n.id) AS present,"
+            " (SELECT COUNT(*) FROM minute_resolutions r WHERE r.notice_id = n.id AND r.passed = 1) AS passed,"
+            " (SELECT COUNT(*) FROM minute_resolutions r WHERE r.notice_id = n.id AND r.passed = 0) AS failed"
             " FROM notices n WHERE n.cancelled_at IS NULL AND n.starts_at >= ? AND n.starts_at < ?"
             " AND n.starts_at <= ? AND EXISTS (SELECT 1 FROM checkins c WHERE c.notice_id = n.id)"
             " ORDER BY n.starts_at, n.id",
@@ -58,6 +62,8 @@ class LedgerReads:
                 r["topic"],
                 r["expected"],
                 r["present"],
+                r["passed"],
+                r["failed"],
             )
             for r in rows
         ]

@@ -7,18 +7,29 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from bot.store.db import Database, iso
 
 
 @dataclass(frozen=True)
 class Resolution:
-    """One 决议 and its vote: 赞成 `yes`, 反对 `no`, 弃权 `abstain`."""
+    """One 决议 and its vote: 赞成 `yes`, 反对 `no`, 弃权 `abstain`; its kind (`bot.domain.resolutions.KINDS`), the
+    written opinions (书面意见) counted with the votes, and the outcome computed when it was saved: `passed`
+    against `rule`, more than half of `base`, at least `needed` 赞成 (None for a resolution not yet judged)."""
 
     text: str
     yes: int
     no: int
     abstain: int
+    kind: str = "ordinary"
+    written_yes: int = 0
+    written_no: int = 0
+    written_abstain: int = 0
+    passed: bool | None = None
+    rule: str | None = None
+    base: int | None = None
+    needed: int | None = None
 
 
 @dataclass(frozen=True)
@@ -34,17 +45,36 @@ class Minutes:
 
 @dataclass(frozen=True)
 class ResolutionLine:
-    """One resolution of one meeting, for `resolutions.csv`."""
+    """One resolution of one meeting, for `resolutions.csv` (`kind` is the meeting's type, `resolution` the
+    resolution with its kind and outcome)."""
 
     notice_id: int
     kind: str
     unit_id: int
     starts_at: datetime
     seq: int
-    text: str
-    yes: int
-    no: int
-    abstain: int
+    resolution: Resolution
+
+
+_COLUMNS = "text, yes, no, abstain, kind, written_yes, written_no, written_abstain, passed, rule, base, needed"
+
+
+def _resolution(r: Any) -> Resolution:
+    passed = r["passed"]
+    return Resolution(
+        r["text"],
+        r["yes"],
+        r["no"],
+        r["abstain"],
+        r["kind"],
+        r["written_yes"],
+        r["written_no"],
+        r["written_abstain"],
+        None if passed is None else bool(passed),
+        r["rule"],
+        r["base"],
+        r["needed"],
+    )
 
 
 class MinutesRepo:
@@ -59,7 +89,7 @@ class MinutesRepo:
         if row is None:
             return None
         found = await self.db.fetchall(
-            "SELECT text, yes, no, abstain FROM minute_resolutions WHERE notice_id = ? ORDER BY seq", (notice_id,)
+            f"SELECT {_COLUMNS} FROM minute_resolutions WHERE notice_id = ? ORDER BY seq", (notice_id,)
         )
         return Minutes(
             notice_id,
@@ -68,7 +98,7 @@ class MinutesRepo:
             row["content"],
             row["saver"],
             datetime.fromisoformat(row["saved_at"]),
-            tuple(Resolution(r["text"], r["yes"], r["no"], r["abstain"]) for r in found),
+            tuple(_resolution(r) for r in found),
         )
 
     async def save(
@@ -92,8 +122,27 @@ class MinutesRepo:
             )
             await conn.execute("DELETE FROM minute_resolutions WHERE notice_id = ?", (notice_id,))
             await conn.executemany(
-                "INSERT INTO minute_resolutions (notice_id, seq, text, yes, no, abstain) VALUES (?, ?, ?, ?, ?, ?)",
-                [(notice_id, seq, r.text, r.yes, r.no, r.abstain) for seq, r in enumerate(resolutions, 1)],
+                f"INSERT INTO minute_resolutions (notice_id, seq, {_COLUMNS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        notice_id,
+                        seq,
+                        r.text,
+                        r.yes,
+                        r.no,
+                        r.abstain,
+                        r.kind,
+                        r.written_yes,
+                        r.written_no,
+                        r.written_abstain,
+                        None if r.passed is None else int(r.passed),
+                        r.rule,
+                        r.base,
+                        r.needed,
+                    )
+                    for seq, r in enumerate(resolutions, 1)
+                ],
             )
             await conn.execute(
                 "UPDATE notices SET minutes = ?, minutes_at = ? WHERE id = ?", (content, iso(now), notice_id)
@@ -119,20 +168,18 @@ class MinutesRepo:
         if units is not None:
             ids = tuple(sorted(set(units))) or (-1,)
             where, params = f"WHERE n.unit_id IN ({','.join('?' * len(ids))})", ids
+        columns = ", ".join(f"r.{c.strip()}" for c in _COLUMNS.split(","))
         async for r in self.db.stream(
-            "SELECT n.id, n.kind, n.unit_id, n.starts_at, r.seq, r.text, r.yes, r.no, r.abstain "
+            f"SELECT n.id, n.kind AS meeting_kind, n.unit_id, n.starts_at, r.seq, {columns} "
             f"FROM minute_resolutions r JOIN notices n ON n.id = r.notice_id {where} "
             "ORDER BY r.notice_id, r.seq",
             params,
         ):
             yield ResolutionLine(
                 r["id"],
-                r["kind"],
+                r["meeting_kind"],
                 r["unit_id"],
                 datetime.fromisoformat(r["starts_at"]),
                 r["seq"],
-                r["text"],
-                r["yes"],
-                r["no"],
-                r["abstain"],
+                _resolution(r),
             )

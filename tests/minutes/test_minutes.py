@@ -86,6 +86,13 @@ async def test_minutes_from_the_record_step_by_step(harness_factory: Any, tmp_pa
     await secretary.expect("会议内容")
     await secretary.send("一、学习党章。\n二、选举支部委员。")
     await secretary.press("添加决议", await secretary.expect("已记 0 条决议"))
+    kinds = await secretary.expect("哪一类")
+    assert kinds.labels() == ["一般事项", "接收预备党员", "预备党员转正", "选举", "处分"]
+    await secretary.press("选举", kinds)  # 3 of the 4 with a vote: an election needs more than four fifths
+    refusal = (await secretary.expect("不能进行选举")).text
+    assert "应到 4 人，至少要 4 人，实到只有 3 人" in refusal
+    await secretary.press("添加决议", await secretary.expect("已记 0 条决议"))
+    await secretary.press("一般事项", await secretary.expect("哪一类"))
     await secretary.expect("决议的内容")
     await secretary.send("同意李委员任组织委员")
     await secretary.expect("最多 3 人可以投票")
@@ -97,7 +104,8 @@ async def test_minutes_from_the_record_step_by_step(harness_factory: Any, tmp_pa
     await secretary.press("完成", await secretary.expect("已记 1 条决议"))
     preview = await secretary.expect("请核对")
     assert "主持人：王书记" in preview.text and "记录人：李委员" in preview.text
-    assert "1. 同意李委员任组织委员（赞成 2 票，反对 0 票，弃权 1 票）" in preview.text
+    assert "1. 同意李委员任组织委员（赞成 2 票，反对 0 票，弃权 1 票） —— 未通过" in preview.text
+    assert "须超过应到会有表决权党员半数，至少 3 票" in preview.text
     assert "二、选举支部委员" in preview.text
     await secretary.press("保存", preview)
     await secretary.expect("会议 #1 的记录已保存（决议 1 条）")

@@ -70,3 +70,24 @@ def build(path: Path, version: int, name: str = "白庙村党支部") -> None:
                 VALUES ('k1', 'reminder', 1, 1001, '提醒', '2026-01-05T08:00:00+00:00', 'sent');
         """)
     conn.close()
+
+
+def number_of(suffix: str) -> int:
+    """The number of the migration whose file name ends with `suffix` (`_resolutions.sql`), whatever it is
+    renumbered to when branches merge."""
+    names = [e.name for e in resources.files("bot.store.migrations").iterdir() if e.name.endswith(suffix)]
+    assert len(names) == 1, names
+    return int(names[0][:4])
+
+
+def build_before(path: Path, number: int, seed: str) -> None:
+    """A database migrated up to the version before migration `number`, with `seed` (SQL) written into it."""
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA foreign_keys = ON")
+        for version, sql in migrations():
+            if version >= number:
+                break
+            conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
+        conn.executescript(seed)
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == number - 1
+    conn.close()

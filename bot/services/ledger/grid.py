@@ -33,6 +33,8 @@ class Meeting:
     topic: str
     expected: int
     present: int
+    passed: int = 0  # resolutions of its minutes passed (通过)
+    failed: int = 0  # and not passed (未通过)
 
     @property
     def day(self) -> date:

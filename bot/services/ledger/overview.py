@@ -70,7 +70,17 @@ async def ledger_year(deps: Deps, scope: LedgerScope, tree: OrgTree | None = Non
     start, end = datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
     rows = await LedgerReads(store.db).held(start, end, now)
     meetings = [
-        Meeting(r.notice_id, r.kind, r.unit_id, r.starts_at.astimezone(tz), r.topic, r.expected, r.present)
+        Meeting(
+            r.notice_id,
+            r.kind,
+            r.unit_id,
+            r.starts_at.astimezone(tz),
+            r.topic,
+            r.expected,
+            r.present,
+            r.passed,
+            r.failed,
+        )
         for r in rows
     ]
     frame = Frame(deps.settings.ledger_requirements, year, now.astimezone(tz).date())

@@ -84,7 +84,7 @@ def overview(lang: str, ledger: LedgerYear, page: Page[UnitLedger]) -> str:
 
 
 def _meeting(lang: str, meeting: Meeting, cap: int | None) -> str:
-    return t(
+    line = t(
         lang,
         "ledger.meeting",
         date=day_text(lang, meeting.day),
@@ -93,6 +93,9 @@ def _meeting(lang: str, meeting: Meeting, cap: int | None) -> str:
         expected=meeting.expected,
         present=meeting.present,
     )
+    if meeting.passed or meeting.failed:
+        line += t(lang, "ledger.resolutions", passed=meeting.passed, failed=meeting.failed)
+    return line
 
 
 def _block(lang: str, head: str, marks: Sequence[tuple[Line, Cell]]) -> str:

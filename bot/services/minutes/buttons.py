@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from bot.domain.payload import Payload
+from bot.domain.resolutions import ResolutionKind
 from bot.services.minutes.rules import MinutesRole
 
 MINUTES = "min"
@@ -58,4 +59,21 @@ class MinutesRedo(Payload):
     """Saved minutes shown: 重新填写."""
 
     PREFIX: ClassVar[str] = "min:redo"
+    notice_id: int
+
+
+@dataclass(frozen=True)
+class MinutesKind(Payload):
+    """/minutes: the kind of the resolution being added (一般事项, 接收预备党员, 转正, 选举, 处分)."""
+
+    PREFIX: ClassVar[str] = "min:kind"
+    notice_id: int
+    kind: ResolutionKind
+
+
+@dataclass(frozen=True)
+class MinutesNoWritten(Payload):
+    """/minutes: no written opinions (书面意见) for this resolution."""
+
+    PREFIX: ClassVar[str] = "min:nowr"
     notice_id: int

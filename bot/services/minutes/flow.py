@@ -13,9 +13,24 @@ import logging
 from dataclasses import dataclass
 
 from bot.domain.call import Call
+from bot.domain.resolutions import (
+    ORDINARY,
+    WRITTEN,
+    Decision,
+    Problem,
+    ResolutionKind,
+    Votes,
+    check_votes,
+    check_written,
+    decide,
+    kinds_for,
+    quorum_problem,
+    threshold,
+    written_limit,
+)
 from bot.domain.results import Reply, Result, alert, say, shown
 from bot.domain.rights import OrgTree
-from bot.i18n import t
+from bot.i18n import Html, t
 from bot.services.kernel.deps import Deps
 from bot.services.kernel.text import clean_text
 from bot.services.minutes import rules, text
@@ -26,7 +41,7 @@ from bot.store.minutes import Resolution
 
 log = logging.getLogger(__name__)
 
-HOST, RECORDER, CONTENT, MORE, RES_TEXT, RES_VOTES, PREVIEW = (
+HOST, RECORDER, CONTENT, MORE, RES_TEXT, RES_VOTES, PREVIEW, RES_KIND, RES_WRITTEN = (
     "host",
     "recorder",
     "content",
@@ -34,6 +49,8 @@ HOST, RECORDER, CONTENT, MORE, RES_TEXT, RES_VOTES, PREVIEW = (
     "res_text",
     "res_votes",
     "preview",
+    "res_kind",
+    "res_written",
 )
 
 
@@ -73,11 +90,25 @@ class _Meeting:
             )
         if state == MORE:
             return say("minutes.ask_more", count=len(draft.resolutions), buttons=text.more_buttons(lang, notice_id))
+        body = self.record.body
+        if state == RES_KIND:
+            return say("minutes.ask_kind", buttons=text.kind_buttons(lang, notice_id, kinds_for(body.basis)))
         if state == RES_VOTES:
-            return say("minutes.ask_votes", text=draft.pending or "", limit=self.record.vote_limit)
+            rule = threshold(draft.pending_kind, body)
+            return say(
+                "minutes.ask_votes",
+                text=draft.pending or "",
+                kind=t(lang, f"minutes.res_kind.{draft.pending_kind}"),
+                limit=self.record.vote_limit,
+                rule=Html(text.threshold_text(lang, rule.rule, rule.needed, draft.pending_kind in WRITTEN)),
+            )
+        if state == RES_WRITTEN:
+            return say(
+                "minutes.ask_written", limit=written_limit(body), buttons=text.no_written_buttons(lang, notice_id)
+            )
         if state == PREVIEW:
-            body = text.template(lang, self.record, self.deps.tz, draft)
-            return shown(body + "\n\n" + t(lang, "minutes.preview_hint"), text.preview_buttons(lang, notice_id))
+            preview = text.template(lang, self.record, self.deps.tz, draft)
+            return shown(preview + "\n\n" + t(lang, "minutes.preview_hint"), text.preview_buttons(lang, notice_id))
         return say(f"minutes.ask_{state}")
 
     def next(self, state: str, draft: MinutesDraft, *first: Reply) -> Step:
@@ -197,7 +228,9 @@ async def typed(deps: Deps, call: Call, waiting: Waiting, raw: str) -> Step:
         return meeting.next(RES_VOTES, draft.replace(pending=item))
     if state == RES_VOTES:
         return _votes(meeting, draft, raw)
-    return meeting.next(state, draft, say("minutes.err.use_buttons"))  # MORE, PREVIEW wait for buttons
+    if state == RES_WRITTEN:
+        return _written(meeting, draft, raw)
+    return meeting.next(state, draft, say("minutes.err.use_buttons"))  # MORE, RES_KIND, PREVIEW: buttons
 
 
 async def _not_there(deps: Deps, name: str, record: text.Record) -> Reply | None:
@@ -215,44 +248,99 @@ async def _not_there(deps: Deps, name: str, record: text.Record) -> Reply | None
     return None
 
 
-def _quorum_refusal(record: text.Record) -> Reply | None:
-    counted = record.quorum
-    if counted is None or counted.met:
-        return None
-    return say("minutes.err.no_quorum", expected=counted.expected, present=counted.present)
+def _problem(record: text.Record, problem: Problem) -> Reply:
+    """A refusal of `bot.domain.resolutions` as the catalogue words it (the vote limit named by who votes)."""
+    if problem.key == "over":
+        who = "voters" if record.quorum is not None else "present"
+        return Reply(key=f"minutes.err.over_{who}", params=problem.params)
+    return Reply(key=f"minutes.err.{problem.key}", params=problem.params)
+
+
+def _quorum_refusal(record: text.Record, kind: str = ORDINARY) -> Reply | None:
+    problem = quorum_problem(kind, record.body)
+    return None if problem is None else _problem(record, problem)
 
 
 def _votes(meeting: _Meeting, draft: MinutesDraft, raw: str) -> Step:
-    record = meeting.record
-    refusal = _quorum_refusal(record)
+    record, kind = meeting.record, draft.pending_kind
+    refusal = _quorum_refusal(record, kind)
     if refusal is not None:  # the record changed meanwhile: no vote can stand
-        return meeting.next(MORE, draft.replace(pending=None), refusal)
+        return meeting.next(MORE, draft.replace(pending=None, pending_kind=ORDINARY), refusal)
     votes = rules.parse_votes(raw)
-    limit = record.vote_limit
     if votes is None:
-        return meeting.next(RES_VOTES, draft, say("minutes.err.votes_format", limit=limit))
-    problem = rules.check_votes(votes, limit)
+        return meeting.next(RES_VOTES, draft, say("minutes.err.votes_format", limit=record.vote_limit))
+    problem = check_votes(record.body, Votes(*votes))
     if problem is not None:
-        who = "voters" if record.quorum is not None else "present"
-        key = f"minutes.err.{problem.key}_{who}" if problem.key == "over" else f"minutes.err.{problem.key}"
-        return meeting.next(RES_VOTES, draft, Reply(key=key, params=problem.params))
-    return meeting.next(MORE, draft.adding(draft.pending or "", *votes))
+        return meeting.next(RES_VOTES, draft, _problem(record, problem))
+    if kind in WRITTEN and written_limit(record.body) > 0:
+        return meeting.next(RES_WRITTEN, draft.replace(pending_votes=votes))
+    return _added(meeting, draft.adding(draft.pending or "", votes))
+
+
+def _added(meeting: _Meeting, draft: MinutesDraft) -> Step:
+    """A resolution recorded: its line with the outcome (通过 / 未通过 and the threshold), then 添加决议 / 完成."""
+    lang = meeting.call.lang
+    line = text.resolution_line(lang, len(draft.resolutions), draft.resolutions[-1], meeting.record)
+    ask = t(lang, "minutes.ask_more", count=len(draft.resolutions))
+    body = "\n".join((t(lang, "minutes.recorded"), line, "", ask))
+    return Step(Result.of(shown(body, text.more_buttons(lang, draft.notice_id))), draft, MORE)
+
+
+def _written(meeting: _Meeting, draft: MinutesDraft, raw: str | None) -> Step:
+    """The written opinions (书面意见) of a 接收预备党员 or 转正 vote: three numbers, or none."""
+    votes = draft.pending_votes
+    if votes is None:  # the vote was lost (an older draft): ask it again
+        return meeting.next(RES_VOTES, draft)
+    opinions = (0, 0, 0) if raw is None else rules.parse_votes(raw)
+    if opinions is None:
+        return meeting.next(RES_WRITTEN, draft, say("minutes.err.written_format"))
+    problem = check_written(draft.pending_kind, meeting.record.body, Votes(*opinions))
+    if problem is not None:
+        return meeting.next(RES_WRITTEN, draft, _problem(meeting.record, problem))
+    return _added(meeting, draft.adding(draft.pending or "", votes, written=opinions))
 
 
 async def add(deps: Deps, call: Call, draft: MinutesDraft) -> Step:
-    """添加决议: only when the quorum is met (where one counts) and somebody was present, at most MAX_RESOLUTIONS."""
+    """添加决议: only when the quorum is met (where one counts) and somebody was present, at most MAX_RESOLUTIONS.
+    At a 支部党员大会 the kind is asked first (接收预备党员, 转正, 选举, 处分 follow their own rules)."""
     meeting = await _meeting(deps, call, str(draft.notice_id))
     if isinstance(meeting, Reply):
         return _over(meeting)
     record = meeting.record
-    refusal = _quorum_refusal(record)
-    if refusal is not None:
-        return meeting.next(MORE, draft, refusal)
-    if record.vote_limit == 0:  # nobody checked in (a meeting without a quorum): nobody could vote
-        return meeting.next(MORE, draft, say("minutes.err.nobody"))
     if len(draft.resolutions) >= rules.MAX_RESOLUTIONS:
         return meeting.next(MORE, draft, say("minutes.err.too_many", limit=rules.MAX_RESOLUTIONS))
-    return meeting.next(RES_TEXT, draft)
+    refusal = _quorum_refusal(record)  # no quorum at all: no kind of resolution can be passed
+    if refusal is not None:
+        return meeting.next(MORE, draft, refusal)
+    if len(kinds_for(record.body.basis)) > 1:
+        return meeting.next(RES_KIND, draft)
+    return _kind_chosen(meeting, draft, ORDINARY)
+
+
+def _kind_chosen(meeting: _Meeting, draft: MinutesDraft, kind: ResolutionKind) -> Step:
+    refusal = _quorum_refusal(meeting.record, kind)
+    if refusal is not None:
+        return meeting.next(MORE, draft.replace(pending=None, pending_kind=ORDINARY), refusal)
+    return meeting.next(RES_TEXT, draft.replace(pending_kind=kind))
+
+
+async def chose_kind(deps: Deps, call: Call, draft: MinutesDraft, kind: ResolutionKind) -> Step:
+    """The kind of the resolution pressed: refused when the meeting cannot decide it (an election without four
+    fifths present), else its text is asked."""
+    meeting = await _meeting(deps, call, str(draft.notice_id))
+    if isinstance(meeting, Reply):
+        return _over(meeting)
+    if kind not in kinds_for(meeting.record.body.basis):
+        return meeting.next(RES_KIND, draft, alert("minutes.expired"))
+    return _kind_chosen(meeting, draft, kind)
+
+
+async def no_written(deps: Deps, call: Call, draft: MinutesDraft) -> Step:
+    """没有书面意见 pressed."""
+    meeting = await _meeting(deps, call, str(draft.notice_id))
+    if isinstance(meeting, Reply):
+        return _over(meeting)
+    return _written(meeting, draft, None)
 
 
 async def done(deps: Deps, call: Call, draft: MinutesDraft) -> Step:
@@ -269,26 +357,36 @@ async def save(deps: Deps, call: Call, draft: MinutesDraft) -> Step:
     if isinstance(meeting, Reply):
         return _over(meeting)
     record = meeting.record
-    refusal = _quorum_refusal(record) if draft.resolutions else None
-    if refusal is not None:  # the record changed since: the votes cannot stand, the rest is kept
+    decided = [decide(r.kind, record.body, r.votes, r.opinions) for r in draft.resolutions]
+    if any(isinstance(d, Problem) for d in decided):  # the record changed since: the votes cannot stand
+        refusal = _quorum_refusal(record) or say("minutes.err.record_changed", limit=record.vote_limit)
         return meeting.next(MORE, draft.replace(resolutions=()), refusal)
-    over = next(
-        (r for r in draft.resolutions if rules.check_votes((r.yes, r.no, r.abstain), record.vote_limit) is not None),
-        None,
-    )
-    if over is not None:
-        return meeting.next(
-            MORE, draft.replace(resolutions=()), say("minutes.err.record_changed", limit=record.vote_limit)
-        )
     member = call.actor.member
     await deps.store.minutes.save(
         draft.notice_id,
         draft.host,
         draft.recorder,
         draft.content or "",
-        [Resolution(r.text, r.yes, r.no, r.abstain) for r in draft.resolutions],
+        [_stored(r, d) for r, d in zip(draft.resolutions, decided, strict=True) if isinstance(d, Decision)],
         member.id if member else None,
         call.now,
     )
     log.info("notice=%s minutes saved with %s resolutions", draft.notice_id, len(draft.resolutions))
     return _over(say("minutes.saved", id=draft.notice_id, count=len(draft.resolutions)))
+
+
+def _stored(item: rules.DraftResolution, decided: Decision) -> Resolution:
+    """A resolution as kept: its figures and the outcome decided against the record when saved."""
+    rule = decided.threshold
+    return Resolution(
+        item.text,
+        item.yes,
+        item.no,
+        item.abstain,
+        item.kind,
+        *item.written,
+        decided.passed,
+        rule.rule,
+        rule.base,
+        rule.needed,
+    )

@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from bot.domain import drafts
+from bot.domain.resolutions import ORDINARY, ResolutionKind, Votes
 from bot.services.kernel.text import name_key
 from bot.store.notices_seats import MeetingSeat
 
@@ -34,7 +35,8 @@ class MinutesRole(StrEnum):
 
 
 class DraftResolution(BaseModel):
-    """A resolution as typed, with its votes (赞成 反对 弃权)."""
+    """A resolution typed so far: its text, vote (赞成 反对 弃权), kind (`bot.domain.resolutions.ResolutionKind`)
+    and the written opinions (书面意见: 赞成 反对 弃权) counted with the vote where the rule counts them."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -42,11 +44,22 @@ class DraftResolution(BaseModel):
     yes: int
     no: int
     abstain: int
+    kind: ResolutionKind = ORDINARY
+    written: tuple[int, int, int] = (0, 0, 0)
+
+    @property
+    def votes(self) -> Votes:
+        return Votes(self.yes, self.no, self.abstain)
+
+    @property
+    def opinions(self) -> Votes:
+        return Votes(*self.written)
 
 
 class MinutesDraft(drafts.Draft):
     """What the secretary typed so far for meeting `notice_id` (kept in user_data; survives a restart).
-    `pending` is a resolution's text waiting for its vote."""
+    `pending` is a resolution's text waiting for its vote, `pending_kind` its kind, `pending_votes` its vote
+    while its written opinions are asked."""
 
     flow: Literal["minutes.record"] = "minutes.record"
     notice_id: int
@@ -55,10 +68,16 @@ class MinutesDraft(drafts.Draft):
     content: str | None = None
     resolutions: tuple[DraftResolution, ...] = ()
     pending: str | None = None
+    pending_kind: ResolutionKind = ORDINARY
+    pending_votes: tuple[int, int, int] | None = None
 
-    def adding(self, text: str, yes: int, no: int, abstain: int) -> MinutesDraft:
-        added = DraftResolution(text=text, yes=yes, no=no, abstain=abstain)
-        return self.replace(resolutions=(*self.resolutions, added), pending=None)
+    def adding(self, text: str, votes: tuple[int, int, int], written: tuple[int, int, int] = (0, 0, 0)) -> MinutesDraft:
+        """The resolution typed (its text, votes 赞成 反对 弃权 and written opinions) added; nothing pending."""
+        yes, no, abstain = votes
+        item = DraftResolution(text=text, yes=yes, no=no, abstain=abstain, kind=self.pending_kind, written=written)
+        return self.replace(
+            resolutions=(*self.resolutions, item), pending=None, pending_kind=ORDINARY, pending_votes=None
+        )
 
 
 @dataclass(frozen=True)

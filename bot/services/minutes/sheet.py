@@ -14,17 +14,21 @@ from bot.store.minutes import ResolutionLine
 MINUTES_COLUMNS = ("date", "kind", "unit", "topic", "host", "recorder", "content", "resolutions")
 
 
-def resolution_text(ledger: Ledger, line: ResolutionLine, passed: bool | None = None) -> str:
-    """`1. 同意…（赞成 5 票，反对 0 票，弃权 1 票）`, and 通过 / 未通过 when the record says which (`passed`: the
-    records of issue 23 keep it; until then None, and nothing is inferred from the counts)."""
-    verdict = "" if passed is None else ledger.text("minutes.passed" if passed else "minutes.failed")
+def resolution_text(ledger: Ledger, line: ResolutionLine) -> str:
+    """`1. 同意…〔预备党员转正〕（赞成 7 票，反对 0 票，弃权 6 票，未通过）`: the kind when it is not 一般事项, and
+    通过 / 未通过 as the record decided it when the resolution was saved (issue 23)."""
+    r = line.resolution
+    verdict = "" if r.passed is None else ledger.text("minutes.passed" if r.passed else "minutes.failed")
+    kind = (
+        "" if r.kind == "ordinary" else ledger.text("meetings.kind_tag", kind=ledger.text(f"resolution_kind.{r.kind}"))
+    )
     return ledger.text(
         "minutes.resolution",
         number=line.seq,
-        text=line.text,
-        yes=line.yes,
-        no=line.no,
-        abstain=line.abstain,
+        text=r.text + kind,
+        yes=r.yes,
+        no=r.no,
+        abstain=r.abstain,
         verdict=verdict,
     )
 

@@ -8,10 +8,31 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from bot.domain.resolutions import (
+    COMMITTEE,
+    ORDINARY,
+    PRESENT,
+    VOTERS,
+    WRITTEN,
+    Body,
+    Decision,
+    ResolutionKind,
+    decide,
+    more_than_four_fifths,
+)
 from bot.domain.results import Buttons
 from bot.domain.rights import OrgTree
-from bot.i18n import t
-from bot.services.minutes.buttons import MinutesAdd, MinutesDone, MinutesDrop, MinutesPerson, MinutesRedo, MinutesSave
+from bot.i18n import Html, t
+from bot.services.minutes.buttons import (
+    MinutesAdd,
+    MinutesDone,
+    MinutesDrop,
+    MinutesKind,
+    MinutesNoWritten,
+    MinutesPerson,
+    MinutesRedo,
+    MinutesSave,
+)
 from bot.services.minutes.rules import DraftResolution, MinutesDraft, MinutesRole
 from bot.services.notices import ledger
 from bot.services.notices import text as view
@@ -44,6 +65,80 @@ class Record:
         """How many may vote at most: present with a vote (or on the committee) where a quorum counts, else 实到."""
         counted = self.quorum
         return counted.present if counted is not None else len(self.present)
+
+    @property
+    def body(self) -> Body:
+        """Who decides at this meeting (`bot.domain.resolutions`): members with a vote (支部党员大会), the committee
+        (支委会, 党委会) or those present (other meetings)."""
+        counted = self.quorum
+        if counted is None:
+            return Body(PRESENT, len(self.everyone), len(self.present))
+        return Body(VOTERS if self.notice.kind in VOTING else COMMITTEE, counted.expected, counted.present)
+
+    @property
+    def is_election(self) -> bool:
+        """A 支部党员大会 whose agenda is an election (选举, 换届): the election rule's quorum is stated."""
+        return self.notice.kind in VOTING and any(word in self.notice.topic for word in ELECTION_WORDS)
+
+
+#: Words of a 支部党员大会's topic that make it an election meeting.
+ELECTION_WORDS = ("选举", "换届", "补选", "election")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A resolution's outcome as shown: 通过 or not, and what it needed."""
+
+    passed: bool
+    rule: str
+    needed: int
+    written: bool
+
+
+def outcome(item: DraftResolution | Resolution, record: Record) -> Outcome | None:
+    """The outcome of a saved resolution as it was judged, or of a draft one against the record now."""
+    if isinstance(item, Resolution):
+        if item.passed is None or item.rule is None or item.needed is None:
+            return None
+        return Outcome(item.passed, item.rule, item.needed, item.kind in WRITTEN)
+    decided = decide(item.kind, record.body, item.votes, item.opinions)
+    if not isinstance(decided, Decision):
+        return None
+    return Outcome(decided.passed, decided.threshold.rule, decided.threshold.needed, item.kind in WRITTEN)
+
+
+def threshold_text(lang: str, rule: str, needed: int, written: bool) -> str:
+    """须超过应到会有表决权党员半数，至少 13 票 (and whether written opinions count)."""
+    text = t(lang, f"minutes.rule.{rule}", needed=needed)
+    return text + t(lang, "minutes.rule.written") if written else text
+
+
+def resolution_line(lang: str, number: int, item: DraftResolution | Resolution, record: Record) -> str:
+    """1. 同意……（预备党员转正）：赞成 7 票，反对 0 票，弃权 6 票 —— 未通过（须超过……，至少 13 票）."""
+    written = (
+        (item.written_yes, item.written_no, item.written_abstain) if isinstance(item, Resolution) else item.written
+    )
+    kind = "" if item.kind == ORDINARY else t(lang, "minutes.kind_tag", kind=t(lang, f"minutes.res_kind.{item.kind}"))
+    line = t(
+        lang,
+        "minutes.resolution",
+        number=number,
+        text=item.text,
+        kind=Html(kind),
+        yes=item.yes,
+        no=item.no,
+        abstain=item.abstain,
+    )
+    if any(written):
+        line += t(lang, "minutes.written", yes=written[0], no=written[1], abstain=written[2])
+    judged = outcome(item, record)
+    if judged is not None:
+        line += t(
+            lang,
+            f"minutes.outcome.{'passed' if judged.passed else 'failed'}",
+            rule=threshold_text(lang, judged.rule, judged.needed, judged.written),
+        )
+    return line
 
 
 def _quorum_line(lang: str, record: Record) -> str | None:
@@ -90,6 +185,18 @@ def template(lang: str, record: Record, tz: ZoneInfo, draft: MinutesDraft | Minu
     quorum = _quorum_line(lang, record)
     if quorum:
         lines.append(quorum)
+    if record.is_election:
+        body = record.body
+        needed = more_than_four_fifths(body.expected)
+        lines.append(
+            t(
+                lang,
+                f"minutes.election_quorum_{'yes' if body.present >= needed else 'no'}",
+                expected=body.expected,
+                present=body.present,
+                needed=needed,
+            )
+        )
     if draft is not None:
         lines.append("")
         lines.append(t(lang, "minutes.host", name=draft.host or "—"))
@@ -99,17 +206,7 @@ def template(lang: str, record: Record, tz: ZoneInfo, draft: MinutesDraft | Minu
             lines.append(t(lang, "minutes.resolutions"))
             items: Sequence[DraftResolution | Resolution] = draft.resolutions
             for number, item in enumerate(items, 1):
-                lines.append(
-                    t(
-                        lang,
-                        "minutes.resolution",
-                        number=number,
-                        text=item.text,
-                        yes=item.yes,
-                        no=item.no,
-                        abstain=item.abstain,
-                    )
-                )
+                lines.append(resolution_line(lang, number, item, record))
     if isinstance(draft, Minutes):
         lines.append(t(lang, "minutes.saved_by", name=draft.saved_by or "—", when=view.when(lang, draft.saved_at, tz)))
     return "\n".join(lines)
@@ -130,6 +227,15 @@ def more_buttons(lang: str, notice_id: int) -> Buttons:
             {"text": t(lang, "minutes.btn_done"), "data": MinutesDone(notice_id).pack()},
         ]
     ]
+
+
+def kind_buttons(lang: str, notice_id: int, kinds: Sequence[ResolutionKind]) -> Buttons:
+    shown = [{"text": t(lang, f"minutes.res_kind.{k}"), "data": MinutesKind(notice_id, k).pack()} for k in kinds]
+    return [shown[i : i + 2] for i in range(0, len(shown), 2)]
+
+
+def no_written_buttons(lang: str, notice_id: int) -> Buttons:
+    return [[{"text": t(lang, "minutes.btn_no_written"), "data": MinutesNoWritten(notice_id).pack()}]]
 
 
 def preview_buttons(lang: str, notice_id: int) -> Buttons:

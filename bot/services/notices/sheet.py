@@ -89,7 +89,9 @@ def audience_key(n: HeldMeeting) -> str:
 async def meetings_sheet(ledger: Ledger) -> None:
     """三会一课台账: every meeting held, oldest first."""
     table = ledger.book.table(
-        ledger.text("meetings.sheet"), ledger.headers("meetings", MEETING_COLUMNS), widths={3: 30, 12: 36}
+        ledger.text("meetings.sheet"),
+        ledger.headers("meetings", MEETING_COLUMNS),
+        widths={3: 30, 12: 36},
     )
     names = KindNames(ledger.lang)
     verdicts = {True: ledger.text("yes"), False: ledger.text("no"), None: None}
