@@ -34,6 +34,7 @@ from bot.handlers import (
     status,
     transfers,
 )
+from bot.handlers import checkin as checkin_handlers  # issue 23
 from bot.handlers import health as ops_health
 from bot.handlers import households as household_handlers  # issue 15
 from bot.handlers import ledger as ledger_handlers
@@ -72,6 +73,7 @@ MODULES = (
     dues,
     transfers,
     appraisal_handlers,
+    checkin_handlers,
 )
 
 

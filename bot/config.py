@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.domain.festivals import parse_festivals
 from bot.domain.ledger import DEFAULT_REQUIRED, Requirement, parse_required
+from bot.domain.presence import parse_proof
 
 OFFICIAL_API = "https://api.telegram.org"
 
@@ -91,6 +92,12 @@ class Settings(BaseSettings):
     care_quiet_days: int = Field(default=30, ge=1)
     care_festivals: str = "春节,07-01"
     care_list_days_before: int = Field(default=7, ge=0)
+    #: 签到 at a meeting held 现场 (issue 23): what proves a member is there — `code` (the code the convener shows
+    #: at the venue, or its QR link), `location` (a location shared within CHECKIN_RADIUS_M of the venue), both
+    #: (`code,location`: either one), or `none` (the plain button, as for a meeting held 线上).
+    checkin_proof: str = "code"
+    #: How near the venue a shared location must be, in metres.
+    checkin_radius_m: int = Field(default=300, ge=10, le=5000)
     #: For drills and fault tests only: the bot acts as if it were this many seconds later than the clock.
     clock_offset_seconds: float = 0
     # Operations (issue 16): automatic backups and the log file.
@@ -167,6 +174,12 @@ class Settings(BaseSettings):
         parse_required(value)
         return value
 
+    @field_validator("checkin_proof")
+    @classmethod
+    def _proof(cls, value: str) -> str:
+        parse_proof(value)
+        return value
+
     @field_validator("care_festivals")
     @classmethod
     def _festivals(cls, value: str) -> str:
@@ -230,6 +243,11 @@ class Settings(BaseSettings):
     @cached_property
     def meeting_stages(self) -> list[timedelta]:
         return sorted((parse_duration(p) for p in self.meeting_reminders.split(",") if p.strip()), reverse=True)
+
+    @cached_property
+    def proofs(self) -> frozenset[str]:
+        """What proves presence at a meeting held 现场: code and / or location; empty when none is asked."""
+        return parse_proof(self.checkin_proof)
 
     @cached_property
     def ledger_requirements(self) -> tuple[Requirement, ...]:

@@ -2,13 +2,15 @@
 
 It imports the demo roster (白庙社区, 58 members) into a database of its own, gives every member an
 emulator account, plays a short tour, then lets you act as anyone: type messages, press buttons by
-number or label. `--script FILE` plays a scripted conversation and prints the transcript.
+number or label, `:scan` a check-in QR image. `--script FILE` plays a scripted conversation and prints the
+transcript.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import re
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -35,6 +37,7 @@ UNREGISTERED = frozenset({"张金花", "孟春生", "田小红"})  # left unregi
 STRANGER_ID = 8_000_000
 FIRST_ID = 9_000_001
 QUIET = 0.4  # seconds without a new message before the bot is taken to be done answering
+_CODE = re.compile(r"/checkin (\d{6})")  # the code in the caption of a check-in QR image
 
 
 class Sandbox:
@@ -130,6 +133,9 @@ class Sandbox:
         if line == ":who":
             self.echo("  " + "、".join(self.ids))
             return True
+        if line == ":scan":
+            await self.scan()
+            return True
         if line.startswith(":press") or (line.isdigit() and self.numbered_buttons() >= int(line) > 0):
             label = line[6:].strip() if line.startswith(":press") else line
             await self.press(label)
@@ -138,6 +144,19 @@ class Sandbox:
         await self.user(self.current).send(line)
         await self.settle()
         return True
+
+    async def scan(self) -> None:
+        """The current person scans the newest check-in QR image anyone was shown (`/checkin ID`): their phone
+        opens its deep link, `/start ci_<code>`."""
+        shown = [m for u in self.users.values() for m in u.received if m.kind == "photo" and _CODE.search(m.text)]
+        if not shown:
+            self.echo("  （还没有人出示签到二维码：召集人先发 /checkin 会议编号）")
+            return
+        match = _CODE.search(max(shown, key=lambda m: (m.chat_id, m.message_id)).text)
+        assert match is not None
+        self.echo(f"{self.current} 扫码签到（/start ci_{match.group(1)}）")
+        await self.user(self.current).send(f"/start ci_{match.group(1)}")
+        await self.settle()
 
     def numbered_buttons(self) -> int:
         """How many buttons the current person's latest message has (a bare number presses one)."""

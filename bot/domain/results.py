@@ -26,6 +26,12 @@ class Reply:
     html: str | None = None
     buttons: Buttons | None = None
     alert: bool = False
+    #: An image sent with the text as its caption (a check-in QR code).
+    photo: bytes | None = None
+    #: A keyboard of one button that shares the person's location, labelled by this catalogue key.
+    location_button: str | None = None
+    #: Take away a keyboard shown before (once the location was shared).
+    remove_keyboard: bool = False
 
 
 def say(key: str, *, buttons: Buttons | None = None, **params: object) -> Reply:

@@ -237,6 +237,11 @@ class EmuUser(Inbox):
         stored = self.emu.store_file("voice.ogg", b"OggS-fake-voice", "voice", "audio/ogg")
         return await self._post(chat, kind="voice", text="", html="", files=[stored])
 
+    async def send_location(self, latitude: float, longitude: float, chat: EmuGroup | None = None) -> int:
+        """Share a location (Telegram's location button); return the update_id."""
+        location = {"latitude": latitude, "longitude": longitude}
+        return await self._post(chat, kind="location", text="", html="", extra={"location": location})
+
     async def send_sticker(self, chat: EmuGroup | None = None) -> int:
         """Send a sticker; return the update_id."""
         stored = self.emu.store_file("sticker.webp", b"RIFF-fake-webp", "stickers", "image/webp")

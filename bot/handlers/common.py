@@ -6,7 +6,15 @@ import functools
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
 from telegram.constants import ChatType, ParseMode
 
 from bot.domain.call import Call
@@ -54,9 +62,10 @@ def call(context: ZhibuContext) -> Call:
     return Call(actor(context), context.services.now(), context.lang)
 
 
-async def send_html(
-    context: ZhibuContext, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
-) -> Message:
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+async def send_html(context: ZhibuContext, chat_id: int, text: str, markup: Markup | None = None) -> Message:
     """Send HTML, split at 4096 characters; the markup goes on the last part."""
     parts = split_message(text)
     sent: Message | None = None
@@ -83,9 +92,7 @@ async def reply(
     return await reply_html(update, context, t(context.lang, key, **params), markup)
 
 
-async def reply_html(
-    update: Update, context: ZhibuContext, text: str, markup: InlineKeyboardMarkup | None = None
-) -> Message | None:
+async def reply_html(update: Update, context: ZhibuContext, text: str, markup: Markup | None = None) -> Message | None:
     chat = update.effective_chat
     if chat is None:
         return None
@@ -154,6 +161,27 @@ def join_names(names: Sequence[str], lang: str) -> str:
     return ("、" if lang == "zh" else ", ").join(names)
 
 
+def keyboard_of(item: Reply, lang: str) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None:
+    """The reply's buttons: inline ones, or a keyboard asking for the location, or the keyboard taken away."""
+    if item.location_button is not None:
+        button = KeyboardButton(t(lang, item.location_button), request_location=True)
+        return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
+    if item.remove_keyboard and not item.buttons:
+        return ReplyKeyboardRemove()
+    return markup(item.buttons)
+
+
+async def reply_item(update: Update, context: ZhibuContext, item: Reply) -> None:
+    """One reply in the chat of the update: its text (the caption of its photo, if it has one) and buttons."""
+    text = reply_text(item, context.lang)
+    keys = keyboard_of(item, context.lang)
+    chat = update.effective_chat
+    if item.photo is not None and chat is not None:
+        await context.bot.send_photo(chat.id, item.photo, caption=text, parse_mode=ParseMode.HTML, reply_markup=keys)
+        return
+    await reply_html(update, context, text, keys)
+
+
 async def render(update: Update, context: ZhibuContext, result: Result | Reply) -> None:
     """Show a use case's outcome: each reply in the person's language (an `alert` as the pop-up answer to
     the pressed button), and wake the sender when it queued messages for others."""
@@ -165,6 +193,6 @@ async def render(update: Update, context: ZhibuContext, result: Result | Reply) 
         await query.answer(reply_text(alerts[0], context.lang) if alerts else None, show_alert=bool(alerts))
     for item in result.replies:
         if not (item.alert and query is not None):
-            await reply_html(update, context, reply_text(item, context.lang), markup(item.buttons))
+            await reply_item(update, context, item)
     if result.queued:
         context.services.poke_sender()

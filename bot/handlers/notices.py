@@ -23,7 +23,15 @@ from bot.i18n import reply_text
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.ledger.buttons import LedgerNotice
 from bot.services.notices import compose
-from bot.services.notices.buttons import NOTICES, NoticeDrop, NoticeGroupCopy, NoticeKind, NoticeSend, NoticeUnit
+from bot.services.notices.buttons import (
+    NOTICES,
+    NoticeDrop,
+    NoticeGroupCopy,
+    NoticeKind,
+    NoticeMode,
+    NoticeSend,
+    NoticeUnit,
+)
 from bot.services.notices.compose import Choice, NoticeDraft, Stage, Step
 
 END = ConversationHandler.END
@@ -191,6 +199,20 @@ async def on_group_copy(update: Update, context: ZhibuContext) -> int | None:
     return END if step.stage is Stage.DONE else int(step.stage)
 
 
+async def on_mode(update: Update, context: ZhibuContext) -> int | None:
+    """现场 / 线上 on the preview: the preview is shown again in its place, the meeting held that way."""
+    query = update.callback_query
+    assert query is not None
+    pressed = NoticeMode.unpack(query.data)
+    assert pressed is not None
+    step = await compose.set_mode(deps(context), call(context), _draft(context), pressed)
+    conversation.keep(context, NoticeDraft, step.draft)
+    await show_page(update, context, step.result.replies[0])
+    if step.stage is None:
+        return None
+    return END if step.stage is Stage.DONE else int(step.stage)
+
+
 async def on_cancel(update: Update, context: ZhibuContext) -> int:
     return await conversation.cancelled(update, context, NoticeDraft)
 
@@ -222,6 +244,7 @@ def register(app: ZhibuApp) -> None:
                     CallbackQueryHandler(on_send, pattern=NoticeSend.matches),
                     CallbackQueryHandler(on_drop, pattern=NoticeDrop.matches),
                     CallbackQueryHandler(on_group_copy, pattern=NoticeGroupCopy.matches),
+                    CallbackQueryHandler(on_mode, pattern=NoticeMode.matches),
                 ],
             },
             fallbacks=[CommandHandler("cancel", on_cancel)],

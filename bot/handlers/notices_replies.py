@@ -19,7 +19,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 
 from bot.domain.results import Result, say
 from bot.handlers import conversation
-from bot.handlers.common import call, command, deps, is_private, render, reply_html
+from bot.handlers.common import call, command, deps, is_private, render, reply_html, reply_item
 from bot.i18n import reply_text, t
 from bot.runtime.context import Services, ZhibuApp, ZhibuContext
 from bot.runtime.delivery import markup
@@ -51,7 +51,7 @@ async def show(update: Update, context: ZhibuContext, outcome: Answered) -> None
             reply_text(answer, context.lang) if answer else None, show_alert=bool(answer and answer.alert)
         )
     for item in outcome.result.replies:
-        await reply_html(update, context, reply_text(item, context.lang), markup(item.buttons))
+        await reply_item(update, context, item)
     for change in outcome.edits:
         schedule_edit(context.application, context.services, change)
     if outcome.group_of is not None:

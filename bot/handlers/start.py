@@ -5,6 +5,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler, MessageHandler, filters
 
+from bot.domain.presence import LINK_PREFIX
+from bot.handlers.checkin import check_in_by_link
 from bot.handlers.common import actor, call, deps, is_private, render, reply, reply_html
 from bot.handlers.gate import refuse_unknown
 from bot.handlers.menu import MENUS, linked_now
@@ -19,6 +21,9 @@ from bot.services.members.people import set_language, welcome
 async def cmd_start(update: Update, context: ZhibuContext) -> None:
     person = actor(context)
     code = clean_text((context.args or [""])[0])
+    if code.startswith(LINK_PREFIX) and is_private(update) and person.known:  # a check-in QR code scanned
+        await check_in_by_link(update, context, code)
+        return
     if code and code != "help" and is_private(update):
         await _redeem(update, context, code)
         return

@@ -49,6 +49,7 @@ from bot.services.notices import buttons as notices_buttons
 from bot.services.notices import common as notices
 from bot.services.notices import compose as notices_compose
 from bot.services.notices import due as due_meetings
+from bot.services.notices import presence as notices_presence
 from bot.services.reports import buttons as reports_buttons
 from bot.services.reports import due as due_reports
 from bot.services.reports import read as reports_read
@@ -116,6 +117,7 @@ DRAFTS = (
     minutes_rules,  # minutes.record
     notices_attendance,  # notices.leave
     notices_compose,  # notices.compose
+    notices_presence,  # notices.venue
     reports_read,  # reports.comment
     reports_write,  # reports.write
     requests_flow,  # households.request

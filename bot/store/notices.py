@@ -46,6 +46,8 @@ class Notice(BaseModel):
     minutes_at: datetime | None = None
     audience: str = "members"  # members (everyone of the unit) | committee (its committee members only)
     speaker: str | None = None  # 授课人 of a 党课
+    mode: str = "onsite"  # onsite 现场 | online 线上
+    checkin_key: str | None = None  # the secret of its check-in codes, once the convener asked for one
 
 
 class Rsvp(BaseModel):
@@ -66,6 +68,7 @@ class Checkin(BaseModel):
     how: str  # self | proxy (书记登记到会) | late (补签, old records only)
     by_member: int | None
     at: datetime
+    proof: str | None = None  # code | location | button (None: before proofs were kept)
 
 
 class Expected(BaseModel):
@@ -90,6 +93,7 @@ class Draft(BaseModel):
     audience: str = "members"
     speaker: str | None = None
     to_group: bool = True  # a bound group gets a copy (never for a 支委会 / 党委会); the preview can skip it
+    mode: str = "onsite"  # onsite 现场 | online 线上 (issue 23)
 
 
 def _rsvp(r: aiosqlite.Row) -> Rsvp:
@@ -124,6 +128,8 @@ def _notice(r: aiosqlite.Row) -> Notice:
         minutes_at=_when(r["minutes_at"]),
         audience=r["audience"],
         speaker=r["speaker"],
+        mode=r["mode"],
+        checkin_key=r["checkin_key"],
     )
 
 
@@ -146,7 +152,7 @@ class NoticeRepo(AnswerWrites, NoticeExportReads, MeetingReminderReads, MeetingS
         async with self.db.transaction() as conn:
             cur = await conn.execute(
                 "INSERT INTO notices (kind, unit_id, starts_at, place, topic, created_by, creator_chat, "
-                "creator_lang, created_at, audience, speaker) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "creator_lang, created_at, audience, speaker, mode) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     draft.kind,
                     draft.unit_id,
@@ -159,6 +165,7 @@ class NoticeRepo(AnswerWrites, NoticeExportReads, MeetingReminderReads, MeetingS
                     iso(now),
                     draft.audience,
                     draft.speaker,
+                    draft.mode,
                 ),
             )
             notice_id = cur.lastrowid
@@ -247,6 +254,17 @@ class NoticeRepo(AnswerWrites, NoticeExportReads, MeetingReminderReads, MeetingS
         )
         return _notice(row) if row else None
 
+    async def open_for(self, member_id: int, since: datetime, until: datetime) -> list[Notice]:
+        """The live notices this member is expected at that start between `since` and `until` (the notices whose
+        check-in window may hold the present), latest first."""
+        rows = await self.db.fetchall(
+            "SELECT n.* FROM notices n JOIN notice_members e ON e.notice_id = n.id "
+            "WHERE e.member_id = ? AND n.cancelled_at IS NULL AND n.starts_at >= ? AND n.starts_at <= ? "
+            "ORDER BY n.starts_at DESC, n.id DESC",
+            (member_id, iso(since), iso(until)),
+        )
+        return [_notice(r) for r in rows]
+
     async def upcoming_for(self, member_id: int, now: datetime) -> list[Notice]:
         rows = await self.db.fetchall(
             "SELECT n.* FROM notices n JOIN notice_members e ON e.notice_id = n.id "
@@ -307,7 +325,11 @@ class NoticeRepo(AnswerWrites, NoticeExportReads, MeetingReminderReads, MeetingS
         rows = await self.db.fetchall("SELECT * FROM checkins WHERE notice_id = ?", (notice_id,))
         return {
             r["member_id"]: Checkin(
-                member_id=r["member_id"], how=r["how"], by_member=r["by_member"], at=datetime.fromisoformat(r["at"])
+                member_id=r["member_id"],
+                how=r["how"],
+                by_member=r["by_member"],
+                at=datetime.fromisoformat(r["at"]),
+                proof=r["proof"],
             )
             for r in rows
         }

@@ -73,12 +73,48 @@ class AnswerWrites:
             return cur.rowcount > 0
 
     async def record_checkin(
-        self, notice_id: int, member_id: int, how: str, by_member: int | None, now: datetime
+        self,
+        notice_id: int,
+        member_id: int,
+        how: str,
+        by_member: int | None,
+        now: datetime,
+        proof: str | None = None,
+        reason: str | None = None,
+        note: str | None = None,
+        status_then: str | None = None,
     ) -> bool:
-        """False when the member had already checked in (the first check-in stands)."""
+        """False when the member had already checked in (the first check-in stands). `proof` of a member's own
+        check-in (code, location, button); `reason`, `note` and `status_then` of a 书记登记."""
         async with self.db.transaction() as conn:
             cur = await conn.execute(
-                "INSERT OR IGNORE INTO checkins (notice_id, member_id, how, by_member, at) VALUES (?, ?, ?, ?, ?)",
-                (notice_id, member_id, how, by_member, iso(now)),
+                "INSERT OR IGNORE INTO checkins (notice_id, member_id, how, by_member, at, proof, reason, note, "
+                "status_then) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (notice_id, member_id, how, by_member, iso(now), proof, reason, note, status_then),
             )
             return cur.rowcount > 0
+
+    async def checkin_key(self, notice_id: int, fresh: str) -> str:
+        """The secret of the notice's check-in codes: `fresh` the first time it is asked, the same one after."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE notices SET checkin_key = ? WHERE id = ? AND checkin_key IS NULL", (fresh, notice_id)
+            )
+            async with conn.execute("SELECT checkin_key FROM notices WHERE id = ?", (notice_id,)) as cur:
+                row = await cur.fetchone()
+        return str(row[0]) if row is not None and row[0] is not None else fresh
+
+    async def set_venue(self, name: str, latitude: float, longitude: float, by: int | None, now: datetime) -> None:
+        """The point of a venue (a place name without spaces), set or moved."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO venues (name, latitude, longitude, set_by, set_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET latitude = excluded.latitude, longitude = excluded.longitude, "
+                "set_by = excluded.set_by, set_at = excluded.set_at",
+                (name, latitude, longitude, by, iso(now)),
+            )
+
+    async def venue(self, name: str) -> tuple[float, float] | None:
+        """The point of the venue of that name (without spaces), if one was set."""
+        row = await self.db.fetchone("SELECT latitude, longitude FROM venues WHERE name = ?", (name,))
+        return (float(row[0]), float(row[1])) if row is not None else None

@@ -30,6 +30,10 @@ class MeetingSeat:
     registrar: str | None
     made_up: str | None
     makeup_note: str | None
+    proof: str | None = None  # of a member's own check-in: code | location | button
+    register_reason: str | None = None  # of a 书记登记: no_phone | unlinked | frail | other
+    register_note: str | None = None  # the secretary's words on a 书记登记 (what 其他 means, the confirmation)
+    status_then: str | None = None  # the member's status (away, ill) when the secretary confirmed them present
 
     @property
     def present(self) -> bool:
@@ -52,7 +56,7 @@ class MeetingSeatReads:
         """Everyone expected at the meeting, by member id."""
         rows = await self.db.fetchall_tuples(
             "SELECT m.id, m.name, e.linked, e.votes, e.committee, r.answer, r.reason, r.approval, c.how, c.at, "
-            "b.name, k.on_date, k.note FROM notice_members e "
+            "b.name, k.on_date, k.note, c.proof, c.reason, c.note, c.status_then FROM notice_members e "
             "JOIN members m ON m.id = e.member_id "
             "LEFT JOIN rsvps r ON r.notice_id = e.notice_id AND r.member_id = m.id "
             "LEFT JOIN checkins c ON c.notice_id = e.notice_id AND c.member_id = m.id "
@@ -76,6 +80,10 @@ class MeetingSeatReads:
                 r[10],
                 r[11],
                 r[12],
+                r[13],
+                r[14],
+                r[15],
+                r[16],
             )
             for r in cast("list[tuple[Any, ...]]", rows)
         ]

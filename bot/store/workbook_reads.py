@@ -86,6 +86,10 @@ class Seat:
     registrar: str | None  # who registered a proxy or late check-in
     made_up: str | None  # YYYY-MM-DD of a 补学
     makeup_note: str | None
+    proof: str | None = None  # of a member's own check-in: code | location | button (issue 23)
+    register_reason: str | None = None  # of a 书记登记: no_phone | unlinked | frail | other
+    register_note: str | None = None
+    status_then: str | None = None  # away or ill, confirmed over by the secretary
 
 
 @dataclass(frozen=True)
@@ -155,7 +159,8 @@ _HELD = (
 # In the order of notice_members' primary key, like the CSV's attendance, without its delivery look-ups.
 _SEATS = (
     "SELECT n.id, n.kind, n.starts_at, n.topic, m.name, m.unit_id, m.group_id, r.answer, r.reason, r.approval, "
-    "k.at AS checked_in_at, k.how, b.name AS registrar, x.on_date, x.note "
+    "k.at AS checked_in_at, k.how, b.name AS registrar, x.on_date, x.note, k.proof, k.reason AS register_reason, "
+    "k.note AS register_note, k.status_then "
     "FROM notices n JOIN notice_members e ON e.notice_id = n.id JOIN members m ON m.id = e.member_id "
     "LEFT JOIN rsvps r ON r.notice_id = n.id AND r.member_id = e.member_id "
     "LEFT JOIN checkins k ON k.notice_id = n.id AND k.member_id = e.member_id "
@@ -257,6 +262,10 @@ class WorkbookReads:
                 r[12],
                 r[13],
                 r[14],
+                r[15],
+                r[16],
+                r[17],
+                r[18],
             )
 
     async def each_contact(self, units: Collection[int] | None = None) -> AsyncGenerator[ContactLine, None]:

@@ -118,6 +118,8 @@ TABLE: dict[str, Row] = {
     "notice": Row("W   R   R   R   R   S   A   A   A", NOTICE),
     "notices": Row("W   A   A   A   A   A   A   A   R", ""),
     "attendance": Row("W   R   R   R   R   S   A   A   A", "{notice}"),
+    "checkin": Row("W   A   A   A   A   S   A   A   R", "{notice}"),
+    "venue": Row("W   R   R   R   R   A   A   A   A", "村委会会议室"),
     "cancelnotice": Row("W   R   R   R   R   S   A   A   A", "{notice}"),
     "minutes": Row("W   R   R   R   R   S   A   A   A", "{notice} | 会议记录：学习了党章"),
     "bindgroup": Row("W   R   R   R   R   A   A   A   A", "", private=False),

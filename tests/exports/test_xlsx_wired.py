@@ -124,16 +124,16 @@ async def test_meetings_count_only_meetings_held_with_their_quorum_and_audience(
 
 async def test_attendance_shows_leave_approval_who_registered_and_makeups(seeded: Store, tmp_path: Path) -> None:
     sheet = (await book_of(seeded, tmp_path / "all"))["会议考勤明细"]
-    assert rows(sheet)[0][8:] == ["准假", "签到时间", "签到方式", "登记人", "补学日期", "补学情况"]
+    assert rows(sheet)[0][8:] == ["准假", "签到时间", "签到方式", "登记人", "登记原因", "补学日期", "补学情况"]
     lines = {(r[0].month, r[3]): r for r in table(sheet)}
     assert [lines[m, "张流动"][8] for m in (3, 6, 9)] == ["准假", "不准", "待批"]
     assert lines[3, "王书记"][8] is None and lines[3, "王书记"][10:12] == ["本人", None]
-    assert lines[3, "李联络"][10:12] == ["书记登记", "王书记"]
+    assert lines[3, "李联络"][10:13] == ["书记登记", "王书记", None]  # registered before reasons were asked
     assert lines[10, "王书记"][10] == "补签"
     wu = lines[3, "吴未绑定"]
     assert wu[9] is None and wu[10] is None  # 补学 is never a check-in
-    assert wu[12].date().isoformat() == "2026-03-15" and wu[13] == f"自学会议精神 {TOM}"
-    made_up = [r for r in table(sheet) if r[12] is not None]
+    assert wu[13].date().isoformat() == "2026-03-15" and wu[14] == f"自学会议精神 {TOM}"
+    made_up = [r for r in table(sheet) if r[13] is not None]
     assert len(made_up) == await count(seeded, "SELECT count(*) FROM makeups")
 
 

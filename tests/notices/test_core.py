@@ -41,6 +41,7 @@ def core_settings(tmp_path: Path) -> Settings:
         database_path=tmp_path / "zhibu.sqlite3",  # type: ignore[call-arg]
         community_name="测试社区党委",
         quiet_hours="",
+        checkin_proof="none",  # the plain button; proofs at the venue: tests/notices/test_checkin.py
     )
 
 
@@ -120,7 +121,7 @@ async def test_a_whole_notice_through_the_use_cases_without_telegram(store: Stor
     assert "✅ 已签到 下午2:40" in checked.edits[0].text
     again = await answers.check_in(deps, as_(person[MIGRANT], at_door), notice_id)
     assert again.answer is not None and again.answer.key == "notice.already_in" and again.edits == ()
-    proxy = await answers.attendance(deps, as_(secretary, at_door), f"{notice_id} | 代签 | 钱调解")
+    proxy = await answers.attendance(deps, as_(secretary, at_door), f"{notice_id} | 代签 | 钱调解 | 年老体弱")
     assert proxy.result.replies[0].key == "notice.att.registered" and proxy.edits[0].chat_id == MEDIATOR
     late = await answers.attend(deps, as_(person[SECRETARY], START), notice_id)
     assert late.answer is not None and late.answer.key == "notice.too_late"
@@ -131,7 +132,7 @@ async def test_a_whole_notice_through_the_use_cases_without_telegram(store: Stor
     assert "应到：6 人" in report and "参加：1 人：李联络" in report
     assert "请假：1 人：赵巡逻（外出务工，待批）" in report
     assert "已签到：2 人" in report and "张流动 下午2:40" in report
-    assert "钱调解 下午2:40（书记登记：王书记）" in report
+    assert "钱调解 下午2:40（书记登记：王书记，年老体弱）" in report
     assert "未回复：2 人：王书记、吴未绑定（未绑定）" in report
 
     listing = await manage.upcoming(deps, as_(person[PATROL]))

@@ -274,7 +274,7 @@ async def test_a_group_leader_keeps_attendance_and_minutes_of_their_group_meetin
     leader.drain()
     await leader.send(f"/attendance {branch_meeting}")
     await leader.expect(f"没有编号为 {branch_meeting} 的会议通知")
-    await leader.send(f"/attendance {group_meeting} | 登记 | 钱预备")
+    await leader.send(f"/attendance {group_meeting} | 登记 | 钱预备 | 无智能手机")
     await leader.expect("已登记钱预备到会")
     await saw(plain, "已签到", kind="edit")  # their copy shows the check-in the leader registered
     plain.drain()

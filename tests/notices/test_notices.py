@@ -34,7 +34,7 @@ async def test_one_line_notice_previews_then_goes_to_every_linked_member(harness
     preview = await secretary.expect("预览")
     assert "党课" in preview.text and "3月12日（周四）下午3:00" in preview.text and "村委会会议室" in preview.text
     assert "5 名党员" in preview.text and "吴未绑定" in preview.text
-    assert preview.labels() == ["发送", "取消"]
+    assert preview.labels() == ["发送", "取消", "改为线上会议"]
     assert not notices_of(harness.user(LIAISON))  # nothing before Send
 
     await secretary.press("发送", preview)
@@ -174,7 +174,7 @@ async def test_english_preview_and_notice_buttons(harness: Harness) -> None:
     await plain.next_message()
     await secretary.send(f"/notice lecture | {MEETING} | Hall | Constitution")
     preview = await secretary.expect("Preview")
-    assert preview.labels() == ["Send", "Cancel"]
+    assert preview.labels() == ["Send", "Cancel", "Hold it online"]
     await secretary.press("Send", preview)
     await until(lambda: notices_of(plain))
     assert notices_of(plain)[0].labels() == ["Attend", "Leave", "Check in"]

@@ -158,7 +158,7 @@ async def test_general_meeting_quorum(harness: Harness) -> None:
     await saw(harness.user(PLAIN), "签到成功", kind="alert")
     await harness.user(TOM).press("签到")
     await saw(harness.user(TOM), "签到成功", kind="alert")
-    await secretary.send(f"/attendance {notice_id} | 登记 | 孙书记")
+    await secretary.send(f"/attendance {notice_id} | 登记 | 孙书记 | 无智能手机")
     await saw(secretary, "已登记孙书记到会")
     await secretary.send(f"/attendance {notice_id}")
     report = (await saw(secretary, "有表决权的党员应到 5 人、实到 3 人，超过半数，可以进行表决")).text
@@ -177,6 +177,10 @@ async def test_registering_present_only_in_the_window_and_makeup_after(harness: 
     await secretary.expect("不能补签")
     harness.at(START - timedelta(minutes=10))
     await secretary.send(f"/attendance {notice_id} | 登记 | 钱调解")
+    await secretary.expect("书记登记要写明原因")
+    await secretary.send(f"/attendance {notice_id} | 登记 | 钱调解 | 其他")
+    await secretary.expect("请再写一句是什么情况")
+    await secretary.send(f"/attendance {notice_id} | 登记 | 钱调解 | 其他 | 手机忘在家里")
     await secretary.expect("已登记钱调解到会")
     await harness.user(MEDIATOR).expect("已签到", kind="edit")
     await secretary.send(f"/attendance {notice_id} | 登记 | 周普通")
@@ -198,7 +202,7 @@ async def test_registering_present_only_in_the_window_and_makeup_after(harness: 
     await secretary.expect("补学已经记过了")
     await secretary.send(f"/attendance {notice_id}")
     report = (await secretary.expect("已签到：1 人")).text
-    assert "钱调解 下午2:50（书记登记：王书记）" in report
+    assert "钱调解 下午2:50（书记登记：王书记，其他：手机忘在家里）" in report
     assert "补学：1 人：吴未绑定（2026-03-12 补学：看了会议录像）" in report
     assert "应到 6 人、实到 1 人、请假 0 人、缺席 5 人" in report
     assert set(await harness.store.notices.checkins(notice_id)) == {await mid(harness, MEDIATOR)}

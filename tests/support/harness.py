@@ -58,6 +58,9 @@ def make_settings(tmp_path: Path, emulator: BotApiEmulator, **overrides: Any) ->
         "persistence_seconds": 3600,
         "quiet_hours": "",
         "community_name": "测试社区党委",
+        # The tests of earlier issues press 签到 as a plain button; presence proven at the venue (the product's
+        # default, CHECKIN_PROOF=code) is tested on its own (tests/notices/test_checkin.py).
+        "checkin_proof": "none",
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -9,9 +9,11 @@ import logging
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from bot.config import Settings
 from bot.domain import drafts
 from bot.domain.call import Call
 from bot.domain.models import Member
+from bot.domain.presence import AWAY_OR_ILL, CONFIRM_WORDS, LOCATION, ONLINE, REASON_WORDS
 from bot.domain.results import Reply, Result, alert, say, shown
 from bot.domain.rights import Actor, OrgTree
 from bot.i18n import Html, t
@@ -78,7 +80,7 @@ async def _load(person: Actor, notice_id: int, store: Store) -> Notice | Reply:
     return notice
 
 
-async def _changed(deps: Deps, notice: Notice, member: Member, said: Answered) -> Answered:
+async def changed(deps: Deps, notice: Notice, member: Member, said: Answered) -> Answered:
     """What was said, and: the member's copy shows their new answer; the group post its new tally."""
     copy = await member_copy(deps.store, deps.settings, notice, member)
     return Answered(said.answer, said.result, (copy,) if copy else (), notice.id)
@@ -95,7 +97,7 @@ async def attend(deps: Deps, call: Call, notice_id: int) -> Answered:
     assert person.member is not None
     await store.notices.record_rsvp(loaded.id, person.member.id, "attend", None, now)
     log.info("notice=%s member=%s attend", loaded.id, person.member.id)
-    return await _changed(deps, loaded, person.member, Answered(say("notice.recorded_attend")))
+    return await changed(deps, loaded, person.member, Answered(say("notice.recorded_attend")))
 
 
 async def ask_leave(deps: Deps, call: Call, notice_id: int) -> Answered | LeaveAsked:
@@ -148,7 +150,7 @@ async def give_reason(deps: Deps, call: Call, notice_id: int | None, text: str) 
         "notice.leave_recorded" if others is None else "notice.leave_recorded_own" if others else "notice.leave_nobody"
     )
     said = Answered(result=Result.of(say(key, reason=reason), queued=queued))
-    return await _changed(deps, notice, member, said)
+    return await changed(deps, notice, member, said)
 
 
 async def check_in(deps: Deps, call: Call, notice_id: int) -> Answered:
@@ -163,12 +165,32 @@ async def check_in(deps: Deps, call: Call, notice_id: int) -> Answered:
         return Answered(
             alert(key, opens=view.when(lang, opens, settings.tz), closes=view.when(lang, closes, settings.tz))
         )
+    refused = button_refusal(loaded, settings)
+    if refused is not None:
+        return refused
     assert person.member is not None
-    fresh = await store.notices.record_checkin(loaded.id, person.member.id, "self", person.member.id, now)
+    member = person.member
+    fresh = await store.notices.record_checkin(loaded.id, member.id, "self", member.id, now, proof="button")
     if not fresh:
         return Answered(say("notice.already_in"))
-    log.info("notice=%s member=%s checked in", loaded.id, person.member.id)
-    return await _changed(deps, loaded, person.member, Answered(say("notice.checked_in")))
+    log.info("notice=%s member=%s checked in", loaded.id, member.id)
+    return await changed(deps, loaded, member, Answered(say("notice.checked_in")))
+
+
+def button_refusal(notice: Notice, settings: Settings) -> Answered | None:
+    """签到 pressed on a meeting held 现场 where the community asks a proof: refused, with how to check in (and
+    the keyboard that shares the location when locations are taken). None: the press is enough."""
+    if notice.mode == ONLINE or not settings.proofs:
+        return None
+    proofs = "_".join(sorted(settings.proofs))
+    if LOCATION in settings.proofs:
+        ask = Reply(
+            key=f"checkin.press.{proofs}",
+            params={"place": notice.place, "radius": settings.checkin_radius_m},
+            location_button="checkin.btn_location",
+        )
+        return Answered(alert("checkin.onsite"), Result.of(ask))
+    return Answered(alert(f"checkin.press.{proofs}", place=notice.place))
 
 
 # ---------------------------------------------------------------------------------------- /attendance
@@ -238,7 +260,8 @@ async def record(deps: Deps, call: Call, notice: Notice, fields: list[str]) -> A
     to 补学."""
     person, now, store, lang = call.actor, call.now, deps.store, call.lang
     how = rules.REGISTER_WORDS.get(fields[0].strip().lower())
-    if how is None or len(fields) != (4 if how == "makeup" else 2):
+    sizes = {"makeup": (4,), "register": (2, 3, 4)}.get(how or "", (2,))
+    if how is None or len(fields) not in sizes:
         return _says(say("notice.att.usage"))
     if how in ("approve", "refuse"):
         return await _decide(deps, call, notice, _Named(fields[1], how == "approve"))
@@ -266,11 +289,59 @@ async def record(deps: Deps, call: Call, notice: Notice, fields: list[str]) -> A
     rsvp = await store.notices.rsvp(notice.id, member.id)
     if rsvp is not None and rsvp.answer == "leave" and rsvp.approval == "approved":
         return _says(say("notice.att.on_leave", name=member.name))
-    if not await store.notices.record_checkin(notice.id, member.id, "proxy", by, now):
+    why = await _registration(deps, call, _Registering(notice, member, tuple(fields[2:])))
+    if isinstance(why, Reply):
+        return _says(why)
+    if not await store.notices.record_checkin(
+        notice.id, member.id, "proxy", by, now, reason=why.reason, note=why.note, status_then=why.status_then
+    ):
         return _says(say("notice.att.already", name=member.name))
-    log.info("notice=%s member=%s registered present by member=%s", notice.id, member.id, by)
+    log.info("notice=%s member=%s registered present by member=%s (%s)", notice.id, member.id, by, why.reason)
     said = Answered(result=Result.of(say("notice.att.registered", name=member.name, id=notice.id)))
-    return await _changed(deps, notice, member, said)
+    return await changed(deps, notice, member, said)
+
+
+@dataclass(frozen=True)
+class _Registering:
+    """书记登记 typed on the ledger: the meeting, the member, and what follows their name (reason, words)."""
+
+    notice: Notice
+    member: Member
+    given: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Why:
+    """Why a member was registered: the reason, the secretary's words, the status confirmed over."""
+
+    reason: str
+    note: str | None
+    status_then: str | None
+
+
+async def _registration(deps: Deps, call: Call, asked: _Registering) -> _Why | Reply:
+    """Why a secretary registers a member present (书记登记): a reason from the short list (无智能手机, 未绑定,
+    年老体弱, 其他 with what it is), and for a member whose status says away or ill, the secretary's confirmation
+    (a note starting with 确认). The reason or the refusal with an example."""
+    lang, member, given = call.lang, asked.member, asked.given
+    example: dict[str, object] = {"id": asked.notice.id, "name": member.name}
+    reason = REASON_WORDS.get(given[0].strip().lower()) if given else None
+    if reason is None:
+        return Reply(key="notice.att.register_reason", params={"value": given[0] if given else "", **example})
+    note = clean_text(given[1], multiline=True) if len(given) > 1 else ""
+    if len(note) > rules.NOTE_LIMIT:
+        return say("notice.err.too_long", field=t(lang, "notice.field.register_note"), limit=rules.NOTE_LIMIT)
+    status = (await deps.store.reports.latest_status([member.id])).get(member.id)
+    confirmed = note.lower().startswith(CONFIRM_WORDS) and len(note) > 3
+    if status is not None and status.state in AWAY_OR_ILL and not confirmed:
+        where = status.location or status.note or ""
+        state = t(lang, f"status.state.{status.state}")
+        params = {"state": state, "where": where, "reason": given[0].strip(), **example}
+        return Reply(key="notice.att.register_away", params=params)
+    if reason == "other" and not note:
+        return Reply(key="notice.att.register_other", params=example)
+    status_then = status.state if status is not None and status.state in AWAY_OR_ILL else None
+    return _Why(reason, note or None, status_then)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from bot.domain.payload import Payload, YesNo
+from bot.domain.presence import MeetingMode
 from bot.services.notices.audience import MeetingKind
 
 NOTICES = "ntc"
@@ -53,6 +54,15 @@ class NoticeGroupCopy(Payload):
 
 
 @dataclass(frozen=True)
+class NoticeMode(Payload):
+    """/notice preview: hold the meeting 现场 (`onsite`) or 线上 (`online`); a new preview of the same draft."""
+
+    PREFIX: ClassVar[str] = "ntc:mode"
+    draft: str
+    mode: MeetingMode
+
+
+@dataclass(frozen=True)
 class NoticeAttend(Payload):
     """A notice: 参加."""
 
@@ -95,3 +105,14 @@ class NoticeLeaveNo(Payload):
     notice_id: int
     member_id: int
     asked: int
+
+
+CHECKIN = "ci"
+
+
+@dataclass(frozen=True)
+class CheckinShow(Payload):
+    """/checkin ID: 刷新签到码 (the code of this minute, and its QR image, again; issue 23)."""
+
+    PREFIX: ClassVar[str] = "ci:show"
+    notice_id: int

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Settings
 from bot.domain.call import Call
+from bot.domain.presence import ONLINE, ONSITE, online_place
 from bot.domain.rights import Actor, OrgTree
 from bot.services.kernel.reminders import Due
 from bot.services.kernel.text import clean_text
@@ -233,7 +234,14 @@ def parse_one_line(fields: list[str], call: Call, tree: OrgTree, tz: ZoneInfo) -
         given = fields[5] if len(fields) == 6 else ""
         speaker = check_text(given, "speaker", SPEAKER_LIMIT) if given.strip() else default_speaker(person)
     return Draft(
-        kind=kind, unit_id=unit_id, starts_at=when, place=place, topic=topic, audience=audience(kind), speaker=speaker
+        kind=kind,
+        unit_id=unit_id,
+        starts_at=when,
+        place=place,
+        topic=topic,
+        audience=audience(kind),
+        speaker=speaker,
+        mode=ONLINE if online_place(place) else ONSITE,
     )
 
 

@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.domain import drafts
 from bot.domain.call import Call
 from bot.domain.payload import YesNo
+from bot.domain.presence import ONLINE, ONSITE, online_place
 from bot.domain.results import Reply, Result, alert, say, shown
 from bot.domain.rights import Actor, OrgTree
 from bot.i18n import t
@@ -26,7 +27,7 @@ from bot.services.kernel.deps import Deps
 from bot.services.notices import audience
 from bot.services.notices import common as rules
 from bot.services.notices import text as view
-from bot.services.notices.buttons import NoticeGroupCopy
+from bot.services.notices.buttons import NoticeGroupCopy, NoticeMode
 from bot.services.notices.common import NoticeError
 from bot.store import Store
 from bot.store.notices import Draft, Expected, notice_ref
@@ -60,6 +61,7 @@ class NoticeDraft(drafts.Draft):
     audience: str | None = None
     speaker: str | None = None
     to_group: bool | None = None  # skipped on the preview (不发到群): no copy for the bound group
+    mode: str | None = None  # onsite 现场 | online 线上 (issue 23)
     preview: str | None = None
 
     def notice(self) -> Draft:
@@ -228,7 +230,8 @@ async def set_topic(deps: Deps, call: Call, draft: NoticeDraft, value: str) -> S
         speaker = rules.default_speaker(person) if kind == "lecture" else None
     except NoticeError as error:
         return Step(Result.of(refusal(error, lang)), None, draft)
-    whole = draft.replace(topic=topic, speaker=speaker, audience=audience.audience(kind))
+    mode = ONLINE if online_place(draft.place or "") else ONSITE
+    whole = draft.replace(topic=topic, speaker=speaker, audience=audience.audience(kind), mode=mode)
     return await preview(deps, call, whole.notice())
 
 
@@ -240,14 +243,14 @@ async def preview(deps: Deps, call: Call, draft: Draft, tree: OrgTree | None = N
     draft_id = secrets.token_hex(4)
     bound = tree.units[draft.unit_id].chat_id is not None
     text = view.preview(
-        view.Wording(lang, tree, deps.tz),
+        view.Wording(lang, tree, deps.tz, deps.settings.proofs),
         draft,
         await expected_at(deps.store, tree, draft.kind, draft.unit_id),
         group_bound=bound,
     )
     choice = draft.to_group if bound and draft.kind not in audience.PRIVATE else None
     return Step(
-        Result.of(shown(text, view.preview_buttons(lang, draft_id, choice))),
+        Result.of(shown(text, view.preview_buttons(lang, draft_id, choice, draft.mode))),
         Stage.CONFIRM,
         NoticeDraft(**draft.model_dump(), preview=draft_id),
     )
@@ -295,6 +298,16 @@ async def send(deps: Deps, call: Call, draft: NoticeDraft | None, draft_id: str)
     )
 
 
+async def set_mode(deps: Deps, call: Call, draft: NoticeDraft | None, pressed: NoticeMode) -> Step:
+    """现场 / 线上 pressed on a preview: the preview again (a new draft id), the meeting held that way; refused on
+    an older preview."""
+    if draft is None or draft.topic is None:
+        return Step(Result.of(alert("notice.expired")), Stage.DONE)
+    if not _is_current(draft, pressed.draft):
+        return Step(Result.of(alert("notice.preview_outdated")), None, draft)
+    return await preview(deps, call, draft.replace(mode=pressed.mode.value).notice())
+
+
 def drop(draft: NoticeDraft | None, draft_id: str) -> Step:
     """Cancel pressed on a preview: the draft is dropped, unless a newer preview replaced it."""
     if draft is not None and draft.topic is not None and not _is_current(draft, draft_id):
@@ -324,7 +337,7 @@ async def publish(deps: Deps, call: Call, draft: Draft) -> Published:
                     chat_id=m.telegram_id,
                     member_id=m.id,
                     ref=notice_ref(notice_id),
-                    text=view.body(view.Wording(member_lang, tree, settings.tz), draft),
+                    text=view.body(view.Wording(member_lang, tree, settings.tz, settings.proofs), draft),
                     buttons=view.buttons(member_lang, notice_id),
                 )
             )
@@ -337,7 +350,7 @@ async def publish(deps: Deps, call: Call, draft: Draft) -> Published:
                     kind="notice",
                     chat_id=unit.chat_id,
                     ref=notice_ref(notice_id),
-                    text=view.group_view(view.Wording(group_lang, tree, settings.tz), draft, 0, 0),
+                    text=view.group_view(view.Wording(group_lang, tree, settings.tz, settings.proofs), draft, 0, 0),
                     buttons=view.buttons(group_lang, notice_id),
                 )
             )

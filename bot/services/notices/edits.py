@@ -38,7 +38,7 @@ async def member_copy(store: Store, settings: Settings, notice: Notice, member: 
     return Edit(
         row.chat_id,
         row.message_id,
-        view.member_view(view.Wording(lang, tree, settings.tz), notice, rsvp, checkin),
+        view.member_view(view.Wording(lang, tree, settings.tz, settings.proofs), notice, rsvp, checkin),
         view.buttons(lang, notice.id),
     )
 
@@ -53,6 +53,6 @@ async def group_post(store: Store, settings: Settings, notice_id: int) -> Edit |
     answers = [r.answer for r in (await store.notices.rsvps(notice_id)).values()]
     lang = settings.default_language
     tree = OrgTree.of(await store.units.all())
-    wording = view.Wording(lang, tree, settings.tz)
+    wording = view.Wording(lang, tree, settings.tz, settings.proofs)
     text = view.group_view(wording, notice, answers.count("attend"), answers.count("leave"))
     return Edit(row.chat_id, row.message_id, text, view.buttons(lang, notice_id))

@@ -81,18 +81,40 @@ def _item(wording: Wording, seat: MeetingSeat, line: str, cap: int | None) -> st
             state=t(lang, f"notice.leave.state.{seat.approval or 'pending'}"),
         )
     if line == "present" and seat.checked_in_at is not None:
+        key = f"notice.att.checkin_{seat.how}"
+        if seat.how == "self" and seat.proof is not None:
+            key = "notice.att.checkin_self_proof"
+        if seat.how == "proxy" and seat.register_reason is None:  # registered before reasons were asked
+            key = "notice.att.checkin_proxy_plain"
         return t(
             lang,
-            f"notice.att.checkin_{seat.how}",
+            key,
             name=name,
             by=clip(seat.registrar or "?", cap),
             time=dates.clock_in(wording.lang, seat.checked_in_at, wording.tz),
+            why=Html(registration(lang, seat, cap)),
+            proof=t(lang, f"notice.att.proof.{seat.proof or 'button'}"),
         )
     if line == "makeup":
         return t(lang, "notice.att.makeup_item", name=name, day=seat.made_up or "", note=clip(seat.makeup_note, cap))
     if line in ("silent", "absent") and not seat.linked:
         return t(lang, "notice.att.unregistered_item", name=name)
     return escape(name)
+
+
+def registration(lang: str, seat: MeetingSeat, cap: int | None = None) -> str:
+    """Why a secretary registered the member (书记登记): the reason, the secretary's words, and the status they
+    confirmed over (away, ill); empty for a registration made before reasons were asked."""
+    if seat.register_reason is None:
+        return ""
+    reason = t(lang, f"notice.att.reason.{seat.register_reason}")
+    if seat.register_note:
+        text = t(lang, "notice.att.why_note", reason=reason, note=clip(seat.register_note, cap))
+    else:
+        text = t(lang, "notice.att.why", reason=reason)
+    if seat.status_then is not None:
+        text += t(lang, "notice.att.why_status", state=t(lang, f"status.state.{seat.status_then}"))
+    return text
 
 
 def _names(lang: str, items: Sequence[str]) -> Html:

@@ -17,7 +17,7 @@ from bot.services.kernel.xlsx_cells import plain
 from bot.services.kernel.xlsx_context import Ledger
 from bot.services.notices.audience import COMMITTEE_ONLY, VOTING
 from bot.services.notices.common import has_quorum
-from bot.store.workbook_reads import HeldMeeting
+from bot.store.workbook_reads import HeldMeeting, Seat
 
 #: The columns of 三会一课台账. 会议形式 (现场 / 线上) and 补录 (who entered a past meeting, and why) go after
 #: "place" once the records hold them (issue 23): a column here, its words under [xlsx.meetings.col], a value below.
@@ -52,6 +52,7 @@ ATTENDANCE_COLUMNS = (
     "checked_in_at",
     "check_in",
     "registrar",
+    "register_reason",
     "makeup",
     "makeup_note",
 )
@@ -138,17 +139,30 @@ def _names(ledger: Ledger, names: tuple[str, ...], sep: str) -> str | None:
     return ledger.text("meetings.more", names=sep.join(names[:ABSENT_NAMES]), count=len(names))
 
 
+def _registration(ledger: Ledger, a: Seat) -> str | None:
+    """Why the secretary registered the member (书记登记): the reason, their words, the status confirmed over."""
+    if a.register_reason is None:
+        return None
+    reason = ledger.text(f"register_reason.{a.register_reason}")
+    text = ledger.text("register_note", reason=reason, note=a.register_note) if a.register_note else reason
+    if a.status_then is not None:
+        text += ledger.text("register_status", state=plain(ledger.lang, f"status.state.{a.status_then}"))
+    return text
+
+
 async def attendance_sheet(ledger: Ledger) -> None:
     """会议考勤明细: each expected member of each meeting held: reply, leave and its approval (准假 / 不准 / 待批),
     check-in (本人 / 书记登记, and who registered it), and 补学 apart (its date and note)."""
     table = ledger.book.table(
-        ledger.text("attendance.sheet"), ledger.headers("attendance", ATTENDANCE_COLUMNS), widths={7: 30, 13: 30}
+        ledger.text("attendance.sheet"),
+        ledger.headers("attendance", ATTENDANCE_COLUMNS),
+        widths={7: 30, 12: 30, 14: 30},
     )
     names = KindNames(ledger.lang)
     answers = {"attend": ledger.text("answer.attend"), "leave": ledger.text("answer.leave")}
     none = ledger.text("answer.none")
     approvals = {a: ledger.text(f"approval.{a}") for a in ("pending", "approved", "refused")}
-    ways = {w: ledger.text(f"check_in.{w}") for w in ("self", "proxy", "late")}
+    ways = {w: ledger.text(f"check_in.{w}") for w in ("self", "proxy", "late", "code", "location", "button")}
     days: dict[str, date] = {}
     async with aclosing(ledger.reads.each_seat(ledger.now, ledger.units)) as seats:
         async for a in seats:
@@ -166,8 +180,9 @@ async def attendance_sheet(ledger: Ledger) -> None:
                     a.reason,
                     approval,
                     a.checked_in_at,
-                    ways.get(a.check_in or "") if a.check_in else None,
+                    ways.get(a.proof or a.check_in or "") if a.check_in else None,
                     a.registrar,
+                    _registration(ledger, a),
                     made_up,
                     a.makeup_note,
                 ]

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.models import Unit
 from bot.domain.payload import YesNo
+from bot.domain.presence import ONLINE, ONSITE
 from bot.domain.rights import OrgTree
 from bot.i18n import Html, t
 from bot.services.kernel import dates
@@ -23,6 +24,7 @@ from bot.services.notices.buttons import (
     NoticeGroupCopy,
     NoticeKind,
     NoticeLeave,
+    NoticeMode,
     NoticeSend,
     NoticeUnit,
 )
@@ -40,6 +42,7 @@ class Wording:
     lang: str
     tree: OrgTree
     tz: ZoneInfo
+    proofs: frozenset[str] = frozenset()  # what proves presence on site (`CHECKIN_PROOF`): the notice says how
 
 
 def unit_name(tree: OrgTree, unit: Unit | None) -> str:
@@ -76,8 +79,17 @@ def scope(lang: str, notice: Notice | Draft, tree: OrgTree) -> str:
     return t(lang, f"notice.scope.{key}", unit=unit)
 
 
+def checkin_hint(lang: str, mode: str, proofs: frozenset[str]) -> str:
+    """How to check in: the button for a meeting held 线上 (or when the community asks no proof), else the code
+    shown at the venue and / or a location shared there (issue 23)."""
+    if mode == ONLINE or not proofs:
+        return t(lang, f"notice.checkin_hint.{'online' if mode == ONLINE else 'button'}")
+    return t(lang, f"notice.checkin_hint.{'_'.join(sorted(proofs))}")
+
+
 def body(wording: Wording, notice: Notice | Draft) -> str:
-    """The notice as members see it (the preview shows exactly this); a 党课 names its speaker and 主题."""
+    """The notice as members see it (the preview shows exactly this); a 党课 names its speaker and 主题; the form
+    (现场 / 线上) and how to check in there."""
     lang, tree, tz = wording.lang, wording.tree, wording.tz
     key = "notice.body_lecture" if notice.kind == "lecture" else "notice.body"
     return t(
@@ -89,6 +101,8 @@ def body(wording: Wording, notice: Notice | Draft) -> str:
         place=notice.place,
         topic=notice.topic,
         speaker=notice.speaker or "",
+        mode=t(lang, f"notice.mode.{notice.mode}"),
+        checkin=Html(checkin_hint(lang, notice.mode, wording.proofs)),
     )
 
 
@@ -141,14 +155,19 @@ def unit_buttons(tree: OrgTree, units: Sequence[Unit]) -> list[list[dict[str, st
     return [[{"text": unit_name(tree, u), "data": NoticeUnit(u.id).pack()}] for u in units]
 
 
-def preview_buttons(lang: str, draft_id: str, group: bool | None = None) -> list[list[dict[str, str]]]:
+def preview_buttons(
+    lang: str, draft_id: str, group: bool | None = None, mode: str = ONSITE
+) -> list[list[dict[str, str]]]:
     """Send / Cancel of one preview: they name its draft, so an older preview cannot send a newer draft. With
-    a bound group that may get a copy (`group`: whether it will), a button to skip the copy or take it back."""
+    a bound group that may get a copy (`group`: whether it will), a button to skip the copy or take it back; and
+    the button that holds the meeting 线上 (or back 现场, issue 23)."""
+    other = ONLINE if mode == ONSITE else ONSITE
     rows = [
         [
             {"text": t(lang, "notice.btn_send"), "data": NoticeSend(draft_id).pack()},
             {"text": t(lang, "notice.btn_cancel"), "data": NoticeDrop(draft_id).pack()},
-        ]
+        ],
+        [{"text": t(lang, f"notice.btn_mode.{other}"), "data": NoticeMode(draft_id, other).pack()}],
     ]
     if group is not None:
         label, on = ("notice.btn_group_skip", YesNo.NO) if group else ("notice.btn_group_send", YesNo.YES)
@@ -223,6 +242,7 @@ def reminder(wording: Wording, notice: Notice) -> str:
         when=when(lang, notice.starts_at, tz),
         place=notice.place,
         topic=notice.topic,
+        mode=t(lang, f"notice.mode.{notice.mode}"),
     )
 
 
