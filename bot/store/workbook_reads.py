@@ -2,8 +2,9 @@
 counted in SQL: meetings that were held with their figures, liaison contacts, mobile members with their reports and
 who read them (已阅), post-holders.
 
-"Held" is the 三会一课台账's word (`bot.store.ledger.LedgerReads.held`): not cancelled, its time passed, and at
-least one check-in; a meeting nobody came to was not held, on `/ledger` and in the workbook alike.
+The meetings sheet lists those that took place: not cancelled, their time passed, at least one check-in (a meeting
+nobody came to is left out). Whether one counts as held for a branch — minutes saved, that branch's members present,
+the quorum met (issue 23) — is the grids' business (`bot.services.ledger.grid`).
 
 Every read takes `units` (a secretary's units; None for the whole community) and filters members by their branch
 and meetings by their unit, as the CSV exports do.

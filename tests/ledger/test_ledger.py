@@ -14,7 +14,7 @@ from bot.domain.rights import OrgTree
 from bot.services.ledger.buttons import LedgerAll, LedgerView
 from bot.store import Store
 from tests.support.harness import COMMUNITY_SECRETARY, OTHER_SECRETARY, PLAIN, SECRETARY, STRANGER, Harness
-from tests.support.ledger import at, meeting
+from tests.support.ledger import at, line, meeting, started
 
 TOUR = Path(__file__).resolve().parents[2] / "bot" / "demo" / "tour.txt"
 
@@ -29,18 +29,6 @@ async def seed_year(store: Store) -> None:
     await meeting(store, "一组", "group", at(1, 15), topic="学习党章")
     await meeting(store, "测试社区党委", "lecture", at(3, 1), present=5, topic="书记讲党课")
     await meeting(store, "一村党支部", "committee", at(12, 5))  # not yet: ignored
-
-
-def line(text: str, start: str) -> str:
-    found = [ln for ln in text.splitlines() if ln.strip().startswith(start)]
-    assert found, f"no line starting {start!r} in:\n{text}"
-    return found[0]
-
-
-async def started(harness: Harness, *ids: int) -> None:
-    for telegram_id in ids:
-        await harness.user(telegram_id).send("/start")
-        await harness.user(telegram_id).next_message()
 
 
 async def test_community_secretary_sees_every_branch_then_one_in_detail(harness: Harness) -> None:

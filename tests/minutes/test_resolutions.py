@@ -35,7 +35,7 @@ async def assembly(harness_factory: Any, tmp_path: Path, present: int, topic: st
     store = await Store.open(tmp_path / "zhibu.sqlite3")
     try:
         await load_roster(store, roster(tmp_path / "baimiao.csv"))
-        await meeting(store, "白庙村党支部", "general", START, present=present, topic=topic)
+        await meeting(store, "白庙村党支部", "general", START, present=present, topic=topic, minutes=False)
     finally:
         await store.close()
     harness: Harness = await harness_factory(load=False)

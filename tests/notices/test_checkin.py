@@ -191,9 +191,8 @@ async def test_a_secretary_registers_with_a_reason_and_confirms_an_ill_member(ha
     await secretary.expect("已登记李联络到会")
     await secretary.send(f"/attendance {notice_id}")
     report = (await saw(secretary, "已签到：2 人")).text
-    assert (
-        "赵巡逻 下午2:50（书记登记：王书记，年老体弱：确认：昨天出院，家人送到会场；当时报备生病，书记确认）" in report
-    )
+    registered = "赵巡逻 下午2:50（书记登记：王书记，年老体弱：确认：昨天出院，家人送到会场；当时报备生病，书记确认）"
+    assert registered in report
     assert "李联络 下午2:50（书记登记：王书记，未绑定）" in report
     harness.at(START + timedelta(hours=3))
     folder = Path(harness.settings.database_path).parent / "book"

@@ -158,7 +158,9 @@ async def seed(store: Store) -> None:
     # A 党委会 of the community committee: its committee members only (the community secretary), a quorum.
     top = next(u.id for u in await store.units.all() if u.parent_id is None)
     boss = await member(store, "社区书记")
-    n = await notice(store, top, "party_committee", datetime(2026, 7, 1, 6, tzinfo=UTC), "党委会研究工作", [boss])
+    n = committee_meeting = await notice(
+        store, top, "party_committee", datetime(2026, 7, 1, 6, tzinfo=UTC), "党委会研究工作", [boss]
+    )
     await execute(store, "UPDATE notices SET audience = 'committee' WHERE id = ?", (n,))
     await execute(store, "UPDATE notice_members SET committee = 1 WHERE notice_id = ?", (n,))
     await check_in(store, n, boss, "self", datetime(2026, 7, 1, 6, 2, tzinfo=UTC))
@@ -168,7 +170,9 @@ async def seed(store: Store) -> None:
     await check_in(store, n, wang, "late", datetime(2026, 10, 15, 7, tzinfo=UTC))
     await notice(store, one, "committee", datetime(2026, 10, 20, 6, tzinfo=UTC), "取消的会", first, cancelled=True)
     await notice(store, one, "partyday", NOW + timedelta(days=5), "还没开的会", first)
-    n = await notice(store, two, "group", datetime(2026, 4, 2, 6, tzinfo=UTC), f"二村小组会 {TOM}", second)
+    n = group_meeting = await notice(
+        store, two, "group", datetime(2026, 4, 2, 6, tzinfo=UTC), f"二村小组会 {TOM}", second
+    )
     await check_in(store, n, sun, "self", datetime(2026, 4, 2, 6, 5, tzinfo=UTC))
     await check_in(store, n, tom, "self", datetime(2026, 4, 2, 6, 5, tzinfo=UTC))
 
@@ -233,6 +237,10 @@ async def seed(store: Store) -> None:
             ),
         )
     await seed_minutes(store, meetings[9], lecture)
+    # March's meeting, the 党委会 and 二村's 党小组会 have a quick note as minutes: held, as the ledger counts
+    # (issue 23: minutes saved); June's keeps none, and met without its quorum anyway.
+    for held in (meetings[3], committee_meeting, group_meeting):
+        await store.minutes.set_content(held, "学习", None, datetime(2026, 11, 1, 2, tzinfo=UTC))
     await seed_households(store, zhao, zhou)
     await seed_care(store, zhang, li, chen)
     await seed_dues(store, qian, wang)
@@ -265,7 +273,7 @@ RESOLUTIONS = (
 
 async def seed_minutes(store: Store, september: int, lecture: int) -> None:
     """Minutes for September's meeting (主持人, 记录人, 会议内容, two resolutions with their votes) and the 党课's
-    content; March's and June's meetings keep none."""
+    content (March's, the 党委会 and 二村's 党小组会 get a quick note in `seed`; June's keeps none)."""
     at = datetime(2026, 9, 11, 2, tzinfo=UTC)
     await store.minutes.save(september, "王书记", "李联络", CONTENT, RESOLUTIONS, None, at)
     await store.minutes.save(lecture, "王书记", "王书记", "学习二十大报告第一部分", [], None, at)

@@ -5,13 +5,19 @@ Which meetings count for a branch: its own 支部党员大会, 支委会 and 组
 itself); 党小组会 of each of its Party groups, counted per group (a branch without Party groups has no
 党小组会 to hold); 党课 and 主题党日 for the branch, one of its groups, or a unit above it (a community-wide
 党课 counts for every branch under it); other meetings for the branch or its groups are listed without a
-count. "Held" is decided by the store's read: not cancelled, its time passed, at least one check-in.
+count.
+
+"Held" for a branch (issue 23): not cancelled, its time passed, its minutes saved, and members **of that branch**
+checked in — for a 支部党员大会, 支委会 or 党委会 with its quorum. A meeting addressed to several branches (a
+community-wide 党课) counts for each branch only through its own members present, and shows each branch's own 应到
+/ 实到. A meeting that met without its quorum, without minutes, or with none of the branch present is listed with
+its standing and not counted.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from bot.domain.ledger import Mark, Period, Requirement, mark, period_of, periods
@@ -20,11 +26,17 @@ from bot.domain.ledger import Mark, Period, Requirement, mark, period_of, period
 OWN_KINDS = frozenset({"general", "committee", "life"})
 #: Types that also count when the notice is for a unit above the branch.
 SHARED_KINDS = frozenset({"lecture", "partyday"})
+#: How a meeting stands for a branch: held (counted), or why not — it met without its quorum, its minutes were
+#: never saved, or none of the branch's own members checked in.
+HELD, NO_QUORUM, NO_MINUTES, NOBODY = "held", "no_quorum", "no_minutes", "nobody"
 
 
 @dataclass(frozen=True)
 class Meeting:
-    """A meeting held: its notice, type, unit, local start, topic, 应到 (expected) and 实到 (checked in)."""
+    """A meeting that took place: its notice, type, unit, local start, topic, 应到 (expected) and 实到 (checked in) —
+    in a branch's ledger, that branch's own —, its resolutions, whether its minutes were saved and its quorum met
+    (None: a meeting that counts none), the figures of each unit of the members expected, and how it stands for the
+    branch whose ledger holds it."""
 
     notice_id: int
     kind: str
@@ -35,6 +47,14 @@ class Meeting:
     present: int
     passed: int = 0  # resolutions of its minutes passed (通过)
     failed: int = 0  # and not passed (未通过)
+    minutes: bool = True
+    quorum: bool | None = None
+    units: tuple[tuple[int, int, int], ...] = ()  # (members' unit, expected, present)
+    standing: str = HELD
+
+    @property
+    def held(self) -> bool:
+        return self.standing == HELD
 
     @property
     def day(self) -> date:
@@ -92,7 +112,16 @@ class UnitLedger:
         return [(ln, c) for ln in self.lines if ln.per == period.per for c in ln.cells if c.period == period]
 
     def held_in(self, start: date, end: date) -> list[Meeting]:
+        """The meetings counted as held in these dates."""
+        return [m for m in self.meetings if start <= m.day < end and m.held]
+
+    def listed_in(self, start: date, end: date) -> list[Meeting]:
+        """Every meeting of the branch in these dates, held or not (with its standing)."""
         return [m for m in self.meetings if start <= m.day < end]
+
+    @property
+    def held_meetings(self) -> list[Meeting]:
+        return [m for m in self.meetings if m.held]
 
 
 @dataclass(frozen=True)
@@ -135,19 +164,41 @@ def _line(requirement: Requirement, group: str | None, held: Iterable[Meeting], 
     return Line(requirement.kind, requirement.per, group, tuple(cells))
 
 
+def standing(branch: Branch, meeting: Meeting) -> str:
+    """How a meeting stands for this branch: held, or why it does not count."""
+    present = meeting.present if not meeting.units else sum(p for u, _, p in meeting.units if u == branch.id)
+    if present == 0:
+        return NOBODY
+    if meeting.quorum is False:
+        return NO_QUORUM
+    if not meeting.minutes:
+        return NO_MINUTES
+    return HELD
+
+
+def for_branch(branch: Branch, meeting: Meeting) -> Meeting:
+    """The meeting as the branch's ledger shows it: the branch's own 应到 / 实到 and its standing."""
+    if not meeting.units:
+        return replace(meeting, standing=standing(branch, meeting))
+    own = [(e, p) for u, e, p in meeting.units if u == branch.id]
+    expected, present = own[0] if own else (0, 0)
+    return replace(meeting, expected=expected, present=present, standing=standing(branch, meeting))
+
+
 def build_unit(branch: Branch, meetings: Sequence[Meeting], frame: Frame) -> UnitLedger:
     mine = sorted(
-        (m for m in meetings if m.day.year == frame.year and counts_for(branch, m)),
+        (for_branch(branch, m) for m in meetings if m.day.year == frame.year and counts_for(branch, m)),
         key=lambda m: (m.starts_at, m.notice_id),
     )
+    counted = [m for m in mine if m.held]
     lines: list[Line] = []
     for req in frame.requirements:
         if req.kind == "group":
             for group_id, group_name in branch.groups:
-                held = [m for m in mine if m.kind == "group" and m.unit_id == group_id]
+                held = [m for m in counted if m.kind == "group" and m.unit_id == group_id]
                 lines.append(_line(req, group_name, held, frame))
             continue
-        lines.append(_line(req, None, [m for m in mine if m.kind == req.kind], frame))
+        lines.append(_line(req, None, [m for m in counted if m.kind == req.kind], frame))
     return UnitLedger(branch.id, branch.name, tuple(lines), tuple(mine))
 
 

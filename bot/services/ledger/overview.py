@@ -28,7 +28,9 @@ from bot.services.kernel.text import clean_text
 from bot.services.ledger import text
 from bot.services.ledger.buttons import LedgerAll, LedgerView
 from bot.services.ledger.grid import Branch, Frame, LedgerYear, Meeting, UnitLedger, build
-from bot.store.ledger import LedgerReads
+from bot.services.notices.audience import COMMITTEE_ONLY, VOTING
+from bot.services.notices.common import has_quorum
+from bot.store.ledger import HeldRow, LedgerReads
 
 #: Branches on one page of the overview (each has its button).
 OVERVIEW_PAGE = 20
@@ -80,11 +82,23 @@ async def ledger_year(deps: Deps, scope: LedgerScope, tree: OrgTree | None = Non
             r.present,
             r.passed,
             r.failed,
+            r.minutes,
+            _quorum(r),
+            r.units,
         )
         for r in rows
     ]
     frame = Frame(deps.settings.ledger_requirements, year, now.astimezone(tz).date())
     return build(branches(tree, scope.unit_ids), meetings, frame)
+
+
+def _quorum(row: HeldRow) -> bool | None:
+    """支部党员大会: members with a vote; 支委会, 党委会: the committee; other meetings count none."""
+    if row.kind in VOTING:
+        return has_quorum(row.voters, row.voters_present)
+    if row.kind in COMMITTEE_ONLY:
+        return has_quorum(row.committee, row.committee_present)
+    return None
 
 
 def visible(person: Actor, tree: OrgTree) -> set[int]:

@@ -37,7 +37,9 @@ def _label(ledger: Ledger, period: Period) -> str:
 def _held(ledger: Ledger, unit: UnitLedger, line: Line) -> list[Meeting]:
     """The meetings counted on a line: of its type, and for a 党小组会 of its Party group."""
     return [
-        m for m in unit.meetings if m.kind == line.kind and (line.group is None or ledger.unit(m.unit_id) == line.group)
+        m
+        for m in unit.held_meetings
+        if m.kind == line.kind and (line.group is None or ledger.unit(m.unit_id) == line.group)
     ]
 
 

@@ -95,6 +95,8 @@ def _meeting(lang: str, meeting: Meeting, cap: int | None) -> str:
     )
     if meeting.passed or meeting.failed:
         line += t(lang, "ledger.resolutions", passed=meeting.passed, failed=meeting.failed)
+    if not meeting.held:
+        line += t(lang, f"ledger.standing.{meeting.standing}")
     return line
 
 
@@ -121,7 +123,7 @@ def quarter_view(lang: str, ledger: LedgerYear, unit: UnitLedger, quarter: int) 
         for month in range(3 * quarter - 2, 3 * quarter + 1):
             period = Period("month", ledger.year, month)
             items.append(_block(lang, t(lang, "ledger.month", month=month), unit.lines_for(period)))
-            held = unit.held_in(period.start, period.end)
+            held = unit.listed_in(period.start, period.end)
             for meeting in held:
                 if shown < MEETINGS_SHOWN:
                     items.append(_meeting(lang, meeting, cap))
