@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import warnings
 from collections.abc import Callable, Coroutine, Sequence
+from datetime import timedelta
 from typing import Any
 
 from telegram import (
@@ -14,8 +16,10 @@ from telegram import (
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
+    Voice,
 )
 from telegram.constants import ChatType, ParseMode
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.domain.call import Call
 from bot.domain.results import Reply, Result
@@ -196,3 +200,11 @@ async def render(update: Update, context: ZhibuContext, result: Result | Reply) 
             await reply_item(update, context, item)
     if result.queued:
         context.services.poke_sender()
+
+
+def voice_seconds(voice: Voice) -> int:
+    """The voice message's length in seconds (PTB 22 gives an int or a timedelta and warns about the change)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = voice.duration
+    return int(value.total_seconds()) if isinstance(value, timedelta) else int(value)

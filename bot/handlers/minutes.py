@@ -15,12 +15,13 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from bot.domain.payload import family
 from bot.domain.results import Result, alert, say
 from bot.handlers import conversation
-from bot.handlers.common import actor, args_text, call, command, deps, expired_button, is_private, render
+from bot.handlers.common import actor, args_text, call, command, deps, expired_button, is_private, render, voice_seconds
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.minutes import flow
 from bot.services.minutes.buttons import (
     MINUTES,
     MinutesAdd,
+    MinutesContentDone,
     MinutesDone,
     MinutesDrop,
     MinutesKind,
@@ -110,6 +111,10 @@ def _on_other(state: Q) -> Callable[[Update, ZhibuContext], Coroutine[Any, Any, 
         draft = _draft(context)
         if draft is None:
             return await _lost(update, context)
+        message = update.effective_message
+        if state == Q.CONTENT and message is not None and message.voice is not None:  # 会议内容 recorded
+            voice = flow.Voice(message.voice.file_id, voice_seconds(message.voice))
+            return await _show(update, context, await flow.voice(deps(context), call(context), draft, voice))
         return await _show(
             update, context, await flow.not_text(deps(context), call(context), flow.Waiting(draft, NAMES[state]))
         )
@@ -152,6 +157,18 @@ async def on_kind(update: Update, context: ZhibuContext) -> int | None:
     if draft is None:
         return None
     return await _show(update, context, await flow.chose_kind(deps(context), call(context), draft, pressed.kind))
+
+
+async def on_content_done(update: Update, context: ZhibuContext) -> int | None:
+    assert update.callback_query is not None
+    pressed = MinutesContentDone.unpack(update.callback_query.data)
+    assert pressed is not None
+    draft = await _pressed(update, context, pressed.notice_id)
+    return (
+        None
+        if draft is None
+        else await _show(update, context, await flow.content_done(deps(context), call(context), draft))
+    )
 
 
 async def on_no_written(update: Update, context: ZhibuContext) -> int | None:
@@ -207,7 +224,10 @@ def register(app: ZhibuApp) -> None:
             states={
                 Q.HOST: [*people, *typing(Q.HOST)],
                 Q.RECORDER: [*people, *typing(Q.RECORDER)],
-                Q.CONTENT: typing(Q.CONTENT),
+                Q.CONTENT: [
+                    CallbackQueryHandler(on_content_done, pattern=MinutesContentDone.matches),
+                    *typing(Q.CONTENT),
+                ],
                 Q.MORE: [
                     CallbackQueryHandler(on_add, pattern=MinutesAdd.matches),
                     CallbackQueryHandler(on_done, pattern=MinutesDone.matches),

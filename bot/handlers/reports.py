@@ -5,11 +5,9 @@ comment. Telegram in and out only: the rules and the store are in `bot.services.
 
 from __future__ import annotations
 
-import warnings
-from datetime import timedelta
 from enum import IntEnum
 
-from telegram import Update, Voice
+from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     CallbackQueryHandler,
@@ -18,12 +16,11 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.domain.payload import family
 from bot.domain.results import alert
 from bot.handlers import conversation, pages
-from bot.handlers.common import args_text, call, command, deps, render
+from bot.handlers.common import args_text, call, command, deps, render, voice_seconds
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.reports import read as reports_read
 from bot.services.reports import write as reports_write
@@ -82,14 +79,6 @@ async def on_text(update: Update, context: ZhibuContext) -> R | int:
     return await _show(update, context, step)
 
 
-def _seconds(voice: Voice) -> int:
-    """The voice message's length in seconds (PTB 22 gives an int or a timedelta and warns about the change)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = voice.duration
-    return int(value.total_seconds()) if isinstance(value, timedelta) else int(value)
-
-
 async def on_voice(update: Update, context: ZhibuContext) -> R | int:
     """A voice message as the report."""
     voice = update.effective_message.voice if update.effective_message is not None else None
@@ -98,7 +87,7 @@ async def on_voice(update: Update, context: ZhibuContext) -> R | int:
     if (draft := _draft(context)) is None:
         return await conversation.lost(update, context, "/report")
     step = await reports_write.add_voice(
-        deps(context), call(context), draft, reports_write.Voice(voice.file_id, _seconds(voice))
+        deps(context), call(context), draft, reports_write.Voice(voice.file_id, voice_seconds(voice))
     )
     return await _show(update, context, step)
 

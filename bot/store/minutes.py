@@ -41,6 +41,8 @@ class Minutes:
     saved_by: str | None  # the member who saved them, by name (None for minutes kept before issue 13)
     saved_at: datetime
     resolutions: tuple[Resolution, ...]
+    voice_file_id: str | None = None  # a voice message recorded with 会议内容 (issue 23)
+    voice_seconds: int | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,8 @@ class MinutesRepo:
             row["saver"],
             datetime.fromisoformat(row["saved_at"]),
             tuple(_resolution(r) for r in found),
+            row["voice_file_id"],
+            row["voice_seconds"],
         )
 
     async def save(
@@ -110,15 +114,19 @@ class MinutesRepo:
         resolutions: Sequence[Resolution],
         by: int | None,
         now: datetime,
+        voice: tuple[str, int] | None = None,
     ) -> None:
-        """Replace the meeting's minutes (and their resolutions) as a whole, in one transaction."""
+        """Replace the meeting's minutes (and their resolutions) as a whole, in one transaction; `voice` is the
+        file id and length of a voice message recorded with 会议内容."""
+        voice_id, seconds = voice if voice is not None else (None, None)
         async with self.db.transaction() as conn:
             await conn.execute(
-                "INSERT INTO minutes (notice_id, host, recorder, content, saved_by, saved_at) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (notice_id) DO UPDATE SET host = excluded.host, "
-                "recorder = excluded.recorder, content = excluded.content, saved_by = excluded.saved_by, "
-                "saved_at = excluded.saved_at",
-                (notice_id, host, recorder, content, by, iso(now)),
+                "INSERT INTO minutes (notice_id, host, recorder, content, saved_by, saved_at, voice_file_id, "
+                "voice_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (notice_id) DO UPDATE SET "
+                "host = excluded.host, recorder = excluded.recorder, content = excluded.content, "
+                "saved_by = excluded.saved_by, saved_at = excluded.saved_at, voice_file_id = excluded.voice_file_id, "
+                "voice_seconds = excluded.voice_seconds",
+                (notice_id, host, recorder, content, by, iso(now), voice_id, seconds),
             )
             await conn.execute("DELETE FROM minute_resolutions WHERE notice_id = ?", (notice_id,))
             await conn.executemany(

@@ -100,7 +100,7 @@ def test_every_capability_registers_its_payloads_and_no_two_share_a_prefix() -> 
 
 
 #: The kinds added since the split (issue 23), by name.
-ADDED = ("MinutesKind", "MinutesNoWritten", "NoticeMode", "CheckinShow")
+ADDED = ("MinutesKind", "MinutesNoWritten", "NoticeMode", "CheckinShow", "MinutesContentDone")
 
 
 #: One payload of each kind as the version before the split sent it (bot/buttons.py at 77f3195): buttons of that

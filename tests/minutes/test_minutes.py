@@ -82,9 +82,10 @@ async def test_minutes_from_the_record_step_by_step(harness_factory: Any, tmp_pa
     await secretary.press("李委员", await secretary.expect("记录人"))
     await secretary.expect("会议内容")
     await secretary.send_photo()
-    await secretary.expect("这一步要打字回复")
+    await secretary.expect("这一步请打字写会议内容，或者发一段语音")
     await secretary.expect("会议内容")
     await secretary.send("一、学习党章。\n二、选举支部委员。")
+    await secretary.press("内容写完了", await secretary.expect("已记下"))
     await secretary.press("添加决议", await secretary.expect("已记 0 条决议"))
     kinds = await secretary.expect("哪一类")
     assert kinds.labels() == ["一般事项", "接收预备党员", "预备党员转正", "选举", "处分"]
@@ -148,6 +149,7 @@ async def test_no_resolution_without_a_quorum(harness_factory: Any, tmp_path: Pa
     await secretary.send("王书记")
     await secretary.expect("会议内容")
     await secretary.send("学习党章")
+    await secretary.press("内容写完了", await secretary.expect("已记下"))
     await secretary.press("添加决议", await secretary.expect("已记 0 条决议"))
     refusal = (await secretary.expect("不能形成决议")).text
     assert "应到 4 人、实到 1 人" in refusal and "达不到法定人数" in refusal
@@ -206,6 +208,7 @@ async def test_not_held_not_yours_and_the_quick_note(harness_factory: Any, tmp_p
     await secretary.send("镇党委王干事")
     await secretary.expect("会议内容")
     await secretary.send("学习党章第一章")
+    await secretary.press("内容写完了", await secretary.expect("已记下"))
     await secretary.press("添加决议", await secretary.expect("已记 0 条决议"))
     await secretary.expect("决议的内容")
     await secretary.send("大家写心得")
@@ -240,6 +243,7 @@ async def test_a_restart_mid_minutes_continues(emulator: BotApiEmulator, store: 
         await secretary.send("李委员")
         await secretary.expect("会议内容")
         await secretary.send("学习党章")
+        await secretary.press("内容写完了", await secretary.expect("已记下"))
         await secretary.press("完成", await secretary.expect("已记 0 条决议"))
         preview = await secretary.expect("请核对")
         assert "主持人：赵组长" in preview.text and "记录人：李委员" in preview.text
@@ -289,6 +293,7 @@ async def test_no_resolution_when_nobody_checked_in(harness_factory: Any, tmp_pa
     await secretary.send("镇党委李干事")
     await secretary.expect("会议内容")
     await secretary.send("打扫了村道")
+    await secretary.press("内容写完了", await secretary.expect("已记下"))
     await secretary.press("添加决议", await secretary.expect("已记 0 条决议"))
     await secretary.expect("没有人到会，没人能表决")
     await secretary.press("完成", await secretary.expect("已记 0 条决议"))
@@ -321,6 +326,55 @@ async def test_a_host_is_present_or_outside_the_roster_never_another_branchs_mem
     await secretary.send("赵 组长")  # present, typed with a space: the roster's spelling is kept
     await secretary.expect("会议内容")
     await secretary.send("学习党章。")
+    await secretary.press("内容写完了", await secretary.expect("已记下"))
     await secretary.press("完成", await secretary.expect("已记 0 条决议"))
     preview = await secretary.expect("请核对")
     assert "主持人：镇党委 李明" in preview.text and "记录人：赵组长" in preview.text
+
+
+async def test_the_content_takes_several_messages_and_a_voice_and_drops_nothing(
+    harness_factory: Any, tmp_path: Path
+) -> None:
+    """Issue 23 item 4: 会议内容 in three messages keeps all three, a voice message goes with it, and text typed
+    later (while the resolutions are asked, before a kind is pressed, on the preview) is kept, never dropped."""
+    harness = await _harness(harness_factory, tmp_path)
+    secretary = harness.user(WANG)
+    await secretary.send("/minutes 1")
+    await secretary.expect("会议 #1 的记录")
+    await secretary.press("王书记", await secretary.expect("主持人"))
+    await secretary.press("李委员", await secretary.expect("记录人"))
+    asked = await secretary.expect("会议内容")
+    assert "可以分几条消息发" in asked.text and asked.labels() == []  # 内容写完了 once something is written
+    for part in ("一、传达上级精神。", "二、讨论秋收安排。", "三、布置联户走访。"):
+        await secretary.send(part)
+        shown = await secretary.expect("已记下")
+        assert shown.labels() == ["内容写完了"]
+    assert "会议内容现在有 3 段" in shown.text
+    await secretary.send_voice()
+    assert "还有一段 5 秒的语音" in (await secretary.expect("已记下")).text
+    await secretary.press("内容写完了")
+    await secretary.expect("已记 0 条决议")
+    await secretary.send("四、补充：下周检查消防。")  # after the content step: added, not dropped
+    assert "现在 4 段" in (await secretary.expect("已经加到会议内容后面了")).text
+    await secretary.press("添加决议", await secretary.expect("已记 0 条决议"))
+    await secretary.expect("哪一类")
+    await secretary.send("同意开展秋季消防检查")  # typed before the kind: kept
+    await secretary.expect("决议的内容记下了")
+    await secretary.press("一般事项", await secretary.expect("这条决议是哪一类"))
+    await secretary.expect("同意开展秋季消防检查\n请填表决票数")  # straight to the vote: the text was kept
+    await secretary.send("3 0 0")
+    await secretary.press("完成", await secretary.expect("已记下这条决议"))
+    preview = (await secretary.expect("请核对")).text
+    for part in ("一、传达上级精神。", "二、讨论秋收安排。", "三、布置联户走访。", "四、补充：下周检查消防。"):
+        assert part in preview
+    assert "附会议录音：语音 5 秒" in preview and "同意开展秋季消防检查" in preview
+    await secretary.press("保存")
+    await secretary.expect("会议 #1 的记录已保存（决议 1 条）")
+    saved = await harness.store.minutes.get(1)
+    assert saved is not None and saved.voice_seconds == 5 and saved.voice_file_id
+    assert saved.content.split("\n") == [
+        "一、传达上级精神。",
+        "二、讨论秋收安排。",
+        "三、布置联户走访。",
+        "四、补充：下周检查消防。",
+    ]

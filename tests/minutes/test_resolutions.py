@@ -53,6 +53,7 @@ async def to_resolutions(harness: Harness) -> None:
     await secretary.press("党员01", await secretary.expect("记录人"))
     await secretary.expect("会议内容")
     await secretary.send("讨论刘海涛同志转正。")
+    await secretary.press("内容写完了", await secretary.expect("已记下"))
     await secretary.expect("已记 0 条决议")
 
 

@@ -77,3 +77,11 @@ class MinutesNoWritten(Payload):
 
     PREFIX: ClassVar[str] = "min:nowr"
     notice_id: int
+
+
+@dataclass(frozen=True)
+class MinutesContentDone(Payload):
+    """/minutes: 内容写完了 (会议内容 was written in as many messages as needed; issue 23)."""
+
+    PREFIX: ClassVar[str] = "min:cdone"
+    notice_id: int

@@ -13,147 +13,86 @@ import logging
 from dataclasses import dataclass
 
 from bot.domain.call import Call
-from bot.domain.resolutions import (
-    ORDINARY,
-    WRITTEN,
-    Decision,
-    Problem,
-    ResolutionKind,
-    Votes,
-    check_votes,
-    check_written,
-    decide,
-    kinds_for,
-    quorum_problem,
-    threshold,
-    written_limit,
-)
 from bot.domain.results import Reply, Result, alert, say, shown
-from bot.domain.rights import OrgTree
-from bot.i18n import Html, t
+from bot.i18n import t
 from bot.services.kernel.deps import Deps
 from bot.services.kernel.text import clean_text
-from bot.services.minutes import rules, text
+from bot.services.minutes import rules, text, votes
 from bot.services.minutes.buttons import MinutesPerson
+from bot.services.minutes.meeting import (
+    CONTENT,
+    HOST,
+    MORE,
+    PREVIEW,
+    RECORDER,
+    RES_KIND,
+    RES_TEXT,
+    RES_VOTES,
+    RES_WRITTEN,
+    Meeting,
+    Step,
+    Waiting,
+    over,
+)
+from bot.services.minutes.meeting import meeting as meeting_of
 from bot.services.minutes.rules import MinutesDraft
-from bot.services.notices.manage import Keeper, find_kept
-from bot.store.minutes import Resolution
+from bot.services.minutes.votes import add, chose_kind, no_written, save
+
+__all__ = [
+    "CONTENT",
+    "HOST",
+    "MORE",
+    "PREVIEW",
+    "RECORDER",
+    "RES_KIND",
+    "RES_TEXT",
+    "RES_VOTES",
+    "RES_WRITTEN",
+    "Step",
+    "Voice",
+    "Waiting",
+    "add",
+    "chose_kind",
+    "content_done",
+    "done",
+    "no_written",
+    "not_text",
+    "open_minutes",
+    "picked",
+    "redo",
+    "save",
+    "typed",
+    "voice",
+]
 
 log = logging.getLogger(__name__)
-
-HOST, RECORDER, CONTENT, MORE, RES_TEXT, RES_VOTES, PREVIEW, RES_KIND, RES_WRITTEN = (
-    "host",
-    "recorder",
-    "content",
-    "more",
-    "res_text",
-    "res_votes",
-    "preview",
-    "res_kind",
-    "res_written",
-)
-
-
-@dataclass(frozen=True)
-class Step:
-    result: Result
-    draft: MinutesDraft | None = None
-    state: str | None = None
-
-
-@dataclass(frozen=True)
-class Waiting:
-    """Where the conversation stands: the draft kept, and the step (`HOST` … `PREVIEW`) that waits."""
-
-    draft: MinutesDraft
-    state: str
-
-
-def _over(*replies: Reply) -> Step:
-    return Step(Result.of(*replies))
-
-
-@dataclass(frozen=True)
-class _Meeting:
-    """One step's view of the meeting: who acts and when (`deps`, `call`), and the meeting's record."""
-
-    deps: Deps
-    call: Call
-    record: text.Record
-
-    def ask(self, state: str, draft: MinutesDraft) -> Reply:
-        """The question of a step (asked first, and again after a refusal or a photo)."""
-        lang, notice_id = self.call.lang, draft.notice_id
-        if state in (HOST, RECORDER):
-            return say(
-                f"minutes.ask_{state}", buttons=text.person_buttons(notice_id, state, self.record.present) or None
-            )
-        if state == MORE:
-            return say("minutes.ask_more", count=len(draft.resolutions), buttons=text.more_buttons(lang, notice_id))
-        body = self.record.body
-        if state == RES_KIND:
-            return say("minutes.ask_kind", buttons=text.kind_buttons(lang, notice_id, kinds_for(body.basis)))
-        if state == RES_VOTES:
-            rule = threshold(draft.pending_kind, body)
-            return say(
-                "minutes.ask_votes",
-                text=draft.pending or "",
-                kind=t(lang, f"minutes.res_kind.{draft.pending_kind}"),
-                limit=self.record.vote_limit,
-                rule=Html(text.threshold_text(lang, rule.rule, rule.needed, draft.pending_kind in WRITTEN)),
-            )
-        if state == RES_WRITTEN:
-            return say(
-                "minutes.ask_written", limit=written_limit(body), buttons=text.no_written_buttons(lang, notice_id)
-            )
-        if state == PREVIEW:
-            preview = text.template(lang, self.record, self.deps.tz, draft)
-            return shown(preview + "\n\n" + t(lang, "minutes.preview_hint"), text.preview_buttons(lang, notice_id))
-        return say(f"minutes.ask_{state}")
-
-    def next(self, state: str, draft: MinutesDraft, *first: Reply) -> Step:
-        """Wait in `state` with `draft`: the answers `first` (a refusal, a choice), then its question."""
-        return Step(Result.of(*first, self.ask(state, draft)), draft, state)
-
-
-async def _meeting(deps: Deps, call: Call, raw: str) -> _Meeting | Reply:
-    """The meeting, when the person may keep its minutes and it was held; else the refusal."""
-    tree = OrgTree.of(await deps.store.units.all())
-    notice = await find_kept(deps.store, Keeper.of(call.actor, tree), raw, "minutes.usage")
-    if isinstance(notice, Reply):
-        return notice
-    if notice.cancelled_at is not None:
-        return say("minutes.cancelled", id=notice.id)
-    if notice.starts_at > call.now:
-        return say("minutes.not_held", id=notice.id)
-    return _Meeting(deps, call, text.Record(notice, tree, tuple(await deps.store.notices.seats(notice.id))))
 
 
 async def open_minutes(deps: Deps, call: Call, args: str) -> Step:
     """`/minutes ID`: saved minutes shown (with 重新填写), or the template and the first question;
     `/minutes ID | text`: the quick note."""
     head, bar, rest = args.replace("｜", "|").partition("|")
-    meeting = await _meeting(deps, call, head)
+    meeting = await meeting_of(deps, call, head)
     if isinstance(meeting, Reply):
-        return _over(meeting)
+        return over(meeting)
     record, lang = meeting.record, call.lang
     notice_id = record.notice.id
     if bar:
-        return _over(await _quick(meeting, rest))
+        return over(await _quick(meeting, rest))
     saved = await deps.store.minutes.get(notice_id)
     if saved is not None:
-        return _over(shown(text.template(lang, record, deps.tz, saved), text.redo_buttons(lang, notice_id)))
+        return over(shown(text.template(lang, record, deps.tz, saved), text.redo_buttons(lang, notice_id)))
     return _start(meeting)
 
 
-def _start(meeting: _Meeting) -> Step:
+def _start(meeting: Meeting) -> Step:
     draft = MinutesDraft(notice_id=meeting.record.notice.id)
     lang = meeting.call.lang
     intro = shown(text.template(lang, meeting.record, meeting.deps.tz) + "\n\n" + t(lang, "minutes.intro"))
     return meeting.next(HOST, draft, intro)
 
 
-async def _quick(meeting: _Meeting, raw: str) -> Reply:
+async def _quick(meeting: Meeting, raw: str) -> Reply:
     content = clean_text(raw, multiline=True)
     if not content:
         return say("minutes.usage")
@@ -168,18 +107,19 @@ async def _quick(meeting: _Meeting, raw: str) -> Reply:
 
 async def redo(deps: Deps, call: Call, notice_id: int) -> Step:
     """重新填写 pressed under saved minutes: a fresh draft from the record (saved only at 保存)."""
-    meeting = await _meeting(deps, call, str(notice_id))
+    meeting = await meeting_of(deps, call, str(notice_id))
     if isinstance(meeting, Reply):
-        return _over(alert(meeting.key, **meeting.params))
+        return over(alert(meeting.key, **meeting.params))
     return _start(meeting)
 
 
 async def not_text(deps: Deps, call: Call, waiting: Waiting) -> Step:
-    """A photo, voice, sticker or file where a step waits for text: say so, and ask the step again."""
-    meeting = await _meeting(deps, call, str(waiting.draft.notice_id))
+    """A photo, sticker or file where a step waits for text (or, for 会议内容, a voice): say so, ask again."""
+    meeting = await meeting_of(deps, call, str(waiting.draft.notice_id))
     if isinstance(meeting, Reply):
-        return _over(meeting)
-    return meeting.next(waiting.state, waiting.draft, say("common.text_expected"))
+        return over(meeting)
+    expected = "minutes.err.text_or_voice" if waiting.state == CONTENT else "common.text_expected"
+    return meeting.next(waiting.state, waiting.draft, say(expected))
 
 
 def _named(draft: MinutesDraft, role: str, name: str) -> MinutesDraft:
@@ -188,9 +128,9 @@ def _named(draft: MinutesDraft, role: str, name: str) -> MinutesDraft:
 
 async def picked(deps: Deps, call: Call, draft: MinutesDraft, pressed: MinutesPerson) -> Step:
     """A member present pressed as host or recorder."""
-    meeting = await _meeting(deps, call, str(draft.notice_id))
+    meeting = await meeting_of(deps, call, str(draft.notice_id))
     if isinstance(meeting, Reply):
-        return _over(meeting)
+        return over(meeting)
     role = pressed.role
     seat = next((s for s in meeting.record.present if s.member_id == pressed.member_id), None)
     if seat is None:
@@ -202,9 +142,9 @@ async def picked(deps: Deps, call: Call, draft: MinutesDraft, pressed: MinutesPe
 async def typed(deps: Deps, call: Call, waiting: Waiting, raw: str) -> Step:
     """Text sent while a step waits: a name, the content, a resolution, its votes."""
     draft, state = waiting.draft, waiting.state
-    meeting = await _meeting(deps, call, str(draft.notice_id))
+    meeting = await meeting_of(deps, call, str(draft.notice_id))
     if isinstance(meeting, Reply):
-        return _over(meeting)
+        return over(meeting)
     record = meeting.record
     if state in (HOST, RECORDER):
         name = clean_text(raw)
@@ -216,21 +156,76 @@ async def typed(deps: Deps, call: Call, waiting: Waiting, raw: str) -> Step:
         present = rules.present_by_record(name, record.everyone)
         chosen = present.name if present is not None else name
         return meeting.next(RECORDER if state == HOST else CONTENT, _named(draft, state, chosen))
-    if state == CONTENT:
-        content = clean_text(raw, multiline=True)
-        if not content or len(content) > rules.CONTENT_LIMIT:
-            return meeting.next(state, draft, say("minutes.err.too_long", limit=rules.CONTENT_LIMIT))
-        return meeting.next(MORE, draft.replace(content=content))
-    if state == RES_TEXT:
+    if state in (CONTENT, MORE, PREVIEW):  # 会议内容, also typed later: added, never dropped
+        return _content(meeting, Waiting(draft, state), raw)
+    if state in (RES_TEXT, RES_KIND):
         item = clean_text(raw, multiline=True)
         if not item or len(item) > rules.RESOLUTION_LIMIT:
             return meeting.next(state, draft, say("minutes.err.too_long", limit=rules.RESOLUTION_LIMIT))
+        if state == RES_KIND:  # the text came before the kind: kept, the kind asked again
+            return meeting.next(RES_KIND, draft.replace(pending=item), say("minutes.text_kept"))
         return meeting.next(RES_VOTES, draft.replace(pending=item))
     if state == RES_VOTES:
-        return _votes(meeting, draft, raw)
+        return votes.typed_votes(meeting, draft, raw)
     if state == RES_WRITTEN:
-        return _written(meeting, draft, raw)
-    return meeting.next(state, draft, say("minutes.err.use_buttons"))  # MORE, RES_KIND, PREVIEW: buttons
+        return votes.typed_written(meeting, draft, raw)
+    return meeting.next(state, draft, say("minutes.err.use_buttons"))
+
+
+def _content(meeting: Meeting, waiting: Waiting, raw: str) -> Step:
+    """One more message of 会议内容: added as a paragraph and shown with what there is so far. While the
+    resolutions are asked or the preview shown, the text goes to 会议内容 too (and says so), never dropped."""
+    draft, state = waiting.draft, waiting.state
+    part = clean_text(raw, multiline=True)
+    if not part:
+        return meeting.next(state, draft, say("minutes.err.too_long", limit=rules.CONTENT_LIMIT))
+    grown = draft.with_part(part)
+    if grown is None:
+        used = len(draft.content or "")
+        return meeting.next(state, draft, say("minutes.err.content_full", limit=rules.CONTENT_LIMIT, used=used))
+    if state == CONTENT:
+        return _content_so_far(meeting.call.lang, grown)
+    added = say("minutes.content_added", parts=grown.parts, chars=len(grown.content or ""))
+    return meeting.next(state, grown, added)
+
+
+def _content_so_far(lang: str, draft: MinutesDraft) -> Step:
+    """What 会议内容 holds so far — how many messages, characters, a voice —, and 内容写完了."""
+    voice = t(lang, "minutes.content_voice", seconds=draft.voice[1]) if draft.voice else ""
+    reply = say(
+        "minutes.content_so_far",
+        parts=draft.parts,
+        chars=len(draft.content or ""),
+        voice=voice,
+        buttons=text.content_buttons(lang, draft.notice_id),
+    )
+    return Step(Result.of(reply), draft, CONTENT)
+
+
+@dataclass(frozen=True)
+class Voice:
+    """A voice message: its Telegram file id and length in seconds."""
+
+    file_id: str
+    seconds: int
+
+
+async def voice(deps: Deps, call: Call, draft: MinutesDraft, sent: Voice) -> Step:
+    """A voice message while 会议内容 is asked: kept with it (a later one replaces it)."""
+    meeting = await meeting_of(deps, call, str(draft.notice_id))
+    if isinstance(meeting, Reply):
+        return over(meeting)
+    return _content_so_far(call.lang, draft.replace(voice=(sent.file_id, max(0, sent.seconds))))
+
+
+async def content_done(deps: Deps, call: Call, draft: MinutesDraft) -> Step:
+    """内容写完了: on to the resolutions, once there is some content (text or a voice)."""
+    meeting = await meeting_of(deps, call, str(draft.notice_id))
+    if isinstance(meeting, Reply):
+        return over(meeting)
+    if not draft.content and draft.voice is None:
+        return meeting.next(CONTENT, draft, say("minutes.err.content_empty"))
+    return meeting.next(MORE, draft)
 
 
 async def _not_there(deps: Deps, name: str, record: text.Record) -> Reply | None:
@@ -248,145 +243,9 @@ async def _not_there(deps: Deps, name: str, record: text.Record) -> Reply | None
     return None
 
 
-def _problem(record: text.Record, problem: Problem) -> Reply:
-    """A refusal of `bot.domain.resolutions` as the catalogue words it (the vote limit named by who votes)."""
-    if problem.key == "over":
-        who = "voters" if record.quorum is not None else "present"
-        return Reply(key=f"minutes.err.over_{who}", params=problem.params)
-    return Reply(key=f"minutes.err.{problem.key}", params=problem.params)
-
-
-def _quorum_refusal(record: text.Record, kind: str = ORDINARY) -> Reply | None:
-    problem = quorum_problem(kind, record.body)
-    return None if problem is None else _problem(record, problem)
-
-
-def _votes(meeting: _Meeting, draft: MinutesDraft, raw: str) -> Step:
-    record, kind = meeting.record, draft.pending_kind
-    refusal = _quorum_refusal(record, kind)
-    if refusal is not None:  # the record changed meanwhile: no vote can stand
-        return meeting.next(MORE, draft.replace(pending=None, pending_kind=ORDINARY), refusal)
-    votes = rules.parse_votes(raw)
-    if votes is None:
-        return meeting.next(RES_VOTES, draft, say("minutes.err.votes_format", limit=record.vote_limit))
-    problem = check_votes(record.body, Votes(*votes))
-    if problem is not None:
-        return meeting.next(RES_VOTES, draft, _problem(record, problem))
-    if kind in WRITTEN and written_limit(record.body) > 0:
-        return meeting.next(RES_WRITTEN, draft.replace(pending_votes=votes))
-    return _added(meeting, draft.adding(draft.pending or "", votes))
-
-
-def _added(meeting: _Meeting, draft: MinutesDraft) -> Step:
-    """A resolution recorded: its line with the outcome (通过 / 未通过 and the threshold), then 添加决议 / 完成."""
-    lang = meeting.call.lang
-    line = text.resolution_line(lang, len(draft.resolutions), draft.resolutions[-1], meeting.record)
-    ask = t(lang, "minutes.ask_more", count=len(draft.resolutions))
-    body = "\n".join((t(lang, "minutes.recorded"), line, "", ask))
-    return Step(Result.of(shown(body, text.more_buttons(lang, draft.notice_id))), draft, MORE)
-
-
-def _written(meeting: _Meeting, draft: MinutesDraft, raw: str | None) -> Step:
-    """The written opinions (书面意见) of a 接收预备党员 or 转正 vote: three numbers, or none."""
-    votes = draft.pending_votes
-    if votes is None:  # the vote was lost (an older draft): ask it again
-        return meeting.next(RES_VOTES, draft)
-    opinions = (0, 0, 0) if raw is None else rules.parse_votes(raw)
-    if opinions is None:
-        return meeting.next(RES_WRITTEN, draft, say("minutes.err.written_format"))
-    problem = check_written(draft.pending_kind, meeting.record.body, Votes(*opinions))
-    if problem is not None:
-        return meeting.next(RES_WRITTEN, draft, _problem(meeting.record, problem))
-    return _added(meeting, draft.adding(draft.pending or "", votes, written=opinions))
-
-
-async def add(deps: Deps, call: Call, draft: MinutesDraft) -> Step:
-    """添加决议: only when the quorum is met (where one counts) and somebody was present, at most MAX_RESOLUTIONS.
-    At a 支部党员大会 the kind is asked first (接收预备党员, 转正, 选举, 处分 follow their own rules)."""
-    meeting = await _meeting(deps, call, str(draft.notice_id))
-    if isinstance(meeting, Reply):
-        return _over(meeting)
-    record = meeting.record
-    if len(draft.resolutions) >= rules.MAX_RESOLUTIONS:
-        return meeting.next(MORE, draft, say("minutes.err.too_many", limit=rules.MAX_RESOLUTIONS))
-    refusal = _quorum_refusal(record)  # no quorum at all: no kind of resolution can be passed
-    if refusal is not None:
-        return meeting.next(MORE, draft, refusal)
-    if len(kinds_for(record.body.basis)) > 1:
-        return meeting.next(RES_KIND, draft)
-    return _kind_chosen(meeting, draft, ORDINARY)
-
-
-def _kind_chosen(meeting: _Meeting, draft: MinutesDraft, kind: ResolutionKind) -> Step:
-    refusal = _quorum_refusal(meeting.record, kind)
-    if refusal is not None:
-        return meeting.next(MORE, draft.replace(pending=None, pending_kind=ORDINARY), refusal)
-    return meeting.next(RES_TEXT, draft.replace(pending_kind=kind))
-
-
-async def chose_kind(deps: Deps, call: Call, draft: MinutesDraft, kind: ResolutionKind) -> Step:
-    """The kind of the resolution pressed: refused when the meeting cannot decide it (an election without four
-    fifths present), else its text is asked."""
-    meeting = await _meeting(deps, call, str(draft.notice_id))
-    if isinstance(meeting, Reply):
-        return _over(meeting)
-    if kind not in kinds_for(meeting.record.body.basis):
-        return meeting.next(RES_KIND, draft, alert("minutes.expired"))
-    return _kind_chosen(meeting, draft, kind)
-
-
-async def no_written(deps: Deps, call: Call, draft: MinutesDraft) -> Step:
-    """没有书面意见 pressed."""
-    meeting = await _meeting(deps, call, str(draft.notice_id))
-    if isinstance(meeting, Reply):
-        return _over(meeting)
-    return _written(meeting, draft, None)
-
-
 async def done(deps: Deps, call: Call, draft: MinutesDraft) -> Step:
     """完成: the preview with 保存 / 不保存."""
-    meeting = await _meeting(deps, call, str(draft.notice_id))
+    meeting = await meeting_of(deps, call, str(draft.notice_id))
     if isinstance(meeting, Reply):
-        return _over(meeting)
+        return over(meeting)
     return meeting.next(PREVIEW, draft)
-
-
-async def save(deps: Deps, call: Call, draft: MinutesDraft) -> Step:
-    """保存: checked once more against the record as it stands, then kept in one transaction."""
-    meeting = await _meeting(deps, call, str(draft.notice_id))
-    if isinstance(meeting, Reply):
-        return _over(meeting)
-    record = meeting.record
-    decided = [decide(r.kind, record.body, r.votes, r.opinions) for r in draft.resolutions]
-    if any(isinstance(d, Problem) for d in decided):  # the record changed since: the votes cannot stand
-        refusal = _quorum_refusal(record) or say("minutes.err.record_changed", limit=record.vote_limit)
-        return meeting.next(MORE, draft.replace(resolutions=()), refusal)
-    member = call.actor.member
-    await deps.store.minutes.save(
-        draft.notice_id,
-        draft.host,
-        draft.recorder,
-        draft.content or "",
-        [_stored(r, d) for r, d in zip(draft.resolutions, decided, strict=True) if isinstance(d, Decision)],
-        member.id if member else None,
-        call.now,
-    )
-    log.info("notice=%s minutes saved with %s resolutions", draft.notice_id, len(draft.resolutions))
-    return _over(say("minutes.saved", id=draft.notice_id, count=len(draft.resolutions)))
-
-
-def _stored(item: rules.DraftResolution, decided: Decision) -> Resolution:
-    """A resolution as kept: its figures and the outcome decided against the record when saved."""
-    rule = decided.threshold
-    return Resolution(
-        item.text,
-        item.yes,
-        item.no,
-        item.abstain,
-        item.kind,
-        *item.written,
-        decided.passed,
-        rule.rule,
-        rule.base,
-        rule.needed,
-    )

@@ -70,6 +70,15 @@ class MinutesDraft(drafts.Draft):
     pending: str | None = None
     pending_kind: ResolutionKind = ORDINARY
     pending_votes: tuple[int, int, int] | None = None
+    parts: int = 0  # how many messages 会议内容 was written in (issue 23)
+    voice: tuple[str, int] | None = None  # a voice message with it: Telegram file id, seconds
+
+    def with_part(self, part: str) -> MinutesDraft | None:
+        """会议内容 with one more message (a paragraph of its own), or None when it would grow past the limit."""
+        joined = f"{self.content}\n{part}" if self.content else part
+        if len(joined) > CONTENT_LIMIT:
+            return None
+        return self.replace(content=joined, parts=self.parts + 1)
 
     def adding(self, text: str, votes: tuple[int, int, int], written: tuple[int, int, int] = (0, 0, 0)) -> MinutesDraft:
         """The resolution typed (its text, votes 赞成 反对 弃权 and written opinions) added; nothing pending."""

@@ -25,6 +25,7 @@ from bot.domain.rights import OrgTree
 from bot.i18n import Html, t
 from bot.services.minutes.buttons import (
     MinutesAdd,
+    MinutesContentDone,
     MinutesDone,
     MinutesDrop,
     MinutesKind,
@@ -202,6 +203,9 @@ def template(lang: str, record: Record, tz: ZoneInfo, draft: MinutesDraft | Minu
         lines.append(t(lang, "minutes.host", name=draft.host or "—"))
         lines.append(t(lang, "minutes.recorder", name=draft.recorder or "—"))
         lines.append(t(lang, "minutes.content", text=draft.content or "—"))
+        voice = draft.voice_seconds if isinstance(draft, Minutes) else (draft.voice[1] if draft.voice else None)
+        if voice is not None:
+            lines.append(t(lang, "minutes.content_voice_line", seconds=voice))
         if draft.resolutions:
             lines.append(t(lang, "minutes.resolutions"))
             items: Sequence[DraftResolution | Resolution] = draft.resolutions
@@ -227,6 +231,10 @@ def more_buttons(lang: str, notice_id: int) -> Buttons:
             {"text": t(lang, "minutes.btn_done"), "data": MinutesDone(notice_id).pack()},
         ]
     ]
+
+
+def content_buttons(lang: str, notice_id: int) -> Buttons:
+    return [[{"text": t(lang, "minutes.btn_content_done"), "data": MinutesContentDone(notice_id).pack()}]]
 
 
 def kind_buttons(lang: str, notice_id: int, kinds: Sequence[ResolutionKind]) -> Buttons:
