@@ -35,6 +35,7 @@ from bot.handlers import (
     transfers,
 )
 from bot.handlers import checkin as checkin_handlers  # issue 23
+from bot.handlers import committees as committee_handlers  # issue 23
 from bot.handlers import health as ops_health
 from bot.handlers import households as household_handlers  # issue 15
 from bot.handlers import ledger as ledger_handlers
@@ -74,6 +75,7 @@ MODULES = (
     transfers,
     appraisal_handlers,
     checkin_handlers,
+    committee_handlers,
 )
 
 

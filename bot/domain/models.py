@@ -33,6 +33,7 @@ class Unit(BaseModel):
     kind: str
     name: str
     chat_id: int | None = None
+    term_start: date | None = None  # 任期 of its committee (issue 23), set with /term
 
 
 class Member(BaseModel):
@@ -68,6 +69,9 @@ class Member(BaseModel):
     activity_group_id: int | None = None  # 活动小组 (a unit of kind activity_group)
     reviewer: bool = False  # named a reviewer of duty entries by a secretary (/posts 审核人)
 
+    #: The committee seats held (issue 23): (unit, office) — a unit's committee may seat members of other units.
+    seats: tuple[tuple[int, str], ...] = ()
+
     @property
     def reviews(self) -> bool:
         """Reviews duty entries (/review): a secretary, or a committee member (支委) named reviewer."""
@@ -89,7 +93,15 @@ class Member(BaseModel):
     @property
     def is_committee(self) -> bool:
         """On their unit's committee (支委); a secretary is."""
-        return is_committee(self.roles)
+        return is_committee(self.roles) or self.sits_on(self.unit_id)
+
+    def sits_on(self, unit_id: int) -> bool:
+        """Holds a seat on this unit's committee (党委委员, 支部委员)."""
+        return any(unit == unit_id for unit, _ in self.seats)
+
+    def office_in(self, unit_id: int) -> str | None:
+        """Their office on this unit's committee, if they sit on it."""
+        return next((office for unit, office in self.seats if unit == unit_id), None)
 
     @property
     def led_group_ids(self) -> frozenset[int]:

@@ -6,7 +6,7 @@ properties without the store depending on the rest of the services.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 FULL = "full"  # 正式党员
 PROBATIONARY = "probationary"  # 预备党员
@@ -55,3 +55,69 @@ def party_years(joined: date | None, confirmed: date | None, membership: str, to
 def is_committee(roles: frozenset[str]) -> bool:
     """A member of their unit's committee (支委); the secretary is one too."""
     return COMMITTEE in roles or "secretary" in roles
+
+
+#: The offices of a committee seat (委员会的分工), in the order a committee is listed.
+SEAT_OFFICES = ("secretary", "deputy", "organisation", "publicity", "discipline", "member")
+#: How a roster or a secretary writes an office.
+OFFICE_WORDS = {
+    "secretary": "secretary",
+    "书记": "secretary",
+    "deputy": "deputy",
+    "副书记": "deputy",
+    "organisation": "organisation",
+    "organization": "organisation",
+    "组织委员": "organisation",
+    "publicity": "publicity",
+    "宣传委员": "publicity",
+    "discipline": "discipline",
+    "纪检委员": "discipline",
+    "纪律检查委员": "discipline",
+    "member": "member",
+    "委员": "member",
+    "党委委员": "member",
+    "支部委员": "member",
+    "支委": "member",
+}
+
+
+def office_of(duty: str | None) -> str:
+    """The office a 职务说明 names (组织委员 → organisation …), else 委员 (member)."""
+    for word in ("副书记", "组织委员", "宣传委员", "纪律检查委员", "纪检委员"):
+        if word in (duty or ""):
+            return OFFICE_WORDS[word]
+    return "member"
+
+
+#: 任期: a village-level Party organisation serves five years (《中国共产党农村基层组织工作条例》).
+TERM_YEARS = 5
+#: The reminders before 换届: six months and one month before the term ends, from 09:00 local time.
+TERM_STAGES = (("6m", 6), ("1m", 1))
+TERM_REMIND_AT = time(9, 0)
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` moved by whole months (negative: back), the day kept or the month's last one."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = (date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(day.day, last))
+
+
+def term_end(start: date) -> date:
+    """The day the term ends: five years from its start (the day before the same date)."""
+    return add_months(start, 12 * TERM_YEARS) - timedelta(days=1)
+
+
+def term_stage(start: date, local: datetime) -> str | None:
+    """The reminder stage whose window holds this local moment: `6m` from six months before the end until one
+    month before, `1m` from then until the end; None otherwise (after downtime, no late stage)."""
+    end = term_end(start)
+    bounds = [(stage, datetime.combine(add_months(end, -months), TERM_REMIND_AT)) for stage, months in TERM_STAGES]
+    naive = local.replace(tzinfo=None)
+    limits = [b for _, b in bounds[1:]] + [datetime.combine(end, time(23, 59))]
+    for (stage, begins), until in zip(bounds, limits, strict=True):
+        if begins <= naive < until:
+            return stage
+    return None

@@ -41,6 +41,7 @@ from bot.services.kernel.reminders import DueSource, ReminderSource
 from bot.services.ledger import buttons as ledger_buttons
 from bot.services.ledger.nudges import ledger_nudges
 from bot.services.members import buttons as members_buttons
+from bot.services.members import committees as members_committees
 from bot.services.minutes import buttons as minutes_buttons
 from bot.services.minutes import rules as minutes_rules
 from bot.services.notices import attendance as notices_attendance
@@ -72,6 +73,7 @@ REMINDER_SOURCES: tuple[DueSource | ReminderSource, ...] = (
     notices.missed_summaries,  # a broadcast summary the process stopped before queueing
     DueSource("mediation", duty.mediation_followups),  # an ongoing mediation's follow-up date
     ledger_nudges,  # 三会一课: on the 20th, what a branch has not yet held
+    members_committees.term_reminders,  # 换届: six months and one month before a committee's term ends
     duty_accounts.account_prompts,  # 述职: each post-holder once a quarter
     care_reminders.quiet_cases,  # a care case with no visit for CARE_QUIET_DAYS
     care_reminders.festival_lists,  # before 春节 and 七一: each secretary's visiting list

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.store.appraisal import AppraisalRepo
 from bot.store.care import CareRepo
+from bot.store.committees import CommitteeRepo
 from bot.store.conversations import ConversationRepo
 from bot.store.db import Database
 from bot.store.development import DevelopmentRepo
@@ -55,6 +56,7 @@ class Store:
         self.dues = DuesRepo(db)
         self.transfers = TransfersRepo(db)
         self.appraisal = AppraisalRepo(db)
+        self.committees = CommitteeRepo(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:

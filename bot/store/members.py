@@ -23,7 +23,8 @@ _SELECT = (
     "(SELECT group_concat(role, ';') FROM member_roles r WHERE r.member_id = m.id) AS roles, "
     "(SELECT group_concat(office, ';') FROM member_offices o WHERE o.member_id = m.id) AS offices, "
     "(SELECT group_concat(post, ';') FROM member_posts p WHERE p.member_id = m.id) AS posts, "
-    "EXISTS (SELECT 1 FROM post_reviewers v WHERE v.member_id = m.id) AS reviewer "
+    "EXISTS (SELECT 1 FROM post_reviewers v WHERE v.member_id = m.id) AS reviewer, "
+    "(SELECT group_concat(s.unit_id || ':' || s.office, ';') FROM committee_seats s WHERE s.member_id = m.id) AS seats "
     "FROM members m"
 )
 # Every member id holding a role, whichever table keeps it.
@@ -39,6 +40,16 @@ def _split(value: str | None) -> frozenset[str]:
 
 def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
+
+
+def _seats(value: str | None) -> tuple[tuple[int, str], ...]:
+    """`3:secretary;1:member` → ((1, "member"), (3, "secretary")): the committee seats, by unit."""
+    out = []
+    for part in _split(value):
+        unit, _, office = part.partition(":")
+        if unit.isdigit() and office:
+            out.append((int(unit), office))
+    return tuple(sorted(out))
 
 
 def member_from_row(row: aiosqlite.Row) -> Member:
@@ -70,6 +81,7 @@ def member_from_row(row: aiosqlite.Row) -> Member:
         duty=row["duty"],
         activity_group_id=row["activity_group_id"],
         reviewer=bool(row["reviewer"]),
+        seats=_seats(row["seats"]) if "seats" in row.keys() else (),
     )
 
 
@@ -85,6 +97,13 @@ class MemberRepo:
         """The member, active or not (records keep pointing at people who left)."""
         found = await self._many("WHERE m.id = ?", (member_id,))
         return found[0] if found else None
+
+    async def seated(self, unit_id: int) -> list[Member]:
+        """The active members holding a seat on this unit's committee, whatever their own unit."""
+        return await self._many(
+            "WHERE m.active = 1 AND m.id IN (SELECT member_id FROM committee_seats WHERE unit_id = ?) ORDER BY m.id",
+            (unit_id,),
+        )
 
     async def by_ids(self, member_ids: Iterable[int]) -> dict[int, Member]:
         """These members (active or not), by id: one query for a page of a list."""

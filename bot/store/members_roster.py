@@ -4,7 +4,7 @@ liaisons, deactivate those who left the roster, release a Telegram id held by so
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import aiosqlite
 
@@ -129,6 +129,22 @@ class RosterWrites:
                 )
                 changed = True
         return changed
+
+    async def set_seats(self, member_id: int, seats: Iterable[tuple[int, str]]) -> bool:
+        """The member's committee seats exactly as the roster has them (unit, office); whether anything changed."""
+        wanted = set(seats)
+        async with self._conn.execute(
+            "SELECT unit_id, office FROM committee_seats WHERE member_id = ?", (member_id,)
+        ) as cur:
+            have = {(int(r[0]), str(r[1])) for r in await cur.fetchall()}
+        if have == wanted:
+            return False
+        await self._conn.execute("DELETE FROM committee_seats WHERE member_id = ?", (member_id,))
+        await self._conn.executemany(
+            "INSERT INTO committee_seats (unit_id, member_id, office) VALUES (?, ?, ?)",
+            [(unit, member_id, office) for unit, office in sorted(wanted)],
+        )
+        return True
 
     async def set_liaison(self, member_id: int, liaison_id: int | None, now: str) -> bool:
         """Whether it changed."""

@@ -172,7 +172,7 @@ class NoticeRepo(AnswerWrites, NoticeExportReads, MeetingReminderReads, MeetingS
             assert notice_id is not None
             await conn.executemany(
                 "INSERT INTO notice_members (notice_id, member_id, linked, votes, committee) VALUES (?, ?, ?, ?, ?)",
-                [(notice_id, m.id, int(m.linked), int(m.votes), int(m.is_committee)) for m in expected],
+                [(notice_id, m.id, int(m.linked), int(m.votes), int(m.sits_on(draft.unit_id))) for m in expected],
             )
             queued = await enqueue_in(conn, messages(notice_id))
         return notice_id, queued

@@ -3,6 +3,8 @@ groups (stored as kind 'group' with `activity = 1`, read as kind `activity_group
 
 from __future__ import annotations
 
+from datetime import date
+
 import aiosqlite
 
 from bot.domain.models import ACTIVITY_GROUP_KIND, GROUP_KIND, Unit
@@ -11,7 +13,15 @@ from bot.store.db import Database
 
 def _unit(row: aiosqlite.Row) -> Unit:
     kind = ACTIVITY_GROUP_KIND if row["activity"] else row["kind"]
-    return Unit(id=row["id"], parent_id=row["parent_id"], kind=kind, name=row["name"], chat_id=row["chat_id"])
+    term = row["term_start"] if "term_start" in row.keys() else None
+    return Unit(
+        id=row["id"],
+        parent_id=row["parent_id"],
+        kind=kind,
+        name=row["name"],
+        chat_id=row["chat_id"],
+        term_start=date.fromisoformat(term) if term else None,
+    )
 
 
 class UnitRepo:
@@ -36,6 +46,11 @@ class UnitWrites:
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
+
+    async def everything(self) -> list[Unit]:
+        """Every unit, as the import has them so far."""
+        async with self._conn.execute("SELECT * FROM units ORDER BY id") as cur:
+            return [_unit(r) for r in await cur.fetchall()]
 
     async def find(self, name: str, parent_id: int | None) -> Unit | None:
         """The unit of this name under this parent (names are unique under a parent, whatever the kind)."""

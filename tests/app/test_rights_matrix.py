@@ -119,6 +119,8 @@ TABLE: dict[str, Row] = {
     "notices": Row("W   A   A   A   A   A   A   A   R", ""),
     "attendance": Row("W   R   R   R   R   S   A   A   A", "{notice}"),
     "checkin": Row("W   A   A   A   A   S   A   A   R", "{notice}"),
+    "committee": Row("W   R   R   R   R   A   A   A   A", ""),
+    "term": Row("W   R   R   R   R   A   A   A   A", "二村党支部 | 2024-01-01"),
     "venue": Row("W   R   R   R   R   A   A   A   A", "村委会会议室"),
     "cancelnotice": Row("W   R   R   R   R   S   A   A   A", "{notice}"),
     "minutes": Row("W   R   R   R   R   S   A   A   A", "{notice} | 会议记录：学习了党章"),

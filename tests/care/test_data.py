@@ -145,8 +145,9 @@ async def test_the_care_migration_upgrades_a_database_with_data(tmp_path: Path) 
     try:
         assert await store.db.schema_version() == len(migrations()) >= care_number()
         # nothing existing changed, and the new tables work on the old rows
-        for table, old in snapshot.items():
-            assert [tuple(r) for r in await store.db.fetchall(f"SELECT * FROM {table} ORDER BY rowid")] == old
+        for table, old in snapshot.items():  # columns added later (issue 23: units.term_start) come after, empty
+            new = [tuple(r) for r in await store.db.fetchall(f"SELECT * FROM {table} ORDER BY rowid")]
+            assert [r[: len(o)] for r, o in zip(new, old, strict=True)] == [tuple(o) for o in old]
         case = await store.care.open_case(
             2, "hardship", "家里困难", 1, None, datetime(2026, 1, 6, tzinfo=TZ), date(2026, 1, 6)
         )

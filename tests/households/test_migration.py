@@ -62,8 +62,8 @@ async def test_upgrading_keeps_everything_and_households_import_onto_it(tmp_path
         assert await store.db.schema_version() == len(migrations()) > before
         await store.close()
         new = dump(path)
-        for table, rows in old.items():
-            assert new[table] == rows, table
+        for table, rows in old.items():  # columns added later (issue 23: units.term_start) come after, empty
+            assert [r[: len(o)] for r, o in zip(new[table], rows, strict=True)] == rows, table
         assert new["households"] == new["visits"] == new["requests"] == []
         store = await Store.open(path)
         await load_households(store)

@@ -25,12 +25,15 @@ TREE = OrgTree.of(
         Unit(id=5, parent_id=1, kind="branch", name="李庄村党支部"),
     ]
 )
-SECRETARY = Member(id=1, name="彭国华", unit_id=2, group_id=3, roles=frozenset({"secretary"}))
-COMMITTEE = Member(id=2, name="顾振华", unit_id=2, group_id=3, roles=frozenset({"committee"}))
+# committees are the seats held (issue 23): what the roster import gives a secretary and a 支委
+SECRETARY = Member(
+    id=1, name="彭国华", unit_id=2, group_id=3, roles=frozenset({"secretary"}), seats=((2, "secretary"),)
+)
+COMMITTEE = Member(id=2, name="顾振华", unit_id=2, group_id=3, roles=frozenset({"committee"}), seats=((2, "member"),))
 LEADER = Member(id=3, name="贾美玲", unit_id=2, group_id=3, roles=frozenset({"group_leader"}))
 PROBATIONARY = Member(id=4, name="丁美玲", unit_id=2, membership="probationary", activity_group_id=4)
-TOP = Member(id=5, name="江建军", unit_id=1, roles=frozenset({"secretary"}))
-OTHER = Member(id=6, name="唐永刚", unit_id=5, roles=frozenset({"secretary"}))
+TOP = Member(id=5, name="江建军", unit_id=1, roles=frozenset({"secretary"}), seats=((1, "secretary"),))
+OTHER = Member(id=6, name="唐永刚", unit_id=5, roles=frozenset({"secretary"}), seats=((5, "secretary"),))
 EVERYONE = [SECRETARY, COMMITTEE, LEADER, PROBATIONARY, TOP, OTHER]
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.domain.models import Member, Unit
-from bot.domain.organisation import has_vote, party_years
+from bot.domain.organisation import SEAT_OFFICES, has_vote, party_years
 from bot.store import Store
 
 __all__ = [
@@ -35,9 +35,10 @@ def members_of(unit_id: int, members: Iterable[Member]) -> list[Member]:
 
 
 def committee_of(unit_id: int, members: Iterable[Member]) -> list[Member]:
-    """The unit's committee (支委会): its members who are committee members, the secretary first."""
-    found = [m for m in members if m.active and m.unit_id == unit_id and m.is_committee]
-    return sorted(found, key=lambda m: (not m.is_secretary, m.id))
+    """The unit's committee (支委会, 党委会): the members holding a seat on it — of any unit (issue 23) —, by office
+    (书记 first), then by id."""
+    found = [m for m in members if m.active and m.sits_on(unit_id)]
+    return sorted(found, key=lambda m: (SEAT_OFFICES.index(m.office_in(unit_id) or "member"), m.id))
 
 
 def group_leader_of(group_id: int, members: Iterable[Member]) -> Member | None:
@@ -78,7 +79,7 @@ async def unit_roll(store: Store, unit_id: int) -> UnitRoll | None:
     return UnitRoll(
         unit=unit,
         members=members_of(unit_id, members),
-        committee=committee_of(unit_id, members),
+        committee=committee_of(unit_id, await store.members.seated(unit_id)),
         voters=voters_of(unit_id, members),
         leader=group_leader_of(unit_id, members),
     )

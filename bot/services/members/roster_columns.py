@@ -21,6 +21,7 @@ from bot.domain.organisation import (
     FULL,
     GROUP_LEADER,
     HERE,
+    OFFICE_WORDS,
     PROBATIONARY,
 )
 from bot.services.kernel.text import clean_text
@@ -84,6 +85,8 @@ class RosterRow:
     relation: str = HERE
     note: str = ""
     duty: str = ""
+    #: Committee seats as written (issue 23): (unit name, office), `白庙社区党委:委员;白庙村党支部:书记`.
+    committee: tuple[tuple[str, str], ...] = ()
 
 
 class Invalid(ValueError):
@@ -207,6 +210,23 @@ def membership(value: str) -> str:
     return found
 
 
+def committee(value: str) -> tuple[tuple[str, str], ...]:
+    """委员: `<unit>:<office>` pairs, `;`-separated (a full-width ： and ； too); the office in English or Chinese
+    (书记, 副书记, 组织委员, 宣传委员, 纪检委员, 委员). The unit is found by name when the file is applied."""
+    found: list[tuple[str, str]] = []
+    problems: list[tuple[str, dict[str, str]]] = []
+    for part in split(value):
+        unit, colon, office = part.replace("：", ":").rpartition(":")
+        word = OFFICE_WORDS.get(office.strip().lower()) if colon else None
+        if not unit.strip() or word is None:
+            problems.append(("roster.err.committee", {"value": part}))
+        else:
+            found.append((unit.strip(), word))
+    if problems:
+        raise Invalid.several(problems)
+    return tuple(found)
+
+
 def relation(value: str) -> str:
     """组织关系: here (the default) or elsewhere."""
     if not value:
@@ -238,6 +258,7 @@ VALIDATORS: dict[str, Callable[[str], Any]] = {
     "relation": relation,
     "note": text,
     "duty": text,
+    "committee": committee,
 }
 
 
@@ -287,6 +308,8 @@ def across_columns(values: dict[str, Any], today: date) -> list[tuple[str, str, 
     roles: frozenset[str] = values.get("roles", frozenset())
     if probationary and confirmed is not None:
         out.append(("confirmed", "roster.err.probationary_confirmed", {}))
+    if probationary and values.get("committee"):  # 预备党员没有被选举权: no committee seat either
+        out.append(("committee", "roster.err.probationary_committee", {}))
     if probationary and roles & {"secretary", COMMITTEE, GROUP_LEADER, ACTIVITY_LEADER}:  # 预备党员没有被选举权
         out.append(("roles", "roster.err.probationary_office", {}))
     if GROUP_LEADER in roles and values.get("group") == "":

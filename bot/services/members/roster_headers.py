@@ -30,6 +30,7 @@ COLUMNS = (
     "relation",
     "note",
     "duty",
+    "committee",
 )
 
 #: The Chinese header of each column, as the documented Chinese format writes it.
@@ -53,6 +54,7 @@ CHINESE = {
     "relation": "组织关系",
     "note": "备注",
     "duty": "职务说明",
+    "committee": "委员",
 }
 
 #: Other ways village ledgers head the same column.

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.domain.models import ACTIVITY_GROUP_KIND, BRANCH_KIND, COMMITTEE_KIND, GROUP_KIND, Change, RosterRecord
+from bot.domain.organisation import COMMITTEE, office_of
 from bot.domain.rights import OrgTree
 from bot.services.members.people import place_label
 from bot.services.members.roster_columns import RosterError, RosterRow
@@ -74,6 +75,24 @@ def _record(row: RosterRow, unit_id: int, group_id: int | None, activity_group_i
         duty=row.duty or None,
         activity_group_id=activity_group_id,
     )
+
+
+def _seats(row: RosterRow, record: RosterRecord, units: dict[str, int]) -> list[tuple[int, str]]:
+    """The committee seats of a row (issue 23): its 委员 column, each unit found by name among the community and
+    the branches; without the column, the seat its roles give in its own unit (书记, or 支委 with the office its
+    职务说明 names)."""
+    if row.committee:
+        seats = []
+        for name, office in row.committee:
+            if name not in units:
+                raise RosterConflict(RosterError(row.line, "committee", "roster.err.committee_unit", {"value": name}))
+            seats.append((units[name], office))
+        return seats
+    if "secretary" in row.roles:
+        return [(record.unit_id, "secretary")]
+    if COMMITTEE in row.roles:
+        return [(record.unit_id, office_of(row.duty))]
+    return []
 
 
 async def _unit(uow: UnitOfWork, row: RosterRow, kind: str, parent_id: int | None) -> tuple[int, bool]:
@@ -134,10 +153,13 @@ async def apply_roster(
                 created.add(member_id)
             elif change is Change.UPDATED:
                 changed.add(member_id)
-        for row in rows:
+        seat_units = {u.name: u.id for u in await uow.units.everything() if u.kind in (COMMITTEE_KIND, BRANCH_KIND)}
+        for row, record in records:
             liaison_id = member_ids[(row.branch, row.liaison)] if row.liaison else None
             member_id = member_ids[(row.branch, row.name)]
             if await uow.members.set_liaison(member_id, liaison_id, now):
+                changed.add(member_id)
+            if await uow.members.set_seats(member_id, _seats(row, record, seat_units)):
                 changed.add(member_id)
         summary.created = len(created)
         summary.updated = len(changed - created)

@@ -114,9 +114,11 @@ async def _tree(store: Store) -> OrgTree:
 
 async def expected_at(store: Store, tree: OrgTree, kind: str, unit_id: int) -> list[Expected]:
     """Who the meeting is for (`notices_audience.expected`), and whether they can receive the notice."""
-    members = await store.members.in_units(tree.subtree(unit_id))
+    # a committee may seat members of other units (a village's secretary on the community's 党委)
+    units = set(tree.units) if kind in audience.COMMITTEE_ONLY else tree.subtree(unit_id)
+    members = await store.members.in_units(units)
     return [
-        Expected(member=m, linked=m.linked, votes=m.votes, committee=m.is_committee)
+        Expected(member=m, linked=m.linked, votes=m.votes, committee=m.sits_on(unit_id))
         for m in audience.expected(kind, unit_id, tree, members)
     ]
 
