@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated
@@ -96,6 +96,9 @@ class Settings(BaseSettings):
     #: at the venue, or its QR link), `location` (a location shared within CHECKIN_RADIUS_M of the venue), both
     #: (`code,location`: either one), or `none` (the plain button, as for a meeting held 线上).
     checkin_proof: str = "code"
+    #: From which day the bot keeps the 三会一课 record (YYYY-MM-DD; empty: from the start): periods begun before it
+    #: are shown as — (not kept here), never as not met; meetings held on paper may be entered with /backfill.
+    records_from: str = ""
     #: How near the venue a shared location must be, in metres.
     checkin_radius_m: int = Field(default=300, ge=10, le=5000)
     #: For drills and fault tests only: the bot acts as if it were this many seconds later than the clock.
@@ -180,6 +183,16 @@ class Settings(BaseSettings):
         parse_proof(value)
         return value
 
+    @field_validator("records_from")
+    @classmethod
+    def _records_from(cls, value: str) -> str:
+        if value.strip():
+            try:
+                date.fromisoformat(value.strip())
+            except ValueError as exc:
+                raise ValueError(f"RECORDS_FROM must be a date like 2026-12-01 (or empty), not {value!r}") from exc
+        return value
+
     @field_validator("care_festivals")
     @classmethod
     def _festivals(cls, value: str) -> str:
@@ -243,6 +256,11 @@ class Settings(BaseSettings):
     @cached_property
     def meeting_stages(self) -> list[timedelta]:
         return sorted((parse_duration(p) for p in self.meeting_reminders.split(",") if p.strip()), reverse=True)
+
+    @cached_property
+    def records_start(self) -> date | None:
+        """RECORDS_FROM as a date, or None (the bot has kept the record from the start)."""
+        return date.fromisoformat(self.records_from.strip()) if self.records_from.strip() else None
 
     @cached_property
     def proofs(self) -> frozenset[str]:

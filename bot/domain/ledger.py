@@ -46,6 +46,7 @@ class Mark(StrEnum):
     MET = "met"  # held at least the required number
     MISSED = "missed"  # the period is over and fewer were held
     OPEN = "open"  # not yet due: the period is still open (or has not begun)
+    NOT_KEPT = "not_kept"  # began before RECORDS_FROM: the bot does not hold its record (shown —, never ❌)
 
 
 @dataclass(frozen=True)
@@ -121,10 +122,14 @@ def period_of(day: date, per: str) -> Period:
     return Period(per, day.year, index)
 
 
-def mark(required: int, held: int, period: Period, today: date) -> Mark:
-    """Met once enough were held; not met once the period is over without them; else not yet due."""
+def mark(required: int, held: int, period: Period, today: date, kept_from: date | None = None) -> Mark:
+    """Met once enough were held; else not kept when the period began before the bot kept the record
+    (`RECORDS_FROM`: what happened on paper before is not known here, so it is never called not met); else not
+    met once the period is over without them; else not yet due."""
     if held >= required:
         return Mark.MET
+    if kept_from is not None and period.start < kept_from:
+        return Mark.NOT_KEPT
     return Mark.MISSED if today >= period.end else Mark.OPEN
 
 

@@ -18,7 +18,7 @@ from bot.handlers import pages
 from bot.handlers.common import args_text, call, command, deps, is_private, render
 from bot.handlers.notices_replies import show
 from bot.runtime.context import ZhibuApp, ZhibuContext
-from bot.services.notices import manage
+from bot.services.notices import backfill, manage
 from bot.services.notices.attendance import attendance, attendance_page
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,12 @@ async def _administers(update: Update, context: ZhibuContext) -> bool:
     return member.status in (ChatMember.OWNER, ChatMember.ADMINISTRATOR)
 
 
+@command("backfill")
+async def cmd_backfill(update: Update, context: ZhibuContext) -> None:
+    """补录 a meeting held on paper (issue 23)."""
+    await render(update, context, await backfill.backfill(deps(context), call(context), args_text(context)))
+
+
 @command("bindgroup")
 async def cmd_bindgroup(update: Update, context: ZhibuContext) -> None:
     if is_private(update) or update.effective_chat is None:
@@ -78,5 +84,6 @@ def register(app: ZhibuApp) -> None:
     app.add_handler(CommandHandler("attendance", cmd_attendance))
     pages.register_list(app, "attendance", "/attendance", attendance_page)
     app.add_handler(CommandHandler("cancelnotice", cmd_cancelnotice))
+    app.add_handler(CommandHandler("backfill", cmd_backfill))
     app.add_handler(CommandHandler("bindgroup", cmd_bindgroup))
     app.add_handler(CommandHandler("unbindgroup", cmd_unbindgroup))

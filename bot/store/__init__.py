@@ -22,6 +22,7 @@ from bot.store.invites import InviteRepo
 from bot.store.members import MemberRepo
 from bot.store.minutes import MinutesRepo
 from bot.store.notices import NoticeRepo
+from bot.store.notices_backfill import BackfillRepo
 from bot.store.outbox import OutboxRepo
 from bot.store.reports import ReportRepo
 from bot.store.rolls import RollRepo
@@ -57,6 +58,7 @@ class Store:
         self.transfers = TransfersRepo(db)
         self.appraisal = AppraisalRepo(db)
         self.committees = CommitteeRepo(db)
+        self.backfill = BackfillRepo(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:

@@ -34,6 +34,7 @@ class HeldRow:
     committee_present: int = 0
     #: (the members' own unit, expected, present) for each unit whose members were expected.
     units: tuple[tuple[int, int, int], ...] = ()
+    backfilled: bool = False  # 补录: entered afterwards from the paper record (issue 23)
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class LedgerReads:
             f" (SELECT COUNT(*) FROM notice_members e WHERE e.notice_id = n.id AND e.votes AND {_IN}) AS voters_in,"
             " (SELECT COUNT(*) FROM notice_members e WHERE e.notice_id = n.id AND e.committee) AS committee,"
             f" (SELECT COUNT(*) FROM notice_members e WHERE e.notice_id = n.id AND e.committee AND {_IN})"
-            " AS committee_in"
+            " AS committee_in, n.backfilled_at IS NOT NULL AS backfilled"
             f" FROM notices n WHERE {_SPAN} ORDER BY n.starts_at, n.id",
             span,
         )
@@ -102,6 +103,7 @@ class LedgerReads:
                 r["committee"],
                 r["committee_in"],
                 tuple(units.get(r["id"], ())),
+                bool(r["backfilled"]),
             )
             for r in rows
         ]

@@ -48,6 +48,14 @@ class Notice(BaseModel):
     speaker: str | None = None  # 授课人 of a 党课
     mode: str = "onsite"  # onsite 现场 | online 线上
     checkin_key: str | None = None  # the secret of its check-in codes, once the convener asked for one
+    backfilled_at: datetime | None = None  # 补录: entered afterwards (issue 23), when, by whom, why
+    backfilled_by: int | None = None
+    backfiller: str | None = None  # their name (read by `get`)
+    backfill_reason: str | None = None
+
+    @property
+    def backfilled(self) -> bool:
+        return self.backfilled_at is not None
 
 
 class Rsvp(BaseModel):
@@ -130,6 +138,10 @@ def _notice(r: aiosqlite.Row) -> Notice:
         speaker=r["speaker"],
         mode=r["mode"],
         checkin_key=r["checkin_key"],
+        backfilled_at=_when(r["backfilled_at"]),
+        backfilled_by=r["backfilled_by"],
+        backfiller=r["backfiller"] if "backfiller" in r.keys() else None,
+        backfill_reason=r["backfill_reason"],
     )
 
 
@@ -230,7 +242,11 @@ class NoticeRepo(AnswerWrites, NoticeExportReads, MeetingReminderReads, MeetingS
 
     # ------------------------------------------------------------------ reading
     async def get(self, notice_id: int) -> Notice | None:
-        row = await self.db.fetchone("SELECT * FROM notices WHERE id = ?", (notice_id,))
+        row = await self.db.fetchone(
+            "SELECT n.*, (SELECT b.name FROM members b WHERE b.id = n.backfilled_by) AS backfiller "
+            "FROM notices n WHERE n.id = ?",
+            (notice_id,),
+        )
         return _notice(row) if row else None
 
     async def in_units(self, units: Iterable[int] | None) -> list[Notice]:
@@ -350,6 +366,7 @@ class NoticeRepo(AnswerWrites, NoticeExportReads, MeetingReminderReads, MeetingS
         last delivery and its hook)."""
         rows = await self.db.fetchall(
             "SELECT n.* FROM notices n WHERE n.cancelled_at IS NULL AND n.created_at >= ? "
+            "AND n.backfilled_at IS NULL "  # a meeting entered afterwards (补录) was never broadcast
             "AND NOT EXISTS (SELECT 1 FROM outbox s WHERE s.key = 'notice:' || n.id || ':summary') "
             "AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.ref = 'notice:' || n.id "
             "                AND o.status IN ('pending', 'sending'))",

@@ -41,6 +41,10 @@ class NoticeFigures:
     host: str | None = None  # 主持人 of the minutes (issue 13 item 6)
     recorder: str | None = None  # 记录人
     resolutions: int = 0  # 决议 recorded in the minutes
+    mode: str = "onsite"  # onsite 现场 | online 线上 (issue 23)
+    backfilled_by: str | None = None  # 补录: who entered it afterwards, when, why (issue 23)
+    backfilled_at: datetime | None = None
+    backfill_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,8 +107,10 @@ _FIGURES = (
     " AND k.member_id = e.member_id WHERE e.notice_id = n.id AND e.votes) AS voters_present, "
     "(SELECT count(*) FROM makeups k WHERE k.notice_id = n.id) AS made_up, "
     "mi.host AS minutes_host, mi.recorder AS minutes_recorder, "
-    "(SELECT count(*) FROM minute_resolutions s WHERE s.notice_id = n.id) AS resolutions "
+    "(SELECT count(*) FROM minute_resolutions s WHERE s.notice_id = n.id) AS resolutions, "
+    "bf.name AS backfiller "
     "FROM notices n LEFT JOIN members c ON c.id = n.created_by LEFT JOIN minutes mi ON mi.notice_id = n.id "
+    "LEFT JOIN members bf ON bf.id = n.backfilled_by "
     "{where} ORDER BY n.id"
 )
 
@@ -164,6 +170,10 @@ class NoticeExportReads:
                 host=r["minutes_host"],
                 recorder=r["minutes_recorder"],
                 resolutions=r["resolutions"],
+                mode=r["mode"],
+                backfilled_by=r["backfiller"] if r["backfilled_at"] else None,
+                backfilled_at=_when(r["backfilled_at"]),
+                backfill_reason=r["backfill_reason"],
             )
 
     async def each_attendance(self, units: Collection[int] | None = None) -> AsyncGenerator[AttendanceLine, None]:

@@ -62,6 +62,9 @@ class HeldMeeting:
     recorder: str | None = None  # 记录人 of the minutes
     speaker: str | None = None  # 授课人 of a 党课
     content: str | None = None  # 会议内容 of the minutes (None: no minutes kept)
+    mode: str = "onsite"  # onsite 现场 | online 线上 (issue 23)
+    #: 补录 (issue 23): who entered it afterwards, when, why; None for a meeting sent through the bot.
+    backfill: tuple[str, datetime, str] | None = None
 
     @property
     def absent(self) -> int:
@@ -139,7 +142,8 @@ _APPROVED = (
 )
 
 _HELD = (
-    "SELECT n.id, n.kind, n.unit_id, n.starts_at, n.place, n.topic, n.audience, n.speaker, "
+    "SELECT n.id, n.kind, n.unit_id, n.starts_at, n.place, n.topic, n.audience, n.speaker, n.mode, "
+    "n.backfilled_at, n.backfill_reason, (SELECT bf.name FROM members bf WHERE bf.id = n.backfilled_by) AS backfiller, "
     "(SELECT count(*) FROM notice_members e WHERE e.notice_id = n.id) AS expected, "
     "(SELECT count(*) FROM checkins k WHERE k.notice_id = n.id) AS present, "
     f"(SELECT count(*) FROM notice_members e WHERE e.notice_id = n.id AND NOT {_PRESENT} AND {_APPROVED}) "
@@ -234,6 +238,14 @@ class WorkbookReads:
                 recorder=r["minutes_recorder"],
                 speaker=r["speaker"],
                 content=r["minutes_content"],
+                mode=r["mode"],
+                backfill=(
+                    r["backfiller"] or "—",
+                    datetime.fromisoformat(r["backfilled_at"]),
+                    r["backfill_reason"] or "",
+                )
+                if r["backfilled_at"]
+                else None,
             )
 
     async def each_seat(

@@ -121,6 +121,7 @@ TABLE: dict[str, Row] = {
     "checkin": Row("W   A   A   A   A   S   A   A   R", "{notice}"),
     "committee": Row("W   R   R   R   R   A   A   A   A", ""),
     "term": Row("W   R   R   R   R   A   A   A   A", "二村党支部 | 2024-01-01"),
+    "backfill": Row("W   R   R   R   R   S   A   A   A", ""),
     "venue": Row("W   R   R   R   R   A   A   A   A", "村委会会议室"),
     "cancelnotice": Row("W   R   R   R   R   S   A   A   A", "{notice}"),
     "minutes": Row("W   R   R   R   R   S   A   A   A", "{notice} | 会议记录：学习了党章"),

@@ -197,10 +197,31 @@ async def from_lists(store: Store, units: set[int] | None) -> dict[str, bytes]:
                 (kept.host or "") if kept else "",
                 (kept.recorder or "") if kept else "",
                 len(kept.resolutions) if kept else 0,
+                n.mode,  # issue 23: the form, and 补录
+                n.backfiller or "",
+                local(n.backfilled_at),
+                n.backfill_reason or "",
             ]
         )
         resolutions.extend(
-            [n.id, n.kind, tree.name(n.unit_id), local(n.starts_at), number, r.text, r.yes, r.no, r.abstain]
+            [
+                n.id,
+                n.kind,
+                tree.name(n.unit_id),
+                local(n.starts_at),
+                number,
+                r.text,
+                r.yes,
+                r.no,
+                r.abstain,
+                r.kind,  # issue 23: the kind, written opinions and outcome
+                r.written_yes,
+                r.written_no,
+                r.written_abstain,
+                {True: "passed", False: "failed", None: ""}[r.passed],
+                r.rule or "",
+                "" if r.needed is None else r.needed,
+            ]
             for number, r in enumerate(kept.resolutions if kept else (), 1)
         )
         delivery = {d.member_id: d.status for d in deliveries if d.member_id is not None}

@@ -206,8 +206,10 @@ async def test_meetings_have_their_figures_and_the_years_grid(seeded: Store, tmp
     assert march[0] == datetime(2026, 3, 10, 9, 0)  # local time, a real date
     assert march[2:5] == ["一村党支部", f"3月党员大会 {FORMULA}", "村委会"]
     # 应到 6, 实到 4 (one by proxy), 请假 1 (张流动), 缺席 1 (吴未绑定): more than half, so a quorum.
-    assert march[8:13] == [6, 4, 1, 1, "吴未绑定"] and march[14] == "是"
-    assert meetings[5][8:12] == [6, 1, 0, 5] and meetings[5][14] is None  # a lecture has no quorum to reach
+    # 会议形式 and 补录 after the place (issue 23): on site, not entered afterwards
+    assert march[5:7] == ["现场", None]
+    assert march[10:15] == [6, 4, 1, 1, "吴未绑定"] and march[16] == "是"
+    assert meetings[5][10:14] == [6, 1, 0, 5] and meetings[5][16] is None  # a lecture has no quorum to reach
     everything = rows(book["三会一课完成情况"])
     # One grid per branch (the lines of `/ledger`), on a sheet of its own: a count where a requirement is not
     # due, else held/required and a mark every CJK font prints.
@@ -245,8 +247,8 @@ async def test_the_minutes_book_has_content_and_each_resolution_with_its_vote(se
     assert minutes[10, "党课"][6:8] == ["学习二十大报告第一部分", "无"]  # minutes without a resolution
     assert minutes[6, "支部党员大会"][4:8] == [None, None, "未录入会议记录", None]  # the gap shows
     lecture = next(r for r in data_rows(book["三会一课台账"]) if r[1] == "党课")
-    assert lecture[5:8] == ["王书记", "王书记", "王书记"]  # 主持人, 授课人, 记录人
-    assert all(r[6] is None for r in data_rows(book["三会一课台账"]) if r[1] != "党课")  # 授课人: a 党课's only
+    assert lecture[7:10] == ["王书记", "王书记", "王书记"]  # 主持人, 授课人, 记录人
+    assert all(r[8] is None for r in data_rows(book["三会一课台账"]) if r[1] != "党课")  # 授课人: a 党课's only
 
 
 async def test_the_cover_and_the_contents(seeded: Store, tmp_path: Path) -> None:

@@ -113,13 +113,13 @@ async def test_meetings_count_only_meetings_held_with_their_quorum_and_audience(
     by_topic = {m[3]: m for m in meetings}
     march, june, september = (by_topic[f"{m}月党员大会 {FORMULA}"] for m in (3, 6, 9))
     # 请假 counts an approved leave only: in June (refused) and September (pending) 张流动 is 缺席.
-    assert march[10:13] == [1, 1, "吴未绑定"] and march[13] == 1  # 补学 recorded, still absent
-    assert june[10:13] == [0, 2, "张流动、吴未绑定"] and september[10:12] == [0, 2]
+    assert march[12:15] == [1, 1, "吴未绑定"] and march[15] == 1  # 补学 recorded, still absent
+    assert june[12:15] == [0, 2, "张流动、吴未绑定"] and september[12:14] == [0, 2]
     # Quorum by voters: in June 4 of 6 came, but only 1 of the 3 with a vote.
-    assert (march[14], june[14], september[14]) == ("是", "否", "是")
+    assert (march[16], june[16], september[16]) == ("是", "否", "是")
     committee = by_topic["党委会研究工作"]
-    assert committee[1] == "党委会" and committee[14] == "是" and committee[15] == "党委委员"
-    assert march[15] == "全体党员"
+    assert committee[1] == "党委会" and committee[16] == "是" and committee[17] == "党委委员"
+    assert march[17] == "全体党员"
 
 
 async def test_attendance_shows_leave_approval_who_registered_and_makeups(seeded: Store, tmp_path: Path) -> None:

@@ -27,6 +27,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("attendance", Capability.CONVENER, private=True),  # a group leader: their 党小组会
     Command("checkin", Capability.MEMBER, private=True),  # 签到码 (issue 23)
     Command("venue", Capability.SECRETARY, private=True),  # 会场位置
+    Command("backfill", Capability.CONVENER, private=True),  # 补录 a meeting held on paper (issue 23)
     Command("committee", Capability.SECRETARY, private=True),  # 委员会组成 (issue 23)
     Command("term", Capability.SECRETARY, private=True),  # 任期
     Command("cancelnotice", Capability.SECRETARY, private=True),

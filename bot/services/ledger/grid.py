@@ -51,6 +51,7 @@ class Meeting:
     quorum: bool | None = None
     units: tuple[tuple[int, int, int], ...] = ()  # (members' unit, expected, present)
     standing: str = HELD
+    backfilled: bool = False  # 补录: entered afterwards from the paper record (issue 23)
 
     @property
     def held(self) -> bool:
@@ -133,6 +134,7 @@ class LedgerYear:
     today: date
     requirements: tuple[Requirement, ...]
     units: tuple[UnitLedger, ...] = field(default_factory=tuple)
+    kept_from: date | None = None  # RECORDS_FROM (issue 23): periods begun before it are not kept here
 
 
 def counts_for(branch: Branch, meeting: Meeting) -> bool:
@@ -153,6 +155,7 @@ class Frame:
     requirements: Sequence[Requirement]
     year: int
     today: date
+    kept_from: date | None = None  # RECORDS_FROM: periods begun before it are not kept here (issue 23)
 
 
 def _line(requirement: Requirement, group: str | None, held: Iterable[Meeting], frame: Frame) -> Line:
@@ -160,7 +163,9 @@ def _line(requirement: Requirement, group: str | None, held: Iterable[Meeting], 
     cells = []
     for period in periods(frame.year, requirement.per):
         count = sum(1 for d in days if period.holds(d))
-        cells.append(Cell(period, requirement.count, count, mark(requirement.count, count, period, frame.today)))
+        cells.append(
+            Cell(period, requirement.count, count, mark(requirement.count, count, period, frame.today, frame.kept_from))
+        )
     return Line(requirement.kind, requirement.per, group, tuple(cells))
 
 
@@ -205,7 +210,7 @@ def build_unit(branch: Branch, meetings: Sequence[Meeting], frame: Frame) -> Uni
 def build(branches: Sequence[Branch], meetings: Sequence[Meeting], frame: Frame) -> LedgerYear:
     """The grid: every branch, each requirement across the year's periods, marked as of `frame.today`."""
     units = tuple(build_unit(b, meetings, frame) for b in branches)
-    return LedgerYear(frame.year, frame.today, tuple(frame.requirements), units)
+    return LedgerYear(frame.year, frame.today, tuple(frame.requirements), units, frame.kept_from)
 
 
 def current(ledger: UnitLedger, today: date) -> list[tuple[Line, Cell]]:

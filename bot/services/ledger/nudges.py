@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.config import Settings
-from bot.domain.ledger import PERS, LedgerKind, closing, nudge_due, period_of
+from bot.domain.ledger import PERS, LedgerKind, Mark, closing, nudge_due, period_of
 from bot.domain.models import BRANCH_KIND
 from bot.domain.results import Buttons
 from bot.domain.rights import OrgTree
@@ -61,7 +61,7 @@ async def ledger_nudges(store: Store, settings: Settings, now: datetime) -> list
             for ln in unit.lines
             if ln.per in ending
             for c in ln.cells
-            if c.period == period_of(today, ln.per) and c.held < c.required
+            if c.period == period_of(today, ln.per) and c.held < c.required and c.mark is not Mark.NOT_KEPT
         ]
         if not missing:
             continue

@@ -85,10 +85,11 @@ async def ledger_year(deps: Deps, scope: LedgerScope, tree: OrgTree | None = Non
             r.minutes,
             _quorum(r),
             r.units,
+            backfilled=r.backfilled,
         )
         for r in rows
     ]
-    frame = Frame(deps.settings.ledger_requirements, year, now.astimezone(tz).date())
+    frame = Frame(deps.settings.ledger_requirements, year, now.astimezone(tz).date(), deps.settings.records_start)
     return build(branches(tree, scope.unit_ids), meetings, frame)
 
 

@@ -19,7 +19,7 @@ from bot.services.ledger.grid import Line, Meeting, UnitLedger
 from bot.services.ledger.overview import LedgerScope, ledger_year
 from bot.services.notices.sheet import KindNames
 
-MARKS = {Mark.MET: "grid.met", Mark.MISSED: "grid.not_met", Mark.OPEN: "grid.open"}
+MARKS = {Mark.MET: "grid.met", Mark.MISSED: "grid.not_met", Mark.OPEN: "grid.open", Mark.NOT_KEPT: "grid.not_kept"}
 
 
 def _spans(year: int) -> list[Period]:

@@ -49,6 +49,14 @@ def _list(lang: str) -> str:
     return "、" if lang == "zh" else ", "
 
 
+def legend(lang: str, ledger: LedgerYear) -> str:
+    """What the marks mean; with RECORDS_FROM, what — means too."""
+    text = t(lang, "ledger.legend")
+    if ledger.kept_from is not None and ledger.kept_from.year >= ledger.year:
+        text += t(lang, "ledger.legend_kept", date=day_text(lang, ledger.kept_from), year=ledger.kept_from.year)
+    return text
+
+
 def unit_mark(unit: UnitLedger) -> Mark:
     """The overview's mark of a branch: not met when any period due was missed; met when nothing is open
     either; else not yet due."""
@@ -59,7 +67,7 @@ def unit_mark(unit: UnitLedger) -> Mark:
 
 def overview(lang: str, ledger: LedgerYear, page: Page[UnitLedger]) -> str:
     """One line per branch of this page: its mark, how many periods were missed, what is still open now."""
-    lines = [t(lang, "ledger.title", year=ledger.year, date=day_text(lang, ledger.today)), t(lang, "ledger.legend")]
+    lines = [t(lang, "ledger.title", year=ledger.year, date=day_text(lang, ledger.today)), legend(lang, ledger)]
     for unit in page.entries:
         parts = []
         missed = unit.cells(Mark.MISSED)
@@ -95,6 +103,8 @@ def _meeting(lang: str, meeting: Meeting, cap: int | None) -> str:
     )
     if meeting.passed or meeting.failed:
         line += t(lang, "ledger.resolutions", passed=meeting.passed, failed=meeting.failed)
+    if meeting.backfilled:
+        line += t(lang, "backfill.tag")
     if not meeting.held:
         line += t(lang, f"ledger.standing.{meeting.standing}")
     return line
@@ -111,7 +121,7 @@ def quarter_view(lang: str, ledger: LedgerYear, unit: UnitLedger, quarter: int) 
     q = Period("quarter", ledger.year, quarter)
     head = [
         t(lang, "ledger.title_unit", unit=unit.name, year=ledger.year, date=day_text(lang, ledger.today)),
-        t(lang, "ledger.legend"),
+        legend(lang, ledger),
     ]
     if not unit.lines:
         head.append(t(lang, "ledger.no_requirements"))
@@ -164,7 +174,7 @@ def shortfall_lines(lang: str, unit: UnitLedger, today: date, closing: set[str])
                 count=c.required - c.held,
             )
             for ln, c in unit.lines_for(period)
-            if c.mark is not Mark.MET
+            if c.mark not in (Mark.MET, Mark.NOT_KEPT)
         ]
         if items:
             quarter = t(lang, f"ledger.quarter_word.{period.index}") if per == "quarter" else ""

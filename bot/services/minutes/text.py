@@ -169,6 +169,9 @@ def template(lang: str, record: Record, tz: ZoneInfo, draft: MinutesDraft | Minu
         t(lang, "minutes.when", when=view.when(lang, notice.starts_at, tz)),
         t(lang, "minutes.place", place=notice.place),
     ]
+    if notice.backfilled_at is not None:  # 补录 (issue 23): who entered it, when, why
+        day = notice.backfilled_at.astimezone(tz).date().isoformat()
+        lines.append(t(lang, "backfill.mark", by=notice.backfiller or "—", at=day, reason=notice.backfill_reason or ""))
     if notice.kind == "lecture":
         lines.append(t(lang, "minutes.theme", topic=notice.topic))
         lines.append(t(lang, "minutes.speaker", speaker=notice.speaker or "—"))

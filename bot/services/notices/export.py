@@ -41,6 +41,10 @@ NOTICE_HEADER = [
     "host",
     "recorder",
     "resolutions",
+    "mode",
+    "backfilled_by",
+    "backfilled_at",
+    "backfill_reason",
 ]
 ATTENDANCE_HEADER = [
     "notice_id",
@@ -96,6 +100,10 @@ async def notices_rows(store: Store, tree: OrgTree, units: set[int] | None) -> A
                 n.host or "",
                 n.recorder or "",
                 n.resolutions,
+                n.mode,
+                n.backfilled_by or "",
+                local(n.backfilled_at),
+                n.backfill_reason or "",
             ]
 
 

@@ -184,6 +184,9 @@ def render(wording: Wording, notice: Notice, sheet: Sheet) -> str:
     head = [title(wording, notice)]
     if notice.cancelled_at is not None:
         head.append(t(lang, "notice.att.cancelled"))
+    if notice.backfilled_at is not None:  # 补录 (issue 23): who entered it, when, why
+        day = notice.backfilled_at.astimezone(wording.tz).date().isoformat()
+        head.append(t(lang, "backfill.mark", by=notice.backfiller or "—", at=day, reason=notice.backfill_reason or ""))
     head.append(t(lang, "notice.att.expected", count=page.size))
     tail: list[str] = pages.narrowed(page, lang)
     if begun:
@@ -213,7 +216,12 @@ def render(wording: Wording, notice: Notice, sheet: Sheet) -> str:
         ]
         return "\n".join([*head, *body, *tail, *(["", *foot] if foot else [])])
 
-    return pages.fit(draw, lambda cap: [_item(wording, seat, line, cap) for line, seat in placed])
+    def item(seat: MeetingSeat, line: str, cap: int | None) -> str:
+        if notice.backfilled_at is not None and line == "present":  # registered from the paper record
+            return t(lang, "backfill.present_item", name=clip(seat.name, cap))
+        return _item(wording, seat, line, cap)
+
+    return pages.fit(draw, lambda cap: [item(seat, line, cap) for line, seat in placed])
 
 
 def buttons(lang: str, notice: Notice, page: Page[MeetingSeat], begun: bool) -> Buttons:

@@ -19,14 +19,16 @@ from bot.services.notices.audience import COMMITTEE_ONLY, VOTING
 from bot.services.notices.common import has_quorum
 from bot.store.workbook_reads import HeldMeeting, Seat
 
-#: The columns of 三会一课台账. 会议形式 (现场 / 线上) and 补录 (who entered a past meeting, and why) go after
-#: "place" once the records hold them (issue 23): a column here, its words under [xlsx.meetings.col], a value below.
+#: The columns of 三会一课台账: 会议形式 (现场 / 线上) and 补录 (who entered a past meeting, when, and why) after
+#: "place" (issue 23).
 MEETING_COLUMNS = (
     "date",
     "kind",
     "unit",
     "topic",
     "place",
+    "mode",
+    "backfill",
     "host",
     "speaker",
     "recorder",
@@ -92,12 +94,13 @@ async def meetings_sheet(ledger: Ledger) -> None:
     table = ledger.book.table(
         ledger.text("meetings.sheet"),
         ledger.headers("meetings", MEETING_COLUMNS),
-        widths={3: 30, 12: 36},
+        widths={3: 30, 6: 30, 14: 36},
     )
     names = KindNames(ledger.lang)
     verdicts = {True: ledger.text("yes"), False: ledger.text("no"), None: None}
     audiences = {a: ledger.text(f"audience.{a}") for a in ("members", "committee", "party_committee")}
     sep = ledger.text("names_separator")
+    modes = {m: ledger.text(f"mode.{m}") for m in ("onsite", "online")}
     async with aclosing(ledger.reads.each_held(ledger.now, ledger.units)) as meetings:
         async for n in meetings:
             ledger.seen(n.starts_at)
@@ -109,6 +112,8 @@ async def meetings_sheet(ledger: Ledger) -> None:
                     ledger.unit(n.unit_id),
                     n.topic,
                     n.place,
+                    modes[n.mode],
+                    _backfill(ledger, n),
                     n.host,  # 主持人, 记录人 from the minutes (issue 13 item 6)
                     n.speaker if n.kind == "lecture" else None,  # 授课人 of a 党课
                     n.recorder,
@@ -127,6 +132,14 @@ async def meetings_sheet(ledger: Ledger) -> None:
                     "stats.meeting_label", date=f"{local:%m-%d}", kind=names[n.kind], unit=ledger.unit(n.unit_id)
                 )
                 ledger.tally.rates.append((label, n.present / n.expected))
+
+
+def _backfill(ledger: Ledger, n: HeldMeeting) -> str | None:
+    """补录: who entered the meeting afterwards, on which day, and why (issue 23); empty for one sent by the bot."""
+    if n.backfill is None:
+        return None
+    who, at, why = n.backfill
+    return ledger.text("meetings.backfill", by=who, at=at.astimezone(ledger.tz).date().isoformat(), reason=why)
 
 
 def _names(ledger: Ledger, names: tuple[str, ...], sep: str) -> str | None:
