@@ -28,7 +28,7 @@ from bot.ops.logs import configure as configure_logging
 from bot.ops.restore import RestoreRefused
 from bot.ops.restore import restore as restore_database
 from bot.services.exports.export import ExportJob, export_to_dir
-from bot.services.exports.pdf import PDF_TIMEOUT, Rendered, ledger_pdf
+from bot.services.exports.pdf import PDF_TIMEOUT, Rendered, ledger_pdfs
 from bot.services.households.importing import HouseholdError, apply_households, parse_households
 from bot.services.households.importing import column_name as household_column
 from bot.services.kernel import csv_files
@@ -208,10 +208,9 @@ async def export(settings: Settings, directory: Path, pdf: bool = False) -> int:
     async def fill(fresh: Path) -> list[Path]:
         job = ExportJob(tz=settings.tz, ledger_lang=settings.default_language, settings=settings)
         files = await export_to_dir(store, fresh, job)
-        if pdf:  # printed beside the workbook in the fresh folder, and moved into place with the rest
-            printed.append(await ledger_pdf(files))
-            if printed[0].path is not None:
-                files.append(printed[0].path)
+        if pdf:  # printed beside each workbook in the fresh folder, and moved into place with the rest
+            printed.extend(await ledger_pdfs(files))
+            files += [r.path for r in printed if r.path is not None]
         return files
 
     try:
@@ -222,9 +221,10 @@ async def export(settings: Settings, directory: Path, pdf: bool = False) -> int:
     finally:
         await store.close()
     say(settings, "cli.exported", path=str(directory), files=", ".join(p.name for p in written))
-    if printed and printed[0].problem is not None:
+    problem = next((r.problem for r in printed if r.problem is not None), None)
+    if problem is not None:
         lang = settings.default_language
-        print(plain(t(lang, f"cli.pdf_{printed[0].problem}", seconds=int(PDF_TIMEOUT))), file=sys.stderr)
+        print(plain(t(lang, f"cli.pdf_{problem}", seconds=int(PDF_TIMEOUT))), file=sys.stderr)
         return 1
     return 0
 

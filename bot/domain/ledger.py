@@ -147,3 +147,13 @@ def closing(today: date, per: str) -> bool:
 
 def shortfall(requirement: Requirement, held: int) -> int:
     return max(0, requirement.count - held)
+
+
+def years_shown(asked: int | None, today: date) -> tuple[int, ...]:
+    """The years of the ledger a view or an export holds, oldest first: the one asked for; else this year, and in
+    January the previous one too — the year just closed, which is the one being inspected."""
+    if asked is not None:
+        return (asked,)
+    if today.month == 1:
+        return (today.year - 1, today.year)
+    return (today.year,)

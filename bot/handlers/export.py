@@ -10,7 +10,7 @@ from bot.domain.results import Reply
 from bot.handlers.common import args_text, call, command, deps, join_names, render, reply
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.exports.export import UPLOAD_LIMIT, ExportJob, export_ask, export_scope, exported, too_large
-from bot.services.exports.pdf import PDF_TIMEOUT, Rendered, ledger_pdf
+from bot.services.exports.pdf import PDF_TIMEOUT, Rendered, ledger_pdfs
 
 
 @command("export")
@@ -25,15 +25,15 @@ async def cmd_export(update: Update, context: ZhibuContext) -> None:
     await render(update, context, scope.sending)
     chat = update.effective_chat
     assert chat is not None
-    rendered: Rendered | None = None
+    problem: str | None = None
     compiler = person.member.name if person.member else None
     job = ExportJob(scope.units, needs.tz, asked.lang, asked.now, needs.settings, compiler, ask.year)
     async with exported(needs.store, job) as written:
         files = list(written)
         if ask.pdf:
-            rendered = await ledger_pdf(files)
-            if rendered.path is not None:
-                files.append(rendered.path)
+            rendered: list[Rendered] = await ledger_pdfs(files)
+            files += [r.path for r in rendered if r.path is not None]
+            problem = next((r.problem for r in rendered if r.problem is not None), None)
         big = too_large(files)
         for path in files:
             if path in big:
@@ -43,8 +43,8 @@ async def cmd_export(update: Update, context: ZhibuContext) -> None:
                 document = InputFile(data, filename=path.name, read_file_handle=False)
                 await context.bot.send_document(chat.id, document)
     await reply(update, context, "export.done", count=len(files) - len(big))
-    if rendered is not None and rendered.problem is not None:
-        await reply(update, context, f"export.pdf_{rendered.problem}", seconds=int(PDF_TIMEOUT))
+    if problem is not None:
+        await reply(update, context, f"export.pdf_{problem}", seconds=int(PDF_TIMEOUT))
     if big:
         await reply(
             update,

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Settings
 from bot.domain.call import Call
+from bot.domain.ledger import years_shown
 from bot.domain.results import Reply, say
 from bot.domain.rights import OrgTree, managed_units
 from bot.services.care.export import CASES_HEADER, care_case_rows, care_visit_rows
@@ -212,7 +213,8 @@ class ExportJob:
     """What an export writes: the CSV files of `units` (the whole community when None), their times in `tz`
     (UTC when None); with `ledger_lang`, the Excel ledger (`bot.services.exports.workbook`) in that language after
     them, as of `now` (the moment it is written when None), which needs the `settings` (the zone of its cells, the
-    rules of 三会一课), names `compiler` on its cover and draws `year`'s grid and charts (the export's by default)."""
+    rules of 三会一课), names `compiler` on its cover and draws `year`'s grid and charts — without a year, one
+    workbook of this year and, in January, one of the year just closed before it (`years_shown`)."""
 
     units: set[int] | None = None
     tz: ZoneInfo | None = None
@@ -245,8 +247,10 @@ async def export_to_dir(store: Store, directory: Path, job: ExportJob = ExportJo
                     await write_csv(out, export.header, export.rows(snapshot, tree, units))
                 written.append(path)
             if job.ledger_lang is not None and job.settings is not None:
-                order = LedgerOrder(tree, units, job.ledger_lang, job.now or utcnow(), job.compiler, job.year)
-                written.append(await write_ledger(snapshot, job.settings, directory, order))
+                now = job.now or utcnow()
+                for year in years_shown(job.year, now.astimezone(job.settings.tz).date()):
+                    order = LedgerOrder(tree, units, job.ledger_lang, now, job.compiler, year)
+                    written.append(await write_ledger(snapshot, job.settings, directory, order))
     finally:
         if zone is not None:
             export_tz.reset(zone)
@@ -273,8 +277,8 @@ FIRST_YEAR = 2020
 
 @dataclass(frozen=True)
 class ExportAsk:
-    """`/export [YYYY] [pdf]`: the year of the ledger's grid and charts (this year when None), and whether a PDF of
-    the ledger comes too."""
+    """`/export [YYYY] [pdf]`: the year of the ledger's grid and charts (None: this year, and in January the year
+    just closed too), and whether a PDF of the ledger comes too."""
 
     year: int | None = None
     pdf: bool = False

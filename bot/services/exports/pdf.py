@@ -113,9 +113,16 @@ async def render_pdf(workbook: Path, out_dir: Path | None = None, seconds: float
     return Rendered(pdf)
 
 
-async def ledger_pdf(files: Sequence[Path], seconds: float = PDF_TIMEOUT) -> Rendered:
-    """The PDF of the workbook among an export's files (beside it)."""
-    book = next((p for p in files if p.suffix == ".xlsx"), None)
-    if book is None:
-        return Rendered(None, "failed")
-    return await render_pdf(book, seconds=seconds)
+async def ledger_pdfs(files: Sequence[Path], seconds: float = PDF_TIMEOUT) -> list[Rendered]:
+    """The PDF of each workbook among an export's files (beside it; two in January: the year just closed and this
+    one), in their order; one failure when there is none. Each stops at the first problem: the next would meet it
+    too (no LibreOffice, a timeout)."""
+    books = [p for p in files if p.suffix == ".xlsx"]
+    if not books:
+        return [Rendered(None, "failed")]
+    out: list[Rendered] = []
+    for book in books:
+        out.append(await render_pdf(book, seconds=seconds))
+        if out[-1].problem is not None:
+            break
+    return out

@@ -110,9 +110,13 @@ class LedgerOrder:
 
 
 def file_name(order: LedgerOrder, tz: ZoneInfo) -> str:
-    """`台账-白庙村党支部-2026-11-30.xlsx`: nothing in it a file system or a chat client would trip on."""
+    """`台账-白庙村党支部-2026-11-30.xlsx`, and `台账-白庙村党支部-2026年度-2027-01-05.xlsx` for a year other than
+    the day's: nothing in it a file system or a chat client would trip on."""
     unit = _UNSAFE.sub("_", scope_name(order.tree, order.units, order.lang)).strip("._")[:60] or "_"
-    return plain(order.lang, "xlsx.file", unit=unit, date=order.now.astimezone(tz).date().isoformat())
+    day = order.now.astimezone(tz).date()
+    if order.year is not None and order.year != day.year:
+        return plain(order.lang, "xlsx.file_year", unit=unit, year=order.year, date=day.isoformat())
+    return plain(order.lang, "xlsx.file", unit=unit, date=day.isoformat())
 
 
 def signer(tree: OrgTree, units: set[int] | None) -> str:

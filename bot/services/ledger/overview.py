@@ -13,10 +13,12 @@ overview, then each branch by its button or by name); the rights are checked aga
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.domain.call import Call
+from bot.domain.ledger import period_of, years_shown
 from bot.domain.models import BRANCH_KIND, COMMITTEE_KIND, GROUP_KIND
 from bot.domain.results import Buttons, Reply, alert, say, shown
 from bot.domain.rights import Actor, OrgTree, managed_units
@@ -205,6 +207,7 @@ async def _overview(deps: Deps, call: Call, seen: _Seen, asked: LedgerAll) -> Re
     units = [{"text": u.name, "data": LedgerView(u.unit_id, year, quarter).pack()} for u in page.entries]
     extra: Buttons = [units[i : i + 2] for i in range(0, len(units), 2)]
     buttons = pages.buttons(page, lambda _w, n: LedgerAll(year, n).pack(), lang, extra)
+    buttons += _years(lang, ledger.today, year, lambda y: LedgerAll(y, 1).pack())
     return shown(text.overview(lang, ledger, page), buttons)
 
 
@@ -223,6 +226,25 @@ async def _unit(deps: Deps, call: Call, seen: _Seen, asked: _Branch) -> Reply:
             }
         )
     buttons: Buttons = [row[:2], row[2:]]
+    buttons += _years(lang, ledger.today, year, lambda y: LedgerView(unit_id, y, _opening(y, ledger.today)).pack())
     if len(seen.mine) > 1:
         buttons.append([{"text": t(lang, "ledger.back"), "data": LedgerAll(year, 1).pack()}])
     return shown(text.quarter_view(lang, ledger, unit, chosen), buttons)
+
+
+def _opening(year: int, today: date) -> int:
+    """The quarter a year's view opens on: today's this year, the last of a year gone."""
+    return period_of(today, "quarter").index if year == today.year else 4
+
+
+def _years(lang: str, today: date, year: int, data: Callable[[int], str]) -> Buttons:
+    """In January, a row to move between the year just closed (the one being inspected) and the new one, the
+    shown one ticked; nothing the rest of the year, or for a year asked for by name outside those two."""
+    years = years_shown(None, today)
+    if len(years) < 2 or year not in years:
+        return []
+    row = []
+    for y in years:
+        label = t(lang, "ledger.year_button", year=y)
+        row.append({"text": t(lang, "pages.chosen", label=label) if y == year else label, "data": data(y)})
+    return [row]
