@@ -33,23 +33,33 @@ def has_vote(membership: str, relation: str) -> bool:
     return membership == FULL and relation == HERE
 
 
-def party_years(joined: date | None, confirmed: date | None, membership: str, today: date) -> int | None:
-    """党龄 in whole years on `today`, or None when it cannot be told.
-
-    By the Party's rule (党章第七条) 党龄 counts from the day the member became a full member (转正), so
-    it counts from `confirmed` when the roster gives it. Many old ledgers record only 入党时间; then it
-    counts from `joined` (we do not guess the 转正 date: the probation may have been extended). A
-    probationary member has no 党龄 yet (None), whatever the dates say.
-    """
-    if membership != FULL:
-        return None
-    start = confirmed or joined
+def whole_years(start: date | None, today: date) -> int | None:
+    """Whole years from `start` to `today` (the anniversary itself counts); None when `start` is unknown or after
+    `today`."""
     if start is None or start > today:
         return None
     years = today.year - start.year
     if (today.month, today.day) < (start.month, start.day):
         years -= 1
     return years
+
+
+def party_years(confirmed: date | None, membership: str, today: date) -> int | None:
+    """党龄 in whole years on `today`, or None when it cannot be told.
+
+    By the Party's rule (《中国共产党章程》第七条: 党员的党龄，从预备期满转为正式党员之日算起) 党龄 counts from the
+    day the member became a full member (转正), and only from it: counting from 入党时间 when the roster gives no
+    转正时间 would add the probation, a year or more (it may have been extended). A probationary member has no 党龄
+    yet; a full member without 转正时间 has one nobody can tell (`party_years_unknown`: said so, never guessed).
+    """
+    if membership != FULL:
+        return None
+    return whole_years(confirmed, today)
+
+
+def party_years_unknown(confirmed: date | None, membership: str, today: date) -> bool:
+    """A full member whose 党龄 cannot be told: the roster gives no 转正时间 (or one after today)."""
+    return membership == FULL and party_years(confirmed, membership, today) is None
 
 
 def is_committee(roles: frozenset[str]) -> bool:

@@ -108,6 +108,47 @@ def open_period(
 
 
 @dataclass(frozen=True)
+class Owed:
+    """The reports a mobile member owes as of a day: how many periods owed (`is_owed`) have ended without a
+    report, the earliest of them and the latest."""
+
+    count: int
+    first: Period
+    last: Period
+
+
+def _index(period: Period, cadence: str) -> int:
+    if cadence == QUARTERLY:
+        return period.start.year * 4 + (period.start.month - 1) // 3
+    return period.start.year * 12 + period.start.month - 1
+
+
+def owed(cadence: str, since: date | None, submitted: set[str], today: date) -> Owed | None:
+    """Every period owed since `since` that ended before `today`'s without a report (a report of the other
+    cadence, from before the member's cadence changed, does not count for one); None when there is none.
+    Counted, not walked: a member away for twenty years costs what one away for a month does."""
+    if since is None or since.year >= MAX_YEAR:
+        return None
+    last = previous_period(period_of(today, cadence), cadence)
+    first = period_of(since, cadence)
+    if not is_owed(first, since):
+        first = next_period(first, cadence)
+    if first > last:
+        return None
+    done = set()
+    for label in submitted:
+        period = parse_period(label)
+        if period is not None and first <= period <= last and period_of(period.start, cadence) == period:
+            done.add(period.label)
+    count = _index(last, cadence) - _index(first, cadence) + 1 - len(done)
+    if count <= 0:
+        return None
+    while first.label in done:
+        first = next_period(first, cadence)
+    return Owed(count, first, last)
+
+
+@dataclass(frozen=True)
 class Stage:
     """A reminder stage for a period: its name and the moment it falls due."""
 
@@ -159,6 +200,27 @@ def months_after(day: date, months: int) -> date:
     """The same day `months` later (the month's last day when it is shorter: 31 Aug + 6 → 28 Feb)."""
     year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
     return day.replace(year=year, month=month + 1, day=min(day.day, _month_end(year, month + 1).day))
+
+
+def whole_months(start: date, today: date) -> int:
+    """Whole months from `start` to `today`, a month complete on the same day of the month (`months_after`):
+    19 from 10 April 2025 to 10 November 2026, 18 on the 9th; 0 when `today` is not after `start`."""
+    months = (today.year - start.year) * 12 + today.month - start.month
+    if months > 0 and months_after(start, months) > today:
+        months -= 1
+    return max(months, 0)
+
+
+@dataclass(frozen=True)
+class Away:
+    """A mobile member's absence as of a day: since when, and how many whole months that is."""
+
+    since: date
+    months: int
+
+    @classmethod
+    def on(cls, since: date, today: date) -> Away:
+        return cls(since, whole_months(since, today))
 
 
 def transfer_moment(since: date | None, tz: ZoneInfo) -> datetime | None:

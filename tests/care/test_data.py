@@ -22,6 +22,7 @@ from bot.services.care.rules import (
     Festival,
     coming,
     is_old_member,
+    may_be_old_member,
     parse_day,
     parse_festivals,
     quiet_cutoff,
@@ -64,11 +65,16 @@ def test_care_settings_are_checked() -> None:
 
 def test_old_members_visit_days_and_quiet() -> None:
     on = date(2027, 2, 6)
-    assert is_old_member(date(1977, 2, 6), None, "full", on)
-    assert not is_old_member(date(1977, 2, 7), None, "full", on)
-    assert not is_old_member(date(1970, 1, 1), date(1977, 3, 1), "full", on)  # 党龄 counts from 转正
-    assert not is_old_member(None, None, "full", on)  # the roster does not know: not listed
-    assert not is_old_member(date(1960, 1, 1), None, "probationary", on)
+    assert is_old_member(date(1977, 2, 6), "full", on)
+    assert not is_old_member(date(1977, 2, 7), "full", on)
+    assert not is_old_member(date(1977, 3, 1), "full", on)  # 党龄 counts from 转正 (joined 1970: no matter)
+    assert not is_old_member(None, "full", on)  # the roster does not know 转正: not 50 years for sure
+    assert not is_old_member(date(1960, 1, 1), "probationary", on)
+    # without 转正时间, joined more than 50 years ago: listed, its 党龄 said to be unknown (issue 23)
+    assert may_be_old_member(date(1976, 2, 6), None, "full", on)
+    assert not may_be_old_member(date(1977, 2, 6), None, "full", on)  # 50 years since 入党: 党龄 under 50
+    assert not may_be_old_member(date(1960, 1, 1), date(1961, 1, 1), "full", on)  # 转正 known: is_old_member
+    assert not may_be_old_member(date(1960, 1, 1), None, "probationary", on)
     today = date(2026, 11, 10)
     assert parse_day("2026-11-10", today) == today and parse_day("2026-3-5", today) == date(2026, 3, 5)
     for bad in ("2026-11-11", "2026-02-30", "昨天", "20261110", ""):

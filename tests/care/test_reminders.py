@@ -132,11 +132,14 @@ async def test_festival_list_once_per_secretary_also_after_a_restart(tmp_path: P
     try:
         await load_roster(first, SMALL_ROSTER)
         migrant, liaison, secretary, other = await ids(first, MIGRANT, LIAISON, SECRETARY, OTHER_SECRETARY)
-        # the small roster has no dates of joining: give two members theirs
+        # the small roster has no dates of joining: give four members theirs
         await first.db.write(
             [
                 Statement("UPDATE members SET joined = '1970-05-01' WHERE name = '赵巡逻'"),
                 Statement("UPDATE members SET joined = '1990-05-01' WHERE name = '钱调解'"),
+                Statement("UPDATE members SET joined = '1974-05-01', confirmed = '1975-05-01' WHERE name = '李联络'"),
+                # 56 years since 入党 but 49 since 转正: 党龄 counts from 转正 (issue 23), so not listed
+                Statement("UPDATE members SET joined = '1970-05-01', confirmed = '1977-03-01' WHERE name = '吴未绑定'"),
             ]
         )
         await first.care.open_case(
@@ -152,7 +155,9 @@ async def test_festival_list_once_per_secretary_also_after_a_restart(tmp_path: P
         assert row is not None
         assert "春节（2027-02-06）前走访慰问名单" in row.text and "一村党支部" in row.text
         assert "张流动 · 在外受伤 · 上次走访 未走访" in row.text
-        assert "赵巡逻 · 党龄 56 年" in row.text and "钱调解" not in row.text
+        assert "李联络 · 党龄 51 年" in row.text and "钱调解" not in row.text and "吴未绑定" not in row.text
+        assert "赵巡逻 · 党龄不详（1970年入党，花名册没有转正时间）" in row.text  # not guessed from 入党
+        assert "党龄五十年以上的老党员 2 人" in row.text
         assert "80岁以上高龄党员请支部另行补充" in row.text  # issue 30's wording
         await core.sweep(first, settings, at(31, month=1, year=2027))
     finally:

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from bot.domain.models import Member
-from bot.domain.organisation import has_vote, party_years
+from bot.domain.organisation import has_vote, party_years, party_years_unknown, whole_years
 from bot.services.members.organisation import committee_of, group_leader_of, members_of, unit_roll, voters_of
 from bot.services.members.roster import apply_roster
 from bot.store import Store
@@ -41,20 +41,27 @@ def test_a_member_votes_by_default() -> None:
 
 
 @pytest.mark.parametrize(
-    ("joined", "confirmed", "membership", "years"),
+    ("confirmed", "membership", "years", "unknown"),
     [
-        (date(2000, 6, 20), date(2001, 6, 20), "full", 25),  # from 转正 (confirmed)
-        (date(2000, 6, 20), None, "full", 26),  # only 入党时间 known: from joining
-        (None, date(2001, 12, 1), "full", 24),
-        (None, date(2001, 11, 30), "full", 25),  # the anniversary itself counts
-        (date(2026, 5, 1), None, "probationary", None),  # 预备党员 have no 党龄 yet
-        (None, None, "full", None),
-        (date(2026, 3, 1), None, "full", 0),
-        (date(2027, 1, 1), None, "full", None),  # a date after today tells nothing
+        (date(2001, 6, 20), "full", 25, False),  # from 转正 (confirmed)
+        (None, "full", None, True),  # only 入党时间 known: 党龄 cannot be told (issue 23), never counted from joining
+        (date(2001, 12, 1), "full", 24, False),
+        (date(2001, 11, 30), "full", 25, False),  # the anniversary itself counts
+        (None, "probationary", None, False),  # 预备党员 have no 党龄 yet: nothing unknown about it
+        (date(2026, 3, 1), "full", 0, False),
+        (date(2027, 1, 1), "full", None, True),  # a date after today tells nothing
     ],
 )
-def test_party_years(joined: date | None, confirmed: date | None, membership: str, years: int | None) -> None:
-    assert party_years(joined, confirmed, membership, date(2026, 11, 30)) == years
+def test_party_years(confirmed: date | None, membership: str, years: int | None, unknown: bool) -> None:
+    today = date(2026, 11, 30)
+    assert party_years(confirmed, membership, today) == years
+    assert party_years_unknown(confirmed, membership, today) is unknown
+
+
+def test_whole_years() -> None:
+    assert whole_years(date(2000, 6, 20), date(2026, 6, 19)) == 25
+    assert whole_years(date(2000, 6, 20), date(2026, 6, 20)) == 26
+    assert whole_years(None, date(2026, 6, 20)) is None
 
 
 def test_committee_and_group_leaders_on_the_model() -> None:

@@ -119,3 +119,28 @@ def test_report_status() -> None:
     assert periods.report_status(period, False, at("2026-11-30", "23:58"), TZ) == "missing"
     assert periods.report_status(period, False, at("2026-12-01", "00:00"), TZ) == "overdue"
     assert timedelta(0) < periods.deadline(period, TZ) - at("2026-11-30", "23:00")
+
+
+def test_months_away_are_counted_not_assumed() -> None:
+    """The transfer reminder says how long a member has been away (issue 23: not 「已满 6 个月」 for 19)."""
+    assert periods.whole_months(date(2025, 4, 10), date(2026, 11, 10)) == 19
+    assert periods.whole_months(date(2025, 4, 10), date(2026, 11, 9)) == 18
+    assert periods.whole_months(date(2026, 8, 31), date(2027, 2, 28)) == 6  # the month's last day completes it
+    assert periods.whole_months(date(2026, 8, 31), date(2027, 2, 27)) == 5
+    assert periods.whole_months(date(2026, 11, 10), date(2026, 11, 1)) == 0
+    assert periods.Away.on(date(2025, 4, 10), date(2026, 11, 10)) == periods.Away(date(2025, 4, 10), 19)
+
+
+def test_the_reports_owed_are_counted_one_by_one() -> None:
+    """Every period owed since leaving that ended without a report: the digest counts reports, not members."""
+    today = date(2026, 11, 27)
+    owed = periods.owed("monthly", date(2025, 8, 1), set(), today)
+    assert owed is not None and (owed.count, owed.first.label, owed.last.label) == (15, "2025-08", "2026-10")
+    # two handed in (and one of the other cadence, which counts for nothing): 13, the first missed moves on
+    owed = periods.owed("monthly", date(2025, 8, 1), {"2025-08", "2026-01", "2025-Q4"}, today)
+    assert owed is not None and (owed.count, owed.first.label) == (13, "2025-09")
+    owed = periods.owed("quarterly", date(2026, 1, 10), {"2026-Q1"}, today)
+    assert owed is not None and (owed.count, owed.first.label, owed.last.label) == (2, "2026-Q2", "2026-Q3")
+    assert periods.owed("quarterly", date(2026, 1, 10), {"2026-Q1", "2026-Q2", "2026-Q3"}, today) is None
+    assert periods.owed("monthly", date(2026, 10, 31), set(), today) is None  # left on October's last day
+    assert periods.owed("monthly", None, set(), today) is None

@@ -169,10 +169,15 @@ async def test_a_secretary_with_many_overdue_members_gets_one_digest_at_nine(
     harness.at(at(27, 9, 0))
     assert await harness.sweep() == 3  # one digest each for the secretaries and the liaison
     told = await secretary.expect("待办汇总")
-    assert f"思想汇报逾期未交（{MANY + 1} 份）" in told.text and "没有联系记录" not in told.text
+    # away since 2025-08-01, monthly: each owes the fifteen reports of August 2025 to October 2026, and the
+    # title counts reports, not members (issue 23); the months away are counted too, not a fixed six
+    owed = 15 * (MANY + 1)
+    assert f"思想汇报逾期未交（{owed} 份）" in told.text and "没有联系记录" not in told.text
+    assert "· 张流动：2025年8月至2026年10月共 15 份（截止 10月31日" in told.text
+    assert "· 张流动：2025-08-01 外出，已满 15 个月" in told.text
     assert all(f"流动党员{i:03d}" in told.text for i in range(MANY)) and "张流动" in told.text
     theirs = await liaison.expect("待办汇总")
-    assert f"思想汇报逾期未交（{MANY + 1} 份）" in theirs.text
+    assert f"思想汇报逾期未交（{owed} 份）" in theirs.text
     assert f"30 天以上没有联系记录（{MANY + 1} 人）" in theirs.text
     other = await harness.user(OTHER_SECRETARY).expect("待办汇总")  # another branch: only their own member
     assert "陈外出" in other.text and "张流动" not in other.text and "流动党员000" not in other.text

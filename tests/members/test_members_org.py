@@ -11,11 +11,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.domain.rights import OrgTree
 from bot.services.exports.export import export_files
+from bot.services.exports.workbook import LedgerOrder, write_ledger
 from bot.store import Store
 from tests.support.db import open_store
 from tests.support.harness import Harness, load_roster
 from tests.support.roster import ORG
+from tests.support.xlsx_data import SETTINGS, open_book, rows
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=TZ)
@@ -49,7 +52,8 @@ async def test_members_shows_roles_membership_years_activity_group_and_who_votes
     text = (await secretary.expect("一村党支部（6 人）")).text
     wang = line_of(text, "王书记（一组）")
     assert "书记、联系人 · 正式党员 · 党龄 25 年" in wang and "无表决权" not in wang
-    assert "支委（组织委员） · 正式党员 · 党龄 16 年" in line_of(text, "李委员（一组）")
+    # 入党时间 without 转正时间: 党龄 cannot be told, and is said so (issue 23), not counted from joining
+    assert line_of(text, "李委员（一组）").endswith("支委（组织委员） · 正式党员 · 党龄不详（花名册没有转正时间）")
     zhao = line_of(text, "赵组长（一组）")
     assert "党小组长 · 正式党员 · 党龄 11 年 · 活动小组：幸福家园3号楼党小组" in zhao and "无表决权" not in zhao
     assert line_of(text, "钱预备（一组）").endswith(
@@ -80,7 +84,10 @@ async def test_members_in_english(harness_factory: Any, tmp_path: Path) -> None:
     secretary = harness.user(2001, lang="en")
     await secretary.send("/members")
     text = (await secretary.expect("二村党支部")).text
-    assert line_of(text, "吴书记").endswith("secretary · full member")  # no dates on the roster: no years
+    # no dates on the roster: 党龄 unknown, said so
+    assert line_of(text, "吴书记").endswith(
+        "secretary · full member · years in the Party unknown (no 转正 date on the roster)"
+    )
     assert line_of(text, "周组长").endswith(
         "committee member (宣传委员), activity group leader · full member · 40 years in the Party · "
         "activity group: 幸福家园3号楼党小组"
@@ -109,3 +116,17 @@ async def test_members_csv_carries_the_organisation(store: Store) -> None:
     )
     assert (li["roles"], li["duty"], li["votes"]) == ("committee", "组织委员", "yes")
     assert rows["周组长"]["roles"] == "activity_leader;committee"
+
+
+async def test_the_workbook_counts_party_years_from_confirmation_only(store: Store, tmp_path: Path) -> None:
+    """党龄 on 党员花名册 (issue 23): from 转正; 不详 where the roster gives 入党时间 only (not one year too many);
+    empty for a 预备党员."""
+    await load_roster(store, ORG)
+    tree = OrgTree.of(await store.units.all())
+    path = await write_ledger(store, SETTINGS, tmp_path, LedgerOrder(tree, None, "zh", NOW))
+    table = rows(open_book(path)["党员花名册"])
+    column = table[0].index("党龄")
+    years = {r[0]: r[column] for r in table[1:] if r and r[0]}
+    assert years["王书记"] == 25  # 转正 2001-06-20
+    assert years["李委员"] == "不详（缺转正时间）"  # 入党 2010-03-01 only: never 16
+    assert years["钱预备"] is None

@@ -196,7 +196,9 @@ async def test_leave_is_approved_by_the_convener_and_never_by_a_member(harness_f
     harness.at(START + timedelta(minutes=1))
     await secretary.send(f"/attendance {notice_id}")
     report = (await saw(secretary, "应到 6 人、实到 0 人、请假 1 人、缺席 5 人")).text  # only the approved leave
-    assert "缺席：5 人" in report and "李委员（住院，不准）" in report
+    # the 请假 line lists what the tally counts (issue 23); the refused request is named among the absent
+    assert "请假：1 人：张流动（在苏州打工，已准假）" in report
+    assert "缺席：5 人" in report and "李委员（请假不准：住院）" in report
 
     files = await export_files(harness.store)
     notices = list(csv.DictReader(io.StringIO(files["notices.csv"].decode("utf-8-sig"))))

@@ -21,7 +21,14 @@ from bot.domain.organisation import party_years
 from bot.domain.rights import OrgTree
 from bot.i18n import Html, t
 from bot.services.care.common import day, situation
-from bot.services.care.rules import Festival, coming, is_old_member, parse_festivals, quiet_cutoff
+from bot.services.care.rules import (
+    Festival,
+    coming,
+    is_old_member,
+    may_be_old_member,
+    parse_festivals,
+    quiet_cutoff,
+)
 from bot.services.kernel import pages
 from bot.services.kernel.reminders import Due
 from bot.store import Store
@@ -93,9 +100,19 @@ class FestivalList:
     last: dict[int, date]
 
 
+def _old_line(lang: str, member: Member, visits: FestivalList, cap: int | None) -> str:
+    """One member of long standing on the festival list: their 党龄 from 转正, or unknown with the year they joined."""
+    name, last = pages.clip(member.name, cap), day(visits.last.get(member.id), lang)
+    years = party_years(member.confirmed, member.membership, visits.on)
+    if years is None:
+        joined = member.joined.year if member.joined else "?"
+        return t(lang, "care.festival_old_unknown", name=name, year=joined, last=last)
+    return t(lang, "care.festival_old", name=name, years=years, last=last)
+
+
 def festival_text(visits: FestivalList, lang: str) -> str:
     """The list of one secretary's members to visit before a festival, within one message."""
-    festival, on, cases, old, last = visits.festival, visits.on, visits.cases, visits.old, visits.last
+    festival, on, cases, old = visits.festival, visits.on, visits.cases, visits.old
     head = t(lang, "care.festival_head", festival=festival_name(festival, lang), day=on.isoformat(), unit=visits.unit)
 
     def draw(cap: int | None) -> list[str]:
@@ -109,16 +126,7 @@ def festival_text(visits: FestivalList, lang: str) -> str:
             )
             for c in cases
         ]
-        lines += [
-            t(
-                lang,
-                "care.festival_old",
-                name=pages.clip(m.name, cap),
-                years=party_years(m.joined, m.confirmed, m.membership, on) or 0,
-                last=day(last.get(m.id), lang),
-            )
-            for m in old
-        ]
+        lines += [_old_line(lang, m, visits, cap) for m in old]
         return lines
 
     def render(lines: list[str]) -> str:
@@ -160,7 +168,10 @@ async def festival_lists(store: Store, settings: Settings, now: datetime) -> lis
                 for m in await store.members.in_units([unit_id])
                 if m.unit_id == unit_id
                 and m.id not in with_case
-                and is_old_member(m.joined, m.confirmed, m.membership, on)
+                and (
+                    is_old_member(m.confirmed, m.membership, on)
+                    or may_be_old_member(m.joined, m.confirmed, m.membership, on)
+                )
             ]
             if not cases and not old:
                 continue

@@ -6,11 +6,11 @@ How a capability sends something to the digest instead of on its own: its remind
 returns `Due(message, digest=entry(KIND, name, **params))` — `message` is the `Outgoing` it would have sent
 alone (its unique key, the recipient's member id and chat, the full text for the record) — and the sweep
 records it, in the same transaction, as a digest item under that key (`bot.store.digest`). `KIND` is a
-catalogue prefix of the capability's own catalogue with `<KIND>.title` ({count}), `<KIND>.line` ({name} and
-the params) and optionally `<KIND>.hint`; list it in `ORDER` to place its group. A plain source doing so is
-listed before `daily_digests` (chains always run first), so the digest carries what the same sweep recorded.
-Read the source's sent-log with `known_keys`. A digest carries no buttons: a message whose buttons matter stays
-a message of its own.
+catalogue prefix of the capability's own catalogue with `<KIND>.title` ({count}: the items, or the sum of their
+`count` param when they carry one), `<KIND>.line` ({name} and the params) and optionally `<KIND>.hint`; list it
+in `ORDER` to place its group. A plain source doing so is listed before `daily_digests` (chains always run first),
+so the digest carries what the same sweep recorded. Read the source's sent-log with `known_keys`. A digest carries
+no buttons: a message whose buttons matter stays a message of its own.
 
 `daily_digests` is a plain reminder source (`bot.services.registry.REMINDER_SOURCES`): from `DIGEST_TIME` on, each
 person with waiting items gets one digest keyed `digest:<member>:<local date>`, queued with its items marked
@@ -75,7 +75,7 @@ def render(lang: str, day: date, items: Sequence[DigestItem], limit: int = LIMIT
     size = units(head)
     shown = 0
     for kind, group in grouped(items):
-        title = t(lang, f"{kind}.title", count=len(group))
+        title = t(lang, f"{kind}.title", count=sum(_weight(item) for item in group))
         first = _line(lang, group[0])
         if size + units(title) + units(first) + 3 + reserve > limit:
             break
@@ -104,6 +104,12 @@ def units(text: str) -> int:
     """Length as Telegram counts it (UTF-16 code units: an emoji or a rare character counts two); tags count
     too, which only errs on the safe side."""
     return len(text.encode("utf-16-le")) // 2
+
+
+def _weight(item: DigestItem) -> int:
+    """What an item counts for in its group's title: its `count` (one member's several overdue reports), else 1."""
+    count = item.params.get("count", "1")
+    return int(count) if count.isascii() and count.isdigit() else 1
 
 
 def _line(lang: str, item: DigestItem) -> str:

@@ -10,7 +10,14 @@ from __future__ import annotations
 from datetime import date
 
 from bot.domain.models import Member
-from bot.domain.organisation import ACTIVITY_LEADER, COMMITTEE, ELSEWHERE, GROUP_LEADER, party_years
+from bot.domain.organisation import (
+    ACTIVITY_LEADER,
+    COMMITTEE,
+    ELSEWHERE,
+    GROUP_LEADER,
+    party_years,
+    party_years_unknown,
+)
 from bot.domain.rights import OrgTree
 from bot.i18n import Html, t
 
@@ -46,9 +53,11 @@ def facts(member: Member, tree: OrgTree, lang: str, today: date) -> list[str]:
         )
     else:
         out.append(t(lang, "members.membership.full"))
-        years = party_years(member.joined, member.confirmed, member.membership, today)
+        years = party_years(member.confirmed, member.membership, today)
         if years is not None:
             out.append(t(lang, "members.years", years=years) if years else t(lang, "members.years_new"))
+        elif party_years_unknown(member.confirmed, member.membership, today):
+            out.append(t(lang, "members.years_unknown"))
     if member.activity_group_id is not None:
         out.append(t(lang, "members.activity", group=tree.name(member.activity_group_id)))
     if member.relation == ELSEWHERE:

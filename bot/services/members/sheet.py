@@ -4,10 +4,11 @@ owed), 联系记录 (liaison contacts) and 动态报备 (status reports). Each b
 from __future__ import annotations
 
 from contextlib import aclosing
-from datetime import timedelta
+from datetime import date, timedelta
 
 from bot.domain import periods
-from bot.domain.organisation import party_years
+from bot.domain.models import Member
+from bot.domain.organisation import party_years, party_years_unknown
 from bot.services.duty.view import post_label
 from bot.services.kernel.text import join_names
 from bot.services.kernel.xlsx_cells import plain, printable
@@ -74,7 +75,7 @@ async def roster_sheet(ledger: Ledger) -> None:
                     ledger.text(f"membership.{m.membership}"),
                     m.joined,
                     m.confirmed,
-                    party_years(m.joined, m.confirmed, m.membership, today),
+                    _years(ledger, m, today),
                     printable(roles_text(m, lang)) or None,
                     liaison,
                     posts or None,
@@ -162,3 +163,12 @@ async def status_sheet(ledger: Ledger) -> None:
         async for s, name, unit_id in reports:
             ledger.seen(s.at)
             table.row([s.at, name, ledger.unit(unit_id), states.get(s.state, s.state), s.location, s.note])
+
+
+def _years(ledger: Ledger, member: Member, today: date) -> int | str | None:
+    """党龄 on the roster sheet: whole years from 转正; 不详 for a full member without 转正时间; empty for a
+    预备党员."""
+    years = party_years(member.confirmed, member.membership, today)
+    if years is None and party_years_unknown(member.confirmed, member.membership, today):
+        return ledger.text("membership.years_unknown")
+    return years

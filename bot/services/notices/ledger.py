@@ -40,10 +40,12 @@ LINES = {
 
 
 def lines(seat: MeetingSeat, begun: bool) -> list[str]:
-    """The ledger lines a member is named on."""
+    """The ledger lines a member is named on. Once the meeting has begun 请假 lists what the tally counts — a
+    leave approved and not checked in after all (issue 23: the list said 2 where the tally said 0); a request
+    still pending or refused is named among the absent with it, one who came after all among the present."""
     out = []
-    if seat.answer is not None:
-        out.append(seat.answer)  # attend | leave
+    if seat.answer == "attend" or (seat.answer == "leave" and (not begun or seat.on_leave)):
+        out.append(seat.answer)
     if seat.answer is None and seat.how is None:
         out.append("silent")
     if seat.present:
@@ -97,6 +99,14 @@ def _item(wording: Wording, seat: MeetingSeat, line: str, cap: int | None) -> st
         )
     if line == "makeup":
         return t(lang, "notice.att.makeup_item", name=name, day=seat.made_up or "", note=clip(seat.makeup_note, cap))
+    if line == "absent" and seat.answer == "leave":  # asked for leave, not granted (yet): absent all the same
+        return t(
+            lang,
+            "notice.att.absent_leave_item",
+            name=name,
+            reason=clip(seat.reason, cap),
+            state=t(lang, f"notice.leave.state.{seat.approval or 'pending'}"),
+        )
     if line in ("silent", "absent") and not seat.linked:
         return t(lang, "notice.att.unregistered_item", name=name)
     return escape(name)

@@ -209,7 +209,8 @@ def member_candidates(row: MobileRow, recipients: Recipients, now: datetime, set
             candidates.append(
                 (f"report:{stage.name}:{row.id}:{label}", partial(_member_reminder, row, open_, stage.name, settings))
             )
-        if periods.escalation_due(open_, now, tz):
+        owed = periods.owed(row.cadence, since, set(row.periods), now.astimezone(tz).date())
+        if periods.escalation_due(open_, now, tz) and owed is not None:
             told = {i for i in (row.liaison_id, *secretaries.get(row.unit_id, [])) if i is not None}
             for recipient_id in sorted(told - {row.id}):
                 person = people.get(recipient_id)
@@ -217,7 +218,7 @@ def member_candidates(row: MobileRow, recipients: Recipients, now: datetime, set
                     candidates.append(
                         (
                             f"report:escalate:{person.id}:{row.id}:{label}",
-                            partial(_escalation, row, open_, person, settings),
+                            partial(_escalation, row, owed, person, settings),
                         )
                     )
     moment = periods.transfer_moment(since, tz)
@@ -228,7 +229,7 @@ def member_candidates(row: MobileRow, recipients: Recipients, now: datetime, set
                 candidates.append(
                     (
                         f"mobile:transfer:{person.id}:{row.id}:{since.isoformat()}",
-                        partial(_transfer, row, since, person, settings),
+                        partial(_transfer, row, periods.Away.on(since, now.astimezone(tz).date()), person, settings),
                     )
                 )
     liaison = people.get(row.liaison_id) if row.liaison_id is not None else None
@@ -311,11 +312,16 @@ def _member_reminder(row: MobileRow, open_: periods.OpenPeriod, stage: str, sett
     )
 
 
-def _escalation(row: MobileRow, open_: periods.OpenPeriod, person: Person, settings: Settings) -> Due:
+def _escalation(row: MobileRow, owed: periods.Owed, person: Person, settings: Settings) -> Due:
+    """The day after a missed deadline the liaison and the secretaries are told: in the digest, one line per
+    member with every report they owe (「2025年5月至2026年10月，共 18 份」), the group counting reports."""
     assert person.telegram_id is not None
     lang = _lang(person.language, settings)
-    label = open_.period.label
-    period, deadline = period_name(label, lang), _deadline_text(open_, settings, lang)
+    label, tz = owed.last.label, settings.tz
+    period, deadline = period_name(label, lang), dates.moment_in(lang, periods.deadline(owed.last, tz), tz)
+    if owed.count > 1:
+        first = period_name(owed.first.label, lang)
+        period = t(lang, "report.overdue_span", first=first, last=period, count=owed.count)
     return Due(
         Outgoing(
             key="",
@@ -325,7 +331,7 @@ def _escalation(row: MobileRow, open_: periods.OpenPeriod, person: Person, setti
             chat_id=person.telegram_id,
             text=t(lang, "report.escalate", name=row.name, period=period, deadline=deadline),
         ),
-        digest=digest.entry(digest.REPORT_OVERDUE, row.name, period=period, deadline=deadline),
+        digest=digest.entry(digest.REPORT_OVERDUE, row.name, period=period, deadline=deadline, count=owed.count),
     )
 
 
@@ -346,10 +352,11 @@ def _no_contact(row: MobileRow, liaison: Person, days: int, settings: Settings) 
     )
 
 
-def _transfer(row: MobileRow, since: date, secretary: Person, settings: Settings) -> Due:
-    """Six months away: the secretary is reminded once to consider transferring the organisational relation."""
+def _transfer(row: MobileRow, away: periods.Away, secretary: Person, settings: Settings) -> Due:
+    """Six months away or more: the secretary is reminded once to consider transferring the organisational relation,
+    told how long the member has been away (19 months for one registered long after leaving, say)."""
     assert secretary.telegram_id is not None
-    lang = _lang(secretary.language, settings)
+    lang, since = _lang(secretary.language, settings), away.since.isoformat()
     return Due(
         Outgoing(
             key="",
@@ -357,9 +364,9 @@ def _transfer(row: MobileRow, since: date, secretary: Person, settings: Settings
             ref=f"mobile:{row.id}",
             member_id=secretary.id,
             chat_id=secretary.telegram_id,
-            text=t(lang, "mobile.transfer", name=row.name, since=since.isoformat(), months=periods.TRANSFER_MONTHS),
+            text=t(lang, "mobile.transfer", name=row.name, since=since, months=away.months),
         ),
-        digest=digest.entry(TRANSFER_DIGEST, row.name, since=since.isoformat(), months=periods.TRANSFER_MONTHS),
+        digest=digest.entry(TRANSFER_DIGEST, row.name, since=since, months=away.months),
     )
 
 
