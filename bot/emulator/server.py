@@ -65,6 +65,7 @@ class BotApiEmulator(EmulatorCore):
         self.base_url = ""
         self._faults: dict[str, deque[_Fault]] = {}
         self._delays: dict[str, deque[float]] = {}
+        self.late_answers = 0  # answers held back by delay_next that have now been given
         self._runner: web.AppRunner | None = None
         #: Called with the aiohttp application before it starts (e.g. to add the control routes).
         self.route_setups: list[Callable[[web.Application], None]] = []
@@ -176,6 +177,7 @@ class BotApiEmulator(EmulatorCore):
         response = await self._dispatch(method, params)
         if delay > 0:
             await asyncio.sleep(delay)
+            self.late_answers += 1
         return response
 
     async def _dispatch(self, method: str, params: Params) -> web.StreamResponse:

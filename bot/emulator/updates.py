@@ -52,6 +52,11 @@ class UpdateQueue:
         self._waiters: set[asyncio.Future[str]] = set()
         self._closing = False
 
+    @property
+    def polls_waiting(self) -> int:
+        """How many getUpdates calls are waiting for an update right now."""
+        return len(self._waiters)
+
     def queue_update(self, body: dict[str, Any]) -> int:
         """Queue ``{"update_id": <new id>, **body}``, wake long polls, return the update_id."""
         update_id = self._next_update_id

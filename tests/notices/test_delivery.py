@@ -193,7 +193,7 @@ async def test_time_out_is_uncertain_not_resent_and_shown_to_the_secretary(harne
     await send_notice(harness, SECRETARY, LECTURE)
     summary = (await saw(harness.user(SECRETARY), "通知发送完毕")).text
     assert "情况不明：1 人：李联络" in summary and "送达：4 人" in summary
-    await asyncio.sleep(0.4)  # past the emulator's late answer: still no second attempt
+    await until(lambda: harness.emu.late_answers == 1)  # the late answer came: still no second attempt
     await harness.settle()
     assert len(notices_of(harness.user(LIAISON))) == 1
     row = await harness.store.db.fetchone(

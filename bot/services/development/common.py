@@ -6,10 +6,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from bot.domain.rights import Actor, OrgTree, managed_units
 from bot.services.development.rules import Record, Step, Taken, Vote
 from bot.services.kernel.text import clean_text
-from bot.store import Store
 from bot.store.development import Person
 
 MAX_NOTE = 200
@@ -76,24 +74,3 @@ def record_of(person: Person | None) -> Record:
     if person is None:
         return Record(())
     return Record(tuple(Taken(Step(s.step), s.on, s.months) for s in person.steps))
-
-
-def who(value: str) -> tuple[str, str]:
-    """A name as typed, with its branch when names repeat: `姓名@支部` or `姓名（支部）` → (name, branch)."""
-    value = value.strip()
-    for left, right in (("（", "）"), ("(", ")")):
-        if value.endswith(right) and left in value:
-            name, _, rest = value.partition(left)
-            return name.strip(), rest[:-1].strip()
-    name, _, branch = value.partition("@")
-    return name.strip(), branch.strip()
-
-
-async def scope(person: Actor, store: Store) -> tuple[OrgTree, set[int]]:
-    """The branches this person keeps the register of: a secretary's (and admins') units, a 组织委员's own unit
-    and those under it."""
-    tree = OrgTree.of(await store.units.all())
-    units = managed_units(person, tree)
-    if not units and person.is_organiser and person.member is not None:
-        units = tree.subtree(person.member.unit_id)
-    return tree, units

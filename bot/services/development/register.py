@@ -17,17 +17,18 @@ from bot.services.development import common, rules
 from bot.services.development.rules import Record, Step
 from bot.services.kernel.deps import Deps
 from bot.services.kernel.text import clean_text
+from bot.services.members import lookup
 from bot.store import Store
 from bot.store.development import Person, Write
 
-#: The units and the branches among them whose register the person keeps (`common.scope`).
+#: The units and the branches among them whose register the person keeps (`lookup.scope`).
 Scope = tuple[OrgTree, set[int]]
 
 
 async def development_command(deps: Deps, call: Call, text: str) -> Result:
     """`/development`, `/development 姓名`, `/development 姓名 | 步骤 | 日期 | 说明`."""
     today = call.now.astimezone(deps.tz).date()
-    scope = await common.scope(call.actor, deps.store)
+    scope = await lookup.scope(call.actor, deps.store)
     tree, units = scope
     text = text.strip()
     if not text:
@@ -78,7 +79,7 @@ def listing(people: list[Person], tree: OrgTree, today: date, lang: str) -> str:
 
 
 async def _find(name: str, tree: OrgTree, units: set[int], store: Store) -> list[Person]:
-    name, branch = common.who(name)
+    name, branch = lookup.who(name)
     if branch:
         units = units & {u.id for u in tree.find(branch)}
     return await store.development.named(name, units)
@@ -91,7 +92,7 @@ async def show_one(deps: Deps, call: Call, scope: Scope, name: str) -> Result:
     found = await _find(name, tree, units, deps.store)
     if len(found) != 1:
         key = "development.ambiguous" if found else "development.unknown"
-        return Result.of(say(key, name=common.who(name)[0][: common.MAX_NAME]))
+        return Result.of(say(key, name=lookup.who(name)[0][: common.MAX_NAME]))
     p = found[0]
     record = common.record_of(p)
     lines = [
@@ -148,7 +149,7 @@ async def take_step(deps: Deps, call: Call, scope: Scope, fields: list[str]) -> 
         return Result.of(say("development.bad_day", value=raw_day[:20]))
     if len(note) > common.MAX_NOTE:
         return Result.of(say("development.too_long", limit=common.MAX_NOTE))
-    name, branch = common.who(raw_name)
+    name, branch = lookup.who(raw_name)
     if not name or len(name) > common.MAX_NAME:
         return Result.of(say("development.usage"))
     found = await _find(raw_name, tree, units, store)

@@ -12,6 +12,7 @@ from bot.domain.results import Result, say, shown
 from bot.i18n import t
 from bot.services.kernel.deps import Deps
 from bot.services.kernel.text import clean_text
+from bot.services.members import lookup
 from bot.services.transfers import common
 from bot.services.transfers.transfer import history
 
@@ -26,8 +27,8 @@ async def member_file(deps: Deps, call: Call, text: str) -> Result:
     raw = common.split(text)[0] if text.strip() else ""
     if not raw:
         return Result.of(say("transfers.file_usage"))
-    tree, units = await common.scope(person, store)
-    name, branch = common.who(raw)
+    tree, units = await lookup.scope(person, store)
+    name, branch = lookup.who(raw)
     if branch:
         units = units & {u.id for u in tree.find(branch)}
     found = [m for m in await store.members.named(clean_text(name), include_inactive=True) if m.unit_id in units]

@@ -21,6 +21,7 @@ from bot.domain.rights import Actor, OrgTree
 from bot.i18n import Html, t
 from bot.services.kernel.deps import Deps
 from bot.services.kernel.text import clean_text
+from bot.services.members import lookup
 from bot.services.transfers import common, rules
 from bot.services.transfers.rules import Direction, Step
 from bot.store import Store
@@ -33,7 +34,7 @@ Scope = tuple[OrgTree, set[int]]
 async def transfer_command(deps: Deps, call: Call, text: str) -> Result:
     """`/transfer` and its forms (the module's docstring)."""
     today = call.now.astimezone(deps.tz).date()
-    scope = await common.scope(call.actor, deps.store)
+    scope = await lookup.scope(call.actor, deps.store)
     tree, units = scope
     text = text.strip()
     if not text:
@@ -113,7 +114,7 @@ def history(transfers: list[Transfer], tree: OrgTree, today: date, lang: str) ->
 
 async def _members(store: Store, scope: Scope, raw: str, inactive: bool) -> list[Member]:
     tree, units = scope
-    name, branch = common.who(raw)
+    name, branch = lookup.who(raw)
     if branch:
         units = units & {u.id for u in tree.find(branch)}
     return [m for m in await store.members.named(clean_text(name), include_inactive=inactive) if m.unit_id in units]
@@ -122,7 +123,7 @@ async def _members(store: Store, scope: Scope, raw: str, inactive: bool) -> list
 async def show_member(deps: Deps, call: Call, scope: Scope, raw: str) -> Result:
     tree, store, lang = scope[0], deps.store, call.lang
     today = call.now.astimezone(deps.tz).date()
-    name = common.who(raw)[0][: common.MAX_NAME]
+    name = lookup.who(raw)[0][: common.MAX_NAME]
     found = await _members(store, scope, raw, True)
     if len(found) != 1:
         return Result.of(say("transfers.ambiguous" if found else "transfers.unknown", name=name))
@@ -163,7 +164,7 @@ async def issue(deps: Deps, call: Call, scope: Scope, fields: list[str]) -> Resu
         limit = rules.letter_valid_until(issued)
         return Result.of(say("transfers.rule.validity", day=limit.isoformat(), months=rules.LETTER_MONTHS))
     found = await _members(store, scope, raw, False)
-    name = common.who(raw)[0][: common.MAX_NAME]
+    name = lookup.who(raw)[0][: common.MAX_NAME]
     if len(found) != 1:
         return Result.of(say("transfers.ambiguous" if found else "transfers.unknown", name=name))
     member = found[0]
@@ -206,7 +207,7 @@ async def receive(deps: Deps, call: Call, scope: Scope, fields: list[str]) -> Re
         return Result.of(say("transfers.bad_day", value=raw_day[:20]))
     if received > today:
         return Result.of(say("transfers.rule.future"))
-    name, branch = common.who(raw)
+    name, branch = lookup.who(raw)
     if not name or len(name) > common.MAX_NAME:
         return Result.of(say("transfers.usage_in"))
     unit = _unit_for(person, branch, tree, units)
@@ -256,7 +257,7 @@ async def step(deps: Deps, call: Call, scope: Scope, line: list[str]) -> Result:
     if len(fields) < 2 or not fields[0] or not fields[1]:
         return Result.of(say(example))
     raw = fields[0]
-    name = common.who(raw)[0][: common.MAX_NAME]
+    name = lookup.who(raw)[0][: common.MAX_NAME]
     found = await _members(store, scope, raw, False)
     if len(found) != 1:
         return Result.of(say("transfers.ambiguous" if found else "transfers.unknown", name=name))
