@@ -69,7 +69,7 @@ from tests.support.fuzz import (
 
 
 #: Bounded by examples, not by seconds (see above).
-pytestmark = pytest.mark.timeout(0)
+pytestmark = [pytest.mark.timeout(0), pytest.mark.slow]  # many generated examples: the full run
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=TZ)
 

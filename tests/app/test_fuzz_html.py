@@ -25,7 +25,7 @@ from bot.services.kernel.text import LIMIT, split_message
 from tests.support.fuzz import FUZZ, char, hostile, long_text, piece
 
 #: Bounded by examples, not by seconds (see above).
-pytestmark = pytest.mark.timeout(0)
+pytestmark = [pytest.mark.timeout(0), pytest.mark.slow]  # many generated examples: the full run
 
 KEYS = sorted(set(catalogue("zh")) | set(catalogue("en")))
 values = st.lists(
