@@ -20,6 +20,7 @@ from bot.domain import drafts, payload
 from bot.domain.drafts import Draft
 from bot.domain.payload import Payload
 from bot.services.appraisal import buttons as appraisal_buttons
+from bot.services.appraisal import prompts as appraisal_prompts
 from bot.services.appraisal import reminders as appraisal_reminders
 from bot.services.care import buttons as care_buttons
 from bot.services.care import reminders as care_reminders
@@ -81,6 +82,7 @@ REMINDER_SOURCES: tuple[DueSource | ReminderSource, ...] = (
     dues_reminders.arrears,  # 党费: the member at 2 months unpaid, the secretaries' digest at 3 and 5
     transfers_reminders.transfer_reminders,  # 组织关系转接: the letter, its 有效期, the 回执, 编入党小组
     appraisal_reminders.talk_nudges,  # from October, monthly, digest: a secretary's missing 谈心谈话 pairs
+    appraisal_prompts.talk_prompts,  # illness, hardship, care, 基本合格/不合格: a talk due, in private
     appraisal_reminders.rectify_items,  # an open 整改 item: before, on and weekly after its deadline
     appraisal_reminders.material_reminders,  # 对照检查材料 not handed in, before the deadline
     appraisal_reminders.correction_followups,  # a 限期改正 date come, digest: the member's secretaries

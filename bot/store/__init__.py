@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bot.store.appraisal import AppraisalRepo
+from bot.store.appraisal_year import YearRepo
 from bot.store.care import CareRepo
 from bot.store.committees import CommitteeRepo
 from bot.store.conversations import ConversationRepo
@@ -57,6 +58,7 @@ class Store:
         self.dues = DuesRepo(db)
         self.transfers = TransfersRepo(db)
         self.appraisal = AppraisalRepo(db)
+        self.year = YearRepo(db)  # the branch's year, its second round (issue 26)
         self.committees = CommitteeRepo(db)
         self.backfill = BackfillRepo(db)
 

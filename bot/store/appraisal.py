@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 import aiosqlite
 
-from bot.store.appraisal_rows import Appraisal, AppraisalRow, Pledge, Rating, RectifyItem, Round, Talk
+from bot.store.appraisal_rows import Appraisal, AppraisalRow, Pledge, Rating, RectifyItem, Round, Talk, TalkIn
 from bot.store.db import Database, Statement, iso
 from bot.store.outbox import Outgoing, enqueue_in
 
@@ -33,6 +33,7 @@ def _talk(r: aiosqlite.Row) -> Talk:
         date.fromisoformat(r["held_on"]),
         r["topic"],
         r["note"],
+        r["form"],
     )
 
 
@@ -80,14 +81,13 @@ class AppraisalRepo:
 
     # 谈心谈话
 
-    async def add_talk(
-        self, unit_id: int, a: int, b: int, held_on: date, topic: str, note: str, by: int | None, now: datetime
-    ) -> int:
-        low, high = sorted((a, b))
+    async def add_talk(self, unit_id: int, pair: tuple[int, int], talk: TalkIn, now: datetime) -> int:
+        """A talk of the pair `(a, b)` (in any order) logged by `talk.by`."""
+        low, high = sorted(pair)
         ids = await self._one(
-            "INSERT INTO talks (unit_id, a_id, b_id, held_on, topic, note, logged_by, logged_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (unit_id, low, high, held_on.isoformat(), topic, note, by, iso(now)),
+            "INSERT INTO talks (unit_id, a_id, b_id, held_on, topic, note, form, logged_by, logged_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (unit_id, low, high, talk.held_on.isoformat(), talk.topic, talk.note, talk.form, talk.by, iso(now)),
         )
         assert ids is not None
         return ids
@@ -139,7 +139,8 @@ class AppraisalRepo:
     async def save_self(self, appraisal_id: int, member_id: int, text: str, now: datetime) -> None:
         await self._one(
             "INSERT INTO appraisal_selfs (appraisal_id, member_id, text, at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (appraisal_id, member_id) DO UPDATE SET text = excluded.text, at = excluded.at",
+            "ON CONFLICT (appraisal_id, member_id) DO UPDATE SET text = excluded.text, at = excluded.at, "
+            "file_id = NULL, file_kind = NULL",
             (appraisal_id, member_id, text, iso(now)),
         )
 
@@ -316,7 +317,8 @@ class AppraisalRepo:
     async def submit_material(self, unit_id: int, year: int, member_id: int, text: str, now: datetime) -> None:
         await self._one(
             "INSERT INTO rectify_materials (unit_id, year, member_id, text, at) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (unit_id, year, member_id) DO UPDATE SET text = excluded.text, at = excluded.at",
+            "ON CONFLICT (unit_id, year, member_id) DO UPDATE SET text = excluded.text, at = excluded.at, "
+            "file_id = NULL, file_kind = NULL",
             (unit_id, year, member_id, text, iso(now)),
         )
 

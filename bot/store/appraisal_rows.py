@@ -18,6 +18,18 @@ class Talk:
     held_on: date
     topic: str
     note: str
+    form: str = "face"
+
+
+@dataclass(frozen=True)
+class TalkIn:
+    """A talk as logged: its day, 内容, private note, 形式 and who logged it."""
+
+    held_on: date
+    topic: str
+    note: str
+    form: str
+    by: int | None
 
 
 @dataclass(frozen=True)

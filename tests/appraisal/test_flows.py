@@ -160,7 +160,7 @@ async def test_the_rating_with_a_correction_and_its_follow_up(harness: Harness) 
     assert await swept(harness, "appraisal:correct:") == 0
     harness.at(datetime(2027, 3, 31, 10, 0, tzinfo=TZ))
     assert await swept(harness, "appraisal:correct:") == 1
-    await secretary.expect("限期改正到期", skipping=("3月30日", "承诺", "述职", "三会一课", "台账"))
+    await secretary.expect("限期改正到期", skipping=("3月30日", "承诺", "述职", "三会一课", "台账", "谈心谈话"))
 
 
 async def test_an_item_is_reminded_until_closed_and_material_once(harness: Harness) -> None:

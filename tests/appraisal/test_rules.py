@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from bot.services.appraisal import rules
-from bot.services.appraisal.rules import Grade
+from bot.services.appraisal.rules import (
+    PROMPT_DAYS,
+    Grade,
+    PromptReason,
+    TalkForm,
+    Trigger,
+    cleared,
+    parse_form,
+    prompt_stage,
+)
 
 
 def test_required_pairs_are_committee_pairs_and_committee_with_members() -> None:
@@ -82,3 +91,34 @@ def test_a_deadline_is_from_today_to_a_year_ahead() -> None:
 
 def test_pledges_are_asked_for_in_january() -> None:
     assert rules.pledge_ask_due(date(2027, 1, 31)) and not rules.pledge_ask_due(date(2027, 2, 1))
+
+
+def _trigger(since: date) -> Trigger:
+    return Trigger(member_id=5, unit_id=1, reason=PromptReason.ILL, since=since, ref="care-1")
+
+
+def test_a_prompt_clears_only_with_a_committee_member_on_or_after_its_day() -> None:
+    since = date(2026, 5, 4)
+    committee = {1, 2}
+    assert cleared(_trigger(since), [(1, 5, since)], committee)
+    assert cleared(_trigger(since), [(5, 2, date(2026, 5, 20))], committee)
+    assert not cleared(_trigger(since), [(1, 5, date(2026, 5, 3))], committee)  # the day before
+    assert not cleared(_trigger(since), [(3, 5, since)], committee)  # not a 支部委员
+    assert not cleared(_trigger(since), [(1, 2, since)], committee)  # not the member
+
+
+def test_a_prompt_is_new_up_to_its_due_day_and_late_after() -> None:
+    prompt = _trigger(date(2026, 5, 4))
+    assert prompt.due == date(2026, 5, 4) + timedelta(days=PROMPT_DAYS)
+    assert prompt_stage(prompt, date(2026, 5, 3)) is None
+    assert prompt_stage(prompt, date(2026, 5, 4)) == "new"
+    assert prompt_stage(prompt, prompt.due) == "new"
+    assert prompt_stage(prompt, prompt.due + timedelta(days=1)) == "late"
+
+
+def test_a_talk_form_word_before_the_name() -> None:
+    assert parse_form("电话 王芳") == (TalkForm.PHONE, "王芳")
+    assert parse_form("上门 王芳") == (TalkForm.VISIT, "王芳")
+    assert parse_form("王芳") == (TalkForm.FACE, "王芳")
+    assert parse_form("电话") == (TalkForm.FACE, "电话")  # a form alone is taken for a name
+    assert parse_form("短信 王芳") == (TalkForm.FACE, "短信 王芳")

@@ -19,6 +19,7 @@ from bot.i18n import t
 from bot.services.duty.common import Logged, save_entry, save_mediation, save_patrol
 from bot.services.duty.rules import EntryDraft, MediationDraft, PatrolDraft
 from bot.store import Store
+from bot.store.appraisal_rows import TalkIn
 from bot.store.db import iso
 from bot.store.minutes import Resolution
 
@@ -377,9 +378,8 @@ async def seed_appraisal(store: Store, wang: Member, li: Member, zhang: Member) 
     """Issue 26: a talk (with a private note that must not print), a 评议 with two ballots on 李联络 (too few
     to show) and a 评定, a 整改 item, a pledge with its 践诺."""
     at = datetime(2026, 10, 10, 2, tzinfo=UTC)
-    await store.appraisal.add_talk(
-        wang.unit_id, wang.id, li.id, date(2026, 10, 9), "谈了村里修路的意见", "私密内容", wang.id, at
-    )
+    talk = TalkIn(date(2026, 10, 9), "谈了村里修路的意见", "私密内容", "phone", wang.id)
+    await store.appraisal.add_talk(wang.unit_id, (wang.id, li.id), talk, at)
     appraisal = await store.appraisal.open_appraisal(
         wang.unit_id, 2026, date(2026, 11, 1), date(2026, 11, 20), wang.id, at
     )

@@ -8,13 +8,16 @@
 * 整改清单: the responsible member is reminded `SOON_DAYS` before the deadline, on the day, then once a week
   while the item stays open; 对照检查材料: members without one are reminded `SOON_DAYS` before its deadline.
 * 党员承诺: asked for in January; 评诺 grades.
+* 谈心谈话 prompts: a member who falls ill, comes into hardship or care, or is rated 基本合格 / 不合格 is to
+  be talked with by a 支部委员 within PROMPT_DAYS; the prompt clears once such a talk is logged.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from enum import StrEnum
 
 #: Ballots a member's tallies need before they are shown to anyone.
@@ -156,3 +159,82 @@ def material_due(deadline: date, today: date) -> bool:
 def pledge_ask_due(today: date) -> bool:
     """Pledges are asked for in January."""
     return today.month == 1
+
+
+#: Days within which a prompted 谈心谈话 is due (from the day the member fell ill, came into care or was rated).
+PROMPT_DAYS = 15
+#: A rating of 基本合格 / 不合格 prompts a talk for this many days at the most (a year: until the next 评议).
+RATING_PROMPT_DAYS = 366
+
+
+class PromptReason(StrEnum):
+    """Why a 谈心谈话 is prompted: a care case's source (illness, hardship, the secretary's /care) or a rating."""
+
+    ILL = "ill"
+    HARDSHIP = "hardship"
+    CARE = "care"
+    BASIC = "basic"
+    UNQUALIFIED = "unqualified"
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A member whose circumstances call for a talk, since `since`; `ref` names what prompted it in its key
+    (`care-<case>`, `rating-<appraisal>-<member>`), so that each prompt goes once."""
+
+    member_id: int
+    unit_id: int
+    reason: PromptReason
+    since: date
+    ref: str
+
+    @property
+    def due(self) -> date:
+        return self.since + timedelta(days=PROMPT_DAYS)
+
+
+def cleared(trigger: Trigger, talks: Iterable[tuple[int, int, date]], committee: set[int]) -> bool:
+    """A prompt clears once a talk of the member with a 支部委员 held on or after `since` is logged."""
+    for a, b, held in talks:
+        if held < trigger.since or trigger.member_id not in (a, b):
+            continue
+        other = b if a == trigger.member_id else a
+        if other in committee:
+            return True
+    return False
+
+
+def prompt_stage(trigger: Trigger, today: date) -> str | None:
+    """Which prompt holds today: `new` from the day it arose to its due date, `late` after it (each once)."""
+    if today < trigger.since:
+        return None
+    return "new" if today <= trigger.due else "late"
+
+
+class TalkForm(StrEnum):
+    """谈话形式."""
+
+    FACE = "face"
+    PHONE = "phone"
+    VISIT = "visit"
+    VIDEO = "video"
+
+
+FORM_WORDS: dict[str, TalkForm] = {
+    "面谈": TalkForm.FACE,
+    "当面": TalkForm.FACE,
+    "电话": TalkForm.PHONE,
+    "上门": TalkForm.VISIT,
+    "走访": TalkForm.VISIT,
+    "视频": TalkForm.VIDEO,
+    **{f.value: f for f in TalkForm},
+}
+
+
+def parse_form(name_field: str) -> tuple[TalkForm, str]:
+    """`电话 王芳` → (phone, 王芳): a form word before the name; without one, 面谈."""
+    head, _, rest = name_field.strip().partition(" ")
+    form = FORM_WORDS.get(head.lower())
+    if form is not None and rest.strip():
+        return form, rest.strip()
+    return TalkForm.FACE, name_field.strip()

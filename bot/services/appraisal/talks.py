@@ -11,10 +11,12 @@ from bot.domain.models import Member
 from bot.domain.results import Result, say, shown
 from bot.i18n import Html, t
 from bot.services.appraisal.common import MAX_TEXT, branch_members, branch_of, named, split
-from bot.services.appraisal.rules import Pair, pair_status, required_pairs, talk_day
+from bot.services.appraisal.prompts import open_prompts, reason_text
+from bot.services.appraisal.rules import Pair, pair_status, parse_form, required_pairs, talk_day
+from bot.services.kernel.dates import day as day_text
 from bot.services.kernel.deps import Deps
 from bot.store import Store
-from bot.store.appraisal_rows import Talk
+from bot.store.appraisal_rows import Talk, TalkIn
 
 #: Lines of missing pairs and of talks shown at most (the rest is counted).
 SHOWN = 40
@@ -29,7 +31,8 @@ async def log_talk(deps: Deps, call: Call, text: str) -> Result:
     assert person.member is not None and unit is not None  # /talk is for members
     me = person.member
     today = now.astimezone(deps.tz).date()
-    name, day_text, topic = fields[:3]
+    form, name = parse_form(fields[0])
+    day_text, topic = fields[1:3]
     note = fields[3] if len(fields) > 3 else ""
     if len(topic) > MAX_TEXT or len(note) > MAX_TEXT:
         return Result.of(say("appraisal.too_long", limit=MAX_TEXT))
@@ -44,8 +47,9 @@ async def log_talk(deps: Deps, call: Call, text: str) -> Result:
     held = talk_day(day_text, today)
     if held is None:
         return Result.of(say("appraisal.talk_bad_day", value=day_text[:20], year=today.year, today=today.isoformat()))
-    await store.appraisal.add_talk(unit, me.id, other.id, held, topic, note, me.id, now)
-    return Result.of(say("appraisal.talk_logged", name=other.name, day=held.isoformat()))
+    await store.appraisal.add_talk(unit, (me.id, other.id), TalkIn(held, topic, note, form.value, me.id), now)
+    form_name = t(call.lang, f"appraisal.form.{form.value}")
+    return Result.of(say("appraisal.talk_logged", name=other.name, day=held.isoformat(), form=form_name))
 
 
 def _pair_names(pair: Pair, names: dict[int, str]) -> tuple[str, str]:
@@ -54,7 +58,16 @@ def _pair_names(pair: Pair, names: dict[int, str]) -> tuple[str, str]:
 
 
 def _talk_line(talk: Talk, lang: str, with_note: bool) -> str:
-    line = t(lang, "appraisal.talk_line", day=talk.held_on.isoformat(), a=talk.a_name, b=talk.b_name, topic=talk.topic)
+    form = t(lang, f"appraisal.form.{talk.form}")
+    line = t(
+        lang,
+        "appraisal.talk_line",
+        day=talk.held_on.isoformat(),
+        a=talk.a_name,
+        b=talk.b_name,
+        topic=talk.topic,
+        form=form,
+    )
     if with_note and talk.note:
         line += "\n" + t(lang, "appraisal.talk_note", note=talk.note)
     return line
@@ -97,5 +110,29 @@ async def show_talks(deps: Deps, call: Call) -> Result:
         lines += [_talk_line(x, lang, with_note=True) for x in talks[-SHOWN:]]
     else:
         lines += ["", t(lang, "appraisal.talks_none")]
+    lines += await _prompt_lines(deps, call)
     lines += ["", t(lang, "appraisal.talks_foot")]
     return Result.of(shown(Html("\n".join(lines))))
+
+
+async def _prompt_lines(deps: Deps, call: Call) -> list[str]:
+    """The talks prompted and not yet held: for a secretary each with its reason; for a 支部委员 who visits the
+    member, only whom and by when; nobody else sees them."""
+    person, lang = call.actor, call.lang
+    assert person.member is not None
+    me, unit = person.member.id, person.member.unit_id
+    prompts, members = await open_prompts(deps.store, deps.settings, call.now.astimezone(deps.tz).date())
+    mine = [p for p in prompts if p.trigger.unit_id == unit and p.trigger.member_id != me]
+    if not person.is_secretary:
+        mine = [p for p in mine if p.also == me]
+    if not mine:
+        return []
+    lines = ["", t(lang, "appraisal.prompts_head", count=len(mine))]
+    for p in sorted(mine, key=lambda p: p.trigger.due):
+        name = members[p.trigger.member_id].name
+        if person.is_secretary:
+            reason = reason_text(lang, p.trigger.reason)
+            lines.append(t(lang, "appraisal.prompts_line", name=name, day=day_text(lang, p.trigger.due), reason=reason))
+        else:
+            lines.append(t(lang, "appraisal.prompts_plain_line", name=name, day=day_text(lang, p.trigger.due)))
+    return lines

@@ -1,0 +1,107 @@
+"""谈心谈话 prompts (issue 26): when a member falls ill, comes into hardship or care, or is rated 基本合格 /
+不合格, the secretaries of their branch (and the 支部委员 who visits them, when their care case has one) are
+prompted in private to talk with them within PROMPT_DAYS. Derived, not kept: each sweep reads the open care
+cases and the ratings of the last year, drops those a talk with a 支部委员 has cleared since, and queues the
+stage that holds (`talks:prompt:<ref>:<new|late>:<recipient>`, once each, also across restarts).
+
+Private: a prompt goes to a person's own chat, never a group; the reason (illness, hardship …) is written only
+to a secretary — a committee member who is not one is told whom to talk with and by when, not why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from bot.config import Settings
+from bot.domain.models import Member
+from bot.i18n import t
+from bot.services.appraisal.common import lang_of, reachable
+from bot.services.appraisal.rules import RATING_PROMPT_DAYS, PromptReason, Trigger, cleared, prompt_stage
+from bot.services.kernel.dates import day as day_text
+from bot.services.kernel.reminders import Due
+from bot.store import Store
+from bot.store.outbox import Outgoing
+
+_CARE_REASONS = {"ill": PromptReason.ILL, "hardship": PromptReason.HARDSHIP}
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """An open prompt: what arose, and who is to talk — the secretaries of the branch and, for a care case,
+    its visitor when they are a 支部委员 (`also`)."""
+
+    trigger: Trigger
+    also: int | None = None
+
+
+async def open_prompts(store: Store, settings: Settings, today: date) -> tuple[list[Prompt], dict[int, Member]]:
+    """The prompts not yet cleared by a talk, and the members of their branches by id."""
+    found: list[Prompt] = []
+    for case in await store.care.open_in_units(None):
+        reason = _CARE_REASONS.get(case.source, PromptReason.CARE)
+        since = case.opened_at.astimezone(settings.tz).date()
+        trigger = Trigger(case.member_id, case.unit_id, reason, since, f"care-{case.id}")
+        found.append(Prompt(trigger, case.visitor_id))
+    for appraisal, member, unit, grade, at in await store.year.follow_up_ratings(
+        today - timedelta(days=RATING_PROMPT_DAYS)
+    ):
+        since = at.astimezone(settings.tz).date()
+        found.append(Prompt(Trigger(member, unit, PromptReason(grade), since, f"rating-{appraisal}-{member}")))
+    if not found:
+        return [], {}
+    members = {m.id: m for m in await store.members.in_units(sorted({p.trigger.unit_id for p in found}))}
+    committee = {i for i, m in members.items() if m.is_committee}
+    talks = await store.year.talks_since(min(p.trigger.since for p in found))
+    still = [p for p in found if p.trigger.member_id in members and not cleared(p.trigger, talks, committee)]
+    return [p if p.also in committee else Prompt(p.trigger) for p in still], members
+
+
+def reason_text(lang: str, reason: PromptReason) -> str:
+    return t(lang, f"appraisal.prompt_reason.{reason.value}")
+
+
+async def talk_prompts(store: Store, settings: Settings, now: datetime) -> list[Due]:
+    today = now.astimezone(settings.tz).date()
+    prompts, members = await open_prompts(store, settings, today)
+    if not prompts:
+        return []
+    secretaries: dict[int, list[int]] = {}
+    for sid, unit in await store.reports.secretaries(sorted({p.trigger.unit_id for p in prompts})):
+        secretaries.setdefault(unit, []).append(sid)
+    people = {**members, **await store.members.by_ids(sorted({s for ids in secretaries.values() for s in ids}))}
+    due = []
+    for prompt in prompts:
+        trigger = prompt.trigger
+        stage = prompt_stage(trigger, today)
+        subject = members.get(trigger.member_id)
+        if stage is None or subject is None:
+            continue
+        told = {*secretaries.get(trigger.unit_id, []), *([prompt.also] if prompt.also is not None else [])}
+        for rid in sorted(told - {trigger.member_id}):
+            person = people.get(rid)
+            if person is None or not reachable(person) or person.telegram_id is None:
+                continue
+            due.append(Due(_message(person, prompt, (subject, stage), settings)))
+    return due
+
+
+def _message(person: Member, prompt: Prompt, about: tuple[Member, str], settings: Settings) -> Outgoing:
+    """The prompt in the recipient's own chat: with the reason for a secretary, without it for anyone else."""
+    subject, stage = about
+    trigger, lang = prompt.trigger, lang_of(person, settings)
+    if person.is_secretary:
+        text = t(
+            lang,
+            f"appraisal.prompt_{stage}",
+            name=subject.name,
+            day=day_text(lang, trigger.due),
+            reason=reason_text(lang, trigger.reason),
+        )
+    else:
+        text = t(lang, f"appraisal.prompt_plain_{stage}", name=subject.name, day=day_text(lang, trigger.due))
+    assert person.telegram_id is not None
+    key = f"talks:prompt:{trigger.ref}:{stage}:{person.id}"
+    return Outgoing(
+        key=key, kind="reminder", ref=f"talks:prompt:{trigger.ref}", member_id=person.id, chat_id=person.telegram_id,
+        text=text,
+    )  # fmt: skip

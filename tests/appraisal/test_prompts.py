@@ -1,0 +1,122 @@
+"""谈心谈话 prompts through the emulator (issue 26): a member who falls ill, or is rated 不合格, is to be talked
+with within 15 days — the secretary is told why, in private; the 支部委员 who visits them is told whom and by
+when, not why; nothing reaches a group; the prompt is sent once, again once late, and clears when the talk is
+logged."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.store.db import Statement
+from tests.support.harness import LIAISON, MIGRANT, PATROL, SECRETARY, Harness
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+async def link(harness: Harness, *ids: int) -> None:
+    for telegram_id in ids:
+        user = harness.user(telegram_id)
+        await user.send("/start")
+        await user.next_message()
+
+
+async def prompts(harness: Harness) -> int:
+    """Sweep; how many talk prompts it queued."""
+    sql = "SELECT count(*) FROM outbox WHERE key LIKE 'talks:prompt:%'"
+    before = await harness.store.db.fetchone(sql)
+    await harness.sweep()
+    after = await harness.store.db.fetchone(sql)
+    assert before is not None and after is not None
+    return int(after[0]) - int(before[0])
+
+
+async def on_committee(harness: Harness, telegram_id: int) -> None:
+    member = await harness.store.members.by_telegram_id(telegram_id)
+    assert member is not None
+    await harness.store.db.write(
+        [
+            Statement(
+                "INSERT INTO committee_seats (unit_id, member_id, office) VALUES (?, ?, 'organisation')",
+                (member.unit_id, member.id),
+            )
+        ]
+    )
+
+
+def prompt_texts(harness: Harness, chat_id: int) -> list[str]:
+    return [m.text for m in harness.emu.chat_messages(chat_id) if "谈心谈话" in m.text and "张流动" in m.text]
+
+
+async def test_illness_prompts_the_secretary_with_the_reason_and_the_visitor_without(harness: Harness) -> None:
+    harness.at(datetime(2026, 5, 4, 10, 0, tzinfo=TZ))
+    await on_committee(harness, LIAISON)  # 李联络, 张流动's liaison, is the 组织委员
+    await link(harness, LIAISON, SECRETARY, PATROL)
+    group = harness.emu.add_group(-100501, "一村党员群")
+    migrant = harness.user(MIGRANT)
+    await migrant.send("/status ill | | 住院了")
+    await migrant.expect("已告知")
+    assert await prompts(harness) == 2
+    assert await prompts(harness) == 0  # once
+    await harness.user(SECRETARY).expect("💬", skipping=("动态",))
+    await harness.user(LIAISON).expect("💬", skipping=("动态",))
+    secretary, liaison = prompt_texts(harness, SECRETARY), prompt_texts(harness, LIAISON)
+    assert len(secretary) == 1 and "生病了" in secretary[0] and "5月19日" in secretary[0]
+    assert len(liaison) == 1 and "生病" not in liaison[0] and "5月19日" in liaison[0]
+    assert not [m for m in harness.emu.chat_messages(group.chat_id) if "谈心" in m.text]
+    # /talks: the secretary sees why, the visitor whom and by when, another member nothing
+    for user in (harness.user(SECRETARY), harness.user(LIAISON), harness.user(PATROL)):
+        user.drain()
+    await harness.user(SECRETARY).send("/talks")
+    seen = await harness.user(SECRETARY).expect("谈心谈话")
+    assert "要找谈心的（1 人）" in seen.text and "张流动：生病了" in seen.text
+    await harness.user(LIAISON).send("/talks")
+    seen = await harness.user(LIAISON).expect("谈心谈话")
+    assert "要找谈心的（1 人）" in seen.text and "张流动" in seen.text and "生病" not in seen.text
+    await harness.user(PATROL).send("/talks")
+    seen = await harness.user(PATROL).expect("谈心谈话")
+    assert "要找谈心的" not in seen.text and "生病" not in seen.text
+    # due on 19 May: nothing more on the day, the late prompt the day after, once
+    harness.at(datetime(2026, 5, 19, 10, 0, tzinfo=TZ))
+    assert await prompts(harness) == 0
+    harness.at(datetime(2026, 5, 20, 10, 0, tzinfo=TZ))
+    assert await prompts(harness) == 2
+    assert await prompts(harness) == 0
+    # the visitor logs the talk (by phone): cleared for everyone
+    await harness.user(LIAISON).send("/talk 电话 张流动 | 2026-05-20 | 问了病情，安排人去医院看望")
+    await harness.user(LIAISON).expect("（电话）", skipping=("谈心谈话", "动态"))
+    harness.user(SECRETARY).drain()
+    await harness.user(SECRETARY).send("/talks")
+    seen = await harness.user(SECRETARY).expect("谈心谈话")
+    assert "要找谈心的" not in seen.text and "（电话）" in seen.text
+
+
+async def test_an_unqualified_rating_prompts_a_talk_cleared_by_a_later_talk_only(harness: Harness) -> None:
+    harness.at(datetime(2026, 12, 1, 10, 0, tzinfo=TZ))
+    await link(harness, PATROL)
+    secretary = harness.user(SECRETARY)
+    # a talk held before the rating does not count for it
+    await secretary.send("/talk 赵巡逻 | 2026-11-30 | 年底谈心")
+    await secretary.expect("已登记")
+    await secretary.send("/appraisal 开始 2026-12-01 2026-12-20")
+    await secretary.expect("已开始")
+    await secretary.send("/appraisal 评定 赵巡逻 | 不合格 | 2027-03-31")
+    await secretary.expect("限期 2027-03-31 前改正")
+    assert await prompts(harness) == 1
+    told = await secretary.expect("💬")
+    assert "赵巡逻民主评议评为不合格" in told.text and "12月16日" in told.text
+    # the patrol member is not told about a prompt on himself
+    assert not [m for m in harness.emu.chat_messages(PATROL) if "💬" in m.text]
+    await secretary.send("/talk 赵巡逻 | 2026-12-01 | 谈了评定结果和改正打算")
+    await secretary.expect("已登记", skipping=("💬", "民主评议", "待办汇总"))
+    harness.at(datetime(2026, 12, 17, 10, 0, tzinfo=TZ))
+    assert await prompts(harness) == 0  # cleared: no late prompt
+
+
+async def test_a_talk_form_word_must_be_one_of_the_forms(harness: Harness) -> None:
+    harness.at(datetime(2026, 5, 4, 10, 0, tzinfo=TZ))
+    secretary = harness.user(SECRETARY)
+    await secretary.send("/talk 短信 赵巡逻 | 2026-05-04 | 问候")
+    await secretary.expect("没有找到「短信 赵巡逻」")
+    await secretary.send("/talk 上门 赵巡逻 | 2026-05-04 | 问候")
+    await secretary.expect("（上门）")
