@@ -219,6 +219,7 @@ class AppraisalRepo:
         where = f"a.unit_id IN ({_marks(units) or 'NULL'}) AND " if units is not None else ""
         sql = (
             "SELECT a.id AS appraisal_id, a.year, a.unit_id, m.id AS member_id, m.name, s.text AS self_text, "
+            "s.file_kind AS self_file, "
             "r.grade, r.correct_by FROM appraisals a JOIN members m ON m.unit_id = a.unit_id "
             "LEFT JOIN appraisal_selfs s ON s.appraisal_id = a.id AND s.member_id = m.id "
             "LEFT JOIN appraisal_ratings r ON r.appraisal_id = a.id AND r.member_id = m.id "
@@ -237,6 +238,7 @@ class AppraisalRepo:
                 tallies[aid].get(row["member_id"], {}),
                 row["grade"],
                 _day(row["correct_by"]),
+                row["self_file"],
             )
 
     # 整改清单 and 对照检查材料

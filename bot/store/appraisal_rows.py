@@ -59,6 +59,7 @@ class AppraisalRow:
     tally: dict[str, int]
     grade: str | None
     correct_by: date | None
+    self_file: str | None = None  # the 自评 handed in as a `voice` message or a `document`
 
 
 @dataclass(frozen=True)

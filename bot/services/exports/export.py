@@ -25,6 +25,16 @@ from bot.domain.call import Call
 from bot.domain.ledger import years_shown
 from bot.domain.results import Reply, say
 from bot.domain.rights import OrgTree, managed_units
+from bot.services.appraisal.export import (
+    APPRAISAL_HEADER,
+    PLEDGES_HEADER,
+    RECTIFY_HEADER,
+    TALKS_HEADER,
+    appraisal_rows,
+    pledge_rows,
+    rectify_rows,
+    talk_rows,
+)
 from bot.services.care.export import CASES_HEADER, care_case_rows, care_visit_rows
 from bot.services.care.export import VISITS_HEADER as CARE_VISITS_HEADER
 from bot.services.dues.export import PAYMENTS_HEADER, RULES_HEADER, dues_payment_rows, dues_rule_rows
@@ -197,6 +207,10 @@ EXPORTS: tuple[ExportFile, ...] = (
     ExportFile("care_visits.csv", CARE_VISITS_HEADER, care_visit_rows),
     ExportFile("dues_rules.csv", RULES_HEADER, dues_rule_rows),  # 党费 (issue 25)
     ExportFile("dues_payments.csv", PAYMENTS_HEADER, dues_payment_rows),
+    ExportFile("talks.csv", TALKS_HEADER, talk_rows),  # 谈心谈话 (issue 26): no 内容, no private note
+    ExportFile("appraisal.csv", APPRAISAL_HEADER, appraisal_rows),  # 民主评议党员
+    ExportFile("rectify_items.csv", RECTIFY_HEADER, rectify_rows),  # 组织生活会 整改清单
+    ExportFile("pledges.csv", PLEDGES_HEADER, pledge_rows),  # 党员承诺践诺
 )
 
 
