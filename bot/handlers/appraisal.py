@@ -4,16 +4,18 @@ and out only: the rules are in `bot.services.appraisal`. A ballot press is never
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.domain.payload import family
 from bot.domain.results import Result, alert
+from bot.handlers import conversation
 from bot.handlers.common import args_text, call, command, deps, expired_button, is_private, render
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.appraisal.buttons import APPRAISAL, Ballot
+from bot.services.appraisal.handin import HandIn, Outcome, Sent, received
 from bot.services.appraisal.pledge import pledge_command
-from bot.services.appraisal.rectify import rectify_command
-from bot.services.appraisal.review import appraisal_command, cast
+from bot.services.appraisal.rectify import rectify_entry
+from bot.services.appraisal.review import appraisal_entry, cast
 from bot.services.appraisal.talks import log_talk, show_talks
 
 
@@ -37,20 +39,44 @@ async def cmd_talks(update: Update, context: ZhibuContext) -> None:
 
 @command("appraisal")
 async def cmd_appraisal(update: Update, context: ZhibuContext) -> None:
-    await render(
-        update,
-        context,
-        await appraisal_command(deps(context), call(context), args_text(context)),
-    )
+    await _outcome(update, context, await appraisal_entry(deps(context), call(context), args_text(context)))
 
 
 @command("rectify")
 async def cmd_rectify(update: Update, context: ZhibuContext) -> None:
-    await render(
-        update,
-        context,
-        await rectify_command(deps(context), call(context), args_text(context)),
-    )
+    await _outcome(update, context, await rectify_entry(deps(context), call(context), args_text(context)))
+
+
+async def _outcome(update: Update, context: ZhibuContext, outcome: Outcome) -> None:
+    """The answers; a hand-in awaited (kept as a draft) or a member's file sent back to the secretary."""
+    conversation.keep(context, HandIn, outcome.waiting)
+    await render(update, context, outcome.result)
+    chat = update.effective_chat
+    if outcome.file is None or chat is None:
+        return
+    kind, file_id, caption = outcome.file
+    if kind == "voice":
+        await context.bot.send_voice(chat.id, file_id, caption=caption)
+    else:
+        await context.bot.send_document(chat.id, file_id, caption=caption)
+
+
+async def on_file(update: Update, context: ZhibuContext) -> None:
+    """A voice message or a document in the private chat: a hand-in when one is awaited (after `/rectify 材料`
+    or `/appraisal 自评` alone), else nothing here. In a group of its own, after every conversation: a voice
+    message a conversation waits for (a thought report, minutes) is theirs too."""
+    waiting = conversation.current(context, HandIn)
+    message = update.effective_message
+    if waiting is None or message is None or not is_private(update):
+        return
+    if message.voice is not None:
+        sent = Sent("voice", message.voice.file_id)
+    elif message.document is not None:
+        sent = Sent("document", message.document.file_id)
+    else:
+        return
+    conversation.keep(context, HandIn, None)
+    await render(update, context, await received(deps(context), call(context), waiting, sent))
 
 
 @command("pledge")
@@ -76,6 +102,10 @@ async def on_ballot(update: Update, context: ZhibuContext) -> None:
     )
 
 
+#: The handler group of hand-ins: after group 0, so that it never takes a message from a conversation.
+HANDIN = 1
+
+
 def register(app: ZhibuApp) -> None:
     app.add_handler(CommandHandler("talk", cmd_talk))
     app.add_handler(CommandHandler("talks", cmd_talks))
@@ -84,3 +114,4 @@ def register(app: ZhibuApp) -> None:
     app.add_handler(CommandHandler("pledge", cmd_pledge))
     app.add_handler(CallbackQueryHandler(on_ballot, pattern=Ballot.matches))
     app.add_handler(CallbackQueryHandler(expired_button("appraisal.ballot_expired"), pattern=family(APPRAISAL)))
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & (filters.VOICE | filters.Document.ALL), on_file), HANDIN)

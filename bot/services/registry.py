@@ -20,6 +20,7 @@ from bot.domain import drafts, payload
 from bot.domain.drafts import Draft
 from bot.domain.payload import Payload
 from bot.services.appraisal import buttons as appraisal_buttons
+from bot.services.appraisal import handin as appraisal_handin
 from bot.services.appraisal import prompts as appraisal_prompts
 from bot.services.appraisal import reminders as appraisal_reminders
 from bot.services.care import buttons as care_buttons
@@ -113,6 +114,7 @@ PAYLOADS: tuple[type[Payload], ...] = payload.kinds()
 
 #: The modules that declare the drafts of step-by-step conversations (`bot.domain.drafts`).
 DRAFTS = (
+    appraisal_handin,  # appraisal.handin
     care_steps,  # care.visit
     duty_accounts,  # duty.account
     duty_flow,  # duty.log

@@ -22,8 +22,11 @@ async def link(harness: Harness, *ids: int) -> None:
 
 
 async def prompts(harness: Harness) -> int:
-    """Sweep; how many talk prompts it queued."""
-    sql = "SELECT count(*) FROM outbox WHERE key LIKE 'talks:prompt:%'"
+    """Sweep; how many talk prompts it recorded (for the daily digest, or queued)."""
+    sql = (
+        "SELECT (SELECT count(*) FROM outbox WHERE key LIKE 'talks:prompt:%') "
+        "+ (SELECT count(*) FROM digest_items WHERE key LIKE 'talks:prompt:%')"
+    )
     before = await harness.store.db.fetchone(sql)
     await harness.sweep()
     after = await harness.store.db.fetchone(sql)
@@ -45,7 +48,7 @@ async def on_committee(harness: Harness, telegram_id: int) -> None:
 
 
 def prompt_texts(harness: Harness, chat_id: int) -> list[str]:
-    return [m.text for m in harness.emu.chat_messages(chat_id) if "谈心谈话" in m.text and "张流动" in m.text]
+    return [m.text for m in harness.emu.chat_messages(chat_id) if "要找谈心的" in m.text]
 
 
 async def test_illness_prompts_the_secretary_with_the_reason_and_the_visitor_without(harness: Harness) -> None:
@@ -58,11 +61,12 @@ async def test_illness_prompts_the_secretary_with_the_reason_and_the_visitor_wit
     await migrant.expect("已告知")
     assert await prompts(harness) == 2
     assert await prompts(harness) == 0  # once
-    await harness.user(SECRETARY).expect("💬", skipping=("动态",))
-    await harness.user(LIAISON).expect("💬", skipping=("动态",))
+    # in the daily digest (10:00, after DIGEST_TIME: this sweep's)
+    await harness.user(SECRETARY).expect("要找谈心的", skipping=("动态",))
+    await harness.user(LIAISON).expect("要找谈心的", skipping=("动态",))
     secretary, liaison = prompt_texts(harness, SECRETARY), prompt_texts(harness, LIAISON)
-    assert len(secretary) == 1 and "生病了" in secretary[0] and "5月19日" in secretary[0]
-    assert len(liaison) == 1 and "生病" not in liaison[0] and "5月19日" in liaison[0]
+    assert len(secretary) == 1 and "张流动：生病了，请在5月19日" in secretary[0]
+    assert len(liaison) == 1 and "生病" not in liaison[0] and "张流动：请在5月19日" in liaison[0]
     assert not [m for m in harness.emu.chat_messages(group.chat_id) if "谈心" in m.text]
     # /talks: the secretary sees why, the visitor whom and by when, another member nothing
     for user in (harness.user(SECRETARY), harness.user(LIAISON), harness.user(PATROL)):
@@ -82,9 +86,11 @@ async def test_illness_prompts_the_secretary_with_the_reason_and_the_visitor_wit
     harness.at(datetime(2026, 5, 20, 10, 0, tzinfo=TZ))
     assert await prompts(harness) == 2
     assert await prompts(harness) == 0
+    await harness.settle()
+    assert "原定5月19日（周二）前，还没登记" in prompt_texts(harness, SECRETARY)[-1]
     # the visitor logs the talk (by phone): cleared for everyone
     await harness.user(LIAISON).send("/talk 电话 张流动 | 2026-05-20 | 问了病情，安排人去医院看望")
-    await harness.user(LIAISON).expect("（电话）", skipping=("谈心谈话", "动态"))
+    await harness.user(LIAISON).expect("（电话）", skipping=("谈心谈话", "动态", "待办汇总"))
     harness.user(SECRETARY).drain()
     await harness.user(SECRETARY).send("/talks")
     seen = await harness.user(SECRETARY).expect("谈心谈话")
@@ -103,12 +109,15 @@ async def test_an_unqualified_rating_prompts_a_talk_cleared_by_a_later_talk_only
     await secretary.send("/appraisal 评定 赵巡逻 | 不合格 | 2027-03-31")
     await secretary.expect("限期 2027-03-31 前改正")
     assert await prompts(harness) == 1
-    told = await secretary.expect("💬")
-    assert "赵巡逻民主评议评为不合格" in told.text and "12月16日" in told.text
+    harness.at(datetime(2026, 12, 2, 10, 0, tzinfo=TZ))  # today's digest went already: tomorrow's
+    await harness.sweep()
+    await harness.settle()
+    told = [m.text for m in harness.emu.chat_messages(SECRETARY) if "要找谈心的" in m.text]
+    assert told and "赵巡逻：民主评议评为不合格，请在12月16日" in told[-1]
     # the patrol member is not told about a prompt on himself
-    assert not [m for m in harness.emu.chat_messages(PATROL) if "💬" in m.text]
-    await secretary.send("/talk 赵巡逻 | 2026-12-01 | 谈了评定结果和改正打算")
-    await secretary.expect("已登记", skipping=("💬", "民主评议", "待办汇总"))
+    assert not [m for m in harness.emu.chat_messages(PATROL) if "谈心" in m.text]
+    await secretary.send("/talk 赵巡逻 | 2026-12-02 | 谈了评定结果和改正打算")
+    await secretary.expect("已登记", skipping=("民主评议", "待办汇总", "承诺", "限期"))
     harness.at(datetime(2026, 12, 17, 10, 0, tzinfo=TZ))
     assert await prompts(harness) == 0  # cleared: no late prompt
 

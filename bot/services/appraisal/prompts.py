@@ -1,8 +1,9 @@
 """谈心谈话 prompts (issue 26): when a member falls ill, comes into hardship or care, or is rated 基本合格 /
 不合格, the secretaries of their branch (and the 支部委员 who visits them, when their care case has one) are
 prompted in private to talk with them within PROMPT_DAYS. Derived, not kept: each sweep reads the open care
-cases and the ratings of the last year, drops those a talk with a 支部委员 has cleared since, and queues the
-stage that holds (`talks:prompt:<ref>:<new|late>:<recipient>`, once each, also across restarts).
+cases and the ratings of the last year, drops those a talk with a 支部委员 has cleared since, and records the
+stage that holds (`talks:prompt:<ref>:<new|late>:<recipient>`, once each, also across restarts) for the
+recipient's daily digest: a prompt is a task for the day, not an alarm (the illness itself was told at once).
 
 Private: a prompt goes to a person's own chat, never a group; the reason (illness, hardship …) is written only
 to a secretary — a committee member who is not one is told whom to talk with and by when, not why."""
@@ -17,11 +18,15 @@ from bot.domain.models import Member
 from bot.i18n import t
 from bot.services.appraisal.common import lang_of, reachable
 from bot.services.appraisal.rules import RATING_PROMPT_DAYS, PromptReason, Trigger, cleared, prompt_stage
+from bot.services.kernel import digest
 from bot.services.kernel.dates import day as day_text
 from bot.services.kernel.reminders import Due
 from bot.store import Store
 from bot.store.outbox import Outgoing
 
+#: Daily-digest groups (`bot.services.kernel.digest`): a secretary's lines carry the reason, a committee member's not.
+PROMPT_DIGEST = "appraisal.digest_prompt"
+PLAIN_DIGEST = "appraisal.digest_prompt_plain"
 _CARE_REASONS = {"ill": PromptReason.ILL, "hardship": PromptReason.HARDSHIP}
 
 
@@ -81,27 +86,28 @@ async def talk_prompts(store: Store, settings: Settings, now: datetime) -> list[
             person = people.get(rid)
             if person is None or not reachable(person) or person.telegram_id is None:
                 continue
-            due.append(Due(_message(person, prompt, (subject, stage), settings)))
+            due.append(_message(person, prompt, (subject, stage), settings))
     return due
 
 
-def _message(person: Member, prompt: Prompt, about: tuple[Member, str], settings: Settings) -> Outgoing:
-    """The prompt in the recipient's own chat: with the reason for a secretary, without it for anyone else."""
+def _message(person: Member, prompt: Prompt, about: tuple[Member, str], settings: Settings) -> Due:
+    """The prompt, in the recipient's daily digest (their own chat): with the reason for a secretary, without it
+    for anyone else."""
     subject, stage = about
     trigger, lang = prompt.trigger, lang_of(person, settings)
+    day = day_text(lang, trigger.due)
+    due = t(lang, f"appraisal.prompt_due_{stage}", day=day)
     if person.is_secretary:
-        text = t(
-            lang,
-            f"appraisal.prompt_{stage}",
-            name=subject.name,
-            day=day_text(lang, trigger.due),
-            reason=reason_text(lang, trigger.reason),
-        )
+        reason = reason_text(lang, trigger.reason)
+        text = t(lang, f"appraisal.prompt_{stage}", name=subject.name, day=day, reason=reason)
+        entry = digest.entry(PROMPT_DIGEST, subject.name, reason=reason, due=due)
     else:
-        text = t(lang, f"appraisal.prompt_plain_{stage}", name=subject.name, day=day_text(lang, trigger.due))
+        text = t(lang, f"appraisal.prompt_plain_{stage}", name=subject.name, day=day)
+        entry = digest.entry(PLAIN_DIGEST, subject.name, due=due)
     assert person.telegram_id is not None
     key = f"talks:prompt:{trigger.ref}:{stage}:{person.id}"
-    return Outgoing(
+    message = Outgoing(
         key=key, kind="reminder", ref=f"talks:prompt:{trigger.ref}", member_id=person.id, chat_id=person.telegram_id,
         text=text,
     )  # fmt: skip
+    return Due(message, digest=entry)

@@ -17,6 +17,7 @@ from bot.domain.call import Call
 from bot.domain.results import Result, say, shown
 from bot.i18n import Html, t
 from bot.services.appraisal.common import MAX_TEXT, branch_members, branch_of, lang_of, named, reachable, split
+from bot.services.appraisal.handin import VIEW_MATERIAL_WORDS, Outcome, ask, say_kind, view
 from bot.services.appraisal.rules import future_day
 from bot.services.kernel.deps import Deps
 from bot.store.appraisal_rows import RectifyItem
@@ -32,6 +33,21 @@ def _scope(deps: Deps, call: Call) -> tuple[int, date]:
     unit = branch_of(call.actor)
     assert unit is not None and call.actor.member is not None
     return unit, call.now.astimezone(deps.tz).date()
+
+
+async def rectify_entry(deps: Deps, call: Call, text: str) -> Outcome:
+    """`/rectify` as the handler calls it: a material handed in as a voice message or file is asked for
+    (`/rectify 材料` alone), the secretary looks at one (`/rectify 看材料 姓名`); the rest is `rectify_command`."""
+    head, _, rest = text.strip().partition(" ")
+    if branch_of(call.actor) is not None:
+        if head in VIEW_MATERIAL_WORDS:
+            return await view(deps, call, "material", rest)
+        if head in MATERIAL_WORDS and not rest.strip():
+            unit, today = _scope(deps, call)
+            if await deps.store.appraisal.round(unit, today.year) is None:
+                return Outcome(Result.of(say("appraisal.material_not_asked")))
+            return ask(call, "material", (unit, today.year, None))
+    return Outcome(await rectify_command(deps, call, text))
 
 
 async def rectify_command(deps: Deps, call: Call, text: str) -> Result:
@@ -179,6 +195,12 @@ async def show(deps: Deps, call: Call) -> Result:
                     missing=("、" if lang == "zh" else ", ").join(missing) or "—",
                 ),
             ]
+            files = await store.year.material_files(unit, today.year)
+            if files:
+                listed = [
+                    t(lang, "appraisal.file_named", name=f.member_name, kind=say_kind(lang, f.kind)) for f in files
+                ]
+                lines.append(t(lang, "appraisal.material_files", names=("、" if lang == "zh" else ", ").join(listed)))
         else:
             key = "appraisal.material_mine_done" if me in handed else "appraisal.material_mine_missing"
             lines += ["", t(lang, key, day=found.deadline)]

@@ -17,6 +17,7 @@ from bot.domain.results import Reply, Result, alert, say, shown
 from bot.i18n import Html, t
 from bot.services.appraisal.buttons import Ballot
 from bot.services.appraisal.common import MAX_TEXT, branch_members, branch_of, lang_of, named, reachable, split
+from bot.services.appraisal.handin import VIEW_SELF_WORDS, Outcome, ask, say_kind, view
 from bot.services.appraisal.rules import (
     FOLLOW_UP,
     Grade,
@@ -39,6 +40,25 @@ RATE_WORDS = ("评定", "rate")
 
 def _today(deps: Deps, call: Call) -> date:
     return call.now.astimezone(deps.tz).date()
+
+
+async def appraisal_entry(deps: Deps, call: Call, text: str) -> Outcome:
+    """`/appraisal` as the handler calls it: a 自评 handed in as a voice message or file is asked for
+    (`/appraisal 自评` alone), the secretary looks at one (`/appraisal 看自评 姓名`); the rest is
+    `appraisal_command`."""
+    unit = branch_of(call.actor)
+    head, _, rest = text.strip().partition(" ")
+    if unit is not None and head in VIEW_SELF_WORDS:
+        return await view(deps, call, "self", rest)
+    if unit is not None and head in SELF_WORDS and not rest.strip():
+        today = _today(deps, call)
+        current = await deps.store.appraisal.appraisal(unit, today.year)
+        if current is None:
+            return Outcome(Result.of(say("appraisal.not_open", year=today.year)))
+        if not is_open(current.starts_on, current.ends_on, today):
+            return Outcome(Result.of(say("appraisal.closed_now", starts=current.starts_on, ends=current.ends_on)))
+        return ask(call, "self", (unit, today.year, current.id))
+    return Outcome(await appraisal_command(deps, call, text))
 
 
 async def appraisal_command(deps: Deps, call: Call, text: str) -> Result:
@@ -185,6 +205,7 @@ async def overview(deps: Deps, call: Call, current: Appraisal) -> Reply:
     me = person.member.id
     members = await branch_members(store, current.unit_id)
     selfs = await store.appraisal.selfs(current.id)
+    files = {f.member_id: f.kind for f in await store.year.self_files(current.id)}
     head = t(lang, "appraisal.head", year=current.year, starts=current.starts_on, ends=current.ends_on)
     if not person.is_secretary:
         done = await store.appraisal.voted_on(current.id, me)
@@ -207,13 +228,20 @@ async def overview(deps: Deps, call: Call, current: Appraisal) -> Reply:
                 lang,
                 "appraisal.row",
                 name=m.name,
-                self=t(lang, "appraisal.self_yes" if m.id in selfs else "appraisal.self_no"),
+                self=_self_state(lang, m.id in selfs, files.get(m.id)),
                 tally=Html(_tally_text(tallies.get(m.id, {}), lang)),
                 grade=t(lang, f"appraisal.grade.{rating.grade}") if rating else t(lang, "appraisal.not_rated"),
             )
         )
     lines += ["", t(lang, "appraisal.secretary_foot")]
     return shown(Html("\n".join(lines)))
+
+
+def _self_state(lang: str, handed: bool, kind: str | None) -> str:
+    """已交, 已交（语音）, 未交."""
+    if kind is not None:
+        return t(lang, "appraisal.self_yes_file", kind=say_kind(lang, kind))
+    return t(lang, "appraisal.self_yes" if handed else "appraisal.self_no")
 
 
 async def rate(deps: Deps, call: Call, current: Appraisal | None, rest: str) -> Result:
