@@ -147,6 +147,24 @@ class YearRepo:
         r = await self.db.fetchone("SELECT held, reason FROM minute_appraisal WHERE notice_id = ?", (notice_id,))
         return LifeAppraisal(bool(r[0]), r[1]) if r is not None else None
 
+    async def each_life_record(
+        self, units: Collection[int] | None
+    ) -> AsyncGenerator[tuple[int, LifeAppraisal | None, Criticism | None], None]:
+        """For the 会议记录 sheet: each 组织生活会 of these units with a 民主评议 line or 批评和自我批评, as
+        (notice id, the 民主评议 — on the first row of a meeting —, one member's criticism or None)."""
+        where = f"AND n.unit_id IN ({_marks(units) or 'NULL'}) " if units is not None else ""
+        sql = (
+            "SELECT n.id, a.held, a.reason, c.member_id, m.name, c.self_text, c.received FROM notices n "
+            "LEFT JOIN minute_appraisal a ON a.notice_id = n.id "
+            "LEFT JOIN minute_criticism c ON c.notice_id = n.id LEFT JOIN members m ON m.id = c.member_id "
+            f"WHERE n.kind = 'life' AND (a.notice_id IS NOT NULL OR c.notice_id IS NOT NULL) {where}"
+            "ORDER BY n.id, m.id"
+        )
+        async for r in self.db.stream(sql, tuple(units or ())):
+            noted = LifeAppraisal(bool(r[1]), r[2]) if r[1] is not None else None
+            said = Criticism(r[3], r[4], r[5], r[6]) if r[3] is not None else None
+            yield r[0], noted, said
+
     # the CSV of the talks: no 内容, no note
 
     async def each_talk_row(self, units: Collection[int] | None) -> AsyncGenerator[TalkRow, None]:

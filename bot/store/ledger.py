@@ -35,6 +35,8 @@ class HeldRow:
     #: (the members' own unit, expected, present) for each unit whose members were expected.
     units: tuple[tuple[int, int, int], ...] = ()
     backfilled: bool = False  # 补录: entered afterwards from the paper record (issue 23)
+    #: 组织生活会: its minutes say whether the 民主评议 was held (or the meeting predates that rule; issue 26).
+    appraisal_noted: bool = True
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,9 @@ class LedgerReads:
             f" (SELECT COUNT(*) FROM notice_members e WHERE e.notice_id = n.id AND e.votes AND {_IN}) AS voters_in,"
             " (SELECT COUNT(*) FROM notice_members e WHERE e.notice_id = n.id AND e.committee) AS committee,"
             f" (SELECT COUNT(*) FROM notice_members e WHERE e.notice_id = n.id AND e.committee AND {_IN})"
-            " AS committee_in, n.backfilled_at IS NOT NULL AS backfilled"
+            " AS committee_in, n.backfilled_at IS NOT NULL AS backfilled,"
+            " (EXISTS (SELECT 1 FROM minute_appraisal ma WHERE ma.notice_id = n.id)"
+            "  OR EXISTS (SELECT 1 FROM minute_appraisal_exempt mx WHERE mx.notice_id = n.id)) AS appraisal_noted"
             f" FROM notices n WHERE {_SPAN} ORDER BY n.starts_at, n.id",
             span,
         )
@@ -104,6 +108,7 @@ class LedgerReads:
                 r["committee_in"],
                 tuple(units.get(r["id"], ())),
                 bool(r["backfilled"]),
+                bool(r["appraisal_noted"]),
             )
             for r in rows
         ]

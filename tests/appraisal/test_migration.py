@@ -1,6 +1,7 @@
 """The branch's year migration (`NNNN_branch_year.sql`): a database of the version before it, with talks,
 materials and 自评 in it, upgrades without losing a row — a talk logged before is 面谈, nothing was a file —
-and the new tables of the minutes take rows."""
+and the new tables of the minutes take rows; a 组织生活会 whose minutes were saved before keeps counting as held
+without a 民主评议 line (the rule is new), one without minutes does not get that pass."""
 
 from __future__ import annotations
 
@@ -25,7 +26,9 @@ SEED = f"""
         VALUES (1, 1, 2026, '2026-05-01', '2026-05-20', '{NOW}');
     INSERT INTO appraisal_selfs (appraisal_id, member_id, text, at) VALUES (1, 2, '按时参加', '{NOW}');
     INSERT INTO notices (id, kind, unit_id, starts_at, place, topic, created_by, creator_chat, creator_lang,
-        created_at) VALUES (1, 'life', 1, '{NOW}', '村委会', '组织生活会', 1, 1001, 'zh', '{NOW}');
+        created_at) VALUES (1, 'life', 1, '{NOW}', '村委会', '组织生活会', 1, 1001, 'zh', '{NOW}'),
+        (2, 'life', 1, '{NOW}', '村委会', '没写记录的组织生活会', 1, 1001, 'zh', '{NOW}');
+    INSERT INTO minutes (notice_id, content, saved_at) VALUES (1, '开展了批评和自我批评', '{NOW}');
 """
 
 
@@ -46,6 +49,8 @@ async def test_the_year_upgrades_without_losing_a_row(tmp_path: Path) -> None:
     store = await Store.open(path)
     try:
         assert rows(path) == before
+        exempt = await store.db.fetchall("SELECT notice_id FROM minute_appraisal_exempt")
+        assert [r[0] for r in exempt] == [1]
         talks = await store.appraisal.talks(1, 2026)
         assert [t.form for t in talks] == ["face"]
         assert await store.year.material_files(1, 2026) == []

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from bot.domain.ledger import Mark, Period, Requirement, mark, period_of, periods
+from bot.domain.ledger import LedgerKind, Mark, Period, Requirement, mark, period_of, periods
 
 #: Types counted only when the notice is for the branch itself.
 OWN_KINDS = frozenset({"general", "committee", "life"})
@@ -29,6 +29,8 @@ SHARED_KINDS = frozenset({"lecture", "partyday"})
 #: How a meeting stands for a branch: held (counted), or why not — it met without its quorum, its minutes were
 #: never saved, or none of the branch's own members checked in.
 HELD, NO_QUORUM, NO_MINUTES, NOBODY = "held", "no_quorum", "no_minutes", "nobody"
+#: A 组织生活会 whose minutes do not yet say whether the 民主评议党员 was held, or why not (issue 26).
+NO_APPRAISAL = "no_appraisal"
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class Meeting:
     units: tuple[tuple[int, int, int], ...] = ()  # (members' unit, expected, present)
     standing: str = HELD
     backfilled: bool = False  # 补录: entered afterwards from the paper record (issue 23)
+    appraisal_noted: bool = True  # 组织生活会: the minutes say whether the 民主评议 was held (issue 26)
 
     @property
     def held(self) -> bool:
@@ -178,6 +181,8 @@ def standing(branch: Branch, meeting: Meeting) -> str:
         return NO_QUORUM
     if not meeting.minutes:
         return NO_MINUTES
+    if meeting.kind == LedgerKind.LIFE and not meeting.appraisal_noted:
+        return NO_APPRAISAL
     return HELD
 
 

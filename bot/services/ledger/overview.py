@@ -88,6 +88,7 @@ async def ledger_year(deps: Deps, scope: LedgerScope, tree: OrgTree | None = Non
             _quorum(r),
             r.units,
             backfilled=r.backfilled,
+            appraisal_noted=r.appraisal_noted,
         )
         for r in rows
     ]

@@ -17,7 +17,7 @@ from bot.domain.results import Reply, Result, alert, say, shown
 from bot.i18n import t
 from bot.services.kernel.deps import Deps
 from bot.services.kernel.text import clean_text
-from bot.services.minutes import rules, text, votes
+from bot.services.minutes import life, rules, text, votes
 from bot.services.minutes.buttons import MinutesPerson
 from bot.services.minutes.meeting import (
     CONTENT,
@@ -70,7 +70,11 @@ log = logging.getLogger(__name__)
 
 async def open_minutes(deps: Deps, call: Call, args: str) -> Step:
     """`/minutes ID`: saved minutes shown (with 重新填写), or the template and the first question;
-    `/minutes ID | text`: the quick note."""
+    `/minutes ID | text`: the quick note; `/minutes ID 批评 …` or `/minutes ID 评议 …`: a 组织生活会's
+    批评和自我批评 or 民主评议 (`bot.services.minutes.life`)."""
+    said = await life.quick(deps, call, args)
+    if said is not None:
+        return over(said)
     head, bar, rest = args.replace("｜", "|").partition("|")
     meeting = await meeting_of(deps, call, head)
     if isinstance(meeting, Reply):
@@ -81,7 +85,10 @@ async def open_minutes(deps: Deps, call: Call, args: str) -> Step:
         return over(await _quick(meeting, rest))
     saved = await deps.store.minutes.get(notice_id)
     if saved is not None:
-        return over(shown(text.template(lang, record, deps.tz, saved), text.redo_buttons(lang, notice_id)))
+        body = text.template(lang, record, deps.tz, saved)
+        if record.notice.kind == life.LIFE:
+            body += "\n\n" + "\n".join(await life.life_lines(deps, lang, notice_id))
+        return over(shown(body, text.redo_buttons(lang, notice_id)))
     return _start(meeting)
 
 

@@ -23,6 +23,7 @@ from bot.domain.presence import ONLINE, ONSITE, online_place
 from bot.domain.results import Reply, Result, alert, say, shown
 from bot.domain.rights import Actor, OrgTree
 from bot.i18n import t
+from bot.services.appraisal.prepare import preparation
 from bot.services.kernel.deps import Deps
 from bot.services.notices import audience
 from bot.services.notices import common as rules
@@ -250,6 +251,9 @@ async def preview(deps: Deps, call: Call, draft: Draft, tree: OrgTree | None = N
         await expected_at(deps.store, tree, draft.kind, draft.unit_id),
         group_bound=bound,
     )
+    if draft.kind == audience.MeetingKind.LIFE:  # the preparation list, for the secretary's eyes only (issue 26)
+        year = draft.starts_at.astimezone(deps.tz).year
+        text += "\n\n" + "\n".join(await preparation(deps.store, draft.unit_id, year, lang))
     choice = draft.to_group if bound and draft.kind not in audience.PRIVATE else None
     return Step(
         Result.of(shown(text, view.preview_buttons(lang, draft_id, choice, draft.mode))),
