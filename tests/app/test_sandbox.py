@@ -99,3 +99,9 @@ def test_the_whole_demo_tour_plays_and_shows_each_capability(tmp_path: Path) -> 
     assert "有表决权的党员应到 24 人、实到 2 人，不到半数，不能进行表决" in out
     assert "✅ 委员应到 4 人、实到 3 人，超过半数，会议有效。" in out
     assert "会议 #1 还没有开，开过会以后才能填会议记录" in out  # /minutes waits for the meeting (issue 13 item 6)
+
+    # the branch's year (issue 26): a talk by phone, 对照检查材料, a 组织生活会's preparation list
+    out = whole[whole.index("彭国华 › /talk 电话 顾振华") :]
+    assert "和 顾振华 的谈心谈话（电话）" in out and "老人住院，家里缺人手" in out  # the secretary's own note
+    assert "对照检查材料 " in out and "已交 1 人" in out
+    assert "组织生活会会前准备" in out and "谈心谈话：该谈的" in out and "征求意见" in out

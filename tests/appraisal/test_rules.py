@@ -35,7 +35,7 @@ def test_a_talk_day_is_this_year_up_to_today() -> None:
     assert rules.talk_day("2026-05-10", today) == today
     assert rules.talk_day("2026-05-11", today) is None
     assert rules.talk_day("2025-12-31", today) is None
-    assert rules.talk_day("2026-2-30", today) is None and rules.talk_day("昨天", today) is None
+    assert rules.talk_day("2026-2-30", today) is None and rules.talk_day("前几天", today) is None
 
 
 def test_the_appraisal_is_open_from_its_first_to_its_last_day() -> None:
@@ -122,3 +122,15 @@ def test_a_talk_form_word_before_the_name() -> None:
     assert parse_form("王芳") == (TalkForm.FACE, "王芳")
     assert parse_form("电话") == (TalkForm.FACE, "电话")  # a form alone is taken for a name
     assert parse_form("短信 王芳") == (TalkForm.FACE, "短信 王芳")
+
+
+def test_a_day_may_be_written_in_words() -> None:
+    today = date(2026, 5, 4)
+    assert rules.day_of("今天", today) == today and rules.day_of("昨天", today) == date(2026, 5, 3)
+    assert rules.day_of("7天后", today) == date(2026, 5, 11) and rules.day_of("in 7 days", today) == date(2026, 5, 11)
+    assert rules.day_of("前几天", today) is None
+    assert rules.talk_day("昨天", today) == date(2026, 5, 3)
+    assert rules.talk_day("明天", today) is None  # not held yet
+    assert rules.talk_day("昨天", date(2026, 1, 1)) is None  # last year
+    assert rules.future_day("明天", today) == date(2026, 5, 5)
+    assert rules.future_day("昨天", today) is None

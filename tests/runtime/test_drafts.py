@@ -22,6 +22,7 @@ from bot.domain import drafts
 from bot.domain.drafts import Draft
 from bot.ops import restore
 from bot.runtime.persistence import dump_user_data, load_user_data
+from bot.services.appraisal.handin import HandIn
 from bot.services.care.steps import VisitDraft as CareVisit
 from bot.services.duty.accounts import AccountDraft
 from bot.services.duty.flow import Draft as DutyDraft
@@ -84,12 +85,15 @@ def expected() -> dict[str, Draft]:
 
 
 def added() -> dict[str, Draft]:
-    """Drafts of flows added since the stored files were written (issue 23: /venue)."""
-    return {VenueDraft.flow_name(): VenueDraft(name="村委会会议室")}
+    """Drafts of flows added since the stored files were written (issue 23: /venue; issue 26: a hand-in)."""
+    return {
+        VenueDraft.flow_name(): VenueDraft(name="村委会会议室"),
+        HandIn.flow_name(): HandIn(what="material", unit_id=2, year=2026, until="2026-07-01T02:30:00+00:00"),
+    }
 
 
 def test_every_conversation_has_a_registered_typed_draft_in_one_union() -> None:
-    assert set(FLOWS) == set(expected()) | set(added()) and len(FLOWS) == 13
+    assert set(FLOWS) == set(expected()) | set(added()) and len(FLOWS) == 14
     for name, kind in FLOWS.items():
         assert issubclass(kind, Draft) and kind.model_config.get("frozen") and kind.flow_name() == name
     with pytest.raises(ValueError):  # frozen: a step returns a new draft

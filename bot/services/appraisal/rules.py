@@ -90,9 +90,25 @@ def parse_date(text: str) -> date | None:
         return None
 
 
+_WORD_DAYS = {"今天": 0, "today": 0, "昨天": -1, "yesterday": -1, "前天": -2, "明天": 1, "tomorrow": 1, "后天": 2}
+_IN_DAYS = re.compile(r"^(\d{1,3})\s*天后$|^in\s+(\d{1,3})\s+days?$", re.IGNORECASE)
+
+
+def day_of(text: str, today: date) -> date | None:
+    """A day as typed: a date (`parse_date`), or 今天 / 昨天 / 前天 / 明天 / 后天 / `N天后` (today, yesterday,
+    tomorrow, in N days) counted from `today`; else None."""
+    word = text.strip().lower()
+    if word in _WORD_DAYS:
+        return today + timedelta(days=_WORD_DAYS[word])
+    found = _IN_DAYS.match(word)
+    if found:
+        return today + timedelta(days=int(found.group(1) or found.group(2)))
+    return parse_date(text)
+
+
 def talk_day(text: str, today: date) -> date | None:
     """The day of a talk: a date of this year up to today (a talk is logged once held)."""
-    value = parse_date(text)
+    value = day_of(text, today)
     if value is None or value > today or value.year != today.year:
         return None
     return value
@@ -100,7 +116,7 @@ def talk_day(text: str, today: date) -> date | None:
 
 def future_day(text: str, today: date) -> date | None:
     """A deadline: today or later, within a year."""
-    value = parse_date(text)
+    value = day_of(text, today)
     if value is None or value < today or (value - today).days > 366:
         return None
     return value
