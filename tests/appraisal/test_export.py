@@ -7,11 +7,15 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, date, datetime
+from pathlib import Path
 
+from bot.domain.rights import OrgTree
 from bot.services.exports.export import export_files
+from bot.services.exports.workbook import LedgerOrder, write_ledger
 from bot.store import Store
 from bot.store.appraisal_rows import TalkIn
 from tests.support.harness import LIAISON, MIGRANT, PATROL, SECRETARY, SMALL_ROSTER, load_roster
+from tests.support.xlsx_data import NOW, SETTINGS, open_book, rows
 
 AT = datetime(2026, 11, 2, 2, tzinfo=UTC)
 
@@ -72,3 +76,18 @@ async def test_the_four_ledgers_as_csv_without_a_word_of_a_talk(store: Store) ->
     theirs = await export_files(store, {other.unit_id})
     for name in ("talks.csv", "appraisal.csv", "rectify_items.csv", "pledges.csv"):
         assert table(theirs[name]) == [], name
+
+
+async def test_a_self_assessment_by_voice_says_so_on_the_sheet(store: Store, tmp_path: Path) -> None:
+    await load_roster(store, SMALL_ROSTER)
+    wang, zhao = await _ids(store, SECRETARY, PATROL)
+    unit = (await store.members.by_ids([wang]))[wang].unit_id
+    appraisal = await store.appraisal.open_appraisal(unit, 2026, date(2026, 11, 1), date(2026, 11, 20), wang, AT)
+    assert appraisal is not None
+    await store.year.self_file(appraisal, zhao, "voice", "EMUvoice9", AT)
+    tree = OrgTree.of(await store.units.all())
+    (tmp_path / "book").mkdir()
+    book = await write_ledger(store, SETTINGS, tmp_path / "book", LedgerOrder(tree, None, "zh", NOW))
+    table = rows(open_book(book)["民主评议党员结果"])
+    (row,) = [r for r in table[1:] if "赵巡逻" in r]
+    assert "（交的是语音）" in row

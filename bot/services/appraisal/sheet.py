@@ -52,7 +52,7 @@ async def appraisal_sheet(ledger: Ledger) -> None:
                     r.year,
                     ledger.unit(r.unit_id) or None,
                     r.member_name,
-                    r.self_text,
+                    r.self_text or (ledger.text(f"appraisal.self_{r.self_file}") if r.self_file else None),
                     *tally,
                     grades.get(r.grade or "", None),
                     r.correct_by,
