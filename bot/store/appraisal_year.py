@@ -116,6 +116,21 @@ class YearRepo:
         )
         return [HandedFile(r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4])) for r in rows]
 
+    # 征求意见 before a 组织生活会
+
+    async def add_opinion(self, unit_year: tuple[int, int], text: str, by: int | None, now: datetime) -> None:
+        unit_id, year = unit_year
+        await self._write(
+            "INSERT INTO rectify_opinions (unit_id, year, text, by, at) VALUES (?, ?, ?, ?, ?)",
+            (unit_id, year, text, by, iso(now)),
+        )
+
+    async def opinions(self, unit_id: int, year: int) -> list[str]:
+        rows = await self.db.fetchall(
+            "SELECT text FROM rectify_opinions WHERE unit_id = ? AND year = ? ORDER BY id", (unit_id, year)
+        )
+        return [r[0] for r in rows]
+
     # a 组织生活会's minutes: 批评和自我批评, 民主评议
 
     async def criticise(self, notice_id: int, said: Criticism, by: int | None, now: datetime) -> None:

@@ -61,6 +61,8 @@ async def test_the_year_upgrades_without_losing_a_row(tmp_path: Path) -> None:
         await store.year.set_life_appraisal(1, LifeAppraisal(False, "民主评议在12月党员大会上进行"), 1, now)
         assert [c.received for c in await store.year.criticism(1)] == ["巡逻少"]
         assert await store.year.life_appraisal(1) == LifeAppraisal(False, "民主评议在12月党员大会上进行")
+        await store.year.add_opinion((1, 2026), "通知太晚", 1, now)
+        assert await store.year.opinions(1, 2026) == ["通知太晚"]
     finally:
         await store.close()
     with sqlite3.connect(path) as conn:

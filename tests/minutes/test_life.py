@@ -1,7 +1,8 @@
 """A 组织生活会 from notice to ledger (issue 26), through the emulator: the notice's preview shows the secretary
-the preparation list (谈心谈话, 对照检查材料, 征求意见) — another type's does not; its minutes record 批评和自我批评
-per member present and whether the 民主评议 was held (a reason of at least four characters when not); until they
-do, the 三会一课台账 does not count it as held; the 会议记录 sheet carries it all."""
+the preparation list (谈心谈话, 对照检查材料, the opinions written down with `/rectify 意见`) — another type's
+does not; its minutes record 批评和自我批评 per member present and whether the 民主评议 was held (a reason of at
+least four characters when not); until they do, the 三会一课台账 does not count it as held; the 会议记录 sheet
+carries it all."""
 
 from __future__ import annotations
 
@@ -46,7 +47,18 @@ async def test_the_preview_of_a_life_meeting_lists_its_preparation(harness_facto
     assert "组织生活会会前准备" in preview.text and "谈心谈话：该谈的" in preview.text
     material = next(ln for ln in preview.text.splitlines() if "对照检查材料" in ln)
     assert "已交 1 人" in material and "赵组长" in material and "李委员" not in material
-    assert "征求意见" in preview.text
+    assert "征求意见：还没记" in preview.text
+    # 征求意见 written down: a member may not, the secretary may; the preview counts them
+    await li.send("/rectify 意见 通知太晚")
+    await li.expect("要由支部书记")
+    await wang.send("/rectify 意见")
+    await wang.expect("一条一条")
+    await wang.send("/rectify 意见 群众反映开会通知太晚，希望提前三天通知")
+    await wang.expect("共征求意见 1 条")
+    await wang.send("/rectify")
+    assert "今年已记 1 条" in (await wang.expect("整改清单")).text
+    await wang.send(f"/notice 组织生活会 | {MEETING} | 村委会 | 年度组织生活会")
+    assert "征求意见：已记 1 条" in (await wang.expect("预览")).text
     await wang.send(f"/notice 支部党员大会 | {MEETING} | 村委会 | 学习")
     other = await wang.expect("预览")
     assert "会前准备" not in other.text

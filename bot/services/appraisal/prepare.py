@@ -1,7 +1,7 @@
 """The preparation list of a 组织生活会 (issue 26; 《关于新形势下党内政治生活的若干准则》: before the meeting, 谈心谈话
 and each member's 对照检查材料, and opinions gathered): what the secretary sees under the notice's preview — the
 branch's required 谈心谈话 pairs done and missing this year, who has handed in 对照检查材料 and who not, and the
-reminder to gather opinions (征求意见), which the bot does not record."""
+opinions gathered (征求意见, `/rectify 意见 内容`) or the reminder to gather them."""
 
 from __future__ import annotations
 
@@ -28,5 +28,9 @@ async def preparation(store: Store, unit_id: int, year: int, lang: str) -> list[
         if len(names) > NAMES_SHOWN:
             shown += t(lang, "appraisal.prep_more", count=len(names) - NAMES_SHOWN)
         lines.append(t(lang, "appraisal.prep_material", day=found.deadline, done=len(handed), missing=shown or "—"))
-    lines.append(t(lang, "appraisal.prep_opinions"))
+    opinions = await store.year.opinions(unit_id, year)
+    if opinions:
+        lines.append(t(lang, "appraisal.prep_opinions_done", count=len(opinions)))
+    else:
+        lines.append(t(lang, "appraisal.prep_opinions"))
     return lines

@@ -5,7 +5,8 @@
 * `/rectify 销号 编号 | 整改情况` (the secretary or the responsible member): closed with what was done;
 * `/rectify 材料截止 YYYY-MM-DD` (secretary): the year's deadline for 对照检查材料; members are told and, before
   the deadline, reminded once if they have not handed theirs in;
-* `/rectify 材料 内容` (a member): their 对照检查材料;
+* `/rectify 材料 内容` (a member): their 对照检查材料 (`/rectify 材料` alone: by voice or file, `handin`);
+* `/rectify 意见 内容` (secretary): an opinion gathered before the 组织生活会 (征求意见);
 * `/rectify`: the open items (the secretary: all of the branch and who has not handed in material; a member:
   their own)."""
 
@@ -26,6 +27,7 @@ from bot.store.outbox import Outgoing
 CLOSE_WORDS = ("销号", "完成", "close")
 DEADLINE_WORDS = ("材料截止", "deadline")
 MATERIAL_WORDS = ("材料", "material")
+OPINION_WORDS = ("意见", "opinion")
 
 
 def _scope(deps: Deps, call: Call) -> tuple[int, date]:
@@ -63,7 +65,26 @@ async def rectify_command(deps: Deps, call: Call, text: str) -> Result:
         return await set_deadline(deps, call, rest)
     if head in MATERIAL_WORDS:
         return await material(deps, call, rest)
+    if head in OPINION_WORDS:
+        return await opinion(deps, call, rest)
     return await add(deps, call, text)
+
+
+async def opinion(deps: Deps, call: Call, rest: str) -> Result:
+    """征求意见 before the 组织生活会: one opinion gathered, written down by the secretary (from members or residents;
+    who said it is not asked)."""
+    (unit, today), person = _scope(deps, call), call.actor
+    if not person.is_secretary:
+        return Result.of(say("appraisal.secretary_only"))
+    words = split(rest)[0] if rest.strip() else ""
+    if not words:
+        return Result.of(say("appraisal.opinion_usage"))
+    if len(words) > MAX_TEXT:
+        return Result.of(say("appraisal.too_long", limit=MAX_TEXT))
+    assert person.member is not None
+    await deps.store.year.add_opinion((unit, today.year), words, person.member.id, call.now)
+    count = len(await deps.store.year.opinions(unit, today.year))
+    return Result.of(say("appraisal.opinion_saved", count=count, year=today.year))
 
 
 async def add(deps: Deps, call: Call, text: str) -> Result:
@@ -204,5 +225,8 @@ async def show(deps: Deps, call: Call) -> Result:
         else:
             key = "appraisal.material_mine_done" if me in handed else "appraisal.material_mine_missing"
             lines += ["", t(lang, key, day=found.deadline)]
+    opinions = await store.year.opinions(unit, today.year) if person.is_secretary else []
+    if opinions:
+        lines += ["", t(lang, "appraisal.opinions_count", count=len(opinions))]
     lines += ["", t(lang, "appraisal.rectify_foot" if person.is_secretary else "appraisal.rectify_member_foot")]
     return Result.of(shown(Html("\n".join(lines))))

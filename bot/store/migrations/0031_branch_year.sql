@@ -41,3 +41,14 @@ CREATE TABLE minute_appraisal_exempt (
 );
 INSERT INTO minute_appraisal_exempt (notice_id)
     SELECT n.id FROM notices n JOIN minutes m ON m.notice_id = n.id WHERE n.kind = 'life';
+
+-- 征求意见 before a 组织生活会: each opinion gathered (from members or residents), as the secretary writes it down.
+CREATE TABLE rectify_opinions (
+    id         INTEGER PRIMARY KEY,
+    unit_id    INTEGER NOT NULL REFERENCES units(id),
+    year       INTEGER NOT NULL,
+    text       TEXT NOT NULL,
+    by         INTEGER REFERENCES members(id) ON DELETE SET NULL,
+    at         TEXT NOT NULL
+);
+CREATE INDEX rectify_opinions_unit ON rectify_opinions (unit_id, year);
