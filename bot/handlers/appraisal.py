@@ -10,6 +10,7 @@ from bot.domain.payload import family
 from bot.domain.results import Result, alert
 from bot.handlers import conversation
 from bot.handlers.common import args_text, call, command, deps, expired_button, is_private, render
+from bot.handlers.gate import in_any_conversation
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.appraisal.buttons import APPRAISAL, Ballot
 from bot.services.appraisal.handin import HandIn, Outcome, Sent, received
@@ -67,8 +68,11 @@ async def on_file(update: Update, context: ZhibuContext) -> None:
     message a conversation waits for (a thought report, minutes) is theirs too."""
     waiting = conversation.current(context, HandIn)
     message = update.effective_message
-    if waiting is None or message is None or not is_private(update):
+    user = update.effective_user
+    if waiting is None or message is None or user is None or not is_private(update):
         return
+    if in_any_conversation(context.application, user.id, user.id):
+        return  # the voice belongs to the conversation in progress (a button started it after the wait)
     if message.voice is not None:
         sent = Sent("voice", message.voice.file_id)
     elif message.document is not None:
@@ -107,6 +111,7 @@ HANDIN = 1
 
 
 def register(app: ZhibuApp) -> None:
+    conversation.waits_for(HandIn)
     app.add_handler(CommandHandler("talk", cmd_talk))
     app.add_handler(CommandHandler("talks", cmd_talks))
     app.add_handler(CommandHandler("appraisal", cmd_appraisal))

@@ -52,6 +52,24 @@ def forget(context: ZhibuContext, *kinds: type[Draft]) -> None:
         keep(context, kind, None)
 
 
+#: Drafts that wait for a message outside any ConversationHandler (a voice or file asked for by `/rectify 材料`):
+#: a command in the private chat ends the wait, as it ends a conversation, so what is sent for the next command
+#: is not taken for the wait too.
+WAITS: list[type[Draft]] = []
+
+
+def waits_for(kind: type[Draft]) -> None:
+    """Register a draft that waits outside any conversation (see `WAITS`)."""
+    if kind not in WAITS:
+        WAITS.append(kind)
+
+
+def forget_waits(context: ZhibuContext) -> None:
+    """End every wait of `WAITS` (a command in the private chat)."""
+    if context.user_data is not None:
+        forget(context, *WAITS)
+
+
 async def step(
     update: Update,
     context: ZhibuContext,

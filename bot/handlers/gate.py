@@ -12,6 +12,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ConversationHandler, TypeHandler
 
+from bot.handlers import conversation
 from bot.handlers.common import deps, is_private, private_chat_button, reply
 from bot.handlers.menu import MENUS, linked_now, refresh
 from bot.i18n import resolve_language, t
@@ -85,6 +86,7 @@ async def _switch_conversation(update: Update, context: ZhibuContext) -> None:
     word = _command_for_us(update, context)
     if word is not None:
         if is_private(update):
+            conversation.forget_waits(context)
             # /cancel is answered by the conversation in progress (its own fallback), so keep one
             context.ended_conversation = end_conversations(
                 context.application, user_id, user_id, keep_one=word == "/cancel"
@@ -121,6 +123,11 @@ def _command_for_us(update: Update, context: ZhibuContext) -> str | None:
 
 def _conversations(app: ZhibuApp) -> list[ConversationHandler[Any]]:
     return [h for handlers in app.handlers.values() for h in handlers if isinstance(h, ConversationHandler)]
+
+
+def in_any_conversation(app: ZhibuApp, chat_id: int, user_id: int) -> bool:
+    """Whether this person is in the middle of a step-by-step conversation in this chat."""
+    return any(in_conversation(handler, chat_id, user_id) for handler in _conversations(app))
 
 
 def end_conversations(

@@ -103,3 +103,23 @@ async def test_a_self_assessment_by_voice_only_while_the_appraisal_is_open(harne
     await secretary.send("/appraisal 看自评 赵巡逻")
     await secretary.expect("是语音")
     await secretary.next_message(kind="voice")
+
+
+async def test_a_command_in_between_ends_the_wait_so_its_voice_is_not_taken_twice(harness: Harness) -> None:
+    """The migrant is asked for the material, then starts /report within the 30 minutes and speaks the report:
+    the voice is the thought report's only, and the material is still missing."""
+    harness.at(T0)
+    await link(harness, MIGRANT)
+    secretary, migrant = harness.user(SECRETARY), harness.user(MIGRANT)
+    await secretary.send("/rectify 材料截止 2026-07-20")
+    await secretary.expect("已定")
+    await migrant.expect("对照检查材料")
+    await migrant.send("/rectify 材料")
+    await migrant.expect("30 分钟内直接发一段语音")
+    await migrant.send("/report")
+    await migrant.expect("也可以发一条语音")
+    await migrant.send_voice()
+    await migrant.expect("语音，预览")
+    await harness.nothing_more(migrant)
+    assert await harness.store.db.fetchone("SELECT 1 FROM rectify_materials") is None
+    assert not [m for m in migrant.received if "对照检查材料（语音）已收到" in m.text]
