@@ -40,6 +40,7 @@ from bot.handlers import health as ops_health
 from bot.handlers import households as household_handlers  # issue 15
 from bot.handlers import ledger as ledger_handlers
 from bot.handlers import minutes as minutes_handlers  # issue 13 item 6
+from bot.handlers import openness as openness_handlers  # issue 28
 from bot.handlers import requests as request_handlers  # issue 15
 from bot.handlers.menu import MENUS, publish_all
 from bot.runtime.context import Services, ZhibuApp, ZhibuContext, utc_now
@@ -76,6 +77,7 @@ MODULES = (
     appraisal_handlers,
     checkin_handlers,
     committee_handlers,
+    openness_handlers,
 )
 
 

@@ -1,8 +1,8 @@
 """设岗定责 as data in Telegram: `/claim` (认领岗位) and the secretary's 准 / 不准, `/review` with its buttons
 (approve one, a page, a month; reject with a reason typed next), `/account` and the quarterly prompt's
-button (the account typed or spoken next), `/accounts`, `/rate`, and `/publicity` with 发布到群. Telegram in
-and out only: the use cases are `bot.services.duty.claims`, `duty_review`, `duty_accounts` and
-`duty_publicity`. Registered by `bot.handlers.duty`, before the duty catch-all."""
+button (the account typed or spoken next), `/accounts`, `/rate`, and 发布到群 of a 公示 previewed before
+`/publicity` became 党务公开. Telegram in and out only: the use cases are `bot.services.duty.claims`,
+`duty_review`, `duty_accounts` and `duty_publicity`. Registered by `bot.handlers.duty`, before the duty catch-all."""
 
 from __future__ import annotations
 
@@ -245,15 +245,6 @@ async def cmd_rate(update: Update, context: ZhibuContext) -> None:
 # 公示 ------------------------------------------------------------------------------------------------------
 
 
-@command("publicity")
-async def cmd_publicity(update: Update, context: ZhibuContext) -> None:
-    await render(
-        update,
-        context,
-        await duty_publicity.preview(deps(context), call(context), args_text(context)),
-    )
-
-
 async def on_publish(update: Update, context: ZhibuContext) -> None:
     query = update.callback_query
     post, drop = DutyPublish.unpack(_data(update)), DutyPublishDrop.unpack(_data(update))
@@ -308,5 +299,4 @@ def register(app: ZhibuApp) -> None:
     app.add_handler(CommandHandler("accounts", cmd_accounts))
     app.add_handler(CallbackQueryHandler(on_accounts_page, pattern=DutyAccountsPage.matches))
     app.add_handler(CommandHandler("rate", cmd_rate))
-    app.add_handler(CommandHandler("publicity", cmd_publicity))
     app.add_handler(CallbackQueryHandler(on_publish, pattern=_publishing))

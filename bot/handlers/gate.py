@@ -20,6 +20,7 @@ from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.runtime.ptb_compat import end_conversation, in_conversation
 from bot.runtime.scheduler import GroupBusy
 from bot.services.members.people import first_look, identify
+from bot.services.openness import objections
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ async def gate(update: Update, context: ZhibuContext) -> None:
         await update.callback_query.answer(t(context.lang, "pages.gone"), show_alert=True)
         await store.updates.mark(update.update_id)
         raise ApplicationHandlerStop
-    if person.known or _is_start_with_code(update):
+    if person.known or _is_start_with_code(update) or await _objecting(update, context):
         await _switch_conversation(update, context)
         return
     if is_private(update) or update.callback_query is not None or _command_for_us(update, context) is not None:
@@ -102,6 +103,15 @@ async def _switch_conversation(update: Update, context: ZhibuContext) -> None:
     ended = end_conversations(context.application, user_id, user_id, keep=starting)
     if ended:
         await context.bot.send_message(user_id, t(context.lang, "common.step_ended"), parse_mode="HTML")
+
+
+async def _objecting(update: Update, context: ZhibuContext) -> bool:
+    """A resident not on the roster who opened an item's 我有异议 link: their next private message is the objection
+    (`bot.handlers.openness`), so it passes."""
+    message, user = update.message, update.effective_user
+    if message is None or user is None or not message.text or not is_private(update):
+        return False
+    return await objections.waiting(deps(context), user.id)
 
 
 def _for_another_bot(update: Update, context: ZhibuContext) -> bool:

@@ -10,12 +10,14 @@ from bot.handlers.checkin import check_in_by_link
 from bot.handlers.common import actor, call, deps, is_private, render, reply, reply_html
 from bot.handlers.gate import refuse_unknown
 from bot.handlers.menu import MENUS, linked_now
+from bot.handlers.openness import begin_objection
 from bot.i18n import resolve_language, t
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.kernel.commands import available
 from bot.services.kernel.text import clean_text
 from bot.services.members.invites import redeem
 from bot.services.members.people import set_language, welcome
+from bot.services.openness.buttons import OBJECT_LINK
 
 
 async def cmd_start(update: Update, context: ZhibuContext) -> None:
@@ -23,6 +25,9 @@ async def cmd_start(update: Update, context: ZhibuContext) -> None:
     code = clean_text((context.args or [""])[0])
     if code.startswith(LINK_PREFIX) and is_private(update) and person.known:  # a check-in QR code scanned
         await check_in_by_link(update, context, code)
+        return
+    if code.startswith(OBJECT_LINK) and is_private(update):  # 我有异议 under a 党务公开 item: anyone may object
+        await begin_objection(update, context, code.removeprefix(OBJECT_LINK))
         return
     if code and code != "help" and is_private(update):
         await _redeem(update, context, code)

@@ -53,6 +53,8 @@ from bot.services.notices import common as notices
 from bot.services.notices import compose as notices_compose
 from bot.services.notices import due as due_meetings
 from bot.services.notices import presence as notices_presence
+from bot.services.openness import buttons as openness_buttons
+from bot.services.openness import reminders as openness_reminders
 from bot.services.reports import buttons as reports_buttons
 from bot.services.reports import due as due_reports
 from bot.services.reports import read as reports_read
@@ -88,6 +90,7 @@ REMINDER_SOURCES: tuple[DueSource | ReminderSource, ...] = (
     appraisal_reminders.material_reminders,  # 对照检查材料 not handed in, before the deadline
     appraisal_reminders.correction_followups,  # a 限期改正 date come, digest: the member's secretaries
     appraisal_reminders.pledge_asks,  # January: a member without this year's 党员承诺
+    openness_reminders.period_ends,  # 党务公开: the day after a 公示期, whether objections came in, once
     digest.daily_digests,  # from DIGEST_TIME: each person's escalations in one
     # message (waiting items: a partial index); the last
     # plain source, so it carries what this sweep recorded
@@ -106,6 +109,7 @@ BUTTONS = (
     members_buttons,
     minutes_buttons,
     notices_buttons,
+    openness_buttons,
     reports_buttons,
 )
 #: Every payload kind, as their modules registered them (`bot.domain.payload`): for the tests (64 bytes at

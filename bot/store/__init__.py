@@ -24,6 +24,7 @@ from bot.store.members import MemberRepo
 from bot.store.minutes import MinutesRepo
 from bot.store.notices import NoticeRepo
 from bot.store.notices_backfill import BackfillRepo
+from bot.store.openness import OpennessRepo
 from bot.store.outbox import OutboxRepo
 from bot.store.reports import ReportRepo
 from bot.store.rolls import RollRepo
@@ -61,6 +62,7 @@ class Store:
         self.year = YearRepo(db)  # the branch's year, its second round (issue 26)
         self.committees = CommitteeRepo(db)
         self.backfill = BackfillRepo(db)
+        self.openness = OpennessRepo(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:

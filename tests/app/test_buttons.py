@@ -146,6 +146,8 @@ ON_THE_WIRE = [
     ("DutyAccountsPage", "duty:ap:7:8"),
     ("DutyPublish", "duty:pub:7"),
     ("DutyPublishDrop", "duty:pubx:7"),
+    ("PublicityPost", "pub:post:7"),
+    ("PublicityDrop", "pub:drop:7"),
     ("InviteRelink", "inv:relink:7:8"),
     ("InviteKeep", "inv:keep:7"),
     ("ListPage", "pg:requests:8:unlinked:10"),

@@ -49,5 +49,6 @@ def test_figures_on_both_sides_of_the_limits(tmp_path: Path) -> None:
 
 def test_services_has_few_entries_at_its_top() -> None:
     entries = _shape().services_entries(ROOT)
-    # ~15: the capabilities, the registry and __init__; issue 26's `appraisal` is the 16th (CI allows 18)
-    assert len(entries) <= 16, entries
+    # ~15: the capabilities, the registry and __init__; issue 26's `appraisal` is the 16th, issue 28's `openness`
+    # the 17th (CI allows 18)
+    assert len(entries) <= 17, entries

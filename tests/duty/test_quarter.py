@@ -135,7 +135,7 @@ async def test_the_account_by_voice_or_text_the_list_the_rating_and_the_publicit
     await other.send("/rate 赵巡逻 | 不称职")
     await other.expect("没有找到")
 
-    await secretary.send("/publicity")
+    await secretary.send("/publicity 岗位")
     unbound = await secretary.expect("公示预览")
     assert "还没有绑定群" in unbound.text and not unbound.buttons
     group = harness.emu.add_group(GROUP, "一村党员群")
@@ -153,7 +153,7 @@ async def test_the_account_by_voice_or_text_the_list_the_rating_and_the_publicit
     await secretary.expect("公示已发布", kind="message")
     await harness.settle()
     posted = await group.expect("设岗定责公示")
-    assert "赵巡逻" in posted.text and "优秀" in posted.text
+    assert "赵巡逻" in posted.text and "优秀" in posted.text and "公示期：" in posted.text and "个工作日" in posted.text
     await secretary.press_data(publish, preview)  # pressed again (a second phone): posted once only
     await secretary.expect("已经发布过了", kind="alert")
     await harness.nothing_more(group)
@@ -163,8 +163,8 @@ async def test_the_account_by_voice_or_text_the_list_the_rating_and_the_publicit
     by_name = {r["member"]: r for r in rows}
     assert by_name["赵巡逻"]["rating"] == "excellent" and "路灯损坏" in by_name["赵巡逻"]["account"]
     assert by_name["钱调解"]["voice_file_id"] and by_name["钱调解"]["rating"] == "competent"
-    [publicity] = list(csv.DictReader(io.StringIO(files["duty_publicity.csv"].decode("utf-8-sig"))))
-    assert publicity["quarter"] == "2026Q1" and "赵巡逻" in publicity["text"]
+    [publicity] = list(csv.DictReader(io.StringIO(files["publicity_items.csv"].decode("utf-8-sig"))))
+    assert publicity["source"] == "posts:2026Q1" and "赵巡逻" in publicity["text"] and publicity["kind"] == "posts"
     logs = list(csv.DictReader(io.StringIO(files["duty_logs.csv"].decode("utf-8-sig"))))
     assert {r["review"] for r in logs} == {"approved"} and logs[0]["post_name"] == "治安巡逻岗"
     posts = list(csv.DictReader(io.StringIO(files["posts.csv"].decode("utf-8-sig"))))

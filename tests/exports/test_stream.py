@@ -31,6 +31,7 @@ from bot.services.households.export import HOUSEHOLDS_HEADER, REQUESTS_HEADER, V
 from bot.services.kernel.export_time import local
 from bot.services.minutes.export import RESOLUTIONS_HEADER
 from bot.services.notices.export import ATTENDANCE_HEADER, NOTICE_HEADER
+from bot.services.openness.export import ITEMS_HEADER
 from bot.services.reports.export import STATUS_HEADER, THOUGHT_HEADER
 from bot.store import Store
 from bot.store.db import STREAM_CHUNK
@@ -280,6 +281,7 @@ async def from_lists(store: Store, units: set[int] | None) -> dict[str, bytes]:
     files["appraisal.csv"] = to_csv(APPRAISAL_HEADER, [])
     files["rectify_items.csv"] = to_csv(RECTIFY_HEADER, [])
     files["pledges.csv"] = to_csv(PLEDGES_HEADER, [])
+    files["publicity_items.csv"] = to_csv(ITEMS_HEADER, [])  # 党务公开: none in this database
     return files
 
 
@@ -312,6 +314,7 @@ async def test_streamed_files_are_the_files_built_from_whole_lists(opened: Store
             "appraisal.csv",
             "rectify_items.csv",
             "pledges.csv",
+            "publicity_items.csv",
         ]
         assert streamed == await from_lists(opened, units), units
     everything = await export_files(opened)

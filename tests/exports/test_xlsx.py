@@ -56,6 +56,8 @@ ZH_SHEETS = [
     "设岗定责考核",
     "述职评议",
     "公示记录",
+    "党务公开台账",
+    "党务公开栏",
     "联户台账",
     "民情诉求台账",
     "困难党员台账",
@@ -81,6 +83,8 @@ EN_SHEETS = [
     "Duty posts",
     "Quarterly accounts",
     "Publicity",
+    "Public notices",
+    "Notice board",
     "Households",
     "Requests",
     "Care cases",
@@ -306,7 +310,7 @@ async def test_dates_are_real_dates_in_chinese_format(seeded: Store, tmp_path: P
 async def test_every_sheet_is_set_up_for_printing(seeded: Store, tmp_path: Path) -> None:
     book = open_book(await ledger(seeded, tmp_path / "all"))
     for sheet in book.worksheets:
-        upright = sheet.title in ("封面", "目录")
+        upright = sheet.title in ("封面", "目录", "党务公开栏")
         assert sheet.page_setup.orientation == ("portrait" if upright else "landscape"), sheet.title
         assert str(sheet.page_setup.paperSize) == "9", sheet.title  # A4
         # A fixed scale, never "fit to page" (which shrinks a wide sheet to unreadable type).

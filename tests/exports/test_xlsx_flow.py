@@ -54,6 +54,8 @@ async def test_an_english_speaking_secretary_gets_an_english_ledger(harness: Har
         "Duty posts",
         "Quarterly accounts",
         "Publicity",
+        "Public notices",
+        "Notice board",
         "Households",
         "Requests",
         "Care cases",

@@ -22,6 +22,7 @@ from bot.store import Store
 from bot.store.appraisal_rows import TalkIn
 from bot.store.db import iso
 from bot.store.minutes import Resolution
+from bot.store.openness import Draft
 
 NOW = datetime(2026, 11, 20, 4, tzinfo=UTC)  # 12:00 in Asia/Shanghai
 FORMULA = "=cmd()"
@@ -246,6 +247,7 @@ async def seed(store: Store) -> None:
     await seed_care(store, zhang, li, chen)
     await seed_dues(store, qian, wang)
     await seed_appraisal(store, wang, li, zhang)
+    await seed_openness(store, wang)
 
     await store.reports.add_status(zhang.id, "away_work", TOM, FORMULA, datetime(2026, 9, 1, 2, tzinfo=UTC))
     await store.reports.add_status(zhang.id, "away_work", "广东东莞", LONG, datetime(2026, 10, 1, 2, tzinfo=UTC))
@@ -395,3 +397,23 @@ async def seed_appraisal(store: Store, wang: Member, li: Member, zhang: Member) 
     found = await store.appraisal.pledge(li.id, 2026)
     assert found is not None
     await store.appraisal.add_progress(found.id, "看望王大爷四次", at)
+
+
+async def seed_openness(store: Store, wang: Member) -> None:
+    """Issue 28: a 党务公开 item posted on 18 November, its 公示期 running on the export's day, with a resident's
+    objection (whose name must not print) answered."""
+    at = datetime(2026, 11, 18, 2, tzinfo=UTC)
+    draft = Draft(
+        wang.unit_id,
+        "village",
+        "free",
+        "村东道路硬化",
+        "拟硬化村东道路 800 米。",
+        5,
+        date(2026, 11, 18),
+        date(2026, 11, 24),
+    )
+    item = await store.openness.add_draft(draft, wang.id, at)
+    await store.openness.post(item, -100777, wang.id, at, list)
+    number, _ = await store.openness.object(item, (9999, None, "老刘异议人"), "预算太高", at, lambda n: [])
+    await store.openness.answer(number, "明细已公开", wang.id, at, [])

@@ -1,7 +1,7 @@
-"""The quarter's 公示 as use cases: a secretary previews the list of their units' post-holders (names, posts,
-approved points, the panel's rating) and, when their unit has a bound group (`/bindgroup`), posts exactly
-what was previewed there — the post queued in the transaction that marks it posted, once. The previewed
-text is kept (`post_publicity`) and goes to the export. No Telegram here.
+"""The quarter's 岗位公示: the lines of the secretary's units' post-holders (names, posts, approved points, the
+panel's rating), which `/publicity 岗位` turns into a 党务公开 item with its dates (`bot.services.openness`).
+`publish` and `dropped` answer the buttons of previews made before (kept in `post_publicity`, in the export).
+No Telegram here.
 """
 
 from __future__ import annotations
@@ -9,11 +9,10 @@ from __future__ import annotations
 import logging
 
 from bot.domain.call import Call
-from bot.domain.results import Reply, Result, alert, say, shown
+from bot.domain.results import Reply, Result, alert, say
 from bot.domain.rights import OrgTree, can_manage
 from bot.i18n import t
 from bot.services.duty.accounts import quarter_figures, quarter_label, rating_label
-from bot.services.duty.buttons import DutyPublish, DutyPublishDrop
 from bot.services.duty.points import Quarter, under_review
 from bot.services.duty.rules import FieldError
 from bot.services.duty.view import posts_label
@@ -25,8 +24,10 @@ from bot.store.outbox import Outgoing
 log = logging.getLogger(__name__)
 
 
-async def preview(deps: Deps, call: Call, text: str) -> Reply:
-    """`/publicity [2026Q1]`: the 公示 as it would be posted, with 发布到群 when the unit has a bound group."""
+async def holders(deps: Deps, call: Call, text: str) -> tuple[int, Quarter, list[str]] | Reply:
+    """The 公示 of a quarter (`2026Q1`; the quarter under review when empty) for the secretary's unit: (the unit,
+    the quarter, one line per post-holder: name, posts, approved points, the panel's rating), worded in the
+    community's language. The 党务公开 item (`bot.services.openness`) gives it its title, dates and objections."""
     actor, now, store, settings, lang = call.actor, call.now, deps.store, deps.settings, call.lang
     member = actor.member
     if member is None:
@@ -37,8 +38,8 @@ async def preview(deps: Deps, call: Call, text: str) -> Reply:
         return say("posts.err.quarter", value=text.strip())
     tree = OrgTree.of(await store.units.all())
     unit = tree.units.get(member.unit_id)
-    holders = await quarter_figures(store, await managed_members(store, actor, tree), quarter, settings)
-    if unit is None or not holders:
+    found = await quarter_figures(store, await managed_members(store, actor, tree), quarter, settings)
+    if unit is None or not found:
         return say("posts.accounts.empty", quarter=quarter_label(lang, quarter))
     group = settings.default_language  # the group reads the community's language
     lines = [
@@ -51,26 +52,9 @@ async def preview(deps: Deps, call: Call, text: str) -> Reply:
             points=h.points,
             rating=rating_label(group, h.account),
         )
-        for n, h in enumerate(holders, 1)
+        for n, h in enumerate(found, 1)
     ]
-    body = "\n".join(
-        [
-            t(group, "posts.publicity.header", unit=unit.name, quarter=quarter_label(group, quarter)),
-            *lines,
-            "",
-            t(group, "posts.publicity.footer"),
-        ]
-    )
-    publicity_id = await store.duty.posts.add_publicity(unit.id, str(quarter), body, member.id, iso(now))
-    if unit.chat_id is None:
-        return shown("\n\n".join([t(lang, "posts.publicity.preview"), body, t(lang, "posts.publicity.no_group")]))
-    buttons = [
-        [
-            {"text": t(lang, "posts.publicity.post"), "data": DutyPublish(publicity_id).pack()},
-            {"text": t(lang, "posts.publicity.drop"), "data": DutyPublishDrop(publicity_id).pack()},
-        ]
-    ]
-    return shown("\n\n".join([t(lang, "posts.publicity.preview"), body]), buttons)
+    return unit.id, quarter, lines
 
 
 async def publish(deps: Deps, call: Call, publicity_id: int) -> Result:

@@ -62,6 +62,7 @@ from bot.services.kernel.export_time import export_tz
 from bot.services.kernel.text import join_names
 from bot.services.minutes.export import RESOLUTIONS_HEADER, resolutions_rows
 from bot.services.notices.export import ATTENDANCE_HEADER, NOTICE_HEADER, attendance_rows, notices_rows
+from bot.services.openness.export import ITEMS_HEADER, item_rows
 from bot.services.reports.export import STATUS_HEADER, THOUGHT_HEADER, status_rows, thought_rows
 from bot.store import Store
 from bot.store.db import utcnow
@@ -211,6 +212,7 @@ EXPORTS: tuple[ExportFile, ...] = (
     ExportFile("appraisal.csv", APPRAISAL_HEADER, appraisal_rows),  # 民主评议党员
     ExportFile("rectify_items.csv", RECTIFY_HEADER, rectify_rows),  # 组织生活会 整改清单
     ExportFile("pledges.csv", PLEDGES_HEADER, pledge_rows),  # 党员承诺践诺
+    ExportFile("publicity_items.csv", ITEMS_HEADER, item_rows),  # 党务公开 (issue 28)
 )
 
 

@@ -48,6 +48,7 @@ from bot.services.ledger.sheet import grid_sheet
 from bot.services.members.sheet import contacts_sheet, mobile_sheet, roster_sheet, status_sheet
 from bot.services.minutes.sheet import minutes_sheet
 from bot.services.notices.sheet import attendance_sheet, meetings_sheet
+from bot.services.openness.sheet import board_sheet, ledger_sheet
 from bot.store import Store
 from bot.store.workbook_reads import WorkbookReads
 
@@ -71,6 +72,8 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("duty", duty_sheet),
     Sheet("accounts", accounts_sheet),
     Sheet("publicity", publicity_sheet),
+    Sheet("openness", ledger_sheet),  # 党务公开台账 (issue 28)
+    Sheet("openness_board", board_sheet),  # 党务公开栏, A4 to print
     Sheet("households", households_sheet),
     Sheet("requests", requests_sheet),
     Sheet("care", care_sheet),
