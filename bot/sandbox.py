@@ -14,6 +14,7 @@ import re
 import sys
 import tempfile
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -22,10 +23,12 @@ from pydantic import SecretStr
 
 from bot.app import build_application, running
 from bot.config import Settings
+from bot.domain.workdays import period
 from bot.emulator import BotApiEmulator, BotMessage, EmuUser
 from bot.services.households.importing import apply_households, parse_households
 from bot.services.members.roster import RosterRow, apply_roster, parse_roster
 from bot.store import Store
+from bot.store.openness import Draft
 
 DEMO_DIR: Traversable = resources.files("bot.demo")
 DEMO_ROSTER = DEMO_DIR / "roster-baimiao.csv"
@@ -207,6 +210,18 @@ async def demo_households(store: Store) -> None:
         raise SystemExit(f"{DEMO_HOUSEHOLDS}: line {problems[0].line}, column {problems[0].column}: {problems[0].key}")
 
 
+async def demo_publicity(store: Store, settings: Settings) -> None:
+    """党务公开 (issue 28): one item of 白庙村党支部 posted today by its secretary, open for objections for 5 working
+    days (`:as 陌生人` then `/start oj_1` objects). No group is bound in the sandbox, so nothing is sent."""
+    [secretary] = await store.members.named("彭国华")
+    now = datetime.now(UTC)
+    starts, ends = period(now.astimezone(settings.tz).date(), 5)
+    body = "经四议两公开程序，村民代表会议表决通过：硬化村东道路 800 米，预算 12 万元，由村集体经济收入列支。"
+    draft = Draft(secretary.unit_id, "village", "free", "村东道路硬化工程", body, 5, starts, ends)
+    item = await store.openness.add_draft(draft, secretary.id, now)
+    await store.openness.post(item, 0, secretary.id, now, list)
+
+
 async def _main(
     settings: Settings, script: Path | None, roster: Path | None, database: Path | None, interactive: bool
 ) -> int:
@@ -226,6 +241,7 @@ async def _main(
                 await apply_roster(store, rows, sandbox_settings.community_name)
                 if roster is None:
                     await demo_households(store)
+                    await demo_publicity(store, sandbox_settings)
                 app = build_application(sandbox_settings, store)
                 async with running(app, poll_timeout=1):
                     box = Sandbox(emu, ids)

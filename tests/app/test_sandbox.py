@@ -55,6 +55,12 @@ def test_the_whole_demo_tour_plays_and_shows_each_capability(tmp_path: Path) -> 
     failed = [line for line in whole.splitlines() if line.startswith("  （")]
     assert failed == [], failed
 
+    # 党务公开: a resident's objection, privately, answered (issue 28)
+    out = whole[whole.index("陌生人 › /start oj_1") :]
+    assert "您要对《村东道路硬化工程》提异议" in out and "已经转给支部书记" in out
+    assert "有人对党务公开提异议" in out and "已把答复发给 陌生人" in out
+    assert "支部答复如下" in out and "个人信息不能公开" in out and "四议两公开结果" in out
+
     # away for more than a month → the secretary registers a mobile member (issue 12)
     mobile = whole[whole.index("胡淑珍 按下 [会，超过一个月]") :]
     assert "要登记为流动党员吗？" in mobile and "已把 胡淑珍 登记为流动党员" in mobile
