@@ -4,7 +4,7 @@ the use cases of the item's secretaries and by the person who raised them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import AsyncGenerator, Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -135,6 +135,16 @@ class OpennessRepo:
             _ITEM_SQL + where + "ORDER BY i.starts_on DESC, i.id DESC LIMIT ?", (*params, limit)
         )
         return [_item(r) for r in rows]
+
+    async def each_posted(self, units: Collection[int] | None) -> AsyncGenerator[Item, None]:
+        """Every posted item of these units (all when None), oldest first, through a cursor: for the exports."""
+        where, params = "WHERE i.posted_at IS NOT NULL ", ()  # type: tuple[str, tuple[object, ...]]
+        if units is not None:
+            ids = tuple(sorted(units)) or (-1,)
+            where += f"AND i.unit_id IN ({','.join('?' * len(ids))}) "
+            params = ids
+        async for row in self.db.stream(_ITEM_SQL + where + "ORDER BY i.starts_on, i.id", params):
+            yield _item(row)
 
     async def ended_between(self, first: date, last: date) -> list[Item]:
         """Posted items whose 公示期 ended between these days (both counted)."""

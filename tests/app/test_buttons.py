@@ -100,7 +100,15 @@ def test_every_capability_registers_its_payloads_and_no_two_share_a_prefix() -> 
 
 
 #: The kinds added since the split (issue 23), by name.
-ADDED = ("MinutesKind", "MinutesNoWritten", "NoticeMode", "CheckinShow", "MinutesContentDone")
+ADDED = (
+    "MinutesKind",
+    "MinutesNoWritten",
+    "NoticeMode",
+    "CheckinShow",
+    "MinutesContentDone",
+    "PublicityPost",  # 党务公开 (issue 28)
+    "PublicityDrop",
+)
 
 
 #: One payload of each kind as the version before the split sent it (bot/buttons.py at 77f3195): buttons of that
@@ -146,8 +154,6 @@ ON_THE_WIRE = [
     ("DutyAccountsPage", "duty:ap:7:8"),
     ("DutyPublish", "duty:pub:7"),
     ("DutyPublishDrop", "duty:pubx:7"),
-    ("PublicityPost", "pub:post:7"),
-    ("PublicityDrop", "pub:drop:7"),
     ("InviteRelink", "inv:relink:7:8"),
     ("InviteKeep", "inv:keep:7"),
     ("ListPage", "pg:requests:8:unlinked:10"),

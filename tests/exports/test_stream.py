@@ -387,6 +387,7 @@ def test_a_10000_member_export_reads_through_cursors_a_chunk_at_a_time(
                 ("appraisal.csv", "appraisals"),  # none in the data set: a row per member of each 评议
                 ("rectify_items.csv", "rectify_items"),
                 ("pledges.csv", "pledges"),
+                ("publicity_items.csv", "publicity_items"),
             )
         }
     assert expected["members.csv"] == 10_000 and expected["attendance.csv"] > 20_000

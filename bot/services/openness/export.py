@@ -4,9 +4,9 @@ answered (who objected stays out, as on the sheet)."""
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from contextlib import aclosing
 
 from bot.domain.rights import OrgTree
-from bot.services.openness.sheet import MOST
 from bot.store import Store
 
 ITEMS_HEADER = [
@@ -27,19 +27,20 @@ ITEMS_HEADER = [
 
 
 async def item_rows(store: Store, tree: OrgTree, units: set[int] | None) -> AsyncGenerator[list[object], None]:
-    for item in reversed(await store.openness.posted(units, MOST)):
-        yield [
-            item.id,
-            tree.name(item.unit_id),
-            item.kind,
-            item.source,
-            item.title,
-            item.body,
-            item.starts_on.isoformat(),
-            item.ends_on.isoformat(),
-            item.days,
-            item.posted_by_name,
-            item.posted_at,
-            item.objections,
-            item.answered,
-        ]
+    async with aclosing(store.openness.each_posted(units)) as items:
+        async for item in items:
+            yield [
+                item.id,
+                tree.name(item.unit_id),
+                item.kind,
+                item.source,
+                item.title,
+                item.body,
+                item.starts_on.isoformat(),
+                item.ends_on.isoformat(),
+                item.days,
+                item.posted_by_name,
+                item.posted_at,
+                item.objections,
+                item.answered,
+            ]

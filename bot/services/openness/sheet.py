@@ -5,6 +5,8 @@ board: the items whose 公示期 runs on the day of the export, each with its te
 
 from __future__ import annotations
 
+from contextlib import aclosing
+
 from bot.services.kernel.xlsx_cells import Printing, plain
 from bot.services.kernel.xlsx_context import Ledger
 from bot.services.openness.text import period_text
@@ -24,33 +26,32 @@ LEDGER_COLUMNS = (
     "answered",
 )
 BOARD_COLUMNS = ("title", "body", "period")
-#: Items read into the sheets, at the most (a branch posts a few a month).
-MOST = 5000
 
 
 async def ledger_sheet(ledger: Ledger) -> None:
-    """党务公开台账: every posted item of the units, newest first."""
+    """党务公开台账: every posted item of the units, by its first day."""
     table = ledger.book.table(
         ledger.text("openness.sheet"), ledger.headers("openness", LEDGER_COLUMNS), widths={3: 24, 4: 48}
     )
-    for item in await ledger.store.openness.posted(ledger.units, MOST):
-        ledger.seen(item.starts_on)
-        table.row(
-            [
-                item.id,
-                ledger.unit(item.unit_id),
-                plain(ledger.lang, f"openness.kind.{item.kind}"),
-                item.title,
-                item.body,
-                item.starts_on,
-                item.ends_on,
-                item.days,
-                item.posted_by_name,
-                item.posted_at,
-                item.objections,
-                item.answered,
-            ]
-        )
+    async with aclosing(ledger.store.openness.each_posted(ledger.units)) as items:
+        async for item in items:
+            ledger.seen(item.starts_on)
+            table.row(
+                [
+                    item.id,
+                    ledger.unit(item.unit_id),
+                    plain(ledger.lang, f"openness.kind.{item.kind}"),
+                    item.title,
+                    item.body,
+                    item.starts_on,
+                    item.ends_on,
+                    item.days,
+                    item.posted_by_name,
+                    item.posted_at,
+                    item.objections,
+                    item.answered,
+                ]
+            )
 
 
 async def board_sheet(ledger: Ledger) -> None:
@@ -62,14 +63,15 @@ async def board_sheet(ledger: Ledger) -> None:
         printing=Printing(portrait=True),
     )
     today = ledger.today
-    for item in await ledger.store.openness.posted(ledger.units, MOST):
-        if not item.starts_on <= today <= item.ends_on:
-            continue
-        period = period_text(ledger.lang, item.starts_on, item.ends_on, item.days)
-        table.row(
-            [
-                f"{ledger.unit(item.unit_id)}\n{item.title}",
-                item.body,
-                f"{period}\n{ledger.text('openness_board.object')}",
-            ]
-        )
+    async with aclosing(ledger.store.openness.each_posted(ledger.units)) as items:
+        async for item in items:
+            if not item.starts_on <= today <= item.ends_on:
+                continue
+            period = period_text(ledger.lang, item.starts_on, item.ends_on, item.days)
+            table.row(
+                [
+                    f"{ledger.unit(item.unit_id)}\n{item.title}",
+                    item.body,
+                    f"{period}\n{ledger.text('openness_board.object')}",
+                ]
+            )
