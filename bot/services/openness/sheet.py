@@ -59,7 +59,7 @@ async def board_sheet(ledger: Ledger) -> None:
     table = ledger.book.table(
         ledger.text("openness_board.sheet"),
         ledger.headers("openness_board", BOARD_COLUMNS),
-        widths={0: 22, 1: 56, 2: 22},
+        widths={0: 22, 1: 50, 2: 28},
         printing=Printing(portrait=True),
     )
     today = ledger.today
