@@ -142,6 +142,8 @@ async def test_a_preview_carrying_a_private_field_is_refused(harness: Harness) -
     await secretary.expect("请这样写")
     await secretary.send("/publicity 标题 | 内容 | 100")
     await secretary.expect("工作日数「100」不对")
+    await secretary.send("/publicity 党费 | 3")  # from the records, with its days: none recorded yet
+    await secretary.expect("还没有登记党费")
     await harness.nothing_more(group)
     rows = await harness.store.db.fetchone("SELECT count(*) FROM publicity_items")
     assert rows is not None and rows[0] == 0
@@ -169,6 +171,10 @@ async def test_a_plain_member_objects_and_cancel_ends_the_wait(harness: Harness)
     group = await bound_group(harness)
     await secretary.send("/publicity 整改 | 3")
     await secretary.expect("还没有整改清单")
+    # a title that begins with a source's word is a free item
+    await secretary.send("/publicity 党费 使用情况说明 | 今年党费全部按规定上缴，支部没有留存。")
+    free = await secretary.expect("公示预览")
+    assert "党费 使用情况说明" in free.text and "【" not in free.text
     await secretary.send("/publicity 发展 张三")
     await secretary.expect("没有找到「张三」")
     await secretary.send("/publicity 四议两公开 | 村集体土地流转结果 | 经村民代表会议表决，流转给合作社，租期五年。")

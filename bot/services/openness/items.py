@@ -69,12 +69,14 @@ async def publicity_command(deps: Deps, call: Call, text: str) -> Result:
         return await answer(deps, call, rest)
     fields = split(text)
     first_head, _, first_rest = fields[0].partition(" ")
-    if first_head in SOURCE_WORDS or _QUARTER.match(fields[0]):
+    # From the records: a source word (or a quarter) alone, or with the working days after it; a title that only
+    # begins with such a word (`党费 使用情况 | …`) is a free item.
+    sourced = first_head in SOURCE_WORDS or _QUARTER.match(fields[0]) is not None
+    if sourced and (len(fields) == 1 or (len(fields) == 2 and parse_days(fields[1]) is not None)):
         source = SOURCE_WORDS.get(first_head, Source.POSTS)
         argument = first_rest if first_head in SOURCE_WORDS else fields[0]
         days = parse_days(fields[1]) if len(fields) > 1 else DEFAULT_DAYS
-        if days is None:
-            return Result.of(say("openness.bad_days", value=fields[1][:20]))
+        assert days is not None
         drafted = await SOURCES[source](deps, call, argument)
         if isinstance(drafted, Reply):
             return Result.of(drafted)
