@@ -20,11 +20,15 @@ from bot.domain.organisation import (
 #: Unit kinds. An activity group (活动小组, e.g. 幸福家园3号楼党小组) is a community-wide group by building or
 #: trade under the community committee: members of any branch take part in its daily activities.
 COMMITTEE_KIND, BRANCH_KIND, GROUP_KIND, ACTIVITY_GROUP_KIND = "committee", "branch", "group", "activity_group"
+#: The township (乡镇党委, issue 28): the unit above the community committees when one deployment serves several.
+TOWNSHIP_KIND = "township"
+#: The role of a reader from the township (上级党委, read-only): sees ledgers and figures, changes nothing.
+INSPECTOR = "inspector"
 
 
 class Unit(BaseModel):
-    """A unit of the organisation: the community committee (社区党委), a branch (党支部), a Party
-    group (党小组) of a branch, or an activity group (活动小组) of the community."""
+    """A unit of the organisation: the township (乡镇党委) above the communities, a community committee (社区党委),
+    a branch (党支部), a Party group (党小组) of a branch, or an activity group (活动小组) of the community."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -71,6 +75,8 @@ class Member(BaseModel):
 
     #: The committee seats held (issue 23): (unit, office) — a unit's committee may seat members of other units.
     seats: tuple[tuple[int, str], ...] = ()
+    #: 上级党委 (issue 28): the unit this reader oversees (with the role `inspector`), read-only.
+    oversees: int | None = None
 
     @property
     def reviews(self) -> bool:
@@ -120,6 +126,11 @@ class Member(BaseModel):
     @property
     def is_liaison(self) -> bool:
         return "liaison" in self.roles
+
+    @property
+    def is_inspector(self) -> bool:
+        """上级党委 (read-only): a reader of the unit they oversee."""
+        return INSPECTOR in self.roles and self.oversees is not None
 
 
 class RosterRecord(BaseModel):

@@ -25,6 +25,12 @@ class Capability(StrEnum):
     ORGANISER = "organiser"  # 发展党员: a secretary, or the 组织委员 of a committee
     REVIEWER = "reviewer"  # reviews duty entries: a secretary (an admin), or a committee member named reviewer
     COMMITTEE = "committee"  # a member of a committee (支委会: the secretary, the 支委), or an admin: 述职 ratings
+    READER = "reader"  # reads ledgers and figures: a secretary, an admin, or a reader from above (上级党委)
+
+
+#: What a read-only reader (上级党委, issue 28) may use: commands that only show. Every other capability is refused
+#: them in `Actor.can`, in this one place: a command that writes never needs a check of its own.
+READ_ONLY = frozenset({Capability.ANYONE, Capability.READER})
 
 
 @dataclass(frozen=True)
@@ -87,8 +93,13 @@ class Actor:
         return self.member is not None or self.admin
 
     @property
+    def read_only(self) -> bool:
+        """A reader from above (上级党委): sees, never sends, changes or reads private records. An admin is not."""
+        return not self.admin and self.member is not None and self.member.is_inspector
+
+    @property
     def is_secretary(self) -> bool:
-        return self.admin or (self.member is not None and self.member.is_secretary)
+        return self.admin or (self.member is not None and self.member.is_secretary and not self.read_only)
 
     @property
     def is_liaison(self) -> bool:
@@ -104,6 +115,8 @@ class Actor:
         return self.member is not None and post in self.member.posts
 
     def can(self, capability: Capability) -> bool:
+        if self.read_only and capability not in READ_ONLY:
+            return False
         match capability:
             case Capability.ANYONE:
                 return True
@@ -131,6 +144,8 @@ class Actor:
                 return self.is_secretary or (self.member is not None and self.member.is_committee)
             case Capability.REVIEWER:
                 return self.is_secretary or (self.member is not None and self.member.reviews)
+            case Capability.READER:
+                return self.is_secretary or self.read_only
         return False
 
 
@@ -142,9 +157,18 @@ def managed_units(actor: Actor, tree: OrgTree) -> set[int]:
     """The units a secretary manages: their own unit and those under it; everything for admins."""
     if actor.admin:
         return set(tree.units)
-    if actor.member is not None and actor.member.is_secretary:
+    if actor.member is not None and actor.member.is_secretary and not actor.read_only:
         return tree.subtree(actor.member.unit_id)
     return set()
+
+
+def visible_units(actor: Actor, tree: OrgTree) -> set[int]:
+    """The units whose ledgers and figures the actor may read: those they manage, or for a reader from above
+    (上级党委) the unit they oversee and every unit under it."""
+    member = actor.member
+    if actor.read_only and member is not None and member.oversees is not None:
+        return tree.subtree(member.oversees)
+    return managed_units(actor, tree)
 
 
 def can_manage(actor: Actor, unit_id: int, tree: OrgTree) -> bool:
@@ -169,7 +193,7 @@ def can_see_member(actor: Actor, target: Member, tree: OrgTree) -> bool:
     if actor.admin:
         return True
     me = actor.member
-    if me is None:
+    if me is None or actor.read_only:
         return False
     if me.id == target.id or target.liaison_id == me.id:
         return True

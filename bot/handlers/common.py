@@ -45,6 +45,7 @@ _WHO = {
     Capability.CONVENER: "notice.who_convener",
     Capability.REVIEWER: "posts.review.who",
     Capability.COMMITTEE: "posts.rate.who",
+    Capability.READER: "common.who_reader",
 }
 
 
@@ -123,6 +124,9 @@ def command(name: str) -> Callable[[Handler], Handler]:
         @functools.wraps(func)
         async def guarded(update: Update, context: ZhibuContext) -> Any:
             person = actor(context)
+            if person.read_only and not person.can(spec.capability):  # 上级党委: reads, never writes
+                await reply(update, context, "common.read_only", what=f"/{name}")
+                return None
             if not person.can(spec.capability):
                 await reply(
                     update,

@@ -21,13 +21,18 @@ async def cmd_export(update: Update, context: ZhibuContext) -> None:
         await render(update, context, ask)
         return
     person = asked.actor
-    scope = await export_scope(needs, asked)
+    scope = await export_scope(needs, asked, ask.unit)
+    if isinstance(scope, Reply):
+        await render(update, context, scope)
+        return
     await render(update, context, scope.sending)
     chat = update.effective_chat
     assert chat is not None
     problem: str | None = None
     compiler = person.member.name if person.member else None
-    job = ExportJob(scope.units, needs.tz, asked.lang, asked.now, needs.settings, compiler, ask.year)
+    job = ExportJob(
+        scope.units, needs.tz, asked.lang, asked.now, needs.settings, compiler, ask.year, reader=person.read_only
+    )
     async with exported(needs.store, job) as written:
         files = list(written)
         if ask.pdf:

@@ -19,10 +19,16 @@ from bot.i18n import resolve_language, t
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.runtime.ptb_compat import end_conversation, in_conversation
 from bot.runtime.scheduler import GroupBusy
+from bot.services.ledger.buttons import LedgerAll, LedgerView
 from bot.services.members.people import first_look, identify
 from bot.services.openness import objections
 
 log = logging.getLogger(__name__)
+
+
+def reader_button(data: object) -> bool:
+    """Whether a reader from above (上级党委) may press a button with this payload: the pages of the ledger."""
+    return LedgerAll.unpack(data) is not None or LedgerView.unpack(data) is not None
 
 
 def _is_start_with_code(update: Update) -> bool:
@@ -65,6 +71,11 @@ async def gate(update: Update, context: ZhibuContext) -> None:
         # A press without data (a client's bug, or forged): PTB would hand it to every CallbackQueryHandler
         # whatever its pattern, so it is answered here like an expired button and goes no further.
         await update.callback_query.answer(t(context.lang, "pages.gone"), show_alert=True)
+        await store.updates.mark(update.update_id)
+        raise ApplicationHandlerStop
+    if person.read_only and update.callback_query is not None and not reader_button(update.callback_query.data):
+        # 上级党委 (read-only): only the buttons of what they may read; nothing is sent or changed for them
+        await update.callback_query.answer(t(context.lang, "common.read_only_alert"), show_alert=True)
         await store.updates.mark(update.update_id)
         raise ApplicationHandlerStop
     if person.known or _is_start_with_code(update) or await _objecting(update, context):

@@ -13,7 +13,7 @@ from datetime import date
 
 import aiosqlite
 
-from bot.domain.models import Member
+from bot.domain.models import INSPECTOR, Member
 from bot.store.db import Database, iso, utcnow
 
 # A member's roles are their bot roles (member_roles) and their offices (member_offices: 支委, 党小组长); whether a
@@ -24,7 +24,9 @@ _SELECT = (
     "(SELECT group_concat(office, ';') FROM member_offices o WHERE o.member_id = m.id) AS offices, "
     "(SELECT group_concat(post, ';') FROM member_posts p WHERE p.member_id = m.id) AS posts, "
     "EXISTS (SELECT 1 FROM post_reviewers v WHERE v.member_id = m.id) AS reviewer, "
-    "(SELECT group_concat(s.unit_id || ':' || s.office, ';') FROM committee_seats s WHERE s.member_id = m.id) AS seats "
+    "(SELECT group_concat(s.unit_id || ':' || s.office, ';') FROM committee_seats s WHERE s.member_id = m.id) "
+    "AS seats, "
+    "(SELECT i.unit_id FROM inspectors i WHERE i.member_id = m.id) AS oversees "
     "FROM members m"
 )
 # Every member id holding a role, whichever table keeps it.
@@ -53,13 +55,15 @@ def _seats(value: str | None) -> tuple[tuple[int, str], ...]:
 
 
 def member_from_row(row: aiosqlite.Row) -> Member:
+    keys = row.keys()
+    oversees = row["oversees"] if "oversees" in keys else None
     return Member(
         id=row["id"],
         name=row["name"],
         unit_id=row["unit_id"],
         group_id=row["group_id"],
         category=row["category"],
-        roles=_split(row["roles"]) | _split(row["offices"]),
+        roles=_split(row["roles"]) | _split(row["offices"]) | ({INSPECTOR} if oversees is not None else set()),
         posts=_split(row["posts"]),
         liaison_id=row["liaison_id"],
         report_cadence=row["report_cadence"],
@@ -81,7 +85,8 @@ def member_from_row(row: aiosqlite.Row) -> Member:
         duty=row["duty"],
         activity_group_id=row["activity_group_id"],
         reviewer=bool(row["reviewer"]),
-        seats=_seats(row["seats"]) if "seats" in row.keys() else (),
+        seats=_seats(row["seats"]) if "seats" in keys else (),
+        oversees=oversees,
     )
 
 

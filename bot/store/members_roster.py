@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 
 import aiosqlite
 
-from bot.domain.models import Change, RosterEntry, RosterRecord
+from bot.domain.models import INSPECTOR, Change, RosterEntry, RosterRecord
 from bot.domain.organisation import OFFICES
 
 _ENTRY = "SELECT id, name, unit_id, group_id, telegram_id, active FROM members"
@@ -116,7 +116,7 @@ class RosterWrites:
         """Roles, offices and posts exactly as the roster has them; whether anything changed."""
         changed = False
         for table, column, wanted in (
-            ("member_roles", "role", record.roles - OFFICES),
+            ("member_roles", "role", record.roles - OFFICES - {INSPECTOR}),
             ("member_offices", "office", record.roles & OFFICES),
             ("member_posts", "post", record.posts),
         ):
@@ -129,6 +129,19 @@ class RosterWrites:
                 )
                 changed = True
         return changed
+
+    async def set_oversight(self, member_id: int, unit_id: int | None) -> bool:
+        """上级党委 (read-only): the unit this member oversees exactly as the roster has it (None: not a reader);
+        whether anything changed."""
+        async with self._conn.execute("SELECT unit_id FROM inspectors WHERE member_id = ?", (member_id,)) as cur:
+            row = await cur.fetchone()
+        have = int(row[0]) if row else None
+        if have == unit_id:
+            return False
+        await self._conn.execute("DELETE FROM inspectors WHERE member_id = ?", (member_id,))
+        if unit_id is not None:
+            await self._conn.execute("INSERT INTO inspectors (member_id, unit_id) VALUES (?, ?)", (member_id, unit_id))
+        return True
 
     async def set_seats(self, member_id: int, seats: Iterable[tuple[int, str]]) -> bool:
         """The member's committee seats exactly as the roster has them (unit, office); whether anything changed."""

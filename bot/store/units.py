@@ -7,12 +7,14 @@ from datetime import date
 
 import aiosqlite
 
-from bot.domain.models import ACTIVITY_GROUP_KIND, GROUP_KIND, Unit
+from bot.domain.models import ACTIVITY_GROUP_KIND, COMMITTEE_KIND, GROUP_KIND, TOWNSHIP_KIND, Unit
 from bot.store.db import Database
 
 
 def _unit(row: aiosqlite.Row) -> Unit:
     kind = ACTIVITY_GROUP_KIND if row["activity"] else row["kind"]
+    if "township" in row.keys() and row["township"]:
+        kind = TOWNSHIP_KIND
     term = row["term_start"] if "term_start" in row.keys() else None
     return Unit(
         id=row["id"],
@@ -37,7 +39,9 @@ class UnitRepo:
         return _unit(row) if row else None
 
     async def committee(self) -> Unit | None:
-        row = await self.db.fetchone("SELECT * FROM units WHERE kind = 'committee' ORDER BY id LIMIT 1")
+        row = await self.db.fetchone(
+            "SELECT * FROM units WHERE kind = 'committee' AND township = 0 ORDER BY id LIMIT 1"
+        )
         return _unit(row) if row else None
 
 
@@ -67,10 +71,25 @@ class UnitWrites:
         found = await self.find(name, parent_id)
         if found:
             return found.id, False
-        activity = kind == ACTIVITY_GROUP_KIND
+        activity, township = kind == ACTIVITY_GROUP_KIND, kind == TOWNSHIP_KIND
+        stored = GROUP_KIND if activity else COMMITTEE_KIND if township else kind
         cur = await self._conn.execute(
-            "INSERT INTO units (parent_id, kind, name, activity) VALUES (?, ?, ?, ?)",
-            (parent_id, GROUP_KIND if activity else kind, name, int(activity)),
+            "INSERT INTO units (parent_id, kind, name, activity, township) VALUES (?, ?, ?, ?, ?)",
+            (parent_id, stored, name, int(activity), int(township)),
         )
         assert cur.lastrowid is not None
         return cur.lastrowid, True
+
+    async def community(self, name: str) -> Unit | None:
+        """The community committee of this name, wherever it hangs (at the top, or under the township)."""
+        async with self._conn.execute(
+            "SELECT * FROM units WHERE kind = 'committee' AND township = 0 AND activity = 0 AND name = ? "
+            "AND (parent_id IS NULL OR parent_id IN (SELECT id FROM units WHERE township = 1)) ORDER BY id LIMIT 1",
+            (name,),
+        ) as cur:
+            row = await cur.fetchone()
+        return _unit(row) if row else None
+
+    async def move(self, unit_id: int, parent_id: int) -> None:
+        """Hang a community committee under the township (a deployment that grew into a township's)."""
+        await self._conn.execute("UPDATE units SET parent_id = ? WHERE id = ?", (parent_id, unit_id))

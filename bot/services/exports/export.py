@@ -24,7 +24,7 @@ from bot.config import Settings
 from bot.domain.call import Call
 from bot.domain.ledger import years_shown
 from bot.domain.results import Reply, say
-from bot.domain.rights import OrgTree, managed_units
+from bot.domain.rights import OrgTree, visible_units
 from bot.services.appraisal.export import (
     APPRAISAL_HEADER,
     PLEDGES_HEADER,
@@ -239,6 +239,7 @@ class ExportJob:
     settings: Settings | None = None
     compiler: str | None = None
     year: int | None = None
+    reader: bool = False  # a reader from above (上级党委): the Excel ledger only, without private sheets
 
     def __post_init__(self) -> None:
         if self.ledger_lang is not None and self.settings is None:
@@ -257,7 +258,7 @@ async def export_to_dir(store: Store, directory: Path, job: ExportJob = ExportJo
         async with store.db.snapshot() as db:
             snapshot = Store(db)
             tree = OrgTree.of(await snapshot.units.all())
-            for export in EXPORTS:
+            for export in () if job.reader else EXPORTS:
                 path = directory / export.name
                 with _private(path) as out:
                     await write_csv(out, export.header, export.rows(snapshot, tree, units))
@@ -265,7 +266,7 @@ async def export_to_dir(store: Store, directory: Path, job: ExportJob = ExportJo
             if job.ledger_lang is not None and job.settings is not None:
                 now = job.now or utcnow()
                 for year in years_shown(job.year, now.astimezone(job.settings.tz).date()):
-                    order = LedgerOrder(tree, units, job.ledger_lang, now, job.compiler, year)
+                    order = LedgerOrder(tree, units, job.ledger_lang, now, job.compiler, year, job.reader)
                     written.append(await write_ledger(snapshot, job.settings, directory, order))
     finally:
         if zone is not None:
@@ -298,12 +299,15 @@ class ExportAsk:
 
     year: int | None = None
     pdf: bool = False
+    unit: str = ""  # 单位: one unit among the person's (a reader from above names any unit they oversee)
 
 
 def export_ask(text: str, this_year: int) -> ExportAsk | Reply:
-    """The words after /export, in any order: a year (2026 or 2026年) and `pdf`; anything else is explained."""
+    """The words after /export, in any order: a year (2026 or 2026年), `pdf` and a unit's name (白庙村党支部);
+    anything else is explained."""
     year: int | None = None
     pdf = False
+    unit = ""
     for word in text.split():
         if word.lower() == "pdf":
             pdf = True
@@ -314,8 +318,11 @@ def export_ask(text: str, this_year: int) -> ExportAsk | Reply:
             if not FIRST_YEAR <= year <= this_year:
                 return say("export.err.year", value=word, first=FIRST_YEAR, last=this_year)
             continue
+        if not unit and not word.isascii():  # a unit's name (白庙村); a Latin word is a typo of pdf
+            unit = word
+            continue
         return say("export.err.word", value=word, year=this_year)
-    return ExportAsk(year, pdf)
+    return ExportAsk(year, pdf, unit)
 
 
 @dataclass(frozen=True)
@@ -326,9 +333,16 @@ class ExportScope:
     sending: Reply
 
 
-async def export_scope(deps: Deps, call: Call) -> ExportScope:
-    """The units this person manages (everything for an admin), named by their top units."""
+async def export_scope(deps: Deps, call: Call, unit: str = "") -> ExportScope | Reply:
+    """The units this person manages (everything for an admin; for a reader from above, the units they oversee),
+    or the one `unit` named among them and those under it, named by their top units."""
     tree = OrgTree.of(await deps.store.units.all())
-    units = managed_units(call.actor, tree)
+    units = visible_units(call.actor, tree)
+    if unit:
+        found = tree.find(unit, within=units)
+        if len(found) != 1:
+            names = join_names([tree.name(u) for u in sorted(units) if tree.units[u].kind != "group"][:8], call.lang)
+            return say("export.err.unit", value=unit[:40], units=names, year=call.now.astimezone(deps.tz).year)
+        units = tree.subtree(found[0].id) & units
     top = [u for u in sorted(units) if tree.units[u].parent_id not in units]
     return ExportScope(units, say("export.sending", units=join_names([tree.name(u) for u in top], call.lang)))

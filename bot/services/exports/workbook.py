@@ -110,6 +110,12 @@ class LedgerOrder:
     now: datetime
     compiler: str | None = None
     year: int | None = None
+    reader: bool = False  # for a reader from above (上级党委): without the sheets of private records
+
+
+#: The sheets a reader from above (上级党委, issue 28) never gets: 谈心谈话 notes, care details, statuses and
+#: liaisons' contact notes, and the roster with its phones and addresses.
+PRIVATE_SHEETS = frozenset({"roster", "care", "care_visits", "talks", "status", "contacts"})
 
 
 def file_name(order: LedgerOrder, tz: ZoneInfo) -> str:
@@ -143,6 +149,8 @@ async def write_ledger(store: Store, settings: Settings, directory: Path, order:
         front = open_front(ledger)
         built: list[tuple[str, Table]] = []
         for sheet in SHEETS:
+            if order.reader and sheet.key in PRIVATE_SHEETS:
+                continue
             before = len(book.tables)
             await sheet.build(ledger)
             built += [(sheet.key, table) for table in book.tables[before:]]

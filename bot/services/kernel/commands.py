@@ -32,7 +32,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("term", Capability.SECRETARY, private=True),  # 任期
     Command("cancelnotice", Capability.SECRETARY, private=True),
     Command("minutes", Capability.CONVENER, private=True),  # a group leader: their 党小组会
-    Command("ledger", Capability.SECRETARY, private=True),  # 三会一课台账
+    Command("ledger", Capability.READER, private=True),  # 三会一课台账: a secretary's, or a reader's from above
     Command("bindgroup", Capability.SECRETARY),
     Command("unbindgroup", Capability.SECRETARY),
     Command("patrol", Capability.PATROL, private=True),
@@ -52,7 +52,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("reports", Capability.LEADER, private=True),
     Command("contact", Capability.LIAISON, private=True),
     Command("members", Capability.SECRETARY, private=True),
-    Command("export", Capability.SECRETARY, private=True),
+    Command("export", Capability.READER, private=True),  # a reader from above: the 台账 without private sheets
     Command("households", Capability.MEMBER, private=True),
     Command("visit", Capability.MEMBER, private=True),
     Command("request", Capability.MEMBER, private=True),
@@ -75,7 +75,14 @@ COMMANDS: tuple[Command, ...] = (
 #: Listed under the secretary's commands for a secretary; for others (a group leader's /notice, a 组织委员's
 #: /development, a reviewer's /review, a 支委's /rate) among their own.
 SECRETARY_ONLY = frozenset(
-    {Capability.SECRETARY, Capability.CONVENER, Capability.ORGANISER, Capability.REVIEWER, Capability.COMMITTEE}
+    {
+        Capability.SECRETARY,
+        Capability.CONVENER,
+        Capability.ORGANISER,
+        Capability.REVIEWER,
+        Capability.COMMITTEE,
+        Capability.READER,
+    }
 )
 
 

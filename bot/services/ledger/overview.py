@@ -21,7 +21,7 @@ from bot.domain.call import Call
 from bot.domain.ledger import period_of, years_shown
 from bot.domain.models import BRANCH_KIND, COMMITTEE_KIND, GROUP_KIND
 from bot.domain.results import Buttons, Reply, alert, say, shown
-from bot.domain.rights import Actor, OrgTree, managed_units
+from bot.domain.rights import Actor, OrgTree, visible_units
 from bot.i18n import t
 from bot.services.kernel import pages
 from bot.services.kernel.deps import Deps
@@ -107,7 +107,7 @@ def _quorum(row: HeldRow) -> bool | None:
 
 def visible(person: Actor, tree: OrgTree) -> set[int]:
     """The branches whose ledger this person may see: those among the units they manage."""
-    return {b.id for b in branches(tree, managed_units(person, tree))}
+    return {b.id for b in branches(tree, visible_units(person, tree))}
 
 
 @dataclass(frozen=True)
@@ -168,7 +168,7 @@ async def show(deps: Deps, call: Call, args: str) -> Reply:
         if len(mine) == 1:
             return await _unit(deps, call, seen, _Branch(next(iter(mine)), year))
         return await _overview(deps, call, seen, LedgerAll(year, 1))
-    found = tree.find(name, within=managed_units(person, tree))
+    found = tree.find(name, within=visible_units(person, tree))
     target = found[0] if len(found) == 1 else None
     if target is not None and target.kind == COMMITTEE_KIND:
         return await _overview(deps, call, seen, LedgerAll(year, 1))

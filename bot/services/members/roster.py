@@ -12,6 +12,7 @@ import csv
 import io
 from datetime import date
 
+from bot.domain.models import INSPECTOR
 from bot.domain.organisation import ACTIVITY_LEADER, GROUP_LEADER
 from bot.services.kernel.text import clean_text
 from bot.services.members.roster_columns import (
@@ -152,10 +153,11 @@ def _across_rows(rows: list[RosterRow]) -> list[RosterError]:
             errors.append(
                 RosterError(row.line, "activity_group", "roster.err.activity_is_branch", {"value": row.activity_group})
             )
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[tuple[str, str, str], int] = {}
     ids: dict[int, int] = {}
     for row in rows:
-        key = (row.branch, row.name)
+        # readers from above are all members of the township: one name once among them
+        key = ("", INSPECTOR, row.name) if INSPECTOR in row.roles else (row.community, row.branch, row.name)
         if key in seen:
             errors.append(RosterError(row.line, "name", "roster.err.duplicate", {"other": str(seen[key])}))
         seen[key] = row.line
@@ -168,6 +170,6 @@ def _across_rows(rows: list[RosterRow]) -> list[RosterError]:
                 )
             ids[row.telegram_id] = row.line
     for row in rows:
-        if row.liaison and (row.branch, row.liaison) not in seen:
+        if row.liaison and (row.community, row.branch, row.liaison) not in seen:
             errors.append(RosterError(row.line, "liaison", "roster.err.liaison", {"value": row.liaison}))
     return errors

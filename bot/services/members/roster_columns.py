@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from bot.domain.models import INSPECTOR
 from bot.domain.organisation import (
     ACTIVITY_LEADER,
     COMMITTEE,
@@ -87,6 +88,8 @@ class RosterRow:
     duty: str = ""
     #: Committee seats as written (issue 23): (unit name, office), `白庙社区党委:委员;白庙村党支部:书记`.
     committee: tuple[tuple[str, str], ...] = ()
+    #: 社区 (issue 28): the community of the row in a township deployment; empty: the deployment's own community.
+    community: str = ""
 
 
 class Invalid(ValueError):
@@ -259,6 +262,7 @@ VALIDATORS: dict[str, Callable[[str], Any]] = {
     "note": text,
     "duty": text,
     "committee": committee,
+    "community": text,
 }
 
 
@@ -316,6 +320,10 @@ def across_columns(values: dict[str, Any], today: date) -> list[tuple[str, str, 
         out.append(("roles", "roster.err.leader_without_group", {}))
     if ACTIVITY_LEADER in roles and values.get("activity_group") == "":
         out.append(("roles", "roster.err.leader_without_activity", {}))
+    if INSPECTOR in roles and not values.get("branch"):  # 上级党委: the unit overseen is named in 支部
+        out.append(("branch", "roster.err.inspector_unit", {}))
+    if INSPECTOR in roles and roles - {INSPECTOR}:  # read-only: no other role beside it
+        out.append(("roles", "roster.err.inspector_only", {}))
     if values.get("relation") == ELSEWHERE and "note" in values and not values["note"]:
         out.append(("note", "roster.err.home_unknown", {}))
     return out

@@ -31,6 +31,7 @@ COLUMNS = (
     "note",
     "duty",
     "committee",
+    "community",
 )
 
 #: The Chinese header of each column, as the documented Chinese format writes it.
@@ -55,6 +56,7 @@ CHINESE = {
     "note": "备注",
     "duty": "职务说明",
     "committee": "委员",
+    "community": "社区",
 }
 
 #: Other ways village ledgers head the same column.
@@ -67,6 +69,7 @@ _ALIASES = {
     "手机号": "phone",
     "所在支部": "branch",
     "党员类型": "membership",
+    "所在社区": "community",
 }
 
 #: Every accepted header (compared in lower case, so `Name` and `telegramid` do too) → its column.

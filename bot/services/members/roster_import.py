@@ -16,7 +16,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.domain.models import ACTIVITY_GROUP_KIND, BRANCH_KIND, COMMITTEE_KIND, GROUP_KIND, Change, RosterRecord
+from bot.domain.models import (
+    ACTIVITY_GROUP_KIND,
+    BRANCH_KIND,
+    COMMITTEE_KIND,
+    GROUP_KIND,
+    INSPECTOR,
+    TOWNSHIP_KIND,
+    Change,
+    RosterRecord,
+    Unit,
+)
 from bot.domain.organisation import COMMITTEE, office_of
 from bot.domain.rights import OrgTree
 from bot.services.members.people import place_label
@@ -105,18 +115,76 @@ async def _unit(uow: UnitOfWork, row: RosterRow, kind: str, parent_id: int | Non
     return await uow.units.ensure(kind, name, parent_id)
 
 
+@dataclass(frozen=True)
+class OrgNames:
+    """The names of the top units: the deployment's own community (COMMUNITY_NAME, for rows without 社区) and, in
+    a township deployment (a row names its 社区, or a reader from above is listed), the township (TOWNSHIP_NAME)."""
+
+    community: str
+    township: str = "乡镇党委"
+
+
+class _Tops:
+    """The township (made when the file needs one) and the community committees, found or made as rows name them;
+    a community made before the township existed is hung under it."""
+
+    def __init__(self, uow: UnitOfWork, names: OrgNames, summary: ImportSummary) -> None:
+        self.uow, self.names, self.summary = uow, names, summary
+        self.township: int | None = None
+        self.found: dict[str, int] = {}
+
+    async def start(self, rows: list[RosterRow]) -> None:
+        if any(row.community or INSPECTOR in row.roles for row in rows):
+            self.township, made = await self.uow.units.ensure(TOWNSHIP_KIND, self.names.township, None)
+            self.summary.units_created += made
+
+    async def committee(self, name: str) -> int:
+        name = name or self.names.community
+        if name in self.found:
+            return self.found[name]
+        unit = await self.uow.units.community(name)
+        if unit is None:
+            unit_id, made = await self.uow.units.ensure(COMMITTEE_KIND, name, self.township)
+            self.summary.units_created += made
+        else:
+            unit_id = unit.id
+            if self.township is not None and unit.parent_id != self.township:
+                await self.uow.units.move(unit_id, self.township)
+        self.found[name] = unit_id
+        return unit_id
+
+
+def _overseen(row: RosterRow, units: list[Unit], community: int | None) -> int:
+    """The unit a reader from above oversees: the township, a community committee or a branch of that name (within
+    the row's community when it names one)."""
+    tree = OrgTree.of(units)
+    within = tree.subtree(community) if community is not None else None
+    for unit in units:
+        top = unit.kind in (TOWNSHIP_KIND, COMMITTEE_KIND, BRANCH_KIND)
+        if top and unit.name == row.branch and (within is None or unit.id in within or unit.kind == TOWNSHIP_KIND):
+            return unit.id
+    raise RosterConflict(RosterError(row.line, "branch", "roster.err.inspector_unknown", {"value": row.branch}))
+
+
 async def apply_roster(
-    store: Store, rows: list[RosterRow], community_name: str, *, deactivate_missing: bool = False
+    store: Store, rows: list[RosterRow], names: str | OrgNames, *, deactivate_missing: bool = False
 ) -> ImportSummary:
-    """Create or update units and members from valid rows, all in one transaction."""
+    """Create or update units and members from valid rows, all in one transaction. `names`: the community's name
+    (COMMUNITY_NAME), or the names of the top units of a township deployment."""
     summary = ImportSummary()
     now = iso(utcnow())
+    names = names if isinstance(names, OrgNames) else OrgNames(names)
     async with store.unit_of_work() as uow:
-        committee_id, made = await uow.units.ensure(COMMITTEE_KIND, community_name, None)
-        summary.units_created += made
+        tops = _Tops(uow, names, summary)
+        await tops.start(rows)
         records: list[tuple[RosterRow, RosterRecord]] = []
         for row in rows:
+            committee_id = await tops.committee(row.community)
             unit_id = committee_id
+            if INSPECTOR in row.roles:  # a member of the township; the unit overseen is found below
+                assert tops.township is not None
+                records.append((row, _record(row, tops.township, None, None)))
+                continue
             if row.branch:
                 unit_id, made = await _unit(uow, row, BRANCH_KIND, committee_id)
                 summary.units_created += made
@@ -135,7 +203,7 @@ async def apply_roster(
         if deactivate_missing:  # first, so a Telegram id moves from who left to who is listed now
             summary.deactivated = await uow.members.deactivate([e.id for e in missing], now)
 
-        member_ids: dict[tuple[str, str], int] = {}
+        member_ids: dict[tuple[str, str, str], int] = {}
         created: set[int] = set()
         changed: set[int] = set()
         for row, record in records:
@@ -148,16 +216,21 @@ async def apply_roster(
                         )
                     await uow.members.release_telegram_id(holder.id, now)
             member_id, change = await uow.members.upsert(record, now)
-            member_ids[(row.branch, row.name)] = member_id
+            member_ids[(row.community, row.branch, row.name)] = member_id
             if change is Change.CREATED:
                 created.add(member_id)
             elif change is Change.UPDATED:
                 changed.add(member_id)
-        seat_units = {u.name: u.id for u in await uow.units.everything() if u.kind in (COMMITTEE_KIND, BRANCH_KIND)}
+        units = await uow.units.everything()
+        seat_units = {u.name: u.id for u in units if u.kind in (COMMITTEE_KIND, BRANCH_KIND)}
         for row, record in records:
-            liaison_id = member_ids[(row.branch, row.liaison)] if row.liaison else None
-            member_id = member_ids[(row.branch, row.name)]
+            liaison_id = member_ids[(row.community, row.branch, row.liaison)] if row.liaison else None
+            member_id = member_ids[(row.community, row.branch, row.name)]
             if await uow.members.set_liaison(member_id, liaison_id, now):
+                changed.add(member_id)
+            community = tops.found.get(row.community) if row.community else None
+            oversees = _overseen(row, units, community) if INSPECTOR in row.roles else None
+            if await uow.members.set_oversight(member_id, oversees):
                 changed.add(member_id)
             if await uow.members.set_seats(member_id, _seats(row, record, seat_units)):
                 changed.add(member_id)

@@ -43,6 +43,10 @@ ROLES = {
     "组长": "group_leader",
     "activity_leader": "activity_leader",
     "活动小组长": "activity_leader",
+    "inspector": "inspector",  # 上级党委 (read-only, issue 28): `branch` names the unit overseen
+    "上级党委": "inspector",
+    "上级党委（只读）": "inspector",
+    "乡镇党委": "inspector",
 }
 #: A committee member's division of work written as their role (职务: 组织委员) makes them a committee
 #: member, and the title becomes their duty (职务说明) unless that column says otherwise.

@@ -1,0 +1,170 @@
+"""The township above the communities (issue 28 item 4): one deployment, two communities under a 乡镇党委, and a
+reader from above (上级党委, read-only). Through the emulator: the reader sees both communities' 三会一课 ledgers
+and downloads the workbook of any unit without its private sheets, and every command that is not a reading one is
+refused — walked over the whole commands table —, with nothing written and nothing sent. Plus the roster rules."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.app import running
+from bot.domain.models import TOWNSHIP_KIND
+from bot.domain.rights import READ_ONLY, OrgTree
+from bot.emulator import BotApiEmulator
+from bot.services.kernel.commands import COMMANDS
+from bot.services.members.roster import parse_roster
+from bot.services.members.roster_import import OrgNames, RosterConflict, apply_roster
+from bot.store import Store
+from tests.support.db import open_store
+from tests.support.harness import Harness, build_app, make_settings, stop_sweep_job
+from tests.support.ledger import at, meeting
+from tests.support.xlsx_data import every_value, open_book
+
+READER, EAST, WEST, EAST_MEMBER = 5009, 5001, 5003, 5002
+ROSTER = """姓名,社区,支部,职务,TelegramID,类别
+东书记,东湖社区党委,东一村党支部,书记,5001,在家
+东党员,东湖社区党委,东一村党支部,,5002,在家
+西书记,西山社区党委,西一村党支部,书记,5003,在家
+西党员,西山社区党委,西一村党支部,,5004,在家
+镇领导,,城关镇党委,上级党委,5009,
+"""
+NAMES = OrgNames("东湖社区党委", "城关镇党委")
+#: Tables a write would change: a refused command must leave every count as it was.
+TABLES = ("notices", "requests", "households", "visits", "status_reports", "thought_reports", "members", "outbox")
+
+
+async def load(store: Store, text: str = ROSTER) -> None:
+    rows, errors = parse_roster(text)
+    assert not errors, errors
+    await apply_roster(store, rows, NAMES)
+
+
+@pytest.fixture
+async def township(emulator: BotApiEmulator, tmp_path: Path) -> AsyncIterator[Harness]:
+    store = await open_store(tmp_path / "zhibu.sqlite3")
+    try:
+        await load(store)
+        await meeting(store, "东一村党支部", "general", at(2, 10), present=2, topic="东村党员大会")
+        await meeting(store, "西一村党支部", "committee", at(3, 12), present=1, topic="西村支委会")
+        settings = make_settings(tmp_path, emulator, community_name="东湖社区党委")
+        app = build_app(settings, store, emulator)
+        async with running(app, poll_timeout=1):
+            stop_sweep_job(app)
+            harness = Harness(emulator, store, settings, app)
+            harness.at(at(11, 20))
+            yield harness
+    finally:
+        await store.close()
+
+
+async def counts(store: Store) -> dict[str, int]:
+    out = {}
+    for table in TABLES:
+        row = await store.db.fetchone(f"SELECT count(*) FROM {table}")
+        assert row is not None
+        out[table] = int(row[0])
+    return out
+
+
+async def test_two_communities_hang_under_the_township(store: Store) -> None:
+    await load(store)
+    tree = OrgTree.of(await store.units.all())
+    (top,) = [u for u in tree.units.values() if u.parent_id is None]
+    assert top.kind == TOWNSHIP_KIND and top.name == "城关镇党委"
+    assert sorted(u.name for u in tree.children(top.id)) == ["东湖社区党委", "西山社区党委"]
+    reader = await store.members.by_telegram_id(READER)
+    assert reader is not None and reader.is_inspector and reader.oversees == top.id and reader.unit_id == top.id
+    assert reader.roles == frozenset({"inspector"})
+    # nobody's meetings or rolls count the reader: they are a member of the township, not of a branch
+    assert reader.id not in {m.id for m in await store.members.in_units(tree.subtree(tree.find("东湖社区党委")[0].id))}
+    await load(store)  # the same file again changes nothing
+    assert len(await store.units.all()) == len(tree.units)
+
+
+async def test_a_community_made_first_moves_under_the_township(store: Store) -> None:
+    rows, _ = parse_roster("姓名,支部,职务\n东书记,东一村党支部,书记\n")
+    await apply_roster(store, rows, "东湖社区党委")
+    await load(store)
+    tree = OrgTree.of(await store.units.all())
+    (east,) = [u for u in tree.units.values() if u.name == "东湖社区党委"]
+    assert tree.units[east.parent_id or 0].kind == TOWNSHIP_KIND  # the same unit, hung under the township
+
+
+def test_a_reader_row_names_the_unit_and_holds_no_other_role() -> None:
+    _, errors = parse_roster("姓名,支部,职务\n镇领导,,上级党委\n")
+    assert [e.key for e in errors] == ["roster.err.inspector_unit"]
+    _, errors = parse_roster("姓名,支部,职务\n镇领导,城关镇党委,上级党委;书记\n")
+    assert [e.key for e in errors] == ["roster.err.inspector_only"]
+    rows, errors = parse_roster("姓名,支部,职务\n镇领导,城关镇党委,上级党委\n")
+    assert not errors and rows[0].roles == frozenset({"inspector"})
+
+
+async def test_a_reader_of_an_unknown_unit_is_refused_and_nothing_is_written(store: Store) -> None:
+    rows, _ = parse_roster("姓名,社区,支部,职务\n东书记,东湖社区党委,东一村党支部,书记\n镇领导,,南村党支部,上级党委\n")
+    with pytest.raises(RosterConflict) as refused:
+        await apply_roster(store, rows, NAMES)
+    assert refused.value.error.key == "roster.err.inspector_unknown"
+    assert await store.units.all() == []
+
+
+async def test_the_reader_sees_both_communities_ledgers(township: Harness) -> None:
+    reader = township.user(READER)
+    await reader.send("/ledger 东一村党支部 2026")
+    east = await reader.expect("东一村党支部 · 2026年三会一课台账")
+    await reader.send("/ledger 西一村党支部 2026")
+    await reader.expect("西一村党支部 · 2026年三会一课台账")
+    await reader.press("第一季度", east)
+    assert "东村党员大会" in (await reader.expect("东一村党支部 · 2026年三会一课台账", kind="edit")).text
+
+
+async def test_a_branch_secretary_still_sees_only_their_own(township: Harness) -> None:
+    east = township.user(EAST)
+    await east.send("/ledger 西一村党支部 2026")
+    answer = await east.next_message()
+    assert "西一村党支部 · 2026年三会一课台账" not in answer.text
+
+
+async def test_the_reader_downloads_a_units_workbook_without_private_sheets(township: Harness) -> None:
+    reader = township.user(READER)
+    await reader.send("/export 西山社区党委 2026")
+    await reader.expect("正在导出")
+    sent: dict[str, bytes] = {}
+    while (message := await reader.next_message()).kind == "document":
+        assert message.document_name is not None and message.document_bytes is not None
+        sent[message.document_name] = message.document_bytes
+    assert "导出完成" in message.text
+    (name,) = sent  # the workbook only: the CSV files carry reports, statuses and care cases
+    assert name.startswith("台账-西山社区党委") and name.endswith(".xlsx")
+    book = open_book(sent[name])
+    assert not {"党员花名册", "困难党员台账", "谈心谈话记录"} & set(book.sheetnames)
+    values = every_value(book)
+    assert "西村支委会" in values and not any("东村" in v or "东书记" in v for v in values)
+    await reader.send("/export 南村")
+    assert "「南村」看不懂：不是您能看的单位" in (await reader.next_message()).text
+
+
+async def test_every_write_command_refuses_the_reader(township: Harness) -> None:
+    reader = township.user(READER)
+    before = await counts(township.store)
+    refused = 0
+    for command in COMMANDS:
+        if command.capability in READ_ONLY or command.name in ("ledger", "export"):
+            continue
+        await reader.send(f"/{command.name} 东党员 | 2026-11-20 | 内容")
+        answer = await reader.next_message()
+        assert "上级党委的同志" in answer.text and f"/{command.name}" in answer.text, (command.name, answer.text)
+        refused += 1
+    assert refused == len([c for c in COMMANDS if c.capability not in READ_ONLY])
+    assert await counts(township.store) == before
+    await township.nothing_more(reader, township.user(EAST), township.user(WEST), township.user(EAST_MEMBER))
+
+
+async def test_the_readers_help_lists_only_reading(township: Harness) -> None:
+    reader = township.user(READER)
+    await reader.send("/help")
+    text = (await reader.next_message()).text
+    assert "/ledger" in text and "/export" in text
+    assert "/notice" not in text and "/talk" not in text and "/care" not in text
