@@ -160,6 +160,13 @@ def args_text(context: ZhibuContext) -> str:
     return " ".join(context.args or []).strip()
 
 
+def args_lines(update: Update) -> str:
+    """What follows the command with its line breaks kept (a record written over several lines)."""
+    message = update.effective_message
+    parts = ((message.text or "") if message else "").split(maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 else ""
+
+
 def split_fields(text: str) -> list[str]:
     """The one-line form: `a | b | c` (a full-width ｜ works too)."""
     return [p.strip() for p in text.replace("｜", "|").split("|")]

@@ -15,7 +15,17 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from bot.domain.payload import family
 from bot.domain.results import Result, alert, say
 from bot.handlers import conversation
-from bot.handlers.common import actor, args_text, call, command, deps, expired_button, is_private, render, voice_seconds
+from bot.handlers.common import (
+    actor,
+    args_lines,
+    call,
+    command,
+    deps,
+    expired_button,
+    is_private,
+    render,
+    voice_seconds,
+)
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.minutes import flow
 from bot.services.minutes.buttons import (
@@ -77,7 +87,7 @@ async def _lost(update: Update, context: ZhibuContext) -> int:
 
 @command("minutes")
 async def cmd_minutes(update: Update, context: ZhibuContext) -> int:
-    return await _show(update, context, await flow.open_minutes(deps(context), call(context), args_text(context)))
+    return await _show(update, context, await flow.open_minutes(deps(context), call(context), args_lines(update)))
 
 
 async def on_redo(update: Update, context: ZhibuContext) -> int:

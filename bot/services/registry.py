@@ -33,6 +33,7 @@ from bot.services.duty import buttons as duty_buttons
 from bot.services.duty import common as duty
 from bot.services.duty import flow as duty_flow
 from bot.services.duty import review as duty_review
+from bot.services.households import agency as households_agency
 from bot.services.households import buttons as households_buttons
 from bot.services.households import due as households_due
 from bot.services.households import requests_flow
@@ -96,6 +97,7 @@ REMINDER_SOURCES: tuple[DueSource | ReminderSource, ...] = (
     # plain source, so it carries what this sweep recorded
     DueSource("visit", households_due.visit_reminders),  # a member's weekly list of households to visit
     DueSource("request", households_due.request_reminders),  # an open resident's request: 7 and 15 days
+    households_agency.agency_reminders,  # 代办: its agent before, on and weekly after the deadline
 )
 
 #: Each capability's button payloads (`bot/services/<capability>/buttons.py`).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import aiosqlite
 
@@ -33,6 +33,10 @@ class Request:
     head: str = ""  # the household's 户主
     household_member_id: int | None = None  # the member linked to the household
     handler_name: str = ""
+    source: str | None = None  # 来源: visit, hearing, letter, walkin, call (None: logged before it was recorded)
+    notice_id: int | None = None  # the 恳谈会 that raised it
+    kind: str = "request"  # or `agency`: a 代办, its handler the agent (代办员)
+    deadline: date | None = None  # a 代办's
 
     @property
     def open(self) -> bool:
@@ -57,6 +61,10 @@ class NewRequest:
     handler_id: int
     unit_id: int
     text: str
+    source: str | None = None
+    notice_id: int | None = None
+    kind: str = "request"
+    deadline: date | None = None
 
 
 _SELECT = (
@@ -70,6 +78,7 @@ def _when(value: str | None) -> datetime | None:
 
 
 def _request(r: aiosqlite.Row) -> Request:
+    deadline = r["deadline"]
     return Request(
         r["id"],
         r["household_id"],
@@ -88,6 +97,10 @@ def _request(r: aiosqlite.Row) -> Request:
         r["head"],
         r["household_member_id"],
         r["handler_name"] or "",
+        r["source"],
+        r["notice_id"],
+        r["kind"],
+        date.fromisoformat(deadline) if deadline else None,
     )
 
 
@@ -131,6 +144,46 @@ class RequestRepo:
             f"{_SELECT} WHERE r.state != 'resolved' AND ({' OR '.join(where)}) ORDER BY r.created_at, r.id", params
         )
         return [_request(r) for r in rows]
+
+    async def of_notice(self, notice_id: int) -> list[Request]:
+        """The requests a 恳谈会 raised, in the order they were logged."""
+        rows = await self.db.fetchall(f"{_SELECT} WHERE r.notice_id = ? ORDER BY r.id", (notice_id,))
+        return [_request(r) for r in rows]
+
+    async def hearing_counts(self, units: Collection[int], start: datetime, end: datetime) -> tuple[int, int, int]:
+        """民情恳谈 of these units between `start` and `end`: (恳谈会 held — not cancelled —, issues raised as
+        requests, of them 办结)."""
+        ids = sorted(units) or [-1]
+        marks = _marks(ids)
+        row = await self.db.fetchone(
+            "WITH held AS (SELECT id FROM notices WHERE hearing = 1 AND cancelled_at IS NULL "
+            f"AND unit_id IN ({marks}) AND starts_at >= ? AND starts_at < ?) "
+            "SELECT (SELECT count(*) FROM held), "
+            "(SELECT count(*) FROM requests WHERE notice_id IN (SELECT id FROM held)), "
+            "(SELECT count(*) FROM requests WHERE notice_id IN (SELECT id FROM held) AND state = 'resolved')",
+            (*ids, iso(start), iso(end)),
+        )
+        assert row is not None
+        return int(row[0]), int(row[1]), int(row[2])
+
+    async def agencies_until(self, last: date) -> list[Request]:
+        """Open 代办 whose deadline is `last` or earlier: the reminders of their agents."""
+        rows = await self.db.fetchall(
+            f"{_SELECT} WHERE r.kind = 'agency' AND r.state != 'resolved' AND r.deadline <= ? ORDER BY r.id",
+            (last.isoformat(),),
+        )
+        return [_request(r) for r in rows]
+
+    async def note(self, request_id: int, member_id: int, note: str, now: datetime) -> bool:
+        """A progress note (进展) on an open request: a step of its history; False once it is resolved."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "UPDATE requests SET updated_at = ? WHERE id = ? AND state != 'resolved'", (iso(now), request_id)
+            )
+            if cur.rowcount != 1:
+                return False
+            await add_step(conn, request_id, member_id, "note", note, now)
+            return True
 
     async def steps(self, request_id: int) -> list[Step]:
         rows = await self.db.fetchall(
@@ -216,10 +269,25 @@ class RequestWrites:
 
     async def add(self, new: NewRequest, now: datetime) -> int:
         """A new request, received; its number."""
+        deadline = new.deadline.isoformat() if new.deadline else None
         cur = await self._conn.execute(
             "INSERT INTO requests (household_id, visit_id, logged_by, handler_id, unit_id, text, state, "
-            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?)",
-            (new.household_id, new.visit_id, new.logged_by, new.handler_id, new.unit_id, new.text, iso(now), iso(now)),
+            "created_at, updated_at, source, notice_id, kind, deadline) "
+            "VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?)",
+            (
+                new.household_id,
+                new.visit_id,
+                new.logged_by,
+                new.handler_id,
+                new.unit_id,
+                new.text,
+                iso(now),
+                iso(now),
+                new.source,
+                new.notice_id,
+                new.kind,
+                deadline,
+            ),
         )
         assert cur.lastrowid is not None
         await add_step(self._conn, cur.lastrowid, new.logged_by, "received", None, now)

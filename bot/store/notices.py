@@ -17,7 +17,7 @@ from bot.store.db import Database, iso
 from bot.store.members import _SELECT, member_from_row
 from bot.store.notices_answers import AnswerWrites
 from bot.store.notices_due import MeetingReminderReads
-from bot.store.notices_export import NoticeExportReads
+from bot.store.notices_export import HEARING, OTHER, NoticeExportReads, notice_kind
 from bot.store.notices_seats import MeetingSeatReads
 from bot.store.outbox import OutboxRow, Outgoing, _row, enqueue_in
 
@@ -122,7 +122,7 @@ def _when(value: str | None) -> datetime | None:
 def _notice(r: aiosqlite.Row) -> Notice:
     return Notice(
         id=r["id"],
-        kind=r["kind"],
+        kind=notice_kind(r),
         unit_id=r["unit_id"],
         starts_at=datetime.fromisoformat(r["starts_at"]),
         place=r["place"],
@@ -164,9 +164,10 @@ class NoticeRepo(AnswerWrites, NoticeExportReads, MeetingReminderReads, MeetingS
         async with self.db.transaction() as conn:
             cur = await conn.execute(
                 "INSERT INTO notices (kind, unit_id, starts_at, place, topic, created_by, creator_chat, "
-                "creator_lang, created_at, audience, speaker, mode) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "creator_lang, created_at, audience, speaker, mode, hearing) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    draft.kind,
+                    OTHER if draft.kind == HEARING else draft.kind,
                     draft.unit_id,
                     iso(draft.starts_at),
                     draft.place,
@@ -178,6 +179,7 @@ class NoticeRepo(AnswerWrites, NoticeExportReads, MeetingReminderReads, MeetingS
                     draft.audience,
                     draft.speaker,
                     draft.mode,
+                    int(draft.kind == HEARING),
                 ),
             )
             notice_id = cur.lastrowid

@@ -313,6 +313,7 @@ USER_FOR = {
     Capability.ORGANISER: SECRETARY,
     Capability.REVIEWER: SECRETARY,
     Capability.COMMITTEE: SECRETARY,
+    Capability.READER: SECRETARY,  # a reader from the township: tests/members/test_township.py
     Capability.ADMIN: SECRETARY,  # no admin in the harness: the refusal must come without failing (test_health.py)
 }
 ODD_ARGS = [

@@ -39,6 +39,10 @@ REQUESTS_HEADER = [
     "visit_id",
     "created_at",
     "resolved_at",
+    "source",
+    "kind",
+    "deadline",
+    "notice_id",
 ]
 
 
@@ -93,4 +97,8 @@ async def requests_rows(store: Store, tree: OrgTree, units: set[int] | None) -> 
                 r.visit_id,
                 local(r.created_at),
                 local(r.resolved_at) if r.resolved_at else "",
+                r.source or "",
+                r.kind,
+                r.deadline.isoformat() if r.deadline else "",
+                r.notice_id or "",
             ]

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import html
 import logging
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.call import Call
@@ -17,6 +18,7 @@ from bot.i18n import t
 from bot.services.households.buttons import RequestAct, RequestOpen, RequestRate
 from bot.services.households.common import address, find_named
 from bot.services.households.requests_rules import (
+    AGENCY_WORDS,
     HANDLER_AFTER,
     MAX_TEXT,
     SATISFACTION,
@@ -24,6 +26,8 @@ from bot.services.households.requests_rules import (
     Standing,
     actions_for,
     age_days,
+    deadline_of,
+    source_of,
 )
 from bot.services.kernel import pages
 from bot.services.kernel.buttons import ListPage
@@ -40,7 +44,9 @@ OPEN_PER_ROW = 5
 def standing(person: Actor, request: Request, tree: OrgTree) -> Standing:
     me = person.member.id if person.member is not None else None
     return Standing(
-        handler=me is not None and request.handler_id == me, manages=request.unit_id in managed_units(person, tree)
+        handler=me is not None and request.handler_id == me,
+        manages=request.unit_id in managed_units(person, tree),
+        agency=request.kind == "agency",
     )
 
 
@@ -57,18 +63,49 @@ def may_rate(person: Actor, request: Request, tree: OrgTree) -> bool:
     return (me is not None and me in (request.handler_id, request.logged_by)) or standing(person, request, tree).manages
 
 
+@dataclass(frozen=True)
+class Asked:
+    """What `/request` was given: the 户主, what is wanted, its source, and for a 代办 the deadline."""
+
+    head: str
+    wanted: str
+    source: str
+    kind: str = "request"
+    deadline: date | None = None
+    named: bool = False  # the source was written (else 联户走访 is taken)
+
+
+def asked_request(text: str, today: date) -> Asked | Reply:
+    """`户主 | 诉求 [| 来源]` or `户主 | 代办 | 事项 | YYYY-MM-DD [| 来源]`; the source is 联户走访 when not given."""
+    parts = [clean_text(p, multiline=True) for p in text.replace("｜", "|").split("|")]
+    source, named = "visit", False
+    if len(parts) >= 3 and source_of(parts[-1]) is not None:
+        source, named = source_of(parts.pop()) or source, True
+    if len(parts) < 2 or not parts[0] or not "".join(parts[1:]):
+        return say("requests.usage")
+    if parts[1].lower() in AGENCY_WORDS:
+        if len(parts) != 4 or not parts[2]:
+            return say("requests.agency_usage")
+        deadline = deadline_of(parts[3], today)
+        if isinstance(deadline, str):
+            return say(deadline, value=parts[3][:20], example=(today + timedelta(days=7)).isoformat())
+        return Asked(parts[0], parts[2], source, "agency", deadline, named)
+    return Asked(parts[0], " | ".join(p for p in parts[1:] if p), source, named=named)
+
+
 async def log_request(deps: Deps, call: Call, text: str) -> Result:
-    """`/request 户主 | 诉求`: a request of one of this person's households, numbered, handled by them."""
+    """`/request 户主 | 诉求 [| 来源]`: a request of one of this person's households, numbered, handled by them;
+    `/request 户主 | 代办 | 事项 | YYYY-MM-DD [| 来源]`: a 代办, this person its agent (代办员)."""
     person, now, store = call.actor, call.now, deps.store
     assert person.member is not None
-    parts = [clean_text(p, multiline=True) for p in text.replace("｜", "|").split("|")]
-    if len(parts) < 2 or not parts[0] or not "".join(parts[1:]):
-        return Result.of(say("requests.usage"))
-    wanted = " | ".join(p for p in parts[1:] if p)
+    asked = asked_request(text, now.astimezone(deps.tz).date())
+    if isinstance(asked, Reply):
+        return Result.of(asked)
+    wanted = asked.wanted
     if len(wanted) > MAX_TEXT:
         return Result.of(say("requests.too_long", limit=MAX_TEXT))
     tree = OrgTree.of(await store.units.all())
-    found = await find_named(person, parts[0][:60], store, tree)
+    found = await find_named(person, asked.head[:60], store, tree)
     if found.household is None:
         assert found.problem is not None
         return Result.of(found.problem)
@@ -76,10 +113,26 @@ async def log_request(deps: Deps, call: Call, text: str) -> Result:
     unit_id = household.unit_id if household.unit_id is not None else person.member.unit_id
     async with store.unit_of_work() as uow:
         number = await uow.requests.add(
-            NewRequest(household.id, None, person.member.id, person.member.id, unit_id, wanted), now
+            NewRequest(
+                household.id,
+                None,
+                person.member.id,
+                person.member.id,
+                unit_id,
+                wanted,
+                source=asked.source,
+                kind=asked.kind,
+                deadline=asked.deadline,
+            ),
+            now,
         )
-    log.info("request=%s household=%s member=%s logged", number, household.id, person.member.id)
-    return Result.of(say("requests.logged", number=number, head=household.head))
+    log.info("request=%s household=%s member=%s logged kind=%s", number, household.id, person.member.id, asked.kind)
+    source = t(call.lang, f"requests.source.{asked.source}")
+    if asked.deadline is not None:
+        return Result.of(say("requests.agency_logged", number=number, head=household.head, day=asked.deadline))
+    if not asked.named:
+        return Result.of(say("requests.logged", number=number, head=household.head))
+    return Result.of(say("requests.logged_from", number=number, head=household.head, source=source))
 
 
 def _day(moment: datetime, tz: ZoneInfo) -> str:
@@ -126,12 +179,17 @@ async def show_request(deps: Deps, call: Call, request_id: int) -> Result:
             handler=request.handler_name or "—",
         )
     ]
+    if request.source:
+        lines.append(t(lang, "requests.view_source", source=t(lang, f"requests.source.{request.source}")))
+    if request.kind == "agency":
+        lines.append(t(lang, "requests.view_agency", day=request.deadline or "—", agent=request.handler_name or "—"))
     if request.advice:
         lines.append(t(lang, "requests.view_advice", advice=request.advice))
     if request.resolution:
         lines.append(t(lang, "requests.view_resolution", resolution=request.resolution))
     if request.satisfaction:
-        lines.append(t(lang, "requests.view_rating", rating=t(lang, f"requests.rating.{request.satisfaction}")))
+        rated = "requests.view_followup" if request.kind == "agency" else "requests.view_rating"
+        lines.append(t(lang, rated, rating=t(lang, f"requests.rating.{request.satisfaction}")))
     lines.append(t(lang, "requests.history"))
     for step in await store.requests.steps(request.id):
         note = t(lang, f"requests.rating.{step.note}") if step.action == "rated" and step.note else step.note

@@ -109,6 +109,11 @@ async def _move(deps: Deps, call: Call, moving: _Moving) -> Result:
     request, action, note, tree = moving.request, moving.action, moving.note, moving.tree
     assert person.member is not None
     me = person.member.id
+    if action == "note":  # a 代办's progress: a step of its history, the state stays
+        if note is None or not await store.requests.note(request.id, me, note, now):
+            return Result.of(say("requests.moved_meanwhile", number=request.id))
+        log.info("request=%s member=%s note", request.id, me)
+        return Result.of(say("requests.done_note", number=request.id))
 
     async def tell(member_id: int | None, key: str, **params: object) -> list[Outgoing]:
         """A private message about the request to a member who can be reached (nobody else: no group chats)."""

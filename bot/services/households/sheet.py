@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from contextlib import aclosing
 
+from bot.services.households.requests_rules import SOURCE_ORDER
 from bot.services.kernel.xlsx_cells import plain
 from bot.services.kernel.xlsx_context import Ledger
+from bot.store.households_requests import Request
 
 HOUSEHOLD_COLUMNS = (
     "head",
@@ -33,6 +35,8 @@ REQUEST_COLUMNS = (
     "resolution",
     "satisfaction",
     "resolved_at",
+    "source",  # 来信来访 (issue 28)
+    "kind",  # 诉求 or 代办 with its deadline
 )
 STATES = ("received", "in_progress", "passed_up", "committee", "resolved")
 SATISFACTION = ("satisfied", "basic", "unsatisfied")
@@ -64,6 +68,13 @@ async def households_sheet(ledger: Ledger) -> None:
             )
 
 
+def _kind(ledger: Ledger, request: Request) -> str:
+    """诉求, or 代办 with its deadline (the agent is the 经办人, the 回访 the satisfaction)."""
+    if request.kind != "agency":
+        return ledger.text("requests.kind_request")
+    return ledger.text("requests.kind_agency", day=request.deadline.isoformat() if request.deadline else "—")
+
+
 async def requests_sheet(ledger: Ledger) -> None:
     """民情诉求台账: every request of the units' branches, oldest first."""
     table = ledger.book.table(
@@ -71,6 +82,7 @@ async def requests_sheet(ledger: Ledger) -> None:
     )
     states = {s: plain(ledger.lang, f"requests.state.{s}") for s in STATES}
     ratings = {s: plain(ledger.lang, f"requests.rating.{s}") for s in SATISFACTION}
+    sources = {s: plain(ledger.lang, f"requests.source.{s}") for s in SOURCE_ORDER}
     async with aclosing(ledger.store.requests.each(ledger.units)) as requests:
         async for r in requests:
             ledger.seen(r.created_at)
@@ -86,5 +98,7 @@ async def requests_sheet(ledger: Ledger) -> None:
                     r.resolution,
                     ratings.get(r.satisfaction or "") if r.satisfaction else None,
                     r.resolved_at,
+                    sources.get(r.source or "") if r.source else None,
+                    _kind(ledger, r),
                 ]
             )

@@ -137,7 +137,8 @@ async def save(deps: Deps, call: Call, household: Household, note: VisitNote) ->
         if wanted:
             unit_id = household.unit_id if household.unit_id is not None else person.member.unit_id
             request_id = await uow.requests.add(
-                NewRequest(household.id, visit_id, person.member.id, person.member.id, unit_id, wanted), now
+                NewRequest(household.id, visit_id, person.member.id, person.member.id, unit_id, wanted, source="visit"),
+                now,
             )
     log.info("visit=%s household=%s member=%s request=%s", visit_id, household.id, person.member.id, request_id)
     if request_id is None:

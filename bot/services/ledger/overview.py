@@ -230,7 +230,23 @@ async def _unit(deps: Deps, call: Call, seen: _Seen, asked: _Branch) -> Reply:
     buttons += _years(lang, ledger.today, year, lambda y: LedgerView(unit_id, y, _opening(y, ledger.today)).pack())
     if len(seen.mine) > 1:
         buttons.append([{"text": t(lang, "ledger.back"), "data": LedgerAll(year, 1).pack()}])
-    return shown(text.quarter_view(lang, ledger, unit, chosen), buttons)
+    hearings = await _hearings(deps, seen.tree.subtree(unit_id), year, min(call.now, _year_end(deps, year)))
+    return shown(text.quarter_view(lang, ledger, unit, chosen) + hearings(lang), buttons)
+
+
+def _year_end(deps: Deps, year: int) -> datetime:
+    return datetime(year + 1, 1, 1, tzinfo=deps.tz)
+
+
+async def _hearings(deps: Deps, units: set[int], year: int, until: datetime) -> Callable[[str], str]:
+    """民情恳谈 of the year so far (issue 28): 恳谈会 held, issues raised, of them 办结 — a line under the ledger
+    when the branch held any."""
+    held, raised, resolved = await deps.store.requests.hearing_counts(
+        units, datetime(year, 1, 1, tzinfo=deps.tz), until
+    )
+    return lambda lang: (
+        "" if not held else "\n\n" + t(lang, "ledger.hearings", held=held, raised=raised, resolved=resolved)
+    )
 
 
 def _opening(year: int, today: date) -> int:

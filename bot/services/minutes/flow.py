@@ -17,7 +17,7 @@ from bot.domain.results import Reply, Result, alert, say, shown
 from bot.i18n import t
 from bot.services.kernel.deps import Deps
 from bot.services.kernel.text import clean_text
-from bot.services.minutes import life, rules, text, votes
+from bot.services.minutes import hearing, life, rules, text, votes
 from bot.services.minutes.buttons import MinutesPerson
 from bot.services.minutes.meeting import (
     CONTENT,
@@ -82,7 +82,11 @@ async def open_minutes(deps: Deps, call: Call, args: str) -> Step:
     record, lang = meeting.record, call.lang
     notice_id = record.notice.id
     if bar:
-        return over(await _quick(meeting, rest))
+        saved_note = await _quick(meeting, rest)
+        raised = None
+        if saved_note.key == "minutes.content_saved":  # a 恳谈会's issues become requests
+            raised = await hearing.raise_requests(deps, call, record.notice, clean_text(rest, multiline=True))
+        return over(saved_note, *([raised] if raised else []))
     saved = await deps.store.minutes.get(notice_id)
     if saved is not None:
         body = text.template(lang, record, deps.tz, saved)

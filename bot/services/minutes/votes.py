@@ -24,7 +24,7 @@ from bot.domain.resolutions import (
 from bot.domain.results import Reply, Result, alert, say, shown
 from bot.i18n import t
 from bot.services.kernel.deps import Deps
-from bot.services.minutes import rules, text
+from bot.services.minutes import hearing, rules, text
 from bot.services.minutes.meeting import MORE, RES_KIND, RES_TEXT, RES_VOTES, RES_WRITTEN, Meeting, Step, over
 from bot.services.minutes.meeting import meeting as meeting_of
 from bot.services.minutes.rules import MinutesDraft
@@ -151,7 +151,9 @@ async def save(deps: Deps, call: Call, draft: MinutesDraft) -> Step:
         voice=draft.voice,
     )
     log.info("notice=%s minutes saved with %s resolutions", draft.notice_id, len(draft.resolutions))
-    return over(say("minutes.saved", id=draft.notice_id, count=len(draft.resolutions)))
+    saved = say("minutes.saved", id=draft.notice_id, count=len(draft.resolutions))
+    raised = await hearing.raise_requests(deps, call, record.notice, draft.content or "")  # a 恳谈会's issues
+    return over(saved, *([raised] if raised else []))
 
 
 def _stored(item: rules.DraftResolution, decided: Decision) -> Resolution:

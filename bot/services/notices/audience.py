@@ -9,6 +9,8 @@ members: the units a meeting type may be called for, who may call it there, and 
   it too, not only a secretary.
 - `lecture` 党课, `partyday` 主题党日: a branch, a group or the whole community.
 - `other`: any unit; everyone of it and the units under it.
+- `hearing` 民情恳谈会: a branch or the community; its members meet residents, whose issues the record turns into
+  requests (`bot.services.minutes.hearing`).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class MeetingKind(StrEnum):
     LIFE = "life"
     PARTY_COMMITTEE = "party_committee"
     OTHER = "other"
+    HEARING = "hearing"  # 民情恳谈会 (issue 28): talks with residents; each issue raised becomes a request
 
 
 KINDS: tuple[MeetingKind, ...] = tuple(MeetingKind)
@@ -48,6 +51,7 @@ TARGETS: dict[str, frozenset[str]] = {
     "life": frozenset({BRANCH_KIND}),
     "party_committee": frozenset({COMMITTEE_KIND}),
     "other": _ANY,
+    "hearing": frozenset({BRANCH_KIND, COMMITTEE_KIND}),
 }
 #: Meetings of a committee: only its members are expected, and the quorum counts them.
 COMMITTEE_ONLY = frozenset({"committee", "party_committee"})

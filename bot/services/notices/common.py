@@ -33,6 +33,7 @@ _KIND_WORDS = {
     "life": ("life", "组织生活会", "生活会", "organisational life meeting"),
     "party_committee": ("party_committee", "党委会", "党委委员会", "party committee"),
     "other": ("other", "其他", "其它"),
+    "hearing": ("hearing", "民情恳谈会", "恳谈会", "民情恳谈", "residents' hearing"),
 }
 CHECKIN_OPENS = timedelta(minutes=30)  # before the start
 CHECKIN_CLOSES = timedelta(hours=2)  # after the start

@@ -1,0 +1,62 @@
+"""为民服务代理 (issue 28 item 3): the reminders of an open 代办 to its agent (代办员), a plain reminder source listed
+in `bot.services.registry.REMINDER_SOURCES`. Stages (`requests_rules.agency_stage`): `soon` (the days before the
+deadline), `due` (the deadline and the week after), `overdue-N` (each further week); each goes once, under the unique
+key `agency:<stage>:<request>:<deadline>` — a deadline moved later starts its stages again."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.config import Settings
+from bot.i18n import resolve_language, t
+from bot.services.households.buttons import RequestOpen
+from bot.services.households.due import reachable
+from bot.services.households.requests_rules import AGENCY_SOON, agency_stage
+from bot.services.kernel.reminders import Due
+from bot.store import Store
+from bot.store.outbox import Outgoing
+
+
+def agency_key(stage: str, request_id: int, deadline: str) -> str:
+    return f"agency:{stage}:{request_id}:{deadline}"
+
+
+async def agency_reminders(store: Store, settings: Settings, now: datetime) -> list[Due]:
+    """The reminders due now of open 代办 (by the partial index of their deadlines: cheap when there are none)."""
+    today = now.astimezone(settings.tz).date()
+    found = await store.requests.agencies_until(today + timedelta(days=AGENCY_SOON))
+    if not found:
+        return []
+    people = await store.members.by_ids(sorted({r.handler_id for r in found if r.handler_id is not None}))
+    due = []
+    for request in found:
+        agent = people.get(request.handler_id) if request.handler_id is not None else None
+        stage = agency_stage(request.deadline, today) if request.deadline else None
+        if stage is None or agent is None or not reachable(agent):
+            continue
+        assert agent.telegram_id is not None and request.deadline is not None
+        lang = resolve_language(agent.language, None, settings.default_language)
+        word = "soon" if stage == "soon" else "due" if stage == "due" else "overdue"
+        text = t(
+            lang,
+            f"requests.agency_{word}",
+            number=request.id,
+            day=request.deadline,
+            head=request.head,
+            text=request.text,
+        )
+        button = [
+            [{"text": t(lang, "requests.open_button", number=request.id), "data": RequestOpen(request.id).pack()}]
+        ]
+        key = agency_key(stage, request.id, request.deadline.isoformat())
+        message = Outgoing(
+            key=key,
+            kind="reminder",
+            chat_id=agent.telegram_id,
+            text=text,
+            member_id=agent.id,
+            ref=f"request:{request.id}",
+            buttons=button,
+        )
+        due.append(Due(message))
+    return due
