@@ -10,6 +10,7 @@ from bot.domain.results import Reply
 from bot.handlers.common import args_text, call, command, deps, join_names, render, reply
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.exports.export import UPLOAD_LIMIT, ExportJob, export_ask, export_scope, exported, too_large
+from bot.services.exports.overview import overview
 from bot.services.exports.pdf import PDF_TIMEOUT, Rendered, ledger_pdfs
 
 
@@ -60,5 +61,11 @@ async def cmd_export(update: Update, context: ZhibuContext) -> None:
         )
 
 
+@command("overview")
+async def cmd_overview(update: Update, context: ZhibuContext) -> None:
+    await render(update, context, await overview(deps(context), call(context), args_text(context)))
+
+
 def register(app: ZhibuApp) -> None:
     app.add_handler(CommandHandler("export", cmd_export))
+    app.add_handler(CommandHandler("overview", cmd_overview))

@@ -166,6 +166,20 @@ class RequestRepo:
         assert row is not None
         return int(row[0]), int(row[1]), int(row[2])
 
+    async def figures(self, units: Collection[int], since: datetime, stale_before: datetime, today: date) -> list[int]:
+        """The 诉求 figures of these units: [open, open since before `stale_before`, 代办 open past their deadline
+        (before `today`), resolved since `since`]."""
+        ids = sorted(units) or [-1]
+        row = await self.db.fetchone(
+            "SELECT sum(state != 'resolved'), sum(state != 'resolved' AND created_at < ?), "
+            "sum(state != 'resolved' AND kind = 'agency' AND deadline < ?), "
+            "sum(state = 'resolved' AND resolved_at >= ?) "
+            f"FROM requests WHERE unit_id IN ({_marks(ids)})",
+            (iso(stale_before), today.isoformat(), iso(since), *ids),
+        )
+        assert row is not None
+        return [int(v or 0) for v in row]
+
     async def agencies_until(self, last: date) -> list[Request]:
         """Open 代办 whose deadline is `last` or earlier: the reminders of their agents."""
         rows = await self.db.fetchall(

@@ -146,6 +146,7 @@ TABLE: dict[str, Row] = {
     "members": Row("W   R   R   R   R   S   A   A   A", "一村"),
     "export": Row("W   R   R   R   R   S   A   A   A", ""),
     "ledger": Row("W   R   R   R   R   S   A   A   A", "一村 2026"),
+    "overview": Row("W   R   R   R   R   S   A   A   A", "一村"),
     "households": Row("W   A   A   A   A   S   A   A   R", ""),
     "visit": Row("W   A   A   A   A   A   A   A   R", ""),
     "request": Row("W   A   A   A   A   A   A   A   R", ""),

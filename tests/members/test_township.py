@@ -125,6 +125,30 @@ async def test_a_branch_secretary_still_sees_only_their_own(township: Harness) -
     await east.send("/ledger 西一村党支部 2026")
     answer = await east.next_message()
     assert "西一村党支部 · 2026年三会一课台账" not in answer.text
+    await east.send("/overview")
+    figures = await east.expect("总览")
+    assert "东一村党支部" in figures.text and "西一村" not in figures.text
+
+
+async def test_the_reader_sees_every_branchs_figures_and_lists(township: Harness) -> None:
+    reader = township.user(READER)
+    await reader.send("/overview")
+    figures = await reader.expect("📊 城关镇党委 总览")
+    assert "<b>东一村党支部</b>" in figures.html and "<b>西一村党支部</b>" in figures.html
+    assert "三会一课：今年已开 1 次" in figures.text and "民主评议：今年还没开展" in figures.text
+    assert "民情诉求：没办结 0 件" in figures.text
+    await reader.expect("发展党员")  # the register, the dues and the transfers follow, read only
+    await reader.expect("党费")
+    await reader.expect("转接")
+    await reader.send("/overview 西山社区党委")
+    west = await reader.expect("西山社区党委 总览")
+    assert "西一村党支部" in west.text and "东一村" not in west.text
+    await reader.expect("发展党员")
+    dues = await reader.expect("党费")
+    assert "西山社区党委" in dues.text and "东" not in dues.text
+    await reader.expect("转接")
+    await reader.send("/overview 南村")
+    assert "「南村」不是您能看的单位" in (await reader.next_message()).text
 
 
 async def test_the_reader_downloads_a_units_workbook_without_private_sheets(township: Harness) -> None:
@@ -151,7 +175,7 @@ async def test_every_write_command_refuses_the_reader(township: Harness) -> None
     before = await counts(township.store)
     refused = 0
     for command in COMMANDS:
-        if command.capability in READ_ONLY or command.name in ("ledger", "export"):
+        if command.capability in READ_ONLY:
             continue
         await reader.send(f"/{command.name} 东党员 | 2026-11-20 | 内容")
         answer = await reader.next_message()

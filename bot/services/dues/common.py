@@ -14,7 +14,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from bot.domain.models import Member
-from bot.domain.rights import Actor, OrgTree, managed_units
+from bot.domain.rights import Actor, OrgTree, visible_units
 from bot.services.dues import rules
 from bot.services.dues.rules import Month
 from bot.services.kernel.text import clean_text
@@ -53,8 +53,10 @@ def who(value: str) -> tuple[str, str]:
 
 
 async def scope(person: Actor, store: Store) -> tuple[OrgTree, set[int]]:
+    """The units whose dues this person keeps; for a reader from above (上级党委), those they oversee — only ever
+    read: /dues and /pay refuse them (`Actor.can`), /overview lists."""
     tree = OrgTree.of(await store.units.all())
-    return tree, managed_units(person, tree)
+    return tree, visible_units(person, tree)
 
 
 async def find(person: Actor, typed: str, store: Store) -> tuple[OrgTree, list[Member]]:

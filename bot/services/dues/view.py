@@ -145,12 +145,14 @@ async def own_year(deps: Deps, call: Call, member: Member) -> Reply:
     return shown(Html("\n".join(lines)))
 
 
-async def branch_list(deps: Deps, call: Call) -> Reply:
-    """The month's collection in the secretary's branches: totals, who is behind (to last month), who has no
-    rule yet."""
+async def branch_list(deps: Deps, call: Call, within: set[int] | None = None) -> Reply:
+    """The month's collection in the secretary's branches (those among `within`, when given): totals, who is behind
+    (to last month), who has no rule yet."""
     person, now, store, settings, lang = call.actor, call.now, deps.store, deps.settings, call.lang
     today = now.astimezone(settings.tz).date()
     tree, units = await scope(person, store)
+    if within is not None:
+        units &= within
     members = await store.members.in_units(sorted(units))
     if not members:
         return say("dues.list_empty")
@@ -186,7 +188,10 @@ async def branch_list(deps: Deps, call: Call) -> Reply:
                     amount=rules.yuan(rule.amount) if rule else "—",
                 )
             )
-    own = tree.name(person.member.unit_id) if person.member is not None else t(lang, "dues.by_admin")
+    tops = [u for u in sorted(units) if tree.units[u].parent_id not in units]
+    own = "、".join(tree.name(u) for u in tops) if within is not None else None
+    if own is None:
+        own = tree.name(person.member.unit_id) if person.member is not None else t(lang, "dues.by_admin")
     lines = [
         t(lang, "dues.list_head", month=str(current), units=own),
         t(

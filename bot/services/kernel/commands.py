@@ -53,6 +53,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("contact", Capability.LIAISON, private=True),
     Command("members", Capability.SECRETARY, private=True),
     Command("export", Capability.READER, private=True),  # a reader from above: the 台账 without private sheets
+    Command("overview", Capability.READER, private=True),  # 总览: each branch's figures and what is overdue
     Command("households", Capability.MEMBER, private=True),
     Command("visit", Capability.MEMBER, private=True),
     Command("request", Capability.MEMBER, private=True),

@@ -4,7 +4,7 @@ Shared by the capabilities that look members up by name (发展党员, 组织关
 
 from __future__ import annotations
 
-from bot.domain.rights import Actor, OrgTree, managed_units
+from bot.domain.rights import Actor, OrgTree, visible_units
 from bot.store import Store
 
 
@@ -21,9 +21,10 @@ def who(value: str) -> tuple[str, str]:
 
 async def scope(person: Actor, store: Store) -> tuple[OrgTree, set[int]]:
     """The branches this person keeps the register of: a secretary's (and admins') units, a 组织委员's own unit
-    and those under it."""
+    and those under it; for a reader from above (上级党委), the units they oversee — only ever read: every command
+    that writes refuses them (`Actor.can`)."""
     tree = OrgTree.of(await store.units.all())
-    units = managed_units(person, tree)
+    units = visible_units(person, tree)
     if not units and person.is_organiser and person.member is not None:
         units = tree.subtree(person.member.unit_id)
     return tree, units
