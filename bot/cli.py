@@ -35,6 +35,7 @@ from bot.services.kernel import csv_files
 from bot.services.members.invites import pending_links
 from bot.services.members.roster import (
     ImportSummary,
+    OrgNames,
     RosterConflict,
     RosterError,
     apply_roster,
@@ -102,7 +103,8 @@ async def import_roster(settings: Settings, path: Path, deactivate_missing: bool
         return 1
     store = await Store.open(settings.database_path)
     try:
-        summary = await apply_roster(store, rows, settings.community_name, deactivate_missing=deactivate_missing)
+        names = OrgNames(settings.community_name, settings.township_name)
+        summary = await apply_roster(store, rows, names, deactivate_missing=deactivate_missing)
     except RosterConflict as exc:
         say(settings, "roster.failed")
         print("  " + roster_error_text(lang, exc.error))

@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     default_language: str = "zh"
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     community_name: str = "社区党委"
+    #: The township (乡镇党委) above the communities when one deployment serves several (issue 28): made when the
+    #: roster names a row's 社区 or lists a reader from above (上级党委).
+    township_name: str = "乡镇党委"
     reminder_sweep_seconds: float = 60
     # Where people are in multi-step commands is saved this often (and at every stop): a crash loses at most
     # the steps of these last seconds (bot/handlers/persistence.py).

@@ -26,7 +26,7 @@ from bot.config import Settings
 from bot.domain.workdays import period
 from bot.emulator import BotApiEmulator, BotMessage, EmuUser
 from bot.services.households.importing import apply_households, parse_households
-from bot.services.members.roster import RosterRow, apply_roster, parse_roster
+from bot.services.members.roster import OrgNames, RosterRow, apply_roster, parse_roster
 from bot.store import Store
 from bot.store.openness import Draft
 
@@ -34,7 +34,10 @@ DEMO_DIR: Traversable = resources.files("bot.demo")
 DEMO_ROSTER = DEMO_DIR / "roster-baimiao.csv"
 DEMO_HOUSEHOLDS = DEMO_DIR / "households-baimiao.csv"  # 党员联户 (issue 15), for the demo roster only
 TOUR = DEMO_DIR / "tour.txt"
+#: A second community of the same township, and a reader from the township (上级党委, read-only): issue 28.
+DEMO_TOWNSHIP = DEMO_DIR / "roster-township.csv"
 DEMO_COMMUNITY = "白庙社区党委"
+DEMO_TOWNSHIP_NAME = "城关镇党委"
 STRANGER = "陌生人"
 UNREGISTERED = frozenset({"张金花", "孟春生", "田小红"})  # left unregistered, to show invites
 STRANGER_ID = 8_000_000
@@ -189,10 +192,14 @@ class Sandbox:
                 break
 
 
-def demo_rows(roster: Traversable) -> tuple[list[RosterRow], dict[str, int]]:
-    rows, errors = parse_roster(roster.read_text(encoding="utf-8"))
-    if errors:
-        raise SystemExit(f"{roster}: line {errors[0].line}, column {errors[0].column}: {errors[0].key}")
+def demo_rows(roster: Traversable, *more: Traversable) -> tuple[list[RosterRow], dict[str, int]]:
+    """The rows of the roster (and of `more` files, after it), each with a Telegram id for the emulator."""
+    rows: list[RosterRow] = []
+    for file in (roster, *more):
+        found, errors = parse_roster(file.read_text(encoding="utf-8"))
+        if errors:
+            raise SystemExit(f"{file}: line {errors[0].line}, column {errors[0].column}: {errors[0].key}")
+        rows += found
     linked = []
     ids: dict[str, int] = {}
     for index, row in enumerate(rows):
@@ -225,7 +232,7 @@ async def demo_publicity(store: Store, settings: Settings) -> None:
 async def _main(
     settings: Settings, script: Path | None, roster: Path | None, database: Path | None, interactive: bool
 ) -> int:
-    rows, ids = demo_rows(roster or DEMO_ROSTER)
+    rows, ids = demo_rows(roster) if roster is not None else demo_rows(DEMO_ROSTER, DEMO_TOWNSHIP)
     with tempfile.TemporaryDirectory(prefix="zhibu-sandbox-") as tmp:
         async with BotApiEmulator() as emu:
             sandbox_settings = settings.model_copy(
@@ -234,11 +241,13 @@ async def _main(
                     "telegram_api_base_url": emu.base_url,
                     "database_path": database or Path(tmp) / "sandbox.sqlite3",
                     "community_name": DEMO_COMMUNITY if roster is None else settings.community_name,
+                    "township_name": DEMO_TOWNSHIP_NAME if roster is None else settings.township_name,
                 }
             )
             store = await Store.open(sandbox_settings.database_path)
             try:
-                await apply_roster(store, rows, sandbox_settings.community_name)
+                names = OrgNames(sandbox_settings.community_name, sandbox_settings.township_name)
+                await apply_roster(store, rows, names)
                 if roster is None:
                     await demo_households(store)
                     await demo_publicity(store, sandbox_settings)

@@ -28,7 +28,7 @@ from bot.services.members.roster_columns import (
     parse_row,
 )
 from bot.services.members.roster_headers import CHINESE, resolve
-from bot.services.members.roster_import import ImportSummary, Missing, RosterConflict, apply_roster
+from bot.services.members.roster_import import ImportSummary, Missing, OrgNames, RosterConflict, apply_roster
 
 __all__ = [
     "CADENCES",
@@ -39,6 +39,7 @@ __all__ = [
     "ROLES",
     "ImportSummary",
     "Missing",
+    "OrgNames",
     "RosterConflict",
     "RosterError",
     "RosterRow",
