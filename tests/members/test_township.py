@@ -14,6 +14,8 @@ from bot.app import running
 from bot.domain.models import TOWNSHIP_KIND
 from bot.domain.rights import READ_ONLY, OrgTree
 from bot.emulator import BotApiEmulator
+from bot.services.households.buttons import RequestAct
+from bot.services.households.requests_rules import RequestAction
 from bot.services.kernel.commands import COMMANDS
 from bot.services.members.roster import parse_roster
 from bot.services.members.roster_import import OrgNames, RosterConflict, apply_roster
@@ -184,6 +186,19 @@ async def test_every_write_command_refuses_the_reader(township: Harness) -> None
     assert refused == len([c for c in COMMANDS if c.capability not in READ_ONLY])
     assert await counts(township.store) == before
     await township.nothing_more(reader, township.user(EAST), township.user(WEST), township.user(EAST_MEMBER))
+
+
+async def test_the_reader_presses_no_button_but_the_ledgers(township: Harness) -> None:
+    reader = township.user(READER)
+    await reader.send("/ledger 2026")
+    overview = await reader.expect("2026年")
+    before = await counts(township.store)
+    for data in (RequestAct(1, RequestAction.RESOLVE).pack(), "ntc:att:1", "rep:start", "apr:vote:1:2:excellent"):
+        await reader.press_data(data, overview)
+        await reader.expect("上级党委只能查看", kind="alert")
+    assert await counts(township.store) == before
+    await reader.press("东一村党支部", overview)  # the ledger's own pages still open
+    await reader.expect("东一村党支部 · 2026年三会一课台账", kind="edit")
 
 
 async def test_the_readers_help_lists_only_reading(township: Harness) -> None:

@@ -78,7 +78,7 @@ def _kind(ledger: Ledger, request: Request) -> str:
 async def requests_sheet(ledger: Ledger) -> None:
     """民情诉求台账: every request of the units' branches, oldest first."""
     table = ledger.book.table(
-        ledger.text("requests.sheet"), ledger.headers("requests", REQUEST_COLUMNS), widths={3: 36, 6: 28, 7: 28}
+        ledger.text("requests.sheet"), ledger.headers("requests", REQUEST_COLUMNS), widths={3: 36, 6: 28, 7: 28, 11: 18}
     )
     states = {s: plain(ledger.lang, f"requests.state.{s}") for s in STATES}
     ratings = {s: plain(ledger.lang, f"requests.rating.{s}") for s in SATISFACTION}
