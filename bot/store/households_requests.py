@@ -281,6 +281,10 @@ class RequestWrites:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
 
+    async def enqueue(self, messages: Iterable[Outgoing]) -> int:
+        """Messages about the request just written, in the same transaction; how many were queued."""
+        return await enqueue_in(self._conn, messages)
+
     async def add(self, new: NewRequest, now: datetime) -> int:
         """A new request, received; its number."""
         deadline = new.deadline.isoformat() if new.deadline else None

@@ -130,3 +130,23 @@ async def test_the_agent_is_reminded_once_per_stage(harness: Harness) -> None:
     harness.at(at(12, 7))  # a week late, but resolved: nothing more
     await harness.sweep()
     assert len(await agency_texts(harness)) == 2
+
+
+async def test_a_secretary_names_the_agent_who_is_told(harness: Harness) -> None:
+    await load_households(harness.store)
+    await link(harness.store, LIAISON, SECRETARY)
+    harness.at(at(11, 20))
+    secretary, member = harness.user(SECRETARY), harness.user(LIAISON)
+    await secretary.send("/request 李大爷 | 代办 | 办残疾证 | 2026-12-01 | 孙书记")  # a secretary of 二村: not theirs
+    assert "代办员「孙书记」不在您管的支部党员里" in (await secretary.next_message()).text
+    await member.send("/request 王奶奶 | 代办 | 办低保 | 2026-12-01 | 赵巡逻")  # a member names nobody but themselves
+    assert "代办员「赵巡逻」不在" in (await member.next_message()).text
+    await secretary.send("/request 李大爷 | 代办 | 办残疾证 | 2026-12-01 | 李联络 | 来访")
+    assert "请 李联络 代办" in (await secretary.expect("代办已登记，编号 #1")).text
+    told = await member.expect("代办 #1")
+    assert "王书记 请您替 李大爷 办：办残疾证" in told.text and told.labels() == ["#1"]
+    row = await harness.store.db.fetchone(
+        "SELECT m.name, r.source, r.kind FROM requests r JOIN members m ON m.id = r.handler_id WHERE r.id = 1"
+    )
+    assert row is not None and tuple(row) == ("李联络", "walkin", "agency")
+    await harness.nothing_more(secretary, member)

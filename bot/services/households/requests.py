@@ -15,6 +15,7 @@ from bot.domain.call import Call
 from bot.domain.results import Buttons, Reply, Result, alert, say, shown
 from bot.domain.rights import Actor, OrgTree, managed_units
 from bot.i18n import t
+from bot.services.households.agency import Telling, agency_told, agent_named
 from bot.services.households.buttons import RequestAct, RequestOpen, RequestRate
 from bot.services.households.common import address, find_named
 from bot.services.households.requests_rules import (
@@ -73,10 +74,12 @@ class Asked:
     kind: str = "request"
     deadline: date | None = None
     named: bool = False  # the source was written (else 联户走访 is taken)
+    agent: str = ""  # a 代办's agent (代办员) as a secretary names them; empty: who logs it
 
 
 def asked_request(text: str, today: date) -> Asked | Reply:
-    """`户主 | 诉求 [| 来源]` or `户主 | 代办 | 事项 | YYYY-MM-DD [| 来源]`; the source is 联户走访 when not given."""
+    """`户主 | 诉求 [| 来源]` or `户主 | 代办 | 事项 | YYYY-MM-DD [| 代办员] [| 来源]`; the source is 联户走访 when not
+    given."""
     parts = [clean_text(p, multiline=True) for p in text.replace("｜", "|").split("|")]
     source, named = "visit", False
     if len(parts) >= 3 and source_of(parts[-1]) is not None:
@@ -84,18 +87,20 @@ def asked_request(text: str, today: date) -> Asked | Reply:
     if len(parts) < 2 or not parts[0] or not "".join(parts[1:]):
         return say("requests.usage")
     if parts[1].lower() in AGENCY_WORDS:
-        if len(parts) != 4 or not parts[2]:
+        if len(parts) not in (4, 5) or not parts[2]:
             return say("requests.agency_usage")
         deadline = deadline_of(parts[3], today)
         if isinstance(deadline, str):
             return say(deadline, value=parts[3][:20], example=(today + timedelta(days=7)).isoformat())
-        return Asked(parts[0], parts[2], source, "agency", deadline, named)
+        agent = parts[4] if len(parts) == 5 else ""
+        return Asked(parts[0], parts[2], source, "agency", deadline, named, agent)
     return Asked(parts[0], " | ".join(p for p in parts[1:] if p), source, named=named)
 
 
 async def log_request(deps: Deps, call: Call, text: str) -> Result:
     """`/request 户主 | 诉求 [| 来源]`: a request of one of this person's households, numbered, handled by them;
-    `/request 户主 | 代办 | 事项 | YYYY-MM-DD [| 来源]`: a 代办, this person its agent (代办员)."""
+    `/request 户主 | 代办 | 事项 | YYYY-MM-DD [| 代办员] [| 来源]`: a 代办, this person its agent (代办员) or, for a
+    secretary, a member of their units they name (told at once)."""
     person, now, store = call.actor, call.now, deps.store
     assert person.member is not None
     asked = asked_request(text, now.astimezone(deps.tz).date())
@@ -111,13 +116,16 @@ async def log_request(deps: Deps, call: Call, text: str) -> Result:
         return Result.of(found.problem)
     household = found.household
     unit_id = household.unit_id if household.unit_id is not None else person.member.unit_id
+    agent = await agent_named(store, person, tree, asked.agent) if asked.agent else person.member
+    if isinstance(agent, Reply):
+        return Result.of(agent)
     async with store.unit_of_work() as uow:
         number = await uow.requests.add(
             NewRequest(
                 household.id,
                 None,
                 person.member.id,
-                person.member.id,
+                agent.id,
                 unit_id,
                 wanted,
                 source=asked.source,
@@ -126,8 +134,13 @@ async def log_request(deps: Deps, call: Call, text: str) -> Result:
             ),
             now,
         )
+        told = agency_told(deps.settings, agent, Telling(number, household.head, wanted, asked.deadline, person))
+        queued = await uow.requests.enqueue(told)
     log.info("request=%s household=%s member=%s logged kind=%s", number, household.id, person.member.id, asked.kind)
     source = t(call.lang, f"requests.source.{asked.source}")
+    if asked.deadline is not None and agent.id != person.member.id:
+        done = say("requests.agency_assigned", number=number, head=household.head, day=asked.deadline, name=agent.name)
+        return Result.of(done, queued=queued)
     if asked.deadline is not None:
         return Result.of(say("requests.agency_logged", number=number, head=household.head, day=asked.deadline))
     if not asked.named:
