@@ -101,9 +101,8 @@ async def import_roster(settings: Settings, path: Path, deactivate_missing: bool
         say(settings, "roster.failed")
         print_problems(settings, [roster_error_text(lang, error) for error in errors])
         return 1
-    store = await Store.open(settings.database_path)
+    store, names = await Store.open(settings.database_path), OrgNames(settings.community_name, settings.township_name)
     try:
-        names = OrgNames(settings.community_name, settings.township_name)
         summary = await apply_roster(store, rows, names, deactivate_missing=deactivate_missing)
     except RosterConflict as exc:
         say(settings, "roster.failed")
