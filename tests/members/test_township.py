@@ -15,6 +15,7 @@ from bot.domain.models import TOWNSHIP_KIND
 from bot.domain.rights import READ_ONLY, OrgTree
 from bot.emulator import BotApiEmulator
 from bot.services.households.buttons import RequestAct
+from bot.services.households.requests_flow import _committee_secretary as committee_secretary
 from bot.services.households.requests_rules import RequestAction
 from bot.services.kernel.commands import COMMANDS
 from bot.services.members.roster import parse_roster
@@ -29,6 +30,7 @@ READER, EAST, WEST, EAST_MEMBER = 5009, 5001, 5003, 5002
 ROSTER = """姓名,社区,支部,职务,TelegramID,类别
 东书记,东湖社区党委,东一村党支部,书记,5001,在家
 东党员,东湖社区党委,东一村党支部,,5002,在家
+东湖书记,东湖社区党委,,书记,5010,在家
 西书记,西山社区党委,西一村党支部,书记,5003,在家
 西党员,西山社区党委,西一村党支部,,5004,在家
 镇领导,,城关镇党委,上级党委,5009,
@@ -84,6 +86,15 @@ async def test_two_communities_hang_under_the_township(store: Store) -> None:
     assert reader.id not in {m.id for m in await store.members.in_units(tree.subtree(tree.find("东湖社区党委")[0].id))}
     await load(store)  # the same file again changes nothing
     assert len(await store.units.all()) == len(tree.units)
+
+
+async def test_a_request_passed_to_the_committee_goes_to_the_community_not_the_township(store: Store) -> None:
+    await load(store)
+    tree = OrgTree.of(await store.units.all())
+    (branch,) = tree.find("东一村党支部")
+    secretary = await committee_secretary(store, tree, branch.id)
+    found = await store.members.get(secretary or 0)
+    assert found is not None and found.name == "东湖书记"
 
 
 async def test_a_community_made_first_moves_under_the_township(store: Store) -> None:

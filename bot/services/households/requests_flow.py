@@ -11,6 +11,7 @@ from typing import Literal
 
 from bot.domain import drafts
 from bot.domain.call import Call
+from bot.domain.models import COMMITTEE_KIND
 from bot.domain.results import Result, alert, say
 from bot.domain.rights import OrgTree
 from bot.i18n import resolve_language, t
@@ -43,7 +44,8 @@ class Acted:
 
 
 async def _committee_secretary(store: Store, tree: OrgTree, unit_id: int) -> int | None:
-    top = tree.path(unit_id)
+    # the community committee above the branch (in a township deployment the path starts at the township)
+    top = [u for u in tree.path(unit_id) if u.kind == COMMITTEE_KIND]
     if not top:
         return None
     found = await store.requests.secretaries_of(top[0].id)
