@@ -71,3 +71,25 @@ async def test_another_meeting_raises_nothing(harness: Harness) -> None:
     await harness.nothing_more(secretary)
     row = await harness.store.db.fetchone("SELECT count(*) FROM requests")
     assert row is not None and row[0] == 0
+
+
+async def test_the_record_taken_step_by_step_raises_them_too(harness: Harness) -> None:
+    await load_households(harness.store)
+    await started(harness, SECRETARY)
+    harness.at(at(11, 20, 9))
+    notice_id = await meeting(harness.store, "一村党支部", "hearing", at(11, 18, 19), present=2, minutes=False)
+    secretary = harness.user(SECRETARY)
+    await secretary.send(f"/minutes {notice_id}")
+    assert "民情恳谈会" in (await secretary.expect(f"会议 #{notice_id} 的记录")).text
+    ask = await secretary.expect("主持人")
+    await secretary.press(ask.labels()[0], ask)
+    ask = await secretary.expect("记录人")
+    await secretary.press(ask.labels()[-1], ask)
+    await secretary.expect("会议内容")
+    await secretary.send(RECORD)
+    await secretary.press("内容写完了", await secretary.expect("已记下"))
+    await secretary.press("完成", await secretary.expect("已记 0 条决议"))
+    await secretary.press("保存", await secretary.expect("请核对"))
+    await secretary.expect(f"会议 #{notice_id} 的记录已保存")
+    raised = await secretary.expect(f"恳谈会 #{notice_id}：新登记民情诉求 2 件（#1、#2）")
+    assert "没有这户" in raised.text
