@@ -47,7 +47,7 @@ async def test_secretary_opens_a_case_and_the_liaison_is_told(harness: Harness) 
     # one open case per member: a second /care is refused and names the open one
     await secretary.send("/care 张流动 | 又病了")
     again = await secretary.expect("已经在帮扶台账里")
-    assert "2026-11-10" in again.text and "李联络" in again.text
+    assert "11月10日（周二） 立案" in again.text and "李联络" in again.text
     assert (await counts(harness))[0] == 1
 
 
@@ -116,9 +116,9 @@ async def test_visits_by_the_visitor_and_the_secretary_not_by_another_member(har
     assert "/carevisit 张流动 |" in example.text
     harness.at(datetime(2026, 11, 12, 9, 0, tzinfo=TZ))
     await liaison.send("/carevisit 张流动 | 送去慰问金500元 | 下周陪同复查 | 2026-11-11")
-    await liaison.expect("已登记 张流动 的走访（2026-11-11）")
+    await liaison.expect("已登记 张流动 的走访（11月11日（周三））")
     await secretary.send("/carevisit 张流动 | 送去米面油 | 月底再去")
-    await secretary.expect("已登记 张流动 的走访（2026-11-12）。下一步：月底再去")
+    await secretary.expect("已登记 张流动 的走访（11月12日（周四））。下一步：月底再去")
     patrol = harness.user(PATROL)
     await patrol.send("/carevisit 张流动 | 慰问 | 再去")
     await patrol.expect("没有找到由您负责的「张流动」")
@@ -129,7 +129,7 @@ async def test_visits_by_the_visitor_and_the_secretary_not_by_another_member(har
     assert [(r[0], r[1]) for r in rows] == [("2026-11-11", "送去慰问金500元"), ("2026-11-12", "送去米面油")]
     await secretary.send("/care")
     listed = await secretary.expect("困难党员台账")
-    assert "张流动" in listed.text and "上次走访 2026-11-12" in listed.text and "李联络" in listed.text
+    assert "张流动" in listed.text and "上次走访 11月12日（周四）" in listed.text and "李联络" in listed.text
 
 
 async def test_bad_visit_dates(harness: Harness) -> None:
@@ -141,7 +141,7 @@ async def test_bad_visit_dates(harness: Harness) -> None:
         await secretary.send(f"/carevisit 张流动 | 慰问 | 再去 | {bad}")
         await secretary.expect("不是有效的走访日期")
     await secretary.send("/carevisit 张流动 | 慰问 | 再去 | 2026-10-01")
-    await secretary.expect("不能早于立案日期 2026-11-10")
+    await secretary.expect("不能早于立案日期 11月10日（周二）")
     await secretary.send("/carevisit 张流动")
     await secretary.expect("/carevisit 姓名 | 带去/办理 | 下一步")
     assert (await counts(harness))[1] == 0

@@ -153,7 +153,7 @@ async def test_festival_list_once_per_secretary_also_after_a_restart(tmp_path: P
         assert keys == [f"care:festival:春节:2027-02-06:{secretary}"]  # 二村 has nobody to visit: no list
         row = await first.outbox.by_key(keys[0])
         assert row is not None
-        assert "春节（2027-02-06）前走访慰问名单" in row.text and "一村党支部" in row.text
+        assert "春节前走访慰问名单" in row.text and "节日：2月6日（周六）" in row.text and "一村党支部" in row.text
         assert "张流动 · 在外受伤 · 上次走访 未走访" in row.text
         assert "李联络 · 党龄 51 年" in row.text and "钱调解" not in row.text and "吴未绑定" not in row.text
         assert "赵巡逻 · 党龄不详（1970年入党，花名册没有转正时间）" in row.text  # not guessed from 入党
@@ -175,7 +175,7 @@ async def test_festival_list_once_per_secretary_also_after_a_restart(tmp_path: P
         keys = await care_keys(second)
         assert keys[-1] == f"care:festival:07-01:2027-07-01:{secretary}"
         row = await second.outbox.by_key(keys[-1])
-        assert row is not None and "上次走访 2027-06-20" in row.text
+        assert row is not None and "上次走访 6月20日（周日）" in row.text
     finally:
         await second.close()
 

@@ -71,7 +71,7 @@ async def test_carevisit_step_by_step(harness: Harness) -> None:
     await liaison.expect("这一步要打字回复")
     await liaison.expect("下一步打算")
     await liaison.press("跳过", ask)
-    await liaison.expect("已登记 张流动 的走访（2026-11-10）。下一步：无")
+    await liaison.expect("已登记 张流动 的走访（11月10日（周二））。下一步：无")
     rows = await harness.store.db.fetchall("SELECT brought, next_step FROM care_visits")
     assert [(r[0], r[1]) for r in rows] == [("送去米面油", "")]
     # once more, with a next step typed; then a stale Skip is answered like an expired button

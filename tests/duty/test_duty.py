@@ -205,7 +205,7 @@ async def test_mediation_step_by_step_with_buttons(harness: Harness) -> None:
     await member.expect("photo")
     await member.press("Skip")
     saved = await member.expect("Mediation logged", kind="message")
-    assert "Zhang &amp; Li" in saved.html and "2026-03-12" in saved.text and "scores 1" in saved.text
+    assert "Zhang &amp; Li" in saved.html and "Follow-up on Thu 12 Mar" in saved.text and "scores 1" in saved.text
     [entry] = await logs(harness)
     assert (entry.kind, entry.outcome, str(entry.followup_on)) == ("land", "ongoing", "2026-03-12")
 
@@ -273,7 +273,7 @@ async def test_followup_still_ongoing_asks_a_new_date_and_reminds_again(harness:
     await member.send("2026-03-12")
     await member.expect("要在今天以后")
     await member.send("2026-03-20")
-    await member.expect("下次回访 2026-03-20")
+    await member.expect("下次回访 3月20日（周五）")
     updated = await harness.store.duty.get(entry.id)
     assert updated is not None and updated.outcome == "ongoing" and str(updated.followup_on) == "2026-03-20"
     harness.at(local(3, 20, 8, 30))

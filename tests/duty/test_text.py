@@ -92,7 +92,7 @@ async def test_the_next_followup_date_refuses_a_photo(harness: Harness) -> None:
     await member.expect("下次回访", kind="message")
     await _refused(member, "下次回访")
     await member.send("2026-03-20")
-    await member.expect("下次回访 2026-03-20")
+    await member.expect("下次回访 3月20日（周五）")
     [entry] = await harness.store.duty.all()
     assert str(entry.followup_on) == "2026-03-20"
 

@@ -13,6 +13,7 @@ from bot.i18n import Html, t
 from bot.services.appraisal.common import MAX_TEXT, branch_members, branch_of, named, split
 from bot.services.appraisal.prompts import open_prompts, reason_text
 from bot.services.appraisal.rules import Pair, pair_status, parse_form, required_pairs, talk_day
+from bot.services.kernel import dates
 from bot.services.kernel.dates import day as day_text
 from bot.services.kernel.deps import Deps
 from bot.store import Store
@@ -49,7 +50,7 @@ async def log_talk(deps: Deps, call: Call, text: str) -> Result:
         return Result.of(say("appraisal.talk_bad_day", value=day_text[:20], year=today.year, today=today.isoformat()))
     await store.appraisal.add_talk(unit, (me.id, other.id), TalkIn(held, topic, note, form.value, me.id), now)
     form_name = t(call.lang, f"appraisal.form.{form.value}")
-    return Result.of(say("appraisal.talk_logged", name=other.name, day=held.isoformat(), form=form_name))
+    return Result.of(say("appraisal.talk_logged", name=other.name, day=dates.day(call.lang, held), form=form_name))
 
 
 def _pair_names(pair: Pair, names: dict[int, str]) -> tuple[str, str]:
@@ -62,7 +63,7 @@ def _talk_line(talk: Talk, lang: str, with_note: bool) -> str:
     line = t(
         lang,
         "appraisal.talk_line",
-        day=talk.held_on.isoformat(),
+        day=dates.day(lang, talk.held_on),
         a=talk.a_name,
         b=talk.b_name,
         topic=talk.topic,

@@ -13,7 +13,7 @@ from bot.domain.models import Member
 from bot.domain.results import Reply, Result, alert, say, shown
 from bot.domain.rights import Actor, OrgTree, managed_units
 from bot.i18n import Html, t
-from bot.services.kernel import pages
+from bot.services.kernel import dates, pages
 from bot.services.kernel.buttons import ListPage
 from bot.services.kernel.deps import Deps
 from bot.services.kernel.text import clean_text
@@ -45,7 +45,7 @@ def care_statements(member_id: int, status: StatusInput, now: datetime, tz: Zone
 
 
 def day(value: date | None, lang: str) -> str:
-    return value.isoformat() if value else t(lang, "care.never")
+    return dates.day(lang, value) if value else t(lang, "care.never")
 
 
 def situation(case: CareCase, lang: str) -> str:
@@ -120,7 +120,7 @@ async def open_case(deps: Deps, call: Call, fields: list[str]) -> Result:
             say(
                 "care.already_open",
                 name=member.name,
-                since=existing.opened_at.astimezone(settings.tz).date().isoformat(),
+                since=dates.day(call.lang, existing.opened_at.astimezone(settings.tz).date()),
                 visitor=existing.visitor_name or "—",
             )
         )
@@ -212,7 +212,7 @@ async def care_page(deps: Deps, call: Call, number: int) -> Reply:
             situation=pages.clip(situation(case, lang), cap),
             visitor=pages.clip(case.visitor_name, cap) or t(lang, "care.no_visitor"),
             last=day(case.last_visit, lang),
-            since=case.opened_at.astimezone(deps.tz).date().isoformat(),
+            since=dates.day(lang, case.opened_at.astimezone(deps.tz).date()),
         )
 
     def render(lines: list[str]) -> str:

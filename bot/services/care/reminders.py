@@ -29,7 +29,7 @@ from bot.services.care.rules import (
     parse_festivals,
     quiet_cutoff,
 )
-from bot.services.kernel import pages
+from bot.services.kernel import dates, pages
 from bot.services.kernel.reminders import Due
 from bot.store import Store
 from bot.store.care import CareCase
@@ -113,7 +113,8 @@ def _old_line(lang: str, member: Member, visits: FestivalList, cap: int | None) 
 def festival_text(visits: FestivalList, lang: str) -> str:
     """The list of one secretary's members to visit before a festival, within one message."""
     festival, on, cases, old = visits.festival, visits.on, visits.cases, visits.old
-    head = t(lang, "care.festival_head", festival=festival_name(festival, lang), day=on.isoformat(), unit=visits.unit)
+    named = festival_name(festival, lang)
+    head = t(lang, "care.festival_head", festival=named, day=dates.day(lang, on), unit=visits.unit)
 
     def draw(cap: int | None) -> list[str]:
         lines = [

@@ -14,6 +14,7 @@ from bot.domain.rights import Actor
 from bot.i18n import t
 from bot.services.care.buttons import CareSkip
 from bot.services.care.visits import MAX_BROUGHT, MAX_NEXT, care_units, may_log
+from bot.services.kernel import dates
 from bot.services.kernel.deps import Deps
 from bot.services.kernel.text import clean_text
 from bot.services.reports.common import member_of
@@ -104,7 +105,7 @@ async def finish(deps: Deps, call: Call, draft: VisitDraft | None, next_step: st
             say(
                 "care.visit_saved",
                 name=case.member_name,
-                day=today.isoformat(),
+                day=dates.day(call.lang, today),
                 next=next_step or t(call.lang, "care.no_next"),
             )
         ),

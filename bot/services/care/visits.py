@@ -11,6 +11,7 @@ from bot.i18n import Html, t
 from bot.services.care.buttons import CarePick
 from bot.services.care.common import day, in_branch, situation, split, who
 from bot.services.care.rules import parse_day
+from bot.services.kernel import dates
 from bot.services.kernel.deps import Deps
 from bot.services.reports.common import member_of
 from bot.store import Store
@@ -80,14 +81,15 @@ async def care_visit(deps: Deps, call: Call, text: str) -> Result:
     if len(cases) > 1:
         return Result.of(say("care.ambiguous", name=name))
     case = cases[0]
-    if visited_on < case.opened_at.astimezone(settings.tz).date():
-        return Result.of(say("care.before_opened", since=case.opened_at.astimezone(settings.tz).date().isoformat()))
+    opened = case.opened_at.astimezone(settings.tz).date()
+    if visited_on < opened:
+        return Result.of(say("care.before_opened", since=dates.day(lang, opened)))
     await store.care.add_visit(case.id, member_of(person).id, visited_on, brought, next_step, now)
     return Result.of(
         say(
             "care.visit_saved",
             name=case.member_name,
-            day=visited_on.isoformat(),
+            day=dates.day(lang, visited_on),
             next=next_step or t(lang, "care.no_next"),
         )
     )

@@ -36,6 +36,7 @@ from bot.services.duty.rules import (
     PatrolDraft,
     followup_is_due,
 )
+from bot.services.kernel import dates
 from bot.services.kernel.reminders import Due, Handled
 from bot.store import Store
 from bot.store.db import iso
@@ -245,7 +246,7 @@ def _followup_reminder(entry: DutyLog, member: Member, settings: Settings) -> Ou
         id=entry.id,
         parties=entry.parties or "",
         kind=t(lang, f"duty.kind.{entry.kind or 'other'}"),
-        logged=entry.local_date.isoformat(),
+        logged=dates.day(lang, entry.local_date),
         summary=entry.summary or "",
     )
     return Outgoing(

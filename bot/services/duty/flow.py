@@ -45,6 +45,7 @@ from bot.services.duty.rules import (
     parse_text,
 )
 from bot.services.duty.view import chosen, field_error, in_a_week, today
+from bot.services.kernel import dates
 from bot.services.kernel.deps import Deps
 
 log = logging.getLogger(__name__)
@@ -215,7 +216,8 @@ async def _save(deps: Deps, call: Call, parsed: PatrolDraft | MediationDraft) ->
             pending=pending,
         )
     entry = await save_mediation(store, logged, parsed)
-    followup = t(lang, "duty.mediate.followup_note", date=entry.followup_on.isoformat()) if entry.followup_on else ""
+    on = entry.followup_on
+    followup = t(lang, "duty.mediate.followup_note", date=dates.day(lang, on)) if on else ""
     return say(
         "duty.mediate.saved",
         id=entry.id,

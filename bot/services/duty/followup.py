@@ -16,6 +16,7 @@ from bot.services.duty.common import Followup, FollowupChange, record_followup
 from bot.services.duty.flow import ONGOING, Draft, Step, Turn
 from bot.services.duty.rules import MEDIATION, FieldError, log_points, parse_followup
 from bot.services.duty.view import field_error, in_a_week, today
+from bot.services.kernel import dates
 from bot.services.kernel.deps import Deps
 
 
@@ -70,7 +71,7 @@ async def _record(deps: Deps, call: Call, change: FollowupChange) -> Reply | Non
     if result is Followup.ALREADY:
         return say("duty.followup.already", id=current.id, outcome=t(lang, f"duty.outcome.{current.outcome}"))
     if day is not None:
-        return say("duty.followup.rescheduled", id=current.id, parties=current.parties, date=day.isoformat())
+        return say("duty.followup.rescheduled", id=current.id, parties=current.parties, date=dates.day(lang, day))
     return say(
         "duty.followup.recorded",
         id=current.id,

@@ -25,7 +25,7 @@ from bot.services.duty.month import month_key, month_of_key
 from bot.services.duty.points import Catalogue, entry_points
 from bot.services.duty.rules import MEDIATION, PATROL, FieldError, Month
 from bot.services.duty.view import field_error, month_label
-from bot.services.kernel import pages
+from bot.services.kernel import dates, pages
 from bot.services.kernel.deps import Deps
 from bot.services.kernel.pages import Filter, clip
 from bot.services.kernel.text import clean_text
@@ -120,7 +120,7 @@ def _page(listed: Listed, number: int, note: str, lang: str) -> Reply:
                 id=entry.id,
                 name=clip(name, 20),
                 post=listed.cat.name(entry.post),
-                date=entry.local_date.isoformat(),
+                date=dates.day(lang, entry.local_date),
                 details=Html(details(lang, entry, listed.cat)),
                 points=entry_points(entry, listed.cat),
             )
@@ -284,7 +284,7 @@ async def reject(deps: Deps, call: Call, log_id: int, text: str) -> Result:
                         "posts.review.told_rejected",
                         id=entry.id,
                         post=cat.name(entry.post),
-                        date=entry.local_date.isoformat(),
+                        date=dates.day(to, entry.local_date),
                         reason=reason,
                     ),
                 )

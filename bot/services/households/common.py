@@ -15,7 +15,7 @@ from bot.domain.call import Call
 from bot.domain.results import Reply, Result, alert, say, shown
 from bot.domain.rights import Actor, OrgTree, managed_units
 from bot.i18n import t
-from bot.services.kernel import pages
+from bot.services.kernel import dates, pages
 from bot.services.kernel.buttons import ListPage
 from bot.services.kernel.deps import Deps
 from bot.services.kernel.pages import Filter, clip
@@ -72,8 +72,8 @@ async def find_named(person: Actor, head: str, store: Store, tree: OrgTree) -> F
     return Found(pool[0], None)
 
 
-def _day(moment: datetime | None, tz: ZoneInfo) -> str:
-    return moment.astimezone(tz).strftime("%Y-%m-%d") if moment else ""
+def _day(lang: str, moment: datetime, now: datetime, tz: ZoneInfo) -> str:
+    return dates.day_near(lang, moment.astimezone(tz).date(), now.astimezone(tz).date())
 
 
 def _filters(now: datetime, days: int) -> tuple[Filter[Household], ...]:
@@ -132,7 +132,7 @@ async def _page(deps: Deps, call: Call, pressed: ListPage) -> Reply:
     def line(h: Household, cap: int | None) -> str:
         with_member = ref == UNITS
         visit = (
-            t(lang, "households.last_visit", date=_day(h.last_visit_at, tz))
+            t(lang, "households.last_visit", date=_day(lang, h.last_visit_at, now, tz))
             if h.last_visit_at
             else t(lang, "households.never")
         )

@@ -22,7 +22,7 @@ from bot.i18n import resolve_language, t
 from bot.services.households.buttons import RequestOpen
 from bot.services.households.common import address, is_stale, stale_from
 from bot.services.households.requests_rules import HANDLER_AFTER, SECRETARY_AFTER, age_days, next_reminder
-from bot.services.kernel import digest
+from bot.services.kernel import dates, digest
 from bot.services.kernel.reminders import Due, Handled
 from bot.store import Store
 from bot.store.due import NEVER, DueRow
@@ -59,13 +59,14 @@ def visit_key(member_id: int, now: datetime, settings: Settings) -> str:
 def _visit_message(member: Member, stale: list[Household], now: datetime, settings: Settings) -> Outgoing:
     assert member.telegram_id is not None
     lang = resolve_language(member.language, None, settings.default_language)
+    today = now.astimezone(settings.tz).date()
     lines = [
         t(
             lang,
             "visit.remind_line",
             head=h.head,
             place=address(h) or "—",
-            visit=h.last_visit_at.astimezone(settings.tz).strftime("%Y-%m-%d")
+            visit=dates.day_near(lang, h.last_visit_at.astimezone(settings.tz).date(), today)
             if h.last_visit_at
             else t(lang, "households.never"),
         )

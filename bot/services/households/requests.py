@@ -30,7 +30,7 @@ from bot.services.households.requests_rules import (
     deadline_of,
     source_of,
 )
-from bot.services.kernel import pages
+from bot.services.kernel import dates, pages
 from bot.services.kernel.buttons import ListPage
 from bot.services.kernel.deps import Deps
 from bot.services.kernel.pages import Filter, clip
@@ -148,8 +148,8 @@ async def log_request(deps: Deps, call: Call, text: str) -> Result:
     return Result.of(say("requests.logged_from", number=number, head=household.head, source=source))
 
 
-def _day(moment: datetime, tz: ZoneInfo) -> str:
-    return moment.astimezone(tz).strftime("%Y-%m-%d")
+def _day(lang: str, moment: datetime, now: datetime, tz: ZoneInfo) -> str:
+    return dates.day_near(lang, moment.astimezone(tz).date(), now.astimezone(tz).date())
 
 
 def state_name(lang: str, state: str) -> str:
@@ -210,7 +210,7 @@ async def show_request(deps: Deps, call: Call, request_id: int) -> Result:
             t(
                 lang,
                 "requests.step",
-                date=_day(step.at, tz),
+                date=_day(lang, step.at, now, tz),
                 name=step.member_name or "—",
                 action=t(lang, f"requests.did.{step.action}"),
                 note=f"：{note}" if note else "",

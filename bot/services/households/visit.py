@@ -19,6 +19,7 @@ from bot.i18n import t
 from bot.services.households.buttons import HouseholdPick, VisitNoRequest
 from bot.services.households.common import address, find_named, may_act
 from bot.services.households.requests_rules import MAX_TEXT
+from bot.services.kernel import dates
 from bot.services.kernel.deps import Deps
 from bot.services.kernel.text import clean_text
 from bot.store.households import Household
@@ -142,8 +143,8 @@ async def save(deps: Deps, call: Call, household: Household, note: VisitNote) ->
             )
     log.info("visit=%s household=%s member=%s request=%s", visit_id, household.id, person.member.id, request_id)
     if request_id is None:
-        return Result.of(say("visit.saved", head=household.head, date=day.isoformat()))
-    return Result.of(say("visit.saved_request", head=household.head, date=day.isoformat(), number=request_id))
+        return Result.of(say("visit.saved", head=household.head, date=dates.day(call.lang, day)))
+    return Result.of(say("visit.saved_request", head=household.head, date=dates.day(call.lang, day), number=request_id))
 
 
 async def _one_line(deps: Deps, call: Call, text: str) -> VisitStep:

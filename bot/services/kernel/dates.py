@@ -36,6 +36,16 @@ def day(lang: str, on: date) -> str:
     return t(lang, "dates.day", month=month, day=on.day, weekday=weekday)
 
 
+def day_near(lang: str, on: date, today: date) -> str:
+    """`day`, with the year when it is not this year's: `12月10日（周四）`, `2025年3月12日（周三）`;
+    `Wed 12 Mar 2025`."""
+    if on.year == today.year:
+        return day(lang, on)
+    weekday = t(lang, "dates.weekdays").split(",")[on.weekday()]
+    month = t(lang, "dates.months").split(",")[on.month - 1]
+    return t(lang, "dates.day_year", year=on.year, month=month, day=on.day, weekday=weekday)
+
+
 def moment(lang: str, local: datetime) -> str:
     """A day and a time: `12月10日（周四）上午9:00`; `Thu 10 Dec, 9:00 am`."""
     return t(lang, "dates.moment", day=day(lang, local.date()), clock=clock(lang, local))

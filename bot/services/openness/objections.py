@@ -12,6 +12,7 @@ from datetime import timedelta
 from bot.domain.call import Call
 from bot.domain.results import Result, say
 from bot.i18n import t
+from bot.services.kernel import dates
 from bot.services.kernel.deps import Deps
 from bot.services.kernel.text import clean_text
 from bot.services.openness.rules import MAX_OBJECTION, WAIT_HOURS
@@ -34,7 +35,7 @@ async def begin(deps: Deps, call: Call, payload: str) -> Result:
     if item is None or item.posted_at is None:
         return Result.of(say("openness.object_gone"))
     if not _open(item, deps, call):
-        return Result.of(say("openness.object_closed", title=item.title, end=item.ends_on.isoformat()))
+        return Result.of(say("openness.object_closed", title=item.title, end=dates.day(call.lang, item.ends_on)))
     await deps.store.openness.wait_for(call.actor.telegram_id, item.id, call.now)
     return Result.of(say("openness.object_ask", title=item.title, limit=MAX_OBJECTION))
 
