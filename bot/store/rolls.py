@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from bot.store.db import Database
+from bot.store.members import units_members
 
 
 @dataclass(frozen=True)
@@ -55,14 +56,14 @@ class RollRepo:
         ids = sorted(set(unit_ids))
         if not ids:
             return []
-        marks = ",".join("?" * len(ids))
+        # Each member's latest status by its index (not every status report grouped), the members by three
+        # index look-ups (`units_members`).
         rows = await self.db.fetchall_tuples(
             "SELECT m.id, m.name, m.unit_id, m.group_id, m.linked_at IS NOT NULL AND m.telegram_id IS NOT NULL, "
             "s.state, s.location, s.at, m.category = 'migrant' AND m.report_cadence IS NOT NULL FROM members m "
-            "LEFT JOIN (SELECT member_id, max(id) AS id FROM status_reports GROUP BY member_id) l "
-            "ON l.member_id = m.id LEFT JOIN status_reports s ON s.id = l.id "
-            f"WHERE m.active = 1 AND (m.unit_id IN ({marks}) OR m.group_id IN ({marks}) "
-            f"OR m.activity_group_id IN ({marks})) ORDER BY m.unit_id, COALESCE(m.group_id, 0), m.id",
+            "LEFT JOIN status_reports s ON s.id = (SELECT max(id) FROM status_reports WHERE member_id = m.id) "
+            f"WHERE +m.active = 1 AND m.id IN ({units_members(len(ids))}) "
+            "ORDER BY m.unit_id, COALESCE(m.group_id, 0), m.id",
             (*ids, *ids, *ids),
         )
         return [
