@@ -10,7 +10,7 @@ from datetime import datetime
 from bot.config import Settings
 from bot.domain.call import Call
 from bot.domain.results import Reply, alert, say, shown
-from bot.domain.rights import Capability, OrgTree
+from bot.domain.rights import Capability, OrgTree, managed_units
 from bot.i18n import Html, t
 from bot.services.duty.common import ReportRow, catalogue, member_month, units_month
 from bot.services.duty.points import Catalogue, PostFigures, Reviewed, minimum_checks
@@ -19,6 +19,7 @@ from bot.services.duty.view import field_error, join_names, minimum_text, month_
 from bot.services.kernel import pages
 from bot.services.kernel.buttons import ListPage
 from bot.services.kernel.deps import Deps
+from bot.services.kernel.kept import Kept, keeper
 from bot.services.kernel.pages import Filter, clip
 from bot.services.members.people import managed_members, unit_label
 
@@ -172,31 +173,44 @@ def _line(ranked: Ranked, tree: OrgTree, lang: str, cap: int | None) -> str:
     )
 
 
-async def _page(deps: Deps, call: Call, month: Month, asked: pages.Asked) -> Reply:
+async def _ranked(deps: Deps, call: Call, tree: OrgTree, month: Month, fresh: bool) -> Kept[Ranked]:
+    """The month's post-holders of the units the person manages, ranked; kept between presses (the key names
+    the person and their units as they are now: their rights were checked before)."""
+    store = deps.store
+
+    async def build() -> Kept[Ranked]:
+        cat = await catalogue(store)
+        rows = await units_month(store, await managed_members(store, call.actor, tree), month.bounds(deps.tz), cat)
+        ranked = Kept.of([Ranked(rank, row) for rank, row in enumerate(rows, 1)], FILTERS)
+        ranked.memo["none"] = sum(1 for row in rows if row.met is None)
+        ranked.memo["rules"] = [post for post in cat.posts if post.minimum > 0]
+        return ranked
+
+    member = call.actor.member.id if call.actor.member is not None else None
+    key = ("dutyreport", month_key(month), member, frozenset(managed_units(call.actor, tree)))
+    return await keeper(store).get(key, build, fresh=fresh)
+
+
+async def _page(deps: Deps, call: Call, month: Month, asked: pages.Asked, *, fresh: bool) -> Reply:
     """The month's counts, a page of post-holders by points (each with their rank among all), the rules."""
     actor, store, lang = call.actor, deps.store, call.lang
     tree = OrgTree.of(await store.units.all())
-    cat = await catalogue(store)
-    rows = await units_month(store, await managed_members(store, actor, tree), month.bounds(deps.tz), cat)
-    if not rows:
+    ranked = await _ranked(deps, call, tree, month, fresh)
+    if not ranked.items:
         return say("duty.report.empty", month=month_label(lang, month))
-    page = pages.paginate(
-        [Ranked(rank, row) for rank, row in enumerate(rows, 1)],
-        FILTERS,
-        replace(asked, size=_PER_PAGE.get(lang, pages.PAGE_SIZE)),
-    )
+    page = ranked.page(replace(asked, size=_PER_PAGE.get(lang, pages.PAGE_SIZE)))
     head = [
-        t(lang, "duty.report.header", month=month_label(lang, month), count=len(rows)),
+        t(lang, "duty.report.header", month=month_label(lang, month), count=len(ranked.items)),
         t(
             lang,
             "duty.report.counts",
             met=page.counts["met"],
             not_met=page.counts["notmet"],
-            none=sum(1 for row in rows if row.met is None),
+            none=ranked.memo["none"],
         ),
         *pages.narrowed(page, lang),
     ]
-    rules = [rule_text(lang, post) for post in cat.posts if post.minimum > 0]
+    rules = [rule_text(lang, post) for post in ranked.memo["rules"]]
     foot = [
         "",
         t(lang, "duty.points_rule"),
@@ -218,7 +232,7 @@ async def units_report(deps: Deps, call: Call, month_text: str) -> Reply:
     month = _month(month_text, call.now, deps.settings, call.lang)
     if isinstance(month, Reply):
         return month
-    return await _page(deps, call, month, pages.Asked())
+    return await _page(deps, call, month, pages.Asked(), fresh=True)
 
 
 async def dutyreport_page(deps: Deps, call: Call, pressed: ListPage) -> Reply:
@@ -227,4 +241,4 @@ async def dutyreport_page(deps: Deps, call: Call, pressed: ListPage) -> Reply:
     month = month_of_key(pressed.ref)
     if month is None or not call.actor.is_secretary:
         return alert("pages.expired", command="/dutyreport")
-    return await _page(deps, call, month, pages.Asked(pressed.filter, pressed.page))
+    return await _page(deps, call, month, pages.Asked(pressed.filter, pressed.page), fresh=False)

@@ -14,6 +14,7 @@ from bot.i18n import Html, t
 from bot.services.kernel import dates, pages
 from bot.services.kernel.buttons import ListPage
 from bot.services.kernel.deps import Deps
+from bot.services.kernel.kept import Kept, keeper
 from bot.services.kernel.pages import Filter, clip
 from bot.services.members.organisation_text import facts
 from bot.services.reports.common import AWAY
@@ -66,7 +67,7 @@ class _View:
     units: set[int]
 
 
-def _unit_buttons(call: Call, view: _View, rows: list[RollEntry], word: str) -> Buttons:
+def _unit_buttons(call: Call, view: _View, roll: Kept[RollEntry], word: str) -> Buttons:
     """The units just below the one shown, with how many members each has (and ⬆ to the one above)."""
     tree, ref, lang = view.tree, view.ref, call.lang
     managed = managed_units(call.actor, tree)
@@ -76,9 +77,12 @@ def _unit_buttons(call: Call, view: _View, rows: list[RollEntry], word: str) -> 
         roots = _roots(managed, tree)
         below = roots if len(roots) > 1 else [u.id for u in tree.children(roots[0])] if roots else []
     keys = []
+    rows = roll.items
     for unit_id in sorted(below)[:MAX_UNIT_BUTTONS]:
-        within = tree.subtree(unit_id)
-        count = sum(1 for r in rows if r.unit_id in within or r.group_id in within)
+        if ("below", unit_id) not in roll.memo:  # counted once for the kept list
+            within = tree.subtree(unit_id)
+            roll.memo["below", unit_id] = sum(1 for r in rows if r.unit_id in within or r.group_id in within)
+        count = roll.memo["below", unit_id]
         if count:
             keys.append(
                 {
@@ -97,17 +101,35 @@ def _unit_buttons(call: Call, view: _View, rows: list[RollEntry], word: str) -> 
     return [keys[i : i + pages.PER_ROW] for i in range(0, len(keys), pages.PER_ROW)]
 
 
-async def _page(deps: Deps, call: Call, view: _View, asked: pages.Asked) -> Reply:
+async def _roll(deps: Deps, view: _View, *, fresh: bool) -> Kept[RollEntry]:
+    """The members of the view's units (by unit, Party group or activity group), kept between presses."""
+
+    async def build() -> Kept[RollEntry]:
+        return Kept.of(await deps.store.rolls.members(view.units), FILTERS)
+
+    return await keeper(deps.store).get(("members", frozenset(view.units)), build, fresh=fresh)
+
+
+def _per_unit(roll: Kept[RollEntry], word: str) -> dict[int, int]:
+    """How many of the filter's members each unit has, counted once for the kept list."""
+    if ("per_unit", word) not in roll.memo:
+        per_unit: dict[int, int] = {}
+        for row in roll.selected(word):
+            per_unit[row.unit_id] = per_unit.get(row.unit_id, 0) + 1
+        roll.memo["per_unit", word] = per_unit
+    found: dict[int, int] = roll.memo["per_unit", word]
+    return found
+
+
+async def _page(deps: Deps, call: Call, view: _View, asked: pages.Asked, *, fresh: bool) -> Reply:
     """The counts, then the page's members under the heading of their unit (with that unit's count in
     this view), then where the page is."""
     store, lang, tz, tree, ref = deps.store, call.lang, deps.tz, view.tree, view.ref
-    rows = await store.rolls.members(view.units)  # by unit, Party group or activity group
-    if not rows:
+    roll = await _roll(deps, view, fresh=fresh)
+    if not roll.items:
         return say("members.empty")
-    page = pages.paginate(rows, FILTERS, asked)
-    per_unit: dict[int, int] = {}
-    for row in pages.select(rows, FILTERS, page.filter):
-        per_unit[row.unit_id] = per_unit.get(row.unit_id, 0) + 1
+    page = roll.page(asked)
+    per_unit = _per_unit(roll, page.filter)
     title = (
         _label(tree, ref)
         if ref
@@ -169,7 +191,7 @@ async def _page(deps: Deps, call: Call, view: _View, asked: pages.Asked) -> Repl
         page,
         lambda f, n: ListPage(pages.PageList.MEMBERS, ref, f, n).pack(),
         lang,
-        extra=_unit_buttons(call, view, rows, page.filter),
+        extra=_unit_buttons(call, view, roll, page.filter),
     )
     return shown(text, keys)
 
@@ -203,7 +225,7 @@ async def list_members(deps: Deps, call: Call, wanted: str) -> Result:
     scope = _scope(person, tree, ref)
     if scope is None:
         return Result.of(say("members.empty"))
-    return Result.of(await _page(deps, call, _View(tree, ref, scope), pages.Asked()))
+    return Result.of(await _page(deps, call, _View(tree, ref, scope), pages.Asked(), fresh=True))
 
 
 async def members_page(deps: Deps, call: Call, pressed: ListPage) -> Reply:
@@ -214,4 +236,4 @@ async def members_page(deps: Deps, call: Call, pressed: ListPage) -> Reply:
     scope = _scope(call.actor, tree, ref) if ref == 0 or ref in tree.units else None
     if scope is None:
         return alert("pages.expired", command="/members")
-    return await _page(deps, call, _View(tree, ref, scope), pages.Asked(pressed.filter, pressed.page))
+    return await _page(deps, call, _View(tree, ref, scope), pages.Asked(pressed.filter, pressed.page), fresh=False)

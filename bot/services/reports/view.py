@@ -19,6 +19,7 @@ from bot.i18n import Html, t
 from bot.services.kernel import dates, pages
 from bot.services.kernel.buttons import ListPage
 from bot.services.kernel.deps import Deps
+from bot.services.kernel.kept import Kept, keeper
 from bot.services.kernel.pages import Filter, clip
 from bot.services.members.people import unit_label
 from bot.services.reports.buttons import ReportView
@@ -155,14 +156,32 @@ def _line(line: Line, lang: str, tz: ZoneInfo, cap: int | None) -> str:
     )
 
 
-async def _page(deps: Deps, call: Call, period: periods.Period, asked: pages.Asked) -> Reply:
+async def _lines(deps: Deps, call: Call, period: periods.Period, *, fresh: bool) -> Kept[Line]:
+    """The period's overview, kept between presses (the key names the person, their units as they are now and
+    whether they keep contact as a liaison: their rights were checked before)."""
+    tree = OrgTree.of(await deps.store.units.all())
+
+    async def build() -> Kept[Line]:
+        return Kept.of((await overview(deps, call, tree, period)).lines, FILTERS)
+
+    member = call.actor.member
+    key = (
+        "reports",
+        period.label,
+        member.id if member is not None else None,
+        member is not None and member.is_liaison,
+        frozenset(managed_units(call.actor, tree)),
+    )
+    return await keeper(deps.store).get(key, build, fresh=fresh)
+
+
+async def _page(deps: Deps, call: Call, period: periods.Period, asked: pages.Asked, *, fresh: bool) -> Reply:
     """The counts of the period, a page of who owes a report, and a button to read each report on it."""
     person, lang, tz = call.actor, call.lang, deps.tz
-    tree = OrgTree.of(await deps.store.units.all())
-    view = await overview(deps, call, tree, period)
-    if not view.lines:
+    lines = await _lines(deps, call, period, fresh=fresh)
+    if not lines.items:
         return say("report.nobody", period=period_name(period.label, lang))
-    page = pages.paginate(view.lines, FILTERS, asked)
+    page = lines.page(asked)
     head = [
         t(
             lang,
@@ -208,7 +227,7 @@ async def list_reports(deps: Deps, call: Call, wanted: str) -> Result:
         if parsed is None:
             return Result.of(say("report.bad_month", value=wanted))
         period = parsed
-    return Result.of(await _page(deps, call, period, pages.Asked()))
+    return Result.of(await _page(deps, call, period, pages.Asked(), fresh=True))
 
 
 async def reports_page(deps: Deps, call: Call, pressed: ListPage) -> Reply:
@@ -218,4 +237,4 @@ async def reports_page(deps: Deps, call: Call, pressed: ListPage) -> Reply:
     period = period_of_key(pressed.ref)
     if period is None or not call.actor.can(Capability.LEADER):
         return alert("pages.expired", command="/reports")
-    return await _page(deps, call, period, pages.Asked(pressed.filter, pressed.page))
+    return await _page(deps, call, period, pages.Asked(pressed.filter, pressed.page), fresh=False)
