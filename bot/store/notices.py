@@ -19,7 +19,11 @@ from bot.store.notices_answers import AnswerWrites
 from bot.store.notices_due import MeetingReminderReads
 from bot.store.notices_export import HEARING, OTHER, NoticeExportReads, notice_kind
 from bot.store.notices_seats import MeetingSeatReads
+from bot.store.notices_summary import SummaryReads
 from bot.store.outbox import OutboxRow, Outgoing, _row, enqueue_in
+
+#: Expected members written per round trip when a notice is published.
+_SEATS_BATCH = 1000
 
 
 def notice_ref(notice_id: int) -> str:
@@ -145,7 +149,7 @@ def _notice(r: aiosqlite.Row) -> Notice:
     )
 
 
-class NoticeRepo(AnswerWrites, NoticeExportReads, MeetingReminderReads, MeetingSeatReads):
+class NoticeRepo(AnswerWrites, NoticeExportReads, MeetingReminderReads, MeetingSeatReads, SummaryReads):
     def __init__(self, db: Database) -> None:
         self.db = db
 
@@ -158,7 +162,7 @@ class NoticeRepo(AnswerWrites, NoticeExportReads, MeetingReminderReads, MeetingS
         creator_lang: str,
         now: datetime,
         expected: Sequence[Member],
-        messages: Callable[[int], list[Outgoing]],
+        messages: Callable[[int], Iterable[Outgoing]],
     ) -> tuple[int, int]:
         """The notice, its expected members and its deliveries in ONE transaction; (id, rows queued)."""
         async with self.db.transaction() as conn:
@@ -184,10 +188,15 @@ class NoticeRepo(AnswerWrites, NoticeExportReads, MeetingReminderReads, MeetingS
             )
             notice_id = cur.lastrowid
             assert notice_id is not None
-            await conn.executemany(
-                "INSERT INTO notice_members (notice_id, member_id, linked, votes, committee) VALUES (?, ?, ?, ?, ?)",
-                [(notice_id, m.id, int(m.linked), int(m.votes), int(m.sits_on(draft.unit_id))) for m in expected],
-            )
+            for start in range(0, len(expected), _SEATS_BATCH):  # the event loop let go between batches
+                await conn.executemany(
+                    "INSERT INTO notice_members (notice_id, member_id, linked, votes, committee) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [
+                        (notice_id, m.id, int(m.linked), int(m.votes), int(m.sits_on(draft.unit_id)))
+                        for m in expected[start : start + _SEATS_BATCH]
+                    ],
+                )
             queued = await enqueue_in(conn, messages(notice_id))
         return notice_id, queued
 
@@ -291,14 +300,15 @@ class NoticeRepo(AnswerWrites, NoticeExportReads, MeetingReminderReads, MeetingS
         )
         return [_notice(r) for r in rows]
 
-    async def broadcast_state(self, notice_id: int) -> tuple[bool, int] | None:
-        """(cancelled, deliveries still pending) in one query: the sender asks after every delivery."""
+    async def broadcast_state(self, notice_id: int) -> tuple[bool, bool] | None:
+        """(cancelled, whether any delivery is still pending) in one query: the sender asks after every
+        delivery, so it must not count the pending ones (a broadcast to N would cost O(N²)): one index seek."""
         row = await self.db.fetchone(
-            "SELECT cancelled_at IS NOT NULL, (SELECT count(*) FROM outbox WHERE ref = ? "
+            "SELECT cancelled_at IS NOT NULL, EXISTS (SELECT 1 FROM outbox WHERE ref = ? "
             "AND status IN ('pending', 'sending')) FROM notices WHERE id = ?",
             (notice_ref(notice_id), notice_id),
         )
-        return (bool(row[0]), int(row[1])) if row else None
+        return (bool(row[0]), bool(row[1])) if row else None
 
     async def is_expected(self, notice_id: int, member_id: int) -> bool:
         row = await self.db.fetchone(

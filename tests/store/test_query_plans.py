@@ -110,6 +110,7 @@ def _hot() -> dict[str, Call]:
         "outbox.pending_count": lambda s: s.outbox.pending_count("notice:1"),
         "notices.broadcast_state": lambda s: s.notices.broadcast_state(1),
         "notices.deliveries": lambda s: s.notices.deliveries(1),
+        "notices.summary_figures": lambda s: s.notices.summary_figures(1),
         "notices.unsummarised": lambda s: s.notices.unsummarised(at),
         "notices.upcoming_for": lambda s: s.notices.upcoming_for(member, at),
         "notices.expected": lambda s: s.notices.expected(1),

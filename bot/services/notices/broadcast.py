@@ -41,7 +41,7 @@ async def after_delivery(store: Store, settings: Settings, row: OutboxRow, statu
         return 0
     cancelled, pending = state
     late_cancel = cancelled and status in ("sent", "uncertain")  # it went out while the cancel was written
-    if not late_cancel and (cancelled or pending > 0):
+    if not late_cancel and (cancelled or pending):
         return 0
     notice = await store.notices.get(notice_id)
     assert notice is not None

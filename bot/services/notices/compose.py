@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
@@ -331,36 +332,38 @@ async def publish(deps: Deps, call: Call, draft: Draft) -> Published:
     unit = tree.units[draft.unit_id]
     recipients = [e.member for e in expected if e.linked and e.member.telegram_id is not None]
 
-    def messages(notice_id: int) -> list[Outgoing]:
-        rows = []
+    def messages(notice_id: int) -> Iterator[Outgoing]:
+        """The copies, made as the outbox takes them (a batch at a time, the event loop let go between
+        batches); the text and buttons are the same for every reader of one language, so made once each."""
+        worded: dict[str, tuple[str, list[list[dict[str, str]]]]] = {}
+        ref = notice_ref(notice_id)
         for m in recipients:
             member_lang = m.language or settings.default_language
+            if member_lang not in worded:
+                wording = view.Wording(member_lang, tree, settings.tz, settings.proofs)
+                worded[member_lang] = (view.body(wording, draft), view.buttons(member_lang, notice_id))
+            text, keys = worded[member_lang]
             assert m.telegram_id is not None
-            rows.append(
-                Outgoing(
-                    key=f"notice:{notice_id}:{m.id}",
-                    kind="notice",
-                    chat_id=m.telegram_id,
-                    member_id=m.id,
-                    ref=notice_ref(notice_id),
-                    text=view.body(view.Wording(member_lang, tree, settings.tz, settings.proofs), draft),
-                    buttons=view.buttons(member_lang, notice_id),
-                )
+            yield Outgoing(
+                key=f"notice:{notice_id}:{m.id}",
+                kind="notice",
+                chat_id=m.telegram_id,
+                member_id=m.id,
+                ref=ref,
+                text=text,
+                buttons=keys,
             )
         if audience.group_copy(draft.kind, unit.chat_id is not None, draft.to_group):
             assert unit.chat_id is not None
             group_lang = settings.default_language
-            rows.append(
-                Outgoing(
-                    key=f"notice:{notice_id}:group",
-                    kind="notice",
-                    chat_id=unit.chat_id,
-                    ref=notice_ref(notice_id),
-                    text=view.group_view(view.Wording(group_lang, tree, settings.tz, settings.proofs), draft, 0, 0),
-                    buttons=view.buttons(group_lang, notice_id),
-                )
+            yield Outgoing(
+                key=f"notice:{notice_id}:group",
+                kind="notice",
+                chat_id=unit.chat_id,
+                ref=ref,
+                text=view.group_view(view.Wording(group_lang, tree, settings.tz, settings.proofs), draft, 0, 0),
+                buttons=view.buttons(group_lang, notice_id),
             )
-        return rows
 
     notice_id, queued = await store.notices.publish(
         draft,
