@@ -119,10 +119,20 @@ def build_application(
     return app
 
 
+#: `Services.state` key: the start-up task publishing the command menus.
+MENU_TASK = "menus_task"
+
+
 async def publish_commands(app: ZhibuApp) -> None:
-    """The command menus: every member's by default, and their own for those with more rights."""
+    """The command menus: every member's by default, and their own for those with more rights (only those that
+    changed since they were last published)."""
     services = services_of(app)
-    await publish_all(app.bot, services.store, services.settings, services.state.setdefault(MENUS, {}))
+    try:
+        calls = await publish_all(app.bot, services.store, services.settings, services.state.setdefault(MENUS, {}))
+    except Exception:  # a menu is a convenience: the bot runs without it
+        log.exception("command menus not published")
+        return
+    log.info("command menus published: %s calls", calls)
 
 
 def services_of(app: ZhibuApp) -> Services:
@@ -134,7 +144,8 @@ def services_of(app: ZhibuApp) -> Services:
 async def startup(app: ZhibuApp) -> None:
     """Once the bot is initialised and started: the command menu, the outbox sender, the sweep job."""
     services = services_of(app)
-    await publish_commands(app)
+    # in the background: at 100 000 members, thousands of menus held polling back for minutes
+    services.state[MENU_TASK] = asyncio.create_task(publish_commands(app), name="command-menus")
     sender = Sender(app, services)
     services.sender = sender
     await sender.start()
@@ -149,6 +160,10 @@ async def startup(app: ZhibuApp) -> None:
 
 async def shutdown(app: ZhibuApp) -> None:
     services = services_of(app)
+    menus = services.state.pop(MENU_TASK, None)
+    if menus is not None and not menus.done():
+        menus.cancel()
+        await asyncio.wait([menus])
     if services.sender is not None:
         await services.sender.stop()
         services.sender = None

@@ -5,14 +5,19 @@ writes, which publishes their menu again when it no longer matches what was publ
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 from telegram.error import TelegramError
+from telegram.ext import ExtBot
 
 from bot.config import Settings
 from bot.i18n import LANGUAGES, t
+from bot.runtime.scheduler import MENU_LANE
 from bot.services.kernel.commands import Command, menu, own_menu
 from bot.services.members.people import Member, linked_members
 from bot.store import Store
@@ -68,18 +73,65 @@ async def refresh(bot: Bot, member: Member, settings: Settings, published: dict[
         await publish_for(bot, member, settings, published)
 
 
-async def publish_all(
-    bot: Bot, store: Store, settings: Settings, published: dict[int, tuple[str, ...]] | None = None
-) -> None:
-    try:
-        for lang in LANGUAGES:
-            code = None if lang == settings.default_language else lang
+def _digest(entries: list[BotCommand]) -> str:
+    """What a menu holds, as the `menus` table remembers it."""
+    text = json.dumps([(c.command, c.description) for c in entries], ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+async def publish_all(bot: ExtBot[Any], store: Store, settings: Settings, published: dict[int, tuple[str, ...]]) -> int:
+    """At start-up, in the background (polling has started): the default menus and each person's own, only
+    those that changed since they were last published (`store.menus`), through the scheduler's menu lane (it
+    gives way to every message). A person who no longer has a menu of their own gets the default one back.
+    Returns how many calls were made."""
+    done = await store.menus.published()
+    calls = 0
+    for lang in LANGUAGES:
+        code = None if lang == settings.default_language else lang
+        entries, key = _entries(lang, menu(False)), f"default:{lang}:{code or ''}"
+        if done.get(key) == _digest(entries):
+            continue
+        try:
             await bot.set_my_commands(
-                _entries(lang, menu(False)), scope=BotCommandScopeAllPrivateChats(), language_code=code
+                entries, scope=BotCommandScopeAllPrivateChats(), language_code=code, rate_limit_args=MENU_LANE
             )
-    except TelegramError as exc:
-        log.warning("default menu not published: %s", exc)
+        except TelegramError as exc:
+            log.warning("default menu not published: %s", exc)
+            continue
+        calls += 1
+        await store.menus.record(key, _digest(entries))
     async for member in linked_members(store):
-        if published is not None and own_menu(member, settings.admin_ids) is None:
-            continue  # the default menu: looked at again when they write (`refresh`)
-        await publish_for(bot, member, settings, published)
+        calls += await _publish_own(bot, store, member, settings, (done, published))
+    return calls
+
+
+async def _publish_own(
+    bot: ExtBot[Any],
+    store: Store,
+    member: Member,
+    settings: Settings,
+    known: tuple[dict[str, str], dict[int, tuple[str, ...]]],
+) -> int:
+    """One person's own menu at start-up, when it changed (`known`: the digests published, the names published
+    in this process); the default one back when they no longer have one of their own."""
+    done, published = known
+    mine = own_menu(member, settings.admin_ids)
+    assert member.telegram_id is not None
+    key, scope = f"chat:{member.telegram_id}", BotCommandScopeChat(member.telegram_id)
+    try:
+        if mine is None:  # the default menu: looked at again when they write (`refresh`)
+            if key not in done:
+                return 0
+            await bot.delete_my_commands(scope=scope, rate_limit_args=MENU_LANE)
+            await store.menus.record(key, None)
+            return 1
+        published[member.id] = _names(member, settings)
+        entries = _entries(member.language or settings.default_language, mine)
+        if done.get(key) == _digest(entries):
+            return 0
+        await bot.set_my_commands(entries, scope=scope, rate_limit_args=MENU_LANE)
+    except TelegramError as exc:  # e.g. they blocked the bot since
+        log.warning("member=%s menu not published: %s", member.id, exc)
+        return 0
+    await store.menus.record(key, _digest(entries))
+    return 1

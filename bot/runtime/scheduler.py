@@ -26,7 +26,8 @@ is tried again. Requests that put nothing in a chat (getUpdates, answerCallbackQ
 not held.
 
 Callers choose the lane with PTB's `rate_limit_args`: `bot.send_message(..., rate_limit_args=OUTBOX)` (or
-`REFRESH`); anything without it is interactive.
+`REFRESH`); anything without it is interactive. The command menus published at start-up go in `MENU_LANE`, after
+everything else (counted like a message, though they put none in a chat).
 """
 
 from __future__ import annotations
@@ -46,8 +47,11 @@ log = logging.getLogger(__name__)
 INTERACTIVE = "interactive"
 REFRESH = "refresh"
 OUTBOX = "outbox"
+#: The command menus published at start-up (`setMyCommands`, `deleteMyCommands`): last of all, spaced like the
+#: outbox, so thousands of them never hold up an answer or a notice.
+MENU_LANE = "menus"
 #: Lanes from first to last: a request waits while one of an earlier lane is ready to go.
-LANES = (INTERACTIVE, REFRESH, OUTBOX)
+LANES = (INTERACTIVE, REFRESH, OUTBOX, MENU_LANE)
 #: Telegram's per-chat limits.
 PRIVATE_BURST = 3
 PRIVATE_PER_SECOND = 1.0
@@ -155,9 +159,9 @@ class SendScheduler(BaseRateLimiter[str]):
         data: dict[str, Any],
         rate_limit_args: str | None,
     ) -> JSONResult:
-        if not counted(endpoint):
+        if not counted(endpoint) and rate_limit_args != MENU_LANE:
             return await callback(*args, **kwargs)
-        lane = rate_limit_args if rate_limit_args in (REFRESH, OUTBOX) else INTERACTIVE
+        lane = rate_limit_args if rate_limit_args in (REFRESH, OUTBOX, MENU_LANE) else INTERACTIVE
         chat = chat_of(data)
         for attempt in range(self.max_retries + 1):
             await self._acquire(lane, chat)

@@ -21,6 +21,7 @@ from bot.store.households import HouseholdRepo
 from bot.store.households_requests import RequestRepo
 from bot.store.invites import InviteRepo
 from bot.store.members import MemberRepo
+from bot.store.menus import MenuRepo
 from bot.store.minutes import MinutesRepo
 from bot.store.notices import NoticeRepo
 from bot.store.notices_backfill import BackfillRepo
@@ -63,6 +64,7 @@ class Store:
         self.committees = CommitteeRepo(db)
         self.backfill = BackfillRepo(db)
         self.openness = OpennessRepo(db)
+        self.menus = MenuRepo(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:

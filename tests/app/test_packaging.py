@@ -119,10 +119,10 @@ def test_an_error_in_the_sandbox_surfaces_as_itself(
     """The real exception and one clear line last; the application is shut down (no "still running")."""
     import bot.app
 
-    async def broken(app: object) -> None:
+    def broken(app: object, services: object) -> None:
         raise LookupError("the command menu could not be built")
 
-    monkeypatch.setattr(bot.app, "publish_commands", broken)
+    monkeypatch.setattr(bot.app.ops_health, "schedule", broken)  # a step of the start-up
     monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "db.sqlite3"))
     script = tmp_path / "s.txt"
     script.write_text(":as 彭国华\n/help\n", "utf-8")

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from tests.support.faults import until
 from tests.support.harness import (
     COMMUNITY_SECRETARY,
     LIAISON,
@@ -180,6 +181,7 @@ def menu_of(harness: Harness, chat_id: int | None) -> list[str]:
 
 
 async def test_command_menus_per_person(harness: Harness) -> None:
+    await until(lambda: menu_of(harness, None))  # published in the background once polling has started
     assert "notice" not in menu_of(harness, None) and "status" in menu_of(harness, None)
     assert menu_of(harness, PATROL) == []  # not linked yet: nothing published for them
     patrol = harness.user(PATROL)

@@ -1,6 +1,7 @@
-"""The hot-index migration (`NNNN_hot_indexes.sql`, issue 31): a database at the version before it upgrades
-without losing a row, gains its indexes, and the rewritten look-ups (`in_units` as three index look-ups, the
-roll's latest status per member) list exactly what the OR over three columns and the grouped statuses listed."""
+"""The migrations of issue 31 (`NNNN_hot_indexes.sql`, `NNNN_menus.sql`): a database at the version before each
+upgrades without losing a row; the first gains its indexes, and the rewritten look-ups (`in_units` as three index
+look-ups, the roll's latest status per member) list exactly what the OR over three columns and the grouped
+statuses listed."""
 
 from __future__ import annotations
 
@@ -16,14 +17,14 @@ TABLES = ("units", "members", "status_reports", "households", "visits", "request
 INDEXES = {"members_name", "members_unit", "visits_member", "requests_household", "care_cases_member"}
 
 
-def number() -> int:
-    names = [e.name for e in resources.files("bot.store.migrations").iterdir() if e.name.endswith("_hot_indexes.sql")]
+def number(suffix: str = "_hot_indexes.sql") -> int:
+    """The migration's number, whatever it is renumbered to when branches merge."""
+    names = [e.name for e in resources.files("bot.store.migrations").iterdir() if e.name.endswith(suffix)]
     assert len(names) == 1, names
     return int(names[0][:4])
 
 
-def build_before(path: Path) -> None:
-    before = number() - 1
+def build_before(path: Path, before: int) -> None:
     with sqlite3.connect(path) as conn:
         for n, sql in migrations():
             if n > before:
@@ -61,7 +62,7 @@ def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
 
 async def test_the_database_before_upgrades_with_its_rows_and_the_indexes(tmp_path: Path) -> None:
     path = tmp_path / "before.sqlite3"
-    build_before(path)
+    build_before(path, number() - 1)
     kept = dump(path)
     store = await Store.open(path)
     try:
@@ -88,3 +89,20 @@ async def test_the_database_before_upgrades_with_its_rows_and_the_indexes(tmp_pa
     with sqlite3.connect(path) as conn:
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'index'")}
     assert names >= INDEXES
+
+
+async def test_the_database_before_the_menus_table_upgrades_with_its_rows(tmp_path: Path) -> None:
+    """`NNNN_menus.sql`: nothing recorded yet, so the first start publishes every menu as before."""
+    path = tmp_path / "before.sqlite3"
+    build_before(path, number("_menus.sql") - 1)
+    kept = dump(path)
+    store = await Store.open(path)
+    try:
+        assert await store.menus.published() == {}
+        await store.menus.record("chat:1001", "abc")
+        assert await store.menus.published() == {"chat:1001": "abc"}
+        await store.menus.record("chat:1001", None)
+        assert await store.menus.published() == {}
+    finally:
+        await store.close()
+    assert dump(path) == kept

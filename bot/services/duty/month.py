@@ -173,10 +173,11 @@ def _line(ranked: Ranked, tree: OrgTree, lang: str, cap: int | None) -> str:
     )
 
 
-async def _ranked(deps: Deps, call: Call, tree: OrgTree, month: Month, fresh: bool) -> Kept[Ranked]:
+async def _ranked(deps: Deps, call: Call, month: Month, fresh: bool) -> tuple[OrgTree, Kept[Ranked]]:
     """The month's post-holders of the units the person manages, ranked; kept between presses (the key names
     the person and their units as they are now: their rights were checked before)."""
     store = deps.store
+    tree = OrgTree.of(await store.units.all())
 
     async def build() -> Kept[Ranked]:
         cat = await catalogue(store)
@@ -188,14 +189,13 @@ async def _ranked(deps: Deps, call: Call, tree: OrgTree, month: Month, fresh: bo
 
     member = call.actor.member.id if call.actor.member is not None else None
     key = ("dutyreport", month_key(month), member, frozenset(managed_units(call.actor, tree)))
-    return await keeper(store).get(key, build, fresh=fresh)
+    return tree, await keeper(store).get(key, build, fresh=fresh)
 
 
-async def _page(deps: Deps, call: Call, month: Month, asked: pages.Asked, *, fresh: bool) -> Reply:
+async def _page(deps: Deps, call: Call, month: Month, asked: pages.Asked) -> Reply:
     """The month's counts, a page of post-holders by points (each with their rank among all), the rules."""
-    actor, store, lang = call.actor, deps.store, call.lang
-    tree = OrgTree.of(await store.units.all())
-    ranked = await _ranked(deps, call, tree, month, fresh)
+    actor, lang = call.actor, call.lang
+    tree, ranked = await _ranked(deps, call, month, asked.fresh)
     if not ranked.items:
         return say("duty.report.empty", month=month_label(lang, month))
     page = ranked.page(replace(asked, size=_PER_PAGE.get(lang, pages.PAGE_SIZE)))
@@ -232,7 +232,7 @@ async def units_report(deps: Deps, call: Call, month_text: str) -> Reply:
     month = _month(month_text, call.now, deps.settings, call.lang)
     if isinstance(month, Reply):
         return month
-    return await _page(deps, call, month, pages.Asked(), fresh=True)
+    return await _page(deps, call, month, pages.Asked(fresh=True))
 
 
 async def dutyreport_page(deps: Deps, call: Call, pressed: ListPage) -> Reply:
@@ -241,4 +241,4 @@ async def dutyreport_page(deps: Deps, call: Call, pressed: ListPage) -> Reply:
     month = month_of_key(pressed.ref)
     if month is None or not call.actor.is_secretary:
         return alert("pages.expired", command="/dutyreport")
-    return await _page(deps, call, month, pages.Asked(pressed.filter, pressed.page), fresh=False)
+    return await _page(deps, call, month, pages.Asked(pressed.filter, pressed.page))

@@ -91,12 +91,14 @@ class Filter(Generic[T]):
 
 @dataclass(frozen=True)
 class Asked:
-    """The page asked for: the filter `word` and the page `number` (from 1), as a button carries them, and how
-    many entries a page holds."""
+    """The page asked for: the filter `word` and the page `number` (from 1), as a button carries them, how
+    many entries a page holds, and whether the list is built anew."""
 
     word: str = "all"
     number: int = 1
     size: int = PAGE_SIZE
+    #: The list built anew (its command), not taken from the one kept for its buttons (`kernel.kept`).
+    fresh: bool = False
 
 
 @dataclass(frozen=True)

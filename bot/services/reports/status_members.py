@@ -121,11 +121,11 @@ def _per_unit(roll: Kept[RollEntry], word: str) -> dict[int, int]:
     return found
 
 
-async def _page(deps: Deps, call: Call, view: _View, asked: pages.Asked, *, fresh: bool) -> Reply:
+async def _page(deps: Deps, call: Call, view: _View, asked: pages.Asked) -> Reply:
     """The counts, then the page's members under the heading of their unit (with that unit's count in
     this view), then where the page is."""
     store, lang, tz, tree, ref = deps.store, call.lang, deps.tz, view.tree, view.ref
-    roll = await _roll(deps, view, fresh=fresh)
+    roll = await _roll(deps, view, fresh=asked.fresh)
     if not roll.items:
         return say("members.empty")
     page = roll.page(asked)
@@ -225,7 +225,7 @@ async def list_members(deps: Deps, call: Call, wanted: str) -> Result:
     scope = _scope(person, tree, ref)
     if scope is None:
         return Result.of(say("members.empty"))
-    return Result.of(await _page(deps, call, _View(tree, ref, scope), pages.Asked(), fresh=True))
+    return Result.of(await _page(deps, call, _View(tree, ref, scope), pages.Asked(fresh=True)))
 
 
 async def members_page(deps: Deps, call: Call, pressed: ListPage) -> Reply:
@@ -236,4 +236,4 @@ async def members_page(deps: Deps, call: Call, pressed: ListPage) -> Reply:
     scope = _scope(call.actor, tree, ref) if ref == 0 or ref in tree.units else None
     if scope is None:
         return alert("pages.expired", command="/members")
-    return await _page(deps, call, _View(tree, ref, scope), pages.Asked(pressed.filter, pressed.page), fresh=False)
+    return await _page(deps, call, _View(tree, ref, scope), pages.Asked(pressed.filter, pressed.page))

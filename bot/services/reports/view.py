@@ -175,10 +175,10 @@ async def _lines(deps: Deps, call: Call, period: periods.Period, *, fresh: bool)
     return await keeper(deps.store).get(key, build, fresh=fresh)
 
 
-async def _page(deps: Deps, call: Call, period: periods.Period, asked: pages.Asked, *, fresh: bool) -> Reply:
+async def _page(deps: Deps, call: Call, period: periods.Period, asked: pages.Asked) -> Reply:
     """The counts of the period, a page of who owes a report, and a button to read each report on it."""
     person, lang, tz = call.actor, call.lang, deps.tz
-    lines = await _lines(deps, call, period, fresh=fresh)
+    lines = await _lines(deps, call, period, fresh=asked.fresh)
     if not lines.items:
         return say("report.nobody", period=period_name(period.label, lang))
     page = lines.page(asked)
@@ -227,7 +227,7 @@ async def list_reports(deps: Deps, call: Call, wanted: str) -> Result:
         if parsed is None:
             return Result.of(say("report.bad_month", value=wanted))
         period = parsed
-    return Result.of(await _page(deps, call, period, pages.Asked(), fresh=True))
+    return Result.of(await _page(deps, call, period, pages.Asked(fresh=True)))
 
 
 async def reports_page(deps: Deps, call: Call, pressed: ListPage) -> Reply:
@@ -237,4 +237,4 @@ async def reports_page(deps: Deps, call: Call, pressed: ListPage) -> Reply:
     period = period_of_key(pressed.ref)
     if period is None or not call.actor.can(Capability.LEADER):
         return alert("pages.expired", command="/reports")
-    return await _page(deps, call, period, pages.Asked(pressed.filter, pressed.page), fresh=False)
+    return await _page(deps, call, period, pages.Asked(pressed.filter, pressed.page))
