@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 
 import aiosqlite
 
-from bot.store.db import Database, iso, utcnow
+from bot.store.db import Database, Statement, iso, utcnow
 from bot.store.outbox import Outgoing, enqueue_in
 
 
@@ -25,6 +25,10 @@ async def _new_code(conn: aiosqlite.Connection, member_id: int, now: str) -> str
     return code
 
 
+#: Members per look-up of their codes.
+_CHUNK = 500
+
+
 class InviteRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -39,6 +43,32 @@ class InviteRepo:
             return str(row[0])
         async with self.db.transaction() as conn:
             return await _new_code(conn, member_id, iso(utcnow()))
+
+    async def codes_for(self, member_ids: Sequence[int]) -> dict[int, str]:
+        """What `code_for` gives each of these members, in one read and one write for all of them (the CLI's
+        `invites` for 10 000 members was 10 000 transactions)."""
+        found: dict[int, str] = {}
+        for start in range(0, len(member_ids), _CHUNK):
+            chunk = member_ids[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for member_id, code in await self.db.fetchall_tuples(
+                f"SELECT member_id, code FROM invites WHERE used_at IS NULL AND member_id IN ({marks}) "
+                "ORDER BY created_at DESC, rowid DESC",
+                tuple(chunk),
+            ):
+                found[int(str(member_id))] = str(code)  # the oldest last: it wins, as in `code_for`
+        new = {m: secrets.token_urlsafe(12) for m in member_ids if m not in found}
+        if new:
+            now = iso(utcnow())
+            await self.db.write(
+                [
+                    Statement(
+                        "INSERT INTO invites (code, member_id, created_at) VALUES (?, ?, ?)",
+                        many=[(code, member_id, now) for member_id, code in new.items()],
+                    )
+                ]
+            )
+        return {m: found.get(m) or new[m] for m in member_ids}
 
     async def redeem(self, code: str, telegram_id: int) -> tuple[InviteOutcome, int | None]:
         """Use the code for this account: (outcome, member id)."""

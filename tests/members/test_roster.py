@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.members.roster import apply_roster, parse_roster
+from bot.services.members.roster import RosterConflict, apply_roster, parse_roster
 from bot.store import Store
 from tests.support.harness import BAIMIAO, SMALL_ROSTER, load_roster
 from tests.support.roster import run_cli
@@ -160,3 +160,24 @@ def test_cli_lists_fifty_problems_then_counts_the_rest(tmp_path: Path) -> None:
     listed = [line for line in result.stdout.splitlines() if line.startswith("  ")]
     assert len(listed) == 50 and "第 51 行" in listed[-1]
     assert "还有 20 处问题没有列出（一共 70 处）" in result.stdout
+
+
+async def test_a_taken_telegram_id_past_the_first_chunk_names_its_line_and_writes_nothing(store: Store) -> None:
+    """The import runs a chunk of rows per hand-over to the database thread: a conflict in a later chunk still
+    names its own line, and nothing of the earlier chunks is kept."""
+    await apply_roster(store, parse_roster("name,branch,telegram_id\n老党员,二村党支部,90001\n")[0], "测试社区党委")
+    before = len(await store.members.all())
+    lines = ["name,branch,telegram_id"] + [f"党员{i:04d},一村党支部,{80000 + i}" for i in range(1200)]
+    lines[1101] = "新党员,一村党支部,90001"  # line 1102 of the file: 老党员 of 二村 holds this id
+    rows, errors = parse_roster("\n".join(lines) + "\n")
+    assert not errors
+    with pytest.raises(RosterConflict) as clash:
+        await apply_roster(store, rows, "测试社区党委")
+    assert clash.value.error.key == "roster.err.id_taken" and clash.value.error.params == {"other": "老党员"}
+    assert clash.value.error.line == 1102
+    assert len(await store.members.all()) == before
+    lines[1101] = "新党员,一村党支部,"
+    summary = await apply_roster(store, parse_roster("\n".join(lines) + "\n")[0], "测试社区党委")
+    assert (summary.created, summary.updated, summary.unchanged) == (1200, 0, 0)
+    again = await apply_roster(store, parse_roster("\n".join(lines) + "\n")[0], "测试社区党委")
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1200)

@@ -145,8 +145,6 @@ async def redeem(deps: Deps, call: Call, code: str) -> Redeemed:
 async def pending_links(store: Store, bot_username: str) -> list[tuple[str, str, str]]:
     """(name, unit, link) for every active member not yet linked: the CLI's `invites`."""
     tree = await tree_of(store)
-    out = []
-    for member in await store.members.unlinked():
-        code = await store.invites.code_for(member.id)
-        out.append((member.name, unit_label(tree, member), invite_link(bot_username, code)))
-    return out
+    members = await store.members.unlinked()
+    codes = await store.invites.codes_for([m.id for m in members])
+    return [(m.name, unit_label(tree, m), invite_link(bot_username, codes[m.id])) for m in members]

@@ -33,6 +33,7 @@ from bot.services.members.people import place_label
 from bot.services.members.roster_columns import RosterError, RosterRow
 from bot.store import Store
 from bot.store.db import iso, utcnow
+from bot.store.members_roster import Link
 from bot.store.work import UnitOfWork
 
 
@@ -166,6 +167,23 @@ def _overseen(row: RosterRow, units: list[Unit], community: int | None) -> int:
     raise RosterConflict(RosterError(row.line, "branch", "roster.err.inspector_unknown", {"value": row.branch}))
 
 
+class _Units:
+    """The units an import names, each looked up (and made) once: thousands of rows name the same few."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+        self.known: dict[tuple[str, str, int | None], int] = {}
+
+    async def of(self, row: RosterRow, kind: str, parent_id: int | None) -> tuple[int, bool]:
+        name = {BRANCH_KIND: row.branch, GROUP_KIND: row.group, ACTIVITY_GROUP_KIND: row.activity_group}[kind]
+        key = (kind, name, parent_id)
+        if key in self.known:
+            return self.known[key], False
+        unit_id, made = await _unit(self.uow, row, kind, parent_id)
+        self.known[key] = unit_id
+        return unit_id, made
+
+
 async def apply_roster(
     store: Store, rows: list[RosterRow], names: str | OrgNames, *, deactivate_missing: bool = False
 ) -> ImportSummary:
@@ -178,6 +196,7 @@ async def apply_roster(
         tops = _Tops(uow, names, summary)
         await tops.start(rows)
         records: list[tuple[RosterRow, RosterRecord]] = []
+        named = _Units(uow)
         for row in rows:
             committee_id = await tops.committee(row.community)
             unit_id = committee_id
@@ -186,14 +205,14 @@ async def apply_roster(
                 records.append((row, _record(row, tops.township, None, None)))
                 continue
             if row.branch:
-                unit_id, made = await _unit(uow, row, BRANCH_KIND, committee_id)
+                unit_id, made = await named.of(row, BRANCH_KIND, committee_id)
                 summary.units_created += made
             group_id = activity_id = None
             if row.group:
-                group_id, made = await _unit(uow, row, GROUP_KIND, unit_id)
+                group_id, made = await named.of(row, GROUP_KIND, unit_id)
                 summary.units_created += made
             if row.activity_group:
-                activity_id, made = await _unit(uow, row, ACTIVITY_GROUP_KIND, committee_id)
+                activity_id, made = await named.of(row, ACTIVITY_GROUP_KIND, committee_id)
                 summary.units_created += made
             records.append((row, _record(row, unit_id, group_id, activity_id)))
 
@@ -203,19 +222,17 @@ async def apply_roster(
         if deactivate_missing:  # first, so a Telegram id moves from who left to who is listed now
             summary.deactivated = await uow.members.deactivate([e.id for e in missing], now)
 
+        # every record in order, a chunk per hand-over to the database thread (a Telegram id held by someone who
+        # left is released; one an active member elsewhere holds stops the import)
+        placed = await uow.members.place([record for _, record in records], now)
+        if placed.taken is not None:
+            index, other = placed.taken
+            error = RosterError(records[index][0].line, "telegram_id", "roster.err.id_taken", {"other": other})
+            raise RosterConflict(error)
         member_ids: dict[tuple[str, str, str], int] = {}
         created: set[int] = set()
         changed: set[int] = set()
-        for row, record in records:
-            if record.telegram_id is not None:
-                holder = await uow.members.holder(record.telegram_id)
-                if holder is not None and (holder.unit_id, holder.name) != (record.unit_id, record.name):
-                    if holder.active:
-                        raise RosterConflict(
-                            RosterError(row.line, "telegram_id", "roster.err.id_taken", {"other": holder.name})
-                        )
-                    await uow.members.release_telegram_id(holder.id, now)
-            member_id, change = await uow.members.upsert(record, now)
+        for (row, _), (member_id, change) in zip(records, placed.done, strict=True):
             member_ids[(row.community, row.branch, row.name)] = member_id
             if change is Change.CREATED:
                 created.add(member_id)
@@ -223,17 +240,18 @@ async def apply_roster(
                 changed.add(member_id)
         units = await uow.units.everything()
         seat_units = {u.name: u.id for u in units if u.kind in (COMMITTEE_KIND, BRANCH_KIND)}
+        links: list[Link] = []
         for row, record in records:
-            liaison_id = member_ids[(row.community, row.branch, row.liaison)] if row.liaison else None
-            member_id = member_ids[(row.community, row.branch, row.name)]
-            if await uow.members.set_liaison(member_id, liaison_id, now):
-                changed.add(member_id)
             community = tops.found.get(row.community) if row.community else None
-            oversees = _overseen(row, units, community) if INSPECTOR in row.roles else None
-            if await uow.members.set_oversight(member_id, oversees):
-                changed.add(member_id)
-            if await uow.members.set_seats(member_id, _seats(row, record, seat_units)):
-                changed.add(member_id)
+            links.append(
+                (
+                    member_ids[(row.community, row.branch, row.name)],
+                    member_ids[(row.community, row.branch, row.liaison)] if row.liaison else None,
+                    _overseen(row, units, community) if INSPECTOR in row.roles else None,
+                    tuple(sorted(_seats(row, record, seat_units))),
+                )
+            )
+        changed |= await uow.members.link(links, now)
         summary.created = len(created)
         summary.updated = len(changed - created)
         summary.unchanged = len(rows) - summary.created - summary.updated
