@@ -10,6 +10,7 @@ repeated.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -93,6 +94,10 @@ async def queue_digests_in(conn: aiosqlite.Connection, digests: Mapping[str, tup
     return queued
 
 
+#: Items built between two turns of the event loop.
+_CHUNK = 2000
+
+
 class DigestRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -103,12 +108,17 @@ class DigestRepo:
             "SELECT id, key, recipient_id, chat_id, kind, name, params FROM digest_items "
             "WHERE digest_key IS NULL ORDER BY recipient_id, id"
         )
-        return [
-            DigestItem(
-                r["id"], r["key"], r["recipient_id"], r["chat_id"], r["kind"], r["name"], json.loads(r["params"])
+        out: list[DigestItem] = []
+        for start in range(0, len(rows), _CHUNK):  # built in chunks, the event loop let go between them
+            if start:
+                await asyncio.sleep(0)
+            out.extend(
+                DigestItem(
+                    r["id"], r["key"], r["recipient_id"], r["chat_id"], r["kind"], r["name"], json.loads(r["params"])
+                )
+                for r in rows[start : start + _CHUNK]
             )
-            for r in rows
-        ]
+        return out
 
     async def settle(
         self,

@@ -19,6 +19,7 @@ in one transaction. Items recorded after today's digest went wait for tomorrow's
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -117,6 +118,10 @@ def _line(lang: str, item: DigestItem) -> str:
     return t(lang, f"{item.kind}.line", name=item.name, **params)
 
 
+#: Digests rendered between two turns of the event loop.
+_RENDER_CHUNK = 50
+
+
 async def daily_digests(store: Store, settings: Settings, now: datetime) -> list[Due]:
     """From `DIGEST_TIME` on: one digest for each person with waiting items whose digest of today has not gone
     (before it, nothing is read). A person no longer active keeps their items waiting."""
@@ -134,7 +139,9 @@ async def daily_digests(store: Store, settings: Settings, now: datetime) -> list
     wanted = sorted(r for r in by_recipient if digest_key(r, day) not in gone)
     people = await store.reports.people_index(wanted)
     out = []
-    for recipient_id in wanted:
+    for done, recipient_id in enumerate(wanted):
+        if done and done % _RENDER_CHUNK == 0:
+            await asyncio.sleep(0)  # built in chunks: a community's digests must not hold the event loop
         person = people.get(recipient_id)
         if person is None:
             continue
