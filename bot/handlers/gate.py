@@ -6,6 +6,7 @@ Group -100 runs before every capability handler; group 100 marks read-only updat
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -106,6 +107,8 @@ async def _switch_conversation(update: Update, context: ZhibuContext) -> None:
         return
     if update.callback_query is None:
         return
+    if not any(in_conversation(h, user_id, user_id) for h in _conversations(context.application)):
+        return  # nothing to end: no need to ask every conversation whether the press starts it
     starting = [
         h for h in _conversations(context.application) if any(entry.check_update(update) for entry in h.entry_points)
     ]
@@ -142,8 +145,20 @@ def _command_for_us(update: Update, context: ZhibuContext) -> str | None:
     return word.lower()
 
 
+_CONVERSATIONS: weakref.WeakKeyDictionary[ZhibuApp, tuple[int, list[ConversationHandler[Any]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def _conversations(app: ZhibuApp) -> list[ConversationHandler[Any]]:
-    return [h for handlers in app.handlers.values() for h in handlers if isinstance(h, ConversationHandler)]
+    """The application's conversation handlers, found once (every update asks; the handlers are all registered
+    before the first one arrives, and a change in their number is noticed)."""
+    count = sum(len(handlers) for handlers in app.handlers.values())
+    found = _CONVERSATIONS.get(app)
+    if found is None or found[0] != count:
+        listed = [h for handlers in app.handlers.values() for h in handlers if isinstance(h, ConversationHandler)]
+        found = _CONVERSATIONS[app] = (count, listed)
+    return found[1]
 
 
 def in_any_conversation(app: ZhibuApp, chat_id: int, user_id: int) -> bool:
