@@ -14,6 +14,7 @@ database.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 from bot.domain.models import (
@@ -197,7 +198,9 @@ async def apply_roster(
         await tops.start(rows)
         records: list[tuple[RosterRow, RosterRecord]] = []
         named = _Units(uow)
-        for row in rows:
+        for count, row in enumerate(rows):
+            if count and count % 500 == 0:
+                await asyncio.sleep(0)  # 10 000 rows: the event loop let go between chunks
             committee_id = await tops.committee(row.community)
             unit_id = committee_id
             if INSPECTOR in row.roles:  # a member of the township; the unit overseen is found below
