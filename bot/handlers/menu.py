@@ -73,6 +73,10 @@ async def refresh(bot: Bot, member: Member, settings: Settings, published: dict[
         await publish_for(bot, member, settings, published)
 
 
+#: Menus recorded per write.
+_RECORD_BATCH = 200
+
+
 def _digest(entries: list[BotCommand]) -> str:
     """What a menu holds, as the `menus` table remembers it."""
     text = json.dumps([(c.command, c.description) for c in entries], ensure_ascii=False)
@@ -85,6 +89,7 @@ async def publish_all(bot: ExtBot[Any], store: Store, settings: Settings, publis
     gives way to every message). A person who no longer has a menu of their own gets the default one back.
     Returns how many calls were made."""
     done = await store.menus.published()
+    changes: dict[str, str | None] = {}  # recorded a batch at a time: one write, not one per menu
     calls = 0
     for lang in LANGUAGES:
         code = None if lang == settings.default_language else lang
@@ -99,22 +104,25 @@ async def publish_all(bot: ExtBot[Any], store: Store, settings: Settings, publis
             log.warning("default menu not published: %s", exc)
             continue
         calls += 1
-        await store.menus.record(key, _digest(entries))
+        changes[key] = _digest(entries)
     async for member in linked_members(store):
-        calls += await _publish_own(bot, store, member, settings, (done, published))
+        calls += await _publish_own(bot, member, settings, (done, published, changes))
+        if len(changes) >= _RECORD_BATCH:
+            await store.menus.record(changes)
+            changes.clear()
+    await store.menus.record(changes)
     return calls
 
 
 async def _publish_own(
     bot: ExtBot[Any],
-    store: Store,
     member: Member,
     settings: Settings,
-    known: tuple[dict[str, str], dict[int, tuple[str, ...]]],
+    known: tuple[dict[str, str], dict[int, tuple[str, ...]], dict[str, str | None]],
 ) -> int:
     """One person's own menu at start-up, when it changed (`known`: the digests published, the names published
-    in this process); the default one back when they no longer have one of their own."""
-    done, published = known
+    in this process, the changes to record); the default one back when they no longer have one of their own."""
+    done, published, changes = known
     mine = own_menu(member, settings.admin_ids)
     assert member.telegram_id is not None
     key, scope = f"chat:{member.telegram_id}", BotCommandScopeChat(member.telegram_id)
@@ -123,7 +131,7 @@ async def _publish_own(
             if key not in done:
                 return 0
             await bot.delete_my_commands(scope=scope, rate_limit_args=MENU_LANE)
-            await store.menus.record(key, None)
+            changes[key] = None
             return 1
         published[member.id] = _names(member, settings)
         entries = _entries(member.language or settings.default_language, mine)
@@ -133,5 +141,5 @@ async def _publish_own(
     except TelegramError as exc:  # e.g. they blocked the bot since
         log.warning("member=%s menu not published: %s", member.id, exc)
         return 0
-    await store.menus.record(key, _digest(entries))
+    changes[key] = _digest(entries)
     return 1

@@ -3,7 +3,9 @@ publishes only the menus that changed since."""
 
 from __future__ import annotations
 
-from bot.store.db import Database, iso, utcnow
+from collections.abc import Mapping
+
+from bot.store.db import Database, Statement, iso, utcnow
 
 
 class MenuRepo:
@@ -14,14 +16,20 @@ class MenuRepo:
         """Scope → digest of every menu published (a row per linked person with a menu of their own)."""
         return {str(r[0]): str(r[1]) for r in await self.db.fetchall_tuples("SELECT scope, digest FROM menus")}
 
-    async def record(self, scope: str, digest: str | None) -> None:
-        """`scope`'s menu was published (`digest`), or taken back to the default one (None)."""
-        async with self.db.transaction() as conn:
-            if digest is None:
-                await conn.execute("DELETE FROM menus WHERE scope = ?", (scope,))
-            else:
-                await conn.execute(
+    async def record(self, changes: Mapping[str, str | None]) -> None:
+        """Each scope's menu was published (its digest), or taken back to the default one (None): one write."""
+        if not changes:
+            return
+        now = iso(utcnow())
+        await self.db.write(
+            [
+                Statement(
+                    "DELETE FROM menus WHERE scope = ?", many=[(s,) for s, digest in changes.items() if digest is None]
+                ),
+                Statement(
                     "INSERT INTO menus (scope, digest, at) VALUES (?, ?, ?) "
                     "ON CONFLICT (scope) DO UPDATE SET digest = excluded.digest, at = excluded.at",
-                    (scope, digest, iso(utcnow())),
-                )
+                    many=[(s, digest, now) for s, digest in changes.items() if digest is not None],
+                ),
+            ]
+        )

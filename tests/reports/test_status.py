@@ -224,7 +224,9 @@ async def test_members_list_shows_latest_status_and_registration(harness: Harnes
 
 
 async def test_export_sends_csv_documents_to_the_secretary(harness: Harness) -> None:
-    await harness.user(MIGRANT).send("/status away_work | 东莞 | 工厂")
+    migrant = harness.user(MIGRANT)
+    await migrant.send("/status away_work | 东莞 | 工厂")
+    await migrant.expect("已报备")  # saved: another person's updates are handled beside the secretary's, not before
     secretary = harness.user(SECRETARY)
     await secretary.send("/export")
     await secretary.expect("正在导出")

@@ -99,10 +99,11 @@ async def test_the_database_before_the_menus_table_upgrades_with_its_rows(tmp_pa
     store = await Store.open(path)
     try:
         assert await store.menus.published() == {}
-        await store.menus.record("chat:1001", "abc")
-        assert await store.menus.published() == {"chat:1001": "abc"}
-        await store.menus.record("chat:1001", None)
-        assert await store.menus.published() == {}
+        await store.menus.record({"chat:1001": "abc", "chat:1002": "def"})
+        await store.menus.record({"chat:1001": "xyz"})
+        assert await store.menus.published() == {"chat:1001": "xyz", "chat:1002": "def"}
+        await store.menus.record({"chat:1001": None})
+        assert await store.menus.published() == {"chat:1002": "def"}
     finally:
         await store.close()
     assert dump(path) == kept

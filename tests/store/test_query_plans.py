@@ -8,10 +8,11 @@ part of the whole, as at 100 000 members), plus households, visits, requests and
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
 import sqlite3
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -158,15 +159,14 @@ def scans(conn: sqlite3.Connection, sql: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def statements(databases: tuple[Path, Path]) -> Iterator[dict[str, list[str]]]:
-    import asyncio
-
+def statements(databases: tuple[Path, Path]) -> dict[str, list[str]]:
+    """Each hot call's statements, traced on a copy of the community (a claim writes)."""
     traced: dict[str, list[str]] = {}
-    copy = databases[1].with_name("traced.sqlite3")  # the calls may write (a claim): on a copy of their own
+    copy = databases[1].with_name("traced.sqlite3")
     shutil.copy(databases[1], copy)
     for name, call in _hot().items():
         traced[name] = asyncio.run(_traced(copy, call))
-    yield traced
+    return traced
 
 
 @pytest.mark.parametrize("stats", ["analysed", "plain"])
