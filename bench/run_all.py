@@ -159,8 +159,9 @@ def sweep(runs: int) -> list[Figure]:
 
 
 def updates(runs: int) -> list[Figure]:
-    s = with_json("updates.py", runs)
+    s = with_json("updates.py", max(runs, 10))  # the CPU ratio is a median of at least 10 pairs
     z, f, ratio = s["zhibu"], s["floor"], float(s["ratio"])
+    cpu, (low, high) = float(s["cpu_ratio"]), s["cpu_ratio_range"]
     name = "burst of 400 `/status` one-liners"
     return [
         Figure(
@@ -173,13 +174,20 @@ def updates(runs: int) -> list[Figure]:
         ),
         Figure(
             "updates.py",
-            f"floor (bare PTB + one aiosqlite insert): {name}",
+            f"floor (bare PTB running Zhibu's SQL): {name}",
             f"{f['per_second']:.0f} updates/s, p50 {f['p50_ms']:.0f} ms, p99 {f['p99_ms']:.0f} ms, "
             f"CPU {f['cpu_ms']:.2f} ms/update",
             "—",
             None,
         ),
-        Figure("updates.py", "throughput ratio Zhibu / floor", f"{ratio:.2f}", "≥ 0.8", ratio >= 0.8),
+        Figure("updates.py", "throughput ratio Zhibu / floor", f"{ratio:.2f}", "—", None),
+        Figure(
+            "updates.py",
+            f"CPU per update, floor / Zhibu, median of {len(s['cpu_ratio_pairs'])} alternating pairs",
+            f"{cpu:.2f} ({low:.2f}–{high:.2f})",
+            "≥ 0.9",
+            cpu >= 0.9,
+        ),
     ]
 
 
