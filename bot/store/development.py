@@ -107,6 +107,22 @@ class DevelopmentRepo:
         ids = tuple(sorted(set(units))) or (-1,)
         return await self._people(f"unit_id IN ({','.join('?' * len(ids))})", ids)
 
+    async def report_days(self, person_ids: Collection[int]) -> dict[int, list[datetime]]:
+        """The days each record's person handed in a 思想汇报 (as 预备党员 and after, when they are a member of the
+        same branch under the same name), for the 积极分子 register's count per quarter."""
+        ids = tuple(sorted(set(person_ids))) or (-1,)
+        rows = await self.db.fetchall_tuples(
+            "SELECT d.id, r.submitted_at FROM development d "
+            "JOIN members m ON m.unit_id = d.unit_id AND m.name = d.name "
+            f"JOIN thought_reports r ON r.member_id = m.id WHERE d.id IN ({','.join('?' * len(ids))}) "
+            "ORDER BY r.submitted_at",
+            ids,
+        )
+        found: dict[int, list[datetime]] = {}
+        for person_id, at in rows:
+            found.setdefault(int(str(person_id)), []).append(datetime.fromisoformat(str(at)))
+        return found
+
     async def running(self, stages: Collection[str]) -> list[Person]:
         """Records at a stage whose timers run (through the stage index): what the sweep reads."""
         ids = tuple(sorted(stages))

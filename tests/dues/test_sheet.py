@@ -92,3 +92,18 @@ async def test_a_secretarys_ledger_and_csv_hold_their_branches_only(seeded: Stor
         (45000, "on_time"),
         (-45000, "correction"),
     ]
+
+
+async def test_the_base_review_lists_each_rule_of_the_year(seeded: Store, tmp_path: Path) -> None:
+    """党费基数核定表: category, base, rate (定额 for a fixed amount), monthly and yearly amount; a member whose base
+    of the year is not declared yet keeps last year's rule and the sheet says so."""
+    zhang = await member(seeded, "张流动")
+    await seeded.dues.set_rule(zhang.id, 2025, "retired", 600000, 100, 7000, True, None, SET.replace(year=2025))
+    book = await book_of(seeded, tmp_path / "base")
+    sheet = rows(book["党费基数核定表"])
+    assert sheet[0][:7] == ["姓名", "支部", "类别", "月收入基数（元）", "比例", "每月应交（元）", "全年应交（元）"]
+    body = {r[0]: r for r in sheet[1:] if r[0] is not None}
+    assert body["钱调解"][2:9] == ["在职", "4500.00", "1%", "45.00", "540.00", None, "2026"]
+    assert str(body["钱调解"][9])[:10] == "2026-01-03"
+    assert body["周普通"][2:9] == ["农民", None, "定额", "0.50", "6.00", None, "2026"]
+    assert body["张流动"][2:9] == ["离退休", "6000.00", "1%", "70.00", "840.00", "是", "沿用2025年"]

@@ -246,6 +246,7 @@ async def seed(store: Store) -> None:
     await seed_households(store, zhao, zhou)
     await seed_care(store, zhang, li, chen)
     await seed_dues(store, qian, wang)
+    await seed_development(store, one, wang)
     await seed_appraisal(store, wang, li, zhang)
     await seed_openness(store, wang)
 
@@ -374,6 +375,43 @@ async def seed_dues(store: Store, payer: Member, recorder: Member) -> None:
     at = datetime(2026, 1, 3, 2, tzinfo=UTC)
     await store.dues.set_rule(payer.id, 2026, "employed", 450000, 100, 4500, False, recorder.id, at)
     await store.dues.add_payment(payer.id, "2026-10", "2026-11", 9000, "cash", date(2026, 11, 5), recorder.id, at)
+
+
+async def seed_development(store: Store, unit_id: int, secretary: Member) -> None:
+    """发展党员: an 积极分子 with a 考察, and a 预备党员 walked from the application to 审批 (dates from 2025-08-01,
+    the seed's first record)."""
+    at = datetime(2026, 11, 1, 2, tzinfo=UTC)
+    steps = {
+        "马积极": [
+            ("apply", "2025-09-01", "", "", "applicant"),
+            ("talk", "2025-09-20", "", "", "applicant"),
+            ("activist", "2025-10-15", "王书记、李联络", "", "activist"),
+            ("review", "2026-04-10", "", "表现好", "activist"),
+        ],
+        "何预备": [
+            ("apply", "2025-08-01", "", "", "applicant"),
+            ("talk", "2025-08-15", "", "", "applicant"),
+            ("activist", "2025-09-01", "王书记", "", "activist"),
+            ("candidate", "2026-09-02", "王书记、李联络", "", "candidate"),
+            ("vetting", "2026-09-20", "", "合格", "candidate"),
+            ("training", "2026-10-10", "", "3天 24学时", "candidate"),
+            ("admit", "2026-10-20", "", "应到6 实到5 赞成5 书面1", "admitted"),
+            ("approve", "2026-11-10", "", "", "probationary"),
+        ],
+    }
+    for name, taken in steps.items():
+        person = await execute(
+            store,
+            "INSERT INTO development (unit_id, name, birth, stage, stage_on, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (unit_id, name, "2000-05-16", taken[-1][4], taken[-1][1], iso(at)),
+        )
+        for step, day, people, note, _ in taken:
+            await execute(
+                store,
+                "INSERT INTO development_steps (person_id, step, on_day, people, note, recorded_by, recorded_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (person, step, day, people, note, secretary.id, iso(at)),
+            )
 
 
 async def seed_appraisal(store: Store, wang: Member, li: Member, zhang: Member) -> None:

@@ -34,6 +34,8 @@ from bot.config import Settings
 from bot.domain.rights import OrgTree
 from bot.services.appraisal.sheet import appraisal_sheet, pledges_sheet, rectify_sheet, talks_sheet
 from bot.services.care.sheet import care_sheet, care_visits_sheet
+from bot.services.development.sheet import activist_sheet, register_sheet
+from bot.services.dues.base_sheet import base_sheet
 from bot.services.dues.sheet import dues_sheet
 from bot.services.duty.sheet import duty_sheet
 from bot.services.duty.sheet_posts import accounts_sheet, publicity_sheet
@@ -78,7 +80,10 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("requests", requests_sheet),
     Sheet("care", care_sheet),
     Sheet("care_visits", care_visits_sheet),
+    Sheet("development_activists", activist_sheet),  # 入党积极分子培养考察登记 (issue 24)
+    Sheet("development", register_sheet),  # 发展党员工作台账 (issue 24)
     Sheet("dues", dues_sheet),  # 党费收缴台账 (issue 25)
+    Sheet("dues_base", base_sheet),  # 党费基数核定表 (issue 25)
     Sheet("talks", talks_sheet),
     Sheet("appraisal", appraisal_sheet),
     Sheet("rectify", rectify_sheet),
