@@ -11,6 +11,11 @@ from datetime import date, datetime, time, timedelta
 FULL = "full"  # 正式党员
 PROBATIONARY = "probationary"  # 预备党员
 MEMBERSHIPS = (FULL, PROBATIONARY)
+#: 发展党员 (SPEC §10): on the roster, not members — no member rights; the import puts them in the register.
+APPLICANT = "applicant"  # 入党申请人
+ACTIVIST = "activist"  # 入党积极分子
+CANDIDATE = "candidate"  # 发展对象
+DEVELOPMENT = (APPLICANT, ACTIVIST, CANDIDATE)
 
 HERE = "here"  # 组织关系在本支部
 ELSEWHERE = "elsewhere"  # 组织关系在外（外来党员）

@@ -20,6 +20,7 @@ from bot.i18n import resolve_language, t
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.runtime.ptb_compat import end_conversation, in_conversation
 from bot.runtime.scheduler import GroupBusy
+from bot.services.development.own import in_register
 from bot.services.ledger.buttons import LedgerAll, LedgerView
 from bot.services.members.people import first_look, identify
 from bot.services.openness import objections
@@ -79,7 +80,12 @@ async def gate(update: Update, context: ZhibuContext) -> None:
         await update.callback_query.answer(t(context.lang, "common.read_only_alert"), show_alert=True)
         await store.updates.mark(update.update_id)
         raise ApplicationHandlerStop
-    if person.known or _is_start_with_code(update) or await _objecting(update, context):
+    if (
+        person.known
+        or _is_start_with_code(update)
+        or await _objecting(update, context)
+        or await _asks_own_record(update, context)
+    ):
         await _switch_conversation(update, context)
         return
     if is_private(update) or update.callback_query is not None or _command_for_us(update, context) is not None:
@@ -131,6 +137,17 @@ async def _objecting(update: Update, context: ZhibuContext) -> bool:
 def _for_another_bot(update: Update, context: ZhibuContext) -> bool:
     message = update.message
     return bool(message and message.text and message.text.startswith("/") and _command_for_us(update, context) is None)
+
+
+async def _asks_own_record(update: Update, context: ZhibuContext) -> bool:
+    """An 入党申请人 or 积极分子 (not a member) asking for their own record in the private chat: let through."""
+    user = update.effective_user
+    return (
+        user is not None
+        and is_private(update)
+        and _command_for_us(update, context) == "/development"
+        and await in_register(context.store, user.id)
+    )
 
 
 def _command_for_us(update: Update, context: ZhibuContext) -> str | None:

@@ -47,6 +47,7 @@ class Write:
     note: str
     stage: str
     stage_on: date
+    birth: date | None = None  # 入党申请 on a record the roster made: the birth day it was missing
 
 
 #: What a step does to the person's row in `members` (member status follows the record).
@@ -107,6 +108,11 @@ class DevelopmentRepo:
         ids = tuple(sorted(set(units))) or (-1,)
         return await self._people(f"unit_id IN ({','.join('?' * len(ids))})", ids)
 
+    async def by_telegram(self, telegram_id: int) -> Person | None:
+        """The record whose person the roster gave this Telegram id (through its partial index)."""
+        found = await self._people("telegram_id = ?", (telegram_id,))
+        return found[0] if found else None
+
     async def report_days(self, person_ids: Collection[int]) -> dict[int, list[datetime]]:
         """The days each record's person handed in a 思想汇报 (as 预备党员 and after, when they are a member of the
         same branch under the same name), for the 积极分子 register's count per quarter."""
@@ -157,8 +163,8 @@ class DevelopmentRepo:
                 return False
             await self._add(conn, person.id, write, by, at)
             await conn.execute(
-                "UPDATE development SET stage = ?, stage_on = ? WHERE id = ?",
-                (write.stage, write.stage_on.isoformat(), person.id),
+                "UPDATE development SET stage = ?, stage_on = ?, birth = coalesce(?, birth) WHERE id = ?",
+                (write.stage, write.stage_on.isoformat(), write.birth.isoformat() if write.birth else None, person.id),
             )
             await self._follow(conn, person, write, at)
             return True
@@ -193,3 +199,39 @@ class DevelopmentRepo:
                 "WHERE unit_id = ? AND name = ? AND membership = 'probationary'",
                 (stamp, stamp, person.unit_id, person.name),
             )
+
+
+class DevelopmentWrites:
+    """The roster's 入党申请人, 积极分子 and 发展对象 (issue 24), written in the import's transaction."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def from_roster(self, unit_id: int, name: str, stage: str, telegram_id: int | None, at: datetime) -> str:
+        """Put the person in the register at the roster's stage, from today, when they are not in it yet; a record
+        without steps follows the roster's stage; one with steps keeps its own (the steps are the record). The
+        Telegram id is the roster's. `created`, `updated` or `unchanged`."""
+        async with self._conn.execute(
+            "SELECT d.id, d.stage, d.telegram_id, EXISTS (SELECT 1 FROM development_steps s WHERE s.person_id = d.id) "
+            "FROM development d WHERE d.unit_id = ? AND d.name = ?",
+            (unit_id, name),
+        ) as cur:
+            row = await cur.fetchone()
+        day = at.date().isoformat()
+        if row is None:
+            await self._conn.execute(
+                "INSERT INTO development (unit_id, name, stage, stage_on, created_at, telegram_id) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (unit_id, name, stage, day, iso(at), telegram_id),
+            )
+            return "created"
+        person_id, current, known, stepped = row
+        follows = not stepped and current != stage
+        if not follows and known == telegram_id:
+            return "unchanged"
+        await self._conn.execute(
+            "UPDATE development SET telegram_id = ?, stage = CASE WHEN ? THEN ? ELSE stage END, "
+            "stage_on = CASE WHEN ? THEN ? ELSE stage_on END WHERE id = ?",
+            (telegram_id, follows, stage, follows, day, person_id),
+        )
+        return "updated"

@@ -26,6 +26,17 @@ class DuesRule:
 
 
 @dataclass(frozen=True)
+class RuleValues:
+    """A rule to write: category, base (分 or None), rate (basis points), amount (分 a month), 自愿多交."""
+
+    category: str
+    base: int | None
+    rate: int
+    amount: int
+    more: bool
+
+
+@dataclass(frozen=True)
 class Payment:
     id: int
     member_id: int
@@ -219,3 +230,28 @@ class DuesRepo:
             params,
         ):
             yield _rule(r), r["member_name"], r["member_unit"]
+
+
+class DuesWrites:
+    """The roster's 党费 columns (issue 25), written in the import's transaction."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def from_roster(self, member_id: int, year: int, rule: RuleValues, at: datetime) -> bool:
+        """Set the member's rule for `year` as the roster gives it (a review when one was set already); nothing
+        when it is the same. True when it changed."""
+        async with self._conn.execute(
+            "SELECT category, base, amount FROM dues_rules WHERE member_id = ? AND year = ?", (member_id, year)
+        ) as cur:
+            row = await cur.fetchone()
+        if row is not None and tuple(row) == (rule.category, rule.base, rule.amount):
+            return False
+        await self._conn.execute(
+            "INSERT INTO dues_rules (member_id, year, category, base, rate, amount, more, set_by, set_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?) ON CONFLICT (member_id, year) DO UPDATE SET "
+            "category = excluded.category, base = excluded.base, rate = excluded.rate, amount = excluded.amount, "
+            "more = excluded.more, set_by = NULL, set_at = excluded.set_at, reviews = reviews + 1",
+            (member_id, year, rule.category, rule.base, rule.rate, rule.amount, int(rule.more), iso(at)),
+        )
+        return True

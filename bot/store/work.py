@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import aiosqlite
 
+from bot.store.development import DevelopmentWrites
+from bot.store.dues import DuesWrites
 from bot.store.households import HouseholdWrites
 from bot.store.households_requests import RequestWrites
 from bot.store.members_roster import RosterWrites
@@ -23,3 +25,5 @@ class UnitOfWork:
         self.members = RosterWrites(conn)
         self.households = HouseholdWrites(conn)
         self.requests = RequestWrites(conn)
+        self.development = DevelopmentWrites(conn)  # 发展党员 rows of the roster (issue 24)
+        self.dues = DuesWrites(conn)  # the roster's 党费 columns (issue 25)

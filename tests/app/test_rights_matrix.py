@@ -152,7 +152,7 @@ TABLE: dict[str, Row] = {
     "request": Row("W   A   A   A   A   A   A   A   R", ""),
     "requests": Row("W   A   A   A   A   S   A   A   R", ""),
     "care": Row("W   R   R   R   R   S   A   A   A", "张流动 | 在外务工受伤，家里困难"),
-    "development": Row("W   R   R   R   R   S   A   A   A", ""),
+    "development": Row("W   A   A   A   A   S   A   A   A", ""),  # a member: their own record (none)
     "transfer": Row("W   R   R   R   R   S   A   A   A", ""),
     "member": Row("W   R   R   R   R   S   A   A   A", "张流动"),
     "carevisit": Row("W   A   A   A   A   A   A   A   R", "张流动 | 送去慰问金 | 下周再去"),

@@ -14,12 +14,12 @@ import pytest
 
 from bot.config import Settings
 from bot.domain.call import Call
+from bot.domain.dues import Month
 from bot.domain.results import Result
 from bot.domain.rights import Actor
 from bot.services import registry as core
 from bot.services.dues import common
 from bot.services.dues.pay import pay_command
-from bot.services.dues.rules import Month
 from bot.services.dues.view import dues_command
 from bot.services.kernel.deps import Deps
 from bot.store import Store

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from bot.services.dues import rules
-from bot.services.dues.rules import Category, Month, Refused, Timing
+from bot.domain import dues as rules
+from bot.domain.dues import Category, Month, Refused, Timing
 
 
 def fen(text: str) -> int:

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from bot.domain import dues as rules
 from bot.domain.rights import OrgTree
-from bot.services.dues import rules
 from bot.services.dues.export import dues_payment_rows
 from bot.services.exports.workbook import LedgerOrder, write_ledger
 from bot.store import Store

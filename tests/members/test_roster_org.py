@@ -137,7 +137,7 @@ def test_the_cli_names_the_chinese_column_in_chinese(tmp_path: Path) -> None:
     bad.write_text(one("乙,一村党支部,一组,在家,,,,,,,,,党员,,,,,,"), encoding="utf-8")
     result = run_cli(tmp_path, "import-roster", str(bad), env={"DEFAULT_LANGUAGE": "zh"})
     assert result.returncode == 1
-    assert "第 3 行，党员类别 列：「党员」不是有效的党员类别；可填：正式党员 或 预备党员" in result.stdout
+    assert "第 3 行，党员类别 列：「党员」不是有效的党员类别；可填：正式党员、预备党员" in result.stdout
 
 
 # ------------------------------------------------------------------------------- new columns one by one
@@ -153,6 +153,13 @@ def test_the_cli_names_the_chinese_column_in_chinese(tmp_path: Path) -> None:
         ("预备党员", "probationary"),
         ("预备", "probationary"),
         ("PROBATIONARY", "probationary"),
+        ("入党申请人", "applicant"),
+        ("申请人", "applicant"),
+        ("入党积极分子", "activist"),
+        ("积极分子", "activist"),
+        ("Activist", "activist"),
+        ("发展对象", "candidate"),
+        ("candidate", "candidate"),
     ],
 )
 def test_membership_good(value: str, expected: str) -> None:
@@ -180,7 +187,7 @@ def test_relation_good(value: str, expected: str) -> None:
     ("column", "cells", "key"),
     [
         ("membership", "党员,,,,,,", "roster.err.membership"),
-        ("membership", "入党积极分子,,,,,,", "roster.err.membership"),
+        ("membership", "积极份子,,,,,,", "roster.err.membership"),
         ("relation", ",,,,外地,,", "roster.err.relation"),
         ("joined", ",2019/07/01,,,,,", "roster.err.date"),
         ("joined", ",2019-02-30,,,,,", "roster.err.date"),

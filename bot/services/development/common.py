@@ -70,6 +70,15 @@ def vote(value: str) -> Vote | None:
     return Vote(expected, present, for_, written)
 
 
+def stage_of(person: Person) -> tuple[str, date, bool]:
+    """The stage to show, since when, and whether it is the roster's only (a record the roster made, its steps
+    not entered yet: the roster's stage stands until they are)."""
+    if not person.steps:
+        return person.stage, person.stage_on, True
+    record = record_of(person)
+    return record.stage.value, record.since or person.stage_on, False
+
+
 def record_of(person: Person | None) -> Record:
     if person is None:
         return Record(())

@@ -61,14 +61,15 @@ def listing(people: list[Person], tree: OrgTree, today: date, lang: str) -> str:
     lines = [t(lang, "development.list_head", count=len(people))]
     for p in people:
         record = common.record_of(p)
+        stage, since, roster = common.stage_of(p)
         lines.append(
             t(
                 lang,
                 "development.list_line",
                 name=p.name,
                 unit=tree.name(p.unit_id),
-                stage=_stage(record.stage.value, lang),
-                since=(record.since or p.stage_on).isoformat(),
+                stage=_stage(stage, lang) + (t(lang, "development.roster_only") if roster else ""),
+                since=since.isoformat(),
             )
         )
         due = _next(record, today, lang)
@@ -95,16 +96,19 @@ async def show_one(deps: Deps, call: Call, scope: Scope, name: str) -> Result:
         return Result.of(say(key, name=lookup.who(name)[0][: common.MAX_NAME]))
     p = found[0]
     record = common.record_of(p)
+    stage, since, roster = common.stage_of(p)
     lines = [
         t(
             lang,
             "development.one_head",
             name=p.name,
             unit=tree.name(p.unit_id),
-            stage=_stage(record.stage.value, lang),
-            since=(record.since or p.stage_on).isoformat(),
+            stage=_stage(stage, lang),
+            since=since.isoformat(),
         )
     ]
+    if roster:
+        lines.append(t(lang, "development.roster_steps", name=p.name))
     if p.birth:
         lines.append(t(lang, "development.one_birth", day=p.birth.isoformat()))
     for s in p.steps:
@@ -158,7 +162,7 @@ async def take_step(deps: Deps, call: Call, scope: Scope, fields: list[str]) -> 
     existing = found[0] if found else None
     if existing is None and step is not Step.APPLY:
         return Result.of(say("development.unknown", name=name))
-    if existing is not None and step is Step.APPLY:
+    if existing is not None and step is Step.APPLY and existing.steps:
         return Result.of(say("development.already", name=name))
     record = common.record_of(existing)
     months, people, birth = 0, "", None
@@ -207,7 +211,7 @@ async def take_step(deps: Deps, call: Call, scope: Scope, fields: list[str]) -> 
             params["step"] = t(lang, f"development.step.{params['step']}")
         return Result.of(_refused(refusal.key, params))
     after = Record((*record.steps, taken))
-    write = Write(step.value, on, months, people, note, after.stage.value, after.since or on)
+    write = Write(step.value, on, months, people, note, after.stage.value, after.since or on, birth)
     by = person.member.id if person.member is not None else None
     if existing is None:
         unit = _unit_for(person, branch, tree, units)

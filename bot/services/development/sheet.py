@@ -113,6 +113,11 @@ def quarters(days: list[date], ledger: Ledger) -> str | None:
     )
 
 
+def _stage_cell(person: Person, ledger: Ledger) -> str:
+    stage, _, roster = common.stage_of(person)
+    return plain(ledger.lang, f"development.stage.{stage}") + (ledger.text("development.roster_only") if roster else "")
+
+
 async def activist_sheet(ledger: Ledger) -> None:
     table = ledger.book.table(
         ledger.text("development_activists.sheet"),
@@ -125,7 +130,6 @@ async def activist_sheet(ledger: Ledger) -> None:
         chosen = _last(p, Step.ACTIVIST)
         if chosen is None:
             continue
-        record = common.record_of(p)
         ledger.seen(_day(p, Step.APPLY) or chosen.on)
         reviews = [s.on.isoformat() for s in p.steps if s.step == Step.REVIEW.value and s.on >= chosen.on]
         table.row(
@@ -140,7 +144,7 @@ async def activist_sheet(ledger: Ledger) -> None:
                 "、".join(reviews) or None,
                 quarters([at.astimezone(ledger.tz).date() for at in reports.get(p.id, [])], ledger),
                 _day(p, Step.CANDIDATE),
-                plain(ledger.lang, f"development.stage.{record.stage.value}"),
+                _stage_cell(p, ledger),
             ]
         )
 
@@ -171,7 +175,6 @@ async def register_sheet(ledger: Ledger) -> None:
                 _day(p, Step.OATH),
                 probation(record, ledger),
                 _day(p, Step.CONFIRM),
-                plain(ledger.lang, f"development.stage.{record.stage.value}")
-                + (ledger.text("development.roster_only") if not p.steps else ""),
+                _stage_cell(p, ledger),
             ]
         )

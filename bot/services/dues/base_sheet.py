@@ -6,9 +6,9 @@ sees whose base is still to be declared. Amounts from whole 分 (never floats)."
 
 from __future__ import annotations
 
-from bot.services.dues import rules
+from bot.domain import dues as rules
+from bot.domain.dues import Month
 from bot.services.dues.common import rule_for
-from bot.services.dues.rules import Month
 from bot.services.kernel.xlsx_cells import plain
 from bot.services.kernel.xlsx_context import Ledger
 from bot.store.dues import DuesRule

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from bot.domain import dues as rules
+from bot.domain.dues import Month
 from bot.domain.models import Member
 from bot.domain.rights import Actor, OrgTree, visible_units
-from bot.services.dues import rules
-from bot.services.dues.rules import Month
 from bot.services.kernel.text import clean_text
 from bot.store import Store
 from bot.store.dues import DuesRule, Payment

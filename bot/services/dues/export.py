@@ -7,8 +7,8 @@ from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from datetime import date
 
+from bot.domain import dues as rules
 from bot.domain.rights import OrgTree
-from bot.services.dues import rules
 from bot.services.kernel.export_time import local
 from bot.store import Store
 

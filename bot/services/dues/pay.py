@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.domain import dues as rules
 from bot.domain.call import Call
+from bot.domain.dues import Month
 from bot.domain.results import Result, say, shown
 from bot.i18n import Html, t
-from bot.services.dues import rules
 from bot.services.dues.common import CORRECT_WORDS, MEANS, History, account, find, scope, split
-from bot.services.dues.rules import Month
 from bot.services.kernel.deps import Deps
 
 #: How far from the current month a payment may reach (a typing mistake beyond it).

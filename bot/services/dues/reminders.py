@@ -17,10 +17,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.config import Settings
+from bot.domain import dues as rules
+from bot.domain.dues import Month
 from bot.i18n import t
-from bot.services.dues import rules
 from bot.services.dues.common import behind, first_unpaid, rule_for
-from bot.services.dues.rules import Month
 from bot.services.kernel import digest
 from bot.services.kernel.reminders import Due
 from bot.store import Store

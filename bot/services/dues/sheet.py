@@ -4,9 +4,9 @@ inspector sees due against paid. Amounts are written as yuan with two decimals, 
 
 from __future__ import annotations
 
-from bot.services.dues import rules
+from bot.domain import dues as rules
+from bot.domain.dues import Month
 from bot.services.dues.common import History, account
-from bot.services.dues.rules import Month
 from bot.services.kernel.xlsx_cells import plain
 from bot.services.kernel.xlsx_context import Ledger
 from bot.store.dues import DuesRule, Payment

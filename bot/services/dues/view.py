@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.domain import dues as rules
 from bot.domain.call import Call
+from bot.domain.dues import Month, Refused
 from bot.domain.models import Member
 from bot.domain.results import Reply, Result, say, shown
 from bot.domain.rights import OrgTree
 from bot.i18n import Html, t
-from bot.services.dues import rules
 from bot.services.dues.common import History, account, behind, find, first_unpaid, rule_for, scope, split
-from bot.services.dues.rules import Month, Refused
 from bot.services.kernel.deps import Deps
 from bot.store.dues import DuesRule, Payment
 

@@ -170,7 +170,8 @@ def _across_rows(rows: list[RosterRow]) -> list[RosterError]:
                     )
                 )
             ids[row.telegram_id] = row.line
+    members = {(row.community, row.branch, row.name) for row in rows if not row.developing}
     for row in rows:
-        if row.liaison and (row.community, row.branch, row.liaison) not in seen:
+        if row.liaison and (row.community, row.branch, row.liaison) not in members:
             errors.append(RosterError(row.line, "liaison", "roster.err.liaison", {"value": row.liaison}))
     return errors

@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from bot.domain import dues
 from bot.domain.models import INSPECTOR
 from bot.domain.organisation import (
     ACTIVITY_LEADER,
     COMMITTEE,
+    DEVELOPMENT,
     ELSEWHERE,
     FULL,
     GROUP_LEADER,
@@ -27,6 +29,7 @@ from bot.domain.organisation import (
 )
 from bot.services.kernel.text import clean_text
 from bot.services.members.roster_headers import COLUMNS
+from bot.services.members.roster_registers import dues_rule, not_yet_a_member
 from bot.services.members.roster_values import (
     CADENCES,
     CATEGORIES,
@@ -90,6 +93,16 @@ class RosterRow:
     committee: tuple[tuple[str, str], ...] = ()
     #: 社区 (issue 28): the community of the row in a township deployment; empty: the deployment's own community.
     community: str = ""
+    #: 党费 (issue 25): the category and the amounts in 分 as written; `dues` the rule they make (checked).
+    dues_category: str | None = None
+    dues_base: int | None = None
+    dues_amount: int | None = None
+    dues: dues.Rule | None = None
+
+    @property
+    def developing(self) -> bool:
+        """入党申请人, 积极分子 or 发展对象: in the 发展党员 register, not a member."""
+        return self.membership in DEVELOPMENT
 
 
 class Invalid(ValueError):
@@ -204,7 +217,7 @@ migrant_since = a_date
 
 
 def membership(value: str) -> str:
-    """正式党员 (the default) or 预备党员."""
+    """正式党员 (the default), 预备党员, or on the way in: 入党申请人, 入党积极分子, 发展对象."""
     if not value:
         return FULL
     found = MEMBERSHIPS.get(value.lower())
@@ -228,6 +241,26 @@ def committee(value: str) -> tuple[tuple[str, str], ...]:
     if problems:
         raise Invalid.several(problems)
     return tuple(found)
+
+
+def dues_category(value: str) -> str | None:
+    """党费类别: 在职, 离退休, 农民, 学生, 困难 (or employed, retired, farmer, student, hardship)."""
+    if not value:
+        return None
+    found = dues.category(value)
+    if found is None:
+        raise Invalid("roster.err.dues_category", value=value)
+    return found.value
+
+
+def money(value: str) -> int | None:
+    """党费基数, 月交党费: yuan, at most two decimals (`4500`, `0.5`, `4500元`) → 分."""
+    if not value:
+        return None
+    found = dues.parse_money(value)
+    if found is None:
+        raise Invalid("roster.err.money", value=value)
+    return found
 
 
 def relation(value: str) -> str:
@@ -263,6 +296,9 @@ VALIDATORS: dict[str, Callable[[str], Any]] = {
     "duty": text,
     "committee": committee,
     "community": text,
+    "dues_category": dues_category,
+    "dues_base": money,
+    "dues_amount": money,
 }
 
 
@@ -287,8 +323,13 @@ def parse_row(line: int, raw: dict[str, str], errors: list[RosterError], rules: 
         except Invalid as exc:
             errors.extend(RosterError(line, column, key, params) for key, params in exc.problems)
     errors.extend(RosterError(line, column, key, params) for column, key, params in across_columns(values, today))
+    values["dues"] = None
     if len(errors) > before:
         return None
+    if values["dues_category"] is not None:
+        values["dues"] = dues.make_rule(
+            dues.Category(values["dues_category"]), values["dues_base"], values["dues_amount"]
+        )
     if values["report_cadence"] is None and values["category"] == "migrant":
         values["report_cadence"] = cadence  # REPORT_CADENCE_DEFAULT unless the roster says otherwise
     if not values["duty"]:
@@ -326,4 +367,7 @@ def across_columns(values: dict[str, Any], today: date) -> list[tuple[str, str, 
         out.append(("roles", "roster.err.inspector_only", {}))
     if values.get("relation") == ELSEWHERE and "note" in values and not values["note"]:
         out.append(("note", "roster.err.home_unknown", {}))
+    out += dues_rule(values)
+    if values.get("membership") in DEVELOPMENT:
+        out += not_yet_a_member(values)
     return out

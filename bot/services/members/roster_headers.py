@@ -32,6 +32,9 @@ COLUMNS = (
     "duty",
     "committee",
     "community",
+    "dues_category",
+    "dues_base",
+    "dues_amount",
 )
 
 #: The Chinese header of each column, as the documented Chinese format writes it.
@@ -57,6 +60,9 @@ CHINESE = {
     "duty": "职务说明",
     "committee": "委员",
     "community": "社区",
+    "dues_category": "党费类别",
+    "dues_base": "党费基数",
+    "dues_amount": "月交党费",
 }
 
 #: Other ways village ledgers head the same column.
@@ -70,6 +76,8 @@ _ALIASES = {
     "所在支部": "branch",
     "党员类型": "membership",
     "所在社区": "community",
+    "月交党费（元）": "dues_amount",
+    "党费基数（元）": "dues_base",
 }
 
 #: Every accepted header (compared in lower case, so `Name` and `telegramid` do too) → its column.

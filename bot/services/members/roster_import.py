@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from bot.domain.models import (
     ACTIVITY_GROUP_KIND,
@@ -34,6 +35,7 @@ from bot.services.members.people import place_label
 from bot.services.members.roster_columns import RosterError, RosterRow
 from bot.store import Store
 from bot.store.db import iso, utcnow
+from bot.store.dues import RuleValues
 from bot.store.members_roster import Link
 from bot.store.work import UnitOfWork
 
@@ -64,6 +66,8 @@ class ImportSummary:
     reactivated: int = 0  # among `updated`: members who had left and are on the roster again
     missing: list[Missing] = field(default_factory=list)
     deactivated: int = 0  # of `missing`, when asked to deactivate them
+    developing: int = 0  # 入党申请人, 积极分子, 发展对象: in the 发展党员 register, not members (issue 24)
+    dues_set: int = 0  # members whose 党费 rule of the year the file set or changed (issue 25)
 
 
 def _record(row: RosterRow, unit_id: int, group_id: int | None, activity_group_id: int | None) -> RosterRecord:
@@ -185,18 +189,37 @@ class _Units:
         return unit_id, made
 
 
+async def _dues(uow: UnitOfWork, member_id: int, row: RosterRow, at: datetime) -> bool:
+    """The row's 党费 rule, for the year of the import (the base is declared each January)."""
+    rule = row.dues
+    assert rule is not None
+    values = RuleValues(rule.category.value, rule.base, rule.rate, rule.amount, rule.more)
+    return await uow.dues.from_roster(member_id, date.today().year, values, at)
+
+
+async def _developing(uow: UnitOfWork, row: RosterRow, unit_id: int, at: datetime) -> None:
+    """An 入党申请人, 积极分子 or 发展对象 into the 发展党员 register; their Telegram id may not be a member's."""
+    if row.telegram_id is not None:
+        holder = await uow.members.holder(row.telegram_id)
+        if holder is not None and holder.active:
+            raise RosterConflict(RosterError(row.line, "telegram_id", "roster.err.id_taken", {"other": holder.name}))
+    await uow.development.from_roster(unit_id, row.name, row.membership, row.telegram_id, at)
+
+
 async def apply_roster(
     store: Store, rows: list[RosterRow], names: str | OrgNames, *, deactivate_missing: bool = False
 ) -> ImportSummary:
     """Create or update units and members from valid rows, all in one transaction. `names`: the community's name
     (COMMUNITY_NAME), or the names of the top units of a township deployment."""
     summary = ImportSummary()
-    now = iso(utcnow())
+    moment = utcnow()
+    now = iso(moment)
     names = names if isinstance(names, OrgNames) else OrgNames(names)
     async with store.unit_of_work() as uow:
         tops = _Tops(uow, names, summary)
         await tops.start(rows)
         records: list[tuple[RosterRow, RosterRecord]] = []
+        developing: list[tuple[RosterRow, int]] = []
         named = _Units(uow)
         for count, row in enumerate(rows):
             if count and count % 500 == 0:
@@ -210,6 +233,9 @@ async def apply_roster(
             if row.branch:
                 unit_id, made = await named.of(row, BRANCH_KIND, committee_id)
                 summary.units_created += made
+            if row.developing:  # not a member: no group, no activity group, no member row
+                developing.append((row, unit_id))
+                continue
             group_id = activity_id = None
             if row.group:
                 group_id, made = await named.of(row, GROUP_KIND, unit_id)
@@ -255,9 +281,16 @@ async def apply_roster(
                 )
             )
         changed |= await uow.members.link(links, now)
+        for row, _ in records:  # 党费 (issue 25): the year's rule as the file gives it
+            member_id = member_ids[(row.community, row.branch, row.name)]
+            if row.dues is not None and await _dues(uow, member_id, row, moment):
+                summary.dues_set += 1
+        for row, unit_id in developing:  # 发展党员 (issue 24): into the register, not among the members
+            await _developing(uow, row, unit_id, moment)
+        summary.developing = len(developing)
         summary.created = len(created)
         summary.updated = len(changed - created)
-        summary.unchanged = len(rows) - summary.created - summary.updated
+        summary.unchanged = len(records) - summary.created - summary.updated
         summary.reactivated = len(left_before & set(member_ids.values()))
     tree = OrgTree.of(await store.units.all())
     summary.missing = [Missing(e.id, e.name, place_label(tree, e.unit_id, e.group_id)) for e in missing]

@@ -79,6 +79,14 @@ MEMBERSHIPS = {
     "probationary": "probationary",
     "预备党员": "probationary",
     "预备": "probationary",
+    "applicant": "applicant",
+    "入党申请人": "applicant",
+    "申请人": "applicant",
+    "activist": "activist",
+    "入党积极分子": "activist",
+    "积极分子": "activist",
+    "candidate": "candidate",
+    "发展对象": "candidate",
 }
 RELATIONS = {
     "here": "here",

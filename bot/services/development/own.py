@@ -1,0 +1,89 @@
+"""`/development` for the person on their way in (issue 24): an 入党申请人, 积极分子 or 发展对象 (not a member, known by
+the Telegram id the roster gave them) or a 预备党员 sees their own record — the steps with their dates, the stage,
+and what comes next by the 细则 — in the private chat only. Never anyone else's record, and no 政审 conclusion
+(that is the branch's). Someone with no record is told how one begins."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.domain.call import Call
+from bot.domain.results import Result, say, shown
+from bot.domain.rights import OrgTree
+from bot.i18n import t
+from bot.services.development import common, rules
+from bot.services.development.rules import Record, Stage, Step
+from bot.services.kernel.deps import Deps
+from bot.store import Store
+from bot.store.development import Person
+
+
+async def in_register(store: Store, telegram_id: int) -> bool:
+    """Whether this Telegram user is in the 发展党员 register (the gate lets them ask for their own record)."""
+    return await store.development.by_telegram(telegram_id) is not None
+
+
+async def _mine(deps: Deps, call: Call) -> Person | None:
+    found = await deps.store.development.by_telegram(call.actor.telegram_id)
+    member = call.actor.member
+    if found is None and member is not None:
+        named = await deps.store.development.named(member.name, {member.unit_id})
+        found = named[0] if named else None
+    return found
+
+
+def next_step(record: Record, today: date, lang: str) -> str:
+    """What comes next for the person, in their words: the stage's next step and its day when the 细则 gives one."""
+    stage = record.stage
+    if stage is Stage.APPLICANT:
+        applied = record.day(Step.APPLY)
+        assert applied is not None
+        if record.last(Step.TALK) is None:
+            return t(lang, "development.own.next.talk", day=rules.talk_deadline(applied).isoformat())
+        return t(lang, "development.own.next.activist")
+    if stage is Stage.ACTIVIST:
+        chosen = record.day(Step.ACTIVIST)
+        assert chosen is not None
+        return t(lang, "development.own.next.candidate", day=rules.candidate_from(chosen).isoformat())
+    if stage is Stage.CANDIDATE:
+        return t(lang, "development.own.next.admit")
+    if stage is Stage.ADMITTED:
+        admitted = record.day(Step.ADMIT)
+        assert admitted is not None
+        return t(lang, "development.own.next.approve", day=rules.approval_deadline(admitted).isoformat())
+    if stage is Stage.PROBATIONARY and record.probation_ends is not None:
+        ends = record.probation_ends
+        key = "development.own.next.confirm" if today < ends else "development.own.next.confirm_due"
+        return t(lang, key, day=ends.isoformat(), ask=rules.add_months(ends, -1).isoformat())
+    return ""
+
+
+async def own_record(deps: Deps, call: Call) -> Result:
+    """The person's own record and what comes next."""
+    person = await _mine(deps, call)
+    lang = call.lang
+    if person is None:
+        return Result.of(say("development.own.none"))
+    today = call.now.astimezone(deps.tz).date()
+    tree = OrgTree.of(await deps.store.units.all())
+    stage, since, roster = common.stage_of(person)
+    lines = [
+        t(
+            lang,
+            "development.own.head",
+            unit=tree.name(person.unit_id),
+            stage=t(lang, f"development.stage.{stage}"),
+            since=since.isoformat(),
+        )
+    ]
+    for s in person.steps:
+        people = f"：{s.people}" if s.people else ""
+        step = t(lang, f"development.step.{s.step}")
+        lines.append(t(lang, "development.own.step", day=s.on.isoformat(), step=step, people=people))
+    record = common.record_of(person)
+    after = next_step(record, today, lang) if not roster else t(lang, "development.own.roster")
+    if after:
+        lines.append(after)
+    if record.stage in (Stage.ACTIVIST, Stage.CANDIDATE, Stage.PROBATIONARY):
+        lines.append(t(lang, "development.own.reports"))
+    return Result.of(shown("\n".join(lines)))
