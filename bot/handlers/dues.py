@@ -5,8 +5,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler
 
+from bot.handlers import pages
 from bot.handlers.common import args_text, call, command, deps, render
 from bot.runtime.context import ZhibuApp, ZhibuContext
+from bot.services.dues.listing import LIST, dues_list_page
 from bot.services.dues.pay import pay_command
 from bot.services.dues.view import dues_command
 
@@ -32,3 +34,4 @@ async def cmd_pay(update: Update, context: ZhibuContext) -> None:
 def register(app: ZhibuApp) -> None:
     app.add_handler(CommandHandler("dues", cmd_dues))
     app.add_handler(CommandHandler("pay", cmd_pay))
+    pages.register_list(app, LIST, "/dues", dues_list_page)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 import aiosqlite
 
 from bot.store.db import Database, iso
+from bot.store.outbox import Outgoing, enqueue_in
 
 
 @dataclass(frozen=True)
@@ -166,9 +167,10 @@ class DuesRepo:
         recorded_by: int | None,
         at: datetime,
         corrects: int | None = None,
+        receipt: Outgoing | None = None,
     ) -> int | None:
         """Record a payment (or the correction of entry `corrects`); its id, or None when that entry was
-        corrected already."""
+        corrected already. `receipt`, the member's, is queued in the same transaction, its key ending in the id."""
         async with self.db.transaction() as conn:
             if corrects is not None:
                 cur = await conn.execute("SELECT 1 FROM dues_payments WHERE corrects = ?", (corrects,))
@@ -189,6 +191,8 @@ class DuesRepo:
                     corrects,
                 ),
             )
+            if receipt is not None and cur.lastrowid is not None:
+                await enqueue_in(conn, [replace(receipt, key=f"{receipt.key}:{cur.lastrowid}")])
             return cur.lastrowid
 
     async def payment(self, payment_id: int) -> Payment | None:

@@ -52,7 +52,9 @@ def keys(result: Result) -> list[str]:
 
 
 async def dues_keys(store: Store) -> list[str]:
-    rows = await store.db.fetchall("SELECT key FROM outbox WHERE key LIKE 'dues:%' ORDER BY id")
+    rows = await store.db.fetchall(
+        "SELECT key FROM outbox WHERE key LIKE 'dues:%' AND key NOT LIKE 'dues:receipt:%' ORDER BY id"
+    )
     items = await store.db.fetchall("SELECT key FROM digest_items WHERE key LIKE 'dues:%' ORDER BY id")
     return [r[0] for r in rows] + [r[0] for r in items]
 
@@ -84,6 +86,8 @@ async def test_a_year_of_dues(tmp_path: Path, settings: Settings) -> None:
         number = wrong.split("已登记 ")[1].split(" 号")[0]
         assert keys(await pay(f"更正 {number}", at(4, 2, 12))) == ["dues.corrected"]
         assert keys(await pay(f"更正 {number}", at(4, 2, 13))) == ["dues.already_corrected"]
+        receipts = await store.db.fetchall("SELECT key FROM outbox WHERE key LIKE 'dues:receipt:%' ORDER BY id")
+        assert [r[0] for r in receipts] == [f"dues:receipt:{mid}:{n}" for n in (1, 2, 3, 4)]  # not the correction
 
         # what the member sees: the year, due and paid, the correction netted out
         rules_ = (await store.dues.rules_of([mid]))[mid]

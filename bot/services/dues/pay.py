@@ -4,18 +4,58 @@ their branches (the one who records is the 经手人); months before the day pai
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from bot.domain import dues as rules
 from bot.domain.call import Call
-from bot.domain.dues import Month
+from bot.domain.dues import Month, Timing
+from bot.domain.models import Member
 from bot.domain.results import Result, say, shown
 from bot.i18n import Html, t
 from bot.services.dues.common import CORRECT_WORDS, MEANS, History, account, find, scope, split
 from bot.services.kernel.deps import Deps
+from bot.store.outbox import Outgoing
 
 #: How far from the current month a payment may reach (a typing mistake beyond it).
 REACH_MONTHS = 24
+
+
+@dataclass(frozen=True)
+class Paid:
+    """A payment as the member's receipt tells it."""
+
+    months: str
+    amount: int
+    means: str
+    paid_on: date
+    timing: Timing
+
+
+def receipt(deps: Deps, member: Member, paid: Paid, by: Member | None) -> Outgoing | None:
+    """The member's receipt (收据) in their private chat, when they can be reached and did not record it
+    themselves; its key gets the entry's number (`dues:receipt:<member>:<entry>`), so it goes once."""
+    if not member.linked or member.unreachable or member.telegram_id is None or (by and by.id == member.id):
+        return None
+    lang = member.language or deps.settings.default_language
+    return Outgoing(
+        key=f"dues:receipt:{member.id}",
+        kind="dues",
+        ref=f"dues:{member.id}",
+        member_id=member.id,
+        chat_id=member.telegram_id,
+        text=t(
+            lang,
+            "dues.receipt",
+            name=member.name,
+            months=paid.months,
+            amount=rules.yuan(paid.amount),
+            means=t(lang, f"dues.means.{paid.means}"),
+            day=paid.paid_on.isoformat(),
+            timing=t(lang, f"dues.timing.{paid.timing.value}"),
+            by=by.name if by else t(lang, "dues.by_admin"),
+        ),
+    )
 
 
 def _day(text: str, today: date) -> date | None:
@@ -65,17 +105,26 @@ async def pay_command(deps: Deps, call: Call, text: str) -> Result:
         return Result.of(say("dues.ambiguous", name=fields[0][:40]))
     member = found[0]
     me = person.member
-    number = await store.dues.add_payment(
-        member.id, str(first), str(last), amount, means, paid_on, me.id if me else None, now
-    )
     timing = rules.timing(first, last, paid_on)
+    paid = Paid(str(first) if first == last else f"{first}~{last}", amount, means, paid_on, timing)
+    number = await store.dues.add_payment(
+        member.id,
+        str(first),
+        str(last),
+        amount,
+        means,
+        paid_on,
+        me.id if me else None,
+        now,
+        receipt=receipt(deps, member, paid, me),
+    )
     lines = [
         t(
             lang,
             "dues.paid",
             number=number,
             name=member.name,
-            months=str(first) if first == last else f"{first}~{last}",
+            months=paid.months,
             amount=rules.yuan(amount),
             means=t(lang, f"dues.means.{means}"),
             day=paid_on.isoformat(),

@@ -13,9 +13,11 @@ from bot.domain.models import Member
 from bot.domain.results import Reply, Result, say, shown
 from bot.domain.rights import OrgTree
 from bot.i18n import Html, t
-from bot.services.dues.common import History, account, behind, find, first_unpaid, rule_for, scope, split
+from bot.services.dues.common import History, account, behind, find, first_unpaid, rule_for, split
+from bot.services.dues.listing import dues_page
+from bot.services.kernel import pages
 from bot.services.kernel.deps import Deps
-from bot.store.dues import DuesRule, Payment
+from bot.store.dues import DuesRule
 
 
 def _base(rule: DuesRule | rules.Rule, lang: str) -> str:
@@ -39,7 +41,7 @@ async def dues_command(deps: Deps, call: Call, text: str) -> Result:
     manager = person.is_secretary or person.admin
     if not text:
         if manager:
-            return Result.of(await branch_list(deps, call))
+            return Result.of(await dues_page(deps, call, pages.Asked()))
         if person.member is None:
             return Result.of(say("dues.not_yours"))
         return Result.of(await own_year(deps, call, person.member))
@@ -146,66 +148,6 @@ async def own_year(deps: Deps, call: Call, member: Member) -> Reply:
 
 
 async def branch_list(deps: Deps, call: Call, within: set[int] | None = None) -> Reply:
-    """The month's collection in the secretary's branches (those among `within`, when given): totals, who is behind
-    (to last month), who has no rule yet."""
-    person, now, store, settings, lang = call.actor, call.now, deps.store, deps.settings, call.lang
-    today = now.astimezone(settings.tz).date()
-    tree, units = await scope(person, store)
-    if within is not None:
-        units &= within
-    members = await store.members.in_units(sorted(units))
-    if not members:
-        return say("dues.list_empty")
-    ids = [m.id for m in members]
-    all_rules = await store.dues.rules_of(ids)
-    payments: dict[int, list[Payment]] = {}
-    for p in await store.dues.payments_of(ids):
-        payments.setdefault(p.member_id, []).append(p)
-    current = Month.of(today)
-    due = paid = paid_count = 0
-    late: list[str] = []
-    unruled: list[str] = []
-    for m in members:
-        member_rules = all_rules.get(m.id, [])
-        if not member_rules:
-            unruled.append(m.name)
-            continue
-        history = History(m.id, member_rules, payments.get(m.id, []))
-        month = account(history, current, current, settings.tz).months[0]
-        due += month.due
-        paid += month.paid
-        paid_count += month.covered
-        count = behind(member_rules, payments.get(m.id, []), today, settings.tz)
-        if count:
-            rule = rule_for(current.plus(-1), {r.year: r for r in member_rules})
-            late.append(
-                t(
-                    lang,
-                    "dues.list_behind",
-                    name=m.name,
-                    count=count,
-                    first=str(first_unpaid(today, count)),
-                    amount=rules.yuan(rule.amount) if rule else "—",
-                )
-            )
-    tops = [u for u in sorted(units) if tree.units[u].parent_id not in units]
-    own = "、".join(tree.name(u) for u in tops) if within is not None else None
-    if own is None:
-        own = tree.name(person.member.unit_id) if person.member is not None else t(lang, "dues.by_admin")
-    lines = [
-        t(lang, "dues.list_head", month=str(current), units=own),
-        t(
-            lang,
-            "dues.list_totals",
-            ruled=len(members) - len(unruled),
-            paid_count=paid_count,
-            due=rules.yuan(due),
-            paid=rules.yuan(paid),
-        ),
-        "",
-    ]
-    lines += [t(lang, "dues.list_behind_head"), *late] if late else [t(lang, "dues.list_none_behind")]
-    if unruled:
-        lines += ["", t(lang, "dues.list_no_rule", count=len(unruled), names="、".join(unruled))]
-    lines += ["", t(lang, "dues.list_foot")]
-    return shown(Html("\n".join(lines)))
+    """The month's collection as `/dues` shows it; among the units `within` (the /overview of a reader from above),
+    those behind first, one page and no buttons (the overview is read, not paged)."""
+    return await dues_page(deps, call, pages.Asked(), within)

@@ -38,6 +38,7 @@ class PageList(StrEnum):
     HOUSEHOLDS = "households"
     REQUESTS = "requests"
     CARE = "care"
+    DUES = "dues"  # 党费 (issue 25)
 
 
 class FilterWord(StrEnum):
@@ -64,6 +65,7 @@ class FilterWord(StrEnum):
     NEVER = "never"  # /households, /requests
     STALE = "stale"
     PASSEDUP = "passedup"
+    NORULE = "norule"  # /dues: no base set yet (OVERDUE: behind)
 
 
 LISTS: tuple[PageList, ...] = tuple(PageList)
