@@ -83,7 +83,8 @@ REMINDER_SOURCES: tuple[DueSource | ReminderSource, ...] = (
     care_reminders.quiet_cases,  # a care case with no visit for CARE_QUIET_DAYS
     care_reminders.festival_lists,  # before 春节 and 七一: each secretary's visiting list
     development_reminders.development_reminders,  # 发展党员: the talk, 考察, 审批, the 转正 application
-    dues_reminders.arrears,  # 党费: the member at 2 months unpaid, the secretaries' digest at 3 and 5
+    DueSource("dues", dues_reminders.arrears),  # 党费: the member at 2 months unpaid, the secretaries' digest
+    # at 3 and 5 (one chain per member with a rule; it sleeps until the first of next month)
     transfers_reminders.transfer_reminders,  # 组织关系转接: the letter, its 有效期, the 回执, 编入党小组
     appraisal_reminders.talk_nudges,  # from October, monthly, digest: a secretary's missing 谈心谈话 pairs
     appraisal_prompts.talk_prompts,  # illness, hardship, care, 基本合格/不合格: a talk due, in private

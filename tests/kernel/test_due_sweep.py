@@ -238,7 +238,7 @@ async def test_a_long_list_of_recipients_goes_in_pages(roster: Store, monkeypatc
 
 def test_the_core_lists_a_due_source_for_every_kind_of_chain() -> None:
     kinds = {s.kind for s in core.REMINDER_SOURCES if isinstance(s, DueSource)}
-    assert kinds == {"report", "meeting", "mediation", "visit", "request"}
+    assert kinds == {"report", "meeting", "mediation", "visit", "request", "dues"}
 
 
 async def test_a_member_linked_again_during_a_stage_gets_its_reminder(roster: Store) -> None:
