@@ -21,6 +21,7 @@ class StepRow:
     note: str
     recorded_by: int | None
     recorded_by_name: str | None
+    meeting: tuple[int, int] | None = None  # the 支部党员大会's notice and resolution number it was taken by
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class Write:
     stage: str
     stage_on: date
     birth: date | None = None  # 入党申请 on a record the roster made: the birth day it was missing
+    meeting: tuple[int, int] | None = None  # 接收 / 转正: the notice and the resolution's number (its minutes)
 
 
 #: What a step does to the person's row in `members` (member status follows the record).
@@ -64,6 +66,7 @@ def _step(r: aiosqlite.Row) -> StepRow:
         r["note"],
         r["recorded_by"],
         r["recorder"],
+        (r["notice_id"], r["resolution_seq"]) if r["notice_id"] is not None else None,
     )
 
 
@@ -173,9 +176,19 @@ class DevelopmentRepo:
         self, conn: aiosqlite.Connection, person_id: int, write: Write, by: int | None, at: datetime
     ) -> None:
         await conn.execute(
-            "INSERT INTO development_steps (person_id, step, on_day, months, people, note, recorded_by, recorded_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (person_id, write.step, write.on.isoformat(), write.months, write.people, write.note, by, iso(at)),
+            "INSERT INTO development_steps (person_id, step, on_day, months, people, note, recorded_by, recorded_at, "
+            "notice_id, resolution_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                person_id,
+                write.step,
+                write.on.isoformat(),
+                write.months,
+                write.people,
+                write.note,
+                by,
+                iso(at),
+                *(write.meeting or (None, None)),
+            ),
         )
 
     async def _follow(self, conn: aiosqlite.Connection, person: Person, write: Write, at: datetime) -> None:

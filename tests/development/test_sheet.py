@@ -82,10 +82,11 @@ async def test_the_register_has_every_step_of_each_person(seeded: Store, tmp_pat
     assert liu[5] == "王书记、李联络" and str(liu[6])[:10] == "2025-03-01"
     assert liu[7] == "24学时"
     assert liu[8] == "2025-04-01，应到6 实到5 赞成5（书面1）"
-    assert str(liu[9])[:10] == "2025-05-01"
-    assert liu[11] == "2025-04-01至2026-10-01（延长6个月）"  # a year from the 支部大会, and the extension
-    assert liu[12] is None and liu[13] == "预备党员"
-    assert body["冯申请"][13] == "入党申请人" and body["冯申请"][3] is None
+    assert liu[9] is None  # no 转正 vote yet
+    assert str(liu[10])[:10] == "2025-05-01"
+    assert liu[12] == "2025-04-01至2026-10-01（延长6个月）"  # a year from the 支部大会, and the extension
+    assert liu[13] is None and liu[14] == "预备党员"
+    assert body["冯申请"][14] == "入党申请人" and body["冯申请"][3] is None
     values = every_value(book)
     assert not any("家庭清白" in v for v in values)  # the 政审 conclusion stays out: only its date
     assert not any("2000-05-16" in v for v in values)  # no birth day

@@ -13,7 +13,7 @@ from bot.domain.call import Call
 from bot.domain.results import Reply, Result, say, shown
 from bot.domain.rights import Actor, OrgTree
 from bot.i18n import Html, t
-from bot.services.development import common, rules
+from bot.services.development import common, meeting, rules
 from bot.services.development.rules import Record, Step
 from bot.services.kernel.deps import Deps
 from bot.services.kernel.text import clean_text
@@ -112,7 +112,8 @@ async def show_one(deps: Deps, call: Call, scope: Scope, name: str) -> Result:
     if p.birth:
         lines.append(t(lang, "development.one_birth", day=p.birth.isoformat()))
     for s in p.steps:
-        extra = "、".join(x for x in (s.people, s.note) if x)
+        link = t(lang, "development.meeting.link", number=s.meeting[0], seq=s.meeting[1]) if s.meeting else ""
+        extra = "、".join(x for x in (s.people, s.note, link) if x)
         lines.append(
             t(
                 lang,
@@ -166,6 +167,7 @@ async def take_step(deps: Deps, call: Call, scope: Scope, fields: list[str]) -> 
         return Result.of(say("development.already", name=name))
     record = common.record_of(existing)
     months, people, birth = 0, "", None
+    linked: tuple[int, int] | None = None
     if step is Step.APPLY:
         birth = common.parse_day(note)
         if birth is None:
@@ -187,7 +189,13 @@ async def take_step(deps: Deps, call: Call, scope: Scope, fields: list[str]) -> 
         hours = common.amount(note, "学时", "小时", "hours", "hour") or 0
         if not rules.training_enough(days, hours):
             return Result.of(say("development.rule.training"))
-    elif step is Step.ADMIT:
+    if step in (Step.ADMIT, Step.CONFIRM) and existing is not None:
+        taken_by = await meeting.linked_vote(store, meeting.Asked(step, name, existing.unit_id, on, note), deps.tz)
+        if isinstance(taken_by, Reply):
+            return Result.of(taken_by)
+        if taken_by is not None:
+            note, linked = taken_by.note, (taken_by.notice_id, taken_by.seq)
+    if step is Step.ADMIT and linked is None:
         counted = common.vote(note)
         if counted is None:
             return Result.of(say("development.need_vote"))
@@ -211,7 +219,7 @@ async def take_step(deps: Deps, call: Call, scope: Scope, fields: list[str]) -> 
             params["step"] = t(lang, f"development.step.{params['step']}")
         return Result.of(_refused(refusal.key, params))
     after = Record((*record.steps, taken))
-    write = Write(step.value, on, months, people, note, after.stage.value, after.since or on, birth)
+    write = Write(step.value, on, months, people, note, after.stage.value, after.since or on, birth, linked)
     by = person.member.id if person.member is not None else None
     if existing is None:
         unit = _unit_for(person, branch, tree, units)

@@ -42,6 +42,7 @@ REGISTER_COLUMNS = (
     "vetting",
     "training",
     "vote",
+    "confirm_vote",  # 转正's 支部大会 vote, right after 接收's
     "approve",
     "oath",
     "probation",
@@ -77,14 +78,19 @@ def vote(row: StepRow | None, ledger: Ledger) -> str | None:
         return None
     counted = common.vote(row.note)
     day = ledger.text("development.on", day=row.on.isoformat())
+    link = ledger.text("development.meeting", number=row.meeting[0], seq=row.meeting[1]) if row.meeting else ""
     if counted is None:
-        return day + (row.note or "")
-    return day + ledger.text(
-        "development.vote",
-        expected=counted.expected,
-        present=counted.present,
-        yes=counted.for_,
-        written=counted.written_for,
+        return day + (row.note or "") + link
+    return (
+        day
+        + ledger.text(
+            "development.vote",
+            expected=counted.expected,
+            present=counted.present,
+            yes=counted.for_,
+            written=counted.written_for,
+        )
+        + link
     )
 
 
@@ -153,7 +159,7 @@ async def register_sheet(ledger: Ledger) -> None:
     table = ledger.book.table(
         ledger.text("development.sheet"),
         ledger.headers("development", REGISTER_COLUMNS),
-        widths={5: 10, 8: 22, 11: 14},
+        widths={5: 10, 8: 18, 9: 16, 12: 14},
     )
     for p in await ledger.store.development.in_units(ledger.units):
         record = common.record_of(p)
@@ -171,6 +177,7 @@ async def register_sheet(ledger: Ledger) -> None:
                 _day(p, Step.VETTING),
                 training(trained.note, ledger) if trained else None,
                 vote(_last(p, Step.ADMIT), ledger),
+                vote(_last(p, Step.CONFIRM), ledger),
                 _day(p, Step.APPROVE),
                 _day(p, Step.OATH),
                 probation(record, ledger),
