@@ -85,6 +85,15 @@ def test_the_whole_demo_tour_plays_and_shows_each_capability(tmp_path: Path) -> 
     west = out[out.index("吴俊峰 › /members 西区党小组") :]
     assert "组织关系在外（安徽省金寨县梅山镇新河村党支部） 〔无表决权〕" in west
 
+    # 党费 and 发展党员 from the roster (issues 24, 25)
+    out = whole[whole.index("彭国华 › /dues\n") :]
+    assert "党费收缴情况" in out and "胡淑珍：本月还没交（每月 15.00 元）" in out and "现在只看：未核定" in out
+    assert "胡淑珍的党费" in out[out.index("胡淑珍 › /dues") :]
+    out = whole[whole.index("彭国华 › /development\n") :]
+    assert "王小明（白庙村党支部）：入党积极分子（名册导入，步骤待补登）" in out and "从入党申请起" in out
+    own = out[out.index("王小明 › /development") :]
+    assert "我的入党进程" in own and "入党积极分子" in own and "还在补登" in own
+
     # care for members in hardship (issue 15)
     out = whole[whole.index("彭国华 › /care 高桂兰") :]
     assert "列入困难党员台账，走访人 姜国庆" in out

@@ -66,8 +66,10 @@ async def test_baimiao_roster_imports_and_reimport_changes_nothing(store: Store)
     assert not errors
     first = await apply_roster(store, rows, "白庙社区党委")
     assert (first.created, first.updated, first.unchanged) == (58, 0, 0)
+    assert (first.developing, first.dues_set) == (2, 4)  # 王小明 and 李晓燕 are not members; four dues rules
     again = await apply_roster(store, rows, "白庙社区党委")
     assert (again.created, again.updated, again.unchanged) == (0, 0, 58)
+    assert again.dues_set == 0
     members = await store.members.all()
     by_name = {m.name: m for m in members}
     assert by_name["梁立新"].liaison_id == by_name["向思远"].id
