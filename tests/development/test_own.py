@@ -53,6 +53,15 @@ async def test_an_applicant_sees_their_own_steps_and_what_comes_next(harness: Ha
     assert "入党积极分子，2026-04-10 起" in own and "确定为入党积极分子：李联络、赵巡逻" in own
     assert "2027-04-10 起可以讨论列为发展对象" in own and "思想汇报" in own
 
+    secretary = harness.user(SECRETARY)  # the quarter's 思想汇报: due, then recorded
+    harness.at(at("2026-04-12"))
+    await secretary.send("/development")
+    assert "本季度还没交思想汇报（2026-06-30 前）" in (await secretary.expect("发展党员名单")).text
+    await step(harness, "2026-04-20", "思想汇报 | 2026-04-20", "已登记")
+    harness.at(at("2026-04-21"))
+    await secretary.send("/development")
+    assert "思想汇报" not in (await secretary.expect("发展党员名单")).text
+
 
 async def test_a_probationary_member_sees_when_to_ask_for_confirmation(harness: Harness) -> None:
     for today, line in (

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from bot.services.development import rules
 from bot.services.development.rules import (
     Record,
     Stage,
@@ -169,3 +170,29 @@ def test_stages_follow_the_steps() -> None:
     ]
     full = rec(*[(t.step, t.on.isoformat()) for t in PROBATION.steps], (Step.CONFIRM, "2027-05-20"))
     assert full.stage is Stage.FULL and full.since == D("2027-05-20") and pending(full, TODAY) == []
+
+
+def test_a_thought_report_each_quarter_from_activists_and_candidates() -> None:
+    """积极分子 and 发展对象 hand in a 思想汇报 at least once a quarter: a quarter without one is pending until its last
+    day, reminded from a week before; one recorded on the quarter's first day counts, one on the day before does not."""
+    assert [p for p in pending(ACTIVIST, D("2025-08-01")) if p.timer is Timer.REPORT] == [
+        rules.Pending(Timer.REPORT, D("2025-09-30"), False)
+    ]
+    assert Timer.REPORT in [p.timer for p in reminders(ACTIVIST, D("2025-09-23"))]
+    assert Timer.REPORT not in [p.timer for p in reminders(ACTIVIST, D("2025-09-22"))]
+    steps = [(t.step, t.on.isoformat()) for t in ACTIVIST.steps]
+    on_first_day = rec(*steps, (Step.REPORT, "2025-07-01"))
+    day_before = rec(*steps, (Step.REPORT, "2025-06-30"))
+    assert rules.reported_this_quarter(on_first_day, D("2025-09-23"))
+    assert not rules.reported_this_quarter(day_before, D("2025-09-23"))
+    assert Timer.REPORT in [p.timer for p in reminders(day_before, D("2025-09-23"))]
+    assert Timer.REPORT not in [p.timer for p in reminders(on_first_day, D("2025-09-23"))]
+    assert Timer.REPORT in [p.timer for p in pending(CANDIDATE, D("2026-04-01"))]
+    # an applicant owes none yet; a 预备党员 is a member, whose reports are the report engine's
+    assert Timer.REPORT not in [p.timer for p in pending(APPLIED, D("2025-01-20"))]
+    assert Timer.REPORT not in [p.timer for p in pending(PROBATION, D("2026-08-01"))]
+    assert check(APPLIED, Taken(Step.REPORT, D("2025-01-20")), TODAY) is not None  # not before 积极分子
+    assert check(ACTIVIST, Taken(Step.REPORT, D("2025-04-01")), TODAY) is None
+    assert rules.quarter_end(D("2025-12-31")) == D("2025-12-31") and rules.quarter_end(D("2026-01-01")) == D(
+        "2026-03-31"
+    )

@@ -2,7 +2,8 @@
 
 Each record whose stage has a running timer (入党申请人, 积极分子, awaiting 审批, 预备党员: read through the index
 on `development.stage`) is worked out by `rules.reminders`: the talk a week before the month is out, a
-half-yearly 考察 a week before it is due, 上级党委审批 the day after three months, the 转正 application a month
+half-yearly 考察 a week before it is due, a quarter without a 思想汇报 from an 积极分子 or 发展对象 a week before it
+ends, 上级党委审批 the day after three months, the 转正 application a month
 before the 预备期 ends. Each goes to the secretaries of the person's branch under the key
 `development:<timer>:<record>:<deadline>:<secretary>`: the deadline is in the key, so a reminder goes once, also
 after a restart, and a new 考察 (a new deadline) starts a new one. The message holds the name, the branch and the
@@ -21,7 +22,7 @@ from bot.services.kernel.reminders import Due
 from bot.store import Store
 from bot.store.outbox import Outgoing
 
-RUNNING = (Stage.APPLICANT, Stage.ACTIVIST, Stage.ADMITTED, Stage.PROBATIONARY)
+RUNNING = (Stage.APPLICANT, Stage.ACTIVIST, Stage.CANDIDATE, Stage.ADMITTED, Stage.PROBATIONARY)
 
 
 async def development_reminders(store: Store, settings: Settings, now: datetime) -> list[Due]:

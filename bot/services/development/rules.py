@@ -55,6 +55,7 @@ class Step(StrEnum):
     EXTEND = "extend"  # 延长预备期
     CONFIRM = "confirm"  # 转为正式党员
     CANCEL = "cancel"  # 取消预备党员资格
+    REPORT = "report"  # 思想汇报 received (积极分子 and 发展对象 hand one in at least once a quarter)
 
 
 class Stage(StrEnum):
@@ -96,6 +97,8 @@ STEP_WORDS: dict[str, Step] = {
     "转正": Step.CONFIRM,
     "取消": Step.CANCEL,
     "取消资格": Step.CANCEL,
+    "思想汇报": Step.REPORT,
+    "汇报": Step.REPORT,
 }
 
 
@@ -284,6 +287,7 @@ NEEDS: dict[Step, tuple[Stage, ...]] = {
     Step.EXTEND: (Stage.PROBATIONARY,),
     Step.CONFIRM: (Stage.PROBATIONARY,),
     Step.CANCEL: (Stage.PROBATIONARY,),
+    Step.REPORT: (Stage.ACTIVIST, Stage.CANDIDATE, Stage.ADMITTED, Stage.PROBATIONARY),
 }
 #: Steps taken once in a record.
 ONCE = frozenset({Step.TALK, Step.VETTING, Step.TRAINING, Step.OATH, Step.EXTEND})
@@ -330,6 +334,7 @@ class Timer(StrEnum):
     REVIEW = "review"  # the half-yearly 考察
     APPROVAL = "approval"  # 上级党委审批 over three months
     PROBATION = "probation"  # the 预备期 ends in a month: the written 转正 application
+    REPORT = "report"  # no 思想汇报 yet this quarter (积极分子, 发展对象: not members, so not in the report engine)
 
 
 @dataclass(frozen=True)
@@ -357,7 +362,21 @@ def pending(record: Record, today: date) -> list[Pending]:
     ends = record.probation_ends
     if stage is Stage.PROBATIONARY and ends is not None:
         out.append(Pending(Timer.PROBATION, ends, today > ends))
+    if stage in (Stage.ACTIVIST, Stage.CANDIDATE) and not reported_this_quarter(record, today):
+        out.append(Pending(Timer.REPORT, quarter_end(today), False))
     return out
+
+
+def quarter_end(today: date) -> date:
+    """The last day of the quarter `today` is in."""
+    month = (today.month - 1) // 3 * 3 + 3
+    return date(today.year, month, calendar.monthrange(today.year, month)[1])
+
+
+def reported_this_quarter(record: Record, today: date) -> bool:
+    """思想汇报 at least once a quarter (issue 24, after the 细则): one recorded in `today`'s quarter."""
+    start = date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
+    return any(s.step is Step.REPORT and start <= s.on <= today for s in record.steps)
 
 
 def remind_from(item: Pending) -> date:

@@ -1,8 +1,8 @@
 """The 发展党员 sheets of the workbook (issue 24), the two registers an inspection asks for:
 
 * 入党积极分子、发展对象培养考察登记: everyone who was chosen as 积极分子 — 申请, 谈话, 确定积极分子 and the
-  培养联系人, each half-yearly 考察, the 思想汇报 counted per quarter (those handed in through `/report` once the
-  person is a member under the same name), 列为发展对象;
+  培养联系人, each half-yearly 考察, the 思想汇报 counted per quarter (those the register records, and those handed in
+  through `/report` once the person is a member under the same name), 列为发展对象;
 * 发展党员工作台账: everyone on the way in — the dates of every step, 入党介绍人, 政审, 集中培训 (天数 / 学时), the
   支部大会's vote (as recorded), 审批, 宣誓, the 预备期 (from the 支部大会 to its end, with an extension), 转正.
 
@@ -148,7 +148,11 @@ async def activist_sheet(ledger: Ledger) -> None:
                 chosen.on,
                 chosen.people or None,
                 "、".join(reviews) or None,
-                quarters([at.astimezone(ledger.tz).date() for at in reports.get(p.id, [])], ledger),
+                quarters(
+                    [at.astimezone(ledger.tz).date() for at in reports.get(p.id, [])]
+                    + [s.on for s in p.steps if s.step == Step.REPORT.value],
+                    ledger,
+                ),
                 _day(p, Step.CANDIDATE),
                 _stage_cell(p, ledger),
             ]
