@@ -21,6 +21,7 @@ only the members whose row is due: none on most days, whatever the size of the c
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from bot.config import Settings
@@ -47,23 +48,33 @@ def next_month(today: date, settings: Settings) -> datetime:
     return datetime.combine(date(month.year, month.month, 1), time(0, 0), tzinfo=settings.tz)
 
 
-def _reminded(member: Member, count: int, amount: str, first: Month, settings: Settings) -> Due | None:
+@dataclass(frozen=True)
+class Run:
+    """A run of months unpaid: how many, the first of them, the monthly amount as written."""
+
+    count: int
+    first: Month
+    amount: str
+
+
+def _reminded(member: Member, run: Run, settings: Settings) -> Due | None:
     if not member.linked or member.unreachable or member.telegram_id is None:
         return None
     lang = member.language or settings.default_language
     return Due(
         Outgoing(
-            key=f"dues:remind:{member.id}:{first}",
+            key=f"dues:remind:{member.id}:{run.first}",
             kind="reminder",
             ref=f"dues:{member.id}",
             member_id=member.id,
             chat_id=member.telegram_id,
-            text=t(lang, "dues.remind", name=member.name, first=str(first), count=count, amount=amount),
+            text=t(lang, "dues.remind", name=member.name, first=str(run.first), count=run.count, amount=run.amount),
         )
     )
 
 
-def _told(member: Member, count: int, first: Month, secretaries: list[Reach], settings: Settings) -> list[Due]:
+def _told(member: Member, run: Run, secretaries: list[Reach], settings: Settings) -> list[Due]:
+    count, first = run.count, run.first
     stage = rules.secretary_stage(count)
     if stage is None:
         return []
@@ -129,5 +140,6 @@ def owed(member: Member, history: History, today: date, to: tuple[list[Reach], S
     first = first_unpaid(today, count)
     rule = rule_for(Month.of(today).plus(-1), {r.year: r for r in member_rules})
     amount = rules.yuan(rule.amount) if rule else "—"
-    own = _reminded(member, count, amount, first, settings)
-    return ([own] if own else []) + _told(member, count, first, secretaries, settings)
+    run = Run(count, first, amount)
+    own = _reminded(member, run, settings)
+    return ([own] if own else []) + _told(member, run, secretaries, settings)
