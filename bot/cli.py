@@ -163,9 +163,8 @@ async def import_households(settings: Settings, path: Path) -> int:
 
 def report_missing(settings: Settings, summary: ImportSummary, deactivated: bool) -> None:
     """Who is in the database but not in the file: deactivated now, or left as they were (and how to)."""
-    counts = {"reactivated": summary.reactivated, "developing": summary.developing, "dues_set": summary.dues_set}
-    for key in (k for k, n in counts.items() if n):  # 发展党员 in the register, 党费 set (issues 24, 25)
-        say(settings, f"roster.{key}", count=counts[key])
+    for key, count in summary.notes():  # back on the roster; 发展党员 in the register, 党费 set (issues 24, 25)
+        say(settings, f"roster.{key}", count=count)
     if not summary.missing:
         return
     say(settings, "roster.deactivated" if deactivated else "roster.missing", count=len(summary.missing))

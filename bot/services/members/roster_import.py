@@ -69,6 +69,11 @@ class ImportSummary:
     developing: int = 0  # 入党申请人, 积极分子, 发展对象: in the 发展党员 register, not members (issue 24)
     dues_set: int = 0  # members whose 党费 rule of the year the file set or changed (issue 25)
 
+    def notes(self) -> list[tuple[str, int]]:
+        """What the import says beside its summary (`roster.<key>` with a count), those that happened."""
+        counts = {"reactivated": self.reactivated, "developing": self.developing, "dues_set": self.dues_set}
+        return [(key, count) for key, count in counts.items() if count]
+
 
 def _record(row: RosterRow, unit_id: int, group_id: int | None, activity_group_id: int | None) -> RosterRecord:
     return RosterRecord(
