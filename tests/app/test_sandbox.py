@@ -37,6 +37,7 @@ def test_sandbox_script_prints_the_conversation(tmp_path: Path) -> None:
 TOUR = Path(__file__).resolve().parents[2] / "bot" / "demo" / "tour.txt"
 
 
+@pytest.mark.timeout(240)  # the subprocess's own limit: the tour alone takes ~45 s, more on a loaded machine
 def test_the_whole_demo_tour_plays_and_shows_each_capability(tmp_path: Path) -> None:
     """The README's tour (bot/demo/tour.txt), played once: every `:as` and `:press` finds its person and button
     (the sandbox echoes a failed one as an indented line in brackets), and each capability's block shows what a
