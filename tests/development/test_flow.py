@@ -65,7 +65,7 @@ async def test_list_and_record_show_stage_and_what_is_due(harness: Harness) -> N
     harness.at(at("2026-04-05"))
     await secretary.send("/development")
     listed = (await secretary.expect("发展党员名单")).text
-    assert "王小明" in listed and "入党申请人" in listed and "谈话已过期限（2026-04-02）" in listed
+    assert "王小明" in listed and "入党申请人" in listed and "谈话已过期限（4月2日（周四））" in listed
     assert "2001-05-16" not in listed  # the birth date only in the one-record view
     await secretary.send("/development 王小明")
     one = (await secretary.expect("递交入党申请书")).text

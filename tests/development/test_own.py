@@ -38,8 +38,8 @@ async def test_an_applicant_sees_their_own_steps_and_what_comes_next(harness: Ha
     harness.at(at("2026-03-05"))
     await applicant.send("/development")
     own = (await applicant.expect("我的入党进程")).text
-    assert "入党申请人" in own and "2026-03-02 递交入党申请书" in own
-    assert "2026-04-02 前派人同您谈话" in own  # within a month of the application
+    assert "入党申请人" in own and "3月2日（周一） 递交入党申请书" in own
+    assert "4月2日（周四） 前派人同您谈话" in own  # within a month of the application
     assert "2001-05-16" not in own and "王书记" not in own
     await applicant.send("/development 李联络")  # another name: still only their own record
     assert "我的入党进程" in (await applicant.next_message()).text
@@ -50,13 +50,13 @@ async def test_an_applicant_sees_their_own_steps_and_what_comes_next(harness: Ha
     await step(harness, "2026-04-10", "积极分子 | 2026-04-10 | 李联络、赵巡逻", "入党积极分子")
     await applicant.send("/development")
     own = (await applicant.expect("我的入党进程")).text
-    assert "入党积极分子，2026-04-10 起" in own and "确定为入党积极分子：李联络、赵巡逻" in own
-    assert "2027-04-10 起可以讨论列为发展对象" in own and "思想汇报" in own
+    assert "入党积极分子，4月10日（周五） 起" in own and "确定为入党积极分子：李联络、赵巡逻" in own
+    assert "2027年4月10日（周六） 起可以讨论列为发展对象" in own and "思想汇报" in own
 
     secretary = harness.user(SECRETARY)  # the quarter's 思想汇报: due, then recorded
     harness.at(at("2026-04-12"))
     await secretary.send("/development")
-    assert "本季度还没交思想汇报（2026-06-30 前）" in (await secretary.expect("发展党员名单")).text
+    assert "本季度还没交思想汇报（6月30日（周二） 前）" in (await secretary.expect("发展党员名单")).text
     await step(harness, "2026-04-20", "思想汇报 | 2026-04-20", "已登记")
     harness.at(at("2026-04-21"))
     await secretary.send("/development")
@@ -78,14 +78,14 @@ async def test_a_probationary_member_sees_when_to_ask_for_confirmation(harness: 
     person = harness.user(APPLICANT)
     harness.at(at("2026-04-01"))
     await person.send("/development")
-    assert "2026-06-20 前" in (await person.expect("上级党委")).text  # 审批 within three months
+    assert "6月20日（周六） 前" in (await person.expect("上级党委")).text  # 审批 within three months
     await step(harness, "2026-05-01", "审批 | 2026-05-01", "预备党员")
     await harness.store.members.link((await harness.store.members.named("王小明"))[0].id, 5002)
     member = harness.user(5002)
     harness.at(at("2027-03-19"))  # the day before the 预备期 ends
     await member.send("/development")
     own = (await member.expect("我的入党进程")).text
-    assert "预备期 2027-03-20 满" in own and "2027-02-20 前后" in own
+    assert "预备期 3月20日（周六） 满" in own and "2月20日（周六） 前后" in own
     harness.at(at("2027-03-20"))
     await member.send("/development")
     assert "已满，支部将讨论您的转正" in (await member.expect("我的入党进程")).text

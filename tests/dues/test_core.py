@@ -76,9 +76,9 @@ async def test_a_year_of_dues(tmp_path: Path, settings: Settings) -> None:
 
         got = await dues_command(deps, Call(secretary, at(1, 5), "zh"), "钱调解 | 在职 | 4500")
         assert keys(got) == ["dues.rule_set"] and got.replies[0].params["amount"] == "45.00"
-        assert "（现金，2026-01-10，按月）" in html(await pay("钱调解 | 2026-01 | 45 | 现金", at(1, 10)))
+        assert "（现金，1月10日（周六），按月）" in html(await pay("钱调解 | 2026-01 | 45 | 现金", at(1, 10)))
         late = html(await pay("钱调解 | 2026-02~2026-03 | 90 | 转账", at(3, 3)))
-        assert "2026-02~2026-03 党费 90.00 元（转账，2026-03-03，补交）" in late and "应交" not in late
+        assert "2026-02~2026-03 党费 90.00 元（转账，3月3日（周二），补交）" in late and "应交" not in late
         ahead = html(await pay("钱调解 | 2026-04~2026-06 | 135 | 现金", at(4, 2)))
         assert "预交" in ahead
         wrong = html(await pay("钱调解 | 2026-07 | 450 | 现金", at(4, 2, 11)))

@@ -97,7 +97,7 @@ async def test_a_receipt_goes_to_the_member_once(harness: Harness) -> None:
     await secretary.send("/pay 钱调解 | 2026-10~2026-11 | 30 | 转账 | 2026-11-08")
     await secretary.expect("已登记")
     receipt = await member.expect("党费已经登记")
-    assert "2026-10~2026-11，30.00 元（转账，2026-11-08，补交），经手人 王书记" in receipt.text
+    assert "2026-10~2026-11，30.00 元（转账，11月8日（周日），补交），经手人 王书记" in receipt.text
     await secretary.send("/pay 吴未绑定 | 2026-11 | 0.5 | 现金")  # not linked: no receipt, nothing queued
     await secretary.expect("已登记")
     await secretary.send("/pay 更正 1")

@@ -13,6 +13,7 @@ from bot.domain.rights import OrgTree
 from bot.i18n import t
 from bot.services.development import common, rules
 from bot.services.development.rules import Record, Stage, Step
+from bot.services.kernel import dates
 from bot.services.kernel.deps import Deps
 from bot.store import Store
 from bot.store.development import Person
@@ -39,22 +40,29 @@ def next_step(record: Record, today: date, lang: str) -> str:
         applied = record.day(Step.APPLY)
         assert applied is not None
         if record.last(Step.TALK) is None:
-            return t(lang, "development.own.next.talk", day=rules.talk_deadline(applied).isoformat())
+            return t(lang, "development.own.next.talk", day=dates.day_near(lang, rules.talk_deadline(applied), today))
         return t(lang, "development.own.next.activist")
     if stage is Stage.ACTIVIST:
         chosen = record.day(Step.ACTIVIST)
         assert chosen is not None
-        return t(lang, "development.own.next.candidate", day=rules.candidate_from(chosen).isoformat())
+        return t(lang, "development.own.next.candidate", day=dates.day_near(lang, rules.candidate_from(chosen), today))
     if stage is Stage.CANDIDATE:
         return t(lang, "development.own.next.admit")
     if stage is Stage.ADMITTED:
         admitted = record.day(Step.ADMIT)
         assert admitted is not None
-        return t(lang, "development.own.next.approve", day=rules.approval_deadline(admitted).isoformat())
+        return t(
+            lang, "development.own.next.approve", day=dates.day_near(lang, rules.approval_deadline(admitted), today)
+        )
     if stage is Stage.PROBATIONARY and record.probation_ends is not None:
         ends = record.probation_ends
         key = "development.own.next.confirm" if today < ends else "development.own.next.confirm_due"
-        return t(lang, key, day=ends.isoformat(), ask=rules.add_months(ends, -1).isoformat())
+        return t(
+            lang,
+            key,
+            day=dates.day_near(lang, ends, today),
+            ask=dates.day_near(lang, rules.add_months(ends, -1), today),
+        )
     return ""
 
 
@@ -73,13 +81,13 @@ async def own_record(deps: Deps, call: Call) -> Result:
             "development.own.head",
             unit=tree.name(person.unit_id),
             stage=t(lang, f"development.stage.{stage}"),
-            since=since.isoformat(),
+            since=dates.day_near(lang, since, today),
         )
     ]
     for s in person.steps:
         people = f"：{s.people}" if s.people else ""
         step = t(lang, f"development.step.{s.step}")
-        lines.append(t(lang, "development.own.step", day=s.on.isoformat(), step=step, people=people))
+        lines.append(t(lang, "development.own.step", day=dates.day_near(lang, s.on, today), step=step, people=people))
     record = common.record_of(person)
     after = next_step(record, today, lang) if not roster else t(lang, "development.own.roster")
     if after:

@@ -15,6 +15,7 @@ from bot.domain.rights import Actor, OrgTree
 from bot.i18n import Html, t
 from bot.services.development import common, meeting, rules
 from bot.services.development.rules import Record, Step
+from bot.services.kernel import dates
 from bot.services.kernel.deps import Deps
 from bot.services.kernel.text import clean_text
 from bot.services.members import lookup
@@ -50,7 +51,8 @@ def _next(record: Record, today: date, lang: str) -> str:
     if not items:
         return ""
     return "；".join(
-        t(lang, f"development.timer.{p.timer.value}{'_late' if p.late else ''}", day=p.day.isoformat()) for p in items
+        t(lang, f"development.timer.{p.timer.value}{'_late' if p.late else ''}", day=dates.day_near(lang, p.day, today))
+        for p in items
     )
 
 
@@ -69,7 +71,7 @@ def listing(people: list[Person], tree: OrgTree, today: date, lang: str) -> str:
                 name=p.name,
                 unit=tree.name(p.unit_id),
                 stage=_stage(stage, lang) + (t(lang, "development.roster_only") if roster else ""),
-                since=since.isoformat(),
+                since=dates.day_near(lang, since, today),
             )
         )
         due = _next(record, today, lang)
@@ -104,7 +106,7 @@ async def show_one(deps: Deps, call: Call, scope: Scope, name: str) -> Result:
             name=p.name,
             unit=tree.name(p.unit_id),
             stage=_stage(stage, lang),
-            since=since.isoformat(),
+            since=dates.day_near(lang, since, today),
         )
     ]
     if roster:
@@ -118,7 +120,7 @@ async def show_one(deps: Deps, call: Call, scope: Scope, name: str) -> Result:
             t(
                 lang,
                 "development.one_step",
-                day=s.on.isoformat(),
+                day=dates.day_near(lang, s.on, today),
                 step=t(lang, f"development.step.{s.step}"),
                 extra=f"：{extra}" if extra else "",
                 by=s.recorded_by_name or "—",
@@ -244,7 +246,7 @@ def _done(name: str, after: Record, today: date, lang: str) -> Reply:
         "development.recorded",
         name=name,
         step=t(lang, f"development.step.{taken.step.value}"),
-        day=taken.on.isoformat(),
+        day=dates.day_near(lang, taken.on, today),
         stage=_stage(after.stage.value, lang),
     )
     due = _next(after, today, lang)

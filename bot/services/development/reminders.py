@@ -18,6 +18,7 @@ from bot.domain.rights import OrgTree
 from bot.i18n import t
 from bot.services.development import common, rules
 from bot.services.development.rules import Stage
+from bot.services.kernel import dates
 from bot.services.kernel.reminders import Due
 from bot.store import Store
 from bot.store.outbox import Outgoing
@@ -56,7 +57,7 @@ async def development_reminders(store: Store, settings: Settings, now: datetime)
                             f"development.remind.{item.timer.value}",
                             name=person.name,
                             unit=tree.name(person.unit_id),
-                            day=item.day.isoformat(),
+                            day=dates.day_near(lang, item.day, today),
                         ),
                     )
                 )

@@ -14,6 +14,7 @@ from bot.domain.models import Member
 from bot.domain.results import Result, say, shown
 from bot.i18n import Html, t
 from bot.services.dues.common import CORRECT_WORDS, MEANS, History, account, find, scope, split
+from bot.services.kernel import dates
 from bot.services.kernel.deps import Deps
 from bot.store.outbox import Outgoing
 
@@ -51,7 +52,7 @@ def receipt(deps: Deps, member: Member, paid: Paid, by: Member | None) -> Outgoi
             months=paid.months,
             amount=rules.yuan(paid.amount),
             means=t(lang, f"dues.means.{paid.means}"),
-            day=paid.paid_on.isoformat(),
+            day=dates.day(lang, paid.paid_on),
             timing=t(lang, f"dues.timing.{paid.timing.value}"),
             by=by.name if by else t(lang, "dues.by_admin"),
         ),
@@ -127,7 +128,7 @@ async def pay_command(deps: Deps, call: Call, text: str) -> Result:
             months=paid.months,
             amount=rules.yuan(amount),
             means=t(lang, f"dues.means.{means}"),
-            day=paid_on.isoformat(),
+            day=dates.day(lang, paid_on),
             timing=t(lang, f"dues.timing.{timing.value}"),
             by=me.name if me else t(lang, "dues.by_admin"),
         )

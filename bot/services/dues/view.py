@@ -15,7 +15,7 @@ from bot.domain.rights import OrgTree
 from bot.i18n import Html, t
 from bot.services.dues.common import History, account, behind, find, first_unpaid, rule_for, split
 from bot.services.dues.listing import dues_page
-from bot.services.kernel import pages
+from bot.services.kernel import dates, pages
 from bot.services.kernel.deps import Deps
 from bot.store.dues import DuesRule
 
@@ -127,7 +127,7 @@ async def own_year(deps: Deps, call: Call, member: Member) -> Reply:
     year = account(History(member.id, member_rules, payments), Month(today.year, 1), Month(today.year, 12), settings.tz)
     for line in year.months:
         if line.due or line.paid:
-            day = t(lang, "dues.own_month_day", day=line.paid_on.isoformat()) if line.paid_on else ""
+            day = t(lang, "dues.own_month_day", day=dates.day(lang, line.paid_on)) if line.paid_on else ""
             lines.append(
                 t(
                     lang,
