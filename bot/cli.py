@@ -92,21 +92,21 @@ def print_problems(settings: Settings, lines: list[str]) -> None:
 
 
 async def import_roster(settings: Settings, path: Path, deactivate_missing: bool = False) -> int:
-    lang = settings.default_language
     text = read_table(settings, path, "roster")
     if text is None:
         return 1
-    rows, errors = parse_roster(text, cadence=settings.report_cadence_default)
+    rows, errors = parse_roster(text, cadence=settings.report_cadence_default, store_ids=settings.store_id_numbers)
     if errors:
         say(settings, "roster.failed")
-        print_problems(settings, [roster_error_text(lang, error) for error in errors])
+        print_problems(settings, [roster_error_text(settings.default_language, error) for error in errors])
         return 1
     store, names = await Store.open(settings.database_path), OrgNames(settings.community_name, settings.township_name)
     try:
         summary = await apply_roster(store, rows, names, deactivate_missing=deactivate_missing)
+        await store.moving.keep_id_numbers(settings.store_id_numbers)  # 身份证号 only while STORE_ID_NUMBERS
     except RosterConflict as exc:
         say(settings, "roster.failed")
-        print("  " + roster_error_text(lang, exc.error))
+        print("  " + roster_error_text(settings.default_language, exc.error))
         return 1
     finally:
         await store.close()

@@ -102,6 +102,14 @@ class Settings(BaseSettings):
     #: From which day the bot keeps the 三会一课 record (YYYY-MM-DD; empty: from the start): periods begun before it
     #: are shown as — (not kept here), never as not met; meetings held on paper may be entered with /backfill.
     records_from: str = ""
+    #: 身份证号 (issue 27): kept from the roster's 身份证号 column only when true, and then shown only in /member
+    #: (masked); never in a group, a list, a sheet or a log. Turned off, the next roster import removes them all.
+    store_id_numbers: bool = False
+    #: 学时 a member must reach in a year: 《中国共产党党员教育管理工作条例》 (2019):
+    #: 党员每年集中学习培训时间一般不少于32学时.
+    study_hours_required: int = Field(default=32, ge=1, le=200)
+    #: Whether a meeting made up later (补学) counts its 学时 for the member (false: only meetings attended).
+    study_counts_makeup: bool = False
     #: How near the venue a shared location must be, in metres.
     checkin_radius_m: int = Field(default=300, ge=10, le=5000)
     #: For drills and fault tests only: the bot acts as if it were this many seconds later than the clock.

@@ -156,6 +156,7 @@ class RosterRecord(BaseModel):
     note: str | None = None
     duty: str | None = None
     activity_group_id: int | None = None
+    details: tuple[tuple[str, str], ...] = ()  # the member file's fields (issue 27): member_details
 
 
 class MemberState(StrEnum):

@@ -61,6 +61,7 @@ from bot.services.reports import due as due_reports
 from bot.services.reports import read as reports_read
 from bot.services.reports import status_steps
 from bot.services.reports import write as reports_write
+from bot.services.transfers import moving_reminders
 from bot.services.transfers import reminders as transfers_reminders
 from bot.store import Store
 from bot.store.outbox import OutboxRow
@@ -86,6 +87,8 @@ REMINDER_SOURCES: tuple[DueSource | ReminderSource, ...] = (
     DueSource("dues", dues_reminders.arrears),  # 党费: the member at 2 months unpaid, the secretaries' digest
     # at 3 and 5 (one chain per member with a rule; it sleeps until the first of next month)
     transfers_reminders.transfer_reminders,  # 组织关系转接: the letter, its 有效期, the 回执, 编入党小组
+    moving_reminders.card_reminders,  # 流动党员活动证: 30 days before its last day, and once run out
+    moving_reminders.serve_reminders,  # 在职党员 到社区报到: from 1 March, once a year, who has not reported
     appraisal_reminders.talk_nudges,  # from October, monthly, digest: a secretary's missing 谈心谈话 pairs
     appraisal_prompts.talk_prompts,  # illness, hardship, care, 基本合格/不合格: a talk due, in private
     appraisal_reminders.rectify_items,  # an open 整改 item: before, on and weekly after its deadline

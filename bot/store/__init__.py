@@ -23,6 +23,7 @@ from bot.store.invites import InviteRepo
 from bot.store.members import MemberRepo
 from bot.store.menus import MenuRepo
 from bot.store.minutes import MinutesRepo
+from bot.store.moving import MovingRepo
 from bot.store.notices import NoticeRepo
 from bot.store.notices_backfill import BackfillRepo
 from bot.store.openness import OpennessRepo
@@ -65,6 +66,7 @@ class Store:
         self.backfill = BackfillRepo(db)
         self.openness = OpennessRepo(db)
         self.menus = MenuRepo(db)
+        self.moving = MovingRepo(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:

@@ -176,6 +176,26 @@ def _set_oversight(raw: sqlite3.Connection, member_id: int, unit_id: int | None)
     return True
 
 
+def _details(raw: sqlite3.Connection, pairs: Sequence[tuple[int, tuple[tuple[str, str], ...]]]) -> set[int]:
+    """`RosterWrites.set_details_many` on the database thread: one read for the chunk, writes where it differs."""
+    ids = [member_id for member_id, _ in pairs]
+    have: dict[int, dict[str, str]] = {}
+    sql = f"SELECT member_id, field, value FROM member_details WHERE member_id IN ({','.join('?' * len(ids))})"
+    for member_id, field, value in raw.execute(sql, ids):
+        have.setdefault(int(member_id), {})[str(field)] = str(value)
+    changed: set[int] = set()
+    for member_id, details in pairs:
+        wanted = dict(details)
+        if have.get(member_id, {}) != wanted:
+            raw.execute("DELETE FROM member_details WHERE member_id = ?", (member_id,))
+            raw.executemany(
+                "INSERT INTO member_details (member_id, field, value) VALUES (?, ?, ?)",
+                [(member_id, k, v) for k, v in sorted(wanted.items())],
+            )
+            changed.add(member_id)
+    return changed
+
+
 def _link(raw: sqlite3.Connection, links: Sequence[Link], now: str) -> set[int]:
     changed: set[int] = set()
     for member_id, liaison_id, oversees, seats in links:
@@ -244,6 +264,30 @@ class RosterWrites:
         """The member's committee seats exactly as the roster has them (unit, office); whether anything changed."""
         wanted = tuple(seats)
         return await on_db_thread(self._conn, lambda raw: _set_seats(raw, member_id, wanted))
+
+    async def set_details_many(self, pairs: Sequence[tuple[int, tuple[tuple[str, str], ...]]]) -> set[int]:
+        """Each member's file fields exactly as the roster has them (issue 27), a chunk per hand-over to the database
+        thread; the members whose fields changed."""
+        changed: set[int] = set()
+        for start in range(0, len(pairs), _CHUNK):
+            changed |= await on_db_thread(self._conn, partial(_details, pairs=pairs[start : start + _CHUNK]))
+        return changed
+
+    async def set_details(self, member_id: int, details: Iterable[tuple[str, str]]) -> bool:
+        """The member file's fields exactly as the roster has them (issue 27); whether anything changed."""
+        wanted = dict(details)
+        async with self._conn.execute(
+            "SELECT field, value FROM member_details WHERE member_id = ?", (member_id,)
+        ) as cur:
+            have = {str(r[0]): str(r[1]) for r in await cur.fetchall()}
+        if have == wanted:
+            return False
+        await self._conn.execute("DELETE FROM member_details WHERE member_id = ?", (member_id,))
+        await self._conn.executemany(
+            "INSERT INTO member_details (member_id, field, value) VALUES (?, ?, ?)",
+            [(member_id, k, v) for k, v in sorted(wanted.items())],
+        )
+        return True
 
     async def set_liaison(self, member_id: int, liaison_id: int | None, now: str) -> bool:
         """Whether it changed."""

@@ -97,7 +97,7 @@ def test_columns_of_both_languages_may_sit_side_by_side_but_not_twice() -> None:
 
 
 def test_headers_the_format_does_not_know_are_named() -> None:
-    assert errors_of("姓名,民族\n甲,汉\n") == [(1, "民族", "roster.err.unknown_column")]
+    assert errors_of("姓名,籍贯\n甲,河北\n") == [(1, "籍贯", "roster.err.unknown_column")]
     assert errors_of("支部,党小组\n一村,一组\n") == [(1, "name", "roster.err.no_name_column")]
     assert rows_of("姓名,入党日期,手机号,Telegram ID\n甲,2001-07-01,138,5\n")[0].joined == date(2001, 7, 1)
 
@@ -119,7 +119,7 @@ def test_messages_list_the_chinese_forms_first_in_chinese() -> None:
         zh, en = t("zh", key, value="x"), t("en", key, value="x")
         assert zh.index(chinese) < zh.index(english), key
         assert en.index(english) < en.index(chinese), key
-    _, errors = parse_roster("姓名,民族\n甲,汉\n", TODAY)
+    _, errors = parse_roster("姓名,籍贯\n甲,河北\n", TODAY)
     zh, en = t("zh", errors[0].key, **errors[0].params), t("en", errors[0].key, **errors[0].params)
     assert zh.index("姓名,支部,党小组") < zh.index("name,branch,group")
     assert en.index("name,branch,group") < en.index("姓名,支部,党小组")
@@ -128,7 +128,7 @@ def test_messages_list_the_chinese_forms_first_in_chinese() -> None:
 
 def test_a_column_is_named_in_the_reader_language() -> None:
     assert column_name("zh", "roles") == "职务" and column_name("en", "roles") == "roles"
-    assert column_name("zh", "民族") == "民族"  # an unknown header as the file wrote it
+    assert column_name("zh", "籍贯") == "籍贯"  # an unknown header as the file wrote it
 
 
 @pytest.mark.slow

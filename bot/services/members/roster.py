@@ -91,6 +91,7 @@ def parse_roster(
     text: str,
     today: date | None = None,
     cadence: str = "quarterly",
+    store_ids: bool = False,
 ) -> tuple[list[RosterRow], list[RosterError]]:
     """Every row of the file, or every problem found in it (never both). `today` (the local date, by
     default the machine's) is when dates of joining and of becoming a full member must not be after;
@@ -101,7 +102,7 @@ def parse_roster(
     if errors and errors[0].line == 1:
         return [], errors[:1]
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    rules = RowRules(today, cadence)
+    rules = RowRules(today, cadence, store_ids)
     try:
         header = [clean_text(h) for h in (reader.fieldnames or [])]
     except csv.Error as exc:  # e.g. a header cell longer than the csv module's field limit

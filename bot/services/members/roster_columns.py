@@ -28,6 +28,7 @@ from bot.domain.organisation import (
     PROBATIONARY,
 )
 from bot.services.kernel.text import clean_text
+from bot.services.members import roster_details
 from bot.services.members.roster_headers import COLUMNS
 from bot.services.members.roster_registers import dues_rule, not_yet_a_member
 from bot.services.members.roster_values import (
@@ -98,6 +99,8 @@ class RosterRow:
     dues_base: int | None = None
     dues_amount: int | None = None
     dues: dues.Rule | None = None
+    #: The member file's fields the row fills (issue 27, roster_details): (column, value), in column order.
+    details: tuple[tuple[str, str], ...] = ()
 
     @property
     def developing(self) -> bool:
@@ -309,6 +312,8 @@ class RowRules:
 
     today: date
     cadence: str = "quarterly"
+    #: STORE_ID_NUMBERS: when false the 身份证号 column is ignored unread.
+    store_ids: bool = False
 
 
 def parse_row(line: int, raw: dict[str, str], errors: list[RosterError], rules: RowRules) -> RosterRow | None:
@@ -324,6 +329,7 @@ def parse_row(line: int, raw: dict[str, str], errors: list[RosterError], rules: 
             errors.extend(RosterError(line, column, key, params) for key, params in exc.problems)
     errors.extend(RosterError(line, column, key, params) for column, key, params in across_columns(values, today))
     values["dues"] = None
+    values["details"] = details(line, raw, errors, rules)
     if len(errors) > before:
         return None
     if values["dues_category"] is not None:
@@ -371,3 +377,21 @@ def across_columns(values: dict[str, Any], today: date) -> list[tuple[str, str, 
     if values.get("membership") in DEVELOPMENT:
         out += not_yet_a_member(values)
     return out
+
+
+def details(line: int, raw: dict[str, str], errors: list[RosterError], rules: RowRules) -> tuple[tuple[str, str], ...]:
+    """The member file's cells of the row (roster_details), each checked; problems go to `errors`."""
+    found: dict[str, str] = {}
+    for column in roster_details.DETAIL_COLUMNS:
+        if column == "id_number" and not rules.store_ids:
+            continue
+        try:
+            value = cell(raw.get(column) or "")
+            if value:
+                found[column] = roster_details.DETAIL_VALIDATORS.get(column, roster_details.text)(value)
+        except Invalid as exc:
+            errors.extend(RosterError(line, column, key, params) for key, params in exc.problems)
+        except roster_details.DetailInvalid as exc:
+            errors.append(RosterError(line, column, exc.key, exc.params))
+    errors.extend(RosterError(line, c, k, p) for c, k, p in roster_details.across(found))
+    return tuple(found.items())

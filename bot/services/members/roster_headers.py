@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.services.members.roster_details import DETAIL_ALIASES, DETAIL_CHINESE, DETAIL_COLUMNS
+
 #: The columns, in the order of the documented format (the new ones at the end).
 COLUMNS = (
     "name",
@@ -35,6 +37,7 @@ COLUMNS = (
     "dues_category",
     "dues_base",
     "dues_amount",
+    *DETAIL_COLUMNS,  # the member file (issue 27): bot/services/members/roster_details.py
 )
 
 #: The Chinese header of each column, as the documented Chinese format writes it.
@@ -63,6 +66,7 @@ CHINESE = {
     "dues_category": "党费类别",
     "dues_base": "党费基数",
     "dues_amount": "月交党费",
+    **DETAIL_CHINESE,
 }
 
 #: Other ways village ledgers head the same column.
@@ -78,6 +82,7 @@ _ALIASES = {
     "所在社区": "community",
     "月交党费（元）": "dues_amount",
     "党费基数（元）": "dues_base",
+    **DETAIL_ALIASES,
 }
 
 #: Every accepted header (compared in lower case, so `Name` and `telegramid` do too) → its column.

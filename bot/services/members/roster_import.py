@@ -95,6 +95,7 @@ def _record(row: RosterRow, unit_id: int, group_id: int | None, activity_group_i
         note=row.note or None,
         duty=row.duty or None,
         activity_group_id=activity_group_id,
+        details=row.details,
     )
 
 
@@ -286,6 +287,8 @@ async def apply_roster(
                 )
             )
         changed |= await uow.members.link(links, now)
+        details = [(member_ids[(row.community, row.branch, row.name)], record.details) for row, record in records]
+        changed |= await uow.members.set_details_many(details)
         for row, _ in records:  # 党费 (issue 25): the year's rule as the file gives it
             member_id = member_ids[(row.community, row.branch, row.name)]
             if row.dues is not None and await _dues(uow, member_id, row, moment):

@@ -13,7 +13,7 @@ from bot.i18n import t
 from bot.services.kernel.deps import Deps
 from bot.services.kernel.text import clean_text
 from bot.services.members import lookup
-from bot.services.transfers import common
+from bot.services.transfers import common, file_details
 from bot.services.transfers.transfer import history
 
 
@@ -59,6 +59,18 @@ async def member_file(deps: Deps, call: Call, text: str) -> Result:
     ]
     if m.migrant_since is not None or m.category == "migrant":
         lines.append(t(lang, "transfers.file_mobile", since=_or_dash(m.migrant_since)))
+    details = await store.moving.details(m.id)
+    id_number = await store.moving.id_number(m.id) if settings.store_id_numbers else None
+    lines[2:2] = file_details.person_lines(details, id_number, lang)
+    lines.extend(file_details.category_lines(m.category, details, today, lang))
+    if m.relation != "here" and m.note:
+        lines.append(t(lang, "transfers.file_home", org=m.note))
+    if m.category == "employed" and m.relation != "here":
+        served = await store.moving.service([m.id], today.replace(month=1, day=1), today.replace(month=12, day=31))
+        first = next((e for e in served if e.kind == "report"), None)
+        hours = sum(e.hours for e in served if e.kind == "activity")
+        key = "transfers.file_served" if first else "transfers.file_not_served"
+        lines.append(t(lang, key, year=today.year, day=first.on.isoformat() if first else "", hours=f"{hours:g}"))
     if not m.active:
         lines.append(t(lang, "transfers.file_inactive", day=_or_dash((m.deactivated_at or "")[:10])))
     lines.append(

@@ -34,6 +34,8 @@ LETTER_MONTHS = 3  # 介绍信有效期: normally not more than three months
 RECEIPT_MONTHS = 1  # 回执: within one month of receiving the member
 SOON_DAYS = 7
 REPEAT_DAYS = 7
+#: 流动党员活动证: its keeper is reminded this many days before its last day (and once when it has run out).
+CARD_NOTICE_DAYS = 30
 
 
 class Direction(StrEnum):
@@ -190,4 +192,14 @@ def check(record: Record, step: Step, on: date, today: date) -> str | None:
         return "done"
     if step is Step.RECEIPT and record.direction is Direction.OUT and record.received is not None:
         return "before_received" if on < record.received else None
+    return None
+
+
+def card_stage(until: date, today: date) -> str | None:
+    """The 流动党员活动证's reminder due today: `soon` from CARD_NOTICE_DAYS before its last day to that day
+    (it is still valid on it), `expired` after it; None before."""
+    if today > until:
+        return "expired"
+    if (until - today).days <= CARD_NOTICE_DAYS:
+        return "soon"
     return None

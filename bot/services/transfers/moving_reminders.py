@@ -1,0 +1,103 @@
+"""Two plain sources of `bot.services.registry.REMINDER_SOURCES` for members who move (issue 27):
+
+* the 流动党员活动证: from CARD_NOTICE_DAYS before its last day, once to the secretaries of the member's branch and
+  to their liaison (`transfers:card:soon:<member>:<until>:<recipient>`), and once more when it has run out
+  (`…:expired:…`); a new 有效期 from the roster starts again;
+* 在职党员 到社区报到: from SERVE_REMIND_FROM each year, an 在职党员 whose relation is with their employer's Party
+  organisation and who has not reported to the community this year is reminded once
+  (`transfers:serve:<year>:<member>`).
+
+Each key is unique, so a reminder goes once, never a backlog after downtime. The messages hold names, the card's
+number and dates only (never a 身份证号)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.config import Settings
+from bot.domain.rights import OrgTree
+from bot.i18n import t
+from bot.services.kernel.reminders import Due
+from bot.services.transfers import rules
+from bot.store import Store
+from bot.store.outbox import Outgoing
+from bot.store.reports import Person
+
+#: The yearly 报到 reminder goes from this day (month, day) on: 报到 is done early in the year.
+SERVE_REMIND_FROM = (3, 1)
+
+
+def _message(person: Person, key: str, text_key: str, settings: Settings, **values: object) -> Outgoing | None:
+    if not person.reachable or person.telegram_id is None:
+        return None
+    lang = person.language or settings.default_language
+    return Outgoing(
+        key=key,
+        kind="reminder",
+        ref=key.rsplit(":", 1)[0],
+        member_id=person.id,
+        chat_id=person.telegram_id,
+        text=t(lang, text_key, **values),
+    )
+
+
+async def card_reminders(store: Store, settings: Settings, now: datetime) -> list[Due]:
+    today = now.astimezone(settings.tz).date()
+    cards = [(c, s) for c in await store.moving.cards() if (s := rules.card_stage(c.until, today)) is not None]
+    if not cards:
+        return []
+    tree = OrgTree.of(await store.units.all())
+    keepers: dict[int, list[int]] = {}
+    for member_id, unit_id in await store.reports.secretaries(sorted({c.unit_id for c, _ in cards})):
+        keepers.setdefault(unit_id, []).append(member_id)
+    members = await store.members.by_ids([c.member_id for c, _ in cards])
+    liaisons = {c.member_id: members[c.member_id].liaison_id for c, _ in cards if c.member_id in members}
+    wanted = {i for ids in keepers.values() for i in ids} | {i for i in liaisons.values() if i is not None}
+    reach = await store.reports.people_index(sorted(wanted))
+    due: list[Due] = []
+    for card, stage in cards:
+        recipients = [*keepers.get(card.unit_id, []), liaisons.get(card.member_id)]
+        for recipient in dict.fromkeys(r for r in recipients if r is not None and r != card.member_id):
+            person = reach.get(recipient)
+            key = f"transfers:card:{stage}:{card.member_id}:{card.until.isoformat()}:{recipient}"
+            message = (
+                None
+                if person is None
+                else _message(
+                    person,
+                    key,
+                    f"transfers.remind.card_{stage}",
+                    settings,
+                    name=card.name,
+                    unit=tree.name(card.unit_id),
+                    number=card.number or "—",
+                    day=card.until.isoformat(),
+                )
+            )
+            if message is not None:
+                due.append(Due(message))
+    return due
+
+
+async def serve_reminders(store: Store, settings: Settings, now: datetime) -> list[Due]:
+    today = now.astimezone(settings.tz).date()
+    if (today.month, today.day) < SERVE_REMIND_FROM:
+        return []
+    members = await store.moving.serving()
+    if not members:
+        return []
+    first, last = date(today.year, 1, 1), date(today.year, 12, 31)
+    service = await store.moving.service([i for i, _, _ in members], first, last)
+    reported = {s.member_id for s in service if s.kind == "report"}
+    reach = await store.reports.people_index(sorted(i for i, _, _ in members if i not in reported))
+    tree = OrgTree.of(await store.units.all())
+    due: list[Due] = []
+    for member_id, name, unit_id in members:
+        person = reach.get(member_id)
+        if member_id in reported or person is None:
+            continue
+        key = f"transfers:serve:{today.year}:{member_id}"
+        message = _message(person, key, "transfers.remind.serve", settings, name=name, unit=tree.name(unit_id))
+        if message is not None:
+            due.append(Due(message))
+    return due
