@@ -89,6 +89,7 @@ REMINDER_SOURCES: tuple[DueSource | ReminderSource, ...] = (
     transfers_reminders.transfer_reminders,  # 组织关系转接: the letter, its 有效期, the 回执, 编入党小组
     moving_reminders.card_reminders,  # 流动党员活动证: 30 days before its last day, and once run out
     moving_reminders.serve_reminders,  # 在职党员 到社区报到: from 1 March, once a year, who has not reported
+    moving_reminders.separated_reminders,  # 人户分离: the liaison, after a quarter without contact
     appraisal_reminders.talk_nudges,  # from October, monthly, digest: a secretary's missing 谈心谈话 pairs
     appraisal_prompts.talk_prompts,  # illness, hardship, care, 基本合格/不合格: a talk due, in private
     appraisal_reminders.rectify_items,  # an open 整改 item: before, on and weekly after its deadline

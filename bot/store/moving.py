@@ -131,6 +131,15 @@ class MovingRepo:
         )
         return [Card(r["id"], r["name"], r["unit_id"], r["number"], date.fromisoformat(r["until"])) for r in rows]
 
+    async def separated(self) -> list[tuple[int, str, int, int, str]]:
+        """(id, name, unit id, liaison id, last heard from) of each active 人户分离 member with a liaison: the last
+        contact logged, thought report or status (`last_seen_at`), else when they came on the roster."""
+        rows = await self.db.fetchall(
+            "SELECT id, name, unit_id, liaison_id, COALESCE(last_seen_at, created_at) AS seen FROM members "
+            "WHERE category = 'separated' AND active = 1 AND liaison_id IS NOT NULL ORDER BY id"
+        )
+        return [(int(r[0]), str(r[1]), int(r[2]), int(r[3]), str(r[4])) for r in rows]
+
     # ------------------------------------------------------------------ 在职党员 到社区报到
 
     async def serving(self, unit_ids: Collection[int] | None = None) -> list[tuple[int, str, int]]:

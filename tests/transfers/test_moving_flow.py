@@ -241,3 +241,29 @@ async def test_study_requirement_is_the_setting(harness_factory: Any) -> None:
     member = harness.user(PATROL)
     await member.send("/study")
     assert "2 学时，已达到 2 学时" in (await member.expect("赵巡逻")).text
+
+
+async def test_separated_member_contact_each_quarter(harness: Harness) -> None:
+    await link(harness, LIAISON)
+    async with harness.store.db.transaction() as conn:
+        await conn.execute(
+            "UPDATE members SET category = 'separated', liaison_id = (SELECT id FROM members WHERE name = '李联络'), "
+            "last_seen_at = ? WHERE name = '赵巡逻'",
+            (at("2026-01-01").isoformat(),),
+        )
+    await give(harness, "赵巡逻", address="白庙村3组", residence="县城幸福小区5号楼")
+    got = await swept(harness, "2026-03-31", LIAISON)  # 89 days
+    assert not any("赵巡逻" in x for x in got[LIAISON])
+    got = await swept(harness, "2026-04-01", LIAISON)  # 90 days: a quarter
+    assert any("赵巡逻" in x and "90 天" in x for x in got[LIAISON])
+    got = await swept(harness, "2026-04-02", LIAISON)
+    assert not got[LIAISON]  # once per spell
+    liaison = harness.user(LIAISON)
+    await liaison.send("/contact 赵巡逻 | 电话问候，身体好")
+    await liaison.expect("赵巡逻")
+    got = await swept(harness, "2026-06-30", LIAISON)
+    assert not any("赵巡逻" in x for x in got[LIAISON])  # heard from on 2 April
+    secretary = harness.user(SECRETARY)
+    await secretary.send("/member 赵巡逻")
+    file = (await secretary.expect("党员档案：赵巡逻")).text
+    assert "户籍地址 白庙村3组" in file and "实际居住地 县城幸福小区5号楼" in file

@@ -3,6 +3,9 @@
 * the 流动党员活动证: from CARD_NOTICE_DAYS before its last day, once to the secretaries of the member's branch and
   to their liaison (`transfers:card:soon:<member>:<until>:<recipient>`), and once more when it has run out
   (`…:expired:…`); a new 有效期 from the roster starts again;
+* 人户分离 登记联系: a member living apart from their 户籍 (category `separated`) not heard from for
+  SEPARATED_CONTACT_DAYS (a quarter: a contact logged with /contact, a thought report or a status) — their liaison
+  is reminded once per spell (`transfers:separated:<liaison>:<member>:<last day heard from>:<spell>`);
 * 在职党员 到社区报到: from SERVE_REMIND_FROM each year, an 在职党员 whose relation is with their employer's Party
   organisation and who has not reported to the community this year is reminded once
   (`transfers:serve:<year>:<member>`).
@@ -12,7 +15,7 @@ number and dates only (never a 身份证号)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from bot.config import Settings
 from bot.domain.rights import OrgTree
@@ -23,6 +26,8 @@ from bot.store import Store
 from bot.store.outbox import Outgoing
 from bot.store.reports import Person
 
+#: 人户分离: the liaison keeps in touch at least once a quarter.
+SEPARATED_CONTACT_DAYS = 90
 #: The yearly 报到 reminder goes from this day (month, day) on: 报到 is done early in the year.
 SERVE_REMIND_FROM = (3, 1)
 
@@ -98,6 +103,28 @@ async def serve_reminders(store: Store, settings: Settings, now: datetime) -> li
             continue
         key = f"transfers:serve:{today.year}:{member_id}"
         message = _message(person, key, "transfers.remind.serve", settings, name=name, unit=tree.name(unit_id))
+        if message is not None:
+            due.append(Due(message))
+    return due
+
+
+async def separated_reminders(store: Store, settings: Settings, now: datetime) -> list[Due]:
+    members = await store.moving.separated()
+    if not members:
+        return []
+    reach = await store.reports.people_index(sorted({liaison for _, _, _, liaison, _ in members}))
+    tz = settings.tz
+    due: list[Due] = []
+    for member_id, name, _, liaison_id, seen in members:
+        last = datetime.fromisoformat(seen)
+        days = (now - last) // timedelta(days=1)
+        person = reach.get(liaison_id)
+        if days < SEPARATED_CONTACT_DAYS or person is None or liaison_id == member_id:
+            continue
+        spell = days // SEPARATED_CONTACT_DAYS
+        day = last.astimezone(tz).date().isoformat()
+        key = f"transfers:separated:{liaison_id}:{member_id}:{day}:{spell}"
+        message = _message(person, key, "transfers.remind.separated", settings, name=name, days=days, day=day)
         if message is not None:
             due.append(Due(message))
     return due
