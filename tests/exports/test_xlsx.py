@@ -31,6 +31,7 @@ from tests.support.xlsx_data import (
     CONTENT,
     ESCAPE_LOOKALIKE,
     FORMULA,
+    ID_NUMBER,
     LONG,
     MARKUP,
     NOW,
@@ -49,6 +50,7 @@ ZH_SHEETS = [
     "目录",
     "党员花名册",
     "流动党员台账",
+    "流动党员和外来党员登记",
     "三会一课台账",
     "会议记录",
     "三会一课完成情况",
@@ -70,6 +72,9 @@ ZH_SHEETS = [
     "民主评议党员结果",
     "整改清单",
     "党员承诺",
+    "组织关系转接登记",
+    "在职党员到社区报到",
+    "党员学习培训学时统计",
     "联系记录",
     "动态报备",
     "统计",
@@ -79,6 +84,7 @@ EN_SHEETS = [
     "Contents",
     "Members",
     "Mobile members",
+    "Mobile and incoming members",
     "Meetings",
     "Minutes",
     "Meetings by month",
@@ -100,6 +106,9 @@ EN_SHEETS = [
     "Appraisal",
     "Rectification",
     "Pledges",
+    "Transfers of relation",
+    "Working members' service",
+    "Study hours",
     "Contacts",
     "Status reports",
     "Statistics",
@@ -295,6 +304,14 @@ async def test_user_text_stays_text_exactly_as_typed(seeded: Store, tmp_path: Pa
     # A literal _xHHHH_ is escaped as Excel does (Excel shows it as typed; openpyxl does not undo the escape).
     assert contacts == ["_x005F" + ESCAPE_LOOKALIKE, f"{FORMULA} {TOM}"]
     assert TOM in every_value(book)
+    assert not any(ID_NUMBER in v or ID_NUMBER[6:14] in v for v in every_value(book))  # never a 身份证号 (issue 27)
+    moving = data_rows(book["组织关系转接登记"])
+    assert [r[:5] for r in moving] == [["转出", "赵巡逻", "一村党支部", "中共某县某镇委员会", "2026-031"]]
+    register = {(r[0], r[2]): r for r in data_rows(book["流动党员和外来党员登记"])}
+    assert register[("张流动", "流出")][7] == "LD-2025-08" and register[(TOM, "外来")][5] == "县供电公司党委"
+    assert [r[4] for r in data_rows(book["在职党员到社区报到"])] == ["报到", "服务活动"]
+    study = {r[0]: r for r in data_rows(book["党员学习培训学时统计"])}
+    assert study["张流动"][3] == "8" and study["张流动"][5] == "否"
     sheet = book["动态报备"]
     cells = [c for row in sheet.iter_rows(min_row=2) for c in row if c.value in (FORMULA, LONG, MARKUP, TOM)]
     assert len(cells) == 4 and {c.data_type for c in cells} == {"s"}

@@ -249,6 +249,7 @@ async def seed(store: Store) -> None:
     await seed_development(store, one, wang)
     await seed_appraisal(store, wang, li, zhang)
     await seed_openness(store, wang)
+    await seed_moving(store, zhang, zhao, tom)
 
     await store.reports.add_status(zhang.id, "away_work", TOM, FORMULA, datetime(2026, 9, 1, 2, tzinfo=UTC))
     await store.reports.add_status(zhang.id, "away_work", "广东东莞", LONG, datetime(2026, 10, 1, 2, tzinfo=UTC))
@@ -455,3 +456,43 @@ async def seed_openness(store: Store, wang: Member) -> None:
     await store.openness.post(item, -100777, wang.id, at, list)
     number, _ = await store.openness.object(item, (9999, None, "老刘异议人"), "预算太高", at, lambda n: [])
     await store.openness.answer(number, "明细已公开", wang.id, at, [])
+
+
+#: A 身份证号 kept in the member file: it must appear on no sheet (tests/exports/test_xlsx.py).
+ID_NUMBER = "110105195803120010"
+
+
+async def seed_moving(store: Store, away: Member, leaving: Member, worker: Member) -> None:
+    """Issue 27: 张流动's 流入地 and 活动证 (and a 身份证号 no sheet may show), a 转出 of 赵巡逻 closed by its 回执,
+    Tom as an 在职党员 whose relation is at his workplace, reported with one activity, and a training entered."""
+    from bot.store.moving import Entry
+    from bot.store.transfers import Change, Letter
+
+    at = datetime(2026, 11, 20, 2, tzinfo=UTC)
+    fields = {
+        "inflow_place": "广东省东莞市长安镇",
+        "inflow_org": "中共东莞市长安镇委员会流动党员党支部",
+        "inflow_contact": "刘书记 13900000000",
+        "card_no": "LD-2025-08",
+        "card_issued": "2025-08-01",
+        "card_until": "2027-07-31",
+        "id_number": ID_NUMBER,
+    }
+    await execute(
+        store, "UPDATE members SET relation = 'elsewhere', note = '县供电公司党委' WHERE id = ?", (worker.id,)
+    )
+    async with store.db.transaction() as conn:
+        await conn.executemany(
+            "INSERT INTO member_details (member_id, field, value) VALUES (?, ?, ?)",
+            [(away.id, k, v) for k, v in fields.items()] + [(worker.id, "arrived", "2024-03-01")],
+        )
+    letter = Letter("中共某县某镇委员会", "2026-031", date(2026, 9, 1), date(2026, 11, 30))
+    transfer = await store.transfers.issue(leaving.id, leaving.unit_id, letter, None, at)
+    assert transfer is not None
+    [open_] = await store.transfers.of_member(leaving.id)
+    await store.transfers.record(open_, Change("received", date(2026, 9, 10), "", "open", None), None, at)
+    await store.moving.add_service("report", Entry(worker.id, date(2026, 3, 2), "周末义务维修电器", 0, worker.id), at)
+    await store.moving.add_service(
+        "activity", Entry(worker.id, date(2026, 4, 5), "给独居老人检修线路", 3, worker.id), at
+    )
+    await store.moving.add_study(Entry(away.id, date(2026, 6, 1), "流入地党组织集中培训", 8, None), at)

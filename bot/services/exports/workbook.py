@@ -51,6 +51,7 @@ from bot.services.members.sheet import contacts_sheet, mobile_sheet, roster_shee
 from bot.services.minutes.sheet import minutes_sheet
 from bot.services.notices.sheet import attendance_sheet, meetings_sheet
 from bot.services.openness.sheet import board_sheet, ledger_sheet
+from bot.services.transfers.sheet import mobile_register_sheet, serve_sheet, study_sheet, transfers_sheet
 from bot.store import Store
 from bot.store.workbook_reads import WorkbookReads
 
@@ -67,6 +68,7 @@ class Sheet:
 SHEETS: tuple[Sheet, ...] = (
     Sheet("roster", roster_sheet),
     Sheet("mobile", mobile_sheet),
+    Sheet("inflow", mobile_register_sheet),  # 流动党员和外来党员登记 (issue 27)
     Sheet("meetings", meetings_sheet),
     Sheet("minutes", minutes_sheet),
     Sheet("grid", grid_sheet),
@@ -88,6 +90,9 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("appraisal", appraisal_sheet),
     Sheet("rectify", rectify_sheet),
     Sheet("pledges", pledges_sheet),
+    Sheet("transfers", transfers_sheet),  # 组织关系转接登记 (issue 27)
+    Sheet("serve", serve_sheet),  # 在职党员到社区报到
+    Sheet("study", study_sheet),  # 党员学习培训学时统计
     Sheet("contacts", contacts_sheet),
     Sheet("status", status_sheet),
     Sheet("stats", stats_sheet),

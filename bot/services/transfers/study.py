@@ -44,9 +44,11 @@ class Line:
     on: date
     what: str
     hours: float
+    meeting: bool = True  # a meeting attended (or made up); False: study entered by a secretary
 
 
-async def _lines(deps: Deps, ids: list[int], year: int) -> dict[int, list[Line]]:
+async def hours_of(deps: Deps, ids: list[int], year: int) -> dict[int, list[Line]]:
+    """Each member's 学时 of the year, item by item, oldest first."""
     tz = deps.settings.tz
     start = datetime.combine(date(year, 1, 1), time(), tz)
     end = datetime.combine(date(year + 1, 1, 1), time(), tz)
@@ -60,7 +62,7 @@ async def _lines(deps: Deps, ids: list[int], year: int) -> dict[int, list[Line]]
         if hours > 0:
             out[a.member_id].append(Line(a.starts_at.astimezone(tz).date(), f"#{a.notice_id} {a.topic}", hours))
     for s in await moving.studied(ids, date(year, 1, 1), date(year, 12, 31)):
-        out[s.member_id].append(Line(s.on, s.what, s.hours))
+        out[s.member_id].append(Line(s.on, s.what, s.hours, meeting=False))
     for lines in out.values():
         lines.sort(key=lambda x: x.on)
     return out
@@ -120,7 +122,7 @@ async def overview(deps: Deps, call: Call, units: set[int], year: int) -> Result
     members = await deps.store.members.in_units(units)
     if not members:
         return Result.of(say("transfers.study.nobody"))
-    lines = await _lines(deps, [m.id for m in members], year)
+    lines = await hours_of(deps, [m.id for m in members], year)
     totals = {m.id: sum(x.hours for x in lines[m.id]) for m in members}
     under = [m for m in members if short(totals[m.id], required)]
     met = [m for m in members if not short(totals[m.id], required)]
@@ -140,7 +142,7 @@ async def overview(deps: Deps, call: Call, units: set[int], year: int) -> Result
 
 async def one(deps: Deps, call: Call, member: Member, year: int) -> Result:
     lang, required = call.lang, deps.settings.study_hours_required
-    lines = (await _lines(deps, [member.id], year))[member.id]
+    lines = (await hours_of(deps, [member.id], year))[member.id]
     total = sum(x.hours for x in lines)
     key = "transfers.study.one_short" if short(total, required) else "transfers.study.one_met"
     out = [t(lang, key, name=member.name, year=year, hours=figure(total), required=required)]
