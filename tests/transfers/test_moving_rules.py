@@ -5,6 +5,7 @@ STORE_ID_NUMBERS, never repeated in a problem)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 from bot.i18n import t
 from bot.services.members.roster import parse_roster
@@ -13,6 +14,7 @@ from bot.services.members.roster_import import apply_roster
 from bot.services.transfers.rules import CARD_NOTICE_DAYS, card_stage
 from bot.services.transfers.study_rules import meeting_hours, parse_hours, short
 from bot.store import Store
+from tests.support.roster import run_cli
 
 TODAY = date(2026, 11, 30)
 GOOD_ID = "110105195803120010"
@@ -105,3 +107,29 @@ async def test_import_writes_exactly_the_rows_fields_and_reads_leave_the_id_out(
     await apply_roster(store, found, "测试社区党委")
     assert await store.moving.id_number(member.id) is None  # turned off: the next import removes it
     assert (await store.moving.details(member.id))["ethnicity"] == "汉族"
+
+
+async def test_cli_keeps_id_numbers_only_with_the_setting_and_never_prints_one(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(f"姓名,支部,身份证号\n甲,一村党支部,{GOOD_ID}\n", encoding="utf-8")
+
+    async def kept() -> str | None:
+        store = await Store.open(tmp_path / "cli.sqlite3")
+        try:
+            [member] = await store.members.named("甲")
+            return await store.moving.id_number(member.id)
+        finally:
+            await store.close()
+
+    assert run_cli(tmp_path, "import-roster", str(roster)).returncode == 0
+    assert await kept() is None  # STORE_ID_NUMBERS defaults to false
+    done = run_cli(tmp_path, "import-roster", str(roster), env={"STORE_ID_NUMBERS": "true"})
+    assert done.returncode == 0 and GOOD_ID not in done.stdout + done.stderr
+    assert await kept() == GOOD_ID
+    assert run_cli(tmp_path, "import-roster", str(roster), env={"STORE_ID_NUMBERS": "false"}).returncode == 0
+    assert await kept() is None  # turned off: removed
+    bad = GOOD_ID[:-1] + "1"
+    roster.write_text(f"姓名,支部,身份证号\n甲,一村党支部,{bad}\n", encoding="utf-8")
+    refused = run_cli(tmp_path, "import-roster", str(roster), env={"STORE_ID_NUMBERS": "true"})
+    assert refused.returncode == 1 and "check digit" in refused.stdout + refused.stderr
+    assert bad not in refused.stdout + refused.stderr
