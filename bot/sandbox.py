@@ -33,6 +33,7 @@ from bot.store.openness import Draft
 DEMO_DIR: Traversable = resources.files("bot.demo")
 DEMO_ROSTER = DEMO_DIR / "roster-baimiao.csv"
 DEMO_HOUSEHOLDS = DEMO_DIR / "households-baimiao.csv"  # 党员联户 (issue 15), for the demo roster only
+DEMO_FILES = DEMO_DIR / "member-files-baimiao.csv"  # 党员档案的其他栏目 (issue 27), for the demo roster only
 TOUR = DEMO_DIR / "tour.txt"
 #: A second community of the same township, and a reader from the township (上级党委, read-only): issue 28.
 DEMO_TOWNSHIP = DEMO_DIR / "roster-township.csv"
@@ -229,6 +230,19 @@ async def demo_publicity(store: Store, settings: Settings) -> None:
     await store.openness.post(item, 0, secretary.id, now, list)
 
 
+async def demo_member_files(store: Store) -> None:
+    """The member file's fields of a few demo members (流入地 and 活动证, 外来, 人户分离), as a roster gives them."""
+    rows, errors = parse_roster(DEMO_FILES.read_text(encoding="utf-8"))
+    if errors:
+        raise SystemExit(f"{DEMO_FILES}: line {errors[0].line}, column {errors[0].column}: {errors[0].key}")
+    units = {u.name: u.id for u in await store.units.all()}
+    async with store.unit_of_work() as uow:
+        for row in rows:
+            found = [m for m in await store.members.named(row.name) if m.unit_id == units.get(row.branch)]
+            if len(found) == 1:
+                await uow.members.set_details(found[0].id, row.details)
+
+
 async def _main(
     settings: Settings, script: Path | None, roster: Path | None, database: Path | None, interactive: bool
 ) -> int:
@@ -251,6 +265,7 @@ async def _main(
                 if roster is None:
                     await demo_households(store)
                     await demo_publicity(store, sandbox_settings)
+                    await demo_member_files(store)
                 app = build_application(sandbox_settings, store)
                 async with running(app, poll_timeout=1):
                     box = Sandbox(emu, ids)

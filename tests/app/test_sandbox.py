@@ -121,3 +121,10 @@ def test_the_whole_demo_tour_plays_and_shows_each_capability(tmp_path: Path) -> 
     assert "和 顾振华 的谈心谈话（电话）" in out and "老人住院，家里缺人手" in out  # the secretary's own note
     assert "对照检查材料 " in out and "已交 1 人" in out
     assert "组织生活会会前准备" in out and "谈心谈话：该谈的" in out and "征求意见：已记 1 条" in out
+
+    # members who move (issue 27): the member file with the 流入地 and 活动证, 人户分离, /study, /serve
+    out = whole[whole.index("彭国华 › /member 张金花") :]
+    assert "流入地：广东省东莞市长安镇" in out and "BM-2025-03" in out
+    assert "人户分离：户籍地址 白庙村2组；实际居住地 县城幸福家园2号楼2单元" in out
+    assert "党员学习培训学时" in out
+    assert "已报到：龚德明" in out and "龚德明：" in out[out.index("江建军 › /serve") :]
