@@ -32,10 +32,12 @@ SEPARATED_CONTACT_DAYS = 90
 SERVE_REMIND_FROM = (3, 1)
 
 
-def _message(person: Person, key: str, text_key: str, settings: Settings, **values: object) -> Outgoing | None:
+def _message(person: Person, key: str, settings: Settings, words: tuple[str, dict[str, object]]) -> Outgoing | None:
+    """The reminder to `person` under `key`: `words` is the catalogue key and its values."""
     if not person.reachable or person.telegram_id is None:
         return None
     lang = person.language or settings.default_language
+    text_key, values = words
     return Outgoing(
         key=key,
         kind="reminder",
@@ -65,20 +67,14 @@ async def card_reminders(store: Store, settings: Settings, now: datetime) -> lis
         for recipient in dict.fromkeys(r for r in recipients if r is not None and r != card.member_id):
             person = reach.get(recipient)
             key = f"transfers:card:{stage}:{card.member_id}:{card.until.isoformat()}:{recipient}"
-            message = (
-                None
-                if person is None
-                else _message(
-                    person,
-                    key,
-                    f"transfers.remind.card_{stage}",
-                    settings,
-                    name=card.name,
-                    unit=tree.name(card.unit_id),
-                    number=card.number or "—",
-                    day=card.until.isoformat(),
-                )
-            )
+            values: dict[str, object] = {
+                "name": card.name,
+                "unit": tree.name(card.unit_id),
+                "number": card.number or "—",
+                "day": card.until.isoformat(),
+            }
+            words = (f"transfers.remind.card_{stage}", values)
+            message = None if person is None else _message(person, key, settings, words)
             if message is not None:
                 due.append(Due(message))
     return due
@@ -102,7 +98,9 @@ async def serve_reminders(store: Store, settings: Settings, now: datetime) -> li
         if member_id in reported or person is None:
             continue
         key = f"transfers:serve:{today.year}:{member_id}"
-        message = _message(person, key, "transfers.remind.serve", settings, name=name, unit=tree.name(unit_id))
+        message = _message(
+            person, key, settings, ("transfers.remind.serve", {"name": name, "unit": tree.name(unit_id)})
+        )
         if message is not None:
             due.append(Due(message))
     return due
@@ -124,7 +122,9 @@ async def separated_reminders(store: Store, settings: Settings, now: datetime) -
         spell = days // SEPARATED_CONTACT_DAYS
         day = last.astimezone(tz).date().isoformat()
         key = f"transfers:separated:{liaison_id}:{member_id}:{day}:{spell}"
-        message = _message(person, key, "transfers.remind.separated", settings, name=name, days=days, day=day)
+        message = _message(
+            person, key, settings, ("transfers.remind.separated", {"name": name, "days": days, "day": day})
+        )
         if message is not None:
             due.append(Due(message))
     return due
