@@ -155,6 +155,8 @@ TABLE: dict[str, Row] = {
     "development": Row("W   A   A   A   A   S   A   A   A", ""),  # a member: their own record (none)
     "transfer": Row("W   R   R   R   R   S   A   A   A", ""),
     "member": Row("W   R   R   R   R   S   A   A   A", "张流动"),
+    "study": Row("W   A   A   A   A   A   A   A   R", ""),
+    "serve": Row("W   A   A   A   A   A   A   A   R", ""),
     "carevisit": Row("W   A   A   A   A   A   A   A   R", "张流动 | 送去慰问金 | 下周再去"),
     "dues": Row("W   A   A   A   A   S   A   A   R", "张流动"),
     "pay": Row("W   R   R   R   R   S   A   A   A", "张流动 | 2026-11 | 0.2 | 现金"),
