@@ -9,11 +9,13 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from tests.support.harness import LIAISON, MEDIATOR, MIGRANT, PATROL, PLAIN, SECRETARY, Harness
+from tests.support.harness import LIAISON, MEDIATOR, MIGRANT, OTHER_SECRETARY, PATROL, PLAIN, SECRETARY, Harness
+from tests.support.harness import TOM as TOM_ID
 from tests.support.notices import link
 
 TZ = ZoneInfo("Asia/Shanghai")
 GOOD_ID = "110105195803120010"
+TOM = "Tom & <Jerry>"  # 二村, category incoming
 NOW = "2026-01-01T00:00:00+00:00"
 
 
@@ -267,3 +269,23 @@ async def test_separated_member_contact_each_quarter(harness: Harness) -> None:
     await secretary.send("/member 赵巡逻")
     file = (await secretary.expect("党员档案：赵巡逻")).text
     assert "户籍地址 白庙村3组" in file and "实际居住地 县城幸福小区5号楼" in file
+
+
+async def test_a_member_from_elsewhere_in_their_file_and_counted_here(harness: Harness) -> None:
+    harness.at(at("2026-05-01"))
+    async with harness.store.db.transaction() as conn:
+        await conn.execute(
+            "UPDATE members SET relation = 'elsewhere', note = '江西省于都县某村党支部' WHERE name = ?", (TOM,)
+        )
+    await give(harness, TOM, home_contact="李支书 13700000000", arrived="2024-03-01")
+    await meeting(harness, "lecture", "2026-04-15", [TOM])
+    secretary = harness.user(OTHER_SECRETARY)
+    await secretary.send(f"/member {TOM}")
+    file = (await secretary.expect("党员档案")).text
+    assert "组织关系所在党组织：江西省于都县某村党支部" in file
+    assert "原党组织联系人：李支书 13700000000；来本社区时间：2024-03-01" in file
+    tom = harness.user(TOM_ID)
+    await tom.send("/study")
+    assert "2 学时" in (await tom.expect("学习培训")).text  # a 党课 attended here counts here
+    await harness.user(SECRETARY).send(f"/member {TOM}")
+    await harness.user(SECRETARY).expect("没有找到")  # another branch's member
