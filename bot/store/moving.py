@@ -7,11 +7,12 @@ which the member file alone calls: no list, sheet, export or log reads it."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.store.db import Database, iso
+from bot.store.outbox import Outgoing, enqueue_in
 
 ID_FIELD = "id_number"
 
@@ -156,8 +157,10 @@ class MovingRepo:
         )
         return [(int(r[0]), str(r[1]), int(r[2])) for r in rows]
 
-    async def add_service(self, kind: str, entry: Entry, now: datetime) -> int:
+    async def add_service(self, kind: str, entry: Entry, now: datetime, tell: Sequence[Outgoing] = ()) -> int:
+        """Record a 报到, an activity or a 流入地 activity, queueing `tell` (the liaison's message) with it."""
         async with self.db.transaction() as conn:
+            await enqueue_in(conn, tell)
             cur = await conn.execute(
                 "INSERT INTO community_service (member_id, kind, on_day, what, hours, recorded_by, recorded_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -289,3 +289,28 @@ async def test_a_member_from_elsewhere_in_their_file_and_counted_here(harness: H
     assert "2 学时" in (await tom.expect("学习培训")).text  # a 党课 attended here counts here
     await harness.user(SECRETARY).send(f"/member {TOM}")
     await harness.user(SECRETARY).expect("没有找到")  # another branch's member
+
+
+async def test_a_mobile_member_reports_an_activity_where_they_are_and_the_liaison_sees_it(harness: Harness) -> None:
+    await link(harness, LIAISON)
+    harness.at(at("2026-05-21"))
+    mobile = harness.user(MIGRANT)
+    for line, answer in (
+        ("/serve 流入地", "例如：/serve 流入地"),
+        ("/serve 流入地 | 2026-05-22 | 主题党日", "还没到"),
+        ("/serve 流入地 | 2026-02-17 | 主题党日", "最近 92 天"),  # 93 days back
+        ("/serve 流入地 | 五月二十日 | 主题党日", "看不明白"),
+    ):
+        await mobile.send(line)
+        await mobile.expect(answer)
+    await mobile.send("/serve 流入地 | 2026-02-18 | 参加长安镇流动党员支部主题党日")  # 92 days back: accepted
+    await mobile.expect("已经告诉您的联系人李联络")
+    liaison = harness.user(LIAISON)
+    told = await liaison.expect("流动党员 张流动 报告")
+    assert "2026-02-18" in told.text and "长安镇流动党员支部主题党日" in told.text
+    patrol = harness.user(PATROL)
+    await patrol.send("/serve 流入地 | 2026-05-20 | 学习")
+    await patrol.expect("流动党员报告参加流入地党组织活动用的")
+    secretary = harness.user(SECRETARY)
+    await secretary.send("/member 张流动")
+    assert "最近参加流入地活动：2026-02-18 参加长安镇流动党员支部主题党日" in (await secretary.expect("党员档案")).text

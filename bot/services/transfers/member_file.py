@@ -7,6 +7,8 @@ command is private: asked in a group, the answer goes to the private chat) and n
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.domain.call import Call
 from bot.domain.results import Result, say, shown
 from bot.i18n import t
@@ -65,6 +67,12 @@ async def member_file(deps: Deps, call: Call, text: str) -> Result:
     lines.extend(file_details.category_lines(m.category, details, today, lang))
     if m.relation != "here" and m.note:
         lines.append(t(lang, "transfers.file_home", org=m.note))
+    if m.category == "migrant":
+        since = today - timedelta(days=365)
+        joined = [e for e in await store.moving.service([m.id], since, today) if e.kind == "inflow"]
+        key = "transfers.file_inflow_last" if joined else "transfers.file_inflow_none"
+        last = joined[-1] if joined else None
+        lines.append(t(lang, key, day=last.on.isoformat() if last else "", what=last.what if last else ""))
     if m.category == "employed" and m.relation != "here":
         served = await store.moving.service([m.id], today.replace(month=1, day=1), today.replace(month=12, day=31))
         first = next((e for e in served if e.kind == "report"), None)

@@ -4,6 +4,8 @@ reported and what they did (the sheet 在职党员到社区报到 is the yearly 
 
 * `/serve 报到 | 认领的服务` — the member reports for this year (once a year);
 * `/serve 活动 | 日期 | 做了什么 | 小时数` — an activity done for the community (after the 报到 of its year);
+* `/serve 流入地 | 日期 | 参加了什么` — a 流动党员 reports an activity of the 流入地党组织 (`inflow`), told to their
+  liaison;
 * `/serve [YYYY]` — a member sees their own year; a secretary sees every 在职党员 of the branches they keep:
   reported or not, the service, the activities and hours.
 
@@ -21,6 +23,7 @@ from bot.i18n import t
 from bot.services.kernel.deps import Deps
 from bot.services.members import lookup
 from bot.services.transfers import common
+from bot.services.transfers.inflow import INFLOW_WORDS, inflow_report
 from bot.services.transfers.study_rules import figure, parse_hours
 from bot.store.moving import Entry, Service
 
@@ -35,6 +38,10 @@ async def serve_command(deps: Deps, call: Call, text: str) -> Result:
     fields = common.split(text) if text.strip() else [""]
     word = fields[0].lower()
     me = call.actor.member
+    if word in INFLOW_WORDS:
+        if me is None:
+            return Result.of(say("transfers.serve.members_only"))
+        return await inflow_report(deps, call, me, fields[1:])
     if word in REPORT_WORDS or word in ACTIVITY_WORDS:
         if me is None:
             return Result.of(say("transfers.serve.members_only"))

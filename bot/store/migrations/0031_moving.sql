@@ -15,11 +15,12 @@ CREATE TABLE member_details (
 CREATE INDEX member_details_field ON member_details (field, value);
 
 -- 在职党员 到社区报到: the 报到 itself (kind 'report', with the service taken on) and each activity done for the
--- community afterwards (kind 'activity', with its hours), kept forever like a duty entry.
+-- community afterwards (kind 'activity', with its hours), kept forever like a duty entry; and a 流动党员's report of
+-- taking part in the activities of the 流入地党组织 (kind 'inflow'), which their liaison is told of.
 CREATE TABLE community_service (
     id          INTEGER PRIMARY KEY,
     member_id   INTEGER NOT NULL REFERENCES members(id),
-    kind        TEXT NOT NULL CHECK (kind IN ('report', 'activity')),
+    kind        TEXT NOT NULL CHECK (kind IN ('report', 'activity', 'inflow')),
     on_day      TEXT NOT NULL,            -- YYYY-MM-DD
     what        TEXT NOT NULL,            -- 认领的服务 / 做了什么
     hours       REAL NOT NULL DEFAULT 0 CHECK (hours >= 0 AND hours <= 24),
