@@ -53,9 +53,9 @@ async def test_transfer_out_reminded_until_the_receipt_then_off_the_roster(harne
     assert await count(harness, "transfers") == 1
     await secretary.send("/transfer")
     listed = (await secretary.expect("在途")).text
-    assert "赵巡逻" in listed and "2026-015" in listed and "2026-06-01" in listed
+    assert "赵巡逻" in listed and "2026-015" in listed and "有效期到 6月1日（周一）" in listed
     assert not any("赵巡逻" in t for t in await swept(harness, "2026-05-24"))
-    assert any("2026-06-01 就到期了" in t for t in await swept(harness, "2026-05-25"))
+    assert any("6月1日（周一） 就到期了" in t for t in await swept(harness, "2026-05-25"))
     assert any("已经过期" in t for t in await swept(harness, "2026-06-02"))
     assert not any("赵巡逻" in t for t in await swept(harness, "2026-06-03"))  # once a week, not daily
     harness.at(at("2026-06-05"))

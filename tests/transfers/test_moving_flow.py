@@ -307,7 +307,7 @@ async def test_a_mobile_member_reports_an_activity_where_they_are_and_the_liaiso
     await mobile.expect("已经告诉您的联系人李联络")
     liaison = harness.user(LIAISON)
     told = await liaison.expect("流动党员 张流动 报告")
-    assert "2026-02-18" in told.text and "长安镇流动党员支部主题党日" in told.text
+    assert "2月18日（周三） 参加了" in told.text and "长安镇流动党员支部主题党日" in told.text
     patrol = harness.user(PATROL)
     await patrol.send("/serve 流入地 | 2026-05-20 | 学习")
     await patrol.expect("流动党员报告参加流入地党组织活动用的")

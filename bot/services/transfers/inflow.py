@@ -11,6 +11,7 @@ from bot.domain.call import Call
 from bot.domain.models import Member
 from bot.domain.results import Result, say
 from bot.i18n import t
+from bot.services.kernel import dates
 from bot.services.kernel.deps import Deps
 from bot.services.transfers import common
 from bot.store.moving import Entry
@@ -50,9 +51,11 @@ async def inflow_report(deps: Deps, call: Call, me: Member, fields: list[str]) -
                 ref=f"transfers:inflow:{me.id}",
                 member_id=liaison.id,
                 chat_id=liaison.telegram_id,
-                text=t(lang, "transfers.inflow.to_liaison", name=me.name, day=on.isoformat(), what=what),
+                text=t(lang, "transfers.inflow.to_liaison", name=me.name, day=dates.day(lang, on), what=what),
             )
         )
     await deps.store.moving.add_service("inflow", Entry(me.id, on, what, 0, me.id), call.now, tell)
     key = "transfers.inflow.recorded" if tell else "transfers.inflow.recorded_no_liaison"
-    return Result.of(say(key, day=on.isoformat(), what=what, liaison=liaison.name if liaison else ""), queued=len(tell))
+    return Result.of(
+        say(key, day=dates.day(call.lang, on), what=what, liaison=liaison.name if liaison else ""), queued=len(tell)
+    )

@@ -14,6 +14,7 @@ from datetime import datetime
 from bot.config import Settings
 from bot.domain.rights import OrgTree
 from bot.i18n import t
+from bot.services.kernel import dates
 from bot.services.kernel.reminders import Due
 from bot.services.transfers import common, rules
 from bot.store import Store
@@ -55,7 +56,7 @@ async def transfer_reminders(store: Store, settings: Settings, now: datetime) ->
                             unit=tree.name(tr.unit_id),
                             org=tr.other_org,
                             letter=tr.letter_no,
-                            day=item.day.isoformat(),
+                            day=dates.day(lang, item.day),
                         ),
                     )
                 )

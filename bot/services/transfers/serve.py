@@ -20,6 +20,7 @@ from bot.domain.call import Call
 from bot.domain.models import Member
 from bot.domain.results import Result, say, shown
 from bot.i18n import t
+from bot.services.kernel import dates
 from bot.services.kernel.deps import Deps
 from bot.services.members import lookup
 from bot.services.transfers import common
@@ -74,13 +75,15 @@ def _own(me: Member, entries: list[Service], year: int, lang: str) -> list[str]:
             "transfers.serve.own_head",
             name=me.name,
             year=year,
-            day=reported[0].on.isoformat(),
+            day=dates.day(lang, reported[0].on),
             what=reported[0].what,
             count=len(done),
             hours=figure(sum(e.hours for e in done)),
         )
     lines = [head]
-    lines += [t(lang, "transfers.serve.item", day=e.on.isoformat(), what=e.what, hours=figure(e.hours)) for e in done]
+    lines += [
+        t(lang, "transfers.serve.item", day=dates.day(lang, e.on), what=e.what, hours=figure(e.hours)) for e in done
+    ]
     return lines
 
 
@@ -94,9 +97,9 @@ async def report(deps: Deps, call: Call, me: Member, fields: list[str]) -> Resul
     year = await deps.store.moving.service([me.id], date(today.year, 1, 1), date(today.year, 12, 31))
     earlier = [e for e in year if e.kind == "report"]
     if earlier:
-        return Result.of(say("transfers.serve.already", day=earlier[0].on.isoformat(), what=earlier[0].what))
+        return Result.of(say("transfers.serve.already", day=dates.day(call.lang, earlier[0].on), what=earlier[0].what))
     await deps.store.moving.add_service("report", Entry(me.id, today, what, 0, me.id), call.now)
-    return Result.of(say("transfers.serve.reported", name=me.name, what=what, day=today.isoformat()))
+    return Result.of(say("transfers.serve.reported", name=me.name, what=what, day=dates.day(call.lang, today)))
 
 
 async def activity(deps: Deps, call: Call, me: Member, fields: list[str]) -> Result:
@@ -120,7 +123,7 @@ async def activity(deps: Deps, call: Call, me: Member, fields: list[str]) -> Res
     if not any(e.kind == "report" for e in year):
         return Result.of(say("transfers.serve.report_first"))
     await deps.store.moving.add_service("activity", Entry(me.id, on, what, hours, me.id), call.now)
-    return Result.of(say("transfers.serve.logged", day=on.isoformat(), what=what, hours=figure(hours)))
+    return Result.of(say("transfers.serve.logged", day=dates.day(call.lang, on), what=what, hours=figure(hours)))
 
 
 async def community(deps: Deps, call: Call, units: set[int], year: int) -> Result:
@@ -150,7 +153,7 @@ async def community(deps: Deps, call: Call, units: set[int], year: int) -> Resul
                 "transfers.serve.line",
                 name=names[i],
                 what=first.what,
-                day=first.on.isoformat(),
+                day=dates.day(lang, first.on),
                 count=len(done),
                 hours=figure(sum(e.hours for e in done)),
             )

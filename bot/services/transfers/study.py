@@ -18,6 +18,7 @@ from bot.domain.models import Member
 from bot.domain.results import Result, say, shown
 from bot.domain.rights import OrgTree
 from bot.i18n import t
+from bot.services.kernel import dates
 from bot.services.kernel.deps import Deps
 from bot.services.kernel.text import clean_text
 from bot.services.members import lookup
@@ -146,7 +147,9 @@ async def one(deps: Deps, call: Call, member: Member, year: int) -> Result:
     total = sum(x.hours for x in lines)
     key = "transfers.study.one_short" if short(total, required) else "transfers.study.one_met"
     out = [t(lang, key, name=member.name, year=year, hours=figure(total), required=required)]
-    out += [t(lang, "transfers.study.item", day=x.on.isoformat(), what=x.what, hours=figure(x.hours)) for x in lines]
+    out += [
+        t(lang, "transfers.study.item", day=dates.day(lang, x.on), what=x.what, hours=figure(x.hours)) for x in lines
+    ]
     if not lines:
         out.append(t(lang, "transfers.study.none"))
     return Result.of(shown("\n".join(out)))
@@ -191,4 +194,6 @@ async def record(deps: Deps, call: Call, units: set[int], fields: list[str]) -> 
         return Result.of(say(key, name=lookup.who(raw)[0][: common.MAX_NAME]))
     by = call.actor.member.id if call.actor.member is not None else None
     await deps.store.moving.add_study(Entry(found[0].id, on, what, hours, by), call.now)
-    return Result.of(say("transfers.study.recorded", name=found[0].name, day=on.isoformat(), hours=figure(hours)))
+    return Result.of(
+        say("transfers.study.recorded", name=found[0].name, day=dates.day(call.lang, on), hours=figure(hours))
+    )

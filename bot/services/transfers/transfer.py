@@ -19,6 +19,7 @@ from bot.domain.models import GROUP_KIND, Member
 from bot.domain.results import Result, say, shown
 from bot.domain.rights import Actor, OrgTree
 from bot.i18n import Html, t
+from bot.services.kernel import dates
 from bot.services.kernel.deps import Deps
 from bot.services.kernel.text import clean_text
 from bot.services.members import lookup
@@ -57,7 +58,7 @@ async def transfer_command(deps: Deps, call: Call, text: str) -> Result:
 
 def _due_text(transfer: Transfer, today: date, lang: str) -> str:
     return "；".join(
-        t(lang, f"transfers.timer.{d.timer.value}", day=d.day.isoformat())
+        t(lang, f"transfers.timer.{d.timer.value}", day=dates.day(lang, d.day))
         for d in rules.due(common.record_of(transfer), today)
     )
 
@@ -70,8 +71,8 @@ def _line(tr: Transfer, tree: OrgTree, lang: str) -> str:
         unit=tree.name(tr.unit_id),
         org=tr.other_org,
         letter=tr.letter_no,
-        issued=tr.issued.isoformat(),
-        until=tr.valid_until.isoformat(),
+        issued=dates.day(lang, tr.issued),
+        until=dates.day(lang, tr.valid_until),
         state=t(lang, f"transfers.state.{tr.state}"),
     )
 
@@ -100,7 +101,7 @@ def history(transfers: list[Transfer], tree: OrgTree, today: date, lang: str) ->
                 t(
                     lang,
                     "transfers.step_line",
-                    day=s.on.isoformat(),
+                    day=dates.day(lang, s.on),
                     step=t(lang, f"transfers.step.{s.step}"),
                     note=f"：{s.note}" if s.note else "",
                     by=s.recorded_by_name or "—",
@@ -162,7 +163,7 @@ async def issue(deps: Deps, call: Call, scope: Scope, fields: list[str]) -> Resu
         return Result.of(say("transfers.bad_validity", value=fields[4][:20]))
     if not rules.validity_allowed(issued, until):
         limit = rules.letter_valid_until(issued)
-        return Result.of(say("transfers.rule.validity", day=limit.isoformat(), months=rules.LETTER_MONTHS))
+        return Result.of(say("transfers.rule.validity", day=dates.day(call.lang, limit), months=rules.LETTER_MONTHS))
     found = await _members(store, scope, raw, False)
     name = lookup.who(raw)[0][: common.MAX_NAME]
     if len(found) != 1:
@@ -173,7 +174,14 @@ async def issue(deps: Deps, call: Call, scope: Scope, fields: list[str]) -> Resu
     if made is None:
         return Result.of(say("transfers.already_open", name=member.name))
     return Result.of(
-        say("transfers.issued", name=member.name, org=org, letter=letter, issued=issued.isoformat(), until=until)
+        say(
+            "transfers.issued",
+            name=member.name,
+            org=org,
+            letter=letter,
+            issued=dates.day(call.lang, issued),
+            until=dates.day(call.lang, until),
+        )
     )
 
 
@@ -242,7 +250,7 @@ async def receive(deps: Deps, call: Call, scope: Scope, fields: list[str]) -> Re
         return Result.of(say("transfers.already_open", name=name))
     key = "transfers.received_placed" if group is not None else "transfers.received_unplaced"
     return Result.of(
-        say(key, name=name, unit=tree.name(unit), group=tree.name(group), org=org, day=received.isoformat()),
+        say(key, name=name, unit=tree.name(unit), group=tree.name(group), org=org, day=dates.day(call.lang, received)),
         queued=len(messages),
     )
 
@@ -299,12 +307,14 @@ async def step(deps: Deps, call: Call, scope: Scope, line: list[str]) -> Result:
     if not await store.transfers.record(transfer, Change(action.value, on, note, after.state.value, group), by, now):
         return Result.of(say("transfers.changed"))
     if after.state is rules.State.CLOSED and record.direction is Direction.OUT:
-        return Result.of(say("transfers.closed_out", name=member.name, day=on.isoformat(), org=transfer.other_org))
+        return Result.of(
+            say("transfers.closed_out", name=member.name, day=dates.day(call.lang, on), org=transfer.other_org)
+        )
     return Result.of(
         say(
             f"transfers.recorded_{action.value}",
             name=member.name,
-            day=on.isoformat(),
+            day=dates.day(call.lang, on),
             group=tree.name(group),
         )
     )
