@@ -62,7 +62,7 @@ async def test_transfer_out_reminded_until_the_receipt_then_off_the_roster(harne
     await secretary.send("/transfer 接收 | 赵巡逻 | 2026-06-05")
     await secretary.expect("已被对方党组织接收")
     assert not any("赵巡逻" in t for t in await swept(harness, "2026-07-05"))
-    assert any("回执应在 2026-07-05 前收回" in t for t in await swept(harness, "2026-07-06"))
+    assert any("回执应在 7月5日（周日） 前收回" in t for t in await swept(harness, "2026-07-06"))
     [still] = await harness.store.members.named("赵巡逻")
     assert still.active
     await secretary.send("/transfer 回执 | 赵巡逻 | 2026-06-04")
