@@ -57,9 +57,20 @@ def _next(record: Record, today: date, lang: str) -> str:
 
 
 def listing(people: list[Person], tree: OrgTree, today: date, lang: str) -> str:
-    """Who is at which stage, since when, what comes next: names, stages and dates only."""
+    """Who is at which stage, since when, what comes next: names, stages and dates only; how to see one person."""
     if not people:
         return t(lang, "development.list_empty")
+    return "\n".join([*_lines(people, tree, today, lang), t(lang, "development.list_foot")])
+
+
+def reading(people: list[Person], tree: OrgTree, today: date, lang: str) -> str:
+    """The listing for a reader from above (/overview): without the hints to /development they cannot use."""
+    if not people:
+        return t(lang, "development.list_empty_read")
+    return "\n".join(_lines(people, tree, today, lang))
+
+
+def _lines(people: list[Person], tree: OrgTree, today: date, lang: str) -> list[str]:
     lines = [t(lang, "development.list_head", count=len(people))]
     for p in people:
         record = common.record_of(p)
@@ -77,8 +88,7 @@ def listing(people: list[Person], tree: OrgTree, today: date, lang: str) -> str:
         due = _next(record, today, lang)
         if due:
             lines.append(t(lang, "development.list_due", due=Html(due)))
-    lines.append(t(lang, "development.list_foot"))
-    return "\n".join(lines)
+    return lines
 
 
 async def _find(name: str, tree: OrgTree, units: set[int], store: Store) -> list[Person]:

@@ -14,6 +14,7 @@ from bot.domain.call import Call
 from bot.domain.dues import Month
 from bot.domain.models import Member
 from bot.domain.results import Reply, alert, say, shown
+from bot.domain.rights import Capability
 from bot.i18n import Html, t
 from bot.services.dues.common import History, account, behind, first_unpaid, rule_for, scope
 from bot.services.kernel import pages
@@ -124,7 +125,9 @@ async def dues_page(deps: Deps, call: Call, asked: pages.Asked, within: set[int]
     if not page.counts.get(FilterWord.OVERDUE):
         head.append(t(lang, "dues.list_none_behind"))
     head += pages.narrowed(page, lang)
-    foot = [*pages.footer(page, lang, export=True), t(lang, "dues.list_foot")]
+    foot = pages.footer(page, lang, export=True)
+    if person.can(Capability.SECRETARY):  # /dues 姓名 and /pay: not for a reader from above (/overview)
+        foot.append(t(lang, "dues.list_foot"))
 
     def render(lines: list[str]) -> str:
         return "\n".join([*head, "", *lines, "", *foot])

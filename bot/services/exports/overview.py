@@ -15,15 +15,15 @@ from bot.domain.call import Call
 from bot.domain.ledger import Mark
 from bot.domain.models import BRANCH_KIND
 from bot.domain.results import Reply, Result, say, shown
-from bot.domain.rights import OrgTree, visible_units
+from bot.domain.rights import Capability, OrgTree, visible_units
 from bot.i18n import Html, t
-from bot.services.development.register import listing as development_listing
+from bot.services.development import register as development
 from bot.services.dues.view import branch_list
 from bot.services.households.requests_rules import HANDLER_AFTER
 from bot.services.kernel.deps import Deps
 from bot.services.kernel.text import join_names
 from bot.services.ledger.overview import LedgerScope, ledger_year
-from bot.services.transfers.transfer import listing as transfers_listing
+from bot.services.transfers import transfer as transfer_view
 
 
 @dataclass(frozen=True)
@@ -91,11 +91,12 @@ async def overview(deps: Deps, call: Call, name: str) -> Result:
     if not seen.branches:
         return Result.of(shown(Html("\n".join([head, "", t(lang, "overview.no_branch")]))))
     figures = shown(Html("\n".join([head, *await _branch_lines(deps, call, seen), "", t(lang, "overview.foot")])))
+    organiser = call.actor.can(Capability.ORGANISER)  # the hints to /development and /transfer: only for those who may
     people = await store.development.in_units(seen.units)
-    transfers = await store.transfers.in_units(seen.units, open_only=True)
+    moving = await store.transfers.in_units(seen.units, open_only=True)
     return Result.of(
         figures,
-        shown(Html(development_listing(people, seen.tree, today, lang))),
+        shown(Html((development.listing if organiser else development.reading)(people, seen.tree, today, lang))),
         await branch_list(deps, call, seen.units),
-        shown(Html(transfers_listing(transfers, seen.tree, today, lang))),
+        shown(Html((transfer_view.listing if organiser else transfer_view.reading)(moving, seen.tree, today, lang))),
     )

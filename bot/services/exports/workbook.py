@@ -124,8 +124,9 @@ class LedgerOrder:
 
 
 #: The sheets a reader from above (上级党委, issue 28) never gets: 谈心谈话 notes, care details, statuses and
-#: liaisons' contact notes, and the roster with its phones and addresses.
-PRIVATE_SHEETS = frozenset({"roster", "care", "care_visits", "talks", "status", "contacts"})
+#: liaisons' contact notes, the roster with its phones and addresses, and 联户台账 with residents' phones and
+#: hardship notes. On 流动党员台账 they get no last status nor place either (`Ledger.reader`).
+PRIVATE_SHEETS = frozenset({"roster", "care", "care_visits", "talks", "status", "contacts", "households"})
 
 
 def file_name(order: LedgerOrder, tz: ZoneInfo) -> str:
@@ -154,7 +155,8 @@ async def write_ledger(store: Store, settings: Settings, directory: Path, order:
     scratch = directory / ".xlsx-rows"  # the rows of each sheet until the book is zipped: private like the rest
     scratch.mkdir(mode=0o700)  # new: anything already there under the name (a planted link) is refused
     book = Book(path, lang, tz, scratch)
-    ledger = Ledger(store, WorkbookReads(store.db), tree, units, lang, now, tz, book, settings, for_year=year)
+    reads = WorkbookReads(store.db)
+    ledger = Ledger(store, reads, tree, units, lang, now, tz, book, settings, for_year=year, reader=order.reader)
     try:
         front = open_front(ledger)
         built: list[tuple[str, Table]] = []

@@ -51,6 +51,7 @@ class Ledger:
     book: Book
     settings: Settings
     for_year: int | None = None  # the year of the 三会一课 grid and the charts (the export's when None)
+    reader: bool = False  # for a reader from above (上级党委): no illness, hardship or whereabouts in any cell
     tally: Tally = field(default_factory=Tally)
     earliest: date | None = None  # the first record in the workbook: the start of the date range in page headers
     _names: dict[int, str] | None = None

@@ -114,6 +114,9 @@ async def mobile_sheet(ledger: Ledger) -> None:
     async with aclosing(ledger.reads.each_mobile(ledger.units)) as lines:
         async for line in lines:
             status = states.get(line.last_state, line.last_state) if line.last_state else None
+            place = line.last_location
+            if ledger.reader:  # 上级党委: whether reports came, never an illness, a hardship or where someone is
+                status = place = None
             for period in owed(line, ledger):
                 at = line.submitted.get(period.label)
                 due = periods.deadline(period, ledger.tz)
@@ -128,7 +131,7 @@ async def mobile_sheet(ledger: Ledger) -> None:
                     [
                         line.name,
                         ledger.unit(line.unit_id),
-                        line.last_location,
+                        place,
                         line.liaison,
                         cadences.get(line.cadence, line.cadence),
                         name,

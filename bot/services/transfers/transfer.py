@@ -78,7 +78,15 @@ def _line(tr: Transfer, tree: OrgTree, lang: str) -> str:
 
 
 def listing(transfers: list[Transfer], tree: OrgTree, today: date, lang: str) -> str:
-    """在途: each open transfer with what is due. Names, organisations, letter numbers and dates only."""
+    """在途: each open transfer with what is due. Names, organisations, letter numbers and dates only; how to see
+    one."""
+    if not transfers:
+        return t(lang, "transfers.list_empty")
+    return "\n".join([*reading(transfers, tree, today, lang).split("\n"), t(lang, "transfers.list_foot")])
+
+
+def reading(transfers: list[Transfer], tree: OrgTree, today: date, lang: str) -> str:
+    """The listing for a reader from above (/overview): without the hint to /transfer they cannot use."""
     if not transfers:
         return t(lang, "transfers.list_empty")
     lines = [t(lang, "transfers.list_head", count=len(transfers))]
@@ -87,7 +95,6 @@ def listing(transfers: list[Transfer], tree: OrgTree, today: date, lang: str) ->
         due = _due_text(tr, today, lang)
         if due:
             lines.append(t(lang, "transfers.list_due", due=Html(due)))
-    lines.append(t(lang, "transfers.list_foot"))
     return "\n".join(lines)
 
 
