@@ -80,6 +80,8 @@ async def gate(update: Update, context: ZhibuContext) -> None:
         await update.callback_query.answer(t(context.lang, "common.read_only_alert"), show_alert=True)
         await store.updates.mark(update.update_id)
         raise ApplicationHandlerStop
+    if person.read_only and is_private(update) and update.message is not None:
+        await _reader_writes(update, context)
     if (
         person.known
         or _is_start_with_code(update)
@@ -123,6 +125,23 @@ async def _switch_conversation(update: Update, context: ZhibuContext) -> None:
     ended = end_conversations(context.application, user_id, user_id, keep=starting)
     if ended:
         await context.bot.send_message(user_id, t(context.lang, "common.step_ended"), parse_mode="HTML")
+
+
+async def _reader_writes(update: Update, context: ZhibuContext) -> None:
+    """A reader from above (上级党委) writing privately: a step begun before they became one (a request's progress,
+    an objection) writes nothing now — it ends here. A command goes on to its guard; anything else gets the
+    read-only answer and goes no further."""
+    assert update.effective_user is not None
+    user_id = update.effective_user.id
+    conversation.forget_waits(context)
+    end_conversations(context.application, user_id, user_id)
+    if await objections.waiting(deps(context), user_id):
+        await objections.stop(deps(context), user_id)
+    if _command_for_us(update, context) is not None:
+        return
+    await reply(update, context, "common.read_only_message")
+    await context.store.updates.mark(update.update_id)
+    raise ApplicationHandlerStop
 
 
 async def _objecting(update: Update, context: ZhibuContext) -> bool:

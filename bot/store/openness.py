@@ -168,6 +168,16 @@ class OpennessRepo:
         r = await self.db.fetchone("SELECT item_id, since FROM publicity_pending WHERE telegram_id = ?", (telegram_id,))
         return (r[0], datetime.fromisoformat(r[1])) if r is not None else None
 
+    async def private_names(self) -> list[str]:
+        """The names no 公开 item may carry: members with an open care case (帮扶) or whose last status is an
+        illness, a hardship or a stay for treatment."""
+        rows = await self.db.fetchall(
+            "SELECT m.name FROM members m WHERE m.id IN (SELECT member_id FROM care_cases WHERE closed_at IS NULL) "
+            "OR (SELECT s.state FROM status_reports s WHERE s.member_id = m.id ORDER BY s.at DESC, s.id DESC LIMIT 1) "
+            "IN ('ill', 'hardship', 'medical')"
+        )
+        return [str(r[0]) for r in rows if r[0]]
+
     async def stop_waiting(self, telegram_id: int) -> None:
         async with self.db.transaction() as conn:
             await conn.execute("DELETE FROM publicity_pending WHERE telegram_id = ?", (telegram_id,))

@@ -70,3 +70,54 @@ def test_private_fields_are_found() -> None:
     assert private_field("2026年共收缴党费 1380.00 元，参加 12 人") is None
     assert private_field("会议于 2026-12-07 召开") is None
     assert masked("13800000002") == "1380***0002"
+
+
+def test_numbers_written_with_separators_or_full_width_are_private() -> None:
+    assert private_field("联系电话：138-0013-8000") == ("phone", "13800138000")
+    assert private_field("联系电话：１３８００１３８０００") == ("phone", "13800138000")
+    assert private_field("电话 138－0013－8000") == ("phone", "13800138000")
+    assert private_field("身份证 110105-19491231-002X") == ("id_number", "11010519491231002X")
+    assert private_field("身份证 １１０１０５１９４９１２３１００２Ｘ") == ("id_number", "11010519491231002X")
+    assert private_field("座机 0371 1234 5678")[0] == "phone"  # type: ignore[index]
+    # dates and amounts with separators stay what they are
+    assert private_field("公示期 2026-12-07 至 2026-12-11，共收 1,380.00 元") is None
+    assert private_field("第 1-3 组，13-9 号楼") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "found"),
+    [
+        ("慰问困难党员张三（患尿毒症，低保户），补助2000元", "health", "患"),
+        ("王大爷住院期间支部去看望", "health", "住院"),
+        ("李奶奶生病了，党员轮流照顾", "health", "病"),
+        ("给低保户发放慰问品", "hardship", "低保"),
+        ("走访困难户 5 户", "hardship", "困难户"),
+        ("老党员家庭困难，申请补助", "hardship", "家庭困难"),
+        ("残疾党员刘某", "hardship", "残疾"),
+        ("民主评议：刘某 不合格", "rating", "不合格"),
+        ("赵某评为基本合格", "rating", "基本合格"),
+    ],
+)
+def test_words_of_illness_hardship_and_ratings_are_private(text: str, field: str, found: str) -> None:
+    assert private_field(text) == (field, found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "克服困难，按期完成道路硬化",
+        "开展安全隐患排查，整治消防通道",
+        "组织党员帮助村民防治小麦病虫害",
+        "遇到困难和问题及时向支部反映",
+        "参加评议 12 人，全部合格",
+    ],
+)
+def test_harmless_texts_with_such_characters_pass(text: str) -> None:
+    assert private_field(text) is None
+
+
+def test_names_of_members_in_care_are_private_and_ratings_may_be_counted() -> None:
+    assert private_field("感谢王秀英同志多年来的付出", ["王秀英"]) == ("care_name", "王秀英")
+    assert private_field("感谢李建国同志多年来的付出", ["王秀英"]) is None
+    assert private_field("其中基本合格 1 人", ratings=False) is None  # 民主评议's counts, drafted from the records
+    assert private_field("其中基本合格 1 人") == ("rating", "基本合格")

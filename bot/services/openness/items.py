@@ -35,9 +35,11 @@ from bot.services.openness.rules import (
     SOURCE_WORDS,
     Kind,
     Source,
+    looks_like_days,
     masked,
     parse_days,
     private_field,
+    spoken,
 )
 from bot.services.openness.text import calendar_note, period_text, post_text
 from bot.store.openness import Draft, Item
@@ -81,6 +83,8 @@ async def publicity_command(deps: Deps, call: Call, text: str) -> Result:
         if isinstance(drafted, Reply):
             return Result.of(drafted)
         return Result.of(await preview(deps, call, drafted, days))
+    if sourced and len(fields) == 2 and looks_like_days(fields[1]):  # `党费 2026Q4 | 100`: days out of range
+        return Result.of(say("openness.bad_days", value=fields[1][:20]))
     return Result.of(await free(deps, call, fields))
 
 
@@ -102,10 +106,17 @@ async def free(deps: Deps, call: Call, fields: list[str]) -> Reply:
 async def preview(deps: Deps, call: Call, drafted: sources.Drafted, days: int) -> Reply:
     """The item exactly as it will be posted, kept as a draft, with 发布到群 when the unit has a bound group."""
     kind, source, title, body = drafted
-    found = private_field(f"{title}\n{body}")
+    # A free item is checked for the names of members in care and for individual ratings too; an item drafted
+    # from the records names only whom it must (优秀, 发展对象) and counts the grades.
+    names = await deps.store.openness.private_names() if source == "free" else ()
+    found = private_field(f"{title}\n{body}", names, ratings=source == "free")
     if found is not None:
         field, value = found
-        return say("openness.private", field=t(call.lang, f"openness.field.{field}"), value=masked(value))
+        named = t(call.lang, f"openness.field.{field}")
+        if spoken(field):
+            example = t(call.lang, f"openness.field_example.{field}")
+            return say("openness.private_word", field=named, value=value, example=example)
+        return say("openness.private", field=named, value=masked(value))
     assert call.actor.member is not None
     unit = await deps.store.units.get(call.actor.member.unit_id)
     assert unit is not None
@@ -220,7 +231,7 @@ async def answer(deps: Deps, call: Call, rest: str) -> Result:
     store = deps.store
     fields = split(rest)
     number = fields[0].lstrip("#＃") if fields else ""
-    if len(fields) < 2 or not number.isdigit() or not fields[1]:
+    if len(fields) < 2 or not (number.isascii() and number.isdigit() and len(number) < 12) or not fields[1]:
         return Result.of(say("openness.answer_usage"))
     if len(fields[1]) > MAX_OBJECTION:
         return Result.of(say("openness.too_long_answer", limit=MAX_OBJECTION))
@@ -229,6 +240,8 @@ async def answer(deps: Deps, call: Call, rest: str) -> Result:
     tree = OrgTree.of(await store.units.all())
     if objection is None or item is None or not can_manage(call.actor, item.unit_id, tree):
         return Result.of(say("openness.no_objection", number=number[:12]))
+    if objection.telegram_id == call.actor.telegram_id:  # their own: a secretary above answers it
+        return Result.of(say("openness.own_objection", number=objection.id))
     person = await store.members.by_telegram_id(objection.telegram_id)
     lang = (person.language if person else None) or deps.settings.default_language
     message = Outgoing(

@@ -10,7 +10,8 @@ import logging
 from datetime import timedelta
 
 from bot.domain.call import Call
-from bot.domain.results import Result, say
+from bot.domain.results import Reply, Result, say
+from bot.domain.rights import OrgTree
 from bot.i18n import t
 from bot.services.kernel import dates
 from bot.services.kernel.deps import Deps
@@ -22,6 +23,13 @@ from bot.store.outbox import Outgoing
 log = logging.getLogger(__name__)
 
 
+def _read_only(call: Call) -> Result | None:
+    """A reader from above (上级党委) reads and never writes: not an objection either."""
+    if not call.actor.read_only:
+        return None
+    return Result.of(say("common.read_only", what=f"「{t(call.lang, 'openness.object_button')}」"))
+
+
 def _open(item: Item | None, deps: Deps, call: Call) -> bool:
     """Posted, and its 公示期 not over (its last day counted)."""
     today = call.now.astimezone(deps.tz).date()
@@ -30,8 +38,11 @@ def _open(item: Item | None, deps: Deps, call: Call) -> bool:
 
 async def begin(deps: Deps, call: Call, payload: str) -> Result:
     """The link under a posted item was opened: ask for the objection."""
+    if (refused := _read_only(call)) is not None:
+        return refused
     number = payload.strip()
-    item = await deps.store.openness.item(int(number)) if number.isdigit() and len(number) < 12 else None
+    valid = number.isascii() and number.isdigit() and len(number) < 12
+    item = await deps.store.openness.item(int(number)) if valid else None
     if item is None or item.posted_at is None:
         return Result.of(say("openness.object_gone"))
     if not _open(item, deps, call):
@@ -55,6 +66,9 @@ async def take(deps: Deps, call: Call, text: str, name: str) -> Result | None:
     if found is None:
         return None
     item_id, since = found
+    if (refused := _read_only(call)) is not None:
+        await store.openness.stop_waiting(person.telegram_id)
+        return refused
     item = await store.openness.item(item_id)
     if call.now - since > timedelta(hours=WAIT_HOURS) or not _open(item, deps, call):
         await store.openness.stop_waiting(person.telegram_id)
@@ -67,14 +81,15 @@ async def take(deps: Deps, call: Call, text: str, name: str) -> Result | None:
         return Result.of(say("openness.object_too_long", limit=MAX_OBJECTION))
     who = person.member.name if person.member is not None else (clean_text(name)[:40] or str(person.telegram_id))
     member_id = person.member.id if person.member is not None else None
-    secretaries = await store.reports.secretaries([item.unit_id])
-    ids = {sid for sid, _ in secretaries} | ({item.posted_by} if item.posted_by else set())
+    ids, saved = await _answerers(deps, item, member_id)
     people = await store.members.by_ids(sorted(ids))
     recipients = [
         to
         for sid in sorted(ids)
         if (to := people.get(sid)) is not None and to.active and to.telegram_id not in (None, person.telegram_id)
     ]
+    if not recipients and saved.key == "openness.object_saved_above":
+        saved = say("openness.object_saved_nobody")
 
     def messages(number: int) -> list[Outgoing]:
         out = []
@@ -99,4 +114,22 @@ async def take(deps: Deps, call: Call, text: str, name: str) -> Result | None:
         item.id, (person.telegram_id, member_id, who), words, call.now, messages
     )
     log.info("objection=%s on publicity item=%s", number, item.id)
-    return Result.of(say("openness.object_saved", title=item.title, number=number), queued=queued)
+    return Result.of(Reply(saved.key, {**saved.params, "title": item.title, "number": number}), queued=queued)
+
+
+async def _answerers(deps: Deps, item: Item, member_id: int | None) -> tuple[set[int], Reply]:
+    """Who is told of an objection (member ids) and the reply's key: the item's unit's secretaries and its poster,
+    or — when the objection is one of theirs, who may not answer it themselves — the secretaries of the unit above."""
+    store = deps.store
+    ids = {sid for sid, _ in await store.reports.secretaries([item.unit_id])} | (
+        {item.posted_by} if item.posted_by else set()
+    )
+    if member_id is None or member_id not in ids:
+        return ids, say("openness.object_saved")
+    tree = OrgTree.of(await store.units.all())
+    unit = tree.units.get(item.unit_id)
+    above = tree.units.get(unit.parent_id) if unit is not None and unit.parent_id is not None else None
+    if above is None:
+        return set(), say("openness.object_saved_nobody")
+    found = {sid for sid, _ in await store.reports.secretaries([above.id])} - {member_id}
+    return found, say("openness.object_saved_above", unit=above.name)

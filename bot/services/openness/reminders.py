@@ -33,7 +33,9 @@ async def period_ends(store: Store, settings: Settings, now: datetime) -> list[D
         if to is None or not to.active or not to.linked or to.unreachable or to.telegram_id is None:
             secretaries = await store.reports.secretaries([item.unit_id])
             found = await store.members.by_ids([sid for sid, _ in secretaries])
-            to = next((m for m in found.values() if m.linked and not m.unreachable and m.telegram_id), None)
+            to = next(
+                (m for m in found.values() if m.active and m.linked and not m.unreachable and m.telegram_id), None
+            )
         if to is None or to.telegram_id is None:
             continue
         lang = to.language or settings.default_language

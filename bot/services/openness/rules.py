@@ -1,10 +1,12 @@
 """The rules of 党务公开, pure: the kinds of item, the words that name them and the sources an item is drafted
-from, the 公示期's length, and the private fields a public item must never carry (those a pattern can find: an
-ID number, a phone number)."""
+from, the 公示期's length, and the private fields a public item must never carry (an ID number, a phone number, a
+word of illness, hardship or an individual rating, the name of a member in care)."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Collection
 from enum import StrEnum
 
 from bot.domain.workdays import MAX_DAYS
@@ -78,16 +80,47 @@ _PRIVATE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("phone", re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")),
     ("phone", re.compile(r"(?<![0-9])0[1-9][0-9]{1,2}-?[0-9]{7,8}(?![0-9])")),
 )
+#: Separators people put between the digits of a phone or ID number (138 0013 8000, 138-0013-8000, 110105-1949…).
+_BETWEEN_DIGITS = re.compile(r"(?<=[0-9])[ \u3000\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212](?=[0-9Xx])")
+#: Words of a person's illness, hardship or individual rating, which a 公开 item never carries (docs/PRODUCT.md,
+#: 党务公开). Harmless compounds are taken out first: 隐患 (安全隐患排查), 病虫害, 克服困难 and the like pass.
+_HARMLESS = re.compile(r"隐患|后患|祸患|水患|忧患|防患|病虫|病害|病险|病媒|疫病|防病")
+_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("health", re.compile(r"患|病|住院|就医|癌|尿毒症|透析|化疗|瘫痪|痴呆|失能")),
+    (
+        "hardship",
+        re.compile(r"低保|特困|五保|孤寡|残疾|残障|贫困户|困难(?:户|党员|群众|家庭|职工|老人)|(?:生活|家庭|经济)困难"),
+    ),
+    ("rating", re.compile(r"基本合格|不合格")),
+)
 
 
-def private_field(text: str) -> tuple[str, str] | None:
-    """The first private field found in `text`: (its catalogue name, the text found), else None."""
-    squeezed = re.sub(r"(?<=[0-9])[ \u3000](?=[0-9])", "", text)  # 138 0000 0000 is a phone number too
+def _squeezed(text: str) -> str:
+    """`text` as a pattern reads it: full-width digits made plain (NFKC), no separators between digits."""
+    return _BETWEEN_DIGITS.sub("", unicodedata.normalize("NFKC", text))
+
+
+def private_field(text: str, names: Collection[str] = (), *, ratings: bool = True) -> tuple[str, str] | None:
+    """The first private field found in `text`: (its catalogue name, the text found), else None. Besides an ID or
+    phone number: a word of illness or hardship, an individual rating (unless `ratings` is False: the counts of a
+    民主评议 result name no one), or one of `names` (members with an open care case or an ill or hardship status)."""
+    squeezed = _squeezed(text)
     for name, pattern in _PRIVATE:
         found = pattern.search(squeezed)
         if found is not None:
             return name, found.group()
-    return None
+    plain = _HARMLESS.sub("", squeezed)
+    for name, pattern in _WORDS:
+        found = pattern.search(plain) if ratings or name != "rating" else None
+        if found is not None:
+            return name, found.group()
+    named = next((n for n in sorted(names, key=len, reverse=True) if len(n) >= 2 and n in squeezed), None)
+    return ("care_name", named) if named is not None else None
+
+
+def spoken(field: str) -> bool:
+    """Whether a found field may be shown whole in the refusal (a word or a name, not a number)."""
+    return field not in ("id_number", "phone")
 
 
 def masked(found: str) -> str:
@@ -95,10 +128,19 @@ def masked(found: str) -> str:
     return found[:4] + "*" * max(len(found) - 8, 2) + found[-4:] if len(found) > 8 else "****"
 
 
+def _days_text(text: str) -> str:
+    return text.strip().removesuffix("个工作日").removesuffix("工作日").removesuffix("天").strip()
+
+
+def looks_like_days(text: str) -> bool:
+    """Whether `text` was meant as a number of working days (any digits, in range or not): `| 100`, `| ５天`."""
+    return _days_text(text).isdigit()
+
+
 def parse_days(text: str) -> int | None:
     """The 公示期 in working days, 1..MAX_DAYS; None for anything else."""
-    text = text.strip().removesuffix("个工作日").removesuffix("工作日").removesuffix("天").strip()
-    if not text.isascii() or not text.isdigit():
+    text = _days_text(text)
+    if not text.isascii() or not text.isdigit() or len(text) > 3:
         return None
     days = int(text)
     return days if 1 <= days <= MAX_DAYS else None
