@@ -287,11 +287,18 @@ class RequestWrites:
 
     async def add(self, new: NewRequest, now: datetime) -> int:
         """A new request, received; its number."""
+        number = await self.add_once(new, now)
+        assert number is not None, "only a 恳谈会's request can be there already"
+        return number
+
+    async def add_once(self, new: NewRequest, now: datetime) -> int | None:
+        """A new request, received; its number. None when the same 恳谈会 raised the same text for the same
+        household already (`requests_hearing_once`: two saves of one record at once raise it once)."""
         deadline = new.deadline.isoformat() if new.deadline else None
         cur = await self._conn.execute(
             "INSERT INTO requests (household_id, visit_id, logged_by, handler_id, unit_id, text, state, "
             "created_at, updated_at, source, notice_id, kind, deadline) "
-            "VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (
                 new.household_id,
                 new.visit_id,
@@ -307,6 +314,8 @@ class RequestWrites:
                 deadline,
             ),
         )
+        if cur.rowcount == 0:
+            return None
         assert cur.lastrowid is not None
         await add_step(self._conn, cur.lastrowid, new.logged_by, "received", None, now)
         return cur.lastrowid

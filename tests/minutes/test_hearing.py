@@ -93,3 +93,38 @@ async def test_the_record_taken_step_by_step_raises_them_too(harness: Harness) -
     await secretary.expect(f"会议 #{notice_id} 的记录已保存")
     raised = await secretary.expect(f"恳谈会 #{notice_id}：新登记民情诉求 2 件（#1、#2）")
     assert "没有这户" in raised.text
+
+
+async def test_one_issue_written_twice_in_a_record_is_one_request(harness: Harness) -> None:
+    await load_households(harness.store)
+    await started(harness, SECRETARY, LIAISON)
+    harness.at(at(11, 20, 9))
+    notice_id = await meeting(harness.store, "一村党支部", "hearing", at(11, 18, 19), present=2, minutes=False)
+    secretary = harness.user(SECRETARY)
+    record = "诉求：李大爷｜楼道灯坏了\n又说了一遍：\n诉求：李大爷｜楼道灯坏了\n诉求：李大爷｜门口积水"
+    await secretary.send(f"/minutes {notice_id} | {record}")
+    await secretary.expect("会议内容")
+    raised = await secretary.expect("恳谈会")
+    assert "2 件" in raised.text or "#1、#2" in raised.text, raised.text
+    rows = await harness.store.db.fetchall("SELECT text FROM requests ORDER BY id")
+    assert [r[0] for r in rows] == ["楼道灯坏了", "门口积水"]
+
+
+async def test_a_request_raised_again_by_a_save_at_the_same_time_is_not_added(harness: Harness) -> None:
+    """Two saves of one record at once both read "not raised yet": the unique index lets only one insert through."""
+    from bot.store.households_requests import NewRequest
+
+    await load_households(harness.store)
+    notice_id = await meeting(harness.store, "一村党支部", "hearing", at(11, 18, 19), present=2, minutes=False)
+    household = await harness.store.db.fetchone("SELECT id, member_id FROM households WHERE head = '李大爷'")
+    unit = await harness.store.db.fetchone("SELECT id FROM units WHERE name = '一村党支部'")
+    assert household is not None and unit is not None
+    new = NewRequest(household[0], None, household[1], household[1], unit[0], "楼道灯坏了", "hearing", notice_id)
+    async with harness.store.unit_of_work() as uow:
+        first = await uow.requests.add_once(new, at(11, 20))
+    async with harness.store.unit_of_work() as uow:
+        second = await uow.requests.add_once(new, at(11, 20))
+    assert first is not None and second is None
+    other = NewRequest(household[0], None, household[1], household[1], unit[0], "门口积水", "hearing", notice_id)
+    async with harness.store.unit_of_work() as uow:
+        assert await uow.requests.add_once(other, at(11, 20)) is not None

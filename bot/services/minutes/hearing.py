@@ -68,6 +68,7 @@ async def raise_requests(deps: Deps, call: Call, notice: Notice, content: str) -
     for issue in issues:
         if (issue.head, issue.text) in raised_before:
             continue
+        raised_before.add((issue.head, issue.text))  # the same line twice in one record is one request
         household = (await find_named(call.actor, issue.head, store, tree)).household
         if household is None:
             missing.append(issue.head)
@@ -79,9 +80,11 @@ async def raise_requests(deps: Deps, call: Call, notice: Notice, content: str) -
             unit = household.unit_id if household.unit_id is not None else notice.unit_id
             handler = household.member_id or me
             new = NewRequest(household.id, None, me, handler, unit, issue.text, source=HEARING, notice_id=notice.id)
-            numbers.append(await uow.requests.add(new, call.now))
+            number = await uow.requests.add_once(new, call.now)  # None: a save at the same time raised it
+            if number is not None:
+                numbers.append(number)
     log.info("notice=%s hearing raised=%s missing=%s", notice.id, len(numbers), len(missing))
-    total = len(raised_before) + len(numbers)
+    total = len(await store.requests.of_notice(notice.id))
     text = "、".join(f"#{n}" for n in numbers) or "—"
     if missing:
         return say(
