@@ -64,8 +64,11 @@ async def test_a_letter_is_recorded_with_its_source(harness: Harness) -> None:
     assert row is not None and tuple(row) == ("letter", "request", None)
 
 
-async def test_an_agency_with_progress_and_a_follow_up(harness: Harness) -> None:
+async def test_an_agency_with_progress_and_a_follow_up_by_the_secretary(harness: Harness) -> None:
     await load_households(harness.store)
+    secretary = harness.user(SECRETARY)
+    await secretary.send("/start")
+    await secretary.next_message()
     harness.at(at(11, 20))
     member = harness.user(LIAISON)
     await member.send("/request 李大爷 | 代办 | 养老保险资格认证 | 2026-11-30 | 电话")
@@ -85,8 +88,17 @@ async def test_an_agency_with_progress_and_a_follow_up(harness: Harness) -> None
     await member.expect("是怎么办的", kind="message")
     await member.send("认证已通过，告诉了老人")
     resolved = await member.expect("已办结")
-    await member.press("基本满意", resolved)
-    await member.expect("满意度：基本满意")
+    # the 回访 is not the agent's own: no rating for them, the branch secretary is asked
+    assert "回访不由代办员自己做" in resolved.text and not resolved.buttons
+    await member.press("#1", listed)
+    done = await member.expect("民情诉求 #1", kind="message")
+    assert "满意" not in " ".join(done.labels())
+    asked = await secretary.expect("代办 #1 已办结，请您回访")
+    assert "认证已通过" in asked.text
+    await secretary.press("#1", asked)
+    view = await secretary.expect("民情诉求 #1", kind="message")
+    await secretary.press("基本满意", view)
+    await secretary.expect("满意度：基本满意")
     await member.press("#1", listed)
     again = await member.expect("民情诉求 #1", kind="message")
     assert "回访：群众基本满意" in again.text and "记进展：材料已交社保所，等审核" in again.text

@@ -60,8 +60,14 @@ def may_see(person: Actor, request: Request, tree: OrgTree) -> bool:
 
 
 def may_rate(person: Actor, request: Request, tree: OrgTree) -> bool:
+    """Who records the resident's satisfaction: a secretary over it, or its handler or logger; for a 代办 the 回访 is
+    not the agent's own (a secretary, or who logged it when that is someone else)."""
     me = person.member.id if person.member is not None else None
-    return (me is not None and me in (request.handler_id, request.logged_by)) or standing(person, request, tree).manages
+    if standing(person, request, tree).manages:
+        return True
+    if request.kind == "agency":
+        return me is not None and me == request.logged_by and me != request.handler_id
+    return me is not None and me in (request.handler_id, request.logged_by)
 
 
 @dataclass(frozen=True)

@@ -159,6 +159,11 @@ async def _move(deps: Deps, call: Call, moving: _Moving) -> Result:
     elif action == "back":
         handler = request.household_member_id or request.logged_by
         messages = await tell(handler, "requests.notice_back", name=person.member.name, advice=note or "")
+    elif action == "resolve" and request.kind == "agency" and request.logged_by in (None, me):
+        # the agent's own 代办: the 回访 is a secretary's (not the agent's)
+        followers = [s for s in await store.requests.secretaries_of(request.unit_id) if s != me]
+        follower = followers[0] if followers else None
+        messages = await tell(follower, "requests.notice_followup", name=person.member.name, resolution=note or "")
     elif action == "resolve" and request.logged_by not in (None, me):
         messages = await tell(
             request.logged_by, "requests.notice_resolved", name=person.member.name, resolution=note or ""
@@ -180,6 +185,8 @@ async def _move(deps: Deps, call: Call, moving: _Moving) -> Result:
     if queued is None:
         return Result.of(say("requests.moved_meanwhile", number=request.id))
     log.info("request=%s member=%s action=%s", request.id, me, action)
+    if action == "resolve" and not may_rate(person, request, tree):
+        return Result.of(say("requests.done_resolve_agency", number=request.id), queued=queued)
     if action == "resolve":
         return Result.of(
             say("requests.done_resolve", number=request.id, buttons=rating_buttons(request.id, lang)), queued=queued
