@@ -27,7 +27,7 @@ from tests.support.harness import (
 )
 
 #: Fixtures shared by the modules of one capability: `current` (a database of today's version) for the restores.
-pytest_plugins = ["tests.support.restore"]
+pytest_plugins = ["tests.support.restore", "tests.support.township"]
 
 # CI runs hypothesis derandomised: the same examples every run, so a red build is reproducible. No deadline in
 # either profile: how long an example takes is a benchmark's business (bench/), not a test's, and on a shared

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from tests.members.test_township import EAST, READER, WEST, township  # noqa: F401  (the fixture)
 from tests.support.harness import Harness
+from tests.support.township import EAST, READER, WEST
 from tests.support.xlsx_data import every_value, open_book
 
 #: Words and numbers no cell of a reader's workbook may hold (the seeds below put each in the database).
@@ -52,7 +52,7 @@ async def workbook_values(harness: Harness, telegram_id: int, unit: str = "西�
     return every_value(open_book(book))
 
 
-async def test_no_cell_of_the_readers_workbook_tells_illness_hardship_place_or_phone(township: Harness) -> None:  # noqa: F811
+async def test_no_cell_of_the_readers_workbook_tells_illness_hardship_place_or_phone(township: Harness) -> None:
     await seed(township)
     values = await workbook_values(township, READER)
     leaked = [v for v in values if any(w in v for w in FORBIDDEN) or PHONE.search(v)]
@@ -61,13 +61,13 @@ async def test_no_cell_of_the_readers_workbook_tells_illness_hardship_place_or_p
     assert "李大爷" not in values  # no 联户台账
 
 
-async def test_the_secretary_still_sees_the_mobile_members_status_and_place(township: Harness) -> None:  # noqa: F811
+async def test_the_secretary_still_sees_the_mobile_members_status_and_place(township: Harness) -> None:
     await seed(township)
     values = await workbook_values(township, WEST, "西一村党支部")
     assert "生病" in values and "县人民医院" in values and "13800138000" in values
 
 
-async def test_the_readers_overview_shows_no_hint_to_a_command_they_cannot_use(township: Harness) -> None:  # noqa: F811
+async def test_the_readers_overview_shows_no_hint_to_a_command_they_cannot_use(township: Harness) -> None:
     reader = township.user(READER)
     await reader.send("/overview")
     texts = [(await reader.expect("总览")).text]

@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import date
 
 from bot.store.openness import Draft
-from tests.members.test_township import EAST, READER, township  # noqa: F401  (the fixture)
 from tests.support.harness import Harness
 from tests.support.ledger import at
+from tests.support.township import EAST, READER
 
 ABOVE = 5010  # 东湖书记, secretary of 东湖社区党委 over 东一村党支部
 
@@ -35,7 +35,7 @@ async def objections(harness: Harness) -> int:
     return int(row[0])
 
 
-async def test_the_reader_cannot_object_through_the_link(township: Harness) -> None:  # noqa: F811
+async def test_the_reader_cannot_object_through_the_link(township: Harness) -> None:
     item = await posted_item(township, "东一村党支部", EAST)
     reader = township.user(READER)
     await reader.send(f"/start oj_{item}")
@@ -47,7 +47,7 @@ async def test_the_reader_cannot_object_through_the_link(township: Harness) -> N
     await township.nothing_more(township.user(EAST))
 
 
-async def test_a_wait_begun_before_becoming_a_reader_takes_nothing(township: Harness) -> None:  # noqa: F811
+async def test_a_wait_begun_before_becoming_a_reader_takes_nothing(township: Harness) -> None:
     item = await posted_item(township, "东一村党支部", EAST)
     member = township.user(5002)  # 东党员, made a reader from above after opening the link
     await member.send(f"/start oj_{item}")
@@ -62,7 +62,7 @@ async def test_a_wait_begun_before_becoming_a_reader_takes_nothing(township: Har
     assert not await township.store.openness.waiting(5002)
 
 
-async def test_a_secretarys_own_objection_goes_above_and_is_answered_there(township: Harness) -> None:  # noqa: F811
+async def test_a_secretarys_own_objection_goes_above_and_is_answered_there(township: Harness) -> None:
     item = await posted_item(township, "东一村党支部", EAST)
     above = township.user(ABOVE)
     await above.send("/start")

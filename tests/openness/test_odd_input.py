@@ -4,8 +4,8 @@ example — never the "something went wrong" of a crash, never a free item."""
 
 from __future__ import annotations
 
-from tests.openness.test_flows import bound_group, link, local
 from tests.support.harness import SECRETARY, STRANGER, Harness
+from tests.support.openness import bound_group, link, local
 
 
 async def test_odd_numbers_get_a_clear_answer(harness: Harness) -> None:

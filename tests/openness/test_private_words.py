@@ -3,8 +3,8 @@ example of how to write it instead (issue 28 review; the list of words is in doc
 
 from __future__ import annotations
 
-from tests.openness.test_flows import bound_group, link, local
 from tests.support.harness import PLAIN, SECRETARY, Harness
+from tests.support.openness import bound_group, link, local
 
 
 async def items(harness: Harness) -> int:
