@@ -78,6 +78,17 @@ def at_local(day: date, tz: ZoneInfo, moment: time = REMIND_AT) -> datetime:
     return datetime.combine(day, moment, tzinfo=tz)
 
 
+def mobile_since(migrant_since: str | date | None, recorded_at: str | None, tz: ZoneInfo) -> date | None:
+    """When the member left: `migrant_since`, else when the roster first said they are mobile."""
+    if isinstance(migrant_since, date):
+        return migrant_since
+    if migrant_since:
+        return date.fromisoformat(migrant_since)
+    if recorded_at:
+        return datetime.fromisoformat(recorded_at).astimezone(tz).date()
+    return None
+
+
 def is_owed(period: Period, since: date | None) -> bool:
     """Owed when it ends after the member left (or was first recorded as mobile)."""
     return since is not None and period.end > since

@@ -66,12 +66,12 @@ async def test_talks_are_counted_by_pair_and_nudged_from_october(harness: Harnes
     assert "家里老人身体不好" not in mine.text and "修路" not in mine.text and "王书记 与 赵巡逻" in mine.text
     harness.user(STRANGER).drain()
     # September: no nudge; 1 October: one, once a month
-    assert await swept(harness, "talks:") == 0
+    assert await swept(harness, "talks:missing:") == 0
     harness.at(datetime(2026, 10, 1, 10, 0, tzinfo=TZ))
-    assert await swept(harness, "talks:") == 1
+    assert await swept(harness, "talks:missing:") == 1
     nudge = await secretary.expect("谈心谈话还没谈完", skipping=("9月30日",))
     assert "一村党支部：还差 4 对" in nudge.text
-    assert await swept(harness, "talks:") == 0
+    assert await swept(harness, "talks:missing:") == 0
 
 
 async def test_a_secret_ballot_counted_once_never_on_oneself(harness: Harness) -> None:

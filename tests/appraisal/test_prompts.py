@@ -51,10 +51,21 @@ def prompt_texts(harness: Harness, chat_id: int) -> list[str]:
     return [m.text for m in harness.emu.chat_messages(chat_id) if "要找谈心的" in m.text]
 
 
+def months(first: str, last: str) -> list[str]:
+    """The month labels from `first` to `last`, both included."""
+    year, month = (int(p) for p in first.split("-"))
+    out = []
+    while (label := f"{year:04d}-{month:02d}") <= last:
+        out.append(label)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
 async def test_illness_prompts_the_secretary_with_the_reason_and_the_visitor_without(harness: Harness) -> None:
     harness.at(datetime(2026, 5, 4, 10, 0, tzinfo=TZ))
     await on_committee(harness, LIAISON)  # 李联络, 张流动's liaison, is the 组织委员
     await link(harness, LIAISON, SECRETARY, PATROL)
+    await reported(harness, MIGRANT, *months("2025-08", "2026-04"))  # no lapse of reports beside the illness
     group = harness.emu.add_group(-100501, "一村党员群")
     migrant = harness.user(MIGRANT)
     await migrant.send("/status ill | | 住院了")
@@ -100,6 +111,7 @@ async def test_illness_prompts_the_secretary_with_the_reason_and_the_visitor_wit
 async def test_an_unqualified_rating_prompts_a_talk_cleared_by_a_later_talk_only(harness: Harness) -> None:
     harness.at(datetime(2026, 12, 1, 10, 0, tzinfo=TZ))
     await link(harness, PATROL)
+    await reported(harness, MIGRANT, *months("2025-08", "2026-11"))
     secretary = harness.user(SECRETARY)
     # a talk held before the rating does not count for it
     await secretary.send("/talk 赵巡逻 | 2026-11-30 | 年底谈心")
@@ -129,3 +141,45 @@ async def test_a_talk_form_word_must_be_one_of_the_forms(harness: Harness) -> No
     await secretary.expect("没有找到「短信 赵巡逻」")
     await secretary.send("/talk 上门 赵巡逻 | 2026-05-04 | 问候")
     await secretary.expect("（上门）")
+
+
+async def reported(harness: Harness, telegram_id: int, *labels: str) -> None:
+    member = await harness.store.members.by_telegram_id(telegram_id)
+    assert member is not None
+    for label in labels:
+        await harness.store.reports.save_thought(member.id, label, "思想汇报", datetime(2026, 5, 1, 9, 0, tzinfo=TZ))
+
+
+#: 张流动 is mobile since 2025-08-01, monthly: the periods he owes up to February 2026.
+UNTIL_FEBRUARY = months("2025-08", "2026-02")
+
+
+async def test_one_period_without_a_thought_report_prompts_no_talk(harness: Harness) -> None:
+    harness.at(datetime(2026, 5, 4, 10, 0, tzinfo=TZ))
+    await link(harness, SECRETARY, LIAISON)
+    await reported(harness, MIGRANT, *UNTIL_FEBRUARY, "2026-03")  # April alone is late: the reports chain's
+    assert await prompts(harness) == 0
+
+
+async def test_two_periods_in_a_row_without_a_report_prompt_the_secretary_until_a_report(harness: Harness) -> None:
+    harness.at(datetime(2026, 5, 4, 10, 0, tzinfo=TZ))
+    await link(harness, SECRETARY, LIAISON)
+    await reported(harness, MIGRANT, *UNTIL_FEBRUARY)  # March and April missing: a lapse since 1 May
+    assert await prompts(harness) == 1  # the secretary only: the reason is private, no care visitor
+    assert await prompts(harness) == 0  # once
+    await harness.user(SECRETARY).expect("要找谈心的", skipping=("动态", "思想汇报"))
+    told = prompt_texts(harness, SECRETARY)
+    assert told and "张流动：连续两期没交思想汇报，请在5月16日" in told[-1]
+    assert not [m for m in harness.emu.chat_messages(MIGRANT) if "谈心" in m.text]
+    # the same lapse in May does not prompt again; late once after the due day
+    harness.at(datetime(2026, 5, 17, 10, 0, tzinfo=TZ))
+    assert await prompts(harness) == 1
+    assert await prompts(harness) == 0
+    # a report for April breaks the run: nothing open any more, nothing more in June
+    await reported(harness, MIGRANT, "2026-04")
+    harness.user(SECRETARY).drain()
+    await harness.user(SECRETARY).send("/talks")
+    seen = await harness.user(SECRETARY).expect("谈心谈话")
+    assert "连续两期" not in seen.text
+    harness.at(datetime(2026, 6, 2, 10, 0, tzinfo=TZ))
+    assert await prompts(harness) == 0

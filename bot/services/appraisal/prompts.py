@@ -1,9 +1,11 @@
-"""谈心谈话 prompts (issue 26): when a member falls ill, comes into hardship or care, or is rated 基本合格 /
-不合格, the secretaries of their branch (and the 支部委员 who visits them, when their care case has one) are
-prompted in private to talk with them within PROMPT_DAYS. Derived, not kept: each sweep reads the open care
-cases and the ratings of the last year, drops those a talk with a 支部委员 has cleared since, and records the
-stage that holds (`talks:prompt:<ref>:<new|late>:<recipient>`, once each, also across restarts) for the
-recipient's daily digest: a prompt is a task for the day, not an alarm (the illness itself was told at once).
+"""谈心谈话 prompts (issue 26): when a member falls ill, comes into hardship or care, is rated 基本合格 /
+不合格, or lets two report periods in a row pass without a thought report, the secretaries of their branch
+(and the 支部委员 who visits them, when their care case has one) are prompted in private to talk with them
+within PROMPT_DAYS. Derived, not kept: each sweep reads the open care cases, the ratings of the last year and
+the mobile members' thought reports owed (`rules.lapse`: a report breaking the run clears it too), drops
+those a talk with a 支部委员 has cleared since, and records the stage that holds
+(`talks:prompt:<ref>:<new|late>:<recipient>`, once each, also across restarts) for the recipient's
+daily digest: a prompt is a task for the day, not an alarm (the illness itself was told at once).
 
 Private: a prompt goes to a person's own chat, never a group; the reason (illness, hardship …) is written only
 to a secretary — a committee member who is not one is told whom to talk with and by when, not why."""
@@ -14,10 +16,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.config import Settings
+from bot.domain import periods
 from bot.domain.models import Member
 from bot.i18n import t
 from bot.services.appraisal.common import lang_of, reachable
-from bot.services.appraisal.rules import RATING_PROMPT_DAYS, PromptReason, Trigger, cleared, prompt_stage
+from bot.services.appraisal.rules import (
+    RATING_PROMPT_DAYS,
+    PromptReason,
+    Trigger,
+    cleared,
+    lapse,
+    prompt_stage,
+)
 from bot.services.kernel import digest
 from bot.services.kernel.dates import day as day_text
 from bot.services.kernel.reminders import Due
@@ -47,6 +57,7 @@ async def open_prompts(store: Store, settings: Settings, today: date) -> tuple[l
         since = case.opened_at.astimezone(settings.tz).date()
         trigger = Trigger(case.member_id, case.unit_id, reason, since, f"care-{case.id}")
         found.append(Prompt(trigger, case.visitor_id))
+    found += await _lapses(store, settings, today)
     for appraisal, member, unit, grade, at in await store.year.follow_up_ratings(
         today - timedelta(days=RATING_PROMPT_DAYS)
     ):
@@ -59,6 +70,21 @@ async def open_prompts(store: Store, settings: Settings, today: date) -> tuple[l
     talks = await store.year.talks_since(min(p.trigger.since for p in found))
     still = [p for p in found if p.trigger.member_id in members and not cleared(p.trigger, talks, committee)]
     return [p if p.also in committee else Prompt(p.trigger) for p in still], members
+
+
+async def _lapses(store: Store, settings: Settings, today: date) -> list[Prompt]:
+    """A mobile member with LAPSE_PERIODS report periods in a row unreported (what `bot.services.reports` owes
+    them, read through the store): `reports-<member>-<first period>`, so one lapse prompts once."""
+    found = []
+    for row in await store.reports.mobile_members(since_year=today.year - 3):
+        since = periods.mobile_since(row.migrant_since, row.recorded_at, settings.tz)
+        run = lapse(row.cadence, since, set(row.periods), today)
+        if run is not None:
+            first, day = run
+            found.append(
+                Prompt(Trigger(row.id, row.unit_id, PromptReason.REPORTS, day, f"reports-{row.id}-{first.label}"))
+            )
+    return found
 
 
 def reason_text(lang: str, reason: PromptReason) -> str:

@@ -8,8 +8,10 @@
 * 整改清单: the responsible member is reminded `SOON_DAYS` before the deadline, on the day, then once a week
   while the item stays open; 对照检查材料: members without one are reminded `SOON_DAYS` before its deadline.
 * 党员承诺: asked for in January; 评诺 grades.
-* 谈心谈话 prompts: a member who falls ill, comes into hardship or care, or is rated 基本合格 / 不合格 is to
-  be talked with by a 支部委员 within PROMPT_DAYS; the prompt clears once such a talk is logged.
+* 谈心谈话 prompts: a member who falls ill, comes into hardship or care, is rated 基本合格 / 不合格, or has
+  let LAPSE_PERIODS report periods in a row pass without a thought report is to be talked with by a 支部委员
+  within PROMPT_DAYS; the prompt clears once such a talk is logged (a lapse also once a report breaks it).
+* 践诺: a member with a pledge and no 践诺 in the current half year is reminded in its last month.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+
+from bot.domain import periods
 
 #: Ballots a member's tallies need before they are shown to anyone.
 MIN_SHOWN = 3
@@ -191,6 +195,7 @@ class PromptReason(StrEnum):
     CARE = "care"
     BASIC = "basic"
     UNQUALIFIED = "unqualified"
+    REPORTS = "reports"
 
 
 @dataclass(frozen=True)
@@ -254,3 +259,34 @@ def parse_form(name_field: str) -> tuple[TalkForm, str]:
     if form is not None and rest.strip():
         return form, rest.strip()
     return TalkForm.FACE, name_field.strip()
+
+
+#: Report periods in a row without a thought report that prompt a 谈心谈话 (one is a late report, two a lapse).
+LAPSE_PERIODS = 2
+#: The longest lapse walked back (a member away for years costs what one away for a season does).
+_LAPSE_WALK = 36
+
+
+def lapse(cadence: str, since: date | None, submitted: set[str], today: date) -> tuple[periods.Period, date] | None:
+    """The current run of ended report periods without a report, when it is LAPSE_PERIODS long or longer: its
+    first period (which names the prompt, so one run prompts once) and the day it became a lapse (the day after
+    the LAPSE_PERIODS-th period's deadline). Only owed periods count (`periods.is_owed`)."""
+    run: list[periods.Period] = []
+    period = periods.previous_period(periods.period_of(today, cadence), cadence)
+    while len(run) < _LAPSE_WALK and periods.is_owed(period, since) and period.label not in submitted:
+        run.append(period)
+        period = periods.previous_period(period, cadence)
+    if len(run) < LAPSE_PERIODS:
+        return None
+    run.reverse()
+    return run[0], run[LAPSE_PERIODS - 1].end + timedelta(days=1)
+
+
+def half_of(day: date) -> int:
+    """The half year of a day: 1 (January–June) or 2."""
+    return 1 if day.month <= 6 else 2
+
+
+def progress_ask_due(today: date) -> bool:
+    """践诺 is asked for in the last month of each half year (June, December), before the half ends."""
+    return today.month in (6, 12)

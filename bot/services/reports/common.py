@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from bot.config import Settings
 from bot.domain import periods
 from bot.domain.models import Member, MemberState
+from bot.domain.periods import mobile_since as mobile_since
 from bot.domain.results import Reply
 from bot.domain.rights import Actor
 from bot.i18n import t
@@ -134,17 +135,6 @@ def check_report(text: str) -> str:
     if len(text) > MAX_REPORT:
         raise InputError("report.too_long", length=len(text), limit=MAX_REPORT)
     return text
-
-
-def mobile_since(migrant_since: str | date | None, recorded_at: str | None, tz: ZoneInfo) -> date | None:
-    """When the member left: `migrant_since`, else when the roster first said they are mobile."""
-    if isinstance(migrant_since, date):
-        return migrant_since
-    if migrant_since:
-        return date.fromisoformat(migrant_since)
-    if recorded_at:
-        return datetime.fromisoformat(recorded_at).astimezone(tz).date()
-    return None
 
 
 def is_mobile(member: Member) -> bool:
