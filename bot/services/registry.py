@@ -96,6 +96,7 @@ REMINDER_SOURCES: tuple[DueSource | ReminderSource, ...] = (
     appraisal_reminders.material_reminders,  # 对照检查材料 not handed in, before the deadline
     appraisal_reminders.correction_followups,  # a 限期改正 date come, digest: the member's secretaries
     appraisal_reminders.pledge_asks,  # January: a member without this year's 党员承诺
+    appraisal_reminders.progress_asks,  # June, December: a pledge without 践诺 this half year
     openness_reminders.period_ends,  # 党务公开: the day after a 公示期, whether objections came in, once
     digest.daily_digests,  # from DIGEST_TIME: each person's escalations in one
     # message (waiting items: a partial index); the last

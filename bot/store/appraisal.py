@@ -366,6 +366,16 @@ class AppraisalRepo:
         rows = await self.db.fetchall("SELECT member_id FROM pledges WHERE year = ?", (year,))
         return {r[0] for r in rows}
 
+    async def last_progress(self, year: int) -> dict[int, datetime | None]:
+        """Member id → when the last 践诺 of their pledge for `year` was reported (None: never), for the pledges
+        not yet judged (评诺)."""
+        rows = await self.db.fetchall(
+            "SELECT p.member_id, (SELECT max(g.at) FROM pledge_progress g WHERE g.pledge_id = p.id) "
+            "FROM pledges p WHERE p.year = ? AND p.grade IS NULL",
+            (year,),
+        )
+        return {r[0]: datetime.fromisoformat(r[1]) if r[1] else None for r in rows}
+
     async def each_pledge(self, units: Collection[int] | None) -> AsyncGenerator[Pledge, None]:
         where = f"WHERE m.unit_id IN ({_marks(units) or 'NULL'}) " if units is not None else ""
         async for row in self.db.stream(_PLEDGE_SQL + where + "ORDER BY p.year, m.unit_id, m.id", tuple(units or ())):

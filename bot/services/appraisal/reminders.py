@@ -9,19 +9,29 @@ unique key so that it goes once, also across restarts, and each producing only t
   in, once (`rectify:material:<unit>:<year>:<deadline>:<member>`);
 * `correction_followups`: on a 限期改正 date, the secretaries of the member's branch, in the daily digest
   (`appraisal:correct:<member>:<date>:<secretary>`);
-* `pledge_asks`: in January, each linked member without a pledge for the year (`pledge:ask:<member>:<year>`).
+* `pledge_asks`: in January, each linked member without a pledge for the year (`pledge:ask:<member>:<year>`);
+* `progress_asks`: in June and December, each linked member with a pledge not yet judged and no 践诺 since the
+  half year began (`pledge:progress:<member>:<year>-H<1|2>`).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.config import Settings
 from bot.domain.models import Member
 from bot.domain.rights import OrgTree
 from bot.i18n import Html, t
 from bot.services.appraisal.common import branch_members, lang_of, reachable
-from bot.services.appraisal.rules import SOON_DAYS, item_stage, material_due, nudge_due, pledge_ask_due
+from bot.services.appraisal.rules import (
+    SOON_DAYS,
+    half_of,
+    item_stage,
+    material_due,
+    nudge_due,
+    pledge_ask_due,
+    progress_ask_due,
+)
 from bot.services.appraisal.talks import year_view
 from bot.services.kernel import digest
 from bot.services.kernel.reminders import Due
@@ -149,4 +159,24 @@ async def pledge_asks(store: Store, settings: Settings, now: datetime) -> list[D
         _to(m, keys[m.id], t(lang_of(m, settings), "appraisal.pledge_ask", year=today.year))
         for m in members
         if keys[m.id] not in sent and m.id not in pledged
+    ]
+
+
+async def progress_asks(store: Store, settings: Settings, now: datetime) -> list[Due]:
+    today = now.astimezone(settings.tz).date()
+    if not progress_ask_due(today):
+        return []
+    half = half_of(today)
+    begun = datetime.combine(date(today.year, 1 if half == 1 else 7, 1), datetime.min.time(), tzinfo=settings.tz)
+    last = await store.appraisal.last_progress(today.year)
+    wanted = {i for i, at in last.items() if at is None or at < begun}
+    if not wanted:
+        return []
+    keys = {i: f"pledge:progress:{i}:{today.year}-H{half}" for i in wanted}
+    sent = await store.outbox.existing_keys(keys.values())
+    people = await store.members.by_ids(sorted(i for i in wanted if keys[i] not in sent))
+    return [
+        _to(m, keys[m.id], t(lang_of(m, settings), f"appraisal.progress_ask_h{half}", year=today.year))
+        for m in people.values()
+        if m.active and reachable(m) and m.telegram_id is not None
     ]
