@@ -12,7 +12,8 @@ from bot.handlers import conversation
 from bot.handlers.common import args_text, call, command, deps, expired_button, is_private, render
 from bot.handlers.gate import in_any_conversation
 from bot.runtime.context import ZhibuApp, ZhibuContext
-from bot.services.appraisal.buttons import APPRAISAL, Ballot
+from bot.services.appraisal import publish
+from bot.services.appraisal.buttons import APPRAISAL, Ballot, PledgeDrop, PledgePost
 from bot.services.appraisal.handin import HandIn, Outcome, Sent, received
 from bot.services.appraisal.pledge import pledge_command
 from bot.services.appraisal.rectify import rectify_entry
@@ -106,6 +107,22 @@ async def on_ballot(update: Update, context: ZhibuContext) -> None:
     )
 
 
+async def on_publish(update: Update, context: ZhibuContext) -> None:
+    """发布到群 / 先不发 under a `/pledge 公布` preview."""
+    query = update.callback_query
+    data = query.data if query is not None else None
+    post, drop = PledgePost.unpack(data), PledgeDrop.unpack(data)
+    if post is not None:
+        result = await publish.publish(deps(context), call(context), post)
+    elif drop is not None:
+        result = Result.of(publish.dropped())
+    else:
+        return
+    if query is not None and (drop is not None or result.queued):
+        await query.edit_message_reply_markup(None)
+    await render(update, context, result)
+
+
 #: The handler group of hand-ins: after group 0, so that it never takes a message from a conversation.
 HANDIN = 1
 
@@ -118,5 +135,6 @@ def register(app: ZhibuApp) -> None:
     app.add_handler(CommandHandler("rectify", cmd_rectify))
     app.add_handler(CommandHandler("pledge", cmd_pledge))
     app.add_handler(CallbackQueryHandler(on_ballot, pattern=Ballot.matches))
+    app.add_handler(CallbackQueryHandler(on_publish, pattern=lambda d: PledgePost.matches(d) or PledgeDrop.matches(d)))
     app.add_handler(CallbackQueryHandler(expired_button("appraisal.ballot_expired"), pattern=family(APPRAISAL)))
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & (filters.VOICE | filters.Document.ALL), on_file), HANDIN)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from tests.support.harness import MEDIATOR, PATROL, Harness
+from tests.support.harness import MEDIATOR, PATROL, SECRETARY, Harness
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -73,3 +73,39 @@ async def test_a_progress_report_this_half_means_no_ask(harness: Harness) -> Non
     await patrol.expect("第 1 次")
     harness.at(datetime(2026, 12, 1, 10, 0, tzinfo=TZ))
     assert await swept(harness, "pledge:progress:") == 0
+
+
+async def test_the_secretary_publishes_the_pledges_to_the_group_once_and_a_member_cannot(harness: Harness) -> None:
+    harness.at(datetime(2026, 2, 3, 10, 0, tzinfo=TZ))
+    await link(harness, PATROL, MEDIATOR, SECRETARY)
+    patrol, mediator, secretary = harness.user(PATROL), harness.user(MEDIATOR), harness.user(SECRETARY)
+    group = harness.emu.add_group(-100777, "一村党员群")
+    group.add_member(secretary, admin=True)
+    await secretary.send("/bindgroup", chat=group)
+    await group.expect("绑定")
+    await patrol.send("/pledge 每月参加两次治安巡逻")
+    await patrol.expect("承诺已记下")
+    await patrol.send("/pledge 践诺 帮王大爷修好了院墙")  # progress is not published
+    await patrol.expect("第 1 次")
+    await mediator.send("/pledge 调解邻里纠纷")
+    await mediator.expect("承诺已记下")
+    # a member may not publish
+    await patrol.send("/pledge 公布")
+    await patrol.expect("要由支部书记来办")
+    # the secretary: a preview first, nothing in the group yet
+    await secretary.send("/pledge 公布")
+    preview = await secretary.expect("预览")
+    assert "赵巡逻" in preview.text and "每月参加两次治安巡逻" in preview.text and "调解邻里纠纷" in preview.text
+    assert "院墙" not in preview.text and "还没承诺" not in preview.text and "李联络" not in preview.text
+    await harness.nothing_more(group)
+    data = preview.button("发布到群").callback_data
+    await secretary.press("发布到群", preview)
+    await secretary.expect("已发到本支部的群里", kind="message")
+    posted = await group.expect("党员承诺公开")
+    assert "每月参加两次治安巡逻" in posted.text and "钱调解" in posted.text and posted.text in preview.text
+    assert "院墙" not in posted.text and "1380" not in posted.text
+    # pressed again: not twice
+    await secretary.press_data(data, preview)
+    await secretary.expect("已经发到群里了", kind="alert")
+    await harness.settle()
+    assert len([m for m in harness.emu.chat_messages(group.chat_id) if "党员承诺公开" in m.text]) == 1

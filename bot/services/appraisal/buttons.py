@@ -20,3 +20,21 @@ class Ballot(Payload):
     appraisal_id: int
     subject_id: int
     grade: Grade
+
+
+@dataclass(frozen=True)
+class PledgePost(Payload):
+    """发布到群: post the branch's pledge list of `year`, as previewed (`check`: a checksum of the text)."""
+
+    PREFIX: ClassVar[str] = "apr:pub"
+    unit_id: int
+    year: int
+    check: int
+
+
+@dataclass(frozen=True)
+class PledgeDrop(Payload):
+    """先不发: leave the preview."""
+
+    PREFIX: ClassVar[str] = "apr:nopub"
+    unit_id: int

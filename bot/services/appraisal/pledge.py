@@ -1,6 +1,7 @@
 """`/pledge` 党员承诺: a member's pledge for the year (`/pledge 内容`, reworded until it is judged), its progress
 (`/pledge 践诺 内容`, at least each half year), and the 评诺 the branch records at year end
-(`/pledge 评诺 姓名 | 好/较好/一般/差 [| 评语]`, secretary). `/pledge` alone shows one's own pledge, or for the
+(`/pledge 评诺 姓名 | 好/较好/一般/差 [| 评语]`, secretary), and `/pledge 公布` to post the list to the group
+(secretary, `bot.services.appraisal.publish`). `/pledge` alone shows one's own pledge, or for the
 secretary the branch's pledges and who has none yet."""
 
 from __future__ import annotations
@@ -8,11 +9,13 @@ from __future__ import annotations
 from bot.domain.call import Call
 from bot.domain.results import Result, say, shown
 from bot.i18n import Html, t
+from bot.services.appraisal import publish
 from bot.services.appraisal.common import MAX_TEXT, branch_members, branch_of, named, split
 from bot.services.appraisal.rules import parse_pledge_grade
 from bot.services.kernel.deps import Deps
 
 PROGRESS_WORDS = ("践诺", "progress")
+PUBLISH_WORDS = publish.PUBLISH_WORDS
 REVIEW_WORDS = ("评诺", "review")
 
 
@@ -32,6 +35,8 @@ async def pledge_command(deps: Deps, call: Call, text: str) -> Result:
         return await show(deps, call)
     if head in REVIEW_WORDS:
         return await review(deps, call, rest)
+    if head in PUBLISH_WORDS and not rest.strip():
+        return await publish.preview(deps, call)
     if head in PROGRESS_WORDS:
         words = split(rest)[0] if rest.strip() else ""
         if not words:
