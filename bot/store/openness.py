@@ -146,6 +146,22 @@ class OpennessRepo:
         async for row in self.db.stream(_ITEM_SQL + where + "ORDER BY i.starts_on, i.id", params):
             yield _item(row)
 
+    async def posted_periods(
+        self, prefix: str, units: Collection[int] | None
+    ) -> dict[tuple[int, str], tuple[date, date]]:
+        """(unit, source) → the 公示期 (first and last day) of the last posted item whose source starts with
+        `prefix` (`appraisal:` → the 民主评议 results of each year), for the units (all when None)."""
+        where, params = "WHERE i.posted_at IS NOT NULL AND i.source LIKE ? ", (f"{prefix}%",)  # type: tuple[str, tuple[object, ...]]
+        if units is not None:
+            ids = tuple(sorted(units)) or (-1,)
+            where += f"AND i.unit_id IN ({','.join('?' * len(ids))}) "
+            params = (*params, *ids)
+        rows = await self.db.fetchall(_ITEM_SQL + where + "ORDER BY i.posted_at, i.id", params)
+        return {
+            (r["unit_id"], r["source"]): (date.fromisoformat(r["starts_on"]), date.fromisoformat(r["ends_on"]))
+            for r in rows
+        }
+
     async def ended_between(self, first: date, last: date) -> list[Item]:
         """Posted items whose 公示期 ended between these days (both counted)."""
         rows = await self.db.fetchall(

@@ -14,6 +14,7 @@ from bot.services.exports.export import export_files
 from bot.services.exports.workbook import LedgerOrder, write_ledger
 from bot.store import Store
 from bot.store.appraisal_rows import TalkIn
+from bot.store.openness import Draft
 from tests.support.harness import LIAISON, MIGRANT, PATROL, SECRETARY, SMALL_ROSTER, load_roster
 from tests.support.xlsx_data import NOW, SETTINGS, open_book, rows
 
@@ -91,3 +92,43 @@ async def test_a_self_assessment_by_voice_says_so_on_the_sheet(store: Store, tmp
     table = rows(open_book(book)["民主评议党员结果"])
     (row,) = [r for r in table[1:] if "赵巡逻" in r]
     assert "（交的是语音）" in row
+
+
+async def test_the_results_show_the_dates_they_were_made_public_for_that_branch_and_year(
+    store: Store, tmp_path: Path
+) -> None:
+    await load_roster(store, SMALL_ROSTER)
+    wang, zhao = await _ids(store, SECRETARY, PATROL)
+    unit = (await store.members.by_ids([wang]))[wang].unit_id
+    appraisal = await store.appraisal.open_appraisal(unit, 2026, date(2026, 11, 1), date(2026, 11, 20), wang, AT)
+    assert appraisal is not None
+    await store.appraisal.rate(appraisal, zhao, "qualified", None, wang, AT)
+
+    async def publicity(source: str, days: tuple[date, date], posted: bool) -> None:
+        draft = Draft(unit, "appraisal", source, "民主评议结果", "合格 1 人", 5, *days)
+        item = await store.openness.add_draft(draft, wang, AT)
+        if posted:
+            assert await store.openness.post(item, -100501, wang, AT, list) is not None
+
+    tree = OrgTree.of(await store.units.all())
+
+    async def shown() -> tuple[list[object], dict[str, str]]:
+        folder = tmp_path / f"book{len(list(tmp_path.iterdir()))}"
+        folder.mkdir()
+        book = await write_ledger(store, SETTINGS, folder, LedgerOrder(tree, None, "zh", NOW))
+        sheet = rows(open_book(book)["民主评议党员结果"])
+        (row,) = [r for r in sheet[1:] if "赵巡逻" in r]
+        header = sheet[0]
+        (line,) = [r for r in table((await export_files(store))["appraisal.csv"]) if r["member"] == "赵巡逻"]
+        return [row[header.index("公示开始")], row[header.index("公示结束")]], line
+
+    # not made public yet: a draft never posted, and the last year's results, do not count
+    await publicity("appraisal:2026", (date(2026, 12, 1), date(2026, 12, 7)), posted=False)
+    await publicity("appraisal:2025", (date(2025, 12, 1), date(2025, 12, 5)), posted=True)
+    cells, line = await shown()
+    assert all(c in (None, "") for c in cells) and line["publicity_from"] == "" and line["publicity_to"] == ""
+    # posted: its 公示期 on the sheet and in appraisal.csv
+    await publicity("appraisal:2026", (date(2026, 12, 2), date(2026, 12, 8)), posted=True)
+    cells, line = await shown()
+    assert [str(c)[:10] for c in cells] == ["2026-12-02", "2026-12-08"]
+    assert (line["publicity_from"], line["publicity_to"]) == ("2026-12-02", "2026-12-08")

@@ -9,7 +9,7 @@ from collections.abc import AsyncGenerator
 from contextlib import aclosing
 
 from bot.domain.rights import OrgTree
-from bot.services.appraisal.rules import shown_tally
+from bot.services.appraisal.rules import PUBLICITY_SOURCE, shown_tally
 from bot.services.kernel.export_time import local
 from bot.store import Store
 
@@ -27,6 +27,8 @@ APPRAISAL_HEADER = [
     "ballots_shown",
     "grade",
     "correct_by",
+    "publicity_from",
+    "publicity_to",
 ]
 RECTIFY_HEADER = [
     "id",
@@ -51,8 +53,10 @@ async def talk_rows(store: Store, tree: OrgTree, units: set[int] | None) -> Asyn
 
 
 async def appraisal_rows(store: Store, tree: OrgTree, units: set[int] | None) -> AsyncGenerator[list[object], None]:
+    shown = await store.openness.posted_periods(PUBLICITY_SOURCE, units)
     async with aclosing(store.appraisal.each_result(units)) as results:
         async for r in results:
+            days = shown.get((r.unit_id, f"{PUBLICITY_SOURCE}{r.year}"))
             counts = shown_tally(r.tally)
             tally: list[object] = [counts.get(g, 0) for g in GRADES] if counts is not None else [""] * 4
             yield [
@@ -65,6 +69,7 @@ async def appraisal_rows(store: Store, tree: OrgTree, units: set[int] | None) ->
                 "yes" if counts is not None else "no",
                 r.grade or "",
                 r.correct_by.isoformat() if r.correct_by else "",
+                *((days[0].isoformat(), days[1].isoformat()) if days else ("", "")),
             ]
 
 

@@ -24,6 +24,9 @@ from enum import StrEnum
 
 from bot.domain import periods
 
+#: The source of a 党务公开 item of the 民主评议 results: `appraisal:<year>` (`/publicity 评议`); the sheets read
+#: its 公示期 through the store.
+PUBLICITY_SOURCE = "appraisal:"
 #: Ballots a member's tallies need before they are shown to anyone.
 MIN_SHOWN = 3
 #: Days before a deadline (整改 item, 对照检查材料) when the first reminder goes.

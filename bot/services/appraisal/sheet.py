@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from contextlib import aclosing
 
-from bot.services.appraisal.rules import shown_tally
+from bot.services.appraisal.rules import PUBLICITY_SOURCE, shown_tally
 from bot.services.kernel.xlsx_context import Ledger
 
 TALK_COLUMNS = ("held_on", "branch", "a", "b", "topic")
@@ -20,6 +20,8 @@ RESULT_COLUMNS = (
     "unqualified",
     "grade",
     "correct_by",
+    "publicity_from",
+    "publicity_to",
 )
 RECTIFY_COLUMNS = ("number", "branch", "item", "measure", "responsible", "deadline", "state", "closed_at", "note")
 PLEDGE_COLUMNS = ("year", "branch", "member", "pledge", "progress", "grade", "note")
@@ -37,12 +39,15 @@ async def talks_sheet(ledger: Ledger) -> None:
 
 
 async def appraisal_sheet(ledger: Ledger) -> None:
-    """民主评议党员结果: each member of each year's 评议 with 自评, tallies (from MIN_SHOWN ballots), 评定."""
+    """民主评议党员结果: each member of each year's 评议 with 自评, tallies (from MIN_SHOWN ballots), 评定, and the
+    公示期 of the results when `/publicity 评议` posted them for that branch and year (read through the store:
+    openness is above appraisal)."""
     table = ledger.book.table(
         ledger.text("appraisal.sheet"), ledger.headers("appraisal", RESULT_COLUMNS), widths={3: 40}
     )
     grades = {g: ledger.text(f"appraisal.grade.{g}") for g in GRADES}
     hidden = ledger.text("appraisal.hidden")
+    shown = await ledger.store.openness.posted_periods(PUBLICITY_SOURCE, ledger.units)
     async with aclosing(ledger.store.appraisal.each_result(ledger.units)) as rows:
         async for r in rows:
             counts = shown_tally(r.tally)
@@ -56,6 +61,7 @@ async def appraisal_sheet(ledger: Ledger) -> None:
                     *tally,
                     grades.get(r.grade or "", None),
                     r.correct_by,
+                    *shown.get((r.unit_id, f"{PUBLICITY_SOURCE}{r.year}"), (None, None)),
                 ]
             )
 

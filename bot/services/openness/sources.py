@@ -20,7 +20,7 @@ from datetime import timedelta
 from bot.domain.call import Call
 from bot.domain.results import Reply, say
 from bot.i18n import t
-from bot.services.appraisal.rules import Grade
+from bot.services.appraisal.rules import PUBLICITY_SOURCE, Grade
 from bot.services.development.rules import Stage, Step
 from bot.services.duty.points import Quarter
 from bot.services.duty.publicity import holders
@@ -85,7 +85,7 @@ async def appraisal(deps: Deps, call: Call, text: str) -> Drafted | Reply:
         t(lang, "openness.src.appraisal_excellent", names="、".join(excellent) or "—"),
     ]
     title = t(lang, "openness.src.appraisal_title", unit=await _unit_name(deps, unit), year=year)
-    return Kind.APPRAISAL, f"appraisal:{year}", title, "\n".join(body)
+    return Kind.APPRAISAL, f"{PUBLICITY_SOURCE}{year}", title, "\n".join(body)
 
 
 async def development(deps: Deps, call: Call, text: str) -> Drafted | Reply:
