@@ -108,6 +108,8 @@ ADDED = (
     "MinutesContentDone",
     "PublicityPost",  # 党务公开 (issue 28)
     "PublicityDrop",
+    "PledgePost",  # /pledge 公布 (issue 26)
+    "PledgeDrop",
 )
 
 

@@ -153,8 +153,9 @@ async def test_a_secretary_with_many_overdue_members_gets_one_digest_at_nine(
     await harness.sweep()
     await harness.settle()
     # secretary: MANY + 张流动; liaison: twice that (no contact too); 二村's secretary: 陈外出; and in the
-    # last quarter each linked secretary's missing 谈心谈话 pairs (issue 26)
-    assert await waiting(harness.store) == 3 * (MANY + 1) + 1 + 2
+    # last quarter each linked secretary's missing 谈心谈话 pairs (issue 26), and a 谈心谈话 prompt to the secretary
+    # of each mobile member two report periods behind (MANY + 张流动, 陈外出)
+    assert await waiting(harness.store) == 3 * (MANY + 1) + 1 + 2 + (MANY + 1) + 1
     assert await outbox_keys(harness.store, "digest:%") == []
     await harness.nothing_more(secretary)
     await harness.nothing_more(liaison)
@@ -204,7 +205,8 @@ async def test_a_restart_between_recording_and_sending_loses_nothing_and_repeats
         await load_roster(first, roster(5, tmp_path))
         ids = await link(first, SECRETARY, LIAISON)
         await core.sweep(first, settings, at(27, 8, 30))  # recorded, not sent
-        assert await waiting(first) == 18 + 1  # + the secretary's missing 谈心谈话 pairs (issue 26)
+        # + the secretary's missing 谈心谈话 pairs, and a 谈心谈话 prompt for each of the six (issue 26)
+        assert await waiting(first) == 18 + 1 + 6
     finally:
         await first.close()
     second = await open_store(path)
