@@ -259,25 +259,35 @@ class Matrix:
         self.drain_all()
 
 
-async def snapshot(store: Store) -> dict[str, list[str]]:
+_SNAPSHOT_SQL: dict[tuple[str, ...], str] = {}
+
+
+async def snapshot(store: Store) -> dict[str, str]:
     """Every row of every table but the bot's own bookkeeping: the updates applied and the pointers given in
-    groups to people not on the roster (once a day each)."""
-    tables = [
+    groups to people not on the roster (once a day each). One statement (made once per schema) reads them all,
+    each table's rows quoted, sorted and joined: a case costs one trip to the database thread, not one per table."""
+    tables = tuple(
         r[0]
         for r in await store.db.fetchall(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
         )
-    ]
-    out: dict[str, list[str]] = {}
-    for table in tables:
-        if table in ("processed_updates", "group_pointers"):
-            continue
-        rows = await store.db.fetchall(f"SELECT * FROM {table}")
-        out[table] = sorted(repr(tuple(r)) for r in rows)
-    return out
+        if r[0] not in ("processed_updates", "group_pointers")
+    )
+    sql = _SNAPSHOT_SQL.get(tables)
+    if sql is None:
+        parts = []
+        for table in tables:
+            columns = [c[1] for c in await store.db.fetchall(f"PRAGMA table_info({table})")]
+            row = " || ',' || ".join(f"quote({c})" for c in columns)
+            parts.append(
+                f"SELECT '{table}', (SELECT group_concat(r, char(10)) FROM (SELECT {row} AS r FROM {table} ORDER BY 1))"
+            )
+        sql = _SNAPSHOT_SQL[tables] = " UNION ALL ".join(parts)
+    rows = await store.db.fetchall(sql)
+    return {str(r[0]): str(r[1]) for r in rows}
 
 
-def diff(before: dict[str, list[str]], after: dict[str, list[str]]) -> list[str]:
+def diff(before: dict[str, str], after: dict[str, str]) -> list[str]:
     return [table for table in sorted(set(before) | set(after)) if before.get(table) != after.get(table)]
 
 
