@@ -21,6 +21,7 @@ from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.runtime.ptb_compat import end_conversation, in_conversation
 from bot.runtime.scheduler import GroupBusy
 from bot.services.development.own import in_register
+from bot.services.kernel import bookkeeping
 from bot.services.ledger.buttons import LedgerAll, LedgerView
 from bot.services.members.people import first_look, identify
 from bot.services.openness import objections
@@ -47,10 +48,10 @@ async def gate(update: Update, context: ZhibuContext) -> None:
     if seen:
         log.info("update=%s already applied, skipped", update.update_id)
         raise ApplicationHandlerStop
-    store.updates.handling(update.update_id)
+    bookkeeping.handling(store, update.update_id)
     if update.edited_message is not None or update.edited_channel_post is not None:
         # Editing an old message must not run its command again (a second patrol, a second alert).
-        await store.updates.mark(update.update_id)
+        await bookkeeping.mark(store, update.update_id)
         raise ApplicationHandlerStop
     if user is None or user.is_bot:
         raise ApplicationHandlerStop
@@ -67,18 +68,18 @@ async def gate(update: Update, context: ZhibuContext) -> None:
     own = person.member.language if person.member else None
     context.lang = resolve_language(own, user.language_code, context.settings.default_language)
     if _for_another_bot(update, context):
-        await store.updates.mark(update.update_id)
+        await bookkeeping.mark(store, update.update_id)
         raise ApplicationHandlerStop
     if update.callback_query is not None and not update.callback_query.data:
         # A press without data (a client's bug, or forged): PTB would hand it to every CallbackQueryHandler
         # whatever its pattern, so it is answered here like an expired button and goes no further.
         await update.callback_query.answer(t(context.lang, "pages.gone"), show_alert=True)
-        await store.updates.mark(update.update_id)
+        await bookkeeping.mark(store, update.update_id)
         raise ApplicationHandlerStop
     if person.read_only and update.callback_query is not None and not reader_button(update.callback_query.data):
         # 上级党委 (read-only): only the buttons of what they may read; nothing is sent or changed for them
         await update.callback_query.answer(t(context.lang, "common.read_only_alert"), show_alert=True)
-        await store.updates.mark(update.update_id)
+        await bookkeeping.mark(store, update.update_id)
         raise ApplicationHandlerStop
     if person.read_only and is_private(update) and update.message is not None:
         await _reader_writes(update, context)
@@ -92,7 +93,7 @@ async def gate(update: Update, context: ZhibuContext) -> None:
         return
     if is_private(update) or update.callback_query is not None or _command_for_us(update, context) is not None:
         await refuse_unknown(update, context)
-    await store.updates.mark(update.update_id)
+    await bookkeeping.mark(store, update.update_id)
     raise ApplicationHandlerStop
 
 
@@ -140,7 +141,7 @@ async def _reader_writes(update: Update, context: ZhibuContext) -> None:
     if _command_for_us(update, context) is not None:
         return
     await reply(update, context, "common.read_only_message")
-    await context.store.updates.mark(update.update_id)
+    await bookkeeping.mark(context.store, update.update_id)
     raise ApplicationHandlerStop
 
 
@@ -241,19 +242,19 @@ async def refuse_unknown(update: Update, context: ZhibuContext) -> None:
         return
     chat, user = update.effective_chat.id, update.effective_user.id
     today = context.services.now().astimezone(context.settings.tz).date()
-    if not await context.store.updates.point_once(chat, user, today):
+    if not await bookkeeping.point_once(context.store, chat, user, today):
         return
     try:
         await reply(update, context, "common.unknown_in_group", markup=private_chat_button(context))
     except GroupBusy:
-        await context.store.updates.unpoint(chat, user, today)
+        await bookkeeping.unpoint(context.store, chat, user, today)
         log.info("group=%s busy: no pointer for user=%s", chat, user)
 
 
 async def mark_done(update: Update, context: ZhibuContext) -> None:
-    if context.store.updates.recorded(update.update_id):
+    if bookkeeping.recorded(context.store, update.update_id):
         return  # a write of this update already recorded it, in its own transaction
-    await context.store.updates.mark(update.update_id)
+    await bookkeeping.mark(context.store, update.update_id)
 
 
 def register(app: ZhibuApp) -> None:

@@ -18,6 +18,7 @@ from telegram.ext import ExtBot
 from bot.config import Settings
 from bot.i18n import LANGUAGES, t
 from bot.runtime.scheduler import MENU_LANE
+from bot.services.kernel import bookkeeping
 from bot.services.kernel.commands import Command, menu, own_menu
 from bot.services.members.people import Member, linked_members
 from bot.store import Store
@@ -88,7 +89,7 @@ async def publish_all(bot: ExtBot[Any], store: Store, settings: Settings, publis
     those that changed since they were last published (`store.menus`), through the scheduler's menu lane (it
     gives way to every message). A person who no longer has a menu of their own gets the default one back.
     Returns how many calls were made."""
-    done = await store.menus.published()
+    done = await bookkeeping.published_menus(store)
     changes: dict[str, str | None] = {}  # recorded a batch at a time: one write, not one per menu
     calls = 0
     for lang in LANGUAGES:
@@ -108,9 +109,9 @@ async def publish_all(bot: ExtBot[Any], store: Store, settings: Settings, publis
     async for member in linked_members(store):
         calls += await _publish_own(bot, member, settings, (done, published, changes))
         if len(changes) >= _RECORD_BATCH:
-            await store.menus.record(changes)
+            await bookkeeping.record_menus(store, changes)
             changes.clear()
-    await store.menus.record(changes)
+    await bookkeeping.record_menus(store, changes)
     return calls
 
 

@@ -11,6 +11,7 @@ from bot.domain.payload import family
 from bot.handlers.common import args_text, call, command, deps, expired_button, is_private, render
 from bot.i18n import t
 from bot.runtime.context import ZhibuApp, ZhibuContext
+from bot.services.kernel import bookkeeping
 from bot.services.openness import items, objections
 from bot.services.openness.buttons import OPENNESS, PublicityDrop, PublicityPost
 
@@ -66,8 +67,8 @@ async def on_private(update: Update, context: ZhibuContext) -> None:
 
 
 async def _stop_here(update: Update, context: ZhibuContext) -> None:
-    if not context.store.updates.recorded(update.update_id):
-        await context.store.updates.mark(update.update_id)
+    if not bookkeeping.recorded(context.store, update.update_id):
+        await bookkeeping.mark(context.store, update.update_id)
     raise ApplicationHandlerStop
 
 
