@@ -51,14 +51,21 @@ class Stalls:
     def __init__(self) -> None:
         self.worst = 0.0
         self._task: asyncio.Task[None] | None = None
+        self._woke = asyncio.Event()
 
     async def _run(self) -> None:
         last = time.perf_counter()
         while True:
-            await asyncio.sleep(0.001)
+            await asyncio.sleep(0.001)  # the probe itself: how late this wake-up comes is the stall measured
             now = time.perf_counter()
             self.worst = max(self.worst, now - last - 0.001)
             last = now
+            self._woke.set()
+
+    async def woke(self) -> None:
+        """Wait until the probe has woken once more (it is running, or it has seen what went before)."""
+        self._woke.clear()
+        await self._woke.wait()
 
     def __enter__(self) -> Stalls:
         self._task = asyncio.ensure_future(self._run())
@@ -80,11 +87,11 @@ def rss_mb() -> float:
 async def _timed(step: Callable[[], Awaitable[Any]]) -> tuple[float, float]:
     """(seconds, longest stall in seconds) of one awaited step."""
     with Stalls() as stalls:
-        await asyncio.sleep(0.005)
+        await stalls.woke()
         started = time.perf_counter()
         await step()
         took = time.perf_counter() - started
-        await asyncio.sleep(0.005)
+        await stalls.woke()
     return took, stalls.worst
 
 

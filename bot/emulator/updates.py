@@ -51,11 +51,18 @@ class UpdateQueue:
         self._next_update_id = time.time_ns() // 1000  # microseconds: below 2**53, safe in JSON
         self._waiters: set[asyncio.Future[str]] = set()
         self._closing = False
+        self._poll_started = asyncio.Event()
 
     @property
     def polls_waiting(self) -> int:
         """How many getUpdates calls are waiting for an update right now."""
         return len(self._waiters)
+
+    async def poll_started(self) -> None:
+        """Wait until a getUpdates call is waiting for an update (for tests that send only then)."""
+        while not self._waiters:
+            self._poll_started.clear()
+            await self._poll_started.wait()
 
     def queue_update(self, body: dict[str, Any]) -> int:
         """Queue ``{"update_id": <new id>, **body}``, wake long polls, return the update_id."""
@@ -119,6 +126,7 @@ class UpdateQueue:
         if not self._pending and timeout > 0 and not self._closing:
             fut: asyncio.Future[str] = asyncio.get_running_loop().create_future()
             self._waiters.add(fut)
+            self._poll_started.set()
             try:
                 await asyncio.wait({fut}, timeout=timeout)
             finally:

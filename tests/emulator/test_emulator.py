@@ -193,10 +193,7 @@ async def test_long_poll_wakes_on_update_and_offset_confirms(emu: BotApiEmulator
     bob = emu.add_user(2002, "Bob", language_code="en")
     started = time.monotonic()
     poll = asyncio.create_task(call(client, "getUpdates", timeout=10))
-    for _ in range(1000):  # the long poll is waiting before the update comes
-        if emu.polls_waiting:
-            break
-        await asyncio.sleep(0.005)
+    await asyncio.wait_for(emu.poll_started(), 5)  # the long poll is waiting before the update comes
     assert emu.polls_waiting == 1
     update_id = await bob.send("/help@zhibu_bot now")
     _, body = await poll
