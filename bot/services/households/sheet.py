@@ -86,16 +86,19 @@ async def requests_sheet(ledger: Ledger) -> None:
     async with aclosing(ledger.store.requests.each(ledger.units)) as requests:
         async for r in requests:
             ledger.seen(r.created_at)
+            # 上级党委 see that each request was answered, when and how well, never what a household asked or was
+            # told: a resident's illness or hardship is in those words (the 联户台账 is not theirs either).
+            text, advice, resolution = (None, None, None) if ledger.reader else (r.text, r.advice, r.resolution)
             table.row(
                 [
                     r.created_at,
                     r.head,
                     ledger.unit(r.unit_id),
-                    r.text,
+                    text,
                     states.get(r.state, r.state),
                     r.handler_name or None,
-                    r.advice,
-                    r.resolution,
+                    advice,
+                    resolution,
                     ratings.get(r.satisfaction or "") if r.satisfaction else None,
                     r.resolved_at,
                     sources.get(r.source or "") if r.source else None,
