@@ -79,7 +79,10 @@ LIMIT_MONTHS = 6
 _MONEY = re.compile(r"^([0-9]{1,9})(?:\.([0-9]{1,2}))?$")
 #: Full-width digits and point (typed by a Chinese input method) read as ASCII.
 _WIDE = str.maketrans("０１２３４５６７８９．", "0123456789.")
-_MONTH = re.compile(r"^([0-9]{4})-([0-9]{1,2})$")
+#: `2026-03`, or as the bot writes it back, `2026年3月`.
+_MONTH = re.compile(r"^([0-9]{4})\s*(?:-|年)\s*([0-9]{1,2})\s*月?$")
+#: The second month of a range written as people say it, within the first one's year: `2026年10月—11月`.
+_SAME_YEAR = re.compile(r"^([0-9]{1,2})\s*月?$")
 
 
 def category(word: str) -> Category | None:
@@ -214,16 +217,21 @@ class Month:
 
 
 def parse_months(text: str) -> tuple[Month, Month] | None:
-    """`2026-03` or `2026-01~2026-06` (also `～`, `至`, `-` between two months) → (first, last); None when
+    """`2026-03` or `2026-01~2026-06` (also `～`, `至`, `到` between two months), or as the bot writes them
+    (`dates.month_span`): `2026年10月`, `2026年10月—11月`, `2026年12月—2027年2月` → (first, last); None when
     unreadable, reversed, or longer than two years."""
     text = text.strip()
-    for sep in ("~", "～", "至", "到"):
+    for sep in ("~", "～", "至", "到", "—", "–"):
         if sep in text:
             left, _, right = text.partition(sep)
+            right = right.lstrip("—–")
             break
     else:
         left, right = text, text
     first, last = Month.parse(left), Month.parse(right)
+    same_year = _SAME_YEAR.match(right.strip())
+    if first is not None and same_year is not None:
+        last = Month.parse(f"{first.year}-{same_year.group(1)}")
     if first is None or last is None or last < first or last.index - first.index >= 24:
         return None
     return first, last

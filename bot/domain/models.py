@@ -72,6 +72,7 @@ class Member(BaseModel):
     duty: str | None = None  # 职务说明, e.g. 组织委员
     activity_group_id: int | None = None  # 活动小组 (a unit of kind activity_group)
     reviewer: bool = False  # named a reviewer of duty entries by a secretary (/posts 审核人)
+    collector: bool = False  # named 党费收缴人 of their own branch by a secretary (/dues 收缴人), while they stay in it
 
     #: The committee seats held (issue 23): (unit, office) — a unit's committee may seat members of other units.
     seats: tuple[tuple[int, str], ...] = ()

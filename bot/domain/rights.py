@@ -26,6 +26,7 @@ class Capability(StrEnum):
     REVIEWER = "reviewer"  # reviews duty entries: a secretary (an admin), or a committee member named reviewer
     COMMITTEE = "committee"  # a member of a committee (支委会: the secretary, the 支委), or an admin: 述职 ratings
     READER = "reader"  # reads ledgers and figures: a secretary, an admin, or a reader from above (上级党委)
+    COLLECTOR = "collector"  # records dues paid (/pay): a secretary, or the 收缴人 a secretary named for a branch
 
 
 #: What a read-only reader (上级党委, issue 28) may use: commands that only show. Every other capability is refused
@@ -146,6 +147,8 @@ class Actor:
                 return self.is_secretary or (self.member is not None and self.member.reviews)
             case Capability.READER:
                 return self.is_secretary or self.read_only
+            case Capability.COLLECTOR:
+                return self.is_secretary or (self.member is not None and self.member.collector)
         return False
 
 

@@ -46,6 +46,7 @@ _WHO = {
     Capability.REVIEWER: "posts.review.who",
     Capability.COMMITTEE: "posts.rate.who",
     Capability.READER: "common.who_reader",
+    Capability.COLLECTOR: "dues.who_collector",
 }
 
 

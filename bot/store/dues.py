@@ -110,6 +110,7 @@ def _units(units: Collection[int] | None) -> tuple[str, tuple[object, ...]]:
 class DuesRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.collectors = CollectorRepo(db)
 
     async def set_rule(
         self,
@@ -234,6 +235,54 @@ class DuesRepo:
             params,
         ):
             yield _rule(r), r["member_name"], r["member_unit"]
+
+
+@dataclass(frozen=True)
+class Collector:
+    """A branch's 党费收缴人, as `/dues 收缴人` lists them."""
+
+    member_id: int
+    name: str
+    unit_id: int
+
+
+class CollectorRepo:
+    """The 收缴人 secretaries name (`dues_collectors`): whether a member is one comes with the member
+    (`Member.collector`, only while they stay in the branch they were named for)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def set(self, member_id: int, unit_id: int, by: int | None, at: datetime, told: Outgoing | None) -> None:
+        """Name the member the 收缴人 of `unit_id` (a role left behind in another branch is replaced). `told`, the
+        member's message, is queued in the same transaction."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO dues_collectors (member_id, unit_id, named_by, named_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (member_id) DO UPDATE SET unit_id = excluded.unit_id, named_by = excluded.named_by, "
+                "named_at = excluded.named_at",
+                (member_id, unit_id, by, iso(at)),
+            )
+            if told is not None:
+                await enqueue_in(conn, [told])
+
+    async def take_back(self, member_id: int, told: Outgoing | None) -> bool:
+        """The member is no longer a 收缴人; whether they were one. `told` is queued only when they were."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute("DELETE FROM dues_collectors WHERE member_id = ?", (member_id,))
+            if cur.rowcount and told is not None:
+                await enqueue_in(conn, [told])
+            return bool(cur.rowcount)
+
+    async def of_units(self, units: Collection[int]) -> list[Collector]:
+        """The active 收缴人 of these branches, by branch and name."""
+        ids = tuple(sorted(set(units))) or (-1,)
+        rows = await self.db.fetchall(
+            "SELECT m.id, m.name, c.unit_id FROM dues_collectors c JOIN members m ON m.id = c.member_id "
+            f"WHERE c.unit_id IN ({_marks(ids)}) AND m.unit_id = c.unit_id AND m.active ORDER BY c.unit_id, m.name",
+            ids,
+        )
+        return [Collector(r[0], r[1], r[2]) for r in rows]
 
 
 class DuesWrites:

@@ -18,13 +18,15 @@ from bot.domain.models import INSPECTOR, Member
 from bot.store.db import Database, iso, utcnow
 
 # A member's roles are their bot roles (member_roles) and their offices (member_offices: 支委, 党小组长); whether a
-# secretary named them a reviewer of duty entries (post_reviewers) comes with them.
+# secretary named them a reviewer of duty entries (post_reviewers) or the 党费收缴人 of the branch they are in
+# (dues_collectors) comes with them.
 _SELECT = (
     "SELECT m.*, "
     "(SELECT group_concat(role, ';') FROM member_roles r WHERE r.member_id = m.id) AS roles, "
     "(SELECT group_concat(office, ';') FROM member_offices o WHERE o.member_id = m.id) AS offices, "
     "(SELECT group_concat(post, ';') FROM member_posts p WHERE p.member_id = m.id) AS posts, "
     "EXISTS (SELECT 1 FROM post_reviewers v WHERE v.member_id = m.id) AS reviewer, "
+    "EXISTS (SELECT 1 FROM dues_collectors c WHERE c.member_id = m.id AND c.unit_id = m.unit_id) AS collector, "
     "(SELECT group_concat(s.unit_id || ':' || s.office, ';') FROM committee_seats s WHERE s.member_id = m.id) "
     "AS seats, "
     "(SELECT i.unit_id FROM inspectors i WHERE i.member_id = m.id) AS oversees "
@@ -102,6 +104,7 @@ def member_from_row(row: aiosqlite.Row) -> Member:
         duty=row["duty"],
         activity_group_id=row["activity_group_id"],
         reviewer=bool(row["reviewer"]),
+        collector=bool(row["collector"]) if "collector" in keys else False,
         seats=_seats(row["seats"]) if "seats" in keys else (),
         oversees=oversees,
     )

@@ -314,6 +314,7 @@ USER_FOR = {
     Capability.REVIEWER: SECRETARY,
     Capability.COMMITTEE: SECRETARY,
     Capability.READER: SECRETARY,  # a reader from the township: tests/members/test_township.py
+    Capability.COLLECTOR: SECRETARY,  # a named 收缴人: tests/dues/test_collectors.py
     Capability.ADMIN: SECRETARY,  # no admin in the harness: the refusal must come without failing (test_health.py)
 }
 ODD_ARGS = [

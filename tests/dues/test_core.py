@@ -78,7 +78,7 @@ async def test_a_year_of_dues(tmp_path: Path, settings: Settings) -> None:
         assert keys(got) == ["dues.rule_set"] and got.replies[0].params["amount"] == "45.00"
         assert "（现金，1月10日（周六），按月）" in html(await pay("钱调解 | 2026-01 | 45 | 现金", at(1, 10)))
         late = html(await pay("钱调解 | 2026-02~2026-03 | 90 | 转账", at(3, 3)))
-        assert "2026-02~2026-03 党费 90.00 元（转账，3月3日（周二），补交）" in late and "应交" not in late
+        assert "钱调解，2026年2月—3月的党费 90.00 元（转账，3月3日（周二），补交）" in late and "应交" not in late
         ahead = html(await pay("钱调解 | 2026-04~2026-06 | 135 | 现金", at(4, 2)))
         assert "预交" in ahead
         wrong = html(await pay("钱调解 | 2026-07 | 450 | 现金", at(4, 2, 11)))
@@ -98,7 +98,7 @@ async def test_a_year_of_dues(tmp_path: Path, settings: Settings) -> None:
         own = await dues_command(deps, Call(member, at(8, 10), "zh"), "")
         text = html(own)
         assert "每月 45.00 元" in text and "今年应交 540.00 元，已交 270.00 元" in text
-        assert "有 1 个月没交（从 2026-07 起）" in text
+        assert "有 1 个月没交（从2026年7月起）" in text and "· 2026年7月：应交 45.00，实交 0.00" in text
         assert keys(await dues_command(deps, Call(member, at(8, 10), "zh"), "王书记")) == ["dues.not_yours"]
 
         # arrears: July unpaid on 10 August is one month, nothing yet; two on 2 September: the member, once

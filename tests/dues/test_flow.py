@@ -37,11 +37,11 @@ async def test_secretary_sets_the_rule_records_payments_and_sees_the_branch(harn
     assert "补交" in (await secretary.expect("已登记")).text
     await secretary.send("/dues")
     listing = await secretary.expect("党费收缴情况")
-    assert "已核定 2 人，本月已交 2 人" in listing.text
+    assert "2026年11月党费收缴情况" in listing.text and "已核定 2 人，本月已交 2 人" in listing.text
     assert "没有欠交的" in listing.text and "李联络" in listing.text  # no base set yet: named
     await secretary.send("/dues 钱调解")
     one = await secretary.expect("钱调解的党费")
-    assert "2026-11：应交 15.00，实交 15.00" in one.text
+    assert "· 2026年11月：应交 15.00，实交 15.00" in one.text
     assert await counts(harness) == (2, 2)
 
 

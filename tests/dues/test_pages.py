@@ -45,7 +45,7 @@ async def test_two_hundred_members_page_by_page(harness: Harness) -> None:
     first = await secretary.expect("党费收缴情况")
     assert "已核定 30 人，本月已交 0 人：应交 15.00 元" in first.text  # totals over all 200, not the page
     assert "第 1/5 页，共 200 人" in first.text
-    assert "1. 党员001：10 个月未交（从 2026-01 起），每月 0.50 元" in first.text  # those behind first
+    assert "1. 党员001：10 个月未交（从2026年1月起），每月 0.50 元" in first.text  # those behind first
     assert "41." not in first.text
     await secretary.press("下一页")
     second = await secretary.expect("第 2/5 页", kind="edit")
@@ -97,7 +97,7 @@ async def test_a_receipt_goes_to_the_member_once(harness: Harness) -> None:
     await secretary.send("/pay 钱调解 | 2026-10~2026-11 | 30 | 转账 | 2026-11-08")
     await secretary.expect("已登记")
     receipt = await member.expect("党费已经登记")
-    assert "2026-10~2026-11，30.00 元（转账，11月8日（周日），补交），经手人 王书记" in receipt.text
+    assert "2026年10月—11月，30.00 元（转账，11月8日（周日），补交），经手人 王书记" in receipt.text
     await secretary.send("/pay 吴未绑定 | 2026-11 | 0.5 | 现金")  # not linked: no receipt, nothing queued
     await secretary.expect("已登记")
     await secretary.send("/pay 更正 1")

@@ -130,6 +130,27 @@ def test_months_ranges() -> None:
     assert [str(m) for m in rules.months(Month(2026, 11), Month(2027, 1))] == ["2026-11", "2026-12", "2027-01"]
 
 
+@pytest.mark.parametrize(
+    ("typed", "first", "last"),
+    [
+        ("2026年10月", Month(2026, 10), Month(2026, 10)),
+        ("2026年10月—11月", Month(2026, 10), Month(2026, 11)),
+        ("2026年12月—2027年2月", Month(2026, 12), Month(2027, 2)),
+        ("2026年9月——11月", Month(2026, 9), Month(2026, 11)),
+        ("2026年9月至11月", Month(2026, 9), Month(2026, 11)),
+        ("2026-09~11", Month(2026, 9), Month(2026, 11)),
+    ],
+)
+def test_months_as_the_bot_writes_them_back(typed: str, first: Month, last: Month) -> None:
+    """What /pay answers (「2026年10月—11月」) may be typed back into /pay."""
+    assert rules.parse_months(typed) == (first, last)
+
+
+@pytest.mark.parametrize("typed", ["10月", "2026年13月", "2026年11月—10月", "2026年10月—13月", "2026年10月—"])
+def test_months_in_words_that_are_not_months(typed: str) -> None:
+    assert rules.parse_months(typed) is None
+
+
 def test_spread_keeps_every_fen() -> None:
     assert rules.spread(1000, 3) == [334, 333, 333]
     assert sum(rules.spread(-1001, 4)) == -1001

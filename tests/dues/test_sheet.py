@@ -64,18 +64,20 @@ async def test_the_ledger_rows_and_totals_equal_the_payments(seeded: Store, tmp_
     ]
     body = [r for r in sheet[1:] if any(v is not None for v in r)]
     members = [r for r in body if r[1] != "本月合计"]
-    totals = {r[0]: r for r in body if r[1] == "本月合计"}
-    march = next(r for r in members if r[0] == "2026-03" and r[1] == "钱调解")
+    totals = {r[0].month: r for r in body if r[1] == "本月合计"}
+    march = next(r for r in members if r[0] == datetime(2026, 3, 1) and r[1] == "钱调解")
     assert march[3:8] == ["在职", "4500.00", "1%", "45.00", "45.00"]
     assert march[9] == "王书记" and str(march[8])[:10] == "2026-04-02"
-    may = next(r for r in members if r[0] == "2026-05" and r[1] == "钱调解")
+    may = next(r for r in members if r[0] == datetime(2026, 5, 1) and r[1] == "钱调解")
     assert may[7] == "0.00" and may[8] is None  # the wrong entry and its correction cancel out
     paid = sum(rules.parse_money(r[7].lstrip("-")) * (-1 if r[7].startswith("-") else 1) for r in members)  # type: ignore[operator]
     row = await seeded.db.fetchone("SELECT sum(amount) FROM dues_payments")
     assert row is not None and paid == row[0] == 4500 + 13500 + 600
     assert sum(rules.parse_money(t[7]) or 0 for t in totals.values()) == row[0]
-    assert totals["2026-01"][6] == "45.50" and totals["2026-01"][7] == "45.50"  # 45 + 0.5 due, both paid
-    assert totals["2026-12"][6] == "45.50" and totals["2026-12"][7] == "0.50"
+    assert totals[1][6] == "45.50" and totals[1][7] == "45.50"  # 45 + 0.5 due, both paid
+    assert totals[12][6] == "45.50" and totals[12][7] == "0.50"
+    first = book["党费收缴台账"]["A2"]
+    assert first.number_format == 'yyyy"年"m"月"' and first.value == datetime(2026, 1, 1)  # read as 2026年1月
 
 
 async def test_a_secretarys_ledger_and_csv_hold_their_branches_only(seeded: Store, tmp_path: Path) -> None:
@@ -107,3 +109,19 @@ async def test_the_base_review_lists_each_rule_of_the_year(seeded: Store, tmp_pa
     assert str(body["钱调解"][9])[:10] == "2026-01-03"
     assert body["周普通"][2:9] == ["农民", None, "定额", "0.50", "6.00", None, "2026"]
     assert body["张流动"][2:9] == ["离退休", "6000.00", "1%", "70.00", "840.00", "是", "沿用2025年"]
+
+
+async def test_the_recorder_of_each_entry_is_in_the_sheet_and_the_csv(seeded: Store, tmp_path: Path) -> None:
+    """经手人: whoever recorded the entry standing for the month — the secretary, 一村's 收缴人, nobody for an
+    administrator outside the roster — in 党费收缴台账 and the CSV."""
+    qian, zhao = await member(seeded, "钱调解"), await member(seeded, "赵巡逻")
+    await seeded.dues.collectors.set(zhao.id, zhao.unit_id, None, SET, None)
+    await seeded.dues.add_payment(qian.id, "2026-06", "2026-06", 4500, "cash", NOW.date(), zhao.id, SET)
+    book = await book_of(seeded, tmp_path / "by")
+    sheet = rows(book["党费收缴台账"])
+    by = {(r[0].month, r[1]): r[9] for r in sheet[1:] if r[0] is not None}
+    assert by[(3, "钱调解")] == "王书记" and by[(6, "钱调解")] == "赵巡逻" and by[(1, "周普通")] is None
+    tree = OrgTree.of(await seeded.units.all())
+    csv = [r async for r in dues_payment_rows(seeded, tree, None)]
+    assert [(r[3], r[9]) for r in csv if r[1] == "钱调解"][-1] == ("2026-06", "赵巡逻")
+    assert [r[9] for r in csv if r[1] == "周普通"] == [""]

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.domain.dues import Month
 from bot.services.kernel import dates
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -49,3 +50,24 @@ def test_an_aware_moment_is_shown_in_the_bots_time_zone() -> None:
     utc = datetime(2026, 3, 12, 7, 0, tzinfo=UTC)  # 15:00 in Shanghai
     assert dates.moment_in("zh", utc, SH) == "3月12日（周四）下午3:00"
     assert dates.clock_in("en", utc, SH) == "3:00 pm"
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "zh", "en"),
+    [
+        (Month(2026, 10), Month(2026, 10), "2026年10月", "October 2026"),
+        (Month(2026, 10), Month(2026, 11), "2026年10月—11月", "October–November 2026"),
+        (Month(2026, 1), Month(2026, 12), "2026年1月—12月", "January–December 2026"),
+        (Month(2026, 12), Month(2027, 2), "2026年12月—2027年2月", "December 2026–February 2027"),
+        (Month(2026, 12), Month(2027, 1), "2026年12月—2027年1月", "December 2026–January 2027"),
+    ],
+)
+def test_the_months_a_payment_covers_in_words(first: Month, last: Month, zh: str, en: str) -> None:
+    assert dates.month_span("zh", first, last) == zh
+    assert dates.month_span("en", first, last) == en
+
+
+def test_a_month_of_a_date_leaves_the_day_out() -> None:
+    assert dates.month("zh", date(2026, 3, 31)) == "2026年3月"
+    assert dates.month("en", date(2026, 3, 31)) == "March 2026"
+    assert dates.month_span("zh", date(2026, 3, 1), date(2026, 3, 31)) == "2026年3月"

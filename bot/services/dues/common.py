@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.domain import dues as rules
 from bot.domain.dues import Month
 from bot.domain.models import Member
-from bot.domain.rights import Actor, OrgTree, visible_units
+from bot.domain.rights import Actor, OrgTree, managed_units, visible_units
 from bot.services.kernel.text import clean_text
 from bot.store import Store
 from bot.store.dues import DuesRule, Payment
@@ -59,9 +59,22 @@ async def scope(person: Actor, store: Store) -> tuple[OrgTree, set[int]]:
     return tree, visible_units(person, tree)
 
 
-async def find(person: Actor, typed: str, store: Store) -> tuple[OrgTree, list[Member]]:
-    """The active members called `typed` (with its branch, when given) within the units this person manages."""
+def recording_units(person: Actor, tree: OrgTree) -> set[int]:
+    """The units whose members' payments this person may record (/pay): those a secretary manages; for the
+    党费收缴人 of a branch (`Member.collector`), that branch alone."""
+    units = managed_units(person, tree)
+    me = person.member
+    if me is not None and me.collector and not person.read_only:
+        units.add(me.unit_id)
+    return units
+
+
+async def find(person: Actor, typed: str, store: Store, recording: bool = False) -> tuple[OrgTree, list[Member]]:
+    """The active members called `typed` (with its branch, when given) within the units this person manages (with
+    `recording`, those whose payments they may record: `recording_units`)."""
     tree, units = await scope(person, store)
+    if recording:
+        units = recording_units(person, tree)
     name, branch = who(typed)
     if branch:
         units &= {u.id for u in tree.find(branch)}

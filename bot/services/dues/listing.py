@@ -17,7 +17,7 @@ from bot.domain.results import Reply, alert, say, shown
 from bot.domain.rights import Capability
 from bot.i18n import Html, t
 from bot.services.dues.common import History, account, behind, first_unpaid, rule_for, scope
-from bot.services.kernel import pages
+from bot.services.kernel import dates, pages
 from bot.services.kernel.buttons import ListPage
 from bot.services.kernel.deps import Deps
 from bot.services.kernel.pages import FilterWord
@@ -87,8 +87,9 @@ async def standings(deps: Deps, call: Call, members: list[Member]) -> tuple[list
 def _line(s: Standing, number: int, cap: int | None, lang: str) -> str:
     name = pages.clip(s.member.name, cap)
     amount = rules.yuan(s.amount or 0)
-    if s.behind:
-        return t(lang, "dues.line_behind", number=number, name=name, count=s.behind, first=str(s.first), amount=amount)
+    if s.behind and s.first is not None:
+        since = dates.month(lang, s.first)
+        return t(lang, "dues.line_behind", number=number, name=name, count=s.behind, first=since, amount=amount)
     if not s.ruled:
         return t(lang, "dues.line_norule", number=number, name=name)
     return t(lang, "dues.line_paid" if s.paid else "dues.line_open", number=number, name=name, amount=amount)
@@ -110,7 +111,7 @@ async def dues_page(deps: Deps, call: Call, asked: pages.Asked, within: set[int]
     own = "、".join(tree.name(u) for u in tops) if within is not None else None
     if own is None:
         own = tree.name(person.member.unit_id) if person.member is not None else t(lang, "dues.by_admin")
-    month = str(Month.of(call.now.astimezone(deps.tz).date()))
+    month = dates.month(lang, Month.of(call.now.astimezone(deps.tz).date()))
     head = [
         t(lang, "dues.list_head", month=month, units=own),
         t(

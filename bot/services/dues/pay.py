@@ -1,6 +1,9 @@
 """`/pay 姓名 | YYYY-MM[~YYYY-MM] | 金额 | 方式 [| YYYY-MM-DD]`: a secretary records dues paid by a member of
-their branches (the one who records is the 经手人); months before the day paid make it 补交, months after it
-预交. `/pay 更正 编号` cancels an entry with a new one of the opposite amount: nothing is ever edited."""
+their branches, or the 党费收缴人 a secretary named (`bot.services.dues.collectors`) by a member of their own branch
+(the one who records is the 经手人, kept with the entry); months before the day paid make it 补交, months after
+it 预交. `/pay 更正 编号` cancels an entry with a new one of the opposite amount: nothing is ever edited — a secretary
+any entry of their branches, a 收缴人 those they recorded. Nobody records or corrects their own dues (as nobody
+reviews their own duty entries): another 经手人 does."""
 
 from __future__ import annotations
 
@@ -12,8 +15,9 @@ from bot.domain.call import Call
 from bot.domain.dues import Month, Timing
 from bot.domain.models import Member
 from bot.domain.results import Result, say, shown
+from bot.domain.rights import Actor, OrgTree
 from bot.i18n import Html, t
-from bot.services.dues.common import CORRECT_WORDS, MEANS, History, account, find, scope, split
+from bot.services.dues.common import CORRECT_WORDS, MEANS, History, account, find, recording_units, split
 from bot.services.kernel import dates
 from bot.services.kernel.deps import Deps
 from bot.store.outbox import Outgoing
@@ -24,9 +28,10 @@ REACH_MONTHS = 24
 
 @dataclass(frozen=True)
 class Paid:
-    """A payment as the member's receipt tells it."""
+    """A payment as the reply and the member's receipt tell it."""
 
-    months: str
+    first: Month
+    last: Month
     amount: int
     means: str
     paid_on: date
@@ -35,7 +40,8 @@ class Paid:
 
 def receipt(deps: Deps, member: Member, paid: Paid, by: Member | None) -> Outgoing | None:
     """The member's receipt (收据) in their private chat, when they can be reached and did not record it
-    themselves; its key gets the entry's number (`dues:receipt:<member>:<entry>`), so it goes once."""
+    themselves; its key gets the entry's number (`dues:receipt:<member>:<entry>`), so it goes once. The months
+    covered are written in the member's language."""
     if not member.linked or member.unreachable or member.telegram_id is None or (by and by.id == member.id):
         return None
     lang = member.language or deps.settings.default_language
@@ -49,7 +55,7 @@ def receipt(deps: Deps, member: Member, paid: Paid, by: Member | None) -> Outgoi
             lang,
             "dues.receipt",
             name=member.name,
-            months=paid.months,
+            months=dates.month_span(lang, paid.first, paid.last),
             amount=rules.yuan(paid.amount),
             means=t(lang, f"dues.means.{paid.means}"),
             day=dates.day(lang, paid.paid_on),
@@ -57,6 +63,14 @@ def receipt(deps: Deps, member: Member, paid: Paid, by: Member | None) -> Outgoi
             by=by.name if by else t(lang, "dues.by_admin"),
         ),
     )
+
+
+def not_found(person: Actor, tree: OrgTree, name: str) -> Result:
+    """A name not among the members whose dues this person records: a 收缴人 is told it is their branch only."""
+    me = person.member
+    if me is not None and me.collector and not person.is_secretary:
+        return Result.of(say("dues.unknown_collector", name=name[:40], unit=tree.name(me.unit_id)))
+    return Result.of(say("dues.unknown", name=name[:40]))
 
 
 def _day(text: str, today: date) -> date | None:
@@ -99,15 +113,17 @@ async def pay_command(deps: Deps, call: Call, text: str) -> Result:
         if day is None:
             return Result.of(say("dues.bad_day", value=fields[4][:20]))
         paid_on = day
-    _, found = await find(person, fields[0], store)
+    tree, found = await find(person, fields[0], store, recording=True)
     if not found:
-        return Result.of(say("dues.unknown", name=fields[0][:40]))
+        return not_found(person, tree, fields[0])
     if len(found) > 1:
         return Result.of(say("dues.ambiguous", name=fields[0][:40]))
     member = found[0]
     me = person.member
+    if me is not None and member.id == me.id:
+        return Result.of(say("dues.own_payment"))
     timing = rules.timing(first, last, paid_on)
-    paid = Paid(str(first) if first == last else f"{first}~{last}", amount, means, paid_on, timing)
+    paid = Paid(first, last, amount, means, paid_on, timing)
     number = await store.dues.add_payment(
         member.id,
         str(first),
@@ -125,7 +141,7 @@ async def pay_command(deps: Deps, call: Call, text: str) -> Result:
             "dues.paid",
             number=number,
             name=member.name,
-            months=paid.months,
+            months=dates.month_span(lang, first, last),
             amount=rules.yuan(amount),
             means=t(lang, f"dues.means.{means}"),
             day=dates.day(lang, paid_on),
@@ -146,21 +162,26 @@ async def pay_command(deps: Deps, call: Call, text: str) -> Result:
 
 
 async def correct(deps: Deps, call: Call, text: str) -> Result:
-    """`/pay 更正 编号`: an entry of a member of the secretary's branches, not itself a correction, cancelled once."""
+    """`/pay 更正 编号`: an entry of a member of the secretary's branches (for a 收缴人: one they recorded), not
+    itself a correction nor of the person's own dues, cancelled once."""
     person, now, store, settings = call.actor, call.now, deps.store, deps.settings
     text = text.strip().lstrip("#＃")
     if not text.isdecimal() or not text.isascii():
         return Result.of(say("dues.correct_usage"))
     number = int(text)
     entry = await store.dues.payment(number)
-    _, units = await scope(person, store)
-    if entry is None or entry.unit_id not in units:
+    tree = OrgTree.of(await store.units.all())
+    me = person.member
+    if entry is None or entry.unit_id not in recording_units(person, tree):
         return Result.of(say("dues.no_entry", number=number))
+    if not person.is_secretary and (me is None or entry.recorded_by != me.id):
+        return Result.of(say("dues.correct_not_recorded", number=number))
+    if me is not None and entry.member_id == me.id:
+        return Result.of(say("dues.own_payment"))
     if entry.corrects is not None:
         return Result.of(say("dues.cannot_correct", number=number))
     if entry.corrected:
         return Result.of(say("dues.already_corrected", number=number))
-    me = person.member
     new = await store.dues.add_payment(
         entry.member_id,
         entry.first_month,
@@ -174,7 +195,8 @@ async def correct(deps: Deps, call: Call, text: str) -> Result:
     )
     if new is None:
         return Result.of(say("dues.already_corrected", number=number))
-    months = entry.first_month if entry.first_month == entry.last_month else f"{entry.first_month}~{entry.last_month}"
+    first, last = Month.parse(entry.first_month), Month.parse(entry.last_month)
+    months = dates.month_span(call.lang, first, last) if first and last else entry.first_month
     return Result.of(
         say(
             "dues.corrected",

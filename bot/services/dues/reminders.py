@@ -30,7 +30,7 @@ from bot.domain.dues import Month
 from bot.domain.models import Member
 from bot.i18n import t
 from bot.services.dues.common import History, behind, first_unpaid, rule_for
-from bot.services.kernel import digest
+from bot.services.kernel import dates, digest
 from bot.services.kernel.reminders import Due, Handled
 from bot.store import Store
 from bot.store.due import NEVER, DueRow
@@ -68,7 +68,14 @@ def _reminded(member: Member, run: Run, settings: Settings) -> Due | None:
             ref=f"dues:{member.id}",
             member_id=member.id,
             chat_id=member.telegram_id,
-            text=t(lang, "dues.remind", name=member.name, first=str(run.first), count=run.count, amount=run.amount),
+            text=t(
+                lang,
+                "dues.remind",
+                name=member.name,
+                first=dates.month(lang, run.first),
+                count=run.count,
+                amount=run.amount,
+            ),
         )
     )
 
@@ -91,9 +98,9 @@ def _told(member: Member, run: Run, secretaries: list[Reach], settings: Settings
                     ref=f"dues:{member.id}",
                     member_id=person.id,
                     chat_id=person.telegram_id,
-                    text=t(lang, "dues.behind_alone", name=member.name, first=str(first), count=count),
+                    text=t(lang, "dues.behind_alone", name=member.name, first=dates.month(lang, first), count=count),
                 ),
-                digest=digest.entry(BEHIND_DIGEST, member.name, first=str(first), count=count),
+                digest=digest.entry(BEHIND_DIGEST, member.name, first=dates.month(lang, first), count=count),
             )
         )
     return out

@@ -1,12 +1,15 @@
 """党费收缴台账, the workbook's dues sheet (issue 25): for the export's year, one row per member with a rule and
-month owed or paid — 基数, 比例, 应交, 实交, 交纳日期, 经手人 — then one total row per month (应交, 实交), so the
-inspector sees due against paid. Amounts are written as yuan with two decimals, from whole 分 (never floats)."""
+month owed or paid — the month as a date cell (2026年11月), 基数, 比例, 应交, 实交, 交纳日期, 经手人 (who recorded
+the latest entry standing for that month: the secretary or the branch's 收缴人) — then one total row per month
+(应交, 实交), so the inspector sees due against paid. Amounts are written as yuan with two decimals, from whole 分
+(never floats)."""
 
 from __future__ import annotations
 
 from bot.domain import dues as rules
 from bot.domain.dues import Month
 from bot.services.dues.common import History, account
+from bot.services.kernel.xlsx_cells import Month as Cell
 from bot.services.kernel.xlsx_cells import plain
 from bot.services.kernel.xlsx_context import Ledger
 from bot.store.dues import DuesRule, Payment
@@ -41,7 +44,7 @@ async def dues_sheet(ledger: Ledger) -> None:
                     line.month,
                     name,
                     [
-                        str(line.month),
+                        Cell(line.month.year, line.month.month),
                         name,
                         ledger.unit(unit) or None,
                         plain(ledger.lang, f"dues.category.{current.category}") if current else None,
@@ -59,4 +62,17 @@ async def dues_sheet(ledger: Ledger) -> None:
     total = ledger.text("dues.total")
     for month, (due, paid) in totals.items():
         if due or paid:
-            table.row([str(month), total, None, None, None, None, rules.yuan(due), rules.yuan(paid), None, None])
+            table.row(
+                [
+                    Cell(month.year, month.month),
+                    total,
+                    None,
+                    None,
+                    None,
+                    None,
+                    rules.yuan(due),
+                    rules.yuan(paid),
+                    None,
+                    None,
+                ]
+            )

@@ -1,6 +1,7 @@
 """`/dues`: a secretary sees the month's collection of their branches (who is behind and by how much) and one
-member's year with `/dues 姓名`, and sets a member's rule for the year with `/dues 姓名 | 类别 | 基数`; anyone
-else sees only their own dues — asking for another member's is answered as such, revealing nothing."""
+member's year with `/dues 姓名`, sets a member's rule for the year with `/dues 姓名 | 类别 | 基数`, and names a
+branch's 党费收缴人 with `/dues 收缴人 姓名` (`bot.services.dues.collectors`); anyone else — a 收缴人 too — sees only
+their own dues: asking for another member's is answered as such, revealing nothing."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from bot.domain.models import Member
 from bot.domain.results import Reply, Result, say, shown
 from bot.domain.rights import OrgTree
 from bot.i18n import Html, t
+from bot.services.dues.collectors import COLLECTOR_WORDS, collector_command
 from bot.services.dues.common import History, account, behind, find, first_unpaid, rule_for, split
 from bot.services.dues.listing import dues_page
 from bot.services.kernel import dates, pages
@@ -38,6 +40,9 @@ async def dues_command(deps: Deps, call: Call, text: str) -> Result:
     """`/dues`, `/dues 姓名`, `/dues 姓名 | 类别 | 基数或金额`."""
     person = call.actor
     text = text.strip()
+    head, _, rest = text.partition(" ")
+    if head.lower() in COLLECTOR_WORDS:
+        return await collector_command(deps, call, rest)
     manager = person.is_secretary or person.admin
     if not text:
         if manager:
@@ -132,7 +137,7 @@ async def own_year(deps: Deps, call: Call, member: Member) -> Reply:
                 t(
                     lang,
                     "dues.own_month",
-                    month=str(line.month),
+                    month=dates.month(lang, line.month),
                     due=rules.yuan(line.due),
                     paid=rules.yuan(line.paid),
                     day=Html(day),
@@ -141,9 +146,12 @@ async def own_year(deps: Deps, call: Call, member: Member) -> Reply:
     lines.append(t(lang, "dues.own_totals", due=rules.yuan(year.due), paid=rules.yuan(year.paid)))
     count = behind(member_rules, payments, today, settings.tz)
     if count:
-        lines.append(t(lang, "dues.own_behind", count=count, first=str(first_unpaid(today, count))))
+        lines.append(t(lang, "dues.own_behind", count=count, first=dates.month(lang, first_unpaid(today, count))))
     elif rule is not None:
         lines.append(t(lang, "dues.own_clear"))
+    me = call.actor.member
+    if me is not None and me.id == member.id and member.collector and not me.is_secretary:
+        lines.append(t(lang, "dues.own_collector"))
     return shown(Html("\n".join(lines)))
 
 

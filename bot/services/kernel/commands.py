@@ -66,7 +66,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("serve", Capability.MEMBER, private=True),  # 在职党员到社区报到; a secretary sees who reported
     Command("carevisit", Capability.MEMBER, private=True),
     Command("dues", Capability.MEMBER, private=True),  # 党费: secretaries see their branches, members their own
-    Command("pay", Capability.SECRETARY, private=True),
+    Command("pay", Capability.COLLECTOR, private=True),  # a secretary, or the branch's 收缴人
     Command("talk", Capability.MEMBER, private=True),  # 谈心谈话
     Command("talks", Capability.MEMBER, private=True),
     Command("appraisal", Capability.MEMBER, private=True),  # 民主评议党员
@@ -76,7 +76,7 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 #: Listed under the secretary's commands for a secretary; for others (a group leader's /notice, a 组织委员's
-#: /development, a reviewer's /review, a 支委's /rate) among their own.
+#: /development, a reviewer's /review, a 支委's /rate, a 收缴人's /pay) among their own.
 SECRETARY_ONLY = frozenset(
     {
         Capability.SECRETARY,
@@ -85,6 +85,7 @@ SECRETARY_ONLY = frozenset(
         Capability.REVIEWER,
         Capability.COMMITTEE,
         Capability.READER,
+        Capability.COLLECTOR,
     }
 )
 

@@ -4,12 +4,14 @@ Every message that shows a moment, a day or a time of day goes through here; wha
 date; the words come from the catalogue (`dates.*`), so each language reads naturally.
 
 The year is left out, as people say it: what is shown is near (a meeting within the year, a deadline of this
-month or quarter, a check-in today).
+month or quarter, a check-in today). Months keep it (`month`, `month_span`: 「2026年10月—11月」, "October–November
+2026"): the months a payment covers may be a year back or ahead.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.i18n import t
@@ -59,3 +61,39 @@ def moment_in(lang: str, when: datetime, tz: ZoneInfo) -> str:
 def clock_in(lang: str, when: datetime, tz: ZoneInfo) -> str:
     """`clock` of an aware datetime, in the bot's time zone."""
     return clock(lang, when.astimezone(tz))
+
+
+class YearMonth(Protocol):
+    """A calendar month: `bot.domain.dues.Month`, a `date` (its day left out)."""
+
+    @property
+    def year(self) -> int: ...
+
+    @property
+    def month(self) -> int: ...
+
+
+def _month_name(lang: str, month: int) -> str:
+    return t(lang, "dates.month_names").split(",")[month - 1]
+
+
+def month(lang: str, when: YearMonth) -> str:
+    """A month with its year: `2026年10月`; `October 2026`."""
+    return t(lang, "dates.month", year=when.year, month=_month_name(lang, when.month))
+
+
+def month_span(lang: str, first: YearMonth, last: YearMonth) -> str:
+    """The months from `first` to `last` as people say them: one month `2026年10月`; within a year `2026年10月—11月`;
+    across years `2026年12月—2027年2月`. In English `October 2026`, `October–November 2026`,
+    `December 2026–February 2027`."""
+    if (first.year, first.month) == (last.year, last.month):
+        return month(lang, first)
+    if first.year == last.year:
+        return t(
+            lang,
+            "dates.month_span",
+            year=first.year,
+            first=_month_name(lang, first.month),
+            last=_month_name(lang, last.month),
+        )
+    return t(lang, "dates.month_span_years", first=month(lang, first), last=month(lang, last))
