@@ -62,6 +62,9 @@ def test_the_whole_demo_tour_plays_and_shows_each_capability(tmp_path: Path) -> 
     assert "有人对党务公开提异议" in out and "已把答复发给 陌生人" in out
     assert "支部答复如下" in out and "个人信息不能公开" in out and "四议两公开结果" in out
 
+    # 党费: the secretary names a collector, who is told how to record payments (issue 25)
+    assert "已指定：江美玲为白庙村党支部的党费收缴人" in whole and "您是本支部的党费收缴人" in whole
+
     # away for more than a month → the secretary registers a mobile member (issue 12)
     mobile = whole[whole.index("胡淑珍 按下 [会，超过一个月]") :]
     assert "要登记为流动党员吗？" in mobile and "已把 胡淑珍 登记为流动党员" in mobile

@@ -113,14 +113,14 @@ async def test_the_base_review_lists_each_rule_of_the_year(seeded: Store, tmp_pa
 
 async def test_the_recorder_of_each_entry_is_in_the_sheet_and_the_csv(seeded: Store, tmp_path: Path) -> None:
     """经手人: whoever recorded the entry standing for the month — the secretary, 一村's 收缴人, nobody for an
-    administrator outside the roster — in 党费收缴台账 and the CSV."""
+    administrator outside the roster (社区党委 on the sheet, empty in the CSV) — in 党费收缴台账 and the CSV."""
     qian, zhao = await member(seeded, "钱调解"), await member(seeded, "赵巡逻")
     await seeded.dues.collectors.set(zhao.id, zhao.unit_id, None, SET, None)
     await seeded.dues.add_payment(qian.id, "2026-06", "2026-06", 4500, "cash", NOW.date(), zhao.id, SET)
     book = await book_of(seeded, tmp_path / "by")
     sheet = rows(book["党费收缴台账"])
     by = {(r[0].month, r[1]): r[9] for r in sheet[1:] if r[0] is not None}
-    assert by[(3, "钱调解")] == "王书记" and by[(6, "钱调解")] == "赵巡逻" and by[(1, "周普通")] is None
+    assert by[(3, "钱调解")] == "王书记" and by[(6, "钱调解")] == "赵巡逻" and by[(1, "周普通")] == "社区党委"
     tree = OrgTree.of(await seeded.units.all())
     csv = [r async for r in dues_payment_rows(seeded, tree, None)]
     assert [(r[3], r[9]) for r in csv if r[1] == "钱调解"][-1] == ("2026-06", "赵巡逻")

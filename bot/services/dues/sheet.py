@@ -1,8 +1,8 @@
 """党费收缴台账, the workbook's dues sheet (issue 25): for the export's year, one row per member with a rule and
 month owed or paid — the month as a date cell (2026年11月), 基数, 比例, 应交, 实交, 交纳日期, 经手人 (who recorded
-the latest entry standing for that month: the secretary or the branch's 收缴人) — then one total row per month
-(应交, 实交), so the inspector sees due against paid. Amounts are written as yuan with two decimals, from whole 分
-(never floats)."""
+the latest entry standing for that month: the secretary, the branch's 收缴人, or 社区党委 for an administrator
+outside the roster) — then one total row per month (应交, 实交), so the inspector sees due against paid. Amounts
+are written as yuan with two decimals, from whole 分 (never floats)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ async def dues_sheet(ledger: Ledger) -> None:
         by_member.setdefault(p.member_id, (p.member_name, p.unit_id, []))
     totals: dict[Month, list[int]] = {m: [0, 0] for m in rules.months(first, last)}
     lines = []
+    admin = plain(ledger.lang, "dues.by_admin")  # recorded by an administrator outside the roster
     for member_id, (name, unit, member_rules) in by_member.items():
         books = account(History(member_id, member_rules, payments.get(member_id, [])), first, last, ledger.tz)
         for line in books.months:
@@ -53,7 +54,7 @@ async def dues_sheet(ledger: Ledger) -> None:
                         rules.yuan(line.due),
                         rules.yuan(line.paid),
                         line.paid_on,
-                        line.by,
+                        line.by or (admin if line.covered else None),
                     ],
                 )
             )
