@@ -42,6 +42,9 @@ async def test_a_named_collector_records_for_the_others_of_the_branch_until_take
     assert "赵巡逻为一村党支部的党费收缴人" in named.text and "/dues 收缴人 赵巡逻" in named.text
     told = await collector.expect("党费收缴人")
     assert "王书记指定您" in told.text and "/pay" in told.text
+    await collector.send("/help")
+    helped = (await collector.expect("/help")).text  # their commands now hold /pay, and no other of the secretary's
+    assert "/pay" in helped and "/members" not in helped and "/invite" not in helped
 
     # another member of the branch: recorded, the collector the 经手人, the months in words
     await collector.send("/pay 钱调解 | 2026-10~2026-11 | 30 | 现金")
@@ -95,6 +98,8 @@ async def test_a_named_collector_records_for_the_others_of_the_branch_until_take
     await collector.expect("只有")
     await collector.send("/pay 更正 2")
     await collector.expect("只有")
+    await collector.send("/help")
+    assert "/pay" not in (await collector.expect("/help")).text
 
     assert await entries(harness) == [
         ("钱调解", "2026-10~2026-11", 3000, "赵巡逻"),
@@ -119,3 +124,15 @@ async def test_only_a_secretary_of_the_branch_names_its_collector(harness: Harne
     await other.expect("还没有指定党费收缴人")  # 一村's collector is not 二村's
     rows = await harness.store.db.fetchall("SELECT member_id FROM dues_collectors")
     assert len(rows) == 1
+
+
+async def test_the_receipt_names_the_months_in_the_members_language(harness: Harness) -> None:
+    harness.at(T0)
+    secretary, member = harness.user(SECRETARY), harness.user(MEDIATOR)
+    await member.send("/lang en")
+    await member.next_message()
+    await secretary.send("/pay 钱调解 | 2026年12月—2027年2月 | 45 | 转账")  # typed as the bot writes months
+    paid = await secretary.expect("已登记")
+    assert "2026年12月—2027年2月的党费 45.00 元" in paid.text and "预交" in paid.text
+    receipt = await member.expect("Party dues are recorded")
+    assert "December 2026–February 2027, 45.00 yuan" in receipt.text
