@@ -136,3 +136,20 @@ async def test_the_receipt_names_the_months_in_the_members_language(harness: Har
     assert "2026年12月—2027年2月的党费 45.00 元" in paid.text and "预交" in paid.text
     receipt = await member.expect("Party dues are recorded")
     assert "December 2026–February 2027, 45.00 yuan" in receipt.text
+
+
+async def test_a_payment_made_last_year_names_its_year(harness: Harness) -> None:
+    """Recorded in January for a payment made on 28 December: the reply and the receipt say 2025年12月28日, not a
+    bare 12月28日 that reads as this year's."""
+    harness.at(datetime(2026, 1, 5, 10, 0, tzinfo=TZ))
+    secretary, member = harness.user(SECRETARY), harness.user(MEDIATOR)
+    await member.send("/start")
+    await member.next_message()
+    await secretary.send("/pay 钱调解 | 2025-12 | 15 | 现金 | 2025-12-28")
+    paid = await secretary.expect("已登记")
+    assert "2025年12月28日（周日）" in paid.text
+    receipt = await member.expect("党费已经登记")
+    assert "2025年12月28日（周日）" in receipt.text
+    await secretary.send("/pay 钱调解 | 2026-01 | 15 | 现金")
+    today = await secretary.expect("已登记")
+    assert "1月5日（周一）" in today.text and "2026年1月5日" not in today.text

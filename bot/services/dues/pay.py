@@ -36,6 +36,7 @@ class Paid:
     means: str
     paid_on: date
     timing: Timing
+    today: date  # the day it was recorded: the receipt names the year of a payment made in another
 
 
 def receipt(deps: Deps, member: Member, paid: Paid, by: Member | None) -> Outgoing | None:
@@ -58,7 +59,7 @@ def receipt(deps: Deps, member: Member, paid: Paid, by: Member | None) -> Outgoi
             months=dates.month_span(lang, paid.first, paid.last),
             amount=rules.yuan(paid.amount),
             means=t(lang, f"dues.means.{paid.means}"),
-            day=dates.day(lang, paid.paid_on),
+            day=dates.day_near(lang, paid.paid_on, paid.today),
             timing=t(lang, f"dues.timing.{paid.timing.value}"),
             by=by.name if by else t(lang, "dues.by_admin"),
         ),
@@ -123,7 +124,7 @@ async def pay_command(deps: Deps, call: Call, text: str) -> Result:
     if me is not None and member.id == me.id:
         return Result.of(say("dues.own_payment"))
     timing = rules.timing(first, last, paid_on)
-    paid = Paid(first, last, amount, means, paid_on, timing)
+    paid = Paid(first, last, amount, means, paid_on, timing, today)
     number = await store.dues.add_payment(
         member.id,
         str(first),
@@ -144,7 +145,7 @@ async def pay_command(deps: Deps, call: Call, text: str) -> Result:
             months=dates.month_span(lang, first, last),
             amount=rules.yuan(amount),
             means=t(lang, f"dues.means.{means}"),
-            day=dates.day(lang, paid_on),
+            day=dates.day_near(lang, paid_on, today),
             timing=t(lang, f"dues.timing.{timing.value}"),
             by=me.name if me else t(lang, "dues.by_admin"),
         )
