@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
+import hashlib
 import json
 import os
 import resource
@@ -46,21 +48,34 @@ WHAT = ("pages", "broadcast", "startup", "import")
 
 # ------------------------------------------------------------------------------------------------ child side
 class Stalls:
-    """The longest gap between two wake-ups of a task that asks to wake every millisecond."""
+    """The longest gap between two wake-ups of a task that asks to wake every millisecond (wall clock: other
+    processes on the machine count), and the most CPU the event-loop thread used between two of them (`held`:
+    what the code measured holds the loop for, whatever else the machine does), with the longest pause of
+    Python's garbage collector (`collector`, CPU, part of a hold)."""
 
     def __init__(self) -> None:
         self.worst = 0.0
+        self.held = 0.0
+        self.collector = 0.0
+        self._gc_started = 0.0
         self._task: asyncio.Task[None] | None = None
         self._woke = asyncio.Event()
 
     async def _run(self) -> None:
-        last = time.perf_counter()
+        last, cpu = time.perf_counter(), time.thread_time()
         while True:
             await asyncio.sleep(0.001)  # the probe itself: how late this wake-up comes is the stall measured
-            now = time.perf_counter()
+            now, cpu_now = time.perf_counter(), time.thread_time()
             self.worst = max(self.worst, now - last - 0.001)
-            last = now
+            self.held = max(self.held, cpu_now - cpu)
+            last, cpu = now, cpu_now
             self._woke.set()
+
+    def _gc(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._gc_started = time.thread_time()
+        else:
+            self.collector = max(self.collector, time.thread_time() - self._gc_started)
 
     async def woke(self) -> None:
         """Wait until the probe has woken once more (it is running, or it has seen what went before)."""
@@ -69,11 +84,13 @@ class Stalls:
 
     def __enter__(self) -> Stalls:
         self._task = asyncio.ensure_future(self._run())
+        gc.callbacks.append(self._gc)
         return self
 
     def __exit__(self, *exc: object) -> None:
         assert self._task is not None
         self._task.cancel()
+        gc.callbacks.remove(self._gc)
 
 
 def rss_mb() -> float:
@@ -86,13 +103,19 @@ def rss_mb() -> float:
 
 async def _timed(step: Callable[[], Awaitable[Any]]) -> tuple[float, float]:
     """(seconds, longest stall in seconds) of one awaited step."""
+    took, stalls = await _probed(step)
+    return took, stalls.worst
+
+
+async def _probed(step: Callable[[], Awaitable[Any]]) -> tuple[float, Stalls]:
+    """(seconds, the probe's figures) of one awaited step."""
     with Stalls() as stalls:
         await stalls.woke()
         started = time.perf_counter()
         await step()
         took = time.perf_counter() - started
         await stalls.woke()
-    return took, stalls.worst
+    return took, stalls
 
 
 async def _open(db: Path) -> Any:
@@ -180,7 +203,8 @@ async def child_broadcast(db: Path) -> dict[str, Any]:
     draft = Draft(kind="general", unit_id=1, starts_at=now + timedelta(days=2), place="村委会", topic="学习")
     rss0 = rss_mb()
     done: list[Any] = []
-    publish_s, publish_stall = await _timed(lambda: _append(done, compose.publish(deps, call, draft)))
+    publish_s, publishing = await _probed(lambda: _append(done, compose.publish(deps, call, draft)))
+    peak_publish = _peak_mb()
     notice_id = done[0].notice_id
     states = []
     for _ in range(200):
@@ -193,22 +217,31 @@ async def child_broadcast(db: Path) -> dict[str, Any]:
     )
     notice = await store.notices.get(notice_id)
     rss1 = rss_mb()
-    summary_s, summary_stall = await _timed(lambda: summary_message(store, notice, settings.tz))
+    summary_s, summarising = await _probed(lambda: summary_message(store, notice, settings.tz))
     rss2 = rss_mb()
     state_ms = statistics.median(states) * 1000
     await store.close()
     return {
         "recipients": done[0].recipients,
         "publish_s": publish_s,
-        "publish_stall_ms": publish_stall * 1000,
+        "publish_stall_ms": publishing.worst * 1000,
+        "publish_hold_ms": publishing.held * 1000,
+        "publish_collector_ms": publishing.collector * 1000,
+        "peak_after_publish_mb": peak_publish,
         "state_ms": state_ms,
         "bookkeeping_s": state_ms * done[0].recipients / 1000,
         "summary_s": summary_s,
-        "summary_stall_ms": summary_stall * 1000,
+        "summary_stall_ms": summarising.worst * 1000,
+        "summary_hold_ms": summarising.held * 1000,
         "rss_publish_mb": rss1 - rss0,
         "rss_summary_mb": rss2 - rss1,
-        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_mb": _peak_mb(),
     }
+
+
+def _peak_mb() -> float:
+    """The process's peak RSS so far (VmHWM): what the machine's load does not change."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 async def _append(into: list[Any], step: Awaitable[Any]) -> None:
@@ -307,7 +340,24 @@ def _run(tree: Path, *args: str) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
-def _community(tree: Path, folder: Path, members: int) -> Path:
+def _schema_digest(tree: Path) -> str:
+    """What a side's community depends on: its migrations and `bench/dataset.py`."""
+    digest = hashlib.sha256()
+    for file in [*sorted((tree / "bot/store/migrations").glob("*.sql")), tree / "bench/dataset.py"]:
+        digest.update(file.name.encode() + file.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _community(tree: Path, folder: Path, members: int, keep: Path | None = None) -> Path:
+    """The side's community: built, or taken from `keep` when one was built there from the same migrations and
+    dataset (both sides share it then). A copy is made for each measurement, so the kept one is never changed."""
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+        kept = keep / f"community-{members}-{_schema_digest(tree)}.sqlite3"
+        if kept.exists():
+            print(f"  {tree.name}: the community kept at {kept}", flush=True)
+            return kept
+        folder = keep
     path = folder / f"community-{members}.sqlite3"
     code = (
         "import sys; from pathlib import Path; from datetime import datetime, UTC; "
@@ -319,6 +369,10 @@ def _community(tree: Path, folder: Path, members: int) -> Path:
     if done.returncode != 0:
         raise SystemExit(f"{tree}: dataset failed:\n{done.stderr[-3000:]}")
     print(f"  {tree.name}: {done.stdout.strip()}", flush=True)
+    if keep is not None:
+        kept = keep / f"community-{members}-{_schema_digest(tree)}.sqlite3"
+        path.rename(kept)
+        return kept
     return path
 
 
@@ -348,6 +402,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--only", default=",".join(WHAT))
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--keep", type=Path, help="a folder where the communities built are kept and reused")
+    parser.add_argument("--sides", default="before,after", help="the sides to run: before,after (or one of them)")
     args = parser.parse_args()
     if args.what:
         child(args)
@@ -359,7 +415,8 @@ def main() -> None:
         before.mkdir()
         archive = subprocess.run(["git", "archive", args.before], cwd=ROOT, capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(before)], input=archive, check=True)
-        sides = {"before": before, "after": ROOT}
+        wanted = [w for w in args.sides.split(",") if w]
+        sides = {side: tree for side, tree in {"before": before, "after": ROOT}.items() if side in wanted}
         commit = subprocess.run(
             ["git", "rev-parse", "--short", args.before], cwd=ROOT, capture_output=True, text=True
         ).stdout.strip()
@@ -368,8 +425,8 @@ def main() -> None:
         for side, tree in sides.items():
             (folder / side).mkdir(exist_ok=True)
             if set(only) - {"import"}:
-                communities[side] = _community(tree, folder / side, args.members)
-        results: dict[str, dict[str, list[dict[str, Any]]]] = {w: {"before": [], "after": []} for w in only}
+                communities[side] = _community(tree, folder / side, args.members, args.keep)
+        results: dict[str, dict[str, list[dict[str, Any]]]] = {w: {side: [] for side in sides} for w in only}
         for what in only:
             for _ in range(args.runs):
                 for side, tree in sides.items():
@@ -384,8 +441,12 @@ def main() -> None:
             medians = {side: _medians(runs) for side, runs in results[what].items()}
             print(f"\n{what} ({args.members} members, medians of {args.runs})", flush=True)
             print(f"  {'figure':<42} {'before':>12} {'after':>12} {'after/before':>12}")
-            after = dict(_flat("", medians["after"]))
-            for key, value in _flat("", medians["before"]):
+            nothing: dict[str, Any] = {}
+            first = medians.get("before") or medians.get("after") or nothing
+            before_figures = dict(_flat("", medians.get("before") or nothing))
+            after = dict(_flat("", medians.get("after") or nothing))
+            for key, _ in _flat("", first):
+                value = before_figures.get(key, float("nan"))
                 new = after.get(key, float("nan"))
                 ratio = new / value if value else float("nan")
                 print(f"  {key:<42} {value:>12.2f} {new:>12.2f} {ratio:>12.3f}", flush=True)

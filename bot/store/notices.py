@@ -17,7 +17,8 @@ from bot.store.db import Database, iso
 from bot.store.members import _SELECT, member_from_row
 from bot.store.notices_answers import AnswerWrites
 from bot.store.notices_due import MeetingReminderReads
-from bot.store.notices_export import HEARING, OTHER, NoticeExportReads, notice_kind
+from bot.store.notices_export import NoticeExportReads, notice_kind
+from bot.store.notices_publish import SEATS_SQL, Convener, PublishWrites, insert_notice
 from bot.store.notices_seats import MeetingSeatReads
 from bot.store.notices_summary import SummaryReads
 from bot.store.outbox import OutboxRow, Outgoing, _row, enqueue_in
@@ -149,7 +150,7 @@ def _notice(r: aiosqlite.Row) -> Notice:
     )
 
 
-class NoticeRepo(AnswerWrites, NoticeExportReads, MeetingReminderReads, MeetingSeatReads, SummaryReads):
+class NoticeRepo(AnswerWrites, NoticeExportReads, MeetingReminderReads, MeetingSeatReads, SummaryReads, PublishWrites):
     def __init__(self, db: Database) -> None:
         self.db = db
 
@@ -164,34 +165,14 @@ class NoticeRepo(AnswerWrites, NoticeExportReads, MeetingReminderReads, MeetingS
         expected: Sequence[Member],
         messages: Callable[[int], Iterable[Outgoing]],
     ) -> tuple[int, int]:
-        """The notice, its expected members and its deliveries in ONE transaction; (id, rows queued)."""
+        """The notice, its expected members and its deliveries in ONE transaction; (id, rows queued). For a list
+        of members at hand (tests, a few members); a notice to a unit's members goes through `publish_to`."""
+        by = Convener(created_by, creator_chat, creator_lang, now)
         async with self.db.transaction() as conn:
-            cur = await conn.execute(
-                "INSERT INTO notices (kind, unit_id, starts_at, place, topic, created_by, creator_chat, "
-                "creator_lang, created_at, audience, speaker, mode, hearing) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    OTHER if draft.kind == HEARING else draft.kind,
-                    draft.unit_id,
-                    iso(draft.starts_at),
-                    draft.place,
-                    draft.topic,
-                    created_by,
-                    creator_chat,
-                    creator_lang,
-                    iso(now),
-                    draft.audience,
-                    draft.speaker,
-                    draft.mode,
-                    int(draft.kind == HEARING),
-                ),
-            )
-            notice_id = cur.lastrowid
-            assert notice_id is not None
+            notice_id = await insert_notice(conn, draft, by)
             for start in range(0, len(expected), _SEATS_BATCH):  # the event loop let go between batches
                 await conn.executemany(
-                    "INSERT INTO notice_members (notice_id, member_id, linked, votes, committee) "
-                    "VALUES (?, ?, ?, ?, ?)",
+                    SEATS_SQL,
                     [
                         (notice_id, m.id, int(m.linked), int(m.votes), int(m.sits_on(draft.unit_id)))
                         for m in expected[start : start + _SEATS_BATCH]

@@ -68,17 +68,11 @@ OUTBOX_INSERT_SQL = (
 )
 
 
-def _insert_row(item: Outgoing, now: str) -> tuple[object, ...]:
-    return (
-        item.key,
-        item.kind,
-        item.ref,
-        item.member_id,
-        item.chat_id,
-        item.text,
-        json.dumps(item.buttons, ensure_ascii=False) if item.buttons else None,
-        now,
-    )
+def _insert_row(item: Outgoing, now: str, buttons: str | None = None) -> tuple[object, ...]:
+    """The row of `OUTBOX_INSERT_SQL`; `buttons` already serialised when the caller has them."""
+    if buttons is None and item.buttons:
+        buttons = json.dumps(item.buttons, ensure_ascii=False)
+    return (item.key, item.kind, item.ref, item.member_id, item.chat_id, item.text, buttons, now)
 
 
 def outbox_rows(items: Iterable[Outgoing]) -> list[tuple[object, ...]]:
@@ -94,8 +88,12 @@ async def enqueue_in(conn: aiosqlite.Connection, items: Iterable[Outgoing]) -> i
     now = iso(utcnow())
     count = 0
     batch: list[tuple[object, ...]] = []
+    # the copies of one broadcast share their buttons' list: serialised once, not once a copy
+    shared: tuple[object, str | None] = (None, None)
     for item in items:
-        batch.append(_insert_row(item, now))
+        if item.buttons and item.buttons is not shared[0]:
+            shared = (item.buttons, json.dumps(item.buttons, ensure_ascii=False))
+        batch.append(_insert_row(item, now, shared[1] if item.buttons else None))
         if len(batch) == _BATCH:
             count += await _insert(conn, batch)
             batch = []

@@ -12,14 +12,17 @@ import asyncio
 import re
 import shutil
 import sqlite3
-from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.store import Store
+from bot.store.notices import Draft
+from bot.store.notices_publish import Among, Convener, Recipient
+from bot.store.outbox import Outgoing
 from tests.support.dataset import dataset
 from tests.support.db import open_store
 
@@ -118,7 +121,30 @@ def _hot() -> dict[str, Call]:
         "notices.stage_recipients": lambda s: s.notices.stage_recipients(1, "24h", 0, 250),
         "notices.first_unfinished": lambda s: s.notices.first_unfinished(1),
         "due.due": lambda s: s.due.due(at, ["report", "notice"], None, 50),
+        "notices.publish_to (a branch)": lambda s: s.notices.publish_to(
+            _draft(branch, at), BY, Among(frozenset({branch})), NoCopies()
+        ),
+        "notices.publish_to (a committee)": lambda s: s.notices.publish_to(
+            _draft(branch, at), BY, Among(frozenset(), seated_on=branch), NoCopies()
+        ),
     }
+
+
+BY = Convener(1, 1001, "zh", datetime(2026, 11, 20, 12, tzinfo=UTC))
+
+
+def _draft(unit_id: int, at: datetime) -> Draft:
+    return Draft(kind="general", unit_id=unit_id, starts_at=at + timedelta(days=2), place="村委会", topic="学习")
+
+
+class NoCopies:
+    """Publishing's copies: none (the statements that read the recipients are what is looked at)."""
+
+    def of(self, notice_id: int, recipients: Sequence[Recipient]) -> Iterable[Outgoing]:
+        return ()
+
+    def rest(self, notice_id: int) -> Iterable[Outgoing]:
+        return ()
 
 
 async def _traced(path: Path, call: Call) -> list[str]:

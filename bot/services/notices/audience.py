@@ -20,7 +20,8 @@ from enum import StrEnum
 
 from bot.domain.models import ACTIVITY_GROUP_KIND, BRANCH_KIND, COMMITTEE_KIND, GROUP_KIND, Member, Unit
 from bot.domain.rights import Actor, OrgTree, managed_units
-from bot.services.members.organisation import committee_of, members_of
+from bot.services.members.organisation import committee_of
+from bot.store.notices_publish import Among
 
 
 class MeetingKind(StrEnum):
@@ -99,13 +100,23 @@ def kinds_for(person: Actor, tree: OrgTree) -> list[str]:
     return [k for k in KINDS if callable_units(person, k, tree)]
 
 
-def expected(kind: str, unit_id: int, tree: OrgTree, members: Iterable[Member]) -> list[Member]:
-    """Who is expected, from the active members of the unit and the units under it."""
-    pool = [m for m in members if m.active]
+def scope(kind: str, unit_id: int, tree: OrgTree) -> Among:
+    """Who is expected, as the store finds them: for a 支委会 / 党委会, the members holding a seat on the unit's
+    committee (of any unit); otherwise the active members of the unit and the units under it (their own unit,
+    Party group or activity group: a group's own members)."""
     if kind in COMMITTEE_ONLY:
-        return committee_of(unit_id, pool)
+        return Among(frozenset(), seated_on=unit_id)
     unit = tree.units.get(unit_id)
     if unit is not None and unit.kind in _GROUPS:
-        return members_of(unit_id, pool)
-    below = tree.subtree(unit_id)
+        return Among(frozenset({unit_id}))
+    return Among(frozenset(tree.subtree(unit_id)))
+
+
+def expected(kind: str, unit_id: int, tree: OrgTree, members: Iterable[Member]) -> list[Member]:
+    """Who is expected (`scope`), among these members; a committee by office (书记 first)."""
+    pool = [m for m in members if m.active]
+    among = scope(kind, unit_id, tree)
+    if among.seated_on is not None:
+        return committee_of(among.seated_on, pool)
+    below = among.units
     return [m for m in pool if m.unit_id in below or m.group_id in below or m.activity_group_id in below]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
@@ -32,9 +31,10 @@ from bot.services.notices import common as rules
 from bot.services.notices import text as view
 from bot.services.notices.buttons import NoticeGroupCopy, NoticeMode
 from bot.services.notices.common import NoticeError
+from bot.services.notices.copies import NoticeCopies
 from bot.store import Store
-from bot.store.notices import Draft, Expected, notice_ref
-from bot.store.outbox import Outgoing
+from bot.store.notices import Draft, Expected
+from bot.store.notices_publish import Convener
 
 log = logging.getLogger(__name__)
 
@@ -121,9 +121,12 @@ _CHUNK = 2000
 
 async def expected_at(store: Store, tree: OrgTree, kind: str, unit_id: int) -> list[Expected]:
     """Who the meeting is for (`notices_audience.expected`), and whether they can receive the notice."""
+    among = audience.scope(kind, unit_id, tree)
     # a committee may seat members of other units (a village's secretary on the community's 党委)
-    units = set(tree.units) if kind in audience.COMMITTEE_ONLY else tree.subtree(unit_id)
-    members = await store.members.in_units(units)
+    if among.seated_on is not None:
+        members = await store.members.seated(among.seated_on)
+    else:
+        members = await store.members.in_units(among.units)
     chosen = audience.expected(kind, unit_id, tree, members)
     out: list[Expected] = []
     for start in range(0, len(chosen), _CHUNK):  # a notice to everyone: the event loop let go between chunks
@@ -335,59 +338,18 @@ def drop(draft: NoticeDraft | None, draft_id: str) -> Step:
 
 async def publish(deps: Deps, call: Call, draft: Draft) -> Published:
     """The notice, its expected members and one outbox row per recipient (and the bound group, unless the
-    meeting is a 支委会 / 党委会 or the convener skipped it) in one transaction. When nobody can receive it,
-    the secretary's summary is queued at once (no delivery will end to trigger it)."""
-    person, now, store, settings, lang = call.actor, call.now, deps.store, deps.settings, call.lang
+    meeting is a 支委会 / 党委会 or the convener skipped it) in one transaction, the recipients streamed in
+    chunks (`store.notices.publish_to`). When nobody can receive it, the secretary's summary is queued at once
+    (no delivery will end to trigger it)."""
+    person, store, settings = call.actor, deps.store, deps.settings
     tree = await _tree(store)
-    expected = await expected_at(store, tree, draft.kind, draft.unit_id)
-    unit = tree.units[draft.unit_id]
-    recipients = [e.member for e in expected if e.linked and e.member.telegram_id is not None]
-
-    def messages(notice_id: int) -> Iterator[Outgoing]:
-        """The copies, made as the outbox takes them (a batch at a time, the event loop let go between
-        batches); the text and buttons are the same for every reader of one language, so made once each."""
-        worded: dict[str, tuple[str, list[list[dict[str, str]]]]] = {}
-        ref = notice_ref(notice_id)
-        for m in recipients:
-            member_lang = m.language or settings.default_language
-            if member_lang not in worded:
-                wording = view.Wording(member_lang, tree, settings.tz, settings.proofs)
-                worded[member_lang] = (view.body(wording, draft), view.buttons(member_lang, notice_id))
-            text, keys = worded[member_lang]
-            assert m.telegram_id is not None
-            yield Outgoing(
-                key=f"notice:{notice_id}:{m.id}",
-                kind="notice",
-                chat_id=m.telegram_id,
-                member_id=m.id,
-                ref=ref,
-                text=text,
-                buttons=keys,
-            )
-        if audience.group_copy(draft.kind, unit.chat_id is not None, draft.to_group):
-            assert unit.chat_id is not None
-            group_lang = settings.default_language
-            yield Outgoing(
-                key=f"notice:{notice_id}:group",
-                kind="notice",
-                chat_id=unit.chat_id,
-                ref=ref,
-                text=view.group_view(view.Wording(group_lang, tree, settings.tz, settings.proofs), draft, 0, 0),
-                buttons=view.buttons(group_lang, notice_id),
-            )
-
-    notice_id, queued = await store.notices.publish(
-        draft,
-        person.member.id if person.member else None,
-        person.telegram_id,
-        lang,
-        now,
-        [e.member for e in expected],
-        messages,
-    )
-    log.info("notice=%s published: %s rows queued", notice_id, queued)
+    by = Convener(person.member.id if person.member else None, person.telegram_id, call.lang, call.now)
+    among = audience.scope(draft.kind, draft.unit_id, tree)
+    done = await store.notices.publish_to(draft, by, among, NoticeCopies(draft, tree, settings))
+    log.info("notice=%s published: %s rows queued", done.notice_id, done.queued)
+    queued = done.queued
     if queued == 0:
-        notice = await store.notices.get(notice_id)
+        notice = await store.notices.get(done.notice_id)
         assert notice is not None
         queued = await store.outbox.enqueue([await view.summary_message(store, notice, settings.tz)])
-    return Published(notice_id, len(recipients), queued)
+    return Published(done.notice_id, done.recipients, queued)

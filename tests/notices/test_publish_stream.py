@@ -1,0 +1,171 @@
+"""Publishing a notice streams its recipients from a cursor in chunks (issue 31): the same expected members and
+copies as the pure rule (`audience.expected`) over every member, for every type and unit; and still one
+transaction: a publish that fails half-way leaves nothing, and publishing again afterwards sends each copy once."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.domain.rights import OrgTree
+from bot.services.notices import audience
+from bot.store import Store
+from bot.store.notices import Draft
+from bot.store.notices_publish import Convener, Recipient
+from bot.store.outbox import Outgoing
+from tests.support.dataset import dataset
+from tests.support.db import open_store
+
+END = datetime(2026, 11, 20, 12, tzinfo=UTC)
+BY = Convener(1, 1001, "zh", END)
+
+
+@pytest.fixture(scope="module")
+def community(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """2 000 members in two branches, with committee seats (of their own unit and of the community's 党委), an
+    activity group, probationary and English-speaking members added."""
+    path = tmp_path_factory.mktemp("publish") / "community.sqlite3"
+    dataset().build(path, members=2_000, months=1, end=END)
+    return path
+
+
+@pytest.fixture
+async def opened(community: Path, tmp_path: Path) -> AsyncIterator[Store]:
+    copy = tmp_path / "community.sqlite3"
+    copy.write_bytes(community.read_bytes())
+    store = await open_store(copy)
+    conn = store.db.conn
+    branch = (await store.db.fetchone("SELECT id FROM units WHERE kind = 'branch' ORDER BY id LIMIT 1"))[0]
+    top = (await store.db.fetchone("SELECT id FROM units WHERE kind = 'committee' ORDER BY id LIMIT 1"))[0]
+    await conn.execute(
+        "INSERT INTO units (parent_id, kind, name, activity) VALUES (?, 'group', '物业服务党小组', 1)", (top,)
+    )
+    await conn.execute(
+        "UPDATE members SET activity_group_id = (SELECT id FROM units WHERE activity = 1) WHERE id % 37 = 0"
+    )
+    await conn.execute("UPDATE members SET language = 'en' WHERE id % 11 = 0")
+    await conn.execute("UPDATE members SET membership = 'probationary' WHERE id % 13 = 0")
+    for member_id, unit, office in [(3, branch, "secretary"), (40, branch, "member"), (41, top, "member")]:
+        await conn.execute(
+            "INSERT OR REPLACE INTO committee_seats (unit_id, member_id, office) VALUES (?, ?, ?)",
+            (unit, member_id, office),
+        )
+    await conn.execute("INSERT OR REPLACE INTO committee_seats VALUES (?, ?, 'secretary')", (top, 3))
+    yield store
+    await store.close()
+
+
+class Worded:
+    """Copies as the service makes them: one per recipient (in their language), then one for a group."""
+
+    def __init__(self, fail_at: int | None = None) -> None:
+        self.fail_at = fail_at
+        self.chunks = 0
+
+    def of(self, notice_id: int, recipients: Sequence[Recipient]) -> Iterable[Outgoing]:
+        self.chunks += 1
+        if self.fail_at == self.chunks:
+            raise RuntimeError("the machine stops half-way")
+        for member_id, chat_id, language in recipients:
+            yield Outgoing(
+                key=f"notice:{notice_id}:{member_id}",
+                kind="notice",
+                chat_id=chat_id,
+                member_id=member_id,
+                ref=f"notice:{notice_id}",
+                text=f"notice in {language or 'zh'}",
+                buttons=[[{"text": "ok", "data": "x"}]],
+            )
+
+    def rest(self, notice_id: int) -> Iterable[Outgoing]:
+        ref = f"notice:{notice_id}"
+        yield Outgoing(key=f"{ref}:group", kind="notice", chat_id=-100, ref=ref, text="g")
+
+
+def _draft(kind: str, unit_id: int) -> Draft:
+    return Draft(kind=kind, unit_id=unit_id, starts_at=END + timedelta(days=2), place="村委会", topic="学习")
+
+
+async def _cases(store: Store) -> list[tuple[str, int]]:
+    tree = OrgTree.of(await store.units.all())
+    return [
+        (kind, unit.id)
+        for unit in tree.units.values()
+        for kind in audience.KINDS
+        if audience.fits(kind, unit) and (unit.kind != "group" or unit.id % 4 == 0)  # a few groups of the many
+    ]
+
+
+async def test_the_streamed_publish_seats_and_queues_what_the_rule_expects(opened: Store) -> None:
+    tree = OrgTree.of(await opened.units.all())
+    everyone = await opened.members.all()
+    cases = await _cases(opened)
+    assert {kind for kind, _ in cases} == set(audience.KINDS)
+    for kind, unit_id in cases:
+        draft = _draft(kind, unit_id)
+        done = await opened.notices.publish_to(draft, BY, audience.scope(kind, unit_id, tree), Worded())
+        rule = audience.expected(kind, unit_id, tree, everyone)
+        seats = await opened.db.fetchall_tuples(
+            "SELECT member_id, linked, votes, committee FROM notice_members WHERE notice_id = ? ORDER BY member_id",
+            (done.notice_id,),
+        )
+        wanted = sorted((m.id, int(m.linked), int(m.votes), int(m.sits_on(unit_id))) for m in rule)
+        assert seats == wanted, (kind, unit_id)
+        copies = await opened.db.fetchall_tuples(
+            "SELECT member_id, chat_id, text, buttons FROM outbox WHERE ref = ? ORDER BY id",
+            (f"notice:{done.notice_id}",),
+        )
+        linked = sorted((m for m in rule if m.linked), key=lambda m: (m.unit_id, m.id))
+        assert [c[:3] for c in copies[:-1]] == [
+            (m.id, m.telegram_id, f"notice in {m.language or 'zh'}") for m in linked
+        ], (kind, unit_id)
+        assert copies[-1][:3] == (None, -100, "g")
+        assert {c[3] for c in copies[:-1]} <= {'[[{"text": "ok", "data": "x"}]]'}
+        assert (done.recipients, done.queued) == (len(linked), len(linked) + 1)
+    assert any(kind == "party_committee" for kind, _ in cases)
+
+
+async def test_a_notice_to_everyone_lets_the_loop_go_between_chunks(opened: Store) -> None:
+    tree = OrgTree.of(await opened.units.all())
+    top = min(u.id for u in tree.units.values() if u.kind == "committee")
+    turns = 0
+
+    async def ticking() -> None:
+        nonlocal turns
+        while True:
+            await asyncio.sleep(0)
+            turns += 1
+
+    ticker = asyncio.create_task(ticking())
+    copies = Worded()
+    done = await opened.notices.publish_to(_draft("other", top), BY, audience.scope("other", top, tree), copies)
+    ticker.cancel()
+    assert done.recipients > 1000 and copies.chunks >= 4
+    assert turns >= copies.chunks
+
+
+async def test_a_publish_failing_half_way_leaves_nothing_and_the_next_one_sends_each_copy_once(opened: Store) -> None:
+    tree = OrgTree.of(await opened.units.all())
+    top = min(u.id for u in tree.units.values() if u.kind == "committee")
+    among = audience.scope("other", top, tree)
+    before = [
+        (await opened.db.fetchone(f"SELECT count(*) FROM {table}"))[0]
+        for table in ("notices", "notice_members", "outbox", "due")
+    ]
+    with pytest.raises(RuntimeError, match="half-way"):
+        await opened.notices.publish_to(_draft("other", top), BY, among, Worded(fail_at=3))
+    after = [
+        (await opened.db.fetchone(f"SELECT count(*) FROM {table}"))[0]
+        for table in ("notices", "notice_members", "outbox", "due")
+    ]
+    assert after == before  # two chunks had been seated and queued: rolled back with the notice
+    done = await opened.notices.publish_to(_draft("other", top), BY, among, Worded())
+    keys = await opened.db.fetchall_tuples(
+        "SELECT key, count(*) FROM outbox WHERE ref = ? GROUP BY key HAVING count(*) > 1", (f"notice:{done.notice_id}",)
+    )
+    queued = (await opened.db.fetchone("SELECT count(*) FROM outbox WHERE ref = ?", (f"notice:{done.notice_id}",)))[0]
+    assert keys == [] and queued == done.queued == done.recipients + 1 > 1000
