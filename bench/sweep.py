@@ -295,9 +295,79 @@ async def main(sizes: list[int], runs: int) -> None:
     )
 
 
+#: Moments (UTC; 10:00 in Shanghai) at which the plain sources have their busiest days: the 20th (三会一课 nudges),
+#: January (承诺, a quarter's 述职), 1 March (报到), the days before 七一 (visiting lists), July (践诺 of the half
+#: year, a quarter's 述职), October (谈心谈话).
+SOURCE_MOMENTS = (
+    "2026-11-20T02:00",
+    "2027-01-05T02:00",
+    "2027-03-02T02:00",
+    "2027-06-25T02:00",
+    "2027-07-05T02:00",
+    "2027-10-05T02:00",
+)
+
+
+async def one_moment(database: Path, moment: datetime, freeze: bool) -> list[tuple[str, Sample]]:
+    """Each plain source of REMINDER_SOURCES, at `moment`, on a copy of `database`: first asked alone (its imports
+    and wording loaded, nothing written), then measured as the sweep runs it (found, checked, queued)."""
+    with tempfile.TemporaryDirectory(prefix="zhibu-sources-") as tmp:
+        copy = Path(tmp) / "community.sqlite3"
+        copy.write_bytes(database.read_bytes())
+        store = await Store.open(copy)
+        clock = DbClock(store.db)
+        out = []
+        for source in core.REMINDER_SOURCES:
+            if isinstance(source, reminders.DueSource):
+                continue
+            await source(store, SETTINGS, moment)
+            if freeze:  # as the bot does once started (`bot.app._settled`)
+                gc.collect()
+                gc.freeze()
+            sample = await measured(clock, lambda source=source: reminders.sweep(store, SETTINGS, moment, [source]))
+            out.append((f"{source.__module__.removeprefix('bot.services.')}.{source.__name__}", sample))
+        await store.close()
+    return out
+
+
+async def sources(database: Path, freeze: bool) -> None:
+    """The plain sources at 100 000 members (issue 31): none may hold the loop for more than 50 ms."""
+    worst: dict[str, tuple[str, Sample]] = {}
+    for at in SOURCE_MOMENTS:
+        moment = datetime.fromisoformat(at).replace(tzinfo=UTC)
+        for name, sample in await one_moment(database, moment, freeze):
+            if name not in worst or sample.held_ms > worst[name][1].held_ms:
+                worst[name] = (at, sample)
+            if sample.held_ms > 20 or sample.queued:
+                print(
+                    f"{at} {name:<52} {sample.whole_ms:8.1f} ms, database {sample.db_ms:7.1f} ms, hold "
+                    f"{sample.held_ms:6.1f} ms (collector {sample.collector_ms:5.1f}), stall {sample.stall_ms:6.1f} "
+                    f"ms, queued {sample.queued}",
+                    flush=True,
+                )
+    print("\nthe longest hold of each source (at its moment):")
+    for name, (at, sample) in sorted(worst.items(), key=lambda item: -item[1][1].held_ms):
+        print(
+            f"  {name:<52} {sample.held_ms:6.1f} ms (collector {sample.collector_ms:5.1f}) at {at}, "
+            f"{sample.whole_ms:8.1f} ms in all, queued {sample.queued}"
+        )
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--members", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--sources",
+        type=Path,
+        metavar="DATABASE",
+        help="instead: each plain sweep source at its busiest moments on this community (bench/dataset.py)",
+    )
+    parser.add_argument(
+        "--freeze", action="store_true", help="with --sources: gc.freeze() before each, as the bot does once started"
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.members, args.runs))
+    if args.sources:
+        asyncio.run(sources(args.sources, args.freeze))
+    else:
+        asyncio.run(main(args.members, args.runs))

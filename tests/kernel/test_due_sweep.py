@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -277,3 +278,31 @@ async def test_a_member_linked_again_during_a_stage_gets_its_reminder(roster: St
     await core.sweep(roster, SETTINGS, at(27, 17))
     reminder = await roster.outbox.by_key(key)
     assert reminder is not None and reminder.chat_id == 1099
+
+
+async def test_a_plain_source_with_thousands_due_is_queued_a_chunk_at_a_time(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """January's 承诺 asks go to every member: the sweep queues them in a transaction per chunk of 500 (the event
+    loop let go between them), and a sweep after it (or after a stop half-way) queues only what is missing."""
+    settled: list[int] = []
+    settle = store.digest.settle
+
+    async def counted(messages: Sequence[Outgoing], *rest: Any) -> int:
+        settled.append(len(messages))
+        return await settle(messages, *rest)
+
+    monkeypatch.setattr(store.digest, "settle", counted)
+
+    async def everyone(store: Store, settings: Settings, now: datetime) -> list[reminders.Due]:
+        return [
+            reminders.Due(Outgoing(key=f"ask:{i}", kind="reminder", chat_id=10_000 + i, text="承诺"))
+            for i in range(1_200)
+        ]
+
+    await store.outbox.enqueue([Outgoing(key="ask:7", kind="reminder", chat_id=10_007, text="承诺")])  # queued before
+    assert await reminders.sweep(store, SETTINGS, at(5, month=1), [everyone]) == 1_199
+    assert settled == [499, 500, 200]
+    assert await reminders.sweep(store, SETTINGS, at(5, month=1), [everyone]) == 0
+    count = await store.db.fetchone("SELECT count(*) FROM outbox WHERE key LIKE 'ask:%'")
+    assert count is not None and count[0] == 1_200

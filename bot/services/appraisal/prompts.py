@@ -31,6 +31,7 @@ from bot.services.appraisal.rules import (
 from bot.services.kernel import digest
 from bot.services.kernel.dates import day as day_text
 from bot.services.kernel.reminders import Due
+from bot.services.kernel.turns import in_turns
 from bot.store import Store
 from bot.store.outbox import Outgoing
 
@@ -50,7 +51,7 @@ class Prompt:
 
 
 async def open_prompts(store: Store, settings: Settings, today: date) -> tuple[list[Prompt], dict[int, Member]]:
-    """The prompts not yet cleared by a talk, and the members of their branches by id."""
+    """The prompts not yet cleared by a talk, and their members (and visitors) by id."""
     found: list[Prompt] = []
     for case in await store.care.open_in_units(None):
         reason = _CARE_REASONS.get(case.source, PromptReason.CARE)
@@ -65,10 +66,27 @@ async def open_prompts(store: Store, settings: Settings, today: date) -> tuple[l
         found.append(Prompt(Trigger(member, unit, PromptReason(grade), since, f"rating-{appraisal}-{member}")))
     if not found:
         return [], {}
-    members = {m.id: m for m in await store.members.in_units(sorted({p.trigger.unit_id for p in found}))}
+    units = {p.trigger.unit_id for p in found}
+    talks: dict[int, list[tuple[int, int, date]]] = {}  # by member: each prompt looks at its member's only
+    for talk in await store.year.talks_since(min(p.trigger.since for p in found)):
+        for member_id in {talk[0], talk[1]}:
+            talks.setdefault(member_id, []).append(talk)
+    # only the members who matter: the subjects, the visitors, who talked (not every member of the branches, a
+    # model each: 100 000 of them made the collector's passes long); of them, the active ones of these units
+    wanted = {p.trigger.member_id for p in found} | {p.also for p in found if p.also is not None} | set(talks)
+    members = {
+        i: m
+        for i, m in (await store.members.by_ids(sorted(wanted))).items()
+        if m.active and units & {m.unit_id, m.group_id, m.activity_group_id}
+    }
     committee = {i for i, m in members.items() if m.is_committee}
-    talks = await store.year.talks_since(min(p.trigger.since for p in found))
-    still = [p for p in found if p.trigger.member_id in members and not cleared(p.trigger, talks, committee)]
+    still = []
+    async for part in in_turns(found):
+        still += [
+            p
+            for p in part
+            if p.trigger.member_id in members and not cleared(p.trigger, talks.get(p.trigger.member_id, []), committee)
+        ]
     return [p if p.also in committee else Prompt(p.trigger) for p in still], members
 
 
@@ -76,14 +94,15 @@ async def _lapses(store: Store, settings: Settings, today: date) -> list[Prompt]
     """A mobile member with LAPSE_PERIODS report periods in a row unreported (what `bot.services.reports` owes
     them, read through the store): `reports-<member>-<first period>`, so one lapse prompts once."""
     found = []
-    for row in await store.reports.mobile_members(since_year=today.year - 3):
-        since = periods.mobile_since(row.migrant_since, row.recorded_at, settings.tz)
-        run = lapse(row.cadence, since, set(row.periods), today)
-        if run is not None:
-            first, day = run
-            found.append(
-                Prompt(Trigger(row.id, row.unit_id, PromptReason.REPORTS, day, f"reports-{row.id}-{first.label}"))
-            )
+    async for part in in_turns(await store.reports.mobile_members(since_year=today.year - 3)):
+        for row in part:  # every mobile member's periods (10 000 at 100 000 members)
+            since = periods.mobile_since(row.migrant_since, row.recorded_at, settings.tz)
+            run = lapse(row.cadence, since, set(row.periods), today)
+            if run is not None:
+                first, day = run
+                found.append(
+                    Prompt(Trigger(row.id, row.unit_id, PromptReason.REPORTS, day, f"reports-{row.id}-{first.label}"))
+                )
     return found
 
 
@@ -101,18 +120,32 @@ async def talk_prompts(store: Store, settings: Settings, now: datetime) -> list[
         secretaries.setdefault(unit, []).append(sid)
     people = {**members, **await store.members.by_ids(sorted({s for ids in secretaries.values() for s in ids}))}
     due = []
-    for prompt in prompts:
-        trigger = prompt.trigger
-        stage = prompt_stage(trigger, today)
-        subject = members.get(trigger.member_id)
-        if stage is None or subject is None:
+    async for part in in_turns(prompts, 200):  # a prompt is worded for each secretary told
+        for prompt in part:
+            due += _prompted(prompt, (members, people, secretaries), today, settings)
+    return due
+
+
+def _prompted(
+    prompt: Prompt,
+    known: tuple[dict[int, Member], dict[int, Member], dict[int, list[int]]],
+    today: date,
+    settings: Settings,
+) -> list[Due]:
+    """One open prompt's messages to the secretaries of its unit (and the one also told), at its stage now."""
+    members, people, secretaries = known
+    trigger = prompt.trigger
+    stage = prompt_stage(trigger, today)
+    subject = members.get(trigger.member_id)
+    if stage is None or subject is None:
+        return []
+    told = {*secretaries.get(trigger.unit_id, []), *([prompt.also] if prompt.also is not None else [])}
+    due = []
+    for rid in sorted(told - {trigger.member_id}):
+        person = people.get(rid)
+        if person is None or not reachable(person) or person.telegram_id is None:
             continue
-        told = {*secretaries.get(trigger.unit_id, []), *([prompt.also] if prompt.also is not None else [])}
-        for rid in sorted(told - {trigger.member_id}):
-            person = people.get(rid)
-            if person is None or not reachable(person) or person.telegram_id is None:
-                continue
-            due.append(_message(person, prompt, (subject, stage), settings))
+        due.append(_message(person, prompt, (subject, stage), settings))
     return due
 
 

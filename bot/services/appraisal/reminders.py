@@ -35,6 +35,7 @@ from bot.services.appraisal.rules import (
 from bot.services.appraisal.talks import year_view
 from bot.services.kernel import digest
 from bot.services.kernel.reminders import Due
+from bot.services.kernel.turns import in_turns
 from bot.store import Store
 from bot.store.digest import DigestEntry
 from bot.store.outbox import Outgoing
@@ -149,17 +150,24 @@ async def pledge_asks(store: Store, settings: Settings, now: datetime) -> list[D
     today = now.astimezone(settings.tz).date()
     if not pledge_ask_due(today):
         return []
-    members = [m for m in await store.members.linked() if reachable(m) and m.active]
-    keys = {m.id: f"pledge:ask:{m.id}:{today.year}" for m in members}
-    sent = await store.outbox.existing_keys(keys.values())
-    if len(sent) == len(keys):
-        return []
+    members = await store.members.reachable_chats()  # plain tuples: January asks every member
     pledged = await store.appraisal.pledged(today.year)
-    return [
-        _to(m, keys[m.id], t(lang_of(m, settings), "appraisal.pledge_ask", year=today.year))
-        for m in members
-        if keys[m.id] not in sent and m.id not in pledged
-    ]
+    asked: dict[str, str] = {}  # the ask in each language: the same words for everyone
+    due: list[Due] = []
+    async for part in in_turns(members):  # 100 000 members: a chunk between two turns of the loop
+        keys = {i: f"pledge:ask:{i}:{today.year}" for i, _, _ in part if i not in pledged}
+        sent = await store.outbox.existing_keys(keys.values())
+        for member_id, chat_id, language in part:
+            key = keys.get(member_id)
+            if key is None or key in sent:
+                continue
+            lang = language or settings.default_language
+            if lang not in asked:
+                asked[lang] = t(lang, "appraisal.pledge_ask", year=today.year)
+            ref, text = f"pledge:ask:{member_id}", asked[lang]  # the key without the year, as `_to` makes it
+            message = Outgoing(key=key, kind="reminder", ref=ref, member_id=member_id, chat_id=chat_id, text=text)
+            due.append(Due(message))
+    return due
 
 
 async def progress_asks(store: Store, settings: Settings, now: datetime) -> list[Due]:
