@@ -72,6 +72,35 @@ class Run:
     p50_ms: float
     p99_ms: float
     cpu_ms: float  # CPU time of this process (bot, emulator and database thread) per update
+    tasks: float = 0.0  # tasks created per update (the emulator's too, the same on both sides)
+    turns: float = 0.0  # turns of the event loop per update (idem)
+
+
+class Counted:
+    """Tasks created and turns of the event loop while it is on (a task factory; the loop's `_run_once`)."""
+
+    def __init__(self) -> None:
+        self.tasks = self.turns = 0
+
+    def __enter__(self) -> Counted:
+        loop = asyncio.get_running_loop()
+        self._loop, self._factory, self._run_once = loop, loop.get_task_factory(), loop._run_once  # type: ignore[attr-defined]
+
+        def factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
+            self.tasks += 1
+            return asyncio.Task(coro, loop=loop, **kwargs)
+
+        def run_once() -> None:
+            self.turns += 1
+            self._run_once()
+
+        loop.set_task_factory(factory)  # type: ignore[arg-type]
+        loop._run_once = run_once  # type: ignore[attr-defined]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._loop.set_task_factory(self._factory)
+        self._loop._run_once = self._run_once  # type: ignore[attr-defined]
 
 
 class NoSniffio(importlib.abc.MetaPathFinder):
@@ -284,10 +313,11 @@ async def burst(side: str, start: Side, members: int) -> Run:
                 await asyncio.sleep(1.0)  # start-up work (command menu, sender) out of the way
                 queued: dict[int, float] = {}
                 cpu = time.process_time()
-                for user in users:
-                    queued[user.id] = time.perf_counter()
-                    await user.send(TEXT)
-                await asyncio.wait_for(done.wait(), timeout=120)
+                with Counted() as counted:
+                    for user in users:
+                        queued[user.id] = time.perf_counter()
+                        await user.send(TEXT)
+                    await asyncio.wait_for(done.wait(), timeout=120)
                 cpu = time.process_time() - cpu
                 for user in users:
                     reply = user.received[0].text
@@ -302,6 +332,8 @@ async def burst(side: str, start: Side, members: int) -> Run:
         statistics.median(latencies),
         percentile(latencies, 0.99),
         cpu * 1000 / members,
+        counted.tasks / members,
+        counted.turns / members,
     )
 
 
@@ -311,7 +343,7 @@ def summary(runs: list[Run]) -> dict[str, Any]:
         mine = [r for r in runs if r.side == side]
         out[side] = {
             key: statistics.median(getattr(r, key) for r in mine)
-            for key in ("seconds", "per_second", "p50_ms", "p99_ms", "cpu_ms")
+            for key in ("seconds", "per_second", "p50_ms", "p99_ms", "cpu_ms", "tasks", "turns")
         }
         out[side]["all_per_second"] = [round(r.per_second, 1) for r in mine]
     out["ratio"] = out["zhibu"]["per_second"] / out["floor"]["per_second"]
@@ -338,7 +370,8 @@ async def bench(members: int, runs: int, floor_kind: str = "sql") -> dict[str, A
             results.append(run)
             print(
                 f"run {n + 1} {name:<5} {run.per_second:7.1f} updates/s  p50 {run.p50_ms:7.1f} ms  "
-                f"p99 {run.p99_ms:7.1f} ms  CPU {run.cpu_ms:.2f} ms/update  ({run.seconds:.2f} s)",
+                f"p99 {run.p99_ms:7.1f} ms  CPU {run.cpu_ms:.2f} ms/update  ({run.seconds:.2f} s)  "
+                f"{run.tasks:.1f} tasks, {run.turns:.1f} loop turns per update",
                 flush=True,
             )
     return {"summary": summary(results), "runs": [asdict(r) for r in results]}
@@ -394,7 +427,7 @@ def report(result: dict[str, Any]) -> None:
         v = s[side]
         print(
             f"{side:<6} {v['per_second']:7.1f} updates/s  p50 {v['p50_ms']:7.1f} ms  p99 {v['p99_ms']:7.1f} ms  "
-            f"CPU {v['cpu_ms']:.2f} ms/update"
+            f"CPU {v['cpu_ms']:.2f} ms/update  {v['tasks']:.1f} tasks, {v['turns']:.1f} loop turns per update"
         )
     print(f"ratio Zhibu/floor (throughput) {s['ratio']:.2f} (goal >= {GOAL_RATIO}) {'met' if s['met'] else 'NOT met'}")
     low, high = s["cpu_ratio_range"]

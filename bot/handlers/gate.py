@@ -15,7 +15,7 @@ from telegram.ext import ApplicationHandlerStop, ConversationHandler, TypeHandle
 
 from bot.handlers import conversation
 from bot.handlers.common import deps, is_private, private_chat_button, reply
-from bot.handlers.menu import MENUS, linked_now, refresh
+from bot.handlers.menu import MENUS, linked_now, publish_for, stale
 from bot.i18n import resolve_language, t
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.runtime.ptb_compat import end_conversation, in_conversation
@@ -60,10 +60,12 @@ async def gate(update: Update, context: ZhibuContext) -> None:
         published = context.services.state.setdefault(MENUS, {})
         if just_linked:
             await linked_now(context.bot, person.member, context.settings, published)
-        elif context.application.running:  # in the background: the answer does not wait for the menu
-            context.application.create_task(refresh(context.bot, person.member, context.settings, published))
-        else:
-            await refresh(context.bot, person.member, context.settings, published)
+        elif stale(person.member, context.settings, published):  # rarely: no call and no task otherwise
+            publishing = publish_for(context.bot, person.member, context.settings, published)
+            if context.application.running:  # in the background: the answer does not wait for the menu
+                context.application.create_task(publishing)
+            else:
+                await publishing
     context.actor = person
     own = person.member.language if person.member else None
     context.lang = resolve_language(own, user.language_code, context.settings.default_language)

@@ -1,7 +1,7 @@
 """The Telegram command menu (`set_my_commands`): every member's commands by default in private chats,
 and a menu of their own for those with more (secretaries, liaisons, duty-post holders, reviewers). Rights
-change while the bot runs (a reviewer named, a post given): the gate calls `refresh` for each person who
-writes, which publishes their menu again when it no longer matches what was published for them."""
+change while the bot runs (a reviewer named, a post given): the gate asks `stale` for each person who writes,
+and publishes their menu again (`publish_for`) when it no longer matches what was published for them."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ async def publish_for(
 ) -> None:
     """A member's own menu, when their rights give them more than the default one; with `published` (what
     was published for each member since the start), the default one again when they no longer have more.
-    Remembered in `published`, so `refresh` calls Telegram only when the rights changed."""
+    Remembered in `published`, so the gate calls Telegram only when the rights changed (`stale`)."""
     mine = own_menu(member, settings.admin_ids)
     if member.telegram_id is None or (mine is None and published is None):
         return
@@ -67,11 +67,10 @@ async def linked_now(bot: Bot, member: Member, settings: Settings, published: di
     await publish_for(bot, member, settings, published)
 
 
-async def refresh(bot: Bot, member: Member, settings: Settings, published: dict[int, tuple[str, ...]]) -> None:
-    """A member's menu as their rights stand now (named a reviewer, given a post, no longer a secretary…),
-    published only when it differs from what was published for them since the start."""
-    if member.linked and published.get(member.id) != _names(member, settings):
-        await publish_for(bot, member, settings, published)
+def stale(member: Member, settings: Settings, published: dict[int, tuple[str, ...]]) -> bool:
+    """Whether a member's menu no longer matches their rights (named a reviewer, given a post, no longer a
+    secretary…): what was published for them since the start differs. Asked for everyone who writes, so cheap."""
+    return member.linked and published.get(member.id) != _names(member, settings)
 
 
 #: Menus recorded per write.
@@ -128,11 +127,13 @@ async def _publish_own(
     assert member.telegram_id is not None
     key, scope = f"chat:{member.telegram_id}", BotCommandScopeChat(member.telegram_id)
     try:
-        if mine is None:  # the default menu: looked at again when they write (`refresh`)
-            if key not in done:
+        if mine is None:  # the default menu: looked at again when they write (`stale`)
+            if key not in done:  # it is theirs already: nothing to call when they write
+                published[member.id] = ()
                 return 0
             await bot.delete_my_commands(scope=scope, rate_limit_args=MENU_LANE)
             changes[key] = None
+            published[member.id] = ()
             return 1
         published[member.id] = _names(member, settings)
         entries = _entries(member.language or settings.default_language, mine)

@@ -19,6 +19,7 @@ from bot.store.notices_answers import AnswerWrites
 from bot.store.notices_due import MeetingReminderReads
 from bot.store.notices_export import NoticeExportReads, notice_kind
 from bot.store.notices_publish import SEATS_SQL, Convener, PublishWrites, insert_notice
+from bot.store.notices_publish import Draft as Draft  # where it was defined first: imported from here
 from bot.store.notices_seats import MeetingSeatReads
 from bot.store.notices_summary import SummaryReads
 from bot.store.outbox import OutboxRow, Outgoing, _row, enqueue_in
@@ -93,20 +94,6 @@ class Expected(BaseModel):
     linked: bool
     votes: bool = True  # had a vote when the notice went out
     committee: bool = False  # sat on the unit's committee when the notice went out
-
-
-class Draft(BaseModel):
-    """A notice before Send: what the secretary entered."""
-
-    kind: str
-    unit_id: int
-    starts_at: datetime
-    place: str
-    topic: str
-    audience: str = "members"
-    speaker: str | None = None
-    to_group: bool = True  # a bound group gets a copy (never for a 支委会 / 党委会); the preview can skip it
-    mode: str = "onsite"  # onsite 现场 | online 线上 (issue 23)
 
 
 def _rsvp(r: aiosqlite.Row) -> Rsvp:

@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import NamedTuple, Protocol
 
 import aiosqlite
+from pydantic import BaseModel
 
 from bot.domain.organisation import FULL, HERE
 from bot.store.db import Database, iso
@@ -24,11 +25,23 @@ from bot.store.members import units_members
 from bot.store.notices_export import HEARING, OTHER
 from bot.store.outbox import Outgoing, enqueue_in
 
-if TYPE_CHECKING:
-    from bot.store.notices import Draft
-
 #: Recipients read, seated and queued between two turns of the event loop.
 _CHUNK = 500
+
+
+class Draft(BaseModel):
+    """A notice before Send: what the secretary entered."""
+
+    kind: str
+    unit_id: int
+    starts_at: datetime
+    place: str
+    topic: str
+    audience: str = "members"
+    speaker: str | None = None
+    to_group: bool = True  # a bound group gets a copy (never for a 支委会 / 党委会); the preview can skip it
+    mode: str = "onsite"  # onsite 现场 | online 线上 (issue 23)
+
 
 SEATS_SQL = "INSERT INTO notice_members (notice_id, member_id, linked, votes, committee) VALUES (?, ?, ?, ?, ?)"
 

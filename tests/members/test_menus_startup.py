@@ -15,6 +15,7 @@ from bot.app import MENU_TASK, running, services_of
 from bot.config import Settings
 from bot.emulator import BotApiEmulator
 from bot.store import Store
+from tests.support.faults import until
 from tests.support.harness import PATROL, PLAIN, SECRETARY, SMALL_ROSTER, Harness, build_app, load_roster
 
 MENU_CALLS = ("setMyCommands", "deleteMyCommands")
@@ -84,3 +85,27 @@ async def test_the_bot_answers_while_the_menus_are_still_being_published(
     assert not task.done()  # polling and answers did not wait for the menus
     held.set()
     await asyncio.wait_for(asyncio.shield(task), 10)
+
+
+async def test_a_member_writing_calls_telegram_for_a_menu_only_when_their_rights_changed(
+    emulator: BotApiEmulator, store: Store, settings: Settings
+) -> None:
+    """After start-up the gate compares each writer's rights with the menu published: a linked member's message
+    costs no menu call when the default menu is theirs; one named a liaison since gets theirs at once."""
+    await load_roster(store, SMALL_ROSTER)
+    plain = await _link(store, "周普通", PLAIN)
+    member = emulator.add_user(PLAIN, "周普通")
+    app = build_app(settings, store, emulator)
+    async with running(app, poll_timeout=1):
+        await asyncio.wait_for(asyncio.shield(services_of(app).state[MENU_TASK]), 30)
+        before = menu_calls(emulator)
+        await member.send("/help")
+        await member.expect("/status")
+        assert menu_calls(emulator) == before
+
+        async with store.db.transaction() as conn:  # named a liaison while the bot runs
+            await conn.execute("INSERT INTO member_roles (member_id, role) VALUES (?, 'liaison')", (plain,))
+        await member.send("/help")
+        await member.expect("/status")
+        await until(lambda: menu_of(emulator, PLAIN))  # published in the background
+        assert menu_calls(emulator) == before + 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from bot.domain.models import Member
 from bot.domain.rights import Actor, Capability, is_admin
@@ -90,13 +91,19 @@ SECRETARY_ONLY = frozenset(
 )
 
 
+#: Every capability a command needs.
+_CAPABILITIES = frozenset(c.capability for c in COMMANDS)
+
+
 def by_name(name: str) -> Command | None:
     return next((c for c in COMMANDS if c.name == name), None)
 
 
 def available(actor: Actor) -> tuple[list[Command], list[Command]]:
-    """(general commands, secretary commands) this person may use."""
-    mine = [c for c in COMMANDS if actor.can(c.capability)]
+    """(general commands, secretary commands) this person may use (each capability asked once: the gate asks
+    for every person who writes, whether their menu still matches their rights)."""
+    allowed = {capability: actor.can(capability) for capability in _CAPABILITIES}
+    mine = [c for c in COMMANDS if allowed[c.capability]]
     apart = SECRETARY_ONLY if actor.is_secretary else frozenset({Capability.SECRETARY})
     return (
         [c for c in mine if c.capability not in apart],
@@ -120,6 +127,11 @@ def own_menu(member: Member, admin_ids: Iterable[int]) -> list[Command] | None:
     person = Actor(member.telegram_id, member, is_admin(member.telegram_id, member, admin_ids))
     general, secretary = available(person)
     mine = [*general, *secretary]
-    if {c.name for c in mine} == {c.name for c in menu(False)}:
+    if {c.name for c in mine} == _default_names():
         return None
     return mine
+
+
+@cache
+def _default_names() -> frozenset[str]:
+    return frozenset(c.name for c in menu(False))
