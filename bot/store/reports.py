@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncGenerator, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,6 +13,9 @@ import aiosqlite
 from bot.store.db import Database, Statement, iso
 from bot.store.outbox import OUTBOX_INSERT_SQL, Outgoing, outbox_rows
 from bot.store.reports_marks import MarksRepo, chunked, marks
+
+#: Rows made into records between two turns of the event loop.
+_ROWS_PER_TURN = 2000
 
 
 @dataclass(frozen=True)
@@ -277,23 +281,28 @@ class ReportRepo(MarksRepo):
             (f"{since_year:04d}", *params),
         )
         parse = datetime.fromisoformat
-        return [
-            MobileRow(
-                r[0],
-                r[1],
-                r[2],
-                r[3],
-                bool(r[4]),
-                r[5],
-                r[6],
-                r[7],
-                r[8],
-                r[9],
-                frozenset(r[10].split(";")) if r[10] else frozenset(),
-                parse(r[11]) if r[11] else None,
-            )
-            for r in cast("list[tuple[Any, ...]]", rows)
-        ]
+        out: list[MobileRow] = []
+        for start in range(0, len(rows), _ROWS_PER_TURN):  # 10 000 mobile members at 100 000: the loop let go
+            if start:
+                await asyncio.sleep(0)
+            out += [
+                MobileRow(
+                    r[0],
+                    r[1],
+                    r[2],
+                    r[3],
+                    bool(r[4]),
+                    r[5],
+                    r[6],
+                    r[7],
+                    r[8],
+                    r[9],
+                    frozenset(r[10].split(";")) if r[10] else frozenset(),
+                    parse(r[11]) if r[11] else None,
+                )
+                for r in cast("list[tuple[Any, ...]]", rows[start : start + _ROWS_PER_TURN])
+            ]
+        return out
 
     async def people_index(self, ids: Sequence[int] | None = None) -> dict[int, Person]:
         """Id → how to reach each liaison of a mobile member and each secretary (or the active members of

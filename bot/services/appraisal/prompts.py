@@ -94,7 +94,7 @@ async def _lapses(store: Store, settings: Settings, today: date) -> list[Prompt]
     """A mobile member with LAPSE_PERIODS report periods in a row unreported (what `bot.services.reports` owes
     them, read through the store): `reports-<member>-<first period>`, so one lapse prompts once."""
     found = []
-    async for part in in_turns(await store.reports.mobile_members(since_year=today.year - 3)):
+    async for part in in_turns(await store.reports.mobile_members(since_year=today.year - 3), 200):
         for row in part:  # every mobile member's periods (10 000 at 100 000 members)
             since = periods.mobile_since(row.migrant_since, row.recorded_at, settings.tz)
             run = lapse(row.cadence, since, set(row.periods), today)

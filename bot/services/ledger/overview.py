@@ -27,9 +27,10 @@ from bot.services.kernel import pages
 from bot.services.kernel.deps import Deps
 from bot.services.kernel.pages import Filter, Page, clip
 from bot.services.kernel.text import clean_text
+from bot.services.kernel.turns import in_turns
 from bot.services.ledger import text
 from bot.services.ledger.buttons import LedgerAll, LedgerView
-from bot.services.ledger.grid import Branch, Frame, LedgerYear, Meeting, UnitLedger, build
+from bot.services.ledger.grid import Branch, Frame, LedgerYear, Meeting, UnitLedger, build_unit
 from bot.services.notices.audience import COMMITTEE_ONLY, VOTING
 from bot.services.notices.common import has_quorum
 from bot.store.ledger import HeldRow, LedgerReads
@@ -93,7 +94,10 @@ async def ledger_year(deps: Deps, scope: LedgerScope, tree: OrgTree | None = Non
         for r in rows
     ]
     frame = Frame(deps.settings.ledger_requirements, year, now.astimezone(tz).date(), deps.settings.records_start)
-    return build(branches(tree, scope.unit_ids), meetings, frame)
+    units: list[UnitLedger] = []
+    async for part in in_turns(branches(tree, scope.unit_ids), 20):  # `grid.build`, 20 branches a turn of the loop
+        units += [build_unit(b, meetings, frame) for b in part]  # (each looks at every meeting of the year)
+    return LedgerYear(frame.year, frame.today, tuple(frame.requirements), tuple(units), frame.kept_from)
 
 
 def _quorum(row: HeldRow) -> bool | None:
