@@ -25,6 +25,7 @@ from bot.services.kernel import bookkeeping
 from bot.services.ledger.buttons import LedgerAll, LedgerView
 from bot.services.members.people import first_look, identify
 from bot.services.openness import objections
+from bot.services.reports.buttons import ReportCancel, ReportSend, ReportWrite
 
 log = logging.getLogger(__name__)
 
@@ -162,14 +163,26 @@ def _for_another_bot(update: Update, context: ZhibuContext) -> bool:
 
 
 async def _asks_own_record(update: Update, context: ZhibuContext) -> bool:
-    """An 入党申请人 or 积极分子 (not a member) asking for their own record in the private chat: let through."""
+    """An 入党申请人, 积极分子 or 发展对象 (not a member) in the private chat: their own record (/development) and
+    their 思想汇报 (/report, its text or voice while they write it, its buttons) go through; nothing else."""
     user = update.effective_user
-    return (
-        user is not None
-        and is_private(update)
-        and _command_for_us(update, context) == "/development"
-        and await in_register(context.store, user.id)
-    )
+    if user is None or not is_private(update):
+        return False
+    word = _command_for_us(update, context)
+    query = update.callback_query
+    if word is not None:
+        wanted = word in REGISTER_COMMANDS
+    elif query is not None:
+        wanted = any(kind.matches(query.data) for kind in (ReportWrite, ReportSend, ReportCancel))
+    else:
+        wanted = update.message is not None and any(
+            h.name == "report" and in_conversation(h, user.id, user.id) for h in _conversations(context.application)
+        )
+    return wanted and await in_register(context.store, user.id)
+
+
+#: The commands a person of the 发展党员 register who is not a member may use.
+REGISTER_COMMANDS = frozenset({"/development", "/report", "/cancel"})
 
 
 def _command_for_us(update: Update, context: ZhibuContext) -> str | None:

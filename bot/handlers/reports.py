@@ -20,12 +20,15 @@ from telegram.ext import (
 from bot.domain.payload import family
 from bot.domain.results import alert
 from bot.handlers import conversation, pages
-from bot.handlers.common import args_text, call, command, deps, render, voice_seconds
+from bot.handlers.common import actor, args_text, call, command, deps, is_private, render, voice_seconds
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.services.reports import read as reports_read
+from bot.services.reports import register_read
 from bot.services.reports import write as reports_write
 from bot.services.reports.buttons import (
     REPORTS,
+    RegisterRead,
+    RegisterView,
     ReportCancel,
     ReportComment,
     ReportRead,
@@ -62,8 +65,17 @@ async def _begin(update: Update, context: ZhibuContext, text: str) -> R | int:
 
 
 @command("report")
-async def cmd_report(update: Update, context: ZhibuContext) -> R | int:
+async def _member_report(update: Update, context: ZhibuContext) -> R | int:
     return await _begin(update, context, args_text(context))
+
+
+async def cmd_report(update: Update, context: ZhibuContext) -> R | int:
+    """/report: a member's (guarded by the commands table), or — in the private chat of someone who is not a member,
+    whom the gate let through as a person of the 发展党员 register — their quarter's 思想汇报."""
+    if not actor(context).known and is_private(update):
+        return await _begin(update, context, args_text(context))
+    guarded: R | int | None = await _member_report(update, context)
+    return ConversationHandler.END if guarded is None else guarded
 
 
 async def on_write_button(update: Update, context: ZhibuContext) -> R | int:
@@ -146,6 +158,27 @@ async def on_read(update: Update, context: ZhibuContext) -> None:
     )
 
 
+async def on_view_register(update: Update, context: ZhibuContext) -> None:
+    """A register's 思想汇报 (an 积极分子's): its text, or its heading and then the voice message."""
+    assert update.callback_query is not None
+    pressed = RegisterView.unpack(update.callback_query.data)
+    assert pressed is not None
+    shown = await register_read.read_register(deps(context), call(context), pressed.report_id)
+    await render(update, context, shown.result)
+    if shown.voice is not None and update.effective_chat is not None:
+        await context.bot.send_voice(
+            update.effective_chat.id, shown.voice, caption=shown.caption, parse_mode=ParseMode.HTML
+        )
+
+
+async def on_read_register(update: Update, context: ZhibuContext) -> None:
+    """已阅 pressed under a register's 思想汇报."""
+    assert update.callback_query is not None
+    pressed = RegisterRead.unpack(update.callback_query.data)
+    assert pressed is not None
+    await render(update, context, await register_read.mark_register(deps(context), call(context), pressed.report_id))
+
+
 async def _comment_step(update: Update, context: ZhibuContext, step: Commenting) -> R | int:
     draft = None if step.report_id is None else CommentDraft(report_id=step.report_id)
     return await conversation.step(update, context, CommentDraft, draft, step.result, R.COMMENT)
@@ -187,7 +220,8 @@ async def on_expired(update: Update, context: ZhibuContext) -> None:
     """A button of this capability that no longer means anything (a finished /report, a forged value):
     answered like an expired button, and nothing else is done."""
     data = update.callback_query.data if update.callback_query is not None else None
-    viewing = any(family(kind.PREFIX)(data) for kind in (ReportView, ReportRead, ReportComment))
+    kinds = (ReportView, ReportRead, ReportComment, RegisterView, RegisterRead)
+    viewing = any(family(kind.PREFIX)(data) for kind in kinds)
     await render(update, context, alert("report.view_expired" if viewing else "report.expired"))
 
 
@@ -230,5 +264,7 @@ def register(app: ZhibuApp) -> None:
     app.add_handler(CommandHandler("reports", cmd_reports))
     app.add_handler(CallbackQueryHandler(on_view, pattern=ReportView.matches))
     app.add_handler(CallbackQueryHandler(on_read, pattern=ReportRead.matches))
+    app.add_handler(CallbackQueryHandler(on_view_register, pattern=RegisterView.matches))
+    app.add_handler(CallbackQueryHandler(on_read_register, pattern=RegisterRead.matches))
     pages.register_list(app, "reports", "/reports", reports_page)
     app.add_handler(CallbackQueryHandler(on_expired, pattern=family(REPORTS)))

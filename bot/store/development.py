@@ -9,6 +9,7 @@ from datetime import date, datetime
 import aiosqlite
 
 from bot.store.db import Database, iso
+from bot.store.development_reports import DevelopmentReportsRepo
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Person:
     stage: str
     stage_on: date
     steps: tuple[StepRow, ...]
+    telegram_id: int | None = None  # the roster's: the person's private chat (their 思想汇报, its reminders)
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ def _step(r: aiosqlite.Row) -> StepRow:
     )
 
 
-class DevelopmentRepo:
+class DevelopmentRepo(DevelopmentReportsRepo):
     def __init__(self, db: Database) -> None:
         self.db = db
 
@@ -96,6 +98,7 @@ class DevelopmentRepo:
                 r["stage"],
                 date.fromisoformat(r["stage_on"]),
                 tuple(by_person.get(r["id"], ())),
+                r["telegram_id"],
             )
             for r in rows
         ]
@@ -110,6 +113,10 @@ class DevelopmentRepo:
             return await self._people("1", ())
         ids = tuple(sorted(set(units))) or (-1,)
         return await self._people(f"unit_id IN ({','.join('?' * len(ids))})", ids)
+
+    async def get(self, person_id: int) -> Person | None:
+        found = await self._people("id = ?", (person_id,))
+        return found[0] if found else None
 
     async def by_telegram(self, telegram_id: int) -> Person | None:
         """The record whose person the roster gave this Telegram id (through its partial index)."""

@@ -110,6 +110,8 @@ ADDED = (
     "PublicityDrop",
     "PledgePost",  # /pledge 公布 (issue 26)
     "PledgeDrop",
+    "RegisterView",  # a 发展党员 register's 思想汇报 (issue 24)
+    "RegisterRead",
 )
 
 

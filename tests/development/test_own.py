@@ -43,7 +43,9 @@ async def test_an_applicant_sees_their_own_steps_and_what_comes_next(harness: Ha
     assert "2001-05-16" not in own and "王书记" not in own
     await applicant.send("/development 李联络")  # another name: still only their own record
     assert "我的入党进程" in (await applicant.next_message()).text
-    await applicant.send("/report")  # nothing else of the bot: they are not a member
+    await applicant.send("/report")  # an applicant writes no 思想汇报 yet
+    await applicant.expect("现在还不用交思想汇报")
+    await applicant.send("/members")  # nothing else of the bot: they are not a member
     assert "我的入党进程" not in (await applicant.expect("党务助手")).text
 
     await step(harness, "2026-03-20", "谈话 | 2026-03-20")

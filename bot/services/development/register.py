@@ -21,6 +21,7 @@ from bot.services.kernel.text import clean_text
 from bot.services.members import lookup
 from bot.store import Store
 from bot.store.development import Person, Write
+from bot.store.development_reports import SELF_NOTE
 
 #: The units and the branches among them whose register the person keeps (`lookup.scope`).
 Scope = tuple[OrgTree, set[int]]
@@ -125,7 +126,8 @@ async def show_one(deps: Deps, call: Call, scope: Scope, name: str) -> Result:
         lines.append(t(lang, "development.one_birth", day=p.birth.isoformat()))
     for s in p.steps:
         link = t(lang, "development.meeting.link", number=s.meeting[0], seq=s.meeting[1]) if s.meeting else ""
-        extra = "、".join(x for x in (s.people, s.note, link) if x)
+        note = t(lang, "development.self_report") if s.note == SELF_NOTE else s.note
+        extra = "、".join(x for x in (s.people, note, link) if x)
         lines.append(
             t(
                 lang,

@@ -390,5 +390,7 @@ def remind_from(item: Pending) -> date:
 
 
 def reminders(record: Record, today: date) -> list[Pending]:
-    """The timers whose reminder window holds `today`: each is keyed by its day, so it goes once."""
-    return [p for p in pending(record, today) if today >= remind_from(p)]
+    """The timers whose reminder window holds `today`: each is keyed by its day, so it goes once. A missing
+    思想汇报 is not among them: the report engine reminds the person and then tells the secretary
+    (`bot.services.reports.register`)."""
+    return [p for p in pending(record, today) if p.timer is not Timer.REPORT and today >= remind_from(p)]

@@ -59,6 +59,7 @@ from bot.services.openness import reminders as openness_reminders
 from bot.services.reports import buttons as reports_buttons
 from bot.services.reports import due as due_reports
 from bot.services.reports import read as reports_read
+from bot.services.reports import register as reports_register
 from bot.services.reports import status_steps
 from bot.services.reports import write as reports_write
 from bot.services.transfers import moving_reminders
@@ -84,6 +85,8 @@ REMINDER_SOURCES: tuple[DueSource | ReminderSource, ...] = (
     care_reminders.quiet_cases,  # a care case with no visit for CARE_QUIET_DAYS
     care_reminders.festival_lists,  # before 春节 and 七一: each secretary's visiting list
     development_reminders.development_reminders,  # 发展党员: the talk, 考察, 审批, the 转正 application
+    reports_register.register_reports,  # 发展党员's 思想汇报: the person before the quarter ends, then (digest)
+    # the secretaries and 培养联系人
     DueSource("dues", dues_reminders.arrears),  # 党费: the member at 2 months unpaid, the secretaries' digest
     # at 3 and 5 (one chain per member with a rule; it sleeps until the first of next month)
     transfers_reminders.transfer_reminders,  # 组织关系转接: the letter, its 有效期, the 回执, 编入党小组

@@ -103,3 +103,19 @@ class MobileLiaison(Payload):
     PREFIX: ClassVar[str] = "mob:lia"
     member_id: int
     liaison_id: int
+
+
+@dataclass(frozen=True)
+class RegisterView(Payload):
+    """A 积极分子's or 发展对象's 思想汇报 (the 发展党员 register's): read it."""
+
+    PREFIX: ClassVar[str] = "rep:dview"
+    report_id: int
+
+
+@dataclass(frozen=True)
+class RegisterRead(Payload):
+    """A register's 思想汇报 shown: 已阅."""
+
+    PREFIX: ClassVar[str] = "rep:dread"
+    report_id: int

@@ -21,9 +21,11 @@ from bot.domain.results import Reply, Result, alert, say, shown
 from bot.i18n import Html, reply_text, t
 from bot.services.kernel import dates
 from bot.services.kernel.deps import Deps
+from bot.services.reports import register
 from bot.services.reports.buttons import ReportCancel, ReportSend
 from bot.services.reports.common import MIN_REPORT, InputError, check_report, is_mobile, member_of, period_name
 from bot.services.reports.view import report_period_for
+from bot.store.development_reports import Saving
 
 PREVIEW_CHARS = 1500
 #: A voice report shorter than this is taken for a slip of the thumb.
@@ -42,6 +44,7 @@ class ReportDraft(drafts.Draft):
     preview: str | None = None
     voice: str | None = None  # a voice report: Telegram's file id (then `text` is unused)
     seconds: int = 0
+    person: int | None = None  # the 发展党员 register's record writing (an 积极分子, not a member): its quarter
 
 
 @dataclass(frozen=True)
@@ -83,8 +86,8 @@ class Voice:
 async def begin(deps: Deps, call: Call, text: str) -> Writing:
     """`/report [text]` or a reminder's button: the period the report goes to, then the text if given."""
     person, store, settings, lang = call.actor, deps.store, deps.settings, call.lang
-    if person.member is None:  # a forged button from someone not on the roster: nothing to write
-        return Writing(Result.of(), None)
+    if person.member is None:  # an 积极分子 or 发展对象 of the register writes the quarter's report
+        return await _begin_register(deps, call, text)
     member = person.member
     target = await report_period_for(store, member, call.now, settings.tz)
     ask = "report.ask_free" if not is_mobile(member) else "report.ask_overdue" if target.overdue else "report.ask"
@@ -103,6 +106,42 @@ async def begin(deps: Deps, call: Call, text: str) -> Writing:
         )
     # one message, as before: the question and the note that a new report replaces the old one
     return Writing(Result.of(shown("\n\n".join(reply_text(r, lang) for r in replies))), draft)
+
+
+async def _begin_register(deps: Deps, call: Call, text: str) -> Writing:
+    """/report from a person of the 发展党员 register: this quarter's report, due at its end."""
+    found = await register.writer(deps.store, call.actor.telegram_id)
+    if found is None:  # a forged button, or an 入党申请人: nothing to write
+        return Writing(Result.of(say("report.register_none")), None)
+    target = register.quarter(call.now.astimezone(deps.tz).date())
+    draft = ReportDraft(
+        period=target.label,
+        ask="report.ask",
+        deadline=periods.deadline(target, deps.tz).strftime("%Y-%m-%d %H:%M"),
+        person=found.id,
+    )
+    if text:
+        return await add_text(deps, call, draft, text)
+    replies = [question(draft, call.lang)]
+    existing = await deps.store.development.report_for(found.id, draft.period)
+    if existing is not None:
+        replies.append(
+            say(
+                "report.already",
+                period=period_name(draft.period, call.lang),
+                date=_day(existing.submitted_at, deps.settings),
+            )
+        )
+    return Writing(Result.of(shown("\n\n".join(reply_text(r, call.lang) for r in replies))), draft)
+
+
+async def _existing(deps: Deps, call: Call, draft: ReportDraft) -> datetime | None:
+    """When the report this draft would replace was handed in (None: there is none)."""
+    if draft.person is not None:
+        found = await deps.store.development.report_for(draft.person, draft.period)
+        return found.submitted_at if found else None
+    report = await deps.store.reports.thought(member_of(call.actor).id, draft.period)
+    return report.submitted_at if report else None
 
 
 async def add_text(deps: Deps, call: Call, draft: ReportDraft | None, more: str) -> Writing:
@@ -148,8 +187,8 @@ def duration(seconds: int, lang: str) -> str:
 async def _preview(deps: Deps, call: Call, draft: ReportDraft) -> Reply:
     assert draft.preview is not None
     lang = call.lang
-    existing = await deps.store.reports.thought(member_of(call.actor).id, draft.period)
-    note = t(lang, "report.replace_note", date=_day(existing.submitted_at, deps.settings)) if existing else ""
+    existing = await _existing(deps, call, draft)
+    note = t(lang, "report.replace_note", date=_day(existing, deps.settings)) if existing else ""
     buttons = [
         [
             {"text": t(lang, "report.send"), "data": ReportSend(draft.preview).pack()},
@@ -185,10 +224,15 @@ def not_text(draft: ReportDraft, lang: str) -> Writing:
 async def send(deps: Deps, call: Call, draft: ReportDraft | None, preview: str) -> Writing:
     """Send pressed under the preview `preview`: saved if that preview shows the current draft."""
     person, now, store, lang = call.actor, call.now, deps.store, call.lang
-    if draft is None or person.member is None or (draft.voice is None and len(draft.text) < MIN_REPORT):
+    if draft is None or (draft.voice is None and len(draft.text) < MIN_REPORT):
+        return Writing(Result.of(alert("report.expired")), None)
+    if person.member is None and draft.person is None:
         return Writing(Result.of(alert("report.expired")), None)
     if preview != draft.preview:
         return Writing(Result.of(alert("report.outdated")), draft)
+    if draft.person is not None:
+        return await _send_register(deps, call, draft)
+    assert person.member is not None
     if draft.voice is not None:
         _, replaced = await store.reports.save_thought(
             person.member.id, draft.period, "", now, draft.voice, draft.seconds
@@ -216,6 +260,30 @@ async def send(deps: Deps, call: Call, draft: ReportDraft | None, preview: str) 
         None,
         close_preview=True,
     )
+
+
+async def _send_register(deps: Deps, call: Call, draft: ReportDraft) -> Writing:
+    """The register's report saved for its quarter (and its 思想汇报 step), the secretaries told."""
+    assert draft.person is not None
+    found = await register.writer(deps.store, call.actor.telegram_id)
+    if found is None or found.id != draft.person:  # no longer theirs to write (became a member, say)
+        return Writing(Result.of(alert("report.expired")), None)
+    saving = Saving(
+        draft.person,
+        draft.period,
+        draft.text if draft.voice is None else "",
+        draft.voice,
+        draft.seconds if draft.voice is not None else None,
+        call.now.astimezone(deps.tz).date(),
+    )
+    _, replaced, queued = await register.file(deps, call, saving)
+    period, lang = period_name(draft.period, call.lang), call.lang
+    if draft.voice is not None:
+        key = "report.voice_replaced" if replaced else "report.voice_saved"
+        answer = say(key, period=period, duration=duration(draft.seconds, lang))
+    else:
+        answer = say("report.replaced" if replaced else "report.saved", period=period, length=len(draft.text))
+    return Writing(Result.of(answer, queued=queued), None, close_preview=True)
 
 
 def cancel(draft: ReportDraft | None, preview: str | None) -> Writing:

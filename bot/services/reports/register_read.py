@@ -1,0 +1,105 @@
+"""Reading a 思想汇报 of the 发展党员 register and 已阅, as for a member's report (`bot.services.reports.read`): the
+branch's secretary (or one over it) and the person's 培养联系人 may read it and mark it read; the person is told.
+Anyone else — another member, a stranger — is refused, at every press."""
+
+from __future__ import annotations
+
+import secrets
+
+from bot.domain.call import Call
+from bot.domain.results import Result, alert, say
+from bot.domain.rights import Actor, OrgTree, managed_units
+from bot.i18n import Html, t
+from bot.services.kernel.deps import Deps
+from bot.services.reports import register
+from bot.services.reports.buttons import RegisterRead
+from bot.services.reports.read import Reading
+from bot.services.reports.view import day_text
+from bot.services.reports.write import duration
+from bot.store import Store
+from bot.store.development import Person
+from bot.store.development_reports import RegisterReport
+from bot.store.outbox import Outgoing
+
+
+def may_read(person: Actor, owner: Person, tree: OrgTree) -> bool:
+    """A secretary over the person's branch (an admin too), or one of their 培养联系人 in the branch."""
+    if owner.unit_id in managed_units(person, tree):
+        return True
+    me = person.member
+    if me is None or person.read_only:
+        return False
+    return me.unit_id == owner.unit_id and me.name in register.contacts(owner)
+
+
+async def _found(store: Store, person: Actor, report_id: int) -> tuple[Person, RegisterReport] | None:
+    report = await store.development.report(report_id)
+    owner = await store.development.get(report.person_id) if report is not None else None
+    if report is None or owner is None:
+        return None
+    tree = OrgTree.of(await store.units.all())
+    return (owner, report) if may_read(person, owner, tree) else None
+
+
+async def read_register(deps: Deps, call: Call, report_id: int) -> Reading:
+    """The report (its text, or its heading and then the voice message), who marked it 已阅, and 已阅 for a reader
+    who has not marked it yet."""
+    store, lang, tz = deps.store, call.lang, deps.tz
+    found = await _found(store, call.actor, report_id)
+    if found is None:
+        return Reading(Result.of(alert("report.not_allowed")))
+    owner, report = found
+    marks = await store.development.report_reads(report.id)
+    reads = "".join(
+        t(lang, "report.read_line", reader=r.reader_name, date=day_text(r.at, tz), comment=Html("")) for r in marks
+    )
+    me = call.actor.member
+    mine = me is not None and any(r.reader_id == me.id for r in marks)
+    label = t(lang, "report.button_read")
+    buttons = None if me is None or mine else [[{"text": label, "data": RegisterRead(report.id).pack()}]]
+    period = register.period_name(report.period, lang)
+    name = f"{owner.name}（{register.stage_word(owner, lang)}）" if lang == "zh" else owner.name
+    date = day_text(report.submitted_at, tz)
+    if report.voice is not None:
+        text = say(
+            "report.voice_text",
+            buttons=buttons,
+            name=name,
+            period=period,
+            date=date,
+            duration=duration(report.seconds or 0, lang),
+            reads=Html(reads),
+        )
+        caption = t(lang, "report.voice_caption", name=owner.name, period=period)
+        return Reading(Result.of(text), voice=report.voice, caption=caption)
+    text = say("report.text", buttons=buttons, name=name, period=period, date=date, text=report.text, reads=Html(reads))
+    return Reading(Result.of(text))
+
+
+async def mark_register(deps: Deps, call: Call, report_id: int) -> Result:
+    """已阅: recorded, and the person told in their private chat (the register's), in one transaction."""
+    store, settings = deps.store, deps.settings
+    found = await _found(store, call.actor, report_id)
+    reader = call.actor.member
+    if found is None:
+        return Result.of(alert("report.not_allowed"))
+    if reader is None:
+        return Result.of(alert("report.read_not_allowed"))
+    owner, report = found
+    if any(r.reader_id == reader.id for r in await store.development.report_reads(report.id)):
+        return Result.of(alert("report.read_already"))
+    told: list[Outgoing] = []
+    if owner.telegram_id is not None:
+        lang = settings.default_language
+        period = register.period_name(report.period, lang)
+        told.append(
+            Outgoing(
+                key=f"report:register:read:{report.id}:{reader.id}:{call.now.timestamp():.0f}-{secrets.token_hex(4)}",
+                kind="notice",
+                ref=f"report:register:{report.id}",
+                chat_id=owner.telegram_id,
+                text=t(lang, "report.read_told", period=period, reader=reader.name),
+            )
+        )
+    await store.development.mark_report_read(report.id, reader.id, call.now, told)
+    return Result.of(say("report.read_done", name=owner.name), queued=len(told))
