@@ -1,6 +1,6 @@
 """发展党员 timers through the sweep (issue 24), on a Store without the Application: the one-month talk, the
 half-yearly 考察, 上级党委审批 over three months and the 转正 application a month before the 预备期 ends — each
-to the branch secretary once, never before its window, and not again after a restart."""
+to the branch secretary once, in the daily digest, never before its window, and not again after a restart."""
 
 from __future__ import annotations
 
@@ -26,7 +26,10 @@ def at(day: str) -> datetime:
 
 
 async def keys(store: Store) -> list[str]:
-    rows = await store.db.fetchall("SELECT key FROM outbox WHERE key LIKE 'development:%' ORDER BY id")
+    """The reminders recorded: none is urgent, so each is an item of the daily digest, never a message alone."""
+    alone = await store.db.fetchall("SELECT key FROM outbox WHERE key LIKE 'development:%'")
+    assert alone == []
+    rows = await store.db.fetchall("SELECT key FROM digest_items WHERE key LIKE 'development:%' ORDER BY id")
     return [r["key"] for r in rows]
 
 
@@ -57,8 +60,11 @@ async def test_each_timer_once_in_its_window_and_after_a_restart(tmp_path: Path,
         assert await keys(store) == []
         await core.sweep(store, settings, at("2026-03-26"))
         assert await keys(store) == [f"development:talk:{pid}:2026-04-02:{sid}"]
-        row = await store.outbox.by_key(f"development:talk:{pid}:2026-04-02:{sid}")
-        assert row is not None and "王小明" in row.text and "2001-05-16" not in row.text
+        row = await store.db.fetchone("SELECT text FROM digest_items WHERE key LIKE 'development:talk:%'")
+        assert row is not None and "王小明" in row[0] and "2001-05-16" not in row[0]
+        digest = await store.outbox.by_key(f"digest:{sid}:2026-03-26")  # the day's digest carries it, one line
+        assert digest is not None and "发展党员要办的事（1 件）" in digest.text
+        assert "王小明（一村党支部）：4月2日（周四） 前要派人谈话" in digest.text and "2001-05-16" not in digest.text
         await core.sweep(store, settings, at("2026-04-20"))  # late now: still the same one, not repeated
         assert len(await keys(store)) == 1
         await record(store, settings, me, "2026-04-20", "谈话 | 2026-04-20")
