@@ -23,6 +23,7 @@ class StepRow:
     recorded_by: int | None
     recorded_by_name: str | None
     meeting: tuple[int, int] | None = None  # the 支部党员大会's notice and resolution number it was taken by
+    recorded_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ def _step(r: aiosqlite.Row) -> StepRow:
         r["recorded_by"],
         r["recorder"],
         (r["notice_id"], r["resolution_seq"]) if r["notice_id"] is not None else None,
+        datetime.fromisoformat(r["recorded_at"]),
     )
 
 

@@ -21,6 +21,7 @@ from bot.domain.rights import OrgTree
 from bot.services.appraisal.export import APPRAISAL_HEADER, PLEDGES_HEADER, RECTIFY_HEADER, TALKS_HEADER
 from bot.services.care.export import CASES_HEADER
 from bot.services.care.export import VISITS_HEADER as CARE_VISITS_HEADER
+from bot.services.development.export import REGISTER_HEADER, STEPS_HEADER
 from bot.services.dues.export import PAYMENTS_HEADER as DUES_PAYMENTS_HEADER
 from bot.services.dues.export import RULES_HEADER as DUES_RULES_HEADER
 from bot.services.duty.common import EXPORT_HEADER as DUTY_HEADER
@@ -282,6 +283,8 @@ async def from_lists(store: Store, units: set[int] | None) -> dict[str, bytes]:
     files["rectify_items.csv"] = to_csv(RECTIFY_HEADER, [])
     files["pledges.csv"] = to_csv(PLEDGES_HEADER, [])
     files["publicity_items.csv"] = to_csv(ITEMS_HEADER, [])  # 党务公开: none in this database
+    files["development.csv"] = to_csv(REGISTER_HEADER, [])  # 发展党员: none (tests/development/test_export.py)
+    files["development_steps.csv"] = to_csv(STEPS_HEADER, [])
     return files
 
 
@@ -315,6 +318,8 @@ async def test_streamed_files_are_the_files_built_from_whole_lists(opened: Store
             "rectify_items.csv",
             "pledges.csv",
             "publicity_items.csv",
+            "development.csv",
+            "development_steps.csv",
         ]
         assert streamed == await from_lists(opened, units), units
     everything = await export_files(opened)
@@ -388,6 +393,8 @@ def test_a_10000_member_export_reads_through_cursors_a_chunk_at_a_time(
                 ("rectify_items.csv", "rectify_items"),
                 ("pledges.csv", "pledges"),
                 ("publicity_items.csv", "publicity_items"),
+                ("development.csv", "development"),
+                ("development_steps.csv", "development_steps"),
             )
         }
     assert expected["members.csv"] == 10_000 and expected["attendance.csv"] > 20_000

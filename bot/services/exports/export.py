@@ -37,6 +37,7 @@ from bot.services.appraisal.export import (
 )
 from bot.services.care.export import CASES_HEADER, care_case_rows, care_visit_rows
 from bot.services.care.export import VISITS_HEADER as CARE_VISITS_HEADER
+from bot.services.development.export import REGISTER_HEADER, STEPS_HEADER, register_rows, step_rows
 from bot.services.dues.export import PAYMENTS_HEADER, RULES_HEADER, dues_payment_rows, dues_rule_rows
 from bot.services.duty.common import EXPORT_HEADER as DUTY_HEADER
 from bot.services.duty.common import duty_logs_rows
@@ -213,6 +214,8 @@ EXPORTS: tuple[ExportFile, ...] = (
     ExportFile("rectify_items.csv", RECTIFY_HEADER, rectify_rows),  # 组织生活会 整改清单
     ExportFile("pledges.csv", PLEDGES_HEADER, pledge_rows),  # 党员承诺践诺
     ExportFile("publicity_items.csv", ITEMS_HEADER, item_rows),  # 党务公开 (issue 28)
+    ExportFile("development.csv", REGISTER_HEADER, register_rows),  # 发展党员台账 (issue 24)
+    ExportFile("development_steps.csv", STEPS_HEADER, step_rows),
 )
 
 
