@@ -24,6 +24,7 @@ class StepRow:
     recorded_by_name: str | None
     meeting: tuple[int, int] | None = None  # the 支部党员大会's notice and resolution number it was taken by
     recorded_at: datetime | None = None
+    ends_on: date | None = None  # 公示: the 公示期's last day
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class Write:
     stage_on: date
     birth: date | None = None  # 入党申请 on a record the roster made: the birth day it was missing
     meeting: tuple[int, int] | None = None  # 接收 / 转正: the notice and the resolution's number (its minutes)
+    ends_on: date | None = None  # 公示: the 公示期's last day
 
 
 #: What a step does to the person's row in `members` (member status follows the record).
@@ -71,6 +73,7 @@ def _step(r: aiosqlite.Row) -> StepRow:
         r["recorder"],
         (r["notice_id"], r["resolution_seq"]) if r["notice_id"] is not None else None,
         datetime.fromisoformat(r["recorded_at"]),
+        date.fromisoformat(r["ends_on"]) if r["ends_on"] else None,
     )
 
 
@@ -186,7 +189,7 @@ class DevelopmentRepo(DevelopmentReportsRepo):
     ) -> None:
         await conn.execute(
             "INSERT INTO development_steps (person_id, step, on_day, months, people, note, recorded_by, recorded_at, "
-            "notice_id, resolution_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "notice_id, resolution_seq, ends_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 person_id,
                 write.step,
@@ -197,6 +200,7 @@ class DevelopmentRepo(DevelopmentReportsRepo):
                 by,
                 iso(at),
                 *(write.meeting or (None, None)),
+                write.ends_on.isoformat() if write.ends_on else None,
             ),
         )
 

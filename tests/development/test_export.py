@@ -44,6 +44,7 @@ async def test_the_register_is_exported_and_read_back(harness: Harness) -> None:
         ("2027-04-21", "发展对象 | 2027-04-21 | 李联络、赵巡逻"),
         ("2027-05-01", "政审 | 2027-05-01 | 本人及直系亲属政治上没有问题"),
         ("2027-05-10", "培训 | 2027-05-10 | 3天"),
+        ("2027-05-12", "公示 | 2027-05-12"),
     ):
         result = await development_command(deps, Call(me, at(day), "zh"), f"王小明 | {line}")
         assert (result.replies[0].html or "").startswith("已登记"), result
@@ -68,9 +69,11 @@ async def test_the_register_is_exported_and_read_back(harness: Harness) -> None:
         "2027-05-01",
         "2027-05-10",
     )
+    assert (row["publicity"], row["publicity_ends"]) == ("2027-05-12", "2027-05-18")  # five working days
     assert row["birth_month"] == "2001-05" and row["admitted"] == "" and row["reports"] == "0"
     listed = table(files["development_steps.csv"])
-    assert [s["step"] for s in listed] == ["apply", "talk", "activist", "candidate", "vetting", "training"]
+    assert [s["step"] for s in listed] == ["apply", "talk", "activist", "candidate", "vetting", "training", "publicity"]
+    assert listed[-1]["ends_on"] == "2027-05-18" and listed[0]["ends_on"] == ""
     vetting = listed[4]
     assert vetting["on"] == "2027-05-01" and vetting["note"] == "" and vetting["recorded_by"] == "王书记"
     assert listed[5]["note"] == "3天"

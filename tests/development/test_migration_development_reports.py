@@ -1,6 +1,6 @@
 """The register's 思想汇报 migration (`NNNN_development_reports.sql`, issue 24): a database at the version before it
 keeps every record and step of the 发展党员 register, and a member's reports and their 已阅 marks, as they were; the
-register's reports start empty and take a quarter's report with its 思想汇报 step."""
+register's reports start empty and take a quarter's report with its 思想汇报 step; the steps have no 公示期."""
 
 from __future__ import annotations
 
@@ -42,6 +42,7 @@ async def test_the_register_and_the_members_reports_stay(tmp_path: Path) -> None
         assert [r.text[:4] for r in await store.reports.all_thoughts()] == ["认真学习"]
         assert len(await store.reports.reads_of([1])) == 1
         assert await store.development.reports_of([person.id]) == []
+        assert all(s.ends_on is None for s in person.steps)  # no 公示期 on the steps recorded before
         saving = Saving(person.id, "2026-Q1", "这个季度认真学习了党章和村规民约。", None, None, date(2026, 3, 2))
         at = datetime.fromisoformat("2026-03-02T02:00:00+00:00")
         assert (await store.development.save_report(saving, at))[1] is False

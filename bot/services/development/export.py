@@ -31,6 +31,8 @@ REGISTER_HEADER = [
     "introducers",
     "vetting",
     "training",
+    "publicity",
+    "publicity_ends",
     "admitted",
     "approved",
     "oath",
@@ -52,6 +54,7 @@ STEPS_HEADER = [
     "meeting",
     "recorded_by",
     "recorded_at",
+    "ends_on",
 ]
 #: Each step's note in the file: a 政审 conclusion is the branch's alone (the one-record view shows it).
 _HIDDEN = frozenset({Step.VETTING.value})
@@ -62,7 +65,7 @@ def _day(value: date | None) -> str:
 
 
 def _first(person: Person, step: Step) -> tuple[str, str]:
-    """The day of the step's latest record and the people it named."""
+    """The day of the step's latest record and the people it named (公示: its 公示期's first day)."""
     found = [s for s in person.steps if s.step == step.value]
     return (_day(found[-1].on), found[-1].people) if found else ("", "")
 
@@ -72,6 +75,7 @@ def register_row(person: Person, tree: OrgTree) -> list[object]:
     stage, since, _ = common.stage_of(person)
     reports = [s.on for s in person.steps if s.step == Step.REPORT.value]
     days = {step: _first(person, step) for step in Step}
+    shown = [s for s in person.steps if s.step == Step.PUBLICITY.value]
     return [
         person.id,
         person.name,
@@ -87,6 +91,8 @@ def register_row(person: Person, tree: OrgTree) -> list[object]:
         days[Step.CANDIDATE][1],
         days[Step.VETTING][0],
         days[Step.TRAINING][0],
+        days[Step.PUBLICITY][0],
+        _day(shown[-1].ends_on) if shown else "",
         days[Step.ADMIT][0],
         days[Step.APPROVE][0],
         days[Step.OATH][0],
@@ -119,4 +125,5 @@ async def step_rows(store: Store, tree: OrgTree, units: set[int] | None) -> Asyn
                 f"{s.meeting[0]}/{s.meeting[1]}" if s.meeting else "",
                 s.recorded_by_name or "",
                 local(s.recorded_at),
+                _day(s.ends_on),
             ]

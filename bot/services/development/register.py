@@ -13,7 +13,7 @@ from bot.domain.call import Call
 from bot.domain.results import Reply, Result, say, shown
 from bot.domain.rights import Actor, OrgTree
 from bot.i18n import Html, t
-from bot.services.development import common, meeting, rules
+from bot.services.development import common, meeting, publicity, rules
 from bot.services.development.rules import Record, Step
 from bot.services.kernel import dates
 from bot.services.kernel.deps import Deps
@@ -127,7 +127,8 @@ async def show_one(deps: Deps, call: Call, scope: Scope, name: str) -> Result:
     for s in p.steps:
         link = t(lang, "development.meeting.link", number=s.meeting[0], seq=s.meeting[1]) if s.meeting else ""
         note = t(lang, "development.self_report") if s.note == SELF_NOTE else s.note
-        extra = "、".join(x for x in (s.people, note, link) if x)
+        until = _until(s.on, s.ends_on, today, lang)
+        extra = "、".join(x for x in (s.people, note, until, link) if x)
         lines.append(
             t(
                 lang,
@@ -223,8 +224,12 @@ async def take_step(deps: Deps, call: Call, scope: Scope, fields: list[str]) -> 
         if found_months is None and ("一年" in note or "1年" in note):
             found_months = 12
         months = int(found_months or 0)
+    ends: date | None = None
+    if step is Step.PUBLICITY:
+        on, ends = publicity.span(on, publicity.days_of(note))
+        note = ""
     taken = rules.Taken(step, on, months)
-    refusal = rules.check(record, taken, today)
+    refusal = rules.check(record, taken, max(today, on) if ends else today)
     if refusal is not None:
         params = dict(refusal.params)
         if "stage" in params:
@@ -233,7 +238,7 @@ async def take_step(deps: Deps, call: Call, scope: Scope, fields: list[str]) -> 
             params["step"] = t(lang, f"development.step.{params['step']}")
         return Result.of(_refused(refusal.key, params))
     after = Record((*record.steps, taken))
-    write = Write(step.value, on, months, people, note, after.stage.value, after.since or on, birth, linked)
+    write = Write(step.value, on, months, people, note, after.stage.value, after.since or on, birth, linked, ends)
     by = person.member.id if person.member is not None else None
     if existing is None:
         unit = _unit_for(person, branch, tree, units)
@@ -244,6 +249,18 @@ async def take_step(deps: Deps, call: Call, scope: Scope, fields: list[str]) -> 
     elif not await store.development.record(existing, write, by, now):
         return Result.of(say("development.changed"))
     return Result.of(_done(name, after, today, lang))
+
+
+def _until(start: date, end: date | None, today: date, lang: str) -> str:
+    """A 公示's 公示期, in words; '' for any other step."""
+    if end is None:
+        return ""
+    return t(
+        lang,
+        "development.publicity_until",
+        start=dates.day_near(lang, start, today),
+        end=dates.day_near(lang, end, today),
+    )
 
 
 def _refused(key: str, params: dict[str, str]) -> Reply:

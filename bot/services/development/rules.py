@@ -30,6 +30,7 @@ TALK_MONTHS = 1
 ACTIVIST_MONTHS = 12  # 一年以上 as 积极分子 before 发展对象
 REVIEW_MONTHS = 6  # 考察 each half year
 TRAINING_DAYS, TRAINING_HOURS = 3, 24
+PUBLICITY_DAYS = 5  # 公示: at least five working days
 APPROVAL_MONTHS = 3
 PROBATION_MONTHS = 12
 EXTENSION_MIN, EXTENSION_MAX = 6, 12
@@ -56,6 +57,7 @@ class Step(StrEnum):
     CONFIRM = "confirm"  # 转为正式党员
     CANCEL = "cancel"  # 取消预备党员资格
     REPORT = "report"  # 思想汇报 received (积极分子 and 发展对象 hand one in at least once a quarter)
+    PUBLICITY = "publicity"  # 公示 (拟接收 a 发展对象, 拟转正 a 预备党员): at least 5 working days
 
 
 class Stage(StrEnum):
@@ -99,6 +101,7 @@ STEP_WORDS: dict[str, Step] = {
     "取消资格": Step.CANCEL,
     "思想汇报": Step.REPORT,
     "汇报": Step.REPORT,
+    "公示": Step.PUBLICITY,
 }
 
 
@@ -288,6 +291,7 @@ NEEDS: dict[Step, tuple[Stage, ...]] = {
     Step.CONFIRM: (Stage.PROBATIONARY,),
     Step.CANCEL: (Stage.PROBATIONARY,),
     Step.REPORT: (Stage.ACTIVIST, Stage.CANDIDATE, Stage.ADMITTED, Stage.PROBATIONARY),
+    Step.PUBLICITY: (Stage.CANDIDATE, Stage.PROBATIONARY),
 }
 #: Steps taken once in a record.
 ONCE = frozenset({Step.TALK, Step.VETTING, Step.TRAINING, Step.OATH, Step.EXTEND})

@@ -22,6 +22,7 @@ from bot.domain.rights import OrgTree, can_manage, managed_units
 from bot.domain.workdays import period
 from bot.i18n import Html, t
 from bot.services.appraisal.common import split
+from bot.services.development.publicity import Posted, record_posted
 from bot.services.kernel.deps import Deps
 from bot.services.openness import sources
 from bot.services.openness.buttons import OBJECT_LINK, PublicityDrop, PublicityPost
@@ -181,6 +182,12 @@ async def publish(deps: Deps, call: Call, item_id: int, bot_username: str) -> Re
     if queued is None:
         return Result.of(alert("openness.posted_before"))
     log.info("publicity item=%s posted by telegram_id=%s", item.id, call.actor.telegram_id)
+    if item.kind == Kind.DEVELOPMENT.value and item.source.startswith("development:"):  # the register's 公示 step
+        posted = Posted(
+            int(item.source.split(":")[1]), item.starts_on, item.ends_on, member.id if member else None, call.now
+        )
+        if not await record_posted(store, posted, call.now.astimezone(deps.tz).date()):
+            log.warning("publicity item=%s: not recorded on development record %s", item.id, posted.person_id)
     return Result.of(
         say("openness.posted", period=period_text(call.lang, item.starts_on, item.ends_on, item.days)), queued=queued
     )

@@ -24,3 +24,7 @@ CREATE TABLE development_report_reads (
     at         TEXT NOT NULL
 );
 CREATE INDEX development_report_reads_report ON development_report_reads (report_id, at);
+
+-- 公示 (the `publicity` step): the 公示期 runs from the step's day to `ends_on`, its last working day (five by
+-- default: bot/domain/workdays.py). NULL for every other step and for everything recorded before.
+ALTER TABLE development_steps ADD COLUMN ends_on TEXT;
