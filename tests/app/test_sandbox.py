@@ -97,6 +97,9 @@ def test_the_whole_demo_tour_plays_and_shows_each_capability(tmp_path: Path) -> 
     assert "王小明（白庙村党支部）：入党积极分子（名册导入，步骤待补登）" in out and "从入党申请起" in out
     own = out[out.index("王小明 › /development") :]
     assert "我的入党进程" in own and "入党积极分子" in own and "还在补登" in own
+    wrote = out[out.index("王小明 › /report") :]  # his quarter's 思想汇报, read and marked 已阅 by the secretary
+    assert "第" in wrote and "季度的思想汇报已提交" in wrote and "交来了" in wrote
+    assert "已阅，已告诉 王小明" in wrote
 
     # care for members in hardship (issue 15)
     out = whole[whole.index("彭国华 › /care 高桂兰") :]
