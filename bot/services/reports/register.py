@@ -19,6 +19,7 @@ it); the 细则 asks for 思想汇报 at least once a quarter."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -29,7 +30,7 @@ from bot.domain.call import Call
 from bot.domain.models import Member
 from bot.domain.periods import Period
 from bot.domain.rights import OrgTree
-from bot.i18n import t
+from bot.i18n import Html, t
 from bot.services.kernel import dates, digest
 from bot.services.kernel.deps import Deps
 from bot.services.kernel.reminders import Due
@@ -229,8 +230,8 @@ async def _escalate(store: Store, settings: Settings, person: Person, period: Pe
             ref=f"report:register:{person.id}",
             member_id=reader.id,
             chat_id=reader.telegram_id,
-            text=t(lang, "report.register_escalate", who=who, period=name, deadline=deadline),
+            text=t(lang, "report.register_escalate", who=Html(who), period=name, deadline=deadline),
         )
-        entry = digest.entry(digest.REPORT_OVERDUE, who, period=name, deadline=deadline, count=1)
+        entry = digest.entry(digest.REPORT_OVERDUE, html.unescape(who), period=name, deadline=deadline, count=1)
         due.append(Due(message, digest=entry))
     return due
