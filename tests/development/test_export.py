@@ -13,7 +13,7 @@ from bot.domain.call import Call
 from bot.emulator import EmuUser
 from bot.services.development.register import development_command
 from bot.services.kernel.deps import Deps
-from tests.development.test_reports import steps
+from tests.support.development import steps
 from tests.support.harness import OTHER_SECRETARY, SECRETARY, Harness
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -5,50 +5,21 @@ the 培养联系人 once, in the daily digest — not again after a restart. Ano
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
-from bot.domain.call import Call
-from bot.domain.rights import Actor
 from bot.services import registry as core
-from bot.services.development.register import development_command
-from bot.services.kernel.deps import Deps
 from bot.services.reports.buttons import RegisterRead, RegisterView
 from bot.store import Store
 from bot.store.development_reports import Saving
 from tests.support.db import open_store
+from tests.support.development import ACTIVIST, at, steps
 from tests.support.harness import LIAISON, PLAIN, SECRETARY, SMALL_ROSTER, STRANGER, Harness, load_roster
 
 TZ = ZoneInfo("Asia/Shanghai")
-ACTIVIST = 5001
 REPORT = "这个季度我认真学习了党章，参加了村里的义务劳动，帮助邻居收了玉米，以后还要多向老党员学习。"
-
-
-def at(day: str, clock: str = "10:00") -> datetime:
-    return datetime.fromisoformat(f"{day}T{clock}").replace(tzinfo=TZ)
-
-
-async def steps(store: Store, settings: Settings) -> Actor:
-    """王小明: applied in March, talked to, chosen as 积极分子 on 10 April with 李联络 and 赵巡逻; his chat is known."""
-    [member] = await store.members.named("王书记")
-    await store.members.link(member.id, SECRETARY)
-    [liaison] = await store.members.named("李联络")
-    await store.members.link(liaison.id, LIAISON)
-    linked = await store.members.get(member.id)
-    assert linked is not None
-    me = Actor(SECRETARY, linked)
-    for day, line in (
-        ("2026-03-02", "入党申请 | 2026-03-02 | 出生 2001-05-16"),
-        ("2026-03-20", "谈话 | 2026-03-20"),
-        ("2026-04-10", "积极分子 | 2026-04-10 | 李联络、赵巡逻"),
-    ):
-        result = await development_command(Deps(store, settings), Call(me, at(day), "zh"), f"王小明 | {line}")
-        assert (result.replies[0].html or "").startswith("已登记"), result
-    async with store.db.transaction() as conn:
-        await conn.execute("UPDATE development SET telegram_id = ? WHERE name = '王小明'", (ACTIVIST,))
-    return me
 
 
 async def test_an_activist_writes_and_the_secretary_marks_it_read(harness: Harness) -> None:
