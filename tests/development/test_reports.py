@@ -16,7 +16,7 @@ from bot.store import Store
 from bot.store.development_reports import Saving
 from tests.support.db import open_store
 from tests.support.development import ACTIVIST, at, steps
-from tests.support.harness import LIAISON, PLAIN, SECRETARY, SMALL_ROSTER, STRANGER, Harness, load_roster
+from tests.support.harness import LIAISON, PATROL, PLAIN, SECRETARY, SMALL_ROSTER, STRANGER, Harness, load_roster
 
 TZ = ZoneInfo("Asia/Shanghai")
 REPORT = "这个季度我认真学习了党章，参加了村里的义务劳动，帮助邻居收了玉米，以后还要多向老党员学习。"
@@ -135,3 +135,17 @@ async def test_a_missing_quarter_reminds_once_then_escalates_once(tmp_path: Path
         assert len(await keys(store)) == count
     finally:
         await store.close()
+
+
+async def test_a_probationary_member_is_told_the_quarters_deadline(harness: Harness) -> None:
+    """A 预备党员 writes as a member (filed under the month) and is told the quarter's deadline; a full member who
+    is not mobile still has none."""
+    async with harness.store.db.transaction() as conn:
+        await conn.execute("UPDATE members SET membership = 'probationary' WHERE name = '赵巡逻'")
+    harness.at(at("2026-05-05"))
+    probationary, full = harness.user(PATROL), harness.user(LIAISON)
+    await probationary.send("/report")
+    asked = (await probationary.expect("思想汇报")).text
+    assert "2026年5月" in asked and "预备期里每个季度至少交一份" in asked and "6月30日" in asked
+    await full.send("/report")
+    assert "没有截止时间" in (await full.expect("思想汇报")).text

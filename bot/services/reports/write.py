@@ -38,7 +38,7 @@ class ReportDraft(drafts.Draft):
 
     flow: Literal["reports.write"] = "reports.write"
     period: str
-    ask: str  # report.ask, report.ask_overdue, or report.ask_free (not mobile: no deadline)
+    ask: str  # report.ask, report.ask_overdue, report.ask_free (not mobile: no deadline), report.ask_probation
     deadline: str
     text: str = ""
     preview: str | None = None
@@ -91,10 +91,13 @@ async def begin(deps: Deps, call: Call, text: str) -> Writing:
     member = person.member
     target = await report_period_for(store, member, call.now, settings.tz)
     ask = "report.ask_free" if not is_mobile(member) else "report.ask_overdue" if target.overdue else "report.ask"
+    due = target.period
+    if not is_mobile(member) and member.is_probationary:  # 预备期: at least one a quarter, filed under the month
+        ask, due = "report.ask_probation", register.quarter(call.now.astimezone(settings.tz).date())
     draft = ReportDraft(
         period=target.period.label,
         ask=ask,
-        deadline=periods.deadline(target.period, settings.tz).strftime("%Y-%m-%d %H:%M"),
+        deadline=periods.deadline(due, settings.tz).strftime("%Y-%m-%d %H:%M"),
     )
     if text:
         return await add_text(deps, call, draft, text)
