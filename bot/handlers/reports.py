@@ -27,6 +27,7 @@ from bot.services.reports import register_read
 from bot.services.reports import write as reports_write
 from bot.services.reports.buttons import (
     REPORTS,
+    RegisterComment,
     RegisterRead,
     RegisterView,
     ReportCancel,
@@ -180,19 +181,22 @@ async def on_read_register(update: Update, context: ZhibuContext) -> None:
 
 
 async def _comment_step(update: Update, context: ZhibuContext, step: Commenting) -> R | int:
-    draft = None if step.report_id is None else CommentDraft(report_id=step.report_id)
+    draft = None if step.report_id is None else CommentDraft(report_id=step.report_id, of_register=step.of_register)
     return await conversation.step(update, context, CommentDraft, draft, step.result, R.COMMENT)
 
 
-def _commenting(context: ZhibuContext) -> int | None:
-    draft = conversation.current(context, CommentDraft)
-    return draft.report_id if draft is not None else None
+def _commenting(context: ZhibuContext) -> CommentDraft | None:
+    return conversation.current(context, CommentDraft)
 
 
 async def on_comment_button(update: Update, context: ZhibuContext) -> R | int:
-    """已阅并写意见 pressed: the comment is asked for."""
+    """已阅并写意见 pressed (under a member's report, or a register's): the comment is asked for."""
     assert update.callback_query is not None
-    pressed = ReportComment.unpack(update.callback_query.data)
+    data = update.callback_query.data
+    if (register := RegisterComment.unpack(data)) is not None:
+        asked = await register_read.ask_comment(deps(context), call(context), register.report_id)
+        return await _comment_step(update, context, asked)
+    pressed = ReportComment.unpack(data)
     assert pressed is not None
     return await _comment_step(
         update, context, await reports_read.ask_comment(deps(context), call(context), pressed.report_id)
@@ -201,14 +205,22 @@ async def on_comment_button(update: Update, context: ZhibuContext) -> R | int:
 
 async def on_comment(update: Update, context: ZhibuContext) -> R | int:
     assert update.effective_message is not None
-    step = await reports_read.give_comment(
-        deps(context), call(context), _commenting(context), update.effective_message.text or ""
-    )
+    draft, text = _commenting(context), update.effective_message.text or ""
+    if draft is not None and draft.of_register:
+        step = await register_read.give_comment(deps(context), call(context), draft.report_id, text)
+    else:
+        report_id = draft.report_id if draft is not None else None
+        step = await reports_read.give_comment(deps(context), call(context), report_id, text)
     return await _comment_step(update, context, step)
 
 
 async def on_comment_not_text(update: Update, context: ZhibuContext) -> R | int:
-    step = await reports_read.comment_not_text(deps(context), call(context), _commenting(context))
+    draft = _commenting(context)
+    report_id = draft.report_id if draft is not None else None
+    if draft is not None and draft.of_register:
+        step = await register_read.comment_not_text(deps(context), call(context), report_id)
+    else:
+        step = await reports_read.comment_not_text(deps(context), call(context), report_id)
     return await _comment_step(update, context, step)
 
 
@@ -220,7 +232,7 @@ async def on_expired(update: Update, context: ZhibuContext) -> None:
     """A button of this capability that no longer means anything (a finished /report, a forged value):
     answered like an expired button, and nothing else is done."""
     data = update.callback_query.data if update.callback_query is not None else None
-    kinds = (ReportView, ReportRead, ReportComment, RegisterView, RegisterRead)
+    kinds = (ReportView, ReportRead, ReportComment, RegisterView, RegisterRead, RegisterComment)
     viewing = any(family(kind.PREFIX)(data) for kind in kinds)
     await render(update, context, alert("report.view_expired" if viewing else "report.expired"))
 
@@ -249,12 +261,16 @@ def register(app: ZhibuApp) -> None:
     )
     app.add_handler(
         ConversationHandler(
-            entry_points=[CallbackQueryHandler(on_comment_button, pattern=ReportComment.matches)],
+            entry_points=[
+                CallbackQueryHandler(on_comment_button, pattern=ReportComment.matches),
+                CallbackQueryHandler(on_comment_button, pattern=RegisterComment.matches),
+            ],
             states={
                 R.COMMENT: [
                     MessageHandler(filters.TEXT & ~filters.COMMAND, on_comment),
                     MessageHandler(filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND, on_comment_not_text),
                     CallbackQueryHandler(on_comment_button, pattern=ReportComment.matches),
+                    CallbackQueryHandler(on_comment_button, pattern=RegisterComment.matches),
                 ]
             },
             fallbacks=[CommandHandler("cancel", on_comment_cancel)],

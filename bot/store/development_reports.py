@@ -104,13 +104,14 @@ class DevelopmentReportsRepo:
         return [ReadMark(r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4])) for r in rows]
 
     async def mark_report_read(
-        self, report_id: int, reader_id: int, at: datetime, messages: Iterable[Outgoing] = ()
+        self, report_id: int, reader_id: int, at: datetime, told: tuple[str | None, Iterable[Outgoing]]
     ) -> None:
-        """已阅 by `reader_id`, and the word to the person queued, in one transaction."""
+        """已阅 by `reader_id` (with the comment, if any), and the word to the person queued, in one transaction."""
+        comment, messages = told
         async with self.db.transaction() as conn:
             await conn.execute(
-                "INSERT INTO development_report_reads (report_id, reader_id, at) VALUES (?, ?, ?)",
-                (report_id, reader_id, iso(at)),
+                "INSERT INTO development_report_reads (report_id, reader_id, comment, at) VALUES (?, ?, ?, ?)",
+                (report_id, reader_id, comment, iso(at)),
             )
             await enqueue_in(conn, messages)
 

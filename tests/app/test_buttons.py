@@ -112,6 +112,7 @@ ADDED = (
     "PledgeDrop",
     "RegisterView",  # a 发展党员 register's 思想汇报 (issue 24)
     "RegisterRead",
+    "RegisterComment",
 )
 
 

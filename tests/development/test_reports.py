@@ -55,7 +55,15 @@ async def test_an_activist_writes_and_the_secretary_marks_it_read(harness: Harne
     for outsider in (harness.user(PLAIN), harness.user(LIAISON)):  # 李联络 is a 培养联系人: may read
         await outsider.press_data(RegisterView(report.id).pack())
     assert "无权查看" in (await harness.user(PLAIN).next_message(kind="alert")).text
-    assert "已阅" in (await harness.user(LIAISON).expect(REPORT[:10], skipping=("交来了",))).text
+    liaison = harness.user(LIAISON)
+    seen = await liaison.expect(REPORT[:10], skipping=("交来了",))
+    assert "王书记" in seen.text and "已阅" in seen.text  # the secretary's mark; the 培养联系人 may add theirs
+    await liaison.press("已阅并写意见", seen)
+    await liaison.expect("请写对")
+    await liaison.send("写得实在，继续保持，多参加村里的活动。")
+    await liaison.expect("意见已发给 王小明")
+    told_comment = (await activist.expect("李联络 已阅")).text
+    assert "写得实在" in told_comment
     await harness.user(PLAIN).press_data(RegisterRead(report.id).pack())
     assert "无权查看" in (await harness.user(PLAIN).next_message(kind="alert")).text
     stranger = harness.user(STRANGER)
@@ -63,7 +71,7 @@ async def test_an_activist_writes_and_the_secretary_marks_it_read(harness: Harne
     await stranger.next_message()
     await stranger.press_data(RegisterView(report.id).pack())
     assert REPORT[:10] not in (await stranger.next_message(kind=("message", "alert"))).text
-    assert len(await harness.store.development.report_reads(report.id)) == 1
+    assert len(await harness.store.development.report_reads(report.id)) == 2
 
 
 async def test_an_applicant_has_nothing_to_write_yet(harness: Harness) -> None:

@@ -119,3 +119,11 @@ class RegisterRead(Payload):
 
     PREFIX: ClassVar[str] = "rep:dread"
     report_id: int
+
+
+@dataclass(frozen=True)
+class RegisterComment(Payload):
+    """A register's 思想汇报 shown: 已阅 with a comment (the comment is asked next)."""
+
+    PREFIX: ClassVar[str] = "rep:dnote"
+    report_id: int

@@ -43,13 +43,15 @@ class Commenting:
 
     result: Result
     report_id: int | None
+    of_register: bool = False  # a report of the 发展党员 register (`bot.services.reports.register_read`)
 
 
 class CommentDraft(drafts.Draft):
-    """已阅并写意见 pressed: the report whose comment is being written."""
+    """已阅并写意见 pressed: the report whose comment is being written (of the 发展党员 register when `of_register`)."""
 
     flow: Literal["reports.comment"] = "reports.comment"
     report_id: int
+    of_register: bool = False
 
 
 async def visible_report(

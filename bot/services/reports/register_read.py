@@ -11,9 +11,10 @@ from bot.domain.results import Result, alert, say
 from bot.domain.rights import Actor, OrgTree, managed_units
 from bot.i18n import Html, t
 from bot.services.kernel.deps import Deps
+from bot.services.kernel.text import clean_text
 from bot.services.reports import register
-from bot.services.reports.buttons import RegisterRead
-from bot.services.reports.read import Reading
+from bot.services.reports.buttons import RegisterComment, RegisterRead
+from bot.services.reports.read import MAX_COMMENT, Commenting, Reading
 from bot.services.reports.view import day_text
 from bot.services.reports.write import duration
 from bot.store import Store
@@ -51,12 +52,25 @@ async def read_register(deps: Deps, call: Call, report_id: int) -> Reading:
     owner, report = found
     marks = await store.development.report_reads(report.id)
     reads = "".join(
-        t(lang, "report.read_line", reader=r.reader_name, date=day_text(r.at, tz), comment=Html("")) for r in marks
+        t(
+            lang,
+            "report.read_line",
+            reader=r.reader_name,
+            date=day_text(r.at, tz),
+            comment=Html(t(lang, "report.read_comment", comment=r.comment) if r.comment else ""),
+        )
+        for r in marks
     )
     me = call.actor.member
     mine = me is not None and any(r.reader_id == me.id for r in marks)
-    label = t(lang, "report.button_read")
-    buttons = None if me is None or mine else [[{"text": label, "data": RegisterRead(report.id).pack()}]]
+    buttons = None
+    if me is not None and not mine:
+        buttons = [
+            [
+                {"text": t(lang, "report.button_read"), "data": RegisterRead(report.id).pack()},
+                {"text": t(lang, "report.button_comment"), "data": RegisterComment(report.id).pack()},
+            ]
+        ]
     period = register.period_name(report.period, lang)
     name = f"{owner.name}（{register.stage_word(owner, lang)}）" if lang == "zh" else owner.name
     date = day_text(report.submitted_at, tz)
@@ -76,8 +90,9 @@ async def read_register(deps: Deps, call: Call, report_id: int) -> Reading:
     return Reading(Result.of(text))
 
 
-async def mark_register(deps: Deps, call: Call, report_id: int) -> Result:
-    """已阅: recorded, and the person told in their private chat (the register's), in one transaction."""
+async def mark_register(deps: Deps, call: Call, report_id: int, comment: str | None = None) -> Result:
+    """已阅 (with the comment, if any): recorded, and the person told in their private chat (the register's), in one
+    transaction. Marking again without a comment says it is done already; a comment is always sent."""
     store, settings = deps.store, deps.settings
     found = await _found(store, call.actor, report_id)
     reader = call.actor.member
@@ -86,7 +101,7 @@ async def mark_register(deps: Deps, call: Call, report_id: int) -> Result:
     if reader is None:
         return Result.of(alert("report.read_not_allowed"))
     owner, report = found
-    if any(r.reader_id == reader.id for r in await store.development.report_reads(report.id)):
+    if comment is None and any(r.reader_id == reader.id for r in await store.development.report_reads(report.id)):
         return Result.of(alert("report.read_already"))
     told: list[Outgoing] = []
     if owner.telegram_id is not None:
@@ -98,8 +113,41 @@ async def mark_register(deps: Deps, call: Call, report_id: int) -> Result:
                 kind="notice",
                 ref=f"report:register:{report.id}",
                 chat_id=owner.telegram_id,
-                text=t(lang, "report.read_told", period=period, reader=reader.name),
+                text=t(lang, "report.read_told_comment", period=period, reader=reader.name, comment=comment)
+                if comment
+                else t(lang, "report.read_told", period=period, reader=reader.name),
             )
         )
-    await store.development.mark_report_read(report.id, reader.id, call.now, told)
-    return Result.of(say("report.read_done", name=owner.name), queued=len(told))
+    await store.development.mark_report_read(report.id, reader.id, call.now, (comment, told))
+    key = "report.read_done_comment" if comment else "report.read_done"
+    return Result.of(say(key, name=owner.name), queued=len(told))
+
+
+async def ask_comment(deps: Deps, call: Call, report_id: int) -> Commenting:
+    """已阅并写意见 pressed: the comment is asked for (if this person may mark the report)."""
+    found = await _found(deps.store, call.actor, report_id)
+    if found is None or call.actor.member is None:
+        return Commenting(Result.of(alert("report.not_allowed")), None)
+    return Commenting(
+        Result.of(say("report.ask_comment", name=found[0].name, limit=MAX_COMMENT)), report_id, of_register=True
+    )
+
+
+async def give_comment(deps: Deps, call: Call, report_id: int | None, text: str) -> Commenting:
+    """The comment typed: checked, then the report marked read with it (the right checked again)."""
+    if report_id is None:
+        return Commenting(Result.of(), None)
+    comment = clean_text(text, multiline=True)
+    if not comment:
+        return Commenting(Result.of(say("report.comment_empty")), report_id, of_register=True)
+    if len(comment) > MAX_COMMENT:
+        return Commenting(Result.of(say("report.comment_too_long", limit=MAX_COMMENT)), report_id, of_register=True)
+    return Commenting(await mark_register(deps, call, report_id, comment), None)
+
+
+async def comment_not_text(deps: Deps, call: Call, report_id: int | None) -> Commenting:
+    """A photo, voice message or sticker where the comment is expected: say so, ask again."""
+    if report_id is None:
+        return Commenting(Result.of(), None)
+    asked = await ask_comment(deps, call, report_id)
+    return Commenting(Result.of(say("common.text_expected"), *asked.result.replies), asked.report_id, of_register=True)
