@@ -175,7 +175,8 @@ async def test_a_secretary_with_many_overdue_members_gets_one_digest_at_nine(
     owed = 15 * (MANY + 1)
     assert f"思想汇报逾期未交（{owed} 份）" in told.text and "没有联系记录" not in told.text
     assert "· 张流动：2025年8月至2026年10月共 15 份（截止 10月31日" in told.text
-    assert "· 张流动：2025-08-01 外出，已满 15 个月" in told.text
+    assert "· 张流动：从 2025年8月1日（周五） 外出，已满 15 个月" in told.text
+    assert told.labels()[0] == "办理转出：张流动" and len(told.labels()) == digest.BUTTONS_MAX  # 31 due, 20 shown
     assert all(f"流动党员{i:03d}" in told.text for i in range(MANY)) and "张流动" in told.text
     theirs = await liaison.expect("待办汇总")
     assert f"思想汇报逾期未交（{owed} 份）" in theirs.text

@@ -202,7 +202,7 @@ async def test_six_months_on_the_secretary_is_reminded_once_of_the_transfer(harn
     assert await keys_like(harness, pattern) == [f"mobile:transfer:{secretary_id}:{target}:2026-11-10"]
     await harness.settle()
     texts = [m.text for m in secretary.drain()]
-    assert any("周普通" in text and "组织关系转接" in text and "2026-11-10" in text for text in texts), texts
+    assert any("周普通" in text and "组织关系转接" in text and "2026年11月10日" in text for text in texts), texts
     for later in (timedelta(hours=1), timedelta(days=40)):
         harness.at(datetime(2027, 5, 10, 9, 0, tzinfo=TZ) + later)
         await harness.sweep()

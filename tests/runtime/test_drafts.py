@@ -38,6 +38,7 @@ from bot.services.reports import status_steps
 from bot.services.reports.read import CommentDraft
 from bot.services.reports.status_steps import StatusDraft
 from bot.services.reports.write import ReportDraft
+from bot.services.transfers.out_steps import OutDraft
 from tests.support.db import open_store
 from tests.support.harness import Harness
 
@@ -85,15 +86,17 @@ def expected() -> dict[str, Draft]:
 
 
 def added() -> dict[str, Draft]:
-    """Drafts of flows added since the stored files were written (issue 23: /venue; issue 26: a hand-in)."""
+    """Drafts of flows added since the stored files were written (issue 23: /venue; issue 26: a hand-in;
+    issue 27: a 转出 begun from the six-month reminder)."""
     return {
         VenueDraft.flow_name(): VenueDraft(name="村委会会议室"),
         HandIn.flow_name(): HandIn(what="material", unit_id=2, year=2026, until="2026-07-01T02:30:00+00:00"),
+        OutDraft.flow_name(): OutDraft(member_id=4, org="中共长安镇委员会", letter="2026-015", issued=date(2026, 3, 2)),
     }
 
 
 def test_every_conversation_has_a_registered_typed_draft_in_one_union() -> None:
-    assert set(FLOWS) == set(expected()) | set(added()) and len(FLOWS) == 14
+    assert set(FLOWS) == set(expected()) | set(added()) and len(FLOWS) == 15
     for name, kind in FLOWS.items():
         assert issubclass(kind, Draft) and kind.model_config.get("frozen") and kind.flow_name() == name
     with pytest.raises(ValueError):  # frozen: a step returns a new draft

@@ -41,8 +41,12 @@ def day(lang: str, on: date) -> str:
 def day_near(lang: str, on: date, today: date) -> str:
     """`day`, with the year when it is not this year's: `12月10日（周四）`, `2025年3月12日（周三）`;
     `Wed 12 Mar 2025`."""
-    if on.year == today.year:
-        return day(lang, on)
+    return day(lang, on) if on.year == today.year else day_year(lang, on)
+
+
+def day_year(lang: str, on: date) -> str:
+    """`day` with its year, for a day whose year matters (a term's end, since when someone is away):
+    `2026年12月10日（周四）`; `Thu 10 Dec 2026`."""
     weekday = t(lang, "dates.weekdays").split(",")[on.weekday()]
     month = t(lang, "dates.months").split(",")[on.month - 1]
     return t(lang, "dates.day_year", year=on.year, month=month, day=on.day, weekday=weekday)

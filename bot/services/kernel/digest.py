@@ -9,8 +9,9 @@ records it, in the same transaction, as a digest item under that key (`bot.store
 catalogue prefix of the capability's own catalogue with `<KIND>.title` ({count}: the items, or the sum of their
 `count` param when they carry one), `<KIND>.line` ({name} and the params) and optionally `<KIND>.hint`; list it
 in `ORDER` to place its group. A plain source doing so is listed before `daily_digests` (chains always run first),
-so the digest carries what the same sweep recorded. Read the source's sent-log with `known_keys`. A digest carries
-no buttons: a message whose buttons matter stays a message of its own.
+so the digest carries what the same sweep recorded. Read the source's sent-log with `known_keys`. An item may carry
+one button (`entry(..., button=Payload(...).pack())`, labelled by `<KIND>.button` with {name}): the digest shows
+them under its text, one row each, the first BUTTONS_MAX of them (the six-month reminder's 「办理转出」).
 
 `daily_digests` is a plain reminder source (`bot.services.registry.REMINDER_SOURCES`): from `DIGEST_TIME` on, each
 person with waiting items gets one digest keyed `digest:<member>:<local date>`, queued with its items marked
@@ -39,6 +40,10 @@ NO_CONTACT = "digest.no_contact"
 ORDER: tuple[str, ...] = (REPORT_OVERDUE, NO_CONTACT)
 #: Telegram's limit for a message's text; the rest is summarised with a count.
 LIMIT = 4096
+#: At most this many item buttons under one digest (the rest are reached by their command).
+BUTTONS_MAX = 20
+#: The param of an item that holds its button's payload (never shown in the line).
+BUTTON = "button"
 
 
 async def known_keys(store: Store, keys: Iterable[str]) -> set[str]:
@@ -114,8 +119,19 @@ def _weight(item: DigestItem) -> int:
 
 
 def _line(lang: str, item: DigestItem) -> str:
-    params = {k: v for k, v in item.params.items() if k != "name"}
+    params = {k: v for k, v in item.params.items() if k not in ("name", BUTTON)}
     return t(lang, f"{item.kind}.line", name=item.name, **params)
+
+
+def buttons(lang: str, items: Sequence[DigestItem]) -> list[list[dict[str, str]]] | None:
+    """The buttons the items carry, one row each, in the digest's order; None when none does."""
+    rows = [
+        [{"text": t(lang, f"{kind}.button", name=item.name), "data": item.params[BUTTON]}]
+        for kind, group in grouped(items)
+        for item in group
+        if item.params.get(BUTTON)
+    ]
+    return rows[:BUTTONS_MAX] or None
 
 
 #: Digests rendered between two turns of the event loop.
@@ -156,6 +172,7 @@ async def daily_digests(store: Store, settings: Settings, now: datetime) -> list
                     member_id=recipient_id,
                     chat_id=person.telegram_id if person.telegram_id is not None else items[-1].chat_id,
                     text=render(lang, day, items),
+                    buttons=buttons(lang, items),
                 ),
                 includes=tuple(i.id for i in items),
             )

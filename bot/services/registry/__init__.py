@@ -62,7 +62,9 @@ from bot.services.reports import read as reports_read
 from bot.services.reports import register as reports_register
 from bot.services.reports import status_steps
 from bot.services.reports import write as reports_write
+from bot.services.transfers import buttons as transfers_buttons
 from bot.services.transfers import moving_reminders
+from bot.services.transfers import out_steps as transfers_out
 from bot.services.transfers import reminders as transfers_reminders
 from bot.store import Store
 from bot.store.outbox import OutboxRow
@@ -122,6 +124,7 @@ BUTTONS = (
     notices_buttons,
     openness_buttons,
     reports_buttons,
+    transfers_buttons,
 )
 #: Every payload kind, as their modules registered them (`bot.domain.payload`): for the tests (64 bytes at
 #: the most, round trips, no two kinds taking the same data) and the docs.
@@ -143,6 +146,7 @@ DRAFTS = (
     reports_write,  # reports.write
     requests_flow,  # households.request
     status_steps,  # reports.status
+    transfers_out,  # transfers.out
 )
 #: Every conversation draft by its stable name: the only types a stored draft is ever rebuilt as.
 FLOWS: dict[str, type[Draft]] = drafts.flows()

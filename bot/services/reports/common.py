@@ -25,6 +25,7 @@ from bot.services.kernel import dates, digest
 from bot.services.kernel.reminders import Due
 from bot.services.kernel.text import clean_text
 from bot.services.reports.buttons import ReportWrite
+from bot.services.transfers.buttons import TransferOut
 from bot.store import Store
 from bot.store.outbox import Outgoing
 from bot.store.reports import MobileRow, Person
@@ -344,9 +345,12 @@ def _no_contact(row: MobileRow, liaison: Person, days: int, settings: Settings) 
 
 def _transfer(row: MobileRow, away: periods.Away, secretary: Person, settings: Settings) -> Due:
     """Six months away or more: the secretary is reminded once to consider transferring the organisational relation,
-    told how long the member has been away (19 months for one registered long after leaving, say)."""
+    told how long the member has been away (19 months for one registered long after leaving, say), in the daily
+    digest with the button 「办理转出」 that begins the 转出 (`bot.services.transfers.out_steps`)."""
     assert secretary.telegram_id is not None
-    lang, since = _lang(secretary.language, settings), away.since.isoformat()
+    lang = _lang(secretary.language, settings)
+    since = dates.day_year(lang, away.since)
+    begin = TransferOut(row.id).pack()
     return Due(
         Outgoing(
             key="",
@@ -355,10 +359,12 @@ def _transfer(row: MobileRow, away: periods.Away, secretary: Person, settings: S
             member_id=secretary.id,
             chat_id=secretary.telegram_id,
             text=t(lang, "mobile.transfer", name=row.name, since=since, months=away.months),
+            buttons=[[{"text": t(lang, "mobile.button_transfer"), "data": begin}]],
         ),
-        digest=digest.entry(TRANSFER_DIGEST, row.name, since=since, months=away.months),
+        digest=digest.entry(TRANSFER_DIGEST, row.name, since=since, months=away.months, button=begin),
     )
 
 
-#: The six-month transfer reminder's group in the daily digest (its title and line: locales/*/mobile.toml).
+#: The six-month transfer reminder's group in the daily digest (its title, line, hint and button:
+#: locales/*/mobile.toml).
 TRANSFER_DIGEST = "mobile.digest_transfer"

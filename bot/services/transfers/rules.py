@@ -10,8 +10,8 @@ The figures (docs/PRODUCT.md, 组织关系转接):
 * 转入 (a member coming here, an 外来党员 whose relation moves here): the 介绍信 received, the member placed in a
   Party group at once (编入党小组), and the 回执 sent back within one month. Closed when both are done.
 * A mobile member away more than six months at a fixed place: the report chain reminds the secretaries once
-  (`bot.services.reports.common`, `mobile:transfer:…`, in the daily digest, which names `/transfer 转出`); it is
-  reused, not duplicated here.
+  (`bot.services.reports.common`, `mobile:transfer:…`, in the daily digest with a button 「办理转出」 that begins
+  the 转出 step by step: `bot.services.transfers.out_steps`); it is reused, not duplicated here.
 
 Timers, each produced only while its window holds `today`, numbered by the week it is in so that a reminder
 goes once a week until the step is recorded and never floods after downtime:

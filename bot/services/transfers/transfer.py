@@ -16,7 +16,7 @@ from datetime import date
 
 from bot.domain.call import Call
 from bot.domain.models import GROUP_KIND, Member
-from bot.domain.results import Result, say, shown
+from bot.domain.results import Reply, Result, say, shown
 from bot.domain.rights import Actor, OrgTree
 from bot.i18n import Html, t
 from bot.services.kernel import dates
@@ -152,8 +152,8 @@ def _check_letter(org: str, letter: str) -> str | None:
 
 async def issue(deps: Deps, call: Call, scope: Scope, fields: list[str]) -> Result:
     """转出: the member of these branches, where to, the letter's number, its day and 有效期."""
-    person, now, store = call.actor, call.now, deps.store
-    today = now.astimezone(deps.tz).date()
+    store = deps.store
+    today = call.now.astimezone(deps.tz).date()
     if len(fields) < 4:
         return Result.of(say("transfers.usage_out"))
     raw, org, letter, raw_day = fields[:4]
@@ -168,26 +168,40 @@ async def issue(deps: Deps, call: Call, scope: Scope, fields: list[str]) -> Resu
     until = common.valid_until(fields[4] if len(fields) > 4 else "", issued)
     if until is None:
         return Result.of(say("transfers.bad_validity", value=fields[4][:20]))
-    if not rules.validity_allowed(issued, until):
-        limit = rules.letter_valid_until(issued)
-        return Result.of(say("transfers.rule.validity", day=dates.day(call.lang, limit), months=rules.LETTER_MONTHS))
+    refusal = validity_refusal(issued, until, call.lang)
+    if refusal is not None:
+        return Result.of(refusal)
     found = await _members(store, scope, raw, False)
     name = lookup.who(raw)[0][: common.MAX_NAME]
     if len(found) != 1:
         return Result.of(say("transfers.ambiguous" if found else "transfers.unknown", name=name))
-    member = found[0]
+    return await open_out(deps, call, found[0], Letter(org, letter, issued, until))
+
+
+def validity_refusal(issued: date, until: date, lang: str) -> Reply | None:
+    """The answer when a 介绍信's 有效期 is not allowed (before its day, or over three months), else None."""
+    if rules.validity_allowed(issued, until):
+        return None
+    limit = rules.letter_valid_until(issued)
+    return say("transfers.rule.validity", day=dates.day(lang, limit), months=rules.LETTER_MONTHS)
+
+
+async def open_out(deps: Deps, call: Call, member: Member, letter: Letter) -> Result:
+    """The 转出 recorded, its letter checked already: by `/transfer 转出` and by the reminder's 「办理转出」. A
+    member with a transfer open gets no second one (`transfers.issue` refuses it in its transaction)."""
+    person = call.actor
     by = person.member.id if person.member is not None else None
-    made = await store.transfers.issue(member.id, member.unit_id, Letter(org, letter, issued, until), by, now)
+    made = await deps.store.transfers.issue(member.id, member.unit_id, letter, by, call.now)
     if made is None:
         return Result.of(say("transfers.already_open", name=member.name))
     return Result.of(
         say(
             "transfers.issued",
             name=member.name,
-            org=org,
-            letter=letter,
-            issued=dates.day(call.lang, issued),
-            until=dates.day(call.lang, until),
+            org=letter.other_org,
+            letter=letter.letter_no,
+            issued=dates.day(call.lang, letter.issued),
+            until=dates.day(call.lang, letter.valid_until),
         )
     )
 
