@@ -82,7 +82,7 @@ def test_the_whole_demo_tour_plays_and_shows_each_capability(tmp_path: Path) -> 
         "活动小组长 · 正式党员",
         "活动小组：幸福家园3号楼党小组",
         "活动小组：物业服务党小组",
-        "预备党员（2026-03-18 入党） 〔无表决权〕",
+        "3月18日（周三） 入党） 〔无表决权〕",  # 预备党员（[2026年]3月18日…）: the year only when not this one
     ):
         assert fact in listing, fact
     assert listing.count("〔无表决权〕") == 2  # 丁美玲 and 刘海涛, probationary

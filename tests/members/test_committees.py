@@ -115,10 +115,12 @@ async def test_the_term_is_recorded_and_reminded_before_the_election(harness_fac
     first = harness.user(SECRETARIES[0])
     first.drain()
     await first.send("/term 一村党支部 | 2027-01-01")
-    await first.expect("不能晚于今天")
+    refused = (await first.expect("不能晚于今天")).text
+    assert "2027-01-01" in refused and "2026-" not in refused.replace("2027-01-01", "")  # today in words
     await first.send("/term 一村党支部 | 2021-11-01")
-    saved = (await first.expect("已记下")).text
-    assert "2021-11-01 至 2026-10-31（5 年）" in saved and "2026-04-30 和 2026-09-30" in saved
+    saved = (await first.expect("已记下")).text  # dates in words, with the year: they are years apart
+    assert "2021年11月1日（周一） 至 2026年10月31日（周六）（5 年）" in saved
+    assert "2026年4月30日（周四） 和 2026年9月30日（周三）" in saved and "2021-11-01" not in saved
     admin = harness.user(ADMIN)
     admin.drain()
     harness.at(datetime(2026, 4, 30, 8, 59, tzinfo=SH))  # before the six months' window
@@ -130,11 +132,15 @@ async def test_the_term_is_recorded_and_reminded_before_the_election(harness_fac
     await harness.settle()
     await until(lambda: got(first, "还有大约半年到期"))
     assert len(got(first, "换届提醒")) == 1
+    [six] = got(first, "还有大约半年到期")
+    assert "任期 2021年11月1日（周一） 至 10月31日（周六）" in six.text  # the end is this year: no year
     harness.at(datetime(2026, 9, 30, 10, 0, tzinfo=SH))
     await harness.sweep()
     await harness.settle()
     await until(lambda: got(first, "只剩大约一个月了"))
     assert len(got(first, "换届提醒")) == 2
+    [one] = got(first, "只剩大约一个月了")
+    assert "任期 10月31日（周六） 到期" in one.text
     keys = [r[0] for r in await harness.store.db.fetchall("SELECT key FROM outbox WHERE kind = 'term' ORDER BY key")]
     assert [k.rsplit(":", 1)[0] for k in keys] == ["term:1m:2:2026-10-31", "term:6m:2:2026-10-31"]
     harness.at(datetime(2026, 11, 2, 10, 0, tzinfo=SH))  # the term is over: no late reminder

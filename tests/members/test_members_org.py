@@ -57,7 +57,7 @@ async def test_members_shows_roles_membership_years_activity_group_and_who_votes
     zhao = line_of(text, "赵组长（一组）")
     assert "党小组长 · 正式党员 · 党龄 11 年 · 活动小组：幸福家园3号楼党小组" in zhao and "无表决权" not in zhao
     assert line_of(text, "钱预备（一组）").endswith(
-        "预备党员（2026-05-01 入党） · 活动小组：幸福家园3号楼党小组 〔无表决权〕"
+        "预备党员（5月1日（周五） 入党） · 活动小组：幸福家园3号楼党小组 〔无表决权〕"
     )
     assert line_of(text, "孙外来（一组）").endswith(
         "正式党员 · 党龄 27 年 · 活动小组：物业服务党小组 · 组织关系在外（江西省于都县某村党支部） 〔无表决权〕"

@@ -19,6 +19,7 @@ from bot.domain.resolutions import more_than_half
 from bot.domain.results import Reply, say
 from bot.domain.rights import OrgTree, managed_units
 from bot.i18n import Html, t
+from bot.services.kernel import dates
 from bot.services.kernel.deps import Deps
 from bot.services.kernel.reminders import Due
 from bot.services.kernel.text import clean_text
@@ -98,7 +99,8 @@ async def _listing(deps: Deps, call: Call, unit: Unit) -> Reply:
 def _term_line(lang: str, unit: Unit) -> str:
     if unit.term_start is None:
         return t(lang, "committee.no_term", unit=unit.name)
-    return t(lang, "committee.term", start=unit.term_start.isoformat(), end=term_end(unit.term_start).isoformat())
+    start, end = unit.term_start, term_end(unit.term_start)
+    return t(lang, "committee.term", start=dates.day_year(lang, start), end=dates.day_year(lang, end))
 
 
 async def _seat(deps: Deps, call: Call, unit: Unit, given: list[str]) -> Reply:
@@ -150,19 +152,19 @@ async def term_command(deps: Deps, call: Call, text: str) -> Reply:
     try:
         start = date.fromisoformat(fields[1])
     except ValueError:
-        return say("committee.err.date", value=fields[1][:20], today=today.isoformat())
+        return say("committee.err.date", value=fields[1][:20], today=dates.day(call.lang, today))
     if start > today or start < add_months(today, -12 * (TERM_YEARS + 1)):
-        return say("committee.err.date", value=fields[1][:20], today=today.isoformat())
+        return say("committee.err.date", value=fields[1][:20], today=dates.day(call.lang, today))
     await deps.store.committees.set_term(unit.id, start)
     end = term_end(start)
     log.info("unit=%s term from %s", unit.id, start)
     return say(
         "committee.term_saved",
         unit=unit.name,
-        start=start.isoformat(),
-        end=end.isoformat(),
-        first=add_months(end, -6).isoformat(),
-        second=add_months(end, -1).isoformat(),
+        start=dates.day_year(call.lang, start),
+        end=dates.day_year(call.lang, end),
+        first=dates.day_year(call.lang, add_months(end, -6)),
+        second=dates.day_year(call.lang, add_months(end, -1)),
     )
 
 
@@ -189,8 +191,8 @@ async def term_reminders(store: Store, settings: Settings, now: datetime) -> lis
                 lang,
                 f"committee.remind_{stage}",
                 unit=unit.name,
-                start=term.start.isoformat(),
-                end=end.isoformat(),
+                start=dates.day_year(lang, term.start),
+                end=dates.day_near(lang, end, local.date()),
             )
             key = f"{KIND}:{stage}:{unit.id}:{end.isoformat()}:{person.member_id}"
             due.append(

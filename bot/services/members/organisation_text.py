@@ -20,6 +20,7 @@ from bot.domain.organisation import (
 )
 from bot.domain.rights import OrgTree
 from bot.i18n import Html, t
+from bot.services.kernel import dates
 
 #: The order roles are named in: the secretary first, the bot's own roles last.
 _ROLE_ORDER = ("secretary", COMMITTEE, GROUP_LEADER, ACTIVITY_LEADER, "liaison", "admin")
@@ -47,7 +48,7 @@ def facts(member: Member, tree: OrgTree, lang: str, today: date) -> list[str]:
         out.append(roles)
     if member.is_probationary:
         out.append(
-            t(lang, "members.probationary_since", date=member.joined.isoformat())
+            t(lang, "members.probationary_since", date=dates.day_near(lang, member.joined, today))
             if member.joined
             else t(lang, "members.membership.probationary")
         )
