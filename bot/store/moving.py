@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Literal
 
 from bot.store.db import Database, iso
 from bot.store.outbox import Outgoing, enqueue_in
@@ -87,10 +88,7 @@ class MovingRepo:
 
     async def details(self, member_id: int) -> dict[str, str]:
         """The member's file fields, without the 身份证号."""
-        rows = await self.db.fetchall(
-            "SELECT field, value FROM member_details WHERE member_id = ? AND field <> ?", (member_id, ID_FIELD)
-        )
-        return {str(r[0]): str(r[1]) for r in rows}
+        return (await self.details_of([member_id])).get(member_id, {})
 
     async def details_of(self, member_ids: Collection[int]) -> dict[int, dict[str, str]]:
         """The file fields of these members (for the sheets), without the 身份证号."""
@@ -197,37 +195,27 @@ class MovingRepo:
 
     async def attended(self, member_ids: Collection[int], start: datetime, end: datetime) -> list[Attended]:
         """The meetings (not cancelled) these members were present at, starting in [start, end)."""
-        if not member_ids:
-            return []
-        ids = sorted(member_ids)
-        rows = await self.db.fetchall(
-            "SELECT k.member_id, n.id, n.kind, n.starts_at, n.topic, n.study_hours FROM checkins k "
-            "JOIN notices n ON n.id = k.notice_id AND n.cancelled_at IS NULL "
-            f"WHERE k.member_id IN ({_marks(ids)}) AND n.starts_at >= ? AND n.starts_at < ? ORDER BY n.starts_at",
-            (*ids, iso(start), iso(end)),
-        )
-        return [
-            Attended(
-                int(r[0]),
-                int(r[1]),
-                str(r[2]),
-                datetime.fromisoformat(str(r[3])),
-                str(r[4]),
-                None if r[5] is None else float(r[5]),
-            )
-            for r in rows
-        ]
+        return await self._present("checkins", member_ids, (start, end))
 
     async def made_up(self, member_ids: Collection[int], start: datetime, end: datetime) -> list[Attended]:
         """The meetings these members made up later (补学), for STUDY_COUNTS_MAKEUP."""
+        return await self._present("makeups", member_ids, (start, end))
+
+    async def _present(
+        self, table: Literal["checkins", "makeups"], member_ids: Collection[int], span: tuple[datetime, datetime]
+    ) -> list[Attended]:
+        """The meetings (not cancelled) starting in [span) that `table` records these members for: one query for
+        attendance and 补学, the table name being one of two literals, never input."""
+        if table not in ("checkins", "makeups"):
+            raise ValueError(f"not a table of presence: {table!r}")
         if not member_ids:
             return []
         ids = sorted(member_ids)
         rows = await self.db.fetchall(
-            "SELECT k.member_id, n.id, n.kind, n.starts_at, n.topic, n.study_hours FROM makeups k "
+            f"SELECT k.member_id, n.id, n.kind, n.starts_at, n.topic, n.study_hours FROM {table} k "
             "JOIN notices n ON n.id = k.notice_id AND n.cancelled_at IS NULL "
             f"WHERE k.member_id IN ({_marks(ids)}) AND n.starts_at >= ? AND n.starts_at < ? ORDER BY n.starts_at",
-            (*ids, iso(start), iso(end)),
+            (*ids, iso(span[0]), iso(span[1])),
         )
         return [
             Attended(
