@@ -113,6 +113,8 @@ ADDED = (
     "RegisterView",  # a 发展党员 register's 思想汇报 (issue 24)
     "RegisterRead",
     "RegisterComment",
+    "TransferOut",  # 办理转出 on the six-month reminder (issue 27)
+    "TransferOutUsual",
 )
 
 
