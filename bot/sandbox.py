@@ -2,8 +2,8 @@
 
 It imports the demo roster (白庙社区, 58 members) into a database of its own, gives every member an
 emulator account, plays a short tour, then lets you act as anyone: type messages, press buttons by
-number or label, `:scan` a check-in QR image. `--script FILE` plays a scripted conversation and prints the
-transcript.
+number or label, `:scan` a check-in QR image, `:digest` send the reminders due now. `--script FILE` plays a
+scripted conversation and prints the transcript.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ import dataclasses
 import re
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
+from functools import partial
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -25,6 +26,7 @@ from bot.app import build_application, running
 from bot.config import Settings
 from bot.domain.workdays import period
 from bot.emulator import BotApiEmulator, BotMessage, EmuUser
+from bot.services import registry
 from bot.services.households.importing import apply_households, parse_households
 from bot.services.members.roster import OrgNames, RosterRow, apply_roster, parse_roster
 from bot.store import Store
@@ -55,6 +57,8 @@ class Sandbox:
         self.names = {v: k for k, v in names.items()}
         self.current = next(iter(names))
         self.out = out
+        #: `:digest`: one reminder sweep now, as at DIGEST_TIME and outside quiet hours (set by `_main`).
+        self.sweep: Callable[[], Awaitable[int]] | None = None
 
     def echo(self, line: str = "") -> None:
         print(line, flush=True)
@@ -142,6 +146,10 @@ class Sandbox:
             return True
         if line == ":scan":
             await self.scan()
+            return True
+        if line == ":digest" and self.sweep is not None:
+            self.echo(f"（提醒现在就发：到了每日待办汇总的时间，{await self.sweep()} 条）")
+            await self.settle()
             return True
         if line.startswith(":press") or (line.isdigit() and self.numbered_buttons() >= int(line) > 0):
             label = line[6:].strip() if line.startswith(":press") else line
@@ -269,6 +277,7 @@ async def _main(
                 app = build_application(sandbox_settings, store)
                 async with running(app, poll_timeout=1):
                     box = Sandbox(emu, ids)
+                    box.sweep = partial(sweep_now, store, sandbox_settings)
                     await box.register_everyone(store)
                     print(
                         f"Zhibu sandbox: Bot API emulator at {emu.base_url}, "
@@ -284,6 +293,16 @@ async def _main(
             finally:
                 await store.close()
     return 0
+
+
+async def sweep_now(store: Store, settings: Settings) -> int:
+    """`:digest`: the reminders due now, sent at once — as if it were DIGEST_TIME, outside quiet hours — so the daily
+    digest (and the buttons it carries, 「办理转出」) can be seen without waiting for the morning."""
+    now_settings = settings.model_copy(update={"digest_time": "00:00", "quiet_hours": ""})
+    for worked_out in ("quiet", "digest_at"):  # cached properties of the copied settings: worked out again
+        now_settings.__dict__.pop(worked_out, None)
+    await store.due.look_again()  # a chain put off to the end of the quiet hours is looked at now
+    return await registry.sweep(store, now_settings, datetime.now(UTC))
 
 
 async def _interactive(box: Sandbox) -> None:

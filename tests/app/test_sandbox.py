@@ -134,3 +134,8 @@ def test_the_whole_demo_tour_plays_and_shows_each_capability(tmp_path: Path) -> 
     assert "人户分离：户籍地址 白庙村2组；实际居住地 县城幸福家园2号楼2单元" in out
     assert "党员学习培训学时" in out
     assert "已报到：龚德明" in out and "龚德明：" in out[out.index("江建军 › /serve") :]
+    # 办理转出 from the daily digest (:digest plays DIGEST_TIME): only the letter's number, day and 有效期 are asked
+    out = whole[whole.index("（提醒现在就发") :]
+    assert "外出满半年的流动党员" in out and "办理转出：张金花" in out
+    assert "转往 中共东莞市长安镇委员会流动党员党支部（流入地登记的党组织）" in out
+    assert "已登记转出：张金花" in out and "在途（1 件）" in out

@@ -101,7 +101,8 @@ async def test_without_a_recorded_organisation_it_is_asked_and_a_shorter_validit
     await secretary.send("2026-020")
     await secretary.expect("开具日期")
     await secretary.send("2026-03-01")
-    await secretary.expect("有效期一般是 3 个月，到 5月31日（周日）")
+    asked = await secretary.expect("有效期一般是 3 个月，到 5月31日（周日）")
+    assert "例如 2026-03-31" in asked.text  # a shorter one's example: a month after the letter's day
     await secretary.send("30天")
     await secretary.expect("已登记转出：张流动")
     assert await transfers(harness) == [("中共某某镇委员会", "2026-020", "2026-03-01", "2026-03-30", "open")]

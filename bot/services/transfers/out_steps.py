@@ -10,7 +10,7 @@ nothing is recorded; a second press starts the questions over, and a second 转�
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal
 
 from bot.domain import drafts
@@ -29,6 +29,8 @@ from bot.store.transfers import Letter
 
 #: What a person types for the day the letter is issued when it is today.
 TODAY_WORDS = frozenset({"今天", "今日", "today"})
+#: The last day shown as the example of a shorter 有效期: a month after the letter's day.
+SHORTER_EXAMPLE_DAYS = 30
 
 
 class OutDraft(drafts.Draft):
@@ -75,18 +77,13 @@ def ask(draft: OutDraft, lang: str, today: date) -> Reply:
         return say("transfers.out.ask_letter")
     if draft.issued is None:
         return say("transfers.out.ask_day", example=today.isoformat())
-    until = rules.letter_valid_until(draft.issued)
-    button = {"text": _usual_label(lang, until), "data": TransferOutUsual(draft.member_id).pack()}
+    until = dates.day_near(lang, rules.letter_valid_until(draft.issued), today)
+    label = t(lang, "transfers.out.button_usual", months=rules.LETTER_MONTHS, until=until)
+    button = {"text": label, "data": TransferOutUsual(draft.member_id).pack()}
+    shorter = (draft.issued + timedelta(days=SHORTER_EXAMPLE_DAYS)).isoformat()
     return say(
-        "transfers.out.ask_validity",
-        buttons=[[button]],
-        until=dates.day_near(lang, until, today),
-        months=rules.LETTER_MONTHS,
+        "transfers.out.ask_validity", buttons=[[button]], until=until, months=rules.LETTER_MONTHS, example=shorter
     )
-
-
-def _usual_label(lang: str, until: date) -> str:
-    return t(lang, "transfers.out.button_usual", months=rules.LETTER_MONTHS, until=dates.day(lang, until))
 
 
 async def begin(deps: Deps, call: Call, member_id: int) -> Stepping:

@@ -194,14 +194,15 @@ async def open_out(deps: Deps, call: Call, member: Member, letter: Letter) -> Re
     made = await deps.store.transfers.issue(member.id, member.unit_id, letter, by, call.now)
     if made is None:
         return Result.of(say("transfers.already_open", name=member.name))
+    today = call.now.astimezone(deps.tz).date()
     return Result.of(
         say(
             "transfers.issued",
             name=member.name,
             org=letter.other_org,
             letter=letter.letter_no,
-            issued=dates.day(call.lang, letter.issued),
-            until=dates.day(call.lang, letter.valid_until),
+            issued=dates.day_near(call.lang, letter.issued, today),
+            until=dates.day_near(call.lang, letter.valid_until, today),
         )
     )
 
