@@ -93,7 +93,7 @@ async def test_activity_card_reminded_before_and_after_its_last_day(harness: Har
     got = await swept(harness, "2026-05-30", SECRETARY, LIAISON, MIGRANT)  # 31 days before
     assert not any("活动证" in x for texts in got.values() for x in texts)
     got = await swept(harness, "2026-05-31", SECRETARY, LIAISON, MIGRANT)  # 30 days before
-    assert any("LD-7" in x and "2026-06-30 到期" in x for x in got[SECRETARY])
+    assert any("LD-7" in x and "6月30日（周二） 到期" in x for x in got[SECRETARY])
     assert any("LD-7" in x for x in got[LIAISON]) and not got[MIGRANT]
     got = await swept(harness, "2026-06-30", SECRETARY, LIAISON)  # once only, not daily
     assert not any("活动证" in x for texts in got.values() for x in texts)
@@ -257,7 +257,7 @@ async def test_separated_member_contact_each_quarter(harness: Harness) -> None:
     got = await swept(harness, "2026-03-31", LIAISON)  # 89 days
     assert not any("赵巡逻" in x for x in got[LIAISON])
     got = await swept(harness, "2026-04-01", LIAISON)  # 90 days: a quarter
-    assert any("赵巡逻" in x and "90 天" in x for x in got[LIAISON])
+    assert any("赵巡逻" in x and "90 天" in x and "上次是 1月1日（周四）" in x for x in got[LIAISON])
     got = await swept(harness, "2026-04-02", LIAISON)
     assert not got[LIAISON]  # once per spell
     liaison = harness.user(LIAISON)

@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 from bot.config import Settings
 from bot.domain.rights import OrgTree
 from bot.i18n import t
+from bot.services.kernel import dates
 from bot.services.kernel.reminders import Due
 from bot.services.transfers import rules
 from bot.store import Store
@@ -67,11 +68,12 @@ async def card_reminders(store: Store, settings: Settings, now: datetime) -> lis
         for recipient in dict.fromkeys(r for r in recipients if r is not None and r != card.member_id):
             person = reach.get(recipient)
             key = f"transfers:card:{stage}:{card.member_id}:{card.until.isoformat()}:{recipient}"
+            lang = (person.language if person is not None else None) or settings.default_language
             values: dict[str, object] = {
                 "name": card.name,
                 "unit": tree.name(card.unit_id),
                 "number": card.number or "—",
-                "day": card.until.isoformat(),
+                "day": dates.day_near(lang, card.until, today),
             }
             words = (f"transfers.remind.card_{stage}", values)
             message = None if person is None else _message(person, key, settings, words)
@@ -120,10 +122,11 @@ async def separated_reminders(store: Store, settings: Settings, now: datetime) -
         if days < SEPARATED_CONTACT_DAYS or person is None or liaison_id == member_id:
             continue
         spell = days // SEPARATED_CONTACT_DAYS
-        day = last.astimezone(tz).date().isoformat()
-        key = f"transfers:separated:{liaison_id}:{member_id}:{day}:{spell}"
+        heard = last.astimezone(tz).date()
+        key = f"transfers:separated:{liaison_id}:{member_id}:{heard.isoformat()}:{spell}"
+        said = dates.day_near(person.language or settings.default_language, heard, now.astimezone(tz).date())
         message = _message(
-            person, key, settings, ("transfers.remind.separated", {"name": name, "days": days, "day": day})
+            person, key, settings, ("transfers.remind.separated", {"name": name, "days": days, "day": said})
         )
         if message is not None:
             due.append(Due(message))
