@@ -46,6 +46,7 @@ UNREGISTERED = frozenset({"张金花", "孟春生", "田小红"})  # left unregi
 STRANGER_ID = 8_000_000
 FIRST_ID = 9_000_001
 QUIET = 0.4  # seconds without a new message before the bot is taken to be done answering
+DRAIN_SECONDS = 120  # `:digest`: how long the outbox may take to go out before the transcript goes on
 _CODE = re.compile(r"/checkin (\d{6})")  # the code in the caption of a check-in QR image
 
 
@@ -302,7 +303,12 @@ async def sweep_now(store: Store, settings: Settings) -> int:
     for worked_out in ("quiet", "digest_at"):  # cached properties of the copied settings: worked out again
         now_settings.__dict__.pop(worked_out, None)
     await store.due.look_again()  # a chain put off to the end of the quiet hours is looked at now
-    return await registry.sweep(store, now_settings, datetime.now(UTC))
+    queued = await registry.sweep(store, now_settings, datetime.now(UTC))
+    for _ in range(int(DRAIN_SECONDS / 0.05)):  # the sender paces each chat: wait until it is done
+        if not await store.outbox.pending_count():
+            break
+        await asyncio.sleep(0.05)
+    return queued
 
 
 async def _interactive(box: Sandbox) -> None:
