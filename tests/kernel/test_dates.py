@@ -71,3 +71,21 @@ def test_a_month_of_a_date_leaves_the_day_out() -> None:
     assert dates.month("zh", date(2026, 3, 31)) == "2026年3月"
     assert dates.month("en", date(2026, 3, 31)) == "March 2026"
     assert dates.month_span("zh", date(2026, 3, 1), date(2026, 3, 31)) == "2026年3月"
+
+
+@pytest.mark.parametrize(
+    ("kept", "zh", "en"),
+    [
+        ("2019-07-01", "2019年7月1日", "1 Jul 2019"),
+        (date(2019, 7, 1), "2019年7月1日", "1 Jul 2019"),
+        ("2026-11-30T10:00:00+08:00", "2026年11月30日", "30 Nov 2026"),
+        ("1958-03", "1958年3月", "March 1958"),
+        ("1958年", "1958年", "1958年"),  # as an old roster typed it
+        ("2019-13", "2019-13", "2019-13"),  # not a month: as typed, never an error
+        ("", "—", "—"),
+        (None, "—", "—"),
+    ],
+)
+def test_a_date_kept_in_a_record_reads_in_words_with_its_year(kept: str | date | None, zh: str, en: str) -> None:
+    assert dates.recorded("zh", kept) == zh
+    assert dates.recorded("en", kept) == en

@@ -96,8 +96,8 @@ async def test_away_for_more_than_a_month_the_secretary_registers_a_mobile_membe
     assert "周普通" not in choice.labels()
     await secretary.press("冯联络", choice)
     done = await secretary.expect("已把 周普通 登记为流动党员", kind="message")
-    assert "外出时间 2026-11-10" in done.text and "每季度" in done.text and "联系人：冯联络" in done.text
-    assert "外出时间 2026-11-10" in (await member.expect("支部已把您登记为流动党员")).text
+    assert "外出时间 11月10日（周二）" in done.text and "每季度" in done.text and "联系人：冯联络" in done.text
+    assert "外出时间 11月10日（周二）" in (await member.expect("支部已把您登记为流动党员")).text
     assert "周普通" in (await liaison.expect("请您联系流动党员")).text
     category, cadence, since, liaison_id = await member_row(harness, PLAIN)
     assert (category, cadence, since, liaison_id) == (

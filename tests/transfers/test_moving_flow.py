@@ -66,10 +66,11 @@ async def test_member_file_shows_the_fields_and_the_id_only_when_kept(harness_fa
     secretary = harness.user(SECRETARY)
     await secretary.send("/member 张流动")
     file = (await secretary.expect("党员档案：张流动")).text
-    assert "性别：男" in file and "出生年月：1958-03" in file and "民族：汉族" in file
+    assert "性别：男" in file and "出生年月：1958年3月" in file and "民族：汉族" in file
     assert "110***********0010" in file and GOOD_ID not in file
     assert "流入地：东莞市长安镇" in file and "中共长安镇委员会" in file and "刘书记" in file
     assert "LD-2026-01" in file and "还有 19 天到期" in file
+    assert "2025年6月1日发放，有效期至2026年5月20日" in file and "2025-06-01" not in file
     await secretary.send("/members")
     listing = (await secretary.expect("张流动")).text
     assert "0010" not in listing and "110105" not in listing
@@ -283,7 +284,7 @@ async def test_a_member_from_elsewhere_in_their_file_and_counted_here(harness: H
     await secretary.send(f"/member {TOM}")
     file = (await secretary.expect("党员档案")).text
     assert "组织关系所在党组织：江西省于都县某村党支部" in file
-    assert "原党组织联系人：李支书 13700000000；来本社区时间：2024-03-01" in file
+    assert "原党组织联系人：李支书 13700000000；来本社区时间：2024年3月1日" in file
     tom = harness.user(TOM_ID)
     await tom.send("/study")
     assert "2 学时" in (await tom.expect("学习培训")).text  # a 党课 attended here counts here
@@ -313,4 +314,5 @@ async def test_a_mobile_member_reports_an_activity_where_they_are_and_the_liaiso
     await patrol.expect("流动党员报告参加流入地党组织活动用的")
     secretary = harness.user(SECRETARY)
     await secretary.send("/member 张流动")
-    assert "最近参加流入地活动：2026-02-18 参加长安镇流动党员支部主题党日" in (await secretary.expect("党员档案")).text
+    file = (await secretary.expect("党员档案")).text
+    assert "最近参加流入地活动：2026年2月18日 参加长安镇流动党员支部主题党日" in file

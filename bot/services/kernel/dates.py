@@ -5,7 +5,8 @@ date; the words come from the catalogue (`dates.*`), so each language reads natu
 
 The year is left out, as people say it: what is shown is near (a meeting within the year, a deadline of this
 month or quarter, a check-in today). Months keep it (`month`, `month_span`: 「2026年10月—11月」, "October–November
-2026"): the months a payment covers may be a year back or ahead.
+2026"): the months a payment covers may be a year back or ahead. Dates kept in a record (入党时间, 出生年月, a
+card's validity) read as a file writes them, with the year and no weekday (`recorded`: 「2019年7月1日」, 「1958年3月」).
 """
 
 from __future__ import annotations
@@ -50,6 +51,30 @@ def day_year(lang: str, on: date) -> str:
     weekday = t(lang, "dates.weekdays").split(",")[on.weekday()]
     month = t(lang, "dates.months").split(",")[on.month - 1]
     return t(lang, "dates.day_year", year=on.year, month=month, day=on.day, weekday=weekday)
+
+
+def dated(lang: str, on: date) -> str:
+    """A day of a record, as a file writes it, with its year and without a weekday: `2019年7月1日`; `1 Jul 2019`."""
+    month = t(lang, "dates.months").split(",")[on.month - 1]
+    return t(lang, "dates.dated", year=on.year, month=month, day=on.day)
+
+
+def recorded(lang: str, text: str | date | None, blank: str = "—") -> str:
+    """A date kept as text in a record (`2019-07-01`, `2019-07`, `2019-07-01T10:00:00+08:00`) in words: `2019年7月1日`,
+    `2019年7月`; anything else as it was typed (an old roster's `2019年`), and `blank` for nothing."""
+    if isinstance(text, date):
+        return dated(lang, text)
+    value = (text or "").strip()
+    if not value:
+        return blank
+    try:
+        return dated(lang, date.fromisoformat(value[:10]))
+    except ValueError:
+        pass
+    try:
+        return month(lang, date.fromisoformat(value[:7] + "-01")) if len(value) == 7 else value
+    except ValueError:
+        return value
 
 
 def moment(lang: str, local: datetime) -> str:

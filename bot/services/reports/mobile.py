@@ -12,6 +12,7 @@ from bot.domain.models import Member
 from bot.domain.results import Buttons, Reply, Result, alert, say
 from bot.domain.rights import Actor, OrgTree, can_manage
 from bot.i18n import Html, t
+from bot.services.kernel import dates
 from bot.services.kernel.deps import Deps
 from bot.services.members.people import unit_label
 from bot.services.reports.buttons import MobileLiaison, MobileRegister, StatusLong
@@ -138,7 +139,7 @@ async def register(deps: Deps, call: Call, pressed: MobileLiaison) -> Result:
                 text=t(
                     own,
                     "mobile.registered_member",
-                    date=today.isoformat(),
+                    date=dates.day(own, today),
                     cadence=t(own, f"mobile.cadence.{cadence}"),
                     liaison=liaison.name if liaison else t(own, "mobile.nobody"),
                 ),
@@ -154,7 +155,7 @@ async def register(deps: Deps, call: Call, pressed: MobileLiaison) -> Result:
                 ref=f"mobile:{member.id}",
                 member_id=liaison.id,
                 chat_id=liaison.telegram_id,
-                text=t(theirs, "mobile.liaison_told", name=member.name, date=today.isoformat()),
+                text=t(theirs, "mobile.liaison_told", name=member.name, date=dates.day(theirs, today)),
             )
         )
     if not await store.reports.register_mobile(
@@ -165,7 +166,7 @@ async def register(deps: Deps, call: Call, pressed: MobileLiaison) -> Result:
         say(
             "mobile.registered",
             name=member.name,
-            date=today.isoformat(),
+            date=dates.day(lang, today),
             cadence=Html(t(lang, f"mobile.cadence.{cadence}")),
             liaison=liaison.name if liaison else t(lang, "mobile.nobody"),
         ),

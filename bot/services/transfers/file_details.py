@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.i18n import t
+from bot.services.kernel import dates
 from bot.services.members.roster_details import masked
 from bot.services.transfers import rules
 
@@ -26,7 +27,7 @@ def person_lines(details: dict[str, str], id_number: str | None, lang: str) -> l
                 lang,
                 "transfers.file_person",
                 gender=_get(details, "gender"),
-                birth=_get(details, "birth"),
+                birth=dates.recorded(lang, details.get("birth")),
                 ethnicity=_get(details, "ethnicity"),
                 education=_get(details, "education"),
             )
@@ -54,8 +55,8 @@ def card_text(details: dict[str, str], today: date, lang: str) -> str:
         lang,
         "transfers.file_card",
         number=_get(details, "card_no"),
-        issued=_get(details, "card_issued"),
-        until=until or DASH,
+        issued=dates.recorded(lang, details.get("card_issued")),
+        until=dates.recorded(lang, until),
         state=state,
     )
 
@@ -76,7 +77,12 @@ def category_lines(category: str | None, details: dict[str, str], today: date, l
             lines.append(card_text(details, today, lang))
     if category == "incoming" or details.get("home_contact") or details.get("arrived"):
         lines.append(
-            t(lang, "transfers.file_incoming", contact=_get(details, "home_contact"), since=_get(details, "arrived"))
+            t(
+                lang,
+                "transfers.file_incoming",
+                contact=_get(details, "home_contact"),
+                since=dates.recorded(lang, details.get("arrived")),
+            )
         )
     if category == "separated" or details.get("residence"):
         lines.append(

@@ -12,6 +12,7 @@ from datetime import timedelta
 from bot.domain.call import Call
 from bot.domain.results import Result, say, shown
 from bot.i18n import t
+from bot.services.kernel import dates
 from bot.services.kernel.deps import Deps
 from bot.services.kernel.text import clean_text
 from bot.services.members import lookup
@@ -55,12 +56,17 @@ async def member_file(deps: Deps, call: Call, text: str) -> Result:
             else m.membership,
             relation=t(lang, f"transfers.relation.{m.relation}") if m.relation in ("here", "elsewhere") else m.relation,
         ),
-        t(lang, "transfers.file_dates", joined=_or_dash(m.joined), confirmed=_or_dash(m.confirmed)),
+        t(
+            lang,
+            "transfers.file_dates",
+            joined=dates.recorded(lang, m.joined),
+            confirmed=dates.recorded(lang, m.confirmed),
+        ),
         t(lang, "transfers.file_contact", phone=_or_dash(m.phone), building=_or_dash(m.building)),
         t(lang, "transfers.file_liaison", liaison=liaison.name if liaison else "—"),
     ]
     if m.migrant_since is not None or m.category == "migrant":
-        lines.append(t(lang, "transfers.file_mobile", since=_or_dash(m.migrant_since)))
+        lines.append(t(lang, "transfers.file_mobile", since=dates.recorded(lang, m.migrant_since)))
     details = await store.moving.details(m.id)
     id_number = await store.moving.id_number(m.id) if settings.store_id_numbers else None
     lines[2:2] = file_details.person_lines(details, id_number, lang)
@@ -72,23 +78,25 @@ async def member_file(deps: Deps, call: Call, text: str) -> Result:
         joined = [e for e in await store.moving.service([m.id], since, today) if e.kind == "inflow"]
         key = "transfers.file_inflow_last" if joined else "transfers.file_inflow_none"
         last = joined[-1] if joined else None
-        lines.append(t(lang, key, day=last.on.isoformat() if last else "", what=last.what if last else ""))
+        lines.append(t(lang, key, day=dates.dated(lang, last.on) if last else "", what=last.what if last else ""))
     if m.category == "employed" and m.relation != "here":
         served = await store.moving.service([m.id], today.replace(month=1, day=1), today.replace(month=12, day=31))
         first = next((e for e in served if e.kind == "report"), None)
         hours = sum(e.hours for e in served if e.kind == "activity")
         key = "transfers.file_served" if first else "transfers.file_not_served"
-        lines.append(t(lang, key, year=today.year, day=first.on.isoformat() if first else "", hours=f"{hours:g}"))
+        lines.append(
+            t(lang, key, year=today.year, day=dates.dated(lang, first.on) if first else "", hours=f"{hours:g}")
+        )
     if not m.active:
-        lines.append(t(lang, "transfers.file_inactive", day=_or_dash((m.deactivated_at or "")[:10])))
+        lines.append(t(lang, "transfers.file_inactive", day=dates.recorded(lang, m.deactivated_at)))
     lines.append(
         t(
             lang,
             "transfers.file_counts",
             reports=counts.reports,
-            last_report=_or_dash(counts.last_report),
+            last_report=dates.recorded(lang, counts.last_report),
             meetings=counts.meetings,
-            last_meeting=_or_dash(counts.last_meeting),
+            last_meeting=dates.recorded(lang, counts.last_meeting),
         )
     )
     transfers = await store.transfers.of_member(m.id)
