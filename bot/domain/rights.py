@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 from bot.domain.models import COMMITTEE_KIND, Member, Unit
 
@@ -44,8 +45,17 @@ class OrgTree:
     def of(cls, units: Iterable[Unit]) -> OrgTree:
         return cls({u.id: u for u in units})
 
+    @cached_property
+    def _below(self) -> dict[int | None, list[Unit]]:
+        """Each unit's children, in the order of `units`: worked out once per tree (a tree is built per update, and
+        `subtree` asks `children` of every unit: at 600 units, 360 000 comparisons a call without it)."""
+        below: dict[int | None, list[Unit]] = {}
+        for unit in self.units.values():
+            below.setdefault(unit.parent_id, []).append(unit)
+        return below
+
     def children(self, unit_id: int) -> list[Unit]:
-        return [u for u in self.units.values() if u.parent_id == unit_id]
+        return list(self._below.get(unit_id, ()))
 
     def subtree(self, unit_id: int) -> set[int]:
         """The unit and every unit under it."""

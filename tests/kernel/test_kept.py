@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.domain.rights import OrgTree
+from bot.services.kernel import kept as kept_module
 from bot.services.kernel import pages
-from bot.services.kernel.kept import Kept, ListKeeper
+from bot.services.kernel.kept import COLLECT_AT, Kept, ListKeeper
 from bot.services.kernel.pages import Asked, Filter
 from tests.support import bulk
 from tests.support.harness import SECRETARY, Harness
@@ -78,6 +80,36 @@ async def test_the_oldest_list_goes_first() -> None:
     await keeper.get("c", build, fresh=False)  # "a" goes
     assert await keeper.get("b", build, fresh=False) == 2
     assert await keeper.get("a", build, fresh=False) == 4
+
+
+@pytest.mark.parametrize(("length", "collected"), [(COLLECT_AT - 1, 0), (COLLECT_AT, 1)])
+async def test_a_long_list_has_the_collectors_pass_when_it_is_built_not_on_a_press(
+    monkeypatch: pytest.MonkeyPatch, length: int, collected: int
+) -> None:
+    passes: list[int] = []
+    monkeypatch.setattr(kept_module.gc, "collect", lambda *args: passes.append(1) or 0)
+
+    async def build() -> Kept[int]:
+        return Kept.of(list(range(length)), FILTERS)
+
+    keeper = ListKeeper(ttl=60, size=2, clock=Clock())
+    await keeper.get("a", build, fresh=True)
+    assert len(passes) == collected
+    await keeper.get("a", build, fresh=False)  # a press: taken from the kept list, no pass
+    assert len(passes) == collected
+
+
+def test_a_units_children_and_subtree_come_from_the_tree() -> None:
+    from bot.domain.models import Unit
+
+    units = [Unit(id=1, parent_id=None, kind="committee", name="党委")]
+    units += [Unit(id=i, parent_id=1, kind="branch", name=f"{i}支部") for i in range(2, 5)]
+    units += [Unit(id=i, parent_id=2, kind="group", name=f"{i}组") for i in range(5, 7)]
+    tree = OrgTree.of(units)
+    assert [u.id for u in tree.children(1)] == [2, 3, 4]
+    assert [u.id for u in tree.children(2)] == [5, 6]
+    assert tree.children(5) == []
+    assert tree.subtree(1) == set(range(1, 7)) and tree.subtree(2) == {2, 5, 6} and tree.subtree(99) == set()
 
 
 TZ = ZoneInfo("Asia/Shanghai")
