@@ -15,6 +15,8 @@ member 1 is made the committee's secretary (so the lists hold every member), and
   `broadcast_state` with every delivery pending (what the sender asks after each delivery; median of 200); then
   the deliveries marked sent (one in 50 failed) and the secretary's summary (`summary_message`): its time, stall,
   and the growth of the process's RSS.
+* **preview** — the preview before Send of that notice (`compose.preview`, issue 31): its time, stall, hold and
+  collector pause, and the process's peak RSS (VmHWM) before and after it.
 * **startup** — the application against the in-process emulator, with every linked member's chat known: the time
   from starting to polling, and the menu calls made (setMyCommands / deleteMyCommands) by then and in all.
 * **import** — `import-roster` of a generated roster of `--members` rows into an empty database (`apply_roster`),
@@ -43,7 +45,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 END = datetime(2026, 11, 20, 12, tzinfo=UTC)
-WHAT = ("pages", "broadcast", "startup", "import")
+WHAT = ("pages", "broadcast", "preview", "startup", "import")
 
 
 # ------------------------------------------------------------------------------------------------ child side
@@ -172,17 +174,26 @@ async def child_pages(db: Path, presses: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, (command, page, kind, ref) in lists.items():
         first, first_stall = await _timed(command)
-        times, stalls = [], []
+        times, stalls, cpu, held, collector = [], [], [], 0.0, 0.0
         for n in range(2, presses + 2):
             pressed = ListPage(kind, ref, FilterWord.ALL, n)
-            took, stall = await _timed(lambda pressed=pressed, page=page: page(deps, call, pressed))
+            started = time.thread_time()
+            took, probe = await _probed(lambda pressed=pressed, page=page: page(deps, call, pressed))
+            cpu.append(time.thread_time() - started)
             times.append(took)
-            stalls.append(stall)
+            stalls.append(probe.worst)
+            held, collector = max(held, probe.held), max(collector, probe.collector)
         times.sort()
+        cpu.sort()
+        p95 = min(len(times) - 1, int(len(times) * 0.95))
         out[name] = {
             "command_ms": first * 1000,
             "press_p50_ms": statistics.median(times) * 1000,
-            "press_p95_ms": times[min(len(times) - 1, int(len(times) * 0.95))] * 1000,
+            "press_p95_ms": times[p95] * 1000,
+            "press_cpu_p50_ms": statistics.median(cpu) * 1000,
+            "press_cpu_p95_ms": cpu[p95] * 1000,
+            "press_hold_ms": held * 1000,  # the most CPU a press held the loop for between two turns
+            "press_collector_ms": collector * 1000,  # the longest collector pause during the presses
             "stall_ms": max([first_stall, *stalls]) * 1000,
         }
     await store.close()
@@ -235,6 +246,30 @@ async def child_broadcast(db: Path) -> dict[str, Any]:
         "summary_hold_ms": summarising.held * 1000,
         "rss_publish_mb": rss1 - rss0,
         "rss_summary_mb": rss2 - rss1,
+        "peak_mb": _peak_mb(),
+    }
+
+
+async def child_preview(db: Path) -> dict[str, Any]:
+    from bot.services.kernel.deps import Deps
+    from bot.services.notices import compose
+    from bot.store.notices import Draft
+
+    store = await _open(db)
+    deps = Deps(store, _settings(db))
+    call = await _call(store, END)
+    draft = Draft(kind="general", unit_id=1, starts_at=END + timedelta(days=2), place="村委会", topic="学习")
+    await compose.preview(deps, call, draft.model_copy(update={"unit_id": 2}))  # imports and wording loaded
+    peak0, rss0 = _peak_mb(), rss_mb()
+    took, probe = await _probed(lambda: compose.preview(deps, call, draft))
+    await store.close()
+    return {
+        "preview_s": took,
+        "preview_stall_ms": probe.worst * 1000,
+        "preview_hold_ms": probe.held * 1000,
+        "preview_collector_ms": probe.collector * 1000,
+        "rss_before_mb": rss0,
+        "peak_before_mb": peak0,
         "peak_mb": _peak_mb(),
     }
 
@@ -319,6 +354,8 @@ def child(args: argparse.Namespace) -> None:
         out = asyncio.run(child_pages(db, args.presses))
     elif args.what == "broadcast":
         out = asyncio.run(child_broadcast(db))
+    elif args.what == "preview":
+        out = asyncio.run(child_preview(db))
     elif args.what == "startup":
         out = asyncio.run(child_startup(db))
     else:
