@@ -19,7 +19,7 @@ from typing import NamedTuple, Protocol
 import aiosqlite
 from pydantic import BaseModel
 
-from bot.domain.organisation import FULL, HERE
+from bot.domain.organisation import FULL, HERE, PROBATIONARY
 from bot.store.db import Database, iso
 from bot.store.members import units_members
 from bot.store.notices_export import HEARING, OTHER
@@ -117,8 +117,21 @@ async def insert_notice(conn: aiosqlite.Connection, draft: Draft, by: Convener) 
     return cur.lastrowid
 
 
-def _expected_sql(among: Among, unit_id: int) -> tuple[str, tuple[object, ...]]:
-    """id, telegram id when linked (else NULL), votes, on the unit's committee, language: in delivery order."""
+class Headcount(NamedTuple):
+    """Who a notice would reach, counted in SQL over the same members publishing seats (`_among_sql`): the
+    preview before Send shows these figures, and Send publishes to exactly these members."""
+
+    expected: int
+    linked: int  # get their own copy
+    unregistered: tuple[str, ...]  # the first names of those who cannot receive it (not linked), in delivery order
+    probationary: int  # taking part without a vote: probationary members (预备党员)
+    elsewhere: int  # ... and the others without a vote here (relation elsewhere)
+    silent: tuple[str, ...]  # the first names of those without a vote, in delivery order
+    named: tuple[str, ...] = ()  # a committee's: everyone's name, in office order (书记 first)
+
+
+def _among_sql(among: Among) -> tuple[str, tuple[object, ...]]:
+    """`FROM members m WHERE …`: the expected members, as publishing and the preview find them."""
     where: str
     params: tuple[object, ...]
     if among.seated_on is not None:
@@ -126,17 +139,54 @@ def _expected_sql(among: Among, unit_id: int) -> tuple[str, tuple[object, ...]]:
     else:
         ids = sorted(among.units) or [-1]
         where, params = f"m.id IN ({units_members(len(ids))})", (*ids, *ids, *ids)
+    return f"FROM members m WHERE +m.active = 1 AND {where}", params
+
+
+#: Linked (gets a copy) and has a vote, as SQL over `members m`.
+_LINKED = "m.linked_at IS NOT NULL AND m.telegram_id IS NOT NULL"
+_VOTES = "COALESCE(m.membership = ? AND m.relation = ?, 0)"
+
+
+def _expected_sql(among: Among, unit_id: int) -> tuple[str, tuple[object, ...]]:
+    """id, telegram id when linked (else NULL), votes, on the unit's committee, language: in delivery order."""
+    source, params = _among_sql(among)
     return (
-        "SELECT m.id, CASE WHEN m.linked_at IS NOT NULL THEN m.telegram_id END, "
-        "COALESCE(m.membership = ? AND m.relation = ?, 0), "
+        f"SELECT m.id, CASE WHEN {_LINKED} THEN m.telegram_id END, {_VOTES}, "
         "EXISTS (SELECT 1 FROM committee_seats s WHERE s.member_id = m.id AND s.unit_id = ?), m.language "
-        f"FROM members m WHERE +m.active = 1 AND {where} ORDER BY m.unit_id, m.id",
+        f"{source} ORDER BY m.unit_id, m.id",
         (FULL, HERE, unit_id, *params),
+    )
+
+
+async def headcount(db: Database, among: Among, shown: int) -> Headcount:
+    """The preview's figures of a notice to `among` without a row per member in Python: counts in SQL, and at
+    most `shown` names of each list (a notice to 100 000 built every expected member as a model: 12.7 s, 561 MB)."""
+    source, params = _among_sql(among)
+    row = await db.fetchone(
+        f"SELECT count(*), coalesce(sum({_LINKED}), 0), coalesce(sum(NOT {_VOTES} AND m.membership = ?), 0), "
+        f"coalesce(sum(NOT {_VOTES}), 0) {source}",
+        (FULL, HERE, PROBATIONARY, FULL, HERE, *params),
+    )
+    assert row is not None
+    order = f"ORDER BY m.unit_id, m.id LIMIT {int(shown)}"
+    unregistered = await db.fetchall_tuples(f"SELECT m.name {source} AND NOT ({_LINKED}) {order}", params)
+    silent = await db.fetchall_tuples(f"SELECT m.name {source} AND NOT {_VOTES} {order}", (*params, FULL, HERE))
+    return Headcount(
+        row[0],
+        row[1],
+        tuple(str(r[0]) for r in unregistered),
+        row[2],
+        row[3] - row[2],
+        tuple(str(r[0]) for r in silent),
     )
 
 
 class PublishWrites:
     db: Database
+
+    async def headcount(self, among: Among, shown: int) -> Headcount:
+        """What the preview before Send shows of who a notice reaches (`headcount`)."""
+        return await headcount(self.db, among, shown)
 
     async def publish_to(self, draft: Draft, by: Convener, among: Among, copies: Copies) -> Publication:
         """The notice, its expected members (`among`) and their copies in ONE transaction, `_CHUNK` recipients

@@ -22,6 +22,7 @@ import pytest
 from bot.domain.models import Member
 from bot.emulator import BotMessage
 from bot.services.exports.export import export_files
+from bot.services.notices.compose import counted
 from bot.services.notices.text import no_vote_line
 from bot.store.notices import Expected
 from tests.support.db import open_store
@@ -340,13 +341,13 @@ def test_who_takes_part_without_a_vote_is_counted_by_why() -> None:
 
     full, probationary = seat("甲"), seat("乙预备", membership="probationary")
     elsewhere, both = seat("丙外来", relation="elsewhere"), seat("丁", membership="probationary", relation="elsewhere")
-    assert no_vote_line("zh", [full]) == ""
-    assert no_vote_line("zh", [full, probationary, elsewhere]) == (
+    assert no_vote_line("zh", counted([full])) == ""
+    assert no_vote_line("zh", counted([full, probationary, elsewhere])) == (
         "其中预备党员1人、组织关系不在本支部的党员1人参加会议，无表决权：乙预备、丙外来"
     )
-    assert no_vote_line("zh", [probationary, both]) == "其中预备党员2人参加会议，无表决权：乙预备、丁"
-    assert no_vote_line("zh", [elsewhere]) == "其中组织关系不在本支部的党员1人参加会议，无表决权：丙外来"
-    assert "列席" not in no_vote_line("zh", [probationary, elsewhere])
-    assert no_vote_line("en", [probationary, elsewhere]).startswith(
+    assert no_vote_line("zh", counted([probationary, both])) == "其中预备党员2人参加会议，无表决权：乙预备、丁"
+    assert no_vote_line("zh", counted([elsewhere])) == "其中组织关系不在本支部的党员1人参加会议，无表决权：丙外来"
+    assert "列席" not in no_vote_line("zh", counted([probationary, elsewhere]))
+    assert no_vote_line("en", counted([probationary, elsewhere])).startswith(
         "Of them 1 probationary members and 1 members whose membership is held elsewhere take part without a vote"
     )

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from bot.domain.rights import OrgTree
-from bot.services.notices import audience
+from bot.services.notices import audience, compose
+from bot.services.notices.text import NAMES_SHOWN
 from bot.store import Store
 from bot.store.notices import Draft
 from bot.store.notices_publish import Convener, Recipient
@@ -169,3 +170,29 @@ async def test_a_publish_failing_half_way_leaves_nothing_and_the_next_one_sends_
     )
     queued = (await opened.db.fetchone("SELECT count(*) FROM outbox WHERE ref = ?", (f"notice:{done.notice_id}",)))[0]
     assert keys == [] and queued == done.queued == done.recipients + 1 > 1000
+
+
+async def test_the_preview_counts_in_sql_what_send_then_publishes(opened: Store) -> None:
+    """The preview's figures (`compose.reach`: counted in SQL) are those of the members read as models, and Send
+    seats and queues exactly that many, for every meeting type and unit."""
+    tree = OrgTree.of(await opened.units.all())
+    big = 0
+    for kind, unit_id in await _cases(opened):
+        counted = await compose.reach(opened, tree, kind, unit_id)
+        as_models = compose.counted(await compose.expected_at(opened, tree, kind, unit_id))
+        shown = min(len(as_models.unregistered), NAMES_SHOWN)
+        assert counted[:2] == as_models[:2] and counted[3:5] == as_models[3:5], (kind, unit_id)
+        assert counted.unregistered[:shown] == as_models.unregistered[:shown], (kind, unit_id)
+        assert list(counted.silent) == list(as_models.silent[: len(counted.silent)]), (kind, unit_id)
+        done = await opened.notices.publish_to(_draft(kind, unit_id), BY, audience.scope(kind, unit_id, tree), Worded())
+        seats = await opened.db.fetchone(
+            "SELECT count(*), coalesce(sum(e.linked), 0), coalesce(sum(NOT e.votes AND m.membership = ?), 0), "
+            "coalesce(sum(NOT e.votes), 0) FROM notice_members e JOIN members m ON m.id = e.member_id "
+            "WHERE e.notice_id = ?",
+            ("probationary", done.notice_id),
+        )
+        published = (seats[0], seats[1], seats[2], seats[3] - seats[2])
+        assert (counted.expected, counted.linked, counted.probationary, counted.elsewhere) == published, (kind, unit_id)
+        assert counted.linked == done.recipients
+        big = max(big, counted.expected - counted.linked)
+    assert big > NAMES_SHOWN  # some preview names only the first of those who cannot receive it

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
@@ -34,7 +35,7 @@ from bot.services.notices.common import NoticeError
 from bot.services.notices.copies import NoticeCopies
 from bot.store import Store
 from bot.store.notices import Draft, Expected
-from bot.store.notices_publish import Convener
+from bot.store.notices_publish import Convener, Headcount
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +138,31 @@ async def expected_at(store: Store, tree: OrgTree, kind: str, unit_id: int) -> l
             for m in chosen[start : start + _CHUNK]
         ]
     return out
+
+
+def counted(expected: Sequence[Expected]) -> Headcount:
+    """The preview's figures of a few expected members read as models (a committee's seats, in office order)."""
+    silent = [e.member for e in expected if not e.votes]
+    probationary = sum(1 for m in silent if m.is_probationary)
+    return Headcount(
+        len(expected),
+        sum(1 for e in expected if e.linked),
+        tuple(e.member.name for e in expected if not e.linked),
+        probationary,
+        len(silent) - probationary,
+        tuple(m.name for m in silent),
+        tuple(e.member.name for e in expected),
+    )
+
+
+async def reach(store: Store, tree: OrgTree, kind: str, unit_id: int) -> Headcount:
+    """Who a notice would reach, as its preview says and Send publishes: counted in SQL over the members publishing
+    seats (`store.notices.headcount`: a notice to everyone at 100 000 built every member as a model, 12.7 s and
+    561 MB); a 支委会 / 党委会's few seats read as members, to name them in office order."""
+    among = audience.scope(kind, unit_id, tree)
+    if among.seated_on is not None:
+        return counted(await expected_at(store, tree, kind, unit_id))
+    return await store.notices.headcount(among, view.NAMES_SHOWN)
 
 
 # ---------------------------------------------------------------------------------------- the steps
@@ -263,7 +289,7 @@ async def preview(deps: Deps, call: Call, draft: Draft, tree: OrgTree | None = N
     text = view.preview(
         view.Wording(lang, tree, deps.tz, deps.settings.proofs),
         draft,
-        await expected_at(deps.store, tree, draft.kind, draft.unit_id),
+        await reach(deps.store, tree, draft.kind, draft.unit_id),
         group_bound=bound,
     )
     if draft.kind == audience.MeetingKind.LIFE:  # the preparation list, for the secretary's eyes only (issue 26)

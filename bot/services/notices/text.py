@@ -29,7 +29,8 @@ from bot.services.notices.buttons import (
     NoticeUnit,
 )
 from bot.store import Store
-from bot.store.notices import Checkin, Draft, Expected, Notice, Rsvp
+from bot.store.notices import Checkin, Draft, Notice, Rsvp
+from bot.store.notices_publish import Headcount
 from bot.store.outbox import Outgoing
 
 NAMES_SHOWN = 60  # a summary is one message (≤ 4096 characters): longer lists end with "… N more"
@@ -62,13 +63,15 @@ def kind_name(lang: str, kind: str) -> str:
     return t(lang, f"notice.kind.{kind}")
 
 
-def names(lang: str, items: Sequence[str]) -> Html:
-    """`：甲、乙` / `: A, B` (empty when there are none), capped at NAMES_SHOWN."""
+def names(lang: str, items: Sequence[str], total: int | None = None) -> Html:
+    """`：甲、乙` / `: A, B` (empty when there are none), capped at NAMES_SHOWN; `total`: how many there are in
+    all, when `items` holds only the first of them."""
     if not items:
         return Html("")
     shown = list(items[:NAMES_SHOWN])
     joined = ("、" if lang == "zh" else ", ").join(shown)
-    more = t(lang, "notice.more", count=len(items) - len(shown)) if len(items) > len(shown) else ""
+    count = len(items) if total is None else total
+    more = t(lang, "notice.more", count=count - len(shown)) if count > len(shown) else ""
     return Html(t(lang, "notice.names", names=joined) + more)
 
 
@@ -185,13 +188,11 @@ def group_line(lang: str, kind: str, bound: bool, wanted: bool) -> str | None:
     return t(lang, "notice.preview_group" if wanted else "notice.preview_group_skipped")
 
 
-def no_vote_line(lang: str, expected: Sequence[Expected]) -> str:
+def no_vote_line(lang: str, counted: Headcount) -> str:
     """Who takes part without a vote, and why: 「其中预备党员X人、组织关系不在本支部的党员Y人参加会议，无表决权：…」
     (members taking part, not 列席, which is for people who are not members of the meeting)."""
-    silent = [e.member for e in expected if not e.votes]
-    probationary = sum(1 for m in silent if m.is_probationary)
-    elsewhere = len(silent) - probationary
-    if not silent:
+    probationary, elsewhere = counted.probationary, counted.elsewhere
+    if not probationary and not elsewhere:
         return ""
     which = "both" if probationary and elsewhere else "probationary" if probationary else "elsewhere"
     return t(
@@ -199,33 +200,41 @@ def no_vote_line(lang: str, expected: Sequence[Expected]) -> str:
         f"notice.preview_no_vote.{which}",
         probationary=probationary,
         elsewhere=elsewhere,
-        names=names(lang, [m.name for m in silent]),
+        names=names(lang, counted.silent, probationary + elsewhere),
     )
 
 
-def preview(wording: Wording, draft: Draft, expected: Sequence[Expected], group_bound: bool) -> str:
-    """The notice, then who is expected and why (the rule of the type), who gets it and who cannot."""
+def preview(wording: Wording, draft: Draft, counted: Headcount, group_bound: bool) -> str:
+    """The notice, then who is expected and why (the rule of the type), who gets it and who cannot (`counted`: the
+    figures publishing will reach, `compose.reach`)."""
     lang, tree = wording.lang, wording.tree
-    linked = [e for e in expected if e.linked]
-    unregistered = [e.member.name for e in expected if not e.linked]
+    unregistered = counted.expected - counted.linked
     lines = [
         t(lang, "notice.preview_header"),
         body(wording, draft),
         "",
-        t(lang, f"notice.why.{draft.kind}", count=len(expected), scope=Html(scope(lang, draft, tree))),
+        t(lang, f"notice.why.{draft.kind}", count=counted.expected, scope=Html(scope(lang, draft, tree))),
     ]
     if draft.kind in ("committee", "party_committee"):
         key = "notice.preview_party_committee" if draft.kind == "party_committee" else "notice.preview_committee"
-        lines.append(t(lang, key, names=names(lang, [e.member.name for e in expected])))
+        lines.append(t(lang, key, names=names(lang, counted.named)))
     elif draft.kind in ("general", "life"):
-        no_vote = no_vote_line(lang, expected)
+        no_vote = no_vote_line(lang, counted)
         if no_vote:
             lines.append(no_vote)
     if draft.kind == "lecture":
         lines.append(t(lang, "notice.preview_speaker"))
-    lines.append(t(lang, "notice.preview_to", count=len(linked), unit=unit_name(tree, tree.units.get(draft.unit_id))))
+    unit = unit_name(tree, tree.units.get(draft.unit_id))
+    lines.append(t(lang, "notice.preview_to", count=counted.linked, unit=unit))
     if unregistered:
-        lines.append(t(lang, "notice.preview_unregistered", count=len(unregistered), names=names(lang, unregistered)))
+        lines.append(
+            t(
+                lang,
+                "notice.preview_unregistered",
+                count=unregistered,
+                names=names(lang, counted.unregistered, unregistered),
+            )
+        )
     group = group_line(lang, draft.kind, group_bound, draft.to_group)
     if group is not None:
         lines.append(group)
