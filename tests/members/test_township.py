@@ -175,3 +175,42 @@ async def test_the_readers_help_lists_only_reading(township: Harness) -> None:
     text = (await reader.next_message()).text
     assert "/ledger" in text and "/export" in text
     assert "/notice" not in text and "/talk" not in text and "/care" not in text
+
+
+async def away(township: Harness, name: str, since: str, cadence: str = "monthly") -> None:
+    async with township.store.db.transaction() as conn:
+        await conn.execute(
+            "UPDATE members SET category = 'migrant', report_cadence = ?, migrant_since = ? WHERE name = ?",
+            (cadence, since, name),
+        )
+
+
+async def test_the_overview_counts_mobile_members_late_with_the_last_periods_report(township: Harness) -> None:
+    """On 20 November the last ended period is October (a quarter: the third). Late: away before it ended and no
+    report for it. Not late: the report is in, or they left on its last day (nothing owed for it)."""
+    await away(township, "西党员", "2026-10-30")  # owes October: none in → late
+    await away(township, "西书记", "2026-10-31")  # left on October's last day: owes November first
+    await away(township, "东党员", "2026-06-01", "quarterly")  # owes 2026-Q3: handed in
+    async with township.store.db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO thought_reports (member_id, period, text, submitted_at) SELECT id, '2026-Q3', '学习体会', "
+            "'2026-09-28T10:00:00+08:00' FROM members WHERE name = '东党员'"
+        )
+    reader = township.user(READER)
+    await reader.send("/overview")
+    figures = (await reader.expect("📊 城关镇党委 总览")).text
+    assert "（截至2026年11月20日）" in figures
+    east, west = figures.split("西一村党支部")
+    assert "流动党员 1 人，上一期思想汇报逾期没交的 0 人" in east
+    assert "流动党员 2 人，上一期思想汇报逾期没交的 1 人" in west
+    for follows in ("发展党员", "党费", "转接"):
+        await reader.expect(follows)
+    await away(township, "西书记", "2026-10-30")  # a day earlier: October is owed too
+    await reader.send("/overview 西山社区党委")
+    assert "流动党员 2 人，上一期思想汇报逾期没交的 2 人" in (await reader.expect("西山社区党委 总览")).text
+    for follows in ("发展党员", "党费", "转接"):
+        await reader.expect(follows)
+    async with township.store.db.transaction() as conn:
+        await conn.execute("DELETE FROM thought_reports")
+    await reader.send("/overview 东湖社区党委")
+    assert "流动党员 1 人，上一期思想汇报逾期没交的 1 人" in (await reader.expect("东湖社区党委 总览")).text
