@@ -27,10 +27,13 @@ WALK = (
     ("candidate", date(2025, 2, 3), "王书记、李联络", ""),
     ("vetting", date(2025, 3, 1), "", "政审合格，家庭清白"),
     ("training", date(2025, 3, 10), "", "24学时"),
+    ("publicity", date(2025, 3, 16), "", ""),  # 公示 (拟接收): Monday 16 to Friday 20 March
     ("admit", date(2025, 4, 1), "", "应到6 实到5 赞成5 书面1"),
     ("approve", date(2025, 5, 1), "", ""),
     ("extend", date(2026, 3, 20), "", "6个月"),
+    ("publicity", date(2026, 9, 14), "", ""),  # 公示 (拟转正): not the 接收's
 )
+PUBLICITY_ENDS = {date(2025, 3, 16): date(2025, 3, 20), date(2026, 9, 14): date(2026, 9, 18)}
 
 
 async def walk(store: Store, unit_id: int, name: str, steps: tuple[tuple[str, date, str, str], ...]) -> None:
@@ -40,7 +43,8 @@ async def walk(store: Store, unit_id: int, name: str, steps: tuple[tuple[str, da
         months = 6 if step == "extend" else 0
         taken.append(Taken(Step(step), on, months))
         record = Record(tuple(taken))
-        write = Write(step, on, months, people, note, record.stage.value, record.since or on)
+        ends = PUBLICITY_ENDS.get(on) if step == "publicity" else None
+        write = Write(step, on, months, people, note, record.stage.value, record.since or on, ends_on=ends)
         if i == 0:
             assert await store.development.apply(unit_id, name, date(2000, 5, 16), write, None, AT)
         else:
@@ -81,12 +85,16 @@ async def test_the_register_has_every_step_of_each_person(seeded: Store, tmp_pat
     assert [str(v)[:10] for v in liu[2:5]] == ["2024-01-05", "2024-02-01", "2025-02-03"]
     assert liu[5] == "王书记、李联络" and str(liu[6])[:10] == "2025-03-01"
     assert liu[7] == "24学时"
-    assert liu[8] == "2025-04-01，应到6 实到5 赞成5（书面1）"
-    assert liu[9] is None  # no 转正 vote yet
-    assert str(liu[10])[:10] == "2025-05-01"
-    assert liu[12] == "2025-04-01至2026-10-01（延长6个月）"  # a year from the 支部大会, and the extension
-    assert liu[13] is None and liu[14] == "预备党员"
-    assert body["冯申请"][14] == "入党申请人" and body["冯申请"][3] is None
+    # The 公示期 after the 培训 and before the 支部大会, per the 细则's order: the 接收's (not the 转正's), as a span
+    assert sheet[0][7:10] == ["集中培训", "公示期", "支部大会表决"]
+    assert liu[8] == "2025-03-16至2025-03-20"
+    assert liu[9] == "2025-04-01，应到6 实到5 赞成5（书面1）"
+    assert liu[10] is None  # no 转正 vote yet
+    assert str(liu[11])[:10] == "2025-05-01"
+    assert liu[13] == "2025-04-01至2026-10-01（延长6个月）"  # a year from the 支部大会, and the extension
+    assert liu[14] is None and liu[15] == "预备党员"
+    assert body["马积极"][8] is None  # no 公示 yet
+    assert body["冯申请"][15] == "入党申请人" and body["冯申请"][3] is None
     values = every_value(book)
     assert not any("家庭清白" in v for v in values)  # the 政审 conclusion stays out: only its date
     assert not any("2000-05-16" in v for v in values)  # no birth day

@@ -396,6 +396,7 @@ async def seed_development(store: Store, unit_id: int, secretary: Member) -> Non
             ("candidate", "2026-09-02", "王书记、李联络", "", "candidate"),
             ("vetting", "2026-09-20", "", "合格", "candidate"),
             ("training", "2026-10-10", "", "3天 24学时", "candidate"),
+            ("publicity", "2026-10-12", "", "", "candidate"),  # 公示 to 2026-10-16, five working days
             ("admit", "2026-10-20", "", "应到6 实到5 赞成5 书面1", "admitted"),
             ("approve", "2026-11-10", "", "", "probationary"),
         ],
@@ -409,9 +410,9 @@ async def seed_development(store: Store, unit_id: int, secretary: Member) -> Non
         for step, day, people, note, _ in taken:
             await execute(
                 store,
-                "INSERT INTO development_steps (person_id, step, on_day, people, note, recorded_by, recorded_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (person, step, day, people, note, secretary.id, iso(at)),
+                "INSERT INTO development_steps (person_id, step, on_day, people, note, recorded_by, recorded_at, "
+                "ends_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (person, step, day, people, note, secretary.id, iso(at), "2026-10-16" if step == "publicity" else None),
             )
 
 

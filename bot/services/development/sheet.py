@@ -41,6 +41,7 @@ REGISTER_COLUMNS = (
     "introducers",
     "vetting",
     "training",
+    "publicity",  # 公示期 before the 支部大会 (拟接收), first to last day as the 预备期 prints
     "vote",
     "confirm_vote",  # 转正's 支部大会 vote, right after 接收's
     "approve",
@@ -58,6 +59,21 @@ def _last(person: Person, step: Step) -> StepRow | None:
 def _day(person: Person, step: Step) -> date | None:
     found = _last(person, step)
     return found.on if found else None
+
+
+def admission_publicity(person: Person) -> StepRow | None:
+    """The 公示 of a 发展对象 before the 支部大会 (拟接收预备党员): the last one on or before its day; one after
+    it is the 预备党员's before 转正, not this one."""
+    admitted = _day(person, Step.ADMIT)
+    shown = [s for s in person.steps if s.step == Step.PUBLICITY.value and (admitted is None or s.on <= admitted)]
+    return shown[-1] if shown else None
+
+
+def publicity_span(shown: StepRow | None, ledger: Ledger) -> str | None:
+    """`2026-10-12至2026-10-16`: a span, as the 预备期 prints (two date columns push the sheet onto a second page)."""
+    if shown is None:
+        return None
+    return ledger.text("development.span", start=shown.on.isoformat(), end=(shown.ends_on or shown.on).isoformat())
 
 
 def training(note: str, ledger: Ledger) -> str | None:
@@ -163,13 +179,14 @@ async def register_sheet(ledger: Ledger) -> None:
     table = ledger.book.table(
         ledger.text("development.sheet"),
         ledger.headers("development", REGISTER_COLUMNS),
-        widths={5: 10, 8: 18, 9: 16, 12: 14},
+        widths={5: 10, 8: 12, 9: 18, 10: 16, 13: 14},
     )
     for p in await ledger.store.development.in_units(ledger.units):
         record = common.record_of(p)
         ledger.seen(_day(p, Step.APPLY) or p.stage_on)
         trained = _last(p, Step.TRAINING)
         introducers = _last(p, Step.CANDIDATE)
+        shown = admission_publicity(p)
         table.row(
             [
                 p.name,
@@ -180,6 +197,7 @@ async def register_sheet(ledger: Ledger) -> None:
                 introducers.people if introducers and introducers.people else None,
                 _day(p, Step.VETTING),
                 training(trained.note, ledger) if trained else None,
+                publicity_span(shown, ledger),
                 vote(_last(p, Step.ADMIT), ledger),
                 vote(_last(p, Step.CONFIRM), ledger),
                 _day(p, Step.APPROVE),
