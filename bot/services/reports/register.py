@@ -29,7 +29,7 @@ from bot.domain import periods
 from bot.domain.call import Call
 from bot.domain.models import Member
 from bot.domain.periods import Period
-from bot.domain.rights import OrgTree
+from bot.domain.rights import Actor, OrgTree, managed_units
 from bot.i18n import Html, t
 from bot.services.kernel import dates, digest
 from bot.services.kernel.deps import Deps
@@ -68,6 +68,16 @@ def contacts(person: Person) -> list[str]:
     """The 培养联系人 named when the person was chosen as 积极分子."""
     chosen = [s.people for s in person.steps if s.step == "activist"]
     return [n for n in (chosen[-1].split("、") if chosen else []) if n]
+
+
+def may_read(person: Actor, owner: Person, tree: OrgTree) -> bool:
+    """A secretary over the person's branch (an admin too), or one of their 培养联系人 in the branch."""
+    if owner.unit_id in managed_units(person, tree):
+        return True
+    me = person.member
+    if me is None or person.read_only:
+        return False
+    return me.unit_id == owner.unit_id and me.name in contacts(owner)
 
 
 async def writer(store: Store, telegram_id: int) -> Person | None:

@@ -8,29 +8,20 @@ import secrets
 
 from bot.domain.call import Call
 from bot.domain.results import Result, alert, say
-from bot.domain.rights import Actor, OrgTree, managed_units
+from bot.domain.rights import Actor, OrgTree
 from bot.i18n import Html, t
 from bot.services.kernel.deps import Deps
 from bot.services.kernel.text import clean_text
 from bot.services.reports import register
 from bot.services.reports.buttons import RegisterComment, RegisterRead
 from bot.services.reports.read import MAX_COMMENT, Commenting, Reading
+from bot.services.reports.register import may_read
 from bot.services.reports.view import day_text
 from bot.services.reports.write import duration
 from bot.store import Store
 from bot.store.development import Person
 from bot.store.development_reports import RegisterReport
 from bot.store.outbox import Outgoing
-
-
-def may_read(person: Actor, owner: Person, tree: OrgTree) -> bool:
-    """A secretary over the person's branch (an admin too), or one of their 培养联系人 in the branch."""
-    if owner.unit_id in managed_units(person, tree):
-        return True
-    me = person.member
-    if me is None or person.read_only:
-        return False
-    return me.unit_id == owner.unit_id and me.name in register.contacts(owner)
 
 
 async def _found(store: Store, person: Actor, report_id: int) -> tuple[Person, RegisterReport] | None:

@@ -1,6 +1,8 @@
 """What secretaries and liaisons see of thought reports: `/reports` as pages (`bot.services.kernel.pages`) — the
-mobile members who owe one for the period (已交 / 未到期未交 / 逾期未交) and the reports other members handed in
-of their own accord — and which period a member's report is for. Reading a report and 已阅 are in
+mobile members who owe one for the period (已交 / 未到期未交 / 逾期未交), the reports other members handed in
+of their own accord, and the quarter's reports of the 发展党员 register's 积极分子 / 发展对象 whom this person may
+read (`register.may_read`), marked with their stage; unread reports before read ones — and which period a member's
+report is for. Reading a report and 已阅 are in
 `bot.services.reports.read`."""
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ from bot.services.kernel.deps import Deps
 from bot.services.kernel.kept import Kept, keeper
 from bot.services.kernel.pages import Filter, clip
 from bot.services.members.people import unit_label
-from bot.services.reports.buttons import ReportView
+from bot.services.reports import register
+from bot.services.reports.buttons import RegisterView, ReportView
 from bot.services.reports.common import is_mobile, mobile_since, period_name, report_period
 from bot.store import Store
+from bot.store.development_reports import RegisterReport
 from bot.store.reports import ThoughtReport
 
 
@@ -35,12 +39,20 @@ async def report_period_for(store: Store, member: Member, now: datetime, tz: Zon
 
 @dataclass(frozen=True)
 class Line:
-    member: Member
+    name: str
+    unit_id: int
+    owner: int  # the member's id, or the register record's
     unit: str
     period: periods.Period
     status: str  # submitted / missing / overdue
-    report: ThoughtReport | None
+    report: ThoughtReport | RegisterReport | None
     read: bool = False  # 已阅 by a secretary or the liaison since it was handed in
+    stage: str = ""  # a report of the 发展党员 register: the person's stage (activist, candidate, …)
+
+
+def member_line(m: Member, tree: OrgTree, state: tuple[periods.Period, str], report: ThoughtReport | None) -> Line:
+    """A member's line: the period and its status (submitted / missing / overdue), and the report if any."""
+    return Line(m.name, m.unit_id, m.id, unit_label(tree, m), state[0], state[1], report)
 
 
 @dataclass(frozen=True)
@@ -88,19 +100,37 @@ async def overview(deps: Deps, call: Call, tree: OrgTree, viewed: periods.Period
         if not periods.is_owed(period, since):
             continue
         report = by_key.get((m.id, period.label))
-        lines.append(
-            Line(m, unit_label(tree, m), period, periods.report_status(period, report is not None, now, tz), report)
-        )
+        lines.append(member_line(m, tree, (period, periods.report_status(period, report is not None, now, tz)), report))
     for m in others:  # owe nothing: shown when they handed one in
         for month in months:
             found = by_key.get((m.id, month.label))
             if found is not None:
-                lines.append(Line(m, unit_label(tree, m), month, "submitted", found))
+                lines.append(member_line(m, tree, (month, "submitted"), found))
     read = {r.report_id for r in await store.reports.reads_of([ln.report.id for ln in lines if ln.report])}
     lines = [replace(ln, read=True) if ln.report is not None and ln.report.id in read else ln for ln in lines]
+    lines += await register_lines(store, call.actor, tree, viewed)
     order = {"overdue": 0, "missing": 1, "submitted": 2}
-    lines.sort(key=lambda line: (order[line.status], line.member.unit_id, line.member.id))
+    lines.sort(key=lambda line: (order[line.status], line.read, line.unit_id, bool(line.stage), line.owner))
     return Overview(lines)
+
+
+async def register_lines(store: Store, person: Actor, tree: OrgTree, viewed: periods.Period) -> list[Line]:
+    """The 发展党员 register's reports for the quarter holding the start of `viewed`, of the people this person may
+    read (a secretary's branches, a 培养联系人's own), each marked read when they marked it or someone did."""
+    units = set(managed_units(person, tree))
+    if person.member is not None and not person.read_only:
+        units.add(person.member.unit_id)
+    people = {p.id: p for p in await store.development.in_units(units) if register.may_read(person, p, tree)}
+    quarter = register.quarter(viewed.start)
+    lines = []
+    for report in await store.development.reports_of(list(people)):
+        if report.period != quarter.label:
+            continue
+        owner = people[report.person_id]
+        unit = tree.name(owner.unit_id)
+        read = bool(await store.development.report_reads(report.id))
+        lines.append(Line(owner.name, owner.unit_id, owner.id, unit, quarter, "submitted", report, read, owner.stage))
+    return lines
 
 
 FILTERS: tuple[Filter[Line], ...] = (
@@ -131,7 +161,9 @@ def period_of_key(key: int) -> periods.Period | None:
 
 
 def _line(line: Line, lang: str, tz: ZoneInfo, cap: int | None) -> str:
-    name, unit = clip(line.member.name, cap), clip(line.unit, cap)
+    name, unit = clip(line.name, cap), clip(line.unit, cap)
+    if line.stage:
+        unit = t(lang, "report.register_unit", stage=t(lang, f"development.stage.{line.stage}"), unit=unit)
     if line.status == "submitted" and line.report is not None:
         extra = "".join(
             [
@@ -202,8 +234,8 @@ async def _page(deps: Deps, call: Call, period: periods.Period, asked: pages.Ask
     text = pages.fit(render, lambda cap: [_line(line, lang, tz, cap) for line in page.entries])
     views = [
         {
-            "text": html.unescape(t(lang, "report.view", name=line.member.name))[:60],  # plain text, not HTML
-            "data": ReportView(line.report.id).pack(),
+            "text": html.unescape(t(lang, "report.view", name=line.name))[:60],  # plain text, not HTML
+            "data": (RegisterView(line.report.id) if line.stage else ReportView(line.report.id)).pack(),
         }
         for line in page.entries
         if line.status == "submitted" and line.report is not None
