@@ -146,14 +146,14 @@ async def test_a_missing_quarter_reminds_once_then_escalates_once(tmp_path: Path
 
 
 async def test_a_probationary_member_is_told_the_quarters_deadline(harness: Harness) -> None:
-    """A 预备党员 writes as a member (filed under the month) and is told the quarter's deadline; a full member who
-    is not mobile still has none."""
+    """A 预备党员 writes as a member, filed under the quarter, and is told its deadline; a full member who is not
+    mobile still has none (tests/development/test_probation_reports.py follows the report)."""
     async with harness.store.db.transaction() as conn:
         await conn.execute("UPDATE members SET membership = 'probationary' WHERE name = '赵巡逻'")
     harness.at(at("2026-05-05"))
     probationary, full = harness.user(PATROL), harness.user(LIAISON)
     await probationary.send("/report")
     asked = (await probationary.expect("思想汇报")).text
-    assert "2026年5月" in asked and "预备期里每个季度至少交一份" in asked and "6月30日" in asked
+    assert "2026年第二季度" in asked and "预备期里每个季度至少交一份" in asked and "6月30日" in asked
     await full.send("/report")
     assert "没有截止时间" in (await full.expect("思想汇报")).text

@@ -144,7 +144,10 @@ def is_mobile(member: Member) -> bool:
 
 
 def report_period(member: Member, submitted: set[str], now: datetime, tz: ZoneInfo) -> periods.OpenPeriod:
-    """The period a member's report now goes to: the open period of a mobile member, else this month."""
+    """The period a member's report now goes to: the open period of a mobile member; a 预备党员's quarter (the
+    预备期 asks for at least one 思想汇报 a quarter, and the register's chain reminds by quarter); else this month."""
+    if member.is_probationary and not is_mobile(member):
+        return periods.OpenPeriod(periods.period_of(now.astimezone(tz).date(), periods.QUARTERLY), overdue=False)
     cadence = member.report_cadence or periods.MONTHLY
     since = mobile_since(member.migrant_since, member.mobile_recorded_at, tz) if member.report_cadence else None
     found = periods.open_period(cadence, since, submitted, now, tz) if since else None

@@ -83,14 +83,16 @@ def months_of(period: periods.Period) -> list[periods.Period]:
 
 async def overview(deps: Deps, call: Call, tree: OrgTree, viewed: periods.Period) -> Overview:
     """Every mobile member who owes a report for the period holding the start of `viewed` (submitted, missing
-    or overdue), and every report another member handed in for a month of the `viewed` period."""
+    or overdue), every report another member handed in for a month of the `viewed` period or its quarter (a
+    预备党员's), and the 发展党员 register's reports of the quarter."""
     store, now, tz, day = deps.store, call.now, deps.tz, viewed.start
     members = await scope(store, call.actor, tree)
     mobile = [m for m in members if is_mobile(m)]
     others = [m for m in members if not is_mobile(m)]
     periods_of = {m.id: periods.period_of(day, m.report_cadence or periods.MONTHLY) for m in mobile}
     months = months_of(viewed)
-    labels = {p.label for p in periods_of.values()} | {p.label for p in months}
+    quarter = periods.period_of(day, periods.QUARTERLY)  # a 预备党员's reports are filed under the quarter
+    labels = {p.label for p in periods_of.values()} | {p.label for p in months} | {quarter.label}
     reports = await store.reports.thoughts_for([m.id for m in members], sorted(labels))
     by_key = {(r.member_id, r.period): r for r in reports}
     lines = []
@@ -101,8 +103,8 @@ async def overview(deps: Deps, call: Call, tree: OrgTree, viewed: periods.Period
             continue
         report = by_key.get((m.id, period.label))
         lines.append(member_line(m, tree, (period, periods.report_status(period, report is not None, now, tz)), report))
-    for m in others:  # owe nothing: shown when they handed one in
-        for month in months:
+    for m in others:  # owe nothing here (a 预备党员 owes the register's quarter): shown when they handed one in
+        for month in [*months, quarter]:
             found = by_key.get((m.id, month.label))
             if found is not None:
                 lines.append(member_line(m, tree, (month, "submitted"), found))

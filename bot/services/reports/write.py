@@ -91,13 +91,12 @@ async def begin(deps: Deps, call: Call, text: str) -> Writing:
     member = person.member
     target = await report_period_for(store, member, call.now, settings.tz)
     ask = "report.ask_free" if not is_mobile(member) else "report.ask_overdue" if target.overdue else "report.ask"
-    due = target.period
-    if not is_mobile(member) and member.is_probationary:  # 预备期: at least one a quarter, filed under the month
-        ask, due = "report.ask_probation", register.quarter(call.now.astimezone(settings.tz).date())
+    if not is_mobile(member) and member.is_probationary:  # 预备期: at least one a quarter, filed under the quarter
+        ask = "report.ask_probation"
     draft = ReportDraft(
         period=target.period.label,
         ask=ask,
-        deadline=periods.deadline(due, settings.tz).strftime("%Y-%m-%d %H:%M"),
+        deadline=periods.deadline(target.period, settings.tz).strftime("%Y-%m-%d %H:%M"),
     )
     if text:
         return await add_text(deps, call, draft, text)
