@@ -153,3 +153,14 @@ async def test_a_payment_made_last_year_names_its_year(harness: Harness) -> None
     await secretary.send("/pay 钱调解 | 2026-01 | 15 | 现金")
     today = await secretary.expect("已登记")
     assert "1月5日（周一）" in today.text and "2026年1月5日" not in today.text
+
+
+async def test_a_correction_of_an_entry_number_too_long_for_any_entry_is_told_so(harness: Harness) -> None:
+    """Found by review: a number of 23 digits reached SQLite, which cannot hold it, and gave the generic error."""
+    harness.at(T0)
+    secretary = harness.user(SECRETARY)
+    await secretary.send("/pay 更正 99999999999999999999999")
+    told = await secretary.expect("没有")
+    assert "999999999999999999…" in told.text
+    await secretary.send("/pay 更正 999999999999999999")  # 18 digits: looked up, and not found either
+    assert "999999999999999999" in (await secretary.expect("没有")).text

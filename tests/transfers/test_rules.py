@@ -48,6 +48,16 @@ def test_validity_as_written() -> None:
     assert parse_day("2026-02-30") is None
 
 
+def test_a_slip_of_a_day_or_a_validity_of_nothing_is_unread_not_an_error() -> None:
+    """Found by review: 0001-01-01 then 0天 overflowed the date arithmetic into a traceback."""
+    assert parse_day("0001-01-01") is None and parse_day("1949-12-31") is None
+    assert parse_day("1950-01-01") == date(1950, 1, 1) and parse_day("2100-12-31") == date(2100, 12, 31)
+    assert parse_day("2101-01-01") is None
+    issued = date(2026, 12, 1)
+    assert valid_until("0天", issued) is None and valid_until("0个月", issued) is None
+    assert valid_until("1天", issued) == issued and valid_until("1个月", issued) == date(2026, 12, 31)
+
+
 def test_the_receipt_is_due_a_month_after_the_member_was_received() -> None:
     assert receipt_due(D("2026-03-20")) == D("2026-04-20")
     assert receipt_due(D("2026-01-31")) == D("2026-02-28")

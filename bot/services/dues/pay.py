@@ -24,6 +24,8 @@ from bot.store.outbox import Outgoing
 
 #: How far from the current month a payment may reach (a typing mistake beyond it).
 REACH_MONTHS = 24
+#: The longest entry number looked up (SQLite's integers end at 19 digits).
+MAX_ENTRY_DIGITS = 18
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,8 @@ async def correct(deps: Deps, call: Call, text: str) -> Result:
     text = text.strip().lstrip("#＃")
     if not text.isdecimal() or not text.isascii():
         return Result.of(say("dues.correct_usage"))
+    if len(text) > MAX_ENTRY_DIGITS:  # no entry has such a number, and SQLite could not even look it up
+        return Result.of(say("dues.no_entry", number=text[:MAX_ENTRY_DIGITS] + "…"))
     number = int(text)
     entry = await store.dues.payment(number)
     tree = OrgTree.of(await store.units.all())

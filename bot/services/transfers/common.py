@@ -14,6 +14,8 @@ MAX_NAME = 20
 MAX_ORG = 60
 MAX_LETTER = 30
 MAX_NOTE = 200
+#: The years a transfer's day may fall in: anything else is a typing slip.
+FIRST_YEAR, LAST_YEAR = 1950, 2100
 _DATE = re.compile(r"(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?")
 _MONTHS = re.compile(r"(\d{1,2})\s*(?:个月|月|months?)", re.IGNORECASE)
 _DAYS = re.compile(r"(\d{1,3})\s*(?:天|日|days?)", re.IGNORECASE)
@@ -28,6 +30,8 @@ def parse_day(value: str) -> date | None:
     """`2026-05-20`, `2026.5.20`, `2026年5月20日`; None when it is none of them or no real day."""
     found = _DATE.fullmatch(value.strip())
     if found is None:
+        return None
+    if not FIRST_YEAR <= int(found[1]) <= LAST_YEAR:  # 0001-01-01 is a slip, and would overflow a validity
         return None
     try:
         return date(int(found[1]), int(found[2]), int(found[3]))
@@ -45,10 +49,10 @@ def valid_until(value: str, issued: date) -> date | None:
         return day
     months = _MONTHS.fullmatch(value)
     if months:
-        return letter_valid_until(issued, int(months[1]))
+        return letter_valid_until(issued, int(months[1])) if int(months[1]) >= 1 else None
     days = _DAYS.fullmatch(value)
     if days:
-        return issued + timedelta(days=int(days[1]) - 1)
+        return issued + timedelta(days=int(days[1]) - 1) if int(days[1]) >= 1 else None
     return None
 
 
