@@ -154,13 +154,14 @@ async def test_the_rating_with_a_correction_and_its_follow_up(harness: Harness) 
     await secretary.send("/appraisal 评定 赵巡逻 | 很差 | 2027-03-31")
     await secretary.expect("等次「很差」不对")
     await secretary.send("/appraisal 评定 赵巡逻 | 不合格 | 2027-03-31")
-    await secretary.expect("限期 2027-03-31 前改正")
+    await secretary.expect("限期2027年3月31日（周三）前改正")
     await harness.user(PATROL).expect("评定您为：不合格", skipping=("民主评议党员",))
     harness.at(datetime(2027, 3, 30, 10, 0, tzinfo=TZ))
     assert await swept(harness, "appraisal:correct:") == 0
     harness.at(datetime(2027, 3, 31, 10, 0, tzinfo=TZ))
     assert await swept(harness, "appraisal:correct:") == 1
-    await secretary.expect("限期改正到期", skipping=("3月30日", "承诺", "述职", "三会一课", "台账", "谈心谈话"))
+    due = await secretary.expect("限期改正到期", skipping=("3月30日", "承诺", "述职", "三会一课", "台账", "谈心谈话"))
+    assert "赵巡逻：3月31日（周三）" in due.text
 
 
 async def test_an_item_is_reminded_until_closed_and_material_once(harness: Harness) -> None:
@@ -173,7 +174,8 @@ async def test_an_item_is_reminded_until_closed_and_material_once(harness: Harne
     await secretary.expect("日期「2026-05-30」不对")
     await secretary.send("/rectify 党员学习不经常 | 每月集中学习 | 李联络 | 2026-06-30")
     added = await secretary.expect("已登记整改事项")
-    await liaison.expect("整改事项")
+    assert "6月30日（周二）" in added.text and "2026-06-30" not in added.text  # the day in words, as said
+    assert "6月30日（周二）" in (await liaison.expect("整改事项")).text
     number = added.text.split("#")[1].split("，")[0]
     for day, expected in ((26, 0), (27, 1), (28, 0), (30, 1)):
         harness.at(datetime(2026, 6, day, 10, 0, tzinfo=TZ))
@@ -188,7 +190,7 @@ async def test_an_item_is_reminded_until_closed_and_material_once(harness: Harne
     assert await swept(harness, "rectify:") == 0
     # 对照检查材料: asked, reminded once before the deadline, not once handed in
     await secretary.send("/rectify 材料截止 2026-07-20")
-    await secretary.expect("已定", skipping=("待办汇总",))
+    assert "7月20日（周一）前交" in (await secretary.expect("已定", skipping=("待办汇总",))).text
     harness.at(datetime(2026, 7, 17, 10, 0, tzinfo=TZ))
     assert await swept(harness, "rectify:material:") == 3  # the linked: 王书记, 李联络, 张流动
     await harness.user(MIGRANT).send("/rectify 材料 学习不够经常，今后每月学两次")

@@ -119,7 +119,7 @@ async def test_an_unqualified_rating_prompts_a_talk_cleared_by_a_later_talk_only
     await secretary.send("/appraisal 开始 2026-12-01 2026-12-20")
     await secretary.expect("已开始")
     await secretary.send("/appraisal 评定 赵巡逻 | 不合格 | 2027-03-31")
-    await secretary.expect("限期 2027-03-31 前改正")
+    await secretary.expect("限期2027年3月31日（周三）前改正")
     assert await prompts(harness) == 1
     harness.at(datetime(2026, 12, 2, 10, 0, tzinfo=TZ))  # today's digest went already: tomorrow's
     await harness.sweep()

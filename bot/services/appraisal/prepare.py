@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bot.i18n import t
 from bot.services.appraisal.talks import year_view
+from bot.services.kernel import dates
 from bot.store import Store
 
 #: Names of members without 对照检查材料 listed at most (the rest is counted).
@@ -27,7 +28,8 @@ async def preparation(store: Store, unit_id: int, year: int, lang: str) -> list[
         shown = ("、" if lang == "zh" else ", ").join(names[:NAMES_SHOWN])
         if len(names) > NAMES_SHOWN:
             shown += t(lang, "appraisal.prep_more", count=len(names) - NAMES_SHOWN)
-        lines.append(t(lang, "appraisal.prep_material", day=found.deadline, done=len(handed), missing=shown or "—"))
+        day = dates.day(lang, found.deadline)
+        lines.append(t(lang, "appraisal.prep_material", day=day, done=len(handed), missing=shown or "—"))
     opinions = await store.year.opinions(unit_id, year)
     if opinions:
         lines.append(t(lang, "appraisal.prep_opinions_done", count=len(opinions)))

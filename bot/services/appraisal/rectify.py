@@ -20,6 +20,7 @@ from bot.i18n import Html, t
 from bot.services.appraisal.common import MAX_TEXT, branch_members, branch_of, lang_of, named, reachable, split
 from bot.services.appraisal.handin import VIEW_MATERIAL_WORDS, Outcome, ask, say_kind, view
 from bot.services.appraisal.rules import future_day
+from bot.services.kernel import dates
 from bot.services.kernel.deps import Deps
 from bot.store.appraisal_rows import RectifyItem
 from bot.store.outbox import Outgoing
@@ -114,11 +115,18 @@ async def add(deps: Deps, call: Call, text: str) -> Result:
                 ref=f"rectify:{unit}",
                 member_id=who.id,
                 chat_id=who.telegram_id,
-                text=t(lang_of(who, settings), "appraisal.rectify_assigned", item=item, measure=measure, day=deadline),
+                text=t(
+                    (theirs := lang_of(who, settings)),
+                    "appraisal.rectify_assigned",
+                    item=item,
+                    measure=measure,
+                    day=dates.day_near(theirs, deadline, today),
+                ),
             )
         )
     number = await store.appraisal.add_item(unit, item, measure, who.id, deadline, person.member.id, now, messages)
-    return Result.of(say("appraisal.rectify_added", number=number, name=who.name, day=deadline), queued=len(messages))
+    day = dates.day_near(call.lang, deadline, today)
+    return Result.of(say("appraisal.rectify_added", number=number, name=who.name, day=day), queued=len(messages))
 
 
 async def close(deps: Deps, call: Call, rest: str) -> Result:
@@ -156,13 +164,14 @@ async def set_deadline(deps: Deps, call: Call, rest: str) -> Result:
             ref=f"rectify:material:{unit}:{today.year}",
             member_id=m.id,
             chat_id=m.telegram_id,
-            text=t(lang_of(m, settings), "appraisal.material_asked", day=deadline),
+            text=t(lang_of(m, settings), "appraisal.material_asked", day=dates.day(lang_of(m, settings), deadline)),
         )
         for m in members
         if reachable(m) and m.id != person.member.id and m.telegram_id is not None
     ]
     await store.appraisal.set_round(unit, today.year, deadline, person.member.id, call.now, messages)
-    return Result.of(say("appraisal.material_deadline_set", day=deadline, count=len(members)), queued=len(messages))
+    day = dates.day(call.lang, deadline)
+    return Result.of(say("appraisal.material_deadline_set", day=day, count=len(members)), queued=len(messages))
 
 
 async def material(deps: Deps, call: Call, rest: str) -> Result:
@@ -188,7 +197,7 @@ def _item_line(item: RectifyItem, today: date, lang: str) -> str:
         item=item.item,
         measure=item.measure,
         name=item.responsible_name,
-        day=item.deadline,
+        day=dates.day_near(lang, item.deadline, today),
     )
 
 
@@ -211,7 +220,7 @@ async def show(deps: Deps, call: Call) -> Result:
                 t(
                     lang,
                     "appraisal.material_status",
-                    day=found.deadline,
+                    day=dates.day(lang, found.deadline),
                     done=len(handed),
                     missing=("、" if lang == "zh" else ", ").join(missing) or "—",
                 ),
@@ -224,7 +233,7 @@ async def show(deps: Deps, call: Call) -> Result:
                 lines.append(t(lang, "appraisal.material_files", names=("、" if lang == "zh" else ", ").join(listed)))
         else:
             key = "appraisal.material_mine_done" if me in handed else "appraisal.material_mine_missing"
-            lines += ["", t(lang, key, day=found.deadline)]
+            lines += ["", t(lang, key, day=dates.day(lang, found.deadline))]
     opinions = await store.year.opinions(unit, today.year) if person.is_secretary else []
     if opinions:
         lines += ["", t(lang, "appraisal.opinions_count", count=len(opinions))]

@@ -33,7 +33,7 @@ from bot.services.appraisal.rules import (
     progress_ask_due,
 )
 from bot.services.appraisal.talks import year_view
-from bot.services.kernel import digest
+from bot.services.kernel import dates, digest
 from bot.services.kernel.reminders import Due
 from bot.services.kernel.turns import in_turns
 from bot.store import Store
@@ -103,7 +103,8 @@ async def rectify_items(store: Store, settings: Settings, now: datetime) -> list
             continue
         lang = lang_of(person, settings)
         key = "appraisal.rectify_reminder_late" if item.deadline < today else "appraisal.rectify_reminder"
-        text = t(lang, key, number=item.id, item=item.item, measure=item.measure, day=item.deadline)
+        day = dates.day_near(lang, item.deadline, today)
+        text = t(lang, key, number=item.id, item=item.item, measure=item.measure, day=day)
         due.append(_to(person, f"rectify:{stage}:{item.id}:{item.deadline.isoformat()}", text))
     return due
 
@@ -120,7 +121,8 @@ async def material_reminders(store: Store, settings: Settings, now: datetime) ->
             if member.id in handed or not reachable(member):
                 continue
             key = f"rectify:material:{found.unit_id}:{found.year}:{found.deadline.isoformat()}:{member.id}"
-            text = t(lang_of(member, settings), "appraisal.material_reminder", day=found.deadline)
+            theirs = lang_of(member, settings)
+            text = t(theirs, "appraisal.material_reminder", day=dates.day(theirs, found.deadline))
             due.append(_to(member, key, text))
     return due
 
@@ -139,8 +141,9 @@ async def correction_followups(store: Store, settings: Settings, now: datetime) 
             person = people.get(sid)
             if sunit != unit or person is None or not reachable(person) or member is None:
                 continue
-            text = t(lang_of(person, settings), "appraisal.correct_due", name=member.name, day=day)
-            entry = digest.entry(CORRECT_DIGEST, member.name, day=day.isoformat())
+            theirs = lang_of(person, settings)
+            text = t(theirs, "appraisal.correct_due", name=member.name, day=dates.day(theirs, day))
+            entry = digest.entry(CORRECT_DIGEST, member.name, day=dates.day(theirs, day))
             key = f"appraisal:correct:{member_id}:{day.isoformat()}:{sid}"
             due.append(_to(person, key, text, entry))
     return due

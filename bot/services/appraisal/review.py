@@ -28,6 +28,7 @@ from bot.services.appraisal.rules import (
     parse_grade,
     shown_tally,
 )
+from bot.services.kernel import dates
 from bot.services.kernel.deps import Deps
 from bot.store.appraisal_rows import Appraisal
 from bot.store.outbox import Outgoing
@@ -277,7 +278,13 @@ async def rate(deps: Deps, call: Call, current: Appraisal | None, rest: str) -> 
         mlang = lang_of(member, settings)
         words = t(mlang, f"appraisal.grade.{grade.value}")
         text = (
-            t(mlang, "appraisal.rated_notice_follow", year=current.year, grade=words, day=correct_by)
+            t(
+                mlang,
+                "appraisal.rated_notice_follow",
+                year=current.year,
+                grade=words,
+                day=dates.day_near(mlang, correct_by, today),
+            )
             if correct_by is not None
             else t(mlang, "appraisal.rated_notice", year=current.year, grade=words)
         )
@@ -294,7 +301,8 @@ async def rate(deps: Deps, call: Call, current: Appraisal | None, rest: str) -> 
     queued = await store.appraisal.rate(current.id, member.id, grade.value, correct_by, person.member.id, now, messages)
     tally = Html(_tally_text((await store.appraisal.tallies(current.id)).get(member.id, {}), lang))
     key = "appraisal.rated_follow" if correct_by is not None else "appraisal.rated"
+    day = dates.day_near(lang, correct_by, today) if correct_by is not None else None
     return Result.of(
-        say(key, name=member.name, grade=t(lang, f"appraisal.grade.{grade.value}"), tally=tally, day=correct_by),
+        say(key, name=member.name, grade=t(lang, f"appraisal.grade.{grade.value}"), tally=tally, day=day),
         queued=queued,
     )
