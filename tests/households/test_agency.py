@@ -73,12 +73,12 @@ async def test_an_agency_with_progress_and_a_follow_up_by_the_secretary(harness:
     member = harness.user(LIAISON)
     await member.send("/request 李大爷 | 代办 | 养老保险资格认证 | 2026-11-30 | 电话")
     logged = await member.expect("代办已登记，编号 #1")
-    assert "2026-11-30 前办好" in logged.text
+    assert "11月30日（周一）前办好" in logged.text
     await member.send("/requests")
     listed = await member.expect("待办民情诉求")
     await member.press("#1", listed)
     view = await member.expect("民情诉求 #1", kind="message")
-    assert "来源：电话" in view.text and "代办：2026-11-30 前办好，代办员 李联络" in view.text
+    assert "来源：电话" in view.text and "代办：11月30日（周一）前办好，代办员 李联络" in view.text
     assert view.labels() == ["开始办理", "办结", "上报支部书记", "记进展"]
     await member.press("记进展", view)
     await member.expect("现在办到哪一步", kind="message")
@@ -129,9 +129,9 @@ async def test_the_agent_is_reminded_once_per_stage(harness: Harness) -> None:
     harness.at(at(11, 30))
     await harness.sweep()
     due = (await agency_texts(harness))[1:]
-    assert len(due) == 1 and due[0].startswith("agency:due:1:2026-11-30 ") and "今天（2026-11-30）到期" in due[0]
+    assert len(due) == 1 and due[0].startswith("agency:due:1:2026-11-30 ") and "今天11月30日（周一）是截止日" in due[0]
     await harness.settle()
-    while "今天（2026-11-30）到期" not in (reminded := await member.next_message()).text:
+    while "今天11月30日（周一）是截止日" not in (reminded := await member.next_message()).text:
         pass  # the 7-day reminder, the digest and the first stage came before it
     assert reminded.labels() == ["#1"]
     await member.press("#1", reminded)

@@ -16,6 +16,7 @@ from bot.i18n import resolve_language, t
 from bot.services.households.buttons import RequestOpen
 from bot.services.households.due import reachable
 from bot.services.households.requests_rules import AGENCY_SOON, agency_stage
+from bot.services.kernel import dates
 from bot.services.kernel.reminders import Due
 from bot.services.members.lookup import who
 from bot.services.members.people import Named, find_managed
@@ -47,7 +48,7 @@ async def agency_reminders(store: Store, settings: Settings, now: datetime) -> l
             lang,
             f"requests.agency_{word}",
             number=request.id,
-            day=request.deadline,
+            day=dates.day_near(lang, request.deadline, today),
             head=request.head,
             text=request.text,
         )
@@ -106,7 +107,7 @@ def agency_told(settings: Settings, agent: Member, told: Telling) -> list[Outgoi
         name=me.name,
         head=told.head,
         text=told.text,
-        day=told.deadline,
+        day=dates.day(lang, told.deadline),
     )
     button = [[{"text": t(lang, "requests.open_button", number=told.number), "data": RequestOpen(told.number).pack()}]]
     return [

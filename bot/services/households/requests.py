@@ -145,10 +145,12 @@ async def log_request(deps: Deps, call: Call, text: str) -> Result:
     log.info("request=%s household=%s member=%s logged kind=%s", number, household.id, person.member.id, asked.kind)
     source = t(call.lang, f"requests.source.{asked.source}")
     if asked.deadline is not None and agent.id != person.member.id:
-        done = say("requests.agency_assigned", number=number, head=household.head, day=asked.deadline, name=agent.name)
+        day = dates.day_near(call.lang, asked.deadline, call.now.astimezone(deps.tz).date())
+        done = say("requests.agency_assigned", number=number, head=household.head, day=day, name=agent.name)
         return Result.of(done, queued=queued)
     if asked.deadline is not None:
-        return Result.of(say("requests.agency_logged", number=number, head=household.head, day=asked.deadline))
+        day = dates.day_near(call.lang, asked.deadline, call.now.astimezone(deps.tz).date())
+        return Result.of(say("requests.agency_logged", number=number, head=household.head, day=day))
     if not asked.named:
         return Result.of(say("requests.logged", number=number, head=household.head))
     return Result.of(say("requests.logged_from", number=number, head=household.head, source=source))
@@ -201,7 +203,8 @@ async def show_request(deps: Deps, call: Call, request_id: int) -> Result:
     if request.source:
         lines.append(t(lang, "requests.view_source", source=t(lang, f"requests.source.{request.source}")))
     if request.kind == "agency":
-        lines.append(t(lang, "requests.view_agency", day=request.deadline or "—", agent=request.handler_name or "—"))
+        day = dates.day_near(lang, request.deadline, now.astimezone(tz).date()) if request.deadline else "—"
+        lines.append(t(lang, "requests.view_agency", day=day, agent=request.handler_name or "—"))
     if request.advice:
         lines.append(t(lang, "requests.view_advice", advice=request.advice))
     if request.resolution:
