@@ -86,8 +86,8 @@ async def test_a_secret_ballot_counted_once_never_on_oneself(harness: Harness) -
     await secretary.send("/appraisal 开始 2026-11-01 2026-12-20")
     await secretary.expect("请这样写")
     await secretary.send("/appraisal 开始 2026-12-01 2026-12-20")
-    await secretary.expect("已开始")
-    await patrol.expect("民主评议党员")
+    assert "12月1日（周二） 至 12月20日（周日）" in (await secretary.expect("已开始")).text
+    assert "时间：12月1日（周二） 至 12月20日（周日）" in (await patrol.expect("民主评议党员")).text
     await patrol.send("/appraisal 自评 今年巡逻从不缺勤，学习还不够")
     await patrol.expect("自评已收到")
     await patrol.send("/appraisal 测评")

@@ -57,7 +57,15 @@ async def appraisal_entry(deps: Deps, call: Call, text: str) -> Outcome:
         if current is None:
             return Outcome(Result.of(say("appraisal.not_open", year=today.year)))
         if not is_open(current.starts_on, current.ends_on, today):
-            return Outcome(Result.of(say("appraisal.closed_now", starts=current.starts_on, ends=current.ends_on)))
+            return Outcome(
+                Result.of(
+                    say(
+                        "appraisal.closed_now",
+                        starts=dates.day(call.lang, current.starts_on),
+                        ends=dates.day(call.lang, current.ends_on),
+                    )
+                )
+            )
         return ask(call, "self", (unit, today.year, current.id))
     return Outcome(await appraisal_command(deps, call, text))
 
@@ -103,7 +111,13 @@ async def open_year(deps: Deps, call: Call, rest: str) -> Result:
             ref=f"appraisal:{unit}:{today.year}",
             member_id=m.id,
             chat_id=m.telegram_id,
-            text=t(lang_of(m, settings), "appraisal.opened_notice", year=today.year, starts=starts, ends=ends),
+            text=t(
+                (theirs := lang_of(m, settings)),
+                "appraisal.opened_notice",
+                year=today.year,
+                starts=dates.day(theirs, starts),
+                ends=dates.day(theirs, ends),
+            ),
         )
         for m in members
         if reachable(m) and m.id != person.member.id and m.telegram_id is not None
@@ -112,7 +126,14 @@ async def open_year(deps: Deps, call: Call, rest: str) -> Result:
     if opened is None:
         return Result.of(say("appraisal.already_open", year=today.year))
     return Result.of(
-        say("appraisal.opened", year=today.year, starts=starts, ends=ends, count=len(members)), queued=len(messages)
+        say(
+            "appraisal.opened",
+            year=today.year,
+            starts=dates.day(call.lang, starts),
+            ends=dates.day(call.lang, ends),
+            count=len(members),
+        ),
+        queued=len(messages),
     )
 
 
@@ -124,7 +145,13 @@ async def write_self(deps: Deps, call: Call, current: Appraisal, text: str) -> R
     if len(words) > MAX_TEXT:
         return Result.of(say("appraisal.too_long", limit=MAX_TEXT))
     if not is_open(current.starts_on, current.ends_on, today):
-        return Result.of(say("appraisal.closed_now", starts=current.starts_on, ends=current.ends_on))
+        return Result.of(
+            say(
+                "appraisal.closed_now",
+                starts=dates.day(call.lang, current.starts_on),
+                ends=dates.day(call.lang, current.ends_on),
+            )
+        )
     assert person.member is not None
     await store.appraisal.save_self(current.id, person.member.id, words, now)
     return Result.of(say("appraisal.self_saved"))
@@ -138,7 +165,11 @@ async def next_ballot(deps: Deps, call: Call, current: Appraisal) -> Reply:
     """The next member this voter has not yet voted on, with the four grades as buttons."""
     person, store, lang, today = call.actor, deps.store, call.lang, _today(deps, call)
     if not is_open(current.starts_on, current.ends_on, today):
-        return say("appraisal.closed_now", starts=current.starts_on, ends=current.ends_on)
+        return say(
+            "appraisal.closed_now",
+            starts=dates.day(call.lang, current.starts_on),
+            ends=dates.day(call.lang, current.ends_on),
+        )
     assert person.member is not None
     me = person.member.id
     members = await branch_members(store, current.unit_id)
@@ -172,7 +203,13 @@ async def cast(deps: Deps, call: Call, pressed: Ballot) -> Result:
     if current is None or current.id != pressed.appraisal_id or person.member is None:
         return Result.of(alert("appraisal.ballot_expired"))
     if not is_open(current.starts_on, current.ends_on, today):
-        return Result.of(alert("appraisal.closed_now", starts=current.starts_on, ends=current.ends_on))
+        return Result.of(
+            alert(
+                "appraisal.closed_now",
+                starts=dates.day(call.lang, current.starts_on),
+                ends=dates.day(call.lang, current.ends_on),
+            )
+        )
     me = person.member.id
     if pressed.subject_id == me:
         return Result.of(alert("appraisal.self_vote"))
@@ -207,7 +244,13 @@ async def overview(deps: Deps, call: Call, current: Appraisal) -> Reply:
     members = await branch_members(store, current.unit_id)
     selfs = await store.appraisal.selfs(current.id)
     files = {f.member_id: f.kind for f in await store.year.self_files(current.id)}
-    head = t(lang, "appraisal.head", year=current.year, starts=current.starts_on, ends=current.ends_on)
+    head = t(
+        lang,
+        "appraisal.head",
+        year=current.year,
+        starts=dates.day(call.lang, current.starts_on),
+        ends=dates.day(call.lang, current.ends_on),
+    )
     if not person.is_secretary:
         done = await store.appraisal.voted_on(current.id, me)
         voter = me in _voters(members)
