@@ -125,7 +125,7 @@ def test_the_whole_demo_tour_plays_and_shows_each_capability(tmp_path: Path) -> 
     # the branch's year (issue 26): a talk by phone, 对照检查材料, a 组织生活会's preparation list
     out = whole[whole.index("彭国华 › /talk 电话 顾振华") :]
     assert "和 顾振华 的谈心谈话（电话）" in out and "老人住院，家里缺人手" in out  # the secretary's own note
-    assert "对照检查材料 " in out and "已交 1 人" in out
+    assert "对照检查材料，" in out and "截止：已交 1 人" in out
     assert "组织生活会会前准备" in out and "谈心谈话：该谈的" in out and "征求意见：已记 1 条" in out
 
     # members who move (issue 27): the member file with the 流入地 and 活动证, 人户分离, /study, /serve
