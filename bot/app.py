@@ -49,6 +49,7 @@ from bot.runtime.delivery import Sender, sweep_job
 from bot.runtime.ordering import ChatOrderedProcessor
 from bot.runtime.persistence import SqlitePersistence
 from bot.runtime.scheduler import SendScheduler
+from bot.services import registry as core
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -122,6 +123,17 @@ def build_application(
 
 #: `Services.state` key: the start-up task publishing the command menus.
 MENU_TASK = "menus_task"
+#: `Services.state` key: the start-up task finishing the notices left publishing (issue 31).
+RESUME_TASK = "resume_task"
+
+
+async def resume_publishing(services: Services) -> None:
+    """The notices whose publish stopped between chunks (the process stopped), published to their end."""
+    try:
+        if await core.resume_publishing(services.store, services.settings):
+            services.poke_sender()
+    except Exception:  # the sweep tries again
+        log.exception("notices left publishing not resumed")
 
 
 async def publish_commands(app: ZhibuApp) -> None:
@@ -150,6 +162,7 @@ async def startup(app: ZhibuApp) -> None:
     sender = Sender(app, services)
     services.sender = sender
     await sender.start()
+    services.state[RESUME_TASK] = asyncio.create_task(resume_publishing(services), name="resume-publishing")
     assert app.job_queue is not None
     interval = services.settings.reminder_sweep_seconds
     app.job_queue.run_repeating(
@@ -161,10 +174,11 @@ async def startup(app: ZhibuApp) -> None:
 
 async def shutdown(app: ZhibuApp) -> None:
     services = services_of(app)
-    menus = services.state.pop(MENU_TASK, None)
-    if menus is not None and not menus.done():
-        menus.cancel()
-        await asyncio.wait([menus])
+    for key in (MENU_TASK, RESUME_TASK):
+        task = services.state.pop(key, None)
+        if task is not None and not task.done():
+            task.cancel()
+            await asyncio.wait([task])
     if services.sender is not None:
         await services.sender.stop()
         services.sender = None

@@ -50,7 +50,7 @@ class SecretaryRow:
 
 
 #: A meeting not cancelled that started in the span and by now.
-_SPAN = "n.cancelled_at IS NULL AND n.starts_at >= ? AND n.starts_at < ? AND n.starts_at <= ?"
+_SPAN = "n.publishing = 0 AND n.cancelled_at IS NULL AND n.starts_at >= ? AND n.starts_at < ? AND n.starts_at <= ?"
 #: The expected member `e` checked in.
 _IN = "EXISTS (SELECT 1 FROM checkins c WHERE c.notice_id = e.notice_id AND c.member_id = e.member_id)"
 

@@ -140,6 +140,7 @@ def _notice(r: aiosqlite.Row) -> Notice:
 class NoticeRepo(AnswerWrites, NoticeExportReads, MeetingReminderReads, MeetingSeatReads, SummaryReads, PublishWrites):
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.publishing_now = set()
 
     # ------------------------------------------------------------------ writing
     async def publish(
@@ -244,7 +245,8 @@ class NoticeRepo(AnswerWrites, NoticeExportReads, MeetingReminderReads, MeetingS
         ids = sorted(set(units)) or [-1]
         marks = ",".join("?" * len(ids))
         row = await self.db.fetchone(
-            f"SELECT * FROM notices WHERE unit_id IN ({marks}) AND cancelled_at IS NULL ORDER BY id DESC LIMIT 1",
+            f"SELECT * FROM notices WHERE unit_id IN ({marks}) AND cancelled_at IS NULL AND publishing = 0 "
+            "ORDER BY id DESC LIMIT 1",
             tuple(ids),
         )
         return _notice(row) if row else None
@@ -254,7 +256,8 @@ class NoticeRepo(AnswerWrites, NoticeExportReads, MeetingReminderReads, MeetingS
         check-in window may hold the present), latest first."""
         rows = await self.db.fetchall(
             "SELECT n.* FROM notices n JOIN notice_members e ON e.notice_id = n.id "
-            "WHERE e.member_id = ? AND n.cancelled_at IS NULL AND n.starts_at >= ? AND n.starts_at <= ? "
+            "WHERE e.member_id = ? AND n.cancelled_at IS NULL AND n.publishing = 0 "
+            "AND n.starts_at >= ? AND n.starts_at <= ? "
             "ORDER BY n.starts_at DESC, n.id DESC",
             (member_id, iso(since), iso(until)),
         )
@@ -263,16 +266,18 @@ class NoticeRepo(AnswerWrites, NoticeExportReads, MeetingReminderReads, MeetingS
     async def upcoming_for(self, member_id: int, now: datetime) -> list[Notice]:
         rows = await self.db.fetchall(
             "SELECT n.* FROM notices n JOIN notice_members e ON e.notice_id = n.id "
-            "WHERE e.member_id = ? AND n.cancelled_at IS NULL AND n.starts_at > ? ORDER BY n.starts_at",
+            "WHERE e.member_id = ? AND n.cancelled_at IS NULL AND n.publishing = 0 AND n.starts_at > ? "
+            "ORDER BY n.starts_at",
             (member_id, iso(now)),
         )
         return [_notice(r) for r in rows]
 
     async def broadcast_state(self, notice_id: int) -> tuple[bool, bool] | None:
         """(cancelled, whether any delivery is still pending) in one query: the sender asks after every
-        delivery, so it must not count the pending ones (a broadcast to N would cost O(N²)): one index seek."""
+        delivery, so it must not count the pending ones (a broadcast to N would cost O(N²)): one index seek.
+        A notice still publishing (its next chunks not queued yet) is pending: its summary waits for them."""
         row = await self.db.fetchone(
-            "SELECT cancelled_at IS NOT NULL, EXISTS (SELECT 1 FROM outbox WHERE ref = ? "
+            "SELECT cancelled_at IS NOT NULL, publishing OR EXISTS (SELECT 1 FROM outbox WHERE ref = ? "
             "AND status IN ('pending', 'sending')) FROM notices WHERE id = ?",
             (notice_ref(notice_id), notice_id),
         )
@@ -347,6 +352,7 @@ class NoticeRepo(AnswerWrites, NoticeExportReads, MeetingReminderReads, MeetingS
         rows = await self.db.fetchall(
             "SELECT n.* FROM notices n WHERE n.cancelled_at IS NULL AND n.created_at >= ? "
             "AND n.backfilled_at IS NULL "  # a meeting entered afterwards (补录) was never broadcast
+            "AND n.publishing = 0 "  # still publishing: its summary waits for its last chunk
             "AND NOT EXISTS (SELECT 1 FROM outbox s WHERE s.key = 'notice:' || n.id || ':summary') "
             "AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.ref = 'notice:' || n.id "
             "                AND o.status IN ('pending', 'sending'))",

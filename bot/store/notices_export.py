@@ -78,11 +78,12 @@ def _when(value: str | None) -> datetime | None:
 
 
 def _in_units(units: Collection[int] | None) -> tuple[str, tuple[object, ...]]:
-    """The notices of these units (all when None), as a WHERE clause and its parameters."""
+    """The notices of these units (all when None), as a WHERE clause and its parameters; not one still
+    publishing (its seats are being written)."""
     if units is None:
-        return "", ()
+        return "WHERE n.publishing = 0", ()
     ids = tuple(sorted(set(units))) or (-1,)
-    return f"WHERE n.unit_id IN ({','.join('?' * len(ids))})", ids
+    return f"WHERE n.publishing = 0 AND n.unit_id IN ({','.join('?' * len(ids))})", ids
 
 
 # Deliveries are outbox rows of kind 'notice' whose ref is 'notice:<id>' (`notice_ref`); a group chat's has no

@@ -133,7 +133,8 @@ class Holder:
 
 
 _HELD_WHERE = (
-    "n.cancelled_at IS NULL AND n.starts_at <= ? AND EXISTS (SELECT 1 FROM checkins k WHERE k.notice_id = n.id)"
+    "n.publishing = 0 AND n.cancelled_at IS NULL AND n.starts_at <= ? "
+    "AND EXISTS (SELECT 1 FROM checkins k WHERE k.notice_id = n.id)"
 )
 _PRESENT = "EXISTS (SELECT 1 FROM checkins k WHERE k.notice_id = n.id AND k.member_id = e.member_id)"
 _APPROVED = (

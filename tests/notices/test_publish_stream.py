@@ -1,6 +1,6 @@
 """Publishing a notice streams its recipients from a cursor in chunks (issue 31): the same expected members and
-copies as the pure rule (`audience.expected`) over every member, for every type and unit; and still one
-transaction: a publish that fails half-way leaves nothing, and publishing again afterwards sends each copy once."""
+copies as the pure rule (`audience.expected`) over every member, for every type and unit; a chunk a transaction:
+a publish that stops half-way is left publishing, and publishing it again seats and queues each recipient once."""
 
 from __future__ import annotations
 
@@ -149,27 +149,63 @@ async def test_a_notice_to_everyone_lets_the_loop_go_between_chunks(opened: Stor
     assert turns >= copies.chunks
 
 
-async def test_a_publish_failing_half_way_leaves_nothing_and_the_next_one_sends_each_copy_once(opened: Store) -> None:
+async def test_a_publish_stopped_after_a_chunk_is_left_publishing_and_a_rerun_seats_and_queues_each_once(
+    opened: Store,
+) -> None:
     tree = OrgTree.of(await opened.units.all())
     top = min(u.id for u in tree.units.values() if u.kind == "committee")
     among = audience.scope("other", top, tree)
-    before = [
-        (await opened.db.fetchone(f"SELECT count(*) FROM {table}"))[0]
-        for table in ("notices", "notice_members", "outbox", "due")
-    ]
     with pytest.raises(RuntimeError, match="half-way"):
         await opened.notices.publish_to(_draft("other", top), BY, among, Worded(fail_at=3))
-    after = [
-        (await opened.db.fetchone(f"SELECT count(*) FROM {table}"))[0]
-        for table in ("notices", "notice_members", "outbox", "due")
+    notice_id = (await opened.db.fetchone("SELECT max(id) FROM notices"))[0]
+    ref = f"notice:{notice_id}"
+    assert await opened.notices.still_publishing() == [(notice_id, True)]
+    assert await opened.notices.broadcast_state(notice_id) == (False, True)  # no summary while publishing
+    seated = (await opened.db.fetchone("SELECT count(*) FROM notice_members WHERE notice_id = ?", (notice_id,)))[0]
+    half = (await opened.db.fetchone("SELECT count(*) FROM outbox WHERE ref = ?", (ref,)))[0]
+    assert seated == 2 * 500 and 0 < half < seated  # two chunks committed, the third rolled back
+    assert await opened.db.fetchone("SELECT 1 FROM outbox WHERE key = ?", (f"{ref}:group",)) is None
+    # what reads its seats skips it meanwhile: attendance's latest notice, the missed-summary check, a member's own
+    assert notice_id not in [n.id for n in await opened.notices.unsummarised(END - timedelta(days=1))]
+    latest = await opened.notices.latest_in([top])
+    assert latest is None or latest.id != notice_id
+    member = (await opened.db.fetchone("SELECT min(member_id) FROM notice_members WHERE notice_id = ?", (notice_id,)))[
+        0
     ]
-    assert after == before  # two chunks had been seated and queued: rolled back with the notice
-    done = await opened.notices.publish_to(_draft("other", top), BY, among, Worded())
+    assert notice_id not in [n.id for n in await opened.notices.upcoming_for(member, END)]
+    done = await opened.notices.publish_seats(notice_id, top, among, Worded())
+    assert done.finished and await opened.notices.still_publishing() == []
+    latest = await opened.notices.latest_in([top])
+    assert latest is not None and latest.id == notice_id
+    assert notice_id in [n.id for n in await opened.notices.upcoming_for(member, END)]
     keys = await opened.db.fetchall_tuples(
-        "SELECT key, count(*) FROM outbox WHERE ref = ? GROUP BY key HAVING count(*) > 1", (f"notice:{done.notice_id}",)
+        "SELECT key, count(*) FROM outbox WHERE ref = ? GROUP BY key HAVING count(*) > 1", (ref,)
     )
-    queued = (await opened.db.fetchone("SELECT count(*) FROM outbox WHERE ref = ?", (f"notice:{done.notice_id}",)))[0]
-    assert keys == [] and queued == done.queued == done.recipients + 1 > 1000
+    queued = (await opened.db.fetchone("SELECT count(*) FROM outbox WHERE ref = ?", (ref,)))[0]
+    assert keys == [] and queued == half + done.queued == done.recipients + 1 > 1000
+    rule = audience.expected("other", top, tree, await opened.members.all())
+    seats = await opened.db.fetchall_tuples(
+        "SELECT member_id FROM notice_members WHERE notice_id = ? ORDER BY member_id", (notice_id,)
+    )
+    assert [s[0] for s in seats] == sorted(m.id for m in rule)
+    again = await opened.notices.publish_seats(notice_id, top, among, Worded())
+    assert not again.finished and again.queued == 0  # published: nothing to resume
+
+
+async def test_a_notice_cancelled_while_publishing_stops_at_its_next_chunk(opened: Store) -> None:
+    tree = OrgTree.of(await opened.units.all())
+    top = min(u.id for u in tree.units.values() if u.kind == "committee")
+    among = audience.scope("other", top, tree)
+    with pytest.raises(RuntimeError, match="half-way"):
+        await opened.notices.publish_to(_draft("other", top), BY, among, Worded(fail_at=2))
+    notice_id = (await opened.db.fetchone("SELECT max(id) FROM notices"))[0]
+    await opened.db.conn.execute("UPDATE notices SET cancelled_at = ? WHERE id = ?", (END.isoformat(), notice_id))
+    await opened.db.conn.commit()
+    done = await opened.notices.publish_seats(notice_id, top, among, Worded())
+    assert not done.finished and (done.recipients, done.queued) == (0, 0)
+    assert await opened.notices.still_publishing() == []  # not resumed again
+    seated = (await opened.db.fetchone("SELECT count(*) FROM notice_members WHERE notice_id = ?", (notice_id,)))[0]
+    assert seated == 500
 
 
 async def test_the_preview_counts_in_sql_what_send_then_publishes(opened: Store) -> None:

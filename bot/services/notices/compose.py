@@ -27,7 +27,7 @@ from bot.domain.rights import Actor, OrgTree
 from bot.i18n import t
 from bot.services.appraisal.prepare import preparation
 from bot.services.kernel.deps import Deps
-from bot.services.notices import audience
+from bot.services.notices import audience, publishing
 from bot.services.notices import common as rules
 from bot.services.notices import text as view
 from bot.services.notices.buttons import NoticeGroupCopy, NoticeMode
@@ -364,18 +364,13 @@ def drop(draft: NoticeDraft | None, draft_id: str) -> Step:
 
 async def publish(deps: Deps, call: Call, draft: Draft) -> Published:
     """The notice, its expected members and one outbox row per recipient (and the bound group, unless the
-    meeting is a 支委会 / 党委会 or the convener skipped it) in one transaction, the recipients streamed in
-    chunks (`store.notices.publish_to`). When nobody can receive it, the secretary's summary is queued at once
-    (no delivery will end to trigger it)."""
+    meeting is a 支委会 / 党委会 or the convener skipped it): the notice in one transaction with the update's
+    applied-once mark, then the recipients a chunk a transaction (`store.notices.publish_to`). When nothing is
+    left to deliver once it is published (nobody can receive it), the secretary's summary is queued at once."""
     person, store, settings = call.actor, deps.store, deps.settings
     tree = await _tree(store)
     by = Convener(person.member.id if person.member else None, person.telegram_id, call.lang, call.now)
     among = audience.scope(draft.kind, draft.unit_id, tree)
     done = await store.notices.publish_to(draft, by, among, NoticeCopies(draft, tree, settings))
     log.info("notice=%s published: %s rows queued", done.notice_id, done.queued)
-    queued = done.queued
-    if queued == 0:
-        notice = await store.notices.get(done.notice_id)
-        assert notice is not None
-        queued = await store.outbox.enqueue([await view.summary_message(store, notice, settings.tz)])
-    return Published(done.notice_id, done.recipients, queued)
+    return Published(done.notice_id, done.recipients, done.queued + await publishing.finished(store, settings, done))

@@ -54,6 +54,7 @@ from bot.services.notices import common as notices
 from bot.services.notices import compose as notices_compose
 from bot.services.notices import due as due_meetings
 from bot.services.notices import presence as notices_presence
+from bot.services.notices import publishing as notices_publishing
 from bot.services.openness import buttons as openness_buttons
 from bot.services.openness import reminders as openness_reminders
 from bot.services.reports import buttons as reports_buttons
@@ -157,5 +158,12 @@ AFTER_SEND: tuple[AfterSend, ...] = (
 
 
 async def sweep(store: Store, settings: Settings, now: datetime) -> int:
-    """One reminder sweep over every source; returns how many messages were queued."""
-    return await reminders.sweep(store, settings, now, REMINDER_SOURCES)
+    """One reminder sweep over every source, after finishing any notice left publishing; returns how many
+    messages were queued."""
+    return await resume_publishing(store, settings) + await reminders.sweep(store, settings, now, REMINDER_SOURCES)
+
+
+async def resume_publishing(store: Store, settings: Settings) -> int:
+    """Every notice whose publish stopped between chunks, published to its end (issue 31): at start-up and by
+    the sweep."""
+    return await notices_publishing.resume(store, settings)
