@@ -1,7 +1,7 @@
 """Meeting notices (三会一课): the notice, the expected members, replies, check-ins, minutes.
 
-Deliveries live in the outbox (`ref = 'notice:<id>'`); publishing and cancelling write the notice and
-its outbox rows in one transaction.
+Deliveries live in the outbox (`ref = 'notice:<id>'`); cancelling writes the notice and its outbox rows in one
+transaction, publishing a chunk of recipients a transaction (`notices_publish`).
 """
 
 from __future__ import annotations

@@ -45,11 +45,13 @@ class MeetingReminderReads:
 
     async def first_unfinished(self, notice_id: int) -> int | None:
         """The lowest id of the notice's messages still pending or being sent (None: the broadcast is over).
-        Every delivery below it has its final status."""
+        Every delivery below it has its final status. A notice still publishing (issue 31) is not over: its next
+        chunk's copies will come after every row queued so far."""
         row = await self.db.fetchone(
             "SELECT min(id) FROM (SELECT (SELECT id FROM outbox WHERE ref = ? AND status = 'pending' ORDER BY id "
             "LIMIT 1) AS id UNION ALL SELECT (SELECT id FROM outbox WHERE ref = ? AND status = 'sending' ORDER BY id "
-            "LIMIT 1))",
-            (_ref(notice_id), _ref(notice_id)),
+            "LIMIT 1) UNION ALL SELECT (SELECT coalesce(max(id), 0) + 1 FROM outbox) FROM notices "
+            "WHERE id = ? AND publishing = 1)",
+            (_ref(notice_id), _ref(notice_id), notice_id),
         )
         return int(row[0]) if row and row[0] is not None else None

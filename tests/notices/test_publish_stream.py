@@ -173,6 +173,9 @@ async def test_a_publish_stopped_after_a_chunk_is_left_publishing_and_a_rerun_se
         0
     ]
     assert notice_id not in [n.id for n in await opened.notices.upcoming_for(member, END)]
+    await opened.db.conn.execute("UPDATE outbox SET status = 'sent' WHERE ref = ?", (ref,))
+    await opened.db.conn.commit()
+    assert await opened.notices.first_unfinished(notice_id) is not None  # every copy so far sent: not over yet
     done = await opened.notices.publish_seats(notice_id, top, among, Worded())
     assert done.finished and await opened.notices.still_publishing() == []
     latest = await opened.notices.latest_in([top])
