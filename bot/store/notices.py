@@ -58,6 +58,7 @@ class Notice(BaseModel):
     backfilled_by: int | None = None
     backfiller: str | None = None  # their name (read by `get`)
     backfill_reason: str | None = None
+    publishing: bool = False  # its members are still being seated (issue 31): lists wait for the last chunk
 
     @property
     def backfilled(self) -> bool:
@@ -134,6 +135,7 @@ def _notice(r: aiosqlite.Row) -> Notice:
         backfilled_by=r["backfilled_by"],
         backfiller=r["backfiller"] if "backfiller" in r.keys() else None,
         backfill_reason=r["backfill_reason"],
+        publishing=bool(r["publishing"]) if "publishing" in r.keys() else False,
     )
 
 

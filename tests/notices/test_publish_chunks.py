@@ -130,6 +130,9 @@ async def test_a_publish_stopped_between_chunks_is_finished_by_the_next_start(
             assert seats == 3 * CHUNK and copies < seats and summaries == 0
             await harness.settle()
             assert not got(secretary, SUMMARY)  # the first chunks' deliveries ended: no summary while publishing
+            secretary.drain()
+            await secretary.send(f"/attendance {notice_id}")
+            await secretary.expect("还在发给党员")  # its seats are not all written: not a list of 300
     finally:
         await store.close()
     monkeypatch.setattr(NoticeCopies, "of", made)
@@ -150,6 +153,9 @@ async def test_a_publish_stopped_between_chunks_is_finished_by_the_next_start(
             assert unfinished is not None and unfinished[0] == 0
             await harness.settle()
             assert len(got(secretary, SUMMARY)) == 1
+            secretary.drain()
+            await secretary.send(f"/attendance {notice_id}")
+            assert "还在发给党员" not in (await secretary.next_message()).text
     finally:
         await again.close()
 

@@ -14,7 +14,7 @@ import pytest
 from bot.domain.rights import OrgTree
 from bot.services.notices import audience, compose
 from bot.services.notices.text import NAMES_SHOWN
-from bot.store import Store
+from bot.store import Store, notices_publish
 from bot.store.notices import Draft
 from bot.store.notices_publish import Convener, Recipient
 from bot.store.outbox import Outgoing
@@ -58,6 +58,12 @@ async def opened(community: Path, tmp_path: Path) -> AsyncIterator[Store]:
     await conn.execute("INSERT OR REPLACE INTO committee_seats VALUES (?, ?, 'secretary')", (top, 3))
     yield store
     await store.close()
+
+
+@pytest.fixture(autouse=True)
+def chunks_of_500(monkeypatch: pytest.MonkeyPatch) -> None:
+    """500 recipients a chunk: a notice to the 2 000 members is published in several transactions."""
+    monkeypatch.setattr(notices_publish, "_CHUNK", 500)
 
 
 class Worded:

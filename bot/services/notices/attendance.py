@@ -223,8 +223,11 @@ async def _latest(store: Store, keeper: Keeper) -> Notice | None:
 
 
 async def _ledger(deps: Deps, call: Call, notice: Notice, asked: pages.Asked) -> Reply:
-    """One page of the meeting's ledger, with its filter and page buttons."""
+    """One page of the meeting's ledger, with its filter and page buttons; a notice still publishing says so (its
+    seats are not all written yet)."""
     store, lang = deps.store, call.lang
+    if notice.publishing:
+        return say("notice.att.publishing", id=notice.id)
     tree = OrgTree.of(await store.units.all())
     everyone = await store.notices.seats(notice.id)
     begun = ledger.begun(notice, call.now)
