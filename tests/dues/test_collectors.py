@@ -40,6 +40,7 @@ async def test_a_named_collector_records_for_the_others_of_the_branch_until_take
     await secretary.send("/dues 收缴人 赵巡逻")
     named = await secretary.expect("已指定")
     assert "赵巡逻为一村党支部的党费收缴人" in named.text and "/dues 收缴人 赵巡逻" in named.text
+    assert "赵巡逻可以用 /pay 登记本支部其他党员交的党费" in named.text and "他（她）" not in named.text
     told = await collector.expect("党费收缴人")
     assert "王书记指定您" in told.text and "/pay" in told.text
     await collector.send("/help")
@@ -57,7 +58,8 @@ async def test_a_named_collector_records_for_the_others_of_the_branch_until_take
     assert "2026年11月，15.00 元" in receipt.text and "经手人 赵巡逻" in receipt.text
     # their own: refused; another branch's member: refused, naming the branch
     await collector.send("/pay 赵巡逻 | 2026-11 | 0.5 | 现金")
-    await collector.expect("自己交的党费不能自己登记")
+    own_refused = await collector.expect("自己的党费不能自己登记")
+    assert "请交给支部书记或党费收缴人，由他们登记" in own_refused.text
     await collector.send("/pay 周普通 | 2026-11 | 0.5 | 现金")
     other = await collector.expect("没有找到「周普通」")
     assert "一村党支部" in other.text and "本支部" in other.text
@@ -84,7 +86,7 @@ async def test_a_named_collector_records_for_the_others_of_the_branch_until_take
 
     # the secretary does not record their own either
     await secretary.send("/pay 王书记 | 2026-12 | 15 | 现金")
-    await secretary.expect("自己交的党费不能自己登记")
+    assert "书记本人的交给收缴人或上级党委" in (await secretary.expect("自己的党费不能自己登记")).text
     # a member without the role
     await plain.send("/pay 赵巡逻 | 2026-11 | 0.5 | 现金")
     await plain.expect("只有")
@@ -93,7 +95,8 @@ async def test_a_named_collector_records_for_the_others_of_the_branch_until_take
     assert "· 一村党支部：赵巡逻" in (await secretary.expect("党费收缴人")).text
     await secretary.send("/dues 收缴人 赵巡逻")  # the same again takes it back
     assert "不再是一村党支部的党费收缴人" in (await secretary.expect("已取消")).text
-    await collector.expect("已取消您的党费收缴人")
+    relieved = await collector.expect("不再请您担任")
+    assert "王书记已不再请您担任本支部的党费收缴人，以后党员交的党费由书记登记。这段时间辛苦您了！" in relieved.text
     await collector.send("/pay 钱调解 | 2026-12 | 15 | 现金")
     await collector.expect("只有")
     await collector.send("/pay 更正 2")
@@ -124,6 +127,24 @@ async def test_only_a_secretary_of_the_branch_names_its_collector(harness: Harne
     await other.expect("还没有指定党费收缴人")  # 一村's collector is not 二村's
     rows = await harness.store.db.fetchall("SELECT member_id FROM dues_collectors")
     assert len(rows) == 1
+
+
+async def test_naming_and_relieving_a_collector_reads_well_in_english(harness: Harness) -> None:
+    harness.at(T0)
+    secretary, collector = harness.user(SECRETARY), harness.user(PATROL)
+    for user in (secretary, collector):
+        await user.send("/lang en")
+        await user.next_message()
+    await secretary.send("/dues collector 赵巡逻")
+    named = (await secretary.expect("Named:")).text
+    assert "They can record other members' dues with /pay (not their own)" in named
+    assert "everything else stays with the secretary" in named and "To undo this, send again:" in named
+    await collector.expect("dues collector")
+    await collector.send("/pay 赵巡逻 | 2026-11 | 0.5 | 现金")
+    assert "the secretary's own dues go to" in (await collector.expect("Nobody can record their own dues")).text
+    await secretary.send("/dues collector 赵巡逻")
+    await secretary.expect("Taken back")
+    await collector.expect("has relieved you of the dues collector role")
 
 
 async def test_the_receipt_names_the_months_in_the_members_language(harness: Harness) -> None:
