@@ -147,3 +147,23 @@ async def test_others_are_refused_and_the_file_never_goes_to_a_group(harness: Ha
     assert "13800000005" not in reply.text and "赵巡逻" not in reply.text
     await secretary.send("/member 赵巡逻")
     assert "13800000005" in (await secretary.expect("党员档案")).text
+
+
+async def test_a_letter_across_the_year_end_names_its_years(harness: Harness) -> None:
+    """Issued in December, valid into March: the list names the year of a day not this year's, in December and
+    again in January (a bare 3月6日 read in December is this past March)."""
+    harness.at(at("2026-12-10"))
+    secretary = harness.user(SECRETARY)
+    await secretary.send("/transfer 转出 | 赵巡逻 | 中共东莞市长安镇委员会 | 2026-031 | 2026-12-07")
+    done = (await secretary.expect("已登记转出：赵巡逻")).text
+    assert "12月7日（周一） 开具，有效期到 2027年3月6日（周六）" in done
+    await secretary.send("/transfer")
+    listed = (await secretary.expect("在途")).text
+    assert "12月7日（周一） 开具，有效期到 2027年3月6日（周六）" in listed
+    harness.at(at("2027-01-05"))
+    await secretary.send("/transfer")
+    listed = (await secretary.expect("在途")).text
+    assert "2026年12月7日（周一） 开具，有效期到 3月6日（周六）" in listed
+    await secretary.send("/transfer 赵巡逻")
+    history = (await secretary.expect("2026-031")).text
+    assert "2026年12月7日（周一）" in history and "有效期到 3月6日（周六）" in history

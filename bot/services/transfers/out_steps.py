@@ -77,8 +77,9 @@ def ask(draft: OutDraft, lang: str, today: date) -> Reply:
         return say("transfers.out.ask_letter")
     if draft.issued is None:
         return say("transfers.out.ask_day", example=today.isoformat())
-    until = dates.day_near(lang, rules.letter_valid_until(draft.issued), today)
-    label = t(lang, "transfers.out.button_usual", months=rules.LETTER_MONTHS, until=until)
+    last = rules.letter_valid_until(draft.issued)
+    until = dates.day_near(lang, last, today)
+    label = t(lang, "transfers.out.button_usual", months=rules.LETTER_MONTHS, until=dates.dated(lang, last))
     button = {"text": label, "data": TransferOutUsual(draft.member_id).pack()}
     shorter = (draft.issued + timedelta(days=SHORTER_EXAMPLE_DAYS)).isoformat()
     return say(
@@ -133,7 +134,7 @@ async def answer(deps: Deps, call: Call, draft: OutDraft, text: str) -> Stepping
     until = common.valid_until(value, draft.issued)
     if until is None:
         return Stepping(Result.of(say("transfers.bad_validity", value=value[:20])), draft)
-    refusal = validity_refusal(draft.issued, until, call.lang)
+    refusal = validity_refusal(draft.issued, until, call.lang, today)
     if refusal is not None:
         return Stepping(Result.of(refusal), draft)
     return _over(*(await open_out(deps, call, member, Letter(draft.org, draft.letter, draft.issued, until))).replies)

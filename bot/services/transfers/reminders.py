@@ -56,7 +56,7 @@ async def transfer_reminders(store: Store, settings: Settings, now: datetime) ->
                             unit=tree.name(tr.unit_id),
                             org=tr.other_org,
                             letter=tr.letter_no,
-                            day=dates.day(lang, item.day),
+                            day=dates.day_near(lang, item.day, today),
                         ),
                     )
                 )

@@ -58,12 +58,14 @@ async def transfer_command(deps: Deps, call: Call, text: str) -> Result:
 
 def _due_text(transfer: Transfer, today: date, lang: str) -> str:
     return "；".join(
-        t(lang, f"transfers.timer.{d.timer.value}", day=dates.day(lang, d.day))
+        t(lang, f"transfers.timer.{d.timer.value}", day=dates.day_near(lang, d.day, today))
         for d in rules.due(common.record_of(transfer), today)
     )
 
 
-def _line(tr: Transfer, tree: OrgTree, lang: str) -> str:
+def _line(tr: Transfer, tree: OrgTree, lang: str, today: date) -> str:
+    """One transfer; its letter's days with their year when not this year's (a letter of December read in
+    January)."""
     return t(
         lang,
         f"transfers.line_{tr.direction}",
@@ -71,8 +73,8 @@ def _line(tr: Transfer, tree: OrgTree, lang: str) -> str:
         unit=tree.name(tr.unit_id),
         org=tr.other_org,
         letter=tr.letter_no,
-        issued=dates.day(lang, tr.issued),
-        until=dates.day(lang, tr.valid_until),
+        issued=dates.day_near(lang, tr.issued, today),
+        until=dates.day_near(lang, tr.valid_until, today),
         state=t(lang, f"transfers.state.{tr.state}"),
     )
 
@@ -91,7 +93,7 @@ def reading(transfers: list[Transfer], tree: OrgTree, today: date, lang: str) ->
         return t(lang, "transfers.list_empty")
     lines = [t(lang, "transfers.list_head", count=len(transfers))]
     for tr in transfers:
-        lines.append(_line(tr, tree, lang))
+        lines.append(_line(tr, tree, lang, today))
         due = _due_text(tr, today, lang)
         if due:
             lines.append(t(lang, "transfers.list_due", due=Html(due)))
@@ -102,13 +104,13 @@ def history(transfers: list[Transfer], tree: OrgTree, today: date, lang: str) ->
     """Each transfer of one member with its steps (the member file shows these too)."""
     lines: list[str] = []
     for tr in transfers:
-        lines.append(_line(tr, tree, lang))
+        lines.append(_line(tr, tree, lang, today))
         for s in tr.steps:
             lines.append(
                 t(
                     lang,
                     "transfers.step_line",
-                    day=dates.day(lang, s.on),
+                    day=dates.day_near(lang, s.on, today),
                     step=t(lang, f"transfers.step.{s.step}"),
                     note=f"：{s.note}" if s.note else "",
                     by=s.recorded_by_name or "—",
@@ -168,7 +170,7 @@ async def issue(deps: Deps, call: Call, scope: Scope, fields: list[str]) -> Resu
     until = common.valid_until(fields[4] if len(fields) > 4 else "", issued)
     if until is None:
         return Result.of(say("transfers.bad_validity", value=fields[4][:20]))
-    refusal = validity_refusal(issued, until, call.lang)
+    refusal = validity_refusal(issued, until, call.lang, today)
     if refusal is not None:
         return Result.of(refusal)
     found = await _members(store, scope, raw, False)
@@ -178,12 +180,12 @@ async def issue(deps: Deps, call: Call, scope: Scope, fields: list[str]) -> Resu
     return await open_out(deps, call, found[0], Letter(org, letter, issued, until))
 
 
-def validity_refusal(issued: date, until: date, lang: str) -> Reply | None:
+def validity_refusal(issued: date, until: date, lang: str, today: date) -> Reply | None:
     """The answer when a 介绍信's 有效期 is not allowed (before its day, or over three months), else None."""
     if rules.validity_allowed(issued, until):
         return None
     limit = rules.letter_valid_until(issued)
-    return say("transfers.rule.validity", day=dates.day(lang, limit), months=rules.LETTER_MONTHS)
+    return say("transfers.rule.validity", day=dates.day_near(lang, limit, today), months=rules.LETTER_MONTHS)
 
 
 async def open_out(deps: Deps, call: Call, member: Member, letter: Letter) -> Result:
@@ -272,7 +274,14 @@ async def receive(deps: Deps, call: Call, scope: Scope, fields: list[str]) -> Re
         return Result.of(say("transfers.already_open", name=name))
     key = "transfers.received_placed" if group is not None else "transfers.received_unplaced"
     return Result.of(
-        say(key, name=name, unit=tree.name(unit), group=tree.name(group), org=org, day=dates.day(call.lang, received)),
+        say(
+            key,
+            name=name,
+            unit=tree.name(unit),
+            group=tree.name(group),
+            org=org,
+            day=dates.day_near(call.lang, received, today),
+        ),
         queued=len(messages),
     )
 
@@ -330,13 +339,18 @@ async def step(deps: Deps, call: Call, scope: Scope, line: list[str]) -> Result:
         return Result.of(say("transfers.changed"))
     if after.state is rules.State.CLOSED and record.direction is Direction.OUT:
         return Result.of(
-            say("transfers.closed_out", name=member.name, day=dates.day(call.lang, on), org=transfer.other_org)
+            say(
+                "transfers.closed_out",
+                name=member.name,
+                day=dates.day_near(call.lang, on, today),
+                org=transfer.other_org,
+            )
         )
     return Result.of(
         say(
             f"transfers.recorded_{action.value}",
             name=member.name,
-            day=dates.day(call.lang, on),
+            day=dates.day_near(call.lang, on, today),
             group=tree.name(group),
         )
     )
