@@ -28,9 +28,10 @@ V = TypeVar("V")
 KEEP_SECONDS = 60.0
 #: Lists kept at once (the oldest goes first): a few secretaries paging at the same time.
 MAX_KEPT = 16
-#: A list of this many entries or more (a report line holds 7 objects: 10 000 lines, 70 000) has the collector's
-#: full pass run as it is kept (see `ListKeeper.get`).
-COLLECT_AT = 1_000
+#: A list of this many entries or more has the collector's full pass run as it is kept (see `ListKeeper.get`).
+#: Above the largest ordinary community (10 000 members), which never pays the 40-100 ms of a full pass with
+#: the loop held; only lists like 100 000 members', whose objects would set off that pass on a later press, do.
+COLLECT_AT = 20_000
 
 
 @dataclass
