@@ -128,6 +128,28 @@ def test_a_long_digest_stays_within_telegrams_limit_and_counts_the_rest(lang: st
     assert "(300)" in text or "（300 份）" in text  # the group's title counts them all
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_only_the_items_whose_lines_are_shown_get_a_button(lang: str) -> None:
+    """Found by review: the buttons were the first 20 of all items, some of them cut from the text by the limit."""
+    day = date(2026, 11, 27)
+    items = [item(i, digest.NO_CONTACT, f"联系人{i}", days="400") for i in range(60)]
+    items += [
+        item(100 + i, "mobile.digest_transfer", f"流动{i}", since="2026年1月", months="10", button=f"t:{i}")
+        for i in range(5)
+    ]
+    shown_all = digest.buttons(lang, day, items)
+    assert shown_all is not None and [row[0]["data"] for row in shown_all] == [f"t:{i}" for i in range(5)]
+
+    limit = len(digest.render(lang, day, items[:62]).encode("utf-16-le")) // 2 + 40  # room for 流动0, 流动1 only
+    text = digest.render(lang, day, items, limit)
+    named = [i for i in range(5) if f"流动{i}" in text]
+    assert named and len(named) < 5
+    rows = digest.buttons(lang, day, items, limit)
+    assert rows is not None and [row[0]["data"] for row in rows] == [f"t:{i}" for i in named]
+    short = len(digest.render(lang, day, items[:60]).encode("utf-16-le")) // 2 + 10  # no transfer line fits
+    assert "流动0" not in digest.render(lang, day, items, short) and digest.buttons(lang, day, items, short) is None
+
+
 def test_digest_time_must_be_a_time() -> None:
     assert Settings(_env_file=None).digest_at.isoformat() == "09:00:00"  # type: ignore[call-arg]
     with pytest.raises(ValidationError):

@@ -75,11 +75,16 @@ def grouped(items: Sequence[DigestItem]) -> list[tuple[str, list[DigestItem]]]:
 def render(lang: str, day: date, items: Sequence[DigestItem], limit: int = LIMIT) -> str:
     """One digest: a heading, then each group's title, one line per item and its hint. When the text would
     pass `limit`, the lines that do not fit are left out and counted in a last line pointing to /reports."""
+    return "\n".join(_layout(lang, day, items, limit)[0])
+
+
+def _layout(lang: str, day: date, items: Sequence[DigestItem], limit: int) -> tuple[list[str], list[DigestItem]]:
+    """The digest's lines and the items whose line is among them (`render`, `buttons`)."""
     head = t(lang, "digest.title", date=t(lang, "digest.date", month=day.month, day=day.day), count=len(items))
     reserve = units(t(lang, "digest.more", count=len(items))) + 2
     lines = [head]
     size = units(head)
-    shown = 0
+    shown: list[DigestItem] = []
     for kind, group in grouped(items):
         title = t(lang, f"{kind}.title", count=sum(_weight(item) for item in group))
         first = _line(lang, group[0])
@@ -93,7 +98,7 @@ def render(lang: str, day: date, items: Sequence[DigestItem], limit: int = LIMIT
                 break
             lines.append(line)
             size += units(line) + 1
-            shown += 1
+            shown.append(item)
         else:  # the whole group fitted: its hint if there is room, then the next group
             hint = t(lang, f"{kind}.hint") if has(f"{kind}.hint") else ""
             if hint and size + units(hint) + 1 + reserve <= limit:
@@ -101,9 +106,9 @@ def render(lang: str, day: date, items: Sequence[DigestItem], limit: int = LIMIT
                 size += units(hint) + 1
             continue
         break  # the list is full: the rest is counted below
-    if shown < len(items):
-        lines += ["", t(lang, "digest.more", count=len(items) - shown)]
-    return "\n".join(lines)
+    if len(shown) < len(items):
+        lines += ["", t(lang, "digest.more", count=len(items) - len(shown))]
+    return lines, shown
 
 
 def units(text: str) -> int:
@@ -123,12 +128,13 @@ def _line(lang: str, item: DigestItem) -> str:
     return t(lang, f"{item.kind}.line", name=item.name, **params)
 
 
-def buttons(lang: str, items: Sequence[DigestItem]) -> list[list[dict[str, str]]] | None:
-    """The buttons the items carry, one row each, in the digest's order; None when none does."""
+def buttons(lang: str, day: date, items: Sequence[DigestItem], limit: int = LIMIT) -> list[list[dict[str, str]]] | None:
+    """The buttons the items carry, one row each, in the digest's order, for the items whose line the digest shows
+    (a line cut by `limit` gets no button: the person would press for someone they cannot read); at most
+    `BUTTONS_MAX`; None when none does."""
     rows = [
-        [{"text": t(lang, f"{kind}.button", name=item.name), "data": item.params[BUTTON]}]
-        for kind, group in grouped(items)
-        for item in group
+        [{"text": t(lang, f"{item.kind}.button", name=item.name), "data": item.params[BUTTON]}]
+        for item in _layout(lang, day, items, limit)[1]
         if item.params.get(BUTTON)
     ]
     return rows[:BUTTONS_MAX] or None
@@ -172,7 +178,7 @@ async def daily_digests(store: Store, settings: Settings, now: datetime) -> list
                     member_id=recipient_id,
                     chat_id=person.telegram_id if person.telegram_id is not None else items[-1].chat_id,
                     text=render(lang, day, items),
-                    buttons=buttons(lang, items),
+                    buttons=buttons(lang, day, items),
                 ),
                 includes=tuple(i.id for i in items),
             )
