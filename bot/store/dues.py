@@ -249,7 +249,7 @@ class Collector:
 class CollectorRepo:
     """The 收缴人 secretaries name (`dues_collectors`): whether a member is one comes with the member
     (`Member.collector`). Leaving the branch or the active roster ends the role for good (a trigger deletes the
-    row, migration 0042): moving back does not restore it."""
+    row, migration 0043): moving back does not restore it."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
