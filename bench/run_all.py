@@ -28,6 +28,8 @@ from typing import Any
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 RESULTS = BENCH / "RESULTS.md"
+#: Everything in RESULTS.md from this line on is written by hand (`scale.py`, `sweep.py --sources` runs) and kept.
+BY_HAND = "<!-- by hand below: run_all.py keeps what follows -->"
 LIBRARIES = ("python-telegram-bot", "aiosqlite", "httpx", "httpcore", "aiohttp", "pydantic")
 
 
@@ -335,6 +337,9 @@ def write(figures: list[Figure], runs: int, started: datetime, described: list[s
         "How each bench works, and what was found when a goal was missed: `bench/README.md`.",
         "",
     ]
+    kept = RESULTS.read_text(encoding="utf-8").partition(BY_HAND) if RESULTS.exists() else ("", "", "")
+    if kept[1]:  # the sections written by hand from other benches' runs stay as they are
+        lines += [BY_HAND + kept[2]]
     RESULTS.write_text("\n".join(lines), encoding="utf-8")
     print(f"\nwrote {RESULTS.relative_to(ROOT)}")
 
