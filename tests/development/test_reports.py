@@ -157,3 +157,20 @@ async def test_a_probationary_member_is_told_the_quarters_deadline(harness: Harn
     assert "2026年第二季度" in asked and "预备期里每个季度至少交一份" in asked and "6月30日" in asked
     await full.send("/report")
     assert "没有截止时间" in (await full.expect("思想汇报")).text
+
+
+async def test_a_late_sent_report_counts_for_its_quarter_only(tmp_path: Path, settings: Settings) -> None:
+    """A draft begun on 30 June and sent on 1 July is the second quarter's: the third still reminds its week."""
+    store = await open_store(tmp_path / "r.sqlite3")
+    try:
+        await load_roster(store, SMALL_ROSTER)
+        await steps(store, settings)
+        [person] = await store.development.in_units(None)
+        saving = Saving(person.id, "2026-Q2", REPORT, None, None, date(2026, 7, 1))
+        await store.development.save_report(saving, at("2026-07-01"))
+        await core.sweep(store, settings, at("2026-07-01", "08:00"))  # Q2 is handed in: nobody is told
+        assert await keys(store) == []
+        await core.sweep(store, settings, at("2026-09-23"))  # Q3's week before its end: 王小明 is reminded
+        assert await keys(store) == [f"report:register:remind:{person.id}:2026-Q3"]
+    finally:
+        await store.close()

@@ -37,7 +37,7 @@ from bot.services.kernel.reminders import Due
 from bot.services.reports.buttons import RegisterView, ReportWrite
 from bot.store import Store
 from bot.store.development import Person
-from bot.store.development_reports import Saving
+from bot.store.development_reports import SELF_NOTE, Saving
 from bot.store.outbox import Outgoing
 from bot.store.reports import Person as Reach
 
@@ -153,11 +153,12 @@ class _Look:
 
 
 def reported(person: Person, period: Period, look: _Look, settings: Settings) -> bool:
-    """Whether the person handed in a report for the quarter: through the bot, a 思想汇报 step the secretary
-    recorded, or (a 预备党员) a member's report in one of its months."""
+    """Whether the person handed in a report for the quarter: through the bot (by the quarter it was filed under,
+    not its step's day: a draft begun on 30 June and sent on 1 July is the second quarter's only), a 思想汇报 step
+    the secretary recorded, or (a 预备党员) a member's report in one of its months."""
     if (person.id, period.label) in look.filed:
         return True
-    if any(s.step == "report" and period.contains(s.on) for s in person.steps):
+    if any(s.step == "report" and s.note != SELF_NOTE and period.contains(s.on) for s in person.steps):
         return True
     return any(period.contains(at.astimezone(settings.tz).date()) for at in look.member_days.get(person.id, []))
 
