@@ -235,10 +235,11 @@ class DevelopmentWrites:
 
     async def from_roster(self, unit_id: int, name: str, stage: str, telegram_id: int | None, at: datetime) -> str:
         """Put the person in the register at the roster's stage, from today, when they are not in it yet; a record
-        without steps follows the roster's stage; one with steps keeps its own (the steps are the record). The
-        Telegram id is the roster's. `created`, `updated` or `unchanged`."""
+        without steps (思想汇报 aside) follows the roster's stage; one with steps keeps its own (the steps are the
+        record). The Telegram id is the roster's. `created`, `updated` or `unchanged`."""
         async with self._conn.execute(
-            "SELECT d.id, d.stage, d.telegram_id, EXISTS (SELECT 1 FROM development_steps s WHERE s.person_id = d.id) "
+            "SELECT d.id, d.stage, d.telegram_id, EXISTS (SELECT 1 FROM development_steps s "
+            "WHERE s.person_id = d.id AND s.step <> 'report') "
             "FROM development d WHERE d.unit_id = ? AND d.name = ?",
             (unit_id, name),
         ) as cur:

@@ -73,10 +73,16 @@ def vote(value: str) -> Vote | None:
 def stage_of(person: Person) -> tuple[str, date, bool]:
     """The stage to show, since when, and whether it is the roster's only (a record the roster made, its steps
     not entered yet: the roster's stage stands until they are)."""
-    if not person.steps:
+    if not entered(person):
         return person.stage, person.stage_on, True
     record = record_of(person)
     return record.stage.value, record.since or person.stage_on, False
+
+
+def entered(person: Person) -> bool:
+    """Whether a step of the process is entered: a 思想汇报 (one the person handed in through the bot, say) makes
+    no stage, so a record the roster made with only reports still waits for its steps."""
+    return any(s.step != Step.REPORT.value for s in person.steps)
 
 
 def record_of(person: Person | None) -> Record:

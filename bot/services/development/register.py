@@ -178,7 +178,7 @@ async def take_step(deps: Deps, call: Call, scope: Scope, fields: list[str]) -> 
     existing = found[0] if found else None
     if existing is None and step is not Step.APPLY:
         return Result.of(say("development.unknown", name=name))
-    if existing is not None and step is Step.APPLY and existing.steps:
+    if existing is not None and step is Step.APPLY and common.entered(existing):
         return Result.of(say("development.already", name=name))
     record = common.record_of(existing)
     months, people, birth = 0, "", None

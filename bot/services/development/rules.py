@@ -307,7 +307,7 @@ def check(record: Record, taken: Taken, today: date) -> Refusal | None:
         return _no("order", stage=stage.value, step=step.value)
     if step in ONCE and record.last(step) is not None:
         return _no("once", step=step.value)
-    before = record.steps[-1].on if record.steps else None
+    before = max((s.on for s in record.steps if s.step is not Step.REPORT), default=None)  # reports: own clock
     if before is not None and on < before:
         return _no("before_last", day=before.isoformat())
     if step is Step.ACTIVIST and record.last(Step.TALK) is None:

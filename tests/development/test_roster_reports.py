@@ -1,0 +1,40 @@
+"""An 入党积极分子 the roster listed (no steps entered yet) hands in a 思想汇报: the register still shows the roster's
+stage and asks for the earlier steps, which the secretary can still enter from the application on (issue 24)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.store.development_reports import Saving
+from tests.support.development import ACTIVIST, at
+from tests.support.harness import SECRETARY, Harness
+
+REPORT = "这个季度我认真学习了党章，参加了村里的义务劳动，以后还要多向老党员学习。"
+
+
+async def roster_activist(harness: Harness) -> int:
+    async with harness.store.db.transaction() as conn:
+        cur = await conn.execute(
+            "INSERT INTO development (unit_id, name, stage, stage_on, created_at, telegram_id) "
+            "SELECT unit_id, '王小明', 'activist', '2026-12-07', '2026-12-07T10:00:00+08:00', ? FROM members "
+            "WHERE name = '王书记'",
+            (ACTIVIST,),
+        )
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+
+async def test_a_roster_activists_report_keeps_the_roster_stage(harness: Harness) -> None:
+    person = await roster_activist(harness)
+    harness.at(at("2026-12-08"))
+    saving = Saving(person, "2026-Q4", REPORT, None, None, date(2026, 12, 8))
+    await harness.store.development.save_report(saving, at("2026-12-08"))
+    secretary = harness.user(SECRETARY)
+    await secretary.send("/development")
+    listed = (await secretary.expect("王小明")).text
+    assert "入党积极分子（名册导入，步骤待补登）" in listed and "未登记" not in listed
+    await secretary.send("/development 王小明")
+    one = (await secretary.expect("王小明")).text
+    assert "入党积极分子" in one and "从入党申请起" in one and "未登记" not in one
+    await secretary.send("/development 王小明 | 入党申请 | 2026-03-02 | 出生 2001-05-16")  # before the report's day
+    assert "已登记" in (await secretary.expect("王小明")).text
