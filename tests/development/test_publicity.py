@@ -65,3 +65,12 @@ async def test_a_notice_board_publicity_is_recorded_by_hand(harness: Harness) ->
     assert await publicity_steps(harness) == [(date(2026, 3, 16), date(2026, 3, 20))]
     await step(harness, "2026-03-14", "公示 | 2026-03-14 | 7个工作日")  # a second one, longer: 16 to 24 March
     assert (await publicity_steps(harness))[-1] == (date(2026, 3, 16), date(2026, 3, 24))
+
+
+async def test_too_many_working_days_are_refused_with_the_limit(harness: Harness) -> None:
+    await to_candidate(harness)
+    refused = await step(harness, "2026-03-14", "公示 | 2026-03-14 | 100个工作日", "工作日")
+    assert "100" in refused and "60" in refused and "例如" in refused
+    assert await publicity_steps(harness) == []
+    await step(harness, "2026-03-14", "公示 | 2026-03-14 | 60个工作日")  # the limit itself is allowed
+    assert len(await publicity_steps(harness)) == 1

@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.domain.workdays import period
+from bot.domain.workdays import MAX_DAYS, period
 from bot.services.development import common, rules
 from bot.services.development.rules import Step, Taken
 from bot.store import Store
 from bot.store.development import Write
+
+__all__ = ["MAX_DAYS", "Posted", "days_of", "record_posted", "span"]
 
 
 @dataclass(frozen=True)

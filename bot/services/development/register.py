@@ -226,7 +226,10 @@ async def take_step(deps: Deps, call: Call, scope: Scope, fields: list[str]) -> 
         months = int(found_months or 0)
     ends: date | None = None
     if step is Step.PUBLICITY:
-        on, ends = publicity.span(on, publicity.days_of(note))
+        days = publicity.days_of(note)
+        if days > publicity.MAX_DAYS:
+            return Result.of(say("development.bad_publicity_days", value=days, limit=publicity.MAX_DAYS))
+        on, ends = publicity.span(on, days)
         note = ""
     taken = rules.Taken(step, on, months)
     refusal = rules.check(record, taken, max(today, on) if ends else today)
