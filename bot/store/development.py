@@ -123,10 +123,10 @@ class DevelopmentRepo(DevelopmentReportsRepo):
         found = await self._people("id = ?", (person_id,))
         return found[0] if found else None
 
-    async def by_telegram(self, telegram_id: int) -> Person | None:
-        """The record whose person the roster gave this Telegram id (through its partial index)."""
-        found = await self._people("telegram_id = ?", (telegram_id,))
-        return found[0] if found else None
+    async def by_telegram(self, telegram_id: int) -> list[Person]:
+        """The records whose person the roster gave this Telegram id (through its partial index): more than one
+        when the person was imported into another branch too."""
+        return await self._people("telegram_id = ?", (telegram_id,))
 
     async def report_days(self, person_ids: Collection[int]) -> dict[int, list[datetime]]:
         """The days each record's person handed in a 思想汇报 (as 预备党员 and after, when they are a member of the

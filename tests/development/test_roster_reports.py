@@ -38,3 +38,50 @@ async def test_a_roster_activists_report_keeps_the_roster_stage(harness: Harness
     assert "入党积极分子" in one and "从入党申请起" in one and "未登记" not in one
     await secretary.send("/development 王小明 | 入党申请 | 2026-03-02 | 出生 2001-05-16")  # before the report's day
     assert "已登记" in (await secretary.expect("王小明")).text
+
+
+async def second_record(harness: Harness, stage: str) -> None:
+    """王小明 re-imported into 二村党支部: a second record with the same Telegram id."""
+    async with harness.store.db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO development (unit_id, name, stage, stage_on, created_at, telegram_id) "
+            "SELECT unit_id, '王小明', ?, '2026-12-07', '2026-12-07T10:00:00+08:00', ? FROM members "
+            "WHERE name = ?",
+            (stage, ACTIVIST, "孙书记"),
+        )
+
+
+async def test_the_writing_record_of_a_telegram_id_takes_the_report(harness: Harness) -> None:
+    async with harness.store.db.transaction() as conn:  # the first branch's record: only applied there
+        await conn.execute(
+            "INSERT INTO development (unit_id, name, stage, stage_on, created_at, telegram_id) "
+            "SELECT unit_id, '王小明', 'applicant', '2026-03-02', '2026-03-02T10:00:00+08:00', ? FROM members "
+            "WHERE name = '王书记'",
+            (ACTIVIST,),
+        )
+    await second_record(harness, "activist")
+    harness.at(at("2026-12-08"))
+    activist = harness.user(ACTIVIST, "王小明")
+    await activist.send("/report")
+    await activist.expect("2026年第四季度")
+    await activist.send(REPORT)
+    await activist.press("发送", await activist.expect("预览"))
+    await activist.expect("已提交", skipping=("预览",))
+    people = {p.stage: p for p in await harness.store.development.in_units(None)}
+    assert [r.person_id for r in await harness.store.development.reports_of([p.id for p in people.values()])] == [
+        people["activist"].id
+    ]
+    await activist.send("/development")
+    assert "入党积极分子" in (await activist.expect("我的入党进程")).text
+
+
+async def test_two_writing_records_of_one_telegram_id_are_refused(harness: Harness) -> None:
+    await roster_activist(harness)
+    await second_record(harness, "candidate")
+    harness.at(at("2026-12-08"))
+    activist = harness.user(ACTIVIST, "王小明")
+    await activist.send("/report")
+    refused = (await activist.expect("支部书记")).text
+    assert "两" in refused or "一村党支部" in refused
+    await activist.send("/development")
+    assert "支部书记" in (await activist.next_message()).text

@@ -18,18 +18,33 @@ from bot.services.kernel.deps import Deps
 from bot.store import Store
 from bot.store.development import Person
 
+#: The stages a record is chosen by when a Telegram id has several: one where the person writes 思想汇报 (as
+#: `bot.services.reports.register` does), else one still under way.
+PREFERRED = (("activist", "candidate", "admitted"), ("applicant", "probationary"))
+
 
 async def in_register(store: Store, telegram_id: int) -> bool:
     """Whether this Telegram user is in the 发展党员 register (the gate lets them ask for their own record)."""
-    return await store.development.by_telegram(telegram_id) is not None
+    return bool(await store.development.by_telegram(telegram_id))
 
 
-async def _mine(deps: Deps, call: Call) -> Person | None:
-    found = await deps.store.development.by_telegram(call.actor.telegram_id)
+def choose(found: list[Person]) -> list[Person]:
+    """The person's record among those the roster gave their Telegram id: the only one, or the only one still
+    under way (a person imported into another branch has two). More than one: the secretaries must sort it out."""
+    if len(found) <= 1:
+        return found
+    for stages in PREFERRED:
+        among = [p for p in found if p.stage in stages]
+        if among:
+            return among
+    return found[-1:]
+
+
+async def _mine(deps: Deps, call: Call) -> list[Person]:
+    found = choose(await deps.store.development.by_telegram(call.actor.telegram_id))
     member = call.actor.member
-    if found is None and member is not None:
-        named = await deps.store.development.named(member.name, {member.unit_id})
-        found = named[0] if named else None
+    if not found and member is not None:
+        found = (await deps.store.development.named(member.name, {member.unit_id}))[:1]
     return found
 
 
@@ -68,12 +83,16 @@ def next_step(record: Record, today: date, lang: str) -> str:
 
 async def own_record(deps: Deps, call: Call) -> Result:
     """The person's own record and what comes next."""
-    person = await _mine(deps, call)
+    mine = await _mine(deps, call)
     lang = call.lang
-    if person is None:
+    if not mine:
         return Result.of(say("development.own.none"))
-    today = call.now.astimezone(deps.tz).date()
     tree = OrgTree.of(await deps.store.units.all())
+    if len(mine) > 1:
+        units = "、".join(dict.fromkeys(tree.name(p.unit_id) for p in mine))
+        return Result.of(say("development.own.two", units=units))
+    person = mine[0]
+    today = call.now.astimezone(deps.tz).date()
     stage, since, roster = common.stage_of(person)
     lines = [
         t(

@@ -80,10 +80,16 @@ def may_read(person: Actor, owner: Person, tree: OrgTree) -> bool:
     return me.unit_id == owner.unit_id and me.name in contacts(owner)
 
 
-async def writer(store: Store, telegram_id: int) -> Person | None:
-    """The register's person writing from this chat, when their stage writes here."""
-    found = await store.development.by_telegram(telegram_id)
-    return found if found is not None and found.stage in WRITING else None
+async def writers(store: Store, telegram_id: int) -> list[Person]:
+    """The register's records writing from this chat (their stage writes here): one, as a rule; more when the
+    person is at such a stage in two branches (imported into both), which the caller refuses."""
+    return [p for p in await store.development.by_telegram(telegram_id) if p.stage in WRITING]
+
+
+async def branches(store: Store, people: Sequence[Person]) -> str:
+    """The branches of these records, in words (`一村党支部、二村党支部`): what a refusal names."""
+    tree = OrgTree.of(await store.units.all())
+    return "、".join(dict.fromkeys(tree.name(p.unit_id) for p in people))
 
 
 async def readers(store: Store, person: Person) -> list[Reach]:

@@ -112,9 +112,12 @@ async def begin(deps: Deps, call: Call, text: str) -> Writing:
 
 async def _begin_register(deps: Deps, call: Call, text: str) -> Writing:
     """/report from a person of the 发展党员 register: this quarter's report, due at its end."""
-    found = await register.writer(deps.store, call.actor.telegram_id)
-    if found is None:  # a forged button, or an 入党申请人: nothing to write
+    writing = await register.writers(deps.store, call.actor.telegram_id)
+    if len(writing) > 1:  # in two branches' registers: which one is the secretaries' to sort out
+        return Writing(Result.of(say("report.register_two", units=await register.branches(deps.store, writing))), None)
+    if not writing:  # a forged button, or an 入党申请人: nothing to write
         return Writing(Result.of(say("report.register_none")), None)
+    found = writing[0]
     target = register.quarter(call.now.astimezone(deps.tz).date())
     draft = ReportDraft(
         period=target.label,
@@ -267,8 +270,8 @@ async def send(deps: Deps, call: Call, draft: ReportDraft | None, preview: str) 
 async def _send_register(deps: Deps, call: Call, draft: ReportDraft) -> Writing:
     """The register's report saved for its quarter (and its 思想汇报 step), the secretaries told."""
     assert draft.person is not None
-    found = await register.writer(deps.store, call.actor.telegram_id)
-    if found is None or found.id != draft.person:  # no longer theirs to write (became a member, say)
+    writing = await register.writers(deps.store, call.actor.telegram_id)
+    if [p.id for p in writing] != [draft.person]:  # no longer theirs alone to write (became a member, say)
         return Writing(Result.of(alert("report.expired")), None)
     saving = Saving(
         draft.person,
