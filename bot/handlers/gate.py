@@ -20,7 +20,7 @@ from bot.i18n import resolve_language, t
 from bot.runtime.context import ZhibuApp, ZhibuContext
 from bot.runtime.ptb_compat import end_conversation, in_conversation
 from bot.runtime.scheduler import GroupBusy
-from bot.services.development.own import in_register
+from bot.services.development.own import in_register, register_language
 from bot.services.kernel import bookkeeping
 from bot.services.ledger.buttons import LedgerAll, LedgerView
 from bot.services.members.people import first_look, identify
@@ -69,6 +69,8 @@ async def gate(update: Update, context: ZhibuContext) -> None:
                 await publishing
     context.actor = person
     own = person.member.language if person.member else None
+    if person.member is None and is_private(update):  # a person of the 发展党员 register keeps theirs there
+        own = await register_language(context.store, user.id)
     context.lang = resolve_language(own, user.language_code, context.settings.default_language)
     if _for_another_bot(update, context):
         await bookkeeping.mark(store, update.update_id)
@@ -182,7 +184,7 @@ async def _asks_own_record(update: Update, context: ZhibuContext) -> bool:
 
 
 #: The commands a person of the 发展党员 register who is not a member may use.
-REGISTER_COMMANDS = frozenset({"/development", "/report", "/cancel"})
+REGISTER_COMMANDS = frozenset({"/development", "/report", "/cancel", "/lang"})
 
 
 def _command_for_us(update: Update, context: ZhibuContext) -> str | None:

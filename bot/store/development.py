@@ -39,6 +39,7 @@ class Person:
     stage_on: date
     steps: tuple[StepRow, ...]
     telegram_id: int | None = None  # the roster's: the person's private chat (their 思想汇报, its reminders)
+    language: str | None = None  # chosen with /lang in that chat
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ class DevelopmentRepo(DevelopmentReportsRepo):
                 date.fromisoformat(r["stage_on"]),
                 tuple(by_person.get(r["id"], ())),
                 r["telegram_id"],
+                r["language"],
             )
             for r in rows
         ]
@@ -127,6 +129,11 @@ class DevelopmentRepo(DevelopmentReportsRepo):
         """The records whose person the roster gave this Telegram id (through its partial index): more than one
         when the person was imported into another branch too."""
         return await self._people("telegram_id = ?", (telegram_id,))
+
+    async def set_language(self, telegram_id: int, language: str) -> None:
+        """/lang in the private chat of a person of the register: every record with their Telegram id."""
+        async with self.db.transaction() as conn:
+            await conn.execute("UPDATE development SET language = ? WHERE telegram_id = ?", (language, telegram_id))
 
     async def report_days(self, person_ids: Collection[int]) -> dict[int, list[datetime]]:
         """The days each record's person handed in a 思想汇报 (as 预备党员 and after, when they are a member of the

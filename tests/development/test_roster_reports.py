@@ -85,3 +85,13 @@ async def test_two_writing_records_of_one_telegram_id_are_refused(harness: Harne
     assert "两" in refused or "一村党支部" in refused
     await activist.send("/development")
     assert "支部书记" in (await activist.next_message()).text
+
+
+async def test_a_register_person_sets_their_language(harness: Harness) -> None:
+    await roster_activist(harness)
+    harness.at(at("2026-12-08"))
+    activist = harness.user(ACTIVIST, "王小明")
+    await activist.send("/lang en")
+    assert "English" in (await activist.next_message()).text
+    await activist.send("/development")  # from now on, in English
+    assert "My way into the Party" in (await activist.next_message()).text

@@ -28,6 +28,11 @@ async def in_register(store: Store, telegram_id: int) -> bool:
     return bool(await store.development.by_telegram(telegram_id))
 
 
+async def register_language(store: Store, telegram_id: int) -> str | None:
+    """The language a person of the register (not a member) chose with /lang, if any."""
+    return next((p.language for p in await store.development.by_telegram(telegram_id) if p.language), None)
+
+
 def choose(found: list[Person]) -> list[Person]:
     """The person's record among those the roster gave their Telegram id: the only one, or the only one still
     under way (a person imported into another branch has two). More than one: the secretaries must sort it out."""

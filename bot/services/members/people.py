@@ -134,6 +134,8 @@ async def set_language(deps: Deps, call: Call, choice: str) -> tuple[Reply, str 
         return say("lang.usage"), None
     if call.actor.member is not None:
         await deps.store.members.set_language(call.actor.member.id, choice)
+    else:  # a person of the 发展党员 register (the gate lets only them through): kept on their record
+        await deps.store.development.set_language(call.actor.telegram_id, choice)
     return say("lang.set"), choice
 
 

@@ -178,7 +178,7 @@ async def _chat(store: Store, person: Person) -> tuple[int | None, str | None]:
     """Where to remind the person and in which language: the register's chat; a 预备党员's own as a member (none
     when they are a mobile member: that chain reminds them already)."""
     if person.stage != "probationary":
-        return person.telegram_id, None
+        return person.telegram_id, person.language
     member = await _member(store, person)
     if member is None or not member.linked or member.telegram_id is None:
         return None, None

@@ -96,7 +96,7 @@ async def mark_register(deps: Deps, call: Call, report_id: int, comment: str | N
         return Result.of(alert("report.read_already"))
     told: list[Outgoing] = []
     if owner.telegram_id is not None:
-        lang = settings.default_language
+        lang = owner.language if owner.language in ("zh", "en") else settings.default_language
         period = register.period_name(report.period, lang)
         told.append(
             Outgoing(
