@@ -66,10 +66,10 @@ async def test_list_and_record_show_stage_and_what_is_due(harness: Harness) -> N
     await secretary.send("/development")
     listed = (await secretary.expect("发展党员名单")).text
     assert "王小明" in listed and "入党申请人" in listed and "谈话已过期限（4月2日（周四））" in listed
-    assert "2001-05-16" not in listed  # the birth date only in the one-record view
+    assert "2001年5月16日" not in listed and "2001-05-16" not in listed  # the birth date only in the one-record view
     await secretary.send("/development 王小明")
     one = (await secretary.expect("递交入党申请书")).text
-    assert "2001-05-16" in one and "王书记 登记" in one
+    assert "出生日期：2001年5月16日" in one and "王书记 登记" in one
 
 
 async def test_bad_input_is_answered_with_an_example(harness: Harness) -> None:

@@ -54,7 +54,7 @@ async def test_a_probationary_members_report_is_the_quarters(harness: Harness) -
     assert "再提交会替换原来那份" in (await patrol.expect("思想汇报")).text
 
     await secretary.send("/reports 2026-06")
-    assert "✅ 赵巡逻（一村党支部 · 一组）已交 2026-05-05" in (await secretary.expect("2026年6月思想汇报")).text
+    assert "✅ 赵巡逻（一村党支部 · 一组）已交 5月5日（周二）" in (await secretary.expect("2026年6月思想汇报")).text
 
     # the register's chain: Q2 handed in, so no reminder before its end and no escalation after
     await core.sweep(harness.store, harness.settings, at("2026-06-23"))

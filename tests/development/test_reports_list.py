@@ -43,8 +43,8 @@ async def test_the_secretary_finds_reads_and_marks_an_activists_report_from_repo
     listed = await secretary.expect("2026年5月思想汇报")
     lines = [line for line in listed.text.splitlines() if "已交" in line and "✅" in line]
     assert lines == [  # the unread report first, marked with the stage; the member's read one after it
-        "✅ 王小明（入党积极分子，一村党支部）已交 2026-05-05",
-        "✅ 赵巡逻（一村党支部 · 一组）已交 2026-05-03 · 已阅",
+        "✅ 王小明（入党积极分子，一村党支部）已交 5月5日（周二）",
+        "✅ 赵巡逻（一村党支部 · 一组）已交 5月3日（周日） · 已阅",
     ]
     await secretary.press("查看 王小明", listed)
     shown = await secretary.expect(REPORT[:10])
@@ -55,7 +55,7 @@ async def test_the_secretary_finds_reads_and_marks_an_activists_report_from_repo
 
     await secretary.send("/reports 2026-06")  # the quarter's other months show it too, read now
     again = await secretary.expect("2026年6月思想汇报")
-    assert "✅ 王小明（入党积极分子，一村党支部）已交 2026-05-05 · 已阅" in again.text
+    assert "✅ 王小明（入党积极分子，一村党支部）已交 5月5日（周二） · 已阅" in again.text
     await secretary.send("/reports 2026-07")  # not the next quarter's
     assert "王小明" not in (await secretary.next_message()).text
 

@@ -54,7 +54,7 @@ async def test_a_voice_report_is_sent_and_played_from_reports(harness: Harness) 
     await voice_report(harness, migrant)
     await secretary.send("/reports 2026-10")
     overview = await secretary.expect("已交 1 人，未到期未交 0 人，逾期未交 0 人")
-    assert "张流动（一村党支部 · 流动党员党小组）已交 2026-11-10 🎤语音" in overview.text
+    assert "张流动（一村党支部 · 流动党员党小组）已交 11月10日（周二） 🎤语音" in overview.text
     await secretary.press("查看 张流动", overview)
     heading = await secretary.expect("语音 5秒", kind="message")
     assert "张流动 · 2026年10月思想汇报" in heading.text and heading.labels() == ["已阅", "已阅并写意见"]
@@ -111,9 +111,9 @@ async def test_the_secretary_marks_read_and_the_member_is_told(harness: Harness)
     assert "已经阅过" in (await secretary.next_message(kind="alert")).text
     await harness.nothing_more(migrant)
     await secretary.send("/reports 2026-10")
-    assert "已交 2026-11-10 · 已阅" in (await secretary.expect("已交 1 人")).text
+    assert "已交 11月10日（周二） · 已阅" in (await secretary.expect("已交 1 人")).text
     await secretary.press("查看 张流动")
-    assert "✔️ 王书记 2026-11-10 已阅" in (await secretary.expect(REPORT, kind="message")).text
+    assert "✔️ 王书记 11月10日（周二） 已阅" in (await secretary.expect(REPORT, kind="message")).text
 
 
 async def test_the_liaison_comments_and_the_member_gets_the_comment(harness: Harness) -> None:
@@ -179,14 +179,14 @@ async def test_a_member_who_is_not_mobile_hands_one_in_when_they_wish(harness: H
     overview = await secretary.expect("2026年11月思想汇报")
     # 陈外出 (mobile, quarterly) owes Q4 by 31 Dec; 周普通 owes nothing and handed one in: counted, no overlap
     assert "已交 1 人，未到期未交 1 人，逾期未交 0 人" in overview.text
-    assert "✅ 周普通（二村党支部）已交 2026-11-10" in overview.text
+    assert "✅ 周普通（二村党支部）已交 11月10日（周二）" in overview.text
     assert "⏳ 陈外出（二村党支部）未到期未交，截止 12月31日（周四）晚上11:59" in overview.text
     await secretary.press("查看 周普通", overview)
     await secretary.press("已阅", await secretary.expect(REPORT, kind="message"))
     await secretary.expect("已阅，已告诉 周普通", kind="message")
     await plain.expect("已阅")
     await secretary.send("/reports")
-    assert "已交 2026-11-10 · 已阅" in (await secretary.expect("已交 1 人")).text
+    assert "已交 11月10日（周二） · 已阅" in (await secretary.expect("已交 1 人")).text
     # handed in again (it replaces the month's): the mark was for the old text
     harness.at(T0.replace(hour=11))
     await plain.send("/report " + REPORT + "补充一句。")

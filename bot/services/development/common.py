@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from bot.i18n import t
 from bot.services.development.rules import Record, Step, Taken, Vote
 from bot.services.kernel.text import clean_text
 from bot.store.development import Person
@@ -68,6 +69,11 @@ def vote(value: str) -> Vote | None:
     if expected is None or present is None or for_ is None:
         return None
     return Vote(expected, present, for_, written)
+
+
+def listed(people: str, lang: str) -> str:
+    """The names a step keeps (`李联络、赵巡逻`) joined as the language lists them (`李联络, 赵巡逻`)."""
+    return t(lang, "development.and").join(n for n in people.split("、") if n)
 
 
 def stage_of(person: Person) -> tuple[str, date, bool]:

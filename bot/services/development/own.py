@@ -94,7 +94,7 @@ async def own_record(deps: Deps, call: Call) -> Result:
         return Result.of(say("development.own.none"))
     tree = OrgTree.of(await deps.store.units.all())
     if len(mine) > 1:
-        units = "、".join(dict.fromkeys(tree.name(p.unit_id) for p in mine))
+        units = t(lang, "development.and").join(dict.fromkeys(tree.name(p.unit_id) for p in mine))
         return Result.of(say("development.own.two", units=units))
     person = mine[0]
     today = call.now.astimezone(deps.tz).date()
@@ -109,7 +109,7 @@ async def own_record(deps: Deps, call: Call) -> Result:
         )
     ]
     for s in person.steps:
-        people = f"：{s.people}" if s.people else ""
+        people = t(lang, "development.colon") + common.listed(s.people, lang) if s.people else ""
         step = t(lang, f"development.step.{s.step}")
         lines.append(t(lang, "development.own.step", day=dates.day_near(lang, s.on, today), step=step, people=people))
     record = common.record_of(person)

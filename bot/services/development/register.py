@@ -51,7 +51,7 @@ def _next(record: Record, today: date, lang: str) -> str:
     items = rules.pending(record, today)
     if not items:
         return ""
-    return "；".join(
+    return t(lang, "development.semi").join(
         t(lang, f"development.timer.{p.timer.value}{'_late' if p.late else ''}", day=dates.day_near(lang, p.day, today))
         for p in items
     )
@@ -123,19 +123,21 @@ async def show_one(deps: Deps, call: Call, scope: Scope, name: str) -> Result:
     if roster:
         lines.append(t(lang, "development.roster_steps", name=p.name))
     if p.birth:
-        lines.append(t(lang, "development.one_birth", day=p.birth.isoformat()))
+        lines.append(t(lang, "development.one_birth", day=dates.dated(lang, p.birth)))
     for s in p.steps:
         link = t(lang, "development.meeting.link", number=s.meeting[0], seq=s.meeting[1]) if s.meeting else ""
-        note = t(lang, "development.self_report") if s.note == SELF_NOTE else s.note
+        mine = s.note == SELF_NOTE  # handed in by the person through the bot: nobody recorded it
         until = _until(s.on, s.ends_on, today, lang)
-        extra = "、".join(x for x in (s.people, note, until, link) if x)
+        extra = t(lang, "development.and").join(
+            x for x in (common.listed(s.people, lang), "" if mine else s.note, until, link) if x
+        )
         lines.append(
             t(
                 lang,
-                "development.one_step",
+                "development.one_step_self" if mine else "development.one_step",
                 day=dates.day_near(lang, s.on, today),
                 step=t(lang, f"development.step.{s.step}"),
-                extra=f"：{extra}" if extra else "",
+                extra=t(lang, "development.colon") + extra if extra else "",
                 by=s.recorded_by_name or "—",
             )
         )

@@ -95,19 +95,20 @@ async def read_report(deps: Deps, call: Call, report_id: int) -> Reading:
         return Reading(Result.of(alert("report.not_allowed")))
     member, report = found
     tz = deps.tz
+    today = call.now.astimezone(tz).date()
     reads = "".join(
         t(
             lang,
             "report.read_line",
             reader=r.reader_name,
-            date=day_text(r.at, tz),
+            date=day_text(lang, r.at, tz, today),
             comment=Html(t(lang, "report.read_comment", comment=r.comment) if r.comment else ""),
         )
         for r in await store.reports.reads_of([report.id])
     )
     buttons = _read_buttons(report.id, lang) if may_mark(person, member, tree) else None
     period = period_name(report.period, lang)
-    date = day_text(report.submitted_at, tz)
+    date = day_text(lang, report.submitted_at, tz, today)
     if report.voice is not None:
         return Reading(
             Result.of(

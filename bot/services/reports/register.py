@@ -86,10 +86,10 @@ async def writers(store: Store, telegram_id: int) -> list[Person]:
     return [p for p in await store.development.by_telegram(telegram_id) if p.stage in WRITING]
 
 
-async def branches(store: Store, people: Sequence[Person]) -> str:
+async def branches(store: Store, people: Sequence[Person], lang: str) -> str:
     """The branches of these records, in words (`一村党支部、二村党支部`): what a refusal names."""
     tree = OrgTree.of(await store.units.all())
-    return "、".join(dict.fromkeys(tree.name(p.unit_id) for p in people))
+    return t(lang, "development.and").join(dict.fromkeys(tree.name(p.unit_id) for p in people))
 
 
 async def readers(store: Store, person: Person) -> list[Reach]:

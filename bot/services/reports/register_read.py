@@ -37,6 +37,7 @@ async def read_register(deps: Deps, call: Call, report_id: int) -> Reading:
     """The report (its text, or its heading and then the voice message), who marked it 已阅, and 已阅 for a reader
     who has not marked it yet."""
     store, lang, tz = deps.store, call.lang, deps.tz
+    today = call.now.astimezone(tz).date()
     found = await _found(store, call.actor, report_id)
     if found is None:
         return Reading(Result.of(alert("report.not_allowed")))
@@ -47,7 +48,7 @@ async def read_register(deps: Deps, call: Call, report_id: int) -> Reading:
             lang,
             "report.read_line",
             reader=r.reader_name,
-            date=day_text(r.at, tz),
+            date=day_text(lang, r.at, tz, today),
             comment=Html(t(lang, "report.read_comment", comment=r.comment) if r.comment else ""),
         )
         for r in marks
@@ -64,7 +65,7 @@ async def read_register(deps: Deps, call: Call, report_id: int) -> Reading:
         ]
     period = register.period_name(report.period, lang)
     name = f"{owner.name}（{register.stage_word(owner, lang)}）" if lang == "zh" else owner.name
-    date = day_text(report.submitted_at, tz)
+    date = day_text(lang, report.submitted_at, tz, today)
     if report.voice is not None:
         text = say(
             "report.voice_text",

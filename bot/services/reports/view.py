@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain import periods
@@ -145,8 +145,9 @@ FILTERS: tuple[Filter[Line], ...] = (
 VIEW_PER_ROW = 3
 
 
-def day_text(moment: datetime, tz: ZoneInfo) -> str:
-    return moment.astimezone(tz).strftime("%Y-%m-%d")
+def day_text(lang: str, moment: datetime, tz: ZoneInfo, today: date) -> str:
+    """The day of a report or a mark in words (`5月5日（周二）`), with its year when not `today`'s."""
+    return dates.day_near(lang, moment.astimezone(tz).date(), today)
 
 
 def period_key(period: periods.Period) -> int:
@@ -178,7 +179,7 @@ def _line(line: Line, lang: str, tz: ZoneInfo, cap: int | None) -> str:
             "report.line_submitted",
             name=name,
             unit=unit,
-            date=day_text(line.report.submitted_at, tz),
+            date=day_text(lang, line.report.submitted_at, tz, line.period.end),
             extra=Html(extra),
         )
     return t(

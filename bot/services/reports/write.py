@@ -57,8 +57,9 @@ class Writing:
     close_preview: bool = False
 
 
-def _day(moment: datetime, settings: Settings) -> str:
-    return moment.astimezone(settings.tz).strftime("%Y-%m-%d")
+def _day(call: Call, moment: datetime, settings: Settings) -> str:
+    """The day a report was handed in, in words (`5月5日（周二）`): the year when it was not this year's."""
+    return dates.day_near(call.lang, moment.astimezone(settings.tz).date(), call.now.astimezone(settings.tz).date())
 
 
 def question(draft: ReportDraft, lang: str) -> Reply:
@@ -104,7 +105,11 @@ async def begin(deps: Deps, call: Call, text: str) -> Writing:
     existing = await store.reports.thought(member.id, draft.period)
     if existing is not None:
         replies.append(
-            say("report.already", period=period_name(draft.period, lang), date=_day(existing.submitted_at, settings))
+            say(
+                "report.already",
+                period=period_name(draft.period, lang),
+                date=_day(call, existing.submitted_at, settings),
+            )
         )
     # one message, as before: the question and the note that a new report replaces the old one
     return Writing(Result.of(shown("\n\n".join(reply_text(r, lang) for r in replies))), draft)
@@ -114,7 +119,9 @@ async def _begin_register(deps: Deps, call: Call, text: str) -> Writing:
     """/report from a person of the 发展党员 register: this quarter's report, due at its end."""
     writing = await register.writers(deps.store, call.actor.telegram_id)
     if len(writing) > 1:  # in two branches' registers: which one is the secretaries' to sort out
-        return Writing(Result.of(say("report.register_two", units=await register.branches(deps.store, writing))), None)
+        return Writing(
+            Result.of(say("report.register_two", units=await register.branches(deps.store, writing, call.lang))), None
+        )
     if not writing:  # a forged button, or an 入党申请人: nothing to write
         return Writing(Result.of(say("report.register_none")), None)
     found = writing[0]
@@ -134,7 +141,7 @@ async def _begin_register(deps: Deps, call: Call, text: str) -> Writing:
             say(
                 "report.already",
                 period=period_name(draft.period, call.lang),
-                date=_day(existing.submitted_at, deps.settings),
+                date=_day(call, existing.submitted_at, deps.settings),
             )
         )
     return Writing(Result.of(shown("\n\n".join(reply_text(r, call.lang) for r in replies))), draft)
@@ -193,7 +200,7 @@ async def _preview(deps: Deps, call: Call, draft: ReportDraft) -> Reply:
     assert draft.preview is not None
     lang = call.lang
     existing = await _existing(deps, call, draft)
-    note = t(lang, "report.replace_note", date=_day(existing, deps.settings)) if existing else ""
+    note = t(lang, "report.replace_note", date=_day(call, existing, deps.settings)) if existing else ""
     buttons = [
         [
             {"text": t(lang, "report.send"), "data": ReportSend(draft.preview).pack()},
