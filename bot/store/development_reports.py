@@ -105,15 +105,26 @@ class DevelopmentReportsRepo:
 
     async def mark_report_read(
         self, report_id: int, reader_id: int, at: datetime, told: tuple[str | None, Iterable[Outgoing]]
-    ) -> None:
-        """已阅 by `reader_id` (with the comment, if any), and the word to the person queued, in one transaction."""
+    ) -> bool:
+        """已阅 by `reader_id` (with the comment, if any), and the word to the person queued, in one transaction.
+        Without a comment, a reader who marked the report since it was last handed in marks nothing (a double
+        press): False then."""
         comment, messages = told
         async with self.db.transaction() as conn:
+            if comment is None:
+                async with conn.execute(
+                    "SELECT 1 FROM development_report_reads r JOIN development_reports t ON t.id = r.report_id "
+                    "WHERE r.report_id = ? AND r.reader_id = ? AND r.at >= t.submitted_at",
+                    (report_id, reader_id),
+                ) as cur:
+                    if await cur.fetchone() is not None:
+                        return False
             await conn.execute(
                 "INSERT INTO development_report_reads (report_id, reader_id, comment, at) VALUES (?, ?, ?, ?)",
                 (report_id, reader_id, comment, iso(at)),
             )
             await enqueue_in(conn, messages)
+            return True
 
 
 def _report(r: aiosqlite.Row) -> RegisterReport:

@@ -5,13 +5,17 @@ the 培养联系人 once, in the daily digest — not again after a restart. Ano
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
+from bot.domain.call import Call
 from bot.services import registry as core
+from bot.services.kernel.deps import Deps
 from bot.services.reports.buttons import RegisterRead, RegisterView
+from bot.services.reports.register_read import mark_register
 from bot.store import Store
 from bot.store.development_reports import Saving
 from tests.support.db import open_store
@@ -172,5 +176,25 @@ async def test_a_late_sent_report_counts_for_its_quarter_only(tmp_path: Path, se
         assert await keys(store) == []
         await core.sweep(store, settings, at("2026-09-23"))  # Q3's week before its end: 王小明 is reminded
         assert await keys(store) == [f"report:register:remind:{person.id}:2026-Q3"]
+    finally:
+        await store.close()
+
+
+async def test_a_double_press_of_read_marks_once(tmp_path: Path, settings: Settings) -> None:
+    """Two presses of 已阅 handled at once: one mark, one word to the person; the second says it is done."""
+    store = await open_store(tmp_path / "r.sqlite3")
+    try:
+        await load_roster(store, SMALL_ROSTER)
+        me = await steps(store, settings)
+        [person] = await store.development.in_units(None)
+        saving = Saving(person.id, "2026-Q2", REPORT, None, None, date(2026, 5, 5))
+        report_id, _ = await store.development.save_report(saving, at("2026-05-05"))
+        call = Call(me, at("2026-05-06"), "zh")
+        results = await asyncio.gather(*(mark_register(Deps(store, settings), call, report_id) for _ in range(2)))
+        assert len(await store.development.report_reads(report_id)) == 1
+        assert sorted(r.queued for r in results) == [0, 1]
+        assert sorted(r.replies[0].key for r in results) == ["report.read_already", "report.read_done"]
+        told = await store.db.fetchall("SELECT key FROM outbox WHERE key LIKE 'report:register:read:%'")
+        assert len(told) == 1
     finally:
         await store.close()

@@ -110,7 +110,8 @@ async def mark_register(deps: Deps, call: Call, report_id: int, comment: str | N
                 else t(lang, "report.read_told", period=period, reader=reader.name),
             )
         )
-    await store.development.mark_report_read(report.id, reader.id, call.now, (comment, told))
+    if not await store.development.mark_report_read(report.id, reader.id, call.now, (comment, told)):
+        return Result.of(alert("report.read_already"))  # pressed twice at once: the first one marked it
     key = "report.read_done_comment" if comment else "report.read_done"
     return Result.of(say(key, name=owner.name), queued=len(told))
 
