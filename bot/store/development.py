@@ -25,6 +25,7 @@ class StepRow:
     meeting: tuple[int, int] | None = None  # the 支部党员大会's notice and resolution number it was taken by
     recorded_at: datetime | None = None
     ends_on: date | None = None  # 公示: the 公示期's last day
+    period: str | None = None  # a 思想汇报 handed in through the bot: the quarter it was filed under (`2026-Q2`)
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ def _step(r: aiosqlite.Row) -> StepRow:
         (r["notice_id"], r["resolution_seq"]) if r["notice_id"] is not None else None,
         datetime.fromisoformat(r["recorded_at"]),
         date.fromisoformat(r["ends_on"]) if r["ends_on"] else None,
+        r["period"],
     )
 
 
@@ -88,7 +90,8 @@ class DevelopmentRepo(DevelopmentReportsRepo):
             return []
         ids = tuple(r["id"] for r in rows)
         steps = await self.db.fetchall(
-            "SELECT s.*, m.name AS recorder FROM development_steps s LEFT JOIN members m ON m.id = s.recorded_by "
+            "SELECT s.*, m.name AS recorder, r.period FROM development_steps s "
+            "LEFT JOIN members m ON m.id = s.recorded_by LEFT JOIN development_reports r ON r.step_id = s.id "
             f"WHERE s.person_id IN ({','.join('?' * len(ids))}) ORDER BY s.id",
             ids,
         )

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.config import Settings
 from bot.domain.call import Call
 from bot.services import registry as core
+from bot.services.development.register import development_command
 from bot.services.kernel.deps import Deps
 from bot.services.reports.buttons import RegisterRead, RegisterView
 from bot.services.reports.register_read import mark_register
@@ -196,5 +197,24 @@ async def test_a_double_press_of_read_marks_once(tmp_path: Path, settings: Setti
         assert sorted(r.replies[0].key for r in results) == ["report.read_already", "report.read_done"]
         told = await store.db.fetchall("SELECT key FROM outbox WHERE key LIKE 'report:register:read:%'")
         assert len(told) == 1
+    finally:
+        await store.close()
+
+
+async def test_the_list_still_asks_for_the_quarter_after_a_late_sent_report(tmp_path: Path, settings: Settings) -> None:
+    """The second quarter's report sent on 1 July: /development still says the third's is not in yet."""
+    store = await open_store(tmp_path / "r.sqlite3")
+    try:
+        await load_roster(store, SMALL_ROSTER)
+        me = await steps(store, settings)
+        [person] = await store.development.in_units(None)
+        saving = Saving(person.id, "2026-Q2", REPORT, None, None, date(2026, 7, 1))
+        await store.development.save_report(saving, at("2026-07-01"))
+        listed = await development_command(Deps(store, settings), Call(me, at("2026-07-05"), "zh"), "")
+        assert "本季度还没交思想汇报" in (listed.replies[0].html or "")
+        saving = Saving(person.id, "2026-Q3", REPORT, None, None, date(2026, 7, 6))
+        await store.development.save_report(saving, at("2026-07-06"))
+        listed = await development_command(Deps(store, settings), Call(me, at("2026-07-06"), "zh"), "")
+        assert "本季度还没交思想汇报" not in (listed.replies[0].html or "")
     finally:
         await store.close()
