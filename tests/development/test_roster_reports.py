@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.services.reports.buttons import RegisterView
 from bot.store.development_reports import Saving
-from tests.support.development import ACTIVIST, at
-from tests.support.harness import SECRETARY, Harness
+from tests.support.development import ACTIVIST, at, steps
+from tests.support.harness import LIAISON, PLAIN, SECRETARY, Harness
 
 REPORT = "这个季度我认真学习了党章，参加了村里的义务劳动，以后还要多向老党员学习。"
 
@@ -95,3 +96,25 @@ async def test_a_register_person_sets_their_language(harness: Harness) -> None:
     assert "English" in (await activist.next_message()).text
     await activist.send("/development")  # from now on, in English
     assert "My way into the Party" in (await activist.next_message()).text
+
+
+async def test_a_namesake_of_the_liaison_in_another_branch_may_not_read(harness: Harness) -> None:
+    """The record keeps its 培养联系人 by name: a member of that name in another branch is not one of them."""
+    await steps(harness.store, harness.settings)
+    [other] = await harness.store.members.named("周普通")
+    async with harness.store.db.transaction() as conn:  # 二村's 周普通 renamed 李联络: the namesake
+        await conn.execute("UPDATE members SET name = '李联络' WHERE id = ?", (other.id,))
+    [person] = await harness.store.development.in_units(None)
+    saving = Saving(person.id, "2026-Q2", REPORT, None, None, date(2026, 5, 5))
+    report_id, _ = await harness.store.development.save_report(saving, at("2026-05-05"))
+    harness.at(at("2026-05-06"))
+    namesake = harness.user(PLAIN)
+    await namesake.send("/help")
+    await namesake.next_message()
+    await namesake.press_data(RegisterView(report_id).pack())
+    assert "无权查看" in (await namesake.next_message(kind="alert")).text
+    liaison = harness.user(LIAISON)  # the 培养联系人 of 一村 may
+    await liaison.send("/help")
+    await liaison.next_message()
+    await liaison.press_data(RegisterView(report_id).pack())
+    assert REPORT[:10] in (await liaison.expect(REPORT[:10])).text
