@@ -65,15 +65,25 @@ class MarksRepo:
     # ---- 已阅
     async def mark_read(
         self, report_id: int, reader_id: int, comment: str | None, at: datetime, messages: Iterable[Outgoing] = ()
-    ) -> None:
+    ) -> bool:
         """Record that `reader_id` read the report (with the comment) and queue the word to the member, in one
-        transaction."""
+        transaction. Without a comment, a reader who marked it since it was last handed in marks nothing (a double
+        press whose two answers both passed the service's look): False then."""
         async with self.db.transaction() as conn:
+            if comment is None:
+                async with conn.execute(
+                    "SELECT 1 FROM report_reads r JOIN thought_reports t ON t.id = r.report_id "
+                    "WHERE r.report_id = ? AND r.reader_id = ? AND r.at >= t.submitted_at",
+                    (report_id, reader_id),
+                ) as cur:
+                    if await cur.fetchone() is not None:
+                        return False
             await conn.execute(
                 "INSERT INTO report_reads (report_id, reader_id, comment, at) VALUES (?, ?, ?, ?)",
                 (report_id, reader_id, comment, iso(at)),
             )
             await enqueue_in(conn, messages)
+            return True
 
     async def reads_of(self, report_ids: Sequence[int]) -> list[ReadMark]:
         """The 已阅 marks of these reports made since each was last handed in, oldest first."""

@@ -231,3 +231,22 @@ async def test_the_new_states_in_both_languages(harness: Harness) -> None:
     english = harness.user(MIGRANT, lang="en")
     await english.send("/status with_children | Suzhou")
     await english.expect("Living with children elsewhere (Suzhou)")
+
+
+async def test_two_presses_that_both_pass_the_look_mark_once(harness: Harness) -> None:
+    """A fast double press of 已阅: both answers may read "not marked yet" before either writes. The write looks
+    again in its own transaction, so one mark is kept and the member is told once; a comment is always kept."""
+    harness.at(T0)
+    migrant, _ = await started(harness, MIGRANT, SECRETARY)
+    await migrant.send("/report " + REPORT)
+    await migrant.press("发送", await migrant.expect("预览"))
+    await migrant.expect("已提交", kind="message")
+    report = await harness.store.db.fetchone("SELECT id FROM thought_reports")
+    reader = await harness.store.db.fetchone("SELECT id FROM members WHERE telegram_id = ?", (SECRETARY,))
+    assert report is not None and reader is not None
+    store = harness.store.reports
+    assert await store.mark_read(int(report[0]), int(reader[0]), None, T0) is True
+    assert await store.mark_read(int(report[0]), int(reader[0]), None, T0) is False
+    assert await store.mark_read(int(report[0]), int(reader[0]), "写得实在", T0) is True
+    marks = await harness.store.db.fetchall("SELECT comment FROM report_reads ORDER BY id")
+    assert [m[0] for m in marks] == [None, "写得实在"]

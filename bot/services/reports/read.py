@@ -182,7 +182,8 @@ async def mark_read(deps: Deps, call: Call, report_id: int, comment: str | None 
                 text=text,
             )
         )
-    await store.reports.mark_read(report.id, reader.id, comment, now, told)
+    if not await store.reports.mark_read(report.id, reader.id, comment, now, told):
+        return Result.of(alert("report.read_already"))
     return Result.of(
         say("report.read_done_comment" if comment else "report.read_done", name=member.name), queued=len(told)
     )
