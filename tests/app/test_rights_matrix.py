@@ -59,6 +59,10 @@ from tests.support.harness import (
 )
 from tests.support.silence import settled
 
+#: Every command × every kind of person × both chats: the full run (CI, `pytest -q`) has it; `-m "not slow"` keeps
+#: each capability's own refusal tests and stays under its minute.
+pytestmark = pytest.mark.slow
+
 SH = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 11, 10, 10, 0, tzinfo=SH)
 ADMIN = 7777  # ADMIN_IDS, not on the roster
