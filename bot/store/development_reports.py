@@ -11,7 +11,7 @@ import aiosqlite
 
 from bot.store.db import Database, iso
 from bot.store.outbox import Outgoing, enqueue_in
-from bot.store.reports_marks import ReadMark, marks
+from bot.store.reports_marks import REGISTER_READS, ReadMark, mark_once, marks
 
 #: The note on a 思想汇报 step the person handed in through the bot (no secretary recorded it).
 SELF_NOTE = "self"
@@ -111,18 +111,8 @@ class DevelopmentReportsRepo:
         press): False then."""
         comment, messages = told
         async with self.db.transaction() as conn:
-            if comment is None:
-                async with conn.execute(
-                    "SELECT 1 FROM development_report_reads r JOIN development_reports t ON t.id = r.report_id "
-                    "WHERE r.report_id = ? AND r.reader_id = ? AND r.at >= t.submitted_at",
-                    (report_id, reader_id),
-                ) as cur:
-                    if await cur.fetchone() is not None:
-                        return False
-            await conn.execute(
-                "INSERT INTO development_report_reads (report_id, reader_id, comment, at) VALUES (?, ?, ?, ?)",
-                (report_id, reader_id, comment, iso(at)),
-            )
+            if not await mark_once(conn, REGISTER_READS, (report_id, reader_id, comment, iso(at))):
+                return False
             await enqueue_in(conn, messages)
             return True
 

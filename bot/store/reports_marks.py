@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import aiosqlite
+
 from bot.store.db import Database, iso
 from bot.store.outbox import Outgoing, enqueue_in
 
@@ -20,6 +22,32 @@ def marks(ids: Sequence[object]) -> str:
 
 def chunked(ids: Sequence[int]) -> list[Sequence[int]]:
     return [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
+
+
+#: The 已阅 marks and the reports they mark: a member's thought reports, the 发展党员 register's (issue 24).
+MEMBER_READS = ("report_reads", "thought_reports")
+REGISTER_READS = ("development_report_reads", "development_reports")
+
+
+async def mark_once(
+    conn: aiosqlite.Connection, tables: tuple[str, str], mark: tuple[int, int, str | None, str]
+) -> bool:
+    """Write the 已阅 `mark` (report, reader, comment, at) in the open transaction — unless it has no comment and the
+    reader marked the report since it was last handed in (a double press): False then. `tables` is one of the two
+    pairs above, never a value from outside."""
+    assert tables in (MEMBER_READS, REGISTER_READS)
+    reads, reports = tables
+    report_id, reader_id, comment, _ = mark
+    if comment is None:
+        async with conn.execute(
+            f"SELECT 1 FROM {reads} r JOIN {reports} t ON t.id = r.report_id "
+            "WHERE r.report_id = ? AND r.reader_id = ? AND r.at >= t.submitted_at",
+            (report_id, reader_id),
+        ) as cur:
+            if await cur.fetchone() is not None:
+                return False
+    await conn.execute(f"INSERT INTO {reads} (report_id, reader_id, comment, at) VALUES (?, ?, ?, ?)", mark)
+    return True
 
 
 @dataclass(frozen=True)
@@ -70,18 +98,8 @@ class MarksRepo:
         transaction. Without a comment, a reader who marked it since it was last handed in marks nothing (a double
         press whose two answers both passed the service's look): False then."""
         async with self.db.transaction() as conn:
-            if comment is None:
-                async with conn.execute(
-                    "SELECT 1 FROM report_reads r JOIN thought_reports t ON t.id = r.report_id "
-                    "WHERE r.report_id = ? AND r.reader_id = ? AND r.at >= t.submitted_at",
-                    (report_id, reader_id),
-                ) as cur:
-                    if await cur.fetchone() is not None:
-                        return False
-            await conn.execute(
-                "INSERT INTO report_reads (report_id, reader_id, comment, at) VALUES (?, ?, ?, ?)",
-                (report_id, reader_id, comment, iso(at)),
-            )
+            if not await mark_once(conn, MEMBER_READS, (report_id, reader_id, comment, iso(at))):
+                return False
             await enqueue_in(conn, messages)
             return True
 
