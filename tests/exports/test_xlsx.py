@@ -343,7 +343,7 @@ async def test_every_sheet_is_set_up_for_printing(seeded: Store, tmp_path: Path)
             assert sheet.oddHeader.center.text is None and sheet.oddFooter.center.text is None
             continue
         assert "测试社区党委" in sheet.oddHeader.left.text and sheet.oddHeader.center.text == "&A"
-        assert sheet.oddHeader.right.text == "2025-08-01 至 2026-11-20"  # the first record to the export's day
+        assert sheet.oddHeader.right.text == "2025年8月1日至2026年11月20日"  # the first record to the export's day
         assert "记录人" in sheet.oddFooter.left.text and "审核人" in sheet.oddFooter.left.text
         assert sheet.oddFooter.right.text.startswith("党委书记（签字）")  # the community's: its committee's secretary
         assert "&P" in sheet.oddFooter.center.text

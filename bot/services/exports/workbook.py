@@ -42,6 +42,7 @@ from bot.services.duty.sheet_posts import accounts_sheet, publicity_sheet
 from bot.services.exports.cover import Names, fill_front, open_front
 from bot.services.exports.stats import stats_sheet
 from bot.services.households.sheet import households_sheet, requests_sheet
+from bot.services.kernel import dates
 from bot.services.kernel.text import join_names
 from bot.services.kernel.xlsx_book import Book, Table
 from bot.services.kernel.xlsx_cells import PageText, plain
@@ -170,9 +171,10 @@ async def write_ledger(store: Store, settings: Settings, directory: Path, order:
         title = ledger.text(f"sign.{signer(tree, units)}")
         fill_front(ledger, front, built, Names(unit, title, order.compiler))
         today = ledger.today
+        first, last = dates.dated(lang, ledger.earliest or today), dates.dated(lang, today)
         page = PageText(
             unit=unit,
-            span=plain(lang, "xlsx.span", start=(ledger.earliest or today).isoformat(), end=today.isoformat()),
+            span=plain(lang, "xlsx.span", start=first, end=last),
             page=plain(lang, "xlsx.page_footer", page="&P", pages="&N"),
             sign_left=ledger.text("sign.left"),
             sign_right=ledger.text("sign.right", signer=title),
