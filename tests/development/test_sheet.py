@@ -87,17 +87,17 @@ async def test_the_register_has_every_step_of_each_person(seeded: Store, tmp_pat
     assert liu[7] == "24学时"
     # The 公示期 after the 培训 and before the 支部大会, per the 细则's order: the 接收's (not the 转正's), as a span
     assert sheet[0][7:10] == ["集中培训", "公示期", "支部大会表决"]
-    assert liu[8] == "2025-03-16至2025-03-20"
-    assert liu[9] == "2025-04-01，应到6 实到5 赞成5（书面1）"
+    assert liu[8] == "2025年3月16日至3月20日"
+    assert liu[9] == "2025年4月1日，应到6 实到5 赞成5（书面1）"
     assert liu[10] is None  # no 转正 vote yet
     assert str(liu[11])[:10] == "2025-05-01"
-    assert liu[13] == "2025-04-01至2026-10-01（延长6个月）"  # a year from the 支部大会, and the extension
+    assert liu[13] == "2025年4月1日至2026年10月1日（延长6个月）"  # a year from the 支部大会, and the extension
     assert liu[14] is None and liu[15] == "预备党员"
     assert body["马积极"][8] is None  # no 公示 yet
     assert body["冯申请"][15] == "入党申请人" and body["冯申请"][3] is None
     values = every_value(book)
     assert not any("家庭清白" in v for v in values)  # the 政审 conclusion stays out: only its date
-    assert not any("2000-05-16" in v for v in values)  # no birth day
+    assert not any("2000-05-16" in v or "5月16日" in v for v in values)  # no birth day
 
 
 async def test_the_activist_register_counts_reports_per_quarter(seeded: Store, tmp_path: Path) -> None:
@@ -106,8 +106,8 @@ async def test_the_activist_register_counts_reports_per_quarter(seeded: Store, t
     assert sheet[0][6:9] == ["培养联系人", "培养考察", "思想汇报（按季度）"]
     body = {r[0]: r for r in sheet[1:] if r[0] is not None}
     assert set(body) == {"刘预备", "马积极"}  # 冯申请 is not yet an 积极分子
-    assert body["马积极"][2] == "2000-05" and body["马积极"][6] == "王书记、李联络"
-    assert body["马积极"][7] == "2024-08-01" and body["马积极"][8] is None
+    assert body["马积极"][2] == "2000年5月" and body["马积极"][6] == "王书记、李联络"
+    assert body["马积极"][7] == "2024年8月1日" and body["马积极"][8] is None
     assert body["刘预备"][8] == "2025年第二季度 1篇、2025年第三季度 2篇"
     assert str(body["刘预备"][9])[:10] == "2025-02-03"
 

@@ -89,3 +89,10 @@ def test_a_month_of_a_date_leaves_the_day_out() -> None:
 def test_a_date_kept_in_a_record_reads_in_words_with_its_year(kept: str | date | None, zh: str, en: str) -> None:
     assert dates.recorded("zh", kept) == zh
     assert dates.recorded("en", kept) == en
+
+
+def test_a_span_of_a_record_leaves_the_second_year_out_only_when_it_is_the_same() -> None:
+    assert dates.dated_span("zh", date(2026, 10, 12), date(2026, 10, 16)) == ("2026年10月12日", "10月16日")
+    assert dates.dated_span("zh", date(2026, 10, 20), date(2027, 10, 20)) == ("2026年10月20日", "2027年10月20日")
+    assert dates.dated_span("en", date(2026, 12, 31), date(2027, 1, 4)) == ("31 Dec 2026", "4 Jan 2027")
+    assert dates.dated_span("en", date(2026, 10, 12), date(2026, 10, 16)) == ("12 Oct 2026", "16 Oct")

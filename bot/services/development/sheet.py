@@ -15,6 +15,7 @@ from datetime import date
 
 from bot.services.development import common
 from bot.services.development.rules import Record, Step
+from bot.services.kernel import dates
 from bot.services.kernel.xlsx_cells import plain
 from bot.services.kernel.xlsx_context import Ledger
 from bot.store.development import Person, StepRow
@@ -70,10 +71,12 @@ def admission_publicity(person: Person) -> StepRow | None:
 
 
 def publicity_span(shown: StepRow | None, ledger: Ledger) -> str | None:
-    """`2026-10-12至2026-10-16`: a span, as the 预备期 prints (two date columns push the sheet onto a second page)."""
+    """`2026年10月12日至10月16日`: a span, as the 预备期 prints (two date columns would push the sheet onto a
+    second page)."""
     if shown is None:
         return None
-    return ledger.text("development.span", start=shown.on.isoformat(), end=(shown.ends_on or shown.on).isoformat())
+    start, end = dates.dated_span(ledger.lang, shown.on, shown.ends_on or shown.on)
+    return ledger.text("development.span", start=start, end=end)
 
 
 def training(note: str, ledger: Ledger) -> str | None:
@@ -93,7 +96,7 @@ def vote(row: StepRow | None, ledger: Ledger) -> str | None:
     if row is None:
         return None
     counted = common.vote(row.note)
-    day = ledger.text("development.on", day=row.on.isoformat())
+    day = ledger.text("development.on", day=dates.dated(ledger.lang, row.on))
     link = ledger.text("development.meeting", number=row.meeting[0], seq=row.meeting[1]) if row.meeting else ""
     if counted is None:
         return day + (row.note or "") + link
@@ -114,7 +117,8 @@ def probation(record: Record, ledger: Ledger) -> str | None:
     admitted, ends = record.day(Step.ADMIT), record.probation_ends
     if admitted is None or ends is None or record.day(Step.APPROVE) is None:
         return None
-    span = ledger.text("development.span", start=admitted.isoformat(), end=ends.isoformat())
+    start, end = dates.dated_span(ledger.lang, admitted, ends)
+    span = ledger.text("development.span", start=start, end=end)
     if record.extended_months:
         span += ledger.text("development.extended", months=record.extended_months)
     return span
@@ -153,12 +157,12 @@ async def activist_sheet(ledger: Ledger) -> None:
         if chosen is None:
             continue
         ledger.seen(_day(p, Step.APPLY) or chosen.on)
-        reviews = [s.on.isoformat() for s in p.steps if s.step == Step.REVIEW.value and s.on >= chosen.on]
+        reviews = [dates.dated(ledger.lang, s.on) for s in p.steps if s.step == Step.REVIEW.value and s.on >= chosen.on]
         table.row(
             [
                 p.name,
                 ledger.unit(p.unit_id) or None,
-                p.birth.strftime("%Y-%m") if p.birth else None,
+                dates.month(ledger.lang, p.birth) if p.birth else None,
                 _day(p, Step.APPLY),
                 _day(p, Step.TALK),
                 chosen.on,

@@ -59,6 +59,15 @@ def dated(lang: str, on: date) -> str:
     return t(lang, "dates.dated", year=on.year, month=month, day=on.day)
 
 
+def dated_span(lang: str, first: date, last: date) -> tuple[str, str]:
+    """The two ends of a span as a record writes them, the second without the year when it is the first's:
+    (`2026年10月12日`, `10月16日`), (`2026年10月20日`, `2027年10月20日`); for a narrow column of the 台账."""
+    if first.year != last.year:
+        return dated(lang, first), dated(lang, last)
+    month = t(lang, "dates.months").split(",")[last.month - 1]
+    return dated(lang, first), t(lang, "dates.dated_in_year", month=month, day=last.day)
+
+
 def recorded(lang: str, text: str | date | None, blank: str = "—") -> str:
     """A date kept as text in a record (`2019-07-01`, `2019-07`, `2019-07-01T10:00:00+08:00`) in words: `2019年7月1日`,
     `2019年7月`; anything else as it was typed (an old roster's `2019年`), and `blank` for nothing."""
