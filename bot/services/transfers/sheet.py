@@ -38,6 +38,15 @@ SERVE_COLUMNS = ("name", "branch", "home", "day", "kind", "what", "hours")
 STUDY_COLUMNS = ("name", "branch", "meetings", "other", "total", "met")
 
 
+def _day_cell(kept: str | None) -> date | str | None:
+    """A day the roster keeps as text (`2027-07-31`) as a date cell, printed like every other day of the sheet
+    (2027年7月31日); anything else as it was typed."""
+    try:
+        return date.fromisoformat(kept) if kept else None
+    except ValueError:
+        return kept
+
+
 async def _members(ledger: Ledger) -> list[Member]:
     if ledger.units is None:
         return [m for m in await ledger.store.members.all() if m.active]
@@ -91,7 +100,7 @@ async def mobile_register_sheet(ledger: Ledger) -> None:
                     d.get("inflow_org"),
                     d.get("inflow_contact"),
                     d.get("card_no"),
-                    d.get("card_until"),
+                    _day_cell(d.get("card_until")),
                     liaison,
                 ]
             )
@@ -101,7 +110,7 @@ async def mobile_register_sheet(ledger: Ledger) -> None:
                     m.name,
                     ledger.unit(m.unit_id) or None,
                     ledger.text("inflow.kind.in"),
-                    d.get("arrived"),
+                    _day_cell(d.get("arrived")),
                     ledger.unit(m.group_id) or None,
                     m.note,
                     d.get("home_contact"),
