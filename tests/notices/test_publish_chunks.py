@@ -6,7 +6,7 @@ written during a large publish is not held until its end."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -44,15 +44,6 @@ SUMMARY = "通知发送完毕"
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Chunks of 100: a notice to the branch's 1 200 members is published in more than ten transactions."""
     monkeypatch.setattr(notices_publish, "_CHUNK", CHUNK)
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], within: float = 20.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while not await check():
-        if loop.time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.02)
 
 
 async def community(path: Path) -> Store:
