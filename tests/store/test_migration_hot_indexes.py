@@ -6,31 +6,23 @@ statuses listed."""
 from __future__ import annotations
 
 import sqlite3
-from importlib import resources
 from pathlib import Path
 
 from bot.store import Store
 from bot.store.db import migrations
+from tests.support.migrations import build_before, number_of
 
 NOW = "2026-03-05T02:00:00+00:00"
 TABLES = ("units", "members", "status_reports", "households", "visits", "requests", "care_cases")
 INDEXES = {"members_name", "members_unit", "visits_member", "requests_household", "care_cases_member"}
 
 
-def number(suffix: str = "_hot_indexes.sql") -> int:
-    """The migration's number, whatever it is renumbered to when branches merge."""
-    names = [e.name for e in resources.files("bot.store.migrations").iterdir() if e.name.endswith(suffix)]
-    assert len(names) == 1, names
-    return int(names[0][:4])
-
-
-def build_before(path: Path, before: int) -> None:
-    with sqlite3.connect(path) as conn:
-        for n, sql in migrations():
-            if n > before:
-                break
-            conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {n};\nCOMMIT;")
-        conn.executescript(f"""
+def build_old(path: Path, number: int) -> None:
+    """A database at the version before migration `number`, with a few rows of every table the hot paths read."""
+    build_before(
+        path,
+        number,
+        f"""
             INSERT INTO units (id, parent_id, kind, name) VALUES (1, NULL, 'committee', '白庙社区党委'),
                 (2, 1, 'branch', '白庙村党支部'), (3, 2, 'group', '一组'), (4, 1, 'branch', '东村党支部'),
                 (5, 1, 'group', '老年活动组');
@@ -52,7 +44,8 @@ def build_before(path: Path, before: int) -> None:
                 VALUES (1, 1, 2, '修路灯', '{NOW}', '{NOW}');
             INSERT INTO care_cases (id, member_id, source, opened_at, quiet_since)
                 VALUES (1, 3, 'ill', '{NOW}', '2026-03-05');
-        """)
+        """,
+    )
 
 
 def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
@@ -62,7 +55,7 @@ def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
 
 async def test_the_database_before_upgrades_with_its_rows_and_the_indexes(tmp_path: Path) -> None:
     path = tmp_path / "before.sqlite3"
-    build_before(path, number() - 1)
+    build_old(path, number_of("_hot_indexes.sql"))
     kept = dump(path)
     store = await Store.open(path)
     try:
@@ -94,7 +87,7 @@ async def test_the_database_before_upgrades_with_its_rows_and_the_indexes(tmp_pa
 async def test_the_database_before_the_menus_table_upgrades_with_its_rows(tmp_path: Path) -> None:
     """`NNNN_menus.sql`: nothing recorded yet, so the first start publishes every menu as before."""
     path = tmp_path / "before.sqlite3"
-    build_before(path, number("_menus.sql") - 1)
+    build_old(path, number_of("_menus.sql"))
     kept = dump(path)
     store = await Store.open(path)
     try:

@@ -3,39 +3,28 @@ its members, gains the two tables, and allows one open transfer per member only.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, date, datetime
-from importlib import resources
 from pathlib import Path
 
 from bot.store import Store
-from bot.store.db import migrations
 from bot.store.transfers import Letter
+from tests.support.migrations import build_before, number_of
 
 NOW = "2026-03-01T02:00:00+00:00"
 
 
-def number() -> int:
-    """The number of the transfers migration, whatever it is renumbered to when branches merge."""
-    names = [e.name for e in resources.files("bot.store.migrations").iterdir() if e.name.endswith("_transfers.sql")]
-    assert len(names) == 1, names
-    return int(names[0][:4])
-
-
 async def test_upgrade_keeps_members_and_allows_one_open_transfer(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
-    before = number() - 1
-    with sqlite3.connect(path) as conn:
-        for n, sql in migrations():
-            if n > before:
-                break
-            conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {n};\nCOMMIT;")
-        conn.executescript(f"""
+    build_before(
+        path,
+        number_of("_transfers.sql"),
+        f"""
             INSERT INTO units (id, parent_id, kind, name) VALUES (1, NULL, 'committee', '白庙社区党委'),
                 (2, 1, 'branch', '白庙村党支部');
             INSERT INTO members (id, name, unit_id, category, phone, created_at, updated_at)
                 VALUES (1, '彭国华', 2, 'migrant', '13800000001', '{NOW}', '{NOW}');
-        """)
+        """,
+    )
     store = await Store.open(path)
     try:
         [member] = await store.members.named("彭国华")

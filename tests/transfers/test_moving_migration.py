@@ -3,34 +3,22 @@ members and meetings, and gains the member file's fields, 在职党员 报到 an
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, date, datetime
-from importlib import resources
 from pathlib import Path
 
 from bot.store import Store
-from bot.store.db import migrations
 from bot.store.moving import Entry
+from tests.support.migrations import build_before, number_of
 
 NOW = "2026-03-01T02:00:00+00:00"
 
 
-def number() -> int:
-    """The number of this migration, whatever it is renumbered to when branches merge."""
-    names = [e.name for e in resources.files("bot.store.migrations").iterdir() if e.name.endswith("_moving.sql")]
-    assert len(names) == 1, names
-    return int(names[0][:4])
-
-
 async def test_upgrade_keeps_members_and_meetings(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
-    before = number() - 1
-    with sqlite3.connect(path) as conn:
-        for n, sql in migrations():
-            if n > before:
-                break
-            conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {n};\nCOMMIT;")
-        conn.executescript(f"""
+    build_before(
+        path,
+        number_of("_moving.sql"),
+        f"""
             INSERT INTO units (id, parent_id, kind, name) VALUES (1, NULL, 'committee', '白庙社区党委'),
                 (2, 1, 'branch', '白庙村党支部');
             INSERT INTO members (id, name, unit_id, category, relation, note, phone, created_at, updated_at)
@@ -38,7 +26,8 @@ async def test_upgrade_keeps_members_and_meetings(tmp_path: Path) -> None:
             INSERT INTO notices (id, kind, unit_id, starts_at, place, topic, creator_chat, creator_lang, created_at)
                 VALUES (1, 'lecture', 2, '2026-03-05T01:00:00+00:00', '活动室', '党章', 1, 'zh', '{NOW}');
             INSERT INTO checkins (notice_id, member_id, how, at) VALUES (1, 1, 'self', '{NOW}');
-        """)
+        """,
+    )
     store = await Store.open(path)
     try:
         [member] = await store.members.named("彭国华")
