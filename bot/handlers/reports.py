@@ -37,7 +37,7 @@ from bot.services.reports.buttons import (
     ReportView,
     ReportWrite,
 )
-from bot.services.reports.read import CommentDraft, Commenting
+from bot.services.reports.read import CommentDraft, Commenting, Reading
 from bot.services.reports.view import list_reports, reports_page
 from bot.services.reports.write import ReportDraft, Writing
 
@@ -140,6 +140,11 @@ async def on_view(update: Update, context: ZhibuContext) -> None:
     pressed = ReportView.unpack(update.callback_query.data)
     assert pressed is not None  # the pattern let only a valid payload through
     shown = await reports_read.read_report(deps(context), call(context), pressed.report_id)
+    await _show_report(update, context, shown)
+
+
+async def _show_report(update: Update, context: ZhibuContext, shown: Reading) -> None:
+    """A report as read: its text, or its heading and then the voice message, sent again by its file id."""
     await render(update, context, shown.result)
     if shown.voice is not None and update.effective_chat is not None:
         await context.bot.send_voice(
@@ -165,11 +170,7 @@ async def on_view_register(update: Update, context: ZhibuContext) -> None:
     pressed = RegisterView.unpack(update.callback_query.data)
     assert pressed is not None
     shown = await register_read.read_register(deps(context), call(context), pressed.report_id)
-    await render(update, context, shown.result)
-    if shown.voice is not None and update.effective_chat is not None:
-        await context.bot.send_voice(
-            update.effective_chat.id, shown.voice, caption=shown.caption, parse_mode=ParseMode.HTML
-        )
+    await _show_report(update, context, shown)
 
 
 async def on_read_register(update: Update, context: ZhibuContext) -> None:
