@@ -4,6 +4,7 @@ update changes nothing."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 import time
 from pathlib import Path
@@ -28,6 +29,18 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+class Listening(logging.Handler):
+    """Set once `serve` logs that the webhook server takes connections (after `start_webhook` returns)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ready = asyncio.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage().startswith("webhook listening"):
+            self.ready.set()
 
 
 def start_update(update_id: int, user_id: int, text: str) -> dict[str, object]:
@@ -66,12 +79,15 @@ async def test_webhook_mode_takes_updates_with_the_secret_only(
     member = emulator.add_user(PLAIN, "周")
     member.started = True
     stop = asyncio.Event()
+    listening = Listening()
+    logger = logging.getLogger("bot.app")
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    logger.addHandler(listening)
     task = asyncio.create_task(serve(settings, stop))
     try:
-        for _ in range(200):
-            if emulator.calls_of("setWebhook"):
-                break
-            await asyncio.sleep(0.05)
+        # The webhook is registered before its server takes connections: wait for the server itself.
+        await asyncio.wait_for(listening.ready.wait(), 15)
         registered = emulator.calls_of("setWebhook")[-1]
         assert registered["url"] == "https://bot.example.org/zhibu/telegram"
         assert registered["secret_token"] == webhook_secret(settings)
@@ -90,5 +106,7 @@ async def test_webhook_mode_takes_updates_with_the_secret_only(
             assert retry.status_code == 200
             await nothing_more(built[0], emulator, member)
     finally:
+        logger.removeHandler(listening)
+        logger.setLevel(level)
         stop.set()
         await asyncio.wait_for(task, 15)
