@@ -85,9 +85,9 @@ async def test_the_register_has_every_step_of_each_person(seeded: Store, tmp_pat
     assert [str(v)[:10] for v in liu[2:5]] == ["2024-01-05", "2024-02-01", "2025-02-03"]
     assert liu[5] == "王书记、李联络" and str(liu[6])[:10] == "2025-03-01"
     assert liu[7] == "24学时"
-    # The 公示期 after the 培训 and before the 支部大会, per the 细则's order: the 接收's (not the 转正's), as a span
+    # The 公示期 after the 培训 and before the 支部大会, per the 细则's order: the 接收's first, the 转正's under it
     assert sheet[0][7:10] == ["集中培训", "公示期", "支部大会表决"]
-    assert liu[8] == "2025年3月16日至3月20日"
+    assert liu[8] == "接收前：2025年3月16日至3月20日\n转正前：2026年9月14日至9月18日"
     assert liu[9] == "2025年4月1日，应到6 实到5 赞成5（书面1）"
     assert liu[10] is None  # no 转正 vote yet
     assert str(liu[11])[:10] == "2025-05-01"
@@ -98,6 +98,16 @@ async def test_the_register_has_every_step_of_each_person(seeded: Store, tmp_pat
     values = every_value(book)
     assert not any("家庭清白" in v for v in values)  # the 政审 conclusion stays out: only its date
     assert not any("2000-05-16" in v or "5月16日" in v for v in values)  # no birth day
+
+
+async def test_the_publicity_column_names_each_notice_only_once_there_are_two(seeded: Store, tmp_path: Path) -> None:
+    """Before the 支部大会 on 接收 there is one 公示, shown as its span alone; once a 拟转正 公示 follows (刘预备
+    above), both are shown, each named."""
+    units = {u.name: u.id for u in await seeded.units.all()}
+    await walk(seeded, units["二村党支部"], "钱公示", WALK[:8])  # up to the 接收's 公示, before its 支部大会
+    body = {r[0]: r for r in rows((await book_of(seeded, tmp_path / "all"))["发展党员工作台账"])[1:] if r[0]}
+    assert body["钱公示"][8] == "2025年3月16日至3月20日"
+    assert body["钱公示"][9] is None and "转正前" not in body["刘预备"][8].split("\n")[0]
 
 
 async def test_the_activist_register_counts_reports_per_quarter(seeded: Store, tmp_path: Path) -> None:

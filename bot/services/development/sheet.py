@@ -42,7 +42,7 @@ REGISTER_COLUMNS = (
     "introducers",
     "vetting",
     "training",
-    "publicity",  # 公示期 before the 支部大会 (拟接收), first to last day as the 预备期 prints
+    "publicity",  # 公示期 before the 支部大会 (拟接收), and before 转正 under it, as the 预备期 prints
     "vote",
     "confirm_vote",  # 转正's 支部大会 vote, right after 接收's
     "approve",
@@ -68,6 +68,28 @@ def admission_publicity(person: Person) -> StepRow | None:
     admitted = _day(person, Step.ADMIT)
     shown = [s for s in person.steps if s.step == Step.PUBLICITY.value and (admitted is None or s.on <= admitted)]
     return shown[-1] if shown else None
+
+
+def confirmation_publicity(person: Person) -> StepRow | None:
+    """The 公示 of a 预备党员 before the 支部大会 on 转正 (拟转正): the last one after the 接收 支部大会's day."""
+    admitted = _day(person, Step.ADMIT)
+    if admitted is None:
+        return None
+    shown = [s for s in person.steps if s.step == Step.PUBLICITY.value and s.on > admitted]
+    return shown[-1] if shown else None
+
+
+def publicity_cell(person: Person, ledger: Ledger) -> str | None:
+    """The 公示期 column: the 公示 before 接收, and under it the one before 转正 once there is one, each named
+    (「接收前：…」「转正前：…」): one column for both, as a third would push the sheet onto a second page."""
+    before_admission = publicity_span(admission_publicity(person), ledger)
+    before_confirmation = publicity_span(confirmation_publicity(person), ledger)
+    if before_confirmation is None:
+        return before_admission
+    lines = [ledger.text("development.publicity_confirm", span=before_confirmation)]
+    if before_admission is not None:
+        lines.insert(0, ledger.text("development.publicity_admit", span=before_admission))
+    return "\n".join(lines)
 
 
 def publicity_span(shown: StepRow | None, ledger: Ledger) -> str | None:
@@ -190,7 +212,6 @@ async def register_sheet(ledger: Ledger) -> None:
         ledger.seen(_day(p, Step.APPLY) or p.stage_on)
         trained = _last(p, Step.TRAINING)
         introducers = _last(p, Step.CANDIDATE)
-        shown = admission_publicity(p)
         table.row(
             [
                 p.name,
@@ -201,7 +222,7 @@ async def register_sheet(ledger: Ledger) -> None:
                 introducers.people if introducers and introducers.people else None,
                 _day(p, Step.VETTING),
                 training(trained.note, ledger) if trained else None,
-                publicity_span(shown, ledger),
+                publicity_cell(p, ledger),
                 vote(_last(p, Step.ADMIT), ledger),
                 vote(_last(p, Step.CONFIRM), ledger),
                 _day(p, Step.APPROVE),
