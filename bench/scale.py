@@ -16,7 +16,9 @@ member 1 is made the committee's secretary (so the lists hold every member), and
   the deliveries marked sent (one in 50 failed) and the secretary's summary (`summary_message`): its time, stall,
   and the growth of the process's RSS; then how long a one-line write waits when it comes 0.2 s into another
   publish to everyone (`write_wait_ms`), and the longest wait of writes made one after another 0.1 s apart until
-  that publish is done (`write_wait_max_ms`; `writes_during_publish`: how many got in while it published).
+  that publish is done (`write_wait_max_ms`; `writes_during_publish`: how many got in while it published); and
+  how long the secretary waits for 「已开始发送」 (`answer_s`: `compose.open_notice`, the notice and its count,
+  the seats following in the background; on a tree without it, the whole publish).
 * **preview** — the preview before Send of that notice (`compose.preview`, issue 31): its time, stall, hold and
   collector pause, and the process's peak RSS (VmHWM) before and after it.
 * **startup** — the application against the in-process emulator, with every linked member's chat known: the time
@@ -234,9 +236,15 @@ async def child_broadcast(db: Path) -> dict[str, Any]:
     rss2 = rss_mb()
     state_ms = statistics.median(states) * 1000
     waited, longest, writes = await _write_during_publish(deps, call, draft)
+    answer_s = publish_s  # before the answer came first, Send answered after the whole publish
+    if hasattr(compose, "open_notice"):
+        started = time.perf_counter()
+        await compose.open_notice(deps, call, draft)
+        answer_s = time.perf_counter() - started
     await store.close()
     return {
         "recipients": done[0].recipients,
+        "answer_s": answer_s,
         "publish_s": publish_s,
         "publish_stall_ms": publishing.worst * 1000,
         "publish_hold_ms": publishing.held * 1000,

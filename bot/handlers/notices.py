@@ -9,6 +9,7 @@ Replies, check-in and `/notices`: `notices_replies`; attendance, cancel, minutes
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
 from telegram import Update
@@ -18,6 +19,7 @@ from bot.domain.payload import family
 from bot.domain.results import Result, say
 from bot.handlers import conversation, notices_admin, notices_replies
 from bot.handlers.common import Handler, args_text, call, command, deps, expired_button, render
+from bot.handlers.notices_replies import SEATING
 from bot.handlers.pages import show_page
 from bot.i18n import reply_text
 from bot.runtime.context import ZhibuApp, ZhibuContext
@@ -34,6 +36,7 @@ from bot.services.notices.buttons import (
 )
 from bot.services.notices.compose import Choice, NoticeDraft, Stage, Step
 
+log = logging.getLogger(__name__)
 END = ConversationHandler.END
 
 
@@ -171,7 +174,37 @@ async def on_send(update: Update, context: ZhibuContext) -> int | None:
     step = await compose.send(deps(context), call(context), _draft(context), pressed.draft)
     if step.stage is not None:  # the preview is spent: its buttons go
         await query.edit_message_reply_markup(None)
-    return await _go(update, context, step)
+    if step.seats is None:
+        return await _go(update, context, step)
+    # answered first: the seats (seconds at 100 000 members) follow in the background, even if the answer failed
+    seating: set[int] = context.services.state.setdefault(SEATING, set())
+    seating.add(step.seats.notice_id)  # before the answer: whoever has the answer sees the seats still to come
+    try:
+        return await _go(update, context, step)
+    finally:
+        await seat_in_background(context, step.seats)
+
+
+async def seat_in_background(context: ZhibuContext, opened: compose.Opened) -> None:
+    """Write a sent notice's seats and copies after the answer, then wake the sender. The notice is in `SEATING`
+    until then (the tests wait for it to empty); a failure leaves the notice publishing, for the sweep to finish."""
+    services = context.services
+    seating: set[int] = services.state.setdefault(SEATING, set())
+    seating.add(opened.notice_id)
+
+    async def run() -> None:
+        try:
+            if await compose.seat(deps(context), opened):
+                services.poke_sender()
+        except Exception:
+            log.exception("notice=%s: publishing stopped; the sweep will finish it", opened.notice_id)
+        finally:
+            seating.discard(opened.notice_id)
+
+    if context.application.running:
+        context.application.create_task(run(), name=f"notice-{opened.notice_id}-seats")
+    else:
+        await run()
 
 
 async def on_drop(update: Update, context: ZhibuContext) -> int | None:

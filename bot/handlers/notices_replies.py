@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 END = ConversationHandler.END
 GROUP_EDITS = "notice_group_edits"
 PENDING_EDITS = "notice_pending_edits"
+SEATING = "notice_seating"  # notices whose seats Send is writing in the background (`notices.seat_in_background`)
 
 
 class L(IntEnum):

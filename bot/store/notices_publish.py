@@ -225,9 +225,14 @@ class PublishWrites:
     async def publish_to(self, draft: Draft, by: Convener, among: Among, copies: Copies) -> Publication:
         """The notice (publishing, with the update's applied-once mark) in one transaction, then its expected
         members (`among`) and their copies a chunk a transaction (`publish_seats`)."""
-        async with self.db.transaction() as conn:
-            notice_id = await insert_notice(conn, draft, by, publishing=True)
+        notice_id = await self.open_publish(draft, by)
         return await self.publish_seats(notice_id, draft.unit_id, among, copies)
+
+    async def open_publish(self, draft: Draft, by: Convener) -> int:
+        """The notice alone, publishing, with the update's applied-once mark, in one transaction; its id. Its
+        seats follow (`publish_seats`), in the background or, after a crash, from the sweep."""
+        async with self.db.transaction() as conn:
+            return await insert_notice(conn, draft, by, publishing=True)
 
     async def still_publishing(self) -> list[tuple[int, bool]]:
         """(id, whether its bound group gets a copy) of every notice whose publish has not finished."""

@@ -162,6 +162,7 @@ async def test_deactivated_members_are_not_listed_nor_expected(harness: Harness)
     assert "吴未绑定" not in preview.text
     await secretary.press("发送", preview)
     await secretary.expect("已开始发送", kind="message")
+    await harness.seated()
     rows = await harness.store.db.fetchall(
         "SELECT m.name FROM notice_members e JOIN members m ON m.id = e.member_id ORDER BY m.id"
     )

@@ -84,9 +84,12 @@ async def test_a_whole_notice_through_the_use_cases_without_telegram(store: Stor
     assert [b["text"] for b in (preview.buttons or [[]])[0]] == ["发送", "取消"]
     assert (await compose.send(deps, as_(secretary), step.draft, "00000000")).stage is None
     sent = await compose.send(deps, as_(secretary), step.draft, step.draft.preview or "")
-    assert sent.stage is Stage.DONE and sent.result.queued == 5
+    assert sent.stage is Stage.DONE and sent.seats is not None
     assert sent.result.replies[0].key == "notice.sending" and sent.result.replies[0].params["count"] == 5
     notice_id = int(str(sent.result.replies[0].params["id"]))
+    # the answer comes first; the seats and copies follow (the handler writes them in the background)
+    assert await store.outbox.pending_count() == 0
+    assert await compose.seat(deps, sent.seats) == 5
 
     assert await deliver_all(store, settings) == 5 + 1  # five copies, then the secretary's summary
     summary = await store.outbox.by_key(f"notice:{notice_id}:summary")

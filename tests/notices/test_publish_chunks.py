@@ -15,11 +15,11 @@ import pytest
 
 from bot.app import running
 from bot.domain.rights import OrgTree
-from bot.emulator import BotApiEmulator
+from bot.emulator import BotApiEmulator, EmuUser
 from bot.services.notices import audience
 from bot.services.notices.copies import NoticeCopies
 from bot.store import Store, notices_publish
-from bot.store.notices_publish import Recipient
+from bot.store.notices_publish import Among, Copies, Publication, Recipient
 from bot.store.outbox import Outgoing
 from tests.support import bulk
 from tests.support.db import open_store
@@ -92,29 +92,41 @@ async def expected(store: Store, notice_id: int) -> tuple[int, int]:
     return count.expected, count.linked
 
 
+async def send_lecture(harness: Harness) -> EmuUser:
+    """The secretary, linked, sends the 党课 to the branch (Send pressed on its preview)."""
+    await link(harness, SECRETARY)
+    secretary = harness.user(SECRETARY)
+    await secretary.send(f"/notice {LECTURE}")
+    await secretary.press("发送", await secretary.expect("预览"))
+    return secretary
+
+
+def failing_at(monkeypatch: pytest.MonkeyPatch, chunk: int) -> list[int]:
+    """The copies of the `chunk`-th chunk fail (the machine stops, the disk is full); the chunks counted so far."""
+    made = NoticeCopies.of
+    chunks = [0]
+
+    def failing(self: NoticeCopies, notice_id: int, recipients: Sequence[Recipient]) -> Iterator[Outgoing]:
+        chunks[0] += 1
+        if chunks[0] == chunk:
+            raise RuntimeError("the machine stops between chunks")
+        return made(self, notice_id, recipients)
+
+    monkeypatch.setattr(NoticeCopies, "of", failing)
+    return chunks
+
+
 async def test_a_publish_stopped_between_chunks_is_finished_by_the_next_start(
     emulator: BotApiEmulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "zhibu.sqlite3"
     store = await community(path)
     made = NoticeCopies.of
-    chunks = 0
-
-    def stopping(self: NoticeCopies, notice_id: int, recipients: Sequence[Recipient]) -> Iterator[Outgoing]:
-        nonlocal chunks
-        chunks += 1
-        if chunks == 4:
-            raise RuntimeError("the machine stops between chunks")
-        return made(self, notice_id, recipients)
-
-    monkeypatch.setattr(NoticeCopies, "of", stopping)
+    chunks = failing_at(monkeypatch, 4)
     try:
         async with app_on(emulator, tmp_path, store) as harness:
-            await link(harness, SECRETARY)
-            secretary = harness.user(SECRETARY)
-            await secretary.send(f"/notice {LECTURE}")
-            await secretary.press("发送", await secretary.expect("预览"))
-            await until(lambda: chunks >= 4)
+            secretary = await send_lecture(harness)
+            await until(lambda: chunks[0] >= 4)
             notice_id = await last_notice(store)
             assert await store.notices.still_publishing() == [(notice_id, True)]
             seats, copies, _, summaries = await figures(store, notice_id)
@@ -218,4 +230,60 @@ async def test_a_status_written_during_a_large_publish_is_not_held_until_its_end
             assert "status answered" in events
             assert events.count("chunk") > 10 and events.index("status answered") == 2  # after 2 chunks of 12+
     finally:
+        await store.close()
+
+
+async def test_send_is_answered_before_the_seats_are_written(emulator: BotApiEmulator, tmp_path: Path) -> None:
+    """The seats wait until the secretary has 「已开始发送」: were they written before the answer (as until this
+    change, about 9 s at 100 000 members), the answer would never come and this wait would fail. The count in the
+    answer is the one the seats then reach."""
+    store = await community(tmp_path / "zhibu.sqlite3")
+    try:
+        async with app_on(emulator, tmp_path, store) as harness:
+            await link(harness, SECRETARY)
+            secretary = harness.user(SECRETARY)
+            write_seats = store.notices.publish_seats
+
+            async def after_the_answer(notice_id: int, unit_id: int, among: Among, copies: Copies) -> Publication:
+                await until(lambda: got(secretary, "已开始发送"), within=20.0)
+                return await write_seats(notice_id, unit_id, among, copies)
+
+            store.notices.publish_seats = after_the_answer  # type: ignore[method-assign]
+            await secretary.send(f"/notice {LECTURE}")
+            await secretary.press("发送", await secretary.expect("预览"))
+            answer = await saw(secretary, "已开始发送")
+            await saw(secretary, SUMMARY)
+            notice_id = await last_notice(store)
+            seats, copies, _, summaries = await figures(store, notice_id)
+            linked = (await expected(store, notice_id))[1]
+            assert f"已开始发送给 {linked} 名党员" in answer.text and copies == linked and summaries == 1
+            assert seats > 10 * CHUNK
+    finally:
+        await store.close()
+
+
+async def test_a_background_publish_that_fails_is_finished_by_the_sweep(
+    emulator: BotApiEmulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The secretary has the answer; the seats fail half-way in the background (logged, nothing shown to anyone);
+    the next sweep publishes the rest, each member once, and the summary comes once."""
+    store = await community(tmp_path / "zhibu.sqlite3")
+    made = NoticeCopies.of
+    failing_at(monkeypatch, 3)
+    try:
+        async with app_on(emulator, tmp_path, store) as harness:
+            secretary = await send_lecture(harness)
+            await saw(secretary, "已开始发送")
+            await harness.settle()
+            notice_id = await last_notice(store)
+            assert await store.notices.still_publishing() == [(notice_id, True)]
+            assert not got(secretary, SUMMARY)
+            monkeypatch.setattr(NoticeCopies, "of", made)
+            await harness.sweep()
+            await saw(secretary, SUMMARY)
+            assert await store.notices.still_publishing() == []
+            seats, copies, members, summaries = await figures(store, notice_id)
+            assert (seats, copies) == await expected(store, notice_id) and members == copies and summaries == 1
+    finally:
+        monkeypatch.setattr(NoticeCopies, "of", made)
         await store.close()

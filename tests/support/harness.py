@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.emulator import BotApiEmulator, EmuUser
 from bot.emulator.driver import Inbox
 from bot.emulator.inprocess import IN_PROCESS, EmulatorRequest
+from bot.handlers.notices_replies import SEATING
 from bot.runtime.context import Services
 from bot.services import registry as core
 from bot.services.members.roster import apply_roster, parse_roster
@@ -105,12 +106,20 @@ class Harness:
         return queued
 
     async def settle(self) -> None:
-        """Wait until the outbox is empty."""
+        """Wait until no notice sent is still being seated (Send answers first) and the outbox is empty."""
         for _ in range(200):
-            if await self.store.outbox.pending_count() == 0:
+            if not self.services.state.get(SEATING) and await self.store.outbox.pending_count() == 0:
                 return
             await asyncio.sleep(0.02)
         raise AssertionError("the outbox did not drain")
+
+    async def seated(self) -> None:
+        """Wait until every notice sent has its seats and copies (written after Send's answer)."""
+        for _ in range(500):
+            if not self.services.state.get(SEATING):
+                return
+            await asyncio.sleep(0.02)
+        raise AssertionError("a notice was still being seated")
 
     async def nothing_more(self, *chats: Inbox) -> None:
         """Once the bot has nothing left to do (every update handled, the outbox drained, the sender idle), these

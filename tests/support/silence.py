@@ -6,7 +6,7 @@ The bot has nothing left to do when
   confirms it, which the bot sends after putting the update in its queue;
 - every update in the application's queue was handled to its end (`update_queue.join()`: PTB marks an update done
   after its handlers ran; a webhook's updates go through the same queue);
-- no notice is being redrawn in the background (the edits after a press);
+- no notice is being redrawn in the background (the edits after a press), nor seated (after Send);
 - the outbox holds no pending or sending row, and the sender is idle and not woken.
 
 Then whatever the bot was going to send is in the inboxes, and an empty inbox means nothing was sent — on a slow
@@ -20,7 +20,7 @@ import asyncio
 from bot.app import ZhibuApp, services_of
 from bot.emulator import BotApiEmulator
 from bot.emulator.driver import Inbox
-from bot.handlers.notices_replies import GROUP_EDITS, PENDING_EDITS
+from bot.handlers.notices_replies import GROUP_EDITS, PENDING_EDITS, SEATING
 
 #: How often the conditions are looked at again while the bot is busy.
 LOOK = 0.01
@@ -34,7 +34,7 @@ async def _idle(app: ZhibuApp, emulator: BotApiEmulator, deadline: float) -> boo
     except TimeoutError:
         return False
     services = services_of(app)
-    if services.state.get(PENDING_EDITS) or services.state.get(GROUP_EDITS):
+    if services.state.get(PENDING_EDITS) or services.state.get(GROUP_EDITS) or services.state.get(SEATING):
         return False
     sender = services.sender
     if sender is not None and (not sender.idle.is_set() or sender.wake.is_set()):

@@ -83,6 +83,7 @@ class Step:
     stage: Stage | None
     draft: NoticeDraft | None = None
     chosen: Reply | None = None
+    seats: Opened | None = None  # Send opened this notice: its seats are written after the answer (`seat`)
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,15 @@ class Published:
     notice_id: int
     recipients: int  # members who get their own copy
     queued: int  # outbox rows written (their copies, the group post, or the summary at once)
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A notice Send has written, still publishing: its seats and copies are to follow (`seat`)."""
+
+    notice_id: int
+    recipients: int  # members who will get their own copy, as the preview counted them
+    draft: Draft
 
 
 def refusal(error: NoticeError, lang: str) -> Reply:
@@ -339,10 +349,9 @@ async def send(deps: Deps, call: Call, draft: NoticeDraft | None, draft_id: str)
         )
     if notice.unit_id not in audience.callable_units(person, notice.kind, await _tree(deps.store)):  # roster changed
         return Step(Result.of(say("notice.expired")), Stage.DONE)
-    done = await publish(deps, call, notice)
-    return Step(
-        Result.of(say("notice.sending", id=done.notice_id, count=done.recipients), queued=done.queued), Stage.DONE
-    )
+    opened = await open_notice(deps, call, notice)
+    sending = say("notice.sending", id=opened.notice_id, count=opened.recipients)
+    return Step(Result.of(sending), Stage.DONE, seats=opened)
 
 
 async def set_mode(deps: Deps, call: Call, draft: NoticeDraft | None, pressed: NoticeMode) -> Step:
@@ -360,6 +369,30 @@ def drop(draft: NoticeDraft | None, draft_id: str) -> Step:
     if draft is not None and draft.topic is not None and not _is_current(draft, draft_id):
         return Step(Result.of(alert("notice.preview_outdated")), None, draft)
     return Step(Result.of(say("notice.dropped")), Stage.DONE)
+
+
+async def open_notice(deps: Deps, call: Call, draft: Draft) -> Opened:
+    """Send's first half (issue 31): the notice alone, publishing, with the update's applied-once mark, and how
+    many will get it, counted as the preview counts (`reach`). The secretary is answered from this; the seats
+    follow (`seat`), so at 100 000 members the answer does not wait the seconds they take. A process stopping
+    in between leaves the notice publishing, and the sweep finishes it (`publishing.resume`)."""
+    person, store = call.actor, deps.store
+    headcount = await reach(store, await _tree(store), draft.kind, draft.unit_id)
+    by = Convener(person.member.id if person.member else None, person.telegram_id, call.lang, call.now)
+    notice_id = await store.notices.open_publish(draft, by)
+    return Opened(notice_id, headcount.linked, draft)
+
+
+async def seat(deps: Deps, opened: Opened) -> int:
+    """Send's second half: the expected members and their copies, a chunk a transaction, then the summary when
+    nothing is left to deliver; how many outbox rows were queued (none when the sweep is publishing it)."""
+    store, settings, draft = deps.store, deps.settings, opened.draft
+    tree = await _tree(store)
+    among = audience.scope(draft.kind, draft.unit_id, tree)
+    copies = NoticeCopies(draft, tree, settings)
+    done = await store.notices.publish_seats(opened.notice_id, draft.unit_id, among, copies)
+    log.info("notice=%s published: %s rows queued", done.notice_id, done.queued)
+    return done.queued + await publishing.finished(store, settings, done)
 
 
 async def publish(deps: Deps, call: Call, draft: Draft) -> Published:
