@@ -87,7 +87,7 @@ async def test_the_register_has_every_step_of_each_person(seeded: Store, tmp_pat
     assert liu[7] == "24学时"
     # The 公示期 after the 培训 and before the 支部大会, per the 细则's order: the 接收's first, the 转正's under it
     assert sheet[0][7:10] == ["集中培训", "公示期", "支部大会表决"]
-    assert liu[8] == "接收前：2025年3月16日至3月20日\n转正前：2026年9月14日至9月18日"
+    assert liu[8] == "拟接收：2025年3月16日至3月20日\n拟转正：2026年9月14日至9月18日"
     assert liu[9] == "2025年4月1日，应到6 实到5 赞成5（书面1）"
     assert liu[10] is None  # no 转正 vote yet
     assert str(liu[11])[:10] == "2025-05-01"
@@ -107,7 +107,7 @@ async def test_the_publicity_column_names_each_notice_only_once_there_are_two(se
     await walk(seeded, units["二村党支部"], "钱公示", WALK[:8])  # up to the 接收's 公示, before its 支部大会
     body = {r[0]: r for r in rows((await book_of(seeded, tmp_path / "all"))["发展党员工作台账"])[1:] if r[0]}
     assert body["钱公示"][8] == "2025年3月16日至3月20日"
-    assert body["钱公示"][9] is None and "转正前" not in body["刘预备"][8].split("\n")[0]
+    assert body["钱公示"][9] is None and "拟转正" not in body["刘预备"][8].split("\n")[0]
 
 
 async def test_the_activist_register_counts_reports_per_quarter(seeded: Store, tmp_path: Path) -> None:

@@ -81,7 +81,7 @@ def confirmation_publicity(person: Person) -> StepRow | None:
 
 def publicity_cell(person: Person, ledger: Ledger) -> str | None:
     """The 公示期 column: the 公示 before 接收, and under it the one before 转正 once there is one, each named
-    (「接收前：…」「转正前：…」): one column for both, as a third would push the sheet onto a second page."""
+    (「拟接收：…」「拟转正：…」): one column for both, as a third would push the sheet onto a second page."""
     before_admission = publicity_span(admission_publicity(person), ledger)
     before_confirmation = publicity_span(confirmation_publicity(person), ledger)
     if before_confirmation is None:
