@@ -7,7 +7,7 @@ from datetime import date
 
 from bot.services.reports.buttons import RegisterView
 from bot.store.development_reports import Saving
-from tests.support.development import ACTIVIST, at, steps
+from tests.support.development import ACTIVIST, at, hand_in, steps
 from tests.support.harness import LIAISON, PLAIN, SECRETARY, Harness
 
 REPORT = "这个季度我认真学习了党章，参加了村里的义务劳动，以后还要多向老党员学习。"
@@ -63,11 +63,7 @@ async def test_the_writing_record_of_a_telegram_id_takes_the_report(harness: Har
     await second_record(harness, "activist")
     harness.at(at("2026-12-08"))
     activist = harness.user(ACTIVIST, "王小明")
-    await activist.send("/report")
-    await activist.expect("2026年第四季度")
-    await activist.send(REPORT)
-    await activist.press("发送", await activist.expect("预览"))
-    await activist.expect("已提交", skipping=("预览",))
+    await hand_in(activist, REPORT, "2026年第四季度")
     people = {p.stage: p for p in await harness.store.development.in_units(None)}
     assert [r.person_id for r in await harness.store.development.reports_of([p.id for p in people.values()])] == [
         people["activist"].id

@@ -4,7 +4,7 @@ English punctuation, and the secretary told what to press."""
 
 from __future__ import annotations
 
-from tests.support.development import ACTIVIST, at, steps
+from tests.support.development import ACTIVIST, at, hand_in, steps
 from tests.support.harness import SECRETARY, Harness
 
 REPORT = "这个季度我跟着老党员学习党章，参加了村里清理河道的义务劳动，也帮五保户收了玉米。"
@@ -17,11 +17,7 @@ async def test_the_record_and_the_report_read_in_words(harness: Harness) -> None
     await secretary.next_message()
     harness.at(at("2026-05-05"))
     activist = harness.user(ACTIVIST, "王小明")
-    await activist.send("/report")
-    await activist.expect("思想汇报")
-    await activist.send(REPORT)
-    await activist.press("发送", await activist.expect("预览"))
-    await activist.expect("已提交", skipping=("预览",))
+    await hand_in(activist, REPORT)
     told = await secretary.expect("交来了2026年第二季度的思想汇报")
     assert "请点「看汇报」，看过点「已阅」。" in told.text
     await secretary.press("看汇报", told)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from bot.config import Settings
 from bot.domain.call import Call
 from bot.domain.rights import Actor
+from bot.emulator import EmuUser
 from bot.services.development.register import development_command
 from bot.services.kernel.deps import Deps
 from bot.store import Store
@@ -40,3 +41,13 @@ async def steps(store: Store, settings: Settings) -> Actor:
     async with store.db.transaction() as conn:
         await conn.execute("UPDATE development SET telegram_id = ? WHERE name = '王小明'", (ACTIVIST,))
     return me
+
+
+async def hand_in(activist: EmuUser, text: str, asked: str = "思想汇报") -> None:
+    """The person writes their 思想汇报 through `/report` (asked for with `asked` in the question), sends it from
+    the preview and is told it was handed in."""
+    await activist.send("/report")
+    await activist.expect(asked)
+    await activist.send(text)
+    await activist.press("发送", await activist.expect("预览"))
+    await activist.expect("已提交", skipping=("预览",))

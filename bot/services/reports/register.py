@@ -158,13 +158,16 @@ class _Look:
     member_days: dict[int, list[datetime]]
 
 
+def on_paper(person: Person, period: Period) -> bool:
+    """A 思想汇报 step the secretary recorded (handed in on paper) on a day of the quarter."""
+    return any(s.step == "report" and s.note != SELF_NOTE and period.contains(s.on) for s in person.steps)
+
+
 def reported(person: Person, period: Period, look: _Look, settings: Settings) -> bool:
     """Whether the person handed in a report for the quarter: through the bot (by the quarter it was filed under,
     not its step's day: a draft begun on 30 June and sent on 1 July is the second quarter's only), a 思想汇报 step
     the secretary recorded, or (a 预备党员) a member's report in one of its months."""
-    if (person.id, period.label) in look.filed:
-        return True
-    if any(s.step == "report" and s.note != SELF_NOTE and period.contains(s.on) for s in person.steps):
+    if (person.id, period.label) in look.filed or on_paper(person, period):
         return True
     return any(period.contains(at.astimezone(settings.tz).date()) for at in look.member_days.get(person.id, []))
 

@@ -110,15 +110,17 @@ async def overview(deps: Deps, call: Call, tree: OrgTree, viewed: periods.Period
                 lines.append(member_line(m, tree, (month, "submitted"), found))
     read = {r.report_id for r in await store.reports.reads_of([ln.report.id for ln in lines if ln.report])}
     lines = [replace(ln, read=True) if ln.report is not None and ln.report.id in read else ln for ln in lines]
-    lines += await register_lines(store, call.actor, tree, viewed)
+    lines += await register_lines(deps, call, tree, viewed)
     order = {"overdue": 0, "missing": 1, "submitted": 2}
     lines.sort(key=lambda line: (order[line.status], line.read, line.unit_id, bool(line.stage), line.owner))
     return Overview(lines)
 
 
-async def register_lines(store: Store, person: Actor, tree: OrgTree, viewed: periods.Period) -> list[Line]:
-    """The 发展党员 register's reports for the quarter holding the start of `viewed`, of the people this person may
-    read (a secretary's branches, a 培养联系人's own), each marked read when they marked it or someone did."""
+async def register_lines(deps: Deps, call: Call, tree: OrgTree, viewed: periods.Period) -> list[Line]:
+    """The 发展党员 register for the quarter holding the start of `viewed`, of the people this person may read (a
+    secretary's branches, a 培养联系人's own): each report handed in, marked read when someone marked it, and each
+    积极分子 / 发展对象 who owes the quarter and has not handed one in (missing, or overdue after its deadline)."""
+    store, person = deps.store, call.actor
     units = set(managed_units(person, tree))
     if person.member is not None and not person.read_only:
         units.add(person.member.unit_id)
@@ -132,6 +134,14 @@ async def register_lines(store: Store, person: Actor, tree: OrgTree, viewed: per
         unit = tree.name(owner.unit_id)
         read = bool(await store.development.report_reads(report.id))
         lines.append(Line(owner.name, owner.unit_id, owner.id, unit, quarter, "submitted", report, read, owner.stage))
+    handed_in = {line.owner for line in lines}
+    status = periods.report_status(quarter, False, call.now, deps.tz)
+    for owner in people.values():
+        if owner.stage not in register.WRITING or owner.id in handed_in or not register.owes(owner, quarter):
+            continue
+        if not register.on_paper(owner, quarter):  # a report on paper the secretary recorded counts, as for the digest
+            unit = tree.name(owner.unit_id)
+            lines.append(Line(owner.name, owner.unit_id, owner.id, unit, quarter, status, None, False, owner.stage))
     return lines
 
 
