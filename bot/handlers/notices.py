@@ -13,6 +13,7 @@ import logging
 from dataclasses import replace
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.domain.payload import family
@@ -172,14 +173,19 @@ async def on_send(update: Update, context: ZhibuContext) -> int | None:
     pressed = NoticeSend.unpack(query.data)
     assert pressed is not None
     step = await compose.send(deps(context), call(context), _draft(context), pressed.draft)
-    if step.stage is not None:  # the preview is spent: its buttons go
-        await query.edit_message_reply_markup(None)
     if step.seats is None:
+        if step.stage is not None:  # the preview is spent: its buttons go
+            await query.edit_message_reply_markup(None)
         return await _go(update, context, step)
-    # answered first: the seats (seconds at 100 000 members) follow in the background, even if the answer failed
+    # Written: answered first, the seats (seconds at 100 000 members) follow in the background whatever happens to
+    # the answer or to the preview's buttons (a failed edit must not leave the notice to the sweep, a minute later).
     seating: set[int] = context.services.state.setdefault(SEATING, set())
     seating.add(step.seats.notice_id)  # before the answer: whoever has the answer sees the seats still to come
     try:
+        try:
+            await query.edit_message_reply_markup(None)
+        except TelegramError as error:  # the draft is dropped below all the same: a second press finds it spent
+            log.warning("notice=%s: the preview's buttons stay (%s)", step.seats.notice_id, error)
         return await _go(update, context, step)
     finally:
         await seat_in_background(context, step.seats)

@@ -33,7 +33,7 @@ from tests.support.harness import (
     make_settings,
     stop_sweep_job,
 )
-from tests.support.notices import LECTURE, T0, got, link, saw, until
+from tests.support.notices import LECTURE, MEETING, T0, got, link, saw, until
 
 MEMBERS = 1_200
 CHUNK = 100
@@ -284,6 +284,75 @@ async def test_a_background_publish_that_fails_is_finished_by_the_sweep(
             assert await store.notices.still_publishing() == []
             seats, copies, members, summaries = await figures(store, notice_id)
             assert (seats, copies) == await expected(store, notice_id) and members == copies and summaries == 1
+    finally:
+        monkeypatch.setattr(NoticeCopies, "of", made)
+        await store.close()
+
+
+async def test_a_preview_whose_buttons_cannot_be_removed_still_sends_once(
+    emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    """Telegram refuses to take the preview's buttons away (the message is gone): the notice is sent all the same,
+    now, not a minute later by the sweep; and the same 发送 pressed again is spent, so nobody gets it twice."""
+    store = await community(tmp_path / "zhibu.sqlite3")
+    try:
+        async with app_on(emulator, tmp_path, store) as harness:
+            await link(harness, SECRETARY)
+            secretary = harness.user(SECRETARY)
+            await secretary.send(f"/notice {LECTURE}")
+            preview = await secretary.expect("预览")
+            emulator.fail_next("editMessageReplyMarkup", 400, "Bad Request: message to edit not found")
+            await secretary.press("发送", preview)
+            await saw(secretary, "已开始发送")
+            await saw(secretary, SUMMARY)
+            notice_id = await last_notice(store)
+            assert await store.notices.still_publishing() == []
+            seats, copies, _, summaries = await figures(store, notice_id)
+            assert (seats, copies) == await expected(store, notice_id) and summaries == 1
+            await harness.settle()
+            secretary.drain()
+            await secretary.press("发送", preview)
+            await secretary.expect("这个预览已经失效了", kind="alert")
+            await harness.nothing_more(secretary)
+            assert await last_notice(store) == notice_id and len(got(secretary, "已开始发送")) == 1
+    finally:
+        await store.close()
+
+
+async def test_a_notice_that_cannot_be_resumed_does_not_hold_the_others(
+    emulator: BotApiEmulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two notices left publishing; the first fails every time it is resumed. The second is published by the same
+    sweep, and the sweep goes on to its reminders."""
+    store = await community(tmp_path / "zhibu.sqlite3")
+    made = NoticeCopies.of
+    try:
+        async with app_on(emulator, tmp_path, store) as harness:
+            await link(harness, SECRETARY)
+            secretary = harness.user(SECRETARY)
+            failing_at(monkeypatch, 1)  # each Send stops at its first chunk: both are left publishing
+            for sent, topic in enumerate(("学习党章", "学习准则"), start=1):
+                await secretary.send(f"/notice 党课 | {MEETING} | 村委会会议室 | {topic}")
+                await secretary.press("发送", await secretary.expect("预览"))
+                await until(lambda n=sent: len(got(secretary, "已开始发送")) == n)  # type: ignore[misc]
+                await harness.settle()
+                secretary.drain()
+                monkeypatch.setattr(NoticeCopies, "of", made)
+                failing_at(monkeypatch, 1)
+            first, second = [n for n, _ in await store.notices.still_publishing()]
+
+            def only_the_first_fails(
+                self: NoticeCopies, notice_id: int, recipients: Sequence[Recipient]
+            ) -> Iterator[Outgoing]:
+                if notice_id == first:
+                    raise RuntimeError("this notice cannot be published")
+                return made(self, notice_id, recipients)
+
+            monkeypatch.setattr(NoticeCopies, "of", only_the_first_fails)
+            await harness.sweep()
+            await saw(secretary, SUMMARY)
+            assert await store.notices.still_publishing() == [(first, True)]
+            assert (await figures(store, second))[:2] == await expected(store, second)
     finally:
         monkeypatch.setattr(NoticeCopies, "of", made)
         await store.close()

@@ -111,7 +111,7 @@ class Harness:
             if not self.services.state.get(SEATING) and await self.store.outbox.pending_count() == 0:
                 return
             await asyncio.sleep(0.02)
-        raise AssertionError("the outbox did not drain")
+        raise AssertionError("a notice was still being seated, or the outbox did not drain")
 
     async def seated(self) -> None:
         """Wait until every notice sent has its seats and copies (written after Send's answer)."""

@@ -39,22 +39,30 @@ async def resume(store: Store, settings: Settings) -> int:
     it is now; returns how many messages were queued."""
     queued = 0
     for notice_id, to_group in await store.notices.still_publishing():
-        notice = await store.notices.get(notice_id)
-        assert notice is not None
-        tree = OrgTree.of(await store.units.all())
-        draft = Draft(
-            kind=notice.kind,
-            unit_id=notice.unit_id,
-            starts_at=notice.starts_at,
-            place=notice.place,
-            topic=notice.topic,
-            audience=notice.audience,
-            speaker=notice.speaker,
-            to_group=to_group,
-            mode=notice.mode,
-        )
-        among = audience.scope(notice.kind, notice.unit_id, tree)
-        done = await store.notices.publish_seats(notice_id, notice.unit_id, among, NoticeCopies(draft, tree, settings))
-        queued += done.queued + await finished(store, settings, done)
-        log.info("notice=%s publish resumed: %s rows queued, finished=%s", notice_id, done.queued, done.finished)
+        try:
+            queued += await _resume_one(store, settings, notice_id, to_group)
+        except Exception:  # one notice that cannot be published must not stop the others, nor the reminders after
+            log.exception("notice=%s: publishing could not be resumed; tried again at the next sweep", notice_id)
     return queued
+
+
+async def _resume_one(store: Store, settings: Settings, notice_id: int, to_group: bool) -> int:
+    """One notice left publishing, published to its audience as it is now; how many messages were queued."""
+    notice = await store.notices.get(notice_id)
+    assert notice is not None
+    tree = OrgTree.of(await store.units.all())
+    draft = Draft(
+        kind=notice.kind,
+        unit_id=notice.unit_id,
+        starts_at=notice.starts_at,
+        place=notice.place,
+        topic=notice.topic,
+        audience=notice.audience,
+        speaker=notice.speaker,
+        to_group=to_group,
+        mode=notice.mode,
+    )
+    among = audience.scope(notice.kind, notice.unit_id, tree)
+    done = await store.notices.publish_seats(notice_id, notice.unit_id, among, NoticeCopies(draft, tree, settings))
+    log.info("notice=%s publish resumed: %s rows queued, finished=%s", notice_id, done.queued, done.finished)
+    return done.queued + await finished(store, settings, done)
