@@ -373,9 +373,8 @@ def drop(draft: NoticeDraft | None, draft_id: str) -> Step:
 
 async def open_notice(deps: Deps, call: Call, draft: Draft) -> Opened:
     """Send's first half (issue 31): the notice alone, publishing, with the update's applied-once mark, and how
-    many will get it, counted as the preview counts (`reach`). The secretary is answered from this; the seats
-    follow (`seat`), so at 100 000 members the answer does not wait the seconds they take. A process stopping
-    in between leaves the notice publishing, and the sweep finishes it (`publishing.resume`)."""
+    many will get it as the preview counts (`reach`). The answer does not wait for the seats (`seat`); a stop in
+    between leaves the notice publishing, for the sweep to finish (`publishing.resume`)."""
     person, store = call.actor, deps.store
     headcount = await reach(store, await _tree(store), draft.kind, draft.unit_id)
     by = Convener(person.member.id if person.member else None, person.telegram_id, call.lang, call.now)
@@ -396,14 +395,6 @@ async def seat(deps: Deps, opened: Opened) -> int:
 
 
 async def publish(deps: Deps, call: Call, draft: Draft) -> Published:
-    """The notice, its expected members and one outbox row per recipient (and the bound group, unless the
-    meeting is a 支委会 / 党委会 or the convener skipped it): the notice in one transaction with the update's
-    applied-once mark, then the recipients a chunk a transaction (`store.notices.publish_to`). When nothing is
-    left to deliver once it is published (nobody can receive it), the secretary's summary is queued at once."""
-    person, store, settings = call.actor, deps.store, deps.settings
-    tree = await _tree(store)
-    by = Convener(person.member.id if person.member else None, person.telegram_id, call.lang, call.now)
-    among = audience.scope(draft.kind, draft.unit_id, tree)
-    done = await store.notices.publish_to(draft, by, among, NoticeCopies(draft, tree, settings))
-    log.info("notice=%s published: %s rows queued", done.notice_id, done.queued)
-    return Published(done.notice_id, done.recipients, done.queued + await publishing.finished(store, settings, done))
+    """Send's two halves in one go (the bench publishes so): the notice, then its members and their copies."""
+    opened = await open_notice(deps, call, draft)
+    return Published(opened.notice_id, opened.recipients, await seat(deps, opened))
