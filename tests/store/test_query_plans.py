@@ -87,6 +87,8 @@ def _hot() -> dict[str, Call]:
     return {
         "members.in_units (a branch)": lambda s: s.members.in_units([branch]),
         "members.in_units (a group)": lambda s: s.members.in_units([group]),
+        "members.post_holders_in_units": lambda s: s.members.post_holders_in_units([branch]),
+        "members.reporting_in_units": lambda s: s.members.reporting_in_units([branch], ["2026-11", "2026-Q4"]),
         "members.named": lambda s: s.members.named("党员000123"),
         "members.by_telegram_id": lambda s: s.members.by_telegram_id(500_124),
         "members.kept_by": lambda s: s.members.kept_by(member),

@@ -21,7 +21,7 @@ from bot.services.kernel.buttons import ListPage
 from bot.services.kernel.deps import Deps
 from bot.services.kernel.kept import Kept, keeper
 from bot.services.kernel.pages import Filter, clip
-from bot.services.members.people import managed_members, unit_label
+from bot.services.members.people import unit_label
 
 _VERDICT = {True: "duty.report.met", False: "duty.report.not_met", None: "duty.report.no_minimum"}
 #: Post-holders on a page of /dutyreport: an assessment line in English is about half again as long as in
@@ -181,7 +181,8 @@ async def _ranked(deps: Deps, call: Call, month: Month, fresh: bool) -> tuple[Or
 
     async def build() -> Kept[Ranked]:
         cat = await catalogue(store)
-        rows = await units_month(store, await managed_members(store, call.actor, tree), month.bounds(deps.tz), cat)
+        holders = await store.members.post_holders_in_units(managed_units(call.actor, tree))
+        rows = await units_month(store, holders, month.bounds(deps.tz), cat)
         ranked = Kept.of([Ranked(rank, row) for rank, row in enumerate(rows, 1)], FILTERS)
         ranked.memo["none"] = sum(1 for row in rows if row.met is None)
         ranked.memo["rules"] = [post for post in cat.posts if post.minimum > 0]

@@ -8,6 +8,7 @@ report is for. Reading a report and 已阅 are in
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -60,12 +61,13 @@ class Overview:
     lines: list[Line]
 
 
-async def scope(store: Store, person: Actor, tree: OrgTree) -> list[Member]:
-    """Members whose reports this person follows: a secretary's units, a liaison's own members."""
+async def scope(store: Store, person: Actor, tree: OrgTree, labels: Sequence[str]) -> list[Member]:
+    """Members whose reports this person follows: of a secretary's units, the mobile members and those who handed
+    one in for a period of `labels` (the others would show nothing); a liaison's own members."""
     found: dict[int, Member] = {}
     units = managed_units(person, tree)
     if units:
-        for m in await store.members.in_units(units):
+        for m in await store.members.reporting_in_units(units, labels):
             found[m.id] = m
     if person.member is not None and person.member.is_liaison:
         for m in await store.members.kept_by(person.member.id):
@@ -86,12 +88,12 @@ async def overview(deps: Deps, call: Call, tree: OrgTree, viewed: periods.Period
     or overdue), every report another member handed in for a month of the `viewed` period or its quarter (a
     预备党员's), and the 发展党员 register's reports of the quarter."""
     store, now, tz, day = deps.store, call.now, deps.tz, viewed.start
-    members = await scope(store, call.actor, tree)
+    months = months_of(viewed)
+    quarter = periods.period_of(day, periods.QUARTERLY)  # a 预备党员's reports are filed under the quarter
+    members = await scope(store, call.actor, tree, [p.label for p in [*months, quarter]])
     mobile = [m for m in members if is_mobile(m)]
     others = [m for m in members if not is_mobile(m)]
     periods_of = {m.id: periods.period_of(day, m.report_cadence or periods.MONTHLY) for m in mobile}
-    months = months_of(viewed)
-    quarter = periods.period_of(day, periods.QUARTERLY)  # a 预备党员's reports are filed under the quarter
     labels = {p.label for p in periods_of.values()} | {p.label for p in months} | {quarter.label}
     reports = await store.reports.thoughts_for([m.id for m in members], sorted(labels))
     by_key = {(r.member_id, r.period): r for r in reports}
