@@ -5,6 +5,8 @@ checks the presser's rights, whatever is kept."""
 
 from __future__ import annotations
 
+import asyncio
+import gc
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -13,7 +15,7 @@ import pytest
 from bot.domain.rights import OrgTree
 from bot.services.kernel import kept as kept_module
 from bot.services.kernel import pages
-from bot.services.kernel.kept import COLLECT_AT, Kept, ListKeeper
+from bot.services.kernel.kept import CHUNK, COLLECT_AT, Kept, ListKeeper, chunks
 from bot.services.kernel.pages import Asked, Filter
 from tests.support import bulk
 from tests.support.harness import SECRETARY, Harness
@@ -90,14 +92,74 @@ async def test_a_long_list_has_the_collectors_pass_when_it_is_built_not_on_a_pre
     passes: list[int] = []
     monkeypatch.setattr(kept_module.gc, "collect", lambda *args: passes.append(1) or 0)
 
-    async def build() -> Kept[int]:
-        return Kept.of(list(range(length)), FILTERS)
+    async def build() -> Kept[list[int]]:
+        return Kept.of([[i] for i in range(length)], ())  # lists: objects the collector always tracks
 
     keeper = ListKeeper(ttl=60, size=2, clock=Clock())
     await keeper.get("a", build, fresh=True)
     assert len(passes) == collected
     await keeper.get("a", build, fresh=False)  # a press: taken from the kept list, no pass
     assert len(passes) == collected
+
+
+async def test_a_long_list_of_plain_rows_needs_no_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Exact tuples of plain values (`/members`' rows) are untracked at the collector's first pass over them and
+    never set off a full one: the command does not pay for it either."""
+    rows = [(i, f"党员{i}", None) for i in range(COLLECT_AT)]
+    gc.collect()
+    assert not gc.is_tracked(rows[0])
+    passes: list[int] = []
+    monkeypatch.setattr(kept_module.gc, "collect", lambda *args: passes.append(1) or 0)
+
+    async def build() -> Kept[tuple[int, str, None]]:
+        return Kept.of(rows, ())
+
+    await ListKeeper(ttl=60, size=2, clock=Clock()).get("a", build, fresh=True)
+    assert passes == []
+
+
+class Turns:
+    """Counts the turns a task lets the event loop go (`asyncio.sleep(0)`)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        real = asyncio.sleep
+
+        async def sleep(delay: float) -> None:
+            self.count += delay == 0
+            await real(delay)
+
+        monkeypatch.setattr(kept_module.asyncio, "sleep", sleep)
+
+
+# A list of one chunk is gone through in one go; one entry more, and the loop is let go once between slices.
+@pytest.mark.parametrize(("length", "turns"), [(0, 0), (1, 0), (CHUNK, 0), (CHUNK + 1, 1), (3 * CHUNK + 1, 3)])
+async def test_a_long_list_is_gone_through_in_chunks(monkeypatch: pytest.MonkeyPatch, length: int, turns: int) -> None:
+    items = list(range(length))
+    counted = Turns(monkeypatch)
+    slices = [list(part) async for part in chunks(items)]
+    assert [i for part in slices for i in part] == items
+    assert all(len(part) == CHUNK for part in slices[:-1])
+    assert counted.count == turns
+
+
+@pytest.mark.parametrize("length", [0, 1, 7, CHUNK, CHUNK + 1, 2 * CHUNK + 3])
+async def test_a_list_counted_in_chunks_is_the_list_counted_at_once(
+    monkeypatch: pytest.MonkeyPatch, length: int
+) -> None:
+    items = list(range(length))
+    counted = Turns(monkeypatch)
+    kept = await Kept.counted(items, FILTERS)
+    at_once = Kept.of(items, FILTERS)
+    assert kept.counts == at_once.counts and kept.items == items
+    assert kept.page(Asked("away", 2, 40)) == at_once.page(Asked("away", 2, 40))
+    assert counted.count == max(0, -(-length // CHUNK) - 1)
+
+
+async def test_a_slice_size_is_the_callers(monkeypatch: pytest.MonkeyPatch) -> None:
+    counted = Turns(monkeypatch)
+    assert [list(p) async for p in chunks(list(range(5)), 2)] == [[0, 1], [2, 3], [4]]
+    assert counted.count == 2
 
 
 def test_a_units_children_and_subtree_come_from_the_tree() -> None:

@@ -10,11 +10,12 @@ a page is a slice (`page`). Each store has its own keeper (`keeper`)."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import time
 import weakref
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Hashable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -32,6 +33,17 @@ MAX_KEPT = 16
 #: Above the largest ordinary community (10 000 members), which never pays the 40-100 ms of a full pass with
 #: the loop held; only lists like 100 000 members', whose objects would set off that pass on a later press, do.
 COLLECT_AT = 20_000
+#: Entries a long list's command goes through between two turns of the event loop (`chunks`): a few ms of CPU.
+CHUNK = 5_000
+
+
+async def chunks(items: Sequence[T], size: int = CHUNK) -> AsyncIterator[Sequence[T]]:
+    """`items`, `size` at a time, the event loop let go between two slices (none for a list of one slice): a
+    list of 100 000 members counted in one go held the loop for every other chat's answer."""
+    for start in range(0, len(items), size):
+        if start:
+            await asyncio.sleep(0)
+        yield items[start : start + size]
 
 
 @dataclass
@@ -49,6 +61,17 @@ class Kept(Generic[T]):
     def of(cls, items: Sequence[T], filters: Sequence[Filter[T]]) -> Kept[T]:
         kept = cls(items, tuple(filters))
         kept.counts = {f.word: len(items) if f.keep is None else sum(1 for i in items if f.keep(i)) for f in filters}
+        return kept
+
+    @classmethod
+    async def counted(cls, items: Sequence[T], filters: Sequence[Filter[T]]) -> Kept[T]:
+        """What `of` gives, counted a `chunk` at a time (`chunks`): for the long lists of a command."""
+        kept = cls(items, tuple(filters))
+        kept.counts = {f.word: len(items) if f.keep is None else 0 for f in filters}
+        async for part in chunks(items):
+            for f in filters:
+                if f.keep is not None:
+                    kept.counts[f.word] += sum(1 for i in part if f.keep(i))
         return kept
 
     def selected(self, word: str) -> list[T]:
@@ -94,10 +117,12 @@ class ListKeeper:
         self._lists.move_to_end(key)
         while len(self._lists) > self.size:
             self._lists.popitem(last=False)
-        if isinstance(value, Kept) and len(value.items) >= COLLECT_AT:
+        if isinstance(value, Kept) and len(value.items) >= COLLECT_AT and gc.is_tracked(value.items[0]):
             # The objects of a long list (models of 100 000 members) soon set off a full pass of the collector
             # (40-100 ms at 100 000 members): run it now, in the command that built the list and already took
-            # seconds, not in one of the presses that follow (issue 31: a press p95 <= 50 ms).
+            # seconds, not in one of the presses that follow (issue 31: a press p95 <= 50 ms). Entries the
+            # collector no longer tracks (exact tuples of plain values, as `/members` keeps: untracked at the
+            # first pass over them, long before the list is kept) never set one off: none is run for them.
             gc.collect()
         return value
 
