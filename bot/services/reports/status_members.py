@@ -14,24 +14,24 @@ from bot.i18n import Html, t
 from bot.services.kernel import dates, pages
 from bot.services.kernel.buttons import ListPage
 from bot.services.kernel.deps import Deps
-from bot.services.kernel.kept import Kept, keeper
+from bot.services.kernel.kept import Kept, chunks, keeper
 from bot.services.kernel.pages import Filter, clip
 from bot.services.members.organisation_text import facts
 from bot.services.reports.common import AWAY
 from bot.services.reports.status import describe
-from bot.store.rolls import RollEntry
+from bot.store.rolls import GROUP, LINKED, MOBILE, STATE, UNIT, RollEntry, RollRow
 
 #: Buttons for the units below the one shown (a branch's Party groups, a committee's branches).
 MAX_UNIT_BUTTONS = 24
 
 
-FILTERS: tuple[Filter[RollEntry], ...] = (
+FILTERS: tuple[Filter[RollRow], ...] = (
     Filter("all", "members.filter.all"),
-    Filter("unlinked", "members.filter.unlinked", lambda r: not r.linked),
-    Filter("away", "members.filter.away", lambda r: r.state in AWAY),
-    Filter("ill", "members.filter.ill", lambda r: r.state == "ill"),
-    Filter("hardship", "members.filter.hardship", lambda r: r.state == "hardship"),
-    Filter("nostatus", "members.filter.nostatus", lambda r: r.state is None and r.mobile),
+    Filter("unlinked", "members.filter.unlinked", lambda r: not r[LINKED]),
+    Filter("away", "members.filter.away", lambda r: r[STATE] in AWAY),
+    Filter("ill", "members.filter.ill", lambda r: r[STATE] == "ill"),
+    Filter("hardship", "members.filter.hardship", lambda r: r[STATE] == "hardship"),
+    Filter("nostatus", "members.filter.nostatus", lambda r: r[STATE] is None and bool(r[MOBILE])),
 )
 
 
@@ -67,7 +67,7 @@ class _View:
     units: set[int]
 
 
-def _unit_buttons(call: Call, view: _View, roll: Kept[RollEntry], word: str) -> Buttons:
+def _unit_buttons(call: Call, view: _View, roll: Kept[RollRow], word: str) -> Buttons:
     """The units just below the one shown, with how many members each has (and ⬆ to the one above)."""
     tree, ref, lang = view.tree, view.ref, call.lang
     managed = managed_units(call.actor, tree)
@@ -77,11 +77,11 @@ def _unit_buttons(call: Call, view: _View, roll: Kept[RollEntry], word: str) -> 
         roots = _roots(managed, tree)
         below = roots if len(roots) > 1 else [u.id for u in tree.children(roots[0])] if roots else []
     keys = []
-    rows = roll.items
+    pairs: dict[tuple[int, int | None], int] = roll.memo["pairs"]
     for unit_id in sorted(below)[:MAX_UNIT_BUTTONS]:
         if ("below", unit_id) not in roll.memo:  # counted once for the kept list
             within = tree.subtree(unit_id)
-            roll.memo["below", unit_id] = sum(1 for r in rows if r.unit_id in within or r.group_id in within)
+            roll.memo["below", unit_id] = sum(n for (u, g), n in pairs.items() if u in within or g in within)
         count = roll.memo["below", unit_id]
         if count:
             keys.append(
@@ -101,21 +101,33 @@ def _unit_buttons(call: Call, view: _View, roll: Kept[RollEntry], word: str) -> 
     return [keys[i : i + pages.PER_ROW] for i in range(0, len(keys), pages.PER_ROW)]
 
 
-async def _roll(deps: Deps, view: _View, *, fresh: bool) -> Kept[RollEntry]:
-    """The members of the view's units (by unit, Party group or activity group), kept between presses."""
+async def _roll(deps: Deps, view: _View, *, fresh: bool) -> Kept[RollRow]:
+    """The members of the view's units (by unit, Party group or activity group), kept between presses, with how
+    many each (unit, Party group) has (`pairs`: the unit buttons' counts) and each unit (`per_unit`), counted a
+    chunk at a time (at 100 000 members the loop is let go between chunks)."""
 
-    async def build() -> Kept[RollEntry]:
-        return Kept.of(await deps.store.rolls.members(view.units), FILTERS)
+    async def build() -> Kept[RollRow]:
+        rows = await deps.store.rolls.rows(view.units)
+        roll = await Kept.counted(rows, FILTERS)
+        pairs: dict[tuple[int, int | None], int] = {}
+        async for part in chunks(rows):
+            for r in part:
+                pairs[r[UNIT], r[GROUP]] = pairs.get((r[UNIT], r[GROUP]), 0) + 1
+        per_unit: dict[int, int] = {}
+        for (unit, _), count in pairs.items():
+            per_unit[unit] = per_unit.get(unit, 0) + count
+        roll.memo["pairs"], roll.memo["per_unit", FILTERS[0].word] = pairs, per_unit
+        return roll
 
     return await keeper(deps.store).get(("members", frozenset(view.units)), build, fresh=fresh)
 
 
-def _per_unit(roll: Kept[RollEntry], word: str) -> dict[int, int]:
+def _per_unit(roll: Kept[RollRow], word: str) -> dict[int, int]:
     """How many of the filter's members each unit has, counted once for the kept list."""
     if ("per_unit", word) not in roll.memo:
         per_unit: dict[int, int] = {}
         for row in roll.selected(word):
-            per_unit[row.unit_id] = per_unit.get(row.unit_id, 0) + 1
+            per_unit[row[UNIT]] = per_unit.get(row[UNIT], 0) + 1
         roll.memo["per_unit", word] = per_unit
     found: dict[int, int] = roll.memo["per_unit", word]
     return found
@@ -129,13 +141,14 @@ async def _page(deps: Deps, call: Call, view: _View, asked: pages.Asked) -> Repl
     if not roll.items:
         return say("members.empty")
     page = roll.page(asked)
+    entries = [RollEntry.of(r) for r in page.entries]
     per_unit = _per_unit(roll, page.filter)
     title = (
         _label(tree, ref)
         if ref
         else t(lang, "members.separator").join(_label(tree, u) for u in _roots(view.units, tree))
     )
-    people = await store.members.by_ids(row.id for row in page.entries)
+    people = await store.members.by_ids(row.id for row in entries)
     today = call.now.astimezone(tz).date()
     head = [
         t(lang, "members.counts", scope=title, total=page.size, unlinked=page.counts.get("unlinked", 0)),
@@ -177,7 +190,7 @@ async def _page(deps: Deps, call: Call, view: _View, asked: pages.Asked) -> Repl
     def render(lines: list[str]) -> str:
         out = list(head)
         unit: int | None = None
-        for row, drawn in zip(page.entries, lines, strict=True):
+        for row, drawn in zip(entries, lines, strict=True):
             if row.unit_id != unit:
                 unit = row.unit_id
                 out += ["", t(lang, "members.header", unit=tree.name(unit), count=per_unit.get(unit, 0))]
@@ -186,7 +199,7 @@ async def _page(deps: Deps, call: Call, view: _View, asked: pages.Asked) -> Repl
             out += ["", t(lang, "pages.nobody_here")]
         return "\n".join([*out, *(["", *foot] if foot else [])])
 
-    text = pages.fit(render, lambda cap: [line(row, cap) for row in page.entries])
+    text = pages.fit(render, lambda cap: [line(row, cap) for row in entries])
     keys = pages.buttons(
         page,
         lambda f, n: ListPage(pages.PageList.MEMBERS, ref, f, n).pack(),
