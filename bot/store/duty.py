@@ -4,6 +4,7 @@ ongoing mediations, and members' posts. The catalogue, claims, reviewers, accoun
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncGenerator, Callable, Collection, Iterable
 from datetime import date
 
@@ -90,6 +91,10 @@ _COLUMNS = (
 Messages = Callable[[DutyLog], list[Outgoing]]
 
 
+#: Entries validated between two turns of the event loop (`between`): a few ms of CPU.
+_BUILD_CHUNK = 1_000
+
+
 def _log(row: aiosqlite.Row) -> DutyLog:
     return DutyLog.model_validate(dict(row))
 
@@ -137,7 +142,12 @@ class DutyRepo:
             f"SELECT * FROM duty_logs WHERE at >= ? AND at < ? AND member_id IN ({_marks(ids)}) ORDER BY at, id",
             (start, end, *ids),
         )
-        return [_log(r) for r in rows]
+        out: list[DutyLog] = []
+        for begin in range(0, len(rows), _BUILD_CHUNK):  # a month of a township's posts: thousands of entries
+            if begin:
+                await asyncio.sleep(0)
+            out.extend(_log(r) for r in rows[begin : begin + _BUILD_CHUNK])
+        return out
 
     async def all(self) -> list[DutyLog]:
         return [_log(r) for r in await self.db.fetchall("SELECT * FROM duty_logs ORDER BY at, id")]

@@ -37,6 +37,7 @@ from bot.services.duty.rules import (
     followup_is_due,
 )
 from bot.services.kernel import dates
+from bot.services.kernel.kept import chunks
 from bot.services.kernel.reminders import Due, Handled
 from bot.store import Store
 from bot.store.db import iso
@@ -158,9 +159,10 @@ async def units_month(
     for entry in await month_logs(store, [m.id for m in holders], bounds):  # by member: 10 000 holders
         logs.setdefault(entry.member_id, []).append(entry)
     rows = []
-    for member in holders:
-        reviewed = summarize_reviewed(logs.get(member.id, ()), cat)
-        rows.append(ReportRow(member, reviewed, met(reviewed, member.posts, cat)))
+    async for part in chunks(holders, 500):  # a township's thousands of post-holders: the loop let go between chunks
+        for member in part:
+            reviewed = summarize_reviewed(logs.get(member.id, ()), cat)
+            rows.append(ReportRow(member, reviewed, met(reviewed, member.posts, cat)))
     rows.sort(key=lambda r: (-r.summary.points, r.member.name, r.member.id))
     return rows
 

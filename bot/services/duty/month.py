@@ -183,7 +183,7 @@ async def _ranked(deps: Deps, call: Call, month: Month, fresh: bool) -> tuple[Or
         cat = await catalogue(store)
         holders = await store.members.post_holders_in_units(managed_units(call.actor, tree))
         rows = await units_month(store, holders, month.bounds(deps.tz), cat)
-        ranked = Kept.of([Ranked(rank, row) for rank, row in enumerate(rows, 1)], FILTERS)
+        ranked = await Kept.counted([Ranked(rank, row) for rank, row in enumerate(rows, 1)], FILTERS)
         ranked.memo["none"] = sum(1 for row in rows if row.met is None)
         ranked.memo["rules"] = [post for post in cat.posts if post.minimum > 0]
         return ranked

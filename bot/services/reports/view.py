@@ -22,7 +22,7 @@ from bot.i18n import Html, t
 from bot.services.kernel import dates, pages
 from bot.services.kernel.buttons import ListPage
 from bot.services.kernel.deps import Deps
-from bot.services.kernel.kept import Kept, keeper
+from bot.services.kernel.kept import Kept, chunks, keeper
 from bot.services.kernel.pages import Filter, clip
 from bot.services.members.people import unit_label
 from bot.services.reports import register
@@ -98,13 +98,15 @@ async def overview(deps: Deps, call: Call, tree: OrgTree, viewed: periods.Period
     reports = await store.reports.thoughts_for([m.id for m in members], sorted(labels))
     by_key = {(r.member_id, r.period): r for r in reports}
     lines = []
-    for m in mobile:
-        period = periods_of[m.id]
-        since = mobile_since(m.migrant_since, m.mobile_recorded_at, tz)
-        if not periods.is_owed(period, since):
-            continue
-        report = by_key.get((m.id, period.label))
-        lines.append(member_line(m, tree, (period, periods.report_status(period, report is not None, now, tz)), report))
+    async for part in chunks(mobile, 500):  # a township's thousands of mobile members: the loop let go between chunks
+        for m in part:
+            period = periods_of[m.id]
+            since = mobile_since(m.migrant_since, m.mobile_recorded_at, tz)
+            if not periods.is_owed(period, since):
+                continue
+            report = by_key.get((m.id, period.label))
+            state = (period, periods.report_status(period, report is not None, now, tz))
+            lines.append(member_line(m, tree, state, report))
     for m in others:  # owe nothing here (a 预备党员 owes the register's quarter): shown when they handed one in
         for month in [*months, quarter]:
             found = by_key.get((m.id, month.label))
@@ -209,7 +211,7 @@ async def _lines(deps: Deps, call: Call, period: periods.Period, *, fresh: bool)
     tree = OrgTree.of(await deps.store.units.all())
 
     async def build() -> Kept[Line]:
-        return Kept.of((await overview(deps, call, tree, period)).lines, FILTERS)
+        return await Kept.counted((await overview(deps, call, tree, period)).lines, FILTERS)
 
     member = call.actor.member
     key = (
