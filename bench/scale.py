@@ -9,7 +9,8 @@ member 1 is made the committee's secretary (so the lists hold every member), and
 
 * **pages** — `/members`, `/reports`, `/dutyreport` of the committee secretary: the command (first page), then
   `--presses` presses of ▶ (pages 2, 3, …), each a call of the list's page use case as a press makes it; p50 / p95
-  of a press.
+  of a press; the command's own longest stall and hold (`command_stall_ms`, `command_hold_ms`); `stall_ms` is the
+  longest over the command and its presses. The wording is read first, as the bot does before polling.
 * **broadcast** — a general meeting of the committee (every member) published as Send does (`compose.publish`):
   its time and the longest stall of the event loop meanwhile (a task asking to wake every millisecond); then
   `broadcast_state` with every delivery pending (what the sender asks after each delivery; median of 200); then
@@ -158,6 +159,7 @@ async def _call(store: Any, now: datetime) -> Any:
 
 
 async def child_pages(db: Path, presses: int) -> dict[str, Any]:
+    from bot.i18n import check_catalogues
     from bot.services.duty.month import dutyreport_page, units_report
     from bot.services.kernel.buttons import ListPage
     from bot.services.kernel.deps import Deps
@@ -175,9 +177,11 @@ async def child_pages(db: Path, presses: int) -> dict[str, Any]:
         "reports": (lambda: list_reports(deps, call, ""), reports_page, PageList.REPORTS, month),
         "dutyreport": (lambda: units_report(deps, call, ""), dutyreport_page, PageList.DUTYREPORT, month),
     }
+    check_catalogues()  # as `python -m bot run` does before polling: no list pays for reading the wording
     out: dict[str, Any] = {}
     for name, (command, page, kind, ref) in lists.items():
-        first, first_stall = await _timed(command)
+        first, commanding = await _probed(command)
+        first_stall = commanding.worst
         times, stalls, cpu, held, collector = [], [], [], 0.0, 0.0
         for n in range(2, presses + 2):
             pressed = ListPage(kind, ref, FilterWord.ALL, n)
@@ -192,6 +196,8 @@ async def child_pages(db: Path, presses: int) -> dict[str, Any]:
         p95 = min(len(times) - 1, int(len(times) * 0.95))
         out[name] = {
             "command_ms": first * 1000,
+            "command_stall_ms": first_stall * 1000,  # the longest stall of the loop over the command alone
+            "command_hold_ms": commanding.held * 1000,  # the most CPU it held the loop for between two turns
             "press_p50_ms": statistics.median(times) * 1000,
             "press_p95_ms": times[p95] * 1000,
             "press_cpu_p50_ms": statistics.median(cpu) * 1000,
