@@ -93,7 +93,9 @@ async def overview(deps: Deps, call: Call, tree: OrgTree, viewed: periods.Period
     members = await scope(store, call.actor, tree, [p.label for p in [*months, quarter]])
     mobile = [m for m in members if is_mobile(m)]
     others = [m for m in members if not is_mobile(m)]
-    periods_of = {m.id: periods.period_of(day, m.report_cadence or periods.MONTHLY) for m in mobile}
+    cadence = {m.id: m.report_cadence or periods.MONTHLY for m in mobile}
+    shared = {c: periods.period_of(day, c) for c in set(cadence.values())}  # one period of each cadence
+    periods_of = {member_id: shared[c] for member_id, c in cadence.items()}
     labels = {p.label for p in periods_of.values()} | {p.label for p in months} | {quarter.label}
     reports = await store.reports.thoughts_for([m.id for m in members], sorted(labels))
     by_key = {(r.member_id, r.period): r for r in reports}
