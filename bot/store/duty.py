@@ -92,7 +92,7 @@ Messages = Callable[[DutyLog], list[Outgoing]]
 
 
 #: Entries validated between two turns of the event loop (`between`): a few ms of CPU.
-_BUILD_CHUNK = 1_000
+_BUILD_CHUNK = 250
 
 
 def _log(row: aiosqlite.Row) -> DutyLog:

@@ -37,8 +37,9 @@ _HOLDERS = (
     "SELECT member_id FROM member_roles WHERE role = ? UNION SELECT member_id FROM member_offices WHERE office = ?"
 )
 # `+`: the flag is checked on the rows an index found, never used to pick one (by itself it finds nearly every row).
-#: Members built between two turns of the event loop (~10 ms of CPU on a slow core; 1 000 took 25–30 ms).
-_BUILD_CHUNK = 400
+#: Members built between two turns of the event loop (~5 ms of CPU on a slow core; 1 000 took 25–30 ms): a pass
+#: of the collector falling in a chunk holds the loop for the chunk as well (issue 31, `/reports` at 100 000).
+_BUILD_CHUNK = 200
 _ACTIVE = "+m.active = 1"
 
 
