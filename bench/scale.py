@@ -10,7 +10,8 @@ member 1 is made the committee's secretary (so the lists hold every member), and
 * **pages** — `/members`, `/reports`, `/dutyreport` of the committee secretary: the command (first page), then
   `--presses` presses of ▶ (pages 2, 3, …), each a call of the list's page use case as a press makes it; p50 / p95
   of a press; the command's own longest stall and hold (`command_stall_ms`, `command_hold_ms`); `stall_ms` is the
-  longest over the command and its presses. The wording is read first, as the bot does before polling.
+  longest over the command and its presses. The wording is read first and what start-up made is frozen out of the
+  collector's passes (`gc.freeze`), as the bot does before polling.
 * **broadcast** — a general meeting of the committee (every member) published as Send does (`compose.publish`):
   its time and the longest stall of the event loop meanwhile (a task asking to wake every millisecond); then
   `broadcast_state` with every delivery pending (what the sender asks after each delivery; median of 200); then
@@ -178,6 +179,8 @@ async def child_pages(db: Path, presses: int) -> dict[str, Any]:
         "dutyreport": (lambda: units_report(deps, call, ""), dutyreport_page, PageList.DUTYREPORT, month),
     }
     check_catalogues()  # as `python -m bot run` does before polling: no list pays for reading the wording
+    gc.collect()  # and as the bot does once started (`bot.app._settled`): what start-up made is out of the
+    gc.freeze()  # collector's generations, so that its full passes walk only what the bot made since
     out: dict[str, Any] = {}
     for name, (command, page, kind, ref) in lists.items():
         first, commanding = await _probed(command)
