@@ -35,6 +35,9 @@ from tests.support.harness import (
 )
 from tests.support.notices import LECTURE, MEETING, T0, got, link, saw, until
 
+#: A branch of 1 200 members (2–3 s a test): in the full round, like the other scale tests.
+pytestmark = pytest.mark.slow
+
 MEMBERS = 1_200
 CHUNK = 100
 SUMMARY = "通知发送完毕"
