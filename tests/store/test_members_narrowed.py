@@ -36,7 +36,23 @@ def community(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 for i, (m,) in enumerate(others)
             ],
         )
+        # Two who left the roster keep what they had: a post, and a report of November (a deactivation removes
+        # neither). Neither is listed: `in_units` lists active members only, and so must the narrowed reads.
+        holder = conn.execute("SELECT member_id FROM member_posts ORDER BY member_id LIMIT 1").fetchone()[0]
+        reporter = others[1][0]  # handed in 2026-Q4, and one for November is added
+        conn.execute(
+            "INSERT OR IGNORE INTO thought_reports (member_id, period, text, submitted_at) VALUES (?, ?, ?, ?)",
+            (reporter, "2026-11", "思想汇报" * 30, END.isoformat()),
+        )
+        conn.executemany("UPDATE members SET active = 0 WHERE id = ?", [(holder,), (reporter,)])
+        conn.execute("CREATE TABLE gone (member_id INTEGER)")  # read back by the tests
+        conn.executemany("INSERT INTO gone VALUES (?)", [(holder,), (reporter,)])
     return path
+
+
+async def _gone(store: Store) -> set[int]:
+    """The two members who left the roster with a post and a report."""
+    return {int(r[0]) for r in await store.db.fetchall_tuples("SELECT member_id FROM gone")}
 
 
 async def _units(store: Store) -> list[list[int]]:
@@ -57,6 +73,8 @@ async def test_post_holders_are_the_members_with_a_post(community: Path) -> None
             assert holders == [m for m in every if m.posts]  # the same models, roles and posts included
         assert any(m.posts for m in await store.members.in_units((await _units(store))[0]))
         assert await store.members.post_holders_in_units([]) == []
+        listed = {m.id for m in await store.members.post_holders_in_units((await _units(store))[0])}
+        assert not listed & await _gone(store)
     finally:
         await store.close()
 
@@ -73,5 +91,7 @@ async def test_reporting_members_are_the_mobile_and_those_who_handed_one_in(comm
         every = await store.members.in_units((await _units(store))[0])
         handed = {r.member_id for r in await store.reports.thoughts_for([m.id for m in every], ["2026-11"])}
         assert any(is_mobile(m) for m in every) and any(not is_mobile(m) for m in every if m.id in handed)
+        listed = {m.id for m in await store.members.reporting_in_units((await _units(store))[0], ["2026-11"])}
+        assert not listed & await _gone(store)
     finally:
         await store.close()
