@@ -218,8 +218,8 @@ class MemberRepo:
         marks = ",".join("?" * len(periods)) or "NULL"
         return await self._in_units(
             unit_ids,
-            f"{_ACTIVE} AND (m.category = 'migrant' AND m.report_cadence IS NOT NULL OR m.id IN "
-            f"(SELECT member_id FROM thought_reports WHERE period IN ({marks}))) AND ",
+            f"{_ACTIVE} AND (m.category = 'migrant' AND m.report_cadence IS NOT NULL OR EXISTS "
+            f"(SELECT 1 FROM thought_reports t WHERE t.member_id = m.id AND t.period IN ({marks}))) AND ",
             tuple(periods),
         )
 

@@ -30,7 +30,17 @@ END = datetime(2026, 11, 20, 12, tzinfo=UTC)
 NOW = "2026-11-20T12:00:00+00:00"
 MEMBERS = 3_000
 #: Tables no hot statement may scan whole (`SCAN x`, with or without an index: a covering index is still all rows).
-GUARDED = {"members", "status_reports", "outbox", "visits", "requests", "households", "care_cases", "notice_members"}
+GUARDED = {
+    "members",
+    "status_reports",
+    "outbox",
+    "visits",
+    "requests",
+    "households",
+    "care_cases",
+    "notice_members",
+    "thought_reports",
+}
 
 
 def _extras(conn: sqlite3.Connection) -> None:
