@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from tests.support.harness import LIAISON, PLAIN, SECRETARY, STRANGER, Harness
+from tests.support.harness import COMMUNITY_SECRETARY, LIAISON, PLAIN, SECRETARY, STRANGER, Harness
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -16,10 +16,11 @@ def at(day: str) -> datetime:
     return datetime.fromisoformat(f"{day}T10:00").replace(tzinfo=TZ)
 
 
-async def step(harness: Harness, today: str, line: str, expect: str) -> str:
+async def step(harness: Harness, today: str, line: str, expect: str, by: int = SECRETARY) -> str:
     harness.at(at(today))
-    secretary = harness.user(SECRETARY)
-    await secretary.send(f"/development 王小明 | {line}")
+    secretary = harness.user(by)
+    name = "王小明" if by == SECRETARY else "王小明@一村党支部"  # the community's secretary names the branch
+    await secretary.send(f"/development {name} | {line}")
     return (await secretary.expect(expect)).text
 
 
@@ -35,7 +36,7 @@ async def test_one_person_from_application_to_full_member(harness: Harness) -> N
     await step(harness, "2025-01-11", "入党申请 | 2025-01-11 | 出生 2007-01-11", "已登记")
     await step(harness, "2025-01-12", "积极分子 | 2025-01-12 | 李联络", "还没有登记派人谈话")
     await step(harness, "2025-02-01", "谈话 | 2025-02-01", "已登记")
-    await step(harness, "2025-03-01", "积极分子 | 2025-03-01 | 王老五", "不是您管理的支部里的正式党员")
+    await step(harness, "2025-03-01", "积极分子 | 2025-03-01 | 王老五", "「王老五」不是一村党支部的正式党员")
     await step(harness, "2025-03-01", "积极分子 | 2025-03-01 | 李联络、赵巡逻", "入党积极分子")
     await step(harness, "2026-02-28", "发展对象 | 2026-02-28 | 李联络、赵巡逻", "一年以上")
     await step(harness, "2026-03-01", "发展对象 | 2026-03-01 | 李联络", "两名入党介绍人")
@@ -98,3 +99,21 @@ async def test_others_are_refused_and_nothing_is_written(harness: Harness) -> No
     await stranger.send("/development")
     await stranger.expect("还没有登记")
     assert await steps_count(harness) == 0
+
+
+async def test_contacts_are_of_the_persons_branch_and_sponsors_of_any_branch_managed(harness: Harness) -> None:
+    """The community's secretary manages both branches. 周普通, a full member of 二村, cannot be the 培养联系人 of
+    一村's 王小明 (contacts read the reports and are reminded within the branch), but can be his 入党介绍人."""
+    for day, line, expect in (
+        ("2025-01-11", "入党申请 | 2025-01-11 | 出生 2000-01-11", "已登记"),
+        ("2025-02-01", "谈话 | 2025-02-01", "已登记"),
+        (
+            "2025-03-01",
+            "积极分子 | 2025-03-01 | 周普通",
+            "「周普通」不是一村党支部的正式党员。培养联系人要由本支部的正式党员担任",
+        ),
+        ("2025-03-01", "积极分子 | 2025-03-01 | 李联络", "入党积极分子"),
+        ("2026-03-02", "发展对象 | 2026-03-02 | 李联络、周普通", "发展对象"),
+    ):
+        await step(harness, day, line, expect, by=COMMUNITY_SECRETARY)
+    assert await steps_count(harness) == 4

@@ -197,7 +197,14 @@ async def take_step(deps: Deps, call: Call, scope: Scope, fields: list[str]) -> 
         low, high = rules.CONTACTS if step is Step.ACTIVIST else (rules.INTRODUCERS, rules.INTRODUCERS)
         if not low <= len(listed) <= high:
             return Result.of(say(f"development.need_{step.value}"))
-        _, wrong = await _full_members(listed, units, store)
+        # 培养联系人 are the branch's own 正式党员 (they read the reports and are reminded within the branch);
+        # 入党介绍人 may be 正式党员 of any branch the secretary manages.
+        own = existing.unit_id if existing is not None and step is Step.ACTIVIST else None
+        _, wrong = await _full_members(listed, {own} if own is not None else units, store)
+        if wrong is not None and own is not None:
+            return Result.of(
+                say("development.not_branch_contact", name=wrong[: common.MAX_NAME], branch=tree.name(own))
+            )
         if wrong is not None:
             return Result.of(say("development.not_full", name=wrong[: common.MAX_NAME]))
         people, note = "、".join(listed), ""
