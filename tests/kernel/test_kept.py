@@ -5,7 +5,6 @@ checks the presser's rights, whatever is kept."""
 
 from __future__ import annotations
 
-import asyncio
 import gc
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -18,7 +17,7 @@ from bot.services.kernel import pages
 from bot.services.kernel.kept import CHUNK, COLLECT_AT, Kept, ListKeeper, chunks
 from bot.services.kernel.pages import Asked, Filter
 from tests.support import bulk
-from tests.support.harness import SECRETARY, Harness
+from tests.support.harness import SECRETARY, Harness, loop_turn
 
 FILTERS: tuple[Filter[int], ...] = (
     Filter("all", "members.filter.all"),
@@ -119,17 +118,18 @@ async def test_a_long_list_of_plain_rows_needs_no_pass(monkeypatch: pytest.Monke
 
 
 class Turns:
-    """Counts the turns a task lets the event loop go (`asyncio.sleep(0)`)."""
+    """Counts the turns a task lets the event loop go (`kept.chunks` yields with a zero-delay sleep, which this
+    replaces by one turn of the loop, counted)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.count = 0
-        real = asyncio.sleep
 
-        async def sleep(delay: float) -> None:
-            self.count += delay == 0
-            await real(delay)
+        async def one_turn(delay: float) -> None:
+            assert delay == 0
+            self.count += 1
+            await loop_turn()
 
-        monkeypatch.setattr(kept_module.asyncio, "sleep", sleep)
+        monkeypatch.setattr(kept_module.asyncio, "sleep", one_turn)
 
 
 # A list of one chunk is gone through in one go; one entry more, and the loop is let go once between slices.

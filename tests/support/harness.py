@@ -19,7 +19,7 @@ from bot.runtime.context import Services
 from bot.services import registry as core
 from bot.services.members.roster import apply_roster, parse_roster
 from bot.store import Store
-from tests.support.silence import nothing_more
+from tests.support.silence import nothing_more, settled
 
 DATA = Path(__file__).parents[1] / "data"
 SMALL_ROSTER = DATA / "small.csv"
@@ -114,12 +114,9 @@ class Harness:
         raise AssertionError("a notice was still being seated, or the outbox did not drain")
 
     async def seated(self) -> None:
-        """Wait until every notice sent has its seats and copies (written after Send's answer)."""
-        for _ in range(500):
-            if not self.services.state.get(SEATING):
-                return
-            await asyncio.sleep(0.02)
-        raise AssertionError("a notice was still being seated")
+        """Wait until every notice sent has its seats and copies (written after Send's answer): until the bot has
+        nothing left to do (`silence.settled`, which waits for `SEATING` to empty too)."""
+        await settled(self.app, self.emu)
 
     async def nothing_more(self, *chats: Inbox) -> None:
         """Once the bot has nothing left to do (every update handled, the outbox drained, the sender idle), these
